@@ -1,0 +1,34 @@
+package dev.holdfast.h248.message;
+
+/**
+ * {@code Error = code { [quotedString] }}. {@code text} is the quoted string's content without the quotes, or
+ * null when absent. Codes are those of H.248.8.
+ */
+public record ErrorDescriptor(int code, String text) implements Descriptor {
+    public static final int BAD_REQUEST = 400;            // syntax error in message
+    public static final int PROTOCOL_ERROR = 401;
+    public static final int UNAUTHORIZED = 402;
+    public static final int SYNTAX_ERROR_IN_TRANSACTION = 403;
+    public static final int VERSION_NOT_SUPPORTED = 406;
+    public static final int INCORRECT_IDENTIFIER = 410;
+    public static final int UNKNOWN_CONTEXT_ID = 411;
+    public static final int NO_CONTEXT_IDS_AVAILABLE = 412;
+    public static final int NUMBER_OF_TRANSACTIONS_EXCEEDS_MAXIMUM = 413;
+    public static final int UNKNOWN_TERMINATION_ID = 430;
+    public static final int NO_TERMINATION_ID_MATCHED_WILDCARD = 431;
+    public static final int OUT_OF_TERMINATION_IDS = 432;
+    public static final int TERMINATION_ID_ALREADY_IN_CONTEXT = 433;
+    public static final int MAX_TERMINATIONS_IN_CONTEXT_EXCEEDED = 434;
+    public static final int INTERNAL_GATEWAY_ERROR = 500;
+    public static final int NOT_IMPLEMENTED = 501;
+    public static final int NOT_READY = 502;
+    public static final int SERVICE_UNAVAILABLE = 503;
+    public static final int UNSUPPORTED_OR_UNKNOWN_PACKAGE = 510;
+
+    public ErrorDescriptor {
+        if (code < 0 || code > 9999) throw new IllegalArgumentException("error code " + code);
+        if (text != null && text.indexOf('"') >= 0) throw new IllegalArgumentException("quote in error text");
+    }
+
+    public static ErrorDescriptor of(int code, String text) { return new ErrorDescriptor(code, text); }
+}

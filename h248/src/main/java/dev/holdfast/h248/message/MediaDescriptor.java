@@ -1,0 +1,10 @@
+package dev.holdfast.h248.message;
+
+import java.util.List;
+
+/** {@code Media { mediaParm *(, mediaParm) }}; a mediaParm is a stream parameter, a Stream or TerminationState. */
+public record MediaDescriptor(List<MediaParm> parms) implements Descriptor {
+    public MediaDescriptor { parms = List.copyOf(parms); }
+
+    public static MediaDescriptor of(MediaParm... parms) { return new MediaDescriptor(List.of(parms)); }
+}

@@ -1,0 +1,4 @@
+package dev.holdfast.h248.message;
+
+/** {@code Stream = StreamID} as an event, signal or observed-event parameter. */
+public record StreamRef(int streamId) implements EventParameter, SignalParameter, ObservedEventParameter {}

@@ -1,0 +1,13 @@
+package dev.holdfast.h248.message;
+
+import java.util.List;
+
+/** {@code Topology { from , to , direction [, Stream = id] *(, ...) }}: a context property. */
+public record TopologyDescriptor(List<Triple> triples) implements ContextProperty {
+    public TopologyDescriptor { triples = List.copyOf(triples); }
+
+    public enum Direction { BOTHWAY, ISOLATE, ONEWAY, ONEWAY_EXTERNAL, ONEWAY_BOTH }
+
+    /** @param streamId null unless the triple names a stream (v2) */
+    public record Triple(TerminationId from, TerminationId to, Direction direction, Integer streamId) {}
+}

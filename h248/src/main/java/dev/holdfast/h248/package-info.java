@@ -1,0 +1,1 @@
+package dev.holdfast.h248; /** H.248.1 stack. */

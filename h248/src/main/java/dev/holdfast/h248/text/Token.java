@@ -1,0 +1,161 @@
+package dev.holdfast.h248.text;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The keyword tokens of the H.248.1 text encoding (Annex B, versions 1 to 3), each with its long (pretty) and
+ * short (compact) spelling. Tokens are case-insensitive on the wire. One table for the decoder and the encoder.
+ */
+public enum Token {
+    ADD("Add", "A"),
+    AND_AUDIT_SELECT("AndLgc", "ANDLGC"),
+    AUDIT("Audit", "AT"),
+    AUDIT_CAPABILITY("AuditCapability", "AC"),
+    AUDIT_VALUE("AuditValue", "AV"),
+    AUTHENTICATION("Authentication", "AU"),
+    BOTH("Both", "B"),
+    BOTHWAY("Bothway", "BW"),
+    BRIEF("Brief", "BR"),
+    BUFFER("Buffer", "BF"),
+    CONTEXT("Context", "C"),
+    CONTEXT_AUDIT("ContextAudit", "CA"),
+    CONTEXT_ATTR("ContextAttr", "CT"),
+    CONTEXT_LIST("ContextList", "CLS"),
+    DIGIT_MAP("DigitMap", "DM"),
+    DIRECTION("SPADirection", "SPADI"),
+    DISCARD("Discard", "DS"),
+    DISCONNECTED("Disconnected", "DC"),
+    DELAY("Delay", "DL"),
+    DURATION("Duration", "DR"),
+    EMBED("Embed", "EM"),
+    EMERGENCY("Emergency", "EG"),
+    EMERGENCY_OFF("EmergencyOff", "EGO"),
+    EMERGENCY_VALUE("EmergencyValue", "EGV"),
+    ERROR("Error", "ER"),
+    EVENT_BUFFER("EventBuffer", "EB"),
+    EVENTS("Events", "E"),
+    EXTERNAL("External", "EX"),
+    FAILOVER("Failover", "FL"),
+    FORCED("Forced", "FO"),
+    GRACEFUL("Graceful", "GR"),
+    H221("H221", "H221"),
+    H223("H223", "H223"),
+    H226("H226", "H226"),
+    HANDOFF("HandOff", "HO"),
+    IEPS("IEPSCall", "IEPS"),
+    IMM_ACK_REQUIRED("ImmAckRequired", "IA"),
+    IMMEDIATE_NOTIFY("ImmediateNotify", "NBIN"),
+    INACTIVE("Inactive", "IN"),
+    INTERNAL("Internal", "IT"),
+    INTERRUPT_BY_EVENT("IntByEvent", "IBE"),
+    INTERRUPT_BY_NEW_SIGNALS_DESCR("IntBySigDescr", "IBS"),
+    INTSIG_DELAY("IntSigDelay", "SPAIS"),
+    ISOLATE("Isolate", "IS"),
+    IN_SERVICE("InService", "IV"),
+    ITERATION("Iteration", "IR"),
+    KEEP_ACTIVE("KeepActive", "KA"),
+    LOCAL("Local", "L"),
+    LOCAL_CONTROL("LocalControl", "O"),
+    LOCK_STEP("LockStep", "SP"),
+    LOOPBACK("Loopback", "LB"),
+    MEDIA("Media", "M"),
+    MEGACOP("MEGACO", "!"),
+    SEGMENT("Segment", "SM"),
+    METHOD("Method", "MT"),
+    MGC_ID_TO_TRY("MgcIdToTry", "MG"),
+    MODE("Mode", "MO"),
+    MODIFY("Modify", "MF"),
+    MODEM("Modem", "MD"),
+    MOVE("Move", "MV"),
+    MTP("MTP", "MTP"),
+    MUX("Mux", "MX"),
+    NEVER_NOTIFY("NeverNotify", "NBNN"),
+    NOTIFY("Notify", "N"),
+    NOTIFY_COMPLETION("NotifyCompletion", "NC"),
+    NX64K("Nx64Kservice", "N64"),
+    OBSERVED_EVENTS("ObservedEvents", "OE"),
+    ONEWAY("Oneway", "OW"),
+    ONEWAY_BOTH("OnewayBoth", "OWB"),
+    ONEWAY_EXTERNAL("OnewayExternal", "OWE"),
+    ON_OFF("OnOff", "OO"),
+    OR_AUDIT_SELECT("OrLgc", "ORLGC"),
+    OTHER_REASON("OtherReason", "OR"),
+    OUT_OF_SERVICE("OutOfService", "OS"),
+    PACKAGES("Packages", "PG"),
+    PENDING("Pending", "PN"),
+    PRIORITY("Priority", "PR"),
+    PROFILE("Profile", "PF"),
+    REASON("Reason", "RE"),
+    RECVONLY("ReceiveOnly", "RC"),
+    REGULATED_NOTIFY("RegulatedNotify", "NBRN"),
+    REPLY("Reply", "P"),
+    REQUEST_ID("RequestID", "RQ"),
+    RESET_EVENTS_DESCRIPTOR("ResetEventsDescriptor", "RSE"),
+    RESTART("Restart", "RS"),
+    REMOTE("Remote", "R"),
+    RESPONSE_ACK("TransactionResponseAck", "K"),
+    RESERVED_GROUP("ReservedGroup", "RG"),
+    RESERVED_VALUE("ReservedValue", "RV"),
+    SEGMENTATION_COMPLETE("END", "END"),
+    SENDONLY("SendOnly", "SO"),
+    SENDRECV("SendReceive", "SR"),
+    SERVICES("Services", "SV"),
+    SERVICE_STATES("ServiceStates", "SI"),
+    SERVICE_CHANGE("ServiceChange", "SC"),
+    SERVICE_CHANGE_ADDRESS("ServiceChangeAddress", "AD"),
+    SERVICE_CHANGE_INCOMPLETE("ServiceChangeInc", "SIC"),
+    SIGNAL_LIST("SignalList", "SL"),
+    SIGNALS("Signals", "SG"),
+    SIGNAL_TYPE("SignalType", "SY"),
+    STATISTICS("Statistics", "SA"),
+    STREAM("Stream", "ST"),
+    SUBTRACT("Subtract", "S"),
+    SYNCH_ISDN("SynchISDN", "SN"),
+    TERMINATION_STATE("TerminationState", "TS"),
+    TEST("Test", "TE"),
+    TIME_OUT("TimeOut", "TO"),
+    TOPOLOGY("Topology", "TP"),
+    TRANSACTION("Transaction", "T"),
+    V18("V18", "V18"),
+    V22("V22", "V22"),
+    V22BIS("V22b", "V22b"),
+    V32("V32", "V32"),
+    V32BIS("V32b", "V32b"),
+    V34("V34", "V34"),
+    V76("V76", "V76"),
+    V90("V90", "V90"),
+    V91("V91", "V91"),
+    VERSION("Version", "V");
+
+    /** The spelling in pretty (long) form. */
+    public final String longName;
+    /** The spelling in compact (short) form. */
+    public final String shortName;
+
+    Token(String longName, String shortName) {
+        this.longName = longName;
+        this.shortName = shortName;
+    }
+
+    public String spelling(boolean compact) { return compact ? shortName : longName; }
+
+    private static final Map<String, Token> BY_SPELLING = new HashMap<>();
+
+    static {
+        for (Token t : values()) {
+            BY_SPELLING.put(t.longName.toUpperCase(Locale.ROOT), t);
+            BY_SPELLING.putIfAbsent(t.shortName.toUpperCase(Locale.ROOT), t);
+        }
+    }
+
+    /**
+     * The tokens whose long or short spelling is {@code word}, case-insensitively, or null. Some short names are
+     * shared across contexts by the standard (none in this table clash); callers still check that the token is
+     * one the ABNF allows at that position.
+     */
+    public static Token lookup(CharSequence word) {
+        return BY_SPELLING.get(word.toString().toUpperCase(Locale.ROOT));
+    }
+}
