@@ -1419,8 +1419,8 @@ final class MessageParser {
     /** streamParm = localDescriptor / remoteDescriptor / localControlDescriptor / statisticsDescriptor (v3). */
     private StreamParm streamParm(Token t, String where) {
         int at = s.pos;
-        if (t == Token.LOCAL) return new LocalDescriptor(octetString());
-        if (t == Token.REMOTE) return new RemoteDescriptor(octetString());
+        if (t == Token.LOCAL) return new LocalDescriptor(octetString(t));
+        if (t == Token.REMOTE) return new RemoteDescriptor(octetString(t));
         if (t == Token.LOCAL_CONTROL) return localControl();
         if (t == Token.STATISTICS) return statistics();
         throw unknown("descriptor", where, at);
@@ -1447,7 +1447,7 @@ final class MessageParser {
      * Local / Remote: Token LBRKT octetString RBRKT, octetString = *(nonEscapeChar), nonEscapeChar = ("\}" /
      * %x01-7C / %x7E-FF). Returns exactly the text between the braces (escapes kept as written).
      */
-    private String octetString() {
+    private String octetString(Token token) {
         int start = s.pos;
         take();
         s.skipLwsp();
@@ -1457,11 +1457,11 @@ final class MessageParser {
         int from = s.pos;
         int p = from;
         while (true) {
-            if (p >= s.end) throw s.fail(open, "the '{' of this " + s.word(start) + " descriptor is never closed");
+            if (p >= s.end) throw s.fail(open, "the '{' of this " + token.longName + " descriptor is never closed");
             char c = s.text.charAt(p);
             if (c == '}') break;
             if (c == '\\' && p + 1 < s.end && s.text.charAt(p + 1) == '}') p += 2;
-            else if (c == 0) throw s.fail(p, "a NUL octet is not allowed in a " + s.word(start) + " descriptor");
+            else if (c == 0) throw s.fail(p, "a NUL octet is not allowed in a " + token.longName + " descriptor");
             else p++;
         }
         String body = s.text.substring(from, p);
