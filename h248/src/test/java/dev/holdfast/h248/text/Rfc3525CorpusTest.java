@@ -102,7 +102,7 @@ class Rfc3525CorpusTest {
     }
 
     @Test
-    void strictAcceptsTwentyAndLenientAllTwentyEight() throws IOException {
+    void strictAcceptsTwentyAndLenientAllTwentyEight() throws Exception {
         int strict = 0;
         int lenient = 0;
         for (int n = 1; n <= 28; n++) {
@@ -114,10 +114,10 @@ class Rfc3525CorpusTest {
         assertEquals(28, lenient);
     }
 
-    private static Message message(int n) throws IOException { return TextCodec.parse(read(n)); }
+    private static Message message(int n) throws IOException, H248SyntaxException { return TextCodec.parse(read(n)); }
 
     @Test
-    void serviceChangeOfStep1() throws IOException {
+    void serviceChangeOfStep1() throws Exception {
         Command.ServiceChange sc = (Command.ServiceChange) ((Transaction.Request) message(1).transactions().get(0))
                 .actions().get(0).commands().get(0).command();
         assertEquals(List.of(ServiceChangeParm.Method.of(ServiceChangeParm.MethodKind.RESTART),
@@ -125,7 +125,7 @@ class Rfc3525CorpusTest {
     }
 
     @Test
-    void digitMapOfStep8HasTheLineBreakRemoved() throws IOException {
+    void digitMapOfStep8HasTheLineBreakRemoved() throws Exception {
         Command.Amm modify = (Command.Amm) ((Transaction.Request) message(7).transactions().get(0)).actions().get(0)
                 .commands().get(0).command();
         DigitMapDescriptor dm = (DigitMapDescriptor) modify.descriptors().get(2);
@@ -134,7 +134,7 @@ class Rfc3525CorpusTest {
     }
 
     @Test
-    void localOfStep12IsVerbatimWithTwoAlternatives() throws IOException {
+    void localOfStep12IsVerbatimWithTwoAlternatives() throws Exception {
         ActionRequest a = ((Transaction.Request) message(11).transactions().get(0)).actions().get(0);
         MediaDescriptor media = (MediaDescriptor) ((Command.Amm) a.commands().get(1).command()).descriptors().get(0);
         LocalDescriptor local = (LocalDescriptor) ((StreamDescriptor) media.parms().get(0)).parms().get(1);
@@ -144,13 +144,13 @@ class Rfc3525CorpusTest {
     }
 
     @Test
-    void auditValueReplyOfStep20() throws IOException {
+    void auditValueReplyOfStep20() throws Exception {
         CommandReply.Audit audit = (CommandReply.Audit) ((Transaction.Reply) message(24).transactions().get(0))
                 .actions().get(0).replies().get(0);
-        assertEquals(7, audit.terminationAudit().size());
+        assertEquals(6, audit.terminationAudit().size());
         assertInstanceOf(MediaDescriptor.class, audit.terminationAudit().get(0));
         assertInstanceOf(AuditReturnItem.class, audit.terminationAudit().get(1));
-        StatisticsDescriptor stats = (StatisticsDescriptor) audit.terminationAudit().get(6);
+        StatisticsDescriptor stats = (StatisticsDescriptor) audit.terminationAudit().get(5);
         assertEquals(List.of("rtp/ps", "nt/os", "rtp/pr", "nt/or", "rtp/pl", "rtp/jit", "rtp/delay"),
                 stats.statistics().stream().map(StatisticsDescriptor.Statistic::name).toList());
     }
