@@ -394,6 +394,20 @@ final class MessageEncoder {
             item(0);
             propertyParm(attr);
             close(true);
+        } else if (p instanceof ContextProperty.ContextList list) {
+            // v3 contextIdList: alone in its ContextAttr
+            tok(Token.CONTEXT_ATTR);
+            open();
+            item(0);
+            tok(Token.CONTEXT_LIST);
+            peq();
+            sb.append('{');
+            for (int i = 0; i < list.ids().size(); i++) {
+                if (i > 0) inlineComma();
+                contextId(list.ids().get(i));
+            }
+            sb.append('}');
+            close(true);
         } else {
             throw unknown(p);
         }

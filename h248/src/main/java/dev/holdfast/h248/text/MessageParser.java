@@ -1131,6 +1131,13 @@ final class MessageParser {
             }
             case NOTIFY -> {
                 lbrkt(start);
+                if (peekToken() == Token.ERROR) {
+                    s.deviation(Deviation.Kind.OTHER, s.pos, "Notify without an ObservedEvents descriptor (only an"
+                            + " Error descriptor)");
+                    ErrorDescriptor error = errorDescriptor();
+                    rbrkt(start);
+                    yield new Command.Notify(ids, null, error);
+                }
                 if (peekToken() != Token.OBSERVED_EVENTS) throw s.expected("an ObservedEvents descriptor", start);
                 int itemStart = s.pos;
                 ObservedEventsDescriptor observed = observedEvents();

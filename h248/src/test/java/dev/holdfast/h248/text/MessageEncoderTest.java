@@ -185,8 +185,8 @@ class MessageEncoderTest {
                                     KeepActive,
                                     Stream=1,
                                     SPADirection=External,
-                                    RequestID=77,
-                                    IntSigDelay=10
+                                    SPARequestID=77,
+                                    Intersignal=10
                                 },
                                 SignalList = 2 {
                                     an/apf {
@@ -220,7 +220,7 @@ class MessageEncoderTest {
                 c=IN IP4 198.51.100.7
                 m=audio 40000 RTP/AVP 0
                 a=ptime:20
-                }}},E=2223{al/of{strict=state,KA,ST=1},dd/ce{DM=dialplan0,EM{SG{cg/rt},E=2224{al/on}}},dd/std{DM={T:4,L:12,(0|1x|2xx)},NBRN{EM{E=2225{al/on}}},RSE},al/fl{NBIN},nt/qualert{NBNN,th>30}},SG{cg/dt{SY=TO,DR=3000,NC={TO,IBE},KA,ST=1,SPADI=EX,RQ=77,SPAIS=10},SL=2{an/apf{an=105},an/apf{noc=2}}},DM=dialplan0{T:16,S:4,L:12,Z:2,(0S|00S|[1-7]xLxx|8Lxxxxxxx|#xxxxxxx|*xx|9L1xxxxxxxxxx|9L011x.S)},EB{al/of{ST=1,strict=exact},dd/ce}}}}""");
+                }}},E=2223{al/of{strict=state,KA,ST=1},dd/ce{DM=dialplan0,EM{SG{cg/rt},E=2224{al/on}}},dd/std{DM={T:4,L:12,(0|1x|2xx)},NBRN{EM{E=2225{al/on}}},RSE},al/fl{NBIN},nt/qualert{NBNN,th>30}},SG{cg/dt{SY=TO,DR=3000,NC={TO,IBE},KA,ST=1,SPADI=EX,SPARQ=77,SPAIS=10},SL=2{an/apf{an=105},an/apf{noc=2}}},DM=dialplan0{T:16,S:4,L:12,Z:2,(0S|00S|[1-7]xLxx|8Lxxxxxxx|#xxxxxxx|*xx|9L1xxxxxxxxxx|9L011x.S)},EB{al/of{ST=1,strict=exact},dd/ce}}}}""");
     }
 
     /**
@@ -298,6 +298,9 @@ class MessageEncoderTest {
                             ContextAttr {
                                 hf/gen=4
                             },
+                            ContextAttr {
+                                ContextList={7, 8}
+                            },
                             OrLgc,
                             AndLgc
                         }
@@ -321,7 +324,7 @@ class MessageEncoderTest {
                 """,
                 """
                 !/3 [192.0.2.1]:2944
-                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},ORLGC,ANDLGC}},C=2{MV=line/18,S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
+                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},CT{CLT={7,8}},ORLGC,ANDLGC}},C=2{MV=line/18,S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
     }
 
     /**
@@ -556,8 +559,8 @@ class MessageEncoderTest {
                 """
                 AU=0x01020304:0x00000001:0x000102030405060708090a0b !/3 [2001:db8::20]:2944
                 P=10010/1{C=1{N=line/1}}SM=10011/1
-                SM=10011/2/END
-                P=10010/2/END{C=2{SC=line/2{SV{AD=[192.0.2.9]}}}}""");
+                SM=10011/2/&
+                P=10010/2/&{C=2{SC=line/2{SV{AD=[192.0.2.9]}}}}""");
     }
 
     /** Device-name and MTP mIds, ServiceChange v2 audit item and v3 ServiceChangeInc, an extension method. */

@@ -101,6 +101,24 @@ class Rfc3525CorpusTest {
         assertEquals(lenient.message().mid(), f.mid());
     }
 
+    @ParameterizedTest(name = "{0}.txt")
+    @MethodSource("files")
+    void roundTripsThroughTheEncoderInBothForms(int n) throws IOException {
+        Message decoded = ((DecodeResult.Decoded) TextCodec.decode(read(n), DecodeOptions.LENIENT)).message();
+        for (TextForm form : TextForm.values()) {
+            String encoded = TextCodec.encode(decoded, form);
+            // the encoder writes plain ABNF: the syntactic deviations are gone; only what the model itself holds
+            // (01's ServiceChange without a Reason) is still there
+            DecodeResult again = TextCodec.decode(encoded, DecodeOptions.LENIENT);
+            DecodeResult.Decoded d = assertInstanceOf(DecodeResult.Decoded.class, again,
+                    () -> n + " " + form + ": " + again + "\n" + encoded);
+            assertEquals(n == 1 ? List.of(Deviation.Kind.MISSING_SERVICE_CHANGE_REASON) : List.of(),
+                    d.deviations().stream().map(Deviation::kind).toList(), () -> form + "\n" + encoded);
+            assertEquals(decoded, d.message(), () -> n + " " + form + "\n" + encoded);
+            assertEquals(encoded, TextCodec.encode(d.message(), form));
+        }
+    }
+
     @Test
     void strictAcceptsTwentyAndLenientAllTwentyEight() throws Exception {
         int strict = 0;

@@ -179,6 +179,7 @@ final class SampleMessages {
                 new ContextAuditItem.Select(new ContextProperty.Emergency(true)),
                 new ContextAuditItem.Select(new ContextProperty.Ieps(true)),
                 new ContextAuditItem.Select(prop("hf/gen", "4")),
+                new ContextAuditItem.Select(new ContextProperty.ContextList(List.of(ContextId.of(7), ContextId.of(8)))),
                 new ContextAuditItem.Logic(false),
                 new ContextAuditItem.Logic(true)), List.of());
         Command.Amm move = new Command.Amm(Command.AmmVerb.MOVE, List.of(tid("line/18")), List.of());
@@ -221,7 +222,8 @@ final class SampleMessages {
                 EventsDescriptor.of(2223, RequestedEvent.of("al/of")),
                 SignalsDescriptor.of(),
                 new DigitMapDescriptor("dialplan0", null),
-                new EventBufferDescriptor(List.of()),
+                // a bare EventBuffer: in a reply the decoder reads every bare descriptor token as an AuditReturnItem
+                new AuditReturnItem(AuditDescriptor.Item.EVENT_BUFFER),
                 new StatisticsDescriptor(List.of(new StatisticsDescriptor.Statistic("nt/dur", ParmValue.of("4200")))),
                 new ObservedEventsDescriptor(RequestId.ALL, List.of(ObservedEventsDescriptor.ObservedEvent.of("al/on"))),
                 new PackagesDescriptor(List.of(new PackagesDescriptor.Item("al", 1),
