@@ -302,6 +302,14 @@ abstract class DescriptorReader extends GrammarReader {
         return false;
     }
 
+    /** "name { }": leniently accepted (the ABNF wants at least one parameter inside the braces). */
+    private boolean noParameters(int nameStart, boolean parenthesised) {
+        if (s.peek() != parametersCloser(parenthesised)) return false;
+        emptyBraces(nameStart);
+        if (parenthesised) parenDepth--;
+        return true;
+    }
+
     /** The closer matching the last {@link #openParameters}: ')' while in a lenient parenthesised list. */
     char parametersCloser(boolean parenthesised) { return parenthesised ? ')' : '}'; }
 
@@ -316,6 +324,7 @@ abstract class DescriptorReader extends GrammarReader {
         String name = pkgdName("an event name", start);
         boolean parens = parenthesisedAt(s.pos);
         if (!openParameters(name, start)) return new RequestedEvent(name, List.of());
+        if (noParameters(start, parens)) return new RequestedEvent(name, List.of());
         char closer = parametersCloser(parens);
         List<EventParameter> parameters = new ArrayList<>(2);
         int itemStart;
@@ -480,6 +489,7 @@ abstract class DescriptorReader extends GrammarReader {
         String name = pkgdName("a signal name", start);
         boolean parens = parenthesisedAt(s.pos);
         if (!openParameters(name, start)) return new SignalParm.Request(name, List.of());
+        if (noParameters(start, parens)) return new SignalParm.Request(name, List.of());
         List<SignalParameter> parameters = new ArrayList<>(2);
         int itemStart;
         do {
@@ -619,7 +629,7 @@ abstract class DescriptorReader extends GrammarReader {
     /** [LBRKT (eventStream / eventOther) *(COMMA ...) RBRKT] after an observed event or event spec name. */
     List<ObservedEventParameter> observedParameters(String name, int nameStart) {
         boolean parens = parenthesisedAt(s.pos);
-        if (!openParameters(name, nameStart)) return List.of();
+        if (!openParameters(name, nameStart) || noParameters(nameStart, parens)) return List.of();
         List<ObservedEventParameter> parameters = new ArrayList<>(2);
         int itemStart;
         do {

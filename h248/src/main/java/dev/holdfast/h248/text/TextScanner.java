@@ -230,12 +230,22 @@ final class TextScanner {
         return sb.toString();
     }
 
+    /** Where the last {@link #lineColumn} stopped: deviations come in order, so counting resumes from there. */
+    private int countedTo;
+    private int countedLine = 1;
+    private int countedLineStart;
+
     /** 1-based line and column of {@code offset}; a line ends at CR LF, CR or LF. */
     int[] lineColumn(int offset) {
-        int line = 1;
-        int lineStart = 0;
         int limit = Math.min(offset, end);
-        for (int i = 0; i < limit; i++) {
+        if (limit < countedTo) {
+            countedTo = 0;
+            countedLine = 1;
+            countedLineStart = 0;
+        }
+        int line = countedLine;
+        int lineStart = countedLineStart;
+        for (int i = countedTo; i < limit; i++) {
             char c = text.charAt(i);
             if (c == '\n') {
                 line++;
@@ -246,6 +256,9 @@ final class TextScanner {
                 lineStart = i + 1;
             }
         }
+        countedTo = limit;
+        countedLine = line;
+        countedLineStart = lineStart;
         return new int[] {line, offset - lineStart + 1};
     }
 }

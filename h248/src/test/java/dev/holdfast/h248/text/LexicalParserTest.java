@@ -134,6 +134,31 @@ class LexicalParserTest {
     }
 
     @Test
+    void lineColumnCountsIncrementallyAndBackwards() {
+        TextScanner s = new TextScanner("ab\r\ncd\ref\ngh", DecodeOptions.LENIENT);
+        int[][] expected = {{1, 1}, {1, 3}, {1, 4}, {2, 1}, {2, 3}, {3, 1}, {3, 3}, {4, 1}, {4, 3}};
+        int[] offsets = {0, 2, 3, 4, 6, 7, 9, 10, 12};
+        for (int i = 0; i < offsets.length; i++) {
+            assertEquals(java.util.Arrays.toString(expected[i]), java.util.Arrays.toString(s.lineColumn(offsets[i])));
+        }
+        for (int i = offsets.length - 1; i >= 0; i--) {
+            assertEquals(java.util.Arrays.toString(expected[i]), java.util.Arrays.toString(s.lineColumn(offsets[i])));
+        }
+    }
+
+    @Test
+    void manyDeviationsStayLinear() {
+        // 20 000 parenthesised parameters in one message: each deviation's line is counted from the previous one
+        StringBuilder sb = new StringBuilder(Decode.HEADER + "T=1{C=1{MF=t{E=1{");
+        for (int i = 0; i < 20_000; i++) sb.append(i == 0 ? "" : ",\n").append("a/b(c=1)");
+        sb.append("}}}}");
+        DecodeOptions big = new DecodeOptions(DecodeOptions.Strictness.LENIENT, 1 << 20, 32, 256, 256, 1024);
+        DecodeResult.Decoded d = Decode.decoded(sb.toString(), big);
+        assertEquals(20_000, d.deviations().size());
+        assertEquals(20_001, d.deviations().get(19_999).line());
+    }
+
+    @Test
     void tokenLookupIsCaseInsensitiveAndInPlace() {
         assertEquals(Token.TRANSACTION, Token.lookup("xxTRANSACTIONyy", 2, 13));
         assertEquals(Token.TRANSACTION, Token.lookup("transaction"));
