@@ -38,8 +38,26 @@ import static dev.holdfast.h248.text.TextScanner.isDigit;
  *
  * <p>Restrictions the ABNF states only in comments are not enforced, except: a ServiceChange request needs a
  * Method and a Reason ("serviceChangeMethod and serviceChangeReason are REQUIRED"; B.2 Note 1 says such
- * restrictions are part of the protocol), and the Reason "MUST be encoded using the quotedString form". These are
- * deviations, so strict mode rejects them and lenient mode reports them.
+ * restrictions "are part of the protocol even though not enforced by this specification"), and the Reason "MUST
+ * be encoded using the quotedString form". These are deviations, so strict mode rejects them and lenient mode
+ * reports them. (The productions alone accept a ServiceChange without Reason; OTP megaco rejects it too.)
+ *
+ * <p>Deviations accepted in lenient mode, each reported with its position (strict mode fails there instead):
+ * <ul>
+ *   <li>{@link Deviation.Kind#PARENTHESISED_PARAMETERS}: {@code al/of(strict=state)} for events, signals, observed
+ *       events and event specs;</li>
+ *   <li>{@link Deviation.Kind#TRAILING_COMMA}: a comma right before the closing bracket of any list;</li>
+ *   <li>{@link Deviation.Kind#WHITESPACE_IN_DIGIT_MAP}: white space, a line break or a comment inside a digit
+ *       string or range (the model keeps the map without it);</li>
+ *   <li>{@link Deviation.Kind#MISSING_SERVICE_CHANGE_REASON};</li>
+ *   <li>{@link Deviation.Kind#OTHER}: no Method in a ServiceChange request, an unquoted Reason, request-only
+ *       parameters in a ServiceChange reply, no white space after the mId, {@code Context = 1 { }} in a reply and
+ *       other empty braces where the ABNF wants content, a Notify with only an Error, {@code '*'} and {@code '#'}
+ *       in a digit map, a termination id with {@code '-'} or {@code '.'}, starting with a digit or over 64
+ *       characters, a one-id {@code [t1]} list, white space around the ':' of a range or the '-' of an
+ *       acknowledged range, an unquoted error text, an extension name over 6 characters, a comment with non-ASCII
+ *       octets or without a final line break, NUL octets after the message.</li>
+ * </ul>
  *
  * <p>Mapping choices where the model has more than one way to hold the wire form:
  * <ul>
