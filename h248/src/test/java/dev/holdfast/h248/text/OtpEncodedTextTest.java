@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Our decoder reads what a real peer writes: Erlang/OTP megaco decodes the RFC 3525 corpus and encodes every message
- * it accepts again, pretty and compact ({@code hf_megaco_reencode.erl}); each of those texts must decode strictly,
- * with no deviation, to the same transactions, contexts, commands and termination ids as the original. (OTP lowers
+ * it accepts again, pretty and compact ({@code hf_megaco_reencode.erl}); each of those texts must decode with no
+ * deviation (strictly), to the same transactions, contexts, commands and termination ids as the original. (OTP lowers
  * the case of names, reorders some descriptors and rewrites the SDP line by line, so the comparison is on that
  * skeleton, not on the whole model.) The same for the encoder's v1-v3 samples that OTP accepts.
  */
@@ -52,13 +52,23 @@ class OtpEncodedTextTest {
         return accepted;
     }
 
-    /** Decodes OTP's pretty and compact text of {@code name} strictly and compares the skeleton with {@code ours}. */
+    /**
+     * Decodes OTP's pretty and compact text of {@code name} and compares the skeleton with {@code ours}. The text
+     * must be plain ABNF: no deviation, except those the message content itself carries (see
+     * {@link RoundTripTest#CONTENT_DEVIATIONS}: OTP writes a Notify with only an Error as it got it).
+     */
     private static void assertReadsOtpText(Path out, String name, Message ours) throws IOException {
         for (String form : List.of("pretty", "compact")) {
             String otp = Files.readString(out.resolve(name + "." + form + ".txt"), StandardCharsets.ISO_8859_1);
-            DecodeResult r = TextCodec.decode(otp, DecodeOptions.STRICT);
+            DecodeResult r = TextCodec.decode(otp, DecodeOptions.LENIENT);
             DecodeResult.Decoded d = assertInstanceOf(DecodeResult.Decoded.class, r,
                     () -> name + " " + form + ": " + r + "\n" + otp);
+            for (Deviation v : d.deviations()) {
+                assertTrue(RoundTripTest.CONTENT_DEVIATIONS.contains(v.detail()), () -> v.describe() + "\n" + otp);
+            }
+            if (d.deviations().isEmpty()) {
+                assertInstanceOf(DecodeResult.Decoded.class, TextCodec.decode(otp, DecodeOptions.STRICT));
+            }
             assertEquals(skeleton(ours), skeleton(d.message()), () -> name + " " + form + "\n" + otp);
         }
     }

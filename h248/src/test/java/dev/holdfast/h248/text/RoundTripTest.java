@@ -33,7 +33,7 @@ class RoundTripTest {
      * Deviations that are in the model itself, not in how it is written: the encoder writes what it is given.
      * Everything else (the syntactic ones) must not appear in encoded text.
      */
-    private static final List<String> CONTENT_DEVIATIONS = List.of(
+    static final List<String> CONTENT_DEVIATIONS = List.of(
             "ServiceChange request without a Reason (serviceChangeReason is REQUIRED)",
             "'#' in a digit map: H.248.1 writes the DTMF keys * and # as E and F",
             "Notify without an ObservedEvents descriptor (only an Error descriptor)");
