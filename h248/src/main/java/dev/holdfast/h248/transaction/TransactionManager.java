@@ -77,6 +77,8 @@ public final class TransactionManager {
         Scheduler.Timer timer;
         int retransmissions;
         int pendings;
+        /** Scheduler time by which a reply or the next Pending must come, once a Pending was received. */
+        long pendingDeadline;
 
         Outgoing(Key key, Transaction.Request request, CompletableFuture<Transaction.Reply> future) {
             this.key = key; this.request = request; this.future = future;
@@ -311,10 +313,32 @@ public final class TransactionManager {
             giveUp(o, "more than " + options.pendingLimit() + " Pendings");
             return;
         }
-        // The peer has the request: stop retransmitting and wait LONG-TIMER for the reply or the next Pending.
+        // The peer has the request: wait LONG-TIMER for the reply or the next Pending. Over UDP keep probing at
+        // the capped interval, so that a lost final reply is replayed from the peer's cache (a probe that
+        // arrives while the peer still works is answered with Pending, within the peer's pending limit).
         cancel(o.timer);
-        o.timer = scheduler.schedule(() -> giveUp(o, "no reply within LONG-TIMER (" + options.longTimer()
-                + ") after Pending"), options.longTimer());
+        o.pendingDeadline = scheduler.nanoTime() + options.longTimer().toNanos();
+        armAfterPending(o);
+    }
+
+    private void armAfterPending(Outgoing o) {
+        long left = o.pendingDeadline - scheduler.nanoTime();
+        if (left <= 0) {
+            giveUp(o, "no reply within LONG-TIMER (" + options.longTimer() + ") after Pending");
+            return;
+        }
+        if (sender.reliable() || left <= options.maxRetransmissionInterval().toNanos()) {
+            o.timer = scheduler.schedule(() -> {
+                if (outgoing.get(o.key) == o) armAfterPending(o);
+            }, Duration.ofNanos(left));
+            return;
+        }
+        o.timer = scheduler.schedule(() -> {
+            if (outgoing.get(o.key) != o) return;
+            counters.retransmissions.increment();
+            transmit(o.key.peer, options.protocolVersion(), List.of(o.request), List.of(o));
+            armAfterPending(o);
+        }, options.maxRetransmissionInterval());
     }
 
     private void requestReceived(Peer peer, Message message, Transaction.Request request) {
@@ -324,7 +348,7 @@ public final class TransactionManager {
         if (known != null) {
             counters.duplicateRequests.increment();
             if (known.state == IncomingState.EXECUTING) {
-                sendPending(known);
+                if (known.pendingsSent < options.pendingLimit()) sendPending(known);
             } else {
                 transmit(peer, known.version, List.of(known.reply), List.of());
             }
