@@ -79,7 +79,7 @@ public final class H248Endpoint implements AutoCloseable {
     /** An endpoint on a UDP socket bound to {@code bind} (port 0: any free port). */
     public static H248Endpoint udp(MId localMid, InetSocketAddress bind, EndpointOptions options)
             throws InterruptedException, IOException {
-        return build(localMid, options, (group, codec, l) -> {
+        return build(localMid, options, false, (group, codec, l) -> {
             UdpTransport t = UdpTransport.bind(group, bind, codec, options.maxDatagramSize(), l);
             return new Built(t, t, t.localAddress(), null);
         });
@@ -88,7 +88,7 @@ public final class H248Endpoint implements AutoCloseable {
     /** An endpoint listening for TCP connections on {@code bind}; each connection is a peer. */
     public static H248Endpoint tcpServer(MId localMid, InetSocketAddress bind, EndpointOptions options)
             throws InterruptedException, IOException {
-        return build(localMid, options, (group, codec, l) -> {
+        return build(localMid, options, true, (group, codec, l) -> {
             TcpTransport t = TcpTransport.listen(group, bind, codec, options.maxFrameSize(), l);
             return new Built(t, t, t.localAddress(), null);
         });
@@ -97,11 +97,26 @@ public final class H248Endpoint implements AutoCloseable {
     /** An endpoint connected over TCP to {@code remote}; {@link #remotePeer()} is the peer to send to. */
     public static H248Endpoint tcpClient(MId localMid, InetSocketAddress remote, EndpointOptions options)
             throws InterruptedException, IOException {
-        return build(localMid, options, (group, codec, l) -> {
+        return build(localMid, options, true, (group, codec, l) -> {
             TcpTransport t = TcpTransport.connect(group, remote, null, codec, options.maxFrameSize(), l,
                     options.connectTimeoutMillis());
             return new Built(t, t, t.localAddress(), t.remotePeer());
         });
+    }
+
+    /** Lets the transaction manager exist before the transport it sends through (which delivers to it). */
+    private static final class DeferredSender implements MessageSender {
+        final CompletableFuture<MessageSender> target = new CompletableFuture<>();
+        final boolean reliable;
+
+        DeferredSender(boolean reliable) { this.reliable = reliable; }
+
+        @Override public java.util.concurrent.CompletionStage<Void> send(Peer peer, Message message) {
+            MessageSender t = target.getNow(null);
+            return t != null ? t.send(peer, message) : target.thenCompose(s -> s.send(peer, message));
+        }
+
+        @Override public boolean reliable() { return reliable; }
     }
 
     private record Built(AutoCloseable transport, MessageSender sender, InetSocketAddress local, Peer remote) {}
@@ -112,7 +127,8 @@ public final class H248Endpoint implements AutoCloseable {
                 throws InterruptedException, IOException;
     }
 
-    private static H248Endpoint build(MId localMid, EndpointOptions options, TransportFactory factory)
+    private static H248Endpoint build(MId localMid, EndpointOptions options, boolean reliable,
+                                      TransportFactory factory)
             throws InterruptedException, IOException {
         EventLoopGroup owned = options.eventLoopGroup() == null ? new NioEventLoopGroup(1) : null;
         EventLoopGroup group = owned != null ? owned : options.eventLoopGroup();
@@ -121,14 +137,14 @@ public final class H248Endpoint implements AutoCloseable {
             CodecConfig codec = new CodecConfig(localMid, options.transactions().protocolVersion(),
                     options.decodeOptions(), options.textFormFor(), counters);
             DeferredListener listener = new DeferredListener();
+            DeferredSender sender = new DeferredSender(reliable);
             EventLoop loop = group.next();
-            // UDP runs on the same loop as the transaction layer: no thread hop per message.
-            EventLoopGroup transportGroup = owned != null ? owned : group;
-            Built built = factory.create(transportGroup, codec, listener);
             RandomGenerator random = options.random() != null ? options.random() : new SplittableRandom();
             TransactionManager manager = new TransactionManager(localMid, options.transactions(),
-                    new EventExecutorScheduler(loop), built.sender(), counters, random);
+                    new EventExecutorScheduler(loop), sender, counters, random);
             listener.manager = manager;
+            Built built = factory.create(group, codec, listener);
+            sender.target.complete(built.sender());
             return new H248Endpoint(manager, built.transport(), built.sender(), owned, counters, built.local(),
                     built.remote(), listener);
         } catch (InterruptedException | IOException | RuntimeException e) {

@@ -14,6 +14,12 @@ public record Peer(InetSocketAddress address) {
 
     public static Peer of(InetSocketAddress address) { return new Peer(address); }
 
+    /** The peer at a channel's remote address; a non-IP address (in-memory channels) becomes an unresolved name. */
+    public static Peer of(java.net.SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? new Peer(inet)
+                : new Peer(InetSocketAddress.createUnresolved(String.valueOf(address), 0));
+    }
+
     public static Peer of(String host, int port) { return new Peer(new InetSocketAddress(host, port)); }
 
     @Override public String toString() {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,7 @@ public final class ConnectionRegistry extends ChannelInboundHandlerAdapter {
     }
 
     @Override public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        Peer peer = Peer.of((InetSocketAddress) ctx.channel().remoteAddress());
+        Peer peer = Peer.of(ctx.channel().remoteAddress());
         Channel old = channels.put(peer, ctx.channel());
         if (old != null && old != ctx.channel()) old.close();
         LOG.log(System.Logger.Level.DEBUG, () -> "connection from " + peer);
@@ -37,7 +36,7 @@ public final class ConnectionRegistry extends ChannelInboundHandlerAdapter {
     }
 
     @Override public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        Peer peer = Peer.of((InetSocketAddress) ctx.channel().remoteAddress());
+        Peer peer = Peer.of(ctx.channel().remoteAddress());
         if (channels.remove(peer, ctx.channel())) {
             LOG.log(System.Logger.Level.INFO, () -> "connection to " + peer + " closed");
             try {

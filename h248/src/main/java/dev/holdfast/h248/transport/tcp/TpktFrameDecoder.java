@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
-import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -76,7 +75,7 @@ public final class TpktFrameDecoder extends ByteToMessageDecoder {
     }
 
     private Peer peer(ChannelHandlerContext ctx) {
-        if (peer == null) peer = Peer.of((InetSocketAddress) ctx.channel().remoteAddress());
+        if (peer == null) peer = Peer.of(ctx.channel().remoteAddress());
         return peer;
     }
 }
