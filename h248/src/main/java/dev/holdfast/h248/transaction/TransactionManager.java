@@ -154,7 +154,9 @@ public final class TransactionManager {
         List<CompletableFuture<Transaction.Reply>> futures = new ArrayList<>();
         for (int i = 0; i < transactions.size(); i++) futures.add(new CompletableFuture<>());
         List<List<ActionRequest>> copy = transactions.stream().map(List::copyOf).toList();
-        onSchedulerThread(() -> startOutgoing(peer, copy, futures));
+        if (!onSchedulerThread(() -> startOutgoing(peer, copy, futures))) {
+            futures.forEach(f -> f.completeExceptionally(new TransactionRejectedException(peer, "closed")));
+        }
         return futures;
     }
 
@@ -497,6 +499,7 @@ public final class TransactionManager {
     }
 
     private void peerLost(Peer peer, String why) {
+        if (closed) return;
         counters.peersLost.increment();
         List<Outgoing> failed = new ArrayList<>();
         for (Iterator<Outgoing> it = outgoing.values().iterator(); it.hasNext(); ) {
@@ -564,11 +567,18 @@ public final class TransactionManager {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private void onSchedulerThread(Runnable task) {
+    /** Runs the task on the scheduler's thread; false if the scheduler no longer accepts tasks (shut down). */
+    private boolean onSchedulerThread(Runnable task) {
         if (scheduler.inSchedulerThread()) {
             safely(task);
-        } else {
+            return true;
+        }
+        try {
             scheduler.execute(() -> safely(task));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "scheduler shut down, task dropped");
+            return false;
         }
     }
 

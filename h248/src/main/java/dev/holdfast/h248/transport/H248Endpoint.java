@@ -50,6 +50,7 @@ public final class H248Endpoint implements AutoCloseable {
     private final InetSocketAddress localAddress;
     private final Peer remotePeer;
     private final DeferredListener listener;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Lets the transport be built before the transaction manager it delivers to. */
     private static final class DeferredListener implements TransportListener {
@@ -135,7 +136,7 @@ public final class H248Endpoint implements AutoCloseable {
         try {
             H248Counters counters = new H248Counters();
             CodecConfig codec = new CodecConfig(localMid, options.transactions().protocolVersion(),
-                    options.decodeOptions(), options.textFormFor(), counters);
+                    options.decodeOptions(), options.textFormFor(), counters, options.codec());
             DeferredListener listener = new DeferredListener();
             DeferredSender sender = new DeferredSender(reliable);
             EventLoop loop = group.next();
@@ -199,6 +200,7 @@ public final class H248Endpoint implements AutoCloseable {
 
     /** Fails everything outstanding, closes the sockets and (if it owns one) the event loop group. */
     @Override public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         transactions.close();
         try {
             transport.close();

@@ -16,10 +16,12 @@ import java.util.function.Function;
  * @param version        version of such answers when the bad message's own version could not be read
  * @param decodeOptions  how received messages are decoded
  * @param textFormFor    pretty or compact, per peer
+ * @param codec          the wire encoding
  */
 public record CodecConfig(MId localMid, int version, DecodeOptions decodeOptions,
-                          Function<Peer, TextForm> textFormFor, H248Counters counters) {
+                          Function<Peer, TextForm> textFormFor, H248Counters counters, MessageCodec codec) {
     public CodecConfig {
+        Objects.requireNonNull(codec);
         Objects.requireNonNull(localMid);
         Objects.requireNonNull(decodeOptions);
         Objects.requireNonNull(textFormFor);

@@ -3,7 +3,6 @@ package dev.holdfast.h248.transport.codec;
 import dev.holdfast.h248.message.Message;
 import dev.holdfast.h248.text.DecodeResult;
 import dev.holdfast.h248.text.SyntaxError;
-import dev.holdfast.h248.text.TextCodec;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +11,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.List;
 
 /**
- * Decodes each whole message ({@link InboundFrame}) with {@link TextCodec} into an {@link InboundMessage}.
+ * Decodes each whole message ({@link InboundFrame}) with the configured {@link MessageCodec} into an {@link InboundMessage}.
  * A message that does not decode is logged with the syntax error's position, counted, and answered as
  * {@link DecodeFailureAnswer} says; it never raises an exception into the pipeline.
  */
@@ -31,7 +30,7 @@ public final class MessageDecodeHandler extends SimpleChannelInboundHandler<Inbo
         config.counters().messagesReceived.increment();
         DecodeResult result;
         try {
-            result = TextCodec.decode(frame.bytes(), config.decodeOptions());
+            result = config.codec().decode(frame.bytes(), config.decodeOptions());
         } catch (RuntimeException e) {
             // The decoder promises not to throw; if it does anyway, the message is still just undecodable.
             LOG.log(System.Logger.Level.ERROR, "decoder threw on a message from " + frame.peer(), e);

@@ -1,6 +1,5 @@
 package dev.holdfast.h248.transport.codec;
 
-import dev.holdfast.h248.text.TextCodec;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,7 +9,7 @@ import io.netty.handler.codec.MessageToMessageEncoder;
 import java.util.List;
 
 /**
- * Encodes an {@link OutboundMessage} with {@link TextCodec} in the peer's text form: a datagram addressed to the
+ * Encodes an {@link OutboundMessage} with the configured {@link MessageCodec} in the peer's text form: a datagram addressed to the
  * peer (UDP), or a payload for the framing encoder below (TCP). A message over {@code maxSize} fails its write
  * with {@link MessageTooLargeException}; it is never truncated.
  */
@@ -29,7 +28,7 @@ public final class MessageEncodeHandler extends MessageToMessageEncoder<Outbound
     }
 
     @Override protected void encode(ChannelHandlerContext ctx, OutboundMessage msg, List<Object> out) {
-        byte[] bytes = TextCodec.encodeToBytes(msg.message(), config.textFormFor().apply(msg.peer()));
+        byte[] bytes = config.codec().encode(msg.message(), config.textFormFor().apply(msg.peer()));
         if (bytes.length > maxSize) throw new MessageTooLargeException(bytes.length, maxSize);
         config.counters().messagesSent.increment();
         if (framing == Framing.DATAGRAM) {
