@@ -3,6 +3,7 @@ package dev.holdfast.h248.transport.codec;
 import dev.holdfast.h248.message.Message;
 import dev.holdfast.h248.text.DecodeResult;
 import dev.holdfast.h248.text.SyntaxError;
+import dev.holdfast.h248.transport.LogLimiter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,6 +22,7 @@ public final class MessageDecodeHandler extends SimpleChannelInboundHandler<Inbo
     private static final int LOGGED_PREFIX = 80;
 
     private final CodecConfig config;
+    private final LogLimiter badInputLog = new LogLimiter(LOG, 20);
 
     public MessageDecodeHandler(CodecConfig config) {
         this.config = config;
@@ -46,7 +48,7 @@ public final class MessageDecodeHandler extends SimpleChannelInboundHandler<Inbo
         DecodeResult.Failed failed = (DecodeResult.Failed) result;
         config.counters().decodeErrors.increment();
         Message answer = DecodeFailureAnswer.answer(failed, frame.bytes(), config.localMid(), config.version());
-        LOG.log(System.Logger.Level.WARNING, () -> "undecodable message of " + frame.bytes().length + " octets from "
+        badInputLog.log(System.Logger.Level.WARNING, () -> "undecodable message of " + frame.bytes().length + " octets from "
                 + frame.peer() + " at " + failed.error().describe() + " [" + prefix(frame.bytes()) + "]"
                 + (answer == null ? ", dropped" : ", answered with an error"));
         if (answer != null) {

@@ -1,6 +1,7 @@
 package dev.holdfast.h248.transport.udp;
 
 import dev.holdfast.h248.transport.H248Counters;
+import dev.holdfast.h248.transport.LogLimiter;
 import dev.holdfast.h248.transport.Peer;
 import dev.holdfast.h248.transport.codec.InboundFrame;
 import io.netty.buffer.ByteBuf;
@@ -17,6 +18,7 @@ public final class DatagramFilter extends SimpleChannelInboundHandler<DatagramPa
 
     private final int maxDatagramSize;
     private final H248Counters counters;
+    private final LogLimiter badInputLog = new LogLimiter(LOG, 20);
 
     public DatagramFilter(int maxDatagramSize, H248Counters counters) {
         this.maxDatagramSize = maxDatagramSize;
@@ -29,12 +31,12 @@ public final class DatagramFilter extends SimpleChannelInboundHandler<DatagramPa
         Peer peer = Peer.of(packet.sender());
         if (n == 0) {
             counters.malformedFrames.increment();
-            LOG.log(System.Logger.Level.WARNING, () -> "empty datagram from " + peer + " dropped");
+            badInputLog.log(System.Logger.Level.WARNING, () -> "empty datagram from " + peer + " dropped");
             return;
         }
         if (n > maxDatagramSize) {
             counters.oversized.increment();
-            LOG.log(System.Logger.Level.WARNING, () -> "datagram of " + n + " octets from " + peer
+            badInputLog.log(System.Logger.Level.WARNING, () -> "datagram of " + n + " octets from " + peer
                     + " exceeds the limit of " + maxDatagramSize + ", dropped");
             return;
         }
