@@ -40,7 +40,7 @@ public record TransactionOptions(Duration initialRetransmission, Duration maxRet
 
     public static final TransactionOptions DEFAULTS = new TransactionOptions(
             Duration.ofMillis(500), Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofSeconds(15),
-            Duration.ofMillis(500), 10, false, false, Duration.ofMillis(100), 10_000, 10_000,
+            Duration.ofMillis(500), 10, false, false, Duration.ofMillis(100), 10_000, 100_000,
             Duration.ofSeconds(5), 1);
 
     public TransactionOptions {

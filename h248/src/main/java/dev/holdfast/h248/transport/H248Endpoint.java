@@ -182,6 +182,9 @@ public final class H248Endpoint implements AutoCloseable {
         return this;
     }
 
+    /** A random wait in [0, MWD) before an MG's first ServiceChange after a restart (restart avoidance). */
+    public java.time.Duration restartAvoidanceDelay() { return transactions.restartAvoidanceDelay(); }
+
     public InetSocketAddress localAddress() { return localAddress; }
 
     /** The server's peer for a TCP client endpoint; null otherwise. */
