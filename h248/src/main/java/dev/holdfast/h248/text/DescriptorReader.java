@@ -105,7 +105,7 @@ abstract class DescriptorReader extends GrammarReader {
             else if (t == Token.TERMINATION_STATE) parms.add(terminationState());
             else parms.add(streamParm(t, -1));
         } while (more(itemStart, '}'));
-        return new MediaDescriptor(parms);
+        return new MediaDescriptor(frozen(parms));
     }
 
     /** streamParm = localDescriptor / remoteDescriptor / localControlDescriptor / statisticsDescriptor (v3). */
@@ -132,7 +132,7 @@ abstract class DescriptorReader extends GrammarReader {
             itemStart = s.pos;
             parms.add(streamParm(peekToken(), id));
         } while (more(itemStart, '}'));
-        return new StreamDescriptor(id, parms);
+        return new StreamDescriptor(id, frozen(parms));
     }
 
     /**
@@ -174,7 +174,7 @@ abstract class DescriptorReader extends GrammarReader {
             itemStart = s.pos;
             parms.add(localParm());
         } while (more(itemStart, '}'));
-        return new LocalControlDescriptor(parms);
+        return new LocalControlDescriptor(frozen(parms));
     }
 
     /** localParm = streamMode / propertyParm / reservedValueMode / reservedGroupMode. */
@@ -254,7 +254,7 @@ abstract class DescriptorReader extends GrammarReader {
                 throw unknown("parameter", "TerminationState", itemStart);
             }
         } while (more(itemStart, '}'));
-        return new TerminationStateDescriptor(parms);
+        return new TerminationStateDescriptor(frozen(parms));
     }
 
     /**
@@ -274,46 +274,44 @@ abstract class DescriptorReader extends GrammarReader {
             itemStart = s.pos;
             events.add(requestedEvent(second));
         } while (more(itemStart, '}'));
-        return new EventsDescriptor(rid, events);
+        return new EventsDescriptor(rid, frozen(events));
     }
+
+    /** What follows an event or signal name: nothing, "{" parameters, or (lenient) "(" parameters. */
+    static final int NO_PARAMETERS = 0;
+    static final int BRACES = 1;
+    static final int PARENTHESES = 2;
 
     /**
-     * Opens the parameter list after an event or signal name: true after "{" (or, leniently, "(" which is a
-     * {@link Deviation.Kind#PARENTHESISED_PARAMETERS}), false when the name has no parameters.
+     * Opens the parameter list after an event or signal name: returns {@link #BRACES} after "{", or, leniently,
+     * {@link #PARENTHESES} after "(" (a {@link Deviation.Kind#PARENTHESISED_PARAMETERS}), or {@link #NO_PARAMETERS}.
+     * An empty list ("name { }") is a deviation and reads as no parameters.
      */
-    boolean openParameters(String name, int nameStart) {
-        int p = s.lwspEnd(s.pos);
-        int c = s.charAt(p);
-        if (c == '{') {
-            s.skipLwsp();
-            s.open();
-            s.skipLwsp();
-            return true;
-        }
-        if (c == '(') {
-            s.deviation(Deviation.Kind.PARENTHESISED_PARAMETERS, p, "parameters of '" + name
+    int openParameters(String name, int nameStart) {
+        s.skipLwsp();
+        int c = s.peek();
+        if (c != '{' && c != '(') return NO_PARAMETERS;
+        boolean parens = c == '(';
+        if (parens) {
+            s.deviation(Deviation.Kind.PARENTHESISED_PARAMETERS, s.pos, "parameters of '" + name
                     + "' in parentheses '( )' instead of braces '{ }'");
-            s.skipLwsp();
-            s.open();
-            s.skipLwsp();
-            parenDepth++;
-            return true;
         }
-        return false;
+        s.open();
+        s.skipLwsp();
+        if (s.peek() == (parens ? ')' : '}')) {
+            emptyBraces(nameStart);
+            return NO_PARAMETERS;
+        }
+        if (parens) parenDepth++;
+        return parens ? PARENTHESES : BRACES;
     }
 
-    /** "name { }": leniently accepted (the ABNF wants at least one parameter inside the braces). */
-    private boolean noParameters(int nameStart, boolean parenthesised) {
-        if (s.peek() != parametersCloser(parenthesised)) return false;
-        emptyBraces(nameStart);
-        if (parenthesised) parenDepth--;
-        return true;
+    /** Closes what {@link #openParameters} opened, when {@link #more} has consumed the closer. */
+    void closedParameters(int opened) {
+        if (opened == PARENTHESES) parenDepth--;
     }
 
-    /** The closer matching the last {@link #openParameters}: ')' while in a lenient parenthesised list. */
-    char parametersCloser(boolean parenthesised) { return parenthesised ? ')' : '}'; }
-
-    boolean parenthesisedAt(int p) { return s.charAt(s.lwspEnd(p)) == '('; }
+    static char closer(int opened) { return opened == PARENTHESES ? ')' : '}'; }
 
     /**
      * requestedEvent = pkgdName [LBRKT eventParameter *(COMMA eventParameter) RBRKT], and
@@ -322,18 +320,17 @@ abstract class DescriptorReader extends GrammarReader {
     RequestedEvent requestedEvent(boolean second) {
         int start = s.pos;
         String name = pkgdName("an event name", start);
-        boolean parens = parenthesisedAt(s.pos);
-        if (!openParameters(name, start)) return new RequestedEvent(name, List.of());
-        if (noParameters(start, parens)) return new RequestedEvent(name, List.of());
-        char closer = parametersCloser(parens);
+        int opened = openParameters(name, start);
+        if (opened == NO_PARAMETERS) return new RequestedEvent(name, List.of());
+        char closer = closer(opened);
         List<EventParameter> parameters = new ArrayList<>(2);
         int itemStart;
         do {
             itemStart = s.pos;
             parameters.add(eventParameter(second, name));
         } while (more(itemStart, closer));
-        if (parens) parenDepth--;
-        return new RequestedEvent(name, parameters);
+        closedParameters(opened);
+        return new RequestedEvent(name, frozen(parameters));
     }
 
     /**
@@ -464,7 +461,7 @@ abstract class DescriptorReader extends GrammarReader {
                 signals.add(signalRequest());
             }
         } while (more(itemStart, '}'));
-        return new SignalsDescriptor(signals);
+        return new SignalsDescriptor(frozen(signals));
     }
 
     /** signalList = SignalListToken EQUAL signalListId LBRKT signalListParm *(COMMA signalListParm) RBRKT. */
@@ -480,24 +477,23 @@ abstract class DescriptorReader extends GrammarReader {
             itemStart = s.pos;
             signals.add(signalRequest());
         } while (more(itemStart, '}'));
-        return new SignalParm.SignalList(id, signals);
+        return new SignalParm.SignalList(id, frozen(signals));
     }
 
     /** signalRequest = signalName [LBRKT sigParameter *(COMMA sigParameter) RBRKT]. */
     SignalParm.Request signalRequest() {
         int start = s.pos;
         String name = pkgdName("a signal name", start);
-        boolean parens = parenthesisedAt(s.pos);
-        if (!openParameters(name, start)) return new SignalParm.Request(name, List.of());
-        if (noParameters(start, parens)) return new SignalParm.Request(name, List.of());
+        int opened = openParameters(name, start);
+        if (opened == NO_PARAMETERS) return new SignalParm.Request(name, List.of());
         List<SignalParameter> parameters = new ArrayList<>(2);
         int itemStart;
         do {
             itemStart = s.pos;
             parameters.add(sigParameter(name));
-        } while (more(itemStart, parametersCloser(parens)));
-        if (parens) parenDepth--;
-        return new SignalParm.Request(name, parameters);
+        } while (more(itemStart, closer(opened)));
+        closedParameters(opened);
+        return new SignalParm.Request(name, frozen(parameters));
     }
 
     /**
@@ -589,7 +585,7 @@ abstract class DescriptorReader extends GrammarReader {
             take();
             reasons.add(reason);
         } while (more(itemStart, '}'));
-        return new SignalParameter.NotifyCompletion(reasons);
+        return new SignalParameter.NotifyCompletion(frozen(reasons));
     }
 
     /**
@@ -623,13 +619,13 @@ abstract class DescriptorReader extends GrammarReader {
             String name = pkgdName("an event name", itemStart);
             specs.add(new EventBufferDescriptor.EventSpec(name, observedParameters(name, itemStart)));
         } while (more(itemStart, '}'));
-        return new EventBufferDescriptor(specs);
+        return new EventBufferDescriptor(frozen(specs));
     }
 
     /** [LBRKT (eventStream / eventOther) *(COMMA ...) RBRKT] after an observed event or event spec name. */
     List<ObservedEventParameter> observedParameters(String name, int nameStart) {
-        boolean parens = parenthesisedAt(s.pos);
-        if (!openParameters(name, nameStart) || noParameters(nameStart, parens)) return List.of();
+        int opened = openParameters(name, nameStart);
+        if (opened == NO_PARAMETERS) return List.of();
         List<ObservedEventParameter> parameters = new ArrayList<>(2);
         int itemStart;
         do {
@@ -641,9 +637,9 @@ abstract class DescriptorReader extends GrammarReader {
             } else {
                 parameters.add(otherParameter("event", name, itemStart));
             }
-        } while (more(itemStart, parametersCloser(parens)));
-        if (parens) parenDepth--;
-        return parameters;
+        } while (more(itemStart, closer(opened)));
+        closedParameters(opened);
+        return frozen(parameters);
     }
 
     /**
@@ -673,7 +669,7 @@ abstract class DescriptorReader extends GrammarReader {
             take();
             items.add(item);
         } while (more(itemStart, '}'));
-        return new AuditDescriptor(items);
+        return new AuditDescriptor(frozen(items));
     }
 
     /**
@@ -702,7 +698,7 @@ abstract class DescriptorReader extends GrammarReader {
             }
             stats.add(new StatisticsDescriptor.Statistic(name, value));
         } while (more(itemStart, '}'));
-        return new StatisticsDescriptor(stats);
+        return new StatisticsDescriptor(frozen(stats));
     }
 
     /** LSBRKT VALUE *(COMMA VALUE) RSBRKT. */
@@ -715,7 +711,7 @@ abstract class DescriptorReader extends GrammarReader {
             itemStart = s.pos;
             values.add(value(start));
         } while (more(itemStart, ']'));
-        return new ParmValue.AllOf(values);
+        return new ParmValue.AllOf(frozen(values));
     }
 
     /**
@@ -745,7 +741,7 @@ abstract class DescriptorReader extends GrammarReader {
             String name = pkgdName("an event name", itemStart);
             events.add(new ObservedEventsDescriptor.ObservedEvent(stamp, name, observedParameters(name, nameStart)));
         } while (more(itemStart, '}'));
-        return new ObservedEventsDescriptor(rid, events);
+        return new ObservedEventsDescriptor(rid, frozen(events));
     }
 
     /** packagesDescriptor = PackagesToken LBRKT packagesItem *(COMMA packagesItem) RBRKT; packagesItem = NAME "-" UINT16. */
@@ -765,7 +761,7 @@ abstract class DescriptorReader extends GrammarReader {
             s.pos++;
             items.add(new PackagesDescriptor.Item(name, uint16("a package version", itemStart)));
         } while (more(itemStart, '}'));
-        return new PackagesDescriptor(items);
+        return new PackagesDescriptor(frozen(items));
     }
 
     /**
@@ -805,7 +801,7 @@ abstract class DescriptorReader extends GrammarReader {
                 properties.add(propertyParm());
             } while (more(itemStart, '}'));
         }
-        return new ModemDescriptor(types, list, properties);
+        return new ModemDescriptor(frozen(types), list, frozen(properties));
     }
 
     /** modemType = V32bisToken / V22bisToken / V18Token / V22Token / V32Token / V34Token / V90Token / V91Token / SynchISDNToken / extensionParameter. */
@@ -879,7 +875,7 @@ abstract class DescriptorReader extends GrammarReader {
             itemStart = s.pos;
             list.add(auditReturnParameter(verb));
         } while (more(itemStart, '}'));
-        return list;
+        return frozen(list);
     }
 
     /**

@@ -23,6 +23,10 @@ abstract class GrammarReader {
     final DecodeOptions options;
     /** End of the word read by the last {@link #peekToken()}. */
     int tokenEnd;
+    /** The last word looked up (position, end, token): peeking at the same position again costs nothing. */
+    private int peekedAt = -1;
+    private int peekedEnd;
+    private Token peeked;
     /** Above 0 inside a lenient "( ... )" parameter list: a VALUE then ends at an unbalanced ')'. */
     int parenDepth;
 
@@ -31,18 +35,50 @@ abstract class GrammarReader {
         this.options = options;
     }
 
+    /**
+     * The list as the model's records keep it: their {@code List.copyOf} returns a {@code List.of} list as it is,
+     * so the common one- and two-element lists are built once instead of copied twice.
+     */
+    static <T> List<T> frozen(List<T> list) {
+        return switch (list.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(list.get(0));
+            case 2 -> List.of(list.get(0), list.get(1));
+            default -> list;
+        };
+    }
+
     // ================================================================ lexical helpers
 
     /** The token spelled by the NAME at {@code pos} (not consumed; see {@link #take()}), or null. */
     Token peekToken() {
         int p = s.pos;
-        if (!isAlpha(s.charAt(p))) {
+        if (p == peekedAt) {
+            // the same word again (e.g. "Context" after checking for ImmAckRequired and Error): text is immutable
+            tokenEnd = peekedEnd;
+            return peeked;
+        }
+        String text = s.text;
+        int end = s.end;
+        if (p >= end || !isAlpha(text.charAt(p))) {
             tokenEnd = p;
             return null;
         }
-        int e = s.nameEnd(p);
+        // read the NAME and hash it in one pass
+        int h = 0;
+        int e = p;
+        while (e < end) {
+            char c = text.charAt(e);
+            if (!TextScanner.isNameChar(c)) break;
+            h = Token.hashStep(h, c);
+            e++;
+        }
+        Token t = Token.lookup(text, p, e, h);
         tokenEnd = e;
-        return Token.lookup(s.text, p, e);
+        peekedAt = p;
+        peekedEnd = e;
+        peeked = t;
+        return t;
     }
 
     /** The token at {@code p}, without touching the parser state. */
@@ -258,7 +294,7 @@ abstract class GrammarReader {
                 itemStart = s.pos;
                 values.add(value(start));
             }
-            return new ParmValue.AllOf(values);
+            return new ParmValue.AllOf(frozen(values));
         }
         if (c == '{') {
             s.open();
@@ -269,7 +305,7 @@ abstract class GrammarReader {
                 itemStart = s.pos;
                 values.add(value(start));
             } while (more(itemStart, '}'));
-            return new ParmValue.OneOf(values);
+            return new ParmValue.OneOf(frozen(values));
         }
         return new ParmValue.Single(relation, value(start));
     }
@@ -392,7 +428,7 @@ abstract class GrammarReader {
             s.deviation(Deviation.Kind.OTHER, start, "a '[ ]' termination id list with a single id in '"
                     + s.excerpt(start, s.pos) + "' (termIDList needs two or more)");
         }
-        return ids;
+        return frozen(ids);
     }
 
     /** TerminationID = "ROOT" / pathNAME / "$" / "*". */
@@ -422,6 +458,6 @@ abstract class GrammarReader {
             itemStart = s.pos;
             ids.add(terminationId(start));
         } while (more(itemStart, '}'));
-        return ids;
+        return frozen(ids);
     }
 }

@@ -208,7 +208,7 @@ final class MessageParser extends DescriptorReader {
             s.skipLwsp();
             if (s.pos >= s.end || trailingNuls()) break;
         }
-        return new MessageBody.Transactions(transactions);
+        return new MessageBody.Transactions(frozen(transactions));
     }
 
     /** NUL padding after the message, as some UDP stacks send: a deviation, then the end. */
@@ -239,7 +239,7 @@ final class MessageParser extends DescriptorReader {
             }
             actions.add(actionRequest(start));
         } while (more(itemStart, '}'));
-        return new Transaction.Request(id, actions);
+        return new Transaction.Request(id, frozen(actions));
     }
 
     /**
@@ -282,7 +282,7 @@ final class MessageParser extends DescriptorReader {
             }
             actions.add(actionReply(start));
         } while (more(itemStart, '}'));
-        return new Transaction.Reply(id, segment, complete, immAck, null, actions);
+        return new Transaction.Reply(id, segment, complete, immAck, null, frozen(actions));
     }
 
     /** SegmentationCompleteToken = "END" / "&". */
@@ -331,7 +331,7 @@ final class MessageParser extends DescriptorReader {
             }
             acks.add(new Transaction.AckRange(first, last));
         } while (more(itemStart, '}'));
-        return new Transaction.ResponseAck(acks);
+        return new Transaction.ResponseAck(frozen(acks));
     }
 
     /** segmentReply = MessageSegmentToken EQUAL TransactionID SLASH segmentNumber [SLASH SegmentationCompleteToken]. */
@@ -431,7 +431,7 @@ final class MessageParser extends DescriptorReader {
                 throw unknown("command", inContext(cid), itemStart);
             }
         } while (more(itemStart, '}'));
-        return new ActionRequest(cid, properties, audit, commands);
+        return new ActionRequest(cid, frozen(properties), frozen(audit), frozen(commands));
     }
 
     /**
@@ -485,7 +485,7 @@ final class MessageParser extends DescriptorReader {
             }
             if (!more(itemStart, '}')) break;
         }
-        return new ActionReply(cid, properties, replies, error);
+        return new ActionReply(cid, frozen(properties), frozen(replies), error);
     }
 
     // ================================================================ context properties and audit
@@ -559,7 +559,7 @@ final class MessageParser extends DescriptorReader {
             triples.add(new TopologyDescriptor.Triple(from, to, direction, stream));
             if (!more(tripleStart, '}')) break;
         }
-        return new TopologyDescriptor(triples);
+        return new TopologyDescriptor(frozen(triples));
     }
 
     /**
@@ -595,7 +595,7 @@ final class MessageParser extends DescriptorReader {
             itemStart = s.pos;
             ids.add(contextId(start));
         } while (more(itemStart, '}'));
-        return new ContextProperty.ContextList(ids);
+        return new ContextProperty.ContextList(frozen(ids));
     }
 
     /**
@@ -612,7 +612,7 @@ final class MessageParser extends DescriptorReader {
             itemStart = s.pos;
             contextAuditItem(items, false);
         } while (more(itemStart, '}'));
-        return items;
+        return frozen(items);
     }
 
     /**
@@ -727,7 +727,7 @@ final class MessageParser extends DescriptorReader {
                 }
                 Command.AmmVerb v = verb == Token.ADD ? Command.AmmVerb.ADD
                         : verb == Token.MOVE ? Command.AmmVerb.MOVE : Command.AmmVerb.MODIFY;
-                yield new Command.Amm(v, ids, descriptors);
+                yield new Command.Amm(v, frozen(ids), frozen(descriptors));
             }
             case SUBTRACT -> {
                 AuditDescriptor audit = null;
@@ -747,14 +747,14 @@ final class MessageParser extends DescriptorReader {
                         rbrkt(start);
                     }
                 }
-                yield new Command.Subtract(ids, audit);
+                yield new Command.Subtract(frozen(ids), audit);
             }
             case AUDIT_VALUE, AUDIT_CAPABILITY -> {
                 lbrkt(start);
                 if (peekToken() != Token.AUDIT) throw s.expected("an Audit descriptor", start);
                 AuditDescriptor audit = auditDescriptor();
                 rbrkt(start);
-                yield new Command.Audit(verb == Token.AUDIT_CAPABILITY, ids, audit);
+                yield new Command.Audit(verb == Token.AUDIT_CAPABILITY, frozen(ids), audit);
             }
             case NOTIFY -> {
                 lbrkt(start);
@@ -763,7 +763,7 @@ final class MessageParser extends DescriptorReader {
                             + " Error descriptor)");
                     ErrorDescriptor error = errorDescriptor();
                     rbrkt(start);
-                    yield new Command.Notify(ids, null, error);
+                    yield new Command.Notify(frozen(ids), null, error);
                 }
                 if (peekToken() != Token.OBSERVED_EVENTS) throw s.expected("an ObservedEvents descriptor", start);
                 int itemStart = s.pos;
@@ -777,13 +777,13 @@ final class MessageParser extends DescriptorReader {
                     error = errorDescriptor();
                     rbrkt(start);
                 }
-                yield new Command.Notify(ids, observed, error);
+                yield new Command.Notify(frozen(ids), observed, error);
             }
             default -> { // SERVICE_CHANGE
                 lbrkt(start);
                 List<ServiceChangeParm> parms = serviceChangeDescriptor(false, start);
                 rbrkt(start);
-                yield new Command.ServiceChange(ids, parms);
+                yield new Command.ServiceChange(frozen(ids), frozen(parms));
             }
         };
         return new CommandRequest(command, optional, wildcard);
@@ -812,7 +812,7 @@ final class MessageParser extends DescriptorReader {
                     case MODIFY -> CommandReply.AmmsVerb.MODIFY;
                     default -> CommandReply.AmmsVerb.SUBTRACT;
                 };
-                return new CommandReply.Amms(v, ids, audit);
+                return new CommandReply.Amms(v, frozen(ids), frozen(audit));
             }
             case NOTIFY -> {
                 ErrorDescriptor error = null;
@@ -826,7 +826,7 @@ final class MessageParser extends DescriptorReader {
                         rbrkt(start);
                     }
                 }
-                return new CommandReply.Notify(ids, error);
+                return new CommandReply.Notify(frozen(ids), error);
             }
             default -> { // SERVICE_CHANGE
                 ErrorDescriptor error = null;
@@ -836,7 +836,7 @@ final class MessageParser extends DescriptorReader {
                     Token t = peekToken();
                     if (s.peek() == '}') {
                         emptyBraces(start);
-                        return new CommandReply.ServiceChange(ids, null, parms);
+                        return new CommandReply.ServiceChange(frozen(ids), null, frozen(parms));
                     } else if (t == Token.ERROR) {
                         error = errorDescriptor();
                     } else if (t == Token.SERVICES) {
@@ -846,7 +846,7 @@ final class MessageParser extends DescriptorReader {
                     }
                     rbrkt(start);
                 }
-                return new CommandReply.ServiceChange(ids, error, parms);
+                return new CommandReply.ServiceChange(frozen(ids), error, frozen(parms));
             }
         }
     }
@@ -876,7 +876,7 @@ final class MessageParser extends DescriptorReader {
                     itemStart = s.pos;
                     ids.add(terminationId(start));
                 } while (more(itemStart, '}'));
-                return new CommandReply.Audit(capabilities, true, ids, List.of(), null);
+                return new CommandReply.Audit(capabilities, true, frozen(ids), List.of(), null);
             }
         }
         List<TerminationId> ids = termIdList(start);
@@ -886,7 +886,7 @@ final class MessageParser extends DescriptorReader {
             if (s.peek() == '}') emptyBraces(start);
             else audit = terminationAudit(verb);
         }
-        return new CommandReply.Audit(capabilities, false, ids, audit, null);
+        return new CommandReply.Audit(capabilities, false, frozen(ids), frozen(audit), null);
     }
 
     // ================================================================ ServiceChange
@@ -922,7 +922,7 @@ final class MessageParser extends DescriptorReader {
                         + " Reason (serviceChangeReason is REQUIRED)");
             }
         }
-        return parms;
+        return frozen(parms);
     }
 
     /**

@@ -82,14 +82,28 @@ final class TextScanner {
 
     // ---------------------------------------------------------------- white space and comments
 
-    /** {@code LWSP = *(WSP / COMMENT / EOL)}. */
+    /** SP, HTAB, CR, LF and the ';' that starts a COMMENT. */
+    private static final boolean[] LWSP = new boolean[128];
+
+    static {
+        LWSP[' '] = LWSP['\t'] = LWSP['\r'] = LWSP['\n'] = LWSP[';'] = true;
+    }
+
+    /** {@code LWSP = *(WSP / COMMENT / EOL)}. Small, so that the JIT inlines the common case (nothing to skip). */
     void skipLwsp() {
+        if (pos < end) {
+            char c = text.charAt(pos);
+            if (c < 128 && LWSP[c]) skipLwspRun();
+        }
+    }
+
+    private void skipLwspRun() {
         int p = pos;
         while (p < end) {
             char c = text.charAt(p);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') p++;
-            else if (c == ';') p = comment(p);
-            else break;
+            if (c >= 128 || !LWSP[c]) break;
+            if (c == ';') p = comment(p);
+            else p++;
         }
         pos = p;
     }
