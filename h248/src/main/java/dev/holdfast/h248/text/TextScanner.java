@@ -130,14 +130,26 @@ final class TextScanner {
     /** The first significant character at or after {@code p}. */
     int nextSignificant(int p) { return charAt(lwspEnd(p)); }
 
+    /** The octets a COMMENT may hold: SafeChar, RestChar, WSP and DQUOTE, i.e. HTAB and %x20-7E. */
+    private static final boolean[] COMMENT_CHAR = new boolean[128];
+
+    static {
+        COMMENT_CHAR['\t'] = true;
+        for (int c = 0x20; c < 0x7F; c++) COMMENT_CHAR[c] = true;
+    }
+
     /** {@code COMMENT = ";" *(SafeChar / RestChar / WSP / %x22) EOL}, from its ';'; returns the end. */
     private int comment(int p) {
         int start = p++;
         int bad = -1;
         while (p < end) {
             char c = text.charAt(p);
+            if (c < 128 && COMMENT_CHAR[c]) {
+                p++;
+                continue;
+            }
             if (c == '\n' || c == '\r') break;
-            if (bad < 0 && ((c < 0x20 && c != '\t') || c >= 0x7F)) bad = p;
+            if (bad < 0) bad = p;
             p++;
         }
         if (bad >= 0) {
