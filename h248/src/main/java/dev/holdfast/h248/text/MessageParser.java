@@ -72,7 +72,7 @@ final class MessageParser extends DescriptorReader {
     /** What was understood before an error, for {@link DecodeResult.Failed}. */
     private Integer version;
     private MId mid;
-    private final List<Long> requestIds = new ArrayList<>(2);
+    private List<Long> requestIds; // allocated at the first request
 
     private MessageParser(String text, DecodeOptions options) {
         super(text, options);
@@ -99,7 +99,8 @@ final class MessageParser extends DescriptorReader {
 
     private DecodeResult.Failed failed(int offset, String reason) {
         int[] lc = s.lineColumn(offset);
-        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version, mid, requestIds);
+        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version, mid,
+                requestIds == null ? List.of() : requestIds);
     }
 
     // ================================================================ message
@@ -228,6 +229,7 @@ final class MessageParser extends DescriptorReader {
         take();
         equal(start);
         long id = uint32("a transaction id", start);
+        if (requestIds == null) requestIds = new ArrayList<>(2);
         requestIds.add(id);
         lbrkt(start);
         List<ActionRequest> actions = new ArrayList<>(1);
