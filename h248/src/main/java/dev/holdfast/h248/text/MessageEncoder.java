@@ -1059,6 +1059,10 @@ final class MessageEncoder {
     }
 
     private void statistics(StatisticsDescriptor s) {
+        if (s.statistics().isEmpty()) {
+            // the ABNF has no empty Statistics descriptor; a bare "Statistics" is an audit item (AuditReturnItem)
+            throw new IllegalArgumentException("a Statistics descriptor needs at least one statistic");
+        }
         tok(Token.STATISTICS);
         open();
         List<StatisticsDescriptor.Statistic> stats = s.statistics();
@@ -1068,7 +1072,7 @@ final class MessageEncoder {
             sb.append(st.name());
             if (st.value() != null) parmValue(st.value());
         }
-        close(!stats.isEmpty());
+        close(true);
     }
 
     private void observedEvents(ObservedEventsDescriptor oe) {

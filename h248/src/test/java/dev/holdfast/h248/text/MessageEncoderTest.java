@@ -303,7 +303,11 @@ class MessageEncoderTest {
                         }
                     },
                     Context = 2 {
-                        Move = line/18,
+                        Move = line/18 {
+                            Events,
+                            EventBuffer,
+                            Signals {}
+                        },
                         Subtract = rtp/00012 {
                             Audit {Statistics}
                         }
@@ -321,7 +325,7 @@ class MessageEncoderTest {
                 """,
                 """
                 !/3 [192.0.2.1]:2944
-                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},ORLGC,ANDLGC}},C=2{MV=line/18,S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
+                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},ORLGC,ANDLGC}},C=2{MV=line/18{E,EB,SG{}},S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
     }
 
     /**
@@ -644,6 +648,15 @@ class MessageEncoderTest {
             for (TextForm form : TextForm.values()) {
                 assertThrows(IllegalArgumentException.class, () -> TextCodec.encode(m, form), sdp);
             }
+        }
+    }
+
+    @Test
+    void anEmptyStatisticsDescriptorCannotBeEncoded() {
+        // the ABNF has none: a bare "Statistics" is an audit item, which the model holds as AuditReturnItem
+        Message m = modify(new dev.holdfast.h248.message.StatisticsDescriptor(List.of()));
+        for (TextForm form : TextForm.values()) {
+            assertThrows(IllegalArgumentException.class, () -> TextCodec.encode(m, form));
         }
     }
 

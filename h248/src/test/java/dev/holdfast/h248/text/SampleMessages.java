@@ -181,7 +181,9 @@ public final class SampleMessages {
                 new ContextAuditItem.Select(prop("hf/gen", "4")),
                 new ContextAuditItem.Logic(false),
                 new ContextAuditItem.Logic(true)), List.of());
-        Command.Amm move = new Command.Amm(Command.AmmVerb.MOVE, List.of(tid("line/18")), List.of());
+        Command.Amm move = new Command.Amm(Command.AmmVerb.MOVE, List.of(tid("line/18")), List.of(
+                new EventsDescriptor(null, List.of()), new EventBufferDescriptor(List.of()),
+                new SignalsDescriptor(List.of())));
         Command.Subtract subtract = new Command.Subtract(List.of(tid("rtp/00012")),
                 AuditDescriptor.of(AuditDescriptor.Item.STATISTICS));
         Command.Subtract subtractAll = new Command.Subtract(List.of(TerminationId.ALL), null);
@@ -221,7 +223,7 @@ public final class SampleMessages {
                 EventsDescriptor.of(2223, RequestedEvent.of("al/of")),
                 SignalsDescriptor.of(),
                 new DigitMapDescriptor("dialplan0", null),
-                new EventBufferDescriptor(List.of()),
+                new AuditReturnItem(AuditDescriptor.Item.EVENT_BUFFER),
                 new StatisticsDescriptor(List.of(new StatisticsDescriptor.Statistic("nt/dur", ParmValue.of("4200")))),
                 new ObservedEventsDescriptor(RequestId.ALL, List.of(ObservedEventsDescriptor.ObservedEvent.of("al/on"))),
                 new PackagesDescriptor(List.of(new PackagesDescriptor.Item("al", 1),
