@@ -97,8 +97,9 @@ import java.util.Objects;
  * <h2>Other conventions</h2>
  * VALUEs, names, termination ids and digit maps are written as held (quoted strings keep their quotes; a digit
  * map holds no white space). The items the model flattens are regrouped: consecutive context attributes
- * ({@link PropertyParm} among the context properties) go into one {@code ContextAttr{...}}; a context audit
- * selection on an attribute is {@code ContextAttr{name=value}}. A v3 list of several termination ids is written
+ * ({@link PropertyParm} among the context properties) go into one {@code ContextAttr{...}}; a v3 context list
+ * has a {@code ContextAttr{ContextList={...}}} of its own; a context audit selection on an attribute or a context
+ * list is a {@code ContextAttr{...}} holding it. A v3 list of several termination ids is written
  * {@code [a,b]}. An action reply with nothing in it is written as a bare {@code Context = id}.
  *
  * <p>Speed: one StringBuilder, sized up front, no formatting or streams.
@@ -394,6 +395,21 @@ final class MessageEncoder {
             item(0);
             propertyParm(attr);
             close(true);
+        } else if (p instanceof ContextProperty.ContextList list) {
+            // v3: ContextAttr { ContextList = { id *(, id) } }, a ContextAttr of its own
+            tok(Token.CONTEXT_ATTR);
+            open();
+            item(0);
+            tok(Token.CONTEXT_LIST);
+            peq();
+            lbrace();
+            List<ContextId> ids = list.ids();
+            for (int i = 0; i < ids.size(); i++) {
+                if (i > 0) inlineComma();
+                contextId(ids.get(i));
+            }
+            sb.append('}');
+            close(true);
         } else {
             throw unknown(p);
         }
@@ -498,20 +514,20 @@ final class MessageEncoder {
                 close(true);
             }
         } else if (c instanceof Command.Notify nt) {
+            if (nt.observedEvents() == null) {
+                throw new IllegalArgumentException("a Notify request needs an ObservedEvents descriptor");
+            }
             tok(Token.NOTIFY);
             eq();
             terminationIds(nt.terminationIds());
             open();
-            int n = 0;
-            if (nt.observedEvents() != null) {
-                item(n++);
-                observedEvents(nt.observedEvents());
-            }
+            item(0);
+            observedEvents(nt.observedEvents());
             if (nt.error() != null) {
-                item(n++);
+                item(1);
                 error(nt.error());
             }
-            close(n > 0);
+            close(true);
         } else if (c instanceof Command.ServiceChange sc) {
             tok(Token.SERVICE_CHANGE);
             eq();

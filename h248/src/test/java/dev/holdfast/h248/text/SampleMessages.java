@@ -137,7 +137,7 @@ public final class SampleMessages {
                         SignalParm.Request.of("an/apf", PropertyParm.of("an", "105")),
                         SignalParm.Request.of("an/apf", new PropertyParm("noc", ParmValue.of("2"))))));
         DigitMapDescriptor digitMap = new DigitMapDescriptor("dialplan0",
-                new DigitMapValue(16, 4, 12, 2, "(0S|00S|[1-7]xLxx|8Lxxxxxxx|#xxxxxxx|*xx|9L1xxxxxxxxxx|9L011x.S)"));
+                new DigitMapValue(16, 4, 12, 2, "(0S|00S|[1-7]xLxx|8Lxxxxxxx|Fxxxxxxx|Exx|9L1xxxxxxxxxx|9L011x.S)"));
         Command.Amm modify = new Command.Amm(Command.AmmVerb.MODIFY, List.of(tid("line/17")),
                 List.of(media, events, signals, digitMap, new EventBufferDescriptor(List.of(
                         new EventBufferDescriptor.EventSpec("al/of", List.of(new StreamRef(1), prop("strict", "exact"))),
@@ -162,6 +162,7 @@ public final class SampleMessages {
         ActionRequest action = new ActionRequest(ContextId.CHOOSE,
                 List.of(new ContextProperty.Priority(3), new ContextProperty.Emergency(true), topology,
                         new ContextProperty.Ieps(false), prop("hf/cookie", "\"v1.abcdef\""), prop("hf/gen", "4"),
+                        new ContextProperty.ContextList(List.of(ContextId.of(7), ContextId.of(8))),
                         new ContextProperty.Emergency(false)),
                 List.of(new ContextAuditItem.Token(ContextAuditItem.Kind.TOPOLOGY),
                         new ContextAuditItem.Token(ContextAuditItem.Kind.EMERGENCY),
@@ -179,6 +180,7 @@ public final class SampleMessages {
                 new ContextAuditItem.Select(new ContextProperty.Emergency(true)),
                 new ContextAuditItem.Select(new ContextProperty.Ieps(true)),
                 new ContextAuditItem.Select(prop("hf/gen", "4")),
+                new ContextAuditItem.Select(new ContextProperty.ContextList(List.of(ContextId.of(1), ContextId.of(2)))),
                 new ContextAuditItem.Logic(false),
                 new ContextAuditItem.Logic(true)), List.of());
         Command.Amm move = new Command.Amm(Command.AmmVerb.MOVE, List.of(tid("line/18")), List.of(
@@ -208,7 +210,8 @@ public final class SampleMessages {
                         List.of(prop("ds", "\"5551234\""), prop("Meth", "FM"), new StreamRef(1))),
                 ObservedEventsDescriptor.ObservedEvent.of("g/sc")));
         Command.Notify notify = new Command.Notify(List.of(tid("line/17")), oe, null);
-        Command.Notify notifyError = new Command.Notify(List.of(tid("line/18")), null,
+        Command.Notify notifyError = new Command.Notify(List.of(tid("line/18")), new ObservedEventsDescriptor(
+                RequestId.of(2224), List.of(ObservedEventsDescriptor.ObservedEvent.of("al/on"))),
                 ErrorDescriptor.of(ErrorDescriptor.NOT_READY, null));
         return Message.of(1, new MId.DomainName("mg17.example.net", null), new Transaction.Request(20001,
                 List.of(ActionRequest.of(ContextId.of(1), cmd(notify), cmd(notifyError)))));
@@ -318,6 +321,7 @@ public final class SampleMessages {
                 new ServiceChangeParm.Incomplete()));
         Command.ServiceChange ext = new Command.ServiceChange(List.of(tid("trunk/1")), List.of(
                 new ServiceChangeParm.Method(ServiceChangeParm.MethodKind.EXTENSION, "X-Quiet"),
+                new ServiceChangeParm.Reason("\"900 Service Restored\""),
                 new ServiceChangeParm.Address(new MId.DeviceName("mg/17"), null)));
         return Message.of(1, new MId.DeviceName("gw17"), new Transaction.Request(1, List.of(
                 ActionRequest.of(ContextId.NULL, mtp, ext))));
