@@ -92,7 +92,8 @@ import java.util.Objects;
  * </pre>
  * in pretty form (no indentation inside the braces: it would become part of the SDP) and
  * {@code L{\nv=0\n...\n}} in compact form. The SDP must not contain an unescaped {@code }} (the ABNF escapes it
- * as {@code \}}) or a NUL octet: such a model cannot be written and is refused with an IllegalArgumentException.
+ * as {@code \}}) or a NUL octet, nor end with a backslash (it would escape the closing brace): such a model cannot
+ * be written and is refused with an IllegalArgumentException.
  *
  * <h2>Other conventions</h2>
  * VALUEs, names, termination ids and digit maps are written as held (quoted strings keep their quotes; a digit
@@ -788,6 +789,10 @@ final class MessageEncoder {
             }
         }
         if (sdp.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL octet in a Local/Remote descriptor");
+        if (!sdp.isEmpty() && sdp.charAt(sdp.length() - 1) == '\\') {
+            // "\}" would read as an escaped brace and the descriptor would never close
+            throw new IllegalArgumentException("a Local/Remote descriptor cannot end with a backslash");
+        }
     }
 
     private void localControl(LocalControlDescriptor lc) {

@@ -652,8 +652,8 @@ class MessageEncoderTest {
     }
 
     @Test
-    void anUnescapedBraceOrNulInSdpCannotBeEncoded() {
-        for (String sdp : List.of("v=0\n}\n", "}", "v=0\n\0")) {
+    void anUnescapedBraceANulOrATrailingBackslashInSdpCannotBeEncoded() {
+        for (String sdp : List.of("v=0\n}\n", "}", "v=0\n\0", "v=0\n\\")) {
             Message m = modify(MediaDescriptor.of(new LocalDescriptor(sdp)));
             for (TextForm form : TextForm.values()) {
                 assertThrows(IllegalArgumentException.class, () -> TextCodec.encode(m, form), sdp);
