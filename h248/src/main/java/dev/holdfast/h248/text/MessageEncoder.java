@@ -101,7 +101,9 @@ import java.util.Objects;
  * ({@link PropertyParm} among the context properties) go into one {@code ContextAttr{...}}; a v3 context list
  * has a {@code ContextAttr{ContextList={...}}} of its own; a context audit selection on an attribute or a context
  * list is a {@code ContextAttr{...}} holding it. A v3 list of several termination ids is written
- * {@code [a,b]}. An action reply with nothing in it is written as a bare {@code Context = id}.
+ * {@code [a,b]}. An action reply with nothing in it is written as a bare {@code Context = id}. An empty Signals
+ * descriptor is a bare {@code Signals} (what Erlang/OTP megaco writes and accepts), except directly in a reply's
+ * terminationAudit, where {@code Signals { }} keeps it apart from the Signals audit item.
  *
  * <p>Speed: one StringBuilder, sized up front, no formatting or streams.
  */
@@ -552,7 +554,7 @@ final class MessageEncoder {
             });
             eq();
             terminationIds(amms.terminationIds());
-            descriptorBlock(amms.terminationAudit());
+            replyDescriptorBlock(amms.terminationAudit());
         } else if (r instanceof CommandReply.Audit a) {
             tok(a.capabilities() ? Token.AUDIT_CAPABILITY : Token.AUDIT_VALUE);
             eq();
@@ -574,7 +576,7 @@ final class MessageEncoder {
                 }
             } else {
                 terminationIds(a.terminationIds());
-                descriptorBlock(a.terminationAudit());
+                replyDescriptorBlock(a.terminationAudit());
             }
         } else if (r instanceof CommandReply.Notify nt) {
             tok(Token.NOTIFY);
@@ -628,6 +630,27 @@ final class MessageEncoder {
         for (int i = 0; i < descriptors.size(); i++) {
             item(i);
             descriptor(descriptors.get(i));
+        }
+        close(true);
+    }
+
+    /**
+     * A reply's terminationAudit: as {@link #descriptorBlock}, except that an empty Signals descriptor keeps its
+     * braces there, since a bare {@code Signals} in a reply is read as the audit item (AuditReturnItem).
+     */
+    private void replyDescriptorBlock(List<Descriptor> descriptors) {
+        if (descriptors.isEmpty()) return;
+        open();
+        for (int i = 0; i < descriptors.size(); i++) {
+            item(i);
+            Descriptor d = descriptors.get(i);
+            if (d instanceof SignalsDescriptor s && s.signals().isEmpty()) {
+                tok(Token.SIGNALS);
+                open();
+                close(false);
+            } else {
+                descriptor(d);
+            }
         }
         close(true);
     }
@@ -938,8 +961,14 @@ final class MessageEncoder {
         close(n > 0);
     }
 
+    /**
+     * {@code Signals { ... }}. An empty one (stop all signals) is a bare {@code Signals}: v3 (and the H.248 v1/v2
+     * implementors' guide) allow it, Erlang/OTP megaco writes and accepts only that form, and rejects
+     * {@code Signals { }}.
+     */
     private void signals(SignalsDescriptor s) {
         tok(Token.SIGNALS);
+        if (s.signals().isEmpty()) return;
         open();
         List<SignalParm> signals = s.signals();
         for (int i = 0; i < signals.size(); i++) {

@@ -312,7 +312,7 @@ class MessageEncoderTest {
                         Move = line/18 {
                             Events,
                             EventBuffer,
-                            Signals {}
+                            Signals
                         },
                         Subtract = rtp/00012 {
                             Audit {Statistics}
@@ -331,7 +331,7 @@ class MessageEncoderTest {
                 """,
                 """
                 !/3 [192.0.2.1]:2944
-                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},CT{CLT={1,2}},ORLGC,ANDLGC}},C=2{MV=line/18{E,EB,SG{}},S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
+                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},CT{CLT={1,2}},ORLGC,ANDLGC}},C=2{MV=line/18{E,EB,SG},S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
     }
 
     /**
