@@ -60,8 +60,9 @@ import java.util.Objects;
  *
  * <h2>Forms</h2>
  * <ul>
- *   <li><b>COMPACT</b>: short tokens and no optional white space. The two mandatory SEPs are a space after the
- *       version and a line feed after the mId: {@code !/1 [1.2.3.4]:2944\nT=1{C=-{MF=A4444{E=2222{al/of}}}}}.
+ *   <li><b>COMPACT</b>: short tokens and no optional white space. The mandatory SEPs are a space after the
+ *       version (and after an authentication header) and a line feed after the mId:
+ *       {@code !/1 [1.2.3.4]:2944\nT=1{C=-{MF=A4444{E=2222{al/of}}}}}.
  *       Transactions follow each other with nothing between them, except that a {@code Segment} reply (which does
  *       not end in a brace) is followed by a line feed when another transaction comes after it. No line break at
  *       the end.</li>
