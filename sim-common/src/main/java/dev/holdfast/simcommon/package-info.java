@@ -1,2 +1,0 @@
-/** sim-common */
-package dev.holdfast.simcommon;
