@@ -63,8 +63,8 @@ abstract class DescriptorReader extends GrammarReader {
         }
     }
 
-    DescriptorReader(String text, DecodeOptions options) {
-        super(text, options);
+    DescriptorReader(TextScanner s) {
+        super(s);
     }
 
     // ================================================================ descriptors
@@ -150,13 +150,13 @@ abstract class DescriptorReader extends GrammarReader {
         int p = from;
         while (true) {
             if (p >= s.end) throw s.fail(open, "the '{' of this " + token.longName + " descriptor is never closed");
-            char c = s.text.charAt(p);
+            int c = s.at(p);
             if (c == '}') break;
-            if (c == '\\' && p + 1 < s.end && s.text.charAt(p + 1) == '}') p += 2;
+            if (c == '\\' && p + 1 < s.end && s.at(p + 1) == '}') p += 2;
             else if (c == 0) throw s.fail(p, "a NUL octet is not allowed in a " + token.longName + " descriptor");
             else p++;
         }
-        String body = s.text.substring(from, p);
+        String body = s.string(from, p);
         s.pos = p;
         s.close();
         s.skipLwsp();
@@ -435,7 +435,7 @@ abstract class DescriptorReader extends GrammarReader {
     String digitMapName(int start) {
         if (!isAlpha(s.peek())) throw s.expected("a digit map name or '{'", start);
         int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
+        String name = s.string(s.pos, e);
         s.pos = e;
         return name;
     }
@@ -755,7 +755,7 @@ abstract class DescriptorReader extends GrammarReader {
             itemStart = s.pos;
             if (!isAlpha(s.peek())) throw s.expected("a package name", itemStart);
             int e = s.nameEnd(s.pos);
-            String name = s.text.substring(s.pos, e);
+            String name = s.string(s.pos, e);
             s.pos = e;
             if (s.peek() != '-') throw s.expected("'-' and the package version", itemStart);
             s.pos++;
@@ -849,10 +849,10 @@ abstract class DescriptorReader extends GrammarReader {
         } else if (s.peek() != '}') {
             int from = s.pos;
             int p = from;
-            while (p < s.end && s.text.charAt(p) != '}' && s.text.charAt(p) != '{' && s.text.charAt(p) != '"') p++;
+            while (p < s.end && s.at(p) != '}' && s.at(p) != '{' && s.at(p) != '"') p++;
             if (s.charAt(p) != '}') throw s.expected("a quoted error text and '}'", start);
             s.deviation(Deviation.Kind.OTHER, from, "the text of Error = " + code + " is not a quoted string");
-            text = s.text.substring(from, p).strip();
+            text = s.string(from, p).strip();
             s.pos = p;
         }
         rbrkt(start);

@@ -30,9 +30,9 @@ abstract class GrammarReader {
     /** Above 0 inside a lenient "( ... )" parameter list: a VALUE then ends at an unbalanced ')'. */
     int parenDepth;
 
-    GrammarReader(String text, DecodeOptions options) {
-        this.s = new TextScanner(text, options);
-        this.options = options;
+    GrammarReader(TextScanner s) {
+        this.s = s;
+        this.options = s.options;
     }
 
     /**
@@ -58,9 +58,9 @@ abstract class GrammarReader {
             tokenEnd = peekedEnd;
             return peeked;
         }
-        String text = s.text;
+        byte[] b = s.b;
         int end = s.end;
-        if (p >= end || !isAlpha(text.charAt(p))) {
+        if (p >= end || !isAlpha(b[p])) {
             tokenEnd = p;
             return null;
         }
@@ -68,12 +68,12 @@ abstract class GrammarReader {
         int h = 0;
         int e = p;
         while (e < end) {
-            char c = text.charAt(e);
-            if (!TextScanner.isNameChar(c)) break;
-            h = Token.hashStep(h, c);
+            byte c = b[e];
+            if (!TextScanner.isNameOctet(c)) break;
+            h = Token.hashStep(h, (char) c); // a name octet is ASCII
             e++;
         }
-        Token t = Token.lookup(text, p, e, h);
+        Token t = Token.lookup(b, p, e, h);
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
@@ -84,7 +84,7 @@ abstract class GrammarReader {
     /** The token at {@code p}, without touching the parser state. */
     Token tokenAt(int p) {
         if (!isAlpha(s.charAt(p))) return null;
-        return Token.lookup(s.text, p, s.nameEnd(p));
+        return Token.lookup(s.b, p, s.nameEnd(p));
     }
 
     /** Consumes the word of the last {@link #peekToken()}. */
@@ -174,11 +174,11 @@ abstract class GrammarReader {
     long number(int maxDigits, long max, String what, int start) {
         int p = s.pos;
         long v = 0;
-        while (p < s.end && isDigit(s.text.charAt(p))) {
+        while (p < s.end && isDigit(s.at(p))) {
             if (p - s.pos >= maxDigits) {
                 throw s.fail(s.pos, what + " " + s.word(s.pos) + " is out of range (0.." + max + ")");
             }
-            v = v * 10 + (s.text.charAt(p) - '0');
+            v = v * 10 + (s.at(p) - '0');
             p++;
         }
         if (p == s.pos) throw s.expected(what, start);
@@ -216,7 +216,7 @@ abstract class GrammarReader {
         int p = v;
         int balance = 0;
         while (p < s.end) {
-            char ch = s.text.charAt(p);
+            int ch = s.at(p);
             if (!TextScanner.isValueChar(ch)) break;
             if (parenDepth > 0) {
                 if (ch == '(') balance++;
@@ -226,7 +226,7 @@ abstract class GrammarReader {
         }
         if (p == v) throw s.expected("a value", start);
         s.pos = p;
-        return s.text.substring(v, p);
+        return s.string(v, p);
     }
 
     /** quotedString = DQUOTE *(SafeChar / RestChar / WSP / EOL / %x80-FF) DQUOTE, with its quotes. */
@@ -235,7 +235,7 @@ abstract class GrammarReader {
         int p = q + 1;
         while (true) {
             if (p >= s.end) throw s.fail(q, "the quoted string starting here is never closed");
-            char ch = s.text.charAt(p);
+            int ch = s.at(p);
             if (ch == '"') break;
             if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7F || ch > 0xFF) {
                 throw s.fail(p, String.format("octet 0x%02X is not allowed in a quoted string", (int) ch));
@@ -243,7 +243,7 @@ abstract class GrammarReader {
             p++;
         }
         s.pos = p + 1;
-        return s.text.substring(q, p + 1);
+        return s.string(q, p + 1);
     }
 
     /**
@@ -322,16 +322,16 @@ abstract class GrammarReader {
         if (!isAlpha(c)) throw s.expected(what + " (package/item)", start);
         int e = s.nameEnd(p);
         if (s.charAt(e) != '/') {
-            throw s.fail(e, "expected '/' after the package name '" + s.text.substring(p, e) + "' but found "
+            throw s.fail(e, "expected '/' after the package name '" + s.string(p, e) + "' but found "
                     + s.found(e));
         }
         e++;
         if (s.charAt(e) == '*') e++;
         else if (isAlpha(s.charAt(e))) e = s.nameEnd(e);
-        else throw s.fail(e, "expected an item name or '*' after '" + s.text.substring(p, e) + "' but found "
+        else throw s.fail(e, "expected an item name or '*' after '" + s.string(p, e) + "' but found "
                     + s.found(e));
         s.pos = e;
-        return s.text.substring(p, e);
+        return s.string(p, e);
     }
 
     /** True when a pkgdName starts at {@code pos} (a NAME followed by '/', or "*&#47;"). */
@@ -352,7 +352,7 @@ abstract class GrammarReader {
     PropertyParm otherParameter(String ownerKind, String owner, int start) {
         if (!isAlpha(s.peek())) throw s.expected("a parameter of the " + ownerKind + " '" + owner + "'", start);
         int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
+        String name = s.string(s.pos, e);
         s.pos = e;
         return new PropertyParm(name, parmValue(start));
     }
@@ -368,13 +368,13 @@ abstract class GrammarReader {
         int p = s.pos + 2;
         int q = p;
         while (isAlpha(s.charAt(q)) || isDigit(s.charAt(q))) q++;
-        if (q == p) throw s.fail(p, "expected the name of the extension after '" + s.text.substring(s.pos, p)
+        if (q == p) throw s.fail(p, "expected the name of the extension after '" + s.string(s.pos, p)
                 + "' but found " + s.found(p));
         if (q - p > 6) {
-            s.deviation(Deviation.Kind.OTHER, s.pos, "extension name '" + s.text.substring(s.pos, q)
+            s.deviation(Deviation.Kind.OTHER, s.pos, "extension name '" + s.string(s.pos, q)
                     + "' is longer than X- and 6 characters");
         }
-        String name = s.text.substring(s.pos, q);
+        String name = s.string(s.pos, q);
         s.pos = q;
         return name;
     }
@@ -394,7 +394,7 @@ abstract class GrammarReader {
         }
         if (isDigit(s.charAt(p + 17))) throw s.fail(p + 9, "the time of a time stamp has 8 digits (hhmmssss)");
         s.pos = p + 17;
-        return new TimeStamp(s.text.substring(p, p + 8), s.text.substring(p + 9, p + 17));
+        return new TimeStamp(s.string(p, p + 8), s.string(p + 9, p + 17));
     }
 
     /** RequestID = UINT32 / "*". */
@@ -446,7 +446,7 @@ abstract class GrammarReader {
         if (!(isAlpha(c) || c == '*' || isDigit(c))) throw s.expected("a termination id", start);
         int e = MIdReader.pathNameEnd(s, p, "termination id");
         s.pos = e;
-        return new TerminationId(s.text.substring(p, e));
+        return new TerminationId(s.string(p, e));
     }
 
     /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */

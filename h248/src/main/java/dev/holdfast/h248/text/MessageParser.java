@@ -22,7 +22,9 @@ import dev.holdfast.h248.message.TimeStamp;
 import dev.holdfast.h248.message.TopologyDescriptor;
 import dev.holdfast.h248.message.Transaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.holdfast.h248.text.TextScanner.isAlpha;
@@ -74,18 +76,56 @@ final class MessageParser extends DescriptorReader {
     private MId mid;
     private List<Long> requestIds; // allocated at the first request
 
-    private MessageParser(String text, DecodeOptions options) {
-        super(text, options);
+    private MessageParser(TextScanner s) {
+        super(s);
     }
 
-    /** Decodes one message; never throws for any input. */
+    /**
+     * Decodes one message given as text; never throws for any input. The text must be ISO-8859-1 (one character
+     * per octet): a character above U+00FF is a syntax error.
+     */
     static DecodeResult parse(CharSequence text, DecodeOptions options) {
         String str = text == null ? "" : text.toString();
-        MessageParser p = new MessageParser(str, options);
-        if (str.length() > options.maxMessageBytes()) {
-            return p.failed(options.maxMessageBytes(), "message of " + str.length()
-                    + " octets exceeds the limit of " + options.maxMessageBytes());
+        int n = str.length();
+        byte[] b = str.getBytes(StandardCharsets.ISO_8859_1); // a copy of the octets; '?' for what is not one
+        int wide = -1;
+        if (b.length != n) {
+            wide = firstNonOctet(str, 0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '?' && str.charAt(i) != '?') {
+                    wide = i;
+                    break;
+                }
+            }
         }
+        if (wide >= 0 && n <= options.maxMessageBytes()) {
+            for (int i = 0; i < n; i++) b[i] = (byte) str.charAt(i); // the same length as the text, for positions
+            MessageParser p = new MessageParser(new TextScanner(b, n, options));
+            return p.failed(wide, String.format("character U+%04X is not an ISO-8859-1 octet", (int) str.charAt(wide)));
+        }
+        return parse(b, 0, n, options);
+    }
+
+    private static int firstNonOctet(String str, int from) {
+        for (int i = from; i < str.length(); i++) {
+            if (str.charAt(i) > 0xFF) return i;
+        }
+        return -1;
+    }
+
+    /** Decodes the message in {@code bytes[offset, offset + length)}; never throws for any input. */
+    static DecodeResult parse(byte[] bytes, int offset, int length, DecodeOptions options) {
+        if (length > options.maxMessageBytes()) {
+            // counted only up to the limit, where the error is
+            int max = options.maxMessageBytes();
+            byte[] head = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + max + 1);
+            MessageParser p = new MessageParser(new TextScanner(head, offset == 0 ? length : max + 1, options));
+            return p.failed(max, "message of " + length + " octets exceeds the limit of " + max);
+        }
+        // positions in errors and deviations count from the start of the message
+        byte[] b = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+        MessageParser p = new MessageParser(new TextScanner(b, length, options));
         try {
             Message m = p.message();
             return new DecodeResult.Decoded(m, p.s.deviations());
@@ -93,7 +133,7 @@ final class MessageParser extends DescriptorReader {
             return p.failed(f.offset, f.reason);
         } catch (RuntimeException | StackOverflowError e) {
             // Last resort: a decoder bug must not escape to the transport.
-            return p.failed(Math.min(p.s.pos, str.length()), "internal decoder error: " + e);
+            return p.failed(Math.min(p.s.pos, length), "internal decoder error: " + e);
         }
     }
 
@@ -171,7 +211,7 @@ final class MessageParser extends DescriptorReader {
             throw s.fail(p, what + " has " + n + " hex digits; it needs " + (min == max ? "" + min : min + " to " + max));
         }
         s.pos = q;
-        return s.text.substring(p, q);
+        return s.string(p, q);
     }
 
     /** messageBody = errorDescriptor / transactionList. */
@@ -215,7 +255,7 @@ final class MessageParser extends DescriptorReader {
     /** NUL padding after the message, as some UDP stacks send: a deviation, then the end. */
     private boolean trailingNuls() {
         for (int p = s.pos; p < s.end; p++) {
-            if (s.text.charAt(p) != 0) return false;
+            if (s.at(p) != 0) return false;
         }
         s.deviation(Deviation.Kind.OTHER, s.pos, (s.end - s.pos) + " NUL octet(s) after the end of the message");
         s.pos = s.end;
@@ -1000,7 +1040,7 @@ final class MessageParser extends DescriptorReader {
                     equal(at);
                     if (!isAlpha(s.peek())) throw s.expected("a profile name", at);
                     int e = s.nameEnd(s.pos);
-                    String name = s.text.substring(s.pos, e);
+                    String name = s.string(s.pos, e);
                     s.pos = e;
                     if (s.peek() != '/') throw s.expected("'/' and the profile version", at);
                     s.pos++;

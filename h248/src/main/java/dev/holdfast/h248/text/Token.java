@@ -212,6 +212,35 @@ public enum Token {
         return null;
     }
 
+    /** {@link #lookup(CharSequence, int, int, int)} of the ISO-8859-1 octets {@code b[start, end)}. */
+    static Token lookup(byte[] b, int start, int end, int hash) {
+        int len = end - start;
+        if (len <= 0 || len > MAX_SPELLING) return null;
+        int i = (hash ^ (hash >>> 11)) & TABLE_MASK;
+        char[] spelling;
+        while ((spelling = SLOT_SPELLING[i]) != null) {
+            if (spelling.length == len && sameIgnoringCase(b, start, spelling)) return SLOT_TOKEN[i];
+            i = (i + 1) & TABLE_MASK;
+        }
+        return null;
+    }
+
+    /** {@link #lookup(byte[], int, int, int)} computing the hash. */
+    static Token lookup(byte[] b, int start, int end) {
+        int h = 0;
+        for (int i = start; i < end; i++) h = hashStep(h, (char) (b[i] & 0xFF));
+        return lookup(b, start, end, h);
+    }
+
+    private static boolean sameIgnoringCase(byte[] b, int start, char[] upper) {
+        for (int k = 0; k < upper.length; k++) {
+            int c = b[start + k] & 0xFF;
+            if (c >= 'a' && c <= 'z') c -= 32;
+            if (c != upper[k]) return false;
+        }
+        return true;
+    }
+
     private static boolean sameIgnoringCase(CharSequence text, int start, char[] upper) {
         for (int k = 0; k < upper.length; k++) {
             char c = text.charAt(start + k);
