@@ -51,6 +51,7 @@ import dev.holdfast.h248.message.TimeStamp;
 import dev.holdfast.h248.message.TopologyDescriptor;
 import dev.holdfast.h248.message.Transaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -106,41 +107,67 @@ import java.util.Objects;
  * descriptor is a bare {@code Signals} (what Erlang/OTP megaco writes and accepts), except directly in a reply's
  * terminationAudit, where {@code Signals { }} keeps it apart from the Signals audit item.
  *
- * <p>Speed: one StringBuilder, sized up front, no formatting or streams.
+ * <p>Speed: the octets are written straight into a per-thread {@link OctetWriter} (token spellings as octets,
+ * numbers without formatting), so encoding allocates its result and little else.
  */
 final class MessageEncoder {
     private static final int INDENT = 4;
-    private static final String SPACES = " ".repeat(INDENT * 32);
+    private static final byte[][] LONG_SPELLING = spellings(false);
+    private static final byte[][] SHORT_SPELLING = spellings(true);
 
-    private final StringBuilder sb;
+    private final OctetWriter sb;
     private final boolean compact;
+    private final byte[][] spelling;
     private int depth;
 
-    private MessageEncoder(boolean compact, int capacity) {
+    private MessageEncoder(boolean compact, OctetWriter out) {
         this.compact = compact;
-        this.sb = new StringBuilder(capacity);
+        this.spelling = compact ? SHORT_SPELLING : LONG_SPELLING;
+        this.sb = out;
+    }
+
+    private static byte[][] spellings(boolean compact) {
+        Token[] tokens = Token.values();
+        byte[][] b = new byte[tokens.length][];
+        for (Token t : tokens) b[t.ordinal()] = t.spelling(compact).getBytes(StandardCharsets.ISO_8859_1);
+        return b;
     }
 
     static String encode(Message message, TextForm form) {
-        Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(form, "form");
-        boolean compact = form == TextForm.COMPACT;
-        MessageEncoder e = new MessageEncoder(compact, sizeHint(message, compact));
-        e.message(message);
-        return e.sb.toString();
+        OctetWriter out = write(message, form);
+        try {
+            return out.text();
+        } finally {
+            out.release();
+        }
     }
 
-    /** A cheap guess of the output size, so that the builder rarely grows: a few hundred octets per transaction. */
-    private static int sizeHint(Message m, boolean compact) {
-        int transactions = m.transactions().size();
-        int perTransaction = compact ? 320 : 900;
-        return 64 + Math.max(1, transactions) * perTransaction;
+    static byte[] encodeToBytes(Message message, TextForm form) {
+        OctetWriter out = write(message, form);
+        try {
+            return out.toBytes();
+        } finally {
+            out.release();
+        }
+    }
+
+    private static OctetWriter write(Message message, TextForm form) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(form, "form");
+        OctetWriter out = OctetWriter.acquire();
+        try {
+            new MessageEncoder(form == TextForm.COMPACT, out).message(message);
+        } catch (RuntimeException | Error e) {
+            out.release();
+            throw e;
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- layout
 
     private void tok(Token t) {
-        sb.append(compact ? t.shortName : t.longName);
+        sb.append(spelling[t.ordinal()]);
     }
 
     /** EQUAL after a keyword that names something with a block: " = " in pretty form. */
@@ -156,19 +183,14 @@ final class MessageEncoder {
 
     private void newline() {
         sb.append('\n');
-        int n = depth * INDENT;
-        while (n > SPACES.length()) {
-            sb.append(SPACES);
-            n -= SPACES.length();
-        }
-        sb.append(SPACES, 0, n);
+        sb.spaces(depth * INDENT);
     }
 
     /** LBRKT before a block: " {" in pretty form, unless it follows '=' or a space. */
     private void lbrace() {
         if (!compact) {
-            char last = sb.length() == 0 ? ' ' : sb.charAt(sb.length() - 1);
-            if (last != '=' && last != ' ' && last != '\n') sb.append(' ');
+            int last = sb.last();
+            if (last != '=' && last != ' ' && last != '\n' && last != -1) sb.append(' ');
         }
         sb.append('{');
     }

@@ -100,7 +100,8 @@ final class MessageParser extends DescriptorReader {
             }
         }
         if (wide >= 0 && n <= options.maxMessageBytes()) {
-            for (int i = 0; i < n; i++) b[i] = (byte) str.charAt(i); // the same length as the text, for positions
+            b = new byte[n]; // one octet per character, so that positions are the text's
+            for (int i = 0; i < n; i++) b[i] = (byte) str.charAt(i);
             MessageParser p = new MessageParser(new TextScanner(b, n, options));
             return p.failed(wide, String.format("character U+%04X is not an ISO-8859-1 octet", (int) str.charAt(wide)));
         }

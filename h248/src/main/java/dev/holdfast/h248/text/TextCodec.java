@@ -2,7 +2,6 @@ package dev.holdfast.h248.text;
 
 import dev.holdfast.h248.message.Message;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * The H.248.1 text codec (Annex B), both spellings, versions 1 to 3. Messages are octets; text is handled as
@@ -38,6 +37,6 @@ public final class TextCodec {
     }
 
     public static byte[] encodeToBytes(Message message, TextForm form) {
-        return encode(message, form).getBytes(StandardCharsets.ISO_8859_1);
+        return MessageEncoder.encodeToBytes(message, form);
     }
 }
