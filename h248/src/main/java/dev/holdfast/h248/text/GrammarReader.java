@@ -6,7 +6,6 @@ import dev.holdfast.h248.message.RequestId;
 import dev.holdfast.h248.message.TerminationId;
 import dev.holdfast.h248.message.TimeStamp;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.holdfast.h248.text.TextScanner.isAlpha;
@@ -33,19 +32,69 @@ abstract class GrammarReader {
     GrammarReader(TextScanner s) {
         this.s = s;
         this.options = s.options;
+        Scratch sc = SCRATCH.get();
+        if (sc.busy) sc = new Scratch(); // not expected: the decoder calls nothing that decodes
+        sc.busy = true;
+        this.scratch = sc;
+        this.stack = sc.items;
     }
 
-    /**
-     * The list as the model's records keep it: their {@code List.copyOf} returns a {@code List.of} list as it is,
-     * so the common one- and two-element lists are built once instead of copied twice.
+    // ================================================================ lists
+
+    /*
+     * The items of every list being read sit on one stack (lists nest: an action's commands hold descriptors that
+     * hold parameters): a list starts at a mark, each item is pushed as it is read, and the list is made once,
+     * at its end, with List.of, which the model's List.copyOf then keeps as it is. No ArrayList, no copy.
      */
-    static <T> List<T> frozen(List<T> list) {
-        return switch (list.size()) {
+
+    /** The stack, kept per thread so that a decode allocates only what the model keeps. */
+    private static final class Scratch {
+        Object[] items = new Object[64];
+        boolean busy;
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final int KEPT_STACK = 4096;
+
+    private final Scratch scratch;
+    /** Slots at and above {@code top} are null. */
+    Object[] stack;
+    int top;
+
+    /** Where a new list starts. */
+    final int mark() { return top; }
+
+    final void push(Object item) {
+        if (top == stack.length) stack = java.util.Arrays.copyOf(stack, top * 2);
+        stack[top++] = item;
+    }
+
+    /** The items pushed since {@code mark}, as an immutable list; pops them. */
+    @SuppressWarnings("unchecked")
+    final <T> List<T> popList(int mark) {
+        Object[] st = stack;
+        int n = top - mark;
+        List<Object> list = switch (n) {
             case 0 -> List.of();
-            case 1 -> List.of(list.get(0));
-            case 2 -> List.of(list.get(0), list.get(1));
-            default -> list;
+            case 1 -> List.of(st[mark]);
+            case 2 -> List.of(st[mark], st[mark + 1]);
+            case 3 -> List.of(st[mark], st[mark + 1], st[mark + 2]);
+            case 4 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3]);
+            case 5 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4]);
+            case 6 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5]);
+            default -> List.of(java.util.Arrays.copyOfRange(st, mark, top));
         };
+        for (int i = mark; i < top; i++) st[i] = null;
+        top = mark;
+        return (List<T>) list;
+    }
+
+    /** Gives the stack back to the thread, emptied. */
+    final void releaseStack() {
+        for (int i = 0; i < top; i++) stack[i] = null;
+        top = 0;
+        if (stack.length <= KEPT_STACK) scratch.items = stack;
+        scratch.busy = false;
     }
 
     // ================================================================ lexical helpers
@@ -288,24 +337,24 @@ abstract class GrammarReader {
                 s.skipLwsp();
                 return new ParmValue.Range(first, second);
             }
-            List<String> values = new ArrayList<>(4);
-            values.add(first);
+            int valuesMark = mark();
+            push(first);
             while (more(itemStart, ']')) {
                 itemStart = s.pos;
-                values.add(value(start));
+                push(value(start));
             }
-            return new ParmValue.AllOf(frozen(values));
+            return new ParmValue.AllOf(popList(valuesMark));
         }
         if (c == '{') {
             s.open();
             s.skipLwsp();
-            List<String> values = new ArrayList<>(4);
+            int valuesMark = mark();
             int itemStart;
             do {
                 itemStart = s.pos;
-                values.add(value(start));
+                push(value(start));
             } while (more(itemStart, '}'));
-            return new ParmValue.OneOf(frozen(values));
+            return new ParmValue.OneOf(popList(valuesMark));
         }
         return new ParmValue.Single(relation, value(start));
     }
@@ -418,17 +467,17 @@ abstract class GrammarReader {
         if (s.peek() != '[') return List.of(terminationId(start));
         s.pos++;
         s.skipLwsp();
-        List<TerminationId> ids = new ArrayList<>(4);
+        int idsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            ids.add(terminationId(start));
+            push(terminationId(start));
         } while (more(itemStart, ']'));
-        if (ids.size() == 1) {
+        if ((top - idsMark) == 1) {
             s.deviation(Deviation.Kind.OTHER, start, "a '[ ]' termination id list with a single id in '"
                     + s.excerpt(start, s.pos) + "' (termIDList needs two or more)");
         }
-        return frozen(ids);
+        return popList(idsMark);
     }
 
     /** TerminationID = "ROOT" / pathNAME / "$" / "*". */
@@ -452,12 +501,12 @@ abstract class GrammarReader {
     /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */
     List<TerminationId> terminationIdBraces(int start) {
         lbrkt(start);
-        List<TerminationId> ids = new ArrayList<>(4);
+        int idsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            ids.add(terminationId(start));
+            push(terminationId(start));
         } while (more(itemStart, '}'));
-        return frozen(ids);
+        return popList(idsMark);
     }
 }
