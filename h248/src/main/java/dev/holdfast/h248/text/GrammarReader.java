@@ -113,16 +113,9 @@ abstract class GrammarReader {
             tokenEnd = p;
             return null;
         }
-        // read the NAME and hash it in one pass
-        int h = 0;
-        int e = p;
-        while (e < end) {
-            byte c = b[e];
-            if (!TextScanner.isNameOctet(c)) break;
-            h = Token.hashStep(h, (char) c); // a name octet is ASCII
-            e++;
-        }
-        Token t = Token.lookup(b, p, e, h);
+        int e = p + 1;
+        while (e < end && TextScanner.isNameOctet(b[e])) e++;
+        Token t = Token.lookup(b, p, e);
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
