@@ -182,8 +182,7 @@ final class MessageEncoder {
     }
 
     private void newline() {
-        sb.append('\n');
-        sb.spaces(depth * INDENT);
+        sb.newline(depth * INDENT);
     }
 
     /** LBRKT before a block: " {" in pretty form, unless it follows '=' or a space. */

@@ -124,11 +124,24 @@ final class OctetWriter {
         }
     }
 
-    /** {@code count} spaces. */
-    OctetWriter spaces(int count) {
-        ensure(count);
-        Arrays.fill(a, n, n + count, (byte) ' ');
-        n += count;
+    private static final byte[] LINE = new byte[129];
+
+    static {
+        Arrays.fill(LINE, (byte) ' ');
+        LINE[0] = '\n';
+    }
+
+    /** A line feed and {@code indent} spaces. */
+    OctetWriter newline(int indent) {
+        ensure(indent + 1);
+        if (indent < LINE.length) {
+            System.arraycopy(LINE, 0, a, n, indent + 1);
+            n += indent + 1;
+        } else {
+            a[n++] = '\n';
+            Arrays.fill(a, n, n + indent, (byte) ' ');
+            n += indent;
+        }
         return this;
     }
 
