@@ -121,18 +121,11 @@ final class TextScanner {
 
     // ---------------------------------------------------------------- white space and comments
 
-    /** SP, HTAB, CR, LF and the ';' that starts a COMMENT. */
-    private static final boolean[] LWSP = new boolean[128];
-
-    static {
-        LWSP[' '] = LWSP['\t'] = LWSP['\r'] = LWSP['\n'] = LWSP[';'] = true;
-    }
-
     /** {@code LWSP = *(WSP / COMMENT / EOL)}. Small, so that the JIT inlines the common case (nothing to skip). */
     void skipLwsp() {
         if (pos < end) {
             int c = b[pos];
-            if (c >= 0 && LWSP[c]) skipLwspRun();
+            if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once
         }
     }
 
@@ -141,21 +134,35 @@ final class TextScanner {
     private static final long EIGHT_SPACES = 0x2020202020202020L;
 
     private void skipLwspRun() {
-        int p = pos;
+        pos = skipWhite(pos, true);
+    }
+
+    /**
+     * The end of the white space, line breaks and comments from {@code p}; {@code report} says whether deviations
+     * in comments are reported (once, when the parser moves past them) or not (when only looking ahead).
+     */
+    private int skipWhite(int p, boolean report) {
         final int e = end;
         final byte[] b = this.b;
         while (p < e) {
             int c = b[p];
             if (c == ' ') {
+                if (p + 8 <= e) {
+                    // skip the spaces of the next eight octets at once: up to the first other octet
+                    long x = (long) LONG.get(b, p) ^ EIGHT_SPACES;
+                    p += x == 0 ? 8 : Long.numberOfTrailingZeros(x) >>> 3;
+                } else {
+                    p++;
+                }
+            } else if (c == '\n' || c == '\r' || c == '\t') {
                 p++;
-                while (p + 8 <= e && (long) LONG.get(b, p) == EIGHT_SPACES) p += 8;
-                continue;
+            } else if (c == ';') {
+                p = report ? comment(p) : commentEnd(p);
+            } else {
+                break;
             }
-            if (c < 0 || !LWSP[c]) break;
-            if (c == ';') p = comment(p);
-            else p++;
         }
-        pos = p;
+        return p;
     }
 
     /** {@code SEP = (WSP / EOL / COMMENT) LWSP}: true when at least one element was there. */
@@ -167,13 +174,12 @@ final class TextScanner {
 
     /** Where the LWSP starting at {@code p} ends; reads only (no deviations are reported). */
     int lwspEnd(int p) {
-        while (p < end) {
-            int c = b[p];
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') p++;
-            else if (c == ';') {
-                while (p < end && b[p] != '\n' && b[p] != '\r') p++;
-            } else break;
-        }
+        return skipWhite(p, false);
+    }
+
+    /** Where the COMMENT starting at {@code p} ends (after its line break), without checking its octets. */
+    private int commentEnd(int p) {
+        while (p < end && b[p] != '\n' && b[p] != '\r') p++;
         return p;
     }
 
