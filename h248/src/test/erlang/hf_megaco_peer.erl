@@ -6,22 +6,39 @@
 %%%       <mg|mgc> <udp|tcp> <pretty|compact> <local_port> <remote_host> <remote_port> [<timeout_s>]
 %%%
 %%% Runs one fixed H.248 v1 scenario over the real OTP megaco stack
-%%% (megaco_udp / megaco_tcp sockets on the given ports, text encoders):
+%%% (megaco_udp / megaco_tcp sockets, text encoders).  Both mids are
+%%% [127.0.0.1]:<local_port>.  All commands are in the NULL context (Context = -).
 %%%
-%%%   1. MG  -> MGC  ServiceChange ROOT (Context -), Method=Restart, Reason="901"
-%%%                  MGC replies ServiceChange = ROOT
-%%%   2. MGC -> MG   Modify A4444 { Media { Stream = 1 { LocalControl { Mode = SendReceive } } },
-%%%                                 Events = 2222 { al/of } }
-%%%                  MG replies Modify = A4444
-%%%   3. MG  -> MGC  Notify A4444 { ObservedEvents = 2222 { <date>T<time>:al/of } }
-%%%                  MGC replies Notify = A4444
-%%%   4. MGC -> MG   AuditValue A4444 { Audit { Media } }
-%%%                  MG replies AuditValue = A4444 { Media { TerminationState { ServiceStates = InService },
-%%%                                                  Stream = 1 { LocalControl { Mode = SendReceive } } } }
-%%%   5. both sides linger briefly, stop the stack and exit 0 (all ok) or 1.
+%%%   1. MG  -> MGC  Transaction = 1 { Context = - { ServiceChange = ROOT {
+%%%                    Services { Method = Restart, Reason = "901" } } } }
+%%%                  MGC replies  Reply = 1 { Context = - { ServiceChange = ROOT } }
+%%%   2. MGC -> MG   Transaction = 1 { Context = - { Modify = A4444 {
+%%%                    Media { Stream = 1 { LocalControl { Mode = SendReceive } } },
+%%%                    Events = 2222 { al/of } } } }
+%%%                  MG replies   Reply = 1 { Context = - { Modify = A4444 } }
+%%%   3. MG  -> MGC  Transaction = 2 { Context = - { Notify = A4444 {
+%%%                    ObservedEvents = 2222 { yyyymmddThhmmss00:al/of } } } }   (UTC now)
+%%%                  MGC replies  Reply = 2 { Context = - { Notify = A4444 } }
+%%%   4. MGC -> MG   Transaction = 2 { Context = - { AuditValue = A4444 { Audit { Media } } } }
+%%%                  MG replies   Reply = 2 { Context = - { AuditValue = A4444 { Media {
+%%%                    TerminationState { ServiceStates = InService },
+%%%                    Stream = 1 { LocalControl { Mode = SendReceive } } } } } }
+%%%   5. MG lingers 1 s (MGC 0.5 s), stops the stack, exits 0 if all ok, else 1.
 %%%
-%%% Both roles answer any of these requests whenever they arrive; the controller
-%%% only checks that the expected ones arrive in order.
+%%% (Compact form is the same with short tokens: "!/1 [127.0.0.1]:P\nT=1{C=-{SC=ROOT{SV{MT=RS,RE=\"901\"}}}}".)
+%%% Requests are answered whenever they arrive; the controller checks that
+%%% the expected ones arrive in order, with termination A4444 (any case),
+%%% request id 2222 and event al/of, and that replies carry no error.
+%%% Requests go out 100 ms after the reply to the previous step was sent.
+%%%
+%%% Transport details:
+%%%   udp  MG and MGC bind <local_port>; replies go to the datagram's source.
+%%%   tcp  MGC listens on <local_port>; MG connects from an ephemeral port
+%%%        (its mid still says <local_port>), retrying refused connects for 5 s.
+%%%        Framing is TPKT (RFC 1006: 03 00 <len16 incl. 4-byte header>).
+%%% Timers: UDP requests are resent every 1.5 s, 3 times; TCP requests time
+%%% out after 6 s; each expected incoming request must come within 10 s;
+%%% the whole run is killed after <timeout_s> (default 20) with exit 1.
 %%%
 %%% Output (stdout, one line each, machine-parsable):
 %%%   HF-START role=.. transport=.. encoding=.. local_port=.. remote=host:port mid=[127.0.0.1]:port
@@ -141,6 +158,7 @@
 -define(STEP_WAIT_MS, 10000).
 -define(LINGER_MS, 1000).
 -define(GAP_MS, 100).
+-define(TCP_CONNECT_MS, 5000).
 
 %%======================================================================
 %% Entry point
@@ -300,12 +318,22 @@ mg_connect(#{transport := udp, local_port := LP, remote_host := Host,
     end;
 mg_connect(#{transport := tcp, remote_host := Host, remote_port := RP}, RH) ->
     {ok, Sup} = megaco_tcp:start_transport(),
-    case megaco_tcp:connect(Sup, [{host, resolve(Host)}, {port, RP},
-                                  {receive_handle, RH}]) of
+    Deadline = erlang:monotonic_time(millisecond) + ?TCP_CONNECT_MS,
+    tcp_connect(Sup, resolve(Host), RP, RH, Deadline).
+
+%% The MGC may still be starting: retry refused connections for a while.
+tcp_connect(Sup, IP, RP, RH, Deadline) ->
+    case megaco_tcp:connect(Sup, [{host, IP}, {port, RP}, {receive_handle, RH}]) of
         {ok, SH, ControlPid} ->
             connect(RH, SH, ControlPid);
         Err ->
-            fail("transport", {megaco_tcp_connect, Err})
+            case erlang:monotonic_time(millisecond) < Deadline of
+                true ->
+                    timer:sleep(200),
+                    tcp_connect(Sup, IP, RP, RH, Deadline);
+                false ->
+                    fail("transport", {megaco_tcp_connect, Err})
+            end
     end.
 
 %% The remote mid is not known before the ServiceChange reply arrives;

@@ -4,10 +4,12 @@ import java.util.List;
 
 /**
  * {@code contextProperty = topologyDescriptor / priority / EmergencyToken / EmergencyOffToken / iepsValue /
- * contextAttrDescriptor}. A v3 context attribute ({@code pkgdName parmValue}) is a {@link PropertyParm}.
+ * contextAttrDescriptor}. A v3 context attribute ({@code pkgdName parmValue}) is a {@link PropertyParm}; a v3
+ * {@code ContextAttr { ContextList = { id *(, id) } }} is a {@link ContextList}. On the wire, consecutive
+ * PropertyParm attributes share one {@code ContextAttr { ... }}; a ContextList has one of its own.
  */
 public sealed interface ContextProperty permits ContextProperty.Priority, ContextProperty.Emergency,
-        ContextProperty.Ieps, TopologyDescriptor, PropertyParm {
+        ContextProperty.Ieps, ContextProperty.ContextList, TopologyDescriptor, PropertyParm {
     /** {@code Priority = 0..15}. */
     record Priority(int value) implements ContextProperty {}
 
@@ -16,6 +18,11 @@ public sealed interface ContextProperty permits ContextProperty.Priority, Contex
 
     /** {@code IEPSCall = ON / OFF} (v2). */
     record Ieps(boolean on) implements ContextProperty {}
+
+    /** v3 {@code contextIdList = ContextList = { ContextID *(, ContextID) }} inside ContextAttr. */
+    record ContextList(List<ContextId> ids) implements ContextProperty {
+        public ContextList { ids = List.copyOf(ids); }
+    }
 
     static List<ContextProperty> none() { return List.of(); }
 }

@@ -13,19 +13,24 @@ public final class TextCodec {
 
     /** Decodes; never throws for bad input. */
     public static DecodeResult decode(CharSequence text, DecodeOptions options) {
-        if (text.length() > options.maxMessageBytes()) {
-            return new DecodeResult.Failed(new SyntaxError(options.maxMessageBytes(), 1, 1,
-                    "message of " + text.length() + " octets exceeds the limit of " + options.maxMessageBytes()),
-                    null, null, java.util.List.of());
-        }
-        return MessageParser.parse(text, options);
+        return MessageParser.parse(text, options); // checks the size limit too
     }
 
     public static DecodeResult decode(byte[] bytes, int offset, int length, DecodeOptions options) {
         if (length > options.maxMessageBytes()) {
-            return new DecodeResult.Failed(new SyntaxError(options.maxMessageBytes(), 1, 1,
-                    "message of " + length + " octets exceeds the limit of " + options.maxMessageBytes()),
-                    null, null, java.util.List.of());
+            // refused before the octets become a String; the position is where the limit was crossed
+            int max = options.maxMessageBytes();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < max; i++) {
+                byte b = bytes[offset + i];
+                if (b == '\n' || (b == '\r' && (i + 1 >= length || bytes[offset + i + 1] != '\n'))) {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            return new DecodeResult.Failed(new SyntaxError(max, line, max - lineStart + 1,
+                    "message of " + length + " octets exceeds the limit of " + max), null, null, java.util.List.of());
         }
         return decode(new String(bytes, offset, length, StandardCharsets.ISO_8859_1), options);
     }

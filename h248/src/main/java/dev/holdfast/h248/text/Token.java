@@ -1,8 +1,6 @@
 package dev.holdfast.h248.text;
 
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The keyword tokens of the H.248.1 text encoding (Annex B, versions 1 to 3), each with its long (pretty) and
@@ -22,7 +20,7 @@ public enum Token {
     CONTEXT("Context", "C"),
     CONTEXT_AUDIT("ContextAudit", "CA"),
     CONTEXT_ATTR("ContextAttr", "CT"),
-    CONTEXT_LIST("ContextList", "CLS"),
+    CONTEXT_LIST("ContextList", "CLT"),
     DIGIT_MAP("DigitMap", "DM"),
     DIRECTION("SPADirection", "SPADI"),
     DISCARD("Discard", "DS"),
@@ -51,7 +49,7 @@ public enum Token {
     INTERNAL("Internal", "IT"),
     INTERRUPT_BY_EVENT("IntByEvent", "IBE"),
     INTERRUPT_BY_NEW_SIGNALS_DESCR("IntBySigDescr", "IBS"),
-    INTSIG_DELAY("IntSigDelay", "SPAIS"),
+    INTSIG_DELAY("Intersignal", "SPAIS"),
     ISOLATE("Isolate", "IS"),
     IN_SERVICE("InService", "IV"),
     ITERATION("Iteration", "IR"),
@@ -91,14 +89,14 @@ public enum Token {
     RECVONLY("ReceiveOnly", "RC"),
     REGULATED_NOTIFY("RegulatedNotify", "NBRN"),
     REPLY("Reply", "P"),
-    REQUEST_ID("RequestID", "RQ"),
+    REQUEST_ID("SPARequestID", "SPARQ"),
     RESET_EVENTS_DESCRIPTOR("ResetEventsDescriptor", "RSE"),
     RESTART("Restart", "RS"),
     REMOTE("Remote", "R"),
     RESPONSE_ACK("TransactionResponseAck", "K"),
     RESERVED_GROUP("ReservedGroup", "RG"),
     RESERVED_VALUE("ReservedValue", "RV"),
-    SEGMENTATION_COMPLETE("END", "END"),
+    SEGMENTATION_COMPLETE("END", "&"),
     SENDONLY("SendOnly", "SO"),
     SENDRECV("SendReceive", "SR"),
     SERVICES("Services", "SV"),
@@ -141,13 +139,48 @@ public enum Token {
 
     public String spelling(boolean compact) { return compact ? shortName : longName; }
 
-    private static final Map<String, Token> BY_SPELLING = new HashMap<>();
+    /*
+     * Case-insensitive open-addressing table over every spelling (long, short and the decode-only aliases), so
+     * that the decoder can look a word up in place, without creating a String or upper-casing it.
+     */
+    private static final int TABLE_MASK = 1023;
+    private static final Token[] SLOT_TOKEN = new Token[TABLE_MASK + 1];
+    private static final char[][] SLOT_SPELLING = new char[TABLE_MASK + 1][];
+    private static final int MAX_SPELLING;
 
     static {
+        int max = 0;
         for (Token t : values()) {
-            BY_SPELLING.put(t.longName.toUpperCase(Locale.ROOT), t);
-            BY_SPELLING.putIfAbsent(t.shortName.toUpperCase(Locale.ROOT), t);
+            max = Math.max(max, put(t.longName, t));
+            max = Math.max(max, put(t.shortName, t));
         }
+        // Spellings of earlier H.248.1 v3 drafts, still sent by some peers; accepted on decode, never encoded.
+        max = Math.max(max, put("RequestID", REQUEST_ID));
+        max = Math.max(max, put("RQ", REQUEST_ID));
+        max = Math.max(max, put("IntSigDelay", INTSIG_DELAY));
+        MAX_SPELLING = max;
+    }
+
+    private static int put(String spelling, Token token) {
+        char[] upper = spelling.toUpperCase(Locale.ROOT).toCharArray();
+        int i = hash(spelling, 0, spelling.length()) & TABLE_MASK;
+        while (SLOT_SPELLING[i] != null) {
+            if (java.util.Arrays.equals(SLOT_SPELLING[i], upper)) return upper.length; // first spelling wins
+            i = (i + 1) & TABLE_MASK;
+        }
+        SLOT_SPELLING[i] = upper;
+        SLOT_TOKEN[i] = token;
+        return upper.length;
+    }
+
+    private static int hash(CharSequence s, int start, int end) {
+        int h = 0;
+        for (int i = start; i < end; i++) {
+            char c = s.charAt(i);
+            if (c >= 'a' && c <= 'z') c -= 32;
+            h = 31 * h + c;
+        }
+        return h ^ (h >>> 11);
     }
 
     /**
@@ -156,6 +189,28 @@ public enum Token {
      * one the ABNF allows at that position.
      */
     public static Token lookup(CharSequence word) {
-        return BY_SPELLING.get(word.toString().toUpperCase(Locale.ROOT));
+        return lookup(word, 0, word.length());
+    }
+
+    /** {@link #lookup(CharSequence)} of {@code text[start, end)}, without allocating. */
+    public static Token lookup(CharSequence text, int start, int end) {
+        int len = end - start;
+        if (len <= 0 || len > MAX_SPELLING) return null;
+        int i = hash(text, start, end) & TABLE_MASK;
+        char[] spelling;
+        while ((spelling = SLOT_SPELLING[i]) != null) {
+            if (spelling.length == len && sameIgnoringCase(text, start, spelling)) return SLOT_TOKEN[i];
+            i = (i + 1) & TABLE_MASK;
+        }
+        return null;
+    }
+
+    private static boolean sameIgnoringCase(CharSequence text, int start, char[] upper) {
+        for (int k = 0; k < upper.length; k++) {
+            char c = text.charAt(start + k);
+            if (c >= 'a' && c <= 'z') c -= 32;
+            if (c != upper[k]) return false;
+        }
+        return true;
     }
 }
