@@ -1,0 +1,608 @@
+package dev.holdfast.h248.transaction;
+
+import dev.holdfast.h248.message.ActionReply;
+import dev.holdfast.h248.message.ActionRequest;
+import dev.holdfast.h248.message.ErrorDescriptor;
+import dev.holdfast.h248.message.MId;
+import dev.holdfast.h248.message.Message;
+import dev.holdfast.h248.message.MessageBody;
+import dev.holdfast.h248.message.Transaction;
+import dev.holdfast.h248.transport.H248Counters;
+import dev.holdfast.h248.transport.Peer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The H.248.1 transaction layer of one local entity (MG or MGC), for any number of peers: section 8
+ * (transactions, TransactionPending) and Annex D.1 (at-most-once over UDP: retransmission, duplicate
+ * detection with a reply cache, TransactionResponseAck).
+ *
+ * <p>All state lives on the {@link Scheduler}'s thread; public methods may be called from any thread and hop
+ * there. Futures complete on that thread. Time is read and timers set only through the scheduler, so the
+ * state machine runs unchanged in virtual time.
+ *
+ * <p>State is bounded ({@link TransactionOptions#maxOutstandingRequests()},
+ * {@link TransactionOptions#maxIncomingTransactions()}) and every entry has a timer that removes it: an
+ * outgoing transaction lives until its reply, timeout or peer loss; an incoming one until LONG-TIMER after its
+ * reply, its acknowledgement, or peer loss.
+ */
+public final class TransactionManager {
+    private static final System.Logger LOG = System.getLogger(TransactionManager.class.getName());
+    private static final long MAX_TRANSACTION_ID = 0xFFFFFFFFL;
+    /** An ack range wider than this is matched by scanning the cache instead of enumerating ids. */
+    private static final long ACK_RANGE_ENUMERATION_LIMIT = 64;
+    /** Most replies whose ack waits for a message to ride on, per peer, before they are sent alone. */
+    private static final int MAX_QUEUED_ACKS = 256;
+
+    private final MId localMid;
+    private final TransactionOptions options;
+    private final Scheduler scheduler;
+    private final MessageSender sender;
+    private final H248Counters counters;
+    private final RandomGenerator random;
+
+    private volatile RequestHandler handler = TransactionManager::notImplemented;
+    private volatile BiConsumer<Peer, ErrorDescriptor> messageErrorListener = (p, e) -> { };
+
+    private final Map<Key, Outgoing> outgoing = new HashMap<>();
+    /** Insertion order = age, so the oldest finished entry is evicted first when the bound is reached. */
+    private final LinkedHashMap<Key, Incoming> incoming = new LinkedHashMap<>();
+    private final Map<Peer, QueuedAcks> queuedAcks = new HashMap<>();
+    private long nextTransactionId;
+    private boolean closed;
+
+    private record Key(Peer peer, long id) {}
+
+    /** An outgoing transaction awaiting its reply. */
+    private static final class Outgoing {
+        final Key key;
+        final Transaction.Request request;
+        final CompletableFuture<Transaction.Reply> future;
+        Scheduler.Timer timer;
+        int retransmissions;
+        int pendings;
+        /** Scheduler time by which a reply or the next Pending must come, once a Pending was received. */
+        long pendingDeadline;
+
+        Outgoing(Key key, Transaction.Request request, CompletableFuture<Transaction.Reply> future) {
+            this.key = key; this.request = request; this.future = future;
+        }
+    }
+
+    private enum IncomingState { EXECUTING, REPLIED }
+
+    /** An incoming transaction: executing, or replied and kept to answer duplicates. */
+    private static final class Incoming {
+        final Key key;
+        final int version;
+        IncomingState state = IncomingState.EXECUTING;
+        Transaction.Reply reply;
+        Scheduler.Timer timer;
+        int pendingsSent;
+
+        Incoming(Key key, int version) { this.key = key; this.version = version; }
+    }
+
+    private static final class QueuedAcks {
+        final TreeSet<Long> ids = new TreeSet<>();
+        int version;
+        Scheduler.Timer timer;
+    }
+
+    public TransactionManager(MId localMid, TransactionOptions options, Scheduler scheduler, MessageSender sender,
+                              H248Counters counters, RandomGenerator random) {
+        this.localMid = Objects.requireNonNull(localMid);
+        this.options = Objects.requireNonNull(options);
+        this.scheduler = Objects.requireNonNull(scheduler);
+        this.sender = Objects.requireNonNull(sender);
+        this.counters = Objects.requireNonNull(counters);
+        this.random = Objects.requireNonNull(random);
+        // A random start keeps ids of a restarted entity out of the peer's reply cache (LONG-TIMER).
+        this.nextTransactionId = random.nextLong(1, 0x7FFFFFFFL);
+    }
+
+    public MId localMid() { return localMid; }
+
+    public TransactionOptions options() { return options; }
+
+    public H248Counters counters() { return counters; }
+
+    /** Sets the user callback for received requests. Without one, requests are answered with error 501. */
+    public void setRequestHandler(RequestHandler handler) { this.handler = Objects.requireNonNull(handler); }
+
+    /** Called for every message-level error ({@code Error = ...} instead of transactions) received. */
+    public void setMessageErrorListener(BiConsumer<Peer, ErrorDescriptor> listener) {
+        this.messageErrorListener = Objects.requireNonNull(listener);
+    }
+
+    /** A random wait in [0, MWD) before an MG's first ServiceChange after a restart (restart avoidance). */
+    public Duration restartAvoidanceDelay() {
+        long mwd = options.restartAvoidance().toNanos();
+        return mwd <= 0 ? Duration.ZERO : Duration.ofNanos(random.nextLong(mwd));
+    }
+
+    // ------------------------------------------------------------------------------------------------ sending
+
+    /** Sends one transaction request; the future completes with the reply (which may carry an error). */
+    public CompletableFuture<Transaction.Reply> send(Peer peer, List<ActionRequest> actions) {
+        return sendBatch(peer, List.of(actions)).get(0);
+    }
+
+    /**
+     * Sends several transaction requests in one message; each has its own future, timers and retransmissions
+     * (a retransmission carries only the transaction that needs it).
+     */
+    public List<CompletableFuture<Transaction.Reply>> sendBatch(Peer peer, List<List<ActionRequest>> transactions) {
+        Objects.requireNonNull(peer);
+        if (transactions.isEmpty()) throw new IllegalArgumentException("no transactions");
+        List<CompletableFuture<Transaction.Reply>> futures = new ArrayList<>();
+        for (int i = 0; i < transactions.size(); i++) futures.add(new CompletableFuture<>());
+        List<List<ActionRequest>> copy = transactions.stream().map(List::copyOf).toList();
+        if (!onSchedulerThread(() -> startOutgoing(peer, copy, futures))) {
+            futures.forEach(f -> f.completeExceptionally(new TransactionRejectedException(peer, "closed")));
+        }
+        return futures;
+    }
+
+    private void startOutgoing(Peer peer, List<List<ActionRequest>> transactions,
+                               List<CompletableFuture<Transaction.Reply>> futures) {
+        if (closed || outgoing.size() + transactions.size() > options.maxOutstandingRequests()) {
+            if (!closed) counters.rejectedForLoad.increment();
+            String why = closed ? "transaction manager closed"
+                    : "more than " + options.maxOutstandingRequests() + " transactions outstanding";
+            futures.forEach(f -> f.completeExceptionally(new TransactionRejectedException(peer, why)));
+            return;
+        }
+        List<Transaction> requests = new ArrayList<>();
+        List<Outgoing> started = new ArrayList<>();
+        for (int i = 0; i < transactions.size(); i++) {
+            long id = allocateTransactionId(peer);
+            Transaction.Request request = new Transaction.Request(id, transactions.get(i));
+            Outgoing o = new Outgoing(new Key(peer, id), request, futures.get(i));
+            outgoing.put(o.key, o);
+            requests.add(request);
+            started.add(o);
+        }
+        counters.requestsSent.add(requests.size());
+        for (Outgoing o : started) {
+            o.timer = sender.reliable()
+                    ? scheduler.schedule(() -> giveUp(o, "no reply within " + options.reliableReplyTimeout()),
+                                         options.reliableReplyTimeout())
+                    : scheduler.schedule(() -> retransmissionTimerFired(o), options.retransmissionInterval(0));
+        }
+        transmit(peer, options.protocolVersion(), requests, started);
+    }
+
+    private long allocateTransactionId(Peer peer) {
+        for (;;) {
+            long id = nextTransactionId;
+            nextTransactionId = id >= MAX_TRANSACTION_ID ? 1 : id + 1;
+            if (!outgoing.containsKey(new Key(peer, id))) return id;
+        }
+    }
+
+    private void retransmissionTimerFired(Outgoing o) {
+        if (outgoing.get(o.key) != o) return;
+        if (o.retransmissions >= options.maxRetransmissions()) {
+            giveUp(o, "no reply after " + o.retransmissions + " retransmissions");
+            return;
+        }
+        o.retransmissions++;
+        counters.retransmissions.increment();
+        LOG.log(System.Logger.Level.DEBUG, () -> "retransmitting transaction " + o.key.id + " to " + o.key.peer
+                + " (#" + o.retransmissions + ")");
+        o.timer = scheduler.schedule(() -> retransmissionTimerFired(o),
+                options.retransmissionInterval(o.retransmissions));
+        transmit(o.key.peer, options.protocolVersion(), List.of(o.request), List.of(o));
+    }
+
+    private void giveUp(Outgoing o, String why) {
+        if (outgoing.remove(o.key) != o) return;
+        cancel(o.timer);
+        counters.timeouts.increment();
+        LOG.log(System.Logger.Level.INFO, () -> "transaction " + o.key.id + " to " + o.key.peer + " timed out: " + why);
+        o.future.completeExceptionally(new TransactionTimeoutException(o.key.peer, o.key.id, why));
+    }
+
+    /**
+     * Sends {@code transactions} in one message, with any acks queued for the peer in front. If the transport
+     * fails, the outgoing transactions in {@code carried} fail with it.
+     */
+    private void transmit(Peer peer, int version, List<Transaction> transactions, List<Outgoing> carried) {
+        List<Transaction> all = transactions;
+        QueuedAcks q = queuedAcks.remove(peer);
+        if (q != null) {
+            cancel(q.timer);
+            all = new ArrayList<>(transactions.size() + 1);
+            all.add(ackOf(q.ids));
+            all.addAll(transactions);
+            counters.acksSent.add(q.ids.size());
+        }
+        Message message = new Message(null, version, localMid, new MessageBody.Transactions(all));
+        CompletionStage<Void> sent;
+        try {
+            sent = sender.send(peer, message);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((v, err) -> {
+            if (err != null) onSchedulerThread(() -> sendFailed(peer, carried, err));
+        });
+    }
+
+    private void sendFailed(Peer peer, List<Outgoing> carried, Throwable err) {
+        counters.sendFailures.increment();
+        Throwable cause = unwrap(err);
+        LOG.log(System.Logger.Level.WARNING, () -> "message to " + peer + " not sent: " + cause);
+        for (Outgoing o : carried) {
+            if (outgoing.remove(o.key) != o) continue;
+            cancel(o.timer);
+            o.future.completeExceptionally(new TransactionSendException(peer, o.key.id, cause));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ receiving
+
+    /** Hands over a decoded message from the transport; processes every transaction in it, in order. */
+    public void onMessage(Peer peer, Message message) {
+        onSchedulerThread(() -> dispatch(peer, message));
+    }
+
+    private void dispatch(Peer peer, Message message) {
+        if (closed) return;
+        if (message.body() instanceof MessageBody.Error e) {
+            counters.messageErrorsReceived.increment();
+            LOG.log(System.Logger.Level.WARNING, () -> "message-level error from " + peer + ": " + e.error());
+            safely(() -> messageErrorListener.accept(peer, e.error()));
+            return;
+        }
+        for (Transaction t : message.transactions()) {
+            try {
+                if (t instanceof Transaction.Request r) requestReceived(peer, message, r);
+                else if (t instanceof Transaction.Reply r) replyReceived(peer, message.version(), r);
+                else if (t instanceof Transaction.Pending p) pendingReceived(peer, p.transactionId());
+                else if (t instanceof Transaction.ResponseAck k) ackReceived(peer, k);
+                else LOG.log(System.Logger.Level.DEBUG, () -> "ignored from " + peer + ": " + t);
+            } catch (RuntimeException ex) {
+                // One bad transaction must not stop the others in the message, nor escape into the pipeline.
+                LOG.log(System.Logger.Level.ERROR, "failed to process " + t + " from " + peer, ex);
+            }
+        }
+    }
+
+    private void replyReceived(Peer peer, int version, Transaction.Reply reply) {
+        counters.repliesReceived.increment();
+        long id = reply.transactionId();
+        Outgoing o = outgoing.remove(new Key(peer, id));
+        if (reply.immAckRequired()) {
+            // Also for a reply we no longer wait for: the peer keeps it until acknowledged.
+            queueAck(peer, version, id);
+            flushAcks(peer);
+        } else if (o != null && options.ackReplies() && !sender.reliable()) {
+            queueAck(peer, version, id);
+        }
+        if (o == null) {
+            counters.unmatchedReplies.increment();
+            LOG.log(System.Logger.Level.DEBUG, () -> "reply " + id + " from " + peer + " matches no transaction");
+            return;
+        }
+        cancel(o.timer);
+        o.future.complete(reply);
+    }
+
+    private void pendingReceived(Peer peer, long id) {
+        counters.pendingsReceived.increment();
+        Outgoing o = outgoing.get(new Key(peer, id));
+        if (o == null) return;
+        o.pendings++;
+        if (o.pendings > options.pendingLimit()) {
+            giveUp(o, "more than " + options.pendingLimit() + " Pendings");
+            return;
+        }
+        // The peer has the request: wait LONG-TIMER for the reply or the next Pending. Over UDP keep probing at
+        // the capped interval, so that a lost final reply is replayed from the peer's cache (a probe that
+        // arrives while the peer still works is answered with Pending, within the peer's pending limit).
+        cancel(o.timer);
+        o.pendingDeadline = scheduler.nanoTime() + options.longTimer().toNanos();
+        armAfterPending(o);
+    }
+
+    private void armAfterPending(Outgoing o) {
+        long left = o.pendingDeadline - scheduler.nanoTime();
+        if (left <= 0) {
+            giveUp(o, "no reply within LONG-TIMER (" + options.longTimer() + ") after Pending");
+            return;
+        }
+        if (sender.reliable() || left <= options.maxRetransmissionInterval().toNanos()) {
+            o.timer = scheduler.schedule(() -> {
+                if (outgoing.get(o.key) == o) armAfterPending(o);
+            }, Duration.ofNanos(left));
+            return;
+        }
+        o.timer = scheduler.schedule(() -> {
+            if (outgoing.get(o.key) != o) return;
+            counters.retransmissions.increment();
+            transmit(o.key.peer, options.protocolVersion(), List.of(o.request), List.of(o));
+            armAfterPending(o);
+        }, options.maxRetransmissionInterval());
+    }
+
+    private void requestReceived(Peer peer, Message message, Transaction.Request request) {
+        counters.requestsReceived.increment();
+        Key key = new Key(peer, request.transactionId());
+        Incoming known = incoming.get(key);
+        if (known != null) {
+            counters.duplicateRequests.increment();
+            if (known.state == IncomingState.EXECUTING) {
+                if (known.pendingsSent < options.pendingLimit()) sendPending(known);
+            } else {
+                transmit(peer, known.version, List.of(known.reply), List.of());
+            }
+            return;
+        }
+        if (incoming.size() >= options.maxIncomingTransactions() && !evictOldestReplied()) {
+            counters.rejectedForLoad.increment();
+            LOG.log(System.Logger.Level.WARNING, () -> "request " + key.id + " from " + peer
+                    + " refused: " + incoming.size() + " incoming transactions");
+            counters.repliesSent.increment();
+            transmit(peer, message.version(), List.of(Transaction.Reply.error(key.id,
+                    ErrorDescriptor.of(ErrorDescriptor.SERVICE_UNAVAILABLE, "overloaded"))), List.of());
+            return;
+        }
+        Incoming in = new Incoming(key, message.version());
+        incoming.put(key, in);
+        in.timer = scheduler.schedule(() -> provisionalResponseTimerFired(in), options.provisionalResponseTime());
+        CompletionStage<List<ActionReply>> stage;
+        try {
+            stage = Objects.requireNonNull(handler.handle(new IncomingRequest(peer, message.version(),
+                    message.mid(), request)), "handler returned null");
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        stage.whenComplete((actions, err) -> onSchedulerThread(() -> handlerDone(in, actions, err)));
+    }
+
+    private boolean evictOldestReplied() {
+        for (Iterator<Incoming> it = incoming.values().iterator(); it.hasNext(); ) {
+            Incoming in = it.next();
+            if (in.state == IncomingState.REPLIED) {
+                cancel(in.timer);
+                it.remove();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void provisionalResponseTimerFired(Incoming in) {
+        if (incoming.get(in.key) != in || in.state != IncomingState.EXECUTING) return;
+        if (in.pendingsSent >= options.pendingLimit()) return;
+        sendPending(in);
+        in.timer = scheduler.schedule(() -> provisionalResponseTimerFired(in), options.provisionalResponseTime());
+    }
+
+    private void sendPending(Incoming in) {
+        in.pendingsSent++;
+        counters.pendingsSent.increment();
+        transmit(in.key.peer, in.version, List.of(new Transaction.Pending(in.key.id)), List.of());
+    }
+
+    private void handlerDone(Incoming in, List<ActionReply> actions, Throwable err) {
+        if (incoming.get(in.key) != in) return; // peer lost or manager closed meanwhile
+        cancel(in.timer);
+        boolean immAck = options.requestImmediateAck() && !sender.reliable();
+        Transaction.Reply reply;
+        if (err == null && actions != null) {
+            reply = new Transaction.Reply(in.key.id, null, false, immAck, null, actions);
+        } else {
+            Throwable cause = err == null ? new NullPointerException("handler completed with null") : unwrap(err);
+            ErrorDescriptor error;
+            if (cause instanceof TransactionErrorException te) {
+                error = te.error();
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "request handler failed on transaction " + in.key.id
+                        + " from " + in.key.peer, cause);
+                error = ErrorDescriptor.of(ErrorDescriptor.INTERNAL_GATEWAY_ERROR, "internal error");
+            }
+            reply = new Transaction.Reply(in.key.id, null, false, immAck, error, List.of());
+        }
+        in.state = IncomingState.REPLIED;
+        in.reply = reply;
+        in.timer = scheduler.schedule(() -> {
+            if (incoming.get(in.key) == in) incoming.remove(in.key);
+        }, options.longTimer());
+        counters.repliesSent.increment();
+        transmit(in.key.peer, in.version, List.of(reply), List.of());
+    }
+
+    private void ackReceived(Peer peer, Transaction.ResponseAck ack) {
+        for (Transaction.AckRange range : ack.acks()) {
+            counters.acksReceived.increment();
+            if (range.last() - range.first() < ACK_RANGE_ENUMERATION_LIMIT) {
+                for (long id = range.first(); id <= range.last(); id++) dropAcknowledged(incoming.get(new Key(peer, id)));
+            } else {
+                List<Incoming> hits = new ArrayList<>();
+                for (Incoming in : incoming.values()) {
+                    if (in.key.peer.equals(peer) && range.contains(in.key.id)) hits.add(in);
+                }
+                hits.forEach(this::dropAcknowledged);
+            }
+        }
+    }
+
+    private void dropAcknowledged(Incoming in) {
+        if (in == null || in.state != IncomingState.REPLIED) return;
+        cancel(in.timer);
+        incoming.remove(in.key);
+    }
+
+    private void queueAck(Peer peer, int version, long id) {
+        QueuedAcks q = queuedAcks.computeIfAbsent(peer, p -> new QueuedAcks());
+        q.version = version;
+        q.ids.add(id);
+        if (q.ids.size() >= MAX_QUEUED_ACKS) {
+            flushAcks(peer);
+        } else if (q.timer == null) {
+            q.timer = scheduler.schedule(() -> flushAcks(peer), options.ackDelay());
+        }
+    }
+
+    private void flushAcks(Peer peer) {
+        QueuedAcks q = queuedAcks.get(peer);
+        if (q == null) return;
+        transmit(peer, q.version, List.of(), List.of()); // transmit() takes the queued acks
+    }
+
+    /** {@code K { a-b, c, ... }} from sorted ids, consecutive ids folded into ranges. */
+    static Transaction.ResponseAck ackOf(TreeSet<Long> ids) {
+        List<Transaction.AckRange> ranges = new ArrayList<>();
+        long first = -1;
+        long last = -1;
+        for (long id : ids) {
+            if (first >= 0 && id == last + 1) {
+                last = id;
+                continue;
+            }
+            if (first >= 0) ranges.add(new Transaction.AckRange(first, last));
+            first = id;
+            last = id;
+        }
+        if (first >= 0) ranges.add(new Transaction.AckRange(first, last));
+        return new Transaction.ResponseAck(ranges);
+    }
+
+    // ------------------------------------------------------------------------------------------------ peers
+
+    /**
+     * The peer is gone (TCP connection closed): its outstanding transactions fail with
+     * {@link PeerLostException}, its incoming transactions are forgotten (replies of handlers still running are
+     * dropped).
+     */
+    public void onPeerLost(Peer peer) {
+        onSchedulerThread(() -> peerLost(peer, "connection to " + peer + " lost"));
+    }
+
+    private void peerLost(Peer peer, String why) {
+        if (closed) return;
+        counters.peersLost.increment();
+        List<Outgoing> failed = new ArrayList<>();
+        for (Iterator<Outgoing> it = outgoing.values().iterator(); it.hasNext(); ) {
+            Outgoing o = it.next();
+            if (o.key.peer.equals(peer)) {
+                it.remove();
+                cancel(o.timer);
+                failed.add(o);
+            }
+        }
+        for (Iterator<Incoming> it = incoming.values().iterator(); it.hasNext(); ) {
+            Incoming in = it.next();
+            if (in.key.peer.equals(peer)) {
+                it.remove();
+                cancel(in.timer);
+            }
+        }
+        QueuedAcks q = queuedAcks.remove(peer);
+        if (q != null) cancel(q.timer);
+        if (!failed.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, () -> why + ": failing " + failed.size() + " transactions");
+        }
+        failed.forEach(o -> o.future.completeExceptionally(new PeerLostException(peer, o.key.id, why)));
+    }
+
+    /** Fails everything outstanding with {@link PeerLostException}, drops all state; later sends are rejected. */
+    public void close() {
+        onSchedulerThread(() -> {
+            if (closed) return;
+            closed = true;
+            List<Outgoing> failed = new ArrayList<>(outgoing.values());
+            outgoing.clear();
+            incoming.values().forEach(in -> cancel(in.timer));
+            incoming.clear();
+            queuedAcks.values().forEach(q -> cancel(q.timer));
+            queuedAcks.clear();
+            for (Outgoing o : failed) {
+                cancel(o.timer);
+                o.future.completeExceptionally(new PeerLostException(o.key.peer, o.key.id, "endpoint closed"));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------ state
+
+    /** Sizes of the manager's maps, for leak checks. */
+    public record StateSizes(int outgoing, int incoming, int queuedAckPeers) {
+        public boolean isEmpty() { return outgoing == 0 && incoming == 0 && queuedAckPeers == 0; }
+    }
+
+    /** Reads the map sizes on the scheduler's thread (waits for it when called from another thread). */
+    public StateSizes stateSizes() {
+        if (scheduler.inSchedulerThread()) return new StateSizes(outgoing.size(), incoming.size(), queuedAcks.size());
+        CompletableFuture<StateSizes> f = new CompletableFuture<>();
+        scheduler.execute(() -> f.complete(new StateSizes(outgoing.size(), incoming.size(), queuedAcks.size())));
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Runs the task on the scheduler's thread; false if the scheduler no longer accepts tasks (shut down). */
+    private boolean onSchedulerThread(Runnable task) {
+        if (scheduler.inSchedulerThread()) {
+            safely(task);
+            return true;
+        }
+        try {
+            scheduler.execute(() -> safely(task));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "scheduler shut down, task dropped");
+            return false;
+        }
+    }
+
+    private static void safely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "transaction layer task failed", e);
+        }
+    }
+
+    private static void cancel(Scheduler.Timer t) {
+        if (t != null) t.cancel();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static CompletionStage<List<ActionReply>> notImplemented(IncomingRequest r) {
+        return CompletableFuture.failedFuture(new TransactionErrorException(
+                ErrorDescriptor.of(ErrorDescriptor.NOT_IMPLEMENTED, "no request handler")));
+    }
+}

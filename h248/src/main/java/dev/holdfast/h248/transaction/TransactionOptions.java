@@ -1,0 +1,142 @@
+package dev.holdfast.h248.transaction;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The transaction layer's timers and bounds: the H.248.1 Annex D.1 timers made configurable, and the
+ * execution-time / pending logic of H.248.1 section 8 (root package normalMGExecutionTime,
+ * normalMGCExecutionTime, MG/MGC ProvisionalResponseTimerValue, MG/MGC OriginatedPendingLimit).
+ *
+ * @param initialRetransmission     first retransmission timer of a request over UDP
+ * @param maxRetransmissionInterval cap of the exponential back-off (the timer doubles each time up to this)
+ * @param maxRetransmissions        retransmissions before giving up; the transaction fails one (capped) interval
+ *                                  after the last one
+ * @param longTimer                 LONG-TIMER: how long a reply is kept for duplicate requests, and how long the
+ *                                  sender waits after a Pending for the reply or the next Pending
+ * @param reliableReplyTimeout      over TCP (no retransmission): how long the sender waits for a reply or
+ *                                  Pending before failing the transaction
+ * @param provisionalResponseTime   when the local handler has not answered within this time, send
+ *                                  {@code Pending}, and again every this long while it is still working (our
+ *                                  normal execution time as the peer's provisional response timer expects it)
+ * @param pendingLimit              most Pendings accepted for one outgoing transaction before it fails, and most
+ *                                  sent for one incoming transaction (the OriginatedPendingLimit)
+ * @param requestImmediateAck       put ImmAckRequired in our replies over UDP (the peer acks, we free the cache)
+ * @param ackReplies                acknowledge received replies that did not ask for it, piggy-backed on the
+ *                                  next message to that peer or sent alone after {@code ackDelay}
+ * @param ackDelay                  the longest an ack of {@code ackReplies} waits for a message to ride on
+ * @param maxOutstandingRequests    bound on outgoing transactions awaiting a reply (all peers)
+ * @param maxIncomingTransactions   bound on incoming transactions executing or kept for duplicates (all peers);
+ *                                  beyond it new requests are answered with error 503 and not kept
+ * @param restartAvoidance          maximum waiting delay (MWD) before an MG's first ServiceChange after a
+ *                                  restart; the actual wait is uniform in [0, MWD)
+ * @param protocolVersion           version written in our requests (replies use the request's version)
+ */
+public record TransactionOptions(Duration initialRetransmission, Duration maxRetransmissionInterval,
+                                 int maxRetransmissions, Duration longTimer, Duration reliableReplyTimeout,
+                                 Duration provisionalResponseTime, int pendingLimit, boolean requestImmediateAck,
+                                 boolean ackReplies, Duration ackDelay, int maxOutstandingRequests,
+                                 int maxIncomingTransactions, Duration restartAvoidance, int protocolVersion) {
+
+    public static final TransactionOptions DEFAULTS = new TransactionOptions(
+            Duration.ofMillis(500), Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofSeconds(15),
+            Duration.ofMillis(500), 10, false, false, Duration.ofMillis(100), 10_000, 100_000,
+            Duration.ofSeconds(5), 1);
+
+    public TransactionOptions {
+        Objects.requireNonNull(initialRetransmission);
+        Objects.requireNonNull(maxRetransmissionInterval);
+        Objects.requireNonNull(longTimer);
+        Objects.requireNonNull(reliableReplyTimeout);
+        Objects.requireNonNull(provisionalResponseTime);
+        Objects.requireNonNull(ackDelay);
+        Objects.requireNonNull(restartAvoidance);
+        if (initialRetransmission.isNegative() || initialRetransmission.isZero())
+            throw new IllegalArgumentException("initialRetransmission must be positive");
+        if (maxRetransmissionInterval.compareTo(initialRetransmission) < 0)
+            throw new IllegalArgumentException("maxRetransmissionInterval < initialRetransmission");
+        if (maxRetransmissions < 0) throw new IllegalArgumentException("maxRetransmissions < 0");
+        if (pendingLimit < 0) throw new IllegalArgumentException("pendingLimit < 0");
+        if (provisionalResponseTime.isNegative() || provisionalResponseTime.isZero())
+            throw new IllegalArgumentException("provisionalResponseTime must be positive");
+        if (maxOutstandingRequests < 1 || maxIncomingTransactions < 1)
+            throw new IllegalArgumentException("bounds must be positive");
+        if (protocolVersion < 1 || protocolVersion > 3) throw new IllegalArgumentException("version " + protocolVersion);
+    }
+
+    public TransactionOptions withRetransmission(Duration initial, Duration maxInterval, int maxCount) {
+        return new TransactionOptions(initial, maxInterval, maxCount, longTimer, reliableReplyTimeout,
+                provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withLongTimer(Duration d) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions, d,
+                reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies,
+                ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withReliableReplyTimeout(Duration d) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, d, provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withProvisionalResponseTime(Duration d) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, d, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withPendingLimit(int n) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, n, requestImmediateAck, ackReplies,
+                ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withRequestImmediateAck(boolean b) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, b, ackReplies, ackDelay,
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withAckReplies(boolean b, Duration delay) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck, b,
+                delay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withBounds(int outstanding, int incoming) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
+                ackReplies, ackDelay, outstanding, incoming, restartAvoidance, protocolVersion);
+    }
+
+    public TransactionOptions withRestartAvoidance(Duration mwd) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
+                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, mwd, protocolVersion);
+    }
+
+    public TransactionOptions withProtocolVersion(int v) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
+                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, v);
+    }
+
+    /** The retransmission timer after {@code n} retransmissions: initial * 2^n, capped. */
+    public Duration retransmissionInterval(int n) {
+        long initial = initialRetransmission.toNanos();
+        long cap = maxRetransmissionInterval.toNanos();
+        long v = initial;
+        for (int i = 0; i < n && v < cap; i++) v = v > cap / 2 ? cap : v * 2;
+        return Duration.ofNanos(Math.min(v, cap));
+    }
+
+    /** How long an unanswered UDP request lives before it fails: the sum of all its timers. */
+    public Duration unreliableGiveUpTime() {
+        Duration total = Duration.ZERO;
+        for (int i = 0; i <= maxRetransmissions; i++) total = total.plus(retransmissionInterval(i));
+        return total;
+    }
+}
