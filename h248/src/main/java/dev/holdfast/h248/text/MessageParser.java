@@ -1228,7 +1228,7 @@ final class MessageParser {
         if (peekToken() == Token.CONTEXT) {
             int brace = s.lwspEnd(tokenEnd);
             // "Context {" is the context form unless the braces hold descriptors: then "C" is a termination id
-            if (s.charAt(brace) == '{' && !isAuditReturnToken(tokenAt(s.lwspEnd(brace + 1)))) {
+            if (s.charAt(brace) == '{' && !auditReturnTokenAt(s.lwspEnd(brace + 1))) {
                 take();
                 lbrkt(start);
                 if (peekToken() == Token.ERROR) {
@@ -1253,6 +1253,13 @@ final class MessageParser {
             else audit = terminationAudit(name);
         }
         return new CommandReply.Audit(capabilities, false, ids, audit, null);
+    }
+
+    /** A descriptor token at {@code p}, not the start of a pathNAME such as {@code E/1} or {@code M*}. */
+    private boolean auditReturnTokenAt(int p) {
+        if (!isAuditReturnToken(tokenAt(p))) return false;
+        int c = s.charAt(s.nameEnd(p));
+        return c != '/' && c != '*' && c != '$' && c != '@';
     }
 
     private static boolean isAuditReturnToken(Token t) {
