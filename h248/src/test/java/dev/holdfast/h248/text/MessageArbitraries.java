@@ -129,13 +129,12 @@ public final class MessageArbitraries {
     static final String QUOTED_CHAR = SAFE_CHAR + REST_CHAR + " \t";
 
     /**
-     * Bare tokens that an audit reply may carry, each with the one model form generated for it: Events,
-     * EventBuffer, DigitMap and Statistics have a second model form (an empty descriptor) and are not generated
-     * as {@link AuditReturnItem} (Events and EventBuffer are generated as empty descriptors instead).
+     * Bare tokens that an audit reply may carry. In a reply a bare token is always an {@link AuditReturnItem}
+     * (the decoder's mapping, see MessageParser): the empty-descriptor spellings of the same text
+     * ({@code EventsDescriptor(null, [])}, {@code EventBufferDescriptor([])}, {@code DigitMapDescriptor(null,
+     * null)}) are generated in requests only.
      */
-    static final Set<AuditDescriptor.Item> REPLY_AUDIT_ITEMS = EnumSet.of(AuditDescriptor.Item.MUX,
-            AuditDescriptor.Item.MODEM, AuditDescriptor.Item.MEDIA, AuditDescriptor.Item.OBSERVED_EVENTS,
-            AuditDescriptor.Item.PACKAGES);
+    static final Set<AuditDescriptor.Item> REPLY_AUDIT_ITEMS = EnumSet.allOf(AuditDescriptor.Item.class);
 
     // ---------------------------------------------------------------------------------------------------------
     // Lexical items
@@ -257,7 +256,7 @@ public final class MessageArbitraries {
         Arbitrary<String> tail = chars("/*$_" + ALPHA + DIGIT, 0, 8);
         Arbitrary<String> domain = freq(Tuple.of(6, Arbitraries.just("")),
                 Tuple.of(1, pathDomainName().map(d -> "@" + d)));
-        Arbitrary<String> realistic = Arbitraries.of("A4444", "A4445", "A5555", "A5556", "aaln/1", "ds/ds1-1/1",
+        Arbitrary<String> realistic = Arbitraries.of("A4444", "A4445", "A5555", "A5556", "aaln/1", "ds/ds1_1/1",
                 "RTP/0001", "tdm/3/*", "line$", "ep/*@mg1.example.net");
         Arbitrary<String> random = Combinators.combine(star, name(), tail, domain)
                 .as((s, n, t, d) -> s + n + t + d)
@@ -280,18 +279,42 @@ public final class MessageArbitraries {
         return memo(Combinators.combine(octet, octet, octet, octet).as((a, b, c, d) -> a + "." + b + "." + c + "." + d));
     }
 
-    /** IPv6address = hexpart [":" IPv4address]; hexpart = hexseq "::" [hexseq] / "::" [hexseq] / hexseq. */
+    /**
+     * IPv6address = hexpart [":" IPv4address]; hexpart = hexseq "::" [hexseq] / "::" [hexseq] / hexseq; and a
+     * real IPv6 address (RFC 2373 / 4291 text form, which the ABNF's productions do not count): 8 groups, or
+     * fewer around one "::" standing for at least one group, an IPv4 tail counting as two. The IPv4 tail only
+     * follows a hex group (":::1.2.3.4" is what the ABNF would want for "::1.2.3.4").
+     */
     static Arbitrary<String> ipv6() {
         Arbitrary<String> hex4 = chars(HEXDIG, 1, 4);
-        Arbitrary<String> hexseq = hex4.list().ofMinSize(1).ofMaxSize(4).map(l -> String.join(":", l));
-        Arbitrary<String> full = hex4.list().ofSize(8).map(l -> String.join(":", l));
-        Arbitrary<String> leftCompressed = hexseq.map(s -> "::" + s);
-        Arbitrary<String> middle = Combinators.combine(hexseq, hexseq).as((a, b) -> a + "::" + b);
-        Arbitrary<String> rightCompressed = hexseq.map(s -> s + "::");
-        Arbitrary<String> endsInHex4 = oneOf(full, leftCompressed, middle);
-        Arbitrary<String> withV4 = Combinators.combine(leftCompressed, ipv4()).as((h, v4) -> h + ":" + v4);
-        return memo(oneOf(endsInHex4, rightCompressed, Arbitraries.just("::"), Arbitraries.just("::1"),
-                withV4));
+        Arbitrary<List<String>> groups = hex4.list().ofMaxSize(8);
+        Arbitrary<String> plain = Combinators.combine(groups, groups, Arbitraries.of(true, false))
+                .as((left, right, compressed) -> {
+                    if (!compressed) {
+                        List<String> all = new ArrayList<>(left);
+                        all.addAll(right);
+                        if (all.size() < 8) return null;
+                        return String.join(":", all.subList(0, 8));
+                    }
+                    List<String> r = right.subList(0, Math.min(right.size(), 7 - Math.min(left.size(), 7)));
+                    List<String> l = left.subList(0, Math.min(left.size(), 7 - r.size()));
+                    return String.join(":", l) + "::" + String.join(":", r);
+                })
+                .filter(java.util.Objects::nonNull);
+        Arbitrary<String> withV4 = Combinators.combine(hex4.list().ofMaxSize(4), hex4.list().ofMinSize(1).ofMaxSize(5),
+                        ipv4(), Arbitraries.of(true, false))
+                .as((left, right, v4, compressed) -> {
+                    if (!compressed) {
+                        List<String> all = new ArrayList<>(left);
+                        all.addAll(right);
+                        while (all.size() < 6) all.add("0");
+                        return String.join(":", all.subList(0, 6)) + ":" + v4;
+                    }
+                    List<String> l = left.subList(0, Math.min(left.size(), 5 - right.size()));
+                    return String.join(":", l) + "::" + String.join(":", right.subList(0, Math.min(right.size(), 5)))
+                            + ":" + v4;
+                });
+        return oneOf(plain, plain, withV4, Arbitraries.of("::", "::1", "2001:db8::1", "fe80::1:2:3:4", "::ffff:192.0.2.1"));
     }
 
     /** domainName = "<" (ALPHA / DIGIT) *63(ALPHA / DIGIT / "-" / ".") ">" (without the angle brackets). */
@@ -310,7 +333,7 @@ public final class MessageArbitraries {
         Arbitrary<MId> domain = Combinators.combine(domainName(), port).as(MId.DomainName::new);
         Arbitrary<MId> mtp = chars(HEXDIG, 4, 8).map(MId.MtpAddress::new);
         Arbitrary<String> device = Combinators.combine(name(), chars("/_" + ALPHA + DIGIT, 0, 8))
-                .as(String::concat).filter(d -> !isTokenLike(d));
+                .as(String::concat).filter(d -> d.length() <= 64 && !isTokenLike(d));
         return memo(freq(Tuple.of(4, v4), Tuple.of(2, v6), Tuple.of(2, domain), Tuple.of(1, mtp),
                 Tuple.of(1, device.map(MId.DeviceName::new))));
     }
@@ -344,13 +367,19 @@ public final class MessageArbitraries {
 
     // ---- SDP (Local / Remote octetString)
 
-    /** One SDP session description in the form the model holds: see MessageEncoder's class comment. */
+    /**
+     * The octetString of a Local or Remote descriptor, as the model holds it (MessageEncoder's class comment: the
+     * exact octets between the braces, written verbatim). Mostly SDP in the RFC layout (starting and ending with a
+     * line break, LF or CRLF), one or two alternative session descriptions, {@code $} for "MG chooses"; sometimes
+     * any octetString: {@code nonEscapeChar = "\}" / %x01-7C / %x7E-FF}, never ending in a lone backslash (it
+     * would escape the closing brace).
+     */
     static Arbitrary<String> sdp() {
         Arbitrary<String> addr = oneOf(ipv4(), Arbitraries.just("$"));
         Arbitrary<String> port = oneOf(Arbitraries.integers().between(1024, 65535).map(String::valueOf),
                 Arbitraries.just("$"));
         Arbitrary<String> payload = Arbitraries.of("0", "4", "8", "18", "0 8 101", "$");
-        Arbitrary<String> session = Combinators.combine(addr, port, payload, Arbitraries.of(true, false))
+        Arbitrary<List<String>> session = Combinators.combine(addr, port, payload, Arbitraries.of(true, false))
                 .as((a, p, pt, full) -> {
                     List<String> lines = new ArrayList<>();
                     lines.add("v=0");
@@ -362,9 +391,29 @@ public final class MessageArbitraries {
                     lines.add("c=IN IP4 " + a);
                     lines.add("m=audio " + p + " RTP/AVP " + pt);
                     if (!pt.equals("$") && full) lines.add("a=ptime:20");
-                    return String.join("\r\n", lines) + "\r\n";
+                    return lines;
                 });
-        return memo(session.list().ofMinSize(1).ofMaxSize(2).map(l -> String.join("", l)));
+        Arbitrary<String> eol = Arbitraries.of("\n", "\r\n");
+        Arbitrary<String> layout = Combinators.combine(session.list().ofMinSize(1).ofMaxSize(2), eol,
+                        Arbitraries.of(true, false))
+                .as((sessions, nl, framed) -> {
+                    StringBuilder sb = new StringBuilder(framed ? nl : "");
+                    for (List<String> lines : sessions) for (String l : lines) sb.append(l).append(nl);
+                    return framed ? sb.toString() : sb.substring(0, sb.length() - nl.length());
+                });
+        // any octetString: octets 01-FF except '}', which appears only escaped; no trailing lone backslash
+        StringBuilder octets = new StringBuilder();
+        for (char c = 1; c <= 0xFF; c++) if (c != '}') octets.append(c);
+        Arbitrary<String> anyOctets = Combinators.combine(chars(octets.toString(), 0, 30),
+                        Arbitraries.of("", "\\}", "a=x:\\}\\}"))
+                .as((o, esc) -> o + esc)
+                .filter(o -> !endsInLoneBackslash(o));
+        return memo(freq(Tuple.of(6, layout), Tuple.of(1, anyOctets)));
+    }
+
+    /** True when the text ends in a backslash (which would escape the closing brace). */
+    static boolean endsInLoneBackslash(String o) {
+        return !o.isEmpty() && o.charAt(o.length() - 1) == '\\';
     }
 
     // ---- jqwik plumbing
@@ -655,8 +704,14 @@ public final class MessageArbitraries {
                     opt(priority()),
                     opt(emergency),
                     v3 ? opt(Arbitraries.of(true, false).map(ContextProperty.Ieps::new)) : none(),
+                    v3 ? opt(contextList(), 1, 4) : none(),
                     v3 ? distinctByName(propertyParm(pkgdName()), 0, 2).map(MessageArbitraries::<ContextProperty>widen)
                             : none()));
+        }
+
+        /** v3 ContextAttr { ContextList = { ContextID, ... } }. */
+        Arbitrary<ContextProperty> contextList() {
+            return memo(contextId().list().ofMinSize(1).ofMaxSize(3).map(ContextProperty.ContextList::new));
         }
 
         Arbitrary<ContextProperty> priority() {
@@ -690,9 +745,10 @@ public final class MessageArbitraries {
             Arbitrary<ContextAuditItem> selectIeps = Arbitraries.of(true, false)
                     .map(b -> new ContextAuditItem.Select(new ContextProperty.Ieps(b)));
             Arbitrary<ContextAuditItem> selectAttr = propertyParm(pkgdName()).map(ContextAuditItem.Select::new);
+            Arbitrary<ContextAuditItem> selectList = contextList().map(ContextAuditItem.Select::new);
             Arbitrary<ContextAuditItem> logic = Arbitraries.of(true, false).map(ContextAuditItem.Logic::new);
             return memo(mix(1, tokens, packageProps, opt(selectPriority, 1, 3), opt(selectEmergency, 1, 3),
-                    opt(selectIeps, 1, 3), opt(selectAttr, 1, 3), opt(logic, 1, 3)));
+                    opt(selectIeps, 1, 3), opt(selectAttr, 1, 3), opt(selectList, 1, 4), opt(logic, 1, 3)));
         }
 
         // ---- commands
@@ -731,7 +787,7 @@ public final class MessageArbitraries {
                     opt(muxDescriptor(), 1, 8),
                     opt(eventsDescriptor()),
                     opt(signalsDescriptor()),
-                    opt(digitMapDescriptor(false), 1, 3),
+                    opt(digitMapDescriptor(), 1, 3),
                     opt(eventBufferDescriptor(), 1, 4),
                     opt(auditDescriptor(false), 1, 4),
                     v3 ? opt(statisticsDescriptor(), 1, 4) : none()));
@@ -763,24 +819,21 @@ public final class MessageArbitraries {
         Arbitrary<List<Descriptor>> terminationAudit() {
             Arbitrary<List<Descriptor>> bareItems = Arbitraries.subsetOf(REPLY_AUDIT_ITEMS).ofMaxSize(2)
                     .map(s -> s.stream().map(i -> (Descriptor) new AuditReturnItem(i)).toList());
-            Arbitrary<List<Descriptor>> bareSignals = version == 1
-                    ? opt(Arbitraries.just(new AuditReturnItem(AuditDescriptor.Item.SIGNALS)), 1, 8) : none();
             // each descriptor kind at most once, and a bare token never next to the same kind's descriptor
-            return mix(0,
+            return memo(mix(0,
                     opt(mediaDescriptor(), 1, 3),
                     opt(modemDescriptor(), 1, 12),
                     opt(muxDescriptor(), 1, 10),
-                    opt(eventsDescriptor(), 1, 5),
+                    opt(eventsDescriptor().filter(d -> !isBare(d)), 1, 5),
                     opt(signalsDescriptor(), 1, 5),
-                    opt(digitMapDescriptor(true), 1, 5),
+                    opt(digitMapDescriptor(), 1, 5),
                     opt(observedEventsDescriptor(), 1, 6),
-                    opt(eventBufferDescriptor(), 1, 6),
+                    opt(eventBufferDescriptor().filter(d -> !isBare(d)), 1, 6),
                     opt(statisticsDescriptor(), 1, 4),
                     opt(packagesDescriptor(), 1, 6),
                     opt(errorDescriptor(), 1, 6),
-                    bareItems,
-                    bareSignals)
-                    .filter(MessageArbitraries::noBareTokenClash);
+                    bareItems)
+                    .filter(MessageArbitraries::noBareTokenClash));
         }
 
         // ---- descriptors
@@ -990,15 +1043,13 @@ public final class MessageArbitraries {
         }
 
         /**
-         * DigitMap = name / { value } / name { value }; in an audit reply also the bare token (both null).
+         * DigitMap = name / { value } / name { value }. (The bare token of an audit reply is an AuditReturnItem.)
          */
-        Arbitrary<Descriptor> digitMapDescriptor(boolean inReply) {
+        Arbitrary<Descriptor> digitMapDescriptor() {
             Arbitrary<Descriptor> nameOnly = name().map(n -> new DigitMapDescriptor(n, null));
             Arbitrary<Descriptor> valueOnly = digitMapValue().map(v -> new DigitMapDescriptor(null, v));
             Arbitrary<Descriptor> both = Combinators.combine(name(), digitMapValue()).as(DigitMapDescriptor::new);
-            Arbitrary<Descriptor> bare = Arbitraries.just(new DigitMapDescriptor(null, null));
-            return memo(inReply ? oneOf(nameOnly, valueOnly, both, bare)
-                    : oneOf(nameOnly, valueOnly, both));
+            return memo(oneOf(nameOnly, valueOnly, both));
         }
 
         /** EventBuffer [{ eventSpec, ... }]: bare or with 1..3 specs. */
@@ -1116,6 +1167,12 @@ public final class MessageArbitraries {
         }
     }
 
+    /** An empty Events or EventBuffer descriptor, written as the bare token. */
+    static boolean isBare(Descriptor d) {
+        return d instanceof EventsDescriptor e && e.requestId() == null && e.events().isEmpty()
+                || d instanceof EventBufferDescriptor b && b.events().isEmpty();
+    }
+
     /**
      * No two items of a terminationAudit spell the same descriptor token (e.g. a Media descriptor and a bare
      * Media), which the at-most-once rule forbids.
@@ -1128,6 +1185,10 @@ public final class MessageArbitraries {
                     : d instanceof ModemDescriptor ? AuditDescriptor.Item.MODEM
                     : d instanceof MuxDescriptor ? AuditDescriptor.Item.MUX
                     : d instanceof SignalsDescriptor ? AuditDescriptor.Item.SIGNALS
+                    : d instanceof EventsDescriptor ? AuditDescriptor.Item.EVENTS
+                    : d instanceof EventBufferDescriptor ? AuditDescriptor.Item.EVENT_BUFFER
+                    : d instanceof DigitMapDescriptor ? AuditDescriptor.Item.DIGIT_MAP
+                    : d instanceof StatisticsDescriptor ? AuditDescriptor.Item.STATISTICS
                     : d instanceof ObservedEventsDescriptor ? AuditDescriptor.Item.OBSERVED_EVENTS
                     : d instanceof PackagesDescriptor ? AuditDescriptor.Item.PACKAGES
                     : null;
