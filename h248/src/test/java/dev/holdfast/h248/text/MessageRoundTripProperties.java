@@ -5,7 +5,6 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.statistics.Statistics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,18 +25,18 @@ class MessageRoundTripProperties {
         return MessageArbitraries.messages();
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.FULL)
+    @Property(tries = TRIES)
     void prettyTextDecodesToTheSameMessage(@ForAll("messages") Message m) {
         roundTrip(m, TextForm.PRETTY);
     }
 
-    @Property(tries = TRIES, shrinking = ShrinkingMode.FULL)
+    @Property(tries = TRIES)
     void compactTextDecodesToTheSameMessage(@ForAll("messages") Message m) {
         roundTrip(m, TextForm.COMPACT);
     }
 
     /** encode(decode(encode(m))) == encode(m) in each form, and the two forms decode to the same model. */
-    @Property(tries = TRIES, shrinking = ShrinkingMode.FULL)
+    @Property(tries = TRIES)
     void encodingIsAFixedPointOfDecodeThenEncode(@ForAll("messages") Message m) {
         for (TextForm form : TextForm.values()) {
             String text = TextCodec.encode(m, form);
@@ -47,6 +46,23 @@ class MessageRoundTripProperties {
         Message fromPretty = decoded(TextCodec.encode(m, TextForm.PRETTY), DecodeOptions.STRICT);
         Message fromCompact = decoded(TextCodec.encode(m, TextForm.COMPACT), DecodeOptions.STRICT);
         assertEquals(fromPretty, fromCompact, "pretty and compact text decode differently");
+    }
+
+    /**
+     * The same message spelled as another peer might write it (LWSP and comments around braces, commas and
+     * equals signs; tokens in any case, long or short: see {@link Respeller}) decodes to the same model, strictly
+     * and without deviations.
+     */
+    @Property(tries = TRIES)
+    void otherValidSpellingsDecodeToTheSameMessage(@ForAll("messages") Message m, @ForAll TextForm form,
+                                                   @ForAll long seed) {
+        String text = Respeller.respell(TextCodec.encode(m, form), seed);
+        DecodeResult r = TextCodec.decode(text, DecodeOptions.STRICT);
+        DecodeResult.Decoded d = assertInstanceOf(DecodeResult.Decoded.class, r,
+                () -> "respelled " + form + " text failed: " + describe(r) + "\n" + text);
+        assertEquals(java.util.List.of(), d.deviations(), () -> "respelled text reported deviations\n" + text);
+        assertEquals(m, d.message(), () -> "respelled " + form + " text gave another message: "
+                + ModelDiff.firstDifference(m, d.message()) + "\n" + text);
     }
 
     private static void roundTrip(Message m, TextForm form) {
@@ -60,7 +76,7 @@ class MessageRoundTripProperties {
             assertEquals(java.util.List.of(), d.deviations(),
                     () -> options.strictness() + " decode of " + form + " text reported deviations\n" + text);
             assertEquals(m, d.message(), () -> options.strictness() + " decode of " + form
-                    + " text gave another message\n" + text);
+                    + " text gave another message: " + ModelDiff.firstDifference(m, d.message()) + "\n" + text);
         }
     }
 
