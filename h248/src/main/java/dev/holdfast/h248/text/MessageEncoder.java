@@ -60,8 +60,9 @@ import java.util.Objects;
  *
  * <h2>Forms</h2>
  * <ul>
- *   <li><b>COMPACT</b>: short tokens and no optional white space. The two mandatory SEPs are a space after the
- *       version and a line feed after the mId: {@code !/1 [1.2.3.4]:2944\nT=1{C=-{MF=A4444{E=2222{al/of}}}}}.
+ *   <li><b>COMPACT</b>: short tokens and no optional white space. The mandatory SEPs are a space after the
+ *       version (and after an authentication header) and a line feed after the mId:
+ *       {@code !/1 [1.2.3.4]:2944\nT=1{C=-{MF=A4444{E=2222{al/of}}}}}.
  *       Transactions follow each other with nothing between them, except that a {@code Segment} reply (which does
  *       not end in a brace) is followed by a line feed when another transaction comes after it. No line break at
  *       the end.</li>
@@ -92,14 +93,18 @@ import java.util.Objects;
  * </pre>
  * in pretty form (no indentation inside the braces: it would become part of the SDP) and
  * {@code L{\nv=0\n...\n}} in compact form. The SDP must not contain an unescaped {@code }} (the ABNF escapes it
- * as {@code \}}) or a NUL octet: such a model cannot be written and is refused with an IllegalArgumentException.
+ * as {@code \}}) or a NUL octet, nor end with a backslash (it would escape the closing brace): such a model cannot
+ * be written and is refused with an IllegalArgumentException.
  *
  * <h2>Other conventions</h2>
  * VALUEs, names, termination ids and digit maps are written as held (quoted strings keep their quotes; a digit
  * map holds no white space). The items the model flattens are regrouped: consecutive context attributes
- * ({@link PropertyParm} among the context properties) go into one {@code ContextAttr{...}}; a context audit
- * selection on an attribute is {@code ContextAttr{name=value}}. A v3 list of several termination ids is written
- * {@code [a,b]}. An action reply with nothing in it is written as a bare {@code Context = id}.
+ * ({@link PropertyParm} among the context properties) go into one {@code ContextAttr{...}}; a v3 context list
+ * has a {@code ContextAttr{ContextList={...}}} of its own; a context audit selection on an attribute or a context
+ * list is a {@code ContextAttr{...}} holding it. A v3 list of several termination ids is written
+ * {@code [a,b]}. An action reply with nothing in it is written as a bare {@code Context = id}. An empty Signals
+ * descriptor is a bare {@code Signals} (what Erlang/OTP megaco writes and accepts), except directly in a reply's
+ * terminationAudit, where {@code Signals { }} keeps it apart from the Signals audit item.
  *
  * <p>Speed: one StringBuilder, sized up front, no formatting or streams.
  */
@@ -394,6 +399,21 @@ final class MessageEncoder {
             item(0);
             propertyParm(attr);
             close(true);
+        } else if (p instanceof ContextProperty.ContextList list) {
+            // v3: ContextAttr { ContextList = { id *(, id) } }, a ContextAttr of its own
+            tok(Token.CONTEXT_ATTR);
+            open();
+            item(0);
+            tok(Token.CONTEXT_LIST);
+            peq();
+            lbrace();
+            List<ContextId> ids = list.ids();
+            for (int i = 0; i < ids.size(); i++) {
+                if (i > 0) inlineComma();
+                contextId(ids.get(i));
+            }
+            sb.append('}');
+            close(true);
         } else {
             throw unknown(p);
         }
@@ -498,20 +518,20 @@ final class MessageEncoder {
                 close(true);
             }
         } else if (c instanceof Command.Notify nt) {
+            if (nt.observedEvents() == null) {
+                throw new IllegalArgumentException("a Notify request needs an ObservedEvents descriptor");
+            }
             tok(Token.NOTIFY);
             eq();
             terminationIds(nt.terminationIds());
             open();
-            int n = 0;
-            if (nt.observedEvents() != null) {
-                item(n++);
-                observedEvents(nt.observedEvents());
-            }
+            item(0);
+            observedEvents(nt.observedEvents());
             if (nt.error() != null) {
-                item(n++);
+                item(1);
                 error(nt.error());
             }
-            close(n > 0);
+            close(true);
         } else if (c instanceof Command.ServiceChange sc) {
             tok(Token.SERVICE_CHANGE);
             eq();
@@ -535,7 +555,7 @@ final class MessageEncoder {
             });
             eq();
             terminationIds(amms.terminationIds());
-            descriptorBlock(amms.terminationAudit());
+            replyDescriptorBlock(amms.terminationAudit());
         } else if (r instanceof CommandReply.Audit a) {
             tok(a.capabilities() ? Token.AUDIT_CAPABILITY : Token.AUDIT_VALUE);
             eq();
@@ -557,7 +577,7 @@ final class MessageEncoder {
                 }
             } else {
                 terminationIds(a.terminationIds());
-                descriptorBlock(a.terminationAudit());
+                replyDescriptorBlock(a.terminationAudit());
             }
         } else if (r instanceof CommandReply.Notify nt) {
             tok(Token.NOTIFY);
@@ -611,6 +631,27 @@ final class MessageEncoder {
         for (int i = 0; i < descriptors.size(); i++) {
             item(i);
             descriptor(descriptors.get(i));
+        }
+        close(true);
+    }
+
+    /**
+     * A reply's terminationAudit: as {@link #descriptorBlock}, except that an empty Signals descriptor keeps its
+     * braces there, since a bare {@code Signals} in a reply is read as the audit item (AuditReturnItem).
+     */
+    private void replyDescriptorBlock(List<Descriptor> descriptors) {
+        if (descriptors.isEmpty()) return;
+        open();
+        for (int i = 0; i < descriptors.size(); i++) {
+            item(i);
+            Descriptor d = descriptors.get(i);
+            if (d instanceof SignalsDescriptor s && s.signals().isEmpty()) {
+                tok(Token.SIGNALS);
+                open();
+                close(false);
+            } else {
+                descriptor(d);
+            }
         }
         close(true);
     }
@@ -772,6 +813,10 @@ final class MessageEncoder {
             }
         }
         if (sdp.indexOf('\0') >= 0) throw new IllegalArgumentException("NUL octet in a Local/Remote descriptor");
+        if (!sdp.isEmpty() && sdp.charAt(sdp.length() - 1) == '\\') {
+            // "\}" would read as an escaped brace and the descriptor would never close
+            throw new IllegalArgumentException("a Local/Remote descriptor cannot end with a backslash");
+        }
     }
 
     private void localControl(LocalControlDescriptor lc) {
@@ -917,8 +962,14 @@ final class MessageEncoder {
         close(n > 0);
     }
 
+    /**
+     * {@code Signals { ... }}. An empty one (stop all signals) is a bare {@code Signals}: v3 (and the H.248 v1/v2
+     * implementors' guide) allow it, Erlang/OTP megaco writes and accepts only that form, and rejects
+     * {@code Signals { }}.
+     */
     private void signals(SignalsDescriptor s) {
         tok(Token.SIGNALS);
+        if (s.signals().isEmpty()) return;
         open();
         List<SignalParm> signals = s.signals();
         for (int i = 0; i < signals.size(); i++) {
@@ -1059,6 +1110,10 @@ final class MessageEncoder {
     }
 
     private void statistics(StatisticsDescriptor s) {
+        if (s.statistics().isEmpty()) {
+            // the ABNF has no empty Statistics descriptor; a bare "Statistics" is an audit item (AuditReturnItem)
+            throw new IllegalArgumentException("a Statistics descriptor needs at least one statistic");
+        }
         tok(Token.STATISTICS);
         open();
         List<StatisticsDescriptor.Statistic> stats = s.statistics();
@@ -1068,7 +1123,7 @@ final class MessageEncoder {
             sb.append(st.name());
             if (st.value() != null) parmValue(st.value());
         }
-        close(!stats.isEmpty());
+        close(true);
     }
 
     private void observedEvents(ObservedEventsDescriptor oe) {

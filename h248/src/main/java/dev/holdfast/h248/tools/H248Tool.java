@@ -52,7 +52,7 @@ public final class H248Tool {
 
             Decodes each message and prints its model as an indented tree (one element per line; absent
             fields left out), or with --json as JSON (one document per message; sealed-interface variants
-            carry a "type" field).
+            carry an "@type" field).
 
             Options:
               --json     print JSON instead of the tree

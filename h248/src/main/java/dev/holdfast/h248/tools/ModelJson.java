@@ -28,15 +28,16 @@ import java.util.Set;
 
 /**
  * The message model as JSON, with Jackson. Every value whose declared type is one of the model's sealed
- * interfaces (Transaction, Command, Descriptor, MId, ...) carries a {@code "type"} field naming its record as
- * the tree does, e.g. {@code "Command.Amm"}, {@code "MediaDescriptor"}, so that the variants can be told apart. Context ids, request ids,
- * termination ids and time stamps are strings as written on the wire ({@code "-"}, {@code "$"}, {@code "*"},
- * {@code "12"}); absent (null) fields are left out.
+ * interfaces (Transaction, Command, Descriptor, MId, ...) carries an {@code "@type"} field (a name no record
+ * component can have) naming its record as the tree does, e.g. {@code "Command.Amm"},
+ * {@code "MediaDescriptor"}, so that the variants can be told apart. Context ids, request ids, termination ids
+ * and time stamps are strings as written on the wire ({@code "-"}, {@code "$"}, {@code "*"}, {@code "12"});
+ * absent (null) fields are left out.
  */
 final class ModelJson {
     private ModelJson() {}
 
-    @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = "type")
+    @JsonTypeInfo(use = JsonTypeInfo.Id.CUSTOM, include = JsonTypeInfo.As.PROPERTY, property = "@type")
     @JsonTypeIdResolver(TypeNames.class)
     private interface Typed {}
 

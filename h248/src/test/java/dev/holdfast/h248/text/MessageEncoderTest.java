@@ -185,8 +185,8 @@ class MessageEncoderTest {
                                     KeepActive,
                                     Stream=1,
                                     SPADirection=External,
-                                    RequestID=77,
-                                    IntSigDelay=10
+                                    SPARequestID=77,
+                                    Intersignal=10
                                 },
                                 SignalList = 2 {
                                     an/apf {
@@ -197,7 +197,7 @@ class MessageEncoderTest {
                                     }
                                 }
                             },
-                            DigitMap = dialplan0 {T:16,S:4,L:12,Z:2,(0S|00S|[1-7]xLxx|8Lxxxxxxx|#xxxxxxx|*xx|9L1xxxxxxxxxx|9L011x.S)},
+                            DigitMap = dialplan0 {T:16,S:4,L:12,Z:2,(0S|00S|[1-7]xLxx|8Lxxxxxxx|Fxxxxxxx|Exx|9L1xxxxxxxxxx|9L011x.S)},
                             EventBuffer {
                                 al/of {
                                     Stream=1,
@@ -220,7 +220,7 @@ class MessageEncoderTest {
                 c=IN IP4 198.51.100.7
                 m=audio 40000 RTP/AVP 0
                 a=ptime:20
-                }}},E=2223{al/of{strict=state,KA,ST=1},dd/ce{DM=dialplan0,EM{SG{cg/rt},E=2224{al/on}}},dd/std{DM={T:4,L:12,(0|1x|2xx)},NBRN{EM{E=2225{al/on}}},RSE},al/fl{NBIN},nt/qualert{NBNN,th>30}},SG{cg/dt{SY=TO,DR=3000,NC={TO,IBE},KA,ST=1,SPADI=EX,RQ=77,SPAIS=10},SL=2{an/apf{an=105},an/apf{noc=2}}},DM=dialplan0{T:16,S:4,L:12,Z:2,(0S|00S|[1-7]xLxx|8Lxxxxxxx|#xxxxxxx|*xx|9L1xxxxxxxxxx|9L011x.S)},EB{al/of{ST=1,strict=exact},dd/ce}}}}""");
+                }}},E=2223{al/of{strict=state,KA,ST=1},dd/ce{DM=dialplan0,EM{SG{cg/rt},E=2224{al/on}}},dd/std{DM={T:4,L:12,(0|1x|2xx)},NBRN{EM{E=2225{al/on}}},RSE},al/fl{NBIN},nt/qualert{NBNN,th>30}},SG{cg/dt{SY=TO,DR=3000,NC={TO,IBE},KA,ST=1,SPADI=EX,SPARQ=77,SPAIS=10},SL=2{an/apf{an=105},an/apf{noc=2}}},DM=dialplan0{T:16,S:4,L:12,Z:2,(0S|00S|[1-7]xLxx|8Lxxxxxxx|Fxxxxxxx|Exx|9L1xxxxxxxxxx|9L011x.S)},EB{al/of{ST=1,strict=exact},dd/ce}}}}""");
     }
 
     /**
@@ -244,6 +244,9 @@ class MessageEncoderTest {
                         ContextAttr {
                             hf/cookie="v1.abcdef",
                             hf/gen=4
+                        },
+                        ContextAttr {
+                            ContextList={7, 8}
                         },
                         EmergencyOff,
                         ContextAudit {
@@ -272,7 +275,7 @@ class MessageEncoderTest {
                 """,
                 """
                 !/3 [192.0.2.1]:2944
-                T=10002{C=${PR=3,EG,TP{line/17,$,BW,line/18,line/17,OWE,ST=1},IEPS=OFF,CT{hf/cookie="v1.abcdef",hf/gen=4},EGO,CA{TP,EG,PR,IEPS,hf/cookie},A=line/17,O-W-A=${M{O{MO=RC},L{
+                T=10002{C=${PR=3,EG,TP{line/17,$,BW,line/18,line/17,OWE,ST=1},IEPS=OFF,CT{hf/cookie="v1.abcdef",hf/gen=4},CT{CLT={7,8}},EGO,CA{TP,EG,PR,IEPS,hf/cookie},A=line/17,O-W-A=${M{O{MO=RC},L{
                 v=0
                 c=IN IP4 $
                 m=audio $ RTP/AVP 0 18
@@ -298,12 +301,19 @@ class MessageEncoderTest {
                             ContextAttr {
                                 hf/gen=4
                             },
+                            ContextAttr {
+                                ContextList={1, 2}
+                            },
                             OrLgc,
                             AndLgc
                         }
                     },
                     Context = 2 {
-                        Move = line/18,
+                        Move = line/18 {
+                            Events,
+                            EventBuffer,
+                            Signals
+                        },
                         Subtract = rtp/00012 {
                             Audit {Statistics}
                         }
@@ -321,7 +331,7 @@ class MessageEncoderTest {
                 """,
                 """
                 !/3 [192.0.2.1]:2944
-                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},ORLGC,ANDLGC}},C=2{MV=line/18,S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
+                T=10003{C=*{CA{PR=5,EGV=EG,IEPS=ON,CT{hf/gen=4},CT{CLT={1,2}},ORLGC,ANDLGC}},C=2{MV=line/18{E,EB,SG},S=rtp/00012{AT{SA}}},C=-{S=*,AV=line/*{AT{M,E,SG,EB,DM,SA,OE,PG,MX,MD}},AC=ROOT{AT{}}}}""");
     }
 
     /**
@@ -349,6 +359,9 @@ class MessageEncoderTest {
                             }
                         },
                         Notify = line/18 {
+                            ObservedEvents = 2224 {
+                                al/on
+                            },
                             Error = 502 {}
                         }
                     }
@@ -356,7 +369,7 @@ class MessageEncoderTest {
                 """,
                 """
                 !/1 <mg17.example.net>
-                T=20001{C=1{N=line/17{OE=2223{20240611T13050012:al/of{init=false},20240611T13050375:dd/ce{ds="5551234",Meth=FM,ST=1},g/sc}},N=line/18{ER=502{}}}}""");
+                T=20001{C=1{N=line/17{OE=2223{20240611T13050012:al/of{init=false},20240611T13050375:dd/ce{ds="5551234",Meth=FM,ST=1},g/sc}},N=line/18{OE=2224{al/on},ER=502{}}}}""");
     }
 
     /**
@@ -556,8 +569,8 @@ class MessageEncoderTest {
                 """
                 AU=0x01020304:0x00000001:0x000102030405060708090a0b !/3 [2001:db8::20]:2944
                 P=10010/1{C=1{N=line/1}}SM=10011/1
-                SM=10011/2/END
-                P=10010/2/END{C=2{SC=line/2{SV{AD=[192.0.2.9]}}}}""");
+                SM=10011/2/&
+                P=10010/2/&{C=2{SC=line/2{SV{AD=[192.0.2.9]}}}}""");
     }
 
     /** Device-name and MTP mIds, ServiceChange v2 audit item and v3 ServiceChangeInc, an extension method. */
@@ -580,6 +593,7 @@ class MessageEncoderTest {
                         ServiceChange = trunk/1 {
                             Services {
                                 Method=X-Quiet,
+                                Reason="900 Service Restored",
                                 ServiceChangeAddress=mg/17
                             }
                         }
@@ -588,7 +602,7 @@ class MessageEncoderTest {
                 """,
                 """
                 !/1 gw17
-                T=1{C=-{SC=trunk/*{SV{MT=FO,RE="905 Termination taken out of service",MG=MTP{0A1B},M,SIC}},SC=trunk/1{SV{MT=X-Quiet,AD=mg/17}}}}""");
+                T=1{C=-{SC=trunk/*{SV{MT=FO,RE="905 Termination taken out of service",MG=MTP{0A1B},M,SIC}},SC=trunk/1{SV{MT=X-Quiet,RE="900 Service Restored",AD=mg/17}}}}""");
     }
 
     /** Parameter values of every shape: =, >, <, #, [all], {one of}, [range]. */
@@ -638,12 +652,30 @@ class MessageEncoderTest {
     }
 
     @Test
-    void anUnescapedBraceOrNulInSdpCannotBeEncoded() {
-        for (String sdp : List.of("v=0\n}\n", "}", "v=0\n\0")) {
+    void anUnescapedBraceANulOrATrailingBackslashInSdpCannotBeEncoded() {
+        for (String sdp : List.of("v=0\n}\n", "}", "v=0\n\0", "v=0\n\\")) {
             Message m = modify(MediaDescriptor.of(new LocalDescriptor(sdp)));
             for (TextForm form : TextForm.values()) {
                 assertThrows(IllegalArgumentException.class, () -> TextCodec.encode(m, form), sdp);
             }
+        }
+    }
+
+    @Test
+    void anEmptyStatisticsDescriptorCannotBeEncoded() {
+        // the ABNF has none: a bare "Statistics" is an audit item, which the model holds as AuditReturnItem
+        Message m = modify(new dev.holdfast.h248.message.StatisticsDescriptor(List.of()));
+        for (TextForm form : TextForm.values()) {
+            assertThrows(IllegalArgumentException.class, () -> TextCodec.encode(m, form));
+        }
+    }
+
+    @Test
+    void aNotifyRequestWithoutObservedEventsCannotBeEncoded() {
+        Message m = Message.of(1, MGC, new Transaction.Request(1, List.of(ActionRequest.of(ContextId.of(1),
+                new Command.Notify(List.of(tid("a/1")), null, dev.holdfast.h248.message.ErrorDescriptor.of(500, null))))));
+        for (TextForm form : TextForm.values()) {
+            assertThrows(IllegalArgumentException.class, () -> TextCodec.encode(m, form));
         }
     }
 

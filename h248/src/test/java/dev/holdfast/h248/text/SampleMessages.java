@@ -51,7 +51,7 @@ import java.util.List;
  * Realistic H.248 messages built with the model, shared by the encoder tests and the Wireshark interop test.
  * Between them they use every element of the model.
  */
-final class SampleMessages {
+public final class SampleMessages {
     private SampleMessages() {}
 
     static final MId MGC = MId.ipv4("192.0.2.1", 2944);
@@ -68,7 +68,7 @@ final class SampleMessages {
     static CommandRequest cmd(Command c) { return CommandRequest.of(c); }
 
     /** MG cold boot: ServiceChange on ROOT with every request parameter. */
-    static Message serviceChangeRestart() {
+    public static Message serviceChangeRestart() {
         Command.ServiceChange sc = new Command.ServiceChange(List.of(TerminationId.ROOT), List.of(
                 ServiceChangeParm.Method.of(ServiceChangeParm.MethodKind.RESTART),
                 new ServiceChangeParm.Reason("\"901 Cold Boot\""),
@@ -83,7 +83,7 @@ final class SampleMessages {
     }
 
     /** MGC answer to the restart: version, profile and where to go instead. */
-    static Message serviceChangeReply() {
+    public static Message serviceChangeReply() {
         CommandReply.ServiceChange sc = new CommandReply.ServiceChange(List.of(TerminationId.ROOT), null, List.of(
                 new ServiceChangeParm.MgcIdToTry(new MId.DomainName("mgc2.example.net", 2944)),
                 new ServiceChangeParm.Profile("ResGW", 1),
@@ -92,7 +92,7 @@ final class SampleMessages {
     }
 
     /** Modify of a line: media with both SDPs, events with every parameter kind, signals, digit map. */
-    static Message modifyLine() {
+    public static Message modifyLine() {
         MediaDescriptor media = MediaDescriptor.of(
                 new TerminationStateDescriptor(List.of(
                         new TerminationStateDescriptor.ServiceStates(TerminationStateDescriptor.ServiceState.IN_SERVICE),
@@ -137,7 +137,7 @@ final class SampleMessages {
                         SignalParm.Request.of("an/apf", PropertyParm.of("an", "105")),
                         SignalParm.Request.of("an/apf", new PropertyParm("noc", ParmValue.of("2"))))));
         DigitMapDescriptor digitMap = new DigitMapDescriptor("dialplan0",
-                new DigitMapValue(16, 4, 12, 2, "(0S|00S|[1-7]xLxx|8Lxxxxxxx|#xxxxxxx|*xx|9L1xxxxxxxxxx|9L011x.S)"));
+                new DigitMapValue(16, 4, 12, 2, "(0S|00S|[1-7]xLxx|8Lxxxxxxx|Fxxxxxxx|Exx|9L1xxxxxxxxxx|9L011x.S)"));
         Command.Amm modify = new Command.Amm(Command.AmmVerb.MODIFY, List.of(tid("line/17")),
                 List.of(media, events, signals, digitMap, new EventBufferDescriptor(List.of(
                         new EventBufferDescriptor.EventSpec("al/of", List.of(new StreamRef(1), prop("strict", "exact"))),
@@ -147,7 +147,7 @@ final class SampleMessages {
     }
 
     /** Add of an RTP termination chosen by the MG ($) in a new context, with context properties and audit. */
-    static Message addChoose() {
+    public static Message addChoose() {
         Command.Amm addLine = new Command.Amm(Command.AmmVerb.ADD, List.of(tid("line/17")), List.of());
         Command.Amm addRtp = new Command.Amm(Command.AmmVerb.ADD, List.of(TerminationId.CHOOSE), List.of(
                 MediaDescriptor.of(
@@ -162,6 +162,7 @@ final class SampleMessages {
         ActionRequest action = new ActionRequest(ContextId.CHOOSE,
                 List.of(new ContextProperty.Priority(3), new ContextProperty.Emergency(true), topology,
                         new ContextProperty.Ieps(false), prop("hf/cookie", "\"v1.abcdef\""), prop("hf/gen", "4"),
+                        new ContextProperty.ContextList(List.of(ContextId.of(7), ContextId.of(8))),
                         new ContextProperty.Emergency(false)),
                 List.of(new ContextAuditItem.Token(ContextAuditItem.Kind.TOPOLOGY),
                         new ContextAuditItem.Token(ContextAuditItem.Kind.EMERGENCY),
@@ -173,15 +174,18 @@ final class SampleMessages {
     }
 
     /** v3 context audit with selection conditions, and a Move, a Subtract with audit, AuditValue/Capability. */
-    static Message auditsAndMove() {
+    public static Message auditsAndMove() {
         ActionRequest select = new ActionRequest(ContextId.ALL, List.of(), List.of(
                 new ContextAuditItem.Select(new ContextProperty.Priority(5)),
                 new ContextAuditItem.Select(new ContextProperty.Emergency(true)),
                 new ContextAuditItem.Select(new ContextProperty.Ieps(true)),
                 new ContextAuditItem.Select(prop("hf/gen", "4")),
+                new ContextAuditItem.Select(new ContextProperty.ContextList(List.of(ContextId.of(1), ContextId.of(2)))),
                 new ContextAuditItem.Logic(false),
                 new ContextAuditItem.Logic(true)), List.of());
-        Command.Amm move = new Command.Amm(Command.AmmVerb.MOVE, List.of(tid("line/18")), List.of());
+        Command.Amm move = new Command.Amm(Command.AmmVerb.MOVE, List.of(tid("line/18")), List.of(
+                new EventsDescriptor(null, List.of()), new EventBufferDescriptor(List.of()),
+                new SignalsDescriptor(List.of())));
         Command.Subtract subtract = new Command.Subtract(List.of(tid("rtp/00012")),
                 AuditDescriptor.of(AuditDescriptor.Item.STATISTICS));
         Command.Subtract subtractAll = new Command.Subtract(List.of(TerminationId.ALL), null);
@@ -198,7 +202,7 @@ final class SampleMessages {
     }
 
     /** Off-hook and digits from a gateway identified by its domain name. */
-    static Message notifyDigits() {
+    public static Message notifyDigits() {
         ObservedEventsDescriptor oe = new ObservedEventsDescriptor(RequestId.of(2223), List.of(
                 new ObservedEventsDescriptor.ObservedEvent(new TimeStamp("20240611", "13050012"), "al/of",
                         List.of(prop("init", "false"))),
@@ -206,14 +210,15 @@ final class SampleMessages {
                         List.of(prop("ds", "\"5551234\""), prop("Meth", "FM"), new StreamRef(1))),
                 ObservedEventsDescriptor.ObservedEvent.of("g/sc")));
         Command.Notify notify = new Command.Notify(List.of(tid("line/17")), oe, null);
-        Command.Notify notifyError = new Command.Notify(List.of(tid("line/18")), null,
+        Command.Notify notifyError = new Command.Notify(List.of(tid("line/18")), new ObservedEventsDescriptor(
+                RequestId.of(2224), List.of(ObservedEventsDescriptor.ObservedEvent.of("al/on"))),
                 ErrorDescriptor.of(ErrorDescriptor.NOT_READY, null));
         return Message.of(1, new MId.DomainName("mg17.example.net", null), new Transaction.Request(20001,
                 List.of(ActionRequest.of(ContextId.of(1), cmd(notify), cmd(notifyError)))));
     }
 
     /** Replies to Notify, Add (with the SDP the MG chose) and an AuditValue returning every descriptor kind. */
-    static Message auditValueReply() {
+    public static Message auditValueReply() {
         CommandReply.Audit audit = new CommandReply.Audit(false, false, List.of(tid("line/17")), List.of(
                 MediaDescriptor.of(new TerminationStateDescriptor(List.of(
                         new TerminationStateDescriptor.ServiceStates(TerminationStateDescriptor.ServiceState.TEST),
@@ -221,7 +226,7 @@ final class SampleMessages {
                 EventsDescriptor.of(2223, RequestedEvent.of("al/of")),
                 SignalsDescriptor.of(),
                 new DigitMapDescriptor("dialplan0", null),
-                new EventBufferDescriptor(List.of()),
+                new AuditReturnItem(AuditDescriptor.Item.EVENT_BUFFER),
                 new StatisticsDescriptor(List.of(new StatisticsDescriptor.Statistic("nt/dur", ParmValue.of("4200")))),
                 new ObservedEventsDescriptor(RequestId.ALL, List.of(ObservedEventsDescriptor.ObservedEvent.of("al/on"))),
                 new PackagesDescriptor(List.of(new PackagesDescriptor.Item("al", 1),
@@ -247,7 +252,7 @@ final class SampleMessages {
     }
 
     /** Subtract reply carrying the RTP statistics, and a v3 list of several termination ids. */
-    static Message subtractReply() {
+    public static Message subtractReply() {
         StatisticsDescriptor stats = new StatisticsDescriptor(List.of(
                 new StatisticsDescriptor.Statistic("nt/os", ParmValue.of("62300")),
                 new StatisticsDescriptor.Statistic("nt/or", ParmValue.of("62300")),
@@ -270,7 +275,7 @@ final class SampleMessages {
     }
 
     /** Error replies at every level, an ImmAckRequired reply, a pending and a response ack. */
-    static Message errorsPendingAck() {
+    public static Message errorsPendingAck() {
         Transaction.Reply transactionError = Transaction.Reply.error(10006,
                 ErrorDescriptor.of(ErrorDescriptor.SYNTAX_ERROR_IN_TRANSACTION, "Syntax error in transaction"));
         ActionReply actionError = new ActionReply(ContextId.of(7), List.of(), List.of(),
@@ -289,13 +294,13 @@ final class SampleMessages {
     }
 
     /** A message-level error, sent when a message cannot be parsed at all. */
-    static Message messageError() {
+    public static Message messageError() {
         return new Message(null, 1, MG, new MessageBody.Error(
                 ErrorDescriptor.of(ErrorDescriptor.BAD_REQUEST, "Syntax error in message")));
     }
 
     /** v3 segmented reply, segment confirmations, IPv6/MTP/device mIds and an authentication header. */
-    static Message segmentsV3() {
+    public static Message segmentsV3() {
         Transaction.Reply seg1 = new Transaction.Reply(10010, 1, false, false, null,
                 List.of(ActionReply.of(ContextId.of(1), new CommandReply.Notify(List.of(tid("line/1")), null))));
         Transaction.Reply seg2 = new Transaction.Reply(10010, 2, true, false, null,
@@ -307,7 +312,7 @@ final class SampleMessages {
                         new Transaction.SegmentReply(10011, 2, true), seg2)));
     }
 
-    static Message serviceChangeOtherMids() {
+    public static Message serviceChangeOtherMids() {
         Command.ServiceChange mtp = new Command.ServiceChange(List.of(tid("trunk/*")), List.of(
                 ServiceChangeParm.Method.of(ServiceChangeParm.MethodKind.FORCED),
                 new ServiceChangeParm.Reason("\"905 Termination taken out of service\""),
@@ -316,13 +321,14 @@ final class SampleMessages {
                 new ServiceChangeParm.Incomplete()));
         Command.ServiceChange ext = new Command.ServiceChange(List.of(tid("trunk/1")), List.of(
                 new ServiceChangeParm.Method(ServiceChangeParm.MethodKind.EXTENSION, "X-Quiet"),
+                new ServiceChangeParm.Reason("\"900 Service Restored\""),
                 new ServiceChangeParm.Address(new MId.DeviceName("mg/17"), null)));
         return Message.of(1, new MId.DeviceName("gw17"), new Transaction.Request(1, List.of(
                 ActionRequest.of(ContextId.NULL, mtp, ext))));
     }
 
     /** Parameter values of every shape. */
-    static Message parmValues() {
+    public static Message parmValues() {
         Command.Amm modify = new Command.Amm(Command.AmmVerb.MODIFY, List.of(tid("line/17")), List.of(
                 MediaDescriptor.of(new TerminationStateDescriptor(List.of(
                         prop("a/b", "1"),
@@ -335,7 +341,7 @@ final class SampleMessages {
         return Message.of(1, MGC, new Transaction.Request(3, List.of(ActionRequest.of(ContextId.of(4), modify))));
     }
 
-    static List<Message> all() {
+    public static List<Message> all() {
         return List.of(serviceChangeRestart(), serviceChangeReply(), modifyLine(), addChoose(), auditsAndMove(),
                 notifyDigits(), auditValueReply(), subtractReply(), errorsPendingAck(), messageError(),
                 segmentsV3(), serviceChangeOtherMids(), parmValues());

@@ -65,7 +65,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * of a message (so each message here carries one), and it does not understand v3 termination-id lists
  * ({@code [a,b]}), segment replies, EventBuffer descriptors, the bracketed Modem list, context-level audit replies
  * ({@code AuditValue = Context {...}}), context properties other than Topology, or the long form of the
- * authentication header. The encoder writes those per the ABNF; {@link MessageEncoderTest} checks them.
+ * authentication header; and it reports "No Descriptor detectable" for an empty Signals descriptor written bare
+ * ({@code MF=a/1{SG}}), the form Erlang/OTP megaco requires (it rejects {@code SG{}}; see
+ * {@link OtpMegacoAcceptsOurTextTest}). The encoder writes all of these per the ABNF; {@link MessageEncoderTest}
+ * checks them.
  */
 class WiresharkDissectorTest {
     private static final byte[] MGC_IP = {(byte) 192, 0, 2, 1};
@@ -433,11 +436,16 @@ class WiresharkDissectorTest {
         flow.add(new Sent(Message.of(2, MG, Transaction.Reply.of(10002, List.of(ActionReply.of(ContextId.of(5),
                 new CommandReply.Amms(CommandReply.AmmsVerb.ADD, List.of(tid("line/17")), List.of()), rtpAdded)))),
                 true));
-        flow.add(new Sent(request(10003, ContextId.of(5), new Command.Amm(Command.AmmVerb.MODIFY,
-                List.of(tid("rtp/00012")), List.of(MediaDescriptor.of(new StreamDescriptor(1, List.of(
+        // answered: the far end's SDP, and the line armed for on-hook
+        Command remote = new Command.Amm(Command.AmmVerb.MODIFY, List.of(tid("rtp/00012")), List.of(
+                MediaDescriptor.of(new StreamDescriptor(1, List.of(
                         new LocalControlDescriptor(List.of(
                                 new LocalControlDescriptor.StreamMode(LocalControlDescriptor.Mode.SENDRECV))),
-                        new RemoteDescriptor(REMOTE_SDP))))))), false));
+                        new RemoteDescriptor(REMOTE_SDP))))));
+        Command armOnHook = new Command.Amm(Command.AmmVerb.MODIFY, List.of(tid("line/17")),
+                List.of(EventsDescriptor.of(2224, RequestedEvent.of("al/on"))));
+        flow.add(new Sent(Message.of(2, MGC, new Transaction.Request(10003, List.of(ActionRequest.of(ContextId.of(5),
+                cmd(remote), cmd(armOnHook))))), false));
         flow.add(new Sent(Message.of(2, MG, new Transaction.Reply(10003, null, false, true, null,
                 List.of(ActionReply.of(ContextId.of(5), new CommandReply.Amms(CommandReply.AmmsVerb.MODIFY,
                         List.of(tid("rtp/00012")), List.of()))))), true));
@@ -453,7 +461,7 @@ class WiresharkDissectorTest {
                 List.of(MediaDescriptor.of(new TerminationStateDescriptor(List.of(
                                 new TerminationStateDescriptor.ServiceStates(TerminationStateDescriptor.ServiceState.IN_SERVICE)))),
                         EventsDescriptor.of(2223, RequestedEvent.of("al/on")),
-                        SignalsDescriptor.of(),
+                        SignalsDescriptor.of(SignalParm.Request.of("cg/rt")),
                         new DigitMapDescriptor("dialplan0", null),
                         new StatisticsDescriptor(List.of(new StatisticsDescriptor.Statistic("nt/dur", ParmValue.of("4200")))),
                         new PackagesDescriptor(List.of(new PackagesDescriptor.Item("al", 1),

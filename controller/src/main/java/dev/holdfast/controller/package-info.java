@@ -1,0 +1,2 @@
+/** controller */
+package dev.holdfast.controller;

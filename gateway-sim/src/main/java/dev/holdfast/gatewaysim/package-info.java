@@ -1,0 +1,2 @@
+/** gateway-sim */
+package dev.holdfast.gatewaysim;

@@ -1,0 +1,2 @@
+/** sim-common */
+package dev.holdfast.sim;
