@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
 /**
  * Prints the summary table of a bin/bench-codec run from its work directory: per form and message set, our
  * codec's µs per message (decode, encode, decode+encode), messages/s and bytes allocated per message from the
- * JMH result files {@code run<k>-jmh-<form>.json}, and OTP megaco's µs per message from
+ * JMH result files {@code run<k>-jmh-<form>[-<part>].json}, and OTP megaco's µs per message from
  * {@code run<k>-otp-<form>.json} (one JSON line of hf_megaco_codec_bench), as min / median / max over the runs,
  * with the ratio OTP / ours on the messages OTP accepts.
  */
 public final class BenchReport {
-    private static final Pattern RUN_FILE = Pattern.compile("run(\\d+)-(jmh|otp)-(pretty|compact)\\.json");
+    private static final Pattern RUN_FILE = Pattern.compile("run(\\d+)-(jmh|otp)-(pretty|compact)(-[a-z])?\\.json");
     private static final String[] BENCHMARKS = {"decode", "encode", "decodeEncode"};
     private static final Map<String, String> OTP_KEYS = Map.of("decode", "us_per_decode", "encode", "us_per_encode",
             "decodeEncode", "us_per_decode_encode");
@@ -128,6 +128,7 @@ public final class BenchReport {
                     List<Double> ours = byBench.get(bench);
                     if (ours == null) continue;
                     List<Double> alloc = allocs.getOrDefault(form, Map.of()).getOrDefault(set, Map.of()).get(bench);
+                    // OTP has figures only on the messages it accepts
                     List<Double> theirs = set.equals("otp") ? otp.getOrDefault(form, Map.of()).get(bench) : null;
                     String ratio = theirs == null || theirs.isEmpty() ? "" : String.format(Locale.ROOT, "%.1fx",
                             median(theirs) / median(ours));
@@ -140,6 +141,15 @@ public final class BenchReport {
                 }
             }
         }
+        for (var e : otp.entrySet()) {
+            List<Double> d = e.getValue().get("decode");
+            List<Double> en = e.getValue().get("encode");
+            if (d != null && en != null) {
+                sb.append(String.format(Locale.ROOT, "%nOTP %s, its own split on its set: decode alone %s us/msg, "
+                        + "encode alone %s us/msg", e.getKey(), triple(d), triple(en)));
+            }
+        }
+        sb.append('\n');
         sb.append("\nours: JMH average time per message (one op = one message of the mix), lenient decode, "
                 + "B/msg = gc.alloc.rate.norm;\nOTP: hf_megaco_codec_bench on the same octets, single Erlang "
                 + "process; OTP/ours > 1 means ours is faster.\n");
