@@ -87,9 +87,14 @@ import java.util.stream.Collectors;
  *       (eventOther, sigOther) or a termination id / device name is never spelled like a token (e.g. a
  *       termination id {@code C} in {@code AuditValue = C {...}} would read as the Context token).</li>
  *   <li>A bare token in an audit reply has two model spellings (for example {@code Events} is both
- *       {@code EventsDescriptor(null, [])} and {@code AuditReturnItem(EVENTS)}); only one of each pair is
- *       generated, see {@link #REPLY_AUDIT_ITEMS}.</li>
+ *       {@code EventsDescriptor(null, [])} and {@code AuditReturnItem(EVENTS)}); only the one the decoder
+ *       produces is generated, see {@link #REPLY_AUDIT_ITEMS}.</li>
+ *   <li>Real addresses: IPv6 text with at most 8 groups (the ABNF's hexpart does not count them), pathNAMEs
+ *       and device names of at most 64 characters, Local/Remote octetStrings without an unescaped '}' and not
+ *       ending in a backslash.</li>
  * </ul>
+ * Names, values, ids and digit maps are random over their whole character classes, mixed with realistic
+ * spellings (al/of, A4444, RFC 3525's digit map, SDP with one or two alternatives and $).
  * Sizes are bounded (lists of at most 3 elements at most levels, nesting bounded by the grammar's own
  * Embed levels) so that a property run stays quick.
  */

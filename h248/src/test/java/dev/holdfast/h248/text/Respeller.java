@@ -6,7 +6,8 @@ import java.util.Random;
 /**
  * Rewrites the encoder's text of a message into another spelling that the ABNF gives the same meaning, the way a
  * different peer might write it: LWSP (spaces, tabs, CR, LF, CRLF, comments) around the structural characters
- * {@code { } , =}, tokens in other letter cases and in the other form (long for short and back).
+ * {@code { } , =}, tokens in other letter cases and in the other form (long for short and back), leading zeros
+ * in the numbers that follow a token's {@code =}.
  *
  * <p>It leaves alone whatever is not a token or where the ABNF allows no white space: the header up to the mId's
  * SEP, quoted strings, the octetStrings of Local and Remote (with their braces: the model holds the exact octets
@@ -20,6 +21,8 @@ final class Respeller {
     private final Random rnd;
     private final StringBuilder out;
     private int i;
+    /** The token just written in a token position, until something other than white space follows it. */
+    private Token lastToken;
 
     private Respeller(String in, Random rnd) {
         this.in = in;
@@ -52,11 +55,15 @@ final class Respeller {
                 int open = in.indexOf('{', i);
                 copyThrough(closing('}', open + 1));
             } else if (c == '{' || c == '}' || c == ',' || c == '=') {
+                Token before = lastToken;
+                lastToken = null;
                 if (rnd.nextInt(4) == 0) out.append(lwsp());
                 out.append(c);
                 i++;
                 if (rnd.nextInt(4) == 0) out.append(lwsp());
+                if (c == '=') padNumber(before);
             } else {
+                if (c != ' ') lastToken = null;
                 out.append(c);
                 i++;
             }
@@ -96,7 +103,32 @@ final class Respeller {
         boolean tokenPosition = next == '=' || next == '{' || next == ',' || next == '}' || next == ' '
                 || next == '\n' || next == '\r' || next == '\t';
         out.append(t != null && tokenPosition ? respellToken(t, w) : w);
+        lastToken = tokenPosition ? t : null;
         i = end;
+    }
+
+    /**
+     * After {@code token =}, a number the model holds as an integer gets leading zeros, up to the most digits
+     * its production allows (UINT32 10, UINT16 5, ErrorCode 4, Version 2): {@code T=0000000017}.
+     */
+    private void padNumber(Token token) {
+        if (token == null) return;
+        int max = switch (token) {
+            case TRANSACTION, REPLY, PENDING, CONTEXT, EVENTS, OBSERVED_EVENTS, REQUEST_ID, DELAY -> 10;
+            case STREAM, DURATION, SIGNAL_LIST, PRIORITY, INTSIG_DELAY, SEGMENT, SERVICE_CHANGE_ADDRESS -> 5;
+            case ERROR -> 4;
+            case VERSION -> 2;
+            default -> 0;
+        };
+        int start = i;
+        while (start < in.length() && in.charAt(start) == ' ') start++;
+        int end = start;
+        while (end < in.length() && in.charAt(end) >= '0' && in.charAt(end) <= '9') end++;
+        if (end == start || max <= end - start || rnd.nextInt(3) != 0) return;
+        // (a port number after ServiceChangeAddress is not followed by '.' or ':' as an address would be)
+        if (end < in.length() && (in.charAt(end) == '.' || in.charAt(end) == ':')) return;
+        out.append(in, i, start).append("0".repeat(1 + rnd.nextInt(max - (end - start))));
+        i = start;
     }
 
     /** The same token in a random case and form (or unchanged). */
