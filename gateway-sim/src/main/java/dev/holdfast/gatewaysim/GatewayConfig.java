@@ -56,6 +56,11 @@ public record GatewayConfig(MId mid, List<String> lines, Map<String, Boolean> tr
                 Duration.ofSeconds(30), 16, 1);
     }
 
+    public GatewayConfig withMid(MId m) {
+        return new GatewayConfig(m, lines, trunks, controllers, mediaAddress, probe, fullRateProbe, fullRateEvery,
+                restartAvoidance, retryPause, digitMapTimers, defaultInactivity, maxTerminationsPerContext, seed);
+    }
+
     public GatewayConfig withTrunks(Map<String, Boolean> t) {
         return new GatewayConfig(mid, lines, t, controllers, mediaAddress, probe, fullRateProbe, fullRateEvery,
                 restartAvoidance, retryPause, digitMapTimers, defaultInactivity, maxTerminationsPerContext, seed);
