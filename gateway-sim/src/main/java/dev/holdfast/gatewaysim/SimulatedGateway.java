@@ -180,7 +180,11 @@ public final class SimulatedGateway implements AutoCloseable {
     @Override public void close() {
         if (closed) return;
         closed = true;
-        act(MediaGatewayCore::stop);
+        try {
+            act(MediaGatewayCore::stop);
+        } catch (java.util.concurrent.RejectedExecutionException | IllegalStateException e) {
+            // the runtime is already shut down: nothing runs any more
+        }
         control.close();
     }
 }
