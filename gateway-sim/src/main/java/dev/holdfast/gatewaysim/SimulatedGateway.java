@@ -131,6 +131,11 @@ public final class SimulatedGateway implements AutoCloseable {
 
     public ProbeStats probeStats(String rtpTermination) { return call(c -> c.probeStats(rtpTermination)); }
 
+    /** Sets the probe rate of one RTP termination (e.g. full rate on a sample of calls). */
+    public void setProbeConfig(String rtpTermination, dev.holdfast.sim.rtp.ProbeConfig probe) {
+        act(c -> c.setProbeConfig(rtpTermination, probe));
+    }
+
     public Map<String, String> properties(String termination) { return call(c -> c.properties(termination)); }
 
     public List<Long> contextIds() { return call(MediaGatewayCore::contextIds); }

@@ -378,6 +378,13 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         return t == null || t.probe == null ? null : t.probe.stats();
     }
 
+    /** Changes the probe of one RTP termination (full rate for a sampled call, low rate for the rest). */
+    public void setProbeConfig(String rtpId, dev.holdfast.sim.rtp.ProbeConfig probe) {
+        Termination t = terminations.get(key(rtpId));
+        if (t == null || t.probe == null) throw new IllegalArgumentException("no RTP termination " + rtpId);
+        t.probe.setConfig(probe);
+    }
+
     /** The RTP terminations in the line's context. */
     public List<String> rtpTerminationsWith(String id) {
         Termination t = terminations.get(key(id));

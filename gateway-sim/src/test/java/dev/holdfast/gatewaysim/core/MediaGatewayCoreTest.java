@@ -263,6 +263,11 @@ class MediaGatewayCoreTest {
         time.advance(Duration.ofSeconds(1));
         ProbeStats s = gw.probeStats("R1");
         assertEquals(0, s.gaps());
+        long sent = s.packetsSent();
+        gw.setProbeConfig("R1", dev.holdfast.sim.rtp.ProbeConfig.atRate(4));
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(sent + 5, gw.probeStats("R1").packetsSent(), "4 packets/s from now on (0, 250 ... 1000 ms)");
+        gw.setProbeConfig("R1", dev.holdfast.sim.rtp.ProbeConfig.FULL_RATE);
 
         req("Context=1{Modify=R1{Media{LocalControl{Mode=Inactive}}}}"); // hold: nothing leaves gateway 1
         time.advance(Duration.ofMillis(400));
