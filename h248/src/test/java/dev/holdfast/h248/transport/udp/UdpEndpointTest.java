@@ -32,11 +32,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** H248Endpoint over real UDP sockets on 127.0.0.1. */
 class UdpEndpointTest {
-    @org.junit.jupiter.api.BeforeAll
-    static void needsTheTextCodec() {
-        dev.holdfast.h248.transport.TextCodecPresence.assumeTextCodec();
-    }
-
     static final InetSocketAddress ANY_LOCAL = new InetSocketAddress("127.0.0.1", 0);
     static final TransactionOptions FAST = TransactionOptions.DEFAULTS
             .withRetransmission(Duration.ofMillis(200), Duration.ofMillis(800), 4)
