@@ -89,7 +89,7 @@ final class CommandExecutor {
             ctx = gw.contexts.get(cid.value());
             if (ctx == null) {
                 out.add(new ActionReply(cid, List.of(), List.of(),
-                        ErrorDescriptor.of(ErrorCodes.UNKNOWN_CONTEXT, "unknown context " + cid.value())));
+                        ErrorDescriptor.of(ErrorDescriptor.UNKNOWN_CONTEXT_ID, "unknown context " + cid.value())));
                 return false;
             }
         }
@@ -155,29 +155,29 @@ final class CommandExecutor {
             return out;
         }
         if (c instanceof Command.ServiceChange sc) return List.of(serviceChange(st, sc));
-        throw new GatewayException(ErrorCodes.UNKNOWN_COMMAND, "an MG does not accept " + c.getClass().getSimpleName());
+        throw new GatewayException(ErrorDescriptor.UNKNOWN_COMMAND, "an MG does not accept " + c.getClass().getSimpleName());
     }
 
     private CommandReply add(ActionState st, TerminationId id, List<Descriptor> ds) throws GatewayException {
-        if (st.nullContext()) throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "Add to the NULL context");
-        if (id.isRoot()) throw new GatewayException(ErrorCodes.INCORRECT_IDENTIFIER, "Add of ROOT");
+        if (st.nullContext()) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "Add to the NULL context");
+        if (id.isRoot()) throw new GatewayException(ErrorDescriptor.INCORRECT_IDENTIFIER, "Add of ROOT");
         Termination t;
         boolean createdTermination = false;
         String v = id.value();
         if (v.equals("$") || v.equalsIgnoreCase("R$")) {
             t = null;
         } else if (id.isWildcard()) {
-            throw new GatewayException(ErrorCodes.NOT_IMPLEMENTED, "wildcarded Add");
+            throw new GatewayException(ErrorDescriptor.NOT_IMPLEMENTED, "wildcarded Add");
         } else {
             t = gw.terminations.get(MediaGatewayCore.key(v));
-            if (t == null && !v.matches("[Rr][0-9]+")) throw new GatewayException(ErrorCodes.UNKNOWN_TERMINATION, "no termination " + v);
-            if (t != null && t.context != null) throw new GatewayException(ErrorCodes.ALREADY_IN_CONTEXT, v + " is in context " + t.context.id);
+            if (t == null && !v.matches("[Rr][0-9]+")) throw new GatewayException(ErrorDescriptor.UNKNOWN_TERMINATION_ID, "no termination " + v);
+            if (t != null && t.context != null) throw new GatewayException(ErrorDescriptor.TERMINATION_ID_ALREADY_IN_CONTEXT, v + " is in context " + t.context.id);
             if (t != null && t.serviceState == TerminationStateDescriptor.ServiceState.OUT_OF_SERVICE) {
-                throw new GatewayException(ErrorCodes.COMMAND_NOT_ALLOWED, v + " is out of service");
+                throw new GatewayException(ErrorDescriptor.COMMAND_NOT_ALLOWED, v + " is out of service");
             }
         }
         if (st.ctx != null && st.ctx.terminations.size() >= gw.config().maxTerminationsPerContext()) {
-            throw new GatewayException(ErrorCodes.MAX_TERMINATIONS_IN_CONTEXT, "context " + st.ctx.id + " is full");
+            throw new GatewayException(ErrorDescriptor.MAX_TERMINATIONS_IN_CONTEXT_EXCEEDED, "context " + st.ctx.id + " is full");
         }
         // validate against a termination of the right kind before creating anything
         Change change = prepare(t != null ? t : new Termination("$", Termination.Kind.RTP, true, null), ds, st);
@@ -197,11 +197,11 @@ final class CommandExecutor {
     }
 
     private CommandReply move(ActionState st, TerminationId id, List<Descriptor> ds) throws GatewayException {
-        if (st.nullContext()) throw new GatewayException(ErrorCodes.COMMAND_NOT_ALLOWED, "Move to the NULL context");
+        if (st.nullContext()) throw new GatewayException(ErrorDescriptor.COMMAND_NOT_ALLOWED, "Move to the NULL context");
         Termination t = specific(id);
-        if (t.context == null) throw new GatewayException(ErrorCodes.COMMAND_NOT_ALLOWED, "Move from the NULL context");
+        if (t.context == null) throw new GatewayException(ErrorDescriptor.COMMAND_NOT_ALLOWED, "Move from the NULL context");
         if (st.ctx != null && st.ctx.terminations.size() >= gw.config().maxTerminationsPerContext()) {
-            throw new GatewayException(ErrorCodes.MAX_TERMINATIONS_IN_CONTEXT, "context " + st.ctx.id + " is full");
+            throw new GatewayException(ErrorDescriptor.MAX_TERMINATIONS_IN_CONTEXT_EXCEEDED, "context " + st.ctx.id + " is full");
         }
         Change change = prepare(t, ds, st);
         if (st.ctx == null) {
@@ -223,7 +223,7 @@ final class CommandExecutor {
 
     private List<CommandReply> modify(ActionState st, TerminationId id, List<Descriptor> ds, boolean wildcardResponse)
             throws GatewayException {
-        if (st.choose() && st.ctx == null) throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "Modify in a context not yet created");
+        if (st.choose() && st.ctx == null) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "Modify in a context not yet created");
         List<Termination> targets = resolve(st, id);
         List<Change> changes = new ArrayList<>();
         for (Termination t : targets) changes.add(prepare(t, ds, st));
@@ -243,9 +243,9 @@ final class CommandExecutor {
 
     private List<CommandReply> subtract(ActionState st, TerminationId id, AuditDescriptor audit, boolean wildcardResponse)
             throws GatewayException {
-        if (st.nullContext()) throw new GatewayException(ErrorCodes.COMMAND_NOT_ALLOWED, "Subtract from the NULL context");
-        if (st.ctx == null) throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "Subtract in a context not yet created");
-        if (id.isRoot()) throw new GatewayException(ErrorCodes.INCORRECT_IDENTIFIER, "Subtract of ROOT");
+        if (st.nullContext()) throw new GatewayException(ErrorDescriptor.COMMAND_NOT_ALLOWED, "Subtract from the NULL context");
+        if (st.ctx == null) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "Subtract in a context not yet created");
+        if (id.isRoot()) throw new GatewayException(ErrorDescriptor.INCORRECT_IDENTIFIER, "Subtract of ROOT");
         List<Termination> targets = resolve(st, id);
         List<CommandReply> out = new ArrayList<>();
         for (Termination t : targets) {
@@ -262,7 +262,7 @@ final class CommandExecutor {
 
     private List<CommandReply> audit(ActionState st, TerminationId id, Command.Audit au, boolean wildcardResponse)
             throws GatewayException {
-        if (st.choose()) throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "audit with CHOOSE");
+        if (st.choose()) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "audit with CHOOSE");
         List<Termination> targets = id.isRoot() ? List.of(gw.root) : resolve(st, id);
         List<CommandReply> out = new ArrayList<>();
         List<Descriptor> union = new ArrayList<>();
@@ -284,11 +284,11 @@ final class CommandExecutor {
             if (p instanceof ServiceChangeParm.Method m) method = m.kind();
             if (p instanceof ServiceChangeParm.MgcIdToTry m) mgcIdToTry = Association.addressOf(m.mid());
         }
-        if (method == null) throw new GatewayException(ErrorCodes.MISSING_PARAMETER, "ServiceChange without a Method");
+        if (method == null) throw new GatewayException(ErrorDescriptor.MISSING_PARAMETER, "ServiceChange without a Method");
         for (TerminationId id : sc.terminationIds()) {
             if (id.isRoot()) {
                 if (method == ServiceChangeParm.MethodKind.HANDOFF) {
-                    if (mgcIdToTry == null) throw new GatewayException(ErrorCodes.MISSING_PARAMETER, "Handoff without MgcIdToTry");
+                    if (mgcIdToTry == null) throw new GatewayException(ErrorDescriptor.MISSING_PARAMETER, "Handoff without MgcIdToTry");
                     InetSocketAddress target = mgcIdToTry;
                     gw.scheduler().execute(() -> gw.association().handoff(target)); // after our reply has gone
                 }
@@ -324,7 +324,7 @@ final class CommandExecutor {
                 }
                 if (!(c instanceof Command.Audit || c instanceof Command.Subtract
                         || (c instanceof Command.Amm amm && amm.verb() == Command.AmmVerb.MODIFY))) {
-                    throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "only audits, Modify and Subtract apply to all contexts");
+                    throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "only audits, Modify and Subtract apply to all contexts");
                 }
                 boolean matched = false;
                 for (GatewayContext ctx : new ArrayList<>(gw.contexts.values())) {
@@ -345,10 +345,10 @@ final class CommandExecutor {
                 }
                 if (!matched) {
                     TerminationId id = c.terminationIds().get(0);
-                    throw id.isWildcard() ? new GatewayException(ErrorCodes.NO_WILDCARD_MATCH, "no termination " + id + " in a context")
+                    throw id.isWildcard() ? new GatewayException(ErrorDescriptor.NO_TERMINATION_ID_MATCHED_WILDCARD, "no termination " + id + " in a context")
                             : gw.terminations.containsKey(MediaGatewayCore.key(id.value()))
-                            ? new GatewayException(ErrorCodes.NO_WILDCARD_MATCH, id + " is in no context")
-                            : new GatewayException(ErrorCodes.UNKNOWN_TERMINATION, "no termination " + id);
+                            ? new GatewayException(ErrorDescriptor.NO_TERMINATION_ID_MATCHED_WILDCARD, id + " is in no context")
+                            : new GatewayException(ErrorDescriptor.UNKNOWN_TERMINATION_ID, "no termination " + id);
                 }
             } catch (GatewayException e) {
                 for (Map.Entry<Long, List<CommandReply>> en : byContext.entrySet()) {
@@ -377,20 +377,20 @@ final class CommandExecutor {
     // ------------------------------------------------------------------------------------------------ resolution
 
     private Termination specific(TerminationId id) throws GatewayException {
-        if (id.isRoot()) throw new GatewayException(ErrorCodes.INCORRECT_IDENTIFIER, "ROOT not allowed here");
-        if (id.isWildcard()) throw new GatewayException(ErrorCodes.NOT_IMPLEMENTED, "wildcard not allowed here");
+        if (id.isRoot()) throw new GatewayException(ErrorDescriptor.INCORRECT_IDENTIFIER, "ROOT not allowed here");
+        if (id.isWildcard()) throw new GatewayException(ErrorDescriptor.NOT_IMPLEMENTED, "wildcard not allowed here");
         Termination t = gw.terminations.get(MediaGatewayCore.key(id.value()));
-        if (t == null) throw new GatewayException(ErrorCodes.UNKNOWN_TERMINATION, "no termination " + id);
+        if (t == null) throw new GatewayException(ErrorDescriptor.UNKNOWN_TERMINATION_ID, "no termination " + id);
         return t;
     }
 
     /** The terminations an id names in the action's context (NULL: those in no context; ROOT in NULL only). */
     private List<Termination> resolve(ActionState st, TerminationId id) throws GatewayException {
         if (id.isRoot()) {
-            if (!st.nullContext()) throw new GatewayException(ErrorCodes.INCORRECT_IDENTIFIER, "ROOT is in the NULL context");
+            if (!st.nullContext()) throw new GatewayException(ErrorDescriptor.INCORRECT_IDENTIFIER, "ROOT is in the NULL context");
             return List.of(gw.root);
         }
-        if (id.value().contains("$")) throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "CHOOSE only in Add");
+        if (id.value().contains("$")) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "CHOOSE only in Add");
         List<Termination> pool = new ArrayList<>();
         if (st.nullContext()) {
             for (Termination t : gw.terminations.values()) if (t.context == null) pool.add(t);
@@ -399,10 +399,10 @@ final class CommandExecutor {
         }
         List<Termination> found = matchIn(pool, id);
         if (!found.isEmpty()) return found;
-        if (id.isWildcard()) throw new GatewayException(ErrorCodes.NO_WILDCARD_MATCH, "no termination matches " + id);
+        if (id.isWildcard()) throw new GatewayException(ErrorDescriptor.NO_TERMINATION_ID_MATCHED_WILDCARD, "no termination matches " + id);
         Termination t = gw.terminations.get(MediaGatewayCore.key(id.value()));
-        if (t == null) throw new GatewayException(ErrorCodes.UNKNOWN_TERMINATION, "no termination " + id);
-        throw new GatewayException(ErrorCodes.NOT_IN_SPECIFIED_CONTEXT, id + " is in context "
+        if (t == null) throw new GatewayException(ErrorDescriptor.UNKNOWN_TERMINATION_ID, "no termination " + id);
+        throw new GatewayException(ErrorDescriptor.NOT_IN_SPECIFIED_CONTEXT, id + " is in context "
                 + (t.context == null ? "-" : Long.toString(t.context.id)));
     }
 
@@ -467,16 +467,16 @@ final class CommandExecutor {
                 c.events = gw.events().prepareEvents(t, e, c.digitMaps, false);
             } else if (d instanceof SignalsDescriptor s) {
                 if (t.kind == Termination.Kind.ROOT && !s.signals().isEmpty()) {
-                    throw new GatewayException(ErrorCodes.INCORRECT_IDENTIFIER, "no signals on ROOT");
+                    throw new GatewayException(ErrorDescriptor.INCORRECT_IDENTIFIER, "no signals on ROOT");
                 }
                 c.signals = gw.events().prepareSignals(t, s);
             } else if (d instanceof DigitMapDescriptor dm) {
-                if (dm.name() == null) throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, "a DigitMap descriptor needs a name");
+                if (dm.name() == null) throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, "a DigitMap descriptor needs a name");
                 if (dm.value() != null && !dm.value().digitMap().isEmpty()) {
                     try {
                         dev.holdfast.gatewaysim.digitmap.DigitMap.compile(dm.value().digitMap());
                     } catch (IllegalArgumentException e) {
-                        throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, e.getMessage());
+                        throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, e.getMessage());
                     }
                 }
             } else if (d instanceof EventBufferDescriptor eb) {
@@ -484,9 +484,9 @@ final class CommandExecutor {
             } else if (d instanceof AuditDescriptor a) {
                 c.audit = a;
             } else if (d instanceof ModemDescriptor || d instanceof MuxDescriptor) {
-                throw new GatewayException(ErrorCodes.UNKNOWN_DESCRIPTOR, "Modem and Mux are not supported");
+                throw new GatewayException(ErrorDescriptor.UNKNOWN_DESCRIPTOR, "Modem and Mux are not supported");
             } else {
-                throw new GatewayException(ErrorCodes.DESCRIPTOR_NOT_LEGAL, d.getClass().getSimpleName() + " in a command");
+                throw new GatewayException(ErrorDescriptor.DESCRIPTOR_NOT_LEGAL, d.getClass().getSimpleName() + " in a command");
             }
         }
         return c;
@@ -556,13 +556,13 @@ final class CommandExecutor {
         List<StreamParm> streamParms = new ArrayList<>();
         for (MediaParm p : m.parms()) {
             if (p instanceof StreamDescriptor s) {
-                if (s.streamId() != 1) throw new GatewayException(ErrorCodes.NOT_IMPLEMENTED, "only stream 1");
+                if (s.streamId() != 1) throw new GatewayException(ErrorDescriptor.NOT_IMPLEMENTED, "only stream 1");
                 c.streamForm = true;
                 streamParms.addAll(s.parms());
             } else if (p instanceof TerminationStateDescriptor ts) {
                 for (TerminationStateParm sp : ts.parms()) {
                     if (sp instanceof TerminationStateDescriptor.EventBufferControl b && b.lockStep()) {
-                        throw new GatewayException(ErrorCodes.NOT_IMPLEMENTED, "EventBufferControl LockStep");
+                        throw new GatewayException(ErrorDescriptor.NOT_IMPLEMENTED, "EventBufferControl LockStep");
                     }
                     if (sp instanceof PropertyParm pp) Packages.checkProperty(pp.name());
                 }
@@ -573,7 +573,7 @@ final class CommandExecutor {
         }
         for (StreamParm sp : streamParms) {
             if (t.kind == Termination.Kind.ROOT) {
-                throw new GatewayException(ErrorCodes.INCORRECT_IDENTIFIER, "ROOT has no streams");
+                throw new GatewayException(ErrorDescriptor.INCORRECT_IDENTIFIER, "ROOT has no streams");
             }
             if (sp instanceof LocalControlDescriptor lc) {
                 for (LocalParm lp : lc.parms()) if (lp instanceof PropertyParm pp) Packages.checkProperty(pp.name());
@@ -590,7 +590,7 @@ final class CommandExecutor {
                     if (pt >= 0 && c.payloadType < 0) c.payloadType = pt;
                 }
             } else if (sp instanceof StatisticsDescriptor) {
-                throw new GatewayException(ErrorCodes.DESCRIPTOR_NOT_LEGAL, "Statistics in a command");
+                throw new GatewayException(ErrorDescriptor.DESCRIPTOR_NOT_LEGAL, "Statistics in a command");
             }
         }
         return c;
@@ -603,17 +603,17 @@ final class CommandExecutor {
         String mLine = parsed.sessions().get(0).first('m');
         if (mLine == null) {
             if (local) return -1;
-            throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, "SDP without an m= line");
+            throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, "SDP without an m= line");
         }
         String[] f = mLine.trim().split("\\s+");
-        if (!f[0].equalsIgnoreCase("audio")) throw new GatewayException(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "media " + f[0]);
+        if (!f[0].equalsIgnoreCase("audio")) throw new GatewayException(ErrorDescriptor.UNSUPPORTED_MEDIA_TYPE, "media " + f[0]);
         if (f.length < 4 || f[3].equals("$")) return -1;
         try {
             int pt = Integer.parseInt(f[3]);
             if (pt < 0 || pt > 127) throw new NumberFormatException();
             return pt;
         } catch (NumberFormatException e) {
-            throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, "payload type " + f[3]);
+            throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, "payload type " + f[3]);
         }
     }
 
@@ -625,12 +625,12 @@ final class CommandExecutor {
         String addr = s.connectionAddress();
         int port = s.mediaPort();
         if (addr == null || addr.equals("$") || port <= 0 || port > 65535) {
-            throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, "Remote SDP needs c= and m= with an address and a port");
+            throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, "Remote SDP needs c= and m= with an address and a port");
         }
         try {
             return new InetSocketAddress(InetAddress.getByName(addr), port);
         } catch (java.net.UnknownHostException e) {
-            throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, "address " + addr);
+            throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, "address " + addr);
         }
     }
 
@@ -638,7 +638,7 @@ final class CommandExecutor {
 
     private void contextProperties(ActionState st, List<ContextProperty> props) throws GatewayException {
         GatewayContext ctx = st.ctx;
-        if (ctx == null) throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "context properties without a context");
+        if (ctx == null) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "context properties without a context");
         for (ContextProperty p : props) {
             if (p instanceof TopologyDescriptor td) {
                 ctx.topology.addAll(td.triples());

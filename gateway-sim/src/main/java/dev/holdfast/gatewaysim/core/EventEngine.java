@@ -1,5 +1,7 @@
 package dev.holdfast.gatewaysim.core;
 
+import dev.holdfast.h248.message.ErrorDescriptor;
+
 import dev.holdfast.gatewaysim.core.Termination.ActiveEvents;
 import dev.holdfast.gatewaysim.core.Termination.ActiveEventsPlan;
 import dev.holdfast.gatewaysim.core.Termination.Embedded;
@@ -82,7 +84,7 @@ final class EventEngine {
             for (EventParameter p : e.parameters()) {
                 if (p instanceof EventParameter.EventDigitMap x) edm = x;
                 if (p instanceof EventParameter.Embed em) {
-                    if (embedded) throw new GatewayException(ErrorCodes.ILLEGAL_ACTION, "embedding inside an embedded Events descriptor");
+                    if (embedded) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "embedding inside an embedded Events descriptor");
                     List<SignalParm> sigs = em.signals() == null ? null : prepareSignals(t, em.signals());
                     ActiveEventsPlan ev = em.events() == null ? null
                             : prepareEvents(t, em.events(), mapsInCommand, true);
@@ -91,16 +93,16 @@ final class EventEngine {
                 if (p instanceof PropertyParm pp && pp.name().equalsIgnoreCase("strict")) {
                     String v = ParmValue.unquote(single(pp)).toLowerCase(Locale.ROOT);
                     if (!Set.of("exact", "state", "failwrong").contains(v)) {
-                        throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, "strict=" + v);
+                        throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, "strict=" + v);
                     }
                     if (v.equals("failwrong") && hookStateAlready(t, name)) {
-                        throw new GatewayException(ErrorCodes.UNEXPECTED_HOOK_STATE, "Unexpected initial hook state");
+                        throw new GatewayException(ErrorDescriptor.UNEXPECTED_HOOK_STATE, "Unexpected initial hook state");
                     }
                 }
             }
             boolean activatesDigitMap = name.equals("dd/ce") || (name.equals("dd/*") && edm != null);
             if (name.equals("dd/ce") && edm == null) {
-                throw new GatewayException(ErrorCodes.MISSING_PARAMETER, "dd/ce without a DigitMap");
+                throw new GatewayException(ErrorDescriptor.MISSING_PARAMETER, "dd/ce without a DigitMap");
             }
             if (activatesDigitMap) {
                 DigitMapValue value = edm.value();
@@ -108,12 +110,12 @@ final class EventEngine {
                     value = mapsInCommand.get(edm.name().toLowerCase(Locale.ROOT));
                     if (value == null) value = t.digitMaps.get(edm.name().toLowerCase(Locale.ROOT));
                     if (value == null) value = globalMaps.apply(t).get(edm.name().toLowerCase(Locale.ROOT));
-                    if (value == null) throw new GatewayException(ErrorCodes.DIGIT_MAP_UNDEFINED, "no digit map " + edm.name());
+                    if (value == null) throw new GatewayException(ErrorDescriptor.DIGIT_MAP_UNDEFINED, "no digit map " + edm.name());
                 }
                 try {
                     dm = DigitMap.compile(value.digitMap());
                 } catch (IllegalArgumentException ex) {
-                    throw new GatewayException(ErrorCodes.UNSUPPORTED_VALUE, ex.getMessage());
+                    throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, ex.getMessage());
                 }
                 timers = defaultTimers.overriddenBy(value.startTimer(), value.shortTimer(), value.longTimer());
                 dmEvent = e;

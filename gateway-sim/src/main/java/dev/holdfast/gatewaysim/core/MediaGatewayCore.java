@@ -137,7 +137,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, config.midText() + ": request " + request.transactionId() + " failed", e);
                 reply.completeExceptionally(new TransactionErrorException(
-                        ErrorDescriptor.of(ErrorCodes.INTERNAL_FAILURE, "internal error")));
+                        ErrorDescriptor.of(ErrorDescriptor.INTERNAL_GATEWAY_ERROR, "internal error")));
             }
         });
         return reply;
@@ -149,10 +149,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
 
     /** Executes one transaction request (on the scheduler thread). */
     public List<ActionReply> handle(InetSocketAddress from, Transaction.Request request) {
-        if (stopped) throw new TransactionErrorException(ErrorDescriptor.of(ErrorCodes.NOT_IMPLEMENTED, "gateway stopped"));
+        if (stopped) throw new TransactionErrorException(ErrorDescriptor.of(ErrorDescriptor.NOT_IMPLEMENTED, "gateway stopped"));
         if (!association.accepts(from)) {
             LOG.log(System.Logger.Level.INFO, () -> config.midText() + ": request from " + from + ", not our controller");
-            throw new TransactionErrorException(ErrorDescriptor.of(ErrorCodes.UNAUTHORIZED_ENTITY,
+            throw new TransactionErrorException(ErrorDescriptor.of(ErrorDescriptor.UNAUTHORIZED_ENTITY,
                     "not the controlling MGC"));
         }
         association.heard(from);
@@ -249,7 +249,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
             t.probe = TalkPathProbe.open(media, config.mediaAddress(), fullRate ? config.fullRateProbe() : config.probe(),
                     0, random.split());
         } catch (IOException e) {
-            throw new GatewayException(ErrorCodes.INSUFFICIENT_RESOURCES, "no RTP port: " + e.getMessage());
+            throw new GatewayException(ErrorDescriptor.INSUFFICIENT_RESOURCES, "no RTP port: " + e.getMessage());
         }
         rtpCreated++;
         terminations.put(key(name), t);

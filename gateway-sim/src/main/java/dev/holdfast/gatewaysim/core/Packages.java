@@ -1,5 +1,7 @@
 package dev.holdfast.gatewaysim.core;
 
+import dev.holdfast.h248.message.ErrorDescriptor;
+
 import dev.holdfast.h248.message.PackagesDescriptor;
 
 import java.time.Duration;
@@ -75,32 +77,32 @@ final class Packages {
     static void checkEvent(String name, Termination.Kind kind) throws GatewayException {
         String p = pkg(name);
         String i = item(name);
-        if (!IMPLEMENTED.contains(p)) throw new GatewayException(ErrorCodes.UNKNOWN_PACKAGE, "package " + p);
+        if (!IMPLEMENTED.contains(p)) throw new GatewayException(ErrorDescriptor.UNKNOWN_PACKAGE, "package " + p);
         Set<String> items = EVENTS.get(p);
         if (items == null || (!i.equals("*") && !items.contains(i))) {
-            throw new GatewayException(ErrorCodes.NO_SUCH_EVENT, "no event " + name);
+            throw new GatewayException(ErrorDescriptor.NO_SUCH_EVENT, "no event " + name);
         }
         boolean ok = switch (kind) {
             case LINE, TRUNK -> p.equals("g") || p.equals("al") || p.equals("dd");
             case RTP -> p.equals("g") || p.equals("nt") || p.equals("rtp");
             case ROOT -> p.equals("g") || p.equals("it");
         };
-        if (!ok) throw new GatewayException(ErrorCodes.UNEQUIPPED_TO_DETECT, name + " on a " + kind + " termination");
+        if (!ok) throw new GatewayException(ErrorDescriptor.UNEQUIPPED_TO_DETECT, name + " on a " + kind + " termination");
     }
 
     static void checkSignal(String name, Termination.Kind kind) throws GatewayException {
         String p = pkg(name);
         String i = item(name);
-        if (!IMPLEMENTED.contains(p)) throw new GatewayException(ErrorCodes.UNKNOWN_PACKAGE, "package " + p);
+        if (!IMPLEMENTED.contains(p)) throw new GatewayException(ErrorDescriptor.UNKNOWN_PACKAGE, "package " + p);
         Set<String> items = SIGNALS.get(p);
-        if (items == null || !items.contains(i)) throw new GatewayException(ErrorCodes.NO_SUCH_SIGNAL, "no signal " + name);
+        if (items == null || !items.contains(i)) throw new GatewayException(ErrorDescriptor.NO_SUCH_SIGNAL, "no signal " + name);
         boolean ok = switch (kind) {
             case LINE, TRUNK -> true;
             case RTP -> p.equals("cg");
             case ROOT -> false;
         };
-        if (!ok) throw new GatewayException(kind == Termination.Kind.ROOT ? ErrorCodes.INCORRECT_IDENTIFIER
-                : ErrorCodes.UNEQUIPPED_TO_GENERATE, name + " on a " + kind + " termination");
+        if (!ok) throw new GatewayException(kind == Termination.Kind.ROOT ? ErrorDescriptor.INCORRECT_IDENTIFIER
+                : ErrorDescriptor.UNEQUIPPED_TO_GENERATE, name + " on a " + kind + " termination");
     }
 
     /**
@@ -112,7 +114,7 @@ final class Packages {
         if (!IMPLEMENTED.contains(p)) return false;
         Set<String> props = PROPERTIES.get(p);
         if (props == null || !props.contains(item(name))) {
-            throw new GatewayException(ErrorCodes.NO_SUCH_PROPERTY, "no property " + name);
+            throw new GatewayException(ErrorDescriptor.NO_SUCH_PROPERTY, "no property " + name);
         }
         return true;
     }
