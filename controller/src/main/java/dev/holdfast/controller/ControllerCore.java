@@ -40,6 +40,16 @@ public final class ControllerCore implements Core {
         association.listener(calls);
     }
 
+    /** A core as an event log's header describes it, for replay. */
+    public static ControllerCore fromLogHeader(dev.holdfast.controller.core.EventCodec.Header header) {
+        try {
+            return new ControllerCore(dev.holdfast.controller.provisioning.ProvisioningLoader.fromJson(header.provisioning()),
+                    header.seed());
+        } catch (dev.holdfast.controller.provisioning.ProvisioningException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     public GatewayAssociation association() { return association; }
 
     public CallProcessor calls() { return calls; }

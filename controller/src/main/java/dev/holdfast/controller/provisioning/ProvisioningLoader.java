@@ -75,6 +75,11 @@ public final class ProvisioningLoader {
                 .build();
     }
 
+    /** Reads a provisioning written by {@link #toJson} (an event log's header), validating it again. */
+    public static Provisioning fromJson(com.fasterxml.jackson.databind.JsonNode node) throws ProvisioningException {
+        return parse(node.toString(), Format.JSON, "event log header");
+    }
+
     /** Writes a provisioning as JSON (for event log headers and generated configurations). */
     public static ObjectNode toJson(Provisioning p) {
         return mapper(Format.JSON).valueToTree(p);
