@@ -41,14 +41,13 @@ final class SimGateway {
     final String name;
     final MId mid;
     final String peer;
-    final Set<String> terminations = new LinkedHashSet<>();
-    final Map<Long, List<String>> contexts = new LinkedHashMap<>();
+    final MgModel model;
+    final Set<String> terminations;
+    final Map<Long, List<String>> contexts;
     final List<String> received = new ArrayList<>();
     final List<String> replies = new ArrayList<>();
     /** When false the gateway is dead: requests to it go unanswered. */
     boolean alive = true;
-    private long nextContext = 1;
-    private int nextRtp = 1;
     private long nextTransaction = 1000;
     private long nextHandle;
     private final long nextHandleBase;
@@ -61,7 +60,9 @@ final class SimGateway {
         this.peer = peer;
         this.nextHandle = handleBase;
         this.nextHandleBase = handleBase;
-        for (String t : terminations) this.terminations.add(t.toUpperCase(Locale.ROOT));
+        this.model = new MgModel(40000 + (int) (handleBase / 1000), terminations);
+        this.terminations = model.terminations;
+        this.contexts = model.contexts;
     }
 
     // ------------------------------------------------------------------------------------------ requests to the core
@@ -126,58 +127,7 @@ final class SimGateway {
     /** Executes a request the core sent and returns the reply. */
     Transaction.Reply execute(Command.SendRequest s) {
         received.add(text(s));
-        List<ActionReply> out = new ArrayList<>();
-        for (ActionRequest a : s.actions()) {
-            ContextId ctx = a.contextId();
-            if (ctx.equals(ContextId.CHOOSE)) {
-                ctx = ContextId.of(nextContext++);
-                contexts.put(ctx.value(), new ArrayList<>());
-            }
-            List<CommandReply> replies = new ArrayList<>();
-            ErrorDescriptor error = null;
-            for (CommandRequest cr : a.commands()) {
-                dev.holdfast.h248.message.Command c = cr.command();
-                String tid = c.terminationIds().get(0).value().toUpperCase(Locale.ROOT);
-                boolean known = tid.equals("ROOT") || tid.equals("$") || tid.equals("*") || terminations.contains(tid)
-                        || (ctx.isSpecific() && contexts.getOrDefault(ctx.value(), List.of()).contains(tid));
-                if (!known) {
-                    ErrorDescriptor e = ErrorDescriptor.of(430, "no termination " + tid);
-                    if (c instanceof dev.holdfast.h248.message.Command.Audit au) {
-                        replies.add(new CommandReply.Audit(false, false, au.terminationIds(), List.of(e), null));
-                        if (cr.optional()) continue;
-                    }
-                    if (cr.optional()) continue;
-                    error = e;
-                    break;
-                }
-                if (c instanceof dev.holdfast.h248.message.Command.Amm amm) {
-                    List<Descriptor> returned = new ArrayList<>();
-                    List<TerminationId> ids = amm.terminationIds();
-                    if (amm.verb() == dev.holdfast.h248.message.Command.AmmVerb.ADD) {
-                        if (tid.equals("$")) {
-                            tid = "R" + nextRtp++;
-                            ids = List.of(TerminationId.of(tid));
-                            String sdp = "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio " + (40000 + (int) (nextHandleBase / 1000) + 2 * nextRtp) + " RTP/AVP 0\r\n";
-                            returned.add(MediaDescriptor.of(new StreamDescriptor(1, List.of(new LocalDescriptor(sdp)))));
-                        }
-                        contexts.get(ctx.value()).add(tid);
-                    }
-                    replies.add(new CommandReply.Amms(CommandReply.AmmsVerb.valueOf(amm.verb().name()), ids, returned));
-                } else if (c instanceof dev.holdfast.h248.message.Command.Subtract sub) {
-                    List<String> in = contexts.getOrDefault(ctx.value(), new ArrayList<>());
-                    if (tid.equals("*")) in.clear(); else in.remove(tid);
-                    if (in.isEmpty()) contexts.remove(ctx.value());
-                    replies.add(new CommandReply.Amms(CommandReply.AmmsVerb.SUBTRACT, sub.terminationIds(), List.of()));
-                } else if (c instanceof dev.holdfast.h248.message.Command.Audit au) {
-                    replies.add(new CommandReply.Audit(false, false, au.terminationIds(), List.of(), null));
-                } else {
-                    error = ErrorDescriptor.of(501, "not by this gateway");
-                    break;
-                }
-            }
-            out.add(new ActionReply(ctx, List.of(), replies, error));
-        }
-        return Transaction.Reply.of(s.token(), out);
+        return Transaction.Reply.of(s.token(), model.execute(s.actions()));
     }
 
     String text(Command.SendRequest s) {
