@@ -64,8 +64,9 @@ final class DigitMapReader {
         return new DigitMapValue(timers[0], timers[1], timers[2], timers[3], map);
     }
 
+    /** digitMapLetter, plus the '*' and '#' of old examples (a deviation, reported by the caller). */
     private static boolean isLetter(int c) {
-        return TextScanner.isDigit(c) || (c >= 'A' && c <= 'K') || (c >= 'a' && c <= 'k')
+        return TextScanner.isDigit(c) || c == '*' || c == '#' || (c >= 'A' && c <= 'K') || (c >= 'a' && c <= 'k')
                 || c == 'L' || c == 'l' || c == 'S' || c == 's' || c == 'T' || c == 't' || c == 'Z' || c == 'z';
     }
 
@@ -75,6 +76,7 @@ final class DigitMapReader {
         StringBuilder sb = null;
         int runStart = bodyStart;
         boolean whitespaceReported = false;
+        boolean starReported = false;
         boolean parens = false;
         boolean closed = false;
         boolean inRange = false;
@@ -103,6 +105,12 @@ final class DigitMapReader {
                 continue;
             }
             if (c == '}') break;
+            if ((c == '#' || c == '*') && !starReported) {
+                // RFC 3015-era examples (and OTP's test suite) write the DTMF keys themselves
+                starReported = true;
+                s.deviation(Deviation.Kind.OTHER, s.pos, "'" + c + "' in a digit map: H.248.1 writes the DTMF"
+                        + " keys * and # as E and F");
+            }
             if (inRange) {
                 if (c == ']') {
                     if (dash) throw s.fail(s.pos, "expected a digit after '-' in the digit map range but found ']'");

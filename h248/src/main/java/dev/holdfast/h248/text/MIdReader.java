@@ -20,6 +20,12 @@ final class MIdReader {
         int start = s.pos;
         int c = s.peek();
         if (c == '[') {
+            int ipv4End = ipv4Bracketed(s, start + 1);
+            if (ipv4End > 0) { // the common case, read in one pass
+                String address = s.text.substring(start + 1, ipv4End);
+                s.pos = ipv4End + 1;
+                return new MId.IpAddress(address, false, port(s));
+            }
             int close = s.text.indexOf(']', start + 1);
             if (close < 0) throw s.fail(start, "the '[' of the IP address is never closed with ']'");
             boolean ipv6 = ipAddress(s, start + 1, close);
@@ -70,6 +76,27 @@ final class MIdReader {
         }
         throw s.fail(start, "expected an mId ('[' IP address ']', '<' domain name '>', a device name or MTP{...})"
                 + " but found " + s.found(start));
+    }
+
+    /** The offset of the ']' closing a valid IPv4 address that starts at {@code p}, or -1. */
+    private static int ipv4Bracketed(TextScanner s, int p) {
+        int parts = 0;
+        int value = 0;
+        int digits = 0;
+        while (true) {
+            int c = s.charAt(p);
+            if (TextScanner.isDigit(c)) {
+                value = value * 10 + (c - '0');
+                if (++digits > 3 || value > 255) return -1;
+            } else if (c == '.' && digits > 0 && parts < 3) {
+                parts++;
+                value = 0;
+                digits = 0;
+            } else {
+                return c == ']' && digits > 0 && parts == 3 ? p : -1;
+            }
+            p++;
+        }
     }
 
     /** [":" portNumber], portNumber = UINT16. */

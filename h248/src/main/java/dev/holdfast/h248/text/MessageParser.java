@@ -3,7 +3,6 @@ package dev.holdfast.h248.text;
 import dev.holdfast.h248.message.ActionReply;
 import dev.holdfast.h248.message.ActionRequest;
 import dev.holdfast.h248.message.AuditDescriptor;
-import dev.holdfast.h248.message.AuditReturnItem;
 import dev.holdfast.h248.message.Command;
 import dev.holdfast.h248.message.CommandReply;
 import dev.holdfast.h248.message.CommandRequest;
@@ -11,42 +10,14 @@ import dev.holdfast.h248.message.ContextAuditItem;
 import dev.holdfast.h248.message.ContextId;
 import dev.holdfast.h248.message.ContextProperty;
 import dev.holdfast.h248.message.Descriptor;
-import dev.holdfast.h248.message.DigitMapDescriptor;
-import dev.holdfast.h248.message.DigitMapValue;
 import dev.holdfast.h248.message.ErrorDescriptor;
-import dev.holdfast.h248.message.EventBufferDescriptor;
-import dev.holdfast.h248.message.EventParameter;
-import dev.holdfast.h248.message.EventsDescriptor;
-import dev.holdfast.h248.message.KeepActive;
-import dev.holdfast.h248.message.LocalControlDescriptor;
-import dev.holdfast.h248.message.LocalDescriptor;
-import dev.holdfast.h248.message.LocalParm;
 import dev.holdfast.h248.message.MId;
-import dev.holdfast.h248.message.MediaDescriptor;
-import dev.holdfast.h248.message.MediaParm;
 import dev.holdfast.h248.message.Message;
 import dev.holdfast.h248.message.MessageBody;
-import dev.holdfast.h248.message.ModemDescriptor;
-import dev.holdfast.h248.message.MuxDescriptor;
-import dev.holdfast.h248.message.ObservedEventParameter;
 import dev.holdfast.h248.message.ObservedEventsDescriptor;
-import dev.holdfast.h248.message.PackagesDescriptor;
-import dev.holdfast.h248.message.ParmValue;
 import dev.holdfast.h248.message.PropertyParm;
-import dev.holdfast.h248.message.RemoteDescriptor;
-import dev.holdfast.h248.message.RequestId;
-import dev.holdfast.h248.message.RequestedEvent;
 import dev.holdfast.h248.message.ServiceChangeParm;
-import dev.holdfast.h248.message.SignalParameter;
-import dev.holdfast.h248.message.SignalParm;
-import dev.holdfast.h248.message.SignalsDescriptor;
-import dev.holdfast.h248.message.StatisticsDescriptor;
-import dev.holdfast.h248.message.StreamDescriptor;
-import dev.holdfast.h248.message.StreamParm;
-import dev.holdfast.h248.message.StreamRef;
 import dev.holdfast.h248.message.TerminationId;
-import dev.holdfast.h248.message.TerminationStateDescriptor;
-import dev.holdfast.h248.message.TerminationStateParm;
 import dev.holdfast.h248.message.TimeStamp;
 import dev.holdfast.h248.message.TopologyDescriptor;
 import dev.holdfast.h248.message.Transaction;
@@ -67,8 +38,26 @@ import static dev.holdfast.h248.text.TextScanner.isDigit;
  *
  * <p>Restrictions the ABNF states only in comments are not enforced, except: a ServiceChange request needs a
  * Method and a Reason ("serviceChangeMethod and serviceChangeReason are REQUIRED"; B.2 Note 1 says such
- * restrictions are part of the protocol), and the Reason "MUST be encoded using the quotedString form". These are
- * deviations, so strict mode rejects them and lenient mode reports them.
+ * restrictions "are part of the protocol even though not enforced by this specification"), and the Reason "MUST
+ * be encoded using the quotedString form". These are deviations, so strict mode rejects them and lenient mode
+ * reports them. (The productions alone accept a ServiceChange without Reason; OTP megaco rejects it too.)
+ *
+ * <p>Deviations accepted in lenient mode, each reported with its position (strict mode fails there instead):
+ * <ul>
+ *   <li>{@link Deviation.Kind#PARENTHESISED_PARAMETERS}: {@code al/of(strict=state)} for events, signals, observed
+ *       events and event specs;</li>
+ *   <li>{@link Deviation.Kind#TRAILING_COMMA}: a comma right before the closing bracket of any list;</li>
+ *   <li>{@link Deviation.Kind#WHITESPACE_IN_DIGIT_MAP}: white space, a line break or a comment inside a digit
+ *       string or range (the model keeps the map without it);</li>
+ *   <li>{@link Deviation.Kind#MISSING_SERVICE_CHANGE_REASON};</li>
+ *   <li>{@link Deviation.Kind#OTHER}: no Method in a ServiceChange request, an unquoted Reason, request-only
+ *       parameters in a ServiceChange reply, no white space after the mId, {@code Context = 1 { }} in a reply and
+ *       other empty braces where the ABNF wants content, a Notify with only an Error, {@code '*'} and {@code '#'}
+ *       in a digit map, a termination id with {@code '-'} or {@code '.'}, starting with a digit or over 64
+ *       characters, a one-id {@code [t1]} list, white space around the ':' of a range or the '-' of an
+ *       acknowledged range, an unquoted error text, an extension name over 6 characters, a comment with non-ASCII
+ *       octets or without a final line break, NUL octets after the message.</li>
+ * </ul>
  *
  * <p>Mapping choices where the model has more than one way to hold the wire form:
  * <ul>
@@ -79,35 +68,14 @@ import static dev.holdfast.h248.text.TextScanner.isDigit;
  *   <li>a v3 {@code [id, id]} termination list and a single id are both a list of ids.</li>
  * </ul>
  */
-final class MessageParser {
-    private static final SignalsDescriptor NO_SIGNALS = new SignalsDescriptor(List.of());
-    private static final EventBufferDescriptor NO_EVENT_BUFFER = new EventBufferDescriptor(List.of());
-    private static final EventsDescriptor NO_EVENTS = new EventsDescriptor(null, List.of());
-    private static final EventParameter RESET_EVENTS = new EventParameter.ResetEventsDescriptor();
-    private static final AuditReturnItem[] RETURN_ITEMS = new AuditReturnItem[AuditDescriptor.Item.values().length];
-    private static final LocalControlDescriptor.StreamMode[] MODES =
-            new LocalControlDescriptor.StreamMode[LocalControlDescriptor.Mode.values().length];
-
-    static {
-        for (AuditDescriptor.Item i : AuditDescriptor.Item.values()) RETURN_ITEMS[i.ordinal()] = new AuditReturnItem(i);
-        for (LocalControlDescriptor.Mode m : LocalControlDescriptor.Mode.values()) {
-            MODES[m.ordinal()] = new LocalControlDescriptor.StreamMode(m);
-        }
-    }
-
-    private final TextScanner s;
-    private final DecodeOptions options;
+final class MessageParser extends DescriptorReader {
+    /** What was understood before an error, for {@link DecodeResult.Failed}. */
     private Integer version;
     private MId mid;
-    private final List<Long> requestIds = new ArrayList<>(2);
-    /** End of the word read by the last {@link #peekToken()}. */
-    private int tokenEnd;
-    /** Above 0 inside a lenient "( ... )" parameter list: a VALUE then ends at an unbalanced ')'. */
-    private int parenDepth;
+    private List<Long> requestIds; // allocated at the first request
 
     private MessageParser(String text, DecodeOptions options) {
-        this.s = new TextScanner(text, options);
-        this.options = options;
+        super(text, options);
     }
 
     /** Decodes one message; never throws for any input. */
@@ -131,350 +99,9 @@ final class MessageParser {
 
     private DecodeResult.Failed failed(int offset, String reason) {
         int[] lc = s.lineColumn(offset);
-        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version, mid, requestIds);
+        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version, mid,
+                requestIds == null ? List.of() : requestIds);
     }
-
-    // ================================================================ lexical helpers
-
-    /** The token spelled by the NAME at {@code pos} (not consumed; see {@link #take()}), or null. */
-    private Token peekToken() {
-        int p = s.pos;
-        if (!isAlpha(s.charAt(p))) {
-            tokenEnd = p;
-            return null;
-        }
-        int e = s.nameEnd(p);
-        tokenEnd = e;
-        return Token.lookup(s.text, p, e);
-    }
-
-    /** The token at {@code p}, without touching the parser state. */
-    private Token tokenAt(int p) {
-        if (!isAlpha(s.charAt(p))) return null;
-        return Token.lookup(s.text, p, s.nameEnd(p));
-    }
-
-    /** Consumes the word of the last {@link #peekToken()}. */
-    private void take() { s.pos = tokenEnd; }
-
-    /** The first significant character after the last peeked word. */
-    private int afterToken() { return s.nextSignificant(tokenEnd); }
-
-    private static boolean isRelation(int c) { return c == '=' || c == '>' || c == '<' || c == '#'; }
-
-    /** EQUAL = LWSP "=" LWSP. */
-    private void equal(int start) {
-        s.skipLwsp();
-        if (s.peek() != '=') throw s.expected("'='", start);
-        s.pos++;
-        s.skipLwsp();
-    }
-
-    /** LBRKT = LWSP "{" LWSP. */
-    private void lbrkt(int start) {
-        s.skipLwsp();
-        if (s.peek() != '{') throw s.expected("'{'", start);
-        s.open();
-        s.skipLwsp();
-    }
-
-    /** RBRKT = LWSP "}" LWSP. */
-    private void rbrkt(int start) {
-        s.skipLwsp();
-        if (s.peek() != '}') throw s.expected("'}'", start);
-        s.close();
-        s.skipLwsp();
-    }
-
-    /** COMMA = LWSP "," LWSP. */
-    private void comma(int start) {
-        s.skipLwsp();
-        if (s.peek() != ',') throw s.expected("','", start);
-        s.pos++;
-        s.skipLwsp();
-    }
-
-    /** True (after the LWSP) when the next significant character is {@code c}; consumes only LWSP. */
-    private boolean nextIs(char c) {
-        s.skipLwsp();
-        return s.peek() == c;
-    }
-
-    /**
-     * After one item of {@code item *(COMMA item) closer}: consumes a COMMA and returns true, or consumes the closer
-     * and returns false. A comma right before the closer is a {@link Deviation.Kind#TRAILING_COMMA}.
-     */
-    private boolean more(int itemStart, char closer) {
-        s.skipLwsp();
-        int c = s.peek();
-        if (c == ',') {
-            int commaAt = s.pos;
-            s.pos++;
-            s.skipLwsp();
-            if (s.peek() != closer) return true;
-            s.deviation(Deviation.Kind.TRAILING_COMMA, commaAt,
-                    "comma before the closing '" + closer + "' after '" + s.excerpt(itemStart, commaAt) + "'");
-        } else if (c != closer) {
-            throw s.expected("',' or '" + closer + "'", itemStart);
-        }
-        if (closer == ']') s.pos++;
-        else s.close();
-        s.skipLwsp();
-        return false;
-    }
-
-    /** "{ }" where the ABNF wants at least one item: accepted leniently, then nothing is returned. */
-    private void emptyBraces(int start) {
-        s.deviation(Deviation.Kind.OTHER, s.pos, "empty '{ }' after '" + s.excerpt(start, s.pos)
-                + "': the ABNF requires at least one item inside the braces");
-        s.close();
-        s.skipLwsp();
-    }
-
-    /** "unknown descriptor 'Medai' in Modify", or an "expected" when what follows is not a word. */
-    private ParseFailure unknown(String kind, String where, int at) {
-        if (isAlpha(s.charAt(at))) return s.fail(at, "unknown " + kind + " '" + s.word(at) + "' in " + where);
-        return s.fail(at, "expected " + kind + " in " + where + " but found " + s.found(at));
-    }
-
-    /** 1*maxDigits DIGIT with a value of at most {@code max}. */
-    private long number(int maxDigits, long max, String what, int start) {
-        int p = s.pos;
-        long v = 0;
-        while (p < s.end && isDigit(s.text.charAt(p))) {
-            if (p - s.pos >= maxDigits) {
-                throw s.fail(s.pos, what + " " + s.word(s.pos) + " is out of range (0.." + max + ")");
-            }
-            v = v * 10 + (s.text.charAt(p) - '0');
-            p++;
-        }
-        if (p == s.pos) throw s.expected(what, start);
-        if (v > max) throw s.fail(s.pos, what + " " + v + " is out of range (0.." + max + ")");
-        s.pos = p;
-        return v;
-    }
-
-    private long uint32(String what, int start) { return number(10, 0xFFFFFFFFL, what, start); }
-
-    private int uint16(String what, int start) { return (int) number(5, 0xFFFF, what, start); }
-
-    /** "ON" / "OFF". */
-    private boolean onOff(int start) {
-        s.skipLwsp();
-        int e = s.nameEnd(s.pos);
-        if (s.wordIs(s.pos, e, "ON")) {
-            s.pos = e;
-            return true;
-        }
-        if (s.wordIs(s.pos, e, "OFF")) {
-            s.pos = e;
-            return false;
-        }
-        throw s.expected("ON or OFF", start);
-    }
-
-    // ================================================================ values
-
-    /** VALUE = quotedString / 1*(SafeChar / %x80-FF), kept as written. */
-    private String value(int start) {
-        int v = s.pos;
-        int c = s.peek();
-        if (c == '"') return quotedString();
-        int p = v;
-        int balance = 0;
-        while (p < s.end) {
-            char ch = s.text.charAt(p);
-            if (!TextScanner.isValueChar(ch)) break;
-            if (parenDepth > 0) {
-                if (ch == '(') balance++;
-                else if (ch == ')' && balance-- == 0) break;
-            }
-            p++;
-        }
-        if (p == v) throw s.expected("a value", start);
-        s.pos = p;
-        return s.text.substring(v, p);
-    }
-
-    /** quotedString = DQUOTE *(SafeChar / RestChar / WSP / EOL / %x80-FF) DQUOTE, with its quotes. */
-    private String quotedString() {
-        int q = s.pos;
-        int p = q + 1;
-        while (true) {
-            if (p >= s.end) throw s.fail(q, "the quoted string starting here is never closed");
-            char ch = s.text.charAt(p);
-            if (ch == '"') break;
-            if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7F || ch > 0xFF) {
-                throw s.fail(p, String.format("octet 0x%02X is not allowed in a quoted string", (int) ch));
-            }
-            p++;
-        }
-        s.pos = p + 1;
-        return s.text.substring(q, p + 1);
-    }
-
-    /**
-     * parmValue = (EQUAL alternativeValue) / (INEQUAL VALUE);
-     * alternativeValue = VALUE / LSBRKT VALUE *(COMMA VALUE) RSBRKT / LBRKT VALUE *(COMMA VALUE) RBRKT /
-     * LSBRKT VALUE COLON VALUE RSBRKT.
-     */
-    private ParmValue parmValue(int start) {
-        s.skipLwsp();
-        int c = s.peek();
-        ParmValue.Relation relation;
-        switch (c) {
-            case '=' -> relation = ParmValue.Relation.EQUAL;
-            case '>' -> relation = ParmValue.Relation.GREATER;
-            case '<' -> relation = ParmValue.Relation.LESS;
-            case '#' -> relation = ParmValue.Relation.NOT_EQUAL;
-            default -> throw s.expected("'=', '>', '<' or '#'", start);
-        }
-        s.pos++;
-        s.skipLwsp();
-        if (relation != ParmValue.Relation.EQUAL) return new ParmValue.Single(relation, value(start));
-        c = s.peek();
-        if (c == '[') {
-            s.pos++;
-            s.skipLwsp();
-            int itemStart = s.pos;
-            String first = value(start);
-            int afterFirst = s.pos;
-            int colon = s.lwspEnd(afterFirst);
-            if (s.charAt(colon) == ':') {
-                // COLON has no LWSP around it
-                if (colon != afterFirst || TextScanner.isWhite(s.charAt(colon + 1)) || s.charAt(colon + 1) == ';') {
-                    s.deviation(Deviation.Kind.OTHER, afterFirst, "white space around ':' in the range '"
-                            + s.excerpt(itemStart, s.lwspEnd(colon + 1) + 1) + "...'");
-                }
-                s.pos = colon + 1;
-                s.skipLwsp();
-                String second = value(start);
-                s.skipLwsp();
-                if (s.peek() != ']') throw s.expected("']'", start);
-                s.pos++;
-                s.skipLwsp();
-                return new ParmValue.Range(first, second);
-            }
-            List<String> values = new ArrayList<>(4);
-            values.add(first);
-            while (more(itemStart, ']')) {
-                itemStart = s.pos;
-                values.add(value(start));
-            }
-            return new ParmValue.AllOf(values);
-        }
-        if (c == '{') {
-            s.open();
-            s.skipLwsp();
-            List<String> values = new ArrayList<>(4);
-            int itemStart;
-            do {
-                itemStart = s.pos;
-                values.add(value(start));
-            } while (more(itemStart, '}'));
-            return new ParmValue.OneOf(values);
-        }
-        return new ParmValue.Single(relation, value(start));
-    }
-
-    /** pkgdName = (PackageName SLASH ItemID) / (PackageName SLASH "*") / ("*" SLASH "*"). */
-    private String pkgdName(String what, int start) {
-        int p = s.pos;
-        int c = s.peek();
-        if (c == '*') {
-            if (s.charAt(p + 1) != '/' || s.charAt(p + 2) != '*') throw s.expected(what + " (package/item)", start);
-            s.pos = p + 3;
-            return "*/*";
-        }
-        if (!isAlpha(c)) throw s.expected(what + " (package/item)", start);
-        int e = s.nameEnd(p);
-        if (s.charAt(e) != '/') {
-            throw s.fail(e, "expected '/' after the package name '" + s.text.substring(p, e) + "' but found "
-                    + s.found(e));
-        }
-        e++;
-        if (s.charAt(e) == '*') e++;
-        else if (isAlpha(s.charAt(e))) e = s.nameEnd(e);
-        else throw s.fail(e, "expected an item name or '*' after '" + s.text.substring(p, e) + "' but found "
-                    + s.found(e));
-        s.pos = e;
-        return s.text.substring(p, e);
-    }
-
-    /** True when a pkgdName starts at {@code pos} (a NAME followed by '/', or "*&#47;"). */
-    private boolean atPkgdName() {
-        int c = s.peek();
-        if (c == '*') return s.charAt(s.pos + 1) == '/';
-        return isAlpha(c) && s.charAt(s.nameEnd(s.pos)) == '/';
-    }
-
-    /** propertyParm = pkgdName parmValue. */
-    private PropertyParm propertyParm() {
-        int start = s.pos;
-        String name = pkgdName("a property", start);
-        return new PropertyParm(name, parmValue(start));
-    }
-
-    /** NAME parmValue: eventOther, sigOther (the parameter NAME has no package). */
-    private PropertyParm otherParameter(String what, int start) {
-        if (!isAlpha(s.peek())) throw s.expected(what, start);
-        int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
-        s.pos = e;
-        return new PropertyParm(name, parmValue(start));
-    }
-
-    /** extensionParameter = "X" ("-" / "+") 1*6(ALPHA / DIGIT). */
-    private boolean atExtension() {
-        int c = s.peek();
-        int d = s.charAt(s.pos + 1);
-        return (c == 'X' || c == 'x') && (d == '-' || d == '+');
-    }
-
-    private String extensionParameter(int start) {
-        int p = s.pos + 2;
-        int q = p;
-        while (isAlpha(s.charAt(q)) || isDigit(s.charAt(q))) q++;
-        if (q == p) throw s.fail(p, "expected the name of the extension after '" + s.text.substring(s.pos, p)
-                + "' but found " + s.found(p));
-        if (q - p > 6) {
-            s.deviation(Deviation.Kind.OTHER, s.pos, "extension name '" + s.text.substring(s.pos, q)
-                    + "' is longer than X- and 6 characters");
-        }
-        String name = s.text.substring(s.pos, q);
-        s.pos = q;
-        return name;
-    }
-
-    /** TimeStamp = Date "T" Time, 8 digits each. */
-    private TimeStamp timeStamp() {
-        int p = s.pos;
-        for (int i = 0; i < 8; i++) {
-            if (!isDigit(s.charAt(p + i))) throw s.fail(p, "a time stamp is yyyymmddThhmmssss; found " + s.found(p));
-        }
-        int t = s.charAt(p + 8);
-        if (t != 'T' && t != 't') throw s.fail(p + 8, "expected 'T' after the 8 digits of the date but found "
-                + s.found(p + 8));
-        for (int i = 9; i < 17; i++) {
-            if (!isDigit(s.charAt(p + i))) throw s.fail(p + 9, "a time stamp is yyyymmddThhmmssss; found "
-                    + s.found(p + 9));
-        }
-        if (isDigit(s.charAt(p + 17))) throw s.fail(p + 9, "the time of a time stamp has 8 digits (hhmmssss)");
-        s.pos = p + 17;
-        return new TimeStamp(s.text.substring(p, p + 8), s.text.substring(p + 9, p + 17));
-    }
-
-    /** RequestID = UINT32 / "*". */
-    private RequestId requestId(int start) {
-        if (s.peek() == '*') {
-            s.pos++;
-            return RequestId.ALL;
-        }
-        return RequestId.of(uint32("a request id", start));
-    }
-
-    /** Version = 1*2(DIGIT). */
-    private int versionNumber(int start) { return (int) number(2, 99, "a version number", start); }
 
     // ================================================================ message
 
@@ -582,7 +209,7 @@ final class MessageParser {
             s.skipLwsp();
             if (s.pos >= s.end || trailingNuls()) break;
         }
-        return new MessageBody.Transactions(transactions);
+        return new MessageBody.Transactions(frozen(transactions));
     }
 
     /** NUL padding after the message, as some UDP stacks send: a deviation, then the end. */
@@ -602,6 +229,7 @@ final class MessageParser {
         take();
         equal(start);
         long id = uint32("a transaction id", start);
+        if (requestIds == null) requestIds = new ArrayList<>(2);
         requestIds.add(id);
         lbrkt(start);
         List<ActionRequest> actions = new ArrayList<>(1);
@@ -613,7 +241,7 @@ final class MessageParser {
             }
             actions.add(actionRequest(start));
         } while (more(itemStart, '}'));
-        return new Transaction.Request(id, actions);
+        return new Transaction.Request(id, frozen(actions));
     }
 
     /**
@@ -656,7 +284,7 @@ final class MessageParser {
             }
             actions.add(actionReply(start));
         } while (more(itemStart, '}'));
-        return new Transaction.Reply(id, segment, complete, immAck, null, actions);
+        return new Transaction.Reply(id, segment, complete, immAck, null, frozen(actions));
     }
 
     /** SegmentationCompleteToken = "END" / "&". */
@@ -705,7 +333,7 @@ final class MessageParser {
             }
             acks.add(new Transaction.AckRange(first, last));
         } while (more(itemStart, '}'));
-        return new Transaction.ResponseAck(acks);
+        return new Transaction.ResponseAck(frozen(acks));
     }
 
     /** segmentReply = MessageSegmentToken EQUAL TransactionID SLASH segmentNumber [SLASH SegmentationCompleteToken]. */
@@ -749,6 +377,9 @@ final class MessageParser {
         }
     }
 
+    /** "Context = 12", for messages. */
+    private static String inContext(ContextId cid) { return "Context = " + cid; }
+
     private static boolean isCommand(Token t) {
         return t == Token.ADD || t == Token.MOVE || t == Token.MODIFY || t == Token.SUBTRACT
                 || t == Token.AUDIT_VALUE || t == Token.AUDIT_CAPABILITY || t == Token.NOTIFY
@@ -771,7 +402,6 @@ final class MessageParser {
         equal(start);
         ContextId cid = contextId(start);
         lbrkt(start);
-        String where = "Context = " + cid;
         List<ContextProperty> properties = List.of();
         List<ContextAuditItem> audit = List.of();
         List<CommandRequest> commands = new ArrayList<>(2);
@@ -784,26 +414,26 @@ final class MessageParser {
             Token t = prefixed ? null : peekToken();
             if (prefixed || isCommand(t)) {
                 if (commands.size() == options.maxCommands()) {
-                    throw s.fail(itemStart, "more than " + options.maxCommands() + " commands in " + where);
+                    throw s.fail(itemStart, "more than " + options.maxCommands() + " commands in " + inContext(cid));
                 }
-                commands.add(commandRequest(where));
+                commands.add(commandRequest(cid));
                 phase = 2;
             } else if (t == Token.CONTEXT_AUDIT) {
-                if (phase > 0) throw s.fail(itemStart, "ContextAudit must come before the commands in " + where);
+                if (phase > 0) throw s.fail(itemStart, "ContextAudit must come before the commands in " + inContext(cid));
                 audit = contextAudit();
                 phase = 1;
             } else if (isContextProperty(t)) {
                 if (phase > 0) {
                     throw s.fail(itemStart, "context property '" + s.word(itemStart)
-                            + "' must come before ContextAudit and the commands in " + where);
+                            + "' must come before ContextAudit and the commands in " + inContext(cid));
                 }
                 if (properties.isEmpty()) properties = new ArrayList<>(2);
                 contextProperty(t, properties);
             } else {
-                throw unknown("command", where, itemStart);
+                throw unknown("command", inContext(cid), itemStart);
             }
         } while (more(itemStart, '}'));
-        return new ActionRequest(cid, properties, audit, commands);
+        return new ActionRequest(cid, frozen(properties), frozen(audit), frozen(commands));
     }
 
     /**
@@ -818,7 +448,6 @@ final class MessageParser {
         ContextId cid = contextId(start);
         if (!nextIs('{')) return new ActionReply(cid, List.of(), List.of(), null); // v3: no braces
         lbrkt(start);
-        String where = "Context = " + cid;
         if (s.peek() == '}') {
             s.deviation(Deviation.Kind.OTHER, s.pos, "'" + s.excerpt(start, s.pos) + " }' has no command reply and"
                     + " no error inside its braces");
@@ -835,7 +464,7 @@ final class MessageParser {
             if (t == Token.ERROR) {
                 error = errorDescriptor();
                 if (more(itemStart, '}')) {
-                    throw s.fail(s.pos, "nothing may follow the Error descriptor in " + where + " but found "
+                    throw s.fail(s.pos, "nothing may follow the Error descriptor in " + inContext(cid) + " but found "
                             + s.found(s.pos));
                 }
                 break;
@@ -843,22 +472,22 @@ final class MessageParser {
             if (isCommand(t)) {
                 if (replies.isEmpty()) replies = new ArrayList<>(2);
                 if (replies.size() == options.maxCommands()) {
-                    throw s.fail(itemStart, "more than " + options.maxCommands() + " command replies in " + where);
+                    throw s.fail(itemStart, "more than " + options.maxCommands() + " command replies in " + inContext(cid));
                 }
-                replies.add(commandReply(t, where));
+                replies.add(commandReply(t));
             } else if (isContextProperty(t)) {
                 if (!replies.isEmpty()) {
                     throw s.fail(itemStart, "context property '" + s.word(itemStart)
-                            + "' must come before the command replies in " + where);
+                            + "' must come before the command replies in " + inContext(cid));
                 }
                 if (properties.isEmpty()) properties = new ArrayList<>(2);
                 contextProperty(t, properties);
             } else {
-                throw unknown("command reply", where, itemStart);
+                throw unknown("command reply", inContext(cid), itemStart);
             }
             if (!more(itemStart, '}')) break;
         }
-        return new ActionReply(cid, properties, replies, error);
+        return new ActionReply(cid, frozen(properties), frozen(replies), error);
     }
 
     // ================================================================ context properties and audit
@@ -932,7 +561,7 @@ final class MessageParser {
             triples.add(new TopologyDescriptor.Triple(from, to, direction, stream));
             if (!more(tripleStart, '}')) break;
         }
-        return new TopologyDescriptor(triples);
+        return new TopologyDescriptor(frozen(triples));
     }
 
     /**
@@ -968,7 +597,7 @@ final class MessageParser {
             itemStart = s.pos;
             ids.add(contextId(start));
         } while (more(itemStart, '}'));
-        return new ContextProperty.ContextList(ids);
+        return new ContextProperty.ContextList(frozen(ids));
     }
 
     /**
@@ -985,7 +614,7 @@ final class MessageParser {
             itemStart = s.pos;
             contextAuditItem(items, false);
         } while (more(itemStart, '}'));
-        return items;
+        return frozen(items);
     }
 
     /**
@@ -1062,7 +691,7 @@ final class MessageParser {
     // ================================================================ commands
 
     /** [O-] [W-] commandRequest. */
-    private CommandRequest commandRequest(String where) {
+    private CommandRequest commandRequest(ContextId cid) {
         int start = s.pos;
         boolean optional = false;
         boolean wildcard = false;
@@ -1077,7 +706,7 @@ final class MessageParser {
             s.pos += 2;
         }
         Token verb = peekToken();
-        if (!isCommand(verb)) throw unknown("command", where, s.pos);
+        if (!isCommand(verb)) throw unknown("command", inContext(cid), s.pos);
         String name = verb.longName;
         take();
         equal(start);
@@ -1100,7 +729,7 @@ final class MessageParser {
                 }
                 Command.AmmVerb v = verb == Token.ADD ? Command.AmmVerb.ADD
                         : verb == Token.MOVE ? Command.AmmVerb.MOVE : Command.AmmVerb.MODIFY;
-                yield new Command.Amm(v, ids, descriptors);
+                yield new Command.Amm(v, frozen(ids), frozen(descriptors));
             }
             case SUBTRACT -> {
                 AuditDescriptor audit = null;
@@ -1120,17 +749,24 @@ final class MessageParser {
                         rbrkt(start);
                     }
                 }
-                yield new Command.Subtract(ids, audit);
+                yield new Command.Subtract(frozen(ids), audit);
             }
             case AUDIT_VALUE, AUDIT_CAPABILITY -> {
                 lbrkt(start);
                 if (peekToken() != Token.AUDIT) throw s.expected("an Audit descriptor", start);
                 AuditDescriptor audit = auditDescriptor();
                 rbrkt(start);
-                yield new Command.Audit(verb == Token.AUDIT_CAPABILITY, ids, audit);
+                yield new Command.Audit(verb == Token.AUDIT_CAPABILITY, frozen(ids), audit);
             }
             case NOTIFY -> {
                 lbrkt(start);
+                if (peekToken() == Token.ERROR) {
+                    s.deviation(Deviation.Kind.OTHER, s.pos, "Notify without an ObservedEvents descriptor (only an"
+                            + " Error descriptor)");
+                    ErrorDescriptor error = errorDescriptor();
+                    rbrkt(start);
+                    yield new Command.Notify(frozen(ids), null, error);
+                }
                 if (peekToken() != Token.OBSERVED_EVENTS) throw s.expected("an ObservedEvents descriptor", start);
                 int itemStart = s.pos;
                 ObservedEventsDescriptor observed = observedEvents();
@@ -1143,25 +779,24 @@ final class MessageParser {
                     error = errorDescriptor();
                     rbrkt(start);
                 }
-                yield new Command.Notify(ids, observed, error);
+                yield new Command.Notify(frozen(ids), observed, error);
             }
             default -> { // SERVICE_CHANGE
                 lbrkt(start);
                 List<ServiceChangeParm> parms = serviceChangeDescriptor(false, start);
                 rbrkt(start);
-                yield new Command.ServiceChange(ids, parms);
+                yield new Command.ServiceChange(frozen(ids), frozen(parms));
             }
         };
         return new CommandRequest(command, optional, wildcard);
     }
 
     /** commandReplys = serviceChangeReply / auditReply / ammsReply / notifyReply. */
-    private CommandReply commandReply(Token verb, String where) {
+    private CommandReply commandReply(Token verb) {
         int start = s.pos;
-        String name = verb.longName + " reply";
         take();
         if (verb == Token.AUDIT_VALUE || verb == Token.AUDIT_CAPABILITY) {
-            return auditReply(verb == Token.AUDIT_CAPABILITY, start, name);
+            return auditReply(verb, start);
         }
         equal(start);
         List<TerminationId> ids = termIdList(start);
@@ -1171,7 +806,7 @@ final class MessageParser {
                 if (nextIs('{')) {
                     lbrkt(start);
                     if (s.peek() == '}') emptyBraces(start);
-                    else audit = terminationAudit(name);
+                    else audit = terminationAudit(verb);
                 }
                 CommandReply.AmmsVerb v = switch (verb) {
                     case ADD -> CommandReply.AmmsVerb.ADD;
@@ -1179,7 +814,7 @@ final class MessageParser {
                     case MODIFY -> CommandReply.AmmsVerb.MODIFY;
                     default -> CommandReply.AmmsVerb.SUBTRACT;
                 };
-                return new CommandReply.Amms(v, ids, audit);
+                return new CommandReply.Amms(v, frozen(ids), frozen(audit));
             }
             case NOTIFY -> {
                 ErrorDescriptor error = null;
@@ -1193,7 +828,7 @@ final class MessageParser {
                         rbrkt(start);
                     }
                 }
-                return new CommandReply.Notify(ids, error);
+                return new CommandReply.Notify(frozen(ids), error);
             }
             default -> { // SERVICE_CHANGE
                 ErrorDescriptor error = null;
@@ -1203,7 +838,7 @@ final class MessageParser {
                     Token t = peekToken();
                     if (s.peek() == '}') {
                         emptyBraces(start);
-                        return new CommandReply.ServiceChange(ids, null, parms);
+                        return new CommandReply.ServiceChange(frozen(ids), null, frozen(parms));
                     } else if (t == Token.ERROR) {
                         error = errorDescriptor();
                     } else if (t == Token.SERVICES) {
@@ -1213,7 +848,7 @@ final class MessageParser {
                     }
                     rbrkt(start);
                 }
-                return new CommandReply.ServiceChange(ids, error, parms);
+                return new CommandReply.ServiceChange(frozen(ids), error, frozen(parms));
             }
         }
     }
@@ -1223,7 +858,8 @@ final class MessageParser {
      * contextTerminationAudit = EQUAL CtxToken (terminationIDList / LBRKT errorDescriptor RBRKT);
      * auditOther = EQUAL termIDList [LBRKT terminationAudit RBRKT].
      */
-    private CommandReply.Audit auditReply(boolean capabilities, int start, String name) {
+    private CommandReply.Audit auditReply(Token verb, int start) {
+        boolean capabilities = verb == Token.AUDIT_CAPABILITY;
         equal(start);
         if (peekToken() == Token.CONTEXT) {
             int brace = s.lwspEnd(tokenEnd);
@@ -1242,7 +878,7 @@ final class MessageParser {
                     itemStart = s.pos;
                     ids.add(terminationId(start));
                 } while (more(itemStart, '}'));
-                return new CommandReply.Audit(capabilities, true, ids, List.of(), null);
+                return new CommandReply.Audit(capabilities, true, frozen(ids), List.of(), null);
             }
         }
         List<TerminationId> ids = termIdList(start);
@@ -1250,915 +886,9 @@ final class MessageParser {
         if (nextIs('{')) {
             lbrkt(start);
             if (s.peek() == '}') emptyBraces(start);
-            else audit = terminationAudit(name);
+            else audit = terminationAudit(verb);
         }
-        return new CommandReply.Audit(capabilities, false, ids, audit, null);
-    }
-
-    private static boolean isAuditReturnToken(Token t) {
-        return t == Token.MEDIA || t == Token.MODEM || t == Token.MUX || t == Token.EVENTS || t == Token.SIGNALS
-                || t == Token.DIGIT_MAP || t == Token.OBSERVED_EVENTS || t == Token.EVENT_BUFFER
-                || t == Token.STATISTICS || t == Token.PACKAGES;
-    }
-
-    /** terminationAudit = auditReturnParameter *(COMMA auditReturnParameter), after its LBRKT, through its RBRKT. */
-    private List<Descriptor> terminationAudit(String where) {
-        List<Descriptor> list = new ArrayList<>(4);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            list.add(auditReturnParameter(where));
-        } while (more(itemStart, '}'));
-        return list;
-    }
-
-    /**
-     * auditReturnParameter = mediaDescriptor / modemDescriptor / muxDescriptor / eventsDescriptor /
-     * signalsDescriptor / digitMapDescriptor / observedEventsDescriptor / eventBufferDescriptor /
-     * statisticsDescriptor / packagesDescriptor / errorDescriptor / auditReturnItem (v1/v2: auditItem).
-     */
-    private Descriptor auditReturnParameter(String where) {
-        int at = s.pos;
-        Token t = peekToken();
-        if (t == Token.ERROR) return errorDescriptor();
-        AuditDescriptor.Item item = auditItem(t);
-        if (item == null) throw unknown("descriptor", where, at);
-        int next = afterToken();
-        boolean full = switch (t) {
-            case MEDIA, SIGNALS, EVENT_BUFFER, STATISTICS, PACKAGES -> next == '{';
-            case MODEM -> next == '=' || next == '[';
-            default -> next == '='; // MUX, EVENTS, DIGIT_MAP, OBSERVED_EVENTS
-        };
-        if (!full) {
-            take();
-            return RETURN_ITEMS[item.ordinal()];
-        }
-        return switch (t) {
-            case MEDIA -> media();
-            case SIGNALS -> signals();
-            case EVENT_BUFFER -> eventBuffer();
-            case STATISTICS -> statistics();
-            case PACKAGES -> packages();
-            case MODEM -> modem();
-            case MUX -> mux();
-            case EVENTS -> events(false);
-            case DIGIT_MAP -> digitMapDescriptor();
-            default -> observedEvents();
-        };
-    }
-
-    /** The auditItem a descriptor token names, or null. */
-    private static AuditDescriptor.Item auditItem(Token t) {
-        if (t == null) return null;
-        return switch (t) {
-            case MUX -> AuditDescriptor.Item.MUX;
-            case MODEM -> AuditDescriptor.Item.MODEM;
-            case MEDIA -> AuditDescriptor.Item.MEDIA;
-            case SIGNALS -> AuditDescriptor.Item.SIGNALS;
-            case EVENT_BUFFER -> AuditDescriptor.Item.EVENT_BUFFER;
-            case DIGIT_MAP -> AuditDescriptor.Item.DIGIT_MAP;
-            case STATISTICS -> AuditDescriptor.Item.STATISTICS;
-            case EVENTS -> AuditDescriptor.Item.EVENTS;
-            case OBSERVED_EVENTS -> AuditDescriptor.Item.OBSERVED_EVENTS;
-            case PACKAGES -> AuditDescriptor.Item.PACKAGES;
-            default -> null;
-        };
-    }
-
-    /**
-     * termIDList = TerminationID / LSBRKT TerminationID 1*(COMMA TerminationID) RSBRKT (v3).
-     */
-    private List<TerminationId> termIdList(int start) {
-        if (s.peek() != '[') return List.of(terminationId(start));
-        s.pos++;
-        s.skipLwsp();
-        List<TerminationId> ids = new ArrayList<>(4);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            ids.add(terminationId(start));
-        } while (more(itemStart, ']'));
-        if (ids.size() == 1) {
-            s.deviation(Deviation.Kind.OTHER, start, "a '[ ]' termination id list with a single id in '"
-                    + s.excerpt(start, s.pos) + "' (termIDList needs two or more)");
-        }
-        return ids;
-    }
-
-    /** TerminationID = "ROOT" / pathNAME / "$" / "*". */
-    private TerminationId terminationId(int start) {
-        int p = s.pos;
-        int c = s.peek();
-        if (c == '$') {
-            s.pos++;
-            return TerminationId.CHOOSE;
-        }
-        if (c == '*' && !isAlpha(s.charAt(p + 1))) {
-            s.pos++;
-            return TerminationId.ALL;
-        }
-        if (!(isAlpha(c) || c == '*' || isDigit(c))) throw s.expected("a termination id", start);
-        int e = MIdReader.pathNameEnd(s, p, "termination id");
-        s.pos = e;
-        return new TerminationId(s.text.substring(p, e));
-    }
-
-    /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */
-    private List<TerminationId> terminationIdBraces(int start) {
-        lbrkt(start);
-        List<TerminationId> ids = new ArrayList<>(4);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            ids.add(terminationId(start));
-        } while (more(itemStart, '}'));
-        return ids;
-    }
-
-    // ================================================================ descriptors
-
-    /**
-     * ammParameter = mediaDescriptor / modemDescriptor / muxDescriptor / eventsDescriptor / signalsDescriptor /
-     * digitMapDescriptor / eventBufferDescriptor / auditDescriptor / statisticsDescriptor (v3).
-     */
-    private Descriptor ammParameter(String verbName) {
-        int at = s.pos;
-        Token t = peekToken();
-        if (t == null) throw unknown("descriptor", verbName, at);
-        return switch (t) {
-            case MEDIA -> media();
-            case MODEM -> modem();
-            case MUX -> mux();
-            case EVENTS -> events(false);
-            case SIGNALS -> signals();
-            case DIGIT_MAP -> digitMapDescriptor();
-            case EVENT_BUFFER -> eventBuffer();
-            case AUDIT -> auditDescriptor();
-            case STATISTICS -> statistics();
-            default -> throw unknown("descriptor", verbName, at);
-        };
-    }
-
-    /** mediaDescriptor = MediaToken LBRKT mediaParm *(COMMA mediaParm) RBRKT. */
-    private MediaDescriptor media() {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        List<MediaParm> parms = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            Token t = peekToken();
-            if (t == Token.STREAM) parms.add(streamDescriptor());
-            else if (t == Token.TERMINATION_STATE) parms.add(terminationState());
-            else parms.add(streamParm(t, "Media"));
-        } while (more(itemStart, '}'));
-        return new MediaDescriptor(parms);
-    }
-
-    /** streamParm = localDescriptor / remoteDescriptor / localControlDescriptor / statisticsDescriptor (v3). */
-    private StreamParm streamParm(Token t, String where) {
-        int at = s.pos;
-        if (t == Token.LOCAL) return new LocalDescriptor(octetString());
-        if (t == Token.REMOTE) return new RemoteDescriptor(octetString());
-        if (t == Token.LOCAL_CONTROL) return localControl();
-        if (t == Token.STATISTICS) return statistics();
-        throw unknown("descriptor", where, at);
-    }
-
-    /** streamDescriptor = StreamToken EQUAL StreamID LBRKT streamParm *(COMMA streamParm) RBRKT. */
-    private StreamDescriptor streamDescriptor() {
-        int start = s.pos;
-        take();
-        equal(start);
-        int id = uint16("a stream id", start);
-        lbrkt(start);
-        String where = "Stream = " + id;
-        List<StreamParm> parms = new ArrayList<>(3);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            parms.add(streamParm(peekToken(), where));
-        } while (more(itemStart, '}'));
-        return new StreamDescriptor(id, parms);
-    }
-
-    /**
-     * Local / Remote: Token LBRKT octetString RBRKT, octetString = *(nonEscapeChar), nonEscapeChar = ("\}" /
-     * %x01-7C / %x7E-FF). Returns exactly the text between the braces (escapes kept as written).
-     */
-    private String octetString() {
-        int start = s.pos;
-        take();
-        s.skipLwsp();
-        if (s.peek() != '{') throw s.expected("'{'", start);
-        int open = s.pos;
-        s.open();
-        int from = s.pos;
-        int p = from;
-        while (true) {
-            if (p >= s.end) throw s.fail(open, "the '{' of this " + s.word(start) + " descriptor is never closed");
-            char c = s.text.charAt(p);
-            if (c == '}') break;
-            if (c == '\\' && p + 1 < s.end && s.text.charAt(p + 1) == '}') p += 2;
-            else if (c == 0) throw s.fail(p, "a NUL octet is not allowed in a " + s.word(start) + " descriptor");
-            else p++;
-        }
-        String body = s.text.substring(from, p);
-        s.pos = p;
-        s.close();
-        s.skipLwsp();
-        return body;
-    }
-
-    /** localControlDescriptor = LocalControlToken LBRKT localParm *(COMMA localParm) RBRKT. */
-    private LocalControlDescriptor localControl() {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        List<LocalParm> parms = new ArrayList<>(3);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            parms.add(localParm());
-        } while (more(itemStart, '}'));
-        return new LocalControlDescriptor(parms);
-    }
-
-    /** localParm = streamMode / propertyParm / reservedValueMode / reservedGroupMode. */
-    private LocalParm localParm() {
-        int at = s.pos;
-        if (atPkgdName()) return propertyParm();
-        Token t = peekToken();
-        if (t == Token.MODE) {
-            take();
-            equal(at);
-            Token v = peekToken();
-            LocalControlDescriptor.Mode mode;
-            if (v == Token.SENDONLY) mode = LocalControlDescriptor.Mode.SENDONLY;
-            else if (v == Token.RECVONLY) mode = LocalControlDescriptor.Mode.RECVONLY;
-            else if (v == Token.SENDRECV) mode = LocalControlDescriptor.Mode.SENDRECV;
-            else if (v == Token.INACTIVE) mode = LocalControlDescriptor.Mode.INACTIVE;
-            else if (v == Token.LOOPBACK) mode = LocalControlDescriptor.Mode.LOOPBACK;
-            else throw s.expected("a stream mode (SendOnly, ReceiveOnly, SendReceive, Inactive or Loopback)", at);
-            take();
-            return MODES[mode.ordinal()];
-        }
-        if (t == Token.RESERVED_VALUE) {
-            take();
-            equal(at);
-            return new LocalControlDescriptor.ReservedValue(onOff(at));
-        }
-        if (t == Token.RESERVED_GROUP) {
-            take();
-            equal(at);
-            return new LocalControlDescriptor.ReservedGroup(onOff(at));
-        }
-        throw unknown("parameter", "LocalControl", at);
-    }
-
-    /**
-     * terminationStateDescriptor = TerminationStateToken LBRKT terminationStateParm *(COMMA terminationStateParm)
-     * RBRKT; terminationStateParm = propertyParm / serviceStates / eventBufferControl.
-     */
-    private TerminationStateDescriptor terminationState() {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        List<TerminationStateParm> parms = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            if (atPkgdName()) {
-                parms.add(propertyParm());
-                continue;
-            }
-            Token t = peekToken();
-            if (t == Token.SERVICE_STATES) {
-                take();
-                equal(itemStart);
-                Token v = peekToken();
-                TerminationStateDescriptor.ServiceState state;
-                if (v == Token.TEST) state = TerminationStateDescriptor.ServiceState.TEST;
-                else if (v == Token.OUT_OF_SERVICE) state = TerminationStateDescriptor.ServiceState.OUT_OF_SERVICE;
-                else if (v == Token.IN_SERVICE) state = TerminationStateDescriptor.ServiceState.IN_SERVICE;
-                else throw s.expected("a service state (Test, OutOfService or InService)", itemStart);
-                take();
-                parms.add(new TerminationStateDescriptor.ServiceStates(state));
-            } else if (t == Token.BUFFER) {
-                take();
-                equal(itemStart);
-                int e = s.nameEnd(s.pos);
-                if (s.wordIs(s.pos, e, "OFF")) {
-                    s.pos = e;
-                    parms.add(new TerminationStateDescriptor.EventBufferControl(false));
-                } else if (peekToken() == Token.LOCK_STEP) {
-                    take();
-                    parms.add(new TerminationStateDescriptor.EventBufferControl(true));
-                } else {
-                    throw s.expected("OFF or LockStep", itemStart);
-                }
-            } else {
-                throw unknown("parameter", "TerminationState", itemStart);
-            }
-        } while (more(itemStart, '}'));
-        return new TerminationStateDescriptor(parms);
-    }
-
-    /**
-     * eventsDescriptor = EventsToken [EQUAL RequestID LBRKT requestedEvent *(COMMA requestedEvent) RBRKT], and
-     * embedFirst (the same with secondRequestedEvent) when {@code second}.
-     */
-    private EventsDescriptor events(boolean second) {
-        int start = s.pos;
-        take();
-        if (afterToken() != '=') return NO_EVENTS;
-        equal(start);
-        RequestId rid = requestId(start);
-        lbrkt(start);
-        List<RequestedEvent> events = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            events.add(requestedEvent(second));
-        } while (more(itemStart, '}'));
-        return new EventsDescriptor(rid, events);
-    }
-
-    /**
-     * Opens the parameter list after an event or signal name: true after "{" (or, leniently, "(" which is a
-     * {@link Deviation.Kind#PARENTHESISED_PARAMETERS}), false when the name has no parameters.
-     */
-    private boolean openParameters(String name, int nameStart) {
-        int p = s.lwspEnd(s.pos);
-        int c = s.charAt(p);
-        if (c == '{') {
-            s.skipLwsp();
-            s.open();
-            s.skipLwsp();
-            return true;
-        }
-        if (c == '(') {
-            s.deviation(Deviation.Kind.PARENTHESISED_PARAMETERS, p, "parameters of '" + name
-                    + "' in parentheses '( )' instead of braces '{ }'");
-            s.skipLwsp();
-            s.open();
-            s.skipLwsp();
-            parenDepth++;
-            return true;
-        }
-        return false;
-    }
-
-    /** The closer matching the last {@link #openParameters}: ')' while in a lenient parenthesised list. */
-    private char parametersCloser(boolean parenthesised) { return parenthesised ? ')' : '}'; }
-
-    private boolean parenthesisedAt(int p) { return s.charAt(s.lwspEnd(p)) == '('; }
-
-    /**
-     * requestedEvent = pkgdName [LBRKT eventParameter *(COMMA eventParameter) RBRKT], and
-     * secondRequestedEvent (secondEventParameter) when {@code second}.
-     */
-    private RequestedEvent requestedEvent(boolean second) {
-        int start = s.pos;
-        String name = pkgdName("an event name", start);
-        boolean parens = parenthesisedAt(s.pos);
-        if (!openParameters(name, start)) return new RequestedEvent(name, List.of());
-        char closer = parametersCloser(parens);
-        List<EventParameter> parameters = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            parameters.add(eventParameter(second, name));
-        } while (more(itemStart, closer));
-        if (parens) parenDepth--;
-        return new RequestedEvent(name, parameters);
-    }
-
-    /**
-     * eventParameter = embedWithSig / embedNoSig / KeepActiveToken / eventDM / eventStream / eventOther /
-     * notifyBehaviour / ResetEventsDescriptorToken; secondEventParameter has embedSig instead of the two embeds.
-     */
-    private EventParameter eventParameter(boolean second, String event) {
-        int at = s.pos;
-        Token t = peekToken();
-        if (t != null) {
-            int next = afterToken();
-            boolean valued = isRelation(next);
-            switch (t) {
-                case EMBED -> {
-                    if (next == '{') return embed(second);
-                }
-                case KEEP_ACTIVE -> {
-                    if (!valued) {
-                        take();
-                        return KeepActive.INSTANCE;
-                    }
-                }
-                case RESET_EVENTS_DESCRIPTOR -> {
-                    if (!valued) {
-                        take();
-                        return RESET_EVENTS;
-                    }
-                }
-                case NEVER_NOTIFY, IMMEDIATE_NOTIFY -> {
-                    if (!valued) {
-                        take();
-                        return new EventParameter.NotifyBehaviour(t == Token.NEVER_NOTIFY
-                                ? EventParameter.NotifyBehaviourKind.NEVER
-                                : EventParameter.NotifyBehaviourKind.IMMEDIATE, null);
-                    }
-                }
-                case REGULATED_NOTIFY -> {
-                    if (!valued) {
-                        take();
-                        EventParameter.Embed embed = null;
-                        if (next == '{') {
-                            lbrkt(at);
-                            if (peekToken() != Token.EMBED) throw s.expected("an Embed descriptor", at);
-                            embed = embed(false);
-                            rbrkt(at);
-                        }
-                        return new EventParameter.NotifyBehaviour(EventParameter.NotifyBehaviourKind.REGULATED, embed);
-                    }
-                }
-                case DIGIT_MAP -> {
-                    if (next == '=') {
-                        take();
-                        equal(at);
-                        if (s.peek() == '{') return new EventParameter.EventDigitMap(null, DigitMapReader.read(s));
-                        return new EventParameter.EventDigitMap(digitMapName(at), null);
-                    }
-                }
-                case STREAM -> {
-                    if (next == '=') {
-                        take();
-                        equal(at);
-                        return new StreamRef(uint16("a stream id", at));
-                    }
-                }
-                default -> { }
-            }
-        }
-        return otherParameter("a parameter of the event '" + event + "'", at);
-    }
-
-    /**
-     * embedWithSig = EmbedToken LBRKT signalsDescriptor [COMMA embedFirst] RBRKT; embedNoSig = EmbedToken LBRKT
-     * embedFirst RBRKT; embedSig = EmbedToken LBRKT signalsDescriptor RBRKT (when {@code second}).
-     */
-    private EventParameter.Embed embed(boolean second) {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        Token t = peekToken();
-        if (t == Token.SIGNALS) {
-            int itemStart = s.pos;
-            SignalsDescriptor signals = signals();
-            EventsDescriptor events = null;
-            if (more(itemStart, '}')) {
-                if (second || peekToken() != Token.EVENTS) {
-                    throw s.expected(second ? "'}' (an embedded event may only embed signals)" : "'Events'", start);
-                }
-                events = events(true);
-                rbrkt(start);
-            }
-            return new EventParameter.Embed(signals, events);
-        }
-        if (t == Token.EVENTS && !second) {
-            EventsDescriptor events = events(true);
-            rbrkt(start);
-            return new EventParameter.Embed(null, events);
-        }
-        throw s.expected(second ? "'Signals'" : "'Signals' or 'Events'", start);
-    }
-
-    /** digitMapName = NAME. */
-    private String digitMapName(int start) {
-        if (!isAlpha(s.peek())) throw s.expected("a digit map name or '{'", start);
-        int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
-        s.pos = e;
-        return name;
-    }
-
-    /** signalsDescriptor = SignalsToken LBRKT [signalParm *(COMMA signalParm)] RBRKT (v1) / SignalsToken [...] (v3). */
-    private SignalsDescriptor signals() {
-        int start = s.pos;
-        take();
-        if (s.nextSignificant(s.pos) != '{') return NO_SIGNALS;
-        lbrkt(start);
-        if (s.peek() == '}') {
-            s.close();
-            s.skipLwsp();
-            return NO_SIGNALS;
-        }
-        List<SignalParm> signals = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            if (!atPkgdName() && peekToken() == Token.SIGNAL_LIST && afterToken() == '=') {
-                signals.add(signalList());
-            } else {
-                signals.add(signalRequest());
-            }
-        } while (more(itemStart, '}'));
-        return new SignalsDescriptor(signals);
-    }
-
-    /** signalList = SignalListToken EQUAL signalListId LBRKT signalListParm *(COMMA signalListParm) RBRKT. */
-    private SignalParm.SignalList signalList() {
-        int start = s.pos;
-        take();
-        equal(start);
-        int id = uint16("a signal list id", start);
-        lbrkt(start);
-        List<SignalParm.Request> signals = new ArrayList<>(3);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            signals.add(signalRequest());
-        } while (more(itemStart, '}'));
-        return new SignalParm.SignalList(id, signals);
-    }
-
-    /** signalRequest = signalName [LBRKT sigParameter *(COMMA sigParameter) RBRKT]. */
-    private SignalParm.Request signalRequest() {
-        int start = s.pos;
-        String name = pkgdName("a signal name", start);
-        boolean parens = parenthesisedAt(s.pos);
-        if (!openParameters(name, start)) return new SignalParm.Request(name, List.of());
-        List<SignalParameter> parameters = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            parameters.add(sigParameter(name));
-        } while (more(itemStart, parametersCloser(parens)));
-        if (parens) parenDepth--;
-        return new SignalParm.Request(name, parameters);
-    }
-
-    /**
-     * sigParameter = sigStream / sigSignalType / sigDuration / sigOther / notifyCompletion / KeepActiveToken /
-     * sigDirection / sigRequestID / sigIntsigDelay.
-     */
-    private SignalParameter sigParameter(String signal) {
-        int at = s.pos;
-        Token t = peekToken();
-        if (t != null) {
-            int next = afterToken();
-            if (next == '=') {
-                switch (t) {
-                    case STREAM -> {
-                        take();
-                        equal(at);
-                        return new StreamRef(uint16("a stream id", at));
-                    }
-                    case SIGNAL_TYPE -> {
-                        take();
-                        equal(at);
-                        Token v = peekToken();
-                        SignalParameter.SignalType type;
-                        if (v == Token.ON_OFF) type = SignalParameter.SignalType.ON_OFF;
-                        else if (v == Token.TIME_OUT) type = SignalParameter.SignalType.TIME_OUT;
-                        else if (v == Token.BRIEF) type = SignalParameter.SignalType.BRIEF;
-                        else throw s.expected("a signal type (OnOff, TimeOut or Brief)", at);
-                        take();
-                        return new SignalParameter.Type(type);
-                    }
-                    case DURATION -> {
-                        take();
-                        equal(at);
-                        return new SignalParameter.Duration(uint16("a duration", at));
-                    }
-                    case NOTIFY_COMPLETION -> {
-                        take();
-                        equal(at);
-                        return notifyCompletion(at);
-                    }
-                    case DIRECTION -> {
-                        take();
-                        equal(at);
-                        Token v = peekToken();
-                        SignalParameter.DirectionKind d;
-                        if (v == Token.EXTERNAL) d = SignalParameter.DirectionKind.EXTERNAL;
-                        else if (v == Token.INTERNAL) d = SignalParameter.DirectionKind.INTERNAL;
-                        else if (v == Token.BOTH) d = SignalParameter.DirectionKind.BOTH;
-                        else throw s.expected("a direction (External, Internal or Both)", at);
-                        take();
-                        return new SignalParameter.Direction(d);
-                    }
-                    case REQUEST_ID -> {
-                        take();
-                        equal(at);
-                        return new SignalParameter.SignalRequestId(requestId(at));
-                    }
-                    case INTSIG_DELAY -> {
-                        take();
-                        equal(at);
-                        return new SignalParameter.IntersignalDelay(uint16("an intersignal delay", at));
-                    }
-                    default -> { }
-                }
-            } else if (t == Token.KEEP_ACTIVE && !isRelation(next)) {
-                take();
-                return KeepActive.INSTANCE;
-            }
-        }
-        return otherParameter("a parameter of the signal '" + signal + "'", at);
-    }
-
-    /** notifyCompletion = NotifyCompletionToken EQUAL (LBRKT notificationReason *(COMMA notificationReason) RBRKT). */
-    private SignalParameter.NotifyCompletion notifyCompletion(int start) {
-        lbrkt(start);
-        List<SignalParameter.NotificationReason> reasons = new ArrayList<>(3);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            Token r = peekToken();
-            SignalParameter.NotificationReason reason;
-            if (r == Token.TIME_OUT) reason = SignalParameter.NotificationReason.TIME_OUT;
-            else if (r == Token.INTERRUPT_BY_EVENT) reason = SignalParameter.NotificationReason.INTERRUPTED_BY_EVENT;
-            else if (r == Token.INTERRUPT_BY_NEW_SIGNALS_DESCR) {
-                reason = SignalParameter.NotificationReason.INTERRUPTED_BY_NEW_SIGNALS_DESCRIPTOR;
-            } else if (r == Token.OTHER_REASON) reason = SignalParameter.NotificationReason.OTHER_REASON;
-            else if (r == Token.ITERATION) reason = SignalParameter.NotificationReason.ITERATION;
-            else throw unknown("notification reason", "NotifyCompletion", itemStart);
-            take();
-            reasons.add(reason);
-        } while (more(itemStart, '}'));
-        return new SignalParameter.NotifyCompletion(reasons);
-    }
-
-    /**
-     * digitMapDescriptor = DigitMapToken EQUAL ((LBRKT digitMapValue RBRKT) / (digitMapName [LBRKT digitMapValue
-     * RBRKT])).
-     */
-    private DigitMapDescriptor digitMapDescriptor() {
-        int start = s.pos;
-        take();
-        equal(start);
-        if (s.peek() == '{') return new DigitMapDescriptor(null, DigitMapReader.read(s));
-        String name = digitMapName(start);
-        DigitMapValue value = null;
-        if (nextIs('{')) value = DigitMapReader.read(s);
-        return new DigitMapDescriptor(name, value);
-    }
-
-    /**
-     * eventBufferDescriptor = EventBufferToken [LBRKT eventSpec *(COMMA eventSpec) RBRKT]; eventSpec = pkgdName
-     * [LBRKT eventSpecParameter *(COMMA eventSpecParameter) RBRKT]; eventSpecParameter = eventStream / eventOther.
-     */
-    private EventBufferDescriptor eventBuffer() {
-        int start = s.pos;
-        take();
-        if (s.nextSignificant(s.pos) != '{') return NO_EVENT_BUFFER;
-        lbrkt(start);
-        List<EventBufferDescriptor.EventSpec> specs = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            String name = pkgdName("an event name", itemStart);
-            specs.add(new EventBufferDescriptor.EventSpec(name, observedParameters(name, itemStart)));
-        } while (more(itemStart, '}'));
-        return new EventBufferDescriptor(specs);
-    }
-
-    /** [LBRKT (eventStream / eventOther) *(COMMA ...) RBRKT] after an observed event or event spec name. */
-    private List<ObservedEventParameter> observedParameters(String name, int nameStart) {
-        boolean parens = parenthesisedAt(s.pos);
-        if (!openParameters(name, nameStart)) return List.of();
-        List<ObservedEventParameter> parameters = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            if (peekToken() == Token.STREAM && afterToken() == '=') {
-                take();
-                equal(itemStart);
-                parameters.add(new StreamRef(uint16("a stream id", itemStart)));
-            } else {
-                parameters.add(otherParameter("a parameter of the event '" + name + "'", itemStart));
-            }
-        } while (more(itemStart, parametersCloser(parens)));
-        if (parens) parenDepth--;
-        return parameters;
-    }
-
-    /**
-     * auditDescriptor = AuditToken LBRKT [auditItem *(COMMA auditItem)] RBRKT. The v2/v3 individual audit
-     * (indAudterminationAudit, e.g. {@code Audit{Media{Stream=1{LocalControl{Mode}}}}}) is not in the model yet.
-     */
-    private AuditDescriptor auditDescriptor() {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        if (s.peek() == '}') {
-            s.close();
-            s.skipLwsp();
-            return new AuditDescriptor(List.of());
-        }
-        List<AuditDescriptor.Item> items = new ArrayList<>(4);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            AuditDescriptor.Item item = auditItem(peekToken());
-            if (item == null) throw unknown("audit item", "Audit", itemStart);
-            int next = afterToken();
-            if (next == '{' || next == '=') {
-                throw s.fail(itemStart, "individual audit ('" + s.excerpt(itemStart, s.lwspEnd(tokenEnd) + 1)
-                        + "...' inside Audit) is not supported");
-            }
-            take();
-            items.add(item);
-        } while (more(itemStart, '}'));
-        return new AuditDescriptor(items);
-    }
-
-    /**
-     * statisticsDescriptor = StatsToken LBRKT statisticsParameter *(COMMA statisticsParameter) RBRKT;
-     * statisticsParameter = pkgdName [EQUAL VALUE / (LSBRKT VALUE *(COMMA VALUE) RSBRKT)] (v3 list; the form
-     * {@code name = [a, b]} is accepted too).
-     */
-    private StatisticsDescriptor statistics() {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        List<StatisticsDescriptor.Statistic> stats = new ArrayList<>(4);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            String name = pkgdName("a statistic name", itemStart);
-            ParmValue value = null;
-            int next = s.nextSignificant(s.pos);
-            if (next == '=') {
-                equal(itemStart);
-                value = s.peek() == '[' ? valueList(itemStart)
-                        : new ParmValue.Single(ParmValue.Relation.EQUAL, value(itemStart));
-            } else if (next == '[') {
-                s.skipLwsp();
-                value = valueList(itemStart);
-            }
-            stats.add(new StatisticsDescriptor.Statistic(name, value));
-        } while (more(itemStart, '}'));
-        return new StatisticsDescriptor(stats);
-    }
-
-    /** LSBRKT VALUE *(COMMA VALUE) RSBRKT. */
-    private ParmValue.AllOf valueList(int start) {
-        s.pos++;
-        s.skipLwsp();
-        List<String> values = new ArrayList<>(4);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            values.add(value(start));
-        } while (more(itemStart, ']'));
-        return new ParmValue.AllOf(values);
-    }
-
-    /**
-     * observedEventsDescriptor = ObservedEventsToken EQUAL RequestID LBRKT observedEvent *(COMMA observedEvent)
-     * RBRKT; observedEvent = [TimeStamp LWSP COLON] LWSP pkgdName [LBRKT observedEventParameter *(COMMA
-     * observedEventParameter) RBRKT].
-     */
-    private ObservedEventsDescriptor observedEvents() {
-        int start = s.pos;
-        take();
-        equal(start);
-        RequestId rid = requestId(start);
-        lbrkt(start);
-        List<ObservedEventsDescriptor.ObservedEvent> events = new ArrayList<>(2);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            TimeStamp stamp = null;
-            if (isDigit(s.peek())) {
-                stamp = timeStamp();
-                s.skipLwsp();
-                if (s.peek() != ':') throw s.expected("':' after the time stamp", itemStart);
-                s.pos++;
-                s.skipLwsp();
-            }
-            int nameStart = s.pos;
-            String name = pkgdName("an event name", itemStart);
-            events.add(new ObservedEventsDescriptor.ObservedEvent(stamp, name, observedParameters(name, nameStart)));
-        } while (more(itemStart, '}'));
-        return new ObservedEventsDescriptor(rid, events);
-    }
-
-    /** packagesDescriptor = PackagesToken LBRKT packagesItem *(COMMA packagesItem) RBRKT; packagesItem = NAME "-" UINT16. */
-    private PackagesDescriptor packages() {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        List<PackagesDescriptor.Item> items = new ArrayList<>(4);
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            if (!isAlpha(s.peek())) throw s.expected("a package name", itemStart);
-            int e = s.nameEnd(s.pos);
-            String name = s.text.substring(s.pos, e);
-            s.pos = e;
-            if (s.peek() != '-') throw s.expected("'-' and the package version", itemStart);
-            s.pos++;
-            items.add(new PackagesDescriptor.Item(name, uint16("a package version", itemStart)));
-        } while (more(itemStart, '}'));
-        return new PackagesDescriptor(items);
-    }
-
-    /**
-     * modemDescriptor = ModemToken ((EQUAL modemType) / (LSBRKT modemType *(COMMA modemType) RSBRKT))
-     * [LBRKT propertyParm *(COMMA propertyParm) RBRKT].
-     */
-    private ModemDescriptor modem() {
-        int start = s.pos;
-        take();
-        s.skipLwsp();
-        List<String> types = new ArrayList<>(2);
-        boolean list;
-        if (s.peek() == '=') {
-            s.pos++;
-            s.skipLwsp();
-            types.add(modemType(start));
-            list = false;
-        } else if (s.peek() == '[') {
-            s.pos++;
-            s.skipLwsp();
-            int itemStart;
-            do {
-                itemStart = s.pos;
-                types.add(modemType(start));
-            } while (more(itemStart, ']'));
-            list = true;
-        } else {
-            throw s.expected("'=' or '['", start);
-        }
-        List<PropertyParm> properties = List.of();
-        if (nextIs('{')) {
-            lbrkt(start);
-            properties = new ArrayList<>(2);
-            int itemStart;
-            do {
-                itemStart = s.pos;
-                properties.add(propertyParm());
-            } while (more(itemStart, '}'));
-        }
-        return new ModemDescriptor(types, list, properties);
-    }
-
-    /** modemType = V32bisToken / V22bisToken / V18Token / V22Token / V32Token / V34Token / V90Token / V91Token / SynchISDNToken / extensionParameter. */
-    private String modemType(int start) {
-        if (atExtension()) return extensionParameter(start);
-        Token t = peekToken();
-        if (t == Token.V32BIS || t == Token.V22BIS || t == Token.V18 || t == Token.V22 || t == Token.V32
-                || t == Token.V34 || t == Token.V90 || t == Token.V91 || t == Token.SYNCH_ISDN) {
-            take();
-            return t.longName;
-        }
-        throw s.expected("a modem type (V18, V22, V22b, V32, V32b, V34, V90, V91, SynchISDN or X-...)", start);
-    }
-
-    /** muxDescriptor = MuxToken EQUAL MuxType terminationIDList. */
-    private MuxDescriptor mux() {
-        int start = s.pos;
-        take();
-        equal(start);
-        String type;
-        if (atExtension()) {
-            type = extensionParameter(start);
-        } else {
-            Token t = peekToken();
-            if (t != Token.H221 && t != Token.H223 && t != Token.H226 && t != Token.V76 && t != Token.NX64K) {
-                throw s.expected("a mux type (H221, H223, H226, V76, Nx64Kservice or X-...)", start);
-            }
-            take();
-            type = t.longName;
-        }
-        return new MuxDescriptor(type, terminationIdBraces(start));
-    }
-
-    /** errorDescriptor = ErrorToken EQUAL ErrorCode LBRKT [quotedString] RBRKT; ErrorCode = 1*4(DIGIT). */
-    private ErrorDescriptor errorDescriptor() {
-        int start = s.pos;
-        take();
-        equal(start);
-        int code = (int) number(4, 9999, "an error code", start);
-        lbrkt(start);
-        String text = null;
-        if (s.peek() == '"') {
-            String quoted = quotedString();
-            text = quoted.substring(1, quoted.length() - 1);
-        } else if (s.peek() != '}') {
-            int from = s.pos;
-            int p = from;
-            while (p < s.end && s.text.charAt(p) != '}' && s.text.charAt(p) != '{' && s.text.charAt(p) != '"') p++;
-            if (s.charAt(p) != '}') throw s.expected("a quoted error text and '}'", start);
-            s.deviation(Deviation.Kind.OTHER, from, "the text of Error = " + code + " is not a quoted string");
-            text = s.text.substring(from, p).strip();
-            s.pos = p;
-        }
-        rbrkt(start);
-        return new ErrorDescriptor(code, text);
+        return new CommandReply.Audit(capabilities, false, frozen(ids), frozen(audit), null);
     }
 
     // ================================================================ ServiceChange
@@ -2194,7 +924,7 @@ final class MessageParser {
                         + " Reason (serviceChangeReason is REQUIRED)");
             }
         }
-        return parms;
+        return frozen(parms);
     }
 
     /**

@@ -82,14 +82,28 @@ final class TextScanner {
 
     // ---------------------------------------------------------------- white space and comments
 
-    /** {@code LWSP = *(WSP / COMMENT / EOL)}. */
+    /** SP, HTAB, CR, LF and the ';' that starts a COMMENT. */
+    private static final boolean[] LWSP = new boolean[128];
+
+    static {
+        LWSP[' '] = LWSP['\t'] = LWSP['\r'] = LWSP['\n'] = LWSP[';'] = true;
+    }
+
+    /** {@code LWSP = *(WSP / COMMENT / EOL)}. Small, so that the JIT inlines the common case (nothing to skip). */
     void skipLwsp() {
+        if (pos < end) {
+            char c = text.charAt(pos);
+            if (c < 128 && LWSP[c]) skipLwspRun();
+        }
+    }
+
+    private void skipLwspRun() {
         int p = pos;
         while (p < end) {
             char c = text.charAt(p);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') p++;
-            else if (c == ';') p = comment(p);
-            else break;
+            if (c >= 128 || !LWSP[c]) break;
+            if (c == ';') p = comment(p);
+            else p++;
         }
         pos = p;
     }
@@ -116,14 +130,26 @@ final class TextScanner {
     /** The first significant character at or after {@code p}. */
     int nextSignificant(int p) { return charAt(lwspEnd(p)); }
 
+    /** The octets a COMMENT may hold: SafeChar, RestChar, WSP and DQUOTE, i.e. HTAB and %x20-7E. */
+    private static final boolean[] COMMENT_CHAR = new boolean[128];
+
+    static {
+        COMMENT_CHAR['\t'] = true;
+        for (int c = 0x20; c < 0x7F; c++) COMMENT_CHAR[c] = true;
+    }
+
     /** {@code COMMENT = ";" *(SafeChar / RestChar / WSP / %x22) EOL}, from its ';'; returns the end. */
     private int comment(int p) {
         int start = p++;
         int bad = -1;
         while (p < end) {
             char c = text.charAt(p);
+            if (c < 128 && COMMENT_CHAR[c]) {
+                p++;
+                continue;
+            }
             if (c == '\n' || c == '\r') break;
-            if (bad < 0 && ((c < 0x20 && c != '\t') || c >= 0x7F)) bad = p;
+            if (bad < 0) bad = p;
             p++;
         }
         if (bad >= 0) {
@@ -230,12 +256,22 @@ final class TextScanner {
         return sb.toString();
     }
 
+    /** Where the last {@link #lineColumn} stopped: deviations come in order, so counting resumes from there. */
+    private int countedTo;
+    private int countedLine = 1;
+    private int countedLineStart;
+
     /** 1-based line and column of {@code offset}; a line ends at CR LF, CR or LF. */
     int[] lineColumn(int offset) {
-        int line = 1;
-        int lineStart = 0;
         int limit = Math.min(offset, end);
-        for (int i = 0; i < limit; i++) {
+        if (limit < countedTo) {
+            countedTo = 0;
+            countedLine = 1;
+            countedLineStart = 0;
+        }
+        int line = countedLine;
+        int lineStart = countedLineStart;
+        for (int i = countedTo; i < limit; i++) {
             char c = text.charAt(i);
             if (c == '\n') {
                 line++;
@@ -246,6 +282,9 @@ final class TextScanner {
                 lineStart = i + 1;
             }
         }
+        countedTo = limit;
+        countedLine = line;
+        countedLineStart = lineStart;
         return new int[] {line, offset - lineStart + 1};
     }
 }

@@ -163,7 +163,8 @@ public enum Token {
 
     private static int put(String spelling, Token token) {
         char[] upper = spelling.toUpperCase(Locale.ROOT).toCharArray();
-        int i = hash(spelling, 0, spelling.length()) & TABLE_MASK;
+        int h = hash(spelling, 0, spelling.length());
+        int i = (h ^ (h >>> 11)) & TABLE_MASK;
         while (SLOT_SPELLING[i] != null) {
             if (java.util.Arrays.equals(SLOT_SPELLING[i], upper)) return upper.length; // first spelling wins
             i = (i + 1) & TABLE_MASK;
@@ -175,12 +176,13 @@ public enum Token {
 
     private static int hash(CharSequence s, int start, int end) {
         int h = 0;
-        for (int i = start; i < end; i++) {
-            char c = s.charAt(i);
-            if (c >= 'a' && c <= 'z') c -= 32;
-            h = 31 * h + c;
-        }
-        return h ^ (h >>> 11);
+        for (int i = start; i < end; i++) h = hashStep(h, s.charAt(i));
+        return h;
+    }
+
+    /** One step of the case-insensitive hash of a spelling, from 0: lets a scanner hash a word while it reads it. */
+    static int hashStep(int h, char c) {
+        return 31 * h + (c >= 'a' && c <= 'z' ? c - 32 : c);
     }
 
     /**
@@ -194,9 +196,14 @@ public enum Token {
 
     /** {@link #lookup(CharSequence)} of {@code text[start, end)}, without allocating. */
     public static Token lookup(CharSequence text, int start, int end) {
+        return lookup(text, start, end, hash(text, start, end));
+    }
+
+    /** As above, with the {@link #hashStep} hash of the word already computed by the caller. */
+    static Token lookup(CharSequence text, int start, int end, int hash) {
         int len = end - start;
         if (len <= 0 || len > MAX_SPELLING) return null;
-        int i = hash(text, start, end) & TABLE_MASK;
+        int i = (hash ^ (hash >>> 11)) & TABLE_MASK;
         char[] spelling;
         while ((spelling = SLOT_SPELLING[i]) != null) {
             if (spelling.length == len && sameIgnoringCase(text, start, spelling)) return SLOT_TOKEN[i];

@@ -140,7 +140,7 @@ public final class H248Endpoint implements AutoCloseable {
         try {
             H248Counters counters = new H248Counters();
             CodecConfig codec = new CodecConfig(localMid, options.transactions().protocolVersion(),
-                    options.decodeOptions(), options.textFormFor(), counters, options.codec());
+                    options.decodeOptions(), options.textFormFor(), counters, options.codec(), options.maxErrorAnswersPerSecond());
             DeferredListener listener = new DeferredListener();
             DeferredSender sender = new DeferredSender(reliable);
             EventLoop loop = group.next();

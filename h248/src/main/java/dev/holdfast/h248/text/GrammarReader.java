@@ -1,0 +1,463 @@
+package dev.holdfast.h248.text;
+
+import dev.holdfast.h248.message.ParmValue;
+import dev.holdfast.h248.message.PropertyParm;
+import dev.holdfast.h248.message.RequestId;
+import dev.holdfast.h248.message.TerminationId;
+import dev.holdfast.h248.message.TimeStamp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.holdfast.h248.text.TextScanner.isAlpha;
+import static dev.holdfast.h248.text.TextScanner.isDigit;
+
+/**
+ * The lexical layer of the H.248.1 text grammar that every production uses: keywords (through {@link Token}), the
+ * punctuation with the LWSP the ABNF wraps around it ({@code EQUAL}, {@code LBRKT}, {@code RBRKT}, {@code COMMA}),
+ * comma-separated lists with their closing bracket, numbers, {@code VALUE} and {@code parmValue}, {@code pkgdName},
+ * time stamps and termination ids. Errors are thrown as {@link ParseFailure} with the position and a readable reason.
+ */
+abstract class GrammarReader {
+    final TextScanner s;
+    final DecodeOptions options;
+    /** End of the word read by the last {@link #peekToken()}. */
+    int tokenEnd;
+    /** The last word looked up (position, end, token): peeking at the same position again costs nothing. */
+    private int peekedAt = -1;
+    private int peekedEnd;
+    private Token peeked;
+    /** Above 0 inside a lenient "( ... )" parameter list: a VALUE then ends at an unbalanced ')'. */
+    int parenDepth;
+
+    GrammarReader(String text, DecodeOptions options) {
+        this.s = new TextScanner(text, options);
+        this.options = options;
+    }
+
+    /**
+     * The list as the model's records keep it: their {@code List.copyOf} returns a {@code List.of} list as it is,
+     * so the common one- and two-element lists are built once instead of copied twice.
+     */
+    static <T> List<T> frozen(List<T> list) {
+        return switch (list.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(list.get(0));
+            case 2 -> List.of(list.get(0), list.get(1));
+            default -> list;
+        };
+    }
+
+    // ================================================================ lexical helpers
+
+    /** The token spelled by the NAME at {@code pos} (not consumed; see {@link #take()}), or null. */
+    Token peekToken() {
+        int p = s.pos;
+        if (p == peekedAt) {
+            // the same word again (e.g. "Context" after checking for ImmAckRequired and Error): text is immutable
+            tokenEnd = peekedEnd;
+            return peeked;
+        }
+        String text = s.text;
+        int end = s.end;
+        if (p >= end || !isAlpha(text.charAt(p))) {
+            tokenEnd = p;
+            return null;
+        }
+        // read the NAME and hash it in one pass
+        int h = 0;
+        int e = p;
+        while (e < end) {
+            char c = text.charAt(e);
+            if (!TextScanner.isNameChar(c)) break;
+            h = Token.hashStep(h, c);
+            e++;
+        }
+        Token t = Token.lookup(text, p, e, h);
+        tokenEnd = e;
+        peekedAt = p;
+        peekedEnd = e;
+        peeked = t;
+        return t;
+    }
+
+    /** The token at {@code p}, without touching the parser state. */
+    Token tokenAt(int p) {
+        if (!isAlpha(s.charAt(p))) return null;
+        return Token.lookup(s.text, p, s.nameEnd(p));
+    }
+
+    /** Consumes the word of the last {@link #peekToken()}. */
+    void take() { s.pos = tokenEnd; }
+
+    /** The first significant character after the last peeked word. */
+    int afterToken() { return s.nextSignificant(tokenEnd); }
+
+    static boolean isRelation(int c) { return c == '=' || c == '>' || c == '<' || c == '#'; }
+
+    /** EQUAL = LWSP "=" LWSP. */
+    void equal(int start) {
+        s.skipLwsp();
+        if (s.peek() != '=') throw s.expected("'='", start);
+        s.pos++;
+        s.skipLwsp();
+    }
+
+    /** LBRKT = LWSP "{" LWSP. */
+    void lbrkt(int start) {
+        s.skipLwsp();
+        if (s.peek() != '{') throw s.expected("'{'", start);
+        s.open();
+        s.skipLwsp();
+    }
+
+    /** RBRKT = LWSP "}" LWSP. */
+    void rbrkt(int start) {
+        s.skipLwsp();
+        if (s.peek() != '}') throw s.expected("'}'", start);
+        s.close();
+        s.skipLwsp();
+    }
+
+    /** COMMA = LWSP "," LWSP. */
+    void comma(int start) {
+        s.skipLwsp();
+        if (s.peek() != ',') throw s.expected("','", start);
+        s.pos++;
+        s.skipLwsp();
+    }
+
+    /** True (after the LWSP) when the next significant character is {@code c}; consumes only LWSP. */
+    boolean nextIs(char c) {
+        s.skipLwsp();
+        return s.peek() == c;
+    }
+
+    /**
+     * After one item of {@code item *(COMMA item) closer}: consumes a COMMA and returns true, or consumes the closer
+     * and returns false. A comma right before the closer is a {@link Deviation.Kind#TRAILING_COMMA}.
+     */
+    boolean more(int itemStart, char closer) {
+        s.skipLwsp();
+        int c = s.peek();
+        if (c == ',') {
+            int commaAt = s.pos;
+            s.pos++;
+            s.skipLwsp();
+            if (s.peek() != closer) return true;
+            s.deviation(Deviation.Kind.TRAILING_COMMA, commaAt,
+                    "comma before the closing '" + closer + "' after '" + s.excerpt(itemStart, commaAt) + "'");
+        } else if (c != closer) {
+            throw s.expected("',' or '" + closer + "'", itemStart);
+        }
+        if (closer == ']') s.pos++;
+        else s.close();
+        s.skipLwsp();
+        return false;
+    }
+
+    /** "{ }" where the ABNF wants at least one item: accepted leniently, then nothing is returned. */
+    void emptyBraces(int start) {
+        s.deviation(Deviation.Kind.OTHER, s.pos, "empty '{ }' after '" + s.excerpt(start, s.pos)
+                + "': the ABNF requires at least one item inside the braces");
+        s.close();
+        s.skipLwsp();
+    }
+
+    /** "unknown descriptor 'Medai' in Modify", or an "expected" when what follows is not a word. */
+    ParseFailure unknown(String kind, String where, int at) {
+        if (isAlpha(s.charAt(at))) return s.fail(at, "unknown " + kind + " '" + s.word(at) + "' in " + where);
+        return s.fail(at, "expected " + kind + " in " + where + " but found " + s.found(at));
+    }
+
+    /** 1*maxDigits DIGIT with a value of at most {@code max}. */
+    long number(int maxDigits, long max, String what, int start) {
+        int p = s.pos;
+        long v = 0;
+        while (p < s.end && isDigit(s.text.charAt(p))) {
+            if (p - s.pos >= maxDigits) {
+                throw s.fail(s.pos, what + " " + s.word(s.pos) + " is out of range (0.." + max + ")");
+            }
+            v = v * 10 + (s.text.charAt(p) - '0');
+            p++;
+        }
+        if (p == s.pos) throw s.expected(what, start);
+        if (v > max) throw s.fail(s.pos, what + " " + v + " is out of range (0.." + max + ")");
+        s.pos = p;
+        return v;
+    }
+
+    long uint32(String what, int start) { return number(10, 0xFFFFFFFFL, what, start); }
+
+    int uint16(String what, int start) { return (int) number(5, 0xFFFF, what, start); }
+
+    /** "ON" / "OFF". */
+    boolean onOff(int start) {
+        s.skipLwsp();
+        int e = s.nameEnd(s.pos);
+        if (s.wordIs(s.pos, e, "ON")) {
+            s.pos = e;
+            return true;
+        }
+        if (s.wordIs(s.pos, e, "OFF")) {
+            s.pos = e;
+            return false;
+        }
+        throw s.expected("ON or OFF", start);
+    }
+
+    // ================================================================ values
+
+    /** VALUE = quotedString / 1*(SafeChar / %x80-FF), kept as written. */
+    String value(int start) {
+        int v = s.pos;
+        int c = s.peek();
+        if (c == '"') return quotedString();
+        int p = v;
+        int balance = 0;
+        while (p < s.end) {
+            char ch = s.text.charAt(p);
+            if (!TextScanner.isValueChar(ch)) break;
+            if (parenDepth > 0) {
+                if (ch == '(') balance++;
+                else if (ch == ')' && balance-- == 0) break;
+            }
+            p++;
+        }
+        if (p == v) throw s.expected("a value", start);
+        s.pos = p;
+        return s.text.substring(v, p);
+    }
+
+    /** quotedString = DQUOTE *(SafeChar / RestChar / WSP / EOL / %x80-FF) DQUOTE, with its quotes. */
+    String quotedString() {
+        int q = s.pos;
+        int p = q + 1;
+        while (true) {
+            if (p >= s.end) throw s.fail(q, "the quoted string starting here is never closed");
+            char ch = s.text.charAt(p);
+            if (ch == '"') break;
+            if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7F || ch > 0xFF) {
+                throw s.fail(p, String.format("octet 0x%02X is not allowed in a quoted string", (int) ch));
+            }
+            p++;
+        }
+        s.pos = p + 1;
+        return s.text.substring(q, p + 1);
+    }
+
+    /**
+     * parmValue = (EQUAL alternativeValue) / (INEQUAL VALUE);
+     * alternativeValue = VALUE / LSBRKT VALUE *(COMMA VALUE) RSBRKT / LBRKT VALUE *(COMMA VALUE) RBRKT /
+     * LSBRKT VALUE COLON VALUE RSBRKT.
+     */
+    ParmValue parmValue(int start) {
+        s.skipLwsp();
+        int c = s.peek();
+        ParmValue.Relation relation;
+        switch (c) {
+            case '=' -> relation = ParmValue.Relation.EQUAL;
+            case '>' -> relation = ParmValue.Relation.GREATER;
+            case '<' -> relation = ParmValue.Relation.LESS;
+            case '#' -> relation = ParmValue.Relation.NOT_EQUAL;
+            default -> throw s.expected("'=', '>', '<' or '#'", start);
+        }
+        s.pos++;
+        s.skipLwsp();
+        if (relation != ParmValue.Relation.EQUAL) return new ParmValue.Single(relation, value(start));
+        c = s.peek();
+        if (c == '[') {
+            s.pos++;
+            s.skipLwsp();
+            int itemStart = s.pos;
+            String first = value(start);
+            int afterFirst = s.pos;
+            int colon = s.lwspEnd(afterFirst);
+            if (s.charAt(colon) == ':') {
+                // COLON has no LWSP around it
+                if (colon != afterFirst || TextScanner.isWhite(s.charAt(colon + 1)) || s.charAt(colon + 1) == ';') {
+                    s.deviation(Deviation.Kind.OTHER, afterFirst, "white space around ':' in the range '"
+                            + s.excerpt(itemStart, s.lwspEnd(colon + 1) + 1) + "...'");
+                }
+                s.pos = colon + 1;
+                s.skipLwsp();
+                String second = value(start);
+                s.skipLwsp();
+                if (s.peek() != ']') throw s.expected("']'", start);
+                s.pos++;
+                s.skipLwsp();
+                return new ParmValue.Range(first, second);
+            }
+            List<String> values = new ArrayList<>(4);
+            values.add(first);
+            while (more(itemStart, ']')) {
+                itemStart = s.pos;
+                values.add(value(start));
+            }
+            return new ParmValue.AllOf(frozen(values));
+        }
+        if (c == '{') {
+            s.open();
+            s.skipLwsp();
+            List<String> values = new ArrayList<>(4);
+            int itemStart;
+            do {
+                itemStart = s.pos;
+                values.add(value(start));
+            } while (more(itemStart, '}'));
+            return new ParmValue.OneOf(frozen(values));
+        }
+        return new ParmValue.Single(relation, value(start));
+    }
+
+    /** pkgdName = (PackageName SLASH ItemID) / (PackageName SLASH "*") / ("*" SLASH "*"). */
+    String pkgdName(String what, int start) {
+        int p = s.pos;
+        int c = s.peek();
+        if (c == '*') {
+            if (s.charAt(p + 1) != '/' || s.charAt(p + 2) != '*') throw s.expected(what + " (package/item)", start);
+            s.pos = p + 3;
+            return "*/*";
+        }
+        if (!isAlpha(c)) throw s.expected(what + " (package/item)", start);
+        int e = s.nameEnd(p);
+        if (s.charAt(e) != '/') {
+            throw s.fail(e, "expected '/' after the package name '" + s.text.substring(p, e) + "' but found "
+                    + s.found(e));
+        }
+        e++;
+        if (s.charAt(e) == '*') e++;
+        else if (isAlpha(s.charAt(e))) e = s.nameEnd(e);
+        else throw s.fail(e, "expected an item name or '*' after '" + s.text.substring(p, e) + "' but found "
+                    + s.found(e));
+        s.pos = e;
+        return s.text.substring(p, e);
+    }
+
+    /** True when a pkgdName starts at {@code pos} (a NAME followed by '/', or "*&#47;"). */
+    boolean atPkgdName() {
+        int c = s.peek();
+        if (c == '*') return s.charAt(s.pos + 1) == '/';
+        return isAlpha(c) && s.charAt(s.nameEnd(s.pos)) == '/';
+    }
+
+    /** propertyParm = pkgdName parmValue. */
+    PropertyParm propertyParm() {
+        int start = s.pos;
+        String name = pkgdName("a property", start);
+        return new PropertyParm(name, parmValue(start));
+    }
+
+    /** NAME parmValue: eventOther, sigOther (the parameter NAME has no package); {@code owner} names the event/signal. */
+    PropertyParm otherParameter(String ownerKind, String owner, int start) {
+        if (!isAlpha(s.peek())) throw s.expected("a parameter of the " + ownerKind + " '" + owner + "'", start);
+        int e = s.nameEnd(s.pos);
+        String name = s.text.substring(s.pos, e);
+        s.pos = e;
+        return new PropertyParm(name, parmValue(start));
+    }
+
+    /** extensionParameter = "X" ("-" / "+") 1*6(ALPHA / DIGIT). */
+    boolean atExtension() {
+        int c = s.peek();
+        int d = s.charAt(s.pos + 1);
+        return (c == 'X' || c == 'x') && (d == '-' || d == '+');
+    }
+
+    String extensionParameter(int start) {
+        int p = s.pos + 2;
+        int q = p;
+        while (isAlpha(s.charAt(q)) || isDigit(s.charAt(q))) q++;
+        if (q == p) throw s.fail(p, "expected the name of the extension after '" + s.text.substring(s.pos, p)
+                + "' but found " + s.found(p));
+        if (q - p > 6) {
+            s.deviation(Deviation.Kind.OTHER, s.pos, "extension name '" + s.text.substring(s.pos, q)
+                    + "' is longer than X- and 6 characters");
+        }
+        String name = s.text.substring(s.pos, q);
+        s.pos = q;
+        return name;
+    }
+
+    /** TimeStamp = Date "T" Time, 8 digits each. */
+    TimeStamp timeStamp() {
+        int p = s.pos;
+        for (int i = 0; i < 8; i++) {
+            if (!isDigit(s.charAt(p + i))) throw s.fail(p, "a time stamp is yyyymmddThhmmssss; found " + s.found(p));
+        }
+        int t = s.charAt(p + 8);
+        if (t != 'T' && t != 't') throw s.fail(p + 8, "expected 'T' after the 8 digits of the date but found "
+                + s.found(p + 8));
+        for (int i = 9; i < 17; i++) {
+            if (!isDigit(s.charAt(p + i))) throw s.fail(p + 9, "a time stamp is yyyymmddThhmmssss; found "
+                    + s.found(p + 9));
+        }
+        if (isDigit(s.charAt(p + 17))) throw s.fail(p + 9, "the time of a time stamp has 8 digits (hhmmssss)");
+        s.pos = p + 17;
+        return new TimeStamp(s.text.substring(p, p + 8), s.text.substring(p + 9, p + 17));
+    }
+
+    /** RequestID = UINT32 / "*". */
+    RequestId requestId(int start) {
+        if (s.peek() == '*') {
+            s.pos++;
+            return RequestId.ALL;
+        }
+        return RequestId.of(uint32("a request id", start));
+    }
+
+    /** Version = 1*2(DIGIT). */
+    int versionNumber(int start) { return (int) number(2, 99, "a version number", start); }
+
+    // ================================================================ termination ids
+
+    /**
+     * termIDList = TerminationID / LSBRKT TerminationID 1*(COMMA TerminationID) RSBRKT (v3).
+     */
+    List<TerminationId> termIdList(int start) {
+        if (s.peek() != '[') return List.of(terminationId(start));
+        s.pos++;
+        s.skipLwsp();
+        List<TerminationId> ids = new ArrayList<>(4);
+        int itemStart;
+        do {
+            itemStart = s.pos;
+            ids.add(terminationId(start));
+        } while (more(itemStart, ']'));
+        if (ids.size() == 1) {
+            s.deviation(Deviation.Kind.OTHER, start, "a '[ ]' termination id list with a single id in '"
+                    + s.excerpt(start, s.pos) + "' (termIDList needs two or more)");
+        }
+        return frozen(ids);
+    }
+
+    /** TerminationID = "ROOT" / pathNAME / "$" / "*". */
+    TerminationId terminationId(int start) {
+        int p = s.pos;
+        int c = s.peek();
+        if (c == '$') {
+            s.pos++;
+            return TerminationId.CHOOSE;
+        }
+        if (c == '*' && !isAlpha(s.charAt(p + 1))) {
+            s.pos++;
+            return TerminationId.ALL;
+        }
+        if (!(isAlpha(c) || c == '*' || isDigit(c))) throw s.expected("a termination id", start);
+        int e = MIdReader.pathNameEnd(s, p, "termination id");
+        s.pos = e;
+        return new TerminationId(s.text.substring(p, e));
+    }
+
+    /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */
+    List<TerminationId> terminationIdBraces(int start) {
+        lbrkt(start);
+        List<TerminationId> ids = new ArrayList<>(4);
+        int itemStart;
+        do {
+            itemStart = s.pos;
+            ids.add(terminationId(start));
+        } while (more(itemStart, '}'));
+        return frozen(ids);
+    }
+}
