@@ -32,6 +32,7 @@ public final class ControllerCore implements Core {
     private final GatewayAssociation association;
     private final CallProcessor calls;
     private long events;
+    private long failures;
 
     public ControllerCore(Provisioning provisioning, long seed) {
         this.svc = new CoreServices(seed);
@@ -58,15 +59,24 @@ public final class ControllerCore implements Core {
 
     public long eventsHandled() { return events; }
 
+    /** Events whose handling threw (a bug); they are logged and skipped. */
+    public long failures() { return failures; }
+
     @Override public List<Command> handle(Event event) {
         events++;
         svc.begin(event.time());
-        if (event instanceof Event.RequestReceived r) onRequest(r);
-        else if (event instanceof Event.ReplyReceived r) svc.outcome(r.token(), Outcome.replied(r.reply()));
-        else if (event instanceof Event.RequestFailed f) svc.outcome(f.token(), Outcome.failed(f.reason()));
-        else if (event instanceof Event.TimerFired t) svc.timerFired(t.timer());
-        else if (event instanceof Event.PeerLost p) association.peerLost(p.peer());
-        else if (event instanceof Event.Admin a) admin(a);
+        try {
+            if (event instanceof Event.RequestReceived r) onRequest(r);
+            else if (event instanceof Event.ReplyReceived r) svc.outcome(r.token(), Outcome.replied(r.reply()));
+            else if (event instanceof Event.RequestFailed f) svc.outcome(f.token(), Outcome.failed(f.reason()));
+            else if (event instanceof Event.TimerFired t) svc.timerFired(t.timer());
+            else if (event instanceof Event.PeerLost p) association.peerLost(p.peer());
+            else if (event instanceof Event.Admin a) admin(a);
+        } catch (RuntimeException e) {
+            // a bug must cost at most this event, not the controller; what was decided before it still goes out
+            failures++;
+            LOG.log(System.Logger.Level.ERROR, "core failed on " + event.getClass().getSimpleName(), e);
+        }
         return svc.drain();
     }
 

@@ -190,7 +190,10 @@ public final class CallProcessor implements GatewayListener {
         leg.terminations.add(c.callee.termination());
         association.send(leg.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addCallee(c))), o -> {
             leg.adding = false;
-            if (!o.ok()) { setupFailed(c, leg, o); return; }
+            if (!o.ok() || o.reply().actions().isEmpty() || !o.reply().actions().get(0).contextId().isSpecific()) {
+                setupFailed(c, leg, o);
+                return;
+            }
             leg.context = o.reply().actions().get(0).contextId();
             setupComplete(c);
         });
@@ -239,8 +242,9 @@ public final class CallProcessor implements GatewayListener {
 
     /** Reads the context, the chosen RTP termination and its Local SDP from an {@code Add = $} reply. */
     private static boolean rtpAdded(Call c, Call.Leg leg, Call.IgcEnd end, Outcome o) {
-        if (!o.ok()) return false;
+        if (!o.ok() || o.reply().actions().isEmpty()) return false;
         ActionReply ar = o.reply().actions().get(0);
+        if (!ar.contextId().isSpecific()) return false;
         leg.context = ar.contextId();
         if (ar.replies().size() < 2 || !(ar.replies().get(1) instanceof CommandReply.Amms rtp)
                 || rtp.terminationIds().isEmpty()) {
@@ -357,7 +361,8 @@ public final class CallProcessor implements GatewayListener {
             Call.Leg leg = c.legs.get(gw.name());
             boolean reachable = gw != gone && gw.state().reachable();
             if (!reachable) {
-                if (gw != gone && leg != null && leg.context != null) gw.addStaleContext(leg.context);
+                // if the gateway comes back with its state, the context is still there: it is subtracted then
+                if (leg != null && leg.context != null) gw.addStaleContext(leg.context);
                 for (Line l : e.getValue()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
                 continue;
             }
@@ -384,8 +389,11 @@ public final class CallProcessor implements GatewayListener {
                 }
             }
             if (!nulls.isEmpty()) actions.add(H248.action(ContextId.NULL, nulls));
+            ContextId released = leg == null ? null : leg.context;
             if (!actions.isEmpty()) association.send(gw, actions, o -> {
-                if (!o.ok() && !o.failed()) LOG.log(System.Logger.Level.INFO, () -> c + ": release on " + gw.name() + ": " + o);
+                // no answer: the gateway may still hold the context when it comes back with its state
+                if (o.failed()) gw.addStaleContext(released);
+                else if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": release on " + gw.name() + ": " + o);
             });
         }
         for (Gateway gw : linesByGateway.keySet()) association.checkDrained(gw);
@@ -433,7 +441,6 @@ public final class CallProcessor implements GatewayListener {
             if (c.uses(gw)) release(c, REORDER, gw);
         }
         for (Line l : gw.lines()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
-        gw.takeStaleContexts();
     }
 
     @Override public void lineOutOfService(Line line) {
