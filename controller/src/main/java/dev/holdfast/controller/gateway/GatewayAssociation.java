@@ -304,21 +304,27 @@ public final class GatewayAssociation {
         }
     }
 
-    /** Lines the gateway says it does not have (error 430 in the audit reply) go out of service. */
+    /**
+     * Lines the gateway says it does not have (error 430 in the audit reply) go out of service. The replies come in
+     * the order of the batch; an error reply may not name its termination (the text form {@code Context{Error}}).
+     */
     private void markMissingLines(Gateway gw, List<Line> batch, Outcome o) {
         for (ActionReply a : o.reply().actions()) {
-            for (CommandReply c : a.replies()) {
+            for (int i = 0; i < a.replies().size(); i++) {
+                CommandReply c = a.replies().get(i);
                 ErrorDescriptor e = H248.error(c);
-                if (e != null && c instanceof CommandReply.Audit au && !au.terminationIds().isEmpty()) {
-                    Line l = gw.line(au.terminationIds().get(0).value());
-                    if (l != null && e.code() == ErrorDescriptor.UNKNOWN_TERMINATION_ID) {
-                        LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " has no termination " + l.termination());
-                        l.state(LineState.OUT_OF_SERVICE);
-                    }
+                if (e == null || e.code() != ErrorDescriptor.UNKNOWN_TERMINATION_ID) continue;
+                Line l = null;
+                if (c instanceof CommandReply.Audit au && !au.terminationIds().isEmpty()) {
+                    l = gw.line(au.terminationIds().get(0).value());
+                } else if (i < batch.size()) {
+                    l = batch.get(i);
                 }
-            }
-            if (a.error() != null && a.error().code() == ErrorDescriptor.UNKNOWN_TERMINATION_ID) {
-                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " audit: " + a.error());
+                if (l != null) {
+                    Line missing = l;
+                    LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " has no termination " + missing.termination());
+                    l.state(LineState.OUT_OF_SERVICE);
+                }
             }
         }
     }
