@@ -46,6 +46,8 @@ public final class Call {
     String releaseTone;
     /** The called party went off-hook before the call reached RINGING. */
     boolean answeredEarly;
+    /** An outgoing trunk call: the digits sent on the trunk. */
+    String outpulse;
 
     Call(long id, Line caller, Line callee) {
         this.id = id;
@@ -77,7 +79,13 @@ public final class Call {
         for (Leg l : legs.values()) ls.add(new CallStructure.Leg(l.gateway.name(), l.context, List.copyOf(l.terminations)));
         List<CallStructure.Igc> igcs = new ArrayList<>();
         if (igcA != null && igcB != null) igcs.add(new CallStructure.Igc(end(igcA, igcB), end(igcB, igcA)));
-        return new CallStructure(id, state, List.of(caller.number(), callee.number()), ls, igcs);
+        return new CallStructure(id, state, List.of(party(caller), party(callee)), ls, igcs);
+    }
+
+    /** A line's number, or for a trunk {@code trunk:group/termination}. */
+    private String party(Line l) {
+        if (!l.trunk()) return l.number();
+        return "trunk:" + l.trunkGroup() + "/" + l.termination() + (l == callee && outpulse != null ? ":" + outpulse : "");
     }
 
     private static CallStructure.IgcEnd end(IgcEnd e, IgcEnd far) {
@@ -85,5 +93,5 @@ public final class Call {
                 far.leg.gateway.name(), far.leg.context);
     }
 
-    @Override public String toString() { return "call " + id + " " + caller.number() + "->" + callee.number() + " " + state; }
+    @Override public String toString() { return "call " + id + " " + party(caller) + "->" + party(callee) + " " + state; }
 }

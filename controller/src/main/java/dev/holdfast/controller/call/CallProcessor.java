@@ -24,6 +24,7 @@ import dev.holdfast.h248.message.LocalControlDescriptor.Mode;
 import dev.holdfast.h248.message.ObservedEventsDescriptor.ObservedEvent;
 import dev.holdfast.h248.message.PropertyParm;
 import dev.holdfast.h248.message.SignalParm;
+import dev.holdfast.h248.message.SignalsDescriptor;
 import dev.holdfast.h248.message.TerminationId;
 
 import java.util.ArrayList;
@@ -90,8 +91,11 @@ public final class CallProcessor implements GatewayListener {
         if (call != null) { callEvent(call, line, name); return; }
         switch (line.state()) {
             case IDLE, UNARMED -> {
-                if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.IN_SERVICE) startDialing(line);
-                else if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.DRAINING) tone(line, REORDER);
+                if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.IN_SERVICE) {
+                    if (line.trunk()) seized(line); else startDialing(line);
+                } else if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.DRAINING) {
+                    tone(line, REORDER);
+                }
             }
             case DIALING -> {
                 if (name.equals(DIGITS)) digits(line, H248.parameter(event, "ds"));
@@ -112,22 +116,39 @@ public final class CallProcessor implements GatewayListener {
                 H248.digitMap(timers.digitMapStart(), timers.digitMapShort(), timers.digitMapLong(), dialPlan.digitMap()))));
     }
 
+    /** An incoming seizure on a trunk: collect the called number the far end sends (no dial tone on a trunk). */
+    private void seized(Line trunk) {
+        trunk.state(LineState.DIALING);
+        send(trunk.gateway(), H248.action(ContextId.NULL, H248.modify(trunk.termination(),
+                H248.events(svc.requestId(), ON_HOOK, DIGITS),
+                H248.digitMap(timers.digitMapStart(), timers.digitMapShort(), timers.digitMapLong(), dialPlan.digitMap()))));
+    }
+
     private void digits(Line line, String digits) {
         Route route = dialPlan.route(digits);
+        if (line.trunk() && !(route instanceof Route.Extension)) {
+            // no tandem switching: a trunk call must be for one of our lines
+            trunkTreatment(line, REORDER);
+            return;
+        }
         if (route instanceof Route.Extension e) {
             Gateway gw = association.gateway(e.gateway());
             Line callee = gw == null ? null : gw.line(e.termination());
             if (callee == null || callee == line || callee.state() != LineState.IDLE || callOf.containsKey(callee)
                     || gw.state() != GatewayState.IN_SERVICE) {
                 LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": busy");
-                tone(line, BUSY);
+                if (line.trunk()) trunkTreatment(line, BUSY); else tone(line, BUSY);
             } else {
-                setup(line, callee);
+                setup(line, callee, null);
             }
         } else if (route instanceof Route.Trunk t) {
-            LOG.log(System.Logger.Level.INFO, () -> line + " dialled " + digits + " for trunk group " + t.group()
-                    + ": trunk calls are not implemented yet");
-            tone(line, REORDER);
+            Line trunk = association.freeTrunk(t.group(), line.gateway(), l -> !callOf.containsKey(l));
+            if (trunk == null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": all trunks of " + t.group() + " busy");
+                tone(line, REORDER);
+            } else {
+                setup(line, trunk, t.digits());
+            }
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": invalid number");
             if (invalidNumber.treatment() == DialPlanConfig.Treatment.ANNOUNCEMENT) {
@@ -136,6 +157,17 @@ public final class CallProcessor implements GatewayListener {
                 tone(line, REORDER);
             }
         }
+    }
+
+    /**
+     * A trunk caller that cannot be connected hears the tone; the circuit is freed when the far end releases it,
+     * or after 10 s in any case (without disconnect supervision we would never learn of it).
+     */
+    private void trunkTreatment(Line trunk, String signal) {
+        tone(trunk, signal);
+        svc.startTimer(10_000, () -> {
+            if (trunk.state() == LineState.LOCKOUT && !callOf.containsKey(trunk)) armIdle(trunk);
+        });
     }
 
     /** The line hears a tone until it hangs up. */
@@ -161,8 +193,10 @@ public final class CallProcessor implements GatewayListener {
 
     // ------------------------------------------------------------------------------------------ call set-up
 
-    private void setup(Line caller, Line callee) {
+    /** @param outpulse for an outgoing trunk call: the digits to send on the trunk */
+    private void setup(Line caller, Line callee, String outpulse) {
         Call c = new Call(nextCallId++, caller, callee);
+        c.outpulse = outpulse;
         calls.put(c.id, c);
         callOf.put(caller, c);
         callOf.put(callee, c);
@@ -174,13 +208,34 @@ public final class CallProcessor implements GatewayListener {
     }
 
     private Command addCaller(Call c) {
-        return H248.add(c.caller.termination(), H248.signals(RING_BACK), H248.events(svc.requestId(), ON_HOOK, FLASH),
+        if (c.callee.trunk()) {
+            // no ring-back: the far network plays its own progress tones through the talk path
+            return H248.add(c.caller.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK, FLASH),
+                    H248.stream(H248.mode(Mode.SENDRECV)));
+        }
+        return H248.add(c.caller.termination(), H248.signals(RING_BACK),
+                c.caller.trunk() ? H248.events(svc.requestId(), ON_HOOK) : H248.events(svc.requestId(), ON_HOOK, FLASH),
                 H248.stream(H248.mode(Mode.SENDRECV)));
     }
 
     private Command addCallee(Call c) {
+        if (c.callee.trunk()) {
+            // seize the circuit and send the number; our analog trunks give no answer signal: connected at once
+            return H248.add(c.callee.termination(), outpulse(c.outpulse), H248.events(svc.requestId(), ON_HOOK),
+                    H248.stream(H248.mode(Mode.SENDRECV)));
+        }
         return H248.add(c.callee.termination(), H248.signals(RINGING), H248.events(svc.requestId(), OFF_HOOK),
                 H248.stream(H248.mode(Mode.SENDRECV)));
+    }
+
+    /** {@code Signals{SignalList=1{dg/d9,dg/d5,...}}}: DTMF digits (dg package; * is ds, # is do). */
+    private static SignalsDescriptor outpulse(String digits) {
+        List<SignalParm.Request> tones = new ArrayList<>();
+        for (char d : (digits == null ? "" : digits).toCharArray()) {
+            String name = d == '*' ? "ds" : d == '#' ? "do" : "d" + Character.toLowerCase(d);
+            tones.add(SignalParm.Request.of("dg/" + name));
+        }
+        return tones.isEmpty() ? H248.noSignals() : new SignalsDescriptor(List.of(new SignalParm.SignalList(1, tones)));
     }
 
     private void setupIntra(Call c) {
@@ -274,6 +329,7 @@ public final class CallProcessor implements GatewayListener {
         if (c.state == CallState.RELEASED) return;
         if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
         c.state = CallState.RINGING;
+        if (c.callee.trunk()) { answer(c); return; }
         c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
             c.noAnswerTimer = 0;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
@@ -285,6 +341,10 @@ public final class CallProcessor implements GatewayListener {
     // ------------------------------------------------------------------------------------------ in a call
 
     private void callEvent(Call c, Line line, String name) {
+        if (line.trunk() && name.equals(ON_HOOK) && !line.disconnectSupervision()) {
+            // a trunk without disconnect supervision says nothing reliable about the far end: only our side ends it
+            return;
+        }
         if (line == c.caller) {
             if (name.equals(ON_HOOK)) hangUp(c);
         } else if (line == c.callee) {
@@ -315,7 +375,12 @@ public final class CallProcessor implements GatewayListener {
         for (Call.Leg leg : c.legs.values()) {
             List<Command> commands = new ArrayList<>();
             for (Line l : List.of(c.callee, c.caller)) {
-                if (l.gateway() == leg.gateway) {
+                if (l.gateway() != leg.gateway) continue;
+                if (l.trunk()) {
+                    // an outgoing circuit may still be sending the number: its signals are left alone
+                    commands.add(l == c.callee ? H248.modify(l.termination(), H248.events(svc.requestId(), ON_HOOK))
+                            : H248.modify(l.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK)));
+                } else {
                     commands.add(H248.modify(l.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK, FLASH)));
                 }
             }
@@ -380,7 +445,7 @@ public final class CallProcessor implements GatewayListener {
             List<Command> nulls = new ArrayList<>();
             for (Line l : e.getValue()) {
                 if (l.state() == LineState.OUT_OF_SERVICE) continue;
-                if (l.offHook()) {
+                if (!l.trunk() && l.offHook()) {
                     l.state(LineState.LOCKOUT);
                     nulls.add(lockoutCommand(l, SignalParm.Request.of(tone)));
                 } else {

@@ -34,6 +34,10 @@ public final class Gateway {
         for (LineConfig l : config.lines()) {
             lines.put(l.termination().toUpperCase(Locale.ROOT), new Line(this, l.termination(), l.number()));
         }
+        for (var t : config.trunks()) {
+            lines.put(t.termination().toUpperCase(Locale.ROOT),
+                    new Line(this, t.termination(), null, t.group(), t.disconnectSupervision()));
+        }
     }
 
     public String name() { return config.name(); }
@@ -48,6 +52,7 @@ public final class Gateway {
     /** The line with this termination id (any case), or null. */
     public Line line(String termination) { return lines.get(termination.toUpperCase(Locale.ROOT)); }
 
+    /** Lines and trunk circuits, in provisioning order (lines first). */
     public Collection<Line> lines() { return Collections.unmodifiableCollection(lines.values()); }
 
     public int registrations() { return registrations; }

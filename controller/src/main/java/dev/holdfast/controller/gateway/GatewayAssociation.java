@@ -66,6 +66,24 @@ public final class GatewayAssociation {
 
     public Gateway gateway(String name) { return byName.get(name); }
 
+    /**
+     * A free (idle) trunk circuit of {@code group} on an in-service gateway, preferring {@code near}'s gateway, then
+     * the provisioning order; null when every circuit is busy or unreachable.
+     */
+    public Line freeTrunk(String group, Gateway near, java.util.function.Predicate<Line> free) {
+        Line found = null;
+        for (Gateway gw : byName.values()) {
+            if (gw.state != GatewayState.IN_SERVICE) continue;
+            for (Line l : gw.lines()) {
+                if (l.trunk() && group.equals(l.trunkGroup()) && l.state() == LineState.IDLE && free.test(l)) {
+                    if (gw == near) return l;
+                    if (found == null) found = l;
+                }
+            }
+        }
+        return found;
+    }
+
     public java.util.Collection<Gateway> gateways() { return java.util.Collections.unmodifiableCollection(byName.values()); }
 
     // ------------------------------------------------------------------------------------------ identification

@@ -1,18 +1,38 @@
 package dev.holdfast.controller.gateway;
 
-/** An analog line (FXS termination) of a gateway, as the controller knows it. */
+/**
+ * A physical termination of a gateway that takes part in calls, as the controller knows it: an analog line (FXS,
+ * with a directory number) or a trunk circuit (with a trunk group).
+ */
 public final class Line {
     private final Gateway gateway;
     private final String termination;
     private final String number;
+    private final String trunkGroup;
+    private final boolean disconnectSupervision;
     private LineState state = LineState.UNARMED;
     private boolean offHook;
 
     Line(Gateway gateway, String termination, String number) {
+        this(gateway, termination, number, null, true);
+    }
+
+    Line(Gateway gateway, String termination, String number, String trunkGroup, boolean disconnectSupervision) {
         this.gateway = gateway;
         this.termination = termination;
         this.number = number;
+        this.trunkGroup = trunkGroup;
+        this.disconnectSupervision = disconnectSupervision;
     }
+
+    /** True for a trunk circuit. */
+    public boolean trunk() { return trunkGroup != null; }
+
+    /** The trunk group of a trunk circuit, null for a line. */
+    public String trunkGroup() { return trunkGroup; }
+
+    /** For a trunk: whether the far end's hang-up is signalled (without it only our side can end a call). */
+    public boolean disconnectSupervision() { return disconnectSupervision; }
 
     public Gateway gateway() { return gateway; }
 
@@ -30,5 +50,7 @@ public final class Line {
 
     public void offHook(boolean b) { offHook = b; }
 
-    @Override public String toString() { return gateway.name() + "/" + termination + "(" + number + ")"; }
+    @Override public String toString() {
+        return gateway.name() + "/" + termination + "(" + (trunk() ? "trunk " + trunkGroup : number) + ")";
+    }
 }
