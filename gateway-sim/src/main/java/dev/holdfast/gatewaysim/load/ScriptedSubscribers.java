@@ -54,6 +54,8 @@ public final class ScriptedSubscribers {
     private final SimScheduler scheduler;
     private final List<Line> lines = new ArrayList<>();
     private final Set<Line> inUse = new LinkedHashSet<>();
+    /** The lines not in a call of ours (an indexed set: random pick, removal by swapping with the last). */
+    private final IndexedSet<Line> free = new IndexedSet<>();
     private final List<Call> calls = new ArrayList<>();
     private final CallStats stats = new CallStats();
     private final Random random;
@@ -71,6 +73,7 @@ public final class ScriptedSubscribers {
             SimulatedGateway gw = gateways.get(g - 1);
             for (int l = 1; l <= plan.lines(); l++) lines.add(new Line(gw, "A" + l, plan.number(g, l)));
         }
+        lines.forEach(free::add);
         this.random = new Random(seed);
         this.cps = cps;
         this.hold = hold;
@@ -134,9 +137,13 @@ public final class ScriptedSubscribers {
             Call c = calls.get(i);
             try {
                 if (advance(c, now)) {
-                    calls.remove(i--);
+                    calls.set(i, calls.get(calls.size() - 1));
+                    calls.remove(calls.size() - 1);
+                    i--;
                     inUse.remove(c.caller);
                     inUse.remove(c.callee);
+                    free.add(c.caller);
+                    free.add(c.callee);
                 }
             } catch (RuntimeException e) {
                 fail(c, "error: " + e.getMessage(), now);
@@ -146,17 +153,27 @@ public final class ScriptedSubscribers {
     }
 
     private void place(long now) {
-        List<Line> idle = new ArrayList<>();
-        for (Line l : lines) if (!inUse.contains(l) && idle(l)) idle.add(l);
-        if (idle.size() < 2) return; // every line busy: this arrival is lost, not a failed call
-        Line caller = idle.remove(random.nextInt(idle.size()));
-        Line callee = idle.get(random.nextInt(idle.size()));
+        // random picks among the lines not in a call of ours, each checked idle at the gateway: a few tries, as
+        // scanning every line per arrival would cost as much as the calls themselves with thousands of lines
+        Line caller = pickIdle(null);
+        Line callee = caller == null ? null : pickIdle(caller);
+        if (callee == null) return; // (almost) every line busy: this arrival is lost, not a failed call
         inUse.add(caller);
         inUse.add(callee);
+        free.remove(caller);
+        free.remove(callee);
         stats.attempted++;
         Call c = new Call(caller, callee, now);
         calls.add(c);
         caller.gw.offHook(caller.id);
+    }
+
+    private Line pickIdle(Line not) {
+        for (int i = 0; i < 16 && !free.isEmpty(); i++) {
+            Line l = free.get(random.nextInt(free.size()));
+            if (l != not && idle(l)) return l;
+        }
+        return null;
     }
 
     /** Idle as the gateway sees it: no context, nothing playing, armed for off-hook, on-hook. */
@@ -228,5 +245,31 @@ public final class ScriptedSubscribers {
         c.caller.gw.onHook(c.caller.id);
         c.callee.gw.onHook(c.callee.id);
         c.next(Step.RECOVERING, now);
+    }
+
+    /** A set with O(1) add, remove and random pick by index. */
+    private static final class IndexedSet<T> {
+        private final List<T> items = new ArrayList<>();
+        private final java.util.Map<T, Integer> index = new java.util.HashMap<>();
+
+        void add(T t) {
+            if (index.putIfAbsent(t, items.size()) == null) items.add(t);
+        }
+
+        void remove(T t) {
+            Integer i = index.remove(t);
+            if (i == null) return;
+            T last = items.remove(items.size() - 1);
+            if (i < items.size()) {
+                items.set(i, last);
+                index.put(last, i);
+            }
+        }
+
+        T get(int i) { return items.get(i); }
+
+        int size() { return items.size(); }
+
+        boolean isEmpty() { return items.isEmpty(); }
     }
 }
