@@ -31,6 +31,8 @@ public final class H248Counters {
     public final LongAdder decodeErrors = new LongAdder();
     /** Error replies sent for undecodable messages (transaction-level 403 or message-level 400). */
     public final LongAdder errorRepliesSent = new LongAdder();
+    /** Error answers not sent because the per-second quota for them was used up (a flood or a reflection attempt). */
+    public final LongAdder errorRepliesSuppressed = new LongAdder();
     /** Message-level errors ({@code Error = ...} instead of transactions) received. */
     public final LongAdder messageErrorsReceived = new LongAdder();
     /** Datagrams or TPKT frames larger than the configured maximum. */

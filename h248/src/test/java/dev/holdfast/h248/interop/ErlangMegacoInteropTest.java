@@ -43,11 +43,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * from the MGC. Both sides check every request and reply; the Erlang side exits 0 only if all passed.
  */
 class ErlangMegacoInteropTest {
-    @org.junit.jupiter.api.BeforeAll
-    static void needsTheTextCodec() {
-        dev.holdfast.h248.transport.TextCodecPresence.assumeTextCodec();
-    }
-
     private static final Duration STEP = Duration.ofSeconds(15);
     private static final Duration EXIT = Duration.ofSeconds(30);
     /** OTP's UDP request timer is 1.5 s; ours are made similar so neither side floods the other. */

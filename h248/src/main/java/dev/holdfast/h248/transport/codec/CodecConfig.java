@@ -17,9 +17,11 @@ import java.util.function.Function;
  * @param decodeOptions  how received messages are decoded
  * @param textFormFor    pretty or compact, per peer
  * @param codec          the wire encoding
+ * @param maxErrorAnswersPerSecond cap on error answers to undecodable messages
  */
 public record CodecConfig(MId localMid, int version, DecodeOptions decodeOptions,
-                          Function<Peer, TextForm> textFormFor, H248Counters counters, MessageCodec codec) {
+                          Function<Peer, TextForm> textFormFor, H248Counters counters, MessageCodec codec,
+                          int maxErrorAnswersPerSecond) {
     public CodecConfig {
         Objects.requireNonNull(codec);
         Objects.requireNonNull(localMid);

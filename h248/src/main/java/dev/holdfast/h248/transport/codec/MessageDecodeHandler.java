@@ -4,6 +4,7 @@ import dev.holdfast.h248.message.Message;
 import dev.holdfast.h248.text.DecodeResult;
 import dev.holdfast.h248.text.SyntaxError;
 import dev.holdfast.h248.transport.LogLimiter;
+import dev.holdfast.h248.transport.PerSecondQuota;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,9 +24,12 @@ public final class MessageDecodeHandler extends SimpleChannelInboundHandler<Inbo
 
     private final CodecConfig config;
     private final LogLimiter badInputLog = new LogLimiter(LOG, 20);
+    /** Error answers go to a source address nobody verified: cap them so garbage cannot be reflected at volume. */
+    private final PerSecondQuota errorAnswers;
 
     public MessageDecodeHandler(CodecConfig config) {
         this.config = config;
+        this.errorAnswers = new PerSecondQuota(config.maxErrorAnswersPerSecond());
     }
 
     @Override protected void channelRead0(ChannelHandlerContext ctx, InboundFrame frame) {
@@ -51,7 +55,9 @@ public final class MessageDecodeHandler extends SimpleChannelInboundHandler<Inbo
         badInputLog.log(System.Logger.Level.WARNING, () -> "undecodable message of " + frame.bytes().length + " octets from "
                 + frame.peer() + " at " + failed.error().describe() + " [" + prefix(frame.bytes()) + "]"
                 + (answer == null ? ", dropped" : ", answered with an error"));
-        if (answer != null) {
+        if (answer != null && !errorAnswers.tryAcquire()) {
+            config.counters().errorRepliesSuppressed.increment();
+        } else if (answer != null) {
             config.counters().errorRepliesSent.increment();
             ctx.writeAndFlush(new OutboundMessage(frame.peer(), answer))
                     .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);

@@ -35,11 +35,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** H248Endpoint over real TCP connections on 127.0.0.1, TPKT framed. */
 class TcpEndpointTest {
-    @org.junit.jupiter.api.BeforeAll
-    static void needsTheTextCodec() {
-        dev.holdfast.h248.transport.TextCodecPresence.assumeTextCodec();
-    }
-
     static final InetSocketAddress ANY_LOCAL = new InetSocketAddress("127.0.0.1", 0);
     static final TransactionOptions FAST = TransactionOptions.DEFAULTS
             .withReliableReplyTimeout(Duration.ofMillis(800))
