@@ -4,50 +4,45 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The output of {@link MessageEncoder}: ISO-8859-1 octets written straight into an array that is kept per thread
- * and reused, so that encoding allocates only its result.
+ * The octet output of {@link MessageEncoder}, which extends it (the octets and their count are fields of the
+ * encoder itself, one indirection less on every write): ISO-8859-1 octets written straight into an array that is
+ * kept per thread (with its encoder) and reused, so that encoding allocates only its result.
  *
  * <p>A model string may hold a character above U+00FF, which no octet can carry: it is written as {@code '?'},
  * as {@code String.getBytes(ISO_8859_1)} does (one {@code '?'} for a surrogate pair), and remembered, so that
  * {@link #text()} gives the character itself back.
  */
-final class OctetWriter {
+abstract class OctetWriter {
     private static final int KEPT_CAPACITY = 64 * 1024;
-    private static final ThreadLocal<OctetWriter> PER_THREAD = ThreadLocal.withInitial(OctetWriter::new);
 
     private byte[] a = new byte[2048];
     private int n;
-    private boolean busy;
-    /** Where characters above U+00FF were replaced, and by what: null when none were. */
+    /** Where characters above U+00FF were replaced, and by what. */
     private int[] widePos;
     private String[] wideText;
     private int wideCount;
 
-    /** This thread's writer, emptied; {@link #release} it after use. */
-    static OctetWriter acquire() {
-        OctetWriter w = PER_THREAD.get();
-        if (w.busy) w = new OctetWriter(); // re-entered (an encoder calling itself): a writer of its own
-        w.busy = true;
-        w.n = 0;
-        w.wideCount = 0;
-        return w;
+    /** Empties the output for the next message. */
+    final void reset() {
+        n = 0;
+        wideCount = 0;
     }
 
-    void release() {
+    /** Lets go of what the last message needed: a grown array, the replaced characters. */
+    final void trim() {
         if (a.length > KEPT_CAPACITY) a = new byte[2048];
-        wideText = null;
-        busy = false;
+        if (wideText != null) java.util.Arrays.fill(wideText, null);
     }
 
-    int length() { return n; }
+    final int length() { return n; }
 
     /** The last octet, or -1 when empty. */
-    int last() { return n == 0 ? -1 : a[n - 1] & 0xFF; }
+    final int last() { return n == 0 ? -1 : a[n - 1] & 0xFF; }
 
-    byte[] toBytes() { return Arrays.copyOf(a, n); }
+    final byte[] toBytes() { return Arrays.copyOf(a, n); }
 
     /** The octets as text, with the characters above U+00FF that were written as '?' given back. */
-    String text() {
+    final String text() {
         if (wideCount == 0) return new String(a, 0, n, StandardCharsets.ISO_8859_1);
         StringBuilder sb = new StringBuilder(n + 8);
         int from = 0;
@@ -65,14 +60,14 @@ final class OctetWriter {
         if (n + more > a.length) a = Arrays.copyOf(a, Math.max(a.length * 2, n + more));
     }
 
-    OctetWriter append(char c) {
+    final OctetWriter append(char c) {
         if (c > 0xFF) return append(String.valueOf(c));
         if (n == a.length) ensure(1);
         a[n++] = (byte) c;
         return this;
     }
 
-    OctetWriter append(byte[] octets) {
+    final OctetWriter append(byte[] octets) {
         int l = octets.length;
         ensure(l);
         System.arraycopy(octets, 0, a, n, l);
@@ -80,7 +75,7 @@ final class OctetWriter {
         return this;
     }
 
-    OctetWriter append(String s) {
+    final OctetWriter append(String s) {
         int l = s.length();
         ensure(l);
         byte[] a = this.a;
@@ -132,7 +127,7 @@ final class OctetWriter {
     }
 
     /** A line feed and {@code indent} spaces. */
-    OctetWriter newline(int indent) {
+    final OctetWriter lineBreak(int indent) {
         ensure(indent + 1);
         if (indent < LINE.length) {
             System.arraycopy(LINE, 0, a, n, indent + 1);
@@ -145,10 +140,10 @@ final class OctetWriter {
         return this;
     }
 
-    OctetWriter append(int v) { return append((long) v); }
+    final OctetWriter append(int v) { return append((long) v); }
 
     /** Decimal digits, '-' first when negative. */
-    OctetWriter append(long v) {
+    final OctetWriter append(long v) {
         if (v >= 0 && v < 10) {
             if (n == a.length) ensure(1);
             a[n++] = (byte) ('0' + v);
@@ -159,17 +154,33 @@ final class OctetWriter {
             append('-');
             v = -v;
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) digits++;
+        int digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : digits(v);
         ensure(digits);
+        byte[] a = this.a;
         int p = n + digits;
-        while (v >= 10) {
-            long q = v / 10;
-            a[--p] = (byte) ('0' + (v - q * 10));
-            v = q;
+        if (v <= Integer.MAX_VALUE) {
+            int i = (int) v;
+            while (i >= 10) {
+                int q = i / 10;
+                a[--p] = (byte) ('0' + (i - q * 10));
+                i = q;
+            }
+            a[--p] = (byte) ('0' + i);
+        } else {
+            while (v >= 10) {
+                long q = v / 10;
+                a[--p] = (byte) ('0' + (v - q * 10));
+                v = q;
+            }
+            a[--p] = (byte) ('0' + v);
         }
-        a[--p] = (byte) ('0' + v);
         n += digits;
         return this;
+    }
+
+    private static int digits(long v) {
+        int d = 1;
+        for (long t = v; t >= 10; t /= 10) d++;
+        return d;
     }
 }

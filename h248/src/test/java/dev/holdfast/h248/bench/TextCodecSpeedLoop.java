@@ -8,37 +8,37 @@ import dev.holdfast.h248.text.TextForm;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A quick check of the codec's speed on a busy machine: the same messages as {@link TextCodecSpeed}, timed by the
- * thread's CPU time (time spent waiting for a core does not count) over many short rounds; prints the minimum and
- * the median per message. For development; the JMH benchmark gives the reported figures.
+ * A quick look at the codec's speed on a busy machine, for development: the {@link BenchCorpus} messages, timed by
+ * the thread's CPU time (time spent waiting for a core does not count, unlike JMH's wall-clock time) over many
+ * short rounds, reporting the minimum, 10th percentile and median per message. {@link CodecBenchmark} (through
+ * bin/bench-codec) gives the reported figures.
  *
- * <p>Usage: {@code java -cp ... dev.holdfast.h248.bench.TextCodecSpeedLoop [rounds] [rfc3525 dir] [FORM[:0|1|2]]}
- * (0 decode, 1 encode, 2 both: to profile one of them).
+ * <p>Usage: {@code java -cp <test classpath> dev.holdfast.h248.bench.TextCodecSpeedLoop [rounds] [files]
+ * [FORM[:0|1|2]]}: {@code files} as in {@link BenchCorpus#load(TextForm, String)}, by default the 25 messages
+ * OTP megaco accepts in our encoding (all but 01, 14 and 15); the last argument limits the run to one form and
+ * optionally one of decode (0), encode (1), decode+encode (2), e.g. to profile it.
  */
 public final class TextCodecSpeedLoop {
+    static final String OTP_ACCEPTED = "02.txt+03.txt+04.txt+05.txt+06.txt+07.txt+08.txt+09.txt+10.txt+11.txt+12.txt"
+            + "+13.txt+16.txt+17.txt+18.txt+19.txt+20.txt+21.txt+22.txt+23.txt+24.txt+25.txt+26.txt+27.txt+28.txt";
+    private static final String[] NAMES = {"decode", "encode", "decode+encode"};
     private static volatile Object sink;
 
-    public static void main(String[] args) throws Exception {
+    private TextCodecSpeedLoop() {}
+
+    public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        Path dir = Path.of(args.length > 1 ? args[1] : "h248/src/test/resources/rfc3525");
-        String only = args.length > 2 ? args[2] : ""; // e.g. "PRETTY:0" for pretty decode only (when profiling)
+        String files = args.length > 1 ? args[1] : OTP_ACCEPTED;
+        String only = args.length > 2 ? args[2] : "";
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (TextForm form : TextForm.values()) {
             if (!only.isEmpty() && !only.startsWith(form.name())) continue;
-            int n = TextCodecSpeed.OTP_ACCEPTED.size();
-            byte[][] wire = new byte[n][];
-            Message[] messages = new Message[n];
-            for (int i = 0; i < n; i++) {
-                byte[] file = Files.readAllBytes(dir.resolve(TextCodecSpeed.OTP_ACCEPTED.get(i) + ".txt"));
-                Message m = decoded(file);
-                wire[i] = form == TextForm.PRETTY ? file : TextCodec.encodeToBytes(m, TextForm.COMPACT);
-                messages[i] = decoded(wire[i]);
-            }
+            byte[][] wire = BenchCorpus.load(form, files).values().toArray(new byte[0][]);
+            Message[] messages = new Message[wire.length];
+            for (int i = 0; i < wire.length; i++) messages[i] = decoded(wire[i]);
             int passes = 200; // per round
             double[][] r = new double[3][rounds];
             for (int warm = 0; warm < 3; warm++) {
@@ -53,16 +53,15 @@ public final class TextCodecSpeedLoop {
                     if (!selected(only, which)) continue;
                     long t0 = mx.getCurrentThreadCpuTime();
                     run(which, wire, messages, form, passes);
-                    r[which][k] = (mx.getCurrentThreadCpuTime() - t0) / (double) (passes * n);
+                    r[which][k] = (mx.getCurrentThreadCpuTime() - t0) / (double) (passes * wire.length);
                 }
             }
-            String[] names = {"decode", "encode", "decode+encode"};
             for (int which = 0; which < 3; which++) {
                 if (!selected(only, which)) continue;
                 double[] v = r[which];
                 Arrays.sort(v);
-                System.out.printf("%-8s %-14s min %7.1f  p10 %7.1f  median %7.1f ns/message (thread CPU time)%n",
-                        form, names[which], v[0], v[rounds / 10], v[rounds / 2]);
+                System.out.printf("%-8s %-14s min %7.1f  p10 %7.1f  median %7.1f ns/message (thread CPU time, %d"
+                        + " messages)%n", form, NAMES[which], v[0], v[rounds / 10], v[rounds / 2], wire.length);
             }
         }
     }
