@@ -19,7 +19,7 @@ import static dev.holdfast.h248.text.TextScanner.isDigit;
  */
 abstract class GrammarReader {
     final TextScanner s;
-    final DecodeOptions options;
+    DecodeOptions options;
     /** End of the word read by the last {@link #peekToken()}. */
     int tokenEnd;
     /** The last word looked up (position, end, token): peeking at the same position again costs nothing. */
@@ -31,12 +31,16 @@ abstract class GrammarReader {
 
     GrammarReader(TextScanner s) {
         this.s = s;
-        this.options = s.options;
-        Scratch sc = SCRATCH.get();
-        if (sc.busy) sc = new Scratch(); // not expected: the decoder calls nothing that decodes
-        sc.busy = true;
-        this.scratch = sc;
-        this.stack = sc.items;
+    }
+
+    /** Starts on a new message (the reader is reused per thread): see {@link TextScanner#start}. */
+    void start(byte[] b, int end, DecodeOptions options) {
+        s.start(b, end, options);
+        this.options = options;
+        tokenEnd = 0;
+        peekedAt = -1;
+        peeked = null;
+        parenDepth = 0;
     }
 
     // ================================================================ lists
@@ -47,18 +51,10 @@ abstract class GrammarReader {
      * at its end, with List.of, which the model's List.copyOf then keeps as it is. No ArrayList, no copy.
      */
 
-    /** The stack, kept per thread so that a decode allocates only what the model keeps. */
-    private static final class Scratch {
-        Object[] items = new Object[64];
-        boolean busy;
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final int KEPT_STACK = 4096;
 
-    private final Scratch scratch;
     /** Slots at and above {@code top} are null. */
-    Object[] stack;
+    Object[] stack = new Object[64];
     int top;
 
     /** Where a new list starts. */
@@ -82,19 +78,27 @@ abstract class GrammarReader {
             case 4 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3]);
             case 5 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4]);
             case 6 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5]);
-            default -> List.of(java.util.Arrays.copyOfRange(st, mark, top));
+            case 7 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6]);
+            case 8 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6], st[mark + 7]);
+            case 9 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6], st[mark + 7], st[mark + 8]);
+            case 10 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6], st[mark + 7], st[mark + 8], st[mark + 9]);
+            default -> List.of(java.util.Arrays.copyOfRange(st, mark, top)); // copied once more by List.of
         };
         for (int i = mark; i < top; i++) st[i] = null;
         top = mark;
         return (List<T>) list;
     }
 
-    /** Gives the stack back to the thread, emptied. */
-    final void releaseStack() {
+    /** Empties the stack (after a failure items are left on it) and lets go of the message. */
+    final void finish() {
         for (int i = 0; i < top; i++) stack[i] = null;
         top = 0;
-        if (stack.length <= KEPT_STACK) scratch.items = stack;
-        scratch.busy = false;
+        if (stack.length > KEPT_STACK) stack = new Object[64];
+        s.finish();
     }
 
     // ================================================================ lexical helpers
@@ -362,7 +366,7 @@ abstract class GrammarReader {
             return "*/*";
         }
         if (!isAlpha(c)) throw s.expected(what + " (package/item)", start);
-        int e = s.nameEnd(p);
+        int e = p == peekedAt ? peekedEnd : s.nameEnd(p);
         if (s.charAt(e) != '/') {
             throw s.fail(e, "expected '/' after the package name '" + s.string(p, e) + "' but found "
                     + s.found(e));
@@ -380,7 +384,9 @@ abstract class GrammarReader {
     boolean atPkgdName() {
         int c = s.peek();
         if (c == '*') return s.charAt(s.pos + 1) == '/';
-        return isAlpha(c) && s.charAt(s.nameEnd(s.pos)) == '/';
+        if (!isAlpha(c)) return false;
+        peekToken(); // reads the NAME once for this and for the token or pkgdName that the caller reads next
+        return s.charAt(tokenEnd) == '/';
     }
 
     /** propertyParm = pkgdName parmValue. */

@@ -81,8 +81,32 @@ final class MessageParser extends DescriptorReader {
     private int transactionsMark = -1;
     private long readingRequestId = -1;
 
-    private MessageParser(TextScanner s) {
-        super(s);
+    /** One parser per thread, reused: a decode then allocates only the model (and what a failure reports). */
+    private static final ThreadLocal<MessageParser> PER_THREAD = ThreadLocal.withInitial(MessageParser::new);
+    private boolean busy;
+
+    private MessageParser() {
+        super(new TextScanner());
+    }
+
+    /** This thread's parser, started on {@code b[0, end)}; {@link #finish} it after use. */
+    private static MessageParser started(byte[] b, int end, DecodeOptions options) {
+        MessageParser p = PER_THREAD.get();
+        if (p.busy) p = new MessageParser(); // not expected: the decoder calls nothing that decodes
+        p.busy = true;
+        p.start(b, end, options);
+        p.version = null;
+        p.mid = null;
+        p.transactionsMark = -1;
+        p.readingRequestId = -1;
+        return p;
+    }
+
+    private void release() {
+        finish();
+        version = null;
+        mid = null;
+        busy = false;
     }
 
     /**
@@ -107,7 +131,7 @@ final class MessageParser extends DescriptorReader {
         if (wide >= 0 && n <= options.maxMessageBytes()) {
             b = new byte[n]; // one octet per character, so that positions are the text's
             for (int i = 0; i < n; i++) b[i] = (byte) str.charAt(i);
-            return failedBefore(new TextScanner(b, n, options), wide,
+            return failedBefore(b, n, options, wide,
                     String.format("character U+%04X is not an ISO-8859-1 octet", (int) str.charAt(wide)));
         }
         return parse(b, 0, n, options);
@@ -126,12 +150,12 @@ final class MessageParser extends DescriptorReader {
             // counted only up to the limit, where the error is
             int max = options.maxMessageBytes();
             byte[] head = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + max + 1);
-            return failedBefore(new TextScanner(head, offset == 0 ? length : max + 1, options), max,
+            return failedBefore(head, offset == 0 ? length : max + 1, options, max,
                     "message of " + length + " octets exceeds the limit of " + max);
         }
         // positions in errors and deviations count from the start of the message
         byte[] b = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
-        MessageParser p = new MessageParser(new TextScanner(b, length, options));
+        MessageParser p = started(b, length, options);
         try {
             Message m = p.message();
             return new DecodeResult.Decoded(m, p.s.deviations());
@@ -141,17 +165,18 @@ final class MessageParser extends DescriptorReader {
             // Last resort: a decoder bug must not escape to the transport.
             return p.failed(Math.min(p.s.pos, length), "internal decoder error: " + e);
         } finally {
-            p.releaseStack();
+            p.release();
         }
     }
 
-    /** A failure found before reading: nothing understood yet. */
-    private static DecodeResult.Failed failedBefore(TextScanner s, int offset, String reason) {
-        MessageParser p = new MessageParser(s);
+    /** A failure found before reading {@code b[0, end)}: nothing understood yet. */
+    private static DecodeResult.Failed failedBefore(byte[] b, int end, DecodeOptions options, int offset,
+                                                    String reason) {
+        MessageParser p = started(b, end, options);
         try {
             return p.failed(offset, reason);
         } finally {
-            p.releaseStack();
+            p.release();
         }
     }
 

@@ -23,21 +23,41 @@ final class TextScanner {
     static final int HARD_MAX_DEPTH = 256;
 
     /** The message is {@code b[0, end)}. */
-    final byte[] b;
-    final int end;
-    final DecodeOptions options;
-    private final boolean lenient;
-    private final int maxDepth;
+    byte[] b;
+    int end;
+    DecodeOptions options;
+    private boolean lenient;
+    private int maxDepth;
     int pos;
     int depth;
     private List<Deviation> deviations;
 
     TextScanner(byte[] b, int end, DecodeOptions options) {
+        start(b, end, options);
+    }
+
+    /** Not reading anything yet: see {@link #start}. */
+    TextScanner() {}
+
+    /** Starts reading the message {@code b[0, end)}, forgetting the previous one: a scanner is reused per thread. */
+    final void start(byte[] b, int end, DecodeOptions options) {
         this.b = b;
         this.end = end;
         this.options = options;
         this.lenient = options.lenient();
         this.maxDepth = Math.min(options.maxDepth(), HARD_MAX_DEPTH);
+        pos = 0;
+        depth = 0;
+        deviations = null;
+        countedTo = 0;
+        countedLine = 1;
+        countedLineStart = 0;
+    }
+
+    /** Lets go of the message. */
+    final void finish() {
+        b = null;
+        deviations = null;
     }
 
     /** For tests: {@code text} must be ISO-8859-1. */
@@ -184,7 +204,13 @@ final class TextScanner {
     }
 
     /** The first significant character at or after {@code p}. */
-    int nextSignificant(int p) { return charAt(lwspEnd(p)); }
+    int nextSignificant(int p) {
+        if (p < end) {
+            int c = b[p];
+            if (c > ' ' && c != ';') return c; // nothing to skip (0x80-0xFF are negative here: the long way)
+        }
+        return charAt(lwspEnd(p));
+    }
 
     /** The octets a COMMENT may hold: SafeChar, RestChar, WSP and DQUOTE, i.e. HTAB and %x20-7E. */
     private static final boolean[] COMMENT_CHAR = new boolean[128];
