@@ -124,10 +124,24 @@ final class MessageEncoder extends OctetWriter {
 
     private MessageEncoder() {}
 
+    /** A keyword and the EQUAL after it, in one piece: "Context = " / "C=". */
+    private static final byte[][] LONG_SPELLING_EQ = spellings(false, " = ");
+    private static final byte[][] SHORT_SPELLING_EQ = spellings(true, "=");
+
+    /** A keyword and the unpadded EQUAL of a parameter: "Mode=" / "MO=". */
+    private static final byte[][] LONG_SPELLING_PEQ = spellings(false, "=");
+
+    private byte[][] spellingEq;
+    private byte[][] spellingPeq;
+
     private static byte[][] spellings(boolean compact) {
+        return spellings(compact, "");
+    }
+
+    private static byte[][] spellings(boolean compact, String after) {
         Token[] tokens = Token.values();
         byte[][] b = new byte[tokens.length][];
-        for (Token t : tokens) b[t.ordinal()] = t.spelling(compact).getBytes(StandardCharsets.ISO_8859_1);
+        for (Token t : tokens) b[t.ordinal()] = (t.spelling(compact) + after).getBytes(StandardCharsets.ISO_8859_1);
         return b;
     }
 
@@ -159,6 +173,8 @@ final class MessageEncoder extends OctetWriter {
         e.reset();
         e.compact = form == TextForm.COMPACT;
         e.spelling = e.compact ? SHORT_SPELLING : LONG_SPELLING;
+        e.spellingEq = e.compact ? SHORT_SPELLING_EQ : LONG_SPELLING_EQ;
+        e.spellingPeq = e.compact ? SHORT_SPELLING_EQ : LONG_SPELLING_PEQ;
         e.depth = 0;
         try {
             e.message(message);
@@ -178,6 +194,16 @@ final class MessageEncoder extends OctetWriter {
 
     private void tok(Token t) {
         append(spelling[t.ordinal()]);
+    }
+
+    /** The keyword and a parameter's EQUAL: {@link #tok} then {@link #peq}. */
+    private void tokPeq(Token t) {
+        append(spellingPeq[t.ordinal()]);
+    }
+
+    /** The keyword and EQUAL: {@link #tok} then {@link #eq}. */
+    private void tokEq(Token t) {
+        append(spellingEq[t.ordinal()]);
     }
 
     /** EQUAL after a keyword that names something with a block: " = " in pretty form. */
@@ -211,14 +237,17 @@ final class MessageEncoder extends OctetWriter {
 
     /** Before the {@code i}-th element of a block (0-based): the comma and, in pretty form, a new line. */
     private void item(int i) {
-        if (i > 0) append(',');
-        if (!compact) newline();
+        if (compact) {
+            if (i > 0) append(',');
+        } else {
+            lineBreak(i > 0 ? ',' : 0, depth * INDENT, 0);
+        }
     }
 
     private void close(boolean hadItems) {
         depth--;
-        if (!compact && hadItems) newline();
-        append('}');
+        if (!compact && hadItems) lineBreak(0, depth * INDENT, '}');
+        else append('}');
     }
 
     /** COMMA in a list kept on one line. */
@@ -232,8 +261,7 @@ final class MessageEncoder extends OctetWriter {
     private void message(Message m) {
         Message.AuthenticationHeader auth = m.auth();
         if (auth != null) {
-            tok(Token.AUTHENTICATION);
-            eq();
+            tokEq(Token.AUTHENTICATION);
             append(auth.securityParmIndex()).append(':').append(auth.sequenceNum()).append(':')
                     .append(auth.authData());
             append(compact ? ' ' : '\n');
@@ -277,8 +305,7 @@ final class MessageEncoder extends OctetWriter {
 
     private void transaction(Transaction t) {
         if (t instanceof Transaction.Request r) {
-            tok(Token.TRANSACTION);
-            eq();
+            tokEq(Token.TRANSACTION);
             append(r.transactionId());
             open();
             List<ActionRequest> actions = r.actions();
@@ -288,8 +315,7 @@ final class MessageEncoder extends OctetWriter {
             }
             close(!actions.isEmpty());
         } else if (t instanceof Transaction.Reply r) {
-            tok(Token.REPLY);
-            eq();
+            tokEq(Token.REPLY);
             append(r.transactionId());
             segment(r.segmentNumber(), r.segmentationComplete());
             open();
@@ -309,8 +335,7 @@ final class MessageEncoder extends OctetWriter {
             }
             close(n > 0);
         } else if (t instanceof Transaction.Pending p) {
-            tok(Token.PENDING);
-            eq();
+            tokEq(Token.PENDING);
             append(p.transactionId());
             open();
             close(false);
@@ -326,8 +351,7 @@ final class MessageEncoder extends OctetWriter {
             }
             append('}');
         } else if (t instanceof Transaction.SegmentReply s) {
-            tok(Token.SEGMENT);
-            eq();
+            tokEq(Token.SEGMENT);
             append(s.transactionId());
             segment(s.segmentNumber(), s.segmentationComplete());
         } else {
@@ -345,8 +369,7 @@ final class MessageEncoder extends OctetWriter {
     }
 
     private void actionRequest(ActionRequest a) {
-        tok(Token.CONTEXT);
-        eq();
+        tokEq(Token.CONTEXT);
         contextId(a.contextId());
         open();
         int n = contextProperties(a.contextProperties(), 0);
@@ -362,8 +385,7 @@ final class MessageEncoder extends OctetWriter {
     }
 
     private void actionReply(ActionReply a) {
-        tok(Token.CONTEXT);
-        eq();
+        tokEq(Token.CONTEXT);
         contextId(a.contextId());
         if (a.contextProperties().isEmpty() && a.replies().isEmpty() && a.error() == null) return;
         open();
@@ -413,14 +435,12 @@ final class MessageEncoder extends OctetWriter {
 
     private void contextProperty(ContextProperty p) {
         if (p instanceof ContextProperty.Priority pr) {
-            tok(Token.PRIORITY);
-            peq();
+            tokPeq(Token.PRIORITY);
             append(pr.value());
         } else if (p instanceof ContextProperty.Emergency em) {
             tok(em.on() ? Token.EMERGENCY : Token.EMERGENCY_OFF);
         } else if (p instanceof ContextProperty.Ieps ieps) {
-            tok(Token.IEPS);
-            peq();
+            tokPeq(Token.IEPS);
             onOff(ieps.on());
         } else if (p instanceof TopologyDescriptor top) {
             topology(top);
@@ -435,8 +455,7 @@ final class MessageEncoder extends OctetWriter {
             tok(Token.CONTEXT_ATTR);
             open();
             item(0);
-            tok(Token.CONTEXT_LIST);
-            peq();
+            tokPeq(Token.CONTEXT_LIST);
             lbrace();
             List<ContextId> ids = list.ids();
             for (int i = 0; i < ids.size(); i++) {
@@ -468,8 +487,7 @@ final class MessageEncoder extends OctetWriter {
             } else if (it instanceof ContextAuditItem.Select sel) {
                 ContextProperty p = sel.property();
                 if (p instanceof ContextProperty.Emergency em) {
-                    tok(Token.EMERGENCY_VALUE);
-                    peq();
+                    tokPeq(Token.EMERGENCY_VALUE);
                     tok(em.on() ? Token.EMERGENCY : Token.EMERGENCY_OFF);
                 } else if (p instanceof TopologyDescriptor) {
                     throw new IllegalArgumentException("a topology is not a context audit selection");
@@ -505,8 +523,7 @@ final class MessageEncoder extends OctetWriter {
             });
             if (t.streamId() != null) {
                 inlineComma();
-                tok(Token.STREAM);
-                peq();
+                tokPeq(Token.STREAM);
                 append(t.streamId().intValue());
             }
         }
@@ -529,8 +546,7 @@ final class MessageEncoder extends OctetWriter {
             terminationIds(amm.terminationIds());
             descriptorBlock(amm.descriptors());
         } else if (c instanceof Command.Subtract s) {
-            tok(Token.SUBTRACT);
-            eq();
+            tokEq(Token.SUBTRACT);
             terminationIds(s.terminationIds());
             if (s.audit() != null) {
                 open();
@@ -539,8 +555,7 @@ final class MessageEncoder extends OctetWriter {
                 close(true);
             }
         } else if (c instanceof Command.Audit a) {
-            tok(a.capabilities() ? Token.AUDIT_CAPABILITY : Token.AUDIT_VALUE);
-            eq();
+            tokEq(a.capabilities() ? Token.AUDIT_CAPABILITY : Token.AUDIT_VALUE);
             terminationIds(a.terminationIds());
             if (a.audit() != null) {
                 open();
@@ -552,8 +567,7 @@ final class MessageEncoder extends OctetWriter {
             if (nt.observedEvents() == null) {
                 throw new IllegalArgumentException("a Notify request needs an ObservedEvents descriptor");
             }
-            tok(Token.NOTIFY);
-            eq();
+            tokEq(Token.NOTIFY);
             terminationIds(nt.terminationIds());
             open();
             item(0);
@@ -564,8 +578,7 @@ final class MessageEncoder extends OctetWriter {
             }
             close(true);
         } else if (c instanceof Command.ServiceChange sc) {
-            tok(Token.SERVICE_CHANGE);
-            eq();
+            tokEq(Token.SERVICE_CHANGE);
             terminationIds(sc.terminationIds());
             open();
             item(0);
@@ -588,8 +601,7 @@ final class MessageEncoder extends OctetWriter {
             terminationIds(amms.terminationIds());
             replyDescriptorBlock(amms.terminationAudit());
         } else if (r instanceof CommandReply.Audit a) {
-            tok(a.capabilities() ? Token.AUDIT_CAPABILITY : Token.AUDIT_VALUE);
-            eq();
+            tokEq(a.capabilities() ? Token.AUDIT_CAPABILITY : Token.AUDIT_VALUE);
             if (a.contextAudit()) {
                 tok(Token.CONTEXT);
                 if (a.contextAuditError() != null) {
@@ -611,8 +623,7 @@ final class MessageEncoder extends OctetWriter {
                 replyDescriptorBlock(a.terminationAudit());
             }
         } else if (r instanceof CommandReply.Notify nt) {
-            tok(Token.NOTIFY);
-            eq();
+            tokEq(Token.NOTIFY);
             terminationIds(nt.terminationIds());
             if (nt.error() != null) {
                 open();
@@ -621,8 +632,7 @@ final class MessageEncoder extends OctetWriter {
                 close(true);
             }
         } else if (r instanceof CommandReply.ServiceChange sc) {
-            tok(Token.SERVICE_CHANGE);
-            eq();
+            tokEq(Token.SERVICE_CHANGE);
             terminationIds(sc.terminationIds());
             if (sc.error() != null) {
                 open();
@@ -699,8 +709,7 @@ final class MessageEncoder extends OctetWriter {
 
     private void serviceChangeParm(ServiceChangeParm p) {
         if (p instanceof ServiceChangeParm.Method m) {
-            tok(Token.METHOD);
-            peq();
+            tokPeq(Token.METHOD);
             if (m.kind() == ServiceChangeParm.MethodKind.EXTENSION) {
                 append(m.extension());
             } else {
@@ -715,29 +724,23 @@ final class MessageEncoder extends OctetWriter {
                 });
             }
         } else if (p instanceof ServiceChangeParm.Reason r) {
-            tok(Token.REASON);
-            peq();
+            tokPeq(Token.REASON);
             append(r.value());
         } else if (p instanceof ServiceChangeParm.Delay d) {
-            tok(Token.DELAY);
-            peq();
+            tokPeq(Token.DELAY);
             append(d.millis());
         } else if (p instanceof ServiceChangeParm.Address a) {
-            tok(Token.SERVICE_CHANGE_ADDRESS);
-            peq();
+            tokPeq(Token.SERVICE_CHANGE_ADDRESS);
             if (a.mid() != null) mid(a.mid());
             else append(a.port().intValue());
         } else if (p instanceof ServiceChangeParm.Profile pf) {
-            tok(Token.PROFILE);
-            peq();
+            tokPeq(Token.PROFILE);
             append(pf.name()).append('/').append(pf.version());
         } else if (p instanceof ServiceChangeParm.Version v) {
-            tok(Token.VERSION);
-            peq();
+            tokPeq(Token.VERSION);
             append(v.version());
         } else if (p instanceof ServiceChangeParm.MgcIdToTry mg) {
-            tok(Token.MGC_ID_TO_TRY);
-            peq();
+            tokPeq(Token.MGC_ID_TO_TRY);
             mid(mg.mid());
         } else if (p instanceof ServiceChangeParm.Stamp st) {
             timeStamp(st.timeStamp());
@@ -794,8 +797,7 @@ final class MessageEncoder extends OctetWriter {
             item(i);
             MediaParm p = parms.get(i);
             if (p instanceof StreamDescriptor s) {
-                tok(Token.STREAM);
-                eq();
+                tokEq(Token.STREAM);
                 append(s.streamId());
                 open();
                 List<StreamParm> sp = s.parms();
@@ -858,8 +860,7 @@ final class MessageEncoder extends OctetWriter {
             item(i);
             LocalParm p = parms.get(i);
             if (p instanceof LocalControlDescriptor.StreamMode m) {
-                tok(Token.MODE);
-                peq();
+                tokPeq(Token.MODE);
                 tok(switch (m.mode()) {
                     case SENDONLY -> Token.SENDONLY;
                     case RECVONLY -> Token.RECVONLY;
@@ -868,12 +869,10 @@ final class MessageEncoder extends OctetWriter {
                     case LOOPBACK -> Token.LOOPBACK;
                 });
             } else if (p instanceof LocalControlDescriptor.ReservedValue rv) {
-                tok(Token.RESERVED_VALUE);
-                peq();
+                tokPeq(Token.RESERVED_VALUE);
                 onOff(rv.on());
             } else if (p instanceof LocalControlDescriptor.ReservedGroup rg) {
-                tok(Token.RESERVED_GROUP);
-                peq();
+                tokPeq(Token.RESERVED_GROUP);
                 onOff(rg.on());
             } else if (p instanceof PropertyParm pp) {
                 propertyParm(pp);
@@ -892,16 +891,14 @@ final class MessageEncoder extends OctetWriter {
             item(i);
             TerminationStateParm p = parms.get(i);
             if (p instanceof TerminationStateDescriptor.ServiceStates ss) {
-                tok(Token.SERVICE_STATES);
-                peq();
+                tokPeq(Token.SERVICE_STATES);
                 tok(switch (ss.state()) {
                     case TEST -> Token.TEST;
                     case OUT_OF_SERVICE -> Token.OUT_OF_SERVICE;
                     case IN_SERVICE -> Token.IN_SERVICE;
                 });
             } else if (p instanceof TerminationStateDescriptor.EventBufferControl ebc) {
-                tok(Token.BUFFER);
-                peq();
+                tokPeq(Token.BUFFER);
                 if (ebc.lockStep()) tok(Token.LOCK_STEP);
                 else append("OFF");
             } else if (p instanceof PropertyParm pp) {
@@ -944,8 +941,7 @@ final class MessageEncoder extends OctetWriter {
         } else if (p instanceof EventParameter.Embed em) {
             embed(em);
         } else if (p instanceof EventParameter.EventDigitMap dm) {
-            tok(Token.DIGIT_MAP);
-            peq();
+            tokPeq(Token.DIGIT_MAP);
             if (dm.name() != null) {
                 append(dm.name());
             } else {
@@ -1009,8 +1005,7 @@ final class MessageEncoder extends OctetWriter {
             if (p instanceof SignalParm.Request r) {
                 signalRequest(r);
             } else if (p instanceof SignalParm.SignalList sl) {
-                tok(Token.SIGNAL_LIST);
-                eq();
+                tokEq(Token.SIGNAL_LIST);
                 append(sl.id());
                 open();
                 List<SignalParm.Request> list = sl.signals();
@@ -1042,20 +1037,17 @@ final class MessageEncoder extends OctetWriter {
         if (p instanceof PropertyParm pp) {
             propertyParm(pp);
         } else if (p instanceof SignalParameter.Type t) {
-            tok(Token.SIGNAL_TYPE);
-            peq();
+            tokPeq(Token.SIGNAL_TYPE);
             tok(switch (t.type()) {
                 case ON_OFF -> Token.ON_OFF;
                 case TIME_OUT -> Token.TIME_OUT;
                 case BRIEF -> Token.BRIEF;
             });
         } else if (p instanceof SignalParameter.Duration d) {
-            tok(Token.DURATION);
-            peq();
+            tokPeq(Token.DURATION);
             append(d.value());
         } else if (p instanceof SignalParameter.NotifyCompletion nc) {
-            tok(Token.NOTIFY_COMPLETION);
-            peq();
+            tokPeq(Token.NOTIFY_COMPLETION);
             lbrace();
             List<SignalParameter.NotificationReason> reasons = nc.reasons();
             for (int i = 0; i < reasons.size(); i++) {
@@ -1074,20 +1066,17 @@ final class MessageEncoder extends OctetWriter {
         } else if (p instanceof StreamRef s) {
             streamRef(s);
         } else if (p instanceof SignalParameter.Direction d) {
-            tok(Token.DIRECTION);
-            peq();
+            tokPeq(Token.DIRECTION);
             tok(switch (d.direction()) {
                 case EXTERNAL -> Token.EXTERNAL;
                 case INTERNAL -> Token.INTERNAL;
                 case BOTH -> Token.BOTH;
             });
         } else if (p instanceof SignalParameter.SignalRequestId rq) {
-            tok(Token.REQUEST_ID);
-            peq();
+            tokPeq(Token.REQUEST_ID);
             requestId(rq.requestId());
         } else if (p instanceof SignalParameter.IntersignalDelay isd) {
-            tok(Token.INTSIG_DELAY);
-            peq();
+            tokPeq(Token.INTSIG_DELAY);
             append(isd.value());
         } else {
             throw unknown(p);
@@ -1158,8 +1147,7 @@ final class MessageEncoder extends OctetWriter {
     }
 
     private void observedEvents(ObservedEventsDescriptor oe) {
-        tok(Token.OBSERVED_EVENTS);
-        eq();
+        tokEq(Token.OBSERVED_EVENTS);
         requestId(oe.requestId());
         open();
         List<ObservedEventsDescriptor.ObservedEvent> events = oe.events();
@@ -1241,8 +1229,7 @@ final class MessageEncoder extends OctetWriter {
     }
 
     private void mux(MuxDescriptor mx) {
-        tok(Token.MUX);
-        peq();
+        tokPeq(Token.MUX);
         spelledName(mx.type());
         lbrace();
         List<TerminationId> ids = mx.terminationIds();
@@ -1261,8 +1248,7 @@ final class MessageEncoder extends OctetWriter {
     }
 
     private void error(ErrorDescriptor e) {
-        tok(Token.ERROR);
-        eq();
+        tokEq(Token.ERROR);
         append(e.code());
         lbrace();
         if (e.text() != null) append('"').append(e.text()).append('"');
@@ -1308,8 +1294,7 @@ final class MessageEncoder extends OctetWriter {
     }
 
     private void streamRef(StreamRef s) {
-        tok(Token.STREAM);
-        peq();
+        tokPeq(Token.STREAM);
         append(s.streamId());
     }
 

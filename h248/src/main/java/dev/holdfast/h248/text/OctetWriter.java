@@ -126,6 +126,24 @@ abstract class OctetWriter {
         LINE[0] = '\n';
     }
 
+    /** {@code before} (unless 0), a line feed, {@code indent} spaces and {@code after} (unless 0), in one go. */
+    final void lineBreak(int before, int indent, int after) {
+        if (indent >= LINE.length) {
+            if (before != 0) append((char) before);
+            lineBreak(indent);
+            if (after != 0) append((char) after);
+            return;
+        }
+        ensure(indent + 3);
+        byte[] a = this.a;
+        int p = n;
+        if (before != 0) a[p++] = (byte) before;
+        System.arraycopy(LINE, 0, a, p, indent + 1);
+        p += indent + 1;
+        if (after != 0) a[p++] = (byte) after;
+        n = p;
+    }
+
     /** A line feed and {@code indent} spaces. */
     final OctetWriter lineBreak(int indent) {
         ensure(indent + 1);

@@ -143,8 +143,14 @@ final class TextScanner {
 
     /** {@code LWSP = *(WSP / COMMENT / EOL)}. Small, so that the JIT inlines the common case (nothing to skip). */
     void skipLwsp() {
-        if (pos < end) {
-            int c = b[pos];
+        int p = pos;
+        if (p < end) {
+            int c = b[p];
+            if (c == ' ' && p + 1 < end) {
+                // one space, as in pretty text's " = " and " {": done here unless more white space follows
+                c = b[++p];
+                pos = p;
+            }
             if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once
         }
     }
