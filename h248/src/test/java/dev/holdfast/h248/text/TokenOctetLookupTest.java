@@ -64,4 +64,38 @@ class TokenOctetLookupTest {
         assertEquals(Token.V90, lookupIn("v90", 0, 0));
         assertNull(lookupIn("SP_ADI", 0, 0));
     }
+
+    @Test
+    void nameEndAgreesWithTheNameCharacters() {
+        java.util.Random random = new java.util.Random(11);
+        // every octet value at every place of a word, after a run of name characters
+        for (int v = 0; v < 256; v++) {
+            for (int at = 0; at < 20; at++) {
+                byte[] b = new byte[24];
+                java.util.Arrays.fill(b, (byte) 'a');
+                b[at] = (byte) v;
+                for (int from = 0; from <= at; from++) assertEquals(slowNameEnd(b, from, b.length), nameEnd(b, from), v + "@" + at);
+            }
+        }
+        // random octets, and random mixes of name and other characters, with the message ending anywhere
+        String chars = "aZz_09AM/ =.-{}@[`\u007f";
+        for (int k = 0; k < 20_000; k++) {
+            byte[] b = new byte[1 + random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = k % 2 == 0 ? (byte) random.nextInt(256) : (byte) chars.charAt(random.nextInt(chars.length()));
+            }
+            int end = random.nextInt(b.length + 1);
+            TextScanner s = new TextScanner(b, end, DecodeOptions.LENIENT);
+            for (int from = 0; from < end; from++) assertEquals(slowNameEnd(b, from, end), s.nameEnd(from));
+        }
+    }
+
+    private static int nameEnd(byte[] b, int from) {
+        return new TextScanner(b, b.length, DecodeOptions.LENIENT).nameEnd(from);
+    }
+
+    private static int slowNameEnd(byte[] b, int p, int end) {
+        while (p < end && TextScanner.isNameChar(b[p] & 0xFF)) p++;
+        return p;
+    }
 }
