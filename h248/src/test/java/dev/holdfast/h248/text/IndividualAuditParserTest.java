@@ -102,15 +102,20 @@ class IndividualAuditParserTest {
                 "Media { LocalControl { ReservedGroup } }", "M{O{RG}}");
     }
 
-    /** v3: several indAudmediaParm, and Statistics, Local and Remote as indAudstreamParm. */
+    /**
+     * v3: several indAudmediaParm (streamParms or Stream descriptors, "but not both", a comment the decoder does not
+     * enforce), and Statistics, Local and Remote as indAudstreamParm.
+     */
     @Test
     void v3MediaWithSeveralParmsAndEveryStreamParm() {
-        assertAudit(Media.of(new TerminationState(new Buffer()), new Stream(1, LocalControl.of(Mode.audit())),
-                        new Stream(2, new Statistics("nt/os")), new Stream(3, new Local("v=0")),
-                        new Stream(4, new Remote("")), new Statistics("rtp/ps")),
+        assertAudit(List.of(Media.of(new TerminationState(new Buffer()), new Stream(1, LocalControl.of(Mode.audit())),
+                                new Stream(2, new Statistics("nt/os")), new Stream(3, new Local("v=0")),
+                                new Stream(4, new Remote(""))),
+                        Media.of(new Statistics("rtp/ps"), new Local("v=0"), LocalControl.of(new ReservedValue()))),
                 "Media { TerminationState { Buffer }, Stream = 1 { LocalControl { Mode } }, Stream = 2 { Statistics"
-                        + " { nt/os } }, Stream = 3 { Local {v=0} }, Stream = 4 { Remote {} }, Statistics { rtp/ps } }",
-                "M{TS{BF},ST=1{O{MO}},ST=2{SA{nt/os}},ST=3{L{v=0}},ST=4{R{}},SA{rtp/ps}}");
+                        + " { nt/os } }, Stream = 3 { Local {v=0} }, Stream = 4 { Remote {} } }, Media { Statistics {"
+                        + " rtp/ps }, Local {v=0}, LocalControl { ReservedValue } }",
+                "M{TS{BF},ST=1{O{MO}},ST=2{SA{nt/os}},ST=3{L{v=0}},ST=4{R{}}},M{SA{rtp/ps},L{v=0},O{RV}}");
     }
 
     /** The octetString of an audited Local/Remote is kept verbatim, line breaks and escaped braces included. */
