@@ -2,7 +2,8 @@ package dev.holdfast.h248.message;
 
 /**
  * {@code Error = code { [quotedString] }}. {@code text} is the quoted string's content without the quotes, or
- * null when absent. Codes are those of H.248.8.
+ * null when absent. Codes are those of H.248.8 (RFC 3525 section 7.3 points there): one list for the whole
+ * project.
  */
 public record ErrorDescriptor(int code, String text) implements Descriptor {
     public static final int BAD_REQUEST = 400;            // syntax error in message
@@ -23,7 +24,26 @@ public record ErrorDescriptor(int code, String text) implements Descriptor {
     public static final int NOT_IMPLEMENTED = 501;
     public static final int NOT_READY = 502;
     public static final int SERVICE_UNAVAILABLE = 503;
-    public static final int UNSUPPORTED_OR_UNKNOWN_PACKAGE = 510;
+    public static final int INSUFFICIENT_RESOURCES = 510;
+    public static final int NOT_IN_SPECIFIED_CONTEXT = 435;
+    public static final int ILLEGAL_ACTION = 421;
+    public static final int UNKNOWN_PACKAGE = 440;
+    public static final int UNKNOWN_COMMAND = 443;
+    public static final int UNKNOWN_DESCRIPTOR = 444;
+    public static final int UNSUPPORTED_PARAMETER = 446;
+    public static final int DESCRIPTOR_NOT_LEGAL = 447;
+    public static final int UNSUPPORTED_VALUE = 449;
+    public static final int NO_SUCH_PROPERTY = 450;
+    public static final int NO_SUCH_EVENT = 451;
+    public static final int NO_SUCH_SIGNAL = 452;
+    public static final int MISSING_PARAMETER = 457;
+    public static final int UNAUTHORIZED_ENTITY = 504;
+    public static final int UNEQUIPPED_TO_DETECT = 512;
+    public static final int UNEQUIPPED_TO_GENERATE = 513;
+    public static final int UNSUPPORTED_MEDIA_TYPE = 515;
+    public static final int DIGIT_MAP_UNDEFINED = 520;
+    public static final int UNEXPECTED_HOOK_STATE = 540;
+    public static final int COMMAND_NOT_ALLOWED = 542;
 
     public ErrorDescriptor {
         if (code < 0 || code > 9999) throw new IllegalArgumentException("error code " + code);

@@ -56,10 +56,14 @@ public final class H248Endpoint implements AutoCloseable {
     private static final class DeferredListener implements TransportListener {
         volatile TransactionManager manager;
         volatile Consumer<Peer> onConnected = p -> { };
+        volatile Consumer<Peer> onLost = p -> { };
 
         @Override public void onMessage(Peer peer, Message message) { manager.onMessage(peer, message); }
 
-        @Override public void onPeerLost(Peer peer) { manager.onPeerLost(peer); }
+        @Override public void onPeerLost(Peer peer) {
+            manager.onPeerLost(peer);
+            onLost.accept(peer);
+        }
 
         @Override public void onPeerConnected(Peer peer) { onConnected.accept(peer); }
     }
@@ -179,6 +183,12 @@ public final class H248Endpoint implements AutoCloseable {
     /** Called when a TCP connection to a peer is established (not for UDP). */
     public H248Endpoint onPeerConnected(Consumer<Peer> callback) {
         listener.onConnected = callback;
+        return this;
+    }
+
+    /** Called when a TCP connection to a peer closes (not for UDP), after its transactions have failed. */
+    public H248Endpoint onPeerLost(Consumer<Peer> callback) {
+        listener.onLost = callback;
         return this;
     }
 
