@@ -15,10 +15,16 @@ public record AuditDescriptor(List<AuditItem> items) implements Descriptor {
     public static AuditDescriptor of(AuditItem... items) { return new AuditDescriptor(List.of(items)); }
 
     /** {@code auditItem = auditReturnItem / SignalsToken / EventBufferToken / EventsToken / indAudterminationAudit}. */
-    public sealed interface AuditItem permits Item, IndAuditParameter {}
+    public sealed interface AuditItem permits Item, IndAuditParameter {
+        /** The descriptor this item audits: all of it (a token) or a part of it (an individual audit). */
+        Item descriptor();
+    }
 
     /** The token form of auditItem: the whole descriptor of that kind is audited. */
     public enum Item implements AuditItem {
-        MUX, MODEM, MEDIA, SIGNALS, EVENT_BUFFER, DIGIT_MAP, STATISTICS, EVENTS, OBSERVED_EVENTS, PACKAGES
+        MUX, MODEM, MEDIA, SIGNALS, EVENT_BUFFER, DIGIT_MAP, STATISTICS, EVENTS, OBSERVED_EVENTS, PACKAGES;
+
+        @Override
+        public Item descriptor() { return this; }
     }
 }

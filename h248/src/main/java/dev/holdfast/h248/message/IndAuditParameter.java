@@ -18,6 +18,17 @@ public sealed interface IndAuditParameter extends AuditDescriptor.AuditItem perm
         IndAuditParameter.Events, IndAuditParameter.Signals, IndAuditParameter.DigitMap,
         IndAuditParameter.EventBuffer, IndAuditParameter.Statistics, IndAuditParameter.Packages {
 
+    @Override
+    default AuditDescriptor.Item descriptor() {
+        if (this instanceof Media) return AuditDescriptor.Item.MEDIA;
+        if (this instanceof Events) return AuditDescriptor.Item.EVENTS;
+        if (this instanceof Signals) return AuditDescriptor.Item.SIGNALS;
+        if (this instanceof DigitMap) return AuditDescriptor.Item.DIGIT_MAP;
+        if (this instanceof EventBuffer) return AuditDescriptor.Item.EVENT_BUFFER;
+        if (this instanceof Statistics) return AuditDescriptor.Item.STATISTICS;
+        return AuditDescriptor.Item.PACKAGES;
+    }
+
     // ---------------------------------------------------------------- Media
 
     /** {@code indAudmediaDescriptor = MediaToken LBRKT indAudmediaParm *(COMMA indAudmediaParm) RBRKT}. */

@@ -86,6 +86,18 @@ class IndividualAuditParserTest {
                 "M{TS{SI}},E,PG{nt-1},SA{nt/os},OE");
     }
 
+    /** AuditItem.descriptor(): the descriptor a token or an individual audit parameter belongs to. */
+    @Test
+    void eachItemNamesTheDescriptorItAudits() {
+        List<AuditDescriptor.AuditItem> items = audit("M, M{O{MO}}, E=1{al/on}, SG{}, DM=x, EB{al/on}, SA{nt/os},"
+                + " PG{nt-1}, OE");
+        assertEquals(List.of(AuditDescriptor.Item.MEDIA, AuditDescriptor.Item.MEDIA, AuditDescriptor.Item.EVENTS,
+                        AuditDescriptor.Item.SIGNALS, AuditDescriptor.Item.DIGIT_MAP, AuditDescriptor.Item.EVENT_BUFFER,
+                        AuditDescriptor.Item.STATISTICS, AuditDescriptor.Item.PACKAGES,
+                        AuditDescriptor.Item.OBSERVED_EVENTS),
+                items.stream().map(AuditDescriptor.AuditItem::descriptor).toList());
+    }
+
     // ---------------------------------------------------------------- indAudmediaDescriptor
 
     /** The v2 classic: the stream mode of stream 1. */
