@@ -19,7 +19,14 @@ import static dev.holdfast.h248.text.TextScanner.isAlpha;
  * every v2 form too; like the rest of the decoder, the version in the header does not narrow them.
  *
  * <p>An auditItem token followed by '{' (or '=' for Events and DigitMap) is an individual audit, a bare one the
- * token form; within the braces only the ABNF's forms are accepted (no lenient variants).
+ * token form; within the braces only the ABNF's forms are accepted (no lenient variants). Restrictions stated only
+ * in ABNF comments ("at-most-once", "either streamParm or streamDescriptor but not both") are not enforced, as
+ * elsewhere in the decoder.
+ *
+ * <p>Used for the Audit descriptor (in AuditValue, AuditCapability, Subtract and Add/Modify/Move) and for the
+ * auditItems of a ServiceChange's Services. Not for replies: v2's auditReturnParameter also lists auditItem, whose
+ * individual forms ({@code Media{...}}, {@code Events=1{...}}) would be the full descriptors there; v3 narrowed it
+ * to the tokens (auditReturnItem), and a reply's terminationAudit is read that way.
  */
 final class AuditReader {
     private final DescriptorReader r;
