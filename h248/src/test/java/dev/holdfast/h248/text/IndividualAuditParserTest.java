@@ -337,6 +337,40 @@ class IndividualAuditParserTest {
         assertEquals("expected ',' or '}' after 'RV' but found '='", error(request("AV=t1{AT{M{O{RV=ON}}}}")).reason());
     }
 
+    /**
+     * Damaged individual audits are syntax errors, never exceptions (which the decoder would report as an
+     * "internal decoder error"): every one-character deletion and every insertion of a delimiter into the compact
+     * text of the samples, decoded strictly and leniently.
+     */
+    @Test
+    void damagedTextIsASyntaxErrorNeverAnException() {
+        for (dev.holdfast.h248.message.Message m : List.of(SampleMessages.individualAuditsV2(),
+                SampleMessages.individualAudits(), SampleMessages.capabilityChange())) {
+            String text = TextCodec.encode(m, TextForm.COMPACT);
+            int from = text.indexOf("{C=");
+            for (int i = from; i < text.length(); i++) {
+                decodeBoth(text.substring(0, i) + text.substring(i + 1));
+                for (char c : new char[] {'{', '}', ',', '=', '#', '/', ' '}) {
+                    decodeBoth(text.substring(0, i) + c + text.substring(i));
+                }
+            }
+        }
+    }
+
+    private static void decodeBoth(String text) {
+        for (DecodeOptions o : List.of(DecodeOptions.LENIENT, DecodeOptions.STRICT)) {
+            DecodeResult r;
+            try {
+                r = TextCodec.decode(text, o);
+            } catch (RuntimeException e) {
+                throw new AssertionError("exception for:\n" + text, e);
+            }
+            if (r instanceof DecodeResult.Failed f && f.error().reason().startsWith("internal decoder error")) {
+                throw new AssertionError(f.error().describe() + " for:\n" + text); // a bug the decoder caught
+            }
+        }
+    }
+
     /** A trailing comma is the usual lenient deviation, an error when strict. */
     @Test
     void trailingCommaIsADeviation() {
