@@ -53,7 +53,7 @@ final class AuditReader {
             itemStart = s.pos;
             items.add(auditItem("Audit"));
         } while (r.more(itemStart, '}'));
-        return new AuditDescriptor(GrammarReader.frozen(items));
+        return new AuditDescriptor(items);
     }
 
     /**
@@ -109,7 +109,7 @@ final class AuditReader {
             else if (t == Token.TERMINATION_STATE) parms.add(terminationState());
             else parms.add(streamParm(t, "an audited Media"));
         } while (r.more(itemStart, '}'));
-        return new IndAuditParameter.Media(GrammarReader.frozen(parms));
+        return new IndAuditParameter.Media(parms);
     }
 
     /**
@@ -148,7 +148,7 @@ final class AuditReader {
             itemStart = s.pos;
             parms.add(localParm());
         } while (r.more(itemStart, '}'));
-        return new IndAuditParameter.LocalControl(GrammarReader.frozen(parms));
+        return new IndAuditParameter.LocalControl(parms);
     }
 
     /**
@@ -365,9 +365,7 @@ final class AuditReader {
                 stream = r.uint16("a stream id", at);
             } else {
                 if (!isAlpha(s.peek())) throw s.expected("'Stream = id' or an event parameter name", specStart);
-                int e = s.nameEnd(s.pos);
-                parameter = s.text.substring(s.pos, e);
-                s.pos = e;
+                parameter = name();
             }
             r.rbrkt(start);
         }
@@ -385,15 +383,21 @@ final class AuditReader {
         return new IndAuditParameter.Statistics(name);
     }
 
+    /** NAME, at a letter (the caller checks). */
+    private String name() {
+        int e = s.nameEnd(s.pos);
+        String name = s.text.substring(s.pos, e);
+        s.pos = e;
+        return name;
+    }
+
     /** indAudpackagesDescriptor = PackagesToken LBRKT packagesItem RBRKT; packagesItem = NAME "-" UINT16. */
     private IndAuditParameter.Packages packages() {
         int start = s.pos;
         r.take();
         r.lbrkt(start);
         if (!isAlpha(s.peek())) throw s.expected("a package name", start);
-        int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
-        s.pos = e;
+        String name = name();
         if (s.peek() != '-') throw s.expected("'-' and the package version", start);
         s.pos++;
         int version = r.uint16("a package version", start);

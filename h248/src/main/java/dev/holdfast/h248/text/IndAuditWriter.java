@@ -228,9 +228,9 @@ final class IndAuditWriter {
     /** EQUAL after a keyword that names a block (Stream, Events, SignalList, DigitMap): " = " in pretty form. */
     private void eq() { sb.append(compact ? "=" : " = "); }
 
-    /** LBRKT: " {" in pretty form, unless it follows a space. */
+    /** LBRKT: " {" in pretty form (here it always follows a keyword, a name or a number). */
     private void lbrace() {
-        if (!compact && sb.charAt(sb.length() - 1) != ' ') sb.append(' ');
+        if (!compact) sb.append(' ');
         sb.append('{');
     }
 
