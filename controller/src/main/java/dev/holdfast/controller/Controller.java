@@ -1,0 +1,110 @@
+package dev.holdfast.controller;
+
+import dev.holdfast.controller.core.EventLog;
+import dev.holdfast.controller.mgc.CoreRunner;
+import dev.holdfast.controller.mgc.MgcEdge;
+import dev.holdfast.controller.provisioning.ControllerSettings;
+import dev.holdfast.controller.provisioning.MidText;
+import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import dev.holdfast.h248.message.MId;
+import dev.holdfast.h248.transport.EndpointOptions;
+import dev.holdfast.h248.transport.H248Endpoint;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A running controller: the core on its thread, the H.248 endpoints it listens on, the event log. */
+public final class Controller implements AutoCloseable {
+    private final ControllerCore core;
+    private final CoreRunner runner;
+    private final Map<String, H248Endpoint> endpoints;
+    private final MId mid;
+
+    private Controller(ControllerCore core, CoreRunner runner, Map<String, H248Endpoint> endpoints, MId mid) {
+        this.core = core;
+        this.runner = runner;
+        this.endpoints = endpoints;
+        this.mid = mid;
+    }
+
+    /**
+     * Starts a controller as provisioned.
+     *
+     * @param eventLog file for the event log, or null for none (the provisioning's {@code eventLog} is used then)
+     */
+    public static Controller start(Provisioning p, Path eventLog, long seed, EndpointOptions options)
+            throws IOException, InterruptedException {
+        return start(p, eventLog, null, seed, options);
+    }
+
+    /** @param commandLog file for the command log (each command the core gave, as replay reproduces it), or null */
+    public static Controller start(Provisioning p, Path eventLog, Path commandLog, long seed, EndpointOptions options)
+            throws IOException, InterruptedException {
+        ControllerSettings s = p.controller();
+        Path logFile = eventLog != null ? eventLog : s.eventLog() != null ? Path.of(s.eventLog()) : null;
+        EventLog log = logFile == null ? null : EventLog.create(logFile, ProvisioningLoader.toJson(p), seed);
+        ControllerCore core = new ControllerCore(p, seed);
+        java.io.Writer commands = commandLog == null ? null
+                : java.nio.file.Files.newBufferedWriter(commandLog, java.nio.charset.StandardCharsets.UTF_8);
+        CoreRunner runner = new CoreRunner(core, Clock.systemUTC(), log, commands);
+        MgcEdge edge = new MgcEdge(runner);
+        Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
+        MId mid = null;
+        try {
+            int port = s.port();
+            for (String transport : s.transports()) {
+                if (mid == null) {
+                    // with port 0 the first transport picks the port, the others use the same number
+                    mid = s.mid() != null ? MidText.parse(s.mid()) : MId.ipv4(s.address(), port == 0 ? null : port);
+                }
+                InetSocketAddress bind = new InetSocketAddress(s.address(), port);
+                H248Endpoint e = transport.equals("udp") ? H248Endpoint.udp(mid, bind, options)
+                        : H248Endpoint.tcpServer(mid, bind, options);
+                endpoints.put(transport, e);
+                edge.attach(transport, e);
+                port = e.localAddress().getPort();
+                if (s.mid() == null && s.port() == 0 && endpoints.size() == 1) {
+                    // the mId names the port really bound; endpoints made later use it
+                    mid = MId.ipv4(s.address(), port);
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            endpoints.values().forEach(H248Endpoint::close);
+            runner.close();
+            throw e;
+        }
+        return new Controller(core, runner, endpoints, mid);
+    }
+
+    public static Controller start(Provisioning p) throws IOException, InterruptedException {
+        return start(p, null, 1, EndpointOptions.DEFAULTS);
+    }
+
+    /** Where it listens, e.g. {@code udp 127.0.0.1:2944}. */
+    public List<String> listening() {
+        List<String> out = new ArrayList<>();
+        endpoints.forEach((t, e) -> out.add(t + " " + e.localAddress().getHostString() + ":" + e.localAddress().getPort()));
+        return out;
+    }
+
+    public InetSocketAddress address(String transport) { return endpoints.get(transport).localAddress(); }
+
+    public MId mid() { return mid; }
+
+    /** Reads core state on the core's thread. */
+    public <T> T inspect(java.util.function.Function<ControllerCore, T> read) throws Exception {
+        return runner.inspect(() -> read.apply(core));
+    }
+
+    @Override public void close() {
+        endpoints.values().forEach(H248Endpoint::close);
+        runner.close();
+    }
+}

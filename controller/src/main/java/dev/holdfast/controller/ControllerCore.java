@@ -1,0 +1,141 @@
+package dev.holdfast.controller;
+
+import dev.holdfast.controller.call.CallProcessor;
+import dev.holdfast.controller.core.Command;
+import dev.holdfast.controller.core.Core;
+import dev.holdfast.controller.core.CoreServices;
+import dev.holdfast.controller.core.Event;
+import dev.holdfast.controller.core.Outcome;
+import dev.holdfast.controller.gateway.Gateway;
+import dev.holdfast.controller.gateway.GatewayAssociation;
+import dev.holdfast.controller.gateway.Line;
+import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.h248.message.ActionReply;
+import dev.holdfast.h248.message.ActionRequest;
+import dev.holdfast.h248.message.CommandReply;
+import dev.holdfast.h248.message.CommandRequest;
+import dev.holdfast.h248.message.ErrorDescriptor;
+import dev.holdfast.h248.message.ObservedEventsDescriptor.ObservedEvent;
+import dev.holdfast.h248.message.TerminationId;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The controller's deterministic core: gateway association and call processing behind one
+ * {@link #handle(Event)}. Single-threaded; all it knows comes in as events, all it does goes out as commands.
+ */
+public final class ControllerCore implements Core {
+    private static final System.Logger LOG = System.getLogger(ControllerCore.class.getName());
+
+    private final CoreServices svc;
+    private final GatewayAssociation association;
+    private final CallProcessor calls;
+    private long events;
+    private long failures;
+
+    public ControllerCore(Provisioning provisioning, long seed) {
+        this.svc = new CoreServices(seed);
+        this.association = new GatewayAssociation(svc, provisioning);
+        this.calls = new CallProcessor(svc, association, provisioning);
+        association.listener(calls);
+    }
+
+    /** A core as an event log's header describes it, for replay. */
+    public static ControllerCore fromLogHeader(dev.holdfast.controller.core.EventCodec.Header header) {
+        try {
+            return new ControllerCore(dev.holdfast.controller.provisioning.ProvisioningLoader.fromJson(header.provisioning()),
+                    header.seed());
+        } catch (dev.holdfast.controller.provisioning.ProvisioningException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    public GatewayAssociation association() { return association; }
+
+    public CallProcessor calls() { return calls; }
+
+    public CoreServices services() { return svc; }
+
+    public long eventsHandled() { return events; }
+
+    /** Events whose handling threw (a bug); they are logged and skipped. */
+    public long failures() { return failures; }
+
+    @Override public List<Command> handle(Event event) {
+        events++;
+        svc.begin(event.time());
+        try {
+            if (event instanceof Event.RequestReceived r) onRequest(r);
+            else if (event instanceof Event.ReplyReceived r) svc.outcome(r.token(), Outcome.replied(r.reply()));
+            else if (event instanceof Event.RequestFailed f) svc.outcome(f.token(), Outcome.failed(f.reason()));
+            else if (event instanceof Event.TimerFired t) svc.timerFired(t.timer());
+            else if (event instanceof Event.PeerLost p) association.peerLost(p.peer());
+            else if (event instanceof Event.Admin a) admin(a);
+        } catch (RuntimeException e) {
+            // a bug must cost at most this event, not the controller; what was decided before it still goes out
+            failures++;
+            LOG.log(System.Logger.Level.ERROR, "core failed on " + event.getClass().getSimpleName(), e);
+        }
+        return svc.drain();
+    }
+
+    private void onRequest(Event.RequestReceived r) {
+        Gateway gw = association.identify(r);
+        if (gw == null) return;
+        association.heard(gw);
+        List<Runnable> after = new ArrayList<>();
+        List<ActionReply> replies = new ArrayList<>();
+        for (ActionRequest action : r.request().actions()) {
+            List<CommandReply> out = new ArrayList<>();
+            ErrorDescriptor error = null;
+            for (CommandRequest cr : action.commands()) {
+                if (cr.command() instanceof dev.holdfast.h248.message.Command.ServiceChange sc) {
+                    out.add(association.serviceChange(gw, r, sc, after));
+                } else if (cr.command() instanceof dev.holdfast.h248.message.Command.Notify n) {
+                    out.add(notify(gw, n, after));
+                } else {
+                    error = ErrorDescriptor.of(ErrorDescriptor.NOT_IMPLEMENTED,
+                            "a controller does not execute " + cr.command().getClass().getSimpleName());
+                    break;
+                }
+            }
+            replies.add(new ActionReply(action.contextId(), List.of(), out, error));
+        }
+        svc.reply(r.handle(), replies);
+        for (Runnable a : after) a.run();
+    }
+
+    private CommandReply notify(Gateway gw, dev.holdfast.h248.message.Command.Notify n, List<Runnable> after) {
+        TerminationId tid = n.terminationIds().isEmpty() ? TerminationId.ROOT : n.terminationIds().get(0);
+        if (tid.isRoot()) {
+            // it/ito: the gateway heard nothing from us for mit; the reply is the heartbeat
+            return new CommandReply.Notify(n.terminationIds(), null);
+        }
+        Line line = gw.line(tid.value());
+        if (line == null) {
+            return new CommandReply.Notify(n.terminationIds(),
+                    ErrorDescriptor.of(ErrorDescriptor.UNKNOWN_TERMINATION_ID, "no provisioned termination " + tid));
+        }
+        if (n.observedEvents() != null) {
+            for (ObservedEvent e : n.observedEvents().events()) after.add(() -> calls.lineEvent(line, e));
+        }
+        return new CommandReply.Notify(n.terminationIds(), null);
+    }
+
+    private void admin(Event.Admin a) {
+        switch (a.verb()) {
+            case "release-call" -> {
+                for (String id : a.args()) {
+                    try {
+                        if (!calls.releaseByOperator(Long.parseLong(id))) LOG.log(System.Logger.Level.INFO, "no call " + id);
+                    } catch (NumberFormatException e) {
+                        LOG.log(System.Logger.Level.INFO, "not a call id: " + id);
+                    }
+                }
+            }
+            default -> LOG.log(System.Logger.Level.INFO, "unknown admin command " + a.verb());
+        }
+    }
+
+}

@@ -1,0 +1,70 @@
+package dev.holdfast.controller;
+
+import dev.holdfast.controller.provisioning.MidText;
+import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.controller.provisioning.ProvisioningException;
+import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import dev.holdfast.h248.transport.EndpointOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N]}: runs one controller until SIGTERM (or SIGINT).
+ * It prints where it listens once it does; exit status 2 for a bad command line or provisioning.
+ */
+public final class ControllerMain {
+    private ControllerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Path config = null;
+        Path eventLog = null;
+        Path commandLog = null;
+        long seed = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> config = Path.of(value(args, ++i));
+                case "--event-log" -> eventLog = Path.of(value(args, ++i));
+                case "--command-log" -> commandLog = Path.of(value(args, ++i));
+                case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                case "-h", "--help" -> { usage(); return; }
+                default -> { System.err.println("controller: unknown argument " + args[i]); usage(); System.exit(2); }
+            }
+        }
+        if (config == null) { usage(); System.exit(2); }
+        if (!Files.isReadable(config)) {
+            System.err.println("controller: cannot read " + config);
+            System.exit(2);
+        }
+        Provisioning p;
+        try {
+            p = ProvisioningLoader.load(config);
+        } catch (ProvisioningException e) {
+            System.err.println("controller: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            controller.close();
+            System.out.println("controller: stopped");
+            System.out.flush();
+            stopped.countDown();
+        }, "controller-shutdown"));
+        System.out.println("controller: mId " + MidText.written(controller.mid()) + ", " + p.gateways().size()
+                + " gateways provisioned, listening on " + String.join(", ", controller.listening()));
+        System.out.flush();
+        stopped.await();
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) { usage(); System.exit(2); }
+        return args[i];
+    }
+
+    private static void usage() {
+        System.err.println("usage: controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N]");
+    }
+}

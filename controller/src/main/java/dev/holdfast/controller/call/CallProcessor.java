@@ -1,0 +1,538 @@
+package dev.holdfast.controller.call;
+
+import dev.holdfast.controller.core.CoreServices;
+import dev.holdfast.controller.core.H248;
+import dev.holdfast.controller.core.Outcome;
+import dev.holdfast.controller.dialplan.DialPlan;
+import dev.holdfast.controller.dialplan.Route;
+import dev.holdfast.controller.gateway.Gateway;
+import dev.holdfast.controller.gateway.GatewayAssociation;
+import dev.holdfast.controller.gateway.GatewayListener;
+import dev.holdfast.controller.gateway.GatewayState;
+import dev.holdfast.controller.gateway.Line;
+import dev.holdfast.controller.gateway.LineState;
+import dev.holdfast.controller.provisioning.DialPlanConfig;
+import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.controller.provisioning.TimerConfig;
+import dev.holdfast.h248.message.ActionReply;
+import dev.holdfast.h248.message.ActionRequest;
+import dev.holdfast.h248.message.Command;
+import dev.holdfast.h248.message.CommandReply;
+import dev.holdfast.h248.message.CommandRequest;
+import dev.holdfast.h248.message.ContextId;
+import dev.holdfast.h248.message.LocalControlDescriptor.Mode;
+import dev.holdfast.h248.message.ObservedEventsDescriptor.ObservedEvent;
+import dev.holdfast.h248.message.PropertyParm;
+import dev.holdfast.h248.message.SignalParm;
+import dev.holdfast.h248.message.SignalsDescriptor;
+import dev.holdfast.h248.message.TerminationId;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Basic call processing for analog lines: off-hook, dial tone and digit collection, routing, ringing and ring-back,
+ * answer, release; busy, no answer, invalid number, abandon. A call on one gateway puts both lines in one
+ * context; a call between gateways adds an ephemeral RTP termination on each and exchanges their SDP.
+ */
+public final class CallProcessor implements GatewayListener {
+    private static final System.Logger LOG = System.getLogger(CallProcessor.class.getName());
+    static final String DIAL_TONE = "cg/dt";
+    static final String RING_BACK = "cg/rt";
+    static final String BUSY = "cg/bt";
+    static final String REORDER = "cg/ct";
+    static final String RINGING = "al/ri";
+    static final String OFF_HOOK = "al/of";
+    static final String ON_HOOK = "al/on";
+    static final String FLASH = "al/fl";
+    static final String DIGITS = "dd/ce";
+
+    private final CoreServices svc;
+    private final GatewayAssociation association;
+    private final DialPlan dialPlan;
+    private final TimerConfig timers;
+    private final DialPlanConfig.InvalidNumber invalidNumber;
+    private final Map<Long, Call> calls = new TreeMap<>();
+    private final Map<Line, Call> callOf = new LinkedHashMap<>();
+    private long nextCallId = 1;
+    private long completedCalls;
+
+    public CallProcessor(CoreServices svc, GatewayAssociation association, Provisioning provisioning) {
+        this.svc = svc;
+        this.association = association;
+        this.dialPlan = new DialPlan(provisioning);
+        this.timers = provisioning.timers();
+        this.invalidNumber = provisioning.dialPlan().invalidNumber();
+    }
+
+    public Collection<Call> calls() { return Collections.unmodifiableCollection(calls.values()); }
+
+    public Call call(long id) { return calls.get(id); }
+
+    /** The call a line is in, or null. */
+    public Call callOf(Line line) { return callOf.get(line); }
+
+    /** Calls that reached CONNECTED and have been released since start. */
+    public long completedCalls() { return completedCalls; }
+
+    // ------------------------------------------------------------------------------------------ line events
+
+    /** An event a gateway observed on a line (its Notify has been answered already). */
+    public void lineEvent(Line line, ObservedEvent event) {
+        String name = H248.name(event);
+        if (name.equals(OFF_HOOK)) line.offHook(true);
+        else if (name.equals(ON_HOOK)) line.offHook(false);
+        Call call = callOf.get(line);
+        if (call != null) { callEvent(call, line, name); return; }
+        switch (line.state()) {
+            case IDLE, UNARMED -> {
+                if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.IN_SERVICE) {
+                    if (line.trunk()) seized(line); else startDialing(line);
+                } else if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.DRAINING) {
+                    tone(line, REORDER);
+                }
+            }
+            case DIALING -> {
+                if (name.equals(DIGITS)) digits(line, H248.parameter(event, "ds"));
+                else if (name.equals(ON_HOOK)) armIdle(line);
+            }
+            case LOCKOUT -> {
+                if (name.equals(ON_HOOK)) armIdle(line);
+            }
+            default -> { }
+        }
+    }
+
+    private void startDialing(Line line) {
+        line.state(LineState.DIALING);
+        send(line.gateway(), H248.action(ContextId.NULL, H248.modify(line.termination(),
+                H248.signals(DIAL_TONE),
+                H248.events(svc.requestId(), ON_HOOK, DIGITS),
+                H248.digitMap(timers.digitMapStart(), timers.digitMapShort(), timers.digitMapLong(), dialPlan.digitMap()))));
+    }
+
+    /** An incoming seizure on a trunk: collect the called number the far end sends (no dial tone on a trunk). */
+    private void seized(Line trunk) {
+        trunk.state(LineState.DIALING);
+        send(trunk.gateway(), H248.action(ContextId.NULL, H248.modify(trunk.termination(),
+                H248.events(svc.requestId(), ON_HOOK, DIGITS),
+                H248.digitMap(timers.digitMapStart(), timers.digitMapShort(), timers.digitMapLong(), dialPlan.digitMap()))));
+    }
+
+    private void digits(Line line, String digits) {
+        Route route = dialPlan.route(digits);
+        if (line.trunk() && !(route instanceof Route.Extension)) {
+            // no tandem switching: a trunk call must be for one of our lines
+            trunkTreatment(line, REORDER);
+            return;
+        }
+        if (route instanceof Route.Extension e) {
+            Gateway gw = association.gateway(e.gateway());
+            Line callee = gw == null ? null : gw.line(e.termination());
+            if (callee == null || callee == line || callee.state() != LineState.IDLE || callOf.containsKey(callee)
+                    || gw.state() != GatewayState.IN_SERVICE) {
+                LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": busy");
+                if (line.trunk()) trunkTreatment(line, BUSY); else tone(line, BUSY);
+            } else {
+                setup(line, callee, null);
+            }
+        } else if (route instanceof Route.Trunk t) {
+            Line trunk = association.freeTrunk(t.group(), line.gateway(), l -> !callOf.containsKey(l));
+            if (trunk == null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": all trunks of " + t.group() + " busy");
+                tone(line, REORDER);
+            } else {
+                setup(line, trunk, t.digits());
+            }
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": invalid number");
+            if (invalidNumber.treatment() == DialPlanConfig.Treatment.ANNOUNCEMENT) {
+                toneSignal(line, SignalParm.Request.of("an/apf", PropertyParm.of("an", invalidNumber.announcement())));
+            } else {
+                tone(line, REORDER);
+            }
+        }
+    }
+
+    /**
+     * A trunk caller that cannot be connected hears the tone; the circuit is freed when the far end releases it,
+     * or after 10 s in any case (without disconnect supervision we would never learn of it).
+     */
+    private void trunkTreatment(Line trunk, String signal) {
+        tone(trunk, signal);
+        svc.startTimer(10_000, () -> {
+            if (trunk.state() == LineState.LOCKOUT && !callOf.containsKey(trunk)) armIdle(trunk);
+        });
+    }
+
+    /** The line hears a tone until it hangs up. */
+    private void tone(Line line, String signal) { toneSignal(line, SignalParm.Request.of(signal)); }
+
+    private void toneSignal(Line line, SignalParm.Request signal) {
+        line.state(LineState.LOCKOUT);
+        send(line.gateway(), H248.action(ContextId.NULL, lockoutCommand(line, signal)));
+    }
+
+    private Command lockoutCommand(Line line, SignalParm.Request signal) {
+        return H248.modify(line.termination(), H248.signal(signal), H248.events(svc.requestId(), ON_HOOK));
+    }
+
+    private Command idleCommand(Line line) {
+        return H248.modify(line.termination(), H248.noSignals(), H248.events(svc.requestId(), OFF_HOOK));
+    }
+
+    private void armIdle(Line line) {
+        line.state(LineState.IDLE);
+        send(line.gateway(), H248.action(ContextId.NULL, idleCommand(line)));
+    }
+
+    // ------------------------------------------------------------------------------------------ call set-up
+
+    /** @param outpulse for an outgoing trunk call: the digits to send on the trunk */
+    private void setup(Line caller, Line callee, String outpulse) {
+        Call c = new Call(nextCallId++, caller, callee);
+        c.outpulse = outpulse;
+        calls.put(c.id, c);
+        callOf.put(caller, c);
+        callOf.put(callee, c);
+        caller.state(LineState.IN_CALL);
+        callee.state(LineState.IN_CALL);
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": set-up");
+        if (c.intraGateway()) setupIntra(c);
+        else setupInter(c);
+    }
+
+    private Command addCaller(Call c) {
+        if (c.callee.trunk()) {
+            // no ring-back: the far network plays its own progress tones through the talk path
+            return H248.add(c.caller.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK, FLASH),
+                    H248.stream(H248.mode(Mode.SENDRECV)));
+        }
+        return H248.add(c.caller.termination(), H248.signals(RING_BACK),
+                c.caller.trunk() ? H248.events(svc.requestId(), ON_HOOK) : H248.events(svc.requestId(), ON_HOOK, FLASH),
+                H248.stream(H248.mode(Mode.SENDRECV)));
+    }
+
+    private Command addCallee(Call c) {
+        if (c.callee.trunk()) {
+            // seize the circuit and send the number; our analog trunks give no answer signal: connected at once
+            return H248.add(c.callee.termination(), outpulse(c.outpulse), H248.events(svc.requestId(), ON_HOOK),
+                    H248.stream(H248.mode(Mode.SENDRECV)));
+        }
+        return H248.add(c.callee.termination(), H248.signals(RINGING), H248.events(svc.requestId(), OFF_HOOK),
+                H248.stream(H248.mode(Mode.SENDRECV)));
+    }
+
+    /** {@code Signals{SignalList=1{dg/d9,dg/d5,...}}}: DTMF digits (dg package; * is ds, # is do). */
+    private static SignalsDescriptor outpulse(String digits) {
+        List<SignalParm.Request> tones = new ArrayList<>();
+        for (char d : (digits == null ? "" : digits).toCharArray()) {
+            String name = d == '*' ? "ds" : d == '#' ? "do" : "d" + Character.toLowerCase(d);
+            tones.add(SignalParm.Request.of("dg/" + name));
+        }
+        return tones.isEmpty() ? H248.noSignals() : new SignalsDescriptor(List.of(new SignalParm.SignalList(1, tones)));
+    }
+
+    private void setupIntra(Call c) {
+        Call.Leg leg = c.leg(c.caller.gateway());
+        leg.adding = true;
+        leg.terminations.add(c.caller.termination());
+        leg.terminations.add(c.callee.termination());
+        association.send(leg.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addCallee(c))), o -> {
+            leg.adding = false;
+            if (!o.ok() || o.reply().actions().isEmpty() || !o.reply().actions().get(0).contextId().isSpecific()) {
+                setupFailed(c, leg, o);
+                return;
+            }
+            leg.context = o.reply().actions().get(0).contextId();
+            setupComplete(c);
+        });
+    }
+
+    private Command addRtp(String remoteSdp) {
+        return remoteSdp == null
+                ? H248.add("$", H248.stream(H248.mode(Mode.RECVONLY), H248.local(H248.CHOOSE_SDP)))
+                : H248.add("$", H248.stream(H248.mode(Mode.RECVONLY), H248.local(H248.CHOOSE_SDP), H248.remote(remoteSdp)));
+    }
+
+    /**
+     * Caller's gateway first: the caller and an RTP termination; then the called gateway: the called line and an
+     * RTP termination that gets the caller side's SDP as Remote; then the caller side gets the called side's SDP.
+     */
+    private void setupInter(Call c) {
+        Call.Leg a = c.leg(c.caller.gateway());
+        Call.Leg b = c.leg(c.callee.gateway());
+        a.adding = true;
+        b.adding = true;
+        a.terminations.add(c.caller.termination());
+        b.terminations.add(c.callee.termination());
+        c.igcA = new Call.IgcEnd(a);
+        c.igcB = new Call.IgcEnd(b);
+        association.send(a.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addRtp(null))), oa -> {
+            a.adding = false;
+            if (!rtpAdded(c, a, c.igcA, oa)) { b.adding = false; setupFailed(c, a, oa); return; }
+            if (c.releaseWanted) { b.adding = false; release(c, c.releaseTone, null); return; }
+            association.send(b.gateway, List.of(H248.action(ContextId.CHOOSE, addCallee(c), addRtp(c.igcA.local))), ob -> {
+                b.adding = false;
+                if (!rtpAdded(c, b, c.igcB, ob)) { setupFailed(c, b, ob); return; }
+                c.igcB.remote = c.igcA.local;
+                if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
+                c.igcA.remote = c.igcB.local;
+                association.send(a.gateway, List.of(H248.action(a.context, H248.modify(c.igcA.rtp,
+                        H248.stream(H248.remote(c.igcB.local))))), om -> {
+                    if (!om.ok() && c.state != CallState.RELEASED) {
+                        LOG.log(System.Logger.Level.WARNING, () -> c + ": remote SDP refused: " + om);
+                        release(c, REORDER, null);
+                    }
+                });
+                setupComplete(c);
+            });
+        });
+    }
+
+    /** Reads the context, the chosen RTP termination and its Local SDP from an {@code Add = $} reply. */
+    private static boolean rtpAdded(Call c, Call.Leg leg, Call.IgcEnd end, Outcome o) {
+        if (!o.ok() || o.reply().actions().isEmpty()) return false;
+        ActionReply ar = o.reply().actions().get(0);
+        if (!ar.contextId().isSpecific()) return false;
+        leg.context = ar.contextId();
+        if (ar.replies().size() < 2 || !(ar.replies().get(1) instanceof CommandReply.Amms rtp)
+                || rtp.terminationIds().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, () -> c + ": no RTP termination in the Add reply");
+            return false;
+        }
+        end.rtp = rtp.terminationIds().get(0).value();
+        end.local = H248.localSdp(rtp.terminationAudit());
+        leg.terminations.add(end.rtp);
+        if (end.local == null) {
+            LOG.log(System.Logger.Level.WARNING, () -> c + ": no Local SDP for " + end.rtp);
+            return false;
+        }
+        return true;
+    }
+
+    private void setupFailed(Call c, Call.Leg leg, Outcome o) {
+        LOG.log(System.Logger.Level.INFO, () -> c + ": set-up failed on " + leg.gateway.name() + ": " + o);
+        if (leg.context == null || !leg.context.isSpecific()) {
+            // nothing was created there: only the lines' states go back
+            leg.context = null;
+        }
+        release(c, c.releaseWanted ? c.releaseTone : REORDER, o.failed() ? leg.gateway : null);
+    }
+
+    private void setupComplete(Call c) {
+        if (c.state == CallState.RELEASED) return;
+        if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
+        c.state = CallState.RINGING;
+        if (c.callee.trunk()) { answer(c); return; }
+        c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
+            c.noAnswerTimer = 0;
+            LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+            release(c, REORDER, null);
+        });
+        if (c.answeredEarly) answer(c);
+    }
+
+    // ------------------------------------------------------------------------------------------ in a call
+
+    private void callEvent(Call c, Line line, String name) {
+        if (line.trunk() && name.equals(ON_HOOK) && !line.disconnectSupervision()) {
+            // a trunk without disconnect supervision says nothing reliable about the far end: only our side ends it
+            return;
+        }
+        if (line == c.caller) {
+            if (name.equals(ON_HOOK)) hangUp(c);
+        } else if (line == c.callee) {
+            if (name.equals(OFF_HOOK)) {
+                if (c.state == CallState.RINGING) answer(c);
+                else if (c.state == CallState.SETUP) c.answeredEarly = true;
+            } else if (name.equals(ON_HOOK)) {
+                if (c.state == CallState.CONNECTED) hangUp(c);
+                else c.answeredEarly = false;
+            }
+        }
+    }
+
+    private void hangUp(Call c) {
+        if (c.state == CallState.SETUP || c.adding()) {
+            c.releaseWanted = true;
+            c.releaseTone = BUSY;
+        } else {
+            release(c, BUSY, null);
+        }
+    }
+
+    private void answer(Call c) {
+        svc.cancelTimer(c.noAnswerTimer);
+        c.noAnswerTimer = 0;
+        c.state = CallState.CONNECTED;
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
+        for (Call.Leg leg : c.legs.values()) {
+            List<Command> commands = new ArrayList<>();
+            for (Line l : List.of(c.callee, c.caller)) {
+                if (l.gateway() != leg.gateway) continue;
+                if (l.trunk()) {
+                    // an outgoing circuit may still be sending the number: its signals are left alone
+                    commands.add(l == c.callee ? H248.modify(l.termination(), H248.events(svc.requestId(), ON_HOOK))
+                            : H248.modify(l.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK)));
+                } else {
+                    commands.add(H248.modify(l.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK, FLASH)));
+                }
+            }
+            Call.IgcEnd end = c.igcA != null && c.igcA.leg == leg ? c.igcA : c.igcB != null && c.igcB.leg == leg ? c.igcB : null;
+            if (end != null) commands.add(H248.modify(end.rtp, H248.stream(H248.mode(Mode.SENDRECV))));
+            association.send(leg.gateway, List.of(H248.action(leg.context, commands)), o -> {
+                if (!o.ok() && c.state == CallState.CONNECTED) {
+                    LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused by " + leg.gateway.name() + ": " + o);
+                    release(c, REORDER, o.failed() ? leg.gateway : null);
+                }
+            });
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ release
+
+    /**
+     * Ends a call: on each gateway that still holds its context, one transaction subtracts the call's terminations
+     * (statistics of RTP terminations returned) and, in the null context, sets each of the call's lines there back
+     * to idle (on-hook) or to {@code tone} (still off-hook). Gateways that lost the context ({@code gone}, or not
+     * reachable) get nothing; their lines wait for the gateway's return.
+     */
+    void release(Call c, String tone, Gateway gone) {
+        if (c.state == CallState.RELEASED) return;
+        if (c.adding()) {
+            c.releaseWanted = true;
+            c.releaseTone = tone;
+            return;
+        }
+        CallState was = c.state;
+        c.state = CallState.RELEASED;
+        svc.cancelTimer(c.noAnswerTimer);
+        c.noAnswerTimer = 0;
+        calls.remove(c.id);
+        callOf.remove(c.caller);
+        callOf.remove(c.callee);
+        if (was == CallState.CONNECTED) completedCalls++;
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": released");
+        Map<Gateway, List<Line>> linesByGateway = new LinkedHashMap<>();
+        for (Line l : List.of(c.caller, c.callee)) linesByGateway.computeIfAbsent(l.gateway(), g -> new ArrayList<>()).add(l);
+        for (Map.Entry<Gateway, List<Line>> e : linesByGateway.entrySet()) {
+            Gateway gw = e.getKey();
+            Call.Leg leg = c.legs.get(gw.name());
+            boolean reachable = gw != gone && gw.state().reachable();
+            if (!reachable) {
+                // if the gateway comes back with its state, the context is still there: it is subtracted then
+                if (leg != null && leg.context != null) gw.addStaleContext(leg.context);
+                for (Line l : e.getValue()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
+                continue;
+            }
+            List<ActionRequest> actions = new ArrayList<>();
+            if (leg != null && leg.context != null && leg.context.isSpecific()) {
+                List<CommandRequest> subtracts = new ArrayList<>();
+                for (String t : leg.terminations) {
+                    boolean rtp = (c.igcA != null && t.equals(c.igcA.rtp) && c.igcA.leg == leg)
+                            || (c.igcB != null && t.equals(c.igcB.rtp) && c.igcB.leg == leg);
+                    // optional: a termination already gone must not keep the others in the context
+                    subtracts.add(new CommandRequest(H248.subtract(t, rtp), true, false));
+                }
+                actions.add(new ActionRequest(leg.context, List.of(), List.of(), subtracts));
+            }
+            List<Command> nulls = new ArrayList<>();
+            for (Line l : e.getValue()) {
+                if (l.state() == LineState.OUT_OF_SERVICE) continue;
+                if (!l.trunk() && l.offHook()) {
+                    l.state(LineState.LOCKOUT);
+                    nulls.add(lockoutCommand(l, SignalParm.Request.of(tone)));
+                } else {
+                    l.state(LineState.IDLE);
+                    nulls.add(idleCommand(l));
+                }
+            }
+            if (!nulls.isEmpty()) actions.add(H248.action(ContextId.NULL, nulls));
+            ContextId released = leg == null ? null : leg.context;
+            if (!actions.isEmpty()) association.send(gw, actions, o -> {
+                // no answer: the gateway may still hold the context when it comes back with its state
+                if (o.failed()) gw.addStaleContext(released);
+                else if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": release on " + gw.name() + ": " + o);
+            });
+        }
+        for (Gateway gw : linesByGateway.keySet()) association.checkDrained(gw);
+    }
+
+    /** Releases a call by operator command; false when there is no such call. */
+    public boolean releaseByOperator(long id) {
+        Call c = calls.get(id);
+        if (c == null) return false;
+        if (c.adding()) { c.releaseWanted = true; c.releaseTone = REORDER; }
+        else release(c, REORDER, null);
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------ gateways
+
+    @Override public void gatewayInService(Gateway gw, boolean statePreserved) {
+        List<ContextId> stale = gw.takeStaleContexts();
+        if (statePreserved && !stale.isEmpty()) {
+            List<ActionRequest> actions = new ArrayList<>();
+            for (ContextId ctx : stale) {
+                actions.add(new ActionRequest(ctx, List.of(), List.of(),
+                        List.of(new CommandRequest(new Command.Subtract(List.of(TerminationId.ALL), null), true, false))));
+            }
+            send(gw, actions);
+        }
+        List<Line> toArm = new ArrayList<>();
+        for (Line l : gw.lines()) {
+            if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l)) continue;
+            toArm.add(l);
+        }
+        for (int i = 0; i < toArm.size(); i += 16) {
+            List<Command> commands = new ArrayList<>();
+            for (Line l : toArm.subList(i, Math.min(toArm.size(), i + 16))) {
+                l.state(LineState.IDLE);
+                l.offHook(false);
+                commands.add(idleCommand(l));
+            }
+            send(gw, H248.action(ContextId.NULL, commands));
+        }
+    }
+
+    @Override public void gatewayStateLost(Gateway gw) {
+        for (Call c : new ArrayList<>(calls.values())) {
+            if (c.uses(gw)) release(c, REORDER, gw);
+        }
+        for (Line l : gw.lines()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
+    }
+
+    @Override public void lineOutOfService(Line line) {
+        Call c = callOf.get(line);
+        line.state(LineState.OUT_OF_SERVICE);
+        if (c != null) release(c, REORDER, null);
+    }
+
+    @Override public void lineInService(Line line) {
+        if (line.state() == LineState.OUT_OF_SERVICE || line.state() == LineState.UNARMED) {
+            line.offHook(false);
+            if (line.gateway().state() == GatewayState.IN_SERVICE) armIdle(line);
+        }
+    }
+
+    @Override public int callsOn(Gateway gw) {
+        int n = 0;
+        for (Call c : calls.values()) if (c.uses(gw)) n++;
+        return n;
+    }
+
+    private void send(Gateway gw, ActionRequest action) { send(gw, List.of(action)); }
+
+    private void send(Gateway gw, List<ActionRequest> actions) {
+        association.send(gw, actions, o -> {
+            if (!o.ok() && !o.failed()) LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + o);
+        });
+    }
+
+}

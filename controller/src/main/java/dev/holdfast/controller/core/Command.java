@@ -1,0 +1,30 @@
+package dev.holdfast.controller.core;
+
+import dev.holdfast.h248.message.ActionReply;
+import dev.holdfast.h248.message.ActionRequest;
+import dev.holdfast.h248.message.ErrorDescriptor;
+
+import java.util.List;
+
+/** An output of the core, carried out by the edge. */
+public sealed interface Command {
+
+    /** Send a transaction request to a gateway; its reply comes back as an event with the same token. */
+    record SendRequest(String peer, long token, List<ActionRequest> actions) implements Command {
+        public SendRequest { actions = List.copyOf(actions); }
+    }
+
+    /** Answer the received request with edge handle {@code handle}. */
+    record SendReply(long handle, List<ActionReply> actions) implements Command {
+        public SendReply { actions = List.copyOf(actions); }
+    }
+
+    /** Answer the received request with a transaction-level error. */
+    record SendErrorReply(long handle, ErrorDescriptor error) implements Command {}
+
+    /** Fire {@link Event.TimerFired} with this id after {@code delayMillis}. */
+    record StartTimer(long timer, long delayMillis) implements Command {}
+
+    /** Do not fire that timer. */
+    record CancelTimer(long timer) implements Command {}
+}

@@ -1,0 +1,19 @@
+package dev.holdfast.controller.gateway;
+
+/** What call processing is told about gateways by the association. */
+public interface GatewayListener {
+    /** Registered and set up; {@code statePreserved}: it kept its contexts (Disconnected, Failover, back from loss). */
+    void gatewayInService(Gateway gw, boolean statePreserved);
+
+    /** Its contexts are gone (restart, forced out of service, cleanup after loss): release calls that use it. */
+    void gatewayStateLost(Gateway gw);
+
+    /** The gateway took one line out of service. */
+    void lineOutOfService(Line line);
+
+    /** The gateway put one line back in service. */
+    void lineInService(Line line);
+
+    /** Calls that have a part on this gateway. */
+    int callsOn(Gateway gw);
+}

@@ -1,0 +1,134 @@
+package dev.holdfast.controller.mgc;
+
+import dev.holdfast.controller.core.Command;
+import dev.holdfast.controller.core.Core;
+import dev.holdfast.controller.core.Event;
+import dev.holdfast.controller.core.EventLog;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * Runs a core on its own thread: events from any thread are queued, stamped with the clock when their turn
+ * comes, written to the event log, handled, and the commands handed to the edge. Timers the core starts run on the
+ * same thread and come back as events. This is the one place where real time enters.
+ */
+public final class CoreRunner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CoreRunner.class.getName());
+
+    private final Core core;
+    private final Clock clock;
+    private final EventLog log;
+    private final java.io.Writer commandLog;
+    private final ScheduledThreadPoolExecutor thread;
+    private final Map<Long, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
+    private final AtomicLong queued = new AtomicLong();
+    private volatile Consumer<List<Command>> edge = c -> { };
+    private volatile boolean closed;
+
+    /**
+     * @param log        the event log, or null
+     * @param commandLog where to write each command as a JSON line (what a replay must reproduce), or null
+     */
+    public CoreRunner(Core core, Clock clock, EventLog log, java.io.Writer commandLog) {
+        this.core = core;
+        this.clock = clock;
+        this.log = log;
+        this.commandLog = commandLog;
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "holdfast-core");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Where the commands go (the H.248 edge); set before the first event. */
+    public void edge(Consumer<List<Command>> edge) { this.edge = edge; }
+
+    /**
+     * Queues an event; {@code make} runs on the core thread with the time of handling, so that anything it
+     * numbers (request handles) is numbered in event order.
+     */
+    public void submit(LongFunction<Event> make) {
+        if (closed) return;
+        queued.incrementAndGet();
+        try {
+            thread.execute(() -> handle(make));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            queued.decrementAndGet();
+        }
+    }
+
+    /** Runs {@code task} on the core thread (for reading core state from tests and tools). */
+    public <T> T inspect(java.util.concurrent.Callable<T> task) throws Exception {
+        return thread.submit(task).get(10, TimeUnit.SECONDS);
+    }
+
+    private void handle(LongFunction<Event> make) {
+        try {
+            Event e = make.apply(clock.millis());
+            if (e == null) return;
+            if (log != null) log.append(e);
+            List<Command> out = core.handle(e);
+            if (commandLog != null) {
+                for (Command c : out) commandLog.write(dev.holdfast.controller.core.EventCodec.encode(c) + "\n");
+            }
+            for (Command c : out) {
+                if (c instanceof Command.StartTimer t) {
+                    timers.put(t.timer(), thread.schedule(() -> fire(t.timer()), t.delayMillis(), TimeUnit.MILLISECONDS));
+                } else if (c instanceof Command.CancelTimer t) {
+                    ScheduledFuture<?> f = timers.remove(t.timer());
+                    if (f != null) f.cancel(false);
+                }
+            }
+            edge.accept(out);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "event log write failed", e);
+        } catch (RuntimeException e) {
+            // a bug in the core must not stop the controller: log it loudly and go on with the next event
+            LOG.log(System.Logger.Level.ERROR, "core failed on an event", e);
+        } finally {
+            if (queued.decrementAndGet() == 0) {
+                try {
+                    if (log != null) log.flush();
+                    if (commandLog != null) commandLog.flush();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.ERROR, "log flush failed", e);
+                }
+            }
+        }
+    }
+
+    private void fire(long id) {
+        if (timers.remove(id) == null) return;
+        queued.incrementAndGet();
+        handle(now -> new Event.TimerFired(now, id));
+    }
+
+    @Override public void close() {
+        closed = true;
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        thread.shutdownNow();
+        try {
+            if (log != null) log.close();
+            if (commandLog != null) commandLog.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "log close failed", e);
+        }
+    }
+}

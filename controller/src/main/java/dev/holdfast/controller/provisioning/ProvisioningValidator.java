@@ -1,0 +1,169 @@
+package dev.holdfast.controller.provisioning;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks of a bound provisioning that a schema cannot express; each violation names its field as a JSON Pointer. */
+final class ProvisioningValidator {
+    private ProvisioningValidator() {}
+
+    record Violation(String pointer, String message) {}
+
+    private static final Pattern NUMBER = Pattern.compile("[0-9]{1,20}");
+    private static final Pattern TERMINATION = Pattern.compile("[A-Za-z][A-Za-z0-9_/.-]*");
+    private static final Pattern DIGIT_PATTERN = Pattern.compile("[0-9xX.\\[\\]\\-]+");
+
+    static List<Violation> validate(Provisioning p) {
+        List<Violation> out = new ArrayList<>();
+        ControllerSettings c = p.controller();
+        if (c.mid() != null && !MidText.isValid(c.mid())) {
+            out.add(new Violation("/controller/mid", "'" + c.mid() + "' is not an mId ([ip]:port, <domain>:port or a device name)"));
+        }
+        if (c.port() < 0 || c.port() > 65535) out.add(new Violation("/controller/port", "port " + c.port() + " is not in 0..65535"));
+        for (int i = 0; i < c.transports().size(); i++) {
+            String t = c.transports().get(i);
+            if (!"udp".equals(t) && !"tcp".equals(t)) {
+                out.add(new Violation("/controller/transports/" + i, "transport '" + t + "' is neither udp nor tcp"));
+            }
+        }
+        if (c.transports().isEmpty()) out.add(new Violation("/controller/transports", "no transport to listen on"));
+
+        Set<String> names = new HashSet<>();
+        Set<String> mids = new HashSet<>();
+        Map<String, String> numberOwner = new HashMap<>();
+        Set<String> groups = new HashSet<>();
+        for (int g = 0; g < p.gateways().size(); g++) {
+            GatewayConfig gw = p.gateways().get(g);
+            String at = "/gateways/" + g;
+            if (gw.mid() == null) {
+                out.add(new Violation(at, "gateway without 'mid'"));
+            } else if (!MidText.isValid(gw.mid())) {
+                out.add(new Violation(at + "/mid", "'" + gw.mid() + "' is not an mId ([ip]:port, <domain>:port or a device name)"));
+            } else if (!mids.add(MidText.canonical(gw.mid()))) {
+                out.add(new Violation(at + "/mid", "mId " + gw.mid() + " is provisioned twice"));
+            }
+            if (gw.name() != null && !names.add(gw.name())) {
+                out.add(new Violation(at + "/name", "gateway name '" + gw.name() + "' is used twice"));
+            }
+            if (gw.address() != null) {
+                try {
+                    Integer port = gw.expectedPort();
+                    if (port != null && (port < 1 || port > 65535)) throw new NumberFormatException();
+                    if (gw.expectedHost().isBlank()) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    out.add(new Violation(at + "/address", "'" + gw.address() + "' is not host or host:port"));
+                }
+            }
+            Set<String> terms = new HashSet<>();
+            for (int l = 0; l < gw.lines().size(); l++) {
+                LineConfig line = gw.lines().get(l);
+                String la = at + "/lines/" + l;
+                checkTermination(out, la, line.termination(), terms);
+                if (line.number() == null) {
+                    out.add(new Violation(la, "line without 'number'"));
+                } else if (!NUMBER.matcher(line.number()).matches()) {
+                    out.add(new Violation(la + "/number", "directory number '" + line.number() + "' is not 1 to 20 digits"));
+                } else {
+                    String owner = numberOwner.putIfAbsent(line.number(), gw.name() + "/" + line.termination());
+                    if (owner != null) {
+                        out.add(new Violation(la + "/number", "directory number " + line.number()
+                                + " is already line " + owner));
+                    }
+                }
+            }
+            for (int t = 0; t < gw.trunks().size(); t++) {
+                TrunkConfig trunk = gw.trunks().get(t);
+                String ta = at + "/trunks/" + t;
+                checkTermination(out, ta, trunk.termination(), terms);
+                if (trunk.group() == null || trunk.group().isBlank()) {
+                    out.add(new Violation(ta, "trunk without 'group'"));
+                } else {
+                    groups.add(trunk.group());
+                }
+            }
+        }
+
+        DialPlanConfig dp = p.dialPlan();
+        Set<String> codes = new HashSet<>();
+        for (int i = 0; i < dp.trunkAccessCodes().size(); i++) {
+            DialPlanConfig.TrunkAccessCode tac = dp.trunkAccessCodes().get(i);
+            String at = "/dialPlan/trunkAccessCodes/" + i;
+            if (tac.code() == null || !NUMBER.matcher(tac.code()).matches()) {
+                out.add(new Violation(tac.code() == null ? at : at + "/code", "access code '" + tac.code() + "' is not digits"));
+                continue;
+            }
+            if (!codes.add(tac.code())) out.add(new Violation(at + "/code", "access code " + tac.code() + " is used twice"));
+            if (tac.group() == null) {
+                out.add(new Violation(at, "access code without 'group'"));
+            } else if (!groups.contains(tac.group())) {
+                out.add(new Violation(at + "/group", "no trunk is in group '" + tac.group() + "'"));
+            }
+            if (!DIGIT_PATTERN.matcher(tac.digits()).matches()) {
+                out.add(new Violation(at + "/digits", "'" + tac.digits() + "' is not a digit-map pattern (digits, x, [0-9], .)"));
+            }
+            for (String number : numberOwner.keySet().stream().sorted().toList()) {
+                if (number.startsWith(tac.code()) || tac.code().startsWith(number)) {
+                    out.add(new Violation(at + "/code", "access code " + tac.code() + " and directory number "
+                            + number + " (" + numberOwner.get(number) + ") overlap: one is a prefix of the other"));
+                    break;
+                }
+            }
+        }
+        for (String a : numberOwner.keySet().stream().sorted().toList()) {
+            for (String b : numberOwner.keySet()) {
+                if (!a.equals(b) && b.startsWith(a)) {
+                    out.add(new Violation(pointerOfNumber(p, a), "directory number " + a
+                            + " is a prefix of " + b + ": the longer one could never be dialled"));
+                    break;
+                }
+            }
+        }
+        DialPlanConfig.InvalidNumber inv = dp.invalidNumber();
+        if (inv.treatment() == DialPlanConfig.Treatment.ANNOUNCEMENT
+                && (inv.announcement() == null || inv.announcement().isBlank())) {
+            out.add(new Violation("/dialPlan/invalidNumber/treatment", "treatment 'announcement' needs 'announcement' (its id)"));
+        }
+
+        TimerConfig t = p.timers();
+        positive(out, "/timers/noAnswerSeconds", t.noAnswerSeconds(), 1, 3600);
+        positive(out, "/timers/digitMapStart", t.digitMapStart(), 1, 99);
+        positive(out, "/timers/digitMapShort", t.digitMapShort(), 1, 99);
+        positive(out, "/timers/digitMapLong", t.digitMapLong(), 1, 99);
+        positive(out, "/timers/inactivityMillis", t.inactivityMillis(), 0, 3_600_000);
+        if (t.inactivityMillis() % 10 != 0) {
+            out.add(new Violation("/timers/inactivityMillis", "must be a multiple of 10 ms (it/mit counts in 10 ms)"));
+        }
+        positive(out, "/timers/gatewaySilenceMillis", t.gatewaySilenceMillis(), 100, 3_600_000);
+        positive(out, "/gatewayLoss/holdSeconds", p.gatewayLoss().holdSeconds(), 0, 86_400);
+        return out;
+    }
+
+    private static void checkTermination(List<Violation> out, String at, String termination, Set<String> seen) {
+        if (termination == null) {
+            out.add(new Violation(at, "missing 'termination'"));
+        } else if (!TERMINATION.matcher(termination).matches() || termination.equalsIgnoreCase("ROOT")) {
+            out.add(new Violation(at + "/termination", "'" + termination + "' is not a physical termination id"));
+        } else if (!seen.add(termination.toUpperCase(java.util.Locale.ROOT))) {
+            out.add(new Violation(at + "/termination", "termination " + termination + " is provisioned twice on this gateway"));
+        }
+    }
+
+    private static void positive(List<Violation> out, String at, int value, int min, int max) {
+        if (value < min || value > max) out.add(new Violation(at, value + " is not in " + min + ".." + max));
+    }
+
+    private static String pointerOfNumber(Provisioning p, String number) {
+        for (int g = 0; g < p.gateways().size(); g++) {
+            List<LineConfig> lines = p.gateways().get(g).lines();
+            for (int l = 0; l < lines.size(); l++) {
+                if (number.equals(lines.get(l).number())) return "/gateways/" + g + "/lines/" + l + "/number";
+            }
+        }
+        return "/gateways";
+    }
+}
