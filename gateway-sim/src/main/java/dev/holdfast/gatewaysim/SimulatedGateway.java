@@ -115,6 +115,8 @@ public final class SimulatedGateway implements AutoCloseable {
 
     public List<String> signals(String line) { return call(c -> c.signals(line)); }
 
+    public List<String> armedEvents(String termination) { return call(c -> c.armedEvents(termination)); }
+
     public Long contextOf(String termination) { return call(c -> c.contextOf(termination)); }
 
     public boolean talkPathUp(String line) { return call(c -> c.talkPathUp(line)); }

@@ -352,6 +352,13 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         return t.playingSignals();
     }
 
+    /** The events armed on a termination (its Events descriptor in force), e.g. {@code [al/of]}; empty: none. */
+    public List<String> armedEvents(String id) {
+        Termination t = terminations.get(key(id));
+        if (t == null) throw new IllegalArgumentException("no termination " + id);
+        return t.events == null ? List.of() : t.events.events.stream().map(e -> e.name()).toList();
+    }
+
     /** The context a termination is in, or null for the NULL context (or no such termination). */
     public Long contextOf(String id) {
         Termination t = terminations.get(key(id));

@@ -858,13 +858,20 @@ final class MessageParser extends DescriptorReader {
      * contextTerminationAudit = EQUAL CtxToken (terminationIDList / LBRKT errorDescriptor RBRKT);
      * auditOther = EQUAL termIDList [LBRKT terminationAudit RBRKT].
      */
+    /** A descriptor token at {@code p}, not the start of a pathNAME such as {@code E/1} or {@code M*}. */
+    private boolean auditReturnTokenAt(int p) {
+        if (!isAuditReturnToken(tokenAt(p))) return false;
+        int c = s.charAt(s.nameEnd(p));
+        return c != '/' && c != '*' && c != '$' && c != '@';
+    }
+
     private CommandReply.Audit auditReply(Token verb, int start) {
         boolean capabilities = verb == Token.AUDIT_CAPABILITY;
         equal(start);
         if (peekToken() == Token.CONTEXT) {
             int brace = s.lwspEnd(tokenEnd);
             // "Context {" is the context form unless the braces hold descriptors: then "C" is a termination id
-            if (s.charAt(brace) == '{' && !isAuditReturnToken(tokenAt(s.lwspEnd(brace + 1)))) {
+            if (s.charAt(brace) == '{' && !auditReturnTokenAt(s.lwspEnd(brace + 1))) {
                 take();
                 lbrkt(start);
                 if (peekToken() == Token.ERROR) {

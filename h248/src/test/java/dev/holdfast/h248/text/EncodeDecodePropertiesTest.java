@@ -15,7 +15,7 @@ class EncodeDecodePropertiesTest {
 
     @Provide
     Arbitrary<Message> messages() {
-        return MessageArbitraries.messages();
+        return CanonicalMessageArbitraries.messages();
     }
 
     @Property(tries = 1500, edgeCases = EdgeCasesMode.MIXIN)

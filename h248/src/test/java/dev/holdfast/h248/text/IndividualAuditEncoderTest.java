@@ -145,7 +145,7 @@ class IndividualAuditEncoderTest {
 
     @Provide
     Arbitrary<Message> audits() {
-        return MessageArbitraries.audits().list().ofMinSize(1).ofMaxSize(3).map(list -> Message.of(3,
+        return CanonicalMessageArbitraries.audits().list().ofMinSize(1).ofMaxSize(3).map(list -> Message.of(3,
                 SampleMessages.MGC, new Transaction.Request(1, List.of(ActionRequest.of(ContextId.NULL,
                         list.stream().map(a -> new Command.Audit(false, List.of(SampleMessages.tid("a")), a))
                                 .toArray(Command[]::new))))));

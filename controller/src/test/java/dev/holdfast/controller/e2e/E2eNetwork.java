@@ -1,0 +1,93 @@
+package dev.holdfast.controller.e2e;
+
+import dev.holdfast.controller.Controller;
+import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import dev.holdfast.gatewaysim.GatewayConfig;
+import dev.holdfast.gatewaysim.GatewayRuntime;
+import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
+import dev.holdfast.h248.message.MId;
+import dev.holdfast.h248.transport.EndpointOptions;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real controller and real simulated gateways on 127.0.0.1, over one transport: gateway {@code g} (1-based) has
+ * lines A1..An with directory numbers {@code g00k} (gateway 1: 1001, 1002, ...; gateway 2: 2001, ...).
+ */
+final class E2eNetwork implements AutoCloseable {
+    final Controller controller;
+    final GatewayRuntime runtime;
+    final List<SimulatedGateway> gateways = new ArrayList<>();
+
+    private E2eNetwork(Controller controller, GatewayRuntime runtime) {
+        this.controller = controller;
+        this.runtime = runtime;
+    }
+
+    static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds) throws Exception {
+        // UDP gateways are provisioned by their source address and port: reserve the ports first
+        List<Integer> ports = new ArrayList<>();
+        StringBuilder gws = new StringBuilder();
+        for (int g = 1; g <= gatewayCount; g++) {
+            int port;
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            ports.add(port);
+            gws.append("  - name: gw").append(g).append('\n')
+               .append("    mid: \"").append(mid(transport, g, port)).append("\"\n")
+               .append("    address: \"127.0.0.1").append(transport == Transport.UDP ? ":" + port : "").append("\"\n")
+               .append("    lines:\n");
+            for (int l = 1; l <= linesEach; l++) {
+                gws.append("      - { termination: A").append(l).append(", number: \"").append(number(g, l)).append("\" }\n");
+            }
+        }
+        Provisioning p = ProvisioningLoader.parse("""
+                controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }
+                timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
+                gateways:
+                """.formatted(noAnswerSeconds) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
+        Controller c = Controller.start(p, null, 1, EndpointOptions.DEFAULTS);
+        E2eNetwork n = new E2eNetwork(c, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
+        try {
+            InetSocketAddress ctl = c.address(transport == Transport.UDP ? "udp" : "tcp");
+            for (int g = 1; g <= gatewayCount; g++) {
+                MId mid = transport == Transport.UDP ? MId.ipv4("127.0.0.1", ports.get(g - 1))
+                        : new MId.DomainName("gw" + g + ".test", 2944);
+                GatewayConfig config = GatewayConfig.of(mid, linesEach, List.of(ctl)).withSeed(g);
+                n.gateways.add(n.runtime.start(config, transport,
+                        new InetSocketAddress("127.0.0.1", transport == Transport.UDP ? ports.get(g - 1) : 0)));
+            }
+        } catch (Exception e) {
+            n.close();
+            throw e;
+        }
+        return n;
+    }
+
+    static String mid(Transport transport, int g, int port) {
+        return transport == Transport.UDP ? "[127.0.0.1]:" + port : "<gw" + g + ".test>:2944";
+    }
+
+    static String number(int gateway, int line) { return String.format("%d%03d", gateway, line); }
+
+    SimulatedGateway gw(int g) { return gateways.get(g - 1); }
+
+    @Override public void close() {
+        for (SimulatedGateway g : gateways) g.close();
+        runtime.close();
+        controller.close();
+    }
+
+    /** Polls until the condition holds; false after {@code seconds}. */
+    static boolean eventually(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        return SimulatedGateway.await(condition, Duration.ofSeconds(seconds));
+    }
+}

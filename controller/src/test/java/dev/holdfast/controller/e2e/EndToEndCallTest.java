@@ -1,0 +1,198 @@
+package dev.holdfast.controller.e2e;
+
+import dev.holdfast.controller.gateway.GatewayState;
+import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
+import dev.holdfast.sim.rtp.ProbeStats;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.List;
+
+import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real controller with real simulated gateways on loopback, over UDP and over TCP: every call type ends with
+ * the talk path checked (real RTP between the gateways' RTP terminations for inter-gateway calls).
+ */
+class EndToEndCallTest {
+
+    private static final int WAIT = 10;
+
+    private static void registered(E2eNetwork n) throws Exception {
+        for (int g = 1; g <= n.gateways.size(); g++) {
+            SimulatedGateway gw = n.gw(g);
+            assertTrue(gw.awaitRegistered(Duration.ofSeconds(WAIT)), "gw" + g + " registers");
+            String name = "gw" + g;
+            assertTrue(eventually(() -> state(n, name) == GatewayState.IN_SERVICE, WAIT), name + " in service");
+            // the controller armed every idle line for off-hook
+            for (String line : gw.config().lines()) {
+                assertTrue(eventually(() -> gw.armedEvents(line).contains("al/of"), WAIT),
+                        name + " " + line + " armed for off-hook: " + gw.armedEvents(line));
+            }
+        }
+    }
+
+    private static GatewayState state(E2eNetwork n, String name) {
+        try {
+            return n.controller.inspect(core -> core.association().gateway(name).state());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean hears(SimulatedGateway gw, String line, String signal) {
+        return gw.signals(line).contains(signal);
+    }
+
+    private static void offHookAndDial(SimulatedGateway gw, String line, String number) throws Exception {
+        gw.offHook(line);
+        assertTrue(eventually(() -> hears(gw, line, "cg/dt"), WAIT), line + " hears dial tone");
+        gw.dial(line, number);
+    }
+
+    private static void assertIdle(SimulatedGateway gw, String line) throws Exception {
+        assertTrue(eventually(() -> gw.contextOf(line) == null && gw.signals(line).isEmpty(), WAIT),
+                line + " idle, was in " + gw.contextOf(line) + " hearing " + gw.signals(line));
+        assertFalse(gw.talkPathUp(line));
+    }
+
+    private static long completed(E2eNetwork n) throws Exception {
+        return n.controller.inspect(core -> core.calls().completedCalls());
+    }
+
+    private static int activeCalls(E2eNetwork n) throws Exception {
+        return n.controller.inspect(core -> core.calls().calls().size());
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void gatewaysRegisterAndAreAudited(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 2, 2, 30)) {
+            registered(n);
+            for (SimulatedGateway gw : n.gateways) {
+                List<String> history = gw.registrationHistory();
+                // one ServiceChange Restart (cold boot), accepted at once
+                assertEquals(1, history.size(), history.toString());
+                assertTrue(history.get(0).toLowerCase().matches("restart .*901.* -> \\d+ ok"), history.toString());
+                assertEquals(n.controller.address(t == Transport.UDP ? "udp" : "tcp"), gw.currentController());
+            }
+        }
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void intraGatewayCall(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 1, 2, 30)) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            offHookAndDial(gw, "A1", "1002");
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings: " + gw.signals("A2"));
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/rt"), WAIT), "A1 hears ring-back: " + gw.signals("A1"));
+            assertTrue(gw.answer("A2"));
+            // both lines in one context, nothing playing, connected
+            assertTrue(eventually(() -> gw.signals("A1").isEmpty() && gw.signals("A2").isEmpty(), WAIT));
+            Long ctx = gw.contextOf("A1");
+            assertNotNull(ctx);
+            assertEquals(ctx, gw.contextOf("A2"));
+            assertTrue(eventually(() -> gw.talkPathUp("A1") && gw.talkPathUp("A2"), WAIT), "talk path up");
+            assertEquals(1, activeCalls(n));
+
+            gw.onHook("A1");
+            assertTrue(eventually(() -> gw.contextOf("A2") == null && hears(gw, "A2", "cg/bt"), WAIT),
+                    "A2 released and hears busy: " + gw.signals("A2"));
+            assertFalse(gw.talkPathUp("A2"));
+            gw.onHook("A2");
+            assertIdle(gw, "A1");
+            assertIdle(gw, "A2");
+            assertTrue(gw.contextIds().isEmpty());
+            assertTrue(eventually(() -> { try { return activeCalls(n) == 0; } catch (Exception e) { return false; } }, WAIT));
+            assertEquals(1, completed(n));
+        }
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void interGatewayCallWithRealRtp(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 2, 1, 30)) {
+            registered(n);
+            SimulatedGateway east = n.gw(1);
+            SimulatedGateway west = n.gw(2);
+            offHookAndDial(east, "A1", "2001");
+            assertTrue(eventually(() -> hears(west, "A1", "al/ri"), WAIT), "west A1 rings");
+            assertTrue(eventually(() -> hears(east, "A1", "cg/rt"), WAIT), "east A1 hears ring-back");
+            assertTrue(west.answer("A1"));
+            assertTrue(eventually(() -> east.talkPathUp("A1") && west.talkPathUp("A1"), WAIT),
+                    "talk path up both ways");
+            // real RTP went both ways between the two RTP terminations
+            String eastRtp = east.rtpTerminationsWith("A1").get(0);
+            String westRtp = west.rtpTerminationsWith("A1").get(0);
+            ProbeStats es = east.probeStats(eastRtp);
+            ProbeStats ws = west.probeStats(westRtp);
+            assertTrue(es.packetsReceived() > 0 && ws.packetsReceived() > 0 && es.peerHearsUs() && ws.peerHearsUs(), "RTP received: east " + es + ", west " + ws);
+
+            west.onHook("A1");
+            assertTrue(eventually(() -> hears(east, "A1", "cg/bt") && east.contextOf("A1") == null, WAIT),
+                    "east released, hears busy: " + east.signals("A1"));
+            assertFalse(east.talkPathUp("A1"));
+            east.onHook("A1");
+            assertIdle(east, "A1");
+            assertIdle(west, "A1");
+            assertTrue(eventually(() -> east.contextIds().isEmpty() && west.contextIds().isEmpty(), WAIT),
+                    "no contexts left (RTP terminations subtracted)");
+            assertEquals(1, completed(n));
+        }
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void busy(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 1, 2, 30)) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            gw.offHook("A2");
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/dt"), WAIT));
+            offHookAndDial(gw, "A1", "1002");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy: " + gw.signals("A1"));
+            assertNull(gw.contextOf("A1"));
+            assertFalse(hears(gw, "A2", "al/ri"));
+            gw.onHook("A1");
+            gw.onHook("A2");
+            assertIdle(gw, "A1");
+            assertIdle(gw, "A2");
+        }
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void invalidNumberGetsReorderTone(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 1, 2, 30)) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            offHookAndDial(gw, "A1", "1999");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/ct"), WAIT), "A1 hears reorder: " + gw.signals("A1"));
+            assertNull(gw.contextOf("A1"));
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+        }
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void noAnswer(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 1, 2, 1)) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            offHookAndDial(gw, "A1", "1002");
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings");
+            // nobody answers: after the no-answer timer A2 stops ringing and the caller hears reorder
+            assertTrue(eventually(() -> !hears(gw, "A2", "al/ri") && hears(gw, "A1", "cg/ct"), WAIT),
+                    "released on no answer: A1 " + gw.signals("A1") + ", A2 " + gw.signals("A2"));
+            assertIdle(gw, "A2");
+            assertNull(gw.contextOf("A1"));
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            assertEquals(0, activeCalls(n));
+        }
+    }
+}

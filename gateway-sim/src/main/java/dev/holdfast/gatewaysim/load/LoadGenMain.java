@@ -1,0 +1,215 @@
+package dev.holdfast.gatewaysim.load;
+
+import dev.holdfast.gatewaysim.GatewayConfig;
+import dev.holdfast.gatewaysim.GatewayRuntime;
+import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
+import dev.holdfast.sim.rtp.ProbeConfig;
+
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The H.248 load generator: simulated gateways with scripted subscribers placing calls through a controller.
+ * <pre>
+ * loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
+ * loadgen h248 --controller HOST:PORT --gateways N --lines M [--cps R] [--hold S] [--duration T]
+ *              [--transport udp|tcp] [--probe-rate PPS] [--interval S] [--seed N] [--json]
+ * </pre>
+ * The first form writes the controller's provisioning for exactly the gateways the second form simulates. The
+ * second prints a summary line every interval and a final report ({@code --json}: one JSON object as the last
+ * line); it exits 0 when calls completed and none failed, 1 otherwise, 2 for a bad command line.
+ */
+public final class LoadGenMain {
+    private LoadGenMain() {}
+
+    static final String USAGE = """
+            usage: loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
+                   loadgen h248 --controller HOST:PORT --gateways N --lines M [--cps R] [--hold S] [--duration T]
+                                [--transport udp|tcp] [--probe-rate PPS] [--interval S] [--seed N] [--json]
+              durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
+            """;
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0 || !args[0].equals("h248")) {
+            err.print(USAGE);
+            return 2;
+        }
+        Map<String, String> opt = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--json") || a.equals("--verbose")) { opt.put(a.substring(2), "true"); continue; }
+            if (a.equals("-h") || a.equals("--help")) { out.print(USAGE); return 0; }
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                err.println("loadgen: bad argument '" + a + "'");
+                err.print(USAGE);
+                return 2;
+            }
+            opt.put(a.substring(2), args[++i]);
+        }
+        try {
+            LoadPlan plan = new LoadPlan(intOpt(opt, "gateways", null), intOpt(opt, "lines", null));
+            if (opt.containsKey("write-config")) {
+                InetSocketAddress ctl = hostPort(opt.getOrDefault("controller", "127.0.0.1:2944"));
+                Path file = Path.of(opt.get("write-config"));
+                Files.writeString(file, plan.provisioningYaml(ctl.getHostString(), ctl.getPort(),
+                        intOpt(opt, "no-answer", 30)), StandardCharsets.UTF_8);
+                out.println("loadgen: wrote " + file + " (" + plan.gateways() + " gateways x " + plan.lines()
+                        + " lines, controller " + ctl.getHostString() + ":" + ctl.getPort() + ")");
+                return 0;
+            }
+            if (!opt.containsKey("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
+            return load(plan, opt, out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("loadgen: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+    }
+
+    private static int load(LoadPlan plan, Map<String, String> opt, PrintStream out, PrintStream err) throws Exception {
+        InetSocketAddress ctl = hostPort(opt.get("controller"));
+        double cps = Double.parseDouble(opt.getOrDefault("cps", "2"));
+        Duration hold = duration(opt.getOrDefault("hold", "3s"));
+        Duration length = duration(opt.getOrDefault("duration", "30s"));
+        Duration interval = duration(opt.getOrDefault("interval", "1s"));
+        Transport transport = switch (opt.getOrDefault("transport", "udp").toLowerCase(Locale.ROOT)) {
+            case "udp" -> Transport.UDP;
+            case "tcp" -> Transport.TCP;
+            default -> throw new IllegalArgumentException("--transport is udp or tcp");
+        };
+        double probeRate = Double.parseDouble(opt.getOrDefault("probe-rate", "50"));
+        long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
+        boolean json = opt.containsKey("json");
+        // the summary lines are the output: the gateways' routine log lines (registrations) only with --verbose
+        if (!opt.containsKey("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+
+        try (GatewayRuntime rt = GatewayRuntime.create(1, GatewayRuntime.quickTransactions())) {
+            List<SimulatedGateway> gateways = new ArrayList<>();
+            for (int g = 1; g <= plan.gateways(); g++) {
+                GatewayConfig config = GatewayConfig.of(plan.mid(g), plan.lines(), List.of(ctl))
+                        .withProbe(ProbeConfig.atRate(probeRate), null, 0).withSeed(seed + g);
+                gateways.add(rt.start(config, transport, new InetSocketAddress("127.0.0.1", 0)));
+            }
+            long began = System.nanoTime();
+            for (SimulatedGateway gw : gateways) {
+                boolean ready = SimulatedGateway.await(() -> gw.registered()
+                        && gw.config().lines().stream().allMatch(l -> gw.armedEvents(l).contains("al/of")),
+                        Duration.ofSeconds(30));
+                if (!ready) {
+                    err.println("loadgen: " + gw.config().midText() + " did not register with " + opt.get("controller")
+                            + " (and get its lines armed) within 30 s: " + gw.registrationHistory());
+                    gateways.forEach(SimulatedGateway::close);
+                    return 1;
+                }
+            }
+            out.printf(Locale.ROOT, "loadgen: %d gateways x %d lines registered with %s over %s in %d ms; placing %.1f calls/s, hold %s, for %s%n",
+                    plan.gateways(), plan.lines(), opt.get("controller"), transport.name().toLowerCase(Locale.ROOT),
+                    (System.nanoTime() - began) / 1_000_000, cps, text(hold), text(length));
+            out.flush();
+
+            ScriptedSubscribers subscribers = new ScriptedSubscribers(rt.scheduler(), gateways, plan, cps, hold, seed);
+            long start = System.nanoTime();
+            subscribers.start();
+            long end = start + length.toNanos();
+            long nextPrint = start + interval.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.max(1, Math.min(end, nextPrint) - System.nanoTime()) / 1_000_000 + 1);
+                if (System.nanoTime() >= nextPrint) {
+                    out.println(line(start, subscribers.summary()));
+                    out.flush();
+                    nextPrint += interval.toNanos();
+                }
+            }
+            subscribers.stopPlacing();
+            long placingNanos = System.nanoTime() - start;
+            // let the calls in progress finish: their hold time plus a few steps
+            long drainEnd = System.nanoTime() + hold.toNanos() + 4 * ScriptedSubscribers.STEP_LIMIT.toNanos();
+            while (subscribers.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
+            subscribers.stop();
+            ScriptedSubscribers.Summary s = subscribers.summary();
+            out.println(line(start, s));
+            out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
+                            + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed%n",
+                    s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
+                    s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9));
+            for (SimulatedGateway gw : gateways) gw.shutdown(Duration.ZERO);
+            if (json) out.println(json(s, placingNanos));
+            out.flush();
+            return s.failed() == 0 && s.completed() > 0 ? 0 : 1;
+        }
+    }
+
+    private static String line(long start, ScriptedSubscribers.Summary s) {
+        return String.format(Locale.ROOT,
+                "loadgen: %6.1fs attempted %d completed %d failed %d active %d talk-paths-up %d setup p50 %.1f ms p99 %.1f ms",
+                (System.nanoTime() - start) / 1e9, s.attempted(), s.completed(), s.failed(), s.active(),
+                s.talkPathsUp(), s.setupP50(), s.setupP99());
+    }
+
+    static String json(ScriptedSubscribers.Summary s, long placingNanos) {
+        StringBuilder reasons = new StringBuilder("{");
+        s.failedByReason().forEach((k, v) -> reasons.append(reasons.length() > 1 ? "," : "")
+                .append('"').append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(v));
+        reasons.append('}');
+        return String.format(Locale.ROOT,
+                "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
+                        + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f}",
+                s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
+                s.talkPathOk(), s.completed() / (placingNanos / 1e9));
+    }
+
+    private static int intOpt(Map<String, String> opt, String name, Integer dflt) {
+        String v = opt.get(name);
+        if (v == null) {
+            if (dflt == null) throw new IllegalArgumentException("--" + name + " is required");
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " is not a number: " + v);
+        }
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m} or plain seconds. */
+    static Duration duration(String s) {
+        try {
+            String t = s.trim().toLowerCase(Locale.ROOT);
+            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a duration: " + s);
+        }
+    }
+
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+    static InetSocketAddress hostPort(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) throw new IllegalArgumentException("not HOST:PORT: " + s);
+        try {
+            return new InetSocketAddress(s.substring(0, colon).replace("[", "").replace("]", ""),
+                    Integer.parseInt(s.substring(colon + 1)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not HOST:PORT: " + s);
+        }
+    }
+}

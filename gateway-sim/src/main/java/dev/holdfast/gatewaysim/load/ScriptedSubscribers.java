@@ -1,0 +1,275 @@
+package dev.holdfast.gatewaysim.load;
+
+import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.sim.time.SimScheduler;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Scripted subscribers placing calls between the lines of simulated gateways: at {@code cps} calls per second a
+ * random idle caller lifts the handset, waits for dial tone, dials a random idle callee, who answers once ringing
+ * (with ring-back at the caller); when both lines' talk paths are up the call lasts {@code hold}, then the caller
+ * hangs up, then the callee, and the call counts as completed once both lines are idle again. A step that does not
+ * happen in time fails the call with that step as the reason. Everything runs on the gateways' scheduler thread,
+ * where the gateways' own logic runs, so the checks are plain reads.
+ */
+public final class ScriptedSubscribers {
+    /** How long one step may take before the call counts as failed. */
+    static final Duration STEP_LIMIT = Duration.ofSeconds(5);
+    private static final Duration TICK = Duration.ofMillis(5);
+
+    private record Line(SimulatedGateway gw, String id, String number) {
+        @Override public String toString() { return gw.config().midText() + "/" + id; }
+    }
+
+    private enum Step { WAIT_DIAL_TONE, WAIT_RINGING, WAIT_TALK_PATH, TALKING, WAIT_RELEASE, WAIT_IDLE, RECOVERING }
+
+    private final class Call {
+        final Line caller;
+        final Line callee;
+        final long start;
+        Step step = Step.WAIT_DIAL_TONE;
+        long stepSince;
+        long hangUpAt;
+        boolean talkPathUp;
+
+        Call(Line caller, Line callee, long now) {
+            this.caller = caller;
+            this.callee = callee;
+            this.start = now;
+            this.stepSince = now;
+        }
+
+        void next(Step s, long now) {
+            step = s;
+            stepSince = now;
+        }
+    }
+
+    private final SimScheduler scheduler;
+    private final List<Line> lines = new ArrayList<>();
+    private final Set<Line> inUse = new LinkedHashSet<>();
+    /** The lines not in a call of ours (an indexed set: random pick, removal by swapping with the last). */
+    private final IndexedSet<Line> free = new IndexedSet<>();
+    private final List<Call> calls = new ArrayList<>();
+    private final CallStats stats = new CallStats();
+    private final Random random;
+    private final double cps;
+    private final Duration hold;
+    private boolean placing;
+    private double owed;
+    private long lastArrival;
+    private SimScheduler.Cancellable ticker;
+
+    public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, LoadPlan plan, double cps,
+                               Duration hold, long seed) {
+        this.scheduler = scheduler;
+        for (int g = 1; g <= gateways.size(); g++) {
+            SimulatedGateway gw = gateways.get(g - 1);
+            for (int l = 1; l <= plan.lines(); l++) lines.add(new Line(gw, "A" + l, plan.number(g, l)));
+        }
+        lines.forEach(free::add);
+        this.random = new Random(seed);
+        this.cps = cps;
+        this.hold = hold;
+    }
+
+    /** Starts placing calls. */
+    public void start() {
+        scheduler.run(() -> {
+            placing = true;
+            lastArrival = scheduler.nanoTime();
+            tick();
+        });
+    }
+
+    /** Stops placing new calls; calls in progress go on to their end. */
+    public void stopPlacing() { scheduler.run(() -> placing = false); }
+
+    /** Stops everything (calls still in progress count as failed: "unfinished"). */
+    public void stop() {
+        onThread(() -> {
+            placing = false;
+            if (ticker != null) ticker.cancel();
+            for (Call c : calls) stats.fail("unfinished at " + c.step.name().toLowerCase().replace('_', ' '));
+            calls.clear();
+            return null;
+        });
+    }
+
+    /** A consistent snapshot of the counters. */
+    public Summary summary() {
+        return onThread(() -> new Summary(stats.attempted, stats.completed, stats.failed(),
+                new java.util.TreeMap<>(stats.failedByReason), calls.size(),
+                calls.stream().filter(c -> c.talkPathUp).count(), stats.talkPathOk,
+                stats.setupMillis(50), stats.setupMillis(99), stats.setupMillis(100)));
+    }
+
+    public record Summary(long attempted, long completed, long failed, java.util.Map<String, Long> failedByReason,
+                          long active, long talkPathsUp, long talkPathOk, double setupP50, double setupP99,
+                          double setupMax) {}
+
+    private <T> T onThread(java.util.function.Supplier<T> s) {
+        if (scheduler.inSchedulerThread()) return s.get();
+        java.util.concurrent.CompletableFuture<T> r = new java.util.concurrent.CompletableFuture<>();
+        scheduler.execute(() -> r.complete(s.get()));
+        return r.join();
+    }
+
+    // ------------------------------------------------------------------------------------------------ the loop
+
+    private void tick() {
+        long now = scheduler.nanoTime();
+        if (placing) {
+            owed += cps * (now - lastArrival) / 1e9;
+            lastArrival = now;
+            while (owed >= 1) {
+                owed -= 1;
+                place(now);
+            }
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            Call c = calls.get(i);
+            try {
+                if (advance(c, now)) {
+                    calls.set(i, calls.get(calls.size() - 1));
+                    calls.remove(calls.size() - 1);
+                    i--;
+                    inUse.remove(c.caller);
+                    inUse.remove(c.callee);
+                    free.add(c.caller);
+                    free.add(c.callee);
+                }
+            } catch (RuntimeException e) {
+                fail(c, "error: " + e.getMessage(), now);
+            }
+        }
+        ticker = scheduler.schedule(this::tick, TICK);
+    }
+
+    private void place(long now) {
+        // random picks among the lines not in a call of ours, each checked idle at the gateway: a few tries, as
+        // scanning every line per arrival would cost as much as the calls themselves with thousands of lines
+        Line caller = pickIdle(null);
+        Line callee = caller == null ? null : pickIdle(caller);
+        if (callee == null) return; // (almost) every line busy: this arrival is lost, not a failed call
+        inUse.add(caller);
+        inUse.add(callee);
+        free.remove(caller);
+        free.remove(callee);
+        stats.attempted++;
+        Call c = new Call(caller, callee, now);
+        calls.add(c);
+        caller.gw.offHook(caller.id);
+    }
+
+    private Line pickIdle(Line not) {
+        for (int i = 0; i < 16 && !free.isEmpty(); i++) {
+            Line l = free.get(random.nextInt(free.size()));
+            if (l != not && idle(l)) return l;
+        }
+        return null;
+    }
+
+    /** Idle as the gateway sees it: no context, nothing playing, armed for off-hook, on-hook. */
+    private static boolean idle(Line l) {
+        return l.gw.registered() && l.gw.contextOf(l.id) == null && l.gw.signals(l.id).isEmpty()
+                && l.gw.armedEvents(l.id).contains("al/of") && !l.gw.call(core -> core.isOffHook(l.id));
+    }
+
+    private static boolean hears(Line l, String signal) { return l.gw.signals(l.id).contains(signal); }
+
+    /** Moves a call on; true when it is over (completed, or failed and its lines recovered). */
+    private boolean advance(Call c, long now) {
+        boolean late = now - c.stepSince > STEP_LIMIT.toNanos();
+        switch (c.step) {
+            case WAIT_DIAL_TONE -> {
+                if (hears(c.caller, "cg/dt")) {
+                    c.caller.gw.dial(c.caller.id, c.callee.number);
+                    c.next(Step.WAIT_RINGING, now);
+                } else if (late) fail(c, "no dial tone", now);
+            }
+            case WAIT_RINGING -> {
+                if (hears(c.callee, "al/ri") && hears(c.caller, "cg/rt")) {
+                    stats.setup(now - c.start); // off-hook to ring-back
+                    c.callee.gw.answer(c.callee.id);
+                    c.next(Step.WAIT_TALK_PATH, now);
+                } else if (late) fail(c, "no ringing", now);
+            }
+            case WAIT_TALK_PATH -> {
+                if (c.caller.gw.talkPathUp(c.caller.id) && c.callee.gw.talkPathUp(c.callee.id)) {
+                    c.talkPathUp = true;
+                    stats.talkPathOk++;
+                    c.hangUpAt = now + hold.toNanos();
+                    c.next(Step.TALKING, now);
+                } else if (late) fail(c, "no talk path", now);
+            }
+            case TALKING -> {
+                if (now >= c.hangUpAt) {
+                    c.talkPathUp = false;
+                    c.caller.gw.onHook(c.caller.id);
+                    c.next(Step.WAIT_RELEASE, now);
+                }
+            }
+            case WAIT_RELEASE -> {
+                if (c.callee.gw.contextOf(c.callee.id) == null) {
+                    c.callee.gw.onHook(c.callee.id);
+                    c.next(Step.WAIT_IDLE, now);
+                } else if (late) fail(c, "not released", now);
+            }
+            case WAIT_IDLE -> {
+                if (idle(c.caller) && idle(c.callee)) {
+                    stats.completed++;
+                    return true;
+                } else if (late) fail(c, "lines not idle after the call", now);
+            }
+            case RECOVERING -> {
+                // a failed call: both handsets down; the lines go back into use once idle (or after a while)
+                return (idle(c.caller) && idle(c.callee)) || now - c.stepSince > STEP_LIMIT.toNanos();
+            }
+        }
+        return false;
+    }
+
+    private void fail(Call c, String reason, long now) {
+        stats.fail(reason);
+        System.Logger log = System.getLogger(ScriptedSubscribers.class.getName());
+        log.log(System.Logger.Level.WARNING, () -> "call " + c.caller + " -> " + c.callee.number + " failed: " + reason
+                + " (caller hears " + c.caller.gw.signals(c.caller.id) + ", callee hears " + c.callee.gw.signals(c.callee.id) + ")");
+        c.talkPathUp = false;
+        c.caller.gw.onHook(c.caller.id);
+        c.callee.gw.onHook(c.callee.id);
+        c.next(Step.RECOVERING, now);
+    }
+
+    /** A set with O(1) add, remove and random pick by index. */
+    private static final class IndexedSet<T> {
+        private final List<T> items = new ArrayList<>();
+        private final java.util.Map<T, Integer> index = new java.util.HashMap<>();
+
+        void add(T t) {
+            if (index.putIfAbsent(t, items.size()) == null) items.add(t);
+        }
+
+        void remove(T t) {
+            Integer i = index.remove(t);
+            if (i == null) return;
+            T last = items.remove(items.size() - 1);
+            if (i < items.size()) {
+                items.set(i, last);
+                index.put(last, i);
+            }
+        }
+
+        T get(int i) { return items.get(i); }
+
+        int size() { return items.size(); }
+
+        boolean isEmpty() { return items.isEmpty(); }
+    }
+}
