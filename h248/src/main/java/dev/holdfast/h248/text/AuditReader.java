@@ -76,7 +76,14 @@ final class AuditReader {
         };
         if (!individual) {
             if (next == '{' || next == '=') {
-                throw s.fail(at, "'" + s.word(at) + "' cannot be audited individually (an individual audit is "
+                String word = s.word(at);
+                if (t == Token.DIGIT_MAP) throw s.fail(at, "an individual audit of '" + word + "' is '" + word
+                        + " = name', with no '{' in " + where);
+                if (t != Token.MUX && t != Token.MODEM && t != Token.OBSERVED_EVENTS) {
+                    throw s.fail(at, "an individual audit of '" + word + "' is '" + word + " { ... }', with no '='"
+                            + " in " + where);
+                }
+                throw s.fail(at, "'" + word + "' cannot be audited individually (an individual audit is "
                         + "Media, Events, Signals, DigitMap, EventBuffer, Statistics or Packages) in " + where);
             }
             r.take();

@@ -299,6 +299,16 @@ class IndividualAuditParserTest {
     }
 
     @Test
+    void anIndividualAuditHasTheOpenerOfItsRule() {
+        assertEquals("an individual audit of 'DM' is 'DM = name', with no '{' in Audit",
+                error(request("AV=t1{AT{DM{x}}}")).reason());
+        assertEquals("an individual audit of 'Media' is 'Media { ... }', with no '=' in Audit",
+                error(request("AV=t1{AT{Media=1}}")).reason());
+        assertEquals("an individual audit of 'SA' is 'SA { ... }', with no '=' in Services",
+                error(request("SC=ROOT{SV{MT=RS,RE=\"901\",SA=x}}")).reason());
+    }
+
+    @Test
     void anIndividualAuditNamesSomething() {
         assertEquals("expected descriptor in an audited Media but found '}'",
                 error(request("AV=t1{AT{M{}}}")).reason());
