@@ -393,7 +393,7 @@ final class AuditReader {
     /** NAME, at a letter (the caller checks). */
     private String name() {
         int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
+        String name = s.string(s.pos, e);
         s.pos = e;
         return name;
     }

@@ -36,7 +36,6 @@ import dev.holdfast.h248.message.TerminationStateDescriptor;
 import dev.holdfast.h248.message.TerminationStateParm;
 import dev.holdfast.h248.message.TimeStamp;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.holdfast.h248.text.TextScanner.isAlpha;
@@ -63,8 +62,8 @@ abstract class DescriptorReader extends GrammarReader {
         }
     }
 
-    DescriptorReader(String text, DecodeOptions options) {
-        super(text, options);
+    DescriptorReader(TextScanner s) {
+        super(s);
     }
 
     // ================================================================ descriptors
@@ -96,16 +95,16 @@ abstract class DescriptorReader extends GrammarReader {
         int start = s.pos;
         take();
         lbrkt(start);
-        List<MediaParm> parms = new ArrayList<>(2);
+        int parmsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
             Token t = peekToken();
-            if (t == Token.STREAM) parms.add(streamDescriptor());
-            else if (t == Token.TERMINATION_STATE) parms.add(terminationState());
-            else parms.add(streamParm(t, -1));
+            if (t == Token.STREAM) push(streamDescriptor());
+            else if (t == Token.TERMINATION_STATE) push(terminationState());
+            else push(streamParm(t, -1));
         } while (more(itemStart, '}'));
-        return new MediaDescriptor(frozen(parms));
+        return new MediaDescriptor(popList(parmsMark));
     }
 
     /** streamParm = localDescriptor / remoteDescriptor / localControlDescriptor / statisticsDescriptor (v3). */
@@ -126,13 +125,13 @@ abstract class DescriptorReader extends GrammarReader {
         equal(start);
         int id = uint16("a stream id", start);
         lbrkt(start);
-        List<StreamParm> parms = new ArrayList<>(3);
+        int parmsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            parms.add(streamParm(peekToken(), id));
+            push(streamParm(peekToken(), id));
         } while (more(itemStart, '}'));
-        return new StreamDescriptor(id, frozen(parms));
+        return new StreamDescriptor(id, popList(parmsMark));
     }
 
     /**
@@ -150,13 +149,13 @@ abstract class DescriptorReader extends GrammarReader {
         int p = from;
         while (true) {
             if (p >= s.end) throw s.fail(open, "the '{' of this " + token.longName + " descriptor is never closed");
-            char c = s.text.charAt(p);
+            int c = s.at(p);
             if (c == '}') break;
-            if (c == '\\' && p + 1 < s.end && s.text.charAt(p + 1) == '}') p += 2;
+            if (c == '\\' && p + 1 < s.end && s.at(p + 1) == '}') p += 2;
             else if (c == 0) throw s.fail(p, "a NUL octet is not allowed in a " + token.longName + " descriptor");
             else p++;
         }
-        String body = s.text.substring(from, p);
+        String body = s.string(from, p);
         s.pos = p;
         s.close();
         s.skipLwsp();
@@ -168,13 +167,13 @@ abstract class DescriptorReader extends GrammarReader {
         int start = s.pos;
         take();
         lbrkt(start);
-        List<LocalParm> parms = new ArrayList<>(3);
+        int parmsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            parms.add(localParm());
+            push(localParm());
         } while (more(itemStart, '}'));
-        return new LocalControlDescriptor(frozen(parms));
+        return new LocalControlDescriptor(popList(parmsMark));
     }
 
     /** localParm = streamMode / propertyParm / reservedValueMode / reservedGroupMode. */
@@ -217,12 +216,12 @@ abstract class DescriptorReader extends GrammarReader {
         int start = s.pos;
         take();
         lbrkt(start);
-        List<TerminationStateParm> parms = new ArrayList<>(2);
+        int parmsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
             if (atPkgdName()) {
-                parms.add(propertyParm());
+                push(propertyParm());
                 continue;
             }
             Token t = peekToken();
@@ -236,17 +235,17 @@ abstract class DescriptorReader extends GrammarReader {
                 else if (v == Token.IN_SERVICE) state = TerminationStateDescriptor.ServiceState.IN_SERVICE;
                 else throw s.expected("a service state (Test, OutOfService or InService)", itemStart);
                 take();
-                parms.add(new TerminationStateDescriptor.ServiceStates(state));
+                push(new TerminationStateDescriptor.ServiceStates(state));
             } else if (t == Token.BUFFER) {
                 take();
                 equal(itemStart);
                 int e = s.nameEnd(s.pos);
                 if (s.wordIs(s.pos, e, "OFF")) {
                     s.pos = e;
-                    parms.add(new TerminationStateDescriptor.EventBufferControl(false));
+                    push(new TerminationStateDescriptor.EventBufferControl(false));
                 } else if (peekToken() == Token.LOCK_STEP) {
                     take();
-                    parms.add(new TerminationStateDescriptor.EventBufferControl(true));
+                    push(new TerminationStateDescriptor.EventBufferControl(true));
                 } else {
                     throw s.expected("OFF or LockStep", itemStart);
                 }
@@ -254,7 +253,7 @@ abstract class DescriptorReader extends GrammarReader {
                 throw unknown("parameter", "TerminationState", itemStart);
             }
         } while (more(itemStart, '}'));
-        return new TerminationStateDescriptor(frozen(parms));
+        return new TerminationStateDescriptor(popList(parmsMark));
     }
 
     /**
@@ -268,13 +267,13 @@ abstract class DescriptorReader extends GrammarReader {
         equal(start);
         RequestId rid = requestId(start);
         lbrkt(start);
-        List<RequestedEvent> events = new ArrayList<>(2);
+        int eventsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            events.add(requestedEvent(second));
+            push(requestedEvent(second));
         } while (more(itemStart, '}'));
-        return new EventsDescriptor(rid, frozen(events));
+        return new EventsDescriptor(rid, popList(eventsMark));
     }
 
     /** What follows an event or signal name: nothing, "{" parameters, or (lenient) "(" parameters. */
@@ -323,14 +322,14 @@ abstract class DescriptorReader extends GrammarReader {
         int opened = openParameters(name, start);
         if (opened == NO_PARAMETERS) return new RequestedEvent(name, List.of());
         char closer = closer(opened);
-        List<EventParameter> parameters = new ArrayList<>(2);
+        int parametersMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            parameters.add(eventParameter(second, name));
+            push(eventParameter(second, name));
         } while (more(itemStart, closer));
         closedParameters(opened);
-        return new RequestedEvent(name, frozen(parameters));
+        return new RequestedEvent(name, popList(parametersMark));
     }
 
     /**
@@ -435,7 +434,7 @@ abstract class DescriptorReader extends GrammarReader {
     String digitMapName(int start) {
         if (!isAlpha(s.peek())) throw s.expected("a digit map name or '{'", start);
         int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
+        String name = s.string(s.pos, e);
         s.pos = e;
         return name;
     }
@@ -451,17 +450,17 @@ abstract class DescriptorReader extends GrammarReader {
             s.skipLwsp();
             return NO_SIGNALS;
         }
-        List<SignalParm> signals = new ArrayList<>(2);
+        int signalsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
             if (!atPkgdName() && peekToken() == Token.SIGNAL_LIST && afterToken() == '=') {
-                signals.add(signalList());
+                push(signalList());
             } else {
-                signals.add(signalRequest());
+                push(signalRequest());
             }
         } while (more(itemStart, '}'));
-        return new SignalsDescriptor(frozen(signals));
+        return new SignalsDescriptor(popList(signalsMark));
     }
 
     /** signalList = SignalListToken EQUAL signalListId LBRKT signalListParm *(COMMA signalListParm) RBRKT. */
@@ -471,13 +470,13 @@ abstract class DescriptorReader extends GrammarReader {
         equal(start);
         int id = uint16("a signal list id", start);
         lbrkt(start);
-        List<SignalParm.Request> signals = new ArrayList<>(3);
+        int signalsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            signals.add(signalRequest());
+            push(signalRequest());
         } while (more(itemStart, '}'));
-        return new SignalParm.SignalList(id, frozen(signals));
+        return new SignalParm.SignalList(id, popList(signalsMark));
     }
 
     /** signalRequest = signalName [LBRKT sigParameter *(COMMA sigParameter) RBRKT]. */
@@ -486,14 +485,14 @@ abstract class DescriptorReader extends GrammarReader {
         String name = pkgdName("a signal name", start);
         int opened = openParameters(name, start);
         if (opened == NO_PARAMETERS) return new SignalParm.Request(name, List.of());
-        List<SignalParameter> parameters = new ArrayList<>(2);
+        int parametersMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            parameters.add(sigParameter(name));
+            push(sigParameter(name));
         } while (more(itemStart, closer(opened)));
         closedParameters(opened);
-        return new SignalParm.Request(name, frozen(parameters));
+        return new SignalParm.Request(name, popList(parametersMark));
     }
 
     /**
@@ -569,7 +568,7 @@ abstract class DescriptorReader extends GrammarReader {
     /** notifyCompletion = NotifyCompletionToken EQUAL (LBRKT notificationReason *(COMMA notificationReason) RBRKT). */
     SignalParameter.NotifyCompletion notifyCompletion(int start) {
         lbrkt(start);
-        List<SignalParameter.NotificationReason> reasons = new ArrayList<>(3);
+        int reasonsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
@@ -583,9 +582,9 @@ abstract class DescriptorReader extends GrammarReader {
             else if (r == Token.ITERATION) reason = SignalParameter.NotificationReason.ITERATION;
             else throw unknown("notification reason", "NotifyCompletion", itemStart);
             take();
-            reasons.add(reason);
+            push(reason);
         } while (more(itemStart, '}'));
-        return new SignalParameter.NotifyCompletion(frozen(reasons));
+        return new SignalParameter.NotifyCompletion(popList(reasonsMark));
     }
 
     /**
@@ -612,34 +611,34 @@ abstract class DescriptorReader extends GrammarReader {
         take();
         if (s.nextSignificant(s.pos) != '{') return NO_EVENT_BUFFER;
         lbrkt(start);
-        List<EventBufferDescriptor.EventSpec> specs = new ArrayList<>(2);
+        int specsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
             String name = pkgdName("an event name", itemStart);
-            specs.add(new EventBufferDescriptor.EventSpec(name, observedParameters(name, itemStart)));
+            push(new EventBufferDescriptor.EventSpec(name, observedParameters(name, itemStart)));
         } while (more(itemStart, '}'));
-        return new EventBufferDescriptor(frozen(specs));
+        return new EventBufferDescriptor(popList(specsMark));
     }
 
     /** [LBRKT (eventStream / eventOther) *(COMMA ...) RBRKT] after an observed event or event spec name. */
     List<ObservedEventParameter> observedParameters(String name, int nameStart) {
         int opened = openParameters(name, nameStart);
         if (opened == NO_PARAMETERS) return List.of();
-        List<ObservedEventParameter> parameters = new ArrayList<>(2);
+        int parametersMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
             if (peekToken() == Token.STREAM && afterToken() == '=') {
                 take();
                 equal(itemStart);
-                parameters.add(new StreamRef(uint16("a stream id", itemStart)));
+                push(new StreamRef(uint16("a stream id", itemStart)));
             } else {
-                parameters.add(otherParameter("event", name, itemStart));
+                push(otherParameter("event", name, itemStart));
             }
         } while (more(itemStart, closer(opened)));
         closedParameters(opened);
-        return frozen(parameters);
+        return popList(parametersMark);
     }
 
     /** auditDescriptor = AuditToken LBRKT [auditItem *(COMMA auditItem)] RBRKT, with the v2/v3 individual audit. */
@@ -656,7 +655,7 @@ abstract class DescriptorReader extends GrammarReader {
         int start = s.pos;
         take();
         lbrkt(start);
-        List<StatisticsDescriptor.Statistic> stats = new ArrayList<>(4);
+        int statsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
@@ -671,22 +670,22 @@ abstract class DescriptorReader extends GrammarReader {
                 s.skipLwsp();
                 value = valueList(itemStart);
             }
-            stats.add(new StatisticsDescriptor.Statistic(name, value));
+            push(new StatisticsDescriptor.Statistic(name, value));
         } while (more(itemStart, '}'));
-        return new StatisticsDescriptor(frozen(stats));
+        return new StatisticsDescriptor(popList(statsMark));
     }
 
     /** LSBRKT VALUE *(COMMA VALUE) RSBRKT. */
     ParmValue.AllOf valueList(int start) {
         s.pos++;
         s.skipLwsp();
-        List<String> values = new ArrayList<>(4);
+        int valuesMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            values.add(value(start));
+            push(value(start));
         } while (more(itemStart, ']'));
-        return new ParmValue.AllOf(frozen(values));
+        return new ParmValue.AllOf(popList(valuesMark));
     }
 
     /**
@@ -700,7 +699,7 @@ abstract class DescriptorReader extends GrammarReader {
         equal(start);
         RequestId rid = requestId(start);
         lbrkt(start);
-        List<ObservedEventsDescriptor.ObservedEvent> events = new ArrayList<>(2);
+        int eventsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
@@ -714,9 +713,9 @@ abstract class DescriptorReader extends GrammarReader {
             }
             int nameStart = s.pos;
             String name = pkgdName("an event name", itemStart);
-            events.add(new ObservedEventsDescriptor.ObservedEvent(stamp, name, observedParameters(name, nameStart)));
+            push(new ObservedEventsDescriptor.ObservedEvent(stamp, name, observedParameters(name, nameStart)));
         } while (more(itemStart, '}'));
-        return new ObservedEventsDescriptor(rid, frozen(events));
+        return new ObservedEventsDescriptor(rid, popList(eventsMark));
     }
 
     /** packagesDescriptor = PackagesToken LBRKT packagesItem *(COMMA packagesItem) RBRKT; packagesItem = NAME "-" UINT16. */
@@ -724,19 +723,19 @@ abstract class DescriptorReader extends GrammarReader {
         int start = s.pos;
         take();
         lbrkt(start);
-        List<PackagesDescriptor.Item> items = new ArrayList<>(4);
+        int itemsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
             if (!isAlpha(s.peek())) throw s.expected("a package name", itemStart);
             int e = s.nameEnd(s.pos);
-            String name = s.text.substring(s.pos, e);
+            String name = s.string(s.pos, e);
             s.pos = e;
             if (s.peek() != '-') throw s.expected("'-' and the package version", itemStart);
             s.pos++;
-            items.add(new PackagesDescriptor.Item(name, uint16("a package version", itemStart)));
+            push(new PackagesDescriptor.Item(name, uint16("a package version", itemStart)));
         } while (more(itemStart, '}'));
-        return new PackagesDescriptor(frozen(items));
+        return new PackagesDescriptor(popList(itemsMark));
     }
 
     /**
@@ -747,12 +746,12 @@ abstract class DescriptorReader extends GrammarReader {
         int start = s.pos;
         take();
         s.skipLwsp();
-        List<String> types = new ArrayList<>(2);
+        int typesMark = mark();
         boolean list;
         if (s.peek() == '=') {
             s.pos++;
             s.skipLwsp();
-            types.add(modemType(start));
+            push(modemType(start));
             list = false;
         } else if (s.peek() == '[') {
             s.pos++;
@@ -760,23 +759,25 @@ abstract class DescriptorReader extends GrammarReader {
             int itemStart;
             do {
                 itemStart = s.pos;
-                types.add(modemType(start));
+                push(modemType(start));
             } while (more(itemStart, ']'));
             list = true;
         } else {
             throw s.expected("'=' or '['", start);
         }
+        List<String> types = popList(typesMark);
         List<PropertyParm> properties = List.of();
         if (nextIs('{')) {
             lbrkt(start);
-            properties = new ArrayList<>(2);
+            int propertiesMark = mark();
             int itemStart;
             do {
                 itemStart = s.pos;
-                properties.add(propertyParm());
+                push(propertyParm());
             } while (more(itemStart, '}'));
+            properties = popList(propertiesMark);
         }
-        return new ModemDescriptor(frozen(types), list, frozen(properties));
+        return new ModemDescriptor(types, list, properties);
     }
 
     /** modemType = V32bisToken / V22bisToken / V18Token / V22Token / V32Token / V34Token / V90Token / V91Token / SynchISDNToken / extensionParameter. */
@@ -824,10 +825,10 @@ abstract class DescriptorReader extends GrammarReader {
         } else if (s.peek() != '}') {
             int from = s.pos;
             int p = from;
-            while (p < s.end && s.text.charAt(p) != '}' && s.text.charAt(p) != '{' && s.text.charAt(p) != '"') p++;
+            while (p < s.end && s.at(p) != '}' && s.at(p) != '{' && s.at(p) != '"') p++;
             if (s.charAt(p) != '}') throw s.expected("a quoted error text and '}'", start);
             s.deviation(Deviation.Kind.OTHER, from, "the text of Error = " + code + " is not a quoted string");
-            text = s.text.substring(from, p).strip();
+            text = s.string(from, p).strip();
             s.pos = p;
         }
         rbrkt(start);
@@ -844,13 +845,13 @@ abstract class DescriptorReader extends GrammarReader {
 
     /** terminationAudit = auditReturnParameter *(COMMA auditReturnParameter), after its LBRKT, through its RBRKT. */
     List<Descriptor> terminationAudit(Token verb) {
-        List<Descriptor> list = new ArrayList<>(4);
+        int listMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            list.add(auditReturnParameter(verb));
+            push(auditReturnParameter(verb));
         } while (more(itemStart, '}'));
-        return frozen(list);
+        return popList(listMark);
     }
 
     /**

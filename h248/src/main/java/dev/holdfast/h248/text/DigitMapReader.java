@@ -85,11 +85,11 @@ final class DigitMapReader {
         int prev = '{';
         while (true) {
             if (s.pos >= s.end) throw s.fail(open, "the '{' of this digit map is never closed");
-            char c = s.text.charAt(s.pos);
+            char c = (char) s.at(s.pos);
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';') {
                 int wsStart = s.pos;
                 if (sb == null) sb = new StringBuilder(64);
-                sb.append(s.text, runStart, wsStart);
+                s.appendTo(sb, runStart, wsStart);
                 s.skipLwsp();
                 runStart = s.pos;
                 int next = s.peek();
@@ -155,7 +155,8 @@ final class DigitMapReader {
         if (prev == '{') throw s.fail(s.pos, "empty digit map");
         if (inRange) throw s.fail(s.pos, "digit map range '[' is not closed with ']'");
         if (parens && !closed) throw s.fail(s.pos, "digit map '(' is not closed with ')'");
-        if (sb == null) return s.text.substring(bodyStart, s.pos);
-        return sb.append(s.text, runStart, s.pos).toString();
+        if (sb == null) return s.string(bodyStart, s.pos);
+        s.appendTo(sb, runStart, s.pos);
+        return sb.toString();
     }
 }

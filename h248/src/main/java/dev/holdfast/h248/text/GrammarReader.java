@@ -6,7 +6,6 @@ import dev.holdfast.h248.message.RequestId;
 import dev.holdfast.h248.message.TerminationId;
 import dev.holdfast.h248.message.TimeStamp;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static dev.holdfast.h248.text.TextScanner.isAlpha;
@@ -20,7 +19,7 @@ import static dev.holdfast.h248.text.TextScanner.isDigit;
  */
 abstract class GrammarReader {
     final TextScanner s;
-    final DecodeOptions options;
+    DecodeOptions options;
     /** End of the word read by the last {@link #peekToken()}. */
     int tokenEnd;
     /** The last word looked up (position, end, token): peeking at the same position again costs nothing. */
@@ -30,22 +29,76 @@ abstract class GrammarReader {
     /** Above 0 inside a lenient "( ... )" parameter list: a VALUE then ends at an unbalanced ')'. */
     int parenDepth;
 
-    GrammarReader(String text, DecodeOptions options) {
-        this.s = new TextScanner(text, options);
-        this.options = options;
+    GrammarReader(TextScanner s) {
+        this.s = s;
     }
 
-    /**
-     * The list as the model's records keep it: their {@code List.copyOf} returns a {@code List.of} list as it is,
-     * so the common one- and two-element lists are built once instead of copied twice.
+    /** Starts on a new message (the reader is reused per thread): see {@link TextScanner#start}. */
+    void start(byte[] b, int end, DecodeOptions options) {
+        s.start(b, end, options);
+        this.options = options;
+        tokenEnd = 0;
+        peekedAt = -1;
+        peeked = null;
+        parenDepth = 0;
+    }
+
+    // ================================================================ lists
+
+    /*
+     * The items of every list being read sit on one stack (lists nest: an action's commands hold descriptors that
+     * hold parameters): a list starts at a mark, each item is pushed as it is read, and the list is made once,
+     * at its end, with List.of, which the model's List.copyOf then keeps as it is. No ArrayList, no copy.
      */
-    static <T> List<T> frozen(List<T> list) {
-        return switch (list.size()) {
+
+    private static final int KEPT_STACK = 4096;
+
+    /** Slots at and above {@code top} are null. */
+    Object[] stack = new Object[64];
+    int top;
+
+    /** Where a new list starts. */
+    final int mark() { return top; }
+
+    final void push(Object item) {
+        if (top == stack.length) stack = java.util.Arrays.copyOf(stack, top * 2);
+        stack[top++] = item;
+    }
+
+    /** The items pushed since {@code mark}, as an immutable list; pops them. */
+    @SuppressWarnings("unchecked")
+    final <T> List<T> popList(int mark) {
+        Object[] st = stack;
+        int n = top - mark;
+        List<Object> list = switch (n) {
             case 0 -> List.of();
-            case 1 -> List.of(list.get(0));
-            case 2 -> List.of(list.get(0), list.get(1));
-            default -> list;
+            case 1 -> List.of(st[mark]);
+            case 2 -> List.of(st[mark], st[mark + 1]);
+            case 3 -> List.of(st[mark], st[mark + 1], st[mark + 2]);
+            case 4 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3]);
+            case 5 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4]);
+            case 6 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5]);
+            case 7 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6]);
+            case 8 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6], st[mark + 7]);
+            case 9 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6], st[mark + 7], st[mark + 8]);
+            case 10 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3], st[mark + 4], st[mark + 5],
+                    st[mark + 6], st[mark + 7], st[mark + 8], st[mark + 9]);
+            default -> List.of(java.util.Arrays.copyOfRange(st, mark, top)); // copied once more by List.of
         };
+        for (int i = mark; i < top; i++) st[i] = null;
+        top = mark;
+        return (List<T>) list;
+    }
+
+    /** Empties the stack (after a failure items are left on it) and lets go of the message. */
+    final void finish() {
+        for (int i = 0; i < top; i++) stack[i] = null;
+        top = 0;
+        if (stack.length > KEPT_STACK) stack = new Object[64];
+        s.finish();
     }
 
     // ================================================================ lexical helpers
@@ -58,22 +111,15 @@ abstract class GrammarReader {
             tokenEnd = peekedEnd;
             return peeked;
         }
-        String text = s.text;
+        byte[] b = s.b;
         int end = s.end;
-        if (p >= end || !isAlpha(text.charAt(p))) {
+        if (p >= end || !isAlpha(b[p])) {
             tokenEnd = p;
             return null;
         }
-        // read the NAME and hash it in one pass
-        int h = 0;
-        int e = p;
-        while (e < end) {
-            char c = text.charAt(e);
-            if (!TextScanner.isNameChar(c)) break;
-            h = Token.hashStep(h, c);
-            e++;
-        }
-        Token t = Token.lookup(text, p, e, h);
+        int e = p + 1;
+        while (e < end && TextScanner.isNameOctet(b[e])) e++;
+        Token t = Token.lookup(b, p, e);
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
@@ -84,7 +130,7 @@ abstract class GrammarReader {
     /** The token at {@code p}, without touching the parser state. */
     Token tokenAt(int p) {
         if (!isAlpha(s.charAt(p))) return null;
-        return Token.lookup(s.text, p, s.nameEnd(p));
+        return Token.lookup(s.b, p, s.nameEnd(p));
     }
 
     /** Consumes the word of the last {@link #peekToken()}. */
@@ -174,11 +220,11 @@ abstract class GrammarReader {
     long number(int maxDigits, long max, String what, int start) {
         int p = s.pos;
         long v = 0;
-        while (p < s.end && isDigit(s.text.charAt(p))) {
+        while (p < s.end && isDigit(s.at(p))) {
             if (p - s.pos >= maxDigits) {
                 throw s.fail(s.pos, what + " " + s.word(s.pos) + " is out of range (0.." + max + ")");
             }
-            v = v * 10 + (s.text.charAt(p) - '0');
+            v = v * 10 + (s.at(p) - '0');
             p++;
         }
         if (p == s.pos) throw s.expected(what, start);
@@ -216,7 +262,7 @@ abstract class GrammarReader {
         int p = v;
         int balance = 0;
         while (p < s.end) {
-            char ch = s.text.charAt(p);
+            int ch = s.at(p);
             if (!TextScanner.isValueChar(ch)) break;
             if (parenDepth > 0) {
                 if (ch == '(') balance++;
@@ -226,7 +272,7 @@ abstract class GrammarReader {
         }
         if (p == v) throw s.expected("a value", start);
         s.pos = p;
-        return s.text.substring(v, p);
+        return s.string(v, p);
     }
 
     /** quotedString = DQUOTE *(SafeChar / RestChar / WSP / EOL / %x80-FF) DQUOTE, with its quotes. */
@@ -235,7 +281,7 @@ abstract class GrammarReader {
         int p = q + 1;
         while (true) {
             if (p >= s.end) throw s.fail(q, "the quoted string starting here is never closed");
-            char ch = s.text.charAt(p);
+            int ch = s.at(p);
             if (ch == '"') break;
             if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7F || ch > 0xFF) {
                 throw s.fail(p, String.format("octet 0x%02X is not allowed in a quoted string", (int) ch));
@@ -243,7 +289,7 @@ abstract class GrammarReader {
             p++;
         }
         s.pos = p + 1;
-        return s.text.substring(q, p + 1);
+        return s.string(q, p + 1);
     }
 
     /**
@@ -288,24 +334,24 @@ abstract class GrammarReader {
                 s.skipLwsp();
                 return new ParmValue.Range(first, second);
             }
-            List<String> values = new ArrayList<>(4);
-            values.add(first);
+            int valuesMark = mark();
+            push(first);
             while (more(itemStart, ']')) {
                 itemStart = s.pos;
-                values.add(value(start));
+                push(value(start));
             }
-            return new ParmValue.AllOf(frozen(values));
+            return new ParmValue.AllOf(popList(valuesMark));
         }
         if (c == '{') {
             s.open();
             s.skipLwsp();
-            List<String> values = new ArrayList<>(4);
+            int valuesMark = mark();
             int itemStart;
             do {
                 itemStart = s.pos;
-                values.add(value(start));
+                push(value(start));
             } while (more(itemStart, '}'));
-            return new ParmValue.OneOf(frozen(values));
+            return new ParmValue.OneOf(popList(valuesMark));
         }
         return new ParmValue.Single(relation, value(start));
     }
@@ -320,25 +366,27 @@ abstract class GrammarReader {
             return "*/*";
         }
         if (!isAlpha(c)) throw s.expected(what + " (package/item)", start);
-        int e = s.nameEnd(p);
+        int e = p == peekedAt ? peekedEnd : s.nameEnd(p);
         if (s.charAt(e) != '/') {
-            throw s.fail(e, "expected '/' after the package name '" + s.text.substring(p, e) + "' but found "
+            throw s.fail(e, "expected '/' after the package name '" + s.string(p, e) + "' but found "
                     + s.found(e));
         }
         e++;
         if (s.charAt(e) == '*') e++;
         else if (isAlpha(s.charAt(e))) e = s.nameEnd(e);
-        else throw s.fail(e, "expected an item name or '*' after '" + s.text.substring(p, e) + "' but found "
+        else throw s.fail(e, "expected an item name or '*' after '" + s.string(p, e) + "' but found "
                     + s.found(e));
         s.pos = e;
-        return s.text.substring(p, e);
+        return s.string(p, e);
     }
 
     /** True when a pkgdName starts at {@code pos} (a NAME followed by '/', or "*&#47;"). */
     boolean atPkgdName() {
         int c = s.peek();
         if (c == '*') return s.charAt(s.pos + 1) == '/';
-        return isAlpha(c) && s.charAt(s.nameEnd(s.pos)) == '/';
+        if (!isAlpha(c)) return false;
+        peekToken(); // reads the NAME once for this and for the token or pkgdName that the caller reads next
+        return s.charAt(tokenEnd) == '/';
     }
 
     /** propertyParm = pkgdName parmValue. */
@@ -352,7 +400,7 @@ abstract class GrammarReader {
     PropertyParm otherParameter(String ownerKind, String owner, int start) {
         if (!isAlpha(s.peek())) throw s.expected("a parameter of the " + ownerKind + " '" + owner + "'", start);
         int e = s.nameEnd(s.pos);
-        String name = s.text.substring(s.pos, e);
+        String name = s.string(s.pos, e);
         s.pos = e;
         return new PropertyParm(name, parmValue(start));
     }
@@ -368,13 +416,13 @@ abstract class GrammarReader {
         int p = s.pos + 2;
         int q = p;
         while (isAlpha(s.charAt(q)) || isDigit(s.charAt(q))) q++;
-        if (q == p) throw s.fail(p, "expected the name of the extension after '" + s.text.substring(s.pos, p)
+        if (q == p) throw s.fail(p, "expected the name of the extension after '" + s.string(s.pos, p)
                 + "' but found " + s.found(p));
         if (q - p > 6) {
-            s.deviation(Deviation.Kind.OTHER, s.pos, "extension name '" + s.text.substring(s.pos, q)
+            s.deviation(Deviation.Kind.OTHER, s.pos, "extension name '" + s.string(s.pos, q)
                     + "' is longer than X- and 6 characters");
         }
-        String name = s.text.substring(s.pos, q);
+        String name = s.string(s.pos, q);
         s.pos = q;
         return name;
     }
@@ -394,7 +442,7 @@ abstract class GrammarReader {
         }
         if (isDigit(s.charAt(p + 17))) throw s.fail(p + 9, "the time of a time stamp has 8 digits (hhmmssss)");
         s.pos = p + 17;
-        return new TimeStamp(s.text.substring(p, p + 8), s.text.substring(p + 9, p + 17));
+        return new TimeStamp(s.string(p, p + 8), s.string(p + 9, p + 17));
     }
 
     /** RequestID = UINT32 / "*". */
@@ -418,17 +466,17 @@ abstract class GrammarReader {
         if (s.peek() != '[') return List.of(terminationId(start));
         s.pos++;
         s.skipLwsp();
-        List<TerminationId> ids = new ArrayList<>(4);
+        int idsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            ids.add(terminationId(start));
+            push(terminationId(start));
         } while (more(itemStart, ']'));
-        if (ids.size() == 1) {
+        if ((top - idsMark) == 1) {
             s.deviation(Deviation.Kind.OTHER, start, "a '[ ]' termination id list with a single id in '"
                     + s.excerpt(start, s.pos) + "' (termIDList needs two or more)");
         }
-        return frozen(ids);
+        return popList(idsMark);
     }
 
     /** TerminationID = "ROOT" / pathNAME / "$" / "*". */
@@ -446,18 +494,18 @@ abstract class GrammarReader {
         if (!(isAlpha(c) || c == '*' || isDigit(c))) throw s.expected("a termination id", start);
         int e = MIdReader.pathNameEnd(s, p, "termination id");
         s.pos = e;
-        return new TerminationId(s.text.substring(p, e));
+        return new TerminationId(s.string(p, e));
     }
 
     /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */
     List<TerminationId> terminationIdBraces(int start) {
         lbrkt(start);
-        List<TerminationId> ids = new ArrayList<>(4);
+        int idsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            ids.add(terminationId(start));
+            push(terminationId(start));
         } while (more(itemStart, '}'));
-        return frozen(ids);
+        return popList(idsMark);
     }
 }

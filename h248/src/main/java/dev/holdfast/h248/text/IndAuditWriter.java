@@ -15,12 +15,12 @@ import java.util.function.Consumer;
  * {al/on}}} (" = " after a keyword naming a block, "=" in parameters, ", " between items, as elsewhere).
  */
 final class IndAuditWriter {
-    private final StringBuilder sb;
+    private final OctetWriter sb;
     private final boolean compact;
     /** Writes a propertyParm (a v3 selection) the way the encoder writes one everywhere else. */
     private final Consumer<PropertyParm> propertyParm;
 
-    IndAuditWriter(StringBuilder sb, boolean compact, Consumer<PropertyParm> propertyParm) {
+    IndAuditWriter(OctetWriter sb, boolean compact, Consumer<PropertyParm> propertyParm) {
         this.sb = sb;
         this.compact = compact;
         this.propertyParm = propertyParm;

@@ -22,14 +22,14 @@ final class MIdReader {
         if (c == '[') {
             int ipv4End = ipv4Bracketed(s, start + 1);
             if (ipv4End > 0) { // the common case, read in one pass
-                String address = s.text.substring(start + 1, ipv4End);
+                String address = s.string(start + 1, ipv4End);
                 s.pos = ipv4End + 1;
                 return new MId.IpAddress(address, false, port(s));
             }
-            int close = s.text.indexOf(']', start + 1);
+            int close = s.indexOf(']', start + 1);
             if (close < 0) throw s.fail(start, "the '[' of the IP address is never closed with ']'");
             boolean ipv6 = ipAddress(s, start + 1, close);
-            String address = s.text.substring(start + 1, close);
+            String address = s.string(start + 1, close);
             s.pos = close + 1;
             return new MId.IpAddress(address, ipv6, port(s));
         }
@@ -47,7 +47,7 @@ final class MIdReader {
             if (p - start - 1 > 64) {
                 s.deviation(Deviation.Kind.OTHER, start, "domain name longer than 64 characters");
             }
-            String name = s.text.substring(start + 1, p);
+            String name = s.string(start + 1, p);
             s.pos = p + 1;
             return new MId.DomainName(name, port(s));
         }
@@ -64,7 +64,7 @@ final class MIdReader {
                 if (n < 4 || n > 8) {
                     throw s.fail(h, "an MTP address has 4 to 8 hex digits, not " + n);
                 }
-                String hex = s.text.substring(h, s.pos);
+                String hex = s.string(h, s.pos);
                 s.skipLwsp();
                 if (s.peek() != '}') throw s.expected("'}'", start);
                 s.close();
@@ -72,7 +72,7 @@ final class MIdReader {
             }
             int pe = pathNameEnd(s, start, "device name");
             s.pos = pe;
-            return new MId.DeviceName(s.text.substring(start, pe));
+            return new MId.DeviceName(s.string(start, pe));
         }
         throw s.fail(start, "expected an mId ('[' IP address ']', '<' domain name '>', a device name or MTP{...})"
                 + " but found " + s.found(start));
@@ -116,58 +116,58 @@ final class MIdReader {
     private static boolean ipAddress(TextScanner s, int from, int to) {
         boolean colon = false;
         for (int i = from; i < to; i++) {
-            if (s.text.charAt(i) == ':') {
+            if (s.at(i) == ':') {
                 colon = true;
                 break;
             }
         }
         if (!colon) {
-            if (!ipv4(s.text, from, to)) {
-                throw s.fail(from, "'" + s.text.substring(from, to) + "' is not an IPv4 address");
+            if (!ipv4(s.b, from, to)) {
+                throw s.fail(from, "'" + s.string(from, to) + "' is not an IPv4 address");
             }
             return false;
         }
-        if (!ipv6(s.text, from, to)) {
-            throw s.fail(from, "'" + s.text.substring(from, to) + "' is not an IPv6 address");
+        if (!ipv6(s.b, from, to)) {
+            throw s.fail(from, "'" + s.string(from, to) + "' is not an IPv6 address");
         }
         return true;
     }
 
     /** IPv4address = V4hex DOT V4hex DOT V4hex DOT V4hex, V4hex = 1*3(DIGIT) ; "0".."255". */
-    static boolean ipv4(String t, int from, int to) {
+    static boolean ipv4(byte[] t, int from, int to) {
         int parts = 0;
         int i = from;
         while (true) {
             int v = 0;
             int d = 0;
-            while (i < to && TextScanner.isDigit(t.charAt(i)) && d < 4) {
-                v = v * 10 + (t.charAt(i++) - '0');
+            while (i < to && TextScanner.isDigit(t[i]) && d < 4) {
+                v = v * 10 + (t[i++] - '0');
                 d++;
             }
             if (d == 0 || d > 3 || v > 255) return false;
             parts++;
             if (i == to) return parts == 4;
-            if (t.charAt(i) != '.' || parts == 4) return false;
+            if (t[i] != '.' || parts == 4) return false;
             i++;
         }
     }
 
     /** IPv6address = hexpart [":" IPv4address] (RFC 2373): 8 groups, or fewer with one "::". */
-    static boolean ipv6(String t, int from, int to) {
+    static boolean ipv6(byte[] t, int from, int to) {
         int groups = 0;
         boolean compressed = false;
         int i = from;
-        if (to - from >= 2 && t.charAt(i) == ':' && t.charAt(i + 1) == ':') {
+        if (to - from >= 2 && t[i] == ':' && t[i + 1] == ':') {
             compressed = true;
             i += 2;
             if (i == to) return true;
-        } else if (i < to && t.charAt(i) == ':') {
+        } else if (i < to && t[i] == ':') {
             return false;
         }
         while (i < to) {
             int g = i;
-            while (i < to && TextScanner.isHex(t.charAt(i)) && i - g < 5) i++;
-            if (i < to && t.charAt(i) == '.') {
+            while (i < to && TextScanner.isHex(t[i]) && i - g < 5) i++;
+            if (i < to && t[i] == '.') {
                 // the embedded IPv4 address ends the address
                 if (!ipv4(t, g, to)) return false;
                 groups += 2;
@@ -177,9 +177,9 @@ final class MIdReader {
             if (i == g || i - g > 4) return false;
             groups++;
             if (i == to) break;
-            if (t.charAt(i) != ':') return false;
+            if (t[i] != ':') return false;
             i++;
-            if (i < to && t.charAt(i) == ':') {
+            if (i < to && t[i] == ':') {
                 if (compressed) return false;
                 compressed = true;
                 i++;
@@ -208,7 +208,7 @@ final class MIdReader {
         p++;
         boolean reported = false;
         while (p < s.end) {
-            c = s.text.charAt(p);
+            c = s.at(p);
             if (TextScanner.isNameChar(c) || c == '/' || c == '*' || c == '$') {
                 p++;
             } else if ((c == '-' || c == '.') && TextScanner.isNameChar(s.charAt(p + 1))) {
@@ -230,7 +230,7 @@ final class MIdReader {
             }
             p++;
             while (p < s.end) {
-                c = s.text.charAt(p);
+                c = s.at(p);
                 if (TextScanner.isAlpha(c) || TextScanner.isDigit(c) || c == '-' || c == '*' || c == '.') p++;
                 else break;
             }

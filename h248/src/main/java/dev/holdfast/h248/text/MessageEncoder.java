@@ -52,6 +52,7 @@ import dev.holdfast.h248.message.TimeStamp;
 import dev.holdfast.h248.message.TopologyDescriptor;
 import dev.holdfast.h248.message.Transaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
@@ -107,71 +108,101 @@ import java.util.Objects;
  * descriptor is a bare {@code Signals} (what Erlang/OTP megaco writes and accepts), except directly in a reply's
  * terminationAudit, where {@code Signals { }} keeps it apart from the Signals audit item.
  *
- * <p>Speed: one StringBuilder, sized up front, no formatting or streams.
+ * <p>Speed: the octets are written straight into the array of the {@link OctetWriter} this encoder is (token
+ * spellings as octets, numbers without formatting); one encoder and its array are kept per thread, so encoding
+ * allocates its result and little else.
  */
-final class MessageEncoder {
+final class MessageEncoder extends OctetWriter {
     private static final int INDENT = 4;
-    private static final String SPACES = " ".repeat(INDENT * 32);
+    private static final byte[][] LONG_SPELLING = spellings(false);
+    private static final byte[][] SHORT_SPELLING = spellings(true);
+    private static final ThreadLocal<MessageEncoder> PER_THREAD = ThreadLocal.withInitial(MessageEncoder::new);
 
-    private final StringBuilder sb;
-    private final boolean compact;
+    private boolean compact;
+    private byte[][] spelling;
     private int depth;
+    private boolean busy;
 
-    private MessageEncoder(boolean compact, int capacity) {
-        this.compact = compact;
-        this.sb = new StringBuilder(capacity);
+    private MessageEncoder() {}
+
+    private static byte[][] spellings(boolean compact) {
+        Token[] tokens = Token.values();
+        byte[][] b = new byte[tokens.length][];
+        for (Token t : tokens) b[t.ordinal()] = t.spelling(compact).getBytes(StandardCharsets.ISO_8859_1);
+        return b;
     }
 
     static String encode(Message message, TextForm form) {
-        Objects.requireNonNull(message, "message");
-        Objects.requireNonNull(form, "form");
-        boolean compact = form == TextForm.COMPACT;
-        MessageEncoder e = new MessageEncoder(compact, sizeHint(message, compact));
-        e.message(message);
-        return e.sb.toString();
+        MessageEncoder e = write(message, form);
+        try {
+            return e.text();
+        } finally {
+            e.release();
+        }
     }
 
-    /** A cheap guess of the output size, so that the builder rarely grows: a few hundred octets per transaction. */
-    private static int sizeHint(Message m, boolean compact) {
-        int transactions = m.transactions().size();
-        int perTransaction = compact ? 320 : 900;
-        return 64 + Math.max(1, transactions) * perTransaction;
+    static byte[] encodeToBytes(Message message, TextForm form) {
+        MessageEncoder e = write(message, form);
+        try {
+            return e.toBytes();
+        } finally {
+            e.release();
+        }
+    }
+
+    /** This thread's encoder with {@code message} written, or an exception; {@link #release} it after use. */
+    private static MessageEncoder write(Message message, TextForm form) {
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(form, "form");
+        MessageEncoder e = PER_THREAD.get();
+        if (e.busy) e = new MessageEncoder(); // not expected: nothing the encoder calls encodes
+        e.busy = true;
+        e.reset();
+        e.compact = form == TextForm.COMPACT;
+        e.spelling = e.compact ? SHORT_SPELLING : LONG_SPELLING;
+        e.depth = 0;
+        try {
+            e.message(message);
+        } catch (RuntimeException | Error x) {
+            e.release();
+            throw x;
+        }
+        return e;
+    }
+
+    private void release() {
+        trim();
+        busy = false;
     }
 
     // ---------------------------------------------------------------- layout
 
     private void tok(Token t) {
-        sb.append(compact ? t.shortName : t.longName);
+        append(spelling[t.ordinal()]);
     }
 
     /** EQUAL after a keyword that names something with a block: " = " in pretty form. */
     private void eq() {
-        if (compact) sb.append('=');
-        else sb.append(" = ");
+        if (compact) append('=');
+        else append(" = ");
     }
 
     /** EQUAL in a parameter: never padded. */
     private void peq() {
-        sb.append('=');
+        append('=');
     }
 
     private void newline() {
-        sb.append('\n');
-        int n = depth * INDENT;
-        while (n > SPACES.length()) {
-            sb.append(SPACES);
-            n -= SPACES.length();
-        }
-        sb.append(SPACES, 0, n);
+        lineBreak(depth * INDENT);
     }
 
     /** LBRKT before a block: " {" in pretty form, unless it follows '=' or a space. */
     private void lbrace() {
         if (!compact) {
-            char last = sb.length() == 0 ? ' ' : sb.charAt(sb.length() - 1);
-            if (last != '=' && last != ' ' && last != '\n') sb.append(' ');
+            int last = last();
+            if (last != '=' && last != ' ' && last != '\n' && last != -1) append(' ');
         }
-        sb.append('{');
+        append('{');
     }
 
     private void open() {
@@ -181,20 +212,20 @@ final class MessageEncoder {
 
     /** Before the {@code i}-th element of a block (0-based): the comma and, in pretty form, a new line. */
     private void item(int i) {
-        if (i > 0) sb.append(',');
+        if (i > 0) append(',');
         if (!compact) newline();
     }
 
     private void close(boolean hadItems) {
         depth--;
         if (!compact && hadItems) newline();
-        sb.append('}');
+        append('}');
     }
 
     /** COMMA in a list kept on one line. */
     private void inlineComma() {
-        if (compact) sb.append(',');
-        else sb.append(", ");
+        if (compact) append(',');
+        else append(", ");
     }
 
     // ---------------------------------------------------------------- message
@@ -204,40 +235,40 @@ final class MessageEncoder {
         if (auth != null) {
             tok(Token.AUTHENTICATION);
             eq();
-            sb.append(auth.securityParmIndex()).append(':').append(auth.sequenceNum()).append(':')
+            append(auth.securityParmIndex()).append(':').append(auth.sequenceNum()).append(':')
                     .append(auth.authData());
-            sb.append(compact ? ' ' : '\n');
+            append(compact ? ' ' : '\n');
         }
         tok(Token.MEGACOP);
-        sb.append('/').append(m.version()).append(' ');
+        append('/').append(m.version()).append(' ');
         mid(m.mid());
-        sb.append('\n');
+        append('\n');
         MessageBody body = m.body();
         if (body instanceof MessageBody.Error e) {
             error(e.error());
-            if (!compact) sb.append('\n');
+            if (!compact) append('\n');
         } else {
             List<Transaction> ts = ((MessageBody.Transactions) body).transactions();
             for (int i = 0, n = ts.size(); i < n; i++) {
                 Transaction t = ts.get(i);
                 transaction(t);
-                if (!compact || (t instanceof Transaction.SegmentReply && i + 1 < n)) sb.append('\n');
+                if (!compact || (t instanceof Transaction.SegmentReply && i + 1 < n)) append('\n');
             }
         }
     }
 
     private void mid(MId mid) {
         if (mid instanceof MId.IpAddress ip) {
-            sb.append('[').append(ip.address()).append(']');
-            if (ip.port() != null) sb.append(':').append(ip.port().intValue());
+            append('[').append(ip.address()).append(']');
+            if (ip.port() != null) append(':').append(ip.port().intValue());
         } else if (mid instanceof MId.DomainName dn) {
-            sb.append('<').append(dn.name()).append('>');
-            if (dn.port() != null) sb.append(':').append(dn.port().intValue());
+            append('<').append(dn.name()).append('>');
+            if (dn.port() != null) append(':').append(dn.port().intValue());
         } else if (mid instanceof MId.DeviceName dev) {
-            sb.append(dev.name());
+            append(dev.name());
         } else if (mid instanceof MId.MtpAddress mtp) {
             tok(Token.MTP);
-            sb.append('{').append(mtp.hex()).append('}');
+            append('{').append(mtp.hex()).append('}');
         } else {
             throw unknown(mid);
         }
@@ -249,7 +280,7 @@ final class MessageEncoder {
         if (t instanceof Transaction.Request r) {
             tok(Token.TRANSACTION);
             eq();
-            sb.append(r.transactionId());
+            append(r.transactionId());
             open();
             List<ActionRequest> actions = r.actions();
             for (int i = 0; i < actions.size(); i++) {
@@ -260,7 +291,7 @@ final class MessageEncoder {
         } else if (t instanceof Transaction.Reply r) {
             tok(Token.REPLY);
             eq();
-            sb.append(r.transactionId());
+            append(r.transactionId());
             segment(r.segmentNumber(), r.segmentationComplete());
             open();
             int n = 0;
@@ -281,7 +312,7 @@ final class MessageEncoder {
         } else if (t instanceof Transaction.Pending p) {
             tok(Token.PENDING);
             eq();
-            sb.append(p.transactionId());
+            append(p.transactionId());
             open();
             close(false);
         } else if (t instanceof Transaction.ResponseAck ack) {
@@ -291,14 +322,14 @@ final class MessageEncoder {
             for (int i = 0; i < acks.size(); i++) {
                 if (i > 0) inlineComma();
                 Transaction.AckRange range = acks.get(i);
-                sb.append(range.first());
-                if (range.last() != range.first()) sb.append('-').append(range.last());
+                append(range.first());
+                if (range.last() != range.first()) append('-').append(range.last());
             }
-            sb.append('}');
+            append('}');
         } else if (t instanceof Transaction.SegmentReply s) {
             tok(Token.SEGMENT);
             eq();
-            sb.append(s.transactionId());
+            append(s.transactionId());
             segment(s.segmentNumber(), s.segmentationComplete());
         } else {
             throw unknown(t);
@@ -307,9 +338,9 @@ final class MessageEncoder {
 
     private void segment(Integer segmentNumber, boolean complete) {
         if (segmentNumber == null) return;
-        sb.append('/').append(segmentNumber.intValue());
+        append('/').append(segmentNumber.intValue());
         if (complete) {
-            sb.append('/');
+            append('/');
             tok(Token.SEGMENTATION_COMPLETE);
         }
     }
@@ -351,10 +382,10 @@ final class MessageEncoder {
 
     private void contextId(ContextId id) {
         long v = id.value();
-        if (v >= 0) sb.append(v);
-        else if (v == ContextId.NULL.value()) sb.append('-');
-        else if (v == ContextId.CHOOSE.value()) sb.append('$');
-        else sb.append('*');
+        if (v >= 0) append(v);
+        else if (v == ContextId.NULL.value()) append('-');
+        else if (v == ContextId.CHOOSE.value()) append('$');
+        else append('*');
     }
 
     /** Writes the properties as elements {@code n, n+1, ...} of the enclosing block; returns the next index. */
@@ -385,7 +416,7 @@ final class MessageEncoder {
         if (p instanceof ContextProperty.Priority pr) {
             tok(Token.PRIORITY);
             peq();
-            sb.append(pr.value());
+            append(pr.value());
         } else if (p instanceof ContextProperty.Emergency em) {
             tok(em.on() ? Token.EMERGENCY : Token.EMERGENCY_OFF);
         } else if (p instanceof ContextProperty.Ieps ieps) {
@@ -413,7 +444,7 @@ final class MessageEncoder {
                 if (i > 0) inlineComma();
                 contextId(ids.get(i));
             }
-            sb.append('}');
+            append('}');
             close(true);
         } else {
             throw unknown(p);
@@ -434,7 +465,7 @@ final class MessageEncoder {
                     case IEPS -> Token.IEPS;
                 });
             } else if (it instanceof ContextAuditItem.PackageProperty pp) {
-                sb.append(pp.pkgdName());
+                append(pp.pkgdName());
             } else if (it instanceof ContextAuditItem.Select sel) {
                 ContextProperty p = sel.property();
                 if (p instanceof ContextProperty.Emergency em) {
@@ -462,9 +493,9 @@ final class MessageEncoder {
         for (int i = 0; i < triples.size(); i++) {
             item(i);
             TopologyDescriptor.Triple t = triples.get(i);
-            sb.append(t.from().value());
+            append(t.from().value());
             inlineComma();
-            sb.append(t.to().value());
+            append(t.to().value());
             inlineComma();
             tok(switch (t.direction()) {
                 case BOTHWAY -> Token.BOTHWAY;
@@ -477,7 +508,7 @@ final class MessageEncoder {
                 inlineComma();
                 tok(Token.STREAM);
                 peq();
-                sb.append(t.streamId().intValue());
+                append(t.streamId().intValue());
             }
         }
         close(!triples.isEmpty());
@@ -486,8 +517,8 @@ final class MessageEncoder {
     // ---------------------------------------------------------------- commands
 
     private void commandRequest(CommandRequest cr) {
-        if (cr.optional()) sb.append("O-");
-        if (cr.wildcardResponse()) sb.append("W-");
+        if (cr.optional()) append("O-");
+        if (cr.wildcardResponse()) append("W-");
         Command c = cr.command();
         if (c instanceof Command.Amm amm) {
             tok(switch (amm.verb()) {
@@ -572,9 +603,9 @@ final class MessageEncoder {
                     List<TerminationId> ids = a.terminationIds();
                     for (int i = 0; i < ids.size(); i++) {
                         if (i > 0) inlineComma();
-                        sb.append(ids.get(i).value());
+                        append(ids.get(i).value());
                     }
-                    sb.append('}');
+                    append('}');
                 }
             } else {
                 terminationIds(a.terminationIds());
@@ -613,16 +644,16 @@ final class MessageEncoder {
     /** One id as is; several (v3) as {@code [a,b]}. */
     private void terminationIds(List<TerminationId> ids) {
         if (ids.size() == 1) {
-            sb.append(ids.get(0).value());
+            append(ids.get(0).value());
             return;
         }
         if (ids.isEmpty()) throw new IllegalArgumentException("a command without a termination id");
-        sb.append('[');
+        append('[');
         for (int i = 0; i < ids.size(); i++) {
             if (i > 0) inlineComma();
-            sb.append(ids.get(i).value());
+            append(ids.get(i).value());
         }
-        sb.append(']');
+        append(']');
     }
 
     /** {@code [{ descriptor *(, descriptor) }]}: nothing when there are none. */
@@ -672,7 +703,7 @@ final class MessageEncoder {
             tok(Token.METHOD);
             peq();
             if (m.kind() == ServiceChangeParm.MethodKind.EXTENSION) {
-                sb.append(m.extension());
+                append(m.extension());
             } else {
                 tok(switch (m.kind()) {
                     case FAILOVER -> Token.FAILOVER;
@@ -687,24 +718,24 @@ final class MessageEncoder {
         } else if (p instanceof ServiceChangeParm.Reason r) {
             tok(Token.REASON);
             peq();
-            sb.append(r.value());
+            append(r.value());
         } else if (p instanceof ServiceChangeParm.Delay d) {
             tok(Token.DELAY);
             peq();
-            sb.append(d.millis());
+            append(d.millis());
         } else if (p instanceof ServiceChangeParm.Address a) {
             tok(Token.SERVICE_CHANGE_ADDRESS);
             peq();
             if (a.mid() != null) mid(a.mid());
-            else sb.append(a.port().intValue());
+            else append(a.port().intValue());
         } else if (p instanceof ServiceChangeParm.Profile pf) {
             tok(Token.PROFILE);
             peq();
-            sb.append(pf.name()).append('/').append(pf.version());
+            append(pf.name()).append('/').append(pf.version());
         } else if (p instanceof ServiceChangeParm.Version v) {
             tok(Token.VERSION);
             peq();
-            sb.append(v.version());
+            append(v.version());
         } else if (p instanceof ServiceChangeParm.MgcIdToTry mg) {
             tok(Token.MGC_ID_TO_TRY);
             peq();
@@ -766,7 +797,7 @@ final class MessageEncoder {
             if (p instanceof StreamDescriptor s) {
                 tok(Token.STREAM);
                 eq();
-                sb.append(s.streamId());
+                append(s.streamId());
                 open();
                 List<StreamParm> sp = s.parms();
                 for (int j = 0; j < sp.size(); j++) {
@@ -804,7 +835,7 @@ final class MessageEncoder {
         checkOctetString(sdp);
         tok(token);
         lbrace();
-        sb.append(sdp).append('}');
+        append(sdp).append('}');
     }
 
     static void checkOctetString(String sdp) {
@@ -873,7 +904,7 @@ final class MessageEncoder {
                 tok(Token.BUFFER);
                 peq();
                 if (ebc.lockStep()) tok(Token.LOCK_STEP);
-                else sb.append("OFF");
+                else append("OFF");
             } else if (p instanceof PropertyParm pp) {
                 propertyParm(pp);
             } else {
@@ -895,7 +926,7 @@ final class MessageEncoder {
         for (int i = 0; i < events.size(); i++) {
             item(i);
             RequestedEvent ev = events.get(i);
-            sb.append(ev.name());
+            append(ev.name());
             List<EventParameter> params = ev.parameters();
             if (params.isEmpty()) continue;
             open();
@@ -917,11 +948,11 @@ final class MessageEncoder {
             tok(Token.DIGIT_MAP);
             peq();
             if (dm.name() != null) {
-                sb.append(dm.name());
+                append(dm.name());
             } else {
                 lbrace();
                 digitMapValue(dm.value());
-                sb.append('}');
+                append('}');
             }
         } else if (p instanceof StreamRef s) {
             streamRef(s);
@@ -981,7 +1012,7 @@ final class MessageEncoder {
             } else if (p instanceof SignalParm.SignalList sl) {
                 tok(Token.SIGNAL_LIST);
                 eq();
-                sb.append(sl.id());
+                append(sl.id());
                 open();
                 List<SignalParm.Request> list = sl.signals();
                 for (int j = 0; j < list.size(); j++) {
@@ -997,7 +1028,7 @@ final class MessageEncoder {
     }
 
     private void signalRequest(SignalParm.Request r) {
-        sb.append(r.name());
+        append(r.name());
         List<SignalParameter> params = r.parameters();
         if (params.isEmpty()) return;
         open();
@@ -1022,7 +1053,7 @@ final class MessageEncoder {
         } else if (p instanceof SignalParameter.Duration d) {
             tok(Token.DURATION);
             peq();
-            sb.append(d.value());
+            append(d.value());
         } else if (p instanceof SignalParameter.NotifyCompletion nc) {
             tok(Token.NOTIFY_COMPLETION);
             peq();
@@ -1038,7 +1069,7 @@ final class MessageEncoder {
                     case ITERATION -> Token.ITERATION;
                 });
             }
-            sb.append('}');
+            append('}');
         } else if (p instanceof KeepActive) {
             tok(Token.KEEP_ACTIVE);
         } else if (p instanceof StreamRef s) {
@@ -1058,7 +1089,7 @@ final class MessageEncoder {
         } else if (p instanceof SignalParameter.IntersignalDelay isd) {
             tok(Token.INTSIG_DELAY);
             peq();
-            sb.append(isd.value());
+            append(isd.value());
         } else {
             throw unknown(p);
         }
@@ -1068,20 +1099,20 @@ final class MessageEncoder {
         tok(Token.DIGIT_MAP);
         if (dm.name() == null && dm.value() == null) return; // bare DigitMap (audit)
         eq();
-        if (dm.name() != null) sb.append(dm.name());
+        if (dm.name() != null) append(dm.name());
         if (dm.value() != null) {
             lbrace();
             digitMapValue(dm.value());
-            sb.append('}');
+            append('}');
         }
     }
 
     private void digitMapValue(DigitMapValue v) {
-        if (v.startTimer() != null) sb.append("T:").append(v.startTimer().intValue()).append(',');
-        if (v.shortTimer() != null) sb.append("S:").append(v.shortTimer().intValue()).append(',');
-        if (v.longTimer() != null) sb.append("L:").append(v.longTimer().intValue()).append(',');
-        if (v.durationTimer() != null) sb.append("Z:").append(v.durationTimer().intValue()).append(',');
-        sb.append(v.digitMap());
+        if (v.startTimer() != null) append("T:").append(v.startTimer().intValue()).append(',');
+        if (v.shortTimer() != null) append("S:").append(v.shortTimer().intValue()).append(',');
+        if (v.longTimer() != null) append("L:").append(v.longTimer().intValue()).append(',');
+        if (v.durationTimer() != null) append("Z:").append(v.durationTimer().intValue()).append(',');
+        append(v.digitMap());
     }
 
     private void audit(AuditDescriptor a) {
@@ -1092,13 +1123,13 @@ final class MessageEncoder {
             if (i > 0) inlineComma();
             auditItem(items.get(i));
         }
-        sb.append('}');
+        append('}');
     }
 
     /** An auditItem: a descriptor token, or a v2/v3 individual audit parameter (on the same line). */
     private void auditItem(AuditDescriptor.AuditItem item) {
         if (item instanceof AuditDescriptor.Item token) auditItem(token);
-        else new IndAuditWriter(sb, compact, this::propertyParm).write((IndAuditParameter) item);
+        else new IndAuditWriter(this, compact, this::propertyParm).write((IndAuditParameter) item);
     }
 
     private void auditItem(AuditDescriptor.Item item) {
@@ -1127,7 +1158,7 @@ final class MessageEncoder {
         for (int i = 0; i < stats.size(); i++) {
             item(i);
             StatisticsDescriptor.Statistic st = stats.get(i);
-            sb.append(st.name());
+            append(st.name());
             if (st.value() != null) parmValue(st.value());
         }
         close(true);
@@ -1144,9 +1175,9 @@ final class MessageEncoder {
             ObservedEventsDescriptor.ObservedEvent ev = events.get(i);
             if (ev.timeStamp() != null) {
                 timeStamp(ev.timeStamp());
-                sb.append(':');
+                append(':');
             }
-            sb.append(ev.name());
+            append(ev.name());
             observedEventParameters(ev.parameters());
         }
         close(!events.isEmpty());
@@ -1173,7 +1204,7 @@ final class MessageEncoder {
         for (int i = 0; i < specs.size(); i++) {
             item(i);
             EventBufferDescriptor.EventSpec spec = specs.get(i);
-            sb.append(spec.name());
+            append(spec.name());
             observedEventParameters(spec.parameters());
         }
         close(true);
@@ -1186,22 +1217,22 @@ final class MessageEncoder {
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) inlineComma();
             PackagesDescriptor.Item it = items.get(i);
-            sb.append(it.name()).append('-').append(it.version());
+            append(it.name()).append('-').append(it.version());
         }
-        sb.append('}');
+        append('}');
     }
 
     private void modem(ModemDescriptor md) {
         tok(Token.MODEM);
         List<String> types = md.types();
         if (md.list()) {
-            if (!compact) sb.append(' ');
-            sb.append('[');
+            if (!compact) append(' ');
+            append('[');
             for (int i = 0; i < types.size(); i++) {
                 if (i > 0) inlineComma();
                 spelledName(types.get(i));
             }
-            sb.append(']');
+            append(']');
         } else {
             peq();
             spelledName(types.get(0));
@@ -1224,53 +1255,53 @@ final class MessageEncoder {
         List<TerminationId> ids = mx.terminationIds();
         for (int i = 0; i < ids.size(); i++) {
             if (i > 0) inlineComma();
-            sb.append(ids.get(i).value());
+            append(ids.get(i).value());
         }
-        sb.append('}');
+        append('}');
     }
 
     /** A modem or mux type: a token in this form's spelling, or an extension name as held. */
     private void spelledName(String name) {
         Token t = Token.lookup(name);
         if (t != null) tok(t);
-        else sb.append(name);
+        else append(name);
     }
 
     private void error(ErrorDescriptor e) {
         tok(Token.ERROR);
         eq();
-        sb.append(e.code());
+        append(e.code());
         lbrace();
-        if (e.text() != null) sb.append('"').append(e.text()).append('"');
-        sb.append('}');
+        if (e.text() != null) append('"').append(e.text()).append('"');
+        append('}');
     }
 
     // ---------------------------------------------------------------- small items
 
     private void propertyParm(PropertyParm p) {
-        sb.append(p.name());
+        append(p.name());
         parmValue(p.value());
     }
 
     private void parmValue(ParmValue v) {
         if (v instanceof ParmValue.Single s) {
-            sb.append(switch (s.relation()) {
+            append(switch (s.relation()) {
                 case EQUAL -> '=';
                 case GREATER -> '>';
                 case LESS -> '<';
                 case NOT_EQUAL -> '#';
             });
-            sb.append(s.value());
+            append(s.value());
         } else if (v instanceof ParmValue.AllOf all) {
-            sb.append("=[");
+            append("=[");
             values(all.values());
-            sb.append(']');
+            append(']');
         } else if (v instanceof ParmValue.OneOf one) {
-            sb.append("={");
+            append("={");
             values(one.values());
-            sb.append('}');
+            append('}');
         } else if (v instanceof ParmValue.Range r) {
-            sb.append("=[").append(r.low()).append(':').append(r.high()).append(']');
+            append("=[").append(r.low()).append(':').append(r.high()).append(']');
         } else {
             throw unknown(v);
         }
@@ -1279,27 +1310,27 @@ final class MessageEncoder {
     private void values(List<String> values) {
         for (int i = 0; i < values.size(); i++) {
             if (i > 0) inlineComma();
-            sb.append(values.get(i));
+            append(values.get(i));
         }
     }
 
     private void streamRef(StreamRef s) {
         tok(Token.STREAM);
         peq();
-        sb.append(s.streamId());
+        append(s.streamId());
     }
 
     private void requestId(RequestId id) {
-        if (id.value() < 0) sb.append('*');
-        else sb.append(id.value());
+        if (id.value() < 0) append('*');
+        else append(id.value());
     }
 
     private void timeStamp(TimeStamp ts) {
-        sb.append(ts.date()).append('T').append(ts.time());
+        append(ts.date()).append('T').append(ts.time());
     }
 
     private void onOff(boolean on) {
-        sb.append(on ? "ON" : "OFF");
+        append(on ? "ON" : "OFF");
     }
 
     private static IllegalArgumentException unknown(Object o) {

@@ -22,7 +22,9 @@ import dev.holdfast.h248.message.TimeStamp;
 import dev.holdfast.h248.message.TopologyDescriptor;
 import dev.holdfast.h248.message.Transaction;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.holdfast.h248.text.TextScanner.isAlpha;
@@ -72,20 +74,88 @@ final class MessageParser extends DescriptorReader {
     /** What was understood before an error, for {@link DecodeResult.Failed}. */
     private Integer version;
     private MId mid;
-    private List<Long> requestIds; // allocated at the first request
+    /**
+     * The transaction requests read so far are the {@link Transaction.Request}s on the list stack from here; the
+     * id of the one being read is {@code readingRequestId} (-1: none).
+     */
+    private int transactionsMark = -1;
+    private long readingRequestId = -1;
 
-    private MessageParser(String text, DecodeOptions options) {
-        super(text, options);
+    /** One parser per thread, reused: a decode then allocates only the model (and what a failure reports). */
+    private static final ThreadLocal<MessageParser> PER_THREAD = ThreadLocal.withInitial(MessageParser::new);
+    private boolean busy;
+
+    private MessageParser() {
+        super(new TextScanner());
     }
 
-    /** Decodes one message; never throws for any input. */
+    /** This thread's parser, started on {@code b[0, end)}; {@link #finish} it after use. */
+    private static MessageParser started(byte[] b, int end, DecodeOptions options) {
+        MessageParser p = PER_THREAD.get();
+        if (p.busy) p = new MessageParser(); // not expected: the decoder calls nothing that decodes
+        p.busy = true;
+        p.start(b, end, options);
+        p.version = null;
+        p.mid = null;
+        p.transactionsMark = -1;
+        p.readingRequestId = -1;
+        return p;
+    }
+
+    private void release() {
+        finish();
+        version = null;
+        mid = null;
+        busy = false;
+    }
+
+    /**
+     * Decodes one message given as text; never throws for any input. The text must be ISO-8859-1 (one character
+     * per octet): a character above U+00FF is a syntax error.
+     */
     static DecodeResult parse(CharSequence text, DecodeOptions options) {
         String str = text == null ? "" : text.toString();
-        MessageParser p = new MessageParser(str, options);
-        if (str.length() > options.maxMessageBytes()) {
-            return p.failed(options.maxMessageBytes(), "message of " + str.length()
-                    + " octets exceeds the limit of " + options.maxMessageBytes());
+        int n = str.length();
+        byte[] b = str.getBytes(StandardCharsets.ISO_8859_1); // a copy of the octets; '?' for what is not one
+        int wide = -1;
+        if (b.length != n) {
+            wide = firstNonOctet(str, 0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                if (b[i] == '?' && str.charAt(i) != '?') {
+                    wide = i;
+                    break;
+                }
+            }
         }
+        if (wide >= 0 && n <= options.maxMessageBytes()) {
+            b = new byte[n]; // one octet per character, so that positions are the text's
+            for (int i = 0; i < n; i++) b[i] = (byte) str.charAt(i);
+            return failedBefore(b, n, options, wide,
+                    String.format("character U+%04X is not an ISO-8859-1 octet", (int) str.charAt(wide)));
+        }
+        return parse(b, 0, n, options);
+    }
+
+    private static int firstNonOctet(String str, int from) {
+        for (int i = from; i < str.length(); i++) {
+            if (str.charAt(i) > 0xFF) return i;
+        }
+        return -1;
+    }
+
+    /** Decodes the message in {@code bytes[offset, offset + length)}; never throws for any input. */
+    static DecodeResult parse(byte[] bytes, int offset, int length, DecodeOptions options) {
+        if (length > options.maxMessageBytes()) {
+            // counted only up to the limit, where the error is
+            int max = options.maxMessageBytes();
+            byte[] head = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + max + 1);
+            return failedBefore(head, offset == 0 ? length : max + 1, options, max,
+                    "message of " + length + " octets exceeds the limit of " + max);
+        }
+        // positions in errors and deviations count from the start of the message
+        byte[] b = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+        MessageParser p = started(b, length, options);
         try {
             Message m = p.message();
             return new DecodeResult.Decoded(m, p.s.deviations());
@@ -93,14 +163,33 @@ final class MessageParser extends DescriptorReader {
             return p.failed(f.offset, f.reason);
         } catch (RuntimeException | StackOverflowError e) {
             // Last resort: a decoder bug must not escape to the transport.
-            return p.failed(Math.min(p.s.pos, str.length()), "internal decoder error: " + e);
+            return p.failed(Math.min(p.s.pos, length), "internal decoder error: " + e);
+        } finally {
+            p.release();
+        }
+    }
+
+    /** A failure found before reading {@code b[0, end)}: nothing understood yet. */
+    private static DecodeResult.Failed failedBefore(byte[] b, int end, DecodeOptions options, int offset,
+                                                    String reason) {
+        MessageParser p = started(b, end, options);
+        try {
+            return p.failed(offset, reason);
+        } finally {
+            p.release();
         }
     }
 
     private DecodeResult.Failed failed(int offset, String reason) {
         int[] lc = s.lineColumn(offset);
-        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version, mid,
-                requestIds == null ? List.of() : requestIds);
+        List<Long> requestIds = new ArrayList<>(2);
+        if (transactionsMark >= 0) {
+            for (int i = transactionsMark; i < top; i++) {
+                if (stack[i] instanceof Transaction.Request r) requestIds.add(r.transactionId());
+            }
+        }
+        if (readingRequestId >= 0) requestIds.add(readingRequestId);
+        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version, mid, requestIds);
     }
 
     // ================================================================ message
@@ -171,7 +260,7 @@ final class MessageParser extends DescriptorReader {
             throw s.fail(p, what + " has " + n + " hex digits; it needs " + (min == max ? "" + min : min + " to " + max));
         }
         s.pos = q;
-        return s.text.substring(p, q);
+        return s.string(p, q);
     }
 
     /** messageBody = errorDescriptor / transactionList. */
@@ -185,10 +274,10 @@ final class MessageParser extends DescriptorReader {
             }
             return new MessageBody.Error(error);
         }
-        List<Transaction> transactions = new ArrayList<>(1);
+        transactionsMark = mark();
         while (true) {
             int start = s.pos;
-            if (transactions.size() == options.maxTransactions()) {
+            if ((top - transactionsMark) == options.maxTransactions()) {
                 throw s.fail(start, "more than " + options.maxTransactions() + " transactions in one message");
             }
             Token t = peekToken();
@@ -198,24 +287,25 @@ final class MessageParser extends DescriptorReader {
             else if (t == Token.PENDING) tx = transactionPending(start);
             else if (t == Token.RESPONSE_ACK) tx = transactionResponseAck(start);
             else if (t == Token.SEGMENT) tx = segmentReply(start);
-            else if (transactions.isEmpty()) {
+            else if ((top == transactionsMark)) {
                 throw s.fail(start, "expected a transaction (Transaction, Reply, Pending, TransactionResponseAck or"
                         + " Segment) or an Error descriptor but found " + s.found(start));
             } else {
                 throw s.fail(start, "expected another transaction or the end of the message but found "
                         + s.found(start));
             }
-            transactions.add(tx);
+            push(tx);
+            readingRequestId = -1;
             s.skipLwsp();
             if (s.pos >= s.end || trailingNuls()) break;
         }
-        return new MessageBody.Transactions(frozen(transactions));
+        return new MessageBody.Transactions(popList(transactionsMark));
     }
 
     /** NUL padding after the message, as some UDP stacks send: a deviation, then the end. */
     private boolean trailingNuls() {
         for (int p = s.pos; p < s.end; p++) {
-            if (s.text.charAt(p) != 0) return false;
+            if (s.at(p) != 0) return false;
         }
         s.deviation(Deviation.Kind.OTHER, s.pos, (s.end - s.pos) + " NUL octet(s) after the end of the message");
         s.pos = s.end;
@@ -229,19 +319,18 @@ final class MessageParser extends DescriptorReader {
         take();
         equal(start);
         long id = uint32("a transaction id", start);
-        if (requestIds == null) requestIds = new ArrayList<>(2);
-        requestIds.add(id);
+        readingRequestId = id;
         lbrkt(start);
-        List<ActionRequest> actions = new ArrayList<>(1);
+        int actionsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            if (actions.size() == options.maxActions()) {
+            if ((top - actionsMark) == options.maxActions()) {
                 throw s.fail(itemStart, "more than " + options.maxActions() + " actions in transaction " + id);
             }
-            actions.add(actionRequest(start));
+            push(actionRequest(start));
         } while (more(itemStart, '}'));
-        return new Transaction.Request(id, frozen(actions));
+        return new Transaction.Request(id, popList(actionsMark));
     }
 
     /**
@@ -275,16 +364,16 @@ final class MessageParser extends DescriptorReader {
             rbrkt(start);
             return new Transaction.Reply(id, segment, complete, immAck, error, List.of());
         }
-        List<ActionReply> actions = new ArrayList<>(1);
+        int actionsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            if (actions.size() == options.maxActions()) {
+            if ((top - actionsMark) == options.maxActions()) {
                 throw s.fail(itemStart, "more than " + options.maxActions() + " actions in reply " + id);
             }
-            actions.add(actionReply(start));
+            push(actionReply(start));
         } while (more(itemStart, '}'));
-        return new Transaction.Reply(id, segment, complete, immAck, null, frozen(actions));
+        return new Transaction.Reply(id, segment, complete, immAck, null, popList(actionsMark));
     }
 
     /** SegmentationCompleteToken = "END" / "&". */
@@ -315,7 +404,7 @@ final class MessageParser extends DescriptorReader {
     private Transaction.ResponseAck transactionResponseAck(int start) {
         take();
         lbrkt(start);
-        List<Transaction.AckRange> acks = new ArrayList<>(2);
+        int acksMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
@@ -331,9 +420,9 @@ final class MessageParser extends DescriptorReader {
                 s.skipLwsp();
                 last = uint32("the last transaction id of the range", itemStart);
             }
-            acks.add(new Transaction.AckRange(first, last));
+            push(new Transaction.AckRange(first, last));
         } while (more(itemStart, '}'));
-        return new Transaction.ResponseAck(frozen(acks));
+        return new Transaction.ResponseAck(popList(acksMark));
     }
 
     /** segmentReply = MessageSegmentToken EQUAL TransactionID SLASH segmentNumber [SLASH SegmentationCompleteToken]. */
@@ -402,9 +491,10 @@ final class MessageParser extends DescriptorReader {
         equal(start);
         ContextId cid = contextId(start);
         lbrkt(start);
-        List<ContextProperty> properties = List.of();
+        // the properties are pushed from here, then (after a ContextAudit) the commands
+        int mark = mark();
+        List<ContextProperty> properties = null;
         List<ContextAuditItem> audit = List.of();
-        List<CommandRequest> commands = new ArrayList<>(2);
         int phase = 0; // 0: properties, 1: after ContextAudit, 2: commands
         int itemStart;
         do {
@@ -413,13 +503,15 @@ final class MessageParser extends DescriptorReader {
             boolean prefixed = (c == 'O' || c == 'o' || c == 'W' || c == 'w') && s.charAt(s.pos + 1) == '-';
             Token t = prefixed ? null : peekToken();
             if (prefixed || isCommand(t)) {
-                if (commands.size() == options.maxCommands()) {
+                if (phase == 0) properties = popList(mark);
+                if ((top - mark) == options.maxCommands()) {
                     throw s.fail(itemStart, "more than " + options.maxCommands() + " commands in " + inContext(cid));
                 }
-                commands.add(commandRequest(cid));
+                push(commandRequest(cid));
                 phase = 2;
             } else if (t == Token.CONTEXT_AUDIT) {
                 if (phase > 0) throw s.fail(itemStart, "ContextAudit must come before the commands in " + inContext(cid));
+                properties = popList(mark);
                 audit = contextAudit();
                 phase = 1;
             } else if (isContextProperty(t)) {
@@ -427,13 +519,14 @@ final class MessageParser extends DescriptorReader {
                     throw s.fail(itemStart, "context property '" + s.word(itemStart)
                             + "' must come before ContextAudit and the commands in " + inContext(cid));
                 }
-                if (properties.isEmpty()) properties = new ArrayList<>(2);
-                contextProperty(t, properties);
+                contextProperty(t);
             } else {
                 throw unknown("command", inContext(cid), itemStart);
             }
         } while (more(itemStart, '}'));
-        return new ActionRequest(cid, frozen(properties), frozen(audit), frozen(commands));
+        if (phase == 0) properties = popList(mark);
+        List<CommandRequest> commands = popList(mark);
+        return new ActionRequest(cid, properties, audit, commands);
     }
 
     /**
@@ -455,8 +548,9 @@ final class MessageParser extends DescriptorReader {
             s.skipLwsp();
             return new ActionReply(cid, List.of(), List.of(), null);
         }
-        List<ContextProperty> properties = List.of();
-        List<CommandReply> replies = List.of();
+        // the properties are pushed from here, then the command replies
+        int mark = mark();
+        List<ContextProperty> properties = null;
         ErrorDescriptor error = null;
         while (true) {
             int itemStart = s.pos;
@@ -470,52 +564,54 @@ final class MessageParser extends DescriptorReader {
                 break;
             }
             if (isCommand(t)) {
-                if (replies.isEmpty()) replies = new ArrayList<>(2);
-                if (replies.size() == options.maxCommands()) {
+                if (properties == null) properties = popList(mark);
+                if ((top - mark) == options.maxCommands()) {
                     throw s.fail(itemStart, "more than " + options.maxCommands() + " command replies in " + inContext(cid));
                 }
-                replies.add(commandReply(t));
+                push(commandReply(t));
             } else if (isContextProperty(t)) {
-                if (!replies.isEmpty()) {
+                if (properties != null) {
                     throw s.fail(itemStart, "context property '" + s.word(itemStart)
                             + "' must come before the command replies in " + inContext(cid));
                 }
-                if (properties.isEmpty()) properties = new ArrayList<>(2);
-                contextProperty(t, properties);
+                contextProperty(t);
             } else {
                 throw unknown("command reply", inContext(cid), itemStart);
             }
             if (!more(itemStart, '}')) break;
         }
-        return new ActionReply(cid, frozen(properties), frozen(replies), error);
+        if (properties == null) properties = popList(mark);
+        List<CommandReply> replies = popList(mark);
+        return new ActionReply(cid, properties, replies, error);
     }
 
     // ================================================================ context properties and audit
 
     /** contextProperty = topologyDescriptor / priority / EmergencyToken / EmergencyOffToken / iepsValue / contextAttrDescriptor. */
-    private void contextProperty(Token t, List<ContextProperty> into) {
+    /** Pushes the property, or each of a ContextAttr's. */
+    private void contextProperty(Token t) {
         int start = s.pos;
         switch (t) {
-            case TOPOLOGY -> into.add(topology());
+            case TOPOLOGY -> push(topology());
             case PRIORITY -> {
                 take();
                 equal(start);
-                into.add(new ContextProperty.Priority(uint16("a priority", start)));
+                push(new ContextProperty.Priority(uint16("a priority", start)));
             }
             case EMERGENCY -> {
                 take();
-                into.add(new ContextProperty.Emergency(true));
+                push(new ContextProperty.Emergency(true));
             }
             case EMERGENCY_OFF -> {
                 take();
-                into.add(new ContextProperty.Emergency(false));
+                push(new ContextProperty.Emergency(false));
             }
             case IEPS -> {
                 take();
                 equal(start);
-                into.add(new ContextProperty.Ieps(onOff(start)));
+                push(new ContextProperty.Ieps(onOff(start)));
             }
-            case CONTEXT_ATTR -> contextAttr(into, start);
+            case CONTEXT_ATTR -> contextAttr(start);
             default -> throw unknown("context property", "the context", start);
         }
     }
@@ -528,7 +624,7 @@ final class MessageParser extends DescriptorReader {
         int start = s.pos;
         take();
         lbrkt(start);
-        List<TopologyDescriptor.Triple> triples = new ArrayList<>(2);
+        int triplesMark = mark();
         while (true) {
             int tripleStart = s.pos;
             TerminationId from = terminationId(tripleStart);
@@ -558,28 +654,28 @@ final class MessageParser extends DescriptorReader {
                     stream = uint16("a stream id", tripleStart);
                 }
             }
-            triples.add(new TopologyDescriptor.Triple(from, to, direction, stream));
+            push(new TopologyDescriptor.Triple(from, to, direction, stream));
             if (!more(tripleStart, '}')) break;
         }
-        return new TopologyDescriptor(frozen(triples));
+        return new TopologyDescriptor(popList(triplesMark));
     }
 
     /**
      * contextAttrDescriptor = ContextAttrToken LBRKT (contextIdList / propertyParm *(COMMA propertyParm)) RBRKT;
      * contextIdList = ContextListToken EQUAL LBRKT ContextID *(COMMA ContextID) RBRKT.
      */
-    private void contextAttr(List<? super ContextProperty> into, int start) {
+    private void contextAttr(int start) {
         take();
         lbrkt(start);
         if (atContextList()) {
-            into.add(contextList(start));
+            push(contextList(start));
             rbrkt(start);
             return;
         }
         int itemStart;
         do {
             itemStart = s.pos;
-            into.add(propertyParm());
+            push(propertyParm());
         } while (more(itemStart, '}'));
     }
 
@@ -591,13 +687,13 @@ final class MessageParser extends DescriptorReader {
         take();
         equal(start);
         lbrkt(start);
-        List<ContextId> ids = new ArrayList<>(4);
+        int idsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            ids.add(contextId(start));
+            push(contextId(start));
         } while (more(itemStart, '}'));
-        return new ContextProperty.ContextList(frozen(ids));
+        return new ContextProperty.ContextList(popList(idsMark));
     }
 
     /**
@@ -608,13 +704,13 @@ final class MessageParser extends DescriptorReader {
         int start = s.pos;
         take();
         lbrkt(start);
-        List<ContextAuditItem> items = new ArrayList<>(2);
+        int itemsMark = mark();
         int itemStart;
         do {
             itemStart = s.pos;
-            contextAuditItem(items, false);
+            contextAuditItem(false);
         } while (more(itemStart, '}'));
-        return frozen(items);
+        return popList(itemsMark);
     }
 
     /**
@@ -622,14 +718,15 @@ final class MessageParser extends DescriptorReader {
      * contextAuditSelector; contextAuditSelector = priority / emergencyValue / iepsValue / contextAttrDescriptor /
      * auditSelectLogic. Inside ContextAttr ({@code insideAttr}) an item may also be a propertyParm.
      */
-    private void contextAuditItem(List<ContextAuditItem> items, boolean insideAttr) {
+    /** Pushes the item, or each of a ContextAttr's. */
+    private void contextAuditItem(boolean insideAttr) {
         int at = s.pos;
         if (atPkgdName()) {
             String name = pkgdName("a property", at);
             if (insideAttr && isRelation(s.nextSignificant(s.pos))) {
-                items.add(new ContextAuditItem.Select(new PropertyParm(name, parmValue(at))));
+                push(new ContextAuditItem.Select(new PropertyParm(name, parmValue(at))));
             } else {
-                items.add(new ContextAuditItem.PackageProperty(name));
+                push(new ContextAuditItem.PackageProperty(name));
             }
             return;
         }
@@ -637,25 +734,25 @@ final class MessageParser extends DescriptorReader {
         boolean valued = t != null && afterToken() == '=';
         if (t == Token.TOPOLOGY && !valued) {
             take();
-            items.add(new ContextAuditItem.Token(ContextAuditItem.Kind.TOPOLOGY));
+            push(new ContextAuditItem.Token(ContextAuditItem.Kind.TOPOLOGY));
         } else if (t == Token.EMERGENCY && !valued) {
             take();
-            items.add(new ContextAuditItem.Token(ContextAuditItem.Kind.EMERGENCY));
+            push(new ContextAuditItem.Token(ContextAuditItem.Kind.EMERGENCY));
         } else if (t == Token.PRIORITY) {
             take();
             if (valued) {
                 equal(at);
-                items.add(new ContextAuditItem.Select(new ContextProperty.Priority(uint16("a priority", at))));
+                push(new ContextAuditItem.Select(new ContextProperty.Priority(uint16("a priority", at))));
             } else {
-                items.add(new ContextAuditItem.Token(ContextAuditItem.Kind.PRIORITY));
+                push(new ContextAuditItem.Token(ContextAuditItem.Kind.PRIORITY));
             }
         } else if (t == Token.IEPS) {
             take();
             if (valued) {
                 equal(at);
-                items.add(new ContextAuditItem.Select(new ContextProperty.Ieps(onOff(at))));
+                push(new ContextAuditItem.Select(new ContextProperty.Ieps(onOff(at))));
             } else {
-                items.add(new ContextAuditItem.Token(ContextAuditItem.Kind.IEPS));
+                push(new ContextAuditItem.Token(ContextAuditItem.Kind.IEPS));
             }
         } else if (t == Token.EMERGENCY_VALUE && valued) {
             take();
@@ -663,26 +760,26 @@ final class MessageParser extends DescriptorReader {
             Token v = peekToken();
             if (v != Token.EMERGENCY && v != Token.EMERGENCY_OFF) throw s.expected("Emergency or EmergencyOff", at);
             take();
-            items.add(new ContextAuditItem.Select(new ContextProperty.Emergency(v == Token.EMERGENCY)));
+            push(new ContextAuditItem.Select(new ContextProperty.Emergency(v == Token.EMERGENCY)));
         } else if (t == Token.CONTEXT_ATTR && !insideAttr && afterToken() == '{') {
             take();
             lbrkt(at);
             if (atContextList()) {
-                items.add(new ContextAuditItem.Select(contextList(at)));
+                push(new ContextAuditItem.Select(contextList(at)));
                 rbrkt(at);
                 return;
             }
             int itemStart;
             do {
                 itemStart = s.pos;
-                contextAuditItem(items, true);
+                contextAuditItem(true);
             } while (more(itemStart, '}'));
         } else if (t == Token.AND_AUDIT_SELECT && !valued) {
             take();
-            items.add(new ContextAuditItem.Logic(true));
+            push(new ContextAuditItem.Logic(true));
         } else if (t == Token.OR_AUDIT_SELECT && !valued) {
             take();
-            items.add(new ContextAuditItem.Logic(false));
+            push(new ContextAuditItem.Logic(false));
         } else {
             throw unknown("context audit item", "ContextAudit", at);
         }
@@ -719,17 +816,18 @@ final class MessageParser extends DescriptorReader {
                     if (s.peek() == '}') {
                         emptyBraces(start);
                     } else {
-                        descriptors = new ArrayList<>(4);
+                        int descriptorsMark = mark();
                         int itemStart;
                         do {
                             itemStart = s.pos;
-                            descriptors.add(ammParameter(name));
+                            push(ammParameter(name));
                         } while (more(itemStart, '}'));
+                        descriptors = popList(descriptorsMark);
                     }
                 }
                 Command.AmmVerb v = verb == Token.ADD ? Command.AmmVerb.ADD
                         : verb == Token.MOVE ? Command.AmmVerb.MOVE : Command.AmmVerb.MODIFY;
-                yield new Command.Amm(v, frozen(ids), frozen(descriptors));
+                yield new Command.Amm(v, ids, descriptors);
             }
             case SUBTRACT -> {
                 AuditDescriptor audit = null;
@@ -749,14 +847,14 @@ final class MessageParser extends DescriptorReader {
                         rbrkt(start);
                     }
                 }
-                yield new Command.Subtract(frozen(ids), audit);
+                yield new Command.Subtract(ids, audit);
             }
             case AUDIT_VALUE, AUDIT_CAPABILITY -> {
                 lbrkt(start);
                 if (peekToken() != Token.AUDIT) throw s.expected("an Audit descriptor", start);
                 AuditDescriptor audit = auditDescriptor();
                 rbrkt(start);
-                yield new Command.Audit(verb == Token.AUDIT_CAPABILITY, frozen(ids), audit);
+                yield new Command.Audit(verb == Token.AUDIT_CAPABILITY, ids, audit);
             }
             case NOTIFY -> {
                 lbrkt(start);
@@ -765,7 +863,7 @@ final class MessageParser extends DescriptorReader {
                             + " Error descriptor)");
                     ErrorDescriptor error = errorDescriptor();
                     rbrkt(start);
-                    yield new Command.Notify(frozen(ids), null, error);
+                    yield new Command.Notify(ids, null, error);
                 }
                 if (peekToken() != Token.OBSERVED_EVENTS) throw s.expected("an ObservedEvents descriptor", start);
                 int itemStart = s.pos;
@@ -779,13 +877,13 @@ final class MessageParser extends DescriptorReader {
                     error = errorDescriptor();
                     rbrkt(start);
                 }
-                yield new Command.Notify(frozen(ids), observed, error);
+                yield new Command.Notify(ids, observed, error);
             }
             default -> { // SERVICE_CHANGE
                 lbrkt(start);
                 List<ServiceChangeParm> parms = serviceChangeDescriptor(false, start);
                 rbrkt(start);
-                yield new Command.ServiceChange(frozen(ids), frozen(parms));
+                yield new Command.ServiceChange(ids, parms);
             }
         };
         return new CommandRequest(command, optional, wildcard);
@@ -814,7 +912,7 @@ final class MessageParser extends DescriptorReader {
                     case MODIFY -> CommandReply.AmmsVerb.MODIFY;
                     default -> CommandReply.AmmsVerb.SUBTRACT;
                 };
-                return new CommandReply.Amms(v, frozen(ids), frozen(audit));
+                return new CommandReply.Amms(v, ids, audit);
             }
             case NOTIFY -> {
                 ErrorDescriptor error = null;
@@ -828,7 +926,7 @@ final class MessageParser extends DescriptorReader {
                         rbrkt(start);
                     }
                 }
-                return new CommandReply.Notify(frozen(ids), error);
+                return new CommandReply.Notify(ids, error);
             }
             default -> { // SERVICE_CHANGE
                 ErrorDescriptor error = null;
@@ -838,7 +936,7 @@ final class MessageParser extends DescriptorReader {
                     Token t = peekToken();
                     if (s.peek() == '}') {
                         emptyBraces(start);
-                        return new CommandReply.ServiceChange(frozen(ids), null, frozen(parms));
+                        return new CommandReply.ServiceChange(ids, null, parms);
                     } else if (t == Token.ERROR) {
                         error = errorDescriptor();
                     } else if (t == Token.SERVICES) {
@@ -848,7 +946,7 @@ final class MessageParser extends DescriptorReader {
                     }
                     rbrkt(start);
                 }
-                return new CommandReply.ServiceChange(frozen(ids), error, frozen(parms));
+                return new CommandReply.ServiceChange(ids, error, parms);
             }
         }
     }
@@ -879,13 +977,13 @@ final class MessageParser extends DescriptorReader {
                     rbrkt(start);
                     return new CommandReply.Audit(capabilities, true, List.of(), List.of(), error);
                 }
-                List<TerminationId> ids = new ArrayList<>(4);
+                int idsMark = mark();
                 int itemStart;
                 do {
                     itemStart = s.pos;
-                    ids.add(terminationId(start));
+                    push(terminationId(start));
                 } while (more(itemStart, '}'));
-                return new CommandReply.Audit(capabilities, true, frozen(ids), List.of(), null);
+                return new CommandReply.Audit(capabilities, true, popList(idsMark), List.of(), null);
             }
         }
         List<TerminationId> ids = termIdList(start);
@@ -895,7 +993,7 @@ final class MessageParser extends DescriptorReader {
             if (s.peek() == '}') emptyBraces(start);
             else audit = terminationAudit(verb);
         }
-        return new CommandReply.Audit(capabilities, false, frozen(ids), frozen(audit), null);
+        return new CommandReply.Audit(capabilities, false, ids, audit, null);
     }
 
     // ================================================================ ServiceChange
@@ -910,7 +1008,7 @@ final class MessageParser extends DescriptorReader {
         if (peekToken() != Token.SERVICES) throw s.expected("'Services'", commandStart);
         take();
         lbrkt(start);
-        List<ServiceChangeParm> parms = new ArrayList<>(4);
+        int parmsMark = mark();
         boolean method = false;
         boolean reason = false;
         int itemStart;
@@ -919,7 +1017,7 @@ final class MessageParser extends DescriptorReader {
             ServiceChangeParm parm = serviceChangeParm(reply);
             method |= parm instanceof ServiceChangeParm.Method;
             reason |= parm instanceof ServiceChangeParm.Reason;
-            parms.add(parm);
+            push(parm);
         } while (more(itemStart, '}'));
         if (!reply) {
             if (!method) {
@@ -931,7 +1029,7 @@ final class MessageParser extends DescriptorReader {
                         + " Reason (serviceChangeReason is REQUIRED)");
             }
         }
-        return frozen(parms);
+        return popList(parmsMark);
     }
 
     /**
@@ -1007,7 +1105,7 @@ final class MessageParser extends DescriptorReader {
                     equal(at);
                     if (!isAlpha(s.peek())) throw s.expected("a profile name", at);
                     int e = s.nameEnd(s.pos);
-                    String name = s.text.substring(s.pos, e);
+                    String name = s.string(s.pos, e);
                     s.pos = e;
                     if (s.peek() != '/') throw s.expected("'/' and the profile version", at);
                     s.pos++;

@@ -2,7 +2,6 @@ package dev.holdfast.h248.text;
 
 import dev.holdfast.h248.message.Message;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * The H.248.1 text codec (Annex B), both spellings, versions 1 to 3. Messages are octets; text is handled as
@@ -16,23 +15,10 @@ public final class TextCodec {
         return MessageParser.parse(text, options); // checks the size limit too
     }
 
+    /** Decodes the octets {@code bytes[offset, offset + length)} in place; never throws for bad input. */
     public static DecodeResult decode(byte[] bytes, int offset, int length, DecodeOptions options) {
-        if (length > options.maxMessageBytes()) {
-            // refused before the octets become a String; the position is where the limit was crossed
-            int max = options.maxMessageBytes();
-            int line = 1;
-            int lineStart = 0;
-            for (int i = 0; i < max; i++) {
-                byte b = bytes[offset + i];
-                if (b == '\n' || (b == '\r' && (i + 1 >= length || bytes[offset + i + 1] != '\n'))) {
-                    line++;
-                    lineStart = i + 1;
-                }
-            }
-            return new DecodeResult.Failed(new SyntaxError(max, line, max - lineStart + 1,
-                    "message of " + length + " octets exceeds the limit of " + max), null, null, java.util.List.of());
-        }
-        return decode(new String(bytes, offset, length, StandardCharsets.ISO_8859_1), options);
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        return MessageParser.parse(bytes, offset, length, options); // checks the size limit too
     }
 
     public static DecodeResult decode(byte[] bytes, DecodeOptions options) {
@@ -51,6 +37,6 @@ public final class TextCodec {
     }
 
     public static byte[] encodeToBytes(Message message, TextForm form) {
-        return encode(message, form).getBytes(StandardCharsets.ISO_8859_1);
+        return MessageEncoder.encodeToBytes(message, form);
     }
 }

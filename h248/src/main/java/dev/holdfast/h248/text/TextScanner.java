@@ -1,12 +1,17 @@
 package dev.holdfast.h248.text;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Character-level reading of one H.248.1 text message (Annex B): the position, the white space and comment rules
+ * Octet-level reading of one H.248.1 text message (Annex B): the position, the white space and comment rules
  * ({@code LWSP}, {@code SEP}, {@code COMMENT}), the character classes, brace depth, and the bookkeeping of
- * errors and accepted deviations. Reads the text by index; allocates nothing on the path of a valid message.
+ * errors and accepted deviations. Reads the octets in place (ISO-8859-1: one octet is one character, 0-255);
+ * allocates nothing on the path of a valid message except the strings the model keeps.
  */
 final class TextScanner {
     static final int EOF = -1;
@@ -17,28 +22,73 @@ final class TextScanner {
      */
     static final int HARD_MAX_DEPTH = 256;
 
-    final String text;
-    final int end;
-    final DecodeOptions options;
-    private final boolean lenient;
-    private final int maxDepth;
+    /** The message is {@code b[0, end)}. */
+    byte[] b;
+    int end;
+    DecodeOptions options;
+    private boolean lenient;
+    private int maxDepth;
     int pos;
     int depth;
     private List<Deviation> deviations;
 
-    TextScanner(String text, DecodeOptions options) {
-        this.text = text;
-        this.end = text.length();
+    TextScanner(byte[] b, int end, DecodeOptions options) {
+        start(b, end, options);
+    }
+
+    /** Not reading anything yet: see {@link #start}. */
+    TextScanner() {}
+
+    /** Starts reading the message {@code b[0, end)}, forgetting the previous one: a scanner is reused per thread. */
+    final void start(byte[] b, int end, DecodeOptions options) {
+        this.b = b;
+        this.end = end;
         this.options = options;
         this.lenient = options.lenient();
         this.maxDepth = Math.min(options.maxDepth(), HARD_MAX_DEPTH);
+        pos = 0;
+        depth = 0;
+        deviations = null;
+        countedTo = 0;
+        countedLine = 1;
+        countedLineStart = 0;
+    }
+
+    /** Lets go of the message. */
+    final void finish() {
+        b = null;
+        deviations = null;
+    }
+
+    /** For tests: {@code text} must be ISO-8859-1. */
+    TextScanner(String text, DecodeOptions options) {
+        this(text.getBytes(StandardCharsets.ISO_8859_1), text.length(), options);
     }
 
     // ---------------------------------------------------------------- characters
 
-    int peek() { return pos < end ? text.charAt(pos) : EOF; }
+    int peek() { return pos < end ? b[pos] & 0xFF : EOF; }
 
-    int charAt(int p) { return p < end ? text.charAt(p) : EOF; }
+    int charAt(int p) { return p < end ? b[p] & 0xFF : EOF; }
+
+    /** The octet at {@code p}, which the caller knows is before {@code end}. */
+    int at(int p) { return b[p] & 0xFF; }
+
+    /** The first {@code c} at or after {@code from}, or -1. */
+    int indexOf(char c, int from) {
+        for (int p = from; p < end; p++) {
+            if (b[p] == c) return p;
+        }
+        return -1;
+    }
+
+    /** Appends {@code [from, to)} to {@code sb}. */
+    void appendTo(StringBuilder sb, int from, int to) {
+        for (int p = from; p < to; p++) sb.append((char) (b[p] & 0xFF));
+    }
+
+    /** {@code [from, to)} as a String (ISO-8859-1). */
+    String string(int from, int to) { return new String(b, from, to - from, StandardCharsets.ISO_8859_1); }
 
     static boolean isAlpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
@@ -65,15 +115,24 @@ final class TextScanner {
 
     /** End of the NAME characters starting at {@code p}. */
     int nameEnd(int p) {
-        while (p < end && isNameChar(text.charAt(p))) p++;
+        while (p < end && NAME_CHAR[b[p] & 0xFF]) p++;
         return p;
     }
+
+    private static final boolean[] NAME_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) NAME_CHAR[c] = isNameChar(c);
+    }
+
+    /** {@link #isNameChar} of an octet, by table. */
+    static boolean isNameOctet(byte o) { return NAME_CHAR[o & 0xFF]; }
 
     /** True when {@code text[p, e)} is {@code word}, ignoring ASCII case. */
     boolean wordIs(int p, int e, String word) {
         if (e - p != word.length()) return false;
         for (int i = 0; i < word.length(); i++) {
-            int c = text.charAt(p + i);
+            int c = b[p + i] & 0xFF;
             if (c >= 'a' && c <= 'z') c -= 32;
             if (c != word.charAt(i)) return false;
         }
@@ -82,30 +141,48 @@ final class TextScanner {
 
     // ---------------------------------------------------------------- white space and comments
 
-    /** SP, HTAB, CR, LF and the ';' that starts a COMMENT. */
-    private static final boolean[] LWSP = new boolean[128];
-
-    static {
-        LWSP[' '] = LWSP['\t'] = LWSP['\r'] = LWSP['\n'] = LWSP[';'] = true;
-    }
-
     /** {@code LWSP = *(WSP / COMMENT / EOL)}. Small, so that the JIT inlines the common case (nothing to skip). */
     void skipLwsp() {
         if (pos < end) {
-            char c = text.charAt(pos);
-            if (c < 128 && LWSP[c]) skipLwspRun();
+            int c = b[pos];
+            if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once
         }
     }
 
+    /** Eight octets at a time, little-endian: the indentation of pretty text is long runs of spaces. */
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long EIGHT_SPACES = 0x2020202020202020L;
+
     private void skipLwspRun() {
-        int p = pos;
-        while (p < end) {
-            char c = text.charAt(p);
-            if (c >= 128 || !LWSP[c]) break;
-            if (c == ';') p = comment(p);
-            else p++;
+        pos = skipWhite(pos, true);
+    }
+
+    /**
+     * The end of the white space, line breaks and comments from {@code p}; {@code report} says whether deviations
+     * in comments are reported (once, when the parser moves past them) or not (when only looking ahead).
+     */
+    private int skipWhite(int p, boolean report) {
+        final int e = end;
+        final byte[] b = this.b;
+        while (p < e) {
+            int c = b[p];
+            if (c == ' ') {
+                if (p + 8 <= e) {
+                    // skip the spaces of the next eight octets at once: up to the first other octet
+                    long x = (long) LONG.get(b, p) ^ EIGHT_SPACES;
+                    p += x == 0 ? 8 : Long.numberOfTrailingZeros(x) >>> 3;
+                } else {
+                    p++;
+                }
+            } else if (c == '\n' || c == '\r' || c == '\t') {
+                p++;
+            } else if (c == ';') {
+                p = report ? comment(p) : commentEnd(p);
+            } else {
+                break;
+            }
         }
-        pos = p;
+        return p;
     }
 
     /** {@code SEP = (WSP / EOL / COMMENT) LWSP}: true when at least one element was there. */
@@ -117,18 +194,23 @@ final class TextScanner {
 
     /** Where the LWSP starting at {@code p} ends; reads only (no deviations are reported). */
     int lwspEnd(int p) {
-        while (p < end) {
-            char c = text.charAt(p);
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') p++;
-            else if (c == ';') {
-                while (p < end && text.charAt(p) != '\n' && text.charAt(p) != '\r') p++;
-            } else break;
-        }
+        return skipWhite(p, false);
+    }
+
+    /** Where the COMMENT starting at {@code p} ends (after its line break), without checking its octets. */
+    private int commentEnd(int p) {
+        while (p < end && b[p] != '\n' && b[p] != '\r') p++;
         return p;
     }
 
     /** The first significant character at or after {@code p}. */
-    int nextSignificant(int p) { return charAt(lwspEnd(p)); }
+    int nextSignificant(int p) {
+        if (p < end) {
+            int c = b[p];
+            if (c > ' ' && c != ';') return c; // nothing to skip (0x80-0xFF are negative here: the long way)
+        }
+        return charAt(lwspEnd(p));
+    }
 
     /** The octets a COMMENT may hold: SafeChar, RestChar, WSP and DQUOTE, i.e. HTAB and %x20-7E. */
     private static final boolean[] COMMENT_CHAR = new boolean[128];
@@ -143,8 +225,8 @@ final class TextScanner {
         int start = p++;
         int bad = -1;
         while (p < end) {
-            char c = text.charAt(p);
-            if (c < 128 && COMMENT_CHAR[c]) {
+            int c = b[p];
+            if (c >= 0 && COMMENT_CHAR[c]) {
                 p++;
                 continue;
             }
@@ -154,13 +236,13 @@ final class TextScanner {
         }
         if (bad >= 0) {
             deviation(Deviation.Kind.OTHER, bad, String.format("octet 0x%02X is not allowed in a comment",
-                    (int) text.charAt(bad)));
+                    at(bad)));
         }
         if (p >= end) {
             deviation(Deviation.Kind.OTHER, start, "comment at the end of the message is not ended by a line break");
             return p;
         }
-        if (text.charAt(p) == '\r' && p + 1 < end && text.charAt(p + 1) == '\n') return p + 2;
+        if (b[p] == '\r' && p + 1 < end && b[p + 1] == '\n') return p + 2;
         return p + 1;
     }
 
@@ -210,7 +292,7 @@ final class TextScanner {
     /** What is at {@code offset}, for "but found ...". */
     String found(int offset) {
         if (offset >= end) return "the end of the message";
-        char c = text.charAt(offset);
+        char c = (char) at(offset);
         if (isNameChar(c)) return "'" + word(offset) + "'";
         if (c == '\n' || c == '\r') return "a line break";
         if (c == '\t') return "a tab";
@@ -222,12 +304,12 @@ final class TextScanner {
     String word(int offset) {
         int e = offset;
         while (e < end && e - offset < 40) {
-            char c = text.charAt(e);
+            int c = at(e);
             if (isNameChar(c) || c == '/' || c == '-' || c == '.' || c == '*' || c == '$' || c == '@') e++;
             else break;
         }
         if (e == offset && offset < end) e++;
-        return text.substring(offset, e) + (e - offset == 40 ? "..." : "");
+        return string(offset, e) + (e - offset == 40 ? "..." : "");
     }
 
     /** {@code text[start, e)} with comments dropped and white space collapsed, shortened from the left. */
@@ -237,9 +319,9 @@ final class TextScanner {
         boolean space = false;
         boolean quoted = false;
         for (int i = start; i < e && i < end; i++) {
-            char c = text.charAt(i);
+            char c = (char) at(i);
             if (!quoted && c == ';') {
-                while (i + 1 < e && text.charAt(i + 1) != '\n' && text.charAt(i + 1) != '\r') i++;
+                while (i + 1 < e && b[i + 1] != '\n' && b[i + 1] != '\r') i++;
                 space = true;
                 continue;
             }
@@ -272,12 +354,12 @@ final class TextScanner {
         int line = countedLine;
         int lineStart = countedLineStart;
         for (int i = countedTo; i < limit; i++) {
-            char c = text.charAt(i);
+            byte c = b[i];
             if (c == '\n') {
                 line++;
                 lineStart = i + 1;
             } else if (c == '\r') {
-                if (i + 1 < end && text.charAt(i + 1) == '\n') continue;
+                if (i + 1 < end && b[i + 1] == '\n') continue;
                 line++;
                 lineStart = i + 1;
             }

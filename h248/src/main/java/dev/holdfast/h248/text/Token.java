@@ -212,6 +212,87 @@ public enum Token {
         return null;
     }
 
+    /*
+     * The decoder's table: each spelling as up to three 8-octet words, case folded (octet & 0xDF, which keeps the
+     * name characters A-Z, a-z, 0-9 and '_' apart) and packed little-endian, so that a word read from the message
+     * is matched with a few long comparisons, without looking at it octet by octet.
+     */
+    private static final int WORDS_MASK = 1023;
+    private static final int MAX_WORDS_SPELLING = 24;
+    private static final long FOLD = 0xDFDFDFDFDFDFDFDFL;
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final Token[] WORDS_TOKEN = new Token[WORDS_MASK + 1];
+    private static final long[] WORDS_0 = new long[WORDS_MASK + 1];
+    private static final long[] WORDS_1 = new long[WORDS_MASK + 1];
+    private static final long[] WORDS_2 = new long[WORDS_MASK + 1];
+    private static final int[] WORDS_LENGTH = new int[WORDS_MASK + 1];
+
+    static {
+        for (int i = 0; i <= WORDS_MASK; i++) {
+            Token t = SLOT_TOKEN[i];
+            if (t == null) continue;
+            byte[] b = new String(SLOT_SPELLING[i]).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (b.length > MAX_WORDS_SPELLING) throw new AssertionError("spelling too long: " + t);
+            putWords(b, t);
+        }
+    }
+
+    private static void putWords(byte[] b, Token t) {
+        int len = b.length;
+        long w0 = word(b, 0, len);
+        long w1 = len > 8 ? word(b, 8, len - 8) : 0;
+        long w2 = len > 16 ? word(b, 16, len - 16) : 0;
+        int i = wordsSlot(w0, w1, w2, len);
+        while (WORDS_TOKEN[i] != null) i = (i + 1) & WORDS_MASK;
+        WORDS_TOKEN[i] = t;
+        WORDS_0[i] = w0;
+        WORDS_1[i] = w1;
+        WORDS_2[i] = w2;
+        WORDS_LENGTH[i] = len;
+    }
+
+    /** The first {@code min(n, 8)} octets at {@code p}, folded, little-endian; the rest of the word 0. */
+    private static long word(byte[] b, int p, int n) {
+        if (n >= 8) {
+            if (p + 8 <= b.length) return (long) LONG.get(b, p) & FOLD;
+            n = 8;
+        } else if (p + 8 <= b.length) {
+            return (long) LONG.get(b, p) & FOLD & ((1L << (n << 3)) - 1);
+        }
+        long w = 0;
+        for (int k = n - 1; k >= 0; k--) w = (w << 8) | (b[p + k] & 0xDF);
+        return w;
+    }
+
+    private static int wordsSlot(long w0, long w1, long w2, int len) {
+        long x = (w0 + 31 * w1 + 961 * w2 + len) * 0x9E3779B97F4A7C15L;
+        return (int) (x >>> 54) & WORDS_MASK;
+    }
+
+    /**
+     * The token spelled by the ISO-8859-1 octets {@code b[start, end)}, which are NAME characters (ALPHA, DIGIT,
+     * '_'), case-insensitively, or null.
+     */
+    static Token lookup(byte[] b, int start, int end) {
+        int len = end - start;
+        if (len <= 0 || len > MAX_WORDS_SPELLING) return null;
+        long w0 = word(b, start, len);
+        long w1 = 0;
+        long w2 = 0;
+        if (len > 8) {
+            w1 = word(b, start + 8, len - 8);
+            if (len > 16) w2 = word(b, start + 16, len - 16);
+        }
+        int i = wordsSlot(w0, w1, w2, len);
+        Token t;
+        while ((t = WORDS_TOKEN[i]) != null) {
+            if (WORDS_0[i] == w0 && WORDS_LENGTH[i] == len && WORDS_1[i] == w1 && WORDS_2[i] == w2) return t;
+            i = (i + 1) & WORDS_MASK;
+        }
+        return null;
+    }
+
     private static boolean sameIgnoringCase(CharSequence text, int start, char[] upper) {
         for (int k = 0; k < upper.length; k++) {
             char c = text.charAt(start + k);
