@@ -67,6 +67,11 @@ public final class SimulatedGateway implements AutoCloseable {
         return control instanceof H248ControlNetwork n ? n.localAddress() : null;
     }
 
+    /** H.248 messages sent and received so far (0 over a test's own control network). */
+    public long h248Messages() {
+        return control instanceof H248ControlNetwork n ? n.messages() : 0;
+    }
+
     /** Runs {@code f} on the gateway's thread and returns its result. */
     public <T> T call(Function<MediaGatewayCore, T> f) {
         if (scheduler.inSchedulerThread()) return f.apply(core);

@@ -110,6 +110,8 @@ class EndToEndCallTest {
             assertIdle(gw, "A1");
             assertIdle(gw, "A2");
             assertTrue(gw.contextIds().isEmpty());
+            // the events the gateway notified, in order: every one was answered and acted on
+            assertEquals(List.of("A1 al/of", "A1 dd/ce", "A2 al/of", "A1 al/on", "A2 al/on"), gw.notifications());
             assertTrue(eventually(() -> { try { return activeCalls(n) == 0; } catch (Exception e) { return false; } }, WAIT));
             assertEquals(1, completed(n));
         }
@@ -143,6 +145,8 @@ class EndToEndCallTest {
             assertIdle(west, "A1");
             assertTrue(eventually(() -> east.contextIds().isEmpty() && west.contextIds().isEmpty(), WAIT),
                     "no contexts left (RTP terminations subtracted)");
+            assertEquals(List.of("A1 al/of", "A1 dd/ce", "A1 al/on"), east.notifications());
+            assertEquals(List.of("A1 al/of", "A1 al/on"), west.notifications());
             assertEquals(1, completed(n));
         }
     }
@@ -162,6 +166,7 @@ class EndToEndCallTest {
             gw.onHook("A2");
             assertIdle(gw, "A1");
             assertIdle(gw, "A2");
+            assertEquals(List.of("A2 al/of", "A1 al/of", "A1 dd/ce", "A1 al/on", "A2 al/on"), gw.notifications());
         }
     }
 
@@ -175,6 +180,7 @@ class EndToEndCallTest {
             assertNull(gw.contextOf("A1"));
             gw.onHook("A1");
             assertIdle(gw, "A1");
+            assertEquals(List.of("A1 al/of", "A1 dd/ce", "A1 al/on"), gw.notifications());
         }
     }
 
@@ -192,6 +198,7 @@ class EndToEndCallTest {
             assertNull(gw.contextOf("A1"));
             gw.onHook("A1");
             assertIdle(gw, "A1");
+            assertEquals(List.of("A1 al/of", "A1 dd/ce", "A1 al/on"), gw.notifications());
             assertEquals(0, activeCalls(n));
         }
     }

@@ -71,6 +71,14 @@ public final class H248ControlNetwork implements ControlNetwork {
     /** The local UDP address (null over TCP). */
     public InetSocketAddress localAddress() { return udp == null ? null : udp.localAddress(); }
 
+    /** H.248 messages sent and received so far on this gateway's endpoints (a closed TCP connection's are gone). */
+    public long messages() {
+        long n = 0;
+        if (udp != null) n += udp.counters().messagesSent.sum() + udp.counters().messagesReceived.sum();
+        for (H248Endpoint e : tcp.values()) n += e.counters().messagesSent.sum() + e.counters().messagesReceived.sum();
+        return n;
+    }
+
     public Transport transport() { return udp != null ? Transport.UDP : Transport.TCP; }
 
     @Override public CompletionStage<Void> connect(InetSocketAddress controller) {

@@ -46,9 +46,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Executes actions (H.248.1 section 7.2 and 8): Add, Move, Modify, Subtract, AuditValue, AuditCapabilities and
@@ -208,7 +210,7 @@ final class CommandExecutor {
             st.ctx = gw.newContext();
             st.created = true;
         }
-        List<Descriptor> statistics = change.audit != null && change.audit.items().contains(AuditDescriptor.Item.STATISTICS)
+        List<Descriptor> statistics = change.audit != null && audited(change.audit).contains(AuditDescriptor.Item.STATISTICS)
                 ? List.of(statistics(t)) : List.of();
         if (t.context != st.ctx) {
             gw.leaveContext(t);
@@ -443,7 +445,7 @@ final class CommandExecutor {
             if (signals != null) gw.events().installSignals(t, signals);
             if (audit != null && !audit.items().isEmpty()) {
                 List<Descriptor> audited = auditValue(t, audit);
-                if (audit.items().contains(AuditDescriptor.Item.MEDIA)) out.removeIf(d -> d instanceof MediaDescriptor);
+                if (audited(audit).contains(AuditDescriptor.Item.MEDIA)) out.removeIf(d -> d instanceof MediaDescriptor);
                 out.addAll(audited);
             }
             return out;
@@ -675,10 +677,20 @@ final class CommandExecutor {
 
     // ------------------------------------------------------------------------------------------------ audits
 
+    /**
+     * The descriptors an Audit asks for, once each, in order. An individual audit (v2/v3: one property, event,
+     * signal, statistic or package) is answered with the whole descriptor it belongs to.
+     */
+    private static Set<AuditDescriptor.Item> audited(AuditDescriptor audit) {
+        Set<AuditDescriptor.Item> items = new LinkedHashSet<>();
+        for (AuditDescriptor.AuditItem i : audit.items()) items.add(i.descriptor());
+        return items;
+    }
+
     List<Descriptor> auditValue(Termination t, AuditDescriptor audit) {
         List<Descriptor> out = new ArrayList<>();
         if (audit == null) return out;
-        for (AuditDescriptor.Item item : audit.items()) {
+        for (AuditDescriptor.Item item : audited(audit)) {
             switch (item) {
                 case MEDIA -> out.add(media(t));
                 case EVENTS -> out.add(t.events == null ? new EventsDescriptor(null, List.of())
@@ -737,7 +749,7 @@ final class CommandExecutor {
     private List<Descriptor> auditCapabilities(Termination t, AuditDescriptor audit) {
         List<Descriptor> out = new ArrayList<>();
         if (audit == null) return out;
-        for (AuditDescriptor.Item item : audit.items()) {
+        for (AuditDescriptor.Item item : audited(audit)) {
             switch (item) {
                 case MEDIA -> {
                     List<MediaParm> parms = new ArrayList<>();

@@ -121,6 +121,7 @@ public final class LoadGenMain {
                     (System.nanoTime() - began) / 1_000_000, cps, text(hold), text(length));
             out.flush();
 
+            long messagesBefore = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum();
             ScriptedSubscribers subscribers = new ScriptedSubscribers(rt.scheduler(), gateways, plan, cps, hold, seed);
             long start = System.nanoTime();
             subscribers.start();
@@ -141,13 +142,15 @@ public final class LoadGenMain {
             while (subscribers.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
             subscribers.stop();
             ScriptedSubscribers.Summary s = subscribers.summary();
+            double messagesPerS = (gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum() - messagesBefore)
+                    / ((System.nanoTime() - start) / 1e9);
             out.println(line(start, s));
             out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
-                            + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed%n",
+                            + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s%n",
                     s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
-                    s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9));
+                    s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9), messagesPerS);
             for (SimulatedGateway gw : gateways) gw.shutdown(Duration.ZERO);
-            if (json) out.println(json(s, placingNanos));
+            if (json) out.println(json(s, placingNanos, messagesPerS));
             out.flush();
             return s.failed() == 0 && s.completed() > 0 ? 0 : 1;
         }
@@ -160,16 +163,17 @@ public final class LoadGenMain {
                 s.talkPathsUp(), s.setupP50(), s.setupP99());
     }
 
-    static String json(ScriptedSubscribers.Summary s, long placingNanos) {
+    static String json(ScriptedSubscribers.Summary s, long placingNanos, double messagesPerS) {
         StringBuilder reasons = new StringBuilder("{");
         s.failedByReason().forEach((k, v) -> reasons.append(reasons.length() > 1 ? "," : "")
                 .append('"').append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(v));
         reasons.append('}');
         return String.format(Locale.ROOT,
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
-                        + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f}",
+                        + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
+                        + "\"messages_per_s\":%.1f}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
-                s.talkPathOk(), s.completed() / (placingNanos / 1e9));
+                s.talkPathOk(), s.completed() / (placingNanos / 1e9), messagesPerS);
     }
 
     private static int intOpt(Map<String, String> opt, String name, Integer dflt) {

@@ -55,10 +55,15 @@ class GatewaySimProcessTest {
                     "--mid", "<gw1.test>:2944");
             try {
                 mgc.await(r -> LoopbackMgc.text(r).contains("MT=RS"), Duration.ofSeconds(20));
+                // SIGTERM only once the gateway has taken the reply in: a gateway still registering has nobody to
+                // say Graceful to
+                for (int i = 0; i < 200 && !Files.readString(out, StandardCharsets.UTF_8).contains("gateway-sim: registered"); i++) {
+                    Thread.sleep(100);
+                }
                 p.destroy(); // SIGTERM
                 assertTrue(p.waitFor(20, TimeUnit.SECONDS));
                 mgc.await(r -> LoopbackMgc.text(r).contains("MT=GR,RE=\"905 Termination taken out of service\""),
-                        Duration.ofSeconds(5));
+                        Duration.ofSeconds(10));
                 String text = Files.readString(out, StandardCharsets.UTF_8);
                 assertTrue(text.contains("gateway-sim: <gw1.test>:2944 with 4 lines over tcp"), text);
             } finally {

@@ -45,8 +45,11 @@ public sealed interface ServiceChangeParm permits ServiceChangeParm.Method, Serv
     /** {@code TimeStamp}. */
     record Stamp(TimeStamp timeStamp) implements ServiceChangeParm {}
 
-    /** v2: an audit item inside Services (e.g. {@code Media}), by token. */
-    record AuditItem(AuditDescriptor.Item item) implements ServiceChangeParm {}
+    /**
+     * v2: an auditItem inside Services: a descriptor token (e.g. {@code Media}) or one individual audit parameter
+     * (e.g. {@code Packages{g-1}}); the ABNF's indAudterminationAudit list is one AuditItem per parameter.
+     */
+    record AuditItem(AuditDescriptor.AuditItem item) implements ServiceChangeParm {}
 
     /** v3: {@code ServiceChangeInc}. */
     record Incomplete() implements ServiceChangeParm {}

@@ -641,34 +641,9 @@ abstract class DescriptorReader extends GrammarReader {
         return popList(parametersMark);
     }
 
-    /**
-     * auditDescriptor = AuditToken LBRKT [auditItem *(COMMA auditItem)] RBRKT. The v2/v3 individual audit
-     * (indAudterminationAudit, e.g. {@code Audit{Media{Stream=1{LocalControl{Mode}}}}}) is not in the model yet.
-     */
+    /** auditDescriptor = AuditToken LBRKT [auditItem *(COMMA auditItem)] RBRKT, with the v2/v3 individual audit. */
     AuditDescriptor auditDescriptor() {
-        int start = s.pos;
-        take();
-        lbrkt(start);
-        if (s.peek() == '}') {
-            s.close();
-            s.skipLwsp();
-            return new AuditDescriptor(List.of());
-        }
-        int itemsMark = mark();
-        int itemStart;
-        do {
-            itemStart = s.pos;
-            AuditDescriptor.Item item = auditItem(peekToken());
-            if (item == null) throw unknown("audit item", "Audit", itemStart);
-            int next = afterToken();
-            if (next == '{' || next == '=') {
-                throw s.fail(itemStart, "individual audit ('" + s.excerpt(itemStart, s.lwspEnd(tokenEnd) + 1)
-                        + "...' inside Audit) is not supported");
-            }
-            take();
-            push(item);
-        } while (more(itemStart, '}'));
-        return new AuditDescriptor(popList(itemsMark));
+        return new AuditReader(this).auditDescriptor();
     }
 
     /**

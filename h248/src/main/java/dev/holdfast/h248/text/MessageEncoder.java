@@ -14,6 +14,7 @@ import dev.holdfast.h248.message.Descriptor;
 import dev.holdfast.h248.message.DigitMapDescriptor;
 import dev.holdfast.h248.message.DigitMapValue;
 import dev.holdfast.h248.message.ErrorDescriptor;
+import dev.holdfast.h248.message.IndAuditParameter;
 import dev.holdfast.h248.message.EventBufferDescriptor;
 import dev.holdfast.h248.message.EventParameter;
 import dev.holdfast.h248.message.EventsDescriptor;
@@ -839,7 +840,7 @@ final class MessageEncoder extends OctetWriter {
         append(sdp).append('}');
     }
 
-    private static void checkOctetString(String sdp) {
+    static void checkOctetString(String sdp) {
         for (int i = sdp.indexOf('}'); i >= 0; i = sdp.indexOf('}', i + 1)) {
             if (i == 0 || sdp.charAt(i - 1) != '\\') {
                 throw new IllegalArgumentException("unescaped '}' at offset " + i + " of a Local/Remote descriptor");
@@ -1106,12 +1107,18 @@ final class MessageEncoder extends OctetWriter {
     private void audit(AuditDescriptor a) {
         tok(Token.AUDIT);
         lbrace();
-        List<AuditDescriptor.Item> items = a.items();
+        List<AuditDescriptor.AuditItem> items = a.items();
         for (int i = 0; i < items.size(); i++) {
             if (i > 0) inlineComma();
             auditItem(items.get(i));
         }
         append('}');
+    }
+
+    /** An auditItem: a descriptor token, or a v2/v3 individual audit parameter (on the same line). */
+    private void auditItem(AuditDescriptor.AuditItem item) {
+        if (item instanceof AuditDescriptor.Item token) auditItem(token);
+        else new IndAuditWriter(this, compact, this::propertyParm).write((IndAuditParameter) item);
     }
 
     private void auditItem(AuditDescriptor.Item item) {

@@ -1124,11 +1124,9 @@ final class MessageParser extends DescriptorReader {
             take();
             return new ServiceChangeParm.Incomplete();
         }
-        AuditDescriptor.Item item = auditItem(t);
-        if (item != null && next != '=' && next != '{') {
+        if (auditItem(t) != null) {
             notInReply(reply, at);
-            take();
-            return new ServiceChangeParm.AuditItem(item);
+            return new ServiceChangeParm.AuditItem(new AuditReader(this).auditItem("Services"));
         }
         throw unknown("ServiceChange parameter", reply ? "a ServiceChange reply" : "Services", at);
     }

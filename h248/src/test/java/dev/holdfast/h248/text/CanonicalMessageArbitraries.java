@@ -17,6 +17,7 @@ import dev.holdfast.h248.message.ErrorDescriptor;
 import dev.holdfast.h248.message.EventBufferDescriptor;
 import dev.holdfast.h248.message.EventParameter;
 import dev.holdfast.h248.message.EventsDescriptor;
+import dev.holdfast.h248.message.IndAuditParameter;
 import dev.holdfast.h248.message.KeepActive;
 import dev.holdfast.h248.message.LocalControlDescriptor;
 import dev.holdfast.h248.message.LocalDescriptor;
@@ -234,7 +235,7 @@ final class CanonicalMessageArbitraries {
         Arbitrary<ServiceChangeParm> other = Arbitraries.oneOf(
                 Arbitraries.longs().between(0, 0xFFFFFFFFL).map(ServiceChangeParm.Delay::new),
                 serviceChangeReplyParms(),
-                Arbitraries.of(AuditDescriptor.Item.class).map(ServiceChangeParm.AuditItem::new),
+                auditItems().map(ServiceChangeParm.AuditItem::new),
                 Arbitraries.just(new ServiceChangeParm.Incomplete()),
                 Combinators.combine(Arbitraries.of("X-ver", "X+Foo1"), values())
                         .as((n, v) -> (ServiceChangeParm) PropertyParm.of(n, v)));
@@ -387,7 +388,65 @@ final class CanonicalMessageArbitraries {
     }
 
     static Arbitrary<AuditDescriptor> audits() {
-        return Arbitraries.of(AuditDescriptor.Item.class).list().ofMaxSize(4).map(AuditDescriptor::new);
+        return auditItems().list().ofMaxSize(4).map(AuditDescriptor::new);
+    }
+
+    /** An auditItem: a descriptor token or (v2/v3) one individual audit parameter. */
+    static Arbitrary<AuditDescriptor.AuditItem> auditItems() {
+        return Arbitraries.oneOf(Arbitraries.of(AuditDescriptor.Item.class).map(i -> (AuditDescriptor.AuditItem) i),
+                indAuditParameters().map(p -> (AuditDescriptor.AuditItem) p));
+    }
+
+    static Arbitrary<IndAuditParameter> indAuditParameters() {
+        Arbitrary<IndAuditParameter.Signal> signal = Combinators.combine(Arbitraries.of(PKGD_NAMES),
+                Arbitraries.integers().between(0, 65535).injectNull(0.6), requestIds().injectNull(0.6))
+                .as(IndAuditParameter.Signal::new);
+        Arbitrary<IndAuditParameter.SignalParm> signalParm = Arbitraries.oneOf(signal.map(x -> x),
+                Combinators.combine(Arbitraries.integers().between(0, 65535), signal.injectNull(0.4))
+                        .as(IndAuditParameter.SignalList::new));
+        Arbitrary<IndAuditParameter.EventBuffer> eventBuffer = Arbitraries.oneOf(
+                Arbitraries.of(PKGD_NAMES).map(IndAuditParameter.EventBuffer::of),
+                Combinators.combine(Arbitraries.of(PKGD_NAMES), Arbitraries.integers().between(0, 65535))
+                        .as((n, st) -> new IndAuditParameter.EventBuffer(n, st, null)),
+                Combinators.combine(Arbitraries.of(PKGD_NAMES), Arbitraries.of(PARAM_NAMES))
+                        .as((n, pn) -> new IndAuditParameter.EventBuffer(n, null, pn)));
+        return Arbitraries.oneOf(
+                indAuditMediaParms().list().ofMinSize(1).ofMaxSize(3).map(IndAuditParameter.Media::new),
+                Combinators.combine(requestIds().injectNull(0.4), Arbitraries.of(PKGD_NAMES))
+                        .as(IndAuditParameter.Events::new),
+                signalParm.injectNull(0.2).map(IndAuditParameter.Signals::new),
+                Arbitraries.of("dialplan0", "DP_1", "x").map(IndAuditParameter.DigitMap::new),
+                eventBuffer,
+                Arbitraries.of(PKGD_NAMES).map(IndAuditParameter.Statistics::new),
+                Combinators.combine(Arbitraries.of("nt", "al", "tdmc", "g"), Arbitraries.integers().between(0, 65535))
+                        .as(IndAuditParameter.Packages::new));
+    }
+
+    static Arbitrary<IndAuditParameter.MediaParm> indAuditMediaParms() {
+        Arbitrary<IndAuditParameter.LocalParm> localParm = Arbitraries.oneOf(
+                Arbitraries.just(IndAuditParameter.Mode.audit()),
+                Combinators.combine(Arbitraries.of(ParmValue.Relation.class),
+                        Arbitraries.of(LocalControlDescriptor.Mode.class)).as(IndAuditParameter.Mode::new),
+                Arbitraries.just(new IndAuditParameter.ReservedValue()),
+                Arbitraries.just(new IndAuditParameter.ReservedGroup()),
+                Arbitraries.of(PKGD_NAMES).map(IndAuditParameter.Property::new),
+                propertyParms(PKGD_NAMES).map(p -> (IndAuditParameter.LocalParm) p));
+        Arbitrary<IndAuditParameter.StreamParm> streamParm = Arbitraries.oneOf(
+                localParm.list().ofMinSize(1).ofMaxSize(3).map(IndAuditParameter.LocalControl::new),
+                Arbitraries.of(PKGD_NAMES).map(IndAuditParameter.Statistics::new),
+                sdps().map(IndAuditParameter.Local::new), sdps().map(IndAuditParameter.Remote::new));
+        Arbitrary<IndAuditParameter.TerminationStateParm> stateParm = Arbitraries.oneOf(
+                Arbitraries.just(IndAuditParameter.ServiceStates.audit()),
+                Combinators.combine(Arbitraries.of(ParmValue.Relation.class),
+                        Arbitraries.of(TerminationStateDescriptor.ServiceState.class))
+                        .as(IndAuditParameter.ServiceStates::new),
+                Arbitraries.just(new IndAuditParameter.Buffer()),
+                Arbitraries.of(PKGD_NAMES).map(IndAuditParameter.Property::new),
+                propertyParms(PKGD_NAMES).map(p -> (IndAuditParameter.TerminationStateParm) p));
+        return Arbitraries.oneOf(streamParm.map(p -> p),
+                Combinators.combine(Arbitraries.integers().between(0, 65535), streamParm)
+                        .as(IndAuditParameter.Stream::new),
+                stateParm.map(IndAuditParameter.TerminationState::new));
     }
 
     static Arbitrary<StatisticsDescriptor> statistics() {

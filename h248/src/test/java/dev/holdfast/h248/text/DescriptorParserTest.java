@@ -252,9 +252,13 @@ class DescriptorParserTest {
     }
 
     @Test
-    void individualAuditIsReportedAsUnsupported() {
-        SyntaxError e = error(request("AV=t1{AT{M{O{MO}}}}"));
-        assertEquals("individual audit ('M{...' inside Audit) is not supported", e.reason());
+    void auditItemWithoutAnIndividualFormTakesNoBraces() {
+        // the individual audit itself is covered by IndividualAuditParserTest
+        String text = request("AV=t1{AT{M,MX{a}}}");
+        SyntaxError e = error(text);
+        assertEquals("'MX' cannot be audited individually (an individual audit is Media, Events, Signals, DigitMap,"
+                + " EventBuffer, Statistics or Packages) in Audit", e.reason());
+        assertEquals(text.indexOf("MX"), e.offset());
     }
 
     @Test

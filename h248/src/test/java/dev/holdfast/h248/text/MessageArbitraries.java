@@ -17,6 +17,7 @@ import dev.holdfast.h248.message.ErrorDescriptor;
 import dev.holdfast.h248.message.EventBufferDescriptor;
 import dev.holdfast.h248.message.EventParameter;
 import dev.holdfast.h248.message.EventsDescriptor;
+import dev.holdfast.h248.message.IndAuditParameter;
 import dev.holdfast.h248.message.KeepActive;
 import dev.holdfast.h248.message.LocalControlDescriptor;
 import dev.holdfast.h248.message.LocalDescriptor;
@@ -78,7 +79,8 @@ import java.util.stream.Collectors;
  *       properties and audit selection, notify behaviour, IEPS, EmergencyOff, the Z timer, SPADirection, signal
  *       RequestID, IntSigDelay, Iteration, ServiceChangeInc, audit items in Services, statistics in streams and
  *       commands, one-way-external/both topology, a stream in a topology triple) are generated for version 3
- *       only; versions 1 and 2 get the v1 subset.</li>
+ *       only; versions 1 and 2 get the v1 subset. The individual audit (indAud...) is generated from version 2
+ *       on, in v2's narrower form for version 2.</li>
  *   <li>The "at-most-once" comments of the ABNF are honoured: each kind of item appears at most once in a list,
  *       package-defined items have distinct names.</li>
  *   <li>Where the ABNF needs a non-empty list, the list is non-empty; ServiceChange requests always carry
@@ -1071,8 +1073,9 @@ public final class MessageArbitraries {
         }
 
         /**
-         * Audit { [auditItem, ...] }: each item at most once; DigitMap and Packages are not allowed in
-         * AuditCapability (B.2 comment).
+         * Audit { [auditItem, ...] }: each token at most once and, from v2 on, distinct individual audit
+         * parameters, in any order; DigitMap and Packages (in either form) are not allowed in AuditCapability
+         * (B.2 comment).
          */
         Arbitrary<AuditDescriptor> auditDescriptor(boolean capabilities) {
             EnumSet<AuditDescriptor.Item> items = EnumSet.allOf(AuditDescriptor.Item.class);
@@ -1080,7 +1083,118 @@ public final class MessageArbitraries {
                 items.remove(AuditDescriptor.Item.DIGIT_MAP);
                 items.remove(AuditDescriptor.Item.PACKAGES);
             }
-            return memo(Arbitraries.of(items).list().uniqueElements().ofMaxSize(4).map(AuditDescriptor::new));
+            Arbitrary<List<AuditDescriptor.AuditItem>> tokens = Arbitraries.of(items).list().uniqueElements()
+                    .ofMaxSize(4).map(MessageArbitraries::<AuditDescriptor.AuditItem>widen);
+            Arbitrary<List<AuditDescriptor.AuditItem>> individual = version >= 2
+                    ? orEmpty(indAuditParameter(capabilities).list().uniqueElements().ofMinSize(1).ofMaxSize(3)
+                            .map(MessageArbitraries::<AuditDescriptor.AuditItem>widen), 2, 1)
+                    : none();
+            return memo(mix(0, tokens, individual).map(AuditDescriptor::new));
+        }
+
+        /**
+         * indAudauditReturnParameter (v2 and v3): v2 has one indAudmediaParm per Media, one indAudlocalParm per
+         * LocalControl (Mode, ReservedValue, ReservedGroup or a pkgdName), LocalControl as the only
+         * indAudstreamParm, a RequestID on Events and a signal (name only) in a SignalList; v3 adds lists, the
+         * selections, Local/Remote/Statistics per stream and the optional parts.
+         */
+        Arbitrary<IndAuditParameter> indAuditParameter(boolean capabilities) {
+            Arbitrary<IndAuditParameter.Signal> signal = v3
+                    ? Combinators.combine(pkgdName(), uint16().injectNull(0.6), requestId().injectNull(0.6))
+                    .as(IndAuditParameter.Signal::new)
+                    : pkgdName().map(IndAuditParameter.Signal::of);
+            Arbitrary<IndAuditParameter.SignalParm> signalParm = oneOf(signal,
+                    Combinators.combine(uint16(), v3 ? signal.injectNull(0.4) : signal)
+                            .as(IndAuditParameter.SignalList::new));
+            Arbitrary<IndAuditParameter> eventBuffer = oneOf(
+                    pkgdName().map(IndAuditParameter.EventBuffer::of),
+                    Combinators.combine(pkgdName(), uint16()).as((n, st) -> new IndAuditParameter.EventBuffer(n, st, null)),
+                    Combinators.combine(pkgdName(), parameterName())
+                            .as((n, pn) -> new IndAuditParameter.EventBuffer(n, null, pn)));
+            List<Tuple.Tuple2<Integer, Arbitrary<? extends IndAuditParameter>>> kinds = new ArrayList<>(List.of(
+                    Tuple.of(6, indAuditMedia()),
+                    Tuple.of(2, Combinators.combine(v3 ? requestId().injectNull(0.4) : requestId(), pkgdName())
+                            .as(IndAuditParameter.Events::new)),
+                    Tuple.of(2, signalParm.injectNull(0.2).map(IndAuditParameter.Signals::new)),
+                    Tuple.of(1, eventBuffer),
+                    Tuple.of(1, pkgdName().map(IndAuditParameter.Statistics::new))));
+            if (!capabilities) {
+                kinds.add(Tuple.of(1, name().map(IndAuditParameter.DigitMap::new)));
+                kinds.add(Tuple.of(1, Combinators.combine(packageName(), uint16()).as(IndAuditParameter.Packages::new)));
+            }
+            return memo(freq(widen(kinds)));
+        }
+
+        /**
+         * indAudmediaDescriptor: v2 one indAudmediaParm; v3 a TerminationState at most once and either stream
+         * parameters (each kind at most once) or Stream descriptors (distinct ids), not both (B.2 comments).
+         */
+        Arbitrary<IndAuditParameter> indAuditMedia() {
+            Arbitrary<IndAuditParameter.MediaParm> state = indAuditTerminationStateParm()
+                    .map(IndAuditParameter.TerminationState::new);
+            Arbitrary<IndAuditParameter.MediaParm> stream = Combinators.combine(uint16(), indAuditStreamParm())
+                    .as(IndAuditParameter.Stream::new);
+            if (!v3) {
+                return memo(oneOf(state, stream, indAuditStreamParm()).map(p -> IndAuditParameter.Media.of(p)));
+            }
+            Arbitrary<List<IndAuditParameter.MediaParm>> streamParms = mix(1,
+                    opt(indAuditLocalControl()),
+                    opt(pkgdName().map(IndAuditParameter.Statistics::new)),
+                    opt(sdp().map(IndAuditParameter.Local::new)),
+                    opt(sdp().map(IndAuditParameter.Remote::new)));
+            Arbitrary<List<IndAuditParameter.MediaParm>> streams = stream.list().ofMinSize(1).ofMaxSize(2)
+                    .uniqueElements(p -> ((IndAuditParameter.Stream) p).streamId());
+            return memo(mix(1, opt(state), orEmpty(oneOf(streamParms, streams), 3, 1))
+                    .map(IndAuditParameter.Media::new));
+        }
+
+        /** indAudstreamParm: v2 LocalControl; v3 also Statistics, Local and Remote. */
+        Arbitrary<IndAuditParameter.StreamParm> indAuditStreamParm() {
+            if (!v3) return memo(indAuditLocalControl());
+            return memo(freq(Tuple.of(4, indAuditLocalControl()),
+                    Tuple.of(1, pkgdName().map(IndAuditParameter.Statistics::new)),
+                    Tuple.of(1, sdp().map(IndAuditParameter.Local::new)),
+                    Tuple.of(1, sdp().map(IndAuditParameter.Remote::new))));
+        }
+
+        /**
+         * indAudlocalControlDescriptor: v2 one indAudlocalParm; v3 a list with Mode (bare or a selection),
+         * ReservedValue and ReservedGroup at most once each and properties (pkgdName or propertyParm) by distinct
+         * names.
+         */
+        Arbitrary<IndAuditParameter.StreamParm> indAuditLocalControl() {
+            Arbitrary<IndAuditParameter.LocalParm> property = pkgdName().map(IndAuditParameter.Property::new);
+            if (!v3) {
+                return memo(oneOf(Arbitraries.just(IndAuditParameter.Mode.audit()),
+                        Arbitraries.just(new IndAuditParameter.ReservedValue()),
+                        Arbitraries.just(new IndAuditParameter.ReservedGroup()), property)
+                        .map(p -> IndAuditParameter.LocalControl.of(p)));
+            }
+            Arbitrary<IndAuditParameter.LocalParm> mode = oneOf(Arbitraries.just(IndAuditParameter.Mode.audit()),
+                    Combinators.combine(Arbitraries.of(ParmValue.Relation.class),
+                            Arbitraries.of(LocalControlDescriptor.Mode.class)).as(IndAuditParameter.Mode::new));
+            Arbitrary<List<IndAuditParameter.LocalParm>> properties = oneOf(property,
+                            propertyParm(pkgdName()).map(p -> (IndAuditParameter.LocalParm) p))
+                    .list().ofMaxSize(2).uniqueElements(MessageArbitraries::indAuditPropertyName);
+            return memo(mix(1, opt(mode), opt(Arbitraries.just(new IndAuditParameter.ReservedValue())),
+                    opt(Arbitraries.just(new IndAuditParameter.ReservedGroup())), properties)
+                    .map(IndAuditParameter.LocalControl::new));
+        }
+
+        /** indAudterminationStateParm: v2 ServiceStates, Buffer or a pkgdName; v3 also the selections. */
+        Arbitrary<IndAuditParameter.TerminationStateParm> indAuditTerminationStateParm() {
+            List<Tuple.Tuple2<Integer, Arbitrary<? extends IndAuditParameter.TerminationStateParm>>> kinds =
+                    new ArrayList<>(List.of(
+                            Tuple.of(2, Arbitraries.just(IndAuditParameter.ServiceStates.audit())),
+                            Tuple.of(1, Arbitraries.just(new IndAuditParameter.Buffer())),
+                            Tuple.of(2, pkgdName().map(IndAuditParameter.Property::new))));
+            if (v3) {
+                kinds.add(Tuple.of(2, Combinators.combine(Arbitraries.of(ParmValue.Relation.class),
+                                Arbitraries.of(TerminationStateDescriptor.ServiceState.class))
+                        .as(IndAuditParameter.ServiceStates::new)));
+                kinds.add(Tuple.of(2, propertyParm(pkgdName())));
+            }
+            return memo(freq(widen(kinds)));
         }
 
         /** Statistics { pkgdName [= VALUE / (v3) [VALUE, ...]], ... }: names distinct. */
@@ -1132,8 +1246,14 @@ public final class MessageArbitraries {
                             chars(QUOTED_CHAR.replace("\t", ""), 0, 16).injectNull(0.4))
                     .as((code, text) -> new ServiceChangeParm.Reason("\"" + code + (text == null ? "" : " " + text) + "\""));
             Arbitrary<List<ServiceChangeParm>> auditItems = v3
-                    ? Arbitraries.subsetOf(AuditDescriptor.Item.values()).ofMaxSize(2)
-                    .map(s -> s.stream().map(i -> (ServiceChangeParm) new ServiceChangeParm.AuditItem(i)).toList())
+                    ? Combinators.combine(Arbitraries.subsetOf(AuditDescriptor.Item.values()).ofMaxSize(2),
+                            indAuditParameter(false).list().uniqueElements().ofMaxSize(2))
+                    .as((tokens, individual) -> {
+                        List<ServiceChangeParm> out = new ArrayList<>();
+                        for (AuditDescriptor.Item i : tokens) out.add(new ServiceChangeParm.AuditItem(i));
+                        for (IndAuditParameter p : individual) out.add(new ServiceChangeParm.AuditItem(p));
+                        return out;
+                    })
                     : none();
             return memo(mix(2,
                     method.map(m -> List.of(m)),
@@ -1170,6 +1290,11 @@ public final class MessageArbitraries {
             return memo(Combinators.combine(freq(Tuple.of(1, Arbitraries.of("ResGW", "TrunkGW", "ANNC")),
                     Tuple.of(2, name())), twoDigits()).as(ServiceChangeParm.Profile::new));
         }
+    }
+
+    /** The property an individual-audit property item names (a pkgdName alone or a propertyParm selection). */
+    static String indAuditPropertyName(IndAuditParameter.LocalParm p) {
+        return p instanceof PropertyParm pp ? pp.name() : p instanceof IndAuditParameter.Property pr ? pr.pkgdName() : "";
     }
 
     /** An empty Events or EventBuffer descriptor, written as the bare token. */

@@ -13,6 +13,7 @@ import dev.holdfast.h248.message.ContextProperty;
 import dev.holdfast.h248.message.DigitMapDescriptor;
 import dev.holdfast.h248.message.DigitMapValue;
 import dev.holdfast.h248.message.ErrorDescriptor;
+import dev.holdfast.h248.message.IndAuditParameter;
 import dev.holdfast.h248.message.EventBufferDescriptor;
 import dev.holdfast.h248.message.EventParameter;
 import dev.holdfast.h248.message.EventsDescriptor;
@@ -341,9 +342,95 @@ public final class SampleMessages {
         return Message.of(1, MGC, new Transaction.Request(3, List.of(ActionRequest.of(ContextId.of(4), modify))));
     }
 
+    /**
+     * v2 individual audit (only what the v2 ABNF has): one property, event, signal, statistic or package per item,
+     * after a descriptor token (Erlang/OTP megaco rejects a token after an individual audit item).
+     */
+    public static Message individualAuditsV2() {
+        Command.Audit mode = new Command.Audit(false, List.of(tid("line/17")), AuditDescriptor.of(
+                IndAuditParameter.Media.of(new IndAuditParameter.Stream(1,
+                        IndAuditParameter.LocalControl.of(IndAuditParameter.Mode.audit())))));
+        Command.Audit several = new Command.Audit(false, List.of(tid("line/18")), AuditDescriptor.of(
+                AuditDescriptor.Item.EVENTS,
+                IndAuditParameter.Media.of(new IndAuditParameter.TerminationState(
+                        IndAuditParameter.ServiceStates.audit())),
+                IndAuditParameter.Media.of(IndAuditParameter.LocalControl.of(new IndAuditParameter.ReservedGroup())),
+                new IndAuditParameter.Events(RequestId.of(7), "al/on"),
+                new IndAuditParameter.Signals(new IndAuditParameter.SignalList(3, IndAuditParameter.Signal.of("cg/rt"))),
+                new IndAuditParameter.DigitMap("dialplan0"),
+                new IndAuditParameter.EventBuffer("g/x", 2, null),
+                new IndAuditParameter.Statistics("nt/dur"),
+                new IndAuditParameter.Packages("nt", 1)));
+        Command.Audit cap = new Command.Audit(true, List.of(tid("line/19")), AuditDescriptor.of(
+                IndAuditParameter.Media.of(new IndAuditParameter.TerminationState(new IndAuditParameter.Buffer())),
+                new IndAuditParameter.Signals(IndAuditParameter.Signal.of("al/ri")),
+                new IndAuditParameter.EventBuffer("dd/ce", null, "ds")));
+        return Message.of(2, MGC, new Transaction.Request(10020, List.of(
+                ActionRequest.of(ContextId.NULL, cmd(mode), cmd(several), cmd(cap)))));
+    }
+
+    /**
+     * v3 individual audit: several parameters in one Media and LocalControl, Local, Remote and Statistics per
+     * stream, selections (Mode = SendReceive, ServiceStates # Test, a property value), Events without RequestID,
+     * empty Signals, a SignalList without a signal, a signal's Stream and RequestID; in AuditValue,
+     * AuditCapability, Subtract and Modify.
+     */
+    public static Message individualAudits() {
+        Command.Audit streams = new Command.Audit(false, List.of(tid("line/17")), AuditDescriptor.of(
+                IndAuditParameter.Media.of(
+                        new IndAuditParameter.TerminationState(new IndAuditParameter.Property("tdmc/ec")),
+                        new IndAuditParameter.Stream(1, IndAuditParameter.LocalControl.of(
+                                IndAuditParameter.Mode.audit(), new IndAuditParameter.ReservedValue(),
+                                new IndAuditParameter.ReservedGroup(), new IndAuditParameter.Property("nt/jit"))),
+                        new IndAuditParameter.Stream(2, new IndAuditParameter.Statistics("nt/os")),
+                        new IndAuditParameter.Stream(3, new IndAuditParameter.Local("m=audio $ RTP/AVP $")),
+                        new IndAuditParameter.Stream(4, new IndAuditParameter.Remote("c=IN IP4 $")))));
+        Command.Audit select = new Command.Audit(false, List.of(TerminationId.ALL), AuditDescriptor.of(
+                IndAuditParameter.Media.of(
+                        new IndAuditParameter.TerminationState(new IndAuditParameter.ServiceStates(
+                                ParmValue.Relation.NOT_EQUAL, TerminationStateDescriptor.ServiceState.TEST)),
+                        IndAuditParameter.LocalControl.of(
+                                new IndAuditParameter.Mode(ParmValue.Relation.EQUAL, LocalControlDescriptor.Mode.SENDRECV),
+                                prop("tdmc/ec", "on"))),
+                IndAuditParameter.Media.of(new IndAuditParameter.TerminationState(prop("al/hs", "on")))));
+        Command.Audit cap = new Command.Audit(true, List.of(TerminationId.ROOT), AuditDescriptor.of(
+                new IndAuditParameter.Events(null, "al/of"),
+                new IndAuditParameter.Events(RequestId.ALL, "dd/*"),
+                new IndAuditParameter.Signals(null),
+                new IndAuditParameter.Signals(new IndAuditParameter.Signal("cg/rt", 1, RequestId.of(5))),
+                new IndAuditParameter.Signals(new IndAuditParameter.SignalList(4, null)),
+                IndAuditParameter.EventBuffer.of("al/of"),
+                AuditDescriptor.Item.PACKAGES));
+        Command.Subtract subtract = new Command.Subtract(List.of(tid("rtp/00012")), AuditDescriptor.of(
+                new IndAuditParameter.Statistics("rtp/ps"), new IndAuditParameter.Statistics("rtp/pr")));
+        Command.Amm modify = new Command.Amm(Command.AmmVerb.MODIFY, List.of(tid("line/18")), List.of(
+                AuditDescriptor.of(IndAuditParameter.Media.of(new IndAuditParameter.TerminationState(
+                        new IndAuditParameter.ServiceStates(ParmValue.Relation.EQUAL,
+                                TerminationStateDescriptor.ServiceState.IN_SERVICE))))));
+        return Message.of(3, MGC, new Transaction.Request(10021, List.of(
+                ActionRequest.of(ContextId.NULL, cmd(streams), cmd(select), cmd(cap)),
+                ActionRequest.of(ContextId.of(5), cmd(subtract), cmd(modify)))));
+    }
+
+    /**
+     * v2 ServiceChange announcing changed capabilities, with audit items (a token, then individual ones) in
+     * Services. (Tokens first: Erlang/OTP megaco rejects a token after an individual audit item.)
+     */
+    public static Message capabilityChange() {
+        Command.ServiceChange sc = new Command.ServiceChange(List.of(TerminationId.ROOT), List.of(
+                ServiceChangeParm.Method.of(ServiceChangeParm.MethodKind.RESTART),
+                new ServiceChangeParm.Reason("\"917 Capability Change\""),
+                new ServiceChangeParm.AuditItem(AuditDescriptor.Item.EVENTS),
+                new ServiceChangeParm.AuditItem(new IndAuditParameter.Packages("tdmc", 1)),
+                new ServiceChangeParm.AuditItem(IndAuditParameter.Media.of(new IndAuditParameter.Stream(1,
+                        IndAuditParameter.LocalControl.of(IndAuditParameter.Mode.audit()))))));
+        return Message.of(2, MG, new Transaction.Request(9999, List.of(ActionRequest.of(ContextId.NULL, sc))));
+    }
+
     public static List<Message> all() {
         return List.of(serviceChangeRestart(), serviceChangeReply(), modifyLine(), addChoose(), auditsAndMove(),
                 notifyDigits(), auditValueReply(), subtractReply(), errorsPendingAck(), messageError(),
-                segmentsV3(), serviceChangeOtherMids(), parmValues());
+                segmentsV3(), serviceChangeOtherMids(), parmValues(), individualAuditsV2(), individualAudits(),
+                capabilityChange());
     }
 }
