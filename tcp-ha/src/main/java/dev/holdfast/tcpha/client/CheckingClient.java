@@ -119,6 +119,9 @@ public final class CheckingClient {
             t.start();
             threads.add(t);
         }
+        connected.await();
+        System.out.println("connected " + connections + " at_us=" + nowUs());
+        System.out.flush();
         for (Thread t : threads) t.join();
         long expected = (long) connections * messages * expect.replySize();
         Map<String, Object> r = new LinkedHashMap<>();

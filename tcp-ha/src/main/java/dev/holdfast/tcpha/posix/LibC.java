@@ -12,7 +12,7 @@ public interface LibC extends Library {
     int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3;
     int SOCK_CLOEXEC = 0x80000;
     int IPPROTO_TCP = 6;
-    int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_RCVTIMEO = 20, SO_SNDBUF = 7, SO_RCVBUF = 8;
+    int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_REUSEPORT = 15, SO_RCVTIMEO = 20, SO_SNDBUF = 7, SO_RCVBUF = 8;
     int SOL_IP = 0, IP_FREEBIND = 15;
     int SOL_PACKET = 263, PACKET_ADD_MEMBERSHIP = 1, PACKET_MR_PROMISC = 1;
     int SHUT_WR = 1;

@@ -57,6 +57,8 @@ public final class TcpRepair {
     private static void restoreInto(int fd, ConnectionState s, UnackedOutput how, boolean freebind) throws IOException {
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_ON, "TCP_REPAIR on");
         Sockets.setInt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
+        // leaving repair mode resets SO_REUSEADDR; SO_REUSEPORT stays and lets a listener share VIP:port with us
+        Sockets.setInt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
         if (freebind) Sockets.setInt(fd, LibC.SOL_IP, LibC.IP_FREEBIND, 1, "IP_FREEBIND");
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE send");
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_QUEUE_SEQ, s.sndUna(), "TCP_QUEUE_SEQ send");
