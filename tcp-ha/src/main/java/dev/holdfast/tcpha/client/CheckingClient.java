@@ -39,7 +39,7 @@ public final class CheckingClient {
         this.intervalMs = intervalMs;
     }
 
-    static long nowUs() {
+    public static long nowUs() {
         java.time.Instant t = java.time.Instant.now();
         return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }

@@ -30,7 +30,7 @@ public final class Drill {
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                          long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash) {
         public static Config echo(int hbMs, int connections) {
-            return new Config("echo", hbMs, 3, connections, 100, 10, 1 << 20, 400, "write", true, null, Crash.PRIMARY_HOST);
+            return new Config("echo", hbMs, 5, connections, 100, 10, 1 << 20, 400, "write", true, null, Crash.PRIMARY_HOST);
         }
 
         public Config with(Crash c, long after) {
@@ -74,6 +74,14 @@ public final class Drill {
                         NamespaceRig.VIP + ":" + PORT, "--app", c.app(), "--connections", "" + c.connections(),
                         "--messages", "" + c.messages(), "--interval-ms", "" + c.intervalMs(), "--bulk-bytes", "" + c.bulkBytes());
                 waitForLine(clientLog, "connected", 120_000);
+            }
+            if (System.getenv("STTCP_DEBUG") != null) {
+                for (String ns : List.of(rig.client, rig.primary, rig.backup)) {
+                    r.put("debug_ss_" + ns, Cmd.tryRun("ip", "netns", "exec", ns, "ss", "-tnp").stdout());
+                }
+                r.put("debug_pids", Cmd.tryRun("ip", "netns", "identify", "" + primary.pid()).stdout() + "/"
+                        + Cmd.tryRun("ip", "netns", "identify", "" + backup.pid()).stdout() + "/"
+                        + Cmd.tryRun("ip", "netns", "identify", "" + client.pid()).stdout());
             }
             long crashUs = -1;
             if (c.crash() != Crash.NONE && c.crashAfterMs() >= 0) {
@@ -133,6 +141,11 @@ public final class Drill {
             String b = Files.exists(backupLog.toPath()) ? Files.readString(backupLog.toPath()) : "";
             int i = b.indexOf("takeover done:");
             r.put("takeover", i >= 0 ? b.substring(i, b.indexOf('\n', i) < 0 ? b.length() : b.indexOf('\n', i)).strip() : null);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("taking over at_us=(\\d+)").matcher(b);
+            long takeoverUs = m.find() ? Long.parseLong(m.group(1)) : -1;
+            r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
+            // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
+            r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
             r.put("primary_alive", primary.isAlive());
             r.put("backup_alive", backup.isAlive());
             r.put("logs", logDir.toString());
@@ -169,7 +182,7 @@ public final class Drill {
         String app = a.getOrDefault("--app", "echo");
         int defaultMessages = app.equals("bulk") ? 1 : 100;
         Config c = new Config(app, Integer.parseInt(a.getOrDefault("--hb", "10")),
-                Integer.parseInt(a.getOrDefault("--miss", "3")), Integer.parseInt(a.getOrDefault("--connections", "1")),
+                Integer.parseInt(a.getOrDefault("--miss", "5")), Integer.parseInt(a.getOrDefault("--connections", "1")),
                 Integer.parseInt(a.getOrDefault("--messages", "" + defaultMessages)),
                 Integer.parseInt(a.getOrDefault("--interval-ms", app.equals("echo") ? "10" : "0")),
                 Long.parseLong(a.getOrDefault("--bulk-bytes", "" + (20L << 20))),

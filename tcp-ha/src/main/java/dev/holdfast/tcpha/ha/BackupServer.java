@@ -35,6 +35,8 @@ public final class BackupServer {
                 a.get("unacked", "write").equals("queue") ? TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE : TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR,
                 !a.get("no-window-probe", "false").equals("true"), !a.get("no-reprobe", "false").equals("true"),
                 LocalKernel.serverWindowScale());
+        TcpRepair.warmUp();
+        dev.holdfast.tcpha.posix.GratuitousArp.warmUp(ifName, vip);
         TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024);
         Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_BACKUP, NamespaceRig.HB1_PRIMARY},
                 new String[] {NamespaceRig.HB2_BACKUP, NamespaceRig.HB2_PRIMARY}), hbMs,
@@ -47,7 +49,8 @@ public final class BackupServer {
             Thread.sleep(Math.max(1, hbMs / 2));
             long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
             if (s1 > deadMs && s2 > deadMs) {
-                System.out.println("primary silent on both links (" + s1 + "/" + s2 + " ms): taking over");
+                System.out.println("primary silent on both links (" + s1 + "/" + s2 + " ms): taking over at_us="
+                        + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 break;
             }
             for (int l = 0; l < hb.links(); l++) {

@@ -25,6 +25,14 @@ public final class GratuitousArp {
         }
     }
 
+    /** Opens the packet socket and builds the frames without sending anything (first-use costs before they matter). */
+    public static void warmUp(String ifName, InetAddress address) throws IOException {
+        byte[] mac = PacketSocket.macOf(ifName);
+        try (PacketSocket s = new PacketSocket(ifName, PacketSocket.ETH_P_ARP, false)) {
+            arp(1, mac, address.getAddress(), new byte[6]);
+        }
+    }
+
     static byte[] arp(int op, byte[] mac, byte[] ip, byte[] targetMac) {
         ByteBuffer b = ByteBuffer.allocate(28);
         b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) op);

@@ -92,6 +92,22 @@ public final class TcpRepair {
         Sockets.set(fd, LibC.IPPROTO_TCP, TCP_REPAIR_WINDOW, w.array(), "TCP_REPAIR_WINDOW");
     }
 
+    /**
+     * Runs the whole restore path once on a made-up loopback connection and closes it while still in repair mode
+     * (silently), so the first real takeover does not pay for class loading and native-call binding.
+     */
+    public static void warmUp() throws IOException {
+        ConnectionState s = new ConnectionState(new java.net.InetSocketAddress("127.0.0.1", 0),
+                new java.net.InetSocketAddress("127.0.0.1", 9), 1000, 2000, 1448, 7, 7, true, true, 12345, 65535, 65535,
+                new byte[150], new byte[0]);
+        int fd = Sockets.tcpSocket();
+        try {
+            restoreInto(fd, s, UnackedOutput.REPAIR_SEND_QUEUE, false);
+        } finally {
+            Sockets.close(fd);
+        }
+    }
+
     private static void sendAll(int fd, byte[] data) throws IOException {
         int off = 0;
         while (off < data.length) {
