@@ -81,20 +81,23 @@ public final class DigestAuthenticator {
             ha1 = hash("SHA-256", user + ":" + realm + ":" + (subscriber == null ? "" : subscriber.password()));
             if (subscriber != null && subscriber.password() == null) subscriber = null;
         }
-        String ha2 = hash(algorithm, method + ":" + uri);
         String qop = c.get("qop");
-        String expected;
-        if (qop == null) {
-            expected = hash(algorithm, ha1 + ":" + nonce + ":" + ha2);
-        } else if (qop.equalsIgnoreCase("auth") && c.get("nc") != null && c.get("cnonce") != null) {
-            expected = hash(algorithm, ha1 + ":" + nonce + ":" + c.get("nc") + ":" + c.get("cnonce") + ":" + qop + ":" + ha2);
-        } else {
+        if (qop != null && !(qop.equalsIgnoreCase("auth") && c.get("nc") != null && c.get("cnonce") != null)) {
             return Verdict.WRONG;
         }
+        String expected = response(algorithm, ha1, nonce, c.get("nc"), c.get("cnonce"), qop, method, uri);
         boolean match = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
         if (subscriber == null || !match || issued < 0 || issued > now) return Verdict.WRONG;
         return now - issued > lifetimeMillis ? Verdict.STALE : Verdict.OK;
+    }
+
+    /** The request-digest of RFC 2617 3.2.2.1 / RFC 7616 3.4.1 ({@code qop} null: the RFC 2069 form). */
+    static String response(String algorithm, String ha1, String nonce, String nc, String cnonce, String qop,
+                           String method, String uri) {
+        String ha2 = hash(algorithm, method + ":" + uri);
+        return qop == null ? hash(algorithm, ha1 + ":" + nonce + ":" + ha2)
+                : hash(algorithm, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
     }
 
     private byte[] mac(String text) {
