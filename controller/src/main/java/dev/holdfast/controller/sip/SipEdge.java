@@ -110,7 +110,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // a stream message larger than this closes the connection; the valve drops anything above maxMessageBytes
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(Math.max(2 * s.maxMessageBytes(), 65_536)));
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
-        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // one listener call at a time: events reach the core in the order the stack produced them
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         this.stack = factory.createSipStack(p);
         this.addresses = factory.createAddressFactory();
@@ -299,6 +300,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         ClientTransaction ct = ev.getClientTransaction();
         String callId = ((CallIdHeader) ct.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
         invites.remove(callId, ct);
+        // the core forgets a request at its final response; one that ended without any must not stay pending
+        // (listener calls are in order, so this comes after the response or timeout it may follow)
+        if (ct.getApplicationData() instanceof Long token && Request.INVITE.equals(ct.getRequest().getMethod())) {
+            runner.submit(now -> new Event.SipRequestFailed(now, token, "terminated"));
+        }
     }
 
     @Override public void processDialogTerminated(DialogTerminatedEvent ev) {
