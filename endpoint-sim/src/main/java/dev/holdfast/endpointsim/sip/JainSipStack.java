@@ -57,6 +57,7 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
     private final Map<String, ListeningPoint> listeningPoints = new ConcurrentHashMap<>();
     private final Map<String, SipEndpoint> endpoints = new ConcurrentHashMap<>();
     private final LongAdder unroutable = new LongAdder();
+    private volatile SipEndpoint defaultEndpoint;
     private final LongAdder ioErrors = new LongAdder();
 
     private JainSipStack(InetAddress address, int port) throws IOException {
@@ -133,6 +134,9 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
     }
 
     @Override public void unbind(String user) { endpoints.remove(user); }
+
+    /** Where requests for no bound user go (a registrar's REGISTERs, a server's OPTIONS); null: answered 404. */
+    public void bindDefault(SipEndpoint endpoint) { this.defaultEndpoint = endpoint; }
 
     /** Requests for no bound user (answered 404). */
     public long unroutable() { return unroutable.sum(); }
@@ -213,7 +217,8 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         @Override public void processRequest(RequestEvent event) {
             Request request = event.getRequest();
             String user = user(request.getRequestURI());
-            SipEndpoint endpoint = user == null ? null : endpoints.get(user);
+            SipEndpoint bound = user == null ? null : endpoints.get(user);
+            SipEndpoint endpoint = bound != null ? bound : defaultEndpoint;
             try {
                 if (Request.ACK.equals(request.getMethod())) {
                     if (endpoint != null) endpoint.request(request, null);
