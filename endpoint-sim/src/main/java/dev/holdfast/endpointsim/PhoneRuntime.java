@@ -45,7 +45,13 @@ public final class PhoneRuntime implements AutoCloseable {
 
     /** A phone on this runtime, started (registering when it has controllers). */
     public synchronized Phone phone(PhoneConfig config) {
+        return phone(config, null);
+    }
+
+    /** A phone with {@code listener} attached before it starts (so that it hears its first registration). */
+    public synchronized Phone phone(PhoneConfig config, dev.holdfast.endpointsim.phone.PhoneListener listener) {
         Phone p = new Phone(config, media.scheduler(), sip, media, seeds.split());
+        if (listener != null) p.addListener(listener);
         phones.add(p);
         p.start();
         return p;

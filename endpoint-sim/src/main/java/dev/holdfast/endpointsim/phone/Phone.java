@@ -88,6 +88,7 @@ public final class Phone implements SipEndpoint {
     private volatile String registrationError = "";
     private volatile long registrations;
     private volatile long failovers;
+    private volatile long messages;
 
     public Phone(PhoneConfig config, SimScheduler scheduler, SipStackPort sip, MediaNetwork media, RandomGenerator random) {
         this.config = Objects.requireNonNull(config);
@@ -122,6 +123,9 @@ public final class Phone implements SipEndpoint {
 
     public long failovers() { return failovers; }
 
+    /** SIP messages this phone sent and received (requests, responses, ACKs; not retransmissions). */
+    public long messages() { return messages; }
+
     /** The address other phones call directly: sip:user@host:port (with ;transport=tcp over TCP). */
     public String directUri() {
         InetSocketAddress a = sip.localAddress(config.transport());
@@ -136,7 +140,7 @@ public final class Phone implements SipEndpoint {
         sip.bind(config.user(), this);
         scheduler.run(() -> {
             started = true;
-            if (!config.controllers().isEmpty()) register();
+            if (!config.controllers().isEmpty() && config.register()) register();
         });
     }
 
@@ -457,7 +461,7 @@ public final class Phone implements SipEndpoint {
             learnTarget(c, resp, true);
             Request ack = ackFor(c, invite);
             c.lastAck = ack;
-            if (ack != null) sip.sendAck(ack);
+            if (ack != null) sendAck(ack);
             if (c.state() == CallState.ENDED) { // cancelled or hung up while the answer was on its way
                 sendBye(c);
                 return;
@@ -563,7 +567,7 @@ public final class Phone implements SipEndpoint {
                 c.reinviteOutstanding = false;
                 if (code < 300) {
                     Request ack = ackFor(c, re);
-                    if (ack != null) sip.sendAck(ack);
+                    if (ack != null) sendAck(ack);
                     Sdp answer = sdpOf(resp.getRawContent());
                     if (answer != null) {
                         c.remoteSdp = answer;
@@ -612,6 +616,7 @@ public final class Phone implements SipEndpoint {
 
     @Override public void request(Request request, ServerRef tx) {
         scheduler.execute(() -> {
+            messages++;
             try {
                 handle(request, tx);
             } catch (RuntimeException e) {
@@ -628,7 +633,7 @@ public final class Phone implements SipEndpoint {
             Call c = calls.get(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId());
             if (c != null && cs != null && Request.INVITE.equals(cs.getMethod()) && response.getStatusCode() / 100 == 2
                     && c.lastAck != null) {
-                sip.sendAck(c.lastAck);
+                sendAck(c.lastAck);
             }
         });
     }
@@ -676,7 +681,7 @@ public final class Phone implements SipEndpoint {
                 } catch (java.text.ParseException ignored) {
                     // a constant that parses
                 }
-                tx.respond(ok);
+                reply(tx, ok);
             }
             case Request.REFER -> incomingRefer(c, r, tx);
             case Request.NOTIFY -> incomingNotify(c, r, tx);
@@ -688,7 +693,7 @@ public final class Phone implements SipEndpoint {
                 } catch (java.text.ParseException ignored) {
                     // a constant that parses
                 }
-                tx.respond(no);
+                reply(tx, no);
             }
             default -> respond(tx, r, Response.NOT_IMPLEMENTED, null, false);
         }
@@ -1004,7 +1009,17 @@ public final class Phone implements SipEndpoint {
     private boolean respond(ServerRef tx, Request r, int status, Call c, boolean withSdp) {
         if (tx == null) return false;
         Response resp = response(r, status, c, withSdp);
-        return resp != null && tx.respond(resp);
+        return resp != null && reply(tx, resp);
+    }
+
+    private boolean reply(ServerRef tx, Response r) {
+        messages++;
+        return tx.respond(r);
+    }
+
+    private void sendAck(Request ack) {
+        messages++;
+        sip.sendAck(ack);
     }
 
     private Response response(Request r, int status, Call c, boolean withSdp) {
@@ -1094,13 +1109,19 @@ public final class Phone implements SipEndpoint {
     }
 
     private SipStackPort.ClientRef send(Request r, Consumer<Response> onResponse, Consumer<String> onFailure) {
+        messages++;
         return sip.send(r, handler(onResponse, onFailure));
     }
 
     /** Moves a client transaction's outcome onto the phone's thread. */
     private SipStackPort.ResponseHandler handler(Consumer<Response> onResponse, Consumer<String> onFailure) {
         return new SipStackPort.ResponseHandler() {
-            @Override public void response(Response response) { scheduler.execute(() -> onResponse.accept(response)); }
+            @Override public void response(Response response) {
+                scheduler.execute(() -> {
+                    messages++;
+                    onResponse.accept(response);
+                });
+            }
 
             @Override public void timeout() { scheduler.execute(() -> onFailure.accept("timeout")); }
 

@@ -23,10 +23,11 @@ import java.util.Objects;
  * @param mediaAddress     where its RTP talk-path probe listens
  * @param probe            the talk-path probe's rate
  * @param autoAnswerAfter  answer incoming calls by itself after this long; null: wait for {@link Phone#answer}
+ * @param register         register with the controller on start (false: only send calls through it)
  */
 public record PhoneConfig(String user, String password, String domain, List<InetSocketAddress> controllers, String transport,
                           Duration registerExpires, Duration keepaliveInterval, Duration requestTimeout,
-                          InetAddress mediaAddress, ProbeConfig probe, Duration autoAnswerAfter) {
+                          InetAddress mediaAddress, ProbeConfig probe, Duration autoAnswerAfter, boolean register) {
     public PhoneConfig {
         Objects.requireNonNull(user);
         controllers = List.copyOf(controllers);
@@ -38,30 +39,34 @@ public record PhoneConfig(String user, String password, String domain, List<Inet
     /** A phone registering with {@code controllers} over UDP: 1 h registrations, keepalive every 30 s. */
     public static PhoneConfig of(String user, String password, List<InetSocketAddress> controllers) {
         return new PhoneConfig(user, password, null, controllers, "udp", Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null);
+                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null, true);
     }
 
     public PhoneConfig withTransport(String t) {
-        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter);
+        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register);
     }
 
     public PhoneConfig withDomain(String d) {
-        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter);
+        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register);
     }
 
     public PhoneConfig withRegistration(Duration expires, Duration keepalive, Duration timeout) {
-        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter);
+        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter, register);
     }
 
     public PhoneConfig withProbe(ProbeConfig p) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter, register);
     }
 
     public PhoneConfig withMediaAddress(InetAddress a) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter, register);
     }
 
     public PhoneConfig withAutoAnswer(Duration after) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after, register);
+    }
+
+    public PhoneConfig withRegister(boolean r) {
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, r);
     }
 }
