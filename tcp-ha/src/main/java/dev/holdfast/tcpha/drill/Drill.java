@@ -28,13 +28,23 @@ public final class Drill {
 
     /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
-                         long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash) {
+                         long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, false);
+        }
+
         public static Config echo(int hbMs, int connections) {
             return new Config("echo", hbMs, 5, connections, 100, 10, 1 << 20, 400, "write", true, null, Crash.PRIMARY_HOST);
         }
 
         public Config with(Crash c, long after) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp);
+        }
+
+        /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
+        public Config plain() {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, -1, unacked, reprobe, clientCmd, Crash.NONE, true);
         }
     }
 
@@ -62,8 +72,11 @@ public final class Drill {
             List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-cmd", rig.fenceCommand(primary.pid())));
             if (!c.reprobe()) backupArgs.add("--no-reprobe");
-            Process backup = rig.startJava(rig.backup, backupLog, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
-            waitForLine(backupLog, "backup ready", 30_000);
+            Process backup = null;
+            if (!c.plainTcp()) {
+                backup = rig.startJava(rig.backup, backupLog, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
+                waitForLine(backupLog, "backup ready", 30_000);
+            }
             Process client;
             if (c.clientCmd() != null) {
                 client = rig.startShell(rig.client, clientLog, c.clientCmd(),
@@ -96,7 +109,7 @@ public final class Drill {
                     }
                     case BACKUP_HOST -> {
                         rig.exec(rig.backup, "ip", "link", "set", NamespaceRig.BACKUP_IF, "down");
-                        backup.destroyForcibly();
+                        if (backup != null) backup.destroyForcibly();
                     }
                     case HEARTBEAT_LINK -> rig.exec(rig.primary, "ip", "link", "set", NamespaceRig.HB1_IF, "down");
                     default -> { }
@@ -147,7 +160,7 @@ public final class Drill {
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
             r.put("primary_alive", primary.isAlive());
-            r.put("backup_alive", backup.isAlive());
+            r.put("backup_alive", backup != null && backup.isAlive());
             r.put("logs", logDir.toString());
         }
         return r;
