@@ -65,6 +65,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SipEdge.class.getName());
     private static final AtomicLong STACKS = new AtomicLong();
     private static final Map<String, Guard> GUARDS = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters) {}
@@ -234,6 +235,17 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
     }
 
+    private void addHeader(Response resp, SipHeader h) throws java.text.ParseException {
+        if (LIST_HEADERS.contains(h.name())) {
+            // a list header (Allow) parses as several headers, one per value
+            for (Object one : ((gov.nist.javax.sip.header.HeaderFactoryImpl) headers).createHeaders(h.name() + ": " + h.value())) {
+                resp.addHeader((Header) one);
+            }
+        } else {
+            resp.addHeader(headers.createHeader(h.name(), h.value()));
+        }
+    }
+
     private void answerStatelessly(Request req, String reason) {
         try {
             Response r = messages.createResponse(Response.BAD_REQUEST, req);
@@ -350,12 +362,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             resp.setReasonPhrase(reply.reason());
             ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
             if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
-            for (SipHeader h : reply.headers()) {
-                // a list header (Allow) parses as several headers, one per value
-                for (Object one : ((gov.nist.javax.sip.header.HeaderFactoryImpl) headers).createHeaders(h.name() + ": " + h.value())) {
-                    resp.addHeader((Header) one);
-                }
-            }
+            for (SipHeader h : reply.headers()) addHeader(resp, h);
             if (reply.contact()) resp.addHeader(ourContact(transportOf(st.getRequest())));
             if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
             st.sendResponse(resp);
