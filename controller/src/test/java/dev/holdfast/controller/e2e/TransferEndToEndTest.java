@@ -187,4 +187,36 @@ class TransferEndToEndTest {
             assertIdle(gw, "A3");
         }
     }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void transferWhileTheThirdPartyRingsWithTheHeldPartyOnAnotherGateway(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 2, 2, 30)) {
+            registered(n);
+            SimulatedGateway east = n.gw(1);
+            SimulatedGateway west = n.gw(2);
+            connect(west, "A1", "1001", east, "A1");
+            long wctx = west.contextOf("A1");
+            String rtp = east.rtpTerminationsWith("A1").get(0);
+            consult(east, "A1", "1002", east, "A2");
+            long consultation = east.contextOf("A1");
+            int me = mark(east);
+            int mw = mark(west);
+
+            east.onHook("A1");
+            // the held party, on its own gateway, now hears the third party ring
+            assertTrue(eventually(() -> hears(west, "A1", "cg/rt"), WAIT), "west A1 hears ring-back: " + west.signals("A1"));
+            assertIdle(east, "A1");
+            assertTrue(east.answer("A2"));
+            answered(west, "A1", east, "A2");
+            assertCommandsSince(east, me, List.of("Move " + rtp + " @" + consultation, "Subtract A1 @" + consultation,
+                    "Modify A1 @-", "Modify A2 @" + consultation));
+            assertCommandsSince(west, mw, List.of("Modify A1 @" + wctx, "Modify A1 @" + wctx));
+            assertEquals(List.of("2001", "1002"), onlyCall(n).parties());
+            east.onHook("A2");
+            west.onHook("A1");
+            assertIdle(east, "A2");
+            assertIdle(west, "A1");
+            assertTrue(eventually(() -> east.contextIds().isEmpty() && west.contextIds().isEmpty(), WAIT));
+        }
+    }
 }
