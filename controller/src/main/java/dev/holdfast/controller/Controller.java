@@ -23,6 +23,13 @@ import java.util.Map;
 
 /** A running controller: the core on its thread, the H.248 endpoints it listens on, the event log. */
 public final class Controller implements AutoCloseable {
+    static {
+        // reload4j is on the class path for JAIN-SIP, and Netty would pick it over java.util.logging: keep Netty on
+        // the one logging API of the project
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+    }
+
     private final ControllerCore core;
     private final CoreRunner runner;
     private final Map<String, H248Endpoint> endpoints;

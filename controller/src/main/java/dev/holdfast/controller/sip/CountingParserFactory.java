@@ -37,6 +37,7 @@ public final class CountingParserFactory implements MessageParserFactory {
             counters.count(SipEdgeCounters.MALFORMED, e.getMessage() + " in: " + firstLine(bytes));
             throw e;
         }
+        if (m != null && readBody) m.setSize(bytes.length); // a whole datagram: what the valve's size limit reads
         if (m instanceof SIPRequest r && (r.getTopmostVia() == null || r.getFrom() == null || r.getTo() == null
                 || r.getCallId() == null || r.getCSeq() == null)) {
             counters.count(SipEdgeCounters.MALFORMED, "missing Via, From, To, Call-ID or CSeq in: " + firstLine(bytes));

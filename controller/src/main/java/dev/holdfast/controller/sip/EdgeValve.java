@@ -27,8 +27,10 @@ public final class EdgeValve implements SIPMessageValve {
         if (guard == null) return true;
         SipEdgeCounters counters = guard.counters();
         String source = channel.getPeerAddress();
-        if (request.getSize() > guard.maxMessageBytes()) {
-            counters.count(SipEdgeCounters.OVERSIZED, request.getMethod() + " of " + request.getSize() + " octets from "
+        // the parser set the size of a datagram; a stream's body length is its Content-Length
+        int size = Math.max(request.getSize(), request.getContentLength() == null ? 0 : request.getContentLength().getContentLength());
+        if (size > guard.maxMessageBytes()) {
+            counters.count(SipEdgeCounters.OVERSIZED, request.getMethod() + " of " + size + " octets from "
                     + source + ":" + channel.getPeerPort());
             return false;
         }

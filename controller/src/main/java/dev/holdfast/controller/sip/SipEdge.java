@@ -65,6 +65,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SipEdge.class.getName());
     private static final AtomicLong STACKS = new AtomicLong();
     private static final Map<String, Guard> GUARDS = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters) {}
@@ -196,6 +197,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         } catch (TransactionAlreadyExistsException e) {
             counters.count(SipEdgeCounters.RETRANSMISSIONS);
             return;
+        } catch (javax.sip.TransactionUnavailableException e) {
+            // the stack's lenient parser dropped a header it could not read, and the request lacks it now
+            counters.count(SipEdgeCounters.MALFORMED, method + " from " + source + ": " + e.getMessage());
+            answerStatelessly(req, "Bad Request (" + e.getMessage() + ")");
+            return;
         } catch (Exception e) {
             counters.count(SipEdgeCounters.SEND_FAILED, "no server transaction for " + method + " from " + source + ": " + e);
             return;
@@ -226,6 +232,27 @@ public final class SipEdge implements SipListener, AutoCloseable {
             st.sendResponse(r);
         } catch (Exception e) {
             counters.count(SipEdgeCounters.SEND_FAILED, status + " " + reason + ": " + e);
+        }
+    }
+
+    private void addHeader(Response resp, SipHeader h) throws java.text.ParseException {
+        if (LIST_HEADERS.contains(h.name())) {
+            // a list header (Allow) parses as several headers, one per value
+            for (Object one : ((gov.nist.javax.sip.header.HeaderFactoryImpl) headers).createHeaders(h.name() + ": " + h.value())) {
+                resp.addHeader((Header) one);
+            }
+        } else {
+            resp.addHeader(headers.createHeader(h.name(), h.value()));
+        }
+    }
+
+    private void answerStatelessly(Request req, String reason) {
+        try {
+            Response r = messages.createResponse(Response.BAD_REQUEST, req);
+            r.setReasonPhrase(reason);
+            provider.sendResponse(r);
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "400 " + reason + ": " + e);
         }
     }
 
@@ -335,7 +362,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             resp.setReasonPhrase(reply.reason());
             ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
             if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
-            for (SipHeader h : reply.headers()) resp.addHeader(headers.createHeader(h.name(), h.value()));
+            for (SipHeader h : reply.headers()) addHeader(resp, h);
             if (reply.contact()) resp.addHeader(ourContact(transportOf(st.getRequest())));
             if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
             st.sendResponse(resp);

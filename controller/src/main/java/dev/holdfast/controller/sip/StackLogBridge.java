@@ -7,7 +7,8 @@ import java.util.Properties;
 /**
  * JAIN-SIP RI's stack logger, writing to {@code System.Logger} (logger {@code gov.nist.javax.sip}) instead of
  * log4j: the project logs through one API. Only warnings and errors are enabled, so the stack does not build
- * debug text for every message.
+ * debug text for every message. The stack's warnings are mostly start-up chatter (TLS key stores we do not use):
+ * they go to DEBUG; its errors to WARNING (what the edge refuses is counted and logged by the edge itself).
  */
 public final class StackLogBridge implements StackLogger {
     private static final System.Logger LOG = System.getLogger("gov.nist.javax.sip");
@@ -36,9 +37,9 @@ public final class StackLogBridge implements StackLogger {
 
     @Override public void logError(String message, Exception ex) { LOG.log(System.Logger.Level.WARNING, message, ex); }
 
-    @Override public void logWarning(String message) { LOG.log(System.Logger.Level.WARNING, message); }
+    @Override public void logWarning(String message) { LOG.log(System.Logger.Level.DEBUG, message); }
 
-    @Override public void logInfo(String message) { LOG.log(System.Logger.Level.INFO, message); }
+    @Override public void logInfo(String message) { LOG.log(System.Logger.Level.DEBUG, message); }
 
     @Override public void disableLogging() { }
 

@@ -17,6 +17,12 @@ final class SipTestController {
     private SipTestController() {}
 
     static Controller start(String sipExtra, int noAnswerSeconds) throws Exception {
+        return start(sipExtra, noAnswerSeconds, null, null);
+    }
+
+    /** With an event log and a command log (for replay). */
+    static Controller start(String sipExtra, int noAnswerSeconds, java.nio.file.Path events, java.nio.file.Path commands)
+            throws Exception {
         String ha1 = DigestAuthenticator.hash("MD5", "alice:holdfast:wonderland");
         Provisioning p = ProvisioningLoader.parse("""
                 controller: { address: 127.0.0.1, port: 0, transports: [udp] }
@@ -30,7 +36,7 @@ final class SipTestController {
                 """.formatted(noAnswerSeconds, (sipExtra.contains("minExpires") ? "" : ", minExpires: 1")
                         + (sipExtra.isEmpty() ? "" : ", " + sipExtra), ha1),
                 ProvisioningLoader.Format.YAML, "sip-test.yaml");
-        return Controller.start(p, null, 1, EndpointOptions.DEFAULTS);
+        return Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
     }
 
     static String target(Controller c) { return "127.0.0.1:" + c.sip().port(); }

@@ -105,7 +105,8 @@ public final class SipLoadGenMain {
         if (!opt.containsKey("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         if (callTo == null && plan.phones() < 2) throw new IllegalArgumentException("calls between phones need --phones 2 or more");
 
-        try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed())) {
+        // the phones' randomness (Call-IDs, tags) differs from run to run: a peer must not take a new call for an old one
+        try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime())) {
             Set<Phone> registered = ConcurrentHashMap.newKeySet();
             AtomicLong registrationFailures = new AtomicLong();
             PhoneListener counting = new PhoneListener() {

@@ -89,6 +89,7 @@ public final class Phone implements SipEndpoint {
     private volatile long registrations;
     private volatile long failovers;
     private volatile long messages;
+    private volatile long refusedRequests;
 
     public Phone(PhoneConfig config, SimScheduler scheduler, SipStackPort sip, MediaNetwork media, RandomGenerator random) {
         this.config = Objects.requireNonNull(config);
@@ -122,6 +123,9 @@ public final class Phone implements SipEndpoint {
     public long registrations() { return registrations; }
 
     public long failovers() { return failovers; }
+
+    /** Requests answered with a protocol error (481, 488, 405, 501, 400, 500): bad or stale input. */
+    public long refusedRequests() { return refusedRequests; }
 
     /** SIP messages this phone sent and received (requests, responses, ACKs; not retransmissions). */
     public long messages() { return messages; }
@@ -621,7 +625,7 @@ public final class Phone implements SipEndpoint {
                 handle(request, tx);
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, config.user() + ": " + request.getMethod() + " failed: " + e);
-                if (tx != null) respond(tx, request, Response.SERVER_INTERNAL_ERROR, null, false);
+                if (tx != null) refuse(tx, request, Response.SERVER_INTERNAL_ERROR, null);
             }
         });
     }
@@ -646,7 +650,7 @@ public final class Phone implements SipEndpoint {
         switch (method) {
             case Request.INVITE -> {
                 if (toTag == null) incomingInvite(r, tx);
-                else if (c == null || c.state() == CallState.ENDED) respond(tx, r, 481, null, false);
+                else if (c == null || c.state() == CallState.ENDED) refuse(tx, r, 481, null);
                 else incomingReinvite(c, r, tx);
             }
             case Request.ACK -> {
@@ -659,7 +663,8 @@ public final class Phone implements SipEndpoint {
                 }
             }
             case Request.CANCEL -> {
-                respond(tx, r, c == null ? 481 : 200, null, false);
+                if (c == null) refuse(tx, r, 481, null);
+                else respond(tx, r, 200, null, false);
                 if (c != null && c.state() == CallState.RINGING) {
                     respond(c.inviteServer, c.invite, Response.REQUEST_TERMINATED, c, false);
                     end(c, "cancelled", Response.REQUEST_TERMINATED);
@@ -667,7 +672,7 @@ public final class Phone implements SipEndpoint {
             }
             case Request.BYE -> {
                 if (c == null || !inDialog(c, r)) {
-                    respond(tx, r, 481, null, false);
+                    refuse(tx, r, 481, null);
                     return;
                 }
                 respond(tx, r, 200, null, false);
@@ -688,6 +693,7 @@ public final class Phone implements SipEndpoint {
             case Request.REGISTER, Request.SUBSCRIBE, Request.PRACK, Request.UPDATE, Request.INFO, Request.MESSAGE -> {
                 Response no = response(r, Response.METHOD_NOT_ALLOWED, null, false);
                 if (no == null) return;
+                refused(r, Response.METHOD_NOT_ALLOWED);
                 try {
                     no.addHeader(hf.createAllowHeader(ALLOW));
                 } catch (java.text.ParseException ignored) {
@@ -695,7 +701,7 @@ public final class Phone implements SipEndpoint {
                 }
                 reply(tx, no);
             }
-            default -> respond(tx, r, Response.NOT_IMPLEMENTED, null, false);
+            default -> refuse(tx, r, Response.NOT_IMPLEMENTED, null);
         }
     }
 
@@ -712,7 +718,7 @@ public final class Phone implements SipEndpoint {
         if (r.getRawContent() != null && r.getRawContent().length > 0) {
             offer = sdpOf(r.getRawContent());
             if (offer == null || !offer.offersPcmu()) {
-                respond(tx, r, 488, null, false); // Not Acceptable Here: no audio we can take
+                refuse(tx, r, 488, null); // Not Acceptable Here: no audio we can take
                 return;
             }
         }
@@ -721,7 +727,7 @@ public final class Phone implements SipEndpoint {
         if (replacesHeader != null) {
             replaced = findReplaced(headerValue(replacesHeader));
             if (replaced == null) {
-                respond(tx, r, 481, null, false);
+                refuse(tx, r, 481, null);
                 return;
             }
         }
@@ -794,7 +800,7 @@ public final class Phone implements SipEndpoint {
     private void incomingReinvite(Call c, Request r, ServerRef tx) {
         long cseq = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber();
         if (cseq <= c.remoteCSeq) {
-            respond(tx, r, Response.SERVER_INTERNAL_ERROR, c, false); // out of order (RFC 3261 12.2.2)
+            refuse(tx, r, Response.SERVER_INTERNAL_ERROR, c); // out of order (RFC 3261 12.2.2)
             return;
         }
         c.remoteCSeq = cseq;
@@ -807,7 +813,7 @@ public final class Phone implements SipEndpoint {
         if (body != null && body.length > 0) {
             Sdp offer = sdpOf(body);
             if (offer == null) {
-                respond(tx, r, 488, c, false);
+                refuse(tx, r, 488, c);
                 return;
             }
             c.remoteSdp = offer;
@@ -820,12 +826,12 @@ public final class Phone implements SipEndpoint {
 
     private void incomingRefer(Call c, Request r, ServerRef tx) {
         if (c == null || c.state() != CallState.CONNECTED) {
-            respond(tx, r, 481, null, false);
+            refuse(tx, r, 481, null);
             return;
         }
         ReferToHeader referTo = (ReferToHeader) r.getHeader(ReferToHeader.NAME);
         if (referTo == null) {
-            respond(tx, r, Response.BAD_REQUEST, c, false);
+            refuse(tx, r, Response.BAD_REQUEST, c);
             return;
         }
         respond(tx, r, Response.ACCEPTED, c, false);
@@ -881,7 +887,7 @@ public final class Phone implements SipEndpoint {
 
     private void incomingNotify(Call c, Request r, ServerRef tx) {
         if (c == null) {
-            respond(tx, r, 481, null, false);
+            refuse(tx, r, 481, null);
             return;
         }
         respond(tx, r, 200, c, false);
@@ -1010,6 +1016,17 @@ public final class Phone implements SipEndpoint {
         if (tx == null) return false;
         Response resp = response(r, status, c, withSdp);
         return resp != null && reply(tx, resp);
+    }
+
+    /** A request we cannot take (no such dialog, unusable SDP, unknown method): an error response, a log line, a count. */
+    private void refuse(ServerRef tx, Request r, int status, Call c) {
+        refused(r, status);
+        respond(tx, r, status, c, false);
+    }
+
+    private void refused(Request r, int status) {
+        refusedRequests++;
+        LOG.log(System.Logger.Level.INFO, () -> config.user() + ": " + r.getMethod() + " refused with " + status);
     }
 
     private boolean reply(ServerRef tx, Response r) {

@@ -6,6 +6,7 @@ import dev.holdfast.tcpha.client.CheckingClient;
 import dev.holdfast.tcpha.ha.BackupServer;
 import dev.holdfast.tcpha.ha.PrimaryServer;
 import dev.holdfast.tcpha.rig.Cmd;
+import dev.holdfast.tcpha.rig.IpBatch;
 import dev.holdfast.tcpha.rig.NamespaceRig;
 
 import java.io.File;
@@ -25,16 +26,34 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Drill {
     public static final int PORT = 7000;
+    /** Primary and backup stand for hosts of their own: on a shared machine they run before the client's JVM. */
+    static final int SERVER_NICE = -10;
 
     /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
-                         long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash) {
+                         long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
+                         boolean windowProbe) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, true);
+        }
+
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, false);
+        }
+
         public static Config echo(int hbMs, int connections) {
             return new Config("echo", hbMs, 5, connections, 100, 10, 1 << 20, 400, "write", true, null, Crash.PRIMARY_HOST);
         }
 
         public Config with(Crash c, long after) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp);
+        }
+
+        /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
+        public Config plain() {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, -1, unacked, reprobe, clientCmd, Crash.NONE, true);
         }
     }
 
@@ -56,14 +75,19 @@ public final class Drill {
         File clientLog = logDir.resolve("client.log").toFile();
         Map<String, Object> r = new LinkedHashMap<>();
         try (NamespaceRig rig = NamespaceRig.create()) {
-            Process primary = rig.startJava(rig.primary, primaryLog, PrimaryServer.class.getName(), "--app", c.app(),
+            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(), "--app", c.app(),
                     "--port", "" + PORT, "--hb-ms", "" + c.hbMs());
             waitForLine(primaryLog, "primary ready", 30_000);
             List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
-                    "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-cmd", rig.fenceCommand(primary.pid())));
+                    "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
+                    NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF, "--fence-pids", "" + primary.pid()));
             if (!c.reprobe()) backupArgs.add("--no-reprobe");
-            Process backup = rig.startJava(rig.backup, backupLog, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
-            waitForLine(backupLog, "backup ready", 30_000);
+            if (!c.windowProbe()) backupArgs.add("--no-window-probe");
+            Process backup = null;
+            if (!c.plainTcp()) {
+                backup = rig.startJava(rig.backup, backupLog, SERVER_NICE, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
+                waitForLine(backupLog, "backup ready", 30_000);
+            }
             Process client;
             if (c.clientCmd() != null) {
                 client = rig.startShell(rig.client, clientLog, c.clientCmd(),
@@ -85,21 +109,24 @@ public final class Drill {
             }
             long crashUs = -1;
             if (c.crash() != Crash.NONE && c.crashAfterMs() >= 0) {
-                Thread.sleep(c.crashAfterMs());
-                crashUs = nowUs();
-                switch (c.crash()) {
-                    case PRIMARY_HOST -> {
-                        // a host crash sends nothing more: cut the service link first so the kernel's FINs for the
-                        // killed process's sockets never reach a client
-                        rig.exec(rig.primary, "ip", "link", "set", NamespaceRig.PRIMARY_IF, "down");
-                        primary.destroyForcibly(); // SIGKILL, by pid
+                String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
+                try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
+                    Thread.sleep(c.crashAfterMs());
+                    crashUs = nowUs();
+                    switch (c.crash()) {
+                        case PRIMARY_HOST -> {
+                            // a host crash sends nothing more: cut the service link first so the kernel's FINs for
+                            // the killed process's sockets never reach a client, then SIGKILL the server by pid
+                            ip.run("link set dev " + NamespaceRig.PRIMARY_IF + " down");
+                            primary.destroyForcibly();
+                        }
+                        case BACKUP_HOST -> {
+                            ip.run("link set dev " + NamespaceRig.BACKUP_IF + " down");
+                            if (backup != null) backup.destroyForcibly();
+                        }
+                        case HEARTBEAT_LINK -> ip.run("link set dev " + NamespaceRig.HB1_IF + " down");
+                        default -> { }
                     }
-                    case BACKUP_HOST -> {
-                        rig.exec(rig.backup, "ip", "link", "set", NamespaceRig.BACKUP_IF, "down");
-                        backup.destroyForcibly();
-                    }
-                    case HEARTBEAT_LINK -> rig.exec(rig.primary, "ip", "link", "set", NamespaceRig.HB1_IF, "down");
-                    default -> { }
                 }
             }
             if (!client.waitFor(600, TimeUnit.SECONDS)) {
@@ -143,11 +170,18 @@ public final class Drill {
             r.put("takeover", i >= 0 ? b.substring(i, b.indexOf('\n', i) < 0 ? b.length() : b.indexOf('\n', i)).strip() : null);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("taking over at_us=(\\d+)").matcher(b);
             long takeoverUs = m.find() ? Long.parseLong(m.group(1)) : -1;
+            java.util.regex.Matcher arp = java.util.regex.Pattern.compile("reprobed=(\\d+)|arp_announced=(\\d+)").matcher(b);
+            long doneUs = -1;
+            while (arp.find()) doneUs = Long.parseLong(arp.group(1) != null ? arp.group(1) : arp.group(2));
+            if (takeoverUs > 0 && doneUs > 0 && r.get("max_gap_end_us") instanceof Long end) {
+                // from the end of the takeover (VIP announced, clients prompted) to the client's first byte
+                r.put("client_back_after_takeover_ms", (end - takeoverUs - doneUs) / 1000.0);
+            }
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
             r.put("primary_alive", primary.isAlive());
-            r.put("backup_alive", backup.isAlive());
+            r.put("backup_alive", backup != null && backup.isAlive());
             r.put("logs", logDir.toString());
         }
         return r;
@@ -175,7 +209,7 @@ public final class Drill {
         boolean json = false;
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].equals("--json")) { json = true; continue; }
-            if (argv[i].equals("--no-reprobe")) { a.put("--no-reprobe", "true"); continue; }
+            if (argv[i].equals("--no-reprobe") || argv[i].equals("--no-window-probe")) { a.put(argv[i], "true"); continue; }
             if (i + 1 >= argv.length) throw new IllegalArgumentException("option " + argv[i] + " needs a value");
             a.put(argv[i], argv[++i]);
         }
@@ -188,7 +222,7 @@ public final class Drill {
                 Long.parseLong(a.getOrDefault("--bulk-bytes", "" + (20L << 20))),
                 Long.parseLong(a.getOrDefault("--crash-after-ms", "400")), a.getOrDefault("--unacked", "write"),
                 !a.containsKey("--no-reprobe"), a.get("--client-cmd"),
-                Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()));
+                Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"));
         Path logs = Path.of(a.getOrDefault("--logs", Files.createTempDirectory("sttcp-drill").toString()));
         Map<String, Object> r = run(c, logs);
         if (!json) r.forEach((k, v) -> System.out.println(k + ": " + v));

@@ -30,11 +30,15 @@ public final class BackupServer {
         int hbMs = a.getInt("hb-ms", 10);
         int miss = a.getInt("miss", 3);
         String ifName = a.get("if", NamespaceRig.BACKUP_IF);
-        Fence fence = Fence.command(a.need("fence-cmd"));
+        Fence fence = a.get("fence-cmd", null) != null ? Fence.command(a.get("fence-cmd", null))
+                : new IsolatingFence(a.need("fence-ns"), List.of(a.need("fence-links").split(",")),
+                        java.util.Arrays.stream(a.need("fence-pids").split(",")).map(Long::valueOf).toList());
+        boolean vipOnLo = !a.get("vip-on-takeover", "false").equals("true");
+        if (vipOnLo) VipOnLoopback.configure(vip, ifName);
         Takeover.Options opts = new Takeover.Options(ifName, vip, port,
                 a.get("unacked", "write").equals("queue") ? TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE : TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR,
                 !a.get("no-window-probe", "false").equals("true"), !a.get("no-reprobe", "false").equals("true"),
-                LocalKernel.serverWindowScale());
+                LocalKernel.serverWindowScale(), vipOnLo);
         TcpRepair.warmUp();
         dev.holdfast.tcpha.posix.GratuitousArp.warmUp(ifName, vip);
         TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024);

@@ -29,7 +29,7 @@ public final class Takeover {
     private static final System.Logger LOG = System.getLogger(Takeover.class.getName());
 
     public record Options(String ifName, Inet4Address vip, int port, TcpRepair.UnackedOutput unacked,
-                          boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale) {}
+                          boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {}
 
     private final Options o;
     public final Map<String, Long> timingsUs = new LinkedHashMap<>();
@@ -50,7 +50,12 @@ public final class Takeover {
             if (!c.drain(500)) LOG.log(Level.WARNING, "replica of port {0} did not catch up in 500 ms", c.clientPort);
         }
         mark("replicas_drained", t0);
-        Cmd.run("ip", "addr", "add", o.vip().getHostAddress() + "/24", "dev", o.ifName());
+        if (o.vipOnLoopback()) {
+            // the VIP is already on lo (see VipOnLoopback); from now on answer ARP for it on the service port too
+            VipOnLoopback.answerArp(o.ifName());
+        } else {
+            Cmd.run("ip", "addr", "add", o.vip().getHostAddress() + "/24", "dev", o.ifName());
+        }
         mark("vip_added", t0);
         // the listener for new connections first: once the repaired sockets hold VIP:port, a later bind would fail
         listenFd = Sockets.tcpSocket();

@@ -110,8 +110,16 @@ public final class NamespaceRig implements AutoCloseable {
      * Starts {@code java -cp <this JVM's class path> mainClass args} inside a namespace, stdout and stderr to logFile.
      * {@code ip netns exec} execs the command, so the returned process's pid is the JVM's own.
      */
-    public synchronized Process startJava(String ns, File logFile, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+    public Process startJava(String ns, File logFile, String mainClass, String... args) {
+        return startJava(ns, logFile, 0, mainClass, args);
+    }
+
+    /**
+     * As {@link #startJava(String, File, String, String...)} at a nice level: the servers of the rig stand for hosts
+     * of their own, so on a shared machine they may be given priority over the client (nice execs, pid unchanged).
+     */
+    public synchronized Process startJava(String ns, File logFile, int nice, String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nice", "-n", Integer.toString(nice),
                 ProcessHandle.current().info().command().orElse("java"),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-cp", System.getProperty("java.class.path"), mainClass));
