@@ -1,0 +1,73 @@
+package dev.holdfast.endpointsim;
+
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.endpointsim.sip.JainSipStack;
+import dev.holdfast.sim.media.UdpMediaNetwork;
+import dev.holdfast.sim.time.SimScheduler;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Phones in real time on one machine: one SIP stack (one UDP and one TCP port for all of them) and one event-loop
+ * thread that runs every phone's logic and every talk-path probe. A thousand phones cost a thousand media ports
+ * and nothing else per phone.
+ */
+public final class PhoneRuntime implements AutoCloseable {
+    private final JainSipStack sip;
+    private final UdpMediaNetwork media;
+    private final SplittableRandom seeds;
+    private final List<Phone> phones = new ArrayList<>();
+
+    private PhoneRuntime(JainSipStack sip, UdpMediaNetwork media, long seed) {
+        this.sip = sip;
+        this.media = media;
+        this.seeds = new SplittableRandom(seed);
+    }
+
+    /** A runtime whose SIP stack listens on {@code address}:{@code port} (0: any free port). */
+    public static PhoneRuntime start(InetAddress address, int port, long seed) throws IOException {
+        JainSipStack sip = JainSipStack.start(address, port);
+        return new PhoneRuntime(sip, UdpMediaNetwork.ownLoop(), seed);
+    }
+
+    public static PhoneRuntime loopback() throws IOException {
+        return start(InetAddress.getLoopbackAddress(), 0, System.nanoTime());
+    }
+
+    public JainSipStack sip() { return sip; }
+
+    public SimScheduler scheduler() { return media.scheduler(); }
+
+    /** A phone on this runtime, started (registering when it has controllers). */
+    public synchronized Phone phone(PhoneConfig config) {
+        return phone(config, null);
+    }
+
+    /** A phone with {@code listener} attached before it starts (so that it hears its first registration). */
+    public synchronized Phone phone(PhoneConfig config, dev.holdfast.endpointsim.phone.PhoneListener listener) {
+        Phone p = new Phone(config, media.scheduler(), sip, media, seeds.split());
+        if (listener != null) p.addListener(listener);
+        phones.add(p);
+        p.start();
+        return p;
+    }
+
+    public synchronized List<Phone> phones() { return List.copyOf(phones); }
+
+    @Override public void close() {
+        for (Phone p : phones()) p.stop();
+        try {
+            media.scheduler().execute(() -> { });
+            Thread.sleep(50); // let the stops' un-REGISTERs and BYEs leave
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sip.close();
+        media.close();
+    }
+}

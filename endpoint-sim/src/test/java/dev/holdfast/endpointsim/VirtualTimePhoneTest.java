@@ -1,0 +1,149 @@
+package dev.holdfast.endpointsim;
+
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.endpointsim.phone.PhoneListener;
+import dev.holdfast.endpointsim.sip.SipEndpoint;
+import dev.holdfast.endpointsim.sip.VirtualSipNetwork;
+import dev.holdfast.sim.media.VirtualMediaNetwork;
+import dev.holdfast.sim.time.VirtualSimScheduler;
+import org.junit.jupiter.api.Test;
+
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The same phone logic with no socket and no real time: SIP through {@link VirtualSipNetwork}, RTP through
+ * sim-common's virtual media network, timers on a virtual clock. This is how a whole-system simulation (the
+ * migration issue) runs phones; here it shows that calls, hold, talk paths and failover work and that a run is
+ * reproducible.
+ */
+class VirtualTimePhoneTest {
+    private static final class World {
+        final VirtualSimScheduler clock = new VirtualSimScheduler();
+        final VirtualSipNetwork sip = new VirtualSipNetwork(clock, Duration.ofMillis(2));
+        final VirtualMediaNetwork media = new VirtualMediaNetwork(clock, Duration.ofMillis(1));
+        final List<String> trace = new ArrayList<>();
+
+        Phone phone(String user, String ip, List<InetSocketAddress> controllers, long seed) throws Exception {
+            InetAddress a = InetAddress.getByName(ip);
+            VirtualSipNetwork.Port port = sip.open(new InetSocketAddress(a, 5060));
+            PhoneConfig cfg = PhoneConfig.of(user, "pw", controllers).withMediaAddress(a)
+                    .withRegistration(Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofSeconds(2));
+            Phone p = new Phone(cfg, clock, port, media, new SplittableRandom(seed));
+            p.addListener(new PhoneListener() {
+                @Override public void callStateChanged(Phone phone, Call call, CallState state) {
+                    trace.add(clock.elapsed().toMillis() + "ms " + phone.user() + " " + state + " " + call.callId());
+                }
+
+                @Override public void registered(Phone phone, InetSocketAddress controller) {
+                    trace.add(clock.elapsed().toMillis() + "ms " + phone.user() + " registered " + controller);
+                }
+
+                @Override public void failedOver(Phone phone, InetSocketAddress from, InetSocketAddress next, String reason) {
+                    trace.add(clock.elapsed().toMillis() + "ms " + phone.user() + " failover " + reason);
+                }
+            });
+            p.start();
+            return p;
+        }
+
+        void advance(long millis) { clock.advance(Duration.ofMillis(millis)); }
+    }
+
+    private static List<String> callHoldResumeHangUp(long seed) throws Exception {
+        World w = new World();
+        Phone alice = w.phone("alice", "198.18.0.1", List.of(), seed);
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), seed + 1);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        assertEquals(CallState.RINGING, in.state());
+        assertEquals(CallState.RINGBACK, out.state());
+        assertEquals(4_000_000, out.inviteToRingNanos(), "INVITE and 180 take 2 ms each on the virtual network");
+        bob.answer(in);
+        w.advance(500);
+        assertTrue(out.talkPathUp() && in.talkPathUp(), "talk path up: " + out.probeStats());
+        alice.hold(out, false);
+        w.advance(1000);
+        assertFalse(out.talkPathUp() || in.talkPathUp(), "held: no talk path");
+        alice.resume(out);
+        w.advance(500);
+        assertTrue(out.talkPathUp() && in.talkPathUp(), "resumed");
+        alice.hangUp(out);
+        w.advance(20);
+        assertEquals(CallState.ENDED, in.state());
+        assertEquals("remote-hangup", in.endReason());
+        w.trace.add("sip delivered " + w.sip.delivered() + ", media delivered " + w.media.delivered());
+        return w.trace;
+    }
+
+    @Test void callHoldResumeAndHangUpInVirtualTime() throws Exception {
+        List<String> trace = callHoldResumeHangUp(7);
+        assertTrue(trace.get(0).startsWith("0ms alice CALLING"), trace.toString());
+    }
+
+    @Test void theSameSeedGivesTheSameRun() throws Exception {
+        assertEquals(callHoldResumeHangUp(42), callHoldResumeHangUp(42));
+    }
+
+    /** A registrar that answers everything 200, at a virtual address. */
+    private static VirtualSipNetwork.Port registrar(World w, String ip, int[] registers) throws Exception {
+        VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));
+        port.bindDefault(new SipEndpoint() {
+            @Override public void request(Request r, ServerRef tx) {
+                if (tx == null) return;
+                try {
+                    Response ok = port.messages().createResponse(200, r);
+                    ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag("r");
+                    if (Request.REGISTER.equals(r.getMethod())) {
+                        registers[0]++;
+                        ok.addHeader((javax.sip.header.Header) r.getHeader("Contact").clone());
+                    }
+                    tx.respond(ok);
+                } catch (java.text.ParseException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return port;
+    }
+
+    @Test void failoverToTheAlternateOnTheVirtualClock() throws Exception {
+        World w = new World();
+        int[] primaryRegisters = {0};
+        int[] alternateRegisters = {0};
+        VirtualSipNetwork.Port primary = registrar(w, "198.18.1.1", primaryRegisters);
+        registrar(w, "198.18.1.2", alternateRegisters);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060),
+                new InetSocketAddress("198.18.1.2", 5060)), 1);
+        w.advance(100);
+        assertTrue(p.registered(), p.registrationError() + " " + w.trace + " " + w.sip.delivered() + "/" + w.sip.dropped());
+        assertEquals(1, primaryRegisters[0]);
+        w.advance(15_000); // keepalives at 10 s intervals, answered
+        // registered at 4 ms (2 ms each way); keepalives 10 s after the last answer: sent at 10.004 s, answered
+        // at 10.008 s, next sent at 20.008 s
+        primary.down(true); // at 15.1 s: the keepalive at 20.008 s goes unanswered for 2 s
+        w.advance(6_900); // 22.0 s
+        assertEquals(0, p.failovers(), "not before the 2 s request timeout");
+        w.advance(20); // 22.02 s: failed over at 22.008 s, REGISTER answered 4 ms later
+        assertEquals(1, p.failovers());
+        assertTrue(p.registered());
+        assertEquals(new InetSocketAddress("198.18.1.2", 5060), p.controller());
+        assertEquals(1, alternateRegisters[0]);
+        assertTrue(w.trace.contains("22008ms alice failover OPTIONS keepalive timed out"), w.trace.toString());
+    }
+}
