@@ -52,13 +52,14 @@ public final class CallProcessor implements GatewayListener {
     static final String FLASH = "al/fl";
     static final String DIGITS = "dd/ce";
 
-    private final CoreServices svc;
-    private final GatewayAssociation association;
-    private final DialPlan dialPlan;
-    private final TimerConfig timers;
+    final CoreServices svc;
+    final GatewayAssociation association;
+    final DialPlan dialPlan;
+    final TimerConfig timers;
     private final DialPlanConfig.InvalidNumber invalidNumber;
     private final Map<Long, Call> calls = new TreeMap<>();
-    private final Map<Line, Call> callOf = new LinkedHashMap<>();
+    final Map<Line, Call> callOf = new LinkedHashMap<>();
+    private final CallFeatures features;
     private long nextCallId = 1;
     private long completedCalls;
 
@@ -68,6 +69,7 @@ public final class CallProcessor implements GatewayListener {
         this.dialPlan = new DialPlan(provisioning);
         this.timers = provisioning.timers();
         this.invalidNumber = provisioning.dialPlan().invalidNumber();
+        this.features = new CallFeatures(this);
     }
 
     public Collection<Call> calls() { return Collections.unmodifiableCollection(calls.values()); }
@@ -88,7 +90,7 @@ public final class CallProcessor implements GatewayListener {
         if (name.equals(OFF_HOOK)) line.offHook(true);
         else if (name.equals(ON_HOOK)) line.offHook(false);
         Call call = callOf.get(line);
-        if (call != null) { callEvent(call, line, name); return; }
+        if (call != null) { callEvent(call, line, name, event); return; }
         switch (line.state()) {
             case IDLE, UNARMED -> {
                 if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.IN_SERVICE) {
@@ -178,11 +180,11 @@ public final class CallProcessor implements GatewayListener {
         send(line.gateway(), H248.action(ContextId.NULL, lockoutCommand(line, signal)));
     }
 
-    private Command lockoutCommand(Line line, SignalParm.Request signal) {
+    Command lockoutCommand(Line line, SignalParm.Request signal) {
         return H248.modify(line.termination(), H248.signal(signal), H248.events(svc.requestId(), ON_HOOK));
     }
 
-    private Command idleCommand(Line line) {
+    Command idleCommand(Line line) {
         return H248.modify(line.termination(), H248.noSignals(), H248.events(svc.requestId(), OFF_HOOK));
     }
 
@@ -219,12 +221,17 @@ public final class CallProcessor implements GatewayListener {
     }
 
     private Command addCallee(Call c) {
-        if (c.callee.trunk()) {
+        return addCallee(c.callee, c.outpulse);
+    }
+
+    /** Adds a called line ringing (a trunk circuit seized and sent {@code outpulse}). */
+    Command addCallee(Line callee, String outpulseDigits) {
+        if (callee.trunk()) {
             // seize the circuit and send the number; our analog trunks give no answer signal: connected at once
-            return H248.add(c.callee.termination(), outpulse(c.outpulse), H248.events(svc.requestId(), ON_HOOK),
+            return H248.add(callee.termination(), outpulse(outpulseDigits), H248.events(svc.requestId(), ON_HOOK),
                     H248.stream(H248.mode(Mode.SENDRECV)));
         }
-        return H248.add(c.callee.termination(), H248.signals(RINGING), H248.events(svc.requestId(), OFF_HOOK),
+        return H248.add(callee.termination(), H248.signals(RINGING), H248.events(svc.requestId(), OFF_HOOK),
                 H248.stream(H248.mode(Mode.SENDRECV)));
     }
 
@@ -254,7 +261,7 @@ public final class CallProcessor implements GatewayListener {
         });
     }
 
-    private Command addRtp(String remoteSdp) {
+    Command addRtp(String remoteSdp) {
         return remoteSdp == null
                 ? H248.add("$", H248.stream(H248.mode(Mode.RECVONLY), H248.local(H248.CHOOSE_SDP)))
                 : H248.add("$", H248.stream(H248.mode(Mode.RECVONLY), H248.local(H248.CHOOSE_SDP), H248.remote(remoteSdp)));
@@ -273,13 +280,14 @@ public final class CallProcessor implements GatewayListener {
         b.terminations.add(c.callee.termination());
         c.igcA = new Call.IgcEnd(a);
         c.igcB = new Call.IgcEnd(b);
+        c.addIgc(c.igcA, c.igcB);
         association.send(a.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addRtp(null))), oa -> {
             a.adding = false;
-            if (!rtpAdded(c, a, c.igcA, oa)) { b.adding = false; setupFailed(c, a, oa); return; }
+            if (!rtpAdded(c, a, c.igcA, oa, 1)) { b.adding = false; setupFailed(c, a, oa); return; }
             if (c.releaseWanted) { b.adding = false; release(c, c.releaseTone, null); return; }
             association.send(b.gateway, List.of(H248.action(ContextId.CHOOSE, addCallee(c), addRtp(c.igcA.local))), ob -> {
                 b.adding = false;
-                if (!rtpAdded(c, b, c.igcB, ob)) { setupFailed(c, b, ob); return; }
+                if (!rtpAdded(c, b, c.igcB, ob, 1)) { setupFailed(c, b, ob); return; }
                 c.igcB.remote = c.igcA.local;
                 if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
                 c.igcA.remote = c.igcB.local;
@@ -295,13 +303,13 @@ public final class CallProcessor implements GatewayListener {
         });
     }
 
-    /** Reads the context, the chosen RTP termination and its Local SDP from an {@code Add = $} reply. */
-    private static boolean rtpAdded(Call c, Call.Leg leg, Call.IgcEnd end, Outcome o) {
+    /** Reads the context, the chosen RTP termination and its Local SDP from an {@code Add = $} reply ({@code index}: its command). */
+    static boolean rtpAdded(Call c, Call.Leg leg, Call.IgcEnd end, Outcome o, int index) {
         if (!o.ok() || o.reply().actions().isEmpty()) return false;
         ActionReply ar = o.reply().actions().get(0);
         if (!ar.contextId().isSpecific()) return false;
         leg.context = ar.contextId();
-        if (ar.replies().size() < 2 || !(ar.replies().get(1) instanceof CommandReply.Amms rtp)
+        if (ar.replies().size() <= index || !(ar.replies().get(index) instanceof CommandReply.Amms rtp)
                 || rtp.terminationIds().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, () -> c + ": no RTP termination in the Add reply");
             return false;
@@ -340,9 +348,13 @@ public final class CallProcessor implements GatewayListener {
 
     // ------------------------------------------------------------------------------------------ in a call
 
-    private void callEvent(Call c, Line line, String name) {
+    private void callEvent(Call c, Line line, String name, ObservedEvent event) {
         if (line.trunk() && name.equals(ON_HOOK) && !line.disconnectSupervision()) {
             // a trunk without disconnect supervision says nothing reliable about the far end: only our side ends it
+            return;
+        }
+        if (c.featured || (c.state == CallState.CONNECTED && name.equals(FLASH))) {
+            features.event(c, line, name, event);
             return;
         }
         if (line == c.caller) {
@@ -372,7 +384,7 @@ public final class CallProcessor implements GatewayListener {
         c.noAnswerTimer = 0;
         c.state = CallState.CONNECTED;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
-        for (Call.Leg leg : c.legs.values()) {
+        for (Call.Leg leg : c.legs) {
             List<Command> commands = new ArrayList<>();
             for (Line l : List.of(c.callee, c.caller)) {
                 if (l.gateway() != leg.gateway) continue;
@@ -415,32 +427,36 @@ public final class CallProcessor implements GatewayListener {
         svc.cancelTimer(c.noAnswerTimer);
         c.noAnswerTimer = 0;
         calls.remove(c.id);
-        callOf.remove(c.caller);
-        callOf.remove(c.callee);
+        for (Line l : c.parties.keySet()) callOf.remove(l, c);
+        features.ended(c);
         if (was == CallState.CONNECTED) completedCalls++;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": released");
+        // every gateway of a party or a context, parties' gateways first (a basic call: caller's, then callee's)
         Map<Gateway, List<Line>> linesByGateway = new LinkedHashMap<>();
-        for (Line l : List.of(c.caller, c.callee)) linesByGateway.computeIfAbsent(l.gateway(), g -> new ArrayList<>()).add(l);
+        for (Line l : c.parties.keySet()) linesByGateway.computeIfAbsent(l.gateway(), g -> new ArrayList<>()).add(l);
+        for (Call.Leg leg : c.legs) linesByGateway.computeIfAbsent(leg.gateway, g -> new ArrayList<>());
         for (Map.Entry<Gateway, List<Line>> e : linesByGateway.entrySet()) {
             Gateway gw = e.getKey();
-            Call.Leg leg = c.legs.get(gw.name());
             boolean reachable = gw != gone && gw.state().reachable();
             if (!reachable) {
                 // if the gateway comes back with its state, the context is still there: it is subtracted then
-                if (leg != null && leg.context != null) gw.addStaleContext(leg.context);
+                for (Call.Leg leg : c.legs) if (leg.gateway == gw && leg.context != null) gw.addStaleContext(leg.context);
                 for (Line l : e.getValue()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
                 continue;
             }
             List<ActionRequest> actions = new ArrayList<>();
-            if (leg != null && leg.context != null && leg.context.isSpecific()) {
+            List<ContextId> released = new ArrayList<>();
+            for (Call.Leg leg : c.legs) {
+                if (leg.gateway != gw || leg.context == null || !leg.context.isSpecific()) continue;
                 List<CommandRequest> subtracts = new ArrayList<>();
                 for (String t : leg.terminations) {
-                    boolean rtp = (c.igcA != null && t.equals(c.igcA.rtp) && c.igcA.leg == leg)
-                            || (c.igcB != null && t.equals(c.igcB.rtp) && c.igcB.leg == leg);
+                    boolean rtp = c.igcEnd(leg, t) != null;
                     // optional: a termination already gone must not keep the others in the context
                     subtracts.add(new CommandRequest(H248.subtract(t, rtp), true, false));
                 }
+                if (subtracts.isEmpty()) continue;
                 actions.add(new ActionRequest(leg.context, List.of(), List.of(), subtracts));
+                released.add(leg.context);
             }
             List<Command> nulls = new ArrayList<>();
             for (Line l : e.getValue()) {
@@ -454,10 +470,9 @@ public final class CallProcessor implements GatewayListener {
                 }
             }
             if (!nulls.isEmpty()) actions.add(H248.action(ContextId.NULL, nulls));
-            ContextId released = leg == null ? null : leg.context;
             if (!actions.isEmpty()) association.send(gw, actions, o -> {
-                // no answer: the gateway may still hold the context when it comes back with its state
-                if (o.failed()) gw.addStaleContext(released);
+                // no answer: the gateway may still hold the contexts when it comes back with its state
+                if (o.failed()) for (ContextId r : released) gw.addStaleContext(r);
                 else if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": release on " + gw.name() + ": " + o);
             });
         }

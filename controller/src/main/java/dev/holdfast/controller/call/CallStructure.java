@@ -9,13 +9,54 @@ import java.util.List;
  * each, and the inter-gateway connections (IGCs) between them with the far end of each side (far-end gateway id
  * and context id). Call migration reads calls this way; so do tests and the admin API.
  *
- * @param parties the directory numbers of the parties, caller first
+ * @param parties the directory numbers of the parties, in the order they joined (caller first)
+ * @param roles   each party with where it is and its role
+ * @param feature what the call's features are doing: NONE, HOLD, CONSULT, CONSULT_RECALL, TRANSFER_RINGING,
+ *                CONFERENCE, CONFERENCE_RECALL (docs/h248-profile.md, "Call features")
  */
-public record CallStructure(long callId, CallState state, List<String> parties, List<Leg> legs, List<Igc> igcs) {
+public record CallStructure(long callId, CallState state, List<String> parties, List<Leg> legs, List<Igc> igcs,
+                            List<Party> roles, String feature) {
     public CallStructure {
         parties = List.copyOf(parties);
         legs = List.copyOf(legs);
         igcs = List.copyOf(igcs);
+        roles = List.copyOf(roles);
+    }
+
+    /** A basic call's structure: no roles given. */
+    public CallStructure(long callId, CallState state, List<String> parties, List<Leg> legs, List<Igc> igcs) {
+        this(callId, state, parties, legs, igcs, List.of(), "NONE");
+    }
+
+    /** What a party is to the call. */
+    public enum Role {
+        /** Placed the basic call. */
+        CALLER,
+        /** Was called. */
+        CALLEE,
+        /** Holds, consults, transfers or hosts the conference (the line that flashed). */
+        HOST,
+        /** On hold: its side of the call is inactive in its context on the host's gateway. */
+        HELD,
+        /** Called by the host while another party is held. */
+        CONSULTED,
+        /** A member of the host's three-party conference. */
+        CONFEREE,
+        /** A party of a two-party call that a transfer or a conference left behind. */
+        PARTY
+    }
+
+    /**
+     * One party.
+     *
+     * @param context the context its termination is in, null while being created
+     */
+    public record Party(String party, String gateway, String termination, ContextId context, Role role) {}
+
+    /** The party in this role, or null (the first when several). */
+    public Party party(Role role) {
+        for (Party p : roles) if (p.role() == role) return p;
+        return null;
     }
 
     /**

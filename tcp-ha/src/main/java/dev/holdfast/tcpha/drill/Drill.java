@@ -1,0 +1,232 @@
+package dev.holdfast.tcpha.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.holdfast.tcpha.client.CheckingClient;
+import dev.holdfast.tcpha.ha.BackupServer;
+import dev.holdfast.tcpha.ha.PrimaryServer;
+import dev.holdfast.tcpha.rig.Cmd;
+import dev.holdfast.tcpha.rig.IpBatch;
+import dev.holdfast.tcpha.rig.NamespaceRig;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One ST-TCP failover under load on a fresh namespace rig: primary and backup servers, a checking client (or a
+ * command of the user's), a primary host crash in the middle (its service link cut, then kill -9), the backup's
+ * takeover, and the client's verdict. The rig is removed afterwards whatever happens.
+ */
+public final class Drill {
+    public static final int PORT = 7000;
+    /** Primary and backup stand for hosts of their own: on a shared machine they run before the client's JVM. */
+    static final int SERVER_NICE = -10;
+
+    /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
+    public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                         long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
+                         boolean windowProbe) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, true);
+        }
+
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, false);
+        }
+
+        public static Config echo(int hbMs, int connections) {
+            return new Config("echo", hbMs, 5, connections, 100, 10, 1 << 20, 400, "write", true, null, Crash.PRIMARY_HOST);
+        }
+
+        public Config with(Crash c, long after) {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp);
+        }
+
+        /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
+        public Config plain() {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, -1, unacked, reprobe, clientCmd, Crash.NONE, true);
+        }
+    }
+
+    /** The failure injected. */
+    public enum Crash {
+        /** No failure: a plain failure-free run. */
+        NONE,
+        /** The primary host dies: its service link goes dead, then its server process is killed with SIGKILL. */
+        PRIMARY_HOST,
+        /** The backup host dies: the primary must go on alone. */
+        BACKUP_HOST,
+        /** One heartbeat link (a NIC or cable) fails: no takeover may follow. */
+        HEARTBEAT_LINK
+    }
+
+    public static Map<String, Object> run(Config c, Path logDir) throws Exception {
+        Files.createDirectories(logDir);
+        File primaryLog = logDir.resolve("primary.log").toFile(), backupLog = logDir.resolve("backup.log").toFile();
+        File clientLog = logDir.resolve("client.log").toFile();
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (NamespaceRig rig = NamespaceRig.create()) {
+            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(), "--app", c.app(),
+                    "--port", "" + PORT, "--hb-ms", "" + c.hbMs());
+            waitForLine(primaryLog, "primary ready", 30_000);
+            List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
+                    "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
+                    NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF, "--fence-pids", "" + primary.pid()));
+            if (!c.reprobe()) backupArgs.add("--no-reprobe");
+            if (!c.windowProbe()) backupArgs.add("--no-window-probe");
+            Process backup = null;
+            if (!c.plainTcp()) {
+                backup = rig.startJava(rig.backup, backupLog, SERVER_NICE, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
+                waitForLine(backupLog, "backup ready", 30_000);
+            }
+            Process client;
+            if (c.clientCmd() != null) {
+                client = rig.startShell(rig.client, clientLog, c.clientCmd(),
+                        Map.of("STTCP_VIP", NamespaceRig.VIP, "STTCP_PORT", "" + PORT));
+                Thread.sleep(1000);
+            } else {
+                client = rig.startJava(rig.client, clientLog, CheckingClient.class.getName(), "--server",
+                        NamespaceRig.VIP + ":" + PORT, "--app", c.app(), "--connections", "" + c.connections(),
+                        "--messages", "" + c.messages(), "--interval-ms", "" + c.intervalMs(), "--bulk-bytes", "" + c.bulkBytes());
+                waitForLine(clientLog, "connected", 120_000);
+            }
+            if (System.getenv("STTCP_DEBUG") != null) {
+                for (String ns : List.of(rig.client, rig.primary, rig.backup)) {
+                    r.put("debug_ss_" + ns, Cmd.tryRun("ip", "netns", "exec", ns, "ss", "-tnp").stdout());
+                }
+                r.put("debug_pids", Cmd.tryRun("ip", "netns", "identify", "" + primary.pid()).stdout() + "/"
+                        + Cmd.tryRun("ip", "netns", "identify", "" + backup.pid()).stdout() + "/"
+                        + Cmd.tryRun("ip", "netns", "identify", "" + client.pid()).stdout());
+            }
+            long crashUs = -1;
+            if (c.crash() != Crash.NONE && c.crashAfterMs() >= 0) {
+                String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
+                try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
+                    Thread.sleep(c.crashAfterMs());
+                    crashUs = nowUs();
+                    switch (c.crash()) {
+                        case PRIMARY_HOST -> {
+                            // a host crash sends nothing more: cut the service link first so the kernel's FINs for
+                            // the killed process's sockets never reach a client, then SIGKILL the server by pid
+                            ip.run("link set dev " + NamespaceRig.PRIMARY_IF + " down");
+                            primary.destroyForcibly();
+                        }
+                        case BACKUP_HOST -> {
+                            ip.run("link set dev " + NamespaceRig.BACKUP_IF + " down");
+                            if (backup != null) backup.destroyForcibly();
+                        }
+                        case HEARTBEAT_LINK -> ip.run("link set dev " + NamespaceRig.HB1_IF + " down");
+                        default -> { }
+                    }
+                }
+            }
+            if (!client.waitFor(600, TimeUnit.SECONDS)) {
+                client.destroyForcibly();
+                r.put("error", "client did not finish in 600 s");
+            }
+            r.put("client_exit", client.exitValue());
+            r.put("crash_us", crashUs);
+            r.put("app", c.app());
+            r.put("hb_ms", c.hbMs());
+            r.put("crash", c.crash().name().toLowerCase());
+            r.put("connections", c.connections());
+            List<String> lines = Files.readAllLines(clientLog.toPath());
+            String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+            if (c.clientCmd() == null && last.startsWith("{")) {
+                JsonNode j = new ObjectMapper().readTree(last);
+                double gapMs = j.get("max_gap_ms").asDouble();
+                // the longest silence is the failover if it ends after the crash and began around it (the crash
+                // itself takes a few ms of ip commands)
+                boolean gapSpansCrash = crashUs > 0 && j.get("max_gap_end_us").asLong() > crashUs
+                        && j.get("max_gap_end_us").asLong() - (long) (gapMs * 1000) <= crashUs + 100_000;
+                r.put("failover_ms", crashUs > 0 ? (gapSpansCrash ? gapMs : 0.0) : null);
+                r.put("max_gap_ms", gapMs);
+                r.put("bytes_lost", j.get("bytes_lost").asLong());
+                r.put("bytes_duplicated", j.get("bytes_duplicated").asLong());
+                r.put("bytes_ok", j.get("bytes_ok").asLong());
+                r.put("bytes_expected", j.get("bytes_expected").asLong());
+                r.put("connections_broken", j.get("connections_broken").asLong());
+                r.put("total_ms", j.get("total_ms").asDouble());
+                r.put("client_start_us", j.get("start_us").asLong());
+                r.put("max_gap_end_us", j.get("max_gap_end_us").asLong());
+                r.put("client_errors", j.get("errors"));
+            } else {
+                r.put("failover_ms", null);
+                r.put("bytes_lost", null);
+                r.put("bytes_duplicated", null);
+                r.put("connections_broken", client.exitValue() == 0 ? 0 : null);
+            }
+            String b = Files.exists(backupLog.toPath()) ? Files.readString(backupLog.toPath()) : "";
+            int i = b.indexOf("takeover done:");
+            r.put("takeover", i >= 0 ? b.substring(i, b.indexOf('\n', i) < 0 ? b.length() : b.indexOf('\n', i)).strip() : null);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("taking over at_us=(\\d+)").matcher(b);
+            long takeoverUs = m.find() ? Long.parseLong(m.group(1)) : -1;
+            java.util.regex.Matcher arp = java.util.regex.Pattern.compile("reprobed=(\\d+)|arp_announced=(\\d+)").matcher(b);
+            long doneUs = -1;
+            while (arp.find()) doneUs = Long.parseLong(arp.group(1) != null ? arp.group(1) : arp.group(2));
+            if (takeoverUs > 0 && doneUs > 0 && r.get("max_gap_end_us") instanceof Long end) {
+                // from the end of the takeover (VIP announced, clients prompted) to the client's first byte
+                r.put("client_back_after_takeover_ms", (end - takeoverUs - doneUs) / 1000.0);
+            }
+            r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
+            // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
+            r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
+            r.put("primary_alive", primary.isAlive());
+            r.put("backup_alive", backup != null && backup.isAlive());
+            r.put("logs", logDir.toString());
+        }
+        return r;
+    }
+
+    static long nowUs() {
+        java.time.Instant t = java.time.Instant.now();
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+    }
+
+    static void waitForLine(File log, String text, long ms) throws IOException, InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while (!(log.exists() && Files.readString(log.toPath()).contains(text))) {
+            if (System.currentTimeMillis() > end) {
+                throw new IllegalStateException("no '" + text + "' in " + log + " after " + ms + " ms:\n"
+                        + (log.exists() ? Files.readString(log.toPath()) : "(no log)"));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Command line: see bin/drill. */
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = new java.util.HashMap<>();
+        boolean json = false;
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--json")) { json = true; continue; }
+            if (argv[i].equals("--no-reprobe") || argv[i].equals("--no-window-probe")) { a.put(argv[i], "true"); continue; }
+            if (i + 1 >= argv.length) throw new IllegalArgumentException("option " + argv[i] + " needs a value");
+            a.put(argv[i], argv[++i]);
+        }
+        String app = a.getOrDefault("--app", "echo");
+        int defaultMessages = app.equals("bulk") ? 1 : 100;
+        Config c = new Config(app, Integer.parseInt(a.getOrDefault("--hb", "10")),
+                Integer.parseInt(a.getOrDefault("--miss", "5")), Integer.parseInt(a.getOrDefault("--connections", "1")),
+                Integer.parseInt(a.getOrDefault("--messages", "" + defaultMessages)),
+                Integer.parseInt(a.getOrDefault("--interval-ms", app.equals("echo") ? "10" : "0")),
+                Long.parseLong(a.getOrDefault("--bulk-bytes", "" + (20L << 20))),
+                Long.parseLong(a.getOrDefault("--crash-after-ms", "400")), a.getOrDefault("--unacked", "write"),
+                !a.containsKey("--no-reprobe"), a.get("--client-cmd"),
+                Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"));
+        Path logs = Path.of(a.getOrDefault("--logs", Files.createTempDirectory("sttcp-drill").toString()));
+        Map<String, Object> r = run(c, logs);
+        if (!json) r.forEach((k, v) -> System.out.println(k + ": " + v));
+        System.out.println(new ObjectMapper().writeValueAsString(r));
+        Cmd.tryRun("true");
+    }
+}

@@ -1,0 +1,84 @@
+package dev.holdfast.tcpha.ha;
+
+import dev.holdfast.tcpha.app.StreamApplication;
+import dev.holdfast.tcpha.posix.Sockets;
+import dev.holdfast.tcpha.repair.LocalKernel;
+import dev.holdfast.tcpha.repair.TcpRepair;
+import dev.holdfast.tcpha.rig.NamespaceRig;
+import dev.holdfast.tcpha.tap.TcpTap;
+
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The backup: taps the client traffic into replicas, exchanges heartbeats with the primary over both links, and
+ * takes over when the primary is silent on both for {@code miss} intervals. Silence on one link only is a link or
+ * NIC failure: logged, no takeover.
+ * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue]
+ * [--no-reprobe] [--no-window-probe]}
+ */
+public final class BackupServer {
+    private static final System.Logger LOG = System.getLogger(BackupServer.class.getName());
+
+    public static void main(String[] argv) throws Exception {
+        Args a = new Args(argv);
+        StreamApplication app = StreamApplication.named(a.get("app", "echo"));
+        Inet4Address vip = (Inet4Address) InetAddress.getByName(a.get("vip", NamespaceRig.VIP));
+        int port = a.getInt("port", 7000);
+        int hbMs = a.getInt("hb-ms", 10);
+        int miss = a.getInt("miss", 3);
+        String ifName = a.get("if", NamespaceRig.BACKUP_IF);
+        Fence fence = a.get("fence-cmd", null) != null ? Fence.command(a.get("fence-cmd", null))
+                : new IsolatingFence(a.need("fence-ns"), List.of(a.need("fence-links").split(",")),
+                        java.util.Arrays.stream(a.need("fence-pids").split(",")).map(Long::valueOf).toList());
+        boolean vipOnLo = !a.get("vip-on-takeover", "false").equals("true");
+        if (vipOnLo) VipOnLoopback.configure(vip, ifName);
+        Takeover.Options opts = new Takeover.Options(ifName, vip, port,
+                a.get("unacked", "write").equals("queue") ? TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE : TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR,
+                !a.get("no-window-probe", "false").equals("true"), !a.get("no-reprobe", "false").equals("true"),
+                LocalKernel.serverWindowScale(), vipOnLo);
+        TcpRepair.warmUp();
+        dev.holdfast.tcpha.posix.GratuitousArp.warmUp(ifName, vip);
+        TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024);
+        Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_BACKUP, NamespaceRig.HB1_PRIMARY},
+                new String[] {NamespaceRig.HB2_BACKUP, NamespaceRig.HB2_PRIMARY}), hbMs,
+                () -> "backup conns=" + tap.connections().size() + " packets=" + tap.packets.get());
+        System.out.println("backup ready pid=" + ProcessHandle.current().pid());
+        System.out.flush();
+        long deadMs = (long) hbMs * miss;
+        boolean[] linkDown = new boolean[hb.links()];
+        while (true) {
+            Thread.sleep(Math.max(1, hbMs / 2));
+            long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
+            if (s1 > deadMs && s2 > deadMs) {
+                System.out.println("primary silent on both links (" + s1 + "/" + s2 + " ms): taking over at_us="
+                        + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                break;
+            }
+            for (int l = 0; l < hb.links(); l++) {
+                boolean down = hb.silentMillis(l) > deadMs;
+                if (down != linkDown[l]) {
+                    LOG.log(Level.WARNING, "heartbeat link {0} {1}", l + 1, down ? "silent while the other is not: link/NIC failure, no takeover" : "back");
+                    System.out.println("link " + (l + 1) + (down ? " down" : " up"));
+                    linkDown[l] = down;
+                }
+            }
+        }
+        hb.close();
+        Takeover t = new Takeover(opts);
+        t.run(fence, tap);
+        System.out.println("takeover done: restored=" + t.restored + " skipped=" + t.skipped + " failed=" + t.failed + " timings_us=" + t.timingsUs);
+        System.out.flush();
+        // new connections from now on are served here with ordinary sockets
+        int lfd = t.listenFd;
+        PrimaryServer server = new PrimaryServer();
+        while (true) {
+            int fd = Sockets.accept(lfd);
+            Thread th = new Thread(() -> server.serve(fd, app.open()), "conn-" + fd);
+            th.setDaemon(true);
+            th.start();
+        }
+    }
+}

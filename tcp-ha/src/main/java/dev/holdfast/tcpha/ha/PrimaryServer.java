@@ -1,0 +1,85 @@
+package dev.holdfast.tcpha.ha;
+
+import dev.holdfast.tcpha.app.StreamApplication;
+import dev.holdfast.tcpha.posix.LibC;
+import dev.holdfast.tcpha.posix.Sockets;
+import dev.holdfast.tcpha.rig.NamespaceRig;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The primary: serves the application on the VIP with ordinary kernel sockets and heartbeats the backup over both
+ * links. Usage: {@code PrimaryServer --app echo --port 7000 --hb-ms 10 [--vip IP]}
+ */
+public final class PrimaryServer {
+    private static final System.Logger LOG = System.getLogger(PrimaryServer.class.getName());
+    final AtomicLong bytesRead = new AtomicLong(), bytesWritten = new AtomicLong();
+    final AtomicInteger open = new AtomicInteger();
+
+    public static void main(String[] argv) throws Exception {
+        Args a = new Args(argv);
+        StreamApplication app = StreamApplication.named(a.get("app", "echo"));
+        PrimaryServer p = new PrimaryServer();
+        int hbMs = a.getInt("hb-ms", 10);
+        Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
+                new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
+                () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
+        Thread watch = new Thread(() -> watchBackup(hb, hbMs * a.getInt("miss", 5)), "backup-watch");
+        watch.setDaemon(true);
+        watch.start();
+        int lfd = Sockets.tcpSocket();
+        Sockets.setInt(lfd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
+        Sockets.bind(lfd, Sockets.addr(a.get("vip", NamespaceRig.VIP), a.getInt("port", 7000)));
+        Sockets.listen(lfd, 1024);
+        System.out.println("primary ready pid=" + ProcessHandle.current().pid());
+        System.out.flush();
+        while (true) {
+            int fd = Sockets.accept(lfd);
+            Thread t = new Thread(() -> p.serve(fd, app.open()), "conn-" + fd);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static void watchBackup(Heartbeats hb, long deadMs) {
+        boolean alone = false;
+        while (true) {
+            boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs;
+            if (dead && !alone) LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
+            if (!dead && alone) LOG.log(System.Logger.Level.INFO, "backup heard again");
+            alone = dead;
+            try { Thread.sleep(Math.max(1, deadMs / 4)); } catch (InterruptedException e) { return; }
+        }
+    }
+
+    /** Runs one connection: input to the application, its output to the socket. */
+    void serve(int fd, StreamApplication.Session session) {
+        open.incrementAndGet();
+        StreamApplication.Output out = new StreamApplication.Output() {
+            @Override public void write(byte[] b, int off, int len) {
+                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); }
+                catch (IOException e) { throw new java.io.UncheckedIOException(e); }
+            }
+            @Override public void close() { Sockets.shutdownOutput(fd); }
+        };
+        byte[] buf = new byte[64 * 1024];
+        try {
+            while (true) {
+                int n = Sockets.read(fd, buf);
+                if (n <= 0) { session.onEndOfInput(out); break; }
+                bytesRead.addAndGet(n);
+                session.onInput(buf, 0, n, out);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.log(System.Logger.Level.INFO, "connection ended: {0}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            open.decrementAndGet();
+            Sockets.close(fd);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.holdfast.tcpha.ha;
+
+import dev.holdfast.tcpha.posix.GratuitousArp;
+import dev.holdfast.tcpha.posix.LibC;
+import dev.holdfast.tcpha.posix.Sockets;
+import dev.holdfast.tcpha.rig.Cmd;
+import dev.holdfast.tcpha.repair.ConnectionState;
+import dev.holdfast.tcpha.repair.TcpRepair;
+import dev.holdfast.tcpha.tap.ReplicaConnection;
+import dev.holdfast.tcpha.tap.TcpTap;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The backup becomes the server: fence the primary, stop the tap, let every replica catch up, take the VIP, re-create
+ * each connection with TCP_REPAIR (same 4-tuple, sequence numbers, options, windows, timestamp clock; the replica's
+ * unacknowledged output queued again), leave repair mode, announce the VIP with a gratuitous ARP, and prompt each
+ * client at once so it need not wait for its retransmission timer.
+ */
+public final class Takeover {
+    private static final System.Logger LOG = System.getLogger(Takeover.class.getName());
+
+    public record Options(String ifName, Inet4Address vip, int port, TcpRepair.UnackedOutput unacked,
+                          boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {}
+
+    private final Options o;
+    public final Map<String, Long> timingsUs = new LinkedHashMap<>();
+    public final List<Integer> sockets = new ArrayList<>();
+    public int restored, skipped, failed;
+    /** The listening socket for connections opened after the takeover. */
+    public int listenFd = -1;
+
+    public Takeover(Options o) { this.o = o; }
+
+    public void run(Fence fence, TcpTap tap) throws Exception {
+        long t0 = System.nanoTime();
+        fence.fence();
+        mark("fenced", t0);
+        tap.stop();
+        mark("tap_stopped", t0);
+        for (ReplicaConnection c : tap.connections()) {
+            if (!c.drain(500)) LOG.log(Level.WARNING, "replica of port {0} did not catch up in 500 ms", c.clientPort);
+        }
+        mark("replicas_drained", t0);
+        if (o.vipOnLoopback()) {
+            // the VIP is already on lo (see VipOnLoopback); from now on answer ARP for it on the service port too
+            VipOnLoopback.answerArp(o.ifName());
+        } else {
+            Cmd.run("ip", "addr", "add", o.vip().getHostAddress() + "/24", "dev", o.ifName());
+        }
+        mark("vip_added", t0);
+        // the listener for new connections first: once the repaired sockets hold VIP:port, a later bind would fail
+        listenFd = Sockets.tcpSocket();
+        Sockets.setInt(listenFd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
+        Sockets.setInt(listenFd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
+        Sockets.bind(listenFd, new InetSocketAddress(o.vip(), o.port()));
+        Sockets.listen(listenFd, 1024);
+        for (ReplicaConnection c : tap.connections()) {
+            if (!c.serverIsnKnown() || c.rstSeen()) { skipped++; continue; }
+            int fd;
+            try {
+                synchronized (c.output) {
+                    ConnectionState s = stateOf(c, c.output.unacknowledged());
+                    fd = TcpRepair.restore(s, o.unacked(), false, o.windowProbe());
+                    c.output.attach(fd);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "could not take over the connection from port " + c.clientPort, e);
+                failed++;
+                continue;
+            }
+            sockets.add(fd);
+            restored++;
+            startReader(c, fd);
+        }
+        mark("connections_restored", t0);
+        GratuitousArp.announce(o.ifName(), o.vip(), 1);
+        mark("arp_announced", t0);
+        if (o.reprobeAfterArp()) {
+            // toggling repair mode on an established socket sends another window probe on leaving it: its ACK comes
+            // back to our MAC now, and the probe itself tells the client our rcv_nxt (so it stops retransmitting)
+            for (int fd : sockets) {
+                try {
+                    Sockets.setInt(fd, LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_ON, "TCP_REPAIR on");
+                    Sockets.setInt(fd, LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_OFF, "TCP_REPAIR off");
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "re-probe failed: {0}", e.getMessage());
+                }
+            }
+            mark("reprobed", t0);
+        }
+    }
+
+    private void mark(String what, long t0) { timingsUs.put(what, (System.nanoTime() - t0) / 1000); }
+
+    ConnectionState stateOf(ReplicaConnection c, byte[] unacked) {
+        int serverWscale = c.synAckSeen() ? c.serverWscale() : o.fallbackServerWscale();
+        boolean scaling = c.clientWscale >= 0 && serverWscale >= 0;
+        long elapsedMs = (System.nanoTime() - c.lastTsEcrNanos()) / 1_000_000;
+        int sndWnd = scaling ? c.clientWindow() << c.clientWscale : c.clientWindow();
+        int rcvWnd = c.serverWindow() >= 0 ? c.serverWindow() << (scaling ? serverWscale : 0) : 65535;
+        byte[] ip = ByteBuffer.allocate(4).putInt(c.clientIp).array();
+        InetSocketAddress remote;
+        try {
+            remote = new InetSocketAddress(java.net.InetAddress.getByAddress(ip), c.clientPort);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        return new ConnectionState(new InetSocketAddress(o.vip(), o.port()), remote, c.lastAck(), c.input().nextSeq(),
+                c.mss, scaling ? c.clientWscale : -1, scaling ? serverWscale : 0, c.sack, c.timestamps,
+                c.lastTsEcr() + (int) elapsedMs + 1, Math.max(sndWnd, 1), Math.max(rcvWnd, 1024), unacked, new byte[0]);
+    }
+
+    private static void startReader(ReplicaConnection c, int fd) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[64 * 1024];
+            try {
+                while (true) {
+                    int n = Sockets.read(fd, buf);
+                    if (n <= 0) break;
+                    c.deliverFromSocket(java.util.Arrays.copyOf(buf, n));
+                }
+            } catch (IOException e) {
+                LOG.log(Level.INFO, "taken-over connection from port {0} ended: {1}", c.clientPort, e.getMessage());
+            }
+            c.endOfInputFromSocket();
+        }, "served-" + c.clientPort);
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.holdfast.tcpha.posix;
+
+import com.sun.jna.LastErrorException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** An AF_PACKET socket on one interface (man 7 packet): reads frames of one EtherType, sends link-layer frames. */
+public final class PacketSocket implements AutoCloseable {
+    public static final int ETH_P_IP = 0x0800, ETH_P_ARP = 0x0806;
+    /** sockaddr_ll.sll_pkttype of a frame this host sent (its own output, seen by a packet socket too). */
+    public static final int PACKET_OUTGOING = 4;
+
+    private final int fd;
+    private final int ifIndex;
+    private final int etherType;
+
+    /**
+     * Opens a cooked (SOCK_DGRAM) packet socket bound to {@code ifName} for {@code etherType}: reads give the
+     * network-layer packet without its Ethernet header. {@code promiscuous} adds a PACKET_MR_PROMISC membership so
+     * frames for other hosts' MAC addresses arrive too (the tap on a hub).
+     */
+    public PacketSocket(String ifName, int etherType, boolean promiscuous) throws IOException {
+        this.etherType = etherType;
+        this.ifIndex = LibC.INSTANCE.if_nametoindex(ifName);
+        if (ifIndex == 0) throw new IOException("no interface " + ifName + " in this network namespace");
+        try {
+            fd = LibC.INSTANCE.socket(LibC.AF_PACKET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, Short.reverseBytes((short) etherType) & 0xffff);
+        } catch (LastErrorException e) {
+            throw Sockets.io("socket(AF_PACKET)", e);
+        }
+        byte[] sll = sockaddrLl(ifIndex, etherType, null);
+        try {
+            LibC.INSTANCE.bind(fd, sll, sll.length);
+        } catch (LastErrorException e) {
+            Sockets.close(fd);
+            throw Sockets.io("bind(AF_PACKET " + ifName + ")", e);
+        }
+        if (promiscuous) {
+            ByteBuffer mreq = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+            mreq.putInt(ifIndex).putShort((short) LibC.PACKET_MR_PROMISC);
+            Sockets.set(fd, LibC.SOL_PACKET, LibC.PACKET_ADD_MEMBERSHIP, mreq.array(), "PACKET_ADD_MEMBERSHIP");
+        }
+    }
+
+    static byte[] sockaddrLl(int ifIndex, int etherType, byte[] destMac) {
+        ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
+        b.putShort((short) LibC.AF_PACKET);
+        b.order(ByteOrder.BIG_ENDIAN).putShort((short) etherType);
+        b.order(ByteOrder.nativeOrder()).putInt(ifIndex);
+        b.putShort((short) 1); // ARPHRD_ETHER
+        b.put((byte) 0).put((byte) 6);
+        if (destMac != null) b.put(destMac);
+        return b.array();
+    }
+
+    /** Sets a receive timeout so {@link #receive} returns -1 now and then (lets a reader thread notice a stop). */
+    public void setReceiveTimeoutMillis(int ms) throws IOException {
+        ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        tv.putLong(ms / 1000).putLong((ms % 1000) * 1000L);
+        Sockets.set(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), "SO_RCVTIMEO");
+    }
+
+    /**
+     * Receives one packet into buf; returns its length, or -1 on timeout. {@code pktType[0]} gets sll_pkttype
+     * (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).
+     */
+    public int receive(byte[] buf, int[] pktType) throws IOException {
+        byte[] from = new byte[20];
+        int[] fromLen = {20};
+        try {
+            int n = (int) LibC.INSTANCE.recvfrom(fd, buf, buf.length, 0, from, fromLen);
+            if (pktType != null) pktType[0] = from[10] & 0xff;
+            return n;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) return -1;
+            throw Sockets.io("recvfrom(AF_PACKET)", e);
+        }
+    }
+
+    /** Sends one network-layer packet to a link-layer destination. */
+    public void send(byte[] packet, byte[] destMac) throws IOException {
+        byte[] to = sockaddrLl(ifIndex, etherType, destMac);
+        try {
+            LibC.INSTANCE.sendto(fd, packet, packet.length, 0, to, to.length);
+        } catch (LastErrorException e) {
+            throw Sockets.io("sendto(AF_PACKET)", e);
+        }
+    }
+
+    /** This namespace's MAC address of an interface, from sysfs. */
+    public static byte[] macOf(String ifName) throws IOException {
+        String s = Files.readString(Path.of("/sys/class/net", ifName, "address")).strip();
+        String[] parts = s.split(":");
+        byte[] mac = new byte[6];
+        for (int i = 0; i < 6; i++) mac[i] = (byte) Integer.parseInt(parts[i], 16);
+        return mac;
+    }
+
+    @Override
+    public void close() {
+        Sockets.close(fd);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.holdfast.tcpha.tap;
+
+import dev.holdfast.tcpha.app.StreamApplication;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One client connection as the backup knows it from the tap: what the handshake negotiated, the client's latest
+ * ACK, window and timestamps, the in-order client byte stream, and the replica session fed with it (on its own
+ * thread, so a replica blocked on its output never stalls the tap).
+ */
+public final class ReplicaConnection {
+    private static final System.Logger LOG = System.getLogger(ReplicaConnection.class.getName());
+    private static final byte[] END = new byte[0];
+
+    public final int clientIp, clientPort;
+    public final int clientIsn, mss, clientWscale;
+    public final boolean sack, timestamps;
+    volatile int serverIsn;
+    volatile boolean serverIsnKnown;
+    volatile int serverWscale = -1;
+    volatile boolean synAckSeen;
+    volatile int serverWindow = -1;  // raw window field from the server's segments, if the tap sees them
+    volatile int lastAck, clientWindow, lastTsEcr, lastClientTsVal;
+    volatile long lastTsEcrNanos;
+    volatile boolean finSeen, rstSeen;
+    final StreamReassembler input;
+    public final ReplicaOutput output;
+    private final StreamApplication.Session session;
+    private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private long enqueued, processed; // guarded by this
+    private final Thread thread;
+
+    ReplicaConnection(TcpSegment syn, StreamApplication app, int outputLimit) {
+        clientIp = syn.srcIp();
+        clientPort = syn.srcPort();
+        clientIsn = syn.seq();
+        mss = syn.mss() > 0 ? syn.mss() : 536;
+        clientWscale = syn.wscale();
+        sack = syn.sackPermitted();
+        timestamps = syn.hasTimestamp();
+        input = new StreamReassembler(syn.seq() + 1, 8 * 1024 * 1024);
+        output = new ReplicaOutput(outputLimit);
+        session = app.open();
+        thread = new Thread(this::run, "replica-" + clientPort);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void deliver(byte[] bytes) {
+        if (bytes.length == 0) return;
+        synchronized (this) { enqueued += bytes.length; }
+        queue.add(bytes);
+    }
+
+    void endOfInput() { queue.add(END); }
+
+    private void run() {
+        try {
+            while (true) {
+                byte[] b = queue.take();
+                if (b == END) { session.onEndOfInput(output); markProcessed(0); return; }
+                session.onInput(b, 0, b.length, output);
+                markProcessed(b.length);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "replica of connection from port " + clientPort + " failed", e);
+        }
+    }
+
+    private synchronized void markProcessed(int n) {
+        processed += n;
+        notifyAll();
+    }
+
+    /** Waits until the replica has consumed every byte delivered so far (or the timeout passes); true if it has. */
+    public synchronized boolean drain(long timeoutMs) throws InterruptedException {
+        long end = System.currentTimeMillis() + timeoutMs;
+        while (processed < enqueued) {
+            long left = end - System.currentTimeMillis();
+            if (left <= 0) return false;
+            wait(left);
+        }
+        return true;
+    }
+
+    /** Hands the connection's input over to the re-created socket's reader (after takeover). */
+    public void deliverFromSocket(byte[] b) { deliver(b); }
+
+    public void endOfInputFromSocket() { endOfInput(); }
+
+    void clientAcked(int ack) {
+        if (!serverIsnKnown) { serverIsn = ack - 1; serverIsnKnown = true; }
+        if (ack - lastAck > 0 || lastAck == 0) lastAck = ack;
+        output.acknowledged(Integer.toUnsignedLong(lastAck - (serverIsn + 1)));
+    }
+
+    public boolean serverIsnKnown() { return serverIsnKnown; }
+
+    public int lastAck() { return lastAck; }
+
+    public int serverWscale() { return serverWscale; }
+
+    public boolean synAckSeen() { return synAckSeen; }
+
+    public boolean rstSeen() { return rstSeen; }
+
+    public int serverWindow() { return serverWindow; }
+
+    public int clientWindow() { return clientWindow; }
+
+    public int lastTsEcr() { return lastTsEcr; }
+
+    public long lastTsEcrNanos() { return lastTsEcrNanos; }
+
+    public StreamReassembler input() { return input; }
+
+    public boolean finSeen() { return finSeen; }
+}

@@ -1,0 +1,134 @@
+package dev.holdfast.tcpha.tap;
+
+import dev.holdfast.tcpha.app.StreamApplication;
+import dev.holdfast.tcpha.posix.PacketSocket;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The backup's tap: reads the service's client-to-server TCP traffic from a packet socket on the port that sees
+ * it (a hub port, or a mirror), follows each connection from its SYN (options), reassembles the client's bytes in
+ * order and feeds them to a replica of the application; the client's ACKs trim the replica's kept output. Where
+ * the tap also sees server-to-client segments (a hub), it takes the server's window scale and window from them.
+ */
+public final class TcpTap implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(TcpTap.class.getName());
+
+    private final PacketSocket socket;
+    private final int vip;
+    private final int port;
+    private final StreamApplication app;
+    private final int outputLimit;
+    private final Map<Long, ReplicaConnection> connections = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    public final AtomicLong packets = new AtomicLong(), ignored = new AtomicLong(), malformed = new AtomicLong();
+
+    public TcpTap(String ifName, Inet4Address vip, int port, StreamApplication app, int outputLimit) throws IOException {
+        this.socket = new PacketSocket(ifName, PacketSocket.ETH_P_IP, true);
+        socket.setReceiveTimeoutMillis(5);
+        this.vip = ByteBuffer.wrap(vip.getAddress()).getInt();
+        this.port = port;
+        this.app = app;
+        this.outputLimit = outputLimit;
+        this.thread = new Thread(this::run, "tcp-tap");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static long key(int ip, int port) { return ((long) ip << 16) | port; }
+
+    private void run() {
+        byte[] buf = new byte[70_000];
+        int[] type = new int[1];
+        while (running) {
+            int n;
+            try {
+                n = socket.receive(buf, type);
+            } catch (IOException e) {
+                if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
+                return;
+            }
+            if (n < 0) continue;
+            if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
+            TcpSegment s = TcpSegment.parse(buf, n);
+            if (s == null) { malformed.incrementAndGet(); continue; }
+            packets.incrementAndGet();
+            try {
+                if (s.dstIp() == vip && s.dstPort() == port) fromClient(s);
+                else if (s.srcIp() == vip && s.srcPort() == port) fromServer(s);
+                else ignored.incrementAndGet();
+            } catch (RuntimeException e) {
+                malformed.incrementAndGet();
+                LOG.log(Level.WARNING, "tap dropped a segment it could not handle", e);
+            }
+        }
+    }
+
+    private void fromClient(TcpSegment s) {
+        long k = key(s.srcIp(), s.srcPort());
+        if (s.has(TcpSegment.SYN) && !s.has(TcpSegment.ACK)) {
+            ReplicaConnection old = connections.get(k);
+            if (old != null && old.clientIsn == s.seq()) return; // SYN retransmitted
+            connections.put(k, new ReplicaConnection(s, app, outputLimit));
+            LOG.log(Level.DEBUG, "tap: new connection from port {0}", s.srcPort());
+            return;
+        }
+        ReplicaConnection c = connections.get(k);
+        if (c == null) { ignored.incrementAndGet(); return; } // opened before the tap started: not protected
+        if (s.has(TcpSegment.RST)) {
+            c.rstSeen = true;
+            connections.remove(k);
+            c.endOfInput();
+            return;
+        }
+        if (s.has(TcpSegment.ACK)) {
+            c.clientAcked(s.ack());
+            c.clientWindow = s.window();
+        }
+        if (s.hasTimestamp()) {
+            c.lastClientTsVal = s.tsVal();
+            if (s.tsEcr() - c.lastTsEcr > 0 || c.lastTsEcrNanos == 0) { c.lastTsEcr = s.tsEcr(); c.lastTsEcrNanos = System.nanoTime(); }
+        }
+        c.deliver(c.input.accept(s.seq(), s.packet(), s.payloadOffset(), s.payloadLength()));
+        if (s.has(TcpSegment.FIN) && !c.finSeen && s.seq() + s.payloadLength() == c.input.nextSeq()) {
+            c.finSeen = true;
+            c.input.acceptFin();
+            c.endOfInput();
+        }
+    }
+
+    private void fromServer(TcpSegment s) {
+        ReplicaConnection c = connections.get(key(s.dstIp(), s.dstPort()));
+        if (c == null) return;
+        if (s.has(TcpSegment.SYN) && s.has(TcpSegment.ACK)) {
+            c.serverIsn = s.seq();
+            c.serverIsnKnown = true;
+            c.serverWscale = s.wscale();
+            c.synAckSeen = true;
+        } else {
+            c.serverWindow = s.window();
+        }
+    }
+
+    public Collection<ReplicaConnection> connections() { return connections.values(); }
+
+    /** Stops reading; the replicas keep what they have. */
+    public void stop() throws InterruptedException {
+        running = false;
+        thread.join(1000);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+        socket.close();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.holdfast.tcpha.ha;
+
+import dev.holdfast.tcpha.drill.Drill;
+import dev.holdfast.tcpha.rig.Root;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * ST-TCP system tests on a namespace rig (root): rows of the thesis's table of single failures, each asserting that
+ * the client's connections stayed open and every byte arrived exactly once.
+ */
+class FailoverSystemTest {
+    @BeforeAll
+    static void root() { Root.assumeNamespaces(); }
+
+    static Map<String, Object> drill(Drill.Config c) throws Exception {
+        Map<String, Object> r = Drill.run(c, Files.createTempDirectory("sttcp-test"));
+        System.out.println(r);
+        return r;
+    }
+
+    static void assertEveryByteOnce(Map<String, Object> r) {
+        assertEquals(0L, r.get("connections_broken"), r.toString());
+        assertEquals(0L, r.get("bytes_lost"), r.toString());
+        assertEquals(0L, r.get("bytes_duplicated"), r.toString());
+        assertEquals(r.get("bytes_expected"), r.get("bytes_ok"), r.toString());
+        assertEquals(0, r.get("client_exit"), r.toString());
+    }
+
+    @Test
+    void primaryHostCrash_backupTakesOverTheEchoConnectionWithNoByteLostOrDuplicated() throws Exception {
+        Map<String, Object> r = drill(Drill.Config.echo(10, 1));
+        assertEveryByteOnce(r);
+        assertEquals(false, r.get("false_takeover"), r.toString());
+        assertNotNull(r.get("takeover"), "the backup took over: " + r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+        assertTrue((double) r.get("failover_ms") > 0, "the client saw the failover as a pause: " + r);
+        assertFalse((boolean) r.get("primary_alive"), r.toString());
+    }
+
+    @Test
+    void primaryHostCrashWithSeveralConnections_allSurvive() throws Exception {
+        Map<String, Object> r = drill(new Drill.Config("interactive", 10, 5, 8, 30, 10, 0, 400, "write", true, null,
+                Drill.Crash.PRIMARY_HOST));
+        assertEveryByteOnce(r);
+        assertTrue(r.get("takeover").toString().contains("restored=8"), r.toString());
+    }
+
+    @Test
+    void backupHostCrash_primaryGoesOnAlone() throws Exception {
+        Map<String, Object> r = drill(Drill.Config.echo(10, 1).with(Drill.Crash.BACKUP_HOST, 400));
+        assertEveryByteOnce(r);
+        assertNull(r.get("takeover"), r.toString());
+        assertTrue((boolean) r.get("primary_alive"), r.toString());
+    }
+
+    @Test
+    void oneHeartbeatLinkFails_noTakeover() throws Exception {
+        Map<String, Object> r = drill(Drill.Config.echo(10, 1).with(Drill.Crash.HEARTBEAT_LINK, 400));
+        assertEveryByteOnce(r);
+        assertNull(r.get("takeover"), "a one-link failure must not cause a takeover: " + r);
+        assertTrue((boolean) r.get("primary_alive"), r.toString());
+        assertTrue((boolean) r.get("backup_alive"), r.toString());
+    }
+
+    /** Long: run with -Dgroups=long -Dtest=FailoverSystemTest (about a minute on 2 cores). */
+    @Test
+    @Tag("long")
+    void thousandConnectionsSurvivePrimaryKill() throws Exception {
+        Map<String, Object> r = drill(new Drill.Config("echo", 10, 5, 1000, 20, 50, 0, 1000, "write", true, null,
+                Drill.Crash.PRIMARY_HOST));
+        assertEveryByteOnce(r);
+        assertTrue(r.get("takeover").toString().contains("restored=1000"), r.toString());
+    }
+}
