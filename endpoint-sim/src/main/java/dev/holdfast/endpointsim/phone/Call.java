@@ -40,6 +40,8 @@ public final class Call {
     TalkPathProbe probe;
     Sdp remoteSdp;
     MediaDirection wanted = MediaDirection.SENDRECV;
+    /** The last {@link #wanted} the far end accepted: what a refused re-INVITE falls back to. */
+    MediaDirection agreedWish = MediaDirection.SENDRECV;
     MediaDirection negotiated = MediaDirection.SENDRECV;
     final long sdpSession;
     long sdpVersion;

@@ -595,6 +595,7 @@ public final class Phone implements SipEndpoint {
                 if (code < 200) return;
                 c.reinviteOutstanding = false;
                 if (code < 300) {
+                    c.agreedWish = offered;
                     Request ack = ackFor(c, re);
                     if (ack != null) sendAck(ack);
                     Sdp answer = sdpOf(resp.getRawContent());
@@ -612,6 +613,12 @@ public final class Phone implements SipEndpoint {
                     return;
                 } else if (code == 481 || code == 408) {
                     end(c, "re-INVITE " + code, 0);
+                    return;
+                } else {
+                    // refused (488, 501...): the session stays as it was (RFC 3261 14.1), and so does our wish
+                    LOG.log(System.Logger.Level.INFO, () -> config.user() + ": re-INVITE (" + offered.attribute() + ") refused with " + code);
+                    if (c.wanted == offered) c.wanted = c.agreedWish;
+                    notifyState(c);
                     return;
                 }
                 if (c.wanted != offered && c.state() == CallState.CONNECTED) sendReinvite(c);
