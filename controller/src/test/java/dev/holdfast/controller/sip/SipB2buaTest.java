@@ -88,6 +88,23 @@ class SipB2buaTest {
         noCallLeft();
     }
 
+    @Test void twentyOverlappingCallsAllComplete() throws Exception {
+        start(30);
+        int calleePort = registerCallee("udp");
+        try (Sipp.Run callee = sipp.start("uas", "udp", calleePort, null, 20)) {
+            Thread.sleep(300);
+            // each call holds 1 s: at 10 calls/s about ten are up at once
+            Sipp.Result caller = sipp.run("uac", "udp", Sipp.freePort(), SipTestController.target(controller), 20,
+                    "-s", "1002", "-r", "10", "-d", "1000");
+            Sipp.Result calleeResult = callee.await(20);
+            assertTrue(caller.passed(), "caller: " + caller);
+            assertTrue(calleeResult.passed(), "callee: " + calleeResult);
+        }
+        assertEquals(20, count("calls.connected"));
+        assertEquals(20, count("calls.released-by-caller"));
+        noCallLeft();
+    }
+
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void theCalleeHangsUp(String transport) throws Exception {
         start(30);
