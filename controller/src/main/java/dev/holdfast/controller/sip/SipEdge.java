@@ -338,6 +338,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         String callId = ev.getDialog().getCallId().getCallId();
         dialogs.remove(callId, ev.getDialog());
         answeredCSeq.remove(callId);
+        runner.submit(now -> new Event.SipDialogEnded(now, callId));
     }
 
     // ------------------------------------------------------------------------------------------ out
