@@ -31,6 +31,10 @@ final class B2bua {
     private final SipCounters counters;
     private final Map<String, SipCall> byCallId = new TreeMap<>();
     private final Map<Long, SipCall> byInviteToken = new TreeMap<>();
+    /** A re-INVITE relayed to the other leg, by its token: the call and the handle to answer on the sending leg. */
+    private final Map<Long, Reinvite> reinvites = new TreeMap<>();
+
+    private record Reinvite(long call, long handle, String sentOn) {}
     private final Map<Long, SipCall> calls = new TreeMap<>();
     private long nextCallId = 1;
 
@@ -141,6 +145,26 @@ final class B2bua {
         return first < 0 || last <= first ? source : source.substring(first + 1, last);
     }
 
+    /**
+     * A re-INVITE in a connected call (hold, resume, a new media address): relayed to the other leg with its SDP;
+     * the answer comes back the same way. Only one at a time per call (RFC 3261 14.2: 491 otherwise).
+     */
+    void reinvite(long handle, SipRequest r) {
+        SipCall call = byCallId.get(r.callId());
+        if (call == null) {
+            sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        if (call.state != SipCall.State.CONNECTED || reinvites.values().stream().anyMatch(v -> v.call() == call.id)) {
+            sip.respond(handle, SipReply.of(491, "Request Pending"));
+            return;
+        }
+        String other = r.callId().equals(call.aCallId) ? call.bCallId : call.aCallId;
+        long token = sip.send(new SipOutgoingRequest("INVITE", other, null, null, null, null, null, r.contentType(), r.body()));
+        reinvites.put(token, new Reinvite(call.id, handle, other));
+        counters.add("reinvites.relayed");
+    }
+
     void ack(SipRequest r) {
         SipCall call = byCallId.get(r.callId());
         if (call != null && r.callId().equals(call.aCallId)) counters.add("ack.received");
@@ -184,6 +208,11 @@ final class B2bua {
     // ------------------------------------------------------------------------------------------ leg B responses
 
     void response(long token, SipResponse r) {
+        Reinvite re = reinvites.get(token);
+        if (re != null) {
+            reinviteAnswered(token, re, r.status(), r.reason(), r.contentType(), r.body());
+            return;
+        }
         SipCall call = byInviteToken.get(token);
         if (call == null) return; // a response to a BYE or CANCEL: nothing to do
         int status = r.status();
@@ -219,7 +248,20 @@ final class B2bua {
         end(call);
     }
 
+    /** The other leg answered a relayed re-INVITE: acknowledge a 2xx there, give the answer to the sender. */
+    private void reinviteAnswered(long token, Reinvite re, int status, String reason, String contentType, String body) {
+        if (status < 200) return;
+        reinvites.remove(token);
+        if (status < 300) sip.send(SipOutgoingRequest.inDialog("ACK", re.sentOn()));
+        sip.respond(re.handle(), new SipReply(status, reason, null, List.of(), status < 300, contentType, body));
+    }
+
     void failed(long token, String reason) {
+        Reinvite re = reinvites.get(token);
+        if (re != null) {
+            reinviteAnswered(token, re, 408, "Request Timeout", null, null);
+            return;
+        }
         SipCall call = byInviteToken.remove(token);
         if (call == null) return;
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {

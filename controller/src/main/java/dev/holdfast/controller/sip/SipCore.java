@@ -67,7 +67,7 @@ public final class SipCore {
             case "REGISTER" -> respond(e.handle(), registrar.register(e.source(), r, svc.now()));
             case "INVITE" -> {
                 if (r.toTag() == null) b2bua.invite(e.source(), e.handle(), r);
-                else respond(e.handle(), SipReply.of(488, "Not Acceptable Here: re-INVITE is not supported yet"));
+                else b2bua.reinvite(e.handle(), r);
             }
             case "ACK" -> b2bua.ack(r);
             case "BYE" -> b2bua.bye(e.handle(), r);

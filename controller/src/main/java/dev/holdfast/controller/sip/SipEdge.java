@@ -376,7 +376,21 @@ public final class SipEdge implements SipListener, AutoCloseable {
         SipOutgoingRequest q = s.request();
         try {
             switch (q.method()) {
-                case Request.INVITE -> invite(s.token(), q);
+                case Request.INVITE -> {
+                    if (q.requestUri() != null) {
+                        invite(s.token(), q);
+                    } else {
+                        // a re-INVITE in the dialog, with the SDP the other leg sent
+                        Dialog d = dialogs.get(q.callId());
+                        if (d == null) throw new IllegalStateException("no dialog " + q.callId());
+                        Request re = d.createRequest(Request.INVITE);
+                        re.setHeader(ourContact(transportOf(re)));
+                        if (q.body() != null) re.setContent(q.body(), contentType(q.contentType()));
+                        ClientTransaction ct = provider.getNewClientTransaction(re);
+                        ct.setApplicationData(s.token());
+                        d.sendRequest(ct);
+                    }
+                }
                 case Request.ACK -> {
                     Dialog d = dialogs.get(q.callId());
                     Long cseq = answeredCSeq.get(q.callId());

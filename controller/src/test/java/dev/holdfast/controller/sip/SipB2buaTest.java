@@ -106,6 +106,15 @@ class SipB2buaTest {
     }
 
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
+    void holdByReInviteIsRelayedBothWays(String transport) throws Exception {
+        start(30);
+        call(transport, sipp.scenario("uas-held", SippScenarios.uasHeld()), sipp.scenario("uac-hold", SippScenarios.uacHolds()), "1002");
+        assertEquals(1, count("reinvites.relayed"));
+        assertEquals(1, count("calls.released-by-caller"));
+        noCallLeft();
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void theCalleeHangsUp(String transport) throws Exception {
         start(30);
         call(transport, sipp.scenario("uas-bye", SippScenarios.uasAnswersThenHangsUp()),

@@ -274,4 +274,90 @@ final class SippScenarios {
                 </scenario>
                 """;
     }
+
+    /** A caller that is answered, puts the call on hold with a re-INVITE (sendonly), then hangs up. */
+    static String uacHolds() {
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac hold\">\n" + invite()
+                + """
+                  <recv response="100" optional="true"/>
+                  <recv response="180" optional="true"/>
+                  <recv response="200" rrs="true"/>
+                """ + inDialog("ACK", 1, "", "") + inDialog("INVITE", 2, "Content-Type: application/sdp", SDP.replace("PCMU/8000\n", "PCMU/8000\na=sendonly\n"))
+                + """
+                  <recv response="100" optional="true"/>
+                  <recv response="200">
+                    <action>
+                      <ereg regexp="a=recvonly" search_in="body" check_it="true" assign_to="answer"/>
+                    </action>
+                  </recv>
+                """ + inDialog("ACK", 2, "", "") + inDialog("BYE", 3, "", "") + """
+                  <recv response="200"/>
+                  <Reference variables="answer"/>
+                </scenario>
+                """;
+    }
+
+    private static String inDialog(String method, int cseq, String extra, String body) {
+        String send = """
+                  <send retrans="500">
+                    <![CDATA[
+                      METHOD [next_url] SIP/2.0
+                      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                      [last_To:]
+                      Call-ID: [call_id]
+                      CSeq: CSEQ METHOD
+                      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
+                      Max-Forwards: 70
+                      EXTRAContent-Length: [len]
+                """.replace("METHOD", method).replace("CSEQ", String.valueOf(cseq))
+                .replace("EXTRA", extra.isEmpty() ? "" : extra + "\n                      ")
+                + (body.isEmpty() ? "\n" : body.indent(6)) + """
+                    ]]>
+                  </send>
+                """;
+        // an ACK gets no response: SIPp must not wait to retransmit it
+        return method.equals("ACK") ? send.replace("<send retrans=\"500\">", "<send>") : send;
+    }
+
+    /** A callee that answers, accepts being put on hold (answers a=recvonly) and is hung up on. */
+    static String uasHeld() {
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uas held\">\n"
+                + "  <recv request=\"INVITE\"/>\n"
+                + UAS_RESPONSE.formatted("180 Ringing", "[last_CSeq:]")
+                + uasAnswer("[last_To:];tag=[pid]SIPpTag01[call_number]", "")
+                + """
+                  <recv request="ACK"/>
+                  <recv request="INVITE">
+                    <action>
+                      <ereg regexp="a=sendonly" search_in="body" check_it="true" assign_to="offer"/>
+                    </action>
+                  </recv>
+                """ + uasAnswer("[last_To:]", "a=recvonly\n") + """
+                  <recv request="ACK"/>
+                  <recv request="BYE"/>
+                """ + UAS_RESPONSE.formatted("200 OK", "[last_CSeq:]").replace(";tag=[pid]SIPpTag01[call_number]", "") + """
+                  <Reference variables="offer"/>
+                </scenario>
+                """;
+    }
+
+    private static String uasAnswer(String to, String direction) {
+        return """
+                  <send retrans="500">
+                    <![CDATA[
+                      SIP/2.0 200 OK
+                      [last_Via:]
+                      [last_From:]
+                      TO
+                      [last_Call-ID:]
+                      [last_CSeq:]
+                      Contact: <sip:[service]@[local_ip]:[local_port];transport=[transport]>
+                      Content-Type: application/sdp
+                      Content-Length: [len]
+                """.replace("TO", to) + (SDP + direction).indent(6) + """
+                    ]]>
+                  </send>
+                """;
+    }
 }
