@@ -100,6 +100,48 @@ class VirtualTimePhoneTest {
         assertEquals(callHoldResumeHangUp(42), callHoldResumeHangUp(42));
     }
 
+    @Test void aLostAckIsRecoveredByTheRetransmitted200AndNoAckEndsTheCall() throws Exception {
+        World w = new World();
+        int[] oks = {0};
+        int[] acksDropped = {0};
+        boolean[] dropAllAcks = {false};
+        w.sip.dropWhen(m -> {
+            if (m.startsWith("SIP/2.0 200") && m.contains(" INVITE")) oks[0]++;
+            if (!m.startsWith("ACK ")) return false;
+            if (dropAllAcks[0] || acksDropped[0] == 0) {
+                acksDropped[0]++;
+                return true;
+            }
+            return false;
+        });
+        Phone alice = w.phone("alice", "198.18.0.1", List.of(), 3);
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), 4);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        bob.answer(in);
+        w.advance(40_000);
+        assertEquals(2, oks[0], "the 200 went again once, T1 after the lost ACK");
+        assertEquals(CallState.CONNECTED, in.state(), "the second ACK arrived");
+        assertTrue(out.talkPathUp() && in.talkPathUp());
+        alice.hangUp(out);
+        w.advance(100);
+
+        dropAllAcks[0] = true;
+        Call second = alice.call(bob.directUri());
+        w.advance(20);
+        Call in2 = bob.calls().get(bob.calls().size() - 1);
+        bob.answer(in2);
+        w.advance(31_000);
+        assertEquals(CallState.CONNECTED, in2.state(), "still retransmitting before 64*T1");
+        w.advance(2_000);
+        assertEquals(CallState.ENDED, in2.state());
+        assertEquals("no-ack", in2.endReason());
+        w.advance(100);
+        assertEquals(CallState.ENDED, second.state(), "and the caller got the BYE");
+        assertEquals("remote-hangup", second.endReason());
+    }
+
     /** A registrar that answers everything 200, at a virtual address. */
     private static VirtualSipNetwork.Port registrar(World w, String ip, int[] registers) throws Exception {
         VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));

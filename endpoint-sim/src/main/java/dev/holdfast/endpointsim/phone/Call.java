@@ -32,6 +32,9 @@ public final class Call {
     SipStackPort.ClientRef inviteRef;
     SipEndpoint.ServerRef inviteServer;
     Request lastAck;
+    /** Our 2xx for an INVITE that has had no ACK yet (retransmitted over UDP), and its timer. */
+    javax.sip.message.Response unackedOk;
+    dev.holdfast.sim.time.SimScheduler.Cancellable okTimer;
     boolean provisionalSeen;
     boolean cancelWanted;
     boolean authRetried;

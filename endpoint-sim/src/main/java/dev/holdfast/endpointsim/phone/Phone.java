@@ -598,6 +598,7 @@ public final class Phone implements SipEndpoint {
                     c.agreedWish = offered;
                     Request ack = ackFor(c, re);
                     if (ack != null) sendAck(ack);
+                    c.lastAck = ack;
                     Sdp answer = sdpOf(resp.getRawContent());
                     if (answer != null) {
                         c.remoteSdp = answer;
@@ -668,7 +669,8 @@ public final class Phone implements SipEndpoint {
             CSeqHeader cs = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
             Call c = calls.get(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId());
             if (c != null && cs != null && Request.INVITE.equals(cs.getMethod()) && response.getStatusCode() / 100 == 2
-                    && c.lastAck != null) {
+                    && c.lastAck != null
+                    && ((CSeqHeader) c.lastAck.getHeader(CSeqHeader.NAME)).getSeqNumber() == cs.getSeqNumber()) {
                 sendAck(c.lastAck);
             }
         });
@@ -687,6 +689,7 @@ public final class Phone implements SipEndpoint {
             }
             case Request.ACK -> {
                 if (c == null) return;
+                acked(c, ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber());
                 Sdp late = sdpOf(r.getRawContent()); // the answer to an offer we put in the 2xx
                 if (late != null) {
                     c.remoteSdp = late;
@@ -817,7 +820,7 @@ public final class Phone implements SipEndpoint {
             end(c, "no-media-port", 500);
             return;
         }
-        if (!respond(c.inviteServer, c.invite, Response.OK, c, true)) {
+        if (!respondOk(c, c.inviteServer, c.invite)) {
             end(c, "transport-error", 0);
             return;
         }
@@ -827,6 +830,47 @@ public final class Phone implements SipEndpoint {
         applyMedia(c);
         notifyState(c);
         afterConnected(c);
+    }
+
+    /** RFC 3261 T1 and T2: the 2xx retransmission starts at T1 and doubles up to T2. */
+    private static final Duration T1 = Duration.ofMillis(500);
+    private static final Duration T2 = Duration.ofSeconds(4);
+
+    /** Sends our 2xx (with SDP) for an INVITE and, over UDP, retransmits it until the ACK comes (RFC 3261 13.3.1.4). */
+    private boolean respondOk(Call c, ServerRef tx, Request invite) {
+        Response ok = response(invite, Response.OK, c, true);
+        if (ok == null || !reply(tx, ok)) return false;
+        cancel(c.okTimer);
+        c.unackedOk = ok;
+        if (config.transport().equals("udp")) retransmitOk(c, ok, T1, 0);
+        return true;
+    }
+
+    private void retransmitOk(Call c, Response ok, Duration interval, long waitedMillis) {
+        long delay = Math.min(interval.toMillis(), 64 * T1.toMillis() - waitedMillis);
+        c.okTimer = scheduler.schedule(() -> {
+            if (c.unackedOk != ok || c.state() == CallState.ENDED) return;
+            long waited = waitedMillis + delay;
+            if (waited >= 64 * T1.toMillis()) {
+                // no ACK in 64*T1: the dialog is dead (RFC 3261 13.3.1.4)
+                c.unackedOk = null;
+                end(c, "no-ack", 0);
+                sendBye(c);
+                return;
+            }
+            messages++;
+            sip.resendResponse(ok);
+            Duration next = interval.multipliedBy(2).compareTo(T2) > 0 ? T2 : interval.multipliedBy(2);
+            retransmitOk(c, ok, next, waited);
+        }, Duration.ofMillis(delay));
+    }
+
+    private void acked(Call c, long cseq) {
+        if (c.unackedOk != null && ((CSeqHeader) c.unackedOk.getHeader(CSeqHeader.NAME)).getSeqNumber() == cseq) {
+            c.unackedOk = null;
+            cancel(c.okTimer);
+            c.okTimer = null;
+        }
     }
 
     private void incomingReinvite(Call c, Request r, ServerRef tx) {
@@ -851,7 +895,7 @@ public final class Phone implements SipEndpoint {
             c.remoteSdp = offer;
             c.negotiated = c.wanted.and(offer.direction().mirrored());
         }
-        respond(tx, r, Response.OK, c, true);
+        respondOk(c, tx, r);
         applyMedia(c);
         notifyState(c);
     }
@@ -982,6 +1026,8 @@ public final class Phone implements SipEndpoint {
     private void end(Call c, String reason, int status) {
         if (c.state() == CallState.ENDED) return;
         c.ended(reason, status);
+        cancel(c.okTimer);
+        c.unackedOk = null;
         if (c.probe != null) c.probe.close();
         calls.remove(c.callId);
         notifyState(c);
