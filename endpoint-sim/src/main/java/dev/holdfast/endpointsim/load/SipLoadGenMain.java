@@ -45,9 +45,9 @@ public final class SipLoadGenMain {
             usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
                    loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
-                               [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER]
+                               [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
-                         --probe-rate 10 --keepalive 30s --bind 127.0.0.1
+                         --probe-rate 10 --keepalive 30s --bind 127.0.0.1 --threads 1 (event loops for the phones)
             """;
 
     public static void main(String[] args) throws Exception {
@@ -109,7 +109,8 @@ public final class SipLoadGenMain {
         if (callTo == null && plan.phones() < 2) throw new IllegalArgumentException("calls between phones need --phones 2 or more");
 
         // the phones' randomness (Call-IDs, tags) differs from run to run: a peer must not take a new call for an old one
-        try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime())) {
+        int threads = Integer.parseInt(opt.getOrDefault("threads", "1"));
+        try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime(), threads)) {
             Set<Phone> registered = ConcurrentHashMap.newKeySet();
             AtomicLong registrationFailures = new AtomicLong();
             PhoneListener counting = new PhoneListener() {
