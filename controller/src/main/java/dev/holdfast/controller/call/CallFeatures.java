@@ -404,6 +404,14 @@ final class CallFeatures {
     private void transfer(Call c) {
         if (c.held == null) { cp.release(c, BUSY, null); return; }
         cp.svc.cancelTimer(c.consultTimer);
+        if (c.consultState == CallState.CONNECTED) {
+            Call.IgcEnd toHeld = c.igcEnd(c.heldLeg, c.heldTerm);
+            Call.IgcEnd toConsulted = c.igcEnd(c.consultLeg, c.consultTerm);
+            if (toHeld != null && toConsulted != null && toHeld.far.rtp != null && toConsulted.far.rtp != null) {
+                shortCut(c, toHeld, toConsulted);
+                return;
+            }
+        }
         boolean ringing = c.consultState != CallState.CONNECTED;
         Line host = c.host;
         Line held = c.held;
@@ -441,6 +449,48 @@ final class CallFeatures {
         } else {
             clearFeature(c);
         }
+        send(c, b);
+    }
+
+    /**
+     * A transfer between two parties that both reach the host's gateway over IGCs: rather than relay their media
+     * through two RTP terminations there, the host's gateway lets go of both; on one gateway the held line is moved
+     * into the consulted line's context (their RTP terminations subtracted), on two gateways their RTP
+     * terminations are pointed at each other (new Remote SDP on each): one IGC instead of two.
+     */
+    private void shortCut(Call c, Call.IgcEnd toHeld, Call.IgcEnd toConsulted) {
+        Line held = c.held;
+        Call.Leg cl = c.consultLeg;
+        Batch b = new Batch();
+        b.optional(c.heldLeg.gateway, c.heldLeg.context, H248.subtract(toHeld.rtp, true));
+        b.optional(cl.gateway, cl.context, H248.subtract(toConsulted.rtp, true));
+        leave(c, c.host, cl, b);
+        c.legs.remove(c.heldLeg);
+        c.legs.remove(cl);
+        c.removeIgc(toHeld);
+        c.removeIgc(toConsulted);
+        Call.IgcEnd bEnd = toHeld.far;
+        Call.IgcEnd kEnd = toConsulted.far;
+        if (bEnd.leg.gateway == kEnd.leg.gateway) {
+            Call.Leg bl = bEnd.leg;
+            Call.Leg kl = kEnd.leg;
+            b.optional(bl.gateway, bl.context, H248.subtract(bEnd.rtp, true));
+            b.add(kl.gateway, kl.context, H248.move(held.termination()));
+            b.optional(kl.gateway, kl.context, H248.subtract(kEnd.rtp, true));
+            bl.terminations.clear();
+            c.legs.remove(bl);
+            kl.terminations.remove(kEnd.rtp);
+            kl.terminations.add(held.termination());
+        } else {
+            b.add(bEnd.leg.gateway, bEnd.leg.context, H248.modify(bEnd.rtp, H248.stream(H248.remote(kEnd.local))));
+            b.add(kEnd.leg.gateway, kEnd.leg.context, H248.modify(kEnd.rtp, H248.stream(H248.remote(bEnd.local))));
+            bEnd.remote = kEnd.local;
+            kEnd.remote = bEnd.local;
+            c.addIgc(bEnd, kEnd);
+        }
+        c.host = null;
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": transferred, the host's gateway left out");
+        clearFeature(c);
         send(c, b);
     }
 
