@@ -142,6 +142,40 @@ class VirtualTimePhoneTest {
         assertEquals("remote-hangup", second.endReason());
     }
 
+    @Test void sessionTimerRefreshesAndExpiresWhenRefreshesStop() throws Exception {
+        World w = new World();
+        int[] reinvites = {0};
+        boolean[] dropRefreshes = {false};
+        w.sip.dropWhen(m -> {
+            // a re-INVITE from alice: an INVITE to bob's Contact with a CSeq above the initial one's
+            boolean refresh = m.startsWith("INVITE sip:bob") && !m.contains("CSeq: 1 INVITE");
+            if (refresh) reinvites[0]++;
+            return refresh && dropRefreshes[0];
+        });
+        InetAddress a = InetAddress.getByName("198.18.0.1");
+        Phone alice = new Phone(PhoneConfig.of("alice", null, List.of()).withMediaAddress(a).withSessionExpires(Duration.ofSeconds(90)),
+                w.clock, w.sip.open(new InetSocketAddress(a, 5060)), w.media, new SplittableRandom(5));
+        alice.start();
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), 6);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        bob.answer(in);
+        w.advance(200_000); // refreshes at 45 s intervals
+        assertEquals(4, reinvites[0], "alice, the refresher, re-INVITEs every 45 s");
+        assertEquals(CallState.CONNECTED, in.state());
+        assertTrue(out.talkPathUp() && in.talkPathUp());
+
+        dropRefreshes[0] = true; // alice's refreshes stop reaching bob (last one arrived at 180 s)
+        w.advance(39_000); // 239 s: bob's deadline is 180 + 90 - 30 = 240 s
+        assertEquals(CallState.CONNECTED, in.state());
+        w.advance(2_000);
+        assertEquals(CallState.ENDED, in.state());
+        assertEquals("session-expired", in.endReason());
+        w.advance(100);
+        assertEquals(CallState.ENDED, out.state(), "bob's BYE reached alice");
+    }
+
     /** A registrar that answers everything 200, at a virtual address. */
     private static VirtualSipNetwork.Port registrar(World w, String ip, int[] registers) throws Exception {
         VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));

@@ -50,6 +50,11 @@ public final class Call {
     long sdpVersion;
     boolean reinviteOutstanding;
 
+    // session timer (RFC 4028): 0 when the call has none
+    long sessionSeconds;
+    boolean weRefresh;
+    dev.holdfast.sim.time.SimScheduler.Cancellable sessionTimer;
+
     // transfer
     /** A call this one replaces (incoming INVITE with Replaces). */
     Call replaces;

@@ -447,6 +447,10 @@ public final class Phone implements SipEndpoint {
             Request invite = newRequest(Request.INVITE, ruri, c.callId, ++c.localCSeq, c.localAddress, c.localTag,
                     c.remoteAddress, null, List.of());
             invite.setContent(localSdp(c, c.wanted), sdpType());
+            if (config.sessionExpires() != null) {
+                invite.addHeader(hf.createSupportedHeader("timer"));
+                invite.addHeader(hf.createHeader("Session-Expires", config.sessionExpires().toSeconds() + ";refresher=uac"));
+            }
             if (replaces != null) invite.addHeader(replaces);
             if (referredBy != null) invite.addHeader(hf.createHeader("Referred-By", referredBy));
             c.invite = invite;
@@ -499,6 +503,7 @@ public final class Phone implements SipEndpoint {
             takeAnswer(c, resp);
             c.answeredNanos = scheduler.nanoTime();
             if (c.ringingNanos < 0) c.ringingNanos = c.answeredNanos;
+            sessionTimerFromAnswer(c, resp);
             c.state(CallState.CONNECTED);
             applyMedia(c);
             notifyState(c);
@@ -589,6 +594,10 @@ public final class Phone implements SipEndpoint {
             MediaDirection offered = c.wanted;
             Request re = inDialog(c, Request.INVITE);
             re.setContent(localSdp(c, offered), sdpType());
+            if (c.sessionSeconds > 0) {
+                re.addHeader(hf.createSupportedHeader("timer"));
+                re.addHeader(hf.createHeader("Session-Expires", c.sessionSeconds + ";refresher=" + (c.weRefresh ? "uac" : "uas")));
+            }
             c.reinviteOutstanding = true;
             send(re, resp -> {
                 int code = resp.getStatusCode();
@@ -596,6 +605,7 @@ public final class Phone implements SipEndpoint {
                 c.reinviteOutstanding = false;
                 if (code < 300) {
                     c.agreedWish = offered;
+                    sessionTimerFromAnswer(c, resp);
                     Request ack = ackFor(c, re);
                     if (ack != null) sendAck(ack);
                     c.lastAck = ack;
@@ -839,7 +849,9 @@ public final class Phone implements SipEndpoint {
     /** Sends our 2xx (with SDP) for an INVITE and, over UDP, retransmits it until the ACK comes (RFC 3261 13.3.1.4). */
     private boolean respondOk(Call c, ServerRef tx, Request invite) {
         Response ok = response(invite, Response.OK, c, true);
-        if (ok == null || !reply(tx, ok)) return false;
+        if (ok == null) return false;
+        sessionTimerFromOffer(c, invite, ok);
+        if (!reply(tx, ok)) return false;
         cancel(c.okTimer);
         c.unackedOk = ok;
         if (config.transport().equals("udp")) retransmitOk(c, ok, T1, 0);
@@ -863,6 +875,65 @@ public final class Phone implements SipEndpoint {
             Duration next = interval.multipliedBy(2).compareTo(T2) > 0 ? T2 : interval.multipliedBy(2);
             retransmitOk(c, ok, next, waited);
         }, Duration.ofMillis(delay));
+    }
+
+    /** RFC 4028 as the UAS of an INVITE: take the asked interval, name the refresher in our 2xx, arm the timer. */
+    private void sessionTimerFromOffer(Call c, Request invite, Response ok) {
+        Header se = invite.getHeader("Session-Expires");
+        if (se == null) return;
+        String[] v = headerValue(se).split(";");
+        long secs = parseLong(v[0], 0);
+        if (secs <= 0) return;
+        String refresher = "uac";
+        for (int i = 1; i < v.length; i++) {
+            String p = v[i].strip().toLowerCase(Locale.ROOT);
+            if (p.equals("refresher=uas")) refresher = "uas";
+        }
+        try {
+            ok.addHeader(hf.createHeader("Session-Expires", secs + ";refresher=" + refresher));
+            ok.addHeader(hf.createRequireHeader("timer"));
+        } catch (java.text.ParseException e) {
+            return;
+        }
+        c.sessionSeconds = secs;
+        c.weRefresh = refresher.equals("uas");
+        armSessionTimer(c);
+    }
+
+    /** RFC 4028 as the UAC of an INVITE: the 2xx says the interval and who refreshes; none, no session timer. */
+    private void sessionTimerFromAnswer(Call c, Response ok) {
+        Header se = ok.getHeader("Session-Expires");
+        if (se == null) {
+            c.sessionSeconds = 0;
+            cancel(c.sessionTimer);
+            return;
+        }
+        String[] v = headerValue(se).split(";");
+        long secs = parseLong(v[0], 0);
+        if (secs <= 0) return;
+        boolean uas = false;
+        for (int i = 1; i < v.length; i++) if (v[i].strip().equalsIgnoreCase("refresher=uas")) uas = true;
+        c.sessionSeconds = secs;
+        c.weRefresh = !uas;
+        armSessionTimer(c);
+    }
+
+    /** The refresher re-INVITEs half way; the other side hangs up when no refresh came in time (RFC 4028 10). */
+    private void armSessionTimer(Call c) {
+        cancel(c.sessionTimer);
+        if (c.sessionSeconds <= 0 || c.state() == CallState.ENDED) return;
+        if (c.weRefresh) {
+            c.sessionTimer = scheduler.schedule(() -> {
+                if (c.state() == CallState.CONNECTED && !c.reinviteOutstanding) sendReinvite(c);
+            }, Duration.ofSeconds(Math.max(1, c.sessionSeconds / 2)));
+        } else {
+            long expiry = c.sessionSeconds - Math.min(32, c.sessionSeconds / 3);
+            c.sessionTimer = scheduler.schedule(() -> {
+                if (c.state() != CallState.CONNECTED) return;
+                end(c, "session-expired", 0);
+                sendBye(c);
+            }, Duration.ofSeconds(expiry));
+        }
     }
 
     private void acked(Call c, long cseq) {
@@ -1027,6 +1098,7 @@ public final class Phone implements SipEndpoint {
         if (c.state() == CallState.ENDED) return;
         c.ended(reason, status);
         cancel(c.okTimer);
+        cancel(c.sessionTimer);
         c.unackedOk = null;
         if (c.probe != null) c.probe.close();
         calls.remove(c.callId);
