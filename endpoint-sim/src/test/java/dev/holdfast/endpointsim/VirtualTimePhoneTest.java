@@ -176,6 +176,63 @@ class VirtualTimePhoneTest {
         assertEquals(CallState.ENDED, out.state(), "bob's BYE reached alice");
     }
 
+    /** A registrar that challenges, then says the nonce went stale {@code staleTimes} times, then checks the digest. */
+    private static VirtualSipNetwork.Port challengingRegistrar(World w, String ip, int staleTimes, List<String> log) throws Exception {
+        VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));
+        int[] nonces = {0};
+        port.bindDefault(new SipEndpoint() {
+            @Override public void request(Request r, ServerRef tx) {
+                if (tx == null || !Request.REGISTER.equals(r.getMethod())) return;
+                try {
+                    javax.sip.header.AuthorizationHeader auth = (javax.sip.header.AuthorizationHeader) r.getHeader("Authorization");
+                    Response resp;
+                    if (auth != null && nonces[0] > staleTimes) {
+                        String expected = dev.holdfast.endpointsim.phone.DigestCredentials.response("alice", "holdfast", "pw",
+                                "REGISTER", auth.getURI().toString(), auth.getNonce(), auth.getQop(), "00000001", auth.getCNonce());
+                        boolean good = expected.equals(auth.getResponse()) && auth.getNonce().equals("n" + nonces[0]);
+                        log.add(good ? "good" : "bad");
+                        resp = port.messages().createResponse(good ? 200 : 403, r);
+                        if (good) resp.addHeader((javax.sip.header.Header) r.getHeader("Contact").clone());
+                    } else {
+                        nonces[0]++;
+                        log.add(auth == null ? "challenge" : "stale");
+                        resp = port.messages().createResponse(401, r);
+                        javax.sip.header.WWWAuthenticateHeader ch = port.headers().createWWWAuthenticateHeader("Digest");
+                        ch.setRealm("holdfast");
+                        ch.setNonce("n" + nonces[0]);
+                        ch.setQop("auth");
+                        if (auth != null) ch.setStale(true);
+                        resp.addHeader(ch);
+                    }
+                    ((ToHeader) resp.getHeader(ToHeader.NAME)).setTag("r");
+                    tx.respond(resp);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return port;
+    }
+
+    @Test void aStaleNonceIsAnsweredAgainButNotForever() throws Exception {
+        World w = new World();
+        List<String> log = new ArrayList<>();
+        challengingRegistrar(w, "198.18.1.1", 1, log);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060)), 1);
+        w.advance(100);
+        assertEquals(List.of("challenge", "stale", "good"), log);
+        assertTrue(p.registered());
+
+        World w2 = new World();
+        List<String> log2 = new ArrayList<>();
+        challengingRegistrar(w2, "198.18.1.1", 1000, log2); // a registrar that finds every nonce stale
+        Phone p2 = w2.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060)), 1);
+        w2.advance(100);
+        assertEquals(List.of("challenge", "stale", "stale", "stale"), log2, "two stale retries, then it gives up");
+        assertFalse(p2.registered());
+        assertEquals("401 (credentials refused)", p2.registrationError());
+    }
+
     /** A registrar that answers everything 200, at a virtual address. */
     private static VirtualSipNetwork.Port registrar(World w, String ip, int[] registers) throws Exception {
         VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));

@@ -38,6 +38,7 @@ public final class Call {
     boolean provisionalSeen;
     boolean cancelWanted;
     boolean authRetried;
+    int staleRetries;
 
     // media
     TalkPathProbe probe;

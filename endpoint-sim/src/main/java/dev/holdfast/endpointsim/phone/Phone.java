@@ -83,6 +83,7 @@ public final class Phone implements SipEndpoint {
     private long regCSeq;
     private int regAttempt;
     private boolean regAuthRetried;
+    private int regStaleRetries;
     private SimScheduler.Cancellable regTimer;
     private SimScheduler.Cancellable keepaliveTimer;
     private volatile String registrationError = "";
@@ -315,7 +316,9 @@ public final class Phone implements SipEndpoint {
             if (code < 200) return;
             cancel(regTimer);
             if (code == 401 || code == 407) {
-                Request again = regAuthRetried ? null : withCredentials(r, resp);
+                // one answer per challenge; a second challenge only when it says our nonce was stale (RFC 2617 3.2.1)
+                boolean staleRetry = regAuthRetried && staleNonce(resp) && regStaleRetries++ < 2;
+                Request again = regAuthRetried && !staleRetry ? null : withCredentials(r, resp);
                 if (again == null) {
                     registrationFailed(ctl, code + " (credentials refused)");
                     return;
@@ -336,6 +339,7 @@ public final class Phone implements SipEndpoint {
                 return;
             }
             regAuthRetried = false;
+            regStaleRetries = 0;
             if (expires == 0) {
                 registered = false;
                 return;
@@ -510,7 +514,8 @@ public final class Phone implements SipEndpoint {
             afterConnected(c);
             return;
         }
-        if ((code == 401 || code == 407) && !c.authRetried && c.state() != CallState.ENDED) {
+        if ((code == 401 || code == 407) && (!c.authRetried || staleNonce(resp) && c.staleRetries++ < 2)
+                && c.state() != CallState.ENDED) {
             Request again = withCredentials(invite, resp);
             if (again != null) {
                 c.authRetried = true;
@@ -1206,6 +1211,11 @@ public final class Phone implements SipEndpoint {
             LOG.log(System.Logger.Level.WARNING, "cannot build a " + status + " response: " + e);
             return null;
         }
+    }
+
+    private static boolean staleNonce(Response challenge) {
+        Header h = challenge.getHeader(challenge.getStatusCode() == 407 ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME);
+        return h instanceof WWWAuthenticateHeader w && w.isStale();
     }
 
     /** The request again with digest credentials for {@code challenge} (401 or 407), or null when we have none. */
