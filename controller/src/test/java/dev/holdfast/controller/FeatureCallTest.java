@@ -231,4 +231,24 @@ class FeatureCallTest {
         g.onHook("T1");  // supervised: the far end's release ends it
         assertEquals(List.of("C=2{O-S=T1,O-S=A2},C=-{MF=A2{SG{cg/bt},E=#{al/on}},MF=T1{SG,E=#{al/of}}}"), norm(g.take()));
     }
+
+    @Test
+    void aGatewayRefusingAFeatureCommandReleasesTheCall() {
+        connectIntra();
+        gw1.notify("A1", "al/fl");
+        gw1.dial("A1", "1003");
+        gw1.offHook("A3");
+        gw1.notify("A1", "al/fl");
+        gw1.take();
+        gw1.contexts.get(1L).remove("A2");   // the gateway lost the held line meanwhile
+        gw1.dial("A1", "3");                 // Move=A2 is refused (430)
+        List<String> sent = norm(gw1.take());
+        assertEquals(2, sent.size(), sent.toString());
+        assertEquals("C=2{MV=A2{M{ST=1{O{MO=SR}}}},MF=A3{M{ST=1{O{MO=SR}}}},MF=A1{SG,E=#{al/on,al/fl}}}", sent.get(0));
+        // optimistic: the controller thought A2 moved; an optional Subtract of it is harmless
+        assertEquals("C=2{O-S=A3,O-S=A1,O-S=A2},C=-{MF=A1{SG{cg/ct},E=#{al/on}},MF=A2{SG{cg/ct},E=#{al/on}},MF=A3{SG{cg/ct},E=#{al/on}}}",
+                sent.get(1), "released with reorder");
+        assertTrue(sim.core.calls().calls().isEmpty());
+        assertEquals(0, sim.core.failures());
+    }
 }

@@ -670,14 +670,35 @@ final class CallFeatures {
         send(c, b);
     }
 
-    /** One transaction per gateway; a refusal is logged (the gateway's state is audited on its next registration). */
+    /**
+     * One transaction per gateway. A refused command that was not optional means the call is no longer what we
+     * think it is: it is released (reorder). A gateway that does not answer is the association's business.
+     */
     private void send(Call c, Batch b) {
         for (Map.Entry<Gateway, List<ActionRequest>> e : b.actions().entrySet()) {
             Gateway gw = e.getKey();
-            cp.association.send(gw, e.getValue(), o -> {
-                if (!o.ok() && !o.failed()) LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " refused: " + o);
+            List<ActionRequest> actions = e.getValue();
+            cp.association.send(gw, actions, o -> {
+                if (o.ok() || o.failed()) return;
+                LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " refused: " + o);
+                if (mandatoryFailed(actions, o) && c.state != CallState.RELEASED) cp.release(c, REORDER, null);
             });
         }
+    }
+
+    /** Whether the reply carries an error of the transaction, an action, or a command not sent as optional. */
+    static boolean mandatoryFailed(List<ActionRequest> actions, dev.holdfast.controller.core.Outcome o) {
+        if (o.reply().error() != null) return true;
+        for (int i = 0; i < o.reply().actions().size(); i++) {
+            var ar = o.reply().actions().get(i);
+            if (ar.error() != null) return true;
+            List<CommandRequest> sent = i < actions.size() ? actions.get(i).commands() : List.of();
+            for (int j = 0; j < ar.replies().size(); j++) {
+                if (H248.error(ar.replies().get(j)) == null) continue;
+                if (j >= sent.size() || !sent.get(j).optional()) return true;
+            }
+        }
+        return false;
     }
 
     /** Commands collected per gateway, consecutive ones for one context in one action. */
