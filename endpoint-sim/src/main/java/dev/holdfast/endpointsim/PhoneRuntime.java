@@ -59,6 +59,7 @@ public final class PhoneRuntime implements AutoCloseable {
 
     public synchronized List<Phone> phones() { return List.copyOf(phones); }
 
+    /** Stops the phones (hanging up, un-registering) and the media loop; the SIP stack stops in the background. */
     @Override public void close() {
         for (Phone p : phones()) p.stop();
         try {
@@ -67,7 +68,9 @@ public final class PhoneRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sip.close();
         media.close();
+        // JAIN-SIP's stop waits about a second for its threads: let it do that on a thread of its own
+        Thread stopper = new Thread(sip::close, "sip-stack-stop");
+        stopper.start();
     }
 }

@@ -62,6 +62,8 @@ public final class CallProcessor implements GatewayListener {
     private final CallFeatures features;
     private long nextCallId = 1;
     private long completedCalls;
+    /** Lines that reported off-hook while their gateway was registering, in the order reported. */
+    private final java.util.Set<Line> offHookWhileRegistering = new java.util.LinkedHashSet<>();
 
     public CallProcessor(CoreServices svc, GatewayAssociation association, Provisioning provisioning) {
         this.svc = svc;
@@ -97,6 +99,11 @@ public final class CallProcessor implements GatewayListener {
                     if (line.trunk()) seized(line); else startDialing(line);
                 } else if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.DRAINING) {
                     tone(line, REORDER);
+                } else if (line.gateway().state() == GatewayState.REGISTERING) {
+                    // the gateway queued it while it had no controller (H.248.1 11.5) and sends it as soon as the
+                    // ServiceChange is answered, before our audit ends: remembered, served once in service
+                    if (name.equals(OFF_HOOK)) offHookWhileRegistering.add(line);
+                    else if (name.equals(ON_HOOK)) offHookWhileRegistering.remove(line);
                 }
             }
             case DIALING -> {
@@ -501,9 +508,11 @@ public final class CallProcessor implements GatewayListener {
             send(gw, actions);
         }
         List<Line> toArm = new ArrayList<>();
+        List<Line> offHook = new ArrayList<>();
         for (Line l : gw.lines()) {
             if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l)) continue;
-            toArm.add(l);
+            if (offHookWhileRegistering.remove(l)) offHook.add(l);
+            else toArm.add(l);
         }
         for (int i = 0; i < toArm.size(); i += 16) {
             List<Command> commands = new ArrayList<>();
@@ -513,6 +522,11 @@ public final class CallProcessor implements GatewayListener {
                 commands.add(idleCommand(l));
             }
             send(gw, H248.action(ContextId.NULL, commands));
+        }
+        // an off-hook reported while registering would be lost by arming al/of on a handset already lifted
+        for (Line l : offHook) {
+            l.state(LineState.IDLE);
+            if (l.trunk()) seized(l); else startDialing(l);
         }
     }
 

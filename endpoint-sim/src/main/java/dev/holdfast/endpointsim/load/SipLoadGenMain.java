@@ -25,13 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The SIP load generator: simulated phones that register with a controller and call each other through it.
  * <pre>
- * loadgen sip --write-config FILE --phones N [--seed S]
+ * loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
  * loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T] [--transport udp|tcp] [--json]
  *             [--probe-rate PPS] [--interval S] [--seed S] [--keepalive S] [--bind ADDRESS]
  *             [--no-register] [--call-to NUMBER]
  * </pre>
  * The first form writes the subscribers' provisioning for exactly the phones the second form simulates (same
- * {@code --seed}, same passwords). The second registers all phones (digest), reports registrations/s, then places
+ * {@code --seed}, same passwords); with {@code --controller} also the controller's {@code sip:} section (where it
+ * listens, the per-source flood limit lifted), so that the file runs a controller as it is. The second registers all phones (digest), reports registrations/s, then places
  * calls and prints a summary line every interval and a final report ({@code --json}: one JSON object as the last
  * line, the H.248 load generator's keys plus {@code registrations_per_s}). {@code --no-register} and
  * {@code --call-to} drive a peer that is no registrar, e.g. SIPp's uas. Exits 0 when calls completed and none
@@ -41,7 +42,7 @@ public final class SipLoadGenMain {
     private SipLoadGenMain() {}
 
     static final String USAGE = """
-            usage: loadgen sip --write-config FILE --phones N [--seed S]
+            usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
                    loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
                                [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER]
@@ -74,7 +75,9 @@ public final class SipLoadGenMain {
             SipLoadPlan plan = new SipLoadPlan(intOpt(opt, "phones"), Long.parseLong(opt.getOrDefault("seed", "1")));
             if (opt.containsKey("write-config")) {
                 Path file = Path.of(opt.get("write-config"));
-                Files.writeString(file, plan.provisioningYaml(), StandardCharsets.UTF_8);
+                InetSocketAddress sip = opt.containsKey("controller") ? hostPort(opt.get("controller")) : null;
+                Files.writeString(file, sip == null ? plan.provisioningYaml() : plan.provisioningYaml(sip.getHostString(), sip.getPort()),
+                        StandardCharsets.UTF_8);
                 out.println("loadgen: wrote " + file + " (" + plan.phones() + " SIP subscribers " + plan.number(1)
                         + ".." + plan.number(plan.phones()) + ")");
                 return 0;

@@ -40,6 +40,8 @@ public final class Call {
     TalkPathProbe probe;
     Sdp remoteSdp;
     MediaDirection wanted = MediaDirection.SENDRECV;
+    /** The last {@link #wanted} the far end accepted: what a refused re-INVITE falls back to. */
+    MediaDirection agreedWish = MediaDirection.SENDRECV;
     MediaDirection negotiated = MediaDirection.SENDRECV;
     final long sdpSession;
     long sdpVersion;
@@ -50,7 +52,10 @@ public final class Call {
     Call replaces;
     /** The call whose peer asked us (REFER) to place this one: it gets NOTIFYs about this call's progress. */
     Call referredBy;
-    long notifyCSeqBase;
+    /** After a NOTIFY says our REFER succeeded, hang up this call (a transfer); not for a conference focus. */
+    boolean referHangsUp = true;
+    /** Calls to hand to this call's far end (a conference focus) by REFER with Replaces once it answers. */
+    List<Call> joinWhenConnected = List.of();
     /** The outcome of a REFER we sent on this call: null, "pending", or the sipfrag status line of the last NOTIFY. */
     volatile String transferStatus;
 

@@ -236,18 +236,43 @@ public final class Phone implements SipEndpoint {
      */
     public void transferAttended(Call transferee, Call target) {
         scheduler.run(() -> {
-            if (target.state() != CallState.CONNECTED || target.remoteTarget == null) return;
-            String replaces = target.callId + ";to-tag=" + target.remoteTag + ";from-tag=" + target.localTag;
-            String uri = target.remoteTarget.toString();
-            int q = uri.indexOf('?');
-            if (q >= 0) uri = uri.substring(0, q);
-            try {
-                Address referTo = af.createAddress(uri + "?Replaces=" + URLEncoder.encode(replaces, StandardCharsets.UTF_8));
-                sendRefer(transferee, referTo);
-            } catch (java.text.ParseException e) {
-                LOG.log(System.Logger.Level.WARNING, "attended transfer: " + e.getMessage());
-            }
+            Address referTo = replacingReferTo(target);
+            if (referTo != null) sendRefer(transferee, referTo);
         });
+    }
+
+    /**
+     * Joins {@code parties} (calls of this phone) in a conference hosted by a focus (RFC 4579 5.5): calls the
+     * focus (a conference factory URI or number) and, once it answers, asks it (REFER, Refer-To with Replaces) to
+     * take over each party's call; each party then replaces its call with us by a call with the focus. The call to
+     * the focus is returned; the parties' calls with this phone end as they are replaced.
+     */
+    public Call conference(String focus, List<Call> parties) {
+        Call c;
+        try {
+            c = new Call(newId() + "@" + config.user(), true, newTag(), localAor(), targetAddress(focus), CallState.CALLING, sessionId());
+        } catch (java.text.ParseException e) {
+            throw new IllegalArgumentException("not a conference focus: " + focus);
+        }
+        c.referHangsUp = false;
+        c.joinWhenConnected = List.copyOf(parties);
+        scheduler.run(() -> placeCall(c, null, null));
+        return c;
+    }
+
+    /** Refer-To for a call that is to take {@code target}'s place: its far end's address with Replaces (RFC 3891). */
+    private Address replacingReferTo(Call target) {
+        if (target.state() != CallState.CONNECTED || target.remoteTarget == null) return null;
+        String replaces = target.callId + ";to-tag=" + target.remoteTag + ";from-tag=" + target.localTag;
+        String uri = target.remoteTarget.toString();
+        int q = uri.indexOf('?');
+        if (q >= 0) uri = uri.substring(0, q);
+        try {
+            return af.createAddress(uri + "?Replaces=" + URLEncoder.encode(replaces, StandardCharsets.UTF_8));
+        } catch (java.text.ParseException e) {
+            LOG.log(System.Logger.Level.WARNING, "Refer-To with Replaces: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Drops the calls that are over from {@link #calls()}. */
@@ -570,6 +595,7 @@ public final class Phone implements SipEndpoint {
                 if (code < 200) return;
                 c.reinviteOutstanding = false;
                 if (code < 300) {
+                    c.agreedWish = offered;
                     Request ack = ackFor(c, re);
                     if (ack != null) sendAck(ack);
                     Sdp answer = sdpOf(resp.getRawContent());
@@ -587,6 +613,12 @@ public final class Phone implements SipEndpoint {
                     return;
                 } else if (code == 481 || code == 408) {
                     end(c, "re-INVITE " + code, 0);
+                    return;
+                } else {
+                    // refused (488, 501...): the session stays as it was (RFC 3261 14.1), and so does our wish
+                    LOG.log(System.Logger.Level.INFO, () -> config.user() + ": re-INVITE (" + offered.attribute() + ") refused with " + code);
+                    if (c.wanted == offered) c.wanted = c.agreedWish;
+                    notifyState(c);
                     return;
                 }
                 if (c.wanted != offered && c.state() == CallState.CONNECTED) sendReinvite(c);
@@ -870,6 +902,11 @@ public final class Phone implements SipEndpoint {
 
     private void afterConnected(Call c) {
         if (c.referredBy != null) reportReferOutcome(c, 200, "OK");
+        for (Call party : c.joinWhenConnected) {
+            Address referTo = replacingReferTo(party);
+            if (referTo != null) sendRefer(c, referTo);
+        }
+        c.joinWhenConnected = List.of();
     }
 
     private void sendReferNotify(Call c, String sipfrag, boolean last) {
@@ -898,7 +935,7 @@ public final class Phone implements SipEndpoint {
         String status = (eol < 0 ? frag : frag.substring(0, eol)).strip();
         c.transferStatus = status;
         String[] f = status.split(" ");
-        if (f.length >= 2 && f[1].startsWith("2") && c.state() == CallState.CONNECTED) {
+        if (f.length >= 2 && f[1].startsWith("2") && c.state() == CallState.CONNECTED && c.referHangsUp) {
             hangUpNow(c); // the transfer worked: our part is done (RFC 5589)
         }
         notifyState(c);

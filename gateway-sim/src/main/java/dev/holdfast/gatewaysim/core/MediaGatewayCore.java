@@ -68,6 +68,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     /** Commands executed, as "Verb ids @context", when a test asked for them ({@link #recordCommands}). */
     private List<String> commandLog;
     private boolean stopped;
+    private java.util.function.Consumer<String> touched = id -> { };
 
     public MediaGatewayCore(GatewayConfig config, SimScheduler scheduler, ControlNetwork control, MediaNetwork media) {
         this.config = config;
@@ -90,6 +91,14 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     }
 
     static String key(String id) { return id.toUpperCase(Locale.ROOT); }
+
+    /**
+     * Called on the scheduler thread with each termination id a controller's request named, once the request has
+     * been executed: lets a load generator react when a signal starts instead of polling every line.
+     */
+    public void onTerminationTouched(java.util.function.Consumer<String> listener) {
+        this.touched = java.util.Objects.requireNonNull(listener);
+    }
 
     GatewayConfig config() { return config; }
 
@@ -162,6 +171,13 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         for (ActionRequest action : request.actions()) {
             if (commandLog != null) record(action);
             if (!executor.execute(action, replies)) break; // 8: the first failing command ends the transaction
+        }
+        for (ActionRequest action : request.actions()) {
+            for (dev.holdfast.h248.message.CommandRequest c : action.commands()) {
+                for (TerminationId id : c.command().terminationIds()) {
+                    if (!id.isWildcard() && !id.isRoot()) touched.accept(id.value());
+                }
+            }
         }
         return replies;
     }

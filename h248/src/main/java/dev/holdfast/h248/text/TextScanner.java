@@ -90,6 +90,15 @@ final class TextScanner {
     /** {@code [from, to)} as a String (ISO-8859-1). */
     String string(int from, int to) { return new String(b, from, to - from, StandardCharsets.ISO_8859_1); }
 
+    /** {@code port} boxed: a peer sends the same port in every message, so the last one is kept. */
+    Integer port(int port) {
+        Integer last = lastPort;
+        if (last != null && last == port) return last;
+        return lastPort = port;
+    }
+
+    private Integer lastPort;
+
     static boolean isAlpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
     static boolean isDigit(int c) { return c >= '0' && c <= '9'; }

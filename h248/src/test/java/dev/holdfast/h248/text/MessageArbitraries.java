@@ -687,10 +687,11 @@ public final class MessageArbitraries {
             Arbitrary<List<ContextProperty>> props = orEmpty(contextProperties(), 1, 3);
             Arbitrary<List<ContextAuditItem>> audit = orEmpty(contextAudit(), 1, 4);
             Arbitrary<List<CommandRequest>> commands = commandRequest().list().ofMinSize(0).ofMaxSize(3);
+            // the ABNF needs a context property, a ContextAudit or a command: the model rejects an empty one
             return memo(Combinators.combine(contextId(), props, audit, commands)
-                    .as(ActionRequest::new)
-                    .filter(a -> !a.contextProperties().isEmpty() || !a.contextAudit().isEmpty()
-                            || !a.commands().isEmpty()));
+                    .as((c, p, a, cmds) -> p.isEmpty() && a.isEmpty() && cmds.isEmpty() ? null
+                            : new ActionRequest(c, p, a, cmds))
+                    .filter(java.util.Objects::nonNull));
         }
 
         Arbitrary<ActionReply> actionReply() {

@@ -28,11 +28,23 @@ public final class Drill {
     public static final int PORT = 7000;
     /** Primary and backup stand for hosts of their own: on a shared machine they run before the client's JVM. */
     static final int SERVER_NICE = -10;
+    static final long CLIENT_TIMEOUT_S = Long.getLong("sttcp.clientTimeoutS", 120);
 
     /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                          long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
-                         boolean windowProbe) {
+                         boolean windowProbe, String backupExtraArgs) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
+                      boolean windowProbe) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, "");
+        }
+
+        /** The same with extra BackupServer options (e.g. "--tap-drop-every 7"). */
+        public Config withBackupArgs(String extra) {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra);
+        }
+
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                       long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp) {
             this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, true);
@@ -48,7 +60,7 @@ public final class Drill {
         }
 
         public Config with(Crash c, long after) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs);
         }
 
         /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
@@ -83,6 +95,7 @@ public final class Drill {
                     NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF, "--fence-pids", "" + primary.pid()));
             if (!c.reprobe()) backupArgs.add("--no-reprobe");
             if (!c.windowProbe()) backupArgs.add("--no-window-probe");
+            if (!c.backupExtraArgs().isBlank()) backupArgs.addAll(List.of(c.backupExtraArgs().trim().split("\\s+")));
             Process backup = null;
             if (!c.plainTcp()) {
                 backup = rig.startJava(rig.backup, backupLog, SERVER_NICE, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
@@ -129,9 +142,9 @@ public final class Drill {
                     }
                 }
             }
-            if (!client.waitFor(600, TimeUnit.SECONDS)) {
-                client.destroyForcibly();
-                r.put("error", "client did not finish in 600 s");
+            if (!client.waitFor(CLIENT_TIMEOUT_S, TimeUnit.SECONDS)) {
+                client.destroyForcibly().waitFor();
+                r.put("error", "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)");
             }
             r.put("client_exit", client.exitValue());
             r.put("crash_us", crashUs);
@@ -180,6 +193,7 @@ public final class Drill {
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
+            r.put("primary_alone", Files.readString(primaryLog.toPath()).contains("running alone"));
             r.put("primary_alive", primary.isAlive());
             r.put("backup_alive", backup != null && backup.isAlive());
             r.put("logs", logDir.toString());
@@ -222,7 +236,8 @@ public final class Drill {
                 Long.parseLong(a.getOrDefault("--bulk-bytes", "" + (20L << 20))),
                 Long.parseLong(a.getOrDefault("--crash-after-ms", "400")), a.getOrDefault("--unacked", "write"),
                 !a.containsKey("--no-reprobe"), a.get("--client-cmd"),
-                Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"));
+                Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"),
+                a.getOrDefault("--backup-args", ""));
         Path logs = Path.of(a.getOrDefault("--logs", Files.createTempDirectory("sttcp-drill").toString()));
         Map<String, Object> r = run(c, logs);
         if (!json) r.forEach((k, v) -> System.out.println(k + ": " + v));

@@ -42,12 +42,17 @@ public final class BackupServer {
         TcpRepair.warmUp();
         dev.holdfast.tcpha.posix.GratuitousArp.warmUp(ifName, vip);
         TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024);
+        tap.dropEvery(a.getInt("tap-drop-every", 0), a.getInt("tap-drop-limit", Integer.MAX_VALUE));
+        SyncClient sync = new SyncClient(tap, a.getInt("sync-ms", 20));
+        sync.start(NamespaceRig.HB1_PRIMARY, NamespaceRig.HB2_PRIMARY);
         Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_BACKUP, NamespaceRig.HB1_PRIMARY},
                 new String[] {NamespaceRig.HB2_BACKUP, NamespaceRig.HB2_PRIMARY}), hbMs,
                 () -> "backup conns=" + tap.connections().size() + " packets=" + tap.packets.get());
         System.out.println("backup ready pid=" + ProcessHandle.current().pid());
         System.out.flush();
         long deadMs = (long) hbMs * miss;
+        // the failure detector and the takeover run on this thread: real-time, so a busy machine cannot delay them
+        dev.holdfast.tcpha.posix.RealtimeThread.elevate(10);
         boolean[] linkDown = new boolean[hb.links()];
         while (true) {
             Thread.sleep(Math.max(1, hbMs / 2));
@@ -67,9 +72,11 @@ public final class BackupServer {
             }
         }
         hb.close();
+        sync.stop();
         Takeover t = new Takeover(opts);
         t.run(fence, tap);
-        System.out.println("takeover done: restored=" + t.restored + " skipped=" + t.skipped + " failed=" + t.failed + " timings_us=" + t.timingsUs);
+        System.out.println("takeover done: restored=" + t.restored + " skipped=" + t.skipped + " failed=" + t.failed
+                + " tap_dropped=" + tap.dropped.get() + " fetched_from_primary=" + sync.fetchedBytes.get() + " timings_us=" + t.timingsUs);
         System.out.flush();
         // new connections from now on are served here with ordinary sockets
         int lfd = t.listenFd;

@@ -7,6 +7,8 @@ import dev.holdfast.tcpha.rig.NamespaceRig;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,6 +20,10 @@ public final class PrimaryServer {
     private static final System.Logger LOG = System.getLogger(PrimaryServer.class.getName());
     final AtomicLong bytesRead = new AtomicLong(), bytesWritten = new AtomicLong();
     final AtomicInteger open = new AtomicInteger();
+    /** The second receive buffer of each connection, by client address (see {@link InputLog}). */
+    final Map<Long, InputLog> logs = new ConcurrentHashMap<>();
+    volatile boolean alone;
+    int threshold = 4 * 1024 * 1024;
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv);
@@ -27,7 +33,11 @@ public final class PrimaryServer {
         Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
                 new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
                 () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
-        Thread watch = new Thread(() -> watchBackup(hb, hbMs * a.getInt("miss", 5)), "backup-watch");
+        p.threshold = a.getInt("threshold", p.threshold);
+        SyncServer sync = new SyncServer(p.logs);
+        sync.listen(NamespaceRig.HB1_PRIMARY);
+        sync.listen(NamespaceRig.HB2_PRIMARY);
+        Thread watch = new Thread(() -> p.watchBackup(hb, hbMs * a.getInt("miss", 5)), "backup-watch");
         watch.setDaemon(true);
         watch.start();
         int lfd = Sockets.tcpSocket();
@@ -38,25 +48,50 @@ public final class PrimaryServer {
         System.out.flush();
         while (true) {
             int fd = Sockets.accept(lfd);
-            Thread t = new Thread(() -> p.serve(fd, app.open()), "conn-" + fd);
+            Thread t = new Thread(() -> p.serveLogged(fd, app.open()), "conn-" + fd);
             t.setDaemon(true);
             t.start();
         }
     }
 
-    private static void watchBackup(Heartbeats hb, long deadMs) {
-        boolean alone = false;
+    private void watchBackup(Heartbeats hb, long deadMs) {
         while (true) {
             boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs;
-            if (dead && !alone) LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
-            if (!dead && alone) LOG.log(System.Logger.Level.INFO, "backup heard again");
+            if (dead && !alone) {
+                LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
+                System.out.println("backup failed: running alone");
+                logs.values().forEach(l -> l.setAlone(true));
+            }
+            if (!dead && alone) LOG.log(System.Logger.Level.INFO, "backup heard again (connections opened from now on are protected)");
             alone = dead;
             try { Thread.sleep(Math.max(1, deadMs / 4)); } catch (InterruptedException e) { return; }
         }
     }
 
+    /** Runs one connection, keeping what the application reads until the backup has it. */
+    void serveLogged(int fd, StreamApplication.Session session) {
+        long key;
+        try {
+            java.net.InetSocketAddress peer = Sockets.remoteAddress(fd);
+            key = SyncChannel.key(java.nio.ByteBuffer.wrap(peer.getAddress().getAddress()).getInt(), peer.getPort());
+        } catch (IOException e) {
+            Sockets.close(fd);
+            return;
+        }
+        InputLog log = new InputLog(threshold);
+        if (alone) log.setAlone(true);
+        logs.put(key, log);
+        try {
+            serve(fd, session, log);
+        } finally {
+            logs.remove(key, log);
+        }
+    }
+
     /** Runs one connection: input to the application, its output to the socket. */
-    void serve(int fd, StreamApplication.Session session) {
+    void serve(int fd, StreamApplication.Session session) { serve(fd, session, null); }
+
+    void serve(int fd, StreamApplication.Session session, InputLog log) {
         open.incrementAndGet();
         StreamApplication.Output out = new StreamApplication.Output() {
             @Override public void write(byte[] b, int off, int len) {
@@ -71,6 +106,7 @@ public final class PrimaryServer {
                 int n = Sockets.read(fd, buf);
                 if (n <= 0) { session.onEndOfInput(out); break; }
                 bytesRead.addAndGet(n);
+                if (log != null) log.append(buf, 0, n, 2000);
                 session.onInput(buf, 0, n, out);
             }
         } catch (IOException | java.io.UncheckedIOException e) {

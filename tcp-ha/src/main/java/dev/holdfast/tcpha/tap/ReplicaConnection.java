@@ -48,6 +48,26 @@ public final class ReplicaConnection {
         thread.start();
     }
 
+    /** Client bytes at sequence number seq, from the tap or fetched from the primary: reassembled, then delivered. */
+    synchronized void acceptClientBytes(int seq, byte[] b, int off, int len) {
+        deliver(input.accept(seq, b, off, len));
+    }
+
+    /** Bytes fetched from the primary over the sync channel, at stream offset {@code offset}. */
+    public void acceptFromPrimary(long offset, byte[] data) {
+        acceptClientBytes(input.firstDataSeq() + (int) offset, data, 0, data.length);
+    }
+
+    /** Client bytes the replica has, in order (the offset the backup reports to the primary). */
+    public synchronized long delivered() { return input.delivered(); }
+
+    public long syncKey() { return dev.holdfast.tcpha.ha.SyncChannel.key(clientIp, clientPort); }
+
+    /** The sync channel's last READ report from the primary (bytes its application has read), or -1. */
+    public volatile long primaryRead = -1;
+    /** What the replica had when the primary last reported being ahead of it (a gap older than one sync period). */
+    public volatile long deliveredWhenBehind = -1;
+
     void deliver(byte[] bytes) {
         if (bytes.length == 0) return;
         synchronized (this) { enqueued += bytes.length; }

@@ -69,6 +69,15 @@ class FailoverSystemTest {
         assertTrue((boolean) r.get("backup_alive"), r.toString());
     }
 
+    @Test
+    void tapPacketLoss_backupFetchesMissedBytesFromThePrimary_thenTakesOverCleanly() throws Exception {
+        Map<String, Object> r = drill(Drill.Config.echo(10, 2).withBackupArgs("--tap-drop-every 5 --tap-drop-limit 10"));
+        assertEveryByteOnce(r);
+        String t = r.get("takeover").toString();
+        assertTrue(t.contains("restored=2") && t.contains("tap_dropped=10"), r.toString());
+        assertFalse(t.contains("fetched_from_primary=0 "), "the missed bytes came over the sync channel: " + r);
+    }
+
     /** Long: run with -Dgroups=long -Dtest=FailoverSystemTest (about a minute on 2 cores). */
     @Test
     @Tag("long")
