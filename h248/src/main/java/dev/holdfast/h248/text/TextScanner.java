@@ -304,6 +304,14 @@ final class TextScanner {
 
     List<Deviation> deviations() { return deviations == null ? List.of() : deviations; }
 
+    /** How many deviations were recorded so far: see {@link #forgetDeviationsFrom}. */
+    int deviationCount() { return deviations == null ? 0 : deviations.size(); }
+
+    /** Drops the deviations recorded since {@code count}, when the parser backs out of what it tried. */
+    void forgetDeviationsFrom(int count) {
+        if (deviations != null) while (deviations.size() > count) deviations.remove(deviations.size() - 1);
+    }
+
     /** What is at {@code offset}, for "but found ...". */
     String found(int offset) {
         if (offset >= end) return "the end of the message";
