@@ -160,6 +160,22 @@ final class TextScanner {
                 c = b[++p];
                 pos = p;
             }
+            if (c == '\n' && p + 17 <= end) {
+                // pretty text's line break and indentation: up to 16 spaces after the LF in two 8-octet reads
+                long x = (long) LONG.get(b, p + 1) ^ EIGHT_SPACES;
+                int q = p + 1 + (Long.numberOfTrailingZeros(x) >>> 3);
+                if (x == 0) {
+                    x = (long) LONG.get(b, p + 9) ^ EIGHT_SPACES;
+                    q = p + 9 + (Long.numberOfTrailingZeros(x) >>> 3);
+                }
+                if (x != 0) {
+                    c = b[q];
+                    if (c > ' ' && c != ';') { // no more white space: done (0x80-0xFF are negative: the long way)
+                        pos = q;
+                        return;
+                    }
+                }
+            }
             if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once
         }
     }
