@@ -157,12 +157,16 @@ public final class Drill {
             if (c.clientCmd() == null && last.startsWith("{")) {
                 JsonNode j = new ObjectMapper().readTree(last);
                 double gapMs = j.get("max_gap_ms").asDouble();
-                // the longest silence is the failover if it ends after the crash and began around it (the crash
-                // itself takes a few ms of ip commands)
-                boolean gapSpansCrash = crashUs > 0 && j.get("max_gap_end_us").asLong() > crashUs
-                        && j.get("max_gap_end_us").asLong() - (long) (gapMs * 1000) <= crashUs + 100_000;
+                // the failover is the longest silence any connection saw that ended after the crash (bytes already
+                // in the client's receive buffer may keep it reading for a while after the crash itself)
+                double failover = 0;
+                for (JsonNode g : j.get("gaps_us")) {
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs) failover = Math.max(failover, (g.get(1).asLong() - g.get(0).asLong()) / 1000.0);
+                }
+                boolean gapSpansCrash = failover > 0;
+                gapMs = failover;
                 r.put("failover_ms", crashUs > 0 ? (gapSpansCrash ? gapMs : 0.0) : null);
-                r.put("max_gap_ms", gapMs);
+                r.put("max_gap_ms", j.get("max_gap_ms").asDouble());
                 r.put("bytes_lost", j.get("bytes_lost").asLong());
                 r.put("bytes_duplicated", j.get("bytes_duplicated").asLong());
                 r.put("bytes_ok", j.get("bytes_ok").asLong());
@@ -170,7 +174,11 @@ public final class Drill {
                 r.put("connections_broken", j.get("connections_broken").asLong());
                 r.put("total_ms", j.get("total_ms").asDouble());
                 r.put("client_start_us", j.get("start_us").asLong());
-                r.put("max_gap_end_us", j.get("max_gap_end_us").asLong());
+                long failoverEnd = -1;
+                for (JsonNode g : j.get("gaps_us")) {
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs) failoverEnd = g.get(1).asLong();
+                }
+                r.put("failover_end_us", failoverEnd);
                 r.put("client_errors", j.get("errors"));
             } else {
                 r.put("failover_ms", null);
@@ -186,7 +194,7 @@ public final class Drill {
             java.util.regex.Matcher arp = java.util.regex.Pattern.compile("reprobed=(\\d+)|arp_announced=(\\d+)").matcher(b);
             long doneUs = -1;
             while (arp.find()) doneUs = Long.parseLong(arp.group(1) != null ? arp.group(1) : arp.group(2));
-            if (takeoverUs > 0 && doneUs > 0 && r.get("max_gap_end_us") instanceof Long end) {
+            if (takeoverUs > 0 && doneUs > 0 && r.get("failover_end_us") instanceof Long end) {
                 // from the end of the takeover (VIP announced, clients prompted) to the client's first byte
                 r.put("client_back_after_takeover_ms", (end - takeoverUs - doneUs) / 1000.0);
             }

@@ -99,10 +99,11 @@ public final class ReplicaConnection {
     /** Waits until the replica has consumed every byte delivered so far (or the timeout passes); true if it has. */
     public synchronized boolean drain(long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
-        while (processed < enqueued) {
+        // a replica blocked on its output (the client lags) has taken all it can: its input stays in the queue
+        while (processed < enqueued && !output.waitingForAcks()) {
             long left = end - System.currentTimeMillis();
             if (left <= 0) return false;
-            wait(left);
+            wait(Math.min(left, 2));
         }
         return true;
     }
