@@ -78,7 +78,9 @@ public final class Drill {
         /** The backup host dies: the primary must go on alone. */
         BACKUP_HOST,
         /** One heartbeat link (a NIC or cable) fails: no takeover may follow. */
-        HEARTBEAT_LINK
+        HEARTBEAT_LINK,
+        /** The primary's application hangs (no FIN, no RST) after 40 requests' worth of input; its host goes on. */
+        APP_HANG
     }
 
     public static Map<String, Object> run(Config c, Path logDir) throws Exception {
@@ -87,8 +89,10 @@ public final class Drill {
         File clientLog = logDir.resolve("client.log").toFile();
         Map<String, Object> r = new LinkedHashMap<>();
         try (NamespaceRig rig = NamespaceRig.create()) {
-            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(), "--app", c.app(),
-                    "--port", "" + PORT, "--hb-ms", "" + c.hbMs());
+            List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs()));
+            if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
+            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
+                    primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
             List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
@@ -121,7 +125,7 @@ public final class Drill {
                         + Cmd.tryRun("ip", "netns", "identify", "" + client.pid()).stdout());
             }
             long crashUs = -1;
-            if (c.crash() != Crash.NONE && c.crashAfterMs() >= 0) {
+            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
                     Thread.sleep(c.crashAfterMs());
@@ -145,6 +149,11 @@ public final class Drill {
             if (!client.waitFor(CLIENT_TIMEOUT_S, TimeUnit.SECONDS)) {
                 client.destroyForcibly().waitFor();
                 r.put("error", "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)");
+            }
+            if (c.crash() == Crash.APP_HANG) {
+                java.util.regex.Matcher hung = java.util.regex.Pattern.compile("application hung \\(test hook\\) at_us=(\\d+)")
+                        .matcher(Files.readString(primaryLog.toPath()));
+                if (hung.find()) crashUs = Long.parseLong(hung.group(1));
             }
             r.put("client_exit", client.exitValue());
             r.put("crash_us", crashUs);

@@ -12,6 +12,8 @@ public final class InputLog {
     private int start, end;       // kept bytes buf[start, end)
     private long startOffset;     // stream offset of buf[start]
     private boolean alone;
+    /** Output bytes the application has written on this connection (reported to the backup: AppMaxLagBytes). */
+    public final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
     public InputLog(int threshold) { this.threshold = threshold; }
 

@@ -24,6 +24,7 @@ public final class PrimaryServer {
     final Map<Long, InputLog> logs = new ConcurrentHashMap<>();
     volatile boolean alone;
     int threshold = 4 * 1024 * 1024;
+    long hangAfterBytes = -1;
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv);
@@ -34,6 +35,7 @@ public final class PrimaryServer {
                 new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
                 () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
         p.threshold = a.getInt("threshold", p.threshold);
+        p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
         SyncServer sync = new SyncServer(p.logs);
         sync.listen(NamespaceRig.HB1_PRIMARY);
         sync.listen(NamespaceRig.HB2_PRIMARY);
@@ -95,7 +97,7 @@ public final class PrimaryServer {
         open.incrementAndGet();
         StreamApplication.Output out = new StreamApplication.Output() {
             @Override public void write(byte[] b, int off, int len) {
-                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); }
+                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); if (log != null) log.written.addAndGet(len); }
                 catch (IOException e) { throw new java.io.UncheckedIOException(e); }
             }
             @Override public void close() { Sockets.shutdownOutput(fd); }
@@ -107,6 +109,11 @@ public final class PrimaryServer {
                 if (n <= 0) { session.onEndOfInput(out); break; }
                 bytesRead.addAndGet(n);
                 if (log != null) log.append(buf, 0, n, 2000);
+                if (hangAfterBytes >= 0 && bytesRead.get() > hangAfterBytes) {
+                    // test hook: the application hangs (no FIN, no RST; the process and its heartbeats go on)
+                    System.out.println("application hung (test hook) at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                    Thread.sleep(Long.MAX_VALUE);
+                }
                 session.onInput(buf, 0, n, out);
             }
         } catch (IOException | java.io.UncheckedIOException e) {

@@ -82,6 +82,7 @@ final class SyncClient {
                     if (c == null) continue;
                 }
                 if (f.type() == SyncChannel.READ) {
+                    c.primaryRead = f.offset();
                     long have = c.delivered();
                     if (f.offset() > have) {
                         // behind the primary: bytes in flight on the tap catch up within a period; a gap does not
@@ -95,6 +96,8 @@ final class SyncClient {
                     } else {
                         c.deliveredWhenBehind = -1;
                     }
+                } else if (f.type() == SyncChannel.WRITTEN) {
+                    c.primaryWritten = f.offset();
                 } else if (f.type() == SyncChannel.DATA && f.data().length > 0) {
                     c.acceptFromPrimary(f.offset(), f.data());
                     fetchedBytes.addAndGet(f.data().length);

@@ -67,6 +67,10 @@ public final class ReplicaConnection {
     public volatile long primaryRead = -1;
     /** What the replica had when the primary last reported being ahead of it (a gap older than one sync period). */
     public volatile long deliveredWhenBehind = -1;
+    /** The primary application's output bytes written, from the sync channel (-1: not reported yet). */
+    public volatile long primaryWritten = -1;
+    /** Since when (nanoTime) the replica's output has been ahead of the primary's by more than AppMaxLagBytes; 0: not. */
+    public long lagSinceNanos;
 
     void deliver(byte[] bytes) {
         if (bytes.length == 0) return;

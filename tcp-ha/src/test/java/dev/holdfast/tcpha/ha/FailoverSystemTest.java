@@ -72,6 +72,15 @@ class FailoverSystemTest {
     }
 
     @Test
+    void primaryApplicationHangsWithoutFinOrRst_backupSeesItLagAndTakesOver() throws Exception {
+        Map<String, Object> r = drill(echo(1).with(Drill.Crash.APP_HANG, 0));
+        assertEveryByteOnce(r);
+        assertNotNull(r.get("takeover"), "AppMaxLagTime passed: the backup took over: " + r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+        assertFalse((boolean) r.get("primary_alive"), "the hung primary was fenced: " + r);
+    }
+
+    @Test
     void backupHostCrash_primaryGoesOnAlone() throws Exception {
         Map<String, Object> r = drill(echo(1).with(Drill.Crash.BACKUP_HOST, 400));
         assertEveryByteOnce(r);
