@@ -81,6 +81,17 @@ class FailoverSystemTest {
     }
 
     @Test
+    void aClientOfSomeoneElse_bashDevTcp_survivesThePrimaryCrash() throws Exception {
+        String bashClient = "exec 3<>/dev/tcp/$STTCP_VIP/$STTCP_PORT; for i in $(seq 1 150); do"
+                + " echo \"request $i\" >&3; read -r l <&3 || exit 2; [ \"$l\" = \"request $i\" ] || exit 3; sleep 0.01;"
+                + " done; echo all echoed";
+        Map<String, Object> r = drill(new Drill.Config("echo", HB_MS, MISS, 1, 0, 0, 0, 300, "write", true, bashClient,
+                Drill.Crash.PRIMARY_HOST));
+        assertEquals(0, r.get("client_exit"), "the client's own check passed (exit 2: closed, 3: wrong echo): " + r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+    }
+
+    @Test
     void backupHostCrash_primaryGoesOnAlone() throws Exception {
         Map<String, Object> r = drill(echo(1).with(Drill.Crash.BACKUP_HOST, 400));
         assertEveryByteOnce(r);
