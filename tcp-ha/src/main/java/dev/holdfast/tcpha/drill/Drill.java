@@ -79,6 +79,8 @@ public final class Drill {
         BACKUP_HOST,
         /** One heartbeat link (a NIC or cable) fails: no takeover may follow. */
         HEARTBEAT_LINK,
+        /** The primary's service NIC (cable) fails; its process and heartbeat links go on. */
+        PRIMARY_NIC,
         /** The primary's application hangs (no FIN, no RST) after 40 requests' worth of input; its host goes on. */
         APP_HANG
     }
@@ -142,6 +144,7 @@ public final class Drill {
                             if (backup != null) backup.destroyForcibly();
                         }
                         case HEARTBEAT_LINK -> ip.run("link set dev " + NamespaceRig.HB1_IF + " down");
+                        case PRIMARY_NIC -> ip.run("link set dev " + NamespaceRig.PRIMARY_IF + " down");
                         default -> { }
                     }
                 }

@@ -92,6 +92,14 @@ class FailoverSystemTest {
     }
 
     @Test
+    void primaryServiceNicFails_heartbeatsGoOn_backupSeesTheClientUnservedAndTakesOver() throws Exception {
+        Map<String, Object> r = drill(echo(1).with(Drill.Crash.PRIMARY_NIC, 400));
+        assertEveryByteOnce(r);
+        assertNotNull(r.get("takeover"), r.toString());
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+    }
+
+    @Test
     void backupHostCrash_primaryGoesOnAlone() throws Exception {
         Map<String, Object> r = drill(echo(1).with(Drill.Crash.BACKUP_HOST, 400));
         assertEveryByteOnce(r);
