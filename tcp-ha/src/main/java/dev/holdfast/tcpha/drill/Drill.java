@@ -81,6 +81,8 @@ public final class Drill {
         HEARTBEAT_LINK,
         /** The primary's service NIC (cable) fails; its process and heartbeat links go on. */
         PRIMARY_NIC,
+        /** The primary's application closes a connection (FIN) after 40 requests' worth of input; the replica does not. */
+        APP_FIN,
         /** The primary's application hangs (no FIN, no RST) after 40 requests' worth of input; its host goes on. */
         APP_HANG
     }
@@ -93,6 +95,7 @@ public final class Drill {
         try (NamespaceRig rig = NamespaceRig.create()) {
             List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs()));
             if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
+            if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
             Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
                     primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
@@ -127,7 +130,7 @@ public final class Drill {
                         + Cmd.tryRun("ip", "netns", "identify", "" + client.pid()).stdout());
             }
             long crashUs = -1;
-            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crashAfterMs() >= 0) {
+            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
                     Thread.sleep(c.crashAfterMs());
@@ -153,8 +156,8 @@ public final class Drill {
                 client.destroyForcibly().waitFor();
                 r.put("error", "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)");
             }
-            if (c.crash() == Crash.APP_HANG) {
-                java.util.regex.Matcher hung = java.util.regex.Pattern.compile("application hung \\(test hook\\) at_us=(\\d+)")
+            if (c.crash() == Crash.APP_HANG || c.crash() == Crash.APP_FIN) {
+                java.util.regex.Matcher hung = java.util.regex.Pattern.compile("(?:application hung \\(test hook\\)|primary withdraws) at_us=(\\d+)")
                         .matcher(Files.readString(primaryLog.toPath()));
                 if (hung.find()) crashUs = Long.parseLong(hung.group(1));
             }

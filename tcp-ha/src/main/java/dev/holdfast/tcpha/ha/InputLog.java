@@ -55,6 +55,29 @@ public final class InputLog {
     /** Bytes the application has read so far (the stream offset after the last kept byte). */
     public synchronized long readOffset() { return startOffset + (end - start); }
 
+    private long backupClosedAt = -1;
+
+    /** The backup's replica closed its output after {@code offset} bytes. */
+    public synchronized void backupClosed(long offset) {
+        backupClosedAt = offset;
+        notifyAll();
+    }
+
+    /**
+     * MaxDelayFIN: waits until the backup's replica has closed its output at the same point as the primary's
+     * application (written bytes), or the backup is gone; false if maxDelayMs passed first: the applications differ,
+     * and the primary's is taken to have failed.
+     */
+    public synchronized boolean awaitBackupClose(long maxDelayMs) throws InterruptedException {
+        long until = System.currentTimeMillis() + maxDelayMs;
+        while (!alone && backupClosedAt != written.get()) {
+            long left = until - System.currentTimeMillis();
+            if (left <= 0) return false;
+            wait(left);
+        }
+        return true;
+    }
+
     /** The backup failed (or came back): keep nothing while alone. */
     public synchronized void setAlone(boolean alone) {
         this.alone = alone;

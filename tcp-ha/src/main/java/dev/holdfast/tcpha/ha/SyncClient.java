@@ -56,6 +56,10 @@ final class SyncClient {
                     synchronized (out) {
                         for (ReplicaConnection c : tap.connections()) {
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            if (!c.closeReported && c.output.isClosed()) {
+                                SyncChannel.write(out, SyncChannel.CLOSED, c.syncKey(), c.output.produced(), 0, null);
+                                c.closeReported = true;
+                            }
                         }
                         out.flush();
                     }

@@ -71,6 +71,8 @@ public final class ReplicaConnection {
     public volatile long primaryWritten = -1;
     /** Since when (nanoTime) the replica's output has been ahead of the primary's by more than AppMaxLagBytes; 0: not. */
     public long lagSinceNanos;
+    /** The replica's close has been reported to the primary (MaxDelayFIN). */
+    public volatile boolean closeReported;
 
     void deliver(byte[] bytes) {
         if (bytes.length == 0) return;

@@ -56,6 +56,9 @@ public final class ReplicaOutput implements StreamApplication.Output {
         if (fd >= 0) { flushPending(); Sockets.shutdownOutput(fd); }
     }
 
+    /** Whether the replica's application closed its output (its FIN). */
+    public synchronized boolean isClosed() { return closed; }
+
     /** Whether the replica is blocked because the client lags by more than the limit (it has caught up with its input). */
     public synchronized boolean waitingForAcks() { return waitingForAcks; }
 

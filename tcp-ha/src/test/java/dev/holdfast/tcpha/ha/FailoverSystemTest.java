@@ -100,6 +100,14 @@ class FailoverSystemTest {
     }
 
     @Test
+    void primaryApplicationClosesAConnectionTheReplicaKeeps_finHeldBackPrimaryWithdrawsBackupTakesOver() throws Exception {
+        Map<String, Object> r = drill(echo(1).with(Drill.Crash.APP_FIN, 0));
+        assertEveryByteOnce(r); // no FIN reached the client: it saw its connection carry on
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+        assertFalse((boolean) r.get("primary_alive"), r.toString());
+    }
+
+    @Test
     void backupHostCrash_primaryGoesOnAlone() throws Exception {
         Map<String, Object> r = drill(echo(1).with(Drill.Crash.BACKUP_HOST, 400));
         assertEveryByteOnce(r);
