@@ -207,4 +207,48 @@ class FeatureCallTest {
         assertEquals(List.of("C=1{O-S=A2},C=2{O-S=R1{AT{SA}},O-S=A1},C=-{MF=A1{SG{cg/ct},E=#{al/on}},MF=A2{SG{cg/ct},E=#{al/on}}}"),
                 norm(gw1.take()));
     }
+
+    @Test
+    void aConsultationToAnOutsideNumberSeizesATrunkAndTheHeldPartyCanBeTransferredThere() throws Exception {
+        Sim ts = new Sim(TrunkCallTest.CONFIG);
+        SimGateway g = ts.gateway("gw1", "A1", "A2", "A3", "T1", "T2");
+        g.serviceChange(MethodKind.RESTART, "901 Cold Boot");
+        g.offHook("A1");
+        g.dial("A1", "1002");
+        g.offHook("A2");
+        g.notify("A1", "al/fl");
+        g.take();
+        g.dial("A1", "95551");
+        assertEquals(List.of(
+                "C=${A=T1{SG{SL=1{dg/d5,dg/d5,dg/d5,dg/d1}},E=#{al/on},M{ST=1{O{MO=SR}}}},MV=A1{SG,E=#{al/on,al/fl},M{ST=1{O{MO=SR}}}}}",
+                "C=2{MF=T1{E=#{al/on}},MF=A1{SG,E=#{al/on,al/fl}}}"), norm(g.take()));
+        Call call = ts.core.calls().calls().iterator().next();
+        assertEquals(List.of(Role.HOST, Role.HELD, Role.CONSULTED), roles(call.structure()));
+        assertEquals("trunk:pstn/T1", call.structure().party(Role.CONSULTED).party());
+        g.onHook("A1");
+        assertEquals(List.of("C=2{MV=A2{SG,E=#{al/on,al/fl},M{ST=1{O{MO=SR}}}},O-S=A1},C=-{MF=A1{SG,E=#{al/of}}}"), norm(g.take()));
+        assertEquals(List.of(List.of("T1", "A2")), List.copyOf(g.contexts.values()));
+        g.onHook("T1");  // supervised: the far end's release ends it
+        assertEquals(List.of("C=2{O-S=T1,O-S=A2},C=-{MF=A2{SG{cg/bt},E=#{al/on}},MF=T1{SG,E=#{al/of}}}"), norm(g.take()));
+    }
+
+    @Test
+    void aGatewayRefusingAFeatureCommandReleasesTheCall() {
+        connectIntra();
+        gw1.notify("A1", "al/fl");
+        gw1.dial("A1", "1003");
+        gw1.offHook("A3");
+        gw1.notify("A1", "al/fl");
+        gw1.take();
+        gw1.contexts.get(1L).remove("A2");   // the gateway lost the held line meanwhile
+        gw1.dial("A1", "3");                 // Move=A2 is refused (430)
+        List<String> sent = norm(gw1.take());
+        assertEquals(2, sent.size(), sent.toString());
+        assertEquals("C=2{MV=A2{M{ST=1{O{MO=SR}}}},MF=A3{M{ST=1{O{MO=SR}}}},MF=A1{SG,E=#{al/on,al/fl}}}", sent.get(0));
+        // optimistic: the controller thought A2 moved; an optional Subtract of it is harmless
+        assertEquals("C=2{O-S=A3,O-S=A1,O-S=A2},C=-{MF=A1{SG{cg/ct},E=#{al/on}},MF=A2{SG{cg/ct},E=#{al/on}},MF=A3{SG{cg/ct},E=#{al/on}}}",
+                sent.get(1), "released with reorder");
+        assertTrue(sim.core.calls().calls().isEmpty());
+        assertEquals(0, sim.core.failures());
+    }
 }

@@ -56,6 +56,10 @@ final class SyncClient {
                     synchronized (out) {
                         for (ReplicaConnection c : tap.connections()) {
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            if (!c.closeReported && c.output.isClosed()) {
+                                SyncChannel.write(out, SyncChannel.CLOSED, c.syncKey(), c.output.produced(), 0, null);
+                                c.closeReported = true;
+                            }
                         }
                         out.flush();
                     }
@@ -82,6 +86,7 @@ final class SyncClient {
                     if (c == null) continue;
                 }
                 if (f.type() == SyncChannel.READ) {
+                    c.primaryRead = f.offset();
                     long have = c.delivered();
                     if (f.offset() > have) {
                         // behind the primary: bytes in flight on the tap catch up within a period; a gap does not
@@ -95,6 +100,8 @@ final class SyncClient {
                     } else {
                         c.deliveredWhenBehind = -1;
                     }
+                } else if (f.type() == SyncChannel.WRITTEN) {
+                    c.primaryWritten = f.offset();
                 } else if (f.type() == SyncChannel.DATA && f.data().length > 0) {
                     c.acceptFromPrimary(f.offset(), f.data());
                     fetchedBytes.addAndGet(f.data().length);
