@@ -43,6 +43,7 @@ public final class ControllerCore implements Core {
         association.listener(calls);
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
         sip.lines(calls);
+        calls.phones(sip);
     }
 
     private static String sipDomain(Provisioning p) {

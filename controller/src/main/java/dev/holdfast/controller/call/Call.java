@@ -66,8 +66,14 @@ public final class Call {
      */
     static final class SipParty {
         final String number;
-        final String callId;
+        /** The phone's dialog; for a call to the phone, known once the INVITE is sent. */
+        String callId;
+        /** For a call from the phone: how to tell it what happens; null for a call to it. */
         final dev.holdfast.controller.sip.LineRouter.SipParty phone;
+        /** For a call to the phone: the SIP side's call, to release it; null until the INVITE is sent. */
+        dev.holdfast.controller.sip.PhoneRouter.PhoneCall outgoing;
+        /** CALLER or CALLEE. */
+        final CallStructure.Role role;
         IgcEnd rtp;
         /** The phone left: nothing more is reported to it. */
         boolean gone;
@@ -79,12 +85,21 @@ public final class Call {
             this.number = number;
             this.callId = callId;
             this.phone = phone;
+            this.role = CallStructure.Role.CALLER;
+        }
+
+        /** The called phone of a call from a line. */
+        SipParty(String number) {
+            this.number = number;
+            this.phone = null;
+            this.role = CallStructure.Role.CALLEE;
         }
     }
 
     final long id;
     /** The calling line; null when the caller is a SIP phone ({@link #sip}). */
     final Line caller;
+    /** The called line; null when the callee is a SIP phone ({@link #sip}). */
     final Line callee;
     final List<Leg> legs = new ArrayList<>();
     /** IGCs, each by its first end (whose {@code far} is the other). */
@@ -136,7 +151,7 @@ public final class Call {
         this.caller = caller;
         this.callee = callee;
         if (caller != null) parties.put(caller, CallStructure.Role.CALLER);
-        parties.put(callee, CallStructure.Role.CALLEE);
+        if (callee != null) parties.put(callee, CallStructure.Role.CALLEE);
     }
 
     /** The first leg on {@code gw}, created if there is none (a basic call has at most one per gateway). */
@@ -173,7 +188,7 @@ public final class Call {
         igcs.remove(e.far);
     }
 
-    boolean intraGateway() { return caller != null && caller.gateway() == callee.gateway(); }
+    boolean intraGateway() { return caller != null && callee != null && caller.gateway() == callee.gateway(); }
 
     private String sipParty() { return "sip:" + sip.number; }
 
@@ -208,7 +223,7 @@ public final class Call {
                 sip.rtp.leg.gateway.name(), sip.rtp.leg.context, sip.rtp.rtp, sip.rtp.local, sip.rtp.remote);
         List<String> names = new ArrayList<>();
         List<CallStructure.Party> roles = new ArrayList<>();
-        if (sip != null) {
+        if (sip != null && sip.role == CallStructure.Role.CALLER) {
             // the phone's dialog is the party; its media ends in the RTP termination next to the line
             names.add(sipParty());
             roles.add(new CallStructure.Party(sipParty(), null, sip.callId, null, CallStructure.Role.CALLER));
@@ -220,6 +235,10 @@ public final class Call {
             for (Leg leg : legs) if (leg.gateway == l.gateway() && leg.terminations.contains(l.termination())) in = leg;
             roles.add(new CallStructure.Party(party(l), l.gateway().name(), l.termination(),
                     in == null ? null : in.context, p.getValue()));
+        }
+        if (sip != null && sip.role == CallStructure.Role.CALLEE) {
+            names.add(sipParty());
+            roles.add(new CallStructure.Party(sipParty(), null, sip.callId, null, CallStructure.Role.CALLEE));
         }
         return new CallStructure(id, state, names, ls, igcList, roles, feature.name(), sipLeg);
     }
@@ -236,8 +255,9 @@ public final class Call {
     }
 
     @Override public String toString() {
-        StringBuilder p = new StringBuilder(sip == null ? "" : sipParty());
+        StringBuilder p = new StringBuilder(sip == null || sip.role != CallStructure.Role.CALLER ? "" : sipParty());
         for (Line l : parties.keySet()) p.append(p.length() == 0 ? "" : ",").append(party(l));
+        if (sip != null && sip.role == CallStructure.Role.CALLEE) p.append(',').append(sipParty());
         return "call " + id + " " + p + " " + state + (feature == Feature.NONE ? "" : " " + feature);
     }
 }

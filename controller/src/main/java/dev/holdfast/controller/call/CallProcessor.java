@@ -61,6 +61,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     final Map<Line, Call> callOf = new LinkedHashMap<>();
     private final CallFeatures features;
     private long nextCallId = 1;
+    /** The SIP side, for calls from lines to phones; null: no SIP. */
+    private dev.holdfast.controller.sip.PhoneRouter phones;
     private long completedCalls;
     /** Lines that reported off-hook while their gateway was registering, in the order reported. */
     private final java.util.Set<Line> offHookWhileRegistering = new java.util.LinkedHashSet<>();
@@ -73,6 +75,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         this.invalidNumber = provisioning.dialPlan().invalidNumber();
         this.features = new CallFeatures(this);
     }
+
+    /** Lets lines call SIP phones through {@code phones}. */
+    public void phones(dev.holdfast.controller.sip.PhoneRouter phones) { this.phones = phones; }
 
     public Collection<Call> calls() { return Collections.unmodifiableCollection(calls.values()); }
 
@@ -150,6 +155,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             } else {
                 setup(line, callee, null);
             }
+        } else if (route instanceof Route.Phone ph && !line.trunk() && phones != null) {
+            setupToPhone(line, ph.number());
         } else if (route instanceof Route.Trunk t) {
             Line trunk = association.freeTrunk(t.group(), line.gateway(), l -> !callOf.containsKey(l));
             if (trunk == null) {
@@ -410,10 +417,100 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         release(c, BUSY, null);
     }
 
+    // ------------------------------------------------------------------------------------------ a line to a SIP phone
+
+    /**
+     * A line dials a phone: the line and an ephemeral RTP termination (receive-only) in a new context on its
+     * gateway; the termination's Local SDP is the offer of the INVITE to the phone. 180 gives ring-back; the
+     * answer's SDP becomes the termination's Remote, both go send-receive.
+     */
+    private void setupToPhone(Line line, String number) {
+        Call c = new Call(nextCallId++, line, null);
+        c.sip = new Call.SipParty(number);
+        calls.put(c.id, c);
+        callOf.put(line, c);
+        line.state(LineState.IN_CALL);
+        Call.Leg leg = c.leg(line.gateway());
+        leg.adding = true;
+        leg.terminations.add(line.termination());
+        Call.IgcEnd rtp = new Call.IgcEnd(leg);
+        c.sip.rtp = rtp;
+        c.igcA = rtp;
+        c.igcs.add(rtp);
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": set-up to SIP");
+        association.send(line.gateway(), List.of(H248.action(ContextId.CHOOSE,
+                H248.add(line.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK),
+                        H248.stream(H248.mode(Mode.SENDRECV))),
+                addRtp(null))), o -> {
+            leg.adding = false;
+            if (!rtpAdded(c, leg, rtp, o, 1)) { setupFailed(c, leg, o); return; }
+            if (c.state == CallState.RELEASED) return;
+            if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
+            c.state = CallState.RINGING;
+            c.sip.outgoing = phones.call(number, line.number(), rtp.local, new PhoneSide(c));
+            if (c.sip.outgoing == null) { release(c, REORDER, null); return; }
+            c.sip.callId = c.sip.outgoing.callId();
+            if (c.state != CallState.RINGING) return; // failed at once (not registered)
+            c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
+                c.noAnswerTimer = 0;
+                LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+                release(c, REORDER, null);
+            });
+        });
+    }
+
+    /** The SIP side's reports on a line's call to a phone. */
+    private final class PhoneSide implements dev.holdfast.controller.sip.PhoneRouter.LineParty {
+        private final Call c;
+
+        PhoneSide(Call c) { this.c = c; }
+
+        @Override public void ringing() {
+            if (c.state != CallState.RINGING) return;
+            Call.Leg leg = c.sip.rtp.leg;
+            send(leg.gateway, H248.action(leg.context, H248.modify(c.caller.termination(), H248.signals(RING_BACK),
+                    H248.events(svc.requestId(), ON_HOOK))));
+        }
+
+        @Override public void answered(String answerSdp) {
+            if (c.state != CallState.RINGING) return;
+            svc.cancelTimer(c.noAnswerTimer);
+            c.noAnswerTimer = 0;
+            c.state = CallState.CONNECTED;
+            Call.IgcEnd rtp = c.sip.rtp;
+            rtp.remote = answerSdp;
+            LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
+            association.send(rtp.leg.gateway, List.of(H248.action(rtp.leg.context,
+                    H248.modify(c.caller.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK)),
+                    H248.modify(rtp.rtp, H248.stream(H248.mode(Mode.SENDRECV), H248.remote(answerSdp))))), o -> {
+                if (!o.ok() && c.state == CallState.CONNECTED) {
+                    LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused: " + o);
+                    release(c, REORDER, o.failed() ? rtp.leg.gateway : null);
+                }
+            });
+        }
+
+        @Override public void failed(int status) {
+            c.sip.gone = true;
+            if (c.state == CallState.RELEASED) return;
+            svc.cancelTimer(c.noAnswerTimer);
+            c.noAnswerTimer = 0;
+            release(c, status == 486 || status == 600 ? BUSY : REORDER, null);
+        }
+
+        @Override public void released() {
+            c.sip.gone = true;
+            if (c.state == CallState.RELEASED) return;
+            release(c, BUSY, null);
+        }
+    }
+
     /** Tells the phone how its call ended, unless it left first. */
     private void tellPhone(Call c, CallState was) {
         if (c.sip == null || c.sip.gone) return;
         c.sip.gone = true;
+        if (c.sip.outgoing != null) { c.sip.outgoing.release(); return; }
+        if (c.sip.phone == null) return;
         if (was == CallState.CONNECTED) c.sip.phone.released();
         else c.sip.phone.failed(c.sip.failure, c.sip.failureReason);
     }

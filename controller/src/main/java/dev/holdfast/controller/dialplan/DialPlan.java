@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
 
 /**
  * Routing of dialled digits and the digit map the gateways collect them with. Extensions are the directory
- * numbers of the provisioned lines; a trunk access code is followed by digits matching its pattern.
+ * numbers of the provisioned lines, phones those of the SIP subscribers; a trunk access code is followed by digits matching its pattern.
  */
 public final class DialPlan {
     private final Map<String, Route.Extension> extensions = new TreeMap<>();
+    private final java.util.Set<String> phones = new TreeSet<>();
     private final Map<String, DialPlanConfig.TrunkAccessCode> accessCodes = new TreeMap<>();
     private final String digitMap;
 
@@ -26,6 +27,9 @@ public final class DialPlan {
             }
         }
         for (DialPlanConfig.TrunkAccessCode t : p.dialPlan().trunkAccessCodes()) accessCodes.put(t.code(), t);
+        if (p.subscribers() != null) {
+            for (var s : p.subscribers()) if (s.number() != null) phones.add(s.number());
+        }
         digitMap = p.dialPlan().digitMap() != null ? p.dialPlan().digitMap() : derivedDigitMap();
     }
 
@@ -35,6 +39,7 @@ public final class DialPlan {
     private String derivedDigitMap() {
         TreeSet<String> alternatives = new TreeSet<>();
         for (String n : extensions.keySet()) alternatives.add(n.charAt(0) + "x".repeat(n.length() - 1));
+        for (String n : phones) alternatives.add(n.charAt(0) + "x".repeat(n.length() - 1));
         for (DialPlanConfig.TrunkAccessCode t : accessCodes.values()) alternatives.add(t.code() + t.digits());
         if (alternatives.isEmpty()) alternatives.add("x");
         return "(" + String.join("|", alternatives) + ")";
@@ -44,6 +49,7 @@ public final class DialPlan {
         if (digits == null) return new Route.Invalid("");
         Route.Extension e = extensions.get(digits);
         if (e != null) return e;
+        if (phones.contains(digits)) return new Route.Phone(digits);
         for (DialPlanConfig.TrunkAccessCode t : accessCodes.values()) {
             if (digits.startsWith(t.code())) {
                 String rest = digits.substring(t.code().length());

@@ -170,6 +170,86 @@ final class B2bua {
         }
     }
 
+    /**
+     * A line calls a phone: leg B only, an INVITE to the callee's most recently registered contact with the line's
+     * RTP termination's Local SDP as offer. Null when {@code number} is no subscriber's.
+     */
+    PhoneRouter.PhoneCall callPhone(String number, String callerNumber, String offerSdp, PhoneRouter.LineParty line) {
+        Subscriber callee = directory.byNumber(number);
+        if (callee == null) return null;
+        counters.add("calls.from-line");
+        List<Binding> contacts = location.bindings(callee.user(), svc.now());
+        if (contacts.isEmpty()) {
+            counters.add("invite.rejected.480");
+            line.failed(480);
+            return new PhoneRouter.PhoneCall() {
+                @Override public String callId() { return null; }
+                @Override public void release() { }
+            };
+        }
+        Binding to = contacts.stream().max(Comparator.comparingLong(Binding::registeredAt)).orElseThrow();
+        long id = nextCallId++;
+        String bCallId = "hf" + id + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
+        String bFromTag = "hfb" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        long token = sip.send(new SipOutgoingRequest("INVITE", bCallId, to.contact(), to.transport(),
+                "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
+                "application/sdp", offerSdp));
+        SipCall call = new SipCall(id, null, 0, null, bCallId, token, callerNumber, number);
+        call.fromLine = line;
+        calls.put(id, call);
+        byCallId.put(bCallId, call);
+        byInviteToken.put(token, call);
+        counters.add("calls.attempted");
+        return new PhoneRouter.PhoneCall() {
+            @Override public String callId() { return bCallId; }
+            @Override public void release() { lineLeft(call); }
+        };
+    }
+
+    /** The line left a call to a phone: CANCEL before the answer (the call ends with the INVITE), BYE after. */
+    private void lineLeft(SipCall call) {
+        if (call.state == SipCall.State.CONNECTED) {
+            counters.add("calls.released-by-caller");
+            sip.send(SipOutgoingRequest.inDialog("BYE", call.bCallId));
+            end(call);
+        } else if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+            counters.add("calls.cancelled");
+            sip.send(SipOutgoingRequest.inDialog("CANCEL", call.bCallId));
+            call.state = SipCall.State.CANCELLING;
+        }
+    }
+
+    /** Leg B's answer to a line's call, for call processing. */
+    private void lineCallResponse(SipCall call, long token, SipResponse r) {
+        int status = r.status();
+        if (status < 200) {
+            if ((status == 180 || status == 183) && call.state == SipCall.State.CALLING) {
+                call.state = SipCall.State.EARLY;
+                call.fromLine.ringing();
+            }
+            return;
+        }
+        byInviteToken.remove(token);
+        if (status < 300) {
+            sip.send(SipOutgoingRequest.inDialog("ACK", call.bCallId));
+            if (call.state == SipCall.State.CANCELLING || call.state == SipCall.State.ENDED) {
+                sip.send(SipOutgoingRequest.inDialog("BYE", call.bCallId));
+                end(call);
+                return;
+            }
+            call.state = SipCall.State.CONNECTED;
+            counters.add("calls.connected");
+            call.fromLine.answered(r.body());
+            return;
+        }
+        boolean cancelled = call.state == SipCall.State.CANCELLING;
+        end(call);
+        if (!cancelled) {
+            counters.add("calls.failed." + status);
+            call.fromLine.failed(status);
+        }
+    }
+
     /** The phone left a call to a line: the line side is released, leg A ends. */
     private void leaveLine(SipCall call) {
         LineRouter.LineCall line = call.line;
@@ -230,7 +310,7 @@ final class B2bua {
             sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
             return;
         }
-        if (call.toLine) {
+        if (call.toLine || call.fromLine != null) {
             // the gateway's RTP termination keeps its Remote SDP: a new media address is not served yet
             sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
             return;
@@ -259,6 +339,12 @@ final class B2bua {
         sip.respond(handle, SipReply.of(200, "OK"));
         boolean fromA = r.callId().equals(call.aCallId);
         counters.add(fromA ? "calls.released-by-caller" : "calls.released-by-callee");
+        if (call.fromLine != null) {
+            boolean cancelled = call.state == SipCall.State.CANCELLING;
+            end(call);
+            if (!cancelled) call.fromLine.released();
+            return;
+        }
         if (call.toLine) {
             if (call.state != SipCall.State.CONNECTED) {
                 sip.respond(call.aHandle, new SipReply(487, "Request Terminated", call.aToTag, List.of(), false, null, null));
@@ -306,6 +392,7 @@ final class B2bua {
         }
         SipCall call = byInviteToken.get(token);
         if (call == null) return; // a response to a BYE or CANCEL: nothing to do
+        if (call.fromLine != null) { lineCallResponse(call, token, r); return; }
         int status = r.status();
         if (status < 200) {
             if (status == 100) return;
@@ -355,6 +442,15 @@ final class B2bua {
         }
         SipCall call = byInviteToken.remove(token);
         if (call == null) return;
+        if (call.fromLine != null) {
+            boolean cancelled = call.state == SipCall.State.CANCELLING;
+            end(call);
+            if (!cancelled) {
+                counters.add("calls.failed." + reason);
+                call.fromLine.failed(reason.equals("timeout") ? 408 : 503);
+            }
+            return;
+        }
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.failed." + reason);
             boolean timeout = reason.equals("timeout");
@@ -370,6 +466,7 @@ final class B2bua {
         if (call == null || call.state != SipCall.State.CONNECTED) return;
         counters.add("calls.dialog-lost");
         if (call.toLine) { leaveLine(call); return; }
+        if (call.fromLine != null) { end(call); call.fromLine.released(); return; }
         sip.send(SipOutgoingRequest.inDialog("BYE", callId.equals(call.aCallId) ? call.bCallId : call.aCallId));
         end(call);
     }
@@ -394,7 +491,7 @@ final class B2bua {
         svc.cancelTimer(call.noAnswerTimer);
         call.state = SipCall.State.ENDED;
         calls.remove(call.id);
-        byCallId.remove(call.aCallId);
+        if (call.aCallId != null) byCallId.remove(call.aCallId);
         if (call.bCallId != null) byCallId.remove(call.bCallId);
         byInviteToken.remove(call.bToken);
     }

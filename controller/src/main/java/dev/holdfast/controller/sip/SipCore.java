@@ -15,7 +15,7 @@ import java.util.Set;
  * answers OPTIONS, and refuses methods it does not serve (405 for SIP methods it knows, 501 for the rest). It reads
  * no clock and no socket: requests come in as events, responses and requests go out as commands.
  */
-public final class SipCore {
+public final class SipCore implements PhoneRouter {
     /** What a phone may send us. */
     static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
     private static final Set<String> SERVED = Set.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER");
@@ -49,6 +49,12 @@ public final class SipCore {
 
     /** Call processing's side for calls from phones to analog lines. */
     public void lines(LineRouter lines) { b2bua.lines(lines); }
+
+    @Override public boolean isPhone(String number) { return directory.byNumber(number) != null; }
+
+    @Override public PhoneCall call(String number, String callerNumber, String offerSdp, LineParty line) {
+        return b2bua.callPhone(number, callerNumber, offerSdp, line);
+    }
 
     public String domain() { return domain; }
 

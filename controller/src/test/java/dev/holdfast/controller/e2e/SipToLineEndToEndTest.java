@@ -33,6 +33,7 @@ class SipToLineEndToEndTest {
             sip: { port: 0, trustedPeers: [127.0.0.1] }
             subscribers:
               - { user: "5001", password: s5001, number: "5001" }
+              - { user: "5002", password: s5002, number: "5002" }
             """;
 
     @TempDir Path dir;
@@ -174,6 +175,83 @@ class SipToLineEndToEndTest {
             assertTrue(r.passed(), r.toString());
             assertIdle(gw, "A1");
             assertEquals(1, counter(n, "calls.cancelled"));
+            nothingLeft(n);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ a line calls a phone
+
+    /** Registers subscriber 5001 at 127.0.0.1:{@code port} over {@code transport}. */
+    private static void registerPhone(E2eNetwork n, Sipp sipp, String transport, int port) throws Exception {
+        Sipp.Result r = sipp.run(sipp.scenario("reg", SippScenarios.register(200)), transport, port, target(n), 1,
+                "-s", "5001", "-au", "5001", "-ap", "s5001", "-key", "expires", "300");
+        assertTrue(r.passed(), "phone registration: " + r);
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
+    void aLineCallsAPhoneWhichAnswersAndTheLineHangsUp(String transport) throws Exception {
+        try (E2eNetwork n = network(30)) {
+            SimulatedGateway gw = n.gw(1);
+            Sipp sipp = new Sipp(dir);
+            int phonePort = Sipp.freePort();
+            int mediaPort = Sipp.freePort();
+            registerPhone(n, sipp, transport, phonePort);
+            try (Sipp.Run phone = sipp.start("uas", transport, phonePort, null, 1, "-s", "5001",
+                    "-rtp_echo", "-mp", String.valueOf(mediaPort))) {
+                Sipp.awaitBound(phonePort, transport, 10_000);
+                int mark = mark(gw);
+                offHookAndDial(gw, "A1", "5001");
+                // the built-in uas answers at once: connected, the RTP termination sends to SIPp's echo
+                assertTrue(eventually(() -> gw.talkPathUp("A1"), WAIT), "A1's talk path up through the phone's RTP echo");
+                assertTrue(gw.signals("A1").isEmpty(), "nothing plays on A1: " + gw.signals("A1"));
+                CallStructure s = onlyCall(n);
+                assertEquals(CallState.CONNECTED, s.state());
+                assertEquals(List.of("1001", "sip:5001"), s.parties());
+                assertEquals(CallStructure.Role.CALLEE, s.party(CallStructure.Role.CALLEE).role());
+                assertEquals("sip:5001", s.party(CallStructure.Role.CALLEE).party());
+                assertNotNull(s.sip().callId(), "the phone's dialog");
+                assertTrue(s.sip().remoteSdp().contains("m=audio " + mediaPort), s.sip().remoteSdp());
+                List<String> cmds = since(gw, mark);
+                assertTrue(cmds.stream().anyMatch(c -> c.matches("(?i)add .*A1.*")), cmds.toString());
+                assertTrue(cmds.stream().anyMatch(c -> c.matches("(?i)modify .*" + s.sip().termination() + ".*")), cmds.toString());
+
+                gw.onHook("A1");
+                Sipp.Result r = phone.await(20);
+                assertTrue(r.passed(), "phone gets BYE: " + r);
+            }
+            assertIdle(gw, "A1");
+            assertEquals(1, counter(n, "calls.from-line"));
+            assertEquals(1, counter(n, "calls.connected"));
+            nothingLeft(n);
+        }
+    }
+
+    @Test void thePhoneHangsUpOnTheLine() throws Exception {
+        try (E2eNetwork n = network(30)) {
+            SimulatedGateway gw = n.gw(1);
+            Sipp sipp = new Sipp(dir);
+            int phonePort = Sipp.freePort();
+            registerPhone(n, sipp, "udp", phonePort);
+            try (Sipp.Run phone = sipp.start(sipp.scenario("uas-bye", SippScenarios.uasAnswersThenHangsUp()), "udp",
+                    phonePort, null, 1, "-s", "5001")) {
+                Sipp.awaitBound(phonePort, "udp", 10_000);
+                offHookAndDial(gw, "A2", "5001");
+                Sipp.Result r = phone.await(20);
+                assertTrue(r.passed(), "phone: " + r);
+            }
+            // released by the phone's BYE: A2, still off-hook, hears busy
+            assertTrue(eventually(() -> gw.contextOf("A2") == null && hears(gw, "A2", "cg/bt"), WAIT),
+                    "A2 released: " + gw.contextOf("A2") + " " + gw.signals("A2"));
+            nothingLeft(n);
+        }
+    }
+
+    @Test void aLineCallingAnUnregisteredPhoneHearsReorder() throws Exception {
+        try (E2eNetwork n = network(30)) {
+            SimulatedGateway gw = n.gw(1);
+            offHookAndDial(gw, "A1", "5002");
+            assertTrue(eventually(() -> gw.contextOf("A1") == null && hears(gw, "A1", "cg/ct"), WAIT),
+                    "A1 hears reorder: " + gw.contextOf("A1") + " " + gw.signals("A1"));
             nothingLeft(n);
         }
     }

@@ -232,7 +232,7 @@ public final class SippScenarios {
     }
 
     /** A callee that answers, then hangs up. */
-    static String uasAnswersThenHangsUp() {
+    public static String uasAnswersThenHangsUp() {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uas hangs up\">\n"
                 + "  <recv request=\"INVITE\" rrs=\"true\"/>\n"
                 + UAS_RESPONSE.formatted("180 Ringing", "[last_CSeq:]")
