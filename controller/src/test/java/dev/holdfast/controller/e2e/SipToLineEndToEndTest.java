@@ -255,4 +255,58 @@ class SipToLineEndToEndTest {
             nothingLeft(n);
         }
     }
+
+    /** Runs {@code scenario} as phone 5001 while line {@code line} dials it; {@code whileRunning} acts meanwhile. */
+    private void lineCallsPhone(E2eNetwork n, Object scenario, String line, Runnable whileRunning) throws Exception {
+        Sipp sipp = new Sipp(dir);
+        int phonePort = Sipp.freePort();
+        registerPhone(n, sipp, "udp", phonePort);
+        Object sf = scenario instanceof String xml ? sipp.scenario("phone", xml) : scenario;
+        try (Sipp.Run phone = sipp.start(sf, "udp", phonePort, null, 1, "-s", "5001")) {
+            Sipp.awaitBound(phonePort, "udp", 10_000);
+            offHookAndDial(n.gw(1), line, "5001");
+            whileRunning.run();
+            Sipp.Result r = phone.await(20);
+            assertTrue(r.passed(), "phone: " + r);
+        }
+    }
+
+    @Test void theLineHearsRingBackAndHangsUpBeforeTheAnswer() throws Exception {
+        try (E2eNetwork n = network(30)) {
+            SimulatedGateway gw = n.gw(1);
+            lineCallsPhone(n, SippScenarios.uasRingsUntilCancelled(), "A1", () -> {
+                try {
+                    assertTrue(eventually(() -> hears(gw, "A1", "cg/rt"), WAIT), "A1 hears ring-back: " + gw.signals("A1"));
+                    assertEquals(CallState.RINGING, onlyCall(n).state());
+                    gw.onHook("A1"); // the phone gets CANCEL
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertIdle(gw, "A1");
+            assertEquals(1, counter(n, "calls.cancelled"));
+            nothingLeft(n);
+        }
+    }
+
+    @Test void aPhoneNotAnsweringIsCancelledAndTheLineHearsReorder() throws Exception {
+        try (E2eNetwork n = network(1)) {
+            SimulatedGateway gw = n.gw(1);
+            lineCallsPhone(n, SippScenarios.uasRingsUntilCancelled(), "A1", () -> { });
+            assertTrue(eventually(() -> gw.contextOf("A1") == null && hears(gw, "A1", "cg/ct"), WAIT),
+                    "A1 released, hears reorder: " + gw.signals("A1"));
+            nothingLeft(n);
+        }
+    }
+
+    @Test void aBusyPhoneGivesTheLineBusyTone() throws Exception {
+        try (E2eNetwork n = network(30)) {
+            SimulatedGateway gw = n.gw(1);
+            lineCallsPhone(n, SippScenarios.uasBusy(), "A1", () -> { });
+            assertTrue(eventually(() -> gw.contextOf("A1") == null && hears(gw, "A1", "cg/bt"), WAIT),
+                    "A1 released, hears busy: " + gw.signals("A1"));
+            assertEquals(1, counter(n, "calls.failed.486"));
+            nothingLeft(n);
+        }
+    }
 }

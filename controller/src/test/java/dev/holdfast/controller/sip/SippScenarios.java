@@ -213,7 +213,7 @@ public final class SippScenarios {
             """;
 
     /** A callee that answers 486 Busy Here. */
-    static String uasBusy() {
+    public static String uasBusy() {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uas busy\">\n"
                 + "  <recv request=\"INVITE\"/>\n"
                 + UAS_RESPONSE.formatted("486 Busy Here", "[last_CSeq:]")
@@ -221,7 +221,7 @@ public final class SippScenarios {
     }
 
     /** A callee that rings and never answers: it expects the CANCEL, answers 200 and 487. */
-    static String uasRingsUntilCancelled() {
+    public static String uasRingsUntilCancelled() {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uas no answer\">\n"
                 + "  <recv request=\"INVITE\"/>\n"
                 + UAS_RESPONSE.formatted("180 Ringing", "[last_CSeq:]")
