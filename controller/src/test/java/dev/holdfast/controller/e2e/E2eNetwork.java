@@ -47,6 +47,13 @@ final class E2eNetwork implements AutoCloseable {
     /** As above, with more top-level provisioning ({@code extraYaml}: e.g. a {@code sip:} section and subscribers). */
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
                             java.util.Map<String, Boolean> trunks, String extraYaml) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, extraYaml, null, null);
+    }
+
+    /** As above, the controller writing its event log and command log (for replay) to these files. */
+    static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                            java.util.Map<String, Boolean> trunks, String extraYaml, java.nio.file.Path events,
+                            java.nio.file.Path commands) throws Exception {
         // UDP gateways are provisioned by their source address and port: reserve the ports first
         List<Integer> ports = new ArrayList<>();
         StringBuilder gws = new StringBuilder();
@@ -79,7 +86,7 @@ final class E2eNetwork implements AutoCloseable {
                 gateways:
                 """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
                         : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
-        Controller c = Controller.start(p, null, 1, EndpointOptions.DEFAULTS);
+        Controller c = Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
         E2eNetwork n = new E2eNetwork(c, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
         try {
             InetSocketAddress ctl = c.address(transport == Transport.UDP ? "udp" : "tcp");

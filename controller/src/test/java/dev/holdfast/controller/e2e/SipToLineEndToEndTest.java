@@ -261,7 +261,7 @@ class SipToLineEndToEndTest {
         Sipp sipp = new Sipp(dir);
         int phonePort = Sipp.freePort();
         registerPhone(n, sipp, "udp", phonePort);
-        Object sf = scenario instanceof String xml ? sipp.scenario("phone", xml) : scenario;
+        Object sf = scenario instanceof String xml && xml.startsWith("<?xml") ? sipp.scenario("phone", xml) : scenario;
         try (Sipp.Run phone = sipp.start(sf, "udp", phonePort, null, 1, "-s", "5001")) {
             Sipp.awaitBound(phonePort, "udp", 10_000);
             offHookAndDial(n.gw(1), line, "5001");
@@ -308,5 +308,43 @@ class SipToLineEndToEndTest {
             assertEquals(1, counter(n, "calls.failed.486"));
             nothingLeft(n);
         }
+    }
+
+    @Test void callsBothWaysReplayIntoByteIdenticalCommands() throws Exception {
+        Path events = dir.resolve("events.log");
+        Path commands = dir.resolve("commands.log");
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 1, 2, 30, Map.of(), SIP, events, commands)) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Sipp sipp = new Sipp(dir);
+            try (Sipp.Run phone = sipp.start(sipp.scenario("uac-talks", SippScenarios.uacTalksThenHangsUp(500)),
+                    "udp", Sipp.freePort(), target(n), 1, "-s", "1001")) {
+                assertTrue(eventually(() -> hears(gw, "A1", "al/ri"), WAIT), "A1 rings");
+                assertTrue(gw.answer("A1"));
+                assertTrue(phone.await(20).passed());
+            }
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            lineCallsPhone(n, "uas", "A2", () -> {
+                try {
+                    assertTrue(eventually(() -> {
+                        try {
+                            return activeCalls(n) == 1 && onlyCall(n).state() == CallState.CONNECTED;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    }, WAIT), "A2's call to the phone connected");
+                    gw.onHook("A2");
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertIdle(gw, "A2");
+            nothingLeft(n);
+        }
+        List<String> live = java.nio.file.Files.readAllLines(commands, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(live.stream().anyMatch(l -> l.contains("\"type\":\"sip-send\"") && l.contains("INVITE")), "an INVITE to the phone");
+        assertTrue(live.stream().anyMatch(l -> l.contains("\"status\":180")), "180 to the phone");
+        assertEquals(live, dev.holdfast.controller.core.Replayer.replay(events, dev.holdfast.controller.ControllerCore::fromLogHeader));
     }
 }
