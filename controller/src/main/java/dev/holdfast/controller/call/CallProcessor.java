@@ -373,8 +373,13 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         Gateway gw = association.gateway(e.gateway());
         Line callee = gw == null ? null : gw.line(e.termination());
         if (callee == null) return null;
-        if (callee.trunk() || callee.state() != LineState.IDLE || callOf.containsKey(callee)
-                || gw.state() != GatewayState.IN_SERVICE) {
+        if (callee.trunk() || gw.state() != GatewayState.IN_SERVICE || callee.state() == LineState.OUT_OF_SERVICE
+                || callee.state() == LineState.UNARMED) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "sip:" + callerNumber + " called " + number + ": unavailable");
+            phone.failed(480, "Temporarily Unavailable");
+            return () -> { };
+        }
+        if (callee.state() != LineState.IDLE || callOf.containsKey(callee)) {
             LOG.log(System.Logger.Level.DEBUG, () -> "sip:" + callerNumber + " called " + number + ": busy");
             phone.failed(486, "Busy Here");
             return () -> { };
