@@ -90,8 +90,16 @@ public final class BackupServer {
         // the failure detector and the takeover run on this thread: real-time, so a busy machine cannot delay them
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(10);
         boolean[] linkDown = new boolean[hb.links()];
+        long tick = Math.max(1, hbMs / 2);
         while (true) {
-            Thread.sleep(Math.max(1, hbMs / 2));
+            long before = System.nanoTime();
+            Thread.sleep(tick);
+            if ((System.nanoTime() - before) / 1_000_000 > tick + deadMs / 2) {
+                // this JVM itself was stopped (a GC or safepoint pause): the heartbeat receivers were too, and the
+                // silence is ours, not the primary's; let them read what queued up before judging again
+                System.out.println("detector paused " + (System.nanoTime() - before) / 1_000_000 + " ms: not judging this round");
+                continue;
+            }
             long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
             String appFailure = appLag(tap, appMaxLagBytes, appMaxLagNanos);
             if (appFailure != null) {
@@ -100,6 +108,12 @@ public final class BackupServer {
                 break;
             }
             if (s1 > deadMs && s2 > deadMs) {
+                // confirm: one more interval for heartbeats that were queued behind a stall on our side
+                Thread.sleep(hbMs);
+                if (hb.silentMillis(0) <= deadMs || hb.silentMillis(1) <= deadMs) {
+                    System.out.println("heartbeats late (" + s1 + "/" + s2 + " ms) but back: no takeover");
+                    continue;
+                }
                 System.out.println("primary silent on both links (" + s1 + "/" + s2 + " ms): taking over at_us="
                         + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 break;
