@@ -110,7 +110,9 @@ public final class BackupServer {
             if (s1 > deadMs && s2 > deadMs) {
                 // confirm: one more interval for heartbeats that were queued behind a stall on our side
                 Thread.sleep(hbMs);
-                if (hb.silentMillis(0) <= deadMs || hb.silentMillis(1) <= deadMs) {
+                if (hb.silentMillis(0) <= deadMs || hb.silentMillis(1) <= deadMs
+                        || (!tap.connections().isEmpty() && sync.silentMillis() <= deadMs)) {
+                    // (the sync channel answered within the deadline: the primary is alive, only slow)
                     System.out.println("heartbeats late (" + s1 + "/" + s2 + " ms) but back: no takeover");
                     continue;
                 }

@@ -28,6 +28,9 @@ final class SyncClient {
     final AtomicLong fetchedBytes = new AtomicLong();
     private volatile long lastReplyNanos;
 
+    /** Milliseconds since the primary last answered on the sync channel (a third sign of life). */
+    long silentMillis() { return (System.nanoTime() - lastReplyNanos) / 1_000_000; }
+
     SyncClient(TcpTap tap, int syncMs) {
         this.tap = tap;
         this.syncMs = syncMs;
@@ -86,6 +89,7 @@ final class SyncClient {
         try {
             while (running) {
                 SyncChannel.Frame f = SyncChannel.read(in);
+                lastReplyNanos = System.nanoTime();
                 ReplicaConnection c = byKey.get(f.conn());
                 if (c == null) {
                     for (ReplicaConnection x : tap.connections()) byKey.put(x.syncKey(), x);
