@@ -71,6 +71,13 @@ final class MgModel {
                     error = e;
                     break;
                 }
+                if (c instanceof dev.holdfast.h248.message.Command.Amm mv && mv.verb() == dev.holdfast.h248.message.Command.AmmVerb.MOVE
+                        && !inSomeContext(tid)) {
+                    // H.248.1 7.2.4: no Move from the null context
+                    replies.add(new CommandReply.Amms(CommandReply.AmmsVerb.MOVE, mv.terminationIds(),
+                            List.of(ErrorDescriptor.of(ErrorDescriptor.COMMAND_NOT_ALLOWED, tid + " is in no context"))));
+                    break;
+                }
                 if (c instanceof dev.holdfast.h248.message.Command.Amm amm) {
                     List<Descriptor> returned = new ArrayList<>();
                     List<TerminationId> ids = amm.terminationIds();

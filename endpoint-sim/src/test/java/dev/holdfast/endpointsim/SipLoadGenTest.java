@@ -43,7 +43,7 @@ class SipLoadGenTest {
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void callsSippUasWithTalkPathAndReportsTheH248Keys(String transport) throws Exception {
         int port = JainSipStack.freePort(InetAddress.getLoopbackAddress());
-        int mediaPort = JainSipStack.freePort(InetAddress.getLoopbackAddress());
+        int mediaPort = Sipp.freeMediaPort();
         try (Sipp uas = Sipp.start("-sn", "uas", "-i", "127.0.0.1", "-p", "" + port, "-rtp_echo", "-mp", "" + mediaPort,
                 "-t", transport.equals("tcp") ? "t1" : "u1")) {
             Thread.sleep(300);
@@ -89,5 +89,13 @@ class SipLoadGenTest {
             assertEquals(plan.number(i), s.get("number").asText());
         }
         assertEquals(2, run("sip", "--phones", "3").exit(), "neither --controller nor --write-config");
+
+        Path withSip = dir.resolve("controller.yaml");
+        assertEquals(0, run("sip", "--write-config", withSip.toString(), "--phones", "2", "--controller", "127.0.0.1:5070").exit());
+        JsonNode c = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(Files.readString(withSip));
+        assertEquals("127.0.0.1", c.get("sip").get("address").asText());
+        assertEquals(5070, c.get("sip").get("port").asInt());
+        assertEquals(2, c.get("subscribers").size());
     }
 }

@@ -51,7 +51,7 @@ class SippInteropTest {
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void phoneCallsSippUas(String transport) throws Exception {
         int port = JainSipStack.freePort(LO);
-        int mediaPort = JainSipStack.freePort(LO);
+        int mediaPort = Sipp.freeMediaPort();
         Sipp uas = sipp(transport, "-sn", "uas", "-i", "127.0.0.1", "-p", "" + port, "-m", "1", "-rtp_echo",
                 "-mp", "" + mediaPort, "-timeout", "20s");
         Thread.sleep(300); // SIPp binds its port
@@ -65,12 +65,36 @@ class SippInteropTest {
     }
 
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
+    void aRefusedHoldLeavesTheCallAsItWas(String transport) throws Exception {
+        int port = JainSipStack.freePort(LO);
+        int mediaPort = Sipp.freeMediaPort();
+        Sipp uas = sipp(transport, "-sf", Sipp.scenario("uas-refuses-reinvite.xml"), "-i", "127.0.0.1", "-p", "" + port,
+                "-m", "1", "-rtp_echo", "-mp", "" + mediaPort, "-timeout", "20s");
+        Thread.sleep(300);
+        Phone alice = rt.phone(PhoneConfig.of("alice", null, List.of()).withTransport(transport));
+        Call c = alice.call("sip:service@127.0.0.1:" + port + suffix(transport));
+        Await.until("talk path up", T, c::talkPathUp, () -> c + " " + uas.output());
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        alice.addListener(new dev.holdfast.endpointsim.phone.PhoneListener() {
+            @Override public void callStateChanged(Phone p, Call call, CallState s) { changes.incrementAndGet(); }
+        });
+        alice.hold(c, false);
+        Await.until("the 488 arrives", T, () -> changes.get() > 0);
+        assertFalse(c.onHold(), "not on hold: the far end refused");
+        assertEquals(dev.holdfast.endpointsim.phone.MediaDirection.SENDRECV, c.mediaDirection());
+        Thread.sleep(500);
+        assertTrue(c.talkPathUp(), "the talk path stays up");
+        alice.hangUp(c);
+        assertEquals(0, uas.await(T), "SIPp saw re-INVITE, ACK for the 488 and BYE: " + uas.output());
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void sippUacCallsPhone(String transport) throws Exception {
         Phone bob = rt.phone(PhoneConfig.of("bob", null, List.of()).withTransport(transport)
                 .withAutoAnswer(Duration.ofMillis(100)));
         InetSocketAddress at = rt.sip().localAddress(transport);
         int port = JainSipStack.freePort(LO);
-        int mediaPort = JainSipStack.freePort(LO);
+        int mediaPort = Sipp.freeMediaPort();
         Sipp uac = sipp(transport, "127.0.0.1:" + at.getPort(), "-sn", "uac", "-s", "bob", "-i", "127.0.0.1",
                 "-p", "" + port, "-m", "1", "-d", "2000", "-rtp_echo", "-mp", "" + mediaPort, "-timeout", "20s");
         Await.until("SIPp's call arrives", T, () -> !bob.calls().isEmpty(), uac::output);

@@ -195,8 +195,18 @@ final class CallFeatures {
             return;
         }
         Route r = cp.dialPlan.route(ds);
+        if (r instanceof Route.Trunk tr) {
+            // an outside number: a free circuit, the number outpulsed, connected at once (no answer signal)
+            Line trunk = cp.association.freeTrunk(tr.group(), c.host.gateway(), l -> !cp.callOf.containsKey(l));
+            if (trunk == null) {
+                sendHost(c, c.heldLeg, H248.modify(c.host.termination(), H248.signals(REORDER),
+                        H248.events(cp.svc.requestId(), ON_HOOK, FLASH)));
+            } else {
+                consult(c, trunk, tr.digits());
+            }
+            return;
+        }
         if (!(r instanceof Route.Extension e)) {
-            // consultation calls go to our own lines only (no trunk, no announcement)
             sendHost(c, c.heldLeg, H248.modify(c.host.termination(), H248.signals(REORDER),
                     H248.events(cp.svc.requestId(), ON_HOOK, FLASH)));
             return;
@@ -209,7 +219,7 @@ final class CallFeatures {
                     H248.events(cp.svc.requestId(), ON_HOOK, FLASH)));
             return;
         }
-        consult(c, target);
+        consult(c, target, null);
     }
 
     /**
@@ -217,7 +227,7 @@ final class CallFeatures {
      * to it (other gateway, where the line and an RTP termination get a context of their own); the host is moved
      * in and hears ring-back. The held side stays behind, inactive.
      */
-    private void consult(Call c, Line target) {
+    private void consult(Call c, Line target, String outpulse) {
         Line host = c.host;
         Gateway hg = host.gateway();
         c.feature = Call.Feature.CONSULT;
@@ -231,10 +241,11 @@ final class CallFeatures {
         c.legs.add(cl);
         c.consultLeg = cl;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": consultation with " + target);
-        Command moveHost = H248.move(host.termination(), H248.signals(RING_BACK),
+        // a trunk gives no ring-back of ours: the far network's tones come through the talk path
+        Command moveHost = H248.move(host.termination(), target.trunk() ? H248.noSignals() : H248.signals(RING_BACK),
                 H248.events(cp.svc.requestId(), ON_HOOK, FLASH), H248.stream(H248.mode(Mode.SENDRECV)));
         if (target.gateway() == hg) {
-            cp.association.send(hg, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, null), moveHost)), o -> {
+            cp.association.send(hg, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, outpulse), moveHost)), o -> {
                 cl.adding = false;
                 if (!o.ok() || o.reply().actions().isEmpty() || !o.reply().actions().get(0).contextId().isSpecific()) {
                     consultFailed(c, o);
@@ -261,7 +272,7 @@ final class CallFeatures {
             c.addIgc(near, far);
             if (c.releaseWanted) { fl.adding = false; cp.release(c, c.releaseTone, null); return; }
             fl.terminations.add(target.termination());
-            cp.association.send(fl.gateway, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, null),
+            cp.association.send(fl.gateway, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, outpulse),
                     cp.addRtp(near.local))), ob -> {
                 fl.adding = false;
                 if (!CallProcessor.rtpAdded(c, fl, far, ob, 1)) { consultFailed(c, ob); return; }
@@ -294,6 +305,7 @@ final class CallFeatures {
             else if (c.feature == Call.Feature.CONSULT && c.held != null) consultEnded(c, false);
             else if (c.feature == Call.Feature.CONSULT) cp.release(c, REORDER, null);
         });
+        if (c.consulted.trunk()) c.answeredEarly = true; // no answer signal on our trunks
         if (c.transferWanted) { c.transferWanted = false; transfer(c); }
         if (c.answeredEarly) { c.answeredEarly = false; consultAnswered(c); }
     }
@@ -306,10 +318,13 @@ final class CallFeatures {
         Batch b = new Batch();
         Call.Leg cl = c.consultLeg;
         Call.IgcEnd near = c.igcEnd(cl, c.consultTerm);
+        // an outgoing circuit may still be outpulsing: its signals are left alone
+        Command consulted = c.consulted.trunk()
+                ? H248.modify(c.consulted.termination(), H248.events(cp.svc.requestId(), ON_HOOK)) : connected(c.consulted);
         if (near == null) {
-            b.add(cl.gateway, cl.context, connected(c.consulted));
+            b.add(cl.gateway, cl.context, consulted);
         } else {
-            b.add(near.far.leg.gateway, near.far.leg.context, connected(c.consulted));
+            b.add(near.far.leg.gateway, near.far.leg.context, consulted);
             b.add(near.far.leg.gateway, near.far.leg.context, H248.modify(near.far.rtp, H248.stream(H248.mode(Mode.SENDRECV))));
             b.add(cl.gateway, cl.context, H248.modify(near.rtp, H248.stream(H248.mode(Mode.SENDRECV))));
         }
@@ -404,6 +419,14 @@ final class CallFeatures {
     private void transfer(Call c) {
         if (c.held == null) { cp.release(c, BUSY, null); return; }
         cp.svc.cancelTimer(c.consultTimer);
+        if (c.consultState == CallState.CONNECTED) {
+            Call.IgcEnd toHeld = c.igcEnd(c.heldLeg, c.heldTerm);
+            Call.IgcEnd toConsulted = c.igcEnd(c.consultLeg, c.consultTerm);
+            if (toHeld != null && toConsulted != null && toHeld.far.rtp != null && toConsulted.far.rtp != null) {
+                shortCut(c, toHeld, toConsulted);
+                return;
+            }
+        }
         boolean ringing = c.consultState != CallState.CONNECTED;
         Line host = c.host;
         Line held = c.held;
@@ -441,6 +464,48 @@ final class CallFeatures {
         } else {
             clearFeature(c);
         }
+        send(c, b);
+    }
+
+    /**
+     * A transfer between two parties that both reach the host's gateway over IGCs: rather than relay their media
+     * through two RTP terminations there, the host's gateway lets go of both; on one gateway the held line is moved
+     * into the consulted line's context (their RTP terminations subtracted), on two gateways their RTP
+     * terminations are pointed at each other (new Remote SDP on each): one IGC instead of two.
+     */
+    private void shortCut(Call c, Call.IgcEnd toHeld, Call.IgcEnd toConsulted) {
+        Line held = c.held;
+        Call.Leg cl = c.consultLeg;
+        Batch b = new Batch();
+        b.optional(c.heldLeg.gateway, c.heldLeg.context, H248.subtract(toHeld.rtp, true));
+        b.optional(cl.gateway, cl.context, H248.subtract(toConsulted.rtp, true));
+        leave(c, c.host, cl, b);
+        c.legs.remove(c.heldLeg);
+        c.legs.remove(cl);
+        c.removeIgc(toHeld);
+        c.removeIgc(toConsulted);
+        Call.IgcEnd bEnd = toHeld.far;
+        Call.IgcEnd kEnd = toConsulted.far;
+        if (bEnd.leg.gateway == kEnd.leg.gateway) {
+            Call.Leg bl = bEnd.leg;
+            Call.Leg kl = kEnd.leg;
+            b.optional(bl.gateway, bl.context, H248.subtract(bEnd.rtp, true));
+            b.add(kl.gateway, kl.context, H248.move(held.termination()));
+            b.optional(kl.gateway, kl.context, H248.subtract(kEnd.rtp, true));
+            bl.terminations.clear();
+            c.legs.remove(bl);
+            kl.terminations.remove(kEnd.rtp);
+            kl.terminations.add(held.termination());
+        } else {
+            b.add(bEnd.leg.gateway, bEnd.leg.context, H248.modify(bEnd.rtp, H248.stream(H248.remote(kEnd.local))));
+            b.add(kEnd.leg.gateway, kEnd.leg.context, H248.modify(kEnd.rtp, H248.stream(H248.remote(bEnd.local))));
+            bEnd.remote = kEnd.local;
+            kEnd.remote = bEnd.local;
+            c.addIgc(bEnd, kEnd);
+        }
+        c.host = null;
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": transferred, the host's gateway left out");
+        clearFeature(c);
         send(c, b);
     }
 
@@ -605,14 +670,35 @@ final class CallFeatures {
         send(c, b);
     }
 
-    /** One transaction per gateway; a refusal is logged (the gateway's state is audited on its next registration). */
+    /**
+     * One transaction per gateway. A refused command that was not optional means the call is no longer what we
+     * think it is: it is released (reorder). A gateway that does not answer is the association's business.
+     */
     private void send(Call c, Batch b) {
         for (Map.Entry<Gateway, List<ActionRequest>> e : b.actions().entrySet()) {
             Gateway gw = e.getKey();
-            cp.association.send(gw, e.getValue(), o -> {
-                if (!o.ok() && !o.failed()) LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " refused: " + o);
+            List<ActionRequest> actions = e.getValue();
+            cp.association.send(gw, actions, o -> {
+                if (o.ok() || o.failed()) return;
+                LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " refused: " + o);
+                if (mandatoryFailed(actions, o) && c.state != CallState.RELEASED) cp.release(c, REORDER, null);
             });
         }
+    }
+
+    /** Whether the reply carries an error of the transaction, an action, or a command not sent as optional. */
+    static boolean mandatoryFailed(List<ActionRequest> actions, dev.holdfast.controller.core.Outcome o) {
+        if (o.reply().error() != null) return true;
+        for (int i = 0; i < o.reply().actions().size(); i++) {
+            var ar = o.reply().actions().get(i);
+            if (ar.error() != null) return true;
+            List<CommandRequest> sent = i < actions.size() ? actions.get(i).commands() : List.of();
+            for (int j = 0; j < ar.replies().size(); j++) {
+                if (H248.error(ar.replies().get(j)) == null) continue;
+                if (j >= sent.size() || !sent.get(j).optional()) return true;
+            }
+        }
+        return false;
     }
 
     /** Commands collected per gateway, consecutive ones for one context in one action. */

@@ -231,6 +231,15 @@ final class B2bua {
         end(call);
     }
 
+    /** The stack ended a leg's dialog on its own: a connected call loses that leg, so the other one is hung up. */
+    void dialogEnded(String callId) {
+        SipCall call = byCallId.get(callId);
+        if (call == null || call.state != SipCall.State.CONNECTED) return;
+        counters.add("calls.dialog-lost");
+        sip.send(SipOutgoingRequest.inDialog("BYE", callId.equals(call.aCallId) ? call.bCallId : call.aCallId));
+        end(call);
+    }
+
     private void noAnswer(SipCall call) {
         call.noAnswerTimer = 0;
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {

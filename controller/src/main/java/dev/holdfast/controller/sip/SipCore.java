@@ -88,6 +88,8 @@ public final class SipCore {
 
     public void failed(Event.SipRequestFailed e) { b2bua.failed(e.token(), e.reason()); }
 
+    public void dialogEnded(Event.SipDialogEnded e) { b2bua.dialogEnded(e.callId()); }
+
     // ------------------------------------------------------------------------------------------ commands
 
     void respond(long handle, SipReply reply) {

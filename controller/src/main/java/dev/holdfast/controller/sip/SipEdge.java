@@ -338,6 +338,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         String callId = ev.getDialog().getCallId().getCallId();
         dialogs.remove(callId, ev.getDialog());
         answeredCSeq.remove(callId);
+        runner.submit(now -> new Event.SipDialogEnded(now, callId));
     }
 
     // ------------------------------------------------------------------------------------------ out
@@ -446,7 +447,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
         } catch (RuntimeException e) {
             // closing anyway
         }
-        stack.stop();
-        GUARDS.remove(stackName);
+        try {
+            stack.stop();
+        } catch (RuntimeException e) {
+            // the RI can trip over its own UDP processor when stopped right after start; the sockets are closed
+            LOG.log(System.Logger.Level.DEBUG, "SIP stack stop", e);
+        } finally {
+            GUARDS.remove(stackName);
+        }
     }
 }

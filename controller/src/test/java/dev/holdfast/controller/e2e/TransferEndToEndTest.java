@@ -187,4 +187,118 @@ class TransferEndToEndTest {
             assertIdle(gw, "A3");
         }
     }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void transferWhileTheThirdPartyRingsWithTheHeldPartyOnAnotherGateway(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 2, 2, 30)) {
+            registered(n);
+            SimulatedGateway east = n.gw(1);
+            SimulatedGateway west = n.gw(2);
+            connect(west, "A1", "1001", east, "A1");
+            long wctx = west.contextOf("A1");
+            String rtp = east.rtpTerminationsWith("A1").get(0);
+            consult(east, "A1", "1002", east, "A2");
+            long consultation = east.contextOf("A1");
+            int me = mark(east);
+            int mw = mark(west);
+
+            east.onHook("A1");
+            // the held party, on its own gateway, now hears the third party ring
+            assertTrue(eventually(() -> hears(west, "A1", "cg/rt"), WAIT), "west A1 hears ring-back: " + west.signals("A1"));
+            assertIdle(east, "A1");
+            assertTrue(east.answer("A2"));
+            answered(west, "A1", east, "A2");
+            assertCommandsSince(east, me, List.of("Move " + rtp + " @" + consultation, "Subtract A1 @" + consultation,
+                    "Modify A1 @-", "Modify A2 @" + consultation));
+            assertCommandsSince(west, mw, List.of("Modify A1 @" + wctx, "Modify A1 @" + wctx));
+            assertEquals(List.of("2001", "1002"), onlyCall(n).parties());
+            east.onHook("A2");
+            west.onHook("A1");
+            assertIdle(east, "A2");
+            assertIdle(west, "A1");
+            assertTrue(eventually(() -> east.contextIds().isEmpty() && west.contextIds().isEmpty(), WAIT));
+        }
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void transferBetweenTwoPartiesOfAnotherGatewayJoinsThemInOneContextThere(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 2, 2, 30)) {
+            registered(n);
+            SimulatedGateway east = n.gw(1);
+            SimulatedGateway west = n.gw(2);
+            connect(east, "A1", "2001", west, "A1");
+            long heldCtx = east.contextOf("A1");
+            String toHeld = east.rtpTerminationsWith("A1").get(0);
+            long westHeld = west.contextOf("A1");
+            String westHeldRtp = west.rtpTerminationsWith("A1").get(0);
+            consult(east, "A1", "2002", west, "A2");
+            long consultation = east.contextOf("A1");
+            String toConsulted = east.rtpTerminationsWith("A1").get(0);
+            long westConsulted = west.contextOf("A2");
+            String westConsultedRtp = west.rtpTerminationsWith("A2").get(0);
+            assertTrue(west.answer("A2"));
+            answered(east, "A1", west, "A2");
+            int me = mark(east);
+            int mw = mark(west);
+
+            east.onHook("A1");
+            assertIdle(east, "A1");
+            assertTrue(eventually(() -> east.contextIds().isEmpty(), WAIT), "the host's gateway is out of the call");
+            assertTrue(eventually(() -> west.contextIds().equals(List.of(westConsulted)), WAIT), "one context on west");
+            assertEquals(List.of("A2", "A1"), west.terminationsIn(westConsulted));
+            talking(west, "A1", west, "A2");
+            assertCommandsSince(east, me, List.of("Subtract " + toHeld + " @" + heldCtx,
+                    "Subtract " + toConsulted + " @" + consultation, "Subtract A1 @" + consultation, "Modify A1 @-"));
+            assertCommandsSince(west, mw, List.of("Subtract " + westHeldRtp + " @" + westHeld,
+                    "Move A1 @" + westConsulted, "Subtract " + westConsultedRtp + " @" + westConsulted));
+            CallStructure s = onlyCall(n);
+            assertEquals(List.of("2001", "2002"), s.parties());
+            assertEquals(List.of(new CallStructure.Leg("gw2", s.legs().get(0).context(), List.of("A2", "A1"))), s.legs());
+            assertEquals(List.of(), s.igcs());
+            west.onHook("A1");
+            west.onHook("A2");
+            assertIdle(west, "A1");
+            assertIdle(west, "A2");
+            assertEquals(0, activeCalls(n));
+        }
+    }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void transferBetweenPartiesOfTwoOtherGatewaysPointsTheirRtpAtEachOther(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 3, 1, 30)) {
+            registered(n);
+            SimulatedGateway host = n.gw(1);
+            SimulatedGateway held = n.gw(2);
+            SimulatedGateway third = n.gw(3);
+            connect(host, "A1", "2001", held, "A1");
+            consult(host, "A1", "3001", third, "A1");
+            assertTrue(third.answer("A1"));
+            answered(host, "A1", third, "A1");
+            long heldCtx = held.contextOf("A1");
+            String heldRtp = held.rtpTerminationsWith("A1").get(0);
+            long thirdCtx = third.contextOf("A1");
+            String thirdRtp = third.rtpTerminationsWith("A1").get(0);
+            int mh = mark(held);
+            int mt = mark(third);
+
+            host.onHook("A1");
+            assertIdle(host, "A1");
+            assertTrue(eventually(() -> host.contextIds().isEmpty(), WAIT), "the host's gateway is out of the call");
+            talking(held, "A1", third, "A1");
+            assertTrue(eventually(() -> held.probeStats(heldRtp).talkPathUp() && third.probeStats(thirdRtp).talkPathUp(), WAIT),
+                    "RTP straight between the two gateways");
+            assertCommandsSince(held, mh, List.of("Modify " + heldRtp + " @" + heldCtx));
+            assertCommandsSince(third, mt, List.of("Modify " + thirdRtp + " @" + thirdCtx));
+            CallStructure s = onlyCall(n);
+            assertEquals(List.of("2001", "3001"), s.parties());
+            assertEquals(1, s.igcs().size());
+            assertEquals(List.of("gw2", "gw3"), s.legs().stream().map(CallStructure.Leg::gateway).toList());
+            held.onHook("A1");
+            assertTrue(eventually(() -> hears(third, "A1", "cg/bt"), WAIT), "the other hears busy");
+            third.onHook("A1");
+            assertIdle(held, "A1");
+            assertIdle(third, "A1");
+            assertTrue(eventually(() -> held.contextIds().isEmpty() && third.contextIds().isEmpty(), WAIT));
+        }
+    }
 }

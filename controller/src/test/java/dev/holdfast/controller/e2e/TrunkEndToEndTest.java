@@ -94,4 +94,35 @@ class TrunkEndToEndTest {
             assertEquals(List.of("T1 al/of", "T1 dd/ce", "A2 al/of", "T1 al/on", "A2 al/on"), gw.notifications());
         }
     }
+
+    @ParameterizedTest @EnumSource(Transport.class)
+    void aHeldPartyIsTransferredToAnOutsideNumber(Transport t) throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(t, 1, 2, 30, Map.of("T1", true))) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            HoldEndToEndTest.connect(gw, "A1", "1002", gw, "A2");
+            long held = gw.contextOf("A1");
+            int m = mark(gw);
+            gw.flash("A1");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/dt"), WAIT), "A1 hears recall dial tone");
+            gw.dial("A1", "95551");
+            assertTrue(eventually(() -> gw.contextOf("T1") != null && gw.contextOf("T1").equals(gw.contextOf("A1"))
+                    && gw.signals("T1").isEmpty() && gw.signals("A1").isEmpty(), WAIT), "A1 talks on T1");
+            long consultation = gw.contextOf("A1");
+            silent(gw, "A2");
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            assertTrue(eventually(() -> Long.valueOf(consultation).equals(gw.contextOf("A2")), WAIT), "A2 next to T1");
+            assertTrue(eventually(() -> gw.talkPathUp("A2") && gw.talkPathUp("T1"), WAIT), "A2 talks on T1");
+            assertCommandsSince(gw, m, List.of("Modify A2 @" + held, "Modify A1 @" + held,
+                    "Add T1 @$", "Move A1 @$", "Modify T1 @" + consultation, "Modify A1 @" + consultation,
+                    "Move A2 @" + consultation, "Subtract A1 @" + consultation, "Modify A1 @-"));
+            gw.offHook("T1");
+            gw.onHook("T1");
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/bt"), WAIT), "A2 hears busy when the far end leaves");
+            gw.onHook("A2");
+            assertIdle(gw, "A2");
+            assertEquals(0, activeCalls(n));
+        }
+    }
 }

@@ -47,11 +47,20 @@ class SipB2buaTest {
 
     /** Runs callee and caller scenarios for one call to {@code number}; asserts both passed. */
     private void call(String transport, Object calleeScenario, Object callerScenario, String number) throws Exception {
+        call(transport, calleeScenario, callerScenario, number, Sipp.freePort());
+    }
+
+    private void call(String transport, Object calleeScenario, Object callerScenario, String number, int callerPort,
+                      String... callerArgs) throws Exception {
         int calleePort = registerCallee(transport);
         try (Sipp.Run callee = sipp.start(calleeScenario, transport, calleePort, null, 1, "-s", "1002")) {
-            Thread.sleep(300); // SIPp binds its port
-            Sipp.Result caller = sipp.run(callerScenario, transport, Sipp.freePort(), SipTestController.target(controller),
-                    1, "-s", number);
+            Sipp.awaitBound(calleePort, transport, 10_000);
+            String[] args = new String[callerArgs.length + 2];
+            args[0] = "-s";
+            args[1] = number;
+            System.arraycopy(callerArgs, 0, args, 2, callerArgs.length);
+            Sipp.Result caller = sipp.run(callerScenario, transport, callerPort, SipTestController.target(controller),
+                    1, args);
             Sipp.Result calleeResult = callee.await(20);
             assertTrue(caller.passed(), "caller: " + caller);
             assertTrue(calleeResult.passed(), "callee: " + calleeResult);
@@ -76,6 +85,23 @@ class SipB2buaTest {
         assertEquals(1, count("calls.connected"));
         assertEquals(1, count("calls.released-by-caller"));
         assertTrue(count("provisional.relayed") >= 1, "180 relayed");
+        noCallLeft();
+    }
+
+    @Test void twentyOverlappingCallsAllComplete() throws Exception {
+        start(30);
+        int calleePort = registerCallee("udp");
+        try (Sipp.Run callee = sipp.start("uas", "udp", calleePort, null, 20)) {
+            Sipp.awaitBound(calleePort, "udp", 10_000);
+            // each call holds 1 s: at 10 calls/s about ten are up at once
+            Sipp.Result caller = sipp.run("uac", "udp", Sipp.freePort(), SipTestController.target(controller), 20,
+                    "-s", "1002", "-r", "10", "-d", "1000");
+            Sipp.Result calleeResult = callee.await(20);
+            assertTrue(caller.passed(), "caller: " + caller);
+            assertTrue(calleeResult.passed(), "callee: " + calleeResult);
+        }
+        assertEquals(20, count("calls.connected"));
+        assertEquals(20, count("calls.released-by-caller"));
         noCallLeft();
     }
 
@@ -129,6 +155,36 @@ class SipB2buaTest {
                 SipTestController.target(controller), 1, "-s", "2002");
         assertTrue(r.passed(), r.toString());
         assertEquals(1, count("invite.rejected.480"));
+    }
+
+    /** Registers {@code user} at 127.0.0.1:{@code port} over UDP. */
+    private void registerAt(String user, String password, int port) throws Exception {
+        Sipp.Result r = sipp.run(sipp.scenario("reg-" + user, SippScenarios.register(200)), "udp", port,
+                SipTestController.target(controller), 1, "-s", user, "-au", user, "-ap", password, "-key", "expires", "300");
+        assertTrue(r.passed(), "registration of " + user + ": " + r);
+    }
+
+    @Test void aRegisteredPhoneCallsFromItsRegisteredContactWithoutTrust() throws Exception {
+        controller = SipTestController.start("", 30);
+        sipp = new Sipp(dir);
+        int callerPort = Sipp.freePort();
+        registerAt("1001", "secret1", callerPort);
+        call("udp", sipp.scenario("uas-bye", SippScenarios.uasAnswersThenHangsUp()),
+                sipp.scenario("uac-1001", SippScenarios.uacAwaitsBye("1001", false)), "1002", callerPort);
+        assertEquals(1, count("calls.connected"));
+        assertEquals(0, count("invite.challenged"));
+        noCallLeft();
+    }
+
+    @Test void aPhoneCallingFromElsewhereAuthenticatesItsInvite() throws Exception {
+        controller = SipTestController.start("", 30);
+        sipp = new Sipp(dir);
+        call("udp", sipp.scenario("uas-bye", SippScenarios.uasAnswersThenHangsUp()),
+                sipp.scenario("uac-auth", SippScenarios.uacAwaitsBye("1001", true)), "1002", Sipp.freePort(),
+                "-au", "1001", "-ap", "secret1");
+        assertEquals(1, count("invite.challenged"));
+        assertEquals(1, count("calls.connected"));
+        noCallLeft();
     }
 
     @Test void aCallerNeitherTrustedNorRegisteredIsChallenged() throws Exception {

@@ -46,6 +46,25 @@ final class Sipp {
         throw new IOException("no free port");
     }
 
+    /**
+     * Waits until a socket (the SIPp just started) is bound to {@code port} for {@code transport}, as the kernel's
+     * socket tables in {@code /proc/net} show (reading them disturbs nothing, unlike a probing bind).
+     */
+    static void awaitBound(int port, String transport, long timeoutMillis) throws Exception {
+        String hexPort = String.format(":%04X ", port);
+        Path table = Path.of("/proc/net", transport.equals("tcp") ? "tcp" : "udp");
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            for (String line : Files.readAllLines(table)) {
+                String[] f = line.trim().split("\\s+");
+                // local_address is field 1; a TCP socket must be LISTENing (state 0A)
+                if (f.length > 3 && (f[1] + " ").endsWith(hexPort) && (!transport.equals("tcp") || f[3].equals("0A"))) return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("nothing bound " + transport + " port " + port + " in " + timeoutMillis + " ms");
+    }
+
     /** Writes a scenario file. */
     Path scenario(String name, String xml) throws IOException {
         Path f = dir.resolve(name + ".xml");

@@ -70,21 +70,26 @@ final class SippScenarios {
             a=rtpmap:0 PCMU/8000
             """;
 
-    private static String invite() {
+    private static String invite() { return invite("sipp", 1, ""); }
+
+    /** An INVITE from {@code user} with CSeq {@code cseq} and {@code extra} header lines. */
+    private static String invite(String user, int cseq, String extra) {
         return """
                   <send retrans="500">
                     <![CDATA[
                       INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
                       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                      From: <sip:USER@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                       To: <sip:[service]@[remote_ip]:[remote_port]>
                       Call-ID: [call_id]
-                      CSeq: 1 INVITE
-                      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
-                      Max-Forwards: 70
+                      CSeq: CSEQ INVITE
+                      Contact: <sip:USER@[local_ip]:[local_port];transport=[transport]>
+                      EXTRAMax-Forwards: 70
                       Content-Type: application/sdp
                       Content-Length: [len]
-                """ + SDP.indent(6) + """
+                """.replace("USER", user).replace("CSEQ", String.valueOf(cseq))
+                .replace("EXTRA", extra.isEmpty() ? "" : extra + "\n                      ")
+                + SDP.indent(6) + """
                     ]]>
                   </send>
                 """;
@@ -96,10 +101,10 @@ final class SippScenarios {
                 <![CDATA[
                   ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
                   [last_Via:]
-                  From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                  [last_From:]
                   [last_To:]
                   Call-ID: [call_id]
-                  CSeq: 1 ACK
+                  CSeq: [last_cseq_number] ACK
                   Max-Forwards: 70
                   Content-Length: 0
 
@@ -128,7 +133,7 @@ final class SippScenarios {
                     <![CDATA[
                       CANCEL sip:[service]@[remote_ip]:[remote_port] SIP/2.0
                       [last_Via:]
-                      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
                       To: <sip:[service]@[remote_ip]:[remote_port]>
                       Call-ID: [call_id]
                       CSeq: 1 CANCEL
@@ -143,8 +148,20 @@ final class SippScenarios {
     }
 
     /** A caller that is answered and waits for the callee to hang up. */
-    static String uacAwaitsBye() {
-        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac await bye\">\n" + invite()
+    static String uacAwaitsBye() { return uacAwaitsBye("sipp", false); }
+
+    /**
+     * A caller {@code user} that is answered and waits for the callee to hang up; with {@code authenticate}, it
+     * first expects 407 and sends the INVITE again with digest credentials ({@code -au}/{@code -ap}).
+     */
+    static String uacAwaitsBye(String user, boolean authenticate) {
+        String start = authenticate
+                ? invite(user, 1, "") + """
+                  <recv response="100" optional="true"/>
+                  <recv response="407" auth="true"/>
+                """ + ACK_FAILURE + invite(user, 2, "[authentication]")
+                : invite(user, 1, "");
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac await bye\">\n" + start
                 + """
                   <recv response="100" optional="true"/>
                   <recv response="180" optional="true"/>
@@ -153,10 +170,10 @@ final class SippScenarios {
                     <![CDATA[
                       ACK [next_url] SIP/2.0
                       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-                      From: sipp <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                      [last_From:]
                       [last_To:]
                       Call-ID: [call_id]
-                      CSeq: 1 ACK
+                      CSeq: [last_cseq_number] ACK
                       Max-Forwards: 70
                       Content-Length: 0
 

@@ -25,13 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The SIP load generator: simulated phones that register with a controller and call each other through it.
  * <pre>
- * loadgen sip --write-config FILE --phones N [--seed S]
+ * loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
  * loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T] [--transport udp|tcp] [--json]
  *             [--probe-rate PPS] [--interval S] [--seed S] [--keepalive S] [--bind ADDRESS]
- *             [--no-register] [--call-to NUMBER]
+ *             [--no-register] [--call-to NUMBER] [--threads N] [--session-expires S]
  * </pre>
  * The first form writes the subscribers' provisioning for exactly the phones the second form simulates (same
- * {@code --seed}, same passwords). The second registers all phones (digest), reports registrations/s, then places
+ * {@code --seed}, same passwords); with {@code --controller} also the controller's {@code sip:} section (where it
+ * listens, the per-source flood limit lifted), so that the file runs a controller as it is. The second registers
+ * all phones (digest), reports registrations/s, then places
  * calls and prints a summary line every interval and a final report ({@code --json}: one JSON object as the last
  * line, the H.248 load generator's keys plus {@code registrations_per_s}). {@code --no-register} and
  * {@code --call-to} drive a peer that is no registrar, e.g. SIPp's uas. Exits 0 when calls completed and none
@@ -41,12 +43,13 @@ public final class SipLoadGenMain {
     private SipLoadGenMain() {}
 
     static final String USAGE = """
-            usage: loadgen sip --write-config FILE --phones N [--seed S]
+            usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
                    loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
-                               [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER]
+                               [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
+                               [--session-expires S]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
-                         --probe-rate 10 --keepalive 30s --bind 127.0.0.1
+                         --probe-rate 10 --keepalive 30s --bind 127.0.0.1 --threads 1 (event loops for the phones)
             """;
 
     public static void main(String[] args) throws Exception {
@@ -74,7 +77,9 @@ public final class SipLoadGenMain {
             SipLoadPlan plan = new SipLoadPlan(intOpt(opt, "phones"), Long.parseLong(opt.getOrDefault("seed", "1")));
             if (opt.containsKey("write-config")) {
                 Path file = Path.of(opt.get("write-config"));
-                Files.writeString(file, plan.provisioningYaml(), StandardCharsets.UTF_8);
+                InetSocketAddress sip = opt.containsKey("controller") ? hostPort(opt.get("controller")) : null;
+                Files.writeString(file, sip == null ? plan.provisioningYaml() : plan.provisioningYaml(sip.getHostString(), sip.getPort()),
+                        StandardCharsets.UTF_8);
                 out.println("loadgen: wrote " + file + " (" + plan.phones() + " SIP subscribers " + plan.number(1)
                         + ".." + plan.number(plan.phones()) + ")");
                 return 0;
@@ -106,7 +111,8 @@ public final class SipLoadGenMain {
         if (callTo == null && plan.phones() < 2) throw new IllegalArgumentException("calls between phones need --phones 2 or more");
 
         // the phones' randomness (Call-IDs, tags) differs from run to run: a peer must not take a new call for an old one
-        try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime())) {
+        int threads = Integer.parseInt(opt.getOrDefault("threads", "1"));
+        try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime(), threads)) {
             Set<Phone> registered = ConcurrentHashMap.newKeySet();
             AtomicLong registrationFailures = new AtomicLong();
             PhoneListener counting = new PhoneListener() {
@@ -133,7 +139,8 @@ public final class SipLoadGenMain {
                 PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), List.of(ctl))
                         .withTransport(transport).withRegister(register)
                         .withRegistration(Duration.ofHours(1), keepalive, Duration.ofSeconds(4))
-                        .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate)).withAutoAnswer(Duration.ZERO);
+                        .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate)).withAutoAnswer(Duration.ZERO)
+                        .withSessionExpires(opt.containsKey("session-expires") ? duration(opt.get("session-expires")) : null);
                 Phone p = rt.phone(config, counting);
                 phones.add(p);
             }

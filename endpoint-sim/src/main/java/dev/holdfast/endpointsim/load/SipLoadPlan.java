@@ -32,8 +32,21 @@ public record SipLoadPlan(int phones, long seed) {
 
     /** The subscribers' provisioning (YAML): a top-level {@code subscribers:} list of {user, password, number}. */
     public String provisioningYaml() {
+        return provisioningYaml(null, 0);
+    }
+
+    /**
+     * The provisioning with, when {@code sipHost} is given, the controller's {@code sip:} section too: where it
+     * listens, and a flood limit lifted for the load generator, whose phones all send from one address.
+     */
+    public String provisioningYaml(String sipHost, int sipPort) {
         StringBuilder y = new StringBuilder();
         y.append("# written by loadgen sip --write-config: ").append(phones).append(" phones (seed ").append(seed).append(")\n");
+        if (sipHost != null) {
+            y.append("sip:\n  address: ").append(sipHost).append("\n  port: ").append(sipPort).append('\n')
+             .append("  # every simulated phone sends from the load generator's one address\n")
+             .append("  floodRequestsPerSecond: 100000\n  floodBurst: 100000\n");
+        }
         y.append("subscribers:\n");
         for (int i = 1; i <= phones; i++) {
             y.append("  - { user: \"").append(user(i)).append("\", password: \"").append(password(i))

@@ -32,25 +32,39 @@ public final class Call {
     SipStackPort.ClientRef inviteRef;
     SipEndpoint.ServerRef inviteServer;
     Request lastAck;
+    /** Our 2xx for an INVITE that has had no ACK yet (retransmitted over UDP), and its timer. */
+    javax.sip.message.Response unackedOk;
+    dev.holdfast.sim.time.SimScheduler.Cancellable okTimer;
     boolean provisionalSeen;
     boolean cancelWanted;
     boolean authRetried;
+    int staleRetries;
 
     // media
     TalkPathProbe probe;
     Sdp remoteSdp;
     MediaDirection wanted = MediaDirection.SENDRECV;
+    /** The last {@link #wanted} the far end accepted: what a refused re-INVITE falls back to. */
+    MediaDirection agreedWish = MediaDirection.SENDRECV;
     MediaDirection negotiated = MediaDirection.SENDRECV;
     final long sdpSession;
     long sdpVersion;
     boolean reinviteOutstanding;
+
+    // session timer (RFC 4028): 0 when the call has none
+    long sessionSeconds;
+    boolean weRefresh;
+    dev.holdfast.sim.time.SimScheduler.Cancellable sessionTimer;
 
     // transfer
     /** A call this one replaces (incoming INVITE with Replaces). */
     Call replaces;
     /** The call whose peer asked us (REFER) to place this one: it gets NOTIFYs about this call's progress. */
     Call referredBy;
-    long notifyCSeqBase;
+    /** After a NOTIFY says our REFER succeeded, hang up this call (a transfer); not for a conference focus. */
+    boolean referHangsUp = true;
+    /** Calls to hand to this call's far end (a conference focus) by REFER with Replaces once it answers. */
+    List<Call> joinWhenConnected = List.of();
     /** The outcome of a REFER we sent on this call: null, "pending", or the sipfrag status line of the last NOTIFY. */
     volatile String transferStatus;
 

@@ -22,6 +22,7 @@ import java.util.Map;
  *   hold P [inactive] | resume P
  *   transfer P TARGET        blind transfer of P's current call
  *   transfer-attended P      P's held call is transferred to the far end of its other (current) call
+ *   conference P FOCUS       P's connected calls join a conference at FOCUS (a number, URI or phone name)
  * </pre>
  * Expectations: {@code registered P [yes|no]}, {@code ringing P}, {@code ringback P}, {@code connected P},
  * {@code held P}, {@code idle P}, {@code talk-path P up|down}, {@code ended P [REASON]} (P's latest call).
@@ -95,6 +96,11 @@ public final class PhoneScriptTarget implements ScriptTarget {
                 }
                 if (held == null || other == null) throw new ScriptException(p.user() + " needs a held call and another call");
                 p.transferAttended(held, other);
+            }
+            case "conference" -> {
+                List<Call> parties = p.calls().stream().filter(c -> c.state() == CallState.CONNECTED).toList();
+                if (parties.isEmpty()) throw new ScriptException(p.user() + " has no call to join");
+                p.conference(target(p, arg(a, 0)), parties);
             }
             default -> throw new ScriptException("unknown action '" + a.verb() + "'");
         }

@@ -28,11 +28,23 @@ public final class Drill {
     public static final int PORT = 7000;
     /** Primary and backup stand for hosts of their own: on a shared machine they run before the client's JVM. */
     static final int SERVER_NICE = -10;
+    static final long CLIENT_TIMEOUT_S = Long.getLong("sttcp.clientTimeoutS", 120);
 
     /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                          long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
-                         boolean windowProbe) {
+                         boolean windowProbe, String backupExtraArgs) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
+                      boolean windowProbe) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, "");
+        }
+
+        /** The same with extra BackupServer options (e.g. "--tap-drop-every 7"). */
+        public Config withBackupArgs(String extra) {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra);
+        }
+
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                       long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp) {
             this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, true);
@@ -48,7 +60,7 @@ public final class Drill {
         }
 
         public Config with(Crash c, long after) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs);
         }
 
         /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
@@ -66,7 +78,13 @@ public final class Drill {
         /** The backup host dies: the primary must go on alone. */
         BACKUP_HOST,
         /** One heartbeat link (a NIC or cable) fails: no takeover may follow. */
-        HEARTBEAT_LINK
+        HEARTBEAT_LINK,
+        /** The primary's service NIC (cable) fails; its process and heartbeat links go on. */
+        PRIMARY_NIC,
+        /** The primary's application closes a connection (FIN) after 40 requests' worth of input; the replica does not. */
+        APP_FIN,
+        /** The primary's application hangs (no FIN, no RST) after 40 requests' worth of input; its host goes on. */
+        APP_HANG
     }
 
     public static Map<String, Object> run(Config c, Path logDir) throws Exception {
@@ -75,14 +93,18 @@ public final class Drill {
         File clientLog = logDir.resolve("client.log").toFile();
         Map<String, Object> r = new LinkedHashMap<>();
         try (NamespaceRig rig = NamespaceRig.create()) {
-            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(), "--app", c.app(),
-                    "--port", "" + PORT, "--hb-ms", "" + c.hbMs());
+            List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs()));
+            if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
+            if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
+            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
+                    primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
             List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
                     NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF, "--fence-pids", "" + primary.pid()));
             if (!c.reprobe()) backupArgs.add("--no-reprobe");
             if (!c.windowProbe()) backupArgs.add("--no-window-probe");
+            if (!c.backupExtraArgs().isBlank()) backupArgs.addAll(List.of(c.backupExtraArgs().trim().split("\\s+")));
             Process backup = null;
             if (!c.plainTcp()) {
                 backup = rig.startJava(rig.backup, backupLog, SERVER_NICE, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
@@ -108,7 +130,7 @@ public final class Drill {
                         + Cmd.tryRun("ip", "netns", "identify", "" + client.pid()).stdout());
             }
             long crashUs = -1;
-            if (c.crash() != Crash.NONE && c.crashAfterMs() >= 0) {
+            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
                     Thread.sleep(c.crashAfterMs());
@@ -125,13 +147,19 @@ public final class Drill {
                             if (backup != null) backup.destroyForcibly();
                         }
                         case HEARTBEAT_LINK -> ip.run("link set dev " + NamespaceRig.HB1_IF + " down");
+                        case PRIMARY_NIC -> ip.run("link set dev " + NamespaceRig.PRIMARY_IF + " down");
                         default -> { }
                     }
                 }
             }
-            if (!client.waitFor(600, TimeUnit.SECONDS)) {
-                client.destroyForcibly();
-                r.put("error", "client did not finish in 600 s");
+            if (!client.waitFor(CLIENT_TIMEOUT_S, TimeUnit.SECONDS)) {
+                client.destroyForcibly().waitFor();
+                r.put("error", "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)");
+            }
+            if (c.crash() == Crash.APP_HANG || c.crash() == Crash.APP_FIN) {
+                java.util.regex.Matcher hung = java.util.regex.Pattern.compile("(?:application hung \\(test hook\\)|primary withdraws) at_us=(\\d+)")
+                        .matcher(Files.readString(primaryLog.toPath()));
+                if (hung.find()) crashUs = Long.parseLong(hung.group(1));
             }
             r.put("client_exit", client.exitValue());
             r.put("crash_us", crashUs);
@@ -144,12 +172,16 @@ public final class Drill {
             if (c.clientCmd() == null && last.startsWith("{")) {
                 JsonNode j = new ObjectMapper().readTree(last);
                 double gapMs = j.get("max_gap_ms").asDouble();
-                // the longest silence is the failover if it ends after the crash and began around it (the crash
-                // itself takes a few ms of ip commands)
-                boolean gapSpansCrash = crashUs > 0 && j.get("max_gap_end_us").asLong() > crashUs
-                        && j.get("max_gap_end_us").asLong() - (long) (gapMs * 1000) <= crashUs + 100_000;
+                // the failover is the longest silence any connection saw that ended after the crash (bytes already
+                // in the client's receive buffer may keep it reading for a while after the crash itself)
+                double failover = 0;
+                for (JsonNode g : j.get("gaps_us")) {
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs) failover = Math.max(failover, (g.get(1).asLong() - g.get(0).asLong()) / 1000.0);
+                }
+                boolean gapSpansCrash = failover > 0;
+                gapMs = failover;
                 r.put("failover_ms", crashUs > 0 ? (gapSpansCrash ? gapMs : 0.0) : null);
-                r.put("max_gap_ms", gapMs);
+                r.put("max_gap_ms", j.get("max_gap_ms").asDouble());
                 r.put("bytes_lost", j.get("bytes_lost").asLong());
                 r.put("bytes_duplicated", j.get("bytes_duplicated").asLong());
                 r.put("bytes_ok", j.get("bytes_ok").asLong());
@@ -157,7 +189,11 @@ public final class Drill {
                 r.put("connections_broken", j.get("connections_broken").asLong());
                 r.put("total_ms", j.get("total_ms").asDouble());
                 r.put("client_start_us", j.get("start_us").asLong());
-                r.put("max_gap_end_us", j.get("max_gap_end_us").asLong());
+                long failoverEnd = -1;
+                for (JsonNode g : j.get("gaps_us")) {
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs) failoverEnd = g.get(1).asLong();
+                }
+                r.put("failover_end_us", failoverEnd);
                 r.put("client_errors", j.get("errors"));
             } else {
                 r.put("failover_ms", null);
@@ -173,13 +209,14 @@ public final class Drill {
             java.util.regex.Matcher arp = java.util.regex.Pattern.compile("reprobed=(\\d+)|arp_announced=(\\d+)").matcher(b);
             long doneUs = -1;
             while (arp.find()) doneUs = Long.parseLong(arp.group(1) != null ? arp.group(1) : arp.group(2));
-            if (takeoverUs > 0 && doneUs > 0 && r.get("max_gap_end_us") instanceof Long end) {
+            if (takeoverUs > 0 && doneUs > 0 && r.get("failover_end_us") instanceof Long end) {
                 // from the end of the takeover (VIP announced, clients prompted) to the client's first byte
                 r.put("client_back_after_takeover_ms", (end - takeoverUs - doneUs) / 1000.0);
             }
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
+            r.put("primary_alone", Files.readString(primaryLog.toPath()).contains("running alone"));
             r.put("primary_alive", primary.isAlive());
             r.put("backup_alive", backup != null && backup.isAlive());
             r.put("logs", logDir.toString());
@@ -222,7 +259,8 @@ public final class Drill {
                 Long.parseLong(a.getOrDefault("--bulk-bytes", "" + (20L << 20))),
                 Long.parseLong(a.getOrDefault("--crash-after-ms", "400")), a.getOrDefault("--unacked", "write"),
                 !a.containsKey("--no-reprobe"), a.get("--client-cmd"),
-                Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"));
+                Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"),
+                a.getOrDefault("--backup-args", ""));
         Path logs = Path.of(a.getOrDefault("--logs", Files.createTempDirectory("sttcp-drill").toString()));
         Map<String, Object> r = run(c, logs);
         if (!json) r.forEach((k, v) -> System.out.println(k + ": " + v));

@@ -53,7 +53,10 @@ public final class Heartbeats implements AutoCloseable {
         timer.scheduleAtFixedRate(() -> send(payload.get()), 0, intervalMs, TimeUnit.MILLISECONDS);
     }
 
+    private volatile boolean senderRealtime;
+
     private void send(String text) {
+        if (!senderRealtime) senderRealtime = dev.holdfast.tcpha.posix.RealtimeThread.elevate(20) || true;
         byte[] b = (sent.incrementAndGet() + " " + text).getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < sockets.size(); i++) {
             try {
@@ -65,6 +68,7 @@ public final class Heartbeats implements AutoCloseable {
     }
 
     private void receive(int link) {
+        dev.holdfast.tcpha.posix.RealtimeThread.elevate(20);
         byte[] buf = new byte[1500];
         while (running) {
             DatagramPacket p = new DatagramPacket(buf, buf.length);

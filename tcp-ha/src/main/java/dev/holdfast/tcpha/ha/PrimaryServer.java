@@ -7,6 +7,8 @@ import dev.holdfast.tcpha.rig.NamespaceRig;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,6 +20,31 @@ public final class PrimaryServer {
     private static final System.Logger LOG = System.getLogger(PrimaryServer.class.getName());
     final AtomicLong bytesRead = new AtomicLong(), bytesWritten = new AtomicLong();
     final AtomicInteger open = new AtomicInteger();
+    /** The second receive buffer of each connection, by client address (see {@link InputLog}). */
+    final Map<Long, InputLog> logs = new ConcurrentHashMap<>();
+    volatile boolean alone;
+    int threshold = 4 * 1024 * 1024;
+    long hangAfterBytes = -1;
+    long finAfterBytes = -1;
+    long maxDelayFinMs = 500;
+    final java.util.Set<Integer> fds = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The primary's application closed a connection that the backup's replica did not close: the primary's
+     * application is the faulty one. Withdraw without a FIN or RST reaching any client: take the service link down,
+     * put every connection in repair mode (so closing sends nothing), and stop; the backup takes over.
+     */
+    void withdraw(int culprit) {
+        System.out.println("application closed connection fd " + culprit + " but the replica did not (MaxDelayFIN " + maxDelayFinMs
+                + " ms): primary withdraws at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+        System.out.flush();
+        dev.holdfast.tcpha.rig.Cmd.tryRun("ip", "link", "set", "dev", NamespaceRig.PRIMARY_IF, "down");
+        for (int fd : fds) {
+            try { Sockets.setInt(fd, LibC.IPPROTO_TCP, dev.holdfast.tcpha.repair.TcpRepair.TCP_REPAIR, 1, "TCP_REPAIR"); }
+            catch (IOException e) { /* closing anyway */ }
+        }
+        Runtime.getRuntime().halt(3);
+    }
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv);
@@ -27,7 +54,14 @@ public final class PrimaryServer {
         Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
                 new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
                 () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
-        Thread watch = new Thread(() -> watchBackup(hb, hbMs * a.getInt("miss", 5)), "backup-watch");
+        p.threshold = a.getInt("threshold", p.threshold);
+        p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
+        p.finAfterBytes = Long.parseLong(a.get("fin-after-bytes", "-1"));
+        p.maxDelayFinMs = Long.parseLong(a.get("max-delay-fin-ms", "500"));
+        SyncServer sync = new SyncServer(p.logs);
+        sync.listen(NamespaceRig.HB1_PRIMARY);
+        sync.listen(NamespaceRig.HB2_PRIMARY);
+        Thread watch = new Thread(() -> p.watchBackup(hb, hbMs * a.getInt("miss", 5)), "backup-watch");
         watch.setDaemon(true);
         watch.start();
         int lfd = Sockets.tcpSocket();
@@ -38,32 +72,62 @@ public final class PrimaryServer {
         System.out.flush();
         while (true) {
             int fd = Sockets.accept(lfd);
-            Thread t = new Thread(() -> p.serve(fd, app.open()), "conn-" + fd);
+            Thread t = new Thread(() -> p.serveLogged(fd, app.open()), "conn-" + fd);
             t.setDaemon(true);
             t.start();
         }
     }
 
-    private static void watchBackup(Heartbeats hb, long deadMs) {
-        boolean alone = false;
+    private void watchBackup(Heartbeats hb, long deadMs) {
         while (true) {
             boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs;
-            if (dead && !alone) LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
-            if (!dead && alone) LOG.log(System.Logger.Level.INFO, "backup heard again");
+            if (dead && !alone) {
+                LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
+                System.out.println("backup failed: running alone");
+                logs.values().forEach(l -> l.setAlone(true));
+            }
+            if (!dead && alone) LOG.log(System.Logger.Level.INFO, "backup heard again (connections opened from now on are protected)");
             alone = dead;
             try { Thread.sleep(Math.max(1, deadMs / 4)); } catch (InterruptedException e) { return; }
         }
     }
 
+    /** Runs one connection, keeping what the application reads until the backup has it. */
+    void serveLogged(int fd, StreamApplication.Session session) {
+        long key;
+        try {
+            java.net.InetSocketAddress peer = Sockets.remoteAddress(fd);
+            key = SyncChannel.key(java.nio.ByteBuffer.wrap(peer.getAddress().getAddress()).getInt(), peer.getPort());
+        } catch (IOException e) {
+            Sockets.close(fd);
+            return;
+        }
+        InputLog log = new InputLog(threshold);
+        if (alone) log.setAlone(true);
+        logs.put(key, log);
+        try {
+            serve(fd, session, log);
+        } finally {
+            logs.remove(key, log);
+        }
+    }
+
     /** Runs one connection: input to the application, its output to the socket. */
-    void serve(int fd, StreamApplication.Session session) {
+    void serve(int fd, StreamApplication.Session session) { serve(fd, session, null); }
+
+    void serve(int fd, StreamApplication.Session session, InputLog log) {
         open.incrementAndGet();
+        fds.add(fd);
         StreamApplication.Output out = new StreamApplication.Output() {
             @Override public void write(byte[] b, int off, int len) {
-                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); }
+                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); if (log != null) log.written.addAndGet(len); }
                 catch (IOException e) { throw new java.io.UncheckedIOException(e); }
             }
-            @Override public void close() { Sockets.shutdownOutput(fd); }
+            @Override public void close() throws InterruptedException {
+                // MaxDelayFIN: the FIN goes out only once the backup's replica has closed at the same point
+                if (log != null && !log.awaitBackupClose(maxDelayFinMs)) withdraw(fd);
+                Sockets.shutdownOutput(fd);
+            }
         };
         byte[] buf = new byte[64 * 1024];
         try {
@@ -71,6 +135,18 @@ public final class PrimaryServer {
                 int n = Sockets.read(fd, buf);
                 if (n <= 0) { session.onEndOfInput(out); break; }
                 bytesRead.addAndGet(n);
+                if (log != null) log.append(buf, 0, n, 2000);
+                if (finAfterBytes >= 0 && bytesRead.get() > finAfterBytes) {
+                    // test hook: the application closes the connection where the replica does not (FIN/RST row)
+                    System.out.println("application closes a connection early (test hook)");
+                    out.close();
+                    break;
+                }
+                if (hangAfterBytes >= 0 && bytesRead.get() > hangAfterBytes) {
+                    // test hook: the application hangs (no FIN, no RST; the process and its heartbeats go on)
+                    System.out.println("application hung (test hook) at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                    Thread.sleep(Long.MAX_VALUE);
+                }
                 session.onInput(buf, 0, n, out);
             }
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -79,6 +155,7 @@ public final class PrimaryServer {
             Thread.currentThread().interrupt();
         } finally {
             open.decrementAndGet();
+            fds.remove(fd);
             Sockets.close(fd);
         }
     }

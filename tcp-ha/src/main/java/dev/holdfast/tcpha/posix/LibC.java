@@ -39,5 +39,7 @@ public interface LibC extends Library {
     int close(int fd) throws LastErrorException;
     int ioctl(int fd, long request, int[] arg) throws LastErrorException;
     int if_nametoindex(String name);
+    int gettid();
+    int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
     int poll(byte[] fds, long nfds, int timeoutMs) throws LastErrorException;
 }

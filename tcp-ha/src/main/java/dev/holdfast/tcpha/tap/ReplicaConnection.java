@@ -48,6 +48,32 @@ public final class ReplicaConnection {
         thread.start();
     }
 
+    /** Client bytes at sequence number seq, from the tap or fetched from the primary: reassembled, then delivered. */
+    synchronized void acceptClientBytes(int seq, byte[] b, int off, int len) {
+        deliver(input.accept(seq, b, off, len));
+    }
+
+    /** Bytes fetched from the primary over the sync channel, at stream offset {@code offset}. */
+    public void acceptFromPrimary(long offset, byte[] data) {
+        acceptClientBytes(input.firstDataSeq() + (int) offset, data, 0, data.length);
+    }
+
+    /** Client bytes the replica has, in order (the offset the backup reports to the primary). */
+    public synchronized long delivered() { return input.delivered(); }
+
+    public long syncKey() { return dev.holdfast.tcpha.ha.SyncChannel.key(clientIp, clientPort); }
+
+    /** The sync channel's last READ report from the primary (bytes its application has read), or -1. */
+    public volatile long primaryRead = -1;
+    /** What the replica had when the primary last reported being ahead of it (a gap older than one sync period). */
+    public volatile long deliveredWhenBehind = -1;
+    /** The primary application's output bytes written, from the sync channel (-1: not reported yet). */
+    public volatile long primaryWritten = -1;
+    /** Since when (nanoTime) the replica's output has been ahead of the primary's by more than AppMaxLagBytes; 0: not. */
+    public long lagSinceNanos;
+    /** The replica's close has been reported to the primary (MaxDelayFIN). */
+    public volatile boolean closeReported;
+
     void deliver(byte[] bytes) {
         if (bytes.length == 0) return;
         synchronized (this) { enqueued += bytes.length; }
@@ -79,10 +105,11 @@ public final class ReplicaConnection {
     /** Waits until the replica has consumed every byte delivered so far (or the timeout passes); true if it has. */
     public synchronized boolean drain(long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
-        while (processed < enqueued) {
+        // a replica blocked on its output (the client lags) has taken all it can: its input stays in the queue
+        while (processed < enqueued && !output.waitingForAcks()) {
             long left = end - System.currentTimeMillis();
             if (left <= 0) return false;
-            wait(left);
+            wait(Math.min(left, 2));
         }
         return true;
     }

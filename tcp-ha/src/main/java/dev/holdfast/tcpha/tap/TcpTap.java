@@ -30,6 +30,14 @@ public final class TcpTap implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     public final AtomicLong packets = new AtomicLong(), ignored = new AtomicLong(), malformed = new AtomicLong();
+    public final AtomicLong dropped = new AtomicLong();
+    private volatile int dropEvery;
+    private long dataSegments;
+
+    /** Test hook: lose every n-th client segment that carries data (0: none), as a lossy mirror port would. */
+    public void dropEvery(int n, long limit) { dropEvery = n; dropLimit = limit; }
+
+    private volatile long dropLimit = Long.MAX_VALUE;
 
     public TcpTap(String ifName, Inet4Address vip, int port, StreamApplication app, int outputLimit) throws IOException {
         this.socket = new PacketSocket(ifName, PacketSocket.ETH_P_IP, true);
@@ -97,7 +105,11 @@ public final class TcpTap implements AutoCloseable {
             c.lastClientTsVal = s.tsVal();
             if (s.tsEcr() - c.lastTsEcr > 0 || c.lastTsEcrNanos == 0) { c.lastTsEcr = s.tsEcr(); c.lastTsEcrNanos = System.nanoTime(); }
         }
-        c.deliver(c.input.accept(s.seq(), s.packet(), s.payloadOffset(), s.payloadLength()));
+        if (dropEvery > 0 && s.payloadLength() > 0 && ++dataSegments % dropEvery == 0 && dropped.get() < dropLimit) {
+            dropped.incrementAndGet(); // test hook: a tap that loses packets (the kernel here has no netem)
+        } else {
+            c.acceptClientBytes(s.seq(), s.packet(), s.payloadOffset(), s.payloadLength());
+        }
         if (s.has(TcpSegment.FIN) && !c.finSeen && s.seq() + s.payloadLength() == c.input.nextSeq()) {
             c.finSeen = true;
             c.input.acceptFin();

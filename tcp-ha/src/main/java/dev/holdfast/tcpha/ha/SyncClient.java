@@ -1,0 +1,114 @@
+package dev.holdfast.tcpha.ha;
+
+import dev.holdfast.tcpha.tap.ReplicaConnection;
+import dev.holdfast.tcpha.tap.TcpTap;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The backup's end of the sync channel: every SyncTime it tells the primary how far each replica has got (so the
+ * primary can drop those bytes); when the primary's application has read bytes that the replica still lacks one
+ * period later, the tap missed them and the backup fetches them from the primary.
+ */
+final class SyncClient {
+    private static final System.Logger LOG = System.getLogger(SyncClient.class.getName());
+    private final TcpTap tap;
+    private final int syncMs;
+    private volatile boolean running = true;
+    final AtomicLong fetchedBytes = new AtomicLong();
+
+    SyncClient(TcpTap tap, int syncMs) {
+        this.tap = tap;
+        this.syncMs = syncMs;
+    }
+
+    void start(String... primaryIps) {
+        Thread t = new Thread(() -> loop(primaryIps), "sync-client");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    void stop() { running = false; }
+
+    private void loop(String[] ips) {
+        int i = 0;
+        while (running) {
+            String ip = ips[i++ % ips.length]; // the other link when one fails
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(ip, SyncChannel.PORT), 1000);
+                s.setTcpNoDelay(true);
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()));
+                DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+                Thread reader = new Thread(() -> readReplies(in, out), "sync-replies");
+                reader.setDaemon(true);
+                reader.start();
+                while (running && reader.isAlive()) {
+                    synchronized (out) {
+                        for (ReplicaConnection c : tap.connections()) {
+                            SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            if (!c.closeReported && c.output.isClosed()) {
+                                SyncChannel.write(out, SyncChannel.CLOSED, c.syncKey(), c.output.produced(), 0, null);
+                                c.closeReported = true;
+                            }
+                        }
+                        out.flush();
+                    }
+                    Thread.sleep(syncMs);
+                }
+            } catch (IOException e) {
+                if (running) LOG.log(Level.DEBUG, "sync channel to {0}: {1}", ip, e.getMessage());
+                try { Thread.sleep(syncMs); } catch (InterruptedException x) { return; }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void readReplies(DataInputStream in, DataOutputStream out) {
+        Map<Long, ReplicaConnection> byKey = new HashMap<>();
+        try {
+            while (running) {
+                SyncChannel.Frame f = SyncChannel.read(in);
+                ReplicaConnection c = byKey.get(f.conn());
+                if (c == null) {
+                    for (ReplicaConnection x : tap.connections()) byKey.put(x.syncKey(), x);
+                    c = byKey.get(f.conn());
+                    if (c == null) continue;
+                }
+                if (f.type() == SyncChannel.READ) {
+                    c.primaryRead = f.offset();
+                    long have = c.delivered();
+                    if (f.offset() > have) {
+                        // behind the primary: bytes in flight on the tap catch up within a period; a gap does not
+                        if (c.deliveredWhenBehind == have) {
+                            synchronized (out) {
+                                SyncChannel.write(out, SyncChannel.FETCH, f.conn(), have, (int) Math.min(f.offset() - have, 1 << 20), null);
+                                out.flush();
+                            }
+                        }
+                        c.deliveredWhenBehind = have;
+                    } else {
+                        c.deliveredWhenBehind = -1;
+                    }
+                } else if (f.type() == SyncChannel.WRITTEN) {
+                    c.primaryWritten = f.offset();
+                } else if (f.type() == SyncChannel.DATA && f.data().length > 0) {
+                    c.acceptFromPrimary(f.offset(), f.data());
+                    fetchedBytes.addAndGet(f.data().length);
+                }
+            }
+        } catch (IOException e) {
+            if (running) LOG.log(Level.INFO, "sync replies: {0}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.holdfast.tcpha.tap;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ReplicaOutputTest {
+    @Test
+    void keepsOnlyWhatTheClientHasNotAcknowledged() throws Exception {
+        ReplicaOutput out = new ReplicaOutput(1 << 20);
+        byte[] data = new byte[1000];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) i;
+        out.write(data, 0, 600);
+        out.acknowledged(250);
+        out.write(data, 600, 400);
+        assertEquals(250, out.unackedOffset());
+        byte[] u = out.unacknowledged();
+        assertEquals(750, u.length);
+        assertEquals(data[250], u[0]);
+        out.acknowledged(100); // an old ACK changes nothing
+        assertEquals(750, out.unacknowledged().length);
+        out.acknowledged(5000); // more than was produced: keeps nothing, never goes negative
+        assertEquals(0, out.unacknowledged().length);
+        assertEquals(1000, out.produced());
+    }
+
+    @Test
+    void aReplicaFarAheadOfTheClientBlocksUntilAcked() throws Exception {
+        ReplicaOutput out = new ReplicaOutput(1000);
+        byte[] chunk = new byte[800];
+        out.write(chunk, 0, 800);
+        out.write(chunk, 0, 800); // 1600 unacked now: the next write must wait
+        Thread t = new Thread(() -> {
+            try { out.write(chunk, 0, 800); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        });
+        t.start();
+        t.join(200);
+        assertTrue(t.isAlive(), "blocked while the client lags");
+        out.acknowledged(1000);
+        t.join(2000);
+        assertFalse(t.isAlive());
+        assertEquals(2400, out.produced());
+    }
+}
