@@ -201,11 +201,11 @@ public final class LoadGenMain {
                         : (processCpuNanos(controllerPid) - controllerCpuBefore) / (double) wall;
                 out.println(line(start, s));
                 out.printf(Locale.ROOT, "loadgen: done%s: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
-                                + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s, load generator CPU %.0f%% of a core%s%n",
+                                + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s, load generator CPU %.0f%% of a core, its event loop lag p99 %.0f ms%s%n",
                         rates.size() > 1 ? String.format(Locale.ROOT, " at %.0f calls/s", cps) : "",
                         s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
                         s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9),
-                        messagesPerS, 100 * cpuShare, controllerPid == null ? ""
+                        messagesPerS, 100 * cpuShare, s.tickLagMillis(99), controllerPid == null ? ""
                                 : String.format(Locale.ROOT, ", controller CPU %.0f%%", 100 * controllerCpuShare));
                 if (json) out.println(json(s, placingNanos, messagesPerS, cpuShare, cps, controllerCpuShare));
                 out.flush();
@@ -249,9 +249,11 @@ public final class LoadGenMain {
         return String.format(Locale.ROOT,
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
-                        + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,%s\"messages_per_s\":%.1f}",
+                        + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,\"loadgen_lag_ms_p99\":%.1f,\"loadgen_lag_ms_max\":%.1f,"
+                        + "%s\"messages_per_s\":%.1f}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
-                s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare,
+                s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare, s.tickLagMillis(99),
+                s.tickLagMillis(100),
                 controllerCpuShare < 0 ? "" : String.format(Locale.ROOT, "\"controller_cpu_share\":%.3f,", controllerCpuShare),
                 messagesPerS);
     }
