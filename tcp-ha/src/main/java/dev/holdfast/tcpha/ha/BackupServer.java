@@ -36,8 +36,18 @@ public final class BackupServer {
             // client: in a bulk transfer the replica's output buffer is larger than the primary's socket buffer)
             long lag = Math.max(c.delivered() - c.primaryRead,
                     c.output.waitingForAcks() ? 0 : c.output.produced() - c.primaryWritten);
-            if (lag <= maxLagBytes) { c.lagSinceNanos = 0; continue; }
-            if (c.lagSinceNanos == 0) { c.lagSinceNanos = now; continue; }
+            boolean fresh = now - c.primaryReportNanos < maxLagNanos / 4; // a silent sync channel proves nothing
+            boolean progressed = c.primaryRead != c.lagPrimaryRead || c.primaryWritten != c.lagPrimaryWritten;
+            if (lag <= maxLagBytes || !fresh || (c.lagSinceNanos != 0 && progressed)) { c.lagSinceNanos = 0; }
+            if (lag <= maxLagBytes || !fresh) continue;
+            if (c.lagSinceNanos == 0) {
+                // lagging and not moving is a failure; lagging while moving (a bulk sender held back by its socket
+                // buffer while the replica's is larger) is not
+                c.lagSinceNanos = now;
+                c.lagPrimaryRead = c.primaryRead;
+                c.lagPrimaryWritten = c.primaryWritten;
+                continue;
+            }
             if (now - c.lagSinceNanos > maxLagNanos) {
                 return "connection from port " + c.clientPort + ": replica " + lag + " bytes ahead for "
                         + (now - c.lagSinceNanos) / 1_000_000 + " ms";
