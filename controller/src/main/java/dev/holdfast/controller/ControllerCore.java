@@ -42,6 +42,7 @@ public final class ControllerCore implements Core {
         this.calls = new CallProcessor(svc, association, provisioning);
         association.listener(calls);
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
+        sip.lines(calls);
     }
 
     private static String sipDomain(Provisioning p) {

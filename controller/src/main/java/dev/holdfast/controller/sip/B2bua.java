@@ -37,6 +37,8 @@ final class B2bua {
     private record Reinvite(long call, long handle, String sentOn) {}
     private final Map<Long, SipCall> calls = new TreeMap<>();
     private long nextCallId = 1;
+    /** Call processing's side for calls to analog lines; null: only phones are called. */
+    private LineRouter lines;
 
     B2bua(CoreServices svc, SipCore sip, SubscriberDirectory directory, LocationService location, DigestAuthenticator auth,
           List<String> trustedPeers, long noAnswerMillis, SipCounters counters) {
@@ -49,6 +51,8 @@ final class B2bua {
         this.noAnswerMillis = noAnswerMillis;
         this.counters = counters;
     }
+
+    void lines(LineRouter lines) { this.lines = lines; }
 
     Collection<SipCall> calls() { return Collections.unmodifiableCollection(calls.values()); }
 
@@ -74,6 +78,8 @@ final class B2bua {
         String number = target.user() != null ? target.user() : SipUri.parse(r.toUri()) == null ? null : SipUri.parse(r.toUri()).user();
         Subscriber callee = directory.byNumber(number);
         if (callee == null) {
+            String callerNumber = caller != null ? caller.number() : from.user();
+            if (lines != null && number != null && inviteLine(handle, r, callerNumber, number)) return;
             reject(handle, 404, "Not Found");
             return;
         }
@@ -100,6 +106,75 @@ final class B2bua {
         call.noAnswerTimer = svc.startTimer(noAnswerMillis, () -> noAnswer(call));
         counters.add("calls.attempted");
         LOG.log(System.Logger.Level.DEBUG, () -> "call " + id + ": " + callerNumber + " -> " + number + " at " + to.contact());
+    }
+
+    /**
+     * A call from a phone to an analog line: leg A only; the other side is call processing's (an RTP termination
+     * with the phone's SDP as Remote, next to the line in a context on its gateway). False when the number is no line.
+     */
+    private boolean inviteLine(long handle, SipRequest r, String callerNumber, String number) {
+        long id = nextCallId++;
+        String aToTag = "hfa" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        SipCall call = new SipCall(id, r.callId(), handle, aToTag, null, 0, callerNumber, number);
+        call.toLine = true;
+        calls.put(id, call);
+        byCallId.put(r.callId(), call);
+        LineRouter.LineCall line = lines.offer(number, callerNumber, r.callId(), r.body(), new LineParty(call));
+        if (line == null) {
+            calls.remove(id);
+            byCallId.remove(r.callId());
+            return false;
+        }
+        if (call.state != SipCall.State.ENDED) call.line = line;
+        counters.add("calls.attempted");
+        counters.add("calls.to-line");
+        return true;
+    }
+
+    /** Call processing's reports on a call to a line, turned into responses and requests on leg A. */
+    private final class LineParty implements LineRouter.SipParty {
+        private final SipCall call;
+
+        LineParty(SipCall call) { this.call = call; }
+
+        @Override public void ringing() {
+            if (call.state != SipCall.State.CALLING) return;
+            call.state = SipCall.State.EARLY;
+            sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null));
+        }
+
+        @Override public void answered(String localSdp) {
+            if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
+            call.state = SipCall.State.CONNECTED;
+            counters.add("calls.connected");
+            sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp", localSdp));
+        }
+
+        @Override public void failed(int status, String reason) {
+            if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
+            counters.add("calls.failed." + status);
+            sip.respond(call.aHandle, new SipReply(status, reason, call.aToTag, List.of(), false, null, null));
+            end(call);
+        }
+
+        @Override public void released() {
+            if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+                // the line side ended between the line's answer and the phone's 200
+                failed(503, "Service Unavailable");
+                return;
+            }
+            if (call.state != SipCall.State.CONNECTED) return;
+            counters.add("calls.released-by-callee");
+            sip.send(SipOutgoingRequest.inDialog("BYE", call.aCallId));
+            end(call);
+        }
+    }
+
+    /** The phone left a call to a line: the line side is released, leg A ends. */
+    private void leaveLine(SipCall call) {
+        LineRouter.LineCall line = call.line;
+        end(call);
+        if (line != null) line.release();
     }
 
     /**
@@ -155,6 +230,11 @@ final class B2bua {
             sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
             return;
         }
+        if (call.toLine) {
+            // the gateway's RTP termination keeps its Remote SDP: a new media address is not served yet
+            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            return;
+        }
         if (call.state != SipCall.State.CONNECTED || reinvites.values().stream().anyMatch(v -> v.call() == call.id)) {
             sip.respond(handle, SipReply.of(491, "Request Pending"));
             return;
@@ -179,6 +259,13 @@ final class B2bua {
         sip.respond(handle, SipReply.of(200, "OK"));
         boolean fromA = r.callId().equals(call.aCallId);
         counters.add(fromA ? "calls.released-by-caller" : "calls.released-by-callee");
+        if (call.toLine) {
+            if (call.state != SipCall.State.CONNECTED) {
+                sip.respond(call.aHandle, new SipReply(487, "Request Terminated", call.aToTag, List.of(), false, null, null));
+            }
+            leaveLine(call);
+            return;
+        }
         if (call.state == SipCall.State.CONNECTED) {
             sip.send(SipOutgoingRequest.inDialog("BYE", fromA ? call.bCallId : call.aCallId));
             end(call);
@@ -199,7 +286,11 @@ final class B2bua {
             return;
         }
         sip.respond(handle, SipReply.of(200, "OK"));
-        if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+        if (call.toLine && (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY)) {
+            counters.add("calls.cancelled");
+            sip.respond(call.aHandle, new SipReply(487, "Request Terminated", call.aToTag, List.of(), false, null, null));
+            leaveLine(call);
+        } else if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.cancelled");
             cancelB(call, 487, "Request Terminated");
         }
@@ -278,6 +369,7 @@ final class B2bua {
         SipCall call = byCallId.get(callId);
         if (call == null || call.state != SipCall.State.CONNECTED) return;
         counters.add("calls.dialog-lost");
+        if (call.toLine) { leaveLine(call); return; }
         sip.send(SipOutgoingRequest.inDialog("BYE", callId.equals(call.aCallId) ? call.bCallId : call.aCallId));
         end(call);
     }
@@ -303,7 +395,7 @@ final class B2bua {
         call.state = SipCall.State.ENDED;
         calls.remove(call.id);
         byCallId.remove(call.aCallId);
-        byCallId.remove(call.bCallId);
+        if (call.bCallId != null) byCallId.remove(call.bCallId);
         byInviteToken.remove(call.bToken);
     }
 

@@ -47,6 +47,9 @@ public final class SipCore {
                 p.timers().noAnswerSeconds() * 1000L, counters);
     }
 
+    /** Call processing's side for calls from phones to analog lines. */
+    public void lines(LineRouter lines) { b2bua.lines(lines); }
+
     public String domain() { return domain; }
 
     public LocationService location() { return location; }

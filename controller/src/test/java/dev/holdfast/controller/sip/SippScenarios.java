@@ -5,7 +5,7 @@ package dev.holdfast.controller.sip;
  * are SIPp's: {@code [service]} is the user given with {@code -s}, {@code [authentication]} the digest answer to the
  * last challenge with {@code -au}/{@code -ap}, {@code [expires]} a {@code -key}.
  */
-final class SippScenarios {
+public final class SippScenarios {
     private SippScenarios() {}
 
     private static String register(int cseq, String contact, boolean auth) {
@@ -31,7 +31,7 @@ final class SippScenarios {
     static final String OWN_CONTACT = "<sip:[service]@[local_ip]:[local_port];transport=[transport]>";
 
     /** REGISTER, 401, REGISTER with credentials, then {@code finalStatus} (200 for good credentials). */
-    static String register(int finalStatus) { return register(finalStatus, OWN_CONTACT); }
+    public static String register(int finalStatus) { return register(finalStatus, OWN_CONTACT); }
 
     static String register(int finalStatus, String contact) {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"register\">\n"
@@ -113,7 +113,7 @@ final class SippScenarios {
             """;
 
     /** A caller whose INVITE ends in {@code status} (after optional 100/180/183). */
-    static String uacFails(int status) {
+    public static String uacFails(int status) {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac " + status + "\">\n" + invite()
                 + """
                   <recv response="100" optional="true"/>
@@ -124,7 +124,7 @@ final class SippScenarios {
     }
 
     /** A caller that hears ringing, then cancels: 200 for the CANCEL, 487 for the INVITE. */
-    static String uacCancels() {
+    public static String uacCancels() {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac cancel\">\n" + invite()
                 + """
                   <recv response="100" optional="true"/>
@@ -148,7 +148,7 @@ final class SippScenarios {
     }
 
     /** A caller that is answered and waits for the callee to hang up. */
-    static String uacAwaitsBye() { return uacAwaitsBye("sipp", false); }
+    public static String uacAwaitsBye() { return uacAwaitsBye("sipp", false); }
 
     /**
      * A caller {@code user} that is answered and waits for the callee to hang up; with {@code authenticate}, it
@@ -358,6 +358,55 @@ final class SippScenarios {
                 """.replace("TO", to) + (SDP + direction).indent(6) + """
                     ]]>
                   </send>
+                """;
+    }
+
+    /**
+     * A caller that hears ringing (180 required), is answered with SDP (an audio media line checked), pauses
+     * {@code talkMillis} (its RTP echo answers the far end meanwhile: SIPp {@code -rtp_echo}) and hangs up.
+     */
+    public static String uacTalksThenHangsUp(int talkMillis) {
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac talks\">\n" + invite()
+                + """
+                  <recv response="100" optional="true"/>
+                  <recv response="180"/>
+                  <recv response="200" rrs="true">
+                    <action>
+                      <ereg regexp="m=audio [0-9]+ RTP/AVP" search_in="body" check_it="true" assign_to="media"/>
+                    </action>
+                  </recv>
+                  <send>
+                    <![CDATA[
+                      ACK [next_url] SIP/2.0
+                      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                      [last_From:]
+                      [last_To:]
+                      Call-ID: [call_id]
+                      CSeq: [last_cseq_number] ACK
+                      Max-Forwards: 70
+                      Content-Length: 0
+
+                    ]]>
+                  </send>
+                """
+                + "  <pause milliseconds=\"" + talkMillis + "\"/>\n"
+                + """
+                  <send retrans="500">
+                    <![CDATA[
+                      BYE [next_url] SIP/2.0
+                      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                      [last_From:]
+                      [last_To:]
+                      Call-ID: [call_id]
+                      CSeq: 2 BYE
+                      Max-Forwards: 70
+                      Content-Length: 0
+
+                    ]]>
+                  </send>
+                  <recv response="200"/>
+                  <Reference variables="media"/>
+                </scenario>
                 """;
     }
 }
