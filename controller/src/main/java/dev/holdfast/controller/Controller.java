@@ -7,6 +7,7 @@ import dev.holdfast.controller.provisioning.ControllerSettings;
 import dev.holdfast.controller.provisioning.MidText;
 import dev.holdfast.controller.provisioning.Provisioning;
 import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import dev.holdfast.controller.sip.SipEdge;
 import dev.holdfast.h248.message.MId;
 import dev.holdfast.h248.transport.EndpointOptions;
 import dev.holdfast.h248.transport.H248Endpoint;
@@ -22,16 +23,25 @@ import java.util.Map;
 
 /** A running controller: the core on its thread, the H.248 endpoints it listens on, the event log. */
 public final class Controller implements AutoCloseable {
+    static {
+        // reload4j is on the class path for JAIN-SIP, and Netty would pick it over java.util.logging: keep Netty on
+        // the one logging API of the project
+        io.netty.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
+                io.netty.util.internal.logging.JdkLoggerFactory.INSTANCE);
+    }
+
     private final ControllerCore core;
     private final CoreRunner runner;
     private final Map<String, H248Endpoint> endpoints;
     private final MId mid;
+    private final SipEdge sip;
 
-    private Controller(ControllerCore core, CoreRunner runner, Map<String, H248Endpoint> endpoints, MId mid) {
+    private Controller(ControllerCore core, CoreRunner runner, Map<String, H248Endpoint> endpoints, MId mid, SipEdge sip) {
         this.core = core;
         this.runner = runner;
         this.endpoints = endpoints;
         this.mid = mid;
+        this.sip = sip;
     }
 
     /**
@@ -57,6 +67,7 @@ public final class Controller implements AutoCloseable {
         MgcEdge edge = new MgcEdge(runner);
         Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
         MId mid = null;
+        SipEdge sip = null;
         try {
             int port = s.port();
             for (String transport : s.transports()) {
@@ -75,12 +86,16 @@ public final class Controller implements AutoCloseable {
                     mid = MId.ipv4(s.address(), port);
                 }
             }
+            if (p.sip() != null) {
+                sip = SipEdge.start(runner, p.sip(), p.sip().address() != null ? p.sip().address() : s.address());
+                runner.alsoEdge(sip::execute);
+            }
         } catch (IOException | InterruptedException | RuntimeException e) {
             endpoints.values().forEach(H248Endpoint::close);
             runner.close();
             throw e;
         }
-        return new Controller(core, runner, endpoints, mid);
+        return new Controller(core, runner, endpoints, mid, sip);
     }
 
     public static Controller start(Provisioning p) throws IOException, InterruptedException {
@@ -91,6 +106,7 @@ public final class Controller implements AutoCloseable {
     public List<String> listening() {
         List<String> out = new ArrayList<>();
         endpoints.forEach((t, e) -> out.add(t + " " + e.localAddress().getHostString() + ":" + e.localAddress().getPort()));
+        if (sip != null) for (String t : sip.transports()) out.add("sip/" + t + " " + sip.host() + ":" + sip.port());
         return out;
     }
 
@@ -98,12 +114,16 @@ public final class Controller implements AutoCloseable {
 
     public MId mid() { return mid; }
 
+    /** The SIP edge, or null when the controller does not listen for SIP. */
+    public SipEdge sip() { return sip; }
+
     /** Reads core state on the core's thread. */
     public <T> T inspect(java.util.function.Function<ControllerCore, T> read) throws Exception {
         return runner.inspect(() -> read.apply(core));
     }
 
     @Override public void close() {
+        if (sip != null) sip.close();
         endpoints.values().forEach(H248Endpoint::close);
         runner.close();
     }

@@ -10,6 +10,7 @@ import dev.holdfast.controller.gateway.Gateway;
 import dev.holdfast.controller.gateway.GatewayAssociation;
 import dev.holdfast.controller.gateway.Line;
 import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.controller.sip.SipCore;
 import dev.holdfast.h248.message.ActionReply;
 import dev.holdfast.h248.message.ActionRequest;
 import dev.holdfast.h248.message.CommandReply;
@@ -31,6 +32,7 @@ public final class ControllerCore implements Core {
     private final CoreServices svc;
     private final GatewayAssociation association;
     private final CallProcessor calls;
+    private final SipCore sip;
     private long events;
     private long failures;
 
@@ -39,6 +41,19 @@ public final class ControllerCore implements Core {
         this.association = new GatewayAssociation(svc, provisioning);
         this.calls = new CallProcessor(svc, association, provisioning);
         association.listener(calls);
+        this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
+        sip.lines(calls);
+    }
+
+    private static String sipDomain(Provisioning p) {
+        return p.sip() != null && p.sip().address() != null ? p.sip().address() : p.controller().address();
+    }
+
+    /** The digest nonce key, from the seed (not the core's generator, whose sequence the call side owns). */
+    private static byte[] nonceKey(long seed) {
+        byte[] key = new byte[32];
+        new java.util.SplittableRandom(seed ^ 0x5349504e4f4e4345L).nextBytes(key);
+        return key;
     }
 
     /** A core as an event log's header describes it, for replay. */
@@ -57,6 +72,8 @@ public final class ControllerCore implements Core {
 
     public CoreServices services() { return svc; }
 
+    public SipCore sip() { return sip; }
+
     public long eventsHandled() { return events; }
 
     /** Events whose handling threw (a bug); they are logged and skipped. */
@@ -72,6 +89,10 @@ public final class ControllerCore implements Core {
             else if (event instanceof Event.TimerFired t) svc.timerFired(t.timer());
             else if (event instanceof Event.PeerLost p) association.peerLost(p.peer());
             else if (event instanceof Event.Admin a) admin(a);
+            else if (event instanceof Event.SipRequestReceived r) sip.request(r);
+            else if (event instanceof Event.SipResponseReceived r) sip.response(r);
+            else if (event instanceof Event.SipRequestFailed f) sip.failed(f);
+            else if (event instanceof Event.SipDialogEnded d) sip.dialogEnded(d);
         } catch (RuntimeException e) {
             // a bug must cost at most this event, not the controller; what was decided before it still goes out
             failures++;

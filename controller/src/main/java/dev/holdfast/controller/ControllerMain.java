@@ -4,6 +4,7 @@ import dev.holdfast.controller.provisioning.MidText;
 import dev.holdfast.controller.provisioning.Provisioning;
 import dev.holdfast.controller.provisioning.ProvisioningException;
 import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import dev.holdfast.controller.provisioning.SipSettings;
 import dev.holdfast.h248.transport.EndpointOptions;
 
 import java.nio.file.Files;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N]}: runs one controller until SIGTERM (or SIGINT).
+ * {@code controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N] [--sip-port N]}: runs one
+ * controller until SIGTERM (or SIGINT). It listens for SIP when the provisioning has a {@code sip:} section or
+ * {@code --sip-port} is given (which overrides the section's port; 0 picks a free one).
  * It prints where it listens once it does; exit status 2 for a bad command line or provisioning.
  */
 public final class ControllerMain {
@@ -22,12 +25,17 @@ public final class ControllerMain {
         Path eventLog = null;
         Path commandLog = null;
         long seed = 1;
+        Integer sipPort = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(value(args, ++i));
                 case "--event-log" -> eventLog = Path.of(value(args, ++i));
                 case "--command-log" -> commandLog = Path.of(value(args, ++i));
                 case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                case "--sip-port" -> {
+                    sipPort = Integer.parseInt(value(args, ++i));
+                    if (sipPort < 0 || sipPort > 65535) { System.err.println("controller: --sip-port out of range"); System.exit(2); }
+                }
                 case "-h", "--help" -> { usage(); return; }
                 default -> { System.err.println("controller: unknown argument " + args[i]); usage(); System.exit(2); }
             }
@@ -45,6 +53,7 @@ public final class ControllerMain {
             System.exit(2);
             return;
         }
+        if (sipPort != null) p = p.withSip((p.sip() != null ? p.sip() : SipSettings.DEFAULTS).withPort(sipPort));
         Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -54,7 +63,7 @@ public final class ControllerMain {
             stopped.countDown();
         }, "controller-shutdown"));
         System.out.println("controller: mId " + MidText.written(controller.mid()) + ", " + p.gateways().size()
-                + " gateways provisioned, listening on " + String.join(", ", controller.listening()));
+                + " gateways and " + p.subscribers().size() + " SIP subscribers provisioned, listening on " + String.join(", ", controller.listening()));
         System.out.flush();
         stopped.await();
     }
@@ -65,6 +74,6 @@ public final class ControllerMain {
     }
 
     private static void usage() {
-        System.err.println("usage: controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N]");
+        System.err.println("usage: controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N] [--sip-port N]");
     }
 }

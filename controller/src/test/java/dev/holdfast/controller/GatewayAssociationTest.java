@@ -308,4 +308,29 @@ class GatewayAssociationTest {
         assertTrue(unknown.contains("SC=A7{ER=430"), unknown);
         assertNull(sim.core.association().gateway("gw1").line("A7"));
     }
+
+    @Test
+    void anOffHookReportedWhileTheGatewayRegistersGetsDialToneOnceItIsInService() throws Exception {
+        Sim sim = new Sim(CONFIG);
+        SimGateway gw1 = sim.gateway("gw1", "A1", "A2");
+        gw1.alive = false; // the audit that follows the ServiceChange is not answered yet
+        gw1.serviceChange(MethodKind.RESTART, "901 Cold Boot");
+        Gateway g = sim.core.association().gateway("gw1");
+        assertEquals(GatewayState.REGISTERING, g.state());
+        // the subscriber lifted the handset while the gateway had no controller: its queued Notify arrives now
+        String reply = gw1.offHook("A1");
+        assertTrue(reply.endsWith("P=1001{C=-{N=A1}}"), reply);
+        gw1.take();
+        gw1.alive = true;
+        sim.answerUnanswered();
+        assertEquals(GatewayState.IN_SERVICE, g.state());
+        List<String> sent = gw1.take();
+        assertTrue(sent.stream().anyMatch(r -> r.startsWith("C=-{MF=A1{SG{cg/dt}")), sent.toString());
+        assertTrue(sent.stream().noneMatch(r -> r.contains("MF=A1{SG,E=")), "A1 is not armed for an off-hook it already had: " + sent);
+        assertTrue(sent.stream().anyMatch(r -> r.contains("MF=A2{SG,E=")), "A2 is armed as usual: " + sent);
+        assertEquals(LineState.DIALING, g.line("A1").state());
+        // and the call goes on from there
+        gw1.dial("A1", "1002");
+        assertTrue(gw1.take().stream().anyMatch(r -> r.contains("A2") && r.contains("al/ri")), "A2 rings");
+    }
 }

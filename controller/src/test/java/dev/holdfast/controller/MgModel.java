@@ -39,6 +39,11 @@ final class MgModel {
     /** The Local SDP of the n-th RTP termination (R1 is the first). */
     String sdp(int n) { return "v=0\r\nc=IN IP4 127.0.0.1\r\nm=audio " + (rtpPortBase + 2 * (n + 1)) + " RTP/AVP 0\r\n"; }
 
+    private boolean inSomeContext(String tid) {
+        for (List<String> l : contexts.values()) if (l.contains(tid)) return true;
+        return false;
+    }
+
     /** Executes the actions of a request as a gateway would; returns the actions of the reply. */
     synchronized List<ActionReply> execute(List<ActionRequest> actions) {
         List<ActionReply> out = new ArrayList<>();
@@ -54,7 +59,8 @@ final class MgModel {
                 dev.holdfast.h248.message.Command c = cr.command();
                 String tid = c.terminationIds().get(0).value().toUpperCase(Locale.ROOT);
                 boolean known = tid.equals("ROOT") || tid.equals("$") || tid.equals("*") || terminations.contains(tid)
-                        || (ctx.isSpecific() && contexts.getOrDefault(ctx.value(), List.of()).contains(tid));
+                        || (ctx.isSpecific() && contexts.getOrDefault(ctx.value(), List.of()).contains(tid))
+                        || inSomeContext(tid);
                 if (!known) {
                     ErrorDescriptor e = ErrorDescriptor.of(430, "no termination " + tid);
                     if (c instanceof dev.holdfast.h248.message.Command.Audit au) {
@@ -63,6 +69,13 @@ final class MgModel {
                     }
                     if (cr.optional()) continue;
                     error = e;
+                    break;
+                }
+                if (c instanceof dev.holdfast.h248.message.Command.Amm mv && mv.verb() == dev.holdfast.h248.message.Command.AmmVerb.MOVE
+                        && !inSomeContext(tid)) {
+                    // H.248.1 7.2.4: no Move from the null context
+                    replies.add(new CommandReply.Amms(CommandReply.AmmsVerb.MOVE, mv.terminationIds(),
+                            List.of(ErrorDescriptor.of(ErrorDescriptor.COMMAND_NOT_ALLOWED, tid + " is in no context"))));
                     break;
                 }
                 if (c instanceof dev.holdfast.h248.message.Command.Amm amm) {
@@ -76,6 +89,13 @@ final class MgModel {
                             returned.add(MediaDescriptor.of(new StreamDescriptor(1, List.of(new LocalDescriptor(sdp)))));
                         }
                         contexts.get(ctx.value()).add(tid);
+                    } else if (amm.verb() == dev.holdfast.h248.message.Command.AmmVerb.MOVE) {
+                        // out of the context it is in (gone when emptied), into this one (H.248.1 7.2.4)
+                        for (var it = contexts.entrySet().iterator(); it.hasNext(); ) {
+                            var e = it.next();
+                            if (e.getValue().remove(tid) && e.getValue().isEmpty() && e.getKey() != ctx.value()) it.remove();
+                        }
+                        contexts.computeIfAbsent(ctx.value(), k -> new ArrayList<>()).add(tid);
                     }
                     replies.add(new CommandReply.Amms(CommandReply.AmmsVerb.valueOf(amm.verb().name()), ids, returned));
                 } else if (c instanceof dev.holdfast.h248.message.Command.Subtract sub) {

@@ -64,6 +64,13 @@ class ReplayDeterminismTest {
         gw2.offHook("A2");
         gw2.dial("A2", "77");           // invalid
         gw2.onHook("A2");
+        gw1.notify("A1", "al/fl");      // hold: gw2 A1 waits
+        gw1.dial("A1", "1002");         // consultation
+        sim.advance(500);
+        gw1.offHook("A2");
+        gw1.notify("A1", "al/fl");
+        gw1.dial("A1", "3");            // conference
+        gw1.onHook("A2");               // a party leaves, the other two talk on
         gw1.alive = false;              // gw1 stops answering with a call up
         sim.advance(7000);
         sim.timeOutUnanswered();
@@ -80,6 +87,7 @@ class ReplayDeterminismTest {
         Sim sim = busyRun();
         List<String> original = sim.commandLog();
         assertTrue(original.size() > 60, "a run of some size: " + original.size());
+        assertTrue(original.stream().anyMatch(c -> c.contains("MV=R")), "the run includes a conference (Move)");
         Path log = dir.resolve("events.jsonl");
         Files.write(log, sim.eventLog(), StandardCharsets.UTF_8);
 

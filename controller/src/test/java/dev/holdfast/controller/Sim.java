@@ -89,6 +89,20 @@ final class Sim {
         for (Command.SendRequest s : pending) route(driver.inject(t -> new Event.RequestFailed(t, s.token(), "timeout")));
     }
 
+    /** The gateways answer, late, every request left unanswered so far (those that are alive again). */
+    void answerUnanswered() {
+        List<Command.SendRequest> pending = new ArrayList<>(unanswered);
+        unanswered.clear();
+        List<Command> late = new ArrayList<>();
+        for (Command.SendRequest s : pending) {
+            SimGateway g = gateways.get(s.peer());
+            if (g == null || !g.alive) { unanswered.add(s); continue; }
+            var reply = g.execute(s);
+            late.addAll(driver.inject(t -> new Event.ReplyReceived(t, s.token(), reply)));
+        }
+        route(late);
+    }
+
     void admin(String verb, String... args) { route(driver.inject(t -> new Event.Admin(t, verb, List.of(args)))); }
 
     /** The whole run as an event log (header + events). */

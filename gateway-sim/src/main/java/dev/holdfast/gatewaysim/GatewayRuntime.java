@@ -55,6 +55,16 @@ public final class GatewayRuntime implements AutoCloseable {
                 .withRestartAvoidance(java.time.Duration.ZERO);
     }
 
+    /**
+     * Transaction timers for a load run: the standard retransmission schedule (first after 500 ms, doubling to 4 s,
+     * 5 times). The quick timers give up on a controller after under 2 s; under load a queueing delay that long
+     * made every gateway fail over at once and re-register, which failed the calls in progress: the collapse that
+     * looked like a slow controller.
+     */
+    public static TransactionOptions loadTransactions() {
+        return TransactionOptions.DEFAULTS.withRestartAvoidance(java.time.Duration.ZERO);
+    }
+
     public SimScheduler scheduler() { return scheduler; }
 
     public UdpMediaNetwork media() { return media; }

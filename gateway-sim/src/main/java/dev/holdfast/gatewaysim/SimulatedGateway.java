@@ -147,6 +147,15 @@ public final class SimulatedGateway implements AutoCloseable {
 
     public List<Long> contextIds() { return call(MediaGatewayCore::contextIds); }
 
+    /** The terminations of a context, in the order they joined. */
+    public List<String> terminationsIn(long contextId) { return call(c -> c.terminationsIn(contextId)); }
+
+    /** Starts keeping the commands the controller sends (see {@link #commands()}). */
+    public void recordCommands() { act(c -> c.recordCommands(true)); }
+
+    /** The commands received since {@link #recordCommands()}, e.g. {@code "Move A1 @$"}. */
+    public List<String> commands() { return call(MediaGatewayCore::commands); }
+
     /** Waits until registered with a controller; false if not within {@code limit}. */
     public boolean awaitRegistered(Duration limit) throws InterruptedException {
         return await(this::registered, limit);

@@ -10,9 +10,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** A basic call between two analog lines, on one gateway or across two joined by an IGC. */
+/**
+ * A call: its parties (analog lines or trunk circuits, each with a role), its contexts on the gateways and the
+ * inter-gateway connections (IGCs) between them. A basic call has two parties and at most one context per gateway;
+ * hold, consultation, transfer and conference (docs/h248-profile.md, "Call features") add a third party, a second
+ * context on the host's gateway, and IGCs.
+ */
 public final class Call {
-    /** The call's part on one gateway: its context and the terminations in it. */
+    /** The call's part in one context of one gateway: the context and the terminations in it. */
     static final class Leg {
         final Gateway gateway;
         ContextId context;
@@ -21,24 +26,74 @@ public final class Call {
         boolean adding;
 
         Leg(Gateway gateway) { this.gateway = gateway; }
+
+        @Override public String toString() { return gateway.name() + "/" + context + terminations; }
     }
 
     /** One side of an inter-gateway connection. */
     static final class IgcEnd {
-        final Leg leg;
+        /** Changes when a Move takes the RTP termination to another context. */
+        Leg leg;
         String rtp;
         String local;
         String remote;
+        IgcEnd far;
 
         IgcEnd(Leg leg) { this.leg = leg; }
     }
 
+    /** What the call's features are doing (docs/h248-profile.md, "Call features"). */
+    enum Feature {
+        /** A plain two-party call. */
+        NONE,
+        /** The host put the other party on hold and hears recall dial tone. */
+        HOLD,
+        /** The host calls (or talks to) a third party while the first is held. */
+        CONSULT,
+        /** During a consultation the host flashed: both others are held, the host may dial a feature code. */
+        CONSULT_RECALL,
+        /** The host left during the consultation's ringing: the held party now hears the third party ring. */
+        TRANSFER_RINGING,
+        /** All three talk in one context on the host's gateway. */
+        CONFERENCE,
+        /** The host flashed during a conference: the others still talk, the host may dial a feature code. */
+        CONFERENCE_RECALL
+    }
+
+    /**
+     * A SIP phone as the calling party: its dialog, its number and how to tell it what happens on the line side.
+     * Its media ends in {@code rtp}, an ephemeral RTP termination next to the called line.
+     */
+    static final class SipParty {
+        final String number;
+        final String callId;
+        final dev.holdfast.controller.sip.LineRouter.SipParty phone;
+        IgcEnd rtp;
+        /** The phone left: nothing more is reported to it. */
+        boolean gone;
+        /** What the phone is told if the call fails before answer. */
+        int failure = 503;
+        String failureReason = "Service Unavailable";
+
+        SipParty(String number, String callId, dev.holdfast.controller.sip.LineRouter.SipParty phone) {
+            this.number = number;
+            this.callId = callId;
+            this.phone = phone;
+        }
+    }
+
     final long id;
+    /** The calling line; null when the caller is a SIP phone ({@link #sip}). */
     final Line caller;
     final Line callee;
-    final Map<String, Leg> legs = new LinkedHashMap<>();
+    final List<Leg> legs = new ArrayList<>();
+    /** IGCs, each by its first end (whose {@code far} is the other). */
+    final List<IgcEnd> igcs = new ArrayList<>();
+    /** The basic call's IGC, caller's side and callee's side. */
     IgcEnd igcA;
     IgcEnd igcB;
+    /** Parties in the order they joined, with their roles. */
+    final Map<Line, CallStructure.Role> parties = new LinkedHashMap<>();
     CallState state = CallState.SETUP;
     long noAnswerTimer;
     /** A party hung up while contexts were being created: release once they exist. */
@@ -48,23 +103,90 @@ public final class Call {
     boolean answeredEarly;
     /** An outgoing trunk call: the digits sent on the trunk. */
     String outpulse;
+    /** The calling SIP phone, or null. */
+    SipParty sip;
+
+    // ---- features (all on the host's gateway)
+    /** A feature was used: events go to {@link CallFeatures}, the caller/callee fields no longer say who is in. */
+    boolean featured;
+    Feature feature = Feature.NONE;
+    /** The parties' roles before a hold, given back on retrieve. */
+    Map<Line, CallStructure.Role> rolesBeforeHold;
+    /** The consultation's no-answer timer. */
+    long consultTimer;
+    /** The line that holds, consults, transfers or hosts the conference. */
+    Line host;
+    Line held;
+    Line consulted;
+    /** The context the held party's side stays in on the host's gateway, and its termination there. */
+    Leg heldLeg;
+    String heldTerm;
+    /** The consultation's context on the host's gateway, and the consulted party's termination there. */
+    Leg consultLeg;
+    String consultTerm;
+    /** Where the consultation is: SETUP, RINGING or CONNECTED. */
+    CallState consultState;
+    /** The host hung up while the consultation's contexts were being created: transfer once they exist. */
+    boolean transferWanted;
+    /** Conference members in the order they were added (host excluded). */
+    final List<Line> conferees = new ArrayList<>();
 
     Call(long id, Line caller, Line callee) {
         this.id = id;
         this.caller = caller;
         this.callee = callee;
+        if (caller != null) parties.put(caller, CallStructure.Role.CALLER);
+        parties.put(callee, CallStructure.Role.CALLEE);
     }
 
-    Leg leg(Gateway gw) { return legs.computeIfAbsent(gw.name(), n -> new Leg(gw)); }
+    /** The first leg on {@code gw}, created if there is none (a basic call has at most one per gateway). */
+    Leg leg(Gateway gw) {
+        for (Leg l : legs) if (l.gateway == gw) return l;
+        Leg l = new Leg(gw);
+        legs.add(l);
+        return l;
+    }
 
-    boolean intraGateway() { return caller.gateway() == callee.gateway(); }
+    /** The leg holding {@code termination} on {@code gw}, or null. */
+    Leg legWith(Gateway gw, String termination) {
+        for (Leg l : legs) if (l.gateway == gw && l.terminations.contains(termination)) return l;
+        return null;
+    }
+
+    /** The IGC end that is this termination of this leg, or null. */
+    IgcEnd igcEnd(Leg leg, String termination) {
+        for (IgcEnd e : igcs) {
+            if (e.leg == leg && termination.equals(e.rtp)) return e;
+            if (e.far != null && e.far.leg == leg && termination.equals(e.far.rtp)) return e.far;
+        }
+        return null;
+    }
+
+    void addIgc(IgcEnd a, IgcEnd b) {
+        a.far = b;
+        b.far = a;
+        igcs.add(a);
+    }
+
+    void removeIgc(IgcEnd e) {
+        igcs.remove(e);
+        igcs.remove(e.far);
+    }
+
+    boolean intraGateway() { return caller != null && caller.gateway() == callee.gateway(); }
+
+    private String sipParty() { return "sip:" + sip.number; }
 
     boolean adding() {
-        for (Leg l : legs.values()) if (l.adding) return true;
+        for (Leg l : legs) if (l.adding) return true;
         return false;
     }
 
-    boolean uses(Gateway gw) { return legs.containsKey(gw.name()) || caller.gateway() == gw || callee.gateway() == gw; }
+    boolean uses(Gateway gw) {
+        for (Leg l : legs) if (l.gateway == gw) return true;
+        for (Line l : parties.keySet()) if (l.gateway() == gw) return true;
+        return false;
+    }
 
     public long id() { return id; }
 
@@ -74,12 +196,32 @@ public final class Call {
 
     public Line callee() { return callee; }
 
+    /** The parties now in the call, in the order they joined. */
+    public List<Line> parties() { return List.copyOf(parties.keySet()); }
+
     public CallStructure structure() {
         List<CallStructure.Leg> ls = new ArrayList<>();
-        for (Leg l : legs.values()) ls.add(new CallStructure.Leg(l.gateway.name(), l.context, List.copyOf(l.terminations)));
-        List<CallStructure.Igc> igcs = new ArrayList<>();
-        if (igcA != null && igcB != null) igcs.add(new CallStructure.Igc(end(igcA, igcB), end(igcB, igcA)));
-        return new CallStructure(id, state, List.of(party(caller), party(callee)), ls, igcs);
+        for (Leg l : legs) ls.add(new CallStructure.Leg(l.gateway.name(), l.context, List.copyOf(l.terminations)));
+        List<CallStructure.Igc> igcList = new ArrayList<>();
+        for (IgcEnd e : igcs) if (e.far != null) igcList.add(new CallStructure.Igc(end(e, e.far), end(e.far, e)));
+        CallStructure.SipLeg sipLeg = sip == null ? null : new CallStructure.SipLeg(sip.number, sip.callId,
+                sip.rtp.leg.gateway.name(), sip.rtp.leg.context, sip.rtp.rtp, sip.rtp.local, sip.rtp.remote);
+        List<String> names = new ArrayList<>();
+        List<CallStructure.Party> roles = new ArrayList<>();
+        if (sip != null) {
+            // the phone's dialog is the party; its media ends in the RTP termination next to the line
+            names.add(sipParty());
+            roles.add(new CallStructure.Party(sipParty(), null, sip.callId, null, CallStructure.Role.CALLER));
+        }
+        for (Map.Entry<Line, CallStructure.Role> p : parties.entrySet()) {
+            Line l = p.getKey();
+            names.add(party(l));
+            Leg in = null;
+            for (Leg leg : legs) if (leg.gateway == l.gateway() && leg.terminations.contains(l.termination())) in = leg;
+            roles.add(new CallStructure.Party(party(l), l.gateway().name(), l.termination(),
+                    in == null ? null : in.context, p.getValue()));
+        }
+        return new CallStructure(id, state, names, ls, igcList, roles, feature.name(), sipLeg);
     }
 
     /** A line's number, or for a trunk {@code trunk:group/termination}. */
@@ -93,5 +235,9 @@ public final class Call {
                 far.leg.gateway.name(), far.leg.context);
     }
 
-    @Override public String toString() { return "call " + id + " " + party(caller) + "->" + party(callee) + " " + state; }
+    @Override public String toString() {
+        StringBuilder p = new StringBuilder(sip == null ? "" : sipParty());
+        for (Line l : parties.keySet()) p.append(p.length() == 0 ? "" : ",").append(party(l));
+        return "call " + id + " " + p + " " + state + (feature == Feature.NONE ? "" : " " + feature);
+    }
 }

@@ -40,7 +40,7 @@ import java.util.TreeMap;
  * answer, release; busy, no answer, invalid number, abandon. A call on one gateway puts both lines in one
  * context; a call between gateways adds an ephemeral RTP termination on each and exchanges their SDP.
  */
-public final class CallProcessor implements GatewayListener {
+public final class CallProcessor implements GatewayListener, dev.holdfast.controller.sip.LineRouter {
     private static final System.Logger LOG = System.getLogger(CallProcessor.class.getName());
     static final String DIAL_TONE = "cg/dt";
     static final String RING_BACK = "cg/rt";
@@ -52,15 +52,18 @@ public final class CallProcessor implements GatewayListener {
     static final String FLASH = "al/fl";
     static final String DIGITS = "dd/ce";
 
-    private final CoreServices svc;
-    private final GatewayAssociation association;
-    private final DialPlan dialPlan;
-    private final TimerConfig timers;
+    final CoreServices svc;
+    final GatewayAssociation association;
+    final DialPlan dialPlan;
+    final TimerConfig timers;
     private final DialPlanConfig.InvalidNumber invalidNumber;
     private final Map<Long, Call> calls = new TreeMap<>();
-    private final Map<Line, Call> callOf = new LinkedHashMap<>();
+    final Map<Line, Call> callOf = new LinkedHashMap<>();
+    private final CallFeatures features;
     private long nextCallId = 1;
     private long completedCalls;
+    /** Lines that reported off-hook while their gateway was registering, in the order reported. */
+    private final java.util.Set<Line> offHookWhileRegistering = new java.util.LinkedHashSet<>();
 
     public CallProcessor(CoreServices svc, GatewayAssociation association, Provisioning provisioning) {
         this.svc = svc;
@@ -68,6 +71,7 @@ public final class CallProcessor implements GatewayListener {
         this.dialPlan = new DialPlan(provisioning);
         this.timers = provisioning.timers();
         this.invalidNumber = provisioning.dialPlan().invalidNumber();
+        this.features = new CallFeatures(this);
     }
 
     public Collection<Call> calls() { return Collections.unmodifiableCollection(calls.values()); }
@@ -88,13 +92,18 @@ public final class CallProcessor implements GatewayListener {
         if (name.equals(OFF_HOOK)) line.offHook(true);
         else if (name.equals(ON_HOOK)) line.offHook(false);
         Call call = callOf.get(line);
-        if (call != null) { callEvent(call, line, name); return; }
+        if (call != null) { callEvent(call, line, name, event); return; }
         switch (line.state()) {
             case IDLE, UNARMED -> {
                 if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.IN_SERVICE) {
                     if (line.trunk()) seized(line); else startDialing(line);
                 } else if (name.equals(OFF_HOOK) && line.gateway().state() == GatewayState.DRAINING) {
                     tone(line, REORDER);
+                } else if (line.gateway().state() == GatewayState.REGISTERING) {
+                    // the gateway queued it while it had no controller (H.248.1 11.5) and sends it as soon as the
+                    // ServiceChange is answered, before our audit ends: remembered, served once in service
+                    if (name.equals(OFF_HOOK)) offHookWhileRegistering.add(line);
+                    else if (name.equals(ON_HOOK)) offHookWhileRegistering.remove(line);
                 }
             }
             case DIALING -> {
@@ -178,11 +187,11 @@ public final class CallProcessor implements GatewayListener {
         send(line.gateway(), H248.action(ContextId.NULL, lockoutCommand(line, signal)));
     }
 
-    private Command lockoutCommand(Line line, SignalParm.Request signal) {
+    Command lockoutCommand(Line line, SignalParm.Request signal) {
         return H248.modify(line.termination(), H248.signal(signal), H248.events(svc.requestId(), ON_HOOK));
     }
 
-    private Command idleCommand(Line line) {
+    Command idleCommand(Line line) {
         return H248.modify(line.termination(), H248.noSignals(), H248.events(svc.requestId(), OFF_HOOK));
     }
 
@@ -219,12 +228,17 @@ public final class CallProcessor implements GatewayListener {
     }
 
     private Command addCallee(Call c) {
-        if (c.callee.trunk()) {
+        return addCallee(c.callee, c.outpulse);
+    }
+
+    /** Adds a called line ringing (a trunk circuit seized and sent {@code outpulse}). */
+    Command addCallee(Line callee, String outpulseDigits) {
+        if (callee.trunk()) {
             // seize the circuit and send the number; our analog trunks give no answer signal: connected at once
-            return H248.add(c.callee.termination(), outpulse(c.outpulse), H248.events(svc.requestId(), ON_HOOK),
+            return H248.add(callee.termination(), outpulse(outpulseDigits), H248.events(svc.requestId(), ON_HOOK),
                     H248.stream(H248.mode(Mode.SENDRECV)));
         }
-        return H248.add(c.callee.termination(), H248.signals(RINGING), H248.events(svc.requestId(), OFF_HOOK),
+        return H248.add(callee.termination(), H248.signals(RINGING), H248.events(svc.requestId(), OFF_HOOK),
                 H248.stream(H248.mode(Mode.SENDRECV)));
     }
 
@@ -254,7 +268,7 @@ public final class CallProcessor implements GatewayListener {
         });
     }
 
-    private Command addRtp(String remoteSdp) {
+    Command addRtp(String remoteSdp) {
         return remoteSdp == null
                 ? H248.add("$", H248.stream(H248.mode(Mode.RECVONLY), H248.local(H248.CHOOSE_SDP)))
                 : H248.add("$", H248.stream(H248.mode(Mode.RECVONLY), H248.local(H248.CHOOSE_SDP), H248.remote(remoteSdp)));
@@ -273,13 +287,14 @@ public final class CallProcessor implements GatewayListener {
         b.terminations.add(c.callee.termination());
         c.igcA = new Call.IgcEnd(a);
         c.igcB = new Call.IgcEnd(b);
+        c.addIgc(c.igcA, c.igcB);
         association.send(a.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addRtp(null))), oa -> {
             a.adding = false;
-            if (!rtpAdded(c, a, c.igcA, oa)) { b.adding = false; setupFailed(c, a, oa); return; }
+            if (!rtpAdded(c, a, c.igcA, oa, 1)) { b.adding = false; setupFailed(c, a, oa); return; }
             if (c.releaseWanted) { b.adding = false; release(c, c.releaseTone, null); return; }
             association.send(b.gateway, List.of(H248.action(ContextId.CHOOSE, addCallee(c), addRtp(c.igcA.local))), ob -> {
                 b.adding = false;
-                if (!rtpAdded(c, b, c.igcB, ob)) { setupFailed(c, b, ob); return; }
+                if (!rtpAdded(c, b, c.igcB, ob, 1)) { setupFailed(c, b, ob); return; }
                 c.igcB.remote = c.igcA.local;
                 if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
                 c.igcA.remote = c.igcB.local;
@@ -295,13 +310,13 @@ public final class CallProcessor implements GatewayListener {
         });
     }
 
-    /** Reads the context, the chosen RTP termination and its Local SDP from an {@code Add = $} reply. */
-    private static boolean rtpAdded(Call c, Call.Leg leg, Call.IgcEnd end, Outcome o) {
+    /** Reads the context, the chosen RTP termination and its Local SDP from an {@code Add = $} reply ({@code index}: its command). */
+    static boolean rtpAdded(Call c, Call.Leg leg, Call.IgcEnd end, Outcome o, int index) {
         if (!o.ok() || o.reply().actions().isEmpty()) return false;
         ActionReply ar = o.reply().actions().get(0);
         if (!ar.contextId().isSpecific()) return false;
         leg.context = ar.contextId();
-        if (ar.replies().size() < 2 || !(ar.replies().get(1) instanceof CommandReply.Amms rtp)
+        if (ar.replies().size() <= index || !(ar.replies().get(index) instanceof CommandReply.Amms rtp)
                 || rtp.terminationIds().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, () -> c + ": no RTP termination in the Add reply");
             return false;
@@ -333,16 +348,86 @@ public final class CallProcessor implements GatewayListener {
         c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
             c.noAnswerTimer = 0;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+            if (c.sip != null) { c.sip.failure = 480; c.sip.failureReason = "Temporarily Unavailable"; }
             release(c, REORDER, null);
         });
         if (c.answeredEarly) answer(c);
     }
 
+    // ------------------------------------------------------------------------------------------ SIP phone to a line
+
+    /**
+     * A SIP phone calls a line: one transaction on the line's gateway adds the line ringing and an ephemeral RTP
+     * termination with the phone's SDP as Remote (receive-only until answer) in a new context. The phone hears of
+     * ringing, answer, failure and release through {@code phone}.
+     */
+    @Override public LineCall offer(String number, String callerNumber, String callId, String offerSdp, SipParty phone) {
+        if (!(dialPlan.route(number) instanceof Route.Extension e)) return null;
+        Gateway gw = association.gateway(e.gateway());
+        Line callee = gw == null ? null : gw.line(e.termination());
+        if (callee == null) return null;
+        if (callee.trunk() || callee.state() != LineState.IDLE || callOf.containsKey(callee)
+                || gw.state() != GatewayState.IN_SERVICE) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "sip:" + callerNumber + " called " + number + ": busy");
+            phone.failed(486, "Busy Here");
+            return () -> { };
+        }
+        if (offerSdp == null || offerSdp.isBlank()) {
+            // no offer in the INVITE (offer in the 200, answer in the ACK) is not served
+            phone.failed(488, "Not Acceptable Here");
+            return () -> { };
+        }
+        Call c = new Call(nextCallId++, null, callee);
+        c.sip = new Call.SipParty(callerNumber, callId, phone);
+        calls.put(c.id, c);
+        callOf.put(callee, c);
+        callee.state(LineState.IN_CALL);
+        Call.Leg leg = c.leg(gw);
+        leg.adding = true;
+        leg.terminations.add(callee.termination());
+        Call.IgcEnd rtp = new Call.IgcEnd(leg);
+        c.sip.rtp = rtp;
+        c.igcB = rtp;
+        c.igcs.add(rtp); // an end without a far end: released (with statistics) like an IGC's, not listed as one
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": set-up from SIP");
+        association.send(gw, List.of(H248.action(ContextId.CHOOSE, addCallee(callee, null), addRtp(offerSdp))), o -> {
+            leg.adding = false;
+            if (!rtpAdded(c, leg, rtp, o, 1)) { setupFailed(c, leg, o); return; }
+            rtp.remote = offerSdp;
+            if (c.state == CallState.RELEASED) return;
+            if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
+            if (!c.sip.gone) phone.ringing();
+            setupComplete(c);
+        });
+        return () -> sipLeft(c);
+    }
+
+    /** The phone left (CANCEL, BYE, lost dialog): the line stops ringing or, off-hook, hears busy. */
+    private void sipLeft(Call c) {
+        if (c.state == CallState.RELEASED) return;
+        c.sip.gone = true;
+        if (c.adding()) { c.releaseWanted = true; c.releaseTone = BUSY; return; }
+        release(c, BUSY, null);
+    }
+
+    /** Tells the phone how its call ended, unless it left first. */
+    private void tellPhone(Call c, CallState was) {
+        if (c.sip == null || c.sip.gone) return;
+        c.sip.gone = true;
+        if (was == CallState.CONNECTED) c.sip.phone.released();
+        else c.sip.phone.failed(c.sip.failure, c.sip.failureReason);
+    }
+
     // ------------------------------------------------------------------------------------------ in a call
 
-    private void callEvent(Call c, Line line, String name) {
+    private void callEvent(Call c, Line line, String name, ObservedEvent event) {
         if (line.trunk() && name.equals(ON_HOOK) && !line.disconnectSupervision()) {
             // a trunk without disconnect supervision says nothing reliable about the far end: only our side ends it
+            return;
+        }
+        if (c.sip != null && name.equals(FLASH)) return; // features need two lines: none with a SIP party yet
+        if (c.featured || (c.state == CallState.CONNECTED && name.equals(FLASH))) {
+            features.event(c, line, name, event);
             return;
         }
         if (line == c.caller) {
@@ -372,9 +457,11 @@ public final class CallProcessor implements GatewayListener {
         c.noAnswerTimer = 0;
         c.state = CallState.CONNECTED;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
-        for (Call.Leg leg : c.legs.values()) {
+        for (Call.Leg leg : c.legs) {
             List<Command> commands = new ArrayList<>();
-            for (Line l : List.of(c.callee, c.caller)) {
+            List<Line> lines = new ArrayList<>(List.of(c.callee));
+            if (c.caller != null) lines.add(c.caller);
+            for (Line l : lines) {
                 if (l.gateway() != leg.gateway) continue;
                 if (l.trunk()) {
                     // an outgoing circuit may still be sending the number: its signals are left alone
@@ -387,6 +474,10 @@ public final class CallProcessor implements GatewayListener {
             Call.IgcEnd end = c.igcA != null && c.igcA.leg == leg ? c.igcA : c.igcB != null && c.igcB.leg == leg ? c.igcB : null;
             if (end != null) commands.add(H248.modify(end.rtp, H248.stream(H248.mode(Mode.SENDRECV))));
             association.send(leg.gateway, List.of(H248.action(leg.context, commands)), o -> {
+                if (o.ok() && c.sip != null && end == c.sip.rtp && !c.sip.gone && c.state == CallState.CONNECTED) {
+                    // the phone gets its 200 once the termination sends: its media then flows both ways
+                    c.sip.phone.answered(end.local);
+                }
                 if (!o.ok() && c.state == CallState.CONNECTED) {
                     LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused by " + leg.gateway.name() + ": " + o);
                     release(c, REORDER, o.failed() ? leg.gateway : null);
@@ -415,32 +506,37 @@ public final class CallProcessor implements GatewayListener {
         svc.cancelTimer(c.noAnswerTimer);
         c.noAnswerTimer = 0;
         calls.remove(c.id);
-        callOf.remove(c.caller);
-        callOf.remove(c.callee);
+        for (Line l : c.parties.keySet()) callOf.remove(l, c);
+        features.ended(c);
+        tellPhone(c, was);
         if (was == CallState.CONNECTED) completedCalls++;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": released");
+        // every gateway of a party or a context, parties' gateways first (a basic call: caller's, then callee's)
         Map<Gateway, List<Line>> linesByGateway = new LinkedHashMap<>();
-        for (Line l : List.of(c.caller, c.callee)) linesByGateway.computeIfAbsent(l.gateway(), g -> new ArrayList<>()).add(l);
+        for (Line l : c.parties.keySet()) linesByGateway.computeIfAbsent(l.gateway(), g -> new ArrayList<>()).add(l);
+        for (Call.Leg leg : c.legs) linesByGateway.computeIfAbsent(leg.gateway, g -> new ArrayList<>());
         for (Map.Entry<Gateway, List<Line>> e : linesByGateway.entrySet()) {
             Gateway gw = e.getKey();
-            Call.Leg leg = c.legs.get(gw.name());
             boolean reachable = gw != gone && gw.state().reachable();
             if (!reachable) {
                 // if the gateway comes back with its state, the context is still there: it is subtracted then
-                if (leg != null && leg.context != null) gw.addStaleContext(leg.context);
+                for (Call.Leg leg : c.legs) if (leg.gateway == gw && leg.context != null) gw.addStaleContext(leg.context);
                 for (Line l : e.getValue()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
                 continue;
             }
             List<ActionRequest> actions = new ArrayList<>();
-            if (leg != null && leg.context != null && leg.context.isSpecific()) {
+            List<ContextId> released = new ArrayList<>();
+            for (Call.Leg leg : c.legs) {
+                if (leg.gateway != gw || leg.context == null || !leg.context.isSpecific()) continue;
                 List<CommandRequest> subtracts = new ArrayList<>();
                 for (String t : leg.terminations) {
-                    boolean rtp = (c.igcA != null && t.equals(c.igcA.rtp) && c.igcA.leg == leg)
-                            || (c.igcB != null && t.equals(c.igcB.rtp) && c.igcB.leg == leg);
+                    boolean rtp = c.igcEnd(leg, t) != null;
                     // optional: a termination already gone must not keep the others in the context
                     subtracts.add(new CommandRequest(H248.subtract(t, rtp), true, false));
                 }
+                if (subtracts.isEmpty()) continue;
                 actions.add(new ActionRequest(leg.context, List.of(), List.of(), subtracts));
+                released.add(leg.context);
             }
             List<Command> nulls = new ArrayList<>();
             for (Line l : e.getValue()) {
@@ -454,10 +550,9 @@ public final class CallProcessor implements GatewayListener {
                 }
             }
             if (!nulls.isEmpty()) actions.add(H248.action(ContextId.NULL, nulls));
-            ContextId released = leg == null ? null : leg.context;
             if (!actions.isEmpty()) association.send(gw, actions, o -> {
-                // no answer: the gateway may still hold the context when it comes back with its state
-                if (o.failed()) gw.addStaleContext(released);
+                // no answer: the gateway may still hold the contexts when it comes back with its state
+                if (o.failed()) for (ContextId r : released) gw.addStaleContext(r);
                 else if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": release on " + gw.name() + ": " + o);
             });
         }
@@ -486,9 +581,11 @@ public final class CallProcessor implements GatewayListener {
             send(gw, actions);
         }
         List<Line> toArm = new ArrayList<>();
+        List<Line> offHook = new ArrayList<>();
         for (Line l : gw.lines()) {
             if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l)) continue;
-            toArm.add(l);
+            if (offHookWhileRegistering.remove(l)) offHook.add(l);
+            else toArm.add(l);
         }
         for (int i = 0; i < toArm.size(); i += 16) {
             List<Command> commands = new ArrayList<>();
@@ -498,6 +595,11 @@ public final class CallProcessor implements GatewayListener {
                 commands.add(idleCommand(l));
             }
             send(gw, H248.action(ContextId.NULL, commands));
+        }
+        // an off-hook reported while registering would be lost by arming al/of on a handset already lifted
+        for (Line l : offHook) {
+            l.state(LineState.IDLE);
+            if (l.trunk()) seized(l); else startDialing(l);
         }
     }
 

@@ -27,4 +27,10 @@ public sealed interface Command {
 
     /** Do not fire that timer. */
     record CancelTimer(long timer) implements Command {}
+
+    /** Answer the SIP request with edge handle {@code handle}. */
+    record SipRespond(long handle, dev.holdfast.controller.sip.SipReply reply) implements Command {}
+
+    /** Send a SIP request; its responses come back as events with {@code token} (0: none expected, e.g. ACK). */
+    record SipSend(long token, dev.holdfast.controller.sip.SipOutgoingRequest request) implements Command {}
 }

@@ -57,6 +57,9 @@ public final class CoreServices {
 
     public void replyError(long handle, ErrorDescriptor error) { outbox.add(new Command.SendErrorReply(handle, error)); }
 
+    /** Emits a command the core's parts build themselves (the SIP side's responses and requests). */
+    public void emit(Command c) { outbox.add(c); }
+
     /** Starts a timer; returns its id, for {@link #cancelTimer}. */
     public long startTimer(long delayMillis, Runnable onFire) {
         long id = nextTimer++;

@@ -38,4 +38,26 @@ public sealed interface Event {
     record Admin(long time, String verb, List<String> args) implements Event {
         public Admin { args = List.copyOf(args); }
     }
+
+    // ------------------------------------------------------------------------------------------ SIP
+
+    /**
+     * A SIP request from a phone. {@code source} is {@code udp:host:port} or {@code tcp:host:port}; the core
+     * answers it with {@link Command.SipRespond} naming {@code handle} (0 for an ACK, which has no transaction).
+     */
+    record SipRequestReceived(long time, String source, long handle, dev.holdfast.controller.sip.SipRequest request)
+            implements Event {}
+
+    /** A response to the SIP request the core sent with {@code token}. */
+    record SipResponseReceived(long time, long token, dev.holdfast.controller.sip.SipResponse response)
+            implements Event {}
+
+    /** The SIP request with {@code token} got no final response: {@code timeout} or {@code not-sent}. */
+    record SipRequestFailed(long time, long token, String reason) implements Event {}
+
+    /**
+     * The SIP stack ended the dialog with Call-ID {@code callId} by itself (e.g. no ACK came for a 2xx, and it sent
+     * BYE); dialogs the core ended itself are reported too, and ignored.
+     */
+    record SipDialogEnded(long time, String callId) implements Event {}
 }

@@ -55,6 +55,22 @@ public final class EventCodec {
         } else if (e instanceof Event.PeerLost p) {
             o.put("type", "peer-lost");
             o.put("peer", p.peer());
+        } else if (e instanceof Event.SipRequestReceived r) {
+            o.put("type", "sip-request");
+            o.put("source", r.source());
+            o.put("handle", r.handle());
+            o.set("sip", JSON.valueToTree(r.request()));
+        } else if (e instanceof Event.SipResponseReceived r) {
+            o.put("type", "sip-response");
+            o.put("token", r.token());
+            o.set("sip", JSON.valueToTree(r.response()));
+        } else if (e instanceof Event.SipRequestFailed f) {
+            o.put("type", "sip-failed");
+            o.put("token", f.token());
+            o.put("reason", f.reason());
+        } else if (e instanceof Event.SipDialogEnded d) {
+            o.put("type", "sip-dialog-ended");
+            o.put("callId", d.callId());
         } else if (e instanceof Event.Admin a) {
             o.put("type", "admin");
             o.put("verb", a.verb());
@@ -87,6 +103,16 @@ public final class EventCodec {
                 o.path("args").forEach(a -> args.add(a.asText()));
                 return new Event.Admin(time, o.path("verb").asText(), args);
             }
+            case "sip-request" -> {
+                return new Event.SipRequestReceived(time, o.path("source").asText(), o.path("handle").asLong(),
+                        treeToValue(o.path("sip"), dev.holdfast.controller.sip.SipRequest.class));
+            }
+            case "sip-response" -> {
+                return new Event.SipResponseReceived(time, o.path("token").asLong(),
+                        treeToValue(o.path("sip"), dev.holdfast.controller.sip.SipResponse.class));
+            }
+            case "sip-dialog-ended" -> { return new Event.SipDialogEnded(time, o.path("callId").asText()); }
+            case "sip-failed" -> { return new Event.SipRequestFailed(time, o.path("token").asLong(), o.path("reason").asText()); }
             default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
         }
     }
@@ -115,6 +141,14 @@ public final class EventCodec {
         } else if (c instanceof Command.CancelTimer t) {
             o.put("type", "cancel-timer");
             o.put("timer", t.timer());
+        } else if (c instanceof Command.SipRespond r) {
+            o.put("type", "sip-respond");
+            o.put("handle", r.handle());
+            o.set("sip", JSON.valueToTree(r.reply()));
+        } else if (c instanceof Command.SipSend r) {
+            o.put("type", "sip-send");
+            o.put("token", r.token());
+            o.set("sip", JSON.valueToTree(r.request()));
         }
         return o.toString();
     }
@@ -144,6 +178,14 @@ public final class EventCodec {
             return JSON.readTree(line);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T treeToValue(JsonNode node, Class<T> type) {
+        try {
+            return JSON.treeToValue(node, type);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bad SIP content in log: " + e.getMessage(), e);
         }
     }
 

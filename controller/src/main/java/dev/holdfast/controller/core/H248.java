@@ -62,6 +62,11 @@ public final class H248 {
         return new Command.Amm(Command.AmmVerb.ADD, List.of(TerminationId.of(termination)), List.of(descriptors));
     }
 
+    /** {@code Move = termination {...}}: into the context of the action, out of the one it is in (H.248.1 7.2.4). */
+    public static Command move(String termination, Descriptor... descriptors) {
+        return new Command.Amm(Command.AmmVerb.MOVE, List.of(TerminationId.of(termination)), List.of(descriptors));
+    }
+
     public static Command subtract(String termination, boolean statistics) {
         return new Command.Subtract(List.of(TerminationId.of(termination)),
                 statistics ? AuditDescriptor.of(AuditDescriptor.Item.STATISTICS) : null);

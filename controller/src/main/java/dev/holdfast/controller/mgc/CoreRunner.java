@@ -55,6 +55,9 @@ public final class CoreRunner implements AutoCloseable {
     /** Where the commands go (the H.248 edge); set before the first event. */
     public void edge(Consumer<List<Command>> edge) { this.edge = edge; }
 
+    /** A further edge that also gets every command list (after those set before), e.g. the SIP edge. */
+    public void alsoEdge(Consumer<List<Command>> more) { this.edge = this.edge.andThen(more); }
+
     /**
      * Queues an event; {@code make} runs on the core thread with the time of handling, so that anything it
      * numbers (request handles) is numbered in event order.

@@ -1,25 +1,44 @@
 package dev.holdfast.controller.provisioning;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import java.util.List;
 
 /**
  * What a controller is told by its provisioning file: the gateways it controls (and nothing else), their lines and
- * trunks, the dial plan, the timers and what to do with calls when a gateway is lost. Load with
- * {@link ProvisioningLoader}; a loaded instance has been validated.
+ * trunks, the dial plan, the timers and what to do with calls when a gateway is lost; the SIP side's settings and
+ * its subscribers (IP phones). Load with {@link ProvisioningLoader}; a loaded instance has been validated.
+ *
+ * @param sip         the SIP side, or null when the controller does not listen for SIP
+ * @param subscribers the SIP subscribers (phones) that may register and call
  */
 public record Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
-                           TimerConfig timers, GatewayLossConfig gatewayLoss) {
+                           TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
+                           List<SubscriberConfig> subscribers) {
+    @JsonCreator
     public Provisioning {
         if (controller == null) controller = ControllerSettings.DEFAULTS;
         gateways = gateways == null ? List.of() : List.copyOf(gateways);
         if (dialPlan == null) dialPlan = DialPlanConfig.DEFAULTS;
         if (timers == null) timers = TimerConfig.DEFAULTS;
         if (gatewayLoss == null) gatewayLoss = GatewayLossConfig.DEFAULTS;
+        subscribers = subscribers == null ? List.of() : List.copyOf(subscribers);
+    }
+
+    /** A provisioning without a SIP side. */
+    public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
+                        TimerConfig timers, GatewayLossConfig gatewayLoss) {
+        this(controller, gateways, dialPlan, timers, gatewayLoss, null, null);
     }
 
     /** The gateway provisioned under {@code name}, or null. */
     public GatewayConfig gateway(String name) {
         for (GatewayConfig g : gateways) if (g.name().equals(name)) return g;
         return null;
+    }
+
+    /** The same provisioning with these SIP settings. */
+    public Provisioning withSip(SipSettings sip) {
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers);
     }
 }

@@ -16,6 +16,9 @@ final class ProvisioningValidator {
 
     private static final Pattern NUMBER = Pattern.compile("[0-9]{1,20}");
     private static final Pattern TERMINATION = Pattern.compile("[A-Za-z][A-Za-z0-9_/.-]*");
+    /** RFC 3261 25.1 user: unreserved and user-unreserved characters (no escapes). */
+    private static final Pattern SIP_USER = Pattern.compile("[A-Za-z0-9\\-_.!~*'()&=+$,;?/]{1,64}");
+    private static final Pattern HA1 = Pattern.compile("[0-9a-fA-F]{32}");
     private static final Pattern DIGIT_PATTERN = Pattern.compile("[0-9xX.\\[\\]\\-]+");
 
     static List<Violation> validate(Provisioning p) {
@@ -88,6 +91,52 @@ final class ProvisioningValidator {
             }
         }
 
+        Set<String> users = new HashSet<>();
+        for (int i = 0; i < p.subscribers().size(); i++) {
+            SubscriberConfig sub = p.subscribers().get(i);
+            String at = "/subscribers/" + i;
+            if (sub.user() == null || !SIP_USER.matcher(sub.user()).matches()) {
+                out.add(new Violation(sub.user() == null ? at : at + "/user", "'" + sub.user()
+                        + "' is not a SIP user name (letters, digits and -_.!~*'()&=+$,;?/ only)"));
+            } else if (!users.add(sub.user())) {
+                out.add(new Violation(at + "/user", "subscriber " + sub.user() + " is provisioned twice"));
+            }
+            if ((sub.password() == null) == (sub.ha1() == null)) {
+                out.add(new Violation(at, "give exactly one of 'password' and 'ha1'"));
+            } else if (sub.ha1() != null && !HA1.matcher(sub.ha1()).matches()) {
+                out.add(new Violation(at + "/ha1", "ha1 is not 32 hex digits (MD5 of user:realm:password)"));
+            }
+            if (sub.number() == null) {
+                out.add(new Violation(at, "subscriber without 'number'"));
+            } else if (!NUMBER.matcher(sub.number()).matches()) {
+                out.add(new Violation(at + "/number", "directory number '" + sub.number() + "' is not 1 to 20 digits"));
+            } else {
+                String owner = numberOwner.putIfAbsent(sub.number(), "subscriber " + sub.user());
+                if (owner != null) {
+                    out.add(new Violation(at + "/number", "directory number " + sub.number() + " is already used by " + owner));
+                }
+            }
+        }
+        SipSettings sip = p.sip();
+        if (sip != null) {
+            if (sip.port() < 0 || sip.port() > 65535) out.add(new Violation("/sip/port", "port " + sip.port() + " is not in 0..65535"));
+            if (sip.transports().isEmpty()) out.add(new Violation("/sip/transports", "no transport to listen on"));
+            for (int i = 0; i < sip.transports().size(); i++) {
+                String t = sip.transports().get(i);
+                if (!"udp".equals(t) && !"tcp".equals(t)) {
+                    out.add(new Violation("/sip/transports/" + i, "transport '" + t + "' is neither udp nor tcp"));
+                }
+            }
+            positive(out, "/sip/nonceSeconds", sip.nonceSeconds(), 1, 86_400);
+            positive(out, "/sip/minExpires", sip.minExpires(), 1, 86_400);
+            positive(out, "/sip/maxExpires", sip.maxExpires(), sip.minExpires(), 86_400);
+            positive(out, "/sip/defaultExpires", sip.defaultExpires(), sip.minExpires(), sip.maxExpires());
+            positive(out, "/sip/maxMessageBytes", sip.maxMessageBytes(), 1024, 65_535);
+            positive(out, "/sip/floodRequestsPerSecond", sip.floodRequestsPerSecond(), 1, 1_000_000);
+            positive(out, "/sip/floodBurst", sip.floodBurst(), 1, 1_000_000);
+            positive(out, "/sip/retryAfterSeconds", sip.retryAfterSeconds(), 1, 3600);
+        }
+
         DialPlanConfig dp = p.dialPlan();
         Set<String> codes = new HashSet<>();
         for (int i = 0; i < dp.trunkAccessCodes().size(); i++) {
@@ -114,13 +163,15 @@ final class ProvisioningValidator {
                 }
             }
         }
-        for (String a : numberOwner.keySet().stream().sorted().toList()) {
-            for (String b : numberOwner.keySet()) {
-                if (!a.equals(b) && b.startsWith(a)) {
-                    out.add(new Violation(pointerOfNumber(p, a), "directory number " + a
-                            + " is a prefix of " + b + ": the longer one could never be dialled"));
-                    break;
-                }
+        // in sorted order the numbers a number is a prefix of come right after it: one pass over neighbours, not
+        // every pair (a load test provisions tens of thousands of lines)
+        List<String> sorted = numberOwner.keySet().stream().sorted().toList();
+        for (int i = 0; i + 1 < sorted.size(); i++) {
+            String a = sorted.get(i);
+            String b = sorted.get(i + 1);
+            if (b.startsWith(a)) {
+                out.add(new Violation(pointerOfNumber(p, a), "directory number " + a
+                        + " is a prefix of " + b + ": the longer one could never be dialled"));
             }
         }
         DialPlanConfig.InvalidNumber inv = dp.invalidNumber();

@@ -32,6 +32,21 @@ final class E2eNetwork implements AutoCloseable {
     }
 
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, java.util.Map.of());
+    }
+
+    /**
+     * As above, and gateway 1 has the trunk circuits {@code trunks} (termination -> disconnect supervision), all in
+     * group {@code pstn}, reached with access code 9 and four digits. Every gateway keeps the commands it executes.
+     */
+    static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                            java.util.Map<String, Boolean> trunks) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, "");
+    }
+
+    /** As above, with more top-level provisioning ({@code extraYaml}: e.g. a {@code sip:} section and subscribers). */
+    static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                            java.util.Map<String, Boolean> trunks, String extraYaml) throws Exception {
         // UDP gateways are provisioned by their source address and port: reserve the ports first
         List<Integer> ports = new ArrayList<>();
         StringBuilder gws = new StringBuilder();
@@ -48,12 +63,22 @@ final class E2eNetwork implements AutoCloseable {
             for (int l = 1; l <= linesEach; l++) {
                 gws.append("      - { termination: A").append(l).append(", number: \"").append(number(g, l)).append("\" }\n");
             }
+            if (g == 1 && !trunks.isEmpty()) {
+                gws.append("    trunks:\n");
+                for (var t : new java.util.TreeMap<>(trunks).entrySet()) {
+                    gws.append("      - { termination: ").append(t.getKey()).append(", group: pstn, disconnectSupervision: ")
+                       .append(t.getValue()).append(" }\n");
+                }
+            }
         }
         Provisioning p = ProvisioningLoader.parse("""
                 controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }
                 timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
+                %s
+                %s
                 gateways:
-                """.formatted(noAnswerSeconds) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
+                """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
+                        : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
         Controller c = Controller.start(p, null, 1, EndpointOptions.DEFAULTS);
         E2eNetwork n = new E2eNetwork(c, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
         try {
@@ -62,8 +87,10 @@ final class E2eNetwork implements AutoCloseable {
                 MId mid = transport == Transport.UDP ? MId.ipv4("127.0.0.1", ports.get(g - 1))
                         : new MId.DomainName("gw" + g + ".test", 2944);
                 GatewayConfig config = GatewayConfig.of(mid, linesEach, List.of(ctl)).withSeed(g);
+                if (g == 1 && !trunks.isEmpty()) config = config.withTrunks(new java.util.TreeMap<>(trunks));
                 n.gateways.add(n.runtime.start(config, transport,
                         new InetSocketAddress("127.0.0.1", transport == Transport.UDP ? ports.get(g - 1) : 0)));
+                n.gateways.get(g - 1).recordCommands();
             }
         } catch (Exception e) {
             n.close();

@@ -1,6 +1,5 @@
 package dev.holdfast.controller.e2e;
 
-import dev.holdfast.controller.gateway.GatewayState;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
 import dev.holdfast.sim.rtp.ProbeStats;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
+import static dev.holdfast.controller.e2e.E2eSteps.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,54 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the talk path checked (real RTP between the gateways' RTP terminations for inter-gateway calls).
  */
 class EndToEndCallTest {
-
-    private static final int WAIT = 10;
-
-    private static void registered(E2eNetwork n) throws Exception {
-        for (int g = 1; g <= n.gateways.size(); g++) {
-            SimulatedGateway gw = n.gw(g);
-            assertTrue(gw.awaitRegistered(Duration.ofSeconds(WAIT)), "gw" + g + " registers");
-            String name = "gw" + g;
-            assertTrue(eventually(() -> state(n, name) == GatewayState.IN_SERVICE, WAIT), name + " in service");
-            // the controller armed every idle line for off-hook
-            for (String line : gw.config().lines()) {
-                assertTrue(eventually(() -> gw.armedEvents(line).contains("al/of"), WAIT),
-                        name + " " + line + " armed for off-hook: " + gw.armedEvents(line));
-            }
-        }
-    }
-
-    private static GatewayState state(E2eNetwork n, String name) {
-        try {
-            return n.controller.inspect(core -> core.association().gateway(name).state());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean hears(SimulatedGateway gw, String line, String signal) {
-        return gw.signals(line).contains(signal);
-    }
-
-    private static void offHookAndDial(SimulatedGateway gw, String line, String number) throws Exception {
-        gw.offHook(line);
-        assertTrue(eventually(() -> hears(gw, line, "cg/dt"), WAIT), line + " hears dial tone");
-        gw.dial(line, number);
-    }
-
-    private static void assertIdle(SimulatedGateway gw, String line) throws Exception {
-        assertTrue(eventually(() -> gw.contextOf(line) == null && gw.signals(line).isEmpty(), WAIT),
-                line + " idle, was in " + gw.contextOf(line) + " hearing " + gw.signals(line));
-        assertFalse(gw.talkPathUp(line));
-    }
-
-    private static long completed(E2eNetwork n) throws Exception {
-        return n.controller.inspect(core -> core.calls().completedCalls());
-    }
-
-    private static int activeCalls(E2eNetwork n) throws Exception {
-        return n.controller.inspect(core -> core.calls().calls().size());
-    }
 
     @ParameterizedTest @EnumSource(Transport.class)
     void gatewaysRegisterAndAreAudited(Transport t) throws Exception {

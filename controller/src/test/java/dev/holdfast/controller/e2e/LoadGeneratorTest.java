@@ -69,4 +69,59 @@ class LoadGeneratorTest {
             gws.forEach(SimulatedGateway::close);
         }
     }
+
+    /**
+     * The command-line load generator as the benchmark drives it: a ramp of two rates on two event loop shards, one
+     * JSON line per rate with its rate, its CPU shares (its own and, through /proc, the controller's) and no failure.
+     */
+    @Test
+    void rampOnTwoShardsReportsEachRateAsJson() throws Exception {
+        LoadPlan plan = new LoadPlan(4, 6);
+        Provisioning p = ProvisioningLoader.parse(plan.provisioningYaml("127.0.0.1", 0, 30),
+                ProvisioningLoader.Format.YAML, "loadgen.yaml");
+        try (Controller c = Controller.start(p, null, 1, EndpointOptions.DEFAULTS)) {
+            InetSocketAddress ctl = c.address("udp");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int status = dev.holdfast.gatewaysim.load.LoadGenMain.run(new String[] {"h248",
+                    "--controller", "127.0.0.1:" + ctl.getPort(), "--gateways", "4", "--lines", "6",
+                    "--cps", "3,5", "--hold", "300ms", "--duration", "2s", "--threads", "2",
+                    "--controller-pid", Long.toString(ProcessHandle.current().pid()), "--json"},
+                    new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+            String text = out.toString();
+            assertEquals(0, status, text + err);
+            List<String> json = text.lines().filter(l -> l.startsWith("{")).toList();
+            assertEquals(2, json.size(), text);
+            assertTrue(json.get(0).contains("\"cps\":3.0"), json.get(0));
+            assertTrue(json.get(1).contains("\"cps\":5.0"), json.get(1));
+            for (String j : json) {
+                assertTrue(j.contains("\"failed\":0,"), j);
+                assertTrue(!j.contains("\"completed\":0,"), j);
+                assertTrue(j.contains("\"loadgen_cpu_share\":"), j);
+                assertTrue(j.contains("\"controller_cpu_share\":"), j);
+                assertTrue(j.matches(".*\"loadgen_lag_ms_p99\":[0-9.]+,.*"), j);
+            }
+            assertEquals((long) c.inspect(core -> core.calls().completedCalls()),
+                    json.stream().mapToLong(j -> Long.parseLong(j.replaceAll(".*\"completed\":(\\d+).*", "$1"))).sum(),
+                    "every call the load generator counts as completed, the controller counts too");
+        }
+    }
+
+    @Test
+    void shardSummariesCombineIntoOneRunsPercentiles() {
+        ScriptedSubscribers.Summary a = new ScriptedSubscribers.Summary(3, 2, 1, java.util.Map.of("no ringing", 1L),
+                0, 0, 2, 0, 0, 0, new long[] {1_000_000, 3_000_000}, new long[] {5_000_000});
+        ScriptedSubscribers.Summary b = new ScriptedSubscribers.Summary(2, 2, 0, java.util.Map.of(), 1, 1, 2, 0, 0, 0,
+                new long[] {2_000_000, 40_000_000}, new long[] {1_000_000, 90_000_000});
+        ScriptedSubscribers.Summary s = ScriptedSubscribers.Summary.combine(List.of(a, b));
+        assertEquals(5, s.attempted());
+        assertEquals(4, s.completed());
+        assertEquals(1, s.failed());
+        assertEquals(java.util.Map.of("no ringing", 1L), s.failedByReason());
+        assertEquals(2.0, s.setupP50()); // nearest rank of 1, 2, 3, 40 ms
+        assertEquals(40.0, s.setupP99());
+        assertEquals(40.0, s.setupMax());
+        assertEquals(90.0, s.tickLagMillis(100)); // the worst lag of either shard
+        assertEquals(5.0, s.tickLagMillis(50));
+    }
 }

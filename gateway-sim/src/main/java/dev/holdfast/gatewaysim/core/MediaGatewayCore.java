@@ -65,7 +65,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     private long rtpCreated;
     private SimScheduler.Cancellable inactivityTimer;
     private final List<String> notified = new ArrayList<>();
+    /** Commands executed, as "Verb ids @context", when a test asked for them ({@link #recordCommands}). */
+    private List<String> commandLog;
     private boolean stopped;
+    private java.util.function.Consumer<String> touched = id -> { };
 
     public MediaGatewayCore(GatewayConfig config, SimScheduler scheduler, ControlNetwork control, MediaNetwork media) {
         this.config = config;
@@ -88,6 +91,14 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     }
 
     static String key(String id) { return id.toUpperCase(Locale.ROOT); }
+
+    /**
+     * Called on the scheduler thread with each termination id a controller's request named, once the request has
+     * been executed: lets a load generator react when a signal starts instead of polling every line.
+     */
+    public void onTerminationTouched(java.util.function.Consumer<String> listener) {
+        this.touched = java.util.Objects.requireNonNull(listener);
+    }
 
     GatewayConfig config() { return config; }
 
@@ -158,7 +169,15 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         association.heard(from);
         List<ActionReply> replies = new ArrayList<>();
         for (ActionRequest action : request.actions()) {
+            if (commandLog != null) record(action);
             if (!executor.execute(action, replies)) break; // 8: the first failing command ends the transaction
+        }
+        for (ActionRequest action : request.actions()) {
+            for (dev.holdfast.h248.message.CommandRequest c : action.commands()) {
+                for (TerminationId id : c.command().terminationIds()) {
+                    if (!id.isWildcard() && !id.isRoot()) touched.accept(id.value());
+                }
+            }
         }
         return replies;
     }
@@ -429,6 +448,33 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
 
     /** Every event notified so far, as "termination event", in order (for tests and the status line). */
     public List<String> notifications() { return List.copyOf(notified); }
+
+    /**
+     * Starts (or stops) keeping the commands the controller sends, for tests that assert the H.248 sequence; off
+     * by default so that the load generator pays nothing for it.
+     */
+    public void recordCommands(boolean on) { commandLog = on ? (commandLog == null ? new ArrayList<>() : commandLog) : null; }
+
+    /** The commands received since {@link #recordCommands}, e.g. {@code "Move A1 @$"}, {@code "Subtract R2 @3"}. */
+    public List<String> commands() { return commandLog == null ? List.of() : List.copyOf(commandLog); }
+
+    private void record(ActionRequest action) {
+        ContextId c = action.contextId();
+        String ctx = c.equals(ContextId.NULL) ? "-" : c.equals(ContextId.CHOOSE) ? "$" : c.equals(ContextId.ALL) ? "*"
+                : Long.toString(c.value());
+        for (var cr : action.commands()) {
+            Command cmd = cr.command();
+            String verb = cmd instanceof Command.Amm amm ? switch (amm.verb()) {
+                case ADD -> "Add";
+                case MOVE -> "Move";
+                case MODIFY -> "Modify";
+            } : cmd instanceof Command.Subtract ? "Subtract" : cmd instanceof Command.Audit a
+                    ? (a.capabilities() ? "AuditCapabilities" : "AuditValue") : cmd.getClass().getSimpleName();
+            StringBuilder ids = new StringBuilder();
+            for (TerminationId id : cmd.terminationIds()) ids.append(ids.length() == 0 ? "" : ",").append(id.value());
+            commandLog.add(verb + " " + ids + " @" + ctx);
+        }
+    }
 
     /** The termination ids of the gateway (lines, trunks, RTP terminations). */
     public List<String> terminationIds() { return terminations.values().stream().map(t -> t.id).toList(); }

@@ -18,7 +18,7 @@ import java.util.Set;
 final class Packages {
     private Packages() {}
 
-    static final Set<String> IMPLEMENTED = Set.of("g", "root", "al", "dd", "cg", "tdmc", "nt", "rtp", "it");
+    static final Set<String> IMPLEMENTED = Set.of("g", "root", "al", "dd", "dg", "cg", "tdmc", "nt", "rtp", "it");
 
     static final Set<String> DTMF_EVENTS = Set.of("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9",
             "da", "db", "dc", "dd", "ds", "do");
@@ -33,6 +33,8 @@ final class Packages {
 
     private static final Map<String, Set<String>> SIGNALS = Map.of(
             "al", Set.of("ri"),
+            // DTMF generator (E.5): outpulsing a number on a trunk circuit
+            "dg", DTMF_EVENTS,
             "cg", Set.of("dt", "rt", "bt", "ct", "sit", "wt", "prt", "cw", "cr"));
 
     private static final Map<String, Set<String>> PROPERTIES = Map.of(
@@ -47,14 +49,14 @@ final class Packages {
         return switch (signal) {
             case "al/ri", "cg/rt" -> Duration.ofSeconds(180);
             case "cg/wt", "cg/cw", "cg/prt" -> Duration.ofSeconds(2);
-            default -> Duration.ofSeconds(30);
+            default -> signal.startsWith("dg/") ? Duration.ofMillis(100) : Duration.ofSeconds(30); // dg: brief
         };
     }
 
     /** The packages a kind of termination realizes, for audits. */
     static List<PackagesDescriptor.Item> realized(Termination.Kind kind) {
         List<String> names = switch (kind) {
-            case LINE, TRUNK -> List.of("g", "al", "dd", "cg", "tdmc", "nt");
+            case LINE, TRUNK -> List.of("g", "al", "dd", "dg", "cg", "tdmc", "nt");
             case RTP -> List.of("g", "nt", "rtp", "cg");
             case ROOT -> List.of("g", "root", "it");
         };

@@ -22,10 +22,17 @@ final class CallStats {
 
     /** Setup latency percentile in milliseconds (nearest rank), 0 with no sample. */
     double setupMillis(double percentile) {
-        if (setupNanos.isEmpty()) return 0;
-        long[] s = setupNanos.stream().mapToLong(Long::longValue).toArray();
+        long[] s = setupSamples();
         Arrays.sort(s);
-        int rank = (int) Math.ceil(percentile / 100.0 * s.length);
-        return s[Math.max(0, Math.min(s.length - 1, rank - 1))] / 1e6;
+        return percentileMillis(s, percentile);
+    }
+
+    long[] setupSamples() { return setupNanos.stream().mapToLong(Long::longValue).toArray(); }
+
+    /** Nearest-rank percentile of sorted nanosecond samples, in milliseconds; 0 with no sample. */
+    static double percentileMillis(long[] sorted, double percentile) {
+        if (sorted.length == 0) return 0;
+        int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
     }
 }

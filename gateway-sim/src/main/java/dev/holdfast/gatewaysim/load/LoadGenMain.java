@@ -1,5 +1,6 @@
 package dev.holdfast.gatewaysim.load;
 
+import dev.holdfast.sim.cli.CommandOptions;
 import dev.holdfast.gatewaysim.GatewayConfig;
 import dev.holdfast.gatewaysim.GatewayRuntime;
 import dev.holdfast.gatewaysim.SimulatedGateway;
@@ -13,18 +14,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The H.248 load generator: simulated gateways with scripted subscribers placing calls through a controller.
  * <pre>
  * loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
  * loadgen h248 --controller HOST:PORT --gateways N --lines M [--cps R] [--hold S] [--duration T]
- *              [--transport udp|tcp] [--probe-rate PPS] [--interval S] [--seed N] [--json]
+ *              [--transport udp|tcp] [--probe-rate PPS] [--full-rate-every N] [--interval S] [--seed N] [--json]
+ *              [--threads N] [--controller-pid PID]
  * </pre>
+ * {@code --cps 100,200,500} is a ramp: each rate for {@code --duration} on the same gateways, one summary (and JSON
+ * line) per rate. With {@code --controller-pid} the summary also gives that process's CPU share (from /proc).
  * The first form writes the controller's provisioning for exactly the gateways the second form simulates. The
  * second prints a summary line every interval and a final report ({@code --json}: one JSON object as the last
  * line); it exits 0 when calls completed and none failed, 1 otherwise, 2 for a bad command line.
@@ -35,43 +39,50 @@ public final class LoadGenMain {
     static final String USAGE = """
             usage: loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
                    loadgen h248 --controller HOST:PORT --gateways N --lines M [--cps R] [--hold S] [--duration T]
-                                [--transport udp|tcp] [--probe-rate PPS] [--interval S] [--seed N] [--json]
+                                [--transport udp|tcp] [--probe-rate PPS] [--full-rate-every N] [--interval S] [--seed N] [--json]
+                                [--threads N] [--controller-pid PID]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
+              --cps R1,R2,...: a ramp, each rate for --duration, one summary (and JSON line) per rate
+              --threads N: event loop threads, each with its share of the gateways and of the rate (default 2)
+              --controller-pid PID: also report that process's CPU share (Linux /proc)
+              talk-path probes: 1 RTP termination in --full-rate-every (default 100; 0: none) sends 50 packets/s,
+              the others --probe-rate (default 4)
             """;
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    /** Runs the command line; returns the exit status (what {@link #main} exits with). */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 0 || !args[0].equals("h248")) {
             err.print(USAGE);
             return 2;
         }
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json") || a.equals("--verbose")) { opt.put(a.substring(2), "true"); continue; }
-            if (a.equals("-h") || a.equals("--help")) { out.print(USAGE); return 0; }
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                err.println("loadgen: bad argument '" + a + "'");
-                err.print(USAGE);
-                return 2;
-            }
-            opt.put(a.substring(2), args[++i]);
+        CommandOptions opt;
+        try {
+            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose"));
+        } catch (IllegalArgumentException e) {
+            err.println("loadgen: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (opt.has("help")) {
+            out.print(USAGE);
+            return 0;
         }
         try {
-            LoadPlan plan = new LoadPlan(intOpt(opt, "gateways", null), intOpt(opt, "lines", null));
-            if (opt.containsKey("write-config")) {
-                InetSocketAddress ctl = hostPort(opt.getOrDefault("controller", "127.0.0.1:2944"));
+            LoadPlan plan = new LoadPlan(opt.integer("gateways", null), opt.integer("lines", null));
+            if (opt.has("write-config")) {
+                InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller", "127.0.0.1:2944"));
                 Path file = Path.of(opt.get("write-config"));
                 Files.writeString(file, plan.provisioningYaml(ctl.getHostString(), ctl.getPort(),
-                        intOpt(opt, "no-answer", 30)), StandardCharsets.UTF_8);
+                        opt.integer("no-answer", 30)), StandardCharsets.UTF_8);
                 out.println("loadgen: wrote " + file + " (" + plan.gateways() + " gateways x " + plan.lines()
                         + " lines, controller " + ctl.getHostString() + ":" + ctl.getPort() + ")");
                 return 0;
             }
-            if (!opt.containsKey("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
+            if (!opt.has("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
             return load(plan, opt, out, err);
         } catch (IllegalArgumentException e) {
             err.println("loadgen: " + e.getMessage());
@@ -80,34 +91,64 @@ public final class LoadGenMain {
         }
     }
 
-    private static int load(LoadPlan plan, Map<String, String> opt, PrintStream out, PrintStream err) throws Exception {
-        InetSocketAddress ctl = hostPort(opt.get("controller"));
-        double cps = Double.parseDouble(opt.getOrDefault("cps", "2"));
-        Duration hold = duration(opt.getOrDefault("hold", "3s"));
-        Duration length = duration(opt.getOrDefault("duration", "30s"));
-        Duration interval = duration(opt.getOrDefault("interval", "1s"));
-        Transport transport = switch (opt.getOrDefault("transport", "udp").toLowerCase(Locale.ROOT)) {
+    private static int load(LoadPlan plan, CommandOptions opt, PrintStream out, PrintStream err) throws Exception {
+        InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller"));
+        // one rate, or a ramp (100,200,500): each rate runs --duration on the same registered gateways and warm JVM
+        List<Double> rates = new ArrayList<>();
+        for (String r : opt.get("cps", "2").split(",")) {
+            try {
+                double v = Double.parseDouble(r.trim());
+                if (!(v > 0)) throw new NumberFormatException();
+                rates.add(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--cps is a positive number or a list of them: " + r);
+            }
+        }
+        Long controllerPid = opt.has("controller-pid") ? Long.valueOf(opt.integer("controller-pid", null)) : null;
+        Duration hold = opt.duration("hold", "3s");
+        Duration length = opt.duration("duration", "30s");
+        Duration interval = opt.duration("interval", "1s");
+        Transport transport = switch (opt.get("transport", "udp").toLowerCase(Locale.ROOT)) {
             case "udp" -> Transport.UDP;
             case "tcp" -> Transport.TCP;
             default -> throw new IllegalArgumentException("--transport is udp or tcp");
         };
-        double probeRate = Double.parseDouble(opt.getOrDefault("probe-rate", "50"));
-        long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
-        boolean json = opt.containsKey("json");
+        // the issue's rule for thousands of calls on a small machine: a real 50 packets/s stream on a sample of the
+        // calls (1 RTP termination in --full-rate-every), a few packets/s on the rest
+        double probeRate = Double.parseDouble(opt.get("probe-rate", "4"));
+        int fullRateEvery = opt.integer("full-rate-every", 100);
+        long seed = Long.parseLong(opt.get("seed", "1"));
+        boolean json = opt.has("json");
         // the summary lines are the output: the gateways' routine log lines (registrations) only with --verbose
-        if (!opt.containsKey("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        if (!opt.has("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
 
-        try (GatewayRuntime rt = GatewayRuntime.create(1, GatewayRuntime.quickTransactions())) {
+        // shards: each runtime is one event loop thread with its gateways, their RTP probes and their subscribers;
+        // gateway g goes to shard (g - 1) % threads. One thread for everything was the load generator's own limit.
+        int threads = Math.max(1, Math.min(opt.integer("threads", 2), plan.gateways()));
+        List<GatewayRuntime> runtimes = new ArrayList<>();
+        for (int i = 0; i < threads; i++) runtimes.add(GatewayRuntime.create(1, GatewayRuntime.loadTransactions()));
+        try {
             List<SimulatedGateway> gateways = new ArrayList<>();
+            List<List<SimulatedGateway>> shardGateways = new ArrayList<>();
+            List<List<Integer>> shardNumbers = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                shardGateways.add(new ArrayList<>());
+                shardNumbers.add(new ArrayList<>());
+            }
             for (int g = 1; g <= plan.gateways(); g++) {
                 GatewayConfig config = GatewayConfig.of(plan.mid(g), plan.lines(), List.of(ctl))
-                        .withProbe(ProbeConfig.atRate(probeRate), null, 0).withSeed(seed + g);
-                gateways.add(rt.start(config, transport, new InetSocketAddress("127.0.0.1", 0)));
+                        .withProbe(ProbeConfig.atRate(probeRate), ProbeConfig.FULL_RATE, fullRateEvery).withSeed(seed + g);
+                int shard = (g - 1) % threads;
+                SimulatedGateway gw = runtimes.get(shard).start(config, transport, new InetSocketAddress("127.0.0.1", 0));
+                gateways.add(gw);
+                shardGateways.get(shard).add(gw);
+                shardNumbers.get(shard).add(g);
             }
             long began = System.nanoTime();
             for (SimulatedGateway gw : gateways) {
-                boolean ready = SimulatedGateway.await(() -> gw.registered()
-                        && gw.config().lines().stream().allMatch(l -> gw.armedEvents(l).contains("al/of")),
+                // one look on the gateways' thread per gateway, not one cross-thread call per line
+                boolean ready = SimulatedGateway.await(() -> gw.call(core -> core.registered()
+                        && gw.config().lines().stream().allMatch(l -> core.armedEvents(l).contains("al/of"))),
                         Duration.ofSeconds(30));
                 if (!ready) {
                     err.println("loadgen: " + gw.config().midText() + " did not register with " + opt.get("controller")
@@ -116,43 +157,80 @@ public final class LoadGenMain {
                     return 1;
                 }
             }
-            out.printf(Locale.ROOT, "loadgen: %d gateways x %d lines registered with %s over %s in %d ms; placing %.1f calls/s, hold %s, for %s%n",
+            out.printf(Locale.ROOT, "loadgen: %d gateways x %d lines registered with %s over %s in %d ms; placing %s calls/s, hold %s, for %s%s%n",
                     plan.gateways(), plan.lines(), opt.get("controller"), transport.name().toLowerCase(Locale.ROOT),
-                    (System.nanoTime() - began) / 1_000_000, cps, text(hold), text(length));
+                    (System.nanoTime() - began) / 1_000_000, opt.get("cps", "2"), CommandOptions.text(hold), CommandOptions.text(length),
+                    rates.size() > 1 ? " each" : "");
             out.flush();
 
-            long messagesBefore = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum();
-            ScriptedSubscribers subscribers = new ScriptedSubscribers(rt.scheduler(), gateways, plan, cps, hold, seed);
-            long start = System.nanoTime();
-            subscribers.start();
-            long end = start + length.toNanos();
-            long nextPrint = start + interval.toNanos();
-            while (System.nanoTime() < end) {
-                Thread.sleep(Math.max(1, Math.min(end, nextPrint) - System.nanoTime()) / 1_000_000 + 1);
-                if (System.nanoTime() >= nextPrint) {
-                    out.println(line(start, subscribers.summary()));
-                    out.flush();
-                    nextPrint += interval.toNanos();
+            boolean allGood = true;
+            for (double cps : rates) {
+                long messagesBefore = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum();
+                Shards subscribers = new Shards();
+                for (int i = 0; i < threads; i++) {
+                    subscribers.parts.add(new ScriptedSubscribers(runtimes.get(i).scheduler(), shardGateways.get(i),
+                            shardNumbers.get(i), plan, cps / threads, hold, seed + i));
                 }
+                long start = System.nanoTime();
+                long cpuBefore = processCpuNanos();
+                long controllerCpuBefore = controllerPid == null ? 0 : processCpuNanos(controllerPid);
+                subscribers.start();
+                long end = start + length.toNanos();
+                long nextPrint = start + interval.toNanos();
+                while (System.nanoTime() < end) {
+                    Thread.sleep(Math.max(1, Math.min(end, nextPrint) - System.nanoTime()) / 1_000_000 + 1);
+                    if (System.nanoTime() >= nextPrint) {
+                        out.println(line(start, subscribers.summary()));
+                        out.flush();
+                        nextPrint += interval.toNanos();
+                    }
+                }
+                subscribers.stopPlacing();
+                long placingNanos = System.nanoTime() - start;
+                // let the calls in progress finish: their hold time plus a few steps
+                long drainEnd = System.nanoTime() + hold.toNanos() + 4 * ScriptedSubscribers.STEP_LIMIT.toNanos();
+                while (subscribers.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
+                subscribers.stop();
+                ScriptedSubscribers.Summary s = subscribers.summary();
+                long wall = System.nanoTime() - start;
+                double messagesPerS = (gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum() - messagesBefore)
+                        / (wall / 1e9);
+                // this process's own CPU while it placed and drained calls, as a share of one core: near 100% per
+                // event loop thread means the load generator, not the controller, limits the figures
+                double cpuShare = (processCpuNanos() - cpuBefore) / (double) wall;
+                double controllerCpuShare = controllerPid == null ? -1
+                        : (processCpuNanos(controllerPid) - controllerCpuBefore) / (double) wall;
+                out.println(line(start, s));
+                out.printf(Locale.ROOT, "loadgen: done%s: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
+                                + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s, load generator CPU %.0f%% of a core, its event loop lag p99 %.0f ms%s%n",
+                        rates.size() > 1 ? String.format(Locale.ROOT, " at %.0f calls/s", cps) : "",
+                        s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
+                        s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9),
+                        messagesPerS, 100 * cpuShare, s.tickLagMillis(99), controllerPid == null ? ""
+                                : String.format(Locale.ROOT, ", controller CPU %.0f%%", 100 * controllerCpuShare));
+                if (json) out.println(json(s, placingNanos, messagesPerS, cpuShare, cps, controllerCpuShare));
+                out.flush();
+                allGood &= s.failed() == 0 && s.completed() > 0;
             }
-            subscribers.stopPlacing();
-            long placingNanos = System.nanoTime() - start;
-            // let the calls in progress finish: their hold time plus a few steps
-            long drainEnd = System.nanoTime() + hold.toNanos() + 4 * ScriptedSubscribers.STEP_LIMIT.toNanos();
-            while (subscribers.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
-            subscribers.stop();
-            ScriptedSubscribers.Summary s = subscribers.summary();
-            double messagesPerS = (gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum() - messagesBefore)
-                    / ((System.nanoTime() - start) / 1e9);
-            out.println(line(start, s));
-            out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
-                            + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s%n",
-                    s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
-                    s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9), messagesPerS);
             for (SimulatedGateway gw : gateways) gw.shutdown(Duration.ZERO);
-            if (json) out.println(json(s, placingNanos, messagesPerS));
-            out.flush();
-            return s.failed() == 0 && s.completed() > 0 ? 0 : 1;
+            return allGood ? 0 : 1;
+        } finally {
+            runtimes.forEach(GatewayRuntime::close);
+        }
+    }
+
+    /** The subscribers of every shard, driven and summed as one. */
+    private static final class Shards {
+        final List<ScriptedSubscribers> parts = new ArrayList<>();
+
+        void start() { parts.forEach(ScriptedSubscribers::start); }
+
+        void stopPlacing() { parts.forEach(ScriptedSubscribers::stopPlacing); }
+
+        void stop() { parts.forEach(ScriptedSubscribers::stop); }
+
+        ScriptedSubscribers.Summary summary() {
+            return ScriptedSubscribers.Summary.combine(parts.stream().map(ScriptedSubscribers::summary).toList());
         }
     }
 
@@ -163,7 +241,8 @@ public final class LoadGenMain {
                 s.talkPathsUp(), s.setupP50(), s.setupP99());
     }
 
-    static String json(ScriptedSubscribers.Summary s, long placingNanos, double messagesPerS) {
+    static String json(ScriptedSubscribers.Summary s, long placingNanos, double messagesPerS, double cpuShare,
+                       double cps, double controllerCpuShare) {
         StringBuilder reasons = new StringBuilder("{");
         s.failedByReason().forEach((k, v) -> reasons.append(reasons.length() > 1 ? "," : "")
                 .append('"').append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(v));
@@ -171,49 +250,38 @@ public final class LoadGenMain {
         return String.format(Locale.ROOT,
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
-                        + "\"messages_per_s\":%.1f}",
+                        + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,\"loadgen_lag_ms_p99\":%.1f,\"loadgen_lag_ms_max\":%.1f,"
+                        + "%s\"messages_per_s\":%.1f}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
-                s.talkPathOk(), s.completed() / (placingNanos / 1e9), messagesPerS);
+                s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare, s.tickLagMillis(99),
+                s.tickLagMillis(100),
+                controllerCpuShare < 0 ? "" : String.format(Locale.ROOT, "\"controller_cpu_share\":%.3f,", controllerCpuShare),
+                messagesPerS);
     }
 
-    private static int intOpt(Map<String, String> opt, String name, Integer dflt) {
-        String v = opt.get(name);
-        if (v == null) {
-            if (dflt == null) throw new IllegalArgumentException("--" + name + " is required");
-            return dflt;
-        }
+    /** CPU time (user + system) of another process from /proc (Linux), 0 when it cannot be read. */
+    static long processCpuNanos(long pid) {
         try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " is not a number: " + v);
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // fields after the command name (which may hold spaces) in parentheses: utime is the 14th field
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
         }
     }
 
-    /** {@code 30s}, {@code 500ms}, {@code 2m} or plain seconds. */
-    static Duration duration(String s) {
-        try {
-            String t = s.trim().toLowerCase(Locale.ROOT);
-            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration: " + s);
-        }
+    /** CPU time of this whole process (every thread), or 0 where the JVM does not tell. */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
+
+
 
     private static String text(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
-    static InetSocketAddress hostPort(String s) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("not HOST:PORT: " + s);
-        try {
-            return new InetSocketAddress(s.substring(0, colon).replace("[", "").replace("]", ""),
-                    Integer.parseInt(s.substring(colon + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not HOST:PORT: " + s);
-        }
-    }
 }

@@ -5,8 +5,11 @@ import dev.holdfast.sim.time.SimScheduler;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
@@ -16,12 +19,15 @@ import java.util.Set;
  * (with ring-back at the caller); when both lines' talk paths are up the call lasts {@code hold}, then the caller
  * hangs up, then the callee, and the call counts as completed once both lines are idle again. A step that does not
  * happen in time fails the call with that step as the reason. Everything runs on the gateways' scheduler thread,
- * where the gateways' own logic runs, so the checks are plain reads.
+ * where the gateways' own logic runs, so the checks are plain reads. A call moves on as soon as a controller's
+ * request touches one of its lines (so setup latency is measured when the signal starts, not at the next poll);
+ * a slower poll catches what no request announces (talk paths, time limits, the end of the hold).
  */
 public final class ScriptedSubscribers {
     /** How long one step may take before the call counts as failed. */
     static final Duration STEP_LIMIT = Duration.ofSeconds(5);
-    private static final Duration TICK = Duration.ofMillis(5);
+    private static final Duration TICK = Duration.ofMillis(20);
+    private static final int MAX_FAILURES_LOGGED = 20;
 
     private record Line(SimulatedGateway gw, String id, String number) {
         @Override public String toString() { return gw.config().midText() + "/" + id; }
@@ -37,6 +43,8 @@ public final class ScriptedSubscribers {
         long stepSince;
         long hangUpAt;
         boolean talkPathUp;
+        /** A step is already queued on the scheduler for this call. */
+        boolean stepQueued;
 
         Call(Line caller, Line callee, long now) {
             this.caller = caller;
@@ -56,7 +64,10 @@ public final class ScriptedSubscribers {
     private final Set<Line> inUse = new LinkedHashSet<>();
     /** The lines not in a call of ours (an indexed set: random pick, removal by swapping with the last). */
     private final IndexedSet<Line> free = new IndexedSet<>();
-    private final List<Call> calls = new ArrayList<>();
+    /** Calls in progress, in the order placed. */
+    private final Set<Call> calls = new LinkedHashSet<>();
+    /** Calls in progress by gateway and line id, for the gateways' "termination touched" callbacks. */
+    private final Map<SimulatedGateway, Map<String, Call>> byLine = new IdentityHashMap<>();
     private final CallStats stats = new CallStats();
     private final Random random;
     private final double cps;
@@ -65,15 +76,39 @@ public final class ScriptedSubscribers {
     private double owed;
     private long lastArrival;
     private SimScheduler.Cancellable ticker;
+    private int failuresLogged;
+    /** When the next poll is due (0: none scheduled yet), and how late each poll ran. */
+    private long tickDue;
+    private final List<Long> tickLag = new ArrayList<>();
 
     public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, LoadPlan plan, double cps,
                                Duration hold, long seed) {
+        this(scheduler, gateways, java.util.stream.IntStream.rangeClosed(1, gateways.size()).boxed().toList(), plan,
+                cps, hold, seed);
+    }
+
+    /**
+     * Subscribers on some of the plan's gateways (one shard of a load run): {@code planNumbers.get(i)} is the
+     * 1-based number in the plan of {@code gateways.get(i)}, which names its lines' directory numbers. Every gateway
+     * given must run on {@code scheduler}.
+     */
+    public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, List<Integer> planNumbers,
+                               LoadPlan plan, double cps, Duration hold, long seed) {
         this.scheduler = scheduler;
-        for (int g = 1; g <= gateways.size(); g++) {
-            SimulatedGateway gw = gateways.get(g - 1);
+        for (int i = 0; i < gateways.size(); i++) {
+            SimulatedGateway gw = gateways.get(i);
+            int g = planNumbers.get(i);
             for (int l = 1; l <= plan.lines(); l++) lines.add(new Line(gw, "A" + l, plan.number(g, l)));
         }
         lines.forEach(free::add);
+        for (SimulatedGateway gw : gateways) {
+            Map<String, Call> m = new HashMap<>();
+            byLine.put(gw, m);
+            gw.call(core -> {
+                core.onTerminationTouched(id -> touched(m, id));
+                return null;
+            });
+        }
         this.random = new Random(seed);
         this.cps = cps;
         this.hold = hold;
@@ -98,6 +133,7 @@ public final class ScriptedSubscribers {
             if (ticker != null) ticker.cancel();
             for (Call c : calls) stats.fail("unfinished at " + c.step.name().toLowerCase().replace('_', ' '));
             calls.clear();
+            byLine.values().forEach(Map::clear);
             return null;
         });
     }
@@ -107,12 +143,53 @@ public final class ScriptedSubscribers {
         return onThread(() -> new Summary(stats.attempted, stats.completed, stats.failed(),
                 new java.util.TreeMap<>(stats.failedByReason), calls.size(),
                 calls.stream().filter(c -> c.talkPathUp).count(), stats.talkPathOk,
-                stats.setupMillis(50), stats.setupMillis(99), stats.setupMillis(100)));
+                stats.setupMillis(50), stats.setupMillis(99), stats.setupMillis(100), stats.setupSamples(),
+                tickLag.stream().mapToLong(Long::longValue).toArray()));
     }
 
+    /**
+     * @param setupNanos  every setup latency measured, in nanoseconds (to combine shards' percentiles)
+     * @param tickLagNanos how late each 20 ms poll of the subscribers ran on its event loop: the load generator's own
+     *                    queueing delay; when it is large the figures measure the load generator, not the controller
+     */
     public record Summary(long attempted, long completed, long failed, java.util.Map<String, Long> failedByReason,
                           long active, long talkPathsUp, long talkPathOk, double setupP50, double setupP99,
-                          double setupMax) {}
+                          double setupMax, long[] setupNanos, long[] tickLagNanos) {
+
+        /** Percentile of the event loop lag in milliseconds (nearest rank), 0 with no sample. */
+        public double tickLagMillis(double percentile) {
+            long[] s = tickLagNanos.clone();
+            java.util.Arrays.sort(s);
+            return CallStats.percentileMillis(s, percentile);
+        }
+
+        /** The summary of several shards of one load run. */
+        public static Summary combine(List<Summary> parts) {
+            if (parts.size() == 1) return parts.get(0);
+            java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+            long attempted = 0, completed = 0, failed = 0, active = 0, up = 0, ok = 0;
+            long[] all = new long[parts.stream().mapToInt(p -> p.setupNanos.length).sum()];
+            long[] lags = new long[parts.stream().mapToInt(p -> p.tickLagNanos.length).sum()];
+            int n = 0;
+            int m = 0;
+            for (Summary p : parts) {
+                attempted += p.attempted;
+                completed += p.completed;
+                failed += p.failed;
+                active += p.active;
+                up += p.talkPathsUp;
+                ok += p.talkPathOk;
+                p.failedByReason.forEach((k, v) -> reasons.merge(k, v, Long::sum));
+                System.arraycopy(p.setupNanos, 0, all, n, p.setupNanos.length);
+                n += p.setupNanos.length;
+                System.arraycopy(p.tickLagNanos, 0, lags, m, p.tickLagNanos.length);
+                m += p.tickLagNanos.length;
+            }
+            java.util.Arrays.sort(all);
+            return new Summary(attempted, completed, failed, reasons, active, up, ok, CallStats.percentileMillis(all, 50),
+                    CallStats.percentileMillis(all, 99), CallStats.percentileMillis(all, 100), all, lags);
+        }
+    }
 
     private <T> T onThread(java.util.function.Supplier<T> s) {
         if (scheduler.inSchedulerThread()) return s.get();
@@ -125,6 +202,8 @@ public final class ScriptedSubscribers {
 
     private void tick() {
         long now = scheduler.nanoTime();
+        if (tickDue != 0 && placing) tickLag.add(Math.max(0, now - tickDue));
+        tickDue = now + TICK.toNanos();
         if (placing) {
             owed += cps * (now - lastArrival) / 1e9;
             lastArrival = now;
@@ -133,23 +212,47 @@ public final class ScriptedSubscribers {
                 place(now);
             }
         }
-        for (int i = 0; i < calls.size(); i++) {
-            Call c = calls.get(i);
-            try {
-                if (advance(c, now)) {
-                    calls.set(i, calls.get(calls.size() - 1));
-                    calls.remove(calls.size() - 1);
-                    i--;
-                    inUse.remove(c.caller);
-                    inUse.remove(c.callee);
-                    free.add(c.caller);
-                    free.add(c.callee);
-                }
-            } catch (RuntimeException e) {
-                fail(c, "error: " + e.getMessage(), now);
+        for (java.util.Iterator<Call> it = calls.iterator(); it.hasNext(); ) {
+            Call c = it.next();
+            if (step(c, now)) {
+                it.remove();
+                release(c);
             }
         }
         ticker = scheduler.schedule(this::tick, TICK);
+    }
+
+    /** A controller's request touched line {@code id} of a gateway: move its call on, after the reply is sent. */
+    private void touched(Map<String, Call> lines, String id) {
+        Call c = lines.get(id);
+        if (c == null || c.stepQueued) return;
+        c.stepQueued = true;
+        scheduler.execute(() -> {
+            c.stepQueued = false;
+            if (calls.contains(c) && step(c, scheduler.nanoTime())) {
+                calls.remove(c);
+                release(c);
+            }
+        });
+    }
+
+    /** Advances a call; true when it is over. */
+    private boolean step(Call c, long now) {
+        try {
+            return advance(c, now);
+        } catch (RuntimeException e) {
+            fail(c, "error: " + e.getMessage(), now);
+            return false;
+        }
+    }
+
+    private void release(Call c) {
+        inUse.remove(c.caller);
+        inUse.remove(c.callee);
+        byLine.get(c.caller.gw).remove(c.caller.id, c);
+        byLine.get(c.callee.gw).remove(c.callee.id, c);
+        free.add(c.caller);
+        free.add(c.callee);
     }
 
     private void place(long now) {
@@ -165,6 +268,8 @@ public final class ScriptedSubscribers {
         stats.attempted++;
         Call c = new Call(caller, callee, now);
         calls.add(c);
+        byLine.get(caller.gw).put(caller.id, c);
+        byLine.get(callee.gw).put(callee.id, c);
         caller.gw.offHook(caller.id);
     }
 
@@ -238,9 +343,15 @@ public final class ScriptedSubscribers {
 
     private void fail(Call c, String reason, long now) {
         stats.fail(reason);
-        System.Logger log = System.getLogger(ScriptedSubscribers.class.getName());
-        log.log(System.Logger.Level.WARNING, () -> "call " + c.caller + " -> " + c.callee.number + " failed: " + reason
-                + " (caller hears " + c.caller.gw.signals(c.caller.id) + ", callee hears " + c.callee.gw.signals(c.callee.id) + ")");
+        // the first failures are logged with what each side heard; after that they are only counted: when a run
+        // overloads the machine, a log line per failed call (formatted, written to stderr on the event loop) took
+        // CPU from the calls still going and deepened the collapse
+        if (++failuresLogged <= MAX_FAILURES_LOGGED) {
+            System.Logger log = System.getLogger(ScriptedSubscribers.class.getName());
+            log.log(System.Logger.Level.WARNING, () -> "call " + c.caller + " -> " + c.callee.number + " failed: " + reason
+                    + " (caller hears " + c.caller.gw.signals(c.caller.id) + ", callee hears " + c.callee.gw.signals(c.callee.id) + ")"
+                    + (failuresLogged == MAX_FAILURES_LOGGED ? "; further failures are counted, not logged" : ""));
+        }
         c.talkPathUp = false;
         c.caller.gw.onHook(c.caller.id);
         c.callee.gw.onHook(c.callee.id);

@@ -293,12 +293,12 @@ class MediaGatewayCoreTest {
         contains(req("Context=*{AuditValue=A3{Audit{}}}"), "C=2{AV=A3}");
         contains(req("Context=-{AuditValue=ROOT{Audit{Packages}}}"), "PG{g-1,root-1,it-1}");
         String r = req("Context=1{AuditValue=A1{Audit{Media,Events,Signals,Packages}}}");
-        contains(r, "M{TS{SI=IV},O{MO=SR}}", "PG{g-1,al-1,dd-1,cg-1,tdmc-1,nt-1}");
+        contains(r, "M{TS{SI=IV},O{MO=SR}}", "PG{g-1,al-1,dd-1,dg-1,cg-1,tdmc-1,nt-1}");
         contains(req("Context=-{AuditValue=*{Audit{}}}"), "AV=A4", "AV=T1", "AV=T2");
         contains(req("Context=-{AuditCapability=A4{Audit{Events,Signals}}}"), "al/of", "cg/dt");
         // an individual audit (v2/v3) is answered with the whole descriptor it belongs to, once
         String ind = req("Context=1{AuditValue=A1{Audit{Media{Stream=1{LocalControl{Mode}}},Media{TerminationState{ServiceStates}},Packages{al-1}}}}");
-        contains(ind, "M{TS{SI=IV},O{MO=SR}}", "PG{g-1,al-1,dd-1,cg-1,tdmc-1,nt-1}");
+        contains(ind, "M{TS{SI=IV},O{MO=SR}}", "PG{g-1,al-1,dd-1,dg-1,cg-1,tdmc-1,nt-1}");
         assertEquals(ind.indexOf("M{"), ind.lastIndexOf("M{"), ind);
         contains(req("Context=*{Subtract=*}"), "C=1{S=A1", "C=2{S=A3");
         assertEquals(List.of(), gw.contextIds());

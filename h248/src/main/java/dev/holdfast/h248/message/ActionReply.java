@@ -13,6 +13,7 @@ public record ActionReply(ContextId contextId, List<ContextProperty> contextProp
     public ActionReply {
         contextProperties = List.copyOf(contextProperties);
         replies = List.copyOf(replies);
+        Checks.present(contextId, "ContextID");
     }
 
     public static ActionReply of(ContextId contextId, CommandReply... replies) {

@@ -14,6 +14,11 @@ public record ActionRequest(ContextId contextId, List<ContextProperty> contextPr
         contextProperties = List.copyOf(contextProperties);
         contextAudit = List.copyOf(contextAudit);
         commands = List.copyOf(commands);
+        Checks.present(contextId, "ContextID");
+        if (contextProperties.isEmpty() && contextAudit.isEmpty() && commands.isEmpty()) {
+            throw new IllegalArgumentException("action request for context " + contextId + " has no context property,"
+                    + " no ContextAudit and no command: the ABNF needs at least one");
+        }
     }
 
     public static ActionRequest of(ContextId contextId, CommandRequest... commands) {

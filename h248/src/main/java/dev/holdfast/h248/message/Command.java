@@ -13,27 +13,36 @@ public sealed interface Command {
 
     /** {@code Add / Move / Modify = termination [{ ammParameter *(, ammParameter) }]}. */
     record Amm(AmmVerb verb, List<TerminationId> terminationIds, List<Descriptor> descriptors) implements Command {
-        public Amm { terminationIds = List.copyOf(terminationIds); descriptors = List.copyOf(descriptors); }
+        public Amm {
+            terminationIds = Checks.nonEmpty(terminationIds, "an Add/Move/Modify's termination id list");
+            descriptors = List.copyOf(descriptors);
+        }
     }
 
     /** {@code Subtract = termination [{ auditDescriptor }]}; {@code audit} null when absent. */
     record Subtract(List<TerminationId> terminationIds, AuditDescriptor audit) implements Command {
-        public Subtract { terminationIds = List.copyOf(terminationIds); }
+        public Subtract { terminationIds = Checks.nonEmpty(terminationIds, "a Subtract's termination id list"); }
     }
 
     /** {@code AuditValue / AuditCapability = termination { auditDescriptor }}. */
     record Audit(boolean capabilities, List<TerminationId> terminationIds, AuditDescriptor audit) implements Command {
-        public Audit { terminationIds = List.copyOf(terminationIds); }
+        public Audit {
+            terminationIds = Checks.nonEmpty(terminationIds, "an AuditValue/AuditCapability's termination id list");
+            Checks.present(audit, "the Audit descriptor of an AuditValue/AuditCapability request");
+        }
     }
 
     /** {@code Notify = termination { observedEventsDescriptor [, errorDescriptor] }}. */
     record Notify(List<TerminationId> terminationIds, ObservedEventsDescriptor observedEvents,
                   ErrorDescriptor error) implements Command {
-        public Notify { terminationIds = List.copyOf(terminationIds); }
+        public Notify { terminationIds = Checks.nonEmpty(terminationIds, "a Notify's termination id list"); }
     }
 
     /** {@code ServiceChange = termination { Services { serviceChangeParm *(, ...) } }}. */
     record ServiceChange(List<TerminationId> terminationIds, List<ServiceChangeParm> parms) implements Command {
-        public ServiceChange { terminationIds = List.copyOf(terminationIds); parms = List.copyOf(parms); }
+        public ServiceChange {
+            terminationIds = Checks.nonEmpty(terminationIds, "a ServiceChange's termination id list");
+            parms = Checks.nonEmpty(parms, "a ServiceChange request's Services descriptor");
+        }
     }
 }

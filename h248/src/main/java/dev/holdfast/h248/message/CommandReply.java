@@ -14,7 +14,10 @@ public sealed interface CommandReply {
      */
     record Amms(AmmsVerb verb, List<TerminationId> terminationIds, List<Descriptor> terminationAudit)
             implements CommandReply {
-        public Amms { terminationIds = List.copyOf(terminationIds); terminationAudit = List.copyOf(terminationAudit); }
+        public Amms {
+            terminationIds = Checks.nonEmpty(terminationIds, "an Add/Move/Modify/Subtract reply's termination id list");
+            terminationAudit = List.copyOf(terminationAudit);
+        }
     }
 
     /**
@@ -24,12 +27,35 @@ public sealed interface CommandReply {
      */
     record Audit(boolean capabilities, boolean contextAudit, List<TerminationId> terminationIds,
                  List<Descriptor> terminationAudit, ErrorDescriptor contextAuditError) implements CommandReply {
-        public Audit { terminationIds = List.copyOf(terminationIds); terminationAudit = List.copyOf(terminationAudit); }
+        public Audit {
+            terminationIds = List.copyOf(terminationIds);
+            terminationAudit = List.copyOf(terminationAudit);
+            if (contextAudit) {
+                // contextTerminationAudit = EQUAL CtxToken (terminationIDList / LBRKT errorDescriptor RBRKT)
+                if (!terminationAudit.isEmpty()) {
+                    throw new IllegalArgumentException("a context audit reply (= Context {...}) carries no"
+                            + " termination audit");
+                }
+                if ((contextAuditError == null) == terminationIds.isEmpty()) {
+                    throw new IllegalArgumentException("a context audit reply (= Context {...}) holds either"
+                            + " termination ids or an Error descriptor, exactly one of them");
+                }
+            } else {
+                if (contextAuditError != null) {
+                    throw new IllegalArgumentException("an Error descriptor in place of the ids is only for a context"
+                            + " audit reply (= Context {...}); put it in the termination audit");
+                }
+                if (terminationIds.isEmpty()) {
+                    throw new IllegalArgumentException("an AuditValue/AuditCapability reply's termination id list"
+                            + " needs at least one item (the ABNF has 'item *(COMMA item)')");
+                }
+            }
+        }
     }
 
     /** {@code Notify = termination [{ errorDescriptor }]}; {@code error} null when absent. */
     record Notify(List<TerminationId> terminationIds, ErrorDescriptor error) implements CommandReply {
-        public Notify { terminationIds = List.copyOf(terminationIds); }
+        public Notify { terminationIds = Checks.nonEmpty(terminationIds, "a Notify reply's termination id list"); }
     }
 
     /**
@@ -38,6 +64,13 @@ public sealed interface CommandReply {
      */
     record ServiceChange(List<TerminationId> terminationIds, ErrorDescriptor error, List<ServiceChangeParm> parms)
             implements CommandReply {
-        public ServiceChange { terminationIds = List.copyOf(terminationIds); parms = List.copyOf(parms); }
+        public ServiceChange {
+            terminationIds = Checks.nonEmpty(terminationIds, "a ServiceChange reply's termination id list");
+            parms = List.copyOf(parms);
+            if (error != null && !parms.isEmpty()) {
+                throw new IllegalArgumentException("a ServiceChange reply holds an Error descriptor or Services, not"
+                        + " both: the ABNF has (errorDescriptor / serviceChangeReplyDescriptor)");
+            }
+        }
     }
 }

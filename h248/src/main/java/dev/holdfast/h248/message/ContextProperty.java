@@ -11,7 +11,9 @@ import java.util.List;
 public sealed interface ContextProperty permits ContextProperty.Priority, ContextProperty.Emergency,
         ContextProperty.Ieps, ContextProperty.ContextList, TopologyDescriptor, PropertyParm {
     /** {@code Priority = 0..15}. */
-    record Priority(int value) implements ContextProperty {}
+    record Priority(int value) implements ContextProperty {
+        public Priority { Checks.uint16(value, "context priority"); }
+    }
 
     /** {@code Emergency} (on) or {@code EmergencyOff} (v2). */
     record Emergency(boolean on) implements ContextProperty {}
@@ -21,7 +23,7 @@ public sealed interface ContextProperty permits ContextProperty.Priority, Contex
 
     /** v3 {@code contextIdList = ContextList = { ContextID *(, ContextID) }} inside ContextAttr. */
     record ContextList(List<ContextId> ids) implements ContextProperty {
-        public ContextList { ids = List.copyOf(ids); }
+        public ContextList { ids = Checks.nonEmpty(ids, "a ContextList"); }
     }
 
     static List<ContextProperty> none() { return List.of(); }

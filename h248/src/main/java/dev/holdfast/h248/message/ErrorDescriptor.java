@@ -20,6 +20,7 @@ public record ErrorDescriptor(int code, String text) implements Descriptor {
     public static final int OUT_OF_TERMINATION_IDS = 432;
     public static final int TERMINATION_ID_ALREADY_IN_CONTEXT = 433;
     public static final int MAX_TERMINATIONS_IN_CONTEXT_EXCEEDED = 434;
+    public static final int SEGMENTS_NOT_RECEIVED = 459;   // v3: segments of a reply missing at the segmentation timer
     public static final int INTERNAL_GATEWAY_ERROR = 500;
     public static final int NOT_IMPLEMENTED = 501;
     public static final int NOT_READY = 502;
@@ -46,7 +47,10 @@ public record ErrorDescriptor(int code, String text) implements Descriptor {
     public static final int COMMAND_NOT_ALLOWED = 542;
 
     public ErrorDescriptor {
-        if (code < 0 || code > 9999) throw new IllegalArgumentException("error code " + code);
+        if (code < 0 || code > 9999) {
+            throw new IllegalArgumentException("error code " + code
+                    + " is out of range: ErrorCode = 1*4(DIGIT), 0..9999");
+        }
         if (text != null && text.indexOf('"') >= 0) throw new IllegalArgumentException("quote in error text");
     }
 

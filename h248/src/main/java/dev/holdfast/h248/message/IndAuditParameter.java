@@ -33,7 +33,7 @@ public sealed interface IndAuditParameter extends AuditDescriptor.AuditItem perm
 
     /** {@code indAudmediaDescriptor = MediaToken LBRKT indAudmediaParm *(COMMA indAudmediaParm) RBRKT}. */
     record Media(List<MediaParm> parms) implements IndAuditParameter {
-        public Media { parms = List.copyOf(parms); }
+        public Media { parms = Checks.nonEmpty(parms, "an audited Media descriptor"); }
 
         public static Media of(MediaParm... parms) { return new Media(List.of(parms)); }
     }
@@ -49,12 +49,15 @@ public sealed interface IndAuditParameter extends AuditDescriptor.AuditItem perm
 
     /** {@code indAudstreamDescriptor = StreamToken EQUAL StreamID LBRKT indAudstreamParm RBRKT}. */
     record Stream(int streamId, StreamParm parm) implements MediaParm {
-        public Stream { Objects.requireNonNull(parm, "parm"); }
+        public Stream {
+            Objects.requireNonNull(parm, "parm");
+            Checks.uint16(streamId, "StreamID");
+        }
     }
 
     /** {@code indAudlocalControlDescriptor = LocalControlToken LBRKT indAudlocalParm *(COMMA indAudlocalParm) RBRKT}. */
     record LocalControl(List<LocalParm> parms) implements StreamParm {
-        public LocalControl { parms = List.copyOf(parms); }
+        public LocalControl { parms = Checks.nonEmpty(parms, "an audited LocalControl descriptor"); }
 
         public static LocalControl of(LocalParm... parms) { return new LocalControl(List.of(parms)); }
     }
@@ -152,6 +155,7 @@ public sealed interface IndAuditParameter extends AuditDescriptor.AuditItem perm
             if (streamId != null && parameterName != null) {
                 throw new IllegalArgumentException("EventBuffer: a stream or a parameter name, not both");
             }
+            if (streamId != null) Checks.uint16(streamId, "StreamID");
         }
 
         public static EventBuffer of(String pkgdName) { return new EventBuffer(pkgdName, null, null); }
@@ -169,7 +173,10 @@ public sealed interface IndAuditParameter extends AuditDescriptor.AuditItem perm
      * may appear once, so the model keeps them as fields (null when absent); the encoder writes Stream first.
      */
     record Signal(String name, Integer streamId, RequestId requestId) implements SignalParm {
-        public Signal { Objects.requireNonNull(name, "name"); }
+        public Signal {
+            Objects.requireNonNull(name, "name");
+            if (streamId != null) Checks.uint16(streamId, "StreamID");
+        }
 
         public static Signal of(String name) { return new Signal(name, null, null); }
     }
@@ -178,7 +185,9 @@ public sealed interface IndAuditParameter extends AuditDescriptor.AuditItem perm
      * {@code indAudsignalList = SignalListToken EQUAL signalListId [LBRKT indAudsignalListParm RBRKT]};
      * indAudsignalListParm = indAudsignalRequest. {@code signal} is null when absent (v3; v2 requires it).
      */
-    record SignalList(int id, Signal signal) implements SignalParm {}
+    record SignalList(int id, Signal signal) implements SignalParm {
+        public SignalList { Checks.uint16(id, "signal list id"); }
+    }
 
     /** {@code indAuddigitMapDescriptor = DigitMapToken EQUAL digitMapName}. */
     record DigitMap(String name) implements IndAuditParameter {
@@ -192,6 +201,9 @@ public sealed interface IndAuditParameter extends AuditDescriptor.AuditItem perm
 
     /** {@code indAudpackagesDescriptor = PackagesToken LBRKT packagesItem RBRKT}; packagesItem = NAME "-" UINT16. */
     record Packages(String name, int version) implements IndAuditParameter {
-        public Packages { Objects.requireNonNull(name, "name"); }
+        public Packages {
+            Objects.requireNonNull(name, "name");
+            Checks.uint16(version, "package version");
+        }
     }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** {@code LocalControl { localParm *(, localParm) }}: Mode, ReservedValue, ReservedGroup and properties. */
 public record LocalControlDescriptor(List<LocalParm> parms) implements StreamParm {
-    public LocalControlDescriptor { parms = List.copyOf(parms); }
+    public LocalControlDescriptor { parms = Checks.nonEmpty(parms, "a LocalControl descriptor"); }
 
     public enum Mode { SENDONLY, RECVONLY, SENDRECV, INACTIVE, LOOPBACK }
 

@@ -3,10 +3,14 @@ package dev.holdfast.h248.message;
 /** The message identifier of the sender: {@code mId} in every form the ABNF allows. */
 public sealed interface MId {
     /** {@code "[" IPv4address / IPv6address "]" [":" port]}; {@code port} is null when absent. */
-    record IpAddress(String address, boolean ipv6, Integer port) implements MId {}
+    record IpAddress(String address, boolean ipv6, Integer port) implements MId {
+        public IpAddress { if (port != null) Checks.uint16(port, "mId port number"); }
+    }
 
     /** {@code "<" domain name ">" [":" port]}. */
-    record DomainName(String name, Integer port) implements MId {}
+    record DomainName(String name, Integer port) implements MId {
+        public DomainName { if (port != null) Checks.uint16(port, "mId port number"); }
+    }
 
     /** {@code deviceName = pathNAME}. */
     record DeviceName(String name) implements MId {}

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** {@code Media { mediaParm *(, mediaParm) }}; a mediaParm is a stream parameter, a Stream or TerminationState. */
 public record MediaDescriptor(List<MediaParm> parms) implements Descriptor {
-    public MediaDescriptor { parms = List.copyOf(parms); }
+    public MediaDescriptor { parms = Checks.nonEmpty(parms, "a Media descriptor"); }
 
     public static MediaDescriptor of(MediaParm... parms) { return new MediaDescriptor(List.of(parms)); }
 }

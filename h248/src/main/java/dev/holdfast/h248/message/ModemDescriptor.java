@@ -9,5 +9,8 @@ import java.util.List;
  * @param list true for the bracketed list form
  */
 public record ModemDescriptor(List<String> types, boolean list, List<PropertyParm> properties) implements Descriptor {
-    public ModemDescriptor { types = List.copyOf(types); properties = List.copyOf(properties); }
+    public ModemDescriptor {
+        types = Checks.nonEmpty(types, "a Modem descriptor's modem types");
+        properties = List.copyOf(properties);
+    }
 }

@@ -4,5 +4,5 @@ import java.util.List;
 
 /** Legacy {@code Mux = type { terminationId *(, ...) }}: type is H221/H223/H226/V76/Nx64Kservice or X-name. */
 public record MuxDescriptor(String type, List<TerminationId> terminationIds) implements Descriptor {
-    public MuxDescriptor { terminationIds = List.copyOf(terminationIds); }
+    public MuxDescriptor { terminationIds = Checks.nonEmpty(terminationIds, "a Mux descriptor's termination id list"); }
 }

@@ -4,7 +4,10 @@ import java.util.List;
 
 /** {@code ObservedEvents = RequestID { observedEvent *(, observedEvent) }}. */
 public record ObservedEventsDescriptor(RequestId requestId, List<ObservedEvent> events) implements Descriptor {
-    public ObservedEventsDescriptor { events = List.copyOf(events); }
+    public ObservedEventsDescriptor {
+        Checks.present(requestId, "the RequestID of an ObservedEvents descriptor");
+        events = Checks.nonEmpty(events, "an ObservedEvents descriptor");
+    }
 
     /** {@code [TimeStamp :] pkgdName [{ observedEventParameter *(, ...) }]}; {@code timeStamp} may be null. */
     public record ObservedEvent(TimeStamp timeStamp, String name, List<ObservedEventParameter> parameters) {

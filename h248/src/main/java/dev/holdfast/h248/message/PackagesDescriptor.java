@@ -4,7 +4,9 @@ import java.util.List;
 
 /** {@code Packages { name-version *(, ...) }}. */
 public record PackagesDescriptor(List<Item> packages) implements Descriptor {
-    public PackagesDescriptor { packages = List.copyOf(packages); }
+    public PackagesDescriptor { packages = Checks.nonEmpty(packages, "a Packages descriptor"); }
 
-    public record Item(String name, int version) {}
+    public record Item(String name, int version) {
+        public Item { Checks.uint16(version, "package version"); }
+    }
 }

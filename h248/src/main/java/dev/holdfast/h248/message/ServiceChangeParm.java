@@ -28,16 +28,29 @@ public sealed interface ServiceChangeParm permits ServiceChangeParm.Method, Serv
     }
 
     /** {@code Delay = milliseconds}. */
-    record Delay(long millis) implements ServiceChangeParm {}
+    record Delay(long millis) implements ServiceChangeParm {
+        public Delay { Checks.uint32(millis, "ServiceChangeDelay"); }
+    }
 
     /** {@code ServiceChangeAddress = mId / portNumber}: exactly one of {@code mid} and {@code port}. */
-    record Address(MId mid, Integer port) implements ServiceChangeParm {}
+    record Address(MId mid, Integer port) implements ServiceChangeParm {
+        public Address {
+            if ((mid == null) == (port == null)) {
+                throw new IllegalArgumentException("a ServiceChangeAddress is an mId or a port number, exactly one");
+            }
+            if (port != null) Checks.uint16(port, "ServiceChangeAddress port");
+        }
+    }
 
     /** {@code Profile = name/version}. */
-    record Profile(String name, int version) implements ServiceChangeParm {}
+    record Profile(String name, int version) implements ServiceChangeParm {
+        public Profile { Checks.version(version, "profile version"); }
+    }
 
     /** {@code Version = 1*2DIGIT}. */
-    record Version(int version) implements ServiceChangeParm {}
+    record Version(int version) implements ServiceChangeParm {
+        public Version { Checks.version(version, "ServiceChangeVersion"); }
+    }
 
     /** {@code MgcIdToTry = mId}. */
     record MgcIdToTry(MId mid) implements ServiceChangeParm {}

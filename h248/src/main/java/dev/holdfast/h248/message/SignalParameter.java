@@ -20,11 +20,13 @@ public sealed interface SignalParameter permits SignalParameter.Type, SignalPara
     record Type(SignalType type) implements SignalParameter {}
 
     /** {@code Duration = UINT16} (tens of milliseconds... as the package says). */
-    record Duration(int value) implements SignalParameter {}
+    record Duration(int value) implements SignalParameter {
+        public Duration { Checks.uint16(value, "signal duration"); }
+    }
 
     /** {@code NotifyCompletion = { reason *(, reason) }}. */
     record NotifyCompletion(List<NotificationReason> reasons) implements SignalParameter {
-        public NotifyCompletion { reasons = List.copyOf(reasons); }
+        public NotifyCompletion { reasons = Checks.nonEmpty(reasons, "NotifyCompletion"); }
     }
 
     /** v2 {@code SPADirection = External / Internal / Both}. */
@@ -34,5 +36,7 @@ public sealed interface SignalParameter permits SignalParameter.Type, SignalPara
     record SignalRequestId(RequestId requestId) implements SignalParameter {}
 
     /** v3 {@code IntSigDelay = UINT16}. */
-    record IntersignalDelay(int value) implements SignalParameter {}
+    record IntersignalDelay(int value) implements SignalParameter {
+        public IntersignalDelay { Checks.uint16(value, "intersignal delay"); }
+    }
 }

@@ -16,6 +16,9 @@ public sealed interface SignalParm permits SignalParm.Request, SignalParm.Signal
 
     /** {@code SignalList = id { signalRequest *(, ...) }}: played in sequence. */
     record SignalList(int id, List<Request> signals) implements SignalParm {
-        public SignalList { signals = List.copyOf(signals); }
+        public SignalList {
+            Checks.uint16(id, "signal list id");
+            signals = Checks.nonEmpty(signals, "a SignalList");
+        }
     }
 }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** {@code TerminationState { terminationStateParm *(, ...) }}. */
 public record TerminationStateDescriptor(List<TerminationStateParm> parms) implements MediaParm {
-    public TerminationStateDescriptor { parms = List.copyOf(parms); }
+    public TerminationStateDescriptor { parms = Checks.nonEmpty(parms, "a TerminationState descriptor"); }
 
     public enum ServiceState { TEST, OUT_OF_SERVICE, IN_SERVICE }
 

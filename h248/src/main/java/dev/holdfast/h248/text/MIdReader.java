@@ -109,7 +109,7 @@ final class MIdReader {
         if (q == p) throw s.fail(p, "expected a port number after ':' but found " + s.found(p));
         if (q - p > 5 || v > 65535) throw s.fail(p, "port number " + s.word(p) + " is out of range (0..65535)");
         s.pos = q;
-        return v;
+        return s.port(v);
     }
 
     /** Validates the text between '[' and ']'; returns true for IPv6. */

@@ -90,6 +90,15 @@ final class TextScanner {
     /** {@code [from, to)} as a String (ISO-8859-1). */
     String string(int from, int to) { return new String(b, from, to - from, StandardCharsets.ISO_8859_1); }
 
+    /** {@code port} boxed: a peer sends the same port in every message, so the last one is kept. */
+    Integer port(int port) {
+        Integer last = lastPort;
+        if (last != null && last == port) return last;
+        return lastPort = port;
+    }
+
+    private Integer lastPort;
+
     static boolean isAlpha(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
     static boolean isDigit(int c) { return c >= '0' && c <= '9'; }
@@ -150,6 +159,22 @@ final class TextScanner {
                 // one space, as in pretty text's " = " and " {": done here unless more white space follows
                 c = b[++p];
                 pos = p;
+            }
+            if (c == '\n' && p + 17 <= end) {
+                // pretty text's line break and indentation: up to 16 spaces after the LF in two 8-octet reads
+                long x = (long) LONG.get(b, p + 1) ^ EIGHT_SPACES;
+                int q = p + 1 + (Long.numberOfTrailingZeros(x) >>> 3);
+                if (x == 0) {
+                    x = (long) LONG.get(b, p + 9) ^ EIGHT_SPACES;
+                    q = p + 9 + (Long.numberOfTrailingZeros(x) >>> 3);
+                }
+                if (x != 0) {
+                    c = b[q];
+                    if (c > ' ' && c != ';') { // no more white space: done (0x80-0xFF are negative: the long way)
+                        pos = q;
+                        return;
+                    }
+                }
             }
             if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once
         }
@@ -294,6 +319,14 @@ final class TextScanner {
     }
 
     List<Deviation> deviations() { return deviations == null ? List.of() : deviations; }
+
+    /** How many deviations were recorded so far: see {@link #forgetDeviationsFrom}. */
+    int deviationCount() { return deviations == null ? 0 : deviations.size(); }
+
+    /** Drops the deviations recorded since {@code count}, when the parser backs out of what it tried. */
+    void forgetDeviationsFrom(int count) {
+        if (deviations != null) while (deviations.size() > count) deviations.remove(deviations.size() - 1);
+    }
 
     /** What is at {@code offset}, for "but found ...". */
     String found(int offset) {

@@ -5,7 +5,7 @@ import dev.holdfast.h248.transport.Peer;
 /** Why an outgoing transaction did not get its reply. The subclasses say which way it failed. */
 public abstract sealed class TransactionException extends RuntimeException
         permits TransactionTimeoutException, PeerLostException, TransactionSendException,
-        TransactionRejectedException {
+        TransactionRejectedException, MessageRejectedException {
     private final transient Peer peer;
     private final long transactionId;
 

@@ -37,6 +37,12 @@ import java.util.random.RandomGenerator;
  * there. Futures complete on that thread. Time is read and timers set only through the scheduler, so the
  * state machine runs unchanged in virtual time.
  *
+ * <p>Also: a message-level error from a peer fails the requests of the last message sent to it (none of them was
+ * processed, 8.1/8.2.2); a reply with ImmAckRequired is sent again with the request back-off until its
+ * TransactionResponseAck arrives (D.1); the segments of a v3 segmented reply are collected, each answered with a
+ * SegmentReply, and delivered as one reply when all have come, or the request fails with error 459 when the
+ * segmentation timer runs out first.
+ *
  * <p>State is bounded ({@link TransactionOptions#maxOutstandingRequests()},
  * {@link TransactionOptions#maxIncomingTransactions()}) and every entry has a timer that removes it: an
  * outgoing transaction lives until its reply, timeout or peer loss; an incoming one until LONG-TIMER after its
@@ -64,6 +70,11 @@ public final class TransactionManager {
     /** Insertion order = age, so the oldest finished entry is evicted first when the bound is reached. */
     private final LinkedHashMap<Key, Incoming> incoming = new LinkedHashMap<>();
     private final Map<Peer, QueuedAcks> queuedAcks = new HashMap<>();
+    /**
+     * The outgoing transactions carried by the last message sent to each peer, while any of them waits; no entry
+     * when that message carried no request.
+     */
+    private final Map<Peer, List<Outgoing>> lastRequestMessage = new HashMap<>();
     private long nextTransactionId;
     private boolean closed;
 
@@ -79,6 +90,10 @@ public final class TransactionManager {
         int pendings;
         /** Scheduler time by which a reply or the next Pending must come, once a Pending was received. */
         long pendingDeadline;
+        /** Segments of a segmented reply received so far, by segment number (v3); null until the first. */
+        java.util.TreeMap<Integer, Transaction.Reply> segments;
+        /** The number of the segment marked SegmentationComplete (END), or -1 while unknown. */
+        int lastSegment = -1;
 
         Outgoing(Key key, Transaction.Request request, CompletableFuture<Transaction.Reply> future) {
             this.key = key; this.request = request; this.future = future;
@@ -94,6 +109,9 @@ public final class TransactionManager {
         IncomingState state = IncomingState.EXECUTING;
         Transaction.Reply reply;
         Scheduler.Timer timer;
+        /** Re-sends a reply with ImmAckRequired until its ack comes. */
+        Scheduler.Timer replyResendTimer;
+        int replyResends;
         int pendingsSent;
 
         Incoming(Key key, int version) { this.key = key; this.version = version; }
@@ -215,6 +233,7 @@ public final class TransactionManager {
     private void giveUp(Outgoing o, String why) {
         if (outgoing.remove(o.key) != o) return;
         cancel(o.timer);
+        forgetIfLastMessageDone(o.key.peer);
         counters.timeouts.increment();
         LOG.log(System.Logger.Level.INFO, () -> "transaction " + o.key.id + " to " + o.key.peer + " timed out: " + why);
         o.future.completeExceptionally(new TransactionTimeoutException(o.key.peer, o.key.id, why));
@@ -235,6 +254,8 @@ public final class TransactionManager {
             counters.acksSent.add(q.ids.size());
         }
         Message message = new Message(null, version, localMid, new MessageBody.Transactions(all));
+        if (carried.isEmpty()) lastRequestMessage.remove(peer);
+        else lastRequestMessage.put(peer, carried);
         CompletionStage<Void> sent;
         try {
             sent = sender.send(peer, message);
@@ -255,6 +276,7 @@ public final class TransactionManager {
             cancel(o.timer);
             o.future.completeExceptionally(new TransactionSendException(peer, o.key.id, cause));
         }
+        forgetIfLastMessageDone(peer);
     }
 
     // ------------------------------------------------------------------------------------------------ receiving
@@ -269,6 +291,7 @@ public final class TransactionManager {
         if (message.body() instanceof MessageBody.Error e) {
             counters.messageErrorsReceived.increment();
             LOG.log(System.Logger.Level.WARNING, () -> "message-level error from " + peer + ": " + e.error());
+            failLastRequestMessage(peer, e.error());
             safely(() -> messageErrorListener.accept(peer, e.error()));
             return;
         }
@@ -286,7 +309,43 @@ public final class TransactionManager {
         }
     }
 
+    /**
+     * A message-level error answers a whole message: none of its transactions was processed (H.248.1 8.1, 8.2.2).
+     * The message it answers is taken to be the last one sent to the peer (the error has no transaction id to say
+     * which): the requests it carried that still wait fail (a later reply to one of them is counted unmatched).
+     * When the last message carried no request, nothing fails.
+     */
+    private void failLastRequestMessage(Peer peer, ErrorDescriptor error) {
+        List<Outgoing> last = lastRequestMessage.remove(peer);
+        if (last == null) return;
+        List<Outgoing> failed = new ArrayList<>();
+        for (Outgoing o : last) {
+            if (outgoing.get(o.key) != o) continue; // answered meanwhile
+            outgoing.remove(o.key);
+            cancel(o.timer);
+            failed.add(o);
+        }
+        if (failed.isEmpty()) return;
+        counters.requestsFailedByMessageError.add(failed.size());
+        LOG.log(System.Logger.Level.WARNING, () -> "message-level error " + error.code() + " from " + peer
+                + ": failing transaction(s) " + failed.stream().map(o -> Long.toString(o.key.id)).toList()
+                + " of the last message sent to it");
+        for (Outgoing o : failed) o.future.completeExceptionally(new MessageRejectedException(peer, o.key.id, error));
+    }
+
+    /** Drops the peer's last-message entry once none of its transactions waits any more. */
+    private void forgetIfLastMessageDone(Peer peer) {
+        List<Outgoing> last = lastRequestMessage.get(peer);
+        if (last == null) return;
+        for (Outgoing o : last) if (outgoing.get(o.key) == o) return;
+        lastRequestMessage.remove(peer);
+    }
+
     private void replyReceived(Peer peer, int version, Transaction.Reply reply) {
+        if (reply.segmentNumber() != null) {
+            segmentReceived(peer, version, reply);
+            return;
+        }
         counters.repliesReceived.increment();
         long id = reply.transactionId();
         Outgoing o = outgoing.remove(new Key(peer, id));
@@ -303,7 +362,77 @@ public final class TransactionManager {
             return;
         }
         cancel(o.timer);
+        forgetIfLastMessageDone(peer);
         o.future.complete(reply);
+    }
+
+    /**
+     * One segment of a segmented reply (v3): answered with a SegmentReply (when configured), kept until every
+     * segment from 1 to the one marked END has come, then delivered as one reply. The segmentation timer restarts
+     * with each new segment; when it runs out first, the request fails with error 459.
+     */
+    private void segmentReceived(Peer peer, int version, Transaction.Reply segment) {
+        counters.segmentsReceived.increment();
+        long id = segment.transactionId();
+        int number = segment.segmentNumber();
+        if (options.segmentReplies()) {
+            // also for a segment of a reply already delivered: its SegmentReply may have been lost
+            counters.segmentRepliesSent.increment();
+            transmit(peer, version, List.of(new Transaction.SegmentReply(id, number,
+                    segment.segmentationComplete())), List.of());
+        }
+        if (segment.immAckRequired()) {
+            queueAck(peer, version, id);
+            flushAcks(peer);
+        }
+        Outgoing o = outgoing.get(new Key(peer, id));
+        if (o == null) {
+            counters.unmatchedReplies.increment();
+            LOG.log(System.Logger.Level.DEBUG, () -> "segment " + number + " of reply " + id + " from " + peer
+                    + " matches no transaction");
+            return;
+        }
+        if (o.segments == null) o.segments = new java.util.TreeMap<>();
+        if (o.segments.putIfAbsent(number, segment) != null) return; // a duplicate
+        if (segment.segmentationComplete()) o.lastSegment = number;
+        cancel(o.timer);
+        if (o.lastSegment > 0 && o.segments.size() == o.lastSegment && o.segments.firstKey() == 1) {
+            outgoing.remove(o.key);
+            forgetIfLastMessageDone(peer);
+            counters.repliesReceived.increment();
+            o.future.complete(reassembled(o));
+            return;
+        }
+        o.timer = scheduler.schedule(() -> segmentationTimerFired(o), options.segmentationTimer());
+    }
+
+    /** The segments as one reply: their action replies in segment order, or the first error when one has one. */
+    private static Transaction.Reply reassembled(Outgoing o) {
+        List<ActionReply> actions = new ArrayList<>();
+        boolean immAck = false;
+        for (Transaction.Reply s : o.segments.values()) {
+            immAck |= s.immAckRequired();
+            if (s.error() != null) {
+                return new Transaction.Reply(o.key.id, null, false, immAck, s.error(), List.of());
+            }
+            actions.addAll(s.actions());
+        }
+        return new Transaction.Reply(o.key.id, null, false, immAck, null, actions);
+    }
+
+    private void segmentationTimerFired(Outgoing o) {
+        if (outgoing.get(o.key) != o) return;
+        outgoing.remove(o.key);
+        forgetIfLastMessageDone(o.key.peer);
+        counters.segmentationTimeouts.increment();
+        List<Integer> missing = new ArrayList<>();
+        int last = o.lastSegment > 0 ? o.lastSegment : o.segments.lastKey();
+        for (int n = 1; n <= last; n++) if (!o.segments.containsKey(n)) missing.add(n);
+        String what = "segments not received: " + (missing.isEmpty() ? "" : missing + " ")
+                + (o.lastSegment > 0 ? "(" + o.lastSegment + " in all)" : "(the last one never came)");
+        LOG.log(System.Logger.Level.WARNING, () -> "segmented reply " + o.key.id + " from " + o.key.peer + ": " + what);
+        o.future.complete(Transaction.Reply.error(o.key.id,
+                ErrorDescriptor.of(ErrorDescriptor.SEGMENTS_NOT_RECEIVED, what)));
     }
 
     private void pendingReceived(Peer peer, long id) {
@@ -383,6 +512,7 @@ public final class TransactionManager {
             Incoming in = it.next();
             if (in.state == IncomingState.REPLIED) {
                 cancel(in.timer);
+                cancel(in.replyResendTimer);
                 it.remove();
                 return true;
             }
@@ -408,6 +538,9 @@ public final class TransactionManager {
         cancel(in.timer);
         boolean immAck = options.requestImmediateAck() && !sender.reliable();
         Transaction.Reply reply;
+        if (err == null && actions != null && actions.isEmpty()) {
+            err = new IllegalStateException("handler replied with no action reply");
+        }
         if (err == null && actions != null) {
             reply = new Transaction.Reply(in.key.id, null, false, immAck, null, actions);
         } else {
@@ -426,9 +559,26 @@ public final class TransactionManager {
         in.reply = reply;
         in.timer = scheduler.schedule(() -> {
             if (incoming.get(in.key) == in) incoming.remove(in.key);
+            cancel(in.replyResendTimer);
         }, options.longTimer());
         counters.repliesSent.increment();
         transmit(in.key.peer, in.version, List.of(reply), List.of());
+        if (immAck) in.replyResendTimer = scheduler.schedule(() -> resendReply(in), options.retransmissionInterval(0));
+    }
+
+    /**
+     * A reply with ImmAckRequired is sent again, with the back-off of a request, until the peer's
+     * TransactionResponseAck removes it, or the retransmissions are used up (the reply then stays cached for
+     * duplicates until LONG-TIMER, as any other).
+     */
+    private void resendReply(Incoming in) {
+        in.replyResendTimer = null;
+        if (incoming.get(in.key) != in || in.replyResends >= options.maxRetransmissions()) return;
+        in.replyResends++;
+        counters.replyRetransmissions.increment();
+        transmit(in.key.peer, in.version, List.of(in.reply), List.of());
+        in.replyResendTimer = scheduler.schedule(() -> resendReply(in),
+                options.retransmissionInterval(in.replyResends));
     }
 
     private void ackReceived(Peer peer, Transaction.ResponseAck ack) {
@@ -449,6 +599,7 @@ public final class TransactionManager {
     private void dropAcknowledged(Incoming in) {
         if (in == null || in.state != IncomingState.REPLIED) return;
         cancel(in.timer);
+        cancel(in.replyResendTimer);
         incoming.remove(in.key);
     }
 
@@ -515,10 +666,12 @@ public final class TransactionManager {
             if (in.key.peer.equals(peer)) {
                 it.remove();
                 cancel(in.timer);
+                cancel(in.replyResendTimer);
             }
         }
         QueuedAcks q = queuedAcks.remove(peer);
         if (q != null) cancel(q.timer);
+        lastRequestMessage.remove(peer);
         if (!failed.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, () -> why + ": failing " + failed.size() + " transactions");
         }
@@ -532,7 +685,11 @@ public final class TransactionManager {
             closed = true;
             List<Outgoing> failed = new ArrayList<>(outgoing.values());
             outgoing.clear();
-            incoming.values().forEach(in -> cancel(in.timer));
+            incoming.values().forEach(in -> {
+                cancel(in.timer);
+                cancel(in.replyResendTimer);
+            });
+            lastRequestMessage.clear();
             incoming.clear();
             queuedAcks.values().forEach(q -> cancel(q.timer));
             queuedAcks.clear();

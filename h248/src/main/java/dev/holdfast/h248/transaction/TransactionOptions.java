@@ -31,17 +31,22 @@ import java.util.Objects;
  * @param restartAvoidance          maximum waiting delay (MWD) before an MG's first ServiceChange after a
  *                                  restart; the actual wait is uniform in [0, MWD)
  * @param protocolVersion           version written in our requests (replies use the request's version)
+ * @param segmentationTimer         v3 segmented replies: how long to wait for the next missing segment (the
+ *                                  segmentation package's MGC/MG segmentation timer); when it runs out the
+ *                                  request fails with error 459
+ * @param segmentReplies            answer every received segment of a segmented reply with a SegmentReply
  */
 public record TransactionOptions(Duration initialRetransmission, Duration maxRetransmissionInterval,
                                  int maxRetransmissions, Duration longTimer, Duration reliableReplyTimeout,
                                  Duration provisionalResponseTime, int pendingLimit, boolean requestImmediateAck,
                                  boolean ackReplies, Duration ackDelay, int maxOutstandingRequests,
-                                 int maxIncomingTransactions, Duration restartAvoidance, int protocolVersion) {
+                                 int maxIncomingTransactions, Duration restartAvoidance, int protocolVersion,
+                                 Duration segmentationTimer, boolean segmentReplies) {
 
     public static final TransactionOptions DEFAULTS = new TransactionOptions(
             Duration.ofMillis(500), Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofSeconds(15),
             Duration.ofMillis(500), 10, false, false, Duration.ofMillis(100), 10_000, 100_000,
-            Duration.ofSeconds(5), 1);
+            Duration.ofSeconds(5), 1, Duration.ofSeconds(3), true);
 
     public TransactionOptions {
         Objects.requireNonNull(initialRetransmission);
@@ -51,6 +56,9 @@ public record TransactionOptions(Duration initialRetransmission, Duration maxRet
         Objects.requireNonNull(provisionalResponseTime);
         Objects.requireNonNull(ackDelay);
         Objects.requireNonNull(restartAvoidance);
+        Objects.requireNonNull(segmentationTimer);
+        if (segmentationTimer.isNegative() || segmentationTimer.isZero())
+            throw new IllegalArgumentException("segmentationTimer must be positive");
         if (initialRetransmission.isNegative() || initialRetransmission.isZero())
             throw new IllegalArgumentException("initialRetransmission must be positive");
         if (maxRetransmissionInterval.compareTo(initialRetransmission) < 0)
@@ -67,61 +75,78 @@ public record TransactionOptions(Duration initialRetransmission, Duration maxRet
     public TransactionOptions withRetransmission(Duration initial, Duration maxInterval, int maxCount) {
         return new TransactionOptions(initial, maxInterval, maxCount, longTimer, reliableReplyTimeout,
                 provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
-                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withLongTimer(Duration d) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions, d,
                 reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies,
-                ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+                ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withReliableReplyTimeout(Duration d) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, d, provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
-                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withProvisionalResponseTime(Duration d) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, d, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
-                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withPendingLimit(int n) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, n, requestImmediateAck, ackReplies,
-                ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+                ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withRequestImmediateAck(boolean b) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, b, ackReplies, ackDelay,
-                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+                maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withAckReplies(boolean b, Duration delay) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck, b,
-                delay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion);
+                delay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withBounds(int outstanding, int incoming) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
-                ackReplies, ackDelay, outstanding, incoming, restartAvoidance, protocolVersion);
+                ackReplies, ackDelay, outstanding, incoming, restartAvoidance, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withRestartAvoidance(Duration mwd) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
-                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, mwd, protocolVersion);
+                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, mwd, protocolVersion,
+                segmentationTimer, segmentReplies);
     }
 
     public TransactionOptions withProtocolVersion(int v) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
-                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, v);
+                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, v,
+                segmentationTimer, segmentReplies);
+    }
+
+    public TransactionOptions withSegmentation(Duration timer, boolean replies) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
+                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance,
+                protocolVersion, timer, replies);
     }
 
     /** The retransmission timer after {@code n} retransmissions: initial * 2^n, capped. */

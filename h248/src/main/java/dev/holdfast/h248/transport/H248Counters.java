@@ -35,6 +35,15 @@ public final class H248Counters {
     public final LongAdder errorRepliesSuppressed = new LongAdder();
     /** Message-level errors ({@code Error = ...} instead of transactions) received. */
     public final LongAdder messageErrorsReceived = new LongAdder();
+    /** Outstanding requests failed by a message-level error from their peer (the message was not processed). */
+    public final LongAdder requestsFailedByMessageError = new LongAdder();
+    /** Replies with ImmAckRequired sent again because no TransactionResponseAck came (Annex D.1). */
+    public final LongAdder replyRetransmissions = new LongAdder();
+    /** Segments of segmented replies (v3) received, and SegmentReply messages sent for them. */
+    public final LongAdder segmentsReceived = new LongAdder();
+    public final LongAdder segmentRepliesSent = new LongAdder();
+    /** Segmented replies given up with error 459 because segments were missing when the segmentation timer ran out. */
+    public final LongAdder segmentationTimeouts = new LongAdder();
     /** Datagrams or TPKT frames larger than the configured maximum. */
     public final LongAdder oversized = new LongAdder();
     /** Empty datagrams, TPKT frames with a bad header. */

@@ -30,6 +30,8 @@ import java.util.concurrent.CompletionStage;
 public final class UdpTransport implements MessageSender, AutoCloseable {
     /** The largest UDP payload over IPv4. */
     public static final int MAX_UDP_PAYLOAD = 65_507;
+    /** Socket receive and send buffer asked for (the kernel grants at most net.core.rmem_max / wmem_max). */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final Channel channel;
 
@@ -63,6 +65,11 @@ public final class UdpTransport implements MessageSender, AutoCloseable {
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
+                // One socket carries every gateway's (or every controller's) transactions: with the kernel's default
+                // ~200 KB a burst (a registration's audits, a retransmission wave) overflows it and the drops turn
+                // into retransmissions. The kernel caps this at net.core.rmem_max / wmem_max.
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 // One more than the limit, so that an oversized datagram is seen as such, not silently cut.
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
                         Math.min(maxDatagramSize + 1, MAX_UDP_PAYLOAD + 1)))

@@ -1,0 +1,406 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.core.CoreServices;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Phone-to-phone calls as a back-to-back user agent. An INVITE from a phone to a directory number is answered on
+ * leg A by relaying what leg B, a new INVITE to the callee's registered contact, gets: provisional responses (ring
+ * back, early media SDP), the answer (acknowledged on B at once, then sent to A with B's SDP) or the failure. CANCEL,
+ * BYE from either side and the no-answer timer end the call on both legs. SDP passes through unchanged: the media
+ * flows between the phones.
+ */
+final class B2bua {
+    private static final System.Logger LOG = System.getLogger(B2bua.class.getName());
+
+    private final CoreServices svc;
+    private final SipCore sip;
+    private final SubscriberDirectory directory;
+    private final LocationService location;
+    private final DigestAuthenticator auth;
+    private final Set<String> trustedPeers;
+    private final long noAnswerMillis;
+    private final SipCounters counters;
+    private final Map<String, SipCall> byCallId = new TreeMap<>();
+    private final Map<Long, SipCall> byInviteToken = new TreeMap<>();
+    /** A re-INVITE relayed to the other leg, by its token: the call and the handle to answer on the sending leg. */
+    private final Map<Long, Reinvite> reinvites = new TreeMap<>();
+
+    private record Reinvite(long call, long handle, String sentOn) {}
+    private final Map<Long, SipCall> calls = new TreeMap<>();
+    private long nextCallId = 1;
+    /** Call processing's side for calls to analog lines; null: only phones are called. */
+    private LineRouter lines;
+
+    B2bua(CoreServices svc, SipCore sip, SubscriberDirectory directory, LocationService location, DigestAuthenticator auth,
+          List<String> trustedPeers, long noAnswerMillis, SipCounters counters) {
+        this.svc = svc;
+        this.sip = sip;
+        this.directory = directory;
+        this.location = location;
+        this.auth = auth;
+        this.trustedPeers = new TreeSet<>(trustedPeers);
+        this.noAnswerMillis = noAnswerMillis;
+        this.counters = counters;
+    }
+
+    void lines(LineRouter lines) { this.lines = lines; }
+
+    Collection<SipCall> calls() { return Collections.unmodifiableCollection(calls.values()); }
+
+    SipCall byCallId(String callId) { return byCallId.get(callId); }
+
+    // ------------------------------------------------------------------------------------------ leg A requests
+
+    void invite(String source, long handle, SipRequest r) {
+        counters.add("invite.received");
+        if (byCallId.containsKey(r.callId())) {
+            // a second INVITE outside the dialog with a Call-ID in use (a loop or a confused phone)
+            reject(handle, 482, "Loop Detected");
+            return;
+        }
+        SipUri from = SipUri.parse(r.fromUri());
+        SipUri target = SipUri.parse(r.requestUri());
+        if (from == null || target == null) {
+            reject(handle, 400, "From or Request-URI is not a sip URI");
+            return;
+        }
+        Subscriber caller = directory.byUser(from.user());
+        if (!callerAccepted(source, handle, r, caller, from)) return;
+        String number = target.user() != null ? target.user() : SipUri.parse(r.toUri()) == null ? null : SipUri.parse(r.toUri()).user();
+        Subscriber callee = directory.byNumber(number);
+        if (callee == null) {
+            String callerNumber = caller != null ? caller.number() : from.user();
+            if (lines != null && number != null && inviteLine(handle, r, callerNumber, number)) return;
+            reject(handle, 404, "Not Found");
+            return;
+        }
+        List<Binding> contacts = location.bindings(callee.user(), svc.now());
+        if (contacts.isEmpty()) {
+            reject(handle, 480, "Temporarily Unavailable");
+            return;
+        }
+        // the most recently registered contact takes the call (no forking)
+        Binding to = contacts.stream().max(Comparator.comparingLong(Binding::registeredAt)).orElseThrow();
+        long id = nextCallId++;
+        String aToTag = "hfa" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        String bCallId = "hf" + id + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
+        String bFromTag = "hfb" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        String callerNumber = caller != null ? caller.number() : from.user();
+        long token = sip.send(new SipOutgoingRequest("INVITE", bCallId, to.contact(), to.transport(),
+                "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
+                r.contentType(), r.body()));
+        SipCall call = new SipCall(id, r.callId(), handle, aToTag, bCallId, token, callerNumber, number);
+        calls.put(id, call);
+        byCallId.put(r.callId(), call);
+        byCallId.put(bCallId, call);
+        byInviteToken.put(token, call);
+        call.noAnswerTimer = svc.startTimer(noAnswerMillis, () -> noAnswer(call));
+        counters.add("calls.attempted");
+        LOG.log(System.Logger.Level.DEBUG, () -> "call " + id + ": " + callerNumber + " -> " + number + " at " + to.contact());
+    }
+
+    /**
+     * A call from a phone to an analog line: leg A only; the other side is call processing's (an RTP termination
+     * with the phone's SDP as Remote, next to the line in a context on its gateway). False when the number is no line.
+     */
+    private boolean inviteLine(long handle, SipRequest r, String callerNumber, String number) {
+        long id = nextCallId++;
+        String aToTag = "hfa" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        SipCall call = new SipCall(id, r.callId(), handle, aToTag, null, 0, callerNumber, number);
+        call.toLine = true;
+        calls.put(id, call);
+        byCallId.put(r.callId(), call);
+        LineRouter.LineCall line = lines.offer(number, callerNumber, r.callId(), r.body(), new LineParty(call));
+        if (line == null) {
+            calls.remove(id);
+            byCallId.remove(r.callId());
+            return false;
+        }
+        if (call.state != SipCall.State.ENDED) call.line = line;
+        counters.add("calls.attempted");
+        counters.add("calls.to-line");
+        return true;
+    }
+
+    /** Call processing's reports on a call to a line, turned into responses and requests on leg A. */
+    private final class LineParty implements LineRouter.SipParty {
+        private final SipCall call;
+
+        LineParty(SipCall call) { this.call = call; }
+
+        @Override public void ringing() {
+            if (call.state != SipCall.State.CALLING) return;
+            call.state = SipCall.State.EARLY;
+            sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null));
+        }
+
+        @Override public void answered(String localSdp) {
+            if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
+            call.state = SipCall.State.CONNECTED;
+            counters.add("calls.connected");
+            sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp", localSdp));
+        }
+
+        @Override public void failed(int status, String reason) {
+            if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
+            counters.add("calls.failed." + status);
+            sip.respond(call.aHandle, new SipReply(status, reason, call.aToTag, List.of(), false, null, null));
+            end(call);
+        }
+
+        @Override public void released() {
+            if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+                // the line side ended between the line's answer and the phone's 200
+                failed(503, "Service Unavailable");
+                return;
+            }
+            if (call.state != SipCall.State.CONNECTED) return;
+            counters.add("calls.released-by-callee");
+            sip.send(SipOutgoingRequest.inDialog("BYE", call.aCallId));
+            end(call);
+        }
+    }
+
+    /** The phone left a call to a line: the line side is released, leg A ends. */
+    private void leaveLine(SipCall call) {
+        LineRouter.LineCall line = call.line;
+        end(call);
+        if (line != null) line.release();
+    }
+
+    /**
+     * A call is accepted from a trusted peer, from a contact the calling subscriber has registered, or with digest
+     * credentials of the calling subscriber (a 407 challenge asks for them).
+     */
+    private boolean callerAccepted(String source, long handle, SipRequest r, Subscriber caller, SipUri from) {
+        if (trustedPeers.contains(host(source))) return true;
+        if (caller != null && !r.contacts().isEmpty()) {
+            SipUri contact = SipUri.parse(r.contacts().get(0).uri());
+            if (contact != null) {
+                for (Binding b : location.bindings(caller.user(), svc.now())) {
+                    SipUri bound = SipUri.parse(b.contact());
+                    if (bound != null && bound.hostPort().equals(contact.hostPort())) return true;
+                }
+            }
+        }
+        DigestCredentials c = DigestCredentials.parse(r.proxyAuthorization());
+        if (c == null) {
+            counters.add("invite.challenged");
+            sip.respond(handle, SipReply.of(407, "Proxy Authentication Required",
+                    new SipHeader("Proxy-Authenticate", auth.challenge(svc.now(), false))));
+            return false;
+        }
+        DigestAuthenticator.Verdict v = auth.verify("INVITE", c, directory.byUser(c.username()), svc.now());
+        if (v == DigestAuthenticator.Verdict.STALE) {
+            counters.add("invite.challenged");
+            sip.respond(handle, SipReply.of(407, "Proxy Authentication Required",
+                    new SipHeader("Proxy-Authenticate", auth.challenge(svc.now(), true))));
+            return false;
+        }
+        if (v != DigestAuthenticator.Verdict.OK || caller == null || !caller.user().equals(c.username())) {
+            counters.add("invite.forbidden");
+            sip.respond(handle, SipReply.of(403, "Forbidden"));
+            return false;
+        }
+        return true;
+    }
+
+    private static String host(String source) {
+        int first = source.indexOf(':');
+        int last = source.lastIndexOf(':');
+        return first < 0 || last <= first ? source : source.substring(first + 1, last);
+    }
+
+    /**
+     * A re-INVITE in a connected call (hold, resume, a new media address): relayed to the other leg with its SDP;
+     * the answer comes back the same way. Only one at a time per call (RFC 3261 14.2: 491 otherwise).
+     */
+    void reinvite(long handle, SipRequest r) {
+        SipCall call = byCallId.get(r.callId());
+        if (call == null) {
+            sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        if (call.toLine) {
+            // the gateway's RTP termination keeps its Remote SDP: a new media address is not served yet
+            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            return;
+        }
+        if (call.state != SipCall.State.CONNECTED || reinvites.values().stream().anyMatch(v -> v.call() == call.id)) {
+            sip.respond(handle, SipReply.of(491, "Request Pending"));
+            return;
+        }
+        String other = r.callId().equals(call.aCallId) ? call.bCallId : call.aCallId;
+        long token = sip.send(new SipOutgoingRequest("INVITE", other, null, null, null, null, null, r.contentType(), r.body()));
+        reinvites.put(token, new Reinvite(call.id, handle, other));
+        counters.add("reinvites.relayed");
+    }
+
+    void ack(SipRequest r) {
+        SipCall call = byCallId.get(r.callId());
+        if (call != null && r.callId().equals(call.aCallId)) counters.add("ack.received");
+    }
+
+    void bye(long handle, SipRequest r) {
+        SipCall call = byCallId.get(r.callId());
+        if (call == null) {
+            sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        sip.respond(handle, SipReply.of(200, "OK"));
+        boolean fromA = r.callId().equals(call.aCallId);
+        counters.add(fromA ? "calls.released-by-caller" : "calls.released-by-callee");
+        if (call.toLine) {
+            if (call.state != SipCall.State.CONNECTED) {
+                sip.respond(call.aHandle, new SipReply(487, "Request Terminated", call.aToTag, List.of(), false, null, null));
+            }
+            leaveLine(call);
+            return;
+        }
+        if (call.state == SipCall.State.CONNECTED) {
+            sip.send(SipOutgoingRequest.inDialog("BYE", fromA ? call.bCallId : call.aCallId));
+            end(call);
+        } else if (fromA) {
+            // a BYE on an unanswered call: treat it as a CANCEL of leg B
+            cancelB(call, 487, "Request Terminated");
+        } else {
+            // the callee ended its early dialog: the caller gets a failure
+            sip.respond(call.aHandle, new SipReply(480, "Temporarily Unavailable", call.aToTag, List.of(), false, null, null));
+            end(call);
+        }
+    }
+
+    void cancel(long handle, SipRequest r) {
+        SipCall call = byCallId.get(r.callId());
+        if (call == null || !r.callId().equals(call.aCallId)) {
+            sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        sip.respond(handle, SipReply.of(200, "OK"));
+        if (call.toLine && (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY)) {
+            counters.add("calls.cancelled");
+            sip.respond(call.aHandle, new SipReply(487, "Request Terminated", call.aToTag, List.of(), false, null, null));
+            leaveLine(call);
+        } else if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+            counters.add("calls.cancelled");
+            cancelB(call, 487, "Request Terminated");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ leg B responses
+
+    void response(long token, SipResponse r) {
+        Reinvite re = reinvites.get(token);
+        if (re != null) {
+            reinviteAnswered(token, re, r.status(), r.reason(), r.contentType(), r.body());
+            return;
+        }
+        SipCall call = byInviteToken.get(token);
+        if (call == null) return; // a response to a BYE or CANCEL: nothing to do
+        int status = r.status();
+        if (status < 200) {
+            if (status == 100) return;
+            if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+                call.state = SipCall.State.EARLY;
+                counters.add("provisional.relayed");
+                sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true,
+                        r.contentType(), r.body()));
+            }
+            return;
+        }
+        byInviteToken.remove(token);
+        if (status < 300) {
+            sip.send(SipOutgoingRequest.inDialog("ACK", call.bCallId));
+            if (call.state == SipCall.State.CANCELLING || call.state == SipCall.State.ENDED) {
+                // the answer crossed our CANCEL: the caller is gone, end leg B
+                sip.send(SipOutgoingRequest.inDialog("BYE", call.bCallId));
+                end(call);
+                return;
+            }
+            svc.cancelTimer(call.noAnswerTimer);
+            call.state = SipCall.State.CONNECTED;
+            counters.add("calls.connected");
+            sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true, r.contentType(), r.body()));
+            return;
+        }
+        if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+            counters.add("calls.failed." + status);
+            sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), false, null, null));
+        }
+        end(call);
+    }
+
+    /** The other leg answered a relayed re-INVITE: acknowledge a 2xx there, give the answer to the sender. */
+    private void reinviteAnswered(long token, Reinvite re, int status, String reason, String contentType, String body) {
+        if (status < 200) return;
+        reinvites.remove(token);
+        if (status < 300) sip.send(SipOutgoingRequest.inDialog("ACK", re.sentOn()));
+        sip.respond(re.handle(), new SipReply(status, reason, null, List.of(), status < 300, contentType, body));
+    }
+
+    void failed(long token, String reason) {
+        Reinvite re = reinvites.get(token);
+        if (re != null) {
+            reinviteAnswered(token, re, 408, "Request Timeout", null, null);
+            return;
+        }
+        SipCall call = byInviteToken.remove(token);
+        if (call == null) return;
+        if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+            counters.add("calls.failed." + reason);
+            boolean timeout = reason.equals("timeout");
+            sip.respond(call.aHandle, new SipReply(timeout ? 408 : 503, timeout ? "Request Timeout" : "Service Unavailable",
+                    call.aToTag, List.of(), false, null, null));
+        }
+        end(call);
+    }
+
+    /** The stack ended a leg's dialog on its own: a connected call loses that leg, so the other one is hung up. */
+    void dialogEnded(String callId) {
+        SipCall call = byCallId.get(callId);
+        if (call == null || call.state != SipCall.State.CONNECTED) return;
+        counters.add("calls.dialog-lost");
+        if (call.toLine) { leaveLine(call); return; }
+        sip.send(SipOutgoingRequest.inDialog("BYE", callId.equals(call.aCallId) ? call.bCallId : call.aCallId));
+        end(call);
+    }
+
+    private void noAnswer(SipCall call) {
+        call.noAnswerTimer = 0;
+        if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+            counters.add("calls.no-answer");
+            cancelB(call, 480, "Temporarily Unavailable");
+        }
+    }
+
+    /** Answers leg A with a final failure and cancels leg B; the call ends when B's INVITE does. */
+    private void cancelB(SipCall call, int status, String reason) {
+        svc.cancelTimer(call.noAnswerTimer);
+        sip.respond(call.aHandle, new SipReply(status, reason, call.aToTag, List.of(), false, null, null));
+        sip.send(SipOutgoingRequest.inDialog("CANCEL", call.bCallId));
+        call.state = SipCall.State.CANCELLING;
+    }
+
+    private void end(SipCall call) {
+        svc.cancelTimer(call.noAnswerTimer);
+        call.state = SipCall.State.ENDED;
+        calls.remove(call.id);
+        byCallId.remove(call.aCallId);
+        if (call.bCallId != null) byCallId.remove(call.bCallId);
+        byInviteToken.remove(call.bToken);
+    }
+
+    private void reject(long handle, int status, String reason) {
+        counters.add("invite.rejected." + status);
+        sip.respond(handle, SipReply.of(status, reason));
+    }
+}

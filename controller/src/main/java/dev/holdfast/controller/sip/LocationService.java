@@ -1,0 +1,61 @@
+package dev.holdfast.controller.sip;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where each subscriber can be reached (RFC 3261 10: the location service the registrar writes): the contacts bound
+ * to each address-of-record, with their expiry in core time. Lapsed bindings are dropped when read, so nothing
+ * depends on a sweep timer. Ordered maps only, for a deterministic core.
+ */
+public final class LocationService {
+    private final Map<String, LinkedHashMap<String, Binding>> bindings = new TreeMap<>();
+
+    /** The live bindings of {@code user}, oldest registration first. */
+    public List<Binding> bindings(String user, long now) {
+        LinkedHashMap<String, Binding> m = bindings.get(user);
+        if (m == null) return List.of();
+        for (Iterator<Binding> it = m.values().iterator(); it.hasNext(); ) {
+            if (it.next().expiresAt() <= now) it.remove();
+        }
+        if (m.isEmpty()) {
+            bindings.remove(user);
+            return List.of();
+        }
+        return new ArrayList<>(m.values());
+    }
+
+    public Binding binding(String user, String contact) {
+        LinkedHashMap<String, Binding> m = bindings.get(user);
+        return m == null ? null : m.get(contact);
+    }
+
+    public void put(String user, Binding b) {
+        LinkedHashMap<String, Binding> m = bindings.computeIfAbsent(user, u -> new LinkedHashMap<>());
+        m.remove(b.contact()); // a refresh moves it to the end: newest last
+        m.put(b.contact(), b);
+    }
+
+    public void remove(String user, String contact) {
+        LinkedHashMap<String, Binding> m = bindings.get(user);
+        if (m == null) return;
+        m.remove(contact);
+        if (m.isEmpty()) bindings.remove(user);
+    }
+
+    public void removeAll(String user) { bindings.remove(user); }
+
+    /** Users with at least one binding (lapsed ones included until read). */
+    public int registeredUsers() { return bindings.size(); }
+
+    /** All bindings, lapsed ones included until read. */
+    public int size() {
+        int n = 0;
+        for (var m : bindings.values()) n += m.size();
+        return n;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.core.Command;
+import dev.holdfast.controller.core.CoreServices;
+import dev.holdfast.controller.core.Event;
+import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.controller.provisioning.SipSettings;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The SIP side of the deterministic core: routes each SIP event to the registrar or the back-to-back user agent,
+ * answers OPTIONS, and refuses methods it does not serve (405 for SIP methods it knows, 501 for the rest). It reads
+ * no clock and no socket: requests come in as events, responses and requests go out as commands.
+ */
+public final class SipCore {
+    /** What a phone may send us. */
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
+    private static final Set<String> SERVED = Set.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER");
+    /** SIP methods defined by RFCs that the controller does not serve (405, with Allow); others get 501. */
+    private static final Set<String> KNOWN_NOT_ALLOWED = Set.of("SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE", "INFO",
+            "UPDATE", "PRACK", "REFER");
+
+    private final CoreServices svc;
+    private final String domain;
+    private final SipCounters counters = new SipCounters();
+    private final SubscriberDirectory directory;
+    private final LocationService location = new LocationService();
+    private final Registrar registrar;
+    private final B2bua b2bua;
+    private long nextToken = 1;
+
+    /**
+     * @param domain    the host name or address the controller puts in the URIs it makes
+     * @param nonceKey  the key digest nonces are signed with
+     */
+    public SipCore(CoreServices svc, Provisioning p, String domain, byte[] nonceKey) {
+        this.svc = svc;
+        this.domain = domain;
+        SipSettings s = p.sip() != null ? p.sip() : SipSettings.DEFAULTS;
+        DigestAuthenticator auth = new DigestAuthenticator(s.realm(), s.nonceSeconds(), nonceKey);
+        this.directory = new SubscriberDirectory(p.subscribers());
+        this.registrar = new Registrar(s, auth, directory, location, counters);
+        this.b2bua = new B2bua(svc, this, directory, location, auth, s.trustedPeers(),
+                p.timers().noAnswerSeconds() * 1000L, counters);
+    }
+
+    /** Call processing's side for calls from phones to analog lines. */
+    public void lines(LineRouter lines) { b2bua.lines(lines); }
+
+    public String domain() { return domain; }
+
+    public LocationService location() { return location; }
+
+    public SubscriberDirectory directory() { return directory; }
+
+    public SipCounters counters() { return counters; }
+
+    public Collection<SipCall> calls() { return b2bua.calls(); }
+
+    // ------------------------------------------------------------------------------------------ events
+
+    public void request(Event.SipRequestReceived e) {
+        SipRequest r = e.request();
+        String method = r.method();
+        counters.add("requests." + (KNOWN_NOT_ALLOWED.contains(method) || SERVED.contains(method) ? method : "other"));
+        switch (method) {
+            case "REGISTER" -> respond(e.handle(), registrar.register(e.source(), r, svc.now()));
+            case "INVITE" -> {
+                if (r.toTag() == null) b2bua.invite(e.source(), e.handle(), r);
+                else b2bua.reinvite(e.handle(), r);
+            }
+            case "ACK" -> b2bua.ack(r);
+            case "BYE" -> b2bua.bye(e.handle(), r);
+            case "CANCEL" -> b2bua.cancel(e.handle(), r);
+            case "OPTIONS" -> respond(e.handle(), SipReply.of(200, "OK", new SipHeader("Allow", ALLOW),
+                    new SipHeader("Accept", "application/sdp")));
+            default -> {
+                if (KNOWN_NOT_ALLOWED.contains(method)) {
+                    respond(e.handle(), SipReply.of(405, "Method Not Allowed", new SipHeader("Allow", ALLOW)));
+                } else {
+                    respond(e.handle(), SipReply.of(501, "Not Implemented", new SipHeader("Allow", ALLOW)));
+                }
+            }
+        }
+    }
+
+    public void response(Event.SipResponseReceived e) { b2bua.response(e.token(), e.response()); }
+
+    public void failed(Event.SipRequestFailed e) { b2bua.failed(e.token(), e.reason()); }
+
+    public void dialogEnded(Event.SipDialogEnded e) { b2bua.dialogEnded(e.callId()); }
+
+    // ------------------------------------------------------------------------------------------ commands
+
+    void respond(long handle, SipReply reply) {
+        if (handle == 0) return; // an ACK has nothing to answer
+        counters.add("responses." + reply.status() / 100 + "xx");
+        svc.emit(new Command.SipRespond(handle, reply));
+    }
+
+    /** Sends a request; its responses come back with the token returned. */
+    long send(SipOutgoingRequest request) {
+        long token = request.method().equals("ACK") ? 0 : nextToken++;
+        svc.emit(new Command.SipSend(token, request));
+        return token;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.holdfast.controller.sip;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Named counters of the SIP core (read on the core thread, or through a snapshot). */
+public final class SipCounters {
+    private final Map<String, Long> counts = new TreeMap<>();
+
+    void add(String name) { counts.merge(name, 1L, Long::sum); }
+
+    public long get(String name) { return counts.getOrDefault(name, 0L); }
+
+    public Map<String, Long> snapshot() { return new TreeMap<>(counts); }
+}

@@ -1,0 +1,473 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.core.Command;
+import dev.holdfast.controller.core.Event;
+import dev.holdfast.controller.mgc.CoreRunner;
+import dev.holdfast.controller.provisioning.SipSettings;
+import gov.nist.javax.sip.RequestEventExt;
+import gov.nist.javax.sip.header.SIPHeader;
+
+import javax.sip.ClientTransaction;
+import javax.sip.Dialog;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.ListeningPoint;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipFactory;
+import javax.sip.SipListener;
+import javax.sip.SipProvider;
+import javax.sip.SipStack;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The SIP edge: a JAIN-SIP stack listening on UDP and TCP that turns requests, responses and transaction outcomes
+ * into core events, and the core's SIP commands into responses and requests. It keeps only what JAIN-SIP needs to
+ * act (server transactions by handle, client transactions and dialogs by Call-ID); every decision is the core's.
+ * It answers 100 Trying to an INVITE at once (hop by hop, no decision in it); floods, oversized and malformed
+ * messages are handled by {@link EdgeValve} and {@link CountingParserFactory} before the core sees them.
+ */
+public final class SipEdge implements SipListener, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SipEdge.class.getName());
+    private static final AtomicLong STACKS = new AtomicLong();
+    private static final Map<String, Guard> GUARDS = new ConcurrentHashMap<>();
+    private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
+
+    /** What the valve and the parser of one stack need: limits and the counters. */
+    record Guard(int maxMessageBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters) {}
+
+    static Guard guard(String stackName) { return GUARDS.get(stackName); }
+
+    private final CoreRunner runner;
+    private final SipStack stack;
+    private final String stackName;
+    private final SipProvider provider;
+    private final AddressFactory addresses;
+    private final HeaderFactory headers;
+    private final MessageFactory messages;
+    private final String host;
+    private final int port;
+    private final List<String> transports;
+    private final SipEdgeCounters counters = new SipEdgeCounters();
+    private final Map<Long, ServerTransaction> serverTransactions = new ConcurrentHashMap<>();
+    /** Our INVITE client transaction of each leg B, by Call-ID (for CANCEL and the dialog). */
+    private final Map<String, ClientTransaction> invites = new ConcurrentHashMap<>();
+    /** The dialog of each leg, by Call-ID, and the CSeq of the 2xx to acknowledge on leg B. */
+    private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
+    private final Map<String, Long> answeredCSeq = new ConcurrentHashMap<>();
+    private final AtomicLong branches = new AtomicLong();
+    /** Numbered on the core thread only (inside the event factory), so handles follow event order. */
+    private long nextHandle = 1;
+
+    private SipEdge(CoreRunner runner, SipSettings s, String host) throws Exception {
+        this.runner = runner;
+        this.host = host;
+        this.transports = s.transports();
+        this.stackName = "holdfast-sip-" + STACKS.incrementAndGet();
+        GUARDS.put(stackName, new Guard(s.maxMessageBytes(), new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
+                s.retryAfterSeconds(), counters));
+        SipFactory factory = SipFactory.getInstance();
+        factory.setPathName("gov.nist");
+        Properties p = new Properties();
+        p.setProperty("javax.sip.STACK_NAME", stackName);
+        p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
+        p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackLogBridge.class.getName());
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", EdgeValve.class.getName());
+        p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingParserFactory.class.getName());
+        // a stream message larger than this closes the connection; the valve drops anything above maxMessageBytes
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(Math.max(2 * s.maxMessageBytes(), 65_536)));
+        p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
+        // one listener call at a time: events reach the core in the order the stack produced them
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
+        p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        this.stack = factory.createSipStack(p);
+        this.addresses = factory.createAddressFactory();
+        this.headers = factory.createHeaderFactory();
+        this.messages = factory.createMessageFactory();
+        int chosen = s.port() != 0 ? s.port() : freePort(host, transports);
+        SipProvider prov = null;
+        try {
+            for (String t : transports) {
+                ListeningPoint lp = stack.createListeningPoint(host, chosen, t);
+                if (prov == null) prov = stack.createSipProvider(lp);
+                else prov.addListeningPoint(lp);
+            }
+            prov.addSipListener(this);
+        } catch (Exception e) {
+            stack.stop();
+            GUARDS.remove(stackName);
+            throw e;
+        }
+        this.provider = prov;
+        this.port = chosen;
+    }
+
+    /** Starts the SIP edge feeding {@code runner}; the runner's commands must reach {@link #execute}. */
+    public static SipEdge start(CoreRunner runner, SipSettings settings, String host) throws IOException {
+        try {
+            return new SipEdge(runner, settings, host);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("SIP edge on " + host + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A port free for UDP and TCP at once on {@code host}. */
+    private static int freePort(String host, List<String> transports) throws IOException {
+        InetAddress a = InetAddress.getByName(host);
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(a, 0))) {
+                int candidate = u.getLocalPort();
+                if (!transports.contains("tcp")) return candidate;
+                try (ServerSocket t = new ServerSocket(candidate, 1, a)) {
+                    return candidate;
+                } catch (IOException busy) {
+                    // taken for TCP: try another
+                }
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP on " + host);
+    }
+
+    public int port() { return port; }
+
+    public String host() { return host; }
+
+    public List<String> transports() { return transports; }
+
+    public SipEdgeCounters counters() { return counters; }
+
+    // ------------------------------------------------------------------------------------------ in
+
+    @Override public void processRequest(RequestEvent ev) {
+        Request req = ev.getRequest();
+        String method = req.getMethod();
+        String transport = transportOf(req);
+        String source = transport + ":" + ((RequestEventExt) ev).getRemoteIpAddress() + ":" + ((RequestEventExt) ev).getRemotePort();
+        SipRequest converted;
+        try {
+            converted = convert(req, transport);
+        } catch (RuntimeException e) {
+            counters.count(SipEdgeCounters.MALFORMED, method + " from " + source + ": " + e.getMessage());
+            if (!Request.ACK.equals(method)) answerDirectly(ev, Response.BAD_REQUEST, "Bad Request (" + e.getMessage() + ")");
+            return;
+        }
+        if (Request.ACK.equals(method)) {
+            runner.submit(now -> new Event.SipRequestReceived(now, source, 0, converted));
+            return;
+        }
+        ServerTransaction st = ev.getServerTransaction();
+        try {
+            if (st == null) st = provider.getNewServerTransaction(req);
+        } catch (TransactionAlreadyExistsException e) {
+            counters.count(SipEdgeCounters.RETRANSMISSIONS);
+            return;
+        } catch (javax.sip.TransactionUnavailableException e) {
+            // the stack's lenient parser dropped a header it could not read, and the request lacks it now
+            counters.count(SipEdgeCounters.MALFORMED, method + " from " + source + ": " + e.getMessage());
+            answerStatelessly(req, "Bad Request (" + e.getMessage() + ")");
+            return;
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "no server transaction for " + method + " from " + source + ": " + e);
+            return;
+        }
+        if (Request.INVITE.equals(method)) {
+            try {
+                st.sendResponse(messages.createResponse(Response.TRYING, req));
+            } catch (Exception e) {
+                counters.count(SipEdgeCounters.SEND_FAILED, "100 Trying to " + source + ": " + e);
+            }
+            if (st.getDialog() != null) dialogs.put(converted.callId(), st.getDialog());
+        }
+        ServerTransaction tx = st;
+        runner.submit(now -> {
+            long handle = nextHandle++;
+            serverTransactions.put(handle, tx);
+            return new Event.SipRequestReceived(now, source, handle, converted);
+        });
+    }
+
+    /** A response outside any transaction we keep: used for requests the core never sees. */
+    private void answerDirectly(RequestEvent ev, int status, String reason) {
+        try {
+            ServerTransaction st = ev.getServerTransaction() != null ? ev.getServerTransaction()
+                    : provider.getNewServerTransaction(ev.getRequest());
+            Response r = messages.createResponse(status, ev.getRequest());
+            r.setReasonPhrase(reason);
+            st.sendResponse(r);
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, status + " " + reason + ": " + e);
+        }
+    }
+
+    private void addHeader(Response resp, SipHeader h) throws java.text.ParseException {
+        if (LIST_HEADERS.contains(h.name())) {
+            // a list header (Allow) parses as several headers, one per value
+            for (Object one : ((gov.nist.javax.sip.header.HeaderFactoryImpl) headers).createHeaders(h.name() + ": " + h.value())) {
+                resp.addHeader((Header) one);
+            }
+        } else {
+            resp.addHeader(headers.createHeader(h.name(), h.value()));
+        }
+    }
+
+    private void answerStatelessly(Request req, String reason) {
+        try {
+            Response r = messages.createResponse(Response.BAD_REQUEST, req);
+            r.setReasonPhrase(reason);
+            provider.sendResponse(r);
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "400 " + reason + ": " + e);
+        }
+    }
+
+    private static String transportOf(Request req) {
+        ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
+        return via == null || via.getTransport() == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
+    }
+
+    static SipRequest convert(Request req, String transport) {
+        FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
+        ToHeader to = (ToHeader) req.getHeader(ToHeader.NAME);
+        CallIdHeader callId = (CallIdHeader) req.getHeader(CallIdHeader.NAME);
+        CSeqHeader cseq = (CSeqHeader) req.getHeader(CSeqHeader.NAME);
+        if (from == null || to == null || callId == null || cseq == null) throw new IllegalArgumentException("missing From, To, Call-ID or CSeq");
+        if (!cseq.getMethod().equals(req.getMethod())) throw new IllegalArgumentException("CSeq method differs from the request's");
+        List<SipContact> contacts = new ArrayList<>();
+        for (ListIterator<?> it = req.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
+            ContactHeader c = (ContactHeader) it.next();
+            if (c.isWildCard() || c.getAddress() == null || c.getAddress().isWildcard()) {
+                contacts.add(new SipContact("*", null));
+            } else {
+                contacts.add(new SipContact(c.getAddress().getURI().toString(), c.getExpires() >= 0 ? c.getExpires() : null));
+            }
+        }
+        ExpiresHeader expires = req.getExpires();
+        ContentTypeHeader ct = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
+        byte[] raw = req.getRawContent();
+        return new SipRequest(req.getMethod(), req.getRequestURI().toString(), transport, callId.getCallId(),
+                cseq.getSeqNumber(), from.getAddress().getURI().toString(), from.getTag(), to.getAddress().getURI().toString(),
+                to.getTag(), contacts, expires == null ? null : expires.getExpires(), value(req.getHeader("Authorization")),
+                value(req.getHeader("Proxy-Authorization")),
+                ct == null ? null : ct.getContentType() + "/" + ct.getContentSubType(),
+                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
+    }
+
+    private static String value(Header h) { return h == null ? null : ((SIPHeader) h).getHeaderValue(); }
+
+    @Override public void processResponse(ResponseEvent ev) {
+        Response resp = ev.getResponse();
+        ClientTransaction ct = ev.getClientTransaction();
+        if (ct == null || !(ct.getApplicationData() instanceof Long token)) return; // stray or retransmitted
+        CSeqHeader cseq = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
+        String callId = ((CallIdHeader) resp.getHeader(CallIdHeader.NAME)).getCallId();
+        int status = resp.getStatusCode();
+        if (Request.INVITE.equals(cseq.getMethod()) && status >= 200 && status < 300) {
+            answeredCSeq.put(callId, cseq.getSeqNumber());
+            if (ev.getDialog() != null) dialogs.put(callId, ev.getDialog());
+        }
+        ContentTypeHeader type = (ContentTypeHeader) resp.getHeader(ContentTypeHeader.NAME);
+        byte[] raw = resp.getRawContent();
+        SipResponse r = new SipResponse(status, resp.getReasonPhrase(), cseq.getMethod(),
+                ((ToHeader) resp.getHeader(ToHeader.NAME)).getTag(),
+                type == null ? null : type.getContentType() + "/" + type.getContentSubType(),
+                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
+        runner.submit(now -> new Event.SipResponseReceived(now, token, r));
+    }
+
+    @Override public void processTimeout(TimeoutEvent ev) {
+        if (ev.isServerTransaction()) return; // no ACK for our final response: the stack gave up, nothing to tell
+        ClientTransaction ct = ev.getClientTransaction();
+        if (ct != null && ct.getApplicationData() instanceof Long token) {
+            runner.submit(now -> new Event.SipRequestFailed(now, token, "timeout"));
+        }
+    }
+
+    @Override public void processIOException(IOExceptionEvent ev) {
+        counters.count(SipEdgeCounters.IO_ERRORS, ev.getTransport() + " " + ev.getHost() + ":" + ev.getPort());
+    }
+
+    @Override public void processTransactionTerminated(TransactionTerminatedEvent ev) {
+        if (ev.isServerTransaction()) return;
+        ClientTransaction ct = ev.getClientTransaction();
+        String callId = ((CallIdHeader) ct.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
+        invites.remove(callId, ct);
+        // the core forgets a request at its final response; one that ended without any must not stay pending
+        // (listener calls are in order, so this comes after the response or timeout it may follow)
+        if (ct.getApplicationData() instanceof Long token && Request.INVITE.equals(ct.getRequest().getMethod())) {
+            runner.submit(now -> new Event.SipRequestFailed(now, token, "terminated"));
+        }
+    }
+
+    @Override public void processDialogTerminated(DialogTerminatedEvent ev) {
+        String callId = ev.getDialog().getCallId().getCallId();
+        dialogs.remove(callId, ev.getDialog());
+        answeredCSeq.remove(callId);
+        runner.submit(now -> new Event.SipDialogEnded(now, callId));
+    }
+
+    // ------------------------------------------------------------------------------------------ out
+
+    /** Carries out the core's SIP commands (others are ignored). Runs on the core thread. */
+    public void execute(List<Command> commands) {
+        for (Command c : commands) {
+            if (c instanceof Command.SipRespond r) respond(r);
+            else if (c instanceof Command.SipSend s) send(s);
+        }
+    }
+
+    private void respond(Command.SipRespond r) {
+        SipReply reply = r.reply();
+        ServerTransaction st = reply.status() >= 200 ? serverTransactions.remove(r.handle()) : serverTransactions.get(r.handle());
+        if (st == null) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "no transaction " + r.handle() + " for " + reply.status());
+            return;
+        }
+        try {
+            Response resp = messages.createResponse(reply.status(), st.getRequest());
+            resp.setReasonPhrase(reply.reason());
+            ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
+            if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
+            for (SipHeader h : reply.headers()) addHeader(resp, h);
+            if (reply.contact()) resp.addHeader(ourContact(transportOf(st.getRequest())));
+            if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
+            st.sendResponse(resp);
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, reply.status() + " for " + st.getRequest().getMethod() + ": " + e);
+        }
+    }
+
+    private void send(Command.SipSend s) {
+        SipOutgoingRequest q = s.request();
+        try {
+            switch (q.method()) {
+                case Request.INVITE -> {
+                    if (q.requestUri() != null) {
+                        invite(s.token(), q);
+                    } else {
+                        // a re-INVITE in the dialog, with the SDP the other leg sent
+                        Dialog d = dialogs.get(q.callId());
+                        if (d == null) throw new IllegalStateException("no dialog " + q.callId());
+                        Request re = d.createRequest(Request.INVITE);
+                        re.setHeader(ourContact(transportOf(re)));
+                        if (q.body() != null) re.setContent(q.body(), contentType(q.contentType()));
+                        ClientTransaction ct = provider.getNewClientTransaction(re);
+                        ct.setApplicationData(s.token());
+                        d.sendRequest(ct);
+                    }
+                }
+                case Request.ACK -> {
+                    Dialog d = dialogs.get(q.callId());
+                    Long cseq = answeredCSeq.get(q.callId());
+                    if (d == null || cseq == null) throw new IllegalStateException("no answered dialog " + q.callId());
+                    d.sendAck(d.createAck(cseq));
+                }
+                case Request.CANCEL -> {
+                    ClientTransaction invite = invites.get(q.callId());
+                    if (invite == null) throw new IllegalStateException("no INVITE to cancel in " + q.callId());
+                    ClientTransaction ct = provider.getNewClientTransaction(invite.createCancel());
+                    ct.setApplicationData(s.token());
+                    ct.sendRequest();
+                }
+                default -> {
+                    Dialog d = dialogs.get(q.callId());
+                    if (d == null) throw new IllegalStateException("no dialog " + q.callId());
+                    ClientTransaction ct = provider.getNewClientTransaction(d.createRequest(q.method()));
+                    ct.setApplicationData(s.token());
+                    d.sendRequest(ct);
+                }
+            }
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, q.method() + " in " + q.callId() + ": " + e);
+            if (s.token() != 0) runner.submit(now -> new Event.SipRequestFailed(now, s.token(), "not-sent"));
+        }
+    }
+
+    private void invite(long token, SipOutgoingRequest q) throws Exception {
+        URI target = addresses.createURI(q.requestUri());
+        String transport = q.transport() == null ? "udp" : q.transport();
+        if (target instanceof SipURI sip && sip.getTransportParam() == null && !transport.equals("udp")) {
+            sip.setTransportParam(transport);
+        }
+        if (target instanceof SipURI sip && sip.getTransportParam() != null) transport = sip.getTransportParam().toLowerCase(Locale.ROOT);
+        ViaHeader via = headers.createViaHeader(host, port, transport, "z9hG4bKhf" + branches.incrementAndGet() + "x" + stackName.hashCode());
+        Request req = messages.createRequest(target, Request.INVITE, headers.createCallIdHeader(q.callId()),
+                headers.createCSeqHeader(1L, Request.INVITE),
+                headers.createFromHeader(addresses.createAddress(q.fromUri()), q.fromTag()),
+                headers.createToHeader(addresses.createAddress(q.toUri()), null),
+                new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
+        req.addHeader(ourContact(transport));
+        if (q.body() != null) req.setContent(q.body(), contentType(q.contentType()));
+        ClientTransaction ct = provider.getNewClientTransaction(req);
+        ct.setApplicationData(token);
+        invites.put(q.callId(), ct);
+        if (ct.getDialog() != null) dialogs.put(q.callId(), ct.getDialog());
+        ct.sendRequest();
+    }
+
+    private ContactHeader ourContact(String transport) throws Exception {
+        SipURI uri = addresses.createSipURI("holdfast", host);
+        uri.setPort(port);
+        if (!"udp".equals(transport)) uri.setTransportParam(transport);
+        Address a = addresses.createAddress(uri);
+        return headers.createContactHeader(a);
+    }
+
+    private ContentTypeHeader contentType(String type) throws Exception {
+        String t = type == null ? "application/sdp" : type;
+        int slash = t.indexOf('/');
+        return slash < 0 ? headers.createContentTypeHeader(t, "octet-stream")
+                : headers.createContentTypeHeader(t.substring(0, slash), t.substring(slash + 1));
+    }
+
+    @Override public void close() {
+        try {
+            provider.removeSipListener(this);
+        } catch (RuntimeException e) {
+            // closing anyway
+        }
+        try {
+            stack.stop();
+        } catch (RuntimeException e) {
+            // the RI can trip over its own UDP processor when stopped right after start; the sockets are closed
+            LOG.log(System.Logger.Level.DEBUG, "SIP stack stop", e);
+        } finally {
+            GUARDS.remove(stackName);
+        }
+    }
+}

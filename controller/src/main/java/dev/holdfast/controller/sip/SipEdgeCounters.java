@@ -1,0 +1,46 @@
+package dev.holdfast.controller.sip;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the SIP edge counted: messages it refused or dropped before the core saw them (malformed, oversized,
+ * flooding), and its own failures to send. Thread-safe: the SIP stack's threads count here.
+ */
+public final class SipEdgeCounters {
+    public static final String MALFORMED = "malformed";
+    public static final String OVERSIZED = "oversized-dropped";
+    public static final String FLOOD = "flood-rejected";
+    public static final String REQUESTS = "requests-in";
+    public static final String RETRANSMISSIONS = "retransmissions-absorbed";
+    public static final String SEND_FAILED = "send-failed";
+    public static final String IO_ERRORS = "io-errors";
+
+    private static final System.Logger LOG = System.getLogger(SipEdgeCounters.class.getName());
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    /** Counts one case and logs it: every case at DEBUG, the 1st, 2nd, 4th, 8th... at WARNING, so a flood of bad
+     * messages cannot flood the log too. */
+    void count(String name, String detail) {
+        LongAdder a = counts.computeIfAbsent(name, n -> new LongAdder());
+        a.increment();
+        long n = a.sum();
+        System.Logger.Level level = (n & (n - 1)) == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
+        if (detail != null && LOG.isLoggable(level)) LOG.log(level, "SIP " + name + " (" + n + " so far): " + detail);
+    }
+
+    void count(String name) { counts.computeIfAbsent(name, n -> new LongAdder()).increment(); }
+
+    public long get(String name) {
+        LongAdder a = counts.get(name);
+        return a == null ? 0 : a.sum();
+    }
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+}

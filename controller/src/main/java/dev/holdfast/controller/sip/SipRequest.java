@@ -1,0 +1,23 @@
+package dev.holdfast.controller.sip;
+
+import java.util.List;
+
+/**
+ * A SIP request as the core sees it: only what call processing and registration read, as plain text. The edge
+ * fills it from the parsed message; it is what the event log records.
+ *
+ * @param transport          {@code udp} or {@code tcp}
+ * @param fromUri            the From URI (no display name, no parameters); {@code toUri} likewise
+ * @param contacts           the Contact header values, in order
+ * @param expires            the Expires header, or null
+ * @param authorization      the Authorization header value (digest credentials), or null
+ * @param proxyAuthorization the Proxy-Authorization header value, or null
+ */
+public record SipRequest(String method, String requestUri, String transport, String callId, long cseq,
+                         String fromUri, String fromTag, String toUri, String toTag, List<SipContact> contacts,
+                         Integer expires, String authorization, String proxyAuthorization, String contentType,
+                         String body) {
+    public SipRequest {
+        contacts = contacts == null ? List.of() : List.copyOf(contacts);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.Controller;
+import dev.holdfast.controller.provisioning.Provisioning;
+import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import dev.holdfast.h248.transport.EndpointOptions;
+
+import java.util.List;
+
+/**
+ * A real controller listening for SIP on a free port of 127.0.0.1, with subscribers 1001 (password {@code secret1},
+ * number 1001), 1002 ({@code secret2}, 1002), alice (given by HA1 of {@code wonderland}, number 2001), bob
+ * ({@code builder}, 2002). {@code sipExtra} adds settings to the {@code sip:} mapping (minExpires is 1 unless it
+ * says otherwise).
+ */
+final class SipTestController {
+    private SipTestController() {}
+
+    static Controller start(String sipExtra, int noAnswerSeconds) throws Exception {
+        return start(sipExtra, noAnswerSeconds, null, null);
+    }
+
+    /** With an event log and a command log (for replay). */
+    static Controller start(String sipExtra, int noAnswerSeconds, java.nio.file.Path events, java.nio.file.Path commands)
+            throws Exception {
+        String ha1 = DigestAuthenticator.hash("MD5", "alice:holdfast:wonderland");
+        Provisioning p = ProvisioningLoader.parse("""
+                controller: { address: 127.0.0.1, port: 0, transports: [udp] }
+                timers: { noAnswerSeconds: %d }
+                sip: { port: 0 %s }
+                subscribers:
+                  - { user: "1001", password: secret1, number: "1001" }
+                  - { user: "1002", password: secret2, number: "1002" }
+                  - { user: alice, ha1: %s, number: "2001" }
+                  - { user: bob, password: builder, number: "2002" }
+                """.formatted(noAnswerSeconds, (sipExtra.contains("minExpires") ? "" : ", minExpires: 1")
+                        + (sipExtra.isEmpty() ? "" : ", " + sipExtra), ha1),
+                ProvisioningLoader.Format.YAML, "sip-test.yaml");
+        return Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
+    }
+
+    static String target(Controller c) { return "127.0.0.1:" + c.sip().port(); }
+
+    static List<Binding> bindings(Controller c, String user) throws Exception {
+        return c.inspect(core -> core.sip().location().bindings(user, System.currentTimeMillis()));
+    }
+
+    static long counter(Controller c, String name) throws Exception {
+        return c.inspect(core -> core.sip().counters().get(name));
+    }
+}

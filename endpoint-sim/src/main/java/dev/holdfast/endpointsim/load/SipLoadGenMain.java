@@ -1,0 +1,231 @@
+package dev.holdfast.endpointsim.load;
+
+import dev.holdfast.sim.cli.CommandOptions;
+import dev.holdfast.endpointsim.PhoneRuntime;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.endpointsim.phone.PhoneListener;
+import dev.holdfast.sim.rtp.ProbeConfig;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The SIP load generator: simulated phones that register with a controller and call each other through it.
+ * <pre>
+ * loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
+ * loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T] [--transport udp|tcp] [--json]
+ *             [--probe-rate PPS] [--interval S] [--seed S] [--keepalive S] [--bind ADDRESS]
+ *             [--no-register] [--call-to NUMBER] [--threads N] [--session-expires S]
+ * </pre>
+ * The first form writes the subscribers' provisioning for exactly the phones the second form simulates (same
+ * {@code --seed}, same passwords); with {@code --controller} also the controller's {@code sip:} section (where it
+ * listens, the per-source flood limit lifted), so that the file runs a controller as it is. The second registers
+ * all phones (digest), reports registrations/s, then places
+ * calls and prints a summary line every interval and a final report ({@code --json}: one JSON object as the last
+ * line, the H.248 load generator's keys plus {@code registrations_per_s}). {@code --no-register} and
+ * {@code --call-to} drive a peer that is no registrar, e.g. SIPp's uas. Exits 0 when calls completed and none
+ * failed, 1 otherwise, 2 for a bad command line.
+ */
+public final class SipLoadGenMain {
+    private SipLoadGenMain() {}
+
+    static final String USAGE = """
+            usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
+                   loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T]
+                               [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
+                               [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
+                               [--session-expires S]
+              durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
+                         --probe-rate 10 --keepalive 30s --bind 127.0.0.1 --threads 1 (event loops for the phones)
+            """;
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0 || !args[0].equals("sip")) {
+            err.print(USAGE);
+            return 2;
+        }
+        CommandOptions opt;
+        try {
+            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose", "no-register"));
+        } catch (IllegalArgumentException e) {
+            err.println("loadgen: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (opt.has("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        try {
+            SipLoadPlan plan = new SipLoadPlan(opt.integer("phones", null), Long.parseLong(opt.get("seed", "1")));
+            if (opt.has("write-config")) {
+                Path file = Path.of(opt.get("write-config"));
+                InetSocketAddress sip = opt.has("controller") ? CommandOptions.hostPort(opt.get("controller")) : null;
+                Files.writeString(file, sip == null ? plan.provisioningYaml() : plan.provisioningYaml(sip.getHostString(), sip.getPort()),
+                        StandardCharsets.UTF_8);
+                out.println("loadgen: wrote " + file + " (" + plan.phones() + " SIP subscribers " + plan.number(1)
+                        + ".." + plan.number(plan.phones()) + ")");
+                return 0;
+            }
+            if (!opt.has("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
+            return load(plan, opt, out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("loadgen: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+    }
+
+    private static int load(SipLoadPlan plan, CommandOptions opt, PrintStream out, PrintStream err) throws Exception {
+        InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller"));
+        double cps = Double.parseDouble(opt.get("cps", "2"));
+        Duration hold = opt.duration("hold", "3s");
+        Duration length = opt.duration("duration", "30s");
+        Duration interval = opt.duration("interval", "1s");
+        Duration keepalive = opt.duration("keepalive", "30s");
+        String transport = opt.get("transport", "udp").toLowerCase(Locale.ROOT);
+        if (!transport.equals("udp") && !transport.equals("tcp")) throw new IllegalArgumentException("--transport is udp or tcp");
+        double probeRate = Double.parseDouble(opt.get("probe-rate", "10"));
+        boolean register = !opt.has("no-register");
+        String callTo = opt.get("call-to");
+        boolean json = opt.has("json");
+        InetAddress bind = InetAddress.getByName(opt.get("bind", "127.0.0.1"));
+        if (!opt.has("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        if (callTo == null && plan.phones() < 2) throw new IllegalArgumentException("calls between phones need --phones 2 or more");
+
+        // the phones' randomness (Call-IDs, tags) differs from run to run: a peer must not take a new call for an old one
+        int threads = Integer.parseInt(opt.get("threads", "1"));
+        try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime(), threads)) {
+            Set<Phone> registered = ConcurrentHashMap.newKeySet();
+            AtomicLong registrationFailures = new AtomicLong();
+            PhoneListener counting = new PhoneListener() {
+                @Override public void registered(Phone phone, InetSocketAddress controller) { registered.add(phone); }
+
+                @Override public void registrationFailed(Phone phone, InetSocketAddress controller, String reason) {
+                    registrationFailures.incrementAndGet();
+                }
+
+                @Override public void failedOver(Phone phone, InetSocketAddress from, InetSocketAddress next, String reason) {
+                    registrationFailures.incrementAndGet();
+                }
+            };
+            List<Phone> phones = new ArrayList<>();
+            long began = System.nanoTime();
+            // registrations with a window of outstanding REGISTERs, so that a thousand phones do not arrive as one burst
+            int window = 64;
+            long regLimit = System.nanoTime() + Duration.ofSeconds(30).toNanos() + plan.phones() * 20_000_000L;
+            for (int i = 1; i <= plan.phones(); i++) {
+                while (register && phones.size() - registered.size() - registrationFailures.get() >= window
+                        && System.nanoTime() < regLimit) {
+                    Thread.sleep(1);
+                }
+                PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), List.of(ctl))
+                        .withTransport(transport).withRegister(register)
+                        .withRegistration(Duration.ofHours(1), keepalive, Duration.ofSeconds(4))
+                        .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate)).withAutoAnswer(Duration.ZERO)
+                        .withSessionExpires(opt.has("session-expires") ? CommandOptions.duration(opt.get("session-expires")) : null);
+                Phone p = rt.phone(config, counting);
+                phones.add(p);
+            }
+            double registrationsPerS = 0;
+            if (register) {
+                while (registered.size() < phones.size() && System.nanoTime() < regLimit) Thread.sleep(2);
+                double secs = (System.nanoTime() - began) / 1e9;
+                registrationsPerS = registered.size() / secs;
+                out.printf(Locale.ROOT, "loadgen: %d of %d phones registered with %s over %s in %.0f ms (%.1f registrations/s, %d failures)%n",
+                        registered.size(), phones.size(), opt.get("controller"), transport, secs * 1000, registrationsPerS,
+                        registrationFailures.get());
+                if (registered.isEmpty()) {
+                    err.println("loadgen: no phone registered with " + opt.get("controller") + ": "
+                            + phones.get(0).registrationError());
+                    return 1;
+                }
+            }
+            List<Phone> callers = register ? phones.stream().filter(registered::contains).toList() : phones;
+            out.printf(Locale.ROOT, "loadgen: placing %.1f calls/s through %s, hold %s, for %s%n", cps, opt.get("controller"),
+                    CommandOptions.text(hold), CommandOptions.text(length));
+            out.flush();
+
+            long messagesBefore = phones.stream().mapToLong(Phone::messages).sum();
+            SipCallDriver driver = new SipCallDriver(rt.scheduler(), callers, callTo, cps, hold, plan.seed());
+            long start = System.nanoTime();
+            driver.start();
+            long end = start + length.toNanos();
+            long nextPrint = start + interval.toNanos();
+            while (System.nanoTime() < end) {
+                Thread.sleep(Math.max(1, Math.min(end, nextPrint) - System.nanoTime()) / 1_000_000 + 1);
+                if (System.nanoTime() >= nextPrint) {
+                    out.println(line(start, driver.summary()));
+                    out.flush();
+                    nextPrint += interval.toNanos();
+                }
+            }
+            driver.stopPlacing();
+            long placingNanos = System.nanoTime() - start;
+            long drainEnd = System.nanoTime() + hold.toNanos() + SipCallDriver.ANSWER_LIMIT.toNanos() + 2 * SipCallDriver.STEP_LIMIT.toNanos();
+            while (driver.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
+            driver.stop();
+            SipCallDriver.Summary s = driver.summary();
+            double messagesPerS = (phones.stream().mapToLong(Phone::messages).sum() - messagesBefore)
+                    / ((System.nanoTime() - start) / 1e9);
+            out.println(line(start, s));
+            out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
+                            + "INVITE->180 p50 %.1f ms p99 %.1f ms max %.1f ms, INVITE->200 p50 %.1f ms p99 %.1f ms max %.1f ms, "
+                            + "%.1f calls/s completed, %.0f SIP messages/s%s%n",
+                    s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
+                    s.talkPathOk(), s.ringP50(), s.ringP99(), s.ringMax(), s.answerP50(), s.answerP99(), s.answerMax(),
+                    s.completed() / (placingNanos / 1e9), messagesPerS,
+                    s.skipped() > 0 ? ", " + s.skipped() + " calls not placed (every phone busy)" : "");
+            if (json) out.println(json(s, placingNanos, messagesPerS, registrationsPerS, registered.size(), registrationFailures.get()));
+            out.flush();
+            return s.failed() == 0 && s.completed() > 0 ? 0 : 1;
+        }
+    }
+
+    private static String line(long start, SipCallDriver.Summary s) {
+        return String.format(Locale.ROOT,
+                "loadgen: %6.1fs attempted %d completed %d failed %d active %d talk-paths-up %d INVITE->180 p50 %.1f ms p99 %.1f ms",
+                (System.nanoTime() - start) / 1e9, s.attempted(), s.completed(), s.failed(), s.active(), s.talkPathsUp(),
+                s.ringP50(), s.ringP99());
+    }
+
+    static String json(SipCallDriver.Summary s, long placingNanos, double messagesPerS, double registrationsPerS,
+                       int registered, long registrationFailures) {
+        StringBuilder reasons = new StringBuilder("{");
+        s.failedByReason().forEach((k, v) -> reasons.append(reasons.length() > 1 ? "," : "")
+                .append('"').append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(v));
+        reasons.append('}');
+        return String.format(Locale.ROOT,
+                "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
+                        + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
+                        + "\"messages_per_s\":%.1f,\"registrations_per_s\":%.3f,\"registered\":%d,\"registration_failures\":%d,"
+                        + "\"answer_ms_p50\":%.3f,\"answer_ms_p99\":%.3f,\"answer_ms_max\":%.3f,\"skipped\":%d}",
+                s.attempted(), s.completed(), s.failed(), reasons, s.ringP50(), s.ringP99(), s.ringMax(),
+                s.talkPathOk(), s.completed() / (placingNanos / 1e9), messagesPerS, registrationsPerS, registered,
+                registrationFailures, s.answerP50(), s.answerP99(), s.answerMax(), s.skipped());
+    }
+
+
+
+    private static String text(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+
+}

@@ -1,0 +1,1356 @@
+package dev.holdfast.endpointsim.phone;
+
+import dev.holdfast.endpointsim.sip.SipEndpoint;
+import dev.holdfast.endpointsim.sip.SipStackPort;
+import dev.holdfast.sim.media.MediaNetwork;
+import dev.holdfast.sim.rtp.TalkPathProbe;
+import dev.holdfast.sim.time.SimScheduler;
+
+import javax.sip.address.Address;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.AuthorizationHeader;
+import javax.sip.header.CSeqHeader;
+import javax.sip.header.CallIdHeader;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.ExpiresHeader;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderFactory;
+import javax.sip.header.ProxyAuthenticateHeader;
+import javax.sip.header.ProxyAuthorizationHeader;
+import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.ReferToHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.header.WWWAuthenticateHeader;
+import javax.sip.message.MessageFactory;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * A SIP phone: registers (digest, refresh before expiry, keepalive, failover along its ordered list of
+ * controllers), places and receives calls, answers, rejects, cancels, hangs up, holds and resumes by re-INVITE,
+ * transfers blind (REFER) and attended (REFER with Replaces), and accepts REFER and Replaces itself. Each call's
+ * RTP goes through the shared {@link TalkPathProbe}.
+ * <p>
+ * All logic runs on one {@link SimScheduler} thread and takes its time from it; the SIP stack is behind
+ * {@link SipStackPort}. Public methods may be called from any thread: they hand the work to the scheduler.
+ */
+public final class Phone implements SipEndpoint {
+    private static final System.Logger LOG = System.getLogger(Phone.class.getName());
+    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY";
+
+    private final PhoneConfig config;
+    private final SimScheduler scheduler;
+    private final SipStackPort sip;
+    private final MediaNetwork media;
+    private final RandomGenerator random;
+    private final HeaderFactory hf;
+    private final AddressFactory af;
+    private final MessageFactory mf;
+    private final List<PhoneListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Call> calls = new LinkedHashMap<>();
+    private final List<Call> callView = new CopyOnWriteArrayList<>();
+
+    // registration (phone thread)
+    private volatile boolean started;
+    private volatile boolean registered;
+    private volatile int controllerIndex;
+    private String regCallId;
+    private String regFromTag;
+    private long regCSeq;
+    private int regAttempt;
+    private boolean regAuthRetried;
+    private int regStaleRetries;
+    private SimScheduler.Cancellable regTimer;
+    private SimScheduler.Cancellable keepaliveTimer;
+    private volatile String registrationError = "";
+    private volatile long registrations;
+    private volatile long failovers;
+    private volatile long messages;
+    private volatile long refusedRequests;
+
+    public Phone(PhoneConfig config, SimScheduler scheduler, SipStackPort sip, MediaNetwork media, RandomGenerator random) {
+        this.config = Objects.requireNonNull(config);
+        this.scheduler = scheduler;
+        this.sip = sip;
+        this.media = media;
+        this.random = random;
+        this.hf = sip.headers();
+        this.af = sip.addresses();
+        this.mf = sip.messages();
+    }
+
+    public PhoneConfig config() { return config; }
+
+    public String user() { return config.user(); }
+
+    public void addListener(PhoneListener l) { listeners.add(l); }
+
+    /** Every call this phone has had (ended ones too, until {@link #forgetEndedCalls()}). */
+    public List<Call> calls() { return List.copyOf(callView); }
+
+    public boolean registered() { return registered; }
+
+    /** The controller it registers with now (null with none configured). */
+    public InetSocketAddress controller() {
+        return config.controllers().isEmpty() ? null : config.controllers().get(controllerIndex);
+    }
+
+    public String registrationError() { return registrationError; }
+
+    public long registrations() { return registrations; }
+
+    public long failovers() { return failovers; }
+
+    /** Requests answered with a protocol error (481, 488, 405, 501, 400, 500): bad or stale input. */
+    public long refusedRequests() { return refusedRequests; }
+
+    /** SIP messages this phone sent and received (requests, responses, ACKs; not retransmissions). */
+    public long messages() { return messages; }
+
+    /** The address other phones call directly: sip:user@host:port (with ;transport=tcp over TCP). */
+    public String directUri() {
+        InetSocketAddress a = sip.localAddress(config.transport());
+        return "sip:" + config.user() + "@" + a.getAddress().getHostAddress() + ":" + a.getPort()
+                + (config.transport().equals("tcp") ? ";transport=tcp" : "");
+    }
+
+    // ============================================================================================ public actions
+
+    /** Binds to the stack and, with controllers configured, registers. */
+    public void start() {
+        sip.bind(config.user(), this);
+        scheduler.run(() -> {
+            started = true;
+            if (!config.controllers().isEmpty() && config.register()) register();
+        });
+    }
+
+    /** Ends every call, unregisters (best effort), releases the user binding. */
+    public void stop() {
+        scheduler.run(() -> {
+            for (Call c : new ArrayList<>(calls.values())) hangUpNow(c);
+            if (registered) sendRegister(0);
+            started = false;
+            registered = false;
+            cancel(regTimer);
+            cancel(keepaliveTimer);
+            regTimer = keepaliveTimer = null;
+            sip.unbind(config.user());
+        });
+    }
+
+    /** (Re-)registers with the current controller now. */
+    public void register() {
+        scheduler.run(() -> {
+            regAuthRetried = false;
+            sendRegister(config.registerExpires().toSeconds());
+        });
+    }
+
+    public void unregister() {
+        scheduler.run(() -> {
+            registered = false;
+            cancel(regTimer);
+            sendRegister(0);
+        });
+    }
+
+    /**
+     * Calls {@code target}: a number or user (sent to the current controller) or a full {@code sip:} URI (sent
+     * straight there). The call object is returned at once; its state follows.
+     */
+    public Call call(String target) {
+        Call c;
+        try {
+            Address to = targetAddress(target);
+            c = new Call(newId() + "@" + config.user(), true, newTag(), localAor(), to, CallState.CALLING, sessionId());
+        } catch (java.text.ParseException e) {
+            throw new IllegalArgumentException("not a call target: " + target);
+        }
+        scheduler.run(() -> placeCall(c, null, null));
+        return c;
+    }
+
+    public void answer(Call c) { scheduler.run(() -> answerNow(c)); }
+
+    /** Rejects a ringing call: 486 Busy Here, 603 Decline, or another final status. */
+    public void reject(Call c, int status) {
+        scheduler.run(() -> {
+            if (c.state() != CallState.RINGING) return;
+            respond(c.inviteServer, c.invite, status, c, false);
+            end(c, String.valueOf(status), status);
+        });
+    }
+
+    /** Cancels a call placed and not yet answered. */
+    public void cancelCall(Call c) { scheduler.run(() -> cancelNow(c)); }
+
+    /** Hangs up whatever the state: BYE when connected, CANCEL when calling, 603 when ringing. */
+    public void hangUp(Call c) { scheduler.run(() -> hangUpNow(c)); }
+
+    /** Puts the call on hold: re-INVITE offering sendonly (or inactive). */
+    public void hold(Call c, boolean inactive) {
+        scheduler.run(() -> offerDirection(c, inactive ? MediaDirection.INACTIVE : MediaDirection.SENDONLY));
+    }
+
+    public void resume(Call c) { scheduler.run(() -> offerDirection(c, MediaDirection.SENDRECV)); }
+
+    /** Blind transfer: asks the far end of {@code c} (REFER) to call {@code target}; hangs up when it has. */
+    public void transfer(Call c, String target) {
+        scheduler.run(() -> {
+            try {
+                sendRefer(c, targetAddress(target));
+            } catch (java.text.ParseException e) {
+                LOG.log(System.Logger.Level.WARNING, "transfer target " + target + ": " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Attended transfer: asks the far end of {@code transferee} to call the far end of {@code target} with Replaces,
+     * so that it takes {@code target}'s place; this phone then hangs up {@code transferee}, and the far end of
+     * {@code target} hangs up the replaced call.
+     */
+    public void transferAttended(Call transferee, Call target) {
+        scheduler.run(() -> {
+            Address referTo = replacingReferTo(target);
+            if (referTo != null) sendRefer(transferee, referTo);
+        });
+    }
+
+    /**
+     * Joins {@code parties} (calls of this phone) in a conference hosted by a focus (RFC 4579 5.5): calls the
+     * focus (a conference factory URI or number) and, once it answers, asks it (REFER, Refer-To with Replaces) to
+     * take over each party's call; each party then replaces its call with us by a call with the focus. The call to
+     * the focus is returned; the parties' calls with this phone end as they are replaced.
+     */
+    public Call conference(String focus, List<Call> parties) {
+        Call c;
+        try {
+            c = new Call(newId() + "@" + config.user(), true, newTag(), localAor(), targetAddress(focus), CallState.CALLING, sessionId());
+        } catch (java.text.ParseException e) {
+            throw new IllegalArgumentException("not a conference focus: " + focus);
+        }
+        c.referHangsUp = false;
+        c.joinWhenConnected = List.copyOf(parties);
+        scheduler.run(() -> placeCall(c, null, null));
+        return c;
+    }
+
+    /** Refer-To for a call that is to take {@code target}'s place: its far end's address with Replaces (RFC 3891). */
+    private Address replacingReferTo(Call target) {
+        if (target.state() != CallState.CONNECTED || target.remoteTarget == null) return null;
+        String replaces = target.callId + ";to-tag=" + target.remoteTag + ";from-tag=" + target.localTag;
+        String uri = target.remoteTarget.toString();
+        int q = uri.indexOf('?');
+        if (q >= 0) uri = uri.substring(0, q);
+        try {
+            return af.createAddress(uri + "?Replaces=" + URLEncoder.encode(replaces, StandardCharsets.UTF_8));
+        } catch (java.text.ParseException e) {
+            LOG.log(System.Logger.Level.WARNING, "Refer-To with Replaces: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Drops the calls that are over from {@link #calls()}. */
+    public void forgetEndedCalls() { callView.removeIf(c -> c.state() == CallState.ENDED); }
+
+    // ============================================================================================ registration
+
+    private void sendRegister(long expires) {
+        InetSocketAddress ctl = controller();
+        if (ctl == null) return;
+        cancel(regTimer);
+        int attempt = ++regAttempt;
+        try {
+            if (regCallId == null) {
+                regCallId = newId() + "@" + config.user();
+                regFromTag = newTag();
+                regCSeq = 0;
+            }
+            Request r = newRequest(Request.REGISTER, controllerUri(null), regCallId, ++regCSeq, localAor(), regFromTag,
+                    localAor(), null, List.of());
+            ContactHeader contact = (ContactHeader) r.getHeader(ContactHeader.NAME);
+            contact.setExpires((int) expires);
+            r.addHeader(hf.createExpiresHeader((int) expires));
+            sendRegisterRequest(r, expires, attempt);
+        } catch (Exception e) {
+            registrationError = "cannot build REGISTER: " + e;
+            LOG.log(System.Logger.Level.WARNING, config.user() + ": " + registrationError);
+        }
+    }
+
+    private void sendRegisterRequest(Request r, long expires, int attempt) {
+        InetSocketAddress ctl = controller();
+        // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after requestTimeout
+        regTimer = scheduler.schedule(() -> {
+            if (attempt == regAttempt) controllerDead("REGISTER timed out");
+        }, config.requestTimeout());
+        send(r, resp -> {
+            if (attempt != regAttempt) return;
+            int code = resp.getStatusCode();
+            if (code < 200) return;
+            cancel(regTimer);
+            if (code == 401 || code == 407) {
+                // one answer per challenge; a second challenge only when it says our nonce was stale (RFC 2617 3.2.1)
+                boolean staleRetry = regAuthRetried && staleNonce(resp) && regStaleRetries++ < 2;
+                Request again = regAuthRetried && !staleRetry ? null : withCredentials(r, resp);
+                if (again == null) {
+                    registrationFailed(ctl, code + " (credentials refused)");
+                    return;
+                }
+                regAuthRetried = true;
+                regCSeq = ((CSeqHeader) again.getHeader(CSeqHeader.NAME)).getSeqNumber();
+                sendRegisterRequest(again, expires, attempt);
+                return;
+            }
+            if (code == 423 && resp.getHeader("Min-Expires") != null) {
+                long min = parseLong(headerValue(resp.getHeader("Min-Expires")), expires);
+                regAuthRetried = false;
+                sendRegister(Math.max(min, expires));
+                return;
+            }
+            if (code >= 300) {
+                registrationFailed(ctl, String.valueOf(code));
+                return;
+            }
+            regAuthRetried = false;
+            regStaleRetries = 0;
+            if (expires == 0) {
+                registered = false;
+                return;
+            }
+            long granted = grantedExpires(resp, expires);
+            registered = true;
+            registrations++;
+            registrationError = "";
+            // re-REGISTER before the binding expires: half way for short ones, 30 s ahead for long ones
+            long refresh = Math.max(1, Math.max(granted / 2, granted - 30));
+            regTimer = scheduler.schedule(() -> {
+                if (started) register();
+            }, Duration.ofSeconds(refresh));
+            scheduleKeepalive();
+            for (PhoneListener l : listeners) l.registered(this, ctl);
+        }, why -> {
+            if (attempt != regAttempt) return;
+            cancel(regTimer);
+            controllerDead("REGISTER " + why);
+        });
+    }
+
+    private long grantedExpires(Response resp, long asked) {
+        InetSocketAddress local = sip.localAddress(config.transport());
+        for (Headers it = new Headers(resp.getHeaders(ContactHeader.NAME)); it.hasNext(); ) {
+            ContactHeader ch = (ContactHeader) it.next();
+            if (ch.getAddress().getURI() instanceof SipURI u && config.user().equals(u.getUser())
+                    && u.getPort() == local.getPort() && ch.getExpires() >= 0) {
+                return ch.getExpires();
+            }
+        }
+        ExpiresHeader e = (ExpiresHeader) resp.getHeader(ExpiresHeader.NAME);
+        return e != null && e.getExpires() > 0 ? e.getExpires() : asked;
+    }
+
+    private void registrationFailed(InetSocketAddress ctl, String reason) {
+        registered = false;
+        registrationError = reason;
+        LOG.log(System.Logger.Level.INFO, () -> config.user() + ": registration with " + ctl + " failed: " + reason);
+        for (PhoneListener l : listeners) l.registrationFailed(this, ctl, reason);
+    }
+
+    /** The current controller did not answer: move to the next one in the list (or try the only one again). */
+    private void controllerDead(String reason) {
+        if (!started || config.controllers().isEmpty()) return;
+        InetSocketAddress from = controller();
+        registered = false;
+        registrationError = reason;
+        failovers++;
+        controllerIndex = (controllerIndex + 1) % config.controllers().size();
+        InetSocketAddress next = controller();
+        regCallId = null; // a fresh binding with the new registrar
+        regAuthRetried = false;
+        cancel(keepaliveTimer);
+        keepaliveTimer = null;
+        LOG.log(System.Logger.Level.INFO, () -> config.user() + ": " + from + " " + reason + "; registering with " + next);
+        for (PhoneListener l : listeners) l.failedOver(this, from, next, reason);
+        // with one controller, or a refused connection, do not spin: a short pause before trying again
+        scheduler.schedule(() -> {
+            if (started) sendRegister(config.registerExpires().toSeconds());
+        }, from.equals(next) ? config.requestTimeout() : Duration.ZERO);
+    }
+
+    private void scheduleKeepalive() {
+        if (config.keepaliveInterval().isZero() || keepaliveTimer != null) return;
+        keepaliveTimer = scheduler.schedule(this::keepalive, config.keepaliveInterval());
+    }
+
+    private void keepalive() {
+        keepaliveTimer = null;
+        if (!started || !registered) return;
+        InetSocketAddress ctl = controller();
+        if (config.transport().equals("tcp") && !sip.sendCrlfKeepalive("tcp", ctl)) {
+            controllerDead("TCP keepalive failed");
+            return;
+        }
+        int attempt = regAttempt;
+        try {
+            Request options = newRequest(Request.OPTIONS, controllerUri(null), newId() + "@" + config.user(), 1,
+                    localAor(), newTag(), localAor(), null, List.of());
+            boolean[] answered = {false};
+            SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
+                if (!answered[0] && attempt == regAttempt) controllerDead("OPTIONS keepalive timed out");
+            }, config.requestTimeout());
+            send(options, resp -> {
+                if (resp.getStatusCode() < 200) return;
+                answered[0] = true; // any final response shows the controller is alive
+                deadline.cancel();
+                if (attempt == regAttempt) scheduleKeepalive();
+            }, why -> {
+                if (answered[0]) return;
+                answered[0] = true;
+                deadline.cancel();
+                if (attempt == regAttempt) controllerDead("OPTIONS keepalive " + why);
+            });
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, config.user() + ": cannot build OPTIONS: " + e);
+        }
+    }
+
+    // ============================================================================================ calls: UAC side
+
+    private void placeCall(Call c, Header replaces, String referredBy) {
+        calls.put(c.callId, c);
+        callView.add(c);
+        try {
+            openProbe(c);
+            URI ruri = requestUriFor(c.remoteAddress.getURI());
+            Request invite = newRequest(Request.INVITE, ruri, c.callId, ++c.localCSeq, c.localAddress, c.localTag,
+                    c.remoteAddress, null, List.of());
+            invite.setContent(localSdp(c, c.wanted), sdpType());
+            if (config.sessionExpires() != null) {
+                invite.addHeader(hf.createSupportedHeader("timer"));
+                invite.addHeader(hf.createHeader("Session-Expires", config.sessionExpires().toSeconds() + ";refresher=uac"));
+            }
+            if (replaces != null) invite.addHeader(replaces);
+            if (referredBy != null) invite.addHeader(hf.createHeader("Referred-By", referredBy));
+            c.invite = invite;
+            c.startedNanos = scheduler.nanoTime();
+            sendInvite(c, invite);
+            notifyState(c);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, config.user() + ": cannot place " + c + ": " + e);
+            end(c, "local-error", 0);
+        }
+    }
+
+    private void sendInvite(Call c, Request invite) {
+        c.inviteRef = send(invite, resp -> inviteResponse(c, invite, resp), why -> {
+            if (c.state() == CallState.ENDED || c.invite != invite) return;
+            end(c, why.startsWith("timeout") ? "timeout" : "transport-error", 0);
+        });
+    }
+
+    private void inviteResponse(Call c, Request invite, Response resp) {
+        if (c.invite != invite) return; // a response to an INVITE we have replaced (auth retry)
+        int code = resp.getStatusCode();
+        String toTag = ((ToHeader) resp.getHeader(ToHeader.NAME)).getTag();
+        if (code < 200) {
+            c.provisionalSeen = true;
+            if (c.cancelWanted) {
+                c.cancelWanted = false;
+                sendCancel(c);
+                return;
+            }
+            if ((code == 180 || code == 183) && c.state() == CallState.CALLING) {
+                if (toTag != null) c.remoteTag = toTag;
+                c.ringingNanos = scheduler.nanoTime();
+                c.state(CallState.RINGBACK);
+                notifyState(c);
+            }
+            return;
+        }
+        if (code < 300) {
+            c.remoteTag = toTag;
+            learnTarget(c, resp, true);
+            Request ack = ackFor(c, invite);
+            c.lastAck = ack;
+            if (ack != null) sendAck(ack);
+            if (c.state() == CallState.ENDED) { // cancelled or hung up while the answer was on its way
+                sendBye(c);
+                return;
+            }
+            c.finalStatus(code);
+            takeAnswer(c, resp);
+            c.answeredNanos = scheduler.nanoTime();
+            if (c.ringingNanos < 0) c.ringingNanos = c.answeredNanos;
+            sessionTimerFromAnswer(c, resp);
+            c.state(CallState.CONNECTED);
+            applyMedia(c);
+            notifyState(c);
+            afterConnected(c);
+            return;
+        }
+        if ((code == 401 || code == 407) && (!c.authRetried || staleNonce(resp) && c.staleRetries++ < 2)
+                && c.state() != CallState.ENDED) {
+            Request again = withCredentials(invite, resp);
+            if (again != null) {
+                c.authRetried = true;
+                c.localCSeq = ((CSeqHeader) again.getHeader(CSeqHeader.NAME)).getSeqNumber();
+                c.invite = again;
+                c.provisionalSeen = false;
+                sendInvite(c, again);
+                return;
+            }
+        }
+        if (c.state() != CallState.ENDED) end(c, code == 487 ? "cancelled" : String.valueOf(code), code);
+        else c.finalStatus(code);
+        reportReferOutcome(c, code, reasonPhrase(resp));
+    }
+
+    private void takeAnswer(Call c, Response resp) {
+        Sdp answer = sdpOf(resp.getRawContent());
+        if (answer == null) return;
+        c.remoteSdp = answer;
+        c.negotiated = c.wanted.and(answer.direction().mirrored());
+    }
+
+    private Request ackFor(Call c, Request invite) {
+        try {
+            long cseq = ((CSeqHeader) invite.getHeader(CSeqHeader.NAME)).getSeqNumber();
+            Request ack = newRequest(Request.ACK, c.remoteTarget, c.callId, cseq, c.localAddress, c.localTag,
+                    c.remoteAddress, c.remoteTag, c.routeSet);
+            ack.removeHeader(ContactHeader.NAME);
+            return ack;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot build ACK: " + e);
+            return null;
+        }
+    }
+
+    private void cancelNow(Call c) {
+        if (!c.outgoing || (c.state() != CallState.CALLING && c.state() != CallState.RINGBACK)) return;
+        end(c, "cancelled", 0);
+        if (c.provisionalSeen) sendCancel(c);
+        else c.cancelWanted = true; // RFC 3261 9.1: not before a provisional response
+    }
+
+    private void sendCancel(Call c) {
+        sip.cancel(c.inviteRef, handler(resp -> {}, why -> {}));
+    }
+
+    private void hangUpNow(Call c) {
+        switch (c.state()) {
+            case CONNECTED -> {
+                end(c, "hangup", 0);
+                sendBye(c);
+            }
+            case CALLING, RINGBACK -> cancelNow(c);
+            case RINGING -> {
+                respond(c.inviteServer, c.invite, Response.DECLINE, c, false);
+                end(c, "603", Response.DECLINE);
+            }
+            default -> { }
+        }
+    }
+
+    private void sendBye(Call c) {
+        try {
+            Request bye = inDialog(c, Request.BYE);
+            send(bye, resp -> {}, why -> {});
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot build BYE: " + e);
+        }
+    }
+
+    /** Offers {@code d} by re-INVITE (hold: sendonly/inactive; resume: sendrecv). */
+    private void offerDirection(Call c, MediaDirection d) {
+        if (c.state() != CallState.CONNECTED) return;
+        c.wanted = d;
+        if (c.reinviteOutstanding) return; // sent when the one in progress completes
+        sendReinvite(c);
+    }
+
+    private void sendReinvite(Call c) {
+        try {
+            MediaDirection offered = c.wanted;
+            Request re = inDialog(c, Request.INVITE);
+            re.setContent(localSdp(c, offered), sdpType());
+            if (c.sessionSeconds > 0) {
+                re.addHeader(hf.createSupportedHeader("timer"));
+                re.addHeader(hf.createHeader("Session-Expires", c.sessionSeconds + ";refresher=" + (c.weRefresh ? "uac" : "uas")));
+            }
+            c.reinviteOutstanding = true;
+            send(re, resp -> {
+                int code = resp.getStatusCode();
+                if (code < 200) return;
+                c.reinviteOutstanding = false;
+                if (code < 300) {
+                    c.agreedWish = offered;
+                    sessionTimerFromAnswer(c, resp);
+                    Request ack = ackFor(c, re);
+                    if (ack != null) sendAck(ack);
+                    c.lastAck = ack;
+                    Sdp answer = sdpOf(resp.getRawContent());
+                    if (answer != null) {
+                        c.remoteSdp = answer;
+                        c.negotiated = offered.and(answer.direction().mirrored());
+                    }
+                    applyMedia(c);
+                    notifyState(c);
+                } else if (code == 491) {
+                    // glare (RFC 3261 14.1): try again after a random 2.1-4 s
+                    scheduler.schedule(() -> {
+                        if (c.state() == CallState.CONNECTED && !c.reinviteOutstanding) sendReinvite(c);
+                    }, Duration.ofMillis(2100 + random.nextInt(1900)));
+                    return;
+                } else if (code == 481 || code == 408) {
+                    end(c, "re-INVITE " + code, 0);
+                    return;
+                } else {
+                    // refused (488, 501...): the session stays as it was (RFC 3261 14.1), and so does our wish
+                    LOG.log(System.Logger.Level.INFO, () -> config.user() + ": re-INVITE (" + offered.attribute() + ") refused with " + code);
+                    if (c.wanted == offered) c.wanted = c.agreedWish;
+                    notifyState(c);
+                    return;
+                }
+                if (c.wanted != offered && c.state() == CallState.CONNECTED) sendReinvite(c);
+            }, why -> {
+                c.reinviteOutstanding = false;
+                end(c, "re-INVITE " + why, 0);
+                sendBye(c);
+            });
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot build re-INVITE: " + e);
+        }
+    }
+
+    private void sendRefer(Call c, Address referTo) {
+        if (c.state() != CallState.CONNECTED) return;
+        try {
+            Request refer = inDialog(c, Request.REFER);
+            refer.addHeader(hf.createReferToHeader(referTo));
+            refer.addHeader(hf.createHeader("Referred-By", "<" + c.localAddress.getURI() + ">"));
+            c.transferStatus = "pending";
+            send(refer, resp -> {
+                int code = resp.getStatusCode();
+                if (code >= 300) c.transferStatus = "REFER " + code;
+            }, why -> c.transferStatus = "REFER " + why);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot build REFER: " + e);
+        }
+    }
+
+    // ============================================================================================ incoming requests
+
+    @Override public void request(Request request, ServerRef tx) {
+        scheduler.execute(() -> {
+            messages++;
+            try {
+                handle(request, tx);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, config.user() + ": " + request.getMethod() + " failed: " + e);
+                if (tx != null) refuse(tx, request, Response.SERVER_INTERNAL_ERROR, null);
+            }
+        });
+    }
+
+    @Override public void strayResponse(Response response) {
+        scheduler.execute(() -> {
+            // a 2xx for the INVITE retransmitted: our ACK was lost, send it again
+            CSeqHeader cs = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+            Call c = calls.get(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId());
+            if (c != null && cs != null && Request.INVITE.equals(cs.getMethod()) && response.getStatusCode() / 100 == 2
+                    && c.lastAck != null
+                    && ((CSeqHeader) c.lastAck.getHeader(CSeqHeader.NAME)).getSeqNumber() == cs.getSeqNumber()) {
+                sendAck(c.lastAck);
+            }
+        });
+    }
+
+    private void handle(Request r, ServerRef tx) {
+        String method = r.getMethod();
+        String callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+        String toTag = ((ToHeader) r.getHeader(ToHeader.NAME)).getTag();
+        Call c = calls.get(callId);
+        switch (method) {
+            case Request.INVITE -> {
+                if (toTag == null) incomingInvite(r, tx);
+                else if (c == null || c.state() == CallState.ENDED) refuse(tx, r, 481, null);
+                else incomingReinvite(c, r, tx);
+            }
+            case Request.ACK -> {
+                if (c == null) return;
+                acked(c, ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber());
+                Sdp late = sdpOf(r.getRawContent()); // the answer to an offer we put in the 2xx
+                if (late != null) {
+                    c.remoteSdp = late;
+                    c.negotiated = c.wanted.and(late.direction().mirrored());
+                    applyMedia(c);
+                }
+            }
+            case Request.CANCEL -> {
+                if (c == null) refuse(tx, r, 481, null);
+                else respond(tx, r, 200, null, false);
+                if (c != null && c.state() == CallState.RINGING) {
+                    respond(c.inviteServer, c.invite, Response.REQUEST_TERMINATED, c, false);
+                    end(c, "cancelled", Response.REQUEST_TERMINATED);
+                }
+            }
+            case Request.BYE -> {
+                if (c == null || !inDialog(c, r)) {
+                    refuse(tx, r, 481, null);
+                    return;
+                }
+                respond(tx, r, 200, null, false);
+                if (c.state() != CallState.ENDED) end(c, "remote-hangup", 0);
+            }
+            case Request.OPTIONS -> {
+                Response ok = response(r, 200, null, false);
+                if (ok == null) return;
+                try {
+                    ok.addHeader(hf.createAllowHeader(ALLOW));
+                } catch (java.text.ParseException ignored) {
+                    // a constant that parses
+                }
+                reply(tx, ok);
+            }
+            case Request.REFER -> incomingRefer(c, r, tx);
+            case Request.NOTIFY -> incomingNotify(c, r, tx);
+            case Request.REGISTER, Request.SUBSCRIBE, Request.PRACK, Request.UPDATE, Request.INFO, Request.MESSAGE -> {
+                Response no = response(r, Response.METHOD_NOT_ALLOWED, null, false);
+                if (no == null) return;
+                refused(r, Response.METHOD_NOT_ALLOWED);
+                try {
+                    no.addHeader(hf.createAllowHeader(ALLOW));
+                } catch (java.text.ParseException ignored) {
+                    // a constant that parses
+                }
+                reply(tx, no);
+            }
+            default -> refuse(tx, r, Response.NOT_IMPLEMENTED, null);
+        }
+    }
+
+    private boolean inDialog(Call c, Request r) {
+        String fromTag = ((FromHeader) r.getHeader(FromHeader.NAME)).getTag();
+        return c.remoteTag == null || c.remoteTag.equals(fromTag);
+    }
+
+    private void incomingInvite(Request r, ServerRef tx) {
+        String callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+        if (calls.containsKey(callId)) return; // a retransmission that the stack did not absorb
+        FromHeader from = (FromHeader) r.getHeader(FromHeader.NAME);
+        Sdp offer = null;
+        if (r.getRawContent() != null && r.getRawContent().length > 0) {
+            offer = sdpOf(r.getRawContent());
+            if (offer == null || !offer.offersPcmu()) {
+                refuse(tx, r, 488, null); // Not Acceptable Here: no audio we can take
+                return;
+            }
+        }
+        Call replaced = null;
+        Header replacesHeader = r.getHeader("Replaces");
+        if (replacesHeader != null) {
+            replaced = findReplaced(headerValue(replacesHeader));
+            if (replaced == null) {
+                refuse(tx, r, 481, null);
+                return;
+            }
+        }
+        Address localAddress = (Address) ((ToHeader) r.getHeader(ToHeader.NAME)).getAddress().clone();
+        Call c = new Call(callId, false, newTag(), localAddress, (Address) from.getAddress().clone(),
+                CallState.RINGING, sessionId());
+        c.remoteTag = from.getTag();
+        c.remoteCSeq = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        c.invite = r;
+        c.inviteServer = tx;
+        c.startedNanos = scheduler.nanoTime();
+        c.remoteSdp = offer;
+        if (offer != null) c.negotiated = c.wanted.and(offer.direction().mirrored());
+        learnTarget(c, r, false);
+        calls.put(callId, c);
+        callView.add(c);
+        if (replaced != null) {
+            // RFC 3891: the new call takes the replaced one's place at once, and the replaced one is hung up
+            c.replaces = replaced;
+            answerNow(c);
+            hangUpNow(replaced);
+            return;
+        }
+        respond(tx, r, Response.RINGING, c, false);
+        c.ringingNanos = scheduler.nanoTime();
+        notifyState(c);
+        if (config.autoAnswerAfter() != null) scheduler.schedule(() -> answerNow(c), config.autoAnswerAfter());
+    }
+
+    private Call findReplaced(String value) {
+        String[] parts = value.split(";");
+        String callId = parts[0].strip();
+        String to = null;
+        String from = null;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip();
+            int eq = p.indexOf('=');
+            if (eq < 0) continue;
+            String k = p.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            if (k.equals("to-tag")) to = p.substring(eq + 1).strip();
+            if (k.equals("from-tag")) from = p.substring(eq + 1).strip();
+        }
+        Call c = calls.get(callId);
+        // RFC 3891 3: to-tag is the recipient's local tag, from-tag its remote tag
+        if (c == null || c.state() == CallState.ENDED || !c.localTag.equals(to) || !Objects.equals(c.remoteTag, from)) return null;
+        return c;
+    }
+
+    private void answerNow(Call c) {
+        if (c.state() != CallState.RINGING) return;
+        try {
+            openProbe(c);
+        } catch (IOException e) {
+            respond(c.inviteServer, c.invite, Response.SERVER_INTERNAL_ERROR, c, false);
+            end(c, "no-media-port", 500);
+            return;
+        }
+        if (!respondOk(c, c.inviteServer, c.invite)) {
+            end(c, "transport-error", 0);
+            return;
+        }
+        c.finalStatus(200);
+        c.answeredNanos = scheduler.nanoTime();
+        c.state(CallState.CONNECTED);
+        applyMedia(c);
+        notifyState(c);
+        afterConnected(c);
+    }
+
+    /** RFC 3261 T1 and T2: the 2xx retransmission starts at T1 and doubles up to T2. */
+    private static final Duration T1 = Duration.ofMillis(500);
+    private static final Duration T2 = Duration.ofSeconds(4);
+
+    /** Sends our 2xx (with SDP) for an INVITE and, over UDP, retransmits it until the ACK comes (RFC 3261 13.3.1.4). */
+    private boolean respondOk(Call c, ServerRef tx, Request invite) {
+        Response ok = response(invite, Response.OK, c, true);
+        if (ok == null) return false;
+        sessionTimerFromOffer(c, invite, ok);
+        if (!reply(tx, ok)) return false;
+        cancel(c.okTimer);
+        c.unackedOk = ok;
+        if (config.transport().equals("udp")) retransmitOk(c, ok, T1, 0);
+        return true;
+    }
+
+    private void retransmitOk(Call c, Response ok, Duration interval, long waitedMillis) {
+        long delay = Math.min(interval.toMillis(), 64 * T1.toMillis() - waitedMillis);
+        c.okTimer = scheduler.schedule(() -> {
+            if (c.unackedOk != ok || c.state() == CallState.ENDED) return;
+            long waited = waitedMillis + delay;
+            if (waited >= 64 * T1.toMillis()) {
+                // no ACK in 64*T1: the dialog is dead (RFC 3261 13.3.1.4)
+                c.unackedOk = null;
+                end(c, "no-ack", 0);
+                sendBye(c);
+                return;
+            }
+            messages++;
+            sip.resendResponse(ok);
+            Duration next = interval.multipliedBy(2).compareTo(T2) > 0 ? T2 : interval.multipliedBy(2);
+            retransmitOk(c, ok, next, waited);
+        }, Duration.ofMillis(delay));
+    }
+
+    /** RFC 4028 as the UAS of an INVITE: take the asked interval, name the refresher in our 2xx, arm the timer. */
+    private void sessionTimerFromOffer(Call c, Request invite, Response ok) {
+        Header se = invite.getHeader("Session-Expires");
+        if (se == null) return;
+        String[] v = headerValue(se).split(";");
+        long secs = parseLong(v[0], 0);
+        if (secs <= 0) return;
+        String refresher = "uac";
+        for (int i = 1; i < v.length; i++) {
+            String p = v[i].strip().toLowerCase(Locale.ROOT);
+            if (p.equals("refresher=uas")) refresher = "uas";
+        }
+        try {
+            ok.addHeader(hf.createHeader("Session-Expires", secs + ";refresher=" + refresher));
+            ok.addHeader(hf.createRequireHeader("timer"));
+        } catch (java.text.ParseException e) {
+            return;
+        }
+        c.sessionSeconds = secs;
+        c.weRefresh = refresher.equals("uas");
+        armSessionTimer(c);
+    }
+
+    /** RFC 4028 as the UAC of an INVITE: the 2xx says the interval and who refreshes; none, no session timer. */
+    private void sessionTimerFromAnswer(Call c, Response ok) {
+        Header se = ok.getHeader("Session-Expires");
+        if (se == null) {
+            c.sessionSeconds = 0;
+            cancel(c.sessionTimer);
+            return;
+        }
+        String[] v = headerValue(se).split(";");
+        long secs = parseLong(v[0], 0);
+        if (secs <= 0) return;
+        boolean uas = false;
+        for (int i = 1; i < v.length; i++) if (v[i].strip().equalsIgnoreCase("refresher=uas")) uas = true;
+        c.sessionSeconds = secs;
+        c.weRefresh = !uas;
+        armSessionTimer(c);
+    }
+
+    /** The refresher re-INVITEs half way; the other side hangs up when no refresh came in time (RFC 4028 10). */
+    private void armSessionTimer(Call c) {
+        cancel(c.sessionTimer);
+        if (c.sessionSeconds <= 0 || c.state() == CallState.ENDED) return;
+        if (c.weRefresh) {
+            c.sessionTimer = scheduler.schedule(() -> {
+                if (c.state() == CallState.CONNECTED && !c.reinviteOutstanding) sendReinvite(c);
+            }, Duration.ofSeconds(Math.max(1, c.sessionSeconds / 2)));
+        } else {
+            long expiry = c.sessionSeconds - Math.min(32, c.sessionSeconds / 3);
+            c.sessionTimer = scheduler.schedule(() -> {
+                if (c.state() != CallState.CONNECTED) return;
+                end(c, "session-expired", 0);
+                sendBye(c);
+            }, Duration.ofSeconds(expiry));
+        }
+    }
+
+    private void acked(Call c, long cseq) {
+        if (c.unackedOk != null && ((CSeqHeader) c.unackedOk.getHeader(CSeqHeader.NAME)).getSeqNumber() == cseq) {
+            c.unackedOk = null;
+            cancel(c.okTimer);
+            c.okTimer = null;
+        }
+    }
+
+    private void incomingReinvite(Call c, Request r, ServerRef tx) {
+        long cseq = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        if (cseq <= c.remoteCSeq) {
+            refuse(tx, r, Response.SERVER_INTERNAL_ERROR, c); // out of order (RFC 3261 12.2.2)
+            return;
+        }
+        c.remoteCSeq = cseq;
+        if (c.reinviteOutstanding) {
+            respond(tx, r, 491, c, false); // Request Pending: glare
+            return;
+        }
+        learnTarget(c, r, false);
+        byte[] body = r.getRawContent();
+        if (body != null && body.length > 0) {
+            Sdp offer = sdpOf(body);
+            if (offer == null) {
+                refuse(tx, r, 488, c);
+                return;
+            }
+            c.remoteSdp = offer;
+            c.negotiated = c.wanted.and(offer.direction().mirrored());
+        }
+        respondOk(c, tx, r);
+        applyMedia(c);
+        notifyState(c);
+    }
+
+    private void incomingRefer(Call c, Request r, ServerRef tx) {
+        if (c == null || c.state() != CallState.CONNECTED) {
+            refuse(tx, r, 481, null);
+            return;
+        }
+        ReferToHeader referTo = (ReferToHeader) r.getHeader(ReferToHeader.NAME);
+        if (referTo == null) {
+            refuse(tx, r, Response.BAD_REQUEST, c);
+            return;
+        }
+        respond(tx, r, Response.ACCEPTED, c, false);
+        String uri = referTo.getAddress().getURI().toString();
+        Header replaces = null;
+        int q = uri.indexOf('?');
+        try {
+            if (q >= 0) {
+                for (String h : uri.substring(q + 1).split("&")) {
+                    int eq = h.indexOf('=');
+                    if (eq > 0 && h.substring(0, eq).equalsIgnoreCase("Replaces")) {
+                        String v = URLDecoder.decode(h.substring(eq + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+                        replaces = hf.createHeader("Replaces", v);
+                    }
+                }
+                uri = uri.substring(0, q);
+            }
+            Address target = af.createAddress(uri);
+            Call next = new Call(newId() + "@" + config.user(), true, newTag(), localAor(), target, CallState.CALLING, sessionId());
+            next.referredBy = c;
+            sendReferNotify(c, "SIP/2.0 100 Trying", false);
+            Header referredBy = r.getHeader("Referred-By");
+            placeCall(next, replaces, referredBy == null ? null : headerValue(referredBy));
+        } catch (java.text.ParseException e) {
+            sendReferNotify(c, "SIP/2.0 400 Bad Request", true);
+        }
+    }
+
+    /** The progress of a call placed because of a REFER goes back to the referrer as NOTIFY (RFC 3515 2.4.4). */
+    private void reportReferOutcome(Call placed, int code, String reason) {
+        if (placed.referredBy == null) return;
+        Call referrer = placed.referredBy;
+        placed.referredBy = null;
+        sendReferNotify(referrer, "SIP/2.0 " + code + " " + reason, true);
+    }
+
+    private void afterConnected(Call c) {
+        if (c.referredBy != null) reportReferOutcome(c, 200, "OK");
+        for (Call party : c.joinWhenConnected) {
+            Address referTo = replacingReferTo(party);
+            if (referTo != null) sendRefer(c, referTo);
+        }
+        c.joinWhenConnected = List.of();
+    }
+
+    private void sendReferNotify(Call c, String sipfrag, boolean last) {
+        if (c.state() == CallState.ENDED) return;
+        try {
+            Request notify = inDialog(c, Request.NOTIFY);
+            notify.addHeader(hf.createEventHeader("refer"));
+            notify.addHeader(hf.createSubscriptionStateHeader(last ? "terminated;reason=noresource" : "active;expires=60"));
+            notify.setContent(sipfrag + "\r\n", hf.createContentTypeHeader("message", "sipfrag;version=2.0"));
+            send(notify, resp -> {}, why -> {});
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot build NOTIFY: " + e);
+        }
+    }
+
+    private void incomingNotify(Call c, Request r, ServerRef tx) {
+        if (c == null) {
+            refuse(tx, r, 481, null);
+            return;
+        }
+        respond(tx, r, 200, c, false);
+        byte[] body = r.getRawContent();
+        if (body == null) return;
+        String frag = new String(body, StandardCharsets.UTF_8).strip();
+        int eol = frag.indexOf('\n');
+        String status = (eol < 0 ? frag : frag.substring(0, eol)).strip();
+        c.transferStatus = status;
+        String[] f = status.split(" ");
+        if (f.length >= 2 && f[1].startsWith("2") && c.state() == CallState.CONNECTED && c.referHangsUp) {
+            hangUpNow(c); // the transfer worked: our part is done (RFC 5589)
+        }
+        notifyState(c);
+    }
+
+    // ============================================================================================ media
+
+    private void openProbe(Call c) throws IOException {
+        if (c.probe != null) return;
+        c.probe = TalkPathProbe.open(media, config.mediaAddress(), config.probe(), Sdp.PCMU, new SplittableRandom(random.nextLong()));
+        c.probe.setSending(false);
+    }
+
+    private String localSdp(Call c, MediaDirection d) {
+        InetSocketAddress rtp = c.probe.localAddress();
+        return new Sdp(rtp.getAddress().getHostAddress(), rtp.getPort(), List.of(Sdp.PCMU), d)
+                .text(config.user(), c.sdpSession, c.sdpVersion++);
+    }
+
+    /** Points the probe at the peer's RTP address and lets media flow the ways both sides agreed. */
+    private void applyMedia(Call c) {
+        if (c.probe == null) return;
+        Sdp r = c.remoteSdp;
+        InetSocketAddress to = r == null ? null : r.rtpAddress();
+        boolean up = c.state() == CallState.CONNECTED && to != null;
+        MediaDirection remote = r == null ? MediaDirection.INACTIVE : r.direction();
+        c.probe.setRemote(to);
+        c.probe.setSending(up && c.negotiated.sends() && remote.receives());
+        c.probe.setHearing(up && c.negotiated.receives() && remote.sends());
+    }
+
+    private Sdp sdpOf(byte[] body) {
+        if (body == null || body.length == 0) return null;
+        try {
+            return Sdp.parse(new String(body, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.INFO, () -> config.user() + ": unusable SDP: " + e.getMessage());
+            return null;
+        }
+    }
+
+    // ============================================================================================ helpers
+
+    private void end(Call c, String reason, int status) {
+        if (c.state() == CallState.ENDED) return;
+        c.ended(reason, status);
+        cancel(c.okTimer);
+        cancel(c.sessionTimer);
+        c.unackedOk = null;
+        if (c.probe != null) c.probe.close();
+        calls.remove(c.callId);
+        notifyState(c);
+        if (c.referredBy != null) reportReferOutcome(c, status == 0 ? 500 : status, reason);
+    }
+
+    private void notifyState(Call c) {
+        CallState s = c.state();
+        for (PhoneListener l : listeners) l.callStateChanged(this, c, s);
+    }
+
+    /** Remembers the far end's Contact (remote target) and, for a new dialog, the route set (Record-Route). */
+    private void learnTarget(Call c, javax.sip.message.Message m, boolean uac) {
+        ContactHeader contact = (ContactHeader) m.getHeader(ContactHeader.NAME);
+        if (contact != null) {
+            URI u = (URI) contact.getAddress().getURI().clone();
+            if (u instanceof SipURI s && config.transport().equals("tcp") && s.getTransportParam() == null) {
+                try {
+                    s.setTransportParam("tcp"); // a phone configured for TCP keeps to it
+                } catch (java.text.ParseException ignored) {
+                    // "tcp" parses
+                }
+            }
+            c.remoteTarget = u;
+        } else if (c.remoteTarget == null) {
+            c.remoteTarget = requestUriFor(c.remoteAddress.getURI());
+        }
+        if (c.state() == CallState.CONNECTED) return; // the route set is fixed when the dialog starts
+        List<Address> routes = new ArrayList<>();
+        for (Headers it = new Headers(m.getHeaders(RecordRouteHeader.NAME)); it.hasNext(); ) {
+            routes.add((Address) ((RecordRouteHeader) it.next()).getAddress().clone());
+        }
+        if (uac) Collections.reverse(routes);
+        c.routeSet = routes;
+    }
+
+    private Request inDialog(Call c, String method) throws Exception {
+        URI target = c.remoteTarget != null ? c.remoteTarget : requestUriFor(c.remoteAddress.getURI());
+        return newRequest(method, (URI) target.clone(), c.callId, ++c.localCSeq, c.localAddress, c.localTag,
+                c.remoteAddress, c.remoteTag, c.routeSet);
+    }
+
+    private Request newRequest(String method, URI requestUri, String callId, long cseq, Address from, String fromTag,
+                               Address to, String toTag, List<Address> routes) throws Exception {
+        InetSocketAddress local = sip.localAddress(config.transport());
+        ViaHeader via = hf.createViaHeader(local.getAddress().getHostAddress(), local.getPort(), config.transport(), branch());
+        Request r = mf.createRequest(requestUri, method, hf.createCallIdHeader(callId), hf.createCSeqHeader(cseq, method),
+                hf.createFromHeader((Address) from.clone(), fromTag), hf.createToHeader((Address) to.clone(), toTag),
+                new ArrayList<>(List.of(via)), hf.createMaxForwardsHeader(70));
+        for (Address a : routes) r.addLast(hf.createRouteHeader((Address) a.clone()));
+        r.addHeader(contactHeader());
+        r.addHeader(hf.createUserAgentHeader(List.of("holdfast-endpoint-sim")));
+        return r;
+    }
+
+    private ContactHeader contactHeader() throws java.text.ParseException {
+        InetSocketAddress local = sip.localAddress(config.transport());
+        SipURI u = af.createSipURI(config.user(), local.getAddress().getHostAddress() + ":" + local.getPort());
+        if (config.transport().equals("tcp")) u.setTransportParam("tcp");
+        return hf.createContactHeader(af.createAddress(u));
+    }
+
+    private ContentTypeHeader sdpType() throws java.text.ParseException {
+        return hf.createContentTypeHeader("application", "sdp");
+    }
+
+    /** Responds to {@code r}; with a call, the To tag and Contact are the call's; {@code withSdp} adds our SDP. */
+    private boolean respond(ServerRef tx, Request r, int status, Call c, boolean withSdp) {
+        if (tx == null) return false;
+        Response resp = response(r, status, c, withSdp);
+        return resp != null && reply(tx, resp);
+    }
+
+    /** A request we cannot take (no such dialog, unusable SDP, unknown method): an error response, a log line, a count. */
+    private void refuse(ServerRef tx, Request r, int status, Call c) {
+        refused(r, status);
+        respond(tx, r, status, c, false);
+    }
+
+    private void refused(Request r, int status) {
+        refusedRequests++;
+        LOG.log(System.Logger.Level.INFO, () -> config.user() + ": " + r.getMethod() + " refused with " + status);
+    }
+
+    private boolean reply(ServerRef tx, Response r) {
+        messages++;
+        return tx.respond(r);
+    }
+
+    private void sendAck(Request ack) {
+        messages++;
+        sip.sendAck(ack);
+    }
+
+    private Response response(Request r, int status, Call c, boolean withSdp) {
+        try {
+            Response resp = mf.createResponse(status, r);
+            ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
+            if (to.getTag() == null && status != 100) to.setTag(c != null ? c.localTag : newTag());
+            if (c != null && status < 300 && status > 100) resp.addHeader(contactHeader());
+            if (withSdp && c != null && c.probe != null) resp.setContent(localSdp(c, c.negotiated), sdpType());
+            return resp;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot build a " + status + " response: " + e);
+            return null;
+        }
+    }
+
+    private static boolean staleNonce(Response challenge) {
+        Header h = challenge.getHeader(challenge.getStatusCode() == 407 ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME);
+        return h instanceof WWWAuthenticateHeader w && w.isStale();
+    }
+
+    /** The request again with digest credentials for {@code challenge} (401 or 407), or null when we have none. */
+    private Request withCredentials(Request sent, Response challenge) {
+        boolean proxy = challenge.getStatusCode() == 407;
+        WWWAuthenticateHeader ch = (WWWAuthenticateHeader) challenge.getHeader(
+                proxy ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME);
+        if (ch == null || config.password() == null || ch.getNonce() == null) return null;
+        if (ch.getAlgorithm() != null && !ch.getAlgorithm().equalsIgnoreCase("MD5")) return null;
+        try {
+            Request r = (Request) sent.clone();
+            ((ViaHeader) r.getHeader(ViaHeader.NAME)).setBranch(branch());
+            CSeqHeader cs = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
+            cs.setSeqNumber(cs.getSeqNumber() + 1);
+            String qop = null;
+            if (ch.getQop() != null) {
+                for (String q : ch.getQop().split(",")) if (q.strip().equalsIgnoreCase("auth")) qop = "auth";
+                if (qop == null) return null; // auth-int only: not for a phone simulator
+            }
+            String cnonce = HexFormat.of().toHexDigits(random.nextLong());
+            String uri = r.getRequestURI().toString();
+            String digest = DigestCredentials.response(config.user(), ch.getRealm(), config.password(), r.getMethod(),
+                    uri, ch.getNonce(), qop, "00000001", cnonce);
+            AuthorizationHeader a = proxy ? hf.createProxyAuthorizationHeader("Digest") : hf.createAuthorizationHeader("Digest");
+            a.setUsername(config.user());
+            a.setRealm(ch.getRealm());
+            a.setNonce(ch.getNonce());
+            a.setURI(r.getRequestURI());
+            a.setResponse(digest);
+            a.setAlgorithm("MD5");
+            if (ch.getOpaque() != null) a.setOpaque(ch.getOpaque());
+            if (qop != null) {
+                a.setQop(qop);
+                a.setCNonce(cnonce);
+                a.setNonceCount(1);
+            }
+            r.removeHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
+            r.addHeader(a);
+            return r;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, config.user() + ": cannot answer the challenge: " + e);
+            return null;
+        }
+    }
+
+    /** A number or user goes to sip:NUMBER@domain; a sip: URI is taken as it is. */
+    private Address targetAddress(String target) throws java.text.ParseException {
+        if (target.regionMatches(true, 0, "sip:", 0, 4)) return af.createAddress(target);
+        return af.createAddress(af.createSipURI(target, config.domain()));
+    }
+
+    /** Where a request for {@code aor} is sent: to the current controller when it is in our domain, else straight. */
+    private URI requestUriFor(URI aor) {
+        if (aor instanceof SipURI s && controller() != null && s.getHost().equalsIgnoreCase(config.domain())) {
+            try {
+                return controllerUri(s.getUser());
+            } catch (java.text.ParseException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return (URI) aor.clone();
+    }
+
+    private SipURI controllerUri(String user) throws java.text.ParseException {
+        InetSocketAddress ctl = controller();
+        SipURI u = af.createSipURI(user, ctl.getHostString() + ":" + ctl.getPort());
+        if (config.transport().equals("tcp")) u.setTransportParam("tcp");
+        return u;
+    }
+
+    private Address localAor() throws java.text.ParseException {
+        return af.createAddress(af.createSipURI(config.user(), config.domain()));
+    }
+
+    private SipStackPort.ClientRef send(Request r, Consumer<Response> onResponse, Consumer<String> onFailure) {
+        messages++;
+        return sip.send(r, handler(onResponse, onFailure));
+    }
+
+    /** Moves a client transaction's outcome onto the phone's thread. */
+    private SipStackPort.ResponseHandler handler(Consumer<Response> onResponse, Consumer<String> onFailure) {
+        return new SipStackPort.ResponseHandler() {
+            @Override public void response(Response response) {
+                scheduler.execute(() -> {
+                    messages++;
+                    onResponse.accept(response);
+                });
+            }
+
+            @Override public void timeout() { scheduler.execute(() -> onFailure.accept("timeout")); }
+
+            @Override public void failed(String why) { scheduler.execute(() -> onFailure.accept("failed: " + why)); }
+        };
+    }
+
+    private synchronized String newId() { return HexFormat.of().toHexDigits(random.nextLong()); }
+
+    private synchronized String newTag() { return HexFormat.of().toHexDigits(random.nextInt()); }
+
+    private synchronized long sessionId() { return random.nextLong(1, Long.MAX_VALUE / 2); }
+
+    private synchronized String branch() { return "z9hG4bK" + HexFormat.of().toHexDigits(random.nextLong()); }
+
+    private static void cancel(SimScheduler.Cancellable c) {
+        if (c != null) c.cancel();
+    }
+
+    private static String headerValue(Header h) {
+        String s = h.toString();
+        int colon = s.indexOf(':');
+        return (colon >= 0 ? s.substring(colon + 1) : s).strip();
+    }
+
+    private static String reasonPhrase(Response r) {
+        return r.getReasonPhrase() == null ? "" : r.getReasonPhrase();
+    }
+
+    private static long parseLong(String s, long dflt) {
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    /** JAIN-SIP hands header lists out as raw ListIterators. */
+    private static final class Headers {
+        private final ListIterator<?> it;
+
+        Headers(ListIterator<?> it) { this.it = it; }
+
+        boolean hasNext() { return it != null && it.hasNext(); }
+
+        Object next() { return it.next(); }
+    }
+
+    @Override public String toString() { return "phone " + config.user(); }
+}

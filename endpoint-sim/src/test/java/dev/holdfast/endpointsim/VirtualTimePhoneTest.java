@@ -1,0 +1,282 @@
+package dev.holdfast.endpointsim;
+
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.endpointsim.phone.PhoneListener;
+import dev.holdfast.endpointsim.sip.SipEndpoint;
+import dev.holdfast.endpointsim.sip.VirtualSipNetwork;
+import dev.holdfast.sim.media.VirtualMediaNetwork;
+import dev.holdfast.sim.time.VirtualSimScheduler;
+import org.junit.jupiter.api.Test;
+
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The same phone logic with no socket and no real time: SIP through {@link VirtualSipNetwork}, RTP through
+ * sim-common's virtual media network, timers on a virtual clock. This is how a whole-system simulation (the
+ * migration issue) runs phones; here it shows that calls, hold, talk paths and failover work and that a run is
+ * reproducible.
+ */
+class VirtualTimePhoneTest {
+    private static final class World {
+        final VirtualSimScheduler clock = new VirtualSimScheduler();
+        final VirtualSipNetwork sip = new VirtualSipNetwork(clock, Duration.ofMillis(2));
+        final VirtualMediaNetwork media = new VirtualMediaNetwork(clock, Duration.ofMillis(1));
+        final List<String> trace = new ArrayList<>();
+
+        Phone phone(String user, String ip, List<InetSocketAddress> controllers, long seed) throws Exception {
+            InetAddress a = InetAddress.getByName(ip);
+            VirtualSipNetwork.Port port = sip.open(new InetSocketAddress(a, 5060));
+            PhoneConfig cfg = PhoneConfig.of(user, "pw", controllers).withMediaAddress(a)
+                    .withRegistration(Duration.ofMinutes(10), Duration.ofSeconds(10), Duration.ofSeconds(2));
+            Phone p = new Phone(cfg, clock, port, media, new SplittableRandom(seed));
+            p.addListener(new PhoneListener() {
+                @Override public void callStateChanged(Phone phone, Call call, CallState state) {
+                    trace.add(clock.elapsed().toMillis() + "ms " + phone.user() + " " + state + " " + call.callId());
+                }
+
+                @Override public void registered(Phone phone, InetSocketAddress controller) {
+                    trace.add(clock.elapsed().toMillis() + "ms " + phone.user() + " registered " + controller);
+                }
+
+                @Override public void failedOver(Phone phone, InetSocketAddress from, InetSocketAddress next, String reason) {
+                    trace.add(clock.elapsed().toMillis() + "ms " + phone.user() + " failover " + reason);
+                }
+            });
+            p.start();
+            return p;
+        }
+
+        void advance(long millis) { clock.advance(Duration.ofMillis(millis)); }
+    }
+
+    private static List<String> callHoldResumeHangUp(long seed) throws Exception {
+        World w = new World();
+        Phone alice = w.phone("alice", "198.18.0.1", List.of(), seed);
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), seed + 1);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        assertEquals(CallState.RINGING, in.state());
+        assertEquals(CallState.RINGBACK, out.state());
+        assertEquals(4_000_000, out.inviteToRingNanos(), "INVITE and 180 take 2 ms each on the virtual network");
+        bob.answer(in);
+        w.advance(500);
+        assertTrue(out.talkPathUp() && in.talkPathUp(), "talk path up: " + out.probeStats());
+        alice.hold(out, false);
+        w.advance(1000);
+        assertFalse(out.talkPathUp() || in.talkPathUp(), "held: no talk path");
+        alice.resume(out);
+        w.advance(500);
+        assertTrue(out.talkPathUp() && in.talkPathUp(), "resumed");
+        alice.hangUp(out);
+        w.advance(20);
+        assertEquals(CallState.ENDED, in.state());
+        assertEquals("remote-hangup", in.endReason());
+        w.trace.add("sip delivered " + w.sip.delivered() + ", media delivered " + w.media.delivered());
+        return w.trace;
+    }
+
+    @Test void callHoldResumeAndHangUpInVirtualTime() throws Exception {
+        List<String> trace = callHoldResumeHangUp(7);
+        assertTrue(trace.get(0).startsWith("0ms alice CALLING"), trace.toString());
+    }
+
+    @Test void theSameSeedGivesTheSameRun() throws Exception {
+        assertEquals(callHoldResumeHangUp(42), callHoldResumeHangUp(42));
+    }
+
+    @Test void aLostAckIsRecoveredByTheRetransmitted200AndNoAckEndsTheCall() throws Exception {
+        World w = new World();
+        int[] oks = {0};
+        int[] acksDropped = {0};
+        boolean[] dropAllAcks = {false};
+        w.sip.dropWhen(m -> {
+            if (m.startsWith("SIP/2.0 200") && m.contains(" INVITE")) oks[0]++;
+            if (!m.startsWith("ACK ")) return false;
+            if (dropAllAcks[0] || acksDropped[0] == 0) {
+                acksDropped[0]++;
+                return true;
+            }
+            return false;
+        });
+        Phone alice = w.phone("alice", "198.18.0.1", List.of(), 3);
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), 4);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        bob.answer(in);
+        w.advance(40_000);
+        assertEquals(2, oks[0], "the 200 went again once, T1 after the lost ACK");
+        assertEquals(CallState.CONNECTED, in.state(), "the second ACK arrived");
+        assertTrue(out.talkPathUp() && in.talkPathUp());
+        alice.hangUp(out);
+        w.advance(100);
+
+        dropAllAcks[0] = true;
+        Call second = alice.call(bob.directUri());
+        w.advance(20);
+        Call in2 = bob.calls().get(bob.calls().size() - 1);
+        bob.answer(in2);
+        w.advance(31_000);
+        assertEquals(CallState.CONNECTED, in2.state(), "still retransmitting before 64*T1");
+        w.advance(2_000);
+        assertEquals(CallState.ENDED, in2.state());
+        assertEquals("no-ack", in2.endReason());
+        w.advance(100);
+        assertEquals(CallState.ENDED, second.state(), "and the caller got the BYE");
+        assertEquals("remote-hangup", second.endReason());
+    }
+
+    @Test void sessionTimerRefreshesAndExpiresWhenRefreshesStop() throws Exception {
+        World w = new World();
+        int[] reinvites = {0};
+        boolean[] dropRefreshes = {false};
+        w.sip.dropWhen(m -> {
+            // a re-INVITE from alice: an INVITE to bob's Contact with a CSeq above the initial one's
+            boolean refresh = m.startsWith("INVITE sip:bob") && !m.contains("CSeq: 1 INVITE");
+            if (refresh) reinvites[0]++;
+            return refresh && dropRefreshes[0];
+        });
+        InetAddress a = InetAddress.getByName("198.18.0.1");
+        Phone alice = new Phone(PhoneConfig.of("alice", null, List.of()).withMediaAddress(a).withSessionExpires(Duration.ofSeconds(90)),
+                w.clock, w.sip.open(new InetSocketAddress(a, 5060)), w.media, new SplittableRandom(5));
+        alice.start();
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), 6);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        bob.answer(in);
+        w.advance(200_000); // refreshes at 45 s intervals
+        assertEquals(4, reinvites[0], "alice, the refresher, re-INVITEs every 45 s");
+        assertEquals(CallState.CONNECTED, in.state());
+        assertTrue(out.talkPathUp() && in.talkPathUp());
+
+        dropRefreshes[0] = true; // alice's refreshes stop reaching bob (last one arrived at 180 s)
+        w.advance(39_000); // 239 s: bob's deadline is 180 + 90 - 30 = 240 s
+        assertEquals(CallState.CONNECTED, in.state());
+        w.advance(2_000);
+        assertEquals(CallState.ENDED, in.state());
+        assertEquals("session-expired", in.endReason());
+        w.advance(100);
+        assertEquals(CallState.ENDED, out.state(), "bob's BYE reached alice");
+    }
+
+    /** A registrar that challenges, then says the nonce went stale {@code staleTimes} times, then checks the digest. */
+    private static VirtualSipNetwork.Port challengingRegistrar(World w, String ip, int staleTimes, List<String> log) throws Exception {
+        VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));
+        int[] nonces = {0};
+        port.bindDefault(new SipEndpoint() {
+            @Override public void request(Request r, ServerRef tx) {
+                if (tx == null || !Request.REGISTER.equals(r.getMethod())) return;
+                try {
+                    javax.sip.header.AuthorizationHeader auth = (javax.sip.header.AuthorizationHeader) r.getHeader("Authorization");
+                    Response resp;
+                    if (auth != null && nonces[0] > staleTimes) {
+                        String expected = dev.holdfast.endpointsim.phone.DigestCredentials.response("alice", "holdfast", "pw",
+                                "REGISTER", auth.getURI().toString(), auth.getNonce(), auth.getQop(), "00000001", auth.getCNonce());
+                        boolean good = expected.equals(auth.getResponse()) && auth.getNonce().equals("n" + nonces[0]);
+                        log.add(good ? "good" : "bad");
+                        resp = port.messages().createResponse(good ? 200 : 403, r);
+                        if (good) resp.addHeader((javax.sip.header.Header) r.getHeader("Contact").clone());
+                    } else {
+                        nonces[0]++;
+                        log.add(auth == null ? "challenge" : "stale");
+                        resp = port.messages().createResponse(401, r);
+                        javax.sip.header.WWWAuthenticateHeader ch = port.headers().createWWWAuthenticateHeader("Digest");
+                        ch.setRealm("holdfast");
+                        ch.setNonce("n" + nonces[0]);
+                        ch.setQop("auth");
+                        if (auth != null) ch.setStale(true);
+                        resp.addHeader(ch);
+                    }
+                    ((ToHeader) resp.getHeader(ToHeader.NAME)).setTag("r");
+                    tx.respond(resp);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return port;
+    }
+
+    @Test void aStaleNonceIsAnsweredAgainButNotForever() throws Exception {
+        World w = new World();
+        List<String> log = new ArrayList<>();
+        challengingRegistrar(w, "198.18.1.1", 1, log);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060)), 1);
+        w.advance(100);
+        assertEquals(List.of("challenge", "stale", "good"), log);
+        assertTrue(p.registered());
+
+        World w2 = new World();
+        List<String> log2 = new ArrayList<>();
+        challengingRegistrar(w2, "198.18.1.1", 1000, log2); // a registrar that finds every nonce stale
+        Phone p2 = w2.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060)), 1);
+        w2.advance(100);
+        assertEquals(List.of("challenge", "stale", "stale", "stale"), log2, "two stale retries, then it gives up");
+        assertFalse(p2.registered());
+        assertEquals("401 (credentials refused)", p2.registrationError());
+    }
+
+    /** A registrar that answers everything 200, at a virtual address. */
+    private static VirtualSipNetwork.Port registrar(World w, String ip, int[] registers) throws Exception {
+        VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));
+        port.bindDefault(new SipEndpoint() {
+            @Override public void request(Request r, ServerRef tx) {
+                if (tx == null) return;
+                try {
+                    Response ok = port.messages().createResponse(200, r);
+                    ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag("r");
+                    if (Request.REGISTER.equals(r.getMethod())) {
+                        registers[0]++;
+                        ok.addHeader((javax.sip.header.Header) r.getHeader("Contact").clone());
+                    }
+                    tx.respond(ok);
+                } catch (java.text.ParseException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return port;
+    }
+
+    @Test void failoverToTheAlternateOnTheVirtualClock() throws Exception {
+        World w = new World();
+        int[] primaryRegisters = {0};
+        int[] alternateRegisters = {0};
+        VirtualSipNetwork.Port primary = registrar(w, "198.18.1.1", primaryRegisters);
+        registrar(w, "198.18.1.2", alternateRegisters);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060),
+                new InetSocketAddress("198.18.1.2", 5060)), 1);
+        w.advance(100);
+        assertTrue(p.registered(), p.registrationError() + " " + w.trace + " " + w.sip.delivered() + "/" + w.sip.dropped());
+        assertEquals(1, primaryRegisters[0]);
+        w.advance(15_000); // keepalives at 10 s intervals, answered
+        // registered at 4 ms (2 ms each way); keepalives 10 s after the last answer: sent at 10.004 s, answered
+        // at 10.008 s, next sent at 20.008 s
+        primary.down(true); // at 15.1 s: the keepalive at 20.008 s goes unanswered for 2 s
+        w.advance(6_900); // 22.0 s
+        assertEquals(0, p.failovers(), "not before the 2 s request timeout");
+        w.advance(20); // 22.02 s: failed over at 22.008 s, REGISTER answered 4 ms later
+        assertEquals(1, p.failovers());
+        assertTrue(p.registered());
+        assertEquals(new InetSocketAddress("198.18.1.2", 5060), p.controller());
+        assertEquals(1, alternateRegisters[0]);
+        assertTrue(w.trace.contains("22008ms alice failover OPTIONS keepalive timed out"), w.trace.toString());
+    }
+}
