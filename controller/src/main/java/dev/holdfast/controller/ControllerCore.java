@@ -42,6 +42,7 @@ public final class ControllerCore implements Core {
         this.calls = new CallProcessor(svc, association, provisioning);
         association.listener(calls);
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
+        sip.lines(calls);
     }
 
     private static String sipDomain(Provisioning p) {
@@ -91,6 +92,7 @@ public final class ControllerCore implements Core {
             else if (event instanceof Event.SipRequestReceived r) sip.request(r);
             else if (event instanceof Event.SipResponseReceived r) sip.response(r);
             else if (event instanceof Event.SipRequestFailed f) sip.failed(f);
+            else if (event instanceof Event.SipDialogEnded d) sip.dialogEnded(d);
         } catch (RuntimeException e) {
             // a bug must cost at most this event, not the controller; what was decided before it still goes out
             failures++;

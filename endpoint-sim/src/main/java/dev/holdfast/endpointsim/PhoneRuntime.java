@@ -13,26 +13,34 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Phones in real time on one machine: one SIP stack (one UDP and one TCP port for all of them) and one event-loop
- * thread that runs every phone's logic and every talk-path probe. A thousand phones cost a thousand media ports
- * and nothing else per phone.
+ * Phones in real time on one machine: one SIP stack (one UDP and one TCP port for all of them) and one or a few
+ * event-loop threads; each phone lives on one of them with its talk-path probes. A thousand phones cost a thousand
+ * media ports and nothing else per phone.
  */
 public final class PhoneRuntime implements AutoCloseable {
     private final JainSipStack sip;
-    private final UdpMediaNetwork media;
+    private final List<UdpMediaNetwork> loops;
     private final SplittableRandom seeds;
     private final List<Phone> phones = new ArrayList<>();
 
-    private PhoneRuntime(JainSipStack sip, UdpMediaNetwork media, long seed) {
+    private PhoneRuntime(JainSipStack sip, List<UdpMediaNetwork> loops, long seed) {
         this.sip = sip;
-        this.media = media;
+        this.loops = List.copyOf(loops);
         this.seeds = new SplittableRandom(seed);
     }
 
-    /** A runtime whose SIP stack listens on {@code address}:{@code port} (0: any free port). */
+    /** A runtime with one event loop whose SIP stack listens on {@code address}:{@code port} (0: any free port). */
     public static PhoneRuntime start(InetAddress address, int port, long seed) throws IOException {
+        return start(address, port, seed, 1);
+    }
+
+    /** A runtime with {@code threads} event loops; phones are dealt to them in turn. */
+    public static PhoneRuntime start(InetAddress address, int port, long seed, int threads) throws IOException {
+        if (threads < 1) throw new IllegalArgumentException("threads " + threads);
         JainSipStack sip = JainSipStack.start(address, port);
-        return new PhoneRuntime(sip, UdpMediaNetwork.ownLoop(), seed);
+        List<UdpMediaNetwork> loops = new ArrayList<>();
+        for (int i = 0; i < threads; i++) loops.add(UdpMediaNetwork.ownLoop());
+        return new PhoneRuntime(sip, loops, seed);
     }
 
     public static PhoneRuntime loopback() throws IOException {
@@ -41,7 +49,8 @@ public final class PhoneRuntime implements AutoCloseable {
 
     public JainSipStack sip() { return sip; }
 
-    public SimScheduler scheduler() { return media.scheduler(); }
+    /** The first event loop's scheduler (the only one with one thread). */
+    public SimScheduler scheduler() { return loops.get(0).scheduler(); }
 
     /** A phone on this runtime, started (registering when it has controllers). */
     public synchronized Phone phone(PhoneConfig config) {
@@ -50,6 +59,7 @@ public final class PhoneRuntime implements AutoCloseable {
 
     /** A phone with {@code listener} attached before it starts (so that it hears its first registration). */
     public synchronized Phone phone(PhoneConfig config, dev.holdfast.endpointsim.phone.PhoneListener listener) {
+        UdpMediaNetwork media = loops.get(phones.size() % loops.size());
         Phone p = new Phone(config, media.scheduler(), sip, media, seeds.split());
         if (listener != null) p.addListener(listener);
         phones.add(p);
@@ -63,12 +73,11 @@ public final class PhoneRuntime implements AutoCloseable {
     @Override public void close() {
         for (Phone p : phones()) p.stop();
         try {
-            media.scheduler().execute(() -> { });
             Thread.sleep(50); // let the stops' un-REGISTERs and BYEs leave
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        media.close();
+        loops.forEach(UdpMediaNetwork::close);
         // JAIN-SIP's stop waits about a second for its threads: let it do that on a thread of its own
         Thread stopper = new Thread(sip::close, "sip-stack-stop");
         stopper.start();

@@ -22,7 +22,7 @@ import java.util.Map;
  * Simulated phones from the command line, driven by a script file:
  * <pre>
  * phones --phone USER[:PASSWORD] [--phone ...] [--controller HOST:PORT[,HOST:PORT...]] [--transport udp|tcp]
- *        [--bind ADDRESS] [--port PORT] [--auto-answer DURATION] --script FILE
+ *        [--bind ADDRESS] [--port PORT] [--auto-answer DURATION] [--session-expires DURATION] --script FILE
  * </pre>
  * The controllers are the phones' outbound proxy and its alternates, in order; without one, phones call each other
  * straight ({@code call alice bob} dials bob's address). Exits 0 when the script ran to its end, 1 when a step
@@ -33,7 +33,8 @@ public final class PhoneSimMain {
 
     static final String USAGE = """
             usage: phones --phone USER[:PASSWORD] [--phone ...] [--controller HOST:PORT[,HOST:PORT...]]
-                          [--transport udp|tcp] [--bind ADDRESS] [--port PORT] [--auto-answer DURATION] --script FILE
+                          [--transport udp|tcp] [--bind ADDRESS] [--port PORT] [--auto-answer DURATION]
+                          [--session-expires DURATION] --script FILE
             """;
 
     public static void main(String[] args) throws Exception {
@@ -82,7 +83,8 @@ public final class PhoneSimMain {
                 String user = colon < 0 ? spec : spec.substring(0, colon);
                 String password = colon < 0 ? null : spec.substring(colon + 1);
                 PhoneConfig c = PhoneConfig.of(user, password, controllers).withTransport(transport).withMediaAddress(bind)
-                        .withAutoAnswer(autoAnswer);
+                        .withAutoAnswer(autoAnswer)
+                        .withSessionExpires(opt.containsKey("session-expires") ? Scripts.parseDuration(opt.get("session-expires")) : null);
                 phones.put(user, rt.phone(c));
             }
             out.println("phones: " + phones.keySet() + " on " + rt.sip().localAddress(transport) + " (" + transport + ")"

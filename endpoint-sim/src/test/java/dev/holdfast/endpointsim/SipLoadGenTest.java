@@ -43,7 +43,7 @@ class SipLoadGenTest {
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void callsSippUasWithTalkPathAndReportsTheH248Keys(String transport) throws Exception {
         int port = JainSipStack.freePort(InetAddress.getLoopbackAddress());
-        int mediaPort = JainSipStack.freePort(InetAddress.getLoopbackAddress());
+        int mediaPort = Sipp.freeMediaPort();
         try (Sipp uas = Sipp.start("-sn", "uas", "-i", "127.0.0.1", "-p", "" + port, "-rtp_echo", "-mp", "" + mediaPort,
                 "-t", transport.equals("tcp") ? "t1" : "u1")) {
             Thread.sleep(300);

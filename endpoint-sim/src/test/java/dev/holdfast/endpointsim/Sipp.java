@@ -39,6 +39,27 @@ public final class Sipp implements AutoCloseable {
         return new Sipp(p, log);
     }
 
+    /**
+     * A media port for {@code -mp}: SIPp's RTP echo binds it and the next three (RTCP, video RTP and RTCP), so all
+     * four must be free.
+     */
+    public static int freeMediaPort() throws IOException {
+        java.util.Random r = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20_000 + 2 * r.nextInt(15_000);
+            List<java.net.DatagramSocket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) held.add(new java.net.DatagramSocket(base + i, java.net.InetAddress.getLoopbackAddress()));
+                return base;
+            } catch (IOException busy) {
+                // try another block
+            } finally {
+                held.forEach(java.net.DatagramSocket::close);
+            }
+        }
+        throw new IOException("no four consecutive free UDP ports");
+    }
+
     /** A scenario file from the test resources, as a path SIPp can read. */
     public static String scenario(String name) throws IOException {
         Path f = Files.createTempFile("sipp-" + name.replace('/', '-'), ".xml");

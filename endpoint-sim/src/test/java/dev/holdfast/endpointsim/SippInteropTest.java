@@ -51,7 +51,7 @@ class SippInteropTest {
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void phoneCallsSippUas(String transport) throws Exception {
         int port = JainSipStack.freePort(LO);
-        int mediaPort = JainSipStack.freePort(LO);
+        int mediaPort = Sipp.freeMediaPort();
         Sipp uas = sipp(transport, "-sn", "uas", "-i", "127.0.0.1", "-p", "" + port, "-m", "1", "-rtp_echo",
                 "-mp", "" + mediaPort, "-timeout", "20s");
         Thread.sleep(300); // SIPp binds its port
@@ -67,7 +67,7 @@ class SippInteropTest {
     @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
     void aRefusedHoldLeavesTheCallAsItWas(String transport) throws Exception {
         int port = JainSipStack.freePort(LO);
-        int mediaPort = JainSipStack.freePort(LO);
+        int mediaPort = Sipp.freeMediaPort();
         Sipp uas = sipp(transport, "-sf", Sipp.scenario("uas-refuses-reinvite.xml"), "-i", "127.0.0.1", "-p", "" + port,
                 "-m", "1", "-rtp_echo", "-mp", "" + mediaPort, "-timeout", "20s");
         Thread.sleep(300);
@@ -94,7 +94,7 @@ class SippInteropTest {
                 .withAutoAnswer(Duration.ofMillis(100)));
         InetSocketAddress at = rt.sip().localAddress(transport);
         int port = JainSipStack.freePort(LO);
-        int mediaPort = JainSipStack.freePort(LO);
+        int mediaPort = Sipp.freeMediaPort();
         Sipp uac = sipp(transport, "127.0.0.1:" + at.getPort(), "-sn", "uac", "-s", "bob", "-i", "127.0.0.1",
                 "-p", "" + port, "-m", "1", "-d", "2000", "-rtp_echo", "-mp", "" + mediaPort, "-timeout", "20s");
         Await.until("SIPp's call arrives", T, () -> !bob.calls().isEmpty(), uac::output);

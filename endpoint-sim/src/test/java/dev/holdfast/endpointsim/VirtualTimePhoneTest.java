@@ -100,6 +100,139 @@ class VirtualTimePhoneTest {
         assertEquals(callHoldResumeHangUp(42), callHoldResumeHangUp(42));
     }
 
+    @Test void aLostAckIsRecoveredByTheRetransmitted200AndNoAckEndsTheCall() throws Exception {
+        World w = new World();
+        int[] oks = {0};
+        int[] acksDropped = {0};
+        boolean[] dropAllAcks = {false};
+        w.sip.dropWhen(m -> {
+            if (m.startsWith("SIP/2.0 200") && m.contains(" INVITE")) oks[0]++;
+            if (!m.startsWith("ACK ")) return false;
+            if (dropAllAcks[0] || acksDropped[0] == 0) {
+                acksDropped[0]++;
+                return true;
+            }
+            return false;
+        });
+        Phone alice = w.phone("alice", "198.18.0.1", List.of(), 3);
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), 4);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        bob.answer(in);
+        w.advance(40_000);
+        assertEquals(2, oks[0], "the 200 went again once, T1 after the lost ACK");
+        assertEquals(CallState.CONNECTED, in.state(), "the second ACK arrived");
+        assertTrue(out.talkPathUp() && in.talkPathUp());
+        alice.hangUp(out);
+        w.advance(100);
+
+        dropAllAcks[0] = true;
+        Call second = alice.call(bob.directUri());
+        w.advance(20);
+        Call in2 = bob.calls().get(bob.calls().size() - 1);
+        bob.answer(in2);
+        w.advance(31_000);
+        assertEquals(CallState.CONNECTED, in2.state(), "still retransmitting before 64*T1");
+        w.advance(2_000);
+        assertEquals(CallState.ENDED, in2.state());
+        assertEquals("no-ack", in2.endReason());
+        w.advance(100);
+        assertEquals(CallState.ENDED, second.state(), "and the caller got the BYE");
+        assertEquals("remote-hangup", second.endReason());
+    }
+
+    @Test void sessionTimerRefreshesAndExpiresWhenRefreshesStop() throws Exception {
+        World w = new World();
+        int[] reinvites = {0};
+        boolean[] dropRefreshes = {false};
+        w.sip.dropWhen(m -> {
+            // a re-INVITE from alice: an INVITE to bob's Contact with a CSeq above the initial one's
+            boolean refresh = m.startsWith("INVITE sip:bob") && !m.contains("CSeq: 1 INVITE");
+            if (refresh) reinvites[0]++;
+            return refresh && dropRefreshes[0];
+        });
+        InetAddress a = InetAddress.getByName("198.18.0.1");
+        Phone alice = new Phone(PhoneConfig.of("alice", null, List.of()).withMediaAddress(a).withSessionExpires(Duration.ofSeconds(90)),
+                w.clock, w.sip.open(new InetSocketAddress(a, 5060)), w.media, new SplittableRandom(5));
+        alice.start();
+        Phone bob = w.phone("bob", "198.18.0.2", List.of(), 6);
+        Call out = alice.call(bob.directUri());
+        w.advance(20);
+        Call in = bob.calls().get(0);
+        bob.answer(in);
+        w.advance(200_000); // refreshes at 45 s intervals
+        assertEquals(4, reinvites[0], "alice, the refresher, re-INVITEs every 45 s");
+        assertEquals(CallState.CONNECTED, in.state());
+        assertTrue(out.talkPathUp() && in.talkPathUp());
+
+        dropRefreshes[0] = true; // alice's refreshes stop reaching bob (last one arrived at 180 s)
+        w.advance(39_000); // 239 s: bob's deadline is 180 + 90 - 30 = 240 s
+        assertEquals(CallState.CONNECTED, in.state());
+        w.advance(2_000);
+        assertEquals(CallState.ENDED, in.state());
+        assertEquals("session-expired", in.endReason());
+        w.advance(100);
+        assertEquals(CallState.ENDED, out.state(), "bob's BYE reached alice");
+    }
+
+    /** A registrar that challenges, then says the nonce went stale {@code staleTimes} times, then checks the digest. */
+    private static VirtualSipNetwork.Port challengingRegistrar(World w, String ip, int staleTimes, List<String> log) throws Exception {
+        VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));
+        int[] nonces = {0};
+        port.bindDefault(new SipEndpoint() {
+            @Override public void request(Request r, ServerRef tx) {
+                if (tx == null || !Request.REGISTER.equals(r.getMethod())) return;
+                try {
+                    javax.sip.header.AuthorizationHeader auth = (javax.sip.header.AuthorizationHeader) r.getHeader("Authorization");
+                    Response resp;
+                    if (auth != null && nonces[0] > staleTimes) {
+                        String expected = dev.holdfast.endpointsim.phone.DigestCredentials.response("alice", "holdfast", "pw",
+                                "REGISTER", auth.getURI().toString(), auth.getNonce(), auth.getQop(), "00000001", auth.getCNonce());
+                        boolean good = expected.equals(auth.getResponse()) && auth.getNonce().equals("n" + nonces[0]);
+                        log.add(good ? "good" : "bad");
+                        resp = port.messages().createResponse(good ? 200 : 403, r);
+                        if (good) resp.addHeader((javax.sip.header.Header) r.getHeader("Contact").clone());
+                    } else {
+                        nonces[0]++;
+                        log.add(auth == null ? "challenge" : "stale");
+                        resp = port.messages().createResponse(401, r);
+                        javax.sip.header.WWWAuthenticateHeader ch = port.headers().createWWWAuthenticateHeader("Digest");
+                        ch.setRealm("holdfast");
+                        ch.setNonce("n" + nonces[0]);
+                        ch.setQop("auth");
+                        if (auth != null) ch.setStale(true);
+                        resp.addHeader(ch);
+                    }
+                    ((ToHeader) resp.getHeader(ToHeader.NAME)).setTag("r");
+                    tx.respond(resp);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return port;
+    }
+
+    @Test void aStaleNonceIsAnsweredAgainButNotForever() throws Exception {
+        World w = new World();
+        List<String> log = new ArrayList<>();
+        challengingRegistrar(w, "198.18.1.1", 1, log);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060)), 1);
+        w.advance(100);
+        assertEquals(List.of("challenge", "stale", "good"), log);
+        assertTrue(p.registered());
+
+        World w2 = new World();
+        List<String> log2 = new ArrayList<>();
+        challengingRegistrar(w2, "198.18.1.1", 1000, log2); // a registrar that finds every nonce stale
+        Phone p2 = w2.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060)), 1);
+        w2.advance(100);
+        assertEquals(List.of("challenge", "stale", "stale", "stale"), log2, "two stale retries, then it gives up");
+        assertFalse(p2.registered());
+        assertEquals("401 (credentials refused)", p2.registrationError());
+    }
+
     /** A registrar that answers everything 200, at a virtual address. */
     private static VirtualSipNetwork.Port registrar(World w, String ip, int[] registers) throws Exception {
         VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));

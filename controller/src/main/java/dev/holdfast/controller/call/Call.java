@@ -60,7 +60,30 @@ public final class Call {
         CONFERENCE_RECALL
     }
 
+    /**
+     * A SIP phone as the calling party: its dialog, its number and how to tell it what happens on the line side.
+     * Its media ends in {@code rtp}, an ephemeral RTP termination next to the called line.
+     */
+    static final class SipParty {
+        final String number;
+        final String callId;
+        final dev.holdfast.controller.sip.LineRouter.SipParty phone;
+        IgcEnd rtp;
+        /** The phone left: nothing more is reported to it. */
+        boolean gone;
+        /** What the phone is told if the call fails before answer. */
+        int failure = 503;
+        String failureReason = "Service Unavailable";
+
+        SipParty(String number, String callId, dev.holdfast.controller.sip.LineRouter.SipParty phone) {
+            this.number = number;
+            this.callId = callId;
+            this.phone = phone;
+        }
+    }
+
     final long id;
+    /** The calling line; null when the caller is a SIP phone ({@link #sip}). */
     final Line caller;
     final Line callee;
     final List<Leg> legs = new ArrayList<>();
@@ -80,6 +103,8 @@ public final class Call {
     boolean answeredEarly;
     /** An outgoing trunk call: the digits sent on the trunk. */
     String outpulse;
+    /** The calling SIP phone, or null. */
+    SipParty sip;
 
     // ---- features (all on the host's gateway)
     /** A feature was used: events go to {@link CallFeatures}, the caller/callee fields no longer say who is in. */
@@ -110,7 +135,7 @@ public final class Call {
         this.id = id;
         this.caller = caller;
         this.callee = callee;
-        parties.put(caller, CallStructure.Role.CALLER);
+        if (caller != null) parties.put(caller, CallStructure.Role.CALLER);
         parties.put(callee, CallStructure.Role.CALLEE);
     }
 
@@ -148,7 +173,9 @@ public final class Call {
         igcs.remove(e.far);
     }
 
-    boolean intraGateway() { return caller.gateway() == callee.gateway(); }
+    boolean intraGateway() { return caller != null && caller.gateway() == callee.gateway(); }
+
+    private String sipParty() { return "sip:" + sip.number; }
 
     boolean adding() {
         for (Leg l : legs) if (l.adding) return true;
@@ -177,8 +204,15 @@ public final class Call {
         for (Leg l : legs) ls.add(new CallStructure.Leg(l.gateway.name(), l.context, List.copyOf(l.terminations)));
         List<CallStructure.Igc> igcList = new ArrayList<>();
         for (IgcEnd e : igcs) if (e.far != null) igcList.add(new CallStructure.Igc(end(e, e.far), end(e.far, e)));
+        CallStructure.SipLeg sipLeg = sip == null ? null : new CallStructure.SipLeg(sip.number, sip.callId,
+                sip.rtp.leg.gateway.name(), sip.rtp.leg.context, sip.rtp.rtp, sip.rtp.local, sip.rtp.remote);
         List<String> names = new ArrayList<>();
         List<CallStructure.Party> roles = new ArrayList<>();
+        if (sip != null) {
+            // the phone's dialog is the party; its media ends in the RTP termination next to the line
+            names.add(sipParty());
+            roles.add(new CallStructure.Party(sipParty(), null, sip.callId, null, CallStructure.Role.CALLER));
+        }
         for (Map.Entry<Line, CallStructure.Role> p : parties.entrySet()) {
             Line l = p.getKey();
             names.add(party(l));
@@ -187,7 +221,7 @@ public final class Call {
             roles.add(new CallStructure.Party(party(l), l.gateway().name(), l.termination(),
                     in == null ? null : in.context, p.getValue()));
         }
-        return new CallStructure(id, state, names, ls, igcList, roles, feature.name());
+        return new CallStructure(id, state, names, ls, igcList, roles, feature.name(), sipLeg);
     }
 
     /** A line's number, or for a trunk {@code trunk:group/termination}. */
@@ -202,7 +236,7 @@ public final class Call {
     }
 
     @Override public String toString() {
-        StringBuilder p = new StringBuilder();
+        StringBuilder p = new StringBuilder(sip == null ? "" : sipParty());
         for (Line l : parties.keySet()) p.append(p.length() == 0 ? "" : ",").append(party(l));
         return "call " + id + " " + p + " " + state + (feature == Feature.NONE ? "" : " " + feature);
     }

@@ -40,7 +40,7 @@ import java.util.TreeMap;
  * answer, release; busy, no answer, invalid number, abandon. A call on one gateway puts both lines in one
  * context; a call between gateways adds an ephemeral RTP termination on each and exchanges their SDP.
  */
-public final class CallProcessor implements GatewayListener {
+public final class CallProcessor implements GatewayListener, dev.holdfast.controller.sip.LineRouter {
     private static final System.Logger LOG = System.getLogger(CallProcessor.class.getName());
     static final String DIAL_TONE = "cg/dt";
     static final String RING_BACK = "cg/rt";
@@ -348,9 +348,74 @@ public final class CallProcessor implements GatewayListener {
         c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
             c.noAnswerTimer = 0;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+            if (c.sip != null) { c.sip.failure = 480; c.sip.failureReason = "Temporarily Unavailable"; }
             release(c, REORDER, null);
         });
         if (c.answeredEarly) answer(c);
+    }
+
+    // ------------------------------------------------------------------------------------------ SIP phone to a line
+
+    /**
+     * A SIP phone calls a line: one transaction on the line's gateway adds the line ringing and an ephemeral RTP
+     * termination with the phone's SDP as Remote (receive-only until answer) in a new context. The phone hears of
+     * ringing, answer, failure and release through {@code phone}.
+     */
+    @Override public LineCall offer(String number, String callerNumber, String callId, String offerSdp, SipParty phone) {
+        if (!(dialPlan.route(number) instanceof Route.Extension e)) return null;
+        Gateway gw = association.gateway(e.gateway());
+        Line callee = gw == null ? null : gw.line(e.termination());
+        if (callee == null) return null;
+        if (callee.trunk() || callee.state() != LineState.IDLE || callOf.containsKey(callee)
+                || gw.state() != GatewayState.IN_SERVICE) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "sip:" + callerNumber + " called " + number + ": busy");
+            phone.failed(486, "Busy Here");
+            return () -> { };
+        }
+        if (offerSdp == null || offerSdp.isBlank()) {
+            // no offer in the INVITE (offer in the 200, answer in the ACK) is not served
+            phone.failed(488, "Not Acceptable Here");
+            return () -> { };
+        }
+        Call c = new Call(nextCallId++, null, callee);
+        c.sip = new Call.SipParty(callerNumber, callId, phone);
+        calls.put(c.id, c);
+        callOf.put(callee, c);
+        callee.state(LineState.IN_CALL);
+        Call.Leg leg = c.leg(gw);
+        leg.adding = true;
+        leg.terminations.add(callee.termination());
+        Call.IgcEnd rtp = new Call.IgcEnd(leg);
+        c.sip.rtp = rtp;
+        c.igcB = rtp;
+        c.igcs.add(rtp); // an end without a far end: released (with statistics) like an IGC's, not listed as one
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": set-up from SIP");
+        association.send(gw, List.of(H248.action(ContextId.CHOOSE, addCallee(callee, null), addRtp(offerSdp))), o -> {
+            leg.adding = false;
+            if (!rtpAdded(c, leg, rtp, o, 1)) { setupFailed(c, leg, o); return; }
+            rtp.remote = offerSdp;
+            if (c.state == CallState.RELEASED) return;
+            if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
+            if (!c.sip.gone) phone.ringing();
+            setupComplete(c);
+        });
+        return () -> sipLeft(c);
+    }
+
+    /** The phone left (CANCEL, BYE, lost dialog): the line stops ringing or, off-hook, hears busy. */
+    private void sipLeft(Call c) {
+        if (c.state == CallState.RELEASED) return;
+        c.sip.gone = true;
+        if (c.adding()) { c.releaseWanted = true; c.releaseTone = BUSY; return; }
+        release(c, BUSY, null);
+    }
+
+    /** Tells the phone how its call ended, unless it left first. */
+    private void tellPhone(Call c, CallState was) {
+        if (c.sip == null || c.sip.gone) return;
+        c.sip.gone = true;
+        if (was == CallState.CONNECTED) c.sip.phone.released();
+        else c.sip.phone.failed(c.sip.failure, c.sip.failureReason);
     }
 
     // ------------------------------------------------------------------------------------------ in a call
@@ -360,6 +425,7 @@ public final class CallProcessor implements GatewayListener {
             // a trunk without disconnect supervision says nothing reliable about the far end: only our side ends it
             return;
         }
+        if (c.sip != null && name.equals(FLASH)) return; // features need two lines: none with a SIP party yet
         if (c.featured || (c.state == CallState.CONNECTED && name.equals(FLASH))) {
             features.event(c, line, name, event);
             return;
@@ -393,7 +459,9 @@ public final class CallProcessor implements GatewayListener {
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
         for (Call.Leg leg : c.legs) {
             List<Command> commands = new ArrayList<>();
-            for (Line l : List.of(c.callee, c.caller)) {
+            List<Line> lines = new ArrayList<>(List.of(c.callee));
+            if (c.caller != null) lines.add(c.caller);
+            for (Line l : lines) {
                 if (l.gateway() != leg.gateway) continue;
                 if (l.trunk()) {
                     // an outgoing circuit may still be sending the number: its signals are left alone
@@ -406,6 +474,10 @@ public final class CallProcessor implements GatewayListener {
             Call.IgcEnd end = c.igcA != null && c.igcA.leg == leg ? c.igcA : c.igcB != null && c.igcB.leg == leg ? c.igcB : null;
             if (end != null) commands.add(H248.modify(end.rtp, H248.stream(H248.mode(Mode.SENDRECV))));
             association.send(leg.gateway, List.of(H248.action(leg.context, commands)), o -> {
+                if (o.ok() && c.sip != null && end == c.sip.rtp && !c.sip.gone && c.state == CallState.CONNECTED) {
+                    // the phone gets its 200 once the termination sends: its media then flows both ways
+                    c.sip.phone.answered(end.local);
+                }
                 if (!o.ok() && c.state == CallState.CONNECTED) {
                     LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused by " + leg.gateway.name() + ": " + o);
                     release(c, REORDER, o.failed() ? leg.gateway : null);
@@ -436,6 +508,7 @@ public final class CallProcessor implements GatewayListener {
         calls.remove(c.id);
         for (Line l : c.parties.keySet()) callOf.remove(l, c);
         features.ended(c);
+        tellPhone(c, was);
         if (was == CallState.CONNECTED) completedCalls++;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": released");
         // every gateway of a party or a context, parties' gateways first (a basic call: caller's, then callee's)

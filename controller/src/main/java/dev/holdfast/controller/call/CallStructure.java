@@ -11,17 +11,35 @@ import java.util.List;
  *
  * @param parties the directory numbers of the parties, in the order they joined (caller first)
  * @param roles   each party with where it is and its role
+ * @param sip     the calling SIP phone's part (parties shows it as {@code sip:number}, its role's termination is the
+ *                dialog's Call-ID), or null
  * @param feature what the call's features are doing: NONE, HOLD, CONSULT, CONSULT_RECALL, TRANSFER_RINGING,
  *                CONFERENCE, CONFERENCE_RECALL (docs/h248-profile.md, "Call features")
  */
 public record CallStructure(long callId, CallState state, List<String> parties, List<Leg> legs, List<Igc> igcs,
-                            List<Party> roles, String feature) {
+                            List<Party> roles, String feature, SipLeg sip) {
     public CallStructure {
         parties = List.copyOf(parties);
         legs = List.copyOf(legs);
         igcs = List.copyOf(igcs);
         roles = List.copyOf(roles);
     }
+
+    public CallStructure(long callId, CallState state, List<String> parties, List<Leg> legs, List<Igc> igcs,
+                         List<Party> roles, String feature) {
+        this(callId, state, parties, legs, igcs, roles, feature, null);
+    }
+
+    /**
+     * A SIP phone's part of the call: its dialog, and the ephemeral RTP termination on a gateway its media goes to.
+     *
+     * @param number    the phone's directory number
+     * @param callId    the phone's dialog (Call-ID)
+     * @param localSdp  the termination's Local SDP (what the phone got in the 200)
+     * @param remoteSdp the phone's SDP, given to the termination as Remote
+     */
+    public record SipLeg(String number, String callId, String gateway, ContextId context, String termination,
+                         String localSdp, String remoteSdp) {}
 
     /** A basic call's structure: no roles given. */
     public CallStructure(long callId, CallState state, List<String> parties, List<Leg> legs, List<Igc> igcs) {

@@ -54,4 +54,10 @@ public sealed interface Event {
 
     /** The SIP request with {@code token} got no final response: {@code timeout} or {@code not-sent}. */
     record SipRequestFailed(long time, long token, String reason) implements Event {}
+
+    /**
+     * The SIP stack ended the dialog with Call-ID {@code callId} by itself (e.g. no ACK came for a 2xx, and it sent
+     * BYE); dialogs the core ended itself are reported too, and ignored.
+     */
+    record SipDialogEnded(long time, String callId) implements Event {}
 }

@@ -68,6 +68,9 @@ public final class EventCodec {
             o.put("type", "sip-failed");
             o.put("token", f.token());
             o.put("reason", f.reason());
+        } else if (e instanceof Event.SipDialogEnded d) {
+            o.put("type", "sip-dialog-ended");
+            o.put("callId", d.callId());
         } else if (e instanceof Event.Admin a) {
             o.put("type", "admin");
             o.put("verb", a.verb());
@@ -108,6 +111,7 @@ public final class EventCodec {
                 return new Event.SipResponseReceived(time, o.path("token").asLong(),
                         treeToValue(o.path("sip"), dev.holdfast.controller.sip.SipResponse.class));
             }
+            case "sip-dialog-ended" -> { return new Event.SipDialogEnded(time, o.path("callId").asText()); }
             case "sip-failed" -> { return new Event.SipRequestFailed(time, o.path("token").asLong(), o.path("reason").asText()); }
             default -> throw new IllegalArgumentException("unknown event type '" + type + "'");
         }

@@ -113,7 +113,7 @@ final class ProvisioningValidator {
             } else {
                 String owner = numberOwner.putIfAbsent(sub.number(), "subscriber " + sub.user());
                 if (owner != null) {
-                    out.add(new Violation(at + "/number", "directory number " + sub.number() + " is already " + owner));
+                    out.add(new Violation(at + "/number", "directory number " + sub.number() + " is already used by " + owner));
                 }
             }
         }

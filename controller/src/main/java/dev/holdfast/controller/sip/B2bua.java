@@ -31,8 +31,14 @@ final class B2bua {
     private final SipCounters counters;
     private final Map<String, SipCall> byCallId = new TreeMap<>();
     private final Map<Long, SipCall> byInviteToken = new TreeMap<>();
+    /** A re-INVITE relayed to the other leg, by its token: the call and the handle to answer on the sending leg. */
+    private final Map<Long, Reinvite> reinvites = new TreeMap<>();
+
+    private record Reinvite(long call, long handle, String sentOn) {}
     private final Map<Long, SipCall> calls = new TreeMap<>();
     private long nextCallId = 1;
+    /** Call processing's side for calls to analog lines; null: only phones are called. */
+    private LineRouter lines;
 
     B2bua(CoreServices svc, SipCore sip, SubscriberDirectory directory, LocationService location, DigestAuthenticator auth,
           List<String> trustedPeers, long noAnswerMillis, SipCounters counters) {
@@ -45,6 +51,8 @@ final class B2bua {
         this.noAnswerMillis = noAnswerMillis;
         this.counters = counters;
     }
+
+    void lines(LineRouter lines) { this.lines = lines; }
 
     Collection<SipCall> calls() { return Collections.unmodifiableCollection(calls.values()); }
 
@@ -70,6 +78,8 @@ final class B2bua {
         String number = target.user() != null ? target.user() : SipUri.parse(r.toUri()) == null ? null : SipUri.parse(r.toUri()).user();
         Subscriber callee = directory.byNumber(number);
         if (callee == null) {
+            String callerNumber = caller != null ? caller.number() : from.user();
+            if (lines != null && number != null && inviteLine(handle, r, callerNumber, number)) return;
             reject(handle, 404, "Not Found");
             return;
         }
@@ -96,6 +106,75 @@ final class B2bua {
         call.noAnswerTimer = svc.startTimer(noAnswerMillis, () -> noAnswer(call));
         counters.add("calls.attempted");
         LOG.log(System.Logger.Level.DEBUG, () -> "call " + id + ": " + callerNumber + " -> " + number + " at " + to.contact());
+    }
+
+    /**
+     * A call from a phone to an analog line: leg A only; the other side is call processing's (an RTP termination
+     * with the phone's SDP as Remote, next to the line in a context on its gateway). False when the number is no line.
+     */
+    private boolean inviteLine(long handle, SipRequest r, String callerNumber, String number) {
+        long id = nextCallId++;
+        String aToTag = "hfa" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        SipCall call = new SipCall(id, r.callId(), handle, aToTag, null, 0, callerNumber, number);
+        call.toLine = true;
+        calls.put(id, call);
+        byCallId.put(r.callId(), call);
+        LineRouter.LineCall line = lines.offer(number, callerNumber, r.callId(), r.body(), new LineParty(call));
+        if (line == null) {
+            calls.remove(id);
+            byCallId.remove(r.callId());
+            return false;
+        }
+        if (call.state != SipCall.State.ENDED) call.line = line;
+        counters.add("calls.attempted");
+        counters.add("calls.to-line");
+        return true;
+    }
+
+    /** Call processing's reports on a call to a line, turned into responses and requests on leg A. */
+    private final class LineParty implements LineRouter.SipParty {
+        private final SipCall call;
+
+        LineParty(SipCall call) { this.call = call; }
+
+        @Override public void ringing() {
+            if (call.state != SipCall.State.CALLING) return;
+            call.state = SipCall.State.EARLY;
+            sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null));
+        }
+
+        @Override public void answered(String localSdp) {
+            if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
+            call.state = SipCall.State.CONNECTED;
+            counters.add("calls.connected");
+            sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp", localSdp));
+        }
+
+        @Override public void failed(int status, String reason) {
+            if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
+            counters.add("calls.failed." + status);
+            sip.respond(call.aHandle, new SipReply(status, reason, call.aToTag, List.of(), false, null, null));
+            end(call);
+        }
+
+        @Override public void released() {
+            if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+                // the line side ended between the line's answer and the phone's 200
+                failed(503, "Service Unavailable");
+                return;
+            }
+            if (call.state != SipCall.State.CONNECTED) return;
+            counters.add("calls.released-by-callee");
+            sip.send(SipOutgoingRequest.inDialog("BYE", call.aCallId));
+            end(call);
+        }
+    }
+
+    /** The phone left a call to a line: the line side is released, leg A ends. */
+    private void leaveLine(SipCall call) {
+        LineRouter.LineCall line = call.line;
+        end(call);
+        if (line != null) line.release();
     }
 
     /**
@@ -141,6 +220,31 @@ final class B2bua {
         return first < 0 || last <= first ? source : source.substring(first + 1, last);
     }
 
+    /**
+     * A re-INVITE in a connected call (hold, resume, a new media address): relayed to the other leg with its SDP;
+     * the answer comes back the same way. Only one at a time per call (RFC 3261 14.2: 491 otherwise).
+     */
+    void reinvite(long handle, SipRequest r) {
+        SipCall call = byCallId.get(r.callId());
+        if (call == null) {
+            sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        if (call.toLine) {
+            // the gateway's RTP termination keeps its Remote SDP: a new media address is not served yet
+            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            return;
+        }
+        if (call.state != SipCall.State.CONNECTED || reinvites.values().stream().anyMatch(v -> v.call() == call.id)) {
+            sip.respond(handle, SipReply.of(491, "Request Pending"));
+            return;
+        }
+        String other = r.callId().equals(call.aCallId) ? call.bCallId : call.aCallId;
+        long token = sip.send(new SipOutgoingRequest("INVITE", other, null, null, null, null, null, r.contentType(), r.body()));
+        reinvites.put(token, new Reinvite(call.id, handle, other));
+        counters.add("reinvites.relayed");
+    }
+
     void ack(SipRequest r) {
         SipCall call = byCallId.get(r.callId());
         if (call != null && r.callId().equals(call.aCallId)) counters.add("ack.received");
@@ -155,6 +259,13 @@ final class B2bua {
         sip.respond(handle, SipReply.of(200, "OK"));
         boolean fromA = r.callId().equals(call.aCallId);
         counters.add(fromA ? "calls.released-by-caller" : "calls.released-by-callee");
+        if (call.toLine) {
+            if (call.state != SipCall.State.CONNECTED) {
+                sip.respond(call.aHandle, new SipReply(487, "Request Terminated", call.aToTag, List.of(), false, null, null));
+            }
+            leaveLine(call);
+            return;
+        }
         if (call.state == SipCall.State.CONNECTED) {
             sip.send(SipOutgoingRequest.inDialog("BYE", fromA ? call.bCallId : call.aCallId));
             end(call);
@@ -175,7 +286,11 @@ final class B2bua {
             return;
         }
         sip.respond(handle, SipReply.of(200, "OK"));
-        if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
+        if (call.toLine && (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY)) {
+            counters.add("calls.cancelled");
+            sip.respond(call.aHandle, new SipReply(487, "Request Terminated", call.aToTag, List.of(), false, null, null));
+            leaveLine(call);
+        } else if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.cancelled");
             cancelB(call, 487, "Request Terminated");
         }
@@ -184,6 +299,11 @@ final class B2bua {
     // ------------------------------------------------------------------------------------------ leg B responses
 
     void response(long token, SipResponse r) {
+        Reinvite re = reinvites.get(token);
+        if (re != null) {
+            reinviteAnswered(token, re, r.status(), r.reason(), r.contentType(), r.body());
+            return;
+        }
         SipCall call = byInviteToken.get(token);
         if (call == null) return; // a response to a BYE or CANCEL: nothing to do
         int status = r.status();
@@ -219,7 +339,20 @@ final class B2bua {
         end(call);
     }
 
+    /** The other leg answered a relayed re-INVITE: acknowledge a 2xx there, give the answer to the sender. */
+    private void reinviteAnswered(long token, Reinvite re, int status, String reason, String contentType, String body) {
+        if (status < 200) return;
+        reinvites.remove(token);
+        if (status < 300) sip.send(SipOutgoingRequest.inDialog("ACK", re.sentOn()));
+        sip.respond(re.handle(), new SipReply(status, reason, null, List.of(), status < 300, contentType, body));
+    }
+
     void failed(long token, String reason) {
+        Reinvite re = reinvites.get(token);
+        if (re != null) {
+            reinviteAnswered(token, re, 408, "Request Timeout", null, null);
+            return;
+        }
         SipCall call = byInviteToken.remove(token);
         if (call == null) return;
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
@@ -228,6 +361,16 @@ final class B2bua {
             sip.respond(call.aHandle, new SipReply(timeout ? 408 : 503, timeout ? "Request Timeout" : "Service Unavailable",
                     call.aToTag, List.of(), false, null, null));
         }
+        end(call);
+    }
+
+    /** The stack ended a leg's dialog on its own: a connected call loses that leg, so the other one is hung up. */
+    void dialogEnded(String callId) {
+        SipCall call = byCallId.get(callId);
+        if (call == null || call.state != SipCall.State.CONNECTED) return;
+        counters.add("calls.dialog-lost");
+        if (call.toLine) { leaveLine(call); return; }
+        sip.send(SipOutgoingRequest.inDialog("BYE", callId.equals(call.aCallId) ? call.bCallId : call.aCallId));
         end(call);
     }
 
@@ -252,7 +395,7 @@ final class B2bua {
         call.state = SipCall.State.ENDED;
         calls.remove(call.id);
         byCallId.remove(call.aCallId);
-        byCallId.remove(call.bCallId);
+        if (call.bCallId != null) byCallId.remove(call.bCallId);
         byInviteToken.remove(call.bToken);
     }
 

@@ -66,7 +66,7 @@ final class Registrar {
             return ok(user, now);
         }
         // validate every contact before changing anything: a REGISTER is applied whole or not at all
-        List<long[]> lifetimes = new ArrayList<>();
+        List<Long> lifetimes = new ArrayList<>();
         for (SipContact contact : contacts) {
             if (SipUri.parse(contact.uri()) == null) {
                 counters.add("register.bad");
@@ -78,7 +78,7 @@ final class Registrar {
                 counters.add("register.too-brief");
                 return SipReply.of(423, "Interval Too Brief", new SipHeader("Min-Expires", String.valueOf(settings.minExpires())));
             }
-            lifetimes.add(new long[] {Math.min(expires, settings.maxExpires())});
+            lifetimes.add(Math.min(expires, settings.maxExpires()));
             Binding old = location.binding(user, contact.uri());
             if (old != null && old.callId().equals(r.callId()) && old.cseq() >= r.cseq()) return outOfOrder();
         }
@@ -90,7 +90,7 @@ final class Registrar {
         }
         for (int i = 0; i < contacts.size(); i++) {
             String uri = contacts.get(i).uri();
-            long expires = lifetimes.get(i)[0];
+            long expires = lifetimes.get(i);
             if (expires == 0) {
                 location.remove(user, uri);
                 counters.add("register.unregistered");

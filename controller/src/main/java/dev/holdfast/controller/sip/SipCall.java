@@ -2,7 +2,7 @@ package dev.holdfast.controller.sip;
 
 /**
  * A call through the back-to-back user agent: the caller's dialog (leg A, where the controller is the UAS) and the
- * callee's (leg B, where it is the UAC), each with its own Call-ID.
+ * callee's (leg B, where it is the UAC), each with its own Call-ID. A call to an analog line has leg A only.
  */
 public final class SipCall {
     public enum State { CALLING, EARLY, CONNECTED, CANCELLING, ENDED }
@@ -17,6 +17,9 @@ public final class SipCall {
     final String callee;
     State state = State.CALLING;
     long noAnswerTimer;
+    /** A call to an analog line: no leg B; the line side is call processing's. */
+    boolean toLine;
+    LineRouter.LineCall line;
 
     SipCall(long id, String aCallId, long aHandle, String aToTag, String bCallId, long bToken, String caller, String callee) {
         this.id = id;

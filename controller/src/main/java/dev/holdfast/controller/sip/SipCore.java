@@ -47,6 +47,9 @@ public final class SipCore {
                 p.timers().noAnswerSeconds() * 1000L, counters);
     }
 
+    /** Call processing's side for calls from phones to analog lines. */
+    public void lines(LineRouter lines) { b2bua.lines(lines); }
+
     public String domain() { return domain; }
 
     public LocationService location() { return location; }
@@ -67,7 +70,7 @@ public final class SipCore {
             case "REGISTER" -> respond(e.handle(), registrar.register(e.source(), r, svc.now()));
             case "INVITE" -> {
                 if (r.toTag() == null) b2bua.invite(e.source(), e.handle(), r);
-                else respond(e.handle(), SipReply.of(488, "Not Acceptable Here: re-INVITE is not supported yet"));
+                else b2bua.reinvite(e.handle(), r);
             }
             case "ACK" -> b2bua.ack(r);
             case "BYE" -> b2bua.bye(e.handle(), r);
@@ -87,6 +90,8 @@ public final class SipCore {
     public void response(Event.SipResponseReceived e) { b2bua.response(e.token(), e.response()); }
 
     public void failed(Event.SipRequestFailed e) { b2bua.failed(e.token(), e.reason()); }
+
+    public void dialogEnded(Event.SipDialogEnded e) { b2bua.dialogEnded(e.callId()); }
 
     // ------------------------------------------------------------------------------------------ commands
 

@@ -338,6 +338,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         String callId = ev.getDialog().getCallId().getCallId();
         dialogs.remove(callId, ev.getDialog());
         answeredCSeq.remove(callId);
+        runner.submit(now -> new Event.SipDialogEnded(now, callId));
     }
 
     // ------------------------------------------------------------------------------------------ out
@@ -375,7 +376,21 @@ public final class SipEdge implements SipListener, AutoCloseable {
         SipOutgoingRequest q = s.request();
         try {
             switch (q.method()) {
-                case Request.INVITE -> invite(s.token(), q);
+                case Request.INVITE -> {
+                    if (q.requestUri() != null) {
+                        invite(s.token(), q);
+                    } else {
+                        // a re-INVITE in the dialog, with the SDP the other leg sent
+                        Dialog d = dialogs.get(q.callId());
+                        if (d == null) throw new IllegalStateException("no dialog " + q.callId());
+                        Request re = d.createRequest(Request.INVITE);
+                        re.setHeader(ourContact(transportOf(re)));
+                        if (q.body() != null) re.setContent(q.body(), contentType(q.contentType()));
+                        ClientTransaction ct = provider.getNewClientTransaction(re);
+                        ct.setApplicationData(s.token());
+                        d.sendRequest(ct);
+                    }
+                }
                 case Request.ACK -> {
                     Dialog d = dialogs.get(q.callId());
                     Long cseq = answeredCSeq.get(q.callId());
@@ -446,7 +461,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
         } catch (RuntimeException e) {
             // closing anyway
         }
-        stack.stop();
-        GUARDS.remove(stackName);
+        try {
+            stack.stop();
+        } catch (RuntimeException e) {
+            // the RI can trip over its own UDP processor when stopped right after start; the sockets are closed
+            LOG.log(System.Logger.Level.DEBUG, "SIP stack stop", e);
+        } finally {
+            GUARDS.remove(stackName);
+        }
     }
 }

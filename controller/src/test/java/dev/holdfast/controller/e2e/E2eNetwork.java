@@ -41,6 +41,12 @@ final class E2eNetwork implements AutoCloseable {
      */
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
                             java.util.Map<String, Boolean> trunks) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, "");
+    }
+
+    /** As above, with more top-level provisioning ({@code extraYaml}: e.g. a {@code sip:} section and subscribers). */
+    static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                            java.util.Map<String, Boolean> trunks, String extraYaml) throws Exception {
         // UDP gateways are provisioned by their source address and port: reserve the ports first
         List<Integer> ports = new ArrayList<>();
         StringBuilder gws = new StringBuilder();
@@ -69,9 +75,10 @@ final class E2eNetwork implements AutoCloseable {
                 controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }
                 timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
                 %s
+                %s
                 gateways:
                 """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
-                        : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }") + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
+                        : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
         Controller c = Controller.start(p, null, 1, EndpointOptions.DEFAULTS);
         E2eNetwork n = new E2eNetwork(c, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
         try {

@@ -54,7 +54,7 @@ class SipB2buaTest {
                       String... callerArgs) throws Exception {
         int calleePort = registerCallee(transport);
         try (Sipp.Run callee = sipp.start(calleeScenario, transport, calleePort, null, 1, "-s", "1002")) {
-            Thread.sleep(300); // SIPp binds its port
+            Sipp.awaitBound(calleePort, transport, 10_000);
             String[] args = new String[callerArgs.length + 2];
             args[0] = "-s";
             args[1] = number;
@@ -85,6 +85,32 @@ class SipB2buaTest {
         assertEquals(1, count("calls.connected"));
         assertEquals(1, count("calls.released-by-caller"));
         assertTrue(count("provisional.relayed") >= 1, "180 relayed");
+        noCallLeft();
+    }
+
+    @Test void twentyOverlappingCallsAllComplete() throws Exception {
+        start(30);
+        int calleePort = registerCallee("udp");
+        try (Sipp.Run callee = sipp.start("uas", "udp", calleePort, null, 20)) {
+            Sipp.awaitBound(calleePort, "udp", 10_000);
+            // each call holds 1 s: at 10 calls/s about ten are up at once
+            Sipp.Result caller = sipp.run("uac", "udp", Sipp.freePort(), SipTestController.target(controller), 20,
+                    "-s", "1002", "-r", "10", "-d", "1000");
+            Sipp.Result calleeResult = callee.await(20);
+            assertTrue(caller.passed(), "caller: " + caller);
+            assertTrue(calleeResult.passed(), "callee: " + calleeResult);
+        }
+        assertEquals(20, count("calls.connected"));
+        assertEquals(20, count("calls.released-by-caller"));
+        noCallLeft();
+    }
+
+    @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
+    void holdByReInviteIsRelayedBothWays(String transport) throws Exception {
+        start(30);
+        call(transport, sipp.scenario("uas-held", SippScenarios.uasHeld()), sipp.scenario("uac-hold", SippScenarios.uacHolds()), "1002");
+        assertEquals(1, count("reinvites.relayed"));
+        assertEquals(1, count("calls.released-by-caller"));
         noCallLeft();
     }
 

@@ -31,7 +31,7 @@ class SipReplayTest {
             assertTrue(sipp.run(sipp.scenario("reg403", SippScenarios.register(403)), "udp", Sipp.freePort(), target, 1,
                     "-s", "1001", "-au", "1001", "-ap", "wrong", "-key", "expires", "300").passed());
             try (Sipp.Run uas = sipp.start("uas", "udp", callee, null, 1)) {
-                Thread.sleep(300);
+                Sipp.awaitBound(callee, "udp", 10_000);
                 assertTrue(sipp.run("uac", "udp", Sipp.freePort(), target, 1, "-s", "1002").passed());
                 assertTrue(uas.await(20).passed());
             }

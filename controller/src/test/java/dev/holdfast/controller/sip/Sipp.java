@@ -17,14 +17,14 @@ import java.util.concurrent.TimeUnit;
  * UDP or TCP from a given local port, a number of calls, and returns its exit status (0: every call passed) with its
  * error log. Processes are stopped by their own handle only.
  */
-final class Sipp {
+public final class Sipp {
     static final String BINARY = "sipp";
     private final Path dir;
     private int runs;
 
-    Sipp(Path dir) { this.dir = dir; }
+    public Sipp(Path dir) { this.dir = dir; }
 
-    static boolean installed() {
+    public static boolean installed() {
         for (String p : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             if (Files.isExecutable(Path.of(p, BINARY))) return true;
         }
@@ -32,7 +32,7 @@ final class Sipp {
     }
 
     /** A port free on 127.0.0.1 for UDP and TCP at once. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         for (int i = 0; i < 50; i++) {
             try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(lo, 0))) {
@@ -46,21 +46,40 @@ final class Sipp {
         throw new IOException("no free port");
     }
 
+    /**
+     * Waits until a socket (the SIPp just started) is bound to {@code port} for {@code transport}, as the kernel's
+     * socket tables in {@code /proc/net} show (reading them disturbs nothing, unlike a probing bind).
+     */
+    public static void awaitBound(int port, String transport, long timeoutMillis) throws Exception {
+        String hexPort = String.format(":%04X ", port);
+        Path table = Path.of("/proc/net", transport.equals("tcp") ? "tcp" : "udp");
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            for (String line : Files.readAllLines(table)) {
+                String[] f = line.trim().split("\\s+");
+                // local_address is field 1; a TCP socket must be LISTENing (state 0A)
+                if (f.length > 3 && (f[1] + " ").endsWith(hexPort) && (!transport.equals("tcp") || f[3].equals("0A"))) return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("nothing bound " + transport + " port " + port + " in " + timeoutMillis + " ms");
+    }
+
     /** Writes a scenario file. */
-    Path scenario(String name, String xml) throws IOException {
+    public Path scenario(String name, String xml) throws IOException {
         Path f = dir.resolve(name + ".xml");
         Files.writeString(f, xml, StandardCharsets.ISO_8859_1);
         return f;
     }
 
-    record Result(int exit, String errors, String output) {
-        boolean passed() { return exit == 0; }
+    public record Result(int exit, String errors, String output) {
+        public boolean passed() { return exit == 0; }
 
         @Override public String toString() { return "exit " + exit + "\n" + errors + "\n" + output; }
     }
 
     /** A running SIPp. */
-    final class Run implements AutoCloseable {
+    public final class Run implements AutoCloseable {
         final Process process;
         final Path errors;
         final Path output;
@@ -71,7 +90,7 @@ final class Sipp {
             this.output = output;
         }
 
-        Result await(long seconds) throws Exception {
+        public Result await(long seconds) throws Exception {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 process.destroy();
                 process.waitFor(5, TimeUnit.SECONDS);
@@ -96,7 +115,7 @@ final class Sipp {
      * @param target    {@code host:port}, or null for a UAS
      * @param extra     more arguments ({@code -s}, {@code -au}, {@code -key}...)
      */
-    Run start(Object scenario, String transport, int localPort, String target, int calls, String... extra) throws IOException {
+    public Run start(Object scenario, String transport, int localPort, String target, int calls, String... extra) throws IOException {
         int n = ++runs;
         Path errors = dir.resolve("sipp-" + n + "-errors.log");
         Path output = dir.resolve("sipp-" + n + "-out.log");
@@ -114,7 +133,7 @@ final class Sipp {
     }
 
     /** Runs SIPp to the end. */
-    Result run(Object scenario, String transport, int localPort, String target, int calls, String... extra) throws Exception {
+    public Result run(Object scenario, String transport, int localPort, String target, int calls, String... extra) throws Exception {
         try (Run r = start(scenario, transport, localPort, target, calls, extra)) {
             return r.await(30);
         }

@@ -5,7 +5,7 @@ package dev.holdfast.controller.sip;
  * are SIPp's: {@code [service]} is the user given with {@code -s}, {@code [authentication]} the digest answer to the
  * last challenge with {@code -au}/{@code -ap}, {@code [expires]} a {@code -key}.
  */
-final class SippScenarios {
+public final class SippScenarios {
     private SippScenarios() {}
 
     private static String register(int cseq, String contact, boolean auth) {
@@ -31,7 +31,7 @@ final class SippScenarios {
     static final String OWN_CONTACT = "<sip:[service]@[local_ip]:[local_port];transport=[transport]>";
 
     /** REGISTER, 401, REGISTER with credentials, then {@code finalStatus} (200 for good credentials). */
-    static String register(int finalStatus) { return register(finalStatus, OWN_CONTACT); }
+    public static String register(int finalStatus) { return register(finalStatus, OWN_CONTACT); }
 
     static String register(int finalStatus, String contact) {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"register\">\n"
@@ -113,7 +113,7 @@ final class SippScenarios {
             """;
 
     /** A caller whose INVITE ends in {@code status} (after optional 100/180/183). */
-    static String uacFails(int status) {
+    public static String uacFails(int status) {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac " + status + "\">\n" + invite()
                 + """
                   <recv response="100" optional="true"/>
@@ -124,7 +124,7 @@ final class SippScenarios {
     }
 
     /** A caller that hears ringing, then cancels: 200 for the CANCEL, 487 for the INVITE. */
-    static String uacCancels() {
+    public static String uacCancels() {
         return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac cancel\">\n" + invite()
                 + """
                   <recv response="100" optional="true"/>
@@ -148,7 +148,7 @@ final class SippScenarios {
     }
 
     /** A caller that is answered and waits for the callee to hang up. */
-    static String uacAwaitsBye() { return uacAwaitsBye("sipp", false); }
+    public static String uacAwaitsBye() { return uacAwaitsBye("sipp", false); }
 
     /**
      * A caller {@code user} that is answered and waits for the callee to hang up; with {@code authenticate}, it
@@ -271,6 +271,141 @@ final class SippScenarios {
                     ]]>
                   </send>
                   <recv response="200"/>
+                </scenario>
+                """;
+    }
+
+    /** A caller that is answered, puts the call on hold with a re-INVITE (sendonly), then hangs up. */
+    static String uacHolds() {
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac hold\">\n" + invite()
+                + """
+                  <recv response="100" optional="true"/>
+                  <recv response="180" optional="true"/>
+                  <recv response="200" rrs="true"/>
+                """ + inDialog("ACK", 1, "", "") + inDialog("INVITE", 2, "Content-Type: application/sdp", SDP.replace("PCMU/8000\n", "PCMU/8000\na=sendonly\n"))
+                + """
+                  <recv response="100" optional="true"/>
+                  <recv response="200">
+                    <action>
+                      <ereg regexp="a=recvonly" search_in="body" check_it="true" assign_to="answer"/>
+                    </action>
+                  </recv>
+                """ + inDialog("ACK", 2, "", "") + inDialog("BYE", 3, "", "") + """
+                  <recv response="200"/>
+                  <Reference variables="answer"/>
+                </scenario>
+                """;
+    }
+
+    private static String inDialog(String method, int cseq, String extra, String body) {
+        String send = """
+                  <send retrans="500">
+                    <![CDATA[
+                      METHOD [next_url] SIP/2.0
+                      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                      From: <sip:sipp@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+                      [last_To:]
+                      Call-ID: [call_id]
+                      CSeq: CSEQ METHOD
+                      Contact: <sip:sipp@[local_ip]:[local_port];transport=[transport]>
+                      Max-Forwards: 70
+                      EXTRAContent-Length: [len]
+                """.replace("METHOD", method).replace("CSEQ", String.valueOf(cseq))
+                .replace("EXTRA", extra.isEmpty() ? "" : extra + "\n                      ")
+                + (body.isEmpty() ? "\n" : body.indent(6)) + """
+                    ]]>
+                  </send>
+                """;
+        // an ACK gets no response: SIPp must not wait to retransmit it
+        return method.equals("ACK") ? send.replace("<send retrans=\"500\">", "<send>") : send;
+    }
+
+    /** A callee that answers, accepts being put on hold (answers a=recvonly) and is hung up on. */
+    static String uasHeld() {
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uas held\">\n"
+                + "  <recv request=\"INVITE\"/>\n"
+                + UAS_RESPONSE.formatted("180 Ringing", "[last_CSeq:]")
+                + uasAnswer("[last_To:];tag=[pid]SIPpTag01[call_number]", "")
+                + """
+                  <recv request="ACK"/>
+                  <recv request="INVITE">
+                    <action>
+                      <ereg regexp="a=sendonly" search_in="body" check_it="true" assign_to="offer"/>
+                    </action>
+                  </recv>
+                """ + uasAnswer("[last_To:]", "a=recvonly\n") + """
+                  <recv request="ACK"/>
+                  <recv request="BYE"/>
+                """ + UAS_RESPONSE.formatted("200 OK", "[last_CSeq:]").replace(";tag=[pid]SIPpTag01[call_number]", "") + """
+                  <Reference variables="offer"/>
+                </scenario>
+                """;
+    }
+
+    private static String uasAnswer(String to, String direction) {
+        return """
+                  <send retrans="500">
+                    <![CDATA[
+                      SIP/2.0 200 OK
+                      [last_Via:]
+                      [last_From:]
+                      TO
+                      [last_Call-ID:]
+                      [last_CSeq:]
+                      Contact: <sip:[service]@[local_ip]:[local_port];transport=[transport]>
+                      Content-Type: application/sdp
+                      Content-Length: [len]
+                """.replace("TO", to) + (SDP + direction).indent(6) + """
+                    ]]>
+                  </send>
+                """;
+    }
+
+    /**
+     * A caller that hears ringing (180 required), is answered with SDP (an audio media line checked), pauses
+     * {@code talkMillis} (its RTP echo answers the far end meanwhile: SIPp {@code -rtp_echo}) and hangs up.
+     */
+    public static String uacTalksThenHangsUp(int talkMillis) {
+        return "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<scenario name=\"uac talks\">\n" + invite()
+                + """
+                  <recv response="100" optional="true"/>
+                  <recv response="180"/>
+                  <recv response="200" rrs="true">
+                    <action>
+                      <ereg regexp="m=audio [0-9]+ RTP/AVP" search_in="body" check_it="true" assign_to="media"/>
+                    </action>
+                  </recv>
+                  <send>
+                    <![CDATA[
+                      ACK [next_url] SIP/2.0
+                      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                      [last_From:]
+                      [last_To:]
+                      Call-ID: [call_id]
+                      CSeq: [last_cseq_number] ACK
+                      Max-Forwards: 70
+                      Content-Length: 0
+
+                    ]]>
+                  </send>
+                """
+                + "  <pause milliseconds=\"" + talkMillis + "\"/>\n"
+                + """
+                  <send retrans="500">
+                    <![CDATA[
+                      BYE [next_url] SIP/2.0
+                      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+                      [last_From:]
+                      [last_To:]
+                      Call-ID: [call_id]
+                      CSeq: 2 BYE
+                      Max-Forwards: 70
+                      Content-Length: 0
+
+                    ]]>
+                  </send>
+                  <recv response="200"/>
+                  <Reference variables="media"/>
                 </scenario>
                 """;
     }

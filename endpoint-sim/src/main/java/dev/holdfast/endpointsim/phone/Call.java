@@ -32,9 +32,13 @@ public final class Call {
     SipStackPort.ClientRef inviteRef;
     SipEndpoint.ServerRef inviteServer;
     Request lastAck;
+    /** Our 2xx for an INVITE that has had no ACK yet (retransmitted over UDP), and its timer. */
+    javax.sip.message.Response unackedOk;
+    dev.holdfast.sim.time.SimScheduler.Cancellable okTimer;
     boolean provisionalSeen;
     boolean cancelWanted;
     boolean authRetried;
+    int staleRetries;
 
     // media
     TalkPathProbe probe;
@@ -46,6 +50,11 @@ public final class Call {
     final long sdpSession;
     long sdpVersion;
     boolean reinviteOutstanding;
+
+    // session timer (RFC 4028): 0 when the call has none
+    long sessionSeconds;
+    boolean weRefresh;
+    dev.holdfast.sim.time.SimScheduler.Cancellable sessionTimer;
 
     // transfer
     /** A call this one replaces (incoming INVITE with Replaces). */

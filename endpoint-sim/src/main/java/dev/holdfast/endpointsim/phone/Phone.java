@@ -83,6 +83,7 @@ public final class Phone implements SipEndpoint {
     private long regCSeq;
     private int regAttempt;
     private boolean regAuthRetried;
+    private int regStaleRetries;
     private SimScheduler.Cancellable regTimer;
     private SimScheduler.Cancellable keepaliveTimer;
     private volatile String registrationError = "";
@@ -315,7 +316,9 @@ public final class Phone implements SipEndpoint {
             if (code < 200) return;
             cancel(regTimer);
             if (code == 401 || code == 407) {
-                Request again = regAuthRetried ? null : withCredentials(r, resp);
+                // one answer per challenge; a second challenge only when it says our nonce was stale (RFC 2617 3.2.1)
+                boolean staleRetry = regAuthRetried && staleNonce(resp) && regStaleRetries++ < 2;
+                Request again = regAuthRetried && !staleRetry ? null : withCredentials(r, resp);
                 if (again == null) {
                     registrationFailed(ctl, code + " (credentials refused)");
                     return;
@@ -336,6 +339,7 @@ public final class Phone implements SipEndpoint {
                 return;
             }
             regAuthRetried = false;
+            regStaleRetries = 0;
             if (expires == 0) {
                 registered = false;
                 return;
@@ -447,6 +451,10 @@ public final class Phone implements SipEndpoint {
             Request invite = newRequest(Request.INVITE, ruri, c.callId, ++c.localCSeq, c.localAddress, c.localTag,
                     c.remoteAddress, null, List.of());
             invite.setContent(localSdp(c, c.wanted), sdpType());
+            if (config.sessionExpires() != null) {
+                invite.addHeader(hf.createSupportedHeader("timer"));
+                invite.addHeader(hf.createHeader("Session-Expires", config.sessionExpires().toSeconds() + ";refresher=uac"));
+            }
             if (replaces != null) invite.addHeader(replaces);
             if (referredBy != null) invite.addHeader(hf.createHeader("Referred-By", referredBy));
             c.invite = invite;
@@ -499,13 +507,15 @@ public final class Phone implements SipEndpoint {
             takeAnswer(c, resp);
             c.answeredNanos = scheduler.nanoTime();
             if (c.ringingNanos < 0) c.ringingNanos = c.answeredNanos;
+            sessionTimerFromAnswer(c, resp);
             c.state(CallState.CONNECTED);
             applyMedia(c);
             notifyState(c);
             afterConnected(c);
             return;
         }
-        if ((code == 401 || code == 407) && !c.authRetried && c.state() != CallState.ENDED) {
+        if ((code == 401 || code == 407) && (!c.authRetried || staleNonce(resp) && c.staleRetries++ < 2)
+                && c.state() != CallState.ENDED) {
             Request again = withCredentials(invite, resp);
             if (again != null) {
                 c.authRetried = true;
@@ -589,6 +599,10 @@ public final class Phone implements SipEndpoint {
             MediaDirection offered = c.wanted;
             Request re = inDialog(c, Request.INVITE);
             re.setContent(localSdp(c, offered), sdpType());
+            if (c.sessionSeconds > 0) {
+                re.addHeader(hf.createSupportedHeader("timer"));
+                re.addHeader(hf.createHeader("Session-Expires", c.sessionSeconds + ";refresher=" + (c.weRefresh ? "uac" : "uas")));
+            }
             c.reinviteOutstanding = true;
             send(re, resp -> {
                 int code = resp.getStatusCode();
@@ -596,8 +610,10 @@ public final class Phone implements SipEndpoint {
                 c.reinviteOutstanding = false;
                 if (code < 300) {
                     c.agreedWish = offered;
+                    sessionTimerFromAnswer(c, resp);
                     Request ack = ackFor(c, re);
                     if (ack != null) sendAck(ack);
+                    c.lastAck = ack;
                     Sdp answer = sdpOf(resp.getRawContent());
                     if (answer != null) {
                         c.remoteSdp = answer;
@@ -668,7 +684,8 @@ public final class Phone implements SipEndpoint {
             CSeqHeader cs = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
             Call c = calls.get(((CallIdHeader) response.getHeader(CallIdHeader.NAME)).getCallId());
             if (c != null && cs != null && Request.INVITE.equals(cs.getMethod()) && response.getStatusCode() / 100 == 2
-                    && c.lastAck != null) {
+                    && c.lastAck != null
+                    && ((CSeqHeader) c.lastAck.getHeader(CSeqHeader.NAME)).getSeqNumber() == cs.getSeqNumber()) {
                 sendAck(c.lastAck);
             }
         });
@@ -687,6 +704,7 @@ public final class Phone implements SipEndpoint {
             }
             case Request.ACK -> {
                 if (c == null) return;
+                acked(c, ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber());
                 Sdp late = sdpOf(r.getRawContent()); // the answer to an offer we put in the 2xx
                 if (late != null) {
                     c.remoteSdp = late;
@@ -817,7 +835,7 @@ public final class Phone implements SipEndpoint {
             end(c, "no-media-port", 500);
             return;
         }
-        if (!respond(c.inviteServer, c.invite, Response.OK, c, true)) {
+        if (!respondOk(c, c.inviteServer, c.invite)) {
             end(c, "transport-error", 0);
             return;
         }
@@ -827,6 +845,108 @@ public final class Phone implements SipEndpoint {
         applyMedia(c);
         notifyState(c);
         afterConnected(c);
+    }
+
+    /** RFC 3261 T1 and T2: the 2xx retransmission starts at T1 and doubles up to T2. */
+    private static final Duration T1 = Duration.ofMillis(500);
+    private static final Duration T2 = Duration.ofSeconds(4);
+
+    /** Sends our 2xx (with SDP) for an INVITE and, over UDP, retransmits it until the ACK comes (RFC 3261 13.3.1.4). */
+    private boolean respondOk(Call c, ServerRef tx, Request invite) {
+        Response ok = response(invite, Response.OK, c, true);
+        if (ok == null) return false;
+        sessionTimerFromOffer(c, invite, ok);
+        if (!reply(tx, ok)) return false;
+        cancel(c.okTimer);
+        c.unackedOk = ok;
+        if (config.transport().equals("udp")) retransmitOk(c, ok, T1, 0);
+        return true;
+    }
+
+    private void retransmitOk(Call c, Response ok, Duration interval, long waitedMillis) {
+        long delay = Math.min(interval.toMillis(), 64 * T1.toMillis() - waitedMillis);
+        c.okTimer = scheduler.schedule(() -> {
+            if (c.unackedOk != ok || c.state() == CallState.ENDED) return;
+            long waited = waitedMillis + delay;
+            if (waited >= 64 * T1.toMillis()) {
+                // no ACK in 64*T1: the dialog is dead (RFC 3261 13.3.1.4)
+                c.unackedOk = null;
+                end(c, "no-ack", 0);
+                sendBye(c);
+                return;
+            }
+            messages++;
+            sip.resendResponse(ok);
+            Duration next = interval.multipliedBy(2).compareTo(T2) > 0 ? T2 : interval.multipliedBy(2);
+            retransmitOk(c, ok, next, waited);
+        }, Duration.ofMillis(delay));
+    }
+
+    /** RFC 4028 as the UAS of an INVITE: take the asked interval, name the refresher in our 2xx, arm the timer. */
+    private void sessionTimerFromOffer(Call c, Request invite, Response ok) {
+        Header se = invite.getHeader("Session-Expires");
+        if (se == null) return;
+        String[] v = headerValue(se).split(";");
+        long secs = parseLong(v[0], 0);
+        if (secs <= 0) return;
+        String refresher = "uac";
+        for (int i = 1; i < v.length; i++) {
+            String p = v[i].strip().toLowerCase(Locale.ROOT);
+            if (p.equals("refresher=uas")) refresher = "uas";
+        }
+        try {
+            ok.addHeader(hf.createHeader("Session-Expires", secs + ";refresher=" + refresher));
+            ok.addHeader(hf.createRequireHeader("timer"));
+        } catch (java.text.ParseException e) {
+            return;
+        }
+        c.sessionSeconds = secs;
+        c.weRefresh = refresher.equals("uas");
+        armSessionTimer(c);
+    }
+
+    /** RFC 4028 as the UAC of an INVITE: the 2xx says the interval and who refreshes; none, no session timer. */
+    private void sessionTimerFromAnswer(Call c, Response ok) {
+        Header se = ok.getHeader("Session-Expires");
+        if (se == null) {
+            c.sessionSeconds = 0;
+            cancel(c.sessionTimer);
+            return;
+        }
+        String[] v = headerValue(se).split(";");
+        long secs = parseLong(v[0], 0);
+        if (secs <= 0) return;
+        boolean uas = false;
+        for (int i = 1; i < v.length; i++) if (v[i].strip().equalsIgnoreCase("refresher=uas")) uas = true;
+        c.sessionSeconds = secs;
+        c.weRefresh = !uas;
+        armSessionTimer(c);
+    }
+
+    /** The refresher re-INVITEs half way; the other side hangs up when no refresh came in time (RFC 4028 10). */
+    private void armSessionTimer(Call c) {
+        cancel(c.sessionTimer);
+        if (c.sessionSeconds <= 0 || c.state() == CallState.ENDED) return;
+        if (c.weRefresh) {
+            c.sessionTimer = scheduler.schedule(() -> {
+                if (c.state() == CallState.CONNECTED && !c.reinviteOutstanding) sendReinvite(c);
+            }, Duration.ofSeconds(Math.max(1, c.sessionSeconds / 2)));
+        } else {
+            long expiry = c.sessionSeconds - Math.min(32, c.sessionSeconds / 3);
+            c.sessionTimer = scheduler.schedule(() -> {
+                if (c.state() != CallState.CONNECTED) return;
+                end(c, "session-expired", 0);
+                sendBye(c);
+            }, Duration.ofSeconds(expiry));
+        }
+    }
+
+    private void acked(Call c, long cseq) {
+        if (c.unackedOk != null && ((CSeqHeader) c.unackedOk.getHeader(CSeqHeader.NAME)).getSeqNumber() == cseq) {
+            c.unackedOk = null;
+            cancel(c.okTimer);
+            c.okTimer = null;
+        }
     }
 
     private void incomingReinvite(Call c, Request r, ServerRef tx) {
@@ -851,7 +971,7 @@ public final class Phone implements SipEndpoint {
             c.remoteSdp = offer;
             c.negotiated = c.wanted.and(offer.direction().mirrored());
         }
-        respond(tx, r, Response.OK, c, true);
+        respondOk(c, tx, r);
         applyMedia(c);
         notifyState(c);
     }
@@ -982,6 +1102,9 @@ public final class Phone implements SipEndpoint {
     private void end(Call c, String reason, int status) {
         if (c.state() == CallState.ENDED) return;
         c.ended(reason, status);
+        cancel(c.okTimer);
+        cancel(c.sessionTimer);
+        c.unackedOk = null;
         if (c.probe != null) c.probe.close();
         calls.remove(c.callId);
         notifyState(c);
@@ -1088,6 +1211,11 @@ public final class Phone implements SipEndpoint {
             LOG.log(System.Logger.Level.WARNING, "cannot build a " + status + " response: " + e);
             return null;
         }
+    }
+
+    private static boolean staleNonce(Response challenge) {
+        Header h = challenge.getHeader(challenge.getStatusCode() == 407 ? ProxyAuthenticateHeader.NAME : WWWAuthenticateHeader.NAME);
+        return h instanceof WWWAuthenticateHeader w && w.isStale();
     }
 
     /** The request again with digest credentials for {@code challenge} (401 or 407), or null when we have none. */

@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param probe            the talk-path probe's rate
  * @param autoAnswerAfter  answer incoming calls by itself after this long; null: wait for {@link Phone#answer}
  * @param register         register with the controller on start (false: only send calls through it)
+ * @param sessionExpires   ask for a session timer of this length on calls placed (RFC 4028); null: do not ask
  */
 public record PhoneConfig(String user, String password, String domain, List<InetSocketAddress> controllers, String transport,
                           Duration registerExpires, Duration keepaliveInterval, Duration requestTimeout,
-                          InetAddress mediaAddress, ProbeConfig probe, Duration autoAnswerAfter, boolean register) {
+                          InetAddress mediaAddress, ProbeConfig probe, Duration autoAnswerAfter, boolean register,
+                          Duration sessionExpires) {
     public PhoneConfig {
         Objects.requireNonNull(user);
         controllers = List.copyOf(controllers);
@@ -39,34 +41,38 @@ public record PhoneConfig(String user, String password, String domain, List<Inet
     /** A phone registering with {@code controllers} over UDP: 1 h registrations, keepalive every 30 s. */
     public static PhoneConfig of(String user, String password, List<InetSocketAddress> controllers) {
         return new PhoneConfig(user, password, null, controllers, "udp", Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null, true);
+                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null, true, null);
     }
 
     public PhoneConfig withTransport(String t) {
-        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register);
+        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires);
     }
 
     public PhoneConfig withDomain(String d) {
-        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register);
+        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires);
     }
 
     public PhoneConfig withRegistration(Duration expires, Duration keepalive, Duration timeout) {
-        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter, register);
+        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires);
     }
 
     public PhoneConfig withProbe(ProbeConfig p) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter, register);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter, register, sessionExpires);
     }
 
     public PhoneConfig withMediaAddress(InetAddress a) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter, register);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter, register, sessionExpires);
     }
 
     public PhoneConfig withAutoAnswer(Duration after) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after, register);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after, register, sessionExpires);
     }
 
     public PhoneConfig withRegister(boolean r) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, r);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, r, sessionExpires);
+    }
+
+    public PhoneConfig withSessionExpires(Duration d) {
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, d);
     }
 }

@@ -181,6 +181,16 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         }
     }
 
+    @Override public boolean resendResponse(Response response) {
+        try {
+            provider.sendResponse(response);
+            return true;
+        } catch (SipException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "cannot resend " + response.getStatusCode() + ": " + e);
+            return false;
+        }
+    }
+
     @Override public boolean sendCrlfKeepalive(String transport, InetSocketAddress target) {
         ListeningPoint lp = listeningPoints.get(transport.toLowerCase(Locale.ROOT));
         if (!(lp instanceof ListeningPointExt ext) || transport.equalsIgnoreCase("udp")) return false;

@@ -34,6 +34,12 @@ public interface SipStackPort {
     /** Cancels the INVITE sent as {@code invite}; the CANCEL's own responses go to {@code handler}. */
     void cancel(ClientRef invite, ResponseHandler handler);
 
+    /**
+     * Sends a response again outside any transaction: a UAS retransmits its 2xx for an INVITE itself until the ACK
+     * comes (RFC 3261 13.3.1.4), after the server transaction is gone. False when it could not be sent.
+     */
+    boolean resendResponse(Response response);
+
     /** Sends an ACK for a 2xx (outside any transaction, RFC 3261 13.2.2.4); returns false when it could not be sent. */
     boolean sendAck(Request ack);
 

@@ -140,6 +140,12 @@ public final class VirtualSipNetwork {
             return true;
         }
 
+        @Override public boolean resendResponse(Response response) {
+            ViaHeader via = (ViaHeader) response.getHeader(ViaHeader.NAME);
+            transmit(new InetSocketAddress(via.getHost(), via.getPort() < 0 ? 5060 : via.getPort()), response.toString());
+            return true;
+        }
+
         @Override public boolean sendCrlfKeepalive(String transport, InetSocketAddress target) {
             Port p = ports.get(target);
             return !down && p != null && !p.down;
@@ -182,7 +188,14 @@ public final class VirtualSipNetwork {
             CSeqHeader cs = (CSeqHeader) r.getHeader(CSeqHeader.NAME);
             String k = key(((ViaHeader) r.getHeader(ViaHeader.NAME)).getBranch(), cs.getMethod());
             Pending p = r.getStatusCode() >= 200 ? clients.remove(k) : clients.get(k);
-            if (p == null) return;
+            if (p == null) {
+                // no transaction: a retransmitted 2xx, for the user agent that sent the request (From)
+                if (((javax.sip.header.FromHeader) r.getHeader("From")).getAddress().getURI() instanceof SipURI u) {
+                    SipEndpoint e = endpoints.get(u.getUser());
+                    if (e != null) e.strayResponse(r);
+                }
+                return;
+            }
             if (r.getStatusCode() >= 200) p.timer().cancel();
             p.handler().response(r);
         }

@@ -6,5 +6,5 @@ package dev.holdfast.h248.message;
  */
 public sealed interface Descriptor permits MediaDescriptor, ModemDescriptor, MuxDescriptor, EventsDescriptor,
         SignalsDescriptor, DigitMapDescriptor, EventBufferDescriptor, AuditDescriptor, StatisticsDescriptor,
-        ObservedEventsDescriptor, PackagesDescriptor, ErrorDescriptor, AuditReturnItem {
+        ObservedEventsDescriptor, PackagesDescriptor, ErrorDescriptor, AuditReturnItem, IndAuditReturn {
 }

@@ -24,9 +24,9 @@ import static dev.holdfast.h248.text.TextScanner.isAlpha;
  * elsewhere in the decoder.
  *
  * <p>Used for the Audit descriptor (in AuditValue, AuditCapability, Subtract and Add/Modify/Move) and for the
- * auditItems of a ServiceChange's Services. Not for replies: v2's auditReturnParameter also lists auditItem, whose
- * individual forms ({@code Media{...}}, {@code Events=1{...}}) would be the full descriptors there; v3 narrowed it
- * to the tokens (auditReturnItem), and a reply's terminationAudit is read that way.
+ * auditItems of a ServiceChange's Services, and in v2 replies: v2's auditReturnParameter also lists auditItem, so
+ * a v2 reply's terminationAudit item that is not a full descriptor is read here as an individual audit
+ * (DescriptorReader.auditReturnParameter); v3 narrowed auditReturnParameter to the tokens (auditReturnItem).
  */
 final class AuditReader {
     private final DescriptorReader r;

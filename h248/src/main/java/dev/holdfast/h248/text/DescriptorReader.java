@@ -865,6 +865,45 @@ abstract class DescriptorReader extends GrammarReader {
         if (t == Token.ERROR) return errorDescriptor();
         AuditDescriptor.Item item = auditItem(t);
         if (item == null) throw unknown("descriptor", verb.longName + " reply", at);
+        if (messageVersion() != 2) return fullAuditReturnParameter(t, item);
+        // v2: auditReturnParameter also allows an auditItem, which may be an individual audit; where the text is
+        // a full descriptor too, the full descriptor is what it is read as
+        if (t == Token.EVENTS && afterToken() == '{') {
+            // "Events { ... }" without a RequestID is no eventsDescriptor: only the individual audit
+            return new dev.holdfast.h248.message.IndAuditReturn(
+                    (dev.holdfast.h248.message.IndAuditParameter) new AuditReader(this).auditItem(verb.longName
+                            + " reply"));
+        }
+        int depth = s.depth;
+        int stackTop = top;
+        int parens = parenDepth;
+        int deviations = s.deviationCount();
+        try {
+            return fullAuditReturnParameter(t, item);
+        } catch (ParseFailure full) {
+            s.pos = at;
+            s.depth = depth;
+            for (int i = stackTop; i < top; i++) stack[i] = null;
+            top = stackTop;
+            parenDepth = parens;
+            s.forgetDeviationsFrom(deviations);
+            AuditDescriptor.AuditItem individual;
+            try {
+                individual = new AuditReader(this).auditItem(verb.longName + " reply");
+            } catch (ParseFailure notIndividual) {
+                throw full;
+            }
+            if (individual instanceof dev.holdfast.h248.message.IndAuditParameter p) {
+                return new dev.holdfast.h248.message.IndAuditReturn(p);
+            }
+            throw full;
+        }
+    }
+
+    /** The version in the message header, 0 before it is read. */
+    abstract int messageVersion();
+
+    private Descriptor fullAuditReturnParameter(Token t, AuditDescriptor.Item item) {
         int next = afterToken();
         boolean full = switch (t) {
             case MEDIA, SIGNALS, EVENT_BUFFER, STATISTICS, PACKAGES -> next == '{';

@@ -781,6 +781,8 @@ final class MessageEncoder extends OctetWriter {
             packages(pg);
         } else if (d instanceof AuditReturnItem ari) {
             auditItem(ari.item());
+        } else if (d instanceof dev.holdfast.h248.message.IndAuditReturn iar) {
+            auditItem(iar.parameter());
         } else if (d instanceof ModemDescriptor md) {
             modem(md);
         } else if (d instanceof MuxDescriptor mx) {

@@ -73,6 +73,9 @@ import static dev.holdfast.h248.text.TextScanner.isDigit;
 final class MessageParser extends DescriptorReader {
     /** What was understood before an error, for {@link DecodeResult.Failed}. */
     private Integer version;
+
+    @Override
+    int messageVersion() { return version == null ? 0 : version; }
     private MId mid;
     /**
      * The transaction requests read so far are the {@link Transaction.Request}s on the list stack from here; the

@@ -116,6 +116,9 @@ abstract class OctetWriter {
         }
     }
 
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long EIGHT_SPACES = 0x2020202020202020L;
     private static final byte[] LINE = new byte[129];
 
     static {
@@ -131,12 +134,19 @@ abstract class OctetWriter {
             if (after != 0) append((char) after);
             return;
         }
-        ensure(indent + 3);
+        ensure(indent + 3 + 16);
         byte[] a = this.a;
         int p = n;
         if (before != 0) a[p++] = (byte) before;
-        System.arraycopy(LINE, 0, a, p, indent + 1);
-        p += indent + 1;
+        a[p++] = '\n';
+        if (indent <= 16) {
+            // pretty text's indentation: two 8-octet stores of spaces, the octets past the indent overwritten next
+            LONG.set(a, p, EIGHT_SPACES);
+            LONG.set(a, p + 8, EIGHT_SPACES);
+        } else {
+            System.arraycopy(LINE, 1, a, p, indent);
+        }
+        p += indent;
         if (after != 0) a[p++] = (byte) after;
         n = p;
     }

@@ -160,6 +160,22 @@ final class TextScanner {
                 c = b[++p];
                 pos = p;
             }
+            if (c == '\n' && p + 17 <= end) {
+                // pretty text's line break and indentation: up to 16 spaces after the LF in two 8-octet reads
+                long x = (long) LONG.get(b, p + 1) ^ EIGHT_SPACES;
+                int q = p + 1 + (Long.numberOfTrailingZeros(x) >>> 3);
+                if (x == 0) {
+                    x = (long) LONG.get(b, p + 9) ^ EIGHT_SPACES;
+                    q = p + 9 + (Long.numberOfTrailingZeros(x) >>> 3);
+                }
+                if (x != 0) {
+                    c = b[q];
+                    if (c > ' ' && c != ';') { // no more white space: done (0x80-0xFF are negative: the long way)
+                        pos = q;
+                        return;
+                    }
+                }
+            }
             if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once
         }
     }
@@ -303,6 +319,14 @@ final class TextScanner {
     }
 
     List<Deviation> deviations() { return deviations == null ? List.of() : deviations; }
+
+    /** How many deviations were recorded so far: see {@link #forgetDeviationsFrom}. */
+    int deviationCount() { return deviations == null ? 0 : deviations.size(); }
+
+    /** Drops the deviations recorded since {@code count}, when the parser backs out of what it tried. */
+    void forgetDeviationsFrom(int count) {
+        if (deviations != null) while (deviations.size() > count) deviations.remove(deviations.size() - 1);
+    }
 
     /** What is at {@code offset}, for "but found ...". */
     String found(int offset) {

@@ -840,8 +840,24 @@ public final class MessageArbitraries {
                     opt(statisticsDescriptor(), 1, 4),
                     opt(packagesDescriptor(), 1, 6),
                     opt(errorDescriptor(), 1, 6),
+                    version == 2 ? opt(indAuditReturn(), 1, 4) : none(),
                     bareItems)
                     .filter(MessageArbitraries::noBareTokenClash));
+        }
+
+        /**
+         * v2 only: an individual audit item as an auditReturnParameter, in the forms that are no full descriptor
+         * (the decoder reads a text that is both as the full descriptor): Events without a RequestID, a bare Mode
+         * of a stream's LocalControl, bare ServiceStates.
+         */
+        Arbitrary<Descriptor> indAuditReturn() {
+            Arbitrary<IndAuditParameter> events = pkgdName().map(n -> new IndAuditParameter.Events(null, n));
+            Arbitrary<IndAuditParameter> mode = uint16().map(id -> IndAuditParameter.Media.of(
+                    new IndAuditParameter.Stream(id, IndAuditParameter.LocalControl.of(
+                            new IndAuditParameter.Mode(null, null)))));
+            Arbitrary<IndAuditParameter> states = Arbitraries.just(IndAuditParameter.Media.of(
+                    new IndAuditParameter.TerminationState(new IndAuditParameter.ServiceStates(null, null))));
+            return Arbitraries.oneOf(events, mode, states).map(p -> new dev.holdfast.h248.message.IndAuditReturn(p));
         }
 
         // ---- descriptors

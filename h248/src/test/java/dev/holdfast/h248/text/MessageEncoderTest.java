@@ -374,7 +374,7 @@ class MessageEncoderTest {
 
     /**
      * Replies: Notify, bare and SDP-carrying Add, an AuditValue returning every descriptor kind (bare tokens,
-     * Modem and Mux included), context-level audit replies.
+     * Modem and Mux included, and v2's individual audit items), context-level audit replies.
      */
     @Test
     void auditValueReply() {
@@ -422,7 +422,9 @@ class MessageEncoderTest {
                             Modem [V32b, SynchISDN, X-Foo] {
                                 mod/speed=2400
                             },
-                            Mux=H221 {bchan/1, bchan/2}
+                            Mux=H221 {bchan/1, bchan/2},
+                            Events {al/on},
+                            Media {Stream = 1 {LocalControl {Mode}}}
                         }
                     },
                     Context = * {
@@ -439,7 +441,7 @@ class MessageEncoderTest {
                 v=0
                 c=IN IP4 192.0.2.20
                 m=audio 1296 RTP/AVP 0
-                }}}},C=-{AV=line/17{M{TS{SI=TE,BF=OFF}},E=2223{al/of},SG{},DM=dialplan0,EB,SA{nt/dur=4200},OE=*{al/on},PG{al-1,dd-2,nt-1},M,OE,MD=V18,MD[V32b,SN,X-Foo]{mod/speed=2400},MX=H221{bchan/1,bchan/2}}},C=*{AV=C{line/17,rtp/00012},AC=C{ER=411{"no such context"}}}}""");
+                }}}},C=-{AV=line/17{M{TS{SI=TE,BF=OFF}},E=2223{al/of},SG{},DM=dialplan0,EB,SA{nt/dur=4200},OE=*{al/on},PG{al-1,dd-2,nt-1},M,OE,MD=V18,MD[V32b,SN,X-Foo]{mod/speed=2400},MX=H221{bchan/1,bchan/2},E{al/on},M{ST=1{O{MO}}}}},C=*{AV=C{line/17,rtp/00012},AC=C{ER=411{"no such context"}}}}""");
     }
 
     /**

@@ -236,7 +236,14 @@ public final class SampleMessages {
                 new AuditReturnItem(AuditDescriptor.Item.OBSERVED_EVENTS),
                 new ModemDescriptor(List.of("V18"), false, List.of()),
                 new ModemDescriptor(List.of("V32b", "SynchISDN", "X-Foo"), true, List.of(prop("mod/speed", "2400"))),
-                new MuxDescriptor("H221", List.of(tid("bchan/1"), tid("bchan/2")))), null);
+                new MuxDescriptor("H221", List.of(tid("bchan/1"), tid("bchan/2"))),
+                // v2: an auditReturnParameter may be an individual audit item
+                new dev.holdfast.h248.message.IndAuditReturn(new dev.holdfast.h248.message.IndAuditParameter.Events(
+                        null, "al/on")),
+                new dev.holdfast.h248.message.IndAuditReturn(dev.holdfast.h248.message.IndAuditParameter.Media.of(
+                        new dev.holdfast.h248.message.IndAuditParameter.Stream(1,
+                                dev.holdfast.h248.message.IndAuditParameter.LocalControl.of(
+                                        new dev.holdfast.h248.message.IndAuditParameter.Mode(null, null)))))), null);
         CommandReply.Audit contextAudit = new CommandReply.Audit(false, true,
                 List.of(tid("line/17"), tid("rtp/00012")), List.of(), null);
         CommandReply.Audit contextAuditError = new CommandReply.Audit(true, true, List.of(), List.of(),

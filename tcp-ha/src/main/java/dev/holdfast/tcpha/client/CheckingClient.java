@@ -31,6 +31,13 @@ public final class CheckingClient {
     final AtomicLong broken = new AtomicLong(), exchanges = new AtomicLong();
     private long maxGapUs, maxGapEndUs;
     private final List<String> errors = new ArrayList<>();
+    /** Silences longer than this are listed in the result (a failover is one of them). */
+    static final long GAP_RECORD_US = 20_000;
+    private final List<long[]> gaps = new ArrayList<>();
+
+    private synchronized void recordGap(long fromUs, long toUs) {
+        if (gaps.size() < 2000) gaps.add(new long[] {fromUs, toUs});
+    }
 
     CheckingClient(InetSocketAddress server, ExpectedReplies expect, int messages, int intervalMs) {
         this.server = server;
@@ -67,6 +74,7 @@ public final class CheckingClient {
                     if (n < 0) throw new IOException("connection closed by the server after " + pos + " of " + size + " reply bytes of message " + m);
                     long t = nowUs();
                     if (t - lastReadUs > gapUs) { gapUs = t - lastReadUs; gapEndUs = t; }
+                    if (t - lastReadUs > GAP_RECORD_US) recordGap(lastReadUs, t);
                     lastReadUs = t;
                     pos = check(req, in.array(), n, pos, size);
                 }
@@ -137,6 +145,7 @@ public final class CheckingClient {
         r.put("start_us", start);
         r.put("total_ms", (nowUs() - start) / 1000.0);
         r.put("errors", errors);
+        synchronized (this) { r.put("gaps_us", new ArrayList<>(gaps)); }
         return r;
     }
 

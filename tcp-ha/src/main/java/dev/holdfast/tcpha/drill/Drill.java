@@ -78,7 +78,13 @@ public final class Drill {
         /** The backup host dies: the primary must go on alone. */
         BACKUP_HOST,
         /** One heartbeat link (a NIC or cable) fails: no takeover may follow. */
-        HEARTBEAT_LINK
+        HEARTBEAT_LINK,
+        /** The primary's service NIC (cable) fails; its process and heartbeat links go on. */
+        PRIMARY_NIC,
+        /** The primary's application closes a connection (FIN) after 40 requests' worth of input; the replica does not. */
+        APP_FIN,
+        /** The primary's application hangs (no FIN, no RST) after 40 requests' worth of input; its host goes on. */
+        APP_HANG
     }
 
     public static Map<String, Object> run(Config c, Path logDir) throws Exception {
@@ -87,8 +93,11 @@ public final class Drill {
         File clientLog = logDir.resolve("client.log").toFile();
         Map<String, Object> r = new LinkedHashMap<>();
         try (NamespaceRig rig = NamespaceRig.create()) {
-            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(), "--app", c.app(),
-                    "--port", "" + PORT, "--hb-ms", "" + c.hbMs());
+            List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs()));
+            if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
+            if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
+            Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
+                    primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
             List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
@@ -121,7 +130,7 @@ public final class Drill {
                         + Cmd.tryRun("ip", "netns", "identify", "" + client.pid()).stdout());
             }
             long crashUs = -1;
-            if (c.crash() != Crash.NONE && c.crashAfterMs() >= 0) {
+            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
                     Thread.sleep(c.crashAfterMs());
@@ -138,6 +147,7 @@ public final class Drill {
                             if (backup != null) backup.destroyForcibly();
                         }
                         case HEARTBEAT_LINK -> ip.run("link set dev " + NamespaceRig.HB1_IF + " down");
+                        case PRIMARY_NIC -> ip.run("link set dev " + NamespaceRig.PRIMARY_IF + " down");
                         default -> { }
                     }
                 }
@@ -145,6 +155,11 @@ public final class Drill {
             if (!client.waitFor(CLIENT_TIMEOUT_S, TimeUnit.SECONDS)) {
                 client.destroyForcibly().waitFor();
                 r.put("error", "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)");
+            }
+            if (c.crash() == Crash.APP_HANG || c.crash() == Crash.APP_FIN) {
+                java.util.regex.Matcher hung = java.util.regex.Pattern.compile("(?:application hung \\(test hook\\)|primary withdraws) at_us=(\\d+)")
+                        .matcher(Files.readString(primaryLog.toPath()));
+                if (hung.find()) crashUs = Long.parseLong(hung.group(1));
             }
             r.put("client_exit", client.exitValue());
             r.put("crash_us", crashUs);
@@ -157,12 +172,16 @@ public final class Drill {
             if (c.clientCmd() == null && last.startsWith("{")) {
                 JsonNode j = new ObjectMapper().readTree(last);
                 double gapMs = j.get("max_gap_ms").asDouble();
-                // the longest silence is the failover if it ends after the crash and began around it (the crash
-                // itself takes a few ms of ip commands)
-                boolean gapSpansCrash = crashUs > 0 && j.get("max_gap_end_us").asLong() > crashUs
-                        && j.get("max_gap_end_us").asLong() - (long) (gapMs * 1000) <= crashUs + 100_000;
+                // the failover is the longest silence any connection saw that ended after the crash (bytes already
+                // in the client's receive buffer may keep it reading for a while after the crash itself)
+                double failover = 0;
+                for (JsonNode g : j.get("gaps_us")) {
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs) failover = Math.max(failover, (g.get(1).asLong() - g.get(0).asLong()) / 1000.0);
+                }
+                boolean gapSpansCrash = failover > 0;
+                gapMs = failover;
                 r.put("failover_ms", crashUs > 0 ? (gapSpansCrash ? gapMs : 0.0) : null);
-                r.put("max_gap_ms", gapMs);
+                r.put("max_gap_ms", j.get("max_gap_ms").asDouble());
                 r.put("bytes_lost", j.get("bytes_lost").asLong());
                 r.put("bytes_duplicated", j.get("bytes_duplicated").asLong());
                 r.put("bytes_ok", j.get("bytes_ok").asLong());
@@ -170,7 +189,11 @@ public final class Drill {
                 r.put("connections_broken", j.get("connections_broken").asLong());
                 r.put("total_ms", j.get("total_ms").asDouble());
                 r.put("client_start_us", j.get("start_us").asLong());
-                r.put("max_gap_end_us", j.get("max_gap_end_us").asLong());
+                long failoverEnd = -1;
+                for (JsonNode g : j.get("gaps_us")) {
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs) failoverEnd = g.get(1).asLong();
+                }
+                r.put("failover_end_us", failoverEnd);
                 r.put("client_errors", j.get("errors"));
             } else {
                 r.put("failover_ms", null);
@@ -186,7 +209,7 @@ public final class Drill {
             java.util.regex.Matcher arp = java.util.regex.Pattern.compile("reprobed=(\\d+)|arp_announced=(\\d+)").matcher(b);
             long doneUs = -1;
             while (arp.find()) doneUs = Long.parseLong(arp.group(1) != null ? arp.group(1) : arp.group(2));
-            if (takeoverUs > 0 && doneUs > 0 && r.get("max_gap_end_us") instanceof Long end) {
+            if (takeoverUs > 0 && doneUs > 0 && r.get("failover_end_us") instanceof Long end) {
                 // from the end of the takeover (VIP announced, clients prompted) to the client's first byte
                 r.put("client_back_after_takeover_ms", (end - takeoverUs - doneUs) / 1000.0);
             }

@@ -22,6 +22,40 @@ import java.util.List;
 public final class BackupServer {
     private static final System.Logger LOG = System.getLogger(BackupServer.class.getName());
 
+    /**
+     * Application failure without FIN/RST (thesis: AppMaxLagBytes, AppMaxLagTime): the replica's output has been
+     * ahead of what the primary's application wrote by more than maxLagBytes for longer than maxLagNanos on some
+     * connection, while the primary itself still heartbeats. Returns a description, or null.
+     */
+    static String appLag(TcpTap tap, long maxLagBytes, long maxLagNanos) {
+        long now = System.nanoTime();
+        for (dev.holdfast.tcpha.tap.ReplicaConnection c : tap.connections()) {
+            if (c.primaryWritten < 0 || c.primaryRead < 0) continue;
+            // input: the replica has client bytes the primary's application has not read; output: the replica has
+            // answered and the primary has not (counted only while the replica is not itself held back by the
+            // client: in a bulk transfer the replica's output buffer is larger than the primary's socket buffer)
+            long lag = Math.max(c.delivered() - c.primaryRead,
+                    c.output.waitingForAcks() ? 0 : c.output.produced() - c.primaryWritten);
+            boolean fresh = now - c.primaryReportNanos < maxLagNanos / 4; // a silent sync channel proves nothing
+            boolean progressed = c.primaryRead != c.lagPrimaryRead || c.primaryWritten != c.lagPrimaryWritten;
+            if (lag <= maxLagBytes || !fresh || (c.lagSinceNanos != 0 && progressed)) { c.lagSinceNanos = 0; }
+            if (lag <= maxLagBytes || !fresh) continue;
+            if (c.lagSinceNanos == 0) {
+                // lagging and not moving is a failure; lagging while moving (a bulk sender held back by its socket
+                // buffer while the replica's is larger) is not
+                c.lagSinceNanos = now;
+                c.lagPrimaryRead = c.primaryRead;
+                c.lagPrimaryWritten = c.primaryWritten;
+                continue;
+            }
+            if (now - c.lagSinceNanos > maxLagNanos) {
+                return "connection from port " + c.clientPort + ": replica " + lag + " bytes ahead for "
+                        + (now - c.lagSinceNanos) / 1_000_000 + " ms";
+            }
+        }
+        return null;
+    }
+
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv);
         StreamApplication app = StreamApplication.named(a.get("app", "echo"));
@@ -51,12 +85,20 @@ public final class BackupServer {
         System.out.println("backup ready pid=" + ProcessHandle.current().pid());
         System.out.flush();
         long deadMs = (long) hbMs * miss;
+        long appMaxLagBytes = a.getInt("app-max-lag-bytes", 0);
+        long appMaxLagNanos = a.getInt("app-max-lag-ms", 500) * 1_000_000L;
         // the failure detector and the takeover run on this thread: real-time, so a busy machine cannot delay them
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(10);
         boolean[] linkDown = new boolean[hb.links()];
         while (true) {
             Thread.sleep(Math.max(1, hbMs / 2));
             long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
+            String appFailure = appLag(tap, appMaxLagBytes, appMaxLagNanos);
+            if (appFailure != null) {
+                System.out.println("primary application failed (" + appFailure + "): taking over at_us="
+                        + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                break;
+            }
             if (s1 > deadMs && s2 > deadMs) {
                 System.out.println("primary silent on both links (" + s1 + "/" + s2 + " ms): taking over at_us="
                         + dev.holdfast.tcpha.client.CheckingClient.nowUs());

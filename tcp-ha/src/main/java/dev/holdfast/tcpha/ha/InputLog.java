@@ -12,6 +12,8 @@ public final class InputLog {
     private int start, end;       // kept bytes buf[start, end)
     private long startOffset;     // stream offset of buf[start]
     private boolean alone;
+    /** Output bytes the application has written on this connection (reported to the backup: AppMaxLagBytes). */
+    public final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
 
     public InputLog(int threshold) { this.threshold = threshold; }
 
@@ -52,6 +54,29 @@ public final class InputLog {
 
     /** Bytes the application has read so far (the stream offset after the last kept byte). */
     public synchronized long readOffset() { return startOffset + (end - start); }
+
+    private long backupClosedAt = -1;
+
+    /** The backup's replica closed its output after {@code offset} bytes. */
+    public synchronized void backupClosed(long offset) {
+        backupClosedAt = offset;
+        notifyAll();
+    }
+
+    /**
+     * MaxDelayFIN: waits until the backup's replica has closed its output at the same point as the primary's
+     * application (written bytes), or the backup is gone; false if maxDelayMs passed first: the applications differ,
+     * and the primary's is taken to have failed.
+     */
+    public synchronized boolean awaitBackupClose(long maxDelayMs) throws InterruptedException {
+        long until = System.currentTimeMillis() + maxDelayMs;
+        while (!alone && backupClosedAt != written.get()) {
+            long left = until - System.currentTimeMillis();
+            if (left <= 0) return false;
+            wait(left);
+        }
+        return true;
+    }
 
     /** The backup failed (or came back): keep nothing while alone. */
     public synchronized void setAlone(boolean alone) {

@@ -22,9 +22,10 @@ public final class IsolatingFence implements Fence {
 
     @Override
     public void fence() throws Exception {
-        for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        // links first: a killed process's sockets make its (live) kernel send FIN/RST, which must reach no client
         String[] cmds = links.stream().map(l -> "link set dev " + l + " down").toArray(String[]::new);
         String printed = ip.run(cmds);
+        for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         if (!printed.isBlank()) throw new IllegalStateException("fencing the primary's links failed: " + printed);
     }
 }

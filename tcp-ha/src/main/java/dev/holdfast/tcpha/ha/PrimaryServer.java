@@ -24,6 +24,27 @@ public final class PrimaryServer {
     final Map<Long, InputLog> logs = new ConcurrentHashMap<>();
     volatile boolean alone;
     int threshold = 4 * 1024 * 1024;
+    long hangAfterBytes = -1;
+    long finAfterBytes = -1;
+    long maxDelayFinMs = 500;
+    final java.util.Set<Integer> fds = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The primary's application closed a connection that the backup's replica did not close: the primary's
+     * application is the faulty one. Withdraw without a FIN or RST reaching any client: take the service link down,
+     * put every connection in repair mode (so closing sends nothing), and stop; the backup takes over.
+     */
+    void withdraw(int culprit) {
+        System.out.println("application closed connection fd " + culprit + " but the replica did not (MaxDelayFIN " + maxDelayFinMs
+                + " ms): primary withdraws at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+        System.out.flush();
+        dev.holdfast.tcpha.rig.Cmd.tryRun("ip", "link", "set", "dev", NamespaceRig.PRIMARY_IF, "down");
+        for (int fd : fds) {
+            try { Sockets.setInt(fd, LibC.IPPROTO_TCP, dev.holdfast.tcpha.repair.TcpRepair.TCP_REPAIR, 1, "TCP_REPAIR"); }
+            catch (IOException e) { /* closing anyway */ }
+        }
+        Runtime.getRuntime().halt(3);
+    }
 
     public static void main(String[] argv) throws Exception {
         Args a = new Args(argv);
@@ -34,6 +55,9 @@ public final class PrimaryServer {
                 new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
                 () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
         p.threshold = a.getInt("threshold", p.threshold);
+        p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
+        p.finAfterBytes = Long.parseLong(a.get("fin-after-bytes", "-1"));
+        p.maxDelayFinMs = Long.parseLong(a.get("max-delay-fin-ms", "500"));
         SyncServer sync = new SyncServer(p.logs);
         sync.listen(NamespaceRig.HB1_PRIMARY);
         sync.listen(NamespaceRig.HB2_PRIMARY);
@@ -93,12 +117,17 @@ public final class PrimaryServer {
 
     void serve(int fd, StreamApplication.Session session, InputLog log) {
         open.incrementAndGet();
+        fds.add(fd);
         StreamApplication.Output out = new StreamApplication.Output() {
             @Override public void write(byte[] b, int off, int len) {
-                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); }
+                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); if (log != null) log.written.addAndGet(len); }
                 catch (IOException e) { throw new java.io.UncheckedIOException(e); }
             }
-            @Override public void close() { Sockets.shutdownOutput(fd); }
+            @Override public void close() throws InterruptedException {
+                // MaxDelayFIN: the FIN goes out only once the backup's replica has closed at the same point
+                if (log != null && !log.awaitBackupClose(maxDelayFinMs)) withdraw(fd);
+                Sockets.shutdownOutput(fd);
+            }
         };
         byte[] buf = new byte[64 * 1024];
         try {
@@ -107,6 +136,17 @@ public final class PrimaryServer {
                 if (n <= 0) { session.onEndOfInput(out); break; }
                 bytesRead.addAndGet(n);
                 if (log != null) log.append(buf, 0, n, 2000);
+                if (finAfterBytes >= 0 && bytesRead.get() > finAfterBytes) {
+                    // test hook: the application closes the connection where the replica does not (FIN/RST row)
+                    System.out.println("application closes a connection early (test hook)");
+                    out.close();
+                    break;
+                }
+                if (hangAfterBytes >= 0 && bytesRead.get() > hangAfterBytes) {
+                    // test hook: the application hangs (no FIN, no RST; the process and its heartbeats go on)
+                    System.out.println("application hung (test hook) at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                    Thread.sleep(Long.MAX_VALUE);
+                }
                 session.onInput(buf, 0, n, out);
             }
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -115,6 +155,7 @@ public final class PrimaryServer {
             Thread.currentThread().interrupt();
         } finally {
             open.decrementAndGet();
+            fds.remove(fd);
             Sockets.close(fd);
         }
     }

@@ -26,6 +26,7 @@ final class SyncClient {
     private final int syncMs;
     private volatile boolean running = true;
     final AtomicLong fetchedBytes = new AtomicLong();
+    private volatile long lastReplyNanos;
 
     SyncClient(TcpTap tap, int syncMs) {
         this.tap = tap;
@@ -52,10 +53,20 @@ final class SyncClient {
                 Thread reader = new Thread(() -> readReplies(in, out), "sync-replies");
                 reader.setDaemon(true);
                 reader.start();
+                lastReplyNanos = System.nanoTime();
                 while (running && reader.isAlive()) {
+                    if (!tap.connections().isEmpty() && System.nanoTime() - lastReplyNanos > 10L * syncMs * 1_000_000) {
+                        // no answer for ten periods: this link is down (TCP would take seconds to say so)
+                        LOG.log(Level.INFO, "sync channel via {0} silent: trying the other link", ip);
+                        break;
+                    }
                     synchronized (out) {
                         for (ReplicaConnection c : tap.connections()) {
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            if (!c.closeReported && c.output.isClosed()) {
+                                SyncChannel.write(out, SyncChannel.CLOSED, c.syncKey(), c.output.produced(), 0, null);
+                                c.closeReported = true;
+                            }
                         }
                         out.flush();
                     }
@@ -82,6 +93,9 @@ final class SyncClient {
                     if (c == null) continue;
                 }
                 if (f.type() == SyncChannel.READ) {
+                    c.primaryRead = f.offset();
+                    c.primaryReportNanos = System.nanoTime();
+                    lastReplyNanos = System.nanoTime();
                     long have = c.delivered();
                     if (f.offset() > have) {
                         // behind the primary: bytes in flight on the tap catch up within a period; a gap does not
@@ -95,6 +109,8 @@ final class SyncClient {
                     } else {
                         c.deliveredWhenBehind = -1;
                     }
+                } else if (f.type() == SyncChannel.WRITTEN) {
+                    c.primaryWritten = f.offset();
                 } else if (f.type() == SyncChannel.DATA && f.data().length > 0) {
                     c.acceptFromPrimary(f.offset(), f.data());
                     fetchedBytes.addAndGet(f.data().length);

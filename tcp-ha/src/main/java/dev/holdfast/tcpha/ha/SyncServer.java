@@ -50,6 +50,9 @@ final class SyncServer {
                 if (f.type() == SyncChannel.HAS) {
                     log.backupHas(f.offset());
                     SyncChannel.write(out, SyncChannel.READ, f.conn(), log.readOffset(), 0, null);
+                    SyncChannel.write(out, SyncChannel.WRITTEN, f.conn(), log.written.get(), 0, null);
+                } else if (f.type() == SyncChannel.CLOSED) {
+                    log.backupClosed(f.offset());
                 } else if (f.type() == SyncChannel.FETCH) {
                     SyncChannel.write(out, SyncChannel.DATA, f.conn(), f.offset(), 0, log.from(f.offset(), Math.min(f.max(), 1 << 20)));
                 }

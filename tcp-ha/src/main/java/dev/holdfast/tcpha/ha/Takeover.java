@@ -31,9 +31,11 @@ public final class Takeover {
     public record Options(String ifName, Inet4Address vip, int port, TcpRepair.UnackedOutput unacked,
                           boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {}
 
+    static final int TS_MARGIN_MS = 10_000;
     private final Options o;
     public final Map<String, Long> timingsUs = new LinkedHashMap<>();
     public final List<Integer> sockets = new ArrayList<>();
+    private final List<ReplicaConnection> taken = new ArrayList<>();
     public int restored, skipped, failed;
     /** The listening socket for connections opened after the takeover. */
     public int listenFd = -1;
@@ -68,9 +70,17 @@ public final class Takeover {
             int fd;
             try {
                 synchronized (c.output) {
-                    ConnectionState s = stateOf(c, c.output.unacknowledged());
-                    fd = TcpRepair.restore(s, o.unacked(), false, o.windowProbe());
-                    c.output.attach(fd);
+                    byte[] unacked = c.output.unacknowledged();
+                    System.out.println("restoring " + stateOf(c, new byte[0]) + " unacked=" + unacked.length);
+                    if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
+                        fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, o.windowProbe());
+                        c.output.attach(fd, new byte[0]);
+                    } else {
+                        // written once the VIP is announced, by a writer thread: a large unacknowledged output
+                        // (bulk) must not hold up the other connections' takeover
+                        fd = TcpRepair.restore(stateOf(c, new byte[0]), o.unacked(), false, o.windowProbe());
+                        c.output.attach(fd, unacked);
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, "could not take over the connection from port " + c.clientPort, e);
@@ -79,6 +89,7 @@ public final class Takeover {
             }
             sockets.add(fd);
             restored++;
+            taken.add(c);
             startReader(c, fd);
         }
         mark("connections_restored", t0);
@@ -87,15 +98,24 @@ public final class Takeover {
         if (o.reprobeAfterArp()) {
             // toggling repair mode on an established socket sends another window probe on leaving it: its ACK comes
             // back to our MAC now, and the probe itself tells the client our rcv_nxt (so it stops retransmitting)
-            for (int fd : sockets) {
-                try {
-                    Sockets.setInt(fd, LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_ON, "TCP_REPAIR on");
-                    Sockets.setInt(fd, LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_OFF, "TCP_REPAIR off");
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "re-probe failed: {0}", e.getMessage());
+            // under the output's lock: a send() while the socket is in repair mode would fail and lose the bytes
+            for (int i = 0; i < taken.size(); i++) {
+                synchronized (taken.get(i).output) {
+                    try {
+                        Sockets.setInt(sockets.get(i), LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_ON, "TCP_REPAIR on");
+                        Sockets.setInt(sockets.get(i), LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_OFF, "TCP_REPAIR off");
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "re-probe failed: {0}", e.getMessage());
+                    }
                 }
             }
             mark("reprobed", t0);
+        }
+        // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out
+        for (ReplicaConnection c : taken) {
+            Thread w = new Thread(c.output::flushPending, "unacked-" + c.clientPort);
+            w.setDaemon(true);
+            w.start();
         }
     }
 
@@ -104,7 +124,10 @@ public final class Takeover {
     ConnectionState stateOf(ReplicaConnection c, byte[] unacked) {
         int serverWscale = c.synAckSeen() ? c.serverWscale() : o.fallbackServerWscale();
         boolean scaling = c.clientWscale >= 0 && serverWscale >= 0;
-        long elapsedMs = (System.nanoTime() - c.lastTsEcrNanos()) / 1_000_000;
+        // our timestamp clock must not run behind the primary's, or the client's PAWS check drops what we send:
+        // the tap saw the primary's clock in the client's TSecr; add the time since, and a margin for the tap's
+        // backlog (a forward jump is harmless: RFC 7323 only rejects values behind TS.Recent)
+        long elapsedMs = (System.nanoTime() - c.lastTsEcrNanos()) / 1_000_000 + TS_MARGIN_MS;
         int sndWnd = scaling ? c.clientWindow() << c.clientWscale : c.clientWindow();
         int rcvWnd = c.serverWindow() >= 0 ? c.serverWindow() << (scaling ? serverWscale : 0) : 65535;
         byte[] ip = ByteBuffer.allocate(4).putInt(c.clientIp).array();

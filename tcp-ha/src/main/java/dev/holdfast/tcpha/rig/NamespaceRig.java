@@ -136,7 +136,7 @@ public final class NamespaceRig implements AutoCloseable {
 
     /** Starts a shell command in a namespace (for --client-cmd), with extra environment variables. */
     public synchronized Process startShell(String ns, File logFile, String command, java.util.Map<String, String> env) {
-        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, "sh", "-c", command)
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", ns, "bash", "-c", command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile));
         pb.environment().putAll(env);
         try {

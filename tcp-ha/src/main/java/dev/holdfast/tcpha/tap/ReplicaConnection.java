@@ -67,6 +67,16 @@ public final class ReplicaConnection {
     public volatile long primaryRead = -1;
     /** What the replica had when the primary last reported being ahead of it (a gap older than one sync period). */
     public volatile long deliveredWhenBehind = -1;
+    /** The primary application's output bytes written, from the sync channel (-1: not reported yet). */
+    public volatile long primaryWritten = -1;
+    /** Since when (nanoTime) the replica's output has been ahead of the primary's by more than AppMaxLagBytes; 0: not. */
+    public long lagSinceNanos;
+    /** The primary's counters when the lag began: any progress since means its application is alive. */
+    public long lagPrimaryRead, lagPrimaryWritten;
+    /** When the sync channel last reported on this connection (nanoTime). */
+    public volatile long primaryReportNanos;
+    /** The replica's close has been reported to the primary (MaxDelayFIN). */
+    public volatile boolean closeReported;
 
     void deliver(byte[] bytes) {
         if (bytes.length == 0) return;
@@ -99,10 +109,11 @@ public final class ReplicaConnection {
     /** Waits until the replica has consumed every byte delivered so far (or the timeout passes); true if it has. */
     public synchronized boolean drain(long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
-        while (processed < enqueued) {
+        // a replica blocked on its output (the client lags) has taken all it can: its input stays in the queue
+        while (processed < enqueued && !output.waitingForAcks()) {
             long left = end - System.currentTimeMillis();
             if (left <= 0) return false;
-            wait(left);
+            wait(Math.min(left, 2));
         }
         return true;
     }

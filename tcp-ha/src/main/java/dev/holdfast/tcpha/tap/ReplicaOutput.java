@@ -19,14 +19,19 @@ public final class ReplicaOutput implements StreamApplication.Output {
     private int start, end;          // unacknowledged bytes are buf[start, end)
     private long startOffset;        // output stream offset of buf[start]
     private int fd = -1;             // the live socket after takeover
+    private byte[] pending;          // unacknowledged output still to be written to fd after the takeover
     private boolean closed;
+    private boolean waitingForAcks;
 
     public ReplicaOutput(int limit) { this.limit = limit; }
 
     @Override
     public synchronized void write(byte[] b, int off, int len) throws InterruptedException {
-        while (fd < 0 && end - start > limit) wait();
-        if (fd >= 0) { toSocket(b, off, len); return; }
+        while (fd < 0 && end - start > limit) {
+            waitingForAcks = true;
+            try { wait(); } finally { waitingForAcks = false; }
+        }
+        if (fd >= 0) { flushPending(); toSocket(b, off, len); return; }
         if (end + len > buf.length) {
             int used = end - start;
             byte[] nb = used + len > buf.length / 2 ? new byte[Math.max(buf.length * 2, used + len)] : buf;
@@ -48,7 +53,26 @@ public final class ReplicaOutput implements StreamApplication.Output {
     @Override
     public synchronized void close() {
         closed = true;
-        if (fd >= 0) Sockets.shutdownOutput(fd);
+        if (fd >= 0) { flushPending(); Sockets.shutdownOutput(fd); }
+    }
+
+    /** Whether the replica's application closed its output (its FIN). */
+    public synchronized boolean isClosed() { return closed; }
+
+    /** Whether the replica is blocked because the client lags by more than the limit (it has caught up with its input). */
+    public synchronized boolean waitingForAcks() { return waitingForAcks; }
+
+    /**
+     * Writes the output that was unacknowledged at the takeover to the socket (blocking until the kernel takes it).
+     * Called by a writer thread after the takeover, or by the replica's next write, whichever comes first: both hold
+     * this object's lock, so the bytes go out once and in order.
+     */
+    public synchronized void flushPending() {
+        if (pending == null) return;
+        byte[] p = pending;
+        pending = null;
+        if (p.length > 0) toSocket(p, 0, p.length);
+        if (closed) Sockets.shutdownOutput(fd);
     }
 
     /** The client acknowledged output up to stream offset {@code offset} (exclusive). */
@@ -67,12 +91,14 @@ public final class ReplicaOutput implements StreamApplication.Output {
 
     public synchronized long produced() { return startOffset + (end - start); }
 
-    /** From now on output goes to the re-created socket; whether the application had already closed its output. */
-    public synchronized boolean attach(int socketFd) {
+    /**
+     * From now on output goes to the re-created socket, after {@code unacked} (the output the client had not
+     * acknowledged, written by {@link #flushPending()}).
+     */
+    public synchronized void attach(int socketFd, byte[] unacked) {
         fd = socketFd;
+        pending = unacked;
         buf = new byte[0]; start = end = 0;
         notifyAll();
-        if (closed) Sockets.shutdownOutput(fd);
-        return closed;
     }
 }
