@@ -1,5 +1,6 @@
 package dev.holdfast.gatewaysim;
 
+import dev.holdfast.sim.cli.CommandOptions;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork;
 import dev.holdfast.h248.message.MId;
 import dev.holdfast.sim.rtp.ProbeConfig;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -48,37 +50,42 @@ public final class GatewaySimMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) {
-                out.print(USAGE);
-                return 0;
-            }
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                err.println("gateway-sim: bad argument '" + a + "'");
-                err.print(USAGE);
-                return 2;
-            }
-            opt.put(a.substring(2), args[++i]);
-        }
-        List<InetSocketAddress> controllers = new ArrayList<>();
+        CommandOptions opt;
         try {
-            if (!opt.containsKey("controllers")) throw new IllegalArgumentException("--controllers is required");
-            for (String c : opt.get("controllers").split(",")) controllers.add(hostPort(c.trim()));
+            opt = CommandOptions.parse(args, 0, Set.of());
         } catch (IllegalArgumentException e) {
             err.println("gateway-sim: " + e.getMessage());
             err.print(USAGE);
             return 2;
         }
-        int lines = Integer.parseInt(opt.getOrDefault("lines", "4"));
-        int trunkCount = Integer.parseInt(opt.getOrDefault("trunks", "0"));
-        H248ControlNetwork.Transport transport = opt.getOrDefault("transport", "udp").equalsIgnoreCase("tcp")
-                ? H248ControlNetwork.Transport.TCP : H248ControlNetwork.Transport.UDP;
-        InetAddress mediaAddress = InetAddress.getByName(opt.getOrDefault("media-address", "127.0.0.1"));
-        int port = Integer.parseInt(opt.getOrDefault("port", "0"));
-        double rate = Double.parseDouble(opt.getOrDefault("probe-rate", "50"));
-        Duration mwd = Duration.ofMillis(Long.parseLong(opt.getOrDefault("restart-avoidance", "0")));
+        if (opt.has("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        List<InetSocketAddress> controllers = new ArrayList<>();
+        int lines, trunkCount, port;
+        double rate;
+        Duration mwd;
+        H248ControlNetwork.Transport transport;
+        InetAddress mediaAddress;
+        try {
+            for (String c : opt.required("controllers").split(",")) controllers.add(CommandOptions.hostPort(c.trim()));
+            lines = opt.integer("lines", 4);
+            trunkCount = opt.integer("trunks", 0);
+            port = opt.integer("port", 0);
+            transport = switch (opt.get("transport", "udp").toLowerCase(java.util.Locale.ROOT)) {
+                case "udp" -> H248ControlNetwork.Transport.UDP;
+                case "tcp" -> H248ControlNetwork.Transport.TCP;
+                default -> throw new IllegalArgumentException("--transport is udp or tcp");
+            };
+            mediaAddress = InetAddress.getByName(opt.get("media-address", "127.0.0.1"));
+            rate = number(opt, "probe-rate", "50");
+            mwd = Duration.ofMillis(opt.integer("restart-avoidance", 0));
+        } catch (IllegalArgumentException | java.net.UnknownHostException e) {
+            err.println("gateway-sim: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
 
         try (GatewayRuntime rt = GatewayRuntime.create(1, GatewayRuntime.quickTransactions())) {
             if (port == 0 && transport == H248ControlNetwork.Transport.UDP) {
@@ -88,7 +95,7 @@ public final class GatewaySimMain {
                 }
             }
             InetSocketAddress bind = new InetSocketAddress(mediaAddress, port);
-            MId mid = opt.containsKey("mid") ? parseMid(opt.get("mid"))
+            MId mid = opt.has("mid") ? parseMid(opt.get("mid"))
                     : MId.ipv4(mediaAddress.getHostAddress(), port == 0 ? null : port);
             Map<String, Boolean> trunks = new LinkedHashMap<>();
             for (int i = 1; i <= trunkCount; i++) trunks.put("T" + i, true);
@@ -114,7 +121,7 @@ public final class GatewaySimMain {
                 if (reg && !announced) {
                     out.println("gateway-sim: registered with " + gateway.currentController() + " " + gateway.registrationHistory());
                     out.flush();
-                    if (opt.containsKey("script")) {
+                    if (opt.has("script")) {
                         ScriptRunner.Result r = gateway.runScript(Path.of(opt.get("script")));
                         r.log().forEach(l -> out.println("  " + l));
                         out.println("gateway-sim: " + r);
@@ -131,14 +138,11 @@ public final class GatewaySimMain {
         }
     }
 
-    static InetSocketAddress hostPort(String s) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("not HOST:PORT: " + s);
+    private static double number(CommandOptions opt, String name, String dflt) {
         try {
-            return new InetSocketAddress(s.substring(0, colon).replace("[", "").replace("]", ""),
-                    Integer.parseInt(s.substring(colon + 1)));
+            return Double.parseDouble(opt.get(name, dflt));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not HOST:PORT: " + s);
+            throw new IllegalArgumentException("--" + name + " is not a number: " + opt.get(name));
         }
     }
 

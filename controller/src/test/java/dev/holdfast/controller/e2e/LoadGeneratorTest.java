@@ -99,6 +99,7 @@ class LoadGeneratorTest {
                 assertTrue(!j.contains("\"completed\":0,"), j);
                 assertTrue(j.contains("\"loadgen_cpu_share\":"), j);
                 assertTrue(j.contains("\"controller_cpu_share\":"), j);
+                assertTrue(j.matches(".*\"loadgen_lag_ms_p99\":[0-9.]+,.*"), j);
             }
             assertEquals((long) c.inspect(core -> core.calls().completedCalls()),
                     json.stream().mapToLong(j -> Long.parseLong(j.replaceAll(".*\"completed\":(\\d+).*", "$1"))).sum(),
@@ -109,9 +110,9 @@ class LoadGeneratorTest {
     @Test
     void shardSummariesCombineIntoOneRunsPercentiles() {
         ScriptedSubscribers.Summary a = new ScriptedSubscribers.Summary(3, 2, 1, java.util.Map.of("no ringing", 1L),
-                0, 0, 2, 0, 0, 0, new long[] {1_000_000, 3_000_000});
+                0, 0, 2, 0, 0, 0, new long[] {1_000_000, 3_000_000}, new long[] {5_000_000});
         ScriptedSubscribers.Summary b = new ScriptedSubscribers.Summary(2, 2, 0, java.util.Map.of(), 1, 1, 2, 0, 0, 0,
-                new long[] {2_000_000, 40_000_000});
+                new long[] {2_000_000, 40_000_000}, new long[] {1_000_000, 90_000_000});
         ScriptedSubscribers.Summary s = ScriptedSubscribers.Summary.combine(List.of(a, b));
         assertEquals(5, s.attempted());
         assertEquals(4, s.completed());
@@ -120,5 +121,7 @@ class LoadGeneratorTest {
         assertEquals(2.0, s.setupP50()); // nearest rank of 1, 2, 3, 40 ms
         assertEquals(40.0, s.setupP99());
         assertEquals(40.0, s.setupMax());
+        assertEquals(90.0, s.tickLagMillis(100)); // the worst lag of either shard
+        assertEquals(5.0, s.tickLagMillis(50));
     }
 }

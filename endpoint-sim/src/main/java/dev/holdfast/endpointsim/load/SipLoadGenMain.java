@@ -1,5 +1,6 @@
 package dev.holdfast.endpointsim.load;
 
+import dev.holdfast.sim.cli.CommandOptions;
 import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.endpointsim.phone.PhoneConfig;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,30 +61,30 @@ public final class SipLoadGenMain {
             err.print(USAGE);
             return 2;
         }
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json") || a.equals("--verbose") || a.equals("--no-register")) { opt.put(a.substring(2), "true"); continue; }
-            if (a.equals("-h") || a.equals("--help")) { out.print(USAGE); return 0; }
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                err.println("loadgen: bad argument '" + a + "'");
-                err.print(USAGE);
-                return 2;
-            }
-            opt.put(a.substring(2), args[++i]);
+        CommandOptions opt;
+        try {
+            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose", "no-register"));
+        } catch (IllegalArgumentException e) {
+            err.println("loadgen: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (opt.has("help")) {
+            out.print(USAGE);
+            return 0;
         }
         try {
-            SipLoadPlan plan = new SipLoadPlan(intOpt(opt, "phones"), Long.parseLong(opt.getOrDefault("seed", "1")));
-            if (opt.containsKey("write-config")) {
+            SipLoadPlan plan = new SipLoadPlan(opt.integer("phones", null), Long.parseLong(opt.get("seed", "1")));
+            if (opt.has("write-config")) {
                 Path file = Path.of(opt.get("write-config"));
-                InetSocketAddress sip = opt.containsKey("controller") ? hostPort(opt.get("controller")) : null;
+                InetSocketAddress sip = opt.has("controller") ? CommandOptions.hostPort(opt.get("controller")) : null;
                 Files.writeString(file, sip == null ? plan.provisioningYaml() : plan.provisioningYaml(sip.getHostString(), sip.getPort()),
                         StandardCharsets.UTF_8);
                 out.println("loadgen: wrote " + file + " (" + plan.phones() + " SIP subscribers " + plan.number(1)
                         + ".." + plan.number(plan.phones()) + ")");
                 return 0;
             }
-            if (!opt.containsKey("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
+            if (!opt.has("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
             return load(plan, opt, out, err);
         } catch (IllegalArgumentException e) {
             err.println("loadgen: " + e.getMessage());
@@ -93,25 +93,25 @@ public final class SipLoadGenMain {
         }
     }
 
-    private static int load(SipLoadPlan plan, Map<String, String> opt, PrintStream out, PrintStream err) throws Exception {
-        InetSocketAddress ctl = hostPort(opt.get("controller"));
-        double cps = Double.parseDouble(opt.getOrDefault("cps", "2"));
-        Duration hold = duration(opt.getOrDefault("hold", "3s"));
-        Duration length = duration(opt.getOrDefault("duration", "30s"));
-        Duration interval = duration(opt.getOrDefault("interval", "1s"));
-        Duration keepalive = duration(opt.getOrDefault("keepalive", "30s"));
-        String transport = opt.getOrDefault("transport", "udp").toLowerCase(Locale.ROOT);
+    private static int load(SipLoadPlan plan, CommandOptions opt, PrintStream out, PrintStream err) throws Exception {
+        InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller"));
+        double cps = Double.parseDouble(opt.get("cps", "2"));
+        Duration hold = opt.duration("hold", "3s");
+        Duration length = opt.duration("duration", "30s");
+        Duration interval = opt.duration("interval", "1s");
+        Duration keepalive = opt.duration("keepalive", "30s");
+        String transport = opt.get("transport", "udp").toLowerCase(Locale.ROOT);
         if (!transport.equals("udp") && !transport.equals("tcp")) throw new IllegalArgumentException("--transport is udp or tcp");
-        double probeRate = Double.parseDouble(opt.getOrDefault("probe-rate", "10"));
-        boolean register = !opt.containsKey("no-register");
+        double probeRate = Double.parseDouble(opt.get("probe-rate", "10"));
+        boolean register = !opt.has("no-register");
         String callTo = opt.get("call-to");
-        boolean json = opt.containsKey("json");
-        InetAddress bind = InetAddress.getByName(opt.getOrDefault("bind", "127.0.0.1"));
-        if (!opt.containsKey("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        boolean json = opt.has("json");
+        InetAddress bind = InetAddress.getByName(opt.get("bind", "127.0.0.1"));
+        if (!opt.has("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         if (callTo == null && plan.phones() < 2) throw new IllegalArgumentException("calls between phones need --phones 2 or more");
 
         // the phones' randomness (Call-IDs, tags) differs from run to run: a peer must not take a new call for an old one
-        int threads = Integer.parseInt(opt.getOrDefault("threads", "1"));
+        int threads = Integer.parseInt(opt.get("threads", "1"));
         try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime(), threads)) {
             Set<Phone> registered = ConcurrentHashMap.newKeySet();
             AtomicLong registrationFailures = new AtomicLong();
@@ -140,7 +140,7 @@ public final class SipLoadGenMain {
                         .withTransport(transport).withRegister(register)
                         .withRegistration(Duration.ofHours(1), keepalive, Duration.ofSeconds(4))
                         .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate)).withAutoAnswer(Duration.ZERO)
-                        .withSessionExpires(opt.containsKey("session-expires") ? duration(opt.get("session-expires")) : null);
+                        .withSessionExpires(opt.has("session-expires") ? CommandOptions.duration(opt.get("session-expires")) : null);
                 Phone p = rt.phone(config, counting);
                 phones.add(p);
             }
@@ -160,7 +160,7 @@ public final class SipLoadGenMain {
             }
             List<Phone> callers = register ? phones.stream().filter(registered::contains).toList() : phones;
             out.printf(Locale.ROOT, "loadgen: placing %.1f calls/s through %s, hold %s, for %s%n", cps, opt.get("controller"),
-                    text(hold), text(length));
+                    CommandOptions.text(hold), CommandOptions.text(length));
             out.flush();
 
             long messagesBefore = phones.stream().mapToLong(Phone::messages).sum();
@@ -222,41 +222,10 @@ public final class SipLoadGenMain {
                 registrationFailures, s.answerP50(), s.answerP99(), s.answerMax(), s.skipped());
     }
 
-    private static int intOpt(Map<String, String> opt, String name) {
-        String v = opt.get(name);
-        if (v == null) throw new IllegalArgumentException("--" + name + " is required");
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " is not a number: " + v);
-        }
-    }
 
-    /** {@code 30s}, {@code 500ms}, {@code 2m} or plain seconds. */
-    static Duration duration(String s) {
-        try {
-            String t = s.trim().toLowerCase(Locale.ROOT);
-            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration: " + s);
-        }
-    }
 
     private static String text(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
-    static InetSocketAddress hostPort(String s) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("not HOST:PORT: " + s);
-        try {
-            return new InetSocketAddress(s.substring(0, colon).replace("[", "").replace("]", ""),
-                    Integer.parseInt(s.substring(colon + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not HOST:PORT: " + s);
-        }
-    }
 }

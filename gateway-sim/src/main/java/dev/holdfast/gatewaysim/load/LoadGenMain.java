@@ -1,5 +1,6 @@
 package dev.holdfast.gatewaysim.load;
 
+import dev.holdfast.sim.cli.CommandOptions;
 import dev.holdfast.gatewaysim.GatewayConfig;
 import dev.holdfast.gatewaysim.GatewayRuntime;
 import dev.holdfast.gatewaysim.SimulatedGateway;
@@ -13,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The H.248 load generator: simulated gateways with scripted subscribers placing calls through a controller.
@@ -58,30 +59,30 @@ public final class LoadGenMain {
             err.print(USAGE);
             return 2;
         }
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--json") || a.equals("--verbose")) { opt.put(a.substring(2), "true"); continue; }
-            if (a.equals("-h") || a.equals("--help")) { out.print(USAGE); return 0; }
-            if (!a.startsWith("--") || i + 1 >= args.length) {
-                err.println("loadgen: bad argument '" + a + "'");
-                err.print(USAGE);
-                return 2;
-            }
-            opt.put(a.substring(2), args[++i]);
+        CommandOptions opt;
+        try {
+            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose"));
+        } catch (IllegalArgumentException e) {
+            err.println("loadgen: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (opt.has("help")) {
+            out.print(USAGE);
+            return 0;
         }
         try {
-            LoadPlan plan = new LoadPlan(intOpt(opt, "gateways", null), intOpt(opt, "lines", null));
-            if (opt.containsKey("write-config")) {
-                InetSocketAddress ctl = hostPort(opt.getOrDefault("controller", "127.0.0.1:2944"));
+            LoadPlan plan = new LoadPlan(opt.integer("gateways", null), opt.integer("lines", null));
+            if (opt.has("write-config")) {
+                InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller", "127.0.0.1:2944"));
                 Path file = Path.of(opt.get("write-config"));
                 Files.writeString(file, plan.provisioningYaml(ctl.getHostString(), ctl.getPort(),
-                        intOpt(opt, "no-answer", 30)), StandardCharsets.UTF_8);
+                        opt.integer("no-answer", 30)), StandardCharsets.UTF_8);
                 out.println("loadgen: wrote " + file + " (" + plan.gateways() + " gateways x " + plan.lines()
                         + " lines, controller " + ctl.getHostString() + ":" + ctl.getPort() + ")");
                 return 0;
             }
-            if (!opt.containsKey("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
+            if (!opt.has("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
             return load(plan, opt, out, err);
         } catch (IllegalArgumentException e) {
             err.println("loadgen: " + e.getMessage());
@@ -90,11 +91,11 @@ public final class LoadGenMain {
         }
     }
 
-    private static int load(LoadPlan plan, Map<String, String> opt, PrintStream out, PrintStream err) throws Exception {
-        InetSocketAddress ctl = hostPort(opt.get("controller"));
+    private static int load(LoadPlan plan, CommandOptions opt, PrintStream out, PrintStream err) throws Exception {
+        InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller"));
         // one rate, or a ramp (100,200,500): each rate runs --duration on the same registered gateways and warm JVM
         List<Double> rates = new ArrayList<>();
-        for (String r : opt.getOrDefault("cps", "2").split(",")) {
+        for (String r : opt.get("cps", "2").split(",")) {
             try {
                 double v = Double.parseDouble(r.trim());
                 if (!(v > 0)) throw new NumberFormatException();
@@ -103,27 +104,27 @@ public final class LoadGenMain {
                 throw new IllegalArgumentException("--cps is a positive number or a list of them: " + r);
             }
         }
-        Long controllerPid = opt.containsKey("controller-pid") ? Long.valueOf(intOpt(opt, "controller-pid", null)) : null;
-        Duration hold = duration(opt.getOrDefault("hold", "3s"));
-        Duration length = duration(opt.getOrDefault("duration", "30s"));
-        Duration interval = duration(opt.getOrDefault("interval", "1s"));
-        Transport transport = switch (opt.getOrDefault("transport", "udp").toLowerCase(Locale.ROOT)) {
+        Long controllerPid = opt.has("controller-pid") ? Long.valueOf(opt.integer("controller-pid", null)) : null;
+        Duration hold = opt.duration("hold", "3s");
+        Duration length = opt.duration("duration", "30s");
+        Duration interval = opt.duration("interval", "1s");
+        Transport transport = switch (opt.get("transport", "udp").toLowerCase(Locale.ROOT)) {
             case "udp" -> Transport.UDP;
             case "tcp" -> Transport.TCP;
             default -> throw new IllegalArgumentException("--transport is udp or tcp");
         };
         // the rule for thousands of calls on a small machine: a real 50 packets/s stream on a sample of the
         // calls (1 RTP termination in --full-rate-every), a few packets/s on the rest
-        double probeRate = Double.parseDouble(opt.getOrDefault("probe-rate", "4"));
-        int fullRateEvery = intOpt(opt, "full-rate-every", 100);
-        long seed = Long.parseLong(opt.getOrDefault("seed", "1"));
-        boolean json = opt.containsKey("json");
+        double probeRate = Double.parseDouble(opt.get("probe-rate", "4"));
+        int fullRateEvery = opt.integer("full-rate-every", 100);
+        long seed = Long.parseLong(opt.get("seed", "1"));
+        boolean json = opt.has("json");
         // the summary lines are the output: the gateways' routine log lines (registrations) only with --verbose
-        if (!opt.containsKey("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        if (!opt.has("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
 
         // shards: each runtime is one event loop thread with its gateways, their RTP probes and their subscribers;
         // gateway g goes to shard (g - 1) % threads. One thread for everything was the load generator's own limit.
-        int threads = Math.max(1, Math.min(intOpt(opt, "threads", 2), plan.gateways()));
+        int threads = Math.max(1, Math.min(opt.integer("threads", 2), plan.gateways()));
         List<GatewayRuntime> runtimes = new ArrayList<>();
         for (int i = 0; i < threads; i++) runtimes.add(GatewayRuntime.create(1, GatewayRuntime.loadTransactions()));
         try {
@@ -158,7 +159,7 @@ public final class LoadGenMain {
             }
             out.printf(Locale.ROOT, "loadgen: %d gateways x %d lines registered with %s over %s in %d ms; placing %s calls/s, hold %s, for %s%s%n",
                     plan.gateways(), plan.lines(), opt.get("controller"), transport.name().toLowerCase(Locale.ROOT),
-                    (System.nanoTime() - began) / 1_000_000, opt.getOrDefault("cps", "2"), text(hold), text(length),
+                    (System.nanoTime() - began) / 1_000_000, opt.get("cps", "2"), CommandOptions.text(hold), CommandOptions.text(length),
                     rates.size() > 1 ? " each" : "");
             out.flush();
 
@@ -201,11 +202,11 @@ public final class LoadGenMain {
                         : (processCpuNanos(controllerPid) - controllerCpuBefore) / (double) wall;
                 out.println(line(start, s));
                 out.printf(Locale.ROOT, "loadgen: done%s: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
-                                + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s, load generator CPU %.0f%% of a core%s%n",
+                                + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s, load generator CPU %.0f%% of a core, its event loop lag p99 %.0f ms%s%n",
                         rates.size() > 1 ? String.format(Locale.ROOT, " at %.0f calls/s", cps) : "",
                         s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
                         s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9),
-                        messagesPerS, 100 * cpuShare, controllerPid == null ? ""
+                        messagesPerS, 100 * cpuShare, s.tickLagMillis(99), controllerPid == null ? ""
                                 : String.format(Locale.ROOT, ", controller CPU %.0f%%", 100 * controllerCpuShare));
                 if (json) out.println(json(s, placingNanos, messagesPerS, cpuShare, cps, controllerCpuShare));
                 out.flush();
@@ -249,9 +250,11 @@ public final class LoadGenMain {
         return String.format(Locale.ROOT,
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
-                        + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,%s\"messages_per_s\":%.1f}",
+                        + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,\"loadgen_lag_ms_p99\":%.1f,\"loadgen_lag_ms_max\":%.1f,"
+                        + "%s\"messages_per_s\":%.1f}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
-                s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare,
+                s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare, s.tickLagMillis(99),
+                s.tickLagMillis(100),
                 controllerCpuShare < 0 ? "" : String.format(Locale.ROOT, "\"controller_cpu_share\":%.3f,", controllerCpuShare),
                 messagesPerS);
     }
@@ -275,44 +278,10 @@ public final class LoadGenMain {
                 instanceof com.sun.management.OperatingSystemMXBean os ? Math.max(0, os.getProcessCpuTime()) : 0;
     }
 
-    private static int intOpt(Map<String, String> opt, String name, Integer dflt) {
-        String v = opt.get(name);
-        if (v == null) {
-            if (dflt == null) throw new IllegalArgumentException("--" + name + " is required");
-            return dflt;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " is not a number: " + v);
-        }
-    }
 
-    /** {@code 30s}, {@code 500ms}, {@code 2m} or plain seconds. */
-    static Duration duration(String s) {
-        try {
-            String t = s.trim().toLowerCase(Locale.ROOT);
-            if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            if (t.endsWith("s")) return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            if (t.endsWith("m")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration: " + s);
-        }
-    }
 
     private static String text(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
-    static InetSocketAddress hostPort(String s) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException("not HOST:PORT: " + s);
-        try {
-            return new InetSocketAddress(s.substring(0, colon).replace("[", "").replace("]", ""),
-                    Integer.parseInt(s.substring(colon + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not HOST:PORT: " + s);
-        }
-    }
 }

@@ -77,6 +77,9 @@ public final class ScriptedSubscribers {
     private long lastArrival;
     private SimScheduler.Cancellable ticker;
     private int failuresLogged;
+    /** When the next poll is due (0: none scheduled yet), and how late each poll ran. */
+    private long tickDue;
+    private final List<Long> tickLag = new ArrayList<>();
 
     public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, LoadPlan plan, double cps,
                                Duration hold, long seed) {
@@ -140,13 +143,25 @@ public final class ScriptedSubscribers {
         return onThread(() -> new Summary(stats.attempted, stats.completed, stats.failed(),
                 new java.util.TreeMap<>(stats.failedByReason), calls.size(),
                 calls.stream().filter(c -> c.talkPathUp).count(), stats.talkPathOk,
-                stats.setupMillis(50), stats.setupMillis(99), stats.setupMillis(100), stats.setupSamples()));
+                stats.setupMillis(50), stats.setupMillis(99), stats.setupMillis(100), stats.setupSamples(),
+                tickLag.stream().mapToLong(Long::longValue).toArray()));
     }
 
-    /** @param setupNanos every setup latency measured, in nanoseconds (to combine shards' percentiles) */
+    /**
+     * @param setupNanos  every setup latency measured, in nanoseconds (to combine shards' percentiles)
+     * @param tickLagNanos how late each 20 ms poll of the subscribers ran on its event loop: the load generator's own
+     *                    queueing delay; when it is large the figures measure the load generator, not the controller
+     */
     public record Summary(long attempted, long completed, long failed, java.util.Map<String, Long> failedByReason,
                           long active, long talkPathsUp, long talkPathOk, double setupP50, double setupP99,
-                          double setupMax, long[] setupNanos) {
+                          double setupMax, long[] setupNanos, long[] tickLagNanos) {
+
+        /** Percentile of the event loop lag in milliseconds (nearest rank), 0 with no sample. */
+        public double tickLagMillis(double percentile) {
+            long[] s = tickLagNanos.clone();
+            java.util.Arrays.sort(s);
+            return CallStats.percentileMillis(s, percentile);
+        }
 
         /** The summary of several shards of one load run. */
         public static Summary combine(List<Summary> parts) {
@@ -154,7 +169,9 @@ public final class ScriptedSubscribers {
             java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
             long attempted = 0, completed = 0, failed = 0, active = 0, up = 0, ok = 0;
             long[] all = new long[parts.stream().mapToInt(p -> p.setupNanos.length).sum()];
+            long[] lags = new long[parts.stream().mapToInt(p -> p.tickLagNanos.length).sum()];
             int n = 0;
+            int m = 0;
             for (Summary p : parts) {
                 attempted += p.attempted;
                 completed += p.completed;
@@ -165,10 +182,12 @@ public final class ScriptedSubscribers {
                 p.failedByReason.forEach((k, v) -> reasons.merge(k, v, Long::sum));
                 System.arraycopy(p.setupNanos, 0, all, n, p.setupNanos.length);
                 n += p.setupNanos.length;
+                System.arraycopy(p.tickLagNanos, 0, lags, m, p.tickLagNanos.length);
+                m += p.tickLagNanos.length;
             }
             java.util.Arrays.sort(all);
             return new Summary(attempted, completed, failed, reasons, active, up, ok, CallStats.percentileMillis(all, 50),
-                    CallStats.percentileMillis(all, 99), CallStats.percentileMillis(all, 100), all);
+                    CallStats.percentileMillis(all, 99), CallStats.percentileMillis(all, 100), all, lags);
         }
     }
 
@@ -183,6 +202,8 @@ public final class ScriptedSubscribers {
 
     private void tick() {
         long now = scheduler.nanoTime();
+        if (tickDue != 0 && placing) tickLag.add(Math.max(0, now - tickDue));
+        tickDue = now + TICK.toNanos();
         if (placing) {
             owed += cps * (now - lastArrival) / 1e9;
             lastArrival = now;

@@ -10,11 +10,17 @@ public record ContextId(long value) {
     public static final ContextId ALL = new ContextId(-3);    // "*"
 
     public ContextId {
-        if (value < -3 || value > 0xFFFFFFFFL) throw new IllegalArgumentException("context id " + value);
+        if (value < -3 || value > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("context id " + value + " is out of range: ContextID = UINT32"
+                    + " (0.." + 0xFFFFFFFFL + ") / \"*\" / \"-\" / \"$\"");
+        }
     }
 
     public static ContextId of(long id) {
-        if (id < 0) throw new IllegalArgumentException("context id " + id);
+        if (id < 0) {
+            throw new IllegalArgumentException("context id " + id + " is out of range: ContextID = UINT32 (0.."
+                    + 0xFFFFFFFFL + ")");
+        }
         return new ContextId(id);
     }
 

@@ -45,8 +45,9 @@ class ModelValidationTest {
 
     @Test
     void contextIdsAreUint32OrTheSpecialValues() {
-        rejected(() -> ContextId.of(0x1_0000_0000L), "context id");
-        rejected(() -> ContextId.of(-1), "context id");
+        rejected(() -> ContextId.of(0x1_0000_0000L), "context id", "UINT32");
+        rejected(() -> ContextId.of(-1), "context id", "UINT32");
+        rejected(() -> RequestId.of(0x1_0000_0000L), "request id", "UINT32");
         assertDoesNotThrow(() -> ContextId.of(0xFFFFFFFFL));
     }
 

@@ -150,6 +150,16 @@ class TransactionErrorsAndSegmentsTest {
         assertEquals(1, t.net.from(MG).size());
     }
 
+    @Test
+    void aHandlerAnsweringWithNoActionReplyGetsError500SentNotAnInvalidReply() throws Exception {
+        // a transaction reply holds an Error descriptor or at least one action reply: the model refuses an empty one
+        t.build(OPTIONS, OPTIONS, false);
+        t.mg.setRequestHandler(r -> CompletableFuture.completedFuture(List.of()));
+        CompletableFuture<Transaction.Reply> f = t.mgc.send(MG, modify());
+        t.net.scheduler.advance(Duration.ofMillis(10));
+        assertEquals(ErrorDescriptor.INTERNAL_GATEWAY_ERROR, f.get().error().code());
+    }
+
     // ------------------------------------------------------------------ segmented replies (v3)
 
     private long requestId() {

@@ -36,7 +36,7 @@ public final class CheckingClient {
     private final List<long[]> gaps = new ArrayList<>();
 
     private synchronized void recordGap(long fromUs, long toUs) {
-        if (gaps.size() < 2000) gaps.add(new long[] {fromUs, toUs});
+        if (gaps.size() < 20_000) gaps.add(new long[] {fromUs, toUs});
     }
 
     CheckingClient(InetSocketAddress server, ExpectedReplies expect, int messages, int intervalMs) {
@@ -74,7 +74,8 @@ public final class CheckingClient {
                     if (n < 0) throw new IOException("connection closed by the server after " + pos + " of " + size + " reply bytes of message " + m);
                     long t = nowUs();
                     if (t - lastReadUs > gapUs) { gapUs = t - lastReadUs; gapEndUs = t; }
-                    if (t - lastReadUs > GAP_RECORD_US) recordGap(lastReadUs, t);
+                    // the pause between messages is not a silence
+                    if (t - lastReadUs > GAP_RECORD_US + intervalMs * 1000L) recordGap(lastReadUs, t);
                     lastReadUs = t;
                     pos = check(req, in.array(), n, pos, size);
                 }

@@ -36,8 +36,18 @@ public final class BackupServer {
             // client: in a bulk transfer the replica's output buffer is larger than the primary's socket buffer)
             long lag = Math.max(c.delivered() - c.primaryRead,
                     c.output.waitingForAcks() ? 0 : c.output.produced() - c.primaryWritten);
-            if (lag <= maxLagBytes) { c.lagSinceNanos = 0; continue; }
-            if (c.lagSinceNanos == 0) { c.lagSinceNanos = now; continue; }
+            boolean fresh = now - c.primaryReportNanos < maxLagNanos / 4; // a silent sync channel proves nothing
+            boolean progressed = c.primaryRead != c.lagPrimaryRead || c.primaryWritten != c.lagPrimaryWritten;
+            if (lag <= maxLagBytes || !fresh || (c.lagSinceNanos != 0 && progressed)) { c.lagSinceNanos = 0; }
+            if (lag <= maxLagBytes || !fresh) continue;
+            if (c.lagSinceNanos == 0) {
+                // lagging and not moving is a failure; lagging while moving (a bulk sender held back by its socket
+                // buffer while the replica's is larger) is not
+                c.lagSinceNanos = now;
+                c.lagPrimaryRead = c.primaryRead;
+                c.lagPrimaryWritten = c.primaryWritten;
+                continue;
+            }
             if (now - c.lagSinceNanos > maxLagNanos) {
                 return "connection from port " + c.clientPort + ": replica " + lag + " bytes ahead for "
                         + (now - c.lagSinceNanos) / 1_000_000 + " ms";
@@ -80,8 +90,16 @@ public final class BackupServer {
         // the failure detector and the takeover run on this thread: real-time, so a busy machine cannot delay them
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(10);
         boolean[] linkDown = new boolean[hb.links()];
+        long tick = Math.max(1, hbMs / 2);
         while (true) {
-            Thread.sleep(Math.max(1, hbMs / 2));
+            long before = System.nanoTime();
+            Thread.sleep(tick);
+            if ((System.nanoTime() - before) / 1_000_000 > tick + deadMs / 2) {
+                // this JVM itself was stopped (a GC or safepoint pause): the heartbeat receivers were too, and the
+                // silence is ours, not the primary's; let them read what queued up before judging again
+                System.out.println("detector paused " + (System.nanoTime() - before) / 1_000_000 + " ms: not judging this round");
+                continue;
+            }
             long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
             String appFailure = appLag(tap, appMaxLagBytes, appMaxLagNanos);
             if (appFailure != null) {
@@ -90,6 +108,14 @@ public final class BackupServer {
                 break;
             }
             if (s1 > deadMs && s2 > deadMs) {
+                // confirm: one more interval for heartbeats that were queued behind a stall on our side
+                Thread.sleep(hbMs);
+                if (hb.silentMillis(0) <= deadMs || hb.silentMillis(1) <= deadMs
+                        || (!tap.connections().isEmpty() && sync.silentMillis() <= deadMs)) {
+                    // (the sync channel answered within the deadline: the primary is alive, only slow)
+                    System.out.println("heartbeats late (" + s1 + "/" + s2 + " ms) but back: no takeover");
+                    continue;
+                }
                 System.out.println("primary silent on both links (" + s1 + "/" + s2 + " ms): taking over at_us="
                         + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 break;

@@ -26,6 +26,10 @@ final class SyncClient {
     private final int syncMs;
     private volatile boolean running = true;
     final AtomicLong fetchedBytes = new AtomicLong();
+    private volatile long lastReplyNanos;
+
+    /** Milliseconds since the primary last answered on the sync channel (a third sign of life). */
+    long silentMillis() { return (System.nanoTime() - lastReplyNanos) / 1_000_000; }
 
     SyncClient(TcpTap tap, int syncMs) {
         this.tap = tap;
@@ -52,7 +56,13 @@ final class SyncClient {
                 Thread reader = new Thread(() -> readReplies(in, out), "sync-replies");
                 reader.setDaemon(true);
                 reader.start();
+                lastReplyNanos = System.nanoTime();
                 while (running && reader.isAlive()) {
+                    if (!tap.connections().isEmpty() && System.nanoTime() - lastReplyNanos > 10L * syncMs * 1_000_000) {
+                        // no answer for ten periods: this link is down (TCP would take seconds to say so)
+                        LOG.log(Level.INFO, "sync channel via {0} silent: trying the other link", ip);
+                        break;
+                    }
                     synchronized (out) {
                         for (ReplicaConnection c : tap.connections()) {
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
@@ -79,6 +89,7 @@ final class SyncClient {
         try {
             while (running) {
                 SyncChannel.Frame f = SyncChannel.read(in);
+                lastReplyNanos = System.nanoTime();
                 ReplicaConnection c = byKey.get(f.conn());
                 if (c == null) {
                     for (ReplicaConnection x : tap.connections()) byKey.put(x.syncKey(), x);
@@ -87,6 +98,8 @@ final class SyncClient {
                 }
                 if (f.type() == SyncChannel.READ) {
                     c.primaryRead = f.offset();
+                    c.primaryReportNanos = System.nanoTime();
+                    lastReplyNanos = System.nanoTime();
                     long have = c.delivered();
                     if (f.offset() > have) {
                         // behind the primary: bytes in flight on the tap catch up within a period; a gap does not

@@ -95,23 +95,27 @@ public final class Takeover {
         mark("connections_restored", t0);
         GratuitousArp.announce(o.ifName(), o.vip(), 1);
         mark("arp_announced", t0);
+        if (o.reprobeAfterArp()) {
+            // toggling repair mode on an established socket sends another window probe on leaving it: its ACK comes
+            // back to our MAC now, and the probe itself tells the client our rcv_nxt (so it stops retransmitting)
+            // under the output's lock: a send() while the socket is in repair mode would fail and lose the bytes
+            for (int i = 0; i < taken.size(); i++) {
+                synchronized (taken.get(i).output) {
+                    try {
+                        Sockets.setInt(sockets.get(i), LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_ON, "TCP_REPAIR on");
+                        Sockets.setInt(sockets.get(i), LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_OFF, "TCP_REPAIR off");
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "re-probe failed: {0}", e.getMessage());
+                    }
+                }
+            }
+            mark("reprobed", t0);
+        }
+        // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out
         for (ReplicaConnection c : taken) {
             Thread w = new Thread(c.output::flushPending, "unacked-" + c.clientPort);
             w.setDaemon(true);
             w.start();
-        }
-        if (o.reprobeAfterArp()) {
-            // toggling repair mode on an established socket sends another window probe on leaving it: its ACK comes
-            // back to our MAC now, and the probe itself tells the client our rcv_nxt (so it stops retransmitting)
-            for (int fd : sockets) {
-                try {
-                    Sockets.setInt(fd, LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_ON, "TCP_REPAIR on");
-                    Sockets.setInt(fd, LibC.IPPROTO_TCP, TcpRepair.TCP_REPAIR, TcpRepair.TCP_REPAIR_OFF, "TCP_REPAIR off");
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "re-probe failed: {0}", e.getMessage());
-                }
-            }
-            mark("reprobed", t0);
         }
     }
 

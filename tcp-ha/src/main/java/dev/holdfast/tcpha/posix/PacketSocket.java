@@ -64,6 +64,11 @@ public final class PacketSocket implements AutoCloseable {
         Sockets.set(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), "SO_RCVTIMEO");
     }
 
+    /** SO_RCVBUFFORCE (needs CAP_NET_ADMIN): a receive buffer beyond net.core.rmem_max. */
+    public void setReceiveBufferForce(int bytes) throws IOException {
+        Sockets.setInt(fd, LibC.SOL_SOCKET, 33, bytes, "SO_RCVBUFFORCE");
+    }
+
     /**
      * Receives one packet into buf; returns its length, or -1 on timeout. {@code pktType[0]} gets sll_pkttype
      * (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).

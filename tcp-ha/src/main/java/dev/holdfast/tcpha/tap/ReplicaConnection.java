@@ -71,6 +71,10 @@ public final class ReplicaConnection {
     public volatile long primaryWritten = -1;
     /** Since when (nanoTime) the replica's output has been ahead of the primary's by more than AppMaxLagBytes; 0: not. */
     public long lagSinceNanos;
+    /** The primary's counters when the lag began: any progress since means its application is alive. */
+    public long lagPrimaryRead, lagPrimaryWritten;
+    /** When the sync channel last reported on this connection (nanoTime). */
+    public volatile long primaryReportNanos;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */
     public volatile boolean closeReported;
 

@@ -42,6 +42,13 @@ public final class TcpTap implements AutoCloseable {
     public TcpTap(String ifName, Inet4Address vip, int port, StreamApplication app, int outputLimit) throws IOException {
         this.socket = new PacketSocket(ifName, PacketSocket.ETH_P_IP, true);
         socket.setReceiveTimeoutMillis(5);
+        // a SYN lost on the tap leaves that connection unprotected: give the tap room for bursts (root may exceed
+        // rmem_max with SO_RCVBUFFORCE)
+        try {
+            socket.setReceiveBufferForce(32 * 1024 * 1024);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "tap keeps the default receive buffer: {0}", e.getMessage());
+        }
         this.vip = ByteBuffer.wrap(vip.getAddress()).getInt();
         this.port = port;
         this.app = app;

@@ -133,13 +133,27 @@ class FailoverSystemTest {
         assertFalse(t.contains("fetched_from_primary=0 "), "the missed bytes came over the sync channel: " + r);
     }
 
-    /** Long: run with -Dgroups=long -Dtest=FailoverSystemTest (about a minute on 2 cores). */
+    /**
+     * Long (tagged): {@code mvn -pl tcp-ha test -Dtest.excludedGroups=none -Dgroups=long -Dtest=FailoverSystemTest}
+     * (about a minute on 2 cores). Heartbeats 100 ms x 10: a primary JVM with 1,000 connection threads on a loaded
+     * machine has gone 500 ms without a heartbeat.
+     */
     @Test
     @Tag("long")
     void thousandConnectionsSurvivePrimaryKill() throws Exception {
-        Map<String, Object> r = drill(new Drill.Config("echo", 10, 5, 1000, 20, 50, 0, 1000, "write", true, null,
+        Map<String, Object> r = drill(new Drill.Config("echo", 100, 10, 1000, 40, 50, 0, 1000, "write", true, null,
                 Drill.Crash.PRIMARY_HOST));
         assertEveryByteOnce(r);
         assertTrue(r.get("takeover").toString().contains("restored=1000"), r.toString());
+    }
+
+    /** Long (tagged): a 100 MB bulk reply with the primary crashing in the middle. */
+    @Test
+    @Tag("long")
+    void bulk100MegabytesSurvivesPrimaryKill() throws Exception {
+        Map<String, Object> r = drill(new Drill.Config("bulk", HB_MS, MISS, 1, 1, 0, 100L << 20, 1000, "write", true, null,
+                Drill.Crash.PRIMARY_HOST));
+        assertEveryByteOnce(r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
     }
 }
