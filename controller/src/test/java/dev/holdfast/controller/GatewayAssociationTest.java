@@ -4,6 +4,7 @@ import dev.holdfast.controller.gateway.Gateway;
 import dev.holdfast.controller.gateway.GatewayState;
 import dev.holdfast.controller.gateway.LineState;
 import dev.holdfast.controller.core.Event;
+import dev.holdfast.h248.message.ContextId;
 import dev.holdfast.h248.message.ServiceChangeParm;
 import dev.holdfast.h248.message.ServiceChangeParm.MethodKind;
 import org.junit.jupiter.api.Test;
@@ -332,5 +333,58 @@ class GatewayAssociationTest {
         // and the call goes on from there
         gw1.dial("A1", "1002");
         assertTrue(gw1.take().stream().anyMatch(r -> r.contains("A2") && r.contains("al/ri")), "A2 rings");
+    }
+
+    @Test
+    void anOrphanContextLeftByAnAddWhoseReplyWasLostIsSubtractedWhenTheGatewayReturnsWithItsState() throws Exception {
+        Sim sim = new Sim(gatewayLoss("cleanup"));
+        SimGateway gw1 = sim.gateway("gw1", "A1", "A2");
+        SimGateway gw2 = sim.gateway("gw2", "A1", "A9");
+        gw1.serviceChange(MethodKind.RESTART, "901 Cold Boot");
+        gw2.serviceChange(MethodKind.RESTART, "901 Cold Boot");
+        // gw1 creates the caller's context (A1 and an RTP termination) but its reply never arrives
+        sim.loseReply = s -> s.peer().equals(gw1.peer) && s.actions().get(0).contextId().equals(ContextId.CHOOSE);
+        gw1.offHook("A1");
+        gw1.dial("A1", "2001");
+        Gateway g = sim.core.association().gateway("gw1");
+        assertEquals(GatewayState.LOST, g.state());
+        assertTrue(sim.core.calls().calls().isEmpty());
+        assertEquals(1, gw1.contexts.size(), "the gateway holds the orphan: " + gw1.contexts);
+        long orphan = gw1.contexts.keySet().iterator().next();
+        assertEquals(List.of("A1", "R1"), gw1.contexts.get(orphan));
+        gw1.take();
+        // it comes back with its state: the orphan is found by ContextID ALL and subtracted
+        gw1.serviceChange(MethodKind.DISCONNECTED, "900 Service Restored");
+        assertEquals(GatewayState.IN_SERVICE, g.state());
+        List<String> sent = gw1.take();
+        assertTrue(sent.contains("C=*{O-S=A1}"), sent.toString());
+        assertTrue(sent.contains("C=" + orphan + "{O-S=*}"), sent.toString());
+        assertTrue(gw1.contexts.isEmpty(), "orphan gone: " + gw1.contexts);
+        assertTrue(sent.stream().anyMatch(r -> r.contains("MF=A1{SG,E=")), "A1 armed again: " + sent);
+        assertEquals(LineState.IDLE, g.line("A1").state());
+        // and the line places a new call
+        CallScenarios.interGatewayCallConnected(gw1, gw2);
+        assertEquals(1, sim.core.calls().calls().size());
+        assertEquals(dev.holdfast.controller.call.CallState.CONNECTED,
+                sim.core.calls().calls().iterator().next().state());
+        assertEquals(1, gw1.contexts.size());
+    }
+
+    @Test
+    void orphanedTerminationsAreForgottenWhenTheGatewayReturnsWithoutItsState() throws Exception {
+        Sim sim = new Sim(gatewayLoss("cleanup"));
+        SimGateway gw1 = sim.gateway("gw1", "A1", "A2");
+        gw1.serviceChange(MethodKind.RESTART, "901 Cold Boot");
+        sim.loseReply = s -> s.actions().get(0).contextId().equals(ContextId.CHOOSE);
+        gw1.offHook("A1");
+        gw1.dial("A1", "1002");
+        assertEquals(GatewayState.LOST, sim.core.association().gateway("gw1").state());
+        gw1.contexts.clear();
+        gw1.take();
+        gw1.serviceChange(MethodKind.RESTART, "901 Cold Boot");
+        assertEquals(List.of(), gw1.receivedContaining("C=*"));
+        gw1.offHook("A1");
+        gw1.dial("A1", "1002");
+        assertEquals(1, sim.core.calls().calls().size());
     }
 }

@@ -49,6 +49,7 @@ final class MgModel {
         List<ActionReply> out = new ArrayList<>();
         for (ActionRequest a : actions) {
             ContextId ctx = a.contextId();
+            if (ctx.equals(ContextId.ALL)) { executeAll(a, out); continue; }
             if (ctx.equals(ContextId.CHOOSE)) {
                 ctx = ContextId.of(nextContext++);
                 contexts.put(ctx.value(), new ArrayList<>());
@@ -115,4 +116,26 @@ final class MgModel {
         return out;
     }
 
+    /** ContextID ALL, Subtract only: each termination leaves the context holding it; one reply per context. */
+    private void executeAll(ActionRequest a, List<ActionReply> out) {
+        Map<Long, List<CommandReply>> byContext = new LinkedHashMap<>();
+        for (CommandRequest cr : a.commands()) {
+            if (!(cr.command() instanceof dev.holdfast.h248.message.Command.Subtract sub)) {
+                out.add(new ActionReply(ContextId.ALL, List.of(), List.of(), ErrorDescriptor.of(501, "not by this gateway")));
+                return;
+            }
+            String tid = sub.terminationIds().get(0).value().toUpperCase(Locale.ROOT);
+            for (var it = contexts.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!e.getValue().remove(tid)) continue;
+                byContext.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(new CommandReply.Amms(CommandReply.AmmsVerb.SUBTRACT, sub.terminationIds(), List.of()));
+                if (e.getValue().isEmpty()) it.remove();
+            }
+        }
+        for (var e : byContext.entrySet()) out.add(new ActionReply(ContextId.of(e.getKey()), List.of(), e.getValue(), null));
+        if (byContext.isEmpty()) {
+            out.add(new ActionReply(ContextId.ALL, List.of(), List.of(), ErrorDescriptor.of(431, "no termination in a context")));
+        }
+    }
 }

@@ -23,6 +23,8 @@ final class Sim {
     /** Requests sent to dead gateways, by token: the test fails them when it wants. */
     final List<Command.SendRequest> unanswered = new ArrayList<>();
     private boolean routing;
+    /** The next request this matches is executed by its gateway but the reply is lost and the request fails. */
+    java.util.function.Predicate<Command.SendRequest> loseReply;
 
     Sim(String yaml) throws Exception {
         this(ProvisioningLoader.parse(yaml, ProvisioningLoader.Format.YAML, "sim.yaml"));
@@ -65,6 +67,13 @@ final class Sim {
                     continue;
                 }
                 var reply = g.execute(s);
+                if (loseReply != null && loseReply.test(s)) {
+                    loseReply = null;
+                    // the gateway did it, the controller never hears: retransmissions exhausted
+                    List<Command> out = driver.inject(t -> new Event.RequestFailed(t, s.token(), "timeout"));
+                    for (Command c : out) if (c instanceof Command.SendRequest n) queue.add(n);
+                    continue;
+                }
                 List<Command> out = driver.inject(t -> new Event.ReplyReceived(t, s.token(), reply));
                 for (Command c : out) if (c instanceof Command.SendRequest n) queue.add(n);
             }

@@ -341,8 +341,13 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private void setupFailed(Call c, Call.Leg leg, Outcome o) {
         LOG.log(System.Logger.Level.INFO, () -> c + ": set-up failed on " + leg.gateway.name() + ": " + o);
         if (leg.context == null || !leg.context.isSpecific()) {
-            // nothing was created there: only the lines' states go back
             leg.context = null;
+            // no reply at all: the gateway may have created the context anyway; it is cleaned up on its return
+            if (o.failed()) {
+                List<String> physical = new ArrayList<>();
+                for (String t : leg.terminations) if (leg.gateway.line(t) != null) physical.add(t);
+                leg.gateway.addOrphanTerminations(physical);
+            }
         }
         release(c, c.releaseWanted ? c.releaseTone : REORDER, o.failed() ? leg.gateway : null);
     }
@@ -682,6 +687,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             }
             send(gw, actions);
         }
+        List<String> orphans = gw.takeOrphanTerminations();
+        if (statePreserved && !orphans.isEmpty()) subtractOrphans(gw, orphans);
         List<Line> toArm = new ArrayList<>();
         List<Line> offHook = new ArrayList<>();
         for (Line l : gw.lines()) {
@@ -703,6 +710,38 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             l.state(LineState.IDLE);
             if (l.trunk()) seized(l); else startDialing(l);
         }
+    }
+
+    /**
+     * Subtracts the terminations of unanswered Add = $ requests from whatever context holds them (ContextID ALL; the
+     * gateway answers once per context), then subtracts what is left in each such context (the RTP termination of
+     * the lost Add), unless a live call has since been given that context.
+     */
+    private void subtractOrphans(Gateway gw, List<String> orphans) {
+        List<CommandRequest> subtracts = new ArrayList<>();
+        for (String t : orphans) subtracts.add(new CommandRequest(H248.subtract(t, false), true, false));
+        LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": subtracting orphaned " + orphans);
+        association.send(gw, List.of(new ActionRequest(ContextId.ALL, List.of(), List.of(), subtracts)), o -> {
+            if (o.reply() == null) return;
+            List<ActionRequest> rest = new ArrayList<>();
+            for (ActionReply a : o.reply().actions()) {
+                ContextId ctx = a.contextId();
+                if (!ctx.isSpecific() || contextInUse(gw, ctx)) continue;
+                rest.add(new ActionRequest(ctx, List.of(), List.of(),
+                        List.of(new CommandRequest(new Command.Subtract(List.of(TerminationId.ALL), null), true, false))));
+            }
+            if (!rest.isEmpty()) send(gw, rest);
+        });
+    }
+
+    /** A live call has this context on this gateway, or is adding one there (its id is not known yet). */
+    private boolean contextInUse(Gateway gw, ContextId ctx) {
+        for (Call c : calls.values()) {
+            for (Call.Leg leg : c.legs) {
+                if (leg.gateway == gw && (leg.adding || ctx.equals(leg.context))) return true;
+            }
+        }
+        return false;
     }
 
     @Override public void gatewayStateLost(Gateway gw) {

@@ -28,6 +28,11 @@ public final class Gateway {
     final List<String> packages = new ArrayList<>();
     /** Contexts of released calls that the gateway may still hold (it was unreachable when they ended). */
     final List<ContextId> staleContexts = new ArrayList<>();
+    /**
+     * Physical terminations of Add = $ requests that got no reply: the gateway may have created a context holding
+     * them whose id the controller never learned. Subtracted with ContextID ALL when it returns with its state.
+     */
+    final java.util.LinkedHashSet<String> orphanTerminations = new java.util.LinkedHashSet<>();
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -68,6 +73,14 @@ public final class Gateway {
     public List<ContextId> takeStaleContexts() {
         List<ContextId> out = List.copyOf(staleContexts);
         staleContexts.clear();
+        return out;
+    }
+
+    public void addOrphanTerminations(Collection<String> terminations) { orphanTerminations.addAll(terminations); }
+
+    public List<String> takeOrphanTerminations() {
+        List<String> out = List.copyOf(orphanTerminations);
+        orphanTerminations.clear();
         return out;
     }
 
