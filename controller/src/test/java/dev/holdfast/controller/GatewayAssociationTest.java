@@ -360,7 +360,9 @@ class GatewayAssociationTest {
         assertTrue(sent.contains("C=*{O-S=A1}"), sent.toString());
         assertTrue(sent.contains("C=" + orphan + "{O-S=*}"), sent.toString());
         assertTrue(gw1.contexts.isEmpty(), "orphan gone: " + gw1.contexts);
-        assertTrue(sent.stream().anyMatch(r -> r.contains("MF=A1{SG,E=")), "A1 armed again: " + sent);
+        int armed = sent.stream().filter(r -> r.contains("MF=A1{SG,E=")).findFirst().map(sent::indexOf).orElse(-1);
+        assertTrue(armed > sent.indexOf("C=*{O-S=A1}"), "A1 armed again once out of the orphan context: " + sent);
+        assertTrue(sent.stream().anyMatch(r -> r.contains("MF=A2{SG,E=")), "A2 armed as usual: " + sent);
         assertEquals(LineState.IDLE, g.line("A1").state());
         // and the line places a new call
         CallScenarios.interGatewayCallConnected(gw1, gw2);

@@ -687,12 +687,20 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             }
             send(gw, actions);
         }
-        List<String> orphans = gw.takeOrphanTerminations();
-        if (statePreserved && !orphans.isEmpty()) subtractOrphans(gw, orphans);
+        List<String> orphans = statePreserved ? gw.takeOrphanTerminations() : List.of();
+        if (!statePreserved) gw.takeOrphanTerminations();
+        // a line still in an orphan context is armed once it is out of it (a NULL-context Modify would fail before)
+        List<Line> afterOrphans = new ArrayList<>();
+        for (String t : orphans) {
+            Line l = gw.line(t);
+            if (l != null && l.state() != LineState.OUT_OF_SERVICE && !callOf.containsKey(l)
+                    && !offHookWhileRegistering.contains(l)) afterOrphans.add(l);
+        }
+        if (!orphans.isEmpty()) subtractOrphans(gw, orphans, afterOrphans);
         List<Line> toArm = new ArrayList<>();
         List<Line> offHook = new ArrayList<>();
         for (Line l : gw.lines()) {
-            if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l)) continue;
+            if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l) || afterOrphans.contains(l)) continue;
             if (offHookWhileRegistering.remove(l)) offHook.add(l);
             else toArm.add(l);
         }
@@ -717,12 +725,15 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
      * gateway answers once per context), then subtracts what is left in each such context (the RTP termination of
      * the lost Add), unless a live call has since been given that context.
      */
-    private void subtractOrphans(Gateway gw, List<String> orphans) {
+    private void subtractOrphans(Gateway gw, List<String> orphans, List<Line> toArm) {
         List<CommandRequest> subtracts = new ArrayList<>();
         for (String t : orphans) subtracts.add(new CommandRequest(H248.subtract(t, false), true, false));
         LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": subtracting orphaned " + orphans);
         association.send(gw, List.of(new ActionRequest(ContextId.ALL, List.of(), List.of(), subtracts)), o -> {
             if (o.reply() == null) return;
+            for (Line l : toArm) {
+                if (!callOf.containsKey(l) && l.state() != LineState.OUT_OF_SERVICE && gw.state() == GatewayState.IN_SERVICE) armIdle(l);
+            }
             List<ActionRequest> rest = new ArrayList<>();
             for (ActionReply a : o.reply().actions()) {
                 ContextId ctx = a.contextId();
