@@ -60,7 +60,7 @@ public final class SipCallDriver {
     /** A snapshot; latencies in milliseconds. */
     public record Summary(long attempted, long completed, long failed, Map<String, Long> failedByReason, long skipped,
                           int active, long talkPathOk, int talkPathsUp, double ringP50, double ringP99, double ringMax,
-                          double answerP50, double answerP99, double answerMax, int answeringBusy) {}
+                          double answerP50, double answerP99, double answerMax, int answeringBusy, long completedToLines) {}
 
     private final SimScheduler scheduler;
     private final List<Phone> free;
@@ -76,6 +76,7 @@ public final class SipCallDriver {
     private final List<Long> answerNanos = new ArrayList<>();
     private long attempted;
     private long completed;
+    private long completedToLines;
     private long skipped;
     private long talkPathOk;
     private boolean placing;
@@ -192,6 +193,7 @@ public final class SipCallDriver {
                         || lc.callee.calls().stream().allMatch(c -> c.state() == CallState.ENDED);
                 if (s == CallState.ENDED && calleeIdle) {
                     completed++;
+                    if (lc.lineNumber != null) completedToLines++;
                     release(lc);
                 } else if (inStep > STEP_LIMIT.toNanos()) {
                     fail(lc, "no-release");
@@ -230,7 +232,8 @@ public final class SipCallDriver {
         return new Summary(attempted, completed, failed, new TreeMap<>(failedByReason), skipped, calls.size(), talkPathOk, up,
                 millis(ringNanos, 50), millis(ringNanos, 99), millis(ringNanos, 100),
                 millis(answerNanos, 50), millis(answerNanos, 99), millis(answerNanos, 100),
-                (int) answering.stream().filter(p -> p.calls().stream().anyMatch(c -> c.state() != CallState.ENDED)).count());
+                (int) answering.stream().filter(p -> p.calls().stream().anyMatch(c -> c.state() != CallState.ENDED)).count(),
+                completedToLines);
     }
 
     /** Percentile in milliseconds (nearest rank), 0 with no sample. */

@@ -210,10 +210,12 @@ public final class SipLoadGenMain {
             double messagesPerS = (phones.stream().mapToLong(Phone::messages).sum() - messagesBefore)
                     / ((System.nanoTime() - start) / 1e9);
             out.println(line(start, s));
-            out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
+            out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d%s, failed %d%s, talk paths checked %d, "
                             + "INVITE->180 p50 %.1f ms p99 %.1f ms max %.1f ms, INVITE->200 p50 %.1f ms p99 %.1f ms max %.1f ms, "
                             + "%.1f calls/s completed, %.0f SIP messages/s%s%n",
-                    s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
+                    s.attempted(), s.completed(),
+                    lineNumbers.isEmpty() ? "" : " (" + s.completedToLines() + " of them to lines " + String.join(",", lineNumbers) + ")",
+                    s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
                     s.talkPathOk(), s.ringP50(), s.ringP99(), s.ringMax(), s.answerP50(), s.answerP99(), s.answerMax(),
                     s.completed() / (placingNanos / 1e9), messagesPerS,
                     s.skipped() > 0 ? ", " + s.skipped() + " calls not placed (every phone busy)" : "");

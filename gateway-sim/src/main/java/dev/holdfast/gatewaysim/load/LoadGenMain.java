@@ -224,10 +224,12 @@ public final class LoadGenMain {
                 double controllerCpuShare = controllerPid == null ? -1
                         : (processCpuNanos(controllerPid) - controllerCpuBefore) / (double) wall;
                 out.println(line(start, s));
-                out.printf(Locale.ROOT, "loadgen: done%s: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
+                out.printf(Locale.ROOT, "loadgen: done%s: attempted %d, completed %d%s, failed %d%s, talk paths checked %d, "
                                 + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s, load generator CPU %.0f%% of a core, its event loop lag p99 %.0f ms%s%n",
                         rates.size() > 1 ? String.format(Locale.ROOT, " at %.0f calls/s", cps) : "",
-                        s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
+                        s.attempted(), s.completed(),
+                        external.isEmpty() ? "" : " (" + subscribers.completedToExternal() + " of them to " + String.join(",", external) + ")",
+                        s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
                         s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9),
                         messagesPerS, 100 * cpuShare, s.tickLagMillis(99), controllerPid == null ? ""
                                 : String.format(Locale.ROOT, ", controller CPU %.0f%%", 100 * controllerCpuShare));
@@ -251,6 +253,8 @@ public final class LoadGenMain {
         void stopPlacing() { parts.forEach(ScriptedSubscribers::stopPlacing); }
 
         void stop() { parts.forEach(ScriptedSubscribers::stop); }
+
+        long completedToExternal() { return parts.stream().mapToLong(ScriptedSubscribers::completedToExternal).sum(); }
 
         int answeringBusy() { return parts.stream().mapToInt(ScriptedSubscribers::answeringBusy).sum(); }
 

@@ -95,6 +95,8 @@ public final class ScriptedSubscribers {
     /** Calls in progress by gateway and line id, for the gateways' "termination touched" callbacks. */
     private final Map<SimulatedGateway, Map<String, Call>> byLine = new IdentityHashMap<>();
     private final CallStats stats = new CallStats();
+    /** Completed calls to external numbers (also in {@code stats.completed}). */
+    private long completedExternal;
     private final Random random;
     private final double cps;
     private final Duration hold;
@@ -327,6 +329,9 @@ public final class ScriptedSubscribers {
         }
     }
 
+    /** Completed calls to external numbers (phones), a part of {@link Summary#completed}. */
+    public long completedToExternal() { return onThread(() -> completedExternal); }
+
     /** Answering lines ringing or in a call: calls from outside still in progress. */
     public int answeringBusy() {
         return onThread(() -> (int) answering.stream().filter(a -> a.answered || a.ringingSince >= 0).count());
@@ -424,6 +429,7 @@ public final class ScriptedSubscribers {
             case WAIT_IDLE -> {
                 if (idle(c.caller) && (c.callee == null || idle(c.callee))) {
                     stats.completed++;
+                    if (c.callee == null) completedExternal++;
                     return true;
                 } else if (late) fail(c, "lines not idle after the call", now);
             }
