@@ -21,6 +21,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code hold}, then the caller hangs up, and the call is complete once both ends are idle. A step that does not
  * happen in time fails the call with that step as the reason; a call that ends early fails with its end reason
  * (the final status, "timeout", "remote-hangup"). Runs on the phones' scheduler thread.
+ * <p>
+ * With gateway lines (issue 4): {@code lineNumbers} are numbers outside the phones (analog lines answered by
+ * another load generator) that get about one call in three while one is free, one call at a time each; such a
+ * call is counted here and its talk path checked by the calling phone. {@code answering} phones take no part in
+ * our calls: they answer calls from outside by themselves; {@link Summary#answeringBusy} says how many are in one.
  */
 public final class SipCallDriver {
     static final Duration STEP_LIMIT = Duration.ofSeconds(5);
@@ -31,14 +36,17 @@ public final class SipCallDriver {
 
     private static final class LoadCall {
         final Phone caller;
+        /** Null for a call to a line number (or to {@code callTo}). */
         final Phone callee;
+        final String lineNumber;
         final Call call;
         Step step = Step.SETUP;
         long stepSince;
 
-        LoadCall(Phone caller, Phone callee, Call call, long now) {
+        LoadCall(Phone caller, Phone callee, String lineNumber, Call call, long now) {
             this.caller = caller;
             this.callee = callee;
+            this.lineNumber = lineNumber;
             this.call = call;
             this.stepSince = now;
         }
@@ -52,12 +60,14 @@ public final class SipCallDriver {
     /** A snapshot; latencies in milliseconds. */
     public record Summary(long attempted, long completed, long failed, Map<String, Long> failedByReason, long skipped,
                           int active, long talkPathOk, int talkPathsUp, double ringP50, double ringP99, double ringMax,
-                          double answerP50, double answerP99, double answerMax) {}
+                          double answerP50, double answerP99, double answerMax, int answeringBusy, long completedToLines) {}
 
     private final SimScheduler scheduler;
     private final List<Phone> free;
     private final List<LoadCall> calls = new ArrayList<>();
     private final String callTo;
+    private final List<String> freeLines;
+    private final List<Phone> answering;
     private final double cps;
     private final Duration hold;
     private final Random random;
@@ -66,6 +76,7 @@ public final class SipCallDriver {
     private final List<Long> answerNanos = new ArrayList<>();
     private long attempted;
     private long completed;
+    private long completedToLines;
     private long skipped;
     private long talkPathOk;
     private boolean placing;
@@ -74,7 +85,14 @@ public final class SipCallDriver {
     private long last;
 
     public SipCallDriver(SimScheduler scheduler, List<Phone> phones, String callTo, double cps, Duration hold, long seed) {
+        this(scheduler, phones, callTo, cps, hold, seed, List.of(), List.of());
+    }
+
+    public SipCallDriver(SimScheduler scheduler, List<Phone> phones, String callTo, double cps, Duration hold, long seed,
+                         List<String> lineNumbers, List<Phone> answering) {
         this.scheduler = scheduler;
+        this.freeLines = new ArrayList<>(lineNumbers);
+        this.answering = List.copyOf(answering);
         this.free = new ArrayList<>(phones);
         this.callTo = callTo;
         this.cps = cps;
@@ -108,19 +126,23 @@ public final class SipCallDriver {
         }
         last = now;
         for (LoadCall lc : new ArrayList<>(calls)) advance(lc, now);
+        for (Phone p : answering) p.forgetEndedCalls();
         scheduler.schedule(this::tick, TICK);
     }
 
     private void place(long now) {
-        if (free.size() < (callTo == null ? 2 : 1)) {
+        boolean toLine = callTo == null && !free.isEmpty() && !freeLines.isEmpty()
+                && (free.size() < 2 || random.nextInt(3) == 0);
+        if (!toLine && free.size() < (callTo == null ? 2 : 1)) {
             skipped++; // every phone is busy: the offered load is more than the phones can carry
             return;
         }
         Phone caller = take();
-        Phone callee = callTo == null ? take() : null;
-        Call c = caller.call(callTo != null ? callTo : callee.user());
+        String line = toLine ? freeLines.remove(random.nextInt(freeLines.size())) : null;
+        Phone callee = callTo == null && !toLine ? take() : null;
+        Call c = caller.call(callTo != null ? callTo : toLine ? line : callee.user());
         attempted++;
-        calls.add(new LoadCall(caller, callee, c, now));
+        calls.add(new LoadCall(caller, callee, line, c, now));
     }
 
     private Phone take() {
@@ -171,6 +193,7 @@ public final class SipCallDriver {
                         || lc.callee.calls().stream().allMatch(c -> c.state() == CallState.ENDED);
                 if (s == CallState.ENDED && calleeIdle) {
                     completed++;
+                    if (lc.lineNumber != null) completedToLines++;
                     release(lc);
                 } else if (inStep > STEP_LIMIT.toNanos()) {
                     fail(lc, "no-release");
@@ -188,6 +211,7 @@ public final class SipCallDriver {
         calls.remove(lc);
         lc.caller.forgetEndedCalls();
         free.add(lc.caller);
+        if (lc.lineNumber != null) freeLines.add(lc.lineNumber);
         if (lc.callee != null) {
             lc.callee.forgetEndedCalls();
             free.add(lc.callee);
@@ -207,7 +231,9 @@ public final class SipCallDriver {
         for (LoadCall lc : calls) if (lc.call.talkPathUp()) up++;
         return new Summary(attempted, completed, failed, new TreeMap<>(failedByReason), skipped, calls.size(), talkPathOk, up,
                 millis(ringNanos, 50), millis(ringNanos, 99), millis(ringNanos, 100),
-                millis(answerNanos, 50), millis(answerNanos, 99), millis(answerNanos, 100));
+                millis(answerNanos, 50), millis(answerNanos, 99), millis(answerNanos, 100),
+                (int) answering.stream().filter(p -> p.calls().stream().anyMatch(c -> c.state() != CallState.ENDED)).count(),
+                completedToLines);
     }
 
     /** Percentile in milliseconds (nearest rank), 0 with no sample. */

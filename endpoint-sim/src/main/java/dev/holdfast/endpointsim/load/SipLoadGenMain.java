@@ -1,6 +1,7 @@
 package dev.holdfast.endpointsim.load;
 
 import dev.holdfast.sim.cli.CommandOptions;
+import dev.holdfast.sim.cli.StartBarrier;
 import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.endpointsim.phone.PhoneConfig;
@@ -29,7 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T] [--transport udp|tcp] [--json]
  *             [--probe-rate PPS] [--interval S] [--seed S] [--keepalive S] [--bind ADDRESS]
  *             [--no-register] [--call-to NUMBER] [--threads N] [--session-expires S]
+ *             [--answer-phones K] [--call-lines N1,N2,...] [--ready-file FILE] [--start-when FILE]
  * </pre>
+ * {@code --answer-phones K}: the last K phones place none of our calls and take none; they answer calls from outside
+ * (gateway lines) after 300 ms. {@code --call-lines}: gateway line numbers that also get calls, about one in three
+ * while one is free, each counted here. {@code --ready-file}/{@code --start-when}: once registered, create the one
+ * file and wait (up to 60 s) for the other before placing calls.
  * The first form writes the subscribers' provisioning for exactly the phones the second form simulates (same
  * {@code --seed}, same passwords); with {@code --controller} also the controller's {@code sip:} section (where it
  * listens, the per-source flood limit lifted), so that the file runs a controller as it is. The second registers
@@ -47,7 +53,8 @@ public final class SipLoadGenMain {
                    loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
                                [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
-                               [--session-expires S]
+                               [--session-expires S] [--answer-phones K] [--call-lines N1,N2,...]
+                               [--ready-file FILE] [--start-when FILE]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
                          --probe-rate 10 --keepalive 30s --bind 127.0.0.1 --threads 1 (event loops for the phones)
             """;
@@ -108,7 +115,12 @@ public final class SipLoadGenMain {
         boolean json = opt.has("json");
         InetAddress bind = InetAddress.getByName(opt.get("bind", "127.0.0.1"));
         if (!opt.has("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-        if (callTo == null && plan.phones() < 2) throw new IllegalArgumentException("calls between phones need --phones 2 or more");
+        int answeringPhones = opt.integer("answer-phones", 0);
+        if (answeringPhones < 0 || answeringPhones >= plan.phones())
+            throw new IllegalArgumentException("--answer-phones is 0 up to one less than --phones");
+        List<String> lineNumbers = opt.has("call-lines")
+                ? java.util.Arrays.stream(opt.get("call-lines").split(",")).map(String::trim).toList() : List.of();
+        if (callTo == null && plan.phones() - answeringPhones < 2 && lineNumbers.isEmpty()) throw new IllegalArgumentException("calls between phones need --phones 2 or more");
 
         // the phones' randomness (Call-IDs, tags) differs from run to run: a peer must not take a new call for an old one
         int threads = Integer.parseInt(opt.get("threads", "1"));
@@ -139,7 +151,9 @@ public final class SipLoadGenMain {
                 PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), List.of(ctl))
                         .withTransport(transport).withRegister(register)
                         .withRegistration(Duration.ofHours(1), keepalive, Duration.ofSeconds(4))
-                        .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate)).withAutoAnswer(Duration.ZERO)
+                        .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate))
+                        // an answering phone rings a little, so that the calling line hears ring-back
+                        .withAutoAnswer(i > plan.phones() - answeringPhones ? Duration.ofMillis(300) : Duration.ZERO)
                         .withSessionExpires(opt.has("session-expires") ? CommandOptions.duration(opt.get("session-expires")) : null);
                 Phone p = rt.phone(config, counting);
                 phones.add(p);
@@ -158,13 +172,16 @@ public final class SipLoadGenMain {
                     return 1;
                 }
             }
-            List<Phone> callers = register ? phones.stream().filter(registered::contains).toList() : phones;
+            List<Phone> answering = phones.subList(phones.size() - answeringPhones, phones.size());
+            List<Phone> callers = (register ? phones.stream().filter(registered::contains).toList() : phones).stream()
+                    .filter(p -> !answering.contains(p)).toList();
             out.printf(Locale.ROOT, "loadgen: placing %.1f calls/s through %s, hold %s, for %s%n", cps, opt.get("controller"),
                     CommandOptions.text(hold), CommandOptions.text(length));
             out.flush();
+            StartBarrier.arriveAndAwait(opt.get("ready-file"), opt.get("start-when"), Duration.ofSeconds(60));
 
             long messagesBefore = phones.stream().mapToLong(Phone::messages).sum();
-            SipCallDriver driver = new SipCallDriver(rt.scheduler(), callers, callTo, cps, hold, plan.seed());
+            SipCallDriver driver = new SipCallDriver(rt.scheduler(), callers, callTo, cps, hold, plan.seed(), lineNumbers, answering);
             long start = System.nanoTime();
             driver.start();
             long end = start + length.toNanos();
@@ -181,15 +198,24 @@ public final class SipLoadGenMain {
             long placingNanos = System.nanoTime() - start;
             long drainEnd = System.nanoTime() + hold.toNanos() + SipCallDriver.ANSWER_LIMIT.toNanos() + 2 * SipCallDriver.STEP_LIMIT.toNanos();
             while (driver.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
+            if (answeringPhones > 0) {
+                // calls from the lines to the answering phones are the other load generator's to count, but they
+                // need the phones until they end (one placed just now may not have arrived yet)
+                long grace = System.nanoTime() + SipCallDriver.STEP_LIMIT.toNanos() / 5;
+                while ((System.nanoTime() < grace || driver.summary().answeringBusy() > 0)
+                        && System.nanoTime() < drainEnd + hold.toNanos()) Thread.sleep(20);
+            }
             driver.stop();
             SipCallDriver.Summary s = driver.summary();
             double messagesPerS = (phones.stream().mapToLong(Phone::messages).sum() - messagesBefore)
                     / ((System.nanoTime() - start) / 1e9);
             out.println(line(start, s));
-            out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
+            out.printf(Locale.ROOT, "loadgen: done: attempted %d, completed %d%s, failed %d%s, talk paths checked %d, "
                             + "INVITE->180 p50 %.1f ms p99 %.1f ms max %.1f ms, INVITE->200 p50 %.1f ms p99 %.1f ms max %.1f ms, "
                             + "%.1f calls/s completed, %.0f SIP messages/s%s%n",
-                    s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
+                    s.attempted(), s.completed(),
+                    lineNumbers.isEmpty() ? "" : " (" + s.completedToLines() + " of them to lines " + String.join(",", lineNumbers) + ")",
+                    s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
                     s.talkPathOk(), s.ringP50(), s.ringP99(), s.ringMax(), s.answerP50(), s.answerP99(), s.answerMax(),
                     s.completed() / (placingNanos / 1e9), messagesPerS,
                     s.skipped() > 0 ? ", " + s.skipped() + " calls not placed (every phone busy)" : "");

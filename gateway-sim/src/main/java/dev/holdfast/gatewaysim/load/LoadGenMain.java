@@ -1,6 +1,7 @@
 package dev.holdfast.gatewaysim.load;
 
 import dev.holdfast.sim.cli.CommandOptions;
+import dev.holdfast.sim.cli.StartBarrier;
 import dev.holdfast.gatewaysim.GatewayConfig;
 import dev.holdfast.gatewaysim.GatewayRuntime;
 import dev.holdfast.gatewaysim.SimulatedGateway;
@@ -25,8 +26,14 @@ import java.util.Set;
  * loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
  * loadgen h248 --controller HOST:PORT --gateways N --lines M [--cps R] [--hold S] [--duration T]
  *              [--transport udp|tcp] [--probe-rate PPS] [--full-rate-every N] [--interval S] [--seed N] [--json]
- *              [--threads N] [--controller-pid PID]
+ *              [--threads N] [--controller-pid PID] [--answer-lines K] [--call-numbers N1,N2,...]
+ *              [--ready-file FILE] [--start-when FILE]
  * </pre>
+ * {@code --answer-lines K}: the last K lines of each gateway place no calls and take none of ours; they answer calls
+ * from outside (SIP phones) and go on-hook when the caller hangs up. {@code --call-numbers}: numbers outside these
+ * gateways (SIP phones) that also get calls, about one in three while one is free; each such call is counted here.
+ * {@code --ready-file}/{@code --start-when}: once registered, create the one file and wait (up to 60 s) for the
+ * other before placing calls, so that two load generators calling each other start together.
  * {@code --cps 100,200,500} is a ramp: each rate for {@code --duration} on the same gateways, one summary (and JSON
  * line) per rate. With {@code --controller-pid} the summary also gives that process's CPU share (from /proc).
  * The first form writes the controller's provisioning for exactly the gateways the second form simulates. The
@@ -40,7 +47,8 @@ public final class LoadGenMain {
             usage: loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
                    loadgen h248 --controller HOST:PORT --gateways N --lines M [--cps R] [--hold S] [--duration T]
                                 [--transport udp|tcp] [--probe-rate PPS] [--full-rate-every N] [--interval S] [--seed N] [--json]
-                                [--threads N] [--controller-pid PID]
+                                [--threads N] [--controller-pid PID] [--answer-lines K] [--call-numbers N1,N2,...]
+                                [--ready-file FILE] [--start-when FILE]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
               --cps R1,R2,...: a ramp, each rate for --duration, one summary (and JSON line) per rate
               --threads N: event loop threads, each with its share of the gateways and of the rate (default 2)
@@ -162,14 +170,22 @@ public final class LoadGenMain {
                     (System.nanoTime() - began) / 1_000_000, opt.get("cps", "2"), CommandOptions.text(hold), CommandOptions.text(length),
                     rates.size() > 1 ? " each" : "");
             out.flush();
+            int answeringLines = opt.integer("answer-lines", 0);
+            if (answeringLines < 0 || answeringLines >= plan.lines())
+                throw new IllegalArgumentException("--answer-lines is 0 up to one less than --lines");
+            List<String> external = opt.has("call-numbers") ? List.of(opt.get("call-numbers").split(",")) : List.of();
+            StartBarrier.arriveAndAwait(opt.get("ready-file"), opt.get("start-when"), Duration.ofSeconds(60));
 
             boolean allGood = true;
             for (double cps : rates) {
                 long messagesBefore = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum();
                 Shards subscribers = new Shards();
                 for (int i = 0; i < threads; i++) {
+                    // each external number belongs to one shard: one call at a time to it
+                    List<String> shardExternal = new ArrayList<>();
+                    for (int e = i; e < external.size(); e += threads) shardExternal.add(external.get(e).trim());
                     subscribers.parts.add(new ScriptedSubscribers(runtimes.get(i).scheduler(), shardGateways.get(i),
-                            shardNumbers.get(i), plan, cps / threads, hold, seed + i));
+                            shardNumbers.get(i), plan, cps / threads, hold, seed + i, answeringLines, shardExternal));
                 }
                 long start = System.nanoTime();
                 long cpuBefore = processCpuNanos();
@@ -190,6 +206,13 @@ public final class LoadGenMain {
                 // let the calls in progress finish: their hold time plus a few steps
                 long drainEnd = System.nanoTime() + hold.toNanos() + 4 * ScriptedSubscribers.STEP_LIMIT.toNanos();
                 while (subscribers.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
+                if (answeringLines > 0) {
+                    // calls from outside to the answering lines: the other load generator counts them, but they need
+                    // the gateways up until they end (and one placed just now may not ring yet)
+                    long grace = System.nanoTime() + ScriptedSubscribers.STEP_LIMIT.toNanos() / 5;
+                    while ((System.nanoTime() < grace || subscribers.answeringBusy() > 0) && System.nanoTime() < drainEnd + hold.toNanos())
+                        Thread.sleep(20);
+                }
                 subscribers.stop();
                 ScriptedSubscribers.Summary s = subscribers.summary();
                 long wall = System.nanoTime() - start;
@@ -201,10 +224,12 @@ public final class LoadGenMain {
                 double controllerCpuShare = controllerPid == null ? -1
                         : (processCpuNanos(controllerPid) - controllerCpuBefore) / (double) wall;
                 out.println(line(start, s));
-                out.printf(Locale.ROOT, "loadgen: done%s: attempted %d, completed %d, failed %d%s, talk paths checked %d, "
+                out.printf(Locale.ROOT, "loadgen: done%s: attempted %d, completed %d%s, failed %d%s, talk paths checked %d, "
                                 + "setup (off-hook to ring-back) p50 %.1f ms p99 %.1f ms max %.1f ms, %.1f calls/s completed, %.0f H.248 messages/s, load generator CPU %.0f%% of a core, its event loop lag p99 %.0f ms%s%n",
                         rates.size() > 1 ? String.format(Locale.ROOT, " at %.0f calls/s", cps) : "",
-                        s.attempted(), s.completed(), s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
+                        s.attempted(), s.completed(),
+                        external.isEmpty() ? "" : " (" + subscribers.completedToExternal() + " of them to " + String.join(",", external) + ")",
+                        s.failed(), s.failedByReason().isEmpty() ? "" : " " + s.failedByReason(),
                         s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9),
                         messagesPerS, 100 * cpuShare, s.tickLagMillis(99), controllerPid == null ? ""
                                 : String.format(Locale.ROOT, ", controller CPU %.0f%%", 100 * controllerCpuShare));
@@ -228,6 +253,10 @@ public final class LoadGenMain {
         void stopPlacing() { parts.forEach(ScriptedSubscribers::stopPlacing); }
 
         void stop() { parts.forEach(ScriptedSubscribers::stop); }
+
+        long completedToExternal() { return parts.stream().mapToLong(ScriptedSubscribers::completedToExternal).sum(); }
+
+        int answeringBusy() { return parts.stream().mapToInt(ScriptedSubscribers::answeringBusy).sum(); }
 
         ScriptedSubscribers.Summary summary() {
             return ScriptedSubscribers.Summary.combine(parts.stream().map(ScriptedSubscribers::summary).toList());

@@ -22,12 +22,21 @@ import java.util.Set;
  * where the gateways' own logic runs, so the checks are plain reads. A call moves on as soon as a controller's
  * request touches one of its lines (so setup latency is measured when the signal starts, not at the next poll);
  * a slower poll catches what no request announces (talk paths, time limits, the end of the hold).
+ * <p>
+ * Calls with a party outside these gateways (SIP phones of another load generator, issue 4): "answering lines"
+ * place no calls and take none of ours; they answer whatever rings them after {@link #ANSWER_AFTER} and go on-hook
+ * once the controller has released their context (the caller hung up). Those calls are the caller's to count. The
+ * other way round, "external numbers" are dialled for about one call in three while one is free (one call at a
+ * time per number); such a call is counted here, its talk path checked on our line only, its far end left to
+ * whoever answers it.
  */
 public final class ScriptedSubscribers {
     /** How long one step may take before the call counts as failed. */
     static final Duration STEP_LIMIT = Duration.ofSeconds(5);
     private static final Duration TICK = Duration.ofMillis(20);
     private static final int MAX_FAILURES_LOGGED = 20;
+    /** How long an answering line rings before it answers (so that the caller hears ring-back). */
+    static final Duration ANSWER_AFTER = Duration.ofMillis(300);
 
     private record Line(SimulatedGateway gw, String id, String number) {
         @Override public String toString() { return gw.config().midText() + "/" + id; }
@@ -37,7 +46,9 @@ public final class ScriptedSubscribers {
 
     private final class Call {
         final Line caller;
+        /** Null for a call to an external number. */
         final Line callee;
+        final String external;
         final long start;
         Step step = Step.WAIT_DIAL_TONE;
         long stepSince;
@@ -46,9 +57,10 @@ public final class ScriptedSubscribers {
         /** A step is already queued on the scheduler for this call. */
         boolean stepQueued;
 
-        Call(Line caller, Line callee, long now) {
+        Call(Line caller, Line callee, String external, long now) {
             this.caller = caller;
             this.callee = callee;
+            this.external = external;
             this.start = now;
             this.stepSince = now;
         }
@@ -59,8 +71,22 @@ public final class ScriptedSubscribers {
         }
     }
 
+    /** A line that only answers calls from outside (see the class comment). */
+    private static final class AnsweringLine {
+        final Line line;
+        long ringingSince = -1;
+        boolean answered;
+        long answeredAt;
+        boolean sawContext;
+
+        AnsweringLine(Line line) { this.line = line; }
+    }
+
     private final SimScheduler scheduler;
     private final List<Line> lines = new ArrayList<>();
+    private final List<AnsweringLine> answering = new ArrayList<>();
+    /** External numbers not in a call of ours. */
+    private final List<String> freeExternal = new ArrayList<>();
     private final Set<Line> inUse = new LinkedHashSet<>();
     /** The lines not in a call of ours (an indexed set: random pick, removal by swapping with the last). */
     private final IndexedSet<Line> free = new IndexedSet<>();
@@ -69,6 +95,8 @@ public final class ScriptedSubscribers {
     /** Calls in progress by gateway and line id, for the gateways' "termination touched" callbacks. */
     private final Map<SimulatedGateway, Map<String, Call>> byLine = new IdentityHashMap<>();
     private final CallStats stats = new CallStats();
+    /** Completed calls to external numbers (also in {@code stats.completed}). */
+    private long completedExternal;
     private final Random random;
     private final double cps;
     private final Duration hold;
@@ -87,19 +115,30 @@ public final class ScriptedSubscribers {
                 cps, hold, seed);
     }
 
+    public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, List<Integer> planNumbers,
+                               LoadPlan plan, double cps, Duration hold, long seed) {
+        this(scheduler, gateways, planNumbers, plan, cps, hold, seed, 0, List.of());
+    }
+
     /**
      * Subscribers on some of the plan's gateways (one shard of a load run): {@code planNumbers.get(i)} is the
      * 1-based number in the plan of {@code gateways.get(i)}, which names its lines' directory numbers. Every gateway
      * given must run on {@code scheduler}.
      */
     public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, List<Integer> planNumbers,
-                               LoadPlan plan, double cps, Duration hold, long seed) {
+                               LoadPlan plan, double cps, Duration hold, long seed, int answeringLinesPerGateway,
+                               List<String> externalNumbers) {
         this.scheduler = scheduler;
         for (int i = 0; i < gateways.size(); i++) {
             SimulatedGateway gw = gateways.get(i);
             int g = planNumbers.get(i);
-            for (int l = 1; l <= plan.lines(); l++) lines.add(new Line(gw, "A" + l, plan.number(g, l)));
+            for (int l = 1; l <= plan.lines(); l++) {
+                Line line = new Line(gw, "A" + l, plan.number(g, l));
+                if (l > plan.lines() - answeringLinesPerGateway) answering.add(new AnsweringLine(line));
+                else lines.add(line);
+            }
         }
+        freeExternal.addAll(externalNumbers);
         lines.forEach(free::add);
         for (SimulatedGateway gw : gateways) {
             Map<String, Call> m = new HashMap<>();
@@ -219,6 +258,14 @@ public final class ScriptedSubscribers {
                 release(c);
             }
         }
+        for (AnsweringLine a : answering) {
+            try {
+                answerIncoming(a, now);
+            } catch (RuntimeException e) {
+                System.getLogger(ScriptedSubscribers.class.getName()).log(System.Logger.Level.WARNING,
+                        () -> "answering line " + a.line + ": " + e);
+            }
+        }
         ticker = scheduler.schedule(this::tick, TICK);
     }
 
@@ -248,28 +295,72 @@ public final class ScriptedSubscribers {
 
     private void release(Call c) {
         inUse.remove(c.caller);
-        inUse.remove(c.callee);
         byLine.get(c.caller.gw).remove(c.caller.id, c);
-        byLine.get(c.callee.gw).remove(c.callee.id, c);
         free.add(c.caller);
-        free.add(c.callee);
+        if (c.callee != null) {
+            inUse.remove(c.callee);
+            byLine.get(c.callee.gw).remove(c.callee.id, c);
+            free.add(c.callee);
+        } else {
+            freeExternal.add(c.external);
+        }
+    }
+
+    /** An answering line: answer a ringing after a short ring, on-hook once the controller released the call. */
+    private void answerIncoming(AnsweringLine a, long now) {
+        Line l = a.line;
+        if (!a.answered) {
+            if (!hears(l, "al/ri")) {
+                a.ringingSince = -1; // not ringing, or the caller gave up
+            } else if (a.ringingSince < 0) {
+                a.ringingSince = now;
+            } else if (now - a.ringingSince >= ANSWER_AFTER.toNanos()) {
+                l.gw.answer(l.id);
+                a.answered = true;
+                a.answeredAt = now;
+                a.sawContext = false;
+            }
+        } else if (l.gw.contextOf(l.id) != null) {
+            a.sawContext = true;
+        } else if (a.sawContext || now - a.answeredAt > STEP_LIMIT.toNanos()) {
+            l.gw.onHook(l.id);
+            a.answered = false;
+            a.ringingSince = -1;
+        }
+    }
+
+    /** Completed calls to external numbers (phones), a part of {@link Summary#completed}. */
+    public long completedToExternal() { return onThread(() -> completedExternal); }
+
+    /** Answering lines ringing or in a call: calls from outside still in progress. */
+    public int answeringBusy() {
+        return onThread(() -> (int) answering.stream().filter(a -> a.answered || a.ringingSince >= 0).count());
     }
 
     private void place(long now) {
         // random picks among the lines not in a call of ours, each checked idle at the gateway: a few tries, as
         // scanning every line per arrival would cost as much as the calls themselves with thousands of lines
         Line caller = pickIdle(null);
-        Line callee = caller == null ? null : pickIdle(caller);
-        if (callee == null) return; // (almost) every line busy: this arrival is lost, not a failed call
+        if (caller == null) return; // (almost) every line busy: this arrival is lost, not a failed call
+        String external = null;
+        Line callee = null;
+        if (!freeExternal.isEmpty() && random.nextInt(3) == 0) {
+            external = freeExternal.remove(random.nextInt(freeExternal.size()));
+        } else {
+            callee = pickIdle(caller);
+            if (callee == null) return;
+        }
         inUse.add(caller);
-        inUse.add(callee);
         free.remove(caller);
-        free.remove(callee);
+        if (callee != null) {
+            inUse.add(callee);
+            free.remove(callee);
+        }
         stats.attempted++;
-        Call c = new Call(caller, callee, now);
+        Call c = new Call(caller, callee, external, now);
         calls.add(c);
         byLine.get(caller.gw).put(caller.id, c);
-        byLine.get(callee.gw).put(callee.id, c);
+        if (callee != null) byLine.get(callee.gw).put(callee.id, c);
         caller.gw.offHook(caller.id);
     }
 
@@ -295,19 +386,25 @@ public final class ScriptedSubscribers {
         switch (c.step) {
             case WAIT_DIAL_TONE -> {
                 if (hears(c.caller, "cg/dt")) {
-                    c.caller.gw.dial(c.caller.id, c.callee.number);
+                    c.caller.gw.dial(c.caller.id, c.callee != null ? c.callee.number : c.external);
                     c.next(Step.WAIT_RINGING, now);
                 } else if (late) fail(c, "no dial tone", now);
             }
             case WAIT_RINGING -> {
-                if (hears(c.callee, "al/ri") && hears(c.caller, "cg/rt")) {
+                if (c.callee == null) {
+                    // the far end rings and answers by itself: ring-back here is the setup
+                    if (hears(c.caller, "cg/rt")) {
+                        stats.setup(now - c.start);
+                        c.next(Step.WAIT_TALK_PATH, now);
+                    } else if (late) fail(c, "no ring-back from " + c.external, now);
+                } else if (hears(c.callee, "al/ri") && hears(c.caller, "cg/rt")) {
                     stats.setup(now - c.start); // off-hook to ring-back
                     c.callee.gw.answer(c.callee.id);
                     c.next(Step.WAIT_TALK_PATH, now);
                 } else if (late) fail(c, "no ringing", now);
             }
             case WAIT_TALK_PATH -> {
-                if (c.caller.gw.talkPathUp(c.caller.id) && c.callee.gw.talkPathUp(c.callee.id)) {
+                if (c.caller.gw.talkPathUp(c.caller.id) && (c.callee == null || c.callee.gw.talkPathUp(c.callee.id))) {
                     c.talkPathUp = true;
                     stats.talkPathOk++;
                     c.hangUpAt = now + hold.toNanos();
@@ -322,20 +419,23 @@ public final class ScriptedSubscribers {
                 }
             }
             case WAIT_RELEASE -> {
-                if (c.callee.gw.contextOf(c.callee.id) == null) {
+                if (c.callee == null) {
+                    c.next(Step.WAIT_IDLE, now); // our on-hook ends it (BYE to the far end); the caller going idle shows it
+                } else if (c.callee.gw.contextOf(c.callee.id) == null) {
                     c.callee.gw.onHook(c.callee.id);
                     c.next(Step.WAIT_IDLE, now);
                 } else if (late) fail(c, "not released", now);
             }
             case WAIT_IDLE -> {
-                if (idle(c.caller) && idle(c.callee)) {
+                if (idle(c.caller) && (c.callee == null || idle(c.callee))) {
                     stats.completed++;
+                    if (c.callee == null) completedExternal++;
                     return true;
                 } else if (late) fail(c, "lines not idle after the call", now);
             }
             case RECOVERING -> {
                 // a failed call: both handsets down; the lines go back into use once idle (or after a while)
-                return (idle(c.caller) && idle(c.callee)) || now - c.stepSince > STEP_LIMIT.toNanos();
+                return (idle(c.caller) && (c.callee == null || idle(c.callee))) || now - c.stepSince > STEP_LIMIT.toNanos();
             }
         }
         return false;
@@ -348,13 +448,15 @@ public final class ScriptedSubscribers {
         // CPU from the calls still going and deepened the collapse
         if (++failuresLogged <= MAX_FAILURES_LOGGED) {
             System.Logger log = System.getLogger(ScriptedSubscribers.class.getName());
-            log.log(System.Logger.Level.WARNING, () -> "call " + c.caller + " -> " + c.callee.number + " failed: " + reason
-                    + " (caller hears " + c.caller.gw.signals(c.caller.id) + ", callee hears " + c.callee.gw.signals(c.callee.id) + ")"
+            log.log(System.Logger.Level.WARNING, () -> "call " + c.caller + " -> "
+                    + (c.callee != null ? c.callee.number : c.external) + " failed: " + reason
+                    + " (caller hears " + c.caller.gw.signals(c.caller.id)
+                    + (c.callee != null ? ", callee hears " + c.callee.gw.signals(c.callee.id) : "") + ")"
                     + (failuresLogged == MAX_FAILURES_LOGGED ? "; further failures are counted, not logged" : ""));
         }
         c.talkPathUp = false;
         c.caller.gw.onHook(c.caller.id);
-        c.callee.gw.onHook(c.callee.id);
+        if (c.callee != null) c.callee.gw.onHook(c.callee.id);
         c.next(Step.RECOVERING, now);
     }
 
