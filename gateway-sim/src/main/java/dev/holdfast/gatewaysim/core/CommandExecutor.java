@@ -211,7 +211,7 @@ final class CommandExecutor {
             st.created = true;
         }
         List<Descriptor> statistics = change.audit != null && audited(change.audit).contains(AuditDescriptor.Item.STATISTICS)
-                ? List.of(statistics(t)) : List.of();
+                ? statisticsReturned(t) : List.of();
         if (t.context != st.ctx) {
             gw.leaveContext(t);
             gw.joinContext(t, st.ctx);
@@ -252,7 +252,7 @@ final class CommandExecutor {
         List<CommandReply> out = new ArrayList<>();
         for (Termination t : targets) {
             // by default the statistics are returned; an Audit descriptor says exactly what (7.2.3)
-            List<Descriptor> returned = audit == null ? List.of(statistics(t)) : auditValue(t, audit);
+            List<Descriptor> returned = audit == null ? statisticsReturned(t) : auditValue(t, audit);
             gw.subtract(t);
             out.add(new CommandReply.Amms(CommandReply.AmmsVerb.SUBTRACT, List.of(TerminationId.of(t.id)), returned));
         }
@@ -705,8 +705,7 @@ final class CommandExecutor {
                     for (Map.Entry<String, DigitMapValue> m : maps.entrySet()) out.add(new DigitMapDescriptor(m.getKey(), m.getValue()));
                 }
                 case STATISTICS -> {
-                    StatisticsDescriptor s = statistics(t);
-                    if (!s.statistics().isEmpty()) out.add(s);
+                    out.addAll(statisticsReturned(t));
                 }
                 case PACKAGES -> out.add(new PackagesDescriptor(Packages.realized(t.kind)));
                 case OBSERVED_EVENTS -> {
@@ -800,10 +799,17 @@ final class CommandExecutor {
         };
     }
 
-    /** The statistics of the termination's time in its context: real packet counts from its probe. */
+    /**
+     * The Statistics descriptor to return for a termination, or nothing where it has no statistics (ROOT): the ABNF
+     * has no empty Statistics descriptor, so none is written rather than an invalid one.
+     */
+    private List<Descriptor> statisticsReturned(Termination t) {
+        return t.kind == Termination.Kind.ROOT ? List.of() : List.of(statistics(t));
+    }
+
+    /** The statistics of the termination's time in its context: real packet counts from its probe (not for ROOT). */
     StatisticsDescriptor statistics(Termination t) {
         List<StatisticsDescriptor.Statistic> s = new ArrayList<>();
-        if (t.kind == Termination.Kind.ROOT) return new StatisticsDescriptor(s);
         if (t.probe != null) {
             ProbeStats p = t.probe.stats();
             s.add(stat("rtp/ps", p.packetsSent()));
