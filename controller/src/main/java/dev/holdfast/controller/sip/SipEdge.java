@@ -65,6 +65,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SipEdge.class.getName());
     private static final AtomicLong STACKS = new AtomicLong();
     private static final Map<String, Guard> GUARDS = new ConcurrentHashMap<>();
+    /** SO_RCVBUF/SO_SNDBUF asked for on the UDP socket (see the constructor). */
+    static final int UDP_BUFFER_BYTES = 4 * 1024 * 1024;
     private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
@@ -114,6 +116,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // one listener call at a time: events reach the core in the order the stack produced them
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // The stack sets SO_RCVBUF to 64 KB by default (the kernel's own default is larger): about a hundred
+        // datagrams, so a pause of some tens of ms (GC, a busy machine) at a few hundred calls/s overflows it and the
+        // kernel drops 180/200/ACKs; a lost 2xx or ACK costs a call. The kernel caps this at net.core.rmem_max.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(UDP_BUFFER_BYTES));
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(UDP_BUFFER_BYTES));
         this.stack = factory.createSipStack(p);
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
