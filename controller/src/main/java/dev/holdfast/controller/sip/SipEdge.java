@@ -65,6 +65,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SipEdge.class.getName());
     private static final AtomicLong STACKS = new AtomicLong();
     private static final Map<String, Guard> GUARDS = new ConcurrentHashMap<>();
+    /** SO_RCVBUF/SO_SNDBUF asked for on the UDP socket (see the constructor). */
+    static final int UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+    /** Threads that send the core's SIP commands (see {@link #senders}). */
+    private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
@@ -90,12 +94,27 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
     private final Map<String, Long> answeredCSeq = new ConcurrentHashMap<>();
     private final AtomicLong branches = new AtomicLong();
+    /**
+     * Where the core's SIP commands are carried out: building, encoding and sending a message in JAIN-SIP is most of
+     * a call's cost, so it runs off the core thread, on one of these single threads chosen by Call-ID (a leg's
+     * messages keep the core's order; different calls go out in parallel).
+     */
+    private final java.util.concurrent.ExecutorService[] senders;
     /** Numbered on the core thread only (inside the event factory), so handles follow event order. */
     private long nextHandle = 1;
 
     private SipEdge(CoreRunner runner, SipSettings s, String host) throws Exception {
         this.runner = runner;
         this.host = host;
+        this.senders = new java.util.concurrent.ExecutorService[SENDER_THREADS];
+        for (int i = 0; i < senders.length; i++) {
+            String name = "holdfast-sip-out-" + i;
+            senders[i] = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
         this.transports = s.transports();
         this.stackName = "holdfast-sip-" + STACKS.incrementAndGet();
         GUARDS.put(stackName, new Guard(s.maxMessageBytes(), new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
@@ -114,6 +133,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // one listener call at a time: events reach the core in the order the stack produced them
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // The stack sets SO_RCVBUF to 64 KB by default (the kernel's own default is larger): about a hundred
+        // datagrams, so a pause of some tens of ms (GC, a busy machine) at a few hundred calls/s overflows it and the
+        // kernel drops 180/200/ACKs; a lost 2xx or ACK costs a call. The kernel caps this at net.core.rmem_max.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(UDP_BUFFER_BYTES));
+        p.setProperty("gov.nist.javax.sip.SEND_UDP_BUFFER_SIZE", String.valueOf(UDP_BUFFER_BYTES));
         this.stack = factory.createSipStack(p);
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
@@ -130,6 +154,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         } catch (Exception e) {
             stack.stop();
             GUARDS.remove(stackName);
+            for (java.util.concurrent.ExecutorService x : senders) x.shutdownNow();
             throw e;
         }
         this.provider = prov;
@@ -343,21 +368,36 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ out
 
-    /** Carries out the core's SIP commands (others are ignored). Runs on the core thread. */
+    /**
+     * Takes the core's SIP commands (others are ignored) and has them carried out by the sender thread of their
+     * Call-ID. Runs on the core thread: only the transaction lookup happens here.
+     */
     public void execute(List<Command> commands) {
         for (Command c : commands) {
-            if (c instanceof Command.SipRespond r) respond(r);
-            else if (c instanceof Command.SipSend s) send(s);
+            if (c instanceof Command.SipRespond r) {
+                SipReply reply = r.reply();
+                ServerTransaction st = reply.status() >= 200 ? serverTransactions.remove(r.handle()) : serverTransactions.get(r.handle());
+                if (st == null) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "no transaction " + r.handle() + " for " + reply.status());
+                    continue;
+                }
+                String callId = ((CallIdHeader) st.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
+                hand(callId, () -> respond(st, reply));
+            } else if (c instanceof Command.SipSend s) {
+                hand(s.request().callId(), () -> send(s));
+            }
         }
     }
 
-    private void respond(Command.SipRespond r) {
-        SipReply reply = r.reply();
-        ServerTransaction st = reply.status() >= 200 ? serverTransactions.remove(r.handle()) : serverTransactions.get(r.handle());
-        if (st == null) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "no transaction " + r.handle() + " for " + reply.status());
-            return;
+    private void hand(String callId, Runnable task) {
+        try {
+            senders[Math.floorMod(callId == null ? 0 : callId.hashCode(), senders.length)].execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            LOG.log(System.Logger.Level.DEBUG, "SIP edge closed: a command is dropped");
         }
+    }
+
+    private void respond(ServerTransaction st, SipReply reply) {
         try {
             Response resp = messages.createResponse(reply.status(), st.getRequest());
             resp.setReasonPhrase(reply.reason());
@@ -456,6 +496,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
     }
 
     @Override public void close() {
+        for (java.util.concurrent.ExecutorService x : senders) x.shutdown();
+        try {
+            for (java.util.concurrent.ExecutorService x : senders) x.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (java.util.concurrent.ExecutorService x : senders) x.shutdownNow();
         try {
             provider.removeSipListener(this);
         } catch (RuntimeException e) {
