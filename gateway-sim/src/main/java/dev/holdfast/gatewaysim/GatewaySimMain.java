@@ -79,7 +79,7 @@ public final class GatewaySimMain {
                 default -> throw new IllegalArgumentException("--transport is udp or tcp");
             };
             mediaAddress = InetAddress.getByName(opt.get("media-address", "127.0.0.1"));
-            rate = number(opt, "probe-rate", "50");
+            rate = opt.decimal("probe-rate", "50");
             mwd = Duration.ofMillis(opt.integer("restart-avoidance", 0));
         } catch (IllegalArgumentException | java.net.UnknownHostException e) {
             err.println("gateway-sim: " + e.getMessage());
@@ -138,13 +138,6 @@ public final class GatewaySimMain {
         }
     }
 
-    private static double number(CommandOptions opt, String name, String dflt) {
-        try {
-            return Double.parseDouble(opt.get(name, dflt));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " is not a number: " + opt.get(name));
-        }
-    }
 
     /** {@code [1.2.3.4]:p}, {@code <name>:p} or a device name. */
     static MId parseMid(String s) {

@@ -102,14 +102,14 @@ public final class SipLoadGenMain {
 
     private static int load(SipLoadPlan plan, CommandOptions opt, PrintStream out, PrintStream err) throws Exception {
         InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller"));
-        double cps = Double.parseDouble(opt.get("cps", "2"));
+        double cps = opt.decimal("cps", "2");
         Duration hold = opt.duration("hold", "3s");
         Duration length = opt.duration("duration", "30s");
         Duration interval = opt.duration("interval", "1s");
         Duration keepalive = opt.duration("keepalive", "30s");
         String transport = opt.get("transport", "udp").toLowerCase(Locale.ROOT);
         if (!transport.equals("udp") && !transport.equals("tcp")) throw new IllegalArgumentException("--transport is udp or tcp");
-        double probeRate = Double.parseDouble(opt.get("probe-rate", "10"));
+        double probeRate = opt.decimal("probe-rate", "10");
         boolean register = !opt.has("no-register");
         String callTo = opt.get("call-to");
         boolean json = opt.has("json");

@@ -123,7 +123,7 @@ public final class LoadGenMain {
         };
         // the rule for thousands of calls on a small machine: a real 50 packets/s stream on a sample of the
         // calls (1 RTP termination in --full-rate-every), a few packets/s on the rest
-        double probeRate = Double.parseDouble(opt.get("probe-rate", "4"));
+        double probeRate = opt.decimal("probe-rate", "4");
         int fullRateEvery = opt.integer("full-rate-every", 100);
         long seed = Long.parseLong(opt.get("seed", "1"));
         boolean json = opt.has("json");

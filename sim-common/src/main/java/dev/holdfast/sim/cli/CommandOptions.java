@@ -71,6 +71,16 @@ public final class CommandOptions {
         }
     }
 
+    /** A decimal option (rates, packets per second). */
+    public double decimal(String name, String dflt) {
+        String v = values.getOrDefault(name, dflt);
+        try {
+            return Double.parseDouble(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " is not a number: " + v);
+        }
+    }
+
     /** A duration option ({@code 30s}, {@code 500ms}, {@code 2m}, or plain seconds). */
     public Duration duration(String name, String dflt) {
         String v = values.getOrDefault(name, dflt);
