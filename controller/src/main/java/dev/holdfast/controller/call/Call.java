@@ -43,7 +43,7 @@ public final class Call {
     }
 
     /** What the call's features are doing (docs/h248-profile.md, "Call features"). */
-    enum Feature {
+    public enum Feature {
         /** A plain two-party call. */
         NONE,
         /** The host put the other party on hold and hears recall dial tone. */
