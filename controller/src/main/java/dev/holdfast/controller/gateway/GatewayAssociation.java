@@ -84,6 +84,12 @@ public final class GatewayAssociation {
         return found;
     }
 
+    /** The gateway registered from transport address {@code peer}, or null. */
+    public Gateway gatewayAt(String peer) {
+        for (Gateway gw : byName.values()) if (peer.equals(gw.peer)) return gw;
+        return null;
+    }
+
     public java.util.Collection<Gateway> gateways() { return java.util.Collections.unmodifiableCollection(byName.values()); }
 
     // ------------------------------------------------------------------------------------------ identification
