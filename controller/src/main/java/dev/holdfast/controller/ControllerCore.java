@@ -99,6 +99,12 @@ public final class ControllerCore implements Core {
             failures++;
             LOG.log(System.Logger.Level.ERROR, "core failed on " + event.getClass().getSimpleName(), e);
         }
+        try {
+            calls.afterEvent();
+        } catch (RuntimeException e) {
+            failures++;
+            LOG.log(System.Logger.Level.ERROR, "cookie stamping failed after " + event.getClass().getSimpleName(), e);
+        }
         return svc.drain();
     }
 

@@ -23,12 +23,24 @@ import java.util.List;
  */
 final class E2eNetwork implements AutoCloseable {
     final Controller controller;
+    /** The alternate controller (second on every gateway's list), or null. */
+    final Controller alternate;
     final GatewayRuntime runtime;
     final List<SimulatedGateway> gateways = new ArrayList<>();
 
-    private E2eNetwork(Controller controller, GatewayRuntime runtime) {
+    private E2eNetwork(Controller controller, Controller alternate, GatewayRuntime runtime) {
         this.controller = controller;
+        this.alternate = alternate;
         this.runtime = runtime;
+    }
+
+    /**
+     * A primary and an alternate controller with the same provisioning (and {@code extraYaml}, e.g. the shared
+     * cookie keys); every gateway has both on its list, the primary first.
+     */
+    static E2eNetwork startWithAlternate(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                                         String extraYaml) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, java.util.Map.of(), extraYaml, null, null, true);
     }
 
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds) throws Exception {
@@ -54,6 +66,12 @@ final class E2eNetwork implements AutoCloseable {
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
                             java.util.Map<String, Boolean> trunks, String extraYaml, java.nio.file.Path events,
                             java.nio.file.Path commands) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, extraYaml, events, commands, false);
+    }
+
+    private static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                                    java.util.Map<String, Boolean> trunks, String extraYaml, java.nio.file.Path events,
+                                    java.nio.file.Path commands, boolean withAlternate) throws Exception {
         // UDP gateways are provisioned by their source address and port: reserve the ports first
         List<Integer> ports = new ArrayList<>();
         StringBuilder gws = new StringBuilder();
@@ -87,13 +105,22 @@ final class E2eNetwork implements AutoCloseable {
                 """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
                         : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
         Controller c = Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
-        E2eNetwork n = new E2eNetwork(c, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
+        Controller alt = null;
+        try {
+            if (withAlternate) alt = Controller.start(p, null, null, 2, EndpointOptions.DEFAULTS);
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+        E2eNetwork n = new E2eNetwork(c, alt, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
         try {
             InetSocketAddress ctl = c.address(transport == Transport.UDP ? "udp" : "tcp");
+            List<InetSocketAddress> list = alt == null ? List.of(ctl)
+                    : List.of(ctl, alt.address(transport == Transport.UDP ? "udp" : "tcp"));
             for (int g = 1; g <= gatewayCount; g++) {
                 MId mid = transport == Transport.UDP ? MId.ipv4("127.0.0.1", ports.get(g - 1))
                         : new MId.DomainName("gw" + g + ".test", 2944);
-                GatewayConfig config = GatewayConfig.of(mid, linesEach, List.of(ctl)).withSeed(g);
+                GatewayConfig config = GatewayConfig.of(mid, linesEach, list).withSeed(g);
                 if (g == 1 && !trunks.isEmpty()) config = config.withTrunks(new java.util.TreeMap<>(trunks));
                 n.gateways.add(n.runtime.start(config, transport,
                         new InetSocketAddress("127.0.0.1", transport == Transport.UDP ? ports.get(g - 1) : 0)));
@@ -118,6 +145,7 @@ final class E2eNetwork implements AutoCloseable {
         for (SimulatedGateway g : gateways) g.close();
         runtime.close();
         controller.close();
+        if (alternate != null) alternate.close();
     }
 
     /** Polls until the condition holds; false after {@code seconds}. */
