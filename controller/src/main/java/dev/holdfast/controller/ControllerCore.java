@@ -41,6 +41,7 @@ public final class ControllerCore implements Core {
         this.association = new GatewayAssociation(svc, provisioning);
         this.calls = new CallProcessor(svc, association, provisioning);
         association.listener(calls);
+        calls.cookies(provisioning.cookieKeyRing().orElse(null));
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
         sip.lines(calls);
         calls.phones(sip);

@@ -40,8 +40,23 @@ final class E2eNetwork implements AutoCloseable {
      */
     static E2eNetwork startWithAlternate(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
                                          String extraYaml) throws Exception {
-        return start(transport, gatewayCount, linesEach, noAnswerSeconds, java.util.Map.of(), extraYaml, null, null, true);
+        return startWithAlternate(transport, gatewayCount, linesEach, noAnswerSeconds, java.util.Map.of(), extraYaml,
+                extraYaml, java.util.Map.of());
     }
+
+    /**
+     * As above, with trunks on gateway 1, the alternate's own extra provisioning, and {@code silentHops}: gateway
+     * {@code g} has that many {@link SilentController}s between the primary and the alternate on its list (each
+     * delays its failover by its transaction timeout).
+     */
+    static E2eNetwork startWithAlternate(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                                         java.util.Map<String, Boolean> trunks, String primaryYaml, String alternateYaml,
+                                         java.util.Map<Integer, Integer> silentHops) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, primaryYaml, null, null, alternateYaml,
+                silentHops);
+    }
+
+    private final List<SilentController> silent = new ArrayList<>();
 
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds) throws Exception {
         return start(transport, gatewayCount, linesEach, noAnswerSeconds, java.util.Map.of());
@@ -66,12 +81,15 @@ final class E2eNetwork implements AutoCloseable {
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
                             java.util.Map<String, Boolean> trunks, String extraYaml, java.nio.file.Path events,
                             java.nio.file.Path commands) throws Exception {
-        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, extraYaml, events, commands, false);
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, extraYaml, events, commands, null,
+                java.util.Map.of());
     }
 
+    /** {@code alternateYaml}: null for no alternate controller, else its extra provisioning. */
     private static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
                                     java.util.Map<String, Boolean> trunks, String extraYaml, java.nio.file.Path events,
-                                    java.nio.file.Path commands, boolean withAlternate) throws Exception {
+                                    java.nio.file.Path commands, String alternateYaml,
+                                    java.util.Map<Integer, Integer> silentHops) throws Exception {
         // UDP gateways are provisioned by their source address and port: reserve the ports first
         List<Integer> ports = new ArrayList<>();
         StringBuilder gws = new StringBuilder();
@@ -96,18 +114,14 @@ final class E2eNetwork implements AutoCloseable {
                 }
             }
         }
-        Provisioning p = ProvisioningLoader.parse("""
-                controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }
-                timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
-                %s
-                %s
-                gateways:
-                """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
-                        : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
+        Provisioning p = provisioning(noAnswerSeconds, trunks, extraYaml, gws);
         Controller c = Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
         Controller alt = null;
         try {
-            if (withAlternate) alt = Controller.start(p, null, null, 2, EndpointOptions.DEFAULTS);
+            if (alternateYaml != null) {
+                alt = Controller.start(provisioning(noAnswerSeconds, trunks, alternateYaml, gws), null, null, 2,
+                        EndpointOptions.DEFAULTS);
+            }
         } catch (Exception e) {
             c.close();
             throw e;
@@ -115,11 +129,19 @@ final class E2eNetwork implements AutoCloseable {
         E2eNetwork n = new E2eNetwork(c, alt, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
         try {
             InetSocketAddress ctl = c.address(transport == Transport.UDP ? "udp" : "tcp");
-            List<InetSocketAddress> list = alt == null ? List.of(ctl)
-                    : List.of(ctl, alt.address(transport == Transport.UDP ? "udp" : "tcp"));
+            InetSocketAddress altAddress = alt == null ? null : alt.address(transport == Transport.UDP ? "udp" : "tcp");
             for (int g = 1; g <= gatewayCount; g++) {
                 MId mid = transport == Transport.UDP ? MId.ipv4("127.0.0.1", ports.get(g - 1))
                         : new MId.DomainName("gw" + g + ".test", 2944);
+                List<InetSocketAddress> list = new ArrayList<>(List.of(ctl));
+                if (altAddress != null) {
+                    for (int i = 0; i < silentHops.getOrDefault(g, 0); i++) {
+                        SilentController s = new SilentController();
+                        n.silent.add(s);
+                        list.add(s.address());
+                    }
+                    list.add(altAddress);
+                }
                 GatewayConfig config = GatewayConfig.of(mid, linesEach, list).withSeed(g);
                 if (g == 1 && !trunks.isEmpty()) config = config.withTrunks(new java.util.TreeMap<>(trunks));
                 n.gateways.add(n.runtime.start(config, transport,
@@ -131,6 +153,19 @@ final class E2eNetwork implements AutoCloseable {
             throw e;
         }
         return n;
+    }
+
+    private static Provisioning provisioning(int noAnswerSeconds, java.util.Map<String, Boolean> trunks, String extraYaml,
+                                             CharSequence gws) throws Exception {
+        return ProvisioningLoader.parse("""
+                controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }
+                timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
+                %s
+                %s
+                gateways:
+                """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
+                        : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws,
+                ProvisioningLoader.Format.YAML, "e2e.yaml");
     }
 
     static String mid(Transport transport, int g, int port) {
@@ -146,6 +181,7 @@ final class E2eNetwork implements AutoCloseable {
         runtime.close();
         controller.close();
         if (alternate != null) alternate.close();
+        for (SilentController s : silent) s.close();
     }
 
     /** Polls until the condition holds; false after {@code seconds}. */

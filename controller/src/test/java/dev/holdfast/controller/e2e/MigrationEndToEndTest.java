@@ -33,12 +33,7 @@ class MigrationEndToEndTest {
 
     @Test
     void callsSurviveThePrimarysDeathWithTheirStructureAndFeatures() throws Exception {
-        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 2, 4, 30, "")) {
-            // TEMPORARY until provisioning has the cookies section
-            var ring = dev.holdfast.controller.cookie.CookieKeyRing.of(new dev.holdfast.controller.cookie.CookieKey(1,
-                    java.util.Base64.getDecoder().decode("aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ=="), null));
-            n.controller.inspect(core -> { core.calls().cookies(ring); return null; });
-            n.alternate.inspect(core -> { core.calls().cookies(ring); return null; });
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 2, 4, 30, COOKIES)) {
             registered(n);
             SimulatedGateway gw1 = n.gw(1);
             SimulatedGateway gw2 = n.gw(2);
