@@ -171,11 +171,13 @@ final class B2bua {
             sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null));
         }
 
-        @Override public void answered(String localSdp) {
+        @Override public void answered(String localSdp) { answered(localSdp, null); }
+
+        @Override public void answered(String localSdp, String cookie) {
             if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
             call.state = SipCall.State.CONNECTED;
             counters.add("calls.connected");
-            sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp", localSdp));
+            sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp", localSdp, cookie));
         }
 
         @Override public void failed(int status, String reason) {
@@ -202,7 +204,7 @@ final class B2bua {
      * A line calls a phone: leg B only, an INVITE to the callee's most recently registered contact with the line's
      * RTP termination's Local SDP as offer. Null when {@code number} is no subscriber's.
      */
-    PhoneRouter.PhoneCall callPhone(String number, String callerNumber, String offerSdp, PhoneRouter.LineParty line) {
+    PhoneRouter.PhoneCall callPhone(String number, String callerNumber, String offerSdp, String cookie, PhoneRouter.LineParty line) {
         Subscriber callee = directory.byNumber(number);
         if (callee == null) return null;
         counters.add("calls.from-line");
@@ -221,7 +223,7 @@ final class B2bua {
         String bFromTag = "hfb" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
         long token = sip.send(new SipOutgoingRequest("INVITE", bCallId, to.contact(), to.transport(),
                 "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
-                "application/sdp", offerSdp));
+                "application/sdp", offerSdp).withCookie(cookie));
         SipCall call = new SipCall(id, null, 0, null, bCallId, token, callerNumber, number);
         call.fromLine = line;
         calls.put(id, call);

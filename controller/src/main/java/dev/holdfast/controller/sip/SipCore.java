@@ -71,7 +71,11 @@ public final class SipCore implements PhoneRouter {
     @Override public boolean isPhone(String number) { return directory.byNumber(number) != null; }
 
     @Override public PhoneCall call(String number, String callerNumber, String offerSdp, LineParty line) {
-        return b2bua.callPhone(number, callerNumber, offerSdp, line);
+        return b2bua.callPhone(number, callerNumber, offerSdp, null, line);
+    }
+
+    @Override public PhoneCall call(String number, String callerNumber, String offerSdp, String cookie, LineParty line) {
+        return b2bua.callPhone(number, callerNumber, offerSdp, cookie, line);
     }
 
     public String domain() { return domain; }

@@ -84,7 +84,10 @@ class PhoneMigrationTest {
     }
 
     /** The two phones' calls, connected through the primary, talk path up; then the primary stops and both move. */
-    private Call[] connectThenFailOver(byte[] primaryKey) throws Exception {
+    private Call[] connectThenFailOver(byte[] primaryKey) throws Exception { return connectThenFailOver(primaryKey, true); }
+
+    /** {@code calleeFollows} false: 1002 knows only the primary, so it never comes to the alternate. */
+    private Call[] connectThenFailOver(byte[] primaryKey, boolean calleeFollows) throws Exception {
         primary = SipTestController.start("", 30);
         alternate = SipTestController.start("", 30);
         cookies(primary, primaryKey);
@@ -94,7 +97,7 @@ class PhoneMigrationTest {
         Duration keepalive = Duration.ofMillis(300);
         Duration timeout = Duration.ofMillis(1500);
         Phone a = phones.phone(PhoneConfig.of("1001", "secret1", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout));
-        Phone b = phones.phone(PhoneConfig.of("1002", "secret2", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout)
+        Phone b = phones.phone(PhoneConfig.of("1002", "secret2", calleeFollows ? list : list.subList(0, 1)).withRegistration(Duration.ofSeconds(60), keepalive, timeout)
                 .withAutoAnswer(Duration.ZERO));
         await("both registered with the primary", () -> a.registered() && b.registered(), () -> a.registrationError() + " " + b.registrationError());
         Call out = a.call("1002");
@@ -104,8 +107,9 @@ class PhoneMigrationTest {
         assertEquals(1, counter(primary, "calls.connected"));
 
         primary.close(); // abrupt: its sockets are gone, nothing is said to anybody
-        await("both phones registered with the alternate",
-                () -> a.registered() && b.registered() && a.controller().equals(address(alternate)) && b.controller().equals(address(alternate)),
+        await("the phones registered with the alternate",
+                () -> a.registered() && a.controller().equals(address(alternate))
+                        && (!calleeFollows || b.registered() && b.controller().equals(address(alternate))),
                 () -> a.controller() + " " + b.controller());
         assertEquals(CallState.CONNECTED, out.state());
         assertEquals(CallState.CONNECTED, in.state());
@@ -172,6 +176,21 @@ class PhoneMigrationTest {
         b.hangUp(in);
         await("1001 gets the BYE", () -> out.state() == CallState.ENDED, out::toString);
         assertEquals(1, counter(alternate, "calls.released-by-callee"));
+    }
+
+    @Test void aCallWhosePartnerNeverComesBackWorksForThePhoneThatIsThereAndEndsOnItsBye() throws Exception {
+        Call[] call = connectThenFailOver(KEY, false);
+        Call out = call[0];
+        Call in = call[1];
+        await("the caller's dialog adopted", quietly(() -> counter(alternate, "migration.dialogs.adopted") == 1), this::alternateCounters);
+        SipCall rebuilt = onlyCall(alternate);
+        assertTrue(rebuilt.aPresent() && !rebuilt.bPresent());
+        assertTrue(out.talkPathUp() && in.talkPathUp(), "the phones keep talking");
+
+        phone("1001").hangUp(out);
+        await("the call ends on the alternate", quietly(() -> counter(alternate, "calls.released-by-caller") == 1), this::alternateCounters);
+        assertEquals(0, (int) alternate.inspect(core -> core.sip().calls().size()));
+        assertEquals(0, alternate.sip().counters().get(SipEdgeCounters.SEND_FAILED), "no BYE tried toward the absent leg");
     }
 
     @Test void forgedCookiesAreNotAdoptedAndTheTalkPathStays() throws Exception {
