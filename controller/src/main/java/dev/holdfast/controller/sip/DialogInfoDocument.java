@@ -41,7 +41,7 @@ final class DialogInfoDocument {
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setExpandEntityReferences(false);
             DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null);
+            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // no printing to stderr: we report it
             root = b.parse(new InputSource(new StringReader(xml))).getDocumentElement();
         } catch (Exception e) {
             throw new IllegalArgumentException("not XML: " + e.getMessage());

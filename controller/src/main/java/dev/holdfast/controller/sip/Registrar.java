@@ -106,8 +106,9 @@ final class Registrar {
                         old != null ? old.registeredAt() : now);
                 location.put(user, b);
                 counters.add(old != null ? "register.refreshed" : "register.bound");
-                // a registration this controller never saw (a new Call-ID): the phone may bring dialogs from elsewhere
-                if (old == null || !old.callId().equals(r.callId())) newBindings.accept(user, b);
+                // a registration this controller never saw (a new Call-ID): the phone may bring dialogs from elsewhere;
+                // we ask only phones that say they serve the dialog event package (Allow-Events, RFC 6665 7.2.2)
+                if ((old == null || !old.callId().equals(r.callId())) && r.allowsEvent("dialog")) newBindings.accept(user, b);
             }
         }
         counters.add("register.ok");

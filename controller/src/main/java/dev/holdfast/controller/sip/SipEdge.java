@@ -312,7 +312,18 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 to.getTag(), contacts, expires == null ? null : expires.getExpires(), value(req.getHeader("Authorization")),
                 value(req.getHeader("Proxy-Authorization")),
                 ct == null ? null : ct.getContentType() + "/" + ct.getContentSubType(),
-                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
+                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8), allowEvents(req));
+    }
+
+    /** Allow-Events values (the stack may parse one header line into several). */
+    private static String allowEvents(Request req) {
+        StringBuilder b = new StringBuilder();
+        for (ListIterator<?> it = req.getHeaders("Allow-Events"); it != null && it.hasNext(); ) {
+            Object h = it.next();
+            String v = h instanceof SIPHeader s ? s.getHeaderValue() : String.valueOf(h);
+            b.append(b.length() == 0 ? "" : ",").append(v.strip());
+        }
+        return b.length() == 0 ? null : b.toString();
     }
 
     private static String value(Header h) { return h == null ? null : ((SIPHeader) h).getHeaderValue(); }

@@ -312,6 +312,8 @@ public final class Phone implements SipEndpoint {
             ContactHeader contact = (ContactHeader) r.getHeader(ContactHeader.NAME);
             contact.setExpires((int) expires);
             r.addHeader(hf.createExpiresHeader((int) expires));
+            // the registrar may fetch our dialogs (call migration): say that we serve the package (RFC 6665 7.2.2)
+            r.addHeader(hf.createAllowEventsHeader("dialog"));
             sendRegisterRequest(r, expires, attempt);
         } catch (Exception e) {
             registrationError = "cannot build REGISTER: " + e;
