@@ -9,6 +9,8 @@ import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.endpointsim.phone.PhoneConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -84,6 +86,8 @@ class PhoneMigrationTest {
     }
 
     /** The two phones' calls, connected through the primary, talk path up; then the primary stops and both move. */
+    private String transport = "udp";
+
     private Call[] connectThenFailOver(byte[] primaryKey) throws Exception { return connectThenFailOver(primaryKey, true); }
 
     /** {@code calleeFollows} false: 1002 knows only the primary, so it never comes to the alternate. */
@@ -96,9 +100,10 @@ class PhoneMigrationTest {
         phones = PhoneRuntime.loopback();
         Duration keepalive = Duration.ofMillis(300);
         Duration timeout = Duration.ofMillis(1500);
-        Phone a = phones.phone(PhoneConfig.of("1001", "secret1", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout));
+        Phone a = phones.phone(PhoneConfig.of("1001", "secret1", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout)
+                .withTransport(transport));
         Phone b = phones.phone(PhoneConfig.of("1002", "secret2", calleeFollows ? list : list.subList(0, 1)).withRegistration(Duration.ofSeconds(60), keepalive, timeout)
-                .withAutoAnswer(Duration.ZERO));
+                .withAutoAnswer(Duration.ZERO).withTransport(transport));
         await("both registered with the primary", () -> a.registered() && b.registered(), () -> a.registrationError() + " " + b.registrationError());
         Call out = a.call("1002");
         await("connected, talk path up", () -> !b.calls().isEmpty() && out.talkPathUp() && b.calls().get(0).talkPathUp(),
@@ -134,7 +139,9 @@ class PhoneMigrationTest {
         return calls.get(0);
     }
 
-    @Test void callerHangsUpThroughTheAlternateAndTheCalleeGetsItsBye() throws Exception {
+    @ParameterizedTest @ValueSource(strings = {"udp", "tcp"})
+    void callerHangsUpThroughTheAlternateAndTheCalleeGetsItsBye(String transport) throws Exception {
+        this.transport = transport;
         Call[] call = connectThenFailOver(KEY);
         Call out = call[0];
         Call in = call[1];
