@@ -53,6 +53,12 @@ final class B2bua {
      * them): talk-path-only. The phone's BYE is answered and nothing else happens; a re-INVITE gets 488.
      */
     private final Set<String> talkPathOnly = new TreeSet<>();
+    /**
+     * Keys of adopted calls that ended here, with when: a dialog of such a call that arrives later (its phone came back
+     * after the other one hung up) is ended at once. Kept {@link #ENDED_KEYS_MILLIS}.
+     */
+    private final Map<Long, Long> endedKeys = new TreeMap<>();
+    private static final long ENDED_KEYS_MILLIS = 10 * 60_000L;
 
     B2bua(CoreServices svc, SipCore sip, SubscriberDirectory directory, LocationService location, DigestAuthenticator auth,
           List<String> trustedPeers, long noAnswerMillis, SipCounters counters) {
@@ -543,6 +549,11 @@ final class B2bua {
         if (call.bCallId != null) byCallId.remove(call.bCallId);
         byInviteToken.remove(call.bToken);
         byCallKey.remove(call.callKey, call);
+        if (call.adopted) {
+            long now = svc.now();
+            endedKeys.values().removeIf(at -> at < now - ENDED_KEYS_MILLIS);
+            endedKeys.put(call.callKey, now);
+        }
     }
 
     // ------------------------------------------------------------------------------------------ call cookies
@@ -600,6 +611,12 @@ final class B2bua {
             return;
         }
         boolean legA = cookie.partyIndex() == 0;
+        if (endedKeys.containsKey(cookie.callKey())) {
+            // the other party hung up here before this phone came back: its part of the call ends now
+            counters.add("migration.dialog.call-ended");
+            sip.send(SipOutgoingRequest.inDialog("BYE", dialog.callId()));
+            return;
+        }
         SipCall call = byCallKey.get(cookie.callKey());
         if (call == null) {
             long id = nextCallId++;

@@ -88,10 +88,15 @@ class PhoneMigrationTest {
     /** The two phones' calls, connected through the primary, talk path up; then the primary stops and both move. */
     private String transport = "udp";
 
-    private Call[] connectThenFailOver(byte[] primaryKey) throws Exception { return connectThenFailOver(primaryKey, true); }
+    private Call[] connectThenFailOver(byte[] primaryKey) throws Exception { return connectThenFailOver(primaryKey, true, null); }
+
+    private Call[] connectThenFailOver(byte[] primaryKey, boolean calleeFollows) throws Exception {
+        return connectThenFailOver(primaryKey, calleeFollows, null);
+    }
 
     /** {@code calleeFollows} false: 1002 knows only the primary, so it never comes to the alternate. */
-    private Call[] connectThenFailOver(byte[] primaryKey, boolean calleeFollows) throws Exception {
+    private Call[] connectThenFailOver(byte[] primaryKey, boolean calleeFollows,
+                                       java.util.function.Consumer<Call> whileNoController) throws Exception {
         primary = SipTestController.start("", 30);
         alternate = SipTestController.start("", 30);
         cookies(primary, primaryKey);
@@ -112,11 +117,12 @@ class PhoneMigrationTest {
         assertEquals(1, counter(primary, "calls.connected"));
 
         primary.close(); // abrupt: its sockets are gone, nothing is said to anybody
+        if (whileNoController != null) whileNoController.accept(out);
         await("the phones registered with the alternate",
                 () -> a.registered() && a.controller().equals(address(alternate))
                         && (!calleeFollows || b.registered() && b.controller().equals(address(alternate))),
                 () -> a.controller() + " " + b.controller());
-        assertEquals(CallState.CONNECTED, out.state());
+        if (whileNoController == null) assertEquals(CallState.CONNECTED, out.state());
         assertEquals(CallState.CONNECTED, in.state());
         return new Call[] {out, in};
     }
@@ -160,6 +166,22 @@ class PhoneMigrationTest {
         await("1002 gets the BYE from the alternate", () -> in.state() == CallState.ENDED, in::toString);
         assertEquals("remote-hangup", in.endReason());
         assertEquals(1, counter(alternate, "calls.released-by-caller"));
+        assertEquals(0, (int) alternate.inspect(core -> core.sip().calls().size()));
+    }
+
+    @Test void aHangUpWhileNoControllerAnswersReachesTheCalleeThroughTheAlternate() throws Exception {
+        // 1001 hangs up right after the primary died, before it has noticed: its BYE is lost with the primary
+        Call[] call = connectThenFailOver(KEY, true, out -> phone("1001").hangUp(out));
+        Call out = call[0];
+        Call in = call[1];
+        assertEquals(CallState.ENDED, out.state());
+        await("1002 gets the BYE from the alternate", () -> in.state() == CallState.ENDED, () -> in + " " + alternateCounters());
+        assertEquals("remote-hangup", in.endReason());
+        assertTrue(phone("1001").byesDeferred() >= 1, "1001 sent its BYE again through the alternate");
+        // whichever phone the alternate heard from first, the call ended for both: the BYE was relayed to 1002's
+        // adopted dialog, or 1002's dialog arrived after the call had ended and got a BYE then
+        assertEquals(1, counter(alternate, "calls.released-by-caller"));
+        assertTrue(counter(alternate, "migration.dialog.call-ended") <= 1);
         assertEquals(0, (int) alternate.inspect(core -> core.sip().calls().size()));
     }
 

@@ -30,6 +30,11 @@ public final class DialogInfo {
             case RINGBACK, RINGING -> "early";
             default -> null;
         };
+        return entry(c, localTarget, state);
+    }
+
+    /** The entry for {@code c} in dialog state {@code state} (null: none). */
+    static Entry entry(Call c, String localTarget, String state) {
         if (state == null || c.remoteTag == null) return null;
         List<String> routes = c.routeSet.stream().map(Address::toString).toList();
         return new Entry(c.callId, c.localTag, c.remoteTag, c.outgoing, state, c.localAddress.getURI().toString(),

@@ -80,6 +80,18 @@ public final class Phone implements SipEndpoint {
     /** What the last NOTIFY said, to send one only when the dialogs changed. */
     private String lastDialogState = "";
     private volatile long dialogNotifies;
+    /**
+     * Calls hung up whose BYE has not reached a controller: sent while no controller answered, or in flight when the
+     * controller died. Their dialogs are still listed to the next controller (a BYE ends a dialog only once it is
+     * delivered), and the BYE goes again once that controller has heard of them: the hang-up is an event that
+     * happened while no controller was reachable, reported on arrival.
+     */
+    private final Map<String, Call> pendingByes = new LinkedHashMap<>();
+    /** BYEs sent through a controller and not answered yet. */
+    private final Map<String, Call> byesInFlight = new LinkedHashMap<>();
+    /** Whether the current controller knows our dialogs: false from a failover until it fetched them (or did not ask). */
+    private boolean dialogsReported = true;
+    private volatile long byesDeferred;
     private volatile long subscriptionsRefused;
 
     // registration (phone thread)
@@ -138,6 +150,9 @@ public final class Phone implements SipEndpoint {
 
     /** NOTIFYs of the dialog event package sent (RFC 4235). */
     public long dialogNotifies() { return dialogNotifies; }
+
+    /** BYEs held back during a failover and sent again through the next controller. */
+    public long byesDeferred() { return byesDeferred; }
 
     /** SUBSCRIBEs to the dialog package refused (not from the current controller, wrong event). */
     public long subscriptionsRefused() { return subscriptionsRefused; }
@@ -372,6 +387,12 @@ public final class Phone implements SipEndpoint {
             }, Duration.ofSeconds(refresh));
             scheduleKeepalive();
             for (PhoneListener l : listeners) l.registered(this, ctl);
+            if (!dialogsReported) {
+                // a controller that does not fetch our dialogs: held-back BYEs go to it after a while all the same
+                scheduler.schedule(() -> {
+                    if (registered && ctl.equals(controller())) dialogsReportedNow();
+                }, config.requestTimeout());
+            }
         }, why -> {
             if (attempt != regAttempt) return;
             cancel(regTimer);
@@ -409,6 +430,11 @@ public final class Phone implements SipEndpoint {
         controllerIndex = (controllerIndex + 1) % config.controllers().size();
         InetSocketAddress next = controller();
         regCallId = null; // a fresh binding with the new registrar
+        // BYEs in flight went to the dead controller: they count as not sent, the next one gets them
+        dialogsReported = false;
+        byesDeferred += byesInFlight.size();
+        pendingByes.putAll(byesInFlight);
+        byesInFlight.clear();
         regAuthRetried = false;
         cancel(keepaliveTimer);
         keepaliveTimer = null;
@@ -595,12 +621,41 @@ public final class Phone implements SipEndpoint {
     }
 
     private void sendBye(Call c) {
+        boolean viaController = viaController(c) && config.controllers().size() > 1;
+        if (viaController && (!registered || !dialogsReported)) {
+            byesDeferred++;
+            pendingByes.put(c.callId, c); // no controller to take it now: after the failover
+            return;
+        }
         try {
             Request bye = inDialog(c, Request.BYE);
-            send(bye, resp -> {}, why -> {});
+            if (viaController) byesInFlight.put(c.callId, c);
+            send(bye, resp -> byesInFlight.remove(c.callId, c), why -> {
+                // lost with its controller: again through the next one (unless the failover took it over already)
+                if (byesInFlight.remove(c.callId, c)) {
+                    byesDeferred++;
+                    pendingByes.put(c.callId, c);
+                    if (registered && dialogsReported) dialogsReportedNow();
+                }
+            });
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "cannot build BYE: " + e);
         }
+    }
+
+    /** The current controller has our dialogs (it fetched them, or did not ask): held-back BYEs go now. */
+    private void dialogsReportedNow() {
+        dialogsReported = true;
+        List<Call> byes = new ArrayList<>(pendingByes.values());
+        pendingByes.clear();
+        for (Call c : byes) sendBye(c);
+    }
+
+    /** Whether the dialog's remote target is one of our controllers (a call through a B2BUA, not a direct one). */
+    private boolean viaController(Call c) {
+        if (!(c.remoteTarget instanceof SipURI t)) return false;
+        for (InetSocketAddress ctl : config.controllers()) if (sameAddress(t, ctl)) return true;
+        return false;
     }
 
     /** Offers {@code d} by re-INVITE (hold: sendonly/inactive; resume: sendrecv). */
@@ -1184,6 +1239,11 @@ public final class Phone implements SipEndpoint {
             DialogInfo.Entry e = DialogInfo.entry(c, target);
             if (e != null) out.add(e);
         }
+        // hung up here, but no controller has had the BYE: the dialog lasts until one has (its BYE follows)
+        for (Call c : pendingByes.values()) {
+            DialogInfo.Entry e = DialogInfo.entry(c, target, "confirmed");
+            if (e != null) out.add(e);
+        }
         return out;
     }
 
@@ -1206,8 +1266,10 @@ public final class Phone implements SipEndpoint {
             notify.setContent(DialogInfo.document(localAor().getURI().toString(), s.version++, entries),
                     hf.createContentTypeHeader(DialogInfo.CONTENT_TYPE, DialogInfo.CONTENT_SUBTYPE));
             dialogNotifies++;
+            boolean fromCurrent = s.remoteTarget instanceof SipURI t && controller() != null && sameAddress(t, controller());
             send(notify, resp -> {
                 int code = resp.getStatusCode();
+                if (code >= 200 && code < 300 && fromCurrent && !dialogsReported) dialogsReportedNow();
                 // the subscriber is gone (RFC 6665 4.2.2): no more NOTIFYs for it
                 if (code == 481 || code == 408) endQuietly(s);
             }, why -> endQuietly(s));
@@ -1318,9 +1380,7 @@ public final class Phone implements SipEndpoint {
     private List<Address> routes(Call c) {
         InetSocketAddress now = controller();
         if (!c.routeSet.isEmpty() || now == null || !(c.remoteTarget instanceof SipURI t)) return c.routeSet;
-        boolean viaController = false;
-        for (InetSocketAddress ctl : config.controllers()) viaController |= sameAddress(t, ctl);
-        if (!viaController || sameAddress(t, now)) return c.routeSet;
+        if (!viaController(c) || sameAddress(t, now)) return c.routeSet;
         try {
             SipURI proxy = controllerUri(null);
             proxy.setLrParam();
