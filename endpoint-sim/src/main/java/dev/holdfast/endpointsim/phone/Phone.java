@@ -682,6 +682,7 @@ public final class Phone implements SipEndpoint {
                 c.reinviteOutstanding = false;
                 if (code < 300) {
                     c.agreedWish = offered;
+                    learnTarget(c, resp, true); // a target refresh (RFC 3261 12.2.1.2): new Contact, new cookie
                     sessionTimerFromAnswer(c, resp);
                     Request ack = ackFor(c, re);
                     if (ack != null) sendAck(ack);
