@@ -341,6 +341,12 @@ final class B2bua {
      * the answer comes back the same way. Only one at a time per call (RFC 3261 14.2: 491 otherwise).
      */
     void reinvite(long handle, SipRequest r) {
+        if (talkPathOnly.contains(r.callId())) {
+            // no call to offer it to; 488 keeps the session as it was (RFC 3261 14.2), the media untouched
+            counters.add("migration.talk-path-only.reinvite");
+            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            return;
+        }
         SipCall call = byCallId.get(r.callId());
         if (call == null) {
             sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));

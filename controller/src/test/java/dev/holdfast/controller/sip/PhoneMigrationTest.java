@@ -233,6 +233,13 @@ class PhoneMigrationTest {
         assertEquals(2, (int) alternate.inspect(core -> core.sip().talkPathOnlyDialogs()));
         assertTrue(out.talkPathUp() && in.talkPathUp(), "the phones keep their media");
 
+        // a hold attempt in a dialog nobody took over is refused; the session stays as it was
+        phone("1002").hold(in, false);
+        await("the re-INVITE refused", quietly(() -> counter(alternate, "migration.talk-path-only.reinvite") == 1), this::alternateCounters);
+        await("1002's wish falls back", () -> !in.onHold(), in::toString);
+        assertEquals(CallState.CONNECTED, in.state());
+        assertTrue(out.talkPathUp() && in.talkPathUp(), "the phones keep their media");
+
         phone("1001").hangUp(out);
         await("the BYE answered, nothing relayed", quietly(() -> counter(alternate, "migration.talk-path-only.bye") == 1), this::alternateCounters);
         Thread.sleep(300);
