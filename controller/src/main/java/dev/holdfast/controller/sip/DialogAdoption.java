@@ -25,6 +25,7 @@ final class DialogAdoption {
     private final SipCore sip;
     private final B2bua b2bua;
     private final SipCounters counters;
+    private final SubscriberDirectory directory;
     private PhoneDialogCookies cookies = PhoneDialogCookies.OFF;
     private final List<Map.Entry<String, Binding>> pending = new ArrayList<>();
     private final Map<Long, Subscription> byToken = new TreeMap<>();
@@ -33,7 +34,8 @@ final class DialogAdoption {
 
     private record Subscription(String user, String callId, String transport, long token) {}
 
-    DialogAdoption(CoreServices svc, SipCore sip, B2bua b2bua, SipCounters counters) {
+    DialogAdoption(CoreServices svc, SipCore sip, B2bua b2bua, SubscriberDirectory directory, SipCounters counters) {
+        this.directory = directory;
         this.svc = svc;
         this.sip = sip;
         this.b2bua = b2bua;
@@ -137,6 +139,9 @@ final class DialogAdoption {
         PhoneDialogCookies.Verdict v = cookies.verify(cookie);
         if (v instanceof PhoneDialogCookies.Accepted ok && !d.callId().equals(ok.cookie().self().callId())) {
             v = new PhoneDialogCookies.Rejected("misplaced", "the cookie is for dialog " + ok.cookie().self().callId());
+        } else if (v instanceof PhoneDialogCookies.Accepted ok && !ok.cookie().self().id().equals(number(s.user()))) {
+            // a cookie of another phone's dialog: it names that phone's number, not this one's
+            v = new PhoneDialogCookies.Rejected("misplaced", "the cookie is for number " + ok.cookie().self().id());
         }
         if (v instanceof PhoneDialogCookies.Rejected no) {
             counters.add("migration.cookie.rejected");
@@ -148,6 +153,11 @@ final class DialogAdoption {
         }
         counters.add("migration.cookie.accepted");
         b2bua.adopt(((PhoneDialogCookies.Accepted) v).cookie(), a);
+    }
+
+    private String number(String user) {
+        Subscriber sub = directory.byUser(user);
+        return sub == null ? user : sub.number();
     }
 
     /** The value of URI parameter {@code name} (before any {@code ?headers}), or null. */

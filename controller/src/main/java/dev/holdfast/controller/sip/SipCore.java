@@ -46,7 +46,7 @@ public final class SipCore implements PhoneRouter {
         this.registrar = new Registrar(s, auth, directory, location, counters);
         this.b2bua = new B2bua(svc, this, directory, location, auth, s.trustedPeers(),
                 p.timers().noAnswerSeconds() * 1000L, counters);
-        this.adoption = new DialogAdoption(svc, this, b2bua, counters);
+        this.adoption = new DialogAdoption(svc, this, b2bua, directory, counters);
         registrar.onNewBinding(adoption::newBinding);
     }
 
