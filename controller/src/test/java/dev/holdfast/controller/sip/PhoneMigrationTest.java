@@ -122,8 +122,10 @@ class PhoneMigrationTest {
                 () -> a.registered() && a.controller().equals(address(alternate))
                         && (!calleeFollows || b.registered() && b.controller().equals(address(alternate))),
                 () -> a.controller() + " " + b.controller());
-        if (whileNoController == null) assertEquals(CallState.CONNECTED, out.state());
-        assertEquals(CallState.CONNECTED, in.state());
+        if (whileNoController == null) {
+            assertEquals(CallState.CONNECTED, out.state());
+            assertEquals(CallState.CONNECTED, in.state());
+        }
         return new Call[] {out, in};
     }
 
