@@ -41,8 +41,11 @@ public final class ControllerCore implements Core {
         this.association = new GatewayAssociation(svc, provisioning);
         this.calls = new CallProcessor(svc, association, provisioning);
         association.listener(calls);
+        calls.cookies(provisioning.cookieKeyRing().orElse(null));
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
         sip.lines(calls);
+        // the call cookies of phone dialogs: stamped into our Contact and verified with the same key ring
+        provisioning.cookieKeyRing().ifPresent(ring -> sip.cookies(new dev.holdfast.controller.sip.CodecDialogCookies(ring, svc::now)));
         calls.phones(sip);
     }
 
@@ -98,6 +101,12 @@ public final class ControllerCore implements Core {
             // a bug must cost at most this event, not the controller; what was decided before it still goes out
             failures++;
             LOG.log(System.Logger.Level.ERROR, "core failed on " + event.getClass().getSimpleName(), e);
+        }
+        try {
+            calls.afterEvent();
+        } catch (RuntimeException e) {
+            failures++;
+            LOG.log(System.Logger.Level.ERROR, "cookie stamping failed after " + event.getClass().getSimpleName(), e);
         }
         return svc.drain();
     }
@@ -156,6 +165,7 @@ public final class ControllerCore implements Core {
                     }
                 }
             }
+            case "peer" -> association.peer(a.args().contains("up"));
             default -> LOG.log(System.Logger.Level.INFO, "unknown admin command " + a.verb());
         }
     }

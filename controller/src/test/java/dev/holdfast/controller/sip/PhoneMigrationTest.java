@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -32,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class PhoneMigrationTest {
     private static final Duration T = Duration.ofSeconds(10);
-    private static final byte[] KEY = key(1);
+    /** The key ring both controllers share (provisioning {@code cookies:}, 32 octets). */
+    private static final String KEY = cookies("aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ==");
     private Controller primary;
     private Controller alternate;
     private PhoneRuntime phones;
@@ -43,17 +43,8 @@ class PhoneMigrationTest {
         if (alternate != null) alternate.close();
     }
 
-    private static byte[] key(int seed) {
-        byte[] k = new byte[32];
-        Arrays.fill(k, (byte) (0x5a ^ seed));
-        return k;
-    }
-
-    private static void cookies(Controller c, byte[] key) throws Exception {
-        c.inspect(core -> {
-            core.sip().cookies(new InterimDialogCookies(key));
-            return null;
-        });
+    private static String cookies(String secret) {
+        return "cookies: { current: 1, keys: [ { id: 1, secret: \"" + secret + "\" } ] }";
     }
 
     private static InetSocketAddress address(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
@@ -88,19 +79,17 @@ class PhoneMigrationTest {
     /** The two phones' calls, connected through the primary, talk path up; then the primary stops and both move. */
     private String transport = "udp";
 
-    private Call[] connectThenFailOver(byte[] primaryKey) throws Exception { return connectThenFailOver(primaryKey, true, null); }
+    private Call[] connectThenFailOver(String primaryKey) throws Exception { return connectThenFailOver(primaryKey, true, null); }
 
-    private Call[] connectThenFailOver(byte[] primaryKey, boolean calleeFollows) throws Exception {
+    private Call[] connectThenFailOver(String primaryKey, boolean calleeFollows) throws Exception {
         return connectThenFailOver(primaryKey, calleeFollows, null);
     }
 
     /** {@code calleeFollows} false: 1002 knows only the primary, so it never comes to the alternate. */
-    private Call[] connectThenFailOver(byte[] primaryKey, boolean calleeFollows,
+    private Call[] connectThenFailOver(String primaryKey, boolean calleeFollows,
                                        java.util.function.Consumer<Call> whileNoController) throws Exception {
-        primary = SipTestController.start("", 30);
-        alternate = SipTestController.start("", 30);
-        cookies(primary, primaryKey);
-        cookies(alternate, KEY);
+        primary = SipTestController.start("", 30, null, null, primaryKey);
+        alternate = SipTestController.start("", 30, null, null, KEY);
         List<InetSocketAddress> list = List.of(address(primary), address(alternate));
         phones = PhoneRuntime.loopback();
         Duration keepalive = Duration.ofMillis(300);
@@ -226,7 +215,7 @@ class PhoneMigrationTest {
 
     @Test void forgedCookiesAreNotAdoptedAndTheTalkPathStays() throws Exception {
         // the primary signs with a key the alternate does not have: to the alternate, forged
-        Call[] call = connectThenFailOver(key(2));
+        Call[] call = connectThenFailOver(cookies("b3RoZXItdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLS0="));
         Call out = call[0];
         Call in = call[1];
         await("both dialogs refused", quietly(() -> counter(alternate, "migration.cookie.rejected.forged") == 2), this::alternateCounters);

@@ -27,10 +27,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SipAdoptionCoreTest {
     private static final long KEY = 0x5eed_0000_1234L;
-    private final InterimDialogCookies cookies = new InterimDialogCookies(filled(3));
+    private final CodecDialogCookies cookies = codec(filled(3));
     private VirtualTimeDriver driver;
     private ControllerCore core;
     private long handles;
+
+    private static CodecDialogCookies codec(byte[] secret) {
+        return new CodecDialogCookies(dev.holdfast.controller.cookie.CookieKeyRing.of(
+                new dev.holdfast.controller.cookie.CookieKey(1, secret, null)), () -> 1_700_000_000_000L);
+    }
 
     private static byte[] filled(int v) {
         byte[] k = new byte[32];
