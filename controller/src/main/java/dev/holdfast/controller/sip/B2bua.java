@@ -210,7 +210,8 @@ final class B2bua {
      * A line calls a phone: leg B only, an INVITE to the callee's most recently registered contact with the line's
      * RTP termination's Local SDP as offer. Null when {@code number} is no subscriber's.
      */
-    PhoneRouter.PhoneCall callPhone(String number, String callerNumber, String offerSdp, String cookie, PhoneRouter.LineParty line) {
+    PhoneRouter.PhoneCall callPhone(String number, String callerNumber, String offerSdp,
+                                    java.util.function.Function<String, String> cookieFor, PhoneRouter.LineParty line) {
         Subscriber callee = directory.byNumber(number);
         if (callee == null) return null;
         counters.add("calls.from-line");
@@ -227,6 +228,7 @@ final class B2bua {
         long id = nextCallId++;
         String bCallId = "hf" + id + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
         String bFromTag = "hfb" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        String cookie = cookieFor == null ? null : cookieFor.apply(bCallId);
         long token = sip.send(new SipOutgoingRequest("INVITE", bCallId, to.contact(), to.transport(),
                 "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
                 "application/sdp", offerSdp).withCookie(cookie));

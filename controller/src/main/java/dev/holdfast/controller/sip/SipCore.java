@@ -74,7 +74,8 @@ public final class SipCore implements PhoneRouter {
         return b2bua.callPhone(number, callerNumber, offerSdp, null, line);
     }
 
-    @Override public PhoneCall call(String number, String callerNumber, String offerSdp, String cookie, LineParty line) {
+    @Override public PhoneCall call(String number, String callerNumber, String offerSdp,
+                                    java.util.function.Function<String, String> cookie, LineParty line) {
         return b2bua.callPhone(number, callerNumber, offerSdp, cookie, line);
     }
 
