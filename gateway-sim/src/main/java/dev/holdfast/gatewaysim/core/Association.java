@@ -275,6 +275,33 @@ final class Association {
         }));
     }
 
+    /**
+     * Sends the it/ito heartbeat Notify. Like {@link #send}, and when a heartbeat reply timeout is provisioned the
+     * controller is lost as soon as that much time passes without the reply, instead of after the transaction
+     * layer's whole retransmission schedule: this is what makes loss detection over UDP take a few hundred ms.
+     */
+    void sendHeartbeat(List<ActionRequest> actions) {
+        Duration limit = config.heartbeatReplyTimeout();
+        if (limit == null || state != State.REGISTERED) {
+            send(actions);
+            return;
+        }
+        InetSocketAddress to = current;
+        boolean[] answered = {false};
+        SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
+            if (!answered[0]) lost(to, "no reply to the it/ito heartbeat within " + limit.toMillis() + " ms");
+        }, limit);
+        network.send(to, actions).whenComplete((reply, err) -> scheduler.run(() -> {
+            answered[0] = true;
+            deadline.cancel();
+            if (err != null) {
+                lost(to, "no reply: " + err);
+            } else {
+                heard(to);
+            }
+        }));
+    }
+
     private void flush() {
         while (state == State.REGISTERED && !queued.isEmpty()) send(queued.poll());
     }

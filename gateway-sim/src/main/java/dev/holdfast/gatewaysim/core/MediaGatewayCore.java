@@ -189,7 +189,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         if (stopped) return;
         ContextId cid = t.context == null ? ContextId.NULL : ContextId.of(t.context.id);
         for (ObservedEventsDescriptor.ObservedEvent e : observed.events()) notified.add(t.id + " " + e.name());
-        association.send(List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null))));
+        List<ActionRequest> notify = List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null)));
+        boolean heartbeat = t == root && observed.events().stream().anyMatch(e -> e.name().equalsIgnoreCase("it/ito"));
+        if (heartbeat) association.sendHeartbeat(notify);
+        else association.send(notify);
     }
 
     // ------------------------------------------------------------------------------------------------ it/ito
