@@ -68,6 +68,8 @@ final class Association {
     private long round;
     private long lastHeardNanos;
     private SimScheduler.Cancellable retryTimer;
+    /** When the controller we had was last declared lost (wall clock, epoch ms), or -1. */
+    private long lostAtMillis = -1;
 
     Association(GatewayConfig config, SimScheduler scheduler, ControlNetwork network, RandomGenerator random,
                 Listener listener) {
@@ -88,6 +90,8 @@ final class Association {
     List<Attempt> attempts() { return List.copyOf(attempts); }
 
     long lastHeardNanos() { return lastHeardNanos; }
+
+    long lostAtMillis() { return lostAtMillis; }
 
     /** Requests are accepted from the controller we are associated with or registering with. */
     boolean accepts(InetSocketAddress from) {
@@ -237,6 +241,7 @@ final class Association {
     void lost(InetSocketAddress controller, String why) {
         if (state != State.REGISTERED || !controller.equals(current)) return;
         LOG.log(System.Logger.Level.WARNING, () -> config.midText() + ": lost controller " + controller + ": " + why);
+        lostAtMillis = scheduler.wallMillis();
         former = current;
         current = null;
         network.disconnect(controller);

@@ -68,6 +68,14 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     /** Commands executed, as "Verb ids @context", when a test asked for them ({@link #recordCommands}). */
     private List<String> commandLog;
     private boolean stopped;
+    private Registration lastRegistration;
+
+    /**
+     * The latest accepted registration: with which controller, by which ServiceChange method, when (wall clock,
+     * epoch ms), and when the controller before it was declared lost (epoch ms, or -1): a failover drill's detection
+     * time.
+     */
+    public record Registration(InetSocketAddress controller, String method, long atMillis, long lostAtMillis) {}
     private java.util.function.Consumer<String> touched = id -> { };
 
     public MediaGatewayCore(GatewayConfig config, SimScheduler scheduler, ControlNetwork control, MediaNetwork media) {
@@ -78,7 +86,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         this.random = new SplittableRandom(config.seed());
         this.events = new EventEngine(scheduler, this::sendNotify, config.digitMapTimers(), t -> root.digitMaps);
         this.paths = new MediaPaths();
-        this.association = new Association(config, scheduler, control, random.split(), (c, m) -> rearmInactivity());
+        this.association = new Association(config, scheduler, control, random.split(), (c, m) -> {
+            registered(c, m.name());
+            rearmInactivity();
+        });
         this.executor = new CommandExecutor(this);
         for (String line : config.lines()) {
             terminations.put(key(line), new Termination(line, Termination.Kind.LINE, true, Mode.SENDRECV));
@@ -441,6 +452,18 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     public boolean registered() { return association.registered(); }
 
     public InetSocketAddress currentController() { return association.current(); }
+
+    private void registered(InetSocketAddress controller, String method) {
+        lastRegistration = new Registration(controller, method, scheduler.wallMillis(), association.lostAtMillis());
+    }
+
+    /** The latest accepted registration, or null before the first. */
+    public Registration lastRegistration() { return lastRegistration; }
+
+    /** Starts a new gap and loss window on every RTP termination's probe (a failover drill's mark). */
+    public void markTalkPaths() {
+        for (Termination t : terminations.values()) if (t.probe != null) t.probe.mark();
+    }
 
     /** The ServiceChange attempts so far: controller, method, reason, accepted. */
     public List<String> registrationHistory() {
