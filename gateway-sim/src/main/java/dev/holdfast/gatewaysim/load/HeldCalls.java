@@ -40,8 +40,9 @@ import java.util.function.BooleanSupplier;
  * threads; every read or action hops to the gateway's own thread, so the gateways' logic stays single-threaded.
  */
 public final class HeldCalls implements AutoCloseable {
-    /** How long one step of a call (dial tone, ringing, talk path...) may take. */
+    /** How long one step of a call (dial tone, ringing, talk path...) may take by default. */
     static final Duration STEP_LIMIT = Duration.ofSeconds(10);
+    private final Duration stepLimit;
     private static final long POLL_MILLIS = 20;
 
     public enum Kind { INTRA, INTER, HOLD, CONFERENCE }
@@ -98,8 +99,10 @@ public final class HeldCalls implements AutoCloseable {
     /**
      * @param gateways the gateways in the plan's order (gateway g of the plan is {@code gateways.get(g - 1)})
      * @param threads  how many subscribers act at once
+     * @param stepLimit how long one step of a call or a check may take
      */
-    public HeldCalls(List<SimulatedGateway> gateways, LoadPlan plan, int threads, long seed) {
+    public HeldCalls(List<SimulatedGateway> gateways, LoadPlan plan, int threads, long seed, Duration stepLimit) {
+        this.stepLimit = stepLimit;
         this.gateways = List.copyOf(gateways);
         this.plan = plan;
         this.random = new Random(seed);
@@ -324,8 +327,8 @@ public final class HeldCalls implements AutoCloseable {
                 && !core.isOffHook(l.id()) && core.armedEvents(l.id()).contains("al/of"));
     }
 
-    private static void need(BooleanSupplier condition, String failure) throws StepFailed, InterruptedException {
-        long end = System.nanoTime() + STEP_LIMIT.toNanos();
+    private void need(BooleanSupplier condition, String failure) throws StepFailed, InterruptedException {
+        long end = System.nanoTime() + stepLimit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) throw new StepFailed(failure);
             Thread.sleep(POLL_MILLIS);
@@ -333,7 +336,7 @@ public final class HeldCalls implements AutoCloseable {
     }
 
     /** {@code a} calls {@code b}, which answers: talk path up both ways. */
-    private static void connect(Line a, Line b) throws StepFailed, InterruptedException {
+    private void connect(Line a, Line b) throws StepFailed, InterruptedException {
         need(() -> idle(a) && idle(b), "lines not idle before the call");
         a.gw().offHook(a.id());
         need(() -> hears(a, "cg/dt"), "no dial tone at " + a);
@@ -344,20 +347,20 @@ public final class HeldCalls implements AutoCloseable {
     }
 
     /** The host flashes: the other party is held, the host hears recall dial tone, no talk path between them. */
-    private static void hold(Line host, Line other) throws StepFailed, InterruptedException {
+    private void hold(Line host, Line other) throws StepFailed, InterruptedException {
         host.gw().flash(host.id());
         need(() -> hears(host, "cg/dt") && !talks(host) && !talks(other), "hold: no recall dial tone at " + host
                 + " or the talk path stayed up");
     }
 
     /** A second flash with nothing dialled: back to talking. */
-    private static void retrieve(Line host, Line other) throws StepFailed, InterruptedException {
+    private void retrieve(Line host, Line other) throws StepFailed, InterruptedException {
         host.gw().flash(host.id());
         need(() -> quiet(host) && talks(host) && talks(other), "retrieve: no talk path " + host + " - " + other);
     }
 
     /** The host (talking) flashes and dials {@code third}, which answers: host and third talk, the other is held. */
-    private static void consult(Line host, Line third) throws StepFailed, InterruptedException {
+    private void consult(Line host, Line third) throws StepFailed, InterruptedException {
         need(() -> idle(third), "line " + third + " not idle for the consultation");
         host.gw().flash(host.id());
         need(() -> hears(host, "cg/dt"), "consultation: no recall dial tone at " + host);
@@ -369,7 +372,7 @@ public final class HeldCalls implements AutoCloseable {
     }
 
     /** During a consultation the host flashes and dials 3: all three talk in the host's context. */
-    private static void conference(Line host, List<Line> others) throws StepFailed, InterruptedException {
+    private void conference(Line host, List<Line> others) throws StepFailed, InterruptedException {
         host.gw().flash(host.id());
         need(() -> hears(host, "cg/dt"), "conference: no recall dial tone at " + host);
         host.gw().dial(host.id(), "3");
@@ -389,7 +392,7 @@ public final class HeldCalls implements AutoCloseable {
                 // the gateway is gone: nothing to hang up
             }
         }
-        long end = System.nanoTime() + STEP_LIMIT.toNanos();
+        long end = System.nanoTime() + stepLimit.toNanos();
         while (System.nanoTime() < end && !c.parties.stream().allMatch(HeldCalls::idleQuietly)) Thread.sleep(POLL_MILLIS);
         for (Line l : c.parties) if (idleQuietly(l)) giveBack(l);
     }

@@ -69,7 +69,8 @@ final class HoldMode {
                     plan.gateways(), plan.lines(), controllers.get(0).getHostString() + ":" + controllers.get(0).getPort(),
                     transport.name().toLowerCase(Locale.ROOT), (System.nanoTime() - began) / 1_000_000, k, mix);
             out.flush();
-            try (HeldCalls calls = new HeldCalls(gateways, plan, setupThreads, seed);
+            try (HeldCalls calls = new HeldCalls(gateways, plan, setupThreads, seed,
+                    opt.has("step-limit") ? LoadGenMain.positiveMillis(opt, "step-limit") : HeldCalls.STEP_LIMIT);
                  ControlServer control = new ControlServer(opt.integer("control-port", 0),
                          command -> handle(calls, command, quit))) {
                 out.println("loadgen: control 127.0.0.1:" + control.port());

@@ -53,6 +53,7 @@ public final class LoadGenMain {
                    loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M --establish K
                                 [--mix intra=W,inter=W,hold=W,conference=W] [--control-port P] [--setup-threads N]
                                 [--transport udp|tcp] [--probe-rate PPS] [--heartbeat-timeout MS] [--inactivity MS]
+                                [--step-limit MS]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
               --cps R1,R2,...: a ramp, each rate for --duration, one summary (and JSON line) per rate
               --threads N: event loop threads, each with its share of the gateways and of the rate (default 2)
@@ -66,7 +67,8 @@ public final class LoadGenMain {
               --establish K: establish and hold exactly K calls of --mix (default intra=4,inter=4,hold=1,conference=1)
                 with real RTP at --probe-rate (default 50) and serve a failover drill on --control-port (127.0.0.1,
                 default 0: any; the port is printed as "loadgen: control 127.0.0.1:P"): one command a line, one
-                JSON line back: status | mark | check hangup|hold|transfer|conference N | release-all | quit
+                JSON line back: status | mark | check hangup|hold|transfer|conference N | release-all | quit;
+                --step-limit MS: how long one step of a call or check may take (default 10000)
             """;
 
 
