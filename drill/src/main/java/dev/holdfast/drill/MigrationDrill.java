@@ -53,10 +53,13 @@ public final class MigrationDrill {
     static final String USAGE = """
             usage: drill migration --gateways N --phones M --calls K [--json] [--transport tcp|udp] [--detect-ms D]
                    [--mix intra=W,inter=W,hold=W,conference=W] [--checks S] [--probe-rate PPS] [--settle-ms MS]
-                   [--check-step-ms MS] [--provisioning-extra FILE] [--logs DIR]
+                   [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR]
                    --controller-classpath CP --gateway-classpath CP      (bin/drill gives these)
               --detect-ms D: loss of the controller noticed within D ms over UDP: the controllers arm it/ito with
                 mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 500)
+              --check-step-ms MS: how long one step of a feature check may take (default 5000)
+              --rebuild-limit-ms MS: how long to wait for the alternate to list every call (default 30000)
+              --settle-ms MS: wait after the rebuild before reading talk paths and RTP (default 1000)
               --checks S: calls per feature check (default K/10, at least 1, at most 25)
               --probe-rate PPS: RTP packets per second per talk path (default 50 up to 1000 calls, 10 above)
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
@@ -70,7 +73,19 @@ public final class MigrationDrill {
     /** The logs are in a directory of our own (no --logs): removed when everything passed. */
     private boolean temporaryLogs;
 
+    private final long began = System.nanoTime();
+
     private MigrationDrill(PrintStream out) { this.out = out; }
+
+    /** One step of the report, with the seconds since the drill began. */
+    private void say(String line) {
+        out.printf(Locale.ROOT, "  [%5.1fs] %s%n", (System.nanoTime() - began) / 1e9, line);
+        out.flush();
+    }
+
+    private void sayf(String format, Object... args) {
+        say(String.format(Locale.ROOT, format, args).stripTrailing());
+    }
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));
@@ -144,6 +159,7 @@ public final class MigrationDrill {
         String probeRate = opt.get("probe-rate", k <= 1000 ? "50" : "10");
         int settleMs = opt.integer("settle-ms", 1000);
         int checkStepMs = opt.integer("check-step-ms", 5000);
+        int rebuildLimitMs = opt.integer("rebuild-limit-ms", 30_000);
         String controllerCp = opt.required("controller-classpath");
         String gatewayCp = opt.required("gateway-classpath");
         String extra = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
@@ -158,7 +174,7 @@ public final class MigrationDrill {
         out.printf(Locale.ROOT, "drill migration: %d gateways x %d lines, %d calls (%s), %s, loss detection within %d ms "
                         + "(mit %d ms + heartbeat reply timeout %d ms), RTP %s packets/s, logs in %s%n",
                 gateways, lines, k, mix, transport, detectMs, mitMs, heartbeatMs, probeRate, work);
-        if (phones > 0) out.println("  " + notes.get(notes.size() - 1));
+        if (phones > 0) say("" + notes.get(notes.size() - 1));
 
         Report r = new Report(k, gateways, phones, transport, detectMs);
         // ---- provisioning: the same for both, but for the listening ports
@@ -180,7 +196,7 @@ public final class MigrationDrill {
                 out.println("drill: FAILED: the " + c.name + " controller did not start:\n" + c.tail(20));
                 return finish(r, json, work, false);
             }
-            out.println("  " + c.name + " controller pid " + c.pid() + ": " + firstLine(c.output(), "listening on"));
+            say("" + c.name + " controller pid " + c.pid() + ": " + firstLine(c.output(), "listening on"));
         }
         AdminClient primaryApi = admin ? new AdminClient("http://127.0.0.1:" + primaryAdmin, ADMIN_USER, ADMIN_PASSWORD) : null;
         AdminClient alternateApi = admin ? new AdminClient("http://127.0.0.1:" + alternateAdmin, ADMIN_USER, ADMIN_PASSWORD) : null;
@@ -204,22 +220,22 @@ public final class MigrationDrill {
             return finish(r, json, work, false);
         }
         r.callsBefore = Integer.parseInt(est.group(1));
-        out.printf(Locale.ROOT, "  load generator pid %d: established %s of %s calls in %s ms%n", loadgen.pid(),
+        sayf("load generator pid %d: established %s of %s calls in %s ms%n", loadgen.pid(),
                 est.group(1), est.group(2), est.group(3));
         if (r.callsBefore < k) notes.add((k - r.callsBefore) + " of " + k + " calls could not be established before the kill");
 
         try (ControlClient control = new ControlClient(controlPort, Duration.ofSeconds(120))) {
             JsonNode before = control.send("status");
-            out.println("  before: " + kinds(before));
+            say("before: " + kinds(before));
             // ---- the primary's structures
             JsonNode structuresBefore = null;
             if (admin) {
                 try {
                     structuresBefore = primaryApi.calls();
-                    out.println("  primary lists " + structuresBefore.size() + " calls (GET /api/calls)");
+                    say("primary lists " + structuresBefore.size() + " calls (GET /api/calls)");
                 } catch (IOException e) {
                     notes.add("primary's /api/calls not read: " + e.getMessage());
-                    out.println("  primary's /api/calls not read: " + e.getMessage());
+                    say("primary's /api/calls not read: " + e.getMessage());
                 }
             }
             // ---- mark, kill
@@ -227,7 +243,7 @@ public final class MigrationDrill {
             Thread.sleep(200); // a few RTP packets into the window, so that it starts from a flowing path
             long killedAt = System.currentTimeMillis();
             primary.kill9();
-            out.println("  killed the primary (kill -9 " + primary.pid() + ")");
+            say("killed the primary (kill -9 " + primary.pid() + ")");
 
             // ---- detection: every gateway registered with the alternate after the kill
             long detectLimit = System.currentTimeMillis() + 30_000 + detectMs;
@@ -254,19 +270,19 @@ public final class MigrationDrill {
                 Thread.sleep(20);
             }
             if (lastRegistration < 0) {
-                out.println("  detection: not every gateway registered with the alternate within 30 s: " + (st == null ? "" : st.path("gateways")));
+                say("detection: not every gateway registered with the alternate within 30 s: " + (st == null ? "" : st.path("gateways")));
                 notes.add("gateways did not all fail over within 30 s");
             } else {
                 r.detectMs = lastRegistration - killedAt;
                 r.lostMs = lastLost >= killedAt ? lastLost - killedAt : null;
-                out.printf(Locale.ROOT, "  detection: every gateway registered with the alternate (Failover) %d ms after the kill"
+                sayf("detection: every gateway registered with the alternate (Failover) %d ms after the kill"
                         + " (the last declared the primary lost after %s ms)%n", r.detectMs, r.lostMs == null ? "?" : r.lostMs.toString());
             }
 
             // ---- rebuild: the alternate lists every call
             JsonNode structuresAfter = null;
             if (admin && lastRegistration >= 0) {
-                long rebuildLimit = System.currentTimeMillis() + 30_000;
+                long rebuildLimit = System.currentTimeMillis() + rebuildLimitMs;
                 String why = null;
                 while (System.currentTimeMillis() < rebuildLimit) {
                     try {
@@ -282,13 +298,13 @@ public final class MigrationDrill {
                     Thread.sleep(20);
                 }
                 if (r.rebuildMs != null) {
-                    out.println("  rebuild: the alternate lists all " + r.callsBefore + " calls " + r.rebuildMs
+                    say("rebuild: the alternate lists all " + r.callsBefore + " calls " + r.rebuildMs
                             + " ms after the last gateway's registration");
                 } else {
                     String got = structuresAfter == null ? "nothing" : structuresAfter.size() + " calls";
-                    out.println("  rebuild: the alternate did not list every call within 30 s (it lists " + got + ")"
-                            + (why != null ? ": " + why : ""));
-                    notes.add("the alternate listed " + got + " of " + r.callsBefore + " calls 30 s after detection");
+                    say("rebuild: the alternate did not list every call within " + rebuildLimitMs + " ms (it lists "
+                            + got + ")" + (why != null ? ": " + why : ""));
+                    notes.add("the alternate listed " + got + " of " + r.callsBefore + " calls " + rebuildLimitMs + " ms after detection");
                 }
             }
 
@@ -301,17 +317,17 @@ public final class MigrationDrill {
             r.rtpLost = rtp.path("packets_lost").asLong();
             r.rtpGapMax = rtp.path("gap_ms_max").asDouble();
             r.rtpGapP99 = rtp.path("gap_ms_p99").asDouble();
-            out.println("  after: " + kinds(after) + "; talk paths " + after.path("talk_paths"));
-            out.printf(Locale.ROOT, "  RTP since the mark (%d talking calls with RTP): largest gap per call max %.1f ms, p99 %.1f ms; "
+            say("after: " + kinds(after) + "; talk paths " + after.path("talk_paths"));
+            sayf("RTP since the mark (%d talking calls with RTP): largest gap per call max %.1f ms, p99 %.1f ms; "
                     + "%d packets lost, %d received%n", r.rtpCalls, r.rtpGapMax, r.rtpGapP99, r.rtpLost, rtp.path("packets_received").asLong());
 
             // ---- structures
             if (structuresBefore != null && structuresAfter != null) {
                 CallShapes.Comparison c = CallShapes.compare(structuresBefore, structuresAfter);
                 r.structureMatches = c.matched();
-                out.printf(Locale.ROOT, "  structures: %d of %d calls on the primary match on the alternate (it lists %d)%n",
+                sayf("structures: %d of %d calls on the primary match on the alternate (it lists %d)%n",
                         c.matched(), c.before(), c.after());
-                for (String d : c.differences()) out.println("    " + d);
+                for (String d : c.differences()) say("  " + d);
             } else if (admin) {
                 notes.add("structures not compared: " + (structuresBefore == null ? "the primary's" : "the alternate's") + " calls not read");
             }
@@ -324,13 +340,13 @@ public final class MigrationDrill {
                 r.checksTotal += total;
                 r.checksPassed += passed;
                 r.checks.put(check, JSON.createObjectNode().put("passed", passed).put("total", total));
-                out.printf(Locale.ROOT, "  check %s: %d of %d passed%n", check, passed, total);
+                sayf("check %s: %d of %d passed%n", check, passed, total);
                 if (total < checks) notes.add("check " + check + ": only " + total + " of " + checks + " calls to sample");
                 int shown = 0;
-                for (JsonNode f : res.path("failures")) if (shown++ < 5) out.println("    " + f.asText());
+                for (JsonNode f : res.path("failures")) if (shown++ < 5) say("  " + f.asText());
             }
             JsonNode released = control.send("release-all");
-            out.println("  released: " + released);
+            say("released: " + released);
             try {
                 control.send("quit");
             } catch (IOException e) {
@@ -353,7 +369,7 @@ public final class MigrationDrill {
         for (ChildProcess p : started) {
             if (p.alive()) notes.add(p.name + " (pid " + p.pid() + ") still running after stop");
         }
-        out.println("  result: " + (ok ? "PASS" : "FAIL") + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
+        say("result: " + (ok ? "PASS" : "FAIL") + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
         if (json) out.println(r.json(ok, notes, pids));
         out.flush();
         if (ok && temporaryLogs) deleteTree(work);
