@@ -56,7 +56,8 @@ public final class MigrationDrill {
                    [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR]
                    --controller-classpath CP --gateway-classpath CP      (bin/drill gives these)
               --detect-ms D: loss of the controller noticed within D ms over UDP: the controllers arm it/ito with
-                mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 500)
+                mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 1000; on a
+                loaded machine a short reply timeout makes gateways leave a live primary: the drill reports those)
               --check-step-ms MS: how long one step of a feature check may take (default 5000)
               --rebuild-limit-ms MS: how long to wait for the alternate to list every call (default 30000)
               --settle-ms MS: wait after the rebuild before reading talk paths and RTP (default 1000)
@@ -150,7 +151,7 @@ public final class MigrationDrill {
         boolean json = opt.has("json");
         String transport = opt.get("transport", "udp").toLowerCase(Locale.ROOT);
         if (!transport.equals("udp") && !transport.equals("tcp")) throw new IllegalArgumentException("--transport is udp or tcp");
-        int detectMs = opt.integer("detect-ms", 500);
+        int detectMs = opt.integer("detect-ms", 1000);
         if (detectMs < 100) throw new IllegalArgumentException("--detect-ms is at least 100");
         int mitMs = Math.max(10, (int) Math.round(detectMs * 0.6 / 10) * 10);
         int heartbeatMs = Math.max(30, detectMs - mitMs);
@@ -203,13 +204,13 @@ public final class MigrationDrill {
 
         // ---- load
         int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin);
-        List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-cp", gatewayCp,
+        List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT, "-cp", gatewayCp,
                 "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
                 "--controller", "127.0.0.1:" + primaryPort + ",127.0.0.1:" + alternatePort,
                 "--gateways", Integer.toString(gateways), "--lines", Integer.toString(lines),
                 "--establish", Integer.toString(k), "--mix", mix, "--control-port", Integer.toString(controlPort),
                 "--transport", transport, "--probe-rate", probeRate, "--heartbeat-timeout", Integer.toString(heartbeatMs),
-                "--step-limit", Integer.toString(checkStepMs)));
+                "--step-limit", Integer.toString(checkStepMs), "--verbose"));
         ChildProcess loadgen = start("loadgen", lg, work.resolve("loadgen.log"));
         long establishLimit = 60_000 + 30L * k;
         Matcher est = loadgen.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
@@ -241,21 +242,33 @@ public final class MigrationDrill {
             // ---- mark, kill
             control.send("mark");
             Thread.sleep(200); // a few RTP packets into the window, so that it starts from a flowing path
+            java.util.Set<String> onPrimary = new java.util.TreeSet<>();
+            for (JsonNode g : control.send("status gateways").path("gateways")) {
+                if (g.path("registered").asBoolean() && g.path("controller").asText().endsWith(":" + primaryPort)) {
+                    onPrimary.add(g.path("name").asText());
+                }
+            }
+            if (onPrimary.size() < gateways) {
+                notes.add((gateways - onPrimary.size()) + " gateways were not with the primary at the kill (a heartbeat"
+                        + " not answered in time under load made them leave it before)");
+                say("before the kill only " + onPrimary.size() + " of " + gateways + " gateways are with the primary");
+            }
             long killedAt = System.currentTimeMillis();
             primary.kill9();
             say("killed the primary (kill -9 " + primary.pid() + ")");
 
-            // ---- detection: every gateway registered with the alternate after the kill
+            // ---- detection: every gateway that was with the primary registered with the alternate after the kill
             long detectLimit = System.currentTimeMillis() + 30_000 + detectMs;
             JsonNode st = null;
             long lastRegistration = -1;
             long lastLost = -1;
             while (System.currentTimeMillis() < detectLimit) {
-                st = control.send("status");
+                st = control.send("status gateways");
                 lastRegistration = -1;
                 lastLost = -1;
                 boolean all = true;
                 for (JsonNode g : st.path("gateways")) {
+                    if (!onPrimary.contains(g.path("name").asText())) continue;
                     boolean moved = g.path("registered").asBoolean() && g.path("controller").asText().endsWith(":" + alternatePort)
                             && g.path("registered_at_ms").asLong() >= killedAt;
                     if (!moved) {
@@ -317,9 +330,11 @@ public final class MigrationDrill {
             r.rtpLost = rtp.path("packets_lost").asLong();
             r.rtpGapMax = rtp.path("gap_ms_max").asDouble();
             r.rtpGapP99 = rtp.path("gap_ms_p99").asDouble();
+            r.loopLagMax = after.path("loadgen_loop_lag_ms_max").asDouble();
             say("after: " + kinds(after) + "; talk paths " + after.path("talk_paths"));
             sayf("RTP since the mark (%d talking calls with RTP): largest gap per call max %.1f ms, p99 %.1f ms; "
-                    + "%d packets lost, %d received%n", r.rtpCalls, r.rtpGapMax, r.rtpGapP99, r.rtpLost, rtp.path("packets_received").asLong());
+                    + "%d packets lost, %d received (the load generator's own event loop ran up to %.0f ms late meanwhile)%n",
+                    r.rtpCalls, r.rtpGapMax, r.rtpGapP99, r.rtpLost, rtp.path("packets_received").asLong(), r.loopLagMax);
 
             // ---- structures
             if (structuresBefore != null && structuresAfter != null) {
@@ -395,6 +410,7 @@ public final class MigrationDrill {
         long rtpLost;
         double rtpGapMax;
         double rtpGapP99;
+        double loopLagMax;
         Long detectMs;
         Long lostMs;
         Long rebuildMs;
@@ -421,6 +437,7 @@ public final class MigrationDrill {
             n.put("rtp_packets_lost", rtpLost);
             n.put("rtp_gap_ms_max", Math.round(rtpGapMax * 10) / 10.0);
             n.put("rtp_gap_ms_p99", Math.round(rtpGapP99 * 10) / 10.0);
+            n.put("loadgen_loop_lag_ms_max", Math.round(loopLagMax * 10) / 10.0);
             putNullable(n, "detect_ms", detectMs);
             putNullable(n, "lost_ms", lostMs);
             putNullable(n, "rebuild_ms", rebuildMs);
@@ -452,12 +469,15 @@ public final class MigrationDrill {
         return "";
     }
 
+    /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */
+    private static final String LOG_FORMAT = "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     private ChildProcess startController(String name, String cp, Path yaml, Path work) throws IOException {
-        return start(name, List.of(java(), "-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()),
+        return start(name, List.of(java(), LOG_FORMAT, "-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()),
                 work.resolve(name + ".log"));
     }
 

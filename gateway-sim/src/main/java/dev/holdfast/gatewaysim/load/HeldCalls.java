@@ -94,6 +94,8 @@ public final class HeldCalls implements AutoCloseable {
     private final ExecutorService pool;
     private final Random random;
     private volatile long markedAtMillis = -1;
+    /** The event loops the gateways and their RTP probes run on, watched for stalls. */
+    private final List<LoopLag> loops = new ArrayList<>();
     private int nextId = 1;
 
     /**
@@ -120,6 +122,12 @@ public final class HeldCalls implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Watches these event loops (the gateways' and their probes') for stalls, reported since the mark. */
+    public HeldCalls watching(List<dev.holdfast.sim.time.SimScheduler> schedulers) {
+        for (var s : schedulers) loops.add(new LoopLag(s));
+        return this;
     }
 
     // ------------------------------------------------------------------------------------------------ the mix
@@ -410,6 +418,7 @@ public final class HeldCalls implements AutoCloseable {
     /** Starts a new RTP gap and loss window on every gateway; returns the time of the mark (epoch ms). */
     public long mark() {
         for (SimulatedGateway gw : gateways) gw.markTalkPaths();
+        loops.forEach(LoopLag::mark);
         markedAtMillis = System.currentTimeMillis();
         return markedAtMillis;
     }
@@ -510,11 +519,24 @@ public final class HeldCalls implements AutoCloseable {
         Collections.sort(gaps);
         double max = gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1);
         double p99 = gaps.isEmpty() ? 0 : gaps.get(Math.max(0, (int) Math.ceil(0.99 * gaps.size()) - 1));
+        String gw = gatewaysJson();
+        return "{\"calls_total\":" + all.size() + ",\"calls_up\":" + up + ",\"calls_preserved\":" + preserved
+                + ",\"talk_paths\":" + Json.object(byState) + ",\"kinds\":" + Json.object(byKind)
+                + ",\"marked_at_ms\":" + markedAtMillis
+                + ",\"loadgen_loop_lag_ms_max\":" + Json.number(loops.stream().mapToDouble(LoopLag::maxLateMillis).max().orElse(0))
+                + ",\"rtp\":{\"calls\":" + gaps.size() + ",\"gap_ms_max\":" + Json.number(max) + ",\"gap_ms_p99\":"
+                + Json.number(p99) + ",\"packets_lost\":" + lost + ",\"packets_received\":" + received + "}"
+                + ",\"gateways\":[" + gw + "],\"calls\":[" + perCall + "]}";
+    }
+
+    private String gatewaysJson() {
         StringBuilder gw = new StringBuilder();
         for (int g = 0; g < gateways.size(); g++) {
-            MediaGatewayCore.Registration r = gateways.get(g).lastRegistration();
+            SimulatedGateway sg = gateways.get(g);
+            MediaGatewayCore.Registration r = sg.lastRegistration();
+            boolean registered = sg.registered();
             if (g > 0) gw.append(',');
-            gw.append("{\"name\":\"").append(gatewayNames.get(g)).append("\",\"registered\":").append(r != null && gateways.get(g).registered());
+            gw.append("{\"name\":\"").append(gatewayNames.get(g)).append("\",\"registered\":").append(r != null && registered);
             if (r != null) {
                 gw.append(",\"controller\":\"").append(r.controller().getHostString()).append(':').append(r.controller().getPort())
                         .append("\",\"method\":\"").append(r.method()).append("\",\"registered_at_ms\":").append(r.atMillis())
@@ -522,12 +544,7 @@ public final class HeldCalls implements AutoCloseable {
             }
             gw.append('}');
         }
-        return "{\"calls_total\":" + all.size() + ",\"calls_up\":" + up + ",\"calls_preserved\":" + preserved
-                + ",\"talk_paths\":" + Json.object(byState) + ",\"kinds\":" + Json.object(byKind)
-                + ",\"marked_at_ms\":" + markedAtMillis
-                + ",\"rtp\":{\"calls\":" + gaps.size() + ",\"gap_ms_max\":" + Json.number(max) + ",\"gap_ms_p99\":"
-                + Json.number(p99) + ",\"packets_lost\":" + lost + ",\"packets_received\":" + received + "}"
-                + ",\"gateways\":[" + gw + "],\"calls\":[" + perCall + "]}";
+        return gw.toString();
     }
 
     /**
@@ -676,27 +693,38 @@ public final class HeldCalls implements AutoCloseable {
         settle(c);
     }
 
-    /** Every call hangs up; returns one JSON object with how many were released and whether every line is idle. */
+    /**
+     * Every call hangs up (every party goes on-hook), then up to the step limit for every line to be idle; returns
+     * one JSON object with how many calls were released and how many of their lines are still not idle.
+     */
     public String releaseAll() throws InterruptedException {
         List<HeldCall> up = snapshot().stream().filter(c -> c.state == State.UP || c.state == State.SETTING_UP).toList();
-        List<Future<?>> done = new ArrayList<>();
-        for (HeldCall c : up) {
-            done.add(pool.submit(() -> {
-                hangUpAll(c);
-                c.state = State.RELEASED;
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
+        List<Line> lines = up.stream().flatMap(c -> c.parties.stream()).toList();
+        for (Line l : lines) {
             try {
-                f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                // counted below: the line is not idle
+                l.gw().onHook(l.id());
+            } catch (RuntimeException e) {
+                // the gateway is gone: counted below as not idle
             }
         }
-        long notIdle = up.stream().flatMap(c -> c.parties.stream()).filter(l -> !idleQuietly(l)).count();
+        long end = System.nanoTime() + stepLimit.toNanos();
+        while (System.nanoTime() < end && !lines.stream().allMatch(HeldCalls::idleQuietly)) Thread.sleep(POLL_MILLIS * 5);
+        long notIdle = 0;
+        for (Line l : lines) {
+            if (idleQuietly(l)) giveBack(l);
+            else notIdle++;
+        }
+        up.forEach(c -> c.state = State.RELEASED);
         return "{\"released\":" + up.size() + ",\"lines_not_idle\":" + notIdle + "}";
     }
 
-    @Override public void close() { pool.shutdownNow(); }
+    /** Each gateway's latest registration only: cheap enough to poll while waiting for a failover. */
+    public String registrations() {
+        return "{\"gateways\":[" + gatewaysJson() + "]}";
+    }
+
+    @Override public void close() {
+        pool.shutdownNow();
+        loops.forEach(LoopLag::stop);
+    }
 }

@@ -70,7 +70,8 @@ final class HoldMode {
                     transport.name().toLowerCase(Locale.ROOT), (System.nanoTime() - began) / 1_000_000, k, mix);
             out.flush();
             try (HeldCalls calls = new HeldCalls(gateways, plan, setupThreads, seed,
-                    opt.has("step-limit") ? LoadGenMain.positiveMillis(opt, "step-limit") : HeldCalls.STEP_LIMIT);
+                    opt.has("step-limit") ? LoadGenMain.positiveMillis(opt, "step-limit") : HeldCalls.STEP_LIMIT)
+                    .watching(runtimes.stream().map(GatewayRuntime::scheduler).toList());
                  ControlServer control = new ControlServer(opt.integer("control-port", 0),
                          command -> handle(calls, command, quit))) {
                 out.println("loadgen: control 127.0.0.1:" + control.port());
@@ -98,7 +99,7 @@ final class HoldMode {
     private static String handle(HeldCalls calls, String command, CountDownLatch quit) throws Exception {
         String[] w = command.trim().split("\\s+");
         switch (w[0].toLowerCase(Locale.ROOT)) {
-            case "status" -> { return calls.status(); }
+            case "status" -> { return w.length > 1 && w[1].equals("gateways") ? calls.registrations() : calls.status(); }
             case "mark" -> { return "{\"marked_at_ms\":" + calls.mark() + "}"; }
             case "check" -> {
                 if (w.length != 3) throw new IllegalArgumentException("usage: check hangup|hold|transfer|conference N");
@@ -121,7 +122,7 @@ final class HoldMode {
                 quit.countDown();
                 return "{\"quit\":true}";
             }
-            default -> throw new IllegalArgumentException("commands: status, mark, check KIND N, release-all, quit");
+            default -> throw new IllegalArgumentException("commands: status [gateways], mark, check KIND N, release-all, quit");
         }
     }
 }

@@ -67,7 +67,7 @@ public final class LoadGenMain {
               --establish K: establish and hold exactly K calls of --mix (default intra=4,inter=4,hold=1,conference=1)
                 with real RTP at --probe-rate (default 50) and serve a failover drill on --control-port (127.0.0.1,
                 default 0: any; the port is printed as "loadgen: control 127.0.0.1:P"): one command a line, one
-                JSON line back: status | mark | check hangup|hold|transfer|conference N | release-all | quit;
+                JSON line back: status [gateways] | mark | check hangup|hold|transfer|conference N | release-all | quit;
                 --step-limit MS: how long one step of a call or check may take (default 10000)
             """;
 
