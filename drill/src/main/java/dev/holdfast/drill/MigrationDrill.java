@@ -53,7 +53,7 @@ public final class MigrationDrill {
     static final String USAGE = """
             usage: drill migration --gateways N --phones M --calls K [--json] [--transport tcp|udp] [--detect-ms D]
                    [--mix intra=W,inter=W,hold=W,conference=W] [--checks S] [--probe-rate PPS] [--settle-ms MS]
-                   [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR]
+                   [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR] [--cookies on|off]
                    --controller-classpath CP --gateway-classpath CP      (bin/drill gives these)
               --detect-ms D: loss of the controller noticed within D ms over UDP: the controllers arm it/ito with
                 mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 1000; on a
@@ -65,6 +65,8 @@ public final class MigrationDrill {
               --probe-rate PPS: RTP packets per second per talk path (default 50 up to 1000 calls, 10 above)
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
               --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
+              --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
+                controller build has call cookies)
               --phones M: SIP phones are not simulated by the drill yet (reported as such)
             """;
 
@@ -163,7 +165,7 @@ public final class MigrationDrill {
         int rebuildLimitMs = opt.integer("rebuild-limit-ms", 30_000);
         String controllerCp = opt.required("controller-classpath");
         String gatewayCp = opt.required("gateway-classpath");
-        String extra = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
+        String extraGiven = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
         // lines: what the mix needs (2 a call, 3 a conference), a free line for each transfer and conference check,
         // and a little slack, spread evenly
         int linesNeeded = (int) Math.ceil(k * 2.4) + 2 * checks + 2;
@@ -178,14 +180,22 @@ public final class MigrationDrill {
         if (phones > 0) say("" + notes.get(notes.size() - 1));
 
         Report r = new Report(k, gateways, phones, transport, detectMs);
+        String extra = extraGiven;
         // ---- provisioning: the same for both, but for the listening ports
         int primaryPort = freePort();
         int alternatePort = freePort(primaryPort);
-        String hash = adminPasswordHash(controllerCp, work);
+        String hash = hasClass(controllerCp, "dev/holdfast/controller/admin/AdminServer.class")
+                ? adminPasswordHash(controllerCp, work) : null;
         boolean admin = hash != null;
+        // call cookies: one fresh key shared by both controllers, when this controller build has them
+        boolean cookiesWanted = !opt.get("cookies", "on").equals("off");
+        boolean cookies = cookiesWanted && hasClass(controllerCp, "dev/holdfast/controller/cookie/CookieKeyRing.class");
+        r.cookies = cookies;
+        if (cookiesWanted && !cookies) notes.add("no call cookies in this controller build: provisioned without");
+        if (cookies) extra = cookiesYaml() + extra;
         int primaryAdmin = admin ? freePort(primaryPort, alternatePort) : 0;
         int alternateAdmin = admin ? freePort(primaryPort, alternatePort, primaryAdmin) : 0;
-        if (!admin) notes.add("no admin API on this controller build (controller hash-password failed): structures and rebuild time not measured");
+        if (!admin) notes.add("no admin API in this controller build: structures and rebuild time not measured");
         Path primaryYaml = provisioning(gatewayCp, work, "primary", gateways, lines, primaryPort, mitMs, admin, primaryAdmin, hash, extra);
         Path alternateYaml = provisioning(gatewayCp, work, "alternate", gateways, lines, alternatePort, mitMs, admin, alternateAdmin, hash, extra);
 
@@ -414,6 +424,7 @@ public final class MigrationDrill {
         Long detectMs;
         Long lostMs;
         Long rebuildMs;
+        boolean cookies;
 
         Report(int requested, int gateways, int phones, String transport, int detectBudgetMs) {
             this.requested = requested;
@@ -446,6 +457,7 @@ public final class MigrationDrill {
             n.put("phones", phones);
             n.put("phones_simulated", 0);
             n.put("transport", transport);
+            n.put("cookies", cookies);
             ArrayNode ps = n.putArray("pids");
             pids.forEach(ps::add);
             ArrayNode ns = n.putArray("notes");
@@ -518,6 +530,32 @@ public final class MigrationDrill {
         if (!extra.isBlank()) add.append(extra.endsWith("\n") ? extra : extra + "\n");
         Files.writeString(yaml, Files.readString(yaml) + add, StandardCharsets.UTF_8);
         return yaml;
+    }
+
+    /** The {@code cookies:} section: one random 32-octet key (docs/migration.md, "Encoding"), current. */
+    private static String cookiesYaml() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return "cookies:\n  current: 1\n  keys:\n    - { id: 1, secret: \""
+                + java.util.Base64.getEncoder().encodeToString(secret) + "\" }\n";
+    }
+
+    /** Whether a class path (directories and jars) has this class file. */
+    static boolean hasClass(String classpath, String classFile) {
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            if (entry.isBlank()) continue;
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p)) {
+                if (Files.exists(p.resolve(classFile))) return true;
+            } else if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(p.toFile())) {
+                    if (jar.getEntry(classFile) != null) return true;
+                } catch (IOException e) {
+                    // not a readable jar: not there
+                }
+            }
+        }
+        return false;
     }
 
     /** A port free for both TCP and UDP on 127.0.0.1 now, not one of {@code not} (a small race, fine for a drill). */
