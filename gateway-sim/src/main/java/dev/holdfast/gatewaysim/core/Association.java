@@ -67,6 +67,8 @@ final class Association {
     private boolean everRegistered;
     private long round;
     private long lastHeardNanos;
+    /** When a request or reply last arrived from the controller (the heartbeat's own period start aside). */
+    private long lastArrivalNanos;
     private SimScheduler.Cancellable retryTimer;
     /** When the controller we had was last declared lost (wall clock, epoch ms), or -1. */
     private long lostAtMillis = -1;
@@ -100,8 +102,14 @@ final class Association {
 
     /** Something arrived from {@code from}: the inactivity timer starts again. */
     void heard(InetSocketAddress from) {
-        if (from.equals(current) || from.equals(registeringTo)) lastHeardNanos = scheduler.nanoTime();
+        if (from.equals(current) || from.equals(registeringTo)) {
+            lastHeardNanos = scheduler.nanoTime();
+            lastArrivalNanos = lastHeardNanos;
+        }
     }
+
+    /** The it/ito Notify went out: a new inactivity period starts (nothing arrived, though). */
+    void newInactivityPeriod() { lastHeardNanos = scheduler.nanoTime(); }
 
     /** Registers after the restart-avoidance wait (a random time in [0, MWD)). */
     void start() {
@@ -293,8 +301,13 @@ final class Association {
         }
         InetSocketAddress to = current;
         boolean[] answered = {false};
+        long sentAt = scheduler.nanoTime();
         SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
-            if (!answered[0]) lost(to, "no reply to the it/ito heartbeat within " + limit.toMillis() + " ms");
+            // a busy controller that answers late but still talks to us is alive: only silence since the
+            // heartbeat went out counts (the transaction layer still fails the Notify if it never gets a reply)
+            if (!answered[0] && lastArrivalNanos <= sentAt) {
+                lost(to, "no reply to the it/ito heartbeat within " + limit.toMillis() + " ms, nothing else heard");
+            }
         }, limit);
         network.send(to, actions).whenComplete((reply, err) -> scheduler.run(() -> {
             answered[0] = true;

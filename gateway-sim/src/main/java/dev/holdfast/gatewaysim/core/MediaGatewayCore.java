@@ -227,7 +227,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         long silent = scheduler.nanoTime() - association.lastHeardNanos();
         if (association.registered() && silent >= mit.toNanos()) {
             events.recognise(root, "it/ito", List.of());
-            association.heard(association.current()); // start a new period
+            association.newInactivityPeriod();
             inactivityTimer = scheduler.schedule(this::inactivityCheck, mit);
         } else {
             inactivityTimer = scheduler.schedule(this::inactivityCheck, Duration.ofNanos(Math.max(1, mit.toNanos() - silent)));

@@ -439,6 +439,23 @@ class MediaGatewayCoreTest {
         g.stop();
     }
 
+    @Test void aBusyControllerThatStillTalksIsNotLostForALateHeartbeatReply() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.autoAnswer = false;
+        time.advance(Duration.ofMillis(200));
+        TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
+        assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
+        time.advance(Duration.ofMillis(50));
+        mgc.request(C1, "Context=-{AuditValue=ROOT{Audit{}}}"); // the controller is busy, not dead
+        time.advance(Duration.ofMillis(100));
+        assertEquals(C1, g.currentController(), "heard from the controller since the heartbeat: still associated");
+        mgc.answer(heartbeat);
+        time.advance(Duration.ofMillis(10));
+        assertEquals(C1, g.currentController());
+        g.stop();
+    }
+
     /** A second gateway on the same virtual network, registered with C1, with a 100 ms heartbeat reply timeout. */
     private MediaGatewayCore quickDetectingGateway() {
         gw.stop();
