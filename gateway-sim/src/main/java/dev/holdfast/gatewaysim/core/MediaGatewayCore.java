@@ -69,6 +69,12 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     private List<String> commandLog;
     private boolean stopped;
     private Registration lastRegistration;
+    /**
+     * The controller we are associated with has itself armed it/ito (Events on ROOT) since we registered with it.
+     * Only then does the provisioned heartbeat reply timeout apply: a controller we just failed over to is auditing
+     * and setting us up, and the it/ito left armed by the one before does not bind it to answer fast.
+     */
+    private boolean heartbeatArmedByCurrent;
 
     /**
      * The latest accepted registration: with which controller, by which ServiceChange method, when (wall clock,
@@ -88,6 +94,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         this.paths = new MediaPaths();
         this.association = new Association(config, scheduler, control, random.split(), (c, m) -> {
             registered(c, m.name());
+            heartbeatArmedByCurrent = false;
             rearmInactivity();
         });
         this.executor = new CommandExecutor(this);
@@ -202,7 +209,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         for (ObservedEventsDescriptor.ObservedEvent e : observed.events()) notified.add(t.id + " " + e.name());
         List<ActionRequest> notify = List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null)));
         boolean heartbeat = t == root && observed.events().stream().anyMatch(e -> e.name().equalsIgnoreCase("it/ito"));
-        if (heartbeat) association.sendHeartbeat(notify);
+        if (heartbeat && heartbeatArmedByCurrent) association.sendHeartbeat(notify);
         else association.send(notify);
     }
 
@@ -212,6 +219,12 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
      * (Re)arms the inactivity check when it/ito is requested on ROOT (H.248.14): if nothing is heard from the
      * controller for mit, it/ito is notified; if that Notify is not answered the controller is lost.
      */
+    /** The controller set ROOT's events (it/ito among them, or not): from now on its heartbeat rules apply. */
+    void rootEventsSetByController() {
+        heartbeatArmedByCurrent = true;
+        rearmInactivity();
+    }
+
     void rearmInactivity() {
         if (inactivityTimer != null) inactivityTimer.cancel();
         inactivityTimer = null;

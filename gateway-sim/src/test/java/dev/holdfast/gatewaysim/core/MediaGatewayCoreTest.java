@@ -456,6 +456,30 @@ class MediaGatewayCoreTest {
         g.stop();
     }
 
+    /**
+     * After a failover the new controller is busy setting the gateway up: until it arms it/ito itself, the heartbeat
+     * left armed by the controller before waits for the transaction layer, not the short reply timeout (else a
+     * busy alternate is left again at once).
+     */
+    @Test void theShortHeartbeatTimeoutAppliesOnlyOnceTheNewControllerArmedItoItself() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.silent.add(C1);
+        time.advance(Duration.ofMillis(300));
+        assertEquals(C2, g.currentController(), "C1 lost after mit + 100 ms");
+        mgc.autoAnswer = false; // C2 accepted the registration, now it is busy: no replies
+        time.advance(Duration.ofMillis(1000));
+        assertEquals(C2, g.currentController(), "C2 has not armed it/ito: no 100 ms deadline for its heartbeats");
+        mgc.autoAnswer = true;
+        mgc.request(C2, "Context=-{Modify=ROOT{Events=6{it/ito{mit=20}}}}");
+        mgc.silent.add(C2);
+        time.advance(Duration.ofMillis(300));
+        assertFalse(C2.equals(g.currentController()), "C2 armed it/ito and went silent: lost after mit + 100 ms");
+        List<TestMgc.Sent> sc = mgc.serviceChanges();
+        assertEquals(C1, sc.get(sc.size() - 1).to(), "back to the primary first (H.248.1 11.5)");
+        g.stop();
+    }
+
     /** A second gateway on the same virtual network, registered with C1, with a 100 ms heartbeat reply timeout. */
     private MediaGatewayCore quickDetectingGateway() {
         gw.stop();
