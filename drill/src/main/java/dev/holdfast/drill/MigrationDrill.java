@@ -56,7 +56,7 @@ public final class MigrationDrill {
                    [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR] [--cookies on|off]
                    --controller-classpath CP --gateway-classpath CP      (bin/drill gives these)
               --detect-ms D: loss of the controller noticed within D ms over UDP: the controllers arm it/ito with
-                mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 2000; on a
+                mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 1000; on a
                 loaded machine a short reply timeout makes gateways leave a live primary: the drill reports those)
               --check-step-ms MS: how long one step of a feature check may take (default 5000)
               --rebuild-limit-ms MS: how long to wait for the alternate to list every call (default 30000)
@@ -153,7 +153,7 @@ public final class MigrationDrill {
         boolean json = opt.has("json");
         String transport = opt.get("transport", "udp").toLowerCase(Locale.ROOT);
         if (!transport.equals("udp") && !transport.equals("tcp")) throw new IllegalArgumentException("--transport is udp or tcp");
-        int detectMs = opt.integer("detect-ms", 2000);
+        int detectMs = opt.integer("detect-ms", 1000);
         if (detectMs < 100) throw new IllegalArgumentException("--detect-ms is at least 100");
         int mitMs = Math.max(10, (int) Math.round(detectMs * 0.6 / 10) * 10);
         int heartbeatMs = Math.max(30, detectMs - mitMs);
@@ -290,7 +290,7 @@ public final class MigrationDrill {
                 }
                 if (all) break;
                 lastRegistration = -1;
-                Thread.sleep(20);
+                Thread.sleep(50); // the registration times are the gateways' own: polling only ends the wait
             }
             if (lastRegistration < 0) {
                 say("detection: not every gateway registered with the alternate within 30 s: " + (st == null ? "" : st.path("gateways")));
