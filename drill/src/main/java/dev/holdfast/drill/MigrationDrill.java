@@ -54,6 +54,7 @@ public final class MigrationDrill {
             usage: drill migration --gateways N --phones M --calls K [--json] [--transport tcp|udp] [--detect-ms D]
                    [--mix intra=W,inter=W,hold=W,conference=W] [--checks S] [--probe-rate PPS] [--settle-ms MS]
                    [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR] [--cookies on|off]
+                   [--setup-threads N]
                    --controller-classpath CP --gateway-classpath CP      (bin/drill gives these)
               --detect-ms D: loss of the controller noticed within D ms over UDP: the controllers arm it/ito with
                 mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 1000; on a
@@ -220,7 +221,7 @@ public final class MigrationDrill {
                 "--gateways", Integer.toString(gateways), "--lines", Integer.toString(lines),
                 "--establish", Integer.toString(k), "--mix", mix, "--control-port", Integer.toString(controlPort),
                 "--transport", transport, "--probe-rate", probeRate, "--heartbeat-timeout", Integer.toString(heartbeatMs),
-                "--step-limit", Integer.toString(checkStepMs), "--verbose"));
+                "--step-limit", Integer.toString(checkStepMs), "--setup-threads", opt.get("setup-threads", "32"), "--verbose"));
         ChildProcess loadgen = start("loadgen", lg, work.resolve("loadgen.log"));
         long establishLimit = 60_000 + 30L * k;
         Matcher est = loadgen.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
@@ -342,7 +343,7 @@ public final class MigrationDrill {
             r.rtpGapP99 = rtp.path("gap_ms_p99").asDouble();
             r.loopLagMax = after.path("loadgen_loop_lag_ms_max").asDouble();
             say("after: " + kinds(after) + "; talk paths " + after.path("talk_paths"));
-            sayf("RTP since the mark (%d talking calls with RTP): largest gap per call max %.1f ms, p99 %.1f ms; "
+            sayf("RTP since the mark (%d calls talking at the mark with RTP): largest gap per call max %.1f ms, p99 %.1f ms; "
                     + "%d packets lost, %d received (the load generator's own event loop ran up to %.0f ms late meanwhile)%n",
                     r.rtpCalls, r.rtpGapMax, r.rtpGapP99, r.rtpLost, rtp.path("packets_received").asLong(), r.loopLagMax);
 

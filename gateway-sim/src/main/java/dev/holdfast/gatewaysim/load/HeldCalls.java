@@ -94,6 +94,8 @@ public final class HeldCalls implements AutoCloseable {
     private final ExecutorService pool;
     private final Random random;
     private volatile long markedAtMillis = -1;
+    /** The calls whose talk path was up at the mark: the RTP figures are theirs. */
+    private volatile java.util.Set<Integer> talkingAtMark = java.util.Set.of();
     /** The event loops the gateways and their RTP probes run on, watched for stalls. */
     private final List<LoopLag> loops = new ArrayList<>();
     private int nextId = 1;
@@ -417,6 +419,12 @@ public final class HeldCalls implements AutoCloseable {
 
     /** Starts a new RTP gap and loss window on every gateway; returns the time of the mark (epoch ms). */
     public long mark() {
+        // the RTP figures are about the calls talking at the mark: a path already dead is not the failover's
+        List<HeldCall> up = snapshot().stream().filter(c -> c.state == State.UP && !c.held).toList();
+        Map<Line, LineView> v = views(up);
+        java.util.Set<Integer> talking = new java.util.HashSet<>();
+        for (HeldCall c : up) if (talkPath(c, v).equals("up")) talking.add(c.id);
+        talkingAtMark = talking;
         for (SimulatedGateway gw : gateways) gw.markTalkPaths();
         loops.forEach(LoopLag::mark);
         markedAtMillis = System.currentTimeMillis();
@@ -487,8 +495,8 @@ public final class HeldCalls implements AutoCloseable {
                 up++;
                 byKind.merge(c.kind.name().toLowerCase(Locale.ROOT), 1, Integer::sum);
                 if (tp.equals("up") || tp.equals("held")) preserved++;
-                // the RTP figures of talking calls (a held call's IGC is silent by intent)
-                if (!c.held && markedAtMillis >= 0) {
+                // the RTP figures of the calls talking at the mark (a held call's IGC is silent by intent)
+                if (!c.held && markedAtMillis >= 0 && talkingAtMark.contains(c.id)) {
                     double callGap = 0;
                     boolean any = false;
                     for (Line l : c.parties) {
@@ -524,7 +532,7 @@ public final class HeldCalls implements AutoCloseable {
                 + ",\"talk_paths\":" + Json.object(byState) + ",\"kinds\":" + Json.object(byKind)
                 + ",\"marked_at_ms\":" + markedAtMillis
                 + ",\"loadgen_loop_lag_ms_max\":" + Json.number(loops.stream().mapToDouble(LoopLag::maxLateMillis).max().orElse(0))
-                + ",\"rtp\":{\"calls\":" + gaps.size() + ",\"gap_ms_max\":" + Json.number(max) + ",\"gap_ms_p99\":"
+                + ",\"rtp\":{\"talking_at_mark\":" + talkingAtMark.size() + ",\"calls\":" + gaps.size() + ",\"gap_ms_max\":" + Json.number(max) + ",\"gap_ms_p99\":"
                 + Json.number(p99) + ",\"packets_lost\":" + lost + ",\"packets_received\":" + received + "}"
                 + ",\"gateways\":[" + gw + "],\"calls\":[" + perCall + "]}";
     }
