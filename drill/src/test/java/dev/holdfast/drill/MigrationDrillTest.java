@@ -27,6 +27,54 @@ class MigrationDrillTest {
             "feature_checks_passed", "feature_checks_total", "rtp_packets_lost", "rtp_gap_ms_max", "rtp_gap_ms_p99",
             "detect_ms", "rebuild_ms");
 
+    /**
+     * Ctrl-C (SIGTERM here) in the middle of a drill: the drill's own process ends and takes every process it started
+     * with it, the controllers first among them.
+     */
+    @Test void interruptedDrillLeavesNoProcessRunning(@TempDir Path logs) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path out = logs.resolve("drill.out");
+        Process drill = new ProcessBuilder(javaBin.toString(), "-cp", cp, MigrationDrill.class.getName(), "migration",
+                "--gateways", "1", "--calls", "2", "--mix", "intra=1", "--controller-classpath", cp,
+                "--gateway-classpath", cp, "--logs", logs.resolve("run").toString())
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+            java.util.regex.Pattern established = java.util.regex.Pattern.compile("load generator pid (\\d+): established");
+            long end = System.nanoTime() + 60_000_000_000L;
+            String text = "";
+            while (System.nanoTime() < end && !established.matcher(text).find() && drill.isAlive()) {
+                Thread.sleep(100);
+                text = java.nio.file.Files.readString(out);
+            }
+            assertTrue(established.matcher(text).find(), "the drill got as far as the load:\n" + text);
+            List<Long> pids = new java.util.ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("pid (\\d+)").matcher(text);
+            while (m.find()) pids.add(Long.parseLong(m.group(1)));
+            assertEquals(3, pids.size(), "two controllers and the load generator: " + text);
+            drill.destroy(); // SIGTERM, as Ctrl-C would be SIGINT: the drill's shutdown hook runs either way
+            assertTrue(drill.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the drill ended");
+            for (long pid : pids) {
+                assertTrue(Poll.until(() -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), 10_000),
+                        "process " + pid + " stopped with the drill");
+            }
+        } finally {
+            drill.destroyForcibly();
+        }
+    }
+
+    /** Polls a condition (real time). */
+    private static final class Poll {
+        static boolean until(java.util.function.BooleanSupplier c, long millis) throws InterruptedException {
+            long end = System.currentTimeMillis() + millis;
+            while (!c.getAsBoolean()) {
+                if (System.currentTimeMillis() > end) return false;
+                Thread.sleep(50);
+            }
+            return true;
+        }
+    }
+
     @Test void smallDrillReportsEveryFigureAndStopsEveryProcess(@TempDir Path logs) throws Exception {
         // surefire runs tests from a manifest-only jar: the real class path is in this property
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
