@@ -5,6 +5,7 @@ import dev.holdfast.gatewaysim.GatewayRuntime;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
 import dev.holdfast.sim.cli.CommandOptions;
+import dev.holdfast.sim.cli.ControlServer;
 import dev.holdfast.sim.rtp.ProbeConfig;
 
 import java.io.PrintStream;

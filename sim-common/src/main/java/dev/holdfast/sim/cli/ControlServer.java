@@ -1,4 +1,4 @@
-package dev.holdfast.gatewaysim.load;
+package dev.holdfast.sim.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,12 +11,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The load generator's control channel for a failover drill: a TCP port on 127.0.0.1 taking one command per line
+ * The load generators' control channel for a failover drill: a TCP port on 127.0.0.1 taking one command per line
  * and answering each with one line (JSON). Commands run one at a time, in the order they arrive, whatever the
  * connection. A command that throws is answered {@code {"error": "..."}}; the channel stays up.
  */
-final class ControlServer implements AutoCloseable {
-    interface Handler {
+public final class ControlServer implements AutoCloseable {
+    public interface Handler {
         /** The reply (one line) to one command line. */
         String handle(String command) throws Exception;
     }
@@ -26,7 +26,7 @@ final class ControlServer implements AutoCloseable {
     private final Thread acceptor;
     private volatile boolean closed;
 
-    ControlServer(int port, Handler handler) throws IOException {
+    public ControlServer(int port, Handler handler) throws IOException {
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         this.handler = handler;
@@ -35,7 +35,7 @@ final class ControlServer implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() { return server.getLocalPort(); }
+    public int port() { return server.getLocalPort(); }
 
     private void accept() {
         while (!closed) {

@@ -1,13 +1,13 @@
-package dev.holdfast.gatewaysim.load;
+package dev.holdfast.sim.cli;
 
 import java.util.Locale;
 import java.util.Map;
 
-/** The few JSON pieces the load generator writes by hand (its output is flat; no JSON library in this module). */
-final class Json {
+/** The few JSON pieces the load generators write by hand for their flat output lines. */
+public final class Json {
     private Json() {}
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
             switch (c) {
@@ -25,12 +25,12 @@ final class Json {
         return b.append('"').toString();
     }
 
-    static String number(double d) {
+    public static String number(double d) {
         if (Double.isNaN(d) || Double.isInfinite(d)) return "null";
         return String.format(Locale.ROOT, "%.1f", d);
     }
 
-    static String object(Map<String, ? extends Number> m) {
+    public static String object(Map<String, ? extends Number> m) {
         StringBuilder b = new StringBuilder("{");
         m.forEach((k, v) -> b.append(b.length() > 1 ? "," : "").append(quote(k)).append(':').append(v));
         return b.append('}').toString();
