@@ -124,6 +124,14 @@ public final class Call {
         return p != null && state != CallState.ENDED && p.talkPathUp();
     }
 
+    /** Starts a new RTP gap and loss window on the call's talk-path probe (a failover drill's mark); false if none. */
+    public boolean markTalkPath() {
+        TalkPathProbe p = probe;
+        if (p == null) return false;
+        p.mark();
+        return true;
+    }
+
     public ProbeStats probeStats() {
         TalkPathProbe p = probe;
         return p == null ? null : p.stats();

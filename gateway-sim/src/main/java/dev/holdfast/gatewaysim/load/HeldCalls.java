@@ -127,6 +127,80 @@ public final class HeldCalls implements AutoCloseable {
         });
     }
 
+    /** Lines that only answer calls from outside (SIP phones): they take no part in our calls. */
+    private final List<Line> answering = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * The last {@code perGateway} lines of each gateway answer whatever rings them (calls from SIP phones) and go
+     * on-hook once their context is gone; they are not used for our calls. Returns their numbers, in gateway order.
+     */
+    public synchronized List<String> answering(int perGateway) {
+        if (perGateway <= 0) return List.of();
+        List<String> numbers = new ArrayList<>();
+        for (ArrayDeque<Line> lines : free) {
+            List<Line> all = new ArrayList<>(lines);
+            for (Line l : all.subList(Math.max(0, all.size() - perGateway), all.size())) {
+                lines.remove(l);
+                answering.add(l);
+                numbers.add(l.number());
+            }
+        }
+        Thread t = new Thread(this::answerLoop, "answering-lines");
+        t.setDaemon(true);
+        t.start();
+        return numbers;
+    }
+
+    /** Every 50 ms, one look per gateway: answer a ringing line, hang up a line whose call was released. */
+    private void answerLoop() {
+        Map<SimulatedGateway, List<Line>> byGateway = new IdentityHashMap<>();
+        for (Line l : answering) byGateway.computeIfAbsent(l.gw(), g -> new ArrayList<>()).add(l);
+        while (!closed) {
+            for (var e : byGateway.entrySet()) {
+                try {
+                    e.getKey().call(core -> {
+                        for (Line l : e.getValue()) {
+                            boolean offHook = core.isOffHook(l.id());
+                            if (!offHook && core.signals(l.id()).contains("al/ri")) core.answer(l.id());
+                            else if (offHook && core.contextOf(l.id()) == null) core.onHook(l.id());
+                        }
+                        return null;
+                    });
+                } catch (RuntimeException ex) {
+                    // the gateway is stopping
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException ex) {
+                return;
+            }
+        }
+    }
+
+    /** The answering lines in a call with a talk path, and in a context at all. */
+    private String answeringJson() {
+        if (answering.isEmpty()) return "{\"lines\":0}";
+        Map<SimulatedGateway, List<Line>> byGateway = new IdentityHashMap<>();
+        for (Line l : answering) byGateway.computeIfAbsent(l.gw(), g -> new ArrayList<>()).add(l);
+        int inCall = 0;
+        int talking = 0;
+        for (var e : byGateway.entrySet()) {
+            int[] n = e.getKey().call(core -> {
+                int[] r = new int[2];
+                for (Line l : e.getValue()) {
+                    if (core.contextOf(l.id()) != null) r[0]++;
+                    if (core.talkPathUp(l.id())) r[1]++;
+                }
+                return r;
+            });
+            inCall += n[0];
+            talking += n[1];
+        }
+        return "{\"lines\":" + answering.size() + ",\"in_call\":" + inCall + ",\"talking\":" + talking + "}";
+    }
+
     /** Watches these event loops (the gateways' and their probes') for stalls, reported since the mark. */
     public HeldCalls watching(List<dev.holdfast.sim.time.SimScheduler> schedulers) {
         for (var s : schedulers) loops.add(new LoopLag(s));
@@ -535,6 +609,7 @@ public final class HeldCalls implements AutoCloseable {
                 + ",\"loadgen_loop_lag_ms_max\":" + Json.number(loops.stream().mapToDouble(LoopLag::maxLateMillis).max().orElse(0))
                 + ",\"rtp\":{\"talking_at_mark\":" + talkingAtMark.size() + ",\"calls\":" + gaps.size() + ",\"gap_ms_max\":" + Json.number(max) + ",\"gap_ms_p99\":"
                 + Json.number(p99) + ",\"packets_lost\":" + lost + ",\"packets_received\":" + received + "}"
+                + ",\"answering\":" + answeringJson()
                 + ",\"gateways\":[" + gw + "],\"calls\":[" + perCall + "]}";
     }
 
@@ -733,6 +808,7 @@ public final class HeldCalls implements AutoCloseable {
     }
 
     @Override public void close() {
+        closed = true;
         pool.shutdownNow();
         loops.forEach(LoopLag::stop);
     }

@@ -31,9 +31,11 @@ final class HoldMode {
         if (k < 1) throw new IllegalArgumentException("--establish is at least 1");
         String mix = opt.get("mix", "intra=4,inter=4,hold=1,conference=1");
         int needed = HeldCalls.kinds(k, mix).stream().mapToInt(HeldCalls::linesFor).sum();
-        if (needed > plan.gateways() * plan.lines())
+        int answeringLines = opt.integer("answer-lines", 0);
+        if (answeringLines < 0 || answeringLines >= plan.lines()) throw new IllegalArgumentException("--answer-lines is 0 up to --lines - 1");
+        if (needed > plan.gateways() * (plan.lines() - answeringLines))
             throw new IllegalArgumentException(k + " calls of that mix need " + needed + " lines; there are "
-                    + plan.gateways() * plan.lines());
+                    + plan.gateways() * (plan.lines() - answeringLines) + " (the answering lines aside)");
         Transport transport = switch (opt.get("transport", "udp").toLowerCase(Locale.ROOT)) {
             case "udp" -> Transport.UDP;
             case "tcp" -> Transport.TCP;
@@ -75,6 +77,8 @@ final class HoldMode {
                     .watching(runtimes.stream().map(GatewayRuntime::scheduler).toList());
                  ControlServer control = new ControlServer(opt.integer("control-port", 0),
                          command -> handle(calls, command, quit))) {
+                List<String> answering = calls.answering(opt.integer("answer-lines", 0));
+                if (!answering.isEmpty()) out.println("loadgen: answering lines " + String.join(",", answering));
                 out.println("loadgen: control 127.0.0.1:" + control.port());
                 out.flush();
                 long t0 = System.nanoTime();

@@ -53,7 +53,7 @@ public final class LoadGenMain {
                    loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M --establish K
                                 [--mix intra=W,inter=W,hold=W,conference=W] [--control-port P] [--setup-threads N]
                                 [--transport udp|tcp] [--probe-rate PPS] [--heartbeat-timeout MS] [--inactivity MS]
-                                [--step-limit MS]
+                                [--step-limit MS] [--answer-lines A]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
               --cps R1,R2,...: a ramp, each rate for --duration, one summary (and JSON line) per rate
               --threads N: event loop threads, each with its share of the gateways and of the rate (default 2)
@@ -68,7 +68,9 @@ public final class LoadGenMain {
                 with real RTP at --probe-rate (default 50) and serve a failover drill on --control-port (127.0.0.1,
                 default 0: any; the port is printed as "loadgen: control 127.0.0.1:P"): one command a line, one
                 JSON line back: status [gateways] | mark | check hangup|hold|transfer|conference N | release-all | quit;
-                --step-limit MS: how long one step of a call or check may take (default 10000)
+                --step-limit MS: how long one step of a call or check may take (default 10000);
+                --answer-lines A: the last A lines of each gateway answer calls from SIP phones (printed as
+                "loadgen: answering lines N1,N2,...") and hang up when released
             """;
 
 
