@@ -54,7 +54,7 @@ public final class MigrationDrill {
             usage: drill migration --gateways N --phones M --calls K [--json] [--transport tcp|udp] [--detect-ms D]
                    [--mix intra=W,inter=W,hold=W,conference=W] [--checks S] [--probe-rate PPS] [--settle-ms MS]
                    [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR] [--cookies on|off]
-                   [--setup-threads N]
+                   [--setup-threads N] [--phone-calls P] [--phone-classpath CP]
                    --controller-classpath CP --gateway-classpath CP      (bin/drill gives these)
               --detect-ms D: loss of the controller noticed within D ms over UDP: the controllers arm it/ito with
                 mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 1000; on a
@@ -68,7 +68,9 @@ public final class MigrationDrill {
               --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
-              --phones M: SIP phones are not simulated by the drill yet (reported as such)
+              --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
+                line (--phone-calls, default K/5, at most M); they fail over by keepalive (OPTIONS every 60% of D,
+                unanswered for the rest); checks on their calls: hang-up only
             """;
 
     private final PrintStream out;
@@ -166,25 +168,33 @@ public final class MigrationDrill {
         int rebuildLimitMs = opt.integer("rebuild-limit-ms", 30_000);
         String controllerCp = opt.required("controller-classpath");
         String gatewayCp = opt.required("gateway-classpath");
+        String phoneCp = opt.get("phone-classpath");
+        if (phones > 0 && phoneCp == null) throw new IllegalArgumentException("--phones needs --phone-classpath");
+        // phone-to-line calls: each of them one phone calling one answering line; part of the K calls
+        int phoneCalls = phones == 0 ? 0 : Math.min(phones, opt.integer("phone-calls", Math.max(1, k / 5)));
+        if (phoneCalls >= k) throw new IllegalArgumentException("--calls must leave calls between gateway lines besides the phones' calls");
+        int lineCalls = k - phoneCalls;
+        int answerLines = phoneCalls == 0 ? 0 : (phoneCalls + gateways - 1) / gateways;
         String extraGiven = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
         // lines: what the mix needs (2 a call, 3 a conference), a free line for each transfer and conference check,
         // and a little slack, spread evenly
-        int linesNeeded = (int) Math.ceil(k * 2.4) + 2 * checks + 2;
-        int lines = Math.max(4, (linesNeeded + gateways - 1) / gateways + 1);
+        int linesNeeded = (int) Math.ceil(lineCalls * 2.4) + 2 * checks + 2;
+        int lines = Math.max(4, (linesNeeded + gateways - 1) / gateways + 1) + answerLines;
         temporaryLogs = !opt.has("logs");
         Path work = opt.has("logs") ? Files.createDirectories(Path.of(opt.get("logs"))) : Files.createTempDirectory("drill-migration");
-        if (phones > 0) notes.add("phones: " + phones + " asked for, not simulated yet (gateway lines only)");
 
-        out.printf(Locale.ROOT, "drill migration: %d gateways x %d lines, %d calls (%s), %s, loss detection within %d ms "
-                        + "(mit %d ms + heartbeat reply timeout %d ms), RTP %s packets/s, logs in %s%n",
-                gateways, lines, k, mix, transport, detectMs, mitMs, heartbeatMs, probeRate, work);
-        if (phones > 0) say("" + notes.get(notes.size() - 1));
+        out.printf(Locale.ROOT, "drill migration: %d gateways x %d lines, %d phones, %d calls (%d between lines: %s; %d phone to line),"
+                        + " %s, loss detection within %d ms (mit %d ms + heartbeat reply timeout %d ms), RTP %s packets/s, logs in %s%n",
+                gateways, lines, phones, k, lineCalls, mix, phoneCalls, transport, detectMs, mitMs, heartbeatMs, probeRate, work);
 
         Report r = new Report(k, gateways, phones, transport, detectMs);
         String extra = extraGiven;
+        r.phoneCalls = phoneCalls;
         // ---- provisioning: the same for both, but for the listening ports
         int primaryPort = freePort();
         int alternatePort = freePort(primaryPort);
+        int primarySip = phones > 0 ? freePort(primaryPort, alternatePort) : 0;
+        int alternateSip = phones > 0 ? freePort(primaryPort, alternatePort, primarySip) : 0;
         String hash = hasClass(controllerCp, "dev/holdfast/controller/admin/AdminServer.class")
                 ? adminPasswordHash(controllerCp, work) : null;
         boolean admin = hash != null;
@@ -194,11 +204,13 @@ public final class MigrationDrill {
         r.cookies = cookies;
         if (cookiesWanted && !cookies) notes.add("no call cookies in this controller build: provisioned without");
         if (cookies) extra = cookiesYaml() + extra;
-        int primaryAdmin = admin ? freePort(primaryPort, alternatePort) : 0;
-        int alternateAdmin = admin ? freePort(primaryPort, alternatePort, primaryAdmin) : 0;
+        int primaryAdmin = admin ? freePort(primaryPort, alternatePort, primarySip, alternateSip) : 0;
+        int alternateAdmin = admin ? freePort(primaryPort, alternatePort, primarySip, alternateSip, primaryAdmin) : 0;
         if (!admin) notes.add("no admin API in this controller build: structures and rebuild time not measured");
-        Path primaryYaml = provisioning(gatewayCp, work, "primary", gateways, lines, primaryPort, mitMs, admin, primaryAdmin, hash, extra);
-        Path alternateYaml = provisioning(gatewayCp, work, "alternate", gateways, lines, alternatePort, mitMs, admin, alternateAdmin, hash, extra);
+        Path primaryYaml = provisioning(gatewayCp, work, "primary", gateways, lines, primaryPort, mitMs, admin, primaryAdmin, hash,
+                phoneYaml(phoneCp, work, "primary", phones, primarySip) + extra);
+        Path alternateYaml = provisioning(gatewayCp, work, "alternate", gateways, lines, alternatePort, mitMs, admin, alternateAdmin, hash,
+                phoneYaml(phoneCp, work, "alternate", phones, alternateSip) + extra);
 
         // ---- controllers
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
@@ -214,16 +226,17 @@ public final class MigrationDrill {
         AdminClient alternateApi = admin ? new AdminClient("http://127.0.0.1:" + alternateAdmin, ADMIN_USER, ADMIN_PASSWORD) : null;
 
         // ---- load
-        int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin);
+        int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip);
         List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT, "-cp", gatewayCp,
                 "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
                 "--controller", "127.0.0.1:" + primaryPort + ",127.0.0.1:" + alternatePort,
                 "--gateways", Integer.toString(gateways), "--lines", Integer.toString(lines),
-                "--establish", Integer.toString(k), "--mix", mix, "--control-port", Integer.toString(controlPort),
+                "--establish", Integer.toString(lineCalls), "--mix", mix, "--control-port", Integer.toString(controlPort),
+                "--answer-lines", Integer.toString(answerLines),
                 "--transport", transport, "--probe-rate", probeRate, "--heartbeat-timeout", Integer.toString(heartbeatMs),
                 "--step-limit", Integer.toString(checkStepMs), "--setup-threads", opt.get("setup-threads", "32"), "--verbose"));
         ChildProcess loadgen = start("loadgen", lg, work.resolve("loadgen.log"));
-        long establishLimit = 60_000 + 30L * k;
+        long establishLimit = 60_000 + 30L * lineCalls;
         Matcher est = loadgen.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
                 Duration.ofMillis(establishLimit));
         if (est == null) {
@@ -232,12 +245,39 @@ public final class MigrationDrill {
             return finish(r, json, work, false);
         }
         r.callsBefore = Integer.parseInt(est.group(1));
-        sayf("load generator pid %d: established %s of %s calls in %s ms%n", loadgen.pid(),
+        sayf("load generator pid %d: established %s of %s calls between lines in %s ms%n", loadgen.pid(),
                 est.group(1), est.group(2), est.group(3));
+        ChildProcess phoneLoad = null;
+        int phoneControl = 0;
+        if (phoneCalls > 0) {
+            Matcher answering = loadgen.await(Pattern.compile("loadgen: answering lines ([0-9,]+)"), Duration.ofSeconds(5));
+            if (answering == null) {
+                out.println("drill: FAILED: the load generator did not name its answering lines:\n" + loadgen.tail(10));
+                return finish(r, json, work, false);
+            }
+            List<String> numbers = List.of(answering.group(1).split(",")).subList(0, phoneCalls);
+            phoneControl = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip, controlPort);
+            // phones notice a dead controller by keepalive: OPTIONS every 60% of D, unanswered for the rest
+            phoneLoad = start("phones", List.of(java(), LOG_FORMAT, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
+                    "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
+                    "--establish", Integer.toString(phoneCalls), "--call-lines", String.join(",", numbers),
+                    "--control-port", Integer.toString(phoneControl), "--transport", transport, "--probe-rate", probeRate,
+                    "--keepalive", mitMs + "ms", "--request-timeout", heartbeatMs + "ms", "--step-limit", checkStepMs + "ms",
+                    "--verbose"), work.resolve("phones.log"));
+            Matcher pe = phoneLoad.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
+                    Duration.ofMillis(60_000 + 50L * phoneCalls));
+            if (pe == null) {
+                out.println("drill: FAILED: the phones did not establish their calls:\n" + phoneLoad.tail(20));
+                return finish(r, json, work, false);
+            }
+            r.callsBefore += Integer.parseInt(pe.group(1));
+            sayf("phones pid %d: established %s of %s phone-to-line calls in %s ms", phoneLoad.pid(), pe.group(1), pe.group(2), pe.group(3));
+        }
         if (r.callsBefore < k) notes.add((k - r.callsBefore) + " of " + k + " calls could not be established before the kill");
 
-        try (ControlClient control = new ControlClient(controlPort, Duration.ofSeconds(120))) {
-            JsonNode before = control.send("status");
+        try (Loads control = new Loads(new ControlClient(controlPort, Duration.ofSeconds(120)),
+                phoneControl == 0 ? null : new ControlClient(phoneControl, Duration.ofSeconds(120)))) {
+            JsonNode before = control.status();
             say("before: " + kinds(before));
             // ---- the primary's structures
             JsonNode structuresBefore = null;
@@ -251,18 +291,19 @@ public final class MigrationDrill {
                 }
             }
             // ---- mark, kill
-            control.send("mark");
+            control.sendAll("mark");
             Thread.sleep(200); // a few RTP packets into the window, so that it starts from a flowing path
             java.util.Set<String> onPrimary = new java.util.TreeSet<>();
-            for (JsonNode g : control.send("status gateways").path("gateways")) {
-                if (g.path("registered").asBoolean() && g.path("controller").asText().endsWith(":" + primaryPort)) {
+            for (JsonNode g : control.registrations().path("gateways")) {
+                String with = g.path("controller").asText();
+                if (g.path("registered").asBoolean() && (with.endsWith(":" + primaryPort) || phones > 0 && with.endsWith(":" + primarySip))) {
                     onPrimary.add(g.path("name").asText());
                 }
             }
-            if (onPrimary.size() < gateways) {
-                notes.add((gateways - onPrimary.size()) + " gateways were not with the primary at the kill (a heartbeat"
-                        + " not answered in time under load made them leave it before)");
-                say("before the kill only " + onPrimary.size() + " of " + gateways + " gateways are with the primary");
+            if (onPrimary.size() < gateways + phoneCalls) {
+                notes.add((gateways + phoneCalls - onPrimary.size()) + " gateways or phones were not with the primary at the"
+                        + " kill (a heartbeat or keepalive not answered in time under load made them leave it before)");
+                say("before the kill only " + onPrimary.size() + " of " + (gateways + phoneCalls) + " gateways and phones are with the primary");
             }
             long killedAt = System.currentTimeMillis();
             primary.kill9();
@@ -274,13 +315,15 @@ public final class MigrationDrill {
             long lastRegistration = -1;
             long lastLost = -1;
             while (System.currentTimeMillis() < detectLimit) {
-                st = control.send("status gateways");
+                st = control.registrations();
                 lastRegistration = -1;
                 lastLost = -1;
                 boolean all = true;
                 for (JsonNode g : st.path("gateways")) {
                     if (!onPrimary.contains(g.path("name").asText())) continue;
-                    boolean moved = g.path("registered").asBoolean() && g.path("controller").asText().endsWith(":" + alternatePort)
+                    String with = g.path("controller").asText();
+                    boolean moved = g.path("registered").asBoolean()
+                            && (with.endsWith(":" + alternatePort) || phones > 0 && with.endsWith(":" + alternateSip))
                             && g.path("registered_at_ms").asLong() >= killedAt;
                     if (!moved) {
                         all = false;
@@ -334,7 +377,7 @@ public final class MigrationDrill {
 
             // ---- preserved talk paths and RTP, once paths had time to show a loss
             Thread.sleep(settleMs);
-            JsonNode after = control.send("status");
+            JsonNode after = control.status();
             r.callsPreserved = after.path("calls_preserved").asInt();
             JsonNode rtp = after.path("rtp");
             r.rtpCalls = rtp.path("calls").asInt();
@@ -360,9 +403,18 @@ public final class MigrationDrill {
 
             // ---- feature checks on the alternate
             for (String check : List.of("hold", "transfer", "conference", "hangup")) {
-                JsonNode res = control.send("check " + check + " " + checks);
+                JsonNode res = control.gateways().send("check " + check + " " + checks);
                 int total = res.path("total").asInt();
                 int passed = res.path("passed").asInt();
+                if (check.equals("hangup") && control.phones() != null) {
+                    // the phones hang up too: their calls end (the answering lines go idle by themselves)
+                    JsonNode pr = control.phones().send("check hangup " + Math.max(1, checks / 2));
+                    total += pr.path("total").asInt();
+                    passed += pr.path("passed").asInt();
+                    ArrayNode both = ((ArrayNode) res.path("failures")).deepCopy();
+                    pr.path("failures").forEach(both::add);
+                    ((ObjectNode) res).set("failures", both);
+                }
                 r.checksTotal += total;
                 r.checksPassed += passed;
                 r.checks.put(check, JSON.createObjectNode().put("passed", passed).put("total", total));
@@ -371,10 +423,11 @@ public final class MigrationDrill {
                 int shown = 0;
                 for (JsonNode f : res.path("failures")) if (shown++ < 5) say("  " + f.asText());
             }
-            JsonNode released = control.send("release-all");
+            if (control.phones() != null) say("phones released: " + control.phones().send("release-all"));
+            JsonNode released = control.gateways().send("release-all");
             say("released: " + released);
             try {
-                control.send("quit");
+                control.sendAll("quit");
             } catch (IOException e) {
                 // it is going anyway
             }
@@ -384,6 +437,7 @@ public final class MigrationDrill {
             return finish(r, json, work, false);
         }
         loadgen.process.waitFor(10, TimeUnit.SECONDS);
+        if (phoneLoad != null) phoneLoad.process.waitFor(10, TimeUnit.SECONDS);
         alternate.stop();
         boolean ok = r.callsBefore == k && r.callsPreserved == k && r.checksTotal > 0 && r.checksPassed == r.checksTotal
                 && (r.structureMatches == null || r.structureMatches == k);
@@ -418,6 +472,7 @@ public final class MigrationDrill {
         int checksTotal;
         final ObjectNode checks = JSON.createObjectNode();
         int rtpCalls;
+        int phoneCalls;
         long rtpLost;
         double rtpGapMax;
         double rtpGapP99;
@@ -456,7 +511,7 @@ public final class MigrationDrill {
             n.put("detect_budget_ms", detectBudgetMs);
             n.put("gateways", gateways);
             n.put("phones", phones);
-            n.put("phones_simulated", 0);
+            n.put("phone_calls", phoneCalls);
             n.put("transport", transport);
             n.put("cookies", cookies);
             ArrayNode ps = n.putArray("pids");
@@ -531,6 +586,21 @@ public final class MigrationDrill {
         if (!extra.isBlank()) add.append(extra.endsWith("\n") ? extra : extra + "\n");
         Files.writeString(yaml, Files.readString(yaml) + add, StandardCharsets.UTF_8);
         return yaml;
+    }
+
+    /**
+     * The phones' part of one controller's provisioning ({@code sip:} listening on {@code sipPort}, the subscribers),
+     * written by the SIP load generator ({@code loadgen sip --write-config}); empty without phones.
+     */
+    private String phoneYaml(String phoneCp, Path work, String name, int phones, int sipPort) throws IOException, InterruptedException {
+        if (phones == 0) return "";
+        Path yaml = work.resolve(name + "-phones.yaml");
+        ChildProcess w = start("write-phones-" + name, List.of(java(), "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
+                "sip", "--write-config", yaml.toString(), "--phones", Integer.toString(phones), "--controller", "127.0.0.1:" + sipPort),
+                work.resolve("write-phones-" + name + ".log"));
+        if (!w.process.waitFor(60, TimeUnit.SECONDS) || w.process.exitValue() != 0)
+            throw new IOException("writing the phones' provisioning failed:\n" + w.tail(10));
+        return Files.readString(yaml);
     }
 
     /** The {@code cookies:} section: one random 32-octet key (docs/migration.md, "Encoding"), current. */

@@ -580,7 +580,9 @@ public final class Phone implements SipEndpoint {
     private void sendBye(Call c) {
         try {
             Request bye = inDialog(c, Request.BYE);
-            send(bye, resp -> {}, why -> {});
+            // the answer to our BYE tells whether the controller still knew the dialog (481 if not): a drill checks it
+            send(bye, resp -> { if (resp.getStatusCode() >= 200) c.byeStatus = resp.getStatusCode(); },
+                    why -> c.byeStatus = -1);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "cannot build BYE: " + e);
         }
