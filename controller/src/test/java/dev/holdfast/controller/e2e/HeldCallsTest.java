@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -88,6 +89,68 @@ class HeldCallsTest {
                 }, Duration.ofSeconds(10)), "every call released at the controller");
             }
             gws.forEach(SimulatedGateway::close);
+        }
+    }
+
+    /**
+     * The drill's phone side against a live controller: a phone of the SIP load generator's establish-and-hold mode
+     * calls a gateway line that answers by itself (HeldCalls' answering lines), the call is held with its talk path
+     * up, and the phone's hang-up check passes (the controller answers the BYE 2xx); the line goes idle.
+     */
+    @Test void phonesCallingAnsweringLinesHangUpCleanlyOnALiveController() throws Exception {
+        LoadPlan plan = new LoadPlan(1, 3);
+        int sipPort;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            sipPort = s.getLocalPort();
+        }
+        String yaml = plan.provisioningYaml("127.0.0.1", 0, 30)
+                + new dev.holdfast.endpointsim.load.SipLoadPlan(1, 1).provisioningYaml("127.0.0.1", sipPort);
+        Provisioning p = ProvisioningLoader.parse(yaml, ProvisioningLoader.Format.YAML, "loadgen.yaml");
+        try (Controller c = Controller.start(p, null, 1, EndpointOptions.DEFAULTS);
+             GatewayRuntime rt = GatewayRuntime.create(1, GatewayRuntime.quickTransactions())) {
+            SimulatedGateway gw = rt.start(GatewayConfig.of(plan.mid(1), plan.lines(), List.of(c.address("udp"))).withSeed(1),
+                    Transport.UDP, new InetSocketAddress("127.0.0.1", 0));
+            assertTrue(SimulatedGateway.await(() -> gw.registered()
+                    && gw.config().lines().stream().allMatch(l -> gw.armedEvents(l).contains("al/of")), Duration.ofSeconds(10)));
+            try (HeldCalls lines = new HeldCalls(List.of(gw), plan, 2, 3, Duration.ofSeconds(10))) {
+                List<String> answering = lines.answering(1);
+                assertEquals(List.of(plan.number(1, 3)), answering);
+                int control;
+                try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                    control = s.getLocalPort();
+                }
+                java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+                java.io.PrintStream out = new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8);
+                Thread phones = new Thread(() -> {
+                    try {
+                        dev.holdfast.endpointsim.load.SipLoadGenMain.run(new String[] {"sip", "--controller", "127.0.0.1:" + sipPort,
+                                "--phones", "1", "--establish", "1", "--call-lines", answering.get(0),
+                                "--control-port", Integer.toString(control)}, out, out);
+                    } catch (Exception e) {
+                        out.println("phones: " + e);
+                    }
+                }, "phones");
+                phones.start();
+                assertTrue(SimulatedGateway.await(() -> buf.toString().contains("established 1 of 1"), Duration.ofSeconds(20)),
+                        "the phone's call is up: " + buf);
+                assertTrue(SimulatedGateway.await(() -> gw.talkPathUp("A3"), Duration.ofSeconds(5)), "the line talks");
+                try (java.net.Socket s = new java.net.Socket("127.0.0.1", control);
+                     java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+                     java.io.PrintWriter w = new java.io.PrintWriter(s.getOutputStream(), true)) {
+                    w.println("status");
+                    JsonNode st = JSON.readTree(in.readLine());
+                    assertEquals(1, st.get("calls_preserved").asInt(), st.toString());
+                    w.println("check hangup 1");
+                    JsonNode r = JSON.readTree(in.readLine());
+                    assertEquals(1, r.get("passed").asInt(), r.toString());
+                    w.println("quit");
+                    assertNotNull(in.readLine());
+                }
+                assertTrue(SimulatedGateway.await(() -> gw.contextOf("A3") == null && !gw.call(core -> core.isOffHook("A3")),
+                        Duration.ofSeconds(5)), "the answering line hung up once released");
+                phones.join(10_000);
+            }
+            gw.close();
         }
     }
 }
