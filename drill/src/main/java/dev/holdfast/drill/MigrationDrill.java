@@ -207,10 +207,23 @@ public final class MigrationDrill {
         int primaryAdmin = admin ? freePort(primaryPort, alternatePort, primarySip, alternateSip) : 0;
         int alternateAdmin = admin ? freePort(primaryPort, alternatePort, primarySip, alternateSip, primaryAdmin) : 0;
         if (!admin) notes.add("no admin API in this controller build: structures and rebuild time not measured");
-        Path primaryYaml = provisioning(gatewayCp, work, "primary", gateways, lines, primaryPort, mitMs, admin, primaryAdmin, hash,
-                phoneYaml(phoneCp, work, "primary", phones, primarySip) + extra);
-        Path alternateYaml = provisioning(gatewayCp, work, "alternate", gateways, lines, alternatePort, mitMs, admin, alternateAdmin, hash,
-                phoneYaml(phoneCp, work, "alternate", phones, alternateSip) + extra);
+        // the two provisionings are written by their own processes at once (JVM start-ups are most of the wait)
+        String extraBoth = extra;
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        Path primaryYaml;
+        Path alternateYaml;
+        try {
+            var p1 = writers.submit(() -> provisioning(gatewayCp, work, "primary", gateways, lines, primaryPort, mitMs, admin,
+                    primaryAdmin, hash, phoneYaml(phoneCp, work, "primary", phones, primarySip) + extraBoth));
+            var p2 = writers.submit(() -> provisioning(gatewayCp, work, "alternate", gateways, lines, alternatePort, mitMs, admin,
+                    alternateAdmin, hash, phoneYaml(phoneCp, work, "alternate", phones, alternateSip) + extraBoth));
+            primaryYaml = p1.get();
+            alternateYaml = p2.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            writers.shutdown();
+        }
 
         // ---- controllers
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
