@@ -69,8 +69,9 @@ public final class MigrationDrill {
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
-                line (--phone-calls, default K/5, at most M); they fail over by keepalive (OPTIONS every 60% of D,
-                unanswered for the rest); checks on their calls: hang-up only
+                line (--phone-calls, default K/5, at most M); they fail over by keepalive (OPTIONS every
+                --phone-keepalive-ms, default 60% of D, unanswered for --phone-timeout-ms, default 2000: the same
+                timeout covers REGISTER, so a short one makes phones leave a busy primary); checks: hang-up only
             """;
 
     private final PrintStream out;
@@ -175,6 +176,8 @@ public final class MigrationDrill {
         if (phoneCalls >= k) throw new IllegalArgumentException("--calls must leave calls between gateway lines besides the phones' calls");
         int lineCalls = k - phoneCalls;
         int answerLines = phoneCalls == 0 ? 0 : (phoneCalls + gateways - 1) / gateways;
+        int phoneKeepaliveMs = opt.integer("phone-keepalive-ms", mitMs);
+        int phoneTimeoutMs = opt.integer("phone-timeout-ms", Math.max(2000, heartbeatMs));
         String extraGiven = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
         // lines: what the mix needs (2 a call, 3 a conference), a free line for each transfer and conference check,
         // and a little slack, spread evenly
@@ -270,12 +273,13 @@ public final class MigrationDrill {
             }
             List<String> numbers = List.of(answering.group(1).split(",")).subList(0, phoneCalls);
             phoneControl = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip, controlPort);
-            // phones notice a dead controller by keepalive: OPTIONS every 60% of D, unanswered for the rest
+            // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
+            // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
             phoneLoad = start("phones", List.of(java(), LOG_FORMAT, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
                     "--establish", Integer.toString(phoneCalls), "--call-lines", String.join(",", numbers),
                     "--control-port", Integer.toString(phoneControl), "--transport", transport, "--probe-rate", probeRate,
-                    "--keepalive", mitMs + "ms", "--request-timeout", heartbeatMs + "ms", "--step-limit", checkStepMs + "ms",
+                    "--keepalive", phoneKeepaliveMs + "ms", "--request-timeout", phoneTimeoutMs + "ms", "--step-limit", checkStepMs + "ms",
                     "--verbose"), work.resolve("phones.log"));
             Matcher pe = phoneLoad.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
                     Duration.ofMillis(60_000 + 50L * phoneCalls));

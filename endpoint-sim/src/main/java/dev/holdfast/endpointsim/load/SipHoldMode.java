@@ -88,13 +88,15 @@ final class SipHoldMode {
         CountDownLatch quit = new CountDownLatch(1);
         try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime(), opt.integer("threads", 1))) {
             List<Phone> phones = new ArrayList<>();
+            long regLimit = System.nanoTime() + Duration.ofSeconds(30).toNanos() + k * 20_000_000L;
             for (int i = 1; i <= k; i++) {
+                // a window of outstanding REGISTERs, so that many phones do not arrive as one burst
+                while (phones.size() - registeredAt.size() >= 32 && System.nanoTime() < regLimit) Thread.sleep(1);
                 PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), controllers).withTransport(transport)
                         .withRegistration(Duration.ofHours(1), keepalive, requestTimeout).withMediaAddress(bind)
                         .withProbe(ProbeConfig.atRate(probeRate));
                 phones.add(rt.phone(config, listener));
             }
-            long regLimit = System.nanoTime() + Duration.ofSeconds(30).toNanos() + k * 20_000_000L;
             while (registeredAt.size() < k && System.nanoTime() < regLimit) Thread.sleep(5);
             out.printf(Locale.ROOT, "loadgen: %d of %d phones registered with %s over %s; establishing %d calls to lines%n",
                     registeredAt.size(), k, controllers.get(0), transport, k);
@@ -152,7 +154,8 @@ final class SipHoldMode {
                     }
                     c.call = c.phone.call(c.line);
                 }
-                long end = System.nanoTime() + stepLimit.toNanos();
+                // every call placed at once: the setup gets the step limit and a little per call
+                long end = System.nanoTime() + Math.max(stepLimit.toNanos(), Duration.ofSeconds(10).toNanos() + k * 50_000_000L);
                 while (System.nanoTime() < end && !calls.stream().allMatch(c -> c.failure != null
                         || c.call != null && (c.call.state() == CallState.ENDED || c.up() && c.call.talkPathUp()))) {
                     Thread.sleep(20);
