@@ -41,6 +41,7 @@ public final class ControllerCore implements Core {
         this.association = new GatewayAssociation(svc, provisioning);
         this.calls = new CallProcessor(svc, association, provisioning);
         association.listener(calls);
+        calls.cookies(provisioning.cookieKeyRing().orElse(null));
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
         sip.lines(calls);
         calls.phones(sip);
@@ -99,6 +100,12 @@ public final class ControllerCore implements Core {
             failures++;
             LOG.log(System.Logger.Level.ERROR, "core failed on " + event.getClass().getSimpleName(), e);
         }
+        try {
+            calls.afterEvent();
+        } catch (RuntimeException e) {
+            failures++;
+            LOG.log(System.Logger.Level.ERROR, "cookie stamping failed after " + event.getClass().getSimpleName(), e);
+        }
         return svc.drain();
     }
 
@@ -156,6 +163,7 @@ public final class ControllerCore implements Core {
                     }
                 }
             }
+            case "peer" -> association.peer(a.args().contains("up"));
             default -> LOG.log(System.Logger.Level.INFO, "unknown admin command " + a.verb());
         }
     }
