@@ -394,6 +394,23 @@ public final class MigrationDrill {
 
             // ---- preserved talk paths and RTP, once paths had time to show a loss
             Thread.sleep(settleMs);
+            // a gateway or phone that left the alternate again (its heartbeat or keepalive answered late while the
+            // alternate rebuilt calls) flaps: its calls are out of reach meanwhile; count them
+            if (lastRegistration >= 0) {
+                int again = 0;
+                for (JsonNode g : control.registrations().path("gateways")) {
+                    if (!onPrimary.contains(g.path("name").asText())) continue;
+                    boolean left = !g.path("registered").asBoolean() || g.path("registered_at_ms").asLong() > lastRegistration
+                            || g.path("lost_at_ms").asLong() > lastRegistration;
+                    if (left) again++;
+                }
+                r.reregistered = again;
+                if (again > 0) {
+                    notes.add(again + " gateways or phones left the alternate again after the failover (a heartbeat or"
+                            + " keepalive answered late while it rebuilt the calls; --detect-ms larger avoids it)");
+                    say(again + " gateways or phones left the alternate again after failing over to it");
+                }
+            }
             JsonNode after = control.status();
             r.callsPreserved = after.path("calls_preserved").asInt();
             JsonNode rtp = after.path("rtp");
@@ -498,6 +515,7 @@ public final class MigrationDrill {
         Long lostMs;
         Long rebuildMs;
         boolean cookies;
+        int reregistered;
 
         Report(int requested, int gateways, int phones, String transport, int detectBudgetMs) {
             this.requested = requested;
@@ -531,6 +549,7 @@ public final class MigrationDrill {
             n.put("phone_calls", phoneCalls);
             n.put("transport", transport);
             n.put("cookies", cookies);
+            n.put("gateways_left_alternate", reregistered);
             ArrayNode ps = n.putArray("pids");
             pids.forEach(ps::add);
             ArrayNode ns = n.putArray("notes");
