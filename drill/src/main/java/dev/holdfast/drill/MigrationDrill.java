@@ -394,23 +394,6 @@ public final class MigrationDrill {
 
             // ---- preserved talk paths and RTP, once paths had time to show a loss
             Thread.sleep(settleMs);
-            // a gateway or phone that left the alternate again (its heartbeat or keepalive answered late while the
-            // alternate rebuilt calls) flaps: its calls are out of reach meanwhile; count them
-            if (lastRegistration >= 0) {
-                int again = 0;
-                for (JsonNode g : control.registrations().path("gateways")) {
-                    if (!onPrimary.contains(g.path("name").asText())) continue;
-                    boolean left = !g.path("registered").asBoolean() || g.path("registered_at_ms").asLong() > lastRegistration
-                            || g.path("lost_at_ms").asLong() > lastRegistration;
-                    if (left) again++;
-                }
-                r.reregistered = again;
-                if (again > 0) {
-                    notes.add(again + " gateways or phones left the alternate again after the failover (a heartbeat or"
-                            + " keepalive answered late while it rebuilt the calls; --detect-ms larger avoids it)");
-                    say(again + " gateways or phones left the alternate again after failing over to it");
-                }
-            }
             JsonNode after = control.status();
             r.callsPreserved = after.path("calls_preserved").asInt();
             JsonNode rtp = after.path("rtp");
@@ -456,6 +439,24 @@ public final class MigrationDrill {
                 if (total < checks) notes.add("check " + check + ": only " + total + " of " + checks + " calls to sample");
                 int shown = 0;
                 for (JsonNode f : res.path("failures")) if (shown++ < 5) say("  " + f.asText());
+            }
+            // a gateway or phone that left the alternate again after the failover (its heartbeat or keepalive answered
+            // late while the alternate rebuilt calls) flaps: its calls are out of reach meanwhile; counted once the
+            // checks are done, as it may happen seconds after the failover
+            if (lastRegistration >= 0) {
+                int again = 0;
+                for (JsonNode g : control.registrations().path("gateways")) {
+                    if (!onPrimary.contains(g.path("name").asText())) continue;
+                    boolean left = !g.path("registered").asBoolean() || g.path("registered_at_ms").asLong() > lastRegistration
+                            || g.path("lost_at_ms").asLong() > lastRegistration;
+                    if (left) again++;
+                }
+                r.reregistered = again;
+                if (again > 0) {
+                    notes.add(again + " gateways or phones left the alternate again after the failover (a heartbeat or"
+                            + " keepalive answered late while it rebuilt the calls; --detect-ms larger avoids it)");
+                    say(again + " gateways or phones left the alternate again after failing over to it");
+                }
             }
             if (control.phones() != null) say("phones released: " + control.phones().send("release-all"));
             JsonNode released = control.gateways().send("release-all");
