@@ -630,12 +630,18 @@ public final class Phone implements SipEndpoint {
         try {
             Request bye = inDialog(c, Request.BYE);
             if (viaController) byesInFlight.put(c.callId, c);
-            send(bye, resp -> byesInFlight.remove(c.callId, c), why -> {
+            // the answer to our BYE tells whether the controller still knew the dialog (481 if not): a drill checks it
+            send(bye, resp -> {
+                byesInFlight.remove(c.callId, c);
+                if (resp.getStatusCode() >= 200) c.byeStatus = resp.getStatusCode();
+            }, why -> {
                 // lost with its controller: again through the next one (unless the failover took it over already)
                 if (byesInFlight.remove(c.callId, c)) {
                     byesDeferred++;
                     pendingByes.put(c.callId, c);
                     if (registered && dialogsReported) dialogsReportedNow();
+                } else {
+                    c.byeStatus = -1;
                 }
             });
         } catch (Exception e) {
