@@ -41,9 +41,10 @@ class PhoneLineMigrationTest {
     private static InetSocketAddress sip(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
 
     private Phone phone(E2eNetwork n) throws Exception {
-        phones = PhoneRuntime.loopback();
-        Phone p = phones.phone(PhoneConfig.of("5001", "s5001", List.of(sip(n.controller), sip(n.alternate)))
-                .withRegistration(Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofMillis(1500)).withAutoAnswer(Duration.ZERO));
+        // as the SIP load generator runs its phones: one stack for all, registrations for an hour
+        phones = PhoneRuntime.start(java.net.InetAddress.getLoopbackAddress(), 0, 7, 1);
+        Phone p = phones.phone(PhoneConfig.of("5001", "s5001", List.of(sip(n.controller), sip(n.alternate))).withTransport("udp")
+                .withRegistration(Duration.ofHours(1), Duration.ofMillis(600), Duration.ofMillis(2000)).withAutoAnswer(Duration.ZERO));
         assertTrue(eventually(p::registered, WAIT), "the phone registers: " + p.registrationError());
         return p;
     }
