@@ -24,7 +24,11 @@ public final class ControllerMain {
         Path config = null;
         Path eventLog = null;
         Path commandLog = null;
-        long seed = 1;
+        // a fresh seed per start unless given: the ids the core draws (SIP Call-IDs and tags among them) must differ
+        // between the two controllers of a pair and between two lives of one controller, or a phone takes the
+        // alternate's first SUBSCRIBE for a repeat of the primary's (same Call-ID, same tag) and ignores it; the event
+        // log's header keeps the seed for replay
+        long seed = new java.security.SecureRandom().nextLong();
         Integer sipPort = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

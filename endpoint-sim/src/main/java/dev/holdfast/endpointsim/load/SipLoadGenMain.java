@@ -50,9 +50,9 @@ public final class SipLoadGenMain {
 
     static final String USAGE = """
             usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
-                   loadgen sip --controller HOST:PORT --phones N [--cps R] [--hold S] [--duration T]
+                   loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
-                               [--keepalive S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
+                               [--keepalive S] [--request-timeout S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
                                [--session-expires S] [--answer-phones K] [--call-lines N1,N2,...]
                                [--ready-file FILE] [--start-when FILE]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones M --establish K --call-lines N1,...,NK
@@ -108,7 +108,10 @@ public final class SipLoadGenMain {
     }
 
     private static int load(SipLoadPlan plan, CommandOptions opt, PrintStream out, PrintStream err) throws Exception {
-        InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller"));
+        // an ordered list: the phones fail over down it when their controller stops answering (call migration)
+        List<InetSocketAddress> controllers = new java.util.ArrayList<>();
+        for (String c : opt.get("controller").split(",")) controllers.add(CommandOptions.hostPort(c.trim()));
+        InetSocketAddress ctl = controllers.get(0);
         double cps = opt.decimal("cps", "2");
         Duration hold = opt.duration("hold", "3s");
         Duration length = opt.duration("duration", "30s");
@@ -155,9 +158,9 @@ public final class SipLoadGenMain {
                         && System.nanoTime() < regLimit) {
                     Thread.sleep(1);
                 }
-                PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), List.of(ctl))
+                PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), controllers)
                         .withTransport(transport).withRegister(register)
-                        .withRegistration(Duration.ofHours(1), keepalive, Duration.ofSeconds(4))
+                        .withRegistration(Duration.ofHours(1), keepalive, opt.duration("request-timeout", "4s"))
                         .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate))
                         // an answering phone rings a little, so that the calling line hears ring-back
                         .withAutoAnswer(i > plan.phones() - answeringPhones ? Duration.ofMillis(300) : Duration.ZERO)
