@@ -423,13 +423,23 @@ final class CallMerge {
             }
         }
         if (c.host == null) return;
+        Call.Leg hostLeg = c.legWith(c.host.gateway(), c.host.termination());
+        if (c.consulted == null && (c.feature == Call.Feature.CONFERENCE || c.feature == Call.Feature.CONFERENCE_RECALL)
+                && !c.conferees.isEmpty()) {
+            // a conference keeps the party added last as the consulted one (the conference code made it a conferee)
+            c.consulted = c.conferees.get(c.conferees.size() - 1);
+        }
+        switch (c.feature) {
+            case CONSULT, CONSULT_RECALL, CONFERENCE, CONFERENCE_RECALL -> { if (hostLeg != null) c.consultLeg = hostLeg; }
+            default -> { }
+        }
         if (c.held != null) {
             Map.Entry<Call.Leg, String> at = representing(c, c.held);
             if (at != null) { c.heldLeg = at.getKey(); c.heldTerm = at.getValue(); }
         }
         if (c.consulted != null) {
             Map.Entry<Call.Leg, String> at = representing(c, c.consulted);
-            if (at != null) { c.consultLeg = at.getKey(); c.consultTerm = at.getValue(); }
+            if (at != null) { c.consultTerm = at.getValue(); if (c.consultLeg == null) c.consultLeg = at.getKey(); }
         }
     }
 

@@ -78,8 +78,9 @@ public final class CookieCodec {
         return text;
     }
 
-    /** The verdict on {@code text}: accepted with its cookie, or rejected with the reason. Never throws. */
+    /** The verdict on {@code text}: accepted with its cookie, or rejected with the reason. Never throws on any text. */
     public static CookieVerdict verify(String text, CookieKeyRing ring, long nowMillis) {
+        if (ring == null) throw new IllegalArgumentException("verify needs a key ring"); // configuration, not input
         try {
             return verifyChecked(text, ring, nowMillis);
         } catch (RuntimeException e) {
@@ -89,7 +90,6 @@ public final class CookieCodec {
     }
 
     private static CookieVerdict verifyChecked(String text, CookieKeyRing ring, long nowMillis) {
-        if (ring == null) throw new IllegalArgumentException("verify needs a key ring");
         if (text == null) return reject(RejectReason.MALFORMED, "no cookie");
         if (text.length() > MAX_TEXT_CHARS) {
             return reject(RejectReason.OVERSIZED, text.length() + " characters, more than " + MAX_TEXT_CHARS);

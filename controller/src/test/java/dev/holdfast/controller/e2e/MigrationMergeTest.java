@@ -226,7 +226,12 @@ class MigrationMergeTest {
             consult(east, "A1", "1002", east, "A2");
             assertTrue(east.answer("A2"));
             answered(east, "A1", east, "A2");
-            conference(east, "A1");
+            east.flash("A1");
+            assertTrue(eventually(() -> hears(east, "A1", "cg/dt"), WAIT), "recall dial tone");
+            east.dial("A1", "3");
+            // the other call has a context on east too: look at the host's context only
+            assertTrue(eventually(() -> east.contextOf("A1") != null && east.terminationsIn(east.contextOf("A1")).size() == 3
+                    && east.contextOf("A2").equals(east.contextOf("A1")), WAIT), "conference in the host's context");
             talking(west, "A1", east, "A2");
             // the host leaves: the other two talk on
             east.onHook("A1");
