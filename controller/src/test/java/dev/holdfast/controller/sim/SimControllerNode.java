@@ -73,7 +73,7 @@ final class SimControllerNode {
 
             @Override public boolean reliable() { return false; }
         };
-        this.tm = new TransactionManager(new MId.IpAddress("127.0.0.1", address.getPort()), options,
+        this.tm = new TransactionManager(MId.ipv4(address.getHostString(), address.getPort()), options,
                 new H248SchedulerOnSim(time), sender, new H248Counters(), new SplittableRandom(seed ^ 0x7A11L));
         tm.setRequestHandler(this::onRequest);
     }
