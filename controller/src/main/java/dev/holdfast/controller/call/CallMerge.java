@@ -173,6 +173,7 @@ final class CallMerge {
                 rejected.add(t);
             }
         }
+        Call owner = null;
         for (Map.Entry<Long, List<Map.Entry<Audited, CallCookie>>> e : byKey.entrySet()) {
             long key = e.getKey();
             if (releasedKeys.containsKey(key)) {
@@ -194,8 +195,10 @@ final class CallMerge {
                 count("merge.newer_part");
             }
             confirm(c, gw, ctx, parts);
+            owner = c;
         }
         if (byKey.isEmpty() && !rejected.isEmpty()) untrustedContext(gw, ctx, rejected);
+        else if (owner != null && !rejected.isEmpty()) unverifiedInCallContext(owner, gw, ctx, rejected);
     }
 
     // ------------------------------------------------------------------------------------------ rebuild
@@ -487,6 +490,23 @@ final class CallMerge {
             for (Line l : left) {
                 l.offHook(false);
                 cp.partyLost(c, l);
+            }
+        }
+    }
+
+    /**
+     * Terminations whose cookie did not verify (or that had none) in a context the verified parts of a call hold:
+     * their content is not used, but they are in the call's context, so they leave it with the call (else a release
+     * would subtract the others and leave them there, and a line's on-hook would find it still in the context).
+     */
+    private void unverifiedInCallContext(Call c, Gateway gw, ContextId ctx, List<Audited> terms) {
+        for (Call.Leg leg : c.legs) {
+            if (leg.gateway != gw || !ctx.equals(leg.context)) continue;
+            for (Audited t : terms) {
+                Line l = gw.line(t.termination);
+                String id = l != null ? l.termination() : t.termination;
+                if (!leg.terminations.contains(id)) leg.terminations.add(id);
+                count("merge.unverified_in_call_context");
             }
         }
     }

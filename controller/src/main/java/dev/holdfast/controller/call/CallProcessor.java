@@ -643,7 +643,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     }
 
     private void hangUp(Call c) {
-        if (c.state == CallState.SETUP || c.adding()) {
+        // a call setting up ends once its set-up has; a migrated one has no set-up running here to wait for
+        if (c.state == CallState.SETUP && !c.migrated || c.adding()) {
             c.releaseWanted = true;
             c.releaseTone = BUSY;
         } else {

@@ -89,6 +89,7 @@ final class MigrationSimulation {
         return "seed " + seed + ": " + w.gateways.size() + " gateways, faults " + faults + ", plan " + plan
                 + ", " + settled.size() + " calls established at the kill " + settled.keySet()
                 + (hungUpInOutage.isEmpty() ? "" : ", hung up in the outage " + hungUpInOutage)
+                + (ledger.tamperedWhere == null ? "" : ", cookie altered on the wire from " + ledger.tamperedWhere)
                 + ", migration counters " + w.alternate.core.calls().migrationCounters()
                 + ", feature checks " + featureChecksPassed + "/" + featureChecks + ", messages " + w.wire.delivered()
                 + " delivered, " + w.wire.lost() + " lost, virtual time " + w.nowMillis() + " ms";

@@ -71,7 +71,7 @@ final class SimControllerNode {
                 return CompletableFuture.completedFuture(null);
             }
 
-            @Override public boolean reliable() { return false; }
+            @Override public boolean reliable() { return !SimWire.UDP_LOSS; }
         };
         this.tm = new TransactionManager(MId.ipv4(address.getHostString(), address.getPort()), options,
                 new H248SchedulerOnSim(time), sender, new H248Counters(), new SplittableRandom(seed ^ 0x7A11L));

@@ -62,7 +62,7 @@ final class SimGatewayNode implements ControlNetwork {
                 return CompletableFuture.completedFuture(null);
             }
 
-            @Override public boolean reliable() { return false; }
+            @Override public boolean reliable() { return !SimWire.UDP_LOSS; }
         };
         this.tm = new TransactionManager(config.mid(), options, new H248SchedulerOnSim(time), sender, new H248Counters(),
                 new SplittableRandom(config.seed() ^ 0x6A7EL));

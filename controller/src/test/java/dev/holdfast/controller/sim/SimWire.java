@@ -16,8 +16,9 @@ import java.util.SplittableRandom;
  * The simulated H.248 control network: TCP-like connections between gateways and controllers, in virtual time.
  * Every message is encoded to H.248 text and parsed again at the far end (what crosses is what a real wire would
  * carry). A connection delivers in order in each direction, each message after a seeded delay, so messages on
- * different connections overtake each other; a message may be lost (the h248 transaction layer on both sides runs
- * in its unreliable mode and retransmits, and answers duplicates from its reply cache). When one side dies the
+ * different connections overtake each other; a message may be lost (TCP sends it again after its retransmission
+ * timeout, and what follows on that connection waits; with {@link #UDP_LOSS} it is gone and the h248 transaction
+ * layer retransmits and answers duplicates from its reply cache). When one side dies the
  * other sees the connection close a seeded time later, after whatever was already under way to it.
  *
  * <p>Every delivered message goes into a running hash ({@link #trace()}): two runs of one seed must give the same.
@@ -88,12 +89,32 @@ final class SimWire {
                 + random.nextInt(1000) * 1000L;
     }
 
+    /**
+     * {@code -Dsim.udpLoss=true}: a lost message is gone and the h248 transaction layer retransmits it (UDP
+     * semantics: a retransmitted request can be overtaken by a later one). By default the connections are TCP: a
+     * lost segment is sent again by TCP after its retransmission timeout (doubling while it keeps being lost), and
+     * everything behind it on that connection waits (head-of-line blocking): order within a connection holds.
+     */
+    static final boolean UDP_LOSS = Boolean.getBoolean("sim.udpLoss");
+
+    /** The extra delay TCP retransmissions add to one segment (0 when it is not lost). */
+    private long tcpRetransmissions() {
+        long extra = 0;
+        long rto = Duration.ofMillis(200).toNanos();
+        while (lose()) {
+            lost++;
+            extra += rto;
+            rto = Math.min(rto * 2, Duration.ofSeconds(3).toNanos());
+        }
+        return extra;
+    }
+
     private boolean lose() { return faults.lossRate() > 0 && random.nextDouble() < faults.lossRate(); }
 
     void toController(Link l, Message m) {
         String text = TextCodec.encode(m, TextForm.COMPACT);
-        if (lose()) { lost++; return; }
-        long at = Math.max(time.nanoTime() + delayNanos(), l.lastToController + 1);
+        if (UDP_LOSS && lose()) { lost++; return; }
+        long at = Math.max(time.nanoTime() + delayNanos() + tcpRetransmissions(), l.lastToController + 1);
         l.lastToController = at;
         time.schedule(() -> {
             if (!l.controller.alive()) return;
@@ -103,8 +124,8 @@ final class SimWire {
 
     void toGateway(Link l, Message m) {
         String text = TextCodec.encode(m, TextForm.COMPACT);
-        if (lose()) { lost++; return; }
-        long at = Math.max(time.nanoTime() + delayNanos(), l.lastToGateway + 1);
+        if (UDP_LOSS && lose()) { lost++; return; }
+        long at = Math.max(time.nanoTime() + delayNanos() + tcpRetransmissions(), l.lastToGateway + 1);
         l.lastToGateway = at;
         time.schedule(() -> {
             if (!l.gateway.alive() || l.closedByGateway) return;
@@ -112,8 +133,15 @@ final class SimWire {
         }, Duration.ofNanos(at - time.nanoTime()));
     }
 
+    /** {@code -Dsim.trace=true}: every delivered message is printed (for replaying one seed). */
+    private static final boolean PRINT = Boolean.getBoolean("sim.trace");
+
     private Message arrive(Link l, char direction, String text) {
         delivered++;
+        if (PRINT) {
+            System.out.printf("%9.3f %s %s %s%n", time.nanoTime() / 1e6, l, direction == 'C' ? "->ctl" : "->gw ",
+                    text.replace("\n", " ").replace("\r", ""));
+        }
         mix(time.nanoTime());
         mix(l.id * 2L + direction);
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
