@@ -3,6 +3,7 @@ package dev.holdfast.controller;
 import dev.holdfast.controller.core.EventLog;
 import dev.holdfast.controller.mgc.CoreRunner;
 import dev.holdfast.controller.mgc.MgcEdge;
+import dev.holdfast.controller.mgc.PeerWatch;
 import dev.holdfast.controller.provisioning.ControllerSettings;
 import dev.holdfast.controller.provisioning.MidText;
 import dev.holdfast.controller.provisioning.Provisioning;
@@ -68,6 +69,7 @@ public final class Controller implements AutoCloseable {
         Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
         MId mid = null;
         SipEdge sip = null;
+        PeerWatch peerWatch = null;
         try {
             int port = s.port();
             for (String transport : s.transports()) {
@@ -86,16 +88,20 @@ public final class Controller implements AutoCloseable {
                     mid = MId.ipv4(s.address(), port);
                 }
             }
+            if (s.peer() != null) peerWatch = PeerWatch.start(MidText.parse(s.peer()), runner, 1000);
             if (p.sip() != null) {
                 sip = SipEdge.start(runner, p.sip(), p.sip().address() != null ? p.sip().address() : s.address());
                 runner.alsoEdge(sip::execute);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (peerWatch != null) peerWatch.close();
             endpoints.values().forEach(H248Endpoint::close);
             runner.close();
             throw e;
         }
-        return new Controller(core, runner, endpoints, mid, sip);
+        Controller c = new Controller(core, runner, endpoints, mid, sip);
+        c.peerWatch = peerWatch;
+        return c;
     }
 
     public static Controller start(Provisioning p) throws IOException, InterruptedException {
@@ -122,7 +128,10 @@ public final class Controller implements AutoCloseable {
         return runner.inspect(() -> read.apply(core));
     }
 
+    private PeerWatch peerWatch;
+
     @Override public void close() {
+        if (peerWatch != null) peerWatch.close();
         if (sip != null) sip.close();
         endpoints.values().forEach(H248Endpoint::close);
         runner.close();

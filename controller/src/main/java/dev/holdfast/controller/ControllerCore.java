@@ -163,6 +163,7 @@ public final class ControllerCore implements Core {
                     }
                 }
             }
+            case "peer" -> association.peer(a.args().contains("up"));
             default -> LOG.log(System.Logger.Level.INFO, "unknown admin command " + a.verb());
         }
     }

@@ -76,27 +76,68 @@ final class CallMerge {
 
     void released(Call c) { releasedKeys.put(c.key, Boolean.TRUE); }
 
+    /** The line's gateway left this controller: its talk-path-only context is nobody's business here any more. */
+    void forget(Line l) { untrusted.remove(l); }
+
     /** The line is in a context kept talk-path-only. */
     boolean untrusted(Line l) { return untrusted.containsKey(l); }
 
     // ------------------------------------------------------------------------------------------ audit
 
-    /** Audits the contexts of a gateway that kept its state, rebuilds and merges what they carry, then runs {@code then}. */
+    /** Contexts audited per request: one reply with the media of a few hundred contexts would not fit a TPKT frame. */
+    static final int CONTEXTS_PER_AUDIT = 16;
+
+    /**
+     * Audits the contexts of a gateway that kept its state, rebuilds and merges what they carry, then runs
+     * {@code then}. First the context ids ({@code Context=* {AuditValue=ROOT}}, H.248.1 7.2.5), then the contexts
+     * not held by a call here, {@link #CONTEXTS_PER_AUDIT} per request, each {@code AuditValue=*{Audit{Media}}}.
+     */
     void audit(Gateway gw, Runnable then) {
-        ActionRequest all = new ActionRequest(ContextId.ALL, List.of(), List.of(),
-                List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false)));
         long started = cp.svc.now();
-        cp.association.send(gw, List.of(all), o -> {
-            try {
-                if (o.reply() != null) apply(gw, o);
-                else LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + o.failure());
-                missingContexts(gw);
-                long took = cp.svc.now() - started;
-                LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": contexts audited and merged in " + took + " ms");
-            } finally {
-                then.run();
+        ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
+                List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
+        boolean[] failed = {false};
+        cp.association.send(gw, List.of(ids), o -> {
+            if (o.reply() == null) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + o.failure());
+                finish(gw, started, -1, then);
+                return;
+            }
+            Set<ContextId> owned = cp.ownedContexts(gw);
+            List<ContextId> contexts = new ArrayList<>();
+            for (ActionReply a : o.reply().actions()) {
+                if (a.contextId().isSpecific() && !owned.contains(a.contextId())) contexts.add(a.contextId());
+            }
+            if (contexts.isEmpty()) { finish(gw, started, 0, then); return; }
+            int[] outstanding = {(contexts.size() + CONTEXTS_PER_AUDIT - 1) / CONTEXTS_PER_AUDIT};
+            for (int i = 0; i < contexts.size(); i += CONTEXTS_PER_AUDIT) {
+                List<ActionRequest> batch = new ArrayList<>();
+                for (ContextId ctx : contexts.subList(i, Math.min(contexts.size(), i + CONTEXTS_PER_AUDIT))) {
+                    batch.add(new ActionRequest(ctx, List.of(), List.of(),
+                            List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
+                }
+                cp.association.send(gw, batch, ob -> {
+                    if (ob.reply() != null) apply(gw, ob);
+                    else failed[0] = true;
+                    if (ob.reply() == null) LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+                    if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), then);
+                });
             }
         });
+    }
+
+    /** @param contexts how many were audited; -1: the audit failed (what the gateway holds is not known) */
+    private void finish(Gateway gw, long started, int contexts, Runnable then) {
+        try {
+            List<Gateway> settle = new ArrayList<>(farAlreadyHere);
+            farAlreadyHere.clear();
+            for (Gateway g : settle) missingContexts(g);
+            if (contexts >= 0) missingContexts(gw);
+            long took = cp.svc.now() - started;
+            LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took + " ms");
+        } finally {
+            then.run();
+        }
     }
 
     /** A gateway came back without its state (cold restart): every leg expected there is gone. */
@@ -109,10 +150,9 @@ final class CallMerge {
     private final Set<Gateway> farAlreadyHere = new LinkedHashSet<>();
 
     private void apply(Gateway gw, Outcome o) {
-        Set<ContextId> owned = cp.ownedContexts(gw);
         for (ActionReply a : o.reply().actions()) {
             ContextId ctx = a.contextId();
-            if (!ctx.isSpecific() || owned.contains(ctx)) continue;
+            if (!ctx.isSpecific()) continue;
             List<Audited> terms = new ArrayList<>();
             for (CommandReply r : a.replies()) {
                 if (!(r instanceof CommandReply.Audit au) || au.terminationIds().isEmpty()) continue;
@@ -122,9 +162,6 @@ final class CallMerge {
             }
             if (!terms.isEmpty()) context(gw, ctx, terms);
         }
-        List<Gateway> settle = new ArrayList<>(farAlreadyHere);
-        farAlreadyHere.clear();
-        for (Gateway g : settle) missingContexts(g);
     }
 
     private static Audited audited(String t, List<Descriptor> ds) {

@@ -802,6 +802,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         }
     }
 
+    /** The gateway's contexts are being audited for cookies (its calls are being rebuilt). */
+    public boolean reconstructing(Gateway gw) { return reconstructing.contains(gw); }
+
     /** The gateway is registered here and past its context audit: a leg expected there and not found is gone. */
     boolean arrived(Gateway gw) { return gw.state() == GatewayState.IN_SERVICE && !reconstructing.contains(gw); }
 
@@ -947,6 +950,27 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             line.offHook(false);
             if (line.gateway().state() == GatewayState.IN_SERVICE) armIdle(line);
         }
+    }
+
+    /**
+     * The gateway went to the primary with its calls (failback, docs/migration.md): they are the primary's now.
+     * Each call on it is forgotten here, timers and all, without a message; its other gateways are being handed
+     * back too (immediate failback hands back every gateway), so nothing of it is left to serve.
+     */
+    @Override public void gatewayHandedOff(Gateway gw) {
+        for (Call c : new ArrayList<>(calls.values())) {
+            if (!c.uses(gw)) continue;
+            svc.cancelTimer(c.noAnswerTimer);
+            c.noAnswerTimer = 0;
+            features.ended(c);
+            calls.remove(c.id);
+            byKey.remove(c.key, c);
+            for (Line l : c.parties.keySet()) callOf.remove(l, c);
+            c.state = CallState.RELEASED;
+            LOG.log(System.Logger.Level.INFO, () -> c + ": handed back with " + gw.name());
+        }
+        for (Line l : gw.lines()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
+        if (merge != null) for (Line l : gw.lines()) merge.forget(l);
     }
 
     @Override public int callsOn(Gateway gw) {

@@ -35,6 +35,15 @@ final class ProvisioningValidator {
             }
         }
         if (c.transports().isEmpty()) out.add(new Violation("/controller/transports", "no transport to listen on"));
+        if (!c.role().equals("primary") && !c.role().equals("alternate")) {
+            out.add(new Violation("/controller/role", "role '" + c.role() + "' is neither primary nor alternate"));
+        }
+        if (!List.of("idle", "immediate", "none").contains(c.failback())) {
+            out.add(new Violation("/controller/failback", "failback '" + c.failback() + "' is not idle, immediate or none"));
+        }
+        if (c.peer() != null && !MidText.isValid(c.peer())) {
+            out.add(new Violation("/controller/peer", "'" + c.peer() + "' is not an mId ([ip]:port or <domain>:port)"));
+        }
 
         Set<String> names = new HashSet<>();
         Set<String> mids = new HashSet<>();

@@ -57,6 +57,15 @@ final class E2eNetwork implements AutoCloseable {
     }
 
     private final List<SilentController> silent = new ArrayList<>();
+    private Provisioning primary;
+    /** A primary started again by {@link #restartPrimary}, or null. */
+    Controller restarted;
+
+    /** Starts the primary again with its provisioning (give it a fixed port for the gateways to find it). */
+    Controller restartPrimary() throws Exception {
+        restarted = Controller.start(primary, null, null, 3, EndpointOptions.DEFAULTS);
+        return restarted;
+    }
 
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds) throws Exception {
         return start(transport, gatewayCount, linesEach, noAnswerSeconds, java.util.Map.of());
@@ -127,6 +136,7 @@ final class E2eNetwork implements AutoCloseable {
             throw e;
         }
         E2eNetwork n = new E2eNetwork(c, alt, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
+        n.primary = p;
         try {
             InetSocketAddress ctl = c.address(transport == Transport.UDP ? "udp" : "tcp");
             InetSocketAddress altAddress = alt == null ? null : alt.address(transport == Transport.UDP ? "udp" : "tcp");
@@ -157,8 +167,10 @@ final class E2eNetwork implements AutoCloseable {
 
     private static Provisioning provisioning(int noAnswerSeconds, java.util.Map<String, Boolean> trunks, String extraYaml,
                                              CharSequence gws) throws Exception {
-        return ProvisioningLoader.parse("""
-                controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }
+        // extra provisioning may bring its own controller section (a fixed port, a role in a pair)
+        String controller = extraYaml.contains("controller:") ? "" : "controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }";
+        return ProvisioningLoader.parse(controller + """
+
                 timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
                 %s
                 %s
@@ -181,6 +193,7 @@ final class E2eNetwork implements AutoCloseable {
         runtime.close();
         controller.close();
         if (alternate != null) alternate.close();
+        if (restarted != null) restarted.close();
         for (SilentController s : silent) s.close();
     }
 

@@ -42,6 +42,7 @@ class MigrationEndToEndTest {
             // inter-gateway, ringing
             offHookAndDial(gw2, "A2", "1004");
             assertTrue(eventually(() -> hears(gw1, "A4", "al/ri"), WAIT), "A4 rings");
+            assertTrue(eventually(() -> settled(n.controller), WAIT), "the primary saw the ringing");
             Map<String, CallStructure> before = structures(n.controller);
             assertEquals(3, before.size(), "calls before: " + before.keySet());
             Map<String, Long> written = n.controller.inspect(core -> core.calls().migrationCounters());
@@ -94,9 +95,11 @@ class MigrationEndToEndTest {
         }
     }
 
+    /** In service at {@code c} and its calls rebuilt (its context audit over). */
     static boolean inService(Controller c, String gw) {
         try {
-            return c.inspect(core -> core.association().gateway(gw).state()) == GatewayState.IN_SERVICE;
+            return c.inspect(core -> core.association().gateway(gw).state() == GatewayState.IN_SERVICE
+                    && !core.calls().reconstructing(core.association().gateway(gw)));
         } catch (Exception e) {
             return false;
         }
@@ -107,6 +110,15 @@ class MigrationEndToEndTest {
             return c.inspect(core -> core.calls().calls().size());
         } catch (Exception e) {
             return -1;
+        }
+    }
+
+    /** No call of {@code c} is still being set up. */
+    static boolean settled(Controller c) {
+        try {
+            return structures(c).values().stream().noneMatch(s -> s.state() == dev.holdfast.controller.call.CallState.SETUP);
+        } catch (Exception e) {
+            return false;
         }
     }
 
