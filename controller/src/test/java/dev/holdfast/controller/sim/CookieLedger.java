@@ -6,7 +6,6 @@ import dev.holdfast.controller.cookie.CookieVerdict;
 import dev.holdfast.h248.message.ActionRequest;
 import dev.holdfast.h248.message.Command;
 import dev.holdfast.h248.message.CommandRequest;
-import dev.holdfast.h248.message.ContextId;
 import dev.holdfast.h248.message.Message;
 import dev.holdfast.h248.message.MessageBody;
 import dev.holdfast.h248.message.Transaction;
@@ -20,8 +19,8 @@ import java.util.regex.Pattern;
 
 /**
  * Watches the wire for call cookies, independently of the controllers' own counting: every cookie a controller
- * wrote to a gateway, and every cookie a gateway returned to the alternate in reply to its context audit
- * ({@code Context=* {AuditValue}}), each reply counted once. A returned cookie some controller wrote is genuine;
+ * wrote to a gateway, and every cookie a gateway returned to the alternate in reply to its context audits
+ * ({@code Context=n {AuditValue=* {Audit{Media}}}}), each reply counted once. A returned cookie some controller wrote is genuine;
  * any other is not and must be rejected. With {@code tamper} it alters one octet of the first audited cookie on
  * the wire (a forgery in transit) and remembers the call it belonged to.
  */
@@ -42,11 +41,19 @@ final class CookieLedger implements SimWire.Tap {
     long tamperedKey;
     String tamperedWhere;
 
+    /** Only cookies from this gateway are altered (null: the first audited anywhere). */
+    private final String tamperOn;
+
     CookieLedger(SimControllerNode alternate, CookieKeyRing keys, long nowMillis, boolean tamper) {
+        this(alternate, keys, nowMillis, tamper, null);
+    }
+
+    CookieLedger(SimControllerNode alternate, CookieKeyRing keys, long nowMillis, boolean tamper, String tamperOn) {
         this.alternate = alternate;
         this.keys = keys;
         this.nowMillis = nowMillis;
         this.tamper = tamper;
+        this.tamperOn = tamperOn;
     }
 
     @Override public String arrived(SimWire.Link link, boolean toController, String text, Message m) {
@@ -69,7 +76,7 @@ final class CookieLedger implements SimWire.Tap {
         Matcher x = COOKIE.matcher(text);
         while (x.find()) cookies.add(x.group(1));
         String replacement = null;
-        if (tamper && !cookies.isEmpty()) {
+        if (tamper && !cookies.isEmpty() && (tamperOn == null || tamperOn.equals(link.gateway.name))) {
             tamper = false;
             String original = cookies.remove(0);
             if (CookieCodec.verify(original, keys, nowMillis) instanceof CookieVerdict.Accepted a) tamperedKey = a.cookie().callKey();
@@ -90,8 +97,10 @@ final class CookieLedger implements SimWire.Tap {
 
     private static boolean contextAudit(Transaction.Request r) {
         for (ActionRequest a : r.actions()) {
-            if (!a.contextId().equals(ContextId.ALL)) continue;
-            for (CommandRequest c : a.commands()) if (c.command() instanceof Command.Audit) return true;
+            for (CommandRequest c : a.commands()) {
+                if (c.command() instanceof Command.Audit au && au.audit() != null && !au.audit().items().isEmpty()
+                        && au.terminationIds().stream().anyMatch(t -> t.value().equals("*"))) return true;
+            }
         }
         return false;
     }

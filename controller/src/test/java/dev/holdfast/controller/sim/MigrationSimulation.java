@@ -105,7 +105,7 @@ final class MigrationSimulation {
 
     private void runPhases() {
         w.start();
-        if (!w.runUntil(this::allArmedAtPrimary, Duration.ofSeconds(30))) {
+        if (!w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(30))) {
             violation("gateways did not come into service at the primary with their lines armed");
             return;
         }
@@ -125,30 +125,13 @@ final class MigrationSimulation {
             w.time.schedule(dying::kill, Duration.ofMillis(random.nextInt(1000)));
         }
         if (faults.outageHangUp()) outageHangUp();
-        boolean migrated = w.runUntil(this::allAtAlternate, Duration.ofSeconds(90));
+        boolean migrated = w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(90));
         w.run(Duration.ofSeconds(3));
         if (!migrated) violation("not every surviving gateway in service at the alternate: " + gatewayStates());
         checkRebuilt();
         exerciseFeatures();
         hangUpEverybody();
         checkClean();
-    }
-
-    private boolean allArmedAtPrimary() {
-        for (SimGatewayNode g : w.gateways) {
-            if (w.primary.core.association().gateway(g.name).state() != GatewayState.IN_SERVICE) return false;
-            for (String l : g.config.lines()) if (!g.core.armedEvents(l).contains("al/of")) return false;
-        }
-        return true;
-    }
-
-    private boolean allAtAlternate() {
-        for (SimGatewayNode g : w.gateways) {
-            if (!g.alive()) continue;
-            if (!g.core.registered() || !SimWorld.ALTERNATE.equals(g.core.currentController())) return false;
-            if (w.alternate.core.association().gateway(g.name).state() != GatewayState.IN_SERVICE) return false;
-        }
-        return true;
     }
 
     private String gatewayStates() {

@@ -134,5 +134,34 @@ final class SimWorld {
         return true;
     }
 
+    /** As {@link #runUntil}, looking every millisecond (to act between two messages of one exchange). */
+    boolean runUntilFine(BooleanSupplier condition, Duration max) {
+        long end = time.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (time.nanoTime() >= end) return false;
+            time.advance(Duration.ofMillis(1));
+        }
+        return true;
+    }
+
+    /** Every gateway in service at {@code c} with its idle lines armed for off-hook. */
+    boolean allArmedAt(SimControllerNode c) {
+        for (SimGatewayNode g : gateways) {
+            if (c.core.association().gateway(g.name).state() != dev.holdfast.controller.gateway.GatewayState.IN_SERVICE) return false;
+            for (String l : g.config.lines()) if (!g.core.armedEvents(l).contains("al/of")) return false;
+        }
+        return true;
+    }
+
+    /** Every gateway still alive registered with {@code c} and in service there. */
+    boolean allAliveAt(SimControllerNode c) {
+        for (SimGatewayNode g : gateways) {
+            if (!g.alive()) continue;
+            if (!g.core.registered() || !c.address.equals(g.core.currentController())) return false;
+            if (c.core.association().gateway(g.name).state() != dev.holdfast.controller.gateway.GatewayState.IN_SERVICE) return false;
+        }
+        return true;
+    }
+
     long nowMillis() { return time.nanoTime() / 1_000_000; }
 }

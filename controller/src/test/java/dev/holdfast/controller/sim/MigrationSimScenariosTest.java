@@ -1,0 +1,107 @@
+package dev.holdfast.controller.sim;
+
+import dev.holdfast.controller.call.Call;
+import dev.holdfast.controller.call.CallState;
+import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The smallest scenarios of failures the migration simulation found (MigrationSimulationTest), each run on the
+ * simulation's world with no random faults: real controller cores, real gateway cores, the simulated wire.
+ */
+class MigrationSimScenariosTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    private static SimWorld started(int gateways) {
+        SimWorld w = new SimWorld(1, gateways, 2, SimFaults.NONE);
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)), "in service at the primary");
+        return w;
+    }
+
+    private static void connect(SimWorld w, SimGatewayNode a, String la, String number, SimGatewayNode b, String lb) {
+        a.core.offHook(la);
+        assertTrue(w.runUntil(() -> a.core.signals(la).contains("cg/dt"), WAIT), la + " hears dial tone");
+        a.core.dial(la, number);
+        assertTrue(w.runUntil(() -> b.core.signals(lb).contains("al/ri"), WAIT), lb + " rings");
+        b.core.answer(lb);
+        assertTrue(w.runUntil(() -> a.core.talkPathUp(la) && b.core.talkPathUp(lb), WAIT), la + " and " + lb + " talk");
+    }
+
+    private static boolean noContexts(SimWorld w) {
+        for (SimGatewayNode g : w.gateways) if (g.alive() && !g.core.contextIds().isEmpty()) return false;
+        return true;
+    }
+
+    private static String contexts(SimWorld w) {
+        StringBuilder b = new StringBuilder();
+        for (SimGatewayNode g : w.gateways) {
+            if (!g.alive()) continue;
+            b.append(g.name).append(':');
+            for (Long c : g.core.contextIds()) b.append(' ').append(c).append(g.core.terminationsIn(c));
+            b.append("; ");
+        }
+        return b.toString();
+    }
+
+    /**
+     * Seeds 19, 24, 28: a line's cookie is forged, the IGC end in the same context verifies. The call is rebuilt from
+     * the verified part; when it ends, the line with the forged cookie must leave the context too (it was left there,
+     * in a context of its own, its on-hook answered with a NULL-context Modify the gateway refuses: 435).
+     */
+    @Test
+    void aLineWhoseCookieIsForgedLeavesItsCallsContextWithTheCall() throws Exception {
+        SimWorld w = started(2);
+        CookieLedger ledger = new CookieLedger(w.alternate, ProvisioningLoader.parse(SimWorld.COOKIES + "gateways: []\n",
+                ProvisioningLoader.Format.YAML, "keys").cookieKeyRing().orElseThrow(), w.time.wallMillis(), true, "gw2");
+        w.wire.tap(ledger);
+        SimGatewayNode east = w.gw(1), west = w.gw(2);
+        connect(w, east, "A1", "2001", west, "A1");
+        w.run(Duration.ofSeconds(1));
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        Map<String, Long> counters = w.alternate.core.calls().migrationCounters();
+        assertEquals(1L, counters.get("cookie.rejected.forged"), "the altered cookie is rejected: " + counters);
+        assertEquals(1, w.alternate.core.calls().calls().size(), "rebuilt from the parts that verify");
+        west.core.onHook("A1");
+        assertTrue(w.runUntil(() -> east.core.signals("A1").contains("cg/bt"), WAIT), "east hears busy");
+        east.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w), WAIT), "contexts left: " + contexts(w));
+        assertTrue(w.alternate.core.calls().calls().isEmpty());
+        assertTrue(west.core.signals("A1").isEmpty() && east.core.signals("A1").isEmpty());
+    }
+
+    /**
+     * Seed 28: the primary dies while a call to another gateway is setting up (the caller's side added, the
+     * callee's not yet), and the callee's gateway never comes back. The alternate rebuilds the call in SETUP from
+     * the caller's cookies; when the caller hangs up, the call must end (it waited for a set-up nobody runs).
+     */
+    @Test
+    void aMigratedCallStillSettingUpEndsWhenTheCallerHangsUp() {
+        SimWorld w = started(2);
+        SimGatewayNode east = w.gw(1), west = w.gw(2);
+        east.core.offHook("A1");
+        assertTrue(w.runUntil(() -> east.core.signals("A1").contains("cg/dt"), WAIT));
+        east.core.dial("A1", "2001");
+        assertTrue(w.runUntilFine(() -> east.core.contextOf("A1") != null, WAIT), "the caller's side is added");
+        assertEquals(List.of(), west.core.contextIds(), "nothing on the callee's gateway yet");
+        w.primary.kill(() -> 0);
+        west.kill();
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "east fails over");
+        w.run(Duration.ofSeconds(1));
+        List<Call> calls = List.copyOf(w.alternate.core.calls().calls());
+        assertEquals(1, calls.size(), "rebuilt: " + calls);
+        assertEquals(CallState.SETUP, calls.get(0).state());
+        east.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
+    }
+}
