@@ -111,17 +111,41 @@ final class CallMerge {
             if (contexts.isEmpty()) { finish(gw, started, 0, then); return; }
             int[] outstanding = {(contexts.size() + CONTEXTS_PER_AUDIT - 1) / CONTEXTS_PER_AUDIT};
             for (int i = 0; i < contexts.size(); i += CONTEXTS_PER_AUDIT) {
-                List<ActionRequest> batch = new ArrayList<>();
-                for (ContextId ctx : contexts.subList(i, Math.min(contexts.size(), i + CONTEXTS_PER_AUDIT))) {
-                    batch.add(new ActionRequest(ctx, List.of(), List.of(),
-                            List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
-                }
-                cp.association.send(gw, batch, ob -> {
-                    if (ob.reply() != null) apply(gw, ob);
-                    else failed[0] = true;
-                    if (ob.reply() == null) LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+                auditBatch(gw, contexts.subList(i, Math.min(contexts.size(), i + CONTEXTS_PER_AUDIT)), ok -> {
+                    if (!ok) failed[0] = true;
                     if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), then);
                 });
+            }
+        });
+    }
+
+    /**
+     * Audits one batch of contexts and merges what they hold; {@code done} gets false when the gateway did not
+     * answer. A context can be gone by the time its audit arrives (a call we released subtracted it): the gateway
+     * answers it with an error, which ends the transaction (H.248.1 8.2.2), so the contexts after it are asked again.
+     */
+    private void auditBatch(Gateway gw, List<ContextId> contexts, java.util.function.Consumer<Boolean> done) {
+        List<ActionRequest> batch = new ArrayList<>();
+        for (ContextId ctx : contexts) {
+            batch.add(new ActionRequest(ctx, List.of(), List.of(),
+                    List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
+        }
+        cp.association.send(gw, batch, ob -> {
+            if (ob.reply() == null) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+                done.accept(false);
+                return;
+            }
+            apply(gw, ob);
+            Set<ContextId> answered = new java.util.HashSet<>();
+            for (ActionReply a : ob.reply().actions()) answered.add(a.contextId());
+            List<ContextId> rest = new ArrayList<>();
+            for (ContextId ctx : contexts) if (!answered.contains(ctx)) rest.add(ctx);
+            if (!answered.isEmpty() && !rest.isEmpty() && gw.state().reachable()) {
+                count("merge.audit_retried");
+                auditBatch(gw, rest, done);
+            } else {
+                done.accept(true);
             }
         });
     }

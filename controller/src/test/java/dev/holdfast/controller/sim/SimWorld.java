@@ -49,6 +49,11 @@ final class SimWorld {
     final Map<Integer, Duration> arrivalDelay = new LinkedHashMap<>();
 
     SimWorld(long seed, int gatewayCount, int linesEach, SimFaults faults) {
+        this(seed, gatewayCount, linesEach, faults, Map.of());
+    }
+
+    /** {@code arrivals}: for these gateways (1-based), this connection setup time to the alternate. */
+    SimWorld(long seed, int gatewayCount, int linesEach, SimFaults faults, Map<Integer, Duration> arrivals) {
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         this.linesEach = linesEach;
@@ -65,6 +70,7 @@ final class SimWorld {
         for (int g = 1; g <= gatewayCount; g++) {
             Duration slow = faults.slowArrivals() && connect.nextInt(2) == 0
                     ? Duration.ofMillis(500 + connect.nextInt(15_000)) : Duration.ofMillis(1 + connect.nextInt(30));
+            if (arrivals.containsKey(g)) slow = arrivals.get(g);
             arrivalDelay.put(g, slow);
             GatewayConfig cfg = GatewayConfig.of(new MId.DomainName("gw" + g + ".test", 2944), linesEach,
                             List.of(PRIMARY, ALTERNATE))
