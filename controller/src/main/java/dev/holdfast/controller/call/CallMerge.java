@@ -338,6 +338,7 @@ final class CallMerge {
             for (Line l : c.parties.keySet()) c.rolesBeforeHold.putIfAbsent(l, c.parties.get(l));
         }
         cp.register(c);
+        if (!c.featured) cp.restoreNoAnswer(c);
         count("merge.calls_rebuilt");
         LOG.log(System.Logger.Level.INFO, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
         return c;

@@ -134,4 +134,30 @@ class MigrationSimScenariosTest {
             assertTrue(west.core.talkPathUp("A2") && west.core.talkPathUp("A3"), "offset " + at + ": still talking");
         }
     }
+
+    /**
+     * Seed 140: a call rings on one gateway while its caller's gateway dies with the primary and never comes back.
+     * The alternate rebuilds the call from the callee's side; its no-answer timer must run (it started only once
+     * every leg had arrived, so the line rang for ever, and answering it did nothing).
+     */
+    @Test
+    void aRingingCallWhoseCallersGatewayNeverReturnsStopsRingingAtTheNoAnswerTime() {
+        SimWorld w = started(2);
+        SimGatewayNode east = w.gw(1), west = w.gw(2);
+        east.core.offHook("A1");
+        assertTrue(w.runUntil(() -> east.core.signals("A1").contains("cg/dt"), WAIT));
+        east.core.dial("A1", "2001");
+        assertTrue(w.runUntil(() -> west.core.signals("A1").contains("al/ri"), WAIT), "west A1 rings");
+        w.run(Duration.ofSeconds(2));
+        w.primary.kill(() -> 0);
+        east.kill();
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "west fails over");
+        w.run(Duration.ofSeconds(1));
+        assertEquals(1, w.alternate.core.calls().calls().size(), "rebuilt from west's part");
+        assertTrue(west.core.signals("A1").contains("al/ri"), "still ringing after the migration");
+        assertTrue(w.runUntil(() -> noContexts(w) && west.core.signals("A1").isEmpty()
+                        && w.alternate.core.calls().calls().isEmpty(), Duration.ofSeconds(SimWorld.NO_ANSWER_SECONDS + 5)),
+                "released at the no-answer time: " + contexts(w) + " west A1 hears " + west.core.signals("A1")
+                        + ", calls " + w.alternate.core.calls().calls());
+    }
 }

@@ -323,6 +323,7 @@ final class MigrationSimulation {
         for (Subscriber s : w.subscribers) s.stop();
         w.subscribers.clear();
         Map<String, CallStructure> after = CallStructures.byParties(w.alternate.core.calls().calls());
+        if (Boolean.getBoolean("sim.trace")) System.out.println(w.nowMillis() + " ms: rebuilt check, alternate has " + after.keySet());
         for (Settled s : settled.values()) {
             if (touchesDead(s)) continue;
             if (s.key == ledger.tamperedKey) continue; // one of its cookies was forged on the wire
@@ -423,6 +424,9 @@ final class MigrationSimulation {
             w.run(Duration.ofSeconds(2));
         }
         w.run(Duration.ofSeconds(5));
+        // a call still ringing (its caller's gateway never came back) ends at the latest at the no-answer time
+        w.runUntil(() -> w.alternate.core.calls().calls().isEmpty(), Duration.ofSeconds(SimWorld.NO_ANSWER_SECONDS + 5));
+        w.run(Duration.ofSeconds(2));
     }
 
     private static List<String> terminationsOf(SimGatewayNode g) {

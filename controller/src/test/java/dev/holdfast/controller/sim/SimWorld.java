@@ -34,6 +34,8 @@ final class SimWorld {
     static final InetSocketAddress PRIMARY = new InetSocketAddress("127.0.0.1", 2944);
     static final InetSocketAddress ALTERNATE = new InetSocketAddress("127.0.0.2", 2944);
     static final Duration TICK = Duration.ofMillis(20);
+    /** The no-answer timer: long enough for every step of a run, short enough to wait for in virtual time. */
+    static final int NO_ANSWER_SECONDS = 60;
 
     final VirtualSimScheduler time = new VirtualSimScheduler(Instant.parse("2026-01-01T00:00:00Z"));
     final SplittableRandom random;
@@ -90,9 +92,9 @@ final class SimWorld {
     private static Provisioning provisioning(int gatewayCount, int linesEach) {
         StringBuilder y = new StringBuilder("""
                 controller: { address: 127.0.0.1, port: 2944, transports: [tcp] }
-                timers: { noAnswerSeconds: 300, inactivityMillis: 10000 }
+                timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
                 dialPlan: { trunkAccessCodes: [ { code: "9", group: pstn, digits: xxxx } ] }
-                """).append(COOKIES).append("gateways:\n");
+                """.formatted(NO_ANSWER_SECONDS)).append(COOKIES).append("gateways:\n");
         for (int g = 1; g <= gatewayCount; g++) {
             y.append("  - name: gw").append(g).append('\n')
              .append("    mid: \"<gw").append(g).append(".test>:2944\"\n")
