@@ -45,6 +45,7 @@ class MigrationSimulationTest {
 
     private void runSeeds() {
         long started = System.nanoTime();
+        long cpuStarted = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         List<String> failed = new ArrayList<>();
         int passed = 0;
         for (long seed : seeds()) {
@@ -57,8 +58,9 @@ class MigrationSimulationTest {
             }
             if (System.getProperty("sim.seed") != null) System.out.println(r.summary());
         }
-        System.out.printf("migration simulation: %d seeds passed, %d failed, %.1f s%n", passed, failed.size(),
-                (System.nanoTime() - started) / 1e9);
+        long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStarted;
+        System.out.printf("migration simulation: %d seeds passed, %d failed, %.1f s (%.1f s of CPU)%n", passed,
+                failed.size(), (System.nanoTime() - started) / 1e9, cpu / 1e9);
         assertTrue(failed.isEmpty(), failed.size() + " seeds failed:\n" + String.join("\n", failed));
     }
 

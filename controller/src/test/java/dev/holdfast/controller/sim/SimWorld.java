@@ -76,7 +76,7 @@ final class SimWorld {
             arrivalDelay.put(g, slow);
             GatewayConfig cfg = GatewayConfig.of(new MId.DomainName("gw" + g + ".test", 2944), linesEach,
                             List.of(PRIMARY, ALTERNATE))
-                    .withProbe(ProbeConfig.atRate(5), null, 0)
+                    .withProbe(ProbeConfig.atRate(2), null, 0)
                     .withRestartAvoidance(Duration.ofMillis(500))
                     .withRetryPause(Duration.ofMillis(500))
                     .withSeed(seed * 131 + g);
