@@ -43,6 +43,8 @@ final class CookieLedger implements SimWire.Tap {
 
     /** Only cookies from this gateway are altered (null: the first audited anywhere). */
     private final String tamperOn;
+    /** Every cookie of that gateway's first audit reply is altered, not only the first. */
+    boolean tamperAll;
 
     CookieLedger(SimControllerNode alternate, CookieKeyRing keys, long nowMillis, boolean tamper) {
         this(alternate, keys, nowMillis, tamper, null);
@@ -76,15 +78,16 @@ final class CookieLedger implements SimWire.Tap {
         Matcher x = COOKIE.matcher(text);
         while (x.find()) cookies.add(x.group(1));
         String replacement = null;
-        if (tamper && !cookies.isEmpty() && (tamperOn == null || tamperOn.equals(link.gateway.name))) {
-            tamper = false;
+        while (tamper && !cookies.isEmpty() && (tamperOn == null || tamperOn.equals(link.gateway.name))) {
+            tamper = tamperAll;
             String original = cookies.remove(0);
             if (CookieCodec.verify(original, keys, nowMillis) instanceof CookieVerdict.Accepted a) tamperedKey = a.cookie().callKey();
             int at = original.length() / 2;
             char c = original.charAt(at);
             char other = B64.charAt((B64.indexOf(c) + 17) % B64.length());
             String altered = original.substring(0, at) + other + original.substring(at + 1);
-            replacement = text.replace("\"" + original + "\"", "\"" + altered + "\"");
+            text = text.replace("\"" + original + "\"", "\"" + altered + "\"");
+            replacement = text;
             tamperedWhere = link.gateway.name + " (call key " + Long.toHexString(tamperedKey) + ")";
             forged++;
         }
