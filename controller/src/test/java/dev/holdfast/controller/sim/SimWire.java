@@ -71,6 +71,11 @@ final class SimWire {
 
     void tap(Tap t) { this.tap = t; }
 
+    /** Messages for which this holds are lost on the way (a test's way to have a peer die between two sends). */
+    private java.util.function.BiPredicate<Link, String> dropRule = (l, t) -> false;
+
+    void dropWhen(java.util.function.BiPredicate<Link, String> rule) { this.dropRule = rule; }
+
     long trace() { return trace; }
 
     long delivered() { return delivered; }
@@ -124,7 +129,7 @@ final class SimWire {
 
     void toGateway(Link l, Message m) {
         String text = TextCodec.encode(m, TextForm.COMPACT);
-        if (UDP_LOSS && lose()) { lost++; return; }
+        if (UDP_LOSS && lose() || dropRule.test(l, text)) { lost++; return; }
         long at = Math.max(time.nanoTime() + delayNanos() + tcpRetransmissions(), l.lastToGateway + 1);
         l.lastToGateway = at;
         time.schedule(() -> {
