@@ -45,6 +45,8 @@ final class MigrationSimulation {
     private final List<String> plan = new ArrayList<>();
     private int featureChecks;
     private int featureChecksPassed;
+    /** RTP terminations of rebuilt calls whose probes were checked for loss across the failover. */
+    private int rtpEndsChecked;
 
     private MigrationSimulation(long seed) {
         this.seed = seed;
@@ -91,7 +93,7 @@ final class MigrationSimulation {
                 + (hungUpInOutage.isEmpty() ? "" : ", hung up in the outage " + hungUpInOutage)
                 + (ledger.tamperedWhere == null ? "" : ", cookie altered on the wire from " + ledger.tamperedWhere)
                 + ", migration counters " + w.alternate.core.calls().migrationCounters()
-                + ", feature checks " + featureChecksPassed + "/" + featureChecks + ", messages " + w.wire.delivered()
+                + ", feature checks " + featureChecksPassed + "/" + featureChecks + ", RTP ends checked for loss " + rtpEndsChecked + ", messages " + w.wire.delivered()
                 + " delivered, " + w.wire.lost() + " lost, virtual time " + w.nowMillis() + " ms";
     }
 
@@ -343,6 +345,16 @@ final class MigrationSimulation {
                     if (p.gateway() == null) continue;
                     if (!w.gw(w.indexOf(p.gateway())).core.talkPathUp(p.termination())) {
                         violation("no talk path for " + p.gateway() + "/" + p.termination() + " of rebuilt call " + s.parties);
+                    }
+                }
+                // the media never stopped: no RTP packet of the call's IGCs lost across the failover
+                for (CallStructure.Igc i : s.structure.igcs()) {
+                    for (CallStructure.IgcEnd e : List.of(i.a(), i.b())) {
+                        var stats = w.gw(w.indexOf(e.gateway())).core.probeStats(e.termination());
+                        if (stats != null) rtpEndsChecked++;
+                        if (stats != null && (stats.lost() > 0 || stats.gaps() > 0)) {
+                            violation("RTP lost on " + e.gateway() + "/" + e.termination() + " of " + s.parties + ": " + stats);
+                        }
                     }
                 }
             }

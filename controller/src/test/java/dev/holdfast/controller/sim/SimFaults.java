@@ -3,7 +3,8 @@ package dev.holdfast.controller.sim;
 /**
  * The faults one seed draws for the H.248 network and the failover.
  *
- * @param lossRate         probability that one H.248 message is lost (the transaction layer retransmits)
+ * @param lossRate         probability that one H.248 message is lost on its way (TCP sends it again after its
+ *                         retransmission timeout; with -Dsim.udpLoss=true the h248 transaction layer does)
  * @param maxDelayMillis   one-way delay of a message is uniform in [1, maxDelayMillis] ms (FIFO per connection)
  * @param maxCloseMillis   how long after a peer dies the other side sees the TCP connection close
  * @param slowArrivals     some gateways reach the alternate only seconds later (their connection setup is slow)
