@@ -111,17 +111,41 @@ final class CallMerge {
             if (contexts.isEmpty()) { finish(gw, started, 0, then); return; }
             int[] outstanding = {(contexts.size() + CONTEXTS_PER_AUDIT - 1) / CONTEXTS_PER_AUDIT};
             for (int i = 0; i < contexts.size(); i += CONTEXTS_PER_AUDIT) {
-                List<ActionRequest> batch = new ArrayList<>();
-                for (ContextId ctx : contexts.subList(i, Math.min(contexts.size(), i + CONTEXTS_PER_AUDIT))) {
-                    batch.add(new ActionRequest(ctx, List.of(), List.of(),
-                            List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
-                }
-                cp.association.send(gw, batch, ob -> {
-                    if (ob.reply() != null) apply(gw, ob);
-                    else failed[0] = true;
-                    if (ob.reply() == null) LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+                auditBatch(gw, contexts.subList(i, Math.min(contexts.size(), i + CONTEXTS_PER_AUDIT)), ok -> {
+                    if (!ok) failed[0] = true;
                     if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), then);
                 });
+            }
+        });
+    }
+
+    /**
+     * Audits one batch of contexts and merges what they hold; {@code done} gets false when the gateway did not
+     * answer. A context can be gone by the time its audit arrives (a call we released subtracted it): the gateway
+     * answers it with an error, which ends the transaction (H.248.1 8.2.2), so the contexts after it are asked again.
+     */
+    private void auditBatch(Gateway gw, List<ContextId> contexts, java.util.function.Consumer<Boolean> done) {
+        List<ActionRequest> batch = new ArrayList<>();
+        for (ContextId ctx : contexts) {
+            batch.add(new ActionRequest(ctx, List.of(), List.of(),
+                    List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
+        }
+        cp.association.send(gw, batch, ob -> {
+            if (ob.reply() == null) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+                done.accept(false);
+                return;
+            }
+            apply(gw, ob);
+            Set<ContextId> answered = new java.util.HashSet<>();
+            for (ActionReply a : ob.reply().actions()) answered.add(a.contextId());
+            List<ContextId> rest = new ArrayList<>();
+            for (ContextId ctx : contexts) if (!answered.contains(ctx)) rest.add(ctx);
+            if (!answered.isEmpty() && !rest.isEmpty() && gw.state().reachable()) {
+                count("merge.audit_retried");
+                auditBatch(gw, rest, done);
+            } else {
+                done.accept(true);
             }
         });
     }
@@ -210,6 +234,7 @@ final class CallMerge {
                 rejected.add(t);
             }
         }
+        Call owner = null;
         for (Map.Entry<Long, List<Map.Entry<Audited, CallCookie>>> e : byKey.entrySet()) {
             long key = e.getKey();
             if (releasedKeys.containsKey(key)) {
@@ -231,8 +256,10 @@ final class CallMerge {
                 count("merge.newer_part");
             }
             confirm(c, gw, ctx, parts);
+            owner = c;
         }
         if (byKey.isEmpty() && !rejected.isEmpty()) untrustedContext(gw, ctx, rejected);
+        else if (owner != null && !rejected.isEmpty()) unverifiedInCallContext(owner, gw, ctx, rejected);
     }
 
     // ------------------------------------------------------------------------------------------ rebuild
@@ -346,6 +373,7 @@ final class CallMerge {
             for (Line l : c.parties.keySet()) c.rolesBeforeHold.putIfAbsent(l, c.parties.get(l));
         }
         cp.register(c);
+        if (!c.featured) cp.restoreNoAnswer(c);
         count("merge.calls_rebuilt");
         LOG.log(System.Logger.Level.INFO, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
         return c;
@@ -559,6 +587,23 @@ final class CallMerge {
             for (Line l : left) {
                 l.offHook(false);
                 cp.partyLost(c, l);
+            }
+        }
+    }
+
+    /**
+     * Terminations whose cookie did not verify (or that had none) in a context the verified parts of a call hold:
+     * their content is not used, but they are in the call's context, so they leave it with the call (else a release
+     * would subtract the others and leave them there, and a line's on-hook would find it still in the context).
+     */
+    private void unverifiedInCallContext(Call c, Gateway gw, ContextId ctx, List<Audited> terms) {
+        for (Call.Leg leg : c.legs) {
+            if (leg.gateway != gw || !ctx.equals(leg.context)) continue;
+            for (Audited t : terms) {
+                Line l = gw.line(t.termination);
+                String id = l != null ? l.termination() : t.termination;
+                if (!leg.terminations.contains(id)) leg.terminations.add(id);
+                count("merge.unverified_in_call_context");
             }
         }
     }

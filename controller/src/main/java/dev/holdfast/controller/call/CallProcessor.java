@@ -686,7 +686,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     }
 
     private void hangUp(Call c) {
-        if (c.state == CallState.SETUP || c.adding()) {
+        // a call setting up ends once its set-up has; a migrated one has no set-up running here to wait for
+        if (c.state == CallState.SETUP && !c.migrated || c.adding()) {
             c.releaseWanted = true;
             c.releaseTone = BUSY;
         } else {
@@ -864,6 +865,15 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         if (c.state != CallState.SETUP) return;
         if (c.callee != null && c.callee.trunk()) { c.state = CallState.RINGING; answer(c); return; }
         c.state = CallState.RINGING;
+        restoreNoAnswer(c);
+    }
+
+    /**
+     * A rebuilt call not answered yet: its no-answer timer goes on with what was left of it, whether or not all its
+     * legs have arrived (a gateway that never returns must not leave the other side ringing for ever).
+     */
+    void restoreNoAnswer(Call c) {
+        if (c.noAnswerTimer != 0 || c.state != CallState.SETUP && c.state != CallState.RINGING) return;
         long left = timers.noAnswerSeconds() * 1000L - (svc.now() - c.stateSince);
         c.noAnswerTimer = svc.startTimer(Math.max(1000L, left), () -> {
             c.noAnswerTimer = 0;

@@ -1,5 +1,6 @@
 package dev.holdfast.controller.e2e;
 
+import dev.holdfast.controller.CallStructures;
 import dev.holdfast.controller.Controller;
 import dev.holdfast.controller.call.Call;
 import dev.holdfast.controller.call.CallStructure;
@@ -8,11 +9,8 @@ import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
 import static dev.holdfast.controller.e2e.E2eSteps.*;
@@ -126,27 +124,9 @@ class MigrationEndToEndTest {
 
     /** Each call's structure by its parties (call ids differ between controllers). */
     static Map<String, CallStructure> structures(Controller c) throws Exception {
-        List<CallStructure> all = c.inspect(core -> core.calls().calls().stream().map(Call::structure).toList());
-        Map<String, CallStructure> out = new TreeMap<>();
-        for (CallStructure s : all) out.put(String.join(",", s.parties()), s);
-        return out;
+        return c.inspect(core -> CallStructures.byParties(core.calls().calls()));
     }
 
-    /** What must survive a migration: everything but the call id; legs and IGCs in a stable order. */
-    static String comparable(CallStructure s) {
-        List<String> legs = new ArrayList<>();
-        for (CallStructure.Leg l : s.legs()) legs.add(l.gateway() + "/" + l.context() + new java.util.TreeSet<>(l.terminations()));
-        legs.sort(Comparator.naturalOrder());
-        List<String> igcs = new ArrayList<>();
-        for (CallStructure.Igc i : s.igcs()) {
-            String a = end(i.a()), b = end(i.b());
-            igcs.add(a.compareTo(b) < 0 ? a + "<->" + b : b + "<->" + a);
-        }
-        igcs.sort(Comparator.naturalOrder());
-        return s.state() + " " + s.feature() + " " + s.roles() + " legs " + legs + " igcs " + igcs;
-    }
-
-    private static String end(CallStructure.IgcEnd e) {
-        return e.gateway() + "/" + e.context() + "/" + e.termination() + " far " + e.farGateway() + "/" + e.farContext();
-    }
+    /** What must survive a migration (one definition for all migration tests: {@link CallStructures#comparable}). */
+    static String comparable(CallStructure s) { return CallStructures.comparable(s); }
 }

@@ -102,6 +102,7 @@ final class Association {
 
     /** Something arrived from {@code from}: the inactivity timer starts again. */
     void heard(InetSocketAddress from) {
+        if (from == null) return; // e.g. the heartbeat's Notify failed at once and the controller is already lost
         if (from.equals(current) || from.equals(registeringTo)) {
             lastHeardNanos = scheduler.nanoTime();
             lastArrivalNanos = lastHeardNanos;

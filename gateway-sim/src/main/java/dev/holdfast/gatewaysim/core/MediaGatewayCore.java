@@ -242,6 +242,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
             events.recognise(root, "it/ito", List.of());
             association.newInactivityPeriod();
             inactivityTimer = scheduler.schedule(this::inactivityCheck, mit);
+        } else if (!association.registered()) {
+            // no controller to tell (failing over): look again a period later; registering resets lastHeard. Rescheduling
+            // at mit - silent here would spin every nanosecond once the silence passed mit
+            inactivityTimer = scheduler.schedule(this::inactivityCheck, mit);
         } else {
             inactivityTimer = scheduler.schedule(this::inactivityCheck, Duration.ofNanos(Math.max(1, mit.toNanos() - silent)));
         }

@@ -400,6 +400,35 @@ class MediaGatewayCoreTest {
         assertEquals(C2, gw.currentController(), "it/ito not answered: the controller is lost");
     }
 
+    /** Found by the migration simulation (seed 7): the inactivity check spun every nanosecond while failing over. */
+    @Test void theInactivityCheckDoesNotSpinWhileNoControllerAnswers() {
+        int[] scheduled = {0};
+        dev.holdfast.sim.time.SimScheduler counting = new dev.holdfast.sim.time.SimScheduler() {
+            @Override public long nanoTime() { return time.nanoTime(); }
+            @Override public long wallMillis() { return time.wallMillis(); }
+            @Override public Cancellable schedule(Runnable task, Duration delay) {
+                if (++scheduled[0] > 100_000) throw new IllegalStateException("spinning: " + scheduled[0] + " timers");
+                return time.schedule(task, delay);
+            }
+            @Override public void execute(Runnable task) { time.execute(task); }
+            @Override public boolean inSchedulerThread() { return true; }
+        };
+        TestMgc net = new TestMgc();
+        MediaGatewayCore g = new MediaGatewayCore(config("x").withRetryPause(Duration.ofSeconds(30)), counting, net, media);
+        g.start();
+        time.advance(Duration.ofSeconds(2));
+        assertTrue(g.registered());
+        net.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=100}}}}");
+        net.dead.add(C1);
+        net.dead.add(C2);
+        time.advance(Duration.ofMillis(1000)); // it/ito unanswered: C1 lost, C2 dead too: waiting to retry
+        assertFalse(g.registered());
+        int before = scheduled[0];
+        time.advance(Duration.ofSeconds(5));
+        assertTrue(scheduled[0] - before < 50, "timers scheduled in 5 s without a controller: " + (scheduled[0] - before));
+        g.stop();
+    }
+
     /**
      * Loss detection over UDP in a few hundred ms: mit 200 ms from the controller, heartbeat reply timeout 100 ms
      * provisioned on the gateway. The controller dies silently (no reply, no error) right after its last request:
