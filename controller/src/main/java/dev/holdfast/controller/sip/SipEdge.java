@@ -95,6 +95,12 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final Map<String, Long> answeredCSeq = new ConcurrentHashMap<>();
     private final AtomicLong branches = new AtomicLong();
     /**
+     * Makes our Via branches unique in space and time (RFC 3261 8.1.1.7): a counter alone repeats across the two
+     * controllers of a pair and across restarts, and a phone then takes the alternate's first request for a
+     * retransmission of the primary's (same branch, same method) and drops it.
+     */
+    private final String branchNonce = Long.toHexString(new java.security.SecureRandom().nextLong());
+    /**
      * Where the core's SIP commands are carried out: building, encoding and sending a message in JAIN-SIP is most of
      * a call's cost, so it runs off the core thread, on one of these single threads chosen by Call-ID (a leg's
      * messages keep the core's order; different calls go out in parallel).
@@ -483,7 +489,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             sip.setTransportParam(transport);
         }
         if (target instanceof SipURI sip && sip.getTransportParam() != null) transport = sip.getTransportParam().toLowerCase(Locale.ROOT);
-        ViaHeader via = headers.createViaHeader(host, port, transport, "z9hG4bKhf" + branches.incrementAndGet() + "x" + stackName.hashCode());
+        ViaHeader via = headers.createViaHeader(host, port, transport, "z9hG4bKhf" + branches.incrementAndGet() + "x" + branchNonce);
         Request req = messages.createRequest(target, q.method(), headers.createCallIdHeader(q.callId()),
                 headers.createCSeqHeader(1L, q.method()),
                 headers.createFromHeader(addresses.createAddress(q.fromUri()), q.fromTag()),
