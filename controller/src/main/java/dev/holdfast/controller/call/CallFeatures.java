@@ -422,7 +422,10 @@ final class CallFeatures {
         if (c.consultState == CallState.CONNECTED) {
             Call.IgcEnd toHeld = c.igcEnd(c.heldLeg, c.heldTerm);
             Call.IgcEnd toConsulted = c.igcEnd(c.consultLeg, c.consultTerm);
-            if (toHeld != null && toConsulted != null && toHeld.far.rtp != null && toConsulted.far.rtp != null) {
+            // the short-cut needs both far ends' SDP (an end rebuilt from its far end's cookie has none until its
+            // gateway arrives)
+            if (toHeld != null && toConsulted != null && toHeld.far.rtp != null && toConsulted.far.rtp != null
+                    && toHeld.far.local != null && toConsulted.far.local != null) {
                 shortCut(c, toHeld, toConsulted);
                 return;
             }

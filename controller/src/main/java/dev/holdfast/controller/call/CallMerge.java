@@ -86,6 +86,11 @@ final class CallMerge {
 
     /** Contexts audited per request: one reply with the media of a few hundred contexts would not fit a TPKT frame. */
     static final int CONTEXTS_PER_AUDIT = 16;
+    /**
+     * Over UDP a reply must fit one datagram (8 KiB by default): the media of 16 contexts took 9-11 KB in a drill,
+     * and a reply too large is never sent, so the audit waited for nothing; a conference's context takes about 1 KB.
+     */
+    static final int CONTEXTS_PER_AUDIT_UDP = 5;
 
     /**
      * Audits the contexts of a gateway that kept its state, rebuilds and merges what they carry, then runs
@@ -109,9 +114,10 @@ final class CallMerge {
                 if (a.contextId().isSpecific() && !owned.contains(a.contextId())) contexts.add(a.contextId());
             }
             if (contexts.isEmpty()) { finish(gw, started, 0, then); return; }
-            int[] outstanding = {(contexts.size() + CONTEXTS_PER_AUDIT - 1) / CONTEXTS_PER_AUDIT};
-            for (int i = 0; i < contexts.size(); i += CONTEXTS_PER_AUDIT) {
-                auditBatch(gw, contexts.subList(i, Math.min(contexts.size(), i + CONTEXTS_PER_AUDIT)), ok -> {
+            int per = gw.peer() != null && gw.peer().startsWith("udp") ? CONTEXTS_PER_AUDIT_UDP : CONTEXTS_PER_AUDIT;
+            int[] outstanding = {(contexts.size() + per - 1) / per};
+            for (int i = 0; i < contexts.size(); i += per) {
+                auditBatch(gw, contexts.subList(i, Math.min(contexts.size(), i + per)), ok -> {
                     if (!ok) failed[0] = true;
                     if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), then);
                 });
