@@ -50,6 +50,8 @@ public final class CoreRunner implements AutoCloseable {
             return t;
         });
         thread.setRemoveOnCancelPolicy(true);
+        // on close, queued events still run but timers not yet due are dropped: close() need not wait for them
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Where the commands go (the H.248 edge); set before the first event. */
@@ -70,6 +72,32 @@ public final class CoreRunner implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             queued.decrementAndGet();
         }
+    }
+
+    /**
+     * Runs a read-only query on the core thread, between two events, and completes the future with its result (on
+     * the core thread: hand it to your own thread before doing I/O with it). A query is not an event: it is not
+     * logged and must change nothing, so a replay of the event log gives the same commands whatever was queried.
+     * Fails with {@link java.util.concurrent.RejectedExecutionException} once the runner is closed.
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> query(java.util.concurrent.Callable<T> read) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new java.util.concurrent.RejectedExecutionException("controller stopped"));
+            return result;
+        }
+        try {
+            thread.execute(() -> {
+                try {
+                    result.complete(read.call());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
     }
 
     /** Runs {@code task} on the core thread (for reading core state from tests and tools). */

@@ -11,10 +11,11 @@ import java.util.List;
  *
  * @param sip         the SIP side, or null when the controller does not listen for SIP
  * @param subscribers the SIP subscribers (phones) that may register and call
+ * @param admin       the admin API, or null when the controller offers none
  */
 public record Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                            TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
-                           List<SubscriberConfig> subscribers) {
+                           List<SubscriberConfig> subscribers, AdminSettings admin) {
     @JsonCreator
     public Provisioning {
         if (controller == null) controller = ControllerSettings.DEFAULTS;
@@ -25,10 +26,17 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
         subscribers = subscribers == null ? List.of() : List.copyOf(subscribers);
     }
 
+    /** A provisioning without an admin API. */
+    public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
+                        TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
+                        List<SubscriberConfig> subscribers) {
+        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, null);
+    }
+
     /** A provisioning without a SIP side. */
     public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                         TimerConfig timers, GatewayLossConfig gatewayLoss) {
-        this(controller, gateways, dialPlan, timers, gatewayLoss, null, null);
+        this(controller, gateways, dialPlan, timers, gatewayLoss, null, null, null);
     }
 
     /** The gateway provisioned under {@code name}, or null. */
@@ -39,6 +47,11 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
 
     /** The same provisioning with these SIP settings. */
     public Provisioning withSip(SipSettings sip) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, admin);
+    }
+
+    /** The same provisioning with these admin API settings. */
+    public Provisioning withAdmin(AdminSettings admin) {
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, admin);
     }
 }

@@ -49,6 +49,20 @@ public final class LocationService {
 
     public void removeAll(String user) { bindings.remove(user); }
 
+    /**
+     * Every binding still live at {@code now}, by user, without dropping lapsed ones (a read-only view for the
+     * admin API: reads from outside the event stream must change nothing).
+     */
+    public Map<String, List<Binding>> live(long now) {
+        Map<String, List<Binding>> out = new TreeMap<>();
+        for (Map.Entry<String, LinkedHashMap<String, Binding>> e : bindings.entrySet()) {
+            List<Binding> l = new ArrayList<>();
+            for (Binding b : e.getValue().values()) if (b.expiresAt() > now) l.add(b);
+            if (!l.isEmpty()) out.put(e.getKey(), l);
+        }
+        return out;
+    }
+
     /** Users with at least one binding (lapsed ones included until read). */
     public int registeredUsers() { return bindings.size(); }
 

@@ -45,4 +45,7 @@ public final class SipCall {
     public String aCallId() { return aCallId; }
 
     public String bCallId() { return bCallId; }
+
+    /** A call between two phones (not to or from an analog line, which call processing reports). */
+    public boolean phoneToPhone() { return !toLine && fromLine == null; }
 }

@@ -1,0 +1,83 @@
+package dev.holdfast.controller.admin;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.controller.Controller;
+import dev.holdfast.controller.call.CallStructure;
+import dev.holdfast.controller.provisioning.AdminSettings;
+import dev.holdfast.controller.provisioning.MidText;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** The admin API's endpoints (docs/admin-api.md) over one controller. */
+final class AdminApi {
+    final Router router = new Router();
+    final AdminCounters counters = new AdminCounters();
+    private final Controller controller;
+    private final AdminSettings settings;
+
+    AdminApi(Controller controller, AdminSettings settings) {
+        this.controller = controller;
+        this.settings = settings;
+        router.add(HttpMethod.GET, "/api/status", Role.VIEWER, r -> status());
+        router.add(HttpMethod.GET, "/api/calls", Role.VIEWER, r -> calls());
+        router.add(HttpMethod.GET, "/api/calls/{id}", Role.VIEWER, this::call);
+    }
+
+    /** The session of a request to a route that needs {@code role}; 401 or 403 otherwise. */
+    Session authorize(Role role, String authorization, Map<String, List<String>> query, InetSocketAddress remote) {
+        return null;
+    }
+
+    long retryAfterSeconds() { return settings.loginFailureWindowSeconds(); }
+
+    // ------------------------------------------------------------------------------------------ reads
+
+    private CompletableFuture<AdminResponse> status() {
+        long now = System.currentTimeMillis();
+        return controller.query(core -> CoreViews.counts(core, now)).thenApply(counts -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("role", controller.role());
+            out.put("mid", MidText.written(controller.mid()));
+            out.put("startedAt", controller.startedAt().toString());
+            out.put("uptimeSeconds", Duration.between(controller.startedAt(), Instant.now()).toMillis() / 1000.0);
+            out.put("listening", controller.listening());
+            out.put("counts", counts);
+            return AdminResponse.ok(out);
+        });
+    }
+
+    private CompletableFuture<AdminResponse> calls() {
+        return controller.query(CoreViews::calls).thenApply(c -> {
+            List<ObjectNode> calls = new ArrayList<>(c.calls().size());
+            for (CallStructure s : c.calls()) calls.add(callJson(s));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("calls", calls);
+            out.put("phoneCalls", c.phoneCalls());
+            return AdminResponse.ok(out);
+        });
+    }
+
+    private CompletableFuture<AdminResponse> call(AdminRequest r) {
+        long id = r.idParam("id");
+        return controller.query(core -> CoreViews.call(core, id)).thenApply(s -> {
+            if (s == null) throw ApiException.notFound("no active call " + id);
+            return AdminResponse.ok(callJson(s));
+        });
+    }
+
+    /** A call as the API shows it: its structure, and whether it was rebuilt by migration (not yet: always false). */
+    static ObjectNode callJson(CallStructure s) {
+        ObjectNode n = AdminJson.MAPPER.valueToTree(s);
+        n.put("migrated", false);
+        return n;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.holdfast.controller.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
+import static dev.holdfast.controller.e2e.E2eSteps.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The admin API of a real controller with real simulated gateways, read over real HTTP on 127.0.0.1. */
+class AdminApiEndToEndTest {
+    static final String ADMIN = "admin: { port: 0 }\n";
+
+    @Test
+    void statusAndCallsShowARealCall() throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 1, 30, Map.of(), ADMIN)) {
+            registered(n);
+            AdminClient api = new AdminClient(n.controller.admin().url());
+            JsonNode status = api.get("/api/status").json();
+            assertEquals("primary", status.get("role").asText());
+            assertEquals(2, status.at("/counts/gatewaysInService").asInt(), status.toString());
+            assertEquals(0, status.at("/counts/activeCalls").asInt());
+            assertTrue(status.get("uptimeSeconds").asDouble() >= 0);
+
+            SimulatedGateway east = n.gw(1);
+            SimulatedGateway west = n.gw(2);
+            offHookAndDial(east, "A1", "2001");
+            assertTrue(eventually(() -> hears(west, "A1", "al/ri"), WAIT), "west A1 rings");
+            assertTrue(west.answer("A1"));
+            assertTrue(eventually(() -> { try { return callState(api).equals("CONNECTED"); } catch (Exception e) { return false; } }, WAIT));
+
+            JsonNode calls = api.get("/api/calls").json();
+            assertEquals(1, calls.get("calls").size(), calls.toString());
+            JsonNode call = calls.get("calls").get(0);
+            assertEquals(false, call.get("migrated").asBoolean(true));
+            assertEquals("[\"1001\",\"2001\"]", call.get("parties").toString());
+            assertEquals(2, call.get("legs").size());
+            assertEquals(1, call.get("igcs").size());
+            JsonNode igc = call.at("/igcs/0");
+            assertEquals("gw1", igc.at("/a/gateway").asText());
+            assertEquals("gw2", igc.at("/a/farGateway").asText());
+            // the far-end context id is the other side's context, written as H.248 writes it
+            assertEquals(igc.at("/b/context").asText(), igc.at("/a/farContext").asText());
+            assertTrue(igc.at("/a/context").asText().matches("\\d+"), igc.toString());
+
+            long id = call.get("callId").asLong();
+            AdminClient.Reply one = api.get("/api/calls/" + id);
+            assertEquals(200, one.status());
+            assertEquals(call, one.json());
+            assertEquals(1, api.get("/api/status").json().at("/counts/activeCalls").asInt());
+
+            east.onHook("A1");
+            assertTrue(eventually(() -> { try { return api.get("/api/calls/" + id).status() == 404; } catch (Exception e) { return false; } }, WAIT));
+            assertEquals(0, api.get("/api/calls").json().get("calls").size());
+        }
+    }
+
+    @Test
+    void unknownPathsMethodsAndIds() throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 1, 1, 30, Map.of(), ADMIN)) {
+            AdminClient api = new AdminClient(n.controller.admin().url());
+            AdminClient.Reply r = api.get("/api/nothing");
+            assertEquals(404, r.status());
+            assertFalse(r.json().get("error").asText().isEmpty());
+            r = api.get("/api/calls/77");
+            assertEquals(404, r.status(), r.toString());
+            r = api.get("/api/calls/seven");
+            assertEquals(400, r.status(), r.toString());
+            assertEquals("id", r.json().get("field").asText());
+            r = api.send("PUT", "/api/status", "{}");
+            assertEquals(405, r.status(), r.toString());
+            assertEquals("GET", r.raw().headers().firstValue("Allow").orElse(""));
+        }
+    }
+
+    private static String callState(AdminClient api) throws Exception {
+        JsonNode calls = api.get("/api/calls").json().get("calls");
+        return calls.size() == 1 ? calls.get(0).get("state").asText() : "";
+    }
+}
