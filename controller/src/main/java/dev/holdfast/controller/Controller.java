@@ -132,6 +132,13 @@ public final class Controller implements AutoCloseable {
 
     public MId mid() { return mid; }
 
+    /** The H.248 transports' counters (transport, codec, transactions) by transport name ({@code udp}, {@code tcp}). */
+    public Map<String, Map<String, Long>> h248Counters() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        endpoints.forEach((t, e) -> out.put(t, e.counters().snapshot()));
+        return out;
+    }
+
     /** The SIP edge, or null when the controller does not listen for SIP. */
     public SipEdge sip() { return sip; }
 

@@ -30,6 +30,10 @@ final class AdminApi {
         router.add(HttpMethod.GET, "/api/status", Role.VIEWER, r -> status());
         router.add(HttpMethod.GET, "/api/calls", Role.VIEWER, r -> calls());
         router.add(HttpMethod.GET, "/api/calls/{id}", Role.VIEWER, this::call);
+        router.add(HttpMethod.GET, "/api/gateways", Role.VIEWER, r -> gateways());
+        router.add(HttpMethod.GET, "/api/gateways/{name}", Role.VIEWER, this::gateway);
+        router.add(HttpMethod.GET, "/api/phones", Role.VIEWER, r -> phones());
+        router.add(HttpMethod.GET, "/api/counters", Role.VIEWER, r -> counters());
     }
 
     /** The session of a request to a route that needs {@code role}; 401 or 403 otherwise. */
@@ -71,6 +75,45 @@ final class AdminApi {
         return controller.query(core -> CoreViews.call(core, id)).thenApply(s -> {
             if (s == null) throw ApiException.notFound("no active call " + id);
             return AdminResponse.ok(callJson(s));
+        });
+    }
+
+    private CompletableFuture<AdminResponse> gateways() {
+        return controller.query(CoreViews::gateways).thenApply(g -> AdminResponse.ok(Map.of("gateways", g)));
+    }
+
+    private CompletableFuture<AdminResponse> gateway(AdminRequest r) {
+        String name = r.pathParams.get("name");
+        return controller.query(CoreViews::gateways).thenApply(all -> {
+            for (CoreViews.GatewayView g : all) if (g.name().equals(name)) return AdminResponse.ok(g);
+            throw ApiException.notFound("no gateway " + AdminHttp.shorten(name));
+        });
+    }
+
+    private CompletableFuture<AdminResponse> phones() {
+        long now = System.currentTimeMillis();
+        return controller.query(core -> CoreViews.phones(core, now)).thenApply(p -> AdminResponse.ok(Map.of("phones", p)));
+    }
+
+    /**
+     * Every counter there is: the core's (events, failures, the SIP core's), the SIP edge's, each H.248 transport's
+     * (transport, codec, transactions) and the admin edge's own.
+     */
+    private CompletableFuture<AdminResponse> counters() {
+        return controller.query(core -> {
+            Map<String, Long> c = new LinkedHashMap<>();
+            c.put("eventsHandled", core.eventsHandled());
+            c.put("coreFailures", core.failures());
+            c.put("completedCalls", core.calls().completedCalls());
+            return new Object[] { c, core.sip().counters().snapshot() };
+        }).thenApply(parts -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("core", parts[0]);
+            out.put("sipCore", parts[1]);
+            out.put("sipEdge", controller.sip() == null ? Map.of() : controller.sip().counters().snapshot());
+            out.put("h248", controller.h248Counters());
+            out.put("admin", counters.snapshot());
+            return AdminResponse.ok(out);
         });
     }
 

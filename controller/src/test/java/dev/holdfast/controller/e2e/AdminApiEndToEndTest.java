@@ -5,6 +5,12 @@ import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
 import org.junit.jupiter.api.Test;
 
+import dev.holdfast.endpointsim.PhoneRuntime;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 
 import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
@@ -76,6 +82,59 @@ class AdminApiEndToEndTest {
             r = api.send("PUT", "/api/status", "{}");
             assertEquals(405, r.status(), r.toString());
             assertEquals("GET", r.raw().headers().firstValue("Allow").orElse(""));
+        }
+    }
+
+    @Test
+    void gatewaysPhonesAndCounters() throws Exception {
+        String sip = ADMIN + """
+                sip: { port: 0 }
+                subscribers:
+                  - { user: alice, password: wonderland, number: "5001" }
+                  - { user: bob, password: builder, number: "5002" }
+                """;
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 2, 30, Map.of(), sip);
+             PhoneRuntime phones = PhoneRuntime.loopback()) {
+            registered(n);
+            AdminClient api = new AdminClient(n.controller.admin().url());
+            JsonNode gws = api.get("/api/gateways").json().get("gateways");
+            assertEquals(2, gws.size(), gws.toString());
+            JsonNode gw1 = gws.get(0);
+            assertEquals("gw1", gw1.get("name").asText());
+            assertEquals("IN_SERVICE", gw1.get("state").asText());
+            assertEquals("udp", gw1.get("transport").asText());
+            assertTrue(gw1.get("peer").asText().startsWith("udp:127.0.0.1:"), gw1.toString());
+            assertEquals(2, gw1.get("lines").size());
+            assertEquals("A1", gw1.at("/lines/0/termination").asText());
+            assertEquals("1001", gw1.at("/lines/0/number").asText());
+            assertEquals("IDLE", gw1.at("/lines/0/state").asText());
+            assertEquals(gw1, api.get("/api/gateways/gw1").json());
+            assertEquals(404, api.get("/api/gateways/gw9").status());
+
+            JsonNode before = api.get("/api/phones").json().get("phones");
+            assertEquals(2, before.size());
+            assertFalse(before.get(0).get("registered").asBoolean());
+            InetSocketAddress ctl = new InetSocketAddress("127.0.0.1", n.controller.sip().port());
+            Phone alice = phones.phone(PhoneConfig.of("alice", "wonderland", List.of(ctl)));
+            assertTrue(eventually(alice::registered, WAIT), "alice registers: " + alice.registrationError());
+            JsonNode after = api.get("/api/phones").json().get("phones");
+            JsonNode a = after.get(0);
+            assertEquals("alice", a.get("user").asText());
+            assertEquals("5001", a.get("number").asText());
+            assertTrue(a.get("registered").asBoolean(), a.toString());
+            assertEquals(1, a.get("contacts").size());
+            assertTrue(a.at("/contacts/0/expiresInSeconds").asLong() > 3000, a.toString());
+            assertTrue(a.at("/contacts/0/source").asText().startsWith("udp:127.0.0.1:"), a.toString());
+            assertFalse(after.get(1).get("registered").asBoolean());
+            assertEquals(1, api.get("/api/status").json().at("/counts/registeredPhones").asInt());
+
+            JsonNode counters = api.get("/api/counters").json();
+            assertTrue(counters.at("/core/eventsHandled").asLong() > 0, counters.toString());
+            assertTrue(counters.at("/sipCore/register.ok").asLong() >= 1, counters.toString());
+            assertTrue(counters.at("/sipEdge/requests-in").asLong() >= 1, counters.toString());
+            assertTrue(counters.at("/h248/udp/messagesReceived").asLong() >= 2, counters.toString());
+            assertTrue(counters.at("/h248/udp").has("decodeErrors"), counters.toString());
+            assertTrue(counters.at("/admin/http.requests").asLong() >= 5, counters.toString());
         }
     }
 
