@@ -105,7 +105,9 @@ public final class Controller implements AutoCloseable {
         Controller c = new Controller(core, runner, endpoints, mid, sip, p);
         if (p.admin() != null) {
             try {
-                c.admin = AdminServer.start(c, p.admin());
+                // the audit log goes next to the event log unless provisioned
+                Path audit = logFile != null ? logFile.toAbsolutePath().resolveSibling("admin-audit.log") : Path.of("admin-audit.log");
+                c.admin = AdminServer.start(c, p.admin(), audit);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 c.close();
                 throw e;

@@ -8,7 +8,6 @@ import dev.holdfast.controller.provisioning.MidText;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,13 +22,18 @@ final class AdminApi {
     final AdminCounters counters = new AdminCounters();
     private final Controller controller;
     private final AdminSettings settings;
+    final AdminAuth auth;
 
-    AdminApi(Controller controller, AdminSettings settings) {
+    AdminApi(Controller controller, AdminSettings settings, AuditLog audit) {
         this.controller = controller;
         this.settings = settings;
+        this.auth = new AdminAuth(settings, audit, counters, System::currentTimeMillis);
+        router.add(HttpMethod.POST, "/api/login", null, this::login);
+        router.add(HttpMethod.POST, "/api/logout", Role.VIEWER, this::logout);
         router.add(HttpMethod.GET, "/api/status", Role.VIEWER, r -> status());
         router.add(HttpMethod.GET, "/api/calls", Role.VIEWER, r -> calls());
         router.add(HttpMethod.GET, "/api/calls/{id}", Role.VIEWER, this::call);
+        router.add(HttpMethod.DELETE, "/api/calls/{id}", Role.OPERATOR, this::release);
         router.add(HttpMethod.GET, "/api/gateways", Role.VIEWER, r -> gateways());
         router.add(HttpMethod.GET, "/api/gateways/{name}", Role.VIEWER, this::gateway);
         router.add(HttpMethod.GET, "/api/phones", Role.VIEWER, r -> phones());
@@ -37,8 +41,44 @@ final class AdminApi {
     }
 
     /** The session of a request to a route that needs {@code role}; 401 or 403 otherwise. */
-    Session authorize(Role role, String authorization, Map<String, List<String>> query, InetSocketAddress remote) {
-        return null;
+    Session authorize(Role role, String path, String authorization, Map<String, List<String>> query) {
+        return auth.authorize(role, authorization, query, path.equals("/api/events"));
+    }
+
+    // ------------------------------------------------------------------------------------------ sessions
+
+    private CompletableFuture<AdminResponse> login(AdminRequest r) {
+        com.fasterxml.jackson.databind.JsonNode body = r.jsonObject();
+        String user = AdminRequest.text(body, "user", 64);
+        String password = AdminRequest.text(body, "password", 1024);
+        return auth.login(user, password, r.source(), settings.tokenIdleSeconds()).thenApply(AdminResponse::ok);
+    }
+
+    private CompletableFuture<AdminResponse> logout(AdminRequest r) {
+        auth.logout(r.session, r.source());
+        return CompletableFuture.completedFuture(AdminResponse.ok(Map.of("result", "logged out")));
+    }
+
+    // ------------------------------------------------------------------------------------------ changes
+
+    /**
+     * Releases a call as an operator: the core gets the admin event {@code release-call ID} (logged and replayed
+     * like any event). 202: the release is under way; 404 when there is no such call now.
+     */
+    private CompletableFuture<AdminResponse> release(AdminRequest r) {
+        long id = r.idParam("id");
+        return controller.query(core -> core.calls().call(id) != null).thenApply(exists -> {
+            if (!exists) {
+                auth.audit(r.session, "release-call", String.valueOf(id), "not-found", r.source());
+                throw ApiException.notFound("no active call " + id);
+            }
+            controller.admin("release-call", List.of(String.valueOf(id)));
+            auth.audit(r.session, "release-call", String.valueOf(id), "submitted", r.source());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("callId", id);
+            out.put("result", "release submitted");
+            return AdminResponse.json(HttpResponseStatus.ACCEPTED, out);
+        });
     }
 
     long retryAfterSeconds() { return settings.loginFailureWindowSeconds(); }

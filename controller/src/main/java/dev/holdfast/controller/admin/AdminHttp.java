@@ -101,8 +101,7 @@ final class AdminHttp extends ChannelInboundHandlerAdapter {
         req.content().readBytes(body);
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         Session session = m.route().role() == null ? null
-                : api.authorize(m.route().role(), req.headers().get(HttpHeaderNames.AUTHORIZATION), uri.parameters(),
-                        remote);
+                : api.authorize(m.route().role(), path, req.headers().get(HttpHeaderNames.AUTHORIZATION), uri.parameters());
         AdminRequest r = new AdminRequest(req.method(), path, m.params(), uri.parameters(), body,
                 req.headers().get(HttpHeaderNames.CONTENT_TYPE), remote, session);
         return m.route().action().handle(r);

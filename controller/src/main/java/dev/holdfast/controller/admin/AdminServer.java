@@ -35,8 +35,11 @@ public final class AdminServer implements AutoCloseable {
         this.api = api;
     }
 
-    public static AdminServer start(Controller controller, AdminSettings settings) throws IOException, InterruptedException {
-        AdminApi api = new AdminApi(controller, settings);
+    /** @param defaultAuditLog the audit log when the settings name none */
+    public static AdminServer start(Controller controller, AdminSettings settings, java.nio.file.Path defaultAuditLog)
+            throws IOException, InterruptedException {
+        AuditLog audit = new AuditLog(settings.auditLog() != null ? java.nio.file.Path.of(settings.auditLog()) : defaultAuditLog);
+        AdminApi api = new AdminApi(controller, settings, audit);
         EventLoopGroup group = new NioEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "holdfast-admin");
             t.setDaemon(true);
@@ -56,6 +59,7 @@ public final class AdminServer implements AutoCloseable {
             return new AdminServer(group, ch, api);
         } catch (Exception e) { // bind() fails with a (checked, undeclared) BindException
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            api.auth.close();
             if (e instanceof IOException io) throw io;
             if (e instanceof InterruptedException ie) throw ie;
             if (e instanceof RuntimeException re) throw re;
@@ -76,5 +80,12 @@ public final class AdminServer implements AutoCloseable {
     @Override public void close() {
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        api.auth.close();
     }
+
+    /** What the admin edge counted (requests by status, refused logins, dropped stream clients...). */
+    public java.util.Map<String, Long> counters() { return api.counters.snapshot(); }
+
+    /** Where changes are audited. */
+    public java.nio.file.Path auditLog() { return api.auth.auditFile(); }
 }

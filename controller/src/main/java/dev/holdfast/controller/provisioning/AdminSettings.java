@@ -9,7 +9,7 @@ import java.util.List;
  * @param address                   where to listen (default 127.0.0.1: only this machine)
  * @param port                      the HTTP port (default 8080; 0 picks a free one)
  * @param users                     who may log in, with role and PBKDF2 password hash ({@code bin/controller hash-password})
- * @param tokenIdleMinutes          a login token unused this long expires (default 30)
+ * @param tokenIdleSeconds          a login token unused this long expires (default 1800: 30 minutes)
  * @param auditLog                  the file every change is appended to, one JSON line each (default
  *                                  {@code admin-audit.log} next to the event log, or in the working directory)
  * @param metricsAuth               whether {@code GET /metrics} needs a token too (default false: scrapers read it)
@@ -18,7 +18,7 @@ import java.util.List;
  * @param loginFailureWindowSeconds the window for that count (default 300)
  * @param eventQueue                events one live-stream client may lag behind before it is dropped (default 1024)
  */
-public record AdminSettings(String address, Integer port, List<AdminUser> users, Integer tokenIdleMinutes,
+public record AdminSettings(String address, Integer port, List<AdminUser> users, Integer tokenIdleSeconds,
                             String auditLog, Boolean metricsAuth, Integer maxBodyBytes, Integer loginFailureLimit,
                             Integer loginFailureWindowSeconds, Integer eventQueue) {
     public static final AdminSettings DEFAULTS = new AdminSettings(null, null, null, null, null, null, null, null, null, null);
@@ -27,7 +27,7 @@ public record AdminSettings(String address, Integer port, List<AdminUser> users,
         if (address == null) address = "127.0.0.1";
         if (port == null) port = 8080;
         users = users == null ? List.of() : List.copyOf(users);
-        if (tokenIdleMinutes == null) tokenIdleMinutes = 30;
+        if (tokenIdleSeconds == null) tokenIdleSeconds = 1800;
         if (metricsAuth == null) metricsAuth = false;
         if (maxBodyBytes == null) maxBodyBytes = 65536;
         if (loginFailureLimit == null) loginFailureLimit = 5;
@@ -47,7 +47,7 @@ public record AdminSettings(String address, Integer port, List<AdminUser> users,
 
     /** The same settings listening on {@code port}. */
     public AdminSettings withPort(int port) {
-        return new AdminSettings(address, port, users, tokenIdleMinutes, auditLog, metricsAuth, maxBodyBytes,
+        return new AdminSettings(address, port, users, tokenIdleSeconds, auditLog, metricsAuth, maxBodyBytes,
                 loginFailureLimit, loginFailureWindowSeconds, eventQueue);
     }
 }

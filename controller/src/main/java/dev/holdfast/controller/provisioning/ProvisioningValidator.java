@@ -203,7 +203,7 @@ final class ProvisioningValidator {
 
     private static void checkAdmin(List<Violation> out, AdminSettings a) {
         if (a.port() < 0 || a.port() > 65535) out.add(new Violation("/admin/port", "port " + a.port() + " is not in 0..65535"));
-        positive(out, "/admin/tokenIdleMinutes", a.tokenIdleMinutes(), 1, 24 * 60);
+        positive(out, "/admin/tokenIdleSeconds", a.tokenIdleSeconds(), 1, 86_400);
         positive(out, "/admin/maxBodyBytes", a.maxBodyBytes(), 1024, 16 << 20);
         positive(out, "/admin/loginFailureLimit", a.loginFailureLimit(), 1, 1000);
         positive(out, "/admin/loginFailureWindowSeconds", a.loginFailureWindowSeconds(), 1, 86_400);

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.endpointsim.phone.PhoneConfig;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The admin API of a real controller with real simulated gateways, read over real HTTP on 127.0.0.1. */
 class AdminApiEndToEndTest {
-    static final String ADMIN = "admin: { port: 0 }\n";
+    @TempDir Path dir;
+
+    private String admin() { return AdminClient.adminSection(dir.resolve("audit.log"), 1800, 5); }
 
     @Test
     void statusAndCallsShowARealCall() throws Exception {
-        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 1, 30, Map.of(), ADMIN)) {
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 1, 30, Map.of(), admin())) {
             registered(n);
-            AdminClient api = new AdminClient(n.controller.admin().url());
+            AdminClient api = new AdminClient(n.controller.admin().url()).login("viewer");
             JsonNode status = api.get("/api/status").json();
             assertEquals("primary", status.get("role").asText());
             assertEquals(2, status.at("/counts/gatewaysInService").asInt(), status.toString());
@@ -68,9 +72,48 @@ class AdminApiEndToEndTest {
     }
 
     @Test
+    void anOperatorReleasesACallAViewerMayNot() throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 1, 2, 30, Map.of(), admin())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            offHookAndDial(gw, "A1", "1002");
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings");
+            assertTrue(gw.answer("A2"));
+            assertTrue(eventually(() -> gw.talkPathUp("A1") && gw.talkPathUp("A2"), WAIT), "talk path up");
+            String url = n.controller.admin().url();
+            AdminClient viewer = new AdminClient(url).login("viewer");
+            long id = viewer.get("/api/calls").json().at("/calls/0/callId").asLong();
+
+            AdminClient.Reply refused = viewer.delete("/api/calls/" + id);
+            assertEquals(403, refused.status(), refused.toString());
+            assertEquals(200, viewer.get("/api/calls/" + id).status(), "still there");
+
+            AdminClient operator = new AdminClient(url).login("operator");
+            AdminClient.Reply released = operator.delete("/api/calls/" + id);
+            assertEquals(202, released.status(), released.toString());
+            assertEquals(id, released.json().get("callId").asLong());
+            // the operator's release: both lines leave the context and, still off-hook, hear reorder
+            assertTrue(eventually(() -> gw.contextOf("A1") == null && gw.contextOf("A2") == null
+                    && hears(gw, "A1", "cg/ct") && hears(gw, "A2", "cg/ct"), WAIT), gw.signals("A1") + " " + gw.signals("A2"));
+            assertEquals(404, viewer.get("/api/calls/" + id).status());
+            assertEquals(404, operator.delete("/api/calls/" + id).status());
+
+            List<JsonNode> audit = AdminAuthTest.audit(dir.resolve("audit.log"));
+            JsonNode release = audit.stream().filter(e -> e.get("action").asText().equals("release-call")).findFirst().orElseThrow();
+            assertEquals("operator", release.get("user").asText());
+            assertEquals("operator", release.get("role").asText());
+            assertEquals(String.valueOf(id), release.get("target").asText());
+            assertEquals("submitted", release.get("result").asText());
+            assertEquals("127.0.0.1", release.get("source").asText());
+            assertTrue(audit.stream().anyMatch(e -> e.get("action").asText().equals("release-call")
+                    && e.get("result").asText().equals("not-found")), audit.toString());
+        }
+    }
+
+    @Test
     void unknownPathsMethodsAndIds() throws Exception {
-        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 1, 1, 30, Map.of(), ADMIN)) {
-            AdminClient api = new AdminClient(n.controller.admin().url());
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 1, 1, 30, Map.of(), admin())) {
+            AdminClient api = new AdminClient(n.controller.admin().url()).login("viewer");
             AdminClient.Reply r = api.get("/api/nothing");
             assertEquals(404, r.status());
             assertFalse(r.json().get("error").asText().isEmpty());
@@ -87,7 +130,7 @@ class AdminApiEndToEndTest {
 
     @Test
     void gatewaysPhonesAndCounters() throws Exception {
-        String sip = ADMIN + """
+        String sip = admin() + """
                 sip: { port: 0 }
                 subscribers:
                   - { user: alice, password: wonderland, number: "5001" }
@@ -96,7 +139,7 @@ class AdminApiEndToEndTest {
         try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 2, 30, Map.of(), sip);
              PhoneRuntime phones = PhoneRuntime.loopback()) {
             registered(n);
-            AdminClient api = new AdminClient(n.controller.admin().url());
+            AdminClient api = new AdminClient(n.controller.admin().url()).login("viewer");
             JsonNode gws = api.get("/api/gateways").json().get("gateways");
             assertEquals(2, gws.size(), gws.toString());
             JsonNode gw1 = gws.get(0);

@@ -30,6 +30,31 @@ final class AdminClient {
         @Override public String toString() { return status + " " + body; }
     }
 
+    /** Passwords of the users {@link #adminSection} provisions: user name = role, password = role + "-secret". */
+    static String password(String user) { return user + "-secret"; }
+
+    /**
+     * An {@code admin:} provisioning section on a free port with three users, {@code admin}, {@code operator} and
+     * {@code viewer} (each with its role), hashed with few iterations to keep tests quick.
+     */
+    static String adminSection(java.nio.file.Path audit, int tokenIdleSeconds, int loginFailureLimit) {
+        StringBuilder b = new StringBuilder("admin:\n  port: 0\n  auditLog: \"" + audit + "\"\n  tokenIdleSeconds: "
+                + tokenIdleSeconds + "\n  loginFailureLimit: " + loginFailureLimit + "\n  users:\n");
+        for (String u : java.util.List.of("admin", "operator", "viewer")) {
+            b.append("    - { user: ").append(u).append(", role: ").append(u).append(", password: \"")
+             .append(dev.holdfast.controller.admin.PasswordHash.hash(password(u).toCharArray(), 1000)).append("\" }\n");
+        }
+        return b.toString();
+    }
+
+    /** Logs in as {@code user} (one of those of {@link #adminSection}) and keeps the token for what follows. */
+    AdminClient login(String user) throws Exception {
+        Reply r = post("/api/login", "{\"user\":\"" + user + "\",\"password\":\"" + password(user) + "\"}");
+        if (r.status() != 200) throw new AssertionError("login as " + user + ": " + r);
+        token = r.json().get("token").asText();
+        return this;
+    }
+
     Reply get(String path) throws Exception { return send("GET", path, null); }
 
     Reply delete(String path) throws Exception { return send("DELETE", path, null); }
