@@ -71,6 +71,10 @@ public final class Controller implements AutoCloseable {
         java.io.Writer commands = commandLog == null ? null
                 : java.nio.file.Files.newBufferedWriter(commandLog, java.nio.charset.StandardCharsets.UTF_8);
         CoreRunner runner = new CoreRunner(core, Clock.systemUTC(), log, commands);
+        if (p.admin() != null) {
+            // before the first event: the admin API's stream and metrics see everything from the start
+            runner.query(() -> { core.enableNotices(); return null; }).join();
+        }
         MgcEdge edge = new MgcEdge(runner);
         Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
         MId mid = null;
@@ -108,6 +112,7 @@ public final class Controller implements AutoCloseable {
                 // the audit log goes next to the event log unless provisioned
                 Path audit = logFile != null ? logFile.toAbsolutePath().resolveSibling("admin-audit.log") : Path.of("admin-audit.log");
                 c.admin = AdminServer.start(c, p.admin(), audit);
+                runner.notices(c.admin::publish);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 c.close();
                 throw e;

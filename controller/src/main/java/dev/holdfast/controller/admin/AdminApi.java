@@ -23,11 +23,19 @@ final class AdminApi {
     private final Controller controller;
     private final AdminSettings settings;
     final AdminAuth auth;
+    final EventStream events;
+    final AdminMetrics metrics;
 
-    AdminApi(Controller controller, AdminSettings settings, AuditLog audit) {
+    /** @param loop the admin server's event loop (the event stream's clients live on it) */
+    AdminApi(Controller controller, AdminSettings settings, AuditLog audit, io.netty.channel.EventLoop loop) {
         this.controller = controller;
         this.settings = settings;
         this.auth = new AdminAuth(settings, audit, counters, System::currentTimeMillis);
+        this.events = new EventStream(loop, settings.eventQueue(), counters, auth.tokens);
+        this.metrics = new AdminMetrics(controller);
+        router.add(HttpMethod.GET, "/metrics", settings.metricsAuth() ? Role.VIEWER : null, r -> metrics());
+        router.add(HttpMethod.GET, "/api/events", Role.VIEWER,
+                r -> CompletableFuture.completedFuture(AdminResponse.stream(events.subscriber(r.session))));
         router.add(HttpMethod.POST, "/api/login", null, this::login);
         router.add(HttpMethod.POST, "/api/logout", Role.VIEWER, this::logout);
         router.add(HttpMethod.GET, "/api/status", Role.VIEWER, r -> status());
@@ -155,6 +163,11 @@ final class AdminApi {
             out.put("admin", counters.snapshot());
             return AdminResponse.ok(out);
         });
+    }
+
+    private CompletableFuture<AdminResponse> metrics() {
+        return metrics.scrape().thenApply(text -> AdminResponse.text(HttpResponseStatus.OK,
+                "text/plain; version=0.0.4; charset=utf-8", text));
     }
 
     /** A call as the API shows it: its structure, and whether it was rebuilt by migration (not yet: always false). */

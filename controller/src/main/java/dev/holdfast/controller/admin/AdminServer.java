@@ -39,12 +39,12 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(Controller controller, AdminSettings settings, java.nio.file.Path defaultAuditLog)
             throws IOException, InterruptedException {
         AuditLog audit = new AuditLog(settings.auditLog() != null ? java.nio.file.Path.of(settings.auditLog()) : defaultAuditLog);
-        AdminApi api = new AdminApi(controller, settings, audit);
         EventLoopGroup group = new NioEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "holdfast-admin");
             t.setDaemon(true);
             return t;
         });
+        AdminApi api = new AdminApi(controller, settings, audit, (io.netty.channel.EventLoop) group.next());
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -60,6 +60,7 @@ public final class AdminServer implements AutoCloseable {
         } catch (Exception e) { // bind() fails with a (checked, undeclared) BindException
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             api.auth.close();
+            api.events.close();
             if (e instanceof IOException io) throw io;
             if (e instanceof InterruptedException ie) throw ie;
             if (e instanceof RuntimeException re) throw re;
@@ -77,7 +78,20 @@ public final class AdminServer implements AutoCloseable {
         return "http://" + host + ":" + a.getPort();
     }
 
+    /**
+     * The core's notices of one event, on the core thread: counted into the metrics and handed to the event stream's
+     * loop; nothing here blocks.
+     */
+    public void publish(java.util.List<dev.holdfast.controller.core.Notice> notices) {
+        api.metrics.count(notices);
+        api.events.publish(notices);
+    }
+
+    /** Clients of the live event stream now. */
+    public int streamClients() { return api.events.clients(); }
+
     @Override public void close() {
+        api.events.close();
         server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         api.auth.close();

@@ -33,6 +33,7 @@ public final class CoreRunner implements AutoCloseable {
     private final Map<Long, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
     private final AtomicLong queued = new AtomicLong();
     private volatile Consumer<List<Command>> edge = c -> { };
+    private volatile Consumer<List<dev.holdfast.controller.core.Notice>> notices = n -> { };
     private volatile boolean closed;
 
     /**
@@ -56,6 +57,11 @@ public final class CoreRunner implements AutoCloseable {
 
     /** Where the commands go (the H.248 edge); set before the first event. */
     public void edge(Consumer<List<Command>> edge) { this.edge = edge; }
+
+    /**
+     * Where each event's notices go (the admin API), on the core thread: it must only hand them on, never block.
+     */
+    public void notices(Consumer<List<dev.holdfast.controller.core.Notice>> sink) { this.notices = sink; }
 
     /** A further edge that also gets every command list (after those set before), e.g. the SIP edge. */
     public void alsoEdge(Consumer<List<Command>> more) { this.edge = this.edge.andThen(more); }
@@ -123,6 +129,8 @@ public final class CoreRunner implements AutoCloseable {
                 }
             }
             edge.accept(out);
+            List<dev.holdfast.controller.core.Notice> n = core.drainNotices();
+            if (!n.isEmpty()) notices.accept(n);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "event log write failed", e);
         } catch (RuntimeException e) {

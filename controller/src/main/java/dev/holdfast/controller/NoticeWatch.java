@@ -1,0 +1,170 @@
+package dev.holdfast.controller;
+
+import dev.holdfast.controller.call.Call;
+import dev.holdfast.controller.call.CallProcessor;
+import dev.holdfast.controller.call.CallRegister;
+import dev.holdfast.controller.call.CallState;
+import dev.holdfast.controller.core.Notice;
+import dev.holdfast.controller.gateway.Gateway;
+import dev.holdfast.controller.gateway.GatewayAssociation;
+import dev.holdfast.controller.gateway.GatewayState;
+import dev.holdfast.controller.sip.SipCore;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Turns what an event changed into {@link Notice}s, after the event, on the core's thread, from core state alone (so
+ * a replay gives the same notices). It looks only at what may have changed: calls added and removed (the
+ * {@link CallRegister}'s journal), calls still being set up or using a feature, calls of lines the event reported
+ * on, each gateway's state, and the subscribers whose bindings a REGISTER changed.
+ */
+final class NoticeWatch {
+    /** What was last reported of a call. */
+    private static final class Seen {
+        CallState state;
+        Call.Feature feature;
+        final long createdAt;
+        boolean setUp;
+
+        Seen(CallState state, Call.Feature feature, long createdAt) {
+            this.state = state;
+            this.feature = feature;
+            this.createdAt = createdAt;
+        }
+    }
+
+    private final CallProcessor calls;
+    private final CallRegister register;
+    private final GatewayAssociation association;
+    private final SipCore sip;
+    private final Map<Long, Seen> seen = new HashMap<>();
+    /** Calls that may change without a line reporting anything: not yet connected, or in a feature. */
+    private final Set<Long> unsettled = new TreeSet<>();
+    private final Set<Long> touched = new LinkedHashSet<>();
+    private final Map<Gateway, GatewayState> gateways = new LinkedHashMap<>();
+    private final Set<String> users = new LinkedHashSet<>();
+    private final Map<String, Integer> contacts = new HashMap<>();
+    private final List<Notice> out = new ArrayList<>();
+
+    NoticeWatch(CallProcessor calls, CallRegister register, GatewayAssociation association, SipCore sip, long now) {
+        this.calls = calls;
+        this.register = register;
+        this.association = association;
+        this.sip = sip;
+        // what is there now is the baseline: reported from here on are changes
+        register.journal();
+        for (Call c : calls.calls()) track(c, now);
+        for (Gateway g : association.gateways()) gateways.put(g, g.state());
+        sip.location().live(now).forEach((user, b) -> contacts.put(user, b.size()));
+        sip.location().onChange(users::add);
+    }
+
+    /** The event reported on a line of this call (a hook, a flash, digits). */
+    void touched(Call c) { if (c != null) touched.add(c.id()); }
+
+    /** After each event: the notices it caused. */
+    List<Notice> after(long now) {
+        for (Call c : register.takeAdded()) {
+            track(c, now);
+            Seen s = seen.get(c.id());
+            Map<String, Object> f = callFields(c);
+            if (reachedSetUp(s)) f.put("setupMillis", 0L);
+            out.add(new Notice(now, "call-started", f));
+        }
+        List<Long> check = new ArrayList<>(unsettled);
+        for (Long id : touched) if (!unsettled.contains(id)) check.add(id);
+        touched.clear();
+        for (Long id : check) {
+            Call c = calls.call(id);
+            Seen s = seen.get(id);
+            if (c == null || s == null) continue; // removed: reported below
+            if (c.state() == s.state && c.feature() == s.feature) continue;
+            Map<String, Object> f = callFields(c);
+            f.put("previousState", s.state.name());
+            f.put("previousFeature", s.feature.name());
+            s.state = c.state();
+            s.feature = c.feature();
+            if (reachedSetUp(s)) f.put("setupMillis", now - s.createdAt);
+            settle(id, s);
+            out.add(new Notice(now, "call-state", f));
+        }
+        for (Call c : register.takeRemoved()) {
+            Seen s = seen.remove(c.id());
+            unsettled.remove(c.id());
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("callId", c.id());
+            f.put("lastState", s == null ? null : s.state.name());
+            f.put("answered", s != null && s.state == CallState.CONNECTED);
+            f.put("durationMillis", s == null ? null : now - s.createdAt);
+            out.add(new Notice(now, "call-released", f));
+        }
+        for (Map.Entry<Gateway, GatewayState> e : gateways.entrySet()) {
+            Gateway g = e.getKey();
+            GatewayState was = e.getValue();
+            if (g.state() == was) continue;
+            e.setValue(g.state());
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("gateway", g.name());
+            f.put("state", g.state().name());
+            f.put("previousState", was.name());
+            f.put("peer", g.peer());
+            f.put("serviceChange", g.lastServiceChange());
+            String kind = g.state() == GatewayState.IN_SERVICE ? "gateway-registered"
+                    : was.reachable() && !g.state().reachable() ? "gateway-lost" : "gateway-state";
+            out.add(new Notice(now, kind, f));
+        }
+        for (String user : users) {
+            int n = sip.location().liveCount(user, now);
+            Integer was = contacts.get(user);
+            int before = was == null ? 0 : was;
+            if (n == 0) contacts.remove(user);
+            else contacts.put(user, n);
+            if ((n > 0) == (before > 0)) continue;
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("user", user);
+            var sub = sip.directory().byUser(user);
+            f.put("number", sub == null ? null : sub.number());
+            f.put("contacts", n);
+            out.add(new Notice(now, n > 0 ? "phone-registered" : "phone-unregistered", f));
+        }
+        users.clear();
+        if (out.isEmpty()) return List.of();
+        List<Notice> n = List.copyOf(out);
+        out.clear();
+        return n;
+    }
+
+    private void track(Call c, long now) {
+        Seen s = new Seen(c.state(), c.feature(), now);
+        seen.put(c.id(), s);
+        settle(c.id(), s);
+    }
+
+    /** Whether this is the first time the call is seen ringing or answered (the end of its set-up). */
+    private static boolean reachedSetUp(Seen s) {
+        if (s.setUp || (s.state != CallState.RINGING && s.state != CallState.CONNECTED)) return false;
+        s.setUp = true;
+        return true;
+    }
+
+    private void settle(long id, Seen s) {
+        if (s.state == CallState.CONNECTED && s.feature == Call.Feature.NONE) unsettled.remove(id);
+        else unsettled.add(id);
+    }
+
+    private static Map<String, Object> callFields(Call c) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("callId", c.id());
+        f.put("state", c.state().name());
+        f.put("feature", c.feature().name());
+        f.put("call", c.structure());
+        return f;
+    }
+}
