@@ -159,6 +159,8 @@ class AdminEventsAndMetricsTest {
             assertEquals(1.0, during.get("holdfast_calls_started_total"));
             assertEquals(1.0, during.get("holdfast_calls_active"));
             assertEquals(1.0, during.get("holdfast_call_setup_seconds_count"), "one set-up timed");
+            assertEquals(1.0, during.get("holdfast_call_setup_seconds_bucket{le=\"+Inf\"}"), during.toString());
+            assertEquals(1.0, during.get("holdfast_call_setup_seconds_bucket{le=\"10.0\"}"), "set up within 10 s");
             east.onHook("A1");
             assertTrue(eventually(() -> { try { return activeCalls(n) == 0; } catch (Exception e) { return false; } }, WAIT));
 
