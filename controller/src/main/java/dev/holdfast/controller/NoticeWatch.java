@@ -8,6 +8,7 @@ import dev.holdfast.controller.core.Notice;
 import dev.holdfast.controller.gateway.Gateway;
 import dev.holdfast.controller.gateway.GatewayAssociation;
 import dev.holdfast.controller.gateway.GatewayState;
+import dev.holdfast.controller.sip.SipCall;
 import dev.holdfast.controller.sip.SipCore;
 
 import java.util.ArrayList;
@@ -50,6 +51,9 @@ final class NoticeWatch {
     private final Set<Long> touched = new LinkedHashSet<>();
     private final Map<Gateway, GatewayState> gateways = new LinkedHashMap<>();
     private final Set<String> users = new LinkedHashSet<>();
+    /** Phone-to-phone calls not yet connected, and the state last reported of each such call. */
+    private final Map<Long, SipCall.State> phoneCalls = new HashMap<>();
+    private final Set<Long> unsettledPhoneCalls = new TreeSet<>();
     private final Map<String, Integer> contacts = new HashMap<>();
     private final List<Notice> out = new ArrayList<>();
 
@@ -61,6 +65,8 @@ final class NoticeWatch {
         // what is there now is the baseline: reported from here on are changes
         register.journal();
         for (Call c : calls.calls()) track(c, now);
+        sip.callRegister().journal();
+        for (SipCall c : sip.calls()) if (c.phoneToPhone()) trackPhoneCall(c);
         for (Gateway g : association.gateways()) gateways.put(g, g.state());
         sip.location().live(now).forEach((user, b) -> contacts.put(user, b.size()));
         sip.location().onChange(users::add);
@@ -105,6 +111,7 @@ final class NoticeWatch {
             f.put("durationMillis", s == null ? null : now - s.createdAt);
             out.add(new Notice(now, "call-released", f));
         }
+        phoneCalls(now);
         for (Map.Entry<Gateway, GatewayState> e : gateways.entrySet()) {
             Gateway g = e.getKey();
             GatewayState was = e.getValue();
@@ -139,6 +146,50 @@ final class NoticeWatch {
         List<Notice> n = List.copyOf(out);
         out.clear();
         return n;
+    }
+
+    /** Calls between two phones (the B2BUA's, no gateway part): started, state changes, released. */
+    private void phoneCalls(long now) {
+        for (SipCall c : sip.callRegister().takeAdded()) {
+            if (!c.phoneToPhone()) continue;
+            trackPhoneCall(c);
+            out.add(new Notice(now, "phone-call-started", phoneCallFields(c)));
+        }
+        for (Long id : new ArrayList<>(unsettledPhoneCalls)) {
+            SipCall c = sip.call(id);
+            if (c == null) continue;
+            SipCall.State was = phoneCalls.get(id);
+            if (c.state() == was) continue;
+            Map<String, Object> f = phoneCallFields(c);
+            f.put("previousState", was.name());
+            trackPhoneCall(c);
+            out.add(new Notice(now, "phone-call-state", f));
+        }
+        for (SipCall c : sip.callRegister().takeRemoved()) {
+            SipCall.State was = phoneCalls.remove(c.id());
+            unsettledPhoneCalls.remove(c.id());
+            if (was == null) continue; // not a phone-to-phone call
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("phoneCallId", c.id());
+            f.put("lastState", was.name());
+            f.put("answered", was == SipCall.State.CONNECTED);
+            out.add(new Notice(now, "phone-call-released", f));
+        }
+    }
+
+    private void trackPhoneCall(SipCall c) {
+        phoneCalls.put(c.id(), c.state());
+        if (c.state() == SipCall.State.CONNECTED) unsettledPhoneCalls.remove(c.id());
+        else unsettledPhoneCalls.add(c.id());
+    }
+
+    private static Map<String, Object> phoneCallFields(SipCall c) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("phoneCallId", c.id());
+        f.put("state", c.state().name());
+        f.put("caller", c.caller());
+        f.put("callee", c.callee());
+        return f;
     }
 
     private void track(Call c, long now) {

@@ -29,6 +29,8 @@ final class AdminMetrics {
     private final Counter released;
     private final Counter answered;
     private final Counter failovers;
+    private final Counter phoneCallsStarted;
+    private final Counter phoneCallsReleased;
     private final Timer setup;
     private final AtomicLong activeCalls = new AtomicLong();
     private final AtomicLong activePhoneCalls = new AtomicLong();
@@ -45,6 +47,8 @@ final class AdminMetrics {
         released = Counter.builder("holdfast.calls.released").description("calls ended, answered or not").register(registry);
         answered = Counter.builder("holdfast.calls.answered.released")
                 .description("calls that were answered, at their end").register(registry);
+        phoneCallsStarted = Counter.builder("holdfast.phone.calls.started").description("phone-to-phone calls set up").register(registry);
+        phoneCallsReleased = Counter.builder("holdfast.phone.calls.released").description("phone-to-phone calls ended").register(registry);
         failovers = Counter.builder("holdfast.failovers")
                 .description("gateways that came to this controller with ServiceChange Failover").register(registry);
         setup = Timer.builder("holdfast.call.setup")
@@ -99,6 +103,8 @@ final class AdminMetrics {
                     released.increment();
                     if (Boolean.TRUE.equals(n.fields().get("answered"))) answered.increment();
                 }
+                case "phone-call-started" -> phoneCallsStarted.increment();
+                case "phone-call-released" -> phoneCallsReleased.increment();
                 case "gateway-registered" -> {
                     Object sc = n.fields().get("serviceChange");
                     if (sc instanceof String s && s.startsWith("FAILOVER")) failovers.increment();

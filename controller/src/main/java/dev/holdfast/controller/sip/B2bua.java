@@ -35,7 +35,7 @@ final class B2bua {
     private final Map<Long, Reinvite> reinvites = new TreeMap<>();
 
     private record Reinvite(long call, long handle, String sentOn) {}
-    private final Map<Long, SipCall> calls = new TreeMap<>();
+    private final dev.holdfast.controller.core.JournalledMap<Long, SipCall> calls = new dev.holdfast.controller.core.JournalledMap<>();
     private long nextCallId = 1;
     /** Call processing's side for calls to analog lines; null: only phones are called. */
     private LineRouter lines;
@@ -55,6 +55,9 @@ final class B2bua {
     void lines(LineRouter lines) { this.lines = lines; }
 
     Collection<SipCall> calls() { return Collections.unmodifiableCollection(calls.values()); }
+
+    /** The calls by id, journalled once asked (the admin API's notices). */
+    dev.holdfast.controller.core.JournalledMap<Long, SipCall> register() { return calls; }
 
     SipCall byCallId(String callId) { return byCallId.get(callId); }
 

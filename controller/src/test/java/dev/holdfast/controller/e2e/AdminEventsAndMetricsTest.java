@@ -38,6 +38,7 @@ class AdminEventsAndMetricsTest {
             sip: { port: 0 }
             subscribers:
               - { user: alice, password: wonderland, number: "5001" }
+              - { user: bob, password: builder, number: "5002" }
             """;
 
     @TempDir Path dir;
@@ -131,6 +132,23 @@ class AdminEventsAndMetricsTest {
             assertEquals("alice", reg.get("user").asText());
             assertEquals("5001", reg.get("number").asText());
             assertTrue(alice.registered() || eventually(alice::registered, WAIT));
+
+            // a call between two phones (the B2BUA's, no gateway part)
+            Phone bob = phones.phone(PhoneConfig.of("bob", "builder", alice.config().controllers())
+                    .withAutoAnswer(Duration.ofMillis(100)));
+            assertEquals("bob", stream.next("phone-registered", seen).data().get("user").asText());
+            var call = alice.call("5002");
+            JsonNode p2p = stream.next("phone-call-started", seen).data();
+            assertEquals("5002", p2p.get("callee").asText(), p2p.toString());
+            JsonNode up = stream.next("phone-call-state", seen).data();
+            while (!up.get("state").asText().equals("CONNECTED")) up = stream.next("phone-call-state", seen).data();
+            assertEquals(p2p.get("phoneCallId"), up.get("phoneCallId"));
+            assertEquals(1, api.get("/api/calls").json().get("phoneCalls").size());
+            alice.hangUp(call);
+            JsonNode gone = stream.next("phone-call-released", seen).data();
+            assertTrue(gone.get("answered").asBoolean(), gone.toString());
+            bob.stop();
+            assertEquals("bob", stream.next("phone-unregistered", seen).data().get("user").asText());
             alice.unregister();
             assertEquals("alice", stream.next("phone-unregistered", seen).data().get("user").asText());
 
