@@ -24,6 +24,8 @@ public final class AdminServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     /** A connection silent this long (no request, no stream) is closed. */
     private static final int IDLE_SECONDS = 120;
+    /** Connections open at once; more are closed at once (counted): a flood of idle connections costs little. */
+    public static final int MAX_CONNECTIONS = 256;
 
     private final EventLoopGroup group;
     private final Channel server;
@@ -45,10 +47,20 @@ public final class AdminServer implements AutoCloseable {
             return t;
         });
         AdminApi api = new AdminApi(controller, settings, audit, (io.netty.channel.EventLoop) group.next());
+        java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
         try {
             Channel ch = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override protected void initChannel(SocketChannel c) {
+                            if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                                open.decrementAndGet();
+                                api.counters.count("http.connections-refused");
+                                LOG.log(System.Logger.Level.WARNING, () -> "admin: connection from " + c.remoteAddress()
+                                        + " refused: " + MAX_CONNECTIONS + " open");
+                                c.close();
+                                return;
+                            }
+                            c.closeFuture().addListener(f -> open.decrementAndGet());
                             c.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
                                     new HttpServerCodec(4096, 8192, 8192),
                                     new BodyLimit(settings.maxBodyBytes(), api.counters),

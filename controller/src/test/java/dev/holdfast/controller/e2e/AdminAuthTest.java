@@ -142,6 +142,17 @@ class AdminAuthTest {
             assertEquals(400, r.status(), "a duplicate key: " + r);
             r = api.post("/api/login", null);
             assertEquals(400, r.status(), r.toString());
+            java.net.http.HttpResponse<String> form = api.http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(api.base + "/api/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("user=admin&password=x")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, form.statusCode(), form.body());
+            r = api.get("/api/calls/123456789012345678901234567890");
+            assertEquals(401, r.status(), "the token is checked before the id");
+            AdminClient viewer = new AdminClient(api.base).login("viewer");
+            r = viewer.get("/api/calls/123456789012345678901234567890");
+            assertEquals(400, r.status(), r.toString());
+            assertEquals("id", r.json().get("field").asText());
 
             r = api.post("/api/login", "{\"user\":\"" + "x".repeat(100_000) + "\",\"password\":\"x\"}");
             assertEquals(413, r.status(), r.toString());
@@ -157,6 +168,34 @@ class AdminAuthTest {
             }
             // the controller still answers
             assertEquals(200, new AdminClient(api.base).login("viewer").get("/api/status").status());
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheCapAreClosedAndCounted() throws Exception {
+        try (E2eNetwork n = controller(1800, 5)) {
+            int port = n.controller.admin().address().getPort();
+            List<Socket> idle = new ArrayList<>();
+            try {
+                for (int i = 0; i < dev.holdfast.controller.admin.AdminServer.MAX_CONNECTIONS; i++) {
+                    idle.add(new Socket("127.0.0.1", port));
+                }
+                try (Socket extra = new Socket("127.0.0.1", port)) {
+                    extra.setSoTimeout(10_000);
+                    assertEquals(-1, extra.getInputStream().read(), "closed at once");
+                }
+                assertEquals(1, n.controller.admin().counters().get("http.connections-refused"));
+            } finally {
+                for (Socket s : idle) s.close();
+            }
+            // the idle ones gone, the API answers again
+            assertTrue(E2eNetwork.eventually(() -> {
+                try {
+                    return new AdminClient("http://127.0.0.1:" + port).login("viewer").get("/api/status").status() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            }, 10));
         }
     }
 
