@@ -110,7 +110,7 @@ final class AdminApi {
     private CompletableFuture<AdminResponse> calls() {
         return controller.query(CoreViews::calls).thenApply(c -> {
             List<ObjectNode> calls = new ArrayList<>(c.calls().size());
-            for (CallStructure s : c.calls()) calls.add(callJson(s));
+            for (CoreViews.CallView v : c.calls()) calls.add(callJson(v.structure(), v.migrated()));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("calls", calls);
             out.put("phoneCalls", c.phoneCalls());
@@ -122,7 +122,7 @@ final class AdminApi {
         long id = r.idParam("id");
         return controller.query(core -> CoreViews.call(core, id)).thenApply(s -> {
             if (s == null) throw ApiException.notFound("no active call " + id);
-            return AdminResponse.ok(callJson(s));
+            return AdminResponse.ok(callJson(s.structure(), s.migrated()));
         });
     }
 
@@ -170,10 +170,10 @@ final class AdminApi {
                 "text/plain; version=0.0.4; charset=utf-8", text));
     }
 
-    /** A call as the API shows it: its structure, and whether it was rebuilt by migration (not yet: always false). */
-    static ObjectNode callJson(CallStructure s) {
+    /** A call as the API shows it: its structure, and whether it was rebuilt from cookies after a controller failure. */
+    static ObjectNode callJson(CallStructure s, boolean migrated) {
         ObjectNode n = AdminJson.MAPPER.valueToTree(s);
-        n.put("migrated", false);
+        n.put("migrated", migrated);
         return n;
     }
 }

@@ -29,6 +29,7 @@ final class AdminMetrics {
     private final Counter released;
     private final Counter answered;
     private final Counter failovers;
+    private final Counter migrated;
     private final Counter phoneCallsStarted;
     private final Counter phoneCallsReleased;
     private final Timer setup;
@@ -43,12 +44,15 @@ final class AdminMetrics {
 
     AdminMetrics(Controller controller) {
         this.controller = controller;
-        started = Counter.builder("holdfast.calls.started").description("calls set up (line or phone to line)").register(registry);
+        started = Counter.builder("holdfast.calls.started")
+                .description("calls set up here (line or phone to line; not those rebuilt by migration)").register(registry);
         released = Counter.builder("holdfast.calls.released").description("calls ended, answered or not").register(registry);
         answered = Counter.builder("holdfast.calls.answered.released")
                 .description("calls that were answered, at their end").register(registry);
         phoneCallsStarted = Counter.builder("holdfast.phone.calls.started").description("phone-to-phone calls set up").register(registry);
         phoneCallsReleased = Counter.builder("holdfast.phone.calls.released").description("phone-to-phone calls ended").register(registry);
+        migrated = Counter.builder("holdfast.calls.migrated")
+                .description("calls rebuilt here from their cookies after a controller failure").register(registry);
         failovers = Counter.builder("holdfast.failovers")
                 .description("gateways that came to this controller with ServiceChange Failover").register(registry);
         setup = Timer.builder("holdfast.call.setup")
@@ -95,7 +99,8 @@ final class AdminMetrics {
         for (Notice n : notices) {
             switch (n.kind()) {
                 case "call-started" -> {
-                    started.increment();
+                    if (Boolean.TRUE.equals(n.fields().get("migrated"))) migrated.increment();
+                    else started.increment();
                     setupTime(n);
                 }
                 case "call-state" -> setupTime(n);

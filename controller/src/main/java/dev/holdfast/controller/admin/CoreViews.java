@@ -30,7 +30,10 @@ final class CoreViews {
     /** A call between two SIP phones through the back-to-back user agent (its own id space). */
     record PhoneCall(long id, String state, String caller, String callee, String callerCallId, String calleeCallId) {}
 
-    record Calls(List<CallStructure> calls, List<PhoneCall> phoneCalls) {}
+    /** A call's structure and whether it was rebuilt from cookies after a controller failure. */
+    record CallView(CallStructure structure, boolean migrated) {}
+
+    record Calls(List<CallView> calls, List<PhoneCall> phoneCalls) {}
 
     /**
      * A gateway as the controller knows it.
@@ -69,16 +72,16 @@ final class CoreViews {
     }
 
     static Calls calls(ControllerCore core) {
-        List<CallStructure> calls = new ArrayList<>();
-        for (Call c : core.calls().calls()) calls.add(c.structure());
+        List<CallView> calls = new ArrayList<>();
+        for (Call c : core.calls().calls()) calls.add(new CallView(c.structure(), c.migrated()));
         List<PhoneCall> phoneCalls = new ArrayList<>();
         for (SipCall c : core.sip().calls()) if (c.phoneToPhone()) phoneCalls.add(phoneCall(c));
         return new Calls(calls, phoneCalls);
     }
 
-    static CallStructure call(ControllerCore core, long id) {
+    static CallView call(ControllerCore core, long id) {
         Call c = core.calls().call(id);
-        return c == null ? null : c.structure();
+        return c == null ? null : new CallView(c.structure(), c.migrated());
     }
 
     static PhoneCall phoneCall(SipCall c) {
