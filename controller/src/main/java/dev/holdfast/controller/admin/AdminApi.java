@@ -144,7 +144,7 @@ final class AdminApi {
     }
 
     /**
-     * Every counter there is: the core's (events, failures, the SIP core's), the SIP edge's, each H.248 transport's
+     * Every counter there is: the core's (events, failures, the SIP core's, call cookies and merges), the SIP edge's, each H.248 transport's
      * (transport, codec, transactions) and the admin edge's own.
      */
     private CompletableFuture<AdminResponse> counters() {
@@ -153,11 +153,12 @@ final class AdminApi {
             c.put("eventsHandled", core.eventsHandled());
             c.put("coreFailures", core.failures());
             c.put("completedCalls", core.calls().completedCalls());
-            return new Object[] { c, core.sip().counters().snapshot() };
+            return new Object[] { c, core.sip().counters().snapshot(), core.calls().migrationCounters() };
         }).thenApply(parts -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("core", parts[0]);
             out.put("sipCore", parts[1]);
+            out.put("migration", parts[2]);
             out.put("sipEdge", controller.sip() == null ? Map.of() : controller.sip().counters().snapshot());
             out.put("h248", controller.h248Counters());
             out.put("admin", counters.snapshot());

@@ -41,6 +41,8 @@ final class AdminMetrics {
     private final AtomicLong gatewaysProvisioned = new AtomicLong();
     private final AtomicLong coreEvents = new AtomicLong();
     private final AtomicLong coreFailures = new AtomicLong();
+    private final AtomicLong cookiesRejected = new AtomicLong();
+    private final AtomicLong migratedActive = new AtomicLong();
 
     AdminMetrics(Controller controller) {
         this.controller = controller;
@@ -61,9 +63,10 @@ final class AdminMetrics {
                 .serviceLevelObjectives(ms(1), ms(2), ms(5), ms(10), ms(20), ms(50), ms(100), ms(200), ms(500),
                         ms(1000), ms(2000), ms(5000), ms(10_000))
                 .register(registry);
-        Counter.builder("holdfast.cookies.rejected")
-                .description("call cookies rejected as forged, truncated, stale or unsigned (none until cookies land)")
-                .register(registry);
+        FunctionCounter.builder("holdfast.cookies.rejected", cookiesRejected, AtomicLong::get)
+                .description("call cookies rejected as forged, truncated, stale or unsigned").register(registry);
+        Gauge.builder("holdfast.calls.migrated.active", migratedActive, AtomicLong::get)
+                .description("calls in progress that were rebuilt here from their cookies").register(registry);
         Gauge.builder("holdfast.calls.active", activeCalls, AtomicLong::get).description("calls in progress").register(registry);
         Gauge.builder("holdfast.phone.calls.active", activePhoneCalls, AtomicLong::get)
                 .description("phone-to-phone calls in progress").register(registry);
@@ -135,6 +138,8 @@ final class AdminMetrics {
             gatewaysProvisioned.set(c.gatewaysProvisioned());
             coreEvents.set(c.eventsHandled());
             coreFailures.set(c.coreFailures());
+            cookiesRejected.set(c.cookiesRejected());
+            migratedActive.set(c.migratedCalls());
             return registry.scrape();
         });
     }

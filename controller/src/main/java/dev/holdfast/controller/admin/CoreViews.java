@@ -25,7 +25,8 @@ final class CoreViews {
 
     /** What the status page counts. */
     record Counts(int gatewaysProvisioned, int gatewaysInService, int registeredPhones, int registeredContacts,
-                  int activeCalls, int activePhoneCalls, long completedCalls, long eventsHandled, long coreFailures) {}
+                  int activeCalls, int activePhoneCalls, long completedCalls, long eventsHandled, long coreFailures,
+                  long migratedCalls, long cookiesRejected) {}
 
     /** A call between two SIP phones through the back-to-back user agent (its own id space). */
     record PhoneCall(long id, String state, String caller, String callee, String callerCallId, String calleeCallId) {}
@@ -66,9 +67,15 @@ final class CoreViews {
         for (List<Binding> l : live.values()) contacts += l.size();
         int phoneCalls = 0;
         for (SipCall c : core.sip().calls()) if (c.phoneToPhone()) phoneCalls++;
+        int migrated = 0;
+        for (Call c : core.calls().calls()) if (c.migrated()) migrated++;
+        long rejected = 0;
+        for (Map.Entry<String, Long> e : core.calls().migrationCounters().entrySet()) {
+            if (e.getKey().startsWith("cookie.rejected.")) rejected += e.getValue();
+        }
         return new Counts(core.association().gateways().size(), inService, live.size(), contacts,
                 core.calls().calls().size(), phoneCalls, core.calls().completedCalls(), core.eventsHandled(),
-                core.failures());
+                core.failures(), migrated, rejected);
     }
 
     static Calls calls(ControllerCore core) {
