@@ -178,7 +178,10 @@ class AdminAuthTest {
             List<Socket> idle = new ArrayList<>();
             try {
                 for (int i = 0; i < dev.holdfast.controller.admin.AdminServer.MAX_CONNECTIONS; i++) {
-                    idle.add(new Socket("127.0.0.1", port));
+                    Socket c = new Socket("127.0.0.1", port);
+                    // closed with a reset: no TIME_WAIT left on 256 ephemeral ports (later tests pick ports by binding)
+                    c.setSoLinger(true, 0);
+                    idle.add(c);
                 }
                 try (Socket extra = new Socket("127.0.0.1", port)) {
                     extra.setSoTimeout(10_000);
