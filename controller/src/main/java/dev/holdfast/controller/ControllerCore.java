@@ -49,6 +49,9 @@ public final class ControllerCore implements Core {
         calls.cookies(provisioning.cookieKeyRing().orElse(null));
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
         sip.lines(calls);
+        sip.migratedDialogs(calls);
+        // the call cookies of phone dialogs: stamped into our Contact and verified with the same key ring
+        provisioning.cookieKeyRing().ifPresent(ring -> sip.cookies(new dev.holdfast.controller.sip.CodecDialogCookies(ring, svc::now)));
         calls.phones(sip);
     }
 

@@ -215,6 +215,7 @@ final class NoticeWatch {
         f.put("state", c.state().name());
         f.put("caller", c.caller());
         f.put("callee", c.callee());
+        f.put("migrated", c.adopted());
         return f;
     }
 

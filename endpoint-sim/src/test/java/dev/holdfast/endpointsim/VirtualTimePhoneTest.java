@@ -279,4 +279,102 @@ class VirtualTimePhoneTest {
         assertEquals(1, alternateRegisters[0]);
         assertTrue(w.trace.contains("22008ms alice failover OPTIONS keepalive timed out"), w.trace.toString());
     }
+
+    /**
+     * A controller as the phone sees it in a call: REGISTER, OPTIONS and anything in a dialog get 200; an INVITE gets
+     * 200 with its Contact carrying a cookie ({@code hfck}). Every request is recorded.
+     */
+    private static VirtualSipNetwork.Port controller(World w, String ip, List<Request> seen) throws Exception {
+        VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));
+        port.bindDefault(new SipEndpoint() {
+            @Override public void request(Request r, ServerRef tx) {
+                seen.add(r);
+                if (tx == null) return;
+                try {
+                    Response ok = port.messages().createResponse(200, r);
+                    ToHeader to = (ToHeader) ok.getHeader(ToHeader.NAME);
+                    if (to.getTag() == null) to.setTag("c" + seen.size());
+                    if (Request.REGISTER.equals(r.getMethod())) ok.addHeader((javax.sip.header.Header) r.getHeader("Contact").clone());
+                    if (Request.INVITE.equals(r.getMethod())) {
+                        ok.addHeader(port.headers().createContactHeader(port.addresses().createAddress(
+                                "<sip:holdfast@" + ip + ":5060;hfck=COOKIE" + seen.size() + ">")));
+                    }
+                    tx.respond(ok);
+                } catch (java.text.ParseException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return port;
+    }
+
+    private static void subscribe(VirtualSipNetwork.Port from, String ip, Phone phone) throws Exception {
+        var af = from.addresses();
+        var hf = from.headers();
+        Request r = from.messages().createRequest(af.createURI("sip:" + phone.user() + "@198.18.0.1:5060"), Request.SUBSCRIBE,
+                hf.createCallIdHeader("sub1@" + ip), hf.createCSeqHeader(1L, Request.SUBSCRIBE),
+                hf.createFromHeader(af.createAddress("sip:holdfast@" + ip), "s1"),
+                hf.createToHeader(af.createAddress("sip:" + phone.user() + "@" + ip), null),
+                new ArrayList<>(List.of(hf.createViaHeader(ip, 5060, "udp", "z9hG4bKsub1"))), hf.createMaxForwardsHeader(70));
+        r.addHeader(hf.createContactHeader(af.createAddress("sip:holdfast@" + ip + ":5060")));
+        r.addHeader(hf.createEventHeader("dialog"));
+        r.addHeader(hf.createExpiresHeader(0));
+        from.send(r, new dev.holdfast.endpointsim.sip.SipStackPort.ResponseHandler() {
+            @Override public void response(Response response) { }
+            @Override public void timeout() { }
+            @Override public void failed(String why) { }
+        });
+    }
+
+    /**
+     * After a failover, in-dialog requests of calls set up through the old controller go through the new one (Route
+     * to it, Request-URI still the old Contact with its cookie); a BYE lost with the old controller is listed and
+     * sent again once the new one has fetched the dialogs.
+     */
+    @Test void inDialogRequestsFollowTheCurrentControllerAndALostByeIsSentAgain() throws Exception {
+        World w = new World();
+        List<Request> atPrimary = new ArrayList<>();
+        List<Request> atAlternate = new ArrayList<>();
+        VirtualSipNetwork.Port primary = controller(w, "198.18.1.1", atPrimary);
+        VirtualSipNetwork.Port alternate = controller(w, "198.18.1.2", atAlternate);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(new InetSocketAddress("198.18.1.1", 5060),
+                new InetSocketAddress("198.18.1.2", 5060)), 1);
+        w.advance(100);
+        Call kept = p.call("1002");
+        Call hungUp = p.call("1003");
+        w.advance(100);
+        assertEquals(CallState.CONNECTED, kept.state());
+        assertEquals(CallState.CONNECTED, hungUp.state());
+
+        primary.down(true);
+        p.hangUp(hungUp); // its BYE goes to the primary, which is gone
+        // the keepalive finds out; the phone registers with the alternate
+        InetSocketAddress alt = new InetSocketAddress("198.18.1.2", 5060);
+        for (int i = 0; i < 3000 && !(p.registered() && alt.equals(p.controller())); i++) w.advance(10);
+        assertEquals(alt, p.controller());
+        assertTrue(atAlternate.stream().noneMatch(r -> r.getMethod().equals(Request.BYE)), "BYE held back until the dialogs are fetched");
+
+        subscribe(alternate, "198.18.1.2", p);
+        w.advance(50);
+        Request notify = atAlternate.stream().filter(r -> r.getMethod().equals(Request.NOTIFY)).findFirst().orElseThrow();
+        String doc = new String(notify.getRawContent(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(doc.contains("call-id=\"" + kept.callId() + "\"") && doc.contains("call-id=\"" + hungUp.callId() + "\""), doc);
+        assertTrue(doc.contains("<target uri=\"sip:holdfast@198.18.1.1:5060;hfck=COOKIE"), doc);
+        Request bye = atAlternate.stream().filter(r -> r.getMethod().equals(Request.BYE)).findFirst().orElseThrow();
+        assertEquals(hungUp.callId(), ((javax.sip.header.CallIdHeader) bye.getHeader("Call-ID")).getCallId());
+        assertEquals(1, p.byesDeferred());
+
+        p.hold(kept, false);
+        w.advance(50);
+        Request reinvite = atAlternate.stream().filter(r -> r.getMethod().equals(Request.INVITE)).findFirst().orElseThrow();
+        assertTrue(reinvite.getRequestURI().toString().startsWith("sip:holdfast@198.18.1.1:5060;hfck=COOKIE"), reinvite.getRequestURI().toString());
+        assertEquals("<sip:198.18.1.2:5060;lr>", ((javax.sip.header.RouteHeader) reinvite.getHeader("Route")).getAddress().toString());
+        // the alternate's 200 carried its own Contact: the dialog's target is the alternate now, no Route needed
+        p.hangUp(kept);
+        w.advance(50);
+        Request last = atAlternate.stream().filter(r -> r.getMethod().equals(Request.BYE)).reduce((a, b) -> b).orElseThrow();
+        assertEquals(kept.callId(), ((javax.sip.header.CallIdHeader) last.getHeader("Call-ID")).getCallId());
+        assertTrue(last.getRequestURI().toString().startsWith("sip:holdfast@198.18.1.2:5060;hfck=COOKIE"), last.getRequestURI().toString());
+        assertEquals(null, last.getHeader("Route"));
+    }
 }

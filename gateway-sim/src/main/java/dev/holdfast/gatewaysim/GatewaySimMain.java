@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * gateway-sim --controllers HOST:PORT[,HOST:PORT...] [--mid MID] [--lines N] [--trunks N]
  *             [--transport udp|tcp] [--port P] [--media-address IP] [--probe-rate PPS]
- *             [--restart-avoidance MS] [--script FILE]
+ *             [--restart-avoidance MS] [--heartbeat-timeout MS] [--inactivity MS] [--script FILE]
  * </pre>
  * It prints where it listens and each registration, then runs until SIGTERM (ServiceChange Graceful on the way
  * out); with {@code --script} it runs the script once registered and exits 0 if it passed, 1 if not.
@@ -42,6 +42,10 @@ public final class GatewaySimMain {
               --media-address IP      address of the RTP terminations (default 127.0.0.1)
               --probe-rate PPS        RTP probe packets per second (default 50)
               --restart-avoidance MS  maximum random wait before registering (default 0)
+              --heartbeat-timeout MS  controller lost when the it/ito heartbeat is not answered within MS
+                                      (default: when the transaction layer gives up, seconds); loss detection
+                                      over UDP takes at most the controller's mit + MS (TCP: a close is immediate)
+              --inactivity MS         it/ito mit when the controller arms it/ito without one (default 30000)
               --script FILE           run this script once registered, then exit (0: passed)
             """;
 
@@ -65,7 +69,7 @@ public final class GatewaySimMain {
         List<InetSocketAddress> controllers = new ArrayList<>();
         int lines, trunkCount, port;
         double rate;
-        Duration mwd;
+        Duration mwd, heartbeatTimeout, inactivity;
         H248ControlNetwork.Transport transport;
         InetAddress mediaAddress;
         try {
@@ -81,6 +85,8 @@ public final class GatewaySimMain {
             mediaAddress = InetAddress.getByName(opt.get("media-address", "127.0.0.1"));
             rate = opt.decimal("probe-rate", "50");
             mwd = Duration.ofMillis(opt.integer("restart-avoidance", 0));
+            heartbeatTimeout = positiveMillis(opt, "heartbeat-timeout");
+            inactivity = positiveMillis(opt, "inactivity");
         } catch (IllegalArgumentException | java.net.UnknownHostException e) {
             err.println("gateway-sim: " + e.getMessage());
             err.print(USAGE);
@@ -101,7 +107,8 @@ public final class GatewaySimMain {
             for (int i = 1; i <= trunkCount; i++) trunks.put("T" + i, true);
             GatewayConfig config = GatewayConfig.of(mid, lines, controllers).withTrunks(trunks)
                     .withMediaAddress(mediaAddress).withProbe(ProbeConfig.atRate(rate), null, 0)
-                    .withRestartAvoidance(mwd).withSeed(System.nanoTime());
+                    .withRestartAvoidance(mwd).withSeed(System.nanoTime()).withHeartbeatReplyTimeout(heartbeatTimeout);
+            if (inactivity != null) config = config.withDefaultInactivity(inactivity);
             SimulatedGateway gw = rt.start(config, transport, bind);
             SimulatedGateway gateway = gw;
             out.println("gateway-sim: " + config.midText() + " with " + lines + " lines" + (trunkCount > 0 ? ", " + trunkCount + " trunks" : "")
@@ -138,6 +145,14 @@ public final class GatewaySimMain {
         }
     }
 
+
+    /** A positive number of milliseconds given as {@code --name MS}, or null when absent. */
+    static Duration positiveMillis(CommandOptions opt, String name) {
+        if (!opt.has(name)) return null;
+        int ms = opt.integer(name, null);
+        if (ms <= 0) throw new IllegalArgumentException("--" + name + " is a positive number of milliseconds");
+        return Duration.ofMillis(ms);
+    }
 
     /** {@code [1.2.3.4]:p}, {@code <name>:p} or a device name. */
     static MId parseMid(String s) {

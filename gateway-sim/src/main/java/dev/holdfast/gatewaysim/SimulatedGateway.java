@@ -132,6 +132,12 @@ public final class SimulatedGateway implements AutoCloseable {
 
     public List<String> registrationHistory() { return call(MediaGatewayCore::registrationHistory); }
 
+    /** The latest accepted registration (controller, method, when), or null. */
+    public MediaGatewayCore.Registration lastRegistration() { return call(MediaGatewayCore::lastRegistration); }
+
+    /** Starts a new RTP gap and loss window on every talk-path probe of this gateway. */
+    public void markTalkPaths() { act(MediaGatewayCore::markTalkPaths); }
+
     public List<String> notifications() { return call(MediaGatewayCore::notifications); }
 
     public List<String> rtpTerminationsWith(String line) { return call(c -> c.rtpTerminationsWith(line)); }

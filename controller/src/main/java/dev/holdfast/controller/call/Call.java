@@ -70,8 +70,11 @@ public final class Call {
         final String number;
         /** The phone's dialog; for a call to the phone, known once the INVITE is sent. */
         String callId;
-        /** For a call from the phone: how to tell it what happens; null for a call to it. */
-        final dev.holdfast.controller.sip.LineRouter.SipParty phone;
+        /**
+         * For a call from the phone: how to tell it what happens; null for a call to it. A call rebuilt after a
+         * controller failure gets it (either way round) when the SIP side adopts the phone's dialog.
+         */
+        dev.holdfast.controller.sip.LineRouter.SipParty phone;
         /** For a call to the phone: the SIP side's call, to release it; null until the INVITE is sent. */
         dev.holdfast.controller.sip.PhoneRouter.PhoneCall outgoing;
         /** CALLER or CALLEE. */
@@ -231,6 +234,9 @@ public final class Call {
 
     /** Rebuilt from cookies after a controller failure. */
     public boolean migrated() { return migrated; }
+
+    /** No SIP party, or one this controller can talk to (a migrated call's phone: once its dialog is adopted). */
+    public boolean sipPartyPresent() { return sip == null || !sip.gone; }
 
     public CallState state() { return state; }
 

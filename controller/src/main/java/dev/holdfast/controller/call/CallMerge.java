@@ -237,6 +237,41 @@ final class CallMerge {
 
     // ------------------------------------------------------------------------------------------ rebuild
 
+    /**
+     * A phone's dialog arrived before the gateway its media goes to: the call is rebuilt from the dialog's cookie,
+     * with the gateway's context (the phone's RTP termination and the lines there) expected where the cookie says;
+     * the gateway's own parts confirm it when it arrives. Null when the call cannot be rebuilt here (a party busy
+     * in another call, a gateway not provisioned, or a call that ended meanwhile).
+     */
+    Call fromDialog(dev.holdfast.controller.sip.DialogCookie d) {
+        if (releasedKeys.containsKey(d.callKey()) || d.gateway() == null) return null;
+        Gateway gw = cp.association.gateway(d.gateway());
+        if (gw == null || d.termination() == null || cp.arrived(gw)) return null; // arrived without it: the call is gone
+        List<CookieParty> parties = new ArrayList<>();
+        for (var p : d.parties()) {
+            CookieParty.Kind kind = CookieParty.Kind.valueOf(p.kind());
+            parties.add(new CookieParty(kind, kind == CookieParty.Kind.PHONE ? null : p.gateway(), p.id(), p.role(), null,
+                    kind == CookieParty.Kind.PHONE ? p.callId() : null));
+        }
+        CallCookie n = new CallCookie(d.callKey(), d.generation(), d.stateSince(), d.state(), d.feature(), null, parties,
+                new CookiePart.PhoneDialog(d.partyIndex(), d.gateway(), d.context(), d.termination()));
+        Call c = create(n);
+        if (c == null || c.sip == null) return c;
+        Call.Leg leg = new Call.Leg(gw);
+        leg.context = d.context() == null ? null : ContextId.of(d.context());
+        leg.expected = true;
+        c.legs.add(leg);
+        for (Line l : c.parties.keySet()) if (l.gateway() == gw) leg.terminations.add(l.termination());
+        Call.IgcEnd e = new Call.IgcEnd(leg);
+        e.rtp = d.termination();
+        leg.terminations.add(e.rtp);
+        c.sip.rtp = e;
+        c.igcs.add(e);
+        if (c.caller == null) c.igcB = e; else c.igcA = e;
+        count("merge.calls_from_dialogs");
+        return c;
+    }
+
     /** A call as its newest cookie describes it; its legs come as their contexts are confirmed. */
     private Call create(CallCookie n) {
         boolean featured = n.feature() != Call.Feature.NONE;
@@ -343,7 +378,7 @@ final class CallMerge {
                 e.remote = t.remote;
                 if (c.sip != null) {
                     c.sip.rtp = e;
-                    c.igcB = e;
+                    if (c.caller == null) c.igcB = e; else c.igcA = e;
                     if (!c.igcs.contains(e)) c.igcs.add(e);
                 }
             } else {

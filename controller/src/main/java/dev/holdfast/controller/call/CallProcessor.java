@@ -40,7 +40,8 @@ import java.util.TreeMap;
  * answer, release; busy, no answer, invalid number, abandon. A call on one gateway puts both lines in one
  * context; a call between gateways adds an ephemeral RTP termination on each and exchanges their SDP.
  */
-public final class CallProcessor implements GatewayListener, dev.holdfast.controller.sip.LineRouter {
+public final class CallProcessor implements GatewayListener, dev.holdfast.controller.sip.LineRouter,
+        dev.holdfast.controller.sip.MigratedDialogs {
     private static final System.Logger LOG = System.getLogger(CallProcessor.class.getName());
     static final String DIAL_TONE = "cg/dt";
     static final String RING_BACK = "cg/rt";
@@ -118,6 +119,45 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     public void afterEvent() {
         if (stamper != null && !touched.isEmpty()) stamper.afterEvent(touched);
         touched.clear();
+    }
+
+    /** The cookie of the phone's dialog in call {@code c} (docs/migration.md, PHONE_DIALOG), or null without cookies. */
+    String phoneCookie(Call c) {
+        if (stamper == null || c.sip == null) return null;
+        CallCookies.Content k = CallCookies.content(c);
+        if (!k.equals(c.cookieContent)) {
+            if (c.cookieContent == null || c.cookieContent.state() != k.state()) c.stateSince = svc.now();
+            c.generation++;
+            c.cookieContent = k;
+        }
+        Call.IgcEnd e = c.sip.rtp;
+        ContextId ctx = e == null ? null : e.leg.context;
+        var part = new dev.holdfast.controller.cookie.CookiePart.PhoneDialog(CallCookies.sipIndex(c),
+                e == null ? null : e.leg.gateway.name(), ctx != null && ctx.isSpecific() ? ctx.value() : null,
+                e == null ? null : e.rtp);
+        return stamper.encode(CallCookies.cookie(c, k, part));
+    }
+
+    /**
+     * A phone's dialog adopted from another controller, whose media goes to a gateway: it joins the call with its
+     * key, rebuilt from the gateway's cookies or, when the gateway has not arrived yet, from the dialog's cookie
+     * (the gateway's context expected where the cookie says). From then on the phone is told what happens as if
+     * this controller had set the call up.
+     */
+    @Override public LineCall dialogArrived(dev.holdfast.controller.sip.DialogCookie cookie,
+                                            dev.holdfast.controller.sip.AdoptedDialog dialog,
+                                            dev.holdfast.controller.sip.LineRouter.SipParty party) {
+        if (merge == null) return null;
+        Call c = byKey.get(cookie.callKey());
+        if (c == null) c = merge.fromDialog(cookie);
+        if (c == null || c.sip == null || c.state == CallState.RELEASED) return null;
+        Call call = c;
+        call.sip.phone = party;
+        call.sip.outgoing = null;
+        call.sip.gone = false;
+        if (call.sip.callId == null) call.sip.callId = dialog.callId();
+        LOG.log(System.Logger.Level.INFO, () -> call + ": phone dialog " + dialog.callId() + " adopted");
+        return () -> sipLeft(call);
     }
 
     /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
@@ -549,7 +589,10 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (c.state == CallState.RELEASED) return;
             if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
             c.state = CallState.RINGING;
-            c.sip.outgoing = phones.call(number, line.number(), rtp.local, new PhoneSide(c));
+            c.sip.outgoing = phones.call(number, line.number(), rtp.local, callId -> {
+                c.sip.callId = callId; // the cookie names the dialog it rides with
+                return phoneCookie(c);
+            }, new PhoneSide(c));
             if (c.sip.outgoing == null) { release(c, REORDER, null); return; }
             c.sip.callId = c.sip.outgoing.callId();
             if (c.state != CallState.RINGING) return; // failed at once (not registered)
@@ -675,7 +718,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             send(c, leg.gateway, List.of(H248.action(leg.context, commands)), o -> {
                 if (o.ok() && c.sip != null && end == c.sip.rtp && !c.sip.gone && c.state == CallState.CONNECTED) {
                     // the phone gets its 200 once the termination sends: its media then flows both ways
-                    c.sip.phone.answered(end.local);
+                    c.sip.phone.answered(end.local, phoneCookie(c));
                 }
                 if (!o.ok() && c.state == CallState.CONNECTED) {
                     LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused by " + leg.gateway.name() + ": " + o);

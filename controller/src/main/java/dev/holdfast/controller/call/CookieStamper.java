@@ -207,11 +207,17 @@ final class CookieStamper {
         s.call.stamped.put(s.partKey, s.cookie);
     }
 
-    private TerminationStateDescriptor state(Stamp s) {
-        String text = CookieCodec.encode(s.cookie, keys.current());
+    /** A cookie as text, signed with the current key (and counted). */
+    String encode(CallCookie cookie) {
+        String text = CookieCodec.encode(cookie, keys.current());
         stamped++;
         encodedBytes += text.length();
         largest = Math.max(largest, text.length());
+        return text;
+    }
+
+    private TerminationStateDescriptor state(Stamp s) {
+        String text = encode(s.cookie);
         return new TerminationStateDescriptor(List.of(PropertyParm.of(PROPERTY, "\"" + text + "\"")));
     }
 

@@ -33,4 +33,10 @@ public sealed interface Command {
 
     /** Send a SIP request; its responses come back as events with {@code token} (0: none expected, e.g. ACK). */
     record SipSend(long token, dev.holdfast.controller.sip.SipOutgoingRequest request) implements Command {}
+
+    /**
+     * Make the SIP edge able to send and receive requests in a phone's dialog that another controller set up (call
+     * migration): the dialog as the phone's dialog event package described it.
+     */
+    record SipAdoptDialog(dev.holdfast.controller.sip.AdoptedDialog dialog) implements Command {}
 }

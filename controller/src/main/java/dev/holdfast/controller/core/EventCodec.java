@@ -149,6 +149,9 @@ public final class EventCodec {
             o.put("type", "sip-send");
             o.put("token", r.token());
             o.set("sip", JSON.valueToTree(r.request()));
+        } else if (c instanceof Command.SipAdoptDialog a) {
+            o.put("type", "sip-adopt-dialog");
+            o.set("sip", JSON.valueToTree(a.dialog()));
         }
         return o.toString();
     }

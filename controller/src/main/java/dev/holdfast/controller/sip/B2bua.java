@@ -2,6 +2,10 @@ package dev.holdfast.controller.sip;
 
 import dev.holdfast.controller.core.CoreServices;
 
+import dev.holdfast.controller.call.Call;
+import dev.holdfast.controller.call.CallState;
+import dev.holdfast.controller.call.CallStructure.Role;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -34,11 +38,27 @@ final class B2bua {
     /** A re-INVITE relayed to the other leg, by its token: the call and the handle to answer on the sending leg. */
     private final Map<Long, Reinvite> reinvites = new TreeMap<>();
 
-    private record Reinvite(long call, long handle, String sentOn) {}
+    /** {@code cookie}: the sender's refreshed cookie, for the Contact of the answer. */
+    private record Reinvite(long call, long handle, String sentOn, String cookie) {}
     private final dev.holdfast.controller.core.JournalledMap<Long, SipCall> calls = new dev.holdfast.controller.core.JournalledMap<>();
     private long nextCallId = 1;
     /** Call processing's side for calls to analog lines; null: only phones are called. */
     private LineRouter lines;
+    private PhoneDialogCookies cookies = PhoneDialogCookies.OFF;
+    private MigratedDialogs migrated = MigratedDialogs.NONE;
+    /** Calls by call key: the two dialogs of an adopted call meet here, in either order. */
+    private final Map<Long, SipCall> byCallKey = new TreeMap<>();
+    /**
+     * Dialogs adopted in the edge but in no call (their cookie did not verify, or call processing did not take
+     * them): talk-path-only. The phone's BYE is answered and nothing else happens; a re-INVITE gets 488.
+     */
+    private final Set<String> talkPathOnly = new TreeSet<>();
+    /**
+     * Keys of adopted calls that ended here, with when: a dialog of such a call that arrives later (its phone came back
+     * after the other one hung up) is ended at once. Kept {@link #ENDED_KEYS_MILLIS}.
+     */
+    private final Map<Long, Long> endedKeys = new TreeMap<>();
+    private static final long ENDED_KEYS_MILLIS = 10 * 60_000L;
 
     B2bua(CoreServices svc, SipCore sip, SubscriberDirectory directory, LocationService location, DigestAuthenticator auth,
           List<String> trustedPeers, long noAnswerMillis, SipCounters counters) {
@@ -53,6 +73,14 @@ final class B2bua {
     }
 
     void lines(LineRouter lines) { this.lines = lines; }
+
+    void cookies(PhoneDialogCookies c) { this.cookies = c; }
+
+    void migrated(MigratedDialogs m) { this.migrated = m; }
+
+    boolean knows(String callId) { return byCallId.containsKey(callId) || talkPathOnly.contains(callId); }
+
+    int talkPathOnlyDialogs() { return talkPathOnly.size(); }
 
     Collection<SipCall> calls() { return Collections.unmodifiableCollection(calls.values()); }
 
@@ -98,10 +126,16 @@ final class B2bua {
         String bCallId = "hf" + id + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
         String bFromTag = "hfb" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
         String callerNumber = caller != null ? caller.number() : from.user();
+        long callKey = svc.random().nextLong();
+        String bCookie = stamp(callKey, 1, svc.now(), CallState.SETUP, Call.Feature.NONE, callerNumber, r.callId(),
+                number, bCallId, 1);
         long token = sip.send(new SipOutgoingRequest("INVITE", bCallId, to.contact(), to.transport(),
                 "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
-                r.contentType(), r.body()));
+                r.contentType(), r.body()).withCookie(bCookie));
         SipCall call = new SipCall(id, r.callId(), handle, aToTag, bCallId, token, callerNumber, number);
+        call.callKey = callKey;
+        call.stateSince = svc.now();
+        byCallKey.put(callKey, call);
         calls.put(id, call);
         byCallId.put(r.callId(), call);
         byCallId.put(bCallId, call);
@@ -146,11 +180,13 @@ final class B2bua {
             sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null));
         }
 
-        @Override public void answered(String localSdp) {
+        @Override public void answered(String localSdp) { answered(localSdp, null); }
+
+        @Override public void answered(String localSdp, String cookie) {
             if (call.state != SipCall.State.CALLING && call.state != SipCall.State.EARLY) return;
             call.state = SipCall.State.CONNECTED;
             counters.add("calls.connected");
-            sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp", localSdp));
+            sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp", localSdp, cookie));
         }
 
         @Override public void failed(int status, String reason) {
@@ -177,7 +213,8 @@ final class B2bua {
      * A line calls a phone: leg B only, an INVITE to the callee's most recently registered contact with the line's
      * RTP termination's Local SDP as offer. Null when {@code number} is no subscriber's.
      */
-    PhoneRouter.PhoneCall callPhone(String number, String callerNumber, String offerSdp, PhoneRouter.LineParty line) {
+    PhoneRouter.PhoneCall callPhone(String number, String callerNumber, String offerSdp,
+                                    java.util.function.Function<String, String> cookieFor, PhoneRouter.LineParty line) {
         Subscriber callee = directory.byNumber(number);
         if (callee == null) return null;
         counters.add("calls.from-line");
@@ -194,9 +231,10 @@ final class B2bua {
         long id = nextCallId++;
         String bCallId = "hf" + id + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
         String bFromTag = "hfb" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        String cookie = cookieFor == null ? null : cookieFor.apply(bCallId);
         long token = sip.send(new SipOutgoingRequest("INVITE", bCallId, to.contact(), to.transport(),
                 "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
-                "application/sdp", offerSdp));
+                "application/sdp", offerSdp).withCookie(cookie));
         SipCall call = new SipCall(id, null, 0, null, bCallId, token, callerNumber, number);
         call.fromLine = line;
         calls.put(id, call);
@@ -308,6 +346,12 @@ final class B2bua {
      * the answer comes back the same way. Only one at a time per call (RFC 3261 14.2: 491 otherwise).
      */
     void reinvite(long handle, SipRequest r) {
+        if (talkPathOnly.contains(r.callId())) {
+            // no call to offer it to; 488 keeps the session as it was (RFC 3261 14.2), the media untouched
+            counters.add("migration.talk-path-only.reinvite");
+            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            return;
+        }
         SipCall call = byCallId.get(r.callId());
         if (call == null) {
             sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
@@ -322,9 +366,19 @@ final class B2bua {
             sip.respond(handle, SipReply.of(491, "Request Pending"));
             return;
         }
-        String other = r.callId().equals(call.aCallId) ? call.bCallId : call.aCallId;
-        long token = sip.send(new SipOutgoingRequest("INVITE", other, null, null, null, null, null, r.contentType(), r.body()));
-        reinvites.put(token, new Reinvite(call.id, handle, other));
+        boolean fromA = r.callId().equals(call.aCallId);
+        if (!(fromA ? call.bPresent : call.aPresent)) {
+            // an adopted call whose other phone has not come back: nobody to offer the new session to
+            sip.respond(handle, SipReply.of(480, "Temporarily Unavailable"));
+            return;
+        }
+        String other = fromA ? call.bCallId : call.aCallId;
+        // the target refresh carries the call's new state in both directions (hold is a feature of the call)
+        call.feature = holds(r.body()) ? Call.Feature.HOLD : Call.Feature.NONE;
+        call.generation++;
+        long token = sip.send(new SipOutgoingRequest("INVITE", other, null, null, null, null, null, r.contentType(), r.body())
+                .withCookie(cookie(call, fromA ? 1 : 0)));
+        reinvites.put(token, new Reinvite(call.id, handle, other, cookie(call, fromA ? 0 : 1)));
         counters.add("reinvites.relayed");
     }
 
@@ -334,6 +388,11 @@ final class B2bua {
     }
 
     void bye(long handle, SipRequest r) {
+        if (talkPathOnly.remove(r.callId())) {
+            counters.add("migration.talk-path-only.bye");
+            sip.respond(handle, SipReply.of(200, "OK"));
+            return;
+        }
         SipCall call = byCallId.get(r.callId());
         if (call == null) {
             sip.respond(handle, SipReply.of(481, "Call/Transaction Does Not Exist"));
@@ -356,7 +415,7 @@ final class B2bua {
             return;
         }
         if (call.state == SipCall.State.CONNECTED) {
-            sip.send(SipOutgoingRequest.inDialog("BYE", fromA ? call.bCallId : call.aCallId));
+            if (fromA ? call.bPresent : call.aPresent) sip.send(SipOutgoingRequest.inDialog("BYE", fromA ? call.bCallId : call.aCallId));
             end(call);
         } else if (fromA) {
             // a BYE on an unanswered call: treat it as a CANCEL of leg B
@@ -400,10 +459,10 @@ final class B2bua {
         if (status < 200) {
             if (status == 100) return;
             if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
-                call.state = SipCall.State.EARLY;
+                if (call.state == SipCall.State.CALLING) changed(call, SipCall.State.EARLY);
                 counters.add("provisional.relayed");
                 sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true,
-                        r.contentType(), r.body()));
+                        r.contentType(), r.body(), cookie(call, 0)));
             }
             return;
         }
@@ -417,9 +476,10 @@ final class B2bua {
                 return;
             }
             svc.cancelTimer(call.noAnswerTimer);
-            call.state = SipCall.State.CONNECTED;
+            changed(call, SipCall.State.CONNECTED);
             counters.add("calls.connected");
-            sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true, r.contentType(), r.body()));
+            sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true, r.contentType(), r.body(),
+                    cookie(call, 0)));
             return;
         }
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
@@ -434,7 +494,8 @@ final class B2bua {
         if (status < 200) return;
         reinvites.remove(token);
         if (status < 300) sip.send(SipOutgoingRequest.inDialog("ACK", re.sentOn()));
-        sip.respond(re.handle(), new SipReply(status, reason, null, List.of(), status < 300, contentType, body));
+        sip.respond(re.handle(), new SipReply(status, reason, null, List.of(), status < 300, contentType, body,
+                status < 300 ? re.cookie() : null));
     }
 
     void failed(long token, String reason) {
@@ -470,7 +531,8 @@ final class B2bua {
         counters.add("calls.dialog-lost");
         if (call.toLine) { leaveLine(call); return; }
         if (call.fromLine != null) { end(call); call.fromLine.released(); return; }
-        sip.send(SipOutgoingRequest.inDialog("BYE", callId.equals(call.aCallId) ? call.bCallId : call.aCallId));
+        boolean fromA = callId.equals(call.aCallId);
+        if (fromA ? call.bPresent : call.aPresent) sip.send(SipOutgoingRequest.inDialog("BYE", fromA ? call.bCallId : call.aCallId));
         end(call);
     }
 
@@ -497,7 +559,137 @@ final class B2bua {
         if (call.aCallId != null) byCallId.remove(call.aCallId);
         if (call.bCallId != null) byCallId.remove(call.bCallId);
         byInviteToken.remove(call.bToken);
+        byCallKey.remove(call.callKey, call);
+        if (call.adopted) {
+            long now = svc.now();
+            endedKeys.values().removeIf(at -> at < now - ENDED_KEYS_MILLIS);
+            endedKeys.put(call.callKey, now);
+        }
     }
+
+    // ------------------------------------------------------------------------------------------ call cookies
+
+    /** The call moves to {@code s}: a new generation of its cookies. */
+    private void changed(SipCall call, SipCall.State s) {
+        call.state = s;
+        call.generation++;
+        call.stateSince = svc.now();
+    }
+
+    /** The cookie of {@code call}'s dialog with party {@code party} (0: caller, leg A; 1: callee, leg B), or null. */
+    private String cookie(SipCall call, int party) {
+        CallState state = switch (call.state) {
+            case CONNECTED -> CallState.CONNECTED;
+            case EARLY -> CallState.RINGING;
+            default -> CallState.SETUP;
+        };
+        return stamp(call.callKey, call.generation, call.stateSince, state, call.feature, call.caller, call.aCallId,
+                call.callee, call.bCallId, party);
+    }
+
+    private String stamp(long callKey, int generation, long since, CallState state, Call.Feature feature, String caller,
+                         String aCallId, String callee, String bCallId, int party) {
+        if (cookies == PhoneDialogCookies.OFF) return null;
+        return cookies.stamp(new DialogCookie(callKey, generation, since, state, feature,
+                List.of(DialogCookie.Party.phone(caller, aCallId, Role.CALLER), DialogCookie.Party.phone(callee, bCallId, Role.CALLEE)),
+                party, null, null, null));
+    }
+
+    /** An SDP offer that puts the other side on hold (RFC 3264 8.4: sendonly or inactive). */
+    private static boolean holds(String sdp) {
+        return sdp != null && (sdp.contains("a=sendonly") || sdp.contains("a=inactive"));
+    }
+
+    // ------------------------------------------------------------------------------------------ migration
+
+    /**
+     * A phone dialog whose cookie verified, from a phone that registered here after its controller died: the dialog is
+     * adopted in the edge already. Phone-to-phone calls are rebuilt here: the two dialogs of a call share its key and
+     * meet in either order; a call with one dialog works for that phone until the other one comes. A dialog whose
+     * media goes to a gateway is call processing's.
+     */
+    void adopt(DialogCookie cookie, AdoptedDialog dialog) {
+        if (cookie.toGateway()) {
+            adoptLineDialog(cookie, dialog);
+            return;
+        }
+        List<DialogCookie.Party> parties = cookie.parties();
+        if (parties.size() != 2 || !"PHONE".equals(parties.get(0).kind()) || !"PHONE".equals(parties.get(1).kind())
+                || cookie.partyIndex() > 1) {
+            // a phone-to-phone call through this B2BUA has exactly caller and callee
+            counters.add("migration.dialog.unsupported");
+            talkPathOnly.add(dialog.callId());
+            return;
+        }
+        boolean legA = cookie.partyIndex() == 0;
+        if (endedKeys.containsKey(cookie.callKey())) {
+            // the other party hung up here before this phone came back: its part of the call ends now
+            counters.add("migration.dialog.call-ended");
+            sip.send(SipOutgoingRequest.inDialog("BYE", dialog.callId()));
+            return;
+        }
+        SipCall call = byCallKey.get(cookie.callKey());
+        if (call == null) {
+            long id = nextCallId++;
+            call = new SipCall(id, parties.get(0).callId(), 0, legA ? dialog.localTag() : null, parties.get(1).callId(), 0,
+                    parties.get(0).id(), parties.get(1).id());
+            call.adopted = true;
+            call.callKey = cookie.callKey();
+            call.aPresent = false;
+            call.bPresent = false;
+            call.state = SipCall.State.CONNECTED;
+            calls.put(id, call);
+            byCallKey.put(call.callKey, call);
+            counters.add("migration.calls.rebuilt");
+        } else if (legA ? call.aPresent : call.bPresent) {
+            counters.add("migration.dialog.duplicate");
+            return;
+        } else {
+            counters.add("migration.calls.merged");
+        }
+        // of two dialogs of one call the newer cookie says what the call is doing
+        if (cookie.generation() >= call.generation) {
+            call.generation = cookie.generation();
+            call.stateSince = cookie.stateSince();
+            call.feature = cookie.feature();
+        }
+        if (legA) {
+            call.aPresent = true;
+            call.aToTag = dialog.localTag();
+        } else {
+            call.bPresent = true;
+        }
+        byCallId.put(dialog.callId(), call);
+        counters.add("migration.dialogs.adopted");
+        SipCall c = call;
+        LOG.log(System.Logger.Level.INFO, () -> "call " + c.id + " (key " + Long.toHexString(c.callKey) + "): adopted leg "
+                + (legA ? "A" : "B") + " of " + c.caller + " -> " + c.callee + (c.aPresent && c.bPresent ? ", both legs here" : ""));
+    }
+
+    /** A phone's dialog of a call with a line: call processing rebuilds its side and takes the dialog, or it stays talk-path-only. */
+    private void adoptLineDialog(DialogCookie cookie, AdoptedDialog dialog) {
+        DialogCookie.Party self = cookie.self();
+        SipCall call = new SipCall(nextCallId++, dialog.callId(), 0, dialog.localTag(), null, 0, self.id(), null);
+        call.adopted = true;
+        call.toLine = true;
+        call.callKey = cookie.callKey();
+        call.generation = cookie.generation();
+        call.stateSince = cookie.stateSince();
+        call.state = SipCall.State.CONNECTED;
+        LineRouter.LineCall line = migrated.dialogArrived(cookie, dialog, new LineParty(call));
+        if (line == null) {
+            counters.add("migration.dialog.not-taken");
+            talkPathOnly.add(dialog.callId());
+            return;
+        }
+        call.line = line;
+        calls.put(call.id, call);
+        byCallId.put(dialog.callId(), call);
+        counters.add("migration.dialogs.adopted");
+    }
+
+    /** A dialog the edge adopted but no call takes (its cookie was refused): talk-path-only. */
+    void talkPathOnly(String callId) { talkPathOnly.add(callId); }
 
     private void reject(long handle, int status, String reason) {
         counters.add("invite.rejected." + status);

@@ -29,6 +29,13 @@ public interface LineRouter {
         /** The line answered: 200 with the RTP termination's Local SDP. */
         void answered(String localSdp);
 
+        /**
+         * The line answered: 200 with the RTP termination's Local SDP and, in our Contact, the call cookie of the
+         * phone's dialog ({@code hfck}; null: none). Call processing stamps it (a PHONE_DIALOG part naming the RTP
+         * termination); the phone keeps it as its remote target.
+         */
+        default void answered(String localSdp, String cookie) { answered(localSdp); }
+
         /** The call failed before answer (busy, no answer, gateway trouble): a final failure to the phone. */
         void failed(int status, String reason);
 

@@ -17,6 +17,15 @@ public interface PhoneRouter {
      */
     PhoneCall call(String number, String callerNumber, String offerSdp, LineParty line);
 
+    /**
+     * As {@link #call(String, String, String, LineParty)}, with the phone dialog's call cookie in our Contact
+     * ({@code hfck}): {@code cookie} makes it from the dialog's Call-ID, which the cookie names.
+     */
+    default PhoneCall call(String number, String callerNumber, String offerSdp,
+                           java.util.function.Function<String, String> cookie, LineParty line) {
+        return call(number, callerNumber, offerSdp, line);
+    }
+
     /** The call on the SIP side. */
     interface PhoneCall {
         /** The phone's dialog (Call-ID of the INVITE sent to it). */

@@ -19,6 +19,8 @@ final class Registrar {
     private final SubscriberDirectory directory;
     private final LocationService location;
     private final SipCounters counters;
+    /** Told of each contact bound anew (not a refresh of the same registration): a phone that may come from another controller. */
+    private java.util.function.BiConsumer<String, Binding> newBindings = (user, b) -> {};
 
     Registrar(SipSettings settings, DigestAuthenticator auth, SubscriberDirectory directory, LocationService location,
               SipCounters counters) {
@@ -28,6 +30,8 @@ final class Registrar {
         this.location = location;
         this.counters = counters;
     }
+
+    void onNewBinding(java.util.function.BiConsumer<String, Binding> listener) { this.newBindings = listener; }
 
     SipReply register(String source, SipRequest r, long now) {
         SipUri aor = SipUri.parse(r.toUri());
@@ -98,9 +102,13 @@ final class Registrar {
                 SipUri u = SipUri.parse(uri);
                 String t = u.transport() != null ? u.transport() : transport;
                 Binding old = location.binding(user, uri);
-                location.put(user, new Binding(uri, source, t, now + expires * 1000, r.callId(), r.cseq(),
-                        old != null ? old.registeredAt() : now));
+                Binding b = new Binding(uri, source, t, now + expires * 1000, r.callId(), r.cseq(),
+                        old != null ? old.registeredAt() : now);
+                location.put(user, b);
                 counters.add(old != null ? "register.refreshed" : "register.bound");
+                // a registration this controller never saw (a new Call-ID): the phone may bring dialogs from elsewhere;
+                // we ask only phones that say they serve the dialog event package (Allow-Events, RFC 6665 7.2.2)
+                if ((old == null || !old.callId().equals(r.callId())) && r.allowsEvent("dialog")) newBindings.accept(user, b);
             }
         }
         counters.add("register.ok");

@@ -10,7 +10,8 @@ public final class SipCall {
     final long id;
     final String aCallId;
     final long aHandle;
-    final String aToTag;
+    /** Our tag on leg A (set when an adopted call's leg A arrives after its leg B). */
+    String aToTag;
     final String bCallId;
     final long bToken;
     final String caller;
@@ -22,6 +23,17 @@ public final class SipCall {
     LineRouter.LineCall line;
     /** A call from an analog line: no leg A; call processing hears of leg B through this. */
     PhoneRouter.LineParty fromLine;
+
+    // call cookie (docs/migration.md): the call's identity across controllers and its state's generation
+    long callKey;
+    int generation = 1;
+    long stateSince;
+    dev.holdfast.controller.call.Call.Feature feature = dev.holdfast.controller.call.Call.Feature.NONE;
+    /** Rebuilt from phones' dialogs after a failover, not set up here. */
+    boolean adopted;
+    /** Whether each leg's dialog is here (an adopted call may have one leg only: the other phone never came back). */
+    boolean aPresent = true;
+    boolean bPresent = true;
 
     SipCall(long id, String aCallId, long aHandle, String aToTag, String bCallId, long bToken, String caller, String callee) {
         this.id = id;
@@ -48,4 +60,13 @@ public final class SipCall {
 
     /** A call between two phones (not to or from an analog line, which call processing reports). */
     public boolean phoneToPhone() { return !toLine && fromLine == null; }
+
+    public long callKey() { return callKey; }
+
+    public boolean adopted() { return adopted; }
+
+    /** Leg A's dialog is here (always, unless an adopted call's caller has not come back). */
+    public boolean aPresent() { return aPresent; }
+
+    public boolean bPresent() { return bPresent; }
 }

@@ -17,10 +17,10 @@ import java.util.Set;
  */
 public final class SipCore implements PhoneRouter {
     /** What a phone may send us. */
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
-    private static final Set<String> SERVED = Set.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER");
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, NOTIFY";
+    private static final Set<String> SERVED = Set.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "NOTIFY");
     /** SIP methods defined by RFCs that the controller does not serve (405, with Allow); others get 501. */
-    private static final Set<String> KNOWN_NOT_ALLOWED = Set.of("SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE", "INFO",
+    private static final Set<String> KNOWN_NOT_ALLOWED = Set.of("SUBSCRIBE", "PUBLISH", "MESSAGE", "INFO",
             "UPDATE", "PRACK", "REFER");
 
     private final CoreServices svc;
@@ -30,6 +30,7 @@ public final class SipCore implements PhoneRouter {
     private final LocationService location = new LocationService();
     private final Registrar registrar;
     private final B2bua b2bua;
+    private final DialogAdoption adoption;
     private long nextToken = 1;
 
     /**
@@ -45,7 +46,24 @@ public final class SipCore implements PhoneRouter {
         this.registrar = new Registrar(s, auth, directory, location, counters);
         this.b2bua = new B2bua(svc, this, directory, location, auth, s.trustedPeers(),
                 p.timers().noAnswerSeconds() * 1000L, counters);
+        this.adoption = new DialogAdoption(svc, this, b2bua, directory, counters);
+        registrar.onNewBinding(adoption::newBinding);
     }
+
+    /**
+     * The call cookies of phone dialogs: stamped into our Contact, verified when a phone brings its dialogs from
+     * another controller. {@link PhoneDialogCookies#OFF} (the default): no cookies, no adoption.
+     */
+    public void cookies(PhoneDialogCookies cookies) {
+        b2bua.cookies(cookies);
+        adoption.cookies(cookies);
+    }
+
+    /** Call processing's side of adopted phone dialogs whose media goes to a gateway (default: none taken). */
+    public void migratedDialogs(MigratedDialogs m) { b2bua.migrated(m); }
+
+    /** Adopted dialogs in no call (their cookie was refused): the phone's BYE is answered, nothing relayed. */
+    public int talkPathOnlyDialogs() { return b2bua.talkPathOnlyDialogs(); }
 
     /** Call processing's side for calls from phones to analog lines. */
     public void lines(LineRouter lines) { b2bua.lines(lines); }
@@ -53,7 +71,12 @@ public final class SipCore implements PhoneRouter {
     @Override public boolean isPhone(String number) { return directory.byNumber(number) != null; }
 
     @Override public PhoneCall call(String number, String callerNumber, String offerSdp, LineParty line) {
-        return b2bua.callPhone(number, callerNumber, offerSdp, line);
+        return b2bua.callPhone(number, callerNumber, offerSdp, null, line);
+    }
+
+    @Override public PhoneCall call(String number, String callerNumber, String offerSdp,
+                                    java.util.function.Function<String, String> cookie, LineParty line) {
+        return b2bua.callPhone(number, callerNumber, offerSdp, cookie, line);
     }
 
     public String domain() { return domain; }
@@ -79,7 +102,11 @@ public final class SipCore implements PhoneRouter {
         String method = r.method();
         counters.add("requests." + (KNOWN_NOT_ALLOWED.contains(method) || SERVED.contains(method) ? method : "other"));
         switch (method) {
-            case "REGISTER" -> respond(e.handle(), registrar.register(e.source(), r, svc.now()));
+            case "REGISTER" -> {
+                respond(e.handle(), registrar.register(e.source(), r, svc.now()));
+                adoption.flush();
+            }
+            case "NOTIFY" -> adoption.notify(e.handle(), r);
             case "INVITE" -> {
                 if (r.toTag() == null) b2bua.invite(e.source(), e.handle(), r);
                 else b2bua.reinvite(e.handle(), r);
@@ -99,9 +126,13 @@ public final class SipCore implements PhoneRouter {
         }
     }
 
-    public void response(Event.SipResponseReceived e) { b2bua.response(e.token(), e.response()); }
+    public void response(Event.SipResponseReceived e) {
+        if (!adoption.response(e.token(), e.response())) b2bua.response(e.token(), e.response());
+    }
 
-    public void failed(Event.SipRequestFailed e) { b2bua.failed(e.token(), e.reason()); }
+    public void failed(Event.SipRequestFailed e) {
+        if (!adoption.failed(e.token())) b2bua.failed(e.token(), e.reason());
+    }
 
     public void dialogEnded(Event.SipDialogEnded e) { b2bua.dialogEnded(e.callId()); }
 

@@ -133,6 +133,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // one listener call at a time: events reach the core in the order the stack produced them
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+        // the NOTIFY of a dialog-package fetch may come before the SUBSCRIBE's 200: it must reach us all the same
+        p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
         // The stack sets SO_RCVBUF to 64 KB by default (the kernel's own default is larger): about a hundred
         // datagrams, so a pause of some tens of ms (GC, a busy machine) at a few hundred calls/s overflows it and the
         // kernel drops 180/200/ACKs; a lost 2xx or ACK costs a call. The kernel caps this at net.core.rmem_max.
@@ -310,7 +312,18 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 to.getTag(), contacts, expires == null ? null : expires.getExpires(), value(req.getHeader("Authorization")),
                 value(req.getHeader("Proxy-Authorization")),
                 ct == null ? null : ct.getContentType() + "/" + ct.getContentSubType(),
-                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
+                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8), allowEvents(req));
+    }
+
+    /** Allow-Events values (the stack may parse one header line into several). */
+    private static String allowEvents(Request req) {
+        StringBuilder b = new StringBuilder();
+        for (ListIterator<?> it = req.getHeaders("Allow-Events"); it != null && it.hasNext(); ) {
+            Object h = it.next();
+            String v = h instanceof SIPHeader s ? s.getHeaderValue() : String.valueOf(h);
+            b.append(b.length() == 0 ? "" : ",").append(v.strip());
+        }
+        return b.length() == 0 ? null : b.toString();
     }
 
     private static String value(Header h) { return h == null ? null : ((SIPHeader) h).getHeaderValue(); }
@@ -385,6 +398,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 hand(callId, () -> respond(st, reply));
             } else if (c instanceof Command.SipSend s) {
                 hand(s.request().callId(), () -> send(s));
+            } else if (c instanceof Command.SipAdoptDialog a) {
+                // at once, on the core thread: the commands after it (a BYE in the dialog) need the dialog
+                adopt(a.dialog());
             }
         }
     }
@@ -404,7 +420,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
             if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
             for (SipHeader h : reply.headers()) addHeader(resp, h);
-            if (reply.contact()) resp.addHeader(ourContact(transportOf(st.getRequest())));
+            if (reply.contact()) resp.addHeader(ourContact(transportOf(st.getRequest()), reply.cookie()));
             if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
             st.sendResponse(resp);
         } catch (Exception e) {
@@ -418,19 +434,20 @@ public final class SipEdge implements SipListener, AutoCloseable {
             switch (q.method()) {
                 case Request.INVITE -> {
                     if (q.requestUri() != null) {
-                        invite(s.token(), q);
+                        outOfDialog(s.token(), q);
                     } else {
                         // a re-INVITE in the dialog, with the SDP the other leg sent
                         Dialog d = dialogs.get(q.callId());
                         if (d == null) throw new IllegalStateException("no dialog " + q.callId());
                         Request re = d.createRequest(Request.INVITE);
-                        re.setHeader(ourContact(transportOf(re)));
+                        re.setHeader(ourContact(transportOf(re), q.cookie()));
                         if (q.body() != null) re.setContent(q.body(), contentType(q.contentType()));
                         ClientTransaction ct = provider.getNewClientTransaction(re);
                         ct.setApplicationData(s.token());
                         d.sendRequest(ct);
                     }
                 }
+                case Request.SUBSCRIBE -> outOfDialog(s.token(), q);
                 case Request.ACK -> {
                     Dialog d = dialogs.get(q.callId());
                     Long cseq = answeredCSeq.get(q.callId());
@@ -458,7 +475,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
     }
 
-    private void invite(long token, SipOutgoingRequest q) throws Exception {
+    /** An INVITE or SUBSCRIBE that starts a dialog. */
+    private void outOfDialog(long token, SipOutgoingRequest q) throws Exception {
         URI target = addresses.createURI(q.requestUri());
         String transport = q.transport() == null ? "udp" : q.transport();
         if (target instanceof SipURI sip && sip.getTransportParam() == null && !transport.equals("udp")) {
@@ -466,26 +484,47 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
         if (target instanceof SipURI sip && sip.getTransportParam() != null) transport = sip.getTransportParam().toLowerCase(Locale.ROOT);
         ViaHeader via = headers.createViaHeader(host, port, transport, "z9hG4bKhf" + branches.incrementAndGet() + "x" + stackName.hashCode());
-        Request req = messages.createRequest(target, Request.INVITE, headers.createCallIdHeader(q.callId()),
-                headers.createCSeqHeader(1L, Request.INVITE),
+        Request req = messages.createRequest(target, q.method(), headers.createCallIdHeader(q.callId()),
+                headers.createCSeqHeader(1L, q.method()),
                 headers.createFromHeader(addresses.createAddress(q.fromUri()), q.fromTag()),
                 headers.createToHeader(addresses.createAddress(q.toUri()), null),
                 new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
-        req.addHeader(ourContact(transport));
+        req.addHeader(ourContact(transport, q.cookie()));
+        for (SipHeader h : q.headers()) req.addHeader(headers.createHeader(h.name(), h.value()));
         if (q.body() != null) req.setContent(q.body(), contentType(q.contentType()));
         ClientTransaction ct = provider.getNewClientTransaction(req);
         ct.setApplicationData(token);
-        invites.put(q.callId(), ct);
+        if (Request.INVITE.equals(q.method())) invites.put(q.callId(), ct);
         if (ct.getDialog() != null) dialogs.put(q.callId(), ct.getDialog());
         ct.sendRequest();
     }
 
-    private ContactHeader ourContact(String transport) throws Exception {
+    /** Our Contact; with a call cookie, as URI parameter {@code hfck} (the phone keeps it as the dialog's remote target). */
+    private ContactHeader ourContact(String transport, String cookie) throws Exception {
         SipURI uri = addresses.createSipURI("holdfast", host);
         uri.setPort(port);
         if (!"udp".equals(transport)) uri.setTransportParam(transport);
+        if (cookie != null) uri.setParameter(DialogAdoption.COOKIE_PARAM, cookie);
         Address a = addresses.createAddress(uri);
         return headers.createContactHeader(a);
+    }
+
+    /**
+     * Makes the stack know a dialog another controller set up, as if it had set it up itself: JAIN-SIP's RI keeps
+     * dialogs only for transactions it saw, answers 481 to a BYE in any other dialog (automatic dialog support), and
+     * offers no public way to create one from state. {@link AdoptedDialogs} builds the stack's dialog from the 2xx it
+     * would have seen as the dialog's UAC (our tag in From, the phone's in To, the phone's Contact as remote target,
+     * our CSeq) and registers it; from then on the phone's requests match it and {@code Dialog.createRequest} and
+     * {@code sendAck} work in it like in any other.
+     */
+    private void adopt(AdoptedDialog a) {
+        try {
+            Dialog d = AdoptedDialogs.create(stack, provider, messages, headers, addresses, host, port, a);
+            dialogs.put(a.callId(), d);
+            counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
+        } catch (Exception | LinkageError e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "cannot adopt dialog " + a.callId() + ": " + e);
+        }
     }
 
     private ContentTypeHeader contentType(String type) throws Exception {

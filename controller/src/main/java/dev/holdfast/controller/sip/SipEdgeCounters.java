@@ -17,6 +17,8 @@ public final class SipEdgeCounters {
     public static final String RETRANSMISSIONS = "retransmissions-absorbed";
     public static final String SEND_FAILED = "send-failed";
     public static final String IO_ERRORS = "io-errors";
+    /** Dialogs of other controllers made known to the stack (call migration). */
+    public static final String DIALOGS_ADOPTED = "dialogs-adopted";
 
     private static final System.Logger LOG = System.getLogger(SipEdgeCounters.class.getName());
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();

@@ -12,12 +12,27 @@ import java.util.List;
  * @param expires            the Expires header, or null
  * @param authorization      the Authorization header value (digest credentials), or null
  * @param proxyAuthorization the Proxy-Authorization header value, or null
+ * @param allowEvents        the Allow-Events header value (RFC 6665 7.2.2: the event packages the sender serves), or null
  */
 public record SipRequest(String method, String requestUri, String transport, String callId, long cseq,
                          String fromUri, String fromTag, String toUri, String toTag, List<SipContact> contacts,
                          Integer expires, String authorization, String proxyAuthorization, String contentType,
-                         String body) {
+                         String body, String allowEvents) {
     public SipRequest {
         contacts = contacts == null ? List.of() : List.copyOf(contacts);
+    }
+
+    public SipRequest(String method, String requestUri, String transport, String callId, long cseq, String fromUri,
+                      String fromTag, String toUri, String toTag, List<SipContact> contacts, Integer expires,
+                      String authorization, String proxyAuthorization, String contentType, String body) {
+        this(method, requestUri, transport, callId, cseq, fromUri, fromTag, toUri, toTag, contacts, expires, authorization,
+                proxyAuthorization, contentType, body, null);
+    }
+
+    /** Whether the sender says it serves event package {@code pkg} (Allow-Events). */
+    public boolean allowsEvent(String pkg) {
+        if (allowEvents == null) return false;
+        for (String p : allowEvents.split(",")) if (p.strip().equalsIgnoreCase(pkg)) return true;
+        return false;
     }
 }

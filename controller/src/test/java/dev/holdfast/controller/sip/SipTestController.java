@@ -23,6 +23,12 @@ final class SipTestController {
     /** With an event log and a command log (for replay). */
     static Controller start(String sipExtra, int noAnswerSeconds, java.nio.file.Path events, java.nio.file.Path commands)
             throws Exception {
+        return start(sipExtra, noAnswerSeconds, events, commands, "");
+    }
+
+    /** With {@code more} (top-level YAML, e.g. a {@code cookies:} section) added to the provisioning. */
+    static Controller start(String sipExtra, int noAnswerSeconds, java.nio.file.Path events, java.nio.file.Path commands,
+                            String more) throws Exception {
         String ha1 = DigestAuthenticator.hash("MD5", "alice:holdfast:wonderland");
         Provisioning p = ProvisioningLoader.parse("""
                 controller: { address: 127.0.0.1, port: 0, transports: [udp] }
@@ -33,8 +39,9 @@ final class SipTestController {
                   - { user: "1002", password: secret2, number: "1002" }
                   - { user: alice, ha1: %s, number: "2001" }
                   - { user: bob, password: builder, number: "2002" }
+                %s
                 """.formatted(noAnswerSeconds, (sipExtra.contains("minExpires") ? "" : ", minExpires: 1")
-                        + (sipExtra.isEmpty() ? "" : ", " + sipExtra), ha1),
+                        + (sipExtra.isEmpty() ? "" : ", " + sipExtra), ha1, more),
                 ProvisioningLoader.Format.YAML, "sip-test.yaml");
         return Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
     }

@@ -40,6 +40,9 @@ public final class Call {
     boolean authRetried;
     int staleRetries;
 
+    /** The final status of the BYE this phone sent, -1 if it got none, 0 before one was answered. */
+    volatile int byeStatus;
+
     // media
     TalkPathProbe probe;
     Sdp remoteSdp;
@@ -122,6 +125,17 @@ public final class Call {
     public boolean talkPathUp() {
         TalkPathProbe p = probe;
         return p != null && state != CallState.ENDED && p.talkPathUp();
+    }
+
+    /** The final status of this phone's BYE: 0 while none was answered (or none sent), -1 when it failed (timeout). */
+    public int byeStatus() { return byeStatus; }
+
+    /** Starts a new RTP gap and loss window on the call's talk-path probe (a failover drill's mark); false if none. */
+    public boolean markTalkPath() {
+        TalkPathProbe p = probe;
+        if (p == null) return false;
+        p.mark();
+        return true;
     }
 
     public ProbeStats probeStats() {

@@ -60,7 +60,9 @@ import java.util.random.RandomGenerator;
  */
 public final class Phone implements SipEndpoint {
     private static final System.Logger LOG = System.getLogger(Phone.class.getName());
-    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY";
+    private static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REFER, NOTIFY, SUBSCRIBE";
+    /** The longest dialog-package subscription granted (RFC 4235 3.4: 3600 s is also the default). */
+    private static final int MAX_SUBSCRIPTION_SECONDS = 3600;
 
     private final PhoneConfig config;
     private final SimScheduler scheduler;
@@ -73,6 +75,24 @@ public final class Phone implements SipEndpoint {
     private final List<PhoneListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Call> calls = new LinkedHashMap<>();
     private final List<Call> callView = new CopyOnWriteArrayList<>();
+    /** Subscriptions to our dialog event package (RFC 4235), by Call-ID and the subscriber's tag. */
+    private final Map<String, DialogSubscription> subscriptions = new LinkedHashMap<>();
+    /** What the last NOTIFY said, to send one only when the dialogs changed. */
+    private String lastDialogState = "";
+    private volatile long dialogNotifies;
+    /**
+     * Calls hung up whose BYE has not reached a controller: sent while no controller answered, or in flight when the
+     * controller died. Their dialogs are still listed to the next controller (a BYE ends a dialog only once it is
+     * delivered), and the BYE goes again once that controller has heard of them: the hang-up is an event that
+     * happened while no controller was reachable, reported on arrival.
+     */
+    private final Map<String, Call> pendingByes = new LinkedHashMap<>();
+    /** BYEs sent through a controller and not answered yet. */
+    private final Map<String, Call> byesInFlight = new LinkedHashMap<>();
+    /** Whether the current controller knows our dialogs: false from a failover until it fetched them (or did not ask). */
+    private boolean dialogsReported = true;
+    private volatile long byesDeferred;
+    private volatile long subscriptionsRefused;
 
     // registration (phone thread)
     private volatile boolean started;
@@ -128,6 +148,15 @@ public final class Phone implements SipEndpoint {
     /** Requests answered with a protocol error (481, 488, 405, 501, 400, 500): bad or stale input. */
     public long refusedRequests() { return refusedRequests; }
 
+    /** NOTIFYs of the dialog event package sent (RFC 4235). */
+    public long dialogNotifies() { return dialogNotifies; }
+
+    /** BYEs held back during a failover and sent again through the next controller. */
+    public long byesDeferred() { return byesDeferred; }
+
+    /** SUBSCRIBEs to the dialog package refused (not from the current controller, wrong event). */
+    public long subscriptionsRefused() { return subscriptionsRefused; }
+
     /** SIP messages this phone sent and received (requests, responses, ACKs; not retransmissions). */
     public long messages() { return messages; }
 
@@ -153,6 +182,7 @@ public final class Phone implements SipEndpoint {
     public void stop() {
         scheduler.run(() -> {
             for (Call c : new ArrayList<>(calls.values())) hangUpNow(c);
+            for (DialogSubscription s : new ArrayList<>(subscriptions.values())) endSubscription(s, "noresource");
             if (registered) sendRegister(0);
             started = false;
             registered = false;
@@ -297,6 +327,8 @@ public final class Phone implements SipEndpoint {
             ContactHeader contact = (ContactHeader) r.getHeader(ContactHeader.NAME);
             contact.setExpires((int) expires);
             r.addHeader(hf.createExpiresHeader((int) expires));
+            // the registrar may fetch our dialogs (call migration): say that we serve the package (RFC 6665 7.2.2)
+            r.addHeader(hf.createAllowEventsHeader("dialog"));
             sendRegisterRequest(r, expires, attempt);
         } catch (Exception e) {
             registrationError = "cannot build REGISTER: " + e;
@@ -355,6 +387,12 @@ public final class Phone implements SipEndpoint {
             }, Duration.ofSeconds(refresh));
             scheduleKeepalive();
             for (PhoneListener l : listeners) l.registered(this, ctl);
+            if (!dialogsReported) {
+                // a controller that does not fetch our dialogs: held-back BYEs go to it after a while all the same
+                scheduler.schedule(() -> {
+                    if (registered && ctl.equals(controller())) dialogsReportedNow();
+                }, config.requestTimeout());
+            }
         }, why -> {
             if (attempt != regAttempt) return;
             cancel(regTimer);
@@ -392,6 +430,11 @@ public final class Phone implements SipEndpoint {
         controllerIndex = (controllerIndex + 1) % config.controllers().size();
         InetSocketAddress next = controller();
         regCallId = null; // a fresh binding with the new registrar
+        // BYEs in flight went to the dead controller: they count as not sent, the next one gets them
+        dialogsReported = false;
+        byesDeferred += byesInFlight.size();
+        pendingByes.putAll(byesInFlight);
+        byesInFlight.clear();
         regAuthRetried = false;
         cancel(keepaliveTimer);
         keepaliveTimer = null;
@@ -542,7 +585,7 @@ public final class Phone implements SipEndpoint {
         try {
             long cseq = ((CSeqHeader) invite.getHeader(CSeqHeader.NAME)).getSeqNumber();
             Request ack = newRequest(Request.ACK, c.remoteTarget, c.callId, cseq, c.localAddress, c.localTag,
-                    c.remoteAddress, c.remoteTag, c.routeSet);
+                    c.remoteAddress, c.remoteTag, routes(c));
             ack.removeHeader(ContactHeader.NAME);
             return ack;
         } catch (Exception e) {
@@ -578,12 +621,47 @@ public final class Phone implements SipEndpoint {
     }
 
     private void sendBye(Call c) {
+        boolean viaController = viaController(c) && config.controllers().size() > 1;
+        if (viaController && (!registered || !dialogsReported)) {
+            byesDeferred++;
+            pendingByes.put(c.callId, c); // no controller to take it now: after the failover
+            return;
+        }
         try {
             Request bye = inDialog(c, Request.BYE);
-            send(bye, resp -> {}, why -> {});
+            if (viaController) byesInFlight.put(c.callId, c);
+            // the answer to our BYE tells whether the controller still knew the dialog (481 if not): a drill checks it
+            send(bye, resp -> {
+                byesInFlight.remove(c.callId, c);
+                if (resp.getStatusCode() >= 200) c.byeStatus = resp.getStatusCode();
+            }, why -> {
+                // lost with its controller: again through the next one (unless the failover took it over already)
+                if (byesInFlight.remove(c.callId, c)) {
+                    byesDeferred++;
+                    pendingByes.put(c.callId, c);
+                    if (registered && dialogsReported) dialogsReportedNow();
+                } else {
+                    c.byeStatus = -1;
+                }
+            });
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "cannot build BYE: " + e);
         }
+    }
+
+    /** The current controller has our dialogs (it fetched them, or did not ask): held-back BYEs go now. */
+    private void dialogsReportedNow() {
+        dialogsReported = true;
+        List<Call> byes = new ArrayList<>(pendingByes.values());
+        pendingByes.clear();
+        for (Call c : byes) sendBye(c);
+    }
+
+    /** Whether the dialog's remote target is one of our controllers (a call through a B2BUA, not a direct one). */
+    private boolean viaController(Call c) {
+        if (!(c.remoteTarget instanceof SipURI t)) return false;
+        for (InetSocketAddress ctl : config.controllers()) if (sameAddress(t, ctl)) return true;
+        return false;
     }
 
     /** Offers {@code d} by re-INVITE (hold: sendonly/inactive; resume: sendrecv). */
@@ -610,6 +688,7 @@ public final class Phone implements SipEndpoint {
                 c.reinviteOutstanding = false;
                 if (code < 300) {
                     c.agreedWish = offered;
+                    learnTarget(c, resp, true); // a target refresh (RFC 3261 12.2.1.2): new Contact, new cookie
                     sessionTimerFromAnswer(c, resp);
                     Request ack = ackFor(c, re);
                     if (ack != null) sendAck(ack);
@@ -740,7 +819,8 @@ public final class Phone implements SipEndpoint {
             }
             case Request.REFER -> incomingRefer(c, r, tx);
             case Request.NOTIFY -> incomingNotify(c, r, tx);
-            case Request.REGISTER, Request.SUBSCRIBE, Request.PRACK, Request.UPDATE, Request.INFO, Request.MESSAGE -> {
+            case Request.SUBSCRIBE -> incomingSubscribe(r, tx);
+            case Request.REGISTER, Request.PRACK, Request.UPDATE, Request.INFO, Request.MESSAGE -> {
                 Response no = response(r, Response.METHOD_NOT_ALLOWED, null, false);
                 if (no == null) return;
                 refused(r, Response.METHOD_NOT_ALLOWED);
@@ -1061,6 +1141,156 @@ public final class Phone implements SipEndpoint {
         notifyState(c);
     }
 
+    // ============================================================================================ dialog package
+
+    /**
+     * A SUBSCRIBE to our dialog event package (RFC 4235; notifier side of RFC 6665). Only the controller we are
+     * registered with now may see our dialogs (they carry call cookies): anyone else gets 403. A new subscription
+     * or a refresh gets 200 and a full-state NOTIFY; Expires: 0 ends it (a fetch, when it is the first SUBSCRIBE)
+     * with a last NOTIFY saying terminated.
+     */
+    private void incomingSubscribe(Request r, ServerRef tx) {
+        Header event = r.getHeader("Event");
+        String pkg = event == null ? "" : headerValue(event).split(";")[0].strip();
+        if (!pkg.equalsIgnoreCase("dialog")) {
+            subscriptionsRefused++;
+            Response no = response(r, 489, null, false); // Bad Event (RFC 6665 8.3.1)
+            if (no == null) return;
+            refused(r, 489);
+            try {
+                no.addHeader(hf.createHeader("Allow-Events", "dialog"));
+            } catch (java.text.ParseException ignored) {
+                // a constant that parses
+            }
+            reply(tx, no);
+            return;
+        }
+        ContactHeader contact = (ContactHeader) r.getHeader(ContactHeader.NAME);
+        InetSocketAddress ctl = controller();
+        if (contact == null || ctl == null || !(contact.getAddress().getURI() instanceof SipURI from) || !sameAddress(from, ctl)) {
+            subscriptionsRefused++;
+            refuse(tx, r, Response.FORBIDDEN, null);
+            return;
+        }
+        String callId = ((CallIdHeader) r.getHeader(CallIdHeader.NAME)).getCallId();
+        String fromTag = ((FromHeader) r.getHeader(FromHeader.NAME)).getTag();
+        String toTag = ((ToHeader) r.getHeader(ToHeader.NAME)).getTag();
+        long cseq = ((CSeqHeader) r.getHeader(CSeqHeader.NAME)).getSeqNumber();
+        ExpiresHeader eh = r.getExpires();
+        int expires = Math.min(eh == null ? MAX_SUBSCRIPTION_SECONDS : eh.getExpires(), MAX_SUBSCRIPTION_SECONDS);
+        DialogSubscription s = subscriptions.get(DialogSubscription.key(callId, fromTag));
+        if (toTag != null) {
+            if (s == null || !s.localTag.equals(toTag)) {
+                refuse(tx, r, 481, null);
+                return;
+            }
+            if (cseq <= s.remoteCSeq) {
+                refuse(tx, r, Response.SERVER_INTERNAL_ERROR, null);
+                return;
+            }
+            s.remoteCSeq = cseq;
+            s.remoteTarget = (URI) contact.getAddress().getURI().clone();
+        } else {
+            if (s != null) return; // a retransmission that the stack did not absorb
+            s = new DialogSubscription(callId, newTag(), fromTag,
+                    (Address) ((ToHeader) r.getHeader(ToHeader.NAME)).getAddress().clone(),
+                    (Address) ((FromHeader) r.getHeader(FromHeader.NAME)).getAddress().clone(),
+                    (URI) contact.getAddress().getURI().clone(), cseq);
+            subscriptions.put(s.key(), s);
+        }
+        Response ok = response(r, Response.OK, null, false);
+        if (ok == null) return;
+        try {
+            ((ToHeader) ok.getHeader(ToHeader.NAME)).setTag(s.localTag);
+            ok.addHeader(contactHeader());
+            ok.addHeader(hf.createExpiresHeader(expires));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot build the 200 for SUBSCRIBE: " + e);
+            return;
+        }
+        reply(tx, ok);
+        cancel(s.expiry);
+        if (expires == 0) {
+            endSubscription(s, "timeout");
+            return;
+        }
+        DialogSubscription sub = s;
+        s.expiresAtNanos = scheduler.nanoTime() + expires * 1_000_000_000L;
+        s.expiry = scheduler.schedule(() -> endSubscription(sub, "timeout"), Duration.ofSeconds(expires));
+        sendDialogNotify(s, "active;expires=" + expires);
+    }
+
+    /** The dialogs changed: every subscriber hears the new full state. */
+    private void dialogsChanged() {
+        String state = dialogState();
+        if (state.equals(lastDialogState)) return;
+        for (DialogSubscription s : new ArrayList<>(subscriptions.values())) sendDialogNotify(s, null);
+    }
+
+    private void endSubscription(DialogSubscription s, String reason) {
+        cancel(s.expiry);
+        subscriptions.remove(s.key());
+        if (!s.terminated) sendDialogNotify(s, "terminated;reason=" + reason);
+        s.terminated = true;
+    }
+
+    private List<DialogInfo.Entry> dialogEntries() {
+        String target;
+        try {
+            target = contactHeader().getAddress().getURI().toString();
+        } catch (java.text.ParseException e) {
+            target = null;
+        }
+        List<DialogInfo.Entry> out = new ArrayList<>();
+        for (Call c : calls.values()) {
+            DialogInfo.Entry e = DialogInfo.entry(c, target);
+            if (e != null) out.add(e);
+        }
+        // hung up here, but no controller has had the BYE: the dialog lasts until one has (its BYE follows)
+        for (Call c : pendingByes.values()) {
+            DialogInfo.Entry e = DialogInfo.entry(c, target, "confirmed");
+            if (e != null) out.add(e);
+        }
+        return out;
+    }
+
+    private String dialogState() {
+        StringBuilder b = new StringBuilder();
+        for (DialogInfo.Entry e : dialogEntries()) b.append(e.callId()).append(' ').append(e.state()).append(' ').append(e.remoteTarget()).append('\n');
+        return b.toString();
+    }
+
+    /** A full-state NOTIFY; {@code subscriptionState} null: active with the time left. */
+    private void sendDialogNotify(DialogSubscription s, String subscriptionState) {
+        try {
+            List<DialogInfo.Entry> entries = dialogEntries();
+            lastDialogState = dialogState();
+            Request notify = newRequest(Request.NOTIFY, (URI) s.remoteTarget.clone(), s.callId, ++s.localCSeq,
+                    s.localAddress, s.localTag, s.remoteAddress, s.remoteTag, List.of());
+            notify.addHeader(hf.createEventHeader("dialog"));
+            notify.addHeader(hf.createSubscriptionStateHeader(subscriptionState != null ? subscriptionState
+                    : "active;expires=" + Math.max(1, (s.expiresAtNanos - scheduler.nanoTime()) / 1_000_000_000L)));
+            notify.setContent(DialogInfo.document(localAor().getURI().toString(), s.version++, entries),
+                    hf.createContentTypeHeader(DialogInfo.CONTENT_TYPE, DialogInfo.CONTENT_SUBTYPE));
+            dialogNotifies++;
+            boolean fromCurrent = s.remoteTarget instanceof SipURI t && controller() != null && sameAddress(t, controller());
+            send(notify, resp -> {
+                int code = resp.getStatusCode();
+                if (code >= 200 && code < 300 && fromCurrent && !dialogsReported) dialogsReportedNow();
+                // the subscriber is gone (RFC 6665 4.2.2): no more NOTIFYs for it
+                if (code == 481 || code == 408) endQuietly(s);
+            }, why -> endQuietly(s));
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, config.user() + ": cannot build a dialog NOTIFY: " + e);
+        }
+    }
+
+    private void endQuietly(DialogSubscription s) {
+        s.terminated = true;
+        cancel(s.expiry);
+        subscriptions.remove(s.key());
+    }
+
     // ============================================================================================ media
 
     private void openProbe(Call c) throws IOException {
@@ -1114,6 +1344,7 @@ public final class Phone implements SipEndpoint {
     private void notifyState(Call c) {
         CallState s = c.state();
         for (PhoneListener l : listeners) l.callStateChanged(this, c, s);
+        if (!subscriptions.isEmpty()) dialogsChanged();
     }
 
     /** Remembers the far end's Contact (remote target) and, for a new dialog, the route set (Record-Route). */
@@ -1144,7 +1375,32 @@ public final class Phone implements SipEndpoint {
     private Request inDialog(Call c, String method) throws Exception {
         URI target = c.remoteTarget != null ? c.remoteTarget : requestUriFor(c.remoteAddress.getURI());
         return newRequest(method, (URI) target.clone(), c.callId, ++c.localCSeq, c.localAddress, c.localTag,
-                c.remoteAddress, c.remoteTag, c.routeSet);
+                c.remoteAddress, c.remoteTag, routes(c));
+    }
+
+    /**
+     * The Route set of an in-dialog request. A dialog whose remote target is one of our controllers but not the one
+     * we use now (we failed over since it was set up) goes through the current one as outbound proxy: a pre-loaded
+     * Route to it, the Request-URI staying the remote target with its cookie (RFC 3261 8.1.2, 12.2.1.1). The
+     * controller that adopted the dialog then gets it; its next target refresh puts its own Contact in.
+     */
+    private List<Address> routes(Call c) {
+        InetSocketAddress now = controller();
+        if (!c.routeSet.isEmpty() || now == null || !(c.remoteTarget instanceof SipURI t)) return c.routeSet;
+        if (!viaController(c) || sameAddress(t, now)) return c.routeSet;
+        try {
+            SipURI proxy = controllerUri(null);
+            proxy.setLrParam();
+            return List.of(af.createAddress(proxy));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean sameAddress(SipURI u, InetSocketAddress a) {
+        int port = u.getPort() > 0 ? u.getPort() : 5060;
+        return port == a.getPort() && (u.getHost().equalsIgnoreCase(a.getHostString())
+                || a.getAddress() != null && u.getHost().equals(a.getAddress().getHostAddress()));
     }
 
     private Request newRequest(String method, URI requestUri, String callId, long cseq, Address from, String fromTag,

@@ -67,7 +67,11 @@ final class Association {
     private boolean everRegistered;
     private long round;
     private long lastHeardNanos;
+    /** When a request or reply last arrived from the controller (the heartbeat's own period start aside). */
+    private long lastArrivalNanos;
     private SimScheduler.Cancellable retryTimer;
+    /** When the controller we had was last declared lost (wall clock, epoch ms), or -1. */
+    private long lostAtMillis = -1;
 
     Association(GatewayConfig config, SimScheduler scheduler, ControlNetwork network, RandomGenerator random,
                 Listener listener) {
@@ -89,6 +93,8 @@ final class Association {
 
     long lastHeardNanos() { return lastHeardNanos; }
 
+    long lostAtMillis() { return lostAtMillis; }
+
     /** Requests are accepted from the controller we are associated with or registering with. */
     boolean accepts(InetSocketAddress from) {
         return from.equals(current) && state == State.REGISTERED || from.equals(registeringTo);
@@ -96,8 +102,14 @@ final class Association {
 
     /** Something arrived from {@code from}: the inactivity timer starts again. */
     void heard(InetSocketAddress from) {
-        if (from.equals(current) || from.equals(registeringTo)) lastHeardNanos = scheduler.nanoTime();
+        if (from.equals(current) || from.equals(registeringTo)) {
+            lastHeardNanos = scheduler.nanoTime();
+            lastArrivalNanos = lastHeardNanos;
+        }
     }
+
+    /** The it/ito Notify went out: a new inactivity period starts (nothing arrived, though). */
+    void newInactivityPeriod() { lastHeardNanos = scheduler.nanoTime(); }
 
     /** Registers after the restart-avoidance wait (a random time in [0, MWD)). */
     void start() {
@@ -237,6 +249,7 @@ final class Association {
     void lost(InetSocketAddress controller, String why) {
         if (state != State.REGISTERED || !controller.equals(current)) return;
         LOG.log(System.Logger.Level.WARNING, () -> config.midText() + ": lost controller " + controller + ": " + why);
+        lostAtMillis = scheduler.wallMillis();
         former = current;
         current = null;
         network.disconnect(controller);
@@ -267,6 +280,38 @@ final class Association {
         }
         InetSocketAddress to = current;
         network.send(to, actions).whenComplete((reply, err) -> scheduler.run(() -> {
+            if (err != null) {
+                lost(to, "no reply: " + err);
+            } else {
+                heard(to);
+            }
+        }));
+    }
+
+    /**
+     * Sends the it/ito heartbeat Notify. Like {@link #send}, and when a heartbeat reply timeout is provisioned the
+     * controller is lost as soon as that much time passes without the reply, instead of after the transaction
+     * layer's whole retransmission schedule: this is what makes loss detection over UDP take a few hundred ms.
+     */
+    void sendHeartbeat(List<ActionRequest> actions) {
+        Duration limit = config.heartbeatReplyTimeout();
+        if (limit == null || state != State.REGISTERED) {
+            send(actions);
+            return;
+        }
+        InetSocketAddress to = current;
+        boolean[] answered = {false};
+        long sentAt = scheduler.nanoTime();
+        SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
+            // a busy controller that answers late but still talks to us is alive: only silence since the
+            // heartbeat went out counts (the transaction layer still fails the Notify if it never gets a reply)
+            if (!answered[0] && lastArrivalNanos <= sentAt) {
+                lost(to, "no reply to the it/ito heartbeat within " + limit.toMillis() + " ms, nothing else heard");
+            }
+        }, limit);
+        network.send(to, actions).whenComplete((reply, err) -> scheduler.run(() -> {
+            answered[0] = true;
+            deadline.cancel();
             if (err != null) {
                 lost(to, "no reply: " + err);
             } else {

@@ -234,7 +234,7 @@ final class CommandExecutor {
             Termination t = targets.get(i);
             List<Descriptor> returned = changes.get(i).commit(t);
             if (t.context != null) gw.paths().update(t.context);
-            if (t == gw.root) gw.rearmInactivity();
+            if (t == gw.root) gw.rootEventsSetByController();
             out.add(new CommandReply.Amms(CommandReply.AmmsVerb.MODIFY, List.of(TerminationId.of(t.id)), returned));
         }
         if (wildcardResponse && id.isWildcard()) {

@@ -68,6 +68,20 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     /** Commands executed, as "Verb ids @context", when a test asked for them ({@link #recordCommands}). */
     private List<String> commandLog;
     private boolean stopped;
+    private Registration lastRegistration;
+    /**
+     * The controller we are associated with has itself armed it/ito (Events on ROOT) since we registered with it.
+     * Only then does the provisioned heartbeat reply timeout apply: a controller we just failed over to is auditing
+     * and setting us up, and the it/ito left armed by the one before does not bind it to answer fast.
+     */
+    private boolean heartbeatArmedByCurrent;
+
+    /**
+     * The latest accepted registration: with which controller, by which ServiceChange method, when (wall clock,
+     * epoch ms), and when the controller before it was declared lost (epoch ms, or -1): a failover drill's detection
+     * time.
+     */
+    public record Registration(InetSocketAddress controller, String method, long atMillis, long lostAtMillis) {}
     private java.util.function.Consumer<String> touched = id -> { };
 
     public MediaGatewayCore(GatewayConfig config, SimScheduler scheduler, ControlNetwork control, MediaNetwork media) {
@@ -78,7 +92,11 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         this.random = new SplittableRandom(config.seed());
         this.events = new EventEngine(scheduler, this::sendNotify, config.digitMapTimers(), t -> root.digitMaps);
         this.paths = new MediaPaths();
-        this.association = new Association(config, scheduler, control, random.split(), (c, m) -> rearmInactivity());
+        this.association = new Association(config, scheduler, control, random.split(), (c, m) -> {
+            registered(c, m.name());
+            heartbeatArmedByCurrent = false;
+            rearmInactivity();
+        });
         this.executor = new CommandExecutor(this);
         for (String line : config.lines()) {
             terminations.put(key(line), new Termination(line, Termination.Kind.LINE, true, Mode.SENDRECV));
@@ -189,7 +207,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         if (stopped) return;
         ContextId cid = t.context == null ? ContextId.NULL : ContextId.of(t.context.id);
         for (ObservedEventsDescriptor.ObservedEvent e : observed.events()) notified.add(t.id + " " + e.name());
-        association.send(List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null))));
+        List<ActionRequest> notify = List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null)));
+        boolean heartbeat = t == root && observed.events().stream().anyMatch(e -> e.name().equalsIgnoreCase("it/ito"));
+        if (heartbeat && heartbeatArmedByCurrent) association.sendHeartbeat(notify);
+        else association.send(notify);
     }
 
     // ------------------------------------------------------------------------------------------------ it/ito
@@ -198,6 +219,12 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
      * (Re)arms the inactivity check when it/ito is requested on ROOT (H.248.14): if nothing is heard from the
      * controller for mit, it/ito is notified; if that Notify is not answered the controller is lost.
      */
+    /** The controller set ROOT's events (it/ito among them, or not): from now on its heartbeat rules apply. */
+    void rootEventsSetByController() {
+        heartbeatArmedByCurrent = true;
+        rearmInactivity();
+    }
+
     void rearmInactivity() {
         if (inactivityTimer != null) inactivityTimer.cancel();
         inactivityTimer = null;
@@ -213,7 +240,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         long silent = scheduler.nanoTime() - association.lastHeardNanos();
         if (association.registered() && silent >= mit.toNanos()) {
             events.recognise(root, "it/ito", List.of());
-            association.heard(association.current()); // start a new period
+            association.newInactivityPeriod();
             inactivityTimer = scheduler.schedule(this::inactivityCheck, mit);
         } else {
             inactivityTimer = scheduler.schedule(this::inactivityCheck, Duration.ofNanos(Math.max(1, mit.toNanos() - silent)));
@@ -438,6 +465,18 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     public boolean registered() { return association.registered(); }
 
     public InetSocketAddress currentController() { return association.current(); }
+
+    private void registered(InetSocketAddress controller, String method) {
+        lastRegistration = new Registration(controller, method, scheduler.wallMillis(), association.lostAtMillis());
+    }
+
+    /** The latest accepted registration, or null before the first. */
+    public Registration lastRegistration() { return lastRegistration; }
+
+    /** Starts a new gap and loss window on every RTP termination's probe (a failover drill's mark). */
+    public void markTalkPaths() {
+        for (Termination t : terminations.values()) if (t.probe != null) t.probe.mark();
+    }
 
     /** The ServiceChange attempts so far: controller, method, reason, accepted. */
     public List<String> registrationHistory() {

@@ -45,17 +45,34 @@ public final class LoadGenMain {
 
     static final String USAGE = """
             usage: loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
-                   loadgen h248 --controller HOST:PORT --gateways N --lines M [--cps R] [--hold S] [--duration T]
+                                [--inactivity MS]
+                   loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M [--cps R] [--hold S] [--duration T]
                                 [--transport udp|tcp] [--probe-rate PPS] [--full-rate-every N] [--interval S] [--seed N] [--json]
                                 [--threads N] [--controller-pid PID] [--answer-lines K] [--call-numbers N1,N2,...]
-                                [--ready-file FILE] [--start-when FILE]
+                                [--ready-file FILE] [--start-when FILE] [--heartbeat-timeout MS] [--inactivity MS]
+                   loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M --establish K
+                                [--mix intra=W,inter=W,hold=W,conference=W] [--control-port P] [--setup-threads N]
+                                [--transport udp|tcp] [--probe-rate PPS] [--heartbeat-timeout MS] [--inactivity MS]
+                                [--step-limit MS] [--answer-lines A]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
               --cps R1,R2,...: a ramp, each rate for --duration, one summary (and JSON line) per rate
               --threads N: event loop threads, each with its share of the gateways and of the rate (default 2)
               --controller-pid PID: also report that process's CPU share (Linux /proc)
               talk-path probes: 1 RTP termination in --full-rate-every (default 100; 0: none) sends 50 packets/s,
               the others --probe-rate (default 4)
+              --controller A,B: the gateways' ordered controller list (primary first; they fail over down the list)
+              --heartbeat-timeout MS: a controller that does not answer the it/ito heartbeat within MS is lost
+              --inactivity MS: with --write-config, the controller's it/ito mit (timers.inactivityMillis, default
+                10000); otherwise the gateways' mit when the controller gives none
+              --establish K: establish and hold exactly K calls of --mix (default intra=4,inter=4,hold=1,conference=1)
+                with real RTP at --probe-rate (default 50) and serve a failover drill on --control-port (127.0.0.1,
+                default 0: any; the port is printed as "loadgen: control 127.0.0.1:P"): one command a line, one
+                JSON line back: status [gateways] | mark | check hangup|hold|transfer|conference N | release-all | quit;
+                --step-limit MS: how long one step of a call or check may take (default 10000);
+                --answer-lines A: the last A lines of each gateway answer calls from SIP phones (printed as
+                "loadgen: answering lines N1,N2,...") and hang up when released
             """;
+
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));
@@ -85,12 +102,14 @@ public final class LoadGenMain {
                 InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller", "127.0.0.1:2944"));
                 Path file = Path.of(opt.get("write-config"));
                 Files.writeString(file, plan.provisioningYaml(ctl.getHostString(), ctl.getPort(),
-                        opt.integer("no-answer", 30)), StandardCharsets.UTF_8);
+                        opt.integer("no-answer", 30), opt.integer("inactivity", 10_000)), StandardCharsets.UTF_8);
                 out.println("loadgen: wrote " + file + " (" + plan.gateways() + " gateways x " + plan.lines()
                         + " lines, controller " + ctl.getHostString() + ":" + ctl.getPort() + ")");
                 return 0;
             }
-            if (!opt.has("controller")) throw new IllegalArgumentException("--controller or --write-config is required");
+            if (!opt.has("controller") && !opt.has("controllers"))
+                throw new IllegalArgumentException("--controller or --write-config is required");
+            if (opt.has("establish")) return HoldMode.run(plan, opt, out, err);
             return load(plan, opt, out, err);
         } catch (IllegalArgumentException e) {
             err.println("loadgen: " + e.getMessage());
@@ -100,7 +119,7 @@ public final class LoadGenMain {
     }
 
     private static int load(LoadPlan plan, CommandOptions opt, PrintStream out, PrintStream err) throws Exception {
-        InetSocketAddress ctl = CommandOptions.hostPort(opt.get("controller"));
+        List<InetSocketAddress> controllers = controllers(opt);
         // one rate, or a ramp (100,200,500): each rate runs --duration on the same registered gateways and warm JVM
         List<Double> rates = new ArrayList<>();
         for (String r : opt.get("cps", "2").split(",")) {
@@ -144,7 +163,7 @@ public final class LoadGenMain {
                 shardNumbers.add(new ArrayList<>());
             }
             for (int g = 1; g <= plan.gateways(); g++) {
-                GatewayConfig config = GatewayConfig.of(plan.mid(g), plan.lines(), List.of(ctl))
+                GatewayConfig config = gatewayConfig(plan, g, controllers, opt)
                         .withProbe(ProbeConfig.atRate(probeRate), ProbeConfig.FULL_RATE, fullRateEvery).withSeed(seed + g);
                 int shard = (g - 1) % threads;
                 SimulatedGateway gw = runtimes.get(shard).start(config, transport, new InetSocketAddress("127.0.0.1", 0));
@@ -159,14 +178,14 @@ public final class LoadGenMain {
                         && gw.config().lines().stream().allMatch(l -> core.armedEvents(l).contains("al/of"))),
                         Duration.ofSeconds(30));
                 if (!ready) {
-                    err.println("loadgen: " + gw.config().midText() + " did not register with " + opt.get("controller")
+                    err.println("loadgen: " + gw.config().midText() + " did not register with " + controllerText(opt)
                             + " (and get its lines armed) within 30 s: " + gw.registrationHistory());
                     gateways.forEach(SimulatedGateway::close);
                     return 1;
                 }
             }
             out.printf(Locale.ROOT, "loadgen: %d gateways x %d lines registered with %s over %s in %d ms; placing %s calls/s, hold %s, for %s%s%n",
-                    plan.gateways(), plan.lines(), opt.get("controller"), transport.name().toLowerCase(Locale.ROOT),
+                    plan.gateways(), plan.lines(), controllerText(opt), transport.name().toLowerCase(Locale.ROOT),
                     (System.nanoTime() - began) / 1_000_000, opt.get("cps", "2"), CommandOptions.text(hold), CommandOptions.text(length),
                     rates.size() > 1 ? " each" : "");
             out.flush();
@@ -242,6 +261,33 @@ public final class LoadGenMain {
         } finally {
             runtimes.forEach(GatewayRuntime::close);
         }
+    }
+
+    /** The gateways' ordered controller list: {@code --controller} (or {@code --controllers}) A[,B...]. */
+    static List<InetSocketAddress> controllers(CommandOptions opt) {
+        String list = opt.has("controllers") ? opt.get("controllers") : opt.get("controller");
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String c : list.split(",")) if (!c.isBlank()) out.add(CommandOptions.hostPort(c.trim()));
+        if (out.isEmpty()) throw new IllegalArgumentException("--controller names at least one HOST:PORT");
+        return out;
+    }
+
+    static String controllerText(CommandOptions opt) {
+        return opt.has("controllers") ? opt.get("controllers") : opt.get("controller");
+    }
+
+    /** Gateway {@code g} of the plan with the controller list and the loss-detection options. */
+    static GatewayConfig gatewayConfig(LoadPlan plan, int g, List<InetSocketAddress> controllers, CommandOptions opt) {
+        GatewayConfig c = GatewayConfig.of(plan.mid(g), plan.lines(), controllers);
+        if (opt.has("heartbeat-timeout")) c = c.withHeartbeatReplyTimeout(positiveMillis(opt, "heartbeat-timeout"));
+        if (opt.has("inactivity")) c = c.withDefaultInactivity(positiveMillis(opt, "inactivity"));
+        return c;
+    }
+
+    static Duration positiveMillis(CommandOptions opt, String name) {
+        int ms = opt.integer(name, null);
+        if (ms <= 0) throw new IllegalArgumentException("--" + name + " is a positive number of milliseconds");
+        return Duration.ofMillis(ms);
     }
 
     /** The subscribers of every shard, driven and summed as one. */

@@ -21,12 +21,17 @@ public record LoadPlan(int gateways, int lines) {
 
     /** The controller's provisioning (YAML) for these gateways, with the controller listening on host:port. */
     public String provisioningYaml(String host, int port, int noAnswerSeconds) {
+        return provisioningYaml(host, port, noAnswerSeconds, 10_000);
+    }
+
+    /** @param inactivityMillis the it/ito mit the controller arms on each gateway (its heartbeat period) */
+    public String provisioningYaml(String host, int port, int noAnswerSeconds, int inactivityMillis) {
         StringBuilder y = new StringBuilder();
         y.append("# written by loadgen h248 --write-config: ").append(gateways).append(" gateways x ").append(lines)
          .append(" lines\n");
         y.append("controller:\n  address: ").append(host).append("\n  port: ").append(port)
          .append("\n  transports: [udp, tcp]\n");
-        y.append("timers: { noAnswerSeconds: ").append(noAnswerSeconds).append(", inactivityMillis: 10000 }\n");
+        y.append("timers: { noAnswerSeconds: ").append(noAnswerSeconds).append(", inactivityMillis: ").append(inactivityMillis).append(" }\n");
         y.append("gateways:\n");
         for (int g = 1; g <= gateways; g++) {
             y.append("  - name: gw").append(g).append("\n    mid: \"").append(midText(g)).append("\"\n")

@@ -400,6 +400,98 @@ class MediaGatewayCoreTest {
         assertEquals(C2, gw.currentController(), "it/ito not answered: the controller is lost");
     }
 
+    /**
+     * Loss detection over UDP in a few hundred ms: mit 200 ms from the controller, heartbeat reply timeout 100 ms
+     * provisioned on the gateway. The controller dies silently (no reply, no error) right after its last request:
+     * 200 ms later the gateway sends it/ito, 100 ms after that it registers with the alternate (Failover).
+     */
+    @Test void aSilentControllerIsDetectedWithinMitPlusTheHeartbeatReplyTimeout() {
+        MediaGatewayCore g = quickDetectingGateway();
+        contains(TestMgc.text(mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}")), "MF=ROOT");
+        long killedAt = time.nanoTime();
+        mgc.silent.add(C1);
+        time.advance(Duration.ofMillis(299));
+        assertEquals(C1, g.currentController(), "still C1 299 ms after its last request");
+        assertTrue(mgc.notifies().stream().anyMatch(s -> s.to().equals(C1) && TestMgc.isRoot(s.command())),
+                "the it/ito heartbeat went out after mit");
+        time.advance(Duration.ofMillis(1));
+        assertEquals(C2, g.currentController(), "no heartbeat reply within 100 ms: failed over");
+        List<TestMgc.Sent> sc = mgc.serviceChanges();
+        assertEquals("FAILOVER \"909 MGC Impending Failure\" -> 2945", methodReason(sc.get(sc.size() - 1)));
+        assertEquals(300, (time.nanoTime() - killedAt) / 1_000_000, "detected and registered 300 ms after the kill");
+        g.stop();
+    }
+
+    @Test void aHeartbeatAnsweredInTimeKeepsTheController() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.autoAnswer = false;
+        time.advance(Duration.ofMillis(200));
+        TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
+        assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
+        time.advance(Duration.ofMillis(99));
+        mgc.answer(heartbeat);
+        time.advance(Duration.ofMillis(50));
+        assertEquals(C1, g.currentController(), "answered within 100 ms: still associated");
+        mgc.autoAnswer = true;
+        time.advance(Duration.ofSeconds(5));
+        assertEquals(C1, g.currentController(), "heartbeats answered: still associated");
+        g.stop();
+    }
+
+    @Test void aBusyControllerThatStillTalksIsNotLostForALateHeartbeatReply() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.autoAnswer = false;
+        time.advance(Duration.ofMillis(200));
+        TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
+        assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
+        time.advance(Duration.ofMillis(50));
+        mgc.request(C1, "Context=-{AuditValue=ROOT{Audit{}}}"); // the controller is busy, not dead
+        time.advance(Duration.ofMillis(100));
+        assertEquals(C1, g.currentController(), "heard from the controller since the heartbeat: still associated");
+        mgc.answer(heartbeat);
+        time.advance(Duration.ofMillis(10));
+        assertEquals(C1, g.currentController());
+        g.stop();
+    }
+
+    /**
+     * After a failover the new controller is busy setting the gateway up: until it arms it/ito itself, the heartbeat
+     * left armed by the controller before waits for the transaction layer, not the short reply timeout (else a
+     * busy alternate is left again at once).
+     */
+    @Test void theShortHeartbeatTimeoutAppliesOnlyOnceTheNewControllerArmedItoItself() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.silent.add(C1);
+        time.advance(Duration.ofMillis(300));
+        assertEquals(C2, g.currentController(), "C1 lost after mit + 100 ms");
+        mgc.autoAnswer = false; // C2 accepted the registration, now it is busy: no replies
+        time.advance(Duration.ofMillis(1000));
+        assertEquals(C2, g.currentController(), "C2 has not armed it/ito: no 100 ms deadline for its heartbeats");
+        mgc.autoAnswer = true;
+        mgc.request(C2, "Context=-{Modify=ROOT{Events=6{it/ito{mit=20}}}}");
+        mgc.silent.add(C2);
+        time.advance(Duration.ofMillis(300));
+        assertFalse(C2.equals(g.currentController()), "C2 armed it/ito and went silent: lost after mit + 100 ms");
+        List<TestMgc.Sent> sc = mgc.serviceChanges();
+        assertEquals(C1, sc.get(sc.size() - 1).to(), "back to the primary first (H.248.1 11.5)");
+        g.stop();
+    }
+
+    /** A second gateway on the same virtual network, registered with C1, with a 100 ms heartbeat reply timeout. */
+    private MediaGatewayCore quickDetectingGateway() {
+        gw.stop();
+        GatewayConfig c = GatewayConfig.of(MId.ipv4("127.0.0.1", 3001), 2, List.of(C1, C2))
+                .withHeartbeatReplyTimeout(Duration.ofMillis(100));
+        MediaGatewayCore g = new MediaGatewayCore(c, time, mgc, media);
+        g.start();
+        time.runReady();
+        assertEquals(C1, g.currentController());
+        return g;
+    }
+
     @Test void notificationsWhileUnassociatedAreQueuedAndSentAfterRegistration() {
         contains(req("Context=-{Modify=A1{Events=1{al/of,al/on}}}"), "MF=A1");
         mgc.dead.add(C1);

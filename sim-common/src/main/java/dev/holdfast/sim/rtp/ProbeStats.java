@@ -16,10 +16,16 @@ package dev.holdfast.sim.rtp;
  * @param weHearPeer        a packet from the peer arrived within downAfter (and we pass media in)
  * @param peerHearsUs       the peer's latest report says our packets reached it within downAfter
  * @param lastReceivedAgeMillis how long ago the last packet from the peer arrived, -1 if none did
+ * @param marked            a window was marked ({@link TalkPathProbe#mark}); the next three are since then
+ * @param maxGapMillisSinceMark the largest silence between consecutive packets from the peer since the mark, a
+ *                          silence still going on included
+ * @param lostSinceMark     packets lost since the mark
+ * @param receivedSinceMark packets received since the mark
  */
 public record ProbeStats(long packetsSent, long octetsSent, long packetsReceived, long octetsReceived, long gaps,
                          long lost, long late, long duplicates, long strangerPackets, double jitterMillis,
-                         boolean weHearPeer, boolean peerHearsUs, long lastReceivedAgeMillis) {
+                         boolean weHearPeer, boolean peerHearsUs, long lastReceivedAgeMillis, boolean marked,
+                         double maxGapMillisSinceMark, long lostSinceMark, long receivedSinceMark) {
     /** Packets from the expected peer both ways, recently: the call's media really flows. */
     public boolean talkPathUp() { return weHearPeer && peerHearsUs; }
 

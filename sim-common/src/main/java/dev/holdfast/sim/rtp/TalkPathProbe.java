@@ -46,6 +46,9 @@ public final class TalkPathProbe implements AutoCloseable {
     private long totalGapsBefore;
     private long totalLateBefore;
     private long totalDuplicatesBefore;
+    private long totalExpectedBefore;
+    /** Gap and loss since the drill's mark (see {@link #mark}). */
+    private final GapWindow window = new GapWindow();
 
     // published for stats() from any thread
     private volatile long packetsSent;
@@ -62,6 +65,12 @@ public final class TalkPathProbe implements AutoCloseable {
     private volatile long peerHeardUsAtNanos = Long.MIN_VALUE;
     private volatile boolean hearingPublished = true;
     private volatile ProbeConfig configPublished;
+    private volatile boolean markedPublished;
+    private volatile long windowGapNanos;
+    private volatile long windowLastArrivalNanos = Long.MIN_VALUE;
+    private volatile long windowMarkNanos;
+    private volatile long windowLost;
+    private volatile long windowReceived;
 
     private TalkPathProbe(MediaNetwork network, InetAddress address, ProbeConfig config, int payloadType,
                           RandomGenerator random) throws IOException {
@@ -146,6 +155,22 @@ public final class TalkPathProbe implements AutoCloseable {
         return done;
     }
 
+    /**
+     * Starts a new window for the largest gap between received packets and the packets lost (a failover drill marks
+     * just before it kills the controller). Returns once the mark is in place.
+     */
+    public java.util.concurrent.CompletableFuture<Void> mark() {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        scheduler.run(() -> {
+            window.mark(scheduler.nanoTime(), totalExpected(), totalReceived());
+            windowMarkNanos = scheduler.nanoTime();
+            markedPublished = true;
+            publishWindow();
+            done.complete(null);
+        });
+        return done;
+    }
+
     /** Stops sending and releases the port; the statistics stay readable. */
     @Override public void close() {
         scheduler.run(() -> {
@@ -220,6 +245,7 @@ public final class TalkPathProbe implements AutoCloseable {
         int payloadOffset = RtpHeader.payloadOffset(datagram);
         octetsReceived = octetsReceived + (datagram.length - payloadOffset);
         lastReceivedNanos = now;
+        window.packet(now);
         ProbeReport r = ProbeReport.read(datagram, payloadOffset);
         if (r != null && r.heardAnything() && r.heardSsrc() == ssrc) {
             peerHeardUsAtNanos = now - r.ageMillis() * 1_000_000;
@@ -244,6 +270,7 @@ public final class TalkPathProbe implements AutoCloseable {
         totalGapsBefore += current.gaps();
         totalLateBefore += current.late();
         totalDuplicatesBefore += current.duplicates();
+        totalExpectedBefore += current.expected();
         current = null;
         publishReceive();
     }
@@ -256,6 +283,21 @@ public final class TalkPathProbe implements AutoCloseable {
         late = totalLateBefore + (c == null ? 0 : c.late());
         duplicates = totalDuplicatesBefore + (c == null ? 0 : c.duplicates());
         if (c != null) jitterUnits = c.jitter();
+        publishWindow();
+    }
+
+    private long totalExpected() { return totalExpectedBefore + (current == null ? 0 : current.expected()); }
+
+    private long totalReceived() { return totalReceivedBefore + (current == null ? 0 : current.received()); }
+
+    /** The window's figures for readers on other threads; the open gap is added at reading time. */
+    private void publishWindow() {
+        if (!window.marked()) return;
+        // the largest closed gap: the open one is computed by the reader from the last arrival
+        windowGapNanos = window.closedMaxGapNanos();
+        windowLastArrivalNanos = window.lastArrivalNanos();
+        windowLost = window.lostSinceMark(totalExpected(), totalReceived());
+        windowReceived = window.receivedSinceMark(totalReceived());
     }
 
     // ------------------------------------------------------------------------------------------------ reading
@@ -270,7 +312,15 @@ public final class TalkPathProbe implements AutoCloseable {
         boolean peerHears = heardAt != Long.MIN_VALUE && now - heardAt <= down;
         return new ProbeStats(packetsSent, octetsSent, packetsReceived, octetsReceived, gaps, lost, late, duplicates,
                 strangerPackets, jitterUnits * 1000.0 / configPublished.clockRate(), weHear, peerHears,
-                lastRx == Long.MIN_VALUE ? -1 : (now - lastRx) / 1_000_000);
+                lastRx == Long.MIN_VALUE ? -1 : (now - lastRx) / 1_000_000, markedPublished,
+                markedPublished ? windowGap(now) / 1e6 : 0, windowLost, windowReceived);
+    }
+
+    /** The largest gap since the mark, a silence going on now included. */
+    private long windowGap(long now) {
+        long last = windowLastArrivalNanos;
+        long open = last == Long.MIN_VALUE ? now - windowMarkNanos : now - last;
+        return Math.max(windowGapNanos, open);
     }
 
     /** Packets from the expected peer both ways, recently. */

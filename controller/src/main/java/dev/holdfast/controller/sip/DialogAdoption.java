@@ -1,0 +1,175 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.core.Command;
+import dev.holdfast.controller.core.CoreServices;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Takes over the dialogs of phones that register here after their controller died (call-preserving migration,
+ * docs/migration.md "Phones"). A contact bound anew gets a one-shot SUBSCRIBE to the phone's dialog event package
+ * (RFC 4235, {@code Expires: 0}: a fetch, RFC 6665 4.4.3); the phone's NOTIFY lists its dialogs, each with our
+ * predecessor's Contact as remote target, whose {@code hfck} parameter is the dialog's call cookie. Each confirmed
+ * dialog is adopted in the edge (so that its BYE and re-INVITE reach us and we can send in it); its cookie is verified
+ * and the dialog handed to the B2BUA, which rebuilds the call. A dialog whose cookie does not verify stays
+ * talk-path-only (logged, counted). Deterministic: core thread, ordered maps.
+ */
+final class DialogAdoption {
+    private static final System.Logger LOG = System.getLogger(DialogAdoption.class.getName());
+    static final String COOKIE_PARAM = "hfck";
+
+    private final CoreServices svc;
+    private final SipCore sip;
+    private final B2bua b2bua;
+    private final SipCounters counters;
+    private final SubscriberDirectory directory;
+    private PhoneDialogCookies cookies = PhoneDialogCookies.OFF;
+    private final List<Map.Entry<String, Binding>> pending = new ArrayList<>();
+    private final Map<Long, Subscription> byToken = new TreeMap<>();
+    private final Map<String, Subscription> byCallId = new TreeMap<>();
+    private long nextSubscription = 1;
+
+    private record Subscription(String user, String callId, String transport, long token) {}
+
+    DialogAdoption(CoreServices svc, SipCore sip, B2bua b2bua, SubscriberDirectory directory, SipCounters counters) {
+        this.directory = directory;
+        this.svc = svc;
+        this.sip = sip;
+        this.b2bua = b2bua;
+        this.counters = counters;
+    }
+
+    void cookies(PhoneDialogCookies c) { this.cookies = c; }
+
+    /** The registrar bound a contact anew: ask it for its dialogs once the REGISTER is answered ({@link #flush}). */
+    void newBinding(String user, Binding b) { pending.add(Map.entry(user, b)); }
+
+    void flush() {
+        if (pending.isEmpty()) return;
+        List<Map.Entry<String, Binding>> now = new ArrayList<>(pending);
+        pending.clear();
+        // a controller without a cookie key cannot verify anything: it does not ask
+        if (cookies == PhoneDialogCookies.OFF) return;
+        for (Map.Entry<String, Binding> e : now) subscribe(e.getKey(), e.getValue());
+    }
+
+    private void subscribe(String user, Binding b) {
+        long n = nextSubscription++;
+        String callId = "hfsub" + n + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
+        String tag = "hfs" + n + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        long token = sip.send(new SipOutgoingRequest("SUBSCRIBE", callId, b.contact(), b.transport(),
+                "sip:holdfast@" + sip.domain(), tag, "sip:" + user + "@" + sip.domain(), null, null, null,
+                List.of(new SipHeader("Event", "dialog"), new SipHeader("Accept", "application/dialog-info+xml"),
+                        new SipHeader("Expires", "0"))));
+        Subscription s = new Subscription(user, callId, b.transport(), token);
+        byToken.put(token, s);
+        byCallId.put(callId, s);
+        counters.add("migration.subscribe.sent");
+    }
+
+    /** A response to one of our SUBSCRIBEs; false when the token is not ours. */
+    boolean response(long token, SipResponse r) {
+        Subscription s = byToken.get(token);
+        if (s == null) return false;
+        if (r.status() < 200) return true;
+        byToken.remove(token);
+        if (r.status() >= 300) {
+            // a phone without the dialog package (489, 405...) or one that refused us: nothing to adopt from it
+            counters.add("migration.subscribe.refused." + r.status());
+            byCallId.remove(s.callId());
+        }
+        return true;
+    }
+
+    boolean failed(long token) {
+        Subscription s = byToken.remove(token);
+        if (s == null) return false;
+        counters.add("migration.subscribe.failed");
+        byCallId.remove(s.callId());
+        return true;
+    }
+
+    /** A NOTIFY: the phone's dialogs (a fetch has exactly one; any later one is for no subscription: 481). */
+    void notify(long handle, SipRequest r) {
+        Subscription s = byCallId.remove(r.callId());
+        if (s == null) {
+            counters.add("migration.notify.unknown");
+            sip.respond(handle, SipReply.of(481, "Subscription Does Not Exist"));
+            return;
+        }
+        sip.respond(handle, SipReply.of(200, "OK"));
+        if (r.body() == null) return;
+        List<DialogInfoDocument.Dialog> dialogs;
+        try {
+            dialogs = DialogInfoDocument.parse(r.body());
+        } catch (IllegalArgumentException e) {
+            counters.add("migration.notify.malformed");
+            LOG.log(System.Logger.Level.WARNING, "dialog NOTIFY from " + s.user() + ": " + e.getMessage());
+            return;
+        }
+        counters.add("migration.notify.received");
+        for (DialogInfoDocument.Dialog d : dialogs) dialog(s, d);
+    }
+
+    private void dialog(Subscription s, DialogInfoDocument.Dialog d) {
+        if (d.callId() == null || d.localTag() == null || d.remoteTag() == null || d.localTarget() == null
+                || d.remoteTarget() == null) {
+            counters.add("migration.dialog.incomplete");
+            return;
+        }
+        if (!"confirmed".equals(d.state())) {
+            // an early dialog's INVITE transaction died with the other controller: nothing to take over
+            counters.add("migration.dialog.not-confirmed");
+            return;
+        }
+        if (b2bua.knows(d.callId())) {
+            counters.add("migration.dialog.known"); // ours already (the phone registered anew with us)
+            return;
+        }
+        String cookie = param(d.remoteTarget(), COOKIE_PARAM);
+        List<String> ourRoutes = new ArrayList<>(d.routeSet());
+        java.util.Collections.reverse(ourRoutes);
+        AdoptedDialog a = new AdoptedDialog(s.user(), d.callId(), d.remoteTag(), d.localTag(), d.remoteIdentity(),
+                d.localIdentity(), d.localTarget(), s.transport(), d.remoteCSeq(), d.localCSeq(), ourRoutes, cookie);
+        // adopted in the edge whatever the cookie says: a dialog we do not trust still gets its BYE answered
+        svc.emit(new Command.SipAdoptDialog(a));
+        PhoneDialogCookies.Verdict v = cookies.verify(cookie);
+        if (v instanceof PhoneDialogCookies.Accepted ok && !d.callId().equals(ok.cookie().self().callId())) {
+            v = new PhoneDialogCookies.Rejected("misplaced", "the cookie is for dialog " + ok.cookie().self().callId());
+        } else if (v instanceof PhoneDialogCookies.Accepted ok && !ok.cookie().self().id().equals(number(s.user()))) {
+            // a cookie of another phone's dialog: it names that phone's number, not this one's
+            v = new PhoneDialogCookies.Rejected("misplaced", "the cookie is for number " + ok.cookie().self().id());
+        }
+        if (v instanceof PhoneDialogCookies.Rejected no) {
+            counters.add("migration.cookie.rejected");
+            counters.add("migration.cookie.rejected." + no.reason());
+            LOG.log(System.Logger.Level.WARNING, () -> "dialog " + d.callId() + " of " + s.user() + ": cookie refused ("
+                    + no.reason() + ": " + no.detail() + "); talk path only");
+            b2bua.talkPathOnly(d.callId());
+            return;
+        }
+        counters.add("migration.cookie.accepted");
+        b2bua.adopt(((PhoneDialogCookies.Accepted) v).cookie(), a);
+    }
+
+    private String number(String user) {
+        Subscriber sub = directory.byUser(user);
+        return sub == null ? user : sub.number();
+    }
+
+    /** The value of URI parameter {@code name} (before any {@code ?headers}), or null. */
+    static String param(String uri, String name) {
+        int q = uri.indexOf('?');
+        String u = q < 0 ? uri : uri.substring(0, q);
+        if (u.startsWith("<") && u.endsWith(">")) u = u.substring(1, u.length() - 1);
+        String[] parts = u.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0 && parts[i].substring(0, eq).strip().equalsIgnoreCase(name)) return parts[i].substring(eq + 1).strip();
+        }
+        return null;
+    }
+}

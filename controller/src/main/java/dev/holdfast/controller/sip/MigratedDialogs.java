@@ -1,0 +1,19 @@
+package dev.holdfast.controller.sip;
+
+/**
+ * Call processing's side of phone dialogs that arrive from another controller and whose media goes to a gateway
+ * (phone-to-line calls: the cookie's {@code PHONE_DIALOG} part names a gateway, context and RTP termination). The SIP
+ * side has verified the cookie and adopted the dialog in its edge; call processing rebuilds the call (merging it with
+ * the gateway's parts by call key) and from then on talks to the phone through {@code party}, exactly as for a call it
+ * set up itself.
+ */
+public interface MigratedDialogs {
+    /**
+     * @return the line side of the call, told when the phone leaves (BYE); null when call processing does not take the
+     *         dialog (it then stays talk-path-only: the phone's BYE is answered and nothing else happens)
+     */
+    LineRouter.LineCall dialogArrived(DialogCookie cookie, AdoptedDialog dialog, LineRouter.SipParty party);
+
+    /** Takes nothing: every such dialog stays talk-path-only. */
+    MigratedDialogs NONE = (cookie, dialog, party) -> null;
+}

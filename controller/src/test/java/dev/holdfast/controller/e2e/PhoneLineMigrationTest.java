@@ -1,0 +1,108 @@
+package dev.holdfast.controller.e2e;
+
+import dev.holdfast.controller.Controller;
+import dev.holdfast.endpointsim.PhoneRuntime;
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
+import static dev.holdfast.controller.e2e.E2eSteps.*;
+import static dev.holdfast.controller.e2e.MigrationEndToEndTest.calls;
+import static dev.holdfast.controller.e2e.MigrationEndToEndTest.inService;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Migration of calls between a SIP phone and an analog line (docs/migration.md): the gateway's parts (the line, the
+ * RTP termination the phone's media goes to) and the phone's dialog carry cookies with one call key; the alternate
+ * rebuilds the call from whichever arrives first and joins the other, and then the hang-up of either side ends both.
+ */
+class PhoneLineMigrationTest {
+    private static final String SIP = """
+            sip: { port: 0, minExpires: 1 }
+            subscribers:
+              - { user: "5001", password: s5001, number: "5001" }
+            """ + MigrationEndToEndTest.COOKIES;
+    private PhoneRuntime phones;
+
+    @AfterEach void stop() { if (phones != null) phones.close(); }
+
+    private static InetSocketAddress sip(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
+
+    private Phone phone(E2eNetwork n) throws Exception {
+        // as the SIP load generator runs its phones: one stack for all, registrations for an hour
+        phones = PhoneRuntime.start(java.net.InetAddress.getLoopbackAddress(), 0, 7, 1);
+        Phone p = phones.phone(PhoneConfig.of("5001", "s5001", List.of(sip(n.controller), sip(n.alternate))).withTransport("udp")
+                .withRegistration(Duration.ofHours(1), Duration.ofMillis(600), Duration.ofMillis(2000)).withAutoAnswer(Duration.ZERO));
+        assertTrue(eventually(p::registered, WAIT), "the phone registers: " + p.registrationError());
+        return p;
+    }
+
+    private static void migrated(E2eNetwork n, Phone p) throws Exception {
+        n.controller.close();
+        assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+        assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+        assertTrue(eventually(() -> calls(n.alternate) == 1, 25), "the call is rebuilt");
+        assertTrue(eventually(() -> adopted(n.alternate), 25), "the phone's dialog joined the call");
+    }
+
+    /** The alternate's only call has its phone back (its dialog adopted). */
+    private static boolean adopted(Controller c) {
+        try {
+            return c.inspect(core -> core.calls().calls().stream().allMatch(x -> x.sipPartyPresent()));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aPhoneToLineCallMovesAndThePhoneHangsUp() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), SIP, SIP, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            Call out = p.call("1001");
+            assertTrue(eventually(() -> hears(gw, "A1", "al/ri"), WAIT), "A1 rings");
+            assertTrue(gw.answer("A1"));
+            assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT), "talking");
+            migrated(n, p);
+            assertTrue(out.talkPathUp() && gw.talkPathUp("A1"), "still talking");
+            p.hangUp(out);
+            assertTrue(eventually(() -> out.state() == CallState.ENDED, WAIT), "the phone's BYE answered");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy from the alternate");
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0, WAIT));
+        }
+    }
+
+    @Test
+    void aLineToPhoneCallMovesAndTheLineHangsUp() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), SIP, SIP, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            offHookAndDial(gw, "A2", "5001");
+            assertTrue(eventually(() -> !p.calls().isEmpty() && p.calls().get(0).talkPathUp() && gw.talkPathUp("A2"), WAIT),
+                    "the phone answered, talking");
+            Call in = p.calls().get(0);
+            migrated(n, p);
+            gw.onHook("A2");
+            assertIdle(gw, "A2");
+            assertTrue(eventually(() -> in.state() == CallState.ENDED, WAIT), "the phone got BYE from the alternate");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0, WAIT));
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.ControllerCore;
+import dev.holdfast.controller.call.Call;
+import dev.holdfast.controller.call.CallState;
+import dev.holdfast.controller.call.CallStructure.Role;
+import dev.holdfast.controller.core.Command;
+import dev.holdfast.controller.core.Event;
+import dev.holdfast.controller.core.VirtualTimeDriver;
+import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The alternate controller's side of phone migration in the deterministic core, no sockets: a phone registers
+ * anew, gets a dialog-package fetch, its NOTIFY's dialogs are adopted and merged into calls by call key, in either
+ * order; a late dialog of a call that already ended is ended; cookies for another dialog or another phone and bad
+ * documents are refused and counted.
+ */
+class SipAdoptionCoreTest {
+    private static final long KEY = 0x5eed_0000_1234L;
+    private final CodecDialogCookies cookies = codec(filled(3));
+    private VirtualTimeDriver driver;
+    private ControllerCore core;
+    private long handles;
+
+    private static CodecDialogCookies codec(byte[] secret) {
+        return new CodecDialogCookies(dev.holdfast.controller.cookie.CookieKeyRing.of(
+                new dev.holdfast.controller.cookie.CookieKey(1, secret, null)), () -> 1_700_000_000_000L);
+    }
+
+    private static byte[] filled(int v) {
+        byte[] k = new byte[32];
+        Arrays.fill(k, (byte) v);
+        return k;
+    }
+
+    @BeforeEach void core() throws Exception {
+        core = new ControllerCore(ProvisioningLoader.parse("""
+                sip: { minExpires: 1 }
+                subscribers:
+                  - { user: "1001", password: secret1, number: "1001" }
+                  - { user: "1002", password: secret2, number: "1002" }
+                """, ProvisioningLoader.Format.YAML, "core.yaml"), 5);
+        core.sip().cookies(cookies);
+        driver = new VirtualTimeDriver(core, 1_700_000_000_000L);
+    }
+
+    private List<Command> request(SipRequest r) {
+        long h = ++handles;
+        return driver.inject(t -> new Event.SipRequestReceived(t, "udp:127.0.0.1:6000", h, r));
+    }
+
+    private static SipReply reply(Command c) { return ((Command.SipRespond) c).reply(); }
+
+    private static SipRequest register(String user, long cseq, String auth) {
+        return new SipRequest("REGISTER", "sip:127.0.0.1", "udp", "reg-" + user, cseq, "sip:" + user + "@127.0.0.1", "f" + user,
+                "sip:" + user + "@127.0.0.1", null, List.of(new SipContact("sip:" + user + "@127.0.0.1:6000", null)), 600,
+                auth, null, null, null, "dialog");
+    }
+
+    /** Registers {@code user} with digest; returns the SUBSCRIBE the controller sends it. */
+    private Command.SipSend registerAndGetSubscribe(String user, String password) {
+        SipReply challenge = reply(request(register(user, 1, null)).get(0));
+        Matcher m = Pattern.compile("nonce=\"([^\"]+)\"").matcher(challenge.headers().get(0).value());
+        assertTrue(m.find());
+        String ha1 = DigestAuthenticator.hash("MD5", user + ":holdfast:" + password);
+        String response = DigestAuthenticator.response("MD5", ha1, m.group(1), "00000001", "abc", "auth", "REGISTER", "sip:127.0.0.1");
+        String auth = "Digest username=\"" + user + "\", realm=\"holdfast\", nonce=\"" + m.group(1) + "\", uri=\"sip:127.0.0.1\", "
+                + "response=\"" + response + "\", qop=auth, nc=00000001, cnonce=\"abc\"";
+        List<Command> out = request(register(user, 2, auth));
+        assertEquals(200, reply(out.get(0)).status());
+        Command.SipSend sub = (Command.SipSend) out.get(1);
+        assertEquals("SUBSCRIBE", sub.request().method());
+        assertEquals("sip:" + user + "@127.0.0.1:6000", sub.request().requestUri());
+        assertTrue(sub.request().headers().contains(new SipHeader("Event", "dialog")));
+        assertTrue(sub.request().headers().contains(new SipHeader("Expires", "0")));
+        driver.inject(t -> new Event.SipResponseReceived(t, sub.token(), new SipResponse(200, "OK", "SUBSCRIBE", "t", null, null)));
+        return sub;
+    }
+
+    private String cookie(int party) {
+        return cookies.stamp(new DialogCookie(KEY, 2, 1_699_999_999_000L, CallState.CONNECTED, Call.Feature.NONE,
+                List.of(DialogCookie.Party.phone("1001", "call-a", Role.CALLER), DialogCookie.Party.phone("1002", "call-b", Role.CALLEE)),
+                party, null, null, null));
+    }
+
+    private static String doc(String user, String callId, String cookie) {
+        return """
+                <dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" xmlns:hf="urn:x-holdfast:dialog-state" version="0" state="full" entity="sip:%1$s@127.0.0.1">
+                  <dialog id="x" call-id="%2$s" local-tag="phone-%1$s" remote-tag="ctl-%1$s" direction="initiator">
+                    <state>confirmed</state>
+                    <local><identity>sip:%1$s@127.0.0.1</identity><target uri="sip:%1$s@127.0.0.1:6000"/></local>
+                    <remote><identity>sip:peer@127.0.0.1</identity><target uri="sip:holdfast@127.0.0.1:5070;hfck=%3$s"/></remote>
+                    <hf:dialog-state local-cseq="3" remote-cseq="1"/>
+                  </dialog>
+                </dialog-info>
+                """.formatted(user, callId, cookie);
+    }
+
+    /** The phone's NOTIFY for fetch {@code sub}; returns the commands (200, adoption, BYE...). */
+    private List<Command> notify(Command.SipSend sub, String body) {
+        return request(new SipRequest("NOTIFY", "sip:holdfast@127.0.0.1:5070", "udp", sub.request().callId(), 1,
+                sub.request().toUri(), "ntag", sub.request().fromUri(), sub.request().fromTag(), List.of(), null, null, null,
+                "application/dialog-info+xml", body));
+    }
+
+    private long counter(String name) { return core.sip().counters().get(name); }
+
+    private SipCall onlyCall() {
+        assertEquals(1, core.sip().calls().size());
+        return core.sip().calls().iterator().next();
+    }
+
+    private static List<String> sent(List<Command> out) {
+        return out.stream().filter(c -> c instanceof Command.SipSend).map(c -> ((Command.SipSend) c).request())
+                .map(r -> r.method() + " " + r.callId()).toList();
+    }
+
+    @Test void calleeFirstThenCallerMergeIntoOneCallAndAByeEndsBothLegs() {
+        Command.SipSend subB = registerAndGetSubscribe("1002", "secret2");
+        List<Command> out = notify(subB, doc("1002", "call-b", cookie(1)));
+        assertEquals(200, reply(out.get(0)).status());
+        AdoptedDialog adopted = ((Command.SipAdoptDialog) out.get(1)).dialog();
+        assertEquals(new AdoptedDialog("1002", "call-b", "ctl-1002", "phone-1002", "sip:peer@127.0.0.1", "sip:1002@127.0.0.1",
+                "sip:1002@127.0.0.1:6000", "udp", 1, 3, List.of(), cookie(1)), adopted);
+        SipCall call = onlyCall();
+        assertTrue(call.bPresent() && !call.aPresent());
+
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        notify(subA, doc("1001", "call-a", cookie(0)));
+        assertEquals(call, onlyCall());
+        assertTrue(call.aPresent() && call.bPresent());
+        assertEquals(1, counter("migration.calls.merged"));
+
+        out = request(new SipRequest("BYE", "sip:holdfast@127.0.0.1:5070", "udp", "call-a", 4, "sip:1001@127.0.0.1",
+                "phone-1001", "sip:peer@127.0.0.1", "ctl-1001", List.of(), null, null, null, null, null));
+        assertEquals(200, reply(out.get(0)).status());
+        assertEquals(List.of("BYE call-b"), sent(out));
+        assertEquals(0, core.sip().calls().size());
+    }
+
+    @Test void aLateDialogOfACallThatEndedIsEndedAtOnce() {
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        notify(subA, doc("1001", "call-a", cookie(0)));
+        List<Command> out = request(new SipRequest("BYE", "sip:holdfast@127.0.0.1:5070", "udp", "call-a", 4, "sip:1001@127.0.0.1",
+                "phone-1001", "sip:peer@127.0.0.1", "ctl-1001", List.of(), null, null, null, null, null));
+        assertEquals(List.of(), sent(out), "nothing toward the leg that is not here");
+        Command.SipSend subB = registerAndGetSubscribe("1002", "secret2");
+        out = notify(subB, doc("1002", "call-b", cookie(1)));
+        assertEquals(List.of("BYE call-b"), sent(out));
+        assertEquals(1, counter("migration.dialog.call-ended"));
+        assertEquals(0, core.sip().calls().size());
+    }
+
+    @Test void cookiesOfAnotherDialogOrPhoneAndBadDocumentsAreRefused() {
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        // 1002's cookie presented by 1001 for its own dialog, then for 1002's Call-ID
+        List<Command> out = notify(subA, doc("1001", "call-a", cookie(1)));
+        assertEquals(200, reply(out.get(0)).status());
+        assertEquals(1, counter("migration.cookie.rejected.misplaced"));
+        assertEquals(0, core.sip().calls().size());
+        assertEquals(1, core.sip().talkPathOnlyDialogs());
+
+        Command.SipSend again = registerAgain("1001", "secret1");
+        notify(again, doc("1001", "call-b", cookie(1)));
+        assertEquals(2, counter("migration.cookie.rejected.misplaced"));
+
+        Command.SipSend third = registerAgain("1001", "secret1");
+        out = notify(third, "<dialog-info");
+        assertEquals(200, reply(out.get(0)).status());
+        assertEquals(1, counter("migration.notify.malformed"));
+        // a NOTIFY for no fetch of ours
+        out = notify(third, doc("1001", "call-x", cookie(0)));
+        assertEquals(481, reply(out.get(0)).status());
+        assertEquals(0, core.sip().calls().size());
+    }
+
+    private int round;
+
+    /** The phone registers again with a new Call-ID (another failover): a new binding, a new fetch. */
+    private Command.SipSend registerAgain(String user, String password) {
+        round++;
+        String u = user;
+        SipRequest r0 = new SipRequest("REGISTER", "sip:127.0.0.1", "udp", "reg-" + u + "-" + round, 1, "sip:" + u + "@127.0.0.1", "g" + u,
+                "sip:" + u + "@127.0.0.1", null, List.of(new SipContact("sip:" + u + "@127.0.0.1:6000", null)), 600, null, null, null, null, "dialog");
+        SipReply challenge = reply(request(r0).get(0));
+        Matcher m = Pattern.compile("nonce=\"([^\"]+)\"").matcher(challenge.headers().get(0).value());
+        assertTrue(m.find());
+        String ha1 = DigestAuthenticator.hash("MD5", u + ":holdfast:" + password);
+        String response = DigestAuthenticator.response("MD5", ha1, m.group(1), "00000001", "abc", "auth", "REGISTER", "sip:127.0.0.1");
+        String auth = "Digest username=\"" + u + "\", realm=\"holdfast\", nonce=\"" + m.group(1) + "\", uri=\"sip:127.0.0.1\", "
+                + "response=\"" + response + "\", qop=auth, nc=00000001, cnonce=\"abc\"";
+        List<Command> out = request(new SipRequest("REGISTER", "sip:127.0.0.1", "udp", "reg-" + u + "-" + round, 2,
+                "sip:" + u + "@127.0.0.1", "g" + u, "sip:" + u + "@127.0.0.1", null,
+                List.of(new SipContact("sip:" + u + "@127.0.0.1:6000", null)), 600, auth, null, null, null, "dialog"));
+        assertEquals(200, reply(out.get(0)).status());
+        return (Command.SipSend) out.get(1);
+    }
+}

@@ -1,0 +1,695 @@
+package dev.holdfast.drill;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.holdfast.sim.cli.CommandOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code drill migration}: call-preserving migration under load, with real processes on loopback (issue 5, "Failover
+ * drills"). It writes the same provisioning for a primary and an alternate controller (only their listening ports
+ * differ), starts both, starts the H.248 load generator with both controllers in order ({@code loadgen h248
+ * --establish K}), waits until K calls are established, reads the primary's call structures (admin API), marks the
+ * RTP windows, {@code kill -9}s the primary, and measures:
+ * <ul>
+ *   <li>{@code detect_ms}: from the kill until every gateway has registered with the alternate (Failover);</li>
+ *   <li>{@code rebuild_ms}: from that until the alternate's {@code GET /api/calls} lists every call;</li>
+ *   <li>{@code calls_preserved}: calls whose parties are still in their contexts with the talk path up (a held call:
+ *       still held);</li>
+ *   <li>{@code structure_matches}: calls whose structure on the alternate equals the primary's ({@link CallShapes});</li>
+ *   <li>the RTP gap (largest silence between received packets, per call; max and p99 over calls) and packets lost,
+ *       since the mark, over every talking call with RTP;</li>
+ *   <li>feature checks on a sample: hold and retrieve, transfer, conference, hang-up.</li>
+ * </ul>
+ * It prints a report and with {@code --json} one JSON object as its last line. Every process it started is stopped
+ * by its pid on the way out (also on Ctrl-C). Exit 0 only when every call was preserved, every check passed, and,
+ * when structures could be compared, every structure matched.
+ */
+public final class MigrationDrill {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN_USER = "drill";
+    private static final String ADMIN_PASSWORD = "drill-password";
+
+    static final String USAGE = """
+            usage: drill migration --gateways N --phones M --calls K [--json] [--transport tcp|udp] [--detect-ms D]
+                   [--mix intra=W,inter=W,hold=W,conference=W] [--checks S] [--probe-rate PPS] [--settle-ms MS]
+                   [--check-step-ms MS] [--rebuild-limit-ms MS] [--provisioning-extra FILE] [--logs DIR] [--cookies on|off]
+                   [--setup-threads N] [--phone-calls P] [--phone-classpath CP]
+                   --controller-classpath CP --gateway-classpath CP      (bin/drill gives these)
+              --detect-ms D: loss of the controller noticed within D ms over UDP: the controllers arm it/ito with
+                mit = 60% of D, the gateways give up on an unanswered heartbeat after the rest (default 1000; on a
+                loaded machine a short reply timeout makes gateways leave a live primary: the drill reports those)
+              --check-step-ms MS: how long one step of a feature check may take (default 5000)
+              --rebuild-limit-ms MS: how long to wait for the alternate to list every call (default 30000)
+              --settle-ms MS: wait after the rebuild before reading talk paths and RTP (default 1000)
+              --checks S: calls per feature check (default K/10, at least 1, at most 25)
+              --probe-rate PPS: RTP packets per second per talk path (default 50 up to 1000 calls, 10 above)
+              --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
+              --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
+              --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
+                controller build has call cookies)
+              --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
+                line (--phone-calls, default K/5, at most M); they fail over by keepalive (OPTIONS every
+                --phone-keepalive-ms, default 60% of D, unanswered for --phone-timeout-ms, default 2000: the same
+                timeout covers REGISTER, so a short one makes phones leave a busy primary); checks: hang-up only
+            """;
+
+    private final PrintStream out;
+    private final List<ChildProcess> started = new CopyOnWriteArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    /** The logs are in a directory of our own (no --logs): removed when everything passed. */
+    private boolean temporaryLogs;
+
+    private final long began = System.nanoTime();
+
+    private MigrationDrill(PrintStream out) { this.out = out; }
+
+    /** One step of the report, with the seconds since the drill began. */
+    private void say(String line) {
+        out.printf(Locale.ROOT, "  [%5.1fs] %s%n", (System.nanoTime() - began) / 1e9, line);
+        out.flush();
+    }
+
+    private void sayf(String format, Object... args) {
+        say(String.format(Locale.ROOT, format, args).stripTrailing());
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the drill; the exit status. */
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        int from = args.length > 0 && args[0].equals("migration") ? 1 : 0;
+        CommandOptions opt;
+        try {
+            opt = CommandOptions.parse(args, from, Set.of("json"));
+        } catch (IllegalArgumentException e) {
+            err.println("drill: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        }
+        if (opt.has("help")) {
+            out.print(USAGE);
+            return 0;
+        }
+        MigrationDrill d = new MigrationDrill(out);
+        Thread hook = new Thread(d::stopAll, "drill-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return d.drill(opt, err);
+        } catch (IllegalArgumentException e) {
+            err.println("drill: " + e.getMessage());
+            err.print(USAGE);
+            return 2;
+        } finally {
+            d.stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is going down: the hook runs anyway
+            }
+        }
+    }
+
+    /** Stops every process still running that this drill started, by its pid. */
+    private void stopAll() {
+        for (ChildProcess p : started) p.stop();
+    }
+
+    /** Pids of the processes started (for tests: none may be left running). */
+    private final List<Long> pids = new CopyOnWriteArrayList<>();
+
+    private ChildProcess start(String name, List<String> command, Path log) throws IOException {
+        ChildProcess p = ChildProcess.start(name, command, log);
+        started.add(p);
+        pids.add(p.pid());
+        return p;
+    }
+
+    // ------------------------------------------------------------------------------------------------ the drill
+
+    private int drill(CommandOptions opt, PrintStream err) throws Exception {
+        int gateways = opt.integer("gateways", 2);
+        int phones = opt.integer("phones", 0);
+        int k = opt.integer("calls", 6);
+        if (gateways < 1 || k < 1 || phones < 0) throw new IllegalArgumentException("--gateways and --calls are at least 1");
+        boolean json = opt.has("json");
+        String transport = opt.get("transport", "udp").toLowerCase(Locale.ROOT);
+        if (!transport.equals("udp") && !transport.equals("tcp")) throw new IllegalArgumentException("--transport is udp or tcp");
+        int detectMs = opt.integer("detect-ms", 1000);
+        if (detectMs < 100) throw new IllegalArgumentException("--detect-ms is at least 100");
+        int mitMs = Math.max(10, (int) Math.round(detectMs * 0.6 / 10) * 10);
+        int heartbeatMs = Math.max(30, detectMs - mitMs);
+        String mix = opt.get("mix", "intra=4,inter=4,hold=1,conference=1");
+        int checks = opt.integer("checks", Math.max(1, Math.min(25, k / 10)));
+        String probeRate = opt.get("probe-rate", k <= 1000 ? "50" : "10");
+        int settleMs = opt.integer("settle-ms", 1000);
+        int checkStepMs = opt.integer("check-step-ms", 5000);
+        int rebuildLimitMs = opt.integer("rebuild-limit-ms", 30_000);
+        String controllerCp = opt.required("controller-classpath");
+        String gatewayCp = opt.required("gateway-classpath");
+        String phoneCp = opt.get("phone-classpath");
+        if (phones > 0 && phoneCp == null) throw new IllegalArgumentException("--phones needs --phone-classpath");
+        // phone-to-line calls: each of them one phone calling one answering line; part of the K calls
+        int phoneCalls = phones == 0 ? 0 : Math.min(phones, opt.integer("phone-calls", Math.max(1, k / 5)));
+        if (phoneCalls >= k) throw new IllegalArgumentException("--calls must leave calls between gateway lines besides the phones' calls");
+        int lineCalls = k - phoneCalls;
+        int answerLines = phoneCalls == 0 ? 0 : (phoneCalls + gateways - 1) / gateways;
+        int phoneKeepaliveMs = opt.integer("phone-keepalive-ms", mitMs);
+        int phoneTimeoutMs = opt.integer("phone-timeout-ms", Math.max(2000, heartbeatMs));
+        String extraGiven = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
+        // lines: what the mix needs (2 a call, 3 a conference), a free line for each transfer and conference check,
+        // and a little slack, spread evenly
+        int linesNeeded = (int) Math.ceil(lineCalls * 2.4) + 2 * checks + 2;
+        int lines = Math.max(4, (linesNeeded + gateways - 1) / gateways + 1) + answerLines;
+        temporaryLogs = !opt.has("logs");
+        Path work = opt.has("logs") ? Files.createDirectories(Path.of(opt.get("logs"))) : Files.createTempDirectory("drill-migration");
+
+        out.printf(Locale.ROOT, "drill migration: %d gateways x %d lines, %d phones, %d calls (%d between lines: %s; %d phone to line),"
+                        + " %s, loss detection within %d ms (mit %d ms + heartbeat reply timeout %d ms), RTP %s packets/s, logs in %s%n",
+                gateways, lines, phones, k, lineCalls, mix, phoneCalls, transport, detectMs, mitMs, heartbeatMs, probeRate, work);
+
+        Report r = new Report(k, gateways, phones, transport, detectMs);
+        String extra = extraGiven;
+        r.phoneCalls = phoneCalls;
+        // ---- provisioning: the same for both, but for the listening ports
+        int primaryPort = freePort();
+        int alternatePort = freePort(primaryPort);
+        int primarySip = phones > 0 ? freePort(primaryPort, alternatePort) : 0;
+        int alternateSip = phones > 0 ? freePort(primaryPort, alternatePort, primarySip) : 0;
+        String hash = hasClass(controllerCp, "dev/holdfast/controller/admin/AdminServer.class")
+                ? adminPasswordHash(controllerCp, work) : null;
+        boolean admin = hash != null;
+        // call cookies: one fresh key shared by both controllers, when this controller build has them
+        boolean cookiesWanted = !opt.get("cookies", "on").equals("off");
+        boolean cookies = cookiesWanted && hasClass(controllerCp, "dev/holdfast/controller/cookie/CookieKeyRing.class");
+        r.cookies = cookies;
+        if (cookiesWanted && !cookies) notes.add("no call cookies in this controller build: provisioned without");
+        if (cookies) extra = cookiesYaml() + extra;
+        int primaryAdmin = admin ? freePort(primaryPort, alternatePort, primarySip, alternateSip) : 0;
+        int alternateAdmin = admin ? freePort(primaryPort, alternatePort, primarySip, alternateSip, primaryAdmin) : 0;
+        if (!admin) notes.add("no admin API in this controller build: structures and rebuild time not measured");
+        // the two provisionings are written by their own processes at once (JVM start-ups are most of the wait)
+        String extraBoth = extra;
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        Path primaryYaml;
+        Path alternateYaml;
+        try {
+            var p1 = writers.submit(() -> provisioning(gatewayCp, work, "primary", gateways, lines, primaryPort, mitMs, admin,
+                    primaryAdmin, hash, phoneYaml(phoneCp, work, "primary", phones, primarySip) + extraBoth));
+            var p2 = writers.submit(() -> provisioning(gatewayCp, work, "alternate", gateways, lines, alternatePort, mitMs, admin,
+                    alternateAdmin, hash, phoneYaml(phoneCp, work, "alternate", phones, alternateSip) + extraBoth));
+            primaryYaml = p1.get();
+            alternateYaml = p2.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            writers.shutdown();
+        }
+
+        // ---- controllers
+        ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
+        ChildProcess alternate = startController("alternate", controllerCp, alternateYaml, work);
+        for (ChildProcess c : List.of(primary, alternate)) {
+            if (c.await(Pattern.compile("listening on"), Duration.ofSeconds(60)) == null) {
+                out.println("drill: FAILED: the " + c.name + " controller did not start:\n" + c.tail(20));
+                return finish(r, json, work, false);
+            }
+            say("" + c.name + " controller pid " + c.pid() + ": " + firstLine(c.output(), "listening on"));
+        }
+        AdminClient primaryApi = admin ? new AdminClient("http://127.0.0.1:" + primaryAdmin, ADMIN_USER, ADMIN_PASSWORD) : null;
+        AdminClient alternateApi = admin ? new AdminClient("http://127.0.0.1:" + alternateAdmin, ADMIN_USER, ADMIN_PASSWORD) : null;
+
+        // ---- load
+        int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip);
+        List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT, "-cp", gatewayCp,
+                "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
+                "--controller", "127.0.0.1:" + primaryPort + ",127.0.0.1:" + alternatePort,
+                "--gateways", Integer.toString(gateways), "--lines", Integer.toString(lines),
+                "--establish", Integer.toString(lineCalls), "--mix", mix, "--control-port", Integer.toString(controlPort),
+                "--answer-lines", Integer.toString(answerLines),
+                "--transport", transport, "--probe-rate", probeRate, "--heartbeat-timeout", Integer.toString(heartbeatMs),
+                "--step-limit", Integer.toString(checkStepMs), "--setup-threads", opt.get("setup-threads", "32"), "--verbose"));
+        ChildProcess loadgen = start("loadgen", lg, work.resolve("loadgen.log"));
+        long establishLimit = 60_000 + 30L * lineCalls;
+        Matcher est = loadgen.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
+                Duration.ofMillis(establishLimit));
+        if (est == null) {
+            out.println("drill: FAILED: the load generator did not establish its calls within " + establishLimit / 1000
+                    + " s:\n" + loadgen.tail(20));
+            return finish(r, json, work, false);
+        }
+        r.callsBefore = Integer.parseInt(est.group(1));
+        sayf("load generator pid %d: established %s of %s calls between lines in %s ms%n", loadgen.pid(),
+                est.group(1), est.group(2), est.group(3));
+        ChildProcess phoneLoad = null;
+        int phoneControl = 0;
+        if (phoneCalls > 0) {
+            Matcher answering = loadgen.await(Pattern.compile("loadgen: answering lines ([0-9,]+)"), Duration.ofSeconds(5));
+            if (answering == null) {
+                out.println("drill: FAILED: the load generator did not name its answering lines:\n" + loadgen.tail(10));
+                return finish(r, json, work, false);
+            }
+            List<String> numbers = List.of(answering.group(1).split(",")).subList(0, phoneCalls);
+            phoneControl = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip, controlPort);
+            // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
+            // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
+            phoneLoad = start("phones", List.of(java(), LOG_FORMAT, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
+                    "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
+                    "--establish", Integer.toString(phoneCalls), "--call-lines", String.join(",", numbers),
+                    "--control-port", Integer.toString(phoneControl), "--transport", transport, "--probe-rate", probeRate,
+                    "--keepalive", phoneKeepaliveMs + "ms", "--request-timeout", phoneTimeoutMs + "ms", "--step-limit", checkStepMs + "ms",
+                    "--verbose"), work.resolve("phones.log"));
+            Matcher pe = phoneLoad.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
+                    Duration.ofMillis(60_000 + 50L * phoneCalls));
+            if (pe == null) {
+                out.println("drill: FAILED: the phones did not establish their calls:\n" + phoneLoad.tail(20));
+                return finish(r, json, work, false);
+            }
+            r.callsBefore += Integer.parseInt(pe.group(1));
+            sayf("phones pid %d: established %s of %s phone-to-line calls in %s ms", phoneLoad.pid(), pe.group(1), pe.group(2), pe.group(3));
+        }
+        if (r.callsBefore < k) notes.add((k - r.callsBefore) + " of " + k + " calls could not be established before the kill");
+
+        try (Loads control = new Loads(new ControlClient(controlPort, Duration.ofSeconds(120)),
+                phoneControl == 0 ? null : new ControlClient(phoneControl, Duration.ofSeconds(120)))) {
+            JsonNode before = control.status();
+            say("before: " + kinds(before));
+            // ---- the primary's structures
+            JsonNode structuresBefore = null;
+            if (admin) {
+                try {
+                    structuresBefore = primaryApi.calls();
+                    say("primary lists " + structuresBefore.size() + " calls (GET /api/calls)");
+                } catch (IOException e) {
+                    notes.add("primary's /api/calls not read: " + e.getMessage());
+                    say("primary's /api/calls not read: " + e.getMessage());
+                }
+            }
+            // ---- mark, kill
+            control.sendAll("mark");
+            Thread.sleep(200); // a few RTP packets into the window, so that it starts from a flowing path
+            java.util.Set<String> onPrimary = new java.util.TreeSet<>();
+            for (JsonNode g : control.registrations().path("gateways")) {
+                String with = g.path("controller").asText();
+                if (g.path("registered").asBoolean() && (with.endsWith(":" + primaryPort) || phones > 0 && with.endsWith(":" + primarySip))) {
+                    onPrimary.add(g.path("name").asText());
+                }
+            }
+            if (onPrimary.size() < gateways + phoneCalls) {
+                notes.add((gateways + phoneCalls - onPrimary.size()) + " gateways or phones were not with the primary at the"
+                        + " kill (a heartbeat or keepalive not answered in time under load made them leave it before)");
+                say("before the kill only " + onPrimary.size() + " of " + (gateways + phoneCalls) + " gateways and phones are with the primary");
+            }
+            long killedAt = System.currentTimeMillis();
+            primary.kill9();
+            say("killed the primary (kill -9 " + primary.pid() + ")");
+
+            // ---- detection: every gateway that was with the primary registered with the alternate after the kill
+            long detectLimit = System.currentTimeMillis() + 30_000 + detectMs;
+            JsonNode st = null;
+            long lastRegistration = -1;
+            long lastLost = -1;
+            while (System.currentTimeMillis() < detectLimit) {
+                st = control.registrations();
+                lastRegistration = -1;
+                lastLost = -1;
+                boolean all = true;
+                for (JsonNode g : st.path("gateways")) {
+                    if (!onPrimary.contains(g.path("name").asText())) continue;
+                    String with = g.path("controller").asText();
+                    boolean moved = g.path("registered").asBoolean()
+                            && (with.endsWith(":" + alternatePort) || phones > 0 && with.endsWith(":" + alternateSip))
+                            && g.path("registered_at_ms").asLong() >= killedAt;
+                    if (!moved) {
+                        all = false;
+                        break;
+                    }
+                    lastRegistration = Math.max(lastRegistration, g.path("registered_at_ms").asLong());
+                    lastLost = Math.max(lastLost, g.path("lost_at_ms").asLong());
+                }
+                if (all) break;
+                lastRegistration = -1;
+                Thread.sleep(50); // the registration times are the gateways' own: polling only ends the wait
+            }
+            if (lastRegistration < 0) {
+                say("detection: not every gateway registered with the alternate within 30 s: " + (st == null ? "" : st.path("gateways")));
+                notes.add("gateways did not all fail over within 30 s");
+            } else {
+                r.detectMs = lastRegistration - killedAt;
+                r.lostMs = lastLost >= killedAt ? lastLost - killedAt : null;
+                sayf("detection: every gateway registered with the alternate (Failover) %d ms after the kill"
+                        + " (the last declared the primary lost after %s ms)%n", r.detectMs, r.lostMs == null ? "?" : r.lostMs.toString());
+            }
+
+            // ---- rebuild: the alternate lists every call
+            JsonNode structuresAfter = null;
+            if (admin && lastRegistration >= 0) {
+                long rebuildLimit = System.currentTimeMillis() + rebuildLimitMs;
+                String why = null;
+                while (System.currentTimeMillis() < rebuildLimit) {
+                    try {
+                        structuresAfter = alternateApi.calls();
+                        why = null;
+                        if (structuresAfter.size() >= r.callsBefore) {
+                            r.rebuildMs = Math.max(0, System.currentTimeMillis() - lastRegistration);
+                            break;
+                        }
+                    } catch (IOException e) {
+                        why = e.getMessage();
+                    }
+                    Thread.sleep(20);
+                }
+                if (r.rebuildMs != null) {
+                    say("rebuild: the alternate lists all " + r.callsBefore + " calls " + r.rebuildMs
+                            + " ms after the last gateway's registration");
+                } else {
+                    String got = structuresAfter == null ? "nothing" : structuresAfter.size() + " calls";
+                    say("rebuild: the alternate did not list every call within " + rebuildLimitMs + " ms (it lists "
+                            + got + ")" + (why != null ? ": " + why : ""));
+                    notes.add("the alternate listed " + got + " of " + r.callsBefore + " calls " + rebuildLimitMs + " ms after detection");
+                }
+            }
+
+            // ---- preserved talk paths and RTP, once paths had time to show a loss
+            Thread.sleep(settleMs);
+            JsonNode after = control.status();
+            r.callsPreserved = after.path("calls_preserved").asInt();
+            JsonNode rtp = after.path("rtp");
+            r.rtpCalls = rtp.path("calls").asInt();
+            r.rtpLost = rtp.path("packets_lost").asLong();
+            r.rtpGapMax = rtp.path("gap_ms_max").asDouble();
+            r.rtpGapP99 = rtp.path("gap_ms_p99").asDouble();
+            r.loopLagMax = after.path("loadgen_loop_lag_ms_max").asDouble();
+            say("after: " + kinds(after) + "; talk paths " + after.path("talk_paths"));
+            sayf("RTP since the mark (%d calls talking at the mark with RTP): largest gap per call max %.1f ms, p99 %.1f ms; "
+                    + "%d packets lost, %d received (the load generator's own event loop ran up to %.0f ms late meanwhile)%n",
+                    r.rtpCalls, r.rtpGapMax, r.rtpGapP99, r.rtpLost, rtp.path("packets_received").asLong(), r.loopLagMax);
+
+            // ---- structures
+            if (structuresBefore != null && structuresAfter != null) {
+                CallShapes.Comparison c = CallShapes.compare(structuresBefore, structuresAfter);
+                r.structureMatches = c.matched();
+                sayf("structures: %d of %d calls on the primary match on the alternate (it lists %d)%n",
+                        c.matched(), c.before(), c.after());
+                for (String d : c.differences()) say("  " + d);
+            } else if (admin) {
+                notes.add("structures not compared: " + (structuresBefore == null ? "the primary's" : "the alternate's") + " calls not read");
+            }
+
+            // ---- feature checks on the alternate
+            for (String check : List.of("hold", "transfer", "conference", "hangup")) {
+                JsonNode res = control.gateways().send("check " + check + " " + checks);
+                int total = res.path("total").asInt();
+                int passed = res.path("passed").asInt();
+                if (check.equals("hangup") && control.phones() != null) {
+                    // the phones hang up too: their calls end (the answering lines go idle by themselves)
+                    JsonNode pr = control.phones().send("check hangup " + Math.max(1, checks / 2));
+                    total += pr.path("total").asInt();
+                    passed += pr.path("passed").asInt();
+                    ArrayNode both = ((ArrayNode) res.path("failures")).deepCopy();
+                    pr.path("failures").forEach(both::add);
+                    ((ObjectNode) res).set("failures", both);
+                }
+                r.checksTotal += total;
+                r.checksPassed += passed;
+                r.checks.put(check, JSON.createObjectNode().put("passed", passed).put("total", total));
+                sayf("check %s: %d of %d passed%n", check, passed, total);
+                if (total < checks) notes.add("check " + check + ": only " + total + " of " + checks + " calls to sample");
+                int shown = 0;
+                for (JsonNode f : res.path("failures")) if (shown++ < 5) say("  " + f.asText());
+            }
+            // a gateway or phone that left the alternate again after the failover (its heartbeat or keepalive answered
+            // late while the alternate rebuilt calls) flaps: its calls are out of reach meanwhile; counted once the
+            // checks are done, as it may happen seconds after the failover
+            if (lastRegistration >= 0) {
+                int again = 0;
+                for (JsonNode g : control.registrations().path("gateways")) {
+                    if (!onPrimary.contains(g.path("name").asText())) continue;
+                    boolean left = !g.path("registered").asBoolean() || g.path("registered_at_ms").asLong() > lastRegistration
+                            || g.path("lost_at_ms").asLong() > lastRegistration;
+                    if (left) again++;
+                }
+                r.reregistered = again;
+                if (again > 0) {
+                    notes.add(again + " gateways or phones left the alternate again after the failover (a heartbeat or"
+                            + " keepalive answered late while it rebuilt the calls; --detect-ms larger avoids it)");
+                    say(again + " gateways or phones left the alternate again after failing over to it");
+                }
+            }
+            if (control.phones() != null) say("phones released: " + control.phones().send("release-all"));
+            JsonNode released = control.gateways().send("release-all");
+            say("released: " + released);
+            try {
+                control.sendAll("quit");
+            } catch (IOException e) {
+                // it is going anyway
+            }
+        } catch (IOException e) {
+            out.println("drill: FAILED: the load generator's control channel: " + e.getMessage() + "\n" + loadgen.tail(20));
+            notes.add("control channel: " + e.getMessage());
+            return finish(r, json, work, false);
+        }
+        loadgen.process.waitFor(10, TimeUnit.SECONDS);
+        if (phoneLoad != null) phoneLoad.process.waitFor(10, TimeUnit.SECONDS);
+        alternate.stop();
+        boolean ok = r.callsBefore == k && r.callsPreserved == k && r.checksTotal > 0 && r.checksPassed == r.checksTotal
+                && (r.structureMatches == null || r.structureMatches == k);
+        return finish(r, json, work, ok);
+    }
+
+    private int finish(Report r, boolean json, Path work, boolean ok) throws IOException {
+        stopAll();
+        for (ChildProcess p : started) {
+            if (p.alive()) notes.add(p.name + " (pid " + p.pid() + ") still running after stop");
+        }
+        say("result: " + (ok ? "PASS" : "FAIL") + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
+        if (json) out.println(r.json(ok, notes, pids));
+        out.flush();
+        if (ok && temporaryLogs) deleteTree(work);
+        return ok ? 0 : 1;
+    }
+
+    // ------------------------------------------------------------------------------------------------ pieces
+
+    /** What the drill measured; null where it could not. */
+    static final class Report {
+        final int requested;
+        final int gateways;
+        final int phones;
+        final String transport;
+        final int detectBudgetMs;
+        int callsBefore;
+        int callsPreserved;
+        Integer structureMatches;
+        int checksPassed;
+        int checksTotal;
+        final ObjectNode checks = JSON.createObjectNode();
+        int rtpCalls;
+        int phoneCalls;
+        long rtpLost;
+        double rtpGapMax;
+        double rtpGapP99;
+        double loopLagMax;
+        Long detectMs;
+        Long lostMs;
+        Long rebuildMs;
+        boolean cookies;
+        int reregistered;
+
+        Report(int requested, int gateways, int phones, String transport, int detectBudgetMs) {
+            this.requested = requested;
+            this.gateways = gateways;
+            this.phones = phones;
+            this.transport = transport;
+            this.detectBudgetMs = detectBudgetMs;
+        }
+
+        String json(boolean ok, List<String> notes, List<Long> pids) {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("calls_requested", requested);
+            n.put("calls_before", callsBefore);
+            n.put("calls_preserved", callsPreserved);
+            if (structureMatches == null) n.putNull("structure_matches");
+            else n.put("structure_matches", structureMatches);
+            n.put("feature_checks_passed", checksPassed);
+            n.put("feature_checks_total", checksTotal);
+            n.set("feature_checks", checks);
+            n.put("rtp_calls", rtpCalls);
+            n.put("rtp_packets_lost", rtpLost);
+            n.put("rtp_gap_ms_max", Math.round(rtpGapMax * 10) / 10.0);
+            n.put("rtp_gap_ms_p99", Math.round(rtpGapP99 * 10) / 10.0);
+            n.put("loadgen_loop_lag_ms_max", Math.round(loopLagMax * 10) / 10.0);
+            putNullable(n, "detect_ms", detectMs);
+            putNullable(n, "lost_ms", lostMs);
+            putNullable(n, "rebuild_ms", rebuildMs);
+            n.put("detect_budget_ms", detectBudgetMs);
+            n.put("gateways", gateways);
+            n.put("phones", phones);
+            n.put("phone_calls", phoneCalls);
+            n.put("transport", transport);
+            n.put("cookies", cookies);
+            n.put("gateways_left_alternate", reregistered);
+            ArrayNode ps = n.putArray("pids");
+            pids.forEach(ps::add);
+            ArrayNode ns = n.putArray("notes");
+            notes.forEach(ns::add);
+            n.put("ok", ok);
+            return n.toString();
+        }
+
+        private static void putNullable(ObjectNode n, String key, Long v) {
+            if (v == null) n.putNull(key);
+            else n.put(key, v);
+        }
+    }
+
+    private static String kinds(JsonNode status) {
+        return status.path("calls_up").asInt() + " calls up " + status.path("kinds");
+    }
+
+    private static String firstLine(String text, String containing) {
+        for (String l : text.split("\n")) if (l.contains(containing)) return l.trim();
+        return "";
+    }
+
+    /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */
+    private static final String LOG_FORMAT = "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private ChildProcess startController(String name, String cp, Path yaml, Path work) throws IOException {
+        return start(name, List.of(java(), LOG_FORMAT, "-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()),
+                work.resolve(name + ".log"));
+    }
+
+    /**
+     * A PBKDF2 hash of the drill's admin password, made by the controller itself ({@code controller hash-password});
+     * null when this controller build has no admin API.
+     */
+    private String adminPasswordHash(String controllerCp, Path work) throws IOException, InterruptedException {
+        ChildProcess p = start("hash-password", List.of(java(), "-cp", controllerCp, "dev.holdfast.controller.ControllerMain",
+                "hash-password", "--iterations", "1000"), work.resolve("hash-password.log"));
+        try (var stdin = p.process.getOutputStream()) {
+            stdin.write((ADMIN_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // it exited already (no such command)
+        }
+        if (!p.process.waitFor(30, TimeUnit.SECONDS)) {
+            p.stop();
+            return null;
+        }
+        String output = p.output().trim();
+        return p.process.exitValue() == 0 && output.startsWith("pbkdf2") ? output.lines().reduce((a, b) -> b).orElse(null) : null;
+    }
+
+    /** Writes one controller's provisioning with the load generator's {@code --write-config} and the drill's additions. */
+    private Path provisioning(String gatewayCp, Path work, String name, int gateways, int lines, int port, int mitMs,
+                              boolean admin, int adminPort, String hash, String extra) throws IOException, InterruptedException {
+        Path yaml = work.resolve(name + ".yaml");
+        ChildProcess w = start("write-config-" + name, List.of(java(), "-cp", gatewayCp, "dev.holdfast.gatewaysim.load.LoadGenMain",
+                "h248", "--write-config", yaml.toString(), "--gateways", Integer.toString(gateways), "--lines", Integer.toString(lines),
+                "--controller", "127.0.0.1:" + port, "--inactivity", Integer.toString(mitMs)), work.resolve("write-config-" + name + ".log"));
+        if (!w.process.waitFor(60, TimeUnit.SECONDS) || w.process.exitValue() != 0)
+            throw new IOException("writing the provisioning failed:\n" + w.tail(10));
+        StringBuilder add = new StringBuilder();
+        if (admin) {
+            add.append("admin:\n  address: 127.0.0.1\n  port: ").append(adminPort).append("\n  users:\n")
+               .append("    - { user: ").append(ADMIN_USER).append(", role: viewer, password: \"").append(hash).append("\" }\n");
+        }
+        if (!extra.isBlank()) add.append(extra.endsWith("\n") ? extra : extra + "\n");
+        Files.writeString(yaml, Files.readString(yaml) + add, StandardCharsets.UTF_8);
+        return yaml;
+    }
+
+    /**
+     * The phones' part of one controller's provisioning ({@code sip:} listening on {@code sipPort}, the subscribers),
+     * written by the SIP load generator ({@code loadgen sip --write-config}); empty without phones.
+     */
+    private String phoneYaml(String phoneCp, Path work, String name, int phones, int sipPort) throws IOException, InterruptedException {
+        if (phones == 0) return "";
+        Path yaml = work.resolve(name + "-phones.yaml");
+        ChildProcess w = start("write-phones-" + name, List.of(java(), "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
+                "sip", "--write-config", yaml.toString(), "--phones", Integer.toString(phones), "--controller", "127.0.0.1:" + sipPort),
+                work.resolve("write-phones-" + name + ".log"));
+        if (!w.process.waitFor(60, TimeUnit.SECONDS) || w.process.exitValue() != 0)
+            throw new IOException("writing the phones' provisioning failed:\n" + w.tail(10));
+        return Files.readString(yaml);
+    }
+
+    /** The {@code cookies:} section: one random 32-octet key (docs/migration.md, "Encoding"), current. */
+    private static String cookiesYaml() {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        return "cookies:\n  current: 1\n  keys:\n    - { id: 1, secret: \""
+                + java.util.Base64.getEncoder().encodeToString(secret) + "\" }\n";
+    }
+
+    /** Whether a class path (directories and jars) has this class file. */
+    static boolean hasClass(String classpath, String classFile) {
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            if (entry.isBlank()) continue;
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p)) {
+                if (Files.exists(p.resolve(classFile))) return true;
+            } else if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(p.toFile())) {
+                    if (jar.getEntry(classFile) != null) return true;
+                } catch (IOException e) {
+                    // not a readable jar: not there
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A port free for both TCP and UDP on 127.0.0.1 now, not one of {@code not} (a small race, fine for a drill). */
+    static int freePort(int... not) throws IOException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress(lo, 0));
+                port = s.getLocalPort();
+            }
+            boolean taken = false;
+            for (int n : not) taken |= n == port;
+            if (taken) continue;
+            try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(lo, port))) {
+                return port;
+            } catch (IOException e) {
+                // UDP side taken: another
+            }
+        }
+        throw new IOException("no free port");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}
