@@ -1,5 +1,6 @@
 package dev.holdfast.controller;
 
+import dev.holdfast.controller.admin.AdminServer;
 import dev.holdfast.controller.core.EventLog;
 import dev.holdfast.controller.mgc.CoreRunner;
 import dev.holdfast.controller.mgc.MgcEdge;
@@ -24,6 +25,7 @@ import java.util.Map;
 
 /** A running controller: the core on its thread, the H.248 endpoints it listens on, the event log. */
 public final class Controller implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Controller.class.getName());
     static {
         // reload4j is on the class path for JAIN-SIP, and Netty would pick it over java.util.logging: keep Netty on
         // the one logging API of the project
@@ -36,13 +38,18 @@ public final class Controller implements AutoCloseable {
     private final Map<String, H248Endpoint> endpoints;
     private final MId mid;
     private final SipEdge sip;
+    private final Provisioning provisioning;
+    private final java.time.Instant startedAt = java.time.Instant.now();
+    private volatile AdminServer admin;
 
-    private Controller(ControllerCore core, CoreRunner runner, Map<String, H248Endpoint> endpoints, MId mid, SipEdge sip) {
+    private Controller(ControllerCore core, CoreRunner runner, Map<String, H248Endpoint> endpoints, MId mid, SipEdge sip,
+                       Provisioning provisioning) {
         this.core = core;
         this.runner = runner;
         this.endpoints = endpoints;
         this.mid = mid;
         this.sip = sip;
+        this.provisioning = provisioning;
     }
 
     /**
@@ -65,6 +72,10 @@ public final class Controller implements AutoCloseable {
         java.io.Writer commands = commandLog == null ? null
                 : java.nio.file.Files.newBufferedWriter(commandLog, java.nio.charset.StandardCharsets.UTF_8);
         CoreRunner runner = new CoreRunner(core, Clock.systemUTC(), log, commands);
+        if (p.admin() != null) {
+            // before the first event: the admin API's stream and metrics see everything from the start
+            runner.query(() -> { core.enableNotices(); return null; }).join();
+        }
         MgcEdge edge = new MgcEdge(runner);
         Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
         MId mid = null;
@@ -99,8 +110,20 @@ public final class Controller implements AutoCloseable {
             runner.close();
             throw e;
         }
-        Controller c = new Controller(core, runner, endpoints, mid, sip);
+        Controller c = new Controller(core, runner, endpoints, mid, sip, p);
         c.peerWatch = peerWatch;
+        if (p.admin() != null) {
+            try {
+                // the audit log goes next to the event log unless provisioned
+                Path audit = logFile != null ? logFile.toAbsolutePath().resolveSibling("admin-audit.log") : Path.of("admin-audit.log");
+                c.admin = AdminServer.start(c, p.admin(), audit);
+                runner.notices(c.admin::publish);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "admin API on " + c.admin.url() + "/api/status");
+        }
         return c;
     }
 
@@ -113,6 +136,7 @@ public final class Controller implements AutoCloseable {
         List<String> out = new ArrayList<>();
         endpoints.forEach((t, e) -> out.add(t + " " + e.localAddress().getHostString() + ":" + e.localAddress().getPort()));
         if (sip != null) for (String t : sip.transports()) out.add("sip/" + t + " " + sip.host() + ":" + sip.port());
+        if (admin != null) out.add("admin " + admin.url());
         return out;
     }
 
@@ -120,8 +144,38 @@ public final class Controller implements AutoCloseable {
 
     public MId mid() { return mid; }
 
+    /** The H.248 transports' counters (transport, codec, transactions) by transport name ({@code udp}, {@code tcp}). */
+    public Map<String, Map<String, Long>> h248Counters() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        endpoints.forEach((t, e) -> out.put(t, e.counters().snapshot()));
+        return out;
+    }
+
     /** The SIP edge, or null when the controller does not listen for SIP. */
     public SipEdge sip() { return sip; }
+
+    /** The admin API, or null when it is off. */
+    public AdminServer admin() { return admin; }
+
+    /** What this controller is to its gateways and phones: {@code primary} or {@code alternate}. */
+    public String role() { return provisioning.controller().role(); }
+
+    public Provisioning provisioning() { return provisioning; }
+
+    public java.time.Instant startedAt() { return startedAt; }
+
+    /**
+     * Runs a read-only query of the core on its thread, between events (not an event: not logged, changes nothing;
+     * see {@link CoreRunner#query}); fails with a TimeoutException if the core does not get to it in 5 s.
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<ControllerCore, T> read) {
+        return runner.query(() -> read.apply(core)).orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Submits an operator's command to the core as an admin event (logged, replayed), e.g. {@code release-call 7}. */
+    public void admin(String verb, List<String> args) {
+        runner.submit(now -> new dev.holdfast.controller.core.Event.Admin(now, verb, args));
+    }
 
     /** Reads core state on the core's thread. */
     public <T> T inspect(java.util.function.Function<ControllerCore, T> read) throws Exception {
@@ -131,6 +185,8 @@ public final class Controller implements AutoCloseable {
     private PeerWatch peerWatch;
 
     @Override public void close() {
+        AdminServer a = admin;
+        if (a != null) a.close();
         if (peerWatch != null) peerWatch.close();
         if (sip != null) sip.close();
         endpoints.values().forEach(H248Endpoint::close);

@@ -33,13 +33,18 @@ public final class ControllerCore implements Core {
     private final GatewayAssociation association;
     private final CallProcessor calls;
     private final SipCore sip;
+    private final dev.holdfast.controller.call.CallRegister register;
     private long events;
     private long failures;
+    /** Null until someone asks for notices ({@link #enableNotices}). */
+    private NoticeWatch watch;
+    private List<dev.holdfast.controller.core.Notice> notices = List.of();
 
     public ControllerCore(Provisioning provisioning, long seed) {
         this.svc = new CoreServices(seed);
         this.association = new GatewayAssociation(svc, provisioning);
         this.calls = new CallProcessor(svc, association, provisioning);
+        this.register = dev.holdfast.controller.call.CallRegister.take();
         association.listener(calls);
         calls.cookies(provisioning.cookieKeyRing().orElse(null));
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
@@ -81,6 +86,21 @@ public final class ControllerCore implements Core {
 
     public long eventsHandled() { return events; }
 
+    /**
+     * From now on, each event's {@link dev.holdfast.controller.core.Notice notices} are kept for
+     * {@link #drainNotices()} (the admin API's live stream and metrics). Call on the core's thread. Commands do not
+     * change: notices only describe what the core did.
+     */
+    public void enableNotices() {
+        if (watch == null) watch = new NoticeWatch(calls, register, association, sip, svc.now());
+    }
+
+    @Override public List<dev.holdfast.controller.core.Notice> drainNotices() {
+        List<dev.holdfast.controller.core.Notice> n = notices;
+        notices = List.of();
+        return n;
+    }
+
     /** Events whose handling threw (a bug); they are logged and skipped. */
     public long failures() { return failures; }
 
@@ -108,6 +128,14 @@ public final class ControllerCore implements Core {
         } catch (RuntimeException e) {
             failures++;
             LOG.log(System.Logger.Level.ERROR, "cookie stamping failed after " + event.getClass().getSimpleName(), e);
+        }
+        if (watch != null) {
+            try {
+                notices = watch.after(event.time());
+            } catch (RuntimeException e) {
+                failures++;
+                LOG.log(System.Logger.Level.ERROR, "notices failed after " + event.getClass().getSimpleName(), e);
+            }
         }
         return svc.drain();
     }
@@ -151,6 +179,7 @@ public final class ControllerCore implements Core {
         }
         if (n.observedEvents() != null) {
             for (ObservedEvent e : n.observedEvents().events()) after.add(() -> calls.lineEvent(line, e));
+            if (watch != null) after.add(() -> watch.touched(calls.callOf(line)));
         }
         return new CommandReply.Notify(n.terminationIds(), null);
     }

@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N] [--sip-port N]}: runs one
+ * {@code controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N] [--sip-port N] [--admin-port N]}: runs one
  * controller until SIGTERM (or SIGINT). It listens for SIP when the provisioning has a {@code sip:} section or
- * {@code --sip-port} is given (which overrides the section's port; 0 picks a free one).
+ * {@code --sip-port} is given (which overrides the section's port; 0 picks a free one); likewise it offers the admin
+ * API (docs/admin-api.md) when the provisioning has an {@code admin:} section or {@code --admin-port} is given.
+ * {@code controller hash-password} prints a password hash for the {@code admin.users} list.
  * It prints where it listens once it does; exit status 2 for a bad command line or provisioning.
  */
 public final class ControllerMain {
@@ -30,6 +32,11 @@ public final class ControllerMain {
         // log's header keeps the seed for replay
         long seed = new java.security.SecureRandom().nextLong();
         Integer sipPort = null;
+        Integer adminPort = null;
+        if (args.length > 0 && args[0].equals("hash-password")) {
+            System.exit(HashPasswordMain.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            return;
+        }
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--config" -> config = Path.of(value(args, ++i));
@@ -39,6 +46,10 @@ public final class ControllerMain {
                 case "--sip-port" -> {
                     sipPort = Integer.parseInt(value(args, ++i));
                     if (sipPort < 0 || sipPort > 65535) { System.err.println("controller: --sip-port out of range"); System.exit(2); }
+                }
+                case "--admin-port" -> {
+                    adminPort = Integer.parseInt(value(args, ++i));
+                    if (adminPort < 0 || adminPort > 65535) { System.err.println("controller: --admin-port out of range"); System.exit(2); }
                 }
                 case "-h", "--help" -> { usage(); return; }
                 default -> { System.err.println("controller: unknown argument " + args[i]); usage(); System.exit(2); }
@@ -58,6 +69,10 @@ public final class ControllerMain {
             return;
         }
         if (sipPort != null) p = p.withSip((p.sip() != null ? p.sip() : SipSettings.DEFAULTS).withPort(sipPort));
+        if (adminPort != null) {
+            p = p.withAdmin((p.admin() != null ? p.admin() : dev.holdfast.controller.provisioning.AdminSettings.DEFAULTS)
+                    .withPort(adminPort));
+        }
         Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -68,6 +83,10 @@ public final class ControllerMain {
         }, "controller-shutdown"));
         System.out.println("controller: mId " + MidText.written(controller.mid()) + ", " + p.gateways().size()
                 + " gateways and " + p.subscribers().size() + " SIP subscribers provisioned, listening on " + String.join(", ", controller.listening()));
+        if (controller.admin() != null) {
+            System.out.println("controller: admin API " + controller.admin().url() + "/api/status"
+                    + (p.admin().users().isEmpty() ? " (no admin users provisioned: only /metrics answers)" : ""));
+        }
         System.out.flush();
         stopped.await();
     }
@@ -78,6 +97,7 @@ public final class ControllerMain {
     }
 
     private static void usage() {
-        System.err.println("usage: controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N] [--sip-port N]");
+        System.err.println("usage: controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N] [--sip-port N]"
+                + " [--admin-port N]\n       controller hash-password [--iterations N]   (reads the password from stdin)");
     }
 }

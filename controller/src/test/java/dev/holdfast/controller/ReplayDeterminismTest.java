@@ -37,8 +37,12 @@ class ReplayDeterminismTest {
             """;
 
     /** A run with a bit of everything: registrations, calls of all outcomes, timers, a loss and a return. */
-    static Sim busyRun() throws Exception {
+    static Sim busyRun() throws Exception { return busyRun(false); }
+
+    /** @param notices whether the core gives notices (the admin API's), from the start */
+    static Sim busyRun(boolean notices) throws Exception {
         Sim sim = new Sim(CONFIG);
+        if (notices) sim.core.enableNotices();
         SimGateway gw1 = sim.gateway("gw1", "A1", "A2", "A3");
         SimGateway gw2 = sim.gateway("gw2", "A1", "A2");
         gw1.serviceChange(MethodKind.RESTART, "901 Cold Boot");

@@ -240,6 +240,9 @@ public final class Call {
 
     public CallState state() { return state; }
 
+    /** What the call's features are doing. */
+    public Feature feature() { return feature; }
+
     public Line caller() { return caller; }
 
     public Line callee() { return callee; }

@@ -58,7 +58,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     final DialPlan dialPlan;
     final TimerConfig timers;
     private final DialPlanConfig.InvalidNumber invalidNumber;
-    private final Map<Long, Call> calls = new TreeMap<>();
+    private final Map<Long, Call> calls = CallRegister.create(); // admin API hook: journals calls added and removed
     final Map<Line, Call> callOf = new LinkedHashMap<>();
     private final CallFeatures features;
     private long nextCallId = 1;

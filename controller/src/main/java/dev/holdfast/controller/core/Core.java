@@ -6,4 +6,7 @@ import java.util.List;
 public interface Core {
     /** Applies one event and returns the commands it caused, in order. */
     List<Command> handle(Event event);
+
+    /** The notices the last event caused (none unless the core was asked to give them); they are handed out once. */
+    default List<Notice> drainNotices() { return List.of(); }
 }

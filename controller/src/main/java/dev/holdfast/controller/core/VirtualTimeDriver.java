@@ -14,6 +14,7 @@ public final class VirtualTimeDriver {
     private final Core core;
     private final List<Event> events = new ArrayList<>();
     private final List<Command> commands = new ArrayList<>();
+    private final List<Notice> notices = new ArrayList<>();
     /** (due time, timer id) -> timer id. */
     private final TreeMap<Due, Long> timers = new TreeMap<>();
     private final TreeMap<Long, Due> dueOf = new TreeMap<>();
@@ -46,8 +47,12 @@ public final class VirtualTimeDriver {
             }
         }
         commands.addAll(out);
+        notices.addAll(core.drainNotices());
         return out;
     }
+
+    /** Every notice the core gave so far (none unless it was asked for them), in order. */
+    public List<Notice> notices() { return List.copyOf(notices); }
 
     /** Moves time forward, firing timers that fall due; returns the commands they caused. */
     public List<Command> advance(long millis) {

@@ -33,6 +33,7 @@ public final class CoreRunner implements AutoCloseable {
     private final Map<Long, ScheduledFuture<?>> timers = new ConcurrentHashMap<>();
     private final AtomicLong queued = new AtomicLong();
     private volatile Consumer<List<Command>> edge = c -> { };
+    private volatile Consumer<List<dev.holdfast.controller.core.Notice>> notices = n -> { };
     private volatile boolean closed;
 
     /**
@@ -50,10 +51,17 @@ public final class CoreRunner implements AutoCloseable {
             return t;
         });
         thread.setRemoveOnCancelPolicy(true);
+        // on close, queued events still run but timers not yet due are dropped: close() need not wait for them
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Where the commands go (the H.248 edge); set before the first event. */
     public void edge(Consumer<List<Command>> edge) { this.edge = edge; }
+
+    /**
+     * Where each event's notices go (the admin API), on the core thread: it must only hand them on, never block.
+     */
+    public void notices(Consumer<List<dev.holdfast.controller.core.Notice>> sink) { this.notices = sink; }
 
     /** A further edge that also gets every command list (after those set before), e.g. the SIP edge. */
     public void alsoEdge(Consumer<List<Command>> more) { this.edge = this.edge.andThen(more); }
@@ -70,6 +78,32 @@ public final class CoreRunner implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             queued.decrementAndGet();
         }
+    }
+
+    /**
+     * Runs a read-only query on the core thread, between two events, and completes the future with its result (on
+     * the core thread: hand it to your own thread before doing I/O with it). A query is not an event: it is not
+     * logged and must change nothing, so a replay of the event log gives the same commands whatever was queried.
+     * Fails with {@link java.util.concurrent.RejectedExecutionException} once the runner is closed.
+     */
+    public <T> java.util.concurrent.CompletableFuture<T> query(java.util.concurrent.Callable<T> read) {
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new java.util.concurrent.RejectedExecutionException("controller stopped"));
+            return result;
+        }
+        try {
+            thread.execute(() -> {
+                try {
+                    result.complete(read.call());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
     }
 
     /** Runs {@code task} on the core thread (for reading core state from tests and tools). */
@@ -95,6 +129,8 @@ public final class CoreRunner implements AutoCloseable {
                 }
             }
             edge.accept(out);
+            List<dev.holdfast.controller.core.Notice> n = core.drainNotices();
+            if (!n.isEmpty()) notices.accept(n);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "event log write failed", e);
         } catch (RuntimeException e) {

@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param sip         the SIP side, or null when the controller does not listen for SIP
  * @param subscribers the SIP subscribers (phones) that may register and call
  * @param cookies     the call-cookie key ring, or null when cookies are off
+ * @param admin       the admin API, or null when the controller offers none
  */
 public record Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                            TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
-                           List<SubscriberConfig> subscribers, CookiesConfig cookies) {
+                           List<SubscriberConfig> subscribers, CookiesConfig cookies, AdminSettings admin) {
     @JsonCreator
     public Provisioning {
         if (controller == null) controller = ControllerSettings.DEFAULTS;
@@ -28,17 +29,24 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
         subscribers = subscribers == null ? List.of() : List.copyOf(subscribers);
     }
 
-    /** A provisioning without call cookies. */
+    /** A provisioning without an admin API. */
+    public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
+                        TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
+                        List<SubscriberConfig> subscribers, CookiesConfig cookies) {
+        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, null);
+    }
+
+    /** A provisioning without call cookies or admin API. */
     public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                         TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
                         List<SubscriberConfig> subscribers) {
-        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, null);
+        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, null, null);
     }
 
     /** A provisioning without a SIP side. */
     public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                         TimerConfig timers, GatewayLossConfig gatewayLoss) {
-        this(controller, gateways, dialPlan, timers, gatewayLoss, null, null, null);
+        this(controller, gateways, dialPlan, timers, gatewayLoss, null, null, null, null);
     }
 
     /** The gateway provisioned under {@code name}, or null. */
@@ -49,12 +57,17 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
 
     /** The same provisioning with these SIP settings. */
     public Provisioning withSip(SipSettings sip) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
     }
 
     /** The same provisioning with this cookie section (null: cookies off). */
     public Provisioning withCookies(CookiesConfig cookies) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+    }
+
+    /** The same provisioning with these admin API settings. */
+    public Provisioning withAdmin(AdminSettings admin) {
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
     }
 
     /** The key ring that signs and verifies call cookies; empty when cookies are off. */

@@ -146,6 +146,8 @@ final class ProvisioningValidator {
             positive(out, "/sip/retryAfterSeconds", sip.retryAfterSeconds(), 1, 3600);
         }
 
+        if (p.admin() != null) checkAdmin(out, p.admin());
+
         DialPlanConfig dp = p.dialPlan();
         Set<String> codes = new HashSet<>();
         for (int i = 0; i < dp.trunkAccessCodes().size(); i++) {
@@ -202,6 +204,38 @@ final class ProvisioningValidator {
         positive(out, "/gatewayLoss/holdSeconds", p.gatewayLoss().holdSeconds(), 0, 86_400);
         if (p.cookies() != null) checkCookies(out, p.cookies());
         return out;
+    }
+
+    private static final Pattern ADMIN_USER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+
+    private static void checkAdmin(List<Violation> out, AdminSettings a) {
+        if (a.port() < 0 || a.port() > 65535) out.add(new Violation("/admin/port", "port " + a.port() + " is not in 0..65535"));
+        positive(out, "/admin/tokenIdleSeconds", a.tokenIdleSeconds(), 1, 86_400);
+        positive(out, "/admin/maxBodyBytes", a.maxBodyBytes(), 1024, 16 << 20);
+        positive(out, "/admin/loginFailureLimit", a.loginFailureLimit(), 1, 1000);
+        positive(out, "/admin/loginFailureWindowSeconds", a.loginFailureWindowSeconds(), 1, 86_400);
+        positive(out, "/admin/eventQueue", a.eventQueue(), 16, 1_000_000);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < a.users().size(); i++) {
+            AdminSettings.AdminUser u = a.users().get(i);
+            String at = "/admin/users/" + i;
+            if (u.user() == null || !ADMIN_USER.matcher(u.user()).matches()) {
+                out.add(new Violation(u.user() == null ? at : at + "/user", "'" + u.user()
+                        + "' is not an admin user name (1 to 64 letters, digits and ._@-)"));
+            } else if (!seen.add(u.user())) {
+                out.add(new Violation(at + "/user", "admin user " + u.user() + " is provisioned twice"));
+            }
+            if (u.role() == null || !List.of("admin", "operator", "viewer").contains(u.role())) {
+                out.add(new Violation(u.role() == null ? at : at + "/role", "role '" + u.role()
+                        + "' is not one of admin, operator, viewer"));
+            }
+            if (u.password() == null) {
+                out.add(new Violation(at, "admin user without 'password' (a hash: bin/controller hash-password)"));
+            } else if (!dev.holdfast.controller.admin.PasswordHash.isWellFormed(u.password())) {
+                out.add(new Violation(at + "/password", "not a password hash pbkdf2-sha256$ITERATIONS$SALT$HASH"
+                        + " (make one with bin/controller hash-password)"));
+            }
+        }
     }
 
     /** The cookie key ring; messages never quote a secret. */

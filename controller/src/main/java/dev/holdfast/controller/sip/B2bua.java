@@ -40,7 +40,7 @@ final class B2bua {
 
     /** {@code cookie}: the sender's refreshed cookie, for the Contact of the answer. */
     private record Reinvite(long call, long handle, String sentOn, String cookie) {}
-    private final Map<Long, SipCall> calls = new TreeMap<>();
+    private final dev.holdfast.controller.core.JournalledMap<Long, SipCall> calls = new dev.holdfast.controller.core.JournalledMap<>();
     private long nextCallId = 1;
     /** Call processing's side for calls to analog lines; null: only phones are called. */
     private LineRouter lines;
@@ -83,6 +83,9 @@ final class B2bua {
     int talkPathOnlyDialogs() { return talkPathOnly.size(); }
 
     Collection<SipCall> calls() { return Collections.unmodifiableCollection(calls.values()); }
+
+    /** The calls by id, journalled once asked (the admin API's notices). */
+    dev.holdfast.controller.core.JournalledMap<Long, SipCall> register() { return calls; }
 
     SipCall byCallId(String callId) { return byCallId.get(callId); }
 

@@ -14,6 +14,30 @@ import java.util.TreeMap;
  */
 public final class LocationService {
     private final Map<String, LinkedHashMap<String, Binding>> bindings = new TreeMap<>();
+    /** Told the user whose bindings a REGISTER changed (the admin API's notices); null: no one. */
+    private java.util.function.Consumer<String> changed;
+
+    public void onChange(java.util.function.Consumer<String> changed) { this.changed = changed; }
+
+    private void changed(String user) { if (changed != null) changed.accept(user); }
+
+    /** When the first of {@code user}'s bindings live at {@code now} lapses (core time), or 0 when none is live. */
+    public long nextExpiry(String user, long now) {
+        LinkedHashMap<String, Binding> m = bindings.get(user);
+        if (m == null) return 0;
+        long first = 0;
+        for (Binding b : m.values()) if (b.expiresAt() > now && (first == 0 || b.expiresAt() < first)) first = b.expiresAt();
+        return first;
+    }
+
+    /** How many of {@code user}'s bindings are live at {@code now} (lapsed ones are counted out, not dropped). */
+    public int liveCount(String user, long now) {
+        LinkedHashMap<String, Binding> m = bindings.get(user);
+        if (m == null) return 0;
+        int n = 0;
+        for (Binding b : m.values()) if (b.expiresAt() > now) n++;
+        return n;
+    }
 
     /** The live bindings of {@code user}, oldest registration first. */
     public List<Binding> bindings(String user, long now) {
@@ -38,6 +62,7 @@ public final class LocationService {
         LinkedHashMap<String, Binding> m = bindings.computeIfAbsent(user, u -> new LinkedHashMap<>());
         m.remove(b.contact()); // a refresh moves it to the end: newest last
         m.put(b.contact(), b);
+        changed(user);
     }
 
     public void remove(String user, String contact) {
@@ -45,9 +70,27 @@ public final class LocationService {
         if (m == null) return;
         m.remove(contact);
         if (m.isEmpty()) bindings.remove(user);
+        changed(user);
     }
 
-    public void removeAll(String user) { bindings.remove(user); }
+    public void removeAll(String user) {
+        bindings.remove(user);
+        changed(user);
+    }
+
+    /**
+     * Every binding still live at {@code now}, by user, without dropping lapsed ones (a read-only view for the
+     * admin API: reads from outside the event stream must change nothing).
+     */
+    public Map<String, List<Binding>> live(long now) {
+        Map<String, List<Binding>> out = new TreeMap<>();
+        for (Map.Entry<String, LinkedHashMap<String, Binding>> e : bindings.entrySet()) {
+            List<Binding> l = new ArrayList<>();
+            for (Binding b : e.getValue().values()) if (b.expiresAt() > now) l.add(b);
+            if (!l.isEmpty()) out.put(e.getKey(), l);
+        }
+        return out;
+    }
 
     /** Users with at least one binding (lapsed ones included until read). */
     public int registeredUsers() { return bindings.size(); }

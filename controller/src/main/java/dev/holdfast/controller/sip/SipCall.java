@@ -58,6 +58,9 @@ public final class SipCall {
 
     public String bCallId() { return bCallId; }
 
+    /** A call between two phones (not to or from an analog line, which call processing reports). */
+    public boolean phoneToPhone() { return !toLine && fromLine == null; }
+
     public long callKey() { return callKey; }
 
     public boolean adopted() { return adopted; }

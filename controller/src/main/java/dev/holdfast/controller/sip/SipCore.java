@@ -89,6 +89,12 @@ public final class SipCore implements PhoneRouter {
 
     public Collection<SipCall> calls() { return b2bua.calls(); }
 
+    /** The B2BUA's calls by id, journalled once asked (the admin API's notices); read only. */
+    public dev.holdfast.controller.core.JournalledMap<Long, SipCall> callRegister() { return b2bua.register(); }
+
+    /** The call with this id, or null. */
+    public SipCall call(long id) { return b2bua.register().get(id); }
+
     // ------------------------------------------------------------------------------------------ events
 
     public void request(Event.SipRequestReceived e) {

@@ -24,4 +24,7 @@ public final class SubscriberDirectory {
     public Subscriber byNumber(String number) { return number == null ? null : byNumber.get(number); }
 
     public int size() { return byUser.size(); }
+
+    /** Every subscriber, by user name. */
+    public java.util.Collection<Subscriber> all() { return java.util.Collections.unmodifiableCollection(byUser.values()); }
 }
