@@ -1,0 +1,133 @@
+package dev.holdfast.console;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The interactive shell: a banner, a prompt, and on a terminal the basics of line editing (the client's terminal is
+ * raw, so the server echoes): backspace, Ctrl-U (erase the line), Ctrl-W (erase a word), Ctrl-C (drop the line),
+ * Ctrl-D on an empty line (leave), up and down arrows (history). Without a terminal ({@code echo 'status' | ssh host})
+ * it reads plain lines and prints no prompt.
+ */
+final class ConsoleShell extends ConsoleCommand {
+    static final String PROMPT = "holdfast> ";
+    private static final int HISTORY = 100;
+
+    private final List<String> history = new ArrayList<>();
+
+    @Override protected int run() throws IOException, InterruptedException {
+        Commands commands = new Commands(session, out, err);
+        if (!pty) {
+            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            int last = 0;
+            String line;
+            while (!closed && (line = r.readLine()) != null) {
+                if (isExit(line)) return last;
+                last = commands.run(line, interruptKeys(true));
+            }
+            return last;
+        }
+        Role role = session.role();
+        out.println("Holdfast console. " + session.sshUser() + (role == null ? "" : " (" + role.apiName() + ")")
+                + ", controllers " + String.join(", ", session.controllerNames()) + ". Type 'help' for the commands.");
+        InputStreamReader r = new InputStreamReader(in, StandardCharsets.UTF_8);
+        while (!closed) {
+            out.print(PROMPT);
+            out.flush();
+            String line = readLine(r);
+            if (line == null) {
+                out.println();
+                out.flush();
+                return 0;
+            }
+            if (isExit(line)) return 0;
+            if (!line.isBlank()) {
+                if (history.isEmpty() || !history.get(history.size() - 1).equals(line)) history.add(line);
+                if (history.size() > HISTORY) history.remove(0);
+            }
+            commands.run(line, interruptKeys(true));
+        }
+        return 0;
+    }
+
+    private static boolean isExit(String line) {
+        String t = line.strip().toLowerCase(Locale.ROOT);
+        return t.equals("exit") || t.equals("quit") || t.equals("logout");
+    }
+
+    /** One line from a raw terminal, echoing and editing as it comes; null at the end of input or Ctrl-D on an empty line. */
+    private String readLine(InputStreamReader r) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int browsing = history.size();
+        while (true) {
+            int c = r.read();
+            if (c < 0) return null;
+            switch (c) {
+                case '\r', '\n' -> {
+                    out.print("\n");
+                    out.flush();
+                    return line.toString();
+                }
+                case 0x04 -> { // Ctrl-D
+                    if (line.length() == 0) return null;
+                }
+                case 0x03 -> { // Ctrl-C: drop the line
+                    out.print("^C\n" + PROMPT);
+                    line.setLength(0);
+                    browsing = history.size();
+                }
+                case 0x7f, 0x08 -> {
+                    if (line.length() > 0) {
+                        line.setLength(line.length() - 1);
+                        out.print("\b \b");
+                    }
+                }
+                case 0x15 -> erase(line, 0); // Ctrl-U
+                case 0x17 -> { // Ctrl-W
+                    int i = line.length();
+                    while (i > 0 && line.charAt(i - 1) == ' ') i--;
+                    while (i > 0 && line.charAt(i - 1) != ' ') i--;
+                    erase(line, i);
+                }
+                case 0x1b -> { // ESC [ A/B: history; other sequences are read and ignored
+                    int b = r.read();
+                    if (b != '[' && b != 'O') break;
+                    int k = r.read();
+                    while (k >= '0' && k <= '9' || k == ';') k = r.read();
+                    if (k == 'A' && browsing > 0) {
+                        browsing--;
+                        erase(line, 0);
+                        line.append(history.get(browsing));
+                        out.print(line);
+                    } else if (k == 'B' && browsing < history.size()) {
+                        browsing++;
+                        erase(line, 0);
+                        if (browsing < history.size()) {
+                            line.append(history.get(browsing));
+                            out.print(line);
+                        }
+                    }
+                }
+                default -> {
+                    if (c >= 0x20 && line.length() < 1024) {
+                        line.append((char) c);
+                        out.print((char) c);
+                    }
+                }
+            }
+            out.flush();
+        }
+    }
+
+    private void erase(StringBuilder line, int from) {
+        int n = line.length() - from;
+        if (n <= 0) return;
+        out.print("\b".repeat(n) + " ".repeat(n) + "\b".repeat(n));
+        line.setLength(from);
+    }
+}
