@@ -1,0 +1,253 @@
+package dev.holdfast.console;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The console's SSH server driven by the real OpenSSH client against a real controller (admin API) and a real
+ * simulated gateway with a connected call (1001 -> 1002) on 127.0.0.1.
+ */
+class SshConsoleTest {
+    @TempDir static Path dir;
+    static ControllerRig rig;
+    static SshConsole console;
+    static OpenSsh ssh;
+    static Path nocKey;
+    static Path opsKey;
+    static long callId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = ControllerRig.start(dir);
+        rig.connectedCall(1, 2);
+        nocKey = OpenSsh.keygen(dir, "noc_key");
+        opsKey = OpenSsh.keygen(dir, "ops_key");
+        Files.writeString(dir.resolve("authorized_keys"),
+                "# the console's keys: user and role in the options\n"
+                        + "user=\"noc\",role=\"viewer\" " + Files.readString(Path.of(nocKey + ".pub")).strip() + "\n"
+                        + "user=\"ops\",role=\"operator\" " + Files.readString(Path.of(opsKey + ".pub")).strip() + "\n");
+        console = SshConsole.start(config(List.of("cc1 " + rig.adminUrl())));
+        ssh = new OpenSsh(dir, console.port());
+        OpenSsh.Result calls = ssh.withPassword("viewer", ControllerRig.password("viewer"), "list calls");
+        Matcher m = Pattern.compile("(?m)^(\\d+)\\s+CONNECTED").matcher(calls.out());
+        assertTrue(m.find(), calls.toString());
+        callId = Long.parseLong(m.group(1));
+    }
+
+    static ConsoleConfig config(List<String> controllers) throws ConsoleConfig.BadConfig {
+        StringBuilder y = new StringBuilder("listen: { address: 127.0.0.1, port: 0 }\nhostKey: host-key.ser\n"
+                + "authorizedKeys: authorized_keys\nserviceAccount: { user: console, password: console-secret }\ncontrollers:\n");
+        for (String c : controllers) {
+            String[] nu = c.split(" ");
+            y.append("  - { name: ").append(nu[0]).append(", url: \"").append(nu[1]).append("\" }\n");
+        }
+        return ConsoleConfig.parse(y.toString(), dir, "console-test.yaml");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (console != null) console.close();
+        if (rig != null) rig.close();
+    }
+
+    @Test
+    void listCallsWithAPasswordShowsTheConnectedCall() throws Exception {
+        OpenSsh.Result r = ssh.withPassword("viewer", ControllerRig.password("viewer"), "list calls");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("CALL  STATE"), r.toString());
+        assertTrue(r.out().matches("(?s).*\\n" + callId + "\\s+CONNECTED\\s+1001, 1002\\s+gw1\\s+NONE\\s+no\\n.*"), r.toString());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void showCallDrawsItsStructure() throws Exception {
+        OpenSsh.Result r = ssh.withPassword("viewer", ControllerRig.password("viewer"), "show call " + callId);
+        assertEquals(0, r.exit(), r.toString());
+        String out = r.out();
+        assertTrue(out.startsWith("call " + callId + "  state CONNECTED  feature NONE  migrated no\n"), out);
+        assertTrue(out.contains("parties: 1001, 1002"), out);
+        assertTrue(out.matches("(?s).*\\n\\s+1001\\s+CALLER\\s+gw1\\s+A1\\s+\\d+\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\n\\s+1002\\s+CALLEE\\s+gw1\\s+A2\\s+\\d+\\n.*"), out);
+        assertTrue(out.matches("(?s).*\\ngateway gw1  context \\d+\\n  \\|-- A1\\s+party 1001 \\(CALLER\\)\\n  `-- A2\\s+party 1002 \\(CALLEE\\)\\n.*"), out);
+    }
+
+    @Test
+    void aViewerMayNotReleaseACall() throws Exception {
+        OpenSsh.Result r = ssh.withPassword("viewer", ControllerRig.password("viewer"), "release call " + callId);
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("error: release call needs role operator; you are viewer\n", r.err());
+        // and through a viewer's key too
+        r = ssh.withKey(nocKey, "noc", "release call " + callId);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("release call needs role operator; you are viewer"), r.toString());
+        OpenSsh.Result still = ssh.withKey(nocKey, "noc", "show call " + callId);
+        assertEquals(0, still.exit(), still.toString());
+        assertTrue(still.out().contains("state CONNECTED"), still.toString());
+    }
+
+    @Test
+    void anOperatorReleasesACall() throws Exception {
+        rig.connectedCall(3, 4);
+        OpenSsh.Result list = ssh.withKey(opsKey, "ops", "list calls");
+        Matcher m = Pattern.compile("(?m)^(\\d+)\\s+CONNECTED\\s+1003, 1004").matcher(list.out());
+        assertTrue(m.find(), list.toString());
+        String id = m.group(1);
+        OpenSsh.Result r = ssh.withKey(opsKey, "ops", "release call " + id);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("call " + id + " on controller cc1: release submitted\n", r.out());
+        rig.await(() -> rig.gw.contextOf("A3") == null && rig.gw.signals("A3").contains("cg/ct"), "A3 released, hears reorder");
+        r = ssh.withPassword("operator", ControllerRig.password("operator"), "release call " + id);
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("error: no active call " + id + " on controller cc1\n", r.err());
+        rig.gw.onHook("A3");
+        rig.gw.onHook("A4");
+    }
+
+    @Test
+    void badCommandsAndArgumentsGetTheirErrors() throws Exception {
+        String pw = ControllerRig.password("viewer");
+        OpenSsh.Result r = ssh.withPassword("viewer", pw, "frobnicate now");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("error: unknown command 'frobnicate' (type 'help' for the commands)\n", r.err());
+        r = ssh.withPassword("viewer", pw, "list trunks");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("error: cannot list 'trunks' (usage: list gateways|phones|calls)\n", r.err());
+        r = ssh.withPassword("viewer", pw, "show call seven");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: call id 'seven' is not a number"), r.toString());
+        r = ssh.withPassword("viewer", pw, "show call 999999");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("error: no active call 999999 on controller cc1\n", r.err());
+        r = ssh.withPassword("viewer", pw, "add station 1005 gw1 A5");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: not available yet: add station 1005 gw1 A5: the admin API has no provisioning endpoint"), r.toString());
+        r = ssh.withPassword("viewer", pw, "help release");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("usage: release call ID [on CONTROLLER]\nrelease a call (needs role operator)\n"), r.toString());
+    }
+
+    @Test
+    void aWrongPasswordOrAnUnknownKeyIsRefused() throws Exception {
+        OpenSsh.Result r = ssh.withPassword("viewer", "not-the-password", "list calls");
+        assertEquals(255, r.exit(), r.toString());
+        assertTrue(r.err().contains("Permission denied"), r.toString());
+        assertEquals("", r.out());
+        // a key lets in only the user its line names
+        r = ssh.withKey(nocKey, "ops", "list calls");
+        assertEquals(255, r.exit(), r.toString());
+        assertTrue(r.err().contains("Permission denied"), r.toString());
+        Path stranger = OpenSsh.keygen(dir, "stranger_key");
+        r = ssh.withKey(stranger, "noc", "list calls");
+        assertEquals(255, r.exit(), r.toString());
+    }
+
+    @Test
+    void statusGatewaysAndCountersWithAKey() throws Exception {
+        OpenSsh.Result r = ssh.withKey(nocKey, "noc", "status");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s)CONTROLLER\\s+ROLE\\s+HEALTH.*\\ncc1\\s+primary\\s+up\\s+\\S+\\s+1/1 in service\\s+0\\s+[12]\\s+0\\n"), r.toString());
+        r = ssh.withKey(nocKey, "noc", "list gateways");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*\\ngw1\\s+IN_SERVICE\\s+127\\.0\\.0\\.1:\\d+\\s+udp\\s+6\\s+.*"), r.toString());
+        r = ssh.withKey(nocKey, "noc", "counters");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().matches("(?s).*\\ncore\\.eventsHandled\\s+\\d+\\n.*"), r.toString());
+    }
+
+    @Test
+    void theInteractiveShellEditsLinesAndRunsCommands() throws Exception {
+        // -tt: a pseudo-terminal although stdin is a pipe; the console echoes and edits as a terminal's user types
+        List<String> cmd = OpenSsh.common(console.port());
+        cmd.add(1, "-tt");
+        cmd.addAll(List.of("-i", nocKey.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "noc@127.0.0.1"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // "lisx<DEL>t calls", a line dropped with Ctrl-U, then exit
+        OpenSsh.Result r = OpenSsh.run(pb, "lisx\u007ft calls\rgarbage\u0015help list\rexit\r");
+        assertEquals(0, r.exit(), r.toString());
+        String out = r.out().replace("\r\n", "\n");
+        assertTrue(out.contains("Holdfast console. noc (viewer), controllers cc1."), out);
+        assertTrue(out.contains(ConsoleShell.PROMPT + "lisx\b \bt calls\nCALL  STATE"), out);
+        assertTrue(out.matches("(?s).*\\n" + callId + "\\s+CONNECTED.*"), out);
+        assertTrue(out.contains("usage: list gateways|phones|calls"), out);
+        assertFalse(out.contains("unknown command"), out);
+    }
+
+    @Test
+    void eventsFollowACallUntilStopped() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ssh.keyCommand(nocKey, "noc", "events"));
+        Process p = pb.start();
+        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) lines.add(l);
+            } catch (Exception e) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            assertEquals("following events of cc1 (Ctrl-C stops)", lines.poll(20, TimeUnit.SECONDS));
+            rig.connectedCall(5, 6);
+            rig.gw.onHook("A5");
+            rig.gw.onHook("A6");
+            boolean started = false, connected = false, released = false;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!released && System.nanoTime() < end) {
+                String l = lines.poll(1, TimeUnit.SECONDS);
+                if (l == null) continue;
+                started |= l.matches("\\S+ call-started call \\d+ .*parties 1005.*");
+                connected |= l.matches("\\S+ call-state call \\d+ CONNECTED \\(was RINGING\\) parties 1005, 1006.*");
+                released |= l.matches("\\S+ call-released call \\d+ .*answered=true.*");
+            }
+            assertTrue(started && connected && released, "started " + started + " connected " + connected + " released " + released + " " + lines);
+            // Ctrl-C: the byte a terminal sends
+            p.getOutputStream().write(3);
+            p.getOutputStream().flush();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "ssh ends after Ctrl-C");
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aControllerThatIsDownIsSaidSo() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        try (SshConsole two = SshConsole.start(config(List.of("down http://127.0.0.1:" + dead, "cc1 " + rig.adminUrl())))) {
+            OpenSsh other = new OpenSsh(dir, two.port());
+            // the password is checked at the controller that answers
+            OpenSsh.Result r = other.withPassword("viewer", ControllerRig.password("viewer"), "status");
+            assertEquals(1, r.exit(), r.toString());
+            assertTrue(r.out().matches("(?s).*\\ndown\\s+-\\s+not reachable: connection refused\\n.*"), r.toString());
+            assertTrue(r.out().matches("(?s).*\\ncc1\\s+primary\\s+up\\s.*"), r.toString());
+            r = other.withPassword("viewer", ControllerRig.password("viewer"), "list calls");
+            assertEquals(1, r.exit(), r.toString());
+            assertEquals("error: controller down (http://127.0.0.1:" + dead + ") not reachable: connection refused\n", r.err());
+            assertTrue(r.out().startsWith("controller cc1:\nCALL"), r.toString());
+            assertNotEquals("", r.out());
+        }
+    }
+}
