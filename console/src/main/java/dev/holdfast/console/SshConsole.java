@@ -5,6 +5,8 @@ import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 
 import java.io.IOException;
@@ -33,8 +35,9 @@ public final class SshConsole implements AutoCloseable {
         ConsoleAuthenticator auth = new ConsoleAuthenticator(controllers, keys, config.serviceAccount());
         sshd.setPasswordAuthenticator(auth);
         sshd.setPublickeyAuthenticator(keys == null ? null : auth);
-        // keyboard-interactive would only ask for the same password again: offer publickey and password
-        sshd.setKeyboardInteractiveAuthenticator(null);
+        // keyboard-interactive would only ask for the same password again: offer public key and password only
+        sshd.setUserAuthFactories(keys == null ? List.of(UserAuthPasswordFactory.INSTANCE)
+                : List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         sshd.setShellFactory(channel -> new ConsoleShell());
         sshd.setCommandFactory((channel, command) -> new ConsoleExec(command));
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ofSeconds(config.idleTimeoutSeconds()));
