@@ -17,6 +17,8 @@ import java.util.Locale;
 final class ConsoleShell extends ConsoleCommand {
     static final String PROMPT = "holdfast> ";
     private static final int HISTORY = 100;
+    /** The longest command line taken (no command needs more; a flood of bytes without a line end is dropped). */
+    static final int MAX_LINE = 1024;
 
     private final List<String> history = new ArrayList<>();
 
@@ -26,7 +28,13 @@ final class ConsoleShell extends ConsoleCommand {
             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             int last = 0;
             String line;
-            while (!closed && (line = r.readLine()) != null) {
+            while (!closed && (line = plainLine(r)) != null) {
+                if (line.length() > MAX_LINE) {
+                    err.println("error: line longer than " + MAX_LINE + " characters ignored");
+                    err.flush();
+                    last = 2;
+                    continue;
+                }
                 if (isExit(line)) return last;
                 last = commands.run(line, interruptKeys(true));
             }
@@ -53,6 +61,19 @@ final class ConsoleShell extends ConsoleCommand {
             commands.run(line, interruptKeys(true));
         }
         return 0;
+    }
+
+    /** A line of at most MAX_LINE characters (a longer one comes back as MAX_LINE + 1 characters, the rest read and dropped). */
+    private static String plainLine(BufferedReader r) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = r.read()) >= 0 && c != '\n') {
+            if (b.length() <= MAX_LINE) b.append((char) c);
+        }
+        if (c < 0 && b.length() == 0) return null;
+        int end = b.length();
+        if (end > 0 && b.charAt(end - 1) == '\r') b.setLength(end - 1);
+        return b.toString();
     }
 
     private static boolean isExit(String line) {
@@ -114,7 +135,7 @@ final class ConsoleShell extends ConsoleCommand {
                     }
                 }
                 default -> {
-                    if (c >= 0x20 && line.length() < 1024) {
+                    if (c >= 0x20 && line.length() < MAX_LINE) {
                         line.append((char) c);
                         out.print((char) c);
                     }

@@ -91,6 +91,32 @@ class SshConsoleTest {
     }
 
     @Test
+    void showCallDrawsTheInterGatewayConnection() throws Exception {
+        rig.interGatewayCall(6, 1);
+        try {
+            OpenSsh.Result list = ssh.withKey(nocKey, "noc", "list calls");
+            Matcher m = Pattern.compile("(?m)^(\\d+)\\s+CONNECTED\\s+1006, 2001\\s+gw1,gw2\\s").matcher(list.out());
+            assertTrue(m.find(), list.toString());
+            OpenSsh.Result r = ssh.withKey(nocKey, "noc", "show call " + m.group(1));
+            assertEquals(0, r.exit(), r.toString());
+            String out = r.out();
+            Matcher c1 = Pattern.compile("\ngateway gw1  context (\\d+)\n  \\|-- A6\\s+party 1006 \\(CALLER\\)\n  `-- (\\S+)\\s+IGC to gateway gw2 context (\\d+)\n").matcher(out);
+            assertTrue(c1.find(), out);
+            Matcher c2 = Pattern.compile("\ngateway gw2  context (\\d+)\n  \\|-- A1\\s+party 2001 \\(CALLEE\\)\n  `-- (\\S+)\\s+IGC to gateway gw1 context (\\d+)\n").matcher(out);
+            assertTrue(c2.find(), out);
+            // each IGC end names the other side's gateway and context (FEGI/FECEI)
+            assertEquals(c2.group(1), c1.group(3), out);
+            assertEquals(c1.group(1), c2.group(3), out);
+            assertTrue(out.contains("inter-gateway connections:\n  gw1/" + c1.group(1) + "/" + c1.group(2) + "  <==>  gw2/"
+                    + c2.group(1) + "/" + c2.group(2) + "\n"), out);
+            assertTrue(out.contains("    gw1 " + c1.group(2) + ": far end gateway gw2 context " + c2.group(1) + "\n"), out);
+        } finally {
+            rig.gw.onHook("A6");
+            rig.gw2.onHook("A1");
+        }
+    }
+
+    @Test
     void aViewerMayNotReleaseACall() throws Exception {
         OpenSsh.Result r = ssh.withPassword("viewer", ControllerRig.password("viewer"), "release call " + callId);
         assertEquals(1, r.exit(), r.toString());
@@ -164,7 +190,7 @@ class SshConsoleTest {
     void statusGatewaysAndCountersWithAKey() throws Exception {
         OpenSsh.Result r = ssh.withKey(nocKey, "noc", "status");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().matches("(?s)CONTROLLER\\s+ROLE\\s+HEALTH.*\\ncc1\\s+primary\\s+up\\s+\\S+\\s+1/1 in service\\s+0\\s+[12]\\s+0\\n"), r.toString());
+        assertTrue(r.out().matches("(?s)CONTROLLER\\s+ROLE\\s+HEALTH.*\\ncc1\\s+primary\\s+up\\s+\\S+\\s+2/2 in service\\s+0\\s+[12]\\s+0\\n"), r.toString());
         r = ssh.withKey(nocKey, "noc", "list gateways");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().matches("(?s).*\\ngw1\\s+IN_SERVICE\\s+127\\.0\\.0\\.1:\\d+\\s+udp\\s+6\\s+.*"), r.toString());
@@ -189,6 +215,20 @@ class SshConsoleTest {
         assertTrue(out.matches("(?s).*\\n" + callId + "\\s+CONNECTED.*"), out);
         assertTrue(out.contains("usage: list gateways|phones|calls"), out);
         assertFalse(out.contains("unknown command"), out);
+    }
+
+    @Test
+    void thePlainShellReadsLinesFromAPipeAndDropsJunk() throws Exception {
+        // -T: no terminal; commands come as lines on stdin (a script), no prompt, no echo
+        ProcessBuilder pb = new ProcessBuilder(ssh.keyCommand(nocKey, "noc"));
+        pb.command().add(1, "-T");
+        String junk = "x".repeat(5000);
+        OpenSsh.Result r = OpenSsh.run(pb, "status\n" + junk + "\n\u001b[31mred\u0000\n\nlist gateways\nexit\n");
+        assertEquals(0, r.exit(), r.toString());
+        assertFalse(r.out().contains(ConsoleShell.PROMPT), r.toString());
+        assertTrue(r.out().matches("(?s)CONTROLLER\\s+ROLE.*\\ncc1\\s+primary\\s+up.*\\nGATEWAY\\s+STATE.*\\ngw1\\s+IN_SERVICE.*"), r.toString());
+        assertEquals("error: line longer than 1024 characters ignored\n"
+                + "error: unknown command '?[31mred?' (type 'help' for the commands)\n", r.err());
     }
 
     @Test
