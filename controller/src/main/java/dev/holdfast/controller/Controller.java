@@ -4,6 +4,7 @@ import dev.holdfast.controller.admin.AdminServer;
 import dev.holdfast.controller.core.EventLog;
 import dev.holdfast.controller.mgc.CoreRunner;
 import dev.holdfast.controller.mgc.MgcEdge;
+import dev.holdfast.controller.mgc.PeerWatch;
 import dev.holdfast.controller.provisioning.ControllerSettings;
 import dev.holdfast.controller.provisioning.MidText;
 import dev.holdfast.controller.provisioning.Provisioning;
@@ -79,6 +80,7 @@ public final class Controller implements AutoCloseable {
         Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
         MId mid = null;
         SipEdge sip = null;
+        PeerWatch peerWatch = null;
         try {
             int port = s.port();
             for (String transport : s.transports()) {
@@ -97,16 +99,19 @@ public final class Controller implements AutoCloseable {
                     mid = MId.ipv4(s.address(), port);
                 }
             }
+            if (s.peer() != null) peerWatch = PeerWatch.start(MidText.parse(s.peer()), runner, 1000);
             if (p.sip() != null) {
                 sip = SipEdge.start(runner, p.sip(), p.sip().address() != null ? p.sip().address() : s.address());
                 runner.alsoEdge(sip::execute);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (peerWatch != null) peerWatch.close();
             endpoints.values().forEach(H248Endpoint::close);
             runner.close();
             throw e;
         }
         Controller c = new Controller(core, runner, endpoints, mid, sip, p);
+        c.peerWatch = peerWatch;
         if (p.admin() != null) {
             try {
                 // the audit log goes next to the event log unless provisioned
@@ -177,9 +182,12 @@ public final class Controller implements AutoCloseable {
         return runner.inspect(() -> read.apply(core));
     }
 
+    private PeerWatch peerWatch;
+
     @Override public void close() {
         AdminServer a = admin;
         if (a != null) a.close();
+        if (peerWatch != null) peerWatch.close();
         if (sip != null) sip.close();
         endpoints.values().forEach(H248Endpoint::close);
         runner.close();

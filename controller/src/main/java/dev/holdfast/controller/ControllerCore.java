@@ -46,6 +46,7 @@ public final class ControllerCore implements Core {
         this.calls = new CallProcessor(svc, association, provisioning);
         this.register = dev.holdfast.controller.call.CallRegister.take();
         association.listener(calls);
+        calls.cookies(provisioning.cookieKeyRing().orElse(null));
         this.sip = new SipCore(svc, provisioning, sipDomain(provisioning), nonceKey(seed));
         sip.lines(calls);
         calls.phones(sip);
@@ -119,6 +120,12 @@ public final class ControllerCore implements Core {
             failures++;
             LOG.log(System.Logger.Level.ERROR, "core failed on " + event.getClass().getSimpleName(), e);
         }
+        try {
+            calls.afterEvent();
+        } catch (RuntimeException e) {
+            failures++;
+            LOG.log(System.Logger.Level.ERROR, "cookie stamping failed after " + event.getClass().getSimpleName(), e);
+        }
         if (watch != null) {
             try {
                 notices = watch.after(event.time());
@@ -185,6 +192,7 @@ public final class ControllerCore implements Core {
                     }
                 }
             }
+            case "peer" -> association.peer(a.args().contains("up"));
             default -> LOG.log(System.Logger.Level.INFO, "unknown admin command " + a.verb());
         }
     }

@@ -194,6 +194,7 @@ final class NoticeWatch {
 
     private void track(Call c, long now) {
         Seen s = new Seen(c.state(), c.feature(), now);
+        s.setUp = c.migrated(); // a call rebuilt from cookies was set up elsewhere: no set-up time here
         seen.put(c.id(), s);
         settle(c.id(), s);
     }
@@ -215,6 +216,7 @@ final class NoticeWatch {
         f.put("callId", c.id());
         f.put("state", c.state().name());
         f.put("feature", c.feature().name());
+        f.put("migrated", c.migrated());
         f.put("call", c.structure());
         return f;
     }

@@ -110,7 +110,7 @@ final class AdminApi {
     private CompletableFuture<AdminResponse> calls() {
         return controller.query(CoreViews::calls).thenApply(c -> {
             List<ObjectNode> calls = new ArrayList<>(c.calls().size());
-            for (CallStructure s : c.calls()) calls.add(callJson(s));
+            for (CoreViews.CallView v : c.calls()) calls.add(callJson(v.structure(), v.migrated()));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("calls", calls);
             out.put("phoneCalls", c.phoneCalls());
@@ -122,7 +122,7 @@ final class AdminApi {
         long id = r.idParam("id");
         return controller.query(core -> CoreViews.call(core, id)).thenApply(s -> {
             if (s == null) throw ApiException.notFound("no active call " + id);
-            return AdminResponse.ok(callJson(s));
+            return AdminResponse.ok(callJson(s.structure(), s.migrated()));
         });
     }
 
@@ -144,7 +144,7 @@ final class AdminApi {
     }
 
     /**
-     * Every counter there is: the core's (events, failures, the SIP core's), the SIP edge's, each H.248 transport's
+     * Every counter there is: the core's (events, failures, the SIP core's, call cookies and merges), the SIP edge's, each H.248 transport's
      * (transport, codec, transactions) and the admin edge's own.
      */
     private CompletableFuture<AdminResponse> counters() {
@@ -153,11 +153,12 @@ final class AdminApi {
             c.put("eventsHandled", core.eventsHandled());
             c.put("coreFailures", core.failures());
             c.put("completedCalls", core.calls().completedCalls());
-            return new Object[] { c, core.sip().counters().snapshot() };
+            return new Object[] { c, core.sip().counters().snapshot(), core.calls().migrationCounters() };
         }).thenApply(parts -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("core", parts[0]);
             out.put("sipCore", parts[1]);
+            out.put("migration", parts[2]);
             out.put("sipEdge", controller.sip() == null ? Map.of() : controller.sip().counters().snapshot());
             out.put("h248", controller.h248Counters());
             out.put("admin", counters.snapshot());
@@ -170,10 +171,10 @@ final class AdminApi {
                 "text/plain; version=0.0.4; charset=utf-8", text));
     }
 
-    /** A call as the API shows it: its structure, and whether it was rebuilt by migration (not yet: always false). */
-    static ObjectNode callJson(CallStructure s) {
+    /** A call as the API shows it: its structure, and whether it was rebuilt from cookies after a controller failure. */
+    static ObjectNode callJson(CallStructure s, boolean migrated) {
         ObjectNode n = AdminJson.MAPPER.valueToTree(s);
-        n.put("migrated", false);
+        n.put("migrated", migrated);
         return n;
     }
 }

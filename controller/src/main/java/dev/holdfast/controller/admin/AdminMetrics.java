@@ -29,6 +29,7 @@ final class AdminMetrics {
     private final Counter released;
     private final Counter answered;
     private final Counter failovers;
+    private final Counter migrated;
     private final Counter phoneCallsStarted;
     private final Counter phoneCallsReleased;
     private final Timer setup;
@@ -40,15 +41,20 @@ final class AdminMetrics {
     private final AtomicLong gatewaysProvisioned = new AtomicLong();
     private final AtomicLong coreEvents = new AtomicLong();
     private final AtomicLong coreFailures = new AtomicLong();
+    private final AtomicLong cookiesRejected = new AtomicLong();
+    private final AtomicLong migratedActive = new AtomicLong();
 
     AdminMetrics(Controller controller) {
         this.controller = controller;
-        started = Counter.builder("holdfast.calls.started").description("calls set up (line or phone to line)").register(registry);
+        started = Counter.builder("holdfast.calls.started")
+                .description("calls set up here (line or phone to line; not those rebuilt by migration)").register(registry);
         released = Counter.builder("holdfast.calls.released").description("calls ended, answered or not").register(registry);
         answered = Counter.builder("holdfast.calls.answered.released")
                 .description("calls that were answered, at their end").register(registry);
         phoneCallsStarted = Counter.builder("holdfast.phone.calls.started").description("phone-to-phone calls set up").register(registry);
         phoneCallsReleased = Counter.builder("holdfast.phone.calls.released").description("phone-to-phone calls ended").register(registry);
+        migrated = Counter.builder("holdfast.calls.migrated")
+                .description("calls rebuilt here from their cookies after a controller failure").register(registry);
         failovers = Counter.builder("holdfast.failovers")
                 .description("gateways that came to this controller with ServiceChange Failover").register(registry);
         setup = Timer.builder("holdfast.call.setup")
@@ -57,9 +63,10 @@ final class AdminMetrics {
                 .serviceLevelObjectives(ms(1), ms(2), ms(5), ms(10), ms(20), ms(50), ms(100), ms(200), ms(500),
                         ms(1000), ms(2000), ms(5000), ms(10_000))
                 .register(registry);
-        Counter.builder("holdfast.cookies.rejected")
-                .description("call cookies rejected as forged, truncated, stale or unsigned (none until cookies land)")
-                .register(registry);
+        FunctionCounter.builder("holdfast.cookies.rejected", cookiesRejected, AtomicLong::get)
+                .description("call cookies rejected as forged, truncated, stale or unsigned").register(registry);
+        Gauge.builder("holdfast.calls.migrated.active", migratedActive, AtomicLong::get)
+                .description("calls in progress that were rebuilt here from their cookies").register(registry);
         Gauge.builder("holdfast.calls.active", activeCalls, AtomicLong::get).description("calls in progress").register(registry);
         Gauge.builder("holdfast.phone.calls.active", activePhoneCalls, AtomicLong::get)
                 .description("phone-to-phone calls in progress").register(registry);
@@ -95,7 +102,8 @@ final class AdminMetrics {
         for (Notice n : notices) {
             switch (n.kind()) {
                 case "call-started" -> {
-                    started.increment();
+                    if (Boolean.TRUE.equals(n.fields().get("migrated"))) migrated.increment();
+                    else started.increment();
                     setupTime(n);
                 }
                 case "call-state" -> setupTime(n);
@@ -130,6 +138,8 @@ final class AdminMetrics {
             gatewaysProvisioned.set(c.gatewaysProvisioned());
             coreEvents.set(c.eventsHandled());
             coreFailures.set(c.coreFailures());
+            cookiesRejected.set(c.cookiesRejected());
+            migratedActive.set(c.migratedCalls());
             return registry.scrape();
         });
     }

@@ -25,12 +25,16 @@ final class CoreViews {
 
     /** What the status page counts. */
     record Counts(int gatewaysProvisioned, int gatewaysInService, int registeredPhones, int registeredContacts,
-                  int activeCalls, int activePhoneCalls, long completedCalls, long eventsHandled, long coreFailures) {}
+                  int activeCalls, int activePhoneCalls, long completedCalls, long eventsHandled, long coreFailures,
+                  long migratedCalls, long cookiesRejected) {}
 
     /** A call between two SIP phones through the back-to-back user agent (its own id space). */
     record PhoneCall(long id, String state, String caller, String callee, String callerCallId, String calleeCallId) {}
 
-    record Calls(List<CallStructure> calls, List<PhoneCall> phoneCalls) {}
+    /** A call's structure and whether it was rebuilt from cookies after a controller failure. */
+    record CallView(CallStructure structure, boolean migrated) {}
+
+    record Calls(List<CallView> calls, List<PhoneCall> phoneCalls) {}
 
     /**
      * A gateway as the controller knows it.
@@ -63,22 +67,28 @@ final class CoreViews {
         for (List<Binding> l : live.values()) contacts += l.size();
         int phoneCalls = 0;
         for (SipCall c : core.sip().calls()) if (c.phoneToPhone()) phoneCalls++;
+        int migrated = 0;
+        for (Call c : core.calls().calls()) if (c.migrated()) migrated++;
+        long rejected = 0;
+        for (Map.Entry<String, Long> e : core.calls().migrationCounters().entrySet()) {
+            if (e.getKey().startsWith("cookie.rejected.")) rejected += e.getValue();
+        }
         return new Counts(core.association().gateways().size(), inService, live.size(), contacts,
                 core.calls().calls().size(), phoneCalls, core.calls().completedCalls(), core.eventsHandled(),
-                core.failures());
+                core.failures(), migrated, rejected);
     }
 
     static Calls calls(ControllerCore core) {
-        List<CallStructure> calls = new ArrayList<>();
-        for (Call c : core.calls().calls()) calls.add(c.structure());
+        List<CallView> calls = new ArrayList<>();
+        for (Call c : core.calls().calls()) calls.add(new CallView(c.structure(), c.migrated()));
         List<PhoneCall> phoneCalls = new ArrayList<>();
         for (SipCall c : core.sip().calls()) if (c.phoneToPhone()) phoneCalls.add(phoneCall(c));
         return new Calls(calls, phoneCalls);
     }
 
-    static CallStructure call(ControllerCore core, long id) {
+    static CallView call(ControllerCore core, long id) {
         Call c = core.calls().call(id);
-        return c == null ? null : c.structure();
+        return c == null ? null : new CallView(c.structure(), c.migrated());
     }
 
     static PhoneCall phoneCall(SipCall c) {

@@ -124,7 +124,8 @@ final class EventStream implements AutoCloseable {
         data.put("kind", n.kind());
         data.put("time", Instant.ofEpochMilli(n.time()).toString());
         for (Map.Entry<String, Object> e : n.fields().entrySet()) {
-            data.put(e.getKey(), e.getValue() instanceof CallStructure s ? AdminApi.callJson(s) : e.getValue());
+            data.put(e.getKey(), e.getValue() instanceof CallStructure s
+                    ? AdminApi.callJson(s, Boolean.TRUE.equals(n.fields().get("migrated"))) : e.getValue());
         }
         String json;
         try {

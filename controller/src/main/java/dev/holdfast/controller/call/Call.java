@@ -24,6 +24,8 @@ public final class Call {
         final LinkedHashSet<String> terminations = new LinkedHashSet<>();
         /** An Add = $ is on its way: the context id is not known yet. */
         boolean adding;
+        /** Rebuilt from a far end's cookie (FEGI/FECEI): its gateway has not arrived to confirm it yet. */
+        boolean expected;
 
         Leg(Gateway gateway) { this.gateway = gateway; }
 
@@ -146,8 +148,27 @@ public final class Call {
     /** Conference members in the order they were added (host excluded). */
     final List<Line> conferees = new ArrayList<>();
 
+    // ---- migration (docs/migration.md)
+    /** The call's identity across controllers: kept by an alternate that rebuilds the call. */
+    final long key;
+    /** Counts the call's cookie-visible state changes; 0 until the first cookie. */
+    int generation;
+    /** When the call entered its cookie-visible state (epoch ms, core time). */
+    long stateSince;
+    /** The call-level content of the cookies last written, or null. */
+    CallCookies.Content cookieContent;
+    /** The cookie last written on each part: a {@link Line}, or an {@link IgcEnd} for an RTP termination. */
+    final Map<Object, dev.holdfast.controller.cookie.CallCookie> stamped = new java.util.HashMap<>();
+    /** Rebuilt from cookies by this controller after its original controller failed. */
+    boolean migrated;
+
     Call(long id, Line caller, Line callee) {
+        this(id, id, caller, callee);
+    }
+
+    Call(long id, long key, Line caller, Line callee) {
         this.id = id;
+        this.key = key;
         this.caller = caller;
         this.callee = callee;
         if (caller != null) parties.put(caller, CallStructure.Role.CALLER);
@@ -204,6 +225,12 @@ public final class Call {
     }
 
     public long id() { return id; }
+
+    /** The call's identity across controllers (the cookies' callKey). */
+    public long key() { return key; }
+
+    /** Rebuilt from cookies after a controller failure. */
+    public boolean migrated() { return migrated; }
 
     public CallState state() { return state; }
 

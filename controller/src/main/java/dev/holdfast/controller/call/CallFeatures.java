@@ -245,7 +245,7 @@ final class CallFeatures {
         Command moveHost = H248.move(host.termination(), target.trunk() ? H248.noSignals() : H248.signals(RING_BACK),
                 H248.events(cp.svc.requestId(), ON_HOOK, FLASH), H248.stream(H248.mode(Mode.SENDRECV)));
         if (target.gateway() == hg) {
-            cp.association.send(hg, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, outpulse), moveHost)), o -> {
+            cp.send(c, hg, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, outpulse), moveHost)), o -> {
                 cl.adding = false;
                 if (!o.ok() || o.reply().actions().isEmpty() || !o.reply().actions().get(0).contextId().isSpecific()) {
                     consultFailed(c, o);
@@ -264,7 +264,7 @@ final class CallFeatures {
         c.legs.add(fl);
         Call.IgcEnd near = new Call.IgcEnd(cl);
         Call.IgcEnd far = new Call.IgcEnd(fl);
-        cp.association.send(hg, List.of(H248.action(ContextId.CHOOSE, cp.addRtp(null), moveHost)), oa -> {
+        cp.send(c, hg, List.of(H248.action(ContextId.CHOOSE, cp.addRtp(null), moveHost)), oa -> {
             cl.adding = false;
             if (!CallProcessor.rtpAdded(c, cl, near, oa, 0)) { fl.adding = false; consultFailed(c, oa); return; }
             hostMoved(c, cl);
@@ -272,7 +272,7 @@ final class CallFeatures {
             c.addIgc(near, far);
             if (c.releaseWanted) { fl.adding = false; cp.release(c, c.releaseTone, null); return; }
             fl.terminations.add(target.termination());
-            cp.association.send(fl.gateway, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, outpulse),
+            cp.send(c, fl.gateway, List.of(H248.action(ContextId.CHOOSE, cp.addCallee(target, outpulse),
                     cp.addRtp(near.local))), ob -> {
                 fl.adding = false;
                 if (!CallProcessor.rtpAdded(c, fl, far, ob, 1)) { consultFailed(c, ob); return; }
@@ -678,7 +678,7 @@ final class CallFeatures {
         for (Map.Entry<Gateway, List<ActionRequest>> e : b.actions().entrySet()) {
             Gateway gw = e.getKey();
             List<ActionRequest> actions = e.getValue();
-            cp.association.send(gw, actions, o -> {
+            cp.send(c, gw, actions, o -> {
                 if (o.ok() || o.failed()) return;
                 LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " refused: " + o);
                 if (mandatoryFailed(actions, o) && c.state != CallState.RELEASED) cp.release(c, REORDER, null);

@@ -66,6 +66,20 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private long completedCalls;
     /** Lines that reported off-hook while their gateway was registering, in the order reported. */
     private final java.util.Set<Line> offHookWhileRegistering = new java.util.LinkedHashSet<>();
+    /** Line events of gateways registering or being reconstructed: served once their calls are known. */
+    private final Map<Gateway, List<Map.Entry<Line, ObservedEvent>>> heldEvents = new LinkedHashMap<>();
+    /** Gateways whose contexts are being audited for call cookies. */
+    private final java.util.Set<Gateway> reconstructing = new java.util.LinkedHashSet<>();
+    /** Live calls by their cross-controller key. */
+    private final Map<Long, Call> byKey = new java.util.HashMap<>();
+    /** Calls this event sent something for, or heard back about: their cookies are checked after the event. */
+    private final java.util.Set<Call> touched = new java.util.LinkedHashSet<>();
+    /** Writes call cookies; null when no cookie keys are configured. */
+    private CookieStamper stamper;
+    /** Rebuilds calls from cookies; null when no cookie keys are configured. */
+    private CallMerge merge;
+    /** The high half of our call keys: distinct per controller and start (docs/migration.md). */
+    private long keyPrefix;
 
     public CallProcessor(CoreServices svc, GatewayAssociation association, Provisioning provisioning) {
         this.svc = svc;
@@ -74,7 +88,73 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         this.timers = provisioning.timers();
         this.invalidNumber = provisioning.dialPlan().invalidNumber();
         this.features = new CallFeatures(this);
+        this.mid = provisioning.controller().mid() != null ? provisioning.controller().mid()
+                : provisioning.controller().address() + ":" + provisioning.controller().port();
     }
+
+    private final String mid;
+
+    /** Turns call cookies on: written on every call part, read back from gateways that arrive with their state. */
+    public void cookies(dev.holdfast.controller.cookie.CookieKeyRing keys) {
+        this.stamper = keys == null ? null : new CookieStamper(this, keys);
+        this.merge = keys == null ? null : new CallMerge(this, keys);
+    }
+
+    /** Cookie and merge counters (cookies written, piggy-backed, extra messages, sizes; rebuilt calls, rejections). */
+    public Map<String, Long> migrationCounters() {
+        Map<String, Long> out = new TreeMap<>();
+        if (stamper != null) {
+            out.put("cookie.written", stamper.stamped());
+            out.put("cookie.piggybacked", stamper.piggyBacked());
+            out.put("cookie.extra_messages", stamper.extraMessages());
+            out.put("cookie.size_avg", stamper.averageSize());
+            out.put("cookie.size_max", (long) stamper.largest());
+        }
+        if (merge != null) out.putAll(merge.counters());
+        return out;
+    }
+
+    /** Called by the core after each event, before its commands leave: cookies of the calls it touched. */
+    public void afterEvent() {
+        if (stamper != null && !touched.isEmpty()) stamper.afterEvent(touched);
+        touched.clear();
+    }
+
+    /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
+    void send(Call c, Gateway gw, List<ActionRequest> actions, java.util.function.Consumer<Outcome> then) {
+        touched.add(c);
+        association.send(gw, actions, o -> {
+            touched.add(c);
+            then.accept(o);
+        });
+    }
+
+    private Call newCall(Line caller, Line callee) {
+        long id = nextCallId++;
+        if (keyPrefix == 0) {
+            // our mId and the time of our first call: two controllers, or two starts of one, do not share keys
+            long h = mid.hashCode() * 0x9E3779B97F4A7C15L ^ svc.now() * 0xC2B2AE3D27D4EB4FL;
+            keyPrefix = (h ^ (h >>> 29)) & 0xFFFFFFFF00000000L;
+            if (keyPrefix == 0) keyPrefix = 1L << 32;
+        }
+        Call c = new Call(id, keyPrefix | (id & 0xFFFFFFFFL), caller, callee);
+        byKey.put(c.key, c);
+        return c;
+    }
+
+    /** A call rebuilt from cookies: a new id here, the key it had. */
+    Call newMigratedCall(long key, Line caller, Line callee) {
+        return new Call(nextCallId++, key, caller, callee);
+    }
+
+    /** Makes a rebuilt call live: by id, by key, and as the call of each of its lines. */
+    void register(Call c) {
+        calls.put(c.id, c);
+        byKey.put(c.key, c);
+        for (Line l : c.parties.keySet()) callOf.put(l, c);
+    }
+
+    Call callByKey(long key) { return byKey.get(key); }
 
     /** Lets lines call SIP phones through {@code phones}. */
     public void phones(dev.holdfast.controller.sip.PhoneRouter phones) { this.phones = phones; }
@@ -96,6 +176,18 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         String name = H248.name(event);
         if (name.equals(OFF_HOOK)) line.offHook(true);
         else if (name.equals(ON_HOOK)) line.offHook(false);
+        Gateway gw = line.gateway();
+        if (reconstructing.contains(gw) || merge != null && gw.state() == GatewayState.REGISTERING) {
+            // queued by the gateway while it had no controller (H.248.1 11.5): served once its calls are rebuilt
+            heldEvents.computeIfAbsent(gw, g -> new ArrayList<>()).add(Map.entry(line, event));
+            if (name.equals(OFF_HOOK)) offHookWhileRegistering.add(line);
+            else if (name.equals(ON_HOOK)) offHookWhileRegistering.remove(line);
+            return;
+        }
+        if (merge != null && merge.untrusted(line)) {
+            if (name.equals(ON_HOOK)) merge.untrustedOnHook(line);
+            return;
+        }
         Call call = callOf.get(line);
         if (call != null) { callEvent(call, line, name, event); return; }
         switch (line.state()) {
@@ -211,7 +303,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     /** @param outpulse for an outgoing trunk call: the digits to send on the trunk */
     private void setup(Line caller, Line callee, String outpulse) {
-        Call c = new Call(nextCallId++, caller, callee);
+        Call c = newCall(caller, callee);
         c.outpulse = outpulse;
         calls.put(c.id, c);
         callOf.put(caller, c);
@@ -264,7 +356,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         leg.adding = true;
         leg.terminations.add(c.caller.termination());
         leg.terminations.add(c.callee.termination());
-        association.send(leg.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addCallee(c))), o -> {
+        send(c, leg.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addCallee(c))), o -> {
             leg.adding = false;
             if (!o.ok() || o.reply().actions().isEmpty() || !o.reply().actions().get(0).contextId().isSpecific()) {
                 setupFailed(c, leg, o);
@@ -295,17 +387,17 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         c.igcA = new Call.IgcEnd(a);
         c.igcB = new Call.IgcEnd(b);
         c.addIgc(c.igcA, c.igcB);
-        association.send(a.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addRtp(null))), oa -> {
+        send(c, a.gateway, List.of(H248.action(ContextId.CHOOSE, addCaller(c), addRtp(null))), oa -> {
             a.adding = false;
             if (!rtpAdded(c, a, c.igcA, oa, 1)) { b.adding = false; setupFailed(c, a, oa); return; }
             if (c.releaseWanted) { b.adding = false; release(c, c.releaseTone, null); return; }
-            association.send(b.gateway, List.of(H248.action(ContextId.CHOOSE, addCallee(c), addRtp(c.igcA.local))), ob -> {
+            send(c, b.gateway, List.of(H248.action(ContextId.CHOOSE, addCallee(c), addRtp(c.igcA.local))), ob -> {
                 b.adding = false;
                 if (!rtpAdded(c, b, c.igcB, ob, 1)) { setupFailed(c, b, ob); return; }
                 c.igcB.remote = c.igcA.local;
                 if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
                 c.igcA.remote = c.igcB.local;
-                association.send(a.gateway, List.of(H248.action(a.context, H248.modify(c.igcA.rtp,
+                send(c, a.gateway, List.of(H248.action(a.context, H248.modify(c.igcA.rtp,
                         H248.stream(H248.remote(c.igcB.local))))), om -> {
                     if (!om.ok() && c.state != CallState.RELEASED) {
                         LOG.log(System.Logger.Level.WARNING, () -> c + ": remote SDP refused: " + om);
@@ -394,7 +486,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             phone.failed(488, "Not Acceptable Here");
             return () -> { };
         }
-        Call c = new Call(nextCallId++, null, callee);
+        Call c = newCall(null, callee);
         c.sip = new Call.SipParty(callerNumber, callId, phone);
         calls.put(c.id, c);
         callOf.put(callee, c);
@@ -407,7 +499,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         c.igcB = rtp;
         c.igcs.add(rtp); // an end without a far end: released (with statistics) like an IGC's, not listed as one
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": set-up from SIP");
-        association.send(gw, List.of(H248.action(ContextId.CHOOSE, addCallee(callee, null), addRtp(offerSdp))), o -> {
+        send(c, gw, List.of(H248.action(ContextId.CHOOSE, addCallee(callee, null), addRtp(offerSdp))), o -> {
             leg.adding = false;
             if (!rtpAdded(c, leg, rtp, o, 1)) { setupFailed(c, leg, o); return; }
             rtp.remote = offerSdp;
@@ -435,7 +527,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
      * answer's SDP becomes the termination's Remote, both go send-receive.
      */
     private void setupToPhone(Line line, String number) {
-        Call c = new Call(nextCallId++, line, null);
+        Call c = newCall(line, null);
         c.sip = new Call.SipParty(number);
         calls.put(c.id, c);
         callOf.put(line, c);
@@ -448,7 +540,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         c.igcA = rtp;
         c.igcs.add(rtp);
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": set-up to SIP");
-        association.send(line.gateway(), List.of(H248.action(ContextId.CHOOSE,
+        send(c, line.gateway(), List.of(H248.action(ContextId.CHOOSE,
                 H248.add(line.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK),
                         H248.stream(H248.mode(Mode.SENDRECV))),
                 addRtp(null))), o -> {
@@ -490,7 +582,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             Call.IgcEnd rtp = c.sip.rtp;
             rtp.remote = answerSdp;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
-            association.send(rtp.leg.gateway, List.of(H248.action(rtp.leg.context,
+            send(c, rtp.leg.gateway, List.of(H248.action(rtp.leg.context,
                     H248.modify(c.caller.termination(), H248.noSignals(), H248.events(svc.requestId(), ON_HOOK)),
                     H248.modify(rtp.rtp, H248.stream(H248.mode(Mode.SENDRECV), H248.remote(answerSdp))))), o -> {
                 if (!o.ok() && c.state == CallState.CONNECTED) {
@@ -580,7 +672,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             }
             Call.IgcEnd end = c.igcA != null && c.igcA.leg == leg ? c.igcA : c.igcB != null && c.igcB.leg == leg ? c.igcB : null;
             if (end != null) commands.add(H248.modify(end.rtp, H248.stream(H248.mode(Mode.SENDRECV))));
-            association.send(leg.gateway, List.of(H248.action(leg.context, commands)), o -> {
+            send(c, leg.gateway, List.of(H248.action(leg.context, commands)), o -> {
                 if (o.ok() && c.sip != null && end == c.sip.rtp && !c.sip.gone && c.state == CallState.CONNECTED) {
                     // the phone gets its 200 once the termination sends: its media then flows both ways
                     c.sip.phone.answered(end.local);
@@ -613,6 +705,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         svc.cancelTimer(c.noAnswerTimer);
         c.noAnswerTimer = 0;
         calls.remove(c.id);
+        byKey.remove(c.key, c);
+        if (merge != null) merge.released(c);
         for (Line l : c.parties.keySet()) callOf.remove(l, c);
         features.ended(c);
         tellPhone(c, was);
@@ -657,7 +751,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 }
             }
             if (!nulls.isEmpty()) actions.add(H248.action(ContextId.NULL, nulls));
-            if (!actions.isEmpty()) association.send(gw, actions, o -> {
+            if (!actions.isEmpty()) send(c, gw, actions, o -> {
                 // no answer: the gateway may still hold the contexts when it comes back with its state
                 if (o.failed()) for (ContextId r : released) gw.addStaleContext(r);
                 else if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": release on " + gw.name() + ": " + o);
@@ -678,6 +772,87 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     // ------------------------------------------------------------------------------------------ gateways
 
     @Override public void gatewayInService(Gateway gw, boolean statePreserved) {
+        if (merge == null) { inService(gw, statePreserved); return; }
+        if (!statePreserved) {
+            merge.arrivedWithoutState(gw);
+            inService(gw, false);
+            replayHeldEvents(gw);
+            return;
+        }
+        reconstructing.add(gw);
+        merge.audit(gw, () -> {
+            reconstructing.remove(gw);
+            if (gw.state() != GatewayState.IN_SERVICE) { heldEvents.remove(gw); return; }
+            inService(gw, true);
+            replayHeldEvents(gw);
+        });
+    }
+
+    /** Events held while the gateway registered: those of lines in calls (or kept talk-path-only), in order. */
+    private void replayHeldEvents(Gateway gw) {
+        List<Map.Entry<Line, ObservedEvent>> held = heldEvents.remove(gw);
+        if (held == null) return;
+        for (Map.Entry<Line, ObservedEvent> e : held) {
+            Line l = e.getKey();
+            if (callOf.containsKey(l) || merge.untrusted(l)) {
+                offHookWhileRegistering.remove(l);
+                lineEvent(l, e.getValue());
+            }
+        }
+    }
+
+    /** The gateway's contexts are being audited for cookies (its calls are being rebuilt). */
+    public boolean reconstructing(Gateway gw) { return reconstructing.contains(gw); }
+
+    /** The gateway is registered here and past its context audit: a leg expected there and not found is gone. */
+    boolean arrived(Gateway gw) { return gw.state() == GatewayState.IN_SERVICE && !reconstructing.contains(gw); }
+
+    /** Contexts on {@code gw} that calls here hold (a migrated call's expected legs excepted). */
+    java.util.Set<ContextId> ownedContexts(Gateway gw) {
+        java.util.Set<ContextId> out = new java.util.HashSet<>();
+        for (Call c : calls.values()) {
+            for (Call.Leg leg : c.legs) if (leg.gateway == gw && leg.context != null && !leg.expected) out.add(leg.context);
+        }
+        return out;
+    }
+
+    /** A rebuilt call found all its legs while ringing: the no-answer timer goes on with what was left of it. */
+    void ringingRestored(Call c) {
+        if (c.state != CallState.SETUP) return;
+        if (c.callee != null && c.callee.trunk()) { c.state = CallState.RINGING; answer(c); return; }
+        c.state = CallState.RINGING;
+        long left = timers.noAnswerSeconds() * 1000L - (svc.now() - c.stateSince);
+        c.noAnswerTimer = svc.startTimer(Math.max(1000L, left), () -> {
+            c.noAnswerTimer = 0;
+            LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+            release(c, REORDER, null);
+        });
+    }
+
+    /** A party's gateway came back without the party's context: for the call, that party hung up. */
+    void partyLost(Call c, Line l) {
+        if (c.state == CallState.RELEASED) return;
+        if (c.featured) { features.event(c, l, ON_HOOK, null); return; }
+        release(c, BUSY, l.gateway());
+    }
+
+    /** Subtracts everything in a context nobody's call holds (a leftover of a call released while its gateway was away). */
+    void subtractContext(Gateway gw, ContextId ctx) {
+        send(gw, new ActionRequest(ctx, List.of(), List.of(),
+                List.of(new CommandRequest(new Command.Subtract(List.of(TerminationId.ALL), null), true, false))));
+    }
+
+    /** A line of a talk-path-only context hung up: out of the context (the context's last line takes it along), idle. */
+    void leaveUntrusted(Line l, ContextId ctx, boolean last) {
+        List<ActionRequest> actions = new ArrayList<>();
+        Command out = last ? new Command.Subtract(List.of(TerminationId.ALL), null) : H248.subtract(l.termination(), false);
+        actions.add(new ActionRequest(ctx, List.of(), List.of(), List.of(new CommandRequest(out, true, false))));
+        l.state(LineState.IDLE);
+        actions.add(H248.action(ContextId.NULL, idleCommand(l)));
+        send(l.gateway(), actions);
+    }
+
+    private void inService(Gateway gw, boolean statePreserved) {
         List<ContextId> stale = gw.takeStaleContexts();
         if (statePreserved && !stale.isEmpty()) {
             List<ActionRequest> actions = new ArrayList<>();
@@ -700,7 +875,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         List<Line> toArm = new ArrayList<>();
         List<Line> offHook = new ArrayList<>();
         for (Line l : gw.lines()) {
-            if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l) || afterOrphans.contains(l)) continue;
+            if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l) || afterOrphans.contains(l)
+                    || merge != null && merge.untrusted(l)) continue;
             if (offHookWhileRegistering.remove(l)) offHook.add(l);
             else toArm.add(l);
         }
@@ -773,6 +949,27 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             line.offHook(false);
             if (line.gateway().state() == GatewayState.IN_SERVICE) armIdle(line);
         }
+    }
+
+    /**
+     * The gateway went to the primary with its calls (failback, docs/migration.md): they are the primary's now.
+     * Each call on it is forgotten here, timers and all, without a message; its other gateways are being handed
+     * back too (immediate failback hands back every gateway), so nothing of it is left to serve.
+     */
+    @Override public void gatewayHandedOff(Gateway gw) {
+        for (Call c : new ArrayList<>(calls.values())) {
+            if (!c.uses(gw)) continue;
+            svc.cancelTimer(c.noAnswerTimer);
+            c.noAnswerTimer = 0;
+            features.ended(c);
+            calls.remove(c.id);
+            byKey.remove(c.key, c);
+            for (Line l : c.parties.keySet()) callOf.remove(l, c);
+            c.state = CallState.RELEASED;
+            LOG.log(System.Logger.Level.INFO, () -> c + ": handed back with " + gw.name());
+        }
+        for (Line l : gw.lines()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
+        if (merge != null) for (Line l : gw.lines()) merge.forget(l);
     }
 
     @Override public int callsOn(Gateway gw) {

@@ -53,6 +53,20 @@ public final class CoreServices {
         return token;
     }
 
+    /** The requests this event has queued so far, in order (the cookie stamper adds to them before they leave). */
+    public List<Command.SendRequest> queuedRequests() {
+        List<Command.SendRequest> out = new ArrayList<>();
+        for (Command c : outbox) if (c instanceof Command.SendRequest r) out.add(r);
+        return out;
+    }
+
+    /** Replaces a queued request by the same request with other actions (same peer, same token). */
+    public void replaceQueued(Command.SendRequest queued, List<ActionRequest> actions) {
+        int i = outbox.indexOf(queued);
+        if (i < 0) throw new IllegalArgumentException("not queued: token " + queued.token());
+        outbox.set(i, new Command.SendRequest(queued.peer(), queued.token(), actions));
+    }
+
     public void reply(long handle, List<ActionReply> actions) { outbox.add(new Command.SendReply(handle, actions)); }
 
     public void replyError(long handle, ErrorDescriptor error) { outbox.add(new Command.SendErrorReply(handle, error)); }

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * An ordered map of the core's (calls by id) that, once asked to, journals the values put and removed, so that an
  * observer (the admin API's notices) costs what changed rather than a scan of every entry after every event. The
- * journal changes nothing the map's owner sees.
+ * journal changes nothing the map's owner sees. Only {@link #put} and {@link #remove} are journalled: an owner that
+ * starts using {@code putAll}, {@code clear}, {@code pollFirstEntry} or removal through a view must journal those too.
  */
 public class JournalledMap<K, V> extends TreeMap<K, V> {
     private boolean journalling;

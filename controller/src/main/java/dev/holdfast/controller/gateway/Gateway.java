@@ -28,6 +28,8 @@ public final class Gateway {
     final List<String> packages = new ArrayList<>();
     /** Contexts of released calls that the gateway may still hold (it was unreachable when they ended). */
     final List<ContextId> staleContexts = new ArrayList<>();
+    /** Hand it back to the primary once its last call has ended. */
+    boolean handBackWhenIdle;
     /**
      * Physical terminations of Add = $ requests that got no reply: the gateway may have created a context holding
      * them whose id the controller never learned. Subtracted with ContextID ALL when it returns with its state.

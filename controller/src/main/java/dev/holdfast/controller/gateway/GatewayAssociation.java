@@ -84,6 +84,12 @@ public final class GatewayAssociation {
         return found;
     }
 
+    /** The gateway registered from transport address {@code peer}, or null. */
+    public Gateway gatewayAt(String peer) {
+        for (Gateway gw : byName.values()) if (peer.equals(gw.peer)) return gw;
+        return null;
+    }
+
     public java.util.Collection<Gateway> gateways() { return java.util.Collections.unmodifiableCollection(byName.values()); }
 
     // ------------------------------------------------------------------------------------------ identification
@@ -268,7 +274,54 @@ public final class GatewayAssociation {
     /** A draining gateway without a delay goes out of service when its last call has ended. */
     public void checkDrained(Gateway gw) {
         if (gw.state == GatewayState.DRAINING && gw.drainWhenIdle && listener.callsOn(gw) == 0) outOfService(gw);
+        if (gw.handBackWhenIdle && gw.state == GatewayState.IN_SERVICE && listener.callsOn(gw) == 0) handOff(gw);
     }
+
+    // ------------------------------------------------------------------------------------------ failback
+
+    /**
+     * The other controller of the pair is reachable again ({@code up}) or not. An alternate whose primary is back
+     * hands its gateways back (docs/migration.md, "Failback"): each with no call at once, and, with failback
+     * {@code immediate}, the others too (the primary rebuilds their calls from the cookies), else each when its
+     * last call ends. Only new registrations go back: nothing is done to a call.
+     */
+    public void peer(boolean up) {
+        var s = provisioning.controller();
+        peerUp = up;
+        LOG.log(System.Logger.Level.INFO, () -> "peer controller " + s.peer() + (up ? " is reachable" : " is not reachable"));
+        if (!s.alternate() || s.peer() == null || "none".equals(s.failback())) return;
+        for (Gateway gw : byName.values()) {
+            if (!up) { gw.handBackWhenIdle = false; continue; }
+            if (gw.state != GatewayState.IN_SERVICE) continue;
+            if (listener.callsOn(gw) == 0 || "immediate".equals(s.failback())) handOff(gw);
+            else gw.handBackWhenIdle = true;
+        }
+    }
+
+    private boolean peerUp;
+
+    /** The gateway is told to register with the primary (H.248.1 7.2.8: Handoff with MgcIdToTry). */
+    private void handOff(Gateway gw) {
+        gw.handBackWhenIdle = false;
+        if (!peerUp) return;
+        var peer = MidText.parse(provisioning.controller().peer());
+        LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": handed back to " + provisioning.controller().peer()
+                + " with " + listener.callsOn(gw) + " calls");
+        send(gw, H248.actions(H248.action(ContextId.NULL, new Command.ServiceChange(List.of(TerminationId.ROOT), List.of(
+                ServiceChangeParm.Method.of(ServiceChangeParm.MethodKind.HANDOFF),
+                new ServiceChangeParm.Reason("\"903 MGC Directed Change\""),
+                new ServiceChangeParm.MgcIdToTry(peer))))), o -> { });
+        gw.state = GatewayState.HANDED_OFF;
+        svc.cancelTimer(gw.watchdogTimer);
+        gw.watchdogTimer = 0;
+        listener.gatewayHandedOff(gw);
+        handedOff++;
+    }
+
+    private long handedOff;
+
+    /** Gateways handed back to the primary since start. */
+    public long handedOff() { return handedOff; }
 
     // ------------------------------------------------------------------------------------------ setup after registration
 

@@ -16,4 +16,7 @@ public interface GatewayListener {
 
     /** Calls that have a part on this gateway. */
     int callsOn(Gateway gw);
+
+    /** The gateway was handed to another controller with its calls: forget them, without a message to anyone. */
+    void gatewayHandedOff(Gateway gw);
 }

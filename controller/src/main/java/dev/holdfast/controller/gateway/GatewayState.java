@@ -13,7 +13,9 @@ public enum GatewayState {
     /** Stopped answering (or its connection closed); its calls are cleaned up or held per policy. */
     LOST,
     /** Took itself out of service (ServiceChange Forced, or Graceful run out). */
-    OUT_OF_SERVICE;
+    OUT_OF_SERVICE,
+    /** Handed back to the primary controller (ServiceChange Handoff): its calls are the primary's now. */
+    HANDED_OFF;
 
     /** Whether requests can be sent to it and its contexts are real. */
     public boolean reachable() { return this == REGISTERING || this == IN_SERVICE || this == DRAINING; }

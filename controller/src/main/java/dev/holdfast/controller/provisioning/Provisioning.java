@@ -1,8 +1,10 @@
 package dev.holdfast.controller.provisioning;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import dev.holdfast.controller.cookie.CookieKeyRing;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a controller is told by its provisioning file: the gateways it controls (and nothing else), their lines and
@@ -11,11 +13,12 @@ import java.util.List;
  *
  * @param sip         the SIP side, or null when the controller does not listen for SIP
  * @param subscribers the SIP subscribers (phones) that may register and call
+ * @param cookies     the call-cookie key ring, or null when cookies are off
  * @param admin       the admin API, or null when the controller offers none
  */
 public record Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                            TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
-                           List<SubscriberConfig> subscribers, AdminSettings admin) {
+                           List<SubscriberConfig> subscribers, CookiesConfig cookies, AdminSettings admin) {
     @JsonCreator
     public Provisioning {
         if (controller == null) controller = ControllerSettings.DEFAULTS;
@@ -29,14 +32,21 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
     /** A provisioning without an admin API. */
     public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                         TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
+                        List<SubscriberConfig> subscribers, CookiesConfig cookies) {
+        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, null);
+    }
+
+    /** A provisioning without call cookies or admin API. */
+    public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
+                        TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
                         List<SubscriberConfig> subscribers) {
-        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, null);
+        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, null, null);
     }
 
     /** A provisioning without a SIP side. */
     public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                         TimerConfig timers, GatewayLossConfig gatewayLoss) {
-        this(controller, gateways, dialPlan, timers, gatewayLoss, null, null, null);
+        this(controller, gateways, dialPlan, timers, gatewayLoss, null, null, null, null);
     }
 
     /** The gateway provisioned under {@code name}, or null. */
@@ -47,11 +57,21 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
 
     /** The same provisioning with these SIP settings. */
     public Provisioning withSip(SipSettings sip) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, admin);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+    }
+
+    /** The same provisioning with this cookie section (null: cookies off). */
+    public Provisioning withCookies(CookiesConfig cookies) {
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
     }
 
     /** The same provisioning with these admin API settings. */
     public Provisioning withAdmin(AdminSettings admin) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, admin);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+    }
+
+    /** The key ring that signs and verifies call cookies; empty when cookies are off. */
+    public Optional<CookieKeyRing> cookieKeyRing() {
+        return cookies == null ? Optional.empty() : Optional.of(cookies.keyRing());
     }
 }

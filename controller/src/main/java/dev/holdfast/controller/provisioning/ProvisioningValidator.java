@@ -35,8 +35,14 @@ final class ProvisioningValidator {
             }
         }
         if (c.transports().isEmpty()) out.add(new Violation("/controller/transports", "no transport to listen on"));
-        if (!"primary".equals(c.role()) && !"alternate".equals(c.role())) {
+        if (!c.role().equals("primary") && !c.role().equals("alternate")) {
             out.add(new Violation("/controller/role", "role '" + c.role() + "' is neither primary nor alternate"));
+        }
+        if (!List.of("idle", "immediate", "none").contains(c.failback())) {
+            out.add(new Violation("/controller/failback", "failback '" + c.failback() + "' is not idle, immediate or none"));
+        }
+        if (c.peer() != null && !MidText.isValid(c.peer())) {
+            out.add(new Violation("/controller/peer", "'" + c.peer() + "' is not an mId ([ip]:port or <domain>:port)"));
         }
 
         Set<String> names = new HashSet<>();
@@ -196,6 +202,7 @@ final class ProvisioningValidator {
         }
         positive(out, "/timers/gatewaySilenceMillis", t.gatewaySilenceMillis(), 100, 3_600_000);
         positive(out, "/gatewayLoss/holdSeconds", p.gatewayLoss().holdSeconds(), 0, 86_400);
+        if (p.cookies() != null) checkCookies(out, p.cookies());
         return out;
     }
 
@@ -227,6 +234,49 @@ final class ProvisioningValidator {
             } else if (!dev.holdfast.controller.admin.PasswordHash.isWellFormed(u.password())) {
                 out.add(new Violation(at + "/password", "not a password hash pbkdf2-sha256$ITERATIONS$SALT$HASH"
                         + " (make one with bin/controller hash-password)"));
+            }
+        }
+    }
+
+    /** The cookie key ring; messages never quote a secret. */
+    private static void checkCookies(List<Violation> out, CookiesConfig c) {
+        if (c.keys().isEmpty()) out.add(new Violation("/cookies", "cookies without 'keys' (give at least the current key)"));
+        Map<Integer, Integer> indexOfId = new HashMap<>();
+        for (int i = 0; i < c.keys().size(); i++) {
+            CookiesConfig.Key k = c.keys().get(i);
+            String at = "/cookies/keys/" + i;
+            if (k.id() == null) {
+                out.add(new Violation(at, "key without 'id'"));
+            } else if (k.id() < 1 || k.id() > 255) {
+                out.add(new Violation(at + "/id", "key id " + k.id() + " is not in 1..255"));
+            } else if (indexOfId.putIfAbsent(k.id(), i) != null) {
+                out.add(new Violation(at + "/id", "key id " + k.id() + " is used twice"));
+            }
+            if (k.secret() == null) {
+                out.add(new Violation(at, "key without 'secret'"));
+            } else {
+                byte[] secret = CookiesConfig.decodeSecret(k.secret());
+                if (secret == null) {
+                    out.add(new Violation(at + "/secret", "the secret is not base64"));
+                } else if (secret.length < dev.holdfast.controller.cookie.CookieKey.MIN_SECRET_OCTETS) {
+                    out.add(new Violation(at + "/secret", "the secret is " + secret.length + " octets, fewer than "
+                            + dev.holdfast.controller.cookie.CookieKey.MIN_SECRET_OCTETS));
+                }
+            }
+            if (k.acceptUntil() != null && CookiesConfig.parseInstant(k.acceptUntil()) == null) {
+                out.add(new Violation(at + "/acceptUntil", "'" + k.acceptUntil()
+                        + "' is not an ISO-8601 instant (e.g. 2026-12-01T00:00:00Z)"));
+            }
+        }
+        if (c.current() == null) {
+            out.add(new Violation("/cookies", "cookies without 'current' (the id of the key that signs)"));
+        } else if (!indexOfId.containsKey(c.current())) {
+            out.add(new Violation("/cookies/current", "key " + c.current() + " is not among the keys"));
+        } else {
+            int i = indexOfId.get(c.current());
+            if (c.keys().get(i).acceptUntil() != null) {
+                out.add(new Violation("/cookies/keys/" + i + "/acceptUntil",
+                        "key " + c.current() + " is the current one: the key that signs cannot have an acceptUntil"));
             }
         }
     }

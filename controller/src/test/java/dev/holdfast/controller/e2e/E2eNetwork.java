@@ -23,12 +23,48 @@ import java.util.List;
  */
 final class E2eNetwork implements AutoCloseable {
     final Controller controller;
+    /** The alternate controller (second on every gateway's list), or null. */
+    final Controller alternate;
     final GatewayRuntime runtime;
     final List<SimulatedGateway> gateways = new ArrayList<>();
 
-    private E2eNetwork(Controller controller, GatewayRuntime runtime) {
+    private E2eNetwork(Controller controller, Controller alternate, GatewayRuntime runtime) {
         this.controller = controller;
+        this.alternate = alternate;
         this.runtime = runtime;
+    }
+
+    /**
+     * A primary and an alternate controller with the same provisioning (and {@code extraYaml}, e.g. the shared
+     * cookie keys); every gateway has both on its list, the primary first.
+     */
+    static E2eNetwork startWithAlternate(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                                         String extraYaml) throws Exception {
+        return startWithAlternate(transport, gatewayCount, linesEach, noAnswerSeconds, java.util.Map.of(), extraYaml,
+                extraYaml, java.util.Map.of());
+    }
+
+    /**
+     * As above, with trunks on gateway 1, the alternate's own extra provisioning, and {@code silentHops}: gateway
+     * {@code g} has that many {@link SilentController}s between the primary and the alternate on its list (each
+     * delays its failover by its transaction timeout).
+     */
+    static E2eNetwork startWithAlternate(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                                         java.util.Map<String, Boolean> trunks, String primaryYaml, String alternateYaml,
+                                         java.util.Map<Integer, Integer> silentHops) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, primaryYaml, null, null, alternateYaml,
+                silentHops);
+    }
+
+    private final List<SilentController> silent = new ArrayList<>();
+    private Provisioning primary;
+    /** A primary started again by {@link #restartPrimary}, or null. */
+    Controller restarted;
+
+    /** Starts the primary again with its provisioning (give it a fixed port for the gateways to find it). */
+    Controller restartPrimary() throws Exception {
+        restarted = Controller.start(primary, null, null, 3, EndpointOptions.DEFAULTS);
+        return restarted;
     }
 
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds) throws Exception {
@@ -54,6 +90,15 @@ final class E2eNetwork implements AutoCloseable {
     static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
                             java.util.Map<String, Boolean> trunks, String extraYaml, java.nio.file.Path events,
                             java.nio.file.Path commands) throws Exception {
+        return start(transport, gatewayCount, linesEach, noAnswerSeconds, trunks, extraYaml, events, commands, null,
+                java.util.Map.of());
+    }
+
+    /** {@code alternateYaml}: null for no alternate controller, else its extra provisioning. */
+    private static E2eNetwork start(Transport transport, int gatewayCount, int linesEach, int noAnswerSeconds,
+                                    java.util.Map<String, Boolean> trunks, String extraYaml, java.nio.file.Path events,
+                                    java.nio.file.Path commands, String alternateYaml,
+                                    java.util.Map<Integer, Integer> silentHops) throws Exception {
         // UDP gateways are provisioned by their source address and port: reserve the ports first
         List<Integer> ports = new ArrayList<>();
         StringBuilder gws = new StringBuilder();
@@ -78,22 +123,36 @@ final class E2eNetwork implements AutoCloseable {
                 }
             }
         }
-        Provisioning p = ProvisioningLoader.parse("""
-                controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }
-                timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
-                %s
-                %s
-                gateways:
-                """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
-                        : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws, ProvisioningLoader.Format.YAML, "e2e.yaml");
+        Provisioning p = provisioning(noAnswerSeconds, trunks, extraYaml, gws);
         Controller c = Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
-        E2eNetwork n = new E2eNetwork(c, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
+        Controller alt = null;
+        try {
+            if (alternateYaml != null) {
+                alt = Controller.start(provisioning(noAnswerSeconds, trunks, alternateYaml, gws), null, null, 2,
+                        EndpointOptions.DEFAULTS);
+            }
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+        E2eNetwork n = new E2eNetwork(c, alt, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
+        n.primary = p;
         try {
             InetSocketAddress ctl = c.address(transport == Transport.UDP ? "udp" : "tcp");
+            InetSocketAddress altAddress = alt == null ? null : alt.address(transport == Transport.UDP ? "udp" : "tcp");
             for (int g = 1; g <= gatewayCount; g++) {
                 MId mid = transport == Transport.UDP ? MId.ipv4("127.0.0.1", ports.get(g - 1))
                         : new MId.DomainName("gw" + g + ".test", 2944);
-                GatewayConfig config = GatewayConfig.of(mid, linesEach, List.of(ctl)).withSeed(g);
+                List<InetSocketAddress> list = new ArrayList<>(List.of(ctl));
+                if (altAddress != null) {
+                    for (int i = 0; i < silentHops.getOrDefault(g, 0); i++) {
+                        SilentController s = new SilentController();
+                        n.silent.add(s);
+                        list.add(s.address());
+                    }
+                    list.add(altAddress);
+                }
+                GatewayConfig config = GatewayConfig.of(mid, linesEach, list).withSeed(g);
                 if (g == 1 && !trunks.isEmpty()) config = config.withTrunks(new java.util.TreeMap<>(trunks));
                 n.gateways.add(n.runtime.start(config, transport,
                         new InetSocketAddress("127.0.0.1", transport == Transport.UDP ? ports.get(g - 1) : 0)));
@@ -104,6 +163,21 @@ final class E2eNetwork implements AutoCloseable {
             throw e;
         }
         return n;
+    }
+
+    private static Provisioning provisioning(int noAnswerSeconds, java.util.Map<String, Boolean> trunks, String extraYaml,
+                                             CharSequence gws) throws Exception {
+        // extra provisioning may bring its own controller section (a fixed port, a role in a pair)
+        String controller = extraYaml.contains("controller:") ? "" : "controller: { address: 127.0.0.1, port: 0, transports: [udp, tcp] }";
+        return ProvisioningLoader.parse(controller + """
+
+                timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
+                %s
+                %s
+                gateways:
+                """.formatted(noAnswerSeconds, trunks.isEmpty() ? ""
+                        : "dialPlan: { trunkAccessCodes: [ { code: \"9\", group: pstn, digits: xxxx } ] }", extraYaml) + gws,
+                ProvisioningLoader.Format.YAML, "e2e.yaml");
     }
 
     static String mid(Transport transport, int g, int port) {
@@ -118,6 +192,9 @@ final class E2eNetwork implements AutoCloseable {
         for (SimulatedGateway g : gateways) g.close();
         runtime.close();
         controller.close();
+        if (alternate != null) alternate.close();
+        if (restarted != null) restarted.close();
+        for (SilentController s : silent) s.close();
     }
 
     /** Polls until the condition holds; false after {@code seconds}. */

@@ -1,0 +1,553 @@
+package dev.holdfast.controller.call;
+
+import dev.holdfast.controller.cookie.CallCookie;
+import dev.holdfast.controller.cookie.CookieCodec;
+import dev.holdfast.controller.cookie.CookieKeyRing;
+import dev.holdfast.controller.cookie.CookiePart;
+import dev.holdfast.controller.cookie.CookieParty;
+import dev.holdfast.controller.cookie.CookieVerdict;
+import dev.holdfast.controller.core.H248;
+import dev.holdfast.controller.core.Outcome;
+import dev.holdfast.controller.gateway.Gateway;
+import dev.holdfast.controller.gateway.Line;
+import dev.holdfast.controller.gateway.LineState;
+import dev.holdfast.h248.message.ActionReply;
+import dev.holdfast.h248.message.ActionRequest;
+import dev.holdfast.h248.message.AuditDescriptor;
+import dev.holdfast.h248.message.CommandReply;
+import dev.holdfast.h248.message.CommandRequest;
+import dev.holdfast.h248.message.ContextId;
+import dev.holdfast.h248.message.Descriptor;
+import dev.holdfast.h248.message.LocalDescriptor;
+import dev.holdfast.h248.message.MediaDescriptor;
+import dev.holdfast.h248.message.MediaParm;
+import dev.holdfast.h248.message.ParmValue;
+import dev.holdfast.h248.message.PropertyParm;
+import dev.holdfast.h248.message.RemoteDescriptor;
+import dev.holdfast.h248.message.StreamDescriptor;
+import dev.holdfast.h248.message.StreamParm;
+import dev.holdfast.h248.message.TerminationId;
+import dev.holdfast.h248.message.TerminationStateDescriptor;
+import dev.holdfast.h248.message.TerminationStateParm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Rebuilds calls from the cookies their gateways carry (docs/migration.md, "Failover and reconstruction") and merges
+ * the parts that arrive on different gateways at different times.
+ * <p>
+ * A gateway that registers with its state kept is audited ({@code Context=* {AuditValue=* {Audit{Media}}}}). Each
+ * context whose cookies verify is a part of a call: the first part of a call to arrive creates the call, with its
+ * parties, roles and feature state from the newest cookie, and — from the FEGI/FECEI of each IGC end — the legs it
+ * still expects on gateways that have not arrived; each later part confirms an expected leg (or adds one). A gateway
+ * that arrives without an expected context has lost it: its parties leave the call as if they had hung up. A
+ * gateway that never arrives leaves its legs expected; when the call ends their contexts are subtracted should the
+ * gateway come back. A context whose cookies do not verify is kept talk-path-only: nobody's call, left alone until
+ * its lines go on-hook.
+ */
+final class CallMerge {
+    private static final System.Logger LOG = System.getLogger(CallMerge.class.getName());
+    private static final int RELEASED_KEYS_KEPT = 100_000;
+
+    private final CallProcessor cp;
+    private final CookieKeyRing keys;
+    /** Keys of calls released since start: a late part of one is a leftover to subtract, not a new call. */
+    private final Map<Long, Boolean> releasedKeys = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override protected boolean removeEldestEntry(Map.Entry<Long, Boolean> e) { return size() > RELEASED_KEYS_KEPT; }
+    };
+    /** Talk-path-only contexts: lines there by gateway and context. */
+    private final Map<Line, ContextId> untrusted = new LinkedHashMap<>();
+    private final Map<String, Long> counters = new TreeMap<>();
+
+    CallMerge(CallProcessor cp, CookieKeyRing keys) {
+        this.cp = cp;
+        this.keys = keys;
+    }
+
+    Map<String, Long> counters() { return Map.copyOf(counters); }
+
+    private void count(String name) { counters.merge(name, 1L, Long::sum); }
+
+    void released(Call c) { releasedKeys.put(c.key, Boolean.TRUE); }
+
+    /** The line's gateway left this controller: its talk-path-only context is nobody's business here any more. */
+    void forget(Line l) { untrusted.remove(l); }
+
+    /** The line is in a context kept talk-path-only. */
+    boolean untrusted(Line l) { return untrusted.containsKey(l); }
+
+    // ------------------------------------------------------------------------------------------ audit
+
+    /** Contexts audited per request: one reply with the media of a few hundred contexts would not fit a TPKT frame. */
+    static final int CONTEXTS_PER_AUDIT = 16;
+
+    /**
+     * Audits the contexts of a gateway that kept its state, rebuilds and merges what they carry, then runs
+     * {@code then}. First the context ids ({@code Context=* {AuditValue=ROOT}}, H.248.1 7.2.5), then the contexts
+     * not held by a call here, {@link #CONTEXTS_PER_AUDIT} per request, each {@code AuditValue=*{Audit{Media}}}.
+     */
+    void audit(Gateway gw, Runnable then) {
+        long started = cp.svc.now();
+        ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
+                List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
+        boolean[] failed = {false};
+        cp.association.send(gw, List.of(ids), o -> {
+            if (o.reply() == null) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + o.failure());
+                finish(gw, started, -1, then);
+                return;
+            }
+            Set<ContextId> owned = cp.ownedContexts(gw);
+            List<ContextId> contexts = new ArrayList<>();
+            for (ActionReply a : o.reply().actions()) {
+                if (a.contextId().isSpecific() && !owned.contains(a.contextId())) contexts.add(a.contextId());
+            }
+            if (contexts.isEmpty()) { finish(gw, started, 0, then); return; }
+            int[] outstanding = {(contexts.size() + CONTEXTS_PER_AUDIT - 1) / CONTEXTS_PER_AUDIT};
+            for (int i = 0; i < contexts.size(); i += CONTEXTS_PER_AUDIT) {
+                List<ActionRequest> batch = new ArrayList<>();
+                for (ContextId ctx : contexts.subList(i, Math.min(contexts.size(), i + CONTEXTS_PER_AUDIT))) {
+                    batch.add(new ActionRequest(ctx, List.of(), List.of(),
+                            List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
+                }
+                cp.association.send(gw, batch, ob -> {
+                    if (ob.reply() != null) apply(gw, ob);
+                    else failed[0] = true;
+                    if (ob.reply() == null) LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+                    if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), then);
+                });
+            }
+        });
+    }
+
+    /** @param contexts how many were audited; -1: the audit failed (what the gateway holds is not known) */
+    private void finish(Gateway gw, long started, int contexts, Runnable then) {
+        try {
+            List<Gateway> settle = new ArrayList<>(farAlreadyHere);
+            farAlreadyHere.clear();
+            for (Gateway g : settle) missingContexts(g);
+            if (contexts >= 0) missingContexts(gw);
+            long took = cp.svc.now() - started;
+            LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took + " ms");
+        } finally {
+            then.run();
+        }
+    }
+
+    /** A gateway came back without its state (cold restart): every leg expected there is gone. */
+    void arrivedWithoutState(Gateway gw) { missingContexts(gw); }
+
+    /** One termination as the audit returned it. */
+    private record Audited(String termination, String cookie, String local, String remote) {}
+
+    /** Far gateways already here (and audited) that a rebuilt call expected a leg on: settled after this audit. */
+    private final Set<Gateway> farAlreadyHere = new LinkedHashSet<>();
+
+    private void apply(Gateway gw, Outcome o) {
+        for (ActionReply a : o.reply().actions()) {
+            ContextId ctx = a.contextId();
+            if (!ctx.isSpecific()) continue;
+            List<Audited> terms = new ArrayList<>();
+            for (CommandReply r : a.replies()) {
+                if (!(r instanceof CommandReply.Audit au) || au.terminationIds().isEmpty()) continue;
+                String t = au.terminationIds().get(0).value();
+                if (t.equals("*") || t.equals("$")) continue;
+                terms.add(audited(t, au.terminationAudit()));
+            }
+            if (!terms.isEmpty()) context(gw, ctx, terms);
+        }
+    }
+
+    private static Audited audited(String t, List<Descriptor> ds) {
+        String cookie = null, local = null, remote = null;
+        for (Descriptor d : ds) {
+            if (!(d instanceof MediaDescriptor m)) continue;
+            for (MediaParm p : m.parms()) {
+                if (p instanceof TerminationStateDescriptor ts) {
+                    for (TerminationStateParm x : ts.parms()) {
+                        if (x instanceof PropertyParm pp && pp.name().equalsIgnoreCase(CookieStamper.PROPERTY)
+                                && pp.value() instanceof ParmValue.Single s) cookie = ParmValue.unquote(s.value());
+                    }
+                } else if (p instanceof StreamDescriptor sd) {
+                    for (StreamParm sp : sd.parms()) {
+                        if (sp instanceof LocalDescriptor l) local = l.sdp();
+                        if (sp instanceof RemoteDescriptor r) remote = r.sdp();
+                    }
+                } else if (p instanceof LocalDescriptor l) {
+                    local = l.sdp();
+                } else if (p instanceof RemoteDescriptor r) {
+                    remote = r.sdp();
+                }
+            }
+        }
+        return new Audited(t, cookie, local, remote);
+    }
+
+    /** One context of an arriving gateway: the parts of calls it holds, or a talk-path-only context. */
+    private void context(Gateway gw, ContextId ctx, List<Audited> terms) {
+        Map<Long, List<Map.Entry<Audited, CallCookie>>> byKey = new LinkedHashMap<>();
+        List<Audited> rejected = new ArrayList<>();
+        for (Audited t : terms) {
+            if (t.cookie == null) {
+                count("cookie.missing");
+                rejected.add(t);
+                continue;
+            }
+            CookieVerdict v = CookieCodec.verify(t.cookie, keys, cp.svc.now());
+            if (v instanceof CookieVerdict.Accepted ok) {
+                count("cookie.accepted");
+                byKey.computeIfAbsent(ok.cookie().callKey(), k -> new ArrayList<>()).add(Map.entry(t, ok.cookie()));
+            } else if (v instanceof CookieVerdict.Rejected no) {
+                count("cookie.rejected." + no.reason().name().toLowerCase(java.util.Locale.ROOT));
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " context " + ctx + " termination "
+                        + t.termination + ": cookie rejected (" + no.reason() + ": " + no.detail() + "): kept talk-path-only");
+                rejected.add(t);
+            }
+        }
+        for (Map.Entry<Long, List<Map.Entry<Audited, CallCookie>>> e : byKey.entrySet()) {
+            long key = e.getKey();
+            if (releasedKeys.containsKey(key)) {
+                // a part of a call that ended while this gateway was away: a leftover
+                count("merge.leftover_contexts");
+                LOG.log(System.Logger.Level.INFO, () -> gw.name() + " context " + ctx + ": leftover of released call key " + Long.toHexString(key));
+                cp.subtractContext(gw, ctx);
+                return;
+            }
+            Call c = cp.callByKey(key);
+            if (c != null && !c.migrated) continue; // ours all along
+            List<Map.Entry<Audited, CallCookie>> parts = e.getValue();
+            CallCookie newest = parts.get(0).getValue();
+            for (Map.Entry<Audited, CallCookie> p : parts) if (p.getValue().generation() > newest.generation()) newest = p.getValue();
+            if (c == null) {
+                c = create(newest);
+                if (c == null) { untrustedContext(gw, ctx, terms); return; }
+            } else if (newest.generation() > c.generation) {
+                count("merge.newer_part");
+            }
+            confirm(c, gw, ctx, parts);
+        }
+        if (byKey.isEmpty() && !rejected.isEmpty()) untrustedContext(gw, ctx, rejected);
+    }
+
+    // ------------------------------------------------------------------------------------------ rebuild
+
+    /** A call as its newest cookie describes it; its legs come as their contexts are confirmed. */
+    private Call create(CallCookie n) {
+        boolean featured = n.feature() != Call.Feature.NONE;
+        for (CookieParty p : n.parties()) {
+            if (p.role() != CallStructure.Role.CALLER && p.role() != CallStructure.Role.CALLEE) featured = true;
+        }
+        Map<CookieParty, Line> lines = new LinkedHashMap<>();
+        for (CookieParty p : n.parties()) {
+            if (p.kind() == CookieParty.Kind.PHONE) continue;
+            Gateway g = cp.association.gateway(p.gateway());
+            Line l = g == null ? null : g.line(p.termination());
+            if (l == null) {
+                LOG.log(System.Logger.Level.WARNING, () -> "call key " + Long.toHexString(n.callKey()) + ": party "
+                        + p.gateway() + "/" + p.termination() + " is not provisioned here");
+                count("merge.unknown_party");
+                continue;
+            }
+            if (cp.callOf(l) != null) {
+                LOG.log(System.Logger.Level.WARNING, () -> "call key " + Long.toHexString(n.callKey()) + ": " + l
+                        + " is already in " + cp.callOf(l));
+                count("merge.party_in_other_call");
+                return null;
+            }
+            lines.put(p, l);
+        }
+        Line caller = null, callee = null;
+        if (!featured) {
+            for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
+                if (e.getKey().role() == CallStructure.Role.CALLER) caller = e.getValue();
+                if (e.getKey().role() == CallStructure.Role.CALLEE) callee = e.getValue();
+            }
+        }
+        Call c = cp.newMigratedCall(n.callKey(), caller, callee);
+        c.featured = featured;
+        c.feature = n.feature();
+        c.state = n.state();
+        c.consultState = n.consultState();
+        c.generation = n.generation();
+        c.stateSince = n.stateSince();
+        c.migrated = true;
+        for (CookieParty p : n.parties()) {
+            if (p.kind() == CookieParty.Kind.PHONE) {
+                Call.SipParty s = p.role() == CallStructure.Role.CALLER
+                        ? new Call.SipParty(p.termination(), p.extra(), null) : new Call.SipParty(p.termination());
+                if (s.callId == null) s.callId = p.extra();
+                s.gone = true; // until the SIP side adopts the phone's dialog
+                c.sip = s;
+                continue;
+            }
+            Line l = lines.get(p);
+            if (l == null) continue;
+            c.parties.put(l, p.role());
+            if (p.roleBeforeHold() != null) {
+                if (c.rolesBeforeHold == null) c.rolesBeforeHold = new LinkedHashMap<>();
+                c.rolesBeforeHold.put(l, p.roleBeforeHold());
+            }
+            switch (p.role()) {
+                case HOST -> c.host = l;
+                case HELD -> c.held = l;
+                case CONSULTED -> c.consulted = l;
+                case CONFEREE -> c.conferees.add(l);
+                default -> { }
+            }
+            if (l.trunk() && p.role() == CallStructure.Role.CALLEE && p.extra() != null) c.outpulse = p.extra();
+            boolean ringing = c.state == CallState.SETUP && p.role() == CallStructure.Role.CALLEE
+                    || l == c.consulted && c.consultState != CallState.CONNECTED;
+            l.offHook(l.trunk() || !ringing);
+            l.state(LineState.IN_CALL);
+        }
+        if (c.rolesBeforeHold != null) {
+            // a party's role before hold is only written for parties that had one; the map holds all of them
+            for (Line l : c.parties.keySet()) c.rolesBeforeHold.putIfAbsent(l, c.parties.get(l));
+        }
+        cp.register(c);
+        count("merge.calls_rebuilt");
+        LOG.log(System.Logger.Level.INFO, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
+        return c;
+    }
+
+    /** The parts found in one context confirm (or add) the call's leg there, its IGC ends and their far ends. */
+    private void confirm(Call c, Gateway gw, ContextId ctx, List<Map.Entry<Audited, CallCookie>> parts) {
+        Call.Leg leg = null;
+        for (Call.Leg l : c.legs) if (l.gateway == gw && ctx.equals(l.context)) leg = l;
+        if (leg == null) {
+            leg = new Call.Leg(gw);
+            leg.context = ctx;
+            c.legs.add(leg);
+        }
+        leg.expected = false;
+        for (Map.Entry<Audited, CallCookie> p : parts) {
+            Audited t = p.getKey();
+            CookiePart part = p.getValue().part();
+            if (part instanceof CookiePart.Party) {
+                Line l = gw.line(t.termination);
+                leg.terminations.add(l != null ? l.termination() : t.termination);
+            } else if (part instanceof CookiePart.IgcEnd ie) {
+                Call.IgcEnd e = endAt(c, leg, t.termination);
+                e.local = t.local;
+                e.remote = t.remote;
+                if (e.far == null) linkFar(c, e, ie);
+            } else if (part instanceof CookiePart.PhoneRtp) {
+                Call.IgcEnd e = endAt(c, leg, t.termination);
+                e.local = t.local;
+                e.remote = t.remote;
+                if (c.sip != null) {
+                    c.sip.rtp = e;
+                    c.igcB = e;
+                    if (!c.igcs.contains(e)) c.igcs.add(e);
+                }
+            } else {
+                leg.terminations.add(t.termination);
+            }
+        }
+        restoreFeatureLegs(c);
+        if (c.state == CallState.SETUP && !expecting(c)) cp.ringingRestored(c);
+    }
+
+    /** The IGC end that is termination {@code t} of this leg: known already (expected from its far end), or new. */
+    private static Call.IgcEnd endAt(Call c, Call.Leg leg, String t) {
+        for (Call.IgcEnd e : ends(c)) {
+            if (e.leg.gateway == leg.gateway && t.equalsIgnoreCase(e.rtp)) {
+                if (e.leg != leg) {
+                    // expected in a context the far end named, found in this one (it moved): the audit wins
+                    e.leg.terminations.remove(e.rtp);
+                    e.leg = leg;
+                }
+                leg.terminations.add(e.rtp);
+                return e;
+            }
+        }
+        Call.IgcEnd e = new Call.IgcEnd(leg);
+        e.rtp = t;
+        leg.terminations.add(t);
+        return e;
+    }
+
+    private static List<Call.IgcEnd> ends(Call c) {
+        List<Call.IgcEnd> out = new ArrayList<>();
+        for (Call.IgcEnd e : c.igcs) {
+            out.add(e);
+            if (e.far != null) out.add(e.far);
+        }
+        return out;
+    }
+
+    /** Links an IGC end to its far end by FEGI/FECEI: the far end as already known, or expected there. */
+    private void linkFar(Call c, Call.IgcEnd e, CookiePart.IgcEnd ie) {
+        Gateway fg = cp.association.gateway(ie.farGateway());
+        if (fg == null) {
+            LOG.log(System.Logger.Level.WARNING, () -> c + ": IGC end " + e.rtp + " leads to unknown gateway " + ie.farGateway());
+            count("merge.unknown_far_gateway");
+            c.igcs.add(e);
+            return;
+        }
+        Call.IgcEnd far = null;
+        for (Call.IgcEnd x : ends(c)) {
+            if (x == e || x.leg.gateway != fg) continue;
+            if (ie.farTermination() != null ? ie.farTermination().equalsIgnoreCase(x.rtp)
+                    : ie.farContext() != null && x.leg.context != null && x.leg.context.value() == ie.farContext() && x.far == null) {
+                far = x;
+                break;
+            }
+        }
+        if (far != null) {
+            if (far.far != null && far.far != e) {
+                LOG.log(System.Logger.Level.WARNING, () -> c + ": IGC end " + e.rtp + " and " + ie + " disagree");
+                count("merge.igc_mismatch");
+            }
+            c.igcs.remove(far);
+            c.addIgc(far, e);
+            return;
+        }
+        // the far gateway has not arrived: its leg is expected where FEGI/FECEI say
+        Call.Leg fl = null;
+        if (ie.farContext() != null) {
+            for (Call.Leg l : c.legs) if (l.gateway == fg && l.context != null && l.context.value() == ie.farContext()) fl = l;
+        }
+        if (fl == null) {
+            if (cp.arrived(fg)) farAlreadyHere.add(fg);
+            fl = new Call.Leg(fg);
+            fl.context = ie.farContext() == null ? null : ContextId.of(ie.farContext());
+            fl.expected = true;
+            c.legs.add(fl);
+        }
+        Call.IgcEnd f = new Call.IgcEnd(fl);
+        f.rtp = ie.farTermination();
+        if (f.rtp != null) fl.terminations.add(f.rtp);
+        if (ie.party() >= 0) {
+            // the party it leads to is in that leg (its own part will confirm it)
+            Line l = partyLine(c, ie.party(), fg);
+            if (l != null) fl.terminations.add(l.termination());
+        }
+        c.addIgc(e, f);
+    }
+
+    /** The line of party {@code index} of the call's cookies, if it is on {@code gw}. */
+    private static Line partyLine(Call c, int index, Gateway gw) {
+        int i = c.sip != null && c.sip.role == CallStructure.Role.CALLER ? 1 : 0;
+        for (Line l : c.parties.keySet()) {
+            if (i++ == index) return l.gateway() == gw ? l : null;
+        }
+        return null;
+    }
+
+    private static boolean expecting(Call c) {
+        for (Call.Leg l : c.legs) if (l.expected) return true;
+        return false;
+    }
+
+    /**
+     * The basic call's IGC ends, and where the held and the consulted party are on the host's gateway: their own
+     * termination there, or the IGC end that leads to them.
+     */
+    private static void restoreFeatureLegs(Call c) {
+        if (!c.featured && c.caller != null && c.callee != null && c.caller.gateway() != c.callee.gateway()) {
+            for (Call.IgcEnd e : ends(c)) {
+                if (e.leg.gateway == c.caller.gateway() && e.far != null && e.far.leg.gateway == c.callee.gateway()) {
+                    c.igcA = e;
+                    c.igcB = e.far;
+                }
+            }
+        }
+        if (c.host == null) return;
+        Call.Leg hostLeg = c.legWith(c.host.gateway(), c.host.termination());
+        if (c.consulted == null && (c.feature == Call.Feature.CONFERENCE || c.feature == Call.Feature.CONFERENCE_RECALL)
+                && !c.conferees.isEmpty()) {
+            // a conference keeps the party added last as the consulted one (the conference code made it a conferee)
+            c.consulted = c.conferees.get(c.conferees.size() - 1);
+        }
+        switch (c.feature) {
+            case CONSULT, CONSULT_RECALL, CONFERENCE, CONFERENCE_RECALL -> { if (hostLeg != null) c.consultLeg = hostLeg; }
+            default -> { }
+        }
+        if (c.held != null) {
+            Map.Entry<Call.Leg, String> at = representing(c, c.held);
+            if (at != null) { c.heldLeg = at.getKey(); c.heldTerm = at.getValue(); }
+        }
+        if (c.consulted != null) {
+            Map.Entry<Call.Leg, String> at = representing(c, c.consulted);
+            if (at != null) { c.consultTerm = at.getValue(); if (c.consultLeg == null) c.consultLeg = at.getKey(); }
+        }
+    }
+
+    /** Where a party is on the host's gateway: its line's termination, or the IGC end whose far leg holds it. */
+    private static Map.Entry<Call.Leg, String> representing(Call c, Line party) {
+        Gateway hg = c.host.gateway();
+        for (Call.Leg l : c.legs) {
+            if (l.gateway != hg) continue;
+            if (party.gateway() == hg && l.terminations.contains(party.termination())) return Map.entry(l, party.termination());
+        }
+        for (Call.IgcEnd e : ends(c)) {
+            if (e.leg.gateway == hg && e.far != null && e.rtp != null && e.far.leg.gateway == party.gateway()
+                    && e.far.leg.terminations.contains(party.termination())) return Map.entry(e.leg, e.rtp);
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------ what did not come
+
+    /** After a gateway's audit: each leg a migrated call still expects there is gone, and so are its parties. */
+    private void missingContexts(Gateway gw) {
+        for (Call c : new ArrayList<>(cp.calls())) {
+            if (!c.migrated) continue;
+            List<Call.Leg> gone = new ArrayList<>();
+            for (Call.Leg l : c.legs) if (l.gateway == gw && l.expected) gone.add(l);
+            if (gone.isEmpty()) continue;
+            count("merge.contexts_lost");
+            LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " came back without " + gone);
+            Set<Line> left = new LinkedHashSet<>();
+            for (Call.Leg l : gone) {
+                for (String t : l.terminations) {
+                    Line line = gw.line(t);
+                    if (line != null && c.parties.containsKey(line)) left.add(line);
+                }
+                c.legs.remove(l);
+                for (Call.IgcEnd e : ends(c)) {
+                    if (e.leg == l && e.far != null) {
+                        c.removeIgc(e);
+                        e.far.far = null;
+                        c.igcs.add(e.far); // an end without a far end: subtracted with the call
+                    }
+                }
+            }
+            // a party whose context is gone hung up, as far as the call is concerned
+            for (Line l : left) {
+                l.offHook(false);
+                cp.partyLost(c, l);
+            }
+        }
+    }
+
+    /** A context whose cookies do not verify: left alone, its lines released when they go on-hook. */
+    private void untrustedContext(Gateway gw, ContextId ctx, List<Audited> terms) {
+        count("merge.untrusted_contexts");
+        for (Audited t : terms) {
+            Line l = gw.line(t.termination);
+            if (l == null || cp.callOf(l) != null) continue;
+            untrusted.put(l, ctx);
+            l.state(LineState.LOCKOUT);
+            l.offHook(true);
+        }
+    }
+
+    /** A line of a talk-path-only context went on-hook: out of the context, idle again (the context goes when empty). */
+    void untrustedOnHook(Line l) {
+        ContextId ctx = untrusted.remove(l);
+        if (ctx == null) return;
+        boolean last = true;
+        for (Map.Entry<Line, ContextId> e : untrusted.entrySet()) {
+            if (e.getKey().gateway() == l.gateway() && e.getValue().equals(ctx)) last = false;
+        }
+        cp.leaveUntrusted(l, ctx, last);
+    }
+}
