@@ -21,14 +21,23 @@ final class ConsoleAuthenticator implements PasswordAuthenticator, PublickeyAuth
     private final List<AdminApiClient> controllers;
     private final AuthorizedKeys keys;
     private final ConsoleConfig.ServiceAccount service;
+    private final LoginThrottle throttle;
 
-    ConsoleAuthenticator(List<AdminApiClient> controllers, AuthorizedKeys keys, ConsoleConfig.ServiceAccount service) {
+    ConsoleAuthenticator(List<AdminApiClient> controllers, AuthorizedKeys keys, ConsoleConfig.ServiceAccount service,
+                         LoginThrottle throttle) {
         this.controllers = controllers;
         this.keys = keys;
         this.service = service;
+        this.throttle = throttle;
     }
 
     @Override public boolean authenticate(String user, String password, ServerSession ssh) {
+        java.net.InetAddress from = ssh.getClientAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+        if (from != null && throttle.throttled(from, System.nanoTime())) {
+            LOG.log(System.Logger.Level.WARNING, "console: password login of " + user + " from " + from
+                    + " refused unchecked: too many failed logins from there");
+            return false;
+        }
         ConsoleSession s = ConsoleSession.withPassword(user, password, controllers);
         boolean refused = false;
         for (AdminApiClient c : controllers) {
@@ -40,6 +49,7 @@ final class ConsoleAuthenticator implements PasswordAuthenticator, PublickeyAuth
                     return true;
                 }
                 refused = true;
+                if (from != null) throttle.failed(from, System.nanoTime());
                 break; // the API said no: do not ask the others (their throttles would count it too)
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "console: cannot check " + user + "'s password at " + c.name() + ": " + e.getMessage());

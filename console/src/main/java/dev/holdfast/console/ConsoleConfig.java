@@ -20,7 +20,8 @@ import java.util.Set;
  * Relative paths are taken from the configuration file's folder.
  */
 public record ConsoleConfig(String address, int port, Path hostKey, List<ControllerRef> controllers,
-                            Path authorizedKeys, ServiceAccount serviceAccount, int idleTimeoutSeconds) {
+                            Path authorizedKeys, ServiceAccount serviceAccount, int idleTimeoutSeconds,
+                            int loginFailureLimit, int loginFailureWindowSeconds) {
 
     /** One controller's admin API: a short name the CLI shows and its base URL ({@code http://host:port}). */
     public record ControllerRef(String name, String url) {}
@@ -38,7 +39,9 @@ public record ConsoleConfig(String address, int port, Path hostKey, List<Control
                      @JsonProperty("controllers") List<ControllerRef> controllers,
                      @JsonProperty("authorizedKeys") String authorizedKeys,
                      @JsonProperty("serviceAccount") ServiceAccountShape serviceAccount,
-                     @JsonProperty("idleTimeoutSeconds") Integer idleTimeoutSeconds) {}
+                     @JsonProperty("idleTimeoutSeconds") Integer idleTimeoutSeconds,
+                     @JsonProperty("loginFailureLimit") Integer loginFailureLimit,
+                     @JsonProperty("loginFailureWindowSeconds") Integer loginFailureWindowSeconds) {}
 
     record Listen(@JsonProperty("address") String address, @JsonProperty("port") Integer port) {}
 
@@ -111,6 +114,10 @@ public record ConsoleConfig(String address, int port, Path hostKey, List<Control
         }
         int idle = f.idleTimeoutSeconds() == null ? 1800 : f.idleTimeoutSeconds();
         if (idle < 1) throw new BadConfig(source + ": idleTimeoutSeconds must be at least 1");
-        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, service, idle);
+        int limit = f.loginFailureLimit() == null ? 3 : f.loginFailureLimit();
+        if (limit < 1) throw new BadConfig(source + ": loginFailureLimit must be at least 1");
+        int window = f.loginFailureWindowSeconds() == null ? 300 : f.loginFailureWindowSeconds();
+        if (window < 1) throw new BadConfig(source + ": loginFailureWindowSeconds must be at least 1");
+        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, service, idle, limit, window);
     }
 }

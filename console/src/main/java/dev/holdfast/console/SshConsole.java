@@ -32,7 +32,8 @@ public final class SshConsole implements AutoCloseable {
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(hostKey(config.hostKey()));
         AuthorizedKeys keys = config.authorizedKeys() == null ? null : new AuthorizedKeys(config.authorizedKeys());
-        ConsoleAuthenticator auth = new ConsoleAuthenticator(controllers, keys, config.serviceAccount());
+        ConsoleAuthenticator auth = new ConsoleAuthenticator(controllers, keys, config.serviceAccount(),
+                new LoginThrottle(config.loginFailureLimit(), config.loginFailureWindowSeconds()));
         sshd.setPasswordAuthenticator(auth);
         sshd.setPublickeyAuthenticator(keys == null ? null : auth);
         // keyboard-interactive would only ask for the same password again: offer public key and password only

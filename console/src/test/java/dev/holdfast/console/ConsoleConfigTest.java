@@ -33,6 +33,8 @@ class ConsoleConfigTest {
         assertNull(c.authorizedKeys());
         assertNull(c.serviceAccount());
         assertEquals(1800, c.idleTimeoutSeconds());
+        assertEquals(3, c.loginFailureLimit());
+        assertEquals(300, c.loginFailureWindowSeconds());
     }
 
     @Test
@@ -56,6 +58,7 @@ class ConsoleConfigTest {
         assertTrue(refusal("listen: { port: 70000 }\ncontrollers: [ { name: a, url: \"http://h:1\" } ]").contains("not a port"));
         String unknown = refusal("controllers: [ { name: a, url: \"http://h:1\" } ]\nbogus: 1");
         assertTrue(unknown.startsWith("console.yaml line 2: ") && unknown.contains("bogus"), unknown);
+        assertTrue(refusal("controllers: [ { name: a, url: \"http://h:1\" } ]\nloginFailureLimit: 0").contains("loginFailureLimit"));
         assertTrue(refusal("controllers: [ { name: a, url: \"http://h:1\" } ]\nauthorizedKeys: keys").contains("needs a serviceAccount"));
         assertTrue(refusal("controllers: [ { name: a, url: \"http://h:1\" } ]\nserviceAccount: { user: c }").contains("exactly one of password and passwordFile"));
     }

@@ -54,7 +54,11 @@ class SshConsoleTest {
     }
 
     static ConsoleConfig config(List<String> controllers) throws ConsoleConfig.BadConfig {
-        StringBuilder y = new StringBuilder("listen: { address: 127.0.0.1, port: 0 }\nhostKey: host-key.ser\n"
+        return config(controllers, "loginFailureLimit: 100\n");
+    }
+
+    static ConsoleConfig config(List<String> controllers, String more) throws ConsoleConfig.BadConfig {
+        StringBuilder y = new StringBuilder(more + "listen: { address: 127.0.0.1, port: 0 }\nhostKey: host-key.ser\n"
                 + "authorizedKeys: authorized_keys\nserviceAccount: { user: console, password: console-secret }\ncontrollers:\n");
         for (String c : controllers) {
             String[] nu = c.split(" ");
@@ -184,6 +188,21 @@ class SshConsoleTest {
         Path stranger = OpenSsh.keygen(dir, "stranger_key");
         r = ssh.withKey(stranger, "noc", "list calls");
         assertEquals(255, r.exit(), r.toString());
+    }
+
+    @Test
+    void aClientGuessingPasswordsIsThrottledByTheConsole() throws Exception {
+        try (SshConsole guarded = SshConsole.start(config(List.of("cc1 " + rig.adminUrl()), "loginFailureLimit: 2\n"))) {
+            OpenSsh client = new OpenSsh(dir, guarded.port());
+            for (int i = 0; i < 2; i++) assertEquals(255, client.withPassword("operator", "guess" + i, "status").exit());
+            // now even the right password is refused from this address, without asking the API
+            OpenSsh.Result r = client.withPassword("operator", ControllerRig.password("operator"), "status");
+            assertEquals(255, r.exit(), r.toString());
+            assertTrue(r.err().contains("Permission denied"), r.toString());
+            // a key still gets in; the API itself still takes the password (through the other console)
+            assertEquals(0, client.withKey(opsKey, "ops", "status").exit());
+            assertEquals(0, ssh.withPassword("operator", ControllerRig.password("operator"), "status").exit());
+        }
     }
 
     @Test
