@@ -225,12 +225,13 @@ class SshConsoleTest {
         cmd.add(1, "-tt");
         cmd.addAll(List.of("-i", nocKey.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "noc@127.0.0.1"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        // "lisx<DEL>t calls", a line dropped with Ctrl-U, then exit
-        OpenSsh.Result r = OpenSsh.run(pb, "lisx\u007ft calls\rgarbage\u0015help list\rexit\r");
+        // "lisx<DEL>t calls", the same again from the history (up arrow), a line dropped with Ctrl-U, then exit
+        OpenSsh.Result r = OpenSsh.run(pb, "lisx\u007ft calls\r\u001b[A\rgarbage\u0015help list\rexit\r");
         assertEquals(0, r.exit(), r.toString());
         String out = r.out().replace("\r\n", "\n");
         assertTrue(out.contains("Holdfast console. noc (viewer), controllers cc1."), out);
         assertTrue(out.contains(ConsoleShell.PROMPT + "lisx\b \bt calls\nCALL  STATE"), out);
+        assertTrue(out.contains(ConsoleShell.PROMPT + "list calls\nCALL  STATE"), "history: " + out);
         assertTrue(out.matches("(?s).*\\n" + callId + "\\s+CONNECTED.*"), out);
         assertTrue(out.contains("usage: list gateways|phones|calls"), out);
         assertFalse(out.contains("unknown command"), out);
@@ -287,6 +288,25 @@ class SshConsoleTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    @Test
+    void aSessionWhoseTokenEndedLogsInAgain() throws Exception {
+        AdminApiClient api = new AdminApiClient(new ConsoleConfig.ControllerRef("cc1", rig.adminUrl()));
+        ConsoleSession s = ConsoleSession.withPassword("viewer", ControllerRig.password("viewer"), List.of(api));
+        String last;
+        try {
+            assertEquals(200, s.call("cc1", (a, token) -> a.get("/api/status", token)).status());
+            String first = s.token("cc1");
+            api.logout(first); // as when the token expires or the controller restarts
+            assertEquals(401, api.get("/api/status", first).status());
+            assertEquals(200, s.call("cc1", (a, token) -> a.get("/api/status", token)).status());
+            last = s.token("cc1");
+            assertNotEquals(first, last);
+        } finally {
+            s.close();
+        }
+        assertEquals(401, api.get("/api/status", last).status(), "closed: logged out");
     }
 
     @Test
