@@ -87,8 +87,6 @@ public final class AdminApiClient {
         HttpResponse<String> r;
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException | HttpTimeoutException e) {
-            throw unreachable(e);
         } catch (IOException e) {
             throw unreachable(e);
         }

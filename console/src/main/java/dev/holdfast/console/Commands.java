@@ -344,7 +344,7 @@ final class Commands {
 
     private static void flatten(String prefix, JsonNode n, Map<String, String> into) {
         if (n.isObject()) {
-            n.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), into));
+            n.properties().forEach(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), into));
         } else {
             into.put(prefix, n.asText());
         }

@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -151,8 +150,7 @@ final class EventFollower {
         if (e.has("previousState")) b.append(" (was ").append(e.get("previousState").asText()).append(')');
         JsonNode call = e.get("call");
         if (call != null && call.has("parties")) b.append(" parties ").append(CallDrawing.join(call.get("parties")));
-        for (Iterator<Map.Entry<String, JsonNode>> it = e.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : e.properties()) {
             String k = f.getKey();
             if (k.equals("kind") || k.equals("time") || k.equals("callId") || k.equals("phoneCallId") || k.equals("state")
                     || k.equals("previousState") || k.equals("call") || !f.getValue().isValueNode()) continue;
