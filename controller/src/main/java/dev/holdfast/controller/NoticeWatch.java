@@ -55,6 +55,9 @@ final class NoticeWatch {
     private final Map<Long, SipCall.State> phoneCalls = new HashMap<>();
     private final Set<Long> unsettledPhoneCalls = new TreeSet<>();
     private final Map<String, Integer> contacts = new HashMap<>();
+    /** When each registered user's next contact lapses, to notice a registration that runs out without a REGISTER. */
+    private final Map<String, Long> expiryOf = new HashMap<>();
+    private final java.util.TreeMap<Long, Set<String>> byExpiry = new java.util.TreeMap<>();
     private final List<Notice> out = new ArrayList<>();
 
     NoticeWatch(CallProcessor calls, CallRegister register, GatewayAssociation association, SipCore sip, long now) {
@@ -68,7 +71,10 @@ final class NoticeWatch {
         sip.callRegister().journal();
         for (SipCall c : sip.calls()) if (c.phoneToPhone()) trackPhoneCall(c);
         for (Gateway g : association.gateways()) gateways.put(g, g.state());
-        sip.location().live(now).forEach((user, b) -> contacts.put(user, b.size()));
+        sip.location().live(now).forEach((user, b) -> {
+            contacts.put(user, b.size());
+            expires(user, sip.location().nextExpiry(user, now));
+        });
         sip.location().onChange(users::add);
     }
 
@@ -127,8 +133,12 @@ final class NoticeWatch {
                     : was.reachable() && !g.state().reachable() ? "gateway-lost" : "gateway-state";
             out.add(new Notice(now, kind, f));
         }
+        while (!byExpiry.isEmpty() && byExpiry.firstKey() <= now) {
+            users.addAll(byExpiry.pollFirstEntry().getValue()); // a contact lapsed: look at the user again
+        }
         for (String user : users) {
             int n = sip.location().liveCount(user, now);
+            expires(user, sip.location().nextExpiry(user, now));
             Integer was = contacts.get(user);
             int before = was == null ? 0 : was;
             if (n == 0) contacts.remove(user);
@@ -146,6 +156,22 @@ final class NoticeWatch {
         List<Notice> n = List.copyOf(out);
         out.clear();
         return n;
+    }
+
+    /** Files {@code user} under the time its next contact lapses (0: none live). */
+    private void expires(String user, long at) {
+        Long was = expiryOf.remove(user);
+        if (was != null) {
+            Set<String> s = byExpiry.get(was);
+            if (s != null) {
+                s.remove(user);
+                if (s.isEmpty()) byExpiry.remove(was);
+            }
+        }
+        if (at > 0) {
+            expiryOf.put(user, at);
+            byExpiry.computeIfAbsent(at, t -> new java.util.TreeSet<>()).add(user);
+        }
     }
 
     /** Calls between two phones (the B2BUA's, no gateway part): started, state changes, released. */

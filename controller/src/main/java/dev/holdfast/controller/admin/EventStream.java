@@ -101,10 +101,14 @@ final class EventStream implements AutoCloseable {
             counters.count("events.notices-dropped");
             return;
         }
-        loop.execute(() -> {
-            inFlight.decrementAndGet();
-            for (Notice n : notices) fanOut(n);
-        });
+        try {
+            loop.execute(() -> {
+                inFlight.decrementAndGet();
+                for (Notice n : notices) fanOut(n);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            inFlight.decrementAndGet(); // the admin server is stopping: nobody to tell
+        }
     }
 
     private void fanOut(Notice n) {

@@ -21,6 +21,15 @@ public final class LocationService {
 
     private void changed(String user) { if (changed != null) changed.accept(user); }
 
+    /** When the first of {@code user}'s bindings live at {@code now} lapses (core time), or 0 when none is live. */
+    public long nextExpiry(String user, long now) {
+        LinkedHashMap<String, Binding> m = bindings.get(user);
+        if (m == null) return 0;
+        long first = 0;
+        for (Binding b : m.values()) if (b.expiresAt() > now && (first == 0 || b.expiresAt() < first)) first = b.expiresAt();
+        return first;
+    }
+
     /** How many of {@code user}'s bindings are live at {@code now} (lapsed ones are counted out, not dropped). */
     public int liveCount(String user, long now) {
         LinkedHashMap<String, Binding> m = bindings.get(user);
