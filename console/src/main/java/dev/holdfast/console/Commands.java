@@ -32,10 +32,12 @@ final class Commands {
                 "list gateways  every provisioned gateway: registration state, address, lines in a call\n"
                         + "list phones    every SIP subscriber: registered or not, its contacts and their expiry\n"
                         + "list calls     active calls: state, parties, gateways, feature, migrated; phone-to-phone calls"));
-        HELP.put("show", new Help("show call ID [on CONTROLLER]", "one call's structure drawn as text",
-                "Parties and their roles, each gateway's leg (context and terminations), the inter-gateway\n"
-                        + "connections with their far ends (FEGI/FECEI), the SIP phone's leg, the feature and whether the\n"
-                        + "call was migrated. Without 'on', every controller is asked."));
+        HELP.put("show", new Help("show call ID|gateway NAME [on CONTROLLER]", "one call's structure drawn as text, or one gateway's lines",
+                "show call ID       parties and their roles, each gateway's leg (context and terminations), the\n"
+                        + "                   inter-gateway connections with their far ends (FEGI/FECEI), the SIP phone's\n"
+                        + "                   leg, the feature and whether the call was migrated\n"
+                        + "show gateway NAME  the gateway's registration and each line: number, state, off-hook, call\n"
+                        + "Without 'on', every controller is asked."));
         HELP.put("release", new Help("release call ID [on CONTROLLER]", "release a call (needs role operator)",
                 "The controller tears the call down; lines still off-hook hear reorder tone. Audited by the\n"
                         + "controller under the API user."));
@@ -303,11 +305,55 @@ final class Commands {
     }
 
     private int show(List<String> args) throws CliError, InterruptedException {
-        if (args.isEmpty() || !args.get(0).equalsIgnoreCase("call")) throw CliError.usage("usage: show call ID [on CONTROLLER]");
+        if (!args.isEmpty() && args.get(0).equalsIgnoreCase("gateway")) return showGateway(args);
+        if (args.isEmpty() || !args.get(0).equalsIgnoreCase("call")) throw CliError.usage("usage: show call ID|gateway NAME [on CONTROLLER]");
         Found f = find(callRef("show", args));
         if (session.controllerNames().size() > 1) out.println("controller " + f.controller() + ":");
         CallDrawing.draw(f.call(), out);
         return 0;
+    }
+
+    private int showGateway(List<String> args) throws CliError, InterruptedException {
+        String usage = "usage: show gateway NAME [on CONTROLLER]";
+        if (args.size() != 2 && args.size() != 4) throw CliError.usage(usage);
+        String name = args.get(1);
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) throw CliError.usage("gateway name '" + TextTable.clean(name) + "' is not a name (" + usage + ")");
+        List<String> controllers = session.controllerNames();
+        if (args.size() == 4) {
+            if (!args.get(2).equalsIgnoreCase("on")) throw CliError.usage(usage);
+            if (!controllers.contains(args.get(3))) {
+                throw CliError.usage("no controller '" + TextTable.clean(args.get(3)) + "' (configured: " + String.join(", ", controllers) + ")");
+            }
+            controllers = List.of(args.get(3));
+        }
+        List<String> unreachable = new ArrayList<>();
+        for (String c : controllers) {
+            AdminApiClient.Reply r;
+            try {
+                r = session.call(c, (api, token) -> api.get("/api/gateways/" + name, token));
+            } catch (IOException e) {
+                if (controllers.size() == 1) throw new CliError(e.getMessage());
+                unreachable.add(e.getMessage());
+                continue;
+            }
+            if (r.status() == 404) continue;
+            if (!r.ok()) throw new CliError("controller " + c + ": " + TextTable.clean(r.error()));
+            JsonNode g = r.json();
+            if (session.controllerNames().size() > 1) out.println("controller " + c + ":");
+            out.println(TextTable.clean("gateway " + CallDrawing.text(g, "name") + "  " + CallDrawing.text(g, "state")
+                    + "  mid " + CallDrawing.text(g, "mid") + "  peer " + CallDrawing.text(g, "peer")
+                    + "  last service change " + CallDrawing.text(g, "lastServiceChange")));
+            TextTable t = new TextTable("  TERMINATION", "NUMBER", "KIND", "STATE", "OFF-HOOK", "CALL");
+            for (JsonNode l : g.path("lines")) {
+                t.row("  " + CallDrawing.text(l, "termination"), l.hasNonNull("number") ? l.get("number").asText()
+                                : "group " + CallDrawing.text(l, "trunkGroup"), CallDrawing.text(l, "kind"),
+                        CallDrawing.text(l, "state"), l.path("offHook").asBoolean() ? "yes" : "no", CallDrawing.text(l, "call"));
+            }
+            t.print(out);
+            return 0;
+        }
+        throw new CliError("no gateway '" + name + "' " + (controllers.size() == 1 ? "on controller " + controllers.get(0) : "on any controller")
+                + (unreachable.isEmpty() ? "" : " (" + String.join("; ", unreachable) + ")"));
     }
 
     private int release(List<String> args) throws CliError, InterruptedException {

@@ -121,6 +121,20 @@ class SshConsoleTest {
     }
 
     @Test
+    void showGatewayListsItsLines() throws Exception {
+        OpenSsh.Result r = ssh.withKey(nocKey, "noc", "show gateway gw1");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("gateway gw1  IN_SERVICE  mid [127.0.0.1]:"), r.toString());
+        assertTrue(r.out().matches("(?s).*\\n  A1\\s+1001\\s+line\\s+IN_CALL\\s+yes\\s+" + callId + "\\n.*"), r.toString());
+        assertTrue(r.out().matches("(?s).*\\n  A2\\s+1002\\s+line\\s+IN_CALL\\s+yes\\s+" + callId + "\\n.*"), r.toString());
+        r = ssh.withKey(nocKey, "noc", "show gateway gw9");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("error: no gateway 'gw9' on controller cc1\n", r.err());
+        r = ssh.withKey(nocKey, "noc", "show gateway ../calls");
+        assertEquals(2, r.exit(), r.toString());
+    }
+
+    @Test
     void aViewerMayNotReleaseACall() throws Exception {
         OpenSsh.Result r = ssh.withPassword("viewer", ControllerRig.password("viewer"), "release call " + callId);
         assertEquals(1, r.exit(), r.toString());
