@@ -1,9 +1,6 @@
 package dev.holdfast.console;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,10 +22,9 @@ final class ConsoleShell extends ConsoleCommand {
     @Override protected int run() throws IOException, InterruptedException {
         Commands commands = new Commands(session, out, err);
         if (!pty) {
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             int last = 0;
             String line;
-            while (!closed && (line = plainLine(r)) != null) {
+            while (!closed && (line = plainLine()) != null) {
                 if (line.length() > MAX_LINE) {
                     err.println("error: line longer than " + MAX_LINE + " characters ignored");
                     err.flush();
@@ -43,11 +39,10 @@ final class ConsoleShell extends ConsoleCommand {
         Role role = session.role();
         out.println("Holdfast console. " + session.sshUser() + (role == null ? "" : " (" + role.apiName() + ")")
                 + ", controllers " + String.join(", ", session.controllerNames()) + ". Type 'help' for the commands.");
-        InputStreamReader r = new InputStreamReader(in, StandardCharsets.UTF_8);
         while (!closed) {
             out.print(PROMPT);
             out.flush();
-            String line = readLine(r);
+            String line = readLine();
             if (line == null) {
                 out.println();
                 out.flush();
@@ -64,10 +59,10 @@ final class ConsoleShell extends ConsoleCommand {
     }
 
     /** A line of at most MAX_LINE characters (a longer one comes back as MAX_LINE + 1 characters, the rest read and dropped). */
-    private static String plainLine(BufferedReader r) throws IOException {
+    private String plainLine() throws IOException {
         StringBuilder b = new StringBuilder();
         int c;
-        while ((c = r.read()) >= 0 && c != '\n') {
+        while ((c = readChar()) >= 0 && c != '\n') {
             if (b.length() <= MAX_LINE) b.append((char) c);
         }
         if (c < 0 && b.length() == 0) return null;
@@ -82,11 +77,11 @@ final class ConsoleShell extends ConsoleCommand {
     }
 
     /** One line from a raw terminal, echoing and editing as it comes; null at the end of input or Ctrl-D on an empty line. */
-    private String readLine(InputStreamReader r) throws IOException {
+    private String readLine() throws IOException {
         StringBuilder line = new StringBuilder();
         int browsing = history.size();
         while (true) {
-            int c = r.read();
+            int c = readChar();
             if (c < 0) return null;
             switch (c) {
                 case '\r', '\n' -> {
@@ -116,10 +111,10 @@ final class ConsoleShell extends ConsoleCommand {
                     erase(line, i);
                 }
                 case 0x1b -> { // ESC [ A/B: history; other sequences are read and ignored
-                    int b = r.read();
+                    int b = readChar();
                     if (b != '[' && b != 'O') break;
-                    int k = r.read();
-                    while (k >= '0' && k <= '9' || k == ';') k = r.read();
+                    int k = readChar();
+                    while (k >= '0' && k <= '9' || k == ';') k = readChar();
                     if (k == 'A' && browsing > 0) {
                         browsing--;
                         erase(line, 0);
@@ -143,6 +138,25 @@ final class ConsoleShell extends ConsoleCommand {
             }
             out.flush();
         }
+    }
+
+    /**
+     * One character, read byte by byte from the channel (UTF-8; a malformed sequence gives U+FFFD). No read-ahead:
+     * bytes typed after a line stay in the channel, where a running command (events) looks for Ctrl-C.
+     */
+    private int readChar() throws IOException {
+        int b = in.read();
+        if (b < 0x80) return b;
+        int more = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : -1;
+        if (more < 0) return 0xFFFD;
+        int cp = b & (0x3F >> more);
+        for (int i = 0; i < more; i++) {
+            int n = in.read();
+            if (n < 0) return -1;
+            if ((n & 0xC0) != 0x80) return 0xFFFD;
+            cp = cp << 6 | n & 0x3F;
+        }
+        return cp > 0xFFFF ? 0xFFFD : cp; // the CLI has no use for characters outside the BMP
     }
 
     private void erase(StringBuilder line, int from) {

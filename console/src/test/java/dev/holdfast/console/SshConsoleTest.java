@@ -252,6 +252,19 @@ class SshConsoleTest {
     }
 
     @Test
+    void eventsInTheShellStopOnCtrlC() throws Exception {
+        List<String> cmd = OpenSsh.common(console.port());
+        cmd.add(1, "-tt");
+        cmd.addAll(List.of("-i", nocKey.toString(), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "noc@127.0.0.1"));
+        // typed ahead: Ctrl-C right after the command, then a command for the prompt that follows
+        OpenSsh.Result r = OpenSsh.run(new ProcessBuilder(cmd), "events\r\u0003status\rexit\r");
+        assertEquals(0, r.exit(), r.toString());
+        String out = r.out().replace("\r\n", "\n");
+        assertTrue(out.contains(ConsoleShell.PROMPT + "events\nfollowing events of cc1 (Ctrl-C stops)\n(stopped)\n"
+                + ConsoleShell.PROMPT + "status\nCONTROLLER"), out);
+    }
+
+    @Test
     void thePlainShellReadsLinesFromAPipeAndDropsJunk() throws Exception {
         // -T: no terminal; commands come as lines on stdin (a script), no prompt, no echo
         ProcessBuilder pb = new ProcessBuilder(ssh.keyCommand(nocKey, "noc"));
