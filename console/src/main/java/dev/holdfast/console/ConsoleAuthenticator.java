@@ -1,0 +1,84 @@
+package dev.holdfast.console;
+
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.server.auth.password.PasswordAuthenticator;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+
+import java.io.IOException;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * Who may log in to the console. Passwords are the admin API's: the console logs in to the controllers with the SSH
+ * user and password and keeps the tokens in the SSH session. Public keys are the console's own
+ * ({@link AuthorizedKeys}); such a session uses the API through the configured service account.
+ */
+final class ConsoleAuthenticator implements PasswordAuthenticator, PublickeyAuthenticator {
+    private static final System.Logger LOG = System.getLogger(ConsoleAuthenticator.class.getName());
+    static final AttributeRepository.AttributeKey<ConsoleSession> SESSION = new AttributeRepository.AttributeKey<>();
+
+    private final List<AdminApiClient> controllers;
+    private final AuthorizedKeys keys;
+    private final ConsoleConfig.ServiceAccount service;
+    private final LoginThrottle throttle;
+
+    ConsoleAuthenticator(List<AdminApiClient> controllers, AuthorizedKeys keys, ConsoleConfig.ServiceAccount service,
+                         LoginThrottle throttle) {
+        this.controllers = controllers;
+        this.keys = keys;
+        this.service = service;
+        this.throttle = throttle;
+    }
+
+    @Override public boolean authenticate(String user, String password, ServerSession ssh) {
+        java.net.InetAddress from = ssh.getClientAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
+        if (from != null && throttle.throttled(from, System.nanoTime())) {
+            LOG.log(System.Logger.Level.WARNING, "console: password login of " + user + " from " + from
+                    + " refused unchecked: too many failed logins from there");
+            return false;
+        }
+        ConsoleSession s = ConsoleSession.withPassword(user, password, controllers);
+        boolean refused = false;
+        for (AdminApiClient c : controllers) {
+            try {
+                if (s.login(c.name())) {
+                    LOG.log(System.Logger.Level.INFO, "console: " + user + " logged in with a password from "
+                            + ssh.getClientAddress() + " (checked at controller " + c.name() + ", role " + s.role(c.name()).apiName() + ")");
+                    replace(ssh, s);
+                    return true;
+                }
+                refused = true;
+                if (from != null) throttle.failed(from, System.nanoTime());
+                break; // the API said no: do not ask the others (their throttles would count it too)
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "console: cannot check " + user + "'s password at " + c.name() + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "console: password login of " + user + " from " + ssh.getClientAddress()
+                + (refused ? " refused (wrong user or password)" : " failed: no controller could check it"));
+        s.close();
+        return false;
+    }
+
+    @Override public boolean authenticate(String user, PublicKey key, ServerSession ssh) {
+        if (keys == null || service == null) return false;
+        AuthorizedKeys.Entry e = keys.find(user, key);
+        if (e == null) {
+            LOG.log(System.Logger.Level.INFO, "console: public key of " + user + " from " + ssh.getClientAddress() + " not authorized");
+            return false;
+        }
+        LOG.log(System.Logger.Level.INFO, "console: " + user + " logged in with a public key from " + ssh.getClientAddress()
+                + " (role " + e.role().apiName() + ", API through service account " + service.user() + ")");
+        replace(ssh, ConsoleSession.withKey(user, e.role(), service, controllers));
+        return true;
+    }
+
+    private static void replace(ServerSession ssh, ConsoleSession s) {
+        ConsoleSession old = ssh.setAttribute(SESSION, s);
+        if (old != null) old.close();
+    }
+}
