@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from this test's class path), 2 gateways and 2 phones, 6 calls (one of them phone to line), the primary killed with
  * kill -9. Asserts what the drill must
  * always give: the JSON report's keys, every call established before the kill, the gateways' failover within the
- * detection budget, and no process left running. (Preservation and the feature checks depend on the alternate
- * rebuilding the calls, issue 5: the drill reports them; asserting them here comes with the reconstruction.)
+ * detection budget, no process left running, and the migration: every call preserved and equal in structure on
+ * the alternate, every feature check passing after the failover, no RTP packet lost to it.
  */
 class MigrationDrillTest {
     private static final List<String> KEYS = List.of("calls_before", "calls_preserved", "structure_matches",
@@ -83,7 +83,7 @@ class MigrationDrillTest {
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         int status = MigrationDrill.run(new String[] {"migration", "--gateways", "2", "--phones", "2", "--phone-calls", "1",
                 "--calls", "6", "--phone-classpath", cp,
-                "--json", "--detect-ms", "1000", "--checks", "1", "--check-step-ms", "2000", "--rebuild-limit-ms", "5000",
+                "--json", "--detect-ms", "2000", "--checks", "1", "--check-step-ms", "2000", "--rebuild-limit-ms", "5000",
                 "--settle-ms", "700", "--controller-classpath", cp, "--gateway-classpath", cp, "--logs", logs.toString()},
                 out, out);
         String text = buf.toString(StandardCharsets.UTF_8);
@@ -96,7 +96,13 @@ class MigrationDrillTest {
         assertTrue(r.get("detect_ms").asLong() >= 0 && r.get("detect_ms").asLong() < 10_000, text);
         assertEquals(1, r.get("phone_calls").asInt(), text);
         assertEquals(5, r.get("feature_checks_total").asInt(), "one call per check, four checks, and a phone's hang-up:\n" + text);
-        assertEquals(r.get("ok").asBoolean() ? 0 : 1, status);
+        // and the migration itself: every call kept, equal in structure, every feature working, no RTP lost
+        assertEquals(6, r.get("calls_preserved").asInt(), "calls preserved:\n" + text);
+        assertEquals(6, r.get("structure_matches").asInt(), "structures equal after the merge:\n" + text);
+        assertEquals(5, r.get("feature_checks_passed").asInt(), "feature checks after the failover:\n" + text);
+        assertEquals(0, r.get("rtp_packets_lost").asInt(), "RTP lost to the failover:\n" + text);
+        assertTrue(r.get("ok").asBoolean(), text);
+        assertEquals(0, status);
         for (JsonNode pid : r.get("pids")) {
             assertFalse(ProcessHandle.of(pid.asLong()).map(ProcessHandle::isAlive).orElse(false),
                     "process " + pid + " was stopped:\n" + text);
