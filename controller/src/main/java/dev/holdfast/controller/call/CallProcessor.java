@@ -248,7 +248,10 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 else if (name.equals(ON_HOOK)) armIdle(line);
             }
             case LOCKOUT -> {
-                if (name.equals(ON_HOOK)) armIdle(line);
+                if (name.equals(ON_HOOK)) {
+                    armIdle(line);
+                    association.checkDrained(line.gateway()); // its gateway may be waiting for idleness
+                }
             }
             default -> { }
         }

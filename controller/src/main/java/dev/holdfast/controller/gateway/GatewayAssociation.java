@@ -274,7 +274,7 @@ public final class GatewayAssociation {
     /** A draining gateway without a delay goes out of service when its last call has ended. */
     public void checkDrained(Gateway gw) {
         if (gw.state == GatewayState.DRAINING && gw.drainWhenIdle && listener.callsOn(gw) == 0) outOfService(gw);
-        if (gw.handBackWhenIdle && gw.state == GatewayState.IN_SERVICE && listener.callsOn(gw) == 0) handOff(gw);
+        if (gw.handBackWhenIdle && gw.state == GatewayState.IN_SERVICE && idle(gw)) handOff(gw);
     }
 
     // ------------------------------------------------------------------------------------------ failback
@@ -293,12 +293,19 @@ public final class GatewayAssociation {
         for (Gateway gw : byName.values()) {
             if (!up) { gw.handBackWhenIdle = false; continue; }
             if (gw.state != GatewayState.IN_SERVICE) continue;
-            if (listener.callsOn(gw) == 0 || "immediate".equals(s.failback())) handOff(gw);
+            if (idle(gw) || "immediate".equals(s.failback())) handOff(gw);
             else gw.handBackWhenIdle = true;
         }
     }
 
     private boolean peerUp;
+
+    /** No call, and no line still off-hook after one (a line hearing busy is the call's last part). */
+    private boolean idle(Gateway gw) {
+        if (listener.callsOn(gw) != 0) return false;
+        for (Line l : gw.lines()) if (l.state() == LineState.LOCKOUT) return false;
+        return true;
+    }
 
     /** The gateway is told to register with the primary (H.248.1 7.2.8: Handoff with MgcIdToTry). */
     private void handOff(Gateway gw) {

@@ -282,11 +282,30 @@ final class Association {
         InetSocketAddress to = current;
         network.send(to, actions).whenComplete((reply, err) -> scheduler.run(() -> {
             if (err != null) {
+                if (!onRootOnly(actions)) {
+                    // a notification the dead controller may never have handled (a hang-up, a digit): it goes to the
+                    // next controller, first of what waits (H.248.1 11.5); a heartbeat is not worth repeating
+                    if (state == State.REGISTERED && !to.equals(current)) {
+                        send(actions);
+                    } else {
+                        if (queued.size() >= MAX_QUEUED) queued.pollLast();
+                        queued.addFirst(actions);
+                    }
+                }
                 lost(to, "no reply: " + err);
             } else {
                 heard(to);
             }
         }));
+    }
+
+    private static boolean onRootOnly(List<ActionRequest> actions) {
+        for (ActionRequest a : actions) {
+            for (var c : a.commands()) {
+                for (TerminationId t : c.command().terminationIds()) if (!t.isRoot()) return false;
+            }
+        }
+        return true;
     }
 
     /**
