@@ -103,6 +103,8 @@ class DirectCallTest {
         assertEquals(486, first.finalStatus());
         assertEquals("486", first.endReason());
 
+        // bob's side ends when alice's ACK arrives: only then is it forgotten (else only(bob) would find it again)
+        Await.until("bob's call ends", T, () -> in.state() == CallState.ENDED);
         bob.forgetEndedCalls();
         Call second = alice.call(bob.directUri());
         Call in2 = only(bob);
