@@ -26,6 +26,20 @@ final class CallCookies {
         Content { parties = List.copyOf(parties); }
     }
 
+    /**
+     * The call's content now; when it differs from what its cookies last said, the generation goes up (and, with a
+     * new state, the time it was entered). One place for both writers: gateway parts and phone dialogs.
+     */
+    static Content refresh(Call c, long now) {
+        Content k = content(c);
+        if (!k.equals(c.cookieContent)) {
+            if (c.cookieContent == null || c.cookieContent.state() != k.state()) c.stateSince = now;
+            c.generation++;
+            c.cookieContent = k;
+        }
+        return k;
+    }
+
     static CallState cookieState(CallState s) { return s == CallState.RINGING ? CallState.SETUP : s; }
 
     static Content content(Call c) {

@@ -124,12 +124,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     /** The cookie of the phone's dialog in call {@code c} (docs/migration.md, PHONE_DIALOG), or null without cookies. */
     String phoneCookie(Call c) {
         if (stamper == null || c.sip == null) return null;
-        CallCookies.Content k = CallCookies.content(c);
-        if (!k.equals(c.cookieContent)) {
-            if (c.cookieContent == null || c.cookieContent.state() != k.state()) c.stateSince = svc.now();
-            c.generation++;
-            c.cookieContent = k;
-        }
+        CallCookies.Content k = CallCookies.refresh(c, svc.now());
         Call.IgcEnd e = c.sip.rtp;
         ContextId ctx = e == null ? null : e.leg.context;
         var part = new dev.holdfast.controller.cookie.CookiePart.PhoneDialog(CallCookies.sipIndex(c),

@@ -74,12 +74,7 @@ final class CookieStamper {
         Map<Gateway, List<Stamp>> choose = new LinkedHashMap<>();
         for (Call c : touched) {
             if (c.state == CallState.RELEASED) continue;
-            CallCookies.Content k = CallCookies.content(c);
-            if (!k.equals(c.cookieContent)) {
-                if (c.cookieContent == null || c.cookieContent.state() != k.state()) c.stateSince = now;
-                c.generation++;
-                c.cookieContent = k;
-            }
+            CallCookies.Content k = CallCookies.refresh(c, now);
             Set<Object> present = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             for (Call.Leg leg : c.legs) {
                 for (String t : leg.terminations) {
