@@ -82,21 +82,33 @@ public final class Controller implements AutoCloseable {
         SipEdge sip = null;
         PeerWatch peerWatch = null;
         try {
-            int port = s.port();
-            for (String transport : s.transports()) {
-                if (mid == null) {
-                    // with port 0 the first transport picks the port, the others use the same number
-                    mid = s.mid() != null ? MidText.parse(s.mid()) : MId.ipv4(s.address(), port == 0 ? null : port);
-                }
-                InetSocketAddress bind = new InetSocketAddress(s.address(), port);
-                H248Endpoint e = transport.equals("udp") ? H248Endpoint.udp(mid, bind, options)
-                        : H248Endpoint.tcpServer(mid, bind, options);
-                endpoints.put(transport, e);
-                edge.attach(transport, e);
-                port = e.localAddress().getPort();
-                if (s.mid() == null && s.port() == 0 && endpoints.size() == 1) {
-                    // the mId names the port really bound; endpoints made later use it
-                    mid = MId.ipv4(s.address(), port);
+            for (int attempt = 1; ; attempt++) {
+                int port = s.port();
+                mid = null;
+                try {
+                    for (String transport : s.transports()) {
+                        if (mid == null) {
+                            // with port 0 the first transport picks the port, the others use the same number
+                            mid = s.mid() != null ? MidText.parse(s.mid()) : MId.ipv4(s.address(), port == 0 ? null : port);
+                        }
+                        InetSocketAddress bind = new InetSocketAddress(s.address(), port);
+                        H248Endpoint e = transport.equals("udp") ? H248Endpoint.udp(mid, bind, options)
+                                : H248Endpoint.tcpServer(mid, bind, options);
+                        endpoints.put(transport, e);
+                        edge.attach(transport, e);
+                        port = e.localAddress().getPort();
+                        if (s.mid() == null && s.port() == 0 && endpoints.size() == 1) {
+                            // the mId names the port really bound; endpoints made later use it
+                            mid = MId.ipv4(s.address(), port);
+                        }
+                    }
+                    break;
+                } catch (java.net.BindException taken) {
+                    // port 0: the number the first transport got may be taken for the second (UDP and TCP ports are
+                    // separate): start again with another
+                    if (s.port() != 0 || endpoints.isEmpty() || attempt >= 10) throw taken;
+                    endpoints.values().forEach(H248Endpoint::close);
+                    endpoints.clear();
                 }
             }
             if (s.peer() != null) peerWatch = PeerWatch.start(MidText.parse(s.peer()), runner, 1000);
