@@ -225,7 +225,7 @@ public final class ClusterClient implements AutoCloseable {
                 kick(0);
             }
             case CLIENT_DISCONNECTED -> {
-                if (connected) {
+                if (connected && !closed) {
                     LOG.log(System.Logger.Level.WARNING, "cluster: lost " + config.clusterName()
                             + "; CDRs are queued, call processing goes on");
                 }
