@@ -75,6 +75,13 @@ public final class ClusterClient implements AutoCloseable {
 
     public record Subscriber(String number, String user, String ha1) {}
 
+    /**
+     * A station of the subscriber directory as another controller published it.
+     *
+     * @param removed the station was removed (the entry is a tombstone naming who removed it)
+     */
+    public record RemoteStation(String number, String user, String ha1, boolean removed, String origin) {}
+
     /** A controller's membership entry as read from the cluster. */
     public record Member(String name, String role, String adminUrl, boolean healthy, String lastSeen) {}
 
@@ -87,6 +94,10 @@ public final class ClusterClient implements AutoCloseable {
     private final AtomicInteger inboxSize = new AtomicInteger();
     private final Set<String> dirtyGateways = ConcurrentHashMap.newKeySet();
     private final Set<String> dirtyUsers = ConcurrentHashMap.newKeySet();
+    /** Directory changes made here, to publish in order: number -> entry (a tombstone for a removal). */
+    private final ConcurrentLinkedQueue<Map.Entry<String, String>> stations = new ConcurrentLinkedQueue<>();
+    private volatile java.util.function.Consumer<RemoteStation> remoteStations;
+    private boolean directoryListening;
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private final CdrOutbox outbox;
     private final AtomicLong queued = new AtomicLong();
@@ -178,6 +189,34 @@ public final class ClusterClient implements AutoCloseable {
             }
         }
         if (kick) kick(0);
+    }
+
+    /** A station added (or changed) on this controller: published to the directory (HA1 only). Any thread. */
+    public void publishStation(String number, String user, String ha1) {
+        stations.add(Map.entry(number, stationJson(number, user, ha1, false)));
+        kick(0);
+    }
+
+    /** A station removed on this controller: a tombstone in the directory. Any thread. */
+    public void publishStationRemoved(String number) {
+        stations.add(Map.entry(number, stationJson(number, null, null, true)));
+        kick(0);
+    }
+
+    /**
+     * Where stations that other controllers publish go (on a Hazelcast event thread: hand them on); set before the
+     * cluster is reached, or they are heard from the next connect on.
+     */
+    public void onRemoteStation(java.util.function.Consumer<RemoteStation> sink) { this.remoteStations = sink; }
+
+    private String stationJson(String number, String user, String ha1, boolean removed) {
+        ObjectNode v = JSON.createObjectNode();
+        v.put("number", number);
+        v.put("user", user);
+        v.put("ha1", ha1);
+        if (removed) v.put("removed", true);
+        v.put("origin", name);
+        return v.toString();
     }
 
     private void kick(long delayMs) {
@@ -344,6 +383,8 @@ public final class ClusterClient implements AutoCloseable {
     /** Gateways and registrations that changed (all of them after a (re)connect), and the directory after a (re)connect. */
     private void publish(HazelcastInstance c) {
         try {
+            if (remoteStations != null && !directoryListening) listenToDirectory(c);
+            publishStations(c);
             if (resync) {
                 resync = false;
                 dirtyGateways.add("*");
@@ -416,6 +457,49 @@ public final class ClusterClient implements AutoCloseable {
             // the entry lapses with its last contact, also if this controller dies meanwhile
             long ttl = Math.max(1000, last - System.currentTimeMillis());
             await(map.setAsync(r.aor(), new HazelcastJsonValue(v.toString()), ttl, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    private void publishStations(HazelcastInstance c) throws Exception {
+        IMap<String, HazelcastJsonValue> map = c.getMap(SUBSCRIBERS);
+        for (Map.Entry<String, String> e; (e = stations.peek()) != null; ) {
+            await(map.setAsync(e.getKey(), new HazelcastJsonValue(e.getValue())));
+            stations.poll();
+        }
+    }
+
+    /** Directory entries other controllers write are handed to {@link #onRemoteStation}'s sink (ours are not). */
+    private void listenToDirectory(HazelcastInstance c) {
+        IMap<String, HazelcastJsonValue> map = c.getMap(SUBSCRIBERS);
+        com.hazelcast.map.listener.EntryAddedListener<String, HazelcastJsonValue> added = this::remoteStation;
+        com.hazelcast.map.listener.EntryUpdatedListener<String, HazelcastJsonValue> updated = this::remoteStation;
+        map.addEntryListener(new StationListener(added, updated), true);
+        directoryListening = true;
+    }
+
+    /** One listener object for adds and updates (Hazelcast takes the interfaces a listener implements). */
+    private record StationListener(com.hazelcast.map.listener.EntryAddedListener<String, HazelcastJsonValue> added,
+                                   com.hazelcast.map.listener.EntryUpdatedListener<String, HazelcastJsonValue> updated)
+            implements com.hazelcast.map.listener.EntryAddedListener<String, HazelcastJsonValue>,
+                       com.hazelcast.map.listener.EntryUpdatedListener<String, HazelcastJsonValue> {
+        @Override public void entryAdded(com.hazelcast.core.EntryEvent<String, HazelcastJsonValue> e) { added.entryAdded(e); }
+
+        @Override public void entryUpdated(com.hazelcast.core.EntryEvent<String, HazelcastJsonValue> e) { updated.entryUpdated(e); }
+    }
+
+    private void remoteStation(com.hazelcast.core.EntryEvent<String, HazelcastJsonValue> e) {
+        java.util.function.Consumer<RemoteStation> sink = remoteStations;
+        if (sink == null || e.getValue() == null) return;
+        try {
+            JsonNode v = JSON.readTree(e.getValue().getValue());
+            String origin = v.path("origin").asText(null);
+            // our own writes, and the file seeds (no origin: every controller's file has them), are not changes
+            if (origin == null || origin.equals(name)) return;
+            sink.accept(new RemoteStation(e.getKey(), v.path("user").asText(null), v.path("ha1").asText(null),
+                    v.path("removed").asBoolean(false), origin));
+        } catch (Exception ex) {
+            LOG.log(System.Logger.Level.WARNING, "cluster: a directory entry for " + e.getKey() + " is not readable: "
+                    + ex.getMessage());
         }
     }
 
