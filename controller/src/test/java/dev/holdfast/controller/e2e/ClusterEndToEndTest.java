@@ -214,6 +214,10 @@ class ClusterEndToEndTest {
                 assertEquals("normal", c.get("release").asText());
                 assertTrue(calls.add(c.get("call").asText()), "one CDR per call: " + cdrs);
             }
+            // searchable there: JSON attributes in predicates (the console and tools query the cluster this way)
+            assertEquals(5, second.<String, HazelcastJsonValue>getMap(ClusterClient.CDRS).values(
+                    com.hazelcast.query.Predicates.and(com.hazelcast.query.Predicates.equal("callee", "2001"),
+                            com.hazelcast.query.Predicates.greaterThan("endMillis", firstCdr.end()))).size());
             assertEquals(0, cluster.cdrsDropped());
             assertEquals(6, cluster.cdrsWritten(), cluster.counters().toString());
             assertFalse(Files.exists(events.resolveSibling("ctl-a.events.cdr-spool")), "the spool is emptied");
