@@ -362,7 +362,7 @@ public final class ClusterClient implements AutoCloseable {
 
     private void failed(Exception e) {
         if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-        if (!writesFailing) {
+        if (!writesFailing && !closed) {
             writesFailing = true;
             failedSince = System.currentTimeMillis();
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
