@@ -292,7 +292,7 @@ public final class ClusterClient implements AutoCloseable {
                 enqueue(fresh);
             }
             if (up && !outbox.isEmpty()) drain(c);
-            if (up && !writesFailing) publish(c);
+            if (up) publish(c);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cluster: unexpected failure", e);
         } finally {
@@ -348,16 +348,19 @@ public final class ClusterClient implements AutoCloseable {
             IMap<String, HazelcastJsonValue> cdrs = c.getMap(CDRS);
             await(cdrs.setAllAsync(m));
             written.addAndGet(batch.size());
-            if (writesFailing) {
-                writesFailing = false;
-                LOG.log(System.Logger.Level.INFO, "cluster: writes work again after "
-                        + (System.currentTimeMillis() - failedSince) + " ms");
-            }
+            succeeded();
             return true;
         } catch (Exception e) {
             failed(e);
             return false;
         }
+    }
+
+    /** A write went through: if they were failing, they work again (said once). */
+    private void succeeded() {
+        if (!writesFailing) return;
+        writesFailing = false;
+        LOG.log(System.Logger.Level.INFO, "cluster: writes work again after " + (System.currentTimeMillis() - failedSince) + " ms");
     }
 
     private void failed(Exception e) {
@@ -394,6 +397,7 @@ public final class ClusterClient implements AutoCloseable {
             }
             if (!dirtyGateways.isEmpty()) publishGateways(c);
             if (!dirtyUsers.isEmpty()) publishRegistrations(c);
+            succeeded();
         } catch (Exception e) {
             resync = true;
             failed(e);
