@@ -47,10 +47,24 @@ class HazelcastMemberProcessTest {
             cc.setClusterName("member-test");
             cc.getNetworkConfig().addAddress("127.0.0.1:" + port);
             HazelcastInstance client = HazelcastClient.newHazelcastClient(cc);
+            Process controller = null;
             try {
                 client.getMap("m").set("k", "v");
                 assertEquals("v", client.getMap("m").get("k"));
+                // a controller process made a client of it from its command line (as bin/demo does)
+                java.nio.file.Path config = java.nio.file.Files.createTempFile("member-test", ".yaml");
+                java.nio.file.Files.writeString(config, "controller: { address: 127.0.0.1, port: 0, transports: [udp] }\n");
+                List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                        System.getProperty("java.class.path"), dev.holdfast.controller.ControllerMain.class.getName(),
+                        "--config", config.toString(), "--cluster", "127.0.0.1:" + port, "--cluster-name", "member-test");
+                controller = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                long end = System.currentTimeMillis() + 30_000;
+                while (client.getMap(ClusterClient.CONTROLLERS).isEmpty() && System.currentTimeMillis() < end) Thread.sleep(100);
+                assertEquals(java.util.Set.of("127.0.0.1:0"), client.getMap(ClusterClient.CONTROLLERS).keySet(),
+                        "the controller's membership entry (named by its address)");
+                java.nio.file.Files.deleteIfExists(config);
             } finally {
+                if (controller != null) controller.destroyForcibly();
                 client.getLifecycleService().terminate();
             }
             p.destroy(); // SIGTERM
