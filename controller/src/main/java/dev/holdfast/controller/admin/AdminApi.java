@@ -46,6 +46,8 @@ final class AdminApi {
         router.add(HttpMethod.GET, "/api/gateways/{name}", Role.VIEWER, this::gateway);
         router.add(HttpMethod.GET, "/api/phones", Role.VIEWER, r -> phones());
         router.add(HttpMethod.GET, "/api/counters", Role.VIEWER, r -> counters());
+        ProvisioningRoutes.register(router, controller, auth);
+        DrillRoutes.register(router, controller, settings, auth);
     }
 
     /** The session of a request to a route that needs {@code role}; 401 or 403 otherwise. */

@@ -223,6 +223,7 @@ final class ProvisioningValidator {
         positive(out, "/admin/loginFailureLimit", a.loginFailureLimit(), 1, 1000);
         positive(out, "/admin/loginFailureWindowSeconds", a.loginFailureWindowSeconds(), 1, 86_400);
         positive(out, "/admin/eventQueue", a.eventQueue(), 16, 1_000_000);
+        positive(out, "/admin/drillDelayMs", a.drillDelayMs(), 0, 60_000);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < a.users().size(); i++) {
             AdminSettings.AdminUser u = a.users().get(i);
