@@ -380,6 +380,7 @@ final class CallMerge {
         }
         cp.register(c);
         if (!c.featured) cp.restoreNoAnswer(c);
+        else cp.restoreConsultNoAnswer(c);
         count("merge.calls_rebuilt");
         LOG.log(System.Logger.Level.INFO, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
         return c;
@@ -421,6 +422,9 @@ final class CallMerge {
         }
         restoreFeatureLegs(c);
         if (c.state == CallState.SETUP && !expecting(c)) cp.ringingRestored(c);
+        // the cookie says SETUP for a consultation that rang (nothing to tell them apart on the wire); with every
+        // part here it rings, so that the consulted party's answer connects it rather than waiting for a reply
+        if (c.featured && c.consultState == CallState.SETUP && !expecting(c)) c.consultState = CallState.RINGING;
     }
 
     /** The IGC end that is termination {@code t} of this leg: known already (expected from its far end), or new. */

@@ -235,10 +235,31 @@ class MigrationSimScenariosTest {
     }
 
     @Test
-    @Disabled("reported to the lead (docs/migration.md known limit: a ringing consultation restarts no timer): a ringing "
-            + "consultation whose host's gateway never returned stays at the alternate; enable once fixed")
     void aRingingConsultationWhoseHostsGatewayNeverReturnsEnds() {
         consultationWithoutItsHost(false);
+    }
+
+    /** A consultation ringing at the kill: after the rebuild, the consulted party's answer connects it to the host. */
+    @Test
+    void aConsultationRingingAtTheKillConnectsWhenAnsweredAfterTheMigration() {
+        SimWorld w = started(3);
+        SimGatewayNode host = w.gw(1), heldGw = w.gw(2), consultedGw = w.gw(3);
+        connect(w, host, "A1", "2001", heldGw, "A1");
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial("A1", "3001");
+        assertTrue(w.runUntil(() -> consultedGw.core.signals("A1").contains("al/ri"), WAIT), "gw3 A1 rings");
+        w.run(Duration.ofSeconds(1));
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        assertEquals(1, w.alternate.core.calls().calls().size(), "rebuilt");
+        consultedGw.core.answer("A1");
+        assertTrue(w.runUntil(() -> host.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "the consultation talks after the migration; calls " + w.alternate.core.calls().calls());
+        host.core.onHook("A1"); // transfer: the held party and the consulted one talk
+        assertTrue(w.runUntil(() -> heldGw.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "transferred after the migration; calls " + w.alternate.core.calls().calls());
     }
 
     private void consultationWithoutItsHost(boolean answered) {
