@@ -29,7 +29,10 @@ class SshProvisioningCommandsTest {
         Path key = OpenSsh.keygen(dir, "noc_key");
         Files.writeString(dir.resolve("authorized_keys"),
                 "user=\"noc\",role=\"viewer\" " + Files.readString(Path.of(key + ".pub")).strip() + "\n");
-        console = SshConsole.start(SshConsoleTest.config(List.of("cc1 " + rig.adminUrl())));
+        console = SshConsole.start(ConsoleConfig.parse("loginFailureLimit: 100\nlisten: { address: 127.0.0.1, port: 0 }\n"
+                + "hostKey: host-key.ser\nauthorizedKeys: authorized_keys\n"
+                + "serviceAccount: { user: console, password: console-secret }\n"
+                + "controllers:\n  - { name: cc1, url: \"" + rig.adminUrl() + "\" }\n", dir, "console-test.yaml"));
         ssh = new OpenSsh(dir, console.port());
     }
 
