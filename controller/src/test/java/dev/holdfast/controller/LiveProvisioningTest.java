@@ -154,6 +154,18 @@ class LiveProvisioningTest {
         assertEquals(0, sim.core.provisioningChangesAccepted());
     }
 
+    @Test void aGatewayWhoseTrunksADialPlanNeedsIsNotRemoved() throws Exception {
+        Sim trunked = new Sim("""
+                gateways:
+                  - name: gw9
+                    mid: "[127.0.0.1]:2949"
+                    trunks: [ { termination: T1, group: pstn } ]
+                dialPlan: { trunkAccessCodes: [ { code: "9", group: pstn, digits: xxxx } ] }
+                """);
+        trunked.admin("provision", new ProvisioningChange.RemoveGateway("gw9").toJson().toString());
+        assertOutcome(409, "name", trunked.core.lastProvisioningOutcome());
+    }
+
     private static void assertOutcome(int status, String field, ChangeOutcome o) {
         assertEquals(status, o.status(), o.toString());
         assertEquals(field, o.field(), o.toString());

@@ -68,6 +68,8 @@ public final class ProvisioningEdits {
         // the first one decides: a bad value (400) before a value in use (409)
         ProvisioningValidator.Violation v = violations.stream().filter(x -> !x.conflict()).findFirst().orElse(violations.get(0));
         String field = field(v.pointer(), prefix, change);
+        // what a removal breaks (a trunk access code left without its group) is the gateway being in use
+        if (change instanceof ProvisioningChange.RemoveGateway) return ChangeOutcome.conflict(field, v.message());
         return v.conflict() ? ChangeOutcome.conflict(field, v.message()) : ChangeOutcome.badRequest(field, v.message());
     }
 
