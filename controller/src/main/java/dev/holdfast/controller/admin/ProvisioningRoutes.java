@@ -34,6 +34,12 @@ final class ProvisioningRoutes {
 
     static void register(Router router, Controller controller, AdminAuth auth) {
         ProvisioningRoutes p = new ProvisioningRoutes(controller, auth);
+        // changes that came from another controller (the cluster) are audited here too, under their user and origin
+        controller.provisioningChanges().addListener(a -> {
+            if (a.origin() != null) {
+                auth.auditRemote(a.user(), a.change().op(), a.change().target(), "applied from " + a.origin(), a.origin());
+            }
+        });
         router.add(HttpMethod.GET, "/api/provisioning", Role.VIEWER, r -> p.show());
         router.add(HttpMethod.POST, "/api/provisioning/stations", Role.ADMIN, p::addStation);
         router.add(HttpMethod.DELETE, "/api/provisioning/stations/{number}", Role.ADMIN,

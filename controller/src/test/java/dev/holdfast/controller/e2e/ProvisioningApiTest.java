@@ -266,6 +266,14 @@ class ProvisioningApiTest {
             var o = c2.provisioningChanges().applyRemote(new ProvisioningChange.RemoveLine("gw1", "A2"), "admin", "alternate").get();
             assertEquals(204, o.status(), o.toString());
             assertTrue(Files.readAllLines(again.file()).get(3).contains("\"origin\":\"alternate\""));
+            assertTrue(eventually(() -> {
+                try {
+                    return AdminAuthTest.audit(dir.resolve("audit.log")).stream().anyMatch(e -> e.get("action").asText().equals("remove-line")
+                            && e.get("result").asText().equals("applied from alternate") && e.get("user").asText().equals("admin"));
+                } catch (Exception e) {
+                    return false;
+                }
+            }, WAIT), "audited with its origin");
         } finally {
             c2.close();
         }
