@@ -366,6 +366,9 @@ final class CallMerge {
                 case HELD -> c.held = l;
                 case CONSULTED -> c.consulted = l;
                 case CONFEREE -> c.conferees.add(l);
+                // a transfer during ringing: the held party calls the consulted one (CallFeatures.transfer)
+                case CALLER -> { if (c.feature == Call.Feature.TRANSFER_RINGING) c.held = l; }
+                case CALLEE -> { if (c.feature == Call.Feature.TRANSFER_RINGING) c.consulted = l; }
                 default -> { }
             }
             if (l.trunk() && p.role() == CallStructure.Role.CALLEE && p.extra() != null) c.outpulse = p.extra();
@@ -373,6 +376,11 @@ final class CallMerge {
                     || l == c.consulted && c.consultState != CallState.CONNECTED;
             l.offHook(l.trunk() || !ringing);
             l.state(LineState.IN_CALL);
+        }
+        if (c.feature == Call.Feature.TRANSFER_RINGING) {
+            // the cookie's SETUP stands for RINGING (CallCookies): the call and its consultation ring
+            c.state = CallState.RINGING;
+            c.consultState = CallState.RINGING;
         }
         if (c.rolesBeforeHold != null) {
             // a party's role before hold is only written for parties that had one; the map holds all of them
@@ -532,7 +540,10 @@ final class CallMerge {
                 }
             }
         }
-        if (c.host == null) return;
+        if (c.host == null) {
+            if (c.feature == Call.Feature.TRANSFER_RINGING && c.held != null && c.consulted != null) transferLegs(c);
+            return;
+        }
         Call.Leg hostLeg = c.legWith(c.host.gateway(), c.host.termination());
         if (c.consulted == null && (c.feature == Call.Feature.CONFERENCE || c.feature == Call.Feature.CONFERENCE_RECALL)
                 && !c.conferees.isEmpty()) {
@@ -551,6 +562,31 @@ final class CallMerge {
             Map.Entry<Call.Leg, String> at = representing(c, c.consulted);
             if (at != null) { c.consultTerm = at.getValue(); if (c.consultLeg == null) c.consultLeg = at.getKey(); }
         }
+    }
+
+    /**
+     * A transfer during ringing joined the held party to the consultation in the (former) host's context: that leg
+     * is the one that reaches both parties, and the consulted party is there as its line or the IGC end toward it.
+     */
+    private static void transferLegs(Call c) {
+        for (Call.Leg l : c.legs) {
+            String held = in(c, l, c.held), consulted = in(c, l, c.consulted);
+            if (held != null && consulted != null) {
+                c.consultLeg = l;
+                c.consultTerm = consulted;
+                return;
+            }
+        }
+    }
+
+    /** How {@code party} is in leg {@code l}: its line's termination, or the IGC end whose far leg holds it; or null. */
+    private static String in(Call c, Call.Leg l, Line party) {
+        if (party.gateway() == l.gateway && l.terminations.contains(party.termination())) return party.termination();
+        for (Call.IgcEnd e : ends(c)) {
+            if (e.leg == l && e.far != null && e.rtp != null && e.far.leg.gateway == party.gateway()
+                    && e.far.leg.terminations.contains(party.termination())) return e.rtp;
+        }
+        return null;
     }
 
     /** Where a party is on the host's gateway: its line's termination, or the IGC end whose far leg holds it. */
