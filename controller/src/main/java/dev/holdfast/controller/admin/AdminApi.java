@@ -155,6 +155,8 @@ final class AdminApi {
             c.put("eventsHandled", core.eventsHandled());
             c.put("coreFailures", core.failures());
             c.put("completedCalls", core.calls().completedCalls());
+            c.put("provisioningChanges.accepted", core.provisioningChangesAccepted());
+            c.put("provisioningChanges.refused", core.provisioningChangesRefused());
             return new Object[] { c, core.sip().counters().snapshot(), core.calls().migrationCounters() };
         }).thenApply(parts -> {
             Map<String, Object> out = new LinkedHashMap<>();

@@ -73,10 +73,23 @@ public final class ProvisioningJournal implements AutoCloseable {
         n.put("user", user);
         n.put("origin", origin);
         n.set("change", change.toJson());
-        if (out == null) out = new FileOutputStream(file.toFile(), true);
+        if (out == null) {
+            boolean torn = endsTorn();
+            out = new FileOutputStream(file.toFile(), true);
+            // a line cut short by a crash stays a line of its own (skipped at start), not the head of this one
+            if (torn) out.write('\n');
+        }
         out.write((JSON.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         out.getFD().sync();
+    }
+
+    private boolean endsTorn() throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) return false;
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            raf.seek(raf.length() - 1);
+            return raf.read() != '\n';
+        }
     }
 
     @Override public synchronized void close() {

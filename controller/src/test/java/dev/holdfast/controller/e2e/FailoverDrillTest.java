@@ -57,6 +57,11 @@ class FailoverDrillTest {
         Path config = dir.resolve("primary.yaml");
         Files.writeString(config, "controller: { address: 127.0.0.1, port: 0, transports: [tcp] }\n"
                 + MigrationEndToEndTest.COOKIES + admin + GATEWAYS);
+        // a change made in an earlier life of the controller: bin/controller applies its journal after the file
+        Path journal = dir.resolve("primary.yaml.changes.jsonl");
+        Files.writeString(journal, "{\"time\":\"2026-11-27T09:00:00Z\",\"user\":\"admin\",\"origin\":null,\"change\":"
+                + dev.holdfast.controller.provisioning.ProvisioningChange.station("5001", "alice", "wonderland", "holdfast").toJson()
+                + "}\n{\"truncated by a crash");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "dev.holdfast.controller.ControllerMain", "--config", config.toString());
         pb.redirectErrorStream(true);
@@ -103,6 +108,13 @@ class FailoverDrillTest {
             assertTrue(eventually(() -> gw.talkPathUp("A1") && gw.talkPathUp("A2"), WAIT), "talking");
 
             AdminClient api = new AdminClient(url).login("admin");
+            assertEquals("[{\"number\":\"5001\",\"user\":\"alice\"}]", api.get("/api/provisioning").json().get("stations").toString(),
+                    "the journal was applied at start (its torn last line skipped)");
+            assertEquals(201, api.post("/api/provisioning/stations", "{\"number\":\"5002\",\"user\":\"bob\",\"password\":\"b\"}").status());
+            List<String> kept = Files.readAllLines(journal);
+            assertEquals(3, kept.size(), kept.toString());
+            assertTrue(kept.get(2).startsWith("{") && kept.get(2).contains("\"number\":\"5002\""), "journalled by the process: " + kept);
+            assertEquals(1, api.get("/api/counters").json().at("/core/provisioningChanges.accepted").asInt());
             JsonNode drills = api.get("/api/drills").json();
             assertTrue(drills.get("enabled").asBoolean(), drills.toString());
             assertTrue(drills.get("running").isNull(), drills.toString());
