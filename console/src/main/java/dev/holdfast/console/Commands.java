@@ -100,7 +100,8 @@ final class Commands {
             err.println("error: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "command '" + line + "' failed", e);
+            // a password given with --password stays out of the log
+            LOG.log(System.Logger.Level.ERROR, "command '" + line.replaceAll("--password\\s+\\S+", "--password ***") + "' failed", e);
             err.println("error: internal error (logged)");
             return 1;
         } finally {
