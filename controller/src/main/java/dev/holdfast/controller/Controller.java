@@ -70,6 +70,16 @@ public final class Controller implements AutoCloseable {
     /** @param commandLog file for the command log (each command the core gave, as replay reproduces it), or null */
     public static Controller start(Provisioning p, Path eventLog, Path commandLog, long seed, EndpointOptions options)
             throws IOException, InterruptedException {
+        return start(p, eventLog, commandLog, seed, options, null);
+    }
+
+    /**
+     * @param journal where provisioning changes made while running are kept ({@code <file>.changes.jsonl}), or null;
+     *                {@code p} already has its changes ({@link ProvisioningJournal#replay})
+     */
+    public static Controller start(Provisioning p, Path eventLog, Path commandLog, long seed, EndpointOptions options,
+                                   dev.holdfast.controller.provisioning.ProvisioningJournal journal)
+            throws IOException, InterruptedException {
         ControllerSettings s = p.controller();
         Path logFile = eventLog != null ? eventLog : s.eventLog() != null ? Path.of(s.eventLog()) : null;
         EventLog log = logFile == null ? null : EventLog.create(logFile, ProvisioningLoader.toJson(p), seed);
@@ -129,6 +139,7 @@ public final class Controller implements AutoCloseable {
         }
         Controller c = new Controller(core, runner, endpoints, mid, sip, p);
         c.peerWatch = peerWatch;
+        c.changes = new ControllerProvisioning(core, runner, journal);
         runner.notices(c::keepCdrs);
         if (p.cluster() != null) {
             // in the background: the controller serves calls whether or not the cluster is there
@@ -139,6 +150,8 @@ public final class Controller implements AutoCloseable {
             c.cluster = dev.holdfast.controller.cluster.ClusterClient.start(p.cluster(), p.controllerName(),
                     s.role(), spool, read -> runner.query(() -> read.apply(state)));
             runner.alsoNotices(c.cluster::notices);
+            // the subscriber directory: stations changed here are published, those changed elsewhere applied here
+            dev.holdfast.controller.cluster.DirectorySync.attach(c.cluster, c.changes);
         }
         if (p.admin() != null) {
             try {
@@ -188,6 +201,7 @@ public final class Controller implements AutoCloseable {
     /** What this controller is to its gateways and phones: {@code primary} or {@code alternate}. */
     public String role() { return provisioning.controller().role(); }
 
+    /** The provisioning the controller started with (file and journal); {@link #provisioningChanges()} has the live one. */
     public Provisioning provisioning() { return provisioning; }
 
     /** This controller's most recent CDRs. */
@@ -224,6 +238,10 @@ public final class Controller implements AutoCloseable {
     }
 
     private PeerWatch peerWatch;
+    private ControllerProvisioning changes;
+
+    /** Live provisioning: changes made while running (admin API, cluster), journalled when a journal was given. */
+    public dev.holdfast.controller.provisioning.ProvisioningChanges provisioningChanges() { return changes; }
 
     @Override public void close() {
         AdminServer a = admin;
@@ -234,5 +252,6 @@ public final class Controller implements AutoCloseable {
         runner.close();
         // after the core: the CDRs of its last events are handed over before the client stops (and spools the rest)
         if (cluster != null) cluster.close();
+        if (changes != null) changes.close();
     }
 }

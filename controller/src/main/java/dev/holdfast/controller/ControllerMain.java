@@ -97,7 +97,10 @@ public final class ControllerMain {
                     clusterName != null ? clusterName : c.clusterName(), members, c.connectTimeoutMs(),
                     c.operationTimeoutMs(), c.heartbeatMs(), c.cdrQueue(), c.cdrSpool()));
         }
-        Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS);
+        // changes made through the admin API while running: kept next to the file, applied after it
+        var journal = dev.holdfast.controller.provisioning.ProvisioningJournal.of(config);
+        p = journal.replay(p);
+        Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS, journal);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();

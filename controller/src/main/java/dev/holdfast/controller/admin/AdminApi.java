@@ -50,6 +50,8 @@ final class AdminApi {
         router.add(HttpMethod.GET, "/api/cdrs", Role.VIEWER, cdrs::cdrs);
         router.add(HttpMethod.GET, "/api/cdrs.csv", Role.VIEWER, cdrs::csv);
         router.add(HttpMethod.GET, "/api/cluster", Role.VIEWER, r -> cdrs.cluster());
+        ProvisioningRoutes.register(router, controller, auth);
+        DrillRoutes.register(router, controller, settings, auth);
     }
 
     /** The session of a request to a route that needs {@code role}; 401 or 403 otherwise. */
@@ -157,6 +159,8 @@ final class AdminApi {
             c.put("eventsHandled", core.eventsHandled());
             c.put("coreFailures", core.failures());
             c.put("completedCalls", core.calls().completedCalls());
+            c.put("provisioningChanges.accepted", core.provisioningChangesAccepted());
+            c.put("provisioningChanges.refused", core.provisioningChangesRefused());
             return new Object[] { c, core.sip().counters().snapshot(), core.calls().migrationCounters() };
         }).thenApply(parts -> {
             Map<String, Object> out = new LinkedHashMap<>();

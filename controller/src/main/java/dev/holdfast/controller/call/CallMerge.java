@@ -98,6 +98,7 @@ final class CallMerge {
      * not held by a call here, {@link #CONTEXTS_PER_AUDIT} per request, each {@code AuditValue=*{Audit{Media}}}.
      */
     void audit(Gateway gw, Runnable then) {
+        unclaimed.remove(gw); // what it held before is audited again
         long started = cp.svc.now();
         ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
                 List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
@@ -161,7 +162,12 @@ final class CallMerge {
         try {
             List<Gateway> settle = new ArrayList<>(farAlreadyHere);
             farAlreadyHere.clear();
-            for (Gateway g : settle) missingContexts(g);
+            for (Gateway g : settle) {
+                // a line-less context with bad cookies audited there before this gateway's parts named it
+                Map<ContextId, List<Audited>> waiting = unclaimed.get(g);
+                if (waiting != null) waiting.entrySet().removeIf(e -> claimedByFarEnd(g, e.getKey(), e.getValue()));
+                missingContexts(g);
+            }
             if (contexts >= 0) missingContexts(gw);
             long took = cp.svc.now() - started;
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took + " ms");
@@ -175,6 +181,9 @@ final class CallMerge {
 
     /** One termination as the audit returned it. */
     private record Audited(String termination, String cookie, String local, String remote) {}
+
+    /** Line-less contexts with bad cookies no call named yet, by gateway: a far end arriving later may claim them. */
+    private final Map<Gateway, Map<ContextId, List<Audited>>> unclaimed = new LinkedHashMap<>();
 
     /** Far gateways already here (and audited) that a rebuilt call expected a leg on: settled after this audit. */
     private final Set<Gateway> farAlreadyHere = new LinkedHashSet<>();
@@ -264,7 +273,13 @@ final class CallMerge {
             confirm(c, gw, ctx, parts);
             owner = c;
         }
-        if (byKey.isEmpty() && !rejected.isEmpty()) untrustedContext(gw, ctx, rejected);
+        if (byKey.isEmpty() && !rejected.isEmpty()) {
+            if (!claimedByFarEnd(gw, ctx, rejected)) {
+                untrustedContext(gw, ctx, rejected);
+                boolean lineless = rejected.stream().allMatch(t -> gw.line(t.termination) == null);
+                if (lineless) unclaimed.computeIfAbsent(gw, g -> new LinkedHashMap<>()).put(ctx, rejected);
+            }
+        }
         else if (owner != null && !rejected.isEmpty()) unverifiedInCallContext(owner, gw, ctx, rejected);
     }
 
@@ -652,6 +667,29 @@ final class CallMerge {
                 count("merge.unverified_in_call_context");
             }
         }
+    }
+
+    /**
+     * A context with no line whose cookies do not verify (an RTP termination's cookie forged or cut), which a
+     * verified part of a migrated call names as its far end (FEGI/FECEI): the call takes it as its expected leg
+     * there, unverified, so that it is subtracted with the call (with no line in it there is no party to trust or
+     * distrust; left alone, nothing would ever remove it). A context with a line stays talk-path-only.
+     */
+    private boolean claimedByFarEnd(Gateway gw, ContextId ctx, List<Audited> terms) {
+        for (Audited t : terms) if (gw.line(t.termination) != null) return false;
+        for (Call c : cp.calls()) {
+            if (!c.migrated) continue;
+            for (Call.Leg leg : c.legs) {
+                if (leg.gateway != gw || !leg.expected || !ctx.equals(leg.context)) continue;
+                leg.expected = false;
+                for (Audited t : terms) if (!leg.terminations.contains(t.termination)) leg.terminations.add(t.termination);
+                count("merge.unverified_named_context");
+                LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " context " + ctx + " " + terms.size()
+                        + " termination(s) with bad cookies, named by the call's far end: kept in the call, unverified");
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A context whose cookies do not verify: left alone, its lines released when they go on-hook. */

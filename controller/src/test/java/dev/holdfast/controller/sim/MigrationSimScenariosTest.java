@@ -195,8 +195,6 @@ class MigrationSimScenariosTest {
      * verified parts take the leg for lost. When everybody has hung up the RTP termination is still there.
      */
     @Test
-    @Disabled("bug reported to the lead: a talk-path-only context without a line (CallMerge.untrustedContext) is never "
-            + "subtracted, though the call's verified parts name it (FEGI/FECEI); enable once fixed")
     void aForgedContextWithoutALineIsGoneOnceEverybodyHungUp() throws Exception {
         SimWorld w = started(2);
         CookieLedger ledger = new CookieLedger(w.alternate, ProvisioningLoader.parse(SimWorld.COOKIES + "gateways: []\n",
