@@ -191,6 +191,8 @@ class ClusterEndToEndTest {
             assertTrue(eventually(() -> local(n).size() == 6, WAIT), "every call has its CDR here");
             assertTrue(eventually(() -> cluster.queueDepth() == 5, WAIT), "queued: " + cluster.counters());
             assertTrue(cluster.cdrsQueued() >= 5);
+            System.out.println("cluster outage: set-up " + normalSetup + " ms with the cluster, " + outageSetups
+                    + " ms without it (dial to ringing, wall clock)");
             for (long ms : outageSetups) {
                 // set-up does not wait on the cluster (2 s of slack for a loaded 2-core machine)
                 assertTrue(ms < normalSetup + 2000, "set-up " + ms + " ms with the cluster away, " + normalSetup + " before");
