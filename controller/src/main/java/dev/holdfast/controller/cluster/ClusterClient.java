@@ -386,8 +386,17 @@ public final class ClusterClient implements AutoCloseable {
     /** Gateways and registrations that changed (all of them after a (re)connect), and the directory after a (re)connect. */
     private void publish(HazelcastInstance c) {
         try {
-            if (remoteStations != null && !directoryListening) listenToDirectory(c);
+            boolean scan = false;
+            if (remoteStations != null && !directoryListening) {
+                listenToDirectory(c);
+                scan = true;
+            }
             publishStations(c);
+            if (resync || scan) {
+                // what other controllers published while no listener was there (before it, or while the cluster was
+                // away): the sink skips what it has applied already
+                if (remoteStations != null) scanDirectory(c);
+            }
             if (resync) {
                 resync = false;
                 dirtyGateways.add("*");
@@ -481,6 +490,11 @@ public final class ClusterClient implements AutoCloseable {
         directoryListening = true;
     }
 
+    private void scanDirectory(HazelcastInstance c) {
+        IMap<String, HazelcastJsonValue> map = c.getMap(SUBSCRIBERS);
+        for (Map.Entry<String, HazelcastJsonValue> e : map.entrySet()) remoteStation(e.getKey(), e.getValue());
+    }
+
     /** One listener object for adds and updates (Hazelcast takes the interfaces a listener implements). */
     private record StationListener(com.hazelcast.map.listener.EntryAddedListener<String, HazelcastJsonValue> added,
                                    com.hazelcast.map.listener.EntryUpdatedListener<String, HazelcastJsonValue> updated)
@@ -492,17 +506,21 @@ public final class ClusterClient implements AutoCloseable {
     }
 
     private void remoteStation(com.hazelcast.core.EntryEvent<String, HazelcastJsonValue> e) {
+        remoteStation(e.getKey(), e.getValue());
+    }
+
+    private void remoteStation(String key, HazelcastJsonValue value) {
         java.util.function.Consumer<RemoteStation> sink = remoteStations;
-        if (sink == null || e.getValue() == null) return;
+        if (sink == null || value == null) return;
         try {
-            JsonNode v = JSON.readTree(e.getValue().getValue());
+            JsonNode v = JSON.readTree(value.getValue());
             String origin = v.path("origin").asText(null);
             // our own writes, and the file seeds (no origin: every controller's file has them), are not changes
             if (origin == null || origin.equals(name)) return;
-            sink.accept(new RemoteStation(e.getKey(), v.path("user").asText(null), v.path("ha1").asText(null),
+            sink.accept(new RemoteStation(key, v.path("user").asText(null), v.path("ha1").asText(null),
                     v.path("removed").asBoolean(false), origin));
         } catch (Exception ex) {
-            LOG.log(System.Logger.Level.WARNING, "cluster: a directory entry for " + e.getKey() + " is not readable: "
+            LOG.log(System.Logger.Level.WARNING, "cluster: a directory entry for " + key + " is not readable: "
                     + ex.getMessage());
         }
     }

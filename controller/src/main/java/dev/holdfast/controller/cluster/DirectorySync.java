@@ -15,12 +15,20 @@ public final class DirectorySync {
 
     public static void attach(ClusterClient cluster, ProvisioningChanges changes) {
         if (cluster == null || changes == null) return;
+        // what was last taken from the cluster per number: an entry seen again (a re-scan after a reconnect) is skipped
+        java.util.Map<String, ClusterClient.RemoteStation> seen = new java.util.concurrent.ConcurrentHashMap<>();
         changes.addListener(a -> {
             if (a.origin() != null) return; // it came from the cluster
-            if (a.change() instanceof ProvisioningChange.AddStation s) cluster.publishStation(s.number(), s.user(), s.ha1());
-            else if (a.change() instanceof ProvisioningChange.RemoveStation r) cluster.publishStationRemoved(r.number());
+            if (a.change() instanceof ProvisioningChange.AddStation s) {
+                seen.remove(s.number());
+                cluster.publishStation(s.number(), s.user(), s.ha1());
+            } else if (a.change() instanceof ProvisioningChange.RemoveStation r) {
+                seen.remove(r.number());
+                cluster.publishStationRemoved(r.number());
+            }
         });
         cluster.onRemoteStation(st -> {
+            if (st.equals(seen.put(st.number(), st))) return;
             ProvisioningChange c = st.removed() ? new ProvisioningChange.RemoveStation(st.number())
                     : new ProvisioningChange.AddStation(st.number(), st.user(), st.ha1());
             changes.applyRemote(c, "cluster", st.origin()).whenComplete((outcome, e) -> {

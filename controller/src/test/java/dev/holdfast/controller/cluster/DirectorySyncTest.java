@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two controllers, clients of one member: a station added on one through live provisioning is published to the
- * cluster's directory (HA1, no password) and applied on the other as a remote change; a removal on the other
- * comes back the same way.
+ * cluster's directory (HA1, no password) and applied on the other as a remote change, also on one that connects
+ * after it was published; a removal, and an addition, on the other come back the same way.
  */
 class DirectorySyncTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,21 +65,29 @@ class DirectorySyncTest {
         }
         String clusterName = "dirsync-" + Long.toHexString(System.nanoTime());
         HazelcastInstance member = HazelcastMember.start(port, clusterName);
-        try (Controller a = controller("ctl-a", clusterName, port); Controller b = controller("ctl-b", clusterName, port)) {
-            assertTrue(eventually(() -> a.cluster().connected() && b.cluster().connected()), "both reach the cluster");
+        try (Controller a = controller("ctl-a", clusterName, port)) {
+            assertTrue(eventually(() -> a.cluster().connected()), "ctl-a reaches the cluster");
             var outcome = a.provisioningChanges().submit(ProvisioningChange.station("7001", "carol", "secret7", "holdfast"), "admin")
                     .get();
             assertTrue(outcome.accepted(), outcome.toString());
-            assertTrue(eventually(() -> station(b, "7001")), "the station reaches ctl-b");
-            JsonNode entry = JSON.readTree(member.<String, HazelcastJsonValue>getMap(ClusterClient.SUBSCRIBERS).get("7001").getValue());
-            assertEquals("ctl-a", entry.get("origin").asText());
-            assertEquals("carol", entry.get("user").asText());
-            assertEquals(CoreClusterState.md5("carol:holdfast:secret7"), entry.get("ha1").asText());
-            assertTrue(!entry.toString().contains("secret7"));
+            assertTrue(eventually(() -> member.getMap(ClusterClient.SUBSCRIBERS).containsKey("7001")), "published");
+            try (Controller b = controller("ctl-b", clusterName, port)) {
+                // ctl-b comes later: it finds the station in the directory when it connects
+                assertTrue(eventually(() -> station(b, "7001")), "the station reaches ctl-b");
+                JsonNode entry = JSON.readTree(member.<String, HazelcastJsonValue>getMap(ClusterClient.SUBSCRIBERS).get("7001").getValue());
+                assertEquals("ctl-a", entry.get("origin").asText());
+                assertEquals("carol", entry.get("user").asText());
+                assertEquals(CoreClusterState.md5("carol:holdfast:secret7"), entry.get("ha1").asText());
+                assertTrue(!entry.toString().contains("secret7"));
 
-            assertTrue(b.provisioningChanges().submit(new ProvisioningChange.RemoveStation("7001"), "admin").get().accepted());
-            assertTrue(eventually(() -> !station(a, "7001")), "the removal reaches ctl-a");
-            assertTrue(station(a, "5001") && station(b, "5001"), "the file's stations stay");
+                assertTrue(b.provisioningChanges().submit(new ProvisioningChange.RemoveStation("7001"), "admin").get().accepted());
+                assertTrue(eventually(() -> !station(a, "7001")), "the removal reaches ctl-a");
+                assertTrue(station(a, "5001") && station(b, "5001"), "the file's stations stay");
+                // and a station added on ctl-b now reaches ctl-a through its listener
+                assertTrue(b.provisioningChanges().submit(ProvisioningChange.station("7002", "dave", "secret8", "holdfast"), "admin")
+                        .get().accepted());
+                assertTrue(eventually(() -> station(a, "7002")), "the station reaches ctl-a");
+            }
         } finally {
             member.getLifecycleService().terminate();
         }
