@@ -83,7 +83,14 @@ final class HoldMode {
                 out.flush();
                 long t0 = System.nanoTime();
                 int up = calls.establish(k, mix);
-                out.printf(Locale.ROOT, "loadgen: established %d of %d calls in %d ms%n", up, k, (System.nanoTime() - t0) / 1_000_000);
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                int fullRateEvery = opt.integer("full-rate-every", 0);
+                if (fullRateEvery > 0) {
+                    int sampled = calls.fullRateSample(fullRateEvery, ProbeConfig.FULL_RATE);
+                    out.printf(Locale.ROOT, "loadgen: full-rate RTP (%.0f packets/s) on %d calls (1 in %d of the calls with RTP), %s packets/s on the rest%n",
+                            ProbeConfig.FULL_RATE.packetsPerSecond(), sampled, fullRateEvery, opt.get("probe-rate", "50"));
+                }
+                out.printf(Locale.ROOT, "loadgen: established %d of %d calls in %d ms%n", up, k, took);
                 out.flush();
                 Thread hook = new Thread(quit::countDown);
                 Runtime.getRuntime().addShutdownHook(hook);
