@@ -64,7 +64,7 @@ public final class MigrationDrill {
               --settle-ms MS: wait after the rebuild before reading talk paths and RTP (default 1000)
               --checks S: calls per feature check (default K/10, at least 1, at most 25)
               --probe-rate PPS: RTP packets per second per talk path outside the full-rate sample (default 50 up to
-                300 calls, 5 up to 3000, 2 above)
+                300 calls, 4 up to 1000, 1 above)
               --full-rate-every N: 1 in N of the calls with RTP sends 50 packets/s, reported apart (default 0, every
                 call at --probe-rate, up to 300 calls; K/100 above)
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
@@ -169,7 +169,7 @@ public final class MigrationDrill {
         // RTP: every call at 50 packets/s up to 300 calls; above, 1 in --full-rate-every of the calls with RTP at 50
         // packets/s (about 45 calls) and the rest at --probe-rate: 10,000 calls at 50 packets/s would be over 500,000
         // packets/s, more than this 2-core machine can move besides the controllers (docs/drill.md, "RTP")
-        String probeRate = opt.get("probe-rate", k <= 300 ? "50" : k <= 3000 ? "5" : "2");
+        String probeRate = opt.get("probe-rate", k <= 300 ? "50" : k <= 1000 ? "4" : "1");
         int fullRateEvery = opt.integer("full-rate-every", k <= 300 ? 0 : Math.max(2, k / 100));
         int settleMs = opt.integer("settle-ms", 1000);
         int checkStepMs = opt.integer("check-step-ms", 5000);
@@ -383,7 +383,8 @@ public final class MigrationDrill {
 
             // ---- rebuild: the alternate lists every call
             JsonNode structuresAfter = null;
-            if (admin && lastRegistration >= 0) {
+            if (admin) {
+                boolean detected = lastRegistration >= 0; // else: no rebuild_ms, but the calls are still counted
                 long rebuildLimit = System.currentTimeMillis() + rebuildLimitMs;
                 String why = null;
                 // polled with the status's call count: GET /api/calls builds every call's structure on the core
@@ -394,11 +395,7 @@ public final class MigrationDrill {
                         listed = alternateApi.status().path("counts").path("activeCalls").asInt(-1);
                         why = null;
                         if (listed >= r.callsBefore) {
-                            r.rebuildMs = Math.max(0, System.currentTimeMillis() - lastRegistration);
-                            // CPU time, unlike wall time, does not depend on what else the machine runs
-                            r.alternateCpuMs = cpuMillis(alternate.pid()) - alternateCpuAtKill;
-                            r.loadgenCpuMs = cpuMillis(loadgen.pid()) - loadgenCpuAtKill;
-                            r.rebuildWallMs = System.currentTimeMillis() - killedAt;
+                            if (detected) r.rebuildMs = Math.max(0, System.currentTimeMillis() - lastRegistration);
                             break;
                         }
                     } catch (IOException e) {
@@ -406,12 +403,20 @@ public final class MigrationDrill {
                     }
                     Thread.sleep(20);
                 }
+                // CPU time, unlike wall time, does not depend much on what else the machine runs
+                r.alternateCpuMs = cpuMillis(alternate.pid()) - alternateCpuAtKill;
+                r.loadgenCpuMs = cpuMillis(loadgen.pid()) - loadgenCpuAtKill;
+                r.rebuildWallMs = System.currentTimeMillis() - killedAt;
                 try {
                     structuresAfter = alternateApi.calls();
                 } catch (IOException e) {
                     why = e.getMessage();
                 }
-                if (r.rebuildMs != null) {
+                if (listed >= r.callsBefore && !detected) {
+                    say("rebuild: the alternate lists all " + r.callsBefore + " calls " + r.rebuildWallMs + " ms after the kill"
+                            + " (the alternate used " + r.alternateCpuMs + " ms of CPU, the load generator " + r.loadgenCpuMs
+                            + " ms; load average " + r.loadAverage + " at the kill)");
+                } else if (r.rebuildMs != null) {
                     say("rebuild: the alternate lists all " + r.callsBefore + " calls " + r.rebuildMs
                             + " ms after the last gateway's registration (from the kill: the alternate used " + r.alternateCpuMs
                             + " ms of CPU, the load generator " + r.loadgenCpuMs + " ms, in " + r.rebuildWallMs
@@ -420,7 +425,8 @@ public final class MigrationDrill {
                     String got = listed < 0 ? "nothing" : listed + " calls";
                     say("rebuild: the alternate did not list every call within " + rebuildLimitMs + " ms (it lists "
                             + got + ")" + (why != null ? ": " + why : ""));
-                    notes.add("the alternate listed " + got + " of " + r.callsBefore + " calls " + rebuildLimitMs + " ms after detection");
+                    notes.add("the alternate listed " + got + " of " + r.callsBefore + " calls " + rebuildLimitMs + " ms after detection"
+                            + " (from the kill it used " + r.alternateCpuMs + " ms of CPU, the load generator " + r.loadgenCpuMs + " ms)");
                 }
             }
 

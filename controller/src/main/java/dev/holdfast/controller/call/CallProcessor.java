@@ -151,7 +151,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.outgoing = null;
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
-        LOG.log(System.Logger.Level.INFO, () -> call + ": phone dialog " + dialog.callId() + " adopted");
+        LOG.log(System.Logger.Level.DEBUG, () -> call + ": phone dialog " + dialog.callId() + " adopted");
         return () -> sipLeft(call);
     }
 
