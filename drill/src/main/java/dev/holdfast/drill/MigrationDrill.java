@@ -265,7 +265,7 @@ public final class MigrationDrill {
                 "--step-limit", Integer.toString(checkStepMs), "--setup-threads", opt.get("setup-threads", "32"),
                 "--full-rate-every", Integer.toString(fullRateEvery), "--verbose"));
         ChildProcess loadgen = start("loadgen", lg, work.resolve("loadgen.log"));
-        long establishLimit = 60_000 + 30L * lineCalls;
+        long establishLimit = 60_000 + 60L * lineCalls; // 2,700 calls took 92 s at load average 15
         Matcher est = loadgen.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
                 Duration.ofMillis(establishLimit));
         if (est == null) {

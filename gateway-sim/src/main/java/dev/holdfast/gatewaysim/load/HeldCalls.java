@@ -158,14 +158,23 @@ public final class HeldCalls implements AutoCloseable {
     private void answerLoop() {
         Map<SimulatedGateway, List<Line>> byGateway = new IdentityHashMap<>();
         for (Line l : answering) byGateway.computeIfAbsent(l.gw(), g -> new ArrayList<>()).add(l);
+        // lines whose call's RTP went down to the held rate (answered and talking)
+        java.util.Set<Line> lowered = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         while (!closed) {
             for (var e : byGateway.entrySet()) {
                 try {
                     e.getKey().call(core -> {
+                        var rate = heldRate;
                         for (Line l : e.getValue()) {
                             boolean offHook = core.isOffHook(l.id());
                             if (!offHook && core.signals(l.id()).contains("al/ri")) core.answer(l.id());
-                            else if (offHook && core.contextOf(l.id()) == null) core.onHook(l.id());
+                            else if (offHook && core.contextOf(l.id()) == null) {
+                                core.onHook(l.id());
+                                lowered.remove(l);
+                            } else if (offHook && rate != null && !lowered.contains(l) && core.talkPathUp(l.id())) {
+                                for (String rtp : core.rtpTerminationsWith(l.id())) core.setProbeConfig(rtp, rate);
+                                lowered.add(l);
+                            }
                         }
                         return null;
                     });
@@ -357,6 +366,7 @@ public final class HeldCalls implements AutoCloseable {
                 try {
                     setUp(c);
                     settle(c);
+                    if (heldRate != null) setRate(c, heldRate);
                     c.state = State.UP;
                 } catch (StepFailed e) {
                     c.failure = e.getMessage();
@@ -382,6 +392,31 @@ public final class HeldCalls implements AutoCloseable {
      * the rest keep the load's low rate. With thousands of calls on a small machine only a sample can carry a real
      * 50 packets/s stream; the figures of the sample and of the rest are reported apart. Returns how many calls.
      */
+    /** The rate of a call's probes once it is up (null: the gateways' own, as during set-up). */
+    private volatile dev.holdfast.sim.rtp.ProbeConfig heldRate;
+
+    /**
+     * Calls are set up with the gateways' probe rate (a talk path shows within a few packets each way: at 1 packet/s
+     * every call took 2-3 s to show one, and 2,700 calls took 92 s instead of 25), then each call's RTP goes down to
+     * {@code rate} once it is up.
+     */
+    public HeldCalls heldAt(dev.holdfast.sim.rtp.ProbeConfig rate) {
+        this.heldRate = rate;
+        return this;
+    }
+
+    /** Every RTP termination in the contexts of the call's parties to {@code rate}, one hop per gateway. */
+    private static void setRate(HeldCall c, dev.holdfast.sim.rtp.ProbeConfig rate) {
+        Map<SimulatedGateway, List<String>> byGateway = new IdentityHashMap<>();
+        for (Line l : c.parties) byGateway.computeIfAbsent(l.gw(), g -> new ArrayList<>()).add(l.id());
+        for (var e : byGateway.entrySet()) {
+            e.getKey().call(core -> {
+                for (String line : e.getValue()) for (String rtp : core.rtpTerminationsWith(line)) core.setProbeConfig(rtp, rate);
+                return null;
+            });
+        }
+    }
+
     public int fullRateSample(int every, dev.holdfast.sim.rtp.ProbeConfig fullRate) {
         if (every <= 0) return 0;
         int seen = 0;
@@ -389,14 +424,7 @@ public final class HeldCalls implements AutoCloseable {
         for (HeldCall c : snapshot()) {
             if (c.state != State.UP || c.held || c.kind == Kind.INTRA) continue;
             if (seen++ % every != 0) continue;
-            Map<SimulatedGateway, List<String>> byGateway = new IdentityHashMap<>();
-            for (Line l : c.parties) byGateway.computeIfAbsent(l.gw(), g -> new ArrayList<>()).add(l.id());
-            for (var e : byGateway.entrySet()) {
-                e.getKey().call(core -> {
-                    for (String line : e.getValue()) for (String rtp : core.rtpTerminationsWith(line)) core.setProbeConfig(rtp, fullRate);
-                    return null;
-                });
-            }
+            setRate(c, fullRate);
             c.fullRate = true;
             sampled++;
         }

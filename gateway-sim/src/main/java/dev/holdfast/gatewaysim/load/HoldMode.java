@@ -42,6 +42,8 @@ final class HoldMode {
             default -> throw new IllegalArgumentException("--transport is udp or tcp");
         };
         double probeRate = opt.decimal("probe-rate", "50");
+        // set-up at a rate at which a talk path shows quickly; held calls go down to --probe-rate once up
+        double setupRate = opt.has("setup-probe-rate") ? opt.decimal("setup-probe-rate", "20") : Math.max(probeRate, 20);
         long seed = Long.parseLong(opt.get("seed", "1"));
         int threads = Math.max(1, Math.min(opt.integer("threads", 2), plan.gateways()));
         int setupThreads = opt.integer("setup-threads", 32);
@@ -54,7 +56,7 @@ final class HoldMode {
         try {
             for (int g = 1; g <= plan.gateways(); g++) {
                 GatewayConfig config = LoadGenMain.gatewayConfig(plan, g, controllers, opt)
-                        .withProbe(ProbeConfig.atRate(probeRate), null, 0).withSeed(seed + g);
+                        .withProbe(ProbeConfig.atRate(setupRate), null, 0).withSeed(seed + g);
                 gateways.add(runtimes.get((g - 1) % threads).start(config, transport, new InetSocketAddress("127.0.0.1", 0)));
             }
             long began = System.nanoTime();
@@ -74,7 +76,8 @@ final class HoldMode {
             out.flush();
             try (HeldCalls calls = new HeldCalls(gateways, plan, setupThreads, seed,
                     opt.has("step-limit") ? LoadGenMain.positiveMillis(opt, "step-limit") : HeldCalls.STEP_LIMIT)
-                    .watching(runtimes.stream().map(GatewayRuntime::scheduler).toList());
+                    .watching(runtimes.stream().map(GatewayRuntime::scheduler).toList())
+                    .heldAt(setupRate == probeRate ? null : ProbeConfig.atRate(probeRate));
                  ControlServer control = new ControlServer(opt.integer("control-port", 0),
                          command -> handle(calls, command, quit))) {
                 List<String> answering = calls.answering(opt.integer("answer-lines", 0));

@@ -71,6 +71,8 @@ public final class LoadGenMain {
                 --step-limit MS: how long one step of a call or check may take (default 10000);
                 --answer-lines A: the last A lines of each gateway answer calls from SIP phones (printed as
                 "loadgen: answering lines N1,N2,...") and hang up when released;
+                --setup-probe-rate PPS: the rate while calls are set up (default the larger of --probe-rate and 20:
+                a talk path shows within a few packets); each call goes to --probe-rate once up;
                 --full-rate-every N: once established, 1 in N of the talking calls with RTP (inter-gateway,
                 conference) sends 50 packets/s on every IGC end, the rest --probe-rate; status reports the sample's
                 RTP figures apart (rtp.full_rate). Default 0: every call at --probe-rate
