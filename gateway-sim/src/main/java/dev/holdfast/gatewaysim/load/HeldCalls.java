@@ -171,9 +171,12 @@ public final class HeldCalls implements AutoCloseable {
                             else if (offHook && core.contextOf(l.id()) == null) {
                                 core.onHook(l.id());
                                 lowered.remove(l);
-                            } else if (offHook && rate != null && !lowered.contains(l) && core.talkPathUp(l.id())) {
-                                for (String rtp : core.rtpTerminationsWith(l.id())) core.setProbeConfig(rtp, rate);
-                                lowered.add(l);
+                            } else if (offHook && rate != null && !lowered.contains(l)) {
+                                // at once, not when the talk path shows: 1,000 phones calling at once kept 1,000 RTP
+                                // ends at the set-up rate for as long as their calls took to set up
+                                List<String> rtps = core.rtpTerminationsWith(l.id());
+                                for (String rtp : rtps) core.setProbeConfig(rtp, rate);
+                                if (!rtps.isEmpty()) lowered.add(l);
                             }
                         }
                         return null;
