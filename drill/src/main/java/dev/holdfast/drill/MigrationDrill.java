@@ -69,6 +69,8 @@ public final class MigrationDrill {
                 call at --probe-rate, up to 300 calls; K/100 above)
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
               --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
+              --controller-java-opts "OPTS": JVM options of both controllers (default -XX:TieredStopAtLevel=1: C1 only;
+                "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
@@ -238,7 +240,11 @@ public final class MigrationDrill {
         }
 
         // ---- controllers
-        controllerJavaOpts = opt.get("controller-java-opts", "");
+        // C1 only by default: the alternate is a cold JVM when the primary dies, and C2 compiling the audit, merge and
+        // SIP paths took most of its CPU during the failover (3,000 calls, load average 12-15: the alternate used 18.2 s
+        // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit)
+        controllerJavaOpts = opt.get("controller-java-opts", "-XX:TieredStopAtLevel=1");
+        r.controllerJavaOpts = controllerJavaOpts;
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
         ChildProcess alternate = startController("alternate", controllerCp, alternateYaml, work);
         for (ChildProcess c : List.of(primary, alternate)) {
@@ -369,7 +375,9 @@ public final class MigrationDrill {
                 }
                 if (all) break;
                 lastRegistration = -1;
-                Thread.sleep(50); // the registration times are the gateways' own: polling only ends the wait
+                // the registration times are the gateways' own: polling only ends the wait, and each poll costs the
+                // load generator's event loops a look at every gateway, at the moment they are busiest
+                Thread.sleep(500);
             }
             if (lastRegistration < 0) {
                 say("detection: not every gateway registered with the alternate within 30 s: " + (st == null ? "" : st.path("gateways")));
@@ -572,6 +580,7 @@ public final class MigrationDrill {
         double rtpFullGapMax;
         double rtpFullGapP99;
         String loadAverage;
+        String controllerJavaOpts;
         Long alternateCpuMs;
         Long loadgenCpuMs;
         Long rebuildWallMs;
@@ -612,6 +621,7 @@ public final class MigrationDrill {
             putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
             putNullable(n, "kill_to_rebuilt_ms", rebuildWallMs);
             n.put("load_average_at_kill", loadAverage);
+            n.put("controller_java_opts", controllerJavaOpts);
             n.put("detect_budget_ms", detectBudgetMs);
             n.put("gateways", gateways);
             n.put("phones", phones);

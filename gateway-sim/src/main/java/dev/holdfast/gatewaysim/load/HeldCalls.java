@@ -696,8 +696,10 @@ public final class HeldCalls implements AutoCloseable {
         StringBuilder gw = new StringBuilder();
         for (int g = 0; g < gateways.size(); g++) {
             SimulatedGateway sg = gateways.get(g);
-            MediaGatewayCore.Registration r = sg.lastRegistration();
-            boolean registered = sg.registered();
+            // one hop to the gateway's thread for both (polled during a failover, when that thread is busiest)
+            Object[] both = sg.call(core -> new Object[] {core.lastRegistration(), core.registered()});
+            MediaGatewayCore.Registration r = (MediaGatewayCore.Registration) both[0];
+            boolean registered = (Boolean) both[1];
             if (g > 0) gw.append(',');
             gw.append("{\"name\":\"").append(gatewayNames.get(g)).append("\",\"registered\":").append(r != null && registered);
             if (r != null) {
