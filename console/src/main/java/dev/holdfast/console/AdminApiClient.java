@@ -79,6 +79,11 @@ public final class AdminApiClient {
         return send("DELETE", path, token, null);
     }
 
+    /** POST with a JSON body. */
+    public Reply post(String path, String token, String json) throws IOException, InterruptedException {
+        return send("POST", path, token, json);
+    }
+
     private Reply send(String method, String path, String token, String json) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ref.url() + path)).timeout(TIMEOUT)
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));

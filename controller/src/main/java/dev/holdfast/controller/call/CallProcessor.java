@@ -802,6 +802,22 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         for (Gateway gw : linesByGateway.keySet()) association.checkDrained(gw);
     }
 
+    /** Provisioning changed while the controller runs: digits are routed by the new dial plan from now on. */
+    public void provisioningChanged(Provisioning p) { dialPlan.reload(p); }
+
+    /** A line is no longer provisioned (it is in no call): forget what was kept about it. */
+    public void lineRemoved(Line l) {
+        offHookWhileRegistering.remove(l);
+        if (merge != null) merge.forget(l);
+    }
+
+    /** A gateway is no longer provisioned (it has no call): forget what was kept about it. */
+    public void gatewayRemoved(Gateway gw) {
+        heldEvents.remove(gw);
+        reconstructing.remove(gw);
+        for (Line l : gw.lines()) lineRemoved(l);
+    }
+
     /** Releases a call by operator command; false when there is no such call. */
     public boolean releaseByOperator(long id) {
         Call c = calls.get(id);
@@ -879,6 +895,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             release(c, REORDER, null);
         });
     }
+
+    /** A rebuilt call's ringing consultation: its no-answer timer goes on ({@link CallFeatures#restoreConsultTimer}). */
+    void restoreConsultNoAnswer(Call c) { features.restoreConsultTimer(c); }
 
     /** A party's gateway came back without the party's context: for the call, that party hung up. */
     void partyLost(Call c, Line l) {
