@@ -34,7 +34,11 @@ final class NoticeWatch {
         final long createdAt;
         boolean setUp;
 
-        Seen(CallState state, Call.Feature feature, long createdAt) {
+        /** The call itself, so that looking for changes needs no lookup. */
+        final Call call;
+
+        Seen(Call call, CallState state, Call.Feature feature, long createdAt) {
+            this.call = call;
             this.state = state;
             this.feature = feature;
             this.createdAt = createdAt;
@@ -47,7 +51,7 @@ final class NoticeWatch {
     private final SipCore sip;
     private final Map<Long, Seen> seen = new HashMap<>();
     /** Calls that may change without a line reporting anything: not yet connected, or in a feature. */
-    private final Set<Long> unsettled = new TreeSet<>();
+    private final java.util.TreeMap<Long, Seen> unsettled = new java.util.TreeMap<>();
     private final Set<Long> touched = new LinkedHashSet<>();
     private final Map<Gateway, GatewayState> gateways = new LinkedHashMap<>();
     private final Set<String> users = new LinkedHashSet<>();
@@ -90,14 +94,21 @@ final class NoticeWatch {
             if (reachedSetUp(s)) f.put("setupMillis", 0L);
             out.add(new Notice(now, "call-started", f));
         }
-        List<Long> check = new ArrayList<>(unsettled);
-        for (Long id : touched) if (!unsettled.contains(id)) check.add(id);
+        // only the calls that changed are looked up: every event used to copy and look up every unsettled call (a
+        // held call or a conference stays unsettled for its life), a large share of the alternate's CPU while it
+        // rebuilt 3,000 calls (JFR), growing with calls times events
+        List<Long> check = new ArrayList<>();
+        for (Map.Entry<Long, Seen> e : unsettled.entrySet()) if (changed(e.getValue())) check.add(e.getKey());
+        for (Long id : touched) {
+            if (unsettled.containsKey(id)) continue;
+            Seen s = seen.get(id);
+            if (s != null && changed(s)) check.add(id);
+        }
         touched.clear();
         for (Long id : check) {
             Call c = calls.call(id);
             Seen s = seen.get(id);
-            if (c == null || s == null) continue; // removed: reported below
-            if (c.state() == s.state && c.feature() == s.feature) continue;
+            if (c == null || s == null || c != s.call) continue; // removed: reported below
             Map<String, Object> f = callFields(c);
             f.put("previousState", s.state.name());
             f.put("previousFeature", s.feature.name());
@@ -224,8 +235,10 @@ final class NoticeWatch {
         return f;
     }
 
+    private static boolean changed(Seen s) { return s.call.state() != s.state || s.call.feature() != s.feature; }
+
     private void track(Call c, long now) {
-        Seen s = new Seen(c.state(), c.feature(), now);
+        Seen s = new Seen(c, c.state(), c.feature(), now);
         s.setUp = c.migrated(); // a call rebuilt from cookies was set up elsewhere: no set-up time here
         seen.put(c.id(), s);
         settle(c.id(), s);
@@ -240,7 +253,7 @@ final class NoticeWatch {
 
     private void settle(long id, Seen s) {
         if (s.state == CallState.CONNECTED && s.feature == Call.Feature.NONE) unsettled.remove(id);
-        else unsettled.add(id);
+        else unsettled.put(id, s);
     }
 
     private static Map<String, Object> callFields(Call c) {

@@ -63,9 +63,14 @@ public final class MigrationDrill {
               --rebuild-limit-ms MS: how long to wait for the alternate to list every call (default 30000)
               --settle-ms MS: wait after the rebuild before reading talk paths and RTP (default 1000)
               --checks S: calls per feature check (default K/10, at least 1, at most 25)
-              --probe-rate PPS: RTP packets per second per talk path (default 50 up to 1000 calls, 10 above)
+              --probe-rate PPS: RTP packets per second per talk path outside the full-rate sample (default 50 up to
+                300 calls, 4 up to 1000, 1 above)
+              --full-rate-every N: 1 in N of the calls with RTP sends 50 packets/s, reported apart (default 0, every
+                call at --probe-rate, up to 300 calls; K/100 above)
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
               --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
+              --controller-java-opts "OPTS": JVM options of both controllers (default -XX:TieredStopAtLevel=1: C1 only;
+                "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
@@ -163,7 +168,11 @@ public final class MigrationDrill {
         int heartbeatMs = Math.max(30, detectMs - mitMs);
         String mix = opt.get("mix", "intra=4,inter=4,hold=1,conference=1");
         int checks = opt.integer("checks", Math.max(1, Math.min(25, k / 10)));
-        String probeRate = opt.get("probe-rate", k <= 1000 ? "50" : "10");
+        // RTP: every call at 50 packets/s up to 300 calls; above, 1 in --full-rate-every of the calls with RTP at 50
+        // packets/s (about 45 calls) and the rest at --probe-rate: 10,000 calls at 50 packets/s would be over 500,000
+        // packets/s, more than this 2-core machine can move besides the controllers (docs/drill.md, "RTP")
+        String probeRate = opt.get("probe-rate", k <= 300 ? "50" : k <= 1000 ? "4" : "1");
+        int fullRateEvery = opt.integer("full-rate-every", k <= 300 ? 0 : Math.max(2, k / 100));
         int settleMs = opt.integer("settle-ms", 1000);
         int checkStepMs = opt.integer("check-step-ms", 5000);
         int rebuildLimitMs = opt.integer("rebuild-limit-ms", 30_000);
@@ -191,6 +200,8 @@ public final class MigrationDrill {
                 gateways, lines, phones, k, lineCalls, mix, phoneCalls, transport, detectMs, mitMs, heartbeatMs, probeRate, work);
 
         Report r = new Report(k, gateways, phones, transport, detectMs);
+        r.probeRate = Double.parseDouble(probeRate);
+        r.fullRateEvery = fullRateEvery;
         String extra = extraGiven;
         r.phoneCalls = phoneCalls;
         // ---- provisioning: the same for both, but for the listening ports
@@ -229,6 +240,11 @@ public final class MigrationDrill {
         }
 
         // ---- controllers
+        // C1 only by default: the alternate is a cold JVM when the primary dies, and C2 compiling the audit, merge and
+        // SIP paths took most of its CPU during the failover (3,000 calls, load average 12-15: the alternate used 18.2 s
+        // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit)
+        controllerJavaOpts = opt.get("controller-java-opts", "-XX:TieredStopAtLevel=1");
+        r.controllerJavaOpts = controllerJavaOpts;
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
         ChildProcess alternate = startController("alternate", controllerCp, alternateYaml, work);
         for (ChildProcess c : List.of(primary, alternate)) {
@@ -243,16 +259,19 @@ public final class MigrationDrill {
 
         // ---- load
         int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip);
-        List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT, "-cp", gatewayCp,
+        List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT));
+        lg.addAll(javaOpts(opt.get("loadgen-java-opts", ""), "loadgen"));
+        lg.addAll(List.of("-cp", gatewayCp,
                 "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
                 "--controller", "127.0.0.1:" + primaryPort + ",127.0.0.1:" + alternatePort,
                 "--gateways", Integer.toString(gateways), "--lines", Integer.toString(lines),
                 "--establish", Integer.toString(lineCalls), "--mix", mix, "--control-port", Integer.toString(controlPort),
                 "--answer-lines", Integer.toString(answerLines),
                 "--transport", transport, "--probe-rate", probeRate, "--heartbeat-timeout", Integer.toString(heartbeatMs),
-                "--step-limit", Integer.toString(checkStepMs), "--setup-threads", opt.get("setup-threads", "32"), "--verbose"));
+                "--step-limit", Integer.toString(checkStepMs), "--setup-threads", opt.get("setup-threads", "32"),
+                "--full-rate-every", Integer.toString(fullRateEvery), "--verbose"));
         ChildProcess loadgen = start("loadgen", lg, work.resolve("loadgen.log"));
-        long establishLimit = 60_000 + 30L * lineCalls;
+        long establishLimit = 60_000 + 60L * lineCalls; // 2,700 calls took 92 s at load average 15
         Matcher est = loadgen.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
                 Duration.ofMillis(establishLimit));
         if (est == null) {
@@ -275,7 +294,9 @@ public final class MigrationDrill {
             phoneControl = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip, controlPort);
             // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
             // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
-            phoneLoad = start("phones", List.of(java(), LOG_FORMAT, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
+            List<String> pj = new ArrayList<>(List.of(java(), LOG_FORMAT));
+            pj.addAll(javaOpts(opt.get("phones-java-opts", ""), "phones"));
+            phoneLoad = start("phones", concat(pj, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
                     "--establish", Integer.toString(phoneCalls), "--call-lines", String.join(",", numbers),
                     "--control-port", Integer.toString(phoneControl), "--transport", transport, "--probe-rate", probeRate,
@@ -322,6 +343,9 @@ public final class MigrationDrill {
                         + " kill (a heartbeat or keepalive not answered in time under load made them leave it before)");
                 say("before the kill only " + onPrimary.size() + " of " + (gateways + phoneCalls) + " gateways and phones are with the primary");
             }
+            r.loadAverage = loadAverage();
+            long alternateCpuAtKill = cpuMillis(alternate.pid());
+            long loadgenCpuAtKill = cpuMillis(loadgen.pid());
             long killedAt = System.currentTimeMillis();
             primary.kill9();
             say("killed the primary (kill -9 " + primary.pid() + ")");
@@ -351,7 +375,9 @@ public final class MigrationDrill {
                 }
                 if (all) break;
                 lastRegistration = -1;
-                Thread.sleep(50); // the registration times are the gateways' own: polling only ends the wait
+                // the registration times are the gateways' own: polling only ends the wait, and each poll costs the
+                // load generator's event loops a look at every gateway, at the moment they are busiest
+                Thread.sleep(500);
             }
             if (lastRegistration < 0) {
                 say("detection: not every gateway registered with the alternate within 30 s: " + (st == null ? "" : st.path("gateways")));
@@ -365,15 +391,19 @@ public final class MigrationDrill {
 
             // ---- rebuild: the alternate lists every call
             JsonNode structuresAfter = null;
-            if (admin && lastRegistration >= 0) {
+            if (admin) {
+                boolean detected = lastRegistration >= 0; // else: no rebuild_ms, but the calls are still counted
                 long rebuildLimit = System.currentTimeMillis() + rebuildLimitMs;
                 String why = null;
+                // polled with the status's call count: GET /api/calls builds every call's structure on the core
+                // thread, and polling it every 20 ms under 10,000 calls slowed the very rebuild it was timing
+                int listed = -1;
                 while (System.currentTimeMillis() < rebuildLimit) {
                     try {
-                        structuresAfter = alternateApi.calls();
+                        listed = alternateApi.status().path("counts").path("activeCalls").asInt(-1);
                         why = null;
-                        if (structuresAfter.size() >= r.callsBefore) {
-                            r.rebuildMs = Math.max(0, System.currentTimeMillis() - lastRegistration);
+                        if (listed >= r.callsBefore) {
+                            if (detected) r.rebuildMs = Math.max(0, System.currentTimeMillis() - lastRegistration);
                             break;
                         }
                     } catch (IOException e) {
@@ -381,14 +411,30 @@ public final class MigrationDrill {
                     }
                     Thread.sleep(20);
                 }
-                if (r.rebuildMs != null) {
+                // CPU time, unlike wall time, does not depend much on what else the machine runs
+                r.alternateCpuMs = cpuMillis(alternate.pid()) - alternateCpuAtKill;
+                r.loadgenCpuMs = cpuMillis(loadgen.pid()) - loadgenCpuAtKill;
+                r.rebuildWallMs = System.currentTimeMillis() - killedAt;
+                try {
+                    structuresAfter = alternateApi.calls();
+                } catch (IOException e) {
+                    why = e.getMessage();
+                }
+                if (listed >= r.callsBefore && !detected) {
+                    say("rebuild: the alternate lists all " + r.callsBefore + " calls " + r.rebuildWallMs + " ms after the kill"
+                            + " (the alternate used " + r.alternateCpuMs + " ms of CPU, the load generator " + r.loadgenCpuMs
+                            + " ms; load average " + r.loadAverage + " at the kill)");
+                } else if (r.rebuildMs != null) {
                     say("rebuild: the alternate lists all " + r.callsBefore + " calls " + r.rebuildMs
-                            + " ms after the last gateway's registration");
+                            + " ms after the last gateway's registration (from the kill: the alternate used " + r.alternateCpuMs
+                            + " ms of CPU, the load generator " + r.loadgenCpuMs + " ms, in " + r.rebuildWallMs
+                            + " ms; load average " + r.loadAverage + " at the kill)");
                 } else {
-                    String got = structuresAfter == null ? "nothing" : structuresAfter.size() + " calls";
+                    String got = listed < 0 ? "nothing" : listed + " calls";
                     say("rebuild: the alternate did not list every call within " + rebuildLimitMs + " ms (it lists "
                             + got + ")" + (why != null ? ": " + why : ""));
-                    notes.add("the alternate listed " + got + " of " + r.callsBefore + " calls " + rebuildLimitMs + " ms after detection");
+                    notes.add("the alternate listed " + got + " of " + r.callsBefore + " calls " + rebuildLimitMs + " ms after detection"
+                            + " (from the kill it used " + r.alternateCpuMs + " ms of CPU, the load generator " + r.loadgenCpuMs + " ms)");
                 }
             }
 
@@ -402,10 +448,20 @@ public final class MigrationDrill {
             r.rtpGapMax = rtp.path("gap_ms_max").asDouble();
             r.rtpGapP99 = rtp.path("gap_ms_p99").asDouble();
             r.loopLagMax = after.path("loadgen_loop_lag_ms_max").asDouble();
+            JsonNode full = rtp.path("full_rate");
+            r.rtpFullCalls = full.path("calls").asInt();
+            r.rtpFullLost = full.path("packets_lost").asLong();
+            r.rtpFullGapMax = full.path("gap_ms_max").asDouble();
+            r.rtpFullGapP99 = full.path("gap_ms_p99").asDouble();
             say("after: " + kinds(after) + "; talk paths " + after.path("talk_paths"));
             sayf("RTP since the mark (%d calls talking at the mark with RTP): largest gap per call max %.1f ms, p99 %.1f ms; "
                     + "%d packets lost, %d received (the load generator's own event loop ran up to %.0f ms late meanwhile)%n",
                     r.rtpCalls, r.rtpGapMax, r.rtpGapP99, r.rtpLost, rtp.path("packets_received").asLong(), r.loopLagMax);
+            if (fullRateEvery > 0) {
+                sayf("RTP of the full-rate sample (%d calls at 50 packets/s, the rest at %s): largest gap per call max %.1f ms, p99 %.1f ms;"
+                        + " %d packets lost, %d received%n", r.rtpFullCalls, probeRate, r.rtpFullGapMax, r.rtpFullGapP99,
+                        r.rtpFullLost, full.path("packets_received").asLong());
+            }
 
             // ---- structures
             if (structuresBefore != null && structuresAfter != null) {
@@ -517,6 +573,17 @@ public final class MigrationDrill {
         Long rebuildMs;
         boolean cookies;
         int reregistered;
+        double probeRate;
+        int fullRateEvery;
+        int rtpFullCalls;
+        long rtpFullLost;
+        double rtpFullGapMax;
+        double rtpFullGapP99;
+        String loadAverage;
+        String controllerJavaOpts;
+        Long alternateCpuMs;
+        Long loadgenCpuMs;
+        Long rebuildWallMs;
 
         Report(int requested, int gateways, int phones, String transport, int detectBudgetMs) {
             this.requested = requested;
@@ -540,10 +607,21 @@ public final class MigrationDrill {
             n.put("rtp_packets_lost", rtpLost);
             n.put("rtp_gap_ms_max", Math.round(rtpGapMax * 10) / 10.0);
             n.put("rtp_gap_ms_p99", Math.round(rtpGapP99 * 10) / 10.0);
+            n.put("rtp_probe_rate", probeRate);
+            n.put("rtp_full_rate_every", fullRateEvery);
+            n.put("rtp_full_rate_calls", rtpFullCalls);
+            n.put("rtp_full_rate_packets_lost", rtpFullLost);
+            n.put("rtp_full_rate_gap_ms_max", Math.round(rtpFullGapMax * 10) / 10.0);
+            n.put("rtp_full_rate_gap_ms_p99", Math.round(rtpFullGapP99 * 10) / 10.0);
             n.put("loadgen_loop_lag_ms_max", Math.round(loopLagMax * 10) / 10.0);
             putNullable(n, "detect_ms", detectMs);
             putNullable(n, "lost_ms", lostMs);
             putNullable(n, "rebuild_ms", rebuildMs);
+            putNullable(n, "alternate_cpu_ms_kill_to_rebuilt", alternateCpuMs);
+            putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
+            putNullable(n, "kill_to_rebuilt_ms", rebuildWallMs);
+            n.put("load_average_at_kill", loadAverage);
+            n.put("controller_java_opts", controllerJavaOpts);
             n.put("detect_budget_ms", detectBudgetMs);
             n.put("gateways", gateways);
             n.put("phones", phones);
@@ -574,6 +652,27 @@ public final class MigrationDrill {
         return "";
     }
 
+    /** The machine's load averages (1, 5, 15 min) from /proc/loadavg; the figures depend on it. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** CPU time (user + system) a process has used, from /proc (Linux; USER_HZ 100), 0 when it cannot be read. */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */
     private static final String LOG_FORMAT = "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
 
@@ -581,9 +680,26 @@ public final class MigrationDrill {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    private String controllerJavaOpts = "";
+
     private ChildProcess startController(String name, String cp, Path yaml, Path work) throws IOException {
-        return start(name, List.of(java(), LOG_FORMAT, "-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()),
-                work.resolve(name + ".log"));
+        List<String> c = new ArrayList<>(List.of(java(), LOG_FORMAT));
+        c.addAll(javaOpts(controllerJavaOpts, name));
+        c.addAll(List.of("-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()));
+        return start(name, c, work.resolve(name + ".log"));
+    }
+
+    /** Extra JVM options (--controller-java-opts and the like, split at spaces), {@code %n} replaced by the process's name. */
+    static List<String> javaOpts(String opts, String name) {
+        List<String> out = new ArrayList<>();
+        for (String o : opts.trim().split("\\s+")) if (!o.isEmpty()) out.add(o.replace("%n", name));
+        return out;
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> out = new ArrayList<>(head);
+        out.addAll(List.of(tail));
+        return out;
     }
 
     /**

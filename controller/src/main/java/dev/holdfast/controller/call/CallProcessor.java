@@ -155,7 +155,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.outgoing = null;
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
-        LOG.log(System.Logger.Level.INFO, () -> call + ": phone dialog " + dialog.callId() + " adopted");
+        LOG.log(System.Logger.Level.DEBUG, () -> call + ": phone dialog " + dialog.callId() + " adopted");
         return () -> sipLeft(call);
     }
 
@@ -964,9 +964,10 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     private void inService(Gateway gw, boolean statePreserved) {
         List<ContextId> stale = gw.takeStaleContexts();
-        if (statePreserved && !stale.isEmpty()) {
+        // a request must fit a datagram: after an outage hundreds of contexts can be stale
+        for (int i = 0; statePreserved && i < stale.size(); i += 64) {
             List<ActionRequest> actions = new ArrayList<>();
-            for (ContextId ctx : stale) {
+            for (ContextId ctx : stale.subList(i, Math.min(stale.size(), i + 64))) {
                 actions.add(new ActionRequest(ctx, List.of(), List.of(),
                         List.of(new CommandRequest(new Command.Subtract(List.of(TerminationId.ALL), null), true, false))));
             }

@@ -120,18 +120,29 @@ final class CookieStamper {
             }
             Command.SendRequest going = null;
             for (Command.SendRequest r : cp.svc.queuedRequests()) if (gw.peer() != null && gw.peer().equals(r.peer())) going = r;
-            if (going != null) {
+            int from = 0;
+            if (going != null && extra.size() <= CONTEXTS_PER_REQUEST) {
                 List<ActionRequest> all = new ArrayList<>(going.actions());
                 all.addAll(extra);
                 cp.svc.replaceQueued(going, all);
-            } else {
+                from = extra.size();
+            }
+            // the rest in requests of their own, a few contexts each: one event can change the cookies of hundreds
+            // of calls on a gateway, and a request must fit a datagram (8 KiB) or it is never sent
+            for (; from < extra.size(); from += CONTEXTS_PER_REQUEST) {
                 extraMessages++;
-                cp.association.send(gw, extra, o -> {
+                cp.association.send(gw, List.copyOf(extra.subList(from, Math.min(extra.size(), from + CONTEXTS_PER_REQUEST))), o -> {
                     if (!o.ok() && !o.failed()) LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": cookie refused: " + o);
                 });
             }
         }
     }
+
+    /**
+     * Contexts per request that carries only cookies (or a few more on a request already going): a cookie Modify is
+     * about 200 octets, a conference's context has up to four of them, so five contexts stay well inside a datagram.
+     */
+    static final int CONTEXTS_PER_REQUEST = 5;
 
     /** The part key of a termination of the call: its line, or its IGC end; null for neither. */
     private static Object partKey(Call c, Call.Leg leg, String t) {

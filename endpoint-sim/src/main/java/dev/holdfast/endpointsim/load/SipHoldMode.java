@@ -147,14 +147,24 @@ final class SipHoldMode {
                 out.println("loadgen: control 127.0.0.1:" + control.port());
                 out.flush();
                 long t0 = System.nanoTime();
+                // paced (--setup-cps, default 100): 1,000 calls placed at once made the controller send 2,000
+                // requests to the gateways in a burst, which the load generator under them answered too late
+                // (the controller declared gateways lost and released the calls it had there)
+                double cps = opt.decimal("setup-cps", "100");
+                if (!(cps > 0)) throw new IllegalArgumentException("--setup-cps is a positive number");
+                long gapNanos = (long) (1e9 / cps);
+                long next = System.nanoTime();
                 for (HeldCall c : calls) {
                     if (!registeredAt.containsKey(c.phone)) {
                         c.failure = "not registered";
                         continue;
                     }
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    next += gapNanos;
                     c.call = c.phone.call(c.line);
                 }
-                // every call placed at once: the setup gets the step limit and a little per call
+                // the setup gets the step limit and a little per call
                 long end = System.nanoTime() + Math.max(stepLimit.toNanos(), Duration.ofSeconds(10).toNanos() + k * 50_000_000L);
                 while (System.nanoTime() < end && !calls.stream().allMatch(c -> c.failure != null
                         || c.call != null && (c.call.state() == CallState.ENDED || c.up() && c.call.talkPathUp()))) {

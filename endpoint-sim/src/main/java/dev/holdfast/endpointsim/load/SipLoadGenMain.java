@@ -57,6 +57,7 @@ public final class SipLoadGenMain {
                                [--ready-file FILE] [--start-when FILE]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones M --establish K --call-lines N1,...,NK
                                [--control-port P] [--keepalive S] [--request-timeout S] [--probe-rate PPS] [--step-limit S]
+                               [--setup-cps R]   (calls placed R a second, default 100)
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
                          --probe-rate 10 --keepalive 30s --bind 127.0.0.1 --threads 1 (event loops for the phones)
               --establish K: phone i calls line N_i (answered by loadgen h248 --answer-lines), the calls are held and a

@@ -72,6 +72,8 @@ public final class HeldCalls implements AutoCloseable {
         final Map<Line, Long> contexts = new IdentityHashMap<>();
         /** In a check right now: not sampled again. */
         volatile boolean busy;
+        /** Its RTP terminations send at the full rate (a sampled call: see {@link #fullRateSample}). */
+        volatile boolean fullRate;
 
         HeldCall(int id, Kind kind) {
             this.id = id;
@@ -156,14 +158,26 @@ public final class HeldCalls implements AutoCloseable {
     private void answerLoop() {
         Map<SimulatedGateway, List<Line>> byGateway = new IdentityHashMap<>();
         for (Line l : answering) byGateway.computeIfAbsent(l.gw(), g -> new ArrayList<>()).add(l);
+        // lines whose call's RTP went down to the held rate (answered and talking)
+        java.util.Set<Line> lowered = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         while (!closed) {
             for (var e : byGateway.entrySet()) {
                 try {
                     e.getKey().call(core -> {
+                        var rate = heldRate;
                         for (Line l : e.getValue()) {
                             boolean offHook = core.isOffHook(l.id());
                             if (!offHook && core.signals(l.id()).contains("al/ri")) core.answer(l.id());
-                            else if (offHook && core.contextOf(l.id()) == null) core.onHook(l.id());
+                            else if (offHook && core.contextOf(l.id()) == null) {
+                                core.onHook(l.id());
+                                lowered.remove(l);
+                            } else if (offHook && rate != null && !lowered.contains(l)) {
+                                // at once, not when the talk path shows: 1,000 phones calling at once kept 1,000 RTP
+                                // ends at the set-up rate for as long as their calls took to set up
+                                List<String> rtps = core.rtpTerminationsWith(l.id());
+                                for (String rtp : rtps) core.setProbeConfig(rtp, rate);
+                                if (!rtps.isEmpty()) lowered.add(l);
+                            }
                         }
                         return null;
                     });
@@ -355,6 +369,7 @@ public final class HeldCalls implements AutoCloseable {
                 try {
                     setUp(c);
                     settle(c);
+                    if (heldRate != null) setRate(c, heldRate);
                     c.state = State.UP;
                 } catch (StepFailed e) {
                     c.failure = e.getMessage();
@@ -372,6 +387,51 @@ public final class HeldCalls implements AutoCloseable {
             }
         }
         return (int) snapshot().stream().filter(c -> c.state == State.UP).count();
+    }
+
+    /**
+     * Puts every {@code every}-th established call with RTP (inter-gateway and conference calls talking; held calls
+     * are silent by intent, intra-gateway calls have no RTP) on a full-rate probe (both ends of each of its IGCs);
+     * the rest keep the load's low rate. With thousands of calls on a small machine only a sample can carry a real
+     * 50 packets/s stream; the figures of the sample and of the rest are reported apart. Returns how many calls.
+     */
+    /** The rate of a call's probes once it is up (null: the gateways' own, as during set-up). */
+    private volatile dev.holdfast.sim.rtp.ProbeConfig heldRate;
+
+    /**
+     * Calls are set up with the gateways' probe rate (a talk path shows within a few packets each way: at 1 packet/s
+     * every call took 2-3 s to show one, and 2,700 calls took 92 s instead of 25), then each call's RTP goes down to
+     * {@code rate} once it is up.
+     */
+    public HeldCalls heldAt(dev.holdfast.sim.rtp.ProbeConfig rate) {
+        this.heldRate = rate;
+        return this;
+    }
+
+    /** Every RTP termination in the contexts of the call's parties to {@code rate}, one hop per gateway. */
+    private static void setRate(HeldCall c, dev.holdfast.sim.rtp.ProbeConfig rate) {
+        Map<SimulatedGateway, List<String>> byGateway = new IdentityHashMap<>();
+        for (Line l : c.parties) byGateway.computeIfAbsent(l.gw(), g -> new ArrayList<>()).add(l.id());
+        for (var e : byGateway.entrySet()) {
+            e.getKey().call(core -> {
+                for (String line : e.getValue()) for (String rtp : core.rtpTerminationsWith(line)) core.setProbeConfig(rtp, rate);
+                return null;
+            });
+        }
+    }
+
+    public int fullRateSample(int every, dev.holdfast.sim.rtp.ProbeConfig fullRate) {
+        if (every <= 0) return 0;
+        int seen = 0;
+        int sampled = 0;
+        for (HeldCall c : snapshot()) {
+            if (c.state != State.UP || c.held || c.kind == Kind.INTRA) continue;
+            if (seen++ % every != 0) continue;
+            setRate(c, fullRate);
+            c.fullRate = true;
+            sampled++;
+        }
+        return sampled;
     }
 
     private void setUp(HeldCall c) throws StepFailed, InterruptedException {
@@ -561,6 +621,9 @@ public final class HeldCalls implements AutoCloseable {
         List<Double> gaps = new ArrayList<>();
         long lost = 0;
         long received = 0;
+        List<Double> fullGaps = new ArrayList<>();
+        long fullLost = 0;
+        long fullReceived = 0;
         int preserved = 0;
         int up = 0;
         for (HeldCall c : all) {
@@ -574,6 +637,8 @@ public final class HeldCalls implements AutoCloseable {
                 if (!c.held && markedAtMillis >= 0 && talkingAtMark.contains(c.id)) {
                     double callGap = 0;
                     boolean any = false;
+                    long callLost = 0;
+                    long callReceived = 0;
                     for (Line l : c.parties) {
                         LineView lv = v.get(l);
                         if (lv == null) continue;
@@ -581,11 +646,20 @@ public final class HeldCalls implements AutoCloseable {
                             if (!p.marked()) continue;
                             any = true;
                             callGap = Math.max(callGap, p.maxGapMillisSinceMark());
-                            lost += p.lostSinceMark();
-                            received += p.receivedSinceMark();
+                            callLost += p.lostSinceMark();
+                            callReceived += p.receivedSinceMark();
                         }
                     }
-                    if (any) gaps.add(callGap);
+                    if (any) {
+                        gaps.add(callGap);
+                        lost += callLost;
+                        received += callReceived;
+                        if (c.fullRate) {
+                            fullGaps.add(callGap);
+                            fullLost += callLost;
+                            fullReceived += callReceived;
+                        }
+                    }
                 }
             }
             if (perCall.length() > 0) perCall.append(',');
@@ -602,13 +676,18 @@ public final class HeldCalls implements AutoCloseable {
         Collections.sort(gaps);
         double max = gaps.isEmpty() ? 0 : gaps.get(gaps.size() - 1);
         double p99 = gaps.isEmpty() ? 0 : gaps.get(Math.max(0, (int) Math.ceil(0.99 * gaps.size()) - 1));
+        Collections.sort(fullGaps);
+        double fullMax = fullGaps.isEmpty() ? 0 : fullGaps.get(fullGaps.size() - 1);
+        double fullP99 = fullGaps.isEmpty() ? 0 : fullGaps.get(Math.max(0, (int) Math.ceil(0.99 * fullGaps.size()) - 1));
         String gw = gatewaysJson();
         return "{\"calls_total\":" + all.size() + ",\"calls_up\":" + up + ",\"calls_preserved\":" + preserved
                 + ",\"talk_paths\":" + Json.object(byState) + ",\"kinds\":" + Json.object(byKind)
                 + ",\"marked_at_ms\":" + markedAtMillis
                 + ",\"loadgen_loop_lag_ms_max\":" + Json.number(loops.stream().mapToDouble(LoopLag::maxLateMillis).max().orElse(0))
                 + ",\"rtp\":{\"talking_at_mark\":" + talkingAtMark.size() + ",\"calls\":" + gaps.size() + ",\"gap_ms_max\":" + Json.number(max) + ",\"gap_ms_p99\":"
-                + Json.number(p99) + ",\"packets_lost\":" + lost + ",\"packets_received\":" + received + "}"
+                + Json.number(p99) + ",\"packets_lost\":" + lost + ",\"packets_received\":" + received
+                + ",\"full_rate\":{\"calls\":" + fullGaps.size() + ",\"gap_ms_max\":" + Json.number(fullMax) + ",\"gap_ms_p99\":"
+                + Json.number(fullP99) + ",\"packets_lost\":" + fullLost + ",\"packets_received\":" + fullReceived + "}}"
                 + ",\"answering\":" + answeringJson()
                 + ",\"gateways\":[" + gw + "],\"calls\":[" + perCall + "]}";
     }
@@ -617,8 +696,10 @@ public final class HeldCalls implements AutoCloseable {
         StringBuilder gw = new StringBuilder();
         for (int g = 0; g < gateways.size(); g++) {
             SimulatedGateway sg = gateways.get(g);
-            MediaGatewayCore.Registration r = sg.lastRegistration();
-            boolean registered = sg.registered();
+            // one hop to the gateway's thread for both (polled during a failover, when that thread is busiest)
+            Object[] both = sg.call(core -> new Object[] {core.lastRegistration(), core.registered()});
+            MediaGatewayCore.Registration r = (MediaGatewayCore.Registration) both[0];
+            boolean registered = (Boolean) both[1];
             if (g > 0) gw.append(',');
             gw.append("{\"name\":\"").append(gatewayNames.get(g)).append("\",\"registered\":").append(r != null && registered);
             if (r != null) {

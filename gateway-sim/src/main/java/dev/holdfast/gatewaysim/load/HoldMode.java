@@ -42,6 +42,8 @@ final class HoldMode {
             default -> throw new IllegalArgumentException("--transport is udp or tcp");
         };
         double probeRate = opt.decimal("probe-rate", "50");
+        // set-up at a rate at which a talk path shows quickly; held calls go down to --probe-rate once up
+        double setupRate = opt.has("setup-probe-rate") ? opt.decimal("setup-probe-rate", "20") : Math.max(probeRate, 20);
         long seed = Long.parseLong(opt.get("seed", "1"));
         int threads = Math.max(1, Math.min(opt.integer("threads", 2), plan.gateways()));
         int setupThreads = opt.integer("setup-threads", 32);
@@ -54,7 +56,7 @@ final class HoldMode {
         try {
             for (int g = 1; g <= plan.gateways(); g++) {
                 GatewayConfig config = LoadGenMain.gatewayConfig(plan, g, controllers, opt)
-                        .withProbe(ProbeConfig.atRate(probeRate), null, 0).withSeed(seed + g);
+                        .withProbe(ProbeConfig.atRate(setupRate), null, 0).withSeed(seed + g);
                 gateways.add(runtimes.get((g - 1) % threads).start(config, transport, new InetSocketAddress("127.0.0.1", 0)));
             }
             long began = System.nanoTime();
@@ -74,7 +76,8 @@ final class HoldMode {
             out.flush();
             try (HeldCalls calls = new HeldCalls(gateways, plan, setupThreads, seed,
                     opt.has("step-limit") ? LoadGenMain.positiveMillis(opt, "step-limit") : HeldCalls.STEP_LIMIT)
-                    .watching(runtimes.stream().map(GatewayRuntime::scheduler).toList());
+                    .watching(runtimes.stream().map(GatewayRuntime::scheduler).toList())
+                    .heldAt(setupRate == probeRate ? null : ProbeConfig.atRate(probeRate));
                  ControlServer control = new ControlServer(opt.integer("control-port", 0),
                          command -> handle(calls, command, quit))) {
                 List<String> answering = calls.answering(opt.integer("answer-lines", 0));
@@ -83,7 +86,14 @@ final class HoldMode {
                 out.flush();
                 long t0 = System.nanoTime();
                 int up = calls.establish(k, mix);
-                out.printf(Locale.ROOT, "loadgen: established %d of %d calls in %d ms%n", up, k, (System.nanoTime() - t0) / 1_000_000);
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                int fullRateEvery = opt.integer("full-rate-every", 0);
+                if (fullRateEvery > 0) {
+                    int sampled = calls.fullRateSample(fullRateEvery, ProbeConfig.FULL_RATE);
+                    out.printf(Locale.ROOT, "loadgen: full-rate RTP (%.0f packets/s) on %d calls (1 in %d of the calls with RTP), %s packets/s on the rest%n",
+                            ProbeConfig.FULL_RATE.packetsPerSecond(), sampled, fullRateEvery, opt.get("probe-rate", "50"));
+                }
+                out.printf(Locale.ROOT, "loadgen: established %d of %d calls in %d ms%n", up, k, took);
                 out.flush();
                 Thread hook = new Thread(quit::countDown);
                 Runtime.getRuntime().addShutdownHook(hook);

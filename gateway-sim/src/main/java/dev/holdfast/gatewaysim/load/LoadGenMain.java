@@ -53,7 +53,7 @@ public final class LoadGenMain {
                    loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M --establish K
                                 [--mix intra=W,inter=W,hold=W,conference=W] [--control-port P] [--setup-threads N]
                                 [--transport udp|tcp] [--probe-rate PPS] [--heartbeat-timeout MS] [--inactivity MS]
-                                [--step-limit MS] [--answer-lines A]
+                                [--step-limit MS] [--answer-lines A] [--full-rate-every N]
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
               --cps R1,R2,...: a ramp, each rate for --duration, one summary (and JSON line) per rate
               --threads N: event loop threads, each with its share of the gateways and of the rate (default 2)
@@ -70,7 +70,12 @@ public final class LoadGenMain {
                 JSON line back: status [gateways] | mark | check hangup|hold|transfer|conference N | release-all | quit;
                 --step-limit MS: how long one step of a call or check may take (default 10000);
                 --answer-lines A: the last A lines of each gateway answer calls from SIP phones (printed as
-                "loadgen: answering lines N1,N2,...") and hang up when released
+                "loadgen: answering lines N1,N2,...") and hang up when released;
+                --setup-probe-rate PPS: the rate while calls are set up (default the larger of --probe-rate and 20:
+                a talk path shows within a few packets); each call goes to --probe-rate once up;
+                --full-rate-every N: once established, 1 in N of the talking calls with RTP (inter-gateway,
+                conference) sends 50 packets/s on every IGC end, the rest --probe-rate; status reports the sample's
+                RTP figures apart (rtp.full_rate). Default 0: every call at --probe-rate
             """;
 
 
