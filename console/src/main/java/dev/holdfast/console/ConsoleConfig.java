@@ -23,6 +23,12 @@ public record ConsoleConfig(String address, int port, Path hostKey, List<Control
                             Path authorizedKeys, ServiceAccount serviceAccount, int idleTimeoutSeconds,
                             int loginFailureLimit, int loginFailureWindowSeconds, Web web) {
 
+    /** The same configuration with another web section. */
+    public ConsoleConfig withWeb(Web w) {
+        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, serviceAccount, idleTimeoutSeconds,
+                loginFailureLimit, loginFailureWindowSeconds, w);
+    }
+
     /** The web console: where its HTTP server listens, and how long a browser session may stay unused. */
     public record Web(String address, int port, int sessionIdleSeconds) {}
 

@@ -24,17 +24,17 @@ import java.util.List;
  * {@code viewer} (each with the role of its name) and {@code console} (the console's service account, admin); every
  * password is the user's name + "-secret".
  */
-final class ControllerRig implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(15);
+public final class ControllerRig implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(15);
     static final int LINES = 6;
 
-    final Controller controller;
-    final GatewayRuntime runtime;
-    final SimulatedGateway gw;
+    public final Controller controller;
+    public final GatewayRuntime runtime;
+    public final SimulatedGateway gw;
     /** A second gateway, gw2, with lines A1 and A2 (numbers 2001, 2002), for calls between gateways. */
-    SimulatedGateway gw2;
+    public SimulatedGateway gw2;
 
-    static String password(String user) { return user + "-secret"; }
+    public static String password(String user) { return user + "-secret"; }
 
     private ControllerRig(Controller controller, GatewayRuntime runtime, SimulatedGateway gw) {
         this.controller = controller;
@@ -42,7 +42,7 @@ final class ControllerRig implements AutoCloseable {
         this.gw = gw;
     }
 
-    static ControllerRig start(Path dir) throws Exception {
+    public static ControllerRig start(Path dir) throws Exception {
         int port = freeUdpPort();
         int port2 = freeUdpPort();
         StringBuilder y = new StringBuilder("""
@@ -96,7 +96,7 @@ final class ControllerRig implements AutoCloseable {
     }
 
     /** gw1's line A{from} calls gw2's line A{to}, which answers. */
-    void interGatewayCall(int from, int to) throws Exception {
+    public void interGatewayCall(int from, int to) throws Exception {
         String a = "A" + from;
         String b = "A" + to;
         gw.offHook(a);
@@ -107,10 +107,10 @@ final class ControllerRig implements AutoCloseable {
         await(() -> gw.talkPathUp(a) && gw2.talkPathUp(b), "talk path gw1 " + a + " - gw2 " + b);
     }
 
-    String adminUrl() { return controller.admin().url(); }
+    public String adminUrl() { return controller.admin().url(); }
 
     /** Line {@code from} calls line {@code to} (1..6) and {@code to} answers: the call is connected. */
-    void connectedCall(int from, int to) throws Exception {
+    public void connectedCall(int from, int to) throws Exception {
         String a = "A" + from;
         String b = "A" + to;
         gw.offHook(a);
@@ -121,7 +121,7 @@ final class ControllerRig implements AutoCloseable {
         await(() -> gw.talkPathUp(a) && gw.talkPathUp(b), "talk path " + a + "-" + b);
     }
 
-    void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    public void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         if (!SimulatedGateway.await(condition, WAIT)) throw new AssertionError("not within " + WAIT + ": " + what);
     }
 
