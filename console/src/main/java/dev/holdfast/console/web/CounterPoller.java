@@ -163,6 +163,15 @@ final class CounterPoller {
         while (timeline.size() > KEEP_TIMELINE) timeline.pollFirst();
     }
 
+    /** How far back the samples go. */
+    synchronized long historySeconds(Instant now) {
+        Instant first = null;
+        for (ArrayDeque<Sample> q : samples.values()) {
+            if (!q.isEmpty() && (first == null || q.peekFirst().time().isBefore(first))) first = q.peekFirst().time();
+        }
+        return first == null ? 0 : java.time.Duration.between(first, now).toSeconds();
+    }
+
     synchronized List<Event> timeline() { return new ArrayList<>(timeline); }
 
     synchronized Sample latest(String controller) { return last.get(controller); }

@@ -70,9 +70,11 @@ final class Pages {
         }
         b.append("</section><section class=\"plots\">");
         Instant now = Instant.now();
-        b.append(Plot.svg("plot-calls-per-second", "calls set up per second", "calls/s", cps, now, PLOT_WINDOW_SECONDS));
-        b.append(Plot.svg("plot-setup-latency", "mean set-up latency", "ms", setup, now, PLOT_WINDOW_SECONDS));
-        b.append(Plot.svg("plot-active-calls", "active calls", "calls", active, now, PLOT_WINDOW_SECONDS));
+        // the window grows with the console's history, from one minute to five
+        long window = Math.max(60, Math.min(PLOT_WINDOW_SECONDS, poller.historySeconds(now) + 5));
+        b.append(Plot.svg("plot-calls-per-second", "calls set up per second", "calls/s", cps, now, window));
+        b.append(Plot.svg("plot-setup-latency", "mean set-up latency", "ms", setup, now, window));
+        b.append(Plot.svg("plot-active-calls", "active calls", "calls", active, now, window));
         b.append("</section><section><h2>Timeline</h2>");
         List<CounterPoller.Event> events = poller.timeline();
         if (events.isEmpty()) {

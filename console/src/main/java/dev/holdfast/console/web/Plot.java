@@ -69,7 +69,15 @@ final class Plot {
 
     private static void flush(StringBuilder b, StringBuilder pts, int k) {
         if (pts.isEmpty()) return;
-        b.append("<polyline class=\"line s").append(k % 4).append("\" points=\"").append(pts.toString().strip()).append("\"/>");
+        String p = pts.toString().strip();
+        if (p.indexOf(' ') < 0) {
+            // a lone point between gaps (one interval with calls): a dot, as a line of one point is not drawn
+            String[] xy = p.split(",");
+            b.append("<circle class=\"dot s").append(k % 4).append("\" cx=\"").append(xy[0]).append("\" cy=\"").append(xy[1])
+             .append("\" r=\"2.5\"/>");
+        } else {
+            b.append("<polyline class=\"line s").append(k % 4).append("\" points=\"").append(p).append("\"/>");
+        }
         pts.setLength(0);
     }
 
