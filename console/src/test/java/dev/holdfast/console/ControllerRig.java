@@ -43,6 +43,11 @@ public final class ControllerRig implements AutoCloseable {
     }
 
     public static ControllerRig start(Path dir) throws Exception {
+        return start(dir, "");
+    }
+
+    /** As above, with more top-level provisioning (e.g. a {@code sip:} section). */
+    public static ControllerRig start(Path dir, String extraYaml) throws Exception {
         int port = freeUdpPort();
         int port2 = freeUdpPort();
         StringBuilder y = new StringBuilder("""
@@ -59,6 +64,7 @@ public final class ControllerRig implements AutoCloseable {
             y.append("    - { user: ").append(u[0]).append(", role: ").append(u[1]).append(", password: \"")
              .append(PasswordHash.hash(password(u[0]).toCharArray(), 1000)).append("\" }\n");
         }
+        y.append(extraYaml);
         y.append("gateways:\n  - name: gw1\n    mid: \"[127.0.0.1]:").append(port).append("\"\n    address: \"127.0.0.1:")
          .append(port).append("\"\n    lines:\n");
         for (int l = 1; l <= LINES; l++) y.append("      - { termination: A").append(l).append(", number: \"100").append(l).append("\" }\n");

@@ -8,97 +8,61 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
+import dev.holdfast.endpointsim.PhoneRuntime;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The web console in a real browser: headless Debian Chromium driven by Selenium through /usr/bin/chromedriver,
- * against the console's server and a real controller with real simulated gateways placing calls. Screenshots go to
- * {@code target/screenshots} (or the folder {@code -Dholdfast.screenshots=DIR} names: the README's come from
- * {@code -Dholdfast.screenshots=../docs/screenshots}).
+ * The web console in a real browser: headless Debian Chromium driven by Selenium (see {@link Chromium}), against the
+ * console's server and a real controller with real simulated gateways placing calls and a real simulated SIP phone.
  */
 class WebConsoleBrowserTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    static final Duration WAIT = Duration.ofSeconds(15);
-
     @TempDir static Path dir;
     static ControllerRig rig;
     static WebConsole web;
+    static Chromium chromium;
     static WebDriver browser;
-    static ChromeDriverService driverService;
-    static Path shots;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "the browser test needs Debian chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver): "
-                        + "./bin/test installs them; skipped");
-        shots = Path.of(System.getProperty("holdfast.screenshots", "target/screenshots"));
-        Files.createDirectories(shots);
-        rig = ControllerRig.start(dir);
+        Chromium.assumeInstalled();
+        rig = ControllerRig.start(dir, "sip: { port: 0 }\n");
         web = WebConsole.start(ConsoleConfig.parse("web: { port: 0 }\nloginFailureLimit: 100\ncontrollers:\n  - { name: cc1, url: \""
                 + rig.adminUrl() + "\" }\n", dir, "browser-test.yaml"));
-        browser = chromium(dir.resolve("chromium-profile"));
-    }
-
-    static WebDriver chromium(Path profile) {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        // --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900",
-                "--user-data-dir=" + profile, "--no-first-run", "--disable-extensions", "--disable-background-networking");
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(driverService, o);
+        chromium = new Chromium(dir.resolve("chromium-profile"));
+        browser = chromium.driver;
+        chromium.logIn(web.url(), "admin", ControllerRig.password("admin"));
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) browser.quit();
-        if (driverService != null) driverService.stop();
+        if (chromium != null) chromium.close();
         if (web != null) web.close();
         if (rig != null) rig.close();
     }
 
-    static void screenshot(String name) throws Exception {
-        byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-        Files.write(shots.resolve(name + ".png"), png);
-    }
+    static WebDriverWait waiting() { return chromium.waiting(); }
 
-    static WebDriverWait waiting() { return new WebDriverWait(browser, WAIT); }
-
-    static void logIn(String user) {
-        browser.get(web.url() + "/login");
-        browser.findElement(By.id("user")).sendKeys(user);
-        browser.findElement(By.id("password")).sendKeys(ControllerRig.password(user));
-        browser.findElement(By.id("login")).click();
-        waiting().until(d -> d.findElements(By.id("who")).size() == 1);
-        assertEquals(user + " (" + user + ")", browser.findElement(By.id("who")).getText());
-    }
+    static void screenshot(String name) throws Exception { chromium.screenshot(name); }
 
     static List<WebElement> calls(String parties) {
         return browser.findElements(By.cssSelector("article.call[data-parties='" + parties + "']"));
     }
 
     @Test
-    void logInAndWatchLiveCallsComeAndGo() throws Exception {
-        logIn("admin");
+    void watchLiveCallsComeAndGo() throws Exception {
         browser.get(web.url() + "/calls");
         waiting().until(d -> "true".equals(d.findElement(By.id("calls")).getAttribute("data-streaming")));
         // a mark on this page's window: it survives only if the page is updated in place, not reloaded
@@ -130,5 +94,52 @@ class WebConsoleBrowserTest {
         screenshot("overview");
         browser.get(web.url() + "/gateways");
         screenshot("gateways");
+    }
+
+    @Test
+    void addAStationOnTheProvisioningPageAndCallIt() throws Exception {
+        browser.get(web.url() + "/provisioning");
+        WebElement form = browser.findElement(By.id("form-station"));
+        form.findElement(By.name("number")).sendKeys("5001");
+        form.findElement(By.name("user")).sendKeys("alice");
+        form.findElement(By.name("password")).sendKeys("wonderland");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        waiting().until(d -> !d.findElements(By.cssSelector("tr.station[data-number='5001']")).isEmpty());
+        assertTrue(browser.findElement(By.cssSelector("p.ok")).getText().contains("station 5001 added"));
+
+        // the same number again: the API's 409 shown next to the number field, what was typed kept (not the password)
+        form = browser.findElement(By.id("form-station"));
+        form.findElement(By.name("number")).sendKeys("5001");
+        form.findElement(By.name("user")).sendKeys("alice2");
+        form.findElement(By.name("password")).sendKeys("x");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        WebElement error = waiting().until(d -> d.findElement(By.id("error-station-number")));
+        assertTrue(!error.getText().isBlank(), "the refusal is said next to the field");
+        assertEquals("alice2", browser.findElement(By.id("form-station")).findElement(By.name("user")).getAttribute("value"));
+        assertEquals("", browser.findElement(By.id("form-station")).findElement(By.name("password")).getAttribute("value"));
+        screenshot("provisioning");
+
+        // a SIP phone registers as the new station, and a line calls it
+        try (PhoneRuntime phones = PhoneRuntime.loopback()) {
+            Phone alice = phones.phone(PhoneConfig.of("alice", "wonderland",
+                    List.of(new InetSocketAddress("127.0.0.1", rig.controller.sip().port()))).withAutoAnswer(Duration.ofMillis(200)));
+            rig.await(alice::registered, "alice registers as 5001");
+            browser.get(web.url() + "/calls");
+            waiting().until(d -> "true".equals(d.findElement(By.id("calls")).getAttribute("data-streaming")));
+            rig.gw.offHook("A3");
+            rig.await(() -> rig.gw.signals("A3").contains("cg/dt"), "A3 hears dial tone");
+            rig.gw.dial("A3", "5001");
+            rig.await(() -> !alice.calls().isEmpty() && alice.calls().get(0).talkPathUp() && rig.gw.talkPathUp("A3"), "A3 talks to alice");
+            waiting().until(d -> {
+                List<WebElement> c = calls("1003,5001");
+                return !c.isEmpty() && "CONNECTED".equals(c.get(0).getAttribute("data-state"));
+            });
+            assertTrue(calls("1003,5001").get(0).getText().contains("SIP phone 5001"), calls("1003,5001").get(0).getText());
+            screenshot("calls-phone");
+            rig.gw.onHook("A3");
+            waiting().until(d -> calls("1003,5001").isEmpty());
+        }
+        browser.get(web.url() + "/phones");
+        assertTrue(browser.findElement(By.cssSelector("table.phones")).getText().contains("alice"));
     }
 }
