@@ -131,13 +131,13 @@ class WebConsoleBrowserTest {
             rig.gw.dial("A3", "5001");
             rig.await(() -> !alice.calls().isEmpty() && alice.calls().get(0).talkPathUp() && rig.gw.talkPathUp("A3"), "A3 talks to alice");
             waiting().until(d -> {
-                List<WebElement> c = calls("1003,5001");
+                List<WebElement> c = calls("1003,sip:5001");
                 return !c.isEmpty() && "CONNECTED".equals(c.get(0).getAttribute("data-state"));
             });
-            assertTrue(calls("1003,5001").get(0).getText().contains("SIP phone 5001"), calls("1003,5001").get(0).getText());
+            assertTrue(calls("1003,sip:5001").get(0).getText().contains("SIP phone 5001"), calls("1003,sip:5001").get(0).getText());
             screenshot("calls-phone");
             rig.gw.onHook("A3");
-            waiting().until(d -> calls("1003,5001").isEmpty());
+            waiting().until(d -> calls("1003,sip:5001").isEmpty());
         }
         browser.get(web.url() + "/phones");
         assertTrue(browser.findElement(By.cssSelector("table.phones")).getText().contains("alice"));
