@@ -86,12 +86,14 @@ final class CounterPoller {
         Instant now = Instant.now();
         for (AdminApiClient c : controllers) {
             Sample sample = sample(s, c.name(), now);
+            if (sample == null) continue; // nothing known (the polling session ended meanwhile): no sample, no timeline
             ArrayDeque<Sample> q = samples.get(c.name());
             q.addLast(sample);
             while (q.size() > KEEP_SAMPLES) q.pollFirst();
             Sample before = last.put(c.name(), sample);
             if (before == null) {
                 if (!sample.reachable()) note(now, c.name(), "down", "controller " + c.name() + " not reachable");
+                else note(now, c.name(), "up", "controller " + c.name() + " answers (" + sample.role() + ")");
             } else if (before.reachable() && !sample.reachable()) {
                 note(now, c.name(), "down", "controller " + c.name() + " stopped answering");
             } else if (!before.reachable() && sample.reachable()) {
@@ -108,6 +110,7 @@ final class CounterPoller {
 
     private Sample sample(ConsoleSession s, String controller, Instant now) {
         Fleet.Answer status = Fleet.get(s, controller, "/api/status");
+        if (!status.ok() && !status.unreachable()) return null;
         if (!status.ok()) return new Sample(now, false, null, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
         JsonNode st = status.json();
         Map<String, Double> m = new HashMap<>();

@@ -42,7 +42,8 @@ final class DrillsPage {
             boolean enabled = a.json().path("enabled").asBoolean(false);
             JsonNode running = a.json().path("running");
             b.append("<td>").append(enabled ? "enabled" : "disabled (admin.drills: false)").append("</td><td>")
-             .append(esc(running.isObject() ? running.toString() : "-")).append("</td>");
+             .append(esc(running.isObject() ? running.path("drill").asText("drill") + " by " + running.path("by").asText("?")
+                     + ", halting at " + running.path("haltAt").asText("?") : "-")).append("</td>");
             if (admin) {
                 b.append("<td>");
                 if (enabled) {

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of its own ({@code GET /live/events}), opened with the web session's tokens: each event's JSON is wrapped as
  * {@code {"controller": NAME, "event": {...}}}. A controller's stream that ends (the controller died, as in a drill)
  * becomes a {@code controller-down} event and is opened again every two seconds while the browser listens (then
- * {@code controller-up}). A comment every 10 s finds browsers that went away.
+ * {@code controller-up}). A comment every 10 s finds browsers that went away; the stream ends with the session.
  */
 final class EventRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EventRelay.class.getName());
@@ -33,6 +33,10 @@ final class EventRelay implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AtomicInteger open = new AtomicInteger();
+    private final WebSessions sessions;
+
+    EventRelay(WebSessions sessions) { this.sessions = sessions; }
+
     private final Set<Runnable> closers = ConcurrentHashMap.newKeySet();
 
     void relay(WebExchange x) throws IOException {
@@ -42,7 +46,7 @@ final class EventRelay implements AutoCloseable {
             return;
         }
         try (OutputStream out = x.stream("text/event-stream; charset=utf-8")) {
-            new Stream(x.session.api(), out).run();
+            new Stream(x.session, out).run();
         } finally {
             open.decrementAndGet();
             x.http.close();
@@ -51,14 +55,16 @@ final class EventRelay implements AutoCloseable {
 
     /** One browser's stream: a reader thread per controller, the writes serialized, the request's thread watching. */
     private final class Stream {
+        private final WebSession session;
         private final ConsoleSession api;
         private final OutputStream out;
         private final AtomicBoolean closed = new AtomicBoolean();
         private final List<InputStream> upstreams = new ArrayList<>();
         private final List<Thread> readers = new ArrayList<>();
 
-        Stream(ConsoleSession api, OutputStream out) {
-            this.api = api;
+        Stream(WebSession session, OutputStream out) {
+            this.session = session;
+            this.api = session.api();
             this.out = out;
         }
 
@@ -73,11 +79,20 @@ final class EventRelay implements AutoCloseable {
                     t.start();
                     readers.add(t);
                 }
+                long beat = System.nanoTime();
                 while (!closed.get()) {
                     synchronized (this) {
-                        wait(HEARTBEAT_MS);
+                        wait(1000);
                     }
-                    write(": keepalive\n\n");
+                    if (!sessions.alive(session)) {
+                        // logged out or timed out: the stream ends, and the page's next fetch goes to the login page
+                        write("data: {\"kind\":\"session-ended\"}\n\n");
+                        break;
+                    }
+                    if (System.nanoTime() - beat >= HEARTBEAT_MS * 1_000_000) {
+                        write(": keepalive\n\n");
+                        beat = System.nanoTime();
+                    }
                 }
             } catch (IOException e) {
                 // the browser went away

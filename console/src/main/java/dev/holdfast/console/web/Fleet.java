@@ -13,7 +13,7 @@ final class Fleet {
     private Fleet() {}
 
     /** One controller's answer: the reply, or the reason there is none (not reachable, login refused). */
-    record Answer(String controller, AdminApiClient.Reply reply, String failure) {
+    record Answer(String controller, AdminApiClient.Reply reply, String failure, boolean unreachable) {
         boolean ok() { return reply != null && reply.ok(); }
 
         JsonNode json() { return reply == null ? null : reply.json(); }
@@ -34,12 +34,15 @@ final class Fleet {
 
     static Answer call(ConsoleSession s, String controller, ConsoleSession.ApiCall call) {
         try {
-            return new Answer(controller, s.call(controller, call), null);
+            return new Answer(controller, s.call(controller, call), null, false);
+        } catch (AdminApiClient.Unreachable e) {
+            return new Answer(controller, null, e.getMessage(), true);
         } catch (IOException e) {
-            return new Answer(controller, null, e.getMessage());
+            // the login was refused, or the session ended meanwhile: the controller itself answered
+            return new Answer(controller, null, e.getMessage(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Answer(controller, null, "interrupted");
+            return new Answer(controller, null, "interrupted", false);
         }
     }
 

@@ -74,7 +74,10 @@ final class ProvisioningPage {
                     }
                     b.append("</tr>");
                 }
-                for (JsonNode t : g.path("trunks")) b.append("<tr><td colspan=\"2\">trunk ").append(esc(t.toString())).append("</td></tr>");
+                for (JsonNode t : g.path("trunks")) {
+                    b.append("<tr><td>").append(esc(t.path("termination").asText())).append("</td><td>trunk group ")
+                     .append(esc(t.path("group").asText())).append("</td>").append(admin ? "<td></td>" : "").append("</tr>");
+                }
                 b.append("</tbody></table>");
                 if (admin) {
                     Redo mine = redo != null && redo.form().equals("line") && name.equals(redo.values().get("gateway")) ? redo : null;

@@ -69,7 +69,7 @@ public final class WebConsole implements AutoCloseable {
         this.passwords = new PasswordLogin(controllers,
                 new LoginThrottle(config.loginFailureLimit(), config.loginFailureWindowSeconds()));
         this.poller = new CounterPoller(controllers, config.serviceAccount(), sessions);
-        this.relay = new EventRelay();
+        this.relay = new EventRelay(sessions);
         Pages pages = new Pages(poller, relay);
         get("/login", null, false, this::loginPage);
         post("/login", null, this::login);
@@ -288,6 +288,7 @@ public final class WebConsole implements AutoCloseable {
         relay.close();
         timers.shutdownNow();
         threads.shutdownNow();
+        poller.close();
         sessions.closeAll();
     }
 }

@@ -13,6 +13,8 @@ public final class WebSession {
     final String user;
     final ConsoleSession api;
     volatile long lastUsedNanos;
+    /** Set when the session ended (logout, idle timeout): its live streams close. */
+    volatile boolean ended;
 
     WebSession(String id, String csrf, String user, ConsoleSession api, long now) {
         this.id = id;

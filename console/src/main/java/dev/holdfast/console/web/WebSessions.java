@@ -71,12 +71,18 @@ public final class WebSessions {
 
     /** Ends a session (logout, expiry): the browser's id is forgotten and the API tokens are logged out. */
     void end(WebSession s) {
+        s.ended = true;
         if (sessions.remove(s.id, s)) {
             // logging out is HTTP to each controller: not on the request's thread
             Thread t = new Thread(s.api::close, "console-web-logout");
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /** Whether a session is still on (not ended, not idle too long); does not count as use. */
+    boolean alive(WebSession s) {
+        return !s.ended && find(s.id, false) == s;
     }
 
     /** Ends every session idle too long (called now and then, so that tokens of abandoned browsers go too). */
@@ -104,6 +110,7 @@ public final class WebSessions {
 
     void closeAll() {
         for (WebSession s : List.copyOf(sessions.values())) {
+            s.ended = true;
             sessions.remove(s.id);
             s.api.close();
         }

@@ -265,6 +265,17 @@ class WebConsoleTest {
                 }
             }
             assertTrue(started, "a call-started event of cc1 with 1005: " + lines);
+            // logging out ends the stream: the relay says so and closes
+            assertEquals(303, b.post("/logout", form("csrf", Browserless.csrf(b.get("/calls").body()))).statusCode());
+            boolean ended = false;
+            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!ended && System.nanoTime() < end) {
+                String l = lines.poll(500, TimeUnit.MILLISECONDS);
+                ended = l != null && l.contains("\"kind\":\"session-ended\"");
+            }
+            assertTrue(ended, "the stream ends with the session");
+            reader.join(5000);
+            assertFalse(reader.isAlive(), "the console closed the stream");
         } finally {
             r.body().close();
             rig.gw.onHook("A5");

@@ -40,13 +40,12 @@
       source.onmessage = function (m) {
         var e;
         try { e = JSON.parse(m.data); } catch (x) { return; }
-        var log = document.getElementById('event-log');
-        if (log) {
-          var li = document.createElement('li');
-          li.textContent = e.controller + ' ' + e.kind; // textContent: never parsed as HTML
-          log.insertBefore(li, log.firstChild);
-          while (log.children.length > 20) log.removeChild(log.lastChild);
+        if (e.kind === 'session-ended') {
+          source.close();
+          r.refresh(); // answered 401: to the login page
+          return;
         }
+        el.setAttribute('data-last-event', String(e.controller) + ' ' + String(e.kind));
         r.soon();
       };
       source.onerror = function () {
