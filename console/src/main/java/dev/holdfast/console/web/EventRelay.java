@@ -45,8 +45,14 @@ final class EventRelay implements AutoCloseable {
             x.send(503, "text/plain; charset=utf-8", "too many live streams".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        try (OutputStream out = x.stream("text/event-stream; charset=utf-8")) {
+        try {
+            OutputStream out = x.stream("text/event-stream; charset=utf-8");
             new Stream(x.session, out).run();
+            try {
+                out.close();
+            } catch (IOException e) {
+                // the browser went away first (it left the page): nothing to finish
+            }
         } finally {
             open.decrementAndGet();
             x.http.close();

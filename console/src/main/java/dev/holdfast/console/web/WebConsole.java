@@ -130,6 +130,10 @@ public final class WebConsole implements AutoCloseable {
             route(x);
         } catch (WebExchange.Refusal r) {
             safeError(x, r.status, r.getMessage());
+        } catch (IOException e) {
+            // the browser went away while we answered (it left the page, closed the tab)
+            LOG.log(System.Logger.Level.DEBUG, "console: web request " + x.method + " " + x.path + ": " + e);
+            x.http.close();
         } catch (Exception | Error e) {
             LOG.log(System.Logger.Level.ERROR, "console: web request " + x.method + " " + x.path + " failed", e);
             safeError(x, 500, "internal error (logged)");

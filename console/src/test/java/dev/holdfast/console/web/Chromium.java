@@ -54,7 +54,11 @@ final class Chromium implements AutoCloseable {
         }
     }
 
-    WebDriverWait waiting() { return new WebDriverWait(driver, WAIT); }
+    WebDriverWait waiting() {
+        WebDriverWait w = new WebDriverWait(driver, WAIT);
+        w.pollingEvery(Duration.ofMillis(100));
+        return w;
+    }
 
     void screenshot(String name) throws java.io.IOException {
         Files.write(shots.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
