@@ -93,9 +93,9 @@ final class DrillsPage {
     private void confirmation(WebExchange x, int status, String controller, String error) throws IOException {
         String b = "<p class=\"warning\">The drill halts controller <strong>" + esc(controller) + "</strong>'s process, as kill -9 would. "
                 + "Its gateways and phones move to the alternate; calls in progress are rebuilt there from their cookies.</p>"
-                + "<form method=\"post\" action=\"/drills/failover\" id=\"confirm-drill\">" + Layout.csrfField(x.session)
+                + "<form method=\"post\" action=\"/drills/failover\" id=\"confirm-drill\" class=\"change\">" + Layout.csrfField(x.session)
                 + "<input type=\"hidden\" name=\"controller\" value=\"" + esc(controller) + "\">"
-                + "<label" + (error != null ? " class=\"invalid\"" : "") + ">Type <code>" + CONFIRM_WORD + "</code> to confirm "
+                + "<label" + (error != null ? " class=\"invalid\"" : "") + "><span>Type <code>" + CONFIRM_WORD + "</code> to confirm</span>"
                 + "<input name=\"confirm\" id=\"f-confirm\" autocomplete=\"off\">"
                 + (error != null ? "<span class=\"field-error\" id=\"error-confirm\">" + esc(error) + "</span>" : "") + "</label>"
                 + "<button type=\"submit\" class=\"danger\" id=\"start-drill\">Halt " + esc(controller) + "</button> "
