@@ -60,8 +60,10 @@ final class Pages {
                  .append(dd("migrated calls", c.path("migratedCalls").asText()))
                  .append(dd("gateways in service", c.path("gatewaysInService").asText() + " / " + c.path("gatewaysProvisioned").asText()))
                  .append(dd("registered phones", c.path("registeredPhones").asText()))
-                 .append(dd("uptime", uptime(st.path("uptimeSeconds").asDouble())))
-                 .append("</dl>");
+                 .append(dd("uptime", uptime(st.path("uptimeSeconds").asDouble())));
+                Fleet.Answer cl = Fleet.get(s.api(), a.controller(), "/api/cluster");
+                if (cl.ok()) b.append(dd("cluster", cluster(cl.json())));
+                b.append("</dl>");
             }
             b.append("</div>");
             cps.add(new Plot.Series(a.controller(), poller.callsPerSecond(a.controller())));
@@ -89,6 +91,13 @@ final class Pages {
             b.append("</ol>");
         }
         return b.append("</section>").toString();
+    }
+
+    /** The controller's view of the Hazelcast cluster, in a few words. */
+    static String cluster(JsonNode c) {
+        if (!c.path("configured").asBoolean(false)) return "none (provisioning file only)";
+        return (c.path("connected").asBoolean(false) ? "connected" : "NOT connected") + ", " + c.path("members").size()
+                + " member(s), " + c.path("cdrQueue").asLong() + " CDR(s) queued";
     }
 
     private static String dd(String term, String value) {
@@ -298,19 +307,18 @@ final class Pages {
     void cdrs(WebExchange x) throws IOException {
         List<String> names = x.session.api().controllerNames();
         CdrQuery q = cdrQuery(x, names);
-        StringBuilder b = new StringBuilder("<form method=\"get\" action=\"/cdrs\" class=\"search\">");
-        b.append(field("number", "Number (caller or callee)", "text", q.number(), q.errors()))
-         .append(field("since", "Since (UTC)", "datetime-local", q.since(), q.errors()))
-         .append(field("until", "Until (UTC)", "datetime-local", q.until(), q.errors()));
-        b.append("<label>Controller <select name=\"controller\"><option value=\"\">first that answers</option>");
-        for (String n : names) {
-            b.append("<option value=\"").append(esc(n)).append('"').append(n.equals(q.controller()) ? " selected" : "").append('>')
-             .append(esc(n)).append("</option>");
-        }
-        b.append("</select></label><button type=\"submit\" id=\"search\">Search</button></form>");
+        StringBuilder b = new StringBuilder(cdrForm(q, names, q.errors()));
         if (q.errors().isEmpty()) {
             Fleet.Answer a = q.controller().isEmpty() ? Fleet.first(x.session.api(), "/api/cdrs?" + q.apiQuery())
                     : Fleet.get(x.session.api(), q.controller(), "/api/cdrs?" + q.apiQuery());
+            String apiField = a == null || a.reply() == null || a.reply().status() != 400 ? "" : a.json().path("field").asText("");
+            if (List.of("number", "since", "until").contains(apiField)) {
+                // the API refused a filter the console let through: said next to that field
+                java.util.Map<String, String> errors = new java.util.LinkedHashMap<>(q.errors());
+                errors.put(apiField, a.reply().error());
+                x.html(400, Layout.page("Call detail records", "/cdrs", x.session, cdrForm(q, names, errors)));
+                return;
+            }
             if (a == null || !a.ok()) {
                 b.append(Layout.notice("error", a == null ? "no controller" : "CDRs from " + a.controller() + ": " + a.problem()
                         + (a.reply() != null && a.reply().status() == 404 ? " (this controller has no CDR endpoint)" : "")));
@@ -327,7 +335,8 @@ final class Pages {
                      .append(esc(c.path("callee").asText())).append(" <small>").append(esc(c.path("calleeKind").asText())).append("</small></td><td>")
                      .append(esc(c.path("answer").isNull() ? "-" : c.path("answer").asText("-"))).append("</td><td>")
                      .append(esc(c.path("end").asText())).append("</td><td>").append(esc(String.format(Locale.ROOT, "%.1f s", c.path("durationMs").asLong() / 1000.0)))
-                     .append("</td><td>").append(esc(c.path("release").asText())).append("</td><td>")
+                     .append("</td><td>").append(esc(c.path("release").asText()))
+                     .append(c.hasNonNull("cause") ? " <small>" + esc(c.path("cause").asText()) + "</small>" : "").append("</td><td>")
                      .append(esc(String.join(", ", texts(c.path("gateways"))))).append("</td><td>")
                      .append(c.path("migrated").asBoolean() ? "yes" : "no").append("</td><td>").append(esc(c.path("controller").asText()))
                      .append("</td></tr>");
@@ -336,6 +345,19 @@ final class Pages {
             }
         }
         x.html(q.errors().isEmpty() ? 200 : 400, Layout.page("Call detail records", "/cdrs", x.session, b.toString()));
+    }
+
+    private static String cdrForm(CdrQuery q, List<String> names, java.util.Map<String, String> errors) {
+        StringBuilder b = new StringBuilder("<form method=\"get\" action=\"/cdrs\" class=\"search\">");
+        b.append(field("number", "Number (caller or callee)", "text", q.number(), errors))
+         .append(field("since", "Ended since (UTC)", "datetime-local", q.since(), errors))
+         .append(field("until", "Ended before (UTC)", "datetime-local", q.until(), errors));
+        b.append("<label>Controller <select name=\"controller\"><option value=\"\">first that answers</option>");
+        for (String n : names) {
+            b.append("<option value=\"").append(esc(n)).append('"').append(n.equals(q.controller()) ? " selected" : "").append('>')
+             .append(esc(n)).append("</option>");
+        }
+        return b.append("</select></label><button type=\"submit\" id=\"search\">Search</button></form>").toString();
     }
 
     /** A labelled input with the error about it (if any) right after it. */

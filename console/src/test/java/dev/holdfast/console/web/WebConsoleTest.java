@@ -298,6 +298,43 @@ class WebConsoleTest {
         assertFalse(r.body().contains("<script>"), r.body());
     }
 
+    @Test
+    void cdrsAreSearchedByNumberAndTimeAndExportedAsCsv() throws Exception {
+        // gw2's 2002 calls 2001, which answers; 2002 hangs up
+        rig.gw2.offHook("A2");
+        rig.await(() -> rig.gw2.signals("A2").contains("cg/dt"), "2002 hears dial tone");
+        rig.gw2.dial("A2", "2001");
+        rig.await(() -> rig.gw2.signals("A1").contains("al/ri"), "2001 rings");
+        assertTrue(rig.gw2.answer("A1"));
+        rig.await(() -> rig.gw2.talkPathUp("A2") && rig.gw2.talkPathUp("A1"), "2002 talks to 2001");
+        rig.gw2.onHook("A2");
+        rig.gw2.onHook("A1");
+        Browserless b = browser();
+        b.loggedIn("viewer", pw("viewer"));
+        String page = null;
+        for (int i = 0; i < 50; i++) {
+            page = b.get("/cdrs?number=2002").body();
+            if (page.contains("<tr class=\"cdr\">")) break;
+            Thread.sleep(100);
+        }
+        List<String> rows = Browserless.all("(?s)<tr class=\"cdr\">(.*?)</tr>", page);
+        assertEquals(1, rows.size(), page);
+        assertTrue(rows.get(0).contains(">2002 <small>line</small>") && rows.get(0).contains(">2001 <small>line</small>")
+                && rows.get(0).contains(">normal"), rows.get(0));
+        String later = b.get("/cdrs?number=2002&since=2999-01-01T00%3A00").body();
+        assertFalse(later.contains("<tr class=\"cdr\">"), "none ended since 2999");
+        HttpResponse<String> csv = b.get("/cdrs.csv?number=2002&since=&until=&controller=&from=cc1");
+        assertEquals(200, csv.statusCode(), csv.body());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        assertTrue(csv.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment"));
+        String[] lines = csv.body().split("\r\n");
+        assertTrue(lines[0].contains("caller") && lines[0].contains("callee"), csv.body());
+        assertEquals(2, lines.length, csv.body());
+        assertTrue(lines[1].contains("2002") && lines[1].contains("2001"), csv.body());
+        assertTrue(page.contains("id=\"csv\" href=\"/cdrs.csv?"), page);
+        assertTrue(b.get("/live/overview").body().contains("none (provisioning file only)"), "no cluster configured");
+    }
+
     /** The id of the active call with this party (by the API). */
     static long callOf(String party) throws Exception {
         var s = dev.holdfast.console.ConsoleSession.withPassword("viewer", pw("viewer"),
