@@ -79,24 +79,9 @@ public final class AdminApiClient {
         return send("DELETE", path, token, null);
     }
 
-    /** POSTs a JSON body (an object). */
-    public Reply post(String path, String token, JsonNode body) throws IOException, InterruptedException {
-        return send("POST", path, token, JSON.writeValueAsString(body));
-    }
-
-    /** An answer that is not JSON (Prometheus text, CSV): status, content type and body. */
-    public record Text(int status, String contentType, String body) {}
-
-    /** GETs a text answer (the metrics, a CSV export) as it is. */
-    public Text getText(String path, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ref.url() + path)).timeout(TIMEOUT).GET();
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            return new Text(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
+    /** POST with a JSON body. */
+    public Reply post(String path, String token, String json) throws IOException, InterruptedException {
+        return send("POST", path, token, json);
     }
 
     private Reply send(String method, String path, String token, String json) throws IOException, InterruptedException {
@@ -117,6 +102,21 @@ public final class AdminApiClient {
             body = JsonNodeFactory.instance.objectNode().put("error", "HTTP " + r.statusCode() + ", not JSON");
         }
         return new Reply(r.statusCode(), body);
+    }
+
+    /** An answer that is not JSON (Prometheus text, CSV): status, content type and body. */
+    public record Text(int status, String contentType, String body) {}
+
+    /** GETs a text answer (the metrics, a CSV export) as it is. */
+    public Text getText(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ref.url() + path)).timeout(TIMEOUT).GET();
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Text(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
     }
 
     /**

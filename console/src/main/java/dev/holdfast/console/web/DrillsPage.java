@@ -79,7 +79,7 @@ final class DrillsPage {
             return;
         }
         var body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("confirm", CONFIRM_WORD);
-        Fleet.Answer a = Fleet.call(x.session.api(), controller, (api, t) -> api.post("/api/drills/failover", t, body));
+        Fleet.Answer a = Fleet.call(x.session.api(), controller, (api, t) -> api.post("/api/drills/failover", t, body.toString()));
         if (!a.ok()) {
             confirmation(x, a.reply() == null ? 502 : a.reply().status(), controller, "the drill did not start: " + a.problem());
             return;

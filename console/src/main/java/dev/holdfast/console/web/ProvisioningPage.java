@@ -136,7 +136,7 @@ final class ProvisioningPage {
     void addStation(WebExchange x) throws Exception {
         Map<String, String> v = values(x, "number", "user", "password");
         ObjectNode body = JSON.createObjectNode().put("number", v.get("number")).put("user", v.get("user")).put("password", v.get("password"));
-        change(x, "station", v, (api, t) -> api.post("/api/provisioning/stations", t, body), "station " + v.get("number") + " added");
+        change(x, "station", v, (api, t) -> api.post("/api/provisioning/stations", t, body.toString()), "station " + v.get("number") + " added");
     }
 
     void removeStation(WebExchange x) throws Exception {
@@ -160,7 +160,7 @@ final class ProvisioningPage {
         }
         ObjectNode body = JSON.createObjectNode().put("name", v.get("name")).put("mid", v.get("mid"));
         body.set("lines", lines);
-        change(x, "gateway", v, (api, t) -> api.post("/api/provisioning/gateways", t, body), "gateway " + v.get("name") + " added");
+        change(x, "gateway", v, (api, t) -> api.post("/api/provisioning/gateways", t, body.toString()), "gateway " + v.get("name") + " added");
     }
 
     void removeGateway(WebExchange x) throws Exception {
@@ -172,7 +172,7 @@ final class ProvisioningPage {
     void addLine(WebExchange x) throws Exception {
         Map<String, String> v = values(x, "gateway", "termination", "number");
         ObjectNode body = JSON.createObjectNode().put("termination", v.get("termination")).put("number", v.get("number"));
-        change(x, "line", v, (api, t) -> api.post("/api/provisioning/gateways/" + seg(v.get("gateway")) + "/lines", t, body),
+        change(x, "line", v, (api, t) -> api.post("/api/provisioning/gateways/" + seg(v.get("gateway")) + "/lines", t, body.toString()),
                 "line " + v.get("termination") + " (" + v.get("number") + ") added to " + v.get("gateway"));
     }
 

@@ -94,6 +94,15 @@ class WebConsoleBrowserTest {
         screenshot("overview");
         browser.get(web.url() + "/gateways");
         screenshot("gateways");
+        // the calls that ended have their records: searched by number
+        browser.get(web.url() + "/cdrs");
+        browser.findElement(By.id("f-number")).sendKeys("1006");
+        browser.findElement(By.id("search")).click();
+        waiting().until(d -> !d.findElements(By.cssSelector("tr.cdr")).isEmpty());
+        WebElement cdr = browser.findElement(By.cssSelector("tr.cdr"));
+        assertTrue(cdr.getText().contains("1006") && cdr.getText().contains("2001") && cdr.getText().contains("normal"), cdr.getText());
+        assertTrue(browser.findElement(By.id("csv")).getAttribute("href").contains("/cdrs.csv?number=1006"));
+        screenshot("cdrs");
     }
 
     @Test
