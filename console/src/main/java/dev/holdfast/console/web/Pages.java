@@ -327,14 +327,14 @@ final class Pages {
                 b.append("<p class=\"summary\">").append(esc(list.size())).append(" of ").append(esc(a.json().path("total").asText()))
                  .append(" CDR(s) from ").append(esc(a.controller())).append(" \u00b7 <a id=\"csv\" href=\"/cdrs.csv?")
                  .append(esc(q.pageQuery())).append("&amp;from=").append(url(a.controller())).append("\">CSV export</a></p>");
-                b.append("<table class=\"cdrs\"><thead><tr><th>setup</th><th>caller</th><th>callee</th><th>answer</th><th>end</th>"
+                b.append("<table class=\"cdrs\"><thead><tr><th>setup (UTC)</th><th>caller</th><th>callee</th><th>answer</th><th>end</th>"
                         + "<th>duration</th><th>release</th><th>gateways</th><th>migrated</th><th>controller</th></tr></thead><tbody>");
                 for (JsonNode c : list) {
-                    b.append("<tr class=\"cdr\"><td>").append(esc(c.path("setup").asText())).append("</td><td>")
+                    b.append("<tr class=\"cdr\"><td>").append(esc(time(c.path("setup").asText()))).append("</td><td>")
                      .append(esc(c.path("caller").asText())).append(" <small>").append(esc(c.path("callerKind").asText())).append("</small></td><td>")
                      .append(esc(c.path("callee").asText())).append(" <small>").append(esc(c.path("calleeKind").asText())).append("</small></td><td>")
-                     .append(esc(c.path("answer").isNull() ? "-" : c.path("answer").asText("-"))).append("</td><td>")
-                     .append(esc(c.path("end").asText())).append("</td><td>").append(esc(String.format(Locale.ROOT, "%.1f s", c.path("durationMs").asLong() / 1000.0)))
+                     .append(esc(c.path("answer").isNull() ? "-" : time(c.path("answer").asText("-")))).append("</td><td>")
+                     .append(esc(time(c.path("end").asText()))).append("</td><td>").append(esc(String.format(Locale.ROOT, "%.1f s", c.path("durationMs").asLong() / 1000.0)))
                      .append("</td><td>").append(esc(c.path("release").asText()))
                      .append(c.hasNonNull("cause") ? " <small>" + esc(c.path("cause").asText()) + "</small>" : "").append("</td><td>")
                      .append(esc(String.join(", ", texts(c.path("gateways"))))).append("</td><td>")
@@ -358,6 +358,11 @@ final class Pages {
              .append(esc(n)).append("</option>");
         }
         return b.append("</select></label><button type=\"submit\" id=\"search\">Search</button></form>").toString();
+    }
+
+    /** An ISO-8601 UTC time as a table shows it: {@code 2026-11-27 10:22:12.317}. */
+    static String time(String iso) {
+        return iso.matches("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z") ? iso.replace('T', ' ').replace("Z", "") : iso;
     }
 
     /** A labelled input with the error about it (if any) right after it. */
