@@ -335,6 +335,43 @@ class WebConsoleTest {
         assertTrue(b.get("/live/overview").body().contains("none (provisioning file only)"), "no cluster configured");
     }
 
+    @Test
+    void provisioningFormsShowTheRefusalsNextToTheirFields() throws Exception {
+        Browserless b = browser();
+        String csrf = b.loggedIn("admin", pw("admin"));
+        String page = b.get("/provisioning").body();
+        assertTrue(page.contains("id=\"form-station\"") && page.contains("id=\"form-gateway\"") && page.contains("id=\"form-line\""), page);
+        // the console's own check: lines as TERMINATION=NUMBER
+        HttpResponse<String> r = b.post("/provisioning/gateways/add", form("csrf", csrf, "name", "gw9", "mid", "[127.0.0.1]:2999", "lines", "A1"));
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().contains("id=\"error-gateway-lines\""), r.body());
+        assertTrue(r.body().contains("value=\"gw9\""), "what was typed is kept");
+        // the API's: a number in use (409), named next to the number field of that gateway's line form
+        r = b.post("/provisioning/lines/add", form("csrf", csrf, "gateway", "gw2", "termination", "A3", "number", "1001"));
+        assertEquals(409, r.statusCode(), r.body());
+        assertTrue(r.body().contains("id=\"error-line-number\""), r.body());
+        // a line added and removed
+        r = b.post("/provisioning/lines/add", form("csrf", csrf, "gateway", "gw2", "termination", "A3", "number", "2003"));
+        assertEquals(303, r.statusCode(), r.body());
+        page = b.get(r.headers().firstValue("Location").orElseThrow()).body();
+        assertTrue(page.contains("line A3 (2003) added to gw2") && page.contains("<td>A3</td><td>2003</td>"), page);
+        r = b.post("/provisioning/lines/remove", form("csrf", csrf, "gateway", "gw2", "termination", "A3"));
+        assertEquals(303, r.statusCode(), r.body());
+        assertFalse(b.get("/provisioning").body().contains("<td>A3</td><td>2003</td>"));
+        // a gateway added and removed
+        r = b.post("/provisioning/gateways/add", form("csrf", csrf, "name", "gw9", "mid", "[127.0.0.1]:2999", "lines", "A1=9001, A2=9002"));
+        assertEquals(303, r.statusCode(), r.body());
+        page = b.get("/provisioning").body();
+        assertTrue(page.contains("data-gateway=\"gw9\"") && page.contains("<td>A2</td><td>9002</td>"), page);
+        r = b.post("/provisioning/gateways/remove", form("csrf", csrf, "gateway", "gw9"));
+        assertEquals(303, r.statusCode(), r.body());
+        assertFalse(b.get("/provisioning").body().contains("data-gateway=\"gw9\""));
+        // removing a station that is not there: the API's 404 on the page
+        r = b.post("/provisioning/stations/remove", form("csrf", csrf, "number", "5999"));
+        assertEquals(404, r.statusCode(), r.body());
+        assertTrue(r.body().contains("id=\"error-station\""), r.body());
+    }
+
     /** The id of the active call with this party (by the API). */
     static long callOf(String party) throws Exception {
         var s = dev.holdfast.console.ConsoleSession.withPassword("viewer", pw("viewer"),
