@@ -366,10 +366,10 @@ class WebConsoleTest {
         r = b.post("/provisioning/gateways/remove", form("csrf", csrf, "gateway", "gw9"));
         assertEquals(303, r.statusCode(), r.body());
         assertFalse(b.get("/provisioning").body().contains("data-gateway=\"gw9\""));
-        // removing a station that is not there: the API's 404 on the page
+        // removing a station that is not there: the API's 404, naming the number, on the page
         r = b.post("/provisioning/stations/remove", form("csrf", csrf, "number", "5999"));
         assertEquals(404, r.statusCode(), r.body());
-        assertTrue(r.body().contains("id=\"error-station\""), r.body());
+        assertTrue(r.body().contains("id=\"error-station-number\">no station 5999<"), r.body());
     }
 
     /** The id of the active call with this party (by the API). */
