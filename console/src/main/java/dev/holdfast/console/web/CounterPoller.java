@@ -32,7 +32,10 @@ final class CounterPoller {
 
     /** One poll of one controller. */
     record Sample(Instant time, boolean reachable, String role, long activeCalls, double callsStarted, double setupSum,
-                  double setupCount, double failovers, long gatewaysInService) {}
+                  double setupCount, double failovers, List<InService> inService) {}
+
+    /** A gateway in service at the polled controller, and how it came (its last ServiceChange). */
+    record InService(String gateway, String serviceChange) {}
 
     /** A point of a derived series: time and value (NaN: nothing to say in that interval). */
     record Point(Instant time, double value) {}
@@ -80,13 +83,30 @@ final class CounterPoller {
         return s == null ? null : s.api();
     }
 
-    synchronized void poll() {
+    /** Asks every controller (no lock held: a slow controller must not hold up the pages), then records. */
+    void poll() {
         ConsoleSession s = pollingSession();
         if (s == null) return;
         Instant now = Instant.now();
+        Map<String, Sample> polled = new LinkedHashMap<>();
         for (AdminApiClient c : controllers) {
             Sample sample = sample(s, c.name(), now);
-            if (sample == null) continue; // nothing known (the polling session ended meanwhile): no sample, no timeline
+            if (sample != null) polled.put(c.name(), sample); // null: the polling session ended meanwhile
+        }
+        record(polled, now);
+    }
+
+    private synchronized void record(Map<String, Sample> polled, Instant now) {
+        for (AdminApiClient c : controllers) {
+            Sample sample = polled.get(c.name());
+            if (sample == null) continue;
+            for (InService g : sample.inService()) {
+                String owner = gatewayOwner.put(g.gateway(), c.name());
+                if (owner != null && !owner.equals(c.name())) {
+                    note(now, c.name(), "move", "gateway " + g.gateway() + " moved from " + owner + " to " + c.name()
+                            + (g.serviceChange() != null ? " (" + g.serviceChange() + ")" : ""));
+                }
+            }
             ArrayDeque<Sample> q = samples.get(c.name());
             q.addLast(sample);
             while (q.size() > KEEP_SAMPLES) q.pollFirst();
@@ -111,7 +131,7 @@ final class CounterPoller {
     private Sample sample(ConsoleSession s, String controller, Instant now) {
         Fleet.Answer status = Fleet.get(s, controller, "/api/status");
         if (!status.ok() && !status.unreachable()) return null;
-        if (!status.ok()) return new Sample(now, false, null, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+        if (!status.ok()) return new Sample(now, false, null, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, List.of());
         JsonNode st = status.json();
         Map<String, Double> m = new HashMap<>();
         try {
@@ -123,17 +143,12 @@ final class CounterPoller {
             Thread.currentThread().interrupt();
         }
         Fleet.Answer gws = Fleet.get(s, controller, "/api/gateways");
-        long inService = 0;
+        List<InService> inService = new ArrayList<>();
         if (gws.ok()) {
             for (JsonNode g : gws.json().path("gateways")) {
                 if (!"IN_SERVICE".equals(g.path("state").asText())) continue;
-                inService++;
-                String name = g.path("name").asText();
-                String owner = gatewayOwner.put(name, controller);
-                if (owner != null && !owner.equals(controller)) {
-                    note(now, controller, "move", "gateway " + name + " moved from " + owner + " to " + controller
-                            + (g.path("lastServiceChange").isTextual() ? " (" + g.path("lastServiceChange").asText() + ")" : ""));
-                }
+                inService.add(new InService(g.path("name").asText(),
+                        g.path("lastServiceChange").isTextual() ? g.path("lastServiceChange").asText() : null));
             }
         }
         return new Sample(now, true, st.path("role").asText(null), st.path("counts").path("activeCalls").asLong(),
