@@ -299,15 +299,31 @@ final class CallFeatures {
     private void consultRinging(Call c) {
         if (c.releaseWanted) { cp.release(c, c.releaseTone, null); return; }
         c.consultState = CallState.RINGING;
-        c.consultTimer = cp.svc.startTimer(cp.timers.noAnswerSeconds() * 1000L, () -> {
-            c.consultTimer = 0;
-            if (c.feature == Call.Feature.TRANSFER_RINGING) cp.release(c, REORDER, null);
-            else if (c.feature == Call.Feature.CONSULT && c.held != null) consultEnded(c, false);
-            else if (c.feature == Call.Feature.CONSULT) cp.release(c, REORDER, null);
-        });
+        c.consultTimer = cp.svc.startTimer(cp.timers.noAnswerSeconds() * 1000L, () -> consultNoAnswer(c));
         if (c.consulted.trunk()) c.answeredEarly = true; // no answer signal on our trunks
         if (c.transferWanted) { c.transferWanted = false; transfer(c); }
         if (c.answeredEarly) { c.answeredEarly = false; consultAnswered(c); }
+    }
+
+    private void consultNoAnswer(Call c) {
+        c.consultTimer = 0;
+        if (c.feature == Call.Feature.TRANSFER_RINGING) cp.release(c, REORDER, null);
+        else if (c.feature == Call.Feature.CONSULT && c.held != null) consultEnded(c, false);
+        else if (c.feature == Call.Feature.CONSULT) cp.release(c, REORDER, null);
+    }
+
+    /**
+     * A call rebuilt after a migration whose consultation (or transfer during ringing) was still ringing: its
+     * no-answer timer goes on with what was left of it, whether or not every gateway has come back (a host whose
+     * gateway never returns must not leave the consulted party ringing for ever).
+     */
+    void restoreConsultTimer(Call c) {
+        if (c.consultTimer != 0 || c.consulted == null) return;
+        boolean ringing = c.feature == Call.Feature.TRANSFER_RINGING
+                || c.consultState != null && c.consultState != CallState.CONNECTED;
+        if (!ringing) return;
+        long left = cp.timers.noAnswerSeconds() * 1000L - (cp.svc.now() - c.stateSince);
+        c.consultTimer = cp.svc.startTimer(Math.max(1000L, left), () -> consultNoAnswer(c));
     }
 
     /** The consulted party answered: talk path up between it and the host (or, after a transfer, the held party). */

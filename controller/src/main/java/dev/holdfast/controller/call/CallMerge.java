@@ -98,6 +98,7 @@ final class CallMerge {
      * not held by a call here, {@link #CONTEXTS_PER_AUDIT} per request, each {@code AuditValue=*{Audit{Media}}}.
      */
     void audit(Gateway gw, Runnable then) {
+        unclaimed.remove(gw); // what it held before is audited again
         long started = cp.svc.now();
         ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
                 List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
@@ -161,7 +162,12 @@ final class CallMerge {
         try {
             List<Gateway> settle = new ArrayList<>(farAlreadyHere);
             farAlreadyHere.clear();
-            for (Gateway g : settle) missingContexts(g);
+            for (Gateway g : settle) {
+                // a line-less context with bad cookies audited there before this gateway's parts named it
+                Map<ContextId, List<Audited>> waiting = unclaimed.get(g);
+                if (waiting != null) waiting.entrySet().removeIf(e -> claimedByFarEnd(g, e.getKey(), e.getValue()));
+                missingContexts(g);
+            }
             if (contexts >= 0) missingContexts(gw);
             long took = cp.svc.now() - started;
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took + " ms");
@@ -175,6 +181,9 @@ final class CallMerge {
 
     /** One termination as the audit returned it. */
     private record Audited(String termination, String cookie, String local, String remote) {}
+
+    /** Line-less contexts with bad cookies no call named yet, by gateway: a far end arriving later may claim them. */
+    private final Map<Gateway, Map<ContextId, List<Audited>>> unclaimed = new LinkedHashMap<>();
 
     /** Far gateways already here (and audited) that a rebuilt call expected a leg on: settled after this audit. */
     private final Set<Gateway> farAlreadyHere = new LinkedHashSet<>();
@@ -264,7 +273,13 @@ final class CallMerge {
             confirm(c, gw, ctx, parts);
             owner = c;
         }
-        if (byKey.isEmpty() && !rejected.isEmpty()) untrustedContext(gw, ctx, rejected);
+        if (byKey.isEmpty() && !rejected.isEmpty()) {
+            if (!claimedByFarEnd(gw, ctx, rejected)) {
+                untrustedContext(gw, ctx, rejected);
+                boolean lineless = rejected.stream().allMatch(t -> gw.line(t.termination) == null);
+                if (lineless) unclaimed.computeIfAbsent(gw, g -> new LinkedHashMap<>()).put(ctx, rejected);
+            }
+        }
         else if (owner != null && !rejected.isEmpty()) unverifiedInCallContext(owner, gw, ctx, rejected);
     }
 
@@ -366,6 +381,9 @@ final class CallMerge {
                 case HELD -> c.held = l;
                 case CONSULTED -> c.consulted = l;
                 case CONFEREE -> c.conferees.add(l);
+                // a transfer during ringing: the held party calls the consulted one (CallFeatures.transfer)
+                case CALLER -> { if (c.feature == Call.Feature.TRANSFER_RINGING) c.held = l; }
+                case CALLEE -> { if (c.feature == Call.Feature.TRANSFER_RINGING) c.consulted = l; }
                 default -> { }
             }
             if (l.trunk() && p.role() == CallStructure.Role.CALLEE && p.extra() != null) c.outpulse = p.extra();
@@ -374,12 +392,18 @@ final class CallMerge {
             l.offHook(l.trunk() || !ringing);
             l.state(LineState.IN_CALL);
         }
+        if (c.feature == Call.Feature.TRANSFER_RINGING) {
+            // the cookie's SETUP stands for RINGING (CallCookies): the call and its consultation ring
+            c.state = CallState.RINGING;
+            c.consultState = CallState.RINGING;
+        }
         if (c.rolesBeforeHold != null) {
             // a party's role before hold is only written for parties that had one; the map holds all of them
             for (Line l : c.parties.keySet()) c.rolesBeforeHold.putIfAbsent(l, c.parties.get(l));
         }
         cp.register(c);
         if (!c.featured) cp.restoreNoAnswer(c);
+        else cp.restoreConsultNoAnswer(c);
         count("merge.calls_rebuilt");
         LOG.log(System.Logger.Level.INFO, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
         return c;
@@ -421,6 +445,9 @@ final class CallMerge {
         }
         restoreFeatureLegs(c);
         if (c.state == CallState.SETUP && !expecting(c)) cp.ringingRestored(c);
+        // the cookie says SETUP for a consultation that rang (nothing to tell them apart on the wire); with every
+        // part here it rings, so that the consulted party's answer connects it rather than waiting for a reply
+        if (c.featured && c.consultState == CallState.SETUP && !expecting(c)) c.consultState = CallState.RINGING;
     }
 
     /** The IGC end that is termination {@code t} of this leg: known already (expected from its far end), or new. */
@@ -528,7 +555,10 @@ final class CallMerge {
                 }
             }
         }
-        if (c.host == null) return;
+        if (c.host == null) {
+            if (c.feature == Call.Feature.TRANSFER_RINGING && c.held != null && c.consulted != null) transferLegs(c);
+            return;
+        }
         Call.Leg hostLeg = c.legWith(c.host.gateway(), c.host.termination());
         if (c.consulted == null && (c.feature == Call.Feature.CONFERENCE || c.feature == Call.Feature.CONFERENCE_RECALL)
                 && !c.conferees.isEmpty()) {
@@ -547,6 +577,31 @@ final class CallMerge {
             Map.Entry<Call.Leg, String> at = representing(c, c.consulted);
             if (at != null) { c.consultTerm = at.getValue(); if (c.consultLeg == null) c.consultLeg = at.getKey(); }
         }
+    }
+
+    /**
+     * A transfer during ringing joined the held party to the consultation in the (former) host's context: that leg
+     * is the one that reaches both parties, and the consulted party is there as its line or the IGC end toward it.
+     */
+    private static void transferLegs(Call c) {
+        for (Call.Leg l : c.legs) {
+            String held = in(c, l, c.held), consulted = in(c, l, c.consulted);
+            if (held != null && consulted != null) {
+                c.consultLeg = l;
+                c.consultTerm = consulted;
+                return;
+            }
+        }
+    }
+
+    /** How {@code party} is in leg {@code l}: its line's termination, or the IGC end whose far leg holds it; or null. */
+    private static String in(Call c, Call.Leg l, Line party) {
+        if (party.gateway() == l.gateway && l.terminations.contains(party.termination())) return party.termination();
+        for (Call.IgcEnd e : ends(c)) {
+            if (e.leg == l && e.far != null && e.rtp != null && e.far.leg.gateway == party.gateway()
+                    && e.far.leg.terminations.contains(party.termination())) return e.rtp;
+        }
+        return null;
     }
 
     /** Where a party is on the host's gateway: its line's termination, or the IGC end whose far leg holds it. */
@@ -612,6 +667,29 @@ final class CallMerge {
                 count("merge.unverified_in_call_context");
             }
         }
+    }
+
+    /**
+     * A context with no line whose cookies do not verify (an RTP termination's cookie forged or cut), which a
+     * verified part of a migrated call names as its far end (FEGI/FECEI): the call takes it as its expected leg
+     * there, unverified, so that it is subtracted with the call (with no line in it there is no party to trust or
+     * distrust; left alone, nothing would ever remove it). A context with a line stays talk-path-only.
+     */
+    private boolean claimedByFarEnd(Gateway gw, ContextId ctx, List<Audited> terms) {
+        for (Audited t : terms) if (gw.line(t.termination) != null) return false;
+        for (Call c : cp.calls()) {
+            if (!c.migrated) continue;
+            for (Call.Leg leg : c.legs) {
+                if (leg.gateway != gw || !leg.expected || !ctx.equals(leg.context)) continue;
+                leg.expected = false;
+                for (Audited t : terms) if (!leg.terminations.contains(t.termination)) leg.terminations.add(t.termination);
+                count("merge.unverified_named_context");
+                LOG.log(System.Logger.Level.WARNING, () -> c + ": " + gw.name() + " context " + ctx + " " + terms.size()
+                        + " termination(s) with bad cookies, named by the call's far end: kept in the call, unverified");
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A context whose cookies do not verify: left alone, its lines released when they go on-hook. */

@@ -880,6 +880,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         });
     }
 
+    /** A rebuilt call's ringing consultation: its no-answer timer goes on ({@link CallFeatures#restoreConsultTimer}). */
+    void restoreConsultNoAnswer(Call c) { features.restoreConsultTimer(c); }
+
     /** A party's gateway came back without the party's context: for the call, that party hung up. */
     void partyLost(Call c, Line l) {
         if (c.state == CallState.RELEASED) return;

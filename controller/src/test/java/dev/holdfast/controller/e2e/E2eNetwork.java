@@ -100,13 +100,14 @@ final class E2eNetwork implements AutoCloseable {
                                     java.nio.file.Path commands, String alternateYaml,
                                     java.util.Map<Integer, Integer> silentHops) throws Exception {
         // UDP gateways are provisioned by their source address and port: reserve the ports first
+        // (held until each gateway binds: the controller binds its own port 0 meanwhile and must not get one of them)
         List<Integer> ports = new ArrayList<>();
+        List<DatagramSocket> reserved = new ArrayList<>();
         StringBuilder gws = new StringBuilder();
         for (int g = 1; g <= gatewayCount; g++) {
-            int port;
-            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
+            DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            reserved.add(s);
+            int port = s.getLocalPort();
             ports.add(port);
             gws.append("  - name: gw").append(g).append('\n')
                .append("    mid: \"").append(mid(transport, g, port)).append("\"\n")
@@ -123,16 +124,22 @@ final class E2eNetwork implements AutoCloseable {
                 }
             }
         }
-        Provisioning p = provisioning(noAnswerSeconds, trunks, extraYaml, gws);
-        Controller c = Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
+        Controller c;
         Controller alt = null;
+        Provisioning p = provisioning(noAnswerSeconds, trunks, extraYaml, gws);
         try {
-            if (alternateYaml != null) {
-                alt = Controller.start(provisioning(noAnswerSeconds, trunks, alternateYaml, gws), null, null, 2,
-                        EndpointOptions.DEFAULTS);
+            c = Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
+            try {
+                if (alternateYaml != null) {
+                    alt = Controller.start(provisioning(noAnswerSeconds, trunks, alternateYaml, gws), null, null, 2,
+                            EndpointOptions.DEFAULTS);
+                }
+            } catch (Exception e) {
+                c.close();
+                throw e;
             }
         } catch (Exception e) {
-            c.close();
+            reserved.forEach(DatagramSocket::close);
             throw e;
         }
         E2eNetwork n = new E2eNetwork(c, alt, GatewayRuntime.create(1, GatewayRuntime.quickTransactions()));
@@ -154,6 +161,7 @@ final class E2eNetwork implements AutoCloseable {
                 }
                 GatewayConfig config = GatewayConfig.of(mid, linesEach, list).withSeed(g);
                 if (g == 1 && !trunks.isEmpty()) config = config.withTrunks(new java.util.TreeMap<>(trunks));
+                reserved.get(g - 1).close();
                 n.gateways.add(n.runtime.start(config, transport,
                         new InetSocketAddress("127.0.0.1", transport == Transport.UDP ? ports.get(g - 1) : 0)));
                 n.gateways.get(g - 1).recordCommands();
@@ -161,6 +169,8 @@ final class E2eNetwork implements AutoCloseable {
         } catch (Exception e) {
             n.close();
             throw e;
+        } finally {
+            reserved.forEach(DatagramSocket::close);
         }
         return n;
     }

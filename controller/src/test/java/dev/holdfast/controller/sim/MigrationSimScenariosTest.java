@@ -20,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MigrationSimScenariosTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static SimWorld started(int gateways) {
-        SimWorld w = new SimWorld(1, gateways, 2, SimFaults.NONE);
+    private static SimWorld started(int gateways) { return started(gateways, 2); }
+
+    private static SimWorld started(int gateways, int lines) {
+        SimWorld w = new SimWorld(1, gateways, lines, SimFaults.NONE);
         w.start();
         assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)), "in service at the primary");
         return w;
@@ -193,8 +195,6 @@ class MigrationSimScenariosTest {
      * verified parts take the leg for lost. When everybody has hung up the RTP termination is still there.
      */
     @Test
-    @Disabled("bug reported to the lead: a talk-path-only context without a line (CallMerge.untrustedContext) is never "
-            + "subtracted, though the call's verified parts name it (FEGI/FECEI); enable once fixed")
     void aForgedContextWithoutALineIsGoneOnceEverybodyHungUp() throws Exception {
         SimWorld w = started(2);
         CookieLedger ledger = new CookieLedger(w.alternate, ProvisioningLoader.parse(SimWorld.COOKIES + "gateways: []\n",
@@ -235,10 +235,78 @@ class MigrationSimScenariosTest {
     }
 
     @Test
-    @Disabled("reported to the lead (docs/migration.md known limit: a ringing consultation restarts no timer): a ringing "
-            + "consultation whose host's gateway never returned stays at the alternate; enable once fixed")
     void aRingingConsultationWhoseHostsGatewayNeverReturnsEnds() {
         consultationWithoutItsHost(false);
+    }
+
+    /** A consultation ringing at the kill: after the rebuild, the consulted party's answer connects it to the host. */
+    @Test
+    void aConsultationRingingAtTheKillConnectsWhenAnsweredAfterTheMigration() {
+        SimWorld w = started(3);
+        SimGatewayNode host = w.gw(1), heldGw = w.gw(2), consultedGw = w.gw(3);
+        connect(w, host, "A1", "2001", heldGw, "A1");
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial("A1", "3001");
+        assertTrue(w.runUntil(() -> consultedGw.core.signals("A1").contains("al/ri"), WAIT), "gw3 A1 rings");
+        w.run(Duration.ofSeconds(1));
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        assertEquals(1, w.alternate.core.calls().calls().size(), "rebuilt");
+        consultedGw.core.answer("A1");
+        assertTrue(w.runUntil(() -> host.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "the consultation talks after the migration; calls " + w.alternate.core.calls().calls());
+        host.core.onHook("A1"); // transfer: the held party and the consulted one talk
+        assertTrue(w.runUntil(() -> heldGw.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "transferred after the migration; calls " + w.alternate.core.calls().calls());
+    }
+
+    /**
+     * A transfer during ringing (the host hung up while the consulted party rang: the held party hears ring-back) at
+     * the kill: rebuilt as such, the consulted party's answer connects it to the held party; then both hang up and
+     * nothing is left. Three gateways (held, host, consulted) or all on one.
+     */
+    @Test
+    void aTransferRingingAtTheKillConnectsWhenAnsweredAfterTheMigration() {
+        transferRingingAtTheKill(3);
+    }
+
+    @Test
+    void aTransferRingingOnOneGatewayAtTheKillConnectsWhenAnsweredAfterTheMigration() {
+        transferRingingAtTheKill(1);
+    }
+
+    private void transferRingingAtTheKill(int gateways) {
+        SimWorld w = started(gateways, 3);
+        SimGatewayNode host = w.gw(1), heldGw = w.gw(gateways == 1 ? 1 : 2), consultedGw = w.gw(gateways == 1 ? 1 : 3);
+        String heldLine = gateways == 1 ? "A2" : "A1", consultedLine = gateways == 1 ? "A3" : "A1";
+        connect(w, host, "A1", gateways == 1 ? "1002" : "2001", heldGw, heldLine);
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial("A1", gateways == 1 ? "1003" : "3001");
+        assertTrue(w.runUntil(() -> consultedGw.core.signals(consultedLine).contains("al/ri"), WAIT), "consulted rings");
+        host.core.onHook("A1");
+        assertTrue(w.runUntil(() -> heldGw.core.signals(heldLine).contains("cg/rt"), WAIT), "held party hears ring-back");
+        w.run(Duration.ofSeconds(1));
+        String before = dev.holdfast.controller.CallStructures.comparable(
+                List.copyOf(w.primary.core.calls().calls()).get(0).structure());
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        List<Call> calls = List.copyOf(w.alternate.core.calls().calls());
+        assertEquals(1, calls.size(), "rebuilt");
+        assertEquals(before, dev.holdfast.controller.CallStructures.comparable(calls.get(0).structure()));
+        consultedGw.core.answer(consultedLine);
+        assertTrue(w.runUntil(() -> heldGw.core.talkPathUp(heldLine) && consultedGw.core.talkPathUp(consultedLine)
+                        && !heldGw.core.signals(heldLine).contains("cg/rt"), WAIT),
+                "held and consulted talk after the migration (no more ring-back); calls " + w.alternate.core.calls().calls()
+                        + ", held hears " + heldGw.core.signals(heldLine));
+        heldGw.core.onHook(heldLine);
+        w.run(Duration.ofSeconds(1));
+        consultedGw.core.onHook(consultedLine);
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
     }
 
     private void consultationWithoutItsHost(boolean answered) {

@@ -23,7 +23,7 @@ public interface ControlNetwork extends AutoCloseable {
     /** Sends one transaction request; completes with the reply or fails (timeout, connection lost). */
     CompletionStage<Transaction.Reply> send(InetSocketAddress controller, List<ActionRequest> actions);
 
-    /** Drops the connection to {@code controller} (TCP); UDP: nothing to do. */
+    /** Drops the connection to {@code controller} (TCP) and fails what is still waiting for its replies (both). */
     void disconnect(InetSocketAddress controller);
 
     @Override void close();

@@ -117,6 +117,9 @@ public final class H248ControlNetwork implements ControlNetwork {
     }
 
     @Override public void disconnect(InetSocketAddress controller) {
+        // over UDP nothing closes: fail what waits for the lost controller now, so the association re-queues it
+        // for the next one instead of waiting out the retransmission schedule (~15 s with the standard timers)
+        if (udp != null) udp.abandon(Peer.of(controller), "controller " + controller + " declared lost");
         H248Endpoint e = tcp.remove(controller);
         if (e != null) blocking.execute(e::close);
     }

@@ -253,6 +253,9 @@ final class Association {
         lostAtMillis = scheduler.wallMillis();
         former = current;
         current = null;
+        // not registered from here on, before the disconnect fails what still waits for the lost controller (its
+        // callbacks may run inline): they must be queued for the next controller, not sent to none
+        state = State.WAITING;
         network.disconnect(controller);
         startRound(order(former));
     }
@@ -263,6 +266,7 @@ final class Association {
         former = current;
         InetSocketAddress old = current;
         current = null;
+        state = State.WAITING; // as in lost(): what fails now is queued for the designated controller
         network.disconnect(old);
         round++;
         List<InetSocketAddress> order = new ArrayList<>();
@@ -285,7 +289,7 @@ final class Association {
                 if (!onRootOnly(actions)) {
                     // a notification the dead controller may never have handled (a hang-up, a digit): it goes to the
                     // next controller, first of what waits (H.248.1 11.5); a heartbeat is not worth repeating
-                    if (state == State.REGISTERED && !to.equals(current)) {
+                    if (state == State.REGISTERED && current != null && !to.equals(current)) {
                         send(actions);
                     } else {
                         if (queued.size() >= MAX_QUEUED) queued.pollLast();

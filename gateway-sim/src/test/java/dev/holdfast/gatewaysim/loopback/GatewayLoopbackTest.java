@@ -193,6 +193,45 @@ class GatewayLoopbackTest {
         assertEquals(contextId(r), gw.contextOf("A1"));
     }
 
+    /**
+     * A hang-up or off-hook reported to the primary just as it died must reach the secondary right after the
+     * failover, not when the UDP retransmission schedule to the dead primary runs out (~15 s with the standard
+     * timers used here): declaring the controller lost fails what still waits for it, and it is re-queued.
+     */
+    @Test void aNotifyOutstandingToTheLostControllerGoesToTheNextOneAtOnce() throws Exception {
+        try (GatewayRuntime standard = GatewayRuntime.create(1, GatewayRuntime.loadTransactions())) {
+            LoopbackMgc primary = closeLater(LoopbackMgc.udp());
+            LoopbackMgc secondary = closeLater(LoopbackMgc.udp());
+            int port = freeUdpPort();
+            GatewayConfig c = GatewayConfig.of(MId.ipv4("127.0.0.1", port), 1, List.of(primary.address(), secondary.address()))
+                    .withSeed(port).withHeartbeatReplyTimeout(Duration.ofMillis(300));
+            SimulatedGateway gw = standard.start(c, Transport.UDP, new InetSocketAddress("127.0.0.1", port));
+            try {
+                Peer mg = registered(primary, gw, "MT=RS");
+                contains(primary.send(mg, "Context=-{Modify=A1{Events=1{al/of}}}"), "MF=A1");
+                contains(primary.send(mg, "Context=-{Modify=ROOT{Events=9{it/ito{mit=200}}}}"), "MF=ROOT");
+                primary.await(q -> LoopbackMgc.text(q).contains("it/ito"), WAIT); // a heartbeat, answered
+                primary.close(); // dies: over UDP nothing tells the gateway but the silence
+                gw.offHook("A1"); // the Notify goes to the dead primary and waits for a reply that never comes
+
+                long lostAt = System.nanoTime();
+                Peer mg2 = secondary.awaitServiceChange(port, "MT=FL", WAIT).peer();
+                contains(secondary.send(mg2, "Context=-{Modify=A1{Events=2{al/on}}}"), "MF=A1");
+                IncomingRequest n;
+                try {
+                    n = secondary.await(q -> LoopbackMgc.text(q).contains("N=A1"), Duration.ofSeconds(5));
+                } catch (AssertionError e) {
+                    throw new AssertionError("notified " + gw.notifications() + ", registrations " + gw.registrationHistory(), e);
+                }
+                contains(LoopbackMgc.text(n), ":al/of}");
+                long ms = (System.nanoTime() - lostAt) / 1_000_000;
+                assertTrue(ms < 5_000, "the off-hook reached the secondary " + ms + " ms after the failover began");
+            } finally {
+                gw.close();
+            }
+        }
+    }
+
     @Test void scriptsDriveTheLines() throws Exception {
         LoopbackMgc mgc = closeLater(LoopbackMgc.udp());
         SimulatedGateway gw = gateway(Transport.UDP, 2, mgc);

@@ -649,6 +649,16 @@ public final class TransactionManager {
         onSchedulerThread(() -> peerLost(peer, "connection to " + peer + " lost"));
     }
 
+    /**
+     * The user gives up on {@code peer} (a gateway declared its controller dead after an unanswered heartbeat, with
+     * UDP, where no connection closes): as {@link #onPeerLost}, at once, so that what waited for that peer can go
+     * elsewhere now instead of after the whole retransmission schedule (H.248.1 11.5 wants the queued notifications
+     * sent to the next controller).
+     */
+    public void abandonPeer(Peer peer, String why) {
+        onSchedulerThread(() -> peerLost(peer, why));
+    }
+
     private void peerLost(Peer peer, String why) {
         if (closed) return;
         counters.peersLost.increment();

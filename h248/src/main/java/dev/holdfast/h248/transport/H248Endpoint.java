@@ -193,6 +193,9 @@ public final class H248Endpoint implements AutoCloseable {
     }
 
     /** A random wait in [0, MWD) before an MG's first ServiceChange after a restart (restart avoidance). */
+    /** Fails at once every request outstanding to {@code peer} ({@link TransactionManager#abandonPeer}). */
+    public void abandon(Peer peer, String why) { transactions.abandonPeer(peer, why); }
+
     public java.time.Duration restartAvoidanceDelay() { return transactions.restartAvoidanceDelay(); }
 
     public InetSocketAddress localAddress() { return localAddress; }
