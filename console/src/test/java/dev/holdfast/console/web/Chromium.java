@@ -2,6 +2,7 @@ package dev.holdfast.console.web;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -54,10 +55,17 @@ final class Chromium implements AutoCloseable {
         }
     }
 
+    /** Waits; an element the page's live update replaced meanwhile (stale) is looked up again at the next try. */
     WebDriverWait waiting() {
         WebDriverWait w = new WebDriverWait(driver, WAIT);
         w.pollingEvery(Duration.ofMillis(100));
+        w.ignoring(StaleElementReferenceException.class);
         return w;
+    }
+
+    /** Reads from a part of the page that live updates replace (retried when it was replaced while read). */
+    <T> T read(java.util.function.Function<WebDriver, T> what) {
+        return waiting().until(what);
     }
 
     void screenshot(String name) throws java.io.IOException {

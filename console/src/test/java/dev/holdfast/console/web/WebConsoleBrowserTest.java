@@ -73,9 +73,10 @@ class WebConsoleBrowserTest {
         rig.interGatewayCall(6, 1);
         waiting().until(d -> !calls("1001,1002").isEmpty() && !calls("1006,2001").isEmpty());
         waiting().until(d -> "CONNECTED".equals(calls("1006,2001").get(0).getAttribute("data-state")));
-        WebElement igcCall = calls("1006,2001").get(0);
-        assertTrue(igcCall.getText().contains("gateway gw1") && igcCall.getText().contains("gateway gw2"), igcCall.getText());
-        assertEquals(1, igcCall.findElements(By.cssSelector("line.igc")).size(), "the IGC between gw1 and gw2 is drawn");
+        String igcCall = chromium.read(d -> calls("1006,2001").get(0).getText());
+        assertTrue(igcCall.contains("gateway gw1") && igcCall.contains("gateway gw2"), igcCall);
+        assertEquals(1, (int) chromium.read(d -> calls("1006,2001").get(0).findElements(By.cssSelector("line.igc")).size()),
+                "the IGC between gw1 and gw2 is drawn");
         assertEquals("same page", ((JavascriptExecutor) browser).executeScript("return window.holdfastMark;"));
         screenshot("calls");
 
@@ -90,7 +91,8 @@ class WebConsoleBrowserTest {
 
         browser.get(web.url() + "/");
         waiting().until(d -> d.findElements(By.id("plot-calls-per-second")).size() == 1);
-        assertTrue(browser.findElement(By.id("controller-cc1")).getText().contains("up"));
+        String card = chromium.read(d -> d.findElement(By.id("controller-cc1")).getText());
+        assertTrue(card.contains("up"), card);
         screenshot("overview");
         browser.get(web.url() + "/gateways");
         screenshot("gateways");
@@ -155,7 +157,8 @@ class WebConsoleBrowserTest {
                 List<WebElement> c = calls("1003,sip:5001");
                 return !c.isEmpty() && "CONNECTED".equals(c.get(0).getAttribute("data-state"));
             });
-            assertTrue(calls("1003,sip:5001").get(0).getText().contains("SIP phone 5001"), calls("1003,sip:5001").get(0).getText());
+            String phoneCall = chromium.read(d -> calls("1003,sip:5001").get(0).getText());
+            assertTrue(phoneCall.contains("SIP phone 5001"), phoneCall);
             screenshot("calls-phone");
             rig.gw.onHook("A3");
             waiting().until(d -> calls("1003,sip:5001").isEmpty());

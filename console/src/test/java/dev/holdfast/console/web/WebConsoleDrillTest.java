@@ -187,20 +187,21 @@ class WebConsoleDrillTest {
             return a.size() == 1 && b.size() == 1 && "true".equals(a.get(0).getAttribute("data-migrated"))
                     && "true".equals(b.get(0).getAttribute("data-migrated"));
         });
-        WebElement merged = calls("alternate", "1003,2001").get(0);
-        assertTrue(merged.getText().contains("migrated") && merged.getText().contains("merged"), merged.getText());
+        String merged = chromium.read(d -> calls("alternate", "1003,2001").get(0).getText());
+        assertTrue(merged.contains("migrated") && merged.contains("merged"), merged);
         assertTrue(gw1.talkPathUp("A1") && gw1.talkPathUp("A2") && gw1.talkPathUp("A3") && gw2.talkPathUp("A1"),
                 "the talk paths survived the drill");
-        String primarySection = browser.findElement(By.cssSelector("section.controller-calls[data-controller='primary']")).getText();
+        String primarySection = chromium.read(d -> d.findElement(By.cssSelector("section.controller-calls[data-controller='primary']")).getText());
         assertTrue(primarySection.contains("not reachable"), primarySection);
         chromium.screenshot("drill-calls");
 
         browser.get(web.url() + "/");
         chromium.waiting().until(d -> d.findElements(By.cssSelector("#timeline li.move")).size() >= 2);
-        String timeline = browser.findElement(By.id("timeline")).getText();
+        String timeline = chromium.read(d -> d.findElement(By.id("timeline")).getText());
         assertTrue(timeline.contains("primary stopped answering"), timeline);
         assertTrue(timeline.contains("gateway gw1 moved from primary to alternate"), timeline);
-        assertTrue(browser.findElement(By.id("controller-primary")).getText().contains("not reachable"));
+        String card = chromium.read(d -> d.findElement(By.id("controller-primary")).getText());
+        assertTrue(card.contains("not reachable"), card);
         chromium.screenshot("overview-after-drill");
 
         // the calls still end normally on the alternate
