@@ -28,10 +28,11 @@ final class Commands {
         HELP.put("status", new Help("status", "each controller: role, health, gateways in service, phones, active calls",
                 "Asks every configured controller's admin API for its status. HEALTH is 'up', 'degraded' when its core\n"
                         + "failed on some event, or why it could not be reached."));
-        HELP.put("list", new Help("list gateways|phones|calls", "gateways, SIP phones or active calls, per controller",
+        HELP.put("list", new Help("list gateways|phones|calls|stations", "gateways, SIP phones or active calls, per controller",
                 "list gateways  every provisioned gateway: registration state, address, lines in a call\n"
                         + "list phones    every SIP subscriber: registered or not, its contacts and their expiry\n"
-                        + "list calls     active calls: state, parties, gateways, feature, migrated; phone-to-phone calls"));
+                        + "list calls     active calls: state, parties, gateways, feature, migrated; phone-to-phone calls\n"
+                        + "list stations  the SIP stations provisioned (number and user)"));
         HELP.put("show", new Help("show call ID|gateway NAME [on CONTROLLER]", "one call's structure drawn as text, or one gateway's lines",
                 "show call ID       parties and their roles, each gateway's leg (context and terminations), the\n"
                         + "                   inter-gateway connections with their far ends (FEGI/FECEI), the SIP phone's\n"
@@ -45,28 +46,45 @@ final class Commands {
         HELP.put("events", new Help("events", "follow the live event stream until Ctrl-C",
                 "One line per event: calls starting, changing state and ending; gateways registering and lost;\n"
                         + "phones registering. Ctrl-C (or 'q' in the shell) stops."));
-        HELP.put("add", new Help("add station ...", "provision a station (not available yet)", ""));
-        HELP.put("remove", new Help("remove station ...", "remove a station (not available yet)", ""));
-        HELP.put("drill", new Help("drill failover ...", "start a failover drill (not available yet)", ""));
+        HELP.put("add", new Help("add station NUMBER USER [--password P] [on CONTROLLER|all]",
+                "provision a SIP station (needs role admin)",
+                "The phone may register as USER at once and is called on NUMBER. Without --password the password is\n"
+                        + "asked for (not echoed). The controller keeps only its digest hash. Without 'on', the first\n"
+                        + "configured controller is changed (with a cluster the others follow through it); 'on all' changes\n"
+                        + "every configured controller."));
+        HELP.put("remove", new Help("remove station NUMBER [on CONTROLLER|all]", "remove a SIP station (needs role admin)",
+                "Its registrations end and its next REGISTER is refused. A station in a call is not removed:\n"
+                        + "wait for the call to end (or release it) and try again."));
+        HELP.put("drill", new Help("drill failover [on CONTROLLER]", "halt a controller as a failover drill (needs role admin)",
+                "Asks for confirmation (type 'failover'). The controller answers, then halts as a kill -9 would;\n"
+                        + "its gateways and phones move to the alternate with their calls. The controller must allow\n"
+                        + "drills (admin.drills: true in its provisioning). Without 'on', the first configured controller."));
         HELP.put("cdr", new Help("cdr ...", "search call detail records (not available yet)", ""));
         HELP.put("exit", new Help("exit", "leave the shell (also: quit, Ctrl-D)", ""));
     }
 
     /** What the admin API cannot do yet, and why (the CLI says so rather than pretending). */
     private static final Map<String, String> NOT_YET = Map.of(
-            "add", "the admin API has no provisioning endpoint yet (stations are provisioned in the controller's provisioning file)",
-            "remove", "the admin API has no provisioning endpoint yet (stations are provisioned in the controller's provisioning file)",
-            "drill", "the admin API has no failover drill endpoint yet (run a drill with the drill tools, see README)",
             "cdr", "the admin API keeps no call detail records yet (they come with the Hazelcast cluster state)");
 
     private final ConsoleSession session;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final Prompter prompter;
 
-    Commands(ConsoleSession session, PrintWriter out, PrintWriter err) {
+    /** Asks the user for one line (a password, a confirmation); null when there is no more input. */
+    interface Prompter {
+        String ask(String prompt, boolean echo) throws IOException;
+    }
+
+    Commands(ConsoleSession session, PrintWriter out, PrintWriter err) { this(session, out, err, null); }
+
+    /** @param prompter how to ask the user for a line, or null when nothing can be asked */
+    Commands(ConsoleSession session, PrintWriter out, PrintWriter err, Prompter prompter) {
         this.session = session;
         this.out = out;
         this.err = err;
+        this.prompter = prompter;
     }
 
     /** Does one command line; returns its exit status (0 done, 1 failed, 2 bad command or arguments). */
@@ -82,7 +100,8 @@ final class Commands {
             err.println("error: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "command '" + line + "' failed", e);
+            // a password given with --password stays out of the log
+            LOG.log(System.Logger.Level.ERROR, "command '" + line.replaceAll("--password\\s+\\S+", "--password ***") + "' failed", e);
             err.println("error: internal error (logged)");
             return 1;
         } finally {
@@ -107,6 +126,9 @@ final class Commands {
             case "release": return release(args);
             case "counters": noArgs(cmd, args); return counters();
             case "events": noArgs(cmd, args); return events(stop);
+            case "add": return new ProvisioningCommands(session, out, err, prompter).add(args);
+            case "remove": return new ProvisioningCommands(session, out, err, prompter).remove(args);
+            case "drill": return new ProvisioningCommands(session, out, err, prompter).drill(args);
             default:
                 if (NOT_YET.containsKey(cmd)) throw new CliError("not available yet: " + String.join(" ", w) + ": " + NOT_YET.get(cmd));
                 throw CliError.usage("unknown command '" + TextTable.clean(w.get(0)) + "' (type 'help' for the commands)");
@@ -206,13 +228,21 @@ final class Commands {
     }
 
     private int list(List<String> args) throws CliError, InterruptedException {
-        if (args.size() != 1) throw CliError.usage("usage: list gateways|phones|calls");
+        if (args.size() != 1) throw CliError.usage("usage: list gateways|phones|calls|stations");
         switch (args.get(0).toLowerCase(Locale.ROOT)) {
             case "gateways", "gateway", "gw": return eachController("/api/gateways", (c, b) -> gateways(b));
             case "phones", "phone": return eachController("/api/phones", (c, b) -> phones(b));
             case "calls", "call": return eachController("/api/calls", (c, b) -> calls(b));
-            default: throw CliError.usage("cannot list '" + TextTable.clean(args.get(0)) + "' (usage: list gateways|phones|calls)");
+            case "stations", "station": return eachController("/api/provisioning", (c, b) -> stations(b));
+            default: throw CliError.usage("cannot list '" + TextTable.clean(args.get(0)) + "' (usage: list gateways|phones|calls|stations)");
         }
+    }
+
+    private void stations(JsonNode body) {
+        TextTable t = new TextTable("NUMBER", "USER");
+        for (JsonNode s : body.path("stations")) t.row(CallDrawing.text(s, "number"), CallDrawing.text(s, "user"));
+        if (t.size() == 0) out.println("no stations provisioned");
+        else t.print(out);
     }
 
     private void gateways(JsonNode body) {

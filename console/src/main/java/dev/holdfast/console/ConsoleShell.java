@@ -20,7 +20,7 @@ final class ConsoleShell extends ConsoleCommand {
     private final List<String> history = new ArrayList<>();
 
     @Override protected int run() throws IOException, InterruptedException {
-        Commands commands = new Commands(session, out, err);
+        Commands commands = new Commands(session, out, err, this::ask);
         if (!pty) {
             int last = 0;
             String line;
@@ -69,6 +69,43 @@ final class ConsoleShell extends ConsoleCommand {
         int end = b.length();
         if (end > 0 && b.charAt(end - 1) == '\r') b.setLength(end - 1);
         return b.toString();
+    }
+
+    /**
+     * Asks for one line: on a terminal with the prompt, echoed or not (a password), Ctrl-C or Ctrl-D giving up (null);
+     * without one, the next plain line.
+     */
+    private String ask(String prompt, boolean echo) throws IOException {
+        out.print(prompt);
+        out.flush();
+        if (!pty) {
+            String line = plainLine();
+            return line == null || line.length() > MAX_LINE ? null : line;
+        }
+        StringBuilder line = new StringBuilder();
+        while (true) {
+            int c = readChar();
+            if (c < 0 || c == 0x03 || c == 0x04) {
+                out.print("\n");
+                out.flush();
+                return null;
+            }
+            if (c == '\r' || c == '\n') {
+                out.print("\n");
+                out.flush();
+                return line.toString();
+            }
+            if (c == 0x7f || c == 0x08) {
+                if (line.length() > 0) {
+                    line.setLength(line.length() - 1);
+                    if (echo) out.print("\b \b");
+                }
+            } else if (c >= 0x20 && line.length() < MAX_LINE) {
+                line.append((char) c);
+                if (echo) out.print((char) c);
+            }
+            out.flush();
+        }
     }
 
     private static boolean isExit(String line) {

@@ -45,6 +45,19 @@ final class OpenSsh {
         return run(pb, null);
     }
 
+    /** As {@link #withPassword}, with {@code stdin} as the command's input (answers to what it asks). */
+    Result withPasswordAndInput(String user, String password, String stdin, String... command) throws IOException, InterruptedException {
+        List<String> cmd = common(port);
+        cmd.addAll(List.of("-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no",
+                "-o", "NumberOfPasswordPrompts=1", user + "@127.0.0.1"));
+        cmd.addAll(List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("SSH_ASKPASS", askpass(password).toString());
+        pb.environment().put("SSH_ASKPASS_REQUIRE", "force");
+        pb.environment().put("DISPLAY", ":0");
+        return run(pb, stdin);
+    }
+
     /** {@code ssh -i key user@127.0.0.1 command} with public-key authentication only. */
     Result withKey(Path key, String user, String... command) throws IOException, InterruptedException {
         return run(new ProcessBuilder(keyCommand(key, user, command)), null);

@@ -65,6 +65,16 @@ public final class Controller implements AutoCloseable {
     /** @param commandLog file for the command log (each command the core gave, as replay reproduces it), or null */
     public static Controller start(Provisioning p, Path eventLog, Path commandLog, long seed, EndpointOptions options)
             throws IOException, InterruptedException {
+        return start(p, eventLog, commandLog, seed, options, null);
+    }
+
+    /**
+     * @param journal where provisioning changes made while running are kept ({@code <file>.changes.jsonl}), or null;
+     *                {@code p} already has its changes ({@link ProvisioningJournal#replay})
+     */
+    public static Controller start(Provisioning p, Path eventLog, Path commandLog, long seed, EndpointOptions options,
+                                   dev.holdfast.controller.provisioning.ProvisioningJournal journal)
+            throws IOException, InterruptedException {
         ControllerSettings s = p.controller();
         Path logFile = eventLog != null ? eventLog : s.eventLog() != null ? Path.of(s.eventLog()) : null;
         EventLog log = logFile == null ? null : EventLog.create(logFile, ProvisioningLoader.toJson(p), seed);
@@ -124,6 +134,7 @@ public final class Controller implements AutoCloseable {
         }
         Controller c = new Controller(core, runner, endpoints, mid, sip, p);
         c.peerWatch = peerWatch;
+        c.changes = new ControllerProvisioning(core, runner, journal);
         if (p.admin() != null) {
             try {
                 // the audit log goes next to the event log unless provisioned
@@ -172,6 +183,7 @@ public final class Controller implements AutoCloseable {
     /** What this controller is to its gateways and phones: {@code primary} or {@code alternate}. */
     public String role() { return provisioning.controller().role(); }
 
+    /** The provisioning the controller started with (file and journal); {@link #provisioningChanges()} has the live one. */
     public Provisioning provisioning() { return provisioning; }
 
     public java.time.Instant startedAt() { return startedAt; }
@@ -195,6 +207,10 @@ public final class Controller implements AutoCloseable {
     }
 
     private PeerWatch peerWatch;
+    private ControllerProvisioning changes;
+
+    /** Live provisioning: changes made while running (admin API, cluster), journalled when a journal was given. */
+    public dev.holdfast.controller.provisioning.ProvisioningChanges provisioningChanges() { return changes; }
 
     @Override public void close() {
         AdminServer a = admin;
@@ -203,5 +219,6 @@ public final class Controller implements AutoCloseable {
         if (sip != null) sip.close();
         endpoints.values().forEach(H248Endpoint::close);
         runner.close();
+        if (changes != null) changes.close();
     }
 }

@@ -39,6 +39,10 @@ public final class ControllerCore implements Core {
     /** Null until someone asks for notices ({@link #enableNotices}). */
     private NoticeWatch watch;
     private List<dev.holdfast.controller.core.Notice> notices = List.of();
+    private final LiveProvisioning live;
+    /** The outcome of the last {@code provision} admin event (read right after it by the controller). */
+    private dev.holdfast.controller.provisioning.ChangeOutcome lastChange;
+    private dev.holdfast.controller.core.Notice changeNotice;
 
     public ControllerCore(Provisioning provisioning, long seed) {
         this.svc = new CoreServices(seed);
@@ -53,6 +57,7 @@ public final class ControllerCore implements Core {
         // the call cookies of phone dialogs: stamped into our Contact and verified with the same key ring
         provisioning.cookieKeyRing().ifPresent(ring -> sip.cookies(new dev.holdfast.controller.sip.CodecDialogCookies(ring, svc::now)));
         calls.phones(sip);
+        this.live = new LiveProvisioning(provisioning, association, calls, sip);
     }
 
     private static String sipDomain(Provisioning p) {
@@ -86,6 +91,17 @@ public final class ControllerCore implements Core {
 
     public long eventsHandled() { return events; }
 
+    /** The provisioning as it is now: the one it started with and every change accepted since. */
+    public Provisioning provisioning() { return live.current(); }
+
+    /** The outcome of the last {@code provision} admin event, or null before the first. */
+    public dev.holdfast.controller.provisioning.ChangeOutcome lastProvisioningOutcome() { return lastChange; }
+
+    /** Provisioning changes accepted and refused since start. */
+    public long provisioningChangesAccepted() { return live.accepted(); }
+
+    public long provisioningChangesRefused() { return live.refused(); }
+
     /**
      * From now on, each event's {@link dev.holdfast.controller.core.Notice notices} are kept for
      * {@link #drainNotices()} (the admin API's live stream and metrics). Call on the core's thread. Commands do not
@@ -106,6 +122,7 @@ public final class ControllerCore implements Core {
 
     @Override public List<Command> handle(Event event) {
         events++;
+        changeNotice = null;
         svc.begin(event.time());
         try {
             if (event instanceof Event.RequestReceived r) onRequest(r);
@@ -132,12 +149,38 @@ public final class ControllerCore implements Core {
         if (watch != null) {
             try {
                 notices = watch.after(event.time());
+                if (changeNotice != null) {
+                    List<dev.holdfast.controller.core.Notice> n = new ArrayList<>(notices);
+                    n.add(changeNotice);
+                    notices = List.copyOf(n);
+                }
             } catch (RuntimeException e) {
                 failures++;
                 LOG.log(System.Logger.Level.ERROR, "notices failed after " + event.getClass().getSimpleName(), e);
             }
         }
         return svc.drain();
+    }
+
+    /** {@code provision <json>}: a provisioning change (docs/admin-api.md, "Provisioning"). */
+    private void provision(Event.Admin a) {
+        lastChange = null;
+        dev.holdfast.controller.provisioning.ProvisioningChange change;
+        try {
+            if (a.args().size() != 1) throw new IllegalArgumentException("provision takes one JSON argument");
+            change = dev.holdfast.controller.provisioning.ProvisioningChange.fromJson(
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(a.args().get(0)));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            lastChange = dev.holdfast.controller.provisioning.ChangeOutcome.badRequest(null, "not a change: " + e.getMessage());
+            return;
+        }
+        lastChange = live.apply(change);
+        if (lastChange.accepted() && watch != null) {
+            java.util.Map<String, Object> f = new java.util.LinkedHashMap<>();
+            f.put("op", change.op());
+            f.put("target", change.target());
+            changeNotice = new dev.holdfast.controller.core.Notice(a.time(), "provisioning-changed", f);
+        }
     }
 
     private void onRequest(Event.RequestReceived r) {
@@ -196,6 +239,7 @@ public final class ControllerCore implements Core {
                 }
             }
             case "peer" -> association.peer(a.args().contains("up"));
+            case "provision" -> provision(a);
             default -> LOG.log(System.Logger.Level.INFO, "unknown admin command " + a.verb());
         }
     }

@@ -73,7 +73,10 @@ public final class ControllerMain {
             p = p.withAdmin((p.admin() != null ? p.admin() : dev.holdfast.controller.provisioning.AdminSettings.DEFAULTS)
                     .withPort(adminPort));
         }
-        Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS);
+        // changes made through the admin API while running: kept next to the file, applied after it
+        var journal = dev.holdfast.controller.provisioning.ProvisioningJournal.of(config);
+        p = journal.replay(p);
+        Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS, journal);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();

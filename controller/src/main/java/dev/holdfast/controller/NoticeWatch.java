@@ -118,6 +118,8 @@ final class NoticeWatch {
             out.add(new Notice(now, "call-released", f));
         }
         phoneCalls(now);
+        // gateways provisioned while running are watched from their first state; removed ones after their last
+        for (Gateway g : association.gateways()) gateways.putIfAbsent(g, GatewayState.UNREGISTERED);
         for (Map.Entry<Gateway, GatewayState> e : gateways.entrySet()) {
             Gateway g = e.getKey();
             GatewayState was = e.getValue();
@@ -132,6 +134,9 @@ final class NoticeWatch {
             String kind = g.state() == GatewayState.IN_SERVICE ? "gateway-registered"
                     : was.reachable() && !g.state().reachable() ? "gateway-lost" : "gateway-state";
             out.add(new Notice(now, kind, f));
+        }
+        if (gateways.size() > association.gateways().size()) {
+            gateways.keySet().removeIf(g -> association.gateway(g.name()) != g);
         }
         while (!byExpiry.isEmpty() && byExpiry.firstKey() <= now) {
             users.addAll(byExpiry.pollFirstEntry().getValue()); // a contact lapsed: look at the user again

@@ -46,6 +46,8 @@ final class AdminApi {
         router.add(HttpMethod.GET, "/api/gateways/{name}", Role.VIEWER, this::gateway);
         router.add(HttpMethod.GET, "/api/phones", Role.VIEWER, r -> phones());
         router.add(HttpMethod.GET, "/api/counters", Role.VIEWER, r -> counters());
+        ProvisioningRoutes.register(router, controller, auth);
+        DrillRoutes.register(router, controller, settings, auth);
     }
 
     /** The session of a request to a route that needs {@code role}; 401 or 403 otherwise. */
@@ -153,6 +155,8 @@ final class AdminApi {
             c.put("eventsHandled", core.eventsHandled());
             c.put("coreFailures", core.failures());
             c.put("completedCalls", core.calls().completedCalls());
+            c.put("provisioningChanges.accepted", core.provisioningChangesAccepted());
+            c.put("provisioningChanges.refused", core.provisioningChangesRefused());
             return new Object[] { c, core.sip().counters().snapshot(), core.calls().migrationCounters() };
         }).thenApply(parts -> {
             Map<String, Object> out = new LinkedHashMap<>();

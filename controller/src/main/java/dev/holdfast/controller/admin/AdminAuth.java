@@ -141,6 +141,11 @@ final class AdminAuth implements AutoCloseable {
         audit.record(s.user(), s.role(), action, target, result, source);
     }
 
+    /** A change made elsewhere under {@code user} (another controller's admin), applied here. */
+    void auditRemote(String user, String action, String target, String result, String source) {
+        audit.record(user, null, action, target, result, source);
+    }
+
     java.nio.file.Path auditFile() { return audit.file(); }
 
     @Override public void close() {

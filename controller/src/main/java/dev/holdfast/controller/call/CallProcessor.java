@@ -802,6 +802,22 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         for (Gateway gw : linesByGateway.keySet()) association.checkDrained(gw);
     }
 
+    /** Provisioning changed while the controller runs: digits are routed by the new dial plan from now on. */
+    public void provisioningChanged(Provisioning p) { dialPlan.reload(p); }
+
+    /** A line is no longer provisioned (it is in no call): forget what was kept about it. */
+    public void lineRemoved(Line l) {
+        offHookWhileRegistering.remove(l);
+        if (merge != null) merge.forget(l);
+    }
+
+    /** A gateway is no longer provisioned (it has no call): forget what was kept about it. */
+    public void gatewayRemoved(Gateway gw) {
+        heldEvents.remove(gw);
+        reconstructing.remove(gw);
+        for (Line l : gw.lines()) lineRemoved(l);
+    }
+
     /** Releases a call by operator command; false when there is no such call. */
     public boolean releaseByOperator(long id) {
         Call c = calls.get(id);

@@ -18,9 +18,15 @@ public final class DialPlan {
     private final Map<String, Route.Extension> extensions = new TreeMap<>();
     private final java.util.Set<String> phones = new TreeSet<>();
     private final Map<String, DialPlanConfig.TrunkAccessCode> accessCodes = new TreeMap<>();
-    private final String digitMap;
+    private String digitMap;
 
-    public DialPlan(Provisioning p) {
+    public DialPlan(Provisioning p) { reload(p); }
+
+    /** Provisioning changed while the controller runs (a line or station added or removed): route by the new one. */
+    public void reload(Provisioning p) {
+        extensions.clear();
+        phones.clear();
+        accessCodes.clear();
         for (GatewayConfig g : p.gateways()) {
             for (LineConfig l : g.lines()) {
                 extensions.put(l.number(), new Route.Extension(g.name(), l.termination(), l.number()));

@@ -14,7 +14,7 @@ import java.util.Map;
 
 /** A provisioned media gateway and what the controller knows of it. */
 public final class Gateway {
-    private final GatewayConfig config;
+    private GatewayConfig config;
     private final Map<String, Line> lines = new LinkedHashMap<>();
     GatewayState state = GatewayState.UNREGISTERED;
     String peer;
@@ -48,6 +48,26 @@ public final class Gateway {
     }
 
     public String name() { return config.name(); }
+
+    /** A line provisioned while the controller runs; it is unarmed until call processing arms it. */
+    Line addLine(dev.holdfast.controller.provisioning.LineConfig l) {
+        List<LineConfig> ls = new ArrayList<>(config.lines());
+        ls.add(l);
+        config = new GatewayConfig(config.name(), config.mid(), config.address(), ls, config.trunks());
+        Line line = new Line(this, l.termination(), l.number());
+        lines.put(l.termination().toUpperCase(Locale.ROOT), line);
+        return line;
+    }
+
+    /** A line no longer provisioned: the controller forgets it (the gateway's next message about it gets 430). */
+    Line removeLine(String termination) {
+        Line line = lines.remove(termination.toUpperCase(Locale.ROOT));
+        if (line == null) return null;
+        List<LineConfig> ls = new ArrayList<>(config.lines());
+        ls.removeIf(c -> c.termination().equalsIgnoreCase(termination));
+        config = new GatewayConfig(config.name(), config.mid(), config.address(), ls, config.trunks());
+        return line;
+    }
 
     public GatewayConfig config() { return config; }
 

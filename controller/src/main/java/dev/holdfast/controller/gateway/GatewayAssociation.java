@@ -64,6 +64,47 @@ public final class GatewayAssociation {
 
     public void listener(GatewayListener l) { this.listener = l; }
 
+    // ------------------------------------------------------------------------------------------ live provisioning
+
+    /** A gateway provisioned while the controller runs: it may register from now on. */
+    public Gateway addGateway(dev.holdfast.controller.provisioning.GatewayConfig g) {
+        Gateway gw = new Gateway(g);
+        byName.put(gw.name(), gw);
+        byMid.put(MidText.canonical(g.mid()), gw);
+        return gw;
+    }
+
+    /**
+     * A gateway no longer provisioned (it has no call: the caller checked). A gateway that can hear us is told so
+     * with ServiceChange Forced, reason 905 (H.248.1 7.2.8: taken out of service); whatever it sends next is refused
+     * as from an mId not provisioned (402).
+     */
+    public void removeGateway(Gateway gw) {
+        if (gw.state.reachable() && gw.peer != null) {
+            svc.send(gw.peer, H248.actions(H248.action(ContextId.NULL, new Command.ServiceChange(List.of(TerminationId.ROOT),
+                    List.of(ServiceChangeParm.Method.of(ServiceChangeParm.MethodKind.FORCED),
+                            new ServiceChangeParm.Reason("\"905 Termination taken out of service\""))))), o -> { });
+        }
+        svc.cancelTimer(gw.watchdogTimer);
+        svc.cancelTimer(gw.drainTimer);
+        svc.cancelTimer(gw.holdTimer);
+        gw.watchdogTimer = gw.drainTimer = gw.holdTimer = 0;
+        gw.state = GatewayState.OUT_OF_SERVICE;
+        byName.remove(gw.name(), gw);
+        byMid.remove(MidText.canonical(gw.config().mid()), gw);
+        LOG.log(System.Logger.Level.INFO, () -> gw.name() + " is no longer provisioned");
+    }
+
+    /** A line added to a provisioned gateway; armed at once when the gateway is in service. */
+    public Line addLine(Gateway gw, dev.holdfast.controller.provisioning.LineConfig l) {
+        Line line = gw.addLine(l);
+        if (gw.state == GatewayState.IN_SERVICE) listener.lineInService(line);
+        return line;
+    }
+
+    /** A line no longer provisioned (not in a call: the caller checked). */
+    public Line removeLine(Gateway gw, String termination) { return gw.removeLine(termination); }
+
     public Gateway gateway(String name) { return byName.get(name); }
 
     /**

@@ -81,6 +81,28 @@ public final class CoreRunner implements AutoCloseable {
     }
 
     /**
+     * Queues an event like {@link #submit(LongFunction)}; {@code after} runs on the core thread right after the event
+     * was handled (also when it failed), before any other event: it may read what the event did (and must not
+     * block). It runs (with nothing handled) when the runner is closed before the event's turn.
+     */
+    public void submit(LongFunction<Event> make, Runnable after) {
+        if (closed) { after.run(); return; }
+        queued.incrementAndGet();
+        try {
+            thread.execute(() -> {
+                try {
+                    handle(make);
+                } finally {
+                    after.run();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            queued.decrementAndGet();
+            after.run();
+        }
+    }
+
+    /**
      * Runs a read-only query on the core thread, between two events, and completes the future with its result (on
      * the core thread: hand it to your own thread before doing I/O with it). A query is not an event: it is not
      * logged and must change nothing, so a replay of the event log gives the same commands whatever was queried.

@@ -17,11 +17,22 @@ import java.util.List;
  * @param loginFailureLimit         failed logins one source address may make in the window; more get 429 (default 5)
  * @param loginFailureWindowSeconds the window for that count (default 300)
  * @param eventQueue                events one live-stream client may lag behind before it is dropped (default 1024)
+ * @param drills                    whether an admin may run a failover drill, which halts this controller (default
+ *                                  false: {@code POST /api/drills/failover} gets 403)
+ * @param drillDelayMs              how long after answering a failover drill the controller halts (default 1000)
  */
 public record AdminSettings(String address, Integer port, List<AdminUser> users, Integer tokenIdleSeconds,
                             String auditLog, Boolean metricsAuth, Integer maxBodyBytes, Integer loginFailureLimit,
-                            Integer loginFailureWindowSeconds, Integer eventQueue) {
+                            Integer loginFailureWindowSeconds, Integer eventQueue, Boolean drills, Integer drillDelayMs) {
     public static final AdminSettings DEFAULTS = new AdminSettings(null, null, null, null, null, null, null, null, null, null);
+
+    /** Settings without drills. */
+    public AdminSettings(String address, Integer port, List<AdminUser> users, Integer tokenIdleSeconds,
+                         String auditLog, Boolean metricsAuth, Integer maxBodyBytes, Integer loginFailureLimit,
+                         Integer loginFailureWindowSeconds, Integer eventQueue) {
+        this(address, port, users, tokenIdleSeconds, auditLog, metricsAuth, maxBodyBytes, loginFailureLimit,
+                loginFailureWindowSeconds, eventQueue, null, null);
+    }
 
     public AdminSettings {
         if (address == null) address = "127.0.0.1";
@@ -33,6 +44,8 @@ public record AdminSettings(String address, Integer port, List<AdminUser> users,
         if (loginFailureLimit == null) loginFailureLimit = 5;
         if (loginFailureWindowSeconds == null) loginFailureWindowSeconds = 300;
         if (eventQueue == null) eventQueue = 1024;
+        if (drills == null) drills = false;
+        if (drillDelayMs == null) drillDelayMs = 1000;
     }
 
     /**
@@ -48,6 +61,12 @@ public record AdminSettings(String address, Integer port, List<AdminUser> users,
     /** The same settings listening on {@code port}. */
     public AdminSettings withPort(int port) {
         return new AdminSettings(address, port, users, tokenIdleSeconds, auditLog, metricsAuth, maxBodyBytes,
-                loginFailureLimit, loginFailureWindowSeconds, eventQueue);
+                loginFailureLimit, loginFailureWindowSeconds, eventQueue, drills, drillDelayMs);
+    }
+
+    /** The same settings with failover drills on or off. */
+    public AdminSettings withDrills(boolean on, int delayMs) {
+        return new AdminSettings(address, port, users, tokenIdleSeconds, auditLog, metricsAuth, maxBodyBytes,
+                loginFailureLimit, loginFailureWindowSeconds, eventQueue, on, delayMs);
     }
 }

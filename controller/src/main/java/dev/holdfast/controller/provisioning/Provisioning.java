@@ -65,6 +65,16 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
         return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
     }
 
+    /** The same provisioning with these gateways (a change made at run time: {@link ProvisioningEdits}). */
+    public Provisioning withGateways(List<GatewayConfig> gateways) {
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+    }
+
+    /** The same provisioning with these SIP subscribers (stations). */
+    public Provisioning withSubscribers(List<SubscriberConfig> subscribers) {
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+    }
+
     /** The same provisioning with these admin API settings. */
     public Provisioning withAdmin(AdminSettings admin) {
         return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);

@@ -12,7 +12,15 @@ import java.util.regex.Pattern;
 final class ProvisioningValidator {
     private ProvisioningValidator() {}
 
-    record Violation(String pointer, String message) {}
+    /**
+     * @param conflict the value is valid but already taken (a number, user, mId, name or termination in use, or a
+     *                 number that is a prefix of another): the admin API answers 409 for it, 400 for the rest
+     */
+    record Violation(String pointer, String message, boolean conflict) {
+        Violation(String pointer, String message) { this(pointer, message, false); }
+
+        static Violation conflict(String pointer, String message) { return new Violation(pointer, message, true); }
+    }
 
     private static final Pattern NUMBER = Pattern.compile("[0-9]{1,20}");
     private static final Pattern TERMINATION = Pattern.compile("[A-Za-z][A-Za-z0-9_/.-]*");
@@ -57,10 +65,10 @@ final class ProvisioningValidator {
             } else if (!MidText.isValid(gw.mid())) {
                 out.add(new Violation(at + "/mid", "'" + gw.mid() + "' is not an mId ([ip]:port, <domain>:port or a device name)"));
             } else if (!mids.add(MidText.canonical(gw.mid()))) {
-                out.add(new Violation(at + "/mid", "mId " + gw.mid() + " is provisioned twice"));
+                out.add(Violation.conflict(at + "/mid", "mId " + gw.mid() + " is provisioned twice"));
             }
             if (gw.name() != null && !names.add(gw.name())) {
-                out.add(new Violation(at + "/name", "gateway name '" + gw.name() + "' is used twice"));
+                out.add(Violation.conflict(at + "/name", "gateway name '" + gw.name() + "' is used twice"));
             }
             if (gw.address() != null) {
                 try {
@@ -83,7 +91,7 @@ final class ProvisioningValidator {
                 } else {
                     String owner = numberOwner.putIfAbsent(line.number(), gw.name() + "/" + line.termination());
                     if (owner != null) {
-                        out.add(new Violation(la + "/number", "directory number " + line.number()
+                        out.add(Violation.conflict(la + "/number", "directory number " + line.number()
                                 + " is already line " + owner));
                     }
                 }
@@ -108,7 +116,7 @@ final class ProvisioningValidator {
                 out.add(new Violation(sub.user() == null ? at : at + "/user", "'" + sub.user()
                         + "' is not a SIP user name (letters, digits and -_.!~*'()&=+$,;?/ only)"));
             } else if (!users.add(sub.user())) {
-                out.add(new Violation(at + "/user", "subscriber " + sub.user() + " is provisioned twice"));
+                out.add(Violation.conflict(at + "/user", "subscriber " + sub.user() + " is provisioned twice"));
             }
             if ((sub.password() == null) == (sub.ha1() == null)) {
                 out.add(new Violation(at, "give exactly one of 'password' and 'ha1'"));
@@ -122,7 +130,7 @@ final class ProvisioningValidator {
             } else {
                 String owner = numberOwner.putIfAbsent(sub.number(), "subscriber " + sub.user());
                 if (owner != null) {
-                    out.add(new Violation(at + "/number", "directory number " + sub.number() + " is already used by " + owner));
+                    out.add(Violation.conflict(at + "/number", "directory number " + sub.number() + " is already used by " + owner));
                 }
             }
         }
@@ -168,7 +176,7 @@ final class ProvisioningValidator {
             }
             for (String number : numberOwner.keySet().stream().sorted().toList()) {
                 if (number.startsWith(tac.code()) || tac.code().startsWith(number)) {
-                    out.add(new Violation(at + "/code", "access code " + tac.code() + " and directory number "
+                    out.add(Violation.conflict(at + "/code", "access code " + tac.code() + " and directory number "
                             + number + " (" + numberOwner.get(number) + ") overlap: one is a prefix of the other"));
                     break;
                 }
@@ -181,7 +189,7 @@ final class ProvisioningValidator {
             String a = sorted.get(i);
             String b = sorted.get(i + 1);
             if (b.startsWith(a)) {
-                out.add(new Violation(pointerOfNumber(p, a), "directory number " + a
+                out.add(Violation.conflict(pointerOfNumber(p, a), "directory number " + a
                         + " is a prefix of " + b + ": the longer one could never be dialled"));
             }
         }
@@ -215,6 +223,7 @@ final class ProvisioningValidator {
         positive(out, "/admin/loginFailureLimit", a.loginFailureLimit(), 1, 1000);
         positive(out, "/admin/loginFailureWindowSeconds", a.loginFailureWindowSeconds(), 1, 86_400);
         positive(out, "/admin/eventQueue", a.eventQueue(), 16, 1_000_000);
+        positive(out, "/admin/drillDelayMs", a.drillDelayMs(), 0, 60_000);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < a.users().size(); i++) {
             AdminSettings.AdminUser u = a.users().get(i);
@@ -287,7 +296,7 @@ final class ProvisioningValidator {
         } else if (!TERMINATION.matcher(termination).matches() || termination.equalsIgnoreCase("ROOT")) {
             out.add(new Violation(at + "/termination", "'" + termination + "' is not a physical termination id"));
         } else if (!seen.add(termination.toUpperCase(java.util.Locale.ROOT))) {
-            out.add(new Violation(at + "/termination", "termination " + termination + " is provisioned twice on this gateway"));
+            out.add(Violation.conflict(at + "/termination", "termination " + termination + " is provisioned twice on this gateway"));
         }
     }
 

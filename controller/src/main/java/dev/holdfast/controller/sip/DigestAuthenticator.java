@@ -110,6 +110,11 @@ public final class DigestAuthenticator {
         }
     }
 
+    /** The MD5 HA1 of RFC 2617 3.2.2.2 in lower-case hex: what a subscriber's password is kept as. */
+    public static String md5Ha1(String user, String realm, String password) {
+        return hash("MD5", user + ":" + realm + ":" + password);
+    }
+
     static String hash(String algorithm, String text) {
         try {
             return HEX.formatHex(MessageDigest.getInstance(algorithm).digest(text.getBytes(StandardCharsets.UTF_8)));

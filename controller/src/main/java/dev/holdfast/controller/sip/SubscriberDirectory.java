@@ -11,7 +11,12 @@ public final class SubscriberDirectory {
     private final Map<String, Subscriber> byUser = new TreeMap<>();
     private final Map<String, Subscriber> byNumber = new TreeMap<>();
 
-    public SubscriberDirectory(List<SubscriberConfig> subscribers) {
+    public SubscriberDirectory(List<SubscriberConfig> subscribers) { reload(subscribers); }
+
+    /** The subscribers changed while the controller runs (a station added or removed). */
+    public void reload(List<SubscriberConfig> subscribers) {
+        byUser.clear();
+        byNumber.clear();
         for (SubscriberConfig c : subscribers) {
             Subscriber s = new Subscriber(c.user(), c.password(), c.ha1(), c.number());
             byUser.put(s.user(), s);
