@@ -227,9 +227,12 @@ class SipToLineEndToEndTest {
                 long ctx = gw.contextOf("A1");
                 String rtp = s.sip().termination();
                 // dial tone and digits, then the context; the uas sends 180 then 200 at once: ring-back, then connect
+                // (when the 200 is handled before the ring-back's Modify goes out, the connect replaces it: one Modify)
                 List<String> cmds = since(gw, mark);
-                assertEquals(List.of("Add A1 @$", "Add $ @$", "Modify A1 @" + ctx, "Modify A1 @" + ctx, "Modify " + rtp + " @" + ctx),
-                        cmds.subList(cmds.indexOf("Add A1 @$"), cmds.size()));
+                List<String> seen = cmds.subList(cmds.indexOf("Add A1 @$"), cmds.size());
+                List<String> withRingBack = List.of("Add A1 @$", "Add $ @$", "Modify A1 @" + ctx, "Modify A1 @" + ctx, "Modify " + rtp + " @" + ctx);
+                List<String> without = List.of("Add A1 @$", "Add $ @$", "Modify A1 @" + ctx, "Modify " + rtp + " @" + ctx);
+                assertTrue(seen.equals(withRingBack) || seen.equals(without), "commands: " + seen);
 
                 gw.onHook("A1");
                 Sipp.Result r = phone.await(20);
