@@ -31,7 +31,6 @@ final class Layout {
              .append(csrfField(s)).append("<button type=\"submit\" id=\"logout\">Log out</button></form>");
         }
         b.append("</header><main>").append("<h1>").append(esc(title)).append("</h1>").append(body).append("</main>");
-        if (s != null) b.append("<meta name=\"csrf\" content=\"").append(esc(s.csrf())).append("\">");
         b.append("</body></html>\n");
         return b.toString();
     }

@@ -194,7 +194,7 @@ public final class WebConsole implements AutoCloseable {
         r.handler.handle(x);
     }
 
-    /** The CSRF token from the form field or the live script's header must be the session's; the Origin, if sent, ours. */
+    /** The CSRF token from the form field (or an X-CSRF-Token header, for scripts) must be the session's; the Origin, if sent, ours. */
     private static boolean csrfOk(WebExchange x) throws IOException, WebExchange.Refusal {
         String origin = x.header("Origin");
         String host = x.header("Host");

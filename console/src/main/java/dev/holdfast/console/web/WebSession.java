@@ -5,7 +5,7 @@ import dev.holdfast.console.Role;
 
 /**
  * One admin logged in to the web console: the browser holds only the id (a cookie); the API tokens stay here, in
- * the {@link ConsoleSession}. The CSRF token is per session and goes in every form and in the live script's POSTs.
+ * the {@link ConsoleSession}. The CSRF token is per session and goes in every form that changes something.
  */
 public final class WebSession {
     final String id;
