@@ -224,7 +224,8 @@ class WebConsoleTest {
         String csrf = b.loggedIn("viewer", pw("viewer"));
         String id = b.cookies.get(WebConsole.SESSION_COOKIE);
         assertEquals(403, b.post("/logout", form()).statusCode(), "logout needs the token too");
-        HttpResponse<String> r = b.post("/logout", form("csrf", csrf));
+        assertEquals(403, b.post("/logout", form(), Map.of("X-CSRF-Token", "x" + csrf)).statusCode(), "a wrong header token");
+        HttpResponse<String> r = b.post("/logout", form(), Map.of("X-CSRF-Token", csrf)); // as a script would
         assertEquals(303, r.statusCode());
         assertFalse(b.cookies.containsKey(WebConsole.SESSION_COOKIE), "the cookie is cleared");
         b.cookies.put(WebConsole.SESSION_COOKIE, id);
