@@ -41,6 +41,11 @@ public final class Controller implements AutoCloseable {
     private final Provisioning provisioning;
     private final java.time.Instant startedAt = java.time.Instant.now();
     private volatile AdminServer admin;
+    /** The most recent CDRs (for the admin API). */
+    private final dev.holdfast.controller.cdr.CdrStore cdrs = new dev.holdfast.controller.cdr.CdrStore(
+            dev.holdfast.controller.cdr.CdrStore.DEFAULT_CAPACITY);
+    /** The cluster client, or null when no cluster is provisioned. */
+    private volatile dev.holdfast.controller.cluster.ClusterClient cluster;
 
     private Controller(ControllerCore core, CoreRunner runner, Map<String, H248Endpoint> endpoints, MId mid, SipEdge sip,
                        Provisioning provisioning) {
@@ -82,8 +87,8 @@ public final class Controller implements AutoCloseable {
         java.io.Writer commands = commandLog == null ? null
                 : java.nio.file.Files.newBufferedWriter(commandLog, java.nio.charset.StandardCharsets.UTF_8);
         CoreRunner runner = new CoreRunner(core, Clock.systemUTC(), log, commands);
-        if (p.admin() != null) {
-            // before the first event: the admin API's stream and metrics see everything from the start
+        if (p.admin() != null || p.cluster() != null) {
+            // before the first event: the admin API's stream and metrics, and the cluster, see everything from the start
             runner.query(() -> { core.enableNotices(); return null; }).join();
         }
         MgcEdge edge = new MgcEdge(runner);
@@ -135,12 +140,25 @@ public final class Controller implements AutoCloseable {
         Controller c = new Controller(core, runner, endpoints, mid, sip, p);
         c.peerWatch = peerWatch;
         c.changes = new ControllerProvisioning(core, runner, journal);
+        runner.notices(c::keepCdrs);
+        if (p.cluster() != null) {
+            // in the background: the controller serves calls whether or not the cluster is there
+            Path spool = p.cluster().cdrSpool() != null ? Path.of(p.cluster().cdrSpool())
+                    : logFile != null ? logFile.toAbsolutePath().resolveSibling(logFile.getFileName() + ".cdr-spool") : null;
+            if (spool == null) LOG.log(System.Logger.Level.INFO, "cluster: no event log, so no CDR spool file: CDRs queued in memory only");
+            var state = new dev.holdfast.controller.cluster.CoreClusterState(core, p, () -> c.admin == null ? null : c.admin.url());
+            c.cluster = dev.holdfast.controller.cluster.ClusterClient.start(p.cluster(), p.controllerName(),
+                    s.role(), spool, read -> runner.query(() -> read.apply(state)));
+            runner.alsoNotices(c.cluster::notices);
+            // the subscriber directory: stations changed here are published, those changed elsewhere applied here
+            dev.holdfast.controller.cluster.DirectorySync.attach(c.cluster, c.changes);
+        }
         if (p.admin() != null) {
             try {
                 // the audit log goes next to the event log unless provisioned
                 Path audit = logFile != null ? logFile.toAbsolutePath().resolveSibling("admin-audit.log") : Path.of("admin-audit.log");
                 c.admin = AdminServer.start(c, p.admin(), audit);
-                runner.notices(c.admin::publish);
+                runner.alsoNotices(c.admin::publish);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 c.close();
                 throw e;
@@ -186,6 +204,19 @@ public final class Controller implements AutoCloseable {
     /** The provisioning the controller started with (file and journal); {@link #provisioningChanges()} has the live one. */
     public Provisioning provisioning() { return provisioning; }
 
+    /** This controller's most recent CDRs. */
+    public dev.holdfast.controller.cdr.CdrStore cdrs() { return cdrs; }
+
+    /** The cluster client, or null when no cluster is provisioned. */
+    public dev.holdfast.controller.cluster.ClusterClient cluster() { return cluster; }
+
+    /** On the core thread: each CDR into the store of recent ones. */
+    private void keepCdrs(List<dev.holdfast.controller.core.Notice> notices) {
+        for (dev.holdfast.controller.core.Notice n : notices) {
+            if (n.fields().get("cdr") instanceof dev.holdfast.controller.cdr.CallRecord r) cdrs.add(r);
+        }
+    }
+
     public java.time.Instant startedAt() { return startedAt; }
 
     /**
@@ -219,6 +250,8 @@ public final class Controller implements AutoCloseable {
         if (sip != null) sip.close();
         endpoints.values().forEach(H248Endpoint::close);
         runner.close();
+        // after the core: the CDRs of its last events are handed over before the client stops (and spools the rest)
+        if (cluster != null) cluster.close();
         if (changes != null) changes.close();
     }
 }

@@ -34,6 +34,7 @@ public final class ControllerCore implements Core {
     private final CallProcessor calls;
     private final SipCore sip;
     private final dev.holdfast.controller.call.CallRegister register;
+    private final dev.holdfast.controller.cdr.CdrRecorder cdrs;
     private long events;
     private long failures;
     /** Null until someone asks for notices ({@link #enableNotices}). */
@@ -57,6 +58,9 @@ public final class ControllerCore implements Core {
         // the call cookies of phone dialogs: stamped into our Contact and verified with the same key ring
         provisioning.cookieKeyRing().ifPresent(ring -> sip.cookies(new dev.holdfast.controller.sip.CodecDialogCookies(ring, svc::now)));
         calls.phones(sip);
+        this.cdrs = new dev.holdfast.controller.cdr.CdrRecorder(provisioning.controllerName(), seed, svc::now);
+        calls.cdrs(cdrs);
+        sip.cdrs(cdrs);
         this.live = new LiveProvisioning(provisioning, association, calls, sip);
     }
 
@@ -91,6 +95,8 @@ public final class ControllerCore implements Core {
 
     public long eventsHandled() { return events; }
 
+    /** Call detail records: made by call processing and the B2BUA, handed out as {@code cdr} notices. */
+    public dev.holdfast.controller.cdr.CdrRecorder cdrs() { return cdrs; }
     /** The provisioning as it is now: the one it started with and every change accepted since. */
     public Provisioning provisioning() { return live.current(); }
 
@@ -158,6 +164,15 @@ public final class ControllerCore implements Core {
                 failures++;
                 LOG.log(System.Logger.Level.ERROR, "notices failed after " + event.getClass().getSimpleName(), e);
             }
+        }
+        List<dev.holdfast.controller.cdr.CallRecord> ended = cdrs.drain();
+        if (watch != null && !ended.isEmpty()) {
+            // after the event's other notices: a call's record follows its call-released
+            List<dev.holdfast.controller.core.Notice> all = new ArrayList<>(notices);
+            for (dev.holdfast.controller.cdr.CallRecord r : ended) {
+                all.add(new dev.holdfast.controller.core.Notice(event.time(), "cdr", java.util.Map.of("cdr", r)));
+            }
+            notices = all;
         }
         return svc.drain();
     }

@@ -9,6 +9,7 @@ import dev.holdfast.h248.transport.EndpointOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,6 +34,8 @@ public final class ControllerMain {
         long seed = new java.security.SecureRandom().nextLong();
         Integer sipPort = null;
         Integer adminPort = null;
+        String clusterMembers = null;
+        String clusterName = null;
         if (args.length > 0 && args[0].equals("hash-password")) {
             System.exit(HashPasswordMain.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
             return;
@@ -51,6 +54,8 @@ public final class ControllerMain {
                     adminPort = Integer.parseInt(value(args, ++i));
                     if (adminPort < 0 || adminPort > 65535) { System.err.println("controller: --admin-port out of range"); System.exit(2); }
                 }
+                case "--cluster" -> clusterMembers = value(args, ++i);
+                case "--cluster-name" -> clusterName = value(args, ++i);
                 case "-h", "--help" -> { usage(); return; }
                 default -> { System.err.println("controller: unknown argument " + args[i]); usage(); System.exit(2); }
             }
@@ -73,6 +78,25 @@ public final class ControllerMain {
             p = p.withAdmin((p.admin() != null ? p.admin() : dev.holdfast.controller.provisioning.AdminSettings.DEFAULTS)
                     .withPort(adminPort));
         }
+        if (clusterMembers != null || clusterName != null) {
+            // a cluster: section from the command line (bin/demo): its members, and the rest as provisioned or default
+            var c = p.cluster() != null ? p.cluster()
+                    : dev.holdfast.controller.provisioning.ClusterConfig.of(null, List.of());
+            List<String> members = clusterMembers != null ? List.of(clusterMembers.split(",")) : c.members();
+            if (members.isEmpty()) {
+                System.err.println("controller: --cluster-name needs --cluster HOST:PORT (or a cluster: section)");
+                System.exit(2);
+            }
+            for (String m : members) {
+                if (!m.matches("[^:\\s]+:[0-9]{1,5}") || Integer.parseInt(m.substring(m.lastIndexOf(':') + 1)) > 65535) {
+                    System.err.println("controller: --cluster: '" + m + "' is not host:port");
+                    System.exit(2);
+                }
+            }
+            p = p.withCluster(new dev.holdfast.controller.provisioning.ClusterConfig(c.name(),
+                    clusterName != null ? clusterName : c.clusterName(), members, c.connectTimeoutMs(),
+                    c.operationTimeoutMs(), c.heartbeatMs(), c.cdrQueue(), c.cdrSpool()));
+        }
         // changes made through the admin API while running: kept next to the file, applied after it
         var journal = dev.holdfast.controller.provisioning.ProvisioningJournal.of(config);
         p = journal.replay(p);
@@ -90,6 +114,10 @@ public final class ControllerMain {
             System.out.println("controller: admin API " + controller.admin().url() + "/api/status"
                     + (p.admin().users().isEmpty() ? " (no admin users provisioned: only /metrics answers)" : ""));
         }
+        if (controller.cluster() != null) {
+            System.out.println("controller: cluster client " + p.controllerName() + " of " + p.cluster().clusterName() + " at "
+                    + String.join(",", p.cluster().members()) + " (connects in the background: calls never wait for it)");
+        }
         System.out.flush();
         stopped.await();
     }
@@ -101,6 +129,6 @@ public final class ControllerMain {
 
     private static void usage() {
         System.err.println("usage: controller --config FILE [--event-log FILE] [--command-log FILE] [--seed N] [--sip-port N]"
-                + " [--admin-port N]\n       controller hash-password [--iterations N]   (reads the password from stdin)");
+                + " [--admin-port N] [--cluster HOST:PORT[,...]] [--cluster-name NAME]\n       controller hash-password [--iterations N]   (reads the password from stdin)");
     }
 }

@@ -46,6 +46,10 @@ final class AdminApi {
         router.add(HttpMethod.GET, "/api/gateways/{name}", Role.VIEWER, this::gateway);
         router.add(HttpMethod.GET, "/api/phones", Role.VIEWER, r -> phones());
         router.add(HttpMethod.GET, "/api/counters", Role.VIEWER, r -> counters());
+        CdrRoutes cdrs = new CdrRoutes(controller);
+        router.add(HttpMethod.GET, "/api/cdrs", Role.VIEWER, cdrs::cdrs);
+        router.add(HttpMethod.GET, "/api/cdrs.csv", Role.VIEWER, cdrs::csv);
+        router.add(HttpMethod.GET, "/api/cluster", Role.VIEWER, r -> cdrs.cluster());
         ProvisioningRoutes.register(router, controller, auth);
         DrillRoutes.register(router, controller, settings, auth);
     }
@@ -166,6 +170,9 @@ final class AdminApi {
             out.put("sipEdge", controller.sip() == null ? Map.of() : controller.sip().counters().snapshot());
             out.put("h248", controller.h248Counters());
             out.put("admin", counters.snapshot());
+            Map<String, Long> cdr = new LinkedHashMap<>(controller.cluster() == null ? Map.of() : controller.cluster().counters());
+            cdr.put("cdr.recorded", controller.cdrs().added());
+            out.put("cluster", cdr);
             return AdminResponse.ok(out);
         });
     }

@@ -85,6 +85,21 @@ final class AdminMetrics {
         FunctionCounter.builder("holdfast.malformed.messages", controller,
                         c -> c.sip() == null ? 0 : c.sip().counters().get(SipEdgeCounters.MALFORMED))
                 .tag("protocol", "sip").description("messages or frames that did not decode").register(registry);
+        FunctionCounter.builder("holdfast.cdr.recorded", controller.cdrs(), s -> s.added())
+                .description("call detail records made by this controller").register(registry);
+        var cluster = controller.cluster();
+        if (cluster != null) {
+            Gauge.builder("holdfast.cluster.connected", cluster, c -> c.connected() ? 1 : 0)
+                    .description("1 while the Hazelcast cluster is reachable").register(registry);
+            FunctionCounter.builder("holdfast.cdr.queued", cluster, c -> c.cdrsQueued())
+                    .description("CDRs queued because the cluster could not take them").register(registry);
+            FunctionCounter.builder("holdfast.cdr.written", cluster, c -> c.cdrsWritten())
+                    .description("CDRs written to the cluster").register(registry);
+            FunctionCounter.builder("holdfast.cdr.dropped", cluster, c -> c.cdrsDropped())
+                    .description("CDRs lost because the queue and the spool were full").register(registry);
+            Gauge.builder("holdfast.cdr.queue", cluster, c -> c.queueDepth())
+                    .description("CDRs waiting to be written to the cluster").register(registry);
+        }
     }
 
     private static Duration ms(long millis) { return Duration.ofMillis(millis); }

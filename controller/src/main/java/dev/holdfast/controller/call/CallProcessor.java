@@ -1,5 +1,7 @@
 package dev.holdfast.controller.call;
 
+import dev.holdfast.controller.cdr.CallRecord;
+import dev.holdfast.controller.cdr.CdrRecorder;
 import dev.holdfast.controller.core.CoreServices;
 import dev.holdfast.controller.core.H248;
 import dev.holdfast.controller.core.Outcome;
@@ -81,6 +83,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private CallMerge merge;
     /** The high half of our call keys: distinct per controller and start (docs/migration.md). */
     private long keyPrefix;
+    /** Where ended calls are recorded (call detail records); null: none. */
+    private CdrRecorder cdrs;
 
     public CallProcessor(CoreServices svc, GatewayAssociation association, Provisioning provisioning) {
         this.svc = svc;
@@ -173,6 +177,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (keyPrefix == 0) keyPrefix = 1L << 32;
         }
         Call c = new Call(id, keyPrefix | (id & 0xFFFFFFFFL), caller, callee);
+        c.setupAt = svc.now();
         byKey.put(c.key, c);
         return c;
     }
@@ -184,12 +189,23 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     /** Makes a rebuilt call live: by id, by key, and as the call of each of its lines. */
     void register(Call c) {
+        // a rebuilt call's times are those its cookies tell: when the state they describe began
+        if (c.setupAt == 0) c.setupAt = c.stateSince > 0 ? c.stateSince : svc.now();
+        if (c.answeredAt == 0 && c.state == CallState.CONNECTED) c.answeredAt = c.setupAt;
         calls.put(c.id, c);
         byKey.put(c.key, c);
         for (Line l : c.parties.keySet()) callOf.put(l, c);
     }
 
     Call callByKey(long key) { return byKey.get(key); }
+
+    /** Records each call (and refused attempt) when it ends: call detail records. */
+    public void cdrs(CdrRecorder r) { this.cdrs = r; }
+
+    /** A refused attempt from a line: recorded when CDRs are on. */
+    private void refused(Line caller, CdrRecorder.Party callee, String release, String cause) {
+        if (cdrs != null) CallRecords.refused(cdrs, caller, callee, release, cause);
+    }
 
     /** Lets lines call SIP phones through {@code phones}. */
     public void phones(dev.holdfast.controller.sip.PhoneRouter phones) { this.phones = phones; }
@@ -272,6 +288,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         Route route = dialPlan.route(digits);
         if (line.trunk() && !(route instanceof Route.Extension)) {
             // no tandem switching: a trunk call must be for one of our lines
+            refused(line, new CdrRecorder.Party(digits, null), CallRecord.INVALID_NUMBER,
+                    "no tandem switching");
             trunkTreatment(line, REORDER);
             return;
         }
@@ -281,6 +299,10 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (callee == null || callee == line || callee.state() != LineState.IDLE || callOf.containsKey(callee)
                     || gw.state() != GatewayState.IN_SERVICE) {
                 LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": busy");
+                refused(line, callee == null ? CdrRecorder.Party.line(digits) : CallRecords.party(callee, null),
+                        callee == null || gw.state() != GatewayState.IN_SERVICE
+                                || callee.state() == LineState.OUT_OF_SERVICE || callee.state() == LineState.UNARMED
+                                ? CallRecord.UNAVAILABLE : CallRecord.BUSY, null);
                 if (line.trunk()) trunkTreatment(line, BUSY); else tone(line, BUSY);
             } else {
                 setup(line, callee, null);
@@ -291,12 +313,15 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             Line trunk = association.freeTrunk(t.group(), line.gateway(), l -> !callOf.containsKey(l));
             if (trunk == null) {
                 LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": all trunks of " + t.group() + " busy");
+                refused(line, CdrRecorder.Party.trunk(t.digits()), CallRecord.BUSY,
+                        "all trunks of " + t.group() + " busy");
                 tone(line, REORDER);
             } else {
                 setup(line, trunk, t.digits());
             }
         } else {
             LOG.log(System.Logger.Level.DEBUG, () -> line + " dialled " + digits + ": invalid number");
+            refused(line, new CdrRecorder.Party(digits, null), CallRecord.INVALID_NUMBER, null);
             if (invalidNumber.treatment() == DialPlanConfig.Treatment.ANNOUNCEMENT) {
                 toneSignal(line, SignalParm.Request.of("an/apf", PropertyParm.of("an", invalidNumber.announcement())));
             } else {
@@ -439,6 +464,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                         H248.stream(H248.remote(c.igcB.local))))), om -> {
                     if (!om.ok() && c.state != CallState.RELEASED) {
                         LOG.log(System.Logger.Level.WARNING, () -> c + ": remote SDP refused: " + om);
+                        c.ending(CallRecord.FAILED, "remote SDP refused: " + om);
                         release(c, REORDER, null);
                     }
                 });
@@ -470,6 +496,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     private void setupFailed(Call c, Call.Leg leg, Outcome o) {
         LOG.log(System.Logger.Level.INFO, () -> c + ": set-up failed on " + leg.gateway.name() + ": " + o);
+        c.ending(CallRecord.FAILED, "set-up failed on " + leg.gateway.name() + ": " + o);
         if (leg.context == null || !leg.context.isSpecific()) {
             leg.context = null;
             // no reply at all: the gateway may have created the context anyway; it is cleaned up on its return
@@ -490,6 +517,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
             c.noAnswerTimer = 0;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+            c.ending(CallRecord.NO_ANSWER, null);
             if (c.sip != null) { c.sip.failure = 480; c.sip.failureReason = "Temporarily Unavailable"; }
             release(c, REORDER, null);
         });
@@ -511,16 +539,19 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         if (callee.trunk() || gw.state() != GatewayState.IN_SERVICE || callee.state() == LineState.OUT_OF_SERVICE
                 || callee.state() == LineState.UNARMED) {
             LOG.log(System.Logger.Level.DEBUG, () -> "sip:" + callerNumber + " called " + number + ": unavailable");
+            if (cdrs != null) CallRecords.refused(cdrs, callerNumber, callee, CallRecord.UNAVAILABLE, null);
             phone.failed(480, "Temporarily Unavailable");
             return () -> { };
         }
         if (callee.state() != LineState.IDLE || callOf.containsKey(callee)) {
             LOG.log(System.Logger.Level.DEBUG, () -> "sip:" + callerNumber + " called " + number + ": busy");
+            if (cdrs != null) CallRecords.refused(cdrs, callerNumber, callee, CallRecord.BUSY, null);
             phone.failed(486, "Busy Here");
             return () -> { };
         }
         if (offerSdp == null || offerSdp.isBlank()) {
             // no offer in the INVITE (offer in the 200, answer in the ACK) is not served
+            if (cdrs != null) CallRecords.refused(cdrs, callerNumber, callee, CallRecord.FAILED, "no SDP offer");
             phone.failed(488, "Not Acceptable Here");
             return () -> { };
         }
@@ -591,12 +622,13 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 c.sip.callId = callId; // the cookie names the dialog it rides with
                 return phoneCookie(c);
             }, new PhoneSide(c));
-            if (c.sip.outgoing == null) { release(c, REORDER, null); return; }
+            if (c.sip.outgoing == null) { c.ending(CallRecord.INVALID_NUMBER, null); release(c, REORDER, null); return; }
             c.sip.callId = c.sip.outgoing.callId();
             if (c.state != CallState.RINGING) return; // failed at once (not registered)
             c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
                 c.noAnswerTimer = 0;
                 LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+                c.ending(CallRecord.NO_ANSWER, null);
                 release(c, REORDER, null);
             });
         });
@@ -620,6 +652,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             svc.cancelTimer(c.noAnswerTimer);
             c.noAnswerTimer = 0;
             c.state = CallState.CONNECTED;
+            c.answeredAt = svc.now();
             Call.IgcEnd rtp = c.sip.rtp;
             rtp.remote = answerSdp;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
@@ -628,6 +661,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                     H248.modify(rtp.rtp, H248.stream(H248.mode(Mode.SENDRECV), H248.remote(answerSdp))))), o -> {
                 if (!o.ok() && c.state == CallState.CONNECTED) {
                     LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused: " + o);
+                    c.ending(CallRecord.FAILED, "connect refused: " + o);
                     release(c, REORDER, o.failed() ? rtp.leg.gateway : null);
                 }
             });
@@ -638,6 +672,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (c.state == CallState.RELEASED) return;
             svc.cancelTimer(c.noAnswerTimer);
             c.noAnswerTimer = 0;
+            c.ending(CallRecord.sipRelease(status), "SIP " + status);
             release(c, status == 486 || status == 600 ? BUSY : REORDER, null);
         }
 
@@ -697,6 +732,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         svc.cancelTimer(c.noAnswerTimer);
         c.noAnswerTimer = 0;
         c.state = CallState.CONNECTED;
+        c.answeredAt = svc.now();
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
         for (Call.Leg leg : c.legs) {
             List<Command> commands = new ArrayList<>();
@@ -721,6 +757,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 }
                 if (!o.ok() && c.state == CallState.CONNECTED) {
                     LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused by " + leg.gateway.name() + ": " + o);
+                    c.ending(CallRecord.FAILED, "connect refused by " + leg.gateway.name() + ": " + o);
                     release(c, REORDER, o.failed() ? leg.gateway : null);
                 }
             });
@@ -753,6 +790,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         features.ended(c);
         tellPhone(c, was);
         if (was == CallState.CONNECTED) completedCalls++;
+        if (cdrs != null) CallRecords.ended(cdrs, c, was);
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": released");
         // every gateway of a party or a context, parties' gateways first (a basic call: caller's, then callee's)
         Map<Gateway, List<Line>> linesByGateway = new LinkedHashMap<>();
@@ -822,6 +860,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     public boolean releaseByOperator(long id) {
         Call c = calls.get(id);
         if (c == null) return false;
+        c.ending(CallRecord.RELEASED_BY_ADMIN, null);
         if (c.adding()) { c.releaseWanted = true; c.releaseTone = REORDER; }
         else release(c, REORDER, null);
         return true;
@@ -892,6 +931,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         c.noAnswerTimer = svc.startTimer(Math.max(1000L, left), () -> {
             c.noAnswerTimer = 0;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
+            c.ending(CallRecord.NO_ANSWER, null);
             release(c, REORDER, null);
         });
     }
@@ -1003,7 +1043,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     @Override public void gatewayStateLost(Gateway gw) {
         for (Call c : new ArrayList<>(calls.values())) {
-            if (c.uses(gw)) release(c, REORDER, gw);
+            if (!c.uses(gw)) continue;
+            c.ending(CallRecord.FAILED, "gateway " + gw.name() + " lost");
+            release(c, REORDER, gw);
         }
         for (Line l : gw.lines()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
     }
@@ -1011,7 +1053,10 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     @Override public void lineOutOfService(Line line) {
         Call c = callOf.get(line);
         line.state(LineState.OUT_OF_SERVICE);
-        if (c != null) release(c, REORDER, null);
+        if (c != null) {
+            c.ending(CallRecord.FAILED, line + " out of service");
+            release(c, REORDER, null);
+        }
     }
 
     @Override public void lineInService(Line line) {

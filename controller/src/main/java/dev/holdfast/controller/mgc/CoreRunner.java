@@ -63,6 +63,9 @@ public final class CoreRunner implements AutoCloseable {
      */
     public void notices(Consumer<List<dev.holdfast.controller.core.Notice>> sink) { this.notices = sink; }
 
+    /** A further sink that also gets each event's notices (after those set before), on the core thread. */
+    public void alsoNotices(Consumer<List<dev.holdfast.controller.core.Notice>> more) { this.notices = this.notices.andThen(more); }
+
     /** A further edge that also gets every command list (after those set before), e.g. the SIP edge. */
     public void alsoEdge(Consumer<List<Command>> more) { this.edge = this.edge.andThen(more); }
 

@@ -15,10 +15,12 @@ import java.util.Optional;
  * @param subscribers the SIP subscribers (phones) that may register and call
  * @param cookies     the call-cookie key ring, or null when cookies are off
  * @param admin       the admin API, or null when the controller offers none
+ * @param cluster     the Hazelcast cluster this controller is a client of, or null: none (docs/cluster.md)
  */
 public record Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
                            TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
-                           List<SubscriberConfig> subscribers, CookiesConfig cookies, AdminSettings admin) {
+                           List<SubscriberConfig> subscribers, CookiesConfig cookies, AdminSettings admin,
+                           ClusterConfig cluster) {
     @JsonCreator
     public Provisioning {
         if (controller == null) controller = ControllerSettings.DEFAULTS;
@@ -27,6 +29,13 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
         if (timers == null) timers = TimerConfig.DEFAULTS;
         if (gatewayLoss == null) gatewayLoss = GatewayLossConfig.DEFAULTS;
         subscribers = subscribers == null ? List.of() : List.copyOf(subscribers);
+    }
+
+    /** A provisioning without a cluster. */
+    public Provisioning(ControllerSettings controller, List<GatewayConfig> gateways, DialPlanConfig dialPlan,
+                        TimerConfig timers, GatewayLossConfig gatewayLoss, SipSettings sip,
+                        List<SubscriberConfig> subscribers, CookiesConfig cookies, AdminSettings admin) {
+        this(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin, null);
     }
 
     /** A provisioning without an admin API. */
@@ -57,27 +66,41 @@ public record Provisioning(ControllerSettings controller, List<GatewayConfig> ga
 
     /** The same provisioning with these SIP settings. */
     public Provisioning withSip(SipSettings sip) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin, cluster);
     }
 
     /** The same provisioning with this cookie section (null: cookies off). */
     public Provisioning withCookies(CookiesConfig cookies) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin, cluster);
     }
 
     /** The same provisioning with these gateways (a change made at run time: {@link ProvisioningEdits}). */
     public Provisioning withGateways(List<GatewayConfig> gateways) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin, cluster);
     }
 
     /** The same provisioning with these SIP subscribers (stations). */
     public Provisioning withSubscribers(List<SubscriberConfig> subscribers) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin, cluster);
     }
 
     /** The same provisioning with these admin API settings. */
     public Provisioning withAdmin(AdminSettings admin) {
-        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin);
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin, cluster);
+    }
+
+    /** The same provisioning with this cluster section (null: no cluster). */
+    public Provisioning withCluster(ClusterConfig cluster) {
+        return new Provisioning(controller, gateways, dialPlan, timers, gatewayLoss, sip, subscribers, cookies, admin, cluster);
+    }
+
+    /**
+     * This controller's name in its CDRs and in the cluster: the cluster section's {@code name}, or its mId as
+     * written ({@code address:port} when none is provisioned).
+     */
+    public String controllerName() {
+        if (cluster != null && cluster.name() != null) return cluster.name();
+        return controller.mid() != null ? controller.mid() : controller.address() + ":" + controller.port();
     }
 
     /** The key ring that signs and verifies call cookies; empty when cookies are off. */

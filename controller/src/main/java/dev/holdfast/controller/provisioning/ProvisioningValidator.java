@@ -155,6 +155,7 @@ final class ProvisioningValidator {
         }
 
         if (p.admin() != null) checkAdmin(out, p.admin());
+        if (p.cluster() != null) checkCluster(out, p.cluster());
 
         DialPlanConfig dp = p.dialPlan();
         Set<String> codes = new HashSet<>();
@@ -248,6 +249,32 @@ final class ProvisioningValidator {
     }
 
     /** The cookie key ring; messages never quote a secret. */
+    private static void checkCluster(List<Violation> out, ClusterConfig c) {
+        if (c.name() != null && (c.name().isBlank() || c.name().length() > 128)) {
+            out.add(new Violation("/cluster/name", "a controller name is 1 to 128 characters"));
+        }
+        if (c.clusterName().isBlank()) out.add(new Violation("/cluster/clusterName", "the cluster name is empty"));
+        if (c.members().isEmpty()) out.add(new Violation("/cluster/members", "no member to connect to (host:port)"));
+        for (int i = 0; i < c.members().size(); i++) {
+            String m = c.members().get(i);
+            int colon = m == null ? -1 : m.lastIndexOf(':');
+            boolean ok = colon > 0;
+            if (ok) {
+                try {
+                    int port = Integer.parseInt(m.substring(colon + 1));
+                    ok = port >= 1 && port <= 65535;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+            }
+            if (!ok) out.add(new Violation("/cluster/members/" + i, "'" + m + "' is not host:port"));
+        }
+        positive(out, "/cluster/connectTimeoutMs", c.connectTimeoutMs(), 100, 600_000);
+        positive(out, "/cluster/operationTimeoutMs", c.operationTimeoutMs(), 50, 600_000);
+        positive(out, "/cluster/heartbeatMs", c.heartbeatMs(), 100, 600_000);
+        positive(out, "/cluster/cdrQueue", c.cdrQueue(), 1, 10_000_000);
+    }
+
     private static void checkCookies(List<Violation> out, CookiesConfig c) {
         if (c.keys().isEmpty()) out.add(new Violation("/cookies", "cookies without 'keys' (give at least the current key)"));
         Map<Integer, Integer> indexOfId = new HashMap<>();

@@ -6,6 +6,10 @@ import dev.holdfast.controller.call.Call;
 import dev.holdfast.controller.call.CallState;
 import dev.holdfast.controller.call.CallStructure.Role;
 
+import dev.holdfast.controller.cdr.CallRecord;
+import dev.holdfast.controller.cdr.CdrRecorder;
+import dev.holdfast.controller.cdr.CdrRecorder.Party;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -74,6 +78,11 @@ final class B2bua {
 
     void lines(LineRouter lines) { this.lines = lines; }
 
+    /** Where phone-to-phone calls (and refused calls to numbers that are no line) are recorded; null: nowhere. */
+    void cdrs(CdrRecorder r) { this.cdrs = r; }
+
+    private CdrRecorder cdrs;
+
     void cookies(PhoneDialogCookies c) { this.cookies = c; }
 
     void migrated(MigratedDialogs m) { this.migrated = m; }
@@ -111,11 +120,16 @@ final class B2bua {
         if (callee == null) {
             String callerNumber = caller != null ? caller.number() : from.user();
             if (lines != null && number != null && inviteLine(handle, r, callerNumber, number)) return;
+            if (cdrs != null) cdrs.refused(Party.phone(callerNumber), new Party(number, null), List.of(), CallRecord.INVALID_NUMBER, null);
             reject(handle, 404, "Not Found");
             return;
         }
         List<Binding> contacts = location.bindings(callee.user(), svc.now());
         if (contacts.isEmpty()) {
+            if (cdrs != null) {
+                cdrs.refused(Party.phone(caller != null ? caller.number() : from.user()), Party.phone(number), List.of(),
+                        CallRecord.UNAVAILABLE, "not registered");
+            }
             reject(handle, 480, "Temporarily Unavailable");
             return;
         }
@@ -135,6 +149,7 @@ final class B2bua {
         SipCall call = new SipCall(id, r.callId(), handle, aToTag, bCallId, token, callerNumber, number);
         call.callKey = callKey;
         call.stateSince = svc.now();
+        call.setupAt = svc.now();
         byCallKey.put(callKey, call);
         calls.put(id, call);
         byCallId.put(r.callId(), call);
@@ -422,6 +437,7 @@ final class B2bua {
             cancelB(call, 487, "Request Terminated");
         } else {
             // the callee ended its early dialog: the caller gets a failure
+            call.ending(CallRecord.FAILED, "callee ended its early dialog");
             sip.respond(call.aHandle, new SipReply(480, "Temporarily Unavailable", call.aToTag, List.of(), false, null, null));
             end(call);
         }
@@ -484,6 +500,7 @@ final class B2bua {
         }
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.failed." + status);
+            call.ending(CallRecord.sipRelease(status), "SIP " + status);
             sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), false, null, null));
         }
         end(call);
@@ -517,6 +534,7 @@ final class B2bua {
         }
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.failed." + reason);
+            call.ending(CallRecord.FAILED, "INVITE " + reason);
             boolean timeout = reason.equals("timeout");
             sip.respond(call.aHandle, new SipReply(timeout ? 408 : 503, timeout ? "Request Timeout" : "Service Unavailable",
                     call.aToTag, List.of(), false, null, null));
@@ -529,6 +547,7 @@ final class B2bua {
         SipCall call = byCallId.get(callId);
         if (call == null || call.state != SipCall.State.CONNECTED) return;
         counters.add("calls.dialog-lost");
+        call.ending(CallRecord.FAILED, "dialog lost");
         if (call.toLine) { leaveLine(call); return; }
         if (call.fromLine != null) { end(call); call.fromLine.released(); return; }
         boolean fromA = callId.equals(call.aCallId);
@@ -540,6 +559,7 @@ final class B2bua {
         call.noAnswerTimer = 0;
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.no-answer");
+            call.ending(CallRecord.NO_ANSWER, null);
             cancelB(call, 480, "Temporarily Unavailable");
         }
     }
@@ -553,6 +573,12 @@ final class B2bua {
     }
 
     private void end(SipCall call) {
+        if (cdrs != null && call.state != SipCall.State.ENDED && call.phoneToPhone()) {
+            String release = call.endReason != null ? call.endReason
+                    : call.answeredAt != 0 ? CallRecord.NORMAL : CallRecord.ABANDONED;
+            cdrs.ended(call.callKey, Party.phone(call.caller), Party.phone(call.callee), List.of(), call.setupAt,
+                    call.answeredAt == 0 ? null : call.answeredAt, release, call.endCause, call.adopted);
+        }
         svc.cancelTimer(call.noAnswerTimer);
         call.state = SipCall.State.ENDED;
         calls.remove(call.id);
@@ -572,6 +598,7 @@ final class B2bua {
     /** The call moves to {@code s}: a new generation of its cookies. */
     private void changed(SipCall call, SipCall.State s) {
         call.state = s;
+        if (s == SipCall.State.CONNECTED && call.answeredAt == 0) call.answeredAt = svc.now();
         call.generation++;
         call.stateSince = svc.now();
     }
@@ -635,6 +662,8 @@ final class B2bua {
                     parties.get(0).id(), parties.get(1).id());
             call.adopted = true;
             call.callKey = cookie.callKey();
+            call.setupAt = cookie.stateSince() > 0 ? cookie.stateSince() : svc.now();
+            call.answeredAt = call.setupAt;
             call.aPresent = false;
             call.bPresent = false;
             call.state = SipCall.State.CONNECTED;

@@ -35,6 +35,18 @@ public final class SipCall {
     boolean aPresent = true;
     boolean bPresent = true;
 
+    // call detail record (cdr/): core times, and why the call ended (the first reason given wins)
+    long setupAt;
+    long answeredAt;
+    String endReason;
+    String endCause;
+
+    void ending(String reason, String cause) {
+        if (endReason != null) return;
+        endReason = reason;
+        endCause = cause;
+    }
+
     SipCall(long id, String aCallId, long aHandle, String aToTag, String bCallId, long bToken, String caller, String callee) {
         this.id = id;
         this.aCallId = aCallId;

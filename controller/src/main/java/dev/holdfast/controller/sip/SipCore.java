@@ -68,6 +68,9 @@ public final class SipCore implements PhoneRouter {
     /** Call processing's side for calls from phones to analog lines. */
     public void lines(LineRouter lines) { b2bua.lines(lines); }
 
+    /** Records phone-to-phone calls, and calls refused for numbers that are no line or phone, when they end. */
+    public void cdrs(dev.holdfast.controller.cdr.CdrRecorder r) { b2bua.cdrs(r); }
+
     @Override public boolean isPhone(String number) { return directory.byNumber(number) != null; }
 
     @Override public PhoneCall call(String number, String callerNumber, String offerSdp, LineParty line) {

@@ -44,6 +44,7 @@ class AdminMigrationTest {
             assertTrue(eventually(() -> MigrationEndToEndTest.settled(n.controller), WAIT), "the primary settled");
             JsonNode before = n.controller.inspect(core -> AdminClient.JSON.valueToTree(
                     core.calls().calls().iterator().next().structure()));
+            long key = n.controller.inspect(core -> core.calls().calls().iterator().next().key());
 
             n.controller.close(); // the primary dies
             List<AdminEventsAndMetricsTest.EventClient.Sse> seen = new ArrayList<>();
@@ -73,6 +74,14 @@ class AdminMigrationTest {
             gw1.onHook("A1");
             JsonNode released = stream.next("call-released", seen).data();
             assertEquals(arrived.get("callId"), released.get("callId"));
+            // its call detail record: made by the alternate, marked migrated, with the call's key from before
+            JsonNode cdr = stream.next("cdr", seen).data().get("cdr");
+            assertTrue(cdr.get("migrated").asBoolean(), cdr.toString());
+            assertEquals(Long.toHexString(key), cdr.get("call").asText());
+            assertEquals("normal", cdr.get("release").asText());
+            assertEquals("1001", cdr.get("caller").asText());
+            assertEquals("2001", cdr.get("callee").asText());
+            assertTrue(cdr.get("answer").isTextual(), "answered before the failover: " + cdr);
         }
     }
 }

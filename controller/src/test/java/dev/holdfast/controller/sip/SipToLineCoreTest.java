@@ -64,6 +64,21 @@ class SipToLineCoreTest {
         assertEquals(1, core.sip().counters().get("calls.failed.480"));
     }
 
+    @Test void theRefusedCallHasItsCallDetailRecord() throws Exception {
+        core.enableNotices();
+        invite("3001", SDP);
+        var cdrs = driver.notices().stream().filter(n -> n.kind().equals("cdr"))
+                .map(n -> (dev.holdfast.controller.cdr.CallRecord) n.fields().get("cdr")).toList();
+        assertEquals(1, cdrs.size(), driver.notices().toString());
+        var r = cdrs.get(0);
+        assertEquals("5001", r.caller());
+        assertEquals("phone", r.callerKind());
+        assertEquals("3001", r.callee());
+        assertEquals("line", r.calleeKind());
+        assertEquals(List.of("gw1"), r.gateways());
+        assertEquals(dev.holdfast.controller.cdr.CallRecord.UNAVAILABLE, r.release());
+    }
+
     @Test void aNumberNeitherLineNorPhoneIsNotFound() throws Exception {
         assertEquals(404, onlyStatus(invite("3999", SDP)));
         assertEquals(0, core.sip().calls().size());
