@@ -100,7 +100,6 @@ class WebConsoleBrowserTest {
 
     @Test
     void searchTheRecordsOfCallsThatEnded() throws Exception {
-        ControllerParts.assumeControllerHas(ControllerParts.CDRS, "CDR endpoints (/api/cdrs)");
         rig.interGatewayCall(5, 2);
         rig.gw.onHook("A5");
         rig.gw2.onHook("A2");
@@ -120,7 +119,6 @@ class WebConsoleBrowserTest {
 
     @Test
     void addAStationOnTheProvisioningPageAndCallIt() throws Exception {
-        ControllerParts.assumeControllerHas(ControllerParts.PROVISIONING, "provisioning endpoints (/api/provisioning)");
         browser.get(web.url() + "/provisioning");
         WebElement form = browser.findElement(By.id("form-station"));
         form.findElement(By.name("number")).sendKeys("5001");

@@ -58,7 +58,6 @@ class WebConsoleDrillTest {
     @BeforeAll
     static void start() throws Exception {
         Chromium.assumeInstalled();
-        ControllerParts.assumeControllerHas(ControllerParts.DRILLS, "drill endpoint (/api/drills)");
         int port1 = freeUdpPort(), port2 = freeUdpPort();
         String users = "  users:\n" + user("admin") + user("viewer");
         String gateways = "gateways:\n"

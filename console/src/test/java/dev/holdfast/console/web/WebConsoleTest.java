@@ -301,7 +301,6 @@ class WebConsoleTest {
 
     @Test
     void cdrsAreSearchedByNumberAndTimeAndExportedAsCsv() throws Exception {
-        ControllerParts.assumeControllerHas(ControllerParts.CDRS, "CDR endpoints (/api/cdrs)");
         // gw2's 2002 calls 2001, which answers; 2002 hangs up
         rig.gw2.offHook("A2");
         rig.await(() -> rig.gw2.signals("A2").contains("cg/dt"), "2002 hears dial tone");
@@ -339,7 +338,6 @@ class WebConsoleTest {
 
     @Test
     void provisioningFormsShowTheRefusalsNextToTheirFields() throws Exception {
-        ControllerParts.assumeControllerHas(ControllerParts.PROVISIONING, "provisioning endpoints (/api/provisioning)");
         Browserless b = browser();
         String csrf = b.loggedIn("admin", pw("admin"));
         String page = b.get("/provisioning").body();
