@@ -104,6 +104,21 @@ public final class AdminApiClient {
         return new Reply(r.statusCode(), body);
     }
 
+    /** An answer that is not JSON (Prometheus text, CSV): status, content type and body. */
+    public record Text(int status, String contentType, String body) {}
+
+    /** GETs a text answer (the metrics, a CSV export) as it is. */
+    public Text getText(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ref.url() + path)).timeout(TIMEOUT).GET();
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new Text(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
     /**
      * Opens the live event stream (server-sent events). The caller reads it and closes it; a status other than 200
      * comes back as the reply instead.

@@ -5,7 +5,6 @@ import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
 
-import java.io.IOException;
 import java.security.PublicKey;
 import java.util.List;
 
@@ -21,47 +20,22 @@ final class ConsoleAuthenticator implements PasswordAuthenticator, PublickeyAuth
     private final List<AdminApiClient> controllers;
     private final AuthorizedKeys keys;
     private final ConsoleConfig.ServiceAccount service;
-    private final LoginThrottle throttle;
+    private final PasswordLogin passwords;
 
     ConsoleAuthenticator(List<AdminApiClient> controllers, AuthorizedKeys keys, ConsoleConfig.ServiceAccount service,
                          LoginThrottle throttle) {
         this.controllers = controllers;
         this.keys = keys;
         this.service = service;
-        this.throttle = throttle;
+        this.passwords = new PasswordLogin(controllers, throttle);
     }
 
     @Override public boolean authenticate(String user, String password, ServerSession ssh) {
         java.net.InetAddress from = ssh.getClientAddress() instanceof java.net.InetSocketAddress a ? a.getAddress() : null;
-        if (from != null && throttle.throttled(from, System.nanoTime())) {
-            LOG.log(System.Logger.Level.WARNING, "console: password login of " + user + " from " + from
-                    + " refused unchecked: too many failed logins from there");
-            return false;
-        }
-        ConsoleSession s = ConsoleSession.withPassword(user, password, controllers);
-        boolean refused = false;
-        for (AdminApiClient c : controllers) {
-            try {
-                if (s.login(c.name())) {
-                    LOG.log(System.Logger.Level.INFO, "console: " + user + " logged in with a password from "
-                            + ssh.getClientAddress() + " (checked at controller " + c.name() + ", role " + s.role(c.name()).apiName() + ")");
-                    replace(ssh, s);
-                    return true;
-                }
-                refused = true;
-                if (from != null) throttle.failed(from, System.nanoTime());
-                break; // the API said no: do not ask the others (their throttles would count it too)
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "console: cannot check " + user + "'s password at " + c.name() + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        LOG.log(System.Logger.Level.WARNING, "console: password login of " + user + " from " + ssh.getClientAddress()
-                + (refused ? " refused (wrong user or password)" : " failed: no controller could check it"));
-        s.close();
-        return false;
+        PasswordLogin.Result r = passwords.check(user, password, from, "ssh");
+        if (r.outcome() != PasswordLogin.Outcome.OK) return false;
+        replace(ssh, r.session());
+        return true;
     }
 
     @Override public boolean authenticate(String user, PublicKey key, ServerSession ssh) {

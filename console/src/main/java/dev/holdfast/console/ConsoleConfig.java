@@ -15,13 +15,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The console's configuration (YAML, or JSON which is YAML too): where the SSH server listens, the controllers'
+ * The console's configuration (YAML, or JSON which is YAML too): where the SSH server and the web console listen, the controllers'
  * admin API URLs, the host key file, the authorized keys and the service account public-key sessions use.
  * Relative paths are taken from the configuration file's folder.
  */
 public record ConsoleConfig(String address, int port, Path hostKey, List<ControllerRef> controllers,
                             Path authorizedKeys, ServiceAccount serviceAccount, int idleTimeoutSeconds,
-                            int loginFailureLimit, int loginFailureWindowSeconds) {
+                            int loginFailureLimit, int loginFailureWindowSeconds, Web web) {
+
+    /** The same configuration with another web section. */
+    public ConsoleConfig withWeb(Web w) {
+        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, serviceAccount, idleTimeoutSeconds,
+                loginFailureLimit, loginFailureWindowSeconds, w);
+    }
+
+    /** The web console: where its HTTP server listens, and how long a browser session may stay unused. */
+    public record Web(String address, int port, int sessionIdleSeconds) {}
 
     /** One controller's admin API: a short name the CLI shows and its base URL ({@code http://host:port}). */
     public record ControllerRef(String name, String url) {}
@@ -41,7 +50,11 @@ public record ConsoleConfig(String address, int port, Path hostKey, List<Control
                      @JsonProperty("serviceAccount") ServiceAccountShape serviceAccount,
                      @JsonProperty("idleTimeoutSeconds") Integer idleTimeoutSeconds,
                      @JsonProperty("loginFailureLimit") Integer loginFailureLimit,
-                     @JsonProperty("loginFailureWindowSeconds") Integer loginFailureWindowSeconds) {}
+                     @JsonProperty("loginFailureWindowSeconds") Integer loginFailureWindowSeconds,
+                     @JsonProperty("web") WebShape web) {}
+
+    record WebShape(@JsonProperty("address") String address, @JsonProperty("port") Integer port,
+                    @JsonProperty("sessionIdleSeconds") Integer sessionIdleSeconds) {}
 
     record Listen(@JsonProperty("address") String address, @JsonProperty("port") Integer port) {}
 
@@ -118,6 +131,12 @@ public record ConsoleConfig(String address, int port, Path hostKey, List<Control
         if (limit < 1) throw new BadConfig(source + ": loginFailureLimit must be at least 1");
         int window = f.loginFailureWindowSeconds() == null ? 300 : f.loginFailureWindowSeconds();
         if (window < 1) throw new BadConfig(source + ": loginFailureWindowSeconds must be at least 1");
-        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, service, idle, limit, window);
+        WebShape w = f.web() == null ? new WebShape(null, null, null) : f.web();
+        int webPort = w.port() == null ? 8081 : w.port();
+        if (webPort < 0 || webPort > 65535) throw new BadConfig(source + ": web.port " + webPort + " is not a port (0..65535)");
+        int webIdle = w.sessionIdleSeconds() == null ? 1800 : w.sessionIdleSeconds();
+        if (webIdle < 1) throw new BadConfig(source + ": web.sessionIdleSeconds must be at least 1");
+        Web web = new Web(w.address() == null ? "127.0.0.1" : w.address(), webPort, webIdle);
+        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, service, idle, limit, window, web);
     }
 }

@@ -1,10 +1,12 @@
 package dev.holdfast.console;
 
+import dev.holdfast.console.web.WebConsole;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code ./bin/console --config FILE}: runs the SSH admin CLI until SIGTERM or Ctrl-C. */
+/** {@code ./bin/console --config FILE}: runs the SSH admin CLI and the web console until SIGTERM or Ctrl-C. */
 public final class ConsoleMain {
     private ConsoleMain() {}
 
@@ -44,12 +46,23 @@ public final class ConsoleMain {
             System.exit(1);
             return;
         }
+        WebConsole web;
+        try {
+            web = WebConsole.start(c);
+        } catch (IOException e) {
+            ssh.close();
+            System.err.println("console: cannot listen on " + c.web().address() + ":" + c.web().port() + " (web): " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            web.close();
             ssh.close();
             stopped.countDown();
         }, "console-stop"));
         System.out.println("console: ssh -p " + ssh.port() + " USER@" + c.address());
+        System.out.println("console: " + web.url());
         System.out.flush();
         stopped.await();
     }

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One admin logged in to the console over SSH, and their sessions (tokens) at the controllers' admin APIs.
+ * One admin logged in to the console (over SSH or the web), and their sessions (tokens) at the controllers' admin APIs.
  *
  * <p>The API credentials are the admin's own user and password (password authentication) or the console's service
  * account (public-key authentication: the key's entry says which role the admin has; the console enforces it, the
@@ -42,7 +42,7 @@ public final class ConsoleSession implements AutoCloseable {
     }
 
     /** A password session: the SSH user and password are the API's. */
-    static ConsoleSession withPassword(String user, String password, List<AdminApiClient> controllers) {
+    public static ConsoleSession withPassword(String user, String password, List<AdminApiClient> controllers) {
         return new ConsoleSession(user, "password", user, password.toCharArray(), null, controllers);
     }
 
@@ -57,10 +57,10 @@ public final class ConsoleSession implements AutoCloseable {
 
     public List<String> controllerNames() { return new ArrayList<>(links.keySet()); }
 
-    AdminApiClient api(String controller) { return links.get(controller).api; }
+    public AdminApiClient api(String controller) { return links.get(controller).api; }
 
     /** Logs in at one controller now; false when the API refused the credentials. */
-    boolean login(String controller) throws IOException, InterruptedException {
+    public boolean login(String controller) throws IOException, InterruptedException {
         Link l = links.get(controller);
         char[] pw = apiPassword;
         if (pw == null) throw new IOException("session closed");
@@ -70,14 +70,14 @@ public final class ConsoleSession implements AutoCloseable {
     }
 
     /** The role the console grants at this controller: the key's for public-key sessions, else the API's (null: not logged in). */
-    Role role(String controller) {
+    public Role role(String controller) {
         if (keyRole != null) return keyRole;
         AdminApiClient.Login l = links.get(controller).login;
         return l == null ? null : l.role();
     }
 
     /** The highest role this admin has anywhere (what {@code help} and the banner show). */
-    Role role() {
+    public Role role() {
         if (keyRole != null) return keyRole;
         Role best = null;
         for (Link l : links.values()) {
@@ -88,7 +88,7 @@ public final class ConsoleSession implements AutoCloseable {
     }
 
     /** An API call made with this session's token at a controller. */
-    interface ApiCall {
+    public interface ApiCall {
         AdminApiClient.Reply call(AdminApiClient api, String token) throws IOException, InterruptedException;
     }
 
@@ -96,7 +96,7 @@ public final class ConsoleSession implements AutoCloseable {
      * Makes an API call at a controller, logging in first when needed and once more when the token was refused
      * (expired, or the controller restarted).
      */
-    AdminApiClient.Reply call(String controller, ApiCall call) throws IOException, InterruptedException {
+    public AdminApiClient.Reply call(String controller, ApiCall call) throws IOException, InterruptedException {
         Link l = links.get(controller);
         if (l.login == null && !login(controller)) throw refused(controller);
         AdminApiClient.Reply r = call.call(l.api, l.login.token());
@@ -108,7 +108,7 @@ public final class ConsoleSession implements AutoCloseable {
     }
 
     /** The token at a controller, logging in when needed (for the event stream). */
-    String token(String controller) throws IOException, InterruptedException {
+    public String token(String controller) throws IOException, InterruptedException {
         Link l = links.get(controller);
         if (l.login == null && !login(controller)) throw refused(controller);
         return l.login.token();

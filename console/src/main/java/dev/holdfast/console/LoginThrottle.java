@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Failed password logins per SSH client address over a sliding window: at the limit, that address's password
+ * Failed password logins per client address (SSH or web) over a sliding window: at the limit, that address's password
  * logins are refused without asking the API until its oldest failure leaves the window. Why the console needs its
  * own: every SSH login reaches the admin API from the console's address, so without it one client guessing
  * passwords would use up the API's throttle for everybody logging in through the console.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
     private static final int MAX_ADDRESSES = 10_000;
 
     private final int limit;
@@ -21,13 +21,13 @@ final class LoginThrottle {
         @Override protected boolean removeEldestEntry(Map.Entry<InetAddress, Deque<Long>> e) { return size() > MAX_ADDRESSES; }
     };
 
-    LoginThrottle(int limit, long windowSeconds) {
+    public LoginThrottle(int limit, long windowSeconds) {
         this.limit = limit;
         this.windowNanos = windowSeconds * 1_000_000_000L;
     }
 
     /** True when this address has failed {@code limit} times within the window. */
-    synchronized boolean throttled(InetAddress address, long now) {
+    public synchronized boolean throttled(InetAddress address, long now) {
         Deque<Long> d = failures.get(address);
         if (d == null) return false;
         while (!d.isEmpty() && now - d.peekFirst() >= windowNanos) d.pollFirst();
@@ -35,7 +35,7 @@ final class LoginThrottle {
         return d.size() >= limit;
     }
 
-    synchronized void failed(InetAddress address, long now) {
+    public synchronized void failed(InetAddress address, long now) {
         failures.computeIfAbsent(address, a -> new ArrayDeque<>()).addLast(now);
     }
 }

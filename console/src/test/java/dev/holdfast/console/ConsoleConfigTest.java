@@ -35,6 +35,18 @@ class ConsoleConfigTest {
         assertEquals(1800, c.idleTimeoutSeconds());
         assertEquals(3, c.loginFailureLimit());
         assertEquals(300, c.loginFailureWindowSeconds());
+        assertEquals(new ConsoleConfig.Web("127.0.0.1", 8081, 1800), c.web());
+    }
+
+    @Test
+    void webSection() throws Exception {
+        ConsoleConfig c = parse("controllers: [ { name: cc1, url: \"http://127.0.0.1:8080\" } ]\n"
+                + "web: { address: 127.0.0.2, port: 0, sessionIdleSeconds: 60 }");
+        assertEquals(new ConsoleConfig.Web("127.0.0.2", 0, 60), c.web());
+        String base = "controllers: [ { name: cc1, url: \"http://127.0.0.1:8080\" } ]\n";
+        assertTrue(refusal(base + "web: { port: 70000 }").contains("web.port 70000"));
+        assertTrue(refusal(base + "web: { sessionIdleSeconds: 0 }").contains("web.sessionIdleSeconds"));
+        assertTrue(refusal(base + "web: { colour: red }").contains("colour"));
     }
 
     @Test

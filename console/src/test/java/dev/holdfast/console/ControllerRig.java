@@ -24,17 +24,17 @@ import java.util.List;
  * {@code viewer} (each with the role of its name) and {@code console} (the console's service account, admin); every
  * password is the user's name + "-secret".
  */
-final class ControllerRig implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(15);
+public final class ControllerRig implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(15);
     static final int LINES = 6;
 
-    final Controller controller;
-    final GatewayRuntime runtime;
-    final SimulatedGateway gw;
+    public final Controller controller;
+    public final GatewayRuntime runtime;
+    public final SimulatedGateway gw;
     /** A second gateway, gw2, with lines A1 and A2 (numbers 2001, 2002), for calls between gateways. */
-    SimulatedGateway gw2;
+    public SimulatedGateway gw2;
 
-    static String password(String user) { return user + "-secret"; }
+    public static String password(String user) { return user + "-secret"; }
 
     private ControllerRig(Controller controller, GatewayRuntime runtime, SimulatedGateway gw) {
         this.controller = controller;
@@ -42,7 +42,12 @@ final class ControllerRig implements AutoCloseable {
         this.gw = gw;
     }
 
-    static ControllerRig start(Path dir) throws Exception {
+    public static ControllerRig start(Path dir) throws Exception {
+        return start(dir, "");
+    }
+
+    /** As above, with more top-level provisioning (e.g. a {@code sip:} section). */
+    public static ControllerRig start(Path dir, String extraYaml) throws Exception {
         int port = freeUdpPort();
         int port2 = freeUdpPort();
         StringBuilder y = new StringBuilder("""
@@ -59,6 +64,7 @@ final class ControllerRig implements AutoCloseable {
             y.append("    - { user: ").append(u[0]).append(", role: ").append(u[1]).append(", password: \"")
              .append(PasswordHash.hash(password(u[0]).toCharArray(), 1000)).append("\" }\n");
         }
+        y.append(extraYaml);
         y.append("gateways:\n  - name: gw1\n    mid: \"[127.0.0.1]:").append(port).append("\"\n    address: \"127.0.0.1:")
          .append(port).append("\"\n    lines:\n");
         for (int l = 1; l <= LINES; l++) y.append("      - { termination: A").append(l).append(", number: \"100").append(l).append("\" }\n");
@@ -96,7 +102,7 @@ final class ControllerRig implements AutoCloseable {
     }
 
     /** gw1's line A{from} calls gw2's line A{to}, which answers. */
-    void interGatewayCall(int from, int to) throws Exception {
+    public void interGatewayCall(int from, int to) throws Exception {
         String a = "A" + from;
         String b = "A" + to;
         gw.offHook(a);
@@ -107,10 +113,10 @@ final class ControllerRig implements AutoCloseable {
         await(() -> gw.talkPathUp(a) && gw2.talkPathUp(b), "talk path gw1 " + a + " - gw2 " + b);
     }
 
-    String adminUrl() { return controller.admin().url(); }
+    public String adminUrl() { return controller.admin().url(); }
 
     /** Line {@code from} calls line {@code to} (1..6) and {@code to} answers: the call is connected. */
-    void connectedCall(int from, int to) throws Exception {
+    public void connectedCall(int from, int to) throws Exception {
         String a = "A" + from;
         String b = "A" + to;
         gw.offHook(a);
@@ -121,7 +127,7 @@ final class ControllerRig implements AutoCloseable {
         await(() -> gw.talkPathUp(a) && gw.talkPathUp(b), "talk path " + a + "-" + b);
     }
 
-    void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    public void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         if (!SimulatedGateway.await(condition, WAIT)) throw new AssertionError("not within " + WAIT + ": " + what);
     }
 
