@@ -167,6 +167,32 @@ class SshConsoleTest {
     }
 
     @Test
+    void cdrListsTheRecordOfACallThatEndedAndRefusesABadTime() throws Exception {
+        rig.connectedCall(5, 6);
+        rig.gw.onHook("A5");
+        rig.await(() -> rig.gw.contextOf("A6") == null, "the call is released");
+        rig.gw.onHook("A6");
+        String pw = ControllerRig.password("viewer");
+        OpenSsh.Result r = null;
+        for (int i = 0; i < 50; i++) { // the record is made when the call's release is done
+            r = ssh.withPassword("viewer", pw, "cdr 1005");
+            if (r.out().contains("1005")) break;
+            Thread.sleep(100);
+        }
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("SETUP"), r.toString());
+        assertTrue(r.out().matches("(?s).*\\n\\S+\\s+1005\\s+1006\\s+\\S+\\s+\\d+\\.\\ds\\s+normal\\s+no\\s+\\S+\\n.*"), r.toString());
+        assertTrue(r.out().contains(" of "), r.toString());
+        r = ssh.withPassword("viewer", pw, "cdr 1005 --since yesterday");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: controller cc1: "), r.toString());
+        assertTrue(r.err().contains("since"), r.toString());
+        r = ssh.withPassword("viewer", pw, "cdr 1005 1006");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("error: usage: cdr [NUMBER]"), r.toString());
+    }
+
+    @Test
     void badCommandsAndArgumentsGetTheirErrors() throws Exception {
         String pw = ControllerRig.password("viewer");
         OpenSsh.Result r = ssh.withPassword("viewer", pw, "frobnicate now");
