@@ -1,6 +1,7 @@
 package dev.holdfast.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,11 +60,17 @@ final class Commands {
                 "Asks for confirmation (type 'failover'). The controller answers, then halts as a kill -9 would;\n"
                         + "its gateways and phones move to the alternate with their calls. The controller must allow\n"
                         + "drills (admin.drills: true in its provisioning). Without 'on', the first configured controller."));
-        HELP.put("cdr", new Help("cdr [NUMBER] [--since TIME] [--until TIME] [--limit N]",
+        HELP.put("cdr", new Help("cdr [NUMBER] [--since TIME] [--until TIME] [--limit N] [--cluster]",
                 "search call detail records, newest first",
                 "NUMBER matches the caller or the callee (a line's number, a phone's sip:NUMBER); TIME is ISO 8601\n"
                         + "(2026-11-27T10:00:00Z); --limit defaults to 20 (at most 10000). Each controller answers with\n"
-                        + "the records of the calls it ended; a migrated call is marked. CSV export: GET /api/cdrs.csv."));
+                        + "the records of the calls it ended; a migrated call is marked. --cluster reads the records of\n"
+                        + "every controller from the cluster instead (also of a controller that is down; number and\n"
+                        + "limit only). CSV export: GET /api/cdrs.csv."));
+        HELP.put("cluster", new Help("cluster", "the controllers' cluster: membership, health, gateways, registrations",
+                "Read from the Hazelcast cluster the controllers write to (the console's 'cluster:' setting):\n"
+                        + "each controller's role, admin API and heartbeat, and how many gateways and phone\n"
+                        + "registrations it has. A controller whose heartbeat is over 3 intervals old is 'down'."));
         HELP.put("exit", new Help("exit", "leave the shell (also: quit, Ctrl-D)", ""));
     }
 
@@ -133,6 +140,7 @@ final class Commands {
             case "remove": return new ProvisioningCommands(session, out, err, prompter).remove(args);
             case "drill": return new ProvisioningCommands(session, out, err, prompter).drill(args);
             case "cdr", "cdrs": return cdr(args);
+            case "cluster": noArgs(cmd, args); return cluster();
             default:
                 if (NOT_YET.containsKey(cmd)) throw new CliError("not available yet: " + String.join(" ", w) + ": " + NOT_YET.get(cmd));
                 throw CliError.usage("unknown command '" + TextTable.clean(w.get(0)) + "' (type 'help' for the commands)");
@@ -249,9 +257,11 @@ final class Commands {
         String limit = "20";
         List<String> params = new java.util.ArrayList<>();
         String number = null;
+        boolean fromCluster = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a.toLowerCase(Locale.ROOT)) {
+                case "--cluster" -> fromCluster = true;
                 case "--since", "--until" -> {
                     if (i + 1 >= args.size()) throw CliError.usage(a + " needs a time (" + usage + ")");
                     params.add(a.substring(2).toLowerCase(Locale.ROOT) + "=" + encode(args.get(++i)));
@@ -266,10 +276,57 @@ final class Commands {
                 }
             }
         }
+        if (fromCluster) {
+            if (!params.isEmpty()) throw CliError.usage("--cluster takes a number and --limit only (" + usage + ")");
+            int n;
+            try {
+                n = Integer.parseInt(limit);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 10_000) throw CliError.usage("--limit '" + TextTable.clean(limit) + "': 1 to 10000");
+            ObjectNode body = AdminApiClient.JSON.createObjectNode();
+            List<JsonNode> found;
+            try {
+                found = needCluster().cdrs(number, n);
+            } catch (IOException e) {
+                throw new CliError(e.getMessage());
+            }
+            body.putArray("cdrs").addAll(found);
+            body.put("total", found.size());
+            cdrs(body);
+            return 0;
+        }
         q.append(encode(limit));
         if (number != null) q.append("&number=").append(encode(number));
         for (String p : params) q.append('&').append(p);
         return eachController(q.toString(), (c, b) -> cdrs(b));
+    }
+
+    private ClusterView needCluster() throws CliError {
+        ClusterView c = session.cluster();
+        if (c == null) throw new CliError("this console has no cluster configured (its 'cluster:' setting)");
+        return c;
+    }
+
+    private int cluster() throws CliError {
+        ClusterView c = needCluster();
+        ClusterView.Snapshot s;
+        try {
+            s = c.snapshot(System.currentTimeMillis());
+        } catch (IOException e) {
+            throw new CliError(e.getMessage());
+        }
+        out.println("cluster " + TextTable.clean(c.describe()));
+        TextTable t = new TextTable("CONTROLLER", "ROLE", "HEALTH", "LAST-HEARTBEAT", "ADMIN-API", "GATEWAYS", "REGISTRATIONS");
+        for (ClusterView.Member m : s.controllers()) {
+            t.row(m.name(), m.role(), m.healthy() ? "up" : "down", java.time.Instant.ofEpochMilli(m.heartbeat()).toString(),
+                    m.adminUrl(), s.gatewaysByController().getOrDefault(m.name(), 0),
+                    s.registrationsByController().getOrDefault(m.name(), 0));
+        }
+        if (t.size() == 0) out.println("no controller has written to the cluster");
+        else t.print(out);
+        return 0;
     }
 
     private static String encode(String s) { return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8); }

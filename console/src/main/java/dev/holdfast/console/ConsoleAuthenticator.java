@@ -21,9 +21,11 @@ final class ConsoleAuthenticator implements PasswordAuthenticator, PublickeyAuth
     private final AuthorizedKeys keys;
     private final ConsoleConfig.ServiceAccount service;
     private final PasswordLogin passwords;
+    private final ClusterView cluster;
 
     ConsoleAuthenticator(List<AdminApiClient> controllers, AuthorizedKeys keys, ConsoleConfig.ServiceAccount service,
-                         LoginThrottle throttle) {
+                         LoginThrottle throttle, ClusterView cluster) {
+        this.cluster = cluster;
         this.controllers = controllers;
         this.keys = keys;
         this.service = service;
@@ -51,7 +53,8 @@ final class ConsoleAuthenticator implements PasswordAuthenticator, PublickeyAuth
         return true;
     }
 
-    private static void replace(ServerSession ssh, ConsoleSession s) {
+    private void replace(ServerSession ssh, ConsoleSession s) {
+        s.cluster(cluster);
         ConsoleSession old = ssh.setAttribute(SESSION, s);
         if (old != null) old.close();
     }

@@ -21,12 +21,17 @@ import java.util.Set;
  */
 public record ConsoleConfig(String address, int port, Path hostKey, List<ControllerRef> controllers,
                             Path authorizedKeys, ServiceAccount serviceAccount, int idleTimeoutSeconds,
-                            int loginFailureLimit, int loginFailureWindowSeconds, Web web) {
+                            int loginFailureLimit, int loginFailureWindowSeconds, Web web, Cluster cluster) {
+
+    /** The controllers' Hazelcast cluster, read as a client (null: none; the console then reads the admin APIs only). */
+    public record Cluster(String clusterName, List<String> members) {}
+
+    record ClusterShape(@JsonProperty("clusterName") String clusterName, @JsonProperty("members") List<String> members) {}
 
     /** The same configuration with another web section. */
     public ConsoleConfig withWeb(Web w) {
         return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, serviceAccount, idleTimeoutSeconds,
-                loginFailureLimit, loginFailureWindowSeconds, w);
+                loginFailureLimit, loginFailureWindowSeconds, w, cluster);
     }
 
     /** The web console: where its HTTP server listens, and how long a browser session may stay unused. */
@@ -51,7 +56,8 @@ public record ConsoleConfig(String address, int port, Path hostKey, List<Control
                      @JsonProperty("idleTimeoutSeconds") Integer idleTimeoutSeconds,
                      @JsonProperty("loginFailureLimit") Integer loginFailureLimit,
                      @JsonProperty("loginFailureWindowSeconds") Integer loginFailureWindowSeconds,
-                     @JsonProperty("web") WebShape web) {}
+                     @JsonProperty("web") WebShape web,
+                     @JsonProperty("cluster") ClusterShape cluster) {}
 
     record WebShape(@JsonProperty("address") String address, @JsonProperty("port") Integer port,
                     @JsonProperty("sessionIdleSeconds") Integer sessionIdleSeconds) {}
@@ -137,6 +143,17 @@ public record ConsoleConfig(String address, int port, Path hostKey, List<Control
         int webIdle = w.sessionIdleSeconds() == null ? 1800 : w.sessionIdleSeconds();
         if (webIdle < 1) throw new BadConfig(source + ": web.sessionIdleSeconds must be at least 1");
         Web web = new Web(w.address() == null ? "127.0.0.1" : w.address(), webPort, webIdle);
-        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, service, idle, limit, window, web);
+        Cluster cluster = null;
+        if (f.cluster() != null) {
+            ClusterShape c = f.cluster();
+            if (c.members() == null || c.members().isEmpty()) throw new BadConfig(source + ": cluster.members: at least one host:port");
+            for (String m : c.members()) {
+                if (m == null || !m.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+                    throw new BadConfig(source + ": cluster.members '" + m + "': not host:port");
+                }
+            }
+            cluster = new Cluster(c.clusterName() == null ? "holdfast" : c.clusterName(), List.copyOf(c.members()));
+        }
+        return new ConsoleConfig(address, port, hostKey, controllers, authorizedKeys, service, idle, limit, window, web, cluster);
     }
 }

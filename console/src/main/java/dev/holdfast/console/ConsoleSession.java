@@ -22,6 +22,7 @@ public final class ConsoleSession implements AutoCloseable {
     private char[] apiPassword;
     private final Role keyRole;
     private final Map<String, Link> links = new LinkedHashMap<>();
+    private volatile ClusterView cluster;
 
     /** One controller: its client, and the token and role it gave, once logged in. */
     static final class Link {
@@ -50,6 +51,11 @@ public final class ConsoleSession implements AutoCloseable {
     static ConsoleSession withKey(String user, Role role, ConsoleConfig.ServiceAccount service, List<AdminApiClient> controllers) {
         return new ConsoleSession(user, "publickey", service.user(), service.password().toCharArray(), role, controllers);
     }
+
+    /** The console's cluster client, or null when the console has none. */
+    public ClusterView cluster() { return cluster; }
+
+    ConsoleSession cluster(ClusterView view) { this.cluster = view; return this; }
 
     public String sshUser() { return sshUser; }
 

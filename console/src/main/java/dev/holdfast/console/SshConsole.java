@@ -23,7 +23,12 @@ public final class SshConsole implements AutoCloseable {
 
     private final SshServer sshd;
 
-    private SshConsole(SshServer sshd) { this.sshd = sshd; }
+    private final ClusterView cluster;
+
+    private SshConsole(SshServer sshd, ClusterView cluster) {
+        this.sshd = sshd;
+        this.cluster = cluster;
+    }
 
     public static SshConsole start(ConsoleConfig config) throws IOException {
         List<AdminApiClient> controllers = config.controllers().stream().map(AdminApiClient::new).toList();
@@ -32,8 +37,9 @@ public final class SshConsole implements AutoCloseable {
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(hostKey(config.hostKey()));
         AuthorizedKeys keys = config.authorizedKeys() == null ? null : new AuthorizedKeys(config.authorizedKeys());
+        ClusterView cluster = config.cluster() == null ? null : ClusterView.start(config.cluster());
         ConsoleAuthenticator auth = new ConsoleAuthenticator(controllers, keys, config.serviceAccount(),
-                new LoginThrottle(config.loginFailureLimit(), config.loginFailureWindowSeconds()));
+                new LoginThrottle(config.loginFailureLimit(), config.loginFailureWindowSeconds()), cluster);
         sshd.setPasswordAuthenticator(auth);
         sshd.setPublickeyAuthenticator(keys == null ? null : auth);
         // keyboard-interactive would only ask for the same password again: offer public key and password only
@@ -55,8 +61,13 @@ public final class SshConsole implements AutoCloseable {
                 }
             }
         });
-        sshd.start();
-        SshConsole c = new SshConsole(sshd);
+        try {
+            sshd.start();
+        } catch (IOException | RuntimeException e) {
+            if (cluster != null) cluster.close();
+            throw e;
+        }
+        SshConsole c = new SshConsole(sshd, cluster);
         LOG.log(System.Logger.Level.INFO, "console: SSH on " + c.address() + ", controllers "
                 + config.controllers().stream().map(r -> r.name() + " " + r.url()).toList());
         return c;
@@ -88,6 +99,7 @@ public final class SshConsole implements AutoCloseable {
     public int port() { return sshd.getPort(); }
 
     @Override public void close() {
+        if (cluster != null) cluster.close();
         try {
             sshd.stop(true);
         } catch (IOException e) {
