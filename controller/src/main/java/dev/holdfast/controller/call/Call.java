@@ -165,18 +165,8 @@ public final class Call {
     /** Rebuilt from cookies by this controller after its original controller failed. */
     boolean migrated;
 
-    // ---- call detail record (cdr/): core times, and why the call ended (the first reason given wins)
-    long setupAt;
-    long answeredAt;
-    String endReason;
-    String endCause;
-
-    /** Says why the call ends, unless a reason was given already (a release may wait for an Add's reply). */
-    void ending(String reason, String cause) {
-        if (endReason != null) return;
-        endReason = reason;
-        endCause = cause;
-    }
+    /** For its call detail record: set-up and answer times, why it ended. */
+    final dev.holdfast.controller.cdr.CdrFacts cdr = new dev.holdfast.controller.cdr.CdrFacts();
 
     Call(long id, Line caller, Line callee) {
         this(id, id, caller, callee);

@@ -177,7 +177,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (keyPrefix == 0) keyPrefix = 1L << 32;
         }
         Call c = new Call(id, keyPrefix | (id & 0xFFFFFFFFL), caller, callee);
-        c.setupAt = svc.now();
+        c.cdr.setupAt = svc.now();
         byKey.put(c.key, c);
         return c;
     }
@@ -190,8 +190,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     /** Makes a rebuilt call live: by id, by key, and as the call of each of its lines. */
     void register(Call c) {
         // a rebuilt call's times are those its cookies tell: when the state they describe began
-        if (c.setupAt == 0) c.setupAt = c.stateSince > 0 ? c.stateSince : svc.now();
-        if (c.answeredAt == 0 && c.state == CallState.CONNECTED) c.answeredAt = c.setupAt;
+        if (c.cdr.setupAt == 0) c.cdr.setupAt = c.stateSince > 0 ? c.stateSince : svc.now();
+        if (c.cdr.answeredAt == 0 && c.state == CallState.CONNECTED) c.cdr.answeredAt = c.cdr.setupAt;
         calls.put(c.id, c);
         byKey.put(c.key, c);
         for (Line l : c.parties.keySet()) callOf.put(l, c);
@@ -464,7 +464,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                         H248.stream(H248.remote(c.igcB.local))))), om -> {
                     if (!om.ok() && c.state != CallState.RELEASED) {
                         LOG.log(System.Logger.Level.WARNING, () -> c + ": remote SDP refused: " + om);
-                        c.ending(CallRecord.FAILED, "remote SDP refused: " + om);
+                        c.cdr.ending(CallRecord.FAILED, "remote SDP refused: " + om);
                         release(c, REORDER, null);
                     }
                 });
@@ -496,7 +496,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     private void setupFailed(Call c, Call.Leg leg, Outcome o) {
         LOG.log(System.Logger.Level.INFO, () -> c + ": set-up failed on " + leg.gateway.name() + ": " + o);
-        c.ending(CallRecord.FAILED, "set-up failed on " + leg.gateway.name() + ": " + o);
+        c.cdr.ending(CallRecord.FAILED, "set-up failed on " + leg.gateway.name() + ": " + o);
         if (leg.context == null || !leg.context.isSpecific()) {
             leg.context = null;
             // no reply at all: the gateway may have created the context anyway; it is cleaned up on its return
@@ -517,7 +517,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
             c.noAnswerTimer = 0;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
-            c.ending(CallRecord.NO_ANSWER, null);
+            c.cdr.ending(CallRecord.NO_ANSWER, null);
             if (c.sip != null) { c.sip.failure = 480; c.sip.failureReason = "Temporarily Unavailable"; }
             release(c, REORDER, null);
         });
@@ -622,13 +622,13 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 c.sip.callId = callId; // the cookie names the dialog it rides with
                 return phoneCookie(c);
             }, new PhoneSide(c));
-            if (c.sip.outgoing == null) { c.ending(CallRecord.INVALID_NUMBER, null); release(c, REORDER, null); return; }
+            if (c.sip.outgoing == null) { c.cdr.ending(CallRecord.INVALID_NUMBER, null); release(c, REORDER, null); return; }
             c.sip.callId = c.sip.outgoing.callId();
             if (c.state != CallState.RINGING) return; // failed at once (not registered)
             c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
                 c.noAnswerTimer = 0;
                 LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
-                c.ending(CallRecord.NO_ANSWER, null);
+                c.cdr.ending(CallRecord.NO_ANSWER, null);
                 release(c, REORDER, null);
             });
         });
@@ -652,7 +652,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             svc.cancelTimer(c.noAnswerTimer);
             c.noAnswerTimer = 0;
             c.state = CallState.CONNECTED;
-            c.answeredAt = svc.now();
+            c.cdr.answeredAt = svc.now();
             Call.IgcEnd rtp = c.sip.rtp;
             rtp.remote = answerSdp;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
@@ -661,7 +661,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                     H248.modify(rtp.rtp, H248.stream(H248.mode(Mode.SENDRECV), H248.remote(answerSdp))))), o -> {
                 if (!o.ok() && c.state == CallState.CONNECTED) {
                     LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused: " + o);
-                    c.ending(CallRecord.FAILED, "connect refused: " + o);
+                    c.cdr.ending(CallRecord.FAILED, "connect refused: " + o);
                     release(c, REORDER, o.failed() ? rtp.leg.gateway : null);
                 }
             });
@@ -672,7 +672,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (c.state == CallState.RELEASED) return;
             svc.cancelTimer(c.noAnswerTimer);
             c.noAnswerTimer = 0;
-            c.ending(CallRecord.sipRelease(status), "SIP " + status);
+            c.cdr.ending(CallRecord.sipRelease(status), "SIP " + status);
             release(c, status == 486 || status == 600 ? BUSY : REORDER, null);
         }
 
@@ -732,7 +732,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         svc.cancelTimer(c.noAnswerTimer);
         c.noAnswerTimer = 0;
         c.state = CallState.CONNECTED;
-        c.answeredAt = svc.now();
+        c.cdr.answeredAt = svc.now();
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
         for (Call.Leg leg : c.legs) {
             List<Command> commands = new ArrayList<>();
@@ -757,7 +757,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 }
                 if (!o.ok() && c.state == CallState.CONNECTED) {
                     LOG.log(System.Logger.Level.WARNING, () -> c + ": connect refused by " + leg.gateway.name() + ": " + o);
-                    c.ending(CallRecord.FAILED, "connect refused by " + leg.gateway.name() + ": " + o);
+                    c.cdr.ending(CallRecord.FAILED, "connect refused by " + leg.gateway.name() + ": " + o);
                     release(c, REORDER, o.failed() ? leg.gateway : null);
                 }
             });
@@ -860,7 +860,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     public boolean releaseByOperator(long id) {
         Call c = calls.get(id);
         if (c == null) return false;
-        c.ending(CallRecord.RELEASED_BY_ADMIN, null);
+        c.cdr.ending(CallRecord.RELEASED_BY_ADMIN, null);
         if (c.adding()) { c.releaseWanted = true; c.releaseTone = REORDER; }
         else release(c, REORDER, null);
         return true;
@@ -931,7 +931,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         c.noAnswerTimer = svc.startTimer(Math.max(1000L, left), () -> {
             c.noAnswerTimer = 0;
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": no answer");
-            c.ending(CallRecord.NO_ANSWER, null);
+            c.cdr.ending(CallRecord.NO_ANSWER, null);
             release(c, REORDER, null);
         });
     }
@@ -1045,7 +1045,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     @Override public void gatewayStateLost(Gateway gw) {
         for (Call c : new ArrayList<>(calls.values())) {
             if (!c.uses(gw)) continue;
-            c.ending(CallRecord.FAILED, "gateway " + gw.name() + " lost");
+            c.cdr.ending(CallRecord.FAILED, "gateway " + gw.name() + " lost");
             release(c, REORDER, gw);
         }
         for (Line l : gw.lines()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);
@@ -1055,7 +1055,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         Call c = callOf.get(line);
         line.state(LineState.OUT_OF_SERVICE);
         if (c != null) {
-            c.ending(CallRecord.FAILED, line + " out of service");
+            c.cdr.ending(CallRecord.FAILED, line + " out of service");
             release(c, REORDER, null);
         }
     }

@@ -1,6 +1,5 @@
 package dev.holdfast.controller.call;
 
-import dev.holdfast.controller.cdr.CallRecord;
 import dev.holdfast.controller.cdr.CdrRecorder;
 import dev.holdfast.controller.cdr.CdrRecorder.Party;
 import dev.holdfast.controller.gateway.Line;
@@ -17,15 +16,13 @@ final class CallRecords {
 
     /** The call ends now, from state {@code was}. */
     static void ended(CdrRecorder r, Call c, CallState was) {
-        String release = c.endReason != null ? c.endReason
-                : was == CallState.CONNECTED || c.answeredAt != 0 ? CallRecord.NORMAL : CallRecord.ABANDONED;
         Set<String> gateways = new LinkedHashSet<>();
         for (Line l : c.parties.keySet()) gateways.add(l.gateway().name());
         if (c.caller != null) gateways.add(c.caller.gateway().name());
         if (c.callee != null) gateways.add(c.callee.gateway().name());
         for (Call.Leg leg : c.legs) gateways.add(leg.gateway.name());
-        r.ended(c.key, caller(c), callee(c), new ArrayList<>(gateways), c.setupAt,
-                c.answeredAt == 0 ? null : c.answeredAt, release, c.endCause, c.migrated);
+        r.ended(c.key, caller(c), callee(c), new ArrayList<>(gateways), c.cdr.setupAt, c.cdr.answered(),
+                c.cdr.release(was == CallState.CONNECTED), c.cdr.cause(), c.migrated);
     }
 
     /** A line (or trunk) dialled and was refused at once: busy, invalid number, no trunk free. */

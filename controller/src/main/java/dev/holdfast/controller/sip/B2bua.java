@@ -149,7 +149,7 @@ final class B2bua {
         SipCall call = new SipCall(id, r.callId(), handle, aToTag, bCallId, token, callerNumber, number);
         call.callKey = callKey;
         call.stateSince = svc.now();
-        call.setupAt = svc.now();
+        call.cdr.setupAt = svc.now();
         byCallKey.put(callKey, call);
         calls.put(id, call);
         byCallId.put(r.callId(), call);
@@ -437,7 +437,7 @@ final class B2bua {
             cancelB(call, 487, "Request Terminated");
         } else {
             // the callee ended its early dialog: the caller gets a failure
-            call.ending(CallRecord.FAILED, "callee ended its early dialog");
+            call.cdr.ending(CallRecord.FAILED, "callee ended its early dialog");
             sip.respond(call.aHandle, new SipReply(480, "Temporarily Unavailable", call.aToTag, List.of(), false, null, null));
             end(call);
         }
@@ -500,7 +500,7 @@ final class B2bua {
         }
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.failed." + status);
-            call.ending(CallRecord.sipRelease(status), "SIP " + status);
+            call.cdr.ending(CallRecord.sipRelease(status), "SIP " + status);
             sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), false, null, null));
         }
         end(call);
@@ -534,7 +534,7 @@ final class B2bua {
         }
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.failed." + reason);
-            call.ending(CallRecord.FAILED, "INVITE " + reason);
+            call.cdr.ending(CallRecord.FAILED, "INVITE " + reason);
             boolean timeout = reason.equals("timeout");
             sip.respond(call.aHandle, new SipReply(timeout ? 408 : 503, timeout ? "Request Timeout" : "Service Unavailable",
                     call.aToTag, List.of(), false, null, null));
@@ -547,7 +547,7 @@ final class B2bua {
         SipCall call = byCallId.get(callId);
         if (call == null || call.state != SipCall.State.CONNECTED) return;
         counters.add("calls.dialog-lost");
-        call.ending(CallRecord.FAILED, "dialog lost");
+        call.cdr.ending(CallRecord.FAILED, "dialog lost");
         if (call.toLine) { leaveLine(call); return; }
         if (call.fromLine != null) { end(call); call.fromLine.released(); return; }
         boolean fromA = callId.equals(call.aCallId);
@@ -559,7 +559,7 @@ final class B2bua {
         call.noAnswerTimer = 0;
         if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.no-answer");
-            call.ending(CallRecord.NO_ANSWER, null);
+            call.cdr.ending(CallRecord.NO_ANSWER, null);
             cancelB(call, 480, "Temporarily Unavailable");
         }
     }
@@ -574,10 +574,8 @@ final class B2bua {
 
     private void end(SipCall call) {
         if (cdrs != null && call.state != SipCall.State.ENDED && call.phoneToPhone()) {
-            String release = call.endReason != null ? call.endReason
-                    : call.answeredAt != 0 ? CallRecord.NORMAL : CallRecord.ABANDONED;
-            cdrs.ended(call.callKey, Party.phone(call.caller), Party.phone(call.callee), List.of(), call.setupAt,
-                    call.answeredAt == 0 ? null : call.answeredAt, release, call.endCause, call.adopted);
+            cdrs.ended(call.callKey, Party.phone(call.caller), Party.phone(call.callee), List.of(), call.cdr.setupAt,
+                    call.cdr.answered(), call.cdr.release(false), call.cdr.cause(), call.adopted);
         }
         svc.cancelTimer(call.noAnswerTimer);
         call.state = SipCall.State.ENDED;
@@ -598,7 +596,7 @@ final class B2bua {
     /** The call moves to {@code s}: a new generation of its cookies. */
     private void changed(SipCall call, SipCall.State s) {
         call.state = s;
-        if (s == SipCall.State.CONNECTED && call.answeredAt == 0) call.answeredAt = svc.now();
+        if (s == SipCall.State.CONNECTED && call.cdr.answeredAt == 0) call.cdr.answeredAt = svc.now();
         call.generation++;
         call.stateSince = svc.now();
     }
@@ -662,8 +660,8 @@ final class B2bua {
                     parties.get(0).id(), parties.get(1).id());
             call.adopted = true;
             call.callKey = cookie.callKey();
-            call.setupAt = cookie.stateSince() > 0 ? cookie.stateSince() : svc.now();
-            call.answeredAt = call.setupAt;
+            call.cdr.setupAt = cookie.stateSince() > 0 ? cookie.stateSince() : svc.now();
+            call.cdr.answeredAt = call.cdr.setupAt;
             call.aPresent = false;
             call.bPresent = false;
             call.state = SipCall.State.CONNECTED;

@@ -35,17 +35,8 @@ public final class SipCall {
     boolean aPresent = true;
     boolean bPresent = true;
 
-    // call detail record (cdr/): core times, and why the call ended (the first reason given wins)
-    long setupAt;
-    long answeredAt;
-    String endReason;
-    String endCause;
-
-    void ending(String reason, String cause) {
-        if (endReason != null) return;
-        endReason = reason;
-        endCause = cause;
-    }
+    /** For its call detail record: set-up and answer times, why it ended. */
+    final dev.holdfast.controller.cdr.CdrFacts cdr = new dev.holdfast.controller.cdr.CdrFacts();
 
     SipCall(long id, String aCallId, long aHandle, String aToTag, String bCallId, long bToken, String caller, String callee) {
         this.id = id;
