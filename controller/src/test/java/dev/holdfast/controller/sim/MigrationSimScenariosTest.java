@@ -29,6 +29,14 @@ class MigrationSimScenariosTest {
         return w;
     }
 
+    /** The host puts its call on hold (flash, recall dial tone) and dials {@code number}: {@code lb} rings. */
+    private static void consult(SimWorld w, SimGatewayNode host, String lh, String number, SimGatewayNode b, String lb) {
+        host.core.flash(lh);
+        assertTrue(w.runUntil(() -> host.core.signals(lh).contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial(lh, number);
+        assertTrue(w.runUntil(() -> b.core.signals(lb).contains("al/ri"), WAIT), lb + " rings");
+    }
+
     private static void connect(SimWorld w, SimGatewayNode a, String la, String number, SimGatewayNode b, String lb) {
         a.core.offHook(la);
         assertTrue(w.runUntil(() -> a.core.signals(la).contains("cg/dt"), WAIT), la + " hears dial tone");
@@ -202,10 +210,7 @@ class MigrationSimScenariosTest {
         w.wire.tap(ledger);
         SimGatewayNode east = w.gw(1), west = w.gw(2);
         connect(w, east, "A1", "2001", west, "A1");
-        east.core.flash("A1");
-        assertTrue(w.runUntil(() -> east.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
-        east.core.dial("A1", "1002");
-        assertTrue(w.runUntil(() -> east.core.signals("A2").contains("al/ri"), WAIT), "east A2 rings");
+        consult(w, east, "A1", "1002", east, "A2");
         east.core.answer("A2");
         assertTrue(w.runUntil(() -> east.core.talkPathUp("A1") && east.core.talkPathUp("A2"), WAIT), "consultation talks");
         Long held = east.core.contextOf("R1");
@@ -245,10 +250,7 @@ class MigrationSimScenariosTest {
         SimWorld w = started(3);
         SimGatewayNode host = w.gw(1), heldGw = w.gw(2), consultedGw = w.gw(3);
         connect(w, host, "A1", "2001", heldGw, "A1");
-        host.core.flash("A1");
-        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
-        host.core.dial("A1", "3001");
-        assertTrue(w.runUntil(() -> consultedGw.core.signals("A1").contains("al/ri"), WAIT), "gw3 A1 rings");
+        consult(w, host, "A1", "3001", consultedGw, "A1");
         w.run(Duration.ofSeconds(1));
         w.primary.kill(() -> 0);
         assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
@@ -282,10 +284,7 @@ class MigrationSimScenariosTest {
         SimGatewayNode host = w.gw(1), heldGw = w.gw(gateways == 1 ? 1 : 2), consultedGw = w.gw(gateways == 1 ? 1 : 3);
         String heldLine = gateways == 1 ? "A2" : "A1", consultedLine = gateways == 1 ? "A3" : "A1";
         connect(w, host, "A1", gateways == 1 ? "1002" : "2001", heldGw, heldLine);
-        host.core.flash("A1");
-        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
-        host.core.dial("A1", gateways == 1 ? "1003" : "3001");
-        assertTrue(w.runUntil(() -> consultedGw.core.signals(consultedLine).contains("al/ri"), WAIT), "consulted rings");
+        consult(w, host, "A1", gateways == 1 ? "1003" : "3001", consultedGw, consultedLine);
         host.core.onHook("A1");
         assertTrue(w.runUntil(() -> heldGw.core.signals(heldLine).contains("cg/rt"), WAIT), "held party hears ring-back");
         w.run(Duration.ofSeconds(1));
@@ -313,10 +312,7 @@ class MigrationSimScenariosTest {
         SimWorld w = started(3);
         SimGatewayNode host = w.gw(1), heldGw = w.gw(2), consultedGw = w.gw(3);
         connect(w, host, "A1", "2001", heldGw, "A1");
-        host.core.flash("A1");
-        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
-        host.core.dial("A1", "3001");
-        assertTrue(w.runUntil(() -> consultedGw.core.signals("A1").contains("al/ri"), WAIT), "gw3 A1 rings");
+        consult(w, host, "A1", "3001", consultedGw, "A1");
         if (answered) {
             consultedGw.core.answer("A1");
             assertTrue(w.runUntil(() -> host.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT), "consultation talks");
