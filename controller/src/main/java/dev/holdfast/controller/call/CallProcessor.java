@@ -588,6 +588,31 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         return new SipLine(c);
     }
 
+    private final List<GatewayConference> conferences = new ArrayList<>();
+    private long nextConferenceId = 1;
+
+    /**
+     * A conference bridge for SIP phones (and lines joined to it by RTP): on the first gateway in service, by name.
+     * Null when no gateway is in service.
+     */
+    @Override public dev.holdfast.controller.sip.ConferenceBridge openConference() {
+        Gateway gw = association.gateways().stream().filter(g -> g.state() == GatewayState.IN_SERVICE)
+                .min(java.util.Comparator.comparing(Gateway::name)).orElse(null);
+        if (gw == null) return null;
+        GatewayConference c = new GatewayConference(nextConferenceId++, gw, association, this);
+        conferences.add(c);
+        return c;
+    }
+
+    void conferenceEnded(GatewayConference c) { conferences.remove(c); }
+
+    /** The conferences mixed on gateways for SIP phones, as call structures. */
+    public List<CallStructure> conferences() {
+        List<CallStructure> out = new ArrayList<>();
+        for (GatewayConference c : conferences) out.add(c.structure());
+        return out;
+    }
+
     /** The line's side of a call with a SIP phone, for the SIP side: release, media changes, a transfer's new phone. */
     private final class SipLine implements LineCall {
         private final Call c;

@@ -78,7 +78,15 @@ final class B2bua {
         this.counters = counters;
     }
 
-    void lines(LineRouter lines) { this.lines = lines; }
+    void lines(LineRouter lines) {
+        this.lines = lines;
+        this.focus = new ConferenceFocus(svc, sip, this, directory, location, lines, counters);
+    }
+
+    /** The conferences' focus (a conference factory URI, RFC 4579); null until call processing is there to mix. */
+    private ConferenceFocus focus;
+
+    ConferenceFocus focus() { return focus; }
 
     /** Where phone-to-phone calls (and refused calls to numbers that are no line) are recorded; null: nowhere. */
     void cdrs(CdrRecorder r) { this.cdrs = r; }
@@ -117,6 +125,10 @@ final class B2bua {
         }
         Subscriber caller = directory.byUser(from.user());
         if (!callerAccepted(source, handle, r, caller, from)) return;
+        if (focus != null && ConferenceFocus.FACTORY_USER.equalsIgnoreCase(target.user())) {
+            focus.invite(handle, r, caller != null ? caller.number() : from.user());
+            return;
+        }
         String number = target.user() != null ? target.user() : SipUri.parse(r.toUri()) == null ? null : SipUri.parse(r.toUri()).user();
         Subscriber callee = directory.byNumber(number);
         if (callee == null) {
@@ -324,7 +336,7 @@ final class B2bua {
      * A call is accepted from a trusted peer, from a contact the calling subscriber has registered, or with digest
      * credentials of the calling subscriber (a 407 challenge asks for them).
      */
-    private boolean callerAccepted(String source, long handle, SipRequest r, Subscriber caller, SipUri from) {
+    boolean callerAccepted(String source, long handle, SipRequest r, Subscriber caller, SipUri from) {
         if (trustedPeers.contains(host(source))) return true;
         if (caller != null && !r.contacts().isEmpty()) {
             SipUri contact = SipUri.parse(r.contacts().get(0).uri());
@@ -368,6 +380,7 @@ final class B2bua {
      * the answer comes back the same way. Only one at a time per call (RFC 3261 14.2: 491 otherwise).
      */
     void reinvite(long handle, SipRequest r) {
+        if (focus != null && focus.owns(r.callId())) { focus.reinvite(handle, r); return; }
         if (talkPathOnly.contains(r.callId())) {
             // no call to offer it to; 488 keeps the session as it was (RFC 3261 14.2), the media untouched
             counters.add("migration.talk-path-only.reinvite");
@@ -442,6 +455,7 @@ final class B2bua {
     }
 
     void bye(long handle, SipRequest r) {
+        if (focus != null && focus.owns(r.callId())) { focus.bye(handle, r); return; }
         if (talkPathOnly.remove(r.callId())) {
             counters.add("migration.talk-path-only.bye");
             sip.respond(handle, SipReply.of(200, "OK"));
@@ -605,6 +619,7 @@ final class B2bua {
 
     /** The stack ended a leg's dialog on its own: a connected call loses that leg, so the other one is hung up. */
     void dialogEnded(String callId) {
+        if (focus != null && focus.owns(callId)) { focus.dialogEnded(callId); return; }
         SipCall call = byCallId.get(callId);
         if (call == null || call.state != SipCall.State.CONNECTED) return;
         counters.add("calls.dialog-lost");
@@ -670,6 +685,7 @@ final class B2bua {
      */
     void refer(long handle, SipRequest r) {
         counters.add("refer.received");
+        if (focus != null && focus.owns(r.callId())) { focus.refer(handle, r); return; }
         if (r.toTag() == null) {
             // RFC 3515 allows a REFER outside a dialog; we transfer only calls we are in
             refuseRefer(handle, 403, "Forbidden (REFER outside a dialog)", r);
@@ -709,7 +725,7 @@ final class B2bua {
     }
 
     /** The consultation call a Replaces names: connected, not {@code call}, its dialog's tags as they are here; else null. */
-    private SipCall consultation(SipCall call, ReferTarget t) {
+    SipCall consultation(SipCall call, ReferTarget t) {
         SipCall k = byCallId.get(t.replaces());
         if (k == null || k == call || k.state != SipCall.State.CONNECTED || k.transfer != null || reinviting(k)) return null;
         boolean legA = t.replaces().equals(k.aCallId);
@@ -724,14 +740,14 @@ final class B2bua {
         return false;
     }
 
-    private void refuseRefer(long handle, int status, String reason, SipRequest r) {
+    void refuseRefer(long handle, int status, String reason, SipRequest r) {
         counters.add("refer.rejected." + status);
         LOG.log(System.Logger.Level.INFO, () -> "REFER in " + r.callId() + " from " + r.fromUri() + " refused: " + status + " " + reason);
         sip.respond(handle, SipReply.of(status, reason));
     }
 
     /** The party of {@code call} that is not the one on leg A ({@code fromA}) or leg B; null when it is not here. */
-    private Transfer.Side otherSide(SipCall call, boolean fromA) {
+    Transfer.Side otherSide(SipCall call, boolean fromA) {
         if (call.toLine) return call.line == null ? null : new Transfer.Line(call.callee, call.line);
         if (call.fromLine != null) {
             LineRouter.LineCall l = call.fromLine.lineCall();
@@ -1013,11 +1029,25 @@ final class B2bua {
         else if (s instanceof Transfer.Line l && l.call() != null) l.call().release();
     }
 
+    /** Sends a request of the B2BUA's own; {@code then} gets its final response (or a 408/503 when there was none). */
+    long sendOwn(SipOutgoingRequest q, java.util.function.Consumer<SipResponse> then) {
+        long token = sip.send(q);
+        ownRequests.put(token, then);
+        return token;
+    }
+
+    /** A call some of whose parties a conference took over: it ends here without a word to them. */
+    void handedOver(SipCall call) {
+        if (call.transfer != null) call.transfer = null;
+        call.cdr.ending(CallRecord.NORMAL, "joined a conference");
+        end(call);
+    }
+
     /**
      * A NOTIFY of the REFER's implicit subscription (RFC 3515 2.4.4): the status line of the transfer's call. One at a
      * time (RFC 6665 4.2.2): the next goes when the last is answered; a final status makes provisional ones waiting moot.
      */
-    private void notifyTransferor(Transfer x, int status, String reason) {
+    void notifyTransferor(Transfer x, int status, String reason) {
         if (x.transferorGone) return;
         counters.add("refer.notify." + status);
         if (status >= 200) x.notifications.clear();

@@ -22,6 +22,9 @@ public interface LineRouter {
      */
     default LineCall offerWithoutSdp(String number, String callerNumber, String callId, SipParty party) { return null; }
 
+    /** A new conference bridge on a gateway in service (docs/sip.md, "Conference"), or null when there is none. */
+    default ConferenceBridge openConference() { return null; }
+
     /** The call on the line side. */
     interface LineCall {
         /** The phone left (CANCEL, BYE, its dialog lost): the line's side is released. */

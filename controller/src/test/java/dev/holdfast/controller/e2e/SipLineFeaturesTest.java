@@ -268,4 +268,96 @@ class SipLineFeaturesTest {
             nothingLeft(n, gw);
         }
     }
+    // ------------------------------------------------------------------------------------------ conference
+
+    private static List<CallStructure> conferences(E2eNetwork n) {
+        try {
+            return n.controller.inspect(core -> core.calls().conferences());
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    @Test void aPhoneJoinsItsCallsWithAPhoneAndALineInAConferenceOnTheGatewayAndThePartiesLeave() throws Exception {
+        try (E2eNetwork n = network()) {
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call ab = callPhone(a, b, "5002");
+            Call ba = newest(b);
+            a.hold(ab, false);
+            assertTrue(eventually(() -> ab.onHold() && !ab.talkPathUp(), WAIT), "5002 held");
+            Call toLine = callLine(gw, a, "A1", "1001");
+            a.hold(toLine, false);
+            assertTrue(eventually(() -> toLine.mediaDirection() == MediaDirection.SENDONLY, WAIT), "A1 held");
+
+            // RFC 4579: call the conference factory, then REFER it to each call (Replaces)
+            Call conf = a.conference("conference", List.of(ab, toLine));
+            assertTrue(eventually(() -> ab.state() == CallState.ENDED && toLine.state() == CallState.ENDED, WAIT),
+                    "the focus took both calls over (BYE to 5001 in each): " + ab + " " + toLine);
+            assertTrue(eventually(() -> conf.talkPathUp() && ba.talkPathUp() && gw.talkPathUp("A1"), WAIT),
+                    "all three talk: " + conf + " " + ba + " A1 " + gw.talkPathUp("A1"));
+            assertSame(ba, newest(b), "5002 kept its dialog");
+            assertEquals("remote-hangup", ab.endReason());
+            assertEquals(2, counter(n, "conference.joined"));
+
+            List<CallStructure> cs = conferences(n);
+            assertEquals(1, cs.size(), cs.toString());
+            CallStructure s = cs.get(0);
+            assertEquals("CONFERENCE", s.feature());
+            assertEquals(1, s.legs().size());
+            assertEquals("gw1", s.legs().get(0).gateway());
+            assertEquals(3, s.legs().get(0).terminations().size(), "one RTP termination per member: " + s);
+            assertEquals(java.util.Set.of("sip:5001", "sip:5002", "line:1001"), java.util.Set.copyOf(s.parties()));
+            // the line's own call: its SIP side is the conference now
+            assertEquals("conference", onlyCall(n).sip().number());
+
+            // 5002 leaves: 5001 and A1 go on in the conference
+            b.hangUp(ba);
+            assertTrue(eventually(() -> conferences(n).size() == 1 && conferences(n).get(0).parties().size() == 2, WAIT),
+                    "two left: " + conferences(n));
+            assertTrue(eventually(() -> conf.talkPathUp() && gw.talkPathUp("A1"), WAIT), "5001 and A1 still talk");
+            assertEquals(CallState.CONNECTED, conf.state());
+
+            // A1 hangs up: 5001 is alone, the conference ends
+            gw.onHook("A1");
+            assertTrue(eventually(() -> conf.state() == CallState.ENDED, WAIT), "5001 gets BYE from the focus: " + conf);
+            assertTrue(eventually(() -> conferences(n).isEmpty(), WAIT));
+            nothingLeft(n, gw);
+        }
+    }
+
+    @Test void aConferenceDialsAPhoneAndALineIn() throws Exception {
+        try (E2eNetwork n = network()) {
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call conf = a.conference("conference", List.of());
+            assertTrue(eventually(() -> conf.state() == CallState.CONNECTED, WAIT), "the focus answers: " + conf);
+            a.transfer(conf, "5002", false); // REFER without Replaces in the focus dialog: dial 5002 in
+            assertTrue(eventually(() -> !b.calls().isEmpty() && newest(b).talkPathUp() && conf.talkPathUp(), WAIT),
+                    "5002 joined: " + b.calls());
+            assertTrue(eventually(() -> conf.transferStatus() != null && conf.transferStatus().startsWith("SIP/2.0 200"), WAIT));
+            a.transfer(conf, "1001", false);
+            assertTrue(eventually(() -> hears(gw, "A1", "al/ri"), WAIT), "A1 rings");
+            assertTrue(gw.answer("A1"));
+            assertTrue(eventually(() -> gw.talkPathUp("A1") && newest(b).talkPathUp() && conf.talkPathUp(), WAIT), "three talk");
+            assertEquals(3, conferences(n).get(0).parties().size());
+            assertEquals(CallState.CONNECTED, conf.state());
+
+            // a number nobody has: NOTIFY 404, the conference goes on
+            a.transfer(conf, "7777", false);
+            assertTrue(eventually(() -> conf.transferStatus() != null && conf.transferStatus().startsWith("SIP/2.0 404"), WAIT),
+                    conf.transferStatus());
+            assertEquals(3, conferences(n).get(0).parties().size());
+
+            a.hangUp(conf);
+            assertTrue(eventually(() -> conferences(n).get(0).parties().size() == 2, WAIT), "the host left, two talk on");
+            assertTrue(eventually(() -> gw.talkPathUp("A1") && newest(b).talkPathUp(), WAIT));
+            b.hangUp(newest(b));
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "the last one, A1, hears busy");
+            gw.onHook("A1");
+            nothingLeft(n, gw);
+        }
+    }
 }
