@@ -835,8 +835,7 @@ final class B2bua {
         x.noAnswerTimer = svc.startTimer(noAnswerMillis, () -> {
             x.noAnswerTimer = 0;
             if (x.done || x.targetAnswered) return;
-            sip.send(SipOutgoingRequest.inDialog("CANCEL", callId));
-            fail(x, 480, "Temporarily Unavailable");
+            fail(x, 480, "Temporarily Unavailable"); // cancels the INVITE
         });
         ownRequests.put(x.inviteToken, resp -> targetResponse(x, target, resp));
     }
