@@ -338,10 +338,10 @@ public final class Phone implements SipEndpoint {
 
     private void sendRegisterRequest(Request r, long expires, int attempt) {
         InetSocketAddress ctl = controller();
-        // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after requestTimeout
+        // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after it
         regTimer = scheduler.schedule(() -> {
             if (attempt == regAttempt) controllerDead("REGISTER timed out");
-        }, config.requestTimeout());
+        }, config.registrationTimeout());
         send(r, resp -> {
             if (attempt != regAttempt) return;
             int code = resp.getStatusCode();
