@@ -106,6 +106,8 @@ public final class Phone implements SipEndpoint {
     private int regStaleRetries;
     private SimScheduler.Cancellable regTimer;
     private SimScheduler.Cancellable keepaliveTimer;
+    /** When a request or response last arrived (from any controller: the phone talks to one at a time). */
+    private volatile long lastHeardNanos;
     private volatile String registrationError = "";
     private volatile long registrations;
     private volatile long failovers;
@@ -464,8 +466,15 @@ public final class Phone implements SipEndpoint {
             Request options = newRequest(Request.OPTIONS, controllerUri(null), newId() + "@" + config.user(), 1,
                     localAor(), newTag(), localAor(), null, List.of());
             boolean[] answered = {false};
+            long sentAt = scheduler.nanoTime();
             SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
-                if (!answered[0] && attempt == regAttempt) controllerDead("OPTIONS keepalive timed out");
+                if (answered[0] || attempt != regAttempt) return;
+                if (lastHeardNanos > sentAt) {
+                    // late, but the controller spoke to us meanwhile (a busy one, or our own stack ran late): alive
+                    scheduleKeepalive();
+                    return;
+                }
+                controllerDead("OPTIONS keepalive timed out");
             }, config.requestTimeout());
             send(options, resp -> {
                 if (resp.getStatusCode() < 200) return;
@@ -746,6 +755,7 @@ public final class Phone implements SipEndpoint {
     // ============================================================================================ incoming requests
 
     @Override public void request(Request request, ServerRef tx) {
+        lastHeardNanos = scheduler.nanoTime();
         scheduler.execute(() -> {
             messages++;
             try {
@@ -1555,6 +1565,7 @@ public final class Phone implements SipEndpoint {
     private SipStackPort.ResponseHandler handler(Consumer<Response> onResponse, Consumer<String> onFailure) {
         return new SipStackPort.ResponseHandler() {
             @Override public void response(Response response) {
+                lastHeardNanos = scheduler.nanoTime(); // as it arrives, not when the phone's thread gets to it
                 scheduler.execute(() -> {
                     messages++;
                     onResponse.accept(response);
