@@ -247,12 +247,26 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
             if (st.getDialog() != null) dialogs.put(converted.callId(), st.getDialog());
         }
+        boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && answerKeepalive(st);
         ServerTransaction tx = st;
         runner.submit(now -> {
             long handle = nextHandle++;
-            serverTransactions.put(handle, tx);
+            if (!answered) serverTransactions.put(handle, tx);
             return new Event.SipRequestReceived(now, source, handle, converted);
         });
+    }
+
+    /**
+     * Answers an out-of-dialog OPTIONS (a phone's keepalive) here, with what the core answers (200, Allow, Accept),
+     * while the core is {@linkplain CoreRunner#progressing progressing}: a controller busy with thousands of calls
+     * (or rebuilding them after a failover) still answers at once and its phones stay; a stuck core does not, and
+     * they fail over. The request still goes to the core, whose reply is then dropped.
+     */
+    private boolean answerKeepalive(ServerTransaction st) {
+        if (!runner.progressing()) return false;
+        respond(st, SipReply.of(200, "OK", new SipHeader("Allow", SipCore.ALLOW), new SipHeader("Accept", "application/sdp")));
+        counters.count(SipEdgeCounters.KEEPALIVES_AT_EDGE);
+        return true;
     }
 
     /** A response outside any transaction we keep: used for requests the core never sees. */

@@ -106,6 +106,8 @@ public final class Phone implements SipEndpoint {
     private int regStaleRetries;
     private SimScheduler.Cancellable regTimer;
     private SimScheduler.Cancellable keepaliveTimer;
+    /** When a request or response last arrived (from any controller: the phone talks to one at a time). */
+    private volatile long lastHeardNanos;
     private volatile String registrationError = "";
     private volatile long registrations;
     private volatile long failovers;
@@ -349,10 +351,10 @@ public final class Phone implements SipEndpoint {
 
     private void sendRegisterRequest(Request r, long expires, int attempt) {
         InetSocketAddress ctl = controller();
-        // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after requestTimeout
+        // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after it
         regTimer = scheduler.schedule(() -> {
             if (attempt == regAttempt) controllerDead("REGISTER timed out");
-        }, config.requestTimeout());
+        }, config.registrationTimeout());
         send(r, resp -> {
             if (attempt != regAttempt) return;
             int code = resp.getStatusCode();
@@ -475,8 +477,15 @@ public final class Phone implements SipEndpoint {
             Request options = newRequest(Request.OPTIONS, controllerUri(null), newId() + "@" + config.user(), 1,
                     localAor(), newTag(), localAor(), null, List.of());
             boolean[] answered = {false};
+            long sentAt = scheduler.nanoTime();
             SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
-                if (!answered[0] && attempt == regAttempt) controllerDead("OPTIONS keepalive timed out");
+                if (answered[0] || attempt != regAttempt) return;
+                if (lastHeardNanos > sentAt) {
+                    // late, but the controller spoke to us meanwhile (a busy one, or our own stack ran late): alive
+                    scheduleKeepalive();
+                    return;
+                }
+                controllerDead("OPTIONS keepalive timed out");
             }, config.requestTimeout());
             send(options, resp -> {
                 if (resp.getStatusCode() < 200) return;
@@ -757,6 +766,7 @@ public final class Phone implements SipEndpoint {
     // ============================================================================================ incoming requests
 
     @Override public void request(Request request, ServerRef tx) {
+        lastHeardNanos = scheduler.nanoTime();
         scheduler.execute(() -> {
             messages++;
             try {
@@ -1566,6 +1576,7 @@ public final class Phone implements SipEndpoint {
     private SipStackPort.ResponseHandler handler(Consumer<Response> onResponse, Consumer<String> onFailure) {
         return new SipStackPort.ResponseHandler() {
             @Override public void response(Response response) {
+                lastHeardNanos = scheduler.nanoTime(); // as it arrives, not when the phone's thread gets to it
                 scheduler.execute(() -> {
                     messages++;
                     onResponse.accept(response);
