@@ -696,6 +696,14 @@ final class B2bua {
             refuseRefer(handle, 481, "Call/Transaction Does Not Exist", r);
             return;
         }
+        boolean inA = r.callId().equals(call.aCallId);
+        String ours = inA ? call.aToTag : call.bLocalTag;
+        String theirs = inA ? call.aRemoteTag : call.bRemoteTag;
+        if (ours != null && !ours.equals(r.toTag()) || theirs != null && !theirs.equals(r.fromTag())) {
+            // the Call-ID of one of our dialogs with other tags: not that dialog (RFC 3261 12.2.2)
+            refuseRefer(handle, 481, "Call/Transaction Does Not Exist", r);
+            return;
+        }
         if (call.state != SipCall.State.CONNECTED || call.transfer != null || reinviting(call)) {
             refuseRefer(handle, 491, "Request Pending", r);
             return;

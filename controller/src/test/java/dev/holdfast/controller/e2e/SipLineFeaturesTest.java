@@ -327,6 +327,13 @@ class SipLineFeaturesTest {
             // the line's own call: its SIP side is the conference now
             assertEquals("conference", onlyCall(n).sip().number());
 
+            // the host holds the conference (a re-INVITE in the focus dialog): the other two still hear each other
+            a.hold(conf, false);
+            assertTrue(eventually(() -> conf.mediaDirection() == MediaDirection.SENDONLY, WAIT), "held: " + conf.mediaDirection());
+            assertTrue(eventually(() -> ba.talkPathUp() && gw.talkPathUp("A1"), WAIT), "5002 and A1 talk on");
+            a.resume(conf);
+            assertTrue(eventually(() -> conf.mediaDirection() == MediaDirection.SENDRECV && conf.talkPathUp(), WAIT), "resumed");
+
             // 5002 leaves: 5001 and A1 go on in the conference
             b.hangUp(ba);
             assertTrue(eventually(() -> conferences(n).size() == 1 && conferences(n).get(0).parties().size() == 2, WAIT),

@@ -117,6 +117,23 @@ class SipTransferTest {
         assertEquals(0, (int) controller.inspect(core -> core.sip().calls().size()));
     }
 
+    @Test void theCalleeTransfersTheCallerBlind() throws Exception {
+        Phone[] p = three("udp");
+        Phone a = p[0], b = p[1], c = p[2];
+        Call ab = connected(a, b, "1002");
+        Call ba = newest(b);
+        b.transfer(ba, "2002", false); // the transferee is now the caller, on the controller's UAS leg
+        await("1001 and bob talk", () -> !c.calls().isEmpty() && ab.talkPathUp() && newest(c).talkPathUp()
+                && ba.state() == CallState.ENDED, () -> ab + " " + c.calls() + " " + ba);
+        assertTrue(ba.transferStatus().startsWith("SIP/2.0 200"), ba.transferStatus());
+        assertEquals("remote-hangup", ba.endReason());
+        SipCall joined = onlyCall();
+        assertEquals("1001", joined.caller());
+        assertEquals(ab.callId(), joined.aCallId());
+        a.hangUp(ab);
+        await("bob gets the BYE", () -> newest(c).state() == CallState.ENDED, () -> newest(c).toString());
+    }
+
     @Test void aTransferorThatHangsUpItselfOnNotify200CrossesTheControllersByeHarmlessly() throws Exception {
         Phone[] p = three("udp");
         Phone a = p[0], b = p[1], c = p[2];
@@ -227,26 +244,40 @@ class SipTransferTest {
         assertEquals(2, counter("refer.received"));
     }
 
-    @Test void aReferWithoutReferToIsABadRequest() throws Exception {
+    @Test void aReferWithoutReferToIsABadRequestAtTheEdgeAndOneWithOtherTagsIsNoDialog() throws Exception {
         Phone[] p = three("udp");
         Call ab = connected(p[0], p[1], "1002");
+        SipCall call = onlyCall();
+        String bad;
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             s.setSoTimeout(3000);
-            // in the (real) dialog of 1001's call, but from another socket and without Refer-To: the core refuses it
-            String r = refer(s, controller.sip().port(), ab.callId(), "whatever", null);
-            assertTrue(r.startsWith("SIP/2.0 4"), r);
+            // in 1001's dialog (its Call-ID and both tags, as the controller has them) but without Refer-To
+            bad = refer(s, controller.sip().port(), ab.callId(), call.aRemoteTag, call.aToTag, null);
+            assertTrue(bad.startsWith("SIP/2.0 400"), bad);
+            // the dialog's Call-ID with tags that are not its own: another dialog, which does not exist
+            String forged = refer(s, controller.sip().port(), ab.callId(), "someone-else", call.aToTag, "<sip:2002@127.0.0.1>");
+            assertTrue(forged.startsWith("SIP/2.0 481"), forged);
         }
+        assertTrue(bad.contains("no Refer-To"), bad);
+        assertEquals(1, controller.sip().counters().get(SipEdgeCounters.MALFORMED), "counted at the edge");
+        assertEquals(1, counter("refer.rejected.481"));
+        assertEquals(0, counter("refer.accepted"));
         assertEquals(CallState.CONNECTED, ab.state());
         assertTrue(ab.talkPathUp());
     }
 
     /** Sends a REFER from {@code s} and returns the first line of the first final response. */
     private static String refer(DatagramSocket s, int port, String callId, String toTag, String referTo) throws Exception {
+        return refer(s, port, callId, "t" + s.getLocalPort(), toTag, referTo);
+    }
+
+    private static String refer(DatagramSocket s, int port, String callId, String fromTag, String toTag, String referTo)
+            throws Exception {
         int local = s.getLocalPort();
         String msg = "REFER sip:1002@127.0.0.1:" + port + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + local + ";branch=z9hG4bK" + Long.toHexString(System.nanoTime()) + "\r\n"
                 + "Max-Forwards: 70\r\n"
-                + "From: <sip:1001@127.0.0.1>;tag=t" + local + "\r\n"
+                + "From: <sip:1001@127.0.0.1>;tag=" + fromTag + "\r\n"
                 + "To: <sip:1002@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
                 + "Call-ID: " + callId + "\r\n"
                 + "CSeq: 7 REFER\r\n"
