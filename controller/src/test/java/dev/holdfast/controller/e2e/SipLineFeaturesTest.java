@@ -382,4 +382,30 @@ class SipLineFeaturesTest {
             nothingLeft(n, gw);
         }
     }
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+    @Test void holdTransferAndConferenceWithLinesReplayIntoByteIdenticalCommands() throws Exception {
+        java.nio.file.Path events = dir.resolve("events.log");
+        java.nio.file.Path commands = dir.resolve("commands.log");
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 1, 2, 30, Map.of(), SIP, events, commands)) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call toLine = callLine(gw, a, "A1", "1001");
+            a.hold(toLine, false);
+            assertTrue(eventually(() -> toLine.mediaDirection() == MediaDirection.SENDONLY, WAIT), "held");
+            a.transfer(toLine, "5002", false);
+            assertTrue(eventually(() -> !b.calls().isEmpty() && newest(b).talkPathUp() && gw.talkPathUp("A1"), WAIT), "transferred");
+            Call conf = b.conference("conference", List.of(newest(b)));
+            assertTrue(eventually(() -> conf.talkPathUp() && gw.talkPathUp("A1") && conferences(n).size() == 1
+                    && conferences(n).get(0).parties().size() == 2, WAIT), "5002 and A1 in a conference");
+            gw.onHook("A1");
+            assertTrue(eventually(() -> conf.state() == CallState.ENDED, WAIT), "the conference ended");
+            nothingLeft(n, gw);
+        }
+        List<String> live = java.nio.file.Files.readAllLines(commands, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(live.stream().anyMatch(l -> l.contains("sipfrag")), "NOTIFYs were sent");
+        assertEquals(live, dev.holdfast.controller.core.Replayer.replay(events, dev.holdfast.controller.ControllerCore::fromLogHeader));
+    }
 }
