@@ -332,7 +332,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 to.getTag(), contacts, expires == null ? null : expires.getExpires(), value(req.getHeader("Authorization")),
                 value(req.getHeader("Proxy-Authorization")),
                 ct == null ? null : ct.getContentType() + "/" + ct.getContentSubType(),
-                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8), allowEvents(req));
+                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8), allowEvents(req),
+                value(req.getHeader("Refer-To")));
     }
 
     /** Allow-Events values (the stack may parse one header line into several). */
@@ -472,7 +473,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
                     Dialog d = dialogs.get(q.callId());
                     Long cseq = answeredCSeq.get(q.callId());
                     if (d == null || cseq == null) throw new IllegalStateException("no answered dialog " + q.callId());
-                    d.sendAck(d.createAck(cseq));
+                    Request ack = d.createAck(cseq);
+                    // the answer to an offer the other side put in its 2xx (an INVITE or re-INVITE we sent without SDP)
+                    if (q.body() != null) ack.setContent(q.body(), contentType(q.contentType()));
+                    d.sendAck(ack);
                 }
                 case Request.CANCEL -> {
                     ClientTransaction invite = invites.get(q.callId());
@@ -484,7 +488,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 default -> {
                     Dialog d = dialogs.get(q.callId());
                     if (d == null) throw new IllegalStateException("no dialog " + q.callId());
-                    ClientTransaction ct = provider.getNewClientTransaction(d.createRequest(q.method()));
+                    Request req = d.createRequest(q.method());
+                    // a NOTIFY of a REFER's implicit subscription: Event, Subscription-State, a sipfrag body
+                    for (SipHeader h : q.headers()) req.setHeader(headers.createHeader(h.name(), h.value()));
+                    if (q.body() != null) req.setContent(q.body(), contentType(q.contentType()));
+                    ClientTransaction ct = provider.getNewClientTransaction(req);
                     ct.setApplicationData(s.token());
                     d.sendRequest(ct);
                 }

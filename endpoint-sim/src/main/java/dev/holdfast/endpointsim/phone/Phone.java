@@ -252,8 +252,15 @@ public final class Phone implements SipEndpoint {
     public void resume(Call c) { scheduler.run(() -> offerDirection(c, MediaDirection.SENDRECV)); }
 
     /** Blind transfer: asks the far end of {@code c} (REFER) to call {@code target}; hangs up when it has. */
-    public void transfer(Call c, String target) {
+    public void transfer(Call c, String target) { transfer(c, target, true); }
+
+    /**
+     * Blind transfer; {@code hangUpAfter} false: on the final NOTIFY this phone waits for the far end (a B2BUA) to
+     * end the call with BYE instead of sending one itself.
+     */
+    public void transfer(Call c, String target, boolean hangUpAfter) {
         scheduler.run(() -> {
+            c.referHangsUp = hangUpAfter;
             try {
                 sendRefer(c, targetAddress(target));
             } catch (java.text.ParseException e) {
@@ -267,8 +274,12 @@ public final class Phone implements SipEndpoint {
      * so that it takes {@code target}'s place; this phone then hangs up {@code transferee}, and the far end of
      * {@code target} hangs up the replaced call.
      */
-    public void transferAttended(Call transferee, Call target) {
+    public void transferAttended(Call transferee, Call target) { transferAttended(transferee, target, true); }
+
+    /** Attended transfer; {@code hangUpAfter} false: both calls are left for the far end to end (BYE from a B2BUA). */
+    public void transferAttended(Call transferee, Call target, boolean hangUpAfter) {
         scheduler.run(() -> {
+            transferee.referHangsUp = hangUpAfter;
             Address referTo = replacingReferTo(target);
             if (referTo != null) sendRefer(transferee, referTo);
         });
