@@ -98,16 +98,21 @@ final class CallMerge {
      * Audits the contexts of a gateway that kept its state, rebuilds and merges what they carry, then runs
      * {@code then}. First the context ids ({@code Context=* {AuditValue=ROOT}}, H.248.1 7.2.5), then the contexts
      * not held by a call here, {@link #CONTEXTS_PER_AUDIT} per request, each {@code AuditValue=*{Audit{Media}}}.
+     * {@code then} gets false when the audit failed (no reply, or refused): what the gateway holds is not known.
      */
-    void audit(Gateway gw, Runnable then) {
+    void audit(Gateway gw, java.util.function.Consumer<Boolean> then) {
         unclaimed.remove(gw); // what it held before is audited again
         long started = cp.svc.now();
         ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
                 List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
         boolean[] failed = {false};
         cp.association.send(gw, List.of(ids), o -> {
-            if (o.reply() == null) {
-                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + o.failure());
+            if (o.reply() == null || o.reply().error() != null) {
+                // no reply, or refused as a whole (504: it went to another controller meanwhile): what it holds is not
+                // known, and an empty list here would mean every context expected there is gone
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed: "
+                        + (o.reply() == null ? o.failure() : "error " + o.reply().error().code() + " " + o.reply().error().text()));
+                count("merge.audit_failed");
                 finish(gw, started, -1, then);
                 return;
             }
@@ -140,8 +145,10 @@ final class CallMerge {
                     List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
         }
         cp.association.send(gw, batch, ob -> {
-            if (ob.reply() == null) {
-                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+            if (ob.reply() == null || ob.reply().error() != null) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed: "
+                        + (ob.reply() == null ? ob.failure() : "error " + ob.reply().error().code() + " " + ob.reply().error().text()));
+                count("merge.audit_failed");
                 done.accept(false);
                 return;
             }
@@ -160,7 +167,7 @@ final class CallMerge {
     }
 
     /** @param contexts how many were audited; -1: the audit failed (what the gateway holds is not known) */
-    private void finish(Gateway gw, long started, int contexts, Runnable then) {
+    private void finish(Gateway gw, long started, int contexts, java.util.function.Consumer<Boolean> then) {
         try {
             List<Gateway> settle = new ArrayList<>(farAlreadyHere);
             farAlreadyHere.clear();
@@ -182,7 +189,7 @@ final class CallMerge {
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took
                     + " ms (" + rebuilt + " calls rebuilt from cookies so far)");
         } finally {
-            then.run();
+            then.accept(contexts >= 0);
         }
     }
 

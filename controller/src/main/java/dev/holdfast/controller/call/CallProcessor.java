@@ -73,6 +73,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private final Map<Gateway, List<Map.Entry<Line, ObservedEvent>>> heldEvents = new LinkedHashMap<>();
     /** Gateways whose contexts are being audited for call cookies. */
     private final java.util.Set<Gateway> reconstructing = new java.util.LinkedHashSet<>();
+    /** Context audits started per gateway: a retry of an older one stops when the gateway registered again. */
+    private final Map<Gateway, Long> auditRounds = new java.util.HashMap<>();
     /** Live calls by their cross-controller key. */
     private final Map<Long, Call> byKey = new java.util.HashMap<>();
     /** Calls this event sent something for, or heard back about: their cookies are checked after the event. */
@@ -964,7 +966,31 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             return;
         }
         reconstructing.add(gw);
-        merge.audit(gw, () -> {
+        auditForMerge(gw, auditRounds.merge(gw, 1L, Long::sum), 1);
+    }
+
+    /** Context audits of a gateway that failed are asked again this many times, a second more apart each time. */
+    static final int MERGE_AUDIT_ATTEMPTS = 5;
+
+    /**
+     * Audits the gateway's contexts and rebuilds their calls. An audit that fails (unanswered, or refused as a whole:
+     * 504 from a gateway that went to another controller for a while) says nothing about what the gateway holds:
+     * its calls are neither declared gone nor is the gateway taken as arrived (a far end naming it would then find
+     * its leg missing); the audit is asked again while the gateway stays, up to {@link #MERGE_AUDIT_ATTEMPTS}.
+     */
+    private void auditForMerge(Gateway gw, long round, int attempt) {
+        merge.audit(gw, ok -> {
+            if (auditRounds.getOrDefault(gw, 0L) != round) return; // it registered again: a newer audit runs
+            if (!ok && gw.state().reachable() && attempt < MERGE_AUDIT_ATTEMPTS) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed (attempt " + attempt
+                        + "); asking again in " + attempt + " s");
+                svc.startTimer(attempt * 1000L, () -> {
+                    if (auditRounds.getOrDefault(gw, 0L) == round && reconstructing.contains(gw) && gw.state().reachable()) {
+                        auditForMerge(gw, round, attempt + 1);
+                    }
+                });
+                return;
+            }
             reconstructing.remove(gw);
             if (gw.state() != GatewayState.IN_SERVICE) { heldEvents.remove(gw); return; }
             inService(gw, true);
