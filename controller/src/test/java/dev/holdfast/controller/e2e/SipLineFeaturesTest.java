@@ -322,10 +322,16 @@ class SipLineFeaturesTest {
             assertEquals("CONFERENCE", s.feature());
             assertEquals(1, s.legs().size());
             assertEquals("gw1", s.legs().get(0).gateway());
-            assertEquals(3, s.legs().get(0).terminations().size(), "one RTP termination per member: " + s);
+            assertEquals(3, s.legs().get(0).terminations().size(), "an RTP termination per phone, and the line: " + s);
+            assertTrue(s.legs().get(0).terminations().contains("A1"), "A1 itself is in the conference context: " + s);
+            assertEquals(s.legs().get(0).context().value(), (long) gw.contextOf("A1"));
             assertEquals(java.util.Set.of("sip:5001", "sip:5002", "line:1001"), java.util.Set.copyOf(s.parties()));
-            // the line's own call: its SIP side is the conference now
-            assertEquals("conference", onlyCall(n).sip().number());
+            assertEquals(2, gw.rtpTerminationsWith("A1").size(), "the line's own RTP termination went: " + gw.contextIds());
+            assertEquals(1, gw.contextIds().size(), "one context left on the gateway: " + gw.contextIds());
+            // the line's own call: its SIP side is the conference now, its leg the conference's context
+            CallStructure lineCall = onlyCall(n);
+            assertEquals("conference", lineCall.sip().number());
+            assertEquals(List.of(new CallStructure.Leg("gw1", s.legs().get(0).context(), List.of("A1"))), lineCall.legs());
 
             // the host holds the conference (a re-INVITE in the focus dialog): the other two still hear each other
             a.hold(conf, false);
@@ -365,6 +371,8 @@ class SipLineFeaturesTest {
             assertTrue(gw.answer("A1"));
             assertTrue(eventually(() -> gw.talkPathUp("A1") && newest(b).talkPathUp() && conf.talkPathUp(), WAIT), "three talk");
             assertEquals(3, conferences(n).get(0).parties().size());
+            assertTrue(eventually(() -> gw.contextIds().size() == 1, WAIT), "A1 moved into the conference's context: " + gw.contextIds());
+            assertTrue(conferences(n).get(0).legs().get(0).terminations().contains("A1"), conferences(n).toString());
             assertEquals(CallState.CONNECTED, conf.state());
 
             // a number nobody has: NOTIFY 404, the conference goes on
