@@ -416,4 +416,38 @@ class SipLineFeaturesTest {
         assertTrue(live.stream().anyMatch(l -> l.contains("sipfrag")), "NOTIFYs were sent");
         assertEquals(live, dev.holdfast.controller.core.Replayer.replay(events, dev.holdfast.controller.ControllerCore::fromLogHeader));
     }
+    @Test void aLineOnAnotherGatewayJoinsTheConferenceByAnRtpPair() throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 1, 30, Map.of(), SIP)) {
+            registered(n);
+            SimulatedGateway gw1 = n.gw(1);
+            SimulatedGateway gw2 = n.gw(2);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call ab = callPhone(a, b, "5002");
+            a.hold(ab, false);
+            assertTrue(eventually(() -> ab.onHold(), WAIT));
+            Call toLine = callLine(gw2, a, "A1", "2001"); // gw2's line; the conference opens on gw1
+            a.hold(toLine, false);
+            assertTrue(eventually(() -> toLine.mediaDirection() == MediaDirection.SENDONLY, WAIT));
+            Call conf = a.conference("conference", List.of(ab, toLine));
+            assertTrue(eventually(() -> conf.talkPathUp() && newest(b).talkPathUp() && gw2.talkPathUp("A1"), WAIT),
+                    "all three talk: " + conf);
+            CallStructure s = conferences(n).get(0);
+            assertEquals("gw1", s.legs().get(0).gateway());
+            assertEquals(3, s.legs().get(0).terminations().size(), s.toString());
+            assertTrue(gw1.contextIds().size() == 1 && gw2.contextOf("A1") != null, "A1 stays in its own context on gw2");
+            gw2.onHook("A1");
+            assertTrue(eventually(() -> conferences(n).get(0).parties().size() == 2, WAIT), "A1 left");
+            assertTrue(eventually(() -> conf.talkPathUp() && newest(b).talkPathUp(), WAIT), "5001 and 5002 talk on");
+            b.hangUp(newest(b));
+            assertTrue(eventually(() -> conf.state() == CallState.ENDED, WAIT), "5001 alone: BYE");
+            assertTrue(eventually(() -> {
+                try {
+                    return activeCalls(n) == 0 && gw1.contextIds().isEmpty() && gw2.contextIds().isEmpty();
+                } catch (Exception e) {
+                    return false;
+                }
+            }, WAIT), "nothing left");
+        }
+    }
 }
