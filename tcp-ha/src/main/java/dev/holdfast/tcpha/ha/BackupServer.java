@@ -134,7 +134,8 @@ public final class BackupServer {
         Takeover t = new Takeover(opts);
         t.run(fence, tap);
         System.out.println("takeover done: restored=" + t.restored + " skipped=" + t.skipped + " failed=" + t.failed
-                + " tap_dropped=" + tap.dropped.get() + " fetched_from_primary=" + sync.fetchedBytes.get() + " timings_us=" + t.timingsUs);
+                + " tap_dropped=" + tap.dropped.get() + " fetched_from_primary=" + sync.fetchedBytes.get() + " fetches=" + sync.fetches.get()
+                + " fetch_empty=" + sync.emptyReplies.get() + " " + tap.counters() + " timings_us=" + t.timingsUs);
         System.out.flush();
         // new connections from now on are served here with ordinary sockets
         int lfd = t.listenFd;

@@ -61,7 +61,7 @@ public final class PrimaryServer {
         SyncServer sync = new SyncServer(p.logs);
         sync.listen(NamespaceRig.HB1_PRIMARY);
         sync.listen(NamespaceRig.HB2_PRIMARY);
-        Thread watch = new Thread(() -> p.watchBackup(hb, hbMs * a.getInt("miss", 5)), "backup-watch");
+        Thread watch = new Thread(() -> p.watchBackup(hb, sync, hbMs * a.getInt("miss", 5)), "backup-watch");
         watch.setDaemon(true);
         watch.start();
         int lfd = Sockets.tcpSocket();
@@ -78,15 +78,21 @@ public final class PrimaryServer {
         }
     }
 
-    private void watchBackup(Heartbeats hb, long deadMs) {
+    private void watchBackup(Heartbeats hb, SyncServer sync, long deadMs) {
         while (true) {
-            boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs;
+            // the backup's sync reports count as a sign of life too: a backup JVM whose heartbeat sender stalled
+            // for a moment is not a dead backup (and alone, nothing waits for it to acknowledge client bytes)
+            boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs && sync.silentMillis() > deadMs;
             if (dead && !alone) {
                 LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
-                System.out.println("backup failed: running alone");
+                System.out.println("backup failed: running alone at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 logs.values().forEach(l -> l.setAlone(true));
             }
-            if (!dead && alone) LOG.log(System.Logger.Level.INFO, "backup heard again (connections opened from now on are protected)");
+            if (!dead && alone) {
+                LOG.log(System.Logger.Level.INFO, "backup heard again: waiting for its acknowledgements again");
+                System.out.println("backup heard again at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                logs.values().forEach(l -> l.setAlone(false));
+            }
             alone = dead;
             try { Thread.sleep(Math.max(1, deadMs / 4)); } catch (InterruptedException e) { return; }
         }

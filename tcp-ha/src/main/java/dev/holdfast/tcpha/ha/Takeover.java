@@ -46,7 +46,7 @@ public final class Takeover {
         long t0 = System.nanoTime();
         fence.fence();
         mark("fenced", t0);
-        tap.stop();
+        tap.stop(1000);
         mark("tap_stopped", t0);
         for (ReplicaConnection c : tap.connections()) {
             if (!c.drain(500)) LOG.log(Level.WARNING, "replica of port {0} did not catch up in 500 ms", c.clientPort);
@@ -65,32 +65,33 @@ public final class Takeover {
         Sockets.setInt(listenFd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
         Sockets.bind(listenFd, new InetSocketAddress(o.vip(), o.port()));
         Sockets.listen(listenFd, 1024);
+        List<ReplicaConnection> todo = new ArrayList<>();
         for (ReplicaConnection c : tap.connections()) {
-            if (!c.serverIsnKnown() || c.rstSeen()) { skipped++; continue; }
-            int fd;
-            try {
-                synchronized (c.output) {
-                    byte[] unacked = c.output.unacknowledged();
-                    System.out.println("restoring " + stateOf(c, new byte[0]) + " unacked=" + unacked.length);
-                    if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
-                        fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, o.windowProbe());
-                        c.output.attach(fd, new byte[0]);
-                    } else {
-                        // written once the VIP is announced, by a writer thread: a large unacknowledged output
-                        // (bulk) must not hold up the other connections' takeover
-                        fd = TcpRepair.restore(stateOf(c, new byte[0]), o.unacked(), false, o.windowProbe());
-                        c.output.attach(fd, unacked);
-                    }
+            if (!c.serverIsnKnown() || c.rstSeen()) skipped++; else todo.add(c);
+        }
+        // one restorer per CPU: a restore is a dozen system calls, and the clients wait for the last one (the VIP
+        // can only be announced once every connection exists: a segment for a 4-tuple without a socket draws an RST)
+        int[] fds = new int[todo.size()];
+        String[] described = new String[todo.size()];
+        int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), todo.size()));
+        List<Thread> restorers = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            int first = w;
+            Thread r = new Thread(() -> {
+                for (int i = first; i < fds.length; i += workers) {
+                    fds[i] = restoreOne(todo.get(i));
+                    described[i] = fds[i] >= 0 ? stateOf(todo.get(i), new byte[0]).toString() : "failed";
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.ERROR, "could not take over the connection from port " + c.clientPort, e);
-                failed++;
-                continue;
-            }
-            sockets.add(fd);
+            }, "restore-" + w);
+            r.start();
+            restorers.add(r);
+        }
+        for (Thread r : restorers) r.join();
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] < 0) { failed++; continue; }
+            sockets.add(fds[i]);
+            taken.add(todo.get(i));
             restored++;
-            taken.add(c);
-            startReader(c, fd);
         }
         mark("connections_restored", t0);
         GratuitousArp.announce(o.ifName(), o.vip(), 1);
@@ -111,11 +112,39 @@ public final class Takeover {
             }
             mark("reprobed", t0);
         }
+        for (int i = 0; i < taken.size(); i++) startReader(taken.get(i), sockets.get(i));
+        mark("readers_started", t0);
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < described.length; i++) log.append("restored ").append(described[i]).append('\n');
+        System.out.print(log);
         // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out
         for (ReplicaConnection c : taken) {
             Thread w = new Thread(c.output::flushPending, "unacked-" + c.clientPort);
             w.setDaemon(true);
             w.start();
+        }
+    }
+
+    /** Re-creates one connection; returns its fd, or -1 (logged) if the kernel refused. */
+    private int restoreOne(ReplicaConnection c) {
+        try {
+            synchronized (c.output) {
+                byte[] unacked = c.output.unacknowledged();
+                int fd;
+                if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
+                    fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, o.windowProbe());
+                    c.output.attach(fd, new byte[0]);
+                } else {
+                    // written once the VIP is announced, by a writer thread: a large unacknowledged output
+                    // (bulk) must not hold up the other connections' takeover
+                    fd = TcpRepair.restore(stateOf(c, new byte[0]), o.unacked(), false, o.windowProbe());
+                    c.output.attach(fd, unacked);
+                }
+                return fd;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "could not take over the connection from port " + c.clientPort, e);
+            return -1;
         }
     }
 

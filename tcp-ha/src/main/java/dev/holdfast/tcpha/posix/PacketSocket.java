@@ -86,6 +86,36 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
+    private static final int SO_ATTACH_FILTER = 26, PACKET_STATISTICS = 6;
+
+    /**
+     * Attaches a classic BPF program (man 7 socket, SO_ATTACH_FILTER): the kernel runs it on every frame and queues
+     * only what it accepts, truncated to the length it returns. Each instruction is {code, jt, jf, k}.
+     */
+    public void attachFilter(int[][] program) throws IOException {
+        com.sun.jna.Memory insns = new com.sun.jna.Memory(8L * program.length);
+        for (int i = 0; i < program.length; i++) {
+            insns.setShort(8L * i, (short) program[i][0]);
+            insns.setByte(8L * i + 2, (byte) program[i][1]);
+            insns.setByte(8L * i + 3, (byte) program[i][2]);
+            insns.setInt(8L * i + 4, program[i][3]);
+        }
+        // struct sock_fprog { unsigned short len; struct sock_filter *filter; } (the kernel copies the program)
+        ByteBuffer fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        fprog.putShort((short) program.length).putShort((short) 0).putInt(0).putLong(com.sun.jna.Pointer.nativeValue(insns));
+        Sockets.set(fd, LibC.SOL_SOCKET, SO_ATTACH_FILTER, fprog.array(), "SO_ATTACH_FILTER");
+    }
+
+    /**
+     * The kernel's counters since the last call (PACKET_STATISTICS resets them): {packets, drops}; drops are frames
+     * the filter accepted but the socket's receive buffer had no room for.
+     */
+    public long[] statistics() throws IOException {
+        byte[] st = Sockets.get(fd, LibC.SOL_PACKET, PACKET_STATISTICS, 8, "PACKET_STATISTICS");
+        ByteBuffer b = ByteBuffer.wrap(st).order(ByteOrder.nativeOrder());
+        return new long[] {Integer.toUnsignedLong(b.getInt()), Integer.toUnsignedLong(b.getInt())};
+    }
+
     /** Sends one network-layer packet to a link-layer destination. */
     public void send(byte[] packet, byte[] destMac) throws IOException {
         byte[] to = sockaddrLl(ifIndex, etherType, destMac);

@@ -51,6 +51,31 @@ public final class ReplicaConnection {
     /** Client bytes at sequence number seq, from the tap or fetched from the primary: reassembled, then delivered. */
     synchronized void acceptClientBytes(int seq, byte[] b, int off, int len) {
         deliver(input.accept(seq, b, off, len));
+        endIfFinReached();
+    }
+
+    private boolean finPending;
+    private int finSeq;
+
+    /**
+     * The client's FIN, at sequence number {@code seq} (after its last data byte). Bytes before it may still be
+     * missing (lost on the tap, to be fetched from the primary): the replica sees the end of input only once it has
+     * every byte before the FIN, or it would close early (or, ignoring the FIN, never close, and the primary's
+     * MaxDelayFIN would wait in vain for the replica's close).
+     */
+    synchronized void clientFin(int seq) {
+        if (finSeen || finPending) return;
+        finPending = true;
+        finSeq = seq;
+        endIfFinReached();
+    }
+
+    private void endIfFinReached() {
+        if (finPending && !finSeen && input.nextSeq() == finSeq) {
+            finSeen = true;
+            input.acceptFin();
+            endOfInput();
+        }
     }
 
     /** Bytes fetched from the primary over the sync channel, at stream offset {@code offset}. */
@@ -87,6 +112,7 @@ public final class ReplicaConnection {
     void endOfInput() { queue.add(END); }
 
     private void run() {
+        dev.holdfast.tcpha.posix.RealtimeThread.lower(); // started by the tap's real-time processor
         try {
             while (true) {
                 byte[] b = queue.take();

@@ -27,10 +27,21 @@ public final class TcpTap implements AutoCloseable {
     private final StreamApplication app;
     private final int outputLimit;
     private final Map<Long, ReplicaConnection> connections = new ConcurrentHashMap<>();
-    private final Thread thread;
+    private final Thread reader, processor;
     private volatile boolean running = true;
     public final AtomicLong packets = new AtomicLong(), ignored = new AtomicLong(), malformed = new AtomicLong();
     public final AtomicLong dropped = new AtomicLong();
+    /** Frames the kernel dropped for want of room in the tap's receive buffer (PACKET_STATISTICS tp_drops). */
+    public final AtomicLong kernelDrops = new AtomicLong();
+    /** Frames read but dropped because the processing queue was full. */
+    public final AtomicLong queueDrops = new AtomicLong();
+    /** Frames still queued in the kernel when the takeover stopped the tap, read before stopping. */
+    public final AtomicLong drainedAtStop = new AtomicLong();
+    /** Largest number of frames waiting between the reader and the processor. */
+    public final AtomicLong maxBacklog = new AtomicLong();
+    private static final byte[] STOP = new byte[0];
+    private final java.util.concurrent.ArrayBlockingQueue<byte[]> frames = new java.util.concurrent.ArrayBlockingQueue<>(1 << 18);
+    private volatile boolean draining;
     private volatile int dropEvery;
     private long dataSegments;
 
@@ -53,27 +64,71 @@ public final class TcpTap implements AutoCloseable {
         this.port = port;
         this.app = app;
         this.outputLimit = outputLimit;
-        this.thread = new Thread(this::run, "tcp-tap");
-        thread.setDaemon(true);
-        thread.start();
+        socket.attachFilter(ServiceTrafficFilter.program(this.vip, port));
+        // reading and reassembly on separate threads: the reader only copies frames out of the kernel's buffer
+        // (real-time, so a busy host cannot starve it while the buffer fills); parsing, reassembly and handing bytes
+        // to the replicas happen on the processor
+        this.reader = new Thread(this::read, "tcp-tap-reader");
+        reader.setDaemon(true);
+        this.processor = new Thread(this::process, "tcp-tap");
+        processor.setDaemon(true);
+        processor.start();
+        reader.start();
     }
 
     private static long key(int ip, int port) { return ((long) ip << 16) | port; }
 
-    private void run() {
+    private void read() {
+        dev.holdfast.tcpha.posix.RealtimeThread.elevate(5);
         byte[] buf = new byte[70_000];
         int[] type = new int[1];
-        while (running) {
-            int n;
+        long lastStats = System.nanoTime();
+        try {
+            while (true) {
+                int n;
+                try {
+                    n = socket.receive(buf, type);
+                } catch (IOException e) {
+                    if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
+                    return;
+                }
+                if (n < 0) {
+                    if (draining) return; // the kernel's queue is empty: everything sent before the stop is read
+                    continue;
+                }
+                if (draining) drainedAtStop.incrementAndGet();
+                if (System.nanoTime() - lastStats > 100_000_000L) { readStatistics(); lastStats = System.nanoTime(); }
+                if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
+                if (!frames.offer(java.util.Arrays.copyOf(buf, n))) queueDrops.incrementAndGet();
+                else if (frames.size() > maxBacklog.get()) maxBacklog.set(frames.size());
+            }
+        } finally {
+            readStatistics();
+            try { frames.put(STOP); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
+    }
+
+    private void readStatistics() {
+        try {
+            kernelDrops.addAndGet(socket.statistics()[1]);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "tap statistics: {0}", e.getMessage());
+        }
+    }
+
+    private void process() {
+        // below the reader and the heartbeats: a tap that lags behind the primary makes the backup fetch bytes it
+        // will see anyway, and holds the primary's FIN (MaxDelayFIN) waiting for the replica's close
+        dev.holdfast.tcpha.posix.RealtimeThread.elevate(4);
+        while (true) {
+            byte[] f;
             try {
-                n = socket.receive(buf, type);
-            } catch (IOException e) {
-                if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
+                f = frames.take();
+            } catch (InterruptedException e) {
                 return;
             }
-            if (n < 0) continue;
-            if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
-            TcpSegment s = TcpSegment.parse(buf, n);
+            if (f == STOP) return;
+            TcpSegment s = TcpSegment.parse(f, f.length);
             if (s == null) { malformed.incrementAndGet(); continue; }
             packets.incrementAndGet();
             try {
@@ -117,11 +172,7 @@ public final class TcpTap implements AutoCloseable {
         } else {
             c.acceptClientBytes(s.seq(), s.packet(), s.payloadOffset(), s.payloadLength());
         }
-        if (s.has(TcpSegment.FIN) && !c.finSeen && s.seq() + s.payloadLength() == c.input.nextSeq()) {
-            c.finSeen = true;
-            c.input.acceptFin();
-            c.endOfInput();
-        }
+        if (s.has(TcpSegment.FIN)) c.clientFin(s.seq() + s.payloadLength());
     }
 
     private void fromServer(TcpSegment s) {
@@ -139,15 +190,29 @@ public final class TcpTap implements AutoCloseable {
 
     public Collection<ReplicaConnection> connections() { return connections.values(); }
 
-    /** Stops reading; the replicas keep what they have. */
-    public void stop() throws InterruptedException {
+    /**
+     * Stops the tap after it has taken in every frame already queued in the kernel (a backlog from a busy moment
+     * holds client bytes the primary may have acknowledged: stopping without reading them would lose them), at most
+     * {@code maxMs}; the replicas keep what they have.
+     */
+    public void stop(long maxMs) throws InterruptedException {
+        draining = true;
+        long until = System.currentTimeMillis() + maxMs;
+        reader.join(maxMs);
         running = false;
-        thread.join(1000);
+        processor.join(Math.max(1, until - System.currentTimeMillis()));
+        if (reader.isAlive() || processor.isAlive()) LOG.log(Level.WARNING, "tap still busy {0} ms after the stop", maxMs);
+    }
+
+    /** Counters for logs: kernel drops, drops between reader and processor, frames read while stopping, backlog. */
+    public String counters() {
+        return "tap_kernel_drops=" + kernelDrops.get() + " tap_queue_drops=" + queueDrops.get() + " tap_drained_at_stop="
+                + drainedAtStop.get() + " tap_max_backlog=" + maxBacklog.get() + " tap_packets=" + packets.get();
     }
 
     @Override
     public void close() throws InterruptedException {
-        stop();
+        stop(1000);
         socket.close();
     }
 }
