@@ -60,7 +60,7 @@ public final class CheckingClient {
             connected.countDown();
             counted = true;
             connected.await();
-            ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+            ByteBuffer in = ByteBuffer.allocate(16 * 1024);
             lastReadUs = nowUs();
             for (int m = 0; m < messages; m++) {
                 byte[] req = expect.request(conn, m);

@@ -33,7 +33,13 @@ public final class Drill {
     /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                          long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
-                         boolean windowProbe, String backupExtraArgs) {
+                         boolean windowProbe, String backupExtraArgs, int appMaxLagMs) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
+                      boolean windowProbe, String backupExtraArgs) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, 500);
+        }
+
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                       long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
                       boolean windowProbe) {
@@ -42,7 +48,16 @@ public final class Drill {
 
         /** The same with extra BackupServer options (e.g. "--tap-drop-every 7"). */
         public Config withBackupArgs(String extra) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra, appMaxLagMs);
+        }
+
+        /**
+         * The same with another AppMaxLagTime (backup) and MaxDelayFIN (primary): how long an application may lag
+         * its replica before it is taken for failed. Hundreds of connection threads on a loaded host lag longer
+         * than the 500 ms default without having failed.
+         */
+        public Config withAppMaxLagMs(int ms) {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, ms);
         }
 
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
@@ -60,7 +75,7 @@ public final class Drill {
         }
 
         public Config with(Crash c, long after) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs, appMaxLagMs);
         }
 
         /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
@@ -94,14 +109,14 @@ public final class Drill {
         Map<String, Object> r = new LinkedHashMap<>();
         try (NamespaceRig rig = NamespaceRig.create()) {
             List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
-                    "--miss", "" + c.miss()));
+                    "--miss", "" + c.miss(), "--max-delay-fin-ms", "" + c.appMaxLagMs()));
             if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
             if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
             Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
                     primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
             List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
-                    "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
+                    "--miss", "" + c.miss(), "--app-max-lag-ms", "" + c.appMaxLagMs(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
                     NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF, "--fence-pids", "" + primary.pid()));
             if (!c.reprobe()) backupArgs.add("--no-reprobe");
             if (!c.windowProbe()) backupArgs.add("--no-window-probe");
@@ -261,7 +276,7 @@ public final class Drill {
                 Long.parseLong(a.getOrDefault("--crash-after-ms", "400")), a.getOrDefault("--unacked", "write"),
                 !a.containsKey("--no-reprobe"), a.get("--client-cmd"),
                 Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"),
-                a.getOrDefault("--backup-args", ""));
+                a.getOrDefault("--backup-args", ""), Integer.parseInt(a.getOrDefault("--app-max-lag-ms", "500")));
         Path logs = Path.of(a.getOrDefault("--logs", Files.createTempDirectory("sttcp-drill").toString()));
         Map<String, Object> r = run(c, logs);
         if (!json) r.forEach((k, v) -> System.out.println(k + ": " + v));

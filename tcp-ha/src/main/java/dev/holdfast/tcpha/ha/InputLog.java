@@ -64,6 +64,13 @@ public final class InputLog {
     public synchronized long readOffset() { return startOffset + (end - start); }
 
     private long backupClosedAt = -1;
+    private long backupConsumed;
+
+    /** The backup's replica has taken in the client's bytes before {@code offset}. */
+    public synchronized void backupConsumed(long offset) {
+        if (offset > backupConsumed) backupConsumed = offset;
+        notifyAll();
+    }
 
     /** The backup's replica closed its output after {@code offset} bytes. */
     public synchronized void backupClosed(long offset) {
@@ -74,16 +81,17 @@ public final class InputLog {
     /**
      * MaxDelayFIN: waits until the backup's replica has closed its output at the same point as the primary's
      * application (written bytes), or the backup is gone; false if the replica did not: the applications differ, and
-     * the primary's is taken to have failed. The maxDelayMs clock starts once the backup has every byte the
-     * application read (a backup whose tap lags on a busy host has not disagreed yet, it has not seen the input);
-     * a backup that does not get there within {@code 20 * maxDelayMs} is taken to disagree too.
+     * the primary's is taken to have failed. The maxDelayMs clock starts once the replica has taken in every byte the
+     * application read (a backup whose tap or replica lags on a busy host has not disagreed yet: it has not seen the
+     * input); a backup that does not get there within {@code 20 * maxDelayMs} is taken to disagree too.
      */
     public synchronized boolean awaitBackupClose(long maxDelayMs) throws InterruptedException {
         long now = System.currentTimeMillis();
         long cap = now + 20 * maxDelayMs, until = -1;
+        long read = readOffset();
         while (!alone && backupClosedAt != written.get()) {
             now = System.currentTimeMillis();
-            if (until < 0 && end == start) until = now + maxDelayMs; // the backup has all the input now
+            if (until < 0 && backupConsumed >= read) until = now + maxDelayMs; // the replica has all the input now
             long left = Math.min(cap, until < 0 ? cap : until) - now;
             if (left <= 0) return false;
             wait(left);

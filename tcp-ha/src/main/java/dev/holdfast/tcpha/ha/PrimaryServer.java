@@ -135,7 +135,7 @@ public final class PrimaryServer {
                 Sockets.shutdownOutput(fd);
             }
         };
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[16 * 1024]; // one per connection thread: small
         try {
             while (true) {
                 int n = Sockets.read(fd, buf);

@@ -69,6 +69,11 @@ final class SyncClient {
                     synchronized (out) {
                         for (ReplicaConnection c : tap.connections()) {
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            long consumed = c.consumed();
+                            if (consumed != c.consumedReported) {
+                                SyncChannel.write(out, SyncChannel.CONSUMED, c.syncKey(), consumed, 0, null);
+                                c.consumedReported = consumed;
+                            }
                             if (!c.closeReported && c.output.isClosed()) {
                                 SyncChannel.write(out, SyncChannel.CLOSED, c.syncKey(), c.output.produced(), 0, null);
                                 c.closeReported = true;

@@ -56,6 +56,8 @@ final class SyncServer {
                     log.backupHas(f.offset());
                     SyncChannel.write(out, SyncChannel.READ, f.conn(), log.readOffset(), 0, null);
                     SyncChannel.write(out, SyncChannel.WRITTEN, f.conn(), log.written.get(), 0, null);
+                } else if (f.type() == SyncChannel.CONSUMED) {
+                    log.backupConsumed(f.offset());
                 } else if (f.type() == SyncChannel.CLOSED) {
                     log.backupClosed(f.offset());
                 } else if (f.type() == SyncChannel.FETCH) {

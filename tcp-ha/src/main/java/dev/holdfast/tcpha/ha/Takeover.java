@@ -173,7 +173,7 @@ public final class Takeover {
 
     private static void startReader(ReplicaConnection c, int fd) {
         Thread t = new Thread(() -> {
-            byte[] buf = new byte[64 * 1024];
+            byte[] buf = new byte[16 * 1024];
             try {
                 while (true) {
                     int n = Sockets.read(fd, buf);

@@ -100,6 +100,8 @@ public final class ReplicaConnection {
     public long lagPrimaryRead, lagPrimaryWritten;
     /** When the sync channel last reported on this connection (nanoTime). */
     public volatile long primaryReportNanos;
+    /** The replica's consumed input last reported to the primary (sync channel thread only). */
+    public long consumedReported = -1;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */
     public volatile boolean closeReported;
 
@@ -126,6 +128,9 @@ public final class ReplicaConnection {
             LOG.log(Level.ERROR, "replica of connection from port " + clientPort + " failed", e);
         }
     }
+
+    /** Client bytes the replica's application has taken in. */
+    public synchronized long consumed() { return processed; }
 
     private synchronized void markProcessed(int n) {
         processed += n;
