@@ -32,6 +32,8 @@ public final class Takeover {
                           boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {}
 
     static final int TS_MARGIN_MS = 10_000;
+    /** Unacknowledged output up to this size fits an empty socket send buffer: written inline at the takeover. */
+    static final int SMALL_UNACKED = 16 * 1024;
     private final Options o;
     public final Map<String, Long> timingsUs = new LinkedHashMap<>();
     public final List<Integer> sockets = new ArrayList<>();
@@ -40,10 +42,19 @@ public final class Takeover {
     /** The listening socket for connections opened after the takeover. */
     public int listenFd = -1;
 
-    public Takeover(Options o) { this.o = o; }
+    private final GratuitousArp arp;
 
-    public void run(Fence fence, TcpTap tap) throws Exception {
-        long t0 = System.nanoTime();
+    /** Made before it is needed: the ARP socket is opened and the classes are loaded ahead of a failure. */
+    public Takeover(Options o) throws IOException {
+        this.o = o;
+        this.arp = new GratuitousArp(o.ifName(), o.vip());
+    }
+
+    public void run(Fence fence, TcpTap tap) throws Exception { run(fence, tap, System.nanoTime()); }
+
+    /** The takeover; {@code t0} (nanoTime) is when the failure was detected: the timings count from there. */
+    public void run(Fence fence, TcpTap tap, long t0) throws Exception {
+        mark("fence_start", t0);
         fence.fence();
         mark("fenced", t0);
         tap.stop(1000);
@@ -65,6 +76,7 @@ public final class Takeover {
         Sockets.setInt(listenFd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
         Sockets.bind(listenFd, new InetSocketAddress(o.vip(), o.port()));
         Sockets.listen(listenFd, 1024);
+        mark("listening", t0);
         List<ReplicaConnection> todo = new ArrayList<>();
         for (ReplicaConnection c : tap.connections()) {
             if (!c.serverIsnKnown() || c.rstSeen()) skipped++; else todo.add(c);
@@ -72,21 +84,18 @@ public final class Takeover {
         // one restorer per CPU: a restore is a dozen system calls, and the clients wait for the last one (the VIP
         // can only be announced once every connection exists: a segment for a 4-tuple without a socket draws an RST)
         int[] fds = new int[todo.size()];
-        String[] described = new String[todo.size()];
-        int workers = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), todo.size()));
-        List<Thread> restorers = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            int first = w;
-            Thread r = new Thread(() -> {
-                for (int i = first; i < fds.length; i += workers) {
-                    fds[i] = restoreOne(todo.get(i));
-                    described[i] = fds[i] >= 0 ? stateOf(todo.get(i), new byte[0]).toString() : "failed";
-                }
-            }, "restore-" + w);
-            r.start();
-            restorers.add(r);
+        int workers = todo.size() < PARALLEL_FROM ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), 8);
+        if (workers == 1) {
+            restoreRange(todo, fds, 0, 1); // a few connections: a thread start would cost more than it saves
+        } else {
+            List<Thread> restorers = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                Thread r = new Thread(new Restorer(todo, fds, w, workers), "restore-" + w);
+                r.start();
+                restorers.add(r);
+            }
+            for (Thread r : restorers) r.join();
         }
-        for (Thread r : restorers) r.join();
         for (int i = 0; i < fds.length; i++) {
             if (fds[i] < 0) { failed++; continue; }
             sockets.add(fds[i]);
@@ -94,7 +103,7 @@ public final class Takeover {
             restored++;
         }
         mark("connections_restored", t0);
-        GratuitousArp.announce(o.ifName(), o.vip(), 1);
+        arp.announce(1);
         mark("arp_announced", t0);
         if (o.reprobeAfterArp()) {
             // toggling repair mode on an established socket sends another window probe on leaving it: its ACK comes
@@ -112,17 +121,44 @@ public final class Takeover {
             }
             mark("reprobed", t0);
         }
+        // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out: a
+        // small one (a reply in flight) right here, a large one (bulk) on a thread of its own, since it may block
+        // until the client takes it
+        for (ReplicaConnection c : taken) {
+            if (c.output.pendingBytes() <= SMALL_UNACKED) {
+                c.output.flushPending();
+            } else {
+                Thread w = new Thread(c.output::flushPending, "unacked-" + c.clientPort);
+                w.setDaemon(true);
+                w.start();
+            }
+        }
+        mark("unacked_written", t0);
         for (int i = 0; i < taken.size(); i++) startReader(taken.get(i), sockets.get(i));
         mark("readers_started", t0);
         StringBuilder log = new StringBuilder();
-        for (int i = 0; i < described.length; i++) log.append("restored ").append(described[i]).append('\n');
-        System.out.print(log);
-        // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out
-        for (ReplicaConnection c : taken) {
-            Thread w = new Thread(c.output::flushPending, "unacked-" + c.clientPort);
-            w.setDaemon(true);
-            w.start();
+        for (int i = 0; i < todo.size(); i++) {
+            log.append("restored ").append(fds[i] >= 0 ? stateOf(todo.get(i), new byte[0]) : "failed: port " + todo.get(i).clientPort).append('\n');
         }
+        System.out.print(log);
+    }
+
+    static final int PARALLEL_FROM = 32;
+
+    private final class Restorer implements Runnable {
+        private final List<ReplicaConnection> todo;
+        private final int[] fds;
+        private final int first, step;
+
+        Restorer(List<ReplicaConnection> todo, int[] fds, int first, int step) {
+            this.todo = todo; this.fds = fds; this.first = first; this.step = step;
+        }
+
+        @Override public void run() { restoreRange(todo, fds, first, step); }
+    }
+
+    private void restoreRange(List<ReplicaConnection> todo, int[] fds, int first, int step) {
+        for (int i = first; i < fds.length; i += step) fds[i] = restoreOne(todo.get(i));
     }
 
     /** Re-creates one connection; returns its fd, or -1 (logged) if the kernel refused. */

@@ -73,11 +73,14 @@ public final class PacketSocket implements AutoCloseable {
      * Receives one packet into buf; returns its length, or -1 on timeout. {@code pktType[0]} gets sll_pkttype
      * (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).
      */
-    public int receive(byte[] buf, int[] pktType) throws IOException {
+    public int receive(byte[] buf, int[] pktType) throws IOException { return receive(buf, pktType, false); }
+
+    /** As {@link #receive(byte[], int[])}; {@code dontWait}: return -1 at once if nothing is queued. */
+    public int receive(byte[] buf, int[] pktType, boolean dontWait) throws IOException {
         byte[] from = new byte[20];
         int[] fromLen = {20};
         try {
-            int n = (int) LibC.INSTANCE.recvfrom(fd, buf, buf.length, 0, from, fromLen);
+            int n = (int) LibC.INSTANCE.recvfrom(fd, buf, buf.length, dontWait ? LibC.MSG_DONTWAIT : 0, from, fromLen);
             if (pktType != null) pktType[0] = from[10] & 0xff;
             return n;
         } catch (LastErrorException e) {

@@ -122,6 +122,9 @@ public final class NamespaceRig implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nice", "-n", Integer.toString(nice),
                 ProcessHandle.current().info().command().orElse("java"),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                // a young generation large enough that a drill sees few collections: a serial GC stops every thread,
+                // heartbeats included, and with hundreds of connection threads a pause lasts hundreds of ms
+                "-Xmn400m",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         try {

@@ -85,6 +85,9 @@ public final class ReplicaOutput implements StreamApplication.Output {
         if (closed) Sockets.shutdownOutput(fd);
     }
 
+    /** Unacknowledged output still to be written to the re-created socket. */
+    public synchronized int pendingBytes() { return pending == null ? 0 : pending.length; }
+
     /** The client acknowledged output up to stream offset {@code offset} (exclusive). */
     public synchronized void acknowledged(long offset) {
         if (offset > acked) acked = offset;

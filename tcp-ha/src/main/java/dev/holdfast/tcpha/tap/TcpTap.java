@@ -52,7 +52,7 @@ public final class TcpTap implements AutoCloseable {
 
     public TcpTap(String ifName, Inet4Address vip, int port, StreamApplication app, int outputLimit) throws IOException {
         this.socket = new PacketSocket(ifName, PacketSocket.ETH_P_IP, true);
-        socket.setReceiveTimeoutMillis(5);
+        socket.setReceiveTimeoutMillis(1); // how soon a stop is noticed
         // a SYN lost on the tap leaves that connection unprotected: give the tap room for bursts (root may exceed
         // rmem_max with SO_RCVBUFFORCE)
         try {
@@ -87,7 +87,7 @@ public final class TcpTap implements AutoCloseable {
             while (true) {
                 int n;
                 try {
-                    n = socket.receive(buf, type);
+                    n = socket.receive(buf, type, draining);
                 } catch (IOException e) {
                     if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
                     return;
