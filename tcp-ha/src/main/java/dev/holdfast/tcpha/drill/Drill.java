@@ -110,6 +110,7 @@ public final class Drill {
         try (NamespaceRig rig = NamespaceRig.create()) {
             List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--max-delay-fin-ms", "" + c.appMaxLagMs()));
+            if (c.plainTcp()) primaryArgs.addAll(List.of("--plain", "true"));
             if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
             if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
             Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),

@@ -51,19 +51,24 @@ public final class PrimaryServer {
         StreamApplication app = StreamApplication.named(a.get("app", "echo"));
         PrimaryServer p = new PrimaryServer();
         int hbMs = a.getInt("hb-ms", 10);
-        Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
-                new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
-                () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
+        // --plain: the same server with no fault tolerance at all (no heartbeats, sync channel or input log): the
+        // plain-TCP baseline the failure-free overhead is measured against
+        boolean plain = a.get("plain", "false").equals("true");
         p.threshold = a.getInt("threshold", p.threshold);
         p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
         p.finAfterBytes = Long.parseLong(a.get("fin-after-bytes", "-1"));
         p.maxDelayFinMs = Long.parseLong(a.get("max-delay-fin-ms", "500"));
-        SyncServer sync = new SyncServer(p.logs);
-        sync.listen(NamespaceRig.HB1_PRIMARY);
-        sync.listen(NamespaceRig.HB2_PRIMARY);
-        Thread watch = new Thread(() -> p.watchBackup(hb, sync, hbMs * a.getInt("miss", 5)), "backup-watch");
-        watch.setDaemon(true);
-        watch.start();
+        if (!plain) {
+            Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
+                    new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
+                    () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
+            SyncServer sync = new SyncServer(p.logs);
+            sync.listen(NamespaceRig.HB1_PRIMARY);
+            sync.listen(NamespaceRig.HB2_PRIMARY);
+            Thread watch = new Thread(() -> p.watchBackup(hb, sync, hbMs * a.getInt("miss", 5)), "backup-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
         int lfd = Sockets.tcpSocket();
         Sockets.setInt(lfd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
         Sockets.bind(lfd, Sockets.addr(a.get("vip", NamespaceRig.VIP), a.getInt("port", 7000)));
@@ -72,7 +77,7 @@ public final class PrimaryServer {
         System.out.flush();
         while (true) {
             int fd = Sockets.accept(lfd);
-            Thread t = new Thread(() -> p.serveLogged(fd, app.open()), "conn-" + fd);
+            Thread t = new Thread(plain ? () -> p.serve(fd, app.open()) : () -> p.serveLogged(fd, app.open()), "conn-" + fd);
             t.setDaemon(true);
             t.start();
         }

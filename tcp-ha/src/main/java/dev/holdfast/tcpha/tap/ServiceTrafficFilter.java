@@ -27,7 +27,7 @@ public final class ServiceTrafficFilter {
             /* 5 */ {JEQ_K, 0, 9 - 6, vip},          // to the VIP, else look at the source (9)
             /* 6 */ {LDX_B_MSH, 0, 0, 0},            // X = IP header length
             /* 7 */ {LD_H_IND, 0, 0, 2},             // TCP destination port
-            /* 8 */ {JEQ_K, whole - 9, drop - 9, port},
+            /* 8 */ {JEQ_K, whole - 9, 0, port},     // else it may still come from VIP:port (9)
             /* 9 */ {LD_W_ABS, 0, 0, 12},            // source address
             /* 10 */ {JEQ_K, 0, drop - 11, vip},
             /* 11 */ {LDX_B_MSH, 0, 0, 0},
