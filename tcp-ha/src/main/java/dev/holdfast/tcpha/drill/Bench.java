@@ -18,7 +18,7 @@ public final class Bench {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = new java.util.HashMap<>();
         for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--overhead")) { a.put("--overhead", "true"); continue; }
+            if (argv[i].equals("--overhead") || argv[i].equals("--pin")) { a.put(argv[i], "true"); continue; }
             if (i + 1 < argv.length) a.put(argv[i], argv[++i]);
         }
         int runs = Integer.parseInt(a.getOrDefault("--runs", "3"));

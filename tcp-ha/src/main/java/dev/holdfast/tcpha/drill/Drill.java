@@ -108,6 +108,12 @@ public final class Drill {
         File clientLog = logDir.resolve("client.log").toFile();
         Map<String, Object> r = new LinkedHashMap<>();
         try (NamespaceRig rig = NamespaceRig.create()) {
+            if (Boolean.getBoolean("sttcp.pinCpus")) {
+                // the backup on a CPU of its own, client and primary on the other (bench sttcp --overhead --pin)
+                rig.pinCpus(rig.client, "0");
+                rig.pinCpus(rig.primary, "0");
+                rig.pinCpus(rig.backup, "1");
+            }
             List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--max-delay-fin-ms", "" + c.appMaxLagMs()));
             if (c.plainTcp()) primaryArgs.addAll(List.of("--plain", "true"));

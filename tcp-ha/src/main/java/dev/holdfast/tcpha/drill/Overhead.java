@@ -23,6 +23,8 @@ final class Overhead {
         long bulkMb = Long.parseLong(a.getOrDefault("--bulk-mb", "20"));
         String[] apps = a.getOrDefault("--apps", "echo,interactive,bulk").split(",");
         Path logs = Files.createTempDirectory("sttcp-overhead");
+        boolean pin = a.containsKey("--pin");
+        if (pin) System.setProperty("sttcp.pinCpus", "true");
         Map<String, List<Double>> plain = new LinkedHashMap<>(), sttcp = new LinkedHashMap<>(), ratio = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
@@ -51,7 +53,8 @@ final class Overhead {
         }
         String loadAfter = Files.readString(Path.of("/proc/loadavg")).strip();
         System.out.printf("Failure-free total time, plain TCP vs ST-TCP (hb %d ms), %d runs, pairs in alternating order; "
-                + "echo/interactive: %d requests back to back; bulk: %d MB%n", hb, runs, messages, bulkMb);
+                + "echo/interactive: %d requests back to back; bulk: %d MB%s%n", hb, runs, messages, bulkMb,
+                pin ? "; client and primary on CPU 0, backup on CPU 1 (taskset)" : "; all on both CPUs");
         System.out.printf("%-12s | %-22s | %-22s | %-26s%n", "application", "plain TCP ms", "ST-TCP ms", "ST-TCP - plain, % (pairs)");
         for (String app : apps) {
             if (!plain.containsKey(app)) { System.out.printf("%-12s | -%n", app); continue; }

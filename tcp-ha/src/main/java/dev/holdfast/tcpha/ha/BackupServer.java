@@ -138,6 +138,7 @@ public final class BackupServer {
         t.run(fence, tap, detectedNanos);
         hb.close(); // (after: closing sockets and stopping threads is no work for the clients to wait on)
         System.out.println("takeover done: restored=" + t.restored + " skipped=" + t.skipped + " failed=" + t.failed
+                + " reset_missing_input=" + t.resetForMissingInput
                 + " tap_dropped=" + tap.dropped.get() + " fetched_from_primary=" + sync.fetchedBytes.get() + " fetches=" + sync.fetches.get()
                 + " fetch_empty=" + sync.emptyReplies.get() + " " + tap.counters() + " timings_us=" + t.timingsUs);
         System.out.flush();

@@ -39,6 +39,9 @@ public final class Takeover {
     public final List<Integer> sockets = new ArrayList<>();
     private final List<ReplicaConnection> taken = new ArrayList<>();
     public int restored, skipped, failed;
+    /** Connections whose client bytes the backup lacks for good (tap loss, primary gone before the fetch): reset. */
+    public int resetForMissingInput;
+    private final List<Integer> toReset = new ArrayList<>();
     /** The listening socket for connections opened after the takeover. */
     public int listenFd = -1;
 
@@ -98,6 +101,15 @@ public final class Takeover {
         }
         for (int i = 0; i < fds.length; i++) {
             if (fds[i] < 0) { failed++; continue; }
+            if (todo.get(i).missingInput()) {
+                // carrying it on would stall it for ever (the client waits for an answer to bytes we never got);
+                // an RST at least tells the client, once the VIP is ours (its answer to the RST must reach us)
+                LOG.log(Level.WARNING, "connection from port {0}: client bytes lost on the tap and the primary is gone: resetting it",
+                        todo.get(i).clientPort);
+                toReset.add(fds[i]);
+                resetForMissingInput++;
+                continue;
+            }
             sockets.add(fds[i]);
             taken.add(todo.get(i));
             restored++;
@@ -105,6 +117,7 @@ public final class Takeover {
         mark("connections_restored", t0);
         arp.announce(1);
         mark("arp_announced", t0);
+        for (int fd : toReset) Sockets.abort(fd);
         if (o.reprobeAfterArp()) {
             // toggling repair mode on an established socket sends another window probe on leaving it: its ACK comes
             // back to our MAC now, and the probe itself tells the client our rcv_nxt (so it stops retransmitting)

@@ -83,6 +83,15 @@ public final class ReplicaConnection {
         acceptClientBytes(input.firstDataSeq() + (int) offset, data, 0, data.length);
     }
 
+    /**
+     * Whether client bytes are known to be missing here for good once the primary is gone: the tap holds bytes
+     * after a hole, or the primary reported having read more than the replica has. The primary's kernel
+     * acknowledged them, so the client will not send them again: the connection cannot be carried on.
+     */
+    public synchronized boolean missingInput() {
+        return input.hasHole() || (primaryRead >= 0 && primaryRead > input.delivered());
+    }
+
     /** Client bytes the replica has, in order (the offset the backup reports to the primary). */
     public synchronized long delivered() { return input.delivered(); }
 

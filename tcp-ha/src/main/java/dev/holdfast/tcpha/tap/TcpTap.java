@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,10 +39,17 @@ public final class TcpTap implements AutoCloseable {
     public final AtomicLong queueDrops = new AtomicLong();
     /** Frames still queued in the kernel when the takeover stopped the tap, read before stopping. */
     public final AtomicLong drainedAtStop = new AtomicLong();
-    /** Largest number of frames waiting between the reader and the processor. */
+    /** Largest number of batches waiting between the reader and the processor. */
     public final AtomicLong maxBacklog = new AtomicLong();
-    private static final byte[] STOP = new byte[0];
-    private final java.util.concurrent.ArrayBlockingQueue<byte[]> frames = new java.util.concurrent.ArrayBlockingQueue<>(1 << 18);
+    private static final List<byte[]> STOP = List.of();
+    /** Batches of frames from the reader to the processor. */
+    private final java.util.concurrent.ArrayBlockingQueue<List<byte[]>> frames = new java.util.concurrent.ArrayBlockingQueue<>(1 << 16);
+    /**
+     * After handing over a batch the reader sleeps this long before reading again, so a busy service costs the tap
+     * a few thousand wake-ups a second rather than one (or three: reader, processor, replica) per frame: on a host
+     * the tap shares with others, every wake-up takes a CPU from them. The kernel queues what arrives meanwhile.
+     */
+    static final long BATCH_PAUSE_NANOS = 500_000;
     private volatile boolean draining;
     private volatile int dropEvery;
     private long dataSegments;
@@ -85,22 +94,30 @@ public final class TcpTap implements AutoCloseable {
         long lastStats = System.nanoTime();
         try {
             while (true) {
-                int n;
-                try {
-                    n = socket.receive(buf, type, draining);
-                } catch (IOException e) {
-                    if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
-                    return;
+                List<byte[]> batch = new ArrayList<>();
+                boolean wait = !draining; // the first read of a batch may wait (1 ms at most); the rest do not
+                while (true) {
+                    int n;
+                    try {
+                        n = socket.receive(buf, type, !wait);
+                    } catch (IOException e) {
+                        if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
+                        return;
+                    }
+                    wait = false;
+                    if (n < 0) break;
+                    if (draining) drainedAtStop.incrementAndGet();
+                    if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
+                    batch.add(java.util.Arrays.copyOf(buf, n));
+                    if (batch.size() >= 1024) break;
                 }
-                if (n < 0) {
-                    if (draining) return; // the kernel's queue is empty: everything sent before the stop is read
-                    continue;
+                if (!batch.isEmpty()) {
+                    if (!frames.offer(batch)) queueDrops.addAndGet(batch.size());
+                    else if (frames.size() > maxBacklog.get()) maxBacklog.set(frames.size());
                 }
-                if (draining) drainedAtStop.incrementAndGet();
                 if (System.nanoTime() - lastStats > 100_000_000L) { readStatistics(); lastStats = System.nanoTime(); }
-                if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
-                if (!frames.offer(java.util.Arrays.copyOf(buf, n))) queueDrops.incrementAndGet();
-                else if (frames.size() > maxBacklog.get()) maxBacklog.set(frames.size());
+                if (draining && batch.isEmpty()) return; // the kernel's queue is empty: everything sent before the stop is read
+                if (!draining && !batch.isEmpty()) java.util.concurrent.locks.LockSupport.parkNanos(BATCH_PAUSE_NANOS);
             }
         } finally {
             readStatistics();
@@ -121,23 +138,25 @@ public final class TcpTap implements AutoCloseable {
         // will see anyway, and holds the primary's FIN (MaxDelayFIN) waiting for the replica's close
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(4);
         while (true) {
-            byte[] f;
+            List<byte[]> batch;
             try {
-                f = frames.take();
+                batch = frames.take();
             } catch (InterruptedException e) {
                 return;
             }
-            if (f == STOP) return;
-            TcpSegment s = TcpSegment.parse(f, f.length);
-            if (s == null) { malformed.incrementAndGet(); continue; }
-            packets.incrementAndGet();
-            try {
-                if (s.dstIp() == vip && s.dstPort() == port) fromClient(s);
-                else if (s.srcIp() == vip && s.srcPort() == port) fromServer(s);
-                else ignored.incrementAndGet();
-            } catch (RuntimeException e) {
-                malformed.incrementAndGet();
-                LOG.log(Level.WARNING, "tap dropped a segment it could not handle", e);
+            if (batch == STOP) return;
+            for (byte[] f : batch) {
+                TcpSegment s = TcpSegment.parse(f, f.length);
+                if (s == null) { malformed.incrementAndGet(); continue; }
+                packets.incrementAndGet();
+                try {
+                    if (s.dstIp() == vip && s.dstPort() == port) fromClient(s);
+                    else if (s.srcIp() == vip && s.srcPort() == port) fromServer(s);
+                    else ignored.incrementAndGet();
+                } catch (RuntimeException e) {
+                    malformed.incrementAndGet();
+                    LOG.log(Level.WARNING, "tap dropped a segment it could not handle", e);
+                }
             }
         }
     }
