@@ -134,6 +134,23 @@ class FailoverSystemTest {
     }
 
     /**
+     * A double failure: the tap loses a client segment and the primary dies before the backup fetches it (no sync
+     * reports here). The primary's kernel acknowledged those bytes, so the client will not send them again and the
+     * connection cannot be carried on; the backup must reset it (the client hears of it) rather than leave it hanging.
+     * The other connection, whose bytes the tap had, is taken over whole.
+     */
+    @Test
+    void tapLossAndPrimaryCrashBeforeTheFetch_thatConnectionIsResetNotLeftHanging() throws Exception {
+        Map<String, Object> r = drill(echo(2).withBackupArgs("--tap-drop-every 7 --tap-drop-limit 1 --sync-ms 600000"));
+        assertNull(r.get("error"), "the client finished (nothing hung): " + r);
+        String t = r.get("takeover").toString();
+        assertTrue(t.contains("reset_missing_input=1") && t.contains("restored=1 "), r.toString());
+        assertEquals(1L, r.get("connections_broken"), r.toString());
+        assertEquals(0L, r.get("bytes_duplicated"), r.toString());
+        assertEquals(false, r.get("false_takeover"), r.toString());
+    }
+
+    /**
      * Long (tagged): {@code mvn -pl tcp-ha test -Dtest.excludedGroups=none -Dgroups=long -Dtest=FailoverSystemTest}
      * (about a minute on 2 cores). Heartbeats 100 ms x 10: a primary JVM with 1,000 connection threads on a loaded
      * machine has gone 500 ms without a heartbeat.
