@@ -82,13 +82,14 @@ public final class InputLog {
      * MaxDelayFIN: waits until the backup's replica has closed its output at the same point as the primary's
      * application (written bytes), or the backup is gone; false if the replica did not: the applications differ, and
      * the primary's is taken to have failed. The maxDelayMs clock starts once the replica has taken in every byte the
-     * application read (a backup whose tap or replica lags on a busy host has not disagreed yet: it has not seen the
-     * input); a backup that does not get there within {@code 20 * maxDelayMs} is taken to disagree too.
+     * application read, and the client's FIN too if the application closes after reading it ({@code afterEof}): a
+     * backup whose tap or replica lags on a busy host has not disagreed yet, it has not seen the input. A backup that
+     * does not get there within {@code 20 * maxDelayMs} is taken to disagree too.
      */
-    public synchronized boolean awaitBackupClose(long maxDelayMs) throws InterruptedException {
+    public synchronized boolean awaitBackupClose(long maxDelayMs, boolean afterEof) throws InterruptedException {
         long now = System.currentTimeMillis();
         long cap = now + 20 * maxDelayMs, until = -1;
-        long read = readOffset();
+        long read = readOffset() + (afterEof ? 1 : 0);
         while (!alone && backupClosedAt != written.get()) {
             now = System.currentTimeMillis();
             if (until < 0 && backupConsumed >= read) until = now + maxDelayMs; // the replica has all the input now

@@ -129,6 +129,7 @@ public final class PrimaryServer {
     void serve(int fd, StreamApplication.Session session, InputLog log) {
         open.incrementAndGet();
         fds.add(fd);
+        boolean[] eofRead = {false}; // the client's FIN was read: the replica must take it in before it can close too
         StreamApplication.Output out = new StreamApplication.Output() {
             @Override public void write(byte[] b, int off, int len) {
                 try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); if (log != null) log.written.addAndGet(len); }
@@ -136,7 +137,7 @@ public final class PrimaryServer {
             }
             @Override public void close() throws InterruptedException {
                 // MaxDelayFIN: the FIN goes out only once the backup's replica has closed at the same point
-                if (log != null && !log.awaitBackupClose(maxDelayFinMs)) withdraw(fd);
+                if (log != null && !log.awaitBackupClose(maxDelayFinMs, eofRead[0])) withdraw(fd);
                 Sockets.shutdownOutput(fd);
             }
         };
@@ -144,7 +145,7 @@ public final class PrimaryServer {
         try {
             while (true) {
                 int n = Sockets.read(fd, buf);
-                if (n <= 0) { session.onEndOfInput(out); break; }
+                if (n <= 0) { eofRead[0] = true; session.onEndOfInput(out); break; }
                 bytesRead.addAndGet(n);
                 if (log != null) log.append(buf, 0, n, 2000);
                 if (finAfterBytes >= 0 && bytesRead.get() > finAfterBytes) {

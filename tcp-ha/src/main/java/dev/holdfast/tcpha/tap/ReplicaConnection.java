@@ -127,7 +127,7 @@ public final class ReplicaConnection {
         try {
             while (true) {
                 byte[] b = queue.take();
-                if (b == END) { session.onEndOfInput(output); markProcessed(0); return; }
+                if (b == END) { session.onEndOfInput(output); synchronized (this) { endConsumed = true; } markProcessed(0); return; }
                 session.onInput(b, 0, b.length, output);
                 markProcessed(b.length);
             }
@@ -138,8 +138,13 @@ public final class ReplicaConnection {
         }
     }
 
-    /** Client bytes the replica's application has taken in. */
-    public synchronized long consumed() { return processed; }
+    private boolean endConsumed; // guarded by this
+
+    /**
+     * Client bytes the replica's application has taken in, plus one once it has also taken in the end of input
+     * (the client's FIN counts one, as in TCP's sequence space).
+     */
+    public synchronized long consumed() { return processed + (endConsumed ? 1 : 0); }
 
     private synchronized void markProcessed(int n) {
         processed += n;
