@@ -134,6 +134,7 @@ public final class Drill {
                 waitForLine(backupLog, "backup ready", 30_000);
             }
             Process client;
+            long connectedUs = -1;
             if (c.clientCmd() != null) {
                 client = rig.startShell(rig.client, clientLog, c.clientCmd(),
                         Map.of("STTCP_VIP", NamespaceRig.VIP, "STTCP_PORT", "" + PORT));
@@ -143,6 +144,8 @@ public final class Drill {
                         NamespaceRig.VIP + ":" + PORT, "--app", c.app(), "--connections", "" + c.connections(),
                         "--messages", "" + c.messages(), "--interval-ms", "" + c.intervalMs(), "--bulk-bytes", "" + c.bulkBytes());
                 waitForLine(clientLog, "connected", 120_000);
+                java.util.regex.Matcher at = java.util.regex.Pattern.compile("connected \\d+ at_us=(\\d+)").matcher(Files.readString(clientLog.toPath()));
+                if (at.find()) connectedUs = Long.parseLong(at.group(1));
             }
             if (System.getenv("STTCP_DEBUG") != null) {
                 for (String ns : List.of(rig.client, rig.primary, rig.backup)) {
@@ -156,7 +159,10 @@ public final class Drill {
             if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
-                    Thread.sleep(c.crashAfterMs());
+                    // counted from when the client had every connection open (its own clock line), not from when this
+                    // JVM noticed: on a loaded host that can be seconds later, after the client has finished
+                    long wait = connectedUs > 0 ? c.crashAfterMs() - (nowUs() - connectedUs) / 1000 : c.crashAfterMs();
+                    if (wait > 0) Thread.sleep(wait);
                     crashUs = nowUs();
                     switch (c.crash()) {
                         case PRIMARY_HOST -> {
@@ -212,6 +218,9 @@ public final class Drill {
                 r.put("connections_broken", j.get("connections_broken").asLong());
                 r.put("total_ms", j.get("total_ms").asDouble());
                 r.put("client_start_us", j.get("start_us").asLong());
+                long clientEndUs = j.get("start_us").asLong() + (long) (j.get("total_ms").asDouble() * 1000);
+                // a crash after the client finished tests nothing: say whether traffic was still flowing
+                r.put("crash_during_traffic", crashUs > 0 && crashUs < clientEndUs);
                 long failoverEnd = -1;
                 for (JsonNode g : j.get("gaps_us")) {
                     if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs) failoverEnd = g.get(1).asLong();
