@@ -126,7 +126,9 @@ class FailoverSystemTest {
 
     @Test
     void tapPacketLoss_backupFetchesMissedBytesFromThePrimary_thenTakesOverCleanly() throws Exception {
-        Map<String, Object> r = drill(echo(2).withBackupArgs("--tap-drop-every 5 --tap-drop-limit 10"));
+        // the crash a second in, well after the last lost segment was fetched (a crash before that is the double
+        // failure of the next test)
+        Map<String, Object> r = drill(echo(2).withBackupArgs("--tap-drop-every 5 --tap-drop-limit 10").with(Drill.Crash.PRIMARY_HOST, 1000));
         assertEveryByteOnce(r);
         String t = r.get("takeover").toString();
         assertTrue(t.contains("restored=2") && t.contains("tap_dropped=10"), r.toString());
