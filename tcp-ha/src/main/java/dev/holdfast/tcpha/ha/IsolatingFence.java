@@ -18,6 +18,7 @@ public final class IsolatingFence implements Fence {
         this.pids = pids;
         this.links = links;
         this.ip = new IpBatch(namespace);
+        this.serviceLinkDown = "link set dev " + links.get(0) + " down"; // (string building links code on first use)
         // made now, started at the fence: no class loading or lambda linking while the clients wait
         this.otherLinks = new Thread(() -> {
             try {
@@ -31,13 +32,14 @@ public final class IsolatingFence implements Fence {
     }
 
     private final Thread otherLinks;
+    private final String serviceLinkDown;
 
     @Override
     public void fence() throws Exception {
         // the service link first: a killed process's sockets make its (live) kernel send FIN/RST, which must reach
         // no client; then the kill; the other links (heartbeats) only matter to the primary, so they go down after
         // the takeover has started, off its critical path
-        String printed = ip.run("link set dev " + links.get(0) + " down");
+        String printed = ip.run(serviceLinkDown);
         for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         if (!printed.isBlank()) throw new IllegalStateException("fencing the primary's service link failed: " + printed);
         if (links.size() > 1) otherLinks.start();

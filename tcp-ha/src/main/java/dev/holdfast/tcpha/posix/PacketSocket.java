@@ -119,6 +119,21 @@ public final class PacketSocket implements AutoCloseable {
         return new long[] {Integer.toUnsignedLong(b.getInt()), Integer.toUnsignedLong(b.getInt())};
     }
 
+    /**
+     * Waits until a frame is queued or {@code ms} passed (poll(2): its timeout is a high-resolution timer, where
+     * SO_RCVTIMEO is rounded up to whole jiffies, 4-10 ms); true if one is queued.
+     */
+    public boolean awaitReadable(int ms) throws IOException {
+        ByteBuffer pfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+        pfd.putInt(fd).putShort((short) LibC.POLLIN).putShort((short) 0);
+        try {
+            return LibC.INSTANCE.poll(pfd.array(), 1, ms) > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR) return false;
+            throw Sockets.io("poll(AF_PACKET)", e);
+        }
+    }
+
     /** Sends one network-layer packet to a link-layer destination. */
     public void send(byte[] packet, byte[] destMac) throws IOException {
         byte[] to = sockaddrLl(ifIndex, etherType, destMac);

@@ -51,6 +51,8 @@ public final class TcpTap implements AutoCloseable {
      */
     static final long BATCH_PAUSE_NANOS = 500_000;
     private volatile boolean draining;
+    /** Counted down by the processor once it has handled every frame read before the stop. */
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile int dropEvery;
     private long dataSegments;
 
@@ -99,7 +101,8 @@ public final class TcpTap implements AutoCloseable {
                 while (true) {
                     int n;
                     try {
-                        n = socket.receive(buf, type, !wait);
+                        if (wait) socket.awaitReadable(1); // then read without waiting: a stop is noticed within 1 ms
+                        n = socket.receive(buf, type, true);
                     } catch (IOException e) {
                         if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
                         return;
@@ -144,7 +147,7 @@ public final class TcpTap implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            if (batch == STOP) return;
+            if (batch == STOP) { stopped.countDown(); return; }
             for (byte[] f : batch) {
                 TcpSegment s = TcpSegment.parse(f, f.length);
                 if (s == null) { malformed.incrementAndGet(); continue; }
@@ -216,11 +219,11 @@ public final class TcpTap implements AutoCloseable {
      */
     public void stop(long maxMs) throws InterruptedException {
         draining = true;
-        long until = System.currentTimeMillis() + maxMs;
-        reader.join(maxMs);
+        // a latch, not Thread.join: a thread's exit (and so join) comes well after its last useful instruction
+        if (!stopped.await(maxMs, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            LOG.log(Level.WARNING, "tap still busy {0} ms after the stop", maxMs);
+        }
         running = false;
-        processor.join(Math.max(1, until - System.currentTimeMillis()));
-        if (reader.isAlive() || processor.isAlive()) LOG.log(Level.WARNING, "tap still busy {0} ms after the stop", maxMs);
     }
 
     /** Counters for logs: kernel drops, drops between reader and processor, frames read while stopping, backlog. */
