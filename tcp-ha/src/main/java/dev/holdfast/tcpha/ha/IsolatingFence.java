@@ -17,7 +17,7 @@ public final class IsolatingFence implements Fence {
     public IsolatingFence(String namespace, List<String> links, List<Long> pids) throws IOException {
         this.pids = pids;
         this.links = links;
-        this.ip = new IpBatch(namespace);
+        this.ip = new IpBatch(namespace, true);
         this.serviceLinkDown = "link set dev " + links.get(0) + " down"; // (string building links code on first use)
         // made now, started at the fence: no class loading or lambda linking while the clients wait
         this.otherLinks = new Thread(() -> {
