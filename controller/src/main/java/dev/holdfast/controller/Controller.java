@@ -38,6 +38,7 @@ public final class Controller implements AutoCloseable {
     private final Map<String, H248Endpoint> endpoints;
     private final MId mid;
     private final SipEdge sip;
+    private MgcEdge mgcEdge;
     private final Provisioning provisioning;
     private final java.time.Instant startedAt = java.time.Instant.now();
     private volatile AdminServer admin;
@@ -92,6 +93,8 @@ public final class Controller implements AutoCloseable {
             runner.query(() -> { core.enableNotices(); return null; }).join();
         }
         MgcEdge edge = new MgcEdge(runner);
+        // heartbeats of reachable gateways answered on the I/O threads while the core progresses (MgcEdge)
+        edge.answerHeartbeats(core.association()::reachableAt);
         Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
         MId mid = null;
         SipEdge sip = null;
@@ -138,6 +141,7 @@ public final class Controller implements AutoCloseable {
             throw e;
         }
         Controller c = new Controller(core, runner, endpoints, mid, sip, p);
+        c.mgcEdge = edge;
         c.peerWatch = peerWatch;
         c.changes = new ControllerProvisioning(core, runner, journal);
         runner.notices(c::keepCdrs);
@@ -190,6 +194,11 @@ public final class Controller implements AutoCloseable {
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
         endpoints.forEach((t, e) -> out.put(t, e.counters().snapshot()));
         return out;
+    }
+
+    /** The H.248 edge's own counters (not the transports'). */
+    public Map<String, Long> h248EdgeCounters() {
+        return Map.of("heartbeatsAnsweredAtEdge", mgcEdge == null ? 0L : mgcEdge.heartbeatsAnsweredAtEdge());
     }
 
     /** The SIP edge, or null when the controller does not listen for SIP. */

@@ -169,6 +169,7 @@ final class AdminApi {
             out.put("migration", parts[2]);
             out.put("sipEdge", controller.sip() == null ? Map.of() : controller.sip().counters().snapshot());
             out.put("h248", controller.h248Counters());
+            out.put("h248Edge", controller.h248EdgeCounters());
             out.put("admin", counters.snapshot());
             Map<String, Long> cdr = new LinkedHashMap<>(controller.cluster() == null ? Map.of() : controller.cluster().counters());
             cdr.put("cdr.recorded", controller.cdrs().added());

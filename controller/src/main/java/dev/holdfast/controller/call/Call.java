@@ -67,7 +67,8 @@ public final class Call {
      * Its media ends in {@code rtp}, an ephemeral RTP termination next to the called line.
      */
     static final class SipParty {
-        final String number;
+        /** Changes when a transfer gives the call's SIP side to another phone. */
+        String number;
         /** The phone's dialog; for a call to the phone, known once the INVITE is sent. */
         String callId;
         /**
@@ -82,6 +83,8 @@ public final class Call {
         IgcEnd rtp;
         /** The phone left: nothing more is reported to it. */
         boolean gone;
+        /** The RTP termination's mode set by the phone's last re-INVITE (hold: RECVONLY or INACTIVE), null: as set up. */
+        dev.holdfast.h248.message.LocalControlDescriptor.Mode mode;
         /** What the phone is told if the call fails before answer. */
         int failure = 503;
         String failureReason = "Service Unavailable";
