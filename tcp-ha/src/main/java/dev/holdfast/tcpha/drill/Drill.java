@@ -202,11 +202,23 @@ public final class Drill {
                 JsonNode j = new ObjectMapper().readTree(last);
                 double gapMs = j.get("max_gap_ms").asDouble();
                 // the failover is the longest silence any connection saw that ended after the crash (bytes already
-                // in the client's receive buffer may keep it reading for a while after the crash itself)
-                double failover = 0;
+                // in the client's receive buffer may keep it reading for a while after the crash itself) and began
+                // before the takeover was done; a silence that begins later is a stall of the new server or the
+                // client on a busy host, reported apart
+                String bl = Files.exists(backupLog.toPath()) ? Files.readString(backupLog.toPath()) : "";
+                java.util.regex.Matcher tm = java.util.regex.Pattern.compile("taking over at_us=(\\d+)").matcher(bl);
+                java.util.regex.Matcher dm = java.util.regex.Pattern.compile("reprobed=(\\d+)|arp_announced=(\\d+)").matcher(bl);
+                long doneAtUs = -1;
+                while (dm.find()) doneAtUs = Long.parseLong(dm.group(1) != null ? dm.group(1) : dm.group(2));
+                long takeoverDoneUs = tm.find() && doneAtUs > 0 ? Long.parseLong(tm.group(1)) + doneAtUs : -1;
+                double failover = 0, laterStall = 0;
                 for (JsonNode g : j.get("gaps_us")) {
-                    if (crashUs > 0 && g.get(1).asLong() > crashUs) failover = Math.max(failover, (g.get(1).asLong() - g.get(0).asLong()) / 1000.0);
+                    long from = g.get(0).asLong(), to = g.get(1).asLong();
+                    if (crashUs <= 0 || to <= crashUs) continue;
+                    if (takeoverDoneUs < 0 || from < takeoverDoneUs) failover = Math.max(failover, (to - from) / 1000.0);
+                    else laterStall = Math.max(laterStall, (to - from) / 1000.0);
                 }
+                r.put("stall_after_takeover_ms", laterStall);
                 boolean gapSpansCrash = failover > 0;
                 gapMs = failover;
                 r.put("failover_ms", crashUs > 0 ? (gapSpansCrash ? gapMs : 0.0) : null);
@@ -223,7 +235,8 @@ public final class Drill {
                 r.put("crash_during_traffic", crashUs > 0 && crashUs < clientEndUs);
                 long failoverEnd = -1;
                 for (JsonNode g : j.get("gaps_us")) {
-                    if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs) failoverEnd = g.get(1).asLong();
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs
+                            && (takeoverDoneUs < 0 || g.get(0).asLong() < takeoverDoneUs)) failoverEnd = g.get(1).asLong();
                 }
                 r.put("failover_end_us", failoverEnd);
                 r.put("client_errors", j.get("errors"));
