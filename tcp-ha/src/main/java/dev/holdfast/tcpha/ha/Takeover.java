@@ -46,11 +46,13 @@ public final class Takeover {
     public int listenFd = -1;
 
     private final GratuitousArp arp;
+    private final TakenOverReaders readers;
 
     /** Made before it is needed: the ARP socket is opened and the classes are loaded ahead of a failure. */
     public Takeover(Options o) throws IOException {
         this.o = o;
         this.arp = new GratuitousArp(o.ifName(), o.vip());
+        this.readers = new TakenOverReaders();
     }
 
     public void run(Fence fence, TcpTap tap) throws Exception { run(fence, tap, System.nanoTime()); }
@@ -147,7 +149,7 @@ public final class Takeover {
             }
         }
         mark("unacked_written", t0);
-        for (int i = 0; i < taken.size(); i++) startReader(taken.get(i), sockets.get(i));
+        for (int i = 0; i < taken.size(); i++) readers.add(taken.get(i), sockets.get(i));
         mark("readers_started", t0);
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < todo.size(); i++) {
@@ -220,21 +222,4 @@ public final class Takeover {
                 c.lastTsEcr() + (int) elapsedMs + 1, Math.max(sndWnd, 1), Math.max(rcvWnd, 1024), unacked, new byte[0]);
     }
 
-    private static void startReader(ReplicaConnection c, int fd) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[16 * 1024];
-            try {
-                while (true) {
-                    int n = Sockets.read(fd, buf);
-                    if (n <= 0) break;
-                    c.deliverFromSocket(java.util.Arrays.copyOf(buf, n));
-                }
-            } catch (IOException e) {
-                LOG.log(Level.INFO, "taken-over connection from port {0} ended: {1}", c.clientPort, e.getMessage());
-            }
-            c.endOfInputFromSocket();
-        }, "served-" + c.clientPort);
-        t.setDaemon(true);
-        t.start();
-    }
 }
