@@ -230,10 +230,13 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Runs a read-only query of the core on its thread, between events (not an event: not logged, changes nothing;
-     * see {@link CoreRunner#query}); fails with a TimeoutException if the core does not get to it in 5 s.
+     * see {@link CoreRunner#query}); fails with a TimeoutException if the core does not get to it in 5 s. The
+     * future completes off the core thread: what the caller chains on it (JSON of thousands of calls) must not hold
+     * up call processing.
      */
     public <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<ControllerCore, T> read) {
-        return runner.query(() -> read.apply(core)).orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
+        return runner.query(() -> read.apply(core)).orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                .thenApplyAsync(java.util.function.Function.identity(), java.util.concurrent.ForkJoinPool.commonPool());
     }
 
     /** Submits an operator's command to the core as an admin event (logged, replayed), e.g. {@code release-call 7}. */

@@ -261,7 +261,10 @@ public final class Call {
         for (Leg l : legs) ls.add(new CallStructure.Leg(l.gateway.name(), l.context, List.copyOf(l.terminations)));
         List<CallStructure.Igc> igcList = new ArrayList<>();
         for (IgcEnd e : igcs) if (e.far != null) igcList.add(new CallStructure.Igc(end(e, e.far), end(e.far, e)));
-        CallStructure.SipLeg sipLeg = sip == null ? null : new CallStructure.SipLeg(sip.number, sip.callId,
+        // a line moved into a conference's context has no RTP termination of its own for the SIP side
+        CallStructure.SipLeg sipLeg = sip == null ? null : sip.rtp == null
+                ? new CallStructure.SipLeg(sip.number, sip.callId, null, null, null, null, null)
+                : new CallStructure.SipLeg(sip.number, sip.callId,
                 sip.rtp.leg.gateway.name(), sip.rtp.leg.context, sip.rtp.rtp, sip.rtp.local, sip.rtp.remote);
         List<String> names = new ArrayList<>();
         List<CallStructure.Party> roles = new ArrayList<>();

@@ -654,6 +654,16 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
         @Override public String cookie() { return c.state == CallState.RELEASED ? null : phoneCookie(c); }
 
+        @Override public void moveInto(dev.holdfast.controller.sip.ConferenceBridge conference, String label,
+                                       java.util.function.Consumer<dev.holdfast.controller.sip.ConferenceBridge.Member> done) {
+            Line l = c.callee != null ? c.callee : c.caller;
+            if (!(conference instanceof GatewayConference g) || l == null || l.trunk() || c.featured) {
+                done.accept(null);
+                return;
+            }
+            g.moveLine(c, l, label, done);
+        }
+
         @Override public String rebind(String number, String callId, SipParty party) {
             if (c.sip == null || c.state == CallState.RELEASED) return null;
             c.sip.number = number;

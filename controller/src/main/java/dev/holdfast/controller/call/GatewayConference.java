@@ -35,6 +35,8 @@ final class GatewayConference implements ConferenceBridge {
     private final class Term implements Member {
         final String label;
         String termination;
+        /** A line moved into the context: its own call subtracts it (and gives it its tone) when it leaves. */
+        boolean line;
         String local;
         String remote;
         boolean gone;
@@ -43,7 +45,7 @@ final class GatewayConference implements ConferenceBridge {
 
         @Override public void media(String remoteSdp, SdpDirection member, Consumer<String> done) {
             run(() -> {
-                if (released || gone || termination == null) { done.accept(null); next(); return; }
+                if (released || gone || termination == null || line) { done.accept(null); next(); return; }
                 Mode mode = switch (member) {
                     case SENDRECV -> Mode.SENDRECV;
                     case SENDONLY -> Mode.RECVONLY;
@@ -62,6 +64,7 @@ final class GatewayConference implements ConferenceBridge {
         @Override public void leave() {
             if (gone) return;
             gone = true;
+            if (line) { members.remove(this); return; }
             run(() -> {
                 if (released || termination == null) { next(); return; }
                 association.send(gateway, List.of(H248.action(context, H248.subtract(termination, true))), o -> next());
@@ -120,7 +123,7 @@ final class GatewayConference implements ConferenceBridge {
         if (released) return;
         released = true;
         List<String> terms = new ArrayList<>();
-        for (Term t : members) if (t.termination != null) terms.add(t.termination);
+        for (Term t : members) if (t.termination != null && !t.line) terms.add(t.termination);
         members.clear();
         cp.conferenceEnded(this);
         if (context == null || terms.isEmpty()) return;
@@ -143,6 +146,48 @@ final class GatewayConference implements ConferenceBridge {
     }
 
     Gateway gateway() { return gateway; }
+
+    /**
+     * Moves {@code line}, the line of call {@code c} with a SIP side, into the conference's context and subtracts
+     * the call's RTP termination from the line's old context (one transaction: the old context goes with its last
+     * termination). The call keeps the line and its leg (now the conference's context): its release subtracts the
+     * line from there and gives it its tone, as for any call. {@code done} gets the line's member, or null.
+     */
+    void moveLine(Call c, dev.holdfast.controller.gateway.Line line, String label, Consumer<Member> done) {
+        run(() -> {
+            Call.IgcEnd rtp = c.sip == null ? null : c.sip.rtp;
+            if (released || context == null || rtp == null || rtp.rtp == null || rtp.leg.context == null
+                    || !rtp.leg.context.isSpecific() || line.gateway() != gateway || c.state != CallState.CONNECTED) {
+                done.accept(null);
+                next();
+                return;
+            }
+            ContextId old = rtp.leg.context;
+            cp.send(c, gateway, List.of(
+                    H248.action(context, H248.move(line.termination(), H248.stream(H248.mode(Mode.SENDRECV)))),
+                    H248.action(old, H248.subtract(rtp.rtp, true))), o -> {
+                if (!o.ok() || c.state != CallState.CONNECTED) {
+                    LOG.log(System.Logger.Level.INFO, () -> "conference " + id + ": " + label + " not moved in: " + o);
+                    done.accept(null);
+                    next();
+                    return;
+                }
+                Call.Leg leg = rtp.leg;
+                leg.context = context;
+                leg.terminations.remove(rtp.rtp);
+                c.igcs.remove(rtp);
+                if (c.igcA == rtp) c.igcA = null;
+                if (c.igcB == rtp) c.igcB = null;
+                c.sip.rtp = null;
+                Term t = new Term(label);
+                t.termination = line.termination();
+                t.line = true;
+                members.add(t);
+                done.accept(t);
+                next();
+            });
+        });
+    }
 
     /** One transaction at a time: the context id of the first Add is needed by the next. */
     private void run(Runnable r) {

@@ -97,7 +97,9 @@ final class B2bua {
 
     void migrated(MigratedDialogs m) { this.migrated = m; }
 
-    boolean knows(String callId) { return byCallId.containsKey(callId) || talkPathOnly.contains(callId); }
+    boolean knows(String callId) {
+        return byCallId.containsKey(callId) || talkPathOnly.contains(callId) || focus != null && focus.owns(callId);
+    }
 
     int talkPathOnlyDialogs() { return talkPathOnly.size(); }
 

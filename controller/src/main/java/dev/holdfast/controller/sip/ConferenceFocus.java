@@ -83,12 +83,23 @@ final class ConferenceFocus {
 
         @Override public void ringing() { if (!joined) b2bua.notifyTransferor(refer, 180, "Ringing"); }
 
+        String label() { return "line:" + number; }
+
         @Override public void answered(String localSdp) {
-            // a line dialled into the conference answered: the bridge's termination gets the line's Local SDP
+            // a line dialled into the conference answered: moved into the context (its RTP pair goes), or, on
+            // another gateway, the bridge's termination gets the line's Local SDP
             if (joined || gone) return;
-            media.media(localSdp, SdpDirection.SENDRECV, ok -> {
-                if (ok == null) { notJoined(this, 488, "Not Acceptable Here"); return; }
-                joinedLine(this);
+            line.moveInto(conf.bridge, label(), moved -> {
+                if (moved != null) {
+                    media.leave();
+                    media = moved;
+                    joinedLine(this);
+                    return;
+                }
+                media.media(localSdp, SdpDirection.SENDRECV, ok -> {
+                    if (ok == null) { notJoined(this, 488, "Not Acceptable Here"); return; }
+                    joinedLine(this);
+                });
             });
         }
 
@@ -211,7 +222,22 @@ final class ConferenceFocus {
         Transfer.Line l = (Transfer.Line) side;
         LineMember m = new LineMember(conf, l.number(), sub);
         m.line = l.call();
-        m.media = conf.bridge.add("line:" + l.number(), null, local -> {
+        // the line itself into the conference's context when it is on the conference's gateway; else an RTP pair
+        m.line.moveInto(conf.bridge, "line:" + l.number(), moved -> {
+            if (moved != null) {
+                m.media = moved;
+                b2bua.handedOver(k);
+                sip.send(SipOutgoingRequest.inDialog("BYE", t.replaces()));
+                joinedLine(m);
+                return;
+            }
+            joinByRtp(conf, sub, t, k, m);
+        });
+    }
+
+    /** A line on another gateway joins through an RTP termination in the conference and its call's own. */
+    private void joinByRtp(Conference conf, Transfer sub, ReferTarget t, SipCall k, LineMember m) {
+        m.media = conf.bridge.add(m.label(), null, local -> {
             if (local == null) { fail(sub, 503, "Service Unavailable"); return; }
             // the line's own RTP termination and the bridge's talk to each other
             m.line.media(local, SdpDirection.SENDRECV, lineLocal -> {

@@ -49,6 +49,16 @@ public interface LineRouter {
          */
         default String rebind(String number, String callId, SipParty party) { return null; }
 
+        /**
+         * Moves the line into {@code conference}'s context (H.248 Move), its call's RTP termination subtracted: the
+         * line is then mixed there like the conference's RTP terminations. {@code done} gets the line's member of
+         * the conference, or null when that cannot be done (another gateway, the context not there yet, the gateway
+         * refused): the caller then joins the line by an RTP pair instead.
+         */
+        default void moveInto(ConferenceBridge conference, String label, java.util.function.Consumer<ConferenceBridge.Member> done) {
+            done.accept(null);
+        }
+
         /** The call cookie of the phone's dialog now (for our Contact in a target refresh), or null without cookies. */
         default String cookie() { return null; }
     }

@@ -322,10 +322,16 @@ class SipLineFeaturesTest {
             assertEquals("CONFERENCE", s.feature());
             assertEquals(1, s.legs().size());
             assertEquals("gw1", s.legs().get(0).gateway());
-            assertEquals(3, s.legs().get(0).terminations().size(), "one RTP termination per member: " + s);
+            assertEquals(3, s.legs().get(0).terminations().size(), "an RTP termination per phone, and the line: " + s);
+            assertTrue(s.legs().get(0).terminations().contains("A1"), "A1 itself is in the conference context: " + s);
+            assertEquals(s.legs().get(0).context().value(), (long) gw.contextOf("A1"));
             assertEquals(java.util.Set.of("sip:5001", "sip:5002", "line:1001"), java.util.Set.copyOf(s.parties()));
-            // the line's own call: its SIP side is the conference now
-            assertEquals("conference", onlyCall(n).sip().number());
+            assertEquals(2, gw.rtpTerminationsWith("A1").size(), "the line's own RTP termination went: " + gw.contextIds());
+            assertEquals(1, gw.contextIds().size(), "one context left on the gateway: " + gw.contextIds());
+            // the line's own call: its SIP side is the conference now, its leg the conference's context
+            CallStructure lineCall = onlyCall(n);
+            assertEquals("conference", lineCall.sip().number());
+            assertEquals(List.of(new CallStructure.Leg("gw1", s.legs().get(0).context(), List.of("A1"))), lineCall.legs());
 
             // the host holds the conference (a re-INVITE in the focus dialog): the other two still hear each other
             a.hold(conf, false);
@@ -365,6 +371,8 @@ class SipLineFeaturesTest {
             assertTrue(gw.answer("A1"));
             assertTrue(eventually(() -> gw.talkPathUp("A1") && newest(b).talkPathUp() && conf.talkPathUp(), WAIT), "three talk");
             assertEquals(3, conferences(n).get(0).parties().size());
+            assertTrue(eventually(() -> gw.contextIds().size() == 1, WAIT), "A1 moved into the conference's context: " + gw.contextIds());
+            assertTrue(conferences(n).get(0).legs().get(0).terminations().contains("A1"), conferences(n).toString());
             assertEquals(CallState.CONNECTED, conf.state());
 
             // a number nobody has: NOTIFY 404, the conference goes on
@@ -380,6 +388,66 @@ class SipLineFeaturesTest {
             assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "the last one, A1, hears busy");
             gw.onHook("A1");
             nothingLeft(n, gw);
+        }
+    }
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+    @Test void holdTransferAndConferenceWithLinesReplayIntoByteIdenticalCommands() throws Exception {
+        java.nio.file.Path events = dir.resolve("events.log");
+        java.nio.file.Path commands = dir.resolve("commands.log");
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 1, 2, 30, Map.of(), SIP, events, commands)) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call toLine = callLine(gw, a, "A1", "1001");
+            a.hold(toLine, false);
+            assertTrue(eventually(() -> toLine.mediaDirection() == MediaDirection.SENDONLY, WAIT), "held");
+            a.transfer(toLine, "5002", false);
+            assertTrue(eventually(() -> !b.calls().isEmpty() && newest(b).talkPathUp() && gw.talkPathUp("A1"), WAIT), "transferred");
+            Call conf = b.conference("conference", List.of(newest(b)));
+            assertTrue(eventually(() -> conf.talkPathUp() && gw.talkPathUp("A1") && conferences(n).size() == 1
+                    && conferences(n).get(0).parties().size() == 2, WAIT), "5002 and A1 in a conference");
+            gw.onHook("A1");
+            assertTrue(eventually(() -> conf.state() == CallState.ENDED, WAIT), "the conference ended");
+            nothingLeft(n, gw);
+        }
+        List<String> live = java.nio.file.Files.readAllLines(commands, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(live.stream().anyMatch(l -> l.contains("sipfrag")), "NOTIFYs were sent");
+        assertEquals(live, dev.holdfast.controller.core.Replayer.replay(events, dev.holdfast.controller.ControllerCore::fromLogHeader));
+    }
+    @Test void aLineOnAnotherGatewayJoinsTheConferenceByAnRtpPair() throws Exception {
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 1, 30, Map.of(), SIP)) {
+            registered(n);
+            SimulatedGateway gw1 = n.gw(1);
+            SimulatedGateway gw2 = n.gw(2);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call ab = callPhone(a, b, "5002");
+            a.hold(ab, false);
+            assertTrue(eventually(() -> ab.onHold(), WAIT));
+            Call toLine = callLine(gw2, a, "A1", "2001"); // gw2's line; the conference opens on gw1
+            a.hold(toLine, false);
+            assertTrue(eventually(() -> toLine.mediaDirection() == MediaDirection.SENDONLY, WAIT));
+            Call conf = a.conference("conference", List.of(ab, toLine));
+            assertTrue(eventually(() -> conf.talkPathUp() && newest(b).talkPathUp() && gw2.talkPathUp("A1"), WAIT),
+                    "all three talk: " + conf);
+            CallStructure s = conferences(n).get(0);
+            assertEquals("gw1", s.legs().get(0).gateway());
+            assertEquals(3, s.legs().get(0).terminations().size(), s.toString());
+            assertTrue(gw1.contextIds().size() == 1 && gw2.contextOf("A1") != null, "A1 stays in its own context on gw2");
+            gw2.onHook("A1");
+            assertTrue(eventually(() -> conferences(n).get(0).parties().size() == 2, WAIT), "A1 left");
+            assertTrue(eventually(() -> conf.talkPathUp() && newest(b).talkPathUp(), WAIT), "5001 and 5002 talk on");
+            b.hangUp(newest(b));
+            assertTrue(eventually(() -> conf.state() == CallState.ENDED, WAIT), "5001 alone: BYE");
+            assertTrue(eventually(() -> {
+                try {
+                    return activeCalls(n) == 0 && gw1.contextIds().isEmpty() && gw2.contextIds().isEmpty();
+                } catch (Exception e) {
+                    return false;
+                }
+            }, WAIT), "nothing left");
         }
     }
 }

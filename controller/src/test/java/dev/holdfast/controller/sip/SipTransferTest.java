@@ -134,6 +134,49 @@ class SipTransferTest {
         await("bob gets the BYE", () -> newest(c).state() == CallState.ENDED, () -> newest(c).toString());
     }
 
+    /** 1001 and 1002 with auto-answer, bob answering by hand. */
+    private Phone[] threeWithManualTarget() throws Exception {
+        controller = SipTestController.start("", 30);
+        phones = PhoneRuntime.loopback();
+        Phone c = phones.phone(PhoneConfig.of("bob", "builder", List.of(new InetSocketAddress("127.0.0.1", controller.sip().port()))));
+        await("bob registered", c::registered, c::registrationError);
+        return new Phone[] {phone("1001", "secret1", "udp"), phone("1002", "secret2", "udp"), c};
+    }
+
+    @Test void theTransfereeHangingUpWhileTheTargetRingsCancelsTheTarget() throws Exception {
+        Phone[] p = threeWithManualTarget();
+        Phone a = p[0], b = p[1], c = p[2];
+        Call ab = connected(a, b, "1002");
+        Call ba = newest(b);
+        a.transfer(ab, "2002", false);
+        await("bob rings", () -> !c.calls().isEmpty() && newest(c).state() == CallState.RINGING, c::calls);
+        assertTrue("SIP/2.0 180 Ringing".equals(ab.transferStatus()) || "SIP/2.0 100 Trying".equals(ab.transferStatus()),
+                ab.transferStatus());
+        b.hangUp(ba);
+        await("bob's call cancelled", () -> newest(c).state() == CallState.ENDED, () -> newest(c).toString());
+        await("1001 gets 1002's BYE", () -> ab.state() == CallState.ENDED, ab::toString);
+        assertEquals(1, counter("transfer.failed.487"));
+        assertEquals(0, (int) controller.inspect(core -> core.sip().calls().size()));
+    }
+
+    @Test void aTransferorThatLeavesRightAfterThe202DoesNotStopTheTransfer() throws Exception {
+        Phone[] p = threeWithManualTarget();
+        Phone a = p[0], b = p[1], c = p[2];
+        Call ab = connected(a, b, "1002");
+        Call ba = newest(b);
+        a.transfer(ab, "2002", false);
+        await("bob rings", () -> !c.calls().isEmpty() && newest(c).state() == CallState.RINGING, c::calls);
+        a.hangUp(ab); // an unattended transfer: the transferor does not wait for the outcome
+        await("1001's BYE answered", () -> ab.state() == CallState.ENDED, ab::toString);
+        assertEquals(CallState.CONNECTED, ba.state(), "1002 is not hung up");
+        c.answer(newest(c));
+        await("1002 and bob talk", () -> ba.talkPathUp() && newest(c).talkPathUp(), () -> ba + " " + newest(c));
+        assertEquals(1, counter("transfer.transferor-left-early"));
+        assertEquals(1, counter("transfer.blind.completed"));
+        SipCall joined = onlyCall();
+        assertEquals(ba.callId(), joined.aCallId());
+    }
+
     @Test void aTransferorThatHangsUpItselfOnNotify200CrossesTheControllersByeHarmlessly() throws Exception {
         Phone[] p = three("udp");
         Phone a = p[0], b = p[1], c = p[2];
