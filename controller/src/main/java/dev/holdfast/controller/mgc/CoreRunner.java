@@ -109,10 +109,39 @@ public final class CoreRunner implements AutoCloseable {
         if (closed) return;
         queued.incrementAndGet();
         try {
-            thread.execute(() -> handle(make));
+            thread.execute(() -> {
+                registrationsFirst();
+                handle(make);
+            });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             queued.decrementAndGet();
         }
+    }
+
+    /** Registrations waiting to go ahead of the queued work (see {@link #submitRegistration}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<LongFunction<Event>> registrations = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Queues a registration (a gateway's ServiceChange on ROOT, a phone's REGISTER) ahead of the work already queued:
+     * it is handled before the next queued event. After a failover the alternate has thousands of audit replies
+     * queued while it rebuilds calls; a registration behind them waited over 8 s, the phone gave up and went back to
+     * the dead controller (a 10,000-call drill: detection 21.8 s for 6 phones doing that). Only arrival order changes
+     * (the event log has the order handled, so a replay is the same); registrations keep their order among themselves.
+     */
+    public void submitRegistration(LongFunction<Event> make) {
+        if (closed) return;
+        queued.incrementAndGet();
+        registrations.add(make);
+        try {
+            thread.execute(this::registrationsFirst);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (registrations.remove(make)) queued.decrementAndGet();
+        }
+    }
+
+    /** Handles the registrations waiting, if any (every task of the core thread starts with this). */
+    private void registrationsFirst() {
+        for (LongFunction<Event> m; (m = registrations.poll()) != null; ) handle(m);
     }
 
     /**
@@ -125,6 +154,7 @@ public final class CoreRunner implements AutoCloseable {
         queued.incrementAndGet();
         try {
             thread.execute(() -> {
+                registrationsFirst();
                 try {
                     handle(make);
                 } finally {
@@ -209,6 +239,7 @@ public final class CoreRunner implements AutoCloseable {
     }
 
     private void fire(long id) {
+        registrationsFirst();
         if (timers.remove(id) == null) return;
         queued.incrementAndGet();
         handle(now -> new Event.TimerFired(now, id));

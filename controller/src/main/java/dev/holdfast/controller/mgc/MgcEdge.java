@@ -88,11 +88,13 @@ public final class MgcEdge {
             heartbeatsAnsweredAtEdge.increment();
             reply.complete(heartbeatReply);
         }
-        runner.submit(now -> {
+        java.util.function.LongFunction<Event> event = now -> {
             long handle = nextHandle++;
             if (!reply.isDone()) pendingReplies.put(handle, reply);
             return new Event.RequestReceived(now, key, r.version(), r.mid(), handle, r.request());
-        });
+        };
+        if (isRegistration(r)) runner.submitRegistration(event);
+        else runner.submit(event);
         return reply;
     }
 
@@ -116,6 +118,17 @@ public final class MgcEdge {
         if (!ok.test(key, dev.holdfast.controller.provisioning.MidText.canonical(r.mid()))) return null;
         if (!runner.progressing()) return null;
         return replies;
+    }
+
+    /** A ServiceChange on ROOT (a gateway registering, failing over, coming back): served ahead of queued work. */
+    private static boolean isRegistration(IncomingRequest r) {
+        for (ActionRequest a : r.request().actions()) {
+            for (CommandRequest c : a.commands()) {
+                if (c.command() instanceof dev.holdfast.h248.message.Command.ServiceChange sc
+                        && !sc.terminationIds().isEmpty() && sc.terminationIds().get(0).isRoot()) return true;
+            }
+        }
+        return false;
     }
 
     private static boolean onlyInactivityTimeout(dev.holdfast.h248.message.Command.Notify n) {

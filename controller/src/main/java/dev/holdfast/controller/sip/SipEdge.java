@@ -249,11 +249,14 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
         boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && answerKeepalive(st);
         ServerTransaction tx = st;
-        runner.submit(now -> {
+        java.util.function.LongFunction<Event> event = now -> {
             long handle = nextHandle++;
             if (!answered) serverTransactions.put(handle, tx);
             return new Event.SipRequestReceived(now, source, handle, converted);
-        });
+        };
+        // a phone registering (after a failover, into a controller busy rebuilding calls) goes ahead of queued work
+        if (Request.REGISTER.equals(method)) runner.submitRegistration(event);
+        else runner.submit(event);
     }
 
     /**
