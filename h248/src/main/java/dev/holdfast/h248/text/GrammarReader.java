@@ -25,7 +25,12 @@ abstract class GrammarReader {
     /** The last word looked up (position, end, token): peeking at the same position again costs nothing. */
     private int peekedAt = -1;
     private int peekedEnd;
-    private Token peeked;
+    /**
+     * The token found there, as its ordinal (-1: none). An int, not a Token reference: this reader lives long (one
+     * per thread), and with G1 every reference stored into an old object pays a card-marking barrier with a
+     * StoreLoad fence, once per word looked up.
+     */
+    private int peekedToken = -1;
     /** Above 0 inside a lenient "( ... )" parameter list: a VALUE then ends at an unbalanced ')'. */
     int parenDepth;
 
@@ -39,7 +44,7 @@ abstract class GrammarReader {
         this.options = options;
         tokenEnd = 0;
         peekedAt = -1;
-        peeked = null;
+        peekedToken = -1;
         parenDepth = 0;
     }
 
@@ -109,7 +114,8 @@ abstract class GrammarReader {
         if (p == peekedAt) {
             // the same word again (e.g. "Context" after checking for ImmAckRequired and Error): text is immutable
             tokenEnd = peekedEnd;
-            return peeked;
+            int k = peekedToken;
+            return k < 0 ? null : Token.BY_ORDINAL[k];
         }
         byte[] b = s.b;
         int end = s.end;
@@ -123,7 +129,7 @@ abstract class GrammarReader {
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
-        peeked = t;
+        peekedToken = t == null ? -1 : t.ordinal();
         return t;
     }
 
@@ -254,8 +260,16 @@ abstract class GrammarReader {
 
     // ================================================================ values
 
-    /** VALUE = quotedString / 1*(SafeChar / %x80-FF), kept as written. */
+    /**
+     * VALUE = quotedString / 1*(SafeChar / %x80-FF), kept as written. An unquoted one is looked up among the
+     * values read before (parameter values come from small sets: on, off, state, a gain...).
+     */
     String value(int start) {
+        return value(start, true);
+    }
+
+    /** VALUE; {@code recent}: false for a value that changes from message to message, such as a statistic. */
+    String value(int start, boolean recent) {
         int v = s.pos;
         int c = s.peek();
         if (c == '"') return quotedString();
@@ -272,7 +286,7 @@ abstract class GrammarReader {
         }
         if (p == v) throw s.expected("a value", start);
         s.pos = p;
-        return s.string(v, p);
+        return recent ? s.name(v, p) : s.string(v, p);
     }
 
     /** quotedString = DQUOTE *(SafeChar / RestChar / WSP / EOL / %x80-FF) DQUOTE, with its quotes. */
@@ -377,7 +391,7 @@ abstract class GrammarReader {
         else throw s.fail(e, "expected an item name or '*' after '" + s.string(p, e) + "' but found "
                     + s.found(e));
         s.pos = e;
-        return s.string(p, e);
+        return s.name(p, e);
     }
 
     /** True when a pkgdName starts at {@code pos} (a NAME followed by '/', or "*&#47;"). */
@@ -400,7 +414,7 @@ abstract class GrammarReader {
     PropertyParm otherParameter(String ownerKind, String owner, int start) {
         if (!isAlpha(s.peek())) throw s.expected("a parameter of the " + ownerKind + " '" + owner + "'", start);
         int e = s.nameEnd(s.pos);
-        String name = s.string(s.pos, e);
+        String name = s.name(s.pos, e);
         s.pos = e;
         return new PropertyParm(name, parmValue(start));
     }
@@ -492,9 +506,11 @@ abstract class GrammarReader {
             return TerminationId.ALL;
         }
         if (!(isAlpha(c) || c == '*' || isDigit(c))) throw s.expected("a termination id", start);
-        int e = MIdReader.pathNameEnd(s, p, "termination id");
+        int e = MIdReader.pathNameEnd(s, p, "termination id"); // reports the deviations, every time
         s.pos = e;
-        return new TerminationId(s.string(p, e));
+        if (e - p > RecentValues.MAX_OCTETS) return new TerminationId(s.string(p, e));
+        Object v = s.recent.find(s.b, p, e, RecentValues.TERMINATION_ID);
+        return v != null ? (TerminationId) v : s.recent.keep(new TerminationId(s.string(p, e)));
     }
 
     /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */
