@@ -41,7 +41,7 @@ abstract class GrammarReader {
     /** Starts on a new message (the reader is reused per thread): see {@link TextScanner#start}. */
     void start(byte[] b, int end, DecodeOptions options) {
         s.start(b, end, options);
-        this.options = options;
+        if (this.options != options) this.options = options; // no reference store (G1 fence) when unchanged
         tokenEnd = 0;
         peekedAt = -1;
         peekedToken = -1;
@@ -477,7 +477,7 @@ abstract class GrammarReader {
      * termIDList = TerminationID / LSBRKT TerminationID 1*(COMMA TerminationID) RSBRKT (v3).
      */
     List<TerminationId> termIdList(int start) {
-        if (s.peek() != '[') return List.of(terminationId(start));
+        if (s.peek() != '[') return oneTerminationId(start);
         s.pos++;
         s.skipLwsp();
         int idsMark = mark();
@@ -496,21 +496,50 @@ abstract class GrammarReader {
     /** TerminationID = "ROOT" / pathNAME / "$" / "*". */
     TerminationId terminationId(int start) {
         int p = s.pos;
+        int e = terminationIdEnd(start);
+        if (e < 0) return e == CHOOSE ? TerminationId.CHOOSE : TerminationId.ALL;
+        if (e - p > RecentValues.MAX_OCTETS) return new TerminationId(s.string(p, e));
+        Object v = s.recent.find(s.b, p, e, RecentValues.TERMINATION_ID);
+        return v != null ? (TerminationId) v : s.recent.keep(new TerminationId(s.string(p, e)));
+    }
+
+    private static final List<TerminationId> CHOOSE_LIST = List.of(TerminationId.CHOOSE);
+    private static final List<TerminationId> ALL_LIST = List.of(TerminationId.ALL);
+
+    /**
+     * One TerminationID as the one-id list a command holds: the list made for the same octets before when there
+     * is one (a command names one termination, and a peer names the same ones again and again).
+     */
+    @SuppressWarnings("unchecked")
+    List<TerminationId> oneTerminationId(int start) {
+        int p = s.pos;
+        int e = terminationIdEnd(start);
+        if (e < 0) return e == CHOOSE ? CHOOSE_LIST : ALL_LIST;
+        if (e - p > RecentValues.MAX_OCTETS) return List.of(new TerminationId(s.string(p, e)));
+        Object v = s.recent.find(s.b, p, e, RecentValues.TERMINATION_ID_LIST);
+        return v != null ? (List<TerminationId>) v
+                : s.recent.keep(List.of(new TerminationId(s.string(p, e))));
+    }
+
+    private static final int CHOOSE = -1;
+    private static final int ALL = -2;
+
+    /** Reads a TerminationID: its end, or {@link #CHOOSE} for "$", {@link #ALL} for "*". */
+    private int terminationIdEnd(int start) {
+        int p = s.pos;
         int c = s.peek();
         if (c == '$') {
             s.pos++;
-            return TerminationId.CHOOSE;
+            return CHOOSE;
         }
         if (c == '*' && !isAlpha(s.charAt(p + 1))) {
             s.pos++;
-            return TerminationId.ALL;
+            return ALL;
         }
         if (!(isAlpha(c) || c == '*' || isDigit(c))) throw s.expected("a termination id", start);
         int e = MIdReader.pathNameEnd(s, p, "termination id"); // reports the deviations, every time
         s.pos = e;
-        if (e - p > RecentValues.MAX_OCTETS) return new TerminationId(s.string(p, e));
-        Object v = s.recent.find(s.b, p, e, RecentValues.TERMINATION_ID);
-        return v != null ? (TerminationId) v : s.recent.keep(new TerminationId(s.string(p, e)));
+        return e;
     }
 
     /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */

@@ -21,6 +21,8 @@ final class RecentValues {
     static final int STRING = 0;
     static final int TERMINATION_ID = 1;
     static final int MID = 2;
+    /** A one-id termination id list. */
+    static final int TERMINATION_ID_LIST = 3;
 
     private static final int BITS = 9;
     private static final int MASK = (1 << BITS) - 1;

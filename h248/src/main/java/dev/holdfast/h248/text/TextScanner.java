@@ -43,7 +43,7 @@ final class TextScanner {
     final void start(byte[] b, int end, DecodeOptions options) {
         this.b = b;
         this.end = end;
-        this.options = options;
+        if (this.options != options) this.options = options; // no reference store (G1 fence) when unchanged
         this.lenient = options.lenient();
         this.maxDepth = Math.min(options.maxDepth(), HARD_MAX_DEPTH);
         pos = 0;
