@@ -407,16 +407,41 @@ abstract class GrammarReader {
     PropertyParm propertyParm() {
         int start = s.pos;
         String name = pkgdName("a property", start);
+        return parameter(name, start, start);
+    }
+
+    /**
+     * The parmValue after {@code name} (which starts at {@code nameAt}; errors name what was read from
+     * {@code start}) and the PropertyParm of both. Written the usual
+     * way, {@code name=value} without white space, the parameter made for the same octets before is handed back
+     * from {@link RecentValues} (a peer sets the same parameters again and again: {@code strict=state},
+     * {@code tdmc/ec=on}).
+     */
+    private PropertyParm parameter(String name, int nameAt, int start) {
+        int eq = s.pos;
+        if (s.charAt(eq) == '=' && TextScanner.isValueChar(s.charAt(eq + 1))) {
+            // EQUAL and a plain VALUE (not a list, not a quoted string): what parmValue reads as a Single
+            s.pos = eq + 1;
+            String value = value(start);
+            int end = s.pos;
+            if (end - nameAt > RecentValues.MAX_OCTETS) {
+                return new PropertyParm(name, new ParmValue.Single(ParmValue.Relation.EQUAL, value));
+            }
+            Object v = s.recent.find(s.b, nameAt, end, RecentValues.PARAMETER);
+            return v != null ? (PropertyParm) v
+                    : s.recent.keep(new PropertyParm(name, new ParmValue.Single(ParmValue.Relation.EQUAL, value)));
+        }
         return new PropertyParm(name, parmValue(start));
     }
 
     /** NAME parmValue: eventOther, sigOther (the parameter NAME has no package); {@code owner} names the event/signal. */
     PropertyParm otherParameter(String ownerKind, String owner, int start) {
         if (!isAlpha(s.peek())) throw s.expected("a parameter of the " + ownerKind + " '" + owner + "'", start);
-        int e = s.nameEnd(s.pos);
-        String name = s.name(s.pos, e);
+        int nameAt = s.pos;
+        int e = s.nameEnd(nameAt);
+        String name = s.name(nameAt, e);
         s.pos = e;
-        return new PropertyParm(name, parmValue(start));
+        return parameter(name, nameAt, start);
     }
 
     /** extensionParameter = "X" ("-" / "+") 1*6(ALPHA / DIGIT). */
@@ -465,7 +490,11 @@ abstract class GrammarReader {
             s.pos++;
             return RequestId.ALL;
         }
-        return RequestId.of(uint32("a request id", start));
+        int p = s.pos;
+        long id = uint32("a request id", start);
+        // an Events descriptor's id comes back in the Notify of its events: the one made before
+        Object v = s.recent.find(s.b, p, s.pos, RecentValues.REQUEST_ID);
+        return v != null ? (RequestId) v : s.recent.keep(RequestId.of(id));
     }
 
     /** Version = 1*2(DIGIT). */

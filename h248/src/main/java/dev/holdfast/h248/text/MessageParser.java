@@ -480,7 +480,11 @@ final class MessageParser extends DescriptorReader {
             }
             default -> {
                 if (!isDigit(s.peek())) throw s.expected("a context id (a number, '-', '$' or '*')", start);
-                return ContextId.of(uint32("a context id", start));
+                int p = s.pos;
+                long id = uint32("a context id", start);
+                // every message of a call names its context: the id made before for the same digits
+                Object v = s.recent.find(s.b, p, s.pos, RecentValues.CONTEXT_ID);
+                return v != null ? (ContextId) v : s.recent.keep(ContextId.of(id));
             }
         }
     }

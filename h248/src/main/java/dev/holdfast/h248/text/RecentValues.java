@@ -23,6 +23,10 @@ final class RecentValues {
     static final int MID = 2;
     /** A one-id termination id list. */
     static final int TERMINATION_ID_LIST = 3;
+    /** A PropertyParm written {@code name=value}. */
+    static final int PARAMETER = 4;
+    static final int CONTEXT_ID = 5;
+    static final int REQUEST_ID = 6;
 
     private static final int BITS = 9;
     private static final int MASK = (1 << BITS) - 1;
