@@ -38,6 +38,7 @@ public final class Controller implements AutoCloseable {
     private final Map<String, H248Endpoint> endpoints;
     private final MId mid;
     private final SipEdge sip;
+    private MgcEdge mgcEdge;
     private final Provisioning provisioning;
     private final java.time.Instant startedAt = java.time.Instant.now();
     private volatile AdminServer admin;
@@ -92,6 +93,8 @@ public final class Controller implements AutoCloseable {
             runner.query(() -> { core.enableNotices(); return null; }).join();
         }
         MgcEdge edge = new MgcEdge(runner);
+        // heartbeats of reachable gateways answered on the I/O threads while the core progresses (MgcEdge)
+        edge.answerHeartbeats(core.association()::reachableAt);
         Map<String, H248Endpoint> endpoints = new LinkedHashMap<>();
         MId mid = null;
         SipEdge sip = null;
@@ -138,6 +141,7 @@ public final class Controller implements AutoCloseable {
             throw e;
         }
         Controller c = new Controller(core, runner, endpoints, mid, sip, p);
+        c.mgcEdge = edge;
         c.peerWatch = peerWatch;
         c.changes = new ControllerProvisioning(core, runner, journal);
         runner.notices(c::keepCdrs);
@@ -192,6 +196,11 @@ public final class Controller implements AutoCloseable {
         return out;
     }
 
+    /** The H.248 edge's own counters (not the transports'). */
+    public Map<String, Long> h248EdgeCounters() {
+        return Map.of("heartbeatsAnsweredAtEdge", mgcEdge == null ? 0L : mgcEdge.heartbeatsAnsweredAtEdge());
+    }
+
     /** The SIP edge, or null when the controller does not listen for SIP. */
     public SipEdge sip() { return sip; }
 
@@ -221,10 +230,13 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Runs a read-only query of the core on its thread, between events (not an event: not logged, changes nothing;
-     * see {@link CoreRunner#query}); fails with a TimeoutException if the core does not get to it in 5 s.
+     * see {@link CoreRunner#query}); fails with a TimeoutException if the core does not get to it in 5 s. The
+     * future completes off the core thread: what the caller chains on it (JSON of thousands of calls) must not hold
+     * up call processing.
      */
     public <T> java.util.concurrent.CompletableFuture<T> query(java.util.function.Function<ControllerCore, T> read) {
-        return runner.query(() -> read.apply(core)).orTimeout(5, java.util.concurrent.TimeUnit.SECONDS);
+        return runner.query(() -> read.apply(core)).orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                .thenApplyAsync(java.util.function.Function.identity(), java.util.concurrent.ForkJoinPool.commonPool());
     }
 
     /** Submits an operator's command to the core as an admin event (logged, replayed), e.g. {@code release-call 7}. */

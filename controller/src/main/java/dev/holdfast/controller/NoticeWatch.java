@@ -51,7 +51,8 @@ final class NoticeWatch {
     private final SipCore sip;
     private final Map<Long, Seen> seen = new HashMap<>();
     /** Calls that may change without a line reporting anything: not yet connected, or in a feature. */
-    private final java.util.TreeMap<Long, Seen> unsettled = new java.util.TreeMap<>();
+    /** By call id; a hash map (walked after every event), the changed ones sorted by id for the notices' order. */
+    private final java.util.HashMap<Long, Seen> unsettled = new java.util.HashMap<>();
     private final Set<Long> touched = new LinkedHashSet<>();
     private final Map<Gateway, GatewayState> gateways = new LinkedHashMap<>();
     private final Set<String> users = new LinkedHashSet<>();
@@ -99,6 +100,7 @@ final class NoticeWatch {
         // rebuilt 3,000 calls (JFR), growing with calls times events
         List<Long> check = new ArrayList<>();
         for (Map.Entry<Long, Seen> e : unsettled.entrySet()) if (changed(e.getValue())) check.add(e.getKey());
+        if (check.size() > 1) java.util.Collections.sort(check);
         for (Long id : touched) {
             if (unsettled.containsKey(id)) continue;
             Seen s = seen.get(id);

@@ -114,13 +114,25 @@ final class AdminApi {
     }
 
     private CompletableFuture<AdminResponse> calls() {
-        return controller.query(CoreViews::calls).thenApply(c -> {
-            List<ObjectNode> calls = new ArrayList<>(c.calls().size());
-            for (CoreViews.CallView v : c.calls()) calls.add(callJson(v.structure(), v.migrated()));
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("calls", calls);
-            out.put("phoneCalls", c.phoneCalls());
-            return AdminResponse.ok(out);
+        return controller.query(CoreViews::callIds)
+                .thenCompose(ids -> structures(ids, 0, new ArrayList<>(ids.size())))
+                .thenCombine(controller.query(CoreViews::phoneCalls), (views, phoneCalls) -> {
+                    List<ObjectNode> calls = new ArrayList<>(views.size());
+                    for (CoreViews.CallView v : views) calls.add(callJson(v.structure(), v.migrated()));
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("calls", calls);
+                    out.put("phoneCalls", phoneCalls);
+                    return AdminResponse.ok(out);
+                });
+    }
+
+    /** The calls' structures, {@link CoreViews#CALLS_PER_QUERY} per core query, one after the other. */
+    private CompletableFuture<List<CoreViews.CallView>> structures(List<Long> ids, int from, List<CoreViews.CallView> acc) {
+        if (from >= ids.size()) return CompletableFuture.completedFuture(acc);
+        List<Long> page = List.copyOf(ids.subList(from, Math.min(ids.size(), from + CoreViews.CALLS_PER_QUERY)));
+        return controller.query(core -> CoreViews.calls(core, page)).thenCompose(v -> {
+            acc.addAll(v);
+            return structures(ids, from + page.size(), acc);
         });
     }
 
@@ -169,6 +181,7 @@ final class AdminApi {
             out.put("migration", parts[2]);
             out.put("sipEdge", controller.sip() == null ? Map.of() : controller.sip().counters().snapshot());
             out.put("h248", controller.h248Counters());
+            out.put("h248Edge", controller.h248EdgeCounters());
             out.put("admin", counters.snapshot());
             Map<String, Long> cdr = new LinkedHashMap<>(controller.cluster() == null ? Map.of() : controller.cluster().counters());
             cdr.put("cdr.recorded", controller.cdrs().added());

@@ -34,7 +34,6 @@ final class CoreViews {
     /** A call's structure and whether it was rebuilt from cookies after a controller failure. */
     record CallView(CallStructure structure, boolean migrated) {}
 
-    record Calls(List<CallView> calls, List<PhoneCall> phoneCalls) {}
 
     /**
      * A gateway as the controller knows it.
@@ -78,12 +77,34 @@ final class CoreViews {
                 core.failures(), migrated, rejected);
     }
 
-    static Calls calls(ControllerCore core) {
-        List<CallView> calls = new ArrayList<>();
-        for (Call c : core.calls().calls()) calls.add(new CallView(c.structure(), c.migrated()));
+    /**
+     * Calls whose structures one query builds: a listing of 10,000 calls in one query held the core thread for
+     * seconds (no call processing meanwhile, and no heartbeat answered at the edge); in pages the core gets on with
+     * its events between them. Each call's structure is consistent; the listing as a whole is not one instant.
+     */
+    static final int CALLS_PER_QUERY = 200;
+
+    /** The ids of the calls now, in id order (cheap: the first step of a paged listing). */
+    static List<Long> callIds(ControllerCore core) {
+        List<Long> ids = new ArrayList<>();
+        for (Call c : core.calls().calls()) ids.add(c.id());
+        return ids;
+    }
+
+    /** The structures of those of {@code ids} that are still calls. */
+    static List<CallView> calls(ControllerCore core, List<Long> ids) {
+        List<CallView> out = new ArrayList<>(ids.size());
+        for (Long id : ids) {
+            Call c = core.calls().call(id);
+            if (c != null) out.add(new CallView(c.structure(), c.migrated()));
+        }
+        return out;
+    }
+
+    static List<PhoneCall> phoneCalls(ControllerCore core) {
         List<PhoneCall> phoneCalls = new ArrayList<>();
         for (SipCall c : core.sip().calls()) if (c.phoneToPhone()) phoneCalls.add(phoneCall(c));
-        return new Calls(calls, phoneCalls);
+        return phoneCalls;
     }
 
     static CallView call(ControllerCore core, long id) {

@@ -67,7 +67,8 @@ public final class Call {
      * Its media ends in {@code rtp}, an ephemeral RTP termination next to the called line.
      */
     static final class SipParty {
-        final String number;
+        /** Changes when a transfer gives the call's SIP side to another phone. */
+        String number;
         /** The phone's dialog; for a call to the phone, known once the INVITE is sent. */
         String callId;
         /**
@@ -82,6 +83,8 @@ public final class Call {
         IgcEnd rtp;
         /** The phone left: nothing more is reported to it. */
         boolean gone;
+        /** The RTP termination's mode set by the phone's last re-INVITE (hold: RECVONLY or INACTIVE), null: as set up. */
+        dev.holdfast.h248.message.LocalControlDescriptor.Mode mode;
         /** What the phone is told if the call fails before answer. */
         int failure = 503;
         String failureReason = "Service Unavailable";
@@ -258,7 +261,10 @@ public final class Call {
         for (Leg l : legs) ls.add(new CallStructure.Leg(l.gateway.name(), l.context, List.copyOf(l.terminations)));
         List<CallStructure.Igc> igcList = new ArrayList<>();
         for (IgcEnd e : igcs) if (e.far != null) igcList.add(new CallStructure.Igc(end(e, e.far), end(e.far, e)));
-        CallStructure.SipLeg sipLeg = sip == null ? null : new CallStructure.SipLeg(sip.number, sip.callId,
+        // a line moved into a conference's context has no RTP termination of its own for the SIP side
+        CallStructure.SipLeg sipLeg = sip == null ? null : sip.rtp == null
+                ? new CallStructure.SipLeg(sip.number, sip.callId, null, null, null, null, null)
+                : new CallStructure.SipLeg(sip.number, sip.callId,
                 sip.rtp.leg.gateway.name(), sip.rtp.leg.context, sip.rtp.rtp, sip.rtp.local, sip.rtp.remote);
         List<String> names = new ArrayList<>();
         List<CallStructure.Party> roles = new ArrayList<>();

@@ -31,6 +31,8 @@ import dev.holdfast.h248.message.TerminationStateDescriptor;
 import dev.holdfast.h248.message.TerminationStateParm;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,16 +98,21 @@ final class CallMerge {
      * Audits the contexts of a gateway that kept its state, rebuilds and merges what they carry, then runs
      * {@code then}. First the context ids ({@code Context=* {AuditValue=ROOT}}, H.248.1 7.2.5), then the contexts
      * not held by a call here, {@link #CONTEXTS_PER_AUDIT} per request, each {@code AuditValue=*{Audit{Media}}}.
+     * {@code then} gets false when the audit failed (no reply, or refused): what the gateway holds is not known.
      */
-    void audit(Gateway gw, Runnable then) {
+    void audit(Gateway gw, java.util.function.Consumer<Boolean> then) {
         unclaimed.remove(gw); // what it held before is audited again
         long started = cp.svc.now();
         ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
                 List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
         boolean[] failed = {false};
         cp.association.send(gw, List.of(ids), o -> {
-            if (o.reply() == null) {
-                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + o.failure());
+            if (o.reply() == null || o.reply().error() != null) {
+                // no reply, or refused as a whole (504: it went to another controller meanwhile): what it holds is not
+                // known, and an empty list here would mean every context expected there is gone
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed: "
+                        + (o.reply() == null ? o.failure() : "error " + o.reply().error().code() + " " + o.reply().error().text()));
+                count("merge.audit_failed");
                 finish(gw, started, -1, then);
                 return;
             }
@@ -138,8 +145,10 @@ final class CallMerge {
                     List.of(new CommandRequest(H248.auditValue("*", AuditDescriptor.Item.MEDIA), true, false))));
         }
         cp.association.send(gw, batch, ob -> {
-            if (ob.reply() == null) {
-                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit got no reply: " + ob.failure());
+            if (ob.reply() == null || ob.reply().error() != null) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed: "
+                        + (ob.reply() == null ? ob.failure() : "error " + ob.reply().error().code() + " " + ob.reply().error().text()));
+                count("merge.audit_failed");
                 done.accept(false);
                 return;
             }
@@ -158,28 +167,34 @@ final class CallMerge {
     }
 
     /** @param contexts how many were audited; -1: the audit failed (what the gateway holds is not known) */
-    private void finish(Gateway gw, long started, int contexts, Runnable then) {
+    private void finish(Gateway gw, long started, int contexts, java.util.function.Consumer<Boolean> then) {
         try {
             List<Gateway> settle = new ArrayList<>(farAlreadyHere);
             farAlreadyHere.clear();
+            List<Gateway> all = new ArrayList<>(settle);
+            if (contexts >= 0) all.add(gw);
+            // the calls expecting legs there, found in one pass over the calls for all of them (it was one pass per
+            // gateway: gateways x calls at every audit's end, a large share of the alternate's CPU while it rebuilt
+            // thousands of calls from 100 gateways: JFR)
+            Map<Gateway, List<Call>> expecting = expectingOn(all);
             for (Gateway g : settle) {
                 // a line-less context with bad cookies audited there before this gateway's parts named it
                 Map<ContextId, List<Audited>> waiting = unclaimed.get(g);
                 if (waiting != null) waiting.entrySet().removeIf(e -> claimedByFarEnd(g, e.getKey(), e.getValue()));
-                missingContexts(g);
+                missingContexts(g, expecting.getOrDefault(g, List.of()));
             }
-            if (contexts >= 0) missingContexts(gw);
+            if (contexts >= 0) missingContexts(gw, expecting.getOrDefault(gw, List.of()));
             long took = cp.svc.now() - started;
             long rebuilt = counters.getOrDefault("merge.calls_rebuilt", 0L);
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took
                     + " ms (" + rebuilt + " calls rebuilt from cookies so far)");
         } finally {
-            then.run();
+            then.accept(contexts >= 0);
         }
     }
 
     /** A gateway came back without its state (cold restart): every leg expected there is gone. */
-    void arrivedWithoutState(Gateway gw) { missingContexts(gw); }
+    void arrivedWithoutState(Gateway gw) { missingContexts(gw, expectingOn(List.of(gw)).getOrDefault(gw, List.of())); }
 
     /** One termination as the audit returned it. */
     private record Audited(String termination, String cookie, String local, String remote) {}
@@ -633,10 +648,32 @@ final class CallMerge {
 
     // ------------------------------------------------------------------------------------------ what did not come
 
-    /** After a gateway's audit: each leg a migrated call still expects there is gone, and so are its parties. */
-    private void missingContexts(Gateway gw) {
-        for (Call c : new ArrayList<>(cp.calls())) {
+    /** The migrated calls (in call order) with a leg expected on each of {@code gateways}, in one pass. */
+    private Map<Gateway, List<Call>> expectingOn(List<Gateway> gateways) {
+        Map<Gateway, List<Call>> out = new HashMap<>();
+        if (gateways.isEmpty()) return out;
+        Set<Gateway> wanted = new HashSet<>(gateways);
+        for (Call c : cp.calls()) {
             if (!c.migrated) continue;
+            Gateway last = null;
+            for (Call.Leg l : c.legs) {
+                if (l.expected && l.gateway != last && wanted.contains(l.gateway)) {
+                    List<Call> list = out.computeIfAbsent(l.gateway, k -> new ArrayList<>());
+                    if (list.isEmpty() || list.get(list.size() - 1) != c) list.add(c);
+                    last = l.gateway;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * After a gateway's audit: each leg a migrated call still expects there is gone, and so are its parties.
+     * {@code candidates}: the calls that expected a leg there when the audit ended (from {@link #expectingOn}).
+     */
+    private void missingContexts(Gateway gw, List<Call> candidates) {
+        for (Call c : candidates) {
+            if (!c.migrated || cp.call(c.id()) != c) continue; // released meanwhile (by a gateway settled before)
             List<Call.Leg> gone = new ArrayList<>();
             for (Call.Leg l : c.legs) if (l.gateway == gw && l.expected) gone.add(l);
             if (gone.isEmpty()) continue;

@@ -73,6 +73,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private final Map<Gateway, List<Map.Entry<Line, ObservedEvent>>> heldEvents = new LinkedHashMap<>();
     /** Gateways whose contexts are being audited for call cookies. */
     private final java.util.Set<Gateway> reconstructing = new java.util.LinkedHashSet<>();
+    /** Context audits started per gateway: a retry of an older one stops when the gateway registered again. */
+    private final Map<Gateway, Long> auditRounds = new java.util.HashMap<>();
     /** Live calls by their cross-controller key. */
     private final Map<Long, Call> byKey = new java.util.HashMap<>();
     /** Calls this event sent something for, or heard back about: their cookies are checked after the event. */
@@ -156,7 +158,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
         LOG.log(System.Logger.Level.DEBUG, () -> call + ": phone dialog " + dialog.callId() + " adopted");
-        return () -> sipLeft(call);
+        return new SipLine(call);
     }
 
     /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
@@ -532,6 +534,14 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
      * ringing, answer, failure and release through {@code phone}.
      */
     @Override public LineCall offer(String number, String callerNumber, String callId, String offerSdp, SipParty phone) {
+        return offer(number, callerNumber, callId, offerSdp, phone, false);
+    }
+
+    @Override public LineCall offerWithoutSdp(String number, String callerNumber, String callId, SipParty phone) {
+        return offer(number, callerNumber, callId, null, phone, true);
+    }
+
+    private LineCall offer(String number, String callerNumber, String callId, String offerSdp, SipParty phone, boolean lateOffer) {
         if (!(dialPlan.route(number) instanceof Route.Extension e)) return null;
         Gateway gw = association.gateway(e.gateway());
         Line callee = gw == null ? null : gw.line(e.termination());
@@ -549,7 +559,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             phone.failed(486, "Busy Here");
             return () -> { };
         }
-        if (offerSdp == null || offerSdp.isBlank()) {
+        if (!lateOffer && (offerSdp == null || offerSdp.isBlank())) {
             // no offer in the INVITE (offer in the 200, answer in the ACK) is not served
             if (cdrs != null) CallRecords.refused(cdrs, callerNumber, callee, CallRecord.FAILED, "no SDP offer");
             phone.failed(488, "Not Acceptable Here");
@@ -574,10 +584,97 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             rtp.remote = offerSdp;
             if (c.state == CallState.RELEASED) return;
             if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
-            if (!c.sip.gone) phone.ringing();
+            if (!c.sip.gone) c.sip.phone.ringing();
             setupComplete(c);
         });
-        return () -> sipLeft(c);
+        return new SipLine(c);
+    }
+
+    private final List<GatewayConference> conferences = new ArrayList<>();
+    private long nextConferenceId = 1;
+
+    /**
+     * A conference bridge for SIP phones (and lines joined to it by RTP): on the first gateway in service, by name.
+     * Null when no gateway is in service.
+     */
+    @Override public dev.holdfast.controller.sip.ConferenceBridge openConference() {
+        Gateway gw = association.gateways().stream().filter(g -> g.state() == GatewayState.IN_SERVICE)
+                .min(java.util.Comparator.comparing(Gateway::name)).orElse(null);
+        if (gw == null) return null;
+        GatewayConference c = new GatewayConference(nextConferenceId++, gw, association, this);
+        conferences.add(c);
+        return c;
+    }
+
+    void conferenceEnded(GatewayConference c) { conferences.remove(c); }
+
+    /** The conferences mixed on gateways for SIP phones, as call structures. */
+    public List<CallStructure> conferences() {
+        List<CallStructure> out = new ArrayList<>();
+        for (GatewayConference c : conferences) out.add(c.structure());
+        return out;
+    }
+
+    /** The line's side of a call with a SIP phone, for the SIP side: release, media changes, a transfer's new phone. */
+    private final class SipLine implements LineCall {
+        private final Call c;
+
+        SipLine(Call c) { this.c = c; }
+
+        @Override public void release() { sipLeft(c); }
+
+        @Override public String localSdp() { return c.sip == null || c.sip.rtp == null ? null : c.sip.rtp.local; }
+
+        @Override public void media(String remoteSdp, dev.holdfast.controller.sip.SdpDirection phone,
+                                    java.util.function.Consumer<String> done) {
+            Call.IgcEnd rtp = c.sip == null ? null : c.sip.rtp;
+            if (c.state != CallState.CONNECTED || rtp == null || rtp.rtp == null || rtp.leg.context == null) {
+                done.accept(null);
+                return;
+            }
+            // the termination's mode is the mirror of the phone's direction: a phone that only sends is only received
+            Mode mode = switch (phone) {
+                case SENDRECV -> Mode.SENDRECV;
+                case SENDONLY -> Mode.RECVONLY;
+                case RECVONLY -> Mode.SENDONLY;
+                case INACTIVE -> Mode.INACTIVE;
+            };
+            var stream = remoteSdp == null ? H248.stream(H248.mode(mode)) : H248.stream(H248.mode(mode), H248.remote(remoteSdp));
+            send(c, rtp.leg.gateway, List.of(H248.action(rtp.leg.context, H248.modify(rtp.rtp, stream))), o -> {
+                if (!o.ok() || c.state != CallState.CONNECTED) {
+                    LOG.log(System.Logger.Level.INFO, () -> c + ": media change refused: " + o);
+                    done.accept(null);
+                    return;
+                }
+                if (remoteSdp != null) rtp.remote = remoteSdp;
+                c.sip.mode = mode;
+                done.accept(rtp.local);
+            });
+        }
+
+        @Override public String cookie() { return c.state == CallState.RELEASED ? null : phoneCookie(c); }
+
+        @Override public void moveInto(dev.holdfast.controller.sip.ConferenceBridge conference, String label,
+                                       java.util.function.Consumer<dev.holdfast.controller.sip.ConferenceBridge.Member> done) {
+            Line l = c.callee != null ? c.callee : c.caller;
+            if (!(conference instanceof GatewayConference g) || l == null || l.trunk() || c.featured) {
+                done.accept(null);
+                return;
+            }
+            g.moveLine(c, l, label, done);
+        }
+
+        @Override public String rebind(String number, String callId, SipParty party) {
+            if (c.sip == null || c.state == CallState.RELEASED) return null;
+            c.sip.number = number;
+            c.sip.callId = callId;
+            c.sip.phone = party;
+            c.sip.outgoing = null;
+            c.sip.gone = false;
+            touched.add(c); // the parts' cookies name the new phone
+            LOG.log(System.Logger.Level.DEBUG, () -> c + ": the SIP side is now sip:" + number + " in " + callId);
+            return phoneCookie(c);
+        }
     }
 
     /** The phone left (CANCEL, BYE, lost dialog): the line stops ringing or, off-hook, hears busy. */
@@ -681,6 +778,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (c.state == CallState.RELEASED) return;
             release(c, BUSY, null);
         }
+
+        @Override public LineCall lineCall() { return new SipLine(c); }
     }
 
     /** Tells the phone how its call ended, unless it left first. */
@@ -877,7 +976,31 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             return;
         }
         reconstructing.add(gw);
-        merge.audit(gw, () -> {
+        auditForMerge(gw, auditRounds.merge(gw, 1L, Long::sum), 1);
+    }
+
+    /** Context audits of a gateway that failed are asked again this many times, a second more apart each time. */
+    static final int MERGE_AUDIT_ATTEMPTS = 5;
+
+    /**
+     * Audits the gateway's contexts and rebuilds their calls. An audit that fails (unanswered, or refused as a whole:
+     * 504 from a gateway that went to another controller for a while) says nothing about what the gateway holds:
+     * its calls are neither declared gone nor is the gateway taken as arrived (a far end naming it would then find
+     * its leg missing); the audit is asked again while the gateway stays, up to {@link #MERGE_AUDIT_ATTEMPTS}.
+     */
+    private void auditForMerge(Gateway gw, long round, int attempt) {
+        merge.audit(gw, ok -> {
+            if (auditRounds.getOrDefault(gw, 0L) != round) return; // it registered again: a newer audit runs
+            if (!ok && gw.state().reachable() && attempt < MERGE_AUDIT_ATTEMPTS) {
+                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed (attempt " + attempt
+                        + "); asking again in " + attempt + " s");
+                svc.startTimer(attempt * 1000L, () -> {
+                    if (auditRounds.getOrDefault(gw, 0L) == round && reconstructing.contains(gw) && gw.state().reachable()) {
+                        auditForMerge(gw, round, attempt + 1);
+                    }
+                });
+                return;
+            }
             reconstructing.remove(gw);
             if (gw.state() != GatewayState.IN_SERVICE) { heldEvents.remove(gw); return; }
             inService(gw, true);

@@ -126,7 +126,11 @@ public final class ClusterClient implements AutoCloseable {
     public static ClusterClient start(ClusterConfig config, String name, String role, Path spool,
                                       java.util.function.Function<java.util.function.Function<ControllerState, Object>, CompletionStage<Object>> core) {
         ClusterClient c = new ClusterClient(config, name, role, spool, core);
-        c.thread.execute(c::connect);
+        // on a thread of its own: starting a Hazelcast client takes seconds on a loaded machine, and the cluster
+        // thread must meanwhile queue and spool the CDRs the calls make
+        Thread connector = new Thread(c::connect, "holdfast-cluster-connect");
+        connector.setDaemon(true);
+        connector.start();
         c.thread.scheduleWithFixedDelay(c::heartbeat, config.heartbeatMs(), config.heartbeatMs(), TimeUnit.MILLISECONDS);
         return c;
     }
@@ -247,7 +251,9 @@ public final class ClusterClient implements AutoCloseable {
                 .setMultiplier(1.5).setJitter(0.2).setClusterConnectTimeoutMillis(-1);
         cc.addListenerConfig(new ListenerConfig((LifecycleListener) this::lifecycle));
         try {
-            client = HazelcastClient.newHazelcastClient(cc);
+            HazelcastInstance made = HazelcastClient.newHazelcastClient(cc);
+            client = made;
+            if (closed) made.getLifecycleService().terminate(); // closed while it started
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cluster: cannot start the client: " + e.getMessage()
                     + "; CDRs are queued, call processing goes on");

@@ -50,6 +50,12 @@ public final class GatewayAssociation {
     private final Provisioning provisioning;
     private final Map<String, Gateway> byName = new LinkedHashMap<>();
     private final Map<String, Gateway> byMid = new LinkedHashMap<>();
+    /**
+     * Reachable gateways by peer, with the canonical mId each registered with: written on the core thread (in
+     * {@link #state}), read by the H.248 edge's I/O threads to answer it/ito heartbeats without queueing them
+     * behind the core's work (see {@code MgcEdge}).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> reachablePeers = new java.util.concurrent.ConcurrentHashMap<>();
     private GatewayListener listener;
 
     public GatewayAssociation(CoreServices svc, Provisioning provisioning) {
@@ -89,7 +95,7 @@ public final class GatewayAssociation {
         svc.cancelTimer(gw.drainTimer);
         svc.cancelTimer(gw.holdTimer);
         gw.watchdogTimer = gw.drainTimer = gw.holdTimer = 0;
-        gw.state = GatewayState.OUT_OF_SERVICE;
+        state(gw, GatewayState.OUT_OF_SERVICE);
         byName.remove(gw.name(), gw);
         byMid.remove(MidText.canonical(gw.config().mid()), gw);
         LOG.log(System.Logger.Level.INFO, () -> gw.name() + " is no longer provisioned");
@@ -159,7 +165,7 @@ public final class GatewayAssociation {
         if (!registering && gw.state == GatewayState.LOST && r.peer().equals(gw.peer)) {
             // it was only out of reach: take it back with its state, as after a ServiceChange Disconnected
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + " is heard from again");
-            gw.state = GatewayState.REGISTERING;
+            state(gw, GatewayState.REGISTERING);
             svc.cancelTimer(gw.holdTimer);
             gw.holdTimer = 0;
             startSetup(gw, true);
@@ -240,6 +246,7 @@ public final class GatewayAssociation {
                 // Restart means the gateway lost its contexts, unless it only cancels a graceful shutdown (918)
                 boolean preserved = method != ServiceChangeParm.MethodKind.RESTART || reason == 918;
                 boolean wasKnown = gw.state != GatewayState.UNREGISTERED;
+                if (gw.peer != null) reachablePeers.remove(gw.peer, MidText.canonical(gw.config().mid())); // it may come from a new address
                 gw.peer = r.peer();
                 gw.registrations++;
                 svc.cancelTimer(gw.holdTimer);
@@ -247,7 +254,7 @@ public final class GatewayAssociation {
                 svc.cancelTimer(gw.watchdogTimer);
                 gw.holdTimer = gw.drainTimer = gw.watchdogTimer = 0;
                 gw.drainWhenIdle = false;
-                gw.state = GatewayState.REGISTERING;
+                state(gw, GatewayState.REGISTERING);
                 after.add(() -> {
                     if (!preserved && wasKnown) listener.gatewayStateLost(gw);
                     startSetup(gw, preserved);
@@ -264,7 +271,7 @@ public final class GatewayAssociation {
             }
             case GRACEFUL -> {
                 if (gw.state.reachable()) {
-                    gw.state = GatewayState.DRAINING;
+                    state(gw, GatewayState.DRAINING);
                     if (delay != null && delay > 0) {
                         gw.drainTimer = svc.startTimer(delay, () -> { gw.drainTimer = 0; outOfService(gw); });
                     } else {
@@ -302,7 +309,7 @@ public final class GatewayAssociation {
 
     private void outOfService(Gateway gw) {
         if (gw.state == GatewayState.OUT_OF_SERVICE) return;
-        gw.state = GatewayState.OUT_OF_SERVICE;
+        state(gw, GatewayState.OUT_OF_SERVICE);
         svc.cancelTimer(gw.watchdogTimer);
         svc.cancelTimer(gw.drainTimer);
         svc.cancelTimer(gw.holdTimer);
@@ -359,7 +366,7 @@ public final class GatewayAssociation {
                 ServiceChangeParm.Method.of(ServiceChangeParm.MethodKind.HANDOFF),
                 new ServiceChangeParm.Reason("\"903 MGC Directed Change\""),
                 new ServiceChangeParm.MgcIdToTry(peer))))), o -> { });
-        gw.state = GatewayState.HANDED_OFF;
+        state(gw, GatewayState.HANDED_OFF);
         svc.cancelTimer(gw.watchdogTimer);
         gw.watchdogTimer = 0;
         listener.gatewayHandedOff(gw);
@@ -471,13 +478,30 @@ public final class GatewayAssociation {
     }
 
     private void inService(Gateway gw, boolean preserved) {
-        gw.state = GatewayState.IN_SERVICE;
+        state(gw, GatewayState.IN_SERVICE);
         LOG.log(System.Logger.Level.INFO, () -> gw.name() + " in service" + (preserved ? " (state kept)" : ""));
         armWatchdog(gw, provisioning.timers().gatewaySilenceMillis());
         listener.gatewayInService(gw, preserved);
     }
 
     // ------------------------------------------------------------------------------------------ liveness
+
+    /** Every change of a gateway's association state goes through here (it keeps {@link #reachablePeers}). */
+    private void state(Gateway gw, GatewayState s) {
+        gw.state = s;
+        if (gw.peer == null) return;
+        String mid = MidText.canonical(gw.config().mid());
+        if (s.reachable()) reachablePeers.put(gw.peer, mid);
+        else reachablePeers.remove(gw.peer, mid);
+    }
+
+    /**
+     * Whether {@code peer} is a reachable gateway that registered as {@code canonicalMid}: its heartbeat may be
+     * answered at once. Safe from any thread; a change made by the event being handled now may not show yet.
+     */
+    public boolean reachableAt(String peer, String canonicalMid) {
+        return canonicalMid.equals(reachablePeers.get(peer));
+    }
 
     /** Anything received from the gateway proves it alive. */
     public void heard(Gateway gw) { gw.lastHeard = svc.now(); }
@@ -528,7 +552,7 @@ public final class GatewayAssociation {
     }
 
     private void lost(Gateway gw) {
-        gw.state = GatewayState.LOST;
+        state(gw, GatewayState.LOST);
         svc.cancelTimer(gw.watchdogTimer);
         svc.cancelTimer(gw.drainTimer);
         gw.watchdogTimer = gw.drainTimer = 0;

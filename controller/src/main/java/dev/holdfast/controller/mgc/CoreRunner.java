@@ -35,6 +35,10 @@ public final class CoreRunner implements AutoCloseable {
     private volatile Consumer<List<Command>> edge = c -> { };
     private volatile Consumer<List<dev.holdfast.controller.core.Notice>> notices = n -> { };
     private volatile boolean closed;
+    /** When the core thread last finished an event or a query (System.nanoTime). */
+    private volatile long lastProgressNanos = System.nanoTime();
+    /** When the task the core thread runs now (an event, a query) began, or 0 when it runs none. */
+    private volatile long runningSinceNanos;
 
     /**
      * @param log        the event log, or null
@@ -54,6 +58,34 @@ public final class CoreRunner implements AutoCloseable {
         // on close, queued events still run but timers not yet due are dropped: close() need not wait for them
         thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
+
+    /**
+     * Whether the core is getting on with its work: nothing is queued, or it finished an event or a query within
+     * one second. A core that is merely busy (thousands of audit replies queued while it rebuilds calls)
+     * is progressing; one stuck in a single event is not. The edges answer liveness probes (it/ito, OPTIONS) only
+     * while this holds, so that a stuck core still makes its gateways and phones fail over.
+     */
+    public boolean progressing() {
+        if (closed) return false;
+        long now = System.nanoTime();
+        long since = runningSinceNanos;
+        if (since != 0 && now - since >= STUCK_AFTER_NANOS) return false; // one event (or query) taking that long
+        return queued.get() == 0 || now - lastProgressNanos < STUCK_AFTER_NANOS;
+    }
+
+    /** Runs one task of the core thread, keeping {@link #progressing}'s clocks. */
+    private <T> T timed(java.util.concurrent.Callable<T> task) throws Exception {
+        runningSinceNanos = System.nanoTime();
+        try {
+            return task.call();
+        } finally {
+            lastProgressNanos = System.nanoTime();
+            runningSinceNanos = 0;
+        }
+    }
+
+    /** A core that finished nothing for this long while work waits is stuck (see {@link #progressing}). */
+    public static final long STUCK_AFTER_NANOS = 1_000_000_000L;
 
     /** Where the commands go (the H.248 edge); set before the first event. */
     public void edge(Consumer<List<Command>> edge) { this.edge = edge; }
@@ -120,7 +152,7 @@ public final class CoreRunner implements AutoCloseable {
         try {
             thread.execute(() -> {
                 try {
-                    result.complete(read.call());
+                    result.complete(timed(read));
                 } catch (Throwable e) {
                     result.completeExceptionally(e);
                 }
@@ -133,10 +165,11 @@ public final class CoreRunner implements AutoCloseable {
 
     /** Runs {@code task} on the core thread (for reading core state from tests and tools). */
     public <T> T inspect(java.util.concurrent.Callable<T> task) throws Exception {
-        return thread.submit(task).get(10, TimeUnit.SECONDS);
+        return thread.submit(() -> timed(task)).get(10, TimeUnit.SECONDS);
     }
 
     private void handle(LongFunction<Event> make) {
+        runningSinceNanos = System.nanoTime();
         try {
             Event e = make.apply(clock.millis());
             if (e == null) return;
@@ -162,6 +195,8 @@ public final class CoreRunner implements AutoCloseable {
             // a bug in the core must not stop the controller: log it loudly and go on with the next event
             LOG.log(System.Logger.Level.ERROR, "core failed on an event", e);
         } finally {
+            lastProgressNanos = System.nanoTime();
+            runningSinceNanos = 0;
             if (queued.decrementAndGet() == 0) {
                 try {
                     if (log != null) log.flush();

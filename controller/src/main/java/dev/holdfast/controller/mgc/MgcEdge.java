@@ -3,6 +3,11 @@ package dev.holdfast.controller.mgc;
 import dev.holdfast.controller.core.Command;
 import dev.holdfast.controller.core.Event;
 import dev.holdfast.h248.message.ActionReply;
+import dev.holdfast.h248.message.ActionRequest;
+import dev.holdfast.h248.message.CommandReply;
+import dev.holdfast.h248.message.CommandRequest;
+import dev.holdfast.h248.message.ContextId;
+import dev.holdfast.h248.message.ObservedEventsDescriptor;
 import dev.holdfast.h248.transaction.IncomingRequest;
 import dev.holdfast.h248.transaction.PeerLostException;
 import dev.holdfast.h248.transaction.TransactionErrorException;
@@ -10,12 +15,15 @@ import dev.holdfast.h248.transaction.TransactionTimeoutException;
 import dev.holdfast.h248.transport.H248Endpoint;
 import dev.holdfast.h248.transport.Peer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiPredicate;
 
 /**
  * The H.248 edge of the controller: turns what arrives on the H.248 endpoints into core events and carries out
@@ -31,6 +39,9 @@ public final class MgcEdge {
     private final Map<Long, CompletableFuture<List<ActionReply>>> pendingReplies = new ConcurrentHashMap<>();
     /** Numbered on the core thread only (inside the event factory), so handles follow event order. */
     private long nextHandle = 1;
+    /** Whether a peer is a reachable gateway registered with the given canonical mId (null: heartbeats go to the core). */
+    private volatile BiPredicate<String, String> reachable;
+    private final LongAdder heartbeatsAnsweredAtEdge = new LongAdder();
 
     public MgcEdge(CoreRunner runner) {
         this.runner = runner;
@@ -48,6 +59,22 @@ public final class MgcEdge {
         });
     }
 
+    /**
+     * Answers the it/ito heartbeats of reachable gateways here, on the I/O thread, instead of queueing them behind
+     * the core's work, while the core is {@linkplain CoreRunner#progressing progressing} (it finished something
+     * within a second). A busy controller (setting up thousands of calls, or rebuilding them after
+     * a failover) then still answers within a round trip, and its gateways do not leave it for the alternate
+     * believing it dead; a core stuck in one event stops answering and its gateways fail over as they should. The
+     * request still goes to the core as an event, which computes the same reply (then dropped): the event log and
+     * the core's state are the same either way.
+     */
+    public void answerHeartbeats(BiPredicate<String, String> reachableAt) {
+        this.reachable = reachableAt;
+    }
+
+    /** Heartbeats answered here rather than by the core. */
+    public long heartbeatsAnsweredAtEdge() { return heartbeatsAnsweredAtEdge.sum(); }
+
     static String key(String transport, Peer p) {
         return transport + ":" + p.address().getHostString() + ":" + p.address().getPort();
     }
@@ -56,12 +83,47 @@ public final class MgcEdge {
         String key = key(transport, r.peer());
         peers.put(key, r.peer());
         CompletableFuture<List<ActionReply>> reply = new CompletableFuture<>();
+        List<ActionReply> heartbeatReply = heartbeatReply(key, r);
+        if (heartbeatReply != null) {
+            heartbeatsAnsweredAtEdge.increment();
+            reply.complete(heartbeatReply);
+        }
         runner.submit(now -> {
             long handle = nextHandle++;
-            pendingReplies.put(handle, reply);
+            if (!reply.isDone()) pendingReplies.put(handle, reply);
             return new Event.RequestReceived(now, key, r.version(), r.mid(), handle, r.request());
         });
         return reply;
+    }
+
+    /**
+     * The reply to a request that is only it/ito Notifies on ROOT from a reachable gateway while the core progresses
+     * (what the core answers to it: an empty Notify reply per command), or null when the core must answer.
+     */
+    private List<ActionReply> heartbeatReply(String key, IncomingRequest r) {
+        BiPredicate<String, String> ok = reachable;
+        if (ok == null || r.mid() == null || r.request().actions().isEmpty()) return null;
+        List<ActionReply> replies = new ArrayList<>(r.request().actions().size());
+        for (ActionRequest a : r.request().actions()) {
+            if (!ContextId.NULL.equals(a.contextId()) || a.commands().isEmpty() || !a.contextProperties().isEmpty() || !a.contextAudit().isEmpty()) return null;
+            List<CommandReply> out = new ArrayList<>(a.commands().size());
+            for (CommandRequest c : a.commands()) {
+                if (!(c.command() instanceof dev.holdfast.h248.message.Command.Notify n) || !onlyInactivityTimeout(n)) return null;
+                out.add(new CommandReply.Notify(n.terminationIds(), null));
+            }
+            replies.add(new ActionReply(a.contextId(), List.of(), out, null));
+        }
+        if (!ok.test(key, dev.holdfast.controller.provisioning.MidText.canonical(r.mid()))) return null;
+        if (!runner.progressing()) return null;
+        return replies;
+    }
+
+    private static boolean onlyInactivityTimeout(dev.holdfast.h248.message.Command.Notify n) {
+        if (n.terminationIds().size() != 1 || !n.terminationIds().get(0).isRoot()) return false;
+        ObservedEventsDescriptor o = n.observedEvents();
+        if (o == null || o.events().isEmpty()) return false;
+        for (ObservedEventsDescriptor.ObservedEvent e : o.events()) if (!e.name().equalsIgnoreCase("it/ito")) return false;
+        return true;
     }
 
     private void execute(List<Command> commands) {

@@ -44,6 +44,8 @@ final class B2bua {
 
     /** {@code cookie}: the sender's refreshed cookie, for the Contact of the answer. */
     private record Reinvite(long call, long handle, String sentOn, String cookie) {}
+    /** Requests the B2BUA sends on its own (a transfer's INVITE and re-INVITEs), by token: what to do with the responses. */
+    private final Map<Long, java.util.function.Consumer<SipResponse>> ownRequests = new TreeMap<>();
     private final dev.holdfast.controller.core.JournalledMap<Long, SipCall> calls = new dev.holdfast.controller.core.JournalledMap<>();
     private long nextCallId = 1;
     /** Call processing's side for calls to analog lines; null: only phones are called. */
@@ -76,7 +78,15 @@ final class B2bua {
         this.counters = counters;
     }
 
-    void lines(LineRouter lines) { this.lines = lines; }
+    void lines(LineRouter lines) {
+        this.lines = lines;
+        this.focus = new ConferenceFocus(svc, sip, this, directory, location, lines, counters);
+    }
+
+    /** The conferences' focus (a conference factory URI, RFC 4579); null until call processing is there to mix. */
+    private ConferenceFocus focus;
+
+    ConferenceFocus focus() { return focus; }
 
     /** Where phone-to-phone calls (and refused calls to numbers that are no line) are recorded; null: nowhere. */
     void cdrs(CdrRecorder r) { this.cdrs = r; }
@@ -87,7 +97,9 @@ final class B2bua {
 
     void migrated(MigratedDialogs m) { this.migrated = m; }
 
-    boolean knows(String callId) { return byCallId.containsKey(callId) || talkPathOnly.contains(callId); }
+    boolean knows(String callId) {
+        return byCallId.containsKey(callId) || talkPathOnly.contains(callId) || focus != null && focus.owns(callId);
+    }
 
     int talkPathOnlyDialogs() { return talkPathOnly.size(); }
 
@@ -115,6 +127,10 @@ final class B2bua {
         }
         Subscriber caller = directory.byUser(from.user());
         if (!callerAccepted(source, handle, r, caller, from)) return;
+        if (focus != null && ConferenceFocus.FACTORY_USER.equalsIgnoreCase(target.user())) {
+            focus.invite(handle, r, caller != null ? caller.number() : from.user());
+            return;
+        }
         String number = target.user() != null ? target.user() : SipUri.parse(r.toUri()) == null ? null : SipUri.parse(r.toUri()).user();
         Subscriber callee = directory.byNumber(number);
         if (callee == null) {
@@ -147,6 +163,8 @@ final class B2bua {
                 "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
                 r.contentType(), r.body()).withCookie(bCookie));
         SipCall call = new SipCall(id, r.callId(), handle, aToTag, bCallId, token, callerNumber, number);
+        call.aRemoteTag = r.fromTag();
+        call.bLocalTag = bFromTag;
         call.callKey = callKey;
         call.stateSince = svc.now();
         call.cdr.setupAt = svc.now();
@@ -168,6 +186,7 @@ final class B2bua {
         long id = nextCallId++;
         String aToTag = "hfa" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
         SipCall call = new SipCall(id, r.callId(), handle, aToTag, null, 0, callerNumber, number);
+        call.aRemoteTag = r.fromTag();
         call.toLine = true;
         calls.put(id, call);
         byCallId.put(r.callId(), call);
@@ -251,6 +270,7 @@ final class B2bua {
                 "sip:" + callerNumber + "@" + sip.domain(), bFromTag, "sip:" + number + "@" + sip.domain(),
                 "application/sdp", offerSdp).withCookie(cookie));
         SipCall call = new SipCall(id, null, 0, null, bCallId, token, callerNumber, number);
+        call.bLocalTag = bFromTag;
         call.fromLine = line;
         calls.put(id, call);
         byCallId.put(bCallId, call);
@@ -294,6 +314,7 @@ final class B2bua {
                 return;
             }
             call.state = SipCall.State.CONNECTED;
+            call.bRemoteTag = r.toTag();
             counters.add("calls.connected");
             call.fromLine.answered(r.body());
             return;
@@ -317,7 +338,7 @@ final class B2bua {
      * A call is accepted from a trusted peer, from a contact the calling subscriber has registered, or with digest
      * credentials of the calling subscriber (a 407 challenge asks for them).
      */
-    private boolean callerAccepted(String source, long handle, SipRequest r, Subscriber caller, SipUri from) {
+    boolean callerAccepted(String source, long handle, SipRequest r, Subscriber caller, SipUri from) {
         if (trustedPeers.contains(host(source))) return true;
         if (caller != null && !r.contacts().isEmpty()) {
             SipUri contact = SipUri.parse(r.contacts().get(0).uri());
@@ -361,6 +382,7 @@ final class B2bua {
      * the answer comes back the same way. Only one at a time per call (RFC 3261 14.2: 491 otherwise).
      */
     void reinvite(long handle, SipRequest r) {
+        if (focus != null && focus.owns(r.callId())) { focus.reinvite(handle, r); return; }
         if (talkPathOnly.contains(r.callId())) {
             // no call to offer it to; 488 keeps the session as it was (RFC 3261 14.2), the media untouched
             counters.add("migration.talk-path-only.reinvite");
@@ -373,11 +395,10 @@ final class B2bua {
             return;
         }
         if (call.toLine || call.fromLine != null) {
-            // the gateway's RTP termination keeps its Remote SDP: a new media address is not served yet
-            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            lineReinvite(handle, call, r);
             return;
         }
-        if (call.state != SipCall.State.CONNECTED || reinvites.values().stream().anyMatch(v -> v.call() == call.id)) {
+        if (call.state != SipCall.State.CONNECTED || call.transfer != null || reinviting(call)) {
             sip.respond(handle, SipReply.of(491, "Request Pending"));
             return;
         }
@@ -397,12 +418,46 @@ final class B2bua {
         counters.add("reinvites.relayed");
     }
 
+    /**
+     * A re-INVITE from the phone in a call with a line (hold with sendonly or inactive, resume, a new media address):
+     * the gateway's RTP termination takes the phone's SDP as Remote and the mode that mirrors its direction; the
+     * answer is the termination's Local SDP with the direction that answers the offer (RFC 3264 6.1, 8.4).
+     */
+    private void lineReinvite(long handle, SipCall call, SipRequest r) {
+        LineRouter.LineCall line = call.toLine ? call.line : call.fromLine.lineCall();
+        if (call.state != SipCall.State.CONNECTED || call.transfer != null || call.lineMediaPending) {
+            sip.respond(handle, SipReply.of(491, "Request Pending"));
+            return;
+        }
+        if (line == null || r.body() == null || r.body().isBlank()) {
+            // no offer (we would have to offer in the 200 and take the answer in the ACK): not served
+            counters.add("reinvites.line.refused");
+            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            return;
+        }
+        SdpDirection phone = SdpDirection.of(r.body());
+        call.lineMediaPending = true;
+        line.media(r.body(), phone, local -> {
+            call.lineMediaPending = false;
+            if (local == null) {
+                counters.add("reinvites.line.refused");
+                sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+                return;
+            }
+            call.feature = phone == SdpDirection.SENDRECV ? Call.Feature.NONE : Call.Feature.HOLD;
+            counters.add(phone == SdpDirection.SENDRECV ? "reinvites.line.resume" : "reinvites.line.hold");
+            sip.respond(handle, new SipReply(200, "OK", null, List.of(), true, "application/sdp", phone.answer().applyTo(local),
+                    line.cookie()));
+        });
+    }
+
     void ack(SipRequest r) {
         SipCall call = byCallId.get(r.callId());
         if (call != null && r.callId().equals(call.aCallId)) counters.add("ack.received");
     }
 
     void bye(long handle, SipRequest r) {
+        if (focus != null && focus.owns(r.callId())) { focus.bye(handle, r); return; }
         if (talkPathOnly.remove(r.callId())) {
             counters.add("migration.talk-path-only.bye");
             sip.respond(handle, SipReply.of(200, "OK"));
@@ -415,6 +470,16 @@ final class B2bua {
         }
         sip.respond(handle, SipReply.of(200, "OK"));
         boolean fromA = r.callId().equals(call.aCallId);
+        Transfer x = call.transfer;
+        if (x != null && !x.done && (r.callId().equals(x.referCallId) || r.callId().equals(x.consultationCallId))) {
+            // the transferor hangs up after the 202, before the transfer is done (RFC 5589 allows it): it goes on
+            counters.add("transfer.transferor-left-early");
+            if (r.callId().equals(x.referCallId)) x.transferorGone = true;
+            else x.consultationGone = true;
+            if (fromA) call.aPresent = false;
+            else call.bPresent = false;
+            return;
+        }
         counters.add(fromA ? "calls.released-by-caller" : "calls.released-by-callee");
         if (call.fromLine != null) {
             boolean cancelled = call.state == SipCall.State.CANCELLING;
@@ -463,6 +528,11 @@ final class B2bua {
     // ------------------------------------------------------------------------------------------ leg B responses
 
     void response(long token, SipResponse r) {
+        java.util.function.Consumer<SipResponse> own = r.status() >= 200 ? ownRequests.remove(token) : ownRequests.get(token);
+        if (own != null) {
+            own.accept(r);
+            return;
+        }
         Reinvite re = reinvites.get(token);
         if (re != null) {
             reinviteAnswered(token, re, r.status(), r.reason(), r.contentType(), r.body());
@@ -492,6 +562,7 @@ final class B2bua {
                 return;
             }
             svc.cancelTimer(call.noAnswerTimer);
+            call.bRemoteTag = r.toTag();
             changed(call, SipCall.State.CONNECTED);
             counters.add("calls.connected");
             sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true, r.contentType(), r.body(),
@@ -516,6 +587,12 @@ final class B2bua {
     }
 
     void failed(long token, String reason) {
+        java.util.function.Consumer<SipResponse> own = ownRequests.remove(token);
+        if (own != null) {
+            boolean timeout = reason.equals("timeout");
+            own.accept(new SipResponse(timeout ? 408 : 503, timeout ? "Request Timeout" : "Service Unavailable", null, null, null, null));
+            return;
+        }
         Reinvite re = reinvites.get(token);
         if (re != null) {
             reinviteAnswered(token, re, 408, "Request Timeout", null, null);
@@ -544,6 +621,7 @@ final class B2bua {
 
     /** The stack ended a leg's dialog on its own: a connected call loses that leg, so the other one is hung up. */
     void dialogEnded(String callId) {
+        if (focus != null && focus.owns(callId)) { focus.dialogEnded(callId); return; }
         SipCall call = byCallId.get(callId);
         if (call == null || call.state != SipCall.State.CONNECTED) return;
         counters.add("calls.dialog-lost");
@@ -573,6 +651,13 @@ final class B2bua {
     }
 
     private void end(SipCall call) {
+        if (call.transfer != null) {
+            Transfer x = call.transfer;
+            call.transfer = null;
+            // the transferee (or, for the consultation, the target) left: the transfer cannot finish
+            if (x.call == call) x.transferorGone = true;
+            if (!x.done) fail(x, 487, "Request Terminated");
+        }
         if (cdrs != null && call.state != SipCall.State.ENDED && call.phoneToPhone()) {
             cdrs.ended(call.callKey, Party.phone(call.caller), Party.phone(call.callee), List.of(), call.cdr.setupAt,
                     call.cdr.answered(), call.cdr.release(false), call.cdr.cause(), call.adopted);
@@ -591,6 +676,412 @@ final class B2bua {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ transfer (REFER)
+
+    /**
+     * REFER in a connected call (RFC 3515): the controller plays the transferee's part for the phone or line on the
+     * other side. Blind: it calls the Refer-To target and joins it with the transferee. Attended (Refer-To with
+     * Replaces, RFC 3891/5589): it joins the transferee with the other party of the transferor's consultation call,
+     * the dialog Replaces names. 202 first, then NOTIFYs with a sipfrag (100, 180, then the final status); on success
+     * the transferor's dialogs are ended with BYE. What cannot be accepted at all is answered with a 4xx to the REFER.
+     */
+    void refer(long handle, SipRequest r) {
+        counters.add("refer.received");
+        if (focus != null && focus.owns(r.callId())) { focus.refer(handle, r); return; }
+        if (r.toTag() == null) {
+            // RFC 3515 allows a REFER outside a dialog; we transfer only calls we are in
+            refuseRefer(handle, 403, "Forbidden (REFER outside a dialog)", r);
+            return;
+        }
+        SipCall call = byCallId.get(r.callId());
+        if (call == null) {
+            refuseRefer(handle, 481, "Call/Transaction Does Not Exist", r);
+            return;
+        }
+        boolean inA = r.callId().equals(call.aCallId);
+        String ours = inA ? call.aToTag : call.bLocalTag;
+        String theirs = inA ? call.aRemoteTag : call.bRemoteTag;
+        if (ours != null && !ours.equals(r.toTag()) || theirs != null && !theirs.equals(r.fromTag())) {
+            // the Call-ID of one of our dialogs with other tags: not that dialog (RFC 3261 12.2.2)
+            refuseRefer(handle, 481, "Call/Transaction Does Not Exist", r);
+            return;
+        }
+        if (call.state != SipCall.State.CONNECTED || call.transfer != null || reinviting(call)) {
+            refuseRefer(handle, 491, "Request Pending", r);
+            return;
+        }
+        ReferTarget target = ReferTarget.parse(r.referTo());
+        if (target == null) {
+            refuseRefer(handle, 400, r.referTo() == null ? "Bad Request (no Refer-To)" : "Bad Request (Refer-To)", r);
+            return;
+        }
+        boolean fromA = r.callId().equals(call.aCallId);
+        Transfer.Side transferee = otherSide(call, fromA);
+        if (transferee == null) {
+            // an adopted call whose other party has not come back: nobody to transfer
+            refuseRefer(handle, 480, "Temporarily Unavailable", r);
+            return;
+        }
+        SipCall consultation = target.attended() ? consultation(call, target) : null;
+        sip.respond(handle, SipReply.of(202, "Accepted"));
+        counters.add("refer.accepted");
+        Transfer x = new Transfer(call, r.callId(), transferee, consultation, target.attended() ? target.replaces() : null);
+        call.transfer = x;
+        LOG.log(System.Logger.Level.DEBUG, () -> "call " + call.id + ": REFER from " + (fromA ? call.caller : call.callee)
+                + " to " + r.referTo());
+        notifyTransferor(x, 100, "Trying");
+        if (target.attended()) attended(x, target);
+        else blind(x, target);
+    }
+
+    /** The consultation call a Replaces names: connected, not {@code call}, its dialog's tags as they are here; else null. */
+    SipCall consultation(SipCall call, ReferTarget t) {
+        SipCall k = byCallId.get(t.replaces());
+        if (k == null || k == call || k.state != SipCall.State.CONNECTED || k.transfer != null || reinviting(k)) return null;
+        boolean legA = t.replaces().equals(k.aCallId);
+        String ours = legA ? k.aToTag : k.bLocalTag;
+        String theirs = legA ? k.aRemoteTag : k.bRemoteTag;
+        if (ours == null || !ours.equals(t.toTag()) || theirs != null && !theirs.equals(t.fromTag())) return null;
+        return k;
+    }
+
+    private boolean reinviting(SipCall call) {
+        for (Reinvite v : reinvites.values()) if (v.call() == call.id) return true;
+        return false;
+    }
+
+    void refuseRefer(long handle, int status, String reason, SipRequest r) {
+        counters.add("refer.rejected." + status);
+        LOG.log(System.Logger.Level.INFO, () -> "REFER in " + r.callId() + " from " + r.fromUri() + " refused: " + status + " " + reason);
+        sip.respond(handle, SipReply.of(status, reason));
+    }
+
+    /** The party of {@code call} that is not the one on leg A ({@code fromA}) or leg B; null when it is not here. */
+    Transfer.Side otherSide(SipCall call, boolean fromA) {
+        if (call.toLine) return call.line == null ? null : new Transfer.Line(call.callee, call.line);
+        if (call.fromLine != null) {
+            LineRouter.LineCall l = call.fromLine.lineCall();
+            return l == null ? null : new Transfer.Line(call.caller, l);
+        }
+        if (fromA) return call.bPresent ? new Transfer.Phone(call.callee, call.bCallId, call.bLocalTag, call.bRemoteTag) : null;
+        return call.aPresent ? new Transfer.Phone(call.caller, call.aCallId, call.aToTag, call.aRemoteTag) : null;
+    }
+
+    private void attended(Transfer x, ReferTarget t) {
+        SipCall k = x.consultation;
+        if (k == null) {
+            counters.add("transfer.replaces-unknown");
+            LOG.log(System.Logger.Level.INFO, () -> "call " + x.call.id + ": Replaces names no dialog here: " + t.replaces());
+            fail(x, 481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        Transfer.Side target = otherSide(k, t.replaces().equals(k.aCallId));
+        if (target == null) { fail(x, 480, "Temporarily Unavailable"); return; }
+        if (target instanceof Transfer.Line && x.transferee instanceof Transfer.Line) { fail(x, 501, "Not Implemented"); return; }
+        x.target = target;
+        k.transfer = x;
+        x.joined = prepareJoined(x);
+        if (target instanceof Transfer.Line l) {
+            offerReady(x, l.call().localSdp());
+            return;
+        }
+        // the target phone makes a fresh offer (a re-INVITE without SDP); its 2xx waits for our ACK with the answer
+        Transfer.Phone p = (Transfer.Phone) target;
+        long token = sip.send(new SipOutgoingRequest("INVITE", p.callId(), null, null, null, null, null, null, null)
+                .withCookie(cookie(x.joined, 1)));
+        ownRequests.put(token, resp -> {
+            if (x.done || resp.status() < 200) return;
+            if (resp.status() >= 300 || resp.body() == null) {
+                if (resp.status() < 300) sip.send(SipOutgoingRequest.inDialog("ACK", p.callId()));
+                fail(x, resp.status() >= 300 ? resp.status() : 488, resp.status() >= 300 ? resp.reason() : "Not Acceptable Here");
+                return;
+            }
+            x.targetAnswered = true;
+            offerReady(x, resp.body());
+        });
+    }
+
+    private void blind(Transfer x, ReferTarget t) {
+        String number = t.uri().user();
+        Subscriber callee = number == null ? null : directory.byNumber(number);
+        if (callee == null && x.transferee instanceof Transfer.Line) {
+            // a line's call handed to a number that is no phone's: joining two gateway terminations is not served
+            counters.add("transfer.line-to-line");
+            fail(x, 501, "Not Implemented");
+            return;
+        }
+        if (callee == null) {
+            if (x.transferee instanceof Transfer.Phone p && lines != null && number != null) {
+                x.target = new Transfer.Line(number, null);
+                LineRouter.LineCall l = lines.offerWithoutSdp(number, p.number(), p.callId(), new TargetLine(x));
+                if (l != null) {
+                    if (!x.done) {
+                        x.newTarget = true;
+                        x.target = new Transfer.Line(number, l);
+                        x.joined = prepareJoined(x);
+                    }
+                    return;
+                }
+                x.target = null;
+            }
+            counters.add("transfer.target-unknown");
+            fail(x, 404, "Not Found");
+            return;
+        }
+        List<Binding> contacts = location.bindings(callee.user(), svc.now());
+        if (contacts.isEmpty()) { fail(x, 480, "Temporarily Unavailable"); return; }
+        Binding to = contacts.stream().max(Comparator.comparingLong(Binding::registeredAt)).orElseThrow();
+        long id = nextCallId;
+        String callId = "hf" + id + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
+        String fromTag = "hfb" + id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        Transfer.Phone target = new Transfer.Phone(number, callId, fromTag, null);
+        x.target = target;
+        x.newTarget = true;
+        x.joined = prepareJoined(x);
+        // no offer: the target's 2xx carries one, the transferee answers it, our ACK gives the target the answer
+        x.inviteToken = sip.send(new SipOutgoingRequest("INVITE", callId, to.contact(), to.transport(),
+                "sip:" + x.transferee.number() + "@" + sip.domain(), fromTag, "sip:" + number + "@" + sip.domain(), null, null)
+                .withCookie(cookie(x.joined, 1)));
+        x.noAnswerTimer = svc.startTimer(noAnswerMillis, () -> {
+            x.noAnswerTimer = 0;
+            if (x.done || x.targetAnswered) return;
+            fail(x, 480, "Temporarily Unavailable"); // cancels the INVITE
+        });
+        ownRequests.put(x.inviteToken, resp -> targetResponse(x, target, resp));
+    }
+
+    /** The target phone's answers to a blind transfer's INVITE. */
+    private void targetResponse(Transfer x, Transfer.Phone target, SipResponse r) {
+        if (r.status() < 200) {
+            if ((r.status() == 180 || r.status() == 183) && !x.done) notifyTransferor(x, 180, "Ringing");
+            return;
+        }
+        x.inviteToken = 0;
+        if (r.status() >= 300) {
+            if (!x.done) fail(x, r.status(), r.reason());
+            return;
+        }
+        x.target = new Transfer.Phone(target.number(), target.callId(), target.localTag(), r.toTag());
+        if (x.done || r.body() == null) {
+            // the transfer ended while the target's 200 was on its way, or the 200 has no offer: ACK and leave
+            sip.send(SipOutgoingRequest.inDialog("ACK", target.callId()));
+            sip.send(SipOutgoingRequest.inDialog("BYE", target.callId()));
+            if (!x.done) { x.newTarget = false; fail(x, 488, "Not Acceptable Here"); }
+            return;
+        }
+        x.targetAnswered = true;
+        svc.cancelTimer(x.noAnswerTimer);
+        offerReady(x, r.body());
+    }
+
+    /** A line called by a blind transfer, as call processing reports it. */
+    private final class TargetLine implements LineRouter.SipParty {
+        private final Transfer x;
+
+        TargetLine(Transfer x) { this.x = x; }
+
+        @Override public void ringing() { if (!x.done) notifyTransferor(x, 180, "Ringing"); }
+
+        @Override public void answered(String localSdp) { answered(localSdp, null); }
+
+        @Override public void answered(String localSdp, String cookie) {
+            if (x.done) return;
+            x.targetAnswered = true;
+            offerReady(x, localSdp);
+        }
+
+        @Override public void failed(int status, String reason) {
+            x.newTarget = false; // nothing left to release
+            if (!x.done) fail(x, status, reason);
+        }
+
+        @Override public void released() {
+            x.newTarget = false;
+            if (!x.done) fail(x, 480, "Temporarily Unavailable");
+        }
+    }
+
+    /** The target's offer: the transferee answers it (a re-INVITE, or the line's termination takes it as Remote). */
+    private void offerReady(Transfer x, String offer) {
+        if (offer == null) { fail(x, 488, "Not Acceptable Here"); return; }
+        if (x.transferee instanceof Transfer.Line l) {
+            l.call().media(offer, SdpDirection.of(offer), local -> {
+                if (x.done) return;
+                if (local == null) { fail(x, 488, "Not Acceptable Here"); return; }
+                completeTarget(x, local);
+            });
+            return;
+        }
+        Transfer.Phone p = (Transfer.Phone) x.transferee;
+        long token = sip.send(new SipOutgoingRequest("INVITE", p.callId(), null, null, null, null, null, "application/sdp", offer)
+                .withCookie(cookie(x.joined, 0)));
+        ownRequests.put(token, resp -> {
+            if (resp.status() < 200) return;
+            if (resp.status() < 300) sip.send(SipOutgoingRequest.inDialog("ACK", p.callId()));
+            if (x.done) return;
+            if (resp.status() >= 300 || resp.body() == null) {
+                fail(x, resp.status() >= 300 ? resp.status() : 488, resp.status() >= 300 ? resp.reason() : "Not Acceptable Here");
+                return;
+            }
+            completeTarget(x, resp.body());
+        });
+    }
+
+    /** The transferee's answer goes to the target (in our ACK, or as its termination's Remote); the call is joined. */
+    private void completeTarget(Transfer x, String answer) {
+        if (x.target instanceof Transfer.Phone p) {
+            sip.send(SipOutgoingRequest.inDialog("ACK", p.callId(), "application/sdp", answer, List.of()));
+        } else if (x.target instanceof Transfer.Line l) {
+            l.call().media(answer, SdpDirection.of(answer), local -> {
+                if (local == null) LOG.log(System.Logger.Level.WARNING, () -> "call " + x.call.id + ": the target line refused the answer");
+            });
+        }
+        finish(x);
+    }
+
+    /**
+     * The call the transfer will make, built before the joining's requests go out so that they carry its cookies:
+     * for two phones a B2BUA call with the transferee on leg A and the target on leg B; with a line, a call to the line.
+     */
+    private SipCall prepareJoined(Transfer x) {
+        Transfer.Side b = x.transferee;
+        Transfer.Side c = x.target;
+        long id = nextCallId++;
+        SipCall j;
+        if (b instanceof Transfer.Phone pb && c instanceof Transfer.Phone pc) {
+            j = new SipCall(id, pb.callId(), 0, pb.localTag(), pc.callId(), 0, pb.number(), pc.number());
+            j.aRemoteTag = pb.remoteTag();
+            j.bLocalTag = pc.localTag();
+            j.bRemoteTag = pc.remoteTag();
+        } else {
+            Transfer.Phone p = (Transfer.Phone) (b instanceof Transfer.Phone ? b : c);
+            Transfer.Line l = (Transfer.Line) (b instanceof Transfer.Line ? b : c);
+            j = new SipCall(id, p.callId(), 0, p.localTag(), null, 0, p.number(), l.number());
+            j.aRemoteTag = p.remoteTag();
+            j.toLine = true;
+            j.line = l.call();
+        }
+        j.callKey = svc.random().nextLong();
+        j.state = SipCall.State.CONNECTED;
+        j.stateSince = svc.now();
+        j.cdr.setupAt = svc.now();
+        j.cdr.answeredAt = svc.now();
+        return j;
+    }
+
+    /** The transferee and the target talk: the joined call replaces the transferor's calls, which end with BYE. */
+    private void finish(Transfer x) {
+        x.done = true;
+        svc.cancelTimer(x.noAnswerTimer);
+        SipCall j = x.joined;
+        if (x.target instanceof Transfer.Phone pc && !j.toLine) j.bRemoteTag = pc.remoteTag();
+        if (x.target instanceof Transfer.Line l && j.line == null) j.line = l.call();
+        counters.add(x.attended() ? "transfer.attended.completed" : "transfer.blind.completed");
+        notifyTransferor(x, 200, "OK");
+        x.call.transfer = null;
+        x.call.cdr.ending(CallRecord.NORMAL, "transferred");
+        end(x.call);
+        // the transferor's dialog ends once it has heard the outcome (our BYE after the final NOTIFY's answer)
+        x.byeAfterNotify = true;
+        if (!x.notifying) nextNotify(x);
+        if (x.consultation != null) {
+            x.consultation.transfer = null;
+            x.consultation.cdr.ending(CallRecord.NORMAL, "transferred");
+            end(x.consultation);
+            if (!x.consultationGone) sip.send(SipOutgoingRequest.inDialog("BYE", x.consultationCallId));
+        }
+        counters.add("transfer.transferor-released");
+        calls.put(j.id, j);
+        byCallId.put(j.aCallId, j);
+        if (j.bCallId != null) byCallId.put(j.bCallId, j);
+        byCallKey.put(j.callKey, j);
+        if (j.toLine) {
+            Transfer.Phone p = (Transfer.Phone) (x.transferee instanceof Transfer.Phone ? x.transferee : x.target);
+            // from now on the line's side reports to the joined call; its cookie rides with the phone's next target refresh
+            j.line.rebind(p.number(), p.callId(), new LineParty(j));
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "call " + x.call.id + " transferred: call " + j.id + " " + j.caller + " <-> " + j.callee);
+    }
+
+    /** The transfer did not work: the transferor hears why, a target we called is released, the call stays as it was. */
+    private void fail(Transfer x, int status, String reason) {
+        if (x.done) return;
+        x.done = true;
+        svc.cancelTimer(x.noAnswerTimer);
+        counters.add("transfer.failed." + status);
+        LOG.log(System.Logger.Level.INFO, () -> "call " + x.call.id + ": transfer failed: " + status + " " + reason);
+        notifyTransferor(x, status, reason);
+        if (x.call.transfer == x) x.call.transfer = null;
+        if (x.consultation != null && x.consultation.transfer == x) x.consultation.transfer = null;
+        if (x.newTarget) {
+            if (x.target instanceof Transfer.Phone p) {
+                if (x.inviteToken != 0) sip.send(SipOutgoingRequest.inDialog("CANCEL", p.callId()));
+                else if (x.targetAnswered) {
+                    sip.send(SipOutgoingRequest.inDialog("ACK", p.callId()));
+                    sip.send(SipOutgoingRequest.inDialog("BYE", p.callId()));
+                }
+            } else if (x.target instanceof Transfer.Line l && l.call() != null) {
+                l.call().release();
+            }
+        }
+        if (x.transferorGone && x.call.state == SipCall.State.CONNECTED) {
+            // the transferor left after the 202: the transferee has nobody to go back to
+            x.call.cdr.ending(CallRecord.FAILED, "transfer failed");
+            releaseSide(x.transferee);
+            end(x.call);
+        }
+    }
+
+    /** Ends one party's part of a call we leave: BYE to a phone, release of a line. */
+    private void releaseSide(Transfer.Side s) {
+        if (s instanceof Transfer.Phone p) sip.send(SipOutgoingRequest.inDialog("BYE", p.callId()));
+        else if (s instanceof Transfer.Line l && l.call() != null) l.call().release();
+    }
+
+    /** Sends a request of the B2BUA's own; {@code then} gets its final response (or a 408/503 when there was none). */
+    long sendOwn(SipOutgoingRequest q, java.util.function.Consumer<SipResponse> then) {
+        long token = sip.send(q);
+        ownRequests.put(token, then);
+        return token;
+    }
+
+    /** A call some of whose parties a conference took over: it ends here without a word to them. */
+    void handedOver(SipCall call) {
+        if (call.transfer != null) call.transfer = null;
+        call.cdr.ending(CallRecord.NORMAL, "joined a conference");
+        end(call);
+    }
+
+    /**
+     * A NOTIFY of the REFER's implicit subscription (RFC 3515 2.4.4): the status line of the transfer's call. One at a
+     * time (RFC 6665 4.2.2): the next goes when the last is answered; a final status makes provisional ones waiting moot.
+     */
+    void notifyTransferor(Transfer x, int status, String reason) {
+        if (x.transferorGone) return;
+        counters.add("refer.notify." + status);
+        if (status >= 200) x.notifications.clear();
+        x.notifications.add("SIP/2.0 " + status + " " + reason);
+        if (!x.notifying) nextNotify(x);
+    }
+
+    private void nextNotify(Transfer x) {
+        String frag = x.notifications.poll();
+        if (frag == null || x.transferorGone) {
+            x.notifying = false;
+            if (x.byeAfterNotify && !x.transferorGone) {
+                x.byeAfterNotify = false;
+                sip.send(SipOutgoingRequest.inDialog("BYE", x.referCallId));
+            }
+            return;
+        }
+        x.notifying = true;
+        boolean last = frag.charAt(8) != '1';
+        long token = sip.send(SipOutgoingRequest.inDialog("NOTIFY", x.referCallId, "message/sipfrag", frag + "\r\n",
+                List.of(new SipHeader("Event", "refer"),
+                        new SipHeader("Subscription-State", last ? "terminated;reason=noresource" : "active;expires=60"))));
+        ownRequests.put(token, resp -> { if (resp.status() >= 200) nextNotify(x); });
+    }
+
     // ------------------------------------------------------------------------------------------ call cookies
 
     /** The call moves to {@code s}: a new generation of its cookies. */
@@ -603,6 +1094,8 @@ final class B2bua {
 
     /** The cookie of {@code call}'s dialog with party {@code party} (0: caller, leg A; 1: callee, leg B), or null. */
     private String cookie(SipCall call, int party) {
+        // a call with a line: call processing stamps the phone's cookie (a phone-to-phone cookie would be wrong)
+        if (call.toLine || call.fromLine != null) return null;
         CallState state = switch (call.state) {
             case CONNECTED -> CallState.CONNECTED;
             case EARLY -> CallState.RINGING;
@@ -683,8 +1176,11 @@ final class B2bua {
         if (legA) {
             call.aPresent = true;
             call.aToTag = dialog.localTag();
+            call.aRemoteTag = dialog.remoteTag();
         } else {
             call.bPresent = true;
+            call.bLocalTag = dialog.localTag();
+            call.bRemoteTag = dialog.remoteTag();
         }
         byCallId.put(dialog.callId(), call);
         counters.add("migration.dialogs.adopted");
@@ -698,6 +1194,7 @@ final class B2bua {
         DialogCookie.Party self = cookie.self();
         SipCall call = new SipCall(nextCallId++, dialog.callId(), 0, dialog.localTag(), null, 0, self.id(), null);
         call.adopted = true;
+        call.aRemoteTag = dialog.remoteTag();
         call.toLine = true;
         call.callKey = cookie.callKey();
         call.generation = cookie.generation();

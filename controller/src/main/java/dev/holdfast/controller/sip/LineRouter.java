@@ -15,10 +15,52 @@ public interface LineRouter {
      */
     LineCall offer(String number, String callerNumber, String callId, String offerSdp, SipParty party);
 
+    /**
+     * As {@link #offer}, with no SDP yet: the RTP termination is added without Remote, and its Local SDP, given with
+     * {@link SipParty#answered(String, String)}, is an offer; {@link LineCall#media} then gives it the answer. A
+     * transfer to a line uses it (the transferee answers the line's offer). Null when {@code number} is no line's.
+     */
+    default LineCall offerWithoutSdp(String number, String callerNumber, String callId, SipParty party) { return null; }
+
+    /** A new conference bridge on a gateway in service (docs/sip.md, "Conference"), or null when there is none. */
+    default ConferenceBridge openConference() { return null; }
+
     /** The call on the line side. */
     interface LineCall {
         /** The phone left (CANCEL, BYE, its dialog lost): the line's side is released. */
         void release();
+
+        /** The Local SDP of the RTP termination the phone's media goes to, or null while it is not known. */
+        default String localSdp() { return null; }
+
+        /**
+         * A new session for the phone's media (a re-INVITE: hold, resume; a transfer's new party): the RTP
+         * termination gets {@code remoteSdp} as Remote (null: kept) and the mode that mirrors {@code phone}, the
+         * direction the phone's SDP says. {@code done} gets the termination's Local SDP, or null when the call is not
+         * connected or the gateway refused (the termination is then as it was).
+         */
+        default void media(String remoteSdp, SdpDirection phone, java.util.function.Consumer<String> done) { done.accept(null); }
+
+        /**
+         * Another phone takes the call's SIP side (a transfer): {@code number} in dialog {@code callId}, told what
+         * happens through {@code party} from now on.
+         *
+         * @return the call cookie for that dialog (our Contact's {@code hfck}), or null without cookies
+         */
+        default String rebind(String number, String callId, SipParty party) { return null; }
+
+        /**
+         * Moves the line into {@code conference}'s context (H.248 Move), its call's RTP termination subtracted: the
+         * line is then mixed there like the conference's RTP terminations. {@code done} gets the line's member of
+         * the conference, or null when that cannot be done (another gateway, the context not there yet, the gateway
+         * refused): the caller then joins the line by an RTP pair instead.
+         */
+        default void moveInto(ConferenceBridge conference, String label, java.util.function.Consumer<ConferenceBridge.Member> done) {
+            done.accept(null);
+        }
+
+        /** The call cookie of the phone's dialog now (for our Contact in a target refresh), or null without cookies. */
+        default String cookie() { return null; }
     }
 
     /** What happens on the line side, for the phone. Each method is called at most once, in this order. */

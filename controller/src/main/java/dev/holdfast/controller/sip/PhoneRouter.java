@@ -48,5 +48,8 @@ public interface PhoneRouter {
 
         /** The phone hung up after answer (BYE) or its dialog was lost. */
         void released();
+
+        /** The line's side of the call as a phone calling it would see it (to change its media, to hand it to another phone). */
+        default LineRouter.LineCall lineCall() { return null; }
     }
 }

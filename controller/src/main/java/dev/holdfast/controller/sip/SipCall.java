@@ -12,6 +12,14 @@ public final class SipCall {
     final long aHandle;
     /** Our tag on leg A (set when an adopted call's leg A arrives after its leg B). */
     String aToTag;
+    /** The phone's tag on leg A, ours and the phone's on leg B (null when not known): to match a REFER's Replaces. */
+    String aRemoteTag;
+    String bLocalTag;
+    String bRemoteTag;
+    /** A transfer (REFER) running in this call, or in which it is the consultation; null: none. */
+    Transfer transfer;
+    /** A phone's re-INVITE in a call with a line waits for the gateway's answer. */
+    boolean lineMediaPending;
     final String bCallId;
     final long bToken;
     final String caller;

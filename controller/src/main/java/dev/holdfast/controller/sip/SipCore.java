@@ -17,11 +17,11 @@ import java.util.Set;
  */
 public final class SipCore implements PhoneRouter {
     /** What a phone may send us. */
-    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, NOTIFY";
-    private static final Set<String> SERVED = Set.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "NOTIFY");
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, NOTIFY, REFER";
+    private static final Set<String> SERVED = Set.of("INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "NOTIFY", "REFER");
     /** SIP methods defined by RFCs that the controller does not serve (405, with Allow); others get 501. */
     private static final Set<String> KNOWN_NOT_ALLOWED = Set.of("SUBSCRIBE", "PUBLISH", "MESSAGE", "INFO",
-            "UPDATE", "PRACK", "REFER");
+            "UPDATE", "PRACK");
 
     private final CoreServices svc;
     private final String domain;
@@ -117,6 +117,7 @@ public final class SipCore implements PhoneRouter {
             case "ACK" -> b2bua.ack(r);
             case "BYE" -> b2bua.bye(e.handle(), r);
             case "CANCEL" -> b2bua.cancel(e.handle(), r);
+            case "REFER" -> b2bua.refer(e.handle(), r);
             case "OPTIONS" -> respond(e.handle(), SipReply.of(200, "OK", new SipHeader("Allow", ALLOW),
                     new SipHeader("Accept", "application/sdp")));
             default -> {

@@ -247,12 +247,26 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
             if (st.getDialog() != null) dialogs.put(converted.callId(), st.getDialog());
         }
+        boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && answerKeepalive(st);
         ServerTransaction tx = st;
         runner.submit(now -> {
             long handle = nextHandle++;
-            serverTransactions.put(handle, tx);
+            if (!answered) serverTransactions.put(handle, tx);
             return new Event.SipRequestReceived(now, source, handle, converted);
         });
+    }
+
+    /**
+     * Answers an out-of-dialog OPTIONS (a phone's keepalive) here, with what the core answers (200, Allow, Accept),
+     * while the core is {@linkplain CoreRunner#progressing progressing}: a controller busy with thousands of calls
+     * (or rebuilding them after a failover) still answers at once and its phones stay; a stuck core does not, and
+     * they fail over. The request still goes to the core, whose reply is then dropped.
+     */
+    private boolean answerKeepalive(ServerTransaction st) {
+        if (!runner.progressing()) return false;
+        respond(st, SipReply.of(200, "OK", new SipHeader("Allow", SipCore.ALLOW), new SipHeader("Accept", "application/sdp")));
+        counters.count(SipEdgeCounters.KEEPALIVES_AT_EDGE);
+        return true;
     }
 
     /** A response outside any transaction we keep: used for requests the core never sees. */
@@ -318,7 +332,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 to.getTag(), contacts, expires == null ? null : expires.getExpires(), value(req.getHeader("Authorization")),
                 value(req.getHeader("Proxy-Authorization")),
                 ct == null ? null : ct.getContentType() + "/" + ct.getContentSubType(),
-                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8), allowEvents(req));
+                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8), allowEvents(req),
+                value(req.getHeader("Refer-To")));
     }
 
     /** Allow-Events values (the stack may parse one header line into several). */
@@ -458,7 +473,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
                     Dialog d = dialogs.get(q.callId());
                     Long cseq = answeredCSeq.get(q.callId());
                     if (d == null || cseq == null) throw new IllegalStateException("no answered dialog " + q.callId());
-                    d.sendAck(d.createAck(cseq));
+                    Request ack = d.createAck(cseq);
+                    // the answer to an offer the other side put in its 2xx (an INVITE or re-INVITE we sent without SDP)
+                    if (q.body() != null) ack.setContent(q.body(), contentType(q.contentType()));
+                    d.sendAck(ack);
                 }
                 case Request.CANCEL -> {
                     ClientTransaction invite = invites.get(q.callId());
@@ -470,7 +488,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 default -> {
                     Dialog d = dialogs.get(q.callId());
                     if (d == null) throw new IllegalStateException("no dialog " + q.callId());
-                    ClientTransaction ct = provider.getNewClientTransaction(d.createRequest(q.method()));
+                    Request req = d.createRequest(q.method());
+                    // a NOTIFY of a REFER's implicit subscription: Event, Subscription-State, a sipfrag body
+                    for (SipHeader h : q.headers()) req.setHeader(headers.createHeader(h.name(), h.value()));
+                    if (q.body() != null) req.setContent(q.body(), contentType(q.contentType()));
+                    ClientTransaction ct = provider.getNewClientTransaction(req);
                     ct.setApplicationData(s.token());
                     d.sendRequest(ct);
                 }

@@ -27,6 +27,11 @@ public record SipOutgoingRequest(String method, String callId, String requestUri
         return new SipOutgoingRequest(method, callId, null, null, null, null, null, null, null);
     }
 
+    /** A request in the dialog {@code callId} with more headers and a body (a NOTIFY with a sipfrag; an ACK with an answer). */
+    public static SipOutgoingRequest inDialog(String method, String callId, String contentType, String body, List<SipHeader> headers) {
+        return new SipOutgoingRequest(method, callId, null, null, null, null, null, contentType, body, null, headers);
+    }
+
     /** The same request with {@code cookie} in our Contact. */
     public SipOutgoingRequest withCookie(String c) {
         return new SipOutgoingRequest(method, callId, requestUri, transport, fromUri, fromTag, toUri, contentType, body, c, headers);

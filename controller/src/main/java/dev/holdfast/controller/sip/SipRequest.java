@@ -13,11 +13,13 @@ import java.util.List;
  * @param authorization      the Authorization header value (digest credentials), or null
  * @param proxyAuthorization the Proxy-Authorization header value, or null
  * @param allowEvents        the Allow-Events header value (RFC 6665 7.2.2: the event packages the sender serves), or null
+ * @param referTo            the Refer-To header value of a REFER (RFC 3515), as sent (a name-addr, URI headers such as
+ *                           {@code Replaces} escaped), or null
  */
 public record SipRequest(String method, String requestUri, String transport, String callId, long cseq,
                          String fromUri, String fromTag, String toUri, String toTag, List<SipContact> contacts,
                          Integer expires, String authorization, String proxyAuthorization, String contentType,
-                         String body, String allowEvents) {
+                         String body, String allowEvents, String referTo) {
     public SipRequest {
         contacts = contacts == null ? List.of() : List.copyOf(contacts);
     }
@@ -26,7 +28,14 @@ public record SipRequest(String method, String requestUri, String transport, Str
                       String fromTag, String toUri, String toTag, List<SipContact> contacts, Integer expires,
                       String authorization, String proxyAuthorization, String contentType, String body) {
         this(method, requestUri, transport, callId, cseq, fromUri, fromTag, toUri, toTag, contacts, expires, authorization,
-                proxyAuthorization, contentType, body, null);
+                proxyAuthorization, contentType, body, null, null);
+    }
+
+    public SipRequest(String method, String requestUri, String transport, String callId, long cseq, String fromUri,
+                      String fromTag, String toUri, String toTag, List<SipContact> contacts, Integer expires,
+                      String authorization, String proxyAuthorization, String contentType, String body, String allowEvents) {
+        this(method, requestUri, transport, callId, cseq, fromUri, fromTag, toUri, toTag, contacts, expires, authorization,
+                proxyAuthorization, contentType, body, allowEvents, null);
     }
 
     /** Whether the sender says it serves event package {@code pkg} (Allow-Events). */

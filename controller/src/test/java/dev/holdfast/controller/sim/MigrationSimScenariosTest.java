@@ -147,6 +147,37 @@ class MigrationSimScenariosTest {
     }
 
     /**
+     * Drill at 3,000 calls under load: a gateway left the alternate while it was being audited (its heartbeat went
+     * unanswered) and refused the context audit with 504; the alternate took that as "no contexts" and released
+     * every call with a leg there (591 calls). A refused audit now says nothing about the contexts: it is asked
+     * again, and the calls are kept.
+     */
+    @Test
+    void aContextAuditRefusedWith504IsAskedAgainAndTheCallsAreKept() {
+        SimWorld w = started(2);
+        SimGatewayNode east = w.gw(1), west = w.gw(2);
+        connect(w, east, "A1", "2001", west, "A1");
+        var before = w.primary.core.calls().calls().iterator().next().structure();
+        int[] refusals = {2};
+        west.refuse = actions -> actions.size() == 1 && actions.get(0).contextId().equals(dev.holdfast.h248.message.ContextId.ALL)
+                && refusals[0]-- > 0;
+        w.run(Duration.ofSeconds(1));
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(20)), "failed over");
+        assertTrue(w.runUntil(() -> refusals[0] < 0 && w.alternate.core.calls().calls().size() == 1
+                && !w.alternate.core.calls().reconstructing(w.alternate.core.association().gateway(west.name)), Duration.ofSeconds(20)),
+                "rebuilt after the refusals: " + w.alternate.core.calls().calls());
+        w.run(Duration.ofSeconds(2));
+        Call after = w.alternate.core.calls().calls().iterator().next();
+        assertEquals(before.legs().size(), after.structure().legs().size(), after.toString());
+        assertTrue(east.core.talkPathUp("A1") && west.core.talkPathUp("A1"), "still talking");
+        assertTrue(w.alternate.core.calls().migrationCounters().getOrDefault("merge.audit_failed", 0L) >= 2);
+        east.core.onHook("A1");
+        west.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT), contexts(w));
+    }
+
+    /**
      * Seed 140: a call rings on one gateway while its caller's gateway dies with the primary and never comes back.
      * The alternate rebuilds the call from the callee's side; its no-answer timer must run (it started only once
      * every leg had arrived, so the line rang for ever, and answering it did nothing).

@@ -44,6 +44,11 @@ final class SimGatewayNode implements ControlNetwork {
     private final Function<InetSocketAddress, Duration> connectDelay;
     private Listener listener;
     private boolean alive = true;
+    /**
+     * Requests this says yes to are refused as a whole with 504, as by a gateway that went to another controller
+     * for a while (a fault for scenario tests).
+     */
+    java.util.function.Predicate<List<ActionRequest>> refuse = actions -> false;
 
     SimGatewayNode(String name, GatewayConfig config, VirtualSimScheduler time, SimWire wire, MediaNetwork media,
                    Map<InetSocketAddress, SimControllerNode> controllers, TransactionOptions options,
@@ -66,7 +71,10 @@ final class SimGatewayNode implements ControlNetwork {
         };
         this.tm = new TransactionManager(config.mid(), options, new H248SchedulerOnSim(time), sender, new H248Counters(),
                 new SplittableRandom(config.seed() ^ 0x6A7EL));
-        tm.setRequestHandler(r -> listener.onRequest(r.peer().address(), r.request()));
+        tm.setRequestHandler(r -> refuse.test(r.request().actions())
+                ? CompletableFuture.failedFuture(new dev.holdfast.h248.transaction.TransactionErrorException(
+                        dev.holdfast.h248.message.ErrorDescriptor.of(504, "not the controlling MGC")))
+                : listener.onRequest(r.peer().address(), r.request()));
         this.core = new MediaGatewayCore(config, time, this, media);
     }
 

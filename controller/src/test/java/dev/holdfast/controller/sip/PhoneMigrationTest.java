@@ -237,4 +237,40 @@ class PhoneMigrationTest {
         assertEquals(CallState.CONNECTED, in.state(), "no BYE relayed to 1002");
         assertEquals(0, counter(alternate, "calls.released-by-caller"));
     }
+    @Test void aCallMadeByATransferMovesWithItsNewCookies() throws Exception {
+        primary = SipTestController.start("", 30, null, null, KEY);
+        alternate = SipTestController.start("", 30, null, null, KEY);
+        List<InetSocketAddress> list = List.of(address(primary), address(alternate));
+        phones = PhoneRuntime.loopback();
+        Duration keepalive = Duration.ofMillis(300);
+        Duration timeout = Duration.ofMillis(1500);
+        Phone a = phones.phone(PhoneConfig.of("1001", "secret1", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout));
+        Phone b = phones.phone(PhoneConfig.of("1002", "secret2", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout)
+                .withAutoAnswer(Duration.ZERO));
+        Phone c = phones.phone(PhoneConfig.of("bob", "builder", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout)
+                .withAutoAnswer(Duration.ZERO));
+        await("registered", () -> a.registered() && b.registered() && c.registered(), () -> a.registrationError());
+        Call ab = a.call("1002");
+        await("1001-1002 talk", () -> !b.calls().isEmpty() && ab.talkPathUp() && b.calls().get(0).talkPathUp(), ab::toString);
+        Call ba = b.calls().get(0);
+        a.transfer(ab, "2002", false);
+        await("1002 and bob talk, 1001 out", () -> !c.calls().isEmpty() && c.calls().get(0).talkPathUp() && ba.talkPathUp()
+                && ab.state() == CallState.ENDED, () -> ba + " " + c.calls());
+        Call cb = c.calls().get(0);
+
+        primary.close();
+        await("1002 and bob registered with the alternate", () -> b.registered() && b.controller().equals(address(alternate))
+                && c.registered() && c.controller().equals(address(alternate)), () -> b.controller() + " " + c.controller());
+        await("the alternate adopted both dialogs of the joined call",
+                quietly(() -> counter(alternate, "migration.dialogs.adopted") == 2), this::alternateCounters);
+        SipCall rebuilt = onlyCall(alternate);
+        assertEquals("1002", rebuilt.caller());
+        assertEquals("2002", rebuilt.callee());
+        assertEquals(ba.callId(), rebuilt.aCallId());
+        assertEquals(cb.callId(), rebuilt.bCallId());
+        assertTrue(ba.talkPathUp() && cb.talkPathUp(), "still talking");
+
+        c.hangUp(cb);
+        await("1002 gets the BYE from the alternate", () -> ba.state() == CallState.ENDED, ba::toString);
+    }
 }

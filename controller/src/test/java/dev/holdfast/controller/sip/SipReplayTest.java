@@ -42,4 +42,29 @@ class SipReplayTest {
         assertTrue(live.stream().anyMatch(l -> l.contains("\"status\":403")), "the 403 was given");
         assertEquals(live, Replayer.replay(events, ControllerCore::fromLogHeader));
     }
+    @Test void aTransferReplaysIntoByteIdenticalCommands() throws Exception {
+        Path events = dir.resolve("transfer-events.log");
+        Path commands = dir.resolve("transfer-commands.log");
+        try (Controller c = SipTestController.start("", 30, events, commands);
+             dev.holdfast.endpointsim.PhoneRuntime phones = dev.holdfast.endpointsim.PhoneRuntime.loopback()) {
+            List<java.net.InetSocketAddress> ctl = List.of(new java.net.InetSocketAddress("127.0.0.1", c.sip().port()));
+            var a = phones.phone(dev.holdfast.endpointsim.phone.PhoneConfig.of("1001", "secret1", ctl));
+            var b = phones.phone(dev.holdfast.endpointsim.phone.PhoneConfig.of("1002", "secret2", ctl)
+                    .withAutoAnswer(java.time.Duration.ZERO));
+            var bob = phones.phone(dev.holdfast.endpointsim.phone.PhoneConfig.of("bob", "builder", ctl)
+                    .withAutoAnswer(java.time.Duration.ZERO));
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (!(a.registered() && b.registered() && bob.registered()) && System.nanoTime() < end) Thread.sleep(10);
+            var ab = a.call("1002");
+            while (!ab.talkPathUp() && System.nanoTime() < end) Thread.sleep(10);
+            a.transfer(ab, "2002", false);
+            while (!(ab.state() == dev.holdfast.endpointsim.phone.CallState.ENDED && !bob.calls().isEmpty()
+                    && bob.calls().get(0).talkPathUp()) && System.nanoTime() < end) Thread.sleep(10);
+            assertTrue(!bob.calls().isEmpty() && bob.calls().get(0).talkPathUp(), "transferred");
+            Thread.sleep(200);
+        }
+        List<String> live = Files.readAllLines(commands, StandardCharsets.UTF_8);
+        assertTrue(live.stream().anyMatch(l -> l.contains("NOTIFY") && l.contains("sipfrag")), "NOTIFYs were sent");
+        assertEquals(live, Replayer.replay(events, ControllerCore::fromLogHeader));
+    }
 }

@@ -67,6 +67,9 @@ final class SipHoldMode {
         String transport = opt.get("transport", "udp").toLowerCase(Locale.ROOT);
         Duration keepalive = opt.duration("keepalive", "30s");
         Duration requestTimeout = opt.duration("request-timeout", "4s");
+        // a REGISTER may wait behind a failover's rebuild on the alternate: give it longer than a keepalive
+        Duration registerTimeout = opt.duration("register-timeout",
+                Math.max(8, 4 * Math.max(1, requestTimeout.toSeconds())) + "s");
         Duration stepLimit = opt.duration("step-limit", "10s");
         double probeRate = opt.decimal("probe-rate", "50");
         InetAddress bind = InetAddress.getByName(opt.get("bind", "127.0.0.1"));
@@ -93,7 +96,8 @@ final class SipHoldMode {
                 // a window of outstanding REGISTERs, so that many phones do not arrive as one burst
                 while (phones.size() - registeredAt.size() >= 32 && System.nanoTime() < regLimit) Thread.sleep(1);
                 PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), controllers).withTransport(transport)
-                        .withRegistration(Duration.ofHours(1), keepalive, requestTimeout).withMediaAddress(bind)
+                        .withRegistration(Duration.ofHours(1), keepalive, requestTimeout).withRegisterTimeout(registerTimeout)
+                        .withMediaAddress(bind)
                         .withProbe(ProbeConfig.atRate(probeRate));
                 phones.add(rt.phone(config, listener));
             }

@@ -106,6 +106,8 @@ public final class Phone implements SipEndpoint {
     private int regStaleRetries;
     private SimScheduler.Cancellable regTimer;
     private SimScheduler.Cancellable keepaliveTimer;
+    /** When a request or response last arrived (from any controller: the phone talks to one at a time). */
+    private volatile long lastHeardNanos;
     private volatile String registrationError = "";
     private volatile long registrations;
     private volatile long failovers;
@@ -250,8 +252,15 @@ public final class Phone implements SipEndpoint {
     public void resume(Call c) { scheduler.run(() -> offerDirection(c, MediaDirection.SENDRECV)); }
 
     /** Blind transfer: asks the far end of {@code c} (REFER) to call {@code target}; hangs up when it has. */
-    public void transfer(Call c, String target) {
+    public void transfer(Call c, String target) { transfer(c, target, true); }
+
+    /**
+     * Blind transfer; {@code hangUpAfter} false: on the final NOTIFY this phone waits for the far end (a B2BUA) to
+     * end the call with BYE instead of sending one itself.
+     */
+    public void transfer(Call c, String target, boolean hangUpAfter) {
         scheduler.run(() -> {
+            c.referHangsUp = hangUpAfter;
             try {
                 sendRefer(c, targetAddress(target));
             } catch (java.text.ParseException e) {
@@ -265,8 +274,12 @@ public final class Phone implements SipEndpoint {
      * so that it takes {@code target}'s place; this phone then hangs up {@code transferee}, and the far end of
      * {@code target} hangs up the replaced call.
      */
-    public void transferAttended(Call transferee, Call target) {
+    public void transferAttended(Call transferee, Call target) { transferAttended(transferee, target, true); }
+
+    /** Attended transfer; {@code hangUpAfter} false: both calls are left for the far end to end (BYE from a B2BUA). */
+    public void transferAttended(Call transferee, Call target, boolean hangUpAfter) {
         scheduler.run(() -> {
+            transferee.referHangsUp = hangUpAfter;
             Address referTo = replacingReferTo(target);
             if (referTo != null) sendRefer(transferee, referTo);
         });
@@ -338,10 +351,10 @@ public final class Phone implements SipEndpoint {
 
     private void sendRegisterRequest(Request r, long expires, int attempt) {
         InetSocketAddress ctl = controller();
-        // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after requestTimeout
+        // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after it
         regTimer = scheduler.schedule(() -> {
             if (attempt == regAttempt) controllerDead("REGISTER timed out");
-        }, config.requestTimeout());
+        }, config.registrationTimeout());
         send(r, resp -> {
             if (attempt != regAttempt) return;
             int code = resp.getStatusCode();
@@ -464,8 +477,15 @@ public final class Phone implements SipEndpoint {
             Request options = newRequest(Request.OPTIONS, controllerUri(null), newId() + "@" + config.user(), 1,
                     localAor(), newTag(), localAor(), null, List.of());
             boolean[] answered = {false};
+            long sentAt = scheduler.nanoTime();
             SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
-                if (!answered[0] && attempt == regAttempt) controllerDead("OPTIONS keepalive timed out");
+                if (answered[0] || attempt != regAttempt) return;
+                if (lastHeardNanos > sentAt) {
+                    // late, but the controller spoke to us meanwhile (a busy one, or our own stack ran late): alive
+                    scheduleKeepalive();
+                    return;
+                }
+                controllerDead("OPTIONS keepalive timed out");
             }, config.requestTimeout());
             send(options, resp -> {
                 if (resp.getStatusCode() < 200) return;
@@ -746,6 +766,7 @@ public final class Phone implements SipEndpoint {
     // ============================================================================================ incoming requests
 
     @Override public void request(Request request, ServerRef tx) {
+        lastHeardNanos = scheduler.nanoTime();
         scheduler.execute(() -> {
             messages++;
             try {
@@ -1555,6 +1576,7 @@ public final class Phone implements SipEndpoint {
     private SipStackPort.ResponseHandler handler(Consumer<Response> onResponse, Consumer<String> onFailure) {
         return new SipStackPort.ResponseHandler() {
             @Override public void response(Response response) {
+                lastHeardNanos = scheduler.nanoTime(); // as it arrives, not when the phone's thread gets to it
                 scheduler.execute(() -> {
                     messages++;
                     onResponse.accept(response);

@@ -25,11 +25,15 @@ import java.util.Objects;
  * @param autoAnswerAfter  answer incoming calls by itself after this long; null: wait for {@link Phone#answer}
  * @param register         register with the controller on start (false: only send calls through it)
  * @param sessionExpires   ask for a session timer of this length on calls placed (RFC 4028); null: do not ask
+ * @param registerTimeout  how long a REGISTER may go unanswered before the controller counts as dead; null: the
+ *                         requestTimeout. Longer than the keepalive's is sane: a controller that answers keepalives
+ *                         at once may still take seconds over a REGISTER while it rebuilds calls after a failover,
+ *                         and a phone that gives up then goes back to the dead one (real phones wait for timer F)
  */
 public record PhoneConfig(String user, String password, String domain, List<InetSocketAddress> controllers, String transport,
                           Duration registerExpires, Duration keepaliveInterval, Duration requestTimeout,
                           InetAddress mediaAddress, ProbeConfig probe, Duration autoAnswerAfter, boolean register,
-                          Duration sessionExpires) {
+                          Duration sessionExpires, Duration registerTimeout) {
     public PhoneConfig {
         Objects.requireNonNull(user);
         controllers = List.copyOf(controllers);
@@ -41,38 +45,45 @@ public record PhoneConfig(String user, String password, String domain, List<Inet
     /** A phone registering with {@code controllers} over UDP: 1 h registrations, keepalive every 30 s. */
     public static PhoneConfig of(String user, String password, List<InetSocketAddress> controllers) {
         return new PhoneConfig(user, password, null, controllers, "udp", Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null, true, null);
+                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null, true, null, null);
     }
 
     public PhoneConfig withTransport(String t) {
-        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires);
+        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
     }
 
     public PhoneConfig withDomain(String d) {
-        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires);
+        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
     }
 
     public PhoneConfig withRegistration(Duration expires, Duration keepalive, Duration timeout) {
-        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires);
+        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
     }
 
     public PhoneConfig withProbe(ProbeConfig p) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter, register, sessionExpires);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter, register, sessionExpires, registerTimeout);
     }
 
     public PhoneConfig withMediaAddress(InetAddress a) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter, register, sessionExpires);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
     }
 
     public PhoneConfig withAutoAnswer(Duration after) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after, register, sessionExpires);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after, register, sessionExpires, registerTimeout);
     }
 
     public PhoneConfig withRegister(boolean r) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, r, sessionExpires);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, r, sessionExpires, registerTimeout);
     }
 
+    public PhoneConfig withRegisterTimeout(Duration d) {
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, d);
+    }
+
+    /** How long a REGISTER may go unanswered (see {@code registerTimeout}). */
+    public Duration registrationTimeout() { return registerTimeout != null ? registerTimeout : requestTimeout; }
+
     public PhoneConfig withSessionExpires(Duration d) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, d);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, d, registerTimeout);
     }
 }

@@ -1,0 +1,35 @@
+package dev.holdfast.controller.sip;
+
+import java.util.function.Consumer;
+
+/**
+ * A conference mixed on a media gateway: one context whose ephemeral RTP terminations the gateway mixes, one per
+ * member (a phone's media, or the RTP termination of a line's own call, joined by an RTP pair). Call processing
+ * runs it (H.248); the conference focus in the B2BUA says who joins and leaves.
+ */
+public interface ConferenceBridge {
+    /**
+     * Adds an RTP termination to the context (the first one creates the context).
+     *
+     * @param label     who the member is, for the structure ({@code sip:5001}, {@code line:1001})
+     * @param remoteSdp the member's SDP as Remote, or null (then the termination's Local SDP is an offer and
+     *                  {@link Member#media} gives it the answer)
+     * @param done      gets the termination's Local SDP, or null when the gateway refused
+     */
+    Member add(String label, String remoteSdp, Consumer<String> done);
+
+    /** Ends the conference: every termination is subtracted (the context goes with the last). */
+    void release();
+
+    /** The context and its members, as a call's structure (feature {@code CONFERENCE}). */
+    dev.holdfast.controller.call.CallStructure structure();
+
+    /** One member's termination. */
+    interface Member {
+        /** New Remote SDP (null: kept) and the mode that mirrors the member's direction; {@code done}: Local or null. */
+        void media(String remoteSdp, SdpDirection member, Consumer<String> done);
+
+        /** The member left: its termination is subtracted. */
+        void leave();
+    }
+}

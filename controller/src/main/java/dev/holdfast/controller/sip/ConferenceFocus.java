@@ -1,0 +1,394 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.core.CoreServices;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The conference focus (RFC 4579 with the B2BUA in the middle): a phone calls the conference factory URI
+ * ({@code sip:conference@...}) and gets a conference of its own, mixed on a gateway ({@link ConferenceBridge}). It
+ * adds parties with REFER in that dialog: Refer-To with Replaces naming one of its calls through the controller
+ * hands the other party of that call (a phone or a line) to the conference, and the phone's dialog in that call is
+ * ended with BYE (RFC 4579 5.5, the focus being the far end of the replaced dialog); Refer-To without Replaces
+ * dials a number (a phone or a line) into the conference. NOTIFYs report each REFER as for a transfer. A member
+ * leaves with BYE (a line by hanging up); when one member is left, the conference ends: BYE to a phone, busy tone
+ * to a line.
+ */
+final class ConferenceFocus {
+    private static final System.Logger LOG = System.getLogger(ConferenceFocus.class.getName());
+    /** The user part of the conference factory URI. */
+    static final String FACTORY_USER = "conference";
+
+    private final CoreServices svc;
+    private final SipCore sip;
+    private final B2bua b2bua;
+    private final SubscriberDirectory directory;
+    private final LocationService location;
+    private final LineRouter lines;
+    private final SipCounters counters;
+    private final Map<String, PhoneMember> phones = new TreeMap<>();
+    private final List<Conference> conferences = new ArrayList<>();
+    private long nextId = 1;
+
+    private static final class Conference {
+        final long id;
+        final ConferenceBridge bridge;
+        final String hostNumber;
+        final String hostCallId;
+        final List<Object> members = new ArrayList<>();
+        boolean ended;
+
+        Conference(long id, ConferenceBridge bridge, String hostNumber, String hostCallId) {
+            this.id = id;
+            this.bridge = bridge;
+            this.hostNumber = hostNumber;
+            this.hostCallId = hostCallId;
+        }
+    }
+
+    /** A phone's dialog with the focus. */
+    private static final class PhoneMember {
+        final Conference conf;
+        final String callId;
+        final String number;
+        ConferenceBridge.Member media;
+        boolean pending;
+
+        PhoneMember(Conference conf, String callId, String number) {
+            this.conf = conf;
+            this.callId = callId;
+            this.number = number;
+        }
+    }
+
+    /** A line whose call's RTP termination is joined to the conference; its call processing reports here. */
+    private final class LineMember implements LineRouter.SipParty {
+        final Conference conf;
+        final String number;
+        final Transfer refer;
+        ConferenceBridge.Member media;
+        LineRouter.LineCall line;
+        boolean joined;
+        boolean gone;
+
+        LineMember(Conference conf, String number, Transfer refer) {
+            this.conf = conf;
+            this.number = number;
+            this.refer = refer;
+        }
+
+        @Override public void ringing() { if (!joined) b2bua.notifyTransferor(refer, 180, "Ringing"); }
+
+        String label() { return "line:" + number; }
+
+        @Override public void answered(String localSdp) {
+            // a line dialled into the conference answered: moved into the context (its RTP pair goes), or, on
+            // another gateway, the bridge's termination gets the line's Local SDP
+            if (joined || gone) return;
+            line.moveInto(conf.bridge, label(), moved -> {
+                if (moved != null) {
+                    media.leave();
+                    media = moved;
+                    joinedLine(this);
+                    return;
+                }
+                media.media(localSdp, SdpDirection.SENDRECV, ok -> {
+                    if (ok == null) { notJoined(this, 488, "Not Acceptable Here"); return; }
+                    joinedLine(this);
+                });
+            });
+        }
+
+        @Override public void failed(int status, String reason) {
+            if (!joined) notJoined(this, status, reason);
+        }
+
+        @Override public void released() {
+            if (gone) return;
+            if (!joined) { notJoined(this, 480, "Temporarily Unavailable"); return; }
+            gone = true;
+            counters.add("conference.left");
+            media.leave();
+            left(conf, this);
+        }
+    }
+
+    ConferenceFocus(CoreServices svc, SipCore sip, B2bua b2bua, SubscriberDirectory directory, LocationService location,
+                    LineRouter lines, SipCounters counters) {
+        this.svc = svc;
+        this.sip = sip;
+        this.b2bua = b2bua;
+        this.directory = directory;
+        this.location = location;
+        this.lines = lines;
+        this.counters = counters;
+    }
+
+    boolean owns(String callId) { return callId != null && phones.containsKey(callId); }
+
+    /** An INVITE to the factory URI: a new conference with the caller as its first member. */
+    void invite(long handle, SipRequest r, String callerNumber) {
+        counters.add("conference.invite");
+        if (r.body() == null || r.body().isBlank()) {
+            sip.respond(handle, SipReply.of(488, "Not Acceptable Here"));
+            return;
+        }
+        ConferenceBridge bridge = lines.openConference();
+        if (bridge == null) {
+            counters.add("conference.no-gateway");
+            sip.respond(handle, SipReply.of(503, "Service Unavailable"));
+            return;
+        }
+        Conference conf = new Conference(nextId++, bridge, callerNumber, r.callId());
+        String toTag = "hfc" + conf.id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        PhoneMember host = new PhoneMember(conf, r.callId(), callerNumber);
+        phones.put(r.callId(), host);
+        host.pending = true;
+        host.media = bridge.add("sip:" + callerNumber, r.body(), local -> {
+            host.pending = false;
+            if (local == null) {
+                phones.remove(r.callId());
+                bridge.release();
+                sip.respond(handle, SipReply.of(503, "Service Unavailable"));
+                return;
+            }
+            conf.members.add(host);
+            conferences.add(conf);
+            counters.add("conference.opened");
+            LOG.log(System.Logger.Level.DEBUG, () -> "conference " + conf.id + " opened by " + callerNumber);
+            sip.respond(handle, new SipReply(200, "OK", toTag, List.of(), true, "application/sdp", local));
+        });
+    }
+
+    /** REFER in a member's dialog: add a party (Replaces: take over a call; none: dial a number). */
+    void refer(long handle, SipRequest r) {
+        PhoneMember from = phones.get(r.callId());
+        ReferTarget t = ReferTarget.parse(r.referTo());
+        if (t == null) {
+            b2bua.refuseRefer(handle, 400, r.referTo() == null ? "Bad Request (no Refer-To)" : "Bad Request (Refer-To)", r);
+            return;
+        }
+        if (from.conf.ended || from.pending) {
+            b2bua.refuseRefer(handle, 491, "Request Pending", r);
+            return;
+        }
+        sip.respond(handle, SipReply.of(202, "Accepted"));
+        counters.add("refer.accepted");
+        Transfer sub = new Transfer(null, r.callId(), null, null, null);
+        b2bua.notifyTransferor(sub, 100, "Trying");
+        if (t.attended()) takeOver(from.conf, sub, t);
+        else dialOut(from.conf, sub, t);
+    }
+
+    /** The other party of the call Replaces names joins; the referrer's dialog in that call ends. */
+    private void takeOver(Conference conf, Transfer sub, ReferTarget t) {
+        SipCall k = b2bua.consultation(null, t);
+        if (k == null) {
+            counters.add("conference.replaces-unknown");
+            fail(sub, 481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        Transfer.Side side = b2bua.otherSide(k, t.replaces().equals(k.aCallId));
+        if (side == null) { fail(sub, 480, "Temporarily Unavailable"); return; }
+        if (side instanceof Transfer.Phone p) {
+            PhoneMember m = new PhoneMember(conf, p.callId(), p.number());
+            m.pending = true;
+            m.media = conf.bridge.add("sip:" + p.number(), null, local -> {
+                if (local == null) { fail(sub, 503, "Service Unavailable"); return; }
+                // the phone answers the bridge's offer in its dialog, which the conference keeps
+                b2bua.sendOwn(new SipOutgoingRequest("INVITE", p.callId(), null, null, null, null, null, "application/sdp", local), resp -> {
+                    if (resp.status() < 200) return;
+                    if (resp.status() < 300) sip.send(SipOutgoingRequest.inDialog("ACK", p.callId()));
+                    if (resp.status() >= 300 || resp.body() == null) {
+                        m.media.leave();
+                        fail(sub, resp.status() >= 300 ? resp.status() : 488, resp.status() >= 300 ? resp.reason() : "Not Acceptable Here");
+                        return;
+                    }
+                    m.media.media(resp.body(), SdpDirection.of(resp.body()), ok -> {
+                        m.pending = false;
+                        if (ok == null) { m.media.leave(); fail(sub, 488, "Not Acceptable Here"); return; }
+                        b2bua.handedOver(k);
+                        sip.send(SipOutgoingRequest.inDialog("BYE", t.replaces()));
+                        joinedPhone(m, sub);
+                    });
+                });
+            });
+            return;
+        }
+        Transfer.Line l = (Transfer.Line) side;
+        LineMember m = new LineMember(conf, l.number(), sub);
+        m.line = l.call();
+        // the line itself into the conference's context when it is on the conference's gateway; else an RTP pair
+        m.line.moveInto(conf.bridge, "line:" + l.number(), moved -> {
+            if (moved != null) {
+                m.media = moved;
+                b2bua.handedOver(k);
+                sip.send(SipOutgoingRequest.inDialog("BYE", t.replaces()));
+                joinedLine(m);
+                return;
+            }
+            joinByRtp(conf, sub, t, k, m);
+        });
+    }
+
+    /** A line on another gateway joins through an RTP termination in the conference and its call's own. */
+    private void joinByRtp(Conference conf, Transfer sub, ReferTarget t, SipCall k, LineMember m) {
+        m.media = conf.bridge.add(m.label(), null, local -> {
+            if (local == null) { fail(sub, 503, "Service Unavailable"); return; }
+            // the line's own RTP termination and the bridge's talk to each other
+            m.line.media(local, SdpDirection.SENDRECV, lineLocal -> {
+                if (lineLocal == null) { m.media.leave(); fail(sub, 488, "Not Acceptable Here"); return; }
+                m.media.media(lineLocal, SdpDirection.SENDRECV, ok -> {
+                    if (ok == null) { m.media.leave(); fail(sub, 488, "Not Acceptable Here"); return; }
+                    b2bua.handedOver(k);
+                    sip.send(SipOutgoingRequest.inDialog("BYE", t.replaces()));
+                    joinedLine(m);
+                });
+            });
+        });
+    }
+
+    /** A number dialled into the conference: a phone (INVITE with the bridge's offer) or a line. */
+    private void dialOut(Conference conf, Transfer sub, ReferTarget t) {
+        String number = t.uri().user();
+        Subscriber callee = number == null ? null : directory.byNumber(number);
+        if (callee == null) {
+            if (number == null) { fail(sub, 404, "Not Found"); return; }
+            LineMember m = new LineMember(conf, number, sub);
+            m.media = conf.bridge.add("line:" + number, null, local -> {
+                if (local == null) { fail(sub, 503, "Service Unavailable"); return; }
+                LineRouter.LineCall call = lines.offer(number, conf.hostNumber, conf.hostCallId, local, m);
+                if (call == null) { m.media.leave(); fail(sub, 404, "Not Found"); return; }
+                if (!m.gone) m.line = call;
+            });
+            return;
+        }
+        List<Binding> contacts = location.bindings(callee.user(), svc.now());
+        if (contacts.isEmpty()) { fail(sub, 480, "Temporarily Unavailable"); return; }
+        Binding to = contacts.stream().max(Comparator.comparingLong(Binding::registeredAt)).orElseThrow();
+        String callId = "hfc" + conf.id + "x" + Long.toHexString(svc.random().nextLong()) + "@" + sip.domain();
+        String fromTag = "hfc" + conf.id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
+        PhoneMember m = new PhoneMember(conf, callId, number);
+        m.pending = true;
+        m.media = conf.bridge.add("sip:" + number, null, local -> {
+            if (local == null) { fail(sub, 503, "Service Unavailable"); return; }
+            phones.put(callId, m); // its BYE may come before the conference is told
+            b2bua.sendOwn(new SipOutgoingRequest("INVITE", callId, to.contact(), to.transport(),
+                    "sip:" + FACTORY_USER + "@" + sip.domain(), fromTag, "sip:" + number + "@" + sip.domain(), "application/sdp", local), resp -> {
+                if (resp.status() < 200) {
+                    if (resp.status() == 180 || resp.status() == 183) b2bua.notifyTransferor(sub, 180, "Ringing");
+                    return;
+                }
+                if (resp.status() >= 300) {
+                    phones.remove(callId);
+                    m.media.leave();
+                    fail(sub, resp.status(), resp.reason());
+                    return;
+                }
+                sip.send(SipOutgoingRequest.inDialog("ACK", callId));
+                m.media.media(resp.body(), SdpDirection.of(resp.body()), ok -> {
+                    m.pending = false;
+                    if (ok == null) {
+                        phones.remove(callId);
+                        m.media.leave();
+                        sip.send(SipOutgoingRequest.inDialog("BYE", callId));
+                        fail(sub, 488, "Not Acceptable Here");
+                        return;
+                    }
+                    joinedPhone(m, sub);
+                });
+            });
+        });
+    }
+
+    private void joinedPhone(PhoneMember m, Transfer sub) {
+        phones.put(m.callId, m);
+        if (m.conf.ended) {
+            sip.send(SipOutgoingRequest.inDialog("BYE", m.callId));
+            phones.remove(m.callId);
+            return;
+        }
+        m.conf.members.add(m);
+        counters.add("conference.joined");
+        b2bua.notifyTransferor(sub, 200, "OK");
+    }
+
+    private void joinedLine(LineMember m) {
+        m.joined = true;
+        if (m.conf.ended) { m.gone = true; m.line.release(); return; }
+        m.conf.members.add(m);
+        // the line's call now talks to the conference: its SIP side is the conference, its reports come here
+        m.line.rebind(FACTORY_USER, "conference-" + m.conf.id, m);
+        counters.add("conference.joined");
+        b2bua.notifyTransferor(m.refer, 200, "OK");
+    }
+
+    private void notJoined(LineMember m, int status, String reason) {
+        if (m.gone) return;
+        m.gone = true;
+        if (m.media != null) m.media.leave();
+        fail(m.refer, status, reason);
+    }
+
+    private void fail(Transfer sub, int status, String reason) {
+        counters.add("conference.refer.failed." + status);
+        LOG.log(System.Logger.Level.INFO, () -> "conference REFER in " + sub.referCallId + " failed: " + status + " " + reason);
+        b2bua.notifyTransferor(sub, status, reason);
+    }
+
+    /** BYE in a member's dialog: it leaves. */
+    void bye(long handle, SipRequest r) {
+        sip.respond(handle, SipReply.of(200, "OK"));
+        dialogEnded(r.callId());
+    }
+
+    /** A member's dialog ended (BYE, or the stack gave up on it). */
+    void dialogEnded(String callId) {
+        PhoneMember m = phones.remove(callId);
+        if (m == null) return;
+        counters.add("conference.left");
+        if (m.media != null) m.media.leave();
+        left(m.conf, m);
+    }
+
+    /** A re-INVITE in a member's dialog (hold, resume): its termination in the bridge follows. */
+    void reinvite(long handle, SipRequest r) {
+        PhoneMember m = phones.get(r.callId());
+        if (m.pending) { sip.respond(handle, SipReply.of(491, "Request Pending")); return; }
+        if (r.body() == null || r.body().isBlank()) { sip.respond(handle, SipReply.of(488, "Not Acceptable Here")); return; }
+        SdpDirection d = SdpDirection.of(r.body());
+        m.pending = true;
+        m.media.media(r.body(), d, local -> {
+            m.pending = false;
+            if (local == null) { sip.respond(handle, SipReply.of(488, "Not Acceptable Here")); return; }
+            sip.respond(handle, new SipReply(200, "OK", null, List.of(), true, "application/sdp", d.answer().applyTo(local)));
+        });
+    }
+
+    /** A member left; with one left, the conference ends. */
+    private void left(Conference conf, Object member) {
+        conf.members.remove(member);
+        if (conf.ended || conf.members.size() > 1) return;
+        conf.ended = true;
+        conferences.remove(conf);
+        counters.add("conference.ended");
+        for (Object o : List.copyOf(conf.members)) {
+            if (o instanceof PhoneMember p) {
+                phones.remove(p.callId);
+                sip.send(SipOutgoingRequest.inDialog("BYE", p.callId));
+            } else if (o instanceof LineMember l && !l.gone) {
+                l.gone = true;
+                if (l.line != null) l.line.release();
+            }
+        }
+        conf.members.clear();
+        conf.bridge.release();
+    }
+
+    /** Conferences in progress. */
+    int conferences() { return conferences.size(); }
+}

@@ -1,0 +1,102 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.Controller;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A phone's OPTIONS keepalive is answered by the SIP edge while the core progresses (a busy controller keeps its
+ * phones), and only by the core when the core is stuck (its phones must fail over). The core is held up by a query
+ * that sleeps on the core thread; the core still sees every OPTIONS.
+ */
+class SipKeepaliveAtEdgeTest {
+    private Controller controller;
+
+    @AfterEach void stop() {
+        if (controller != null) controller.close();
+    }
+
+    private static String options(String callId, int localPort) {
+        return "OPTIONS sip:127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK" + callId + "\r\n"
+                + "From: <sip:200001@127.0.0.1>;tag=" + callId + "\r\n"
+                + "To: <sip:127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 1 OPTIONS\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    private String exchange(DatagramSocket s, String message, int waitMillis) throws Exception {
+        byte[] out = message.getBytes(StandardCharsets.UTF_8);
+        s.send(new DatagramPacket(out, out.length, new InetSocketAddress("127.0.0.1", controller.sip().port())));
+        s.setSoTimeout(waitMillis);
+        byte[] in = new byte[65536];
+        DatagramPacket p = new DatagramPacket(in, in.length);
+        try {
+            s.receive(p);
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        return new String(in, 0, p.getLength(), StandardCharsets.UTF_8);
+    }
+
+    private CompletableFuture<Void> holdCore(long millis) throws InterruptedException {
+        CountDownLatch begun = new CountDownLatch(1);
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            try {
+                controller.inspect(core -> {
+                    begun.countDown();
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertTrue(begun.await(10, TimeUnit.SECONDS));
+        return done;
+    }
+
+    @Test void keepalivesAreAnsweredAtOnceWhileTheCoreIsBusyButWaitForAStuckCore() throws Exception {
+        controller = SipTestController.start("", 30);
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            int port = s.getLocalPort();
+            CompletableFuture<Void> held = holdCore(3000);
+            String a = exchange(s, options("ka1", port), 2500);
+            assertTrue(a != null && a.startsWith("SIP/2.0 200"), "answer: " + a);
+            assertTrue(a.contains("Allow:"), a);
+            assertFalse(held.isDone(), "answered while the core was busy");
+            held.get(10, TimeUnit.SECONDS);
+            assertEquals(1, controller.sip().counters().get(SipEdgeCounters.KEEPALIVES_AT_EDGE));
+
+            held = holdCore(3000);
+            Thread.sleep(1500); // nothing finished for over a second: the core is stuck
+            String b = exchange(s, options("ka2", port), 8000);
+            assertTrue(b != null && b.startsWith("SIP/2.0 200"), "answer: " + b);
+            assertTrue(held.isDone(), "a stuck core's keepalive is answered by the core, once free");
+            assertEquals(1, controller.sip().counters().get(SipEdgeCounters.KEEPALIVES_AT_EDGE));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (SipTestController.counter(controller, "requests.OPTIONS") < 2 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(2, SipTestController.counter(controller, "requests.OPTIONS"), "the core saw both");
+    }
+}
