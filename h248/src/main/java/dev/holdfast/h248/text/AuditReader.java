@@ -29,6 +29,8 @@ import static dev.holdfast.h248.text.TextScanner.isAlpha;
  * (DescriptorReader.auditReturnParameter); v3 narrowed auditReturnParameter to the tokens (auditReturnItem).
  */
 final class AuditReader {
+    private static final AuditDescriptor EMPTY = new AuditDescriptor(List.of());
+
     private final DescriptorReader r;
     private final TextScanner s;
 
@@ -45,15 +47,15 @@ final class AuditReader {
         if (s.peek() == '}') {
             s.close();
             s.skipLwsp();
-            return new AuditDescriptor(List.of());
+            return EMPTY;
         }
-        List<AuditDescriptor.AuditItem> items = new ArrayList<>(4);
+        int itemsMark = r.mark(); // on the reader's list stack, made into a list once (no ArrayList, no copy)
         int itemStart;
         do {
             itemStart = s.pos;
-            items.add(auditItem("Audit"));
+            r.push(auditItem("Audit"));
         } while (r.more(itemStart, '}'));
-        return new AuditDescriptor(items);
+        return new AuditDescriptor(r.popList(itemsMark));
     }
 
     /**

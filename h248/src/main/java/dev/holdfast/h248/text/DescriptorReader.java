@@ -434,7 +434,7 @@ abstract class DescriptorReader extends GrammarReader {
     String digitMapName(int start) {
         if (!isAlpha(s.peek())) throw s.expected("a digit map name or '{'", start);
         int e = s.nameEnd(s.pos);
-        String name = s.string(s.pos, e);
+        String name = s.name(s.pos, e);
         s.pos = e;
         return name;
     }
@@ -665,7 +665,7 @@ abstract class DescriptorReader extends GrammarReader {
             if (next == '=') {
                 equal(itemStart);
                 value = s.peek() == '[' ? valueList(itemStart)
-                        : new ParmValue.Single(ParmValue.Relation.EQUAL, value(itemStart));
+                        : new ParmValue.Single(ParmValue.Relation.EQUAL, value(itemStart, false));
             } else if (next == '[') {
                 s.skipLwsp();
                 value = valueList(itemStart);
@@ -675,7 +675,7 @@ abstract class DescriptorReader extends GrammarReader {
         return new StatisticsDescriptor(popList(statsMark));
     }
 
-    /** LSBRKT VALUE *(COMMA VALUE) RSBRKT. */
+    /** LSBRKT VALUE *(COMMA VALUE) RSBRKT, a statistic's values. */
     ParmValue.AllOf valueList(int start) {
         s.pos++;
         s.skipLwsp();
@@ -683,7 +683,7 @@ abstract class DescriptorReader extends GrammarReader {
         int itemStart;
         do {
             itemStart = s.pos;
-            push(value(start));
+            push(value(start, false));
         } while (more(itemStart, ']'));
         return new ParmValue.AllOf(popList(valuesMark));
     }

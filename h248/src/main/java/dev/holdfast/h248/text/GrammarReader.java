@@ -25,7 +25,12 @@ abstract class GrammarReader {
     /** The last word looked up (position, end, token): peeking at the same position again costs nothing. */
     private int peekedAt = -1;
     private int peekedEnd;
-    private Token peeked;
+    /**
+     * The token found there, as its ordinal (-1: none). An int, not a Token reference: this reader lives long (one
+     * per thread), and with G1 every reference stored into an old object pays a card-marking barrier with a
+     * StoreLoad fence, once per word looked up.
+     */
+    private int peekedToken = -1;
     /** Above 0 inside a lenient "( ... )" parameter list: a VALUE then ends at an unbalanced ')'. */
     int parenDepth;
 
@@ -36,10 +41,10 @@ abstract class GrammarReader {
     /** Starts on a new message (the reader is reused per thread): see {@link TextScanner#start}. */
     void start(byte[] b, int end, DecodeOptions options) {
         s.start(b, end, options);
-        this.options = options;
+        if (this.options != options) this.options = options; // no reference store (G1 fence) when unchanged
         tokenEnd = 0;
         peekedAt = -1;
-        peeked = null;
+        peekedToken = -1;
         parenDepth = 0;
     }
 
@@ -109,7 +114,8 @@ abstract class GrammarReader {
         if (p == peekedAt) {
             // the same word again (e.g. "Context" after checking for ImmAckRequired and Error): text is immutable
             tokenEnd = peekedEnd;
-            return peeked;
+            int k = peekedToken;
+            return k < 0 ? null : Token.BY_ORDINAL[k];
         }
         byte[] b = s.b;
         int end = s.end;
@@ -123,7 +129,7 @@ abstract class GrammarReader {
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
-        peeked = t;
+        peekedToken = t == null ? -1 : t.ordinal();
         return t;
     }
 
@@ -254,8 +260,16 @@ abstract class GrammarReader {
 
     // ================================================================ values
 
-    /** VALUE = quotedString / 1*(SafeChar / %x80-FF), kept as written. */
+    /**
+     * VALUE = quotedString / 1*(SafeChar / %x80-FF), kept as written. An unquoted one is looked up among the
+     * values read before (parameter values come from small sets: on, off, state, a gain...).
+     */
     String value(int start) {
+        return value(start, true);
+    }
+
+    /** VALUE; {@code recent}: false for a value that changes from message to message, such as a statistic. */
+    String value(int start, boolean recent) {
         int v = s.pos;
         int c = s.peek();
         if (c == '"') return quotedString();
@@ -272,7 +286,7 @@ abstract class GrammarReader {
         }
         if (p == v) throw s.expected("a value", start);
         s.pos = p;
-        return s.string(v, p);
+        return recent ? s.name(v, p) : s.string(v, p);
     }
 
     /** quotedString = DQUOTE *(SafeChar / RestChar / WSP / EOL / %x80-FF) DQUOTE, with its quotes. */
@@ -377,7 +391,7 @@ abstract class GrammarReader {
         else throw s.fail(e, "expected an item name or '*' after '" + s.string(p, e) + "' but found "
                     + s.found(e));
         s.pos = e;
-        return s.string(p, e);
+        return s.name(p, e);
     }
 
     /** True when a pkgdName starts at {@code pos} (a NAME followed by '/', or "*&#47;"). */
@@ -393,16 +407,41 @@ abstract class GrammarReader {
     PropertyParm propertyParm() {
         int start = s.pos;
         String name = pkgdName("a property", start);
+        return parameter(name, start, start);
+    }
+
+    /**
+     * The parmValue after {@code name} (which starts at {@code nameAt}; errors name what was read from
+     * {@code start}) and the PropertyParm of both. Written the usual
+     * way, {@code name=value} without white space, the parameter made for the same octets before is handed back
+     * from {@link RecentValues} (a peer sets the same parameters again and again: {@code strict=state},
+     * {@code tdmc/ec=on}).
+     */
+    private PropertyParm parameter(String name, int nameAt, int start) {
+        int eq = s.pos;
+        if (s.charAt(eq) == '=' && TextScanner.isValueChar(s.charAt(eq + 1))) {
+            // EQUAL and a plain VALUE (not a list, not a quoted string): what parmValue reads as a Single
+            s.pos = eq + 1;
+            String value = value(start);
+            int end = s.pos;
+            if (end - nameAt > RecentValues.MAX_OCTETS) {
+                return new PropertyParm(name, new ParmValue.Single(ParmValue.Relation.EQUAL, value));
+            }
+            Object v = s.recent.find(s.b, nameAt, end, RecentValues.PARAMETER);
+            return v != null ? (PropertyParm) v
+                    : s.recent.keep(new PropertyParm(name, new ParmValue.Single(ParmValue.Relation.EQUAL, value)));
+        }
         return new PropertyParm(name, parmValue(start));
     }
 
     /** NAME parmValue: eventOther, sigOther (the parameter NAME has no package); {@code owner} names the event/signal. */
     PropertyParm otherParameter(String ownerKind, String owner, int start) {
         if (!isAlpha(s.peek())) throw s.expected("a parameter of the " + ownerKind + " '" + owner + "'", start);
-        int e = s.nameEnd(s.pos);
-        String name = s.string(s.pos, e);
+        int nameAt = s.pos;
+        int e = s.nameEnd(nameAt);
+        String name = s.name(nameAt, e);
         s.pos = e;
-        return new PropertyParm(name, parmValue(start));
+        return parameter(name, nameAt, start);
     }
 
     /** extensionParameter = "X" ("-" / "+") 1*6(ALPHA / DIGIT). */
@@ -451,7 +490,11 @@ abstract class GrammarReader {
             s.pos++;
             return RequestId.ALL;
         }
-        return RequestId.of(uint32("a request id", start));
+        int p = s.pos;
+        long id = uint32("a request id", start);
+        // an Events descriptor's id comes back in the Notify of its events: the one made before
+        Object v = s.recent.find(s.b, p, s.pos, RecentValues.REQUEST_ID);
+        return v != null ? (RequestId) v : s.recent.keep(RequestId.of(id));
     }
 
     /** Version = 1*2(DIGIT). */
@@ -463,7 +506,7 @@ abstract class GrammarReader {
      * termIDList = TerminationID / LSBRKT TerminationID 1*(COMMA TerminationID) RSBRKT (v3).
      */
     List<TerminationId> termIdList(int start) {
-        if (s.peek() != '[') return List.of(terminationId(start));
+        if (s.peek() != '[') return oneTerminationId(start);
         s.pos++;
         s.skipLwsp();
         int idsMark = mark();
@@ -482,19 +525,50 @@ abstract class GrammarReader {
     /** TerminationID = "ROOT" / pathNAME / "$" / "*". */
     TerminationId terminationId(int start) {
         int p = s.pos;
+        int e = terminationIdEnd(start);
+        if (e < 0) return e == CHOOSE ? TerminationId.CHOOSE : TerminationId.ALL;
+        if (e - p > RecentValues.MAX_OCTETS) return new TerminationId(s.string(p, e));
+        Object v = s.recent.find(s.b, p, e, RecentValues.TERMINATION_ID);
+        return v != null ? (TerminationId) v : s.recent.keep(new TerminationId(s.string(p, e)));
+    }
+
+    private static final List<TerminationId> CHOOSE_LIST = List.of(TerminationId.CHOOSE);
+    private static final List<TerminationId> ALL_LIST = List.of(TerminationId.ALL);
+
+    /**
+     * One TerminationID as the one-id list a command holds: the list made for the same octets before when there
+     * is one (a command names one termination, and a peer names the same ones again and again).
+     */
+    @SuppressWarnings("unchecked")
+    List<TerminationId> oneTerminationId(int start) {
+        int p = s.pos;
+        int e = terminationIdEnd(start);
+        if (e < 0) return e == CHOOSE ? CHOOSE_LIST : ALL_LIST;
+        if (e - p > RecentValues.MAX_OCTETS) return List.of(new TerminationId(s.string(p, e)));
+        Object v = s.recent.find(s.b, p, e, RecentValues.TERMINATION_ID_LIST);
+        return v != null ? (List<TerminationId>) v
+                : s.recent.keep(List.of(new TerminationId(s.string(p, e))));
+    }
+
+    private static final int CHOOSE = -1;
+    private static final int ALL = -2;
+
+    /** Reads a TerminationID: its end, or {@link #CHOOSE} for "$", {@link #ALL} for "*". */
+    private int terminationIdEnd(int start) {
+        int p = s.pos;
         int c = s.peek();
         if (c == '$') {
             s.pos++;
-            return TerminationId.CHOOSE;
+            return CHOOSE;
         }
         if (c == '*' && !isAlpha(s.charAt(p + 1))) {
             s.pos++;
-            return TerminationId.ALL;
+            return ALL;
         }
         if (!(isAlpha(c) || c == '*' || isDigit(c))) throw s.expected("a termination id", start);
-        int e = MIdReader.pathNameEnd(s, p, "termination id");
+        int e = MIdReader.pathNameEnd(s, p, "termination id"); // reports the deviations, every time
         s.pos = e;
-        return new TerminationId(s.string(p, e));
+        return e;
     }
 
     /** terminationIDList = LBRKT TerminationID *(COMMA TerminationID) RBRKT. */

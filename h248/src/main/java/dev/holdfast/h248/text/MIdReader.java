@@ -22,9 +22,15 @@ final class MIdReader {
         if (c == '[') {
             int ipv4End = ipv4Bracketed(s, start + 1);
             if (ipv4End > 0) { // the common case, read in one pass
-                String address = s.string(start + 1, ipv4End);
                 s.pos = ipv4End + 1;
-                return new MId.IpAddress(address, false, port(s));
+                Integer port = port(s);
+                if (s.pos - start > RecentValues.MAX_OCTETS) {
+                    return new MId.IpAddress(s.string(start + 1, ipv4End), false, port);
+                }
+                // a peer sends its own mId in every message: the one made for the same octets before
+                Object v = s.recent.find(s.b, start, s.pos, RecentValues.MID);
+                return v != null ? (MId) v
+                        : s.recent.keep(new MId.IpAddress(s.string(start + 1, ipv4End), false, port));
             }
             int close = s.indexOf(']', start + 1);
             if (close < 0) throw s.fail(start, "the '[' of the IP address is never closed with ']'");

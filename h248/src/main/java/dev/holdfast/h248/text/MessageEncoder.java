@@ -114,37 +114,42 @@ import java.util.Objects;
  */
 final class MessageEncoder extends OctetWriter {
     private static final int INDENT = 4;
-    private static final byte[][] LONG_SPELLING = spellings(false);
-    private static final byte[][] SHORT_SPELLING = spellings(true);
     private static final ThreadLocal<MessageEncoder> PER_THREAD = ThreadLocal.withInitial(MessageEncoder::new);
 
+    /**
+     * Every token's spelling as octets, in six runs of one entry per token: pretty and compact, each bare
+     * ("Context" / "C"), with the EQUAL of a keyword that names a block ("Context = " / "C=") and with the
+     * unpadded EQUAL of a parameter ("Mode=" / "MO=").
+     */
+    private static final byte[][] SPELLINGS;
+    private static final int TOKENS = Token.values().length;
+
+    static {
+        SPELLINGS = new byte[6 * TOKENS][];
+        for (Token t : Token.values()) {
+            for (int compact = 0; compact < 2; compact++) {
+                String spelling = t.spelling(compact == 1);
+                int run = compact * 3 * TOKENS + t.ordinal();
+                SPELLINGS[run] = octets(spelling);
+                SPELLINGS[run + TOKENS] = octets(spelling + (compact == 1 ? "=" : " = "));
+                SPELLINGS[run + 2 * TOKENS] = octets(spelling + "=");
+            }
+        }
+    }
+
+    private static byte[] octets(String s) { return s.getBytes(StandardCharsets.ISO_8859_1); }
+
     private boolean compact;
-    private byte[][] spelling;
+    /**
+     * Where this message's form starts in {@link #SPELLINGS}. An int: the encoder lives long (one per thread), and
+     * with G1 a reference stored into an old object pays a card-marking barrier with a StoreLoad fence, on every
+     * message.
+     */
+    private int spellings;
     private int depth;
     private boolean busy;
 
     private MessageEncoder() {}
-
-    /** A keyword and the EQUAL after it, in one piece: "Context = " / "C=". */
-    private static final byte[][] LONG_SPELLING_EQ = spellings(false, " = ");
-    private static final byte[][] SHORT_SPELLING_EQ = spellings(true, "=");
-
-    /** A keyword and the unpadded EQUAL of a parameter: "Mode=" / "MO=". */
-    private static final byte[][] LONG_SPELLING_PEQ = spellings(false, "=");
-
-    private byte[][] spellingEq;
-    private byte[][] spellingPeq;
-
-    private static byte[][] spellings(boolean compact) {
-        return spellings(compact, "");
-    }
-
-    private static byte[][] spellings(boolean compact, String after) {
-        Token[] tokens = Token.values();
-        byte[][] b = new byte[tokens.length][];
-        for (Token t : tokens) b[t.ordinal()] = (t.spelling(compact) + after).getBytes(StandardCharsets.ISO_8859_1);
-        return b;
-    }
 
     static String encode(Message message, TextForm form) {
         MessageEncoder e = write(message, form);
@@ -173,9 +178,7 @@ final class MessageEncoder extends OctetWriter {
         e.busy = true;
         e.reset();
         e.compact = form == TextForm.COMPACT;
-        e.spelling = e.compact ? SHORT_SPELLING : LONG_SPELLING;
-        e.spellingEq = e.compact ? SHORT_SPELLING_EQ : LONG_SPELLING_EQ;
-        e.spellingPeq = e.compact ? SHORT_SPELLING_EQ : LONG_SPELLING_PEQ;
+        e.spellings = e.compact ? 3 * TOKENS : 0;
         e.depth = 0;
         try {
             e.message(message);
@@ -194,17 +197,17 @@ final class MessageEncoder extends OctetWriter {
     // ---------------------------------------------------------------- layout
 
     private void tok(Token t) {
-        append(spelling[t.ordinal()]);
+        append(SPELLINGS[spellings + t.ordinal()]);
     }
 
     /** The keyword and a parameter's EQUAL: {@link #tok} then {@link #peq}. */
     private void tokPeq(Token t) {
-        append(spellingPeq[t.ordinal()]);
+        append(SPELLINGS[spellings + 2 * TOKENS + t.ordinal()]);
     }
 
     /** The keyword and EQUAL: {@link #tok} then {@link #eq}. */
     private void tokEq(Token t) {
-        append(spellingEq[t.ordinal()]);
+        append(SPELLINGS[spellings + TOKENS + t.ordinal()]);
     }
 
     /** EQUAL after a keyword that names something with a block: " = " in pretty form. */

@@ -71,12 +71,17 @@ import static dev.holdfast.h248.text.TextScanner.isDigit;
  * </ul>
  */
 final class MessageParser extends DescriptorReader {
-    /** What was understood before an error, for {@link DecodeResult.Failed}. */
-    private Integer version;
+    /**
+     * What was understood before an error, for {@link DecodeResult.Failed}: the version (0 before it is read) and
+     * where the mId starts once it has been read (-1 before), so that a failure reads it again. Ints, not an
+     * Integer and an MId: the parser lives long (one per thread), and with G1 a reference stored into an old
+     * object pays a card-marking barrier with a StoreLoad fence, on every message.
+     */
+    private int version;
+    private int midAt = -1;
 
     @Override
-    int messageVersion() { return version == null ? 0 : version; }
-    private MId mid;
+    int messageVersion() { return version; }
     /**
      * The transaction requests read so far are the {@link Transaction.Request}s on the list stack from here; the
      * id of the one being read is {@code readingRequestId} (-1: none).
@@ -98,8 +103,8 @@ final class MessageParser extends DescriptorReader {
         if (p.busy) p = new MessageParser(); // not expected: the decoder calls nothing that decodes
         p.busy = true;
         p.start(b, end, options);
-        p.version = null;
-        p.mid = null;
+        p.version = 0;
+        p.midAt = -1;
         p.transactionsMark = -1;
         p.readingRequestId = -1;
         return p;
@@ -107,8 +112,6 @@ final class MessageParser extends DescriptorReader {
 
     private void release() {
         finish();
-        version = null;
-        mid = null;
         busy = false;
     }
 
@@ -192,7 +195,19 @@ final class MessageParser extends DescriptorReader {
             }
         }
         if (readingRequestId >= 0) requestIds.add(readingRequestId);
-        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version, mid, requestIds);
+        return new DecodeResult.Failed(new SyntaxError(offset, lc[0], lc[1], reason), version == 0 ? null : version,
+                midRead(), requestIds);
+    }
+
+    /** The mId read before a failure, read again (it was read once without an error), or null. */
+    private MId midRead() {
+        if (midAt < 0) return null;
+        s.pos = midAt;
+        try {
+            return MIdReader.read(s, midAt);
+        } catch (ParseFailure notAgain) {
+            return null;
+        }
     }
 
     // ================================================================ message
@@ -222,7 +237,8 @@ final class MessageParser extends DescriptorReader {
         version = v;
         if (!s.skipSep()) throw s.expected("white space before the mId", start);
         int midStart = s.pos;
-        mid = MIdReader.read(s, midStart);
+        MId mid = MIdReader.read(s, midStart);
+        midAt = midStart;
         int afterMid = s.pos;
         if (!s.skipSep()) {
             if (!isAlpha(s.peek())) throw s.expected("white space after the mId", midStart);
@@ -464,7 +480,11 @@ final class MessageParser extends DescriptorReader {
             }
             default -> {
                 if (!isDigit(s.peek())) throw s.expected("a context id (a number, '-', '$' or '*')", start);
-                return ContextId.of(uint32("a context id", start));
+                int p = s.pos;
+                long id = uint32("a context id", start);
+                // every message of a call names its context: the id made before for the same digits
+                Object v = s.recent.find(s.b, p, s.pos, RecentValues.CONTEXT_ID);
+                return v != null ? (ContextId) v : s.recent.keep(ContextId.of(id));
             }
         }
     }

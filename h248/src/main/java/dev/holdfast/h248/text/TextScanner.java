@@ -43,7 +43,7 @@ final class TextScanner {
     final void start(byte[] b, int end, DecodeOptions options) {
         this.b = b;
         this.end = end;
-        this.options = options;
+        if (this.options != options) this.options = options; // no reference store (G1 fence) when unchanged
         this.lenient = options.lenient();
         this.maxDepth = Math.min(options.maxDepth(), HARD_MAX_DEPTH);
         pos = 0;
@@ -89,6 +89,20 @@ final class TextScanner {
 
     /** {@code [from, to)} as a String (ISO-8859-1). */
     String string(int from, int to) { return new String(b, from, to - from, StandardCharsets.ISO_8859_1); }
+
+    /** Values made before from the same octets: see {@link RecentValues}. */
+    final RecentValues recent = new RecentValues();
+
+    /**
+     * {@code [from, to)} as a String, the one made before for the same octets if there is one: for names a peer
+     * repeats (package items, parameter names), not for text that changes from message to message.
+     */
+    String name(int from, int to) {
+        int n = to - from;
+        if (n <= 0 || n > RecentValues.MAX_OCTETS) return string(from, to);
+        Object v = recent.find(b, from, to, RecentValues.STRING);
+        return v != null ? (String) v : recent.keep(string(from, to));
+    }
 
     /** {@code port} boxed: a peer sends the same port in every message, so the last one is kept. */
     Integer port(int port) {

@@ -127,6 +127,9 @@ public enum Token {
     V91("V91", "V91"),
     VERSION("Version", "V");
 
+    /** {@code values()}, indexed by ordinal, without a copy. */
+    static final Token[] BY_ORDINAL = values();
+
     /** The spelling in pretty (long) form. */
     public final String longName;
     /** The spelling in compact (short) form. */
