@@ -28,7 +28,8 @@ abstract class RequestReplyApplication implements StreamApplication {
 
     private void reply(long head, Output out) throws InterruptedException {
         long size = replySize(head);
-        byte[] chunk = new byte[CHUNK];
+        // sized to the reply: a 150-byte echo must not allocate 16 KB (1,000 connections made that a GC storm)
+        byte[] chunk = new byte[(int) Math.min(CHUNK, size)];
         for (long pos = 0; pos < size; ) {
             int n = (int) Math.min(CHUNK, size - pos);
             for (int j = 0; j < n; j++) chunk[j] = Requests.replyByte(head, pos + j);

@@ -35,8 +35,19 @@ public final class CheckingClient {
     static final long GAP_RECORD_US = 20_000;
     private final List<long[]> gaps = new ArrayList<>();
 
-    private synchronized void recordGap(long fromUs, long toUs) {
-        if (gaps.size() < 20_000) gaps.add(new long[] {fromUs, toUs});
+    /** Per connection only its longest silences are listed (a failover is among them), so the list stays small. */
+    static final int GAPS_PER_CONNECTION = 20;
+
+    private synchronized void recordGaps(List<long[]> connectionGaps) { gaps.addAll(connectionGaps); }
+
+    /** Keeps {@code gap} among the connection's GAPS_PER_CONNECTION longest. */
+    static void keepLongest(List<long[]> kept, long fromUs, long toUs) {
+        if (kept.size() < GAPS_PER_CONNECTION) { kept.add(new long[] {fromUs, toUs}); return; }
+        int shortest = 0;
+        for (int i = 1; i < kept.size(); i++) {
+            if (kept.get(i)[1] - kept.get(i)[0] < kept.get(shortest)[1] - kept.get(shortest)[0]) shortest = i;
+        }
+        if (toUs - fromUs > kept.get(shortest)[1] - kept.get(shortest)[0]) kept.set(shortest, new long[] {fromUs, toUs});
     }
 
     CheckingClient(InetSocketAddress server, ExpectedReplies expect, int messages, int intervalMs) {
@@ -54,13 +65,14 @@ public final class CheckingClient {
     /** One connection's whole run; returns normally even when the connection breaks (counted in {@link #broken}). */
     void runConnection(int conn, CountDownLatch connected) {
         long lastReadUs = 0, gapUs = 0, gapEndUs = 0;
+        List<long[]> myGaps = new ArrayList<>();
         boolean counted = false;
         try (SocketChannel ch = SocketChannel.open()) {
             ch.connect(server);
             connected.countDown();
             counted = true;
             connected.await();
-            ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+            ByteBuffer in = ByteBuffer.allocate(16 * 1024);
             lastReadUs = nowUs();
             for (int m = 0; m < messages; m++) {
                 byte[] req = expect.request(conn, m);
@@ -75,7 +87,7 @@ public final class CheckingClient {
                     long t = nowUs();
                     if (t - lastReadUs > gapUs) { gapUs = t - lastReadUs; gapEndUs = t; }
                     // the pause between messages is not a silence
-                    if (t - lastReadUs > GAP_RECORD_US + intervalMs * 1000L) recordGap(lastReadUs, t);
+                    if (t - lastReadUs > GAP_RECORD_US + intervalMs * 1000L) keepLongest(myGaps, lastReadUs, t);
                     lastReadUs = t;
                     pos = check(req, in.array(), n, pos, size);
                 }
@@ -89,6 +101,7 @@ public final class CheckingClient {
             Thread.currentThread().interrupt();
         } finally {
             if (!counted) connected.countDown();
+            recordGaps(myGaps);
             synchronized (this) {
                 if (gapUs > maxGapUs) { maxGapUs = gapUs; maxGapEndUs = gapEndUs; }
             }

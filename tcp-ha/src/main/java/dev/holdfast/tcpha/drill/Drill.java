@@ -33,7 +33,13 @@ public final class Drill {
     /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                          long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
-                         boolean windowProbe, String backupExtraArgs) {
+                         boolean windowProbe, String backupExtraArgs, int appMaxLagMs) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
+                      boolean windowProbe, String backupExtraArgs) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, 500);
+        }
+
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                       long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
                       boolean windowProbe) {
@@ -42,7 +48,16 @@ public final class Drill {
 
         /** The same with extra BackupServer options (e.g. "--tap-drop-every 7"). */
         public Config withBackupArgs(String extra) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra, appMaxLagMs);
+        }
+
+        /**
+         * The same with another AppMaxLagTime (backup) and MaxDelayFIN (primary): how long an application may lag
+         * its replica before it is taken for failed. Hundreds of connection threads on a loaded host lag longer
+         * than the 500 ms default without having failed.
+         */
+        public Config withAppMaxLagMs(int ms) {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, ms);
         }
 
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
@@ -60,7 +75,7 @@ public final class Drill {
         }
 
         public Config with(Crash c, long after) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs, appMaxLagMs);
         }
 
         /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
@@ -93,14 +108,22 @@ public final class Drill {
         File clientLog = logDir.resolve("client.log").toFile();
         Map<String, Object> r = new LinkedHashMap<>();
         try (NamespaceRig rig = NamespaceRig.create()) {
-            List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs()));
+            if (Boolean.getBoolean("sttcp.pinCpus")) {
+                // the backup on a CPU of its own, client and primary on the other (bench sttcp --overhead --pin)
+                rig.pinCpus(rig.client, "0");
+                rig.pinCpus(rig.primary, "0");
+                rig.pinCpus(rig.backup, "1");
+            }
+            List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
+                    "--miss", "" + c.miss(), "--max-delay-fin-ms", "" + c.appMaxLagMs()));
+            if (c.plainTcp()) primaryArgs.addAll(List.of("--plain", "true"));
             if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
             if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
             Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
                     primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
             List<String> backupArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
-                    "--miss", "" + c.miss(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
+                    "--miss", "" + c.miss(), "--app-max-lag-ms", "" + c.appMaxLagMs(), "--unacked", c.unacked(), "--fence-ns", rig.primary, "--fence-links",
                     NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF, "--fence-pids", "" + primary.pid()));
             if (!c.reprobe()) backupArgs.add("--no-reprobe");
             if (!c.windowProbe()) backupArgs.add("--no-window-probe");
@@ -111,6 +134,7 @@ public final class Drill {
                 waitForLine(backupLog, "backup ready", 30_000);
             }
             Process client;
+            long connectedUs = -1;
             if (c.clientCmd() != null) {
                 client = rig.startShell(rig.client, clientLog, c.clientCmd(),
                         Map.of("STTCP_VIP", NamespaceRig.VIP, "STTCP_PORT", "" + PORT));
@@ -120,6 +144,8 @@ public final class Drill {
                         NamespaceRig.VIP + ":" + PORT, "--app", c.app(), "--connections", "" + c.connections(),
                         "--messages", "" + c.messages(), "--interval-ms", "" + c.intervalMs(), "--bulk-bytes", "" + c.bulkBytes());
                 waitForLine(clientLog, "connected", 120_000);
+                java.util.regex.Matcher at = java.util.regex.Pattern.compile("connected \\d+ at_us=(\\d+)").matcher(Files.readString(clientLog.toPath()));
+                if (at.find()) connectedUs = Long.parseLong(at.group(1));
             }
             if (System.getenv("STTCP_DEBUG") != null) {
                 for (String ns : List.of(rig.client, rig.primary, rig.backup)) {
@@ -133,7 +159,10 @@ public final class Drill {
             if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
-                    Thread.sleep(c.crashAfterMs());
+                    // counted from when the client had every connection open (its own clock line), not from when this
+                    // JVM noticed: on a loaded host that can be seconds later, after the client has finished
+                    long wait = connectedUs > 0 ? c.crashAfterMs() - (nowUs() - connectedUs) / 1000 : c.crashAfterMs();
+                    if (wait > 0) Thread.sleep(wait);
                     crashUs = nowUs();
                     switch (c.crash()) {
                         case PRIMARY_HOST -> {
@@ -173,11 +202,23 @@ public final class Drill {
                 JsonNode j = new ObjectMapper().readTree(last);
                 double gapMs = j.get("max_gap_ms").asDouble();
                 // the failover is the longest silence any connection saw that ended after the crash (bytes already
-                // in the client's receive buffer may keep it reading for a while after the crash itself)
-                double failover = 0;
+                // in the client's receive buffer may keep it reading for a while after the crash itself) and began
+                // before the takeover was done; a silence that begins later is a stall of the new server or the
+                // client on a busy host, reported apart
+                String bl = Files.exists(backupLog.toPath()) ? Files.readString(backupLog.toPath()) : "";
+                java.util.regex.Matcher tm = java.util.regex.Pattern.compile("taking over at_us=(\\d+)").matcher(bl);
+                java.util.regex.Matcher dm = java.util.regex.Pattern.compile("reprobed=(\\d+)|arp_announced=(\\d+)").matcher(bl);
+                long doneAtUs = -1;
+                while (dm.find()) doneAtUs = Long.parseLong(dm.group(1) != null ? dm.group(1) : dm.group(2));
+                long takeoverDoneUs = tm.find() && doneAtUs > 0 ? Long.parseLong(tm.group(1)) + doneAtUs : -1;
+                double failover = 0, laterStall = 0;
                 for (JsonNode g : j.get("gaps_us")) {
-                    if (crashUs > 0 && g.get(1).asLong() > crashUs) failover = Math.max(failover, (g.get(1).asLong() - g.get(0).asLong()) / 1000.0);
+                    long from = g.get(0).asLong(), to = g.get(1).asLong();
+                    if (crashUs <= 0 || to <= crashUs) continue;
+                    if (takeoverDoneUs < 0 || from < takeoverDoneUs) failover = Math.max(failover, (to - from) / 1000.0);
+                    else laterStall = Math.max(laterStall, (to - from) / 1000.0);
                 }
+                r.put("stall_after_takeover_ms", laterStall);
                 boolean gapSpansCrash = failover > 0;
                 gapMs = failover;
                 r.put("failover_ms", crashUs > 0 ? (gapSpansCrash ? gapMs : 0.0) : null);
@@ -189,9 +230,13 @@ public final class Drill {
                 r.put("connections_broken", j.get("connections_broken").asLong());
                 r.put("total_ms", j.get("total_ms").asDouble());
                 r.put("client_start_us", j.get("start_us").asLong());
+                long clientEndUs = j.get("start_us").asLong() + (long) (j.get("total_ms").asDouble() * 1000);
+                // a crash after the client finished tests nothing: say whether traffic was still flowing
+                r.put("crash_during_traffic", crashUs > 0 && crashUs < clientEndUs);
                 long failoverEnd = -1;
                 for (JsonNode g : j.get("gaps_us")) {
-                    if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs) failoverEnd = g.get(1).asLong();
+                    if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs
+                            && (takeoverDoneUs < 0 || g.get(0).asLong() < takeoverDoneUs)) failoverEnd = g.get(1).asLong();
                 }
                 r.put("failover_end_us", failoverEnd);
                 r.put("client_errors", j.get("errors"));
@@ -260,7 +305,7 @@ public final class Drill {
                 Long.parseLong(a.getOrDefault("--crash-after-ms", "400")), a.getOrDefault("--unacked", "write"),
                 !a.containsKey("--no-reprobe"), a.get("--client-cmd"),
                 Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"),
-                a.getOrDefault("--backup-args", ""));
+                a.getOrDefault("--backup-args", ""), Integer.parseInt(a.getOrDefault("--app-max-lag-ms", "500")));
         Path logs = Path.of(a.getOrDefault("--logs", Files.createTempDirectory("sttcp-drill").toString()));
         Map<String, Object> r = run(c, logs);
         if (!json) r.forEach((k, v) -> System.out.println(k + ": " + v));

@@ -82,14 +82,17 @@ public final class BackupServer {
         Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_BACKUP, NamespaceRig.HB1_PRIMARY},
                 new String[] {NamespaceRig.HB2_BACKUP, NamespaceRig.HB2_PRIMARY}), hbMs,
                 () -> "backup conns=" + tap.connections().size() + " packets=" + tap.packets.get());
-        System.out.println("backup ready pid=" + ProcessHandle.current().pid());
+        // (at_us: the clock the takeover lines use is loaded now, not at the failure)
+        System.out.println("backup ready pid=" + ProcessHandle.current().pid() + " at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
         System.out.flush();
         long deadMs = (long) hbMs * miss;
         long appMaxLagBytes = a.getInt("app-max-lag-bytes", 0);
         long appMaxLagNanos = a.getInt("app-max-lag-ms", 500) * 1_000_000L;
         // the failure detector and the takeover run on this thread: real-time, so a busy machine cannot delay them
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(10);
+        Takeover t = new Takeover(opts);
         boolean[] linkDown = new boolean[hb.links()];
+        long detectedNanos;
         long tick = Math.max(1, hbMs / 2);
         while (true) {
             long before = System.nanoTime();
@@ -103,21 +106,24 @@ public final class BackupServer {
             long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
             String appFailure = appLag(tap, appMaxLagBytes, appMaxLagNanos);
             if (appFailure != null) {
+                detectedNanos = System.nanoTime();
                 System.out.println("primary application failed (" + appFailure + "): taking over at_us="
                         + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 break;
             }
             if (s1 > deadMs && s2 > deadMs) {
-                // confirm: one more interval for heartbeats that were queued behind a stall on our side
-                Thread.sleep(hbMs);
+                // confirm: half an interval more for heartbeats that were queued behind a stall on our side
+                Thread.sleep(Math.max(1, hbMs / 2));
                 if (hb.silentMillis(0) <= deadMs || hb.silentMillis(1) <= deadMs
                         || (!tap.connections().isEmpty() && sync.silentMillis() <= deadMs)) {
                     // (the sync channel answered within the deadline: the primary is alive, only slow)
                     System.out.println("heartbeats late (" + s1 + "/" + s2 + " ms) but back: no takeover");
                     continue;
                 }
-                System.out.println("primary silent on both links (" + s1 + "/" + s2 + " ms): taking over at_us="
-                        + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                detectedNanos = System.nanoTime();
+                // (a StringBuilder: a '+' concatenation site is linked on its first run, milliseconds on a busy host)
+                System.out.println(new StringBuilder("primary silent on both links (").append(s1).append('/').append(s2)
+                        .append(" ms): taking over at_us=").append(dev.holdfast.tcpha.client.CheckingClient.nowUs()));
                 break;
             }
             for (int l = 0; l < hb.links(); l++) {
@@ -129,12 +135,13 @@ public final class BackupServer {
                 }
             }
         }
-        hb.close();
         sync.stop();
-        Takeover t = new Takeover(opts);
-        t.run(fence, tap);
+        t.run(fence, tap, detectedNanos);
+        hb.close(); // (after: closing sockets and stopping threads is no work for the clients to wait on)
         System.out.println("takeover done: restored=" + t.restored + " skipped=" + t.skipped + " failed=" + t.failed
-                + " tap_dropped=" + tap.dropped.get() + " fetched_from_primary=" + sync.fetchedBytes.get() + " timings_us=" + t.timingsUs);
+                + " reset_missing_input=" + t.resetForMissingInput
+                + " tap_dropped=" + tap.dropped.get() + " fetched_from_primary=" + sync.fetchedBytes.get() + " fetches=" + sync.fetches.get()
+                + " fetch_empty=" + sync.emptyReplies.get() + " " + tap.counters() + " timings_us=" + t.timingsUs);
         System.out.flush();
         // new connections from now on are served here with ordinary sockets
         int lfd = t.listenFd;

@@ -51,19 +51,24 @@ public final class PrimaryServer {
         StreamApplication app = StreamApplication.named(a.get("app", "echo"));
         PrimaryServer p = new PrimaryServer();
         int hbMs = a.getInt("hb-ms", 10);
-        Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
-                new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
-                () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
+        // --plain: the same server with no fault tolerance at all (no heartbeats, sync channel or input log): the
+        // plain-TCP baseline the failure-free overhead is measured against
+        boolean plain = a.get("plain", "false").equals("true");
         p.threshold = a.getInt("threshold", p.threshold);
         p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
         p.finAfterBytes = Long.parseLong(a.get("fin-after-bytes", "-1"));
         p.maxDelayFinMs = Long.parseLong(a.get("max-delay-fin-ms", "500"));
-        SyncServer sync = new SyncServer(p.logs);
-        sync.listen(NamespaceRig.HB1_PRIMARY);
-        sync.listen(NamespaceRig.HB2_PRIMARY);
-        Thread watch = new Thread(() -> p.watchBackup(hb, hbMs * a.getInt("miss", 5)), "backup-watch");
-        watch.setDaemon(true);
-        watch.start();
+        if (!plain) {
+            Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
+                    new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
+                    () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
+            SyncServer sync = new SyncServer(p.logs);
+            sync.listen(NamespaceRig.HB1_PRIMARY);
+            sync.listen(NamespaceRig.HB2_PRIMARY);
+            Thread watch = new Thread(() -> p.watchBackup(hb, sync, hbMs * a.getInt("miss", 5)), "backup-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
         int lfd = Sockets.tcpSocket();
         Sockets.setInt(lfd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
         Sockets.bind(lfd, Sockets.addr(a.get("vip", NamespaceRig.VIP), a.getInt("port", 7000)));
@@ -72,21 +77,27 @@ public final class PrimaryServer {
         System.out.flush();
         while (true) {
             int fd = Sockets.accept(lfd);
-            Thread t = new Thread(() -> p.serveLogged(fd, app.open()), "conn-" + fd);
+            Thread t = new Thread(plain ? () -> p.serve(fd, app.open()) : () -> p.serveLogged(fd, app.open()), "conn-" + fd);
             t.setDaemon(true);
             t.start();
         }
     }
 
-    private void watchBackup(Heartbeats hb, long deadMs) {
+    private void watchBackup(Heartbeats hb, SyncServer sync, long deadMs) {
         while (true) {
-            boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs;
+            // the backup's sync reports count as a sign of life too: a backup JVM whose heartbeat sender stalled
+            // for a moment is not a dead backup (and alone, nothing waits for it to acknowledge client bytes)
+            boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs && sync.silentMillis() > deadMs;
             if (dead && !alone) {
                 LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
-                System.out.println("backup failed: running alone");
+                System.out.println("backup failed: running alone at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 logs.values().forEach(l -> l.setAlone(true));
             }
-            if (!dead && alone) LOG.log(System.Logger.Level.INFO, "backup heard again (connections opened from now on are protected)");
+            if (!dead && alone) {
+                LOG.log(System.Logger.Level.INFO, "backup heard again: waiting for its acknowledgements again");
+                System.out.println("backup heard again at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
+                logs.values().forEach(l -> l.setAlone(false));
+            }
             alone = dead;
             try { Thread.sleep(Math.max(1, deadMs / 4)); } catch (InterruptedException e) { return; }
         }
@@ -118,6 +129,7 @@ public final class PrimaryServer {
     void serve(int fd, StreamApplication.Session session, InputLog log) {
         open.incrementAndGet();
         fds.add(fd);
+        boolean[] eofRead = {false}; // the client's FIN was read: the replica must take it in before it can close too
         StreamApplication.Output out = new StreamApplication.Output() {
             @Override public void write(byte[] b, int off, int len) {
                 try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); if (log != null) log.written.addAndGet(len); }
@@ -125,15 +137,15 @@ public final class PrimaryServer {
             }
             @Override public void close() throws InterruptedException {
                 // MaxDelayFIN: the FIN goes out only once the backup's replica has closed at the same point
-                if (log != null && !log.awaitBackupClose(maxDelayFinMs)) withdraw(fd);
+                if (log != null && !log.awaitBackupClose(maxDelayFinMs, eofRead[0])) withdraw(fd);
                 Sockets.shutdownOutput(fd);
             }
         };
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[16 * 1024]; // one per connection thread: small
         try {
             while (true) {
                 int n = Sockets.read(fd, buf);
-                if (n <= 0) { session.onEndOfInput(out); break; }
+                if (n <= 0) { eofRead[0] = true; session.onEndOfInput(out); break; }
                 bytesRead.addAndGet(n);
                 if (log != null) log.append(buf, 0, n, 2000);
                 if (finAfterBytes >= 0 && bytesRead.get() > finAfterBytes) {

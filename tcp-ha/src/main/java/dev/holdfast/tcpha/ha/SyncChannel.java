@@ -13,7 +13,7 @@ import java.io.IOException;
  */
 public final class SyncChannel {
     public static final int PORT = 7101;
-    static final byte HAS = 1, FETCH = 2, READ = 3, DATA = 4, WRITTEN = 5, CLOSED = 6;
+    static final byte HAS = 1, FETCH = 2, READ = 3, DATA = 4, WRITTEN = 5, CLOSED = 6, CONSUMED = 7;
 
     private SyncChannel() {}
 
@@ -33,7 +33,7 @@ public final class SyncChannel {
         byte type = in.readByte();
         long conn = in.readLong(), offset = in.readLong();
         int n = in.readInt();
-        if (type < HAS || type > CLOSED || n < 0 || n > 16 * 1024 * 1024) throw new IOException("bad sync frame type " + type + " length " + n);
+        if (type < HAS || type > CONSUMED || n < 0 || n > 16 * 1024 * 1024) throw new IOException("bad sync frame type " + type + " length " + n);
         byte[] data = null;
         if (type == DATA) { data = new byte[n]; in.readFully(data); }
         return new Frame(type, conn, offset, n, data);

@@ -26,6 +26,8 @@ final class SyncClient {
     private final int syncMs;
     private volatile boolean running = true;
     final AtomicLong fetchedBytes = new AtomicLong();
+    /** FETCH requests sent, and DATA replies that came back empty (the primary no longer had the bytes). */
+    final AtomicLong fetches = new AtomicLong(), emptyReplies = new AtomicLong();
     private volatile long lastReplyNanos;
 
     /** Milliseconds since the primary last answered on the sync channel (a third sign of life). */
@@ -58,14 +60,20 @@ final class SyncClient {
                 reader.start();
                 lastReplyNanos = System.nanoTime();
                 while (running && reader.isAlive()) {
-                    if (!tap.connections().isEmpty() && System.nanoTime() - lastReplyNanos > 10L * syncMs * 1_000_000) {
-                        // no answer for ten periods: this link is down (TCP would take seconds to say so)
+                    if (!tap.connections().isEmpty() && System.nanoTime() - lastReplyNanos > Math.max(10L * syncMs, 500) * 1_000_000) {
+                        // no answer for ten periods (and half a second: a primary busy with many connections is
+                        // slow, not gone): this link is down (TCP would take seconds to say so)
                         LOG.log(Level.INFO, "sync channel via {0} silent: trying the other link", ip);
                         break;
                     }
                     synchronized (out) {
                         for (ReplicaConnection c : tap.connections()) {
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            long consumed = c.consumed();
+                            if (consumed != c.consumedReported) {
+                                SyncChannel.write(out, SyncChannel.CONSUMED, c.syncKey(), consumed, 0, null);
+                                c.consumedReported = consumed;
+                            }
                             if (!c.closeReported && c.output.isClosed()) {
                                 SyncChannel.write(out, SyncChannel.CLOSED, c.syncKey(), c.output.produced(), 0, null);
                                 c.closeReported = true;
@@ -107,6 +115,7 @@ final class SyncClient {
                             synchronized (out) {
                                 SyncChannel.write(out, SyncChannel.FETCH, f.conn(), have, (int) Math.min(f.offset() - have, 1 << 20), null);
                                 out.flush();
+                                fetches.incrementAndGet();
                             }
                         }
                         c.deliveredWhenBehind = have;
@@ -115,6 +124,11 @@ final class SyncClient {
                     }
                 } else if (f.type() == SyncChannel.WRITTEN) {
                     c.primaryWritten = f.offset();
+                } else if (f.type() == SyncChannel.DATA && f.data().length == 0 && c.delivered() <= f.offset()) {
+                    // (an empty reply to a request already answered on the other link is harmless: not counted)
+                    emptyReplies.incrementAndGet();
+                    LOG.log(Level.WARNING, "primary no longer has bytes from offset {0} of the connection from port {1}",
+                            f.offset(), c.clientPort);
                 } else if (f.type() == SyncChannel.DATA && f.data().length > 0) {
                     c.acceptFromPrimary(f.offset(), f.data());
                     fetchedBytes.addAndGet(f.data().length);

@@ -15,6 +15,10 @@ import java.util.Map;
 final class SyncServer {
     private static final System.Logger LOG = System.getLogger(SyncServer.class.getName());
     private final Map<Long, InputLog> logs;
+    private volatile long lastHeardNanos = System.nanoTime();
+
+    /** Milliseconds since the backup last sent anything on the sync channel (a sign of life besides heartbeats). */
+    long silentMillis() { return (System.nanoTime() - lastHeardNanos) / 1_000_000; }
 
     SyncServer(Map<Long, InputLog> logs) { this.logs = logs; }
 
@@ -45,12 +49,15 @@ final class SyncServer {
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream()))) {
             while (true) {
                 SyncChannel.Frame f = SyncChannel.read(in);
+                lastHeardNanos = System.nanoTime();
                 InputLog log = logs.get(f.conn());
                 if (log == null) continue; // a connection we no longer have: nothing to keep or give
                 if (f.type() == SyncChannel.HAS) {
                     log.backupHas(f.offset());
                     SyncChannel.write(out, SyncChannel.READ, f.conn(), log.readOffset(), 0, null);
                     SyncChannel.write(out, SyncChannel.WRITTEN, f.conn(), log.written.get(), 0, null);
+                } else if (f.type() == SyncChannel.CONSUMED) {
+                    log.backupConsumed(f.offset());
                 } else if (f.type() == SyncChannel.CLOSED) {
                     log.backupClosed(f.offset());
                 } else if (f.type() == SyncChannel.FETCH) {

@@ -32,21 +32,37 @@ public final class Takeover {
                           boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {}
 
     static final int TS_MARGIN_MS = 10_000;
+    /** Unacknowledged output up to this size fits an empty socket send buffer: written inline at the takeover. */
+    static final int SMALL_UNACKED = 16 * 1024;
     private final Options o;
     public final Map<String, Long> timingsUs = new LinkedHashMap<>();
     public final List<Integer> sockets = new ArrayList<>();
     private final List<ReplicaConnection> taken = new ArrayList<>();
     public int restored, skipped, failed;
+    /** Connections whose client bytes the backup lacks for good (tap loss, primary gone before the fetch): reset. */
+    public int resetForMissingInput;
+    private final List<Integer> toReset = new ArrayList<>();
     /** The listening socket for connections opened after the takeover. */
     public int listenFd = -1;
 
-    public Takeover(Options o) { this.o = o; }
+    private final GratuitousArp arp;
+    private final TakenOverReaders readers;
 
-    public void run(Fence fence, TcpTap tap) throws Exception {
-        long t0 = System.nanoTime();
+    /** Made before it is needed: the ARP socket is opened and the classes are loaded ahead of a failure. */
+    public Takeover(Options o) throws IOException {
+        this.o = o;
+        this.arp = new GratuitousArp(o.ifName(), o.vip());
+        this.readers = new TakenOverReaders();
+    }
+
+    public void run(Fence fence, TcpTap tap) throws Exception { run(fence, tap, System.nanoTime()); }
+
+    /** The takeover; {@code t0} (nanoTime) is when the failure was detected: the timings count from there. */
+    public void run(Fence fence, TcpTap tap, long t0) throws Exception {
+        mark("fence_start", t0);
         fence.fence();
         mark("fenced", t0);
-        tap.stop();
+        tap.stop(1000);
         mark("tap_stopped", t0);
         for (ReplicaConnection c : tap.connections()) {
             if (!c.drain(500)) LOG.log(Level.WARNING, "replica of port {0} did not catch up in 500 ms", c.clientPort);
@@ -65,36 +81,45 @@ public final class Takeover {
         Sockets.setInt(listenFd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
         Sockets.bind(listenFd, new InetSocketAddress(o.vip(), o.port()));
         Sockets.listen(listenFd, 1024);
+        mark("listening", t0);
+        List<ReplicaConnection> todo = new ArrayList<>();
         for (ReplicaConnection c : tap.connections()) {
-            if (!c.serverIsnKnown() || c.rstSeen()) { skipped++; continue; }
-            int fd;
-            try {
-                synchronized (c.output) {
-                    byte[] unacked = c.output.unacknowledged();
-                    System.out.println("restoring " + stateOf(c, new byte[0]) + " unacked=" + unacked.length);
-                    if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
-                        fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, o.windowProbe());
-                        c.output.attach(fd, new byte[0]);
-                    } else {
-                        // written once the VIP is announced, by a writer thread: a large unacknowledged output
-                        // (bulk) must not hold up the other connections' takeover
-                        fd = TcpRepair.restore(stateOf(c, new byte[0]), o.unacked(), false, o.windowProbe());
-                        c.output.attach(fd, unacked);
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.ERROR, "could not take over the connection from port " + c.clientPort, e);
-                failed++;
+            if (!c.serverIsnKnown() || c.rstSeen()) skipped++; else todo.add(c);
+        }
+        // one restorer per CPU: a restore is a dozen system calls, and the clients wait for the last one (the VIP
+        // can only be announced once every connection exists: a segment for a 4-tuple without a socket draws an RST)
+        int[] fds = new int[todo.size()];
+        int workers = todo.size() < PARALLEL_FROM ? 1 : Math.min(Runtime.getRuntime().availableProcessors(), 8);
+        if (workers == 1) {
+            restoreRange(todo, fds, 0, 1); // a few connections: a thread start would cost more than it saves
+        } else {
+            List<Thread> restorers = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                Thread r = new Thread(new Restorer(todo, fds, w, workers), "restore-" + w);
+                r.start();
+                restorers.add(r);
+            }
+            for (Thread r : restorers) r.join();
+        }
+        for (int i = 0; i < fds.length; i++) {
+            if (fds[i] < 0) { failed++; continue; }
+            if (todo.get(i).missingInput()) {
+                // carrying it on would stall it for ever (the client waits for an answer to bytes we never got);
+                // an RST at least tells the client, once the VIP is ours (its answer to the RST must reach us)
+                LOG.log(Level.WARNING, "connection from port {0}: client bytes lost on the tap and the primary is gone: resetting it",
+                        todo.get(i).clientPort);
+                toReset.add(fds[i]);
+                resetForMissingInput++;
                 continue;
             }
-            sockets.add(fd);
+            sockets.add(fds[i]);
+            taken.add(todo.get(i));
             restored++;
-            taken.add(c);
-            startReader(c, fd);
         }
         mark("connections_restored", t0);
-        GratuitousArp.announce(o.ifName(), o.vip(), 1);
+        arp.announce(1);
         mark("arp_announced", t0);
+        for (int fd : toReset) Sockets.abort(fd);
         if (o.reprobeAfterArp()) {
             // toggling repair mode on an established socket sends another window probe on leaving it: its ACK comes
             // back to our MAC now, and the probe itself tells the client our rcv_nxt (so it stops retransmitting)
@@ -111,11 +136,66 @@ public final class Takeover {
             }
             mark("reprobed", t0);
         }
-        // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out
+        // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out: a
+        // small one (a reply in flight) right here, a large one (bulk) on a thread of its own, since it may block
+        // until the client takes it
         for (ReplicaConnection c : taken) {
-            Thread w = new Thread(c.output::flushPending, "unacked-" + c.clientPort);
-            w.setDaemon(true);
-            w.start();
+            if (c.output.pendingBytes() <= SMALL_UNACKED) {
+                c.output.flushPending();
+            } else {
+                Thread w = new Thread(c.output::flushPending, "unacked-" + c.clientPort);
+                w.setDaemon(true);
+                w.start();
+            }
+        }
+        mark("unacked_written", t0);
+        for (int i = 0; i < taken.size(); i++) readers.add(taken.get(i), sockets.get(i));
+        mark("readers_started", t0);
+        StringBuilder log = new StringBuilder();
+        for (int i = 0; i < todo.size(); i++) {
+            log.append("restored ").append(fds[i] >= 0 ? stateOf(todo.get(i), new byte[0]) : "failed: port " + todo.get(i).clientPort).append('\n');
+        }
+        System.out.print(log);
+    }
+
+    static final int PARALLEL_FROM = 32;
+
+    private final class Restorer implements Runnable {
+        private final List<ReplicaConnection> todo;
+        private final int[] fds;
+        private final int first, step;
+
+        Restorer(List<ReplicaConnection> todo, int[] fds, int first, int step) {
+            this.todo = todo; this.fds = fds; this.first = first; this.step = step;
+        }
+
+        @Override public void run() { restoreRange(todo, fds, first, step); }
+    }
+
+    private void restoreRange(List<ReplicaConnection> todo, int[] fds, int first, int step) {
+        for (int i = first; i < fds.length; i += step) fds[i] = restoreOne(todo.get(i));
+    }
+
+    /** Re-creates one connection; returns its fd, or -1 (logged) if the kernel refused. */
+    private int restoreOne(ReplicaConnection c) {
+        try {
+            synchronized (c.output) {
+                byte[] unacked = c.output.unacknowledged();
+                int fd;
+                if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
+                    fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, o.windowProbe());
+                    c.output.attach(fd, new byte[0]);
+                } else {
+                    // written once the VIP is announced, by a writer thread: a large unacknowledged output
+                    // (bulk) must not hold up the other connections' takeover
+                    fd = TcpRepair.restore(stateOf(c, new byte[0]), o.unacked(), false, o.windowProbe());
+                    c.output.attach(fd, unacked);
+                }
+                return fd;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "could not take over the connection from port " + c.clientPort, e);
+            return -1;
         }
     }
 
@@ -142,21 +222,4 @@ public final class Takeover {
                 c.lastTsEcr() + (int) elapsedMs + 1, Math.max(sndWnd, 1), Math.max(rcvWnd, 1024), unacked, new byte[0]);
     }
 
-    private static void startReader(ReplicaConnection c, int fd) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[64 * 1024];
-            try {
-                while (true) {
-                    int n = Sockets.read(fd, buf);
-                    if (n <= 0) break;
-                    c.deliverFromSocket(java.util.Arrays.copyOf(buf, n));
-                }
-            } catch (IOException e) {
-                LOG.log(Level.INFO, "taken-over connection from port {0} ended: {1}", c.clientPort, e.getMessage());
-            }
-            c.endOfInputFromSocket();
-        }, "served-" + c.clientPort);
-        t.setDaemon(true);
-        t.start();
-    }
 }

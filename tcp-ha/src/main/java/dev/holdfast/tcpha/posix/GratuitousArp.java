@@ -9,10 +9,29 @@ import java.nio.ByteBuffer;
  * protocol address both the address). Hosts that have the address in their neighbour table update it at once.
  * Sent as a broadcast request and a broadcast reply, since stacks differ in which one they honour.
  */
-public final class GratuitousArp {
+public final class GratuitousArp implements AutoCloseable {
     private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
+    private final PacketSocket socket;
+    private final byte[] request, reply;
 
-    private GratuitousArp() {}
+    /** Opens the packet socket and builds the two frames now, so announcing later is two sendto calls. */
+    public GratuitousArp(String ifName, InetAddress address) throws IOException {
+        byte[] mac = PacketSocket.macOf(ifName);
+        byte[] ip = address.getAddress();
+        request = arp(1, mac, ip, new byte[6]);
+        reply = arp(2, mac, ip, BROADCAST);
+        socket = new PacketSocket(ifName, PacketSocket.ETH_P_ARP, false);
+    }
+
+    public void announce(int repeats) throws IOException {
+        for (int i = 0; i < repeats; i++) {
+            socket.send(request, BROADCAST);
+            socket.send(reply, BROADCAST);
+        }
+    }
+
+    @Override
+    public void close() { socket.close(); }
 
     public static void announce(String ifName, InetAddress address, int repeats) throws IOException {
         byte[] mac = PacketSocket.macOf(ifName);

@@ -42,4 +42,7 @@ public interface LibC extends Library {
     int gettid();
     int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
     int poll(byte[] fds, long nfds, int timeoutMs) throws LastErrorException;
+    int epoll_create1(int flags) throws LastErrorException;
+    int epoll_ctl(int epfd, int op, int fd, byte[] event) throws LastErrorException;
+    int epoll_wait(int epfd, byte[] events, int maxEvents, int timeoutMs) throws LastErrorException;
 }

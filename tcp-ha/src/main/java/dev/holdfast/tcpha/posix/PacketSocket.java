@@ -73,16 +73,64 @@ public final class PacketSocket implements AutoCloseable {
      * Receives one packet into buf; returns its length, or -1 on timeout. {@code pktType[0]} gets sll_pkttype
      * (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing).
      */
-    public int receive(byte[] buf, int[] pktType) throws IOException {
+    public int receive(byte[] buf, int[] pktType) throws IOException { return receive(buf, pktType, false); }
+
+    /** As {@link #receive(byte[], int[])}; {@code dontWait}: return -1 at once if nothing is queued. */
+    public int receive(byte[] buf, int[] pktType, boolean dontWait) throws IOException {
         byte[] from = new byte[20];
         int[] fromLen = {20};
         try {
-            int n = (int) LibC.INSTANCE.recvfrom(fd, buf, buf.length, 0, from, fromLen);
+            int n = (int) LibC.INSTANCE.recvfrom(fd, buf, buf.length, dontWait ? LibC.MSG_DONTWAIT : 0, from, fromLen);
             if (pktType != null) pktType[0] = from[10] & 0xff;
             return n;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) return -1;
             throw Sockets.io("recvfrom(AF_PACKET)", e);
+        }
+    }
+
+    private static final int SO_ATTACH_FILTER = 26, PACKET_STATISTICS = 6;
+
+    /**
+     * Attaches a classic BPF program (man 7 socket, SO_ATTACH_FILTER): the kernel runs it on every frame and queues
+     * only what it accepts, truncated to the length it returns. Each instruction is {code, jt, jf, k}.
+     */
+    public void attachFilter(int[][] program) throws IOException {
+        com.sun.jna.Memory insns = new com.sun.jna.Memory(8L * program.length);
+        for (int i = 0; i < program.length; i++) {
+            insns.setShort(8L * i, (short) program[i][0]);
+            insns.setByte(8L * i + 2, (byte) program[i][1]);
+            insns.setByte(8L * i + 3, (byte) program[i][2]);
+            insns.setInt(8L * i + 4, program[i][3]);
+        }
+        // struct sock_fprog { unsigned short len; struct sock_filter *filter; } (the kernel copies the program)
+        ByteBuffer fprog = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        fprog.putShort((short) program.length).putShort((short) 0).putInt(0).putLong(com.sun.jna.Pointer.nativeValue(insns));
+        Sockets.set(fd, LibC.SOL_SOCKET, SO_ATTACH_FILTER, fprog.array(), "SO_ATTACH_FILTER");
+    }
+
+    /**
+     * The kernel's counters since the last call (PACKET_STATISTICS resets them): {packets, drops}; drops are frames
+     * the filter accepted but the socket's receive buffer had no room for.
+     */
+    public long[] statistics() throws IOException {
+        byte[] st = Sockets.get(fd, LibC.SOL_PACKET, PACKET_STATISTICS, 8, "PACKET_STATISTICS");
+        ByteBuffer b = ByteBuffer.wrap(st).order(ByteOrder.nativeOrder());
+        return new long[] {Integer.toUnsignedLong(b.getInt()), Integer.toUnsignedLong(b.getInt())};
+    }
+
+    /**
+     * Waits until a frame is queued or {@code ms} passed (poll(2): its timeout is a high-resolution timer, where
+     * SO_RCVTIMEO is rounded up to whole jiffies, 4-10 ms); true if one is queued.
+     */
+    public boolean awaitReadable(int ms) throws IOException {
+        ByteBuffer pfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+        pfd.putInt(fd).putShort((short) LibC.POLLIN).putShort((short) 0);
+        try {
+            return LibC.INSTANCE.poll(pfd.array(), 1, ms) > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR) return false;
+            throw Sockets.io("poll(AF_PACKET)", e);
         }
     }
 

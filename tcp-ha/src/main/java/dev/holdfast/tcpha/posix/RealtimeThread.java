@@ -25,4 +25,16 @@ public final class RealtimeThread {
             return false;
         }
     }
+
+    /**
+     * Puts the calling thread back in the normal class (SCHED_OTHER). Threads inherit the class of the thread that
+     * started them: one started by a real-time thread that does ordinary work must step down.
+     */
+    public static void lower() {
+        try {
+            LibC.INSTANCE.sched_setscheduler(LibC.INSTANCE.gettid(), 0, new int[] {0});
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            LOG.log(Level.WARNING, "could not make thread {0} normal: {1}", Thread.currentThread().getName(), e.getMessage());
+        }
+    }
 }

@@ -149,6 +149,17 @@ public final class Sockets {
         try { C.shutdown(fd, LibC.SHUT_WR); } catch (LastErrorException ignored) { /* already closed */ }
     }
 
+    /** Closes with SO_LINGER {on, 0}: the kernel sends an RST instead of a FIN (the peer learns the connection is gone). */
+    public static void abort(int fd) {
+        try {
+            byte[] linger = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putInt(1).putInt(0).array();
+            set(fd, LibC.SOL_SOCKET, 13 /* SO_LINGER */, linger, "SO_LINGER");
+        } catch (IOException e) {
+            // closing anyway
+        }
+        close(fd);
+    }
+
     public static void close(int fd) {
         try { C.close(fd); } catch (LastErrorException ignored) { /* already closed */ }
     }

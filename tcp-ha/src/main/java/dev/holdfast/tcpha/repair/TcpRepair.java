@@ -106,6 +106,13 @@ public final class TcpRepair {
         } finally {
             Sockets.close(fd);
         }
+        // the calls a taken-over connection makes next (JNA binds a native function on its first call: milliseconds
+        // the first client would wait for), on an fd that does not exist so nothing happens
+        byte[] one = new byte[1];
+        try { Sockets.writeFully(-1, one, 0, 1); } catch (IOException expected) { /* EBADF */ }
+        try { Sockets.read(-1, one); } catch (IOException expected) { /* EBADF */ }
+        try { Sockets.accept(-1); } catch (IOException expected) { /* EBADF */ }
+        Sockets.shutdownOutput(-1);
     }
 
     private static void sendAll(int fd, byte[] data) throws IOException {

@@ -115,13 +115,27 @@ public final class NamespaceRig implements AutoCloseable {
     }
 
     /**
+     * JVMs started in namespace {@code ns} from now on run only on these CPUs ({@code taskset -c} list): the rig's
+     * hosts share one machine, and a measurement may want the backup off the CPU the primary and client use, as
+     * if it were a machine of its own.
+     */
+    public synchronized void pinCpus(String ns, String cpuList) { pinned.put(ns, cpuList); }
+
+    private final java.util.Map<String, String> pinned = new java.util.HashMap<>();
+
+    /**
      * As {@link #startJava(String, File, String, String...)} at a nice level: the servers of the rig stand for hosts
      * of their own, so on a shared machine they may be given priority over the client (nice execs, pid unchanged).
      */
     public synchronized Process startJava(String ns, File logFile, int nice, String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nice", "-n", Integer.toString(nice),
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nice", "-n", Integer.toString(nice)));
+        if (pinned.containsKey(ns)) cmd.addAll(List.of("taskset", "-c", pinned.get(ns))); // (execs: the pid stays the JVM's)
+        cmd.addAll(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+                // a young generation large enough that a drill sees few collections: a serial GC stops every thread,
+                // heartbeats included, and with hundreds of connection threads a pause lasts hundreds of ms
+                "-Xmn400m",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         try {

@@ -51,11 +51,45 @@ public final class ReplicaConnection {
     /** Client bytes at sequence number seq, from the tap or fetched from the primary: reassembled, then delivered. */
     synchronized void acceptClientBytes(int seq, byte[] b, int off, int len) {
         deliver(input.accept(seq, b, off, len));
+        endIfFinReached();
+    }
+
+    private boolean finPending;
+    private int finSeq;
+
+    /**
+     * The client's FIN, at sequence number {@code seq} (after its last data byte). Bytes before it may still be
+     * missing (lost on the tap, to be fetched from the primary): the replica sees the end of input only once it has
+     * every byte before the FIN, or it would close early (or, ignoring the FIN, never close, and the primary's
+     * MaxDelayFIN would wait in vain for the replica's close).
+     */
+    synchronized void clientFin(int seq) {
+        if (finSeen || finPending) return;
+        finPending = true;
+        finSeq = seq;
+        endIfFinReached();
+    }
+
+    private void endIfFinReached() {
+        if (finPending && !finSeen && input.nextSeq() == finSeq) {
+            finSeen = true;
+            input.acceptFin();
+            endOfInput();
+        }
     }
 
     /** Bytes fetched from the primary over the sync channel, at stream offset {@code offset}. */
     public void acceptFromPrimary(long offset, byte[] data) {
         acceptClientBytes(input.firstDataSeq() + (int) offset, data, 0, data.length);
+    }
+
+    /**
+     * Whether client bytes are known to be missing here for good once the primary is gone: the tap holds bytes
+     * after a hole, or the primary reported having read more than the replica has. The primary's kernel
+     * acknowledged them, so the client will not send them again: the connection cannot be carried on.
+     */
+    public synchronized boolean missingInput() {
+        return input.hasHole() || (primaryRead >= 0 && primaryRead > input.delivered());
     }
 
     /** Client bytes the replica has, in order (the offset the backup reports to the primary). */
@@ -75,6 +109,8 @@ public final class ReplicaConnection {
     public long lagPrimaryRead, lagPrimaryWritten;
     /** When the sync channel last reported on this connection (nanoTime). */
     public volatile long primaryReportNanos;
+    /** The replica's consumed input last reported to the primary (sync channel thread only). */
+    public long consumedReported = -1;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */
     public volatile boolean closeReported;
 
@@ -87,10 +123,11 @@ public final class ReplicaConnection {
     void endOfInput() { queue.add(END); }
 
     private void run() {
+        dev.holdfast.tcpha.posix.RealtimeThread.lower(); // started by the tap's real-time processor
         try {
             while (true) {
                 byte[] b = queue.take();
-                if (b == END) { session.onEndOfInput(output); markProcessed(0); return; }
+                if (b == END) { session.onEndOfInput(output); synchronized (this) { endConsumed = true; } markProcessed(0); return; }
                 session.onInput(b, 0, b.length, output);
                 markProcessed(b.length);
             }
@@ -100,6 +137,14 @@ public final class ReplicaConnection {
             LOG.log(Level.ERROR, "replica of connection from port " + clientPort + " failed", e);
         }
     }
+
+    private boolean endConsumed; // guarded by this
+
+    /**
+     * Client bytes the replica's application has taken in, plus one once it has also taken in the end of input
+     * (the client's FIN counts one, as in TCP's sequence space).
+     */
+    public synchronized long consumed() { return processed + (endConsumed ? 1 : 0); }
 
     private synchronized void markProcessed(int n) {
         processed += n;

@@ -18,6 +18,7 @@ public final class ReplicaOutput implements StreamApplication.Output {
     private byte[] buf = new byte[4096];
     private int start, end;          // unacknowledged bytes are buf[start, end)
     private long startOffset;        // output stream offset of buf[start]
+    private long acked;              // highest output offset the client has acknowledged (the primary sent it)
     private int fd = -1;             // the live socket after takeover
     private byte[] pending;          // unacknowledged output still to be written to fd after the takeover
     private boolean closed;
@@ -32,6 +33,15 @@ public final class ReplicaOutput implements StreamApplication.Output {
             try { wait(); } finally { waitingForAcks = false; }
         }
         if (fd >= 0) { flushPending(); toSocket(b, off, len); return; }
+        long produced = startOffset + (end - start);
+        if (acked > produced) {
+            // a replica behind the primary produces output the client already has (it acknowledged the primary's
+            // copy): keep none of it, or it would be sent again after a takeover at sequence numbers past it
+            int skip = (int) Math.min(len, acked - produced);
+            off += skip;
+            len -= skip;
+            startOffset += skip;
+        }
         if (end + len > buf.length) {
             int used = end - start;
             byte[] nb = used + len > buf.length / 2 ? new byte[Math.max(buf.length * 2, used + len)] : buf;
@@ -75,8 +85,12 @@ public final class ReplicaOutput implements StreamApplication.Output {
         if (closed) Sockets.shutdownOutput(fd);
     }
 
+    /** Unacknowledged output still to be written to the re-created socket. */
+    public synchronized int pendingBytes() { return pending == null ? 0 : pending.length; }
+
     /** The client acknowledged output up to stream offset {@code offset} (exclusive). */
     public synchronized void acknowledged(long offset) {
+        if (offset > acked) acked = offset;
         if (offset <= startOffset) return;
         int n = (int) Math.min(offset - startOffset, end - start);
         start += n;

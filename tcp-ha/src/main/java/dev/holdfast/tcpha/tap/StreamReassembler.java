@@ -63,6 +63,9 @@ public final class StreamReassembler {
         return out.toByteArray();
     }
 
+    /** Whether bytes after a hole are held (the hole was lost on the tap, or is still on its way). */
+    public boolean hasHole() { return !pending.isEmpty(); }
+
     /** Counts the FIN's sequence number (it follows the last data byte). */
     public void acceptFin() { next++; }
 

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.Inet4Address;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,10 +29,30 @@ public final class TcpTap implements AutoCloseable {
     private final StreamApplication app;
     private final int outputLimit;
     private final Map<Long, ReplicaConnection> connections = new ConcurrentHashMap<>();
-    private final Thread thread;
+    private final Thread reader, processor;
     private volatile boolean running = true;
     public final AtomicLong packets = new AtomicLong(), ignored = new AtomicLong(), malformed = new AtomicLong();
     public final AtomicLong dropped = new AtomicLong();
+    /** Frames the kernel dropped for want of room in the tap's receive buffer (PACKET_STATISTICS tp_drops). */
+    public final AtomicLong kernelDrops = new AtomicLong();
+    /** Frames read but dropped because the processing queue was full. */
+    public final AtomicLong queueDrops = new AtomicLong();
+    /** Frames still queued in the kernel when the takeover stopped the tap, read before stopping. */
+    public final AtomicLong drainedAtStop = new AtomicLong();
+    /** Largest number of batches waiting between the reader and the processor. */
+    public final AtomicLong maxBacklog = new AtomicLong();
+    private static final List<byte[]> STOP = List.of();
+    /** Batches of frames from the reader to the processor. */
+    private final java.util.concurrent.ArrayBlockingQueue<List<byte[]>> frames = new java.util.concurrent.ArrayBlockingQueue<>(1 << 16);
+    /**
+     * After handing over a batch the reader sleeps this long before reading again, so a busy service costs the tap
+     * a few thousand wake-ups a second rather than one (or three: reader, processor, replica) per frame: on a host
+     * the tap shares with others, every wake-up takes a CPU from them. The kernel queues what arrives meanwhile.
+     */
+    static final long BATCH_PAUSE_NANOS = 500_000;
+    private volatile boolean draining;
+    /** Counted down by the processor once it has handled every frame read before the stop. */
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile int dropEvery;
     private long dataSegments;
 
@@ -41,7 +63,7 @@ public final class TcpTap implements AutoCloseable {
 
     public TcpTap(String ifName, Inet4Address vip, int port, StreamApplication app, int outputLimit) throws IOException {
         this.socket = new PacketSocket(ifName, PacketSocket.ETH_P_IP, true);
-        socket.setReceiveTimeoutMillis(5);
+        socket.setReceiveTimeoutMillis(1); // how soon a stop is noticed
         // a SYN lost on the tap leaves that connection unprotected: give the tap room for bursts (root may exceed
         // rmem_max with SO_RCVBUFFORCE)
         try {
@@ -53,36 +75,91 @@ public final class TcpTap implements AutoCloseable {
         this.port = port;
         this.app = app;
         this.outputLimit = outputLimit;
-        this.thread = new Thread(this::run, "tcp-tap");
-        thread.setDaemon(true);
-        thread.start();
+        socket.attachFilter(ServiceTrafficFilter.program(this.vip, port));
+        // reading and reassembly on separate threads: the reader only copies frames out of the kernel's buffer
+        // (real-time, so a busy host cannot starve it while the buffer fills); parsing, reassembly and handing bytes
+        // to the replicas happen on the processor
+        this.reader = new Thread(this::read, "tcp-tap-reader");
+        reader.setDaemon(true);
+        this.processor = new Thread(this::process, "tcp-tap");
+        processor.setDaemon(true);
+        processor.start();
+        reader.start();
     }
 
     private static long key(int ip, int port) { return ((long) ip << 16) | port; }
 
-    private void run() {
+    private void read() {
+        dev.holdfast.tcpha.posix.RealtimeThread.elevate(5);
         byte[] buf = new byte[70_000];
         int[] type = new int[1];
-        while (running) {
-            int n;
+        long lastStats = System.nanoTime();
+        try {
+            while (true) {
+                List<byte[]> batch = new ArrayList<>();
+                boolean wait = !draining; // the first read of a batch may wait (1 ms at most); the rest do not
+                while (true) {
+                    int n;
+                    try {
+                        if (wait) socket.awaitReadable(1); // then read without waiting: a stop is noticed within 1 ms
+                        n = socket.receive(buf, type, true);
+                    } catch (IOException e) {
+                        if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
+                        return;
+                    }
+                    wait = false;
+                    if (n < 0) break;
+                    if (draining) drainedAtStop.incrementAndGet();
+                    if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
+                    batch.add(java.util.Arrays.copyOf(buf, n));
+                    if (batch.size() >= 1024) break;
+                }
+                if (!batch.isEmpty()) {
+                    if (!frames.offer(batch)) queueDrops.addAndGet(batch.size());
+                    else if (frames.size() > maxBacklog.get()) maxBacklog.set(frames.size());
+                }
+                if (System.nanoTime() - lastStats > 100_000_000L) { readStatistics(); lastStats = System.nanoTime(); }
+                if (draining && batch.isEmpty()) return; // the kernel's queue is empty: everything sent before the stop is read
+                if (!draining && !batch.isEmpty()) java.util.concurrent.locks.LockSupport.parkNanos(BATCH_PAUSE_NANOS);
+            }
+        } finally {
+            readStatistics();
+            try { frames.put(STOP); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+        }
+    }
+
+    private void readStatistics() {
+        try {
+            kernelDrops.addAndGet(socket.statistics()[1]);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "tap statistics: {0}", e.getMessage());
+        }
+    }
+
+    private void process() {
+        // below the reader and the heartbeats: a tap that lags behind the primary makes the backup fetch bytes it
+        // will see anyway, and holds the primary's FIN (MaxDelayFIN) waiting for the replica's close
+        dev.holdfast.tcpha.posix.RealtimeThread.elevate(4);
+        while (true) {
+            List<byte[]> batch;
             try {
-                n = socket.receive(buf, type);
-            } catch (IOException e) {
-                if (running) LOG.log(Level.ERROR, "tap read failed: {0}", e.getMessage());
+                batch = frames.take();
+            } catch (InterruptedException e) {
                 return;
             }
-            if (n < 0) continue;
-            if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
-            TcpSegment s = TcpSegment.parse(buf, n);
-            if (s == null) { malformed.incrementAndGet(); continue; }
-            packets.incrementAndGet();
-            try {
-                if (s.dstIp() == vip && s.dstPort() == port) fromClient(s);
-                else if (s.srcIp() == vip && s.srcPort() == port) fromServer(s);
-                else ignored.incrementAndGet();
-            } catch (RuntimeException e) {
-                malformed.incrementAndGet();
-                LOG.log(Level.WARNING, "tap dropped a segment it could not handle", e);
+            if (batch == STOP) { stopped.countDown(); return; }
+            for (byte[] f : batch) {
+                TcpSegment s = TcpSegment.parse(f, f.length);
+                if (s == null) { malformed.incrementAndGet(); continue; }
+                packets.incrementAndGet();
+                try {
+                    if (s.dstIp() == vip && s.dstPort() == port) fromClient(s);
+                    else if (s.srcIp() == vip && s.srcPort() == port) fromServer(s);
+                    else ignored.incrementAndGet();
+                } catch (RuntimeException e) {
+                    malformed.incrementAndGet();
+                    LOG.log(Level.WARNING, "tap dropped a segment it could not handle", e);
+                }
             }
         }
     }
@@ -117,11 +194,7 @@ public final class TcpTap implements AutoCloseable {
         } else {
             c.acceptClientBytes(s.seq(), s.packet(), s.payloadOffset(), s.payloadLength());
         }
-        if (s.has(TcpSegment.FIN) && !c.finSeen && s.seq() + s.payloadLength() == c.input.nextSeq()) {
-            c.finSeen = true;
-            c.input.acceptFin();
-            c.endOfInput();
-        }
+        if (s.has(TcpSegment.FIN)) c.clientFin(s.seq() + s.payloadLength());
     }
 
     private void fromServer(TcpSegment s) {
@@ -139,15 +212,29 @@ public final class TcpTap implements AutoCloseable {
 
     public Collection<ReplicaConnection> connections() { return connections.values(); }
 
-    /** Stops reading; the replicas keep what they have. */
-    public void stop() throws InterruptedException {
+    /**
+     * Stops the tap after it has taken in every frame already queued in the kernel (a backlog from a busy moment
+     * holds client bytes the primary may have acknowledged: stopping without reading them would lose them), at most
+     * {@code maxMs}; the replicas keep what they have.
+     */
+    public void stop(long maxMs) throws InterruptedException {
+        draining = true;
+        // a latch, not Thread.join: a thread's exit (and so join) comes well after its last useful instruction
+        if (!stopped.await(maxMs, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            LOG.log(Level.WARNING, "tap still busy {0} ms after the stop", maxMs);
+        }
         running = false;
-        thread.join(1000);
+    }
+
+    /** Counters for logs: kernel drops, drops between reader and processor, frames read while stopping, backlog. */
+    public String counters() {
+        return "tap_kernel_drops=" + kernelDrops.get() + " tap_queue_drops=" + queueDrops.get() + " tap_drained_at_stop="
+                + drainedAtStop.get() + " tap_max_backlog=" + maxBacklog.get() + " tap_packets=" + packets.get();
     }
 
     @Override
     public void close() throws InterruptedException {
-        stop();
+        stop(1000);
         socket.close();
     }
 }

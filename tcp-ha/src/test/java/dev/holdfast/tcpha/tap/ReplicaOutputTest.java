@@ -25,6 +25,23 @@ class ReplicaOutputTest {
     }
 
     @Test
+    void outputTheClientAcknowledgedBeforeTheLaggingReplicaProducedItIsNotKept() throws Exception {
+        ReplicaOutput out = new ReplicaOutput(1 << 20);
+        byte[] data = new byte[1000];
+        for (int i = 0; i < data.length; i++) data[i] = (byte) i;
+        out.write(data, 0, 100);
+        out.acknowledged(450); // the primary's reply reached the client before the replica computed it
+        out.write(data, 100, 200); // offsets 100..300: all acknowledged already
+        assertEquals(0, out.unacknowledged().length);
+        out.write(data, 300, 300); // 300..600: 450..600 not yet acknowledged
+        assertEquals(450, out.unackedOffset());
+        byte[] u = out.unacknowledged();
+        assertEquals(150, u.length);
+        assertEquals(data[450], u[0]);
+        assertEquals(600, out.produced());
+    }
+
+    @Test
     void aReplicaFarAheadOfTheClientBlocksUntilAcked() throws Exception {
         ReplicaOutput out = new ReplicaOutput(1000);
         byte[] chunk = new byte[800];

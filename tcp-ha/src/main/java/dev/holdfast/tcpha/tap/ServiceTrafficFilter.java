@@ -1,0 +1,42 @@
+package dev.holdfast.tcpha.tap;
+
+/**
+ * The classic BPF program the tap's packet socket runs in the kernel (cooked socket: offset 0 is the IPv4 header):
+ * whole client-to-service TCP segments (VIP:port as destination), the headers only of service-to-client segments
+ * (the tap wants the SYN-ACK's options and the window, never the server's payload), nothing else (ARP, other
+ * ports, fragments). Fewer and smaller frames queued means the tap's receive buffer lasts longer in a burst.
+ */
+public final class ServiceTrafficFilter {
+    // linux/filter.h, linux/bpf_common.h
+    static final int LD_W_ABS = 0x20, LD_H_ABS = 0x28, LD_B_ABS = 0x30, LD_H_IND = 0x48, LDX_B_MSH = 0xb1;
+    static final int JEQ_K = 0x15, JSET_K = 0x45, RET_K = 0x06;
+    /** IPv4 header (at most 60 bytes) plus TCP header (at most 60). */
+    public static final int HEADERS_ONLY = 120;
+    public static final int WHOLE = 0x40000;
+
+    private ServiceTrafficFilter() {}
+
+    public static int[][] program(int vip, int port) {
+        final int drop = 16, whole = 14, headers = 15;
+        int[][] p = {
+            /* 0 */ {LD_B_ABS, 0, 0, 9},             // protocol
+            /* 1 */ {JEQ_K, 0, drop - 2, 6},          // TCP, else drop
+            /* 2 */ {LD_H_ABS, 0, 0, 6},             // flags + fragment offset
+            /* 3 */ {JSET_K, drop - 4, 0, 0x1fff},   // a fragment: drop
+            /* 4 */ {LD_W_ABS, 0, 0, 16},            // destination address
+            /* 5 */ {JEQ_K, 0, 9 - 6, vip},          // to the VIP, else look at the source (9)
+            /* 6 */ {LDX_B_MSH, 0, 0, 0},            // X = IP header length
+            /* 7 */ {LD_H_IND, 0, 0, 2},             // TCP destination port
+            /* 8 */ {JEQ_K, whole - 9, 0, port},     // else it may still come from VIP:port (9)
+            /* 9 */ {LD_W_ABS, 0, 0, 12},            // source address
+            /* 10 */ {JEQ_K, 0, drop - 11, vip},
+            /* 11 */ {LDX_B_MSH, 0, 0, 0},
+            /* 12 */ {LD_H_IND, 0, 0, 0},            // TCP source port
+            /* 13 */ {JEQ_K, headers - 14, drop - 14, port},
+            /* 14 */ {RET_K, 0, 0, WHOLE},
+            /* 15 */ {RET_K, 0, 0, HEADERS_ONLY},
+            /* 16 */ {RET_K, 0, 0, 0},
+        };
+        return p;
+    }
+}
