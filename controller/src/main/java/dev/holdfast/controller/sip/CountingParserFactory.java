@@ -25,7 +25,15 @@ public final class CountingParserFactory implements MessageParserFactory {
         MessageParser parser = plain.createMessageParser(stack);
         SipEdge.Guard guard = SipEdge.guard(((SipStackImpl) stack).getStackName());
         if (guard == null) return parser;
-        return (bytes, readBody, strict, listener) -> parse(parser, guard.counters(), bytes, readBody, strict, listener);
+        return (bytes, readBody, strict, listener) -> {
+            if (readBody && bytes != null && bytes.length >= guard.datagramBufferBytes()) {
+                // a datagram that filled the receive buffer was cut there: larger than the limit, read or not
+                guard.counters().count(SipEdgeCounters.OVERSIZED, "a datagram of at least " + bytes.length
+                        + " octets: " + firstLine(bytes));
+                return null; // the stack drops a datagram that parses to nothing
+            }
+            return parse(parser, guard.counters(), bytes, readBody, strict, listener);
+        };
     }
 
     private static SIPMessage parse(MessageParser parser, SipEdgeCounters counters, byte[] bytes, boolean readBody,

@@ -5,9 +5,12 @@ import gov.nist.javax.sip.header.RetryAfter;
 import gov.nist.javax.sip.message.SIPRequest;
 import gov.nist.javax.sip.message.SIPResponse;
 import gov.nist.javax.sip.stack.MessageChannel;
+import gov.nist.javax.sip.stack.SIPDialog;
 import gov.nist.javax.sip.stack.SIPMessageValve;
+import gov.nist.javax.sip.SIPConstants;
 
 import javax.sip.SipStack;
+import javax.sip.header.CSeqHeader;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 
@@ -19,9 +22,11 @@ import javax.sip.message.Response;
  */
 public final class EdgeValve implements SIPMessageValve {
     private SipEdge.Guard guard;
+    private SipStackImpl stack;
 
     @Override public void init(SipStack stack) {
-        guard = SipEdge.guard(((SipStackImpl) stack).getStackName());
+        this.stack = (SipStackImpl) stack;
+        guard = SipEdge.guard(this.stack.getStackName());
     }
 
     @Override public boolean processRequest(SIPRequest request, MessageChannel channel) {
@@ -64,7 +69,33 @@ public final class EdgeValve implements SIPMessageValve {
         return true;
     }
 
-    @Override public boolean processResponse(Response response, MessageChannel channel) { return true; }
+    /**
+     * A response no client transaction of ours matches (RFC 3261 17.1.3: by the branch of its top Via, which is ours
+     * and carries the magic cookie) is stray: most often the callee's retransmitted 2xx to an INVITE whose ACK is
+     * late or lost. The RI would then test it against every client transaction it holds (thousands at a few hundred
+     * calls/s, each test lower-casing strings), and at load that scan was the busiest code in the controller. Here it
+     * gets what the RI's stray path would give it: a 2xx to an INVITE we acknowledged gets the ACK again; anything
+     * else is dropped (the listener ignores responses without a transaction anyway).
+     */
+    @Override public boolean processResponse(Response response, MessageChannel channel) {
+        if (!(response instanceof SIPResponse r) || stack == null) return true;
+        String key = r.getTransactionId();
+        if (key == null || !key.startsWith(SIPConstants.BRANCH_MAGIC_COOKIE_LOWER_CASE)) return true;
+        if (stack.findTransaction(key, false) != null) return true;
+        if (guard != null) guard.counters().count(SipEdgeCounters.STRAY_RESPONSES);
+        CSeqHeader cseq = r.getCSeq();
+        if (r.getStatusCode() / 100 == 2 && cseq != null && Request.INVITE.equals(cseq.getMethod())) {
+            SIPDialog dialog = stack.getDialog(r.getDialogId(false));
+            if (dialog != null && dialog.isAckSent(cseq.getSeqNumber())) {
+                try {
+                    dialog.resendAck();
+                } catch (Exception e) {
+                    if (guard != null) guard.counters().count(SipEdgeCounters.SEND_FAILED, "ACK again in " + r.getCallId().getCallId() + ": " + e);
+                }
+            }
+        }
+        return false;
+    }
 
     @Override public void destroy() { }
 }

@@ -72,7 +72,17 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
-    record Guard(int maxMessageBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters) {}
+    record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters) {}
+
+    /**
+     * The stack's MAX_MESSAGE_SIZE. A stream message larger than this closes the connection (the valve drops anything
+     * above maxMessageBytes). It is also the size of the buffer the RI allocates for every datagram it receives: at
+     * its 64 KB that buffer was more than half of all the controller allocated at 400 calls/s, and the garbage
+     * collector's pauses followed. A datagram that fills this buffer was cut: the parser counts it as oversized.
+     */
+    static int datagramBufferBytes(int maxMessageBytes) {
+        return Math.max(4096, Math.min(2 * maxMessageBytes, 65_536));
+    }
 
     static Guard guard(String stackName) { return GUARDS.get(stackName); }
 
@@ -123,7 +133,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
         this.transports = s.transports();
         this.stackName = "holdfast-sip-" + STACKS.incrementAndGet();
-        GUARDS.put(stackName, new Guard(s.maxMessageBytes(), new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
+        int datagramBuffer = datagramBufferBytes(s.maxMessageBytes());
+        GUARDS.put(stackName, new Guard(s.maxMessageBytes(), datagramBuffer, new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
                 s.retryAfterSeconds(), counters));
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -133,8 +144,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackLogBridge.class.getName());
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", EdgeValve.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingParserFactory.class.getName());
-        // a stream message larger than this closes the connection; the valve drops anything above maxMessageBytes
-        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(Math.max(2 * s.maxMessageBytes(), 65_536)));
+        p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(datagramBuffer));
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "4");
         // one listener call at a time: events reach the core in the order the stack produced them
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");

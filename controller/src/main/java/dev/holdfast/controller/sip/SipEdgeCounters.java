@@ -19,6 +19,8 @@ public final class SipEdgeCounters {
     public static final String IO_ERRORS = "io-errors";
     /** Out-of-dialog OPTIONS answered by the edge while the core progresses (not queued behind the core's work). */
     public static final String KEEPALIVES_AT_EDGE = "keepalives-answered-at-edge";
+    /** Responses no client transaction matched (mostly retransmitted 2xx: ACKed again), dropped at the valve. */
+    public static final String STRAY_RESPONSES = "stray-responses";
     /** Dialogs of other controllers made known to the stack (call migration). */
     public static final String DIALOGS_ADOPTED = "dialogs-adopted";
 
