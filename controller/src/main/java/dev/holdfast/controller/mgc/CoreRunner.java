@@ -122,11 +122,10 @@ public final class CoreRunner implements AutoCloseable {
     private final java.util.concurrent.ConcurrentLinkedQueue<LongFunction<Event>> registrations = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
-     * Queues a registration (a gateway's ServiceChange on ROOT, a phone's REGISTER) ahead of the work already queued:
-     * it is handled before the next queued event. After a failover the alternate has thousands of audit replies
-     * queued while it rebuilds calls; a registration behind them waited over 8 s, the phone gave up and went back to
-     * the dead controller (a 10,000-call drill: detection 21.8 s for 6 phones doing that). Only arrival order changes
-     * (the event log has the order handled, so a replay is the same); registrations keep their order among themselves.
+     * Queues a registration (a gateway's ServiceChange on ROOT) ahead of the work already queued: it is handled
+     * before the next queued event. After a failover the alternate has thousands of audit replies queued while it
+     * rebuilds calls; a gateway's registration behind them is answered seconds late. Only arrival order changes (the
+     * event log has the order handled, so a replay is the same); registrations keep their order among themselves.
      */
     public void submitRegistration(LongFunction<Event> make) {
         if (closed) return;
