@@ -62,7 +62,8 @@ class SshClusterTest {
 
     @Test
     void theClusterShowsTheControllerAndTheRecordOfItsCallThenSaysWhenItIsGone() throws Exception {
-        OpenSsh.Result r = until("cluster", x -> x.out().matches("(?s).*\\ncc1\\s+\\S+\\s+up\\s.*"));
+        // the controller's heartbeat and its gateways are written to the cluster one after the other: wait for both
+        OpenSsh.Result r = until("cluster", x -> x.out().matches("(?s).*\\ncc1\\s+\\S+\\s+up\\s+\\S+\\s+\\S+\\s+2\\s.*"));
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("cluster console-test at 127.0.0.1:"), r.toString());
         assertTrue(r.out().matches("(?s).*\\ncc1\\s+\\S+\\s+up\\s+\\S+\\s+" + java.util.regex.Pattern.quote(rig.adminUrl()) + "\\s+2\\s+0\\n.*"),
