@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,28 +45,6 @@ class HeartbeatAtEdgeTest {
                 """.formatted(mgPort, mgPort), ProvisioningLoader.Format.YAML, "edge.yaml");
     }
 
-    /** Holds the core thread for {@code millis}; returns once the hold has begun. */
-    private static CompletableFuture<Void> holdCore(Controller c, long millis) throws InterruptedException {
-        CountDownLatch begun = new CountDownLatch(1);
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
-            try {
-                c.inspect(core -> {
-                    begun.countDown();
-                    try {
-                        Thread.sleep(millis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertTrue(begun.await(10, TimeUnit.SECONDS));
-        return done;
-    }
-
     private static long answeredAtEdge(Controller c) {
         return c.h248EdgeCounters().get("heartbeatsAnsweredAtEdge");
     }
@@ -86,7 +63,7 @@ class HeartbeatAtEdgeTest {
                 assertEquals(0, answeredAtEdge(c));
 
                 // the core is held (but only just: it finished its last event a moment ago): answered before it is free
-                CompletableFuture<Void> held = holdCore(c, 3000);
+                CompletableFuture<Void> held = dev.holdfast.controller.CoreHold.hold(c, 3000);
                 long sent = System.nanoTime();
                 Transaction.Reply reply = gw.notify("ROOT", "it/ito");
                 long tookMs = (System.nanoTime() - sent) / 1_000_000;
@@ -96,7 +73,7 @@ class HeartbeatAtEdgeTest {
                 held.get(10, TimeUnit.SECONDS);
 
                 // the core finished nothing for over a second: stuck; the heartbeat waits for the core
-                held = holdCore(c, 3000);
+                held = dev.holdfast.controller.CoreHold.hold(c, 3000);
                 Thread.sleep(1500);
                 reply = gw.notify("ROOT", "it/ito");
                 assertNull(reply.error());
@@ -104,7 +81,7 @@ class HeartbeatAtEdgeTest {
                 assertEquals(1, answeredAtEdge(c));
 
                 // anything else (an off-hook) is the core's
-                held = holdCore(c, 800);
+                held = dev.holdfast.controller.CoreHold.hold(c, 800);
                 gw.offHook("A1");
                 assertTrue(held.isDone(), "an off-hook is answered by the core");
                 assertEquals(1, answeredAtEdge(c));

@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,32 +54,11 @@ class SipKeepaliveAtEdgeTest {
         return new String(in, 0, p.getLength(), StandardCharsets.UTF_8);
     }
 
-    private CompletableFuture<Void> holdCore(long millis) throws InterruptedException {
-        CountDownLatch begun = new CountDownLatch(1);
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
-            try {
-                controller.inspect(core -> {
-                    begun.countDown();
-                    try {
-                        Thread.sleep(millis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return null;
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertTrue(begun.await(10, TimeUnit.SECONDS));
-        return done;
-    }
-
     @Test void keepalivesAreAnsweredAtOnceWhileTheCoreIsBusyButWaitForAStuckCore() throws Exception {
         controller = SipTestController.start("", 30);
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = s.getLocalPort();
-            CompletableFuture<Void> held = holdCore(3000);
+            CompletableFuture<Void> held = dev.holdfast.controller.CoreHold.hold(controller, 3000);
             String a = exchange(s, options("ka1", port), 2500);
             assertTrue(a != null && a.startsWith("SIP/2.0 200"), "answer: " + a);
             assertTrue(a.contains("Allow:"), a);
@@ -88,7 +66,7 @@ class SipKeepaliveAtEdgeTest {
             held.get(10, TimeUnit.SECONDS);
             assertEquals(1, controller.sip().counters().get(SipEdgeCounters.KEEPALIVES_AT_EDGE));
 
-            held = holdCore(3000);
+            held = dev.holdfast.controller.CoreHold.hold(controller, 3000);
             Thread.sleep(1500); // nothing finished for over a second: the core is stuck
             String b = exchange(s, options("ka2", port), 8000);
             assertTrue(b != null && b.startsWith("SIP/2.0 200"), "answer: " + b);

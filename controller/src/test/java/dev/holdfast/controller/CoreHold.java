@@ -1,0 +1,32 @@
+package dev.holdfast.controller;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Holds a running controller's core thread (a query that sleeps on it), for tests of what the edges do meanwhile. */
+public final class CoreHold {
+    private CoreHold() { }
+
+    /** Holds the core thread for {@code millis}; returns once the hold has begun, with a future done when it ends. */
+    public static CompletableFuture<Void> hold(Controller c, long millis) throws InterruptedException {
+        CountDownLatch begun = new CountDownLatch(1);
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            try {
+                c.inspect(core -> {
+                    begun.countDown();
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        if (!begun.await(10, TimeUnit.SECONDS)) throw new AssertionError("the core thread did not take the hold");
+        return done;
+    }
+}
