@@ -1,0 +1,403 @@
+package dev.holdfast.controller.e2e;
+
+import dev.holdfast.controller.call.CallStructure;
+import dev.holdfast.controller.call.CallStructure.Role;
+import dev.holdfast.controller.cdr.CallRecord;
+import dev.holdfast.controller.cdr.CdrQuery;
+import dev.holdfast.controller.cookie.CallCookie;
+import dev.holdfast.controller.cookie.CookieCodec;
+import dev.holdfast.controller.cookie.CookieKey;
+import dev.holdfast.controller.cookie.CookieKeyRing;
+import dev.holdfast.controller.cookie.CookieParty;
+import dev.holdfast.controller.cookie.CookieVerdict;
+import dev.holdfast.endpointsim.PhoneRuntime;
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.MediaDirection;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
+import static dev.holdfast.controller.e2e.E2eSteps.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A SIP phone in calls with analog lines transfers one line to another by REFER (docs/sip.md, "Transfer"): blind
+ * (Refer-To the line's number: the target rings, its answer joins the two lines) and attended (Replaces naming the
+ * phone's consultation call with the other line). The two lines end up in one call of their own in call processing:
+ * on one gateway both lines in one context (the transferee moved into the target's), on two gateways an RTP pair.
+ * The phone hears 202, NOTIFY 100 (180 while a blind target rings), NOTIFY 200, then BYE in each of its calls.
+ * Real processes and sockets on 127.0.0.1: the controller, gateway-sim gateways (RTP probes on every line say whether
+ * the talk path is up) and an endpoint-sim phone; call cookies on, so the new call's cookies are checked too.
+ */
+class SipLineToLineTransferTest {
+    private static final String SECRET = "aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ==";
+    private static final String SIP = """
+            sip: { port: 0, minExpires: 1 }
+            subscribers:
+              - { user: "5001", password: s5001, number: "5001" }
+            cookies: { current: 1, keys: [ { id: 1, secret: "%s" } ] }
+            """.formatted(SECRET);
+    private static final CookieKeyRing KEYS = CookieKeyRing.of(new CookieKey(1, Base64.getDecoder().decode(SECRET), null));
+
+    private PhoneRuntime phones;
+
+    @AfterEach void stop() { if (phones != null) phones.close(); }
+
+    @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
+    /** The admin API on (a port of its own): the controller then keeps its call detail records for the tests to read. */
+    private E2eNetwork network(int gateways, int lines, int noAnswerSeconds) throws Exception {
+        E2eNetwork n = E2eNetwork.start(Transport.UDP, gateways, lines, noAnswerSeconds, Map.of(),
+                SIP + AdminClient.adminSection(dir.resolve("audit.log"), 1800, 5));
+        registered(n);
+        return n;
+    }
+
+    private Phone phone(E2eNetwork n) throws Exception {
+        phones = PhoneRuntime.loopback();
+        InetSocketAddress ctl = new InetSocketAddress("127.0.0.1", n.controller.sip().port());
+        Phone p = phones.phone(PhoneConfig.of("5001", "s5001", List.of(ctl)).withTransport("udp").withAutoAnswer(Duration.ZERO));
+        assertTrue(eventually(p::registered, WAIT), "5001 registers: " + p.registrationError());
+        return p;
+    }
+
+    /** The phone calls {@code line} ({@code number}) on {@code gw}, the line answers, both talk; then the phone holds it. */
+    private static Call callAndHold(SimulatedGateway gw, Phone p, String line, String number) throws Exception {
+        Call out = p.call(number);
+        assertTrue(eventually(() -> hears(gw, line, "al/ri"), WAIT), line + " rings");
+        assertTrue(gw.answer(line));
+        assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp(line), WAIT), "phone and " + line + " talk: " + out);
+        p.hold(out, false);
+        assertTrue(eventually(() -> out.mediaDirection() == MediaDirection.SENDONLY && !gw.talkPathUp(line), WAIT),
+                line + " held: " + out.mediaDirection());
+        return out;
+    }
+
+    private static long counter(E2eNetwork n, String name) throws Exception {
+        return n.controller.inspect(core -> core.sip().counters().get(name));
+    }
+
+    private static int sipCalls(E2eNetwork n) throws Exception {
+        return n.controller.inspect(core -> core.sip().calls().size());
+    }
+
+    /** The key of the only call in call processing. */
+    private static long onlyKey(E2eNetwork n) throws Exception {
+        return n.controller.inspect(core -> core.calls().calls().iterator().next().key());
+    }
+
+    /** The REFER's SIP exchange as the phone and the controller saw it: 202, NOTIFY 100 (180), 200, then our BYE. */
+    private static void transferredAndReleased(E2eNetwork n, Call referred, boolean ringing) throws Exception {
+        assertTrue(eventually(() -> referred.state() == CallState.ENDED, WAIT), "the transferor's dialog ended: " + referred);
+        assertEquals("SIP/2.0 200 OK", referred.transferStatus(), "the last NOTIFY's sipfrag");
+        assertEquals("remote-hangup", referred.endReason(), "the controller sent the BYE");
+        assertEquals(1, counter(n, "refer.accepted"), "REFER answered 202");
+        assertEquals(1, counter(n, "refer.notify.100"));
+        assertEquals(ringing ? 1 : 0, counter(n, "refer.notify.180"));
+        assertEquals(1, counter(n, "refer.notify.200"));
+        assertEquals(1, counter(n, "transfer.line-to-line.completed"));
+        assertEquals(1, counter(n, "transfer.transferor-released"));
+    }
+
+    /** Both lines' gateway parts carry a cookie of the new call: its key, generation, both lines as parties. */
+    private static void cookiesNameTheLines(E2eNetwork n, SimulatedGateway g1, String l1, SimulatedGateway g2, String l2)
+            throws Exception {
+        long key = onlyKey(n);
+        assertTrue(eventually(() -> cookieKey(g1, l1) == key && cookieKey(g2, l2) == key, WAIT),
+                "the lines' cookies name the new call " + Long.toHexString(key) + ": " + g1.properties(l1) + " " + cookie(g1, l1));
+        CallCookie c = cookie(g1, l1);
+        assertEquals(dev.holdfast.controller.call.CallState.CONNECTED, c.state());
+        assertEquals(List.of(CookieParty.Kind.LINE, CookieParty.Kind.LINE), c.parties().stream().map(CookieParty::kind).toList());
+        assertEquals(List.of(l1, l2), c.parties().stream().map(CookieParty::termination).toList());
+    }
+
+    private static CallCookie cookie(SimulatedGateway gw, String termination) {
+        String value = gw.properties(termination).get("hfck/c");
+        java.util.regex.Matcher m = value == null ? null : java.util.regex.Pattern.compile("\"([A-Za-z0-9_-]+)\"").matcher(value);
+        if (m == null || !m.find()) return null;
+        CookieVerdict v = CookieCodec.verify(m.group(1), KEYS, System.currentTimeMillis());
+        return v instanceof CookieVerdict.Accepted a ? a.cookie() : null;
+    }
+
+    private static long cookieKey(SimulatedGateway gw, String termination) {
+        CallCookie c = cookie(gw, termination);
+        return c == null ? 0 : c.callKey();
+    }
+
+    /** Call detail records so far, oldest first. */
+    private static List<CallRecord> cdrs(E2eNetwork n) {
+        return n.controller.cdrs().find(new CdrQuery(null, null, null, 100)).cdrs().stream()
+                .sorted(Comparator.comparingLong(CallRecord::end)).toList();
+    }
+
+    private static void nothingLeft(E2eNetwork n, SimulatedGateway... gws) throws Exception {
+        assertTrue(eventually(() -> {
+            try {
+                for (SimulatedGateway g : gws) if (!g.contextIds().isEmpty()) return false;
+                return activeCalls(n) == 0 && sipCalls(n) == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        }, WAIT), "no call, no context left");
+    }
+
+    // ------------------------------------------------------------------------------------------ blind
+
+    @Test void blindTransferOfALineToALineOnTheSameGatewayMovesItIntoTheTargetsContext() throws Exception {
+        try (E2eNetwork n = network(1, 3, 30)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw, p, "A1", "1001");
+
+            p.transfer(toA1, "1002", false);
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings");
+            assertTrue(eventually(() -> "SIP/2.0 180 Ringing".equals(toA1.transferStatus()), WAIT), "NOTIFY 180: " + toA1.transferStatus());
+            assertEquals(CallState.CONNECTED, toA1.state(), "nothing changes for the phone before the answer");
+            assertEquals(2, activeCalls(n), "A1's call with the phone, and A2 offered the call");
+            assertTrue(gw.answer("A2"));
+
+            answered(gw, "A1", gw, "A2");
+            transferredAndReleased(n, toA1, true);
+            assertEquals(1, counter(n, "transfer.blind.completed"));
+            // H.248: A1 moved into A2's context; both RTP terminations toward the phone and A1's old context gone
+            List<Long> contexts = gw.contextIds();
+            assertEquals(1, contexts.size(), "one context: " + contexts);
+            assertEquals(Set.of("A1", "A2"), Set.copyOf(gw.terminationsIn(contexts.get(0))));
+            assertEquals(List.of(), gw.rtpTerminationsWith("A1"));
+            // call processing: one basic call between the lines, no SIP side
+            CallStructure s = onlyCall(n);
+            assertEquals(dev.holdfast.controller.call.CallState.CONNECTED, s.state());
+            assertEquals(List.of("1001", "1002"), s.parties());
+            assertNull(s.sip());
+            assertEquals(List.of(new CallStructure.Leg("gw1", s.legs().get(0).context(), List.of("A2", "A1"))), s.legs());
+            assertEquals(contexts.get(0), s.legs().get(0).context().value());
+            assertEquals(List.of(), s.igcs());
+            assertEquals("A1", s.party(Role.CALLER).termination());
+            assertEquals("A2", s.party(Role.CALLEE).termination());
+            assertEquals(0, sipCalls(n), "the phone is in no call any more");
+            cookiesNameTheLines(n, gw, "A1", gw, "A2");
+            assertTrue(gw.armedEvents("A1").contains("al/fl"), "A1 may flash (features of a line call): " + gw.armedEvents("A1"));
+
+            // A1 hangs up: A2 hears busy, then hangs up too
+            gw.onHook("A1");
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/bt"), WAIT), "A2 hears busy");
+            gw.onHook("A2");
+            assertIdle(gw, "A1");
+            assertIdle(gw, "A2");
+            nothingLeft(n, gw);
+            // records: the phone's call with A1 (transferred), then the lines' call, from A2's ringing
+            assertTrue(eventually(() -> cdrs(n).size() == 2, WAIT), "two records: " + cdrs(n));
+            List<CallRecord> r = cdrs(n);
+            assertEquals(List.of("5001", "1001", CallRecord.NORMAL, "transferred"),
+                    List.of(r.get(0).caller(), r.get(0).callee(), r.get(0).release(), r.get(0).cause()));
+            assertEquals(List.of("1001", "line", "1002", "line", CallRecord.NORMAL),
+                    List.of(r.get(1).caller(), r.get(1).callerKind(), r.get(1).callee(), r.get(1).calleeKind(), r.get(1).release()));
+            assertNotNull(r.get(1).answer());
+            assertTrue(r.get(1).setup() < r.get(1).answer(), "set up when A2 was offered the call, before its answer: " + r.get(1));
+        }
+    }
+
+    @Test void blindTransferOfALineToALineOnAnotherGatewayJoinsThemByAnRtpPair() throws Exception {
+        try (E2eNetwork n = network(2, 1, 30)) {
+            SimulatedGateway gw1 = n.gw(1);
+            SimulatedGateway gw2 = n.gw(2);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw1, p, "A1", "1001");
+            String rtp1 = gw1.rtpTerminationsWith("A1").get(0);
+
+            p.transfer(toA1, "2001", false);
+            assertTrue(eventually(() -> hears(gw2, "A1", "al/ri"), WAIT), "gw2's A1 rings");
+            assertTrue(eventually(() -> "SIP/2.0 180 Ringing".equals(toA1.transferStatus()), WAIT), toA1.transferStatus());
+            assertTrue(gw2.answer("A1"));
+
+            answered(gw1, "A1", gw2, "A1");
+            transferredAndReleased(n, toA1, true);
+            // H.248: each line keeps a context with one RTP termination, now pointed at the other (the phone's held
+            // termination on gw1 is sending and receiving again)
+            assertEquals(List.of(rtp1), gw1.rtpTerminationsWith("A1"), "gw1's RTP termination stays");
+            String rtp2 = gw2.rtpTerminationsWith("A1").get(0);
+            assertEquals(1, gw1.contextIds().size());
+            assertEquals(1, gw2.contextIds().size());
+            CallStructure s = onlyCall(n);
+            assertEquals(List.of("1001", "2001"), s.parties());
+            assertNull(s.sip());
+            assertEquals(List.of(new CallStructure.Leg("gw1", s.legs().get(0).context(), List.of("A1", rtp1)),
+                    new CallStructure.Leg("gw2", s.legs().get(1).context(), List.of("A1", rtp2))), s.legs());
+            assertEquals(1, s.igcs().size());
+            CallStructure.Igc igc = s.igcs().get(0);
+            assertEquals(List.of("gw1", rtp1, "gw2"), List.of(igc.a().gateway(), igc.a().termination(), igc.a().farGateway()));
+            assertEquals(List.of("gw2", rtp2, "gw1"), List.of(igc.b().gateway(), igc.b().termination(), igc.b().farGateway()));
+            assertEquals(igc.b().localSdp(), igc.a().remoteSdp());
+            assertEquals(igc.a().localSdp(), igc.b().remoteSdp());
+            assertEquals(s.legs().get(1).context(), igc.a().farContext());
+            cookiesNameTheLines(n, gw1, "A1", gw2, "A1");
+            assertEquals(onlyKey(n), cookie(gw1, rtp1).callKey(), "the RTP termination's cookie too");
+
+            // the far line hangs up: the transferee hears busy
+            gw2.onHook("A1");
+            assertTrue(eventually(() -> hears(gw1, "A1", "cg/bt"), WAIT), "gw1's A1 hears busy");
+            gw1.onHook("A1");
+            assertIdle(gw1, "A1");
+            assertIdle(gw2, "A1");
+            nothingLeft(n, gw1, gw2);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ attended
+
+    @Test void attendedTransferOfALineToALineTheTransferorConsultedOnTheSameGateway() throws Exception {
+        try (E2eNetwork n = network(1, 3, 30)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw, p, "A1", "1001");
+            Call toA2 = p.call("1002");
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings");
+            assertTrue(gw.answer("A2"));
+            assertTrue(eventually(() -> toA2.talkPathUp() && gw.talkPathUp("A2"), WAIT), "the phone consults A2");
+            long a2Context = gw.contextOf("A2");
+
+            p.transferAttended(toA1, toA2, false);
+            answered(gw, "A1", gw, "A2");
+            transferredAndReleased(n, toA1, false);
+            assertTrue(eventually(() -> toA2.state() == CallState.ENDED, WAIT), "the consultation got BYE too: " + toA2);
+            assertEquals(1, counter(n, "transfer.attended.completed"));
+            assertEquals(List.of(a2Context), gw.contextIds(), "A1 moved into A2's context, its own went");
+            assertEquals(Set.of("A1", "A2"), Set.copyOf(gw.terminationsIn(a2Context)));
+            CallStructure s = onlyCall(n);
+            assertEquals(List.of("1001", "1002"), s.parties());
+            assertNull(s.sip());
+            assertEquals(1, s.legs().size());
+            cookiesNameTheLines(n, gw, "A1", gw, "A2");
+
+            gw.onHook("A2");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            gw.onHook("A1");
+            nothingLeft(n, gw);
+            // the phone's two calls ended by the transfer, then the lines' call
+            assertTrue(eventually(() -> cdrs(n).size() == 3, WAIT), "three records: " + cdrs(n));
+            List<CallRecord> r = cdrs(n);
+            assertEquals(Set.of("1001", "1002"), Set.of(r.get(0).callee(), r.get(1).callee()));
+            for (int i = 0; i < 2; i++) assertEquals(List.of("5001", "transferred"), List.of(r.get(i).caller(), r.get(i).cause()));
+            assertEquals(List.of("1001", "1002"), List.of(r.get(2).caller(), r.get(2).callee()));
+        }
+    }
+
+    @Test void attendedTransferOfALineToALineOnAnotherGateway() throws Exception {
+        try (E2eNetwork n = network(2, 1, 30)) {
+            SimulatedGateway gw1 = n.gw(1);
+            SimulatedGateway gw2 = n.gw(2);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw1, p, "A1", "1001");
+            Call toB1 = callAndHold(gw2, p, "A1", "2001"); // the consultation, held too before the REFER
+
+            p.transferAttended(toA1, toB1, false);
+            answered(gw1, "A1", gw2, "A1");
+            transferredAndReleased(n, toA1, false);
+            assertTrue(eventually(() -> toB1.state() == CallState.ENDED, WAIT), "the consultation got BYE too");
+            CallStructure s = onlyCall(n);
+            assertEquals(List.of("1001", "2001"), s.parties());
+            assertEquals(2, s.legs().size());
+            assertEquals(1, s.igcs().size());
+            cookiesNameTheLines(n, gw1, "A1", gw2, "A1");
+
+            gw1.onHook("A1");
+            assertTrue(eventually(() -> hears(gw2, "A1", "cg/bt"), WAIT), "gw2's A1 hears busy");
+            gw2.onHook("A1");
+            nothingLeft(n, gw1, gw2);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ failures
+
+    @Test void blindTransferToABusyLineGetsNotify486AndTheCallStays() throws Exception {
+        try (E2eNetwork n = network(1, 2, 30)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            gw.offHook("A2"); // busy: off-hook, hearing dial tone
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/dt"), WAIT));
+            Call toA1 = callAndHold(gw, p, "A1", "1001");
+            CallStructure before = onlyCall(n);
+
+            p.transfer(toA1, "1002", false);
+            assertTrue(eventually(() -> toA1.transferStatus() != null && toA1.transferStatus().startsWith("SIP/2.0 486"), WAIT),
+                    "NOTIFY 486: " + toA1.transferStatus());
+            assertEquals(1, counter(n, "transfer.failed.486"));
+            assertEquals(0, counter(n, "transfer.line-to-line.completed"));
+            assertEquals(CallState.CONNECTED, toA1.state(), "the transferor keeps its call");
+            assertEquals(before, onlyCall(n), "A1's call with the phone is as it was");
+            p.resume(toA1);
+            assertTrue(eventually(() -> toA1.talkPathUp() && gw.talkPathUp("A1"), WAIT), "the phone and A1 talk again");
+            assertTrue(hears(gw, "A2", "cg/dt"), "A2 was left alone");
+
+            p.hangUp(toA1);
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            gw.onHook("A1");
+            gw.onHook("A2");
+            nothingLeft(n, gw);
+        }
+    }
+
+    @Test void blindTransferToALineThatDoesNotAnswerGetsNotify480AndTheCallStays() throws Exception {
+        try (E2eNetwork n = network(1, 2, 2)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw, p, "A1", "1001");
+            long a1Context = gw.contextOf("A1");
+
+            p.transfer(toA1, "1002", false);
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings");
+            assertTrue(eventually(() -> toA1.transferStatus() != null && toA1.transferStatus().startsWith("SIP/2.0 480"), WAIT),
+                    "NOTIFY 480 after the no-answer time: " + toA1.transferStatus());
+            assertIdle(gw, "A2");
+            assertEquals(1, counter(n, "transfer.failed.480"));
+            assertEquals(CallState.CONNECTED, toA1.state());
+            assertEquals(List.of(a1Context), gw.contextIds(), "A1's context is all there is");
+            CallStructure s = onlyCall(n);
+            assertEquals("5001", s.sip().number());
+            p.resume(toA1);
+            assertTrue(eventually(() -> toA1.talkPathUp() && gw.talkPathUp("A1"), WAIT), "the phone and A1 talk again");
+
+            // the line hangs up: BYE to the phone
+            gw.onHook("A1");
+            assertTrue(eventually(() -> toA1.state() == CallState.ENDED, WAIT), "BYE to the phone");
+            nothingLeft(n, gw);
+            assertTrue(eventually(() -> cdrs(n).size() == 2, WAIT), "the phone's call with A1, A2's unanswered one: " + cdrs(n));
+        }
+    }
+
+    @Test void whenTheTransferorLeavesEarlyAndTheTargetIsBusyTheTransfereeLineIsReleased() throws Exception {
+        try (E2eNetwork n = network(1, 2, 2)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw, p, "A1", "1001");
+            p.transfer(toA1, "1002", false);
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings");
+            p.hangUp(toA1);
+            assertTrue(eventually(() -> toA1.state() == CallState.ENDED, WAIT));
+            assertEquals(CallState.ENDED, toA1.state());
+            // nobody answers A2: the transferee has nobody to go back to
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            assertIdle(gw, "A2");
+            assertEquals(1, counter(n, "transfer.transferor-left-early"));
+            gw.onHook("A1");
+            nothingLeft(n, gw);
+        }
+    }
+}
