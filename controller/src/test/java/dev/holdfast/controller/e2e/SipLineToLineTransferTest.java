@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on one gateway both lines in one context (the transferee moved into the target's), on two gateways an RTP pair.
  * The phone hears 202, NOTIFY 100 (180 while a blind target rings), NOTIFY 200, then BYE in each of its calls.
  * Real processes and sockets on 127.0.0.1: the controller, gateway-sim gateways (RTP probes on every line say whether
- * the talk path is up) and an endpoint-sim phone; call cookies on, so the new call's cookies are checked too.
+ * the talk path is up) and endpoint-sim phones; call cookies on, so the new call's cookies are checked too, and
+ * so is the cookie a phone joined with a line by a transfer gets in the request that joins it.
  */
 class SipLineToLineTransferTest {
     private static final String SECRET = "aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ==";
@@ -52,6 +53,7 @@ class SipLineToLineTransferTest {
             sip: { port: 0, minExpires: 1 }
             subscribers:
               - { user: "5001", password: s5001, number: "5001" }
+              - { user: "5002", password: s5002, number: "5002" }
             cookies: { current: 1, keys: [ { id: 1, secret: "%s" } ] }
             """.formatted(SECRET);
     private static final CookieKeyRing KEYS = CookieKeyRing.of(new CookieKey(1, Base64.getDecoder().decode(SECRET), null));
@@ -70,11 +72,13 @@ class SipLineToLineTransferTest {
         return n;
     }
 
-    private Phone phone(E2eNetwork n) throws Exception {
-        phones = PhoneRuntime.loopback();
+    private Phone phone(E2eNetwork n) throws Exception { return phone(n, "5001"); }
+
+    private Phone phone(E2eNetwork n, String user) throws Exception {
+        if (phones == null) phones = PhoneRuntime.loopback();
         InetSocketAddress ctl = new InetSocketAddress("127.0.0.1", n.controller.sip().port());
-        Phone p = phones.phone(PhoneConfig.of("5001", "s5001", List.of(ctl)).withTransport("udp").withAutoAnswer(Duration.ZERO));
-        assertTrue(eventually(p::registered, WAIT), "5001 registers: " + p.registrationError());
+        Phone p = phones.phone(PhoneConfig.of(user, "s" + user, List.of(ctl)).withTransport("udp").withAutoAnswer(Duration.ZERO));
+        assertTrue(eventually(p::registered, WAIT), user + " registers: " + p.registrationError());
         return p;
     }
 
@@ -131,6 +135,15 @@ class SipLineToLineTransferTest {
     private static CallCookie cookie(SimulatedGateway gw, String termination) {
         String value = gw.properties(termination).get("hfck/c");
         java.util.regex.Matcher m = value == null ? null : java.util.regex.Pattern.compile("\"([A-Za-z0-9_-]+)\"").matcher(value);
+        if (m == null || !m.find()) return null;
+        CookieVerdict v = CookieCodec.verify(m.group(1), KEYS, System.currentTimeMillis());
+        return v instanceof CookieVerdict.Accepted a ? a.cookie() : null;
+    }
+
+    /** The call cookie in a phone dialog's remote target (our Contact's {@code hfck}), verified; null if none. */
+    private static CallCookie dialogCookie(Call c) {
+        String target = c.remoteTarget();
+        java.util.regex.Matcher m = target == null ? null : java.util.regex.Pattern.compile("hfck=([^;>?]+)").matcher(target);
         if (m == null || !m.find()) return null;
         CookieVerdict v = CookieCodec.verify(m.group(1), KEYS, System.currentTimeMillis());
         return v instanceof CookieVerdict.Accepted a ? a.cookie() : null;
@@ -321,6 +334,69 @@ class SipLineToLineTransferTest {
             assertTrue(eventually(() -> hears(gw2, "A1", "cg/bt"), WAIT), "gw2's A1 hears busy");
             gw2.onHook("A1");
             nothingLeft(n, gw1, gw2);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ a phone joined with a line
+
+    /**
+     * A phone joined with a line by a transfer gets the line call's cookie in the request that joins it (our Contact
+     * of the INVITE or re-INVITE), naming it and its dialog, of the generation the line's gateway parts then get.
+     */
+    private static void dialogCookieNamesTheLinesCall(E2eNetwork n, Call dialog, String number, SimulatedGateway gw, String line)
+            throws Exception {
+        long key = onlyKey(n);
+        assertTrue(eventually(() -> cookieKey(gw, line) == key, WAIT), "the line's cookie names the call");
+        CallCookie c = dialogCookie(dialog);
+        assertNotNull(c, "a cookie in the dialog's remote target: " + dialog.remoteTarget());
+        assertEquals(key, c.callKey(), "the line's call");
+        CookieParty phone = c.parties().stream().filter(q -> q.kind() == CookieParty.Kind.PHONE).findFirst().orElseThrow();
+        assertEquals(number, phone.termination());
+        assertEquals(dialog.callId(), phone.extra(), "its own dialog");
+        assertTrue(c.part() instanceof dev.holdfast.controller.cookie.CookiePart.PhoneDialog, c.part().toString());
+        assertEquals(cookie(gw, line).generation(), c.generation(), "the generation the gateway's parts have");
+        assertEquals(cookie(gw, line).parties(), c.parties());
+    }
+
+    @Test void aLineTransferredBlindToAPhoneGivesThePhoneItsCookieInTheInvite() throws Exception {
+        try (E2eNetwork n = network(1, 1, 30)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call toA1 = callAndHold(gw, a, "A1", "1001");
+            a.transfer(toA1, "5002", false);
+            assertTrue(eventually(() -> !b.calls().isEmpty() && b.calls().get(0).talkPathUp() && gw.talkPathUp("A1"), WAIT),
+                    "A1 and 5002 talk");
+            assertTrue(eventually(() -> toA1.state() == CallState.ENDED, WAIT));
+            dialogCookieNamesTheLinesCall(n, b.calls().get(0), "5002", gw, "A1");
+            gw.onHook("A1");
+            assertTrue(eventually(() -> b.calls().get(0).state() == CallState.ENDED, WAIT), "BYE to 5002");
+            nothingLeft(n, gw);
+        }
+    }
+
+    @Test void aPhoneTransferredToALineTheTransferorConsultedGetsItsCookieInTheReinvite() throws Exception {
+        try (E2eNetwork n = network(1, 2, 30)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call ab = a.call("5002");
+            assertTrue(eventually(() -> ab.talkPathUp() && !b.calls().isEmpty() && b.calls().get(0).talkPathUp(), WAIT), "phones talk");
+            Call ba = b.calls().get(0);
+            a.hold(ab, false);
+            assertTrue(eventually(ab::onHold, WAIT));
+            Call consult = a.call("1002");
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT));
+            assertTrue(gw.answer("A2"));
+            assertTrue(eventually(() -> consult.talkPathUp() && gw.talkPathUp("A2"), WAIT), "5001 consults A2");
+            a.transferAttended(ab, consult, false);
+            assertTrue(eventually(() -> ba.talkPathUp() && gw.talkPathUp("A2"), WAIT), "5002 and A2 talk");
+            assertTrue(eventually(() -> ab.state() == CallState.ENDED && consult.state() == CallState.ENDED, WAIT));
+            dialogCookieNamesTheLinesCall(n, ba, "5002", gw, "A2");
+            b.hangUp(ba);
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/bt"), WAIT), "A2 hears busy");
+            gw.onHook("A2");
+            nothingLeft(n, gw);
         }
     }
 
