@@ -810,10 +810,13 @@ final class B2bua {
         if (callee == null) {
             if (lines != null && number != null) {
                 x.target = new Transfer.Line(number, null);
-                // the line is offered the call on the transferee's behalf (a line transferee: in the REFER's dialog,
-                // the SIP side of the transferee's call, until the two lines are joined on answer)
+                // the line is offered the call on the transferee phone's behalf, in its dialog; for a line transferee
+                // by the transferor's phone in the REFER's dialog, until the two lines are joined on answer (a refusal
+                // is then recorded as the transferor's call: a line is no SIP party)
+                String caller = x.transferee instanceof Transfer.Phone ? x.transferee.number()
+                        : x.call.toLine ? x.call.caller : x.call.callee;
                 String callId = x.transferee instanceof Transfer.Phone p ? p.callId() : x.referCallId;
-                LineRouter.LineCall l = lines.offerWithoutSdp(number, x.transferee.number(), callId, new TargetLine(x));
+                LineRouter.LineCall l = lines.offerWithoutSdp(number, caller, callId, new TargetLine(x));
                 if (l != null) {
                     if (!x.done) {
                         x.newTarget = true;

@@ -421,6 +421,10 @@ class SipLineToLineTransferTest {
             p.resume(toA1);
             assertTrue(eventually(() -> toA1.talkPathUp() && gw.talkPathUp("A1"), WAIT), "the phone and A1 talk again");
             assertTrue(hears(gw, "A2", "cg/dt"), "A2 was left alone");
+            assertTrue(eventually(() -> cdrs(n).size() == 1, WAIT), "the refused attempt is recorded: " + cdrs(n));
+            CallRecord busy = cdrs(n).get(0);
+            assertEquals(List.of("5001", "phone", "1002", "line", CallRecord.BUSY),
+                    List.of(busy.caller(), busy.callerKind(), busy.callee(), busy.calleeKind(), busy.release()));
 
             p.hangUp(toA1);
             assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
@@ -454,11 +458,14 @@ class SipLineToLineTransferTest {
             gw.onHook("A1");
             assertTrue(eventually(() -> toA1.state() == CallState.ENDED, WAIT), "BYE to the phone");
             nothingLeft(n, gw);
-            assertTrue(eventually(() -> cdrs(n).size() == 2, WAIT), "the phone's call with A1, A2's unanswered one: " + cdrs(n));
+            assertTrue(eventually(() -> cdrs(n).size() == 2, WAIT), "A2's unanswered call, the phone's call with A1: " + cdrs(n));
+            List<CallRecord> r = cdrs(n);
+            assertEquals(List.of("5001", "1002", CallRecord.NO_ANSWER), List.of(r.get(0).caller(), r.get(0).callee(), r.get(0).release()));
+            assertEquals(List.of("5001", "1001", CallRecord.NORMAL), List.of(r.get(1).caller(), r.get(1).callee(), r.get(1).release()));
         }
     }
 
-    @Test void whenTheTransferorLeavesEarlyAndTheTargetIsBusyTheTransfereeLineIsReleased() throws Exception {
+    @Test void whenTheTransferorLeftEarlyAndTheTargetDoesNotAnswerTheTransfereeLineIsReleased() throws Exception {
         try (E2eNetwork n = network(1, 2, 2)) {
             SimulatedGateway gw = n.gw(1);
             Phone p = phone(n);
