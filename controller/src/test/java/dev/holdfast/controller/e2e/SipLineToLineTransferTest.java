@@ -184,12 +184,21 @@ class SipLineToLineTransferTest {
             assertTrue(eventually(() -> "SIP/2.0 180 Ringing".equals(toA1.transferStatus()), WAIT), "NOTIFY 180: " + toA1.transferStatus());
             assertEquals(CallState.CONNECTED, toA1.state(), "nothing changes for the phone before the answer");
             assertEquals(2, activeCalls(n), "A1's call with the phone, and A2 offered the call");
+            String r1 = gw.rtpTerminationsWith("A1").get(0);
+            String r2 = gw.rtpTerminationsWith("A2").get(0);
+            long c1 = gw.contextOf("A1");
+            long c2 = gw.contextOf("A2");
+            int m = mark(gw);
             assertTrue(gw.answer("A2"));
 
             answered(gw, "A1", gw, "A2");
             transferredAndReleased(n, toA1, true);
             assertEquals(1, counter(n, "transfer.blind.completed"));
             // H.248: A1 moved into A2's context; both RTP terminations toward the phone and A1's old context gone
+            assertCommandsSince(gw, m, List.of(
+                    "Modify A2 @" + c2, "Modify " + r2 + " @" + c2,                           // A2 answers
+                    "Subtract " + r1 + " @" + c1,                                             // the join
+                    "Move A1 @" + c2, "Modify A2 @" + c2, "Subtract " + r2 + " @" + c2));
             List<Long> contexts = gw.contextIds();
             assertEquals(1, contexts.size(), "one context: " + contexts);
             assertEquals(Set.of("A1", "A2"), Set.copyOf(gw.terminationsIn(contexts.get(0))));
