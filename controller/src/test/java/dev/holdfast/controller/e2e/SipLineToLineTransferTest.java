@@ -215,7 +215,14 @@ class SipLineToLineTransferTest {
             assertEquals("A2", s.party(Role.CALLEE).termination());
             assertEquals(0, sipCalls(n), "the phone is in no call any more");
             cookiesNameTheLines(n, gw, "A1", gw, "A2");
-            assertTrue(gw.armedEvents("A1").contains("al/fl"), "A1 may flash (features of a line call): " + gw.armedEvents("A1"));
+            // a line call like any other: A1 flashes, A2 is held, A1 hears recall dial tone; A1 flashes again, they talk
+            gw.flash("A1");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/dt"), WAIT), "A1 hears recall dial tone");
+            silent(gw, "A2");
+            assertEquals("HOLD", onlyCall(n).feature());
+            gw.flash("A1");
+            talking(gw, "A1", gw, "A2");
+            assertEquals("NONE", onlyCall(n).feature());
 
             // A1 hangs up: A2 hears busy, then hangs up too
             gw.onHook("A1");
@@ -344,6 +351,70 @@ class SipLineToLineTransferTest {
             gw2.onHook("A1");
             nothingLeft(n, gw1, gw2);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ migration, replay
+
+    @Test void theLinesCallSurvivesThePrimarysDeathWithItsStructure() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 2, 1, 30, Map.of(), SIP, SIP, Map.of())) {
+            registered(n);
+            SimulatedGateway gw1 = n.gw(1);
+            SimulatedGateway gw2 = n.gw(2);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw1, p, "A1", "1001");
+            Call toB1 = callAndHold(gw2, p, "A1", "2001");
+            p.transferAttended(toA1, toB1, false);
+            answered(gw1, "A1", gw2, "A1");
+            transferredAndReleased(n, toA1, false);
+            cookiesNameTheLines(n, gw1, "A1", gw2, "A1");
+            Map<String, CallStructure> before = MigrationEndToEndTest.structures(n.controller);
+            assertEquals(Set.of("1001,2001"), before.keySet(), "the lines' call: " + before.keySet());
+
+            n.controller.close(); // the primary dies: the gateways go to the alternate with their cookies
+            dev.holdfast.controller.Controller alt = n.alternate;
+            assertTrue(eventually(() -> MigrationEndToEndTest.inService(alt, "gw1") && MigrationEndToEndTest.inService(alt, "gw2"),
+                    WAIT), "gateways fail over");
+            assertTrue(eventually(() -> MigrationEndToEndTest.calls(alt) == 1, WAIT), "the alternate rebuilt the call");
+            Map<String, CallStructure> after = MigrationEndToEndTest.structures(alt);
+            assertEquals(before.keySet(), after.keySet());
+            assertEquals(MigrationEndToEndTest.comparable(before.get("1001,2001")), MigrationEndToEndTest.comparable(after.get("1001,2001")));
+            talking(gw1, "A1", gw2, "A1");
+
+            gw2.onHook("A1");
+            assertTrue(eventually(() -> hears(gw1, "A1", "cg/bt"), WAIT), "gw1's A1 hears busy");
+            gw1.onHook("A1");
+            assertIdle(gw1, "A1");
+            assertIdle(gw2, "A1");
+            assertTrue(eventually(() -> MigrationEndToEndTest.calls(alt) == 0 && gw1.contextIds().isEmpty()
+                    && gw2.contextIds().isEmpty(), WAIT), "nothing left");
+        }
+    }
+
+    @Test void lineToLineTransfersReplayIntoByteIdenticalCommands() throws Exception {
+        java.nio.file.Path events = dir.resolve("events.log");
+        java.nio.file.Path commands = dir.resolve("commands.log");
+        try (E2eNetwork n = E2eNetwork.start(Transport.UDP, 2, 2, 30, Map.of(), SIP, events, commands)) {
+            registered(n);
+            SimulatedGateway gw1 = n.gw(1);
+            SimulatedGateway gw2 = n.gw(2);
+            Phone p = phone(n);
+            // blind across gateways, then attended on one
+            Call toA1 = callAndHold(gw1, p, "A1", "1001");
+            p.transfer(toA1, "2001", false);
+            assertTrue(eventually(() -> hears(gw2, "A1", "al/ri"), WAIT));
+            assertTrue(gw2.answer("A1"));
+            answered(gw1, "A1", gw2, "A1");
+            Call toA2 = callAndHold(gw1, p, "A2", "1002");
+            Call toB2 = callAndHold(gw2, p, "A2", "2002");
+            p.transferAttended(toA2, toB2, false);
+            talking(gw1, "A2", gw2, "A2");
+            assertTrue(eventually(() -> toA2.state() == CallState.ENDED && toB2.state() == CallState.ENDED, WAIT));
+            for (SimulatedGateway g : List.of(gw1, gw2)) for (String l : List.of("A1", "A2")) g.onHook(l);
+            nothingLeft(n, gw1, gw2);
+        }
+        List<String> live = java.nio.file.Files.readAllLines(commands, java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(live.stream().anyMatch(l -> l.contains("sipfrag")), "NOTIFYs were sent");
+        assertEquals(live, dev.holdfast.controller.core.Replayer.replay(events, dev.holdfast.controller.ControllerCore::fromLogHeader));
     }
 
     // ------------------------------------------------------------------------------------------ a phone joined with a line
