@@ -289,6 +289,32 @@ class SipLineToLineTransferTest {
         }
     }
 
+    @Test void aLineThatCalledThePhoneIsTransferredBlindToAnotherLine() throws Exception {
+        try (E2eNetwork n = network(1, 2, 30)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            offHookAndDial(gw, "A1", "5001");
+            assertTrue(eventually(() -> !p.calls().isEmpty() && p.calls().get(0).talkPathUp() && gw.talkPathUp("A1"), WAIT),
+                    "the phone answered A1");
+            Call fromA1 = p.calls().get(0);
+
+            p.transfer(fromA1, "1002", false);
+            assertTrue(eventually(() -> hears(gw, "A2", "al/ri"), WAIT), "A2 rings");
+            assertTrue(gw.answer("A2"));
+            answered(gw, "A1", gw, "A2");
+            transferredAndReleased(n, fromA1, true);
+            CallStructure s = onlyCall(n);
+            assertEquals(List.of("1001", "1002"), s.parties());
+            assertEquals(List.of(gw.contextOf("A1")), gw.contextIds());
+            assertEquals(Set.of("A1", "A2"), Set.copyOf(s.legs().get(0).terminations()));
+
+            gw.onHook("A2");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            gw.onHook("A1");
+            nothingLeft(n, gw);
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ attended
 
     @Test void attendedTransferOfALineToALineTheTransferorConsultedOnTheSameGateway() throws Exception {
