@@ -134,12 +134,16 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     String phoneCookie(Call c) {
         if (stamper == null || c.sip == null) return null;
         CallCookies.Content k = CallCookies.refresh(c, svc.now());
+        return stamper.encode(CallCookies.cookie(c, k, phoneDialogPart(c)));
+    }
+
+    /** What a phone dialog's cookie sits on: the RTP termination its media goes to. */
+    private static dev.holdfast.controller.cookie.CookiePart phoneDialogPart(Call c) {
         Call.IgcEnd e = c.sip.rtp;
         ContextId ctx = e == null ? null : e.leg.context;
-        var part = new dev.holdfast.controller.cookie.CookiePart.PhoneDialog(CallCookies.sipIndex(c),
+        return new dev.holdfast.controller.cookie.CookiePart.PhoneDialog(CallCookies.sipIndex(c),
                 e == null ? null : e.leg.gateway.name(), ctx != null && ctx.isSpecific() ? ctx.value() : null,
                 e == null ? null : e.rtp);
-        return stamper.encode(CallCookies.cookie(c, k, part));
     }
 
     /**
@@ -170,13 +174,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             c.sip.callId = oldCallId;
         }
         if (!then.equals(current)) generation++;
-        Call.IgcEnd e = c.sip.rtp;
-        ContextId ctx = e == null ? null : e.leg.context;
-        var part = new dev.holdfast.controller.cookie.CookiePart.PhoneDialog(CallCookies.sipIndex(c),
-                e == null ? null : e.leg.gateway.name(), ctx != null && ctx.isSpecific() ? ctx.value() : null,
-                e == null ? null : e.rtp);
         return stamper.encode(new dev.holdfast.controller.cookie.CallCookie(c.key, Math.max(1, generation), since,
-                then.state(), then.feature(), then.consultState(), then.parties(), part));
+                then.state(), then.feature(), then.consultState(), then.parties(), phoneDialogPart(c)));
     }
 
     /**

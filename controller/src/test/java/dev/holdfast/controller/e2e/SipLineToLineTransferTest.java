@@ -540,6 +540,28 @@ class SipLineToLineTransferTest {
         }
     }
 
+    @Test void aLineTransferredToItselfOrToANumberNobodyHasGetsAFailureNotifyAndTheCallStays() throws Exception {
+        try (E2eNetwork n = network(1, 1, 30)) {
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n);
+            Call toA1 = callAndHold(gw, p, "A1", "1001");
+            p.transfer(toA1, "1001", false);
+            assertTrue(eventually(() -> toA1.transferStatus() != null && toA1.transferStatus().startsWith("SIP/2.0 486"), WAIT),
+                    "NOTIFY 486 (the line is in a call): " + toA1.transferStatus());
+            p.transfer(toA1, "7777", false);
+            assertTrue(eventually(() -> toA1.transferStatus() != null && toA1.transferStatus().startsWith("SIP/2.0 404"), WAIT),
+                    "NOTIFY 404: " + toA1.transferStatus());
+            assertEquals(CallState.CONNECTED, toA1.state());
+            assertEquals("5001", onlyCall(n).sip().number(), "A1's call is the phone's still");
+            p.resume(toA1);
+            assertTrue(eventually(() -> toA1.talkPathUp() && gw.talkPathUp("A1"), WAIT), "the phone and A1 talk again");
+            p.hangUp(toA1);
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            gw.onHook("A1");
+            nothingLeft(n, gw);
+        }
+    }
+
     @Test void blindTransferToALineThatDoesNotAnswerGetsNotify480AndTheCallStays() throws Exception {
         try (E2eNetwork n = network(1, 2, 2)) {
             SimulatedGateway gw = n.gw(1);
