@@ -61,6 +61,7 @@ final class LineJoin {
             j.cdr.answeredAt = now;
         }
         CallFeatures.Batch batch = new CallFeatures.Batch();
+        Runnable refused = () -> { };
         if (la.gateway() == lb.gateway()) {
             Gateway gw = la.gateway();
             Call.Leg leg = new Call.Leg(gw);
@@ -72,6 +73,16 @@ final class LineJoin {
             batch.add(gw, leg.context, H248.move(la.termination(), talking(la, true)));
             batch.add(gw, leg.context, H248.modify(lb.termination(), talking(lb, false)));
             batch.optional(gw, leg.context, H248.subtract(rb.rtp, true));
+            // a refused transaction stops at the refused command (H.248.1): the release that follows subtracts
+            // whatever either context may still hold, each optionally
+            refused = () -> {
+                Call.Leg old = new Call.Leg(gw);
+                old.context = ra.leg.context;
+                old.terminations.add(la.termination());
+                old.terminations.add(ra.rtp);
+                j.legs.add(0, old);
+                leg.terminations.add(rb.rtp);
+            };
         } else {
             j.igcA = end(j, la, ra, rb);
             j.igcB = end(j, lb, rb, ra);
@@ -87,7 +98,7 @@ final class LineJoin {
         cp.retire(b, !bForTransfer);
         cp.register(j);
         LOG.log(System.Logger.Level.DEBUG, () -> j + ": " + la + " joined with " + lb + " (calls " + a.id + " and " + b.id + ")");
-        send(j, batch, done);
+        send(j, batch, refused, done);
         return true;
     }
 
@@ -124,8 +135,11 @@ final class LineJoin {
                 : new Descriptor[] {H248.noSignals(), events};
     }
 
-    /** A transaction per gateway; {@code done} hears once all are answered. A refusal releases the call. */
-    private void send(Call j, CallFeatures.Batch batch, Consumer<Boolean> done) {
+    /**
+     * A transaction per gateway; {@code done} hears once all are answered. A refusal releases the call, after
+     * {@code refused} has given it back what the join may have left behind.
+     */
+    private void send(Call j, CallFeatures.Batch batch, Runnable refused, Consumer<Boolean> done) {
         Map<Gateway, List<ActionRequest>> all = batch.actions();
         int[] left = {all.size()};
         boolean[] ok = {true};
@@ -137,6 +151,7 @@ final class LineJoin {
                     ok[0] = false;
                     LOG.log(System.Logger.Level.WARNING, () -> j + ": " + gw.name() + " did not join the lines: " + o);
                     if (j.state != CallState.RELEASED) {
+                        refused.run();
                         j.cdr.ending(dev.holdfast.controller.cdr.CallRecord.FAILED, "join refused by " + gw.name() + ": " + o);
                         cp.release(j, REORDER, o.failed() ? gw : null);
                     }
