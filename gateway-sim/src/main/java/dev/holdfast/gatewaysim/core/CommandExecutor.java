@@ -393,6 +393,16 @@ final class CommandExecutor {
             return List.of(gw.root);
         }
         if (id.value().contains("$")) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "CHOOSE only in Add");
+        if (!id.isWildcard()) {
+            // a specific id names at most one termination: look it up instead of matching every termination of the
+            // NULL context (a load generator's gateway has hundreds of idle lines, and most commands name one)
+            Termination t = gw.terminations.get(MediaGatewayCore.key(id.value()));
+            if (t == null) throw new GatewayException(ErrorDescriptor.UNKNOWN_TERMINATION_ID, "no termination " + id);
+            boolean here = st.nullContext() ? t.context == null : st.ctx != null && st.ctx.terminations.contains(t);
+            if (here) return List.of(t);
+            throw new GatewayException(ErrorDescriptor.NOT_IN_SPECIFIED_CONTEXT, id + " is in context "
+                    + (t.context == null ? "-" : Long.toString(t.context.id)));
+        }
         List<Termination> pool = new ArrayList<>();
         if (st.nullContext()) {
             for (Termination t : gw.terminations.values()) if (t.context == null) pool.add(t);

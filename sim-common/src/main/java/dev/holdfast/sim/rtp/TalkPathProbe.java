@@ -323,6 +323,16 @@ public final class TalkPathProbe implements AutoCloseable {
         return Math.max(windowGapNanos, open);
     }
 
-    /** Packets from the expected peer both ways, recently. */
-    public boolean talkPathUp() { return stats().talkPathUp(); }
+    /**
+     * Packets from the expected peer both ways, recently: what {@code stats().talkPathUp()} says, without the
+     * snapshot (a load generator asks this of every call setting up, many times a second).
+     */
+    public boolean talkPathUp() {
+        long now = scheduler.nanoTime();
+        long down = configPublished.downAfter().toNanos();
+        long lastRx = lastReceivedNanos;
+        long heardAt = peerHeardUsAtNanos;
+        return hearingPublished && lastRx != Long.MIN_VALUE && now - lastRx <= down
+                && heardAt != Long.MIN_VALUE && now - heardAt <= down;
+    }
 }
