@@ -235,7 +235,8 @@ public final class TalkPathProbe implements AutoCloseable {
             return;
         }
         long now = scheduler.nanoTime();
-        if (current == null || h.ssrc() != peerSsrc) {
+        boolean newSource = current == null || h.ssrc() != peerSsrc;
+        if (newSource) {
             foldCurrent();
             current = new ReceiveStatistics();
             peerSsrc = h.ssrc();
@@ -253,6 +254,10 @@ public final class TalkPathProbe implements AutoCloseable {
             peerHeardUsAtNanos = Long.MIN_VALUE; // the peer says it does not hear us (now)
         }
         publishReceive();
+        // the first packet of a new source is answered at once, with a report that says we hear it: the peer learns
+        // that its packets arrive one round trip after its first one, not a whole interval later (250 ms at the
+        // few packets per second of a load run's calls, during which every call waits for its talk path)
+        if (newSource && hearing && sending && remote != null) sendOne();
     }
 
     /** A new peer (or a new source at the peer): counting per source starts afresh, totals carry on. */
