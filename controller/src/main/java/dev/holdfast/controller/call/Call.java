@@ -105,10 +105,13 @@ public final class Call {
     }
 
     final long id;
-    /** The calling line; null when the caller is a SIP phone ({@link #sip}). */
-    final Line caller;
-    /** The called line; null when the callee is a SIP phone ({@link #sip}). */
-    final Line callee;
+    /**
+     * The calling line; null when the caller is a SIP phone ({@link #sip}). Set once, but for a call rebuilt from an
+     * older cookie that a newer one says is a basic call (CallMerge).
+     */
+    Line caller;
+    /** The called line; null when the callee is a SIP phone ({@link #sip}). Set once, as {@link #caller}. */
+    Line callee;
     final List<Leg> legs = new ArrayList<>();
     /** IGCs, each by its first end (whose {@code far} is the other). */
     final List<IgcEnd> igcs = new ArrayList<>();

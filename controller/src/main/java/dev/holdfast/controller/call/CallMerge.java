@@ -285,9 +285,9 @@ final class CallMerge {
                 c = create(newest);
                 if (c == null) { untrustedContext(gw, ctx, terms); return; }
             } else if (newest.generation() > c.generation) {
-                count("merge.newer_part");
+                newer(c, newest);
             }
-            confirm(c, gw, ctx, parts);
+            confirm(c, gw, ctx, parts, terms);
             owner = c;
         }
         if (byKey.isEmpty() && !rejected.isEmpty()) {
@@ -339,10 +339,42 @@ final class CallMerge {
 
     /** A call as its newest cookie describes it; its legs come as their contexts are confirmed. */
     private Call create(CallCookie n) {
-        boolean featured = n.feature() != Call.Feature.NONE;
-        for (CookieParty p : n.parties()) {
-            if (p.role() != CallStructure.Role.CALLER && p.role() != CallStructure.Role.CALLEE) featured = true;
+        Map<CookieParty, Line> lines = partyLines(n, null);
+        if (lines == null) return null;
+        Line caller = null, callee = null;
+        if (!featured(n)) {
+            for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
+                if (e.getKey().role() == CallStructure.Role.CALLER) caller = e.getValue();
+                if (e.getKey().role() == CallStructure.Role.CALLEE) callee = e.getValue();
+            }
         }
+        Call c = cp.newMigratedCall(n.callKey(), caller, callee);
+        c.migrated = true;
+        describe(c, n, lines);
+        cp.register(c);
+        if (!c.featured) cp.restoreNoAnswer(c);
+        else cp.restoreConsultNoAnswer(c);
+        count("merge.calls_rebuilt");
+        // one line per call only at DEBUG: at 10,000 calls the console handler's flush per line was most of the time
+        // spent rebuilding a call (JFR, drill of 1,000 calls); the gateway's summary line says how many
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
+        return c;
+    }
+
+    /** A call uses features when its cookie says so, or when a party has a role a basic call does not have. */
+    private static boolean featured(CallCookie n) {
+        if (n.feature() != Call.Feature.NONE) return true;
+        for (CookieParty p : n.parties()) {
+            if (p.role() != CallStructure.Role.CALLER && p.role() != CallStructure.Role.CALLEE) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The lines of the cookie's parties (phones and parties not provisioned here left out), or null when one of them
+     * is in a call other than {@code self}.
+     */
+    private Map<CookieParty, Line> partyLines(CallCookie n, Call self) {
         Map<CookieParty, Line> lines = new LinkedHashMap<>();
         for (CookieParty p : n.parties()) {
             if (p.kind() == CookieParty.Kind.PHONE) continue;
@@ -354,23 +386,25 @@ final class CallMerge {
                 count("merge.unknown_party");
                 continue;
             }
-            if (cp.callOf(l) != null) {
+            Call other = cp.callOf(l);
+            if (other != null && other != self) {
                 LOG.log(System.Logger.Level.WARNING, () -> "call key " + Long.toHexString(n.callKey()) + ": " + l
-                        + " is already in " + cp.callOf(l));
+                        + " is already in " + other);
                 count("merge.party_in_other_call");
                 return null;
             }
             lines.put(p, l);
         }
-        Line caller = null, callee = null;
-        if (!featured) {
-            for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
-                if (e.getKey().role() == CallStructure.Role.CALLER) caller = e.getValue();
-                if (e.getKey().role() == CallStructure.Role.CALLEE) callee = e.getValue();
-            }
-        }
-        Call c = cp.newMigratedCall(n.callKey(), caller, callee);
-        c.featured = featured;
+        return lines;
+    }
+
+    /**
+     * The call-level content of cookie {@code n} (state, feature, parties and their roles) given to the call: at
+     * its creation, and again when a part with a newer generation arrives. Where each party is (legs, IGC ends)
+     * is not in it: that comes from the parts themselves.
+     */
+    private void describe(Call c, CallCookie n, Map<CookieParty, Line> lines) {
+        c.featured = c.featured || featured(n);
         c.feature = n.feature();
         c.state = n.state();
         c.consultState = n.consultState();
@@ -381,9 +415,9 @@ final class CallMerge {
         // was rewritten with generation + 1, up to 15 KB of cookie Modifies per request to a gateway, too large for
         // a datagram: never sent, and the gateway was declared lost)
         c.cookieContent = new CallCookies.Content(n.state(), n.feature(), n.consultState(), n.parties());
-        c.migrated = true;
         for (CookieParty p : n.parties()) {
             if (p.kind() == CookieParty.Kind.PHONE) {
+                if (c.sip != null) continue; // known already (and perhaps adopted by the SIP side): kept
                 Call.SipParty s = p.role() == CallStructure.Role.CALLER
                         ? new Call.SipParty(p.termination(), p.extra(), null) : new Call.SipParty(p.termination());
                 if (s.callId == null) s.callId = p.extra();
@@ -423,18 +457,69 @@ final class CallMerge {
             // a party's role before hold is only written for parties that had one; the map holds all of them
             for (Line l : c.parties.keySet()) c.rolesBeforeHold.putIfAbsent(l, c.parties.get(l));
         }
-        cp.register(c);
+    }
+
+    /**
+     * A part whose cookie is newer than the one the call was built from (the primary died between writing one
+     * gateway's cookies and another's, or an older cookie's retransmission overtook a newer one): the call takes the
+     * newer call-level content (state, feature, parties and roles), as if that part had arrived first. Where the
+     * parties are stays what the parts audited so far say; the feature's places on the host's gateway are derived
+     * again once this part is confirmed. Refused (the call keeps its content) when a party it adds is in another
+     * call here.
+     */
+    private void newer(Call c, CallCookie n) {
+        Map<CookieParty, Line> lines = partyLines(n, c);
+        if (lines == null) {
+            count("merge.newer_part_refused");
+            return;
+        }
+        count("merge.newer_part");
+        CallState was = c.state;
+        Set<Line> before = new LinkedHashSet<>(c.parties.keySet());
+        c.parties.clear();
+        c.conferees.clear();
+        c.rolesBeforeHold = null;
+        c.host = null;
+        c.held = null;
+        c.consulted = null;
+        c.heldLeg = null;
+        c.heldTerm = null;
+        c.consultLeg = null;
+        c.consultTerm = null;
+        c.outpulse = null;
+        describe(c, n, lines);
+        if (!featured(n)) {
+            for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
+                if (e.getKey().role() == CallStructure.Role.CALLER) c.caller = e.getValue();
+                if (e.getKey().role() == CallStructure.Role.CALLEE) c.callee = e.getValue();
+            }
+        }
+        for (Line l : before) {
+            if (c.parties.containsKey(l)) continue;
+            // no longer a party as the newer part says (dropped, or transferred away): its termination, should an
+            // audited context hold it, stays in the leg and leaves with the call
+            cp.callOf.remove(l, c);
+        }
+        for (Line l : c.parties.keySet()) cp.callOf.put(l, c);
+        if (c.state == CallState.CONNECTED && was != CallState.CONNECTED) {
+            cp.svc.cancelTimer(c.noAnswerTimer);
+            c.noAnswerTimer = 0;
+            if (c.cdr.answeredAt == 0) c.cdr.answeredAt = c.stateSince > 0 ? c.stateSince : cp.svc.now();
+        }
+        boolean consultRinging = c.consulted != null && (c.feature == Call.Feature.TRANSFER_RINGING
+                || c.consultState != null && c.consultState != CallState.CONNECTED);
+        if (!consultRinging && c.consultTimer != 0) {
+            cp.svc.cancelTimer(c.consultTimer);
+            c.consultTimer = 0;
+        }
         if (!c.featured) cp.restoreNoAnswer(c);
         else cp.restoreConsultNoAnswer(c);
-        count("merge.calls_rebuilt");
-        // one line per call only at DEBUG: at 10,000 calls the console handler's flush per line was most of the time
-        // spent rebuilding a call (JFR, drill of 1,000 calls); the gateway's summary line says how many
-        LOG.log(System.Logger.Level.DEBUG, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
-        return c;
+        LOG.log(System.Logger.Level.INFO, () -> c + ": newer cookie (generation " + n.generation() + ") taken");
     }
 
     /** The parts found in one context confirm (or add) the call's leg there, its IGC ends and their far ends. */
-    private void confirm(Call c, Gateway gw, ContextId ctx, List<Map.Entry<Audited, CallCookie>> parts) {
+    private void confirm(Call c, Gateway gw, ContextId ctx, List<Map.Entry<Audited, CallCookie>> parts,
+                         List<Audited> audited) {
         Call.Leg leg = null;
         for (Call.Leg l : c.legs) if (l.gateway == gw && ctx.equals(l.context)) leg = l;
         if (leg == null) {
@@ -443,6 +528,7 @@ final class CallMerge {
             c.legs.add(leg);
         }
         leg.expected = false;
+        lines(c, leg, audited);
         for (Map.Entry<Audited, CallCookie> p : parts) {
             Audited t = p.getKey();
             CookiePart part = p.getValue().part();
@@ -472,10 +558,63 @@ final class CallMerge {
             }
         }
         restoreFeatureLegs(c);
+        finishIgcs(c);
+        if (!expecting(c) && stalePart(c)) cp.touch(c); // a part older than the call: its cookie is written anew
         if (c.state == CallState.SETUP && !expecting(c)) cp.ringingRestored(c);
         // the cookie says SETUP for a consultation that rang (nothing to tell them apart on the wire); with every
         // part here it rings, so that the consulted party's answer connects it rather than waiting for a reply
         if (c.featured && c.consultState == CallState.SETUP && !expecting(c)) c.consultState = CallState.RINGING;
+    }
+
+    /**
+     * The lines of a leg are those its context's audit shows. A far end's cookie placed the party it leads to in the
+     * context it named; that cookie may be older than the context (the party was moved since into another context on
+     * its gateway, as the host into a consultation's): the line is where the audit finds it, and in one context only
+     * (a release that named it in a context since gone had that context's error end the transaction, and left the
+     * contexts after it in place).
+     */
+    private static void lines(Call c, Call.Leg leg, List<Audited> audited) {
+        Gateway gw = leg.gateway;
+        Set<String> here = new HashSet<>();
+        for (Audited t : audited) {
+            Line l = gw.line(t.termination);
+            if (l != null) here.add(l.termination());
+        }
+        leg.terminations.removeIf(t -> gw.line(t) != null && !here.contains(t));
+        for (Call.Leg other : c.legs) {
+            if (other != leg && other.gateway == gw && other.expected) other.terminations.removeAll(here);
+        }
+    }
+
+    /**
+     * IGCs whose set-up the primary did not finish: an end added with its own SDP only (its far end's, sent in a
+     * Modify once the far end was added, was lost with the primary) gets its far end's SDP now, once both ends'
+     * gateways are here. Without it the parties would never hear each other (a consultation answered after the
+     * migration, say).
+     */
+    private void finishIgcs(Call c) {
+        for (Call.IgcEnd e : List.copyOf(c.igcs)) {
+            finishIgc(c, e);
+            if (e.far != null) finishIgc(c, e.far);
+        }
+    }
+
+    private void finishIgc(Call c, Call.IgcEnd e) {
+        Call.IgcEnd f = e.far;
+        if (f == null || e.rtp == null || e.remote != null || f.local == null || e.leg.expected || f.leg.expected
+                || e.leg.context == null || !e.leg.context.isSpecific()) return;
+        e.remote = f.local;
+        if (e.local == null) e.local = f.remote; // what the far end was given as this end's SDP
+        count("merge.igc_finished");
+        LOG.log(System.Logger.Level.INFO, () -> c + ": " + e.leg.gateway.name() + " " + e.rtp + " gets its far end's SDP");
+        cp.send(c, e.leg.gateway, List.of(H248.action(e.leg.context, H248.modify(e.rtp, H248.stream(H248.remote(f.local))))),
+                o -> { if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": far SDP for " + e.rtp + " refused: " + o); });
+    }
+
+    /** A part of the call carries an older cookie than the call's (a newer part gave the call its content). */
+    private static boolean stalePart(Call c) {
+        for (CallCookie k : c.stamped.values()) if (k.generation() < c.generation) return true;
+        return false;
     }
 
     /** The IGC end that is termination {@code t} of this leg: known already (expected from its far end), or new. */

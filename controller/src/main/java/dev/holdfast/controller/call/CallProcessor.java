@@ -162,6 +162,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     }
 
     /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
+    /** The call's cookies are checked (and written where they changed) at the end of this event. */
+    void touch(Call c) { touched.add(c); }
+
     void send(Call c, Gateway gw, List<ActionRequest> actions, java.util.function.Consumer<Outcome> then) {
         touched.add(c);
         association.send(gw, actions, o -> {

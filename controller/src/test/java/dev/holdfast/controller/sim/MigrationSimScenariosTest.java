@@ -3,7 +3,6 @@ package dev.holdfast.controller.sim;
 import dev.holdfast.controller.call.Call;
 import dev.holdfast.controller.call.CallState;
 import dev.holdfast.controller.provisioning.ProvisioningLoader;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -366,16 +365,14 @@ class MigrationSimScenariosTest {
     /**
      * Seed 192 with {@code -Dsim.udpLoss=true}: one gateway holds an older cookie of a call than the others (here:
      * the primary died after the host's gateway got the hold's cookies and before the held party's gateway got its
-     * own). When the gateway with the older cookie reaches the alternate first, the call is built from it, and the
-     * newer parts arriving later are only counted ({@code merge.newer_part}): the call stays in its older state,
-     * though docs/migration.md says the newer parts win.
+     * own). When the gateway with the older cookie reaches the alternate first, the call is built from it; the newer
+     * part arriving later gives it its newer state (it was only counted, {@code merge.newer_part}, and the call
+     * stayed a plain call).
      */
     @Test
     void aCallIsRebuiltFromItsNewestCookieWhenTheNewestArrivesFirst() { staleFarPart(Duration.ofMillis(1), Duration.ofMillis(500)); }
 
     @Test
-    @Disabled("bug reported to the lead: CallMerge.context only counts a newer part (merge.newer_part) and keeps the "
-            + "older state the call was created from; enable once fixed")
     void aCallIsRebuiltFromItsNewestCookieWhenAnOlderOneArrivesFirst() { staleFarPart(Duration.ofMillis(500), Duration.ofMillis(1)); }
 
     private void staleFarPart(Duration hostArrives, Duration heldArrives) {
@@ -400,5 +397,69 @@ class MigrationSimScenariosTest {
         assertEquals(1, calls.size());
         assertEquals(before, dev.holdfast.controller.CallStructures.comparable(calls.get(0).structure()),
                 "counters " + w.alternate.core.calls().migrationCounters());
+    }
+
+    /**
+     * Seed 396 (of 2000): a consultation across three gateways being set up when the primary dies. The consulted
+     * party's gateway has its context with the consultation's cookies (the newest); the held party's gateway has the
+     * hold's (older), and so has the held side's RTP termination on the host's gateway; the host's line was moved
+     * into the consultation's context there (with the newest cookie) next to an RTP termination that got neither
+     * its far end's SDP nor a cookie (that Modify was lost with the primary). The alternate must rebuild the
+     * consultation whatever the arrival order: the held party's older cookie places the host in the held context,
+     * which only the host's own part corrects (a release that named the host there failed on the context, once gone,
+     * and left the consultation's context behind). Then the consulted party answers and talks with the host; the
+     * host hangs up (a transfer), the others after it, and nothing is left.
+     */
+    @Test
+    void aConsultationHalfSetUpAtTheKillIsRebuiltFromItsNewestCookieHeldPartysGatewayFirst() {
+        halfSetUpConsultation(Duration.ofMillis(400), Duration.ofMillis(1), Duration.ofMillis(150));
+    }
+
+    @Test
+    void aConsultationHalfSetUpAtTheKillIsRebuiltFromItsNewestCookieHostsGatewayFirst() {
+        halfSetUpConsultation(Duration.ofMillis(1), Duration.ofMillis(400), Duration.ofMillis(150));
+    }
+
+    @Test
+    void aConsultationHalfSetUpAtTheKillIsRebuiltFromItsNewestCookieConsultedPartysGatewayFirst() {
+        halfSetUpConsultation(Duration.ofMillis(400), Duration.ofMillis(150), Duration.ofMillis(1));
+    }
+
+    private void halfSetUpConsultation(Duration hostArrives, Duration heldArrives, Duration consultedArrives) {
+        SimWorld w = new SimWorld(1, 3, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives, 3, consultedArrives));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), heldGw = w.gw(2), consultedGw = w.gw(3);
+        connect(w, host, "A1", "2001", heldGw, "A1");
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "held: recall dial tone");
+        w.run(Duration.ofMillis(500));
+        // the consultation's last request to the host's gateway (its RTP termination's far SDP, the cookies) is lost
+        boolean[] dialled = {false};
+        w.wire.dropWhen((l, text) -> dialled[0] && l.gateway == host && l.controller == w.primary && text.contains("MF=R"));
+        dialled[0] = true;
+        host.core.dial("A1", "3001");
+        assertTrue(w.runUntil(() -> consultedGw.core.signals("A1").contains("al/ri"), WAIT), "the consulted party rings");
+        w.run(Duration.ofMillis(100));
+        String before = dev.holdfast.controller.CallStructures.comparable(
+                List.copyOf(w.primary.core.calls().calls()).get(0).structure());
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        List<Call> calls = List.copyOf(w.alternate.core.calls().calls());
+        assertEquals(1, calls.size(), "rebuilt: " + calls);
+        assertEquals(before, dev.holdfast.controller.CallStructures.comparable(calls.get(0).structure()),
+                "counters " + w.alternate.core.calls().migrationCounters());
+        consultedGw.core.answer("A1");
+        assertTrue(w.runUntil(() -> host.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "the consultation talks after the migration; calls " + w.alternate.core.calls().calls());
+        host.core.onHook("A1"); // transfer: the held party and the consulted one talk
+        assertTrue(w.runUntil(() -> heldGw.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "transferred after the migration; calls " + w.alternate.core.calls().calls());
+        heldGw.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        consultedGw.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
     }
 }
