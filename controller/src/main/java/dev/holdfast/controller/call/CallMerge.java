@@ -24,6 +24,7 @@ import dev.holdfast.h248.message.MediaParm;
 import dev.holdfast.h248.message.ParmValue;
 import dev.holdfast.h248.message.PropertyParm;
 import dev.holdfast.h248.message.RemoteDescriptor;
+import dev.holdfast.h248.message.RequestedEvent;
 import dev.holdfast.h248.message.StreamDescriptor;
 import dev.holdfast.h248.message.StreamParm;
 import dev.holdfast.h248.message.TerminationId;
@@ -79,7 +80,21 @@ final class CallMerge {
     void released(Call c) { releasedKeys.put(c.key, Boolean.TRUE); }
 
     /** The line's gateway left this controller: its talk-path-only context is nobody's business here any more. */
-    void forget(Line l) { untrusted.remove(l); }
+    void forget(Line l) {
+        untrusted.remove(l);
+        leaving.remove(l);
+    }
+
+    /** Lines that left their call before the kill (a newer cookie says so) and hear busy until they hang up. */
+    private final Set<Line> leaving = new HashSet<>();
+
+    /** The line left its call before the kill and hears busy tone until it hangs up: not armed as idle meanwhile. */
+    boolean leaving(Line l) {
+        if (!leaving.contains(l)) return false;
+        if (l.state() == LineState.LOCKOUT) return true;
+        leaving.remove(l);
+        return false;
+    }
 
     /** The line is in a context kept talk-path-only. */
     boolean untrusted(Line l) { return untrusted.containsKey(l); }
@@ -536,12 +551,13 @@ final class CallMerge {
                 Line l = gw.line(t.termination);
                 leg.terminations.add(l != null ? l.termination() : t.termination);
                 // the cookie this part carries: the stamper writes it again only if the call would say otherwise
-                if (l != null && c.parties.containsKey(l)) c.stamped.put(l, p.getValue());
+                // (and, for a line a newer cookie no longer lists, it says the line left: staleLines)
+                if (l != null) c.stamped.put(l, p.getValue());
             } else if (part instanceof CookiePart.IgcEnd ie) {
                 Call.IgcEnd e = endAt(c, leg, t.termination);
                 e.local = t.local;
                 e.remote = t.remote;
-                if (e.far == null) linkFar(c, e, ie);
+                if (e.far == null) linkFar(c, e, ie, p.getValue());
                 c.stamped.put(e, p.getValue());
             } else if (part instanceof CookiePart.PhoneRtp) {
                 Call.IgcEnd e = endAt(c, leg, t.termination);
@@ -557,6 +573,7 @@ final class CallMerge {
                 leg.terminations.add(t.termination);
             }
         }
+        staleLines(c);
         restoreFeatureLegs(c);
         finishIgcs(c);
         if (!expecting(c) && stalePart(c)) cp.touch(c); // a part older than the call: its cookie is written anew
@@ -584,6 +601,69 @@ final class CallMerge {
         for (Call.Leg other : c.legs) {
             if (other != leg && other.gateway == gw && other.expected) other.terminations.removeAll(here);
         }
+    }
+
+    /**
+     * Lines in the call's audited contexts, with the call's cookie of an older generation, that the call's newer
+     * cookie no longer lists (dropped from a conference, or hung up, and the primary died before their gateway heard
+     * of it): they leave now, as they would have, with the RTP terminations that only led to them, and hear busy
+     * tone until they hang up (on-hook already, the gateway says so at once: strict=state, and the line is idle).
+     */
+    private void staleLines(Call c) {
+        for (Call.Leg leg : List.copyOf(c.legs)) {
+            if (leg.expected || leg.context == null || !leg.context.isSpecific() || !c.legs.contains(leg)) continue;
+            for (String t : List.copyOf(leg.terminations)) {
+                Line l = leg.gateway.line(t);
+                if (l == null || c.parties.containsKey(l) || cp.callOf(l) != null) continue;
+                CallCookie had = c.stamped.get(l);
+                if (had == null || had.generation() >= c.generation) continue;
+                count("merge.stale_party_left");
+                LOG.log(System.Logger.Level.INFO, () -> c + ": " + l + " is no longer in the call (generation "
+                        + had.generation() + " < " + c.generation + "): it leaves its context");
+                c.stamped.remove(l);
+                CallFeatures.Batch b = new CallFeatures.Batch();
+                b.optional(leg.gateway, leg.context, H248.subtract(t, false));
+                leg.terminations.remove(t);
+                prune(c, leg, b);
+                l.state(LineState.LOCKOUT);
+                leaving.add(l);
+                b.add(l.gateway(), ContextId.NULL, H248.modify(l.termination(), H248.signals(CallProcessor.BUSY),
+                        H248.events(cp.svc.requestId(), RequestedEvent.of(CallProcessor.ON_HOOK, PropertyParm.of("strict", "state")))));
+                for (Map.Entry<Gateway, List<ActionRequest>> e : b.actions().entrySet()) {
+                    cp.send(c, e.getKey(), e.getValue(), o -> {
+                        if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": " + l + " leaving: " + o);
+                    });
+                }
+            }
+        }
+    }
+
+    /**
+     * A leg that lost a termination: gone when empty; when only an IGC end is left (it led to the party that left)
+     * that end goes, and its far end, and so on toward the rest of the call. Commands only to gateways whose
+     * contexts were audited; on others the far end is simply forgotten (their leg is expected, and subtracted
+     * with the call should their gateway come back).
+     */
+    private void prune(Call c, Call.Leg leg, CallFeatures.Batch b) {
+        if (leg.terminations.isEmpty()) { c.legs.remove(leg); return; }
+        if (leg.terminations.size() != 1) return;
+        String t = leg.terminations.iterator().next();
+        Call.IgcEnd e = c.igcEnd(leg, t);
+        if (e == null) return;
+        b.optional(leg.gateway, leg.context, H248.subtract(t, true));
+        leg.terminations.clear();
+        c.legs.remove(leg);
+        c.removeIgc(e);
+        Call.IgcEnd f = e.far;
+        if (f == null || f.rtp == null || f.leg.context == null || !f.leg.context.isSpecific()) return;
+        f.far = null;
+        f.leg.terminations.remove(f.rtp);
+        if (f.leg.expected) {
+            if (f.leg.terminations.isEmpty()) c.legs.remove(f.leg);
+            return;
+        }
+        b.optional(f.leg.gateway, f.leg.context, H248.subtract(f.rtp, true));
+        prune(c, f.leg, b);
     }
 
     /**
@@ -646,7 +726,7 @@ final class CallMerge {
     }
 
     /** Links an IGC end to its far end by FEGI/FECEI: the far end as already known, or expected there. */
-    private void linkFar(Call c, Call.IgcEnd e, CookiePart.IgcEnd ie) {
+    private void linkFar(Call c, Call.IgcEnd e, CookiePart.IgcEnd ie, CallCookie own) {
         Gateway fg = cp.association.gateway(ie.farGateway());
         if (fg == null) {
             LOG.log(System.Logger.Level.WARNING, () -> c + ": IGC end " + e.rtp + " leads to unknown gateway " + ie.farGateway());
@@ -677,6 +757,15 @@ final class CallMerge {
         if (ie.farContext() != null) {
             for (Call.Leg l : c.legs) if (l.gateway == fg && l.context != null && l.context.value() == ie.farContext()) fl = l;
         }
+        if (fl != null && !fl.expected && ie.farTermination() != null && !holds(fl, ie.farTermination())) {
+            // that context was audited without it: the far end is gone (the primary subtracted it, and died before
+            // this gateway heard of it): an end without a far end, it leaves with the call or with its branch
+            LOG.log(System.Logger.Level.INFO, () -> c + ": IGC end " + e.rtp + " leads to " + ie.farGateway() + " "
+                    + ie.farTermination() + ", no longer there");
+            count("merge.far_end_gone");
+            c.igcs.add(e);
+            return;
+        }
         if (fl == null) {
             if (cp.arrived(fg)) farAlreadyHere.add(fg);
             fl = new Call.Leg(fg);
@@ -688,20 +777,33 @@ final class CallMerge {
         f.rtp = ie.farTermination();
         if (f.rtp != null) fl.terminations.add(f.rtp);
         if (ie.party() >= 0) {
-            // the party it leads to is in that leg (its own part will confirm it)
-            Line l = partyLine(c, ie.party(), fg);
-            if (l != null) fl.terminations.add(l.termination());
+            // the party it leads to is in that leg (its own part will confirm it), unless an audit found its line
+            // elsewhere already: this part's cookie may be older than the party's move
+            Line l = partyLine(own, ie.party(), fg);
+            if (l != null && !audited(c, l)) fl.terminations.add(l.termination());
         }
         c.addIgc(e, f);
     }
 
-    /** The line of party {@code index} of the call's cookies, if it is on {@code gw}. */
-    private static Line partyLine(Call c, int index, Gateway gw) {
-        int i = c.sip != null && c.sip.role == CallStructure.Role.CALLER ? 1 : 0;
-        for (Line l : c.parties.keySet()) {
-            if (i++ == index) return l.gateway() == gw ? l : null;
+    /** The line of party {@code index} of this cookie (the index is into its own parties), if it is on {@code gw}. */
+    private static Line partyLine(CallCookie own, int index, Gateway gw) {
+        if (index >= own.parties().size()) return null;
+        CookieParty p = own.parties().get(index);
+        if (p.kind() == CookieParty.Kind.PHONE || !gw.name().equals(p.gateway())) return null;
+        return gw.line(p.termination());
+    }
+
+    /** The line is in a leg of the call that an audit confirmed. */
+    private static boolean audited(Call c, Line l) {
+        for (Call.Leg leg : c.legs) {
+            if (!leg.expected && leg.gateway == l.gateway() && leg.terminations.contains(l.termination())) return true;
         }
-        return null;
+        return false;
+    }
+
+    private static boolean holds(Call.Leg leg, String termination) {
+        for (String t : leg.terminations) if (t.equalsIgnoreCase(termination)) return true;
+        return false;
     }
 
     private static boolean expecting(Call c) {

@@ -1113,7 +1113,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         List<Line> offHook = new ArrayList<>();
         for (Line l : gw.lines()) {
             if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l) || afterOrphans.contains(l)
-                    || merge != null && merge.untrusted(l)) continue;
+                    || merge != null && (merge.untrusted(l) || merge.leaving(l))) continue;
             if (offHookWhileRegistering.remove(l)) offHook.add(l);
             else toArm.add(l);
         }

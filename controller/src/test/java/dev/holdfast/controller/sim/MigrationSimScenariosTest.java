@@ -462,4 +462,73 @@ class MigrationSimScenariosTest {
         assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
                 "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
     }
+
+    /**
+     * A conference across three gateways; the host drops the party added last (flash, 2) and the primary dies after
+     * the host's gateway carried it out (its cookies say: a two-party call) but before the dropped party's gateway
+     * heard of it (its context, with the conference's older cookies, is still there). Whatever the arrival order,
+     * the alternate rebuilds the two-party call from the newer cookies and finishes the drop: the dropped party's
+     * line leaves its context (with the RTP termination that led to the conference) and hears busy until it hangs
+     * up. The other two still talk, and nothing is left once everybody has hung up.
+     */
+    @Test
+    void aPartyDroppedFromAConferenceJustBeforeTheKillLeavesWhenItsGatewayArrivesLast() {
+        droppedAtTheKill(Duration.ofMillis(1), Duration.ofMillis(150), Duration.ofMillis(400));
+    }
+
+    @Test
+    void aPartyDroppedFromAConferenceJustBeforeTheKillLeavesWhenItsGatewayArrivesFirst() {
+        droppedAtTheKill(Duration.ofMillis(400), Duration.ofMillis(150), Duration.ofMillis(1));
+    }
+
+    private void droppedAtTheKill(Duration hostArrives, Duration heldArrives, Duration droppedArrives) {
+        SimWorld w = new SimWorld(1, 3, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives, 3, droppedArrives));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), heldGw = w.gw(2), droppedGw = w.gw(3);
+        connect(w, host, "A1", "2001", heldGw, "A1");
+        consult(w, host, "A1", "3001", droppedGw, "A1");
+        droppedGw.core.answer("A1");
+        assertTrue(w.runUntil(() -> host.core.talkPathUp("A1") && droppedGw.core.talkPathUp("A1"), WAIT), "consultation talks");
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial("A1", "3");
+        assertTrue(w.runUntil(() -> List.copyOf(w.primary.core.calls().calls()).get(0).feature() == Call.Feature.CONFERENCE
+                && heldGw.core.talkPathUp("A1") && droppedGw.core.talkPathUp("A1") && host.core.talkPathUp("A1"), WAIT),
+                "conference");
+        w.run(Duration.ofMillis(500));
+        boolean[] dropping = {false};
+        w.wire.dropWhen((l, text) -> dropping[0] && l.gateway == droppedGw && l.controller == w.primary);
+        dropping[0] = true;
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial("A1", "2");
+        assertTrue(w.runUntil(() -> w.primary.core.calls().calls().iterator().next().parties().size() == 2
+                && host.core.signals("A1").isEmpty(), WAIT), "the last party dropped at the primary");
+        w.run(Duration.ofMillis(200));
+        assertTrue(droppedGw.core.contextOf("A1") != null, "the dropped party's gateway did not hear of it");
+        String before = dev.holdfast.controller.CallStructures.comparable(
+                List.copyOf(w.primary.core.calls().calls()).get(0).structure());
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        List<Call> calls = List.copyOf(w.alternate.core.calls().calls());
+        assertEquals(1, calls.size(), "rebuilt: " + calls);
+        assertEquals(before, dev.holdfast.controller.CallStructures.comparable(calls.get(0).structure()),
+                "counters " + w.alternate.core.calls().migrationCounters());
+        assertTrue(w.runUntil(() -> droppedGw.core.contextOf("A1") == null && droppedGw.core.signals("A1").contains("cg/bt"), WAIT),
+                "the dropped party leaves its context and hears busy: " + contexts(w) + ", it hears " + droppedGw.core.signals("A1"));
+        assertTrue(host.core.talkPathUp("A1") && heldGw.core.talkPathUp("A1"), "the other two still talk");
+        droppedGw.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        assertTrue(droppedGw.core.signals("A1").isEmpty(), "no busy tone once on-hook");
+        heldGw.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        host.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
+        // the dropped line works again
+        droppedGw.core.offHook("A1");
+        assertTrue(w.runUntil(() -> droppedGw.core.signals("A1").contains("cg/dt"), WAIT), "dial tone for the dropped line");
+    }
 }
