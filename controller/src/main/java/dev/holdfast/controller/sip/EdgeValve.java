@@ -65,6 +65,7 @@ public final class EdgeValve implements SIPMessageValve {
             }
             return false;
         }
+        if (Request.REGISTER.equals(request.getMethod())) guard.registerArrived(request.getTransactionId(), System.nanoTime());
         counters.count(SipEdgeCounters.REQUESTS);
         return true;
     }

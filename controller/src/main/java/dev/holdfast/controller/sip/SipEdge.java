@@ -72,7 +72,17 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
-    record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters) {}
+    record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
+                 Map<String, Long> registerArrivals) {
+        /** Most REGISTERs remembered between the valve and the listener (retransmissions absorbed are never taken). */
+        static final int MAX_REGISTER_ARRIVALS = 20_000;
+
+        /** Notes when a REGISTER came off the wire (nanoTime), by transaction id, for {@link SipEdge#lateRegister}. */
+        void registerArrived(String transactionId, long nanoTime) {
+            if (registerArrivals.size() > MAX_REGISTER_ARRIVALS) registerArrivals.clear();
+            registerArrivals.putIfAbsent(transactionId, nanoTime);
+        }
+    }
 
     /**
      * The stack's MAX_MESSAGE_SIZE. A stream message larger than this closes the connection (the valve drops anything
@@ -97,6 +107,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final int port;
     private final List<String> transports;
     private final SipEdgeCounters counters = new SipEdgeCounters();
+    /** This stack's guard (shared with its {@link EdgeValve}). */
+    private final Guard guard;
     private final Map<Long, ServerTransaction> serverTransactions = new ConcurrentHashMap<>();
     /** Our INVITE client transaction of each leg B, by Call-ID (for CANCEL and the dialog). */
     private final Map<String, ClientTransaction> invites = new ConcurrentHashMap<>();
@@ -118,6 +130,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final java.util.concurrent.ExecutorService[] senders;
     /** Numbered on the core thread only (inside the event factory), so handles follow event order. */
     private long nextHandle = 1;
+    /**
+     * Each REGISTER in the core's hands, by handle: when it arrived and when the core took it up (nanoTime), so a late
+     * answer says where it waited (queued for the core, or between the core's decision and the wire).
+     */
+    private final Map<Long, long[]> registerTimes = new ConcurrentHashMap<>();
+    /** A REGISTER answered later than this is counted and logged ({@link SipEdgeCounters#REGISTERS_ANSWERED_LATE}). */
+    static final long LATE_REGISTER_NANOS = 1_000_000_000L;
 
     private SipEdge(CoreRunner runner, SipSettings s, String host) throws Exception {
         this.runner = runner;
@@ -135,7 +154,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.stackName = "holdfast-sip-" + STACKS.incrementAndGet();
         int datagramBuffer = datagramBufferBytes(s.maxMessageBytes());
         GUARDS.put(stackName, new Guard(s.maxMessageBytes(), datagramBuffer, new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
-                s.retryAfterSeconds(), counters));
+                s.retryAfterSeconds(), counters, new ConcurrentHashMap<>()));
+        this.guard = GUARDS.get(stackName);
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         Properties p = new Properties();
@@ -259,9 +279,18 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
         boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && answerKeepalive(st);
         ServerTransaction tx = st;
+        long arrived = 0;
+        if (Request.REGISTER.equals(method)) {
+            // off the wire when the valve saw it (the stack's own queue is part of the wait), else now
+            Long valve = req instanceof gov.nist.javax.sip.message.SIPRequest r
+                    ? guard.registerArrivals().remove(r.getTransactionId()) : null;
+            arrived = valve != null ? valve : System.nanoTime();
+        }
+        long registerArrived = arrived;
         java.util.function.LongFunction<Event> event = now -> {
             long handle = nextHandle++;
             if (!answered) serverTransactions.put(handle, tx);
+            if (registerArrived != 0) registerTimes.put(handle, new long[] {registerArrived, System.nanoTime()});
             return new Event.SipRequestReceived(now, source, handle, converted);
         };
         // in arrival order, REGISTER too: taking it ahead of queued work (as gateways' ServiceChanges are) made
@@ -430,7 +459,16 @@ public final class SipEdge implements SipListener, AutoCloseable {
                     continue;
                 }
                 String callId = ((CallIdHeader) st.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
-                hand(callId, () -> respond(st, reply));
+                long[] times = reply.status() >= 200 ? registerTimes.remove(r.handle()) : null;
+                if (times == null) {
+                    hand(callId, () -> respond(st, reply));
+                } else {
+                    long decided = System.nanoTime();
+                    hand(callId, () -> {
+                        respond(st, reply);
+                        lateRegister(st, reply.status(), times[0], times[1], decided, System.nanoTime());
+                    });
+                }
             } else if (c instanceof Command.SipSend s) {
                 hand(s.request().callId(), () -> send(s));
             } else if (c instanceof Command.SipAdoptDialog a) {
@@ -438,6 +476,20 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 adopt(a.dialog());
             }
         }
+    }
+
+    /**
+     * Counts and logs a REGISTER answered late, with where the time went. Every one at INFO: they are few (a phone
+     * fails over after one) and each names a phone that may have left us.
+     */
+    private void lateRegister(ServerTransaction st, int status, long arrived, long taken, long decided, long sent) {
+        if (sent - arrived < LATE_REGISTER_NANOS) return;
+        counters.count(SipEdgeCounters.REGISTERS_ANSWERED_LATE);
+        LOG.log(System.Logger.Level.INFO, () -> "REGISTER from "
+                + ((FromHeader) st.getRequest().getHeader(FromHeader.NAME)).getAddress() + " answered " + status + " "
+                + (sent - arrived) / 1_000_000 + " ms after it arrived: " + (taken - arrived) / 1_000_000
+                + " ms in the SIP stack and queued for the core, " + (decided - taken) / 1_000_000 + " ms in the core, "
+                + (sent - decided) / 1_000_000 + " ms waiting for and in the sender");
     }
 
     private void hand(String callId, Runnable task) {

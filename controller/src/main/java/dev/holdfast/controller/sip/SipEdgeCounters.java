@@ -23,6 +23,11 @@ public final class SipEdgeCounters {
     public static final String STRAY_RESPONSES = "stray-responses";
     /** Dialogs of other controllers made known to the stack (call migration). */
     public static final String DIALOGS_ADOPTED = "dialogs-adopted";
+    /**
+     * REGISTERs whose final answer left more than {@link SipEdge#LATE_REGISTER_NANOS} after they arrived: a phone
+     * gives up on a silent registrar and fails over, so these are what make phones leave a live controller.
+     */
+    public static final String REGISTERS_ANSWERED_LATE = "registers-answered-late";
 
     private static final System.Logger LOG = System.getLogger(SipEdgeCounters.class.getName());
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();

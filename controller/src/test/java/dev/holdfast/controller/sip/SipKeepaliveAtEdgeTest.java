@@ -77,4 +77,35 @@ class SipKeepaliveAtEdgeTest {
         while (SipTestController.counter(controller, "requests.OPTIONS") < 2 && System.nanoTime() < deadline) Thread.sleep(20);
         assertEquals(2, SipTestController.counter(controller, "requests.OPTIONS"), "the core saw both");
     }
+
+    private static String register(String callId, int localPort) {
+        return "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK" + callId + "\r\n"
+                + "From: <sip:200001@127.0.0.1>;tag=" + callId + "\r\n"
+                + "To: <sip:200001@127.0.0.1>\r\n"
+                + "Call-ID: " + callId + "\r\n"
+                + "CSeq: 1 REGISTER\r\n"
+                + "Contact: <sip:200001@127.0.0.1:" + localPort + ">\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "Content-Length: 0\r\n\r\n";
+    }
+
+    /** A REGISTER waits for the core (its answer is the core's): one answered over a second late is counted. */
+    @Test void aRegisterAnsweredLateIsCountedAndOneAnsweredAtOnceIsNot() throws Exception {
+        controller = SipTestController.start("", 30);
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            int port = s.getLocalPort();
+            String quick = exchange(s, register("reg1", port), 5000);
+            assertTrue(quick != null && quick.startsWith("SIP/2.0 401"), "challenge: " + quick);
+            assertEquals(0, controller.sip().counters().get(SipEdgeCounters.REGISTERS_ANSWERED_LATE));
+
+            CompletableFuture<Void> held = dev.holdfast.controller.CoreHold.hold(controller, 1500);
+            String late = exchange(s, register("reg2", port), 8000);
+            assertTrue(late != null && late.startsWith("SIP/2.0 401"), "challenge: " + late);
+            assertTrue(held.isDone(), "the core answered it, after the hold");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (controller.sip().counters().get(SipEdgeCounters.REGISTERS_ANSWERED_LATE) < 1 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(1, controller.sip().counters().get(SipEdgeCounters.REGISTERS_ANSWERED_LATE));
+    }
 }
