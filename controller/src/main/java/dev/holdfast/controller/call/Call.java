@@ -168,6 +168,11 @@ public final class Call {
     CallCookies.Content cookieContent;
     /** The cookie last written on each part: a {@link Line}, or an {@link IgcEnd} for an RTP termination. */
     final Map<Object, dev.holdfast.controller.cookie.CallCookie> stamped = new java.util.HashMap<>();
+    /**
+     * The generation the merge gave the call (of the newest cookie seen); once the call's own changes here have
+     * moved past it, a part from before the failover is no longer newer than the call, whatever its number says.
+     */
+    int mergedGeneration;
     /** Rebuilt from cookies by this controller after its original controller failed. */
     boolean migrated;
 

@@ -299,8 +299,12 @@ final class CallMerge {
             if (c == null) {
                 c = create(newest);
                 if (c == null) { untrustedContext(gw, ctx, terms); return; }
-            } else if (newest.generation() > c.generation) {
+            } else if (newest.generation() > c.generation && c.generation == c.mergedGeneration) {
                 newer(c, newest);
+            } else if (newest.generation() > c.generation) {
+                // the call changed here since it was rebuilt: its cookies are this controller's now (the stamper
+                // writes them over this part's)
+                count("merge.newer_part_after_change");
             }
             confirm(c, gw, ctx, parts, terms);
             owner = c;
@@ -424,6 +428,7 @@ final class CallMerge {
         c.state = n.state();
         c.consultState = n.consultState();
         c.generation = n.generation();
+        c.mergedGeneration = n.generation();
         c.stateSince = n.stateSince();
         // what the cookies say is what this call's cookies last said: unless the rebuilt call differs from it, its
         // generation stays and no part is written again (a drill of 1,000 calls: every part of every rebuilt call
@@ -691,9 +696,12 @@ final class CallMerge {
                 o -> { if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": far SDP for " + e.rtp + " refused: " + o); });
     }
 
-    /** A part of the call carries an older cookie than the call's (a newer part gave the call its content). */
+    /**
+     * A part of the call carries a cookie of another generation than the call's: older (a newer part gave the call
+     * its content), or from before the failover while the call has changed here since.
+     */
     private static boolean stalePart(Call c) {
-        for (CallCookie k : c.stamped.values()) if (k.generation() < c.generation) return true;
+        for (CallCookie k : c.stamped.values()) if (k.generation() != c.generation) return true;
         return false;
     }
 

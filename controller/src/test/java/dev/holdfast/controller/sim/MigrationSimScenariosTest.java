@@ -531,4 +531,51 @@ class MigrationSimScenariosTest {
         droppedGw.core.offHook("A1");
         assertTrue(w.runUntil(() -> droppedGw.core.signals("A1").contains("cg/dt"), WAIT), "dial tone for the dropped line");
     }
+
+    /**
+     * A newer part from before the failover arrives after the rebuilt call changed at the alternate: the primary held
+     * and retrieved the call on the host's gateway, whose cookies only it got (the held party's gateway kept the
+     * plain call's); the held party's gateway arrives first, its party puts the call on hold at the alternate, and
+     * only then does the host's gateway arrive, with a higher generation than the alternate's. The call keeps what
+     * happened here (the hold by the other party), and the late gateway's cookies are written over.
+     */
+    @Test
+    void aNewerPartArrivingAfterTheCallChangedAtTheAlternateDoesNotUndoTheChange() {
+        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, Duration.ofSeconds(4), 2, Duration.ofMillis(1)));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), other = w.gw(2);
+        connect(w, host, "A1", "2001", other, "A1");
+        w.run(Duration.ofSeconds(1));
+        boolean[] holding = {false};
+        w.wire.dropWhen((l, text) -> holding[0] && l.gateway == other && l.controller == w.primary);
+        holding[0] = true;
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "held: recall dial tone");
+        w.run(Duration.ofMillis(300));
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").isEmpty()
+                && List.copyOf(w.primary.core.calls().calls()).get(0).feature() == Call.Feature.NONE, WAIT), "retrieved");
+        w.run(Duration.ofMillis(300));
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> other.core.registered() && w.alternate.core.calls().calls().size() == 1, Duration.ofSeconds(3)),
+                "rebuilt from the other party's gateway");
+        other.core.flash("A1");
+        assertTrue(w.runUntil(() -> other.core.signals("A1").contains("cg/dt"), WAIT), "the other party holds at the alternate");
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "the host's gateway arrives");
+        w.run(Duration.ofSeconds(1));
+        Call c = List.copyOf(w.alternate.core.calls().calls()).get(0);
+        assertEquals(Call.Feature.HOLD, c.feature(), c + ", counters " + w.alternate.core.calls().migrationCounters());
+        assertEquals(1L, w.alternate.core.calls().migrationCounters().get("merge.newer_part_after_change"));
+        assertEquals("gw2", c.structure().roles().stream().filter(p -> p.role() == dev.holdfast.controller.call.CallStructure.Role.HOST)
+                .findFirst().orElseThrow().gateway(), c.toString());
+        other.core.flash("A1");
+        assertTrue(w.runUntil(() -> other.core.talkPathUp("A1") && host.core.talkPathUp("A1")
+                && other.core.signals("A1").isEmpty(), WAIT), "retrieved at the alternate: they talk");
+        host.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        other.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
+    }
 }
