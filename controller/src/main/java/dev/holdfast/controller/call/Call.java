@@ -26,6 +26,11 @@ public final class Call {
         boolean adding;
         /** Rebuilt from a far end's cookie (FEGI/FECEI): its gateway has not arrived to confirm it yet. */
         boolean expected;
+        /**
+         * Migration: local and remote SDP the audit found on terminations here whose cookie was missing or did not
+         * verify (an IGC end may be known only later, from its far end's cookie); null when there were none.
+         */
+        Map<String, String[]> unverifiedSdp;
 
         Leg(Gateway gateway) { this.gateway = gateway; }
 

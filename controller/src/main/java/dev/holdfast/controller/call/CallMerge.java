@@ -686,10 +686,10 @@ final class CallMerge {
 
     private void finishIgc(Call c, Call.IgcEnd e) {
         Call.IgcEnd f = e.far;
-        if (f == null || e.rtp == null || e.remote != null || f.local == null || e.leg.expected || f.leg.expected
-                || e.leg.context == null || !e.leg.context.isSpecific()) return;
+        // only an end its gateway's audit described (its local SDP known) is known to lack the far end's SDP
+        if (f == null || e.rtp == null || e.local == null || e.remote != null || f.local == null || e.leg.expected
+                || f.leg.expected || e.leg.context == null || !e.leg.context.isSpecific()) return;
         e.remote = f.local;
-        if (e.local == null) e.local = f.remote; // what the far end was given as this end's SDP
         count("merge.igc_finished");
         LOG.log(System.Logger.Level.INFO, () -> c + ": " + e.leg.gateway.name() + " " + e.rtp + " gets its far end's SDP");
         cp.send(c, e.leg.gateway, List.of(H248.action(e.leg.context, H248.modify(e.rtp, H248.stream(H248.remote(f.local))))),
@@ -784,6 +784,8 @@ final class CallMerge {
         Call.IgcEnd f = new Call.IgcEnd(fl);
         f.rtp = ie.farTermination();
         if (f.rtp != null) fl.terminations.add(f.rtp);
+        String[] sdp = fl.unverifiedSdp == null || f.rtp == null ? null : fl.unverifiedSdp.get(f.rtp);
+        if (sdp != null) { f.local = sdp[0]; f.remote = sdp[1]; } // audited there, its own cookie missing
         if (ie.party() >= 0) {
             // the party it leads to is in that leg (its own part will confirm it), unless an audit found its line
             // elsewhere already: this part's cookie may be older than the party's move
@@ -964,8 +966,15 @@ final class CallMerge {
                 String id = l != null ? l.termination() : t.termination;
                 if (!leg.terminations.contains(id)) leg.terminations.add(id);
                 count("merge.unverified_in_call_context");
+                if (l != null) continue;
+                // its SDP is the gateway's own word, not the cookie's: an IGC end known from its far end uses it
+                if (leg.unverifiedSdp == null) leg.unverifiedSdp = new HashMap<>();
+                leg.unverifiedSdp.put(id, new String[] {t.local, t.remote});
+                Call.IgcEnd e = c.igcEnd(leg, id);
+                if (e != null && e.local == null) { e.local = t.local; e.remote = t.remote; }
             }
         }
+        finishIgcs(c);
     }
 
     /**

@@ -161,10 +161,10 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         return new SipLine(call);
     }
 
-    /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
     /** The call's cookies are checked (and written where they changed) at the end of this event. */
     void touch(Call c) { touched.add(c); }
 
+    /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
     void send(Call c, Gateway gw, List<ActionRequest> actions, java.util.function.Consumer<Outcome> then) {
         touched.add(c);
         association.send(gw, actions, o -> {
