@@ -178,6 +178,8 @@ public final class Call {
      * moved past it, a part from before the failover is no longer newer than the call, whatever its number says.
      */
     int mergedGeneration;
+    /** The cookie whose call-level content the merge gave the call. */
+    dev.holdfast.controller.cookie.CallCookie mergedFrom;
     /** Rebuilt from cookies by this controller after its original controller failed. */
     boolean migrated;
 

@@ -199,6 +199,7 @@ final class CallMerge {
                 missingContexts(g, expecting.getOrDefault(g, List.of()));
             }
             if (contexts >= 0) missingContexts(gw, expecting.getOrDefault(gw, List.of()));
+            if (contexts >= 0 && !mixed.isEmpty()) hostsChecked(gw);
             long took = cp.svc.now() - started;
             long rebuilt = counters.getOrDefault("merge.calls_rebuilt", 0L);
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took
@@ -300,12 +301,20 @@ final class CallMerge {
                 c = create(newest);
                 if (c == null) { untrustedContext(gw, ctx, terms); return; }
             } else if (newest.generation() > c.generation && c.generation == c.mergedGeneration) {
-                newer(c, newest);
+                if (notCarriedOut(c, newest, gw, null)) {
+                    // kept as its host's gateway has it; every part is written again, above the generation not taken
+                    count("merge.newer_part_not_on_host");
+                    c.generation = newest.generation() + 1;
+                    c.mergedGeneration = c.generation;
+                } else {
+                    newer(c, newest, newest.generation());
+                }
             } else if (newest.generation() > c.generation) {
                 // the call changed here since it was rebuilt: its cookies are this controller's now (the stamper
                 // writes them over this part's)
                 count("merge.newer_part_after_change");
             }
+            for (Map.Entry<Audited, CallCookie> p : parts) if (p.getValue().generation() != c.generation) mixed.add(c);
             confirm(c, gw, ctx, parts, terms);
             owner = c;
         }
@@ -429,6 +438,7 @@ final class CallMerge {
         c.consultState = n.consultState();
         c.generation = n.generation();
         c.mergedGeneration = n.generation();
+        c.mergedFrom = n;
         c.stateSince = n.stateSince();
         // what the cookies say is what this call's cookies last said: unless the rebuilt call differs from it, its
         // generation stays and no part is written again (a drill of 1,000 calls: every part of every rebuilt call
@@ -487,13 +497,13 @@ final class CallMerge {
      * again once this part is confirmed. Refused (the call keeps its content) when a party it adds is in another
      * call here.
      */
-    private void newer(Call c, CallCookie n) {
+    private void newer(Call c, CallCookie n, int generation) {
         Map<CookieParty, Line> lines = partyLines(n, c);
         if (lines == null) {
             count("merge.newer_part_refused");
             return;
         }
-        count("merge.newer_part");
+        if (generation == n.generation()) count("merge.newer_part");
         CallState was = c.state;
         Set<Line> before = new LinkedHashSet<>(c.parties.keySet());
         c.parties.clear();
@@ -508,6 +518,8 @@ final class CallMerge {
         c.consultTerm = null;
         c.outpulse = null;
         describe(c, n, lines);
+        c.generation = generation;
+        c.mergedGeneration = generation;
         if (!featured(n)) {
             for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
                 if (e.getKey().role() == CallStructure.Role.CALLER) c.caller = e.getValue();
@@ -534,7 +546,71 @@ final class CallMerge {
         }
         if (!c.featured) cp.restoreNoAnswer(c);
         else cp.restoreConsultNoAnswer(c);
-        LOG.log(System.Logger.Level.INFO, () -> c + ": newer cookie (generation " + n.generation() + ") taken");
+        LOG.log(System.Logger.Level.INFO, () -> c + ": cookie of generation " + n.generation() + " taken");
+    }
+
+    /** Calls whose parts carry different generations: their content is checked when a host's gateway is audited. */
+    private final Set<Call> mixed = new LinkedHashSet<>();
+
+    /**
+     * Whether cookie {@code n}'s feature state was announced to other gateways but never carried out on its host's
+     * gateway. Features are carried out there, their cookies in the same transaction (CookieStamper); the other
+     * gateways get cookie-only Modifies in parallel, which can arrive when the host's transaction was lost (UDP) and
+     * the primary died before it was sent again. Known once the host's gateway has been audited ({@code audited},
+     * or arrived): none of the call's parts there is as new as {@code n}. {@code from}: the gateway {@code n} came
+     * from (its parts are not counted yet).
+     */
+    private boolean notCarriedOut(Call c, CallCookie n, Gateway from, Gateway audited) {
+        Gateway hg = hostGateway(n);
+        if (hg == null || hg == from || !(hg == audited || cp.arrived(hg))) return false;
+        CallCookie on = newestOn(c, hg);
+        return on != null && on.generation() < n.generation();
+    }
+
+    /** The gateway of the cookie's host (a line or trunk), or null. */
+    private Gateway hostGateway(CallCookie n) {
+        for (CookieParty p : n.parties()) {
+            if (p.role() == CallStructure.Role.HOST && p.kind() != CookieParty.Kind.PHONE) return cp.association.gateway(p.gateway());
+        }
+        return null;
+    }
+
+    /** The newest cookie among the call's parts on {@code gw}, or null. */
+    private static CallCookie newestOn(Call c, Gateway gw) {
+        CallCookie best = null;
+        for (Map.Entry<Object, CallCookie> e : c.stamped.entrySet()) {
+            Gateway g = e.getKey() instanceof Line l ? l.gateway() : e.getKey() instanceof Call.IgcEnd ie ? ie.leg.gateway : null;
+            if (g == gw && (best == null || e.getValue().generation() > best.generation())) best = e.getValue();
+        }
+        return best;
+    }
+
+    /**
+     * After {@code gw}'s audit: a call whose content came from a cookie its host's gateway (this one) never carried
+     * out goes back to the newest content that gateway has, with a generation above every part's, so that all its
+     * parts are written again with it.
+     */
+    private void hostsChecked(Gateway gw) {
+        for (Call c : List.copyOf(mixed)) {
+            if (cp.call(c.id()) != c || c.generation != c.mergedGeneration || c.mergedFrom == null) {
+                mixed.remove(c);
+                continue;
+            }
+            if (notCarriedOut(c, c.mergedFrom, null, gw)) {
+                CallCookie back = newestOn(c, hostGateway(c.mergedFrom));
+                Map<CookieParty, Line> lines = partyLines(back, c);
+                if (lines != null) {
+                    count("merge.newer_part_not_on_host");
+                    int top = c.generation;
+                    for (CallCookie k : c.stamped.values()) top = Math.max(top, k.generation());
+                    newer(c, back, top + 1);
+                    staleLines(c);
+                    restoreFeatureLegs(c);
+                    if (!expecting(c)) cp.touch(c);
+                }
+            }
+            if (!expecting(c)) mixed.remove(c);
+        }
     }
 
     /** The parts found in one context confirm (or add) the call's leg there, its IGC ends and their far ends. */
