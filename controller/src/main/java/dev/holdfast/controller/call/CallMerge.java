@@ -557,14 +557,37 @@ final class CallMerge {
      * gateway. Features are carried out there, their cookies in the same transaction (CookieStamper); the other
      * gateways get cookie-only Modifies in parallel, which can arrive when the host's transaction was lost (UDP) and
      * the primary died before it was sent again. Known once the host's gateway has been audited ({@code audited},
-     * or arrived): none of the call's parts there is as new as {@code n}. {@code from}: the gateway {@code n} came
-     * from (its parts are not counted yet).
+     * or arrived): the newest of the call's parts there is the generation before {@code n}, and {@code n} differs
+     * from it by a change made on the host's gateway alone ({@link #hostOnly}). {@code from}: the gateway
+     * {@code n} came from (its parts are not counted yet).
      */
     private boolean notCarriedOut(Call c, CallCookie n, Gateway from, Gateway audited) {
         Gateway hg = hostGateway(n);
         if (hg == null || hg == from || !(hg == audited || cp.arrived(hg))) return false;
         CallCookie on = newestOn(c, hg);
-        return on != null && on.generation() < n.generation();
+        return on != null && hostOnly(on, n);
+    }
+
+    /**
+     * Whether {@code to} follows {@code from} by a change carried out on the host's gateway alone (no command to
+     * another gateway): a hold, a flash during a consultation or a conference and back, the conference itself. Any
+     * other change may have been carried out in part on other gateways (a consulted party's answer: its own
+     * gateway connected it, the host's did not hear of it), and the newer content stays.
+     */
+    private static boolean hostOnly(CallCookie from, CallCookie to) {
+        if (to.generation() != from.generation() + 1 || !java.util.Objects.equals(from.consultState(), to.consultState())
+                || from.state() != to.state() || from.parties().size() != to.parties().size()) return false;
+        for (int i = 0; i < from.parties().size(); i++) {
+            CookieParty a = from.parties().get(i), b = to.parties().get(i);
+            if (a.kind() != b.kind() || !java.util.Objects.equals(a.gateway(), b.gateway())
+                    || !a.termination().equals(b.termination())) return false;
+        }
+        Call.Feature a = from.feature(), b = to.feature();
+        return a == Call.Feature.NONE && b == Call.Feature.HOLD
+                || a == Call.Feature.CONSULT && b == Call.Feature.CONSULT_RECALL
+                || a == Call.Feature.CONSULT_RECALL && (b == Call.Feature.CONSULT || b == Call.Feature.CONFERENCE)
+                || a == Call.Feature.CONFERENCE && b == Call.Feature.CONFERENCE_RECALL
+                || a == Call.Feature.CONFERENCE_RECALL && b == Call.Feature.CONFERENCE;
     }
 
     /** The gateway of the cookie's host (a line or trunk), or null. */
