@@ -200,9 +200,6 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         return new SipLine(call);
     }
 
-    /** The call's cookies are checked (and written where they changed) at the end of this event. */
-    void touch(Call c) { touched.add(c); }
-
     /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
     void send(Call c, Gateway gw, List<ActionRequest> actions, java.util.function.Consumer<Outcome> then) {
         touched.add(c);
@@ -1136,6 +1133,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     /** A rebuilt call's ringing consultation: its no-answer timer goes on ({@link CallFeatures#restoreConsultTimer}). */
     void restoreConsultNoAnswer(Call c) { features.restoreConsultTimer(c); }
+
+    /** A rebuilt call's cookies are checked (and written where they changed) at the end of this event. */
+    void touch(Call c) { touched.add(c); }
 
     /** A party's gateway came back without the party's context: for the call, that party hung up. */
     void partyLost(Call c, Line l) {
