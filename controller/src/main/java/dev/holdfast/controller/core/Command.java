@@ -39,4 +39,12 @@ public sealed interface Command {
      * migration): the dialog as the phone's dialog event package described it.
      */
     record SipAdoptDialog(dev.holdfast.controller.sip.AdoptedDialog dialog) implements Command {}
+
+    /**
+     * As {@link SipAdoptDialog}, for a phone's early dialog in which we are the UAC: the INVITE went out from a
+     * controller that died while the phone rang. The phone sends its final response to that INVITE here (it answers
+     * through its current controller: docs/migration.md, "Ringing calls"); it comes back as a response with
+     * {@code token}, as if our own INVITE had got it.
+     */
+    record SipAdoptEarlyDialog(dev.holdfast.controller.sip.AdoptedDialog dialog, long token) implements Command {}
 }

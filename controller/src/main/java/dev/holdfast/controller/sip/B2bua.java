@@ -290,6 +290,12 @@ final class B2bua {
             end(call);
         } else if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.cancelled");
+            if (call.adopted) {
+                // the INVITE's transaction died with the controller that sent it: nothing to CANCEL (RingingAdoption)
+                end(call);
+                endEarly(call.bCallId, call.bToken);
+                return;
+            }
             sip.send(SipOutgoingRequest.inDialog("CANCEL", call.bCallId));
             call.state = SipCall.State.CANCELLING;
         }
@@ -1210,6 +1216,73 @@ final class B2bua {
         calls.put(call.id, call);
         byCallId.put(dialog.callId(), call);
         counters.add("migration.dialogs.adopted");
+    }
+
+    /**
+     * An early dialog of a phone a line's call rings, taken over from a dead controller (docs/migration.md, "Ringing
+     * calls"), whose cookie verified: the edge learns it; call processing joins it to the call rebuilt from the
+     * gateway's cookies (or from this one), and the phone's final response, which the phone sends here, completes the
+     * call as the response to our own INVITE would ({@link #lineCallResponse}). Anything else is released: the phone
+     * stops ringing.
+     */
+    void adoptEarly(DialogCookie cookie, AdoptedDialog dialog) {
+        long token = sip.newToken();
+        svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token));
+        if (!cookie.toGateway() || cookie.self().role() != Role.CALLEE) {
+            // a phone-to-phone call ringing (leg B), or a line's call in another role: not taken over (yet)
+            counters.add("migration.dialog.unsupported");
+            endEarly(dialog.callId(), token);
+            return;
+        }
+        long id = nextCallId++;
+        String caller = cookie.parties().get(cookie.partyIndex() == 0 ? Math.min(1, cookie.parties().size() - 1) : 0).id();
+        SipCall call = new SipCall(id, null, 0, null, dialog.callId(), token, caller, cookie.self().id());
+        call.bLocalTag = dialog.localTag();
+        call.bRemoteTag = dialog.remoteTag();
+        call.adopted = true;
+        call.callKey = cookie.callKey();
+        call.generation = cookie.generation();
+        call.stateSince = cookie.stateSince();
+        call.state = SipCall.State.EARLY;
+        PhoneRouter.LineParty line = migrated.ringingDialogArrived(cookie, dialog, new PhoneRouter.PhoneCall() {
+            @Override public String callId() { return dialog.callId(); }
+            @Override public void release() { lineLeft(call); }
+        });
+        if (line == null) {
+            counters.add("migration.dialog.not-taken");
+            endEarly(dialog.callId(), token);
+            return;
+        }
+        call.fromLine = line;
+        calls.put(id, call);
+        byCallId.put(dialog.callId(), call);
+        byInviteToken.put(token, call);
+        counters.add("migration.dialogs.adopted");
+        counters.add("migration.early-dialogs.adopted");
+        LOG.log(System.Logger.Level.INFO, () -> "call " + id + " (key " + Long.toHexString(call.callKey)
+                + "): adopted the ringing dialog of " + call.callee);
+    }
+
+    /** An early dialog taken over whose cookie was refused: the phone stops ringing (and, had it answered, hangs up). */
+    void releaseEarly(AdoptedDialog dialog, long token) {
+        long t = token != 0 ? token : sip.newToken();
+        if (token == 0) svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, t));
+        counters.add("migration.early-dialogs.released");
+        endEarly(dialog.callId(), t);
+    }
+
+    /**
+     * Ends an early dialog taken over (we are its UAC without the INVITE's transaction): BYE in it (RFC 3261 15), the
+     * phone answers the INVITE 487. A 2xx that crosses the BYE is acknowledged and ended with a BYE of its own.
+     */
+    private void endEarly(String callId, long inviteToken) {
+        long bye = sip.send(SipOutgoingRequest.inDialog("BYE", callId));
+        ownRequests.put(inviteToken, r -> {
+            if (r.status() / 100 != 2) return;
+            sip.send(SipOutgoingRequest.inDialog("ACK", callId));
+            sip.send(SipOutgoingRequest.inDialog("BYE", callId));
+        });
+        ownRequests.put(bye, r -> { if (r.status() >= 200) ownRequests.remove(inviteToken); });
     }
 
     /** A dialog the edge adopted but no call takes (its cookie was refused): talk-path-only. */

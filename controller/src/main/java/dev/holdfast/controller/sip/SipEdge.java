@@ -73,7 +73,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
-                 Map<String, Long> registerArrivals) {
+                 Map<String, Long> registerArrivals, java.util.function.Predicate<Response> earlyAnswer) {
         /** Most REGISTERs remembered between the valve and the listener (retransmissions absorbed are never taken). */
         static final int MAX_REGISTER_ARRIVALS = 20_000;
 
@@ -115,6 +115,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
     /** The dialog of each leg, by Call-ID, and the CSeq of the 2xx to acknowledge on leg B. */
     private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
     private final Map<String, Long> answeredCSeq = new ConcurrentHashMap<>();
+    /**
+     * Early dialogs taken over from a dead controller, in which we are the UAC, by Call-ID: the phone's final response
+     * to the INVITE we never sent comes here outside any client transaction, and goes to the core with the token.
+     */
+    private final Map<String, EarlyDialog> earlyDialogs = new ConcurrentHashMap<>();
+
+    private record EarlyDialog(String localTag, String remoteTag, long inviteCSeq, long token) {}
     private final AtomicLong branches = new AtomicLong();
     /**
      * Makes our Via branches unique in space and time (RFC 3261 8.1.1.7): a counter alone repeats across the two
@@ -154,7 +161,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.stackName = "holdfast-sip-" + STACKS.incrementAndGet();
         int datagramBuffer = datagramBufferBytes(s.maxMessageBytes());
         GUARDS.put(stackName, new Guard(s.maxMessageBytes(), datagramBuffer, new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
-                s.retryAfterSeconds(), counters, new ConcurrentHashMap<>()));
+                s.retryAfterSeconds(), counters, new ConcurrentHashMap<>(), this::earlyAnswer));
         this.guard = GUARDS.get(stackName);
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -403,13 +410,41 @@ public final class SipEdge implements SipListener, AutoCloseable {
             answeredCSeq.put(callId, cseq.getSeqNumber());
             if (ev.getDialog() != null) dialogs.put(callId, ev.getDialog());
         }
+        SipResponse r = convert(resp);
+        runner.submit(now -> new Event.SipResponseReceived(now, token, r));
+    }
+
+    private static SipResponse convert(Response resp) {
         ContentTypeHeader type = (ContentTypeHeader) resp.getHeader(ContentTypeHeader.NAME);
         byte[] raw = resp.getRawContent();
-        SipResponse r = new SipResponse(status, resp.getReasonPhrase(), cseq.getMethod(),
+        return new SipResponse(resp.getStatusCode(), resp.getReasonPhrase(), ((CSeqHeader) resp.getHeader(CSeqHeader.NAME)).getMethod(),
                 ((ToHeader) resp.getHeader(ToHeader.NAME)).getTag(),
                 type == null ? null : type.getContentType() + "/" + type.getContentSubType(),
                 raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
-        runner.submit(now -> new Event.SipResponseReceived(now, token, r));
+    }
+
+    /**
+     * A response no client transaction matched ({@link EdgeValve}): the phone's final response to the INVITE of an
+     * early dialog we took over ({@link Command.SipAdoptEarlyDialog}) goes to the core as that INVITE's; true when it
+     * was such a response (a provisional one is dropped). Its 2xx retransmissions find the dialog acknowledged and get
+     * the ACK again, as any other. Runs on a stack thread.
+     */
+    private boolean earlyAnswer(Response resp) {
+        CallIdHeader id = (CallIdHeader) resp.getHeader(CallIdHeader.NAME);
+        EarlyDialog e = id == null ? null : earlyDialogs.get(id.getCallId());
+        if (e == null) return false;
+        CSeqHeader cseq = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
+        FromHeader from = (FromHeader) resp.getHeader(FromHeader.NAME);
+        ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
+        if (cseq == null || !Request.INVITE.equals(cseq.getMethod()) || cseq.getSeqNumber() != e.inviteCSeq()
+                || from == null || !e.localTag().equals(from.getTag()) || to == null || !e.remoteTag().equals(to.getTag())) {
+            return false;
+        }
+        if (resp.getStatusCode() < 200 || !earlyDialogs.remove(id.getCallId(), e)) return true;
+        counters.count(SipEdgeCounters.EARLY_ANSWERS);
+        SipResponse r = convert(resp);
+        runner.submit(now -> new Event.SipResponseReceived(now, e.token(), r));
+        return true;
     }
 
     @Override public void processTimeout(TimeoutEvent ev) {
@@ -438,6 +473,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     @Override public void processDialogTerminated(DialogTerminatedEvent ev) {
         String callId = ev.getDialog().getCallId().getCallId();
+        if (dialogs.get(callId) == ev.getDialog()) earlyDialogs.remove(callId);
         dialogs.remove(callId, ev.getDialog());
         answeredCSeq.remove(callId);
         runner.submit(now -> new Event.SipDialogEnded(now, callId));
@@ -474,6 +510,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
             } else if (c instanceof Command.SipAdoptDialog a) {
                 // at once, on the core thread: the commands after it (a BYE in the dialog) need the dialog
                 adopt(a.dialog());
+            } else if (c instanceof Command.SipAdoptEarlyDialog a) {
+                adoptEarly(a.dialog(), a.token());
             }
         }
     }
@@ -618,6 +656,27 @@ public final class SipEdge implements SipListener, AutoCloseable {
             counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
         } catch (Exception | LinkageError e) {
             counters.count(SipEdgeCounters.SEND_FAILED, "cannot adopt dialog " + a.callId() + ": " + e);
+        }
+    }
+
+    /**
+     * An early dialog in which we are the UAC ({@link Command.SipAdoptEarlyDialog}; {@code a.localCSeq()} is the
+     * INVITE's CSeq). The stack gets the dialog as {@link #adopt} makes it, as if the 2xx to that INVITE had come (the
+     * RI has no early UAC dialog without the INVITE's transaction): a BYE in it (the caller leaves while the phone
+     * rings, RFC 3261 15) and, once the phone's final response came, the ACK are sent with it as in any dialog.
+     */
+    private void adoptEarly(AdoptedDialog a, long token) {
+        try {
+            long invite = a.localCSeq();
+            AdoptedDialog asAnswered = new AdoptedDialog(a.phoneUser(), a.callId(), a.localTag(), a.remoteTag(), a.localUri(),
+                    a.remoteUri(), a.remoteTarget(), a.transport(), invite - 1, a.remoteCSeq(), a.routeSet(), a.cookie());
+            Dialog d = AdoptedDialogs.create(stack, provider, messages, headers, addresses, host, port, asAnswered);
+            dialogs.put(a.callId(), d);
+            answeredCSeq.put(a.callId(), invite);
+            earlyDialogs.put(a.callId(), new EarlyDialog(a.localTag(), a.remoteTag(), invite, token));
+            counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
+        } catch (Exception | LinkageError e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "cannot adopt early dialog " + a.callId() + ": " + e);
         }
     }
 

@@ -26,7 +26,9 @@ public final class DialogInfo {
     /** The entry for {@code c}, or null when it has no dialog to report (no remote tag yet, or over). */
     static Entry entry(Call c, String localTarget) {
         String state = switch (c.state()) {
-            case CONNECTED -> "confirmed";
+            // answered through a controller that has not acknowledged it: early for that controller (it takes the 2xx
+            // as the answer to an INVITE it took over: docs/migration.md, "Phones")
+            case CONNECTED -> c.answeredElsewhere && c.unackedOk != null ? "early" : "confirmed";
             case RINGBACK, RINGING -> "early";
             default -> null;
         };

@@ -233,7 +233,7 @@ public final class Phone implements SipEndpoint {
     public void reject(Call c, int status) {
         scheduler.run(() -> {
             if (c.state() != CallState.RINGING) return;
-            respond(c.inviteServer, c.invite, status, c, false);
+            refuseInvite(c, status);
             end(c, String.valueOf(status), status);
         });
     }
@@ -633,7 +633,7 @@ public final class Phone implements SipEndpoint {
             }
             case CALLING, RINGBACK -> cancelNow(c);
             case RINGING -> {
-                respond(c.inviteServer, c.invite, Response.DECLINE, c, false);
+                refuseInvite(c, Response.DECLINE);
                 end(c, "603", Response.DECLINE);
             }
             default -> { }
@@ -826,7 +826,14 @@ public final class Phone implements SipEndpoint {
                     return;
                 }
                 respond(tx, r, 200, null, false);
-                if (c.state() != CallState.ENDED) end(c, "remote-hangup", 0);
+                if (c.state() == CallState.RINGING) {
+                    // the caller ended the early dialog (RFC 3261 15: a controller that took it over from a dead one
+                    // has no INVITE transaction to CANCEL); its INVITE gets 487 (15.1.2)
+                    refuseInvite(c, Response.REQUEST_TERMINATED);
+                    end(c, "cancelled", Response.REQUEST_TERMINATED);
+                } else if (c.state() != CallState.ENDED) {
+                    end(c, "remote-hangup", 0);
+                }
             }
             case Request.OPTIONS -> {
                 Response ok = response(r, 200, null, false);
@@ -932,7 +939,7 @@ public final class Phone implements SipEndpoint {
         try {
             openProbe(c);
         } catch (IOException e) {
-            respond(c.inviteServer, c.invite, Response.SERVER_INTERNAL_ERROR, c, false);
+            refuseInvite(c, Response.SERVER_INTERNAL_ERROR);
             end(c, "no-media-port", 500);
             return;
         }
@@ -948,6 +955,40 @@ public final class Phone implements SipEndpoint {
         afterConnected(c);
     }
 
+    /**
+     * Where a final response to {@code request} goes instead of the address of its Via: the controller we use now,
+     * when the request came from another controller of ours (we failed over since it arrived). Standard SIP has no
+     * way to move an INVITE transaction to another proxy; the controller that took our dialogs over knows the early
+     * dialog from our dialog-package NOTIFY and takes the response there (docs/migration.md, "Phones"). Null: the
+     * response goes as usual, through the transaction.
+     */
+    private InetSocketAddress answerThrough(Request request) {
+        InetSocketAddress now = controller();
+        if (now == null || config.controllers().size() < 2 || request == null) return null;
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        if (via == null || via.getHost() == null) return null;
+        int port = via.getPort() > 0 ? via.getPort() : 5060;
+        boolean ours = false;
+        for (InetSocketAddress ctl : config.controllers()) ours |= sameAddress(via.getHost(), port, ctl);
+        return ours && !sameAddress(via.getHost(), port, now) ? now : null;
+    }
+
+    /** A final non-2xx response to the INVITE of {@code c} (refused, declined, terminated), wherever it must go. */
+    private void refuseInvite(Call c, int status) {
+        InetSocketAddress elsewhere = answerThrough(c.invite);
+        if (elsewhere == null) {
+            respond(c.inviteServer, c.invite, status, c, false);
+            return;
+        }
+        Response resp = response(c.invite, status, c, false);
+        if (resp == null) return;
+        messages++;
+        // once: without the INVITE's transaction nobody acknowledges it (over UDP a loss leaves the controller's
+        // no-answer timer to end the call)
+        sip.sendResponseTo(resp, elsewhere, config.transport());
+        if (c.inviteServer != null) c.inviteServer.abandon();
+    }
+
     /** RFC 3261 T1 and T2: the 2xx retransmission starts at T1 and doubles up to T2. */
     private static final Duration T1 = Duration.ofMillis(500);
     private static final Duration T2 = Duration.ofSeconds(4);
@@ -957,7 +998,17 @@ public final class Phone implements SipEndpoint {
         Response ok = response(invite, Response.OK, c, true);
         if (ok == null) return false;
         sessionTimerFromOffer(c, invite, ok);
-        if (!reply(tx, ok)) return false;
+        InetSocketAddress elsewhere = answerThrough(invite);
+        if (elsewhere != null) {
+            messages++;
+            if (!sip.sendResponseTo(ok, elsewhere, config.transport())) return false;
+            tx.abandon();
+            c.answeredElsewhere = true;
+            LOG.log(System.Logger.Level.INFO, () -> config.user() + ": answered " + c.callId + " through " + elsewhere
+                    + " (its INVITE came from a controller we failed over from)");
+        } else if (!reply(tx, ok)) {
+            return false;
+        }
         cancel(c.okTimer);
         c.unackedOk = ok;
         if (config.transport().equals("udp")) retransmitOk(c, ok, T1, 0);
@@ -977,7 +1028,8 @@ public final class Phone implements SipEndpoint {
                 return;
             }
             messages++;
-            sip.resendResponse(ok);
+            if (c.answeredElsewhere && controller() != null) sip.sendResponseTo(ok, controller(), config.transport());
+            else sip.resendResponse(ok);
             Duration next = interval.multipliedBy(2).compareTo(T2) > 0 ? T2 : interval.multipliedBy(2);
             retransmitOk(c, ok, next, waited);
         }, Duration.ofMillis(delay));
@@ -1419,9 +1471,12 @@ public final class Phone implements SipEndpoint {
     }
 
     private static boolean sameAddress(SipURI u, InetSocketAddress a) {
-        int port = u.getPort() > 0 ? u.getPort() : 5060;
-        return port == a.getPort() && (u.getHost().equalsIgnoreCase(a.getHostString())
-                || a.getAddress() != null && u.getHost().equals(a.getAddress().getHostAddress()));
+        return sameAddress(u.getHost(), u.getPort() > 0 ? u.getPort() : 5060, a);
+    }
+
+    private static boolean sameAddress(String host, int port, InetSocketAddress a) {
+        return port == a.getPort() && (host.equalsIgnoreCase(a.getHostString())
+                || a.getAddress() != null && host.equals(a.getAddress().getHostAddress()));
     }
 
     private Request newRequest(String method, URI requestUri, String callId, long cseq, Address from, String fromTag,
