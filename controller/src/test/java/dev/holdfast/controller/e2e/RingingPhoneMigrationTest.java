@@ -143,6 +143,33 @@ class RingingPhoneMigrationTest {
     }
 
     @Test
+    void thePhoneAnswersBeforeItsCallsGatewayHasFailedOver() throws Exception {
+        // a silent controller between the primary and the alternate on the gateway's list: it arrives seconds late
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of(1, 1))) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, "udp");
+            offHookAndDial(gw, "A2", "5001");
+            assertTrue(eventually(() -> !p.calls().isEmpty() && p.calls().get(0).state() == CallState.RINGING, WAIT), "the phone rings");
+            Call in = p.calls().get(0);
+            n.controller.close();
+            assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+            assertTrue(eventually(() -> sipCounter(n.alternate, "migration.early-dialogs.adopted") == 1, 25),
+                    "the ringing dialog adopted: " + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertTrue(!inService(n.alternate, "gw1"), "before the gateway");
+            p.answer(in);
+            assertTrue(eventually(() -> sipCounter(n.alternate, "calls.connected") == 1, WAIT), "the alternate took the 200");
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+            assertTrue(eventually(() -> in.talkPathUp() && gw.talkPathUp("A2"), WAIT), "connected once the gateway is back: " + in);
+            p.hangUp(in);
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/bt"), WAIT), "A2 hears busy");
+            gw.onHook("A2");
+            assertIdle(gw, "A2");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+        }
+    }
+
+    @Test
     void theCallerHangsUpWhileThePhoneStillRingsAfterTheFailover() throws Exception {
         try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
             registered(n);
