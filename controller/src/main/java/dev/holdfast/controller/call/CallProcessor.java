@@ -608,7 +608,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             rtp.remote = offerSdp;
             if (c.state == CallState.RELEASED) return;
             if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
-            if (!c.sip.gone) c.sip.phone.ringing();
+            // the 180 carries the dialog's cookie: a phone that fails over while it hears ring-back reports it
+            if (!c.sip.gone) c.sip.phone.ringing(phoneCookie(c));
             setupComplete(c);
         });
         return new SipLine(c);

@@ -155,6 +155,7 @@ public final class EventCodec {
         } else if (c instanceof Command.SipAdoptEarlyDialog a) {
             o.put("type", "sip-adopt-early-dialog");
             o.put("token", a.token());
+            if (a.inviteBranch() != null) o.put("inviteBranch", a.inviteBranch());
             o.set("sip", JSON.valueToTree(a.dialog()));
         }
         return o.toString();

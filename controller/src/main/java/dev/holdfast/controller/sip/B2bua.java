@@ -208,10 +208,12 @@ final class B2bua {
 
         LineParty(SipCall call) { this.call = call; }
 
-        @Override public void ringing() {
+        @Override public void ringing() { ringing(null); }
+
+        @Override public void ringing(String cookie) {
             if (call.state != SipCall.State.CALLING) return;
             call.state = SipCall.State.EARLY;
-            sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null));
+            sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null, cookie));
         }
 
         @Override public void answered(String localSdp) { answered(localSdp, null); }
@@ -1261,6 +1263,59 @@ final class B2bua {
         counters.add("migration.early-dialogs.adopted");
         LOG.log(System.Logger.Level.INFO, () -> "call " + id + " (key " + Long.toHexString(call.callKey)
                 + "): adopted the ringing dialog of " + call.callee);
+    }
+
+    /**
+     * A phone's own INVITE to a line, ringing (180 with its cookie) when the controller it went to died: its early
+     * dialog, whose cookie verified, is taken over (docs/migration.md, "Ringing calls"). The edge learns the dialog and
+     * the INVITE's Via; call processing joins the dialog to the ringing call rebuilt from the gateway's cookies, and
+     * answers the phone's INVITE from here (handle {@code -token}: statelessly, to the phone's Via) when the line
+     * answers or the call fails. The phone hanging up sends BYE in the early dialog (RFC 3261 15).
+     */
+    void adoptEarlyInvite(DialogCookie cookie, AdoptedDialog dialog, String inviteBranch) {
+        long token = sip.newToken();
+        svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token, inviteBranch));
+        if (!cookie.toGateway() || cookie.self().role() != Role.CALLER) {
+            // a phone-to-phone call ringing (leg A): not taken over (yet)
+            counters.add("migration.dialog.unsupported");
+            refuseEarly(dialog, token);
+            return;
+        }
+        long id = nextCallId++;
+        String callee = cookie.parties().get(cookie.partyIndex() == 0 ? Math.min(1, cookie.parties().size() - 1) : 0).id();
+        SipCall call = new SipCall(id, dialog.callId(), -token, dialog.localTag(), null, 0, cookie.self().id(), callee);
+        call.aRemoteTag = dialog.remoteTag();
+        call.toLine = true;
+        call.adopted = true;
+        call.callKey = cookie.callKey();
+        call.generation = cookie.generation();
+        call.stateSince = cookie.stateSince();
+        call.state = SipCall.State.EARLY;
+        LineRouter.LineCall line = migrated.dialogArrived(cookie, dialog, new LineParty(call));
+        if (line == null) {
+            counters.add("migration.dialog.not-taken");
+            refuseEarly(dialog, token);
+            return;
+        }
+        call.line = line;
+        calls.put(id, call);
+        byCallId.put(dialog.callId(), call);
+        counters.add("migration.dialogs.adopted");
+        counters.add("migration.early-dialogs.adopted");
+        LOG.log(System.Logger.Level.INFO, () -> "call " + id + " (key " + Long.toHexString(call.callKey)
+                + "): adopted the ringing dialog of " + call.caller);
+    }
+
+    /** A phone's own INVITE taken over whose cookie was refused: it gets a final failure (the phone stops ring-back). */
+    void refuseEarlyInvite(AdoptedDialog dialog, String inviteBranch) {
+        long token = sip.newToken();
+        svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token, inviteBranch));
+        refuseEarly(dialog, token);
+    }
+
+    private void refuseEarly(AdoptedDialog dialog, long token) {
+        counters.add("migration.early-dialogs.released");
+        sip.respond(-token, new SipReply(480, "Temporarily Unavailable", dialog.localTag(), List.of(), false, null, null));
     }
 
     /** An early dialog taken over whose cookie was refused: the phone stops ringing (and, had it answered, hangs up). */

@@ -121,8 +121,9 @@ final class DialogAdoption {
             return;
         }
         boolean early = "early".equals(d.state());
-        if (early && !"recipient".equals(d.direction()) || !early && !"confirmed".equals(d.state())) {
-            // the phone's own INVITE, ringing: its transaction died with the other controller (not taken over yet)
+        // the phone's own INVITE, ringing: answerable here only with the branch of its Via
+        boolean callerEarly = early && "initiator".equals(d.direction());
+        if (callerEarly && d.inviteBranch() == null || !early && !"confirmed".equals(d.state())) {
             counters.add("migration.dialog.not-confirmed");
             return;
         }
@@ -130,7 +131,7 @@ final class DialogAdoption {
             counters.add("migration.dialog.known"); // ours already (the phone registered anew with us)
             return;
         }
-        if (early && d.remoteCSeq() <= 0) {
+        if (early && (callerEarly ? d.localCSeq() : d.remoteCSeq()) <= 0) {
             counters.add("migration.dialog.incomplete"); // no CSeq of the INVITE: its answer could not be recognised
             return;
         }
@@ -154,12 +155,14 @@ final class DialogAdoption {
             counters.add("migration.cookie.rejected." + no.reason());
             LOG.log(System.Logger.Level.WARNING, () -> (early ? "early dialog " : "dialog ") + d.callId() + " of " + s.user()
                     + ": cookie refused (" + no.reason() + ": " + no.detail() + ")" + (early ? "; it stops ringing" : "; talk path only"));
-            if (early) b2bua.releaseEarly(a, 0);
+            if (callerEarly) b2bua.refuseEarlyInvite(a, d.inviteBranch());
+            else if (early) b2bua.releaseEarly(a, 0);
             else b2bua.talkPathOnly(d.callId());
             return;
         }
         counters.add("migration.cookie.accepted");
-        if (early) b2bua.adoptEarly(((PhoneDialogCookies.Accepted) v).cookie(), a);
+        if (callerEarly) b2bua.adoptEarlyInvite(((PhoneDialogCookies.Accepted) v).cookie(), a, d.inviteBranch());
+        else if (early) b2bua.adoptEarly(((PhoneDialogCookies.Accepted) v).cookie(), a);
         else b2bua.adopt(((PhoneDialogCookies.Accepted) v).cookie(), a);
     }
 

@@ -73,7 +73,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
-                 Map<String, Long> registerArrivals, java.util.function.Predicate<Response> earlyAnswer) {
+                 Map<String, Long> registerArrivals, java.util.function.Predicate<Response> earlyAnswer,
+                 java.util.function.Consumer<Request> ackArrived) {
         /** Most REGISTERs remembered between the valve and the listener (retransmissions absorbed are never taken). */
         static final int MAX_REGISTER_ARRIVALS = 20_000;
 
@@ -122,6 +123,20 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final Map<String, EarlyDialog> earlyDialogs = new ConcurrentHashMap<>();
 
     private record EarlyDialog(String localTag, String remoteTag, long inviteCSeq, long token) {}
+
+    /**
+     * Phones' INVITEs taken over from a dead controller (we are the UAS of their early dialogs), by token: what the
+     * response needs (the INVITE as the phone sent it, rebuilt from its dialog and the branch of its Via).
+     */
+    private final Map<Long, Request> earlyInvites = new ConcurrentHashMap<>();
+    /** Our 2xx to such an INVITE, by Call-ID, sent again (RFC 3261 13.3.1.4) until the phone's ACK comes. */
+    private final Map<String, Response> unackedEarlyOks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService okTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "holdfast-sip-2xx-again");
+                t.setDaemon(true);
+                return t;
+            });
     private final AtomicLong branches = new AtomicLong();
     /**
      * Makes our Via branches unique in space and time (RFC 3261 8.1.1.7): a counter alone repeats across the two
@@ -161,7 +176,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.stackName = "holdfast-sip-" + STACKS.incrementAndGet();
         int datagramBuffer = datagramBufferBytes(s.maxMessageBytes());
         GUARDS.put(stackName, new Guard(s.maxMessageBytes(), datagramBuffer, new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
-                s.retryAfterSeconds(), counters, new ConcurrentHashMap<>(), this::earlyAnswer));
+                s.retryAfterSeconds(), counters, new ConcurrentHashMap<>(), this::earlyAnswer,
+                this::ackArrived));
         this.guard = GUARDS.get(stackName);
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -487,7 +503,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
      */
     public void execute(List<Command> commands) {
         for (Command c : commands) {
-            if (c instanceof Command.SipRespond r) {
+            if (c instanceof Command.SipRespond r && r.handle() < 0) {
+                // the answer to a phone's INVITE taken over from a dead controller (no transaction here)
+                Request invite = r.reply().status() >= 200 ? earlyInvites.remove(-r.handle()) : earlyInvites.get(-r.handle());
+                if (invite != null) hand(((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), () -> respondEarly(invite, r.reply()));
+            } else if (c instanceof Command.SipRespond r) {
                 SipReply reply = r.reply();
                 ServerTransaction st = reply.status() >= 200 ? serverTransactions.remove(r.handle()) : serverTransactions.get(r.handle());
                 if (st == null) {
@@ -510,6 +530,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
             } else if (c instanceof Command.SipAdoptDialog a) {
                 // at once, on the core thread: the commands after it (a BYE in the dialog) need the dialog
                 adopt(a.dialog());
+            } else if (c instanceof Command.SipAdoptEarlyDialog a && a.inviteBranch() != null) {
+                adoptEarlyInvite(a.dialog(), a.token(), a.inviteBranch());
             } else if (c instanceof Command.SipAdoptEarlyDialog a) {
                 adoptEarly(a.dialog(), a.token());
             }
@@ -680,6 +702,84 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
     }
 
+    /**
+     * An early dialog in which we are the UAS: the phone's INVITE went to a controller that died while the line it
+     * called rang. The stack gets the dialog as {@link #adopt} makes it (the phone's BYE and ACK then match it); the
+     * INVITE is rebuilt as the phone sent it, as far as a response needs (Call-ID, CSeq, From with the phone's tag,
+     * To, and a Via with the phone's address and the branch it reported), so that our response matches the phone's
+     * INVITE client transaction.
+     */
+    private void adoptEarlyInvite(AdoptedDialog a, long token, String branch) {
+        try {
+            Dialog d = AdoptedDialogs.create(stack, provider, messages, headers, addresses, host, port, a);
+            dialogs.put(a.callId(), d);
+            URI phone = addresses.createURI(a.remoteTarget());
+            String transport = a.transport() == null ? "udp" : a.transport();
+            if (phone instanceof SipURI s && s.getTransportParam() != null) transport = s.getTransportParam();
+            SipURI at = (SipURI) phone;
+            Request invite = messages.createRequest(addresses.createURI(a.localUri()), Request.INVITE,
+                    headers.createCallIdHeader(a.callId()), headers.createCSeqHeader(a.remoteCSeq(), Request.INVITE),
+                    headers.createFromHeader(addresses.createAddress(a.remoteUri()), a.remoteTag()),
+                    headers.createToHeader(addresses.createAddress(a.localUri()), null),
+                    new ArrayList<>(List.of(headers.createViaHeader(at.getHost(), at.getPort() > 0 ? at.getPort() : 5060,
+                            transport, branch))),
+                    headers.createMaxForwardsHeader(70));
+            earlyInvites.put(token, invite);
+            counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
+        } catch (Exception | LinkageError e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "cannot adopt early dialog " + a.callId() + ": " + e);
+        }
+    }
+
+    /** A response to a phone's INVITE taken over: statelessly, to its Via; a 2xx again until the ACK (13.3.1.4). */
+    private void respondEarly(Request invite, SipReply reply) {
+        try {
+            Response resp = messages.createResponse(reply.status(), invite);
+            resp.setReasonPhrase(reply.reason());
+            ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
+            if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
+            for (SipHeader h : reply.headers()) addHeader(resp, h);
+            if (reply.contact()) resp.addHeader(ourContact(transportOf(invite), reply.cookie()));
+            if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
+            provider.sendResponse(resp);
+            counters.count(SipEdgeCounters.EARLY_ANSWERS);
+            if (reply.status() / 100 == 2 && "udp".equals(transportOf(invite))) {
+                String callId = ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId();
+                unackedEarlyOks.put(callId, resp);
+                okAgain(callId, resp, 500, 0);
+            }
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, reply.status() + " to an INVITE taken over: " + e);
+        }
+    }
+
+    private void okAgain(String callId, Response ok, long interval, long waited) {
+        try {
+            okTimer.schedule(() -> {
+                if (unackedEarlyOks.get(callId) != ok) return;
+                if (waited + interval >= 64 * 500) { // no ACK in 64*T1: given up (the phone's dialog then times out)
+                    unackedEarlyOks.remove(callId, ok);
+                    return;
+                }
+                try {
+                    provider.sendResponse(ok);
+                } catch (Exception e) {
+                    counters.count(SipEdgeCounters.SEND_FAILED, "2xx again in " + callId + ": " + e);
+                }
+                okAgain(callId, ok, Math.min(2 * interval, 4000), waited + interval);
+            }, interval, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the edge is closing
+        }
+    }
+
+    /** An ACK came off the wire ({@link EdgeValve}): a 2xx we send again for an INVITE taken over is acknowledged. */
+    private void ackArrived(Request ack) {
+        if (unackedEarlyOks.isEmpty()) return;
+        CallIdHeader id = (CallIdHeader) ack.getHeader(CallIdHeader.NAME);
+        if (id != null) unackedEarlyOks.remove(id.getCallId());
+    }
+
     private ContentTypeHeader contentType(String type) throws Exception {
         String t = type == null ? "application/sdp" : type;
         int slash = t.indexOf('/');
@@ -688,6 +788,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     }
 
     @Override public void close() {
+        okTimer.shutdownNow();
         for (java.util.concurrent.ExecutorService x : senders) x.shutdown();
         try {
             for (java.util.concurrent.ExecutorService x : senders) x.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);

@@ -186,6 +186,56 @@ class RingingPhoneMigrationTest {
         }
     }
 
+    /** The phone calls A1, A1 rings, the primary dies; both move and the alternate adopts the phone's ringing INVITE. */
+    private Call callingThenMigrated(E2eNetwork n, SimulatedGateway gw, Phone p) throws Exception {
+        Call out = p.call("1001");
+        assertTrue(eventually(() -> hears(gw, "A1", "al/ri") && out.state() == CallState.RINGBACK, WAIT), "A1 rings, the phone hears ring-back");
+        n.controller.close();
+        assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+        assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+        assertTrue(eventually(() -> adopted(n.alternate), 25), "the ringing call is rebuilt with the phone's dialog: "
+                + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+        assertEquals(1L, sipCounter(n.alternate, "migration.early-dialogs.adopted"));
+        assertEquals(CallState.RINGBACK, out.state(), "the phone still hears ring-back");
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"udp", "tcp"})
+    void theLineAPhoneCallsAnswersAfterTheFailover(String transport) throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, transport);
+            Call out = callingThenMigrated(n, gw, p);
+            assertTrue(gw.answer("A1"));
+            assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT),
+                    "the alternate answered the phone's INVITE, talk path up both ways: " + out);
+            p.hangUp(out);
+            assertTrue(eventually(() -> out.state() == CallState.ENDED && out.byeStatus() == 200, WAIT), "BYE answered: " + out);
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+
+    @Test
+    void thePhoneHangsUpWhileTheLineItCallsStillRingsAfterTheFailover() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, "udp");
+            Call out = callingThenMigrated(n, gw, p);
+            p.hangUp(out);
+            assertTrue(eventually(() -> !hears(gw, "A1", "al/ri") && gw.contextOf("A1") == null, WAIT), "A1 stops ringing");
+            assertIdle(gw, "A1");
+            assertTrue(eventually(() -> out.finalStatus() == 487, WAIT), "the phone's INVITE answered 487: " + out.finalStatus());
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+        }
+    }
+
     @Test
     void aForgedCookieOnTheRingingDialogIsNotTakenAndThePhoneStopsRinging() throws Exception {
         // the primary signs with a key the alternate does not have: the gateway's and the phone's cookies are forged

@@ -549,7 +549,11 @@ public final class Phone implements SipEndpoint {
                 return;
             }
             if ((code == 180 || code == 183) && c.state() == CallState.CALLING) {
-                if (toTag != null) c.remoteTag = toTag;
+                if (toTag != null) {
+                    c.remoteTag = toTag;
+                    // the early dialog's remote target (RFC 3261 12.1.2): a controller's Contact with the call cookie
+                    learnTarget(c, resp, true);
+                }
                 c.ringingNanos = scheduler.nanoTime();
                 c.state(CallState.RINGBACK);
                 notifyState(c);
@@ -616,6 +620,13 @@ public final class Phone implements SipEndpoint {
 
     private void cancelNow(Call c) {
         if (!c.outgoing || (c.state() != CallState.CALLING && c.state() != CallState.RINGBACK)) return;
+        if (c.state() == CallState.RINGBACK && c.remoteTag != null && sentToFormerController(c.invite)) {
+            // our INVITE went to a controller we failed over from: a CANCEL would follow it there. The controller we
+            // use now took the early dialog over; BYE in it (RFC 3261 15), through that controller
+            end(c, "cancelled", 0);
+            sendBye(c);
+            return;
+        }
         end(c, "cancelled", 0);
         if (c.provisionalSeen) sendCancel(c);
         else c.cancelWanted = true; // RFC 3261 9.1: not before a provisional response
@@ -971,6 +982,17 @@ public final class Phone implements SipEndpoint {
         boolean ours = false;
         for (InetSocketAddress ctl : config.controllers()) ours |= sameAddress(via.getHost(), port, ctl);
         return ours && !sameAddress(via.getHost(), port, now) ? now : null;
+    }
+
+    /** Whether {@code request} went to one of our controllers other than the one we use now (we failed over since). */
+    private boolean sentToFormerController(Request request) {
+        InetSocketAddress now = controller();
+        if (now == null || config.controllers().size() < 2 || request == null) return false;
+        if (!(request.getRequestURI() instanceof SipURI u)) return false;
+        int port = u.getPort() > 0 ? u.getPort() : 5060;
+        boolean ours = false;
+        for (InetSocketAddress ctl : config.controllers()) ours |= sameAddress(u.getHost(), port, ctl);
+        return ours && !sameAddress(u.getHost(), port, now);
     }
 
     /** A final non-2xx response to the INVITE of {@code c} (refused, declined, terminated), wherever it must go. */
