@@ -260,4 +260,23 @@ class RingingPhoneMigrationTest {
             assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0, WAIT), "nothing left");
         }
     }
+
+    @Test
+    void aForgedCookieOnThePhonesRingingInviteIsNotTakenAndItsCallFails() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), OTHER_KEY, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, "udp");
+            Call out = p.call("1001");
+            assertTrue(eventually(() -> hears(gw, "A1", "al/ri") && out.state() == CallState.RINGBACK, WAIT), "A1 rings");
+            n.controller.close();
+            assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+            assertTrue(eventually(() -> out.state() == CallState.ENDED, 25), "the phone's INVITE got a final failure: " + out);
+            assertEquals(480, out.finalStatus());
+            assertEquals(1L, sipCounter(n.alternate, "migration.cookie.rejected.forged"));
+            assertEquals(1L, sipCounter(n.alternate, "migration.early-dialogs.released"));
+            assertTrue(noSipCalls(n.alternate), "no SIP call for it");
+            // (the ringing line's context, whose cookies are forged too, is the gateway side's talk-path-only case)
+        }
+    }
 }
