@@ -332,7 +332,8 @@ public final class MigrationDrill {
             control.sendAll("mark");
             Thread.sleep(200); // a few RTP packets into the window, so that it starts from a flowing path
             java.util.Set<String> onPrimary = new java.util.TreeSet<>();
-            for (JsonNode g : control.registrations().path("gateways")) {
+            JsonNode registrationsAtKill = control.registrations();
+            for (JsonNode g : registrationsAtKill.path("gateways")) {
                 String with = g.path("controller").asText();
                 if (g.path("registered").asBoolean() && (with.endsWith(":" + primaryPort) || phones > 0 && with.endsWith(":" + primarySip))) {
                     onPrimary.add(g.path("name").asText());
@@ -379,6 +380,16 @@ public final class MigrationDrill {
                 // load generator's event loops a look at every gateway, at the moment they are busiest
                 Thread.sleep(500);
             }
+            if (phones > 0 && st != null) {
+                long timeouts = sum(st, "register_timeouts") - sum(registrationsAtKill, "register_timeouts");
+                long late = sum(st, "late_register_answers") - sum(registrationsAtKill, "late_register_answers");
+                if (timeouts > 0) {
+                    // which it was tells where to look: a late answer is a slow controller, none at all a lost message
+                    sayf("phones: %d REGISTERs given up on after the kill (%d of them answered later, after the phone had"
+                            + " moved on: the registrar was slow, not silent)%n", timeouts, late);
+                    notes.add(timeouts + " phone REGISTERs timed out after the kill (" + late + " answered late)");
+                }
+            }
             if (lastRegistration < 0) {
                 say("detection: not every gateway registered with the alternate within 30 s: " + (st == null ? "" : st.path("gateways")));
                 notes.add("gateways did not all fail over within 30 s");
@@ -413,6 +424,15 @@ public final class MigrationDrill {
                 }
                 // CPU time, unlike wall time, does not depend much on what else the machine runs
                 r.alternateCpuMs = cpuMillis(alternate.pid()) - alternateCpuAtKill;
+                if (phones > 0) {
+                    try {
+                        long late = alternateApi.status().path("sipEdge").path("registers-answered-late").asLong(0);
+                        if (late > 0) sayf("alternate: %d REGISTERs answered over 1 s after they arrived (its log says where"
+                                + " each waited: 'REGISTER from ... answered')%n", late);
+                    } catch (IOException e) {
+                        say("alternate's status not read: " + e.getMessage());
+                    }
+                }
                 r.loadgenCpuMs = cpuMillis(loadgen.pid()) - loadgenCpuAtKill;
                 r.rebuildWallMs = System.currentTimeMillis() - killedAt;
                 try {
@@ -808,4 +828,12 @@ public final class MigrationDrill {
             for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
+
+    /** The sum of a numeric field over every gateway's and phone's registration entry. */
+    private static long sum(JsonNode registrations, String field) {
+        long n = 0;
+        for (JsonNode g : registrations.path("gateways")) n += g.path(field).asLong(0);
+        return n;
+    }
+
 }

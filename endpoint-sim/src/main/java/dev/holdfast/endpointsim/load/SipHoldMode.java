@@ -204,6 +204,8 @@ final class SipHoldMode {
             InetSocketAddress c = with.get(p);
             if (i > 0) b.append(',');
             b.append("{\"name\":\"sip:").append(p.user()).append("\",\"registered\":").append(p.registered() && c != null);
+            b.append(",\"register_timeouts\":").append(p.registerTimeouts())
+                    .append(",\"late_register_answers\":").append(p.lateRegisterAnswers());
             if (c != null) {
                 b.append(",\"controller\":\"").append(c.getHostString()).append(':').append(c.getPort())
                         .append("\",\"registered_at_ms\":").append(at.getOrDefault(p, -1L))

@@ -147,6 +147,15 @@ public final class Phone implements SipEndpoint {
 
     public long failovers() { return failovers; }
 
+    /** REGISTERs given up on (no final answer within the register timeout): each made the phone fail over. */
+    private volatile long registerTimeouts;
+    /** Final answers to REGISTERs already given up on: the controller was slow, not silent. */
+    private volatile long lateRegisterAnswers;
+
+    public long registerTimeouts() { return registerTimeouts; }
+
+    public long lateRegisterAnswers() { return lateRegisterAnswers; }
+
     /** Requests answered with a protocol error (481, 488, 405, 501, 400, 500): bad or stale input. */
     public long refusedRequests() { return refusedRequests; }
 
@@ -353,10 +362,15 @@ public final class Phone implements SipEndpoint {
         InetSocketAddress ctl = controller();
         // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after it
         regTimer = scheduler.schedule(() -> {
-            if (attempt == regAttempt) controllerDead("REGISTER timed out");
+            if (attempt != regAttempt) return;
+            registerTimeouts++;
+            controllerDead("REGISTER timed out");
         }, config.registrationTimeout());
         send(r, resp -> {
-            if (attempt != regAttempt) return;
+            if (attempt != regAttempt) {
+                if (resp.getStatusCode() >= 200) lateRegisterAnswers++;
+                return;
+            }
             int code = resp.getStatusCode();
             if (code < 200) return;
             cancel(regTimer);

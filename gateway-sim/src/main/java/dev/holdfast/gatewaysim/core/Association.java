@@ -70,6 +70,8 @@ final class Association {
     /** When a request or reply last arrived from the controller (the heartbeat's own period start aside). */
     private long lastArrivalNanos;
     private SimScheduler.Cancellable retryTimer;
+    /** Numbers registration attempts: an attempt given up on (see {@link #registrationTimeout}) ignores its late reply. */
+    private long attemptSeq;
     /** When the controller we had was last declared lost (wall clock, epoch ms), or -1. */
     private long lostAtMillis = -1;
 
@@ -178,9 +180,38 @@ final class Association {
                 List.of(TerminationId.ROOT), List.of(ServiceChangeParm.Method.of(method),
                 new ServiceChangeParm.Reason(reason),
                 new ServiceChangeParm.Stamp(EventEngine.timeStamp(scheduler.wallMillis()))))));
+        long a = ++attemptSeq;
+        Duration limit = registrationTimeout();
+        if (limit != null) {
+            long sentAt = scheduler.nanoTime();
+            scheduler.schedule(() -> {
+                // a controller that said nothing at all since our ServiceChange went out is taken as absent, instead
+                // of waiting out the transaction layer's retransmissions (over UDP to a dead controller: ~15 s, while
+                // the next controller on the list could take us now); one that answers late is merely ignored
+                if (a != attemptSeq || r != round || state != State.REGISTERING || lastArrivalNanos > sentAt) return;
+                attemptSeq++;
+                LOG.log(System.Logger.Level.INFO, () -> config.midText() + ": " + method + " to " + target
+                        + " unanswered for " + limit.toMillis() + " ms; trying the next controller");
+                attempts.add(new Attempt(target, method, reason, false));
+                network.disconnect(target);
+                attempt(r, order, i + 1, null);
+            }, limit);
+        }
         network.connect(target)
                 .thenCompose(v -> network.send(target, sc))
-                .whenComplete((reply, err) -> scheduler.run(() -> result(r, order, i, target, method, reason, reply, err)));
+                .whenComplete((reply, err) -> scheduler.run(() -> {
+                    if (a == attemptSeq) result(r, order, i, target, method, reason, reply, err);
+                }));
+    }
+
+    /**
+     * How long a registration attempt may go without a word from its controller: twice the heartbeat reply timeout
+     * (a controller must answer a ServiceChange about as promptly as a heartbeat; it gets its registrations ahead of
+     * queued work), or none (the transaction layer's own schedule) when no heartbeat reply timeout is provisioned.
+     */
+    private Duration registrationTimeout() {
+        Duration hb = config.heartbeatReplyTimeout();
+        return hb == null ? null : hb.multipliedBy(2);
     }
 
     private void result(long r, List<InetSocketAddress> order, int i, InetSocketAddress target, MethodKind method,

@@ -509,6 +509,31 @@ class MediaGatewayCoreTest {
         g.stop();
     }
 
+    /**
+     * The gateway is with the alternate (the primary died earlier) and loses it too: it tries the dead primary first
+     * (H.248.1 11.5), which says nothing at all; after twice the heartbeat reply timeout it moves on, instead of
+     * waiting out the transaction layer's retransmissions, and is back with the alternate once that answers again.
+     */
+    @Test void aRegistrationNobodyAnswersIsGivenUpAfterTwiceTheHeartbeatReplyTimeout() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.silent.add(C1);
+        time.advance(Duration.ofMillis(300));
+        assertEquals(C2, g.currentController(), "C1 lost after mit + 100 ms");
+        mgc.request(C2, "Context=-{Modify=ROOT{Events=6{it/ito{mit=20}}}}");
+        mgc.silent.add(C2);
+        time.advance(Duration.ofMillis(300));
+        assertFalse(g.registered(), "C2 lost too: registering with C1, which is silent");
+        mgc.silent.remove(C2); // the alternate was only busy
+        time.advance(Duration.ofMillis(199));
+        assertFalse(g.registered(), "still waiting for C1 199 ms after the ServiceChange");
+        time.advance(Duration.ofMillis(1));
+        assertEquals(C2, g.currentController(), "C1 silent for 200 ms: given up, back with C2");
+        assertTrue(g.registrationHistory().stream().anyMatch(h -> h.contains("-> 2944 refused")),
+                "the attempt given up on is in the history: " + g.registrationHistory());
+        g.stop();
+    }
+
     /** A second gateway on the same virtual network, registered with C1, with a 100 ms heartbeat reply timeout. */
     private MediaGatewayCore quickDetectingGateway() {
         gw.stop();
