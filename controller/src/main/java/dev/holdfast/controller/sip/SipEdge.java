@@ -216,6 +216,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             stack.stop();
             GUARDS.remove(stackName);
             for (java.util.concurrent.ExecutorService x : senders) x.shutdownNow();
+            okTimer.shutdownNow();
             throw e;
         }
         this.provider = prov;
