@@ -571,6 +571,7 @@ final class B2bua {
             }
             svc.cancelTimer(call.noAnswerTimer);
             call.bRemoteTag = r.toTag();
+            if (call.adopted) call.answerSdp = r.body(); // leg A may not be back yet (adoptRingingLeg answers it then)
             changed(call, SipCall.State.CONNECTED);
             counters.add("calls.connected");
             sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true, r.contentType(), r.body(),
@@ -654,6 +655,12 @@ final class B2bua {
     private void cancelB(SipCall call, int status, String reason) {
         svc.cancelTimer(call.noAnswerTimer);
         sip.respond(call.aHandle, new SipReply(status, reason, call.aToTag, List.of(), false, null, null));
+        if (call.adopted) {
+            // taken over while ringing: no INVITE transaction of ours on leg B to CANCEL (adoptRingingLeg)
+            if (call.bPresent) endEarly(call.bCallId, call.bToken);
+            end(call);
+            return;
+        }
         sip.send(SipOutgoingRequest.inDialog("CANCEL", call.bCallId));
         call.state = SipCall.State.CANCELLING;
     }
@@ -1230,8 +1237,12 @@ final class B2bua {
     void adoptEarly(DialogCookie cookie, AdoptedDialog dialog) {
         long token = sip.newToken();
         svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token));
+        if (phoneToPhone(cookie) && cookie.partyIndex() == 1) {
+            adoptRingingLeg(cookie, dialog, token, false);
+            return;
+        }
         if (!cookie.toGateway() || cookie.self().role() != Role.CALLEE) {
-            // a phone-to-phone call ringing (leg B), or a line's call in another role: not taken over (yet)
+            // a line's call in another role: not taken over
             counters.add("migration.dialog.unsupported");
             endEarly(dialog.callId(), token);
             return;
@@ -1275,8 +1286,12 @@ final class B2bua {
     void adoptEarlyInvite(DialogCookie cookie, AdoptedDialog dialog, String inviteBranch) {
         long token = sip.newToken();
         svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token, inviteBranch));
+        if (phoneToPhone(cookie) && cookie.partyIndex() == 0) {
+            adoptRingingLeg(cookie, dialog, token, true);
+            return;
+        }
         if (!cookie.toGateway() || cookie.self().role() != Role.CALLER) {
-            // a phone-to-phone call ringing (leg A): not taken over (yet)
+            // a line's call in another role: not taken over
             counters.add("migration.dialog.unsupported");
             refuseEarly(dialog, token);
             return;
@@ -1304,6 +1319,87 @@ final class B2bua {
         counters.add("migration.early-dialogs.adopted");
         LOG.log(System.Logger.Level.INFO, () -> "call " + id + " (key " + Long.toHexString(call.callKey)
                 + "): adopted the ringing dialog of " + call.caller);
+    }
+
+    private static boolean phoneToPhone(DialogCookie cookie) {
+        List<DialogCookie.Party> p = cookie.parties();
+        return !cookie.toGateway() && p.size() == 2 && "PHONE".equals(p.get(0).kind()) && "PHONE".equals(p.get(1).kind());
+    }
+
+    /**
+     * One leg of a phone-to-phone call ringing when the other controller died (docs/migration.md, "Ringing calls"):
+     * leg A is the caller's INVITE (answered from here through the edge: handle {@code -token}), leg B our INVITE to
+     * the callee (its answer comes with {@code token}). The two legs meet by call key in either order, as for an
+     * answered call; the call rings with what was left of its no-answer time. The callee's answer then connects it
+     * as for a call set up here (leg A, if it is not back yet, gets its 200 when it comes); the caller leaving, the
+     * callee declining and no answer end it on both legs (BYE in leg B's early dialog: no INVITE of ours to CANCEL).
+     */
+    private void adoptRingingLeg(DialogCookie cookie, AdoptedDialog dialog, long token, boolean legA) {
+        if (endedKeys.containsKey(cookie.callKey())) {
+            counters.add("migration.dialog.call-ended");
+            if (legA) refuseEarly(dialog, token);
+            else endEarly(dialog.callId(), token);
+            return;
+        }
+        List<DialogCookie.Party> parties = cookie.parties();
+        SipCall call = byCallKey.get(cookie.callKey());
+        if (call == null) {
+            long id = nextCallId++;
+            call = new SipCall(id, parties.get(0).callId(), 0, null, parties.get(1).callId(), 0, parties.get(0).id(),
+                    parties.get(1).id());
+            call.adopted = true;
+            call.callKey = cookie.callKey();
+            call.generation = cookie.generation();
+            call.stateSince = cookie.stateSince();
+            call.cdr.setupAt = cookie.stateSince() > 0 ? cookie.stateSince() : svc.now();
+            call.aPresent = false;
+            call.bPresent = false;
+            call.state = SipCall.State.EARLY;
+            calls.put(id, call);
+            byCallKey.put(call.callKey, call);
+            SipCall c = call;
+            long left = noAnswerMillis - (svc.now() - call.cdr.setupAt);
+            call.noAnswerTimer = svc.startTimer(Math.max(1000L, left), () -> noAnswer(c));
+            counters.add("migration.calls.rebuilt");
+        } else if (legA ? call.aPresent : call.bPresent) {
+            counters.add("migration.dialog.duplicate");
+            return;
+        } else if (call.state != SipCall.State.EARLY && !(legA && call.state == SipCall.State.CONNECTED)) {
+            // ended meanwhile (or a leg that cannot join what the call is now)
+            counters.add("migration.dialog.call-ended");
+            if (legA) refuseEarly(dialog, token);
+            else endEarly(dialog.callId(), token);
+            return;
+        } else {
+            counters.add("migration.calls.merged");
+        }
+        if (cookie.generation() > call.generation) {
+            call.generation = cookie.generation();
+            call.stateSince = cookie.stateSince();
+        }
+        if (legA) {
+            call.aPresent = true;
+            call.aHandle = -token;
+            call.aToTag = dialog.localTag();
+            call.aRemoteTag = dialog.remoteTag();
+            if (call.state == SipCall.State.CONNECTED) {
+                // the callee answered before the caller came back: its 200 now
+                sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp",
+                        call.answerSdp, cookie(call, 0)));
+            }
+        } else {
+            call.bPresent = true;
+            call.bToken = token;
+            call.bLocalTag = dialog.localTag();
+            call.bRemoteTag = dialog.remoteTag();
+            byInviteToken.put(token, call);
+        }
+        byCallId.put(dialog.callId(), call);
+        counters.add("migration.dialogs.adopted");
+        counters.add("migration.early-dialogs.adopted");
+        SipCall c = call;
+        LOG.log(System.Logger.Level.INFO, () -> "call " + c.id + " (key " + Long.toHexString(c.callKey) + "): adopted ringing leg "
+                + (legA ? "A" : "B") + " of " + c.caller + " -> " + c.callee + (c.aPresent && c.bPresent ? ", both legs here" : ""));
     }
 
     /** A phone's own INVITE taken over whose cookie was refused: it gets a final failure (the phone stops ring-back). */
