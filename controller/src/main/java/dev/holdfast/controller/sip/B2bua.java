@@ -293,7 +293,7 @@ final class B2bua {
         } else if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.cancelled");
             if (call.adopted) {
-                // the INVITE's transaction died with the controller that sent it: nothing to CANCEL (RingingAdoption)
+                // the INVITE's transaction died with the controller that sent it: nothing to CANCEL (adoptEarly)
                 end(call);
                 endEarly(call.bCallId, call.bToken);
                 return;
