@@ -63,6 +63,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private final Map<Long, Call> calls = CallRegister.create(); // admin API hook: journals calls added and removed
     final Map<Line, Call> callOf = new LinkedHashMap<>();
     private final CallFeatures features;
+    /** Joins two lines a SIP phone transfers to each other. */
+    private final LineJoin joins;
     private long nextCallId = 1;
     /** The SIP side, for calls from lines to phones; null: no SIP. */
     private dev.holdfast.controller.sip.PhoneRouter phones;
@@ -95,6 +97,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         this.timers = provisioning.timers();
         this.invalidNumber = provisioning.dialPlan().invalidNumber();
         this.features = new CallFeatures(this);
+        this.joins = new LineJoin(this);
         this.mid = provisioning.controller().mid() != null ? provisioning.controller().mid()
                 : provisioning.controller().address() + ":" + provisioning.controller().port();
     }
@@ -131,12 +134,48 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     String phoneCookie(Call c) {
         if (stamper == null || c.sip == null) return null;
         CallCookies.Content k = CallCookies.refresh(c, svc.now());
+        return stamper.encode(CallCookies.cookie(c, k, phoneDialogPart(c)));
+    }
+
+    /** What a phone dialog's cookie sits on: the RTP termination its media goes to. */
+    private static dev.holdfast.controller.cookie.CookiePart phoneDialogPart(Call c) {
         Call.IgcEnd e = c.sip.rtp;
         ContextId ctx = e == null ? null : e.leg.context;
-        var part = new dev.holdfast.controller.cookie.CookiePart.PhoneDialog(CallCookies.sipIndex(c),
+        return new dev.holdfast.controller.cookie.CookiePart.PhoneDialog(CallCookies.sipIndex(c),
                 e == null ? null : e.leg.gateway.name(), ctx != null && ctx.isSpecific() ? ctx.value() : null,
                 e == null ? null : e.rtp);
-        return stamper.encode(CallCookies.cookie(c, k, part));
+    }
+
+    /**
+     * The cookie the phone's dialog in call {@code c} will carry once {@code number} in {@code callId} is its SIP side
+     * (a transfer: {@link SipLine#rebind}), or null without cookies. Nothing of the call changes: the generation is
+     * the one the rebind's cookie refresh will give, so the cookie the phone gets now is the one the gateway's parts
+     * get then (unless something else of the call changes in between; a later target refresh then brings it up to date).
+     */
+    String phoneCookieAs(Call c, String number, String callId) {
+        if (stamper == null || c.sip == null) return null;
+        long now = svc.now();
+        CallCookies.Content current = CallCookies.content(c);
+        int generation = c.generation;
+        long since = c.stateSince;
+        if (!current.equals(c.cookieContent)) {
+            if (c.cookieContent == null || c.cookieContent.state() != current.state()) since = now;
+            generation++;
+        }
+        String oldNumber = c.sip.number;
+        String oldCallId = c.sip.callId;
+        c.sip.number = number;
+        c.sip.callId = callId;
+        CallCookies.Content then;
+        try {
+            then = CallCookies.content(c);
+        } finally {
+            c.sip.number = oldNumber;
+            c.sip.callId = oldCallId;
+        }
+        if (!then.equals(current)) generation++;
+        return stamper.encode(new dev.holdfast.controller.cookie.CallCookie(c.key, Math.max(1, generation), since,
+                then.state(), then.feature(), then.consultState(), then.parties(), phoneDialogPart(c)));
     }
 
     /**
@@ -194,7 +233,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         });
     }
 
-    private Call newCall(Line caller, Line callee) {
+    Call newCall(Line caller, Line callee) {
         long id = nextCallId++;
         if (keyPrefix == 0) {
             // our mId and the time of our first call: two controllers, or two starts of one, do not share keys
@@ -689,6 +728,14 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             g.moveLine(c, l, label, done);
         }
 
+        @Override public boolean joinLine(LineCall target, boolean targetForTransfer, java.util.function.Consumer<Boolean> done) {
+            return target instanceof SipLine t && joins.join(c, t.c, targetForTransfer, done);
+        }
+
+        @Override public String cookieAs(String number, String callId) {
+            return c.state == CallState.RELEASED ? null : phoneCookieAs(c, number, callId);
+        }
+
         @Override public String rebind(String number, String callId, SipParty party) {
             if (c.sip == null || c.state == CallState.RELEASED) return null;
             c.sip.number = number;
@@ -967,6 +1014,31 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             });
         }
         for (Gateway gw : linesByGateway.keySet()) association.checkDrained(gw);
+    }
+
+    /**
+     * A call with a SIP phone that a transfer replaced ({@link LineJoin}): gone from here as at release, but its
+     * terminations stay where they are (the new call holds them) and the phone is told nothing (the B2BUA ends
+     * its dialog). {@code record}: written as a call ended by the transfer (a normal release).
+     */
+    void retire(Call c, boolean record) {
+        if (c.state == CallState.RELEASED) return;
+        CallState was = c.state;
+        svc.cancelTimer(c.noAnswerTimer);
+        c.noAnswerTimer = 0;
+        features.ended(c);
+        calls.remove(c.id);
+        byKey.remove(c.key, c);
+        if (merge != null) merge.released(c);
+        for (Line l : c.parties.keySet()) callOf.remove(l, c);
+        if (c.sip != null) c.sip.gone = true;
+        c.state = CallState.RELEASED;
+        if (was == CallState.CONNECTED) completedCalls++;
+        if (record && cdrs != null) {
+            c.cdr.ending(CallRecord.NORMAL, "transferred");
+            CallRecords.ended(cdrs, c, was);
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": replaced by a transfer");
     }
 
     /** Provisioning changed while the controller runs: digits are routed by the new dial plan from now on. */

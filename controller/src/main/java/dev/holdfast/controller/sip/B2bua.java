@@ -792,9 +792,12 @@ final class B2bua {
         }
         Transfer.Side target = otherSide(k, t.replaces().equals(k.aCallId));
         if (target == null) { fail(x, 480, "Temporarily Unavailable"); return; }
-        if (target instanceof Transfer.Line && x.transferee instanceof Transfer.Line) { fail(x, 501, "Not Implemented"); return; }
         x.target = target;
         k.transfer = x;
+        if (target instanceof Transfer.Line && x.transferee instanceof Transfer.Line) {
+            joinLines(x);
+            return;
+        }
         x.joined = prepareJoined(x);
         if (target instanceof Transfer.Line l) {
             offerReady(x, l.call().localSdp());
@@ -803,7 +806,7 @@ final class B2bua {
         // the target phone makes a fresh offer (a re-INVITE without SDP); its 2xx waits for our ACK with the answer
         Transfer.Phone p = (Transfer.Phone) target;
         long token = sip.send(new SipOutgoingRequest("INVITE", p.callId(), null, null, null, null, null, null, null)
-                .withCookie(cookie(x.joined, 1)));
+                .withCookie(joinedCookie(x, 1)));
         ownRequests.put(token, resp -> {
             if (x.done || resp.status() < 200) return;
             if (resp.status() >= 300 || resp.body() == null) {
@@ -819,21 +822,21 @@ final class B2bua {
     private void blind(Transfer x, ReferTarget t) {
         String number = t.uri().user();
         Subscriber callee = number == null ? null : directory.byNumber(number);
-        if (callee == null && x.transferee instanceof Transfer.Line) {
-            // a line's call handed to a number that is no phone's: joining two gateway terminations is not served
-            counters.add("transfer.line-to-line");
-            fail(x, 501, "Not Implemented");
-            return;
-        }
         if (callee == null) {
-            if (x.transferee instanceof Transfer.Phone p && lines != null && number != null) {
+            if (lines != null && number != null) {
                 x.target = new Transfer.Line(number, null);
-                LineRouter.LineCall l = lines.offerWithoutSdp(number, p.number(), p.callId(), new TargetLine(x));
+                // the line is offered the call on the transferee phone's behalf, in its dialog; for a line transferee
+                // by the transferor's phone in the REFER's dialog, until the two lines are joined on answer (a refusal
+                // is then recorded as the transferor's call: a line is no SIP party)
+                String caller = x.transferee instanceof Transfer.Phone ? x.transferee.number()
+                        : x.call.toLine ? x.call.caller : x.call.callee;
+                String callId = x.transferee instanceof Transfer.Phone p ? p.callId() : x.referCallId;
+                LineRouter.LineCall l = lines.offerWithoutSdp(number, caller, callId, new TargetLine(x));
                 if (l != null) {
                     if (!x.done) {
                         x.newTarget = true;
                         x.target = new Transfer.Line(number, l);
-                        x.joined = prepareJoined(x);
+                        if (x.transferee instanceof Transfer.Phone) x.joined = prepareJoined(x);
                     }
                     return;
                 }
@@ -856,7 +859,7 @@ final class B2bua {
         // no offer: the target's 2xx carries one, the transferee answers it, our ACK gives the target the answer
         x.inviteToken = sip.send(new SipOutgoingRequest("INVITE", callId, to.contact(), to.transport(),
                 "sip:" + x.transferee.number() + "@" + sip.domain(), fromTag, "sip:" + number + "@" + sip.domain(), null, null)
-                .withCookie(cookie(x.joined, 1)));
+                .withCookie(joinedCookie(x, 1)));
         x.noAnswerTimer = svc.startTimer(noAnswerMillis, () -> {
             x.noAnswerTimer = 0;
             if (x.done || x.targetAnswered) return;
@@ -918,6 +921,7 @@ final class B2bua {
 
     /** The target's offer: the transferee answers it (a re-INVITE, or the line's termination takes it as Remote). */
     private void offerReady(Transfer x, String offer) {
+        if (x.transferee instanceof Transfer.Line && x.target instanceof Transfer.Line) { joinLines(x); return; }
         if (offer == null) { fail(x, 488, "Not Acceptable Here"); return; }
         if (x.transferee instanceof Transfer.Line l) {
             l.call().media(offer, SdpDirection.of(offer), local -> {
@@ -929,7 +933,7 @@ final class B2bua {
         }
         Transfer.Phone p = (Transfer.Phone) x.transferee;
         long token = sip.send(new SipOutgoingRequest("INVITE", p.callId(), null, null, null, null, null, "application/sdp", offer)
-                .withCookie(cookie(x.joined, 0)));
+                .withCookie(joinedCookie(x, 0)));
         ownRequests.put(token, resp -> {
             if (resp.status() < 200) return;
             if (resp.status() < 300) sip.send(SipOutgoingRequest.inDialog("ACK", p.callId()));
@@ -940,6 +944,44 @@ final class B2bua {
             }
             completeTarget(x, resp.body());
         });
+    }
+
+    /**
+     * A line transferred to a line (blind once the target answered, or attended): call processing joins the two
+     * lines into a call of their own; the transferor hears 200 once the gateways did it. Both of the transferor's
+     * calls with the lines end here (BYE), as for any transfer.
+     */
+    private void joinLines(Transfer x) {
+        Transfer.Line a = (Transfer.Line) x.transferee;
+        Transfer.Line b = (Transfer.Line) x.target;
+        boolean started = b.call() != null && a.call().joinLine(b.call(), !x.attended(), ok -> {
+            if (x.done) return;
+            if (ok) {
+                finish(x, 200, "OK");
+            } else {
+                // the lines' call was released (a gateway refused): nothing is left for the transferor either
+                finish(x, 500, "Server Internal Error");
+            }
+        });
+        if (!started) {
+            LOG.log(System.Logger.Level.INFO, () -> "call " + x.call.id + ": lines " + a.number() + " and " + b.number()
+                    + " cannot be joined");
+            fail(x, 500, "Server Internal Error");
+        }
+    }
+
+    /**
+     * The cookie for our Contact in a transfer's request to a phone of the call it makes ({@code party}: 0 the
+     * transferee, 1 the target): for two phones the joined B2BUA call's; with a line, the line's call's as it will be
+     * once that phone is its SIP side (so the phone has it before a controller failure, not only after its next
+     * target refresh). Null without cookies.
+     */
+    private String joinedCookie(Transfer x, int party) {
+        SipCall j = x.joined;
+        if (j == null) return null;
+        if (!j.toLine) return cookie(j, party);
+        Transfer.Side s = party == 0 ? x.transferee : x.target;
+        return s instanceof Transfer.Phone p && j.line != null ? j.line.cookieAs(p.number(), p.callId()) : null;
     }
 
     /** The transferee's answer goes to the target (in our ACK, or as its termination's Remote); the call is joined. */
@@ -984,15 +1026,23 @@ final class B2bua {
         return j;
     }
 
-    /** The transferee and the target talk: the joined call replaces the transferor's calls, which end with BYE. */
-    private void finish(Transfer x) {
+    private void finish(Transfer x) { finish(x, 200, "OK"); }
+
+    /**
+     * The transferee and the target talk: the joined call replaces the transferor's calls, which end with BYE. Two
+     * lines have no joined call here (theirs is call processing's); {@code status} other than 200: their joining
+     * failed after the calls with the transferor were given up, which then end all the same.
+     */
+    private void finish(Transfer x, int status, String reason) {
         x.done = true;
         svc.cancelTimer(x.noAnswerTimer);
         SipCall j = x.joined;
-        if (x.target instanceof Transfer.Phone pc && !j.toLine) j.bRemoteTag = pc.remoteTag();
-        if (x.target instanceof Transfer.Line l && j.line == null) j.line = l.call();
-        counters.add(x.attended() ? "transfer.attended.completed" : "transfer.blind.completed");
-        notifyTransferor(x, 200, "OK");
+        if (j != null && x.target instanceof Transfer.Phone pc && !j.toLine) j.bRemoteTag = pc.remoteTag();
+        if (j != null && x.target instanceof Transfer.Line l && j.line == null) j.line = l.call();
+        if (status == 200) counters.add(x.attended() ? "transfer.attended.completed" : "transfer.blind.completed");
+        else counters.add("transfer.failed." + status);
+        if (j == null) counters.add("transfer.line-to-line." + (status == 200 ? "completed" : "failed"));
+        notifyTransferor(x, status, reason);
         x.call.transfer = null;
         x.call.cdr.ending(CallRecord.NORMAL, "transferred");
         end(x.call);
@@ -1006,6 +1056,11 @@ final class B2bua {
             if (!x.consultationGone) sip.send(SipOutgoingRequest.inDialog("BYE", x.consultationCallId));
         }
         counters.add("transfer.transferor-released");
+        if (j == null) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "call " + x.call.id + " transferred: lines " + x.transferee.number()
+                    + " and " + x.target.number() + " joined (" + status + ")");
+            return;
+        }
         calls.put(j.id, j);
         byCallId.put(j.aCallId, j);
         if (j.bCallId != null) byCallId.put(j.bCallId, j);

@@ -61,6 +61,29 @@ public interface LineRouter {
 
         /** The call cookie of the phone's dialog now (for our Contact in a target refresh), or null without cookies. */
         default String cookie() { return null; }
+
+        /**
+         * The call cookie the dialog of phone {@code number} with Call-ID {@code callId} is to carry once it takes
+         * the call's SIP side by {@link #rebind} (a transfer: in our Contact of the request that joins that phone
+         * with the line), or null without cookies. Nothing changes until the rebind.
+         */
+        default String cookieAs(String number, String callId) { return null; }
+
+        /**
+         * Joins this call's line (the transferee) with {@code target}'s line, both in calls with the same phone that
+         * transfers one to the other (docs/sip.md, "Transfer"): one gateway, the line is moved into the target's
+         * context; two gateways, the calls' RTP terminations are given each other's SDP. The two lines are then a
+         * call of their own; both calls here end without a word to the phone (its dialogs are the caller's to end).
+         *
+         * @param targetForTransfer {@code target} was set up by the transfer (blind): the lines' call continues it
+         *                          (its call detail record starts when the target was offered the call)
+         * @param done              once the gateways answered: true, the lines talk; false, a gateway refused and
+         *                          the lines' call was released
+         * @return false when the lines cannot be joined (nothing changed, {@code done} is not called)
+         */
+        default boolean joinLine(LineCall target, boolean targetForTransfer, java.util.function.Consumer<Boolean> done) {
+            return false;
+        }
     }
 
     /** What happens on the line side, for the phone. Each method is called at most once, in this order. */

@@ -33,6 +33,7 @@ class PhoneLineMigrationTest {
             sip: { port: 0, minExpires: 1 }
             subscribers:
               - { user: "5001", password: s5001, number: "5001" }
+              - { user: "5002", password: s5002, number: "5002" }
             """ + MigrationEndToEndTest.COOKIES;
     private PhoneRuntime phones;
 
@@ -40,10 +41,12 @@ class PhoneLineMigrationTest {
 
     private static InetSocketAddress sip(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
 
-    private Phone phone(E2eNetwork n) throws Exception {
+    private Phone phone(E2eNetwork n) throws Exception { return phone(n, "5001"); }
+
+    private Phone phone(E2eNetwork n, String user) throws Exception {
         // as the SIP load generator runs its phones: one stack for all, registrations for an hour
-        phones = PhoneRuntime.start(java.net.InetAddress.getLoopbackAddress(), 0, 7, 1);
-        Phone p = phones.phone(PhoneConfig.of("5001", "s5001", List.of(sip(n.controller), sip(n.alternate))).withTransport("udp")
+        if (phones == null) phones = PhoneRuntime.start(java.net.InetAddress.getLoopbackAddress(), 0, 7, 1);
+        Phone p = phones.phone(PhoneConfig.of(user, "s" + user, List.of(sip(n.controller), sip(n.alternate))).withTransport("udp")
                 .withRegistration(Duration.ofHours(1), Duration.ofMillis(600), Duration.ofMillis(2000)).withAutoAnswer(Duration.ZERO));
         assertTrue(eventually(p::registered, WAIT), "the phone registers: " + p.registrationError());
         return p;
@@ -80,6 +83,36 @@ class PhoneLineMigrationTest {
             assertTrue(out.talkPathUp() && gw.talkPathUp("A1"), "still talking");
             p.hangUp(out);
             assertTrue(eventually(() -> out.state() == CallState.ENDED, WAIT), "the phone's BYE answered");
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy from the alternate");
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0, WAIT));
+        }
+    }
+
+    /**
+     * A line transferred (blind) to another phone: that phone's dialog got the line call's cookie in the transfer's
+     * INVITE, so after the failover its dialog joins the rebuilt call and its hang-up releases the line.
+     */
+    @Test
+    void aLineTransferredToAnotherPhoneMovesAndThatPhoneHangsUp() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), SIP, SIP, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phone(n, "5001");
+            Phone b = phone(n, "5002");
+            Call out = a.call("1001");
+            assertTrue(eventually(() -> hears(gw, "A1", "al/ri"), WAIT), "A1 rings");
+            assertTrue(gw.answer("A1"));
+            assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT), "talking");
+            a.transfer(out, "5002", false);
+            assertTrue(eventually(() -> !b.calls().isEmpty() && b.calls().get(0).talkPathUp() && gw.talkPathUp("A1")
+                    && out.state() == CallState.ENDED, WAIT), "A1 and 5002 talk, 5001 released");
+            Call in = b.calls().get(0);
+            migrated(n, b);
+            assertTrue(in.talkPathUp() && gw.talkPathUp("A1"), "still talking");
+            b.hangUp(in);
+            assertTrue(eventually(() -> in.state() == CallState.ENDED, WAIT), "5002's BYE answered");
             assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy from the alternate");
             gw.onHook("A1");
             assertIdle(gw, "A1");

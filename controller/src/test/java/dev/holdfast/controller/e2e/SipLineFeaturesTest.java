@@ -216,21 +216,6 @@ class SipLineFeaturesTest {
         }
     }
 
-    @Test void aLineHandedToAnotherLineGetsNotify501AndTheCallStays() throws Exception {
-        try (E2eNetwork n = network()) {
-            SimulatedGateway gw = n.gw(1);
-            Phone a = phone(n, "5001");
-            Call toLine = callLine(gw, a, "A1", "1001");
-            a.transfer(toLine, "1002");
-            assertTrue(eventually(() -> toLine.transferStatus() != null && toLine.transferStatus().startsWith("SIP/2.0 501"), WAIT),
-                    "NOTIFY 501: " + toLine.transferStatus());
-            assertEquals(1, counter(n, "transfer.line-to-line"));
-            assertEquals(CallState.CONNECTED, toLine.state());
-            assertTrue(toLine.talkPathUp() && gw.talkPathUp("A1"), "the call is as it was");
-            assertTrue(gw.signals("A2").isEmpty(), "A2 was never rung");
-        }
-    }
-
     @Test void attendedTransferOfALineToAPhoneTheTransferorConsulted() throws Exception {
         try (E2eNetwork n = network()) {
             SimulatedGateway gw = n.gw(1);

@@ -22,7 +22,7 @@ public final class Call {
     final Address localAddress;
     Address remoteAddress;
     String remoteTag;
-    URI remoteTarget;
+    volatile URI remoteTarget;
     List<Address> routeSet = new ArrayList<>();
     long localCSeq;
     long remoteCSeq = -1;
@@ -99,6 +99,12 @@ public final class Call {
     }
 
     public String callId() { return callId; }
+
+    /** The dialog's remote target (the far end's last Contact URI: a controller's call cookie rides in it), or null. */
+    public String remoteTarget() {
+        URI t = remoteTarget;
+        return t == null ? null : t.toString();
+    }
 
     public boolean outgoing() { return outgoing; }
 
