@@ -197,6 +197,12 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
         LOG.log(System.Logger.Level.DEBUG, () -> call + ": phone dialog " + dialog.callId() + " adopted");
+        if (call.state == CallState.CONNECTED && call.sip.role == CallStructure.Role.CALLER && call.sip.rtp != null
+                && call.sip.rtp.local != null) {
+            // the line answered while the calling phone's ringing dialog was not here yet: its INVITE gets the 200 now
+            // (the SIP side takes it only for a dialog still early: docs/migration.md "Ringing calls")
+            party.answered(call.sip.rtp.local, phoneCookie(call));
+        }
         return new SipLine(call);
     }
 

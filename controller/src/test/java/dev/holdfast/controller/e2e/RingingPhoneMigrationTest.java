@@ -222,6 +222,28 @@ class RingingPhoneMigrationTest {
     }
 
     @Test
+    void theLineAPhoneCallsAnswersBeforeThePhoneHasFailedOver() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, "udp");
+            Call out = p.call("1001");
+            assertTrue(eventually(() -> hears(gw, "A1", "al/ri") && out.state() == CallState.RINGBACK, WAIT), "A1 rings");
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+            assertTrue(!p.controller().equals(sip(n.alternate)), "the phone has not moved yet");
+            assertTrue(gw.answer("A1"));
+            assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+            assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT),
+                    "the phone's INVITE answered once its dialog is here, talk path up: " + out);
+            p.hangUp(out);
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            gw.onHook("A1");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+        }
+    }
+
+    @Test
     void thePhoneHangsUpWhileTheLineItCallsStillRingsAfterTheFailover() throws Exception {
         try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
             registered(n);
