@@ -170,6 +170,28 @@ class RingingPhoneMigrationTest {
     }
 
     @Test
+    void thePhoneAnswersJustAsThePrimaryDies() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, "udp");
+            offHookAndDial(gw, "A2", "5001");
+            assertTrue(eventually(() -> !p.calls().isEmpty() && p.calls().get(0).state() == CallState.RINGING, WAIT), "the phone rings");
+            Call in = p.calls().get(0);
+            n.controller.close();
+            p.answer(in); // its 200 goes to the dead primary; the retransmissions follow the phone to the alternate
+            assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+            assertTrue(eventually(() -> in.talkPathUp() && gw.talkPathUp("A2"), 25),
+                    "a retransmission of the 200 taken by the alternate, talk path up: " + in + " "
+                            + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertEquals(1L, sipCounter(n.alternate, "migration.early-dialogs.adopted"));
+            gw.onHook("A2");
+            assertTrue(eventually(() -> in.state() == CallState.ENDED, WAIT), "BYE from the alternate: " + in);
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+        }
+    }
+
+    @Test
     void theCallerHangsUpWhileThePhoneStillRingsAfterTheFailover() throws Exception {
         try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
             registered(n);

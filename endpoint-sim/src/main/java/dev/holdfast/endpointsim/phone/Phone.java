@@ -987,7 +987,7 @@ public final class Phone implements SipEndpoint {
      * dialog from our dialog-package NOTIFY and takes the response there (docs/migration.md, "Phones"). Null: the
      * response goes as usual, through the transaction.
      */
-    private InetSocketAddress answerThrough(Request request) {
+    private InetSocketAddress answerThrough(javax.sip.message.Message request) {
         InetSocketAddress now = controller();
         if (now == null || config.controllers().size() < 2 || request == null) return null;
         ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
@@ -1064,8 +1064,14 @@ public final class Phone implements SipEndpoint {
                 return;
             }
             messages++;
-            if (c.answeredElsewhere && controller() != null) sip.sendResponseTo(ok, controller(), config.transport());
-            else sip.resendResponse(ok);
+            // answered just before a failover: the retransmissions go to the controller we moved to
+            InetSocketAddress elsewhere = answerThrough(ok); // its Via is the INVITE's
+            if (elsewhere != null) {
+                c.answeredElsewhere = true;
+                sip.sendResponseTo(ok, elsewhere, config.transport());
+            } else {
+                sip.resendResponse(ok);
+            }
             Duration next = interval.multipliedBy(2).compareTo(T2) > 0 ? T2 : interval.multipliedBy(2);
             retransmitOk(c, ok, next, waited);
         }, Duration.ofMillis(delay));
@@ -1352,6 +1358,8 @@ public final class Phone implements SipEndpoint {
         }
         List<DialogInfo.Entry> out = new ArrayList<>();
         for (Call c : calls.values()) {
+            // a 2xx not acknowledged yet for an INVITE of a controller we failed over from: early for the one we use now
+            if (c.unackedOk != null && answerThrough(c.unackedOk) != null) c.answeredElsewhere = true;
             DialogInfo.Entry e = DialogInfo.entry(c, target);
             if (e != null) out.add(e);
         }
