@@ -26,6 +26,11 @@ public final class Call {
         boolean adding;
         /** Rebuilt from a far end's cookie (FEGI/FECEI): its gateway has not arrived to confirm it yet. */
         boolean expected;
+        /**
+         * Migration: local and remote SDP the audit found on terminations here whose cookie was missing or did not
+         * verify (an IGC end may be known only later, from its far end's cookie); null when there were none.
+         */
+        Map<String, String[]> unverifiedSdp;
 
         Leg(Gateway gateway) { this.gateway = gateway; }
 
@@ -107,10 +112,13 @@ public final class Call {
     }
 
     final long id;
-    /** The calling line; null when the caller is a SIP phone ({@link #sip}). */
-    final Line caller;
-    /** The called line; null when the callee is a SIP phone ({@link #sip}). */
-    final Line callee;
+    /**
+     * The calling line; null when the caller is a SIP phone ({@link #sip}). Set once, but for a call rebuilt from an
+     * older cookie that a newer one says is a basic call (CallMerge).
+     */
+    Line caller;
+    /** The called line; null when the callee is a SIP phone ({@link #sip}). Set once, as {@link #caller}. */
+    Line callee;
     final List<Leg> legs = new ArrayList<>();
     /** IGCs, each by its first end (whose {@code far} is the other). */
     final List<IgcEnd> igcs = new ArrayList<>();
@@ -167,6 +175,13 @@ public final class Call {
     CallCookies.Content cookieContent;
     /** The cookie last written on each part: a {@link Line}, or an {@link IgcEnd} for an RTP termination. */
     final Map<Object, dev.holdfast.controller.cookie.CallCookie> stamped = new java.util.HashMap<>();
+    /**
+     * The generation the merge gave the call (of the newest cookie seen); once the call's own changes here have
+     * moved past it, a part from before the failover is no longer newer than the call, whatever its number says.
+     */
+    int mergedGeneration;
+    /** The cookie whose call-level content the merge gave the call. */
+    dev.holdfast.controller.cookie.CallCookie mergedFrom;
     /** Rebuilt from cookies by this controller after its original controller failed. */
     boolean migrated;
 

@@ -24,6 +24,7 @@ import dev.holdfast.h248.message.MediaParm;
 import dev.holdfast.h248.message.ParmValue;
 import dev.holdfast.h248.message.PropertyParm;
 import dev.holdfast.h248.message.RemoteDescriptor;
+import dev.holdfast.h248.message.RequestedEvent;
 import dev.holdfast.h248.message.StreamDescriptor;
 import dev.holdfast.h248.message.StreamParm;
 import dev.holdfast.h248.message.TerminationId;
@@ -79,7 +80,21 @@ final class CallMerge {
     void released(Call c) { releasedKeys.put(c.key, Boolean.TRUE); }
 
     /** The line's gateway left this controller: its talk-path-only context is nobody's business here any more. */
-    void forget(Line l) { untrusted.remove(l); }
+    void forget(Line l) {
+        untrusted.remove(l);
+        leaving.remove(l);
+    }
+
+    /** Lines that left their call before the kill (a newer cookie says so) and hear busy until they hang up. */
+    private final Set<Line> leaving = new HashSet<>();
+
+    /** The line left its call before the kill and hears busy tone until it hangs up: not armed as idle meanwhile. */
+    boolean leaving(Line l) {
+        if (!leaving.contains(l)) return false;
+        if (l.state() == LineState.LOCKOUT) return true;
+        leaving.remove(l);
+        return false;
+    }
 
     /** The line is in a context kept talk-path-only. */
     boolean untrusted(Line l) { return untrusted.containsKey(l); }
@@ -184,6 +199,7 @@ final class CallMerge {
                 missingContexts(g, expecting.getOrDefault(g, List.of()));
             }
             if (contexts >= 0) missingContexts(gw, expecting.getOrDefault(gw, List.of()));
+            if (contexts >= 0 && !mixed.isEmpty()) hostsChecked(gw);
             long took = cp.svc.now() - started;
             long rebuilt = counters.getOrDefault("merge.calls_rebuilt", 0L);
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took
@@ -284,10 +300,22 @@ final class CallMerge {
             if (c == null) {
                 c = create(newest);
                 if (c == null) { untrustedContext(gw, ctx, terms); return; }
+            } else if (newest.generation() > c.generation && c.generation == c.mergedGeneration) {
+                if (notCarriedOut(c, newest, gw, null)) {
+                    // kept as its host's gateway has it; every part is written again, above the generation not taken
+                    count("merge.newer_part_not_on_host");
+                    c.generation = newest.generation() + 1;
+                    c.mergedGeneration = c.generation;
+                } else {
+                    newer(c, newest, newest.generation());
+                }
             } else if (newest.generation() > c.generation) {
-                count("merge.newer_part");
+                // the call changed here since it was rebuilt: its cookies are this controller's now (the stamper
+                // writes them over this part's)
+                count("merge.newer_part_after_change");
             }
-            confirm(c, gw, ctx, parts);
+            for (Map.Entry<Audited, CallCookie> p : parts) if (p.getValue().generation() != c.generation) mixed.add(c);
+            confirm(c, gw, ctx, parts, terms);
             owner = c;
         }
         if (byKey.isEmpty() && !rejected.isEmpty()) {
@@ -339,10 +367,42 @@ final class CallMerge {
 
     /** A call as its newest cookie describes it; its legs come as their contexts are confirmed. */
     private Call create(CallCookie n) {
-        boolean featured = n.feature() != Call.Feature.NONE;
-        for (CookieParty p : n.parties()) {
-            if (p.role() != CallStructure.Role.CALLER && p.role() != CallStructure.Role.CALLEE) featured = true;
+        Map<CookieParty, Line> lines = partyLines(n, null);
+        if (lines == null) return null;
+        Line caller = null, callee = null;
+        if (!featured(n)) {
+            for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
+                if (e.getKey().role() == CallStructure.Role.CALLER) caller = e.getValue();
+                if (e.getKey().role() == CallStructure.Role.CALLEE) callee = e.getValue();
+            }
         }
+        Call c = cp.newMigratedCall(n.callKey(), caller, callee);
+        c.migrated = true;
+        describe(c, n, lines);
+        cp.register(c);
+        if (!c.featured) cp.restoreNoAnswer(c);
+        else cp.restoreConsultNoAnswer(c);
+        count("merge.calls_rebuilt");
+        // one line per call only at DEBUG: at 10,000 calls the console handler's flush per line was most of the time
+        // spent rebuilding a call (JFR, drill of 1,000 calls); the gateway's summary line says how many
+        LOG.log(System.Logger.Level.DEBUG, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
+        return c;
+    }
+
+    /** A call uses features when its cookie says so, or when a party has a role a basic call does not have. */
+    private static boolean featured(CallCookie n) {
+        if (n.feature() != Call.Feature.NONE) return true;
+        for (CookieParty p : n.parties()) {
+            if (p.role() != CallStructure.Role.CALLER && p.role() != CallStructure.Role.CALLEE) return true;
+        }
+        return false;
+    }
+
+    /**
+     * The lines of the cookie's parties (phones and parties not provisioned here left out), or null when one of them
+     * is in a call other than {@code self}.
+     */
+    private Map<CookieParty, Line> partyLines(CallCookie n, Call self) {
         Map<CookieParty, Line> lines = new LinkedHashMap<>();
         for (CookieParty p : n.parties()) {
             if (p.kind() == CookieParty.Kind.PHONE) continue;
@@ -354,36 +414,40 @@ final class CallMerge {
                 count("merge.unknown_party");
                 continue;
             }
-            if (cp.callOf(l) != null) {
+            Call other = cp.callOf(l);
+            if (other != null && other != self) {
                 LOG.log(System.Logger.Level.WARNING, () -> "call key " + Long.toHexString(n.callKey()) + ": " + l
-                        + " is already in " + cp.callOf(l));
+                        + " is already in " + other);
                 count("merge.party_in_other_call");
                 return null;
             }
             lines.put(p, l);
         }
-        Line caller = null, callee = null;
-        if (!featured) {
-            for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
-                if (e.getKey().role() == CallStructure.Role.CALLER) caller = e.getValue();
-                if (e.getKey().role() == CallStructure.Role.CALLEE) callee = e.getValue();
-            }
-        }
-        Call c = cp.newMigratedCall(n.callKey(), caller, callee);
-        c.featured = featured;
+        return lines;
+    }
+
+    /**
+     * The call-level content of cookie {@code n} (state, feature, parties and their roles) given to the call: at
+     * its creation, and again when a part with a newer generation arrives. Where each party is (legs, IGC ends)
+     * is not in it: that comes from the parts themselves.
+     */
+    private void describe(Call c, CallCookie n, Map<CookieParty, Line> lines) {
+        c.featured = c.featured || featured(n);
         c.feature = n.feature();
         c.state = n.state();
         c.consultState = n.consultState();
         c.generation = n.generation();
+        c.mergedGeneration = n.generation();
+        c.mergedFrom = n;
         c.stateSince = n.stateSince();
         // what the cookies say is what this call's cookies last said: unless the rebuilt call differs from it, its
         // generation stays and no part is written again (a drill of 1,000 calls: every part of every rebuilt call
         // was rewritten with generation + 1, up to 15 KB of cookie Modifies per request to a gateway, too large for
         // a datagram: never sent, and the gateway was declared lost)
         c.cookieContent = new CallCookies.Content(n.state(), n.feature(), n.consultState(), n.parties());
-        c.migrated = true;
         for (CookieParty p : n.parties()) {
             if (p.kind() == CookieParty.Kind.PHONE) {
+                if (c.sip != null) continue; // known already (and perhaps adopted by the SIP side): kept
                 Call.SipParty s = p.role() == CallStructure.Role.CALLER
                         ? new Call.SipParty(p.termination(), p.extra(), null) : new Call.SipParty(p.termination());
                 if (s.callId == null) s.callId = p.extra();
@@ -423,18 +487,158 @@ final class CallMerge {
             // a party's role before hold is only written for parties that had one; the map holds all of them
             for (Line l : c.parties.keySet()) c.rolesBeforeHold.putIfAbsent(l, c.parties.get(l));
         }
-        cp.register(c);
+    }
+
+    /**
+     * A part whose cookie is newer than the one the call was built from (the primary died between writing one
+     * gateway's cookies and another's, or an older cookie's retransmission overtook a newer one): the call takes the
+     * newer call-level content (state, feature, parties and roles), as if that part had arrived first. Where the
+     * parties are stays what the parts audited so far say; the feature's places on the host's gateway are derived
+     * again once this part is confirmed. Refused (the call keeps its content) when a party it adds is in another
+     * call here.
+     */
+    private void newer(Call c, CallCookie n, int generation) {
+        Map<CookieParty, Line> lines = partyLines(n, c);
+        if (lines == null) {
+            count("merge.newer_part_refused");
+            return;
+        }
+        if (generation == n.generation()) count("merge.newer_part");
+        CallState was = c.state;
+        Set<Line> before = new LinkedHashSet<>(c.parties.keySet());
+        c.parties.clear();
+        c.conferees.clear();
+        c.rolesBeforeHold = null;
+        c.host = null;
+        c.held = null;
+        c.consulted = null;
+        c.heldLeg = null;
+        c.heldTerm = null;
+        c.consultLeg = null;
+        c.consultTerm = null;
+        c.outpulse = null;
+        describe(c, n, lines);
+        c.generation = generation;
+        c.mergedGeneration = generation;
+        if (!featured(n)) {
+            for (Map.Entry<CookieParty, Line> e : lines.entrySet()) {
+                if (e.getKey().role() == CallStructure.Role.CALLER) c.caller = e.getValue();
+                if (e.getKey().role() == CallStructure.Role.CALLEE) c.callee = e.getValue();
+            }
+        }
+        for (Line l : before) {
+            if (c.parties.containsKey(l)) continue;
+            // no longer a party as the newer part says (dropped, or transferred away): its termination, should an
+            // audited context hold it, stays in the leg and leaves with the call
+            cp.callOf.remove(l, c);
+        }
+        for (Line l : c.parties.keySet()) cp.callOf.put(l, c);
+        if (c.state == CallState.CONNECTED && was != CallState.CONNECTED) {
+            cp.svc.cancelTimer(c.noAnswerTimer);
+            c.noAnswerTimer = 0;
+            if (c.cdr.answeredAt == 0) c.cdr.answeredAt = c.stateSince > 0 ? c.stateSince : cp.svc.now();
+        }
+        boolean consultRinging = c.consulted != null && (c.feature == Call.Feature.TRANSFER_RINGING
+                || c.consultState != null && c.consultState != CallState.CONNECTED);
+        if (!consultRinging && c.consultTimer != 0) {
+            cp.svc.cancelTimer(c.consultTimer);
+            c.consultTimer = 0;
+        }
         if (!c.featured) cp.restoreNoAnswer(c);
         else cp.restoreConsultNoAnswer(c);
-        count("merge.calls_rebuilt");
-        // one line per call only at DEBUG: at 10,000 calls the console handler's flush per line was most of the time
-        // spent rebuilding a call (JFR, drill of 1,000 calls); the gateway's summary line says how many
-        LOG.log(System.Logger.Level.DEBUG, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
-        return c;
+        LOG.log(System.Logger.Level.INFO, () -> c + ": cookie of generation " + n.generation() + " taken");
+    }
+
+    /** Calls whose parts carry different generations: their content is checked when a host's gateway is audited. */
+    private final Set<Call> mixed = new LinkedHashSet<>();
+
+    /**
+     * Whether cookie {@code n}'s feature state was announced to other gateways but never carried out on its host's
+     * gateway. Features are carried out there, their cookies in the same transaction (CookieStamper); the other
+     * gateways get cookie-only Modifies in parallel, which can arrive when the host's transaction was lost (UDP) and
+     * the primary died before it was sent again. Known once the host's gateway has been audited ({@code audited},
+     * or arrived): the newest of the call's parts there is the generation before {@code n}, and {@code n} differs
+     * from it by a change made on the host's gateway alone ({@link #hostOnly}). {@code from}: the gateway
+     * {@code n} came from (its parts are not counted yet).
+     */
+    private boolean notCarriedOut(Call c, CallCookie n, Gateway from, Gateway audited) {
+        Gateway hg = hostGateway(n);
+        if (hg == null || hg == from || !(hg == audited || cp.arrived(hg))) return false;
+        CallCookie on = newestOn(c, hg);
+        return on != null && hostOnly(on, n);
+    }
+
+    /**
+     * Whether {@code to} follows {@code from} by a change carried out on the host's gateway alone (no command to
+     * another gateway): a hold, a flash during a consultation or a conference and back, the conference itself. Any
+     * other change may have been carried out in part on other gateways (a consulted party's answer: its own
+     * gateway connected it, the host's did not hear of it), and the newer content stays.
+     */
+    private static boolean hostOnly(CallCookie from, CallCookie to) {
+        if (to.generation() != from.generation() + 1 || !java.util.Objects.equals(from.consultState(), to.consultState())
+                || from.state() != to.state() || from.parties().size() != to.parties().size()) return false;
+        for (int i = 0; i < from.parties().size(); i++) {
+            CookieParty a = from.parties().get(i), b = to.parties().get(i);
+            if (a.kind() != b.kind() || !java.util.Objects.equals(a.gateway(), b.gateway())
+                    || !a.termination().equals(b.termination())) return false;
+        }
+        Call.Feature a = from.feature(), b = to.feature();
+        return a == Call.Feature.NONE && b == Call.Feature.HOLD
+                || a == Call.Feature.CONSULT && b == Call.Feature.CONSULT_RECALL
+                || a == Call.Feature.CONSULT_RECALL && (b == Call.Feature.CONSULT || b == Call.Feature.CONFERENCE)
+                || a == Call.Feature.CONFERENCE && b == Call.Feature.CONFERENCE_RECALL
+                || a == Call.Feature.CONFERENCE_RECALL && b == Call.Feature.CONFERENCE;
+    }
+
+    /** The gateway of the cookie's host (a line or trunk), or null. */
+    private Gateway hostGateway(CallCookie n) {
+        for (CookieParty p : n.parties()) {
+            if (p.role() == CallStructure.Role.HOST && p.kind() != CookieParty.Kind.PHONE) return cp.association.gateway(p.gateway());
+        }
+        return null;
+    }
+
+    /** The newest cookie among the call's parts on {@code gw}, or null. */
+    private static CallCookie newestOn(Call c, Gateway gw) {
+        CallCookie best = null;
+        for (Map.Entry<Object, CallCookie> e : c.stamped.entrySet()) {
+            Gateway g = e.getKey() instanceof Line l ? l.gateway() : e.getKey() instanceof Call.IgcEnd ie ? ie.leg.gateway : null;
+            if (g == gw && (best == null || e.getValue().generation() > best.generation())) best = e.getValue();
+        }
+        return best;
+    }
+
+    /**
+     * After {@code gw}'s audit: a call whose content came from a cookie its host's gateway (this one) never carried
+     * out goes back to the newest content that gateway has, with a generation above every part's, so that all its
+     * parts are written again with it.
+     */
+    private void hostsChecked(Gateway gw) {
+        for (Call c : List.copyOf(mixed)) {
+            if (cp.call(c.id()) != c || c.generation != c.mergedGeneration || c.mergedFrom == null) {
+                mixed.remove(c);
+                continue;
+            }
+            if (notCarriedOut(c, c.mergedFrom, null, gw)) {
+                CallCookie back = newestOn(c, hostGateway(c.mergedFrom));
+                Map<CookieParty, Line> lines = partyLines(back, c);
+                if (lines != null) {
+                    count("merge.newer_part_not_on_host");
+                    int top = c.generation;
+                    for (CallCookie k : c.stamped.values()) top = Math.max(top, k.generation());
+                    newer(c, back, top + 1);
+                    staleLines(c);
+                    restoreFeatureLegs(c);
+                    if (!expecting(c)) cp.touch(c);
+                }
+            }
+            if (!expecting(c)) mixed.remove(c);
+        }
     }
 
     /** The parts found in one context confirm (or add) the call's leg there, its IGC ends and their far ends. */
-    private void confirm(Call c, Gateway gw, ContextId ctx, List<Map.Entry<Audited, CallCookie>> parts) {
+    private void confirm(Call c, Gateway gw, ContextId ctx, List<Map.Entry<Audited, CallCookie>> parts,
+                         List<Audited> audited) {
         Call.Leg leg = null;
         for (Call.Leg l : c.legs) if (l.gateway == gw && ctx.equals(l.context)) leg = l;
         if (leg == null) {
@@ -443,6 +647,7 @@ final class CallMerge {
             c.legs.add(leg);
         }
         leg.expected = false;
+        lines(c, leg, audited);
         for (Map.Entry<Audited, CallCookie> p : parts) {
             Audited t = p.getKey();
             CookiePart part = p.getValue().part();
@@ -450,12 +655,13 @@ final class CallMerge {
                 Line l = gw.line(t.termination);
                 leg.terminations.add(l != null ? l.termination() : t.termination);
                 // the cookie this part carries: the stamper writes it again only if the call would say otherwise
-                if (l != null && c.parties.containsKey(l)) c.stamped.put(l, p.getValue());
+                // (and, for a line a newer cookie no longer lists, it says the line left: staleLines)
+                if (l != null) c.stamped.put(l, p.getValue());
             } else if (part instanceof CookiePart.IgcEnd ie) {
                 Call.IgcEnd e = endAt(c, leg, t.termination);
                 e.local = t.local;
                 e.remote = t.remote;
-                if (e.far == null) linkFar(c, e, ie);
+                if (e.far == null) linkFar(c, e, ie, p.getValue());
                 c.stamped.put(e, p.getValue());
             } else if (part instanceof CookiePart.PhoneRtp) {
                 Call.IgcEnd e = endAt(c, leg, t.termination);
@@ -471,11 +677,131 @@ final class CallMerge {
                 leg.terminations.add(t.termination);
             }
         }
+        staleLines(c);
         restoreFeatureLegs(c);
+        finishIgcs(c);
+        if (!expecting(c) && stalePart(c)) cp.touch(c); // a part older than the call: its cookie is written anew
         if (c.state == CallState.SETUP && !expecting(c)) cp.ringingRestored(c);
         // the cookie says SETUP for a consultation that rang (nothing to tell them apart on the wire); with every
         // part here it rings, so that the consulted party's answer connects it rather than waiting for a reply
         if (c.featured && c.consultState == CallState.SETUP && !expecting(c)) c.consultState = CallState.RINGING;
+    }
+
+    /**
+     * The lines of a leg are those its context's audit shows. A far end's cookie placed the party it leads to in the
+     * context it named; that cookie may be older than the context (the party was moved since into another context on
+     * its gateway, as the host into a consultation's): the line is where the audit finds it, and in one context only
+     * (a release that named it in a context since gone had that context's error end the transaction, and left the
+     * contexts after it in place).
+     */
+    private static void lines(Call c, Call.Leg leg, List<Audited> audited) {
+        Gateway gw = leg.gateway;
+        Set<String> here = new HashSet<>();
+        for (Audited t : audited) {
+            Line l = gw.line(t.termination);
+            if (l != null) here.add(l.termination());
+        }
+        leg.terminations.removeIf(t -> gw.line(t) != null && !here.contains(t));
+        for (Call.Leg other : c.legs) {
+            if (other != leg && other.gateway == gw && other.expected) other.terminations.removeAll(here);
+        }
+    }
+
+    /**
+     * Lines in the call's audited contexts, with the call's cookie of an older generation, that the call's newer
+     * cookie no longer lists (dropped from a conference, or hung up, and the primary died before their gateway heard
+     * of it): they leave now, as they would have, with the RTP terminations that only led to them, and hear busy
+     * tone until they hang up (on-hook already, the gateway says so at once: strict=state, and the line is idle).
+     */
+    private void staleLines(Call c) {
+        for (Call.Leg leg : List.copyOf(c.legs)) {
+            if (leg.expected || leg.context == null || !leg.context.isSpecific() || !c.legs.contains(leg)) continue;
+            for (String t : List.copyOf(leg.terminations)) {
+                Line l = leg.gateway.line(t);
+                if (l == null || c.parties.containsKey(l) || cp.callOf(l) != null) continue;
+                CallCookie had = c.stamped.get(l);
+                if (had == null || had.generation() >= c.generation) continue;
+                count("merge.stale_party_left");
+                LOG.log(System.Logger.Level.INFO, () -> c + ": " + l + " is no longer in the call (generation "
+                        + had.generation() + " < " + c.generation + "): it leaves its context");
+                c.stamped.remove(l);
+                CallFeatures.Batch b = new CallFeatures.Batch();
+                b.optional(leg.gateway, leg.context, H248.subtract(t, false));
+                leg.terminations.remove(t);
+                prune(c, leg, b);
+                l.state(LineState.LOCKOUT);
+                leaving.add(l);
+                b.add(l.gateway(), ContextId.NULL, H248.modify(l.termination(), H248.signals(CallProcessor.BUSY),
+                        H248.events(cp.svc.requestId(), RequestedEvent.of(CallProcessor.ON_HOOK, PropertyParm.of("strict", "state")))));
+                for (Map.Entry<Gateway, List<ActionRequest>> e : b.actions().entrySet()) {
+                    cp.send(c, e.getKey(), e.getValue(), o -> {
+                        if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": " + l + " leaving: " + o);
+                    });
+                }
+            }
+        }
+    }
+
+    /**
+     * A leg that lost a termination: gone when empty; when only an IGC end is left (it led to the party that left)
+     * that end goes, and its far end, and so on toward the rest of the call. Commands only to gateways whose
+     * contexts were audited; on others the far end is simply forgotten (their leg is expected, and subtracted
+     * with the call should their gateway come back).
+     */
+    private void prune(Call c, Call.Leg leg, CallFeatures.Batch b) {
+        if (leg.terminations.isEmpty()) { c.legs.remove(leg); return; }
+        if (leg.terminations.size() != 1) return;
+        String t = leg.terminations.iterator().next();
+        Call.IgcEnd e = c.igcEnd(leg, t);
+        if (e == null) return;
+        b.optional(leg.gateway, leg.context, H248.subtract(t, true));
+        leg.terminations.clear();
+        c.legs.remove(leg);
+        c.removeIgc(e);
+        Call.IgcEnd f = e.far;
+        if (f == null || f.rtp == null || f.leg.context == null || !f.leg.context.isSpecific()) return;
+        f.far = null;
+        f.leg.terminations.remove(f.rtp);
+        if (f.leg.expected) {
+            if (f.leg.terminations.isEmpty()) c.legs.remove(f.leg);
+            return;
+        }
+        b.optional(f.leg.gateway, f.leg.context, H248.subtract(f.rtp, true));
+        prune(c, f.leg, b);
+    }
+
+    /**
+     * IGCs whose set-up the primary did not finish: an end added with its own SDP only (its far end's, sent in a
+     * Modify once the far end was added, was lost with the primary) gets its far end's SDP now, once both ends'
+     * gateways are here. Without it the parties would never hear each other (a consultation answered after the
+     * migration, say).
+     */
+    private void finishIgcs(Call c) {
+        for (Call.IgcEnd e : List.copyOf(c.igcs)) {
+            finishIgc(c, e);
+            if (e.far != null) finishIgc(c, e.far);
+        }
+    }
+
+    private void finishIgc(Call c, Call.IgcEnd e) {
+        Call.IgcEnd f = e.far;
+        // only an end its gateway's audit described (its local SDP known) is known to lack the far end's SDP
+        if (f == null || e.rtp == null || e.local == null || e.remote != null || f.local == null || e.leg.expected
+                || f.leg.expected || e.leg.context == null || !e.leg.context.isSpecific()) return;
+        e.remote = f.local;
+        count("merge.igc_finished");
+        LOG.log(System.Logger.Level.INFO, () -> c + ": " + e.leg.gateway.name() + " " + e.rtp + " gets its far end's SDP");
+        cp.send(c, e.leg.gateway, List.of(H248.action(e.leg.context, H248.modify(e.rtp, H248.stream(H248.remote(f.local))))),
+                o -> { if (!o.ok()) LOG.log(System.Logger.Level.INFO, () -> c + ": far SDP for " + e.rtp + " refused: " + o); });
+    }
+
+    /**
+     * A part of the call carries a cookie of another generation than the call's: older (a newer part gave the call
+     * its content), or from before the failover while the call has changed here since.
+     */
+    private static boolean stalePart(Call c) {
+        for (CallCookie k : c.stamped.values()) if (k.generation() != c.generation) return true;
+        return false;
     }
 
     /** The IGC end that is termination {@code t} of this leg: known already (expected from its far end), or new. */
@@ -507,7 +833,7 @@ final class CallMerge {
     }
 
     /** Links an IGC end to its far end by FEGI/FECEI: the far end as already known, or expected there. */
-    private void linkFar(Call c, Call.IgcEnd e, CookiePart.IgcEnd ie) {
+    private void linkFar(Call c, Call.IgcEnd e, CookiePart.IgcEnd ie, CallCookie own) {
         Gateway fg = cp.association.gateway(ie.farGateway());
         if (fg == null) {
             LOG.log(System.Logger.Level.WARNING, () -> c + ": IGC end " + e.rtp + " leads to unknown gateway " + ie.farGateway());
@@ -538,6 +864,15 @@ final class CallMerge {
         if (ie.farContext() != null) {
             for (Call.Leg l : c.legs) if (l.gateway == fg && l.context != null && l.context.value() == ie.farContext()) fl = l;
         }
+        if (fl != null && !fl.expected && ie.farTermination() != null && !holds(fl, ie.farTermination())) {
+            // that context was audited without it: the far end is gone (the primary subtracted it, and died before
+            // this gateway heard of it): an end without a far end, it leaves with the call or with its branch
+            LOG.log(System.Logger.Level.INFO, () -> c + ": IGC end " + e.rtp + " leads to " + ie.farGateway() + " "
+                    + ie.farTermination() + ", no longer there");
+            count("merge.far_end_gone");
+            c.igcs.add(e);
+            return;
+        }
         if (fl == null) {
             if (cp.arrived(fg)) farAlreadyHere.add(fg);
             fl = new Call.Leg(fg);
@@ -548,21 +883,36 @@ final class CallMerge {
         Call.IgcEnd f = new Call.IgcEnd(fl);
         f.rtp = ie.farTermination();
         if (f.rtp != null) fl.terminations.add(f.rtp);
+        String[] sdp = fl.unverifiedSdp == null || f.rtp == null ? null : fl.unverifiedSdp.get(f.rtp);
+        if (sdp != null) { f.local = sdp[0]; f.remote = sdp[1]; } // audited there, its own cookie missing
         if (ie.party() >= 0) {
-            // the party it leads to is in that leg (its own part will confirm it)
-            Line l = partyLine(c, ie.party(), fg);
-            if (l != null) fl.terminations.add(l.termination());
+            // the party it leads to is in that leg (its own part will confirm it), unless an audit found its line
+            // elsewhere already: this part's cookie may be older than the party's move
+            Line l = partyLine(own, ie.party(), fg);
+            if (l != null && !audited(c, l)) fl.terminations.add(l.termination());
         }
         c.addIgc(e, f);
     }
 
-    /** The line of party {@code index} of the call's cookies, if it is on {@code gw}. */
-    private static Line partyLine(Call c, int index, Gateway gw) {
-        int i = c.sip != null && c.sip.role == CallStructure.Role.CALLER ? 1 : 0;
-        for (Line l : c.parties.keySet()) {
-            if (i++ == index) return l.gateway() == gw ? l : null;
+    /** The line of party {@code index} of this cookie (the index is into its own parties), if it is on {@code gw}. */
+    private static Line partyLine(CallCookie own, int index, Gateway gw) {
+        if (index >= own.parties().size()) return null;
+        CookieParty p = own.parties().get(index);
+        if (p.kind() == CookieParty.Kind.PHONE || !gw.name().equals(p.gateway())) return null;
+        return gw.line(p.termination());
+    }
+
+    /** The line is in a leg of the call that an audit confirmed. */
+    private static boolean audited(Call c, Line l) {
+        for (Call.Leg leg : c.legs) {
+            if (!leg.expected && leg.gateway == l.gateway() && leg.terminations.contains(l.termination())) return true;
         }
-        return null;
+        return false;
+    }
+
+    private static boolean holds(Call.Leg leg, String termination) {
+        for (String t : leg.terminations) if (t.equalsIgnoreCase(termination)) return true;
+        return false;
     }
 
     private static boolean expecting(Call c) {
@@ -715,8 +1065,15 @@ final class CallMerge {
                 String id = l != null ? l.termination() : t.termination;
                 if (!leg.terminations.contains(id)) leg.terminations.add(id);
                 count("merge.unverified_in_call_context");
+                if (l != null) continue;
+                // its SDP is the gateway's own word, not the cookie's: an IGC end known from its far end uses it
+                if (leg.unverifiedSdp == null) leg.unverifiedSdp = new HashMap<>();
+                leg.unverifiedSdp.put(id, new String[] {t.local, t.remote});
+                Call.IgcEnd e = c.igcEnd(leg, id);
+                if (e != null && e.local == null) { e.local = t.local; e.remote = t.remote; }
             }
         }
+        finishIgcs(c);
     }
 
     /**

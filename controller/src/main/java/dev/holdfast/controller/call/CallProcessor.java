@@ -1176,6 +1176,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     /** A rebuilt call's ringing consultation: its no-answer timer goes on ({@link CallFeatures#restoreConsultTimer}). */
     void restoreConsultNoAnswer(Call c) { features.restoreConsultTimer(c); }
 
+    /** A rebuilt call's cookies are checked (and written where they changed) at the end of this event. */
+    void touch(Call c) { touched.add(c); }
+
     /** A party's gateway came back without the party's context: for the call, that party hung up. */
     void partyLost(Call c, Line l) {
         if (c.state == CallState.RELEASED) return;
@@ -1224,7 +1227,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         List<Line> offHook = new ArrayList<>();
         for (Line l : gw.lines()) {
             if (l.state() == LineState.OUT_OF_SERVICE || callOf.containsKey(l) || afterOrphans.contains(l)
-                    || merge != null && merge.untrusted(l)) continue;
+                    || merge != null && (merge.untrusted(l) || merge.leaving(l))) continue;
             if (offHookWhileRegistering.remove(l)) offHook.add(l);
             else toArm.add(l);
         }

@@ -3,7 +3,6 @@ package dev.holdfast.controller.sim;
 import dev.holdfast.controller.call.Call;
 import dev.holdfast.controller.call.CallState;
 import dev.holdfast.controller.provisioning.ProvisioningLoader;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -366,16 +365,14 @@ class MigrationSimScenariosTest {
     /**
      * Seed 192 with {@code -Dsim.udpLoss=true}: one gateway holds an older cookie of a call than the others (here:
      * the primary died after the host's gateway got the hold's cookies and before the held party's gateway got its
-     * own). When the gateway with the older cookie reaches the alternate first, the call is built from it, and the
-     * newer parts arriving later are only counted ({@code merge.newer_part}): the call stays in its older state,
-     * though docs/migration.md says the newer parts win.
+     * own). When the gateway with the older cookie reaches the alternate first, the call is built from it; the newer
+     * part arriving later gives it its newer state (it was only counted, {@code merge.newer_part}, and the call
+     * stayed a plain call).
      */
     @Test
     void aCallIsRebuiltFromItsNewestCookieWhenTheNewestArrivesFirst() { staleFarPart(Duration.ofMillis(1), Duration.ofMillis(500)); }
 
     @Test
-    @Disabled("bug reported to the lead: CallMerge.context only counts a newer part (merge.newer_part) and keeps the "
-            + "older state the call was created from; enable once fixed")
     void aCallIsRebuiltFromItsNewestCookieWhenAnOlderOneArrivesFirst() { staleFarPart(Duration.ofMillis(500), Duration.ofMillis(1)); }
 
     private void staleFarPart(Duration hostArrives, Duration heldArrives) {
@@ -400,5 +397,234 @@ class MigrationSimScenariosTest {
         assertEquals(1, calls.size());
         assertEquals(before, dev.holdfast.controller.CallStructures.comparable(calls.get(0).structure()),
                 "counters " + w.alternate.core.calls().migrationCounters());
+    }
+
+    /**
+     * Seed 396 (of 2000): a consultation across three gateways being set up when the primary dies. The consulted
+     * party's gateway has its context with the consultation's cookies (the newest); the held party's gateway has the
+     * hold's (older), and so has the held side's RTP termination on the host's gateway; the host's line was moved
+     * into the consultation's context there (with the newest cookie) next to an RTP termination that got neither
+     * its far end's SDP nor a cookie (that Modify was lost with the primary). The alternate must rebuild the
+     * consultation whatever the arrival order: the held party's older cookie places the host in the held context,
+     * which only the host's own part corrects (a release that named the host there failed on the context, once gone,
+     * and left the consultation's context behind). Then the consulted party answers and talks with the host; the
+     * host hangs up (a transfer), the others after it, and nothing is left.
+     */
+    @Test
+    void aConsultationHalfSetUpAtTheKillIsRebuiltFromItsNewestCookieHeldPartysGatewayFirst() {
+        halfSetUpConsultation(Duration.ofMillis(400), Duration.ofMillis(1), Duration.ofMillis(150));
+    }
+
+    @Test
+    void aConsultationHalfSetUpAtTheKillIsRebuiltFromItsNewestCookieHostsGatewayFirst() {
+        halfSetUpConsultation(Duration.ofMillis(1), Duration.ofMillis(400), Duration.ofMillis(150));
+    }
+
+    @Test
+    void aConsultationHalfSetUpAtTheKillIsRebuiltFromItsNewestCookieConsultedPartysGatewayFirst() {
+        halfSetUpConsultation(Duration.ofMillis(400), Duration.ofMillis(150), Duration.ofMillis(1));
+    }
+
+    private void halfSetUpConsultation(Duration hostArrives, Duration heldArrives, Duration consultedArrives) {
+        SimWorld w = new SimWorld(1, 3, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives, 3, consultedArrives));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), heldGw = w.gw(2), consultedGw = w.gw(3);
+        connect(w, host, "A1", "2001", heldGw, "A1");
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "held: recall dial tone");
+        w.run(Duration.ofMillis(500));
+        // the consultation's last request to the host's gateway (its RTP termination's far SDP, the cookies) is lost
+        boolean[] dialled = {false};
+        w.wire.dropWhen((l, text) -> dialled[0] && l.gateway == host && l.controller == w.primary && text.contains("MF=R"));
+        dialled[0] = true;
+        host.core.dial("A1", "3001");
+        assertTrue(w.runUntil(() -> consultedGw.core.signals("A1").contains("al/ri"), WAIT), "the consulted party rings");
+        w.run(Duration.ofMillis(100));
+        String before = dev.holdfast.controller.CallStructures.comparable(
+                List.copyOf(w.primary.core.calls().calls()).get(0).structure());
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        List<Call> calls = List.copyOf(w.alternate.core.calls().calls());
+        assertEquals(1, calls.size(), "rebuilt: " + calls);
+        assertEquals(before, dev.holdfast.controller.CallStructures.comparable(calls.get(0).structure()),
+                "counters " + w.alternate.core.calls().migrationCounters());
+        consultedGw.core.answer("A1");
+        assertTrue(w.runUntil(() -> host.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "the consultation talks after the migration; calls " + w.alternate.core.calls().calls());
+        host.core.onHook("A1"); // transfer: the held party and the consulted one talk
+        assertTrue(w.runUntil(() -> heldGw.core.talkPathUp("A1") && consultedGw.core.talkPathUp("A1"), WAIT),
+                "transferred after the migration; calls " + w.alternate.core.calls().calls());
+        heldGw.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        consultedGw.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
+    }
+
+    /**
+     * A conference across three gateways; the host drops the party added last (flash, 2) and the primary dies after
+     * the host's gateway carried it out (its cookies say: a two-party call) but before the dropped party's gateway
+     * heard of it (its context, with the conference's older cookies, is still there). Whatever the arrival order,
+     * the alternate rebuilds the two-party call from the newer cookies and finishes the drop: the dropped party's
+     * line leaves its context (with the RTP termination that led to the conference) and hears busy until it hangs
+     * up. The other two still talk, and nothing is left once everybody has hung up.
+     */
+    @Test
+    void aPartyDroppedFromAConferenceJustBeforeTheKillLeavesWhenItsGatewayArrivesLast() {
+        droppedAtTheKill(Duration.ofMillis(1), Duration.ofMillis(150), Duration.ofMillis(400));
+    }
+
+    @Test
+    void aPartyDroppedFromAConferenceJustBeforeTheKillLeavesWhenItsGatewayArrivesFirst() {
+        droppedAtTheKill(Duration.ofMillis(400), Duration.ofMillis(150), Duration.ofMillis(1));
+    }
+
+    private void droppedAtTheKill(Duration hostArrives, Duration heldArrives, Duration droppedArrives) {
+        SimWorld w = new SimWorld(1, 3, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives, 3, droppedArrives));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), heldGw = w.gw(2), droppedGw = w.gw(3);
+        connect(w, host, "A1", "2001", heldGw, "A1");
+        consult(w, host, "A1", "3001", droppedGw, "A1");
+        droppedGw.core.answer("A1");
+        assertTrue(w.runUntil(() -> host.core.talkPathUp("A1") && droppedGw.core.talkPathUp("A1"), WAIT), "consultation talks");
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial("A1", "3");
+        assertTrue(w.runUntil(() -> List.copyOf(w.primary.core.calls().calls()).get(0).feature() == Call.Feature.CONFERENCE
+                && heldGw.core.talkPathUp("A1") && droppedGw.core.talkPathUp("A1") && host.core.talkPathUp("A1"), WAIT),
+                "conference");
+        w.run(Duration.ofMillis(500));
+        boolean[] dropping = {false};
+        w.wire.dropWhen((l, text) -> dropping[0] && l.gateway == droppedGw && l.controller == w.primary);
+        dropping[0] = true;
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "recall dial tone");
+        host.core.dial("A1", "2");
+        assertTrue(w.runUntil(() -> w.primary.core.calls().calls().iterator().next().parties().size() == 2
+                && host.core.signals("A1").isEmpty(), WAIT), "the last party dropped at the primary");
+        w.run(Duration.ofMillis(200));
+        assertTrue(droppedGw.core.contextOf("A1") != null, "the dropped party's gateway did not hear of it");
+        String before = dev.holdfast.controller.CallStructures.comparable(
+                List.copyOf(w.primary.core.calls().calls()).get(0).structure());
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        List<Call> calls = List.copyOf(w.alternate.core.calls().calls());
+        assertEquals(1, calls.size(), "rebuilt: " + calls);
+        assertEquals(before, dev.holdfast.controller.CallStructures.comparable(calls.get(0).structure()),
+                "counters " + w.alternate.core.calls().migrationCounters());
+        assertTrue(w.runUntil(() -> droppedGw.core.contextOf("A1") == null && droppedGw.core.signals("A1").contains("cg/bt"), WAIT),
+                "the dropped party leaves its context and hears busy: " + contexts(w) + ", it hears " + droppedGw.core.signals("A1"));
+        assertTrue(host.core.talkPathUp("A1") && heldGw.core.talkPathUp("A1"), "the other two still talk");
+        droppedGw.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        assertTrue(droppedGw.core.signals("A1").isEmpty(), "no busy tone once on-hook");
+        heldGw.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        host.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
+        // the dropped line works again
+        droppedGw.core.offHook("A1");
+        assertTrue(w.runUntil(() -> droppedGw.core.signals("A1").contains("cg/dt"), WAIT), "dial tone for the dropped line");
+    }
+
+    /**
+     * A newer part from before the failover arrives after the rebuilt call changed at the alternate: the primary held
+     * and retrieved the call on the host's gateway, whose cookies only it got (the held party's gateway kept the
+     * plain call's); the held party's gateway arrives first, its party puts the call on hold at the alternate, and
+     * only then does the host's gateway arrive, with a higher generation than the alternate's. The call keeps what
+     * happened here (the hold by the other party), and the late gateway's cookies are written over.
+     */
+    @Test
+    void aNewerPartArrivingAfterTheCallChangedAtTheAlternateDoesNotUndoTheChange() {
+        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, Duration.ofSeconds(4), 2, Duration.ofMillis(1)));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), other = w.gw(2);
+        connect(w, host, "A1", "2001", other, "A1");
+        w.run(Duration.ofSeconds(1));
+        boolean[] holding = {false};
+        w.wire.dropWhen((l, text) -> holding[0] && l.gateway == other && l.controller == w.primary);
+        holding[0] = true;
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "held: recall dial tone");
+        w.run(Duration.ofMillis(300));
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").isEmpty()
+                && List.copyOf(w.primary.core.calls().calls()).get(0).feature() == Call.Feature.NONE, WAIT), "retrieved");
+        w.run(Duration.ofMillis(300));
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> other.core.registered() && w.alternate.core.calls().calls().size() == 1, Duration.ofSeconds(3)),
+                "rebuilt from the other party's gateway");
+        other.core.flash("A1");
+        assertTrue(w.runUntil(() -> other.core.signals("A1").contains("cg/dt"), WAIT), "the other party holds at the alternate");
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "the host's gateway arrives");
+        w.run(Duration.ofSeconds(1));
+        Call c = List.copyOf(w.alternate.core.calls().calls()).get(0);
+        assertEquals(Call.Feature.HOLD, c.feature(), c + ", counters " + w.alternate.core.calls().migrationCounters());
+        assertEquals(1L, w.alternate.core.calls().migrationCounters().get("merge.newer_part_after_change"));
+        assertEquals("gw2", c.structure().roles().stream().filter(p -> p.role() == dev.holdfast.controller.call.CallStructure.Role.HOST)
+                .findFirst().orElseThrow().gateway(), c.toString());
+        other.core.flash("A1");
+        assertTrue(w.runUntil(() -> other.core.talkPathUp("A1") && host.core.talkPathUp("A1")
+                && other.core.signals("A1").isEmpty(), WAIT), "retrieved at the alternate: they talk");
+        host.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        other.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
+    }
+
+    /**
+     * The mirror of a newer part that is right: the primary held the call, its Modify to the host's gateway (recall
+     * dial tone, the held side inactive, the new cookies) was lost (over UDP: not yet retransmitted when it died),
+     * while the cookie-only Modify to the held party's gateway arrived. The newest cookie says HOLD, but the host's
+     * gateway, where features are carried out, never held: the call should be rebuilt as that gateway has it, and
+     * the host's next flash should hold it (the newest cookie won: the call was rebuilt as held, and the host's
+     * flash retrieved a hold that never was). Either arrival order.
+     */
+    @Test
+    void aHoldItsHostsGatewayNeverGotIsNotTakenFromTheHeldPartysNewerCookieHostFirst() {
+        holdNotCarriedOut(Duration.ofMillis(1), Duration.ofMillis(300));
+    }
+
+    @Test
+    void aHoldItsHostsGatewayNeverGotIsNotTakenFromTheHeldPartysNewerCookieHeldFirst() {
+        holdNotCarriedOut(Duration.ofMillis(300), Duration.ofMillis(1));
+    }
+
+    private void holdNotCarriedOut(Duration hostArrives, Duration heldArrives) {
+        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), held = w.gw(2);
+        connect(w, host, "A1", "2001", held, "A1");
+        w.run(Duration.ofSeconds(1));
+        boolean[] holding = {false};
+        w.wire.dropWhen((l, text) -> holding[0] && l.gateway == host && l.controller == w.primary && text.contains("MF="));
+        holding[0] = true;
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> List.copyOf(w.primary.core.calls().calls()).get(0).feature() == Call.Feature.HOLD, WAIT));
+        w.run(Duration.ofMillis(200));
+        assertTrue(host.core.signals("A1").isEmpty(), "the host's gateway did not hold");
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        w.run(Duration.ofSeconds(1));
+        Call c = List.copyOf(w.alternate.core.calls().calls()).get(0);
+        assertEquals(Call.Feature.NONE, c.feature(), c + ", counters " + w.alternate.core.calls().migrationCounters());
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT), "the host's flash holds");
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").isEmpty() && host.core.talkPathUp("A1")
+                && held.core.talkPathUp("A1"), WAIT), "retrieved: they talk");
+        held.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        host.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
     }
 }

@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Deterministic simulation of call migration over many seeds (docs/migration.md, "Deterministic simulation").
- * {@code -Dsim.seeds=N} runs seeds 1..N (default 200); {@code -Dsim.seed=S} replays exactly seed S.
+ * {@code -Dsim.seeds=N} runs seeds 1..N (default 200); {@code -Dsim.seed=S} replays exactly seed S; {@code -Dsim.show=TEXT}
+ * prints the summary of each seed whose summary (faults, plan, migration counters) has TEXT.
  */
 class MigrationSimulationTest {
 
@@ -47,6 +48,8 @@ class MigrationSimulationTest {
         long started = System.nanoTime();
         long cpuStarted = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         List<String> failed = new ArrayList<>();
+        // -Dsim.show=TEXT: the summary of every seed whose summary has TEXT (a counter's name: which seeds reach a case)
+        String show = System.getProperty("sim.show");
         int passed = 0;
         for (long seed : seeds()) {
             MigrationSimulation.Result r = MigrationSimulation.run(seed);
@@ -56,7 +59,7 @@ class MigrationSimulationTest {
                 failed.add("seed " + seed + " (replay: -Dsim.seed=" + seed + "): " + String.join("\n    ", r.violations())
                         + "\n    " + r.summary());
             }
-            if (System.getProperty("sim.seed") != null) System.out.println(r.summary());
+            if (System.getProperty("sim.seed") != null || show != null && r.summary().contains(show)) System.out.println(r.summary());
         }
         long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStarted;
         System.out.printf("migration simulation: %d seeds passed, %d failed, %.1f s (%.1f s of CPU)%n", passed,

@@ -393,6 +393,16 @@ final class CommandExecutor {
             return List.of(gw.root);
         }
         if (id.value().contains("$")) throw new GatewayException(ErrorDescriptor.ILLEGAL_ACTION, "CHOOSE only in Add");
+        if (!id.isWildcard()) {
+            // a specific id names at most one termination: look it up instead of matching every termination of the
+            // NULL context (a load generator's gateway has hundreds of idle lines, and most commands name one)
+            Termination t = gw.terminations.get(MediaGatewayCore.key(id.value()));
+            if (t == null) throw new GatewayException(ErrorDescriptor.UNKNOWN_TERMINATION_ID, "no termination " + id);
+            boolean here = st.nullContext() ? t.context == null : st.ctx != null && st.ctx.terminations.contains(t);
+            if (here) return List.of(t);
+            throw new GatewayException(ErrorDescriptor.NOT_IN_SPECIFIED_CONTEXT, id + " is in context "
+                    + (t.context == null ? "-" : Long.toString(t.context.id)));
+        }
         List<Termination> pool = new ArrayList<>();
         if (st.nullContext()) {
             for (Termination t : gw.terminations.values()) if (t.context == null) pool.add(t);
@@ -582,13 +592,14 @@ final class CommandExecutor {
                 c.localControl = lc;
             } else if (sp instanceof LocalDescriptor l) {
                 c.local = l.sdp();
-                if (t.kind == Termination.Kind.RTP) c.payloadType = offeredPayloadType(l.sdp(), true);
+                if (t.kind == Termination.Kind.RTP) c.payloadType = offeredPayloadType(Sdp.parse(l.sdp()), true);
             } else if (sp instanceof RemoteDescriptor r) {
                 c.remoteGiven = true;
                 c.remote = r.sdp();
                 if (t.kind == Termination.Kind.RTP) {
-                    c.remoteAddress = remoteAddress(r.sdp());
-                    int pt = offeredPayloadType(r.sdp(), false);
+                    Sdp remote = Sdp.parse(r.sdp()); // once for both
+                    c.remoteAddress = remoteAddress(remote);
+                    int pt = offeredPayloadType(remote, false);
                     if (pt >= 0 && c.payloadType < 0) c.payloadType = pt;
                 }
             } else if (sp instanceof StatisticsDescriptor) {
@@ -598,16 +609,17 @@ final class CommandExecutor {
         return c;
     }
 
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("\\s+");
+
     /** The first payload type of the first alternative's m= line; $ or none gives -1. */
-    private static int offeredPayloadType(String sdp, boolean local) throws GatewayException {
-        Sdp parsed = Sdp.parse(sdp);
+    private static int offeredPayloadType(Sdp parsed, boolean local) throws GatewayException {
         if (parsed.sessions().isEmpty()) return -1; // empty: release
         String mLine = parsed.sessions().get(0).first('m');
         if (mLine == null) {
             if (local) return -1;
             throw new GatewayException(ErrorDescriptor.UNSUPPORTED_VALUE, "SDP without an m= line");
         }
-        String[] f = mLine.trim().split("\\s+");
+        String[] f = SPACES.split(mLine.trim());
         if (!f[0].equalsIgnoreCase("audio")) throw new GatewayException(ErrorDescriptor.UNSUPPORTED_MEDIA_TYPE, "media " + f[0]);
         if (f.length < 4 || f[3].equals("$")) return -1;
         try {
@@ -620,8 +632,7 @@ final class CommandExecutor {
     }
 
     /** Where to send RTP, from Remote SDP; null for an empty Remote (release). */
-    private static InetSocketAddress remoteAddress(String sdp) throws GatewayException {
-        Sdp parsed = Sdp.parse(sdp);
+    private static InetSocketAddress remoteAddress(Sdp parsed) throws GatewayException {
         if (parsed.sessions().isEmpty()) return null;
         Sdp.Session s = parsed.sessions().get(0);
         String addr = s.connectionAddress();
@@ -814,7 +825,9 @@ final class CommandExecutor {
             ProbeStats p = t.probe.stats();
             s.add(stat("rtp/ps", p.packetsSent()));
             s.add(stat("rtp/pr", p.packetsReceived()));
-            s.add(new StatisticsDescriptor.Statistic("rtp/pl", ParmValue.of(String.format(Locale.ROOT, "%.2f", p.lossPercent()))));
+            // no loss is the common case: its text without a Formatter (one per Subtract of an RTP termination)
+            String loss = p.lost() == 0 ? "0.00" : String.format(Locale.ROOT, "%.2f", p.lossPercent());
+            s.add(new StatisticsDescriptor.Statistic("rtp/pl", ParmValue.of(loss)));
             s.add(stat("rtp/jit", Math.round(p.jitterMillis())));
             s.add(stat("rtp/delay", 0));
             s.add(stat("nt/os", p.octetsSent()));

@@ -64,7 +64,9 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     private long nextRtpId = 1;
     private long rtpCreated;
     private SimScheduler.Cancellable inactivityTimer;
-    private final List<String> notified = new ArrayList<>();
+    /** The latest {@link #NOTIFIED_KEPT} events notified, oldest first (bounded: a load run notifies millions). */
+    private final java.util.ArrayDeque<String> notified = new java.util.ArrayDeque<>();
+    private static final int NOTIFIED_KEPT = 10_000;
     /** Commands executed, as "Verb ids @context", when a test asked for them ({@link #recordCommands}). */
     private List<String> commandLog;
     private boolean stopped;
@@ -206,7 +208,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     private void sendNotify(Termination t, ObservedEventsDescriptor observed) {
         if (stopped) return;
         ContextId cid = t.context == null ? ContextId.NULL : ContextId.of(t.context.id);
-        for (ObservedEventsDescriptor.ObservedEvent e : observed.events()) notified.add(t.id + " " + e.name());
+        for (ObservedEventsDescriptor.ObservedEvent e : observed.events()) {
+            if (notified.size() == NOTIFIED_KEPT) notified.removeFirst();
+            notified.addLast(t.id + " " + e.name());
+        }
         List<ActionRequest> notify = List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null)));
         boolean heartbeat = t == root && observed.events().stream().anyMatch(e -> e.name().equalsIgnoreCase("it/ito"));
         if (heartbeat && heartbeatArmedByCurrent) association.sendHeartbeat(notify);
@@ -402,6 +407,30 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         return t.playingSignals();
     }
 
+    /** Whether a line or trunk plays {@code signal} now (e.g. {@code cg/dt}): {@link #signals} without the list. */
+    public boolean hears(String id, String signal) {
+        Termination t = terminations.get(key(id));
+        if (t == null) throw new IllegalArgumentException("no termination " + id);
+        for (Termination.SignalTrack s : t.signals) if (s.current().name().equalsIgnoreCase(signal)) return true;
+        return false;
+    }
+
+    /** Whether a termination plays no signal: {@code signals(id).isEmpty()} without the list. */
+    public boolean silent(String id) {
+        Termination t = terminations.get(key(id));
+        if (t == null) throw new IllegalArgumentException("no termination " + id);
+        return t.signals.isEmpty();
+    }
+
+    /** Whether {@code event} (as the controller named it) is armed: {@code armedEvents(id).contains(event)}. */
+    public boolean armedFor(String id, String event) {
+        Termination t = terminations.get(key(id));
+        if (t == null) throw new IllegalArgumentException("no termination " + id);
+        if (t.events == null) return false;
+        for (var e : t.events.events) if (e.name().equals(event)) return true;
+        return false;
+    }
+
     /** The events armed on a termination (its Events descriptor in force), e.g. {@code [al/of]}; empty: none. */
     public List<String> armedEvents(String id) {
         Termination t = terminations.get(key(id));
@@ -489,7 +518,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
                 .toList();
     }
 
-    /** Every event notified so far, as "termination event", in order (for tests and the status line). */
+    /** The events notified so far (the latest 10,000), as "termination event", in order (for tests and the status line). */
     public List<String> notifications() { return List.copyOf(notified); }
 
     /**

@@ -33,6 +33,14 @@ public final class DigitMap {
 
     private final String text;
     private final List<Alternative> alternatives;
+    /**
+     * Maps compiled lately, by their text: a controller sends the same dial plan with every dial tone, and compiling
+     * it again for each call was a visible share of a load generator's CPU. A compiled map is never changed, so one
+     * instance serves every termination and thread. Bounded: emptied when it grows past {@link #CACHED_MAPS}.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, DigitMap> COMPILED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHED_MAPS = 256;
 
     private DigitMap(String text, List<Alternative> alternatives) {
         this.text = text;
@@ -49,6 +57,15 @@ public final class DigitMap {
      * @throws IllegalArgumentException with the position of the problem when it is not a digit map
      */
     public static DigitMap compile(String map) {
+        DigitMap known = COMPILED.get(map);
+        if (known != null) return known;
+        DigitMap compiled = compileAnew(map); // throws for a bad map: nothing cached
+        if (COMPILED.size() >= CACHED_MAPS) COMPILED.clear();
+        COMPILED.put(map, compiled);
+        return compiled;
+    }
+
+    private static DigitMap compileAnew(String map) {
         String s = map.replaceAll("\\s+", "");
         String body = s;
         if (body.startsWith("(")) {

@@ -1,8 +1,6 @@
 package dev.holdfast.gatewaysim.load;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,22 +10,30 @@ final class CallStats {
     long completed;
     long talkPathOk;
     final Map<String, Long> failedByReason = new TreeMap<>();
-    private final List<Long> setupNanos = new ArrayList<>();
+    /** Setup latencies in nanoseconds, the first {@code setups} of the array (no boxing: one per call). */
+    private long[] setupNanos = new long[1024];
+    private int setups;
 
     void fail(String reason) { failedByReason.merge(reason, 1L, Long::sum); }
 
     long failed() { return failedByReason.values().stream().mapToLong(Long::longValue).sum(); }
 
-    void setup(long nanos) { setupNanos.add(nanos); }
+    void setup(long nanos) {
+        if (setups == setupNanos.length) setupNanos = Arrays.copyOf(setupNanos, 2 * setups);
+        setupNanos[setups++] = nanos;
+    }
 
     /** Setup latency percentile in milliseconds (nearest rank), 0 with no sample. */
     double setupMillis(double percentile) {
-        long[] s = setupSamples();
-        Arrays.sort(s);
-        return percentileMillis(s, percentile);
+        return percentileMillis(setupSamples(), percentile);
     }
 
-    long[] setupSamples() { return setupNanos.stream().mapToLong(Long::longValue).toArray(); }
+    /** Every setup latency so far (nanoseconds), sorted. */
+    long[] setupSamples() {
+        long[] s = Arrays.copyOf(setupNanos, setups);
+        Arrays.sort(s);
+        return s;
+    }
 
     /** Nearest-rank percentile of sorted nanosecond samples, in milliseconds; 0 with no sample. */
     static double percentileMillis(long[] sorted, double percentile) {

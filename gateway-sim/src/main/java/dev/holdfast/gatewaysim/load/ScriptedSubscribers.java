@@ -1,6 +1,7 @@
 package dev.holdfast.gatewaysim.load;
 
 import dev.holdfast.gatewaysim.SimulatedGateway;
+import dev.holdfast.gatewaysim.core.MediaGatewayCore;
 import dev.holdfast.sim.time.SimScheduler;
 
 import java.time.Duration;
@@ -21,7 +22,8 @@ import java.util.Set;
  * happen in time fails the call with that step as the reason. Everything runs on the gateways' scheduler thread,
  * where the gateways' own logic runs, so the checks are plain reads. A call moves on as soon as a controller's
  * request touches one of its lines (so setup latency is measured when the signal starts, not at the next poll);
- * a slower poll catches what no request announces (talk paths, time limits, the end of the hold).
+ * a poll every {@link #TICK} catches what no request announces (talk paths, the end of the hold), and every
+ * {@link #SLOW_POLL_TICKS} ticks every call is looked at (time limits, a signal that ended by itself).
  * <p>
  * Calls with a party outside these gateways (SIP phones of another load generator, issue 4): "answering lines"
  * place no calls and take none of ours; they answer whatever rings them after {@link #ANSWER_AFTER} and go on-hook
@@ -34,11 +36,18 @@ public final class ScriptedSubscribers {
     /** How long one step may take before the call counts as failed. */
     static final Duration STEP_LIMIT = Duration.ofSeconds(5);
     private static final Duration TICK = Duration.ofMillis(20);
+    /**
+     * Calls waiting for a controller's request (dial tone, ringing, release, idle lines) move on when one touches
+     * their lines; the poll looks at them only every this many ticks (200 ms). Looking at every call on every tick
+     * cost the load generator more the more calls waited: when it fell behind, most of its time went there.
+     */
+    private static final int SLOW_POLL_TICKS = 10;
     private static final int MAX_FAILURES_LOGGED = 20;
     /** How long an answering line rings before it answers (so that the caller hears ring-back). */
     static final Duration ANSWER_AFTER = Duration.ofMillis(300);
 
-    private record Line(SimulatedGateway gw, String id, String number) {
+    /** A line, with its gateway's core: every use is on the gateways' thread, where the core may be used directly. */
+    private record Line(SimulatedGateway gw, MediaGatewayCore core, String id, String number) {
         @Override public String toString() { return gw.config().midText() + "/" + id; }
     }
 
@@ -107,6 +116,7 @@ public final class ScriptedSubscribers {
     private int failuresLogged;
     /** When the next poll is due (0: none scheduled yet), and how late each poll ran. */
     private long tickDue;
+    private long ticks;
     private final List<Long> tickLag = new ArrayList<>();
 
     public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, LoadPlan plan, double cps,
@@ -131,9 +141,10 @@ public final class ScriptedSubscribers {
         this.scheduler = scheduler;
         for (int i = 0; i < gateways.size(); i++) {
             SimulatedGateway gw = gateways.get(i);
+            MediaGatewayCore core = gw.call(c -> c);
             int g = planNumbers.get(i);
             for (int l = 1; l <= plan.lines(); l++) {
-                Line line = new Line(gw, "A" + l, plan.number(g, l));
+                Line line = new Line(gw, core, "A" + l, plan.number(g, l));
                 if (l > plan.lines() - answeringLinesPerGateway) answering.add(new AnsweringLine(line));
                 else lines.add(line);
             }
@@ -179,11 +190,15 @@ public final class ScriptedSubscribers {
 
     /** A consistent snapshot of the counters. */
     public Summary summary() {
-        return onThread(() -> new Summary(stats.attempted, stats.completed, stats.failed(),
-                new java.util.TreeMap<>(stats.failedByReason), calls.size(),
-                calls.stream().filter(c -> c.talkPathUp).count(), stats.talkPathOk,
-                stats.setupMillis(50), stats.setupMillis(99), stats.setupMillis(100), stats.setupSamples(),
-                tickLag.stream().mapToLong(Long::longValue).toArray()));
+        return onThread(() -> {
+            long[] setups = stats.setupSamples(); // sorted, once for the three percentiles
+            return new Summary(stats.attempted, stats.completed, stats.failed(),
+                    new java.util.TreeMap<>(stats.failedByReason), calls.size(),
+                    calls.stream().filter(c -> c.talkPathUp).count(), stats.talkPathOk,
+                    CallStats.percentileMillis(setups, 50), CallStats.percentileMillis(setups, 99),
+                    CallStats.percentileMillis(setups, 100), setups,
+                    tickLag.stream().mapToLong(Long::longValue).toArray());
+        });
     }
 
     /**
@@ -251,8 +266,10 @@ public final class ScriptedSubscribers {
                 place(now);
             }
         }
+        boolean all = ++ticks % SLOW_POLL_TICKS == 0;
         for (java.util.Iterator<Call> it = calls.iterator(); it.hasNext(); ) {
             Call c = it.next();
+            if (!all && c.step != Step.WAIT_TALK_PATH && c.step != Step.TALKING) continue;
             if (step(c, now)) {
                 it.remove();
                 release(c);
@@ -315,15 +332,15 @@ public final class ScriptedSubscribers {
             } else if (a.ringingSince < 0) {
                 a.ringingSince = now;
             } else if (now - a.ringingSince >= ANSWER_AFTER.toNanos()) {
-                l.gw.answer(l.id);
+                l.core.answer(l.id);
                 a.answered = true;
                 a.answeredAt = now;
                 a.sawContext = false;
             }
-        } else if (l.gw.contextOf(l.id) != null) {
+        } else if (l.core.contextOf(l.id) != null) {
             a.sawContext = true;
         } else if (a.sawContext || now - a.answeredAt > STEP_LIMIT.toNanos()) {
-            l.gw.onHook(l.id);
+            l.core.onHook(l.id);
             a.answered = false;
             a.ringingSince = -1;
         }
@@ -361,7 +378,7 @@ public final class ScriptedSubscribers {
         calls.add(c);
         byLine.get(caller.gw).put(caller.id, c);
         if (callee != null) byLine.get(callee.gw).put(callee.id, c);
-        caller.gw.offHook(caller.id);
+        caller.core.offHook(caller.id);
     }
 
     private Line pickIdle(Line not) {
@@ -374,11 +391,11 @@ public final class ScriptedSubscribers {
 
     /** Idle as the gateway sees it: no context, nothing playing, armed for off-hook, on-hook. */
     private static boolean idle(Line l) {
-        return l.gw.registered() && l.gw.contextOf(l.id) == null && l.gw.signals(l.id).isEmpty()
-                && l.gw.armedEvents(l.id).contains("al/of") && !l.gw.call(core -> core.isOffHook(l.id));
+        return l.core.registered() && l.core.contextOf(l.id) == null && l.core.silent(l.id)
+                && l.core.armedFor(l.id, "al/of") && !l.core.isOffHook(l.id);
     }
 
-    private static boolean hears(Line l, String signal) { return l.gw.signals(l.id).contains(signal); }
+    private static boolean hears(Line l, String signal) { return l.core.hears(l.id, signal); }
 
     /** Moves a call on; true when it is over (completed, or failed and its lines recovered). */
     private boolean advance(Call c, long now) {
@@ -386,7 +403,7 @@ public final class ScriptedSubscribers {
         switch (c.step) {
             case WAIT_DIAL_TONE -> {
                 if (hears(c.caller, "cg/dt")) {
-                    c.caller.gw.dial(c.caller.id, c.callee != null ? c.callee.number : c.external);
+                    c.caller.core.dial(c.caller.id, c.callee != null ? c.callee.number : c.external);
                     c.next(Step.WAIT_RINGING, now);
                 } else if (late) fail(c, "no dial tone", now);
             }
@@ -399,12 +416,12 @@ public final class ScriptedSubscribers {
                     } else if (late) fail(c, "no ring-back from " + c.external, now);
                 } else if (hears(c.callee, "al/ri") && hears(c.caller, "cg/rt")) {
                     stats.setup(now - c.start); // off-hook to ring-back
-                    c.callee.gw.answer(c.callee.id);
+                    c.callee.core.answer(c.callee.id);
                     c.next(Step.WAIT_TALK_PATH, now);
                 } else if (late) fail(c, "no ringing", now);
             }
             case WAIT_TALK_PATH -> {
-                if (c.caller.gw.talkPathUp(c.caller.id) && (c.callee == null || c.callee.gw.talkPathUp(c.callee.id))) {
+                if (c.caller.core.talkPathUp(c.caller.id) && (c.callee == null || c.callee.core.talkPathUp(c.callee.id))) {
                     c.talkPathUp = true;
                     stats.talkPathOk++;
                     c.hangUpAt = now + hold.toNanos();
@@ -414,15 +431,15 @@ public final class ScriptedSubscribers {
             case TALKING -> {
                 if (now >= c.hangUpAt) {
                     c.talkPathUp = false;
-                    c.caller.gw.onHook(c.caller.id);
+                    c.caller.core.onHook(c.caller.id);
                     c.next(Step.WAIT_RELEASE, now);
                 }
             }
             case WAIT_RELEASE -> {
                 if (c.callee == null) {
                     c.next(Step.WAIT_IDLE, now); // our on-hook ends it (BYE to the far end); the caller going idle shows it
-                } else if (c.callee.gw.contextOf(c.callee.id) == null) {
-                    c.callee.gw.onHook(c.callee.id);
+                } else if (c.callee.core.contextOf(c.callee.id) == null) {
+                    c.callee.core.onHook(c.callee.id);
                     c.next(Step.WAIT_IDLE, now);
                 } else if (late) fail(c, "not released", now);
             }
@@ -450,13 +467,13 @@ public final class ScriptedSubscribers {
             System.Logger log = System.getLogger(ScriptedSubscribers.class.getName());
             log.log(System.Logger.Level.WARNING, () -> "call " + c.caller + " -> "
                     + (c.callee != null ? c.callee.number : c.external) + " failed: " + reason
-                    + " (caller hears " + c.caller.gw.signals(c.caller.id)
-                    + (c.callee != null ? ", callee hears " + c.callee.gw.signals(c.callee.id) : "") + ")"
+                    + " (caller hears " + c.caller.core.signals(c.caller.id)
+                    + (c.callee != null ? ", callee hears " + c.callee.core.signals(c.callee.id) : "") + ")"
                     + (failuresLogged == MAX_FAILURES_LOGGED ? "; further failures are counted, not logged" : ""));
         }
         c.talkPathUp = false;
-        c.caller.gw.onHook(c.caller.id);
-        if (c.callee != null) c.callee.gw.onHook(c.callee.id);
+        c.caller.core.onHook(c.caller.id);
+        if (c.callee != null) c.callee.core.onHook(c.callee.id);
         c.next(Step.RECOVERING, now);
     }
 

@@ -117,6 +117,30 @@ class TransactionManagerTest {
     }
 
     @Test
+    void eachReplyIsKeptForLongTimerFromItsOwnReplyAndDuplicatesGetItUntilThen() throws Exception {
+        // replies at 0 s, 10 s and 20 s: each is forgotten LONG-TIMER (30 s) after its own reply, in that order,
+        // with one LONG-TIMER timer pending at a time whatever the number of cached replies
+        List<CompletableFuture<Transaction.Reply>> fs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            fs.add(mgc.send(MG, modify()));
+            net.scheduler.advance(Duration.ofMillis(10));
+            assertTrue(fs.get(i).isDone());
+            if (i < 2) net.scheduler.advance(Duration.ofSeconds(10).minusMillis(10));
+        }
+        assertEquals(3, mg.stateSizes().incoming());
+        assertEquals(1, net.scheduler.activeTimers(), "one LONG-TIMER timer for three cached replies");
+        net.scheduler.advance(Duration.ofSeconds(10)); // 30.01 s after the first reply
+        assertEquals(2, mg.stateSizes().incoming(), "the first reply forgotten at its LONG-TIMER");
+        net.scheduler.advance(Duration.ofSeconds(5));
+        assertEquals(2, mg.stateSizes().incoming(), "the second still kept (25 s old)");
+        net.scheduler.advance(Duration.ofSeconds(5));
+        assertEquals(1, mg.stateSizes().incoming());
+        net.scheduler.advance(Duration.ofSeconds(10));
+        assertNoState();
+        assertEquals(3, mgHandlerCalls.get());
+    }
+
+    @Test
     void transactionIdsAreDistinctAndRepliesCorrelateById() throws Exception {
         List<CompletableFuture<Transaction.Reply>> fs = new ArrayList<>();
         for (int i = 0; i < 50; i++) fs.add(mgc.send(MG, modify()));

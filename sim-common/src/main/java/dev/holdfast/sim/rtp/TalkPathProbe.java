@@ -235,7 +235,8 @@ public final class TalkPathProbe implements AutoCloseable {
             return;
         }
         long now = scheduler.nanoTime();
-        if (current == null || h.ssrc() != peerSsrc) {
+        boolean newSource = current == null || h.ssrc() != peerSsrc;
+        if (newSource) {
             foldCurrent();
             current = new ReceiveStatistics();
             peerSsrc = h.ssrc();
@@ -253,6 +254,10 @@ public final class TalkPathProbe implements AutoCloseable {
             peerHeardUsAtNanos = Long.MIN_VALUE; // the peer says it does not hear us (now)
         }
         publishReceive();
+        // the first packet of a new source is answered at once, with a report that says we hear it: the peer learns
+        // that its packets arrive one round trip after its first one, not a whole interval later (250 ms at the
+        // few packets per second of a load run's calls, during which every call waits for its talk path)
+        if (newSource && hearing && sending && remote != null) sendOne();
     }
 
     /** A new peer (or a new source at the peer): counting per source starts afresh, totals carry on. */
@@ -323,6 +328,16 @@ public final class TalkPathProbe implements AutoCloseable {
         return Math.max(windowGapNanos, open);
     }
 
-    /** Packets from the expected peer both ways, recently. */
-    public boolean talkPathUp() { return stats().talkPathUp(); }
+    /**
+     * Packets from the expected peer both ways, recently: what {@code stats().talkPathUp()} says, without the
+     * snapshot (a load generator asks this of every call setting up, many times a second).
+     */
+    public boolean talkPathUp() {
+        long now = scheduler.nanoTime();
+        long down = configPublished.downAfter().toNanos();
+        long lastRx = lastReceivedNanos;
+        long heardAt = peerHeardUsAtNanos;
+        return hearingPublished && lastRx != Long.MIN_VALUE && now - lastRx <= down
+                && heardAt != Long.MIN_VALUE && now - heardAt <= down;
+    }
 }

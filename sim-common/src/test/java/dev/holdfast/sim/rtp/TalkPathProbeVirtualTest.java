@@ -26,7 +26,7 @@ class TalkPathProbeVirtualTest {
         b.setRemote(a.localAddress());
         time.advance(Duration.ofMillis(100));
         assertTrue(a.talkPathUp() && b.talkPathUp());
-        assertEquals(6, a.stats().packetsSent(), "t=0,20,...,100 ms");
+        assertEquals(7, a.stats().packetsSent(), "t=0,20,...,100 ms, and at 1 ms the answer to b's first packet");
 
         int[] sent = {0};
         network.dropWhen((to, d) -> to.equals(a.localAddress()) && ++sent[0] % 10 == 0); // every 10th b->a lost
@@ -47,6 +47,27 @@ class TalkPathProbeVirtualTest {
         long before = a.stats().packetsSent();
         time.advance(Duration.ofSeconds(10));
         assertEquals(41, a.stats().packetsSent() - before, "4 packets/s, at 0, 0.25, ... 10 s");
+        a.close();
+        b.close();
+        time.advance(Duration.ofSeconds(1));
+        assertEquals(0, time.pendingTimers());
+    }
+
+    @Test void aNewSourceIsAnsweredAtOnceSoBothEndsSeeTheTalkPathWithinARoundTrip() throws Exception {
+        SplittableRandom random = new SplittableRandom(2);
+        ProbeConfig slow = ProbeConfig.atRate(4); // a packet every 250 ms
+        TalkPathProbe a = TalkPathProbe.open(network, host, slow, 0, random);
+        TalkPathProbe b = TalkPathProbe.open(network, host, slow, 0, random);
+        b.setRemote(a.localAddress()); // b sends first: a has no remote yet and ignores it
+        time.advance(Duration.ofMillis(50));
+        a.setRemote(b.localAddress()); // a's first packet says it hears nothing; b answers it at once
+        time.advance(Duration.ofMillis(5));
+        assertTrue(a.talkPathUp(), "a hears b, and b's answer says b hears a: " + a.stats());
+        assertTrue(b.talkPathUp(), "a's answer to b's first packet says a hears b: " + b.stats());
+        assertEquals(2, a.stats().packetsSent(), "a's first packet and its answer to b's");
+        time.advance(Duration.ofMillis(1000));
+        assertEquals(6, a.stats().packetsSent(), "then 4 packets/s, no more answers: 50 + 250 ... 1000 ms");
+        assertEquals(0, a.stats().lost());
         a.close();
         b.close();
         time.advance(Duration.ofSeconds(1));
