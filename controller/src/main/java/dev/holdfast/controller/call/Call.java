@@ -90,7 +90,9 @@ public final class Call {
         boolean gone;
         /** The RTP termination's mode set by the phone's last re-INVITE (hold: RECVONLY or INACTIVE), null: as set up. */
         dev.holdfast.h248.message.LocalControlDescriptor.Mode mode;
-        /** What the phone is told if the call fails before answer. */
+        /** The answer of a called phone that came before its call's gateway was audited (a call taken over while ringing). */
+        String answerWaiting;
+                /** What the phone is told if the call fails before answer. */
         int failure = 503;
         String failureReason = "Service Unavailable";
 

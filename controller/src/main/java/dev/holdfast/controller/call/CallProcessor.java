@@ -197,10 +197,40 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
         LOG.log(System.Logger.Level.DEBUG, () -> call + ": phone dialog " + dialog.callId() + " adopted");
+        if (call.state == CallState.CONNECTED && call.sip.role == CallStructure.Role.CALLER && call.sip.rtp != null
+                && call.sip.rtp.local != null) {
+            // the line answered while the calling phone's ringing dialog was not here yet: its INVITE gets the 200 now
+            // (the SIP side takes it only for a dialog still early: docs/migration.md "Ringing calls")
+            party.answered(call.sip.rtp.local, phoneCookie(call));
+        }
         return new SipLine(call);
     }
 
-    /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
+    /**
+     * A phone's early dialog of a line's call to it, taken over while the phone rings (docs/migration.md, "Ringing
+     * calls"): it joins the ringing call with its key (rebuilt from the gateway's cookies, or from the dialog's when
+     * the gateway has not arrived yet). The phone's answer then connects it as if this controller's INVITE had got it,
+     * and the call's release ends the ringing through {@code phone}.
+     */
+    @Override public dev.holdfast.controller.sip.PhoneRouter.LineParty ringingDialogArrived(
+            dev.holdfast.controller.sip.DialogCookie cookie, dev.holdfast.controller.sip.AdoptedDialog dialog,
+            dev.holdfast.controller.sip.PhoneRouter.PhoneCall phone) {
+        if (merge == null) return null;
+        Call c = byKey.get(cookie.callKey());
+        if (c == null) c = merge.fromDialog(cookie);
+        // SETUP: rebuilt from this dialog's cookie, ringing again once its gateway's parts confirm it (ringingRestored)
+        if (c == null || c.sip == null || c.sip.role != CallStructure.Role.CALLEE
+                || c.state != CallState.RINGING && !(c.state == CallState.SETUP && c.migrated)) return null;
+        Call call = c;
+        call.sip.outgoing = phone;
+        call.sip.phone = null;
+        call.sip.gone = false;
+        if (call.sip.callId == null) call.sip.callId = dialog.callId();
+        LOG.log(System.Logger.Level.DEBUG, () -> call + ": ringing phone dialog " + dialog.callId() + " adopted");
+        return new PhoneSide(call);
+    }
+
+        /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
     void send(Call c, Gateway gw, List<ActionRequest> actions, java.util.function.Consumer<Outcome> then) {
         touched.add(c);
         association.send(gw, actions, o -> {
@@ -623,7 +653,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             rtp.remote = offerSdp;
             if (c.state == CallState.RELEASED) return;
             if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
-            if (!c.sip.gone) c.sip.phone.ringing();
+            // the 180 carries the dialog's cookie: a phone that fails over while it hears ring-back reports it
+            if (!c.sip.gone) c.sip.phone.ringing(phoneCookie(c));
             setupComplete(c);
         });
         return new SipLine(c);
@@ -792,6 +823,11 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         }
 
         @Override public void answered(String answerSdp) {
+            if (c.state == CallState.SETUP && c.migrated) {
+                // a ringing call taken over whose gateway has not been audited yet: connected once it has
+                c.sip.answerWaiting = answerSdp;
+                return;
+            }
             if (c.state != CallState.RINGING) return;
             svc.cancelTimer(c.noAnswerTimer);
             c.noAnswerTimer = 0;
@@ -1114,6 +1150,12 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         if (c.callee != null && c.callee.trunk()) { c.state = CallState.RINGING; answer(c); return; }
         c.state = CallState.RINGING;
         restoreNoAnswer(c);
+        if (c.sip != null && c.sip.answerWaiting != null && !c.sip.gone && c.sip.role == CallStructure.Role.CALLEE) {
+            // the phone answered (through the SIP side) before the gateway's parts were here
+            String sdp = c.sip.answerWaiting;
+            c.sip.answerWaiting = null;
+            new PhoneSide(c).answered(sdp);
+        }
     }
 
     /**

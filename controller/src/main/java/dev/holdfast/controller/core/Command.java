@@ -39,4 +39,17 @@ public sealed interface Command {
      * migration): the dialog as the phone's dialog event package described it.
      */
     record SipAdoptDialog(dev.holdfast.controller.sip.AdoptedDialog dialog) implements Command {}
+
+    /**
+     * As {@link SipAdoptDialog}, for a phone's early dialog in which we are the UAC: the INVITE went out from a
+     * controller that died while the phone rang. The phone sends its final response to that INVITE here (it answers
+     * through its current controller: docs/migration.md, "Ringing calls"); it comes back as a response with
+     * {@code token}, as if our own INVITE had got it. With {@code inviteBranch} (the branch of the phone's INVITE)
+     * we are the UAS, the phone's INVITE went to the controller that died: {@code SipRespond} with handle
+     * {@code -token} answers it (statelessly, to the phone's Via; a 2xx is sent again until the phone's ACK).
+     */
+    record SipAdoptEarlyDialog(dev.holdfast.controller.sip.AdoptedDialog dialog, long token, String inviteBranch) implements Command {
+        /** An early dialog in which we are the UAC (a line's call rings the phone). */
+        public SipAdoptEarlyDialog(dev.holdfast.controller.sip.AdoptedDialog dialog, long token) { this(dialog, token, null); }
+    }
 }

@@ -152,6 +152,11 @@ public final class EventCodec {
         } else if (c instanceof Command.SipAdoptDialog a) {
             o.put("type", "sip-adopt-dialog");
             o.set("sip", JSON.valueToTree(a.dialog()));
+        } else if (c instanceof Command.SipAdoptEarlyDialog a) {
+            o.put("type", "sip-adopt-early-dialog");
+            o.put("token", a.token());
+            if (a.inviteBranch() != null) o.put("inviteBranch", a.inviteBranch());
+            o.set("sip", JSON.valueToTree(a.dialog()));
         }
         return o.toString();
     }

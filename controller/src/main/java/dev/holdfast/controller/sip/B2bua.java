@@ -208,10 +208,12 @@ final class B2bua {
 
         LineParty(SipCall call) { this.call = call; }
 
-        @Override public void ringing() {
+        @Override public void ringing() { ringing(null); }
+
+        @Override public void ringing(String cookie) {
             if (call.state != SipCall.State.CALLING) return;
             call.state = SipCall.State.EARLY;
-            sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null));
+            sip.respond(call.aHandle, new SipReply(180, "Ringing", call.aToTag, List.of(), true, null, null, cookie));
         }
 
         @Override public void answered(String localSdp) { answered(localSdp, null); }
@@ -290,6 +292,12 @@ final class B2bua {
             end(call);
         } else if (call.state == SipCall.State.CALLING || call.state == SipCall.State.EARLY) {
             counters.add("calls.cancelled");
+            if (call.adopted) {
+                // the INVITE's transaction died with the controller that sent it: nothing to CANCEL (adoptEarly)
+                end(call);
+                endEarly(call.bCallId, call.bToken);
+                return;
+            }
             sip.send(SipOutgoingRequest.inDialog("CANCEL", call.bCallId));
             call.state = SipCall.State.CANCELLING;
         }
@@ -563,6 +571,7 @@ final class B2bua {
             }
             svc.cancelTimer(call.noAnswerTimer);
             call.bRemoteTag = r.toTag();
+            if (call.adopted) call.answerSdp = r.body(); // leg A may not be back yet (adoptRingingLeg answers it then)
             changed(call, SipCall.State.CONNECTED);
             counters.add("calls.connected");
             sip.respond(call.aHandle, new SipReply(status, r.reason(), call.aToTag, List.of(), true, r.contentType(), r.body(),
@@ -646,6 +655,12 @@ final class B2bua {
     private void cancelB(SipCall call, int status, String reason) {
         svc.cancelTimer(call.noAnswerTimer);
         sip.respond(call.aHandle, new SipReply(status, reason, call.aToTag, List.of(), false, null, null));
+        if (call.adopted) {
+            // taken over while ringing: no INVITE transaction of ours on leg B to CANCEL (adoptRingingLeg)
+            if (call.bPresent) endEarly(call.bCallId, call.bToken);
+            end(call);
+            return;
+        }
         sip.send(SipOutgoingRequest.inDialog("CANCEL", call.bCallId));
         call.state = SipCall.State.CANCELLING;
     }
@@ -1265,6 +1280,215 @@ final class B2bua {
         calls.put(call.id, call);
         byCallId.put(dialog.callId(), call);
         counters.add("migration.dialogs.adopted");
+    }
+
+    /**
+     * An early dialog of a phone a line's call rings, taken over from a dead controller (docs/migration.md, "Ringing
+     * calls"), whose cookie verified: the edge learns it; call processing joins it to the call rebuilt from the
+     * gateway's cookies (or from this one), and the phone's final response, which the phone sends here, completes the
+     * call as the response to our own INVITE would ({@link #lineCallResponse}). Anything else is released: the phone
+     * stops ringing.
+     */
+    void adoptEarly(DialogCookie cookie, AdoptedDialog dialog) {
+        long token = sip.newToken();
+        svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token));
+        if (phoneToPhone(cookie) && cookie.partyIndex() == 1) {
+            adoptRingingLeg(cookie, dialog, token, false);
+            return;
+        }
+        if (!cookie.toGateway() || cookie.self().role() != Role.CALLEE) {
+            // a line's call in another role: not taken over
+            counters.add("migration.dialog.unsupported");
+            endEarly(dialog.callId(), token);
+            return;
+        }
+        long id = nextCallId++;
+        String caller = cookie.parties().get(cookie.partyIndex() == 0 ? Math.min(1, cookie.parties().size() - 1) : 0).id();
+        SipCall call = new SipCall(id, null, 0, null, dialog.callId(), token, caller, cookie.self().id());
+        call.bLocalTag = dialog.localTag();
+        call.bRemoteTag = dialog.remoteTag();
+        call.adopted = true;
+        call.callKey = cookie.callKey();
+        call.generation = cookie.generation();
+        call.stateSince = cookie.stateSince();
+        call.state = SipCall.State.EARLY;
+        PhoneRouter.LineParty line = migrated.ringingDialogArrived(cookie, dialog, new PhoneRouter.PhoneCall() {
+            @Override public String callId() { return dialog.callId(); }
+            @Override public void release() { lineLeft(call); }
+        });
+        if (line == null) {
+            counters.add("migration.dialog.not-taken");
+            endEarly(dialog.callId(), token);
+            return;
+        }
+        call.fromLine = line;
+        calls.put(id, call);
+        byCallId.put(dialog.callId(), call);
+        byInviteToken.put(token, call);
+        counters.add("migration.dialogs.adopted");
+        counters.add("migration.early-dialogs.adopted");
+        LOG.log(System.Logger.Level.INFO, () -> "call " + id + " (key " + Long.toHexString(call.callKey)
+                + "): adopted the ringing dialog of " + call.callee);
+    }
+
+    /**
+     * A phone's own INVITE to a line, ringing (180 with its cookie) when the controller it went to died: its early
+     * dialog, whose cookie verified, is taken over (docs/migration.md, "Ringing calls"). The edge learns the dialog and
+     * the INVITE's Via; call processing joins the dialog to the ringing call rebuilt from the gateway's cookies, and
+     * answers the phone's INVITE from here (handle {@code -token}: statelessly, to the phone's Via) when the line
+     * answers or the call fails. The phone hanging up sends BYE in the early dialog (RFC 3261 15).
+     */
+    void adoptEarlyInvite(DialogCookie cookie, AdoptedDialog dialog, String inviteBranch) {
+        long token = sip.newToken();
+        svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token, inviteBranch));
+        if (phoneToPhone(cookie) && cookie.partyIndex() == 0) {
+            adoptRingingLeg(cookie, dialog, token, true);
+            return;
+        }
+        if (!cookie.toGateway() || cookie.self().role() != Role.CALLER) {
+            // a line's call in another role: not taken over
+            counters.add("migration.dialog.unsupported");
+            refuseEarly(dialog, token);
+            return;
+        }
+        long id = nextCallId++;
+        String callee = cookie.parties().get(cookie.partyIndex() == 0 ? Math.min(1, cookie.parties().size() - 1) : 0).id();
+        SipCall call = new SipCall(id, dialog.callId(), -token, dialog.localTag(), null, 0, cookie.self().id(), callee);
+        call.aRemoteTag = dialog.remoteTag();
+        call.toLine = true;
+        call.adopted = true;
+        call.callKey = cookie.callKey();
+        call.generation = cookie.generation();
+        call.stateSince = cookie.stateSince();
+        call.state = SipCall.State.EARLY;
+        LineRouter.LineCall line = migrated.dialogArrived(cookie, dialog, new LineParty(call));
+        if (line == null) {
+            counters.add("migration.dialog.not-taken");
+            refuseEarly(dialog, token);
+            return;
+        }
+        call.line = line;
+        calls.put(id, call);
+        byCallId.put(dialog.callId(), call);
+        counters.add("migration.dialogs.adopted");
+        counters.add("migration.early-dialogs.adopted");
+        LOG.log(System.Logger.Level.INFO, () -> "call " + id + " (key " + Long.toHexString(call.callKey)
+                + "): adopted the ringing dialog of " + call.caller);
+    }
+
+    private static boolean phoneToPhone(DialogCookie cookie) {
+        List<DialogCookie.Party> p = cookie.parties();
+        return !cookie.toGateway() && p.size() == 2 && "PHONE".equals(p.get(0).kind()) && "PHONE".equals(p.get(1).kind());
+    }
+
+    /**
+     * One leg of a phone-to-phone call ringing when the other controller died (docs/migration.md, "Ringing calls"):
+     * leg A is the caller's INVITE (answered from here through the edge: handle {@code -token}), leg B our INVITE to
+     * the callee (its answer comes with {@code token}). The two legs meet by call key in either order, as for an
+     * answered call; the call rings with what was left of its no-answer time. The callee's answer then connects it
+     * as for a call set up here (leg A, if it is not back yet, gets its 200 when it comes); the caller leaving, the
+     * callee declining and no answer end it on both legs (BYE in leg B's early dialog: no INVITE of ours to CANCEL).
+     */
+    private void adoptRingingLeg(DialogCookie cookie, AdoptedDialog dialog, long token, boolean legA) {
+        if (endedKeys.containsKey(cookie.callKey())) {
+            counters.add("migration.dialog.call-ended");
+            if (legA) refuseEarly(dialog, token);
+            else endEarly(dialog.callId(), token);
+            return;
+        }
+        List<DialogCookie.Party> parties = cookie.parties();
+        SipCall call = byCallKey.get(cookie.callKey());
+        if (call == null) {
+            long id = nextCallId++;
+            call = new SipCall(id, parties.get(0).callId(), 0, null, parties.get(1).callId(), 0, parties.get(0).id(),
+                    parties.get(1).id());
+            call.adopted = true;
+            call.callKey = cookie.callKey();
+            call.generation = cookie.generation();
+            call.stateSince = cookie.stateSince();
+            call.cdr.setupAt = cookie.stateSince() > 0 ? cookie.stateSince() : svc.now();
+            call.aPresent = false;
+            call.bPresent = false;
+            call.state = SipCall.State.EARLY;
+            calls.put(id, call);
+            byCallKey.put(call.callKey, call);
+            SipCall c = call;
+            long left = noAnswerMillis - (svc.now() - call.cdr.setupAt);
+            call.noAnswerTimer = svc.startTimer(Math.max(1000L, left), () -> noAnswer(c));
+            counters.add("migration.calls.rebuilt");
+        } else if (legA ? call.aPresent : call.bPresent) {
+            counters.add("migration.dialog.duplicate");
+            return;
+        } else if (call.state != SipCall.State.EARLY && !(legA && call.state == SipCall.State.CONNECTED)) {
+            // ended meanwhile (or a leg that cannot join what the call is now)
+            counters.add("migration.dialog.call-ended");
+            if (legA) refuseEarly(dialog, token);
+            else endEarly(dialog.callId(), token);
+            return;
+        } else {
+            counters.add("migration.calls.merged");
+        }
+        if (cookie.generation() > call.generation) {
+            call.generation = cookie.generation();
+            call.stateSince = cookie.stateSince();
+        }
+        if (legA) {
+            call.aPresent = true;
+            call.aHandle = -token;
+            call.aToTag = dialog.localTag();
+            call.aRemoteTag = dialog.remoteTag();
+            if (call.state == SipCall.State.CONNECTED) {
+                // the callee answered before the caller came back: its 200 now
+                sip.respond(call.aHandle, new SipReply(200, "OK", call.aToTag, List.of(), true, "application/sdp",
+                        call.answerSdp, cookie(call, 0)));
+            }
+        } else {
+            call.bPresent = true;
+            call.bToken = token;
+            call.bLocalTag = dialog.localTag();
+            call.bRemoteTag = dialog.remoteTag();
+            byInviteToken.put(token, call);
+        }
+        byCallId.put(dialog.callId(), call);
+        counters.add("migration.dialogs.adopted");
+        counters.add("migration.early-dialogs.adopted");
+        SipCall c = call;
+        LOG.log(System.Logger.Level.INFO, () -> "call " + c.id + " (key " + Long.toHexString(c.callKey) + "): adopted ringing leg "
+                + (legA ? "A" : "B") + " of " + c.caller + " -> " + c.callee + (c.aPresent && c.bPresent ? ", both legs here" : ""));
+    }
+
+    /** A phone's own INVITE taken over whose cookie was refused: it gets a final failure (the phone stops ring-back). */
+    void refuseEarlyInvite(AdoptedDialog dialog, String inviteBranch) {
+        long token = sip.newToken();
+        svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token, inviteBranch));
+        refuseEarly(dialog, token);
+    }
+
+    private void refuseEarly(AdoptedDialog dialog, long token) {
+        counters.add("migration.early-dialogs.released");
+        sip.respond(-token, new SipReply(480, "Temporarily Unavailable", dialog.localTag(), List.of(), false, null, null));
+    }
+
+    /** An early dialog taken over whose cookie was refused: the phone stops ringing (and, had it answered, hangs up). */
+    void releaseEarly(AdoptedDialog dialog, long token) {
+        long t = token != 0 ? token : sip.newToken();
+        if (token == 0) svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, t));
+        counters.add("migration.early-dialogs.released");
+        endEarly(dialog.callId(), t);
+    }
+
+    /**
+     * Ends an early dialog taken over (we are its UAC without the INVITE's transaction): BYE in it (RFC 3261 15), the
+     * phone answers the INVITE 487. A 2xx that crosses the BYE is acknowledged and ended with a BYE of its own.
+     */
+    private void endEarly(String callId, long inviteToken) {
+        long bye = sip.send(SipOutgoingRequest.inDialog("BYE", callId));
+        ownRequests.put(inviteToken, r -> {
+            if (r.status() / 100 != 2) return;
+            sip.send(SipOutgoingRequest.inDialog("ACK", callId));
+            sip.send(SipOutgoingRequest.inDialog("BYE", callId));
+        });
+        ownRequests.put(bye, r -> { if (r.status() >= 200) ownRequests.remove(inviteToken); });
     }
 
     /** A dialog the edge adopted but no call takes (its cookie was refused): talk-path-only. */

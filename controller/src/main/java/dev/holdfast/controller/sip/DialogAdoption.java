@@ -120,8 +120,10 @@ final class DialogAdoption {
             counters.add("migration.dialog.incomplete");
             return;
         }
-        if (!"confirmed".equals(d.state())) {
-            // an early dialog's INVITE transaction died with the other controller: nothing to take over
+        boolean early = "early".equals(d.state());
+        // the phone's own INVITE, ringing: answerable here only with the branch of its Via
+        boolean callerEarly = early && "initiator".equals(d.direction());
+        if (callerEarly && d.inviteBranch() == null || !early && !"confirmed".equals(d.state())) {
             counters.add("migration.dialog.not-confirmed");
             return;
         }
@@ -129,13 +131,18 @@ final class DialogAdoption {
             counters.add("migration.dialog.known"); // ours already (the phone registered anew with us)
             return;
         }
+        if (early && (callerEarly ? d.localCSeq() : d.remoteCSeq()) <= 0) {
+            counters.add("migration.dialog.incomplete"); // no CSeq of the INVITE: its answer could not be recognised
+            return;
+        }
         String cookie = param(d.remoteTarget(), COOKIE_PARAM);
         List<String> ourRoutes = new ArrayList<>(d.routeSet());
         java.util.Collections.reverse(ourRoutes);
         AdoptedDialog a = new AdoptedDialog(s.user(), d.callId(), d.remoteTag(), d.localTag(), d.remoteIdentity(),
                 d.localIdentity(), d.localTarget(), s.transport(), d.remoteCSeq(), d.localCSeq(), ourRoutes, cookie);
-        // adopted in the edge whatever the cookie says: a dialog we do not trust still gets its BYE answered
-        svc.emit(new Command.SipAdoptDialog(a));
+        // adopted in the edge whatever the cookie says: a dialog we do not trust still gets its BYE answered (an
+        // early one is adopted by the B2BUA, which takes the phone's answer to its INVITE with it)
+        if (!early) svc.emit(new Command.SipAdoptDialog(a));
         PhoneDialogCookies.Verdict v = cookies.verify(cookie);
         if (v instanceof PhoneDialogCookies.Accepted ok && !d.callId().equals(ok.cookie().self().callId())) {
             v = new PhoneDialogCookies.Rejected("misplaced", "the cookie is for dialog " + ok.cookie().self().callId());
@@ -146,13 +153,17 @@ final class DialogAdoption {
         if (v instanceof PhoneDialogCookies.Rejected no) {
             counters.add("migration.cookie.rejected");
             counters.add("migration.cookie.rejected." + no.reason());
-            LOG.log(System.Logger.Level.WARNING, () -> "dialog " + d.callId() + " of " + s.user() + ": cookie refused ("
-                    + no.reason() + ": " + no.detail() + "); talk path only");
-            b2bua.talkPathOnly(d.callId());
+            LOG.log(System.Logger.Level.WARNING, () -> (early ? "early dialog " : "dialog ") + d.callId() + " of " + s.user()
+                    + ": cookie refused (" + no.reason() + ": " + no.detail() + ")" + (early ? "; it stops ringing" : "; talk path only"));
+            if (callerEarly) b2bua.refuseEarlyInvite(a, d.inviteBranch());
+            else if (early) b2bua.releaseEarly(a, 0);
+            else b2bua.talkPathOnly(d.callId());
             return;
         }
         counters.add("migration.cookie.accepted");
-        b2bua.adopt(((PhoneDialogCookies.Accepted) v).cookie(), a);
+        if (callerEarly) b2bua.adoptEarlyInvite(((PhoneDialogCookies.Accepted) v).cookie(), a, d.inviteBranch());
+        else if (early) b2bua.adoptEarly(((PhoneDialogCookies.Accepted) v).cookie(), a);
+        else b2bua.adopt(((PhoneDialogCookies.Accepted) v).cookie(), a);
     }
 
     private String number(String user) {

@@ -26,10 +26,21 @@ final class DialogInfoDocument {
 
     private DialogInfoDocument() {}
 
-    /** One dialog from the phone's point of view ("local" is the phone). CSeqs are -1 when the document has none. */
+    /**
+     * One dialog from the phone's point of view ("local" is the phone). CSeqs are -1 when the document has none.
+     * {@code inviteBranch}: for an early dialog of the phone's own INVITE, the branch of that INVITE's Via (so that
+     * the controller that takes it over can answer it), else null.
+     */
     record Dialog(String callId, String localTag, String remoteTag, String direction, String state,
                   String localIdentity, String localTarget, String remoteIdentity, String remoteTarget,
-                  long localCSeq, long remoteCSeq, List<String> routeSet) {}
+                  long localCSeq, long remoteCSeq, List<String> routeSet, String inviteBranch) {
+        Dialog(String callId, String localTag, String remoteTag, String direction, String state, String localIdentity,
+               String localTarget, String remoteIdentity, String remoteTarget, long localCSeq, long remoteCSeq,
+               List<String> routeSet) {
+            this(callId, localTag, remoteTag, direction, state, localIdentity, localTarget, remoteIdentity, remoteTarget,
+                    localCSeq, remoteCSeq, routeSet, null);
+        }
+    }
 
     /** The dialogs of {@code xml}; IllegalArgumentException when it is not a dialog-info document. */
     static List<Dialog> parse(String xml) {
@@ -68,7 +79,8 @@ final class DialogInfoDocument {
             out.add(new Dialog(attr(d, "call-id"), attr(d, "local-tag"), attr(d, "remote-tag"), attr(d, "direction"),
                     text(child(d, NS, "state")), text(child(local, NS, "identity")), target(local),
                     text(child(remote, NS, "identity")), target(remote),
-                    number(ext, "local-cseq"), number(ext, "remote-cseq"), routes));
+                    number(ext, "local-cseq"), number(ext, "remote-cseq"), routes,
+                    ext == null || ext.getAttribute("invite-branch").isEmpty() ? null : ext.getAttribute("invite-branch")));
         }
         return out;
     }

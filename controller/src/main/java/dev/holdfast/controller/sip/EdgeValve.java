@@ -66,6 +66,7 @@ public final class EdgeValve implements SIPMessageValve {
             return false;
         }
         if (Request.REGISTER.equals(request.getMethod())) guard.registerArrived(request.getTransactionId(), System.nanoTime());
+        if (Request.ACK.equals(request.getMethod()) && guard.ackArrived() != null) guard.ackArrived().accept(request);
         counters.count(SipEdgeCounters.REQUESTS);
         return true;
     }
@@ -83,6 +84,8 @@ public final class EdgeValve implements SIPMessageValve {
         String key = r.getTransactionId();
         if (key == null || !key.startsWith(SIPConstants.BRANCH_MAGIC_COOKIE_LOWER_CASE)) return true;
         if (stack.findTransaction(key, false) != null) return true;
+        // a phone's answer to the INVITE of an early dialog we took over from a dead controller: no transaction here
+        if (guard != null && guard.earlyAnswer() != null && guard.earlyAnswer().test(r)) return false;
         if (guard != null) guard.counters().count(SipEdgeCounters.STRAY_RESPONSES);
         CSeqHeader cseq = r.getCSeq();
         if (r.getStatusCode() / 100 == 2 && cseq != null && Request.INVITE.equals(cseq.getMethod())) {

@@ -91,6 +91,9 @@ public interface LineRouter {
         /** The line rings: 180 to the phone. */
         void ringing();
 
+        /** The line rings: 180 to the phone, with the call cookie of its dialog in our Contact ({@code hfck}; null: none). */
+        default void ringing(String cookie) { ringing(); }
+
         /** The line answered: 200 with the RTP termination's Local SDP. */
         void answered(String localSdp);
 

@@ -14,6 +14,19 @@ public interface MigratedDialogs {
      */
     LineRouter.LineCall dialogArrived(DialogCookie cookie, AdoptedDialog dialog, LineRouter.SipParty party);
 
+    /**
+     * A phone's early dialog of a line's call to it, ringing when the other controller died (docs/migration.md,
+     * "Ringing calls"): the SIP side has verified the cookie and adopted the dialog; the phone's answer or refusal
+     * comes through {@code phone}'s usual reports (the returned {@link PhoneRouter.LineParty}), and call processing
+     * ends the ringing through {@code phone} ({@link PhoneRouter.PhoneCall#release}: BYE in the early dialog).
+     *
+     * @return call processing's side of the call, or null when it does not take the dialog (the phone then stops
+     *         ringing)
+     */
+    default PhoneRouter.LineParty ringingDialogArrived(DialogCookie cookie, AdoptedDialog dialog, PhoneRouter.PhoneCall phone) {
+        return null;
+    }
+
     /** Takes nothing: every such dialog stays talk-path-only. */
     MigratedDialogs NONE = (cookie, dialog, party) -> null;
 }

@@ -9,7 +9,8 @@ public final class SipCall {
 
     final long id;
     final String aCallId;
-    final long aHandle;
+    /** Leg A's INVITE (negative: a phone's INVITE taken over while it rang, answered through the edge). */
+    long aHandle;
     /** Our tag on leg A (set when an adopted call's leg A arrives after its leg B). */
     String aToTag;
     /** The phone's tag on leg A, ours and the phone's on leg B (null when not known): to match a REFER's Replaces. */
@@ -21,7 +22,8 @@ public final class SipCall {
     /** A phone's re-INVITE in a call with a line waits for the gateway's answer. */
     boolean lineMediaPending;
     final String bCallId;
-    final long bToken;
+    /** Leg B's INVITE (set when an adopted ringing call's leg B arrives after its leg A). */
+    long bToken;
     final String caller;
     final String callee;
     State state = State.CALLING;
@@ -42,6 +44,8 @@ public final class SipCall {
     /** Whether each leg's dialog is here (an adopted call may have one leg only: the other phone never came back). */
     boolean aPresent = true;
     boolean bPresent = true;
+    /** Leg B's answer, for an adopted ringing call whose leg A is not back yet (its 200 waits for it). */
+    String answerSdp;
 
     /** For its call detail record: set-up and answer times, why it ended. */
     final dev.holdfast.controller.cdr.CdrFacts cdr = new dev.holdfast.controller.cdr.CdrFacts();

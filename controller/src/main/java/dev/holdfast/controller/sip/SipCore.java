@@ -148,7 +148,10 @@ public final class SipCore implements PhoneRouter {
         svc.emit(new Command.SipRespond(handle, reply));
     }
 
-    /** Sends a request; its responses come back with the token returned. */
+    /** A token for responses that come without a request of ours (an early dialog taken over: {@link Command.SipAdoptEarlyDialog}). */
+    long newToken() { return nextToken++; }
+
+        /** Sends a request; its responses come back with the token returned. */
     long send(SipOutgoingRequest request) {
         long token = request.method().equals("ACK") ? 0 : nextToken++;
         svc.emit(new Command.SipSend(token, request));

@@ -75,7 +75,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
-                 Map<String, Long> registerArrivals) {
+                 Map<String, Long> registerArrivals, java.util.function.Predicate<Response> earlyAnswer,
+                 java.util.function.Consumer<Request> ackArrived) {
         /** Most REGISTERs remembered between the valve and the listener (retransmissions absorbed are never taken). */
         static final int MAX_REGISTER_ARRIVALS = 20_000;
 
@@ -117,6 +118,27 @@ public final class SipEdge implements SipListener, AutoCloseable {
     /** The dialog of each leg, by Call-ID, and the CSeq of the 2xx to acknowledge on leg B. */
     private final Map<String, Dialog> dialogs = new ConcurrentHashMap<>();
     private final Map<String, Long> answeredCSeq = new ConcurrentHashMap<>();
+    /**
+     * Early dialogs taken over from a dead controller, in which we are the UAC, by Call-ID: the phone's final response
+     * to the INVITE we never sent comes here outside any client transaction, and goes to the core with the token.
+     */
+    private final Map<String, EarlyDialog> earlyDialogs = new ConcurrentHashMap<>();
+
+    private record EarlyDialog(String localTag, String remoteTag, long inviteCSeq, long token) {}
+
+    /**
+     * Phones' INVITEs taken over from a dead controller (we are the UAS of their early dialogs), by token: what the
+     * response needs (the INVITE as the phone sent it, rebuilt from its dialog and the branch of its Via).
+     */
+    private final Map<Long, Request> earlyInvites = new ConcurrentHashMap<>();
+    /** Our 2xx to such an INVITE, by Call-ID, sent again (RFC 3261 13.3.1.4) until the phone's ACK comes. */
+    private final Map<String, Response> unackedEarlyOks = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService okTimer =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "holdfast-sip-2xx-again");
+                t.setDaemon(true);
+                return t;
+            });
     private final AtomicLong branches = new AtomicLong();
     /**
      * Makes our Via branches unique in space and time (RFC 3261 8.1.1.7): a counter alone repeats across the two
@@ -156,7 +178,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.stackName = "holdfast-sip-" + STACKS.incrementAndGet();
         int datagramBuffer = datagramBufferBytes(s.maxMessageBytes());
         GUARDS.put(stackName, new Guard(s.maxMessageBytes(), datagramBuffer, new FloodGuard(s.floodRequestsPerSecond(), s.floodBurst()),
-                s.retryAfterSeconds(), counters, new ConcurrentHashMap<>()));
+                s.retryAfterSeconds(), counters, new ConcurrentHashMap<>(), this::earlyAnswer,
+                this::ackArrived));
         this.guard = GUARDS.get(stackName);
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
@@ -201,6 +224,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
             stack.stop();
             GUARDS.remove(stackName);
             for (java.util.concurrent.ExecutorService x : senders) x.shutdownNow();
+            okTimer.shutdownNow();
             throw e;
         }
         this.provider = prov;
@@ -411,13 +435,41 @@ public final class SipEdge implements SipListener, AutoCloseable {
             answeredCSeq.put(callId, cseq.getSeqNumber());
             if (ev.getDialog() != null) dialogs.put(callId, ev.getDialog());
         }
+        SipResponse r = convert(resp);
+        runner.submit(now -> new Event.SipResponseReceived(now, token, r));
+    }
+
+    private static SipResponse convert(Response resp) {
         ContentTypeHeader type = (ContentTypeHeader) resp.getHeader(ContentTypeHeader.NAME);
         byte[] raw = resp.getRawContent();
-        SipResponse r = new SipResponse(status, resp.getReasonPhrase(), cseq.getMethod(),
+        return new SipResponse(resp.getStatusCode(), resp.getReasonPhrase(), ((CSeqHeader) resp.getHeader(CSeqHeader.NAME)).getMethod(),
                 ((ToHeader) resp.getHeader(ToHeader.NAME)).getTag(),
                 type == null ? null : type.getContentType() + "/" + type.getContentSubType(),
                 raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
-        runner.submit(now -> new Event.SipResponseReceived(now, token, r));
+    }
+
+    /**
+     * A response no client transaction matched ({@link EdgeValve}): the phone's final response to the INVITE of an
+     * early dialog we took over ({@link Command.SipAdoptEarlyDialog}) goes to the core as that INVITE's; true when it
+     * was such a response (a provisional one is dropped). Its 2xx retransmissions find the dialog acknowledged and get
+     * the ACK again, as any other. Runs on a stack thread.
+     */
+    private boolean earlyAnswer(Response resp) {
+        CallIdHeader id = (CallIdHeader) resp.getHeader(CallIdHeader.NAME);
+        EarlyDialog e = id == null ? null : earlyDialogs.get(id.getCallId());
+        if (e == null) return false;
+        CSeqHeader cseq = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
+        FromHeader from = (FromHeader) resp.getHeader(FromHeader.NAME);
+        ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
+        if (cseq == null || !Request.INVITE.equals(cseq.getMethod()) || cseq.getSeqNumber() != e.inviteCSeq()
+                || from == null || !e.localTag().equals(from.getTag()) || to == null || !e.remoteTag().equals(to.getTag())) {
+            return false;
+        }
+        if (resp.getStatusCode() < 200 || !earlyDialogs.remove(id.getCallId(), e)) return true;
+        counters.count(SipEdgeCounters.EARLY_ANSWERS);
+        SipResponse r = convert(resp);
+        runner.submit(now -> new Event.SipResponseReceived(now, e.token(), r));
+        return true;
     }
 
     @Override public void processTimeout(TimeoutEvent ev) {
@@ -446,6 +498,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     @Override public void processDialogTerminated(DialogTerminatedEvent ev) {
         String callId = ev.getDialog().getCallId().getCallId();
+        if (dialogs.get(callId) == ev.getDialog()) earlyDialogs.remove(callId);
         dialogs.remove(callId, ev.getDialog());
         answeredCSeq.remove(callId);
         runner.submit(now -> new Event.SipDialogEnded(now, callId));
@@ -459,7 +512,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
      */
     public void execute(List<Command> commands) {
         for (Command c : commands) {
-            if (c instanceof Command.SipRespond r) {
+            if (c instanceof Command.SipRespond r && r.handle() < 0) {
+                // the answer to a phone's INVITE taken over from a dead controller (no transaction here)
+                Request invite = r.reply().status() >= 200 ? earlyInvites.remove(-r.handle()) : earlyInvites.get(-r.handle());
+                if (invite != null) hand(((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId(), () -> respondEarly(invite, r.reply()));
+            } else if (c instanceof Command.SipRespond r) {
                 SipReply reply = r.reply();
                 ServerTransaction st = reply.status() >= 200 ? serverTransactions.remove(r.handle()) : serverTransactions.get(r.handle());
                 if (st == null) {
@@ -482,6 +539,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
             } else if (c instanceof Command.SipAdoptDialog a) {
                 // at once, on the core thread: the commands after it (a BYE in the dialog) need the dialog
                 adopt(a.dialog());
+            } else if (c instanceof Command.SipAdoptEarlyDialog a && a.inviteBranch() != null) {
+                adoptEarlyInvite(a.dialog(), a.token(), a.inviteBranch());
+            } else if (c instanceof Command.SipAdoptEarlyDialog a) {
+                adoptEarly(a.dialog(), a.token());
             }
         }
     }
@@ -629,6 +690,105 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
     }
 
+    /**
+     * An early dialog in which we are the UAC ({@link Command.SipAdoptEarlyDialog}; {@code a.localCSeq()} is the
+     * INVITE's CSeq). The stack gets the dialog as {@link #adopt} makes it, as if the 2xx to that INVITE had come (the
+     * RI has no early UAC dialog without the INVITE's transaction): a BYE in it (the caller leaves while the phone
+     * rings, RFC 3261 15) and, once the phone's final response came, the ACK are sent with it as in any dialog.
+     */
+    private void adoptEarly(AdoptedDialog a, long token) {
+        try {
+            long invite = a.localCSeq();
+            AdoptedDialog asAnswered = new AdoptedDialog(a.phoneUser(), a.callId(), a.localTag(), a.remoteTag(), a.localUri(),
+                    a.remoteUri(), a.remoteTarget(), a.transport(), invite - 1, a.remoteCSeq(), a.routeSet(), a.cookie());
+            Dialog d = AdoptedDialogs.create(stack, provider, messages, headers, addresses, host, port, asAnswered);
+            dialogs.put(a.callId(), d);
+            answeredCSeq.put(a.callId(), invite);
+            earlyDialogs.put(a.callId(), new EarlyDialog(a.localTag(), a.remoteTag(), invite, token));
+            counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
+        } catch (Exception | LinkageError e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "cannot adopt early dialog " + a.callId() + ": " + e);
+        }
+    }
+
+    /**
+     * An early dialog in which we are the UAS: the phone's INVITE went to a controller that died while the line it
+     * called rang. The stack gets the dialog as {@link #adopt} makes it (the phone's BYE and ACK then match it); the
+     * INVITE is rebuilt as the phone sent it, as far as a response needs (Call-ID, CSeq, From with the phone's tag,
+     * To, and a Via with the phone's address and the branch it reported), so that our response matches the phone's
+     * INVITE client transaction.
+     */
+    private void adoptEarlyInvite(AdoptedDialog a, long token, String branch) {
+        try {
+            Dialog d = AdoptedDialogs.create(stack, provider, messages, headers, addresses, host, port, a);
+            dialogs.put(a.callId(), d);
+            URI phone = addresses.createURI(a.remoteTarget());
+            String transport = a.transport() == null ? "udp" : a.transport();
+            if (phone instanceof SipURI s && s.getTransportParam() != null) transport = s.getTransportParam();
+            SipURI at = (SipURI) phone;
+            Request invite = messages.createRequest(addresses.createURI(a.localUri()), Request.INVITE,
+                    headers.createCallIdHeader(a.callId()), headers.createCSeqHeader(a.remoteCSeq(), Request.INVITE),
+                    headers.createFromHeader(addresses.createAddress(a.remoteUri()), a.remoteTag()),
+                    headers.createToHeader(addresses.createAddress(a.localUri()), null),
+                    new ArrayList<>(List.of(headers.createViaHeader(at.getHost(), at.getPort() > 0 ? at.getPort() : 5060,
+                            transport, branch))),
+                    headers.createMaxForwardsHeader(70));
+            earlyInvites.put(token, invite);
+            counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
+        } catch (Exception | LinkageError e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, "cannot adopt early dialog " + a.callId() + ": " + e);
+        }
+    }
+
+    /** A response to a phone's INVITE taken over: statelessly, to its Via; a 2xx again until the ACK (13.3.1.4). */
+    private void respondEarly(Request invite, SipReply reply) {
+        try {
+            Response resp = messages.createResponse(reply.status(), invite);
+            resp.setReasonPhrase(reply.reason());
+            ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
+            if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
+            for (SipHeader h : reply.headers()) addHeader(resp, h);
+            if (reply.contact()) resp.addHeader(ourContact(transportOf(invite), reply.cookie()));
+            if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
+            provider.sendResponse(resp);
+            counters.count(SipEdgeCounters.EARLY_ANSWERS);
+            if (reply.status() / 100 == 2 && "udp".equals(transportOf(invite))) {
+                String callId = ((CallIdHeader) invite.getHeader(CallIdHeader.NAME)).getCallId();
+                unackedEarlyOks.put(callId, resp);
+                okAgain(callId, resp, 500, 0);
+            }
+        } catch (Exception e) {
+            counters.count(SipEdgeCounters.SEND_FAILED, reply.status() + " to an INVITE taken over: " + e);
+        }
+    }
+
+    private void okAgain(String callId, Response ok, long interval, long waited) {
+        try {
+            okTimer.schedule(() -> {
+                if (unackedEarlyOks.get(callId) != ok) return;
+                if (waited + interval >= 64 * 500) { // no ACK in 64*T1: given up (the phone's dialog then times out)
+                    unackedEarlyOks.remove(callId, ok);
+                    return;
+                }
+                try {
+                    provider.sendResponse(ok);
+                } catch (Exception e) {
+                    counters.count(SipEdgeCounters.SEND_FAILED, "2xx again in " + callId + ": " + e);
+                }
+                okAgain(callId, ok, Math.min(2 * interval, 4000), waited + interval);
+            }, interval, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the edge is closing
+        }
+    }
+
+    /** An ACK came off the wire ({@link EdgeValve}): a 2xx we send again for an INVITE taken over is acknowledged. */
+    private void ackArrived(Request ack) {
+        if (unackedEarlyOks.isEmpty()) return;
+        CallIdHeader id = (CallIdHeader) ack.getHeader(CallIdHeader.NAME);
+        if (id != null) unackedEarlyOks.remove(id.getCallId());
+    }
+
     private ContentTypeHeader contentType(String type) throws Exception {
         String t = type == null ? "application/sdp" : type;
         int slash = t.indexOf('/');
@@ -637,6 +797,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     }
 
     @Override public void close() {
+        okTimer.shutdownNow();
         for (java.util.concurrent.ExecutorService x : senders) x.shutdown();
         try {
             for (java.util.concurrent.ExecutorService x : senders) x.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);

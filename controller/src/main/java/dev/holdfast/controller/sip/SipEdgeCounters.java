@@ -23,6 +23,8 @@ public final class SipEdgeCounters {
     public static final String STRAY_RESPONSES = "stray-responses";
     /** Dialogs of other controllers made known to the stack (call migration). */
     public static final String DIALOGS_ADOPTED = "dialogs-adopted";
+    /** Final responses to the INVITE of an early dialog taken over from a dead controller (a ringing phone answered). */
+    public static final String EARLY_ANSWERS = "early-dialog-answers";
     /**
      * REGISTERs whose final answer left more than {@link SipEdge#LATE_REGISTER_NANOS} after they arrived: a phone
      * gives up on a silent registrar and fails over, so these are what make phones leave a live controller.

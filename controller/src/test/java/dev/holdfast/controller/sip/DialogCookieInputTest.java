@@ -81,6 +81,24 @@ class DialogCookieInputTest {
         assertEquals(null, DialogAdoption.param("sip:holdfast@h;lr", "hfck"));
     }
 
+    @Test void anEarlyDialogOfThePhonesOwnInviteCarriesItsBranch() {
+        String doc = """
+                <dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" xmlns:hf="urn:x-holdfast:dialog-state" version="0" state="full" entity="sip:1001@h">
+                  <dialog id="x" call-id="c1" local-tag="lt" remote-tag="rt" direction="initiator">
+                    <state>early</state>
+                    <local><identity>sip:1001@h</identity><target uri="sip:1001@127.0.0.1:5070"/></local>
+                    <remote><identity>sip:1002@h</identity><target uri="sip:holdfast@127.0.0.1:5060;hfck=abc"/></remote>
+                    <hf:dialog-state local-cseq="1" remote-cseq="-1" invite-branch="z9hG4bKphone1"/>
+                  </dialog>
+                </dialog-info>
+                """;
+        DialogInfoDocument.Dialog d = DialogInfoDocument.parse(doc).get(0);
+        assertEquals("early", d.state());
+        assertEquals("z9hG4bKphone1", d.inviteBranch());
+        assertEquals(1, d.localCSeq());
+        assertEquals(null, DialogInfoDocument.parse(doc.replace(" invite-branch=\"z9hG4bKphone1\"", "")).get(0).inviteBranch());
+    }
+
     @Test void badDocumentsAreRefusedWithoutReadingAnythingElse() {
         assertThrows(IllegalArgumentException.class, () -> DialogInfoDocument.parse("not xml"));
         assertThrows(IllegalArgumentException.class, () -> DialogInfoDocument.parse("<presence xmlns=\"urn:ietf:params:xml:ns:pidf\"/>"));

@@ -35,6 +35,12 @@ public final class Call {
     /** Our 2xx for an INVITE that has had no ACK yet (retransmitted over UDP), and its timer. */
     javax.sip.message.Response unackedOk;
     dev.holdfast.sim.time.SimScheduler.Cancellable okTimer;
+    /**
+     * Our 2xx to the INVITE went to the controller we use now, not to the one that sent the INVITE (we failed over
+     * since: docs/migration.md, "Phones"); its retransmissions follow the current controller. Until it is
+     * acknowledged the dialog is still early for that controller.
+     */
+    boolean answeredElsewhere;
     boolean provisionalSeen;
     boolean cancelWanted;
     boolean authRetried;

@@ -21,12 +21,21 @@ public final class DialogInfo {
     /** One dialog as the document lists it. */
     public record Entry(String callId, String localTag, String remoteTag, boolean initiator, String state,
                         String localIdentity, String localTarget, String remoteIdentity, String remoteTarget,
-                        long localCSeq, long remoteCSeq, List<String> routeSet) {}
+                        long localCSeq, long remoteCSeq, List<String> routeSet, String inviteBranch) {
+        public Entry(String callId, String localTag, String remoteTag, boolean initiator, String state, String localIdentity,
+                     String localTarget, String remoteIdentity, String remoteTarget, long localCSeq, long remoteCSeq,
+                     List<String> routeSet) {
+            this(callId, localTag, remoteTag, initiator, state, localIdentity, localTarget, remoteIdentity, remoteTarget,
+                    localCSeq, remoteCSeq, routeSet, null);
+        }
+    }
 
     /** The entry for {@code c}, or null when it has no dialog to report (no remote tag yet, or over). */
     static Entry entry(Call c, String localTarget) {
         String state = switch (c.state()) {
-            case CONNECTED -> "confirmed";
+            // answered through a controller that has not acknowledged it: early for that controller (it takes the 2xx
+            // as the answer to an INVITE it took over: docs/migration.md, "Phones")
+            case CONNECTED -> c.answeredElsewhere && c.unackedOk != null ? "early" : "confirmed";
             case RINGBACK, RINGING -> "early";
             default -> null;
         };
@@ -37,9 +46,12 @@ public final class DialogInfo {
     static Entry entry(Call c, String localTarget, String state) {
         if (state == null || c.remoteTag == null) return null;
         List<String> routes = c.routeSet.stream().map(Address::toString).toList();
+        // our own INVITE still ringing: the branch of its Via lets a controller that takes the dialog over answer it
+        String branch = c.outgoing && "early".equals(state) && c.invite != null
+                && c.invite.getHeader(javax.sip.header.ViaHeader.NAME) instanceof javax.sip.header.ViaHeader v ? v.getBranch() : null;
         return new Entry(c.callId, c.localTag, c.remoteTag, c.outgoing, state, c.localAddress.getURI().toString(),
                 localTarget, c.remoteAddress.getURI().toString(),
-                c.remoteTarget == null ? null : c.remoteTarget.toString(), c.localCSeq, c.remoteCSeq, routes);
+                c.remoteTarget == null ? null : c.remoteTarget.toString(), c.localCSeq, c.remoteCSeq, routes, branch);
     }
 
     /** The full-state document, version {@code version}, for the phone with address of record {@code entity}. */
@@ -62,7 +74,9 @@ public final class DialogInfo {
             if (e.remoteTarget() != null) b.append("<target uri=\"").append(xml(e.remoteTarget())).append("\"/>");
             b.append("</remote>\n");
             b.append("    <hf:dialog-state local-cseq=\"").append(e.localCSeq()).append("\" remote-cseq=\"")
-                    .append(e.remoteCSeq()).append("\">");
+                    .append(e.remoteCSeq()).append('"');
+            if (e.inviteBranch() != null) b.append(" invite-branch=\"").append(xml(e.inviteBranch())).append('"');
+            b.append('>');
             for (String r : e.routeSet()) b.append("<hf:route uri=\"").append(xml(r)).append("\"/>");
             b.append("</hf:dialog-state>\n");
             b.append("  </dialog>\n");

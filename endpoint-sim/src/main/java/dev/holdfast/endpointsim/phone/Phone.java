@@ -242,7 +242,7 @@ public final class Phone implements SipEndpoint {
     public void reject(Call c, int status) {
         scheduler.run(() -> {
             if (c.state() != CallState.RINGING) return;
-            respond(c.inviteServer, c.invite, status, c, false);
+            refuseInvite(c, status);
             end(c, String.valueOf(status), status);
         });
     }
@@ -563,7 +563,11 @@ public final class Phone implements SipEndpoint {
                 return;
             }
             if ((code == 180 || code == 183) && c.state() == CallState.CALLING) {
-                if (toTag != null) c.remoteTag = toTag;
+                if (toTag != null) {
+                    c.remoteTag = toTag;
+                    // the early dialog's remote target (RFC 3261 12.1.2): a controller's Contact with the call cookie
+                    learnTarget(c, resp, true);
+                }
                 c.ringingNanos = scheduler.nanoTime();
                 c.state(CallState.RINGBACK);
                 notifyState(c);
@@ -630,6 +634,13 @@ public final class Phone implements SipEndpoint {
 
     private void cancelNow(Call c) {
         if (!c.outgoing || (c.state() != CallState.CALLING && c.state() != CallState.RINGBACK)) return;
+        if (c.state() == CallState.RINGBACK && c.remoteTag != null && sentToFormerController(c.invite)) {
+            // our INVITE went to a controller we failed over from: a CANCEL would follow it there. The controller we
+            // use now took the early dialog over; BYE in it (RFC 3261 15), through that controller
+            end(c, "cancelled", 0);
+            sendBye(c);
+            return;
+        }
         end(c, "cancelled", 0);
         if (c.provisionalSeen) sendCancel(c);
         else c.cancelWanted = true; // RFC 3261 9.1: not before a provisional response
@@ -647,7 +658,7 @@ public final class Phone implements SipEndpoint {
             }
             case CALLING, RINGBACK -> cancelNow(c);
             case RINGING -> {
-                respond(c.inviteServer, c.invite, Response.DECLINE, c, false);
+                refuseInvite(c, Response.DECLINE);
                 end(c, "603", Response.DECLINE);
             }
             default -> { }
@@ -840,7 +851,14 @@ public final class Phone implements SipEndpoint {
                     return;
                 }
                 respond(tx, r, 200, null, false);
-                if (c.state() != CallState.ENDED) end(c, "remote-hangup", 0);
+                if (c.state() == CallState.RINGING) {
+                    // the caller ended the early dialog (RFC 3261 15: a controller that took it over from a dead one
+                    // has no INVITE transaction to CANCEL); its INVITE gets 487 (15.1.2)
+                    refuseInvite(c, Response.REQUEST_TERMINATED);
+                    end(c, "cancelled", Response.REQUEST_TERMINATED);
+                } else if (c.state() != CallState.ENDED) {
+                    end(c, "remote-hangup", 0);
+                }
             }
             case Request.OPTIONS -> {
                 Response ok = response(r, 200, null, false);
@@ -946,7 +964,7 @@ public final class Phone implements SipEndpoint {
         try {
             openProbe(c);
         } catch (IOException e) {
-            respond(c.inviteServer, c.invite, Response.SERVER_INTERNAL_ERROR, c, false);
+            refuseInvite(c, Response.SERVER_INTERNAL_ERROR);
             end(c, "no-media-port", 500);
             return;
         }
@@ -962,6 +980,51 @@ public final class Phone implements SipEndpoint {
         afterConnected(c);
     }
 
+    /**
+     * Where a final response to {@code request} goes instead of the address of its Via: the controller we use now,
+     * when the request came from another controller of ours (we failed over since it arrived). Standard SIP has no
+     * way to move an INVITE transaction to another proxy; the controller that took our dialogs over knows the early
+     * dialog from our dialog-package NOTIFY and takes the response there (docs/migration.md, "Phones"). Null: the
+     * response goes as usual, through the transaction.
+     */
+    private InetSocketAddress answerThrough(javax.sip.message.Message request) {
+        InetSocketAddress now = controller();
+        if (now == null || config.controllers().size() < 2 || request == null) return null;
+        ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+        if (via == null || via.getHost() == null) return null;
+        int port = via.getPort() > 0 ? via.getPort() : 5060;
+        boolean ours = false;
+        for (InetSocketAddress ctl : config.controllers()) ours |= sameAddress(via.getHost(), port, ctl);
+        return ours && !sameAddress(via.getHost(), port, now) ? now : null;
+    }
+
+    /** Whether {@code request} went to one of our controllers other than the one we use now (we failed over since). */
+    private boolean sentToFormerController(Request request) {
+        InetSocketAddress now = controller();
+        if (now == null || config.controllers().size() < 2 || request == null) return false;
+        if (!(request.getRequestURI() instanceof SipURI u)) return false;
+        int port = u.getPort() > 0 ? u.getPort() : 5060;
+        boolean ours = false;
+        for (InetSocketAddress ctl : config.controllers()) ours |= sameAddress(u.getHost(), port, ctl);
+        return ours && !sameAddress(u.getHost(), port, now);
+    }
+
+    /** A final non-2xx response to the INVITE of {@code c} (refused, declined, terminated), wherever it must go. */
+    private void refuseInvite(Call c, int status) {
+        InetSocketAddress elsewhere = answerThrough(c.invite);
+        if (elsewhere == null) {
+            respond(c.inviteServer, c.invite, status, c, false);
+            return;
+        }
+        Response resp = response(c.invite, status, c, false);
+        if (resp == null) return;
+        messages++;
+        // once: without the INVITE's transaction nobody acknowledges it (over UDP a loss leaves the controller's
+        // no-answer timer to end the call)
+        sip.sendResponseTo(resp, elsewhere, config.transport());
+        if (c.inviteServer != null) c.inviteServer.abandon();
+    }
+
     /** RFC 3261 T1 and T2: the 2xx retransmission starts at T1 and doubles up to T2. */
     private static final Duration T1 = Duration.ofMillis(500);
     private static final Duration T2 = Duration.ofSeconds(4);
@@ -971,7 +1034,17 @@ public final class Phone implements SipEndpoint {
         Response ok = response(invite, Response.OK, c, true);
         if (ok == null) return false;
         sessionTimerFromOffer(c, invite, ok);
-        if (!reply(tx, ok)) return false;
+        InetSocketAddress elsewhere = answerThrough(invite);
+        if (elsewhere != null) {
+            messages++;
+            if (!sip.sendResponseTo(ok, elsewhere, config.transport())) return false;
+            tx.abandon();
+            c.answeredElsewhere = true;
+            LOG.log(System.Logger.Level.INFO, () -> config.user() + ": answered " + c.callId + " through " + elsewhere
+                    + " (its INVITE came from a controller we failed over from)");
+        } else if (!reply(tx, ok)) {
+            return false;
+        }
         cancel(c.okTimer);
         c.unackedOk = ok;
         if (config.transport().equals("udp")) retransmitOk(c, ok, T1, 0);
@@ -991,7 +1064,14 @@ public final class Phone implements SipEndpoint {
                 return;
             }
             messages++;
-            sip.resendResponse(ok);
+            // answered just before a failover: the retransmissions go to the controller we moved to
+            InetSocketAddress elsewhere = answerThrough(ok); // its Via is the INVITE's
+            if (elsewhere != null) {
+                c.answeredElsewhere = true;
+                sip.sendResponseTo(ok, elsewhere, config.transport());
+            } else {
+                sip.resendResponse(ok);
+            }
             Duration next = interval.multipliedBy(2).compareTo(T2) > 0 ? T2 : interval.multipliedBy(2);
             retransmitOk(c, ok, next, waited);
         }, Duration.ofMillis(delay));
@@ -1278,6 +1358,8 @@ public final class Phone implements SipEndpoint {
         }
         List<DialogInfo.Entry> out = new ArrayList<>();
         for (Call c : calls.values()) {
+            // a 2xx not acknowledged yet for an INVITE of a controller we failed over from: early for the one we use now
+            if (c.unackedOk != null && answerThrough(c.unackedOk) != null) c.answeredElsewhere = true;
             DialogInfo.Entry e = DialogInfo.entry(c, target);
             if (e != null) out.add(e);
         }
@@ -1433,9 +1515,12 @@ public final class Phone implements SipEndpoint {
     }
 
     private static boolean sameAddress(SipURI u, InetSocketAddress a) {
-        int port = u.getPort() > 0 ? u.getPort() : 5060;
-        return port == a.getPort() && (u.getHost().equalsIgnoreCase(a.getHostString())
-                || a.getAddress() != null && u.getHost().equals(a.getAddress().getHostAddress()));
+        return sameAddress(u.getHost(), u.getPort() > 0 ? u.getPort() : 5060, a);
+    }
+
+    private static boolean sameAddress(String host, int port, InetSocketAddress a) {
+        return port == a.getPort() && (host.equalsIgnoreCase(a.getHostString())
+                || a.getAddress() != null && host.equals(a.getAddress().getHostAddress()));
     }
 
     private Request newRequest(String method, URI requestUri, String callId, long cseq, Address from, String fromTag,

@@ -191,6 +191,28 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         }
     }
 
+    /**
+     * Through the stack's own transport layer (the RI's raw message channel, as its stateless
+     * {@code SipProvider.sendResponse} uses, but to the address given rather than the Via's): from the listening
+     * point's socket over UDP, on the stack's cached connection to {@code to} over TCP.
+     */
+    @Override public boolean sendResponseTo(Response response, InetSocketAddress to, String transport) {
+        ListeningPoint lp = listeningPoints.get(transport.toLowerCase(Locale.ROOT));
+        if (lp == null || !(response instanceof gov.nist.javax.sip.message.SIPResponse r)) return false;
+        try {
+            gov.nist.javax.sip.stack.MessageChannel ch = ((gov.nist.javax.sip.stack.SIPTransactionStack) stack)
+                    .createRawMessageChannel(lp.getIPAddress(), lp.getPort(),
+                            new gov.nist.javax.sip.stack.HopImpl(to.getAddress().getHostAddress(), to.getPort(), lp.getTransport()));
+            if (ch == null) return false;
+            ch.sendMessage(r);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            ioErrors.increment();
+            LOG.log(System.Logger.Level.DEBUG, () -> "cannot send " + response.getStatusCode() + " to " + to + ": " + e);
+            return false;
+        }
+    }
+
     @Override public boolean sendCrlfKeepalive(String transport, InetSocketAddress target) {
         ListeningPoint lp = listeningPoints.get(transport.toLowerCase(Locale.ROOT));
         if (!(lp instanceof ListeningPointExt ext) || transport.equalsIgnoreCase("udp")) return false;
@@ -215,6 +237,14 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
             } catch (SipException | javax.sip.InvalidArgumentException | RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "cannot send " + response.getStatusCode() + ": " + e);
                 return false;
+            }
+        }
+
+        @Override public void abandon() {
+            try {
+                transaction.terminate();
+            } catch (javax.sip.ObjectInUseException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "cannot end a server transaction: " + e);
             }
         }
     }

@@ -18,5 +18,11 @@ public interface SipEndpoint {
     interface ServerRef {
         /** Sends {@code response}; false when it could not be sent (the log says why). */
         boolean respond(Response response);
+
+        /**
+         * The request was answered outside this transaction ({@link SipStackPort#sendResponseTo}): the transaction is
+         * forgotten, with nothing sent.
+         */
+        default void abandon() {}
     }
 }

@@ -40,6 +40,13 @@ public interface SipStackPort {
      */
     boolean resendResponse(Response response);
 
+    /**
+     * Sends a response outside any transaction to {@code to} over {@code transport}, not where its Via says: a phone
+     * answering an INVITE of a controller it has failed over from answers through the controller it uses now
+     * (docs/migration.md, "Phones"). False when it could not be sent.
+     */
+    boolean sendResponseTo(Response response, InetSocketAddress to, String transport);
+
     /** Sends an ACK for a 2xx (outside any transaction, RFC 3261 13.2.2.4); returns false when it could not be sent. */
     boolean sendAck(Request ack);
 

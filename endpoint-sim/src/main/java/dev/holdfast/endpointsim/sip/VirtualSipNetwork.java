@@ -146,6 +146,11 @@ public final class VirtualSipNetwork {
             return true;
         }
 
+        @Override public boolean sendResponseTo(Response response, InetSocketAddress to, String transport) {
+            transmit(to, response.toString());
+            return true;
+        }
+
         @Override public boolean sendCrlfKeepalive(String transport, InetSocketAddress target) {
             Port p = ports.get(target);
             return !down && p != null && !p.down;

@@ -1,0 +1,138 @@
+package dev.holdfast.controller.sip;
+
+import dev.holdfast.controller.Controller;
+import dev.holdfast.endpointsim.PhoneRuntime;
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A phone-to-phone call still ringing when the primary dies (docs/migration.md, "Ringing calls"): the caller's INVITE
+ * (leg A) and the B2BUA's INVITE to the callee (leg B) both died with the primary. The phones fail over, list their
+ * early dialogs, and the alternate rebuilds the ringing call from them; the callee's answer (sent to the alternate)
+ * connects it, and the alternate answers the caller's INVITE. Two real controllers, endpoint-sim phones, loopback.
+ */
+class RingingPhoneToPhoneMigrationTest {
+    private static final Duration T = Duration.ofSeconds(12);
+    private static final String KEY = "cookies: { current: 1, keys: [ { id: 1, secret: \"aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ==\" } ] }";
+    private Controller primary;
+    private Controller alternate;
+    private PhoneRuntime phones;
+
+    @AfterEach void stop() {
+        if (phones != null) phones.close();
+        if (primary != null) primary.close();
+        if (alternate != null) alternate.close();
+    }
+
+    private static InetSocketAddress address(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
+
+    private static long counter(Controller c, String name) {
+        try {
+            return SipTestController.counter(c, name);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier ok, Supplier<String> found) {
+        long end = System.nanoTime() + T.toNanos();
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > end) fail(what + " not within " + T.toMillis() + " ms: " + found.get());
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+
+    private String counters(Controller c) {
+        try {
+            java.util.Map<String, Long> m = c.inspect(core -> core.sip().counters().snapshot());
+            return m.toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private boolean noCalls(Controller c) {
+        try {
+            return c.inspect(core -> core.sip().calls().isEmpty());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private Phone a;
+    private Phone b;
+
+    /** 1001 calls 1002 through the primary, 1002 rings; the primary stops; both phones move and both legs are adopted. */
+    private Call[] ringingThenFailOver() throws Exception {
+        primary = SipTestController.start("", 30, null, null, KEY);
+        alternate = SipTestController.start("", 30, null, null, KEY);
+        List<InetSocketAddress> list = List.of(address(primary), address(alternate));
+        phones = PhoneRuntime.loopback();
+        Duration keepalive = Duration.ofMillis(300);
+        Duration timeout = Duration.ofMillis(1500);
+        a = phones.phone(PhoneConfig.of("1001", "secret1", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout));
+        b = phones.phone(PhoneConfig.of("1002", "secret2", list).withRegistration(Duration.ofSeconds(60), keepalive, timeout));
+        await("both registered with the primary", () -> a.registered() && b.registered(), () -> a.registrationError() + " " + b.registrationError());
+        Call out = a.call("1002");
+        await("1002 rings, 1001 hears ring-back", () -> !b.calls().isEmpty() && b.calls().get(0).state() == CallState.RINGING
+                && out.state() == CallState.RINGBACK, () -> out + " " + b.calls());
+        Call in = b.calls().get(0);
+        primary.close(); // abrupt: its sockets are gone, nothing is said to anybody
+        await("the phones registered with the alternate", () -> a.registered() && a.controller().equals(address(alternate))
+                && b.registered() && b.controller().equals(address(alternate)), () -> a.controller() + " " + b.controller());
+        await("both ringing legs adopted", () -> counter(alternate, "migration.early-dialogs.adopted") == 2, () -> counters(alternate));
+        assertEquals(1L, counter(alternate, "migration.calls.rebuilt"));
+        assertEquals(1L, counter(alternate, "migration.calls.merged"));
+        assertEquals(CallState.RINGBACK, out.state());
+        assertEquals(CallState.RINGING, in.state());
+        return new Call[] {out, in};
+    }
+
+    @Test void theCalleeAnswersAfterTheFailoverAndTheCallerHangsUp() throws Exception {
+        Call[] c = ringingThenFailOver();
+        b.answer(c[1]);
+        await("connected through the alternate, talk path up both ways", () -> c[0].talkPathUp() && c[1].talkPathUp(),
+                () -> c[0] + " " + c[1] + " " + counters(alternate));
+        assertEquals(1L, counter(alternate, "calls.connected"));
+        a.hangUp(c[0]);
+        await("both ended", () -> c[0].state() == CallState.ENDED && c[1].state() == CallState.ENDED, () -> c[0] + " " + c[1]);
+        assertEquals("remote-hangup", c[1].endReason());
+        await("nothing left", () -> noCalls(alternate), () -> counters(alternate));
+    }
+
+    @Test void theCallerHangsUpWhileTheCalleeStillRingsAfterTheFailover() throws Exception {
+        Call[] c = ringingThenFailOver();
+        a.hangUp(c[0]);
+        await("the callee stops ringing", () -> c[1].state() == CallState.ENDED, () -> c[1].toString());
+        assertEquals("cancelled", c[1].endReason());
+        await("the caller's INVITE answered 487", () -> c[0].finalStatus() == 487, () -> c[0] + " " + c[0].finalStatus());
+        await("nothing left", () -> noCalls(alternate), () -> counters(alternate));
+    }
+
+    @Test void theCalleeDeclinesAfterTheFailover() throws Exception {
+        Call[] c = ringingThenFailOver();
+        b.reject(c[1], 486);
+        await("the caller hears busy", () -> c[0].state() == CallState.ENDED && c[0].finalStatus() == 486,
+                () -> c[0] + " " + c[0].finalStatus());
+        await("nothing left", () -> noCalls(alternate), () -> counters(alternate));
+    }
+}
