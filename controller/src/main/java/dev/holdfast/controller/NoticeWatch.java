@@ -50,9 +50,6 @@ final class NoticeWatch {
     private final GatewayAssociation association;
     private final SipCore sip;
     private final Map<Long, Seen> seen = new HashMap<>();
-    /** Calls that may change without a line reporting anything: not yet connected, or in a feature. */
-    /** By call id; a hash map (walked after every event), the changed ones sorted by id for the notices' order. */
-    private final java.util.HashMap<Long, Seen> unsettled = new java.util.HashMap<>();
     private final Set<Long> touched = new LinkedHashSet<>();
     private final Map<Gateway, GatewayState> gateways = new LinkedHashMap<>();
     private final Set<String> users = new LinkedHashSet<>();
@@ -95,14 +92,17 @@ final class NoticeWatch {
             if (reachedSetUp(s)) f.put("setupMillis", 0L);
             out.add(new Notice(now, "call-started", f));
         }
-        // only the calls that changed are looked up: every event used to copy and look up every unsettled call (a
-        // held call or a conference stays unsettled for its life), a large share of the alternate's CPU while it
-        // rebuilt 3,000 calls (JFR), growing with calls times events
+        // only the calls whose state or feature changed (the register hears of each change): walking every call not
+        // settled (a held call or a conference stays so for its life) after every event was a third of the
+        // alternate's core thread while it rebuilt 10,000 calls (JFR), growing with calls times events
         List<Long> check = new ArrayList<>();
-        for (Map.Entry<Long, Seen> e : unsettled.entrySet()) if (changed(e.getValue())) check.add(e.getKey());
+        for (Call c : register.takeChanged()) {
+            Seen s = seen.get(c.id());
+            if (s != null && changed(s)) check.add(c.id());
+        }
         if (check.size() > 1) java.util.Collections.sort(check);
         for (Long id : touched) {
-            if (unsettled.containsKey(id)) continue;
+            if (check.contains(id)) continue;
             Seen s = seen.get(id);
             if (s != null && changed(s)) check.add(id);
         }
@@ -117,12 +117,10 @@ final class NoticeWatch {
             s.state = c.state();
             s.feature = c.feature();
             if (reachedSetUp(s)) f.put("setupMillis", now - s.createdAt);
-            settle(id, s);
             out.add(new Notice(now, "call-state", f));
         }
         for (Call c : register.takeRemoved()) {
             Seen s = seen.remove(c.id());
-            unsettled.remove(c.id());
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("callId", c.id());
             f.put("lastState", s == null ? null : s.state.name());
@@ -243,7 +241,6 @@ final class NoticeWatch {
         Seen s = new Seen(c, c.state(), c.feature(), now);
         s.setUp = c.migrated(); // a call rebuilt from cookies was set up elsewhere: no set-up time here
         seen.put(c.id(), s);
-        settle(c.id(), s);
     }
 
     /** Whether this is the first time the call is seen ringing or answered (the end of its set-up). */
@@ -251,11 +248,6 @@ final class NoticeWatch {
         if (s.setUp || (s.state != CallState.RINGING && s.state != CallState.CONNECTED)) return false;
         s.setUp = true;
         return true;
-    }
-
-    private void settle(long id, Seen s) {
-        if (s.state == CallState.CONNECTED && s.feature == Call.Feature.NONE) unsettled.remove(id);
-        else unsettled.put(id, s);
     }
 
     private static Map<String, Object> callFields(Call c) {

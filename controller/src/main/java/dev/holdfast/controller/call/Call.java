@@ -127,6 +127,7 @@ public final class Call {
     IgcEnd igcB;
     /** Parties in the order they joined, with their roles. */
     final Map<Line, CallStructure.Role> parties = new LinkedHashMap<>();
+    /** Set through {@link #state(CallState)} only (the register hears of every change). */
     CallState state = CallState.SETUP;
     long noAnswerTimer;
     /** A party hung up while contexts were being created: release once they exist. */
@@ -142,7 +143,22 @@ public final class Call {
     // ---- features (all on the host's gateway)
     /** A feature was used: events go to {@link CallFeatures}, the caller/callee fields no longer say who is in. */
     boolean featured;
+    /** Set through {@link #feature(Feature)} only. */
     Feature feature = Feature.NONE;
+    /** The register this call is in (it hears of state and feature changes), or null. */
+    CallRegister register;
+
+    void state(CallState s) {
+        if (state == s) return;
+        state = s;
+        if (register != null) register.changed(this);
+    }
+
+    void feature(Feature f) {
+        if (feature == f) return;
+        feature = f;
+        if (register != null) register.changed(this);
+    }
     /** The parties' roles before a hold, given back on retrieve. */
     Map<Line, CallStructure.Role> rolesBeforeHold;
     /** The consultation's no-answer timer. */

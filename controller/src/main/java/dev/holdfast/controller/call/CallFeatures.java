@@ -142,7 +142,7 @@ final class CallFeatures {
         for (Line l : c.parties.keySet()) if (l != host) held = l;
         if (other == null || held == null) return;
         c.featured = true;
-        c.feature = Call.Feature.HOLD;
+        c.feature(Call.Feature.HOLD);
         c.host = host;
         c.held = held;
         c.heldLeg = leg;
@@ -230,7 +230,7 @@ final class CallFeatures {
     private void consult(Call c, Line target, String outpulse) {
         Line host = c.host;
         Gateway hg = host.gateway();
-        c.feature = Call.Feature.CONSULT;
+        c.feature(Call.Feature.CONSULT);
         c.consulted = target;
         c.consultState = CallState.SETUP;
         c.parties.put(target, CallStructure.Role.CONSULTED);
@@ -347,7 +347,7 @@ final class CallFeatures {
         if (c.feature == Call.Feature.TRANSFER_RINGING) {
             Call.Leg bl = c.legWith(c.held.gateway(), c.held.termination());
             if (bl != null) b.add(bl.gateway, bl.context, connected(c.held));
-            c.state = CallState.CONNECTED;
+            c.state(CallState.CONNECTED);
             LOG.log(System.Logger.Level.DEBUG, () -> c + ": transferred call answered");
             clearFeature(c);
         } else {
@@ -359,7 +359,7 @@ final class CallFeatures {
 
     /** Flash while talking to the consulted party: it is held too, the host may dial a feature code. */
     private void consultRecall(Call c) {
-        c.feature = Call.Feature.CONSULT_RECALL;
+        c.feature(Call.Feature.CONSULT_RECALL);
         Batch b = new Batch();
         b.add(c.consultLeg.gateway, c.consultLeg.context, H248.modify(c.consultTerm, H248.stream(H248.mode(Mode.INACTIVE))));
         b.add(c.consultLeg.gateway, c.consultLeg.context, H248.modify(c.host.termination(), recall(true)));
@@ -367,7 +367,7 @@ final class CallFeatures {
     }
 
     private void backToConsult(Call c) {
-        c.feature = Call.Feature.CONSULT;
+        c.feature(Call.Feature.CONSULT);
         Batch b = new Batch();
         b.add(c.consultLeg.gateway, c.consultLeg.context, H248.modify(c.consultTerm, H248.stream(H248.mode(Mode.SENDRECV))));
         b.add(c.consultLeg.gateway, c.consultLeg.context, connected(c.host));
@@ -404,7 +404,7 @@ final class CallFeatures {
         c.consultState = null;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": consultation ended" + (retrieve ? ", back to the held party" : ""));
         if (retrieve) backToTwoParty(c, true);
-        else c.feature = Call.Feature.HOLD;
+        else c.feature(Call.Feature.HOLD);
         send(c, b);
     }
 
@@ -473,8 +473,8 @@ final class CallFeatures {
         c.host = null;
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": transferred" + (ringing ? " during ringing" : ""));
         if (ringing) {
-            c.feature = Call.Feature.TRANSFER_RINGING;
-            c.state = CallState.RINGING;
+            c.feature(Call.Feature.TRANSFER_RINGING);
+            c.state(CallState.RINGING);
             c.parties.put(held, CallStructure.Role.CALLER);
             c.consultTimer = cp.svc.startTimer(cp.timers.noAnswerSeconds() * 1000L, () -> {
                 c.consultTimer = 0;
@@ -536,7 +536,7 @@ final class CallFeatures {
         b.add(cl.gateway, cl.context, H248.modify(c.consultTerm, H248.stream(H248.mode(Mode.SENDRECV))));
         b.add(cl.gateway, cl.context, connected(c.host));
         heldMovedInto(c, cl);
-        c.feature = Call.Feature.CONFERENCE;
+        c.feature(Call.Feature.CONFERENCE);
         c.conferees.clear();
         c.conferees.add(c.held);
         c.conferees.add(c.consulted);
@@ -547,12 +547,12 @@ final class CallFeatures {
     }
 
     private void conferenceRecall(Call c) {
-        c.feature = Call.Feature.CONFERENCE_RECALL;
+        c.feature(Call.Feature.CONFERENCE_RECALL);
         sendHost(c, c.consultLeg, H248.modify(c.host.termination(), recall(true)));
     }
 
     private void backToConference(Call c) {
-        c.feature = Call.Feature.CONFERENCE;
+        c.feature(Call.Feature.CONFERENCE);
         sendHost(c, c.consultLeg, connected(c.host));
     }
 
@@ -657,7 +657,7 @@ final class CallFeatures {
         c.held = null;
         c.heldLeg = null;
         c.heldTerm = null;
-        c.feature = Call.Feature.NONE;
+        c.feature(Call.Feature.NONE);
         for (Line l : c.parties.keySet()) {
             CallStructure.Role r = restoreRoles && before != null ? before.get(l) : null;
             c.parties.put(l, r != null ? r : CallStructure.Role.PARTY);
@@ -667,7 +667,7 @@ final class CallFeatures {
 
     /** Whatever the features were, the call is now a plain two-party call. */
     private static void clearFeature(Call c) {
-        c.feature = Call.Feature.NONE;
+        c.feature(Call.Feature.NONE);
         c.host = null;
         c.held = null;
         c.heldLeg = null;

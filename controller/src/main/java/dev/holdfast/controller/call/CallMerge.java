@@ -433,8 +433,8 @@ final class CallMerge {
      */
     private void describe(Call c, CallCookie n, Map<CookieParty, Line> lines) {
         c.featured = c.featured || featured(n);
-        c.feature = n.feature();
-        c.state = n.state();
+        c.feature(n.feature());
+        c.state(n.state());
         c.consultState = n.consultState();
         c.generation = n.generation();
         c.mergedGeneration = n.generation();
@@ -480,7 +480,7 @@ final class CallMerge {
         }
         if (c.feature == Call.Feature.TRANSFER_RINGING) {
             // the cookie's SETUP stands for RINGING (CallCookies): the call and its consultation ring
-            c.state = CallState.RINGING;
+            c.state(CallState.RINGING);
             c.consultState = CallState.RINGING;
         }
         if (c.rolesBeforeHold != null) {

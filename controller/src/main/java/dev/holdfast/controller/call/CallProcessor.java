@@ -583,7 +583,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private void setupComplete(Call c) {
         if (c.state == CallState.RELEASED) return;
         if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
-        c.state = CallState.RINGING;
+        c.state(CallState.RINGING);
         if (c.callee.trunk()) { answer(c); return; }
         c.noAnswerTimer = svc.startTimer(timers.noAnswerSeconds() * 1000L, () -> {
             c.noAnswerTimer = 0;
@@ -792,7 +792,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (!rtpAdded(c, leg, rtp, o, 1)) { setupFailed(c, leg, o); return; }
             if (c.state == CallState.RELEASED) return;
             if (c.releaseWanted) { release(c, c.releaseTone, null); return; }
-            c.state = CallState.RINGING;
+            c.state(CallState.RINGING);
             c.sip.outgoing = phones.call(number, line.number(), rtp.local, callId -> {
                 c.sip.callId = callId; // the cookie names the dialog it rides with
                 return phoneCookie(c);
@@ -831,7 +831,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (c.state != CallState.RINGING) return;
             svc.cancelTimer(c.noAnswerTimer);
             c.noAnswerTimer = 0;
-            c.state = CallState.CONNECTED;
+            c.state(CallState.CONNECTED);
             c.cdr.answeredAt = svc.now();
             Call.IgcEnd rtp = c.sip.rtp;
             rtp.remote = answerSdp;
@@ -913,7 +913,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     private void answer(Call c) {
         svc.cancelTimer(c.noAnswerTimer);
         c.noAnswerTimer = 0;
-        c.state = CallState.CONNECTED;
+        c.state(CallState.CONNECTED);
         c.cdr.answeredAt = svc.now();
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": answered");
         for (Call.Leg leg : c.legs) {
@@ -962,7 +962,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             return;
         }
         CallState was = c.state;
-        c.state = CallState.RELEASED;
+        c.state(CallState.RELEASED);
         svc.cancelTimer(c.noAnswerTimer);
         c.noAnswerTimer = 0;
         calls.remove(c.id);
@@ -1038,7 +1038,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         if (merge != null) merge.released(c);
         for (Line l : c.parties.keySet()) callOf.remove(l, c);
         if (c.sip != null) c.sip.gone = true;
-        c.state = CallState.RELEASED;
+        c.state(CallState.RELEASED);
         if (was == CallState.CONNECTED) completedCalls++;
         if (record && cdrs != null) {
             c.cdr.ending(CallRecord.NORMAL, "transferred");
@@ -1147,8 +1147,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     /** A rebuilt call found all its legs while ringing: the no-answer timer goes on with what was left of it. */
     void ringingRestored(Call c) {
         if (c.state != CallState.SETUP) return;
-        if (c.callee != null && c.callee.trunk()) { c.state = CallState.RINGING; answer(c); return; }
-        c.state = CallState.RINGING;
+        if (c.callee != null && c.callee.trunk()) { c.state(CallState.RINGING); answer(c); return; }
+        c.state(CallState.RINGING);
         restoreNoAnswer(c);
         if (c.sip != null && c.sip.answerWaiting != null && !c.sip.gone && c.sip.role == CallStructure.Role.CALLEE) {
             // the phone answered (through the SIP side) before the gateway's parts were here
@@ -1321,7 +1321,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             calls.remove(c.id);
             byKey.remove(c.key, c);
             for (Line l : c.parties.keySet()) callOf.remove(l, c);
-            c.state = CallState.RELEASED;
+            c.state(CallState.RELEASED);
             LOG.log(System.Logger.Level.INFO, () -> c + ": handed back with " + gw.name());
         }
         for (Line l : gw.lines()) if (l.state() != LineState.OUT_OF_SERVICE) l.state(LineState.UNARMED);

@@ -12,6 +12,27 @@ public final class CallRegister extends JournalledMap<Long, Call> {
 
     private CallRegister() {}
 
+    /** Calls whose state or feature changed since {@link #takeChanged()} was last called (while journalling). */
+    private final java.util.LinkedHashSet<Call> changed = new java.util.LinkedHashSet<>();
+
+    @Override public Call put(Long key, Call value) {
+        value.register = this;
+        return super.put(key, value);
+    }
+
+    /** A call's state or feature changed (from {@link Call}). */
+    void changed(Call c) {
+        if (journalling()) changed.add(c);
+    }
+
+    /** The calls whose state or feature changed since the last call, in the order they first changed. */
+    public java.util.List<Call> takeChanged() {
+        if (changed.isEmpty()) return java.util.List.of();
+        java.util.List<Call> out = java.util.List.copyOf(changed);
+        changed.clear();
+        return out;
+    }
+
     /** For call processing's field; {@link #take()} hands the same register to whoever built the processor. */
     static CallRegister create() {
         CallRegister r = new CallRegister();

@@ -52,7 +52,7 @@ final class LineJoin {
         Call.IgcEnd ra = a.sip.rtp;
         Call.IgcEnd rb = b.sip.rtp;
         Call j = cp.newCall(la, lb);
-        j.state = CallState.CONNECTED;
+        j.state(CallState.CONNECTED);
         long now = cp.svc.now();
         if (bForTransfer) {
             j.cdr.setupAt = b.cdr.setupAt;

@@ -18,6 +18,9 @@ public class JournalledMap<K, V> extends TreeMap<K, V> {
     /** Starts journalling (what is there now is not reported as added). */
     public void journal() { journalling = true; }
 
+    /** Whether {@link #journal()} was called. */
+    protected boolean journalling() { return journalling; }
+
     @Override public V put(K key, V value) {
         V old = super.put(key, value);
         if (journalling && old != value) added.add(value);
