@@ -1259,17 +1259,23 @@ final class B2bua {
                 + (legA ? "A" : "B") + " of " + c.caller + " -> " + c.callee + (c.aPresent && c.bPresent ? ", both legs here" : ""));
     }
 
-    /** A phone's dialog of a call with a line: call processing rebuilds its side and takes the dialog, or it stays talk-path-only. */
-    private void adoptLineDialog(DialogCookie cookie, AdoptedDialog dialog) {
-        DialogCookie.Party self = cookie.self();
-        SipCall call = new SipCall(nextCallId++, dialog.callId(), 0, dialog.localTag(), null, 0, self.id(), null);
+    /** The B2BUA's side of a phone's dialog with a line, adopted from another controller, as its cookie describes it. */
+    private static SipCall adoptedLineCall(long id, DialogCookie cookie, AdoptedDialog dialog, long handle, String callee,
+                                           SipCall.State state) {
+        SipCall call = new SipCall(id, dialog.callId(), handle, dialog.localTag(), null, 0, cookie.self().id(), callee);
         call.adopted = true;
         call.aRemoteTag = dialog.remoteTag();
         call.toLine = true;
         call.callKey = cookie.callKey();
         call.generation = cookie.generation();
         call.stateSince = cookie.stateSince();
-        call.state = SipCall.State.CONNECTED;
+        call.state = state;
+        return call;
+    }
+
+    /** A phone's dialog of a call with a line: call processing rebuilds its side and takes the dialog, or it stays talk-path-only. */
+    private void adoptLineDialog(DialogCookie cookie, AdoptedDialog dialog) {
+        SipCall call = adoptedLineCall(nextCallId++, cookie, dialog, 0, null, SipCall.State.CONNECTED);
         LineRouter.LineCall line = migrated.dialogArrived(cookie, dialog, new LineParty(call));
         if (line == null) {
             counters.add("migration.dialog.not-taken");
@@ -1353,14 +1359,7 @@ final class B2bua {
         }
         long id = nextCallId++;
         String callee = cookie.parties().get(cookie.partyIndex() == 0 ? Math.min(1, cookie.parties().size() - 1) : 0).id();
-        SipCall call = new SipCall(id, dialog.callId(), -token, dialog.localTag(), null, 0, cookie.self().id(), callee);
-        call.aRemoteTag = dialog.remoteTag();
-        call.toLine = true;
-        call.adopted = true;
-        call.callKey = cookie.callKey();
-        call.generation = cookie.generation();
-        call.stateSince = cookie.stateSince();
-        call.state = SipCall.State.EARLY;
+        SipCall call = adoptedLineCall(id, cookie, dialog, -token, callee, SipCall.State.EARLY);
         LineRouter.LineCall line = migrated.dialogArrived(cookie, dialog, new LineParty(call));
         if (line == null) {
             counters.add("migration.dialog.not-taken");
