@@ -254,6 +254,9 @@ public final class ClusterClient implements AutoCloseable {
             HazelcastInstance made = HazelcastClient.newHazelcastClient(cc);
             client = made;
             if (closed) made.getLifecycleService().terminate(); // closed while it started
+            // CLIENT_CONNECTED may have fired before the assignment above (on a loaded machine the connection is made
+            // while newHazelcastClient still returns): its pump found no client and published nothing
+            else if (connected) kick(0);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cluster: cannot start the client: " + e.getMessage()
                     + "; CDRs are queued, call processing goes on");
@@ -584,7 +587,8 @@ public final class ClusterClient implements AutoCloseable {
         } catch (Exception e) {
             failed(e);
         }
-        if (writesFailing || !outbox.isEmpty()) kick(0);
+        // anything still to write (a resync, a gateway or registration change that a pump missed) goes now
+        if (writesFailing || !outbox.isEmpty() || resync || !dirtyGateways.isEmpty() || !dirtyUsers.isEmpty()) kick(0);
     }
 
     // ------------------------------------------------------------------------------------------ reads for the API

@@ -319,10 +319,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
             arrived = valve != null ? valve : System.nanoTime();
         }
         long registerArrived = arrived;
+        long submitted = arrived != 0 ? System.nanoTime() : 0;
         java.util.function.LongFunction<Event> event = now -> {
             long handle = nextHandle++;
             if (!answered) serverTransactions.put(handle, tx);
-            if (registerArrived != 0) registerTimes.put(handle, new long[] {registerArrived, System.nanoTime()});
+            if (registerArrived != 0) registerTimes.put(handle, new long[] {registerArrived, submitted, System.nanoTime()});
             return new Event.SipRequestReceived(now, source, handle, converted);
         };
         // in arrival order, REGISTER too: taking it ahead of queued work (as gateways' ServiceChanges are) made
@@ -531,7 +532,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
                     long decided = System.nanoTime();
                     hand(callId, () -> {
                         respond(st, reply);
-                        lateRegister(st, reply.status(), times[0], times[1], decided, System.nanoTime());
+                        lateRegister(st, reply.status(), times[0], times[1], times[2], decided, System.nanoTime());
                     });
                 }
             } else if (c instanceof Command.SipSend s) {
@@ -551,13 +552,15 @@ public final class SipEdge implements SipListener, AutoCloseable {
      * Counts and logs a REGISTER answered late, with where the time went. Every one at INFO: they are few (a phone
      * fails over after one) and each names a phone that may have left us.
      */
-    private void lateRegister(ServerTransaction st, int status, long arrived, long taken, long decided, long sent) {
+    private void lateRegister(ServerTransaction st, int status, long arrived, long submitted, long taken, long decided,
+                              long sent) {
         if (sent - arrived < LATE_REGISTER_NANOS) return;
         counters.count(SipEdgeCounters.REGISTERS_ANSWERED_LATE);
         LOG.log(System.Logger.Level.INFO, () -> "REGISTER from "
                 + ((FromHeader) st.getRequest().getHeader(FromHeader.NAME)).getAddress() + " answered " + status + " "
-                + (sent - arrived) / 1_000_000 + " ms after it arrived: " + (taken - arrived) / 1_000_000
-                + " ms in the SIP stack and queued for the core, " + (decided - taken) / 1_000_000 + " ms in the core, "
+                + (sent - arrived) / 1_000_000 + " ms after it arrived: " + (submitted - arrived) / 1_000_000
+                + " ms in the SIP stack, " + (taken - submitted) / 1_000_000 + " ms queued for the core, "
+                + (decided - taken) / 1_000_000 + " ms in the core, "
                 + (sent - decided) / 1_000_000 + " ms waiting for and in the sender");
     }
 
