@@ -92,7 +92,13 @@ final class DialogAdoption {
         return true;
     }
 
-    /** A NOTIFY: the phone's dialogs (a fetch has exactly one; any later one is for no subscription: 481). */
+    /**
+     * A NOTIFY: the phone's dialogs (a fetch has exactly one; any later one is for no subscription: 481). Its 200 goes
+     * after the dialogs' adoption commands: the phone takes the 200 to mean that we know its dialogs and may send a
+     * BYE it held back during the failover at once; the edge adopts a dialog on the core thread but sends responses
+     * from its sender threads, so a 200 emitted first reached the phone before the SIP stack knew the dialog, and the
+     * stack answered that BYE 481 by itself (the call never ended on our side).
+     */
     void notify(long handle, SipRequest r) {
         Subscription s = byCallId.remove(r.callId());
         if (s == null) {
@@ -100,7 +106,11 @@ final class DialogAdoption {
             sip.respond(handle, SipReply.of(481, "Subscription Does Not Exist"));
             return;
         }
+        adoptListed(s, r);
         sip.respond(handle, SipReply.of(200, "OK"));
+    }
+
+    private void adoptListed(Subscription s, SipRequest r) {
         if (r.body() == null) return;
         List<DialogInfoDocument.Dialog> dialogs;
         try {
