@@ -285,11 +285,25 @@ class VirtualTimePhoneTest {
      * 200 with its Contact carrying a cookie ({@code hfck}). Every request is recorded.
      */
     private static VirtualSipNetwork.Port controller(World w, String ip, List<Request> seen) throws Exception {
+        return controller(w, ip, seen, r -> false, null);
+    }
+
+    /** As above; the answers to requests that {@code hold} picks wait in {@code held} until the test runs them. */
+    private static VirtualSipNetwork.Port controller(World w, String ip, List<Request> seen,
+                                                     java.util.function.Predicate<Request> hold, List<Runnable> held) throws Exception {
         VirtualSipNetwork.Port port = w.sip.open(new InetSocketAddress(InetAddress.getByName(ip), 5060));
         port.bindDefault(new SipEndpoint() {
             @Override public void request(Request r, ServerRef tx) {
                 seen.add(r);
                 if (tx == null) return;
+                if (hold.test(r)) {
+                    held.add(() -> answer(r, tx));
+                    return;
+                }
+                answer(r, tx);
+            }
+
+            private void answer(Request r, ServerRef tx) {
                 try {
                     Response ok = port.messages().createResponse(200, r);
                     ToHeader to = (ToHeader) ok.getHeader(ToHeader.NAME);
@@ -376,5 +390,84 @@ class VirtualTimePhoneTest {
         assertEquals(kept.callId(), ((javax.sip.header.CallIdHeader) last.getHeader("Call-ID")).getCallId());
         assertTrue(last.getRequestURI().toString().startsWith("sip:holdfast@198.18.1.2:5060;hfck=COOKIE"), last.getRequestURI().toString());
         assertEquals(null, last.getHeader("Route"));
+    }
+
+    private static final InetSocketAddress PRIMARY = new InetSocketAddress("198.18.1.1", 5060);
+    private static final InetSocketAddress ALTERNATE = new InetSocketAddress("198.18.1.2", 5060);
+
+    private static List<String> byes(List<Request> seen) {
+        return seen.stream().filter(r -> r.getMethod().equals(Request.BYE))
+                .map(r -> ((javax.sip.header.CallIdHeader) r.getHeader("Call-ID")).getCallId()).toList();
+    }
+
+    /** A call through the primary; the primary dies; the phone hangs up before it notices, its BYE lost. */
+    private static Call connectedThenHungUpWhileThePrimaryIsDead(World w, VirtualSipNetwork.Port primary, Phone p) {
+        w.advance(100);
+        Call call = p.call("1002");
+        w.advance(100);
+        assertEquals(CallState.CONNECTED, call.state());
+        primary.down(true);
+        p.hangUp(call);
+        return call;
+    }
+
+    /**
+     * The alternate fetches the dialogs (SUBSCRIBE, NOTIFY, 200) before its 200 to the phone's REGISTER has reached the
+     * phone: a controller sends that SUBSCRIBE right after the 200, from another thread, and it can overtake it. The
+     * 200 to the NOTIFY released the held-back BYE while the phone was not registered yet; the BYE was held back again
+     * and nothing released it any more. It goes once the registration is done.
+     */
+    @Test void aByeReleasedByAFetchThatOvertookTheRegisterAnswerGoesOnceRegistered() throws Exception {
+        World w = new World();
+        List<Request> atPrimary = new ArrayList<>();
+        List<Request> atAlternate = new ArrayList<>();
+        List<Runnable> held = new ArrayList<>();
+        VirtualSipNetwork.Port primary = controller(w, "198.18.1.1", atPrimary);
+        VirtualSipNetwork.Port alternate = controller(w, "198.18.1.2", atAlternate,
+                r -> r.getMethod().equals(Request.REGISTER), held);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(PRIMARY, ALTERNATE), 1);
+        Call call = connectedThenHungUpWhileThePrimaryIsDead(w, primary, p);
+        for (int i = 0; i < 3000 && held.isEmpty(); i++) w.advance(10);
+        assertEquals(ALTERNATE, p.controller(), "failed over; its REGISTER waits at the alternate");
+        assertFalse(p.registered());
+
+        subscribe(alternate, "198.18.1.2", p);
+        w.advance(50);
+        assertTrue(atAlternate.stream().anyMatch(r -> r.getMethod().equals(Request.NOTIFY)), "the dialogs were fetched");
+        assertEquals(List.of(), byes(atAlternate), "no BYE before the registration is done");
+
+        held.forEach(Runnable::run);
+        w.advance(50);
+        assertTrue(p.registered());
+        assertEquals(List.of(call.callId()), byes(atAlternate), "the BYE went through the alternate");
+        assertEquals(1, p.byesDeferred());
+    }
+
+    /**
+     * A controller that fetches the dialogs releases the held-back BYEs with its answer to the NOTIFY, however late
+     * (a busy controller takes a while to adopt them): a BYE sent on the phone's own timer before that answer would
+     * reach a controller that does not know the dialog yet and get 481, and the call would never end there.
+     */
+    @Test void aByeHeldBackForAFetchWaitsForTheAnswerToTheNotifyNotForATimer() throws Exception {
+        World w = new World();
+        List<Request> atPrimary = new ArrayList<>();
+        List<Request> atAlternate = new ArrayList<>();
+        List<Runnable> held = new ArrayList<>();
+        VirtualSipNetwork.Port primary = controller(w, "198.18.1.1", atPrimary);
+        VirtualSipNetwork.Port alternate = controller(w, "198.18.1.2", atAlternate,
+                r -> r.getMethod().equals(Request.NOTIFY), held);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(PRIMARY, ALTERNATE), 1);
+        Call call = connectedThenHungUpWhileThePrimaryIsDead(w, primary, p);
+        for (int i = 0; i < 3000 && !(p.registered() && ALTERNATE.equals(p.controller())); i++) w.advance(10);
+        assertTrue(p.registered() && ALTERNATE.equals(p.controller()));
+
+        subscribe(alternate, "198.18.1.2", p);
+        w.advance(3 * p.config().requestTimeout().toMillis());
+        assertEquals(1, held.size(), "the NOTIFY arrived and waits for its answer");
+        assertEquals(List.of(), byes(atAlternate), "no BYE before the alternate has the dialogs");
+
+        held.forEach(Runnable::run);
+        w.advance(50);
+        assertEquals(List.of(call.callId()), byes(atAlternate), "the BYE went through the alternate");
     }
 }

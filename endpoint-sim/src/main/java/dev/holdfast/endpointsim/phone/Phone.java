@@ -91,6 +91,8 @@ public final class Phone implements SipEndpoint {
     private final Map<String, Call> byesInFlight = new LinkedHashMap<>();
     /** Whether the current controller knows our dialogs: false from a failover until it fetched them (or did not ask). */
     private boolean dialogsReported = true;
+    /** Whether the current controller asked for our dialogs since the failover (its SUBSCRIBE came). */
+    private boolean dialogsFetched;
     private volatile long byesDeferred;
     private volatile long subscriptionsRefused;
 
@@ -415,10 +417,15 @@ public final class Phone implements SipEndpoint {
             scheduleKeepalive();
             for (PhoneListener l : listeners) l.registered(this, ctl);
             if (!dialogsReported) {
-                // a controller that does not fetch our dialogs: held-back BYEs go to it after a while all the same
+                // a controller that does not fetch our dialogs: held-back BYEs go to it after a while all the same (one
+                // that fetched them releases them with its answer to our NOTIFY, however long that takes)
                 scheduler.schedule(() -> {
-                    if (registered && ctl.equals(controller())) dialogsReportedNow();
+                    if (registered && ctl.equals(controller()) && !dialogsFetched) dialogsReportedNow();
                 }, config.requestTimeout());
+            } else if (!pendingByes.isEmpty()) {
+                // it fetched our dialogs before its 200 reached us (it sends the SUBSCRIBE right after the 200, from
+                // another thread, and that can overtake it): the BYEs wait for no more than this
+                dialogsReportedNow();
             }
         }, why -> {
             if (attempt != regAttempt) return;
@@ -459,6 +466,7 @@ public final class Phone implements SipEndpoint {
         regCallId = null; // a fresh binding with the new registrar
         // BYEs in flight went to the dead controller: they count as not sent, the next one gets them
         dialogsReported = false;
+        dialogsFetched = false;
         byesDeferred += byesInFlight.size();
         pendingByes.putAll(byesInFlight);
         byesInFlight.clear();
@@ -694,9 +702,13 @@ public final class Phone implements SipEndpoint {
         }
     }
 
-    /** The current controller has our dialogs (it fetched them, or did not ask): held-back BYEs go now. */
+    /**
+     * The current controller has our dialogs (it fetched them, or did not ask): held-back BYEs go now, or with its
+     * 200 to our REGISTER when its fetch overtook that.
+     */
     private void dialogsReportedNow() {
         dialogsReported = true;
+        if (!registered) return;
         List<Call> byes = new ArrayList<>(pendingByes.values());
         pendingByes.clear();
         for (Call c : byes) sendBye(c);
@@ -1324,6 +1336,7 @@ public final class Phone implements SipEndpoint {
             return;
         }
         reply(tx, ok);
+        dialogsFetched = true; // only the current controller gets this far
         cancel(s.expiry);
         if (expires == 0) {
             endSubscription(s, "timeout");
@@ -1390,16 +1403,24 @@ public final class Phone implements SipEndpoint {
             notify.setContent(DialogInfo.document(localAor().getURI().toString(), s.version++, entries),
                     hf.createContentTypeHeader(DialogInfo.CONTENT_TYPE, DialogInfo.CONTENT_SUBTYPE));
             dialogNotifies++;
-            boolean fromCurrent = s.remoteTarget instanceof SipURI t && controller() != null && sameAddress(t, controller());
             send(notify, resp -> {
                 int code = resp.getStatusCode();
-                if (code >= 200 && code < 300 && fromCurrent && !dialogsReported) dialogsReportedNow();
+                if (code < 200) return;
+                // the current controller has our dialogs now; any other answer: they go unreported, BYEs all the same
+                if (fromCurrentController(s) && !dialogsReported) dialogsReportedNow();
                 // the subscriber is gone (RFC 6665 4.2.2): no more NOTIFYs for it
                 if (code == 481 || code == 408) endQuietly(s);
-            }, why -> endQuietly(s));
+            }, why -> {
+                if (fromCurrentController(s) && !dialogsReported) dialogsReportedNow();
+                endQuietly(s);
+            });
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, config.user() + ": cannot build a dialog NOTIFY: " + e);
         }
+    }
+
+    private boolean fromCurrentController(DialogSubscription s) {
+        return s.remoteTarget instanceof SipURI t && controller() != null && sameAddress(t, controller());
     }
 
     private void endQuietly(DialogSubscription s) {
