@@ -162,7 +162,15 @@ public final class SipEdge implements SipListener, AutoCloseable {
     /** A REGISTER answered later than this is counted and logged ({@link SipEdgeCounters#REGISTERS_ANSWERED_LATE}). */
     static final long LATE_REGISTER_NANOS = 1_000_000_000L;
 
-    private SipEdge(CoreRunner runner, SipSettings s, String host) throws Exception {
+    /** Picks a port number for port 0 (a test makes it pick one that is taken). */
+    interface PortPicker {
+        int pick(String host, List<String> transports) throws IOException;
+    }
+
+    /** How often a port picked free is picked again when it was taken before the stack bound it. */
+    static final int PORT_PICKS = 10;
+
+    private SipEdge(CoreRunner runner, SipSettings s, String host, PortPicker picker) throws Exception {
         this.runner = runner;
         this.host = host;
         this.senders = new java.util.concurrent.ExecutorService[SENDER_THREADS];
@@ -211,11 +219,15 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
         this.messages = factory.createMessageFactory();
-        int chosen = s.port() != 0 ? s.port() : freePort(host, transports);
+        int chosen = s.port();
         SipProvider prov = null;
         try {
-            for (String t : transports) {
-                ListeningPoint lp = stack.createListeningPoint(host, chosen, t);
+            List<ListeningPoint> points = null;
+            for (int pick = 1; points == null; pick++) {
+                if (s.port() == 0) chosen = picker.pick(host, transports);
+                points = listen(host, chosen, s.port() == 0 && pick < PORT_PICKS);
+            }
+            for (ListeningPoint lp : points) {
                 if (prov == null) prov = stack.createSipProvider(lp);
                 else prov.addListeningPoint(lp);
             }
@@ -231,10 +243,46 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.port = chosen;
     }
 
+    /**
+     * A listening point on {@code port} for each transport. The RI cannot bind port 0 and read the number back, so a
+     * number is picked free and then bound; meanwhile another socket may take it (UDP or TCP: they are separate).
+     * With {@code pickAgain}, a port taken so gives null (nothing stays bound) and another is picked.
+     */
+    private List<ListeningPoint> listen(String host, int port, boolean pickAgain) throws Exception {
+        List<ListeningPoint> points = new ArrayList<>();
+        try {
+            for (String t : transports) points.add(stack.createListeningPoint(host, port, t));
+            return points;
+        } catch (javax.sip.InvalidArgumentException e) {
+            if (!pickAgain || !takenMeanwhile(e)) throw e;
+            // the RI keeps a TCP listening point whose bind failed: it goes too
+            List<ListeningPoint> onPort = new ArrayList<>();
+            for (java.util.Iterator<?> it = stack.getListeningPoints(); it.hasNext(); ) {
+                if (it.next() instanceof ListeningPoint lp && lp.getPort() == port) onPort.add(lp);
+            }
+            for (ListeningPoint lp : onPort) stack.deleteListeningPoint(lp);
+            LOG.log(System.Logger.Level.INFO, () -> "SIP port " + port + " was taken before the stack bound it: another");
+            return null;
+        }
+    }
+
+    private static boolean takenMeanwhile(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            // the RI wraps it, for UDP sometimes only by its text
+            if (c instanceof java.net.BindException || String.valueOf(c.getMessage()).contains("BindException")
+                    || String.valueOf(c.getMessage()).contains("Address already in use")) return true;
+        }
+        return false;
+    }
+
     /** Starts the SIP edge feeding {@code runner}; the runner's commands must reach {@link #execute}. */
     public static SipEdge start(CoreRunner runner, SipSettings settings, String host) throws IOException {
+        return start(runner, settings, host, SipEdge::freePort);
+    }
+
+    static SipEdge start(CoreRunner runner, SipSettings settings, String host, PortPicker picker) throws IOException {
         try {
-            return new SipEdge(runner, settings, host);
+            return new SipEdge(runner, settings, host, picker);
         } catch (IOException e) {
             throw e;
         } catch (Exception e) {
@@ -243,7 +291,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     }
 
     /** A port free for UDP and TCP at once on {@code host}. */
-    private static int freePort(String host, List<String> transports) throws IOException {
+    static int freePort(String host, List<String> transports) throws IOException {
         InetAddress a = InetAddress.getByName(host);
         for (int attempt = 0; attempt < 50; attempt++) {
             try (DatagramSocket u = new DatagramSocket(new InetSocketAddress(a, 0))) {

@@ -12,7 +12,8 @@ import java.lang.reflect.Field;
 import java.net.InetAddress;
 
 /**
- * The stack's listeners (its {@code MESSAGE_PROCESSOR_FACTORY}): the RI's own for TCP, {@link UdpReceiver} for UDP.
+ * The stack's listeners (its {@code MESSAGE_PROCESSOR_FACTORY}): the RI's own for TCP ({@link TcpListener}: one that
+ * could not bind can be removed), {@link UdpReceiver} for UDP.
  * The stack makes it by class name; it finds its edge's buffer size through {@link SipEdge#guard(String)}.
  */
 public final class SipMessageProcessors implements MessageProcessorFactory {
@@ -28,6 +29,7 @@ public final class SipMessageProcessors implements MessageProcessorFactory {
     @Override public MessageProcessor createMessageProcessor(SIPTransactionStack stack, InetAddress address, int port,
                                                            String transport) throws IOException {
         SipEdge.Guard guard = SipEdge.guard(((SipStackImpl) stack).getStackName());
+        if (ListeningPoint.TCP.equalsIgnoreCase(transport)) return new TcpListener(address, stack, port);
         if (!ListeningPoint.UDP.equalsIgnoreCase(transport) || guard == null || UDP_FLAG == null) {
             return plain.createMessageProcessor(stack, address, port, transport);
         }

@@ -33,7 +33,13 @@ final class UdpReceiver extends UDPMessageProcessor {
         this.parsingThreads = parsingThreads;
     }
 
-    @Override public void run() {
+    /**
+     * Starts the receiving thread, then the parsing threads. These are made here, not on the receiving thread as the
+     * RI does: {@code stop()} closes them, and one called right after the start (a listening point deleted again when
+     * another transport could not bind its port) found none yet and failed.
+     */
+    @Override public void start() throws IOException {
+        super.start();
         LinkedList<UDPMessageChannel> channels = new LinkedList<>();
         String stackName = ((gov.nist.javax.sip.SipStackImpl) sipStack).getStackName();
         for (int i = 0; i < parsingThreads; i++) {
@@ -41,6 +47,9 @@ final class UdpReceiver extends UDPMessageProcessor {
             channels.add(new UDPMessageChannel(sipStack, this, stackName + "-UDPMessageChannelThread-" + i) { });
         }
         this.messageChannels = channels;
+    }
+
+    @Override public void run() {
         byte[] buffer = new byte[bufferBytes];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         int reported = 0;
