@@ -18,7 +18,8 @@ import java.util.LinkedList;
  * each datagram (32 KB here, to tell a cut datagram from a whole one) and queues it whole: at 400 calls/s that was
  * three fifths of all the controller allocated, and the garbage collector's work followed it. What the parser sees is
  * the same: a datagram that filled the buffer still arrives as long as the buffer, and is counted as oversized.
- * The rest is the RI's: the same queue, the same parsing threads ({@code THREAD_POOL_SIZE}), the same socket.
+ * The rest is the RI's: the same parsing threads ({@code THREAD_POOL_SIZE}), the same socket; their queue hands a
+ * call's datagrams out one at a time ({@link CallOrderedDatagrams}).
  */
 final class UdpReceiver extends UDPMessageProcessor {
     private static final System.Logger LOG = System.getLogger(UdpReceiver.class.getName());
@@ -29,6 +30,9 @@ final class UdpReceiver extends UDPMessageProcessor {
     UdpReceiver(InetAddress address, SIPTransactionStack stack, int port, int bufferBytes, int parsingThreads)
             throws IOException {
         super(address, stack, port);
+        // a call's datagrams are processed one after the other, in the order they came (CallOrderedDatagrams)
+        // (the RI's congestion auditor, made in super(), watches the queue it made there: that one stays empty)
+        this.messageQueue = new CallOrderedDatagrams(stack.getStackCongestionControlTimeout());
         this.bufferBytes = bufferBytes;
         this.parsingThreads = parsingThreads;
     }
