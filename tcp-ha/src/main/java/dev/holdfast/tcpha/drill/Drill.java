@@ -119,6 +119,12 @@ public final class Drill {
             if (c.plainTcp()) primaryArgs.addAll(List.of("--plain", "true"));
             if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
             if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
+            if (System.getenv("STTCP_CAPTURE") != null) {
+                // wire times as the client's interface saw them (dumpcap: no dissection while it runs)
+                rig.startShell(rig.client, logDir.resolve("capture.log").toFile(),
+                        "exec dumpcap -q -i " + NamespaceRig.CLIENT_IF + " -w " + logDir.resolve("client.pcapng"), Map.of());
+                Thread.sleep(500);
+            }
             Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
                     primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
@@ -233,12 +239,16 @@ public final class Drill {
                 long clientEndUs = j.get("start_us").asLong() + (long) (j.get("total_ms").asDouble() * 1000);
                 // a crash after the client finished tests nothing: say whether traffic was still flowing
                 r.put("crash_during_traffic", crashUs > 0 && crashUs < clientEndUs);
-                long failoverEnd = -1;
+                long failoverEnd = -1, failoverStart = -1;
                 for (JsonNode g : j.get("gaps_us")) {
                     if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs
-                            && (takeoverDoneUs < 0 || g.get(0).asLong() < takeoverDoneUs)) failoverEnd = g.get(1).asLong();
+                            && (takeoverDoneUs < 0 || g.get(0).asLong() < takeoverDoneUs)) {
+                        failoverEnd = g.get(1).asLong();
+                        failoverStart = g.get(0).asLong();
+                    }
                 }
                 r.put("failover_end_us", failoverEnd);
+                r.put("failover_start_us", failoverStart);
                 r.put("client_errors", j.get("errors"));
             } else {
                 r.put("failover_ms", null);
@@ -259,6 +269,8 @@ public final class Drill {
                 r.put("client_back_after_takeover_ms", (end - takeoverUs - doneUs) / 1000.0);
             }
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
+            r.put("phases_ms", crashUs > 0 ? TakeoverPhases.fromCrash(b, crashUs, r.get("failover_start_us") instanceof Long s0 ? s0 : -1,
+                    r.get("failover_end_us") instanceof Long e0 ? e0 : -1) : null);
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
             r.put("primary_alone", Files.readString(primaryLog.toPath()).contains("running alone"));
