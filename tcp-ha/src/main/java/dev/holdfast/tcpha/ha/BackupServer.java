@@ -114,10 +114,10 @@ public final class BackupServer {
             }
             long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
             String appFailure = appLag(tap, appMaxLagBytes, appMaxLagNanos);
-            if (appFailure != null) {
-                // the primary heartbeats but does not serve: before fencing it, make sure our own service link works
-                // (thesis: a NIC failure is decided with a ping of the gateway); if not, we could not serve either
-                if (!gateway.answers("primary application failed? (" + appFailure + ")")) continue;
+            // the primary heartbeats but does not serve: before fencing it, make sure our own service link works
+            // (thesis: a NIC failure is decided with a ping of the gateway); if not, we could not serve either (the
+            // heartbeat check below still runs: a primary that dies meanwhile is still taken over)
+            if (appFailure != null && gateway.answers("primary application failed? (" + appFailure + ")")) {
                 detectedNanos = System.nanoTime();
                 lastHeardNanos = Math.max(hb.lastHeardNanos(0), hb.lastHeardNanos(1));
                 cause = "app_lag";

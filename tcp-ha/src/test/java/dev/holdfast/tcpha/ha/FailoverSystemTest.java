@@ -99,6 +99,23 @@ class FailoverSystemTest {
         assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
     }
 
+    /**
+     * The NIC/cable row's gateway check: the primary's application hangs (the lag check says it does not serve), but
+     * the backup cannot reach the gateway through its service link, so it must not fence the primary; once the
+     * gateway answers again it takes over, and the client's connection carries on with every byte once.
+     */
+    @Test
+    void lagTakeoverWaitsUntilTheGatewayAnswers_thenEveryByteOnce() throws Exception {
+        Map<String, Object> r = drill(echo(1).with(Drill.Crash.GATEWAY_LOST_THEN_APP_HANG, 0));
+        assertEveryByteOnce(r);
+        assertNotNull(r.get("gateway_unanswered_at_us"), "the backup probed the gateway and said it did not answer: " + r);
+        assertNotNull(r.get("takeover"), "the backup took over once the gateway was back: " + r);
+        assertTrue((long) r.get("takeover_at_us") > (long) r.get("gateway_back_us"),
+                "no takeover while the gateway was unreachable: " + r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+        assertFalse((boolean) r.get("primary_alive"), "the hung primary was fenced at the takeover: " + r);
+    }
+
     @Test
     void primaryApplicationClosesAConnectionTheReplicaKeeps_finHeldBackPrimaryWithdrawsBackupTakesOver() throws Exception {
         Map<String, Object> r = drill(echo(1).with(Drill.Crash.APP_FIN, 0));
