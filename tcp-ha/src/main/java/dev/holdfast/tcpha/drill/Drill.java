@@ -123,6 +123,7 @@ public final class Drill {
             List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--max-delay-fin-ms", "" + c.appMaxLagMs()));
             if (c.plainTcp()) primaryArgs.addAll(List.of("--plain", "true"));
+            if (Boolean.getBoolean("sttcp.reportCpu")) primaryArgs.addAll(List.of("--report-cpu", "true"));
             if (c.crash() == Crash.APP_HANG || c.crash() == Crash.GATEWAY_LOST_THEN_APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
             if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
             if (System.getenv("STTCP_CAPTURE") != null) {
@@ -295,6 +296,8 @@ public final class Drill {
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
             r.put("primary_alone", Files.readString(primaryLog.toPath()).contains("running alone"));
+            java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("connection done: process_cpu_ns=(\\d+)").matcher(Files.readString(primaryLog.toPath()));
+            if (cpu.find() && c.connections() == 1) r.put("primary_cpu_ms", Long.parseLong(cpu.group(1)) / 1e6);
             r.put("primary_alive", primary.isAlive());
             r.put("backup_alive", backup != null && backup.isAlive());
             r.put("logs", logDir.toString());
