@@ -296,8 +296,11 @@ public final class Drill {
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
             r.put("primary_alone", Files.readString(primaryLog.toPath()).contains("running alone"));
-            java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("connection done: process_cpu_ns=(\\d+)").matcher(Files.readString(primaryLog.toPath()));
-            if (cpu.find() && c.connections() == 1) r.put("primary_cpu_ms", Long.parseLong(cpu.group(1)) / 1e6);
+            java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("connection done: process_cpu_ns=(\\d+) thread_cpu_ns=(\\d+)").matcher(Files.readString(primaryLog.toPath()));
+            if (cpu.find() && c.connections() == 1) {
+                r.put("primary_cpu_ms", Long.parseLong(cpu.group(1)) / 1e6);
+                r.put("primary_connection_thread_cpu_ms", Long.parseLong(cpu.group(2)) / 1e6);
+            }
             r.put("primary_alive", primary.isAlive());
             r.put("backup_alive", backup != null && backup.isAlive());
             r.put("logs", logDir.toString());

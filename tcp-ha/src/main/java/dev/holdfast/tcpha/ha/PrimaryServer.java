@@ -131,6 +131,7 @@ public final class PrimaryServer {
 
     void serve(int fd, StreamApplication.Session session, InputLog log) {
         long cpuAtOpen = reportCpu ? dev.holdfast.tcpha.posix.ProcessCpu.nanos() : 0;
+        long threadCpuAtOpen = reportCpu ? dev.holdfast.tcpha.posix.ProcessCpu.threadNanos() : 0;
         open.incrementAndGet();
         fds.add(fd);
         boolean[] eofRead = {false}; // the client's FIN was read: the replica must take it in before it can close too
@@ -176,7 +177,10 @@ public final class PrimaryServer {
             if (reportCpu) {
                 // what this whole process (heartbeats, sync channel, input log included) spent while the connection
                 // was open: the failure-free cost measured as work, not as wall-clock time (bench sttcp --overhead)
+                // (the connection's own thread: the data path, input log and the kernel's send path included; the
+                // rest of the process: heartbeats, sync channel, failure detector, JIT and GC)
                 System.out.println("connection done: process_cpu_ns=" + (dev.holdfast.tcpha.posix.ProcessCpu.nanos() - cpuAtOpen)
+                        + " thread_cpu_ns=" + (dev.holdfast.tcpha.posix.ProcessCpu.threadNanos() - threadCpuAtOpen)
                         + " bytes_read=" + bytesRead.get() + " bytes_written=" + bytesWritten.get());
             }
         }
