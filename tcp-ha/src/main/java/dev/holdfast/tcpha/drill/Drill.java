@@ -142,7 +142,9 @@ public final class Drill {
             if (!c.windowProbe()) backupArgs.add("--no-window-probe");
             if (!c.backupExtraArgs().isBlank()) backupArgs.addAll(List.of(c.backupExtraArgs().trim().split("\\s+")));
             Process backup = null;
-            if (!c.plainTcp()) {
+            // sttcp.noBackup (a measurement, not a failover): the ST-TCP primary with no backup at all, so its own
+            // cost (heartbeats, sync, input log) shows apart from the tap's kernel work on this one-kernel rig
+            if (!c.plainTcp() && !Boolean.getBoolean("sttcp.noBackup")) {
                 backup = rig.startJava(rig.backup, backupLog, SERVER_NICE, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
                 waitForLine(backupLog, "backup ready", 30_000);
             }
