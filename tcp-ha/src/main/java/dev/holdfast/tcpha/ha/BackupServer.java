@@ -17,7 +17,7 @@ import java.util.List;
  * takes over when the primary is silent on both for {@code miss} intervals. Silence on one link only is a link or
  * NIC failure: logged, no takeover.
  * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue]
- * [--no-reprobe] [--no-window-probe]}
+ * [--no-reprobe] [--no-window-probe] [--confirm-us 1000] [--gateway IP|none] [--source-ip IP] [--gateway-timeout-ms 20]}
  */
 public final class BackupServer {
     private static final System.Logger LOG = System.getLogger(BackupServer.class.getName());
