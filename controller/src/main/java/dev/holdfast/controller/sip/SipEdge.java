@@ -159,6 +159,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
      * answer says where it waited (queued for the core, or between the core's decision and the wire).
      */
     private final Map<Long, long[]> registerTimes = new ConcurrentHashMap<>();
+    /** Which REGISTERs go ahead of the core's queued work. */
+    private final RegistrationLane registrationLane = new RegistrationLane();
     /** A REGISTER answered later than this is counted and logged ({@link SipEdgeCounters#REGISTERS_ANSWERED_LATE}). */
     static final long LATE_REGISTER_NANOS = 1_000_000_000L;
 
@@ -374,10 +376,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
             if (registerArrived != 0) registerTimes.put(handle, new long[] {registerArrived, submitted, System.nanoTime()});
             return new Event.SipRequestReceived(now, source, handle, converted);
         };
-        // in arrival order, REGISTER too: taking it ahead of queued work (as gateways' ServiceChanges are) made
-        // conference tests flaky (a member's re-registration overtook the events of its calls) and, in a 10,000-call
-        // drill, did not stop REGISTERs timing out on the alternate (they waited elsewhere: not found yet)
-        runner.submit(event);
+        if (registerArrived != 0 && registrationLane.takes(converted)) runner.submitRegistration(event);
+        else if (registerArrived != 0) runner.submit(registrationLane.handled(converted, event));
+        else runner.submit(event);
     }
 
     /**
@@ -574,6 +575,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 }
                 String callId = ((CallIdHeader) st.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
                 long[] times = reply.status() >= 200 ? registerTimes.remove(r.handle()) : null;
+                if (times != null) registrationLane.answered(st.getRequest(), callId, reply.status());
                 if (times == null) {
                     hand(callId, () -> respond(st, reply));
                 } else {
