@@ -3,6 +3,7 @@ package dev.holdfast.endpointsim.load;
 import dev.holdfast.endpointsim.phone.Call;
 import dev.holdfast.endpointsim.phone.CallState;
 import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.sim.load.FailoverLedger;
 import dev.holdfast.sim.time.SimScheduler;
 
 import java.time.Duration;
@@ -29,6 +30,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SipCallDriver {
     static final Duration STEP_LIMIT = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(SipCallDriver.class.getName());
+    private static final int MAX_FAILURES_LOGGED = 20;
+    private int failuresLogged;
     static final Duration ANSWER_LIMIT = Duration.ofSeconds(10);
     private static final Duration TICK = Duration.ofMillis(5);
 
@@ -42,13 +46,21 @@ public final class SipCallDriver {
         final Call call;
         Step step = Step.SETUP;
         long stepSince;
+        /** When it was placed, and when it first rang (180 or answer; -1 before): wall clock, epoch ms. */
+        final long attemptedMillis;
+        long upSinceMillis = -1;
 
-        LoadCall(Phone caller, Phone callee, String lineNumber, Call call, long now) {
+        LoadCall(Phone caller, Phone callee, String lineNumber, Call call, long now, long nowMillis) {
             this.caller = caller;
             this.callee = callee;
             this.lineNumber = lineNumber;
             this.call = call;
             this.stepSince = now;
+            this.attemptedMillis = nowMillis;
+        }
+
+        List<String> endpoints() {
+            return List.of(caller.user(), callee != null ? callee.user() : lineNumber != null ? lineNumber : String.valueOf(call.remoteUser()));
         }
 
         void next(Step s, long now) {
@@ -81,16 +93,19 @@ public final class SipCallDriver {
     private long talkPathOk;
     private boolean placing;
     private boolean running;
+    /** Failed and completed calls as a failover drill sees them (null: no drill accounting). */
+    private final FailoverLedger ledger;
     private double owed;
     private long last;
 
     public SipCallDriver(SimScheduler scheduler, List<Phone> phones, String callTo, double cps, Duration hold, long seed) {
-        this(scheduler, phones, callTo, cps, hold, seed, List.of(), List.of());
+        this(scheduler, phones, callTo, cps, hold, seed, List.of(), List.of(), null);
     }
 
     public SipCallDriver(SimScheduler scheduler, List<Phone> phones, String callTo, double cps, Duration hold, long seed,
-                         List<String> lineNumbers, List<Phone> answering) {
+                         List<String> lineNumbers, List<Phone> answering, FailoverLedger ledger) {
         this.scheduler = scheduler;
+        this.ledger = ledger;
         this.freeLines = new ArrayList<>(lineNumbers);
         this.answering = List.copyOf(answering);
         this.free = new ArrayList<>(phones);
@@ -142,7 +157,7 @@ public final class SipCallDriver {
         Phone callee = callTo == null && !toLine ? take() : null;
         Call c = caller.call(callTo != null ? callTo : toLine ? line : callee.user());
         attempted++;
-        calls.add(new LoadCall(caller, callee, line, c, now));
+        calls.add(new LoadCall(caller, callee, line, c, now, scheduler.wallMillis()));
     }
 
     private Phone take() {
@@ -156,6 +171,14 @@ public final class SipCallDriver {
     private void advance(LoadCall lc, long now) {
         CallState s = lc.call.state();
         long inStep = now - lc.stepSince;
+        if (lc.upSinceMillis < 0 && (s == CallState.RINGBACK || s == CallState.CONNECTED)) lc.upSinceMillis = scheduler.wallMillis();
+        if (ledger != null && lc.step != Step.TALKING && s != CallState.ENDED
+                && ledger.windows().withoutControllerNow(lc.endpoints(), scheduler.wallMillis())) {
+            // waiting on a controller one of its ends does not have (failing over): the step's time limit runs from
+            // when it has one again (a call up at the kill is judged by the next controller, not by the failover)
+            lc.stepSince = now;
+            inStep = 0;
+        }
         switch (lc.step) {
             case SETUP -> {
                 if (s == CallState.CONNECTED) {
@@ -194,6 +217,7 @@ public final class SipCallDriver {
                 if (s == CallState.ENDED && calleeIdle) {
                     completed++;
                     if (lc.lineNumber != null) completedToLines++;
+                    if (ledger != null) ledger.completed(lc.upSinceMillis, scheduler.wallMillis());
                     release(lc);
                 } else if (inStep > STEP_LIMIT.toNanos()) {
                     fail(lc, "no-release");
@@ -203,7 +227,18 @@ public final class SipCallDriver {
     }
 
     private void fail(LoadCall lc, String reason) {
-        failedByReason.merge(reason.isEmpty() ? "unknown" : reason, 1L, Long::sum);
+        String why = reason.isEmpty() ? "unknown" : reason;
+        failedByReason.merge(why, 1L, Long::sum);
+        if (ledger != null) ledger.failed(why, lc.attemptedMillis, lc.upSinceMillis, scheduler.wallMillis(), lc.endpoints());
+        if (++failuresLogged <= MAX_FAILURES_LOGGED) {
+            // with what the caller's call saw: enough to tell a failover's casualty from a fault
+            LOG.log(System.Logger.Level.WARNING, () -> "call " + lc.caller.user() + " -> " + lc.endpoints().get(1)
+                    + " failed: " + why + " (in step " + lc.step.name().toLowerCase().replace('_', ' ') + ", call "
+                    + lc.call.state() + ", placed at " + java.time.Instant.ofEpochMilli(lc.attemptedMillis)
+                    + (lc.upSinceMillis < 0 ? ", never rang" : ", rang at " + java.time.Instant.ofEpochMilli(lc.upSinceMillis))
+                    + ", caller registered " + lc.caller.registered() + " with " + lc.caller.controller() + ")"
+                    + (failuresLogged == MAX_FAILURES_LOGGED ? "; further failures are counted, not logged" : ""));
+        }
         release(lc);
     }
 
