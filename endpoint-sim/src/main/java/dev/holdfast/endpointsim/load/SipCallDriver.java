@@ -49,10 +49,14 @@ public final class SipCallDriver {
         /** When it was placed, and when it first rang (180 or answer; -1 before): wall clock, epoch ms. */
         final long attemptedMillis;
         long upSinceMillis = -1;
+        /** The callee's calls that had not ended when this one was placed: not this call's (see {@link #calleeIdle}). */
+        final List<Call> calleeEarlier;
 
         LoadCall(Phone caller, Phone callee, String lineNumber, Call call, long now, long nowMillis) {
             this.caller = caller;
             this.callee = callee;
+            this.calleeEarlier = callee == null ? List.of()
+                    : callee.calls().stream().filter(c -> c.state() != CallState.ENDED).toList();
             this.lineNumber = lineNumber;
             this.call = call;
             this.stepSince = now;
@@ -212,21 +216,38 @@ public final class SipCallDriver {
                 }
             }
             case WAIT_END -> {
-                boolean calleeIdle = lc.callee == null
-                        || lc.callee.calls().stream().allMatch(c -> c.state() == CallState.ENDED);
-                if (s == CallState.ENDED && calleeIdle) {
+                if (s == CallState.ENDED && calleeIdle(lc)) {
                     completed++;
                     if (lc.lineNumber != null) completedToLines++;
                     if (ledger != null) ledger.completed(lc.upSinceMillis, scheduler.wallMillis());
                     release(lc);
                 } else if (inStep > STEP_LIMIT.toNanos()) {
-                    fail(lc, "no-release");
+                    String stuck = s != CallState.ENDED ? "caller's " + lc.call : "callee's " + calleeCalls(lc);
+                    fail(lc, "no-release", "; not ended: " + stuck);
+                    // as a person would: hang up what is still up, so that the phones' next calls start clean
+                    if (s != CallState.ENDED) lc.caller.hangUp(lc.call);
+                    if (lc.callee != null) for (Call c : calleeCalls(lc)) lc.callee.hangUp(c);
                 }
             }
         }
     }
 
-    private void fail(LoadCall lc, String reason) {
+    /**
+     * The callee has no call of ours up any more. Its calls that were up before ours was placed are not ours: a
+     * call of an earlier failure that never ended there would otherwise fail every later call to that phone too.
+     */
+    private static boolean calleeIdle(LoadCall lc) { return calleeCalls(lc).isEmpty(); }
+
+    /** The callee's calls that have not ended, but for those it had before ours was placed. */
+    private static List<Call> calleeCalls(LoadCall lc) {
+        if (lc.callee == null) return List.of();
+        return lc.callee.calls().stream()
+                .filter(c -> c.state() != CallState.ENDED && !lc.calleeEarlier.contains(c)).toList();
+    }
+
+    private void fail(LoadCall lc, String reason) { fail(lc, reason, ""); }
+
+    private void fail(LoadCall lc, String reason, String detail) {
         String why = reason.isEmpty() ? "unknown" : reason;
         failedByReason.merge(why, 1L, Long::sum);
         if (ledger != null) ledger.failed(why, lc.attemptedMillis, lc.upSinceMillis, scheduler.wallMillis(), lc.endpoints());
@@ -236,7 +257,7 @@ public final class SipCallDriver {
                     + " failed: " + why + " (in step " + lc.step.name().toLowerCase().replace('_', ' ') + ", call "
                     + lc.call.state() + ", placed at " + java.time.Instant.ofEpochMilli(lc.attemptedMillis)
                     + (lc.upSinceMillis < 0 ? ", never rang" : ", rang at " + java.time.Instant.ofEpochMilli(lc.upSinceMillis))
-                    + ", caller registered " + lc.caller.registered() + " with " + lc.caller.controller() + ")"
+                    + ", caller registered " + lc.caller.registered() + " with " + lc.caller.controller() + detail + ")"
                     + (failuresLogged == MAX_FAILURES_LOGGED ? "; further failures are counted, not logged" : ""));
         }
         release(lc);
