@@ -336,6 +336,13 @@ final class CallMerge {
      * the gateway's own parts confirm it when it arrives. Null when the call cannot be rebuilt here (a party busy
      * in another call, a gateway not provisioned, or a call that ended meanwhile).
      */
+    /** A phone's dialog whose call is not here: did the call end here (released, or its gateway came back without it)? */
+    boolean endedBeforeDialog(dev.holdfast.controller.sip.DialogCookie d) {
+        if (releasedKeys.containsKey(d.callKey())) return true;
+        Gateway gw = d.gateway() == null ? null : cp.association.gateway(d.gateway());
+        return gw != null && cp.arrived(gw); // its gateway was audited here without the call: it is gone
+    }
+
     Call fromDialog(dev.holdfast.controller.sip.DialogCookie d) {
         if (releasedKeys.containsKey(d.callKey()) || d.gateway() == null) return null;
         Gateway gw = cp.association.gateway(d.gateway());

@@ -206,6 +206,12 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         return new SipLine(call);
     }
 
+    @Override public boolean callEnded(dev.holdfast.controller.sip.DialogCookie cookie) {
+        if (merge == null) return false;
+        Call c = byKey.get(cookie.callKey());
+        return c == null ? merge.endedBeforeDialog(cookie) : c.state == CallState.RELEASED;
+    }
+
     /**
      * A phone's early dialog of a line's call to it, taken over while the phone rings (docs/migration.md, "Ringing
      * calls"): it joins the ringing call with its key (rebuilt from the gateway's cookies, or from the dialog's when

@@ -1277,6 +1277,12 @@ final class B2bua {
     private void adoptLineDialog(DialogCookie cookie, AdoptedDialog dialog) {
         SipCall call = adoptedLineCall(nextCallId++, cookie, dialog, 0, null, SipCall.State.CONNECTED);
         LineRouter.LineCall line = migrated.dialogArrived(cookie, dialog, new LineParty(call));
+        if (line == null && migrated.callEnded(cookie)) {
+            // the line hung up (or the call ended otherwise) here before this phone came back: its part ends now
+            counters.add("migration.dialog.call-ended");
+            sip.send(SipOutgoingRequest.inDialog("BYE", dialog.callId()));
+            return;
+        }
         if (line == null) {
             counters.add("migration.dialog.not-taken");
             talkPathOnly.add(dialog.callId());

@@ -88,6 +88,9 @@ public final class SipCallDriver {
     private final Duration hold;
     private final Random random;
     private final Map<String, Long> failedByReason = new TreeMap<>();
+    /** When the answering phones' calls were first seen, and seen connected (epoch ms): for a report of stuck ones. */
+    private final Map<Call, Long> answeringSeen = new java.util.IdentityHashMap<>();
+    private final Map<Call, Long> answeringConnected = new java.util.IdentityHashMap<>();
     private final List<Long> ringNanos = new ArrayList<>();
     private final List<Long> answerNanos = new ArrayList<>();
     private long attempted;
@@ -145,7 +148,18 @@ public final class SipCallDriver {
         }
         last = now;
         for (LoadCall lc : new ArrayList<>(calls)) advance(lc, now);
-        for (Phone p : answering) p.forgetEndedCalls();
+        for (Phone p : answering) {
+            p.forgetEndedCalls();
+            for (Call c : p.calls()) {
+                if (c.state() == CallState.ENDED) continue;
+                answeringSeen.putIfAbsent(c, scheduler.wallMillis());
+                if (c.state() == CallState.CONNECTED) answeringConnected.putIfAbsent(c, scheduler.wallMillis());
+            }
+        }
+        if (answeringSeen.size() > 1000) { // keep what a report of calls still up needs, not every call ever
+            answeringSeen.keySet().removeIf(c -> c.state() == CallState.ENDED);
+            answeringConnected.keySet().removeIf(c -> c.state() == CallState.ENDED);
+        }
         scheduler.schedule(this::tick, TICK);
     }
 
@@ -272,6 +286,26 @@ public final class SipCallDriver {
             lc.callee.forgetEndedCalls();
             free.add(lc.callee);
         }
+    }
+
+    /** The answering phones' calls not ended, as "USER: CALL" (waits for the scheduler thread). */
+    public List<String> answeringCallsUp() {
+        CompletableFuture<List<String>> f = new CompletableFuture<>();
+        scheduler.run(() -> {
+            List<String> out = new ArrayList<>();
+            for (Phone p : answering) {
+                for (Call c : p.calls()) {
+                    if (c.state() == CallState.ENDED) continue;
+                    Long seen = answeringSeen.get(c);
+                    Long connected = answeringConnected.get(c);
+                    out.add(p.user() + ": " + c + ", ringing since " + (seen == null ? "?" : java.time.Instant.ofEpochMilli(seen))
+                            + ", connected since " + (connected == null ? "?" : java.time.Instant.ofEpochMilli(connected))
+                            + ", remote target " + c.remoteTarget());
+                }
+            }
+            f.complete(out);
+        });
+        return f.join();
     }
 
     /** A snapshot, taken on the scheduler thread (waits for it). */

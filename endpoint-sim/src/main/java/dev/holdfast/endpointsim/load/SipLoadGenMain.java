@@ -230,6 +230,10 @@ public final class SipLoadGenMain {
                 long grace = System.nanoTime() + SipCallDriver.STEP_LIMIT.toNanos() / 5;
                 while ((System.nanoTime() < grace || driver.summary().answeringBusy() > 0)
                         && System.nanoTime() < drainEnd + hold.toNanos()) Thread.sleep(20);
+                // a call from a line that the line's side counted as over (its caller went on-hook) but that never
+                // ended here: its release did not reach the phone
+                for (String stuck : driver.answeringCallsUp())
+                    err.println("loadgen: an answering phone's call was never released: " + stuck);
             }
             driver.stop();
             SipCallDriver.Summary s = driver.summary();
