@@ -224,6 +224,7 @@ public final class SipLoadGenMain {
             long placingNanos = System.nanoTime() - start;
             long drainEnd = System.nanoTime() + hold.toNanos() + SipCallDriver.ANSWER_LIMIT.toNanos() + 2 * SipCallDriver.STEP_LIMIT.toNanos();
             while (driver.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
+            List<String> stuck = List.of();
             if (answeringPhones > 0) {
                 // calls from the lines to the answering phones are the other load generator's to count, but they
                 // need the phones until they end (one placed just now may not have arrived yet)
@@ -232,8 +233,8 @@ public final class SipLoadGenMain {
                         && System.nanoTime() < drainEnd + hold.toNanos()) Thread.sleep(20);
                 // a call from a line that the line's side counted as over (its caller went on-hook) but that never
                 // ended here: its release did not reach the phone
-                for (String stuck : driver.answeringCallsUp())
-                    err.println("loadgen: an answering phone's call was never released: " + stuck);
+                stuck = driver.answeringCallsUp();
+                for (String c : stuck) err.println("loadgen: an answering phone's call was never released: " + c);
             }
             driver.stop();
             SipCallDriver.Summary s = driver.summary();
@@ -251,10 +252,12 @@ public final class SipLoadGenMain {
                     s.skipped() > 0 ? ", " + s.skipped() + " calls not placed (every phone busy)" : "");
             FailoverLedger.Report failover = ledger.report();
             if (s.failed() > 0 || failover.killedAtMillis() >= 0) out.println("loadgen: failover: " + failover.text());
+            if (!stuck.isEmpty())
+                out.println("loadgen: " + stuck.size() + " calls from the lines were answered here and never released (the lines' side counted them)");
             if (json) out.println(json(s, placingNanos, messagesPerS, registrationsPerS, registered.size(),
-                    registrationFailures.get(), failover));
+                    registrationFailures.get(), failover, stuck.size()));
             out.flush();
-            return (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0 ? 0 : 1;
+            return (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0 && stuck.isEmpty() ? 0 : 1;
         }
     }
 
@@ -266,7 +269,7 @@ public final class SipLoadGenMain {
     }
 
     static String json(SipCallDriver.Summary s, long placingNanos, double messagesPerS, double registrationsPerS,
-                       int registered, long registrationFailures, FailoverLedger.Report failover) {
+                       int registered, long registrationFailures, FailoverLedger.Report failover, int answeredNotReleased) {
         StringBuilder reasons = new StringBuilder("{");
         s.failedByReason().forEach((k, v) -> reasons.append(reasons.length() > 1 ? "," : "")
                 .append('"').append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(v));
@@ -275,10 +278,10 @@ public final class SipLoadGenMain {
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
                         + "\"messages_per_s\":%.1f,\"registrations_per_s\":%.3f,\"registered\":%d,\"registration_failures\":%d,"
-                        + "\"answer_ms_p50\":%.3f,\"answer_ms_p99\":%.3f,\"answer_ms_max\":%.3f,\"skipped\":%d,%s}",
+                        + "\"answer_ms_p50\":%.3f,\"answer_ms_p99\":%.3f,\"answer_ms_max\":%.3f,\"skipped\":%d,\"answered_not_released\":%d,%s}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.ringP50(), s.ringP99(), s.ringMax(),
                 s.talkPathOk(), s.completed() / (placingNanos / 1e9), messagesPerS, registrationsPerS, registered,
-                registrationFailures, s.answerP50(), s.answerP99(), s.answerMax(), s.skipped(), failover.jsonMembers());
+                registrationFailures, s.answerP50(), s.answerP99(), s.answerMax(), s.skipped(), answeredNotReleased, failover.jsonMembers());
     }
 
 
