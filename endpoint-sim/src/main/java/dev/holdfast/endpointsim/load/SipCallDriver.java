@@ -236,7 +236,9 @@ public final class SipCallDriver {
                     if (ledger != null) ledger.completed(lc.upSinceMillis, scheduler.wallMillis());
                     release(lc);
                 } else if (inStep > STEP_LIMIT.toNanos()) {
-                    String stuck = s != CallState.ENDED ? "caller's " + lc.call : "callee's " + calleeCalls(lc);
+                    String stuck = s != CallState.ENDED ? "caller's " + lc.call : "callee's " + calleeCalls(lc)
+                            + " (the caller's BYE got " + lc.call.byeStatus() + ", its BYEs held back in failovers so far: "
+                            + lc.caller.byesDeferred() + ")";
                     fail(lc, "no-release", "; not ended: " + stuck);
                     // as a person would: hang up what is still up, so that the phones' next calls start clean
                     if (s != CallState.ENDED) lc.caller.hangUp(lc.call);
