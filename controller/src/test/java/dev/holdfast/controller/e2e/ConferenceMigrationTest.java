@@ -250,6 +250,53 @@ class ConferenceMigrationTest {
     }
 
     /**
+     * The phones' dialogs reach the alternate before the gateway (two silent controllers on its list delay it by about
+     * 6 s): the conference is rebuilt from the dialogs and waits for its context. 5002 hangs up meanwhile (its BYE is
+     * answered); when the gateway arrives the conference has 5001 and the line, and 5002's termination goes. 5001
+     * leaves then: the line hears busy.
+     */
+    @Test
+    void theDialogsArriveBeforeTheGatewayAndAMemberLeavesMeanwhile() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of(1, 2))) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Call conf = a.conference("conference", List.of());
+            assertTrue(eventually(() -> conf.state() == CallState.CONNECTED, WAIT), "the focus answers: " + conf);
+            Call ba = dialIn(a, conf, b, "5002");
+            a.transfer(conf, "1001", false);
+            assertTrue(eventually(() -> hears(gw, "A1", "al/ri"), WAIT), "A1 rings");
+            assertTrue(gw.answer("A1"));
+            assertTrue(eventually(() -> gw.talkPathUp("A1") && ba.talkPathUp() && conf.talkPathUp()
+                    && gw.contextIds().size() == 1, WAIT), "three talk in one context: " + gw.contextIds());
+            long ctx = gw.contextIds().get(0);
+            mark(List.of(conf));
+
+            n.controller.close();
+            for (Phone p : List.of(a, b)) assertTrue(eventually(() -> at(p, n.alternate), 25), p + " fails over");
+            assertTrue(eventually(() -> sipCounter(n.alternate, "migration.conference.dialog-adopted") == 2, 25),
+                    "both dialogs taken: " + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertTrue(!inService(n.alternate, "gw1"), "the gateway is not back yet");
+            b.hangUp(ba);
+            assertTrue(eventually(() -> ba.state() == CallState.ENDED && ba.byeStatus() == 200, WAIT), "5002's BYE answered: " + ba);
+
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "line:1001")), WAIT),
+                    "rebuilt without 5002: " + conferences(n.alternate));
+            assertTrue(eventually(() -> gw.terminationsIn(ctx).size() == 2, WAIT), "5002's termination went: " + gw.terminationsIn(ctx));
+            neverDropped(List.of(conf));
+            assertTrue(gw.talkPathUp("A1"), "A1 talks on");
+
+            a.hangUp(conf);
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1, the last member, hears busy: " + gw.signals("A1"));
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            nothingLeft(n, gw);
+        }
+    }
+
+    /**
      * The primary signs with a key the alternate does not have: every cookie of the conference (its terminations, its
      * dialogs) is forged to the alternate. Each is refused and counted; no conference is rebuilt; the members keep
      * their media (the context is left alone) and their BYEs are answered.
