@@ -129,26 +129,7 @@ final class NoticeWatch {
             out.add(new Notice(now, "call-released", f));
         }
         phoneCalls(now);
-        // gateways provisioned while running are watched from their first state; removed ones after their last
-        for (Gateway g : association.gateways()) gateways.putIfAbsent(g, GatewayState.UNREGISTERED);
-        for (Map.Entry<Gateway, GatewayState> e : gateways.entrySet()) {
-            Gateway g = e.getKey();
-            GatewayState was = e.getValue();
-            if (g.state() == was) continue;
-            e.setValue(g.state());
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("gateway", g.name());
-            f.put("state", g.state().name());
-            f.put("previousState", was.name());
-            f.put("peer", g.peer());
-            f.put("serviceChange", g.lastServiceChange());
-            String kind = g.state() == GatewayState.IN_SERVICE ? "gateway-registered"
-                    : was.reachable() && !g.state().reachable() ? "gateway-lost" : "gateway-state";
-            out.add(new Notice(now, kind, f));
-        }
-        if (gateways.size() > association.gateways().size()) {
-            gateways.keySet().removeIf(g -> association.gateway(g.name()) != g);
-        }
+        if (association.takeGatewaysChanged()) gatewayNotices(now);
         while (!byExpiry.isEmpty() && byExpiry.firstKey() <= now) {
             users.addAll(byExpiry.pollFirstEntry().getValue()); // a contact lapsed: look at the user again
         }
@@ -191,6 +172,29 @@ final class NoticeWatch {
     }
 
     /** Calls between two phones (the B2BUA's, no gateway part): started, state changes, released. */
+    /** Each gateway whose state changed since last reported (gateways provisioned while running from their first state). */
+    private void gatewayNotices(long now) {
+        for (Gateway g : association.gateways()) gateways.putIfAbsent(g, GatewayState.UNREGISTERED);
+        for (Map.Entry<Gateway, GatewayState> e : gateways.entrySet()) {
+            Gateway g = e.getKey();
+            GatewayState was = e.getValue();
+            if (g.state() == was) continue;
+            e.setValue(g.state());
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("gateway", g.name());
+            f.put("state", g.state().name());
+            f.put("previousState", was.name());
+            f.put("peer", g.peer());
+            f.put("serviceChange", g.lastServiceChange());
+            String kind = g.state() == GatewayState.IN_SERVICE ? "gateway-registered"
+                    : was.reachable() && !g.state().reachable() ? "gateway-lost" : "gateway-state";
+            out.add(new Notice(now, kind, f));
+        }
+        if (gateways.size() > association.gateways().size()) {
+            gateways.keySet().removeIf(g -> association.gateway(g.name()) != g);
+        }
+    }
+
     private void phoneCalls(long now) {
         for (SipCall c : sip.callRegister().takeAdded()) {
             if (!c.phoneToPhone()) continue;

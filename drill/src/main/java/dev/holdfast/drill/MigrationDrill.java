@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -348,6 +349,7 @@ public final class MigrationDrill {
             }
             r.loadAverage = loadAverage();
             long alternateCpuAtKill = cpuMillis(alternate.pid());
+            Map<String, Long> alternateThreadsAtKill = threadCpuMillis(alternate.pid());
             long loadgenCpuAtKill = cpuMillis(loadgen.pid());
             long killedAt = System.currentTimeMillis();
             primary.kill9();
@@ -426,6 +428,7 @@ public final class MigrationDrill {
                 }
                 // CPU time, unlike wall time, does not depend much on what else the machine runs
                 r.alternateCpuMs = cpuMillis(alternate.pid()) - alternateCpuAtKill;
+                sayf("alternate's CPU by thread, kill -> rebuilt: %s%n", threadCpuDelta(alternateThreadsAtKill, threadCpuMillis(alternate.pid())));
                 if (phones > 0) {
                     try {
                         long late = alternateApi.status().path("sipEdge").path("registers-answered-late").asLong(0);
@@ -693,6 +696,42 @@ public final class MigrationDrill {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * CPU ms of each thread of {@code pid}, by thread name as /proc gives it (15 characters; numbered pool threads
+     * folded into one name), so that a drill says which of the alternate's threads the rebuild kept busy.
+     */
+    static Map<String, Long> threadCpuMillis(long pid) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The threads that used the most CPU between two {@link #threadCpuMillis} readings, largest first. */
+    static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after) {
+        List<Map.Entry<String, Long>> d = new ArrayList<>();
+        for (var e : after.entrySet()) d.add(Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)));
+        d.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < Math.min(8, d.size()) && d.get(i).getValue() > 0; i++) {
+            if (b.length() > 0) b.append(", ");
+            b.append(d.get(i).getKey()).append(' ').append(d.get(i).getValue()).append(" ms");
+        }
+        return b.toString();
     }
 
     /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */

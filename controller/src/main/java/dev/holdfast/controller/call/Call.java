@@ -124,7 +124,23 @@ public final class Call {
     Line caller;
     /** The called line; null when the callee is a SIP phone ({@link #sip}). Set once, as {@link #caller}. */
     Line callee;
-    final List<Leg> legs = new ArrayList<>();
+    /** Its legs; the register hears of each leg added, to find a gateway's calls without a scan of every call. */
+    final List<Leg> legs = new ArrayList<>() {
+        @Override public boolean add(Leg l) {
+            super.add(l);
+            if (register != null) register.onGateway(l.gateway, Call.this);
+            return true;
+        }
+
+        @Override public void add(int index, Leg l) {
+            super.add(index, l);
+            if (register != null) register.onGateway(l.gateway, Call.this);
+        }
+
+        @Override public boolean addAll(java.util.Collection<? extends Leg> c) { throw new UnsupportedOperationException("add legs one by one"); }
+
+        @Override public boolean addAll(int index, java.util.Collection<? extends Leg> c) { throw new UnsupportedOperationException("add legs one by one"); }
+    };
     /** IGCs, each by its first end (whose {@code far} is the other). */
     final List<IgcEnd> igcs = new ArrayList<>();
     /** The basic call's IGC, caller's side and callee's side. */

@@ -60,7 +60,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     final DialPlan dialPlan;
     final TimerConfig timers;
     private final DialPlanConfig.InvalidNumber invalidNumber;
-    private final Map<Long, Call> calls = CallRegister.create(); // admin API hook: journals calls added and removed
+    private final CallRegister calls = CallRegister.create(); // admin API hook: journals calls added and removed
     final Map<Line, Call> callOf = new LinkedHashMap<>();
     private final CallFeatures features;
     /** Joins two lines a SIP phone transfers to each other. */
@@ -1210,7 +1210,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     /** Contexts on {@code gw} that calls here hold (a migrated call's expected legs excepted). */
     java.util.Set<ContextId> ownedContexts(Gateway gw) {
         java.util.Set<ContextId> out = new java.util.HashSet<>();
-        for (Call c : calls.values()) {
+        for (Call c : calls.on(gw)) {
             for (Call.Leg leg : c.legs) if (leg.gateway == gw && leg.context != null && !leg.expected) out.add(leg.context);
         }
         return out;
@@ -1346,7 +1346,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     /** A live call has this context on this gateway, or is adding one there (its id is not known yet). */
     private boolean contextInUse(Gateway gw, ContextId ctx) {
-        for (Call c : calls.values()) {
+        for (Call c : calls.on(gw)) {
             for (Call.Leg leg : c.legs) {
                 if (leg.gateway == gw && (leg.adding || ctx.equals(leg.context))) return true;
             }

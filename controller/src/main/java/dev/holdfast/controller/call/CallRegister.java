@@ -17,7 +17,33 @@ public final class CallRegister extends JournalledMap<Long, Call> {
 
     @Override public Call put(Long key, Call value) {
         value.register = this;
+        for (Call.Leg l : value.legs) onGateway(l.gateway, value);
         return super.put(key, value);
+    }
+
+    /**
+     * The calls that have (or had) a leg on each gateway: a superset, cleaned as it is read ({@link #on}). Looking at a
+     * gateway's calls was a scan of every call (each gateway's audit after a failover: gateways x calls).
+     */
+    private final java.util.Map<dev.holdfast.controller.gateway.Gateway, java.util.Set<Call>> byGateway = new java.util.HashMap<>();
+
+    /** {@code c} has a leg on {@code gw} (from {@link Call}'s legs, and when a call is put). */
+    void onGateway(dev.holdfast.controller.gateway.Gateway gw, Call c) {
+        byGateway.computeIfAbsent(gw, k -> new java.util.LinkedHashSet<>()).add(c);
+    }
+
+    /** The calls here with a leg on {@code gw}, in no particular order. */
+    java.util.List<Call> on(dev.holdfast.controller.gateway.Gateway gw) {
+        java.util.Set<Call> known = byGateway.get(gw);
+        if (known == null) return java.util.List.of();
+        java.util.List<Call> out = new java.util.ArrayList<>();
+        for (java.util.Iterator<Call> it = known.iterator(); it.hasNext(); ) {
+            Call c = it.next();
+            if (get(c.id()) == c && c.uses(gw)) out.add(c);
+            else it.remove(); // released, or its legs there are gone
+        }
+        if (known.isEmpty()) byGateway.remove(gw);
+        return out;
     }
 
     /** A call's state or feature changed (from {@link Call}). */

@@ -70,11 +70,25 @@ public final class GatewayAssociation {
 
     public void listener(GatewayListener l) { this.listener = l; }
 
+    /** A gateway's state changed, or one was added or removed, since {@link #takeGatewaysChanged()} (core thread). */
+    private boolean gatewaysChanged = true;
+
+    /**
+     * Whether any gateway's state changed (or the set of gateways did) since the last call: the admin notices look at
+     * the gateways only then, not after every event (100 gateways x every event of a rebuild).
+     */
+    public boolean takeGatewaysChanged() {
+        boolean was = gatewaysChanged;
+        gatewaysChanged = false;
+        return was;
+    }
+
     // ------------------------------------------------------------------------------------------ live provisioning
 
     /** A gateway provisioned while the controller runs: it may register from now on. */
     public Gateway addGateway(dev.holdfast.controller.provisioning.GatewayConfig g) {
         Gateway gw = new Gateway(g);
+        gatewaysChanged = true;
         byName.put(gw.name(), gw);
         byMid.put(MidText.canonical(g.mid()), gw);
         return gw;
@@ -98,6 +112,7 @@ public final class GatewayAssociation {
         state(gw, GatewayState.OUT_OF_SERVICE);
         byName.remove(gw.name(), gw);
         byMid.remove(MidText.canonical(gw.config().mid()), gw);
+        gatewaysChanged = true;
         LOG.log(System.Logger.Level.INFO, () -> gw.name() + " is no longer provisioned");
     }
 
@@ -488,6 +503,7 @@ public final class GatewayAssociation {
 
     /** Every change of a gateway's association state goes through here (it keeps {@link #reachablePeers}). */
     private void state(Gateway gw, GatewayState s) {
+        if (gw.state != s) gatewaysChanged = true;
         gw.state = s;
         if (gw.peer == null) return;
         String mid = MidText.canonical(gw.config().mid());

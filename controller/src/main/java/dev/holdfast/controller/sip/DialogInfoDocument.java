@@ -42,17 +42,32 @@ final class DialogInfoDocument {
         }
     }
 
-    /** The dialogs of {@code xml}; IllegalArgumentException when it is not a dialog-info document. */
-    static List<Dialog> parse(String xml) {
-        Element root;
+    private static final org.xml.sax.ErrorHandler QUIET = new org.xml.sax.helpers.DefaultHandler();
+
+    /**
+     * One parser per thread, reset between documents: making a factory and a builder per NOTIFY was most of its cost
+     * (after a failover the alternate parses one from every phone, on the core thread).
+     */
+    private static final ThreadLocal<DocumentBuilder> BUILDER = ThreadLocal.withInitial(() -> {
         try {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setNamespaceAware(true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setExpandEntityReferences(false);
-            DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // no printing to stderr: we report it
+            return f.newDocumentBuilder();
+        } catch (javax.xml.parsers.ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+
+    /** The dialogs of {@code xml}; IllegalArgumentException when it is not a dialog-info document. */
+    static List<Dialog> parse(String xml) {
+        Element root;
+        try {
+            DocumentBuilder b = BUILDER.get();
+            b.reset();
+            b.setErrorHandler(QUIET); // no printing to stderr: we report it
             root = b.parse(new InputSource(new StringReader(xml))).getDocumentElement();
         } catch (Exception e) {
             throw new IllegalArgumentException("not XML: " + e.getMessage());
