@@ -70,10 +70,10 @@ final class GatewayConference implements ConferenceBridge {
         @Override public String dialogCookie() {
             CookieStamper stamper = cp.stamper();
             if (stamper == null || termination == null || context == null || !context.isSpecific() || line) return null;
-            List<CookieParty> parties = parties(members);
             int i = partyIndex(members, this);
             if (i < 0) return null;
-            return stamper.encode(cookie(parties, new CookiePart.PhoneDialog(i, gateway.name(), context.value(), termination)));
+            CallCookie c = cookie(members, new CookiePart.PhoneDialog(i, gateway.name(), context.value(), termination));
+            return c == null ? null : stamper.encode(c);
         }
 
         @Override public void media(String remoteSdp, SdpDirection member, Consumer<String> done) {
@@ -305,18 +305,30 @@ final class GatewayConference implements ConferenceBridge {
 
     private static String number(String label) { return label.startsWith("sip:") ? label.substring(4) : label; }
 
-    private CallCookie cookie(List<CookieParty> parties, CookiePart part) {
-        return new CallCookie(key, Math.max(1, generation), since, CallState.CONNECTED, Call.Feature.FOCUS, null, parties, part);
+    /**
+     * The conference's cookie for membership {@code ms} on {@code part}; null when the members cannot be told in one
+     * (more than {@link CallCookie#MAX_PARTIES}, or a Call-ID too long for it): that conference goes without cookies
+     * (it would not survive a failover), which is logged, rather than failing the event.
+     */
+    private CallCookie cookie(List<Term> ms, CookiePart part) {
+        try {
+            return new CallCookie(key, Math.max(1, generation), since, CallState.CONNECTED, Call.Feature.FOCUS, null,
+                    parties(ms), part);
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, () -> "conference " + id + ": no cookie (" + e.getMessage() + ")");
+            return null;
+        }
     }
 
     /** The cookie for a phone member's RTP termination in membership {@code ms}; null without cookies. */
     private TerminationStateDescriptor rtpCookie(List<Term> ms, Term t) {
         CookieStamper stamper = cp.stamper();
         if (stamper == null) return null;
-        List<CookieParty> parties = parties(ms);
         int i = partyIndex(ms, t);
-        if (parties.isEmpty() || i < 0) return null;
-        String text = stamper.encode(cookie(parties, new CookiePart.PhoneRtp(i)));
+        if (i < 0) return null;
+        CallCookie c = cookie(ms, new CookiePart.PhoneRtp(i));
+        if (c == null) return null;
+        String text = stamper.encode(c);
         return new TerminationStateDescriptor(List.of(PropertyParm.of(CookieStamper.PROPERTY, "\"" + text + "\"")));
     }
 
