@@ -2,6 +2,8 @@ package dev.holdfast.controller.e2e;
 
 import dev.holdfast.controller.Controller;
 import dev.holdfast.controller.call.CallStructure;
+import dev.holdfast.controller.cookie.CallCookie;
+import dev.holdfast.controller.cookie.CookieParty;
 import dev.holdfast.endpointsim.phone.Call;
 import dev.holdfast.endpointsim.phone.CallState;
 import dev.holdfast.endpointsim.phone.Phone;
@@ -61,6 +63,11 @@ class ConferenceMigrationTest {
     private static Set<String> members(Controller c) {
         List<CallStructure> cs = conferences(c);
         return cs.size() == 1 ? Set.copyOf(cs.get(0).parties()) : Set.of();
+    }
+
+    /** The numbers of a conference cookie's parties, in joining order. */
+    private static List<String> membersOf(CallCookie c) {
+        return c == null ? List.of() : c.parties().stream().map(CookieParty::termination).toList();
     }
 
     private static Call newest(Phone p) {
@@ -146,8 +153,18 @@ class ConferenceMigrationTest {
             assertEquals(Set.of("sip:5001", "sip:5002", "sip:5003", "sip:5004"), members(n.controller));
             d.hangUp(da);
             assertTrue(eventually(() -> members(n.controller).size() == 3, WAIT), "5004 left: " + conferences(n.controller));
-            int rtp = gw.terminationsIn(gw.contextIds().get(0)).size();
-            assertEquals(3, rtp, "one RTP termination per member: " + gw.contextIds());
+            List<String> rtp = gw.terminationsIn(gw.contextIds().get(0));
+            assertEquals(3, rtp.size(), "one RTP termination per member: " + gw.contextIds());
+            // each termination's cookie lists the three members, 5004's leaving rewrote them in its Subtract's action
+            assertTrue(eventually(() -> rtp.stream().allMatch(t -> membersOf(TestCookies.onTermination(gw, t))
+                    .equals(List.of("5001", "5002", "5003"))), WAIT), "the conference's cookies: " + rtp);
+            for (Call x : List.of(conf, ba, ca)) {
+                CallCookie dc = TestCookies.inDialog(x);
+                assertTrue(dc != null && dc.feature() == dev.holdfast.controller.call.Call.Feature.FOCUS
+                        && dc.callKey() == TestCookies.onTermination(gw, rtp.get(0)).callKey(), "the dialog's cookie: " + x.remoteTarget());
+            }
+            Map<String, Long> written = n.controller.inspect(core -> core.calls().migrationCounters());
+            assertEquals(0L, written.get("cookie.extra_messages"), "joins and leaves carry the cookies: " + written);
             List<Call> talking = List.of(conf, ba, ca);
             mark(talking);
 
