@@ -163,6 +163,9 @@ class ConferenceMigrationTest {
                 assertTrue(dc != null && dc.feature() == dev.holdfast.controller.call.Call.Feature.FOCUS
                         && dc.callKey() == TestCookies.onTermination(gw, rtp.get(0)).callKey(), "the dialog's cookie: " + x.remoteTarget());
             }
+            // sizes, for docs/migration.md: the cookie text on a termination and in a dialog's Contact
+            System.out.println("conference of 3: termination cookie " + (gw.properties(rtp.get(0)).get("hfck/c").length() - 2)
+                    + " characters, dialog cookie " + conf.remoteTarget().replaceAll(".*hfck=([^;>?]+).*", "$1").length());
             Map<String, Long> written = n.controller.inspect(core -> core.calls().migrationCounters());
             assertEquals(0L, written.get("cookie.extra_messages"), "joins and leaves carry the cookies: " + written);
             List<Call> talking = List.of(conf, ba, ca);
