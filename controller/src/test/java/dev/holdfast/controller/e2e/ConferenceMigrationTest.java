@@ -6,6 +6,7 @@ import dev.holdfast.controller.cookie.CallCookie;
 import dev.holdfast.controller.cookie.CookieParty;
 import dev.holdfast.endpointsim.phone.Call;
 import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.MediaDirection;
 import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
@@ -176,11 +177,21 @@ class ConferenceMigrationTest {
             assertEquals(1L, sipCounter(n.alternate, "migration.conference.rebuilt"));
             assertEquals(0L, sipCounter(n.alternate, "migration.cookie.rejected"));
 
+            // the host adds a party at the alternate (REFER in its adopted dialog): 5004 is dialled in again
+            assertTrue(eventually(() -> at(d, n.alternate), 25), "5004 fails over");
+            Call da2 = dialIn(a, conf, d, "5004");
+            assertTrue(eventually(() -> members(n.alternate).size() == 4, WAIT), "5004 in: " + conferences(n.alternate));
+
             b.hangUp(ba);
             assertTrue(eventually(() -> ba.state() == CallState.ENDED && ba.byeStatus() == 200, WAIT), "5002's BYE answered: " + ba);
-            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5003")), WAIT),
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5003", "sip:5004")), WAIT),
                     "5002 left: " + conferences(n.alternate));
-            assertTrue(eventually(() -> gw.terminationsIn(gw.contextIds().get(0)).size() == 2, WAIT), "its termination went");
+            assertTrue(eventually(() -> gw.terminationsIn(gw.contextIds().get(0)).size() == 3, WAIT), "its termination went");
+            assertTrue(eventually(() -> conf.talkPathUp() && ca.talkPathUp() && da2.talkPathUp(), WAIT), "the others talk on");
+
+            d.hangUp(da2);
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5003")), WAIT),
+                    "5004 left: " + conferences(n.alternate));
             assertTrue(eventually(() -> conf.talkPathUp() && ca.talkPathUp(), WAIT), "5001 and 5003 talk on");
 
             c.hangUp(ca);
@@ -217,6 +228,17 @@ class ConferenceMigrationTest {
             migrate(n, List.of(a, b), Set.of("sip:5001", "sip:5002", "line:1001"), 2);
             neverDropped(talking);
             assertTrue(gw.talkPathUp("A1"), "A1 talks on");
+
+            // hold and resume at the alternate (re-INVITEs in the adopted dialog); its 200 refreshes the dialog's cookie
+            a.hold(conf, false);
+            assertTrue(eventually(() -> conf.mediaDirection() == MediaDirection.SENDONLY, WAIT), "held: " + conf.mediaDirection());
+            assertTrue(eventually(() -> ba.talkPathUp() && gw.talkPathUp("A1"), WAIT), "5002 and A1 talk on");
+            a.resume(conf);
+            assertTrue(eventually(() -> conf.mediaDirection() == MediaDirection.SENDRECV && conf.talkPathUp(), WAIT), "resumed");
+            assertTrue(conf.remoteTarget().contains(":" + n.alternate.sip().port()), "the alternate's Contact: " + conf.remoteTarget());
+            CallCookie refreshed = TestCookies.inDialog(conf);
+            assertTrue(refreshed != null && membersOf(refreshed).equals(List.of("5001", "5002", "A1")),
+                    "a cookie of the rebuilt conference: " + refreshed);
 
             gw.onHook("A1");
             assertIdle(gw, "A1");
