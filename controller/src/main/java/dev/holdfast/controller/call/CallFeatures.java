@@ -633,7 +633,13 @@ final class CallFeatures {
         nullContext(line, b, tone);
     }
 
-    private void prune(Call c, Call.Leg leg, Batch b) {
+    /**
+     * A leg that lost a termination: gone when empty; when only an IGC end is left (it led to the party that left)
+     * that end goes, and its far end, and so on toward the rest of the call. A far end on a leg still expected (a
+     * migrated call whose gateway has not arrived) is only forgotten: no command goes to a gateway not audited, and
+     * its leg is subtracted with the call should the gateway come back. Also used by {@link CallMerge}.
+     */
+    static void prune(Call c, Call.Leg leg, Batch b) {
         if (leg.terminations.isEmpty()) { c.legs.remove(leg); return; }
         if (leg.terminations.size() != 1) return;
         String t = leg.terminations.iterator().next();
@@ -645,8 +651,13 @@ final class CallFeatures {
         c.removeIgc(e);
         Call.IgcEnd f = e.far;
         if (f == null || f.rtp == null || f.leg.context == null || !f.leg.context.isSpecific()) return;
-        b.optional(f.leg.gateway, f.leg.context, H248.subtract(f.rtp, true));
+        f.far = null;
         f.leg.terminations.remove(f.rtp);
+        if (f.leg.expected) {
+            if (f.leg.terminations.isEmpty()) c.legs.remove(f.leg);
+            return;
+        }
+        b.optional(f.leg.gateway, f.leg.context, H248.subtract(f.rtp, true));
         prune(c, f.leg, b);
     }
 

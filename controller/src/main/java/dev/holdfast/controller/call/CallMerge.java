@@ -766,7 +766,7 @@ final class CallMerge {
                 CallFeatures.Batch b = new CallFeatures.Batch();
                 b.optional(leg.gateway, leg.context, H248.subtract(t, false));
                 leg.terminations.remove(t);
-                prune(c, leg, b);
+                CallFeatures.prune(c, leg, b);
                 l.state(LineState.LOCKOUT);
                 leaving.add(l);
                 b.add(l.gateway(), ContextId.NULL, H248.modify(l.termination(), H248.signals(CallProcessor.BUSY),
@@ -778,34 +778,6 @@ final class CallMerge {
                 }
             }
         }
-    }
-
-    /**
-     * A leg that lost a termination: gone when empty; when only an IGC end is left (it led to the party that left)
-     * that end goes, and its far end, and so on toward the rest of the call. Commands only to gateways whose
-     * contexts were audited; on others the far end is simply forgotten (their leg is expected, and subtracted
-     * with the call should their gateway come back).
-     */
-    private void prune(Call c, Call.Leg leg, CallFeatures.Batch b) {
-        if (leg.terminations.isEmpty()) { c.legs.remove(leg); return; }
-        if (leg.terminations.size() != 1) return;
-        String t = leg.terminations.iterator().next();
-        Call.IgcEnd e = c.igcEnd(leg, t);
-        if (e == null) return;
-        b.optional(leg.gateway, leg.context, H248.subtract(t, true));
-        leg.terminations.clear();
-        c.legs.remove(leg);
-        c.removeIgc(e);
-        Call.IgcEnd f = e.far;
-        if (f == null || f.rtp == null || f.leg.context == null || !f.leg.context.isSpecific()) return;
-        f.far = null;
-        f.leg.terminations.remove(f.rtp);
-        if (f.leg.expected) {
-            if (f.leg.terminations.isEmpty()) c.legs.remove(f.leg);
-            return;
-        }
-        b.optional(f.leg.gateway, f.leg.context, H248.subtract(f.rtp, true));
-        prune(c, f.leg, b);
     }
 
     /**
