@@ -694,6 +694,62 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     CookieStamper stamper() { return stamper; }
 
+    /** The call behind the SIP side's handle on a line's call; null for another kind of handle. */
+    static Call callOf(LineCall lc) { return lc instanceof SipLine s ? s.c : null; }
+
+    /**
+     * Lines of rebuilt conferences joined by an RTP pair whose gateway had not been audited here when the conference
+     * was: bound to the conference when it is ({@link #conferenceLinesAudited}).
+     */
+    private final Map<Line, PendingConferenceLine> pendingConferenceLines = new java.util.LinkedHashMap<>();
+
+    /** A conference's line on a gateway not audited yet: its call, when rebuilt, reports to {@code party}. */
+    private final class PendingConferenceLine implements LineCall {
+        final Line line;
+        final SipParty party;
+        final GatewayConference.Term term;
+        Call bound;
+        boolean releaseWanted;
+
+        PendingConferenceLine(Line line, SipParty party, GatewayConference.Term term) {
+            this.line = line;
+            this.party = party;
+            this.term = term;
+        }
+
+        @Override public void release() {
+            if (bound != null) sipLeft(bound);
+            else releaseWanted = true;
+        }
+    }
+
+    /** The call of a line that a conference's cookies name as joined by an RTP pair, bound to the focus's member. */
+    private boolean bindConferenceLine(Call lc, SipParty party, GatewayConference.Term term) {
+        if (lc == null || lc.sip == null || lc.state == CallState.RELEASED || lc.sip.rtp == null) return false;
+        lc.sip.phone = party;
+        lc.sip.outgoing = null;
+        lc.sip.gone = false;
+        Line l = lc.callee != null ? lc.callee : lc.caller;
+        term.paired(l, lc.sip.rtp.leg.context, lc.sip.rtp.rtp);
+        return true;
+    }
+
+    /** Gateway {@code gw} was audited: conference lines waiting for it are bound, or, not there, have left. */
+    private void conferenceLinesAudited(Gateway gw) {
+        for (PendingConferenceLine p : List.copyOf(pendingConferenceLines.values())) {
+            if (p.line.gateway() != gw) continue;
+            pendingConferenceLines.remove(p.line);
+            Call lc = callOf.get(p.line);
+            if (!bindConferenceLine(lc, p.party, p.term)) {
+                LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + p.line + " of a rebuilt conference is not here: it left");
+                p.party.released();
+                continue;
+            }
+            p.bound = lc;
+            if (p.releaseWanted) sipLeft(lc);
+        }
+    }
+
     /**
      * A context whose verified cookies say it is a focus conference (feature {@code FOCUS}), from the audit of a
      * gateway that failed over to us: the conference is adopted as the gateway has it and handed to the SIP focus,
@@ -727,6 +783,27 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                     String[] t = p.getKey();
                     members.add(new dev.holdfast.controller.sip.MigratedConference.Member(true, self.termination(), self.extra(),
                             conf.adopt("sip:" + self.termination(), self.extra(), t[0], t[1], t[2], false), null));
+                }
+            } else if (party.kind() == dev.holdfast.controller.cookie.CookieParty.Kind.LINE && !gw.name().equals(party.gateway())) {
+                // a line on another gateway, joined by an RTP pair: the termination whose IGC-end cookie leads to it
+                Gateway lg = association.gateway(party.gateway());
+                Line l = lg == null ? null : lg.line(party.termination());
+                if (l == null) continue;
+                for (var p : parts) {
+                    var c = p.getValue();
+                    if (!(c.part() instanceof dev.holdfast.controller.cookie.CookiePart.IgcEnd e) || e.party() < 0) continue;
+                    var self = c.parties().get(e.party());
+                    if (!party.gateway().equals(self.gateway()) || !party.termination().equals(self.termination())) continue;
+                    String[] t = p.getKey();
+                    GatewayConference.Term term = conf.adopt("line:" + l.number(), null, t[0], t[1], t[2], false);
+                    term.paired(l, e.farContext() == null ? null : ContextId.of(e.farContext()), e.farTermination());
+                    members.add(new dev.holdfast.controller.sip.MigratedConference.Member(false, l.number(), null, term, party2 -> {
+                        if (bindConferenceLine(callOf.get(l), party2, term)) return new SipLine(callOf.get(l));
+                        if (arrived(lg)) return null; // its gateway is here without it: it left
+                        PendingConferenceLine pending = new PendingConferenceLine(l, party2, term);
+                        pendingConferenceLines.put(l, pending);
+                        return pending;
+                    }));
                 }
             } else if (party.kind() == dev.holdfast.controller.cookie.CookieParty.Kind.LINE && gw.name().equals(party.gateway())) {
                 Line l = gw.line(party.termination());
@@ -1182,6 +1259,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 return;
             }
             reconstructing.remove(gw);
+            conferenceLinesAudited(gw);
             if (gw.state() != GatewayState.IN_SERVICE) { heldEvents.remove(gw); return; }
             inService(gw, true);
             replayHeldEvents(gw);

@@ -6,6 +6,7 @@ import dev.holdfast.controller.cookie.CookieParty;
 import dev.holdfast.controller.core.H248;
 import dev.holdfast.controller.gateway.Gateway;
 import dev.holdfast.controller.gateway.GatewayAssociation;
+import dev.holdfast.controller.gateway.Line;
 import dev.holdfast.controller.sip.ConferenceBridge;
 import dev.holdfast.controller.sip.SdpDirection;
 import dev.holdfast.h248.message.ActionReply;
@@ -58,6 +59,15 @@ final class GatewayConference implements ConferenceBridge {
         String termination;
         /** A line moved into the context: its own call subtracts it (and gives it its tone) when it leaves. */
         boolean line;
+        /**
+         * A line on another gateway joined by an RTP pair: that line (its gateway and termination) and where its
+         * call's RTP termination is; null for none. Named in the conference's cookies from its next media change.
+         */
+        Line pairLine;
+        ContextId pairContext;
+        String pairRtp;
+        /** Paired since the cookies were last written: its next media change writes them. */
+        boolean unstamped;
         String local;
         String remote;
         boolean gone;
@@ -76,6 +86,20 @@ final class GatewayConference implements ConferenceBridge {
             return c == null ? null : stamper.encode(c);
         }
 
+        @Override public void pairedWith(dev.holdfast.controller.sip.LineRouter.LineCall lineCall) {
+            Call c = CallProcessor.callOf(lineCall);
+            Line l = c == null ? null : c.callee != null ? c.callee : c.caller;
+            if (l == null || c.sip == null || c.sip.rtp == null || c.sip.rtp.rtp == null) return;
+            paired(l, c.sip.rtp.leg.context, c.sip.rtp.rtp);
+            unstamped = true;
+        }
+
+        void paired(Line l, ContextId context, String rtp) {
+            pairLine = l;
+            pairContext = context;
+            pairRtp = rtp;
+        }
+
         @Override public void media(String remoteSdp, SdpDirection member, Consumer<String> done) {
             run(() -> {
                 if (released || gone || termination == null || line) { done.accept(null); next(); return; }
@@ -86,7 +110,19 @@ final class GatewayConference implements ConferenceBridge {
                     case INACTIVE -> Mode.INACTIVE;
                 };
                 var stream = remoteSdp == null ? H248.stream(H248.mode(mode)) : H248.stream(H248.mode(mode), H248.remote(remoteSdp));
-                association.send(gateway, List.of(H248.action(context, H248.modify(termination, stream))), o -> {
+                List<dev.holdfast.h248.message.Command> commands = new ArrayList<>();
+                TerminationStateDescriptor own = null;
+                if (unstamped && cp.stamper() != null) {
+                    // a line joined by an RTP pair becomes a party: its cookie on this Modify, the others rewritten
+                    unstamped = false;
+                    generation++;
+                    own = rtpCookie(members, this);
+                }
+                commands.add(own == null ? H248.modify(termination, stream)
+                        : new dev.holdfast.h248.message.Command.Amm(dev.holdfast.h248.message.Command.AmmVerb.MODIFY,
+                                List.of(dev.holdfast.h248.message.TerminationId.of(termination)), CookieStamper.withCookie(List.of(stream), own)));
+                if (own != null) commands.addAll(restamp(members, this));
+                association.send(gateway, List.of(H248.action(context, commands)), o -> {
                     if (o.ok() && remoteSdp != null) remote = remoteSdp;
                     done.accept(o.ok() ? local : null);
                     next();
@@ -290,15 +326,21 @@ final class GatewayConference implements ConferenceBridge {
         for (Term t : ms) {
             if (t.line) out.add(CookieParty.line(gateway.name(), t.termination, CallStructure.Role.CONFEREE));
             else if (t.dialog != null) out.add(CookieParty.phone(number(t.label), t.dialog, CallStructure.Role.CONFEREE));
+            else if (t.pairLine != null) {
+                out.add(CookieParty.line(t.pairLine.gateway().name(), t.pairLine.termination(), CallStructure.Role.CONFEREE));
+            }
         }
         return out;
     }
 
+    /** A member the cookies name: a phone, a line moved in, a line joined by an RTP pair. */
+    private static boolean named(Term t) { return t.line || t.dialog != null || t.pairLine != null; }
+
     private static int partyIndex(List<Term> ms, Term self) {
         int i = 0;
         for (Term t : ms) {
-            if (t == self) return t.line || t.dialog != null ? i : -1;
-            if (t.line || t.dialog != null) i++;
+            if (t == self) return named(t) ? i : -1;
+            if (named(t)) i++;
         }
         return -1;
     }
@@ -326,7 +368,10 @@ final class GatewayConference implements ConferenceBridge {
         if (stamper == null) return null;
         int i = partyIndex(ms, t);
         if (i < 0) return null;
-        CallCookie c = cookie(ms, new CookiePart.PhoneRtp(i));
+        CookiePart part = t.pairLine == null ? new CookiePart.PhoneRtp(i)
+                : new CookiePart.IgcEnd(t.pairLine.gateway().name(),
+                        t.pairContext != null && t.pairContext.isSpecific() ? t.pairContext.value() : null, t.pairRtp, i);
+        CallCookie c = cookie(ms, part);
         if (c == null) return null;
         String text = stamper.encode(c);
         return new TerminationStateDescriptor(List.of(PropertyParm.of(CookieStamper.PROPERTY, "\"" + text + "\"")));
@@ -340,7 +385,7 @@ final class GatewayConference implements ConferenceBridge {
         if (cp.stamper() == null) return List.of();
         List<dev.holdfast.h248.message.Command> out = new ArrayList<>();
         for (Term t : ms) {
-            if (t == except || t.line || t.dialog == null || t.gone || t.termination == null) continue;
+            if (t == except || t.line || !named(t) || t.gone || t.termination == null) continue;
             TerminationStateDescriptor ts = rtpCookie(ms, t);
             if (ts != null) out.add(H248.modify(t.termination, MediaDescriptor.of(ts)));
         }

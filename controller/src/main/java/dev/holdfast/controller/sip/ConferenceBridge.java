@@ -44,5 +44,11 @@ public interface ConferenceBridge {
          * its termination), or null without cookies or before its termination is known.
          */
         default String dialogCookie() { return null; }
+
+        /**
+         * The member is a line on another gateway whose call's RTP termination and this one are an RTP pair: the
+         * conference's cookies name that line from this member's next {@link #media} change on.
+         */
+        default void pairedWith(LineRouter.LineCall line) {}
     }
 }

@@ -109,6 +109,7 @@ final class ConferenceFocus {
                     joinedLine(this);
                     return;
                 }
+                media.pairedWith(line);
                 media.media(localSdp, SdpDirection.SENDRECV, ok -> {
                     if (ok == null) { notJoined(this, 488, "Not Acceptable Here"); return; }
                     joinedLine(this);
@@ -261,6 +262,7 @@ final class ConferenceFocus {
             // the line's own RTP termination and the bridge's talk to each other
             m.line.media(local, SdpDirection.SENDRECV, lineLocal -> {
                 if (lineLocal == null) { m.media.leave(); fail(sub, 488, "Not Acceptable Here"); return; }
+                m.media.pairedWith(m.line);
                 m.media.media(lineLocal, SdpDirection.SENDRECV, ok -> {
                     if (ok == null) { m.media.leave(); fail(sub, 488, "Not Acceptable Here"); return; }
                     b2bua.handedOver(k);

@@ -95,8 +95,12 @@ class ConferenceMigrationTest {
 
     /** The primary dies; gateway and phones fail over; the alternate has rebuilt the conference with {@code expected}. */
     private static void migrate(E2eNetwork n, List<Phone> ps, Set<String> expected, int dialogs) throws Exception {
+        migrate(n, List.of("gw1"), ps, expected, dialogs);
+    }
+
+    private static void migrate(E2eNetwork n, List<String> gateways, List<Phone> ps, Set<String> expected, int dialogs) throws Exception {
         n.controller.close();
-        assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+        for (String g : gateways) assertTrue(eventually(() -> inService(n.alternate, g), 25), g + " fails over");
         for (Phone p : ps) assertTrue(eventually(() -> at(p, n.alternate), 25), p + " fails over");
         assertTrue(eventually(() -> members(n.alternate).equals(expected), 25),
                 "the conference is rebuilt: " + conferences(n.alternate));
@@ -289,6 +293,63 @@ class ConferenceMigrationTest {
             assertIdle(gw, "A1");
             nothingLeft(n, gw);
         }
+    }
+
+    /**
+     * A line on another gateway (gw2; the conference is on gw1) joins by an RTP pair: its bridge termination's cookie
+     * names it (an IGC end toward its call's RTP termination). Rebuilt with the line in either arrival order of the two
+     * gateways; the line hangs up after the failover and leaves (its pair goes), then the phones end it.
+     */
+    private void aLineOnAnotherGatewayKeepsItsPlace(Map<Integer, Integer> hops) throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 2, 1, 30, Map.of(), KEYED, KEYED, hops)) {
+            registered(n);
+            SimulatedGateway gw1 = n.gw(1);
+            SimulatedGateway gw2 = n.gw(2);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Call ab = callPhone(a, b, "5002");
+            Call ba = newest(b);
+            Call toLine = a.call("2001");
+            assertTrue(eventually(() -> hears(gw2, "A1", "al/ri"), WAIT), "gw2 A1 rings");
+            assertTrue(gw2.answer("A1"));
+            assertTrue(eventually(() -> toLine.talkPathUp() && gw2.talkPathUp("A1"), WAIT), "5001 and gw2 A1 talk");
+            Call conf = a.conference("conference", List.of(ab, toLine));
+            assertTrue(eventually(() -> ab.state() == CallState.ENDED && toLine.state() == CallState.ENDED
+                    && conf.talkPathUp() && ba.talkPathUp() && gw2.talkPathUp("A1"), WAIT), "all three in the conference");
+            long ctx = gw1.contextIds().get(0);
+            assertEquals(3, gw1.terminationsIn(ctx).size(), "the bridge on gw1: " + gw1.terminationsIn(ctx));
+            assertTrue(eventually(() -> gw1.terminationsIn(ctx).stream().allMatch(t -> membersOf(TestCookies.onTermination(gw1, t))
+                    .equals(List.of("5001", "5002", "A1"))), WAIT), "the cookies name gw2's line");
+            List<Call> talking = List.of(conf, ba);
+            mark(talking);
+
+            migrate(n, List.of("gw1", "gw2"), List.of(a, b), Set.of("sip:5001", "sip:5002", "line:2001"), 2);
+            neverDropped(talking);
+            assertTrue(gw2.talkPathUp("A1"), "gw2 A1 talks on");
+
+            gw2.onHook("A1");
+            assertIdle(gw2, "A1");
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5002")), WAIT),
+                    "A1 left: " + conferences(n.alternate));
+            assertTrue(eventually(() -> gw2.contextIds().isEmpty() && gw1.terminationsIn(ctx).size() == 2, WAIT),
+                    "its call's context and its pair went: " + gw2.contextIds() + " " + gw1.terminationsIn(ctx));
+            assertTrue(eventually(() -> conf.talkPathUp() && ba.talkPathUp(), WAIT), "the phones talk on");
+
+            b.hangUp(ba);
+            assertTrue(eventually(() -> conf.state() == CallState.ENDED, WAIT), "5001, alone, gets BYE: " + conf);
+            nothingLeft(n, gw1);
+            assertTrue(gw2.contextIds().isEmpty());
+        }
+    }
+
+    @Test
+    void aLineOnAnotherGatewayKeepsItsPlaceWhenItsGatewayArrivesLast() throws Exception {
+        aLineOnAnotherGatewayKeepsItsPlace(Map.of(2, 1));
+    }
+
+    @Test
+    void aLineOnAnotherGatewayKeepsItsPlaceWhenTheConferencesGatewayArrivesLast() throws Exception {
+        aLineOnAnotherGatewayKeepsItsPlace(Map.of(1, 1));
     }
 
     /**
