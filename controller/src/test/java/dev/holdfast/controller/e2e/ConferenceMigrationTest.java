@@ -224,7 +224,7 @@ class ConferenceMigrationTest {
             assertTrue(eventually(() -> toLine.talkPathUp() && gw.talkPathUp("A1"), WAIT), "5001 and A1 talk");
             Call conf = a.conference("conference", List.of(ab, toLine));
             assertTrue(eventually(() -> ab.state() == CallState.ENDED && toLine.state() == CallState.ENDED
-                    && conf.talkPathUp() && ba.talkPathUp() && gw.talkPathUp("A1"), WAIT), "all three in the conference");
+                    && conf.talkPathUp() && ba.talkPathUp() && gw.talkPathUp("A1"), 2 * WAIT), "all three in the conference");
             assertEquals(1, gw.contextIds().size(), "A1 moved into the conference's context: " + gw.contextIds());
             List<Call> talking = List.of(conf, ba);
             mark(talking);
@@ -315,7 +315,9 @@ class ConferenceMigrationTest {
             assertTrue(eventually(() -> toLine.talkPathUp() && gw2.talkPathUp("A1"), WAIT), "5001 and gw2 A1 talk");
             Call conf = a.conference("conference", List.of(ab, toLine));
             assertTrue(eventually(() -> ab.state() == CallState.ENDED && toLine.state() == CallState.ENDED
-                    && conf.talkPathUp() && ba.talkPathUp() && gw2.talkPathUp("A1"), WAIT), "all three in the conference");
+                    && conf.talkPathUp() && ba.talkPathUp() && gw2.talkPathUp("A1"), 2 * WAIT), "all three in the conference: "
+                    + ab + " " + toLine + " " + conf + " " + conf.talkPathUp() + " " + ba.talkPathUp() + " A1 " + gw2.talkPathUp("A1")
+                    + " " + conf.transferStatus() + " gw1 " + gw1.contextIds() + " gw2 " + gw2.contextIds());
             long ctx = gw1.contextIds().get(0);
             assertEquals(3, gw1.terminationsIn(ctx).size(), "the bridge on gw1: " + gw1.terminationsIn(ctx));
             assertTrue(eventually(() -> gw1.terminationsIn(ctx).stream().allMatch(t -> membersOf(TestCookies.onTermination(gw1, t))
