@@ -35,6 +35,7 @@ public final class Bench {
         Path logs = Files.createTempDirectory("sttcp-bench");
         Map<String, List<Double>> total = new LinkedHashMap<>(), failover = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
+        Map<String, List<Map<?, ?>>> phases = new LinkedHashMap<>();
         for (String app : apps) {
             for (int hbIndex = -1; hbIndex < hbs.length; hbIndex++) {
                 for (boolean crash : new boolean[] {false, true}) {
@@ -49,7 +50,10 @@ public final class Bench {
                                 && Long.valueOf(0).equals(r.get("bytes_duplicated")) && !Boolean.TRUE.equals(r.get("false_takeover"));
                         if (!clean) problems.add(key + (crash ? " crash" : "") + " run " + run + ": " + r);
                         if (crash) {
-                            if (r.get("failover_ms") instanceof Double d && d > 0) failover.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
+                            if (r.get("failover_ms") instanceof Double d && d > 0) {
+                                failover.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
+                                if (r.get("phases_ms") instanceof Map<?, ?> p) phases.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+                            }
                         } else if (r.get("total_ms") instanceof Double d) {
                             total.computeIfAbsent(key, k -> new ArrayList<>()).add(d);
                         }
@@ -66,6 +70,33 @@ public final class Bench {
         System.out.println();
         System.out.println("Table 3.2 (shape): failover time (client's last byte before the crash to first after), ms, min/median/max");
         print(apps, cols.subList(1, cols.size()), failover);
+        System.out.println();
+        System.out.println("Where the failover time went (medians, ms from the crash; drill --json phases_ms): the client's last byte"
+                + " before it / the backup's detection / takeover done (readers started) / the client's first byte after");
+        Map<String, List<Double>> breakdown = new LinkedHashMap<>();
+        phases.forEach((key, list) -> {
+            for (String step : List.of("client_last_byte", "detected", "readers_started", "client_first_byte")) {
+                List<Double> v = new ArrayList<>();
+                for (Map<?, ?> p : list) if (p.get(step) instanceof Double d) v.add(d);
+                breakdown.put(key + "|" + step, v);
+            }
+        });
+        StringBuilder h = new StringBuilder(String.format("%-14s", "application"));
+        for (String c : cols.subList(1, cols.size())) h.append(String.format(" | %-24s", c));
+        System.out.println(h);
+        for (String app : apps) {
+            StringBuilder row = new StringBuilder(String.format("%-14s", app.replace("bulk:", "bulk ") + (app.startsWith("bulk") ? " MB" : "")));
+            for (String c : cols.subList(1, cols.size())) {
+                StringBuilder cell = new StringBuilder();
+                for (String step : List.of("client_last_byte", "detected", "readers_started", "client_first_byte")) {
+                    List<Double> v = breakdown.getOrDefault(app + "|" + c + "|" + step, List.of());
+                    if (cell.length() > 0) cell.append('/');
+                    cell.append(v.isEmpty() ? "-" : String.format("%.0f", median(v)));
+                }
+                row.append(String.format(" | %-24s", cell));
+            }
+            System.out.println(row);
+        }
         System.out.println();
         System.out.println(problems.isEmpty() ? "every run: no connection broken, no byte lost or duplicated"
                 : problems.size() + " runs NOT clean:\n  " + String.join("\n  ", problems));
@@ -96,6 +127,11 @@ public final class Bench {
             }
             System.out.println(row);
         }
+    }
+
+    static double median(List<Double> v) {
+        double[] s = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     static String stats(List<Double> v) {

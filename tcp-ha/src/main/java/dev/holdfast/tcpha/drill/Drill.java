@@ -99,7 +99,13 @@ public final class Drill {
         /** The primary's application closes a connection (FIN) after 40 requests' worth of input; the replica does not. */
         APP_FIN,
         /** The primary's application hangs (no FIN, no RST) after 40 requests' worth of input; its host goes on. */
-        APP_HANG
+        APP_HANG,
+        /**
+         * The gateway stops answering on the service LAN (its address removed: for the backup, as if its own service
+         * link were cut), then the primary's application hangs as in {@link #APP_HANG}. The backup must not take over
+         * while it cannot reach the gateway; the drill brings the gateway back once the backup has said so.
+         */
+        GATEWAY_LOST_THEN_APP_HANG
     }
 
     public static Map<String, Object> run(Config c, Path logDir) throws Exception {
@@ -117,8 +123,15 @@ public final class Drill {
             List<String> primaryArgs = new ArrayList<>(List.of("--app", c.app(), "--port", "" + PORT, "--hb-ms", "" + c.hbMs(),
                     "--miss", "" + c.miss(), "--max-delay-fin-ms", "" + c.appMaxLagMs()));
             if (c.plainTcp()) primaryArgs.addAll(List.of("--plain", "true"));
-            if (c.crash() == Crash.APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
+            if (Boolean.getBoolean("sttcp.reportCpu")) primaryArgs.addAll(List.of("--report-cpu", "true"));
+            if (c.crash() == Crash.APP_HANG || c.crash() == Crash.GATEWAY_LOST_THEN_APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
             if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
+            if (System.getenv("STTCP_CAPTURE") != null) {
+                // wire times as the client's interface saw them (dumpcap: no dissection while it runs)
+                rig.startShell(rig.client, logDir.resolve("capture.log").toFile(),
+                        "exec dumpcap -q -i " + NamespaceRig.CLIENT_IF + " -w " + logDir.resolve("client.pcapng"), Map.of());
+                Thread.sleep(500);
+            }
             Process primary = rig.startJava(rig.primary, primaryLog, SERVER_NICE, PrimaryServer.class.getName(),
                     primaryArgs.toArray(String[]::new));
             waitForLine(primaryLog, "primary ready", 30_000);
@@ -129,7 +142,9 @@ public final class Drill {
             if (!c.windowProbe()) backupArgs.add("--no-window-probe");
             if (!c.backupExtraArgs().isBlank()) backupArgs.addAll(List.of(c.backupExtraArgs().trim().split("\\s+")));
             Process backup = null;
-            if (!c.plainTcp()) {
+            // sttcp.noBackup (a measurement, not a failover): the ST-TCP primary with no backup at all, so its own
+            // cost (heartbeats, sync, input log) shows apart from the tap's kernel work on this one-kernel rig
+            if (!c.plainTcp() && !Boolean.getBoolean("sttcp.noBackup")) {
                 backup = rig.startJava(rig.backup, backupLog, SERVER_NICE, BackupServer.class.getName(), backupArgs.toArray(String[]::new));
                 waitForLine(backupLog, "backup ready", 30_000);
             }
@@ -156,7 +171,19 @@ public final class Drill {
                         + Cmd.tryRun("ip", "netns", "identify", "" + client.pid()).stdout());
             }
             long crashUs = -1;
-            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
+            if (c.crash() == Crash.GATEWAY_LOST_THEN_APP_HANG) {
+                String gw = NamespaceRig.GATEWAY_IP + "/" + NamespaceRig.LAN_PREFIX;
+                Cmd.run("ip", "-n", rig.sw, "addr", "del", gw, "dev", NamespaceRig.BRIDGE);
+                r.put("gateway_lost_us", nowUs());
+                try {
+                    waitForLine(backupLog, "did not answer through", 20_000);
+                    Thread.sleep(300); // the backup keeps watching without the gateway for a while
+                } finally {
+                    Cmd.run("ip", "-n", rig.sw, "addr", "add", gw, "dev", NamespaceRig.BRIDGE);
+                    r.put("gateway_back_us", nowUs());
+                }
+            }
+            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.GATEWAY_LOST_THEN_APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
                     // counted from when the client had every connection open (its own clock line), not from when this
@@ -185,7 +212,7 @@ public final class Drill {
                 client.destroyForcibly().waitFor();
                 r.put("error", "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)");
             }
-            if (c.crash() == Crash.APP_HANG || c.crash() == Crash.APP_FIN) {
+            if (c.crash() == Crash.APP_HANG || c.crash() == Crash.APP_FIN || c.crash() == Crash.GATEWAY_LOST_THEN_APP_HANG) {
                 java.util.regex.Matcher hung = java.util.regex.Pattern.compile("(?:application hung \\(test hook\\)|primary withdraws) at_us=(\\d+)")
                         .matcher(Files.readString(primaryLog.toPath()));
                 if (hung.find()) crashUs = Long.parseLong(hung.group(1));
@@ -233,12 +260,16 @@ public final class Drill {
                 long clientEndUs = j.get("start_us").asLong() + (long) (j.get("total_ms").asDouble() * 1000);
                 // a crash after the client finished tests nothing: say whether traffic was still flowing
                 r.put("crash_during_traffic", crashUs > 0 && crashUs < clientEndUs);
-                long failoverEnd = -1;
+                long failoverEnd = -1, failoverStart = -1;
                 for (JsonNode g : j.get("gaps_us")) {
                     if (crashUs > 0 && g.get(1).asLong() > crashUs && (g.get(1).asLong() - g.get(0).asLong()) / 1000.0 == gapMs
-                            && (takeoverDoneUs < 0 || g.get(0).asLong() < takeoverDoneUs)) failoverEnd = g.get(1).asLong();
+                            && (takeoverDoneUs < 0 || g.get(0).asLong() < takeoverDoneUs)) {
+                        failoverEnd = g.get(1).asLong();
+                        failoverStart = g.get(0).asLong();
+                    }
                 }
                 r.put("failover_end_us", failoverEnd);
+                r.put("failover_start_us", failoverStart);
                 r.put("client_errors", j.get("errors"));
             } else {
                 r.put("failover_ms", null);
@@ -258,10 +289,20 @@ public final class Drill {
                 // from the end of the takeover (VIP announced, clients prompted) to the client's first byte
                 r.put("client_back_after_takeover_ms", (end - takeoverUs - doneUs) / 1000.0);
             }
+            java.util.regex.Matcher refused = java.util.regex.Pattern.compile("did not answer through \\S+ in \\d+ ms: .* at_us=(\\d+)").matcher(b);
+            r.put("gateway_unanswered_at_us", refused.find() ? Long.parseLong(refused.group(1)) : null);
+            r.put("takeover_at_us", takeoverUs > 0 ? takeoverUs : null);
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
+            r.put("phases_ms", crashUs > 0 ? TakeoverPhases.fromCrash(b, crashUs, r.get("failover_start_us") instanceof Long s0 ? s0 : -1,
+                    r.get("failover_end_us") instanceof Long e0 ? e0 : -1) : null);
             // a takeover before any crash is a false failure detection (heartbeats late on a busy machine)
             r.put("false_takeover", takeoverUs > 0 && (crashUs < 0 || takeoverUs < crashUs));
             r.put("primary_alone", Files.readString(primaryLog.toPath()).contains("running alone"));
+            java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("connection done: process_cpu_ns=(\\d+) thread_cpu_ns=(\\d+)").matcher(Files.readString(primaryLog.toPath()));
+            if (cpu.find() && c.connections() == 1) {
+                r.put("primary_cpu_ms", Long.parseLong(cpu.group(1)) / 1e6);
+                r.put("primary_connection_thread_cpu_ms", Long.parseLong(cpu.group(2)) / 1e6);
+            }
             r.put("primary_alive", primary.isAlive());
             r.put("backup_alive", backup != null && backup.isAlive());
             r.put("logs", logDir.toString());

@@ -17,7 +17,7 @@ import java.util.List;
  * takes over when the primary is silent on both for {@code miss} intervals. Silence on one link only is a link or
  * NIC failure: logged, no takeover.
  * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue]
- * [--no-reprobe] [--no-window-probe]}
+ * [--no-reprobe] [--no-window-probe] [--confirm-us 1000] [--gateway IP|none] [--source-ip IP] [--gateway-timeout-ms 20]}
  */
 public final class BackupServer {
     private static final System.Logger LOG = System.getLogger(BackupServer.class.getName());
@@ -91,36 +91,54 @@ public final class BackupServer {
         // the failure detector and the takeover run on this thread: real-time, so a busy machine cannot delay them
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(10);
         Takeover t = new Takeover(opts);
+        GatewayCheck gateway = GatewayCheck.from(a, ifName);
         boolean[] linkDown = new boolean[hb.links()];
-        long detectedNanos;
-        long tick = Math.max(1, hbMs / 2);
+        long detectedNanos, lastHeardNanos;
+        long deadNanos = deadMs * 1_000_000L;
+        long tickNanos = Math.max(1, hbMs / 2) * 1_000_000L;
+        long confirmNanos = a.getInt("confirm-us", 1000) * 1000L;
+        String cause;
         while (true) {
             long before = System.nanoTime();
-            Thread.sleep(tick);
-            if ((System.nanoTime() - before) / 1_000_000 > tick + deadMs / 2) {
+            // wake when both links pass the deadline (not on the next tick after it: at 10 ms x 5 the tick alone was
+            // up to 5 ms of the failover), and at least every half interval for the lag check
+            long lastHeard = Math.max(hb.lastHeardNanos(0), hb.lastHeardNanos(1));
+            long wait = Math.min(tickNanos, Math.max(100_000, lastHeard + deadNanos + 100_000 - before));
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            long slept = System.nanoTime() - before;
+            if (slept > wait + deadNanos / 2) {
                 // this JVM itself was stopped (a GC or safepoint pause): the heartbeat receivers were too, and the
                 // silence is ours, not the primary's; let them read what queued up before judging again
-                System.out.println("detector paused " + (System.nanoTime() - before) / 1_000_000 + " ms: not judging this round");
+                System.out.println("detector paused " + slept / 1_000_000 + " ms: not judging this round");
                 continue;
             }
             long s1 = hb.silentMillis(0), s2 = hb.silentMillis(1);
             String appFailure = appLag(tap, appMaxLagBytes, appMaxLagNanos);
-            if (appFailure != null) {
+            // the primary heartbeats but does not serve: before fencing it, make sure our own service link works
+            // (thesis: a NIC failure is decided with a ping of the gateway); if not, we could not serve either (the
+            // heartbeat check below still runs: a primary that dies meanwhile is still taken over)
+            if (appFailure != null && gateway.answers("primary application failed? (" + appFailure + ")")) {
                 detectedNanos = System.nanoTime();
+                lastHeardNanos = Math.max(hb.lastHeardNanos(0), hb.lastHeardNanos(1));
+                cause = "app_lag";
                 System.out.println("primary application failed (" + appFailure + "): taking over at_us="
                         + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 break;
             }
-            if (s1 > deadMs && s2 > deadMs) {
-                // confirm: half an interval more for heartbeats that were queued behind a stall on our side
-                Thread.sleep(Math.max(1, hbMs / 2));
-                if (hb.silentMillis(0) <= deadMs || hb.silentMillis(1) <= deadMs
+            long now = System.nanoTime();
+            if (now - hb.lastHeardNanos(0) > deadNanos && now - hb.lastHeardNanos(1) > deadNanos) {
+                // confirm briefly: a heartbeat queued behind a stall on our side is read at once by the receivers
+                // (real-time, above this thread); the sync channel answering within the deadline also means alive
+                java.util.concurrent.locks.LockSupport.parkNanos(confirmNanos);
+                now = System.nanoTime();
+                if (now - hb.lastHeardNanos(0) <= deadNanos || now - hb.lastHeardNanos(1) <= deadNanos
                         || (!tap.connections().isEmpty() && sync.silentMillis() <= deadMs)) {
-                    // (the sync channel answered within the deadline: the primary is alive, only slow)
                     System.out.println("heartbeats late (" + s1 + "/" + s2 + " ms) but back: no takeover");
                     continue;
                 }
-                detectedNanos = System.nanoTime();
+                detectedNanos = now;
+                lastHeardNanos = Math.max(hb.lastHeardNanos(0), hb.lastHeardNanos(1));
+                cause = "heartbeats";
                 // (a StringBuilder: a '+' concatenation site is linked on its first run, milliseconds on a busy host)
                 System.out.println(new StringBuilder("primary silent on both links (").append(s1).append('/').append(s2)
                         .append(" ms): taking over at_us=").append(dev.holdfast.tcpha.client.CheckingClient.nowUs()));
@@ -131,13 +149,24 @@ public final class BackupServer {
                 if (down != linkDown[l]) {
                     LOG.log(Level.WARNING, "heartbeat link {0} {1}", l + 1, down ? "silent while the other is not: link/NIC failure, no takeover" : "back");
                     System.out.println("link " + (l + 1) + (down ? " down" : " up"));
+                    // which side: if the gateway answers, our own service side works (logged; the lag check decides
+                    // whether the primary still serves)
+                    if (down) gateway.answers("heartbeat link " + (l + 1) + " silent");
                     linkDown[l] = down;
                 }
             }
         }
         sync.stop();
+        long detectedUs = dev.holdfast.tcpha.client.CheckingClient.nowUs() - (System.nanoTime() - detectedNanos) / 1000;
         t.run(fence, tap, detectedNanos);
         hb.close(); // (after: closing sockets and stopping threads is no work for the clients to wait on)
+        // the phases of this takeover on the wall clock (other processes' clocks compare: the drill's crash, the
+        // client's first byte): the last heartbeat heard, the detection, then each step from the detection
+        String phases = "takeover phases: cause=" + cause + " last_heard_at_us=" + (detectedUs - (detectedNanos - lastHeardNanos) / 1000)
+                + " detected_at_us=" + detectedUs + " silence_at_detection_us=" + (detectedNanos - lastHeardNanos) / 1000
+                + " after_detection_us=" + t.timingsUs;
+        LOG.log(Level.INFO, phases);
+        System.out.println(phases);
         System.out.println("takeover done: restored=" + t.restored + " skipped=" + t.skipped + " failed=" + t.failed
                 + " reset_missing_input=" + t.resetForMissingInput
                 + " tap_dropped=" + tap.dropped.get() + " fetched_from_primary=" + sync.fetchedBytes.get() + " fetches=" + sync.fetches.get()

@@ -86,6 +86,9 @@ public final class Heartbeats implements AutoCloseable {
     /** Milliseconds since the peer was last heard on the link (0-based). */
     public long silentMillis(int link) { return (System.nanoTime() - lastHeardNanos[link]) / 1_000_000; }
 
+    /** System.nanoTime() when the peer was last heard on the link (0-based). */
+    public long lastHeardNanos(int link) { return lastHeardNanos[link]; }
+
     public int links() { return sockets.size(); }
 
     public String lastPayload(int link) { return lastPayload[link]; }

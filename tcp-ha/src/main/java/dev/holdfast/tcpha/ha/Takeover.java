@@ -151,6 +151,9 @@ public final class Takeover {
         mark("unacked_written", t0);
         for (int i = 0; i < taken.size(); i++) readers.add(taken.get(i), sockets.get(i));
         mark("readers_started", t0);
+        // the clients are served again: what this thread does from here on (logging, the accept loop) is ordinary
+        // work, and a real-time thread doing it kept a CPU from the replica and the readers
+        dev.holdfast.tcpha.posix.RealtimeThread.lower();
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < todo.size(); i++) {
             log.append("restored ").append(fds[i] >= 0 ? stateOf(todo.get(i), new byte[0]) : "failed: port " + todo.get(i).clientPort).append('\n');

@@ -52,10 +52,14 @@ public final class GratuitousArp implements AutoCloseable {
         }
     }
 
-    static byte[] arp(int op, byte[] mac, byte[] ip, byte[] targetMac) {
+    /** An announcement: sender and target protocol address both the announced address. */
+    static byte[] arp(int op, byte[] mac, byte[] ip, byte[] targetMac) { return frame(op, mac, ip, targetMac, ip); }
+
+    /** An ARP packet for IPv4 over Ethernet (RFC 826): op 1 request, 2 reply. */
+    static byte[] frame(int op, byte[] senderMac, byte[] senderIp, byte[] targetMac, byte[] targetIp) {
         ByteBuffer b = ByteBuffer.allocate(28);
         b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) op);
-        b.put(mac).put(ip).put(targetMac).put(ip);
+        b.put(senderMac).put(senderIp).put(targetMac).put(targetIp);
         return b.array();
     }
 }

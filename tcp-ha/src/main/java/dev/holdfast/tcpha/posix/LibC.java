@@ -45,4 +45,7 @@ public interface LibC extends Library {
     int epoll_create1(int flags) throws LastErrorException;
     int epoll_ctl(int epfd, int op, int fd, byte[] event) throws LastErrorException;
     int epoll_wait(int epfd, byte[] events, int maxEvents, int timeoutMs) throws LastErrorException;
+    /** ts: {tv_sec, tv_nsec} (struct timespec on 64-bit Linux). */
+    int clock_gettime(int clockId, long[] ts) throws LastErrorException;
+    int CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
 }

@@ -53,6 +53,18 @@ class FailoverSystemTest {
         assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
         assertTrue((double) r.get("failover_ms") > 0, "the client saw the failover as a pause: " + r);
         assertFalse((boolean) r.get("primary_alive"), r.toString());
+        // the phases: a timeline from the crash, in the order the takeover runs
+        Map<?, ?> p = (Map<?, ?>) r.get("phases_ms");
+        assertNotNull(p, r.toString());
+        assertEquals("heartbeats", p.get("cause"), r.toString());
+        assertTrue((double) p.get("detected") - (double) p.get("last_heartbeat_heard") >= HB_MS * MISS,
+                "no detection before miss x interval of silence: " + p);
+        double previous = (double) p.get("detected");
+        for (String step : new String[] {"fenced", "tap_stopped", "connections_restored", "arp_announced", "unacked_written"}) {
+            assertTrue((double) p.get(step) >= previous, step + " after the step before it: " + p);
+            previous = (double) p.get(step);
+        }
+        assertTrue((double) p.get("client_first_byte") >= (double) p.get("arp_announced"), "the client's first byte came after the takeover: " + p);
     }
 
     @Test
@@ -97,6 +109,24 @@ class FailoverSystemTest {
         assertEveryByteOnce(r);
         assertNotNull(r.get("takeover"), r.toString());
         assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+    }
+
+    /**
+     * The NIC/cable row's gateway check: the primary's application hangs (the lag check says it does not serve), but
+     * the backup cannot reach the gateway through its service link, so it must not fence the primary; once the
+     * gateway answers again it takes over, and the client's connection carries on with every byte once.
+     */
+    @Test
+    void lagTakeoverWaitsUntilTheGatewayAnswers_thenEveryByteOnce() throws Exception {
+        Map<String, Object> r = drill(echo(1).with(Drill.Crash.GATEWAY_LOST_THEN_APP_HANG, 0));
+        assertEveryByteOnce(r);
+        assertNotNull(r.get("gateway_unanswered_at_us"), "the backup probed the gateway and said it did not answer: " + r);
+        assertNotNull(r.get("takeover"), "the backup took over once the gateway was back: " + r);
+        assertTrue((long) r.get("takeover_at_us") > (long) r.get("gateway_back_us"),
+                "no takeover while the gateway was unreachable: " + r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+        assertFalse((boolean) r.get("primary_alive"), "the hung primary was fenced at the takeover: " + r);
+        assertEquals("app_lag", ((Map<?, ?>) r.get("phases_ms")).get("cause"), r.toString());
     }
 
     @Test
