@@ -133,7 +133,9 @@ public final class TcpTap implements AutoCloseable {
                 }
                 if (System.nanoTime() - lastStats > 100_000_000L) { readStatistics(); lastStats = System.nanoTime(); }
                 if (draining && batch.isEmpty()) return; // the kernel's queue is empty: everything sent before the stop is read
-                if (!draining && !batch.isEmpty()) java.util.concurrent.locks.LockSupport.parkNanos(BATCH_PAUSE_NANOS);
+                // pause only when frames came in together (a busy service): after a lone frame the pause is one more
+                // wake-up per frame and batches nothing
+                if (!draining && batch.size() > 1) java.util.concurrent.locks.LockSupport.parkNanos(BATCH_PAUSE_NANOS);
             }
         } finally {
             readStatistics();
