@@ -1,19 +1,15 @@
 package dev.holdfast.controller.e2e;
 
 import dev.holdfast.controller.Controller;
-import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Call;
 import dev.holdfast.endpointsim.phone.CallState;
 import dev.holdfast.endpointsim.phone.Phone;
-import dev.holdfast.endpointsim.phone.PhoneConfig;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
@@ -35,22 +31,15 @@ class PhoneLineMigrationTest {
               - { user: "5001", password: s5001, number: "5001" }
               - { user: "5002", password: s5002, number: "5002" }
             """ + MigrationEndToEndTest.COOKIES;
-    private PhoneRuntime phones;
+    private final MigratingPhones phones = new MigratingPhones();
 
-    @AfterEach void stop() { if (phones != null) phones.close(); }
+    @AfterEach void stop() { phones.close(); }
 
-    private static InetSocketAddress sip(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
+    private static InetSocketAddress sip(Controller c) { return MigratingPhones.sip(c); }
 
     private Phone phone(E2eNetwork n) throws Exception { return phone(n, "5001"); }
 
-    private Phone phone(E2eNetwork n, String user) throws Exception {
-        // as the SIP load generator runs its phones: one stack for all, registrations for an hour
-        if (phones == null) phones = PhoneRuntime.start(java.net.InetAddress.getLoopbackAddress(), 0, 7, 1);
-        Phone p = phones.phone(PhoneConfig.of(user, "s" + user, List.of(sip(n.controller), sip(n.alternate))).withTransport("udp")
-                .withRegistration(Duration.ofHours(1), Duration.ofMillis(600), Duration.ofMillis(2000)).withAutoAnswer(Duration.ZERO));
-        assertTrue(eventually(p::registered, WAIT), "the phone registers: " + p.registrationError());
-        return p;
-    }
+    private Phone phone(E2eNetwork n, String user) throws Exception { return phones.phone(n, user); }
 
     private static void migrated(E2eNetwork n, Phone p) throws Exception {
         n.controller.close();

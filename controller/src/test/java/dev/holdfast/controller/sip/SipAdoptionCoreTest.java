@@ -184,6 +184,48 @@ class SipAdoptionCoreTest {
         assertEquals(0, core.sip().calls().size());
     }
 
+    /** A member's dialog with the focus: the conference's cookie (feature FOCUS) naming its termination on gw1. */
+    private String focusCookie(int party) {
+        return cookies.stamp(new DialogCookie(KEY, 3, 1_699_999_999_000L, CallState.CONNECTED, Call.Feature.FOCUS,
+                List.of(DialogCookie.Party.phone("1001", "conf-a", Role.CONFEREE), DialogCookie.Party.phone("1002", "conf-b", Role.CONFEREE)),
+                party, "gw1", 7L, "R" + (party + 1)));
+    }
+
+    /**
+     * Conference members' dialogs arriving before the conference's gateway (docs/migration.md, "Conferences of the SIP
+     * focus"): each is adopted into a conference that waits for its context; a BYE meanwhile is answered and sends
+     * nothing (the member's termination goes when the context arrives); a re-INVITE, with no termination to give the
+     * SDP to yet, gets 491; a member's cookie presented by another phone is refused.
+     */
+    @Test void conferenceDialogsWaitForTheirGatewayAndAMemberLeavesMeanwhile() {
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        List<Command> out = notify(subA, doc("1001", "conf-a", focusCookie(0)));
+        assertEquals(200, reply(out.get(0)).status());
+        assertTrue(out.get(1) instanceof Command.SipAdoptDialog, "adopted in the edge: " + out);
+        assertEquals(1, counter("migration.conference.dialog-adopted"));
+        Command.SipSend subB = registerAndGetSubscribe("1002", "secret2");
+        notify(subB, doc("1002", "conf-b", focusCookie(1)));
+        assertEquals(2, counter("migration.conference.dialog-adopted"));
+        assertEquals(0, core.sip().talkPathOnlyDialogs());
+        assertEquals(List.of(), core.calls().conferences(), "no context yet");
+
+        out = request(new SipRequest("INVITE", "sip:holdfast@127.0.0.1:5070", "udp", "conf-b", 4, "sip:1002@127.0.0.1",
+                "phone-1002", "sip:peer@127.0.0.1", "ctl-1002", List.of(), null, null, null, "application/sdp",
+                "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 7000 RTP/AVP 0\r\na=sendonly\r\n"));
+        assertEquals(491, reply(out.get(0)).status());
+
+        out = request(new SipRequest("BYE", "sip:holdfast@127.0.0.1:5070", "udp", "conf-a", 5, "sip:1001@127.0.0.1",
+                "phone-1001", "sip:peer@127.0.0.1", "ctl-1001", List.of(), null, null, null, null, null));
+        assertEquals(200, reply(out.get(0)).status());
+        assertEquals(List.of(), sent(out), "the conference waits for its gateway: nobody is told yet");
+
+        Command.SipSend again = registerAgain("1001", "secret1");
+        notify(again, doc("1001", "conf-x", focusCookie(1))); // 1002's cookie on a dialog of 1001's
+        assertEquals(1, counter("migration.cookie.rejected.misplaced"));
+        assertEquals(1, core.sip().talkPathOnlyDialogs());
+        assertEquals(0L, (long) core.failures());
+    }
+
     private int round;
 
     /** The phone registers again with a new Call-ID (another failover): a new binding, a new fetch. */
