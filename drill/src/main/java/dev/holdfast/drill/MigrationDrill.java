@@ -360,9 +360,11 @@ public final class MigrationDrill {
             JsonNode st = null;
             long lastRegistration = -1;
             long lastLost = -1;
+            JsonNode lastRegistered = null;
             while (System.currentTimeMillis() < detectLimit) {
                 st = control.registrations();
                 lastRegistration = -1;
+                lastRegistered = null;
                 lastLost = -1;
                 boolean all = true;
                 for (JsonNode g : st.path("gateways")) {
@@ -375,6 +377,7 @@ public final class MigrationDrill {
                         all = false;
                         break;
                     }
+                    if (g.path("registered_at_ms").asLong() > lastRegistration) lastRegistered = g;
                     lastRegistration = Math.max(lastRegistration, g.path("registered_at_ms").asLong());
                     lastLost = Math.max(lastLost, g.path("lost_at_ms").asLong());
                 }
@@ -402,6 +405,12 @@ public final class MigrationDrill {
                 r.lostMs = lastLost >= killedAt ? lastLost - killedAt : null;
                 sayf("detection: every gateway registered with the alternate (Failover) %d ms after the kill"
                         + " (the last declared the primary lost after %s ms)%n", r.detectMs, r.lostMs == null ? "?" : r.lostMs.toString());
+                if (lastRegistered != null) {
+                    long lost = lastRegistered.path("lost_at_ms").asLong(-1);
+                    sayf("detection: the last to register was %s, %d ms after the kill (it had declared the primary lost"
+                            + " after %s ms)%n", lastRegistered.path("name").asText(), lastRegistration - killedAt,
+                            lost >= killedAt ? String.valueOf(lost - killedAt) : "?");
+                }
             }
 
             // ---- rebuild: the alternate lists every call

@@ -64,7 +64,12 @@ public final class Call {
         /** All three talk in one context on the host's gateway. */
         CONFERENCE,
         /** The host flashed during a conference: the others still talk, the host may dial a feature code. */
-        CONFERENCE_RECALL
+        CONFERENCE_RECALL,
+        /**
+         * Not a line call's: the SIP conference focus's conference mixed on a gateway context (docs/sip.md,
+         * "Conference"). Only its cookies carry it, so that the alternate hands those parts to the focus.
+         */
+        FOCUS
     }
 
     /**

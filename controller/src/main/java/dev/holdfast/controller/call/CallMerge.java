@@ -79,6 +79,9 @@ final class CallMerge {
 
     void released(Call c) { releasedKeys.put(c.key, Boolean.TRUE); }
 
+    /** A focus conference ended here: a late part of it is a leftover, not a conference to rebuild. */
+    void conferenceReleased(long key) { releasedKeys.put(key, Boolean.TRUE); }
+
     /** The line's gateway left this controller: its talk-path-only context is nobody's business here any more. */
     void forget(Line l) {
         untrusted.remove(l);
@@ -282,9 +285,29 @@ final class CallMerge {
                 rejected.add(t);
             }
         }
+        // a focus conference's parts (docs/migration.md, "Conferences"): the conference is the focus's to rebuild,
+        // once the calls of the lines moved into its context are rebuilt from their own cookies below
+        List<Map.Entry<String[], CallCookie>> conference = new ArrayList<>();
+        for (java.util.Iterator<Map.Entry<Long, List<Map.Entry<Audited, CallCookie>>>> it = byKey.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, List<Map.Entry<Audited, CallCookie>>> e = it.next();
+            if (e.getValue().get(0).getValue().feature() != Call.Feature.FOCUS) continue;
+            it.remove();
+            if (releasedKeys.containsKey(e.getKey())) {
+                count("merge.leftover_conference_parts");
+                continue;
+            }
+            for (Map.Entry<Audited, CallCookie> p : e.getValue()) {
+                Audited t = p.getKey();
+                conference.add(Map.entry(new String[] {t.termination, t.local, t.remote}, p.getValue()));
+            }
+        }
         Call owner = null;
         for (Map.Entry<Long, List<Map.Entry<Audited, CallCookie>>> e : byKey.entrySet()) {
             long key = e.getKey();
+            if (releasedKeys.containsKey(key) && !conference.isEmpty()) {
+                count("merge.leftover_contexts"); // its line is in a conference's context: the conference decides
+                continue;
+            }
             if (releasedKeys.containsKey(key)) {
                 // a part of a call that ended while this gateway was away: a leftover
                 count("merge.leftover_contexts");
@@ -299,6 +322,7 @@ final class CallMerge {
             for (Map.Entry<Audited, CallCookie> p : parts) if (p.getValue().generation() > newest.generation()) newest = p.getValue();
             if (c == null) {
                 c = create(newest);
+                if (c == null && !conference.isEmpty()) continue;
                 if (c == null) { untrustedContext(gw, ctx, terms); return; }
             } else if (newest.generation() > c.generation && c.generation == c.mergedGeneration) {
                 if (notCarriedOut(c, newest, gw, null)) {
@@ -318,6 +342,20 @@ final class CallMerge {
             confirm(c, gw, ctx, parts, terms);
             owner = c;
         }
+        if (!conference.isEmpty()) {
+            // bad cookies in a conference's context: a line stays talk-path-only as anywhere, an RTP termination keeps
+            // mixing as nobody's member and goes with the conference
+            List<Audited> lines = new ArrayList<>();
+            List<String> others = new ArrayList<>();
+            for (Audited t : rejected) {
+                if (gw.line(t.termination) != null) lines.add(t); else others.add(t.termination);
+            }
+            if (!lines.isEmpty()) untrustedContext(gw, ctx, lines);
+            if (!others.isEmpty()) count("merge.conference_untrusted_terminations");
+            count("merge.conferences_rebuilt");
+            cp.conferenceArrived(gw, ctx, conference, others);
+            return;
+        }
         if (byKey.isEmpty() && !rejected.isEmpty()) {
             if (!claimedByFarEnd(gw, ctx, rejected)) {
                 untrustedContext(gw, ctx, rejected);
@@ -336,6 +374,13 @@ final class CallMerge {
      * the gateway's own parts confirm it when it arrives. Null when the call cannot be rebuilt here (a party busy
      * in another call, a gateway not provisioned, or a call that ended meanwhile).
      */
+    /** A phone's dialog whose call is not here: did the call end here (released, or its gateway came back without it)? */
+    boolean endedBeforeDialog(dev.holdfast.controller.sip.DialogCookie d) {
+        if (releasedKeys.containsKey(d.callKey())) return true;
+        Gateway gw = d.gateway() == null ? null : cp.association.gateway(d.gateway());
+        return gw != null && cp.arrived(gw); // its gateway was audited here without the call: it is gone
+    }
+
     Call fromDialog(dev.holdfast.controller.sip.DialogCookie d) {
         if (releasedKeys.containsKey(d.callKey()) || d.gateway() == null) return null;
         Gateway gw = cp.association.gateway(d.gateway());

@@ -206,6 +206,12 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         return new SipLine(call);
     }
 
+    @Override public boolean callEnded(dev.holdfast.controller.sip.DialogCookie cookie) {
+        if (merge == null) return false;
+        Call c = byKey.get(cookie.callKey());
+        return c == null ? merge.endedBeforeDialog(cookie) : c.state == CallState.RELEASED;
+    }
+
     /**
      * A phone's early dialog of a line's call to it, taken over while the phone rings (docs/migration.md, "Ringing
      * calls"): it joins the ringing call with its key (rebuilt from the gateway's cookies, or from the dialog's when
@@ -241,16 +247,20 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     Call newCall(Line caller, Line callee) {
         long id = nextCallId++;
+        Call c = new Call(id, keyPrefix() | (id & 0xFFFFFFFFL), caller, callee);
+        c.cdr.setupAt = svc.now();
+        byKey.put(c.key, c);
+        return c;
+    }
+
+    private long keyPrefix() {
         if (keyPrefix == 0) {
             // our mId and the time of our first call: two controllers, or two starts of one, do not share keys
             long h = mid.hashCode() * 0x9E3779B97F4A7C15L ^ svc.now() * 0xC2B2AE3D27D4EB4FL;
             keyPrefix = (h ^ (h >>> 29)) & 0xFFFFFFFF00000000L;
             if (keyPrefix == 0) keyPrefix = 1L << 32;
         }
-        Call c = new Call(id, keyPrefix | (id & 0xFFFFFFFFL), caller, callee);
-        c.cdr.setupAt = svc.now();
-        byKey.put(c.key, c);
-        return c;
+        return keyPrefix;
     }
 
     /** A call rebuilt from cookies: a new id here, the key it had. */
@@ -671,12 +681,157 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         Gateway gw = association.gateways().stream().filter(g -> g.state() == GatewayState.IN_SERVICE)
                 .min(java.util.Comparator.comparing(Gateway::name)).orElse(null);
         if (gw == null) return null;
-        GatewayConference c = new GatewayConference(nextConferenceId++, gw, association, this);
+        long id = nextConferenceId++;
+        // keys of conferences: this controller's prefix, the low half's top bit set (calls count from 1 below it)
+        GatewayConference c = new GatewayConference(id, keyPrefix() | 0x80000000L | (id & 0x7FFFFFFFL), svc.now(), gw, association, this);
         conferences.add(c);
         return c;
     }
 
-    void conferenceEnded(GatewayConference c) { conferences.remove(c); }
+    @Override public boolean gatewayAudited(String gateway) {
+        Gateway g = gateway == null ? null : association.gateway(gateway);
+        return g != null && arrived(g);
+    }
+
+    void conferenceEnded(GatewayConference c) {
+        conferences.remove(c);
+        if (merge != null) merge.conferenceReleased(c.key());
+    }
+
+    CookieStamper stamper() { return stamper; }
+
+    /** The call behind the SIP side's handle on a line's call; null for another kind of handle. */
+    static Call callOf(LineCall lc) { return lc instanceof SipLine s ? s.c : null; }
+
+    /**
+     * Lines of rebuilt conferences joined by an RTP pair whose gateway had not been audited here when the conference
+     * was: bound to the conference when it is ({@link #conferenceLinesAudited}).
+     */
+    private final Map<Line, PendingConferenceLine> pendingConferenceLines = new java.util.LinkedHashMap<>();
+
+    /** A conference's line on a gateway not audited yet: its call, when rebuilt, reports to {@code party}. */
+    private final class PendingConferenceLine implements LineCall {
+        final Line line;
+        final SipParty party;
+        final GatewayConference.Term term;
+        Call bound;
+        boolean releaseWanted;
+
+        PendingConferenceLine(Line line, SipParty party, GatewayConference.Term term) {
+            this.line = line;
+            this.party = party;
+            this.term = term;
+        }
+
+        @Override public void release() {
+            if (bound != null) sipLeft(bound);
+            else releaseWanted = true;
+        }
+    }
+
+    /** The call of a line that a conference's cookies name as joined by an RTP pair, bound to the focus's member. */
+    private boolean bindConferenceLine(Call lc, SipParty party, GatewayConference.Term term) {
+        if (lc == null || lc.sip == null || lc.state == CallState.RELEASED || lc.sip.rtp == null) return false;
+        lc.sip.phone = party;
+        lc.sip.outgoing = null;
+        lc.sip.gone = false;
+        Line l = lc.callee != null ? lc.callee : lc.caller;
+        term.paired(l, lc.sip.rtp.leg.context, lc.sip.rtp.rtp);
+        return true;
+    }
+
+    /** Gateway {@code gw} was audited: conference lines waiting for it are bound, or, not there, have left. */
+    private void conferenceLinesAudited(Gateway gw) {
+        for (PendingConferenceLine p : List.copyOf(pendingConferenceLines.values())) {
+            if (p.line.gateway() != gw) continue;
+            pendingConferenceLines.remove(p.line);
+            Call lc = callOf.get(p.line);
+            if (!bindConferenceLine(lc, p.party, p.term)) {
+                LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + p.line + " of a rebuilt conference is not here: it left");
+                p.party.released();
+                continue;
+            }
+            p.bound = lc;
+            if (p.releaseWanted) sipLeft(lc);
+        }
+    }
+
+    /**
+     * A context whose verified cookies say it is a focus conference (feature {@code FOCUS}), from the audit of a
+     * gateway that failed over to us: the conference is adopted as the gateway has it and handed to the SIP focus,
+     * which joins it with its members' dialogs (docs/migration.md, "Conferences"). The members are the phone
+     * terminations whose own cookie verified (each names its member) and the lines in the context the newest cookie
+     * lists (each in its own call, rebuilt from its own cookies); terminations whose cookies did not verify keep
+     * mixing, nobody's, and go with the conference.
+     *
+     * @param parts    terminations with verified conference cookies, and their cookies
+     * @param untrusted terminations of the context that are no line and whose cookies did not verify
+     */
+    void conferenceArrived(Gateway gw, ContextId ctx, List<Map.Entry<String[], dev.holdfast.controller.cookie.CallCookie>> parts,
+                           List<String> untrusted) {
+        dev.holdfast.controller.cookie.CallCookie newest = parts.get(0).getValue();
+        for (var p : parts) if (p.getValue().generation() > newest.generation()) newest = p.getValue();
+        for (GatewayConference g : conferences) {
+            if (g.key() == newest.callKey()) return; // ours, or adopted already (a second audit)
+        }
+        GatewayConference conf = GatewayConference.adopted(nextConferenceId++, newest.callKey(), newest.generation(),
+                newest.stateSince(), gw, ctx, association, this);
+        conferences.add(conf);
+        List<dev.holdfast.controller.sip.MigratedConference.Member> members = new ArrayList<>();
+        // joining order: as the newest cookie lists the parties
+        for (dev.holdfast.controller.cookie.CookieParty party : newest.parties()) {
+            if (party.kind() == dev.holdfast.controller.cookie.CookieParty.Kind.PHONE) {
+                for (var p : parts) {
+                    var c = p.getValue();
+                    if (!(c.part() instanceof dev.holdfast.controller.cookie.CookiePart.PhoneRtp r)) continue;
+                    var self = c.parties().get(r.party());
+                    if (!java.util.Objects.equals(self.extra(), party.extra())) continue;
+                    String[] t = p.getKey();
+                    members.add(new dev.holdfast.controller.sip.MigratedConference.Member(true, self.termination(), self.extra(),
+                            conf.adopt("sip:" + self.termination(), self.extra(), t[0], t[1], t[2], false), null));
+                }
+            } else if (party.kind() == dev.holdfast.controller.cookie.CookieParty.Kind.LINE && !gw.name().equals(party.gateway())) {
+                // a line on another gateway, joined by an RTP pair: the termination whose IGC-end cookie leads to it
+                Gateway lg = association.gateway(party.gateway());
+                Line l = lg == null ? null : lg.line(party.termination());
+                if (l == null) continue;
+                for (var p : parts) {
+                    var c = p.getValue();
+                    if (!(c.part() instanceof dev.holdfast.controller.cookie.CookiePart.IgcEnd e) || e.party() < 0) continue;
+                    var self = c.parties().get(e.party());
+                    if (!party.gateway().equals(self.gateway()) || !party.termination().equals(self.termination())) continue;
+                    String[] t = p.getKey();
+                    GatewayConference.Term term = conf.adopt("line:" + l.number(), null, t[0], t[1], t[2], false);
+                    term.paired(l, e.farContext() == null ? null : ContextId.of(e.farContext()), e.farTermination());
+                    members.add(new dev.holdfast.controller.sip.MigratedConference.Member(false, l.number(), null, term, party2 -> {
+                        if (bindConferenceLine(callOf.get(l), party2, term)) return new SipLine(callOf.get(l));
+                        if (arrived(lg)) return null; // its gateway is here without it: it left
+                        PendingConferenceLine pending = new PendingConferenceLine(l, party2, term);
+                        pendingConferenceLines.put(l, pending);
+                        return pending;
+                    }));
+                }
+            } else if (party.kind() == dev.holdfast.controller.cookie.CookieParty.Kind.LINE && gw.name().equals(party.gateway())) {
+                Line l = gw.line(party.termination());
+                Call lc = l == null ? null : callOf.get(l);
+                if (lc == null || lc.sip == null || lc.legs.stream().noneMatch(leg -> leg.gateway == gw && ctx.equals(leg.context))) {
+                    continue; // not in the context (it left before the kill), or its call's cookies did not verify
+                }
+                members.add(new dev.holdfast.controller.sip.MigratedConference.Member(false, l.number(), null,
+                        conf.adopt("line:" + l.number(), null, l.termination(), null, null, true), party2 -> {
+                            if (lc.state == CallState.RELEASED) return null;
+                            lc.sip.phone = party2;
+                            lc.sip.outgoing = null;
+                            lc.sip.gone = false;
+                            return new SipLine(lc);
+                        }));
+            }
+        }
+        for (String t : untrusted) conf.adoptUntrusted(t);
+        LOG.log(System.Logger.Level.INFO, () -> gw.name() + " context " + ctx + ": conference (key "
+                + Long.toHexString(conf.key()) + ") rebuilt with " + members.size() + " members from cookies");
+        if (phones != null) phones.conferenceArrived(new dev.holdfast.controller.sip.MigratedConference(conf.key(), conf, members));
+    }
 
     /** The conferences mixed on gateways for SIP phones, as call structures. */
     public List<CallStructure> conferences() {
@@ -1110,6 +1265,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
                 return;
             }
             reconstructing.remove(gw);
+            conferenceLinesAudited(gw);
             if (gw.state() != GatewayState.IN_SERVICE) { heldEvents.remove(gw); return; }
             inService(gw, true);
             replayHeldEvents(gw);

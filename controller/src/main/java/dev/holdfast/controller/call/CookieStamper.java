@@ -56,6 +56,9 @@ final class CookieStamper {
 
     long stamped() { return stamped; }
 
+    /** A request sent only for cookies by something other than a call (a conference's line member left). */
+    void extraMessage() { extraMessages++; }
+
     long extraMessages() { return extraMessages; }
 
     long piggyBacked() { return piggyBacked; }

@@ -41,6 +41,7 @@ final class WireCodes {
             case TRANSFER_RINGING -> 5;
             case CONFERENCE -> 6;
             case CONFERENCE_RECALL -> 7;
+            case FOCUS -> 8;
         };
     }
 
@@ -53,6 +54,7 @@ final class WireCodes {
             case 5 -> Call.Feature.TRANSFER_RINGING;
             case 6 -> Call.Feature.CONFERENCE;
             case 7 -> Call.Feature.CONFERENCE_RECALL;
+            case 8 -> Call.Feature.FOCUS;
             default -> null;
         };
     }

@@ -88,6 +88,12 @@ final class B2bua {
 
     ConferenceFocus focus() { return focus; }
 
+    /** A focus conference rebuilt by call processing after a failover: the focus takes it (none: it ends). */
+    void conferenceArrived(MigratedConference m) {
+        if (focus == null) { m.bridge().release(); return; }
+        focus.arrived(m);
+    }
+
     /** Where phone-to-phone calls (and refused calls to numbers that are no line) are recorded; null: nowhere. */
     void cdrs(CdrRecorder r) { this.cdrs = r; }
 
@@ -1197,6 +1203,14 @@ final class B2bua {
      * media goes to a gateway is call processing's.
      */
     void adopt(DialogCookie cookie, AdoptedDialog dialog) {
+        if (cookie.feature() == dev.holdfast.controller.call.Call.Feature.FOCUS) {
+            // a member's dialog with the conference focus
+            if (focus == null || !focus.adopt(cookie, dialog)) {
+                counters.add("migration.dialog.not-taken");
+                talkPathOnly.add(dialog.callId());
+            }
+            return;
+        }
         if (cookie.toGateway()) {
             adoptLineDialog(cookie, dialog);
             return;
@@ -1277,6 +1291,12 @@ final class B2bua {
     private void adoptLineDialog(DialogCookie cookie, AdoptedDialog dialog) {
         SipCall call = adoptedLineCall(nextCallId++, cookie, dialog, 0, null, SipCall.State.CONNECTED);
         LineRouter.LineCall line = migrated.dialogArrived(cookie, dialog, new LineParty(call));
+        if (line == null && migrated.callEnded(cookie)) {
+            // the line hung up (or the call ended otherwise) here before this phone came back: its part ends now
+            counters.add("migration.dialog.call-ended");
+            sip.send(SipOutgoingRequest.inDialog("BYE", dialog.callId()));
+            return;
+        }
         if (line == null) {
             counters.add("migration.dialog.not-taken");
             talkPathOnly.add(dialog.callId());

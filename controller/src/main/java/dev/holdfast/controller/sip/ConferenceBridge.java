@@ -16,7 +16,14 @@ public interface ConferenceBridge {
      *                  {@link Member#media} gives it the answer)
      * @param done      gets the termination's Local SDP, or null when the gateway refused
      */
-    Member add(String label, String remoteSdp, Consumer<String> done);
+    default Member add(String label, String remoteSdp, Consumer<String> done) { return add(label, null, remoteSdp, done); }
+
+    /**
+     * As {@link #add(String, String, Consumer)} for a phone's media: {@code label} {@code sip:NUMBER} and
+     * {@code dialog} the Call-ID of the phone's dialog with the focus, which the conference's call cookies name
+     * (docs/migration.md, "Conferences"); null for a member that is no phone.
+     */
+    Member add(String label, String dialog, String remoteSdp, Consumer<String> done);
 
     /** Ends the conference: every termination is subtracted (the context goes with the last). */
     void release();
@@ -31,5 +38,17 @@ public interface ConferenceBridge {
 
         /** The member left: its termination is subtracted. */
         void leave();
+
+        /**
+         * The call cookie for the member's dialog with the focus (our Contact's {@code hfck}: part PHONE_DIALOG naming
+         * its termination), or null without cookies or before its termination is known.
+         */
+        default String dialogCookie() { return null; }
+
+        /**
+         * The member is a line on another gateway whose call's RTP termination and this one are an RTP pair: the
+         * conference's cookies name that line from this member's next {@link #media} change on.
+         */
+        default void pairedWith(LineRouter.LineCall line) {}
     }
 }

@@ -32,15 +32,26 @@ final class ConferenceFocus {
     private final SipCounters counters;
     private final Map<String, PhoneMember> phones = new TreeMap<>();
     private final List<Conference> conferences = new ArrayList<>();
+    /** Conferences rebuilt after a failover, by call key: their parts (gateway context, dialogs) meet here. */
+    private final Map<Long, Conference> migrated = new TreeMap<>();
+    /** Keys of rebuilt conferences that ended here: a member's dialog arriving later is ended. */
+    private final java.util.Set<Long> endedKeys = new java.util.LinkedHashSet<>();
+    private static final int ENDED_KEYS_KEPT = 10_000;
     private long nextId = 1;
 
     private static final class Conference {
         final long id;
-        final ConferenceBridge bridge;
+        ConferenceBridge bridge;
         final String hostNumber;
         final String hostCallId;
         final List<Object> members = new ArrayList<>();
         boolean ended;
+        /** Rebuilt from its members' dialogs; its gateway's context has not been audited here yet. */
+        boolean waiting;
+        /** A rebuilt conference's call key (0: set up here). */
+        long key;
+        /** Members whose dialog ended while the conference waited for its gateway: their terminations go then. */
+        final java.util.Set<String> leftEarly = new java.util.TreeSet<>();
 
         Conference(long id, ConferenceBridge bridge, String hostNumber, String hostCallId) {
             this.id = id;
@@ -57,6 +68,8 @@ final class ConferenceFocus {
         final String number;
         ConferenceBridge.Member media;
         boolean pending;
+        /** False while the member, rebuilt from the gateway's cookies, waits for its dialog from the phone. */
+        boolean adopted = true;
 
         PhoneMember(Conference conf, String callId, String number) {
             this.conf = conf;
@@ -96,6 +109,7 @@ final class ConferenceFocus {
                     joinedLine(this);
                     return;
                 }
+                media.pairedWith(line);
                 media.media(localSdp, SdpDirection.SENDRECV, ok -> {
                     if (ok == null) { notJoined(this, 488, "Not Acceptable Here"); return; }
                     joinedLine(this);
@@ -128,7 +142,10 @@ final class ConferenceFocus {
         this.counters = counters;
     }
 
-    boolean owns(String callId) { return callId != null && phones.containsKey(callId); }
+    boolean owns(String callId) {
+        PhoneMember m = callId == null ? null : phones.get(callId);
+        return m != null && m.adopted;
+    }
 
     /** An INVITE to the factory URI: a new conference with the caller as its first member. */
     void invite(long handle, SipRequest r, String callerNumber) {
@@ -148,7 +165,7 @@ final class ConferenceFocus {
         PhoneMember host = new PhoneMember(conf, r.callId(), callerNumber);
         phones.put(r.callId(), host);
         host.pending = true;
-        host.media = bridge.add("sip:" + callerNumber, r.body(), local -> {
+        host.media = bridge.add("sip:" + callerNumber, r.callId(), r.body(), local -> {
             host.pending = false;
             if (local == null) {
                 phones.remove(r.callId());
@@ -160,7 +177,8 @@ final class ConferenceFocus {
             conferences.add(conf);
             counters.add("conference.opened");
             LOG.log(System.Logger.Level.DEBUG, () -> "conference " + conf.id + " opened by " + callerNumber);
-            sip.respond(handle, new SipReply(200, "OK", toTag, List.of(), true, "application/sdp", local));
+            // our Contact carries the conference's cookie for this dialog (docs/migration.md, "Conferences")
+            sip.respond(handle, new SipReply(200, "OK", toTag, List.of(), true, "application/sdp", local, host.media.dialogCookie()));
         });
     }
 
@@ -172,7 +190,7 @@ final class ConferenceFocus {
             b2bua.refuseRefer(handle, 400, r.referTo() == null ? "Bad Request (no Refer-To)" : "Bad Request (Refer-To)", r);
             return;
         }
-        if (from.conf.ended || from.pending) {
+        if (from.conf.ended || from.pending || from.conf.bridge == null) {
             b2bua.refuseRefer(handle, 491, "Request Pending", r);
             return;
         }
@@ -197,10 +215,12 @@ final class ConferenceFocus {
         if (side instanceof Transfer.Phone p) {
             PhoneMember m = new PhoneMember(conf, p.callId(), p.number());
             m.pending = true;
-            m.media = conf.bridge.add("sip:" + p.number(), null, local -> {
+            m.media = conf.bridge.add("sip:" + p.number(), p.callId(), null, local -> {
                 if (local == null) { fail(sub, 503, "Service Unavailable"); return; }
-                // the phone answers the bridge's offer in its dialog, which the conference keeps
-                b2bua.sendOwn(new SipOutgoingRequest("INVITE", p.callId(), null, null, null, null, null, "application/sdp", local), resp -> {
+                // the phone answers the bridge's offer in its dialog, which the conference keeps; the re-INVITE (a
+                // target refresh) gives the dialog the conference's cookie
+                b2bua.sendOwn(new SipOutgoingRequest("INVITE", p.callId(), null, null, null, null, null, "application/sdp", local)
+                        .withCookie(m.media.dialogCookie()), resp -> {
                     if (resp.status() < 200) return;
                     if (resp.status() < 300) sip.send(SipOutgoingRequest.inDialog("ACK", p.callId()));
                     if (resp.status() >= 300 || resp.body() == null) {
@@ -242,6 +262,7 @@ final class ConferenceFocus {
             // the line's own RTP termination and the bridge's talk to each other
             m.line.media(local, SdpDirection.SENDRECV, lineLocal -> {
                 if (lineLocal == null) { m.media.leave(); fail(sub, 488, "Not Acceptable Here"); return; }
+                m.media.pairedWith(m.line);
                 m.media.media(lineLocal, SdpDirection.SENDRECV, ok -> {
                     if (ok == null) { m.media.leave(); fail(sub, 488, "Not Acceptable Here"); return; }
                     b2bua.handedOver(k);
@@ -274,11 +295,12 @@ final class ConferenceFocus {
         String fromTag = "hfc" + conf.id + "x" + Long.toHexString(svc.random().nextLong() & 0xffffffffL);
         PhoneMember m = new PhoneMember(conf, callId, number);
         m.pending = true;
-        m.media = conf.bridge.add("sip:" + number, null, local -> {
+        m.media = conf.bridge.add("sip:" + number, callId, null, local -> {
             if (local == null) { fail(sub, 503, "Service Unavailable"); return; }
             phones.put(callId, m); // its BYE may come before the conference is told
             b2bua.sendOwn(new SipOutgoingRequest("INVITE", callId, to.contact(), to.transport(),
-                    "sip:" + FACTORY_USER + "@" + sip.domain(), fromTag, "sip:" + number + "@" + sip.domain(), "application/sdp", local), resp -> {
+                    "sip:" + FACTORY_USER + "@" + sip.domain(), fromTag, "sip:" + number + "@" + sip.domain(), "application/sdp", local)
+                    .withCookie(m.media.dialogCookie()), resp -> {
                 if (resp.status() < 200) {
                     if (resp.status() == 180 || resp.status() == 183) b2bua.notifyTransferor(sub, 180, "Ringing");
                     return;
@@ -358,23 +380,38 @@ final class ConferenceFocus {
     /** A re-INVITE in a member's dialog (hold, resume): its termination in the bridge follows. */
     void reinvite(long handle, SipRequest r) {
         PhoneMember m = phones.get(r.callId());
-        if (m.pending) { sip.respond(handle, SipReply.of(491, "Request Pending")); return; }
+        if (m.pending || m.media == null) { sip.respond(handle, SipReply.of(491, "Request Pending")); return; }
         if (r.body() == null || r.body().isBlank()) { sip.respond(handle, SipReply.of(488, "Not Acceptable Here")); return; }
         SdpDirection d = SdpDirection.of(r.body());
         m.pending = true;
         m.media.media(r.body(), d, local -> {
             m.pending = false;
             if (local == null) { sip.respond(handle, SipReply.of(488, "Not Acceptable Here")); return; }
-            sip.respond(handle, new SipReply(200, "OK", null, List.of(), true, "application/sdp", d.answer().applyTo(local)));
+            sip.respond(handle, new SipReply(200, "OK", null, List.of(), true, "application/sdp", d.answer().applyTo(local),
+                    m.media.dialogCookie()));
         });
     }
 
     /** A member left; with one left, the conference ends. */
     private void left(Conference conf, Object member) {
         conf.members.remove(member);
+        if (conf.waiting) {
+            // rebuilt from dialogs, its gateway not audited yet: its termination goes when it is
+            if (member instanceof PhoneMember p) conf.leftEarly.add(p.callId);
+            return;
+        }
+        endIfAlone(conf);
+    }
+
+    private void endIfAlone(Conference conf) {
         if (conf.ended || conf.members.size() > 1) return;
         conf.ended = true;
         conferences.remove(conf);
+        if (conf.key != 0) {
+            migrated.remove(conf.key);
+            endedKeys.add(conf.key);
+            if (endedKeys.size() > ENDED_KEYS_KEPT) endedKeys.remove(endedKeys.iterator().next());
+        }
         counters.add("conference.ended");
         for (Object o : List.copyOf(conf.members)) {
             if (o instanceof PhoneMember p) {
@@ -387,6 +424,114 @@ final class ConferenceFocus {
         }
         conf.members.clear();
         conf.bridge.release();
+    }
+
+    // ------------------------------------------------------------------------------------------ migration
+
+    /**
+     * A conference rebuilt by call processing from its gateway context's cookies after a failover: its members are
+     * those the gateway's verified cookies name (a phone's termination, a line moved in). Phones whose dialogs
+     * arrived first are joined; the others' dialogs are waited for ({@link #adopt}). With one member or none, it ends
+     * as any conference does.
+     */
+    void arrived(MigratedConference m) {
+        Conference conf = migrated.get(m.key());
+        if (conf == null && endedKeys.contains(m.key())) { m.bridge().release(); return; }
+        String hostNumber = null, hostCallId = null;
+        for (MigratedConference.Member x : m.members()) {
+            if (x.phone() && hostNumber == null) { hostNumber = x.number(); hostCallId = x.callId(); }
+        }
+        if (conf == null) {
+            conf = new Conference(nextId++, m.bridge(), hostNumber == null ? FACTORY_USER : hostNumber, hostCallId);
+            conf.key = m.key();
+            migrated.put(m.key(), conf);
+        }
+        conf.bridge = m.bridge();
+        conf.waiting = false;
+        counters.add("migration.conference.rebuilt");
+        List<Object> before = new ArrayList<>(conf.members);
+        List<Object> members = new ArrayList<>();
+        for (MigratedConference.Member x : m.members()) {
+            if (x.phone()) {
+                PhoneMember p = phones.get(x.callId());
+                if (p != null && p.conf == conf) {
+                    p.media = x.media(); // its dialog came first
+                    members.add(p);
+                    continue;
+                }
+                if (conf.leftEarly.remove(x.callId()) || p != null) {
+                    x.media().leave(); // its phone hung up meanwhile (or the dialog is in another conference here)
+                    continue;
+                }
+                p = new PhoneMember(conf, x.callId(), x.number());
+                p.media = x.media();
+                p.adopted = false;
+                phones.put(x.callId(), p);
+                members.add(p);
+            } else {
+                LineMember l = new LineMember(conf, x.number(), null);
+                l.media = x.media();
+                l.joined = true;
+                l.line = x.bindLine() == null ? null : x.bindLine().apply(l);
+                if (l.line == null) { x.media().leave(); continue; }
+                members.add(l);
+            }
+        }
+        // a phone whose dialog came first but whose part the gateway's cookies do not name (not verified, or gone)
+        for (Object o : before) {
+            if (members.contains(o) || !(o instanceof PhoneMember p)) continue;
+            counters.add("migration.conference.member-not-on-gateway");
+            phones.remove(p.callId);
+            b2bua.talkPathOnly(p.callId);
+        }
+        conf.members.clear();
+        conf.members.addAll(members);
+        conf.leftEarly.clear();
+        if (!conferences.contains(conf)) conferences.add(conf);
+        Conference c = conf;
+        LOG.log(System.Logger.Level.INFO, () -> "conference " + c.id + " (key " + Long.toHexString(m.key()) + ") rebuilt with "
+                + c.members.size() + " members");
+        endIfAlone(conf);
+    }
+
+    /**
+     * A member's dialog with the focus, adopted from a phone that failed over (its cookie verified, feature FOCUS):
+     * it joins the rebuilt conference with that key, or waits for its gateway's context. False when the dialog is not
+     * taken (the conference's gateway is here without it as a member: its part did not verify); it is then
+     * talk-path-only.
+     */
+    boolean adopt(DialogCookie cookie, AdoptedDialog dialog) {
+        long key = cookie.callKey();
+        if (endedKeys.contains(key)) {
+            counters.add("migration.conference.dialog-ended");
+            sip.send(SipOutgoingRequest.inDialog("BYE", dialog.callId()));
+            return true;
+        }
+        Conference conf = migrated.get(key);
+        PhoneMember p = phones.get(dialog.callId());
+        if (conf != null && p != null && p.conf == conf) {
+            p.adopted = true;
+            counters.add("migration.conference.dialog-adopted");
+            return true;
+        }
+        if (p != null || conf != null && !conf.waiting) return false;
+        if (conf == null) {
+            if (lines.gatewayAudited(cookie.gateway())) {
+                // its gateway came back without the conference's context: the conference is gone
+                counters.add("migration.conference.dialog-ended");
+                sip.send(SipOutgoingRequest.inDialog("BYE", dialog.callId()));
+                return true;
+            }
+            conf = new Conference(nextId++, null, cookie.self().id(), dialog.callId());
+            conf.key = key;
+            conf.waiting = true;
+            migrated.put(key, conf);
+        }
+        p = new PhoneMember(conf, dialog.callId(), cookie.self().id());
+        phones.put(dialog.callId(), p);
+        conf.members.add(p);
+        counters.add("migration.conference.dialog-adopted");
+        return true;
     }
 
     /** Conferences in progress. */

@@ -92,13 +92,7 @@ final class DialogAdoption {
         return true;
     }
 
-    /**
-     * A NOTIFY: the phone's dialogs (a fetch has exactly one; any later one is for no subscription: 481). Its 200 goes
-     * after the dialogs' adoption commands: the phone takes the 200 to mean that we know its dialogs and may send a
-     * BYE it held back during the failover at once; the edge adopts a dialog on the core thread but sends responses
-     * from its sender threads, so a 200 emitted first reached the phone before the SIP stack knew the dialog, and the
-     * stack answered that BYE 481 by itself (the call never ended on our side).
-     */
+    /** A NOTIFY: the phone's dialogs (a fetch has exactly one; any later one is for no subscription: 481). */
     void notify(long handle, SipRequest r) {
         Subscription s = byCallId.remove(r.callId());
         if (s == null) {
@@ -106,22 +100,26 @@ final class DialogAdoption {
             sip.respond(handle, SipReply.of(481, "Subscription Does Not Exist"));
             return;
         }
-        adoptListed(s, r);
-        sip.respond(handle, SipReply.of(200, "OK"));
-    }
-
-    private void adoptListed(Subscription s, SipRequest r) {
-        if (r.body() == null) return;
+        if (r.body() == null) {
+            sip.respond(handle, SipReply.of(200, "OK"));
+            return;
+        }
         List<DialogInfoDocument.Dialog> dialogs;
         try {
             dialogs = DialogInfoDocument.parse(r.body());
         } catch (IllegalArgumentException e) {
             counters.add("migration.notify.malformed");
             LOG.log(System.Logger.Level.WARNING, "dialog NOTIFY from " + s.user() + ": " + e.getMessage());
+            sip.respond(handle, SipReply.of(200, "OK"));
             return;
         }
         counters.add("migration.notify.received");
         for (DialogInfoDocument.Dialog d : dialogs) dialog(s, d);
+        // answered once its dialogs are adopted: the edge adopts at once on the core thread but sends the 200 from
+        // another, and a phone sends the BYEs it held back during the failover as soon as it has the 200; answered
+        // first, such a BYE could beat the adoption and get the stack's own 481, leaving the other leg up for good
+        // (bin/demo --kill-primary-after: a caller that hung up during the failover, its callee never released)
+        sip.respond(handle, SipReply.of(200, "OK"));
     }
 
     private void dialog(Subscription s, DialogInfoDocument.Dialog d) {

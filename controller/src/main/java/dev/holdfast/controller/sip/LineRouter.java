@@ -25,6 +25,9 @@ public interface LineRouter {
     /** A new conference bridge on a gateway in service (docs/sip.md, "Conference"), or null when there is none. */
     default ConferenceBridge openConference() { return null; }
 
+    /** The gateway is registered here and its contexts audited (what it did not have is gone). */
+    default boolean gatewayAudited(String gateway) { return false; }
+
     /** The call on the line side. */
     interface LineCall {
         /** The phone left (CANCEL, BYE, its dialog lost): the line's side is released. */

@@ -27,6 +27,13 @@ public interface MigratedDialogs {
         return null;
     }
 
+    /**
+     * Whether the call of a dialog that {@link #dialogArrived} did not take ended here before the phone came back
+     * (released, or its gateway arrived without it): the phone is then told with BYE, as a phone-to-phone call's
+     * late dialog is, instead of being left talking to nobody.
+     */
+    default boolean callEnded(DialogCookie cookie) { return false; }
+
     /** Takes nothing: every such dialog stays talk-path-only. */
     MigratedDialogs NONE = (cookie, dialog, party) -> null;
 }

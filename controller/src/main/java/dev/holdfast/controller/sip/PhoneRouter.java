@@ -27,6 +27,12 @@ public interface PhoneRouter {
     }
 
     /** The call on the SIP side. */
+    /**
+     * A focus conference rebuilt from its gateway context's cookies after a failover (docs/migration.md,
+     * "Conferences"): the conference focus takes it and joins its members' dialogs to it as they arrive.
+     */
+    default void conferenceArrived(MigratedConference conference) { conference.bridge().release(); }
+
     interface PhoneCall {
         /** The phone's dialog (Call-ID of the INVITE sent to it). */
         String callId();

@@ -73,6 +73,8 @@ public final class SipCore implements PhoneRouter {
 
     @Override public boolean isPhone(String number) { return directory.byNumber(number) != null; }
 
+    @Override public void conferenceArrived(MigratedConference conference) { b2bua.conferenceArrived(conference); }
+
     @Override public PhoneCall call(String number, String callerNumber, String offerSdp, LineParty line) {
         return b2bua.callPhone(number, callerNumber, offerSdp, null, line);
     }

@@ -159,7 +159,7 @@ class CookieCodecTest {
         int[][] edits = {
                 {2, 0},     // generation 0
                 {5, 4},     // state RELEASED has no code; 4 is unknown
-                {6, 8},     // feature code 8 unknown
+                {6, 9},     // feature code 9 unknown (8 is FOCUS)
                 {7, 9},     // consult state unknown
                 {8, 0},     // no parties
                 {8, 33},    // more parties than allowed (and than there are)

@@ -1,11 +1,9 @@
 package dev.holdfast.controller.e2e;
 
 import dev.holdfast.controller.Controller;
-import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Call;
 import dev.holdfast.endpointsim.phone.CallState;
 import dev.holdfast.endpointsim.phone.Phone;
-import dev.holdfast.endpointsim.phone.PhoneConfig;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
@@ -35,22 +32,15 @@ class PhoneLineMigrationTest {
               - { user: "5001", password: s5001, number: "5001" }
               - { user: "5002", password: s5002, number: "5002" }
             """ + MigrationEndToEndTest.COOKIES;
-    private PhoneRuntime phones;
+    private final MigratingPhones phones = new MigratingPhones();
 
-    @AfterEach void stop() { if (phones != null) phones.close(); }
+    @AfterEach void stop() { phones.close(); }
 
-    private static InetSocketAddress sip(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
+    private static InetSocketAddress sip(Controller c) { return MigratingPhones.sip(c); }
 
     private Phone phone(E2eNetwork n) throws Exception { return phone(n, "5001"); }
 
-    private Phone phone(E2eNetwork n, String user) throws Exception {
-        // as the SIP load generator runs its phones: one stack for all, registrations for an hour
-        if (phones == null) phones = PhoneRuntime.start(java.net.InetAddress.getLoopbackAddress(), 0, 7, 1);
-        Phone p = phones.phone(PhoneConfig.of(user, "s" + user, List.of(sip(n.controller), sip(n.alternate))).withTransport("udp")
-                .withRegistration(Duration.ofHours(1), Duration.ofMillis(600), Duration.ofMillis(2000)).withAutoAnswer(Duration.ZERO));
-        assertTrue(eventually(p::registered, WAIT), "the phone registers: " + p.registrationError());
-        return p;
-    }
+    private Phone phone(E2eNetwork n, String user) throws Exception { return phones.phone(n, user); }
 
     private static void migrated(E2eNetwork n, Phone p) throws Exception {
         n.controller.close();
@@ -136,6 +126,35 @@ class PhoneLineMigrationTest {
             assertTrue(eventually(() -> in.state() == CallState.ENDED, WAIT), "the phone got BYE from the alternate");
             assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0, WAIT));
             assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+    /**
+     * The line hangs up during the failover and its gateway is back first: the alternate rebuilds the call from the
+     * gateway's cookies and releases it; the phone, slower to notice, comes back later with the dialog of a call that
+     * is over. It gets BYE (found by bin/demo --kill-primary-after: the phone's dialog was left talk-path-only, the
+     * phone in a call with nobody for good).
+     */
+    @Test
+    void aLineThatHangsUpBeforeThePhoneIsBackEndsThePhonesCallWhenItArrives() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), SIP, SIP, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phones.phone(n, "5001", Duration.ofSeconds(4)); // a keepalive every 4 s: it notices late
+            offHookAndDial(gw, "A2", "5001");
+            assertTrue(eventually(() -> !p.calls().isEmpty() && p.calls().get(0).talkPathUp() && gw.talkPathUp("A2"), WAIT),
+                    "the phone answered, talking");
+            Call in = p.calls().get(0);
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1") && calls(n.alternate) == 1, 25),
+                    "the gateway fails over, the call is rebuilt from its cookies");
+            assertTrue(p.controller().equals(sip(n.controller)), "the phone has not noticed yet");
+            gw.onHook("A2");
+            assertIdle(gw, "A2");
+            assertTrue(eventually(() -> calls(n.alternate) == 0 && gw.contextIds().isEmpty(), WAIT), "released on the alternate");
+            assertEquals(CallState.CONNECTED, in.state(), "the phone still thinks it talks");
+            assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+            assertTrue(eventually(() -> in.state() == CallState.ENDED, WAIT), "the phone got BYE from the alternate: " + in);
+            assertEquals("remote-hangup", in.endReason());
         }
     }
 }

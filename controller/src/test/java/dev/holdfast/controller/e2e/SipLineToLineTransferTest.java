@@ -5,11 +5,7 @@ import dev.holdfast.controller.call.CallStructure.Role;
 import dev.holdfast.controller.cdr.CallRecord;
 import dev.holdfast.controller.cdr.CdrQuery;
 import dev.holdfast.controller.cookie.CallCookie;
-import dev.holdfast.controller.cookie.CookieCodec;
-import dev.holdfast.controller.cookie.CookieKey;
-import dev.holdfast.controller.cookie.CookieKeyRing;
 import dev.holdfast.controller.cookie.CookieParty;
-import dev.holdfast.controller.cookie.CookieVerdict;
 import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Call;
 import dev.holdfast.endpointsim.phone.CallState;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * so is the cookie a phone joined with a line by a transfer gets in the request that joins it.
  */
 class SipLineToLineTransferTest {
-    private static final String SECRET = "aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ==";
+    private static final String SECRET = TestCookies.SECRET;
     private static final String SIP = """
             sip: { port: 0, minExpires: 1 }
             subscribers:
@@ -56,7 +51,6 @@ class SipLineToLineTransferTest {
               - { user: "5002", password: s5002, number: "5002" }
             cookies: { current: 1, keys: [ { id: 1, secret: "%s" } ] }
             """.formatted(SECRET);
-    private static final CookieKeyRing KEYS = CookieKeyRing.of(new CookieKey(1, Base64.getDecoder().decode(SECRET), null));
 
     private PhoneRuntime phones;
 
@@ -132,22 +126,10 @@ class SipLineToLineTransferTest {
         assertEquals(List.of(l1, l2), c.parties().stream().map(CookieParty::termination).toList());
     }
 
-    private static CallCookie cookie(SimulatedGateway gw, String termination) {
-        String value = gw.properties(termination).get("hfck/c");
-        java.util.regex.Matcher m = value == null ? null : java.util.regex.Pattern.compile("\"([A-Za-z0-9_-]+)\"").matcher(value);
-        if (m == null || !m.find()) return null;
-        CookieVerdict v = CookieCodec.verify(m.group(1), KEYS, System.currentTimeMillis());
-        return v instanceof CookieVerdict.Accepted a ? a.cookie() : null;
-    }
+    private static CallCookie cookie(SimulatedGateway gw, String termination) { return TestCookies.onTermination(gw, termination); }
 
     /** The call cookie in a phone dialog's remote target (our Contact's {@code hfck}), verified; null if none. */
-    private static CallCookie dialogCookie(Call c) {
-        String target = c.remoteTarget();
-        java.util.regex.Matcher m = target == null ? null : java.util.regex.Pattern.compile("hfck=([^;>?]+)").matcher(target);
-        if (m == null || !m.find()) return null;
-        CookieVerdict v = CookieCodec.verify(m.group(1), KEYS, System.currentTimeMillis());
-        return v instanceof CookieVerdict.Accepted a ? a.cookie() : null;
-    }
+    private static CallCookie dialogCookie(Call c) { return TestCookies.inDialog(c); }
 
     private static long cookieKey(SimulatedGateway gw, String termination) {
         CallCookie c = cookie(gw, termination);

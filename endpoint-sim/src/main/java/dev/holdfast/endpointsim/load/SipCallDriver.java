@@ -3,6 +3,7 @@ package dev.holdfast.endpointsim.load;
 import dev.holdfast.endpointsim.phone.Call;
 import dev.holdfast.endpointsim.phone.CallState;
 import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.sim.load.FailoverLedger;
 import dev.holdfast.sim.time.SimScheduler;
 
 import java.time.Duration;
@@ -29,6 +30,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SipCallDriver {
     static final Duration STEP_LIMIT = Duration.ofSeconds(5);
+    private static final System.Logger LOG = System.getLogger(SipCallDriver.class.getName());
+    private static final int MAX_FAILURES_LOGGED = 20;
+    private int failuresLogged;
     static final Duration ANSWER_LIMIT = Duration.ofSeconds(10);
     private static final Duration TICK = Duration.ofMillis(5);
 
@@ -42,13 +46,25 @@ public final class SipCallDriver {
         final Call call;
         Step step = Step.SETUP;
         long stepSince;
+        /** When it was placed, and when it first rang (180 or answer; -1 before): wall clock, epoch ms. */
+        final long attemptedMillis;
+        long upSinceMillis = -1;
+        /** The callee's calls that had not ended when this one was placed: not this call's (see {@link #calleeIdle}). */
+        final List<Call> calleeEarlier;
 
-        LoadCall(Phone caller, Phone callee, String lineNumber, Call call, long now) {
+        LoadCall(Phone caller, Phone callee, String lineNumber, Call call, long now, long nowMillis) {
             this.caller = caller;
             this.callee = callee;
+            this.calleeEarlier = callee == null ? List.of()
+                    : callee.calls().stream().filter(c -> c.state() != CallState.ENDED).toList();
             this.lineNumber = lineNumber;
             this.call = call;
             this.stepSince = now;
+            this.attemptedMillis = nowMillis;
+        }
+
+        List<String> endpoints() {
+            return List.of(caller.user(), callee != null ? callee.user() : lineNumber != null ? lineNumber : String.valueOf(call.remoteUser()));
         }
 
         void next(Step s, long now) {
@@ -72,6 +88,9 @@ public final class SipCallDriver {
     private final Duration hold;
     private final Random random;
     private final Map<String, Long> failedByReason = new TreeMap<>();
+    /** When the answering phones' calls were first seen, and seen connected (epoch ms): for a report of stuck ones. */
+    private final Map<Call, Long> answeringSeen = new java.util.IdentityHashMap<>();
+    private final Map<Call, Long> answeringConnected = new java.util.IdentityHashMap<>();
     private final List<Long> ringNanos = new ArrayList<>();
     private final List<Long> answerNanos = new ArrayList<>();
     private long attempted;
@@ -81,16 +100,19 @@ public final class SipCallDriver {
     private long talkPathOk;
     private boolean placing;
     private boolean running;
+    /** Failed and completed calls as a failover drill sees them (null: no drill accounting). */
+    private final FailoverLedger ledger;
     private double owed;
     private long last;
 
     public SipCallDriver(SimScheduler scheduler, List<Phone> phones, String callTo, double cps, Duration hold, long seed) {
-        this(scheduler, phones, callTo, cps, hold, seed, List.of(), List.of());
+        this(scheduler, phones, callTo, cps, hold, seed, List.of(), List.of(), null);
     }
 
     public SipCallDriver(SimScheduler scheduler, List<Phone> phones, String callTo, double cps, Duration hold, long seed,
-                         List<String> lineNumbers, List<Phone> answering) {
+                         List<String> lineNumbers, List<Phone> answering, FailoverLedger ledger) {
         this.scheduler = scheduler;
+        this.ledger = ledger;
         this.freeLines = new ArrayList<>(lineNumbers);
         this.answering = List.copyOf(answering);
         this.free = new ArrayList<>(phones);
@@ -126,7 +148,18 @@ public final class SipCallDriver {
         }
         last = now;
         for (LoadCall lc : new ArrayList<>(calls)) advance(lc, now);
-        for (Phone p : answering) p.forgetEndedCalls();
+        for (Phone p : answering) {
+            p.forgetEndedCalls();
+            for (Call c : p.calls()) {
+                if (c.state() == CallState.ENDED) continue;
+                answeringSeen.putIfAbsent(c, scheduler.wallMillis());
+                if (c.state() == CallState.CONNECTED) answeringConnected.putIfAbsent(c, scheduler.wallMillis());
+            }
+        }
+        if (answeringSeen.size() > 1000) { // keep what a report of calls still up needs, not every call ever
+            answeringSeen.keySet().removeIf(c -> c.state() == CallState.ENDED);
+            answeringConnected.keySet().removeIf(c -> c.state() == CallState.ENDED);
+        }
         scheduler.schedule(this::tick, TICK);
     }
 
@@ -142,7 +175,7 @@ public final class SipCallDriver {
         Phone callee = callTo == null && !toLine ? take() : null;
         Call c = caller.call(callTo != null ? callTo : toLine ? line : callee.user());
         attempted++;
-        calls.add(new LoadCall(caller, callee, line, c, now));
+        calls.add(new LoadCall(caller, callee, line, c, now, scheduler.wallMillis()));
     }
 
     private Phone take() {
@@ -156,6 +189,14 @@ public final class SipCallDriver {
     private void advance(LoadCall lc, long now) {
         CallState s = lc.call.state();
         long inStep = now - lc.stepSince;
+        if (lc.upSinceMillis < 0 && (s == CallState.RINGBACK || s == CallState.CONNECTED)) lc.upSinceMillis = scheduler.wallMillis();
+        if (ledger != null && lc.step != Step.TALKING && s != CallState.ENDED
+                && ledger.windows().withoutControllerNow(lc.endpoints(), scheduler.wallMillis())) {
+            // waiting on a controller one of its ends does not have (failing over): the step's time limit runs from
+            // when it has one again (a call up at the kill is judged by the next controller, not by the failover)
+            lc.stepSince = now;
+            inStep = 0;
+        }
         switch (lc.step) {
             case SETUP -> {
                 if (s == CallState.CONNECTED) {
@@ -189,21 +230,52 @@ public final class SipCallDriver {
                 }
             }
             case WAIT_END -> {
-                boolean calleeIdle = lc.callee == null
-                        || lc.callee.calls().stream().allMatch(c -> c.state() == CallState.ENDED);
-                if (s == CallState.ENDED && calleeIdle) {
+                if (s == CallState.ENDED && calleeIdle(lc)) {
                     completed++;
                     if (lc.lineNumber != null) completedToLines++;
+                    if (ledger != null) ledger.completed(lc.upSinceMillis, scheduler.wallMillis());
                     release(lc);
                 } else if (inStep > STEP_LIMIT.toNanos()) {
-                    fail(lc, "no-release");
+                    String stuck = s != CallState.ENDED ? "caller's " + lc.call : "callee's " + calleeCalls(lc)
+                            + " (the caller's BYE got " + lc.call.byeStatus() + ", its BYEs held back in failovers so far: "
+                            + lc.caller.byesDeferred() + ")";
+                    fail(lc, "no-release", "; not ended: " + stuck);
+                    // as a person would: hang up what is still up, so that the phones' next calls start clean
+                    if (s != CallState.ENDED) lc.caller.hangUp(lc.call);
+                    if (lc.callee != null) for (Call c : calleeCalls(lc)) lc.callee.hangUp(c);
                 }
             }
         }
     }
 
-    private void fail(LoadCall lc, String reason) {
-        failedByReason.merge(reason.isEmpty() ? "unknown" : reason, 1L, Long::sum);
+    /**
+     * The callee has no call of ours up any more. Its calls that were up before ours was placed are not ours: a
+     * call of an earlier failure that never ended there would otherwise fail every later call to that phone too.
+     */
+    private static boolean calleeIdle(LoadCall lc) { return calleeCalls(lc).isEmpty(); }
+
+    /** The callee's calls that have not ended, but for those it had before ours was placed. */
+    private static List<Call> calleeCalls(LoadCall lc) {
+        if (lc.callee == null) return List.of();
+        return lc.callee.calls().stream()
+                .filter(c -> c.state() != CallState.ENDED && !lc.calleeEarlier.contains(c)).toList();
+    }
+
+    private void fail(LoadCall lc, String reason) { fail(lc, reason, ""); }
+
+    private void fail(LoadCall lc, String reason, String detail) {
+        String why = reason.isEmpty() ? "unknown" : reason;
+        failedByReason.merge(why, 1L, Long::sum);
+        if (ledger != null) ledger.failed(why, lc.attemptedMillis, lc.upSinceMillis, scheduler.wallMillis(), lc.endpoints());
+        if (++failuresLogged <= MAX_FAILURES_LOGGED) {
+            // with what the caller's call saw: enough to tell a failover's casualty from a fault
+            LOG.log(System.Logger.Level.WARNING, () -> "call " + lc.caller.user() + " -> " + lc.endpoints().get(1)
+                    + " failed: " + why + " (in step " + lc.step.name().toLowerCase().replace('_', ' ') + ", call "
+                    + lc.call.state() + ", placed at " + java.time.Instant.ofEpochMilli(lc.attemptedMillis)
+                    + (lc.upSinceMillis < 0 ? ", never rang" : ", rang at " + java.time.Instant.ofEpochMilli(lc.upSinceMillis))
+                    + ", caller registered " + lc.caller.registered() + " with " + lc.caller.controller() + detail + ")"
+                    + (failuresLogged == MAX_FAILURES_LOGGED ? "; further failures are counted, not logged" : ""));
+        }
         release(lc);
     }
 
@@ -216,6 +288,26 @@ public final class SipCallDriver {
             lc.callee.forgetEndedCalls();
             free.add(lc.callee);
         }
+    }
+
+    /** The answering phones' calls not ended, as "USER: CALL" (waits for the scheduler thread). */
+    public List<String> answeringCallsUp() {
+        CompletableFuture<List<String>> f = new CompletableFuture<>();
+        scheduler.run(() -> {
+            List<String> out = new ArrayList<>();
+            for (Phone p : answering) {
+                for (Call c : p.calls()) {
+                    if (c.state() == CallState.ENDED) continue;
+                    Long seen = answeringSeen.get(c);
+                    Long connected = answeringConnected.get(c);
+                    out.add(p.user() + ": " + c + ", ringing since " + (seen == null ? "?" : java.time.Instant.ofEpochMilli(seen))
+                            + ", connected since " + (connected == null ? "?" : java.time.Instant.ofEpochMilli(connected))
+                            + ", remote target " + c.remoteTarget());
+                }
+            }
+            f.complete(out);
+        });
+        return f.join();
     }
 
     /** A snapshot, taken on the scheduler thread (waits for it). */

@@ -6,6 +6,8 @@ import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.endpointsim.phone.PhoneConfig;
 import dev.holdfast.endpointsim.phone.PhoneListener;
+import dev.holdfast.sim.load.FailoverLedger;
+import dev.holdfast.sim.load.FailoverWindows;
 import dev.holdfast.sim.rtp.ProbeConfig;
 
 import java.io.PrintStream;
@@ -48,13 +50,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SipLoadGenMain {
     private SipLoadGenMain() {}
 
-    static final String USAGE = """
+    private static final String USAGE_LINES = """
             usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
                                [--keepalive S] [--request-timeout S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
                                [--session-expires S] [--answer-phones K] [--call-lines N1,N2,...]
                                [--ready-file FILE] [--start-when FILE]
+                               [--failover-journal FILE] [--failover-settle MS] [--killed-file FILE] [--failover-tolerant]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones M --establish K --call-lines N1,...,NK
                                [--control-port P] [--keepalive S] [--request-timeout S] [--register-timeout S]
                                [--probe-rate PPS] [--step-limit S] [--setup-cps R]   (calls placed R a second, default 100)
@@ -67,6 +70,8 @@ public final class SipLoadGenMain {
                 --register-timeout (default 4 x the request timeout, at least 8s: the alternate may be rebuilding calls)
             """;
 
+    static final String USAGE = USAGE_LINES + FailoverLedger.USAGE;
+
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));
     }
@@ -78,7 +83,7 @@ public final class SipLoadGenMain {
         }
         CommandOptions opt;
         try {
-            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose", "no-register"));
+            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose", "no-register", "failover-tolerant"));
         } catch (IllegalArgumentException e) {
             err.println("loadgen: " + e.getMessage());
             err.print(USAGE);
@@ -136,11 +141,18 @@ public final class SipLoadGenMain {
 
         // the phones' randomness (Call-IDs, tags) differs from run to run: a peer must not take a new call for an old one
         int threads = Integer.parseInt(opt.get("threads", "1"));
+        FailoverLedger ledger = FailoverLedger.fromOptions(opt);
+        boolean tolerant = opt.has("failover-tolerant");
         try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime(), threads)) {
             Set<Phone> registered = ConcurrentHashMap.newKeySet();
+            FailoverWindows windows = ledger.windows();
+            var clock = rt.scheduler();
             AtomicLong registrationFailures = new AtomicLong();
             PhoneListener counting = new PhoneListener() {
-                @Override public void registered(Phone phone, InetSocketAddress controller) { registered.add(phone); }
+                @Override public void registered(Phone phone, InetSocketAddress controller) {
+                    registered.add(phone);
+                    windows.registered(List.of(phone.user()), clock.wallMillis());
+                }
 
                 @Override public void registrationFailed(Phone phone, InetSocketAddress controller, String reason) {
                     registrationFailures.incrementAndGet();
@@ -148,6 +160,8 @@ public final class SipLoadGenMain {
 
                 @Override public void failedOver(Phone phone, InetSocketAddress from, InetSocketAddress next, String reason) {
                     registrationFailures.incrementAndGet();
+                    long silentMillis = Math.max(0, clock.nanoTime() - phone.lastHeardNanos()) / 1_000_000;
+                    windows.lost(List.of(phone.user()), clock.wallMillis() - silentMillis);
                 }
             };
             List<Phone> phones = new ArrayList<>();
@@ -193,7 +207,7 @@ public final class SipLoadGenMain {
             StartBarrier.arriveAndAwait(opt.get("ready-file"), opt.get("start-when"), Duration.ofSeconds(60));
 
             long messagesBefore = phones.stream().mapToLong(Phone::messages).sum();
-            SipCallDriver driver = new SipCallDriver(rt.scheduler(), callers, callTo, cps, hold, plan.seed(), lineNumbers, answering);
+            SipCallDriver driver = new SipCallDriver(rt.scheduler(), callers, callTo, cps, hold, plan.seed(), lineNumbers, answering, ledger);
             long start = System.nanoTime();
             driver.start();
             long end = start + length.toNanos();
@@ -210,12 +224,17 @@ public final class SipLoadGenMain {
             long placingNanos = System.nanoTime() - start;
             long drainEnd = System.nanoTime() + hold.toNanos() + SipCallDriver.ANSWER_LIMIT.toNanos() + 2 * SipCallDriver.STEP_LIMIT.toNanos();
             while (driver.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
+            List<String> stuck = List.of();
             if (answeringPhones > 0) {
                 // calls from the lines to the answering phones are the other load generator's to count, but they
                 // need the phones until they end (one placed just now may not have arrived yet)
                 long grace = System.nanoTime() + SipCallDriver.STEP_LIMIT.toNanos() / 5;
                 while ((System.nanoTime() < grace || driver.summary().answeringBusy() > 0)
                         && System.nanoTime() < drainEnd + hold.toNanos()) Thread.sleep(20);
+                // a call from a line that the line's side counted as over (its caller went on-hook) but that never
+                // ended here: its release did not reach the phone
+                stuck = driver.answeringCallsUp();
+                for (String c : stuck) err.println("loadgen: an answering phone's call was never released: " + c);
             }
             driver.stop();
             SipCallDriver.Summary s = driver.summary();
@@ -231,9 +250,14 @@ public final class SipLoadGenMain {
                     s.talkPathOk(), s.ringP50(), s.ringP99(), s.ringMax(), s.answerP50(), s.answerP99(), s.answerMax(),
                     s.completed() / (placingNanos / 1e9), messagesPerS,
                     s.skipped() > 0 ? ", " + s.skipped() + " calls not placed (every phone busy)" : "");
-            if (json) out.println(json(s, placingNanos, messagesPerS, registrationsPerS, registered.size(), registrationFailures.get()));
+            FailoverLedger.Report failover = ledger.report();
+            if (s.failed() > 0 || failover.killedAtMillis() >= 0) out.println("loadgen: failover: " + failover.text());
+            if (!stuck.isEmpty())
+                out.println("loadgen: " + stuck.size() + " calls from the lines were answered here and never released (the lines' side counted them)");
+            if (json) out.println(json(s, placingNanos, messagesPerS, registrationsPerS, registered.size(),
+                    registrationFailures.get(), failover, stuck.size()));
             out.flush();
-            return s.failed() == 0 && s.completed() > 0 ? 0 : 1;
+            return (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0 && stuck.isEmpty() ? 0 : 1;
         }
     }
 
@@ -245,7 +269,7 @@ public final class SipLoadGenMain {
     }
 
     static String json(SipCallDriver.Summary s, long placingNanos, double messagesPerS, double registrationsPerS,
-                       int registered, long registrationFailures) {
+                       int registered, long registrationFailures, FailoverLedger.Report failover, int answeredNotReleased) {
         StringBuilder reasons = new StringBuilder("{");
         s.failedByReason().forEach((k, v) -> reasons.append(reasons.length() > 1 ? "," : "")
                 .append('"').append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(v));
@@ -254,10 +278,10 @@ public final class SipLoadGenMain {
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
                         + "\"messages_per_s\":%.1f,\"registrations_per_s\":%.3f,\"registered\":%d,\"registration_failures\":%d,"
-                        + "\"answer_ms_p50\":%.3f,\"answer_ms_p99\":%.3f,\"answer_ms_max\":%.3f,\"skipped\":%d}",
+                        + "\"answer_ms_p50\":%.3f,\"answer_ms_p99\":%.3f,\"answer_ms_max\":%.3f,\"skipped\":%d,\"answered_not_released\":%d,%s}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.ringP50(), s.ringP99(), s.ringMax(),
                 s.talkPathOk(), s.completed() / (placingNanos / 1e9), messagesPerS, registrationsPerS, registered,
-                registrationFailures, s.answerP50(), s.answerP99(), s.answerMax(), s.skipped());
+                registrationFailures, s.answerP50(), s.answerP99(), s.answerMax(), s.skipped(), answeredNotReleased, failover.jsonMembers());
     }
 
 

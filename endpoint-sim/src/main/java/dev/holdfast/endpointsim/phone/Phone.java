@@ -138,6 +138,9 @@ public final class Phone implements SipEndpoint {
 
     public boolean registered() { return registered; }
 
+    /** When a request or response last arrived from a controller (the scheduler's nanoTime). */
+    public long lastHeardNanos() { return lastHeardNanos; }
+
     /** The controller it registers with now (null with none configured). */
     public InetSocketAddress controller() {
         return config.controllers().isEmpty() ? null : config.controllers().get(controllerIndex);

@@ -48,6 +48,9 @@ final class Association {
     interface Listener {
         /** Now associated with {@code controller}. */
         void registered(InetSocketAddress controller, MethodKind method);
+
+        /** {@code controller} is declared lost; a request or reply last arrived from it at {@code lastArrivalNanos}. */
+        default void lost(InetSocketAddress controller, long lastArrivalNanos) {}
     }
 
     private final GatewayConfig config;
@@ -241,6 +244,7 @@ final class Association {
         everRegistered = true;
         former = null;
         lastHeardNanos = scheduler.nanoTime();
+        lastArrivalNanos = lastHeardNanos; // its reply arrived
         LOG.log(System.Logger.Level.INFO, () -> config.midText() + ": registered with " + target + " (" + method + ")");
         listener.registered(target, method);
         flush();
@@ -282,6 +286,7 @@ final class Association {
         if (state != State.REGISTERED || !controller.equals(current)) return;
         LOG.log(System.Logger.Level.WARNING, () -> config.midText() + ": lost controller " + controller + ": " + why);
         lostAtMillis = scheduler.wallMillis();
+        listener.lost(controller, lastArrivalNanos);
         former = current;
         current = null;
         // not registered from here on, before the disconnect fails what still waits for the lost controller (its

@@ -85,6 +85,19 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
      */
     public record Registration(InetSocketAddress controller, String method, long atMillis, long lostAtMillis) {}
     private java.util.function.Consumer<String> touched = id -> { };
+    private ControllerWatcher controllerWatcher = new ControllerWatcher() { };
+
+    /** Told on the scheduler thread when the gateway loses its controller and when it is registered with one. */
+    public interface ControllerWatcher {
+        /** The controller is declared lost; the gateway last heard from it at {@code lastHeardMillis} (epoch ms). */
+        default void lost(long lastHeardMillis) {}
+
+        /** Registered with a controller (the first one, or the next after a loss) at {@code atMillis} (epoch ms). */
+        default void registered(long atMillis) {}
+    }
+
+    /** Watches the control association (a failover drill's load generator: when had this gateway no controller). */
+    public void onControllerChange(ControllerWatcher watcher) { this.controllerWatcher = java.util.Objects.requireNonNull(watcher); }
 
     public MediaGatewayCore(GatewayConfig config, SimScheduler scheduler, ControlNetwork control, MediaNetwork media) {
         this.config = config;
@@ -94,10 +107,18 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         this.random = new SplittableRandom(config.seed());
         this.events = new EventEngine(scheduler, this::sendNotify, config.digitMapTimers(), t -> root.digitMaps);
         this.paths = new MediaPaths();
-        this.association = new Association(config, scheduler, control, random.split(), (c, m) -> {
-            registered(c, m.name());
-            heartbeatArmedByCurrent = false;
-            rearmInactivity();
+        this.association = new Association(config, scheduler, control, random.split(), new Association.Listener() {
+            @Override public void registered(InetSocketAddress c, dev.holdfast.h248.message.ServiceChangeParm.MethodKind m) {
+                MediaGatewayCore.this.registered(c, m.name());
+                heartbeatArmedByCurrent = false;
+                rearmInactivity();
+                controllerWatcher.registered(scheduler.wallMillis());
+            }
+
+            @Override public void lost(InetSocketAddress c, long lastArrivalNanos) {
+                long silentMillis = Math.max(0, scheduler.nanoTime() - lastArrivalNanos) / 1_000_000;
+                controllerWatcher.lost(scheduler.wallMillis() - silentMillis);
+            }
         });
         this.executor = new CommandExecutor(this);
         for (String line : config.lines()) {

@@ -43,13 +43,14 @@ import java.util.Set;
 public final class LoadGenMain {
     private LoadGenMain() {}
 
-    static final String USAGE = """
+    private static final String USAGE_LINES = """
             usage: loadgen h248 --write-config FILE --gateways N --lines M [--controller HOST:PORT] [--no-answer S]
                                 [--inactivity MS]
                    loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M [--cps R] [--hold S] [--duration T]
                                 [--transport udp|tcp] [--probe-rate PPS] [--full-rate-every N] [--interval S] [--seed N] [--json]
                                 [--threads N] [--controller-pid PID] [--answer-lines K] [--call-numbers N1,N2,...]
                                 [--ready-file FILE] [--start-when FILE] [--heartbeat-timeout MS] [--inactivity MS]
+                                [--failover-journal FILE] [--failover-settle MS] [--killed-file FILE] [--failover-tolerant]
                    loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M --establish K
                                 [--mix intra=W,inter=W,hold=W,conference=W] [--control-port P] [--setup-threads N]
                                 [--transport udp|tcp] [--probe-rate PPS] [--heartbeat-timeout MS] [--inactivity MS]
@@ -78,6 +79,8 @@ public final class LoadGenMain {
                 RTP figures apart (rtp.full_rate). Default 0: every call at --probe-rate
             """;
 
+    static final String USAGE = USAGE_LINES + dev.holdfast.sim.load.FailoverLedger.USAGE;
+
 
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));
@@ -91,7 +94,7 @@ public final class LoadGenMain {
         }
         CommandOptions opt;
         try {
-            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose"));
+            opt = CommandOptions.parse(args, 1, Set.of("json", "verbose", "failover-tolerant"));
         } catch (IllegalArgumentException e) {
             err.println("loadgen: " + e.getMessage());
             err.print(USAGE);
@@ -157,6 +160,8 @@ public final class LoadGenMain {
         // shards: each runtime is one event loop thread with its gateways, their RTP probes and their subscribers;
         // gateway g goes to shard (g - 1) % threads. One thread for everything was the load generator's own limit.
         int threads = Math.max(1, Math.min(opt.integer("threads", 2), plan.gateways()));
+        dev.holdfast.sim.load.FailoverLedger ledger = dev.holdfast.sim.load.FailoverLedger.fromOptions(opt);
+        boolean tolerant = opt.has("failover-tolerant");
         List<GatewayRuntime> runtimes = new ArrayList<>();
         for (int i = 0; i < threads; i++) runtimes.add(GatewayRuntime.create(1, GatewayRuntime.loadTransactions()));
         try {
@@ -175,6 +180,7 @@ public final class LoadGenMain {
                 gateways.add(gw);
                 shardGateways.get(shard).add(gw);
                 shardNumbers.get(shard).add(g);
+                watchController(gw, plan, g, ledger.windows());
             }
             long began = System.nanoTime();
             for (SimulatedGateway gw : gateways) {
@@ -209,7 +215,7 @@ public final class LoadGenMain {
                     List<String> shardExternal = new ArrayList<>();
                     for (int e = i; e < external.size(); e += threads) shardExternal.add(external.get(e).trim());
                     subscribers.parts.add(new ScriptedSubscribers(runtimes.get(i).scheduler(), shardGateways.get(i),
-                            shardNumbers.get(i), plan, cps / threads, hold, seed + i, answeringLines, shardExternal));
+                            shardNumbers.get(i), plan, cps / threads, hold, seed + i, answeringLines, shardExternal, ledger));
                 }
                 long start = System.nanoTime();
                 long cpuBefore = processCpuNanos();
@@ -257,15 +263,32 @@ public final class LoadGenMain {
                         s.talkPathOk(), s.setupP50(), s.setupP99(), s.setupMax(), s.completed() / (placingNanos / 1e9),
                         messagesPerS, 100 * cpuShare, s.tickLagMillis(99), controllerPid == null ? ""
                                 : String.format(Locale.ROOT, ", controller CPU %.0f%%", 100 * controllerCpuShare));
-                if (json) out.println(json(s, placingNanos, messagesPerS, cpuShare, cps, controllerCpuShare, wall));
+                dev.holdfast.sim.load.FailoverLedger.Report failover = ledger.report();
+                if (s.failed() > 0 || failover.killedAtMillis() >= 0)
+                    out.println("loadgen: failover: " + failover.text());
+                if (json) out.println(json(s, placingNanos, messagesPerS, cpuShare, cps, controllerCpuShare, wall, failover));
                 out.flush();
-                allGood &= s.failed() == 0 && s.completed() > 0;
+                allGood &= (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0;
             }
             for (SimulatedGateway gw : gateways) gw.shutdown(Duration.ZERO);
             return allGood ? 0 : 1;
         } finally {
             runtimes.forEach(GatewayRuntime::close);
         }
+    }
+
+    /** Gateway {@code g}'s losses of its controller and registrations, as windows of all its lines' numbers. */
+    static void watchController(SimulatedGateway gw, LoadPlan plan, int g, dev.holdfast.sim.load.FailoverWindows windows) {
+        List<String> numbers = new ArrayList<>();
+        for (int l = 1; l <= plan.lines(); l++) numbers.add(plan.number(g, l));
+        gw.call(core -> {
+            core.onControllerChange(new dev.holdfast.gatewaysim.core.MediaGatewayCore.ControllerWatcher() {
+                @Override public void lost(long lastHeardMillis) { windows.lost(numbers, lastHeardMillis); }
+
+                @Override public void registered(long atMillis) { windows.registered(numbers, atMillis); }
+            });
+            return null;
+        });
     }
 
     /** The gateways' ordered controller list: {@code --controller} (or {@code --controllers}) A[,B...]. */
@@ -327,7 +350,8 @@ public final class LoadGenMain {
      * machine disturbs less than calls/s or latency do.
      */
     static String json(ScriptedSubscribers.Summary s, long placingNanos, double messagesPerS, double cpuShare,
-                       double cps, double controllerCpuShare, long wallNanos) {
+                       double cps, double controllerCpuShare, long wallNanos,
+                       dev.holdfast.sim.load.FailoverLedger.Report failover) {
         double perCall = s.completed() > 0 ? wallNanos / 1e6 / s.completed() : 0;
         StringBuilder reasons = new StringBuilder("{");
         s.failedByReason().forEach((k, v) -> reasons.append(reasons.length() > 1 ? "," : "")
@@ -337,14 +361,14 @@ public final class LoadGenMain {
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
                         + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,\"loadgen_lag_ms_p99\":%.1f,\"loadgen_lag_ms_max\":%.1f,"
-                        + "\"loadgen_cpu_ms_per_call\":%.3f,%s\"messages_per_s\":%.1f}",
+                        + "\"loadgen_cpu_ms_per_call\":%.3f,%s\"messages_per_s\":%.1f,%s}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
                 s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare, s.tickLagMillis(99),
                 s.tickLagMillis(100), cpuShare * perCall,
                 controllerCpuShare < 0 ? "" : String.format(Locale.ROOT,
                         "\"controller_cpu_share\":%.3f,\"controller_cpu_ms_per_call\":%.3f,", controllerCpuShare,
                         controllerCpuShare * perCall),
-                messagesPerS);
+                messagesPerS, failover.jsonMembers());
     }
 
     /** CPU time (user + system) of another process from /proc (Linux), 0 when it cannot be read. */

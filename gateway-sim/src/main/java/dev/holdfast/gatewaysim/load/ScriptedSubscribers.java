@@ -59,6 +59,9 @@ public final class ScriptedSubscribers {
         final Line callee;
         final String external;
         final long start;
+        /** When it was placed, and when it first rang (ring-back at the caller; -1 before): wall clock, epoch ms. */
+        final long attemptedMillis;
+        long upSinceMillis = -1;
         Step step = Step.WAIT_DIAL_TONE;
         long stepSince;
         long hangUpAt;
@@ -72,7 +75,10 @@ public final class ScriptedSubscribers {
             this.external = external;
             this.start = now;
             this.stepSince = now;
+            this.attemptedMillis = scheduler.wallMillis();
         }
+
+        List<String> endpoints() { return List.of(caller.number, callee != null ? callee.number : external); }
 
         void next(Step s, long now) {
             step = s;
@@ -104,6 +110,8 @@ public final class ScriptedSubscribers {
     /** Calls in progress by gateway and line id, for the gateways' "termination touched" callbacks. */
     private final Map<SimulatedGateway, Map<String, Call>> byLine = new IdentityHashMap<>();
     private final CallStats stats = new CallStats();
+    /** Failed and completed calls as a failover drill sees them (null: no drill accounting). */
+    private final dev.holdfast.sim.load.FailoverLedger ledger;
     /** Completed calls to external numbers (also in {@code stats.completed}). */
     private long completedExternal;
     private final Random random;
@@ -127,7 +135,7 @@ public final class ScriptedSubscribers {
 
     public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, List<Integer> planNumbers,
                                LoadPlan plan, double cps, Duration hold, long seed) {
-        this(scheduler, gateways, planNumbers, plan, cps, hold, seed, 0, List.of());
+        this(scheduler, gateways, planNumbers, plan, cps, hold, seed, 0, List.of(), null);
     }
 
     /**
@@ -137,8 +145,9 @@ public final class ScriptedSubscribers {
      */
     public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, List<Integer> planNumbers,
                                LoadPlan plan, double cps, Duration hold, long seed, int answeringLinesPerGateway,
-                               List<String> externalNumbers) {
+                               List<String> externalNumbers, dev.holdfast.sim.load.FailoverLedger ledger) {
         this.scheduler = scheduler;
+        this.ledger = ledger;
         for (int i = 0; i < gateways.size(); i++) {
             SimulatedGateway gw = gateways.get(i);
             MediaGatewayCore core = gw.call(c -> c);
@@ -181,7 +190,11 @@ public final class ScriptedSubscribers {
         onThread(() -> {
             placing = false;
             if (ticker != null) ticker.cancel();
-            for (Call c : calls) stats.fail("unfinished at " + c.step.name().toLowerCase().replace('_', ' '));
+            for (Call c : calls) {
+                String reason = "unfinished at " + c.step.name().toLowerCase().replace('_', ' ');
+                stats.fail(reason);
+                if (ledger != null) ledger.failed(reason, c.attemptedMillis, c.upSinceMillis, scheduler.wallMillis(), c.endpoints());
+            }
             calls.clear();
             byLine.values().forEach(Map::clear);
             return null;
@@ -399,6 +412,13 @@ public final class ScriptedSubscribers {
 
     /** Moves a call on; true when it is over (completed, or failed and its lines recovered). */
     private boolean advance(Call c, long now) {
+        if (ledger != null && c.step != Step.TALKING && c.step != Step.RECOVERING
+                && ledger.windows().withoutControllerNow(c.endpoints(), scheduler.wallMillis())) {
+            // the step waits on a controller that one of its lines does not have (failing over): its time limit
+            // runs from when that line has one again, so that a call up at the kill is judged by what the next
+            // controller does, not by how long the failover took
+            c.stepSince = now;
+        }
         boolean late = now - c.stepSince > STEP_LIMIT.toNanos();
         switch (c.step) {
             case WAIT_DIAL_TONE -> {
@@ -412,10 +432,12 @@ public final class ScriptedSubscribers {
                     // the far end rings and answers by itself: ring-back here is the setup
                     if (hears(c.caller, "cg/rt")) {
                         stats.setup(now - c.start);
+                        c.upSinceMillis = scheduler.wallMillis();
                         c.next(Step.WAIT_TALK_PATH, now);
                     } else if (late) fail(c, "no ring-back from " + c.external, now);
                 } else if (hears(c.callee, "al/ri") && hears(c.caller, "cg/rt")) {
                     stats.setup(now - c.start); // off-hook to ring-back
+                    c.upSinceMillis = scheduler.wallMillis();
                     c.callee.core.answer(c.callee.id);
                     c.next(Step.WAIT_TALK_PATH, now);
                 } else if (late) fail(c, "no ringing", now);
@@ -447,6 +469,7 @@ public final class ScriptedSubscribers {
                 if (idle(c.caller) && (c.callee == null || idle(c.callee))) {
                     stats.completed++;
                     if (c.callee == null) completedExternal++;
+                    if (ledger != null) ledger.completed(c.upSinceMillis, scheduler.wallMillis());
                     return true;
                 } else if (late) fail(c, "lines not idle after the call", now);
             }
@@ -460,6 +483,7 @@ public final class ScriptedSubscribers {
 
     private void fail(Call c, String reason, long now) {
         stats.fail(reason);
+        if (ledger != null) ledger.failed(reason, c.attemptedMillis, c.upSinceMillis, scheduler.wallMillis(), c.endpoints());
         // the first failures are logged with what each side heard; after that they are only counted: when a run
         // overloads the machine, a log line per failed call (formatted, written to stderr on the event loop) took
         // CPU from the calls still going and deepened the collapse
@@ -468,7 +492,9 @@ public final class ScriptedSubscribers {
             log.log(System.Logger.Level.WARNING, () -> "call " + c.caller + " -> "
                     + (c.callee != null ? c.callee.number : c.external) + " failed: " + reason
                     + " (caller hears " + c.caller.core.signals(c.caller.id)
-                    + (c.callee != null ? ", callee hears " + c.callee.core.signals(c.callee.id) : "") + ")"
+                    + (c.callee != null ? ", callee hears " + c.callee.core.signals(c.callee.id) : "") + "; placed at "
+                    + java.time.Instant.ofEpochMilli(c.attemptedMillis) + (c.upSinceMillis < 0 ? ", never rang" : ", rang at "
+                    + java.time.Instant.ofEpochMilli(c.upSinceMillis)) + ")"
                     + (failuresLogged == MAX_FAILURES_LOGGED ? "; further failures are counted, not logged" : ""));
         }
         c.talkPathUp = false;

@@ -451,6 +451,29 @@ class MediaGatewayCoreTest {
         g.stop();
     }
 
+    /**
+     * A failover drill's load generator learns when the gateway had no controller: from the last word of the one it
+     * lost (not from when it noticed) until it was registered with the next.
+     */
+    @Test void theControllerWatcherIsToldWhenTheLostControllerWasLastHeardAndWhenTheNextTookUs() {
+        MediaGatewayCore g = quickDetectingGateway();
+        List<String> told = new java.util.ArrayList<>();
+        g.onControllerChange(new MediaGatewayCore.ControllerWatcher() {
+            @Override public void lost(long lastHeardMillis) { told.add("lost, last heard " + lastHeardMillis); }
+
+            @Override public void registered(long atMillis) { told.add("registered " + atMillis); }
+        });
+        contains(TestMgc.text(mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}")), "MF=ROOT");
+        long lastWord = time.wallMillis();
+        mgc.silent.add(C1);
+        time.advance(Duration.ofMillis(299));
+        assertEquals(List.of(), told, "nothing lost yet");
+        time.advance(Duration.ofMillis(1));
+        assertEquals(List.of("lost, last heard " + lastWord, "registered " + (lastWord + 300)), told,
+                "lost 300 ms after C1's last request, with C2 at once");
+        g.stop();
+    }
+
     @Test void aHeartbeatAnsweredInTimeKeepsTheController() {
         MediaGatewayCore g = quickDetectingGateway();
         mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");

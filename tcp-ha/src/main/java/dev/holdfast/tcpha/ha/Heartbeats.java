@@ -2,15 +2,13 @@ package dev.holdfast.tcpha.ha;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -18,68 +16,113 @@ import java.util.function.Supplier;
  * {@code payload} every interval on every link and remembers when the peer was last heard on each. The payload is a
  * text line: the sender's role and counters (last byte received, last ack, bytes the application read and wrote,
  * FIN/RST state), so either side can tell a dead peer from a lagging one.
+ *
+ * <p>Cheap by design, because it runs all the time: at a 10 ms interval every wake-up of a thread is paid 100 times a
+ * second, and on the virtual machines this runs on a wake-up after a 10 ms sleep costs about 80 us of CPU by itself.
+ * So one sender thread that sleeps until the next round's deadline (no scheduled executor and its queue), reused
+ * buffers, no string concatenation per round; other per-round work (the primary's watch of its backup) rides on the
+ * sender's wake-up ({@link #onEachRound}). (One receiver thread for both links with a selector was tried: the peer's
+ * two datagrams are sent some 100 us apart, so it woke twice a round anyway, with two more system calls.)
  */
 public final class Heartbeats implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Heartbeats.class.getName());
     public static final int PORT = 7100;
 
-    private final List<DatagramSocket> sockets;
-    private final List<InetSocketAddress> peers;
+    private final List<DatagramChannel> channels = new ArrayList<>();
+    private final List<InetSocketAddress> peers = new ArrayList<>();
     private final long[] lastHeardNanos;
     private final String[] lastPayload;
-    private final ScheduledExecutorService timer;
-    private final AtomicLong sent = new AtomicLong();
+    private final Thread sender;
+    private final long intervalNanos;
+    private final Supplier<String> payload;
+    private long sent;
+    private volatile Runnable onEachRound = () -> {};
+    private final java.util.concurrent.CountDownLatch receiverReady;
     private volatile boolean running = true;
 
     /** links: pairs of (local IP, peer IP), one per link. */
     public Heartbeats(List<String[]> links, int intervalMs, Supplier<String> payload) throws IOException {
-        sockets = new java.util.ArrayList<>();
-        peers = new java.util.ArrayList<>();
+        this.intervalNanos = intervalMs * 1_000_000L;
+        this.payload = payload;
         for (String[] l : links) {
-            sockets.add(new DatagramSocket(new InetSocketAddress(l[0], PORT)));
+            DatagramChannel ch = DatagramChannel.open();
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(new InetSocketAddress(l[0], PORT));
+            channels.add(ch);
             peers.add(new InetSocketAddress(l[1], PORT));
         }
         lastHeardNanos = new long[links.size()];
         lastPayload = new String[links.size()];
-        long now = System.nanoTime();
-        java.util.Arrays.fill(lastHeardNanos, now); // grace: a peer not heard yet is not dead yet
-        for (int i = 0; i < sockets.size(); i++) {
+        receiverReady = new java.util.concurrent.CountDownLatch(links.size());
+        for (int i = 0; i < links.size(); i++) {
             int link = i;
             Thread t = new Thread(() -> receive(link), "heartbeat-rx-" + (link + 1));
             t.setDaemon(true);
             t.start();
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> { Thread t = new Thread(r, "heartbeat-tx"); t.setDaemon(true); return t; });
-        timer.scheduleAtFixedRate(() -> send(payload.get()), 0, intervalMs, TimeUnit.MILLISECONDS);
+        try {
+            receiverReady.await(); // the grace below starts when the receivers listen, not before (a cold JVM on a
+                                   // busy host can take longer than a detection deadline to start a thread)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long now = System.nanoTime();
+        java.util.Arrays.fill(lastHeardNanos, now); // grace: a peer not heard yet is not dead yet
+        sender = new Thread(this::sendEveryInterval, "heartbeat-tx");
+        sender.setDaemon(true);
+        sender.start();
     }
 
-    private volatile boolean senderRealtime;
+    /** Work to do once per heartbeat round on the sender's thread (real-time: keep it short, no blocking). */
+    public void onEachRound(Runnable r) { onEachRound = r; }
 
-    private void send(String text) {
-        if (!senderRealtime) senderRealtime = dev.holdfast.tcpha.posix.RealtimeThread.elevate(20) || true;
-        byte[] b = (sent.incrementAndGet() + " " + text).getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < sockets.size(); i++) {
-            try {
-                sockets.get(i).send(new DatagramPacket(b, b.length, peers.get(i)));
-            } catch (IOException e) {
-                // a link that is down fails the send: the peer notices the silence, we go on with the other link
+    private void sendEveryInterval() {
+        dev.holdfast.tcpha.posix.RealtimeThread.elevate(20);
+        ByteBuffer out = ByteBuffer.allocateDirect(1500);
+        StringBuilder text = new StringBuilder(128);
+        long next = System.nanoTime();
+        while (running) {
+            text.setLength(0);
+            text.append(++sent).append(' ').append(payload.get());
+            out.clear();
+            for (int i = 0; i < text.length() && out.hasRemaining(); i++) out.put((byte) text.charAt(i));
+            out.flip();
+            for (int i = 0; i < channels.size(); i++) {
+                try {
+                    channels.get(i).send(out.duplicate(), peers.get(i));
+                } catch (IOException e) {
+                    // a link that is down fails the send: the peer notices the silence, we go on with the other link
+                }
             }
+            onEachRound.run();
+            // fixed rate: the next round is due one interval after the last one was due, not after this one ended
+            next += intervalNanos;
+            long now = System.nanoTime();
+            if (next - now < 0) next = now; // a stall (GC, a busy host) is not made up for with a burst
+            for (long left = next - now; running && left > 0; left = next - System.nanoTime()) LockSupport.parkNanos(left);
         }
     }
 
     private void receive(int link) {
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(20);
-        byte[] buf = new byte[1500];
+        DatagramChannel ch = channels.get(link);
+        ByteBuffer buf = ByteBuffer.allocateDirect(1500);
+        byte[] bytes = new byte[1500];
+        receiverReady.countDown();
         while (running) {
-            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            buf.clear();
             try {
-                sockets.get(link).receive(p);
+                ch.receive(buf);
             } catch (IOException e) {
+                // this link only: the peer notices its silence, the other link goes on
                 if (running) LOG.log(Level.WARNING, "heartbeat link {0} receive failed: {1}", link + 1, e.getMessage());
                 return;
             }
             lastHeardNanos[link] = System.nanoTime();
-            lastPayload[link] = new String(buf, 0, p.getLength(), StandardCharsets.US_ASCII);
+            buf.flip();
+            int n = buf.remaining();
+            buf.get(bytes, 0, n);
+            lastPayload[link] = new String(bytes, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 
@@ -89,14 +132,16 @@ public final class Heartbeats implements AutoCloseable {
     /** System.nanoTime() when the peer was last heard on the link (0-based). */
     public long lastHeardNanos(int link) { return lastHeardNanos[link]; }
 
-    public int links() { return sockets.size(); }
+    public int links() { return channels.size(); }
 
     public String lastPayload(int link) { return lastPayload[link]; }
 
     @Override
     public void close() {
         running = false;
-        timer.shutdownNow();
-        sockets.forEach(DatagramSocket::close);
+        LockSupport.unpark(sender);
+        for (DatagramChannel ch : channels) {
+            try { ch.close(); } catch (IOException e) { /* closing anyway */ }
+        }
     }
 }

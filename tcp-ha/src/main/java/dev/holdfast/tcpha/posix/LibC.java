@@ -42,6 +42,8 @@ public interface LibC extends Library {
     int gettid();
     int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
     int poll(byte[] fds, long nfds, int timeoutMs) throws LastErrorException;
+    int eventfd(int initval, int flags) throws LastErrorException;
+    int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     int epoll_create1(int flags) throws LastErrorException;
     int epoll_ctl(int epfd, int op, int fd, byte[] event) throws LastErrorException;
     int epoll_wait(int epfd, byte[] events, int maxEvents, int timeoutMs) throws LastErrorException;

@@ -123,6 +123,22 @@ public final class PacketSocket implements AutoCloseable {
      * Waits until a frame is queued or {@code ms} passed (poll(2): its timeout is a high-resolution timer, where
      * SO_RCVTIMEO is rounded up to whole jiffies, 4-10 ms); true if one is queued.
      */
+    /**
+     * As {@link #awaitReadable(int)}, but also returns as soon as {@code wakeFd} (an eventfd) is readable: a reader
+     * can then wait long (no wake-ups while the service is idle) and still be stopped at once.
+     */
+    public boolean awaitReadable(int ms, int wakeFd) throws IOException {
+        ByteBuffer pfd = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        pfd.putInt(fd).putShort((short) LibC.POLLIN).putShort((short) 0);
+        pfd.putInt(wakeFd).putShort((short) LibC.POLLIN).putShort((short) 0);
+        try {
+            return LibC.INSTANCE.poll(pfd.array(), 2, ms) > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EINTR) return false;
+            throw Sockets.io("poll(AF_PACKET)", e);
+        }
+    }
+
     public boolean awaitReadable(int ms) throws IOException {
         ByteBuffer pfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
         pfd.putInt(fd).putShort((short) LibC.POLLIN).putShort((short) 0);
