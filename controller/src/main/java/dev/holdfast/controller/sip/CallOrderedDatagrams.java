@@ -59,7 +59,10 @@ final class CallOrderedDatagrams extends AbstractQueue<DatagramQueuedMessageDisp
         lock.lock();
         try {
             waiting.addLast(w);
-            arrived.signalAll();
+            // one parsing thread is enough: if its call is busy, the thread busy with it takes it next (it looks for
+            // the next datagram itself, and wakes the others when it frees a call); waking all four for every
+            // datagram cost the receive path more than it parsed (a 2-core machine)
+            arrived.signal();
             return true;
         } finally {
             lock.unlock();
