@@ -52,16 +52,7 @@ class PhoneMigrationTest {
     private static long counter(Controller c, String name) throws Exception { return SipTestController.counter(c, name); }
 
     private static void await(String what, BooleanSupplier ok, Supplier<String> found) {
-        long end = System.nanoTime() + T.toNanos();
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > end) fail(what + " not within " + T.toMillis() + " ms: " + found.get());
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        SipTestController.await(what, T, ok, found);
     }
 
     private interface Check { boolean ok() throws Exception; }

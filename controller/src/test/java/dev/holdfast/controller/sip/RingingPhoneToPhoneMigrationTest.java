@@ -49,16 +49,7 @@ class RingingPhoneToPhoneMigrationTest {
     }
 
     private static void await(String what, BooleanSupplier ok, Supplier<String> found) {
-        long end = System.nanoTime() + T.toNanos();
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > end) fail(what + " not within " + T.toMillis() + " ms: " + found.get());
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        SipTestController.await(what, T, ok, found);
     }
 
     private String counters(Controller c) {

@@ -52,6 +52,21 @@ final class SipTestController {
         return c.inspect(core -> core.sip().location().bindings(user, System.currentTimeMillis()));
     }
 
+    /** Waits up to {@code limit} for {@code ok}; fails with {@code what} and what {@code found} says then. */
+    static void await(String what, java.time.Duration limit, java.util.function.BooleanSupplier ok,
+                      java.util.function.Supplier<?> found) {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > end) org.junit.jupiter.api.Assertions.fail(what + " not within " + limit.toMillis() + " ms: " + found.get());
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                org.junit.jupiter.api.Assertions.fail("interrupted");
+            }
+        }
+    }
+
     static long counter(Controller c, String name) throws Exception {
         return c.inspect(core -> core.sip().counters().get(name));
     }

@@ -353,15 +353,6 @@ class SipTransferTest {
     }
 
     private static void await(String what, BooleanSupplier ok, Supplier<?> found) {
-        long end = System.nanoTime() + T.toNanos();
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > end) fail(what + " not within " + T.toMillis() + " ms: " + found.get());
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
-        }
+        SipTestController.await(what, T, ok, found);
     }
 }
