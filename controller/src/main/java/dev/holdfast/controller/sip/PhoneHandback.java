@@ -18,6 +18,8 @@ final class PhoneHandback {
     private static final System.Logger LOG = System.getLogger(PhoneHandback.class.getName());
     /** By subscriber user: the Call-IDs of the registrations it had here when it was sent away. */
     private final Map<String, Set<String>> sent = new TreeMap<>();
+    /** The users of {@link #sent}, for the SIP edge's threads (which answer other keepalives themselves). */
+    private final Set<String> away = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final SubscriberDirectory directory;
     private final LocationService location;
     private final SipCounters counters;
@@ -34,12 +36,16 @@ final class PhoneHandback {
             Subscriber s = directory.byNumber(n);
             if (s == null) continue;
             Set<String> ids = sent.computeIfAbsent(s.user(), u -> new TreeSet<>());
+            away.add(s.user());
             for (Binding b : location.bindings(s.user(), now)) ids.add(b.callId());
             location.removeAll(s.user());
             counters.add("handback.phones");
             LOG.log(System.Logger.Level.INFO, () -> s.user() + ": sent to the other controller (503 to its keepalive)");
         }
     }
+
+    /** Whether {@code user} is being sent away; any thread. */
+    boolean away(String user) { return away.contains(user); }
 
     /**
      * The answer for a request from a phone that was sent away, or null to serve it: its OPTIONS, its REGISTER in a
@@ -53,6 +59,7 @@ final class PhoneHandback {
         if (ids == null) return null;
         if ("REGISTER".equals(r.method()) && !ids.contains(r.callId())) {
             sent.remove(user);
+            away.remove(user);
             return null;
         }
         if (!"OPTIONS".equals(r.method()) && !"REGISTER".equals(r.method())) return null;

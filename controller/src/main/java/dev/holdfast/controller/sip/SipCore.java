@@ -57,6 +57,9 @@ public final class SipCore implements PhoneRouter {
     /** Phones sent to the other controller of the pair with a conference handed back (failback): {@link PhoneHandback}. */
     void handBack(List<String> numbers) { handback.send(numbers, svc.now()); }
 
+    /** Whether {@code user} is being sent to the other controller (thread-safe: the edge asks, to leave its keepalives to us). */
+    public boolean sentAway(String user) { return handback.away(user); }
+
     /**
      * The call cookies of phone dialogs: stamped into our Contact, verified when a phone brings its dialogs from
      * another controller. {@link PhoneDialogCookies#OFF} (the default): no cookies, no adoption.
