@@ -590,4 +590,44 @@ class ConferenceMigrationTest {
             assertEquals(0L, (long) n.controller.inspect(core -> core.failures()));
         }
     }
+
+    /**
+     * The gateway comes back but one member's phone does not (5003 notices the primary's death only after a minute):
+     * when the limit (2 s) runs out, its termination is subtracted and the two others talk on; when 5003's dialog
+     * arrives after all (it registers with the alternate), it gets BYE.
+     */
+    @Test
+    void aMemberWhosePhoneDoesNotComeBackInTimeLeavesAndItsLateDialogGetsBye() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 1, 30, Map.of(), KEYED, KEYED_QUICK_LIMIT, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Phone c = phones.phone(n, "5003", java.time.Duration.ofSeconds(60));
+            List<Call> calls = conferenceOfThree(a, b, c);
+            long ctx = gw.contextIds().get(0);
+            mark(calls.subList(0, 2));
+
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+            for (Phone p : List.of(a, b)) assertTrue(eventually(() -> at(p, n.alternate), 25), p + " fails over");
+            assertTrue(eventually(() -> sipCounter(n.alternate, "migration.conference.member-missing") == 1, 25),
+                    "5003's dialog did not come within the limit: " + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5002"))
+                    && gw.terminationsIn(ctx).size() == 2, WAIT), "5003's termination went: " + gw.terminationsIn(ctx));
+            neverDropped(calls.subList(0, 2));
+            assertTrue(calls.get(2).state() == CallState.CONNECTED && MigratingPhones.sip(n.controller).equals(c.controller()),
+                    "5003 has not noticed yet: " + calls.get(2) + " at " + c.controller() + " failovers " + c.failovers());
+
+            c.register(); // its REGISTER to the dead primary times out: it fails over now and brings its dialog
+            assertTrue(eventually(() -> calls.get(2).state() == CallState.ENDED, 25), "5003's late dialog gets BYE: " + calls.get(2));
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5002")), WAIT));
+            talkAgain(calls.subList(0, 2));
+
+            b.hangUp(calls.get(1));
+            assertTrue(eventually(() -> calls.get(0).state() == CallState.ENDED, WAIT), "5001, alone, gets BYE");
+            nothingLeft(n, gw);
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
 }
