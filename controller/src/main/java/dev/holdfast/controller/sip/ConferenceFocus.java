@@ -460,12 +460,24 @@ final class ConferenceFocus {
         });
     }
 
+    /**
+     * After a gateway's loss, how long the focus waits before mixing its conferences again: the loss of every gateway's
+     * connection is also what a controller that shuts down sees, and a new context must not be added then (its core
+     * stops first, and the timer with it).
+     */
+    static final long REMIX_AFTER_LOSS_MILLIS = 200;
+
     /** The gateway mixing the conference is gone (the controller lives): the members are mixed again, or told. */
     private void bridgeLost(Conference conf) {
         if (conf.ended) return;
         counters.add("conference.gateway-lost");
         conf.bridge = null;
-        remix(conf, "its gateway was lost");
+        conf.waiting = true; // members who leave meanwhile are only taken off the list
+        stopMissing(conf);
+        conf.missingTimer = svc.startTimer(REMIX_AFTER_LOSS_MILLIS, () -> {
+            conf.missingTimer = 0;
+            remix(conf, "its gateway was lost");
+        });
     }
 
     /**
