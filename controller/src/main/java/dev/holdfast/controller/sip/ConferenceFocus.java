@@ -417,11 +417,15 @@ final class ConferenceFocus {
 
     private void endIfAlone(Conference conf) {
         if (conf.ended || conf.members.size() > 1) return;
-        end(conf);
+        end(conf, List.of());
     }
 
-    /** The conference ends: BYE to each phone, busy tone to each line, the context goes. */
-    private void end(Conference conf) {
+    /** The BYE's Reason (RFC 3326) when the conference ends because no gateway can mix it. */
+    private static final List<SipHeader> NO_GATEWAY = List.of(new SipHeader("Reason",
+            "SIP;cause=503;text=\"no gateway to mix the conference\""));
+
+    /** The conference ends: BYE to each phone (with {@code byeHeaders}), busy tone to each line, the context goes. */
+    private void end(Conference conf, List<SipHeader> byeHeaders) {
         conf.ended = true;
         conferences.remove(conf);
         stopMissing(conf);
@@ -434,7 +438,8 @@ final class ConferenceFocus {
         for (Object o : List.copyOf(conf.members)) {
             if (o instanceof PhoneMember p) {
                 phones.remove(p.callId);
-                sip.send(SipOutgoingRequest.inDialog("BYE", p.callId));
+                sip.send(byeHeaders.isEmpty() ? SipOutgoingRequest.inDialog("BYE", p.callId)
+                        : SipOutgoingRequest.inDialog("BYE", p.callId, null, null, byeHeaders));
             } else if (o instanceof LineMember l && !l.gone) {
                 l.gone = true;
                 if (l.line != null) l.line.release();
@@ -545,7 +550,7 @@ final class ConferenceFocus {
             LOG.log(System.Logger.Level.WARNING, () -> "conference " + conf.id + ": " + why + "; "
                     + (here.size() > 1 ? "no gateway in service to mix its " + here.size() + " members" : here.size() + " member left")
                     + ": it ends");
-            end(conf);
+            end(conf, here.size() > 1 ? NO_GATEWAY : List.of());
             return;
         }
         conf.bridge = bridge;

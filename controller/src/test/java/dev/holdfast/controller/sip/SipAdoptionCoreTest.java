@@ -256,6 +256,12 @@ class SipAdoptionCoreTest {
         assertEquals(0, counter("migration.conference.gateway-missing"));
         List<Command> out = driver.advance(1_500);
         assertEquals(List.of("BYE conf-a", "BYE conf-b"), sent(out), "at the limit, BYE to the members");
+        for (Command c : out) {
+            if (c instanceof Command.SipSend bye) {
+                assertTrue(bye.request().headers().contains(new SipHeader("Reason",
+                        "SIP;cause=503;text=\"no gateway to mix the conference\"")), "why, in the BYE: " + bye.request().headers());
+            }
+        }
         assertEquals(1, counter("migration.conference.gateway-missing"));
         assertEquals(1, counter("conference.ended.no-gateway"));
         assertEquals(0, driver.runningTimers(), "no timer left running");
