@@ -193,4 +193,34 @@ class FailbackTest {
             assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
         }
     }
+
+    /**
+     * Idle failback counts a focus conference as a call: its gateway stays with the alternate while the conference
+     * lasts there, and goes back once it has ended.
+     */
+    @Test
+    void idleFailbackWaitsForAFocusConferenceToEnd() throws Exception {
+        try (E2eNetwork n = pairWithPhones("idle", 1); MigratingPhones phones = new MigratingPhones()) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Phone c = phones.phone(n, "5003");
+            List<Call> calls = ConferenceMigrationTest.conferenceOfThree(a, b, c);
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1")
+                    && MigratingPhones.sipCounter(n.alternate, "migration.conference.dialog-adopted") == 3, SLOW), "at the alternate");
+
+            Controller back = n.restartPrimary();
+            assertTrue(eventually(() -> listening(back.address("tcp").getPort()), WAIT));
+            Thread.sleep(2000);
+            assertTrue(at(gw, n.alternate), "the gateway with a conference stays with the alternate");
+            assertEquals(1, ConferenceMigrationTest.conferences(n.alternate).size());
+            b.hangUp(calls.get(1));
+            c.hangUp(calls.get(2));
+            assertTrue(eventually(() -> calls.get(0).state() == CallState.ENDED, WAIT), "5001, alone, gets BYE");
+            assertTrue(eventually(() -> inService(back, "gw1") && at(gw, back), SLOW), "then the gateway goes back");
+            assertTrue(gw.contextIds().isEmpty(), "nothing left: " + gw.contextIds());
+        }
+    }
 }
