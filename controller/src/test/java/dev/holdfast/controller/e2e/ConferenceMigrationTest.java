@@ -467,15 +467,15 @@ class ConferenceMigrationTest {
     }
 
     /**
-     * The conference's gateway (gw1) comes back only after the limit on a missing part (three silent controllers on
-     * its list delay it by about 9 s; the limit is 2 s): the alternate, which has the three members' dialogs, mixes
+     * The conference's gateway (gw1) comes back only after the limit on a missing part (four silent controllers on
+     * its list delay it by about 12 s; the limit is 2 s): the alternate, which has the three members' dialogs, mixes
      * them again on gw2 (each phone re-INVITEd with its new termination's offer) and they talk; when gw1 arrives, the
      * old context is subtracted. Then the members leave one by one and the last gets BYE.
      */
     @Test
     void aConferenceWhoseGatewayComesBackTooLateIsMixedAgainOnAnotherGatewayAndItsOldContextGoes() throws Exception {
         try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 2, 1, 30, Map.of(), KEYED_QUICK_LIMIT, KEYED_QUICK_LIMIT,
-                Map.of(1, 3))) {
+                Map.of(1, 4))) {
             registered(n);
             SimulatedGateway gw1 = n.gw(1), gw2 = n.gw(2);
             Phone a = phones.phone(n, "5001");
