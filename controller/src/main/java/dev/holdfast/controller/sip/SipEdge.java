@@ -398,7 +398,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
      */
     private boolean answerKeepalive(ServerTransaction st) {
         if (!runner.progressing()) return false;
-        respond(st, SipReply.of(200, "OK", new SipHeader("Allow", SipCore.ALLOW), new SipHeader("Accept", "application/sdp")));
+        respond(st, SipMessageMapping.keepaliveReply());
         counters.count(SipEdgeCounters.KEEPALIVES_AT_EDGE);
         return true;
     }

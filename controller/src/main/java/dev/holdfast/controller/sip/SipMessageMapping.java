@@ -108,6 +108,11 @@ public final class SipMessageMapping {
 
     // ------------------------------------------------------------------------------------------ out
 
+    /** What an edge answers to a keepalive (an out-of-dialog OPTIONS) itself: what the core answers. */
+    public static SipReply keepaliveReply() {
+        return SipReply.of(200, "OK", new SipHeader("Allow", SipCore.ALLOW), new SipHeader("Accept", "application/sdp"));
+    }
+
     /** The core's reply to {@code request}; {@code contact} is our Contact, added when the reply asks for one. */
     public Response response(Request request, SipReply reply, ContactHeader contact) throws java.text.ParseException {
         Response resp = messages.createResponse(reply.status(), request);

@@ -1,0 +1,210 @@
+package dev.holdfast.controller.sim;
+
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.gatewaysim.core.MediaGatewayCore;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One seeded run of call migration with SIP phones (issue 5): the whole system of {@link SimWorld} (two controllers,
+ * gateways, the H.248 wire, media) plus endpoint-sim {@link Phone}s on the same virtual clock, talking real SIP text
+ * to the controllers' {@link SimSipPort}s. Phones register with the primary (digest), place phone-to-phone and
+ * phone-to-line calls; the primary dies; the phones' keepalives fail, they register with the alternate and report
+ * their dialogs (dialog-event NOTIFY); the alternate rebuilds the calls with the gateways. Then: every phone call
+ * connected at the kill is connected at the alternate with its talk path up, a hang-up ends both sides, nothing is
+ * left. The hash covers the H.248 wire and every SIP message sent, for the determinism check.
+ */
+final class PhoneMigrationSimulation {
+    record Result(long seed, List<String> violations, long trace, String summary) {
+        boolean ok() { return violations.isEmpty(); }
+    }
+
+    /** A call planned: the phone that placed it, its Call, and the other end (a phone, or a gateway line). */
+    private record Placed(String what, Phone caller, Call call, Phone calleePhone, SimGatewayNode calleeGateway, String calleeLine) {}
+
+    private final long seed;
+    private final SplittableRandom random;
+    private final SimWorld w;
+    private final List<Phone> phones = new ArrayList<>();
+    private final List<Placed> placed = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private long sipHash = 17;
+    private long sipMessages;
+    private boolean killed;
+
+    private PhoneMigrationSimulation(long seed) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed ^ 0xF0FEL);
+        this.w = new SimWorld(seed, 2, 4, new SimFaults(0.0, 1, 1, false, 0, false, false));
+        // every SIP message sent, in order, goes into the hash (none is dropped: the SIP network is lossless here)
+        w.sip.dropWhen(text -> {
+            sipHash = sipHash * 31 + text.hashCode();
+            sipMessages++;
+            return false;
+        });
+    }
+
+    static Result run(long seed) {
+        PhoneMigrationSimulation s = new PhoneMigrationSimulation(seed);
+        try {
+            s.runPhases();
+        } catch (Exception e) {
+            java.io.StringWriter sw = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(sw));
+            s.violations.add("the simulation threw: " + sw);
+        }
+        return new Result(seed, List.copyOf(s.violations), s.w.wire.trace() * 31 + s.sipHash, s.summary());
+    }
+
+    private String summary() {
+        List<String> calls = new ArrayList<>();
+        for (Placed p : placed) calls.add(p.what + " " + p.call.state());
+        return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + (killed ? ", primary killed" : "")
+                + ", SIP messages " + sipMessages + ", alternate SIP port unsupported " + w.alternate.sip.unsupported
+                + " send-failed " + w.alternate.sip.sendFailed + ", virtual time " + w.nowMillis() + " ms";
+    }
+
+    private void violation(String v) { violations.add(v); }
+
+    private Phone phone(int i) throws Exception {
+        InetAddress a = InetAddress.getByName("198.18.0." + i);
+        PhoneConfig cfg = PhoneConfig.of("p" + i, "pw-p" + i, List.of(SimWorld.PRIMARY_SIP, SimWorld.ALTERNATE_SIP))
+                .withMediaAddress(a)
+                .withRegistration(Duration.ofMinutes(10), Duration.ofSeconds(2 + random.nextInt(4)), Duration.ofSeconds(2));
+        Phone p = new Phone(cfg, w.time, w.sip.open(new InetSocketAddress(a, 5060)), w.media, new SplittableRandom(seed * 977 + i));
+        phones.add(p);
+        return p;
+    }
+
+    private void runPhases() throws Exception {
+        w.start();
+        int count = 4 + 2 * random.nextInt(2);
+        for (int i = 1; i <= count; i++) {
+            Phone p = phone(i);
+            w.time.schedule(p::start, Duration.ofMillis(random.nextInt(2000)));
+        }
+        if (!w.runUntil(() -> w.allArmedAt(w.primary) && phones.stream().allMatch(p -> p.registered()
+                && SimWorld.PRIMARY_SIP.equals(p.controller())), Duration.ofSeconds(30))) {
+            violation("gateways in service and phones registered at the primary: not within 30 s; phones " + registrations());
+            return;
+        }
+        // phone-to-phone calls between pairs, then phone-to-line calls for the rest
+        List<Phone> free = new ArrayList<>(phones);
+        java.util.Collections.shuffle(free, new java.util.Random(random.nextLong()));
+        int pairs = 1 + random.nextInt(free.size() / 2 - 1);
+        for (int i = 0; i < pairs; i++) {
+            Phone a = free.remove(0), b = free.remove(0);
+            Call c = a.call(SimWorld.phoneNumber(phones.indexOf(b) + 1));
+            placed.add(new Placed(a.user() + "->" + b.user(), a, c, b, null, null));
+        }
+        int line = 1;
+        while (!free.isEmpty()) {
+            Phone a = free.remove(0);
+            int g = 1 + random.nextInt(w.gateways.size());
+            String term = "A" + line++;
+            Call c = a.call(SimWorld.number(g, Integer.parseInt(term.substring(1))));
+            placed.add(new Placed(a.user() + "->gw" + g + "/" + term, a, c, null, w.gw(g), term));
+        }
+        w.run(Duration.ofMillis(300));
+        for (Placed p : placed) {
+            if (p.calleePhone != null) {
+                Call in = incoming(p.calleePhone, p.call);
+                if (in == null) { violation(p.what + ": the callee phone has no ringing call"); continue; }
+                p.calleePhone.answer(in);
+            } else {
+                if (!w.runUntil(() -> p.calleeGateway.core.signals(p.calleeLine).contains("al/ri"), Duration.ofSeconds(3))) {
+                    violation(p.what + ": the line does not ring");
+                    continue;
+                }
+                p.calleeGateway.core.answer(p.calleeLine);
+            }
+        }
+        if (!w.runUntil(() -> placed.stream().allMatch(this::talking), Duration.ofSeconds(10))) {
+            for (Placed p : placed) if (!talking(p)) violation(p.what + ": no talk path through the primary: " + p.call.state());
+            return;
+        }
+        w.run(Duration.ofMillis(1500 + random.nextInt(3000)));
+
+        // the kill
+        killed = true;
+        w.primary.kill(() -> 0);
+        boolean moved = w.runUntil(() -> w.allAliveAt(w.alternate) && phones.stream().allMatch(p -> p.registered()
+                && SimWorld.ALTERNATE_SIP.equals(p.controller())), Duration.ofSeconds(60));
+        if (!moved) violation("gateways and phones not all at the alternate 60 s after the kill: phones " + registrations());
+        w.run(Duration.ofSeconds(3));
+        for (Placed p : placed) {
+            if (p.call.state() != CallState.CONNECTED) violation(p.what + ": caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
+            else if (!talking(p)) violation(p.what + ": no talk path after the failover");
+        }
+        if (w.alternate.core.calls().calls().isEmpty() && w.alternate.core.sip() != null && !placed.isEmpty()) {
+            // phone-to-phone calls live in the B2BUA, not in the call registry: checked through the phones above
+        }
+
+        // hang-up: a random side of each call
+        for (Placed p : placed) {
+            if (random.nextBoolean() || (p.calleePhone == null && p.calleeGateway == null)) p.caller.hangUp(p.call);
+            else if (p.calleePhone != null) {
+                Call in = incoming(p.calleePhone, p.call);
+                if (in != null) p.calleePhone.hangUp(in);
+            } else {
+                p.calleeGateway.core.onHook(p.calleeLine);
+            }
+            w.run(Duration.ofMillis(random.nextInt(200)));
+        }
+        w.run(Duration.ofSeconds(3));
+        // a line whose far end left still hears something: it goes on-hook
+        for (SimGatewayNode g : w.gateways) for (String t : g.config.lines()) if (g.core.isOffHook(t)) g.core.onHook(t);
+        w.run(Duration.ofSeconds(3));
+        checkClean();
+    }
+
+    private static Call incoming(Phone callee, Call outgoing) {
+        for (Call c : callee.calls()) if (!c.outgoing() && c.state() != CallState.ENDED) return c;
+        return null;
+    }
+
+    private boolean talking(Placed p) {
+        if (p.call.state() != CallState.CONNECTED || !p.call.talkPathUp()) return false;
+        if (p.calleePhone != null) {
+            Call in = incoming(p.calleePhone, p.call);
+            return in != null && in.state() == CallState.CONNECTED && in.talkPathUp();
+        }
+        return p.calleeGateway.core.talkPathUp(p.calleeLine);
+    }
+
+    private String registrations() {
+        StringBuilder b = new StringBuilder();
+        for (Phone p : phones) b.append(p.user()).append(p.registered() ? "@" + p.controller() : " unregistered").append(' ');
+        return b.toString();
+    }
+
+    private void checkClean() {
+        for (Placed p : placed) {
+            if (p.call.state() != CallState.ENDED) violation(p.what + ": caller's call still " + p.call.state() + " after the hang-up");
+            if (p.calleePhone != null) {
+                for (Call c : p.calleePhone.calls()) {
+                    if (c.state() != CallState.ENDED) violation(p.what + ": callee's call still " + c.state() + " after the hang-up");
+                }
+            }
+        }
+        if (!w.alternate.core.calls().calls().isEmpty()) violation("calls left at the alternate: " + w.alternate.core.calls().calls());
+        for (SimGatewayNode g : w.gateways) {
+            MediaGatewayCore c = g.core;
+            if (!c.contextIds().isEmpty()) violation(g.name + " has contexts left: " + c.contextIds());
+            List<String> rtp = new ArrayList<>(c.terminationIds());
+            rtp.removeAll(g.config.lines());
+            rtp.removeAll(g.config.trunks().keySet());
+            if (!rtp.isEmpty()) violation(g.name + " has RTP terminations left: " + rtp);
+        }
+        if (w.alternate.core.failures() != 0) violation("the alternate's core threw " + w.alternate.core.failures() + " times");
+        if (w.primary.core.failures() != 0) violation("the primary's core threw " + w.primary.core.failures() + " times");
+    }
+}
