@@ -78,6 +78,8 @@ final class PhoneMigrationSimulation {
         InetAddress a = InetAddress.getByName("198.18.0." + i);
         PhoneConfig cfg = PhoneConfig.of("p" + i, "pw-p" + i, List.of(SimWorld.PRIMARY_SIP, SimWorld.ALTERNATE_SIP))
                 .withMediaAddress(a)
+                // the gateways' probe rate: at the phones' full rate their 300 ms silence limit is shorter than a gateway's interval
+                .withProbe(dev.holdfast.sim.rtp.ProbeConfig.atRate(2))
                 .withRegistration(Duration.ofMinutes(10), Duration.ofSeconds(2 + random.nextInt(4)), Duration.ofSeconds(2));
         Phone p = new Phone(cfg, w.time, w.sip.open(new InetSocketAddress(a, 5060)), w.media, new SplittableRandom(seed * 977 + i));
         phones.add(p);
@@ -141,8 +143,9 @@ final class PhoneMigrationSimulation {
         if (!moved) violation("gateways and phones not all at the alternate 60 s after the kill: phones " + registrations());
         w.run(Duration.ofSeconds(3));
         for (Placed p : placed) {
+            if (p.call.probeStats().lost() != 0) violation(p.what + ": the caller's probe lost packets across the failover: " + p.call.probeStats());
             if (p.call.state() != CallState.CONNECTED) violation(p.what + ": caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
-            else if (!talking(p)) violation(p.what + ": no talk path after the failover");
+            else if (!talking(p)) violation(p.what + ": no talk path after the failover: " + pathDetail(p));
         }
         if (w.alternate.core.calls().calls().isEmpty() && w.alternate.core.sip() != null && !placed.isEmpty()) {
             // phone-to-phone calls live in the B2BUA, not in the call registry: checked through the phones above
@@ -178,6 +181,14 @@ final class PhoneMigrationSimulation {
             return in != null && in.state() == CallState.CONNECTED && in.talkPathUp();
         }
         return p.calleeGateway.core.talkPathUp(p.calleeLine);
+    }
+
+    private String pathDetail(Placed p) {
+        String far = p.calleePhone != null ? "callee phone " + incoming(p.calleePhone, p.call)
+                : p.calleeGateway.name + "/" + p.calleeLine + " talk path " + p.calleeGateway.core.talkPathUp(p.calleeLine)
+                  + " context " + p.calleeGateway.core.contextOf(p.calleeLine);
+        return "caller phone talk path " + p.call.talkPathUp() + " " + p.call.probeStats() + ", " + far
+                + "; alternate's calls " + dev.holdfast.controller.CallStructures.byParties(w.alternate.core.calls().calls()).keySet();
     }
 
     private String registrations() {
