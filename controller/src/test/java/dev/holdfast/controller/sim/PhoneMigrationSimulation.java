@@ -69,7 +69,8 @@ final class PhoneMigrationSimulation {
         for (Placed p : placed) calls.add(p.what + " " + p.call.state());
         return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + (killed ? ", primary killed" : "")
                 + ", SIP messages " + sipMessages + ", alternate SIP port unsupported " + w.alternate.sip.unsupported
-                + " send-failed " + w.alternate.sip.sendFailed + ", virtual time " + w.nowMillis() + " ms";
+                + " send-failed " + w.alternate.sip.sendFailed + ", alternate SIP counters " + w.alternate.core.sip().counters().snapshot()
+                + ", virtual time " + w.nowMillis() + " ms";
     }
 
     private void violation(String v) { violations.add(v); }
@@ -214,6 +215,18 @@ final class PhoneMigrationSimulation {
             rtp.removeAll(g.config.lines());
             rtp.removeAll(g.config.trunks().keySet());
             if (!rtp.isEmpty()) violation(g.name + " has RTP terminations left: " + rtp);
+        }
+        // every phone has one dialog in a call connected at the kill: each is reported, adopted with its own cookie
+        var sip = w.alternate.core.sip().counters();
+        int dialogs = 0;
+        for (Placed p : placed) dialogs += p.calleePhone != null ? 2 : 1;
+        if (sip.get("migration.dialogs.adopted") != dialogs) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs; " + dialogs + " were established at the kill");
+        if (sip.get("migration.cookie.accepted") != dialogs) violation("the alternate accepted " + sip.get("migration.cookie.accepted") + " dialog cookies for " + dialogs + " dialogs");
+        if (sip.get("migration.cookie.rejected") != 0) violation("the alternate rejected " + sip.get("migration.cookie.rejected") + " cookies, none of which was altered");
+        for (SimControllerNode n : List.of(w.primary, w.alternate)) {
+            if (n.sip.unsupported != 0 || n.sip.sendFailed != 0) {
+                violation(n.name + "'s SIP port: " + n.sip.unsupported + " commands it cannot carry out, " + n.sip.sendFailed + " messages not sent");
+            }
         }
         if (w.alternate.core.failures() != 0) violation("the alternate's core threw " + w.alternate.core.failures() + " times");
         if (w.primary.core.failures() != 0) violation("the primary's core threw " + w.primary.core.failures() + " times");
