@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link PhoneMigrationSimulation} over seeds: phones' calls survive the primary's death; a seed replays identically. */
 class PhoneMigrationSimulationTest {
-    static final int SEEDS = Integer.getInteger("holdfast.phoneSimSeeds", 6);
+    static final int SEEDS = Integer.getInteger("sim.phoneSeeds", 6);
 
     @Test void phoneCallsSurviveTheKillOverSeeds() {
         List<String> failed = new ArrayList<>();
