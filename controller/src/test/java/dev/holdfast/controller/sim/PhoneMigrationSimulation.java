@@ -36,6 +36,7 @@ final class PhoneMigrationSimulation {
     private final List<Phone> phones = new ArrayList<>();
     private final List<Placed> placed = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
+    private final List<String> plan = new ArrayList<>();
     private long sipHash = 17;
     private long sipMessages;
     private boolean killed;
@@ -67,7 +68,7 @@ final class PhoneMigrationSimulation {
     private String summary() {
         List<String> calls = new ArrayList<>();
         for (Placed p : placed) calls.add(p.what + " " + p.call.state());
-        return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + (killed ? ", primary killed" : "")
+        return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + ", " + plan + (killed ? ", primary killed" : "")
                 + ", SIP messages " + sipMessages + ", alternate SIP port unsupported " + w.alternate.sip.unsupported
                 + " send-failed " + w.alternate.sip.sendFailed + ", alternate SIP counters " + w.alternate.core.sip().counters().snapshot()
                 + ", virtual time " + w.nowMillis() + " ms";
@@ -134,6 +135,20 @@ final class PhoneMigrationSimulation {
             for (Placed p : placed) if (!talking(p)) violation(p.what + ": no talk path through the primary: " + p.call.state());
             return;
         }
+        // some callers put their call on hold before the kill (a re-INVITE through the primary)
+        List<Placed> held = new ArrayList<>();
+        for (Placed p : placed) {
+            if (random.nextInt(3) == 0) {
+                p.caller.hold(p.call, false);
+                held.add(p);
+                plan.add(p.what + " held");
+            }
+        }
+        if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(p -> p.call.onHold() && !p.call.talkPathUp()
+                && p.call.mediaDirection() != dev.holdfast.endpointsim.phone.MediaDirection.SENDRECV), Duration.ofSeconds(5))) {
+            for (Placed p : held) violation(p.what + ": not held through the primary: " + p.call.mediaDirection() + " " + p.call.probeStats());
+            return;
+        }
         w.run(Duration.ofMillis(1500 + random.nextInt(3000)));
 
         // the kill
@@ -144,12 +159,16 @@ final class PhoneMigrationSimulation {
         if (!moved) violation("gateways and phones not all at the alternate 60 s after the kill: phones " + registrations());
         w.run(Duration.ofSeconds(3));
         for (Placed p : placed) {
-            if (p.call.probeStats().lost() != 0) violation(p.what + ": the caller's probe lost packets across the failover: " + p.call.probeStats());
+            boolean onHold = held.contains(p);
+            if (!onHold && p.call.probeStats().lost() != 0) violation(p.what + ": the caller's probe lost packets across the failover: " + p.call.probeStats());
             if (p.call.state() != CallState.CONNECTED) violation(p.what + ": caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
-            else if (!talking(p)) violation(p.what + ": no talk path after the failover: " + pathDetail(p));
+            else if (onHold && p.call.talkPathUp()) violation(p.what + ": held at the kill, but talking after the failover");
+            else if (!onHold && !talking(p)) violation(p.what + ": no talk path after the failover: " + pathDetail(p));
         }
-        if (w.alternate.core.calls().calls().isEmpty() && w.alternate.core.sip() != null && !placed.isEmpty()) {
-            // phone-to-phone calls live in the B2BUA, not in the call registry: checked through the phones above
+        // held calls are resumed through the alternate (a re-INVITE in the dialog it adopted)
+        for (Placed p : held) p.caller.resume(p.call);
+        if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(this::talking), Duration.ofSeconds(5))) {
+            for (Placed p : held) if (!talking(p)) violation(p.what + ": no talk path when resumed after the failover: " + pathDetail(p));
         }
 
         // hang-up: a random side of each call
