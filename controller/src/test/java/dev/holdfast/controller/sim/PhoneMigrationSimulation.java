@@ -40,11 +40,19 @@ final class PhoneMigrationSimulation {
     private long sipHash = 17;
     private long sipMessages;
     private boolean killed;
+    /** The callee phone's side of each phone-to-phone call, once answered. */
+    private final java.util.Map<Placed, Call> calleeCalls = new java.util.HashMap<>();
+    /** Seeded fault: one dialog cookie in a phone's dialog NOTIFY to the alternate is altered on the way. */
+    private final boolean tamperCookie;
+    /** The Call-ID of the dialog whose cookie was altered, once it was. */
+    private String tamperedCallId;
 
     private PhoneMigrationSimulation(long seed) {
         this.seed = seed;
         this.random = new SplittableRandom(seed ^ 0xF0FEL);
         this.w = new SimWorld(seed, 2, 4, new SimFaults(0.0, 1, 1, false, 0, false, false));
+        this.tamperCookie = random.nextInt(4) == 0;
+        if (tamperCookie) w.alternate.sip.onArrival = this::tamper;
         // every SIP message sent, in order, goes into the hash (none is dropped: the SIP network is lossless here)
         w.sip.dropWhen(text -> {
             sipHash = sipHash * 31 + text.hashCode();
@@ -68,13 +76,31 @@ final class PhoneMigrationSimulation {
     private String summary() {
         List<String> calls = new ArrayList<>();
         for (Placed p : placed) calls.add(p.what + " " + p.call.state());
-        return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + ", " + plan + (killed ? ", primary killed" : "")
+        return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + ", " + plan + (killed ? ", primary killed" : "") + (tamperedCallId == null ? "" : ", cookie of dialog " + tamperedCallId + " altered")
                 + ", SIP messages " + sipMessages + ", alternate SIP port unsupported " + w.alternate.sip.unsupported
                 + " send-failed " + w.alternate.sip.sendFailed + ", alternate SIP counters " + w.alternate.core.sip().counters().snapshot()
                 + ", virtual time " + w.nowMillis() + " ms";
     }
 
     private void violation(String v) { violations.add(v); }
+
+    /** Alters one character of the first dialog cookie ({@code hfck}) a NOTIFY brings: its MAC no longer verifies. */
+    private void tamper(javax.sip.message.Request r) {
+        if (tamperedCallId != null || !"NOTIFY".equals(r.getMethod()) || r.getRawContent() == null) return;
+        String body = new String(r.getRawContent(), java.nio.charset.StandardCharsets.UTF_8);
+        int at = body.indexOf("hfck=");
+        if (at < 0) return;
+        int i = at + 5 + 3;
+        char c = body.charAt(i);
+        String altered = body.substring(0, i) + (c == 'A' ? 'B' : 'A') + body.substring(i + 1);
+        try {
+            r.setContent(altered, (javax.sip.header.ContentTypeHeader) r.getHeader("Content-Type"));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("call-id=\"([^\"]+)\"").matcher(body);
+        tamperedCallId = m.find() ? m.group(1) : "?";
+    }
 
     private Phone phone(int i) throws Exception {
         InetAddress a = InetAddress.getByName("198.18.0." + i);
@@ -123,6 +149,7 @@ final class PhoneMigrationSimulation {
                 Call in = incoming(p.calleePhone, p.call);
                 if (in == null) { violation(p.what + ": the callee phone has no ringing call"); continue; }
                 p.calleePhone.answer(in);
+                calleeCalls.put(p, in);
             } else {
                 if (!w.runUntil(() -> p.calleeGateway.core.signals(p.calleeLine).contains("al/ri"), Duration.ofSeconds(3))) {
                     violation(p.what + ": the line does not ring");
@@ -159,6 +186,8 @@ final class PhoneMigrationSimulation {
         if (!moved) violation("gateways and phones not all at the alternate 60 s after the kill: phones " + registrations());
         w.run(Duration.ofSeconds(3));
         for (Placed p : placed) {
+            // a dialog whose cookie was refused is kept as a talk path only (docs "Adoption"): not a rebuilt call
+            if (tampered(p)) continue;
             boolean onHold = held.contains(p);
             if (!onHold && p.call.probeStats().lost() != 0) violation(p.what + ": the caller's probe lost packets across the failover: " + p.call.probeStats());
             if (p.call.state() != CallState.CONNECTED) violation(p.what + ": caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
@@ -166,14 +195,19 @@ final class PhoneMigrationSimulation {
             else if (!onHold && !talking(p)) violation(p.what + ": no talk path after the failover: " + pathDetail(p));
         }
         // held calls are resumed through the alternate (a re-INVITE in the dialog it adopted)
+        held.removeIf(this::tampered);
         for (Placed p : held) p.caller.resume(p.call);
         if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(this::talking), Duration.ofSeconds(5))) {
             for (Placed p : held) if (!talking(p)) violation(p.what + ": no talk path when resumed after the failover: " + pathDetail(p));
         }
 
-        // hang-up: a random side of each call
+        // hang-up: a random side of each call (both sides of the one whose cookie was refused: nobody relays its BYE)
         for (Placed p : placed) {
-            if (random.nextBoolean() || (p.calleePhone == null && p.calleeGateway == null)) p.caller.hangUp(p.call);
+            if (tampered(p)) {
+                p.caller.hangUp(p.call);
+                if (p.calleePhone != null) p.calleePhone.hangUp(calleeCalls.get(p));
+                else p.calleeGateway.core.onHook(p.calleeLine);
+            } else if (random.nextBoolean() || (p.calleePhone == null && p.calleeGateway == null)) p.caller.hangUp(p.call);
             else if (p.calleePhone != null) {
                 Call in = incoming(p.calleePhone, p.call);
                 if (in != null) p.calleePhone.hangUp(in);
@@ -187,6 +221,12 @@ final class PhoneMigrationSimulation {
         for (SimGatewayNode g : w.gateways) for (String t : g.config.lines()) if (g.core.isOffHook(t)) g.core.onHook(t);
         w.run(Duration.ofSeconds(3));
         checkClean();
+    }
+
+    private boolean tampered(Placed p) {
+        if (tamperedCallId == null) return false;
+        Call in = calleeCalls.get(p);
+        return tamperedCallId.equals(p.call.callId()) || in != null && tamperedCallId.equals(in.callId());
     }
 
     private static Call incoming(Phone callee, Call outgoing) {
@@ -239,9 +279,13 @@ final class PhoneMigrationSimulation {
         var sip = w.alternate.core.sip().counters();
         int dialogs = 0;
         for (Placed p : placed) dialogs += p.calleePhone != null ? 2 : 1;
-        if (sip.get("migration.dialogs.adopted") != dialogs) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs; " + dialogs + " were established at the kill");
-        if (sip.get("migration.cookie.accepted") != dialogs) violation("the alternate accepted " + sip.get("migration.cookie.accepted") + " dialog cookies for " + dialogs + " dialogs");
-        if (sip.get("migration.cookie.rejected") != 0) violation("the alternate rejected " + sip.get("migration.cookie.rejected") + " cookies, none of which was altered");
+        int refused = tamperCookie ? 1 : 0;
+        if (tamperCookie && tamperedCallId == null) violation("no dialog cookie came in a NOTIFY to alter");
+        // (the B2BUA counts a dialog adopted only with its cookie accepted; a refused one is a talk path only)
+        if (sip.get("migration.dialogs.adopted") != dialogs - refused) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
+        if (sip.get("migration.talk-path-only.bye") != refused) violation("BYEs in talk-path-only dialogs: " + sip.get("migration.talk-path-only.bye") + ", expected " + refused);
+        if (sip.get("migration.cookie.accepted") != dialogs - refused) violation("the alternate accepted " + sip.get("migration.cookie.accepted") + " dialog cookies for " + dialogs + " dialogs, " + refused + " altered");
+        if (sip.get("migration.cookie.rejected") != refused) violation("the alternate rejected " + sip.get("migration.cookie.rejected") + " cookies; " + refused + " was altered");
         for (SimControllerNode n : List.of(w.primary, w.alternate)) {
             if (n.sip.unsupported != 0 || n.sip.sendFailed != 0) {
                 violation(n.name + "'s SIP port: " + n.sip.unsupported + " commands it cannot carry out, " + n.sip.sendFailed + " messages not sent");

@@ -59,6 +59,8 @@ final class SimSipPort implements SipEndpoint {
     private final Map<Long, Incoming> serverTransactions = new TreeMap<>();
     private final Map<String, Dialog> dialogs = new TreeMap<>();
     private final Map<String, SipStackPort.ClientRef> invites = new TreeMap<>();
+    /** Sees (and may alter) every request as it arrives, before it is read: the wire between the phones and us. */
+    java.util.function.Consumer<Request> onArrival = r -> { };
     private long nextHandle = 1;
     private long branches;
     /** Core commands this port cannot carry out (see the class comment), and messages it could not build or send. */
@@ -87,6 +89,7 @@ final class SimSipPort implements SipEndpoint {
 
     @Override public void request(Request req, ServerRef tx) {
         if (!node.alive()) return;
+        onArrival.accept(req);
         String method = req.getMethod();
         String transport = SipMessageMapping.transportOf(req);
         ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
