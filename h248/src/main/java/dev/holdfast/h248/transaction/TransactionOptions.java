@@ -49,7 +49,9 @@ public record TransactionOptions(Duration initialRetransmission, Duration maxRet
     public static final TransactionOptions DEFAULTS = new TransactionOptions(
             Duration.ofMillis(500), Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofSeconds(15),
             Duration.ofMillis(500), 10, false, false, Duration.ofMillis(100), 10_000, 100_000,
-            Duration.ofSeconds(5), 1, Duration.ofSeconds(3), true, true);
+            Duration.ofSeconds(5), 1, Duration.ofSeconds(3), true,
+            // -Dholdfast.h248.batchPerTurn=false: one message per transaction, for before/after measurements
+            Boolean.parseBoolean(System.getProperty("holdfast.h248.batchPerTurn", "true")));
 
     public TransactionOptions {
         Objects.requireNonNull(initialRetransmission);
