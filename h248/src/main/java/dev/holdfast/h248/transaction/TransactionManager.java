@@ -44,6 +44,10 @@ import java.util.random.RandomGenerator;
  * SegmentReply, and delivered as one reply when all have come, or the request fails with error 459 when the
  * segmentation timer runs out first.
  *
+ * <p>What goes to one peer during one turn of the scheduler's thread (replies, requests, acks, Pendings) leaves as
+ * one message when the turn ends ({@link OutboundBatches}, {@link TransactionOptions#batchPerTurn()}); every
+ * transaction keeps its own timers, so a retransmission carries only the transactions that need it.
+ *
  * <p>State is bounded ({@link TransactionOptions#maxOutstandingRequests()},
  * {@link TransactionOptions#maxIncomingTransactions()}) and every entry has a timer that removes it: an
  * outgoing transaction lives until its reply, timeout or peer loss; an incoming one until LONG-TIMER after its
