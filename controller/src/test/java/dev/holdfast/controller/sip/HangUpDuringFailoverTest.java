@@ -135,39 +135,10 @@ class HangUpDuringFailoverTest {
         primary = SipTestController.start("", 30, null, null, KEY);
         alternate = SipTestController.start("", 30, null, null, KEY);
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            // the silent controller keeps each phone for 6 s: the failover outlasts the 5 s step limit
             List<InetSocketAddress> list = List.of(address(primary), new InetSocketAddress("127.0.0.1", silent.getLocalPort()),
                     address(alternate));
-            phones = PhoneRuntime.loopback();
-            var clock = phones.scheduler();
-            FailoverWindows windows = new FailoverWindows(1000);
-            FailoverLedger ledger = new FailoverLedger(windows, new KillMark(null));
-            // as the SIP load generator keeps its windows (SipLoadGenMain)
-            PhoneListener journal = new PhoneListener() {
-                @Override public void registered(Phone phone, InetSocketAddress controller) {
-                    windows.registered(List.of(phone.user()), clock.wallMillis());
-                }
-
-                @Override public void failedOver(Phone phone, InetSocketAddress from, InetSocketAddress next, String reason) {
-                    long silentMillis = Math.max(0, clock.nanoTime() - phone.lastHeardNanos()) / 1_000_000;
-                    windows.lost(List.of(phone.user()), clock.wallMillis() - silentMillis);
-                }
-            };
-            // the silent controller keeps each phone for 6 s: the failover outlasts the 5 s step limit
-            Phone a = phones.phone(PhoneConfig.of("1001", "secret1", list).withAutoAnswer(Duration.ZERO)
-                    .withRegistration(Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofSeconds(1))
-                    .withRegisterTimeout(Duration.ofSeconds(6)), journal);
-            Phone b = phones.phone(PhoneConfig.of("1002", "secret2", list).withAutoAnswer(Duration.ZERO)
-                    .withRegistration(Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofSeconds(1))
-                    .withRegisterTimeout(Duration.ofSeconds(6)), journal);
-            await("both registered with the primary", () -> a.registered() && b.registered(),
-                    () -> a.registrationError() + " " + b.registrationError());
-            SipCallDriver driver = new SipCallDriver(clock, List.of(a, b), null, 5, Duration.ofMillis(500), 1, List.of(),
-                    List.of(), ledger);
-            driver.start();
-            await("a call placed", () -> driver.summary().attempted() == 1, () -> driver.summary().toString());
-            driver.stopPlacing();
-            await("talking", () -> driver.summary().talkPathsUp() == 1, () -> driver.summary().toString());
-            primary.close(); // abrupt; the caller hangs up half a second later, before it can have noticed
+            SipCallDriver driver = oneCallThenPrimaryStops(list, list);
             long killed = System.nanoTime();
             SipTestController.await("the call completed", Duration.ofSeconds(25), () -> driver.summary().completed() == 1
                     || driver.summary().failed() > 0, () -> driver.summary() + " " + counters(alternate));
@@ -176,9 +147,60 @@ class HangUpDuringFailoverTest {
             assertEquals(1, driver.summary().completed());
             assertTrue(System.nanoTime() - killed > Duration.ofSeconds(6).toNanos(),
                     "the failover outlasted the step limit (else this test shows nothing)");
-            assertTrue(a.controller().equals(address(alternate)) && b.controller().equals(address(alternate)));
+            for (Phone p : phones.phones()) assertEquals(address(alternate), p.controller());
             assertEquals(1L, SipTestController.counter(alternate, "calls.released-by-caller"), counters(alternate));
             await("the alternate lists no call", () -> noCalls(alternate), () -> counters(alternate));
         }
+    }
+
+    /**
+     * The other side of waiting for a failover: a phone that never comes back (1002 knows only the primary) keeps its
+     * call's release step waiting, and the call is counted when the load generator stops: failed, "unfinished".
+     */
+    @Test void aCallWhosePhoneNeverComesBackIsCountedUnfinishedWhenTheLoadGeneratorStops() throws Exception {
+        primary = SipTestController.start("", 30, null, null, KEY);
+        alternate = SipTestController.start("", 30, null, null, KEY);
+        SipCallDriver driver = oneCallThenPrimaryStops(List.of(address(primary), address(alternate)), List.of(address(primary)));
+        Thread.sleep(5_000 + 500 + 2_500); // the hang-up, then longer than a step's limit
+        assertEquals(0, driver.summary().failed(), () -> "failed early: " + driver.summary().failedByReason());
+        assertEquals(1, driver.summary().active(), "still waiting for the release");
+        driver.stop();
+        assertEquals(java.util.Map.of("unfinished", 1L), driver.summary().failedByReason());
+        assertEquals(0, driver.summary().active());
+    }
+
+    /** Registered phones 1001 and 1002 (their controller lists), a load driver with one call between them, talking; then the primary stops. */
+    private SipCallDriver oneCallThenPrimaryStops(List<InetSocketAddress> list1001, List<InetSocketAddress> list1002) {
+        phones = PhoneRuntime.loopback();
+        var clock = phones.scheduler();
+        FailoverWindows windows = new FailoverWindows(1000);
+        FailoverLedger ledger = new FailoverLedger(windows, new KillMark(null));
+        // as the SIP load generator keeps its windows (SipLoadGenMain)
+        PhoneListener journal = new PhoneListener() {
+            @Override public void registered(Phone phone, InetSocketAddress controller) {
+                windows.registered(List.of(phone.user()), clock.wallMillis());
+            }
+
+            @Override public void failedOver(Phone phone, InetSocketAddress from, InetSocketAddress next, String reason) {
+                long silentMillis = Math.max(0, clock.nanoTime() - phone.lastHeardNanos()) / 1_000_000;
+                windows.lost(List.of(phone.user()), clock.wallMillis() - silentMillis);
+            }
+        };
+        Phone a = phones.phone(PhoneConfig.of("1001", "secret1", list1001).withAutoAnswer(Duration.ZERO)
+                .withRegistration(Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofSeconds(1))
+                .withRegisterTimeout(Duration.ofSeconds(6)), journal);
+        Phone b = phones.phone(PhoneConfig.of("1002", "secret2", list1002).withAutoAnswer(Duration.ZERO)
+                .withRegistration(Duration.ofSeconds(60), Duration.ofMillis(300), Duration.ofSeconds(1))
+                .withRegisterTimeout(Duration.ofSeconds(6)), journal);
+        await("both registered with the primary", () -> a.registered() && b.registered(),
+                () -> a.registrationError() + " " + b.registrationError());
+        SipCallDriver driver = new SipCallDriver(clock, List.of(a, b), null, 5, Duration.ofMillis(500), 1, List.of(),
+                List.of(), ledger);
+        driver.start();
+        await("a call placed", () -> driver.summary().attempted() == 1, () -> driver.summary().toString());
+        driver.stopPlacing();
+        await("talking", () -> driver.summary().talkPathsUp() == 1, () -> driver.summary().toString());
+        primary.close(); // abrupt; the caller hangs up half a second later, before it can have noticed
+        return driver;
     }
 }

@@ -134,7 +134,17 @@ public final class SipCallDriver {
     /** No new calls; the ones in progress go on. */
     public void stopPlacing() { scheduler.run(() -> placing = false); }
 
-    public void stop() { scheduler.run(() -> running = false); }
+    /**
+     * Stops. A call still in progress fails as "unfinished": nothing more happens to it here, and a step that waits
+     * while an end of its call is failing over has no time limit of its own (a phone that never came back would
+     * otherwise leave its call uncounted).
+     */
+    public void stop() {
+        scheduler.run(() -> {
+            running = false;
+            for (LoadCall lc : new ArrayList<>(calls)) fail(lc, "unfinished");
+        });
+    }
 
     private void tick() {
         if (!running) return;
