@@ -170,7 +170,8 @@ class HangUpDuringFailoverTest {
     }
 
     /** Registered phones 1001 and 1002 (their controller lists), a load driver with one call between them, talking; then the primary stops. */
-    private SipCallDriver oneCallThenPrimaryStops(List<InetSocketAddress> list1001, List<InetSocketAddress> list1002) {
+    private SipCallDriver oneCallThenPrimaryStops(List<InetSocketAddress> list1001, List<InetSocketAddress> list1002)
+            throws java.io.IOException {
         phones = PhoneRuntime.loopback();
         var clock = phones.scheduler();
         FailoverWindows windows = new FailoverWindows(1000);
