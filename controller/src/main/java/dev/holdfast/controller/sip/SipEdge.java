@@ -713,17 +713,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         try {
             Dialog d = AdoptedDialogs.create(stack, provider, messages, headers, addresses, host, port, a);
             dialogs.put(a.callId(), d);
-            URI phone = addresses.createURI(a.remoteTarget());
-            String transport = a.transport() == null ? "udp" : a.transport();
-            if (phone instanceof SipURI s && s.getTransportParam() != null) transport = s.getTransportParam();
-            SipURI at = (SipURI) phone;
-            Request invite = messages.createRequest(addresses.createURI(a.localUri()), Request.INVITE,
-                    headers.createCallIdHeader(a.callId()), headers.createCSeqHeader(a.remoteCSeq(), Request.INVITE),
-                    headers.createFromHeader(addresses.createAddress(a.remoteUri()), a.remoteTag()),
-                    headers.createToHeader(addresses.createAddress(a.localUri()), null),
-                    new ArrayList<>(List.of(headers.createViaHeader(at.getHost(), at.getPort() > 0 ? at.getPort() : 5060,
-                            transport, branch))),
-                    headers.createMaxForwardsHeader(70));
+            Request invite = mapping.takenOverInvite(a, branch);
             earlyInvites.put(token, invite);
             counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
         } catch (Exception | LinkageError e) {

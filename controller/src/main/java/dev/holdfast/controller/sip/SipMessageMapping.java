@@ -159,6 +159,25 @@ public final class SipMessageMapping {
         return transport;
     }
 
+    /**
+     * A phone's INVITE taken over from a dead controller (we are the UAS of its early dialog), rebuilt as the phone
+     * sent it as far as a response needs: Call-ID, CSeq, From with the phone's tag, To, and a Via with the phone's
+     * address and the branch it reported, so that our response matches the phone's INVITE client transaction.
+     */
+    public Request takenOverInvite(AdoptedDialog a, String branch) throws Exception {
+        URI phone = addresses.createURI(a.remoteTarget());
+        String transport = a.transport() == null ? "udp" : a.transport();
+        if (phone instanceof SipURI s && s.getTransportParam() != null) transport = s.getTransportParam();
+        SipURI at = (SipURI) phone;
+        return messages.createRequest(addresses.createURI(a.localUri()), Request.INVITE,
+                headers.createCallIdHeader(a.callId()), headers.createCSeqHeader(a.remoteCSeq(), Request.INVITE),
+                headers.createFromHeader(addresses.createAddress(a.remoteUri()), a.remoteTag()),
+                headers.createToHeader(addresses.createAddress(a.localUri()), null),
+                new ArrayList<>(List.of(headers.createViaHeader(at.getHost(), at.getPort() > 0 ? at.getPort() : 5060,
+                        transport, branch))),
+                headers.createMaxForwardsHeader(70));
+    }
+
     /** What the core adds to a request in a dialog (a NOTIFY's Event and Subscription-State; a body). */
     public void fillInDialog(Request req, SipOutgoingRequest q) throws Exception {
         for (SipHeader h : q.headers()) req.setHeader(headers.createHeader(h.name(), h.value()));

@@ -34,12 +34,15 @@ import java.util.TreeMap;
  * converted by the same {@link SipMessageMapping}; the core's SIP commands become messages built by it. What the
  * real edge gets from JAIN-SIP's transaction and dialog layers is redone here, as little as the core needs: server
  * transactions by handle, client transactions by token (the network times them out), dialogs by Call-ID (tags,
- * targets, CSeqs; adopted ones from {@link Command.SipAdoptDialog}). Like the real edge it answers 100 Trying to an
+ * targets, CSeqs; adopted ones from {@link Command.SipAdoptDialog}), early dialogs taken over
+ * ({@link Command.SipAdoptEarlyDialog}: the phone's INVITE rebuilt for our answers, or the phone's answer to an INVITE
+ * we never sent taken as a stray response), each as the real edge does it. Like the real edge it answers 100 Trying to an
  * INVITE at once and answers phones' keepalives (out-of-dialog OPTIONS) itself while the core runs.
  *
  * <p>Not reproduced: the valve (floods, oversized messages: the simulation sends none), the registration lane
- * (events never queue here: each is handled at once in virtual time), early dialogs taken over
- * ({@link Command.SipAdoptEarlyDialog}: counted in {@link #unsupported}), route sets (phones talk to us directly).
+ * (events never queue here: each is handled at once in virtual time), route sets (phones talk to us directly: a
+ * route set is counted in {@link #unsupported}), the 2xx sent again until the ACK for an INVITE taken over (the SIP
+ * network here is lossless).
  */
 final class SimSipPort implements SipEndpoint {
     /** A dialog as the real edge's JAIN-SIP dialog keeps it, from the controller's side. */
@@ -69,6 +72,13 @@ final class SimSipPort implements SipEndpoint {
     long keepalivesAtEdge;
 
     private record Incoming(Request request, ServerRef tx) {}
+
+    /** An early dialog taken over in which we are the UAC: the phone's final response comes outside any transaction. */
+    private record EarlyDialog(String localTag, String remoteTag, long inviteCSeq, long token) {}
+
+    private final Map<String, EarlyDialog> earlyDialogs = new TreeMap<>();
+    /** Phones' INVITEs taken over (we are the UAS of their early dialogs), rebuilt, by token. */
+    private final Map<Long, Request> earlyInvites = new TreeMap<>();
 
     SimSipPort(SimControllerNode node, VirtualSipNetwork.Port port) {
         this.node = node;
@@ -195,7 +205,9 @@ final class SimSipPort implements SipEndpoint {
     void execute(List<Command> commands) {
         for (Command c : commands) {
             if (c instanceof Command.SipRespond r && r.handle() < 0) {
-                unsupported++; // the answer to a phone's INVITE taken over: early dialogs are not simulated
+                // the answer to a phone's INVITE taken over from a dead controller: statelessly, to its Via
+                Request invite = r.reply().status() >= 200 ? earlyInvites.remove(-r.handle()) : earlyInvites.get(-r.handle());
+                if (invite != null) respondEarly(invite, r.reply());
             } else if (c instanceof Command.SipRespond r) {
                 Incoming in = r.reply().status() >= 200 ? serverTransactions.remove(r.handle()) : serverTransactions.get(r.handle());
                 if (in != null) respond(in.request(), in.tx(), r.reply());
@@ -203,8 +215,19 @@ final class SimSipPort implements SipEndpoint {
                 send(s);
             } else if (c instanceof Command.SipAdoptDialog a) {
                 adopt(a.dialog());
-            } else if (c instanceof Command.SipAdoptEarlyDialog) {
-                unsupported++;
+            } else if (c instanceof Command.SipAdoptEarlyDialog a && a.inviteBranch() != null) {
+                adopt(a.dialog());
+                try {
+                    earlyInvites.put(a.token(), mapping.takenOverInvite(a.dialog(), a.inviteBranch()));
+                } catch (Exception e) {
+                    sendFailed++;
+                }
+            } else if (c instanceof Command.SipAdoptEarlyDialog a) {
+                // we are the UAC: as if our INVITE (CSeq localCSeq) had been answered; the answer goes to the token
+                AdoptedDialog d = a.dialog();
+                adopt(d);
+                dialogs.get(d.callId()).answeredCSeq = d.localCSeq();
+                earlyDialogs.put(d.callId(), new EarlyDialog(d.localTag(), d.remoteTag(), d.localCSeq(), a.token()));
             }
         }
     }
@@ -228,6 +251,32 @@ final class SimSipPort implements SipEndpoint {
         } catch (Exception e) {
             sendFailed++;
         }
+    }
+
+    private void respondEarly(Request invite, SipReply reply) {
+        try {
+            Response resp = mapping.response(invite, reply,
+                    reply.contact() ? mapping.contact(host, sipPort, SipMessageMapping.transportOf(invite), reply.cookie()) : null);
+            if (!port.resendResponse(resp)) sendFailed++;
+        } catch (Exception e) {
+            sendFailed++;
+        }
+    }
+
+    /** A response no client transaction matched: the phone's final answer in an early dialog we took over (as the edge's valve). */
+    @Override public void strayResponse(Response resp) {
+        if (!node.alive()) return;
+        String callId = ((CallIdHeader) resp.getHeader(CallIdHeader.NAME)).getCallId();
+        EarlyDialog e = earlyDialogs.get(callId);
+        if (e == null) return;
+        CSeqHeader cseq = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
+        if (!Request.INVITE.equals(cseq.getMethod()) || cseq.getSeqNumber() != e.inviteCSeq()
+                || !e.localTag().equals(((FromHeader) resp.getHeader(FromHeader.NAME)).getTag())
+                || !e.remoteTag().equals(((ToHeader) resp.getHeader(ToHeader.NAME)).getTag())) return;
+        if (resp.getStatusCode() < 200) return;
+        earlyDialogs.remove(callId);
+        var r = SipMessageMapping.toCore(resp);
+        node.submit(now -> new Event.SipResponseReceived(now, e.token(), r));
     }
 
     private Dialog uasDialog(Request req, Response resp) {
