@@ -39,6 +39,11 @@ public final class BenchReport {
     private final Map<String, Map<String, Integer>> counts = new TreeMap<>();
     private final Map<String, String> otpInfo = new TreeMap<>();
     private int runs;
+    /** The JVM options of our JMH forks, as the result files give them. */
+    private final java.util.Set<String> jvmArgs = new java.util.TreeSet<>();
+    /** The load average (1, 5, 15 minutes) when bin/bench-codec started and ended, if it wrote them. */
+    private String loadStart;
+    private String loadEnd;
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
@@ -55,6 +60,8 @@ public final class BenchReport {
         try (var s = Files.list(dir)) {
             files = s.sorted().toList();
         }
+        loadStart = loadAverage(dir.resolve("loadavg-start.txt"));
+        loadEnd = loadAverage(dir.resolve("loadavg-end.txt"));
         for (Path f : files) {
             Matcher m = RUN_FILE.matcher(f.getFileName().toString());
             if (!m.matches()) continue;
@@ -65,9 +72,16 @@ public final class BenchReport {
         }
     }
 
+    private static String loadAverage(Path f) throws IOException {
+        return Files.exists(f) ? Files.readString(f).trim() : null;
+    }
+
     private void readJmh(String form, Path f, Path dir) throws IOException {
         String accepted = acceptedList(dir, form);
         for (JsonNode b : json.readTree(f.toFile())) {
+            List<String> args = new ArrayList<>();
+            for (JsonNode a : b.path("jvmArgs")) args.add(a.asText());
+            jvmArgs.add(args.isEmpty() ? "(none: the JVM's defaults)" : String.join(" ", args));
             String name = b.get("benchmark").asText();
             String bench = name.substring(name.lastIndexOf('.') + 1);
             String files = b.get("params").get("files").asText();
@@ -126,6 +140,11 @@ public final class BenchReport {
         sb.append(String.format(Locale.ROOT, "%nH.248 text codec on the RFC 3525 call flow, %d run(s); "
                 + "figures are min / median / max over the runs%n", runs));
         otpInfo.forEach((form, info) -> sb.append("  ").append(form).append(": ").append(info).append('\n'));
+        sb.append("  ours: JMH forks with JVM options ").append(String.join("; ", jvmArgs)).append('\n');
+        if (loadStart != null || loadEnd != null) {
+            sb.append("  load average (1, 5, 15 min) at the start: ").append(loadStart == null ? "?" : loadStart)
+                    .append(", at the end: ").append(loadEnd == null ? "?" : loadEnd).append('\n');
+        }
         sb.append('\n');
         String head = String.format(Locale.ROOT, "%-8s %-13s %4s %-13s %-26s %12s %10s %-26s %-22s%n", "form", "messages",
                 "n", "operation", "ours us/msg", "ours msg/s", "ours B/msg", "OTP us/msg", "OTP/ours (median)");
