@@ -71,7 +71,8 @@ public final class MigrationDrill {
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
               --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
               --controller-java-opts "OPTS": JVM options of both controllers (default -XX:TieredStopAtLevel=1
-                -XX:+UseSerialGC: C1 only, serial collector; "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
+                -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m: C1 only, serial
+                collector, a fixed heap touched at start; "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
@@ -249,8 +250,13 @@ public final class MigrationDrill {
         // SIP paths took most of its CPU during the failover (3,000 calls, load average 12-15: the alternate used 18.2 s
         // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit)
         // and the serial collector, as ./bin/controller has it: at 10,000 calls the alternate on G1 used 13.5 s of CPU
-        // from the kill to every call rebuilt and paused 60-240 ms at a time; on the serial collector 9.1 s
-        controllerJavaOpts = opt.get("controller-java-opts", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        // from the kill to every call rebuilt and paused 60-240 ms at a time; on the serial collector 9.1 s.
+        // A fixed heap with a large young generation, touched at start: with the JVM's growing heap the alternate
+        // paused 640 ms in a young collection (fresh pages) and then 170 ms in a full one (an old generation of a few
+        // MB) right in the rebuild, and a "Metadata GC Threshold" full collection at the kill; with these, one young
+        // collection in the whole failover and none full (docs/drill.md, session 8)
+        controllerJavaOpts = opt.get("controller-java-opts",
+                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m");
         r.controllerJavaOpts = controllerJavaOpts;
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
         ChildProcess alternate = startController("alternate", controllerCp, alternateYaml, work);
