@@ -44,6 +44,8 @@ public final class BenchReport {
     /** The load average (1, 5, 15 minutes) when bin/bench-codec started and ended, if it wrote them. */
     private String loadStart;
     private String loadEnd;
+    /** The 1-minute load average before each OTP and JMH step of the run. */
+    private final List<Double> loadSamples = new ArrayList<>();
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
@@ -62,6 +64,10 @@ public final class BenchReport {
         }
         loadStart = loadAverage(dir.resolve("loadavg-start.txt"));
         loadEnd = loadAverage(dir.resolve("loadavg-end.txt"));
+        Path samples = dir.resolve("loadavg-samples.txt");
+        if (Files.exists(samples)) {
+            for (String line : Files.readAllLines(samples)) if (!line.isBlank()) loadSamples.add(oneMinute(line));
+        }
         for (Path f : files) {
             Matcher m = RUN_FILE.matcher(f.getFileName().toString());
             if (!m.matches()) continue;
@@ -69,6 +75,16 @@ public final class BenchReport {
             String form = m.group(3);
             if (m.group(2).equals("jmh")) readJmh(form, f, dir);
             else readOtp(form, f);
+        }
+    }
+
+    /** The 1-minute figure of a loadavg line, 0 if there is none. */
+    static double oneMinute(String loadAverages) {
+        if (loadAverages == null || loadAverages.isBlank()) return 0;
+        try {
+            return Double.parseDouble(loadAverages.trim().split("\\s+")[0]);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
@@ -144,6 +160,19 @@ public final class BenchReport {
         if (loadStart != null || loadEnd != null) {
             sb.append("  load average (1, 5, 15 min) at the start: ").append(loadStart == null ? "?" : loadStart)
                     .append(", at the end: ").append(loadEnd == null ? "?" : loadEnd).append('\n');
+            double highest = Math.max(oneMinute(loadStart), oneMinute(loadEnd));
+            if (!loadSamples.isEmpty()) {
+                highest = Math.max(highest, Collections.max(loadSamples));
+                sb.append(String.format(Locale.ROOT, "  1-minute load average before each of the %d steps: min %.2f,"
+                        + " median %.2f, max %.2f%n", loadSamples.size(), Collections.min(loadSamples),
+                        median(loadSamples), Collections.max(loadSamples)));
+            }
+            int cores = Runtime.getRuntime().availableProcessors();
+            if (highest > cores) {
+                sb.append("  WARNING: the load average was above the ").append(cores).append(" cores: both sides' "
+                        + "wall-clock times include waiting for a core (and our warmup, JIT compilation that had no "
+                        + "core), so these times and the ratio do not measure the codecs\n");
+            }
         }
         sb.append('\n');
         String head = String.format(Locale.ROOT, "%-8s %-13s %4s %-13s %-26s %12s %10s %-26s %-22s%n", "form", "messages",
