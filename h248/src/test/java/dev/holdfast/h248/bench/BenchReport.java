@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  */
 public final class BenchReport {
     private static final Pattern RUN_FILE = Pattern.compile("run(\\d+)-(jmh|otp)-(pretty|compact)(-[a-z])?\\.json");
+    /** TextCodecSpeedLoop's output on OTP's set, decode+encode by thread CPU time. */
+    private static final Pattern CPU_FILE = Pattern.compile("run(\\d+)-cpu-(pretty|compact)\\.txt");
+    private static final Pattern CPU_MEAN = Pattern.compile("decode\\+encode .* mean +([0-9.]+) ns/message");
     private static final String[] BENCHMARKS = {"decode", "encode", "decodeEncode"};
     private static final Map<String, String> OTP_KEYS = Map.of("decode", "us_per_decode", "encode", "us_per_encode",
             "decodeEncode", "us_per_decode_encode");
@@ -33,6 +36,9 @@ public final class BenchReport {
     /** form -> set ("otp" or "all") -> benchmark -> values over runs. */
     private final Map<String, Map<String, Map<String, List<Double>>>> micros = new TreeMap<>(Collections.reverseOrder());
     private final Map<String, Map<String, Map<String, List<Double>>>> allocs = new TreeMap<>();
+    /** form -> ours (thread CPU, µs per decode+encode, mean of the rounds) and OTP's CPU time, over runs. */
+    private final Map<String, List<Double>> oursCpu = new TreeMap<>(Collections.reverseOrder());
+    private final Map<String, List<Double>> otpCpu = new TreeMap<>();
     /** form -> benchmark -> OTP values over runs. */
     private final Map<String, Map<String, List<Double>>> otp = new TreeMap<>();
     /** form -> set -> number of messages. */
@@ -69,6 +75,15 @@ public final class BenchReport {
             for (String line : Files.readAllLines(samples)) if (!line.isBlank()) loadSamples.add(oneMinute(line));
         }
         for (Path f : files) {
+            Matcher cpu = CPU_FILE.matcher(f.getFileName().toString());
+            if (cpu.matches()) {
+                Matcher mean = CPU_MEAN.matcher(Files.readString(f));
+                if (mean.find()) {
+                    oursCpu.computeIfAbsent(cpu.group(2), k -> new ArrayList<>())
+                            .add(Double.parseDouble(mean.group(1)) / 1000);
+                }
+                continue;
+            }
             Matcher m = RUN_FILE.matcher(f.getFileName().toString());
             if (!m.matches()) continue;
             runs = Math.max(runs, Integer.parseInt(m.group(1)));
@@ -135,6 +150,8 @@ public final class BenchReport {
             otpInfo.put(form, "OTP error: " + o.get("error").asText());
             return;
         }
+        JsonNode cpu = o.get("cpu_us_per_decode_encode");
+        if (cpu != null) otpCpu.computeIfAbsent(form, k -> new ArrayList<>()).add(cpu.asDouble());
         for (String bench : BENCHMARKS) {
             JsonNode v = o.get(OTP_KEYS.get(bench));
             if (v != null) otp.computeIfAbsent(form, k -> new TreeMap<>()).computeIfAbsent(bench, k -> new ArrayList<>())
@@ -209,6 +226,18 @@ public final class BenchReport {
             }
         }
         sb.append('\n');
+        for (var e : oursCpu.entrySet()) {
+            List<Double> theirs = otpCpu.get(e.getKey());
+            if (theirs == null || theirs.isEmpty()) continue;
+            sb.append(String.format(Locale.ROOT, "%nCPU time, %s, decode+encode on OTP's set: ours %s us/msg (thread CPU, "
+                    + "TextCodecSpeedLoop), OTP %s us/msg (statistics(runtime)): OTP/ours %.1fx (medians)",
+                    e.getKey(), triple(e.getValue()), triple(theirs), median(theirs) / median(e.getValue())));
+        }
+        if (!oursCpu.isEmpty()) {
+            sb.append("\n(CPU time leaves out waiting for a core, not a core slowed by other work on it, so on a busy "
+                    + "machine it moves between runs, and it is the only comparison there; ours leaves out the "
+                    + "collector's own thread, OTP's includes its per-process GC.)\n");
+        }
         sb.append("\nours: JMH average time per message (one op = one message of the mix; per run the median of "
                 + "the measurement iterations), lenient decode, B/msg = gc.alloc.rate.norm;\nOTP: hf_megaco_codec_bench on the same octets, single Erlang "
                 + "process; OTP/ours > 1 means ours is faster.\n");
