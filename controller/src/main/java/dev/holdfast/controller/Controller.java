@@ -133,6 +133,7 @@ public final class Controller implements AutoCloseable {
             if (p.sip() != null) {
                 sip = SipEdge.start(runner, p.sip(), p.sip().address() != null ? p.sip().address() : s.address());
                 runner.alsoEdge(sip::execute);
+                sip.sentAway(core.sip()::sentAway);
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (peerWatch != null) peerWatch.close();

@@ -51,4 +51,31 @@ class ControllerFailoverTest {
         assertTrue(primary.registers() >= 2);
         assertEquals(2, p.failovers());
     }
+
+    /**
+     * A 503 to a keepalive: with Retry-After the controller is only busy (an overloaded one's flood guard) and the phone
+     * stays; without, it is unavailable to this phone (a controller sending it to the other of the pair after failback)
+     * and the phone registers with the next on its list (RFC 3263 4.3).
+     */
+    @org.junit.jupiter.api.Test
+    void aKeepalivesAnsweredWith503WithoutRetryAfterMovesThePhoneOnWithRetryAfterItStays() throws Exception {
+        primary = new TestRegistrar();
+        alternate = new TestRegistrar();
+        rt = PhoneRuntime.loopback();
+        Phone p = rt.phone(PhoneConfig.of("alice", null, List.of(primary.address(), alternate.address()))
+                .withRegistration(Duration.ofSeconds(60), Duration.ofMillis(200), Duration.ofMillis(600)));
+        Await.until("registered with the primary", T, () -> p.registered() && primary.registers() == 1);
+
+        primary.refuseOptions(true, 5);
+        int before = primary.options();
+        Await.until("busy keepalives", T, () -> primary.options() >= before + 3);
+        assertEquals(primary.address(), p.controller(), "503 with Retry-After: the phone stays");
+        assertEquals(0, p.failovers());
+
+        primary.refuseOptions(true, null);
+        Await.until("registered with the alternate", T, () -> p.registered() && alternate.registers() == 1,
+                () -> p.controller() + " " + p.registrationError());
+        assertEquals(alternate.address(), p.controller());
+        assertEquals(1, p.failovers());
+    }
 }

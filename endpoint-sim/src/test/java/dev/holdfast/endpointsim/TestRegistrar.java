@@ -42,6 +42,15 @@ final class TestRegistrar implements SipEndpoint, AutoCloseable {
 
     void silence(boolean s) { silent = s; }
 
+    /** OPTIONS get 503, with a Retry-After of this many seconds (null: none); {@code false}: 200 again. */
+    void refuseOptions(boolean refuse, Integer retryAfter) {
+        optionsRefused = refuse;
+        optionsRetryAfter = retryAfter;
+    }
+
+    private volatile boolean optionsRefused;
+    private volatile Integer optionsRetryAfter;
+
     @Override public void request(Request request, ServerRef tx) {
         if (silent || tx == null) return;
         try {
@@ -56,6 +65,12 @@ final class TestRegistrar implements SipEndpoint, AutoCloseable {
                 notifies.add(request);
             } else if (Request.OPTIONS.equals(request.getMethod())) {
                 options.incrementAndGet();
+                if (optionsRefused) {
+                    Response busy = stack.messages().createResponse(503, request);
+                    if (optionsRetryAfter != null) busy.addHeader(stack.headers().createRetryAfterHeader(optionsRetryAfter));
+                    tx.respond(busy);
+                    return;
+                }
             }
             tx.respond(ok);
         } catch (Exception e) {

@@ -696,7 +696,13 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     void conferenceEnded(GatewayConference c) {
         conferences.remove(c);
         if (merge != null) merge.conferenceReleased(c.key());
+        // its gateway may wait for idleness (failback, drain): checked once the conference's Subtracts are on their way
+        Gateway gw = c.gateway();
+        if (gw.state().reachable()) svc.startTimer(0, () -> { if (gw.state().reachable()) association.checkDrained(gw); });
     }
+
+    /** A conference went to the primary with its gateway: forgotten here, its key not ended (the primary runs it). */
+    void conferenceHandedBack(GatewayConference c) { conferences.remove(c); }
 
     CookieStamper stamper() { return stamper; }
 
@@ -1439,6 +1445,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     }
 
     @Override public void gatewayStateLost(Gateway gw) {
+        // conferences first: the focus hears of it before the lines moved into their contexts leave with their calls
+        for (GatewayConference g : List.copyOf(conferences)) if (g.gateway() == gw) g.gatewayLost();
         for (Call c : new ArrayList<>(calls.values())) {
             if (!c.uses(gw)) continue;
             c.cdr.ending(CallRecord.FAILED, "gateway " + gw.name() + " lost");
@@ -1469,6 +1477,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
      * back too (immediate failback hands back every gateway), so nothing of it is left to serve.
      */
     @Override public void gatewayHandedOff(Gateway gw) {
+        for (GatewayConference g : List.copyOf(conferences)) if (g.gateway() == gw) g.handedBack();
         for (Call c : new ArrayList<>(calls.values())) {
             if (!c.uses(gw)) continue;
             svc.cancelTimer(c.noAnswerTimer);
@@ -1487,6 +1496,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     @Override public int callsOn(Gateway gw) {
         int n = 0;
         for (Call c : calls.values()) if (c.uses(gw)) n++;
+        // a focus conference mixed there is a call too (a gateway is idle, or drained, only once it has ended)
+        for (GatewayConference g : conferences) if (g.gateway() == gw) n++;
         return n;
     }
 

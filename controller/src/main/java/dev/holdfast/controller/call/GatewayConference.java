@@ -51,6 +51,7 @@ final class GatewayConference implements ConferenceBridge {
     private final List<Term> members = new ArrayList<>();
     /** Terminations whose cookies did not verify when the conference was rebuilt: left mixing, subtracted at its end. */
     private final List<String> untrusted = new ArrayList<>();
+    private Watcher watcher;
 
     final class Term implements Member {
         final String label;
@@ -255,6 +256,35 @@ final class GatewayConference implements ConferenceBridge {
         List<dev.holdfast.h248.message.CommandRequest> subtracts = new ArrayList<>();
         for (String t : terms) subtracts.add(new dev.holdfast.h248.message.CommandRequest(H248.subtract(t, true), true, false));
         association.send(gateway, List.of(new dev.holdfast.h248.message.ActionRequest(context, List.of(), List.of(), subtracts)), o -> { });
+    }
+
+    @Override public void watch(Watcher w) { this.watcher = w; }
+
+    /**
+     * The gateway lost its state, or is gone for good (call processing releases its calls): the conference is over
+     * here without a message to the gateway; its context, should the gateway come back with it, is subtracted then
+     * (a stale context). The focus is told, so the members are not left talking to nothing.
+     */
+    void gatewayLost() {
+        if (released) return;
+        released = true;
+        members.clear();
+        untrusted.clear();
+        if (context != null) gateway.addStaleContext(context);
+        cp.conferenceEnded(this);
+        LOG.log(System.Logger.Level.WARNING, () -> "conference " + id + " on " + gateway.name() + ": the gateway is lost");
+        if (watcher != null) watcher.lost();
+    }
+
+    /** The gateway went to the primary with the context (failback): forgotten here, without a message to anyone. */
+    void handedBack() {
+        if (released) return;
+        released = true;
+        members.clear();
+        untrusted.clear();
+        cp.conferenceHandedBack(this);
+        LOG.log(System.Logger.Level.INFO, () -> "conference " + id + " handed back with " + gateway.name());
+        if (watcher != null) watcher.handedBack();
     }
 
     @Override public CallStructure structure() {

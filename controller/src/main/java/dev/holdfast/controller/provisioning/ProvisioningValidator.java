@@ -152,6 +152,7 @@ final class ProvisioningValidator {
             positive(out, "/sip/floodRequestsPerSecond", sip.floodRequestsPerSecond(), 1, 1_000_000);
             positive(out, "/sip/floodBurst", sip.floodBurst(), 1, 1_000_000);
             positive(out, "/sip/retryAfterSeconds", sip.retryAfterSeconds(), 1, 3600);
+            positive(out, "/sip/conferencePartMissingSeconds", sip.conferencePartMissingSeconds(), 1, 3600);
         }
 
         if (p.admin() != null) checkAdmin(out, p.admin());

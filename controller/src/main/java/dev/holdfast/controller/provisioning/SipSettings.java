@@ -20,13 +20,16 @@ import java.util.List;
  * @param retryAfterSeconds      the Retry-After of a 503 for a flooding source (default 5)
  * @param trustedPeers           source addresses whose INVITEs are accepted without authentication (SIP trunks,
  *                               test callers); calls from others must come from a registered contact or authenticate
+ * @param conferencePartMissingSeconds how long a focus conference rebuilt after a failover waits for a part that has
+ *                               not arrived (its gateway's context, or a member's dialog) before it goes on without it:
+ *                               mixed again on another gateway, or ended (default 30; docs/migration.md, "Conferences")
  */
 public record SipSettings(String address, Integer port, List<String> transports, String realm, Integer nonceSeconds,
                           Integer minExpires, Integer maxExpires, Integer defaultExpires, Integer maxMessageBytes,
                           Integer floodRequestsPerSecond, Integer floodBurst, Integer retryAfterSeconds,
-                          List<String> trustedPeers) {
+                          List<String> trustedPeers, Integer conferencePartMissingSeconds) {
     public static final SipSettings DEFAULTS = new SipSettings(null, null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null);
 
     public SipSettings {
         if (port == null) port = 5060;
@@ -41,11 +44,13 @@ public record SipSettings(String address, Integer port, List<String> transports,
         if (floodBurst == null) floodBurst = 400;
         if (retryAfterSeconds == null) retryAfterSeconds = 5;
         trustedPeers = trustedPeers == null ? List.of() : List.copyOf(trustedPeers);
+        if (conferencePartMissingSeconds == null) conferencePartMissingSeconds = 30;
     }
 
     /** The same settings listening on {@code port}. */
     public SipSettings withPort(int port) {
         return new SipSettings(address, port, transports, realm, nonceSeconds, minExpires, maxExpires, defaultExpires,
-                maxMessageBytes, floodRequestsPerSecond, floodBurst, retryAfterSeconds, trustedPeers);
+                maxMessageBytes, floodRequestsPerSecond, floodBurst, retryAfterSeconds, trustedPeers,
+                conferencePartMissingSeconds);
     }
 }

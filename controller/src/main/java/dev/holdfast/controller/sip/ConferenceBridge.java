@@ -28,6 +28,21 @@ public interface ConferenceBridge {
     /** Ends the conference: every termination is subtracted (the context goes with the last). */
     void release();
 
+    /**
+     * Who is told when the bridge goes without a word from the focus: its gateway's state was lost, or the gateway
+     * was handed back to the primary controller with it (failback). Nothing is sent to the gateway either way.
+     */
+    default void watch(Watcher w) {}
+
+    /** The bridge's fate when it is not the focus that ends it. */
+    interface Watcher {
+        /** The gateway is gone with the context (lost, or restarted): the members hear nothing from it any more. */
+        void lost();
+
+        /** The gateway went to the primary controller with the context (failback): the conference is the primary's. */
+        void handedBack();
+    }
+
     /** The context and its members, as a call's structure (feature {@code CONFERENCE}). */
     dev.holdfast.controller.call.CallStructure structure();
 

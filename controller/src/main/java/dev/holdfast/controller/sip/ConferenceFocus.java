@@ -38,6 +38,8 @@ final class ConferenceFocus {
     private final java.util.Set<Long> endedKeys = new java.util.LinkedHashSet<>();
     private static final int ENDED_KEYS_KEPT = 10_000;
     private long nextId = 1;
+    /** How long a rebuilt conference waits for a part that has not arrived (its gateway's context, a member's dialog). */
+    private long partMissingMillis = 30_000;
 
     private static final class Conference {
         final long id;
@@ -52,6 +54,12 @@ final class ConferenceFocus {
         long key;
         /** Members whose dialog ended while the conference waited for its gateway: their terminations go then. */
         final java.util.Set<String> leftEarly = new java.util.TreeSet<>();
+        /** The gateway a conference rebuilt from dialogs waits for (the dialogs' cookies name it). */
+        String gatewayName;
+        /** The limit on a missing part ({@link #partMissing}); 0 when none runs. */
+        long missingTimer;
+        /** Members rebuilt from the gateway whose dialogs did not come in time: a dialog arriving later gets BYE. */
+        final java.util.Set<String> gaveUp = new java.util.TreeSet<>();
 
         Conference(long id, ConferenceBridge bridge, String hostNumber, String hostCallId) {
             this.id = id;
@@ -142,6 +150,9 @@ final class ConferenceFocus {
         this.counters = counters;
     }
 
+    /** The limit on how long a rebuilt conference waits for a missing part (provisioning: sip.conferencePartMissingSeconds). */
+    void partMissingMillis(long millis) { this.partMissingMillis = millis; }
+
     boolean owns(String callId) {
         PhoneMember m = callId == null ? null : phones.get(callId);
         return m != null && m.adopted;
@@ -175,6 +186,7 @@ final class ConferenceFocus {
             }
             conf.members.add(host);
             conferences.add(conf);
+            watch(conf, bridge);
             counters.add("conference.opened");
             LOG.log(System.Logger.Level.DEBUG, () -> "conference " + conf.id + " opened by " + callerNumber);
             // our Contact carries the conference's cookie for this dialog (docs/migration.md, "Conferences")
@@ -405,8 +417,18 @@ final class ConferenceFocus {
 
     private void endIfAlone(Conference conf) {
         if (conf.ended || conf.members.size() > 1) return;
+        end(conf, List.of());
+    }
+
+    /** The BYE's Reason (RFC 3326) when the conference ends because no gateway can mix it. */
+    private static final List<SipHeader> NO_GATEWAY = List.of(new SipHeader("Reason",
+            "SIP;cause=503;text=\"no gateway to mix the conference\""));
+
+    /** The conference ends: BYE to each phone (with {@code byeHeaders}), busy tone to each line, the context goes. */
+    private void end(Conference conf, List<SipHeader> byeHeaders) {
         conf.ended = true;
         conferences.remove(conf);
+        stopMissing(conf);
         if (conf.key != 0) {
             migrated.remove(conf.key);
             endedKeys.add(conf.key);
@@ -416,14 +438,224 @@ final class ConferenceFocus {
         for (Object o : List.copyOf(conf.members)) {
             if (o instanceof PhoneMember p) {
                 phones.remove(p.callId);
-                sip.send(SipOutgoingRequest.inDialog("BYE", p.callId));
+                sip.send(byeHeaders.isEmpty() ? SipOutgoingRequest.inDialog("BYE", p.callId)
+                        : SipOutgoingRequest.inDialog("BYE", p.callId, null, null, byeHeaders));
             } else if (o instanceof LineMember l && !l.gone) {
                 l.gone = true;
                 if (l.line != null) l.line.release();
             }
         }
         conf.members.clear();
-        conf.bridge.release();
+        if (conf.bridge != null) conf.bridge.release();
+    }
+
+    private void rememberEnded(long key) {
+        endedKeys.add(key);
+        if (endedKeys.size() > ENDED_KEYS_KEPT) endedKeys.remove(endedKeys.iterator().next());
+    }
+
+    // ------------------------------------------------------------------------------------------ a bridge that goes
+
+    /** The focus hears when the conference's bridge goes without it: its gateway lost, or handed back. */
+    private void watch(Conference conf, ConferenceBridge bridge) {
+        bridge.watch(new ConferenceBridge.Watcher() {
+            @Override public void lost() { if (conf.bridge == bridge) bridgeLost(conf); }
+
+            @Override public void handedBack() { if (conf.bridge == bridge) conferenceHandedBack(conf); }
+        });
+    }
+
+    /**
+     * After a gateway's loss, how long the focus waits before mixing its conferences again: the loss of every gateway's
+     * connection is also what a controller that shuts down sees, and a new context must not be added then (its core
+     * stops first, and the timer with it).
+     */
+    static final long REMIX_AFTER_LOSS_MILLIS = 200;
+
+    /** The gateway mixing the conference is gone (the controller lives): the members are mixed again, or told. */
+    private void bridgeLost(Conference conf) {
+        if (conf.ended) return;
+        counters.add("conference.gateway-lost");
+        conf.bridge = null;
+        conf.waiting = true; // members who leave meanwhile are only taken off the list
+        stopMissing(conf);
+        conf.missingTimer = svc.startTimer(REMIX_AFTER_LOSS_MILLIS, () -> {
+            conf.missingTimer = 0;
+            remix(conf, "its gateway was lost");
+        });
+    }
+
+    /**
+     * The conference's gateway went to the primary with its context (failback {@code immediate}): the primary rebuilds
+     * the conference from the gateway's cookies; here it is forgotten, and its phones are sent to the primary, which
+     * takes their dialogs as an alternate does after a failover (docs/migration.md, "Failback").
+     */
+    private void conferenceHandedBack(Conference conf) {
+        if (conf.ended) return;
+        conf.ended = true;
+        conf.bridge = null;
+        conferences.remove(conf);
+        stopMissing(conf);
+        if (conf.key != 0) migrated.remove(conf.key);
+        List<String> numbers = new ArrayList<>();
+        for (Object o : conf.members) {
+            if (o instanceof PhoneMember p) {
+                phones.remove(p.callId);
+                if (p.adopted) numbers.add(p.number);
+            } else if (o instanceof LineMember l) {
+                l.gone = true; // its call went with its gateway
+            }
+        }
+        conf.members.clear();
+        counters.add("migration.conference.handed-back");
+        LOG.log(System.Logger.Level.INFO, () -> "conference " + conf.id + " handed back to the primary with its gateway; phones "
+                + numbers + " are sent there");
+        sip.handBack(numbers);
+    }
+
+    /**
+     * The conference lost its mixing (its gateway is gone, or never came back after a failover): the members that are
+     * here (phones with a dialog, lines joined by an RTP pair from another gateway) are mixed again in a new context on
+     * a gateway in service, each phone re-INVITEd with the new termination's offer (the 200's answer, a target refresh,
+     * gives its dialog the new conference's cookie). With no gateway in service, or one member or none left, the
+     * conference ends: BYE to the phones, busy tone to the lines. Logged and counted either way.
+     */
+    private void remix(Conference conf, String why) {
+        if (conf.ended) return;
+        stopMissing(conf);
+        if (conf.key != 0) {
+            // the old context, should its gateway return, is subtracted; a late member's dialog gets BYE
+            migrated.remove(conf.key);
+            rememberEnded(conf.key);
+            conf.key = 0;
+        }
+        conf.waiting = false;
+        conf.leftEarly.clear();
+        List<Object> here = new ArrayList<>();
+        for (Object o : conf.members) {
+            if (o instanceof PhoneMember p) {
+                if (p.adopted) here.add(p);
+                else phones.remove(p.callId); // rebuilt from the gateway, its phone never came: nobody to tell
+            } else if (o instanceof LineMember l) {
+                // a line moved into the lost context went with its gateway; one joined by an RTP pair is still there
+                if (!l.gone && l.line != null && l.line.localSdp() != null) here.add(l);
+                else l.gone = true;
+            }
+        }
+        conf.members.clear();
+        conf.members.addAll(here);
+        ConferenceBridge bridge = here.size() > 1 ? lines.openConference() : null;
+        if (bridge == null) {
+            counters.add(here.size() > 1 ? "conference.ended.no-gateway" : "conference.ended.alone");
+            LOG.log(System.Logger.Level.WARNING, () -> "conference " + conf.id + ": " + why + "; "
+                    + (here.size() > 1 ? "no gateway in service to mix its " + here.size() + " members" : here.size() + " member left")
+                    + ": it ends");
+            end(conf, here.size() > 1 ? NO_GATEWAY : List.of());
+            return;
+        }
+        conf.bridge = bridge;
+        watch(conf, bridge);
+        if (!conferences.contains(conf)) conferences.add(conf);
+        counters.add("conference.remixed");
+        LOG.log(System.Logger.Level.WARNING, () -> "conference " + conf.id + ": " + why + "; its " + here.size()
+                + " members are mixed again on a new context");
+        for (Object o : here) {
+            if (o instanceof PhoneMember p) rejoinPhone(conf, p);
+            else rejoinLine(conf, (LineMember) o);
+        }
+    }
+
+    /** A phone into the conference's new context: its dialog is re-INVITEd with the new termination's offer. */
+    private void rejoinPhone(Conference conf, PhoneMember p) {
+        p.pending = true;
+        p.media = conf.bridge.add("sip:" + p.number, p.callId, null, local -> {
+            if (local == null) { p.pending = false; dropPhone(conf, p); return; }
+            b2bua.sendOwn(new SipOutgoingRequest("INVITE", p.callId, null, null, null, null, null, "application/sdp", local)
+                    .withCookie(p.media.dialogCookie()), resp -> {
+                if (resp.status() < 200) return;
+                if (resp.status() < 300) sip.send(SipOutgoingRequest.inDialog("ACK", p.callId));
+                if (resp.status() >= 300 || resp.body() == null) { p.pending = false; dropPhone(conf, p); return; }
+                p.media.media(resp.body(), SdpDirection.of(resp.body()), ok -> {
+                    p.pending = false;
+                    if (ok == null) { dropPhone(conf, p); return; }
+                    counters.add("conference.rejoined");
+                });
+            });
+        });
+    }
+
+    /** A phone that could not be mixed again leaves with BYE (unless it left already). */
+    private void dropPhone(Conference conf, PhoneMember p) {
+        if (!phones.remove(p.callId, p)) return;
+        counters.add("conference.rejoin-failed");
+        LOG.log(System.Logger.Level.INFO, () -> "conference " + conf.id + ": " + p.number + " could not be mixed again: BYE");
+        if (p.media != null) p.media.leave();
+        sip.send(SipOutgoingRequest.inDialog("BYE", p.callId));
+        left(conf, p);
+    }
+
+    /** A line joined by an RTP pair from another gateway: its call's RTP termination is paired with a new one. */
+    private void rejoinLine(Conference conf, LineMember l) {
+        l.media = conf.bridge.add(l.label(), null, local -> {
+            if (local == null) { dropLine(conf, l); return; }
+            l.line.media(local, SdpDirection.SENDRECV, lineLocal -> {
+                if (lineLocal == null) { l.media.leave(); dropLine(conf, l); return; }
+                l.media.pairedWith(l.line);
+                l.media.media(lineLocal, SdpDirection.SENDRECV, ok -> {
+                    if (ok == null) { l.media.leave(); dropLine(conf, l); return; }
+                    counters.add("conference.rejoined");
+                });
+            });
+        });
+    }
+
+    private void dropLine(Conference conf, LineMember l) {
+        if (l.gone) return;
+        l.gone = true;
+        counters.add("conference.rejoin-failed");
+        l.line.release();
+        left(conf, l);
+    }
+
+    // ------------------------------------------------------------------------------------------ a part that is missing
+
+    private void startMissing(Conference conf) {
+        stopMissing(conf);
+        conf.missingTimer = svc.startTimer(partMissingMillis, () -> {
+            conf.missingTimer = 0;
+            partMissing(conf);
+        });
+    }
+
+    private void stopMissing(Conference conf) {
+        svc.cancelTimer(conf.missingTimer);
+        conf.missingTimer = 0;
+    }
+
+    /**
+     * A rebuilt conference still misses a part after the limit: its gateway (it waited, rebuilt from its dialogs):
+     * the members are mixed again elsewhere ({@link #remix}); a member's dialog (its phone did not come back): that
+     * member leaves (its termination is subtracted) and the others go on.
+     */
+    private void partMissing(Conference conf) {
+        if (conf.ended) return;
+        long s = partMissingMillis / 1000;
+        if (conf.waiting) {
+            counters.add("migration.conference.gateway-missing");
+            remix(conf, "its gateway " + conf.gatewayName + " did not come back within " + s + " s");
+            return;
+        }
+        for (Object o : List.copyOf(conf.members)) {
+            if (!(o instanceof PhoneMember p) || p.adopted) continue;
+            counters.add("migration.conference.member-missing");
+            LOG.log(System.Logger.Level.WARNING, () -> "conference " + conf.id + ": the dialog of " + p.number
+                    + " did not come within " + s + " s: it leaves");
+            phones.remove(p.callId);
+            conf.gaveUp.add(p.callId);
+            if (p.media != null) p.media.leave();
+            conf.members.remove(p);
+        }
+        endIfAlone(conf);
     }
 
     // ------------------------------------------------------------------------------------------ migration
@@ -436,7 +668,19 @@ final class ConferenceFocus {
      */
     void arrived(MigratedConference m) {
         Conference conf = migrated.get(m.key());
-        if (conf == null && endedKeys.contains(m.key())) { m.bridge().release(); return; }
+        if (conf == null && endedKeys.contains(m.key())) {
+            // it ended here (or was mixed again elsewhere) while its gateway was away: what is left of it goes
+            counters.add("migration.conference.late-context-released");
+            LOG.log(System.Logger.Level.INFO, () -> "conference key " + Long.toHexString(m.key())
+                    + " ended here before its gateway came back: its context is subtracted");
+            for (MigratedConference.Member x : m.members()) {
+                if (x.phone() || x.bindLine() == null) continue;
+                LineRouter.LineCall lc = x.bindLine().apply(GONE);
+                if (lc != null) lc.release(); // a line moved in hears busy, as at the end of any conference
+            }
+            m.bridge().release();
+            return;
+        }
         String hostNumber = null, hostCallId = null;
         for (MigratedConference.Member x : m.members()) {
             if (x.phone() && hostNumber == null) { hostNumber = x.number(); hostCallId = x.callId(); }
@@ -448,6 +692,8 @@ final class ConferenceFocus {
         }
         conf.bridge = m.bridge();
         conf.waiting = false;
+        stopMissing(conf);
+        watch(conf, conf.bridge);
         counters.add("migration.conference.rebuilt");
         List<Object> before = new ArrayList<>(conf.members);
         List<Object> members = new ArrayList<>();
@@ -488,6 +734,8 @@ final class ConferenceFocus {
         conf.members.addAll(members);
         conf.leftEarly.clear();
         if (!conferences.contains(conf)) conferences.add(conf);
+        // phones whose dialogs have not come yet: waited for up to the limit
+        if (members.stream().anyMatch(o -> o instanceof PhoneMember p && !p.adopted)) startMissing(conf);
         Conference c = conf;
         LOG.log(System.Logger.Level.INFO, () -> "conference " + c.id + " (key " + Long.toHexString(m.key()) + ") rebuilt with "
                 + c.members.size() + " members");
@@ -512,6 +760,13 @@ final class ConferenceFocus {
         if (conf != null && p != null && p.conf == conf) {
             p.adopted = true;
             counters.add("migration.conference.dialog-adopted");
+            if (conf.members.stream().noneMatch(o -> o instanceof PhoneMember q && !q.adopted)) stopMissing(conf);
+            return true;
+        }
+        if (conf != null && p == null && conf.gaveUp.contains(dialog.callId())) {
+            // it came after the limit: the conference went on without it
+            counters.add("migration.conference.dialog-ended");
+            sip.send(SipOutgoingRequest.inDialog("BYE", dialog.callId()));
             return true;
         }
         if (p != null || conf != null && !conf.waiting) return false;
@@ -525,7 +780,9 @@ final class ConferenceFocus {
             conf = new Conference(nextId++, null, cookie.self().id(), dialog.callId());
             conf.key = key;
             conf.waiting = true;
+            conf.gatewayName = cookie.gateway();
             migrated.put(key, conf);
+            startMissing(conf); // its gateway is waited for up to the limit
         }
         p = new PhoneMember(conf, dialog.callId(), cookie.self().id());
         phones.put(dialog.callId(), p);
@@ -533,6 +790,14 @@ final class ConferenceFocus {
         counters.add("migration.conference.dialog-adopted");
         return true;
     }
+
+    /** The party of a line whose conference ended before its gateway came back: it is released at once. */
+    private static final LineRouter.SipParty GONE = new LineRouter.SipParty() {
+        @Override public void ringing() {}
+        @Override public void answered(String localSdp) {}
+        @Override public void failed(int status, String reason) {}
+        @Override public void released() {}
+    };
 
     /** Conferences in progress. */
     int conferences() { return conferences.size(); }

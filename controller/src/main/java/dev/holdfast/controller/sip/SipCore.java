@@ -31,6 +31,8 @@ public final class SipCore implements PhoneRouter {
     private final Registrar registrar;
     private final B2bua b2bua;
     private final DialogAdoption adoption;
+    private final PhoneHandback handback;
+    private final long conferencePartMissingMillis;
     private long nextToken = 1;
 
     /**
@@ -48,7 +50,15 @@ public final class SipCore implements PhoneRouter {
                 p.timers().noAnswerSeconds() * 1000L, counters);
         this.adoption = new DialogAdoption(svc, this, b2bua, directory, counters);
         registrar.onNewBinding(adoption::newBinding);
+        this.handback = new PhoneHandback(directory, location, counters);
+        this.conferencePartMissingMillis = s.conferencePartMissingSeconds() * 1000L;
     }
+
+    /** Phones sent to the other controller of the pair with a conference handed back (failback): {@link PhoneHandback}. */
+    void handBack(List<String> numbers) { handback.send(numbers, svc.now()); }
+
+    /** Whether {@code user} is being sent to the other controller (thread-safe: the edge asks, to leave its keepalives to us). */
+    public boolean sentAway(String user) { return handback.away(user); }
 
     /**
      * The call cookies of phone dialogs: stamped into our Contact, verified when a phone brings its dialogs from
@@ -66,7 +76,10 @@ public final class SipCore implements PhoneRouter {
     public int talkPathOnlyDialogs() { return b2bua.talkPathOnlyDialogs(); }
 
     /** Call processing's side for calls from phones to analog lines. */
-    public void lines(LineRouter lines) { b2bua.lines(lines); }
+    public void lines(LineRouter lines) {
+        b2bua.lines(lines);
+        if (b2bua.focus() != null) b2bua.focus().partMissingMillis(conferencePartMissingMillis);
+    }
 
     /** Records phone-to-phone calls, and calls refused for numbers that are no line or phone, when they end. */
     public void cdrs(dev.holdfast.controller.cdr.CdrRecorder r) { b2bua.cdrs(r); }
@@ -106,6 +119,8 @@ public final class SipCore implements PhoneRouter {
         SipRequest r = e.request();
         String method = r.method();
         counters.add("requests." + (KNOWN_NOT_ALLOWED.contains(method) || SERVED.contains(method) ? method : "other"));
+        SipReply away = handback.refusal(r);
+        if (away != null) { respond(e.handle(), away); return; }
         switch (method) {
             case "REGISTER" -> {
                 respond(e.handle(), registrar.register(e.source(), r, svc.now()));

@@ -361,7 +361,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
             if (st.getDialog() != null) dialogs.put(converted.callId(), st.getDialog());
         }
-        boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && answerKeepalive(st);
+        boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && !sentAway(converted)
+                && answerKeepalive(st);
         ServerTransaction tx = st;
         long arrived = 0;
         if (Request.REGISTER.equals(method)) {
@@ -381,6 +382,17 @@ public final class SipEdge implements SipListener, AutoCloseable {
         if (registerArrived != 0 && registrationLane.takes(converted)) runner.submitRegistration(event);
         else if (registerArrived != 0) runner.submit(registrationLane.handled(converted, event));
         else runner.submit(event);
+    }
+
+    /** Users the core sends to the other controller (failback, {@link PhoneHandback}): their keepalives go to the core. */
+    private volatile java.util.function.Predicate<String> away = u -> false;
+
+    /** Tells the edge which users' keepalives the core answers itself (it sends them to the other controller). */
+    public void sentAway(java.util.function.Predicate<String> away) { this.away = away; }
+
+    private boolean sentAway(SipRequest r) {
+        SipUri from = r.fromUri() == null ? null : SipUri.parse(r.fromUri());
+        return from != null && from.user() != null && away.test(from.user());
     }
 
     /**

@@ -45,6 +45,9 @@ class ConferenceMigrationTest {
               - { user: "5004", password: s5004, number: "5004" }
             """;
     private static final String KEYED = SIP + MigrationEndToEndTest.COOKIES;
+    /** A rebuilt conference waits 2 s for a missing part (its gateway, a member's dialog). */
+    private static final String KEYED_QUICK_LIMIT = SIP.replace("minExpires: 1 }", "minExpires: 1, conferencePartMissingSeconds: 2 }")
+            + MigrationEndToEndTest.COOKIES;
     /** Cookies signed with a key the alternate does not have: to the alternate, forged. */
     private static final String OTHER_KEY = SIP + """
             cookies: { current: 1, keys: [ { id: 1, secret: "b3RoZXItdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLS0=" } ] }
@@ -53,7 +56,7 @@ class ConferenceMigrationTest {
 
     @AfterEach void stop() { phones.close(); }
 
-    private static List<CallStructure> conferences(Controller c) {
+    static List<CallStructure> conferences(Controller c) {
         try {
             return c.inspect(core -> core.calls().conferences());
         } catch (Exception e) {
@@ -61,7 +64,7 @@ class ConferenceMigrationTest {
         }
     }
 
-    private static Set<String> members(Controller c) {
+    static Set<String> members(Controller c) {
         List<CallStructure> cs = conferences(c);
         return cs.size() == 1 ? Set.copyOf(cs.get(0).parties()) : Set.of();
     }
@@ -71,12 +74,12 @@ class ConferenceMigrationTest {
         return c == null ? List.of() : c.parties().stream().map(CookieParty::termination).toList();
     }
 
-    private static Call newest(Phone p) {
+    static Call newest(Phone p) {
         List<Call> calls = p.calls();
         return calls.get(calls.size() - 1);
     }
 
-    private static Call callPhone(Phone from, Phone to, String number) throws Exception {
+    static Call callPhone(Phone from, Phone to, String number) throws Exception {
         int before = to.calls().size();
         Call out = from.call(number);
         assertTrue(eventually(() -> out.state() == CallState.CONNECTED && to.calls().size() > before && out.talkPathUp()
@@ -85,7 +88,7 @@ class ConferenceMigrationTest {
     }
 
     /** {@code host} dials {@code number} into its conference (REFER without Replaces in the focus dialog). */
-    private static Call dialIn(Phone host, Call conf, Phone callee, String number) throws Exception {
+    static Call dialIn(Phone host, Call conf, Phone callee, String number) throws Exception {
         int before = callee.calls().size();
         host.transfer(conf, number, false);
         assertTrue(eventually(() -> callee.calls().size() > before && newest(callee).talkPathUp() && conf.talkPathUp(), WAIT),
@@ -108,12 +111,12 @@ class ConferenceMigrationTest {
                 "the members' dialogs joined it: " + n.alternate.inspect(core -> core.sip().counters().snapshot()));
     }
 
-    private static void mark(List<Call> calls) {
+    static void mark(List<Call> calls) {
         for (Call c : calls) assertTrue(c.markTalkPath(), "a talk-path probe on " + c);
     }
 
     /** Every call's media flowed on across the failover: the probe's largest gap since the mark stayed short. */
-    private static void neverDropped(List<Call> calls) {
+    static void neverDropped(List<Call> calls) {
         for (Call c : calls) {
             ProbeStats s = c.probeStats();
             assertTrue(c.talkPathUp(), "talking: " + c);
@@ -441,6 +444,189 @@ class ConferenceMigrationTest {
             for (Call x : ended) {
                 assertTrue(eventually(() -> x.state() == CallState.ENDED && x.byeStatus() == 200, WAIT), "BYE answered: " + x);
             }
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+
+    /** 5001 opens a conference and dials 5002 and 5003 in; returns the three members' calls (the host's first). */
+    static List<Call> conferenceOfThree(Phone a, Phone b, Phone c) throws Exception {
+        Call conf = a.conference("conference", List.of());
+        assertTrue(eventually(() -> conf.state() == CallState.CONNECTED, WAIT), "the focus answers: " + conf);
+        Call ba = dialIn(a, conf, b, "5002");
+        Call ca = dialIn(a, conf, c, "5003");
+        return List.of(conf, ba, ca);
+    }
+
+    /** Each call's RTP flows both ways again (a talk path re-established after a re-INVITE). */
+    private static void talkAgain(List<Call> calls) throws Exception {
+        for (Call x : calls) {
+            x.markTalkPath();
+            assertTrue(eventually(() -> x.talkPathUp() && x.probeStats().receivedSinceMark() > 10, WAIT), "talks again: " + x
+                    + " " + x.probeStats());
+        }
+    }
+
+    /**
+     * The conference's gateway (gw1) comes back only after the limit on a missing part (four silent controllers on
+     * its list delay it by about 12 s; the limit is 2 s): the alternate, which has the three members' dialogs, mixes
+     * them again on gw2 (each phone re-INVITEd with its new termination's offer) and they talk; when gw1 arrives, the
+     * old context is subtracted. Then the members leave one by one and the last gets BYE.
+     */
+    @Test
+    void aConferenceWhoseGatewayComesBackTooLateIsMixedAgainOnAnotherGatewayAndItsOldContextGoes() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 2, 1, 30, Map.of(), KEYED_QUICK_LIMIT, KEYED_QUICK_LIMIT,
+                Map.of(1, 4))) {
+            registered(n);
+            SimulatedGateway gw1 = n.gw(1), gw2 = n.gw(2);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Phone c = phones.phone(n, "5003");
+            List<Call> calls = conferenceOfThree(a, b, c);
+            assertEquals(1, gw1.contextIds().size(), "mixed on gw1: " + gw1.contextIds());
+            assertTrue(gw2.contextIds().isEmpty());
+
+            n.controller.close();
+            for (Phone p : List.of(a, b, c)) assertTrue(eventually(() -> at(p, n.alternate), 25), p + " fails over");
+            assertTrue(eventually(() -> sipCounter(n.alternate, "migration.conference.gateway-missing") == 1, 25),
+                    "the limit ran out: " + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertTrue(!inService(n.alternate, "gw1"), "gw1 is not back yet");
+            assertEquals(3L, sipCounter(n.alternate, "migration.conference.dialog-adopted"));
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5002", "sip:5003"))
+                    && gw2.contextIds().size() == 1 && gw2.terminationsIn(gw2.contextIds().get(0)).size() == 3, WAIT),
+                    "mixed again on gw2: " + conferences(n.alternate) + " " + gw2.contextIds());
+            assertEquals(1L, sipCounter(n.alternate, "conference.remixed"));
+            talkAgain(calls);
+            assertTrue(eventually(() -> sipCounter(n.alternate, "conference.rejoined") == 3, WAIT), "three re-INVITEs answered");
+            for (Call x : calls) assertTrue(x.remoteTarget().contains(":" + n.alternate.sip().port()), "refreshed: " + x.remoteTarget());
+
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "gw1 comes back at last");
+            assertTrue(eventually(() -> gw1.contextIds().isEmpty(), WAIT), "its old context is subtracted: " + gw1.contextIds());
+            assertEquals(1L, sipCounter(n.alternate, "migration.conference.late-context-released"));
+            assertEquals(Set.of("sip:5001", "sip:5002", "sip:5003"), members(n.alternate), "the conference goes on on gw2");
+
+            b.hangUp(calls.get(1));
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5003")), WAIT), "5002 left");
+            talkAgain(List.of(calls.get(0), calls.get(2)));
+            c.hangUp(calls.get(2));
+            assertTrue(eventually(() -> calls.get(0).state() == CallState.ENDED, WAIT), "5001, alone, gets BYE");
+            nothingLeft(n, gw2);
+            assertTrue(gw1.contextIds().isEmpty());
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+
+    /**
+     * The conference's only gateway dies with the primary and never returns: the members' dialogs are adopted and
+     * wait; a member's BYE meanwhile is answered; when the limit (2 s) runs out there is no gateway to mix the other
+     * two: they get BYE, and nothing is left at the alternate.
+     */
+    @Test
+    void aConferenceWhoseOnlyGatewayNeverReturnsEndsWithByeAfterTheLimit() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 1, 30, Map.of(), KEYED, KEYED_QUICK_LIMIT, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Phone c = phones.phone(n, "5003");
+            List<Call> calls = conferenceOfThree(a, b, c);
+
+            gw.close(); // dies with the primary
+            n.controller.close();
+            for (Phone p : List.of(a, b, c)) assertTrue(eventually(() -> at(p, n.alternate), 25), p + " fails over");
+            assertTrue(eventually(() -> sipCounter(n.alternate, "migration.conference.dialog-adopted") == 3, 25),
+                    "the dialogs are adopted: " + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            c.hangUp(calls.get(2));
+            assertTrue(eventually(() -> calls.get(2).state() == CallState.ENDED && calls.get(2).byeStatus() == 200, WAIT),
+                    "5003's BYE is answered while the conference waits: " + calls.get(2));
+            assertTrue(eventually(() -> calls.get(0).state() == CallState.ENDED && calls.get(1).state() == CallState.ENDED, WAIT),
+                    "after the limit, no gateway to mix them: BYE to both: " + calls);
+            assertEquals(1L, sipCounter(n.alternate, "migration.conference.gateway-missing"));
+            assertEquals(1L, sipCounter(n.alternate, "conference.ended.no-gateway"));
+            assertTrue(conferences(n.alternate).isEmpty());
+            assertEquals(0, (int) n.alternate.inspect(core -> core.sip().calls().size()));
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+
+    /**
+     * The conference's gateway dies while its controller lives ("a focus gateway failure"): three members, two phones
+     * and a line on gw2 joined by an RTP pair, mixed on gw1. The controller sees gw1's connection close and mixes them
+     * again on gw2 (the phones re-INVITEd, the line's RTP termination paired with a new one); they talk, then leave.
+     */
+    @Test
+    void aConferenceWhoseGatewayDiesWhileTheControllerLivesIsMixedAgainOnAnotherGateway() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 2, 1, 30, Map.of(), KEYED, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw1 = n.gw(1), gw2 = n.gw(2);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Call ab = callPhone(a, b, "5002");
+            Call ba = newest(b);
+            Call toLine = a.call("2001");
+            assertTrue(eventually(() -> hears(gw2, "A1", "al/ri"), WAIT), "gw2 A1 rings");
+            assertTrue(gw2.answer("A1"));
+            assertTrue(eventually(() -> toLine.talkPathUp() && gw2.talkPathUp("A1"), WAIT), "5001 and gw2 A1 talk");
+            Call conf = a.conference("conference", List.of(ab, toLine));
+            assertTrue(eventually(() -> ab.state() == CallState.ENDED && toLine.state() == CallState.ENDED
+                    && conf.talkPathUp() && ba.talkPathUp() && gw2.talkPathUp("A1"), 2 * WAIT), "all three in the conference");
+            assertEquals(1, gw1.contextIds().size(), "mixed on gw1");
+
+            gw1.close();
+            assertTrue(eventually(() -> sipCounter(n.controller, "conference.gateway-lost") == 1, WAIT), "the loss is seen");
+            assertTrue(eventually(() -> members(n.controller).equals(Set.of("sip:5001", "sip:5002", "line:2001"))
+                    && gw2.contextIds().size() == 2, WAIT), "mixed again on gw2 (the line's call keeps its own context): "
+                    + conferences(n.controller) + " " + gw2.contextIds());
+            talkAgain(List.of(conf, ba));
+            assertTrue(eventually(() -> gw2.talkPathUp("A1"), WAIT), "gw2 A1 talks");
+            assertTrue(eventually(() -> sipCounter(n.controller, "conference.rejoined") == 3, WAIT), "three members rejoined");
+
+            gw2.onHook("A1");
+            assertIdle(gw2, "A1");
+            assertTrue(eventually(() -> members(n.controller).equals(Set.of("sip:5001", "sip:5002")), WAIT), "A1 left");
+            b.hangUp(ba);
+            assertTrue(eventually(() -> conf.state() == CallState.ENDED, WAIT), "5001, alone, gets BYE");
+            assertTrue(eventually(() -> gw2.contextIds().isEmpty() && conferences(n.controller).isEmpty(), WAIT),
+                    "nothing left on gw2: " + gw2.contextIds());
+            assertEquals(0L, (long) n.controller.inspect(core -> core.failures()));
+        }
+    }
+
+    /**
+     * The gateway comes back but one member's phone does not (5003 notices the primary's death only after a minute):
+     * when the limit (2 s) runs out, its termination is subtracted and the two others talk on; when 5003's dialog
+     * arrives after all (it registers with the alternate), it gets BYE.
+     */
+    @Test
+    void aMemberWhosePhoneDoesNotComeBackInTimeLeavesAndItsLateDialogGetsBye() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 1, 30, Map.of(), KEYED, KEYED_QUICK_LIMIT, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Phone c = phones.phone(n, "5003", java.time.Duration.ofSeconds(60));
+            List<Call> calls = conferenceOfThree(a, b, c);
+            long ctx = gw.contextIds().get(0);
+            mark(calls.subList(0, 2));
+
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+            for (Phone p : List.of(a, b)) assertTrue(eventually(() -> at(p, n.alternate), 25), p + " fails over");
+            assertTrue(eventually(() -> sipCounter(n.alternate, "migration.conference.member-missing") == 1, 25),
+                    "5003's dialog did not come within the limit: " + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5002"))
+                    && gw.terminationsIn(ctx).size() == 2, WAIT), "5003's termination went: " + gw.terminationsIn(ctx));
+            neverDropped(calls.subList(0, 2));
+            assertTrue(calls.get(2).state() == CallState.CONNECTED && MigratingPhones.sip(n.controller).equals(c.controller()),
+                    "5003 has not noticed yet: " + calls.get(2) + " at " + c.controller() + " failovers " + c.failovers());
+
+            c.register(); // its REGISTER to the dead primary times out: it fails over now and brings its dialog
+            assertTrue(eventually(() -> calls.get(2).state() == CallState.ENDED, 25), "5003's late dialog gets BYE: " + calls.get(2));
+            assertTrue(eventually(() -> members(n.alternate).equals(Set.of("sip:5001", "sip:5002")), WAIT));
+            talkAgain(calls.subList(0, 2));
+
+            b.hangUp(calls.get(1));
+            assertTrue(eventually(() -> calls.get(0).state() == CallState.ENDED, WAIT), "5001, alone, gets BYE");
+            nothingLeft(n, gw);
             assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
         }
     }

@@ -4,10 +4,15 @@ import dev.holdfast.controller.Controller;
 import dev.holdfast.controller.call.CallStructure;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.control.H248ControlNetwork.Transport;
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.Phone;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.holdfast.controller.e2e.E2eNetwork.eventually;
 import static dev.holdfast.controller.e2e.E2eSteps.*;
@@ -40,6 +45,25 @@ class FailbackTest {
         String alternate = "controller: { address: 127.0.0.1, port: 0, transports: [tcp], role: alternate, peer: \"[127.0.0.1]:"
                 + port + "\", failback: " + failback + " }\n" + MigrationEndToEndTest.COOKIES;
         return E2eNetwork.startWithAlternate(Transport.TCP, 2, lines, 30, Map.of(), primary, alternate, Map.of());
+    }
+
+    /** As {@link #pair} with the SIP side: the primary's SIP port fixed too (the phones find it again), subscribers 5001-5003. */
+    private static E2eNetwork pairWithPhones(String failback, int lines) throws Exception {
+        int port = freePort();
+        int sipPort = freePort();
+        String subscribers = """
+                subscribers:
+                  - { user: "5001", password: s5001, number: "5001" }
+                  - { user: "5002", password: s5002, number: "5002" }
+                  - { user: "5003", password: s5003, number: "5003" }
+                """;
+        String primary = "controller: { address: 127.0.0.1, port: " + port + ", transports: [tcp] }\n"
+                + "sip: { address: 127.0.0.1, port: " + sipPort + ", transports: [udp], minExpires: 1 }\n" + subscribers
+                + MigrationEndToEndTest.COOKIES;
+        String alternate = "controller: { address: 127.0.0.1, port: 0, transports: [tcp], role: alternate, peer: \"[127.0.0.1]:"
+                + port + "\", failback: " + failback + " }\n" + "sip: { address: 127.0.0.1, port: 0, transports: [udp], minExpires: 1 }\n"
+                + subscribers + MigrationEndToEndTest.COOKIES;
+        return E2eNetwork.startWithAlternate(Transport.TCP, 1, lines, 30, Map.of(), primary, alternate, Map.of());
     }
 
     private static boolean listening(int port) {
@@ -114,6 +138,89 @@ class FailbackTest {
             // and calls are placed through the primary again
             connect(east, "A1", "2001", west, "A1");
             assertEquals(1, calls(back));
+        }
+    }
+
+    /**
+     * Immediate failback of a focus conference: three phones in a conference on gw1 move to the alternate with the
+     * primary's death; the primary comes back; the alternate hands gw1 back with the conference's context and sends the
+     * three phones to the primary (503 without Retry-After to their keepalives), forgetting the conference. The primary
+     * rebuilds it from the gateway's cookies and takes the phones' dialogs; they talk on, and leaving and ending work
+     * there.
+     */
+    @Test
+    void immediateFailbackHandsAFocusConferenceBackWithItsPhones() throws Exception {
+        try (E2eNetwork n = pairWithPhones("immediate", 1); MigratingPhones phones = new MigratingPhones()) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Phone c = phones.phone(n, "5003");
+            List<Call> calls = ConferenceMigrationTest.conferenceOfThree(a, b, c);
+            Set<String> three = Set.of("sip:5001", "sip:5002", "sip:5003");
+            int port = n.controller.address("tcp").getPort();
+            n.controller.close();
+            assertTrue(eventually(() -> !listening(port), WAIT), "the primary's port is closed");
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), SLOW), "gw1 fails over");
+            for (Phone p : List.of(a, b, c)) assertTrue(eventually(() -> MigratingPhones.at(p, n.alternate), SLOW), p + " fails over");
+            assertTrue(eventually(() -> ConferenceMigrationTest.members(n.alternate).equals(three)
+                    && MigratingPhones.sipCounter(n.alternate, "migration.conference.dialog-adopted") == 3, SLOW),
+                    "rebuilt at the alternate: " + ConferenceMigrationTest.conferences(n.alternate));
+            ConferenceMigrationTest.mark(calls);
+
+            Controller back = n.restartPrimary();
+            assertTrue(eventually(() -> inService(back, "gw1") && at(gw, back), SLOW), "gw1 handed back");
+            assertTrue(eventually(() -> ConferenceMigrationTest.conferences(n.alternate).isEmpty(), WAIT), "the alternate forgot it");
+            assertEquals(1L, MigratingPhones.sipCounter(n.alternate, "migration.conference.handed-back"));
+            for (Phone p : List.of(a, b, c)) assertTrue(eventually(() -> MigratingPhones.at(p, back), SLOW), p + " goes to the primary");
+            assertTrue(eventually(() -> ConferenceMigrationTest.members(back).equals(three)
+                    && MigratingPhones.sipCounter(back, "migration.conference.dialog-adopted") == 3, SLOW),
+                    "the primary rebuilt it and has the dialogs: " + ConferenceMigrationTest.conferences(back) + " "
+                    + back.inspect(core -> core.sip().counters().snapshot()));
+            ConferenceMigrationTest.neverDropped(calls);
+            assertEquals(1, gw.contextIds().size(), "the same context: " + gw.contextIds());
+
+            b.hangUp(calls.get(1));
+            assertTrue(eventually(() -> calls.get(1).state() == CallState.ENDED && calls.get(1).byeStatus() == 200, WAIT),
+                    "5002's BYE answered at the primary: " + calls.get(1));
+            assertTrue(eventually(() -> ConferenceMigrationTest.members(back).equals(Set.of("sip:5001", "sip:5003")), WAIT),
+                    "5002 left: " + ConferenceMigrationTest.conferences(back));
+            c.hangUp(calls.get(2));
+            assertTrue(eventually(() -> calls.get(0).state() == CallState.ENDED, WAIT), "5001, alone, gets BYE");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && ConferenceMigrationTest.conferences(back).isEmpty(), WAIT),
+                    "nothing left: " + gw.contextIds());
+            assertEquals(0L, (long) back.inspect(core -> core.failures()));
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+
+    /**
+     * Idle failback counts a focus conference as a call: its gateway stays with the alternate while the conference
+     * lasts there, and goes back once it has ended.
+     */
+    @Test
+    void idleFailbackWaitsForAFocusConferenceToEnd() throws Exception {
+        try (E2eNetwork n = pairWithPhones("idle", 1); MigratingPhones phones = new MigratingPhones()) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone a = phones.phone(n, "5001");
+            Phone b = phones.phone(n, "5002");
+            Phone c = phones.phone(n, "5003");
+            List<Call> calls = ConferenceMigrationTest.conferenceOfThree(a, b, c);
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1")
+                    && MigratingPhones.sipCounter(n.alternate, "migration.conference.dialog-adopted") == 3, SLOW), "at the alternate");
+
+            Controller back = n.restartPrimary();
+            assertTrue(eventually(() -> listening(back.address("tcp").getPort()), WAIT));
+            Thread.sleep(2000);
+            assertTrue(at(gw, n.alternate), "the gateway with a conference stays with the alternate");
+            assertEquals(1, ConferenceMigrationTest.conferences(n.alternate).size());
+            b.hangUp(calls.get(1));
+            c.hangUp(calls.get(2));
+            assertTrue(eventually(() -> calls.get(0).state() == CallState.ENDED, WAIT), "5001, alone, gets BYE");
+            assertTrue(eventually(() -> inService(back, "gw1") && at(gw, back), SLOW), "then the gateway goes back");
+            assertTrue(gw.contextIds().isEmpty(), "nothing left: " + gw.contextIds());
         }
     }
 }

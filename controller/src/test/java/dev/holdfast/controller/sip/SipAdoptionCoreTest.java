@@ -239,6 +239,40 @@ class SipAdoptionCoreTest {
         assertEquals(0L, (long) core.failures());
     }
 
+    /**
+     * The limit on a missing part (sip.conferencePartMissingSeconds, default 30 s), on the core's virtual clock: two
+     * members' dialogs wait for their conference's gateway, which never registers here; nothing happens before the
+     * limit; at the limit, with no gateway in service to mix them again, both get BYE, counted, and a member's dialog
+     * arriving later gets BYE at once.
+     */
+    @Test void aConferenceWhoseGatewayNeverComesEndsWithByeToItsMembersAtTheLimit() {
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        notify(subA, doc("1001", "conf-a", focusCookie(0)));
+        Command.SipSend subB = registerAndGetSubscribe("1002", "secret2");
+        notify(subB, doc("1002", "conf-b", focusCookie(1)));
+        assertEquals(2, counter("migration.conference.dialog-adopted"));
+
+        assertEquals(List.of(), sent(driver.advance(29_000)), "nothing before the limit");
+        assertEquals(0, counter("migration.conference.gateway-missing"));
+        List<Command> out = driver.advance(1_500);
+        assertEquals(List.of("BYE conf-a", "BYE conf-b"), sent(out), "at the limit, BYE to the members");
+        for (Command c : out) {
+            if (c instanceof Command.SipSend bye) {
+                assertTrue(bye.request().headers().contains(new SipHeader("Reason",
+                        "SIP;cause=503;text=\"no gateway to mix the conference\"")), "why, in the BYE: " + bye.request().headers());
+            }
+        }
+        assertEquals(1, counter("migration.conference.gateway-missing"));
+        assertEquals(1, counter("conference.ended.no-gateway"));
+        assertEquals(0, driver.runningTimers(), "no timer left running");
+
+        Command.SipSend again = registerAgain("1001", "secret1");
+        out = notify(again, doc("1001", "conf-c", cookies.stamp(new DialogCookie(KEY, 3, 1_699_999_999_000L, CallState.CONNECTED,
+                Call.Feature.FOCUS, List.of(DialogCookie.Party.phone("1001", "conf-c", Role.CONFEREE)), 0, "gw1", 7L, "R3"))));
+        assertEquals(List.of("BYE conf-c"), sent(out), "a dialog of the conference that ended here gets BYE");
+        assertEquals(0L, (long) core.failures());
+    }
+
     private int round;
 
     /** The phone registers again with a new Call-ID (another failover): a new binding, a new fetch. */

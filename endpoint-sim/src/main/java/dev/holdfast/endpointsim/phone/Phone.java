@@ -398,6 +398,10 @@ public final class Phone implements SipEndpoint {
                 sendRegister(Math.max(min, expires));
                 return;
             }
+            if (sendsUsOn(resp)) {
+                controllerDead("REGISTER 503 without Retry-After");
+                return;
+            }
             if (code >= 300) {
                 registrationFailed(ctl, String.valueOf(code));
                 return;
@@ -455,6 +459,15 @@ public final class Phone implements SipEndpoint {
         registrationError = reason;
         LOG.log(System.Logger.Level.INFO, () -> config.user() + ": registration with " + ctl + " failed: " + reason);
         for (PhoneListener l : listeners) l.registrationFailed(this, ctl, reason);
+    }
+
+    /**
+     * A 503 without Retry-After from the controller: it is unavailable to us, try the next server (RFC 3263 4.3; a
+     * controller that hands its conferences back to the primary says so). With Retry-After (an overloaded controller's
+     * flood guard) it is only busy: we stay. Only with another controller on the list.
+     */
+    private boolean sendsUsOn(Response resp) {
+        return resp.getStatusCode() == 503 && resp.getHeader("Retry-After") == null && config.controllers().size() > 1;
     }
 
     /** The current controller did not answer: move to the next one in the list (or try the only one again). */
@@ -516,7 +529,9 @@ public final class Phone implements SipEndpoint {
                 if (resp.getStatusCode() < 200) return;
                 answered[0] = true; // any final response shows the controller is alive
                 deadline.cancel();
-                if (attempt == regAttempt) scheduleKeepalive();
+                if (attempt != regAttempt) return;
+                if (sendsUsOn(resp)) { controllerDead("OPTIONS keepalive 503 without Retry-After"); return; }
+                scheduleKeepalive();
             }, why -> {
                 if (answered[0]) return;
                 answered[0] = true;
