@@ -63,13 +63,18 @@ final class SimWorld {
 
     /** {@code arrivals}: for these gateways (1-based), this connection setup time to the alternate. */
     SimWorld(long seed, int gatewayCount, int linesEach, SimFaults faults, Map<Integer, Duration> arrivals) {
+        this(seed, gatewayCount, linesEach, faults, arrivals, TransactionOptions.DEFAULTS);
+    }
+
+    /** {@code options}: every node's transaction layer (e.g. one message per transaction instead of per turn). */
+    SimWorld(long seed, int gatewayCount, int linesEach, SimFaults faults, Map<Integer, Duration> arrivals,
+             TransactionOptions options) {
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         this.linesEach = linesEach;
         this.wire = new SimWire(time, random.split(), faults);
         this.media = new VirtualMediaNetwork(time, Duration.ofMillis(5));
         Provisioning p = provisioning(gatewayCount, linesEach);
-        TransactionOptions options = TransactionOptions.DEFAULTS;
         Map<InetSocketAddress, SimControllerNode> controllers = new LinkedHashMap<>();
         primary = new SimControllerNode("primary", PRIMARY, p, seed * 2 + 1, time, wire, options);
         alternate = new SimControllerNode("alternate", ALTERNATE, p, seed * 2 + 2, time, wire, options);
