@@ -21,6 +21,8 @@
 %%%   - decode+encode loop  -> us_per_decode_encode
 %%%   - decode-only loop    -> us_per_decode
 %%%   - encode-only loop    -> us_per_encode (encoding the decoded terms)
+%%% and the same by CPU time (statistics(runtime), all the runtime's threads,
+%%% 1 ms steps): cpu_us_per_decode_encode, cpu_us_per_decode, cpu_us_per_encode.
 %%% each after a warm-up of max(1, iterations div 5) passes.  One iteration
 %%% is one pass over all accepted messages; the figures are per message.
 %%%
@@ -100,16 +102,19 @@ run([Dir, ItersS, EncodingS | Flags]) ->
             D = fun() -> loop_decode(Iters, Bins, Mod, Config) end,
             E = fun() -> loop_encode(Iters, Terms, Mod, Config) end,
             loop_decode_encode(Warm, Bins, Mod, Config),
-            TDE = timed(DE),
+            {TDE, CDE} = timed(DE),
             loop_decode(Warm, Bins, Mod, Config),
-            TD = timed(D),
+            {TD, CD} = timed(D),
             loop_encode(Warm, Terms, Mod, Config),
-            TE = timed(E),
+            {TE, CE} = timed(E),
             N = Iters * NMsg,
             emit(Common ++
                      [{"us_per_decode_encode", per(TDE, N)},
                       {"us_per_decode", per(TD, N)},
                       {"us_per_encode", per(TE, N)},
+                      {"cpu_us_per_decode_encode", per(CDE, N)},
+                      {"cpu_us_per_decode", per(CD, N)},
+                      {"cpu_us_per_encode", per(CE, N)},
                       {"avg_message_bytes", round(Bytes / NMsg)},
                       {"warmup_iterations", Warm},
                       {"otp_release", erlang:system_info(otp_release)},
@@ -224,10 +229,16 @@ e([T | Ts], Mod, Config) ->
     {ok, _} = Mod:encode_message(Config, ?VERSION, T),
     e(Ts, Mod, Config).
 
+%% {wall-clock ns, CPU ns}: the CPU time is statistics(runtime), all the
+%% runtime's threads, in ms steps (a loop takes some hundred ms); on a busy
+%% machine it leaves out the time spent waiting for a core.
 timed(Fun) ->
+    {R0, _} = statistics(runtime),
     T0 = erlang:monotonic_time(nanosecond),
     ok = Fun(),
-    erlang:monotonic_time(nanosecond) - T0.
+    T1 = erlang:monotonic_time(nanosecond),
+    {R1, _} = statistics(runtime),
+    {T1 - T0, (R1 - R0) * 1000000}.
 
 per(Nanos, N) ->
     round(Nanos / N) / 1000.   % microseconds, 3 decimals

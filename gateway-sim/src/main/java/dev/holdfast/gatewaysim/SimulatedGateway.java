@@ -72,6 +72,16 @@ public final class SimulatedGateway implements AutoCloseable {
         return control instanceof H248ControlNetwork n ? n.messages() : 0;
     }
 
+    /** H.248 requests and replies sent and received so far (0 over a test's own control network). */
+    public long h248Transactions() {
+        return control instanceof H248ControlNetwork n ? n.transactions() : 0;
+    }
+
+    /** Batches of transactions sent split because they were too large for one message. */
+    public long h248BatchesSplit() {
+        return control instanceof H248ControlNetwork n ? n.batchesSplit() : 0;
+    }
+
     /** Runs {@code f} on the gateway's thread and returns its result. */
     public <T> T call(Function<MediaGatewayCore, T> f) {
         if (scheduler.inSchedulerThread()) return f.apply(core);

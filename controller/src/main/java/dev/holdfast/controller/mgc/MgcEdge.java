@@ -36,7 +36,10 @@ public final class MgcEdge {
     private final CoreRunner runner;
     private final Map<String, H248Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
-    private final Map<Long, CompletableFuture<List<ActionReply>>> pendingReplies = new ConcurrentHashMap<>();
+    private final Map<Long, PendingReply> pendingReplies = new ConcurrentHashMap<>();
+
+    /** A request the core has yet to answer, and the transport (endpoint) it came on. */
+    private record PendingReply(String transport, CompletableFuture<List<ActionReply>> future) {}
     /** Numbered on the core thread only (inside the event factory), so handles follow event order. */
     private long nextHandle = 1;
     /** Whether a peer is a reachable gateway registered with the given canonical mId (null: heartbeats go to the core). */
@@ -90,7 +93,7 @@ public final class MgcEdge {
         }
         java.util.function.LongFunction<Event> event = now -> {
             long handle = nextHandle++;
-            if (!reply.isDone()) pendingReplies.put(handle, reply);
+            if (!reply.isDone()) pendingReplies.put(handle, new PendingReply(transport, reply));
             return new Event.RequestReceived(now, key, r.version(), r.mid(), handle, r.request());
         };
         if (isRegistration(r)) runner.submitRegistration(event);
@@ -139,16 +142,42 @@ public final class MgcEdge {
         return true;
     }
 
+    /**
+     * Carries out one core step's commands. Those for one endpoint run in one turn of its transaction thread, in the
+     * core's order, so that what goes to one gateway (a Notify's reply and the Modify that follows it) leaves in one
+     * message.
+     */
     private void execute(List<Command> commands) {
+        Map<String, List<Runnable>> byTransport = null;
         for (Command c : commands) {
-            if (c instanceof Command.SendRequest s) send(s);
-            else if (c instanceof Command.SendReply r) {
-                CompletableFuture<List<ActionReply>> f = pendingReplies.remove(r.handle());
-                if (f != null) f.complete(r.actions());
+            Runnable work;
+            String transport;
+            if (c instanceof Command.SendRequest s) {
+                int colon = s.peer().indexOf(':');
+                transport = colon < 0 ? "" : s.peer().substring(0, colon);
+                work = () -> send(s);
+            } else if (c instanceof Command.SendReply r) {
+                PendingReply p = pendingReplies.remove(r.handle());
+                if (p == null) continue;
+                transport = p.transport();
+                work = () -> p.future().complete(r.actions());
             } else if (c instanceof Command.SendErrorReply r) {
-                CompletableFuture<List<ActionReply>> f = pendingReplies.remove(r.handle());
-                if (f != null) f.completeExceptionally(new TransactionErrorException(r.error()));
+                PendingReply p = pendingReplies.remove(r.handle());
+                if (p == null) continue;
+                transport = p.transport();
+                work = () -> p.future().completeExceptionally(new TransactionErrorException(r.error()));
+            } else {
+                continue;
             }
+            if (byTransport == null) byTransport = new java.util.LinkedHashMap<>(2);
+            byTransport.computeIfAbsent(transport, k -> new ArrayList<>()).add(work);
+        }
+        if (byTransport == null) return;
+        for (Map.Entry<String, List<Runnable>> e : byTransport.entrySet()) {
+            H248Endpoint endpoint = endpoints.get(e.getKey());
+            List<Runnable> work = e.getValue();
+            if (endpoint == null) work.forEach(Runnable::run); // send() reports "no way to" the peer
+            else endpoint.inOneTurn(() -> work.forEach(Runnable::run));
         }
     }
 

@@ -73,7 +73,7 @@ final class RegistrationLane {
 
     private static boolean removes(Request register) {
         try {
-            return !binds(SipEdge.convert(register, "udp"));
+            return !binds(SipMessageMapping.toCore(register, "udp"));
         } catch (RuntimeException e) {
             return false;
         }

@@ -5,7 +5,6 @@ import dev.holdfast.controller.core.Event;
 import dev.holdfast.controller.mgc.CoreRunner;
 import dev.holdfast.controller.provisioning.SipSettings;
 import gov.nist.javax.sip.RequestEventExt;
-import gov.nist.javax.sip.header.SIPHeader;
 
 import javax.sip.ClientTransaction;
 import javax.sip.Dialog;
@@ -29,10 +28,7 @@ import javax.sip.address.URI;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
 import javax.sip.header.ContactHeader;
-import javax.sip.header.ContentTypeHeader;
-import javax.sip.header.ExpiresHeader;
 import javax.sip.header.FromHeader;
-import javax.sip.header.Header;
 import javax.sip.header.HeaderFactory;
 import javax.sip.header.ToHeader;
 import javax.sip.header.ViaHeader;
@@ -44,11 +40,8 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ListIterator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +70,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** The stack's threads that parse received datagrams ({@code THREAD_POOL_SIZE}; see {@link UdpReceiver}). */
     static final int PARSING_THREADS = 4;
-    private static final java.util.Set<String> LIST_HEADERS = java.util.Set.of("Allow", "Supported", "Accept");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
@@ -112,6 +104,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private final AddressFactory addresses;
     private final HeaderFactory headers;
     private final MessageFactory messages;
+    /** JAIN-SIP messages to and from the core's SIP values (shared with the simulation's SIP port). */
+    private final SipMessageMapping mapping;
     private final String host;
     private final int port;
     private final List<String> transports;
@@ -230,6 +224,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
         this.messages = factory.createMessageFactory();
+        this.mapping = new SipMessageMapping(messages, headers, addresses);
         int chosen = s.port();
         SipProvider prov = null;
         try {
@@ -335,7 +330,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         String source = transport + ":" + ((RequestEventExt) ev).getRemoteIpAddress() + ":" + ((RequestEventExt) ev).getRemotePort();
         SipRequest converted;
         try {
-            converted = convert(req, transport);
+            converted = SipMessageMapping.toCore(req, transport);
         } catch (RuntimeException e) {
             counters.count(SipEdgeCounters.MALFORMED, method + " from " + source + ": " + e.getMessage());
             if (!Request.ACK.equals(method)) answerDirectly(ev, Response.BAD_REQUEST, "Bad Request (" + e.getMessage() + ")");
@@ -410,7 +405,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
      */
     private boolean answerKeepalive(ServerTransaction st) {
         if (!runner.progressing()) return false;
-        respond(st, SipReply.of(200, "OK", new SipHeader("Allow", SipCore.ALLOW), new SipHeader("Accept", "application/sdp")));
+        respond(st, SipMessageMapping.keepaliveReply());
         counters.count(SipEdgeCounters.KEEPALIVES_AT_EDGE);
         return true;
     }
@@ -428,17 +423,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
     }
 
-    private void addHeader(Response resp, SipHeader h) throws java.text.ParseException {
-        if (LIST_HEADERS.contains(h.name())) {
-            // a list header (Allow) parses as several headers, one per value
-            for (Object one : ((gov.nist.javax.sip.header.HeaderFactoryImpl) headers).createHeaders(h.name() + ": " + h.value())) {
-                resp.addHeader((Header) one);
-            }
-        } else {
-            resp.addHeader(headers.createHeader(h.name(), h.value()));
-        }
-    }
-
     private void answerStatelessly(Request req, String reason) {
         try {
             Response r = messages.createResponse(Response.BAD_REQUEST, req);
@@ -448,52 +432,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
             counters.count(SipEdgeCounters.SEND_FAILED, "400 " + reason + ": " + e);
         }
     }
-
-    private static String transportOf(Request req) {
-        ViaHeader via = (ViaHeader) req.getHeader(ViaHeader.NAME);
-        return via == null || via.getTransport() == null ? "udp" : via.getTransport().toLowerCase(Locale.ROOT);
-    }
-
-    static SipRequest convert(Request req, String transport) {
-        FromHeader from = (FromHeader) req.getHeader(FromHeader.NAME);
-        ToHeader to = (ToHeader) req.getHeader(ToHeader.NAME);
-        CallIdHeader callId = (CallIdHeader) req.getHeader(CallIdHeader.NAME);
-        CSeqHeader cseq = (CSeqHeader) req.getHeader(CSeqHeader.NAME);
-        if (from == null || to == null || callId == null || cseq == null) throw new IllegalArgumentException("missing From, To, Call-ID or CSeq");
-        if (!cseq.getMethod().equals(req.getMethod())) throw new IllegalArgumentException("CSeq method differs from the request's");
-        List<SipContact> contacts = new ArrayList<>();
-        for (ListIterator<?> it = req.getHeaders(ContactHeader.NAME); it.hasNext(); ) {
-            ContactHeader c = (ContactHeader) it.next();
-            if (c.isWildCard() || c.getAddress() == null || c.getAddress().isWildcard()) {
-                contacts.add(new SipContact("*", null));
-            } else {
-                contacts.add(new SipContact(c.getAddress().getURI().toString(), c.getExpires() >= 0 ? c.getExpires() : null));
-            }
-        }
-        ExpiresHeader expires = req.getExpires();
-        ContentTypeHeader ct = (ContentTypeHeader) req.getHeader(ContentTypeHeader.NAME);
-        byte[] raw = req.getRawContent();
-        return new SipRequest(req.getMethod(), req.getRequestURI().toString(), transport, callId.getCallId(),
-                cseq.getSeqNumber(), from.getAddress().getURI().toString(), from.getTag(), to.getAddress().getURI().toString(),
-                to.getTag(), contacts, expires == null ? null : expires.getExpires(), value(req.getHeader("Authorization")),
-                value(req.getHeader("Proxy-Authorization")),
-                ct == null ? null : ct.getContentType() + "/" + ct.getContentSubType(),
-                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8), allowEvents(req),
-                value(req.getHeader("Refer-To")));
-    }
-
-    /** Allow-Events values (the stack may parse one header line into several). */
-    private static String allowEvents(Request req) {
-        StringBuilder b = new StringBuilder();
-        for (ListIterator<?> it = req.getHeaders("Allow-Events"); it != null && it.hasNext(); ) {
-            Object h = it.next();
-            String v = h instanceof SIPHeader s ? s.getHeaderValue() : String.valueOf(h);
-            b.append(b.length() == 0 ? "" : ",").append(v.strip());
-        }
-        return b.length() == 0 ? null : b.toString();
-    }
-
-    private static String value(Header h) { return h == null ? null : ((SIPHeader) h).getHeaderValue(); }
 
     @Override public void processResponse(ResponseEvent ev) {
         Response resp = ev.getResponse();
@@ -506,17 +444,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
             answeredCSeq.put(callId, cseq.getSeqNumber());
             if (ev.getDialog() != null) dialogs.put(callId, ev.getDialog());
         }
-        SipResponse r = convert(resp);
+        SipResponse r = SipMessageMapping.toCore(resp);
         runner.submit(now -> new Event.SipResponseReceived(now, token, r));
-    }
-
-    private static SipResponse convert(Response resp) {
-        ContentTypeHeader type = (ContentTypeHeader) resp.getHeader(ContentTypeHeader.NAME);
-        byte[] raw = resp.getRawContent();
-        return new SipResponse(resp.getStatusCode(), resp.getReasonPhrase(), ((CSeqHeader) resp.getHeader(CSeqHeader.NAME)).getMethod(),
-                ((ToHeader) resp.getHeader(ToHeader.NAME)).getTag(),
-                type == null ? null : type.getContentType() + "/" + type.getContentSubType(),
-                raw == null || raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8));
     }
 
     /**
@@ -538,7 +467,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         }
         if (resp.getStatusCode() < 200 || !earlyDialogs.remove(id.getCallId(), e)) return true;
         counters.count(SipEdgeCounters.EARLY_ANSWERS);
-        SipResponse r = convert(resp);
+        SipResponse r = SipMessageMapping.toCore(resp);
         runner.submit(now -> new Event.SipResponseReceived(now, e.token(), r));
         return true;
     }
@@ -669,14 +598,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     private void respond(ServerTransaction st, SipReply reply) {
         try {
-            Response resp = messages.createResponse(reply.status(), st.getRequest());
-            resp.setReasonPhrase(reply.reason());
-            ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
-            if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
-            for (SipHeader h : reply.headers()) addHeader(resp, h);
-            if (reply.contact()) resp.addHeader(ourContact(transportOf(st.getRequest()), reply.cookie()));
-            if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
-            st.sendResponse(resp);
+            Request req = st.getRequest();
+            st.sendResponse(mapping.response(req, reply, reply.contact() ? ourContact(transportOf(req), reply.cookie()) : null));
         } catch (Exception e) {
             counters.count(SipEdgeCounters.SEND_FAILED, reply.status() + " for " + st.getRequest().getMethod() + ": " + e);
         }
@@ -695,7 +618,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
                         if (d == null) throw new IllegalStateException("no dialog " + q.callId());
                         Request re = d.createRequest(Request.INVITE);
                         re.setHeader(ourContact(transportOf(re), q.cookie()));
-                        if (q.body() != null) re.setContent(q.body(), contentType(q.contentType()));
+                        if (q.body() != null) re.setContent(q.body(), mapping.contentType(q.contentType()));
                         ClientTransaction ct = provider.getNewClientTransaction(re);
                         ct.setApplicationData(s.token());
                         d.sendRequest(ct);
@@ -708,7 +631,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
                     if (d == null || cseq == null) throw new IllegalStateException("no answered dialog " + q.callId());
                     Request ack = d.createAck(cseq);
                     // the answer to an offer the other side put in its 2xx (an INVITE or re-INVITE we sent without SDP)
-                    if (q.body() != null) ack.setContent(q.body(), contentType(q.contentType()));
+                    if (q.body() != null) ack.setContent(q.body(), mapping.contentType(q.contentType()));
                     d.sendAck(ack);
                 }
                 case Request.CANCEL -> {
@@ -723,8 +646,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
                     if (d == null) throw new IllegalStateException("no dialog " + q.callId());
                     Request req = d.createRequest(q.method());
                     // a NOTIFY of a REFER's implicit subscription: Event, Subscription-State, a sipfrag body
-                    for (SipHeader h : q.headers()) req.setHeader(headers.createHeader(h.name(), h.value()));
-                    if (q.body() != null) req.setContent(q.body(), contentType(q.contentType()));
+                    mapping.fillInDialog(req, q);
                     ClientTransaction ct = provider.getNewClientTransaction(req);
                     ct.setApplicationData(s.token());
                     d.sendRequest(ct);
@@ -738,36 +660,14 @@ public final class SipEdge implements SipListener, AutoCloseable {
 
     /** An INVITE or SUBSCRIBE that starts a dialog. */
     private void outOfDialog(long token, SipOutgoingRequest q) throws Exception {
-        URI target = addresses.createURI(q.requestUri());
-        String transport = q.transport() == null ? "udp" : q.transport();
-        if (target instanceof SipURI sip && sip.getTransportParam() == null && !transport.equals("udp")) {
-            sip.setTransportParam(transport);
-        }
-        if (target instanceof SipURI sip && sip.getTransportParam() != null) transport = sip.getTransportParam().toLowerCase(Locale.ROOT);
+        String transport = mapping.transportTo(q);
         ViaHeader via = headers.createViaHeader(host, port, transport, "z9hG4bKhf" + branches.incrementAndGet() + "x" + branchNonce);
-        Request req = messages.createRequest(target, q.method(), headers.createCallIdHeader(q.callId()),
-                headers.createCSeqHeader(1L, q.method()),
-                headers.createFromHeader(addresses.createAddress(q.fromUri()), q.fromTag()),
-                headers.createToHeader(addresses.createAddress(q.toUri()), null),
-                new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
-        req.addHeader(ourContact(transport, q.cookie()));
-        for (SipHeader h : q.headers()) req.addHeader(headers.createHeader(h.name(), h.value()));
-        if (q.body() != null) req.setContent(q.body(), contentType(q.contentType()));
+        Request req = mapping.dialogStarting(q, via, ourContact(transport, q.cookie()));
         ClientTransaction ct = provider.getNewClientTransaction(req);
         ct.setApplicationData(token);
         if (Request.INVITE.equals(q.method())) invites.put(q.callId(), ct);
         if (ct.getDialog() != null) dialogs.put(q.callId(), ct.getDialog());
         ct.sendRequest();
-    }
-
-    /** Our Contact; with a call cookie, as URI parameter {@code hfck} (the phone keeps it as the dialog's remote target). */
-    private ContactHeader ourContact(String transport, String cookie) throws Exception {
-        SipURI uri = addresses.createSipURI("holdfast", host);
-        uri.setPort(port);
-        if (!"udp".equals(transport)) uri.setTransportParam(transport);
-        if (cookie != null) uri.setParameter(DialogAdoption.COOKIE_PARAM, cookie);
-        Address a = addresses.createAddress(uri);
-        return headers.createContactHeader(a);
     }
 
     /**
@@ -820,17 +720,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         try {
             Dialog d = AdoptedDialogs.create(stack, provider, messages, headers, addresses, host, port, a);
             dialogs.put(a.callId(), d);
-            URI phone = addresses.createURI(a.remoteTarget());
-            String transport = a.transport() == null ? "udp" : a.transport();
-            if (phone instanceof SipURI s && s.getTransportParam() != null) transport = s.getTransportParam();
-            SipURI at = (SipURI) phone;
-            Request invite = messages.createRequest(addresses.createURI(a.localUri()), Request.INVITE,
-                    headers.createCallIdHeader(a.callId()), headers.createCSeqHeader(a.remoteCSeq(), Request.INVITE),
-                    headers.createFromHeader(addresses.createAddress(a.remoteUri()), a.remoteTag()),
-                    headers.createToHeader(addresses.createAddress(a.localUri()), null),
-                    new ArrayList<>(List.of(headers.createViaHeader(at.getHost(), at.getPort() > 0 ? at.getPort() : 5060,
-                            transport, branch))),
-                    headers.createMaxForwardsHeader(70));
+            Request invite = mapping.takenOverInvite(a, branch);
             earlyInvites.put(token, invite);
             counters.count(SipEdgeCounters.DIALOGS_ADOPTED);
         } catch (Exception | LinkageError e) {
@@ -841,13 +731,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     /** A response to a phone's INVITE taken over: statelessly, to its Via; a 2xx again until the ACK (13.3.1.4). */
     private void respondEarly(Request invite, SipReply reply) {
         try {
-            Response resp = messages.createResponse(reply.status(), invite);
-            resp.setReasonPhrase(reply.reason());
-            ToHeader to = (ToHeader) resp.getHeader(ToHeader.NAME);
-            if (reply.toTag() != null && to.getTag() == null) to.setTag(reply.toTag());
-            for (SipHeader h : reply.headers()) addHeader(resp, h);
-            if (reply.contact()) resp.addHeader(ourContact(transportOf(invite), reply.cookie()));
-            if (reply.body() != null) resp.setContent(reply.body(), contentType(reply.contentType()));
+            Response resp = mapping.response(invite, reply, reply.contact() ? ourContact(transportOf(invite), reply.cookie()) : null);
             provider.sendResponse(resp);
             counters.count(SipEdgeCounters.EARLY_ANSWERS);
             if (reply.status() / 100 == 2 && "udp".equals(transportOf(invite))) {
@@ -887,12 +771,12 @@ public final class SipEdge implements SipListener, AutoCloseable {
         if (id != null) unackedEarlyOks.remove(id.getCallId());
     }
 
-    private ContentTypeHeader contentType(String type) throws Exception {
-        String t = type == null ? "application/sdp" : type;
-        int slash = t.indexOf('/');
-        return slash < 0 ? headers.createContentTypeHeader(t, "octet-stream")
-                : headers.createContentTypeHeader(t.substring(0, slash), t.substring(slash + 1));
+    /** Our Contact (see {@link SipMessageMapping#contact}). */
+    private ContactHeader ourContact(String transport, String cookie) throws Exception {
+        return mapping.contact(host, port, transport, cookie);
     }
+
+    private static String transportOf(Request req) { return SipMessageMapping.transportOf(req); }
 
     @Override public void close() {
         okTimer.shutdownNow();

@@ -82,6 +82,51 @@ class LoopbackCallTest {
         }
     }
 
+    @Test
+    void aNotifysReplyAndTheModifyThatFollowsItShareOneDatagram() throws Exception {
+        assertEquals(1, datagramsForReplyAndModify(EndpointOptions.DEFAULTS));
+    }
+
+    @Test
+    void withoutTurnBatchingTheyAreTwoDatagrams() throws Exception {
+        assertEquals(2, datagramsForReplyAndModify(EndpointOptions.DEFAULTS.withTransactions(
+                dev.holdfast.h248.transaction.TransactionOptions.DEFAULTS.withBatchPerTurn(false))));
+    }
+
+    /** Off-hook on a registered gateway: the datagrams that bring the Notify's reply and the dial-tone Modify. */
+    private static long datagramsForReplyAndModify(EndpointOptions controllerOptions) throws Exception {
+        try (LoopbackMg mg = LoopbackMg.udp(new java.net.InetSocketAddress("127.0.0.1", 9), "A1", "A2")) {
+            Provisioning p = provisioning("""
+                      - name: gw1
+                        mid: "[127.0.0.1]:%d"
+                        address: "127.0.0.1:%d"
+                        lines:
+                          - { termination: A1, number: "1001" }
+                          - { termination: A2, number: "1002" }
+                    """.formatted(mg.port(), mg.port()));
+            try (Controller c = Controller.start(p, null, 7, controllerOptions);
+                 LoopbackMg gw = rebind(mg, c.address("udp"), "A1", "A2")) {
+                assertEquals(null, gw.serviceChange(MethodKind.RESTART, "901 Cold Boot").error());
+                assertEquals(REGISTRATION_TWO_LINES, gw.take(4));
+                var counters = gw.endpoint.counters();
+                long datagrams = counters.messagesReceived.sum();
+                long replies = counters.repliesReceived.sum();
+                long requests = counters.requestsReceived.sum();
+                long unmatched = counters.unmatchedReplies.sum();
+                long pendings = counters.pendingsReceived.sum();
+                assertEquals(null, gw.offHook("A1").error());
+                assertEquals(List.of("C=-{MF=A1{SG{cg/dt},E=#{al/on,dd/ce{DM=dialplan}},DM=dialplan{T:16,S:4,L:16,(1xxx)}}}"), gw.take(1));
+                // on a loaded machine the gateway may retransmit its Notify: the controller's answers to that (the
+                // cached reply again, or a Pending) come alone and are not what is counted here
+                long answersToRetransmissions = counters.unmatchedReplies.sum() - unmatched
+                        + counters.pendingsReceived.sum() - pendings;
+                assertEquals(1, counters.repliesReceived.sum() - replies - (counters.unmatchedReplies.sum() - unmatched));
+                assertEquals(1, counters.requestsReceived.sum() - requests);
+                return counters.messagesReceived.sum() - datagrams - answersToRetransmissions;
+            }
+        }
+    }
+
     /** The probe endpoint only reserved the port; the real gateway binds it again now that the controller runs. */
     private static LoopbackMg rebind(LoopbackMg probe, java.net.InetSocketAddress controller, String... lines) throws Exception {
         int port = probe.port();

@@ -3,6 +3,7 @@ package dev.holdfast.controller.sim;
 import dev.holdfast.controller.call.Call;
 import dev.holdfast.controller.call.CallState;
 import dev.holdfast.controller.provisioning.ProvisioningLoader;
+import dev.holdfast.h248.transaction.TransactionOptions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -586,6 +587,11 @@ class MigrationSimScenariosTest {
      * gateway, where features are carried out, never held: the call should be rebuilt as that gateway has it, and
      * the host's next flash should hold it (the newest cookie won: the call was rebuilt as held, and the host's
      * flash retrieved a hold that never was). Either arrival order.
+     * <p>
+     * The controllers send one message per transaction here: with one message per turn (the default) the Notify's
+     * reply and the hold's Modify share a message, and losing it loses both (the case below). Over UDP the
+     * gateway's Notify, sent again, is answered alone from the reply cache while the Modify waits for its own
+     * retransmission: that is this case.
      */
     @Test
     void aHoldItsHostsGatewayNeverGotIsNotTakenFromTheHeldPartysNewerCookieHostFirst() {
@@ -597,8 +603,47 @@ class MigrationSimScenariosTest {
         holdNotCarriedOut(Duration.ofMillis(300), Duration.ofMillis(1));
     }
 
+    /**
+     * One message per turn: the primary's reply to the host's flash and its hold Modify to the host travel together
+     * and are lost together, while the cookie-only Modify to the held party's gateway arrives. The host's gateway
+     * never had its flash answered, so it reports it again to the alternate: the call is rebuilt as the host's
+     * gateway has it (not held) and the reported flash holds it there, once.
+     */
+    @Test
+    void aHoldWhoseReplyAndModifyWereLostTogetherIsMadeAtTheAlternateFromTheReportedFlash() {
+        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, Duration.ofMillis(1), 2, Duration.ofMillis(300)));
+        w.start();
+        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        SimGatewayNode host = w.gw(1), held = w.gw(2);
+        connect(w, host, "A1", "2001", held, "A1");
+        w.run(Duration.ofSeconds(1));
+        boolean[] holding = {false};
+        w.wire.dropWhen((l, text) -> holding[0] && l.gateway == host && l.controller == w.primary && text.contains("MF="));
+        holding[0] = true;
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> List.copyOf(w.primary.core.calls().calls()).get(0).feature() == Call.Feature.HOLD, WAIT));
+        w.run(Duration.ofMillis(200));
+        assertTrue(host.core.signals("A1").isEmpty(), "the host's gateway did not hold");
+        w.primary.kill(() -> 0);
+        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT),
+                "the flash the primary never answered holds the call at the alternate");
+        w.run(Duration.ofSeconds(1));
+        Call c = List.copyOf(w.alternate.core.calls().calls()).get(0);
+        assertEquals(Call.Feature.HOLD, c.feature(), c + ", counters " + w.alternate.core.calls().migrationCounters());
+        host.core.flash("A1");
+        assertTrue(w.runUntil(() -> host.core.signals("A1").isEmpty() && host.core.talkPathUp("A1")
+                && held.core.talkPathUp("A1"), WAIT), "retrieved: they talk");
+        held.core.onHook("A1");
+        w.run(Duration.ofSeconds(1));
+        host.core.onHook("A1");
+        assertTrue(w.runUntil(() -> noContexts(w) && w.alternate.core.calls().calls().isEmpty(), WAIT),
+                "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
+    }
+
     private void holdNotCarriedOut(Duration hostArrives, Duration heldArrives) {
-        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives));
+        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives),
+                TransactionOptions.DEFAULTS.withBatchPerTurn(false));
         w.start();
         assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
         SimGatewayNode host = w.gw(1), held = w.gw(2);

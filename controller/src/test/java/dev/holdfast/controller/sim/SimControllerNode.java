@@ -53,6 +53,8 @@ final class SimControllerNode {
     private final List<SimWire.Link> links = new java.util.ArrayList<>();
     private long nextHandle = 1;
     private boolean alive = true;
+    /** The SIP side, when the world has phones (null: H.248 only). */
+    SimSipPort sip;
     /** Called after each event the core handled (the world watches call structures). */
     Runnable afterEvent = () -> { };
 
@@ -132,6 +134,7 @@ final class SimControllerNode {
     }
 
     private void execute(List<Command> commands) {
+        if (sip != null) sip.execute(commands);
         for (Command c : commands) {
             if (c instanceof Command.SendRequest s) send(s);
             else if (c instanceof Command.SendReply r) {
@@ -176,6 +179,7 @@ final class SimControllerNode {
     void kill(java.util.function.LongSupplier extraCloseNanos) {
         if (!alive) return;
         alive = false;
+        if (sip != null) sip.kill();
         for (SimScheduler.Cancellable c : timers.values()) c.cancel();
         timers.clear();
         for (SimWire.Link l : links) wire.closeByController(l, extraCloseNanos.getAsLong());

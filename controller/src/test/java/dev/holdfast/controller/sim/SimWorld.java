@@ -5,6 +5,7 @@ import dev.holdfast.controller.provisioning.ProvisioningLoader;
 import dev.holdfast.gatewaysim.GatewayConfig;
 import dev.holdfast.h248.message.MId;
 import dev.holdfast.h248.transaction.TransactionOptions;
+import dev.holdfast.endpointsim.sip.VirtualSipNetwork;
 import dev.holdfast.sim.media.VirtualMediaNetwork;
 import dev.holdfast.sim.rtp.ProbeConfig;
 import dev.holdfast.sim.time.VirtualSimScheduler;
@@ -33,6 +34,10 @@ final class SimWorld {
             """;
     static final InetSocketAddress PRIMARY = new InetSocketAddress("127.0.0.1", 2944);
     static final InetSocketAddress ALTERNATE = new InetSocketAddress("127.0.0.2", 2944);
+    static final InetSocketAddress PRIMARY_SIP = new InetSocketAddress("127.0.0.1", 5060);
+    static final InetSocketAddress ALTERNATE_SIP = new InetSocketAddress("127.0.0.2", 5060);
+    /** Provisioned SIP subscribers p1..pN (digest password "pw-" + user, numbers {@link #phoneNumber}). */
+    static final int SUBSCRIBERS = 8;
     static final Duration TICK = Duration.ofMillis(20);
     /** The no-answer timer: long enough for every step of a run, short enough to wait for in virtual time. */
     static final int NO_ANSWER_SECONDS = 60;
@@ -42,6 +47,8 @@ final class SimWorld {
     final SimFaults faults;
     final SimWire wire;
     final VirtualMediaNetwork media;
+    /** SIP in virtual time: the controllers' SIP ports ({@link #PRIMARY_SIP}, {@link #ALTERNATE_SIP}) and the phones'. */
+    final VirtualSipNetwork sip;
     final SimControllerNode primary;
     final SimControllerNode alternate;
     final List<SimGatewayNode> gateways = new ArrayList<>();
@@ -56,16 +63,24 @@ final class SimWorld {
 
     /** {@code arrivals}: for these gateways (1-based), this connection setup time to the alternate. */
     SimWorld(long seed, int gatewayCount, int linesEach, SimFaults faults, Map<Integer, Duration> arrivals) {
+        this(seed, gatewayCount, linesEach, faults, arrivals, TransactionOptions.DEFAULTS);
+    }
+
+    /** {@code options}: every node's transaction layer (e.g. one message per transaction instead of per turn). */
+    SimWorld(long seed, int gatewayCount, int linesEach, SimFaults faults, Map<Integer, Duration> arrivals,
+             TransactionOptions options) {
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         this.linesEach = linesEach;
         this.wire = new SimWire(time, random.split(), faults);
         this.media = new VirtualMediaNetwork(time, Duration.ofMillis(5));
         Provisioning p = provisioning(gatewayCount, linesEach);
-        TransactionOptions options = TransactionOptions.DEFAULTS;
         Map<InetSocketAddress, SimControllerNode> controllers = new LinkedHashMap<>();
         primary = new SimControllerNode("primary", PRIMARY, p, seed * 2 + 1, time, wire, options);
         alternate = new SimControllerNode("alternate", ALTERNATE, p, seed * 2 + 2, time, wire, options);
+        this.sip = new VirtualSipNetwork(time, Duration.ofMillis(2));
+        primary.sip = new SimSipPort(primary, sip.open(PRIMARY_SIP));
+        alternate.sip = new SimSipPort(alternate, sip.open(ALTERNATE_SIP));
         controllers.put(PRIMARY, primary);
         controllers.put(ALTERNATE, alternate);
         SplittableRandom connect = random.split();
@@ -94,7 +109,12 @@ final class SimWorld {
                 controller: { address: 127.0.0.1, port: 2944, transports: [tcp] }
                 timers: { noAnswerSeconds: %d, inactivityMillis: 10000 }
                 dialPlan: { trunkAccessCodes: [ { code: "9", group: pstn, digits: xxxx } ] }
-                """.formatted(NO_ANSWER_SECONDS)).append(COOKIES).append("gateways:\n");
+                sip: { realm: holdfast }
+                """.formatted(NO_ANSWER_SECONDS)).append(COOKIES).append("subscribers:\n");
+        for (int i = 1; i <= SUBSCRIBERS; i++) {
+            y.append("  - { user: p").append(i).append(", password: pw-p").append(i).append(", number: \"").append(phoneNumber(i)).append("\" }\n");
+        }
+        y.append("gateways:\n");
         for (int g = 1; g <= gatewayCount; g++) {
             y.append("  - name: gw").append(g).append('\n')
              .append("    mid: \"<gw").append(g).append(".test>:2944\"\n")
@@ -111,6 +131,8 @@ final class SimWorld {
             throw new IllegalStateException(e);
         }
     }
+
+    static String phoneNumber(int i) { return String.valueOf(7000 + i); }
 
     static String number(int gateway, int line) { return String.format("%d%03d", gateway, line); }
 

@@ -134,7 +134,17 @@ public final class SipCallDriver {
     /** No new calls; the ones in progress go on. */
     public void stopPlacing() { scheduler.run(() -> placing = false); }
 
-    public void stop() { scheduler.run(() -> running = false); }
+    /**
+     * Stops. A call still in progress fails as "unfinished": nothing more happens to it here, and a step that waits
+     * while an end of its call is failing over has no time limit of its own (a phone that never came back would
+     * otherwise leave its call uncounted).
+     */
+    public void stop() {
+        scheduler.run(() -> {
+            running = false;
+            for (LoadCall lc : new ArrayList<>(calls)) fail(lc, "unfinished");
+        });
+    }
 
     private void tick() {
         if (!running) return;
@@ -190,10 +200,15 @@ public final class SipCallDriver {
         CallState s = lc.call.state();
         long inStep = now - lc.stepSince;
         if (lc.upSinceMillis < 0 && (s == CallState.RINGBACK || s == CallState.CONNECTED)) lc.upSinceMillis = scheduler.wallMillis();
-        if (ledger != null && lc.step != Step.TALKING && s != CallState.ENDED
+        // a step waits on the controller before the talk path (unless the call ended: it failed) and for the release
+        // (the caller's own call ends at once when it hangs up; the callee's release comes through the controller)
+        boolean waitsOnController = lc.step == Step.WAIT_END || lc.step != Step.TALKING && s != CallState.ENDED;
+        if (ledger != null && waitsOnController
                 && ledger.windows().withoutControllerNow(lc.endpoints(), scheduler.wallMillis())) {
             // waiting on a controller one of its ends does not have (failing over): the step's time limit runs from
-            // when it has one again (a call up at the kill is judged by the next controller, not by the failover)
+            // when it has one again (a call up at the kill is judged by the next controller, not by the failover).
+            // A caller that hung up during its failover holds its BYE back until the next controller has fetched
+            // its dialogs: the release cannot come before that, however long the failover takes
             lc.stepSince = now;
             inStep = 0;
         }

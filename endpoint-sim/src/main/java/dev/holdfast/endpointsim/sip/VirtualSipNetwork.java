@@ -195,10 +195,11 @@ public final class VirtualSipNetwork {
             Pending p = r.getStatusCode() >= 200 ? clients.remove(k) : clients.get(k);
             if (p == null) {
                 // no transaction: a retransmitted 2xx, for the user agent that sent the request (From)
-                if (((javax.sip.header.FromHeader) r.getHeader("From")).getAddress().getURI() instanceof SipURI u) {
-                    SipEndpoint e = endpoints.get(u.getUser());
-                    if (e != null) e.strayResponse(r);
-                }
+                // (else for the port's default endpoint: a controller, whose From users are its callers')
+                SipEndpoint e = ((javax.sip.header.FromHeader) r.getHeader("From")).getAddress().getURI() instanceof SipURI u
+                        ? endpoints.get(u.getUser()) : null;
+                if (e == null) e = defaultEndpoint;
+                if (e != null) e.strayResponse(r);
                 return;
             }
             if (r.getStatusCode() >= 200) p.timer().cancel();

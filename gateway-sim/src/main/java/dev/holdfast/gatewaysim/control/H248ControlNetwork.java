@@ -79,6 +79,30 @@ public final class H248ControlNetwork implements ControlNetwork {
         return n;
     }
 
+    /**
+     * H.248 transactions (requests, replies, acks, pendings) sent and received so far, to compare with
+     * {@link #messages()}: more than one per message when turns are batched.
+     */
+    public long transactions() {
+        long n = 0;
+        if (udp != null) n += transactions(udp);
+        for (H248Endpoint e : tcp.values()) n += transactions(e);
+        return n;
+    }
+
+    private static long transactions(H248Endpoint e) {
+        var c = e.counters();
+        return c.requestsSent.sum() + c.repliesSent.sum() + c.requestsReceived.sum() + c.repliesReceived.sum()
+                + c.retransmissions.sum();
+    }
+
+    /** Batches sent split in several messages because they were too large for one (see MessageEncodeHandler). */
+    public long batchesSplit() {
+        long n = udp == null ? 0 : udp.counters().batchesSplit.sum();
+        for (H248Endpoint e : tcp.values()) n += e.counters().batchesSplit.sum();
+        return n;
+    }
+
     public Transport transport() { return udp != null ? Transport.UDP : Transport.TCP; }
 
     @Override public CompletionStage<Void> connect(InetSocketAddress controller) {

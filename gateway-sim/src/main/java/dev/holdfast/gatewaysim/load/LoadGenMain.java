@@ -209,6 +209,8 @@ public final class LoadGenMain {
             boolean allGood = true;
             for (double cps : rates) {
                 long messagesBefore = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum();
+                long transactionsBefore = gateways.stream().mapToLong(SimulatedGateway::h248Transactions).sum();
+                long splitBefore = gateways.stream().mapToLong(SimulatedGateway::h248BatchesSplit).sum();
                 Shards subscribers = new Shards();
                 for (int i = 0; i < threads; i++) {
                     // each external number belongs to one shard: one call at a time to it
@@ -246,8 +248,12 @@ public final class LoadGenMain {
                 subscribers.stop();
                 ScriptedSubscribers.Summary s = subscribers.summary();
                 long wall = System.nanoTime() - start;
-                double messagesPerS = (gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum() - messagesBefore)
-                        / (wall / 1e9);
+                long messages = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum() - messagesBefore;
+                double messagesPerS = messages / (wall / 1e9);
+                long transactions = gateways.stream().mapToLong(SimulatedGateway::h248Transactions).sum() - transactionsBefore;
+                long split = gateways.stream().mapToLong(SimulatedGateway::h248BatchesSplit).sum() - splitBefore;
+                String h248 = String.format(Locale.ROOT, "\"h248_transactions_per_message\":%.2f,\"h248_batches_split\":%d,",
+                        messages == 0 ? 0.0 : (double) transactions / messages, split);
                 // this process's own CPU while it placed and drained calls, as a share of one core: near 100% per
                 // event loop thread means the load generator, not the controller, limits the figures
                 double cpuShare = (processCpuNanos() - cpuBefore) / (double) wall;
@@ -266,7 +272,7 @@ public final class LoadGenMain {
                 dev.holdfast.sim.load.FailoverLedger.Report failover = ledger.report();
                 if (s.failed() > 0 || failover.killedAtMillis() >= 0)
                     out.println("loadgen: failover: " + failover.text());
-                if (json) out.println(json(s, placingNanos, messagesPerS, cpuShare, cps, controllerCpuShare, wall, failover));
+                if (json) out.println(json(s, placingNanos, messagesPerS, h248, cpuShare, cps, controllerCpuShare, wall, failover));
                 out.flush();
                 allGood &= (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0;
             }
@@ -349,7 +355,7 @@ public final class LoadGenMain {
      * from the first call placed to the last one drained, over the calls completed), a figure that other work on the
      * machine disturbs less than calls/s or latency do.
      */
-    static String json(ScriptedSubscribers.Summary s, long placingNanos, double messagesPerS, double cpuShare,
+    static String json(ScriptedSubscribers.Summary s, long placingNanos, double messagesPerS, String h248Members, double cpuShare,
                        double cps, double controllerCpuShare, long wallNanos,
                        dev.holdfast.sim.load.FailoverLedger.Report failover) {
         double perCall = s.completed() > 0 ? wallNanos / 1e6 / s.completed() : 0;
@@ -361,14 +367,14 @@ public final class LoadGenMain {
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
                         + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,\"loadgen_lag_ms_p99\":%.1f,\"loadgen_lag_ms_max\":%.1f,"
-                        + "\"loadgen_cpu_ms_per_call\":%.3f,%s\"messages_per_s\":%.1f,%s}",
+                        + "\"loadgen_cpu_ms_per_call\":%.3f,%s%s\"messages_per_s\":%.1f,%s}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
                 s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare, s.tickLagMillis(99),
                 s.tickLagMillis(100), cpuShare * perCall,
                 controllerCpuShare < 0 ? "" : String.format(Locale.ROOT,
                         "\"controller_cpu_share\":%.3f,\"controller_cpu_ms_per_call\":%.3f,", controllerCpuShare,
                         controllerCpuShare * perCall),
-                messagesPerS, failover.jsonMembers());
+                h248Members, messagesPerS, failover.jsonMembers());
     }
 
     /** CPU time (user + system) of another process from /proc (Linux), 0 when it cannot be read. */

@@ -44,6 +44,10 @@ import java.util.random.RandomGenerator;
  * SegmentReply, and delivered as one reply when all have come, or the request fails with error 459 when the
  * segmentation timer runs out first.
  *
+ * <p>What goes to one peer during one turn of the scheduler's thread (replies, requests, acks, Pendings) leaves as
+ * one message when the turn ends ({@link OutboundBatches}, {@link TransactionOptions#batchPerTurn()}); every
+ * transaction keeps its own timers, so a retransmission carries only the transactions that need it.
+ *
  * <p>State is bounded ({@link TransactionOptions#maxOutstandingRequests()},
  * {@link TransactionOptions#maxIncomingTransactions()}) and every entry has a timer that removes it: an
  * outgoing transaction lives until its reply, timeout or peer loss; an incoming one until LONG-TIMER after its
@@ -84,6 +88,8 @@ public final class TransactionManager {
      */
     private final ArrayDeque<Incoming> repliedByExpiry = new ArrayDeque<>();
     private Scheduler.Timer expiryTimer;
+    /** This turn's transactions per peer, sent as one message each when the turn ends (batchPerTurn). */
+    private final OutboundBatches<Outgoing> batches;
     private long nextTransactionId;
     private boolean closed;
 
@@ -144,6 +150,7 @@ public final class TransactionManager {
         this.random = Objects.requireNonNull(random);
         // A random start keeps ids of a restarted entity out of the peer's reply cache (LONG-TIMER).
         this.nextTransactionId = random.nextLong(1, 0x7FFFFFFFL);
+        this.batches = new OutboundBatches<>(scheduler, this::sendMessage);
     }
 
     public MId localMid() { return localMid; }
@@ -251,10 +258,29 @@ public final class TransactionManager {
     }
 
     /**
+     * Runs {@code work} on the scheduler's thread, in one turn: whatever it sends (requests with
+     * {@link #send}, replies by completing handlers' stages) to one peer leaves in one message when the turn ends,
+     * with {@link TransactionOptions#batchPerTurn()}. For a caller on another thread with several things to send at
+     * once (a controller's reply and its next request to the same gateway).
+     */
+    public void inOneTurn(Runnable work) {
+        if (!onSchedulerThread(work)) LOG.log(System.Logger.Level.DEBUG, "scheduler shut down, batch dropped");
+    }
+
+    /**
+     * Sends {@code transactions} to {@code peer}: in this turn's message to it (batchPerTurn), or in a message of
+     * their own now.
+     */
+    private void transmit(Peer peer, int version, List<Transaction> transactions, List<Outgoing> carried) {
+        if (options.batchPerTurn()) batches.add(peer, version, transactions, carried);
+        else sendMessage(peer, version, transactions, carried);
+    }
+
+    /**
      * Sends {@code transactions} in one message, with any acks queued for the peer in front. If the transport
      * fails, the outgoing transactions in {@code carried} fail with it.
      */
-    private void transmit(Peer peer, int version, List<Transaction> transactions, List<Outgoing> carried) {
+    private void sendMessage(Peer peer, int version, List<Transaction> transactions, List<Outgoing> carried) {
         List<Transaction> all = transactions;
         QueuedAcks q = queuedAcks.remove(peer);
         if (q != null) {
@@ -264,6 +290,7 @@ public final class TransactionManager {
             all.addAll(transactions);
             counters.acksSent.add(q.ids.size());
         }
+        if (all.isEmpty()) return; // an ack-only message whose acks rode on an earlier one
         Message message = new Message(null, version, localMid, new MessageBody.Transactions(all));
         if (carried.isEmpty()) lastRequestMessage.remove(peer);
         else lastRequestMessage.put(peer, carried);
@@ -720,6 +747,7 @@ public final class TransactionManager {
         stopExpiryWhenNoneLeft();
         QueuedAcks q = queuedAcks.remove(peer);
         if (q != null) cancel(q.timer);
+        batches.drop(peer);
         lastRequestMessage.remove(peer);
         if (!failed.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, () -> why + ": failing " + failed.size() + " transactions");
@@ -731,6 +759,7 @@ public final class TransactionManager {
     public void close() {
         onSchedulerThread(() -> {
             if (closed) return;
+            batches.flush(); // what this turn already answered still goes out
             closed = true;
             List<Outgoing> failed = new ArrayList<>(outgoing.values());
             outgoing.clear();

@@ -35,18 +35,23 @@ import java.util.Objects;
  *                                  segmentation package's MGC/MG segmentation timer); when it runs out the
  *                                  request fails with error 459
  * @param segmentReplies            answer every received segment of a segmented reply with a SegmentReply
+ * @param batchPerTurn              collect what goes to one peer during one turn of the scheduler's thread
+ *                                  (replies, requests, acks) and send it as one message when the turn ends
+ *                                  (H.248.1 lets a message carry several transactions); false: one message each
  */
 public record TransactionOptions(Duration initialRetransmission, Duration maxRetransmissionInterval,
                                  int maxRetransmissions, Duration longTimer, Duration reliableReplyTimeout,
                                  Duration provisionalResponseTime, int pendingLimit, boolean requestImmediateAck,
                                  boolean ackReplies, Duration ackDelay, int maxOutstandingRequests,
                                  int maxIncomingTransactions, Duration restartAvoidance, int protocolVersion,
-                                 Duration segmentationTimer, boolean segmentReplies) {
+                                 Duration segmentationTimer, boolean segmentReplies, boolean batchPerTurn) {
 
     public static final TransactionOptions DEFAULTS = new TransactionOptions(
             Duration.ofMillis(500), Duration.ofSeconds(4), 5, Duration.ofSeconds(30), Duration.ofSeconds(15),
             Duration.ofMillis(500), 10, false, false, Duration.ofMillis(100), 10_000, 100_000,
-            Duration.ofSeconds(5), 1, Duration.ofSeconds(3), true);
+            Duration.ofSeconds(5), 1, Duration.ofSeconds(3), true,
+            // -Dholdfast.h248.batchPerTurn=false: one message per transaction, for before/after measurements
+            Boolean.parseBoolean(System.getProperty("holdfast.h248.batchPerTurn", "true")));
 
     public TransactionOptions {
         Objects.requireNonNull(initialRetransmission);
@@ -76,77 +81,84 @@ public record TransactionOptions(Duration initialRetransmission, Duration maxRet
         return new TransactionOptions(initial, maxInterval, maxCount, longTimer, reliableReplyTimeout,
                 provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
                 maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withLongTimer(Duration d) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions, d,
                 reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies,
                 ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withReliableReplyTimeout(Duration d) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, d, provisionalResponseTime, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
                 maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withProvisionalResponseTime(Duration d) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, d, pendingLimit, requestImmediateAck, ackReplies, ackDelay,
                 maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withPendingLimit(int n) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, n, requestImmediateAck, ackReplies,
                 ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withRequestImmediateAck(boolean b) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, b, ackReplies, ackDelay,
                 maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withAckReplies(boolean b, Duration delay) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck, b,
                 delay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withBounds(int outstanding, int incoming) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
                 ackReplies, ackDelay, outstanding, incoming, restartAvoidance, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withRestartAvoidance(Duration mwd) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
                 ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, mwd, protocolVersion,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withProtocolVersion(int v) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
                 ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance, v,
-                segmentationTimer, segmentReplies);
+                segmentationTimer, segmentReplies, batchPerTurn);
     }
 
     public TransactionOptions withSegmentation(Duration timer, boolean replies) {
         return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
                 longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
                 ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance,
-                protocolVersion, timer, replies);
+                protocolVersion, timer, replies, batchPerTurn);
+    }
+
+    public TransactionOptions withBatchPerTurn(boolean b) {
+        return new TransactionOptions(initialRetransmission, maxRetransmissionInterval, maxRetransmissions,
+                longTimer, reliableReplyTimeout, provisionalResponseTime, pendingLimit, requestImmediateAck,
+                ackReplies, ackDelay, maxOutstandingRequests, maxIncomingTransactions, restartAvoidance,
+                protocolVersion, segmentationTimer, segmentReplies, b);
     }
 
     /** The retransmission timer after {@code n} retransmissions: initial * 2^n, capped. */

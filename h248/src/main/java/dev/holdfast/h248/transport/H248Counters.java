@@ -13,6 +13,8 @@ public final class H248Counters {
     public final LongAdder messagesReceived = new LongAdder();
     /** Whole messages handed to the transport. */
     public final LongAdder messagesSent = new LongAdder();
+    /** Batches of several transactions too large for one message (or one Ethernet-sized datagram), sent split. */
+    public final LongAdder batchesSplit = new LongAdder();
     public final LongAdder requestsSent = new LongAdder();
     public final LongAdder requestsReceived = new LongAdder();
     public final LongAdder repliesSent = new LongAdder();

@@ -196,6 +196,12 @@ public final class H248Endpoint implements AutoCloseable {
     /** Fails at once every request outstanding to {@code peer} ({@link TransactionManager#abandonPeer}). */
     public void abandon(Peer peer, String why) { transactions.abandonPeer(peer, why); }
 
+    /**
+     * Runs {@code work} on the endpoint's transaction thread in one turn: the replies it completes and the requests it
+     * sends to one peer leave in one message ({@link TransactionManager#inOneTurn}).
+     */
+    public void inOneTurn(Runnable work) { transactions.inOneTurn(work); }
+
     public java.time.Duration restartAvoidanceDelay() { return transactions.restartAvoidanceDelay(); }
 
     public InetSocketAddress localAddress() { return localAddress; }

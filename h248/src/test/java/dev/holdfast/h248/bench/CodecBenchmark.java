@@ -37,14 +37,20 @@ import java.util.concurrent.TimeUnit;
  * {@code files} restricts the mix (bin/bench-codec passes the messages that OTP megaco accepts, to compare like
  * with like). Run it with bin/bench-codec, or
  * {@code java -cp <test classpath> org.openjdk.jmh.Main CodecBenchmark -prof gc}.
+ *
+ * <p>JVM options: the forks run with the serial collector, as the product runs the codec: bin/controller starts
+ * the call controller with {@code -XX:+UseSerialGC} (on this 2-core machine G1's barriers and threads cost the
+ * controller CPU per call). bin/bench-codec prints the options the forks had; {@code -jvmArgs} overrides them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgs = CodecBenchmark.PRODUCT_JVM_OPTIONS)
 public class CodecBenchmark {
+    /** The JVM options bin/controller gives the controller by default (see there why). */
+    static final String PRODUCT_JVM_OPTIONS = "-XX:+UseSerialGC";
 
     @Param({"PRETTY", "COMPACT"})
     public String form;

@@ -58,6 +58,7 @@ class TransactionErrorsAndSegmentsTest {
         t.build(OPTIONS, OPTIONS, false);
         t.net.drop(s -> s.from().equals(MGC)); // the MG never sees our requests: only its error answers
         CompletableFuture<Transaction.Reply> earlier = t.mgc.send(MG, modify());
+        t.net.scheduler.runReady(); // its own turn, so its own message
         List<CompletableFuture<Transaction.Reply>> batch = t.mgc.sendBatch(MG, List.of(modify(), modify()));
         t.net.scheduler.advance(Duration.ofMillis(10));
         fromMg(new Message(null, 1, MG_MID, new MessageBody.Error(ErrorDescriptor.of(400, "syntax error"))));

@@ -91,6 +91,12 @@ class TransactionManagerTest {
         }
     }
 
+    /** The ids of the requests the MGC sent, in order, across messages (batched or not). */
+    List<Long> requestIdsFromMgc() {
+        return net.from(MGC).stream().flatMap(s -> s.message().transactions().stream())
+                .filter(t -> t instanceof Transaction.Request).map(t -> ((Transaction.Request) t).transactionId()).toList();
+    }
+
     List<SimulatedNetwork.Sent> requestsFromMgc() {
         return net.from(MGC).stream().filter(s -> s.message().transactions().stream()
                 .anyMatch(t -> t instanceof Transaction.Request)).toList();
@@ -145,9 +151,8 @@ class TransactionManagerTest {
         List<CompletableFuture<Transaction.Reply>> fs = new ArrayList<>();
         for (int i = 0; i < 50; i++) fs.add(mgc.send(MG, modify()));
         net.scheduler.advance(Duration.ofMillis(10));
-        List<Long> ids = new ArrayList<>();
-        for (var s : requestsFromMgc()) ids.add(s.message().transactions().get(0) instanceof Transaction.Request r
-                ? r.transactionId() : -1L);
+        List<Long> ids = requestIdsFromMgc();
+        assertEquals(50, ids.size());
         assertEquals(50, ids.stream().distinct().count());
         for (int i = 0; i < 50; i++) assertEquals(ids.get(i), fs.get(i).get().transactionId());
     }
@@ -370,8 +375,8 @@ class TransactionManagerTest {
         CompletableFuture<Transaction.Reply> a = mgc.send(MG, modify());
         CompletableFuture<Transaction.Reply> b = mgc.send(MG, modify());
         net.scheduler.advance(Duration.ofMillis(10));
-        long ida = ((Transaction.Request) requestsFromMgc().get(0).message().transactions().get(0)).transactionId();
-        long idb = ((Transaction.Request) requestsFromMgc().get(1).message().transactions().get(0)).transactionId();
+        long ida = requestIdsFromMgc().get(0);
+        long idb = requestIdsFromMgc().get(1);
         AtomicInteger mgcHandled = new AtomicInteger();
         mgc.setRequestHandler(r -> { mgcHandled.incrementAndGet(); return CompletableFuture.completedFuture(List.of()); });
         mgc.onMessage(MG, Message.of(1, MId.ipv4("127.0.0.1", 2945),

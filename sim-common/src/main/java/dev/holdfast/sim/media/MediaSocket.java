@@ -10,7 +10,7 @@ public interface MediaSocket extends AutoCloseable {
     /** Sends one datagram; never throws (a send that fails is a lost packet, as on a real network). */
     void send(InetSocketAddress to, byte[] datagram);
 
-    /** Releases the port; later sends are dropped. */
+    /** Gives up the socket: later sends are dropped (a network may keep the port bound for its next socket). */
     @Override void close();
 
     /** Where received datagrams go; called on the network's scheduler thread. */

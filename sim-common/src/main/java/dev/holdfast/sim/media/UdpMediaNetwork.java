@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Real UDP media sockets, all on ONE Netty event loop: thousands of sockets (one per RTP termination) cost a
  * file descriptor each and no thread. The socket is bound synchronously with plain NIO before Netty takes it
  * over, so the caller knows the port at once, even when it runs on the event loop itself.
+ *
+ * <p>A closed socket is kept bound, idle, and handed to the next {@link #open} on the same address (up to
+ * {@link #IDLE_SOCKETS_KEPT} of them), as a gateway reuses its RTP ports: a load generator setting up hundreds of
+ * RTP terminations a second otherwise spends its time creating, binding, registering and closing sockets. What an
+ * idle socket receives (the last packets of the call that had it) is dropped; a probe given a reused socket
+ * ignores packets from anyone but its own remote end, as before.
  */
 public final class UdpMediaNetwork implements MediaNetwork, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UdpMediaNetwork.class.getName());
@@ -33,6 +39,25 @@ public final class UdpMediaNetwork implements MediaNetwork, AutoCloseable {
     private final EventLoopSimScheduler scheduler;
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder openSockets = new LongAdder();
+    private final LongAdder socketsReused = new LongAdder();
+    /**
+     * Idle sockets kept for reuse per network ({@code -Dholdfast.sim.idleMediaSockets=N}; 0: every close closes the
+     * socket, the old way).
+     */
+    public static final int IDLE_SOCKETS_KEPT = Integer.getInteger("holdfast.sim.idleMediaSockets", 2048);
+    /** Idle sockets by bound address, most recently closed first. */
+    private final java.util.concurrent.ConcurrentHashMap<InetAddress, java.util.concurrent.ConcurrentLinkedDeque<Bound>> idle =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger idleCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A bound, registered socket and where its datagrams go now (nowhere while idle). */
+    private static final class Bound {
+        final NioDatagramChannel channel;
+        final InetSocketAddress local;
+        volatile MediaSocket.Receiver receiver;
+
+        Bound(NioDatagramChannel channel, InetSocketAddress local) { this.channel = channel; this.local = local; }
+    }
 
     private UdpMediaNetwork(EventLoop loop, EventLoopGroup ownedGroup) {
         this.loop = loop;
@@ -60,7 +85,19 @@ public final class UdpMediaNetwork implements MediaNetwork, AutoCloseable {
 
     public long openSockets() { return openSockets.sum(); }
 
+    /** Sockets handed out again from the idle ones instead of opened. */
+    public long socketsReused() { return socketsReused.sum(); }
+
     @Override public MediaSocket open(InetAddress address, MediaSocket.Receiver receiver) throws IOException {
+        var q = idle.get(address);
+        for (Bound b; q != null && (b = q.pollFirst()) != null; ) {
+            idleCount.decrementAndGet();
+            if (!b.channel.isOpen()) continue;
+            b.receiver = receiver;
+            socketsReused.increment();
+            openSockets.increment();
+            return new UdpSocket(b);
+        }
         DatagramChannel nio = DatagramChannel.open(StandardProtocolFamily.INET);
         try {
             nio.bind(new InetSocketAddress(address, 0));
@@ -70,13 +107,17 @@ public final class UdpMediaNetwork implements MediaNetwork, AutoCloseable {
         }
         InetSocketAddress local = (InetSocketAddress) nio.getLocalAddress();
         NioDatagramChannel channel = new NioDatagramChannel(nio);
+        Bound bound = new Bound(channel, local);
+        bound.receiver = receiver;
         channel.pipeline().addLast(new SimpleChannelInboundHandler<DatagramPacket>() {
             @Override protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
                 ByteBuf content = packet.content();
                 byte[] bytes = new byte[content.readableBytes()];
                 content.readBytes(bytes);
+                MediaSocket.Receiver r = bound.receiver;
+                if (r == null) return; // idle: the previous call's last packets
                 try {
-                    receiver.received(packet.sender(), bytes);
+                    r.received(packet.sender(), bytes);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "media receiver failed on " + local, e);
                 }
@@ -91,17 +132,20 @@ public final class UdpMediaNetwork implements MediaNetwork, AutoCloseable {
         });
         loop.register(channel);
         openSockets.increment();
-        return new UdpSocket(channel, local);
+        return new UdpSocket(bound);
     }
 
+    /** One use of a bound socket: closing it makes the socket idle (or closes it when enough are idle). */
     private final class UdpSocket implements MediaSocket {
+        private final Bound bound;
         private final NioDatagramChannel channel;
         private final InetSocketAddress local;
         private volatile boolean closed;
 
-        UdpSocket(NioDatagramChannel channel, InetSocketAddress local) {
-            this.channel = channel;
-            this.local = local;
+        UdpSocket(Bound bound) {
+            this.bound = bound;
+            this.channel = bound.channel;
+            this.local = bound.local;
         }
 
         @Override public InetSocketAddress localAddress() { return local; }
@@ -117,11 +161,22 @@ public final class UdpMediaNetwork implements MediaNetwork, AutoCloseable {
             if (closed) return;
             closed = true;
             openSockets.decrement();
-            channel.close();
+            bound.receiver = null;
+            if (channel.isOpen() && idleCount.incrementAndGet() <= IDLE_SOCKETS_KEPT) {
+                idle.computeIfAbsent(local.getAddress(), a -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+                        .addFirst(bound);
+            } else {
+                idleCount.decrementAndGet();
+                channel.close();
+            }
         }
     }
 
     @Override public void close() {
+        for (var q : idle.values()) {
+            for (Bound b; (b = q.pollFirst()) != null; ) b.channel.close();
+        }
+        idleCount.set(0);
         if (ownedGroup != null) ownedGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

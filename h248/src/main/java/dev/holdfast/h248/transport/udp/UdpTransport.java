@@ -32,6 +32,12 @@ public final class UdpTransport implements MessageSender, AutoCloseable {
     public static final int MAX_UDP_PAYLOAD = 65_507;
     /** Socket receive and send buffer asked for (the kernel grants at most net.core.rmem_max / wmem_max). */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    /**
+     * Largest datagram a batch of several transactions is packed into: one frame on a 1500-octet Ethernet MTU with
+     * IPv6 and UDP headers (1452) and some room for tunnels, so that batching never makes a message be fragmented.
+     * A single transaction may still be larger (up to the endpoint's maximum datagram size).
+     */
+    public static final int BATCH_DATAGRAM_LIMIT = 1400;
 
     private final Channel channel;
 
@@ -52,7 +58,7 @@ public final class UdpTransport implements MessageSender, AutoCloseable {
                                 TransportListener listener) {
         p.addLast("datagram-filter", new DatagramFilter(maxDatagramSize, codec.counters()));
         p.addLast("message-encoder", new MessageEncodeHandler(codec, MessageEncodeHandler.Framing.DATAGRAM,
-                maxDatagramSize));
+                maxDatagramSize, BATCH_DATAGRAM_LIMIT));
         p.addLast("message-decoder", new MessageDecodeHandler(codec));
         p.addLast("transaction-dispatch", new TransactionDispatchHandler(listener));
     }

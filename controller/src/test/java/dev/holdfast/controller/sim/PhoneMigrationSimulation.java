@@ -1,0 +1,340 @@
+package dev.holdfast.controller.sim;
+
+import dev.holdfast.endpointsim.phone.Call;
+import dev.holdfast.endpointsim.phone.CallState;
+import dev.holdfast.endpointsim.phone.Phone;
+import dev.holdfast.endpointsim.phone.PhoneConfig;
+import dev.holdfast.gatewaysim.core.MediaGatewayCore;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One seeded run of call migration with SIP phones (issue 5): the whole system of {@link SimWorld} (two controllers,
+ * gateways, the H.248 wire, media) plus endpoint-sim {@link Phone}s on the same virtual clock, talking real SIP text
+ * to the controllers' {@link SimSipPort}s. Phones register with the primary (digest), place phone-to-phone and
+ * phone-to-line calls; the primary dies; the phones' keepalives fail, they register with the alternate and report
+ * their dialogs (dialog-event NOTIFY); the alternate rebuilds the calls with the gateways. Then: every phone call
+ * connected at the kill is connected at the alternate with its talk path up, a hang-up ends both sides, nothing is
+ * left. The hash covers the H.248 wire and every SIP message sent, for the determinism check.
+ */
+final class PhoneMigrationSimulation {
+    record Result(long seed, List<String> violations, long trace, String summary) {
+        boolean ok() { return violations.isEmpty(); }
+    }
+
+    /** A call planned: the phone that placed it, its Call, and the other end (a phone, or a gateway line). */
+    private record Placed(String what, Phone caller, Call call, Phone calleePhone, SimGatewayNode calleeGateway, String calleeLine) {}
+
+    private final long seed;
+    private final SplittableRandom random;
+    private final SimWorld w;
+    private final List<Phone> phones = new ArrayList<>();
+    private final List<Placed> placed = new ArrayList<>();
+    private final List<String> violations = new ArrayList<>();
+    private final List<String> plan = new ArrayList<>();
+    private long sipHash = 17;
+    private long sipMessages;
+    private boolean killed;
+    /** The callee phone's side of each phone-to-phone call, once answered. */
+    private final java.util.Map<Placed, Call> calleeCalls = new java.util.HashMap<>();
+    private final java.util.Set<Placed> ringing = new java.util.LinkedHashSet<>();
+    /** Seeded fault: one dialog cookie in a phone's dialog NOTIFY to the alternate is altered on the way. */
+    private final boolean tamperCookie;
+    /** The Call-ID of the dialog whose cookie was altered, once it was. */
+    private String tamperedCallId;
+
+    private PhoneMigrationSimulation(long seed) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed ^ 0xF0FEL);
+        this.w = new SimWorld(seed, 2, 4, new SimFaults(0.0, 1, 1, false, 0, false, false));
+        this.tamperCookie = random.nextInt(4) == 0;
+        if (tamperCookie) w.alternate.sip.onArrival = this::tamper;
+        // every SIP message sent, in order, goes into the hash (none is dropped: the SIP network is lossless here)
+        w.sip.dropWhen(text -> {
+            sipHash = sipHash * 31 + text.hashCode();
+            sipMessages++;
+            return false;
+        });
+    }
+
+    static Result run(long seed) {
+        PhoneMigrationSimulation s = new PhoneMigrationSimulation(seed);
+        try {
+            s.runPhases();
+        } catch (Exception e) {
+            java.io.StringWriter sw = new java.io.StringWriter();
+            e.printStackTrace(new java.io.PrintWriter(sw));
+            s.violations.add("the simulation threw: " + sw);
+        }
+        return new Result(seed, List.copyOf(s.violations), s.w.wire.trace() * 31 + s.sipHash, s.summary());
+    }
+
+    private String summary() {
+        List<String> calls = new ArrayList<>();
+        for (Placed p : placed) calls.add(p.what + " " + p.call.state());
+        return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + ", " + plan + (killed ? ", primary killed" : "") + (tamperedCallId == null ? "" : ", cookie of dialog " + tamperedCallId + " altered")
+                + ", SIP messages " + sipMessages + ", alternate SIP port unsupported " + w.alternate.sip.unsupported
+                + " send-failed " + w.alternate.sip.sendFailed + ", alternate SIP counters " + w.alternate.core.sip().counters().snapshot()
+                + ", virtual time " + w.nowMillis() + " ms";
+    }
+
+    private void violation(String v) { violations.add(v); }
+
+    /** Alters one character of the first dialog cookie ({@code hfck}) a NOTIFY brings: its MAC no longer verifies. */
+    private void tamper(javax.sip.message.Request r) {
+        if (tamperedCallId != null || !"NOTIFY".equals(r.getMethod()) || r.getRawContent() == null) return;
+        String body = new String(r.getRawContent(), java.nio.charset.StandardCharsets.UTF_8);
+        int at = body.indexOf("hfck=");
+        if (at < 0) return;
+        int i = at + 5 + 3;
+        char c = body.charAt(i);
+        String altered = body.substring(0, i) + (c == 'A' ? 'B' : 'A') + body.substring(i + 1);
+        try {
+            r.setContent(altered, (javax.sip.header.ContentTypeHeader) r.getHeader("Content-Type"));
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("call-id=\"([^\"]+)\"").matcher(body);
+        tamperedCallId = m.find() ? m.group(1) : "?";
+    }
+
+    private Phone phone(int i) throws Exception {
+        InetAddress a = InetAddress.getByName("198.18.0." + i);
+        PhoneConfig cfg = PhoneConfig.of("p" + i, "pw-p" + i, List.of(SimWorld.PRIMARY_SIP, SimWorld.ALTERNATE_SIP))
+                .withMediaAddress(a)
+                // the gateways' probe rate: at the phones' full rate their 300 ms silence limit is shorter than a gateway's interval
+                .withProbe(dev.holdfast.sim.rtp.ProbeConfig.atRate(2))
+                .withRegistration(Duration.ofMinutes(10), Duration.ofSeconds(2 + random.nextInt(4)), Duration.ofSeconds(2));
+        Phone p = new Phone(cfg, w.time, w.sip.open(new InetSocketAddress(a, 5060)), w.media, new SplittableRandom(seed * 977 + i));
+        phones.add(p);
+        return p;
+    }
+
+    private void runPhases() throws Exception {
+        w.start();
+        int count = 4 + 2 * random.nextInt(2);
+        for (int i = 1; i <= count; i++) {
+            Phone p = phone(i);
+            w.time.schedule(p::start, Duration.ofMillis(random.nextInt(2000)));
+        }
+        if (!w.runUntil(() -> w.allArmedAt(w.primary) && phones.stream().allMatch(p -> p.registered()
+                && SimWorld.PRIMARY_SIP.equals(p.controller())), Duration.ofSeconds(30))) {
+            violation("gateways in service and phones registered at the primary: not within 30 s; phones " + registrations());
+            return;
+        }
+        // phone-to-phone calls between pairs, then phone-to-line calls for the rest
+        List<Phone> free = new ArrayList<>(phones);
+        java.util.Collections.shuffle(free, new java.util.Random(random.nextLong()));
+        int pairs = 1 + random.nextInt(free.size() / 2 - 1);
+        for (int i = 0; i < pairs; i++) {
+            Phone a = free.remove(0), b = free.remove(0);
+            Call c = a.call(SimWorld.phoneNumber(phones.indexOf(b) + 1));
+            placed.add(new Placed(a.user() + "->" + b.user(), a, c, b, null, null));
+        }
+        int line = 1;
+        while (!free.isEmpty()) {
+            Phone a = free.remove(0);
+            int g = 1 + random.nextInt(w.gateways.size());
+            String term = "A" + line++;
+            Call c = a.call(SimWorld.number(g, Integer.parseInt(term.substring(1))));
+            placed.add(new Placed(a.user() + "->gw" + g + "/" + term, a, c, null, w.gw(g), term));
+        }
+        w.run(Duration.ofMillis(300));
+        // about a quarter of the calls still ring at the kill (early dialogs the alternate takes over)
+        for (Placed p : placed) if (random.nextInt(4) == 0) ringing.add(p);
+        for (Placed p : placed) {
+            if (p.calleePhone != null) {
+                Call in = incoming(p.calleePhone, p.call);
+                if (in == null) { violation(p.what + ": the callee phone has no ringing call"); continue; }
+                calleeCalls.put(p, in);
+                if (!ringing.contains(p)) p.calleePhone.answer(in);
+            } else {
+                if (!w.runUntil(() -> p.calleeGateway.core.signals(p.calleeLine).contains("al/ri"), Duration.ofSeconds(3))) {
+                    violation(p.what + ": the line does not ring");
+                    continue;
+                }
+                if (!ringing.contains(p)) p.calleeGateway.core.answer(p.calleeLine);
+            }
+        }
+        for (Placed p : ringing) plan.add(p.what + " ringing at the kill");
+        if (!w.runUntil(() -> placed.stream().allMatch(p -> ringing.contains(p) ? p.call.state() == CallState.RINGBACK : talking(p)),
+                Duration.ofSeconds(10))) {
+            for (Placed p : placed) if (!ringing.contains(p) && !talking(p)) violation(p.what + ": no talk path through the primary: " + p.call.state());
+            for (Placed p : ringing) if (p.call.state() != CallState.RINGBACK) violation(p.what + ": no ring-back through the primary: " + p.call.state());
+            return;
+        }
+        // some callers put their call on hold before the kill (a re-INVITE through the primary)
+        List<Placed> held = new ArrayList<>();
+        for (Placed p : placed) {
+            if (!ringing.contains(p) && random.nextInt(3) == 0) {
+                p.caller.hold(p.call, false);
+                held.add(p);
+                plan.add(p.what + " held");
+            }
+        }
+        if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(p -> p.call.onHold() && !p.call.talkPathUp()
+                && p.call.mediaDirection() != dev.holdfast.endpointsim.phone.MediaDirection.SENDRECV), Duration.ofSeconds(5))) {
+            for (Placed p : held) violation(p.what + ": not held through the primary: " + p.call.mediaDirection() + " " + p.call.probeStats());
+            return;
+        }
+        w.run(Duration.ofMillis(1500 + random.nextInt(3000)));
+
+        // the kill
+        killed = true;
+        w.primary.kill(() -> 0);
+        boolean moved = w.runUntil(() -> w.allAliveAt(w.alternate) && phones.stream().allMatch(p -> p.registered()
+                && SimWorld.ALTERNATE_SIP.equals(p.controller())), Duration.ofSeconds(60));
+        if (!moved) violation("gateways and phones not all at the alternate 60 s after the kill: phones " + registrations());
+        w.run(Duration.ofSeconds(3));
+        for (Placed p : placed) {
+            // a dialog whose cookie was refused is kept as a talk path only (docs "Adoption"): not a rebuilt call
+            if (tampered(p)) continue;
+            if (ringing.contains(p)) {
+                if (p.call.state() != CallState.RINGBACK) violation(p.what + ": ringing at the kill, caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
+                boolean rings = p.calleePhone != null ? calleeCalls.get(p) != null && calleeCalls.get(p).state() == CallState.RINGING
+                        : p.calleeGateway.core.signals(p.calleeLine).contains("al/ri");
+                if (!rings) violation(p.what + ": the callee no longer rings after the failover");
+                continue;
+            }
+            boolean onHold = held.contains(p);
+            if (!onHold && p.call.probeStats().lost() != 0) violation(p.what + ": the caller's probe lost packets across the failover: " + p.call.probeStats());
+            if (p.call.state() != CallState.CONNECTED) violation(p.what + ": caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
+            else if (onHold && p.call.talkPathUp()) violation(p.what + ": held at the kill, but talking after the failover");
+            else if (!onHold && !talking(p)) violation(p.what + ": no talk path after the failover: " + pathDetail(p));
+        }
+        // held calls are resumed through the alternate (a re-INVITE in the dialog it adopted)
+        // calls ringing at the kill: answered, or abandoned by the caller
+        for (Placed p : ringing) {
+            if (tampered(p)) continue;
+            if (random.nextBoolean()) {
+                plan.add(p.what + " answered after the failover");
+                if (p.calleePhone != null) p.calleePhone.answer(calleeCalls.get(p));
+                else p.calleeGateway.core.answer(p.calleeLine);
+                if (!w.runUntil(() -> talking(p), Duration.ofSeconds(5))) violation(p.what + ": answered after the failover, no talk path: " + pathDetail(p));
+            } else {
+                plan.add(p.what + " abandoned after the failover");
+                p.caller.hangUp(p.call);
+                if (!w.runUntil(() -> p.call.state() == CallState.ENDED && (p.calleePhone != null ? calleeCalls.get(p).state() == CallState.ENDED
+                        : !p.calleeGateway.core.signals(p.calleeLine).contains("al/ri")), Duration.ofSeconds(5))) {
+                    violation(p.what + ": abandoned after the failover, but still " + p.call.state() + " / "
+                            + (p.calleePhone != null ? calleeCalls.get(p).state() : p.calleeGateway.core.signals(p.calleeLine)));
+                }
+            }
+        }
+        held.removeIf(this::tampered);
+        for (Placed p : held) p.caller.resume(p.call);
+        if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(this::talking), Duration.ofSeconds(5))) {
+            for (Placed p : held) if (!talking(p)) violation(p.what + ": no talk path when resumed after the failover: " + pathDetail(p));
+        }
+
+        // hang-up: a random side of each call (both sides of the one whose cookie was refused: nobody relays its BYE)
+        for (Placed p : placed) {
+            if (p.call.state() == CallState.ENDED && (p.calleePhone == null || calleeCalls.get(p) == null
+                    || calleeCalls.get(p).state() == CallState.ENDED)) continue;
+            if (tampered(p)) {
+                p.caller.hangUp(p.call);
+                if (p.calleePhone != null) p.calleePhone.hangUp(calleeCalls.get(p));
+                else p.calleeGateway.core.onHook(p.calleeLine);
+            } else if (random.nextBoolean() || (p.calleePhone == null && p.calleeGateway == null)) p.caller.hangUp(p.call);
+            else if (p.calleePhone != null) {
+                Call in = incoming(p.calleePhone, p.call);
+                if (in != null) p.calleePhone.hangUp(in);
+            } else {
+                p.calleeGateway.core.onHook(p.calleeLine);
+            }
+            w.run(Duration.ofMillis(random.nextInt(200)));
+        }
+        w.run(Duration.ofSeconds(3));
+        // a line whose far end left still hears something: it goes on-hook
+        for (SimGatewayNode g : w.gateways) for (String t : g.config.lines()) if (g.core.isOffHook(t)) g.core.onHook(t);
+        w.run(Duration.ofSeconds(3));
+        // a line left ringing with nobody calling (its caller's early dialog refused) stops at the latest at the
+        // no-answer time (seed 32: "What it found" in docs/migration.md)
+        long waitFrom = w.time.nanoTime();
+        w.runUntil(() -> w.alternate.core.calls().calls().isEmpty(), Duration.ofSeconds(SimWorld.NO_ANSWER_SECONDS + 5));
+        long waited = (w.time.nanoTime() - waitFrom) / 1_000_000_000L;
+        if (waited > 0) plan.add("calls at the alternate ended " + waited + " s after the hang-up");
+        w.run(Duration.ofSeconds(2));
+        checkClean();
+    }
+
+    private boolean tampered(Placed p) {
+        if (tamperedCallId == null) return false;
+        Call in = calleeCalls.get(p);
+        return tamperedCallId.equals(p.call.callId()) || in != null && tamperedCallId.equals(in.callId());
+    }
+
+    private static Call incoming(Phone callee, Call outgoing) {
+        for (Call c : callee.calls()) if (!c.outgoing() && c.state() != CallState.ENDED) return c;
+        return null;
+    }
+
+    private boolean talking(Placed p) {
+        if (p.call.state() != CallState.CONNECTED || !p.call.talkPathUp()) return false;
+        if (p.calleePhone != null) {
+            Call in = incoming(p.calleePhone, p.call);
+            return in != null && in.state() == CallState.CONNECTED && in.talkPathUp();
+        }
+        return p.calleeGateway.core.talkPathUp(p.calleeLine);
+    }
+
+    private String pathDetail(Placed p) {
+        String far = p.calleePhone != null ? "callee phone " + incoming(p.calleePhone, p.call)
+                : p.calleeGateway.name + "/" + p.calleeLine + " talk path " + p.calleeGateway.core.talkPathUp(p.calleeLine)
+                  + " context " + p.calleeGateway.core.contextOf(p.calleeLine);
+        return "caller phone talk path " + p.call.talkPathUp() + " " + p.call.probeStats() + ", " + far
+                + "; alternate's calls " + dev.holdfast.controller.CallStructures.byParties(w.alternate.core.calls().calls()).keySet();
+    }
+
+    private String registrations() {
+        StringBuilder b = new StringBuilder();
+        for (Phone p : phones) b.append(p.user()).append(p.registered() ? "@" + p.controller() : " unregistered").append(' ');
+        return b.toString();
+    }
+
+    private void checkClean() {
+        for (Placed p : placed) {
+            if (p.call.state() != CallState.ENDED) violation(p.what + ": caller's call still " + p.call.state() + " after the hang-up");
+            if (p.calleePhone != null) {
+                for (Call c : p.calleePhone.calls()) {
+                    if (c.state() != CallState.ENDED) violation(p.what + ": callee's call still " + c.state() + " after the hang-up");
+                }
+            }
+        }
+        if (!w.alternate.core.calls().calls().isEmpty()) violation("calls left at the alternate: " + w.alternate.core.calls().calls());
+        for (SimGatewayNode g : w.gateways) {
+            MediaGatewayCore c = g.core;
+            if (!c.contextIds().isEmpty()) violation(g.name + " has contexts left: " + c.contextIds());
+            List<String> rtp = new ArrayList<>(c.terminationIds());
+            rtp.removeAll(g.config.lines());
+            rtp.removeAll(g.config.trunks().keySet());
+            if (!rtp.isEmpty()) violation(g.name + " has RTP terminations left: " + rtp);
+        }
+        // every phone has one dialog in a call connected at the kill: each is reported, adopted with its own cookie
+        var sip = w.alternate.core.sip().counters();
+        int dialogs = 0;
+        for (Placed p : placed) dialogs += p.calleePhone != null ? 2 : 1;
+        int refused = tamperCookie ? 1 : 0;
+        if (tamperCookie && tamperedCallId == null) violation("no dialog cookie came in a NOTIFY to alter");
+        // (the B2BUA counts a dialog adopted only with its cookie accepted; a refused one is a talk path only)
+        if (sip.get("migration.dialogs.adopted") != dialogs - refused) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
+        // a refused confirmed dialog is a talk path only, whose BYE is answered; a refused early one just stops ringing
+        int talkPathOnly = 0;
+        for (Placed p : placed) if (tampered(p) && !ringing.contains(p)) talkPathOnly++;
+        if (sip.get("migration.talk-path-only.bye") != talkPathOnly) violation("BYEs in talk-path-only dialogs: " + sip.get("migration.talk-path-only.bye") + ", expected " + talkPathOnly);
+        if (sip.get("migration.cookie.accepted") != dialogs - refused) violation("the alternate accepted " + sip.get("migration.cookie.accepted") + " dialog cookies for " + dialogs + " dialogs, " + refused + " altered");
+        if (sip.get("migration.cookie.rejected") != refused) violation("the alternate rejected " + sip.get("migration.cookie.rejected") + " cookies; " + refused + " was altered");
+        for (SimControllerNode n : List.of(w.primary, w.alternate)) {
+            if (n.sip.unsupported != 0 || n.sip.sendFailed != 0) {
+                violation(n.name + "'s SIP port: " + n.sip.unsupported + " commands it cannot carry out, " + n.sip.sendFailed + " messages not sent");
+            }
+        }
+        if (w.alternate.core.failures() != 0) violation("the alternate's core threw " + w.alternate.core.failures() + " times");
+        if (w.primary.core.failures() != 0) violation("the primary's core threw " + w.primary.core.failures() + " times");
+    }
+}
