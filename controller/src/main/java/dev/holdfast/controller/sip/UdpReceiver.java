@@ -35,6 +35,8 @@ final class UdpReceiver extends UDPMessageProcessor {
         this.messageQueue = new CallOrderedDatagrams(stack.getStackCongestionControlTimeout());
         this.bufferBytes = bufferBytes;
         this.parsingThreads = parsingThreads;
+        // the kernel may grant less than the stack asked for (net.core.rmem_max), silently: say so
+        ReceiveBufferCheck.of(sock, stack.getReceiveUdpBufferSize()).log(port);
     }
 
     /**
