@@ -249,8 +249,8 @@ public final class MigrationDrill {
         // C1 only by default: the alternate is a cold JVM when the primary dies, and C2 compiling the audit, merge and
         // SIP paths took most of its CPU during the failover (3,000 calls, load average 12-15: the alternate used 18.2 s
         // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit)
-        // and the serial collector (./bin/controller now defaults to Shenandoah for SIP load, docs/sip.md; the drill keeps serial): at 10,000 calls the alternate on G1 used 13.5 s of CPU
-        // from the kill to every call rebuilt and paused 60-240 ms at a time; on the serial collector 9.1 s.
+        // and the serial collector (./bin/controller now defaults to Shenandoah for SIP load, docs/sip.md; the drill
+        // keeps serial): at 10,000 calls the alternate on G1 used 13.5 s of CPU from the kill to every call rebuilt and paused 60-240 ms at a time; on the serial collector 9.1 s.
         // A fixed heap with a large young generation, touched at start: with the JVM's growing heap the alternate
         // paused 640 ms in a young collection (fresh pages) and then 170 ms in a full one (an old generation of a few
         // MB) right in the rebuild, and a "Metadata GC Threshold" full collection at the kill; with these, one young
