@@ -35,6 +35,18 @@ class LoopbackCallTest {
                 """ + gateways, ProvisioningLoader.Format.YAML, "loopback.yaml");
     }
 
+    /** gw1 at {@code mg}'s address with lines A1 (1001) and A2 (1002). */
+    private static Provisioning twoLines(LoopbackMg mg) throws Exception {
+        return provisioning("""
+                  - name: gw1
+                    mid: "[127.0.0.1]:%d"
+                    address: "127.0.0.1:%d"
+                    lines:
+                      - { termination: A1, number: "1001" }
+                      - { termination: A2, number: "1002" }
+                """.formatted(mg.port(), mg.port()));
+    }
+
     private static final List<String> REGISTRATION_TWO_LINES = List.of(
             "C=-{AV=ROOT{AT{PG}}}",
             "C=-{O-AV=A1{AT{}},O-AV=A2{AT{}}}",
@@ -47,14 +59,7 @@ class LoopbackCallTest {
         Path commands = dir.resolve("commands.jsonl");
         // the gateway's socket first: its mId and address go into the provisioning
         try (LoopbackMg mg = LoopbackMg.udp(new java.net.InetSocketAddress("127.0.0.1", 9), "A1", "A2")) {
-            Provisioning p = provisioning("""
-                      - name: gw1
-                        mid: "[127.0.0.1]:%d"
-                        address: "127.0.0.1:%d"
-                        lines:
-                          - { termination: A1, number: "1001" }
-                          - { termination: A2, number: "1002" }
-                    """.formatted(mg.port(), mg.port()));
+            Provisioning p = twoLines(mg);
             try (Controller c = Controller.start(p, events, commands, 7, EndpointOptions.DEFAULTS);
                  LoopbackMg gw = rebind(mg, c.address("udp"), "A1", "A2")) {
                 Transaction.Reply reg = gw.serviceChange(MethodKind.RESTART, "901 Cold Boot");
@@ -96,14 +101,7 @@ class LoopbackCallTest {
     /** Off-hook on a registered gateway: the datagrams that bring the Notify's reply and the dial-tone Modify. */
     private static long datagramsForReplyAndModify(EndpointOptions controllerOptions) throws Exception {
         try (LoopbackMg mg = LoopbackMg.udp(new java.net.InetSocketAddress("127.0.0.1", 9), "A1", "A2")) {
-            Provisioning p = provisioning("""
-                      - name: gw1
-                        mid: "[127.0.0.1]:%d"
-                        address: "127.0.0.1:%d"
-                        lines:
-                          - { termination: A1, number: "1001" }
-                          - { termination: A2, number: "1002" }
-                    """.formatted(mg.port(), mg.port()));
+            Provisioning p = twoLines(mg);
             try (Controller c = Controller.start(p, null, 7, controllerOptions);
                  LoopbackMg gw = rebind(mg, c.address("udp"), "A1", "A2")) {
                 assertEquals(null, gw.serviceChange(MethodKind.RESTART, "901 Cold Boot").error());

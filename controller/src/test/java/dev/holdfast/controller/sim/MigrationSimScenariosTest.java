@@ -612,20 +612,8 @@ class MigrationSimScenariosTest {
     @Test
     void aHoldWhoseReplyAndModifyWereLostTogetherIsMadeAtTheAlternateFromTheReportedFlash() {
         SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, Duration.ofMillis(1), 2, Duration.ofMillis(300)));
-        w.start();
-        assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
+        holdLostOnTheHostsGatewayThenFailOver(w);
         SimGatewayNode host = w.gw(1), held = w.gw(2);
-        connect(w, host, "A1", "2001", held, "A1");
-        w.run(Duration.ofSeconds(1));
-        boolean[] holding = {false};
-        w.wire.dropWhen((l, text) -> holding[0] && l.gateway == host && l.controller == w.primary && text.contains("MF="));
-        holding[0] = true;
-        host.core.flash("A1");
-        assertTrue(w.runUntil(() -> List.copyOf(w.primary.core.calls().calls()).get(0).feature() == Call.Feature.HOLD, WAIT));
-        w.run(Duration.ofMillis(200));
-        assertTrue(host.core.signals("A1").isEmpty(), "the host's gateway did not hold");
-        w.primary.kill(() -> 0);
-        assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
         assertTrue(w.runUntil(() -> host.core.signals("A1").contains("cg/dt"), WAIT),
                 "the flash the primary never answered holds the call at the alternate");
         w.run(Duration.ofSeconds(1));
@@ -641,9 +629,11 @@ class MigrationSimScenariosTest {
                 "contexts left: " + contexts(w) + ", calls " + w.alternate.core.calls().calls());
     }
 
-    private void holdNotCarriedOut(Duration hostArrives, Duration heldArrives) {
-        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives),
-                TransactionOptions.DEFAULTS.withBatchPerTurn(false));
+    /**
+     * gw1's A1 calls gw2's A1 and holds (flash); every primary-to-gw1 message with a Modify is lost from then on;
+     * the primary is killed once it has the call held, and every gateway reaches the alternate.
+     */
+    private static void holdLostOnTheHostsGatewayThenFailOver(SimWorld w) {
         w.start();
         assertTrue(w.runUntil(() -> w.allArmedAt(w.primary), Duration.ofSeconds(10)));
         SimGatewayNode host = w.gw(1), held = w.gw(2);
@@ -658,6 +648,13 @@ class MigrationSimScenariosTest {
         assertTrue(host.core.signals("A1").isEmpty(), "the host's gateway did not hold");
         w.primary.kill(() -> 0);
         assertTrue(w.runUntil(() -> w.allAliveAt(w.alternate), Duration.ofSeconds(10)), "failed over");
+    }
+
+    private void holdNotCarriedOut(Duration hostArrives, Duration heldArrives) {
+        SimWorld w = new SimWorld(1, 2, 2, SimFaults.NONE, Map.of(1, hostArrives, 2, heldArrives),
+                TransactionOptions.DEFAULTS.withBatchPerTurn(false));
+        holdLostOnTheHostsGatewayThenFailOver(w);
+        SimGatewayNode host = w.gw(1), held = w.gw(2);
         w.run(Duration.ofSeconds(1));
         Call c = List.copyOf(w.alternate.core.calls().calls()).get(0);
         assertEquals(Call.Feature.NONE, c.feature(), c + ", counters " + w.alternate.core.calls().migrationCounters());
