@@ -68,6 +68,8 @@ public final class ScriptedSubscribers {
         boolean talkPathUp;
         /** A step is already queued on the scheduler for this call. */
         boolean stepQueued;
+        /** When the queued step was asked for (a controller's request touched a line of the call). */
+        long stepQueuedAt;
 
         Call(Line caller, Line callee, String external, long now) {
             this.caller = caller;
@@ -126,6 +128,10 @@ public final class ScriptedSubscribers {
     private long tickDue;
     private long ticks;
     private final List<Long> tickLag = new ArrayList<>();
+    /** A controller's request touching a call's line to the call's step running: the event loop's task queue. */
+    private final dev.holdfast.h248.transport.LatencyHistogram stepWait = new dev.holdfast.h248.transport.LatencyHistogram();
+    /** A call placed (off-hook, where its setup time starts) to its Notify handed to the transport. */
+    private final dev.holdfast.h248.transport.LatencyHistogram offHookSent = new dev.holdfast.h248.transport.LatencyHistogram();
 
     public ScriptedSubscribers(SimScheduler scheduler, List<SimulatedGateway> gateways, LoadPlan plan, double cps,
                                Duration hold, long seed) {
@@ -200,6 +206,12 @@ public final class ScriptedSubscribers {
             return null;
         });
     }
+
+    /** See {@link #stepWait}; a histogram safe to read from any thread. */
+    public dev.holdfast.h248.transport.LatencyHistogram stepWait() { return stepWait; }
+
+    /** See {@link #offHookSent}. */
+    public dev.holdfast.h248.transport.LatencyHistogram offHookSent() { return offHookSent; }
 
     /** A consistent snapshot of the counters. */
     public Summary summary() {
@@ -304,8 +316,10 @@ public final class ScriptedSubscribers {
         Call c = lines.get(id);
         if (c == null || c.stepQueued) return;
         c.stepQueued = true;
+        c.stepQueuedAt = scheduler.nanoTime();
         scheduler.execute(() -> {
             c.stepQueued = false;
+            stepWait.record(scheduler.nanoTime() - c.stepQueuedAt);
             if (calls.contains(c) && step(c, scheduler.nanoTime())) {
                 calls.remove(c);
                 release(c);
@@ -392,6 +406,8 @@ public final class ScriptedSubscribers {
         byLine.get(caller.gw).put(caller.id, c);
         if (callee != null) byLine.get(callee.gw).put(callee.id, c);
         caller.core.offHook(caller.id);
+        // queued behind the flush of this turn's messages (the Notify among them): runs once it has left
+        scheduler.execute(() -> offHookSent.record(scheduler.nanoTime() - now));
     }
 
     private Line pickIdle(Line not) {
