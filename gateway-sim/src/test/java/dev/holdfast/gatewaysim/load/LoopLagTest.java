@@ -23,6 +23,8 @@ class LoopLagTest {
             });
             Thread.sleep(300);
             assertTrue(lag.maxLateMillis() >= 100, "a 150 ms stall: " + lag.maxLateMillis());
+            assertTrue(lag.lateness().snapshot().percentileMillis(100) >= 100, "the stall in the histogram too");
+            assertTrue(lag.lateness().snapshot().count() >= 10, "every tick is recorded");
             lag.mark();
             Thread.sleep(100);
             assertTrue(lag.maxLateMillis() < 100, "after the mark: " + lag.maxLateMillis());

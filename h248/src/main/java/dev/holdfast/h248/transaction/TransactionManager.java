@@ -103,8 +103,9 @@ public final class TransactionManager {
         Scheduler.Timer timer;
         int retransmissions;
         int pendings;
-        /** When its first transmission was handed to the transport (0 before): the start of its round trip. */
+        /** When its first transmission was handed to the transport (if {@link #sent}): the start of its round trip. */
         long sentNanos;
+        boolean sent;
         /** Scheduler time by which a reply or the next Pending must come, once a Pending was received. */
         long pendingDeadline;
         /** Segments of a segmented reply received so far, by segment number (v3); null until the first. */
@@ -132,8 +133,10 @@ public final class TransactionManager {
         int pendingsSent;
         /** Scheduler time at which a replied transaction is forgotten (its reply time + LONG-TIMER). */
         long expiresAt;
-        /** When the request's message reached this layer; 0 once its reply left (the latency is recorded once). */
+        /** When the request's message reached this layer. */
         long receivedNanos;
+        /** Its reply's latency was recorded (once: a copy sent again for a duplicate is not counted). */
+        boolean latencyRecorded;
 
         Incoming(Key key, int version) { this.key = key; this.version = version; }
     }
@@ -308,13 +311,18 @@ public final class TransactionManager {
         if (all.isEmpty()) return; // an ack-only message whose acks rode on an earlier one
         Message message = new Message(null, version, localMid, new MessageBody.Transactions(all));
         long now = scheduler.nanoTime();
-        for (Outgoing o : carried) if (o.sentNanos == 0 && o.retransmissions == 0) o.sentNanos = now;
+        for (Outgoing o : carried) {
+            if (!o.sent) {
+                o.sent = true;
+                o.sentNanos = now;
+            }
+        }
         for (Transaction t : transactions) {
             if (t instanceof Transaction.Reply r) {
                 Incoming in = incoming.get(new Key(peer, r.transactionId()));
-                if (in != null && in.reply == r && in.receivedNanos != 0) {
+                if (in != null && in.reply == r && !in.latencyRecorded) {
                     counters.replyLatency.record(now - in.receivedNanos);
-                    in.receivedNanos = 0;
+                    in.latencyRecorded = true;
                 }
             }
         }
@@ -428,7 +436,7 @@ public final class TransactionManager {
         }
         cancel(o.timer);
         forgetIfLastMessageDone(peer);
-        if (o.retransmissions == 0 && o.sentNanos != 0) counters.requestRoundTrip.record(receivedNanos - o.sentNanos);
+        if (o.retransmissions == 0 && o.sent) counters.requestRoundTrip.record(receivedNanos - o.sentNanos);
         o.future.complete(reply);
     }
 
@@ -561,7 +569,7 @@ public final class TransactionManager {
             return;
         }
         Incoming in = new Incoming(key, message.version());
-        in.receivedNanos = receivedNanos == 0 ? 1 : receivedNanos; // 0 means "recorded"
+        in.receivedNanos = receivedNanos;
         incoming.put(key, in);
         CompletionStage<List<ActionReply>> stage;
         try {
