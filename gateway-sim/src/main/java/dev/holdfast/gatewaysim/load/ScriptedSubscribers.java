@@ -83,8 +83,11 @@ public final class ScriptedSubscribers {
         List<String> endpoints() { return List.of(caller.number, callee != null ? callee.number : external); }
 
         void next(Step s, long now) {
+            if (step == Step.WAIT_TALK_PATH) waitingTalkPath.remove(this);
             step = s;
             stepSince = now;
+            if (s == Step.WAIT_TALK_PATH) waitingTalkPath.add(this);
+            else if (s == Step.TALKING) hangUps.addLast(this); // hangUpAt is set: the hold is the same for every call
         }
     }
 
@@ -109,6 +112,14 @@ public final class ScriptedSubscribers {
     private final IndexedSet<Line> free = new IndexedSet<>();
     /** Calls in progress, in the order placed. */
     private final Set<Call> calls = new LinkedHashSet<>();
+    /**
+     * Calls waiting for their talk path (no request announces it: each poll looks at them), and calls talking in
+     * the order of their hang-up (one hold for all: placing order). A poll looks at these few instead of every call
+     * in progress: at 1,000 calls/s some 2,500 calls talk, and scanning them all 50 times a second was most of
+     * the subscribers' time.
+     */
+    private final Set<Call> waitingTalkPath = new LinkedHashSet<>();
+    private final java.util.ArrayDeque<Call> hangUps = new java.util.ArrayDeque<>();
     /** Calls in progress by gateway and line id, for the gateways' "termination touched" callbacks. */
     private final Map<SimulatedGateway, Map<String, Call>> byLine = new IdentityHashMap<>();
     private final CallStats stats = new CallStats();
@@ -202,6 +213,8 @@ public final class ScriptedSubscribers {
                 if (ledger != null) ledger.failed(reason, c.attemptedMillis, c.upSinceMillis, scheduler.wallMillis(), c.endpoints());
             }
             calls.clear();
+            waitingTalkPath.clear();
+            hangUps.clear();
             byLine.values().forEach(Map::clear);
             return null;
         });
@@ -291,12 +304,27 @@ public final class ScriptedSubscribers {
                 place(now);
             }
         }
-        boolean all = ++ticks % SLOW_POLL_TICKS == 0;
-        for (java.util.Iterator<Call> it = calls.iterator(); it.hasNext(); ) {
-            Call c = it.next();
-            if (!all && c.step != Step.WAIT_TALK_PATH && c.step != Step.TALKING) continue;
-            if (step(c, now)) {
-                it.remove();
+        if (++ticks % SLOW_POLL_TICKS == 0) {
+            for (java.util.Iterator<Call> it = calls.iterator(); it.hasNext(); ) {
+                Call c = it.next();
+                if (step(c, now)) {
+                    it.remove();
+                    release(c);
+                }
+            }
+        } else {
+            for (Call c : waitingTalkPath.toArray(new Call[0])) {
+                if (calls.contains(c) && step(c, now)) {
+                    calls.remove(c);
+                    release(c);
+                }
+            }
+        }
+        // hang-ups due (a call that failed or ended meanwhile is skipped: it is no longer talking)
+        for (Call c; (c = hangUps.peekFirst()) != null && c.hangUpAt <= now; ) {
+            hangUps.pollFirst();
+            if (c.step == Step.TALKING && calls.contains(c) && step(c, now)) {
+                calls.remove(c);
                 release(c);
             }
         }
