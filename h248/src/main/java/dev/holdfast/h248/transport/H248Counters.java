@@ -67,9 +67,9 @@ public final class H248Counters {
     public final LatencyHistogram replyLatency = new LatencyHistogram();
     /**
      * How long the peers took to answer ours: from a request's first transmission handed to the transport to its
-     * reply's arrival at the transaction layer (retransmitted requests are left out: which copy was answered is not
-     * known). This includes the network and both sides' queueing: less {@link #replyLatency} measured at the peer,
-     * it is the time messages waited in sockets and event loops.
+     * reply's arrival at the transaction layer, also when it was retransmitted meanwhile (the requester waited that
+     * long). This includes the network and both sides' queueing: less {@link #replyLatency} measured at the peer,
+     * it is the time messages waited in sockets and event loops (and lost copies).
      */
     public final LatencyHistogram requestRoundTrip = new LatencyHistogram();
 
