@@ -137,6 +137,14 @@ class VirtualSipTransactionsTest {
         assertEquals(List.of("180"), outcomes);
     }
 
+    @Test void aRingingInviteWaitsForItsFinalResponsePast64T1() throws Exception {
+        answer = r -> Request.INVITE.equals(r.getMethod()) ? 180 : 200;
+        drop(l -> false);
+        send(request(Request.INVITE, "udp"));
+        advance(90_000);
+        assertEquals(List.of("180"), outcomes, "timer B runs only while no provisional response came: no timeout");
+    }
+
     @Test void aRefusedInviteIsAcknowledgedByTheTransactionsAndALostAckBringsTheRefusalAgain() throws Exception {
         answer = r -> Request.INVITE.equals(r.getMethod()) ? 486 : 200;
         int[] acks = {0};

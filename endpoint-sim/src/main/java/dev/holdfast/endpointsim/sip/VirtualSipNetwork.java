@@ -26,7 +26,7 @@ import java.util.function.Predicate;
  * <p>The transaction layer is RFC 3261 section 17's over UDP, as the JAIN-SIP stack it stands in for runs it, so that
  * a lost message costs what it costs on a real network: a client transaction sends its request again (timer A for
  * an INVITE until a response comes, timer E for others, from T1 doubling up to T2) and times out after 64 x T1
- * ({@link #TRANSACTION_TIMEOUT}, timers B/F); it acknowledges a non-2xx final response to an INVITE itself and again
+ * ({@link #TRANSACTION_TIMEOUT}, timers B/F; an INVITE only while no provisional response came); it acknowledges a non-2xx final response to an INVITE itself and again
  * for each copy of it (timer D), and absorbs copies of a final response to another request (timer K). A server
  * transaction delivers a request once, answers its copies with the last response sent (or absorbs them before
  * one), sends a non-2xx final response to an INVITE again until its ACK (timers G/H) and absorbs that ACK, and after
@@ -285,7 +285,11 @@ public final class VirtualSipNetwork {
                 return;
             }
             Pending p = r.getStatusCode() >= 200 ? clients.remove(k) : clients.get(k);
-            if (p != null && r.getStatusCode() < 200) p.proceeding = true;
+            if (p != null && r.getStatusCode() < 200) {
+                // Proceeding: an INVITE waits for its final response as long as it takes (timer B runs in Calling only)
+                p.proceeding = true;
+                if (p.invite && p.timeout != null) p.timeout.cancel();
+            }
             if (p != null && r.getStatusCode() >= 200) complete(k, p, r);
             if (p == null) {
                 // no transaction: a retransmitted 2xx, for the user agent that sent the request (From)
