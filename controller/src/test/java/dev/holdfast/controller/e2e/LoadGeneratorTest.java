@@ -137,6 +137,8 @@ class LoadGeneratorTest {
                         k + " in " + json);
             }
             assertTrue(text.contains("loadgen: latency split while placing"), text);
+            assertTrue(json.matches(".*\"load_average_1m_start\":-?[0-9.]+,\"load_average_1m_end\":-?[0-9.]+,.*"),
+                    "the figures come with the machine's load: " + json);
             double controllerReplyP50 = Double.parseDouble(json.replaceAll(".*\"controller_reply_ms_p50\":([0-9.]+).*", "$1"));
             double gatewaysRoundTripMax = Double.parseDouble(json.replaceAll(".*\"loadgen_rtt_ms_max\":([0-9.]+).*", "$1"));
             assertTrue(controllerReplyP50 <= gatewaysRoundTripMax, "the controller's answer lies inside the gateways' round trip: " + json);

@@ -41,6 +41,7 @@ final class LatencySplit {
     private final HttpClient http;
     private boolean warned;
     private Map<String, Snapshot> before;
+    private double loadAtMark = -1;
 
     /**
      * @param metricsUrl the controller's metrics URL, or null (then only the load generator's side)
@@ -55,7 +56,22 @@ final class LatencySplit {
     }
 
     /** Reads every histogram: the start of a step. */
-    void mark() { before = read(); }
+    void mark() {
+        before = read();
+        loadAtMark = loadAverage();
+    }
+
+    /**
+     * The machine's 1-minute load average (Linux), -1 where it cannot be read: on a shared machine the figures mean
+     * little without it.
+     */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
 
     /** One step's figures: as JSON members ({@code "name_ms_p50":x,"name_ms_p99":y,"name_ms_max":z,}) and as text. */
     record Step(String json, String text) {}
@@ -67,13 +83,15 @@ final class LatencySplit {
         now.forEach((k, v) -> step.put(k, v.minus(before.getOrDefault(k, Snapshot.empty()))));
         step.put("loadgen_step_wait", sum(subscribers, ScriptedSubscribers::stepWait));
         step.put("loadgen_offhook_sent", sum(subscribers, ScriptedSubscribers::offHookSent));
-        StringBuilder json = new StringBuilder();
-        StringBuilder text = new StringBuilder();
+        double loadNow = loadAverage();
+        StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
+                "\"load_average_1m_start\":%.2f,\"load_average_1m_end\":%.2f,", loadAtMark, loadNow));
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "load average %.1f-%.1f, ", loadAtMark, loadNow));
         step.forEach((k, v) -> {
             if (v.count() == 0) return;
             json.append(String.format(Locale.ROOT, "\"%s_ms_p50\":%.3f,\"%s_ms_p99\":%.3f,\"%s_ms_max\":%.3f,",
                     k, v.percentileMillis(50), k, v.percentileMillis(99), k, v.percentileMillis(100)));
-            text.append(String.format(Locale.ROOT, "%s%s %.2f/%.2f/%.1f", text.length() == 0 ? "" : ", ", k,
+            text.append(String.format(Locale.ROOT, "%s%s %.2f/%.2f/%.1f", text.toString().endsWith(", ") ? "" : ", ", k,
                     v.percentileMillis(50), v.percentileMillis(99), v.percentileMillis(100)));
         });
         return new Step(json.toString(), text.toString());
