@@ -66,6 +66,7 @@ public final class EdgeValve implements SIPMessageValve {
             return false;
         }
         if (Request.REGISTER.equals(request.getMethod())) guard.registerArrived(request.getTransactionId(), System.nanoTime());
+        if (Request.OPTIONS.equals(request.getMethod())) KeepaliveTimes.arrived(request, System.nanoTime());
         if (Request.ACK.equals(request.getMethod()) && guard.ackArrived() != null) guard.ackArrived().accept(request);
         counters.count(SipEdgeCounters.REQUESTS);
         return true;

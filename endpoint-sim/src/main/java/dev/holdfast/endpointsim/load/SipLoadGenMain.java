@@ -60,6 +60,7 @@ public final class SipLoadGenMain {
                                [--failover-journal FILE] [--failover-settle MS] [--killed-file FILE] [--failover-tolerant]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones M --establish K --call-lines N1,...,NK
                                [--control-port P] [--keepalive S] [--request-timeout S] [--register-timeout S]
+                               [--keepalive-misses K] [--keepalive-timeout S]
                                [--probe-rate PPS] [--step-limit S] [--setup-cps R]   (calls placed R a second, default 100)
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
                          --probe-rate 10 --keepalive 30s --bind 127.0.0.1 --threads 1 (event loops for the phones)
@@ -67,7 +68,9 @@ public final class SipLoadGenMain {
                 failover drill is served on --control-port (127.0.0.1; "loadgen: control 127.0.0.1:P"): status [gateways] |
                 mark | check hangup N | release-all | quit; the phones fail over down the controller list when a keepalive
                 (--keepalive, default 30s) is not answered within --request-timeout (default 4s), or a REGISTER within
-                --register-timeout (default 4 x the request timeout, at least 8s: the alternate may be rebuilding calls)
+                --register-timeout (default 4 x the request timeout, at least 8s: the alternate may be rebuilding calls);
+                a keepalive loss is --keepalive-misses probes in a row (default 1) each unanswered for --keepalive-timeout
+                (default: the request timeout); after a miss the next probe goes at once, and any answer clears the count
             """;
 
     static final String USAGE = USAGE_LINES + FailoverLedger.USAGE;

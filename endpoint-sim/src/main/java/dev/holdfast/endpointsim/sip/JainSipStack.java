@@ -75,6 +75,8 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
+        // stamps each response with when the stack parsed it (ArrivalStamp): how long the phone then took is its own delay
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", ArrivalStamp.class.getName());
         try {
             stack = factory.createSipStack(p);
             messages = factory.createMessageFactory();
@@ -311,6 +313,12 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         @Override public void processTransactionTerminated(TransactionTerminatedEvent event) {}
 
         @Override public void processDialogTerminated(DialogTerminatedEvent event) {}
+    }
+
+    @Override public long arrivalNanos(Response response) { return ArrivalStamp.of(response); }
+
+    @Override public long udpDrops() {
+        return dev.holdfast.sim.net.UdpDrops.of(localAddress("udp").getPort());
     }
 
     @Override public void close() {

@@ -1,17 +1,16 @@
-package dev.holdfast.gatewaysim.load;
+package dev.holdfast.sim.time;
 
-import dev.holdfast.sim.time.EventLoopSimScheduler;
 import io.netty.channel.DefaultEventLoop;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A stall of the event loop shows as lateness of the 10 ms timer; a mark starts counting afresh. */
+/** A stall of the event loop shows as lateness of the 10 ms timer and is counted; a mark starts the "since" figure afresh. */
 class LoopLagTest {
     @Test void aBlockedLoopIsSeenLate() throws Exception {
         DefaultEventLoop loop = new DefaultEventLoop();
         try {
-            LoopLag lag = new LoopLag(new EventLoopSimScheduler(loop));
+            LoopLag lag = new LoopLag(new EventLoopSimScheduler(loop), "test loop", java.time.Duration.ofMillis(100));
             Thread.sleep(100);
             lag.mark();
             loop.execute(() -> {
@@ -26,6 +25,8 @@ class LoopLagTest {
             lag.mark();
             Thread.sleep(100);
             assertTrue(lag.maxLateMillis() < 100, "after the mark: " + lag.maxLateMillis());
+            assertTrue(lag.maxLateEverMillis() >= 100, "the largest since the start stays: " + lag.maxLateEverMillis());
+            assertTrue(lag.stalls() >= 1, "the stall is counted: " + lag.stalls());
             lag.stop();
         } finally {
             loop.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
