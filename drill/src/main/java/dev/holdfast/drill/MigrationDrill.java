@@ -76,10 +76,12 @@ public final class MigrationDrill {
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
-                line (--phone-calls, default K/5, at most M); they fail over by keepalive (OPTIONS every
-                --phone-keepalive-ms, default 60% of D, unanswered for --phone-timeout-ms, default 2000: the same
-                timeout covers REGISTER, so a short one makes phones leave a busy primary); checks: hang-up only;
-                --phone-threads N: the phones' event loops (default 2)
+                line (--phone-calls, default K/5, at most M); they fail over by keepalive: OPTIONS every
+                --phone-keepalive-ms (default 40% of D), the controller lost after --phone-keepalive-misses probes in a
+                row (default 3) each unanswered for --phone-keepalive-timeout-ms (default a third of the rest of D, at
+                least 200), so within D of its last answer, while one answer up to that late keeps them; REGISTER and
+                calls wait --phone-timeout-ms (default 2000); checks: hang-up only; --phone-threads N: the phones'
+                event loops (default 2); --phones-java-opts default -XX:+UseSerialGC -Xms1g -Xmx1g -Xmn512m
             """;
 
     private final PrintStream out;
@@ -190,14 +192,21 @@ public final class MigrationDrill {
         if (phoneCalls >= k) throw new IllegalArgumentException("--calls must leave calls between gateway lines besides the phones' calls");
         int lineCalls = k - phoneCalls;
         int answerLines = phoneCalls == 0 ? 0 : (phoneCalls + gateways - 1) / gateways;
-        int phoneKeepaliveMs = opt.integer("phone-keepalive-ms", mitMs);
+        // the phones' keepalive: probes every 40% of D, the loss after 3 probes in a row unanswered for a third of the
+        // rest each, so that a phone leaves a dead controller within D of its last answer, as a gateway does, but a
+        // controller (or the phones' own process) that answers one probe up to 60% of D late keeps its phones. It
+        // was one probe unanswered for 2 s after 60% of D: a single stall of 2 s made phones leave a live primary
+        // (docs/drill.md, session 9)
+        int phoneKeepaliveMs = opt.integer("phone-keepalive-ms", Math.max(10, (int) Math.round(detectMs * 0.4 / 10) * 10));
         // the phones' event loops: with one, a phone that had declared the loss 2.4 s after the kill registered with
         // the alternate 8.8 s later, its REGISTER answered at once there (1,000 phones' failover on one thread)
         int phoneThreads = opt.integer("phone-threads", 2);
         int phoneTimeoutMs = opt.integer("phone-timeout-ms", Math.max(2000, heartbeatMs));
         // keepalive loss: K probes in a row each unanswered for T (docs/drill.md, "Phones")
-        int phoneKeepaliveMisses = opt.integer("phone-keepalive-misses", 1);
-        int phoneKeepaliveTimeoutMs = opt.integer("phone-keepalive-timeout-ms", phoneTimeoutMs);
+        int phoneKeepaliveMisses = opt.integer("phone-keepalive-misses", 3);
+        if (phoneKeepaliveMisses < 1) throw new IllegalArgumentException("--phone-keepalive-misses is at least 1");
+        int phoneKeepaliveTimeoutMs = opt.integer("phone-keepalive-timeout-ms",
+                Math.max(200, (detectMs - phoneKeepaliveMs) / phoneKeepaliveMisses));
         String extraGiven = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
         // lines: what the mix needs (2 a call, 3 a conference), a free line for each transfer and conference check,
         // and a little slack, spread evenly
@@ -314,7 +323,10 @@ public final class MigrationDrill {
             // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
             // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
             List<String> pj = new ArrayList<>(List.of(java(), LOG_FORMAT));
-            pj.addAll(javaOpts(opt.get("phones-java-opts", ""), "phones"));
+            // a fixed heap on the serial collector: on the JVM's default (G1, a heap growing to a quarter of RAM) the
+            // phones' process paused 0.6-3 s in young collections of 140 MB at load 20-30, fresh pages as it grew
+            // (docs/drill.md, session 9)
+            pj.addAll(javaOpts(opt.get("phones-java-opts", "-XX:+UseSerialGC -Xms1g -Xmx1g -Xmn512m"), "phones"));
             pj.addAll(gcLog(work, "phones"));
             phoneLoad = start("phones", concat(pj, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),

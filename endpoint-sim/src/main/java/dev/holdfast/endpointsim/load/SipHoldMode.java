@@ -73,7 +73,7 @@ final class SipHoldMode {
                 Math.max(8, 4 * Math.max(1, requestTimeout.toSeconds())) + "s");
         Duration stepLimit = opt.duration("step-limit", "10s");
         // keepalive loss: --keepalive-misses probes in a row, each unanswered for --keepalive-timeout (docs/drill.md)
-        int keepaliveMisses = opt.integer("keepalive-misses", 1);
+        int keepaliveMisses = opt.integer("keepalive-misses", 3);
         Duration keepaliveTimeout = opt.has("keepalive-timeout") ? opt.duration("keepalive-timeout", null) : null;
         double probeRate = opt.decimal("probe-rate", "50");
         InetAddress bind = InetAddress.getByName(opt.get("bind", "127.0.0.1"));

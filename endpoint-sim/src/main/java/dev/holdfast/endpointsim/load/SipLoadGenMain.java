@@ -54,7 +54,8 @@ public final class SipLoadGenMain {
             usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
-                               [--keepalive S] [--request-timeout S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
+                               [--keepalive S] [--request-timeout S] [--keepalive-misses K] [--keepalive-timeout S]
+                               [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
                                [--session-expires S] [--answer-phones K] [--call-lines N1,N2,...]
                                [--ready-file FILE] [--start-when FILE]
                                [--failover-journal FILE] [--failover-settle MS] [--killed-file FILE] [--failover-tolerant]
@@ -69,7 +70,7 @@ public final class SipLoadGenMain {
                 mark | check hangup N | release-all | quit; the phones fail over down the controller list when a keepalive
                 (--keepalive, default 30s) is not answered within --request-timeout (default 4s), or a REGISTER within
                 --register-timeout (default 4 x the request timeout, at least 8s: the alternate may be rebuilding calls);
-                a keepalive loss is --keepalive-misses probes in a row (default 1) each unanswered for --keepalive-timeout
+                a keepalive loss is --keepalive-misses probes in a row (default 3) each unanswered for --keepalive-timeout
                 (default: the request timeout); after a miss the next probe goes at once, and any answer clears the count
             """;
 
@@ -180,6 +181,8 @@ public final class SipLoadGenMain {
                 PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), controllers)
                         .withTransport(transport).withRegister(register)
                         .withRegistration(Duration.ofHours(1), keepalive, opt.duration("request-timeout", "4s"))
+                        .withKeepaliveLoss(opt.integer("keepalive-misses", 3),
+                                opt.has("keepalive-timeout") ? opt.duration("keepalive-timeout", null) : null)
                         .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate))
                         // an answering phone rings a little, so that the calling line hears ring-back
                         .withAutoAnswer(i > plan.phones() - answeringPhones ? Duration.ofMillis(300) : Duration.ZERO)
