@@ -81,7 +81,7 @@ public final class MigrationDrill {
                 row (default 3) each unanswered for --phone-keepalive-timeout-ms (default a third of the rest of D, at
                 least 200), so within D of its last answer, while one answer up to that late keeps them; REGISTER and
                 calls wait --phone-timeout-ms (default 2000); checks: hang-up only; --phone-threads N: the phones'
-                event loops (default 2); --phones-java-opts default -XX:+UseSerialGC -Xms1g -Xmx1g -Xmn512m
+                event loops (default 2)
             """;
 
     private final PrintStream out;
@@ -323,10 +323,10 @@ public final class MigrationDrill {
             // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
             // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
             List<String> pj = new ArrayList<>(List.of(java(), LOG_FORMAT));
-            // a fixed heap on the serial collector: on the JVM's default (G1, a heap growing to a quarter of RAM) the
-            // phones' process paused 0.6-3 s in young collections of 140 MB at load 20-30, fresh pages as it grew
-            // (docs/drill.md, session 9)
-            pj.addAll(javaOpts(opt.get("phones-java-opts", "-XX:+UseSerialGC -Xms1g -Xmx1g -Xmn512m"), "phones"));
+            // the JVM's default collector (G1): tried the serial one with a fixed 1 GB heap and a 512 MB young
+            // generation, its few collections stopped the phones for 1.2-5.2 s each at load 35 (G1's many: 0.1-1.1 s
+            // at load 26; docs/drill.md, session 9)
+            pj.addAll(javaOpts(opt.get("phones-java-opts", ""), "phones"));
             pj.addAll(gcLog(work, "phones"));
             phoneLoad = start("phones", concat(pj, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),

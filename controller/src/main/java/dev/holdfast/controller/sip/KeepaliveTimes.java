@@ -1,11 +1,12 @@
 package dev.holdfast.controller.sip;
 
-import javax.sip.message.Request;
+import javax.sip.ServerTransaction;
 
 /**
  * When a phone's OPTIONS keepalive passed each stage on its way to our answer (System.nanoTime, 0 when not reached):
- * parsed by the stack (its valve), heard by the listener, taken up by the core, answered by the core. Carried as the
- * request's application data, so it costs nothing but this object per OPTIONS.
+ * parsed by the stack (its valve, which notes it by transaction id as it does for REGISTERs), heard by the listener,
+ * taken up by the core, answered by the core. Carried as the server transaction's application data (the edge uses
+ * none of its own there), so it costs nothing but this object per OPTIONS.
  */
 final class KeepaliveTimes {
     /** An answer later than this is counted and logged: a quarter of a phone's usual 2 s keepalive timeout. */
@@ -16,20 +17,19 @@ final class KeepaliveTimes {
     private volatile long taken;
     private volatile long decided;
 
-    private KeepaliveTimes(long arrived) { this.arrived = arrived; }
-
-    /** Stamps a request as the stack's valve sees it. */
-    static void arrived(Request request, long nanoTime) {
-        if (request instanceof gov.nist.javax.sip.message.SIPMessage m) m.setApplicationData(new KeepaliveTimes(nanoTime));
+    /** Times for an OPTIONS the stack parsed at {@code arrived} and the listener heard at {@code heard}. */
+    KeepaliveTimes(long arrived, long heard) {
+        this.arrived = arrived;
+        this.heard = heard;
     }
 
-    /** The request's times, or null when the valve did not stamp it. */
-    static KeepaliveTimes of(Request request) {
-        return request instanceof gov.nist.javax.sip.message.SIPMessage m && m.getApplicationData() instanceof KeepaliveTimes k
-                ? k : null;
-    }
+    /** Attaches these times to the OPTIONS' server transaction. */
+    void attachTo(ServerTransaction st) { st.setApplicationData(this); }
 
-    void heard(long nanoTime) { heard = nanoTime; }
+    /** The times of the OPTIONS of {@code st}, or null. */
+    static KeepaliveTimes of(ServerTransaction st) {
+        return st != null && st.getApplicationData() instanceof KeepaliveTimes k ? k : null;
+    }
 
     void taken(long nanoTime) { taken = nanoTime; }
 

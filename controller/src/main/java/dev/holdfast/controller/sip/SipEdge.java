@@ -78,7 +78,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         /** Most REGISTERs remembered between the valve and the listener (retransmissions absorbed are never taken). */
         static final int MAX_REGISTER_ARRIVALS = 20_000;
 
-        /** Notes when a REGISTER came off the wire (nanoTime), by transaction id, for {@link SipEdge#lateRegister}. */
+        /** Notes when a REGISTER or an OPTIONS came off the wire (nanoTime), by transaction id, for {@link SipEdge#lateRegister} and the late keepalives. */
         void registerArrived(String transactionId, long nanoTime) {
             if (registerArrivals.size() > MAX_REGISTER_ARRIVALS) registerArrivals.clear();
             registerArrivals.putIfAbsent(transactionId, nanoTime);
@@ -363,8 +363,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
             if (st.getDialog() != null) dialogs.put(converted.callId(), st.getDialog());
         }
-        KeepaliveTimes keepalive = Request.OPTIONS.equals(method) ? KeepaliveTimes.of(req) : null;
-        if (keepalive != null) keepalive.heard(System.nanoTime());
+        KeepaliveTimes keepalive = null;
+        if (Request.OPTIONS.equals(method)) {
+            long heard = System.nanoTime();
+            Long valve = req instanceof gov.nist.javax.sip.message.SIPRequest r ? guard.registerArrivals().remove(r.getTransactionId()) : null;
+            keepalive = new KeepaliveTimes(valve != null ? valve : heard, heard);
+            keepalive.attachTo(st);
+        }
         boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && !sentAway(converted)
                 && answerKeepalive(st);
         ServerTransaction tx = st;
@@ -376,12 +381,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
             arrived = valve != null ? valve : System.nanoTime();
         }
         long registerArrived = arrived;
+        KeepaliveTimes keepaliveTimes = keepalive;
         long submitted = arrived != 0 ? System.nanoTime() : 0;
         java.util.function.LongFunction<Event> event = now -> {
             long handle = nextHandle++;
             if (!answered) serverTransactions.put(handle, tx);
             if (registerArrived != 0) registerTimes.put(handle, new long[] {registerArrived, submitted, System.nanoTime()});
-            if (keepalive != null && !answered) keepalive.taken(System.nanoTime());
+            if (keepaliveTimes != null && !answered) keepaliveTimes.taken(System.nanoTime());
             return new Event.SipRequestReceived(now, source, handle, converted);
         };
         if (registerArrived != 0 && registrationLane.takes(converted)) runner.submitRegistration(event);
@@ -532,7 +538,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 if (times != null) registrationLane.answered(st.getRequest(), callId, reply.status());
                 if (times == null && reply.status() >= 200 && Request.OPTIONS.equals(st.getRequest().getMethod())) {
                     long decided = System.nanoTime();
-                    KeepaliveTimes k = KeepaliveTimes.of(st.getRequest());
+                    KeepaliveTimes k = KeepaliveTimes.of(st);
                     if (k != null) k.decided(decided);
                     hand(callId, () -> {
                         respond(st, reply);
@@ -582,7 +588,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
      * listener's queue, a pause of this process) from a core that was not progressing.
      */
     private void keepaliveAnswered(ServerTransaction st, String how) {
-        KeepaliveTimes k = KeepaliveTimes.of(st.getRequest());
+        KeepaliveTimes k = KeepaliveTimes.of(st);
         if (k == null) return;
         String late = k.lateSplit(System.nanoTime());
         if (late == null) return;
