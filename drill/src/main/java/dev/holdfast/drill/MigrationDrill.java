@@ -79,7 +79,7 @@ public final class MigrationDrill {
                 line (--phone-calls, default K/5, at most M); they fail over by keepalive: OPTIONS every
                 --phone-keepalive-ms (default 40% of D), the controller lost after --phone-keepalive-misses probes in a
                 row (default 3) each unanswered for --phone-keepalive-timeout-ms (default a third of the rest of D, at
-                least 200), so within D of its last answer, while one answer up to that late keeps them; REGISTER and
+                least 700), so within D of its last answer (D >= 3500), while one answer up to that late keeps them; REGISTER and
                 calls wait --phone-timeout-ms (default 2000); checks: hang-up only; --phone-threads N: the phones'
                 event loops (default 2)
             """;
@@ -205,8 +205,10 @@ public final class MigrationDrill {
         // keepalive loss: K probes in a row each unanswered for T (docs/drill.md, "Phones")
         int phoneKeepaliveMisses = opt.integer("phone-keepalive-misses", 3);
         if (phoneKeepaliveMisses < 1) throw new IllegalArgumentException("--phone-keepalive-misses is at least 1");
+        // at least 700 ms a probe: never less patient in all than the old single probe of 2 s (a small D would
+        // otherwise make phones leave a controller, or a phones' process, that stalls for a second)
         int phoneKeepaliveTimeoutMs = opt.integer("phone-keepalive-timeout-ms",
-                Math.max(200, (detectMs - phoneKeepaliveMs) / phoneKeepaliveMisses));
+                Math.max(700, (detectMs - phoneKeepaliveMs) / phoneKeepaliveMisses));
         String extraGiven = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
         // lines: what the mix needs (2 a call, 3 a conference), a free line for each transfer and conference check,
         // and a little slack, spread evenly
