@@ -59,6 +59,12 @@ final class PhoneMigrationSimulation {
     /** This seed's faults on the H.248 side, and the probability that one SIP datagram is lost. */
     private final SimFaults faults;
     private final double sipLoss;
+    /** Seeded fault: a party of a connected call hangs up in the first second after the kill (no controller to tell). */
+    private final boolean outageHangUp;
+    private final SplittableRandom outageDraw;
+    /** The call hung up during the outage, and by whom ("caller", "callee"). */
+    private Placed hungUpInOutage;
+    private String outageSide;
     private boolean killed;
     /** The callee phone's side of each phone-to-phone call, once answered. */
     private final java.util.Map<Placed, Call> calleeCalls = new java.util.HashMap<>();
@@ -85,6 +91,8 @@ final class PhoneMigrationSimulation {
         this.faults = !withFaults ? new SimFaults(0.0, 1, 1, false, 0, false, false)
                 : new SimFaults(draw.nextInt(10) < 3 ? 0.02 : 0.0, 1 + draw.nextInt(20), 1 + draw.nextInt(300), draw.nextInt(10) < 4, 0, false, false);
         this.sipLoss = withFaults && draw.nextInt(10) < 4 ? (draw.nextBoolean() ? 0.02 : 0.05) : 0.0;
+        this.outageHangUp = withFaults && draw.nextInt(10) < 3;
+        this.outageDraw = draw.split();
         this.w = new SimWorld(seed, 2, 4, faults);
         this.tamperCookie = random.nextInt(4) == 0;
         if (tamperCookie) w.alternate.sip.onArrival = this::tamper;
@@ -244,13 +252,17 @@ final class PhoneMigrationSimulation {
         }
         killed = true;
         w.primary.kill(() -> 0);
+        if (outageHangUp) hangUpDuringTheOutage(held);
         boolean moved = w.runUntil(() -> w.allAliveAt(w.alternate) && phones.stream().allMatch(p -> p.registered()
                 && SimWorld.ALTERNATE_SIP.equals(p.controller())), Duration.ofSeconds(60));
         if (!moved) violation("gateways and phones not all at the alternate 60 s after the kill: phones " + registrations());
         w.run(Duration.ofSeconds(3));
+        // (a refused cookie on either side leaves that side a talk path only: nobody relays its hang-up)
+        if (hungUpInOutage != null && !tampered(hungUpInOutage)) checkEndedAfterTheOutage(hungUpInOutage);
+        held.remove(hungUpInOutage);
         for (Placed p : placed) {
             // a dialog whose cookie was refused is kept as a talk path only (docs "Adoption"): not a rebuilt call
-            if (tampered(p) || unannounced.contains(p)) continue;
+            if (tampered(p) || unannounced.contains(p) || p == hungUpInOutage) continue;
             if (ringing.contains(p)) {
                 if (p.call.state() != CallState.RINGBACK) violation(p.what + ": ringing at the kill, caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
                 boolean rings = p.calleePhone != null ? calleeCalls.get(p) != null && calleeCalls.get(p).state() == CallState.RINGING
@@ -325,6 +337,39 @@ final class PhoneMigrationSimulation {
         checkClean();
     }
 
+    /** A random side of a random connected call hangs up at a random time in the first second after the kill. */
+    private void hangUpDuringTheOutage(List<Placed> held) {
+        List<Placed> connected = new ArrayList<>();
+        for (Placed p : placed) if (!ringing.contains(p) && p.call.state() == CallState.CONNECTED) connected.add(p);
+        if (connected.isEmpty()) return;
+        Placed p = connected.get(outageDraw.nextInt(connected.size()));
+        boolean caller = outageDraw.nextBoolean();
+        hungUpInOutage = p;
+        outageSide = caller ? "caller" : "callee";
+        plan.add(p.what + (held.contains(p) ? " (held)" : "") + ": the " + outageSide + " hangs up during the outage");
+        w.time.schedule(() -> {
+            if (caller) p.caller.hangUp(p.call);
+            else if (p.calleePhone != null) p.calleePhone.hangUp(calleeCalls.get(p));
+            else p.calleeGateway.core.onHook(p.calleeLine);
+        }, Duration.ofMillis(outageDraw.nextInt(1000)));
+    }
+
+    /**
+     * The hang-up reached the other side through the alternate: a phone's BYE held back until its dialogs were
+     * fetched, or the gateway's on-hook reported after its failover; both phones' calls ended, the line out of any
+     * context.
+     */
+    private void checkEndedAfterTheOutage(Placed p) {
+        boolean ended = w.runUntil(() -> p.call.state() == CallState.ENDED
+                && (p.calleePhone != null ? calleeCalls.get(p).state() == CallState.ENDED : p.calleeGateway.core.contextOf(p.calleeLine) == null),
+                Duration.ofSeconds(10));
+        if (!ended) {
+            violation(p.what + ": the " + outageSide + " hung up during the outage, but after the failover the caller's call is "
+                    + p.call.state() + ", the callee " + (p.calleePhone != null ? calleeCalls.get(p).state()
+                    : p.calleeGateway.name + "/" + p.calleeLine + " in context " + p.calleeGateway.core.contextOf(p.calleeLine)));
+        }
+    }
+
     private boolean calleeRings(Placed p) {
         if (p.calleePhone == null) return p.calleeGateway.core.signals(p.calleeLine).contains("al/ri");
         Call in = calleeCalls.get(p);
@@ -390,7 +435,12 @@ final class PhoneMigrationSimulation {
         int refused = tamperCookie ? 1 : 0;
         if (tamperCookie && tamperedCallId == null) violation("no dialog cookie came in a NOTIFY to alter");
         // (the B2BUA counts a dialog adopted only with its cookie accepted; a refused one is a talk path only)
-        if (sip.get("migration.dialogs.adopted") != dialogs - refused) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
+        // a dialog of the call hung up during the outage is not adopted when the alternate already knows that the call
+        // ended (the hanging-up phone reports it so, or the gateway reported the on-hook first): each is counted
+        long ended = sip.get("migration.dialog.call-ended");
+        int outageDialogs = hungUpInOutage == null ? 0 : hungUpInOutage.calleePhone != null ? 2 : 1;
+        if (ended > outageDialogs) violation(ended + " dialogs reported for calls already ended; " + outageDialogs + " in the call hung up during the outage");
+        if (sip.get("migration.dialogs.adopted") + ended != dialogs - refused) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
         // a refused confirmed dialog is a talk path only, whose BYE is answered; a refused early one just stops ringing
         int talkPathOnly = 0;
         for (Placed p : placed) if (tampered(p) && !ringing.contains(p)) talkPathOnly++;
