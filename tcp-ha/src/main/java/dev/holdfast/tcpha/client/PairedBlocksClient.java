@@ -106,6 +106,10 @@ public final class PairedBlocksClient {
                 }
             }
             System.out.println("measured at_us=" + CheckingClient.nowUs());
+            System.out.flush();
+            // the connections stay open a moment: the bench reads the servers' per-thread CPU time now, and a
+            // connection thread's time is gone from /proc once the thread ends
+            Thread.sleep(1000);
         } catch (IOException e) {
             errors.add(e.getMessage());
         } finally {

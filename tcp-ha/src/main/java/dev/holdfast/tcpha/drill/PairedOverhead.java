@@ -34,16 +34,17 @@ final class PairedOverhead {
     private PairedOverhead() {}
 
     record Result(String app, int hb, int rounds, double[] plain, double[] sttcp, double[] plain2,
-                  double plainCpuMs, double primaryCpuMs, double backupCpuMs, double windowS, String error) {}
+                  double plainCpuMs, double primaryCpuMs, double backupCpuMs, double windowS, String error,
+                  Map<String, Long> primaryThreads, Map<String, Long> backupThreads) {}
 
     static void main(Map<String, String> a) throws Exception {
         int[] hbs = Arrays.stream(a.getOrDefault("--hb", "5000,1000,200,50,10").split(",")).mapToInt(Integer::parseInt).toArray();
         String[] apps = a.getOrDefault("--apps", "echo,interactive,bulk").split(",");
-        int rounds = Integer.parseInt(a.getOrDefault("--rounds", "60"));
-        int warmup = Integer.parseInt(a.getOrDefault("--warmup-rounds", "20"));
+        int rounds = Integer.parseInt(a.getOrDefault("--rounds", "150"));
+        int warmup = Integer.parseInt(a.getOrDefault("--warmup-rounds", "30"));
         int echoMessages = Integer.parseInt(a.getOrDefault("--messages", "500"));
         int interactiveMessages = Integer.parseInt(a.getOrDefault("--interactive-messages", "100"));
-        long bulkMb = Long.parseLong(a.getOrDefault("--bulk-mb", "5"));
+        long bulkMb = Long.parseLong(a.getOrDefault("--bulk-mb", "1"));
         boolean pin = a.containsKey("--pin");
         Path logs = Files.createTempDirectory("sttcp-overhead");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
@@ -70,6 +71,12 @@ final class PairedOverhead {
         System.out.printf("%-5s %-11s | %-21s | %-30s | %-30s | %-24s | %s%n", "hb ms", "application", "plain block ms min/med/max",
                 "A/A %: median [CI], total", "ST-TCP %: median [CI], total", "CPU/block ms plain/prim/bkp", "within 1 %?");
         for (Result r : results) System.out.println(line(r));
+        System.out.println("CPU per thread over the measured window, ms per second (threads above 10 ms/s; conn-* is the data path):");
+        for (Result r : results) {
+            if (r.error() != null) continue;
+            System.out.printf("%-5d %-11s | %.1f s | primary: %s | backup: %s%n", r.hb(), r.app(), r.windowS(),
+                    threads(r.primaryThreads(), r.windowS()), threads(r.backupThreads(), r.windowS()));
+        }
         System.out.println("logs: " + logs);
     }
 
@@ -119,11 +126,13 @@ final class PairedOverhead {
                     "--app", app, "--block-messages", "" + messages, "--bulk-bytes", "" + bulkBytes,
                     "--warmup-rounds", "" + warmup, "--rounds", "" + rounds);
             Drill.waitForLine(clientLog, "measuring", 600_000);
+            Map<String, Long> p0 = threadCpu(primary.pid()), b0 = threadCpu(backup.pid());
             long[] cpu0 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             long t0 = System.nanoTime();
             Drill.waitForLine(clientLog, "measured at_us", 1_800_000);
             long[] cpu1 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             double windowS = (System.nanoTime() - t0) / 1e9;
+            Map<String, Long> primaryThreads = minus(threadCpu(primary.pid()), p0), backupThreads = minus(threadCpu(backup.pid()), b0);
             if (!client.waitFor(60, TimeUnit.SECONDS)) client.destroyForcibly().waitFor();
             List<String> lines = Files.readAllLines(clientLog.toPath());
             JsonNode j = new ObjectMapper().readTree(lines.get(lines.size() - 1));
@@ -134,7 +143,8 @@ final class PairedOverhead {
             if (!primary.isAlive() || !backup.isAlive() || !plain.isAlive()) error = (error == null ? "" : error + "; ") + "a server died";
             JsonNode b = j.get("block_ns");
             return new Result(app, hb, rounds, row(b.get(0)), row(b.get(1)), row(b.get(2)),
-                    (cpu1[0] - cpu0[0]) / 1e6, (cpu1[1] - cpu0[1]) / 1e6, (cpu1[2] - cpu0[2]) / 1e6, windowS, error);
+                    (cpu1[0] - cpu0[0]) / 1e6, (cpu1[1] - cpu0[1]) / 1e6, (cpu1[2] - cpu0[2]) / 1e6, windowS, error,
+                    primaryThreads, backupThreads);
         }
     }
 
@@ -157,6 +167,38 @@ final class PairedOverhead {
             }
         }
         return sum;
+    }
+
+    /** CPU ns per thread name, threads of one kind (conn-12, conn-13) summed under one name (conn-*). */
+    static Map<String, Long> threadCpu(long pid) {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        if (tasks == null) return m;
+        for (File t : tasks) {
+            try {
+                long ns = Long.parseLong(Files.readString(t.toPath().resolve("schedstat")).split(" ")[0]);
+                String name = Files.readString(t.toPath().resolve("comm")).strip().replaceAll("\\d+$", "*");
+                m.merge(name, ns, Long::sum);
+            } catch (IOException | RuntimeException e) {
+                // a thread that ended meanwhile
+            }
+        }
+        return m;
+    }
+
+    static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        after.forEach((k, v) -> m.put(k, v - before.getOrDefault(k, 0L)));
+        return m;
+    }
+
+    /** The threads that used at least 1 % of the window, as ms of CPU per second of it. */
+    static String threads(Map<String, Long> m, double windowS) {
+        StringBuilder sb = new StringBuilder();
+        m.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .filter(e -> e.getValue() / 1e6 / windowS >= 10)
+                .forEach(e -> sb.append(String.format("%s %.0f, ", e.getKey(), e.getValue() / 1e6 / windowS)));
+        return sb.length() == 0 ? "-" : sb.substring(0, sb.length() - 2);
     }
 
     static List<Double> ms(double[] ns) {
