@@ -29,6 +29,9 @@ final class SyncClient {
     /** FETCH requests sent, and DATA replies that came back empty (the primary no longer had the bytes). */
     final AtomicLong fetches = new AtomicLong(), emptyReplies = new AtomicLong();
     private volatile long lastReplyNanos;
+    private long lastSentNanos;
+    /** At most this long without a report while the backup has connections (below the silence check's 500 ms). */
+    static final long KEEP_ALIVE_NANOS = 200_000_000L;
 
     /** Milliseconds since the primary last answered on the sync channel (a third sign of life). */
     long silentMillis() { return (System.nanoTime() - lastReplyNanos) / 1_000_000; }
@@ -67,8 +70,20 @@ final class SyncClient {
                         break;
                     }
                     synchronized (out) {
+                        long now = System.nanoTime();
+                        // a connection whose replica and primary agree and have not moved needs no report: an idle
+                        // service then costs the primary no wake-up per SyncTime (50 a second at 20 ms), only a
+                        // keep-alive (which keeps the replies, and so the silence check above, going)
+                        boolean keepAlive = now - lastSentNanos > KEEP_ALIVE_NANOS;
                         for (ReplicaConnection c : tap.connections()) {
-                            SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            long delivered = c.delivered();
+                            boolean settled = delivered == c.hasReported && c.primaryRead == delivered
+                                    && c.primaryWritten == c.output.produced() && c.consumed() == c.consumedReported
+                                    && (c.closeReported || !c.output.isClosed());
+                            if (settled && !keepAlive) continue;
+                            SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), delivered, 0, null);
+                            c.hasReported = delivered;
+                            lastSentNanos = now;
                             long consumed = c.consumed();
                             if (consumed != c.consumedReported) {
                                 SyncChannel.write(out, SyncChannel.CONSUMED, c.syncKey(), consumed, 0, null);
