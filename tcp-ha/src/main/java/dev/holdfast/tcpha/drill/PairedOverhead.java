@@ -73,7 +73,7 @@ final class PairedOverhead {
         for (Result r : results) System.out.println(line(r));
         System.out.println("CPU per thread over the measured window, ms per second (threads above 10 ms/s; conn-* is the data path):");
         for (Result r : results) {
-            if (r.error() != null) continue;
+            if (r.plain() == null) continue;
             System.out.printf("%-5d %-11s | %.1f s | primary: %s | backup: %s%n", r.hb(), r.app(), r.windowS(),
                     threads(r.primaryThreads(), r.windowS()), threads(r.backupThreads(), r.windowS()));
         }
@@ -81,7 +81,7 @@ final class PairedOverhead {
     }
 
     static String line(Result r) {
-        if (r.error() != null) return String.format("%-5d %-11s | NOT CLEAN: %s", r.hb(), r.app(), r.error());
+        if (r.plain() == null) return String.format("%-5d %-11s | NOT CLEAN: %s", r.hb(), r.app(), r.error());
         double[] aa = ratios(r.plain2(), r.plain()), st = ratios(r.sttcp(), r.plain());
         double[] ciAa = medianCi(aa), ciSt = medianCi(st);
         double n = r.rounds();
@@ -89,7 +89,7 @@ final class PairedOverhead {
         return String.format("%-5d %-11s | %-21s | %-30s | %-30s | %-24s | %s", r.hb(), r.app(), Bench.stats(ms(r.plain())),
                 String.format("%+.2f [%+.2f, %+.2f], %+.2f", median(aa), ciAa[0], ciAa[1], 100 * (sum(r.plain2()) / sum(r.plain()) - 1)),
                 String.format("%+.2f [%+.2f, %+.2f], %+.2f", median(st), ciSt[0], ciSt[1], 100 * (sum(r.sttcp()) / sum(r.plain()) - 1)),
-                cpu, verdict(ciSt));
+                cpu, verdict(ciSt)) + (r.error() == null ? "" : " (NOT CLEAN: " + r.error() + ")");
     }
 
     /** Within 1 %: the whole confidence interval of the median below +1 %; not: all of it above; else unresolved. */
@@ -137,9 +137,12 @@ final class PairedOverhead {
             List<String> lines = Files.readAllLines(clientLog.toPath());
             JsonNode j = new ObjectMapper().readTree(lines.get(lines.size() - 1));
             String error = null;
-            if (j.get("errors").size() > 0) error = j.get("errors").toString();
+            if (j.get("errors").size() > 0) {
+                return new Result(app, hb, rounds, null, null, null, 0, 0, 0, windowS, j.get("errors").toString(), Map.of(), Map.of());
+            }
             String bl = Files.readString(backupLog.toPath());
-            if (bl.contains("taking over")) error = (error == null ? "" : error + "; ") + "false takeover (see " + backupLog + ")";
+            if (bl.contains("taking over")) error = "false takeover at_us=" + bl.replaceAll("(?s).*taking over at_us=(\\d+).*", "$1")
+                    + ", measured window ended at_us=" + Files.readString(clientLog.toPath()).replaceAll("(?s).*measured at_us=(\\d+).*", "$1");
             if (!primary.isAlive() || !backup.isAlive() || !plain.isAlive()) error = (error == null ? "" : error + "; ") + "a server died";
             JsonNode b = j.get("block_ns");
             return new Result(app, hb, rounds, row(b.get(0)), row(b.get(1)), row(b.get(2)),

@@ -119,7 +119,9 @@ final class SyncClient {
                     c = byKey.get(f.conn());
                     if (c == null) continue;
                 }
-                if (f.type() == SyncChannel.READ) {
+                if (f.type() == SyncChannel.READ && f.offset() < 0) {
+                    continue; // the primary does not have this connection (closed there, or not accepted yet)
+                } else if (f.type() == SyncChannel.READ) {
                     c.primaryRead = f.offset();
                     c.primaryReportNanos = System.nanoTime();
                     lastReplyNanos = System.nanoTime();

@@ -107,7 +107,7 @@ public final class TcpTap implements AutoCloseable {
 
     private void read() {
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(5);
-        byte[] buf = new byte[70_000];
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(70_000); // direct: see PacketSocket.receive
         int[] type = new int[1];
         long lastStats = System.nanoTime();
         try {
@@ -127,7 +127,9 @@ public final class TcpTap implements AutoCloseable {
                     if (n < 0) break;
                     if (draining) drainedAtStop.incrementAndGet();
                     if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
-                    batch.add(java.util.Arrays.copyOf(buf, n));
+                    byte[] frame = new byte[n];
+                    buf.get(0, frame);
+                    batch.add(frame);
                     if (batch.size() >= 1024) break;
                 }
                 if (!batch.isEmpty()) {
