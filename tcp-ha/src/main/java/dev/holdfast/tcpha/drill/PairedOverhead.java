@@ -50,10 +50,18 @@ final class PairedOverhead {
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         String startUtc = java.time.Instant.now().toString();
         List<Result> results = new ArrayList<>();
+        List<String> retried = new ArrayList<>();
         for (int hb : hbs) {
             for (String app : apps) {
                 int messages = app.equals("echo") ? echoMessages : interactiveMessages;
                 Result r = run(app, hb, rounds, warmup, messages, bulkMb << 20, pin, logs.resolve(app + "-hb" + hb));
+                if (r.plain() == null) {
+                    // no figures at all (a false takeover before the client connected fences the primary's host, and
+                    // the plain server with it): say so and measure the cell once more on a fresh rig
+                    System.err.println(line(r) + " -- once more");
+                    retried.add(hb + " " + app + ": " + r.error());
+                    r = run(app, hb, rounds, warmup, messages, bulkMb << 20, pin, logs.resolve(app + "-hb" + hb + "-again"));
+                }
                 results.add(r);
                 System.err.println(line(r));
             }
@@ -77,6 +85,7 @@ final class PairedOverhead {
             System.out.printf("%-5d %-11s | %.1f s | primary: %s | backup: %s%n", r.hb(), r.app(), r.windowS(),
                     threads(r.primaryThreads(), r.windowS()), threads(r.backupThreads(), r.windowS()));
         }
+        if (!retried.isEmpty()) System.out.println("measured again after a run without figures: " + String.join("; ", retried));
         System.out.println("logs: " + logs);
     }
 
@@ -125,11 +134,11 @@ final class PairedOverhead {
                     "--servers", vip + ":" + PLAIN_PORT + "," + vip + ":" + Drill.PORT + "," + vip + ":" + PLAIN_PORT,
                     "--app", app, "--block-messages", "" + messages, "--bulk-bytes", "" + bulkBytes,
                     "--warmup-rounds", "" + warmup, "--rounds", "" + rounds);
-            Drill.waitForLine(clientLog, "measuring", 600_000);
+            waitForLineOrExit(clientLog, "measuring", 600_000, client);
             Map<String, Long> p0 = threadCpu(primary.pid()), b0 = threadCpu(backup.pid());
             long[] cpu0 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             long t0 = System.nanoTime();
-            Drill.waitForLine(clientLog, "measured at_us", 1_800_000);
+            waitForLineOrExit(clientLog, "measured at_us", 1_800_000, client);
             long[] cpu1 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             double windowS = (System.nanoTime() - t0) / 1e9;
             Map<String, Long> primaryThreads = minus(threadCpu(primary.pid()), p0), backupThreads = minus(threadCpu(backup.pid()), b0);
@@ -148,6 +157,15 @@ final class PairedOverhead {
             return new Result(app, hb, rounds, row(b.get(0)), row(b.get(1)), row(b.get(2)),
                     (cpu1[0] - cpu0[0]) / 1e6, (cpu1[1] - cpu0[1]) / 1e6, (cpu1[2] - cpu0[2]) / 1e6, windowS, error,
                     primaryThreads, backupThreads);
+        }
+    }
+
+    /** As {@link Drill#waitForLine}, but returns as soon as {@code p} has ended (a client that failed says why in its log). */
+    static void waitForLineOrExit(File log, String text, long ms, Process p) throws IOException, InterruptedException {
+        long end = System.currentTimeMillis() + ms;
+        while (!(log.exists() && Files.readString(log.toPath()).contains(text)) && p.isAlive()) {
+            if (System.currentTimeMillis() > end) throw new IllegalStateException("no '" + text + "' in " + log + " after " + ms + " ms");
+            Thread.sleep(20);
         }
     }
 
