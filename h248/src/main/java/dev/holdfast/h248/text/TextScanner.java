@@ -169,6 +169,7 @@ final class TextScanner {
         int p = pos;
         if (p < end) {
             int c = b[p];
+            if (c > ' ' && c != ';') return; // nothing to skip, as before every token of compact text
             if (c == ' ' && p + 1 < end) {
                 // one space, as in pretty text's " = " and " {": done here unless more white space follows
                 c = b[++p];
