@@ -123,8 +123,7 @@ abstract class GrammarReader {
             tokenEnd = p;
             return null;
         }
-        int e = p + 1;
-        while (e < end && TextScanner.isNameOctet(b[e])) e++;
+        int e = s.nameEnd(p);
         Token t = Token.lookup(b, p, e);
         tokenEnd = e;
         peekedAt = p;

@@ -138,8 +138,35 @@ final class TextScanner {
 
     /** End of the NAME characters starting at {@code p}. */
     int nameEnd(int p) {
-        while (p < end && NAME_CHAR[b[p] & 0xFF]) p++;
+        final byte[] b = this.b;
+        final int e = end;
+        // eight octets at a time, without a branch per octet: keywords and names vary in length, and a loop's exit
+        // branch taken after a different number of octets each time is mispredicted
+        while (p + 8 <= b.length) {
+            long stop = notNameOctets((long) LONG.get(b, p));
+            if (stop != 0) return Math.min(p + (Long.numberOfTrailingZeros(stop) >>> 3), e);
+            p += 8;
+            if (p >= e) return e;
+        }
+        while (p < e && NAME_CHAR[b[p] & 0xFF]) p++;
         return p;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+
+    /**
+     * The high bit of each octet of {@code w} that is not a NAME character (ALPHA, DIGIT, "_"), all others 0. SWAR:
+     * for octets below 0x80, {@code x + (0x80 - lo)} sets the high bit when {@code x >= lo} and carries into no
+     * other octet; case folding ({@code & 0xDF}) brings a-z onto A-Z and nothing else there.
+     */
+    static long notNameOctets(long w) {
+        long y = w & ~HIGH;
+        long z = y & 0x5F5F5F5F5F5F5F5FL;
+        long digit = (y + (0x80 - '0') * ONES) & ~(y + (0x7F - '9') * ONES);
+        long letter = (z + (0x80 - 'A') * ONES) & ~(z + (0x7F - 'Z') * ONES);
+        long underscore = (y + (0x80 - '_') * ONES) & ~(y + (0x7F - '_') * ONES);
+        return (~(digit | letter | underscore) | w) & HIGH;
     }
 
     private static final boolean[] NAME_CHAR = new boolean[256];
