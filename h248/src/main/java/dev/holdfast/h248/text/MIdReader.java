@@ -232,6 +232,13 @@ final class MIdReader {
      * returns its end. Lenient: '-' and '.' in the name and a leading digit (common in real gateways) are
      * deviations; a name over 64 characters too.
      */
+    /** The octets a pathNAME continues with (NAME characters, '/', '*', '$'), by table: one lookup per octet. */
+    private static final boolean[] PATH_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) PATH_CHAR[c] = TextScanner.isNameChar(c) || c == '/' || c == '*' || c == '$';
+    }
+
     static int pathNameEnd(TextScanner s, int start, String what) {
         int p = start;
         if (s.charAt(p) == '*') p++;
@@ -243,9 +250,11 @@ final class MIdReader {
         }
         p++;
         boolean reported = false;
-        while (p < s.end) {
-            c = s.at(p);
-            if (TextScanner.isNameChar(c) || c == '/' || c == '*' || c == '$') {
+        final byte[] b = s.b;
+        final int end = s.end;
+        while (p < end) {
+            c = b[p] & 0xFF;
+            if (PATH_CHAR[c]) {
                 p++;
             } else if ((c == '-' || c == '.') && TextScanner.isNameChar(s.charAt(p + 1))) {
                 if (!reported) {
