@@ -87,8 +87,13 @@ final class TextScanner {
         for (int p = from; p < to; p++) sb.append((char) (b[p] & 0xFF));
     }
 
-    /** {@code [from, to)} as a String (ISO-8859-1). */
-    String string(int from, int to) { return new String(b, from, to - from, StandardCharsets.ISO_8859_1); }
+    /**
+     * {@code [from, to)} as a String (ISO-8859-1). Through the deprecated high-byte constructor: with a high byte of
+     * 0 it is exactly ISO-8859-1 (each octet becomes the character of that value) and, being small, the JIT
+     * inlines it; the Charset constructor is too big to inline at the decoder's many call sites.
+     */
+    @SuppressWarnings("deprecation")
+    String string(int from, int to) { return new String(b, 0, from, to - from); }
 
     /** Values made before from the same octets: see {@link RecentValues}. */
     final RecentValues recent = new RecentValues();
@@ -133,6 +138,15 @@ final class TextScanner {
 
     /** {@code SafeChar}, plus the octets %x80-FF that v3 allows in a VALUE. */
     static boolean isValueChar(int c) { return c < 128 ? c >= 0 && SAFE[c] : c <= 0xFF; }
+
+    private static final boolean[] VALUE_OCTET = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) VALUE_OCTET[c] = isValueChar(c);
+    }
+
+    /** {@link #isValueChar} of an octet, by table. */
+    static boolean isValueOctet(byte o) { return VALUE_OCTET[o & 0xFF]; }
 
     static boolean isWhite(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -202,20 +216,21 @@ final class TextScanner {
                 c = b[++p];
                 pos = p;
             }
-            if (c == '\n' && p + 17 <= end) {
-                // pretty text's line break and indentation: up to 16 spaces after the LF in two 8-octet reads
-                long x = (long) LONG.get(b, p + 1) ^ EIGHT_SPACES;
-                int q = p + 1 + (Long.numberOfTrailingZeros(x) >>> 3);
-                if (x == 0) {
-                    x = (long) LONG.get(b, p + 9) ^ EIGHT_SPACES;
-                    q = p + 9 + (Long.numberOfTrailingZeros(x) >>> 3);
-                }
-                if (x != 0) {
-                    c = b[q];
-                    if (c > ' ' && c != ';') { // no more white space: done (0x80-0xFF are negative: the long way)
-                        pos = q;
-                        return;
+            if (c == '\n') {
+                // pretty text's line break and indentation (4 spaces a level, up to 24 and more): 8 octets a read
+                int q = p + 1;
+                while (q + 8 <= end) {
+                    long x = (long) LONG.get(b, q) ^ EIGHT_SPACES;
+                    if (x != 0) {
+                        q += Long.numberOfTrailingZeros(x) >>> 3;
+                        c = b[q];
+                        if (c > ' ' && c != ';') { // no more white space: done (0x80-0xFF are negative: the long way)
+                            pos = q;
+                            return;
+                        }
+                        break;
                     }
+                    q += 8;
                 }
             }
             if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once
