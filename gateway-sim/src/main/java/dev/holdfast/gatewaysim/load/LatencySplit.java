@@ -34,7 +34,7 @@ final class LatencySplit {
         CONTROLLER.put("controller_rtt", new String[] {"holdfast_h248_request_round_trip_seconds", "transport=\"%s\""});
     }
 
-    private final List<LoopLag> loops;
+    private final List<LatencyHistogram> loops;
     private final List<SimulatedGateway> gateways;
     private final String metricsUrl;
     private final String transport;
@@ -47,7 +47,8 @@ final class LatencySplit {
      * @param metricsUrl the controller's metrics URL, or null (then only the load generator's side)
      * @param transport  {@code udp} or {@code tcp}: which of the controller's transports the gateways use
      */
-    LatencySplit(List<LoopLag> loops, List<SimulatedGateway> gateways, String metricsUrl, String transport) {
+    /** @param loops each event loop's timer lateness (from a {@link dev.holdfast.sim.time.LoopLag} observed) */
+    LatencySplit(List<LatencyHistogram> loops, List<SimulatedGateway> gateways, String metricsUrl, String transport) {
         this.loops = loops;
         this.gateways = gateways;
         this.metricsUrl = metricsUrl;
@@ -105,7 +106,7 @@ final class LatencySplit {
 
     private Map<String, Snapshot> read() {
         Map<String, Snapshot> m = new LinkedHashMap<>();
-        m.put("loadgen_loop_late", sum(loops, LoopLag::lateness));
+        m.put("loadgen_loop_late", sum(loops, h -> h));
         Snapshot reply = Snapshot.empty();
         Snapshot rtt = Snapshot.empty();
         for (SimulatedGateway g : gateways) {

@@ -211,9 +211,15 @@ public final class LoadGenMain {
             StartBarrier.arriveAndAwait(opt.get("ready-file"), opt.get("start-when"), Duration.ofSeconds(60));
 
             // a 10 ms timer per event loop: its lateness is the loop's lag (what a readable datagram waits too)
-            List<LoopLag> loops = new ArrayList<>();
-            for (GatewayRuntime rt : runtimes) loops.add(new LoopLag(rt.scheduler()));
-            LatencySplit split = new LatencySplit(loops, gateways, opt.get("controller-metrics"),
+            List<dev.holdfast.sim.time.LoopLag> loops = new ArrayList<>();
+            List<dev.holdfast.h248.transport.LatencyHistogram> lateness = new ArrayList<>();
+            for (GatewayRuntime rt : runtimes) {
+                dev.holdfast.h248.transport.LatencyHistogram h = new dev.holdfast.h248.transport.LatencyHistogram();
+                lateness.add(h);
+                loops.add(new dev.holdfast.sim.time.LoopLag(rt.scheduler(), "load generator event loop " + loops.size(),
+                        dev.holdfast.sim.time.LoopLag.DEFAULT_STALL).observe(h::record));
+            }
+            LatencySplit split = new LatencySplit(lateness, gateways, opt.get("controller-metrics"),
                     transport.name().toLowerCase(Locale.ROOT));
             boolean allGood = true;
             for (double cps : rates) {
@@ -290,7 +296,7 @@ public final class LoadGenMain {
                 out.flush();
                 allGood &= (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0;
             }
-            loops.forEach(LoopLag::stop);
+            loops.forEach(dev.holdfast.sim.time.LoopLag::stop);
             for (SimulatedGateway gw : gateways) gw.shutdown(Duration.ZERO);
             return allGood ? 0 : 1;
         } finally {
