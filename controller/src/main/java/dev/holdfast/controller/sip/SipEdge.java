@@ -204,13 +204,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(datagramBuffer));
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", SipMessageProcessors.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(PARSING_THREADS));
-        // The listener runs on the thread that parsed the message (or fired the timer), not on the stack's single
-        // event thread: one hand-off and two context switches less per message received. The order the core needs
-        // holds without that thread: a call's datagrams are parsed one after the other (CallOrderedDatagrams), the
-        // listener hands each event to the core's queue before it returns, and an INVITE's end (a timer thread) only
-        // fails it when the stack took no final response for it (finalResponseSeen). The listener's own maps are
-        // concurrent; handles are numbered on the core thread.
-        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
+        // one listener call at a time: events reach the core in the order the stack produced them
+        p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         // the NOTIFY of a dialog-package fetch may come before the SUBSCRIBE's 200: it must reach us all the same
         p.setProperty("gov.nist.javax.sip.DELIVER_UNSOLICITED_NOTIFY", "true");
@@ -499,7 +494,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         String callId = ((CallIdHeader) ct.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
         invites.remove(callId, ct);
         // the core forgets a request at its final response; one that ended without any must not stay pending
-        // (a final response the stack took goes to the core on its own: see finalResponseSeen)
+        // (listener calls are in order, so this comes after the response or timeout it may follow)
         if (ct.getApplicationData() instanceof Long token && Request.INVITE.equals(ct.getRequest().getMethod())
                 && !finalResponseSeen(ct)) {
             runner.submit(now -> new Event.SipRequestFailed(now, token, "terminated"));
