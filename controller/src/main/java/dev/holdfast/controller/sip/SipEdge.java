@@ -69,7 +69,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
     /** Threads that send the core's SIP commands (see {@link #senders}). */
     private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** The stack's threads that parse received datagrams ({@code THREAD_POOL_SIZE}; see {@link UdpReceiver}). */
-    static final int PARSING_THREADS = Integer.getInteger("holdfast.sip.parsingThreads", 4); // EXPERIMENT
+    static final int PARSING_THREADS = 4;
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
@@ -204,7 +204,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(datagramBuffer));
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", SipMessageProcessors.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(PARSING_THREADS));
-        // one listener call at a time: events reach the core in the order the stack produced them
+        // one listener call at a time: events reach the core in the order the stack produced them. (A reentrant
+        // listener, called on the parsing threads, was tried for its fewer hand-offs: under load its runs lost calls,
+        // the stack killed hundreds of dialogs as "ACK was not sent" and CPU per call rose; docs/sip.md, "Figures".)
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         // the NOTIFY of a dialog-package fetch may come before the SUBSCRIBE's 200: it must reach us all the same
@@ -220,10 +222,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // Timers J and L) and its dialogs 8 s more. With the parsed objects, 400 calls/s kept 250-270 MB alive, every
         // collection copied it, and the old generation's full collections stopped the controller for 0.5-1.9 s.
         p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
-        // EXPERIMENT: stack properties from -Dholdfast.sip.stack.NAME=VALUE
-        for (String k : System.getProperties().stringPropertyNames()) {
-            if (k.startsWith("holdfast.sip.stack.")) p.setProperty(k.substring("holdfast.sip.stack.".length()), System.getProperty(k));
-        }
         this.stack = factory.createSipStack(p);
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
@@ -495,20 +493,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
         invites.remove(callId, ct);
         // the core forgets a request at its final response; one that ended without any must not stay pending
         // (listener calls are in order, so this comes after the response or timeout it may follow)
-        if (ct.getApplicationData() instanceof Long token && Request.INVITE.equals(ct.getRequest().getMethod())
-                && !finalResponseSeen(ct)) {
+        if (ct.getApplicationData() instanceof Long token && Request.INVITE.equals(ct.getRequest().getMethod())) {
             runner.submit(now -> new Event.SipRequestFailed(now, token, "terminated"));
         }
-    }
-
-    /**
-     * Whether the stack took a final response for {@code ct} (it notes it before the transaction can end, and before
-     * it calls the listener). Its delivery then tells the core; with a reentrant listener the timer thread's end of
-     * the transaction may come to the listener first, and must not fail the request meanwhile.
-     */
-    private static boolean finalResponseSeen(ClientTransaction ct) {
-        return ct instanceof gov.nist.javax.sip.stack.SIPClientTransaction c && c.getLastResponse() != null
-                && c.getLastResponse().getStatusCode() >= 200;
     }
 
     @Override public void processDialogTerminated(DialogTerminatedEvent ev) {
