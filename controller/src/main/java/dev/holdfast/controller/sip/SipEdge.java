@@ -204,7 +204,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(datagramBuffer));
         p.setProperty("gov.nist.javax.sip.MESSAGE_PROCESSOR_FACTORY", SipMessageProcessors.class.getName());
         p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", String.valueOf(PARSING_THREADS));
-        // one listener call at a time: events reach the core in the order the stack produced them
+        // one listener call at a time: events reach the core in the order the stack produced them. (A reentrant
+        // listener, called on the parsing threads, was tried for its fewer hand-offs: under load its runs lost calls,
+        // the stack killed hundreds of dialogs as "ACK was not sent" and CPU per call rose; docs/sip.md, "Figures".)
         p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "false");
         p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
         // the NOTIFY of a dialog-package fetch may come before the SUBSCRIBE's 200: it must reach us all the same

@@ -1,0 +1,206 @@
+package dev.holdfast.controller.sip;
+
+import gov.nist.core.Host;
+import gov.nist.core.HostPort;
+import gov.nist.core.NameValue;
+import gov.nist.javax.sip.header.CSeq;
+import gov.nist.javax.sip.header.CallID;
+import gov.nist.javax.sip.header.ContentLength;
+import gov.nist.javax.sip.header.MaxForwards;
+import gov.nist.javax.sip.header.Protocol;
+import gov.nist.javax.sip.header.SIPHeader;
+import gov.nist.javax.sip.header.StatusLine;
+import gov.nist.javax.sip.header.Via;
+import gov.nist.javax.sip.header.ViaList;
+import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
+import gov.nist.javax.sip.message.SIPDuplicateHeaderException;
+import gov.nist.javax.sip.parser.ParseExceptionListener;
+import gov.nist.javax.sip.parser.StringMsgParser;
+
+import java.text.ParseException;
+
+/**
+ * The stack's message parser with a quick path for the plainest forms of the lines every call carries many times:
+ * a status line, and the Call-ID, CSeq, Content-Length, Max-Forwards and (single-valued) Via headers. The RI parses
+ * each header line by looking its parser class up by name, instantiating it by reflection and running a general
+ * lexer over it; for these lines that was about a tenth of the controller's CPU under call load. The quick path
+ * builds the same header objects the RI's parsers build (the tests compare them field by field); any line it does not
+ * fully recognise (compact names, folding, quoted or escaped values, IPv6, several values, out-of-range numbers,
+ * a CSeq with an extension method)
+ * goes to the RI's own parser, which then also reports what is wrong with it.
+ */
+final class QuickHeaderParser extends StringMsgParser {
+    /** The methods a CSeq may name on the quick path, as sent (upper case). */
+    private static final java.util.Set<String> METHODS = java.util.Set.of("INVITE", "ACK", "BYE", "CANCEL", "REGISTER",
+            "OPTIONS", "INFO", "UPDATE", "PRACK", "SUBSCRIBE", "NOTIFY", "REFER", "MESSAGE", "PUBLISH");
+
+    @Override protected SIPMessage processFirstLine(String firstLine, ParseExceptionListener listener, byte[] raw)
+            throws ParseException {
+        StatusLine status = statusLine(firstLine);
+        if (status == null) return super.processFirstLine(firstLine, listener, raw);
+        SIPResponse response = new SIPResponse();
+        response.setStatusLine(status);
+        return response;
+    }
+
+    @Override protected void processHeader(String line, SIPMessage message, ParseExceptionListener listener, byte[] raw)
+            throws ParseException {
+        SIPHeader quick = line == null ? null : header(line);
+        if (quick != null) {
+            try {
+                message.attachHeader(quick, false);
+                return;
+            } catch (SIPDuplicateHeaderException duplicate) {
+                // the RI's own path reports it as it always does
+            }
+        }
+        super.processHeader(line, message, listener, raw);
+    }
+
+    /** "SIP/2.0 NNN reason" as the RI's StatusLineParser makes it, or null for the RI to parse. */
+    static StatusLine statusLine(String line) {
+        if (!line.startsWith("SIP/2.0 ") || line.length() < 11) return null;
+        int i = 8;
+        while (i < line.length() && line.charAt(i) == ' ') i++;
+        int start = i;
+        while (i < line.length() && isDigit(line.charAt(i))) i++;
+        if (i - start != 3 || (i < line.length() && line.charAt(i) != ' ')) return null;
+        StatusLine s = new StatusLine();
+        s.setSipVersion("SIP/2.0");
+        s.setStatusCode(Integer.parseInt(line, start, i, 10));
+        s.setReasonPhrase(line.substring(i).trim());
+        return s;
+    }
+
+    /** One header line in its quick form, or null for the RI to parse. */
+    static SIPHeader header(String line) {
+        int colon = line.indexOf(':');
+        if (colon <= 0) return null;
+        int nameEnd = colon;
+        while (nameEnd > 0 && line.charAt(nameEnd - 1) == ' ') nameEnd--;
+        int v = colon + 1;
+        while (v < line.length() && (line.charAt(v) == ' ' || line.charAt(v) == '\t')) v++;
+        int end = line.length();
+        while (end > v && line.charAt(end - 1) <= ' ') end--;
+        if (v >= end) return null;
+        try {
+            switch (nameEnd) {
+                case 3 -> { if (line.regionMatches(true, 0, "Via", 0, 3)) return via(line, v, end); }
+                case 4 -> { if (line.regionMatches(true, 0, "CSeq", 0, 4)) return cseq(line, v, end); }
+                case 7 -> { if (line.regionMatches(true, 0, "Call-ID", 0, 7)) return callId(line, v, end); }
+                case 12 -> { if (line.regionMatches(true, 0, "Max-Forwards", 0, 12)) return maxForwards(line, v, end); }
+                case 14 -> { if (line.regionMatches(true, 0, "Content-Length", 0, 14)) return contentLength(line, v, end); }
+                default -> { }
+            }
+        } catch (ParseException | javax.sip.InvalidArgumentException | RuntimeException unusual) {
+            return null;
+        }
+        return null;
+    }
+
+    private static SIPHeader callId(String line, int v, int end) throws ParseException {
+        for (int i = v; i < end; i++) if (line.charAt(i) <= ' ' || line.charAt(i) >= 0x7f) return null;
+        CallID c = new CallID();
+        c.setCallId(line.substring(v, end));
+        return c;
+    }
+
+    private static SIPHeader cseq(String line, int v, int end) throws ParseException, javax.sip.InvalidArgumentException {
+        int i = digits(line, v, end, 10);
+        if (i < 0 || i >= end || line.charAt(i) != ' ') return null;
+        long number = Long.parseLong(line, v, i, 10);
+        while (i < end && line.charAt(i) == ' ') i++;
+        String method = line.substring(i, end);
+        if (!METHODS.contains(method)) return null; // the RI's method lexer has its own rules for the others
+        CSeq c = new CSeq();
+        c.setSeqNumber(number);
+        c.setMethod(SIPRequest.getCannonicalName(method).intern());
+        return c;
+    }
+
+    private static SIPHeader contentLength(String line, int v, int end) throws javax.sip.InvalidArgumentException {
+        if (digits(line, v, end, 9) != end) return null;
+        ContentLength c = new ContentLength();
+        c.setContentLength(Integer.parseInt(line, v, end, 10));
+        return c;
+    }
+
+    private static SIPHeader maxForwards(String line, int v, int end) throws javax.sip.InvalidArgumentException {
+        if (digits(line, v, end, 3) != end) return null;
+        MaxForwards m = new MaxForwards();
+        m.setMaxForwards(Integer.parseInt(line, v, end, 10));
+        return m;
+    }
+
+    /** "SIP/2.0/UDP host[:port](;name[=token])*" with one value only. */
+    private static SIPHeader via(String line, int v, int end) throws ParseException, javax.sip.InvalidArgumentException {
+        if (!line.regionMatches(v, "SIP/2.0/", 0, 8)) return null;
+        int i = v + 8;
+        int t = i;
+        while (i < end && isToken(line.charAt(i))) i++;
+        if (i == t || i >= end || line.charAt(i) != ' ') return null;
+        String transport = line.substring(t, i);
+        while (i < end && line.charAt(i) == ' ') i++;
+        int h = i;
+        while (i < end && isHostChar(line.charAt(i))) i++;
+        if (i == h) return null;
+        String host = line.substring(h, i);
+        int port = -1;
+        if (i < end && line.charAt(i) == ':') {
+            int p = ++i;
+            i = digits(line, p, end, 5);
+            if (i < 0) return null;
+            port = Integer.parseInt(line, p, i, 10);
+        }
+        Via via = new Via();
+        Protocol protocol = new Protocol();
+        protocol.setProtocolName("SIP");
+        protocol.setProtocolVersion("2.0");
+        protocol.setTransport(transport);
+        via.setSentProtocol(protocol);
+        HostPort sentBy = new HostPort();
+        sentBy.setHost(new Host(host));
+        if (port >= 0) sentBy.setPort(port);
+        via.setSentBy(sentBy);
+        while (i < end) {
+            if (line.charAt(i) != ';') return null;
+            int n = ++i;
+            while (i < end && isToken(line.charAt(i))) i++;
+            if (i == n) return null;
+            String name = line.substring(n, i);
+            if (i < end && line.charAt(i) == '=') {
+                int val = ++i;
+                while (i < end && isToken(line.charAt(i))) i++;
+                if (i == val) return null;
+                via.setParameter(new NameValue(name, line.substring(val, i), false));
+            } else {
+                if (name.equalsIgnoreCase(Via.BRANCH)) return null; // the RI refuses a branch without a value
+                via.setParameter(new NameValue(name, null, false)); // a flag, as the RI builds it here
+            }
+        }
+        ViaList list = new ViaList(); // what the RI's ViaParser returns, one Via or several
+        list.add(via);
+        return list;
+    }
+
+    /** The end of 1 to {@code max} digits from {@code from}, or -1. */
+    private static int digits(String s, int from, int end, int max) {
+        int i = from;
+        while (i < end && isDigit(s.charAt(i))) i++;
+        return i == from || i - from > max ? -1 : i;
+    }
+
+    private static boolean isDigit(char c) { return c >= '0' && c <= '9'; }
+
+    /** RFC 3261 token characters. */
+    private static boolean isToken(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || "-.!%*_+`'~".indexOf(c) >= 0;
+    }
+
+    /** A host name or IPv4 address (IPv6 references go to the RI). */
+    private static boolean isHostChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '.' || c == '-';
+    }
+}
