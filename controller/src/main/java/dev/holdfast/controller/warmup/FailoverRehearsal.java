@@ -78,7 +78,10 @@ final class FailoverRehearsal {
     ControllerCore core() { return core; }
 
     /** Runs the whole rehearsal: calls kept on the gateways and phones, arrivals, rebuild, release. */
-    Result run(int round) {
+    Result run(int round) { return run(round, core -> { }); }
+
+    /** As {@link #run(int)}; {@code rebuilt} looks at the scratch core once every call is rebuilt, before the release. */
+    Result run(int round, java.util.function.Consumer<ControllerCore> rebuilt) {
         populate();
         int phonesFirst = phones.size() / 2;
         for (int i = 0; i < phonesFirst; i++) register(phones.get(i));
@@ -89,8 +92,9 @@ final class FailoverRehearsal {
             drain();
         }
         for (int i = phonesFirst; i < phones.size(); i++) register(phones.get(i));
-        int rebuilt = core.calls().calls().size();
-        if (rebuilt != expected) problem(rebuilt + " calls rebuilt, " + expected + " expected");
+        int calls = core.calls().calls().size();
+        if (calls != expected) problem(calls + " calls rebuilt, " + expected + " expected");
+        rebuilt.accept(core);
         long adopted = core.sip().counters().get("migration.dialogs.adopted");
         if (adopted != phones.size()) problem(adopted + " phone dialogs adopted, " + phones.size() + " expected");
         for (String[] line : hangUps) {
@@ -105,7 +109,7 @@ final class FailoverRehearsal {
             if (gw.contexts() != 0) problem(gw.name + " keeps " + gw.contexts() + " contexts after the release");
         }
         if (core.failures() != 0) problem(core.failures() + " events failed in the core");
-        return new Result(expected, rebuilt, left, adopted, List.copyOf(problems));
+        return new Result(expected, calls, left, adopted, List.copyOf(problems));
     }
 
     // ------------------------------------------------------------------------------------------ the calls kept
