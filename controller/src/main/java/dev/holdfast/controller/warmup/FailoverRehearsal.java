@@ -52,6 +52,7 @@ final class FailoverRehearsal {
     /** Requests of the phones not answered yet, by the handle their event carries. */
     private final Map<Long, ScriptedPhone> phoneByHandle = new HashMap<>();
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
+    private final SipEdgeMessages sipEdge = new SipEdgeMessages();
     private final List<String> problems = new ArrayList<>();
     /** Lines of each call, for the hang-ups: gateway and termination. */
     private final List<String[]> hangUps = new ArrayList<>();
@@ -182,7 +183,7 @@ final class FailoverRehearsal {
         gw.add(ctx, new ScriptedGateway.Termination(rtp, cookie(k, parties, new CookiePart.PhoneRtp(pi)), sdp(gw, rtp),
                 ScriptedPhone.sdp(phone)));
         String dialogCookie = cookie(k, parties, new CookiePart.PhoneDialog(pi, gw.name, ctx, rtp));
-        ScriptedPhone ph = new ScriptedPhone(setup, phone, callId, phoneCalls, dialogCookie, line);
+        ScriptedPhone ph = new ScriptedPhone(sipEdge, phone, callId, phoneCalls, dialogCookie, line);
         phones.add(ph);
         phoneByCallId.put(callId, ph);
         hangUps.add(new String[] {gw.name, line});
@@ -246,10 +247,11 @@ final class FailoverRehearsal {
                     Transaction.Reply.of(1, r.actions()))) == null) problem("a reply did not survive the codec");
         } else if (c instanceof Command.SipRespond r) {
             ScriptedPhone ph = phoneByHandle.remove(r.handle());
-            if (ph != null) ph.response(r.reply());
+            if (ph != null && !ph.response(r.reply())) problem("the SIP edge could not write the " + r.reply().status() + " to " + ph.user());
         } else if (c instanceof Command.SipSend s) {
             ScriptedPhone ph = phoneFor(s.request());
             if (ph == null) { problem("SIP request to no phone: " + s.request().method() + " " + s.request().requestUri()); return; }
+            if (!ph.sendable(s.request())) problem("the SIP edge could not write the " + s.request().method() + " to " + ph.user());
             var response = ph.request(s.request());
             if (response != null && s.token() != 0) submit(new Event.SipResponseReceived(tick(), s.token(), response));
             dev.holdfast.controller.sip.SipRequest notify = ph.pendingNotify();

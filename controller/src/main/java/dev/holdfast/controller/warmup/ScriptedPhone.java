@@ -34,8 +34,12 @@ final class ScriptedPhone {
     private String subscribeCallId;
     private String subscribeTag;
     private boolean notifyDue;
+    /** Its last request as the stack parsed it: the one the controller's next answer is for. */
+    private javax.sip.message.Request lastRequest;
+    private final SipEdgeMessages edge;
 
-    ScriptedPhone(ScratchSetup setup, int index, String callId, boolean calling, String dialogCookie, String line) {
+    ScriptedPhone(SipEdgeMessages edge, int index, String callId, boolean calling, String dialogCookie, String line) {
+        this.edge = edge;
         this.index = index;
         this.user = ScratchSetup.phoneUser(index);
         this.address = ScratchSetup.phoneAddress(index);
@@ -86,8 +90,9 @@ final class ScriptedPhone {
         return request(m.toString());
     }
 
-    /** The controller's response to its last request. */
-    void response(SipReply r) {
+    /** The controller's response to its last request; false when the edge could not have written it. */
+    boolean response(SipReply r) {
+        boolean written = written(() -> edge.response(lastRequest, r));
         if (r.status() == 401) {
             for (SipHeader h : r.headers()) {
                 if (h.name().equalsIgnoreCase("WWW-Authenticate")) nonce = quoted(h.value(), "nonce");
@@ -95,7 +100,22 @@ final class ScriptedPhone {
         } else if (r.status() >= 300 && state != State.NOTIFIED) {
             state = State.IDLE; // refused: nothing more to send
         }
+        return written;
     }
+
+    private interface Writing { String text() throws Exception; }
+
+    private static boolean written(Writing w) {
+        try {
+            w.text();
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Whether the edge could write the controller's request out (a dialog-starting one; one in a dialog: true). */
+    boolean sendable(SipOutgoingRequest q) { return written(() -> edge.request(q)); }
 
     /** Whether the controller's request is for this phone (a SUBSCRIBE to its contact). */
     boolean owns(SipOutgoingRequest q) { return q.requestUri() != null && q.requestUri().contains(user + "@" + address); }
@@ -162,9 +182,10 @@ final class ScriptedPhone {
          .append("\r\nCSeq: ").append(seq).append(' ').append(method).append("\r\n");
     }
 
-    private static SipRequest request(String text) {
+    private SipRequest request(String text) {
         try {
-            return SipMessageMapping.toCore((javax.sip.message.Request) parse(text), "udp");
+            lastRequest = (javax.sip.message.Request) parse(text);
+            return SipMessageMapping.toCore(lastRequest, "udp");
         } catch (java.text.ParseException e) {
             throw new IllegalStateException("warm-up request did not parse: " + e.getMessage(), e);
         }

@@ -60,7 +60,7 @@ class StandbyWarmUpTest {
             String before = c.inspect(StandbyWarmUpTest::state);
             var h248 = c.h248Counters();
             var edge = c.sip().counters();
-            StandbyWarmUp.Summary s = StandbyWarmUp.rehearse(new StandbyWarmUp.Limits(3, 60_000, 4), () -> false);
+            StandbyWarmUp.Summary s = StandbyWarmUp.rehearse(new StandbyWarmUp.Limits(3, 60_000, 60_000, 4), () -> false);
             assertEquals(3, s.rehearsals());
             assertTrue(s.problems().isEmpty(), s.problems().toString());
             assertEquals(3 * 48, s.callsRebuilt());
@@ -99,7 +99,7 @@ class StandbyWarmUpTest {
                     assertFalse(records.stream().anyMatch(r -> String.valueOf(r.getMessage()).contains("warmup-gw")), records.toString());
                 }
                 assertEquals(1, fromWarmUp.size(), fromWarmUp.toString());
-                assertTrue(fromWarmUp.get(0).matches("warm-up: [1-9][0-9]* rehearsals in [0-9]+ ms \\(.*"), fromWarmUp.get(0));
+                assertTrue(fromWarmUp.get(0).matches("warm-up: [1-9][0-9]* rehearsals in [0-9]+ ms \\([0-9]+ ms of CPU; .*"), fromWarmUp.get(0));
                 assertEquals(0L, c.inspect(ControllerCore::eventsHandled), "the live core saw nothing of it");
             }
             try (Controller c = Controller.start(live(""), null, 7, EndpointOptions.DEFAULTS)) {
@@ -112,11 +112,11 @@ class StandbyWarmUpTest {
 
     @Test
     void itStopsBetweenRehearsalsWhenTold() {
-        StandbyWarmUp.Summary s = StandbyWarmUp.rehearse(new StandbyWarmUp.Limits(50, 60_000, 2), () -> true);
+        StandbyWarmUp.Summary s = StandbyWarmUp.rehearse(new StandbyWarmUp.Limits(50, 60_000, 60_000, 2), () -> true);
         assertEquals(0, s.rehearsals());
         assertTrue(s.stopped());
         int[] asked = {0};
-        s = StandbyWarmUp.rehearse(new StandbyWarmUp.Limits(50, 60_000, 2), () -> ++asked[0] > 2);
+        s = StandbyWarmUp.rehearse(new StandbyWarmUp.Limits(50, 60_000, 60_000, 2), () -> ++asked[0] > 2);
         assertEquals(2, s.rehearsals());
         assertTrue(s.stopped());
     }
