@@ -65,6 +65,8 @@ final class FailoverRehearsal {
     FailoverRehearsal(ScratchSetup setup, long seed) {
         this.setup = setup;
         this.core = new ControllerCore(setup.provisioning(), seed);
+        // as a controller with the admin API or a cluster has them: the notices run after every event
+        core.enableNotices();
         this.key = setup.provisioning().cookieKeyRing().orElseThrow().current();
         this.now = setup.clockStart();
         this.nextKey = seed << 20;
@@ -95,6 +97,10 @@ final class FailoverRehearsal {
         for (int i = phonesFirst; i < phones.size(); i++) register(phones.get(i));
         int calls = core.calls().calls().size();
         if (calls != expected) problem(calls + " calls rebuilt, " + expected + " expected");
+        // every call's structure, as the admin API lists them (GET /api/calls) after a failover
+        for (Call c : core.calls().calls()) {
+            if (c.structure().parties().isEmpty()) problem(c + " has no parties");
+        }
         rebuilt.accept(core);
         long adopted = core.sip().counters().get("migration.dialogs.adopted");
         if (adopted != phones.size()) problem(adopted + " phone dialogs adopted, " + phones.size() + " expected");
@@ -225,6 +231,7 @@ final class FailoverRehearsal {
         Event e;
         while ((e = queue.poll()) != null) {
             for (Command c : core.handle(e)) command(c);
+            core.drainNotices();
         }
     }
 
