@@ -97,10 +97,12 @@ final class FailoverRehearsal {
         for (int i = phonesFirst; i < phones.size(); i++) register(phones.get(i));
         int calls = core.calls().calls().size();
         if (calls != expected) problem(calls + " calls rebuilt, " + expected + " expected");
-        // every call's structure, as the admin API lists them (GET /api/calls) after a failover
+        // every call's structure and the counts, as the admin API gives them (GET /api/calls, /api/status) after a
+        // failover: admins and drills read them while the calls are rebuilt
         for (Call c : core.calls().calls()) {
             if (c.structure().parties().isEmpty()) problem(c + " has no parties");
         }
+        if (dev.holdfast.controller.admin.AdminServer.callsAndCountsJson(core, now).length == 0) problem("no calls JSON");
         rebuilt.accept(core);
         long adopted = core.sip().counters().get("migration.dialogs.adopted");
         if (adopted != phones.size()) problem(adopted + " phone dialogs adopted, " + phones.size() + " expected");
