@@ -21,9 +21,15 @@ import java.util.SplittableRandom;
  * their dialogs (dialog-event NOTIFY); the alternate rebuilds the calls with the gateways. Then: every phone call
  * connected at the kill is connected at the alternate with its talk path up, a hang-up ends both sides, nothing is
  * left. The hash covers the H.248 wire and every SIP message sent, for the determinism check.
+ *
+ * <p>Each seed draws its faults ({@link #run}): on the H.248 side lost messages, delays, late connection closes and
+ * gateways slow to reach the alternate, as {@link MigrationSimulation} draws them; on the SIP side lost UDP datagrams
+ * (2 or 5 % in four seeds of ten), which the network's RFC 3261 transactions and the user agents' 2xx/ACK
+ * retransmission recover as a real stack would. {@link #runWithoutFaults} runs a seed on a lossless network.
  */
 final class PhoneMigrationSimulation {
-    record Result(long seed, List<String> violations, long trace, String summary) {
+    /** {@code sipLost}: SIP datagrams the seed's faults lost (each recovered by a transaction or dialog sending again). */
+    record Result(long seed, List<String> violations, long trace, String summary, long sipLost) {
         boolean ok() { return violations.isEmpty(); }
     }
 
@@ -39,31 +45,78 @@ final class PhoneMigrationSimulation {
     private final List<String> plan = new ArrayList<>();
     private long sipHash = 17;
     private long sipMessages;
+    private long sipLost;
+    /** -Dsim.sipTrace=true: every SIP message's first line, CSeq, Call-ID and Via, in the failed seeds' report. */
+    private static final boolean TRACE_SIP = Boolean.getBoolean("sim.sipTrace");
+    private final List<String> sipTrace = new ArrayList<>();
+
+    private static String header(String text, String name) {
+        int at = text.indexOf("\n" + name + ":");
+        if (at < 0) return "-";
+        int end = text.indexOf('\r', at + 1);
+        return text.substring(at + name.length() + 2, end < 0 ? text.length() : end).trim();
+    }
+    /** This seed's faults on the H.248 side, and the probability that one SIP datagram is lost. */
+    private final SimFaults faults;
+    private final double sipLoss;
+    /** Seeded fault: a party of a connected call hangs up in the first second after the kill (no controller to tell). */
+    private final boolean outageHangUp;
+    private final SplittableRandom outageDraw;
+    /** The call hung up during the outage, and by whom ("caller", "callee"). */
+    private Placed hungUpInOutage;
+    private String outageSide;
     private boolean killed;
     /** The callee phone's side of each phone-to-phone call, once answered. */
     private final java.util.Map<Placed, Call> calleeCalls = new java.util.HashMap<>();
     private final java.util.Set<Placed> ringing = new java.util.LinkedHashSet<>();
+    /**
+     * Calls left ringing whose caller never heard it: the 180 (which carries the controller's tag and the dialog's
+     * cookie) was lost, and a provisional response is not sent again (RFC 3261 without 100rel). The caller has no
+     * dialog to report to the alternate, which cannot take its INVITE over: the call is not migrated. Its caller gives
+     * up after the failover and everything must still be cleaned up (docs/migration.md, "SIP loss").
+     */
+    private final java.util.Set<Placed> unannounced = new java.util.LinkedHashSet<>();
     /** Seeded fault: one dialog cookie in a phone's dialog NOTIFY to the alternate is altered on the way. */
     private final boolean tamperCookie;
     /** The Call-ID of the dialog whose cookie was altered, once it was. */
     private String tamperedCallId;
 
-    private PhoneMigrationSimulation(long seed) {
+    private PhoneMigrationSimulation(long seed, boolean withFaults) {
         this.seed = seed;
         this.random = new SplittableRandom(seed ^ 0xF0FEL);
-        this.w = new SimWorld(seed, 2, 4, new SimFaults(0.0, 1, 1, false, 0, false, false));
+        // the H.248 side's faults as MigrationSimulation draws them (no dead gateway, no H.248 cookie altered: those
+        // are MigrationSimulation's), and lost SIP datagrams; from their own generator, so that a seed's calls, kill
+        // time and cookie fault are the same with and without them
+        SplittableRandom draw = new SplittableRandom(seed ^ 0xFA17L);
+        this.faults = !withFaults ? new SimFaults(0.0, 1, 1, false, 0, false, false)
+                : new SimFaults(draw.nextInt(10) < 3 ? 0.02 : 0.0, 1 + draw.nextInt(20), 1 + draw.nextInt(300), draw.nextInt(10) < 4, 0, false, false);
+        this.sipLoss = withFaults && draw.nextInt(10) < 4 ? (draw.nextBoolean() ? 0.02 : 0.05) : 0.0;
+        this.outageHangUp = withFaults && draw.nextInt(10) < 3;
+        this.outageDraw = draw.split();
+        this.w = new SimWorld(seed, 2, 4, faults);
         this.tamperCookie = random.nextInt(4) == 0;
         if (tamperCookie) w.alternate.sip.onArrival = this::tamper;
-        // every SIP message sent, in order, goes into the hash (none is dropped: the SIP network is lossless here)
+        // every SIP message sent, in order, goes into the hash; over UDP one in 1/sipLoss is lost (TCP loses none)
+        SplittableRandom loss = draw.split();
         w.sip.dropWhen(text -> {
             sipHash = sipHash * 31 + text.hashCode();
             sipMessages++;
-            return false;
+            boolean lost = sipLoss > 0 && text.contains("SIP/2.0/UDP") && loss.nextDouble() < sipLoss;
+            if (lost) sipLost++;
+            if (TRACE_SIP) sipTrace.add(w.nowMillis() + " ms " + (lost ? "LOST " : "") + text.substring(0, text.indexOf('\r'))
+                    + " | " + header(text, "CSeq") + " | " + header(text, "Call-ID") + " | " + header(text, "Via"));
+            return lost;
         });
     }
 
-    static Result run(long seed) {
-        PhoneMigrationSimulation s = new PhoneMigrationSimulation(seed);
+    /** One seed with its drawn faults: H.248 loss and delays, slow arrivals at the alternate, lost SIP datagrams. */
+    static Result run(long seed) { return run(seed, true); }
+
+    /** One seed on a lossless network with the shortest delays (its calls, kill and cookie fault as {@link #run}'s). */
+    static Result runWithoutFaults(long seed) { return run(seed, false); }
+
+    private static Result run(long seed, boolean withFaults) {
+        PhoneMigrationSimulation s = new PhoneMigrationSimulation(seed, withFaults);
         try {
             s.runPhases();
         } catch (Exception e) {
@@ -71,13 +124,16 @@ final class PhoneMigrationSimulation {
             e.printStackTrace(new java.io.PrintWriter(sw));
             s.violations.add("the simulation threw: " + sw);
         }
-        return new Result(seed, List.copyOf(s.violations), s.w.wire.trace() * 31 + s.sipHash, s.summary());
+        if (TRACE_SIP && !s.violations.isEmpty()) s.violations.add("SIP trace:\n    " + String.join("\n    ", s.sipTrace));
+        return new Result(seed, List.copyOf(s.violations), s.w.wire.trace() * 31 + s.sipHash, s.summary(), s.sipLost);
     }
 
     private String summary() {
         List<String> calls = new ArrayList<>();
         for (Placed p : placed) calls.add(p.what + " " + p.call.state());
         return "seed " + seed + ": " + phones.size() + " phones, calls " + calls + ", " + plan + (killed ? ", primary killed" : "") + (tamperedCallId == null ? "" : ", cookie of dialog " + tamperedCallId + " altered")
+                + ", " + faults + ", SIP loss " + sipLoss + ": " + sipLost + " lost, " + w.sip.retransmitted() + " sent again by transactions, "
+                + (w.primary.sip.oksAgain + w.alternate.sip.oksAgain) + " controllers' 2xx again"
                 + ", SIP messages " + sipMessages + ", alternate SIP port unsupported " + w.alternate.sip.unsupported
                 + " send-failed " + w.alternate.sip.sendFailed + ", alternate SIP counters " + w.alternate.core.sip().counters().snapshot()
                 + ", virtual time " + w.nowMillis() + " ms";
@@ -149,21 +205,23 @@ final class PhoneMigrationSimulation {
         for (Placed p : placed) if (random.nextInt(4) == 0) ringing.add(p);
         for (Placed p : placed) {
             if (p.calleePhone != null) {
+                // (a lost INVITE goes again T1 later, and again: a few seconds at most)
+                w.runUntil(() -> incoming(p.calleePhone, p.call) != null, Duration.ofSeconds(5));
                 Call in = incoming(p.calleePhone, p.call);
-                if (in == null) { violation(p.what + ": the callee phone has no ringing call"); continue; }
+                if (in == null) { violation(p.what + ": the callee phone has no ringing call"); return; }
                 calleeCalls.put(p, in);
                 if (!ringing.contains(p)) p.calleePhone.answer(in);
             } else {
-                if (!w.runUntil(() -> p.calleeGateway.core.signals(p.calleeLine).contains("al/ri"), Duration.ofSeconds(3))) {
+                if (!w.runUntil(() -> p.calleeGateway.core.signals(p.calleeLine).contains("al/ri"), Duration.ofSeconds(5))) {
                     violation(p.what + ": the line does not ring");
-                    continue;
+                    return;
                 }
                 if (!ringing.contains(p)) p.calleeGateway.core.answer(p.calleeLine);
             }
         }
         for (Placed p : ringing) plan.add(p.what + " ringing at the kill");
-        if (!w.runUntil(() -> placed.stream().allMatch(p -> ringing.contains(p) ? p.call.state() == CallState.RINGBACK : talking(p)),
-                Duration.ofSeconds(10))) {
+        if (!w.runUntil(() -> placed.stream().allMatch(p -> ringing.contains(p) ? p.call.state() == CallState.RINGBACK
+                || p.call.state() == CallState.CALLING && calleeRings(p) : talking(p)), Duration.ofSeconds(10))) {
             for (Placed p : placed) if (!ringing.contains(p) && !talking(p)) violation(p.what + ": no talk path through the primary: " + p.call.state());
             for (Placed p : ringing) if (p.call.state() != CallState.RINGBACK) violation(p.what + ": no ring-back through the primary: " + p.call.state());
             return;
@@ -184,16 +242,27 @@ final class PhoneMigrationSimulation {
         }
         w.run(Duration.ofMillis(1500 + random.nextInt(3000)));
 
-        // the kill
+        // the kill (a 180 lost between callee and primary came again with the primary's INVITE: only what is
+        // still missing now was lost between the primary and the caller)
+        for (Placed p : ringing) {
+            if (p.call.state() == CallState.CALLING) {
+                unannounced.add(p);
+                plan.add(p.what + " ringing, its 180 lost");
+            }
+        }
         killed = true;
         w.primary.kill(() -> 0);
+        if (outageHangUp) hangUpDuringTheOutage(held);
         boolean moved = w.runUntil(() -> w.allAliveAt(w.alternate) && phones.stream().allMatch(p -> p.registered()
                 && SimWorld.ALTERNATE_SIP.equals(p.controller())), Duration.ofSeconds(60));
         if (!moved) violation("gateways and phones not all at the alternate 60 s after the kill: phones " + registrations());
         w.run(Duration.ofSeconds(3));
+        // (a refused cookie on either side leaves that side a talk path only: nobody relays its hang-up)
+        if (hungUpInOutage != null && !tampered(hungUpInOutage)) checkEndedAfterTheOutage(hungUpInOutage);
+        held.remove(hungUpInOutage);
         for (Placed p : placed) {
             // a dialog whose cookie was refused is kept as a talk path only (docs "Adoption"): not a rebuilt call
-            if (tampered(p)) continue;
+            if (tampered(p) || unannounced.contains(p) || p == hungUpInOutage) continue;
             if (ringing.contains(p)) {
                 if (p.call.state() != CallState.RINGBACK) violation(p.what + ": ringing at the kill, caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
                 boolean rings = p.calleePhone != null ? calleeCalls.get(p) != null && calleeCalls.get(p).state() == CallState.RINGING
@@ -209,8 +278,13 @@ final class PhoneMigrationSimulation {
         }
         // held calls are resumed through the alternate (a re-INVITE in the dialog it adopted)
         // calls ringing at the kill: answered, or abandoned by the caller
+        for (Placed p : unannounced) {
+            // nobody can answer it through the alternate: its caller gives up, a callee phone rejects it
+            p.caller.hangUp(p.call);
+            if (p.calleePhone != null && calleeCalls.get(p).state() != CallState.ENDED) p.calleePhone.hangUp(calleeCalls.get(p));
+        }
         for (Placed p : ringing) {
-            if (tampered(p)) continue;
+            if (tampered(p) || unannounced.contains(p)) continue;
             if (random.nextBoolean()) {
                 plan.add(p.what + " answered after the failover");
                 if (p.calleePhone != null) p.calleePhone.answer(calleeCalls.get(p));
@@ -261,6 +335,45 @@ final class PhoneMigrationSimulation {
         if (waited > 0) plan.add("calls at the alternate ended " + waited + " s after the hang-up");
         w.run(Duration.ofSeconds(2));
         checkClean();
+    }
+
+    /** A random side of a random connected call hangs up at a random time in the first second after the kill. */
+    private void hangUpDuringTheOutage(List<Placed> held) {
+        List<Placed> connected = new ArrayList<>();
+        for (Placed p : placed) if (!ringing.contains(p) && p.call.state() == CallState.CONNECTED) connected.add(p);
+        if (connected.isEmpty()) return;
+        Placed p = connected.get(outageDraw.nextInt(connected.size()));
+        boolean caller = outageDraw.nextBoolean();
+        hungUpInOutage = p;
+        outageSide = caller ? "caller" : "callee";
+        plan.add(p.what + (held.contains(p) ? " (held)" : "") + ": the " + outageSide + " hangs up during the outage");
+        w.time.schedule(() -> {
+            if (caller) p.caller.hangUp(p.call);
+            else if (p.calleePhone != null) p.calleePhone.hangUp(calleeCalls.get(p));
+            else p.calleeGateway.core.onHook(p.calleeLine);
+        }, Duration.ofMillis(outageDraw.nextInt(1000)));
+    }
+
+    /**
+     * The hang-up reached the other side through the alternate: a phone's BYE held back until its dialogs were
+     * fetched, or the gateway's on-hook reported after its failover; both phones' calls ended, the line out of any
+     * context.
+     */
+    private void checkEndedAfterTheOutage(Placed p) {
+        boolean ended = w.runUntil(() -> p.call.state() == CallState.ENDED
+                && (p.calleePhone != null ? calleeCalls.get(p).state() == CallState.ENDED : p.calleeGateway.core.contextOf(p.calleeLine) == null),
+                Duration.ofSeconds(10));
+        if (!ended) {
+            violation(p.what + ": the " + outageSide + " hung up during the outage, but after the failover the caller's call is "
+                    + p.call.state() + ", the callee " + (p.calleePhone != null ? calleeCalls.get(p).state()
+                    : p.calleeGateway.name + "/" + p.calleeLine + " in context " + p.calleeGateway.core.contextOf(p.calleeLine)));
+        }
+    }
+
+    private boolean calleeRings(Placed p) {
+        if (p.calleePhone == null) return p.calleeGateway.core.signals(p.calleeLine).contains("al/ri");
+        Call in = calleeCalls.get(p);
+        return in != null && in.state() == CallState.RINGING;
     }
 
     private boolean tampered(Placed p) {
@@ -318,11 +431,16 @@ final class PhoneMigrationSimulation {
         // every phone has one dialog in a call connected at the kill: each is reported, adopted with its own cookie
         var sip = w.alternate.core.sip().counters();
         int dialogs = 0;
-        for (Placed p : placed) dialogs += p.calleePhone != null ? 2 : 1;
+        for (Placed p : placed) dialogs += (p.calleePhone != null ? 1 : 0) + (unannounced.contains(p) ? 0 : 1);
         int refused = tamperCookie ? 1 : 0;
         if (tamperCookie && tamperedCallId == null) violation("no dialog cookie came in a NOTIFY to alter");
         // (the B2BUA counts a dialog adopted only with its cookie accepted; a refused one is a talk path only)
-        if (sip.get("migration.dialogs.adopted") != dialogs - refused) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
+        // a dialog of the call hung up during the outage is not adopted when the alternate already knows that the call
+        // ended (the hanging-up phone reports it so, or the gateway reported the on-hook first): each is counted
+        long ended = sip.get("migration.dialog.call-ended");
+        int outageDialogs = hungUpInOutage == null ? 0 : hungUpInOutage.calleePhone != null ? 2 : 1;
+        if (ended > outageDialogs) violation(ended + " dialogs reported for calls already ended; " + outageDialogs + " in the call hung up during the outage");
+        if (sip.get("migration.dialogs.adopted") + ended != dialogs - refused) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
         // a refused confirmed dialog is a talk path only, whose BYE is answered; a refused early one just stops ringing
         int talkPathOnly = 0;
         for (Placed p : placed) if (tampered(p) && !ringing.contains(p)) talkPathOnly++;
@@ -333,6 +451,7 @@ final class PhoneMigrationSimulation {
             if (n.sip.unsupported != 0 || n.sip.sendFailed != 0) {
                 violation(n.name + "'s SIP port: " + n.sip.unsupported + " commands it cannot carry out, " + n.sip.sendFailed + " messages not sent");
             }
+            if (n == w.alternate && n.sip.unacknowledged != 0) violation(n.name + ": " + n.sip.unacknowledged + " of its 2xx to INVITEs never acknowledged");
         }
         if (w.alternate.core.failures() != 0) violation("the alternate's core threw " + w.alternate.core.failures() + " times");
         if (w.primary.core.failures() != 0) violation("the primary's core threw " + w.primary.core.failures() + " times");

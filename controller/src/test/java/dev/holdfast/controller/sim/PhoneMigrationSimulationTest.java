@@ -10,14 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link PhoneMigrationSimulation} over seeds: phones' calls survive the primary's death; a seed replays identically. */
 class PhoneMigrationSimulationTest {
-    static final int SEEDS = Integer.getInteger("sim.phoneSeeds", 6);
+    static final int SEEDS = Integer.getInteger("sim.phoneSeeds", 10);
 
     @Test void phoneCallsSurviveTheKillOverSeeds() {
         List<String> failed = new ArrayList<>();
-        for (long seed = 1; seed <= SEEDS; seed++) {
+        int lossy = 0;
+        long first = Long.getLong("sim.phoneFirstSeed", 1);
+        for (long seed = first; seed < first + SEEDS; seed++) {
             PhoneMigrationSimulation.Result r = PhoneMigrationSimulation.run(seed);
             if (!r.ok()) failed.add(r.summary() + "\n  " + String.join("\n  ", r.violations()));
+            if (r.sipLost() > 0) lossy++;
         }
+        // the faults are drawn, not assumed: these seeds include lost SIP datagrams (seed 1 loses some)
+        if (SEEDS >= 10) assertTrue(lossy > 0, "no seed lost a SIP message");
         assertTrue(failed.isEmpty(), failed.size() + " of " + SEEDS + " seeds failed:\n" + String.join("\n", failed));
     }
 
@@ -29,7 +34,7 @@ class PhoneMigrationSimulationTest {
      * run waited for that, it was reported as a call, a context and an RTP termination left.
      */
     @Test void aLineRingingForAPhoneWhoseEarlyCookieIsRefusedEndsByTheNoAnswerTime() {
-        PhoneMigrationSimulation.Result r = PhoneMigrationSimulation.run(32);
+        PhoneMigrationSimulation.Result r = PhoneMigrationSimulation.runWithoutFaults(32);
         assertTrue(r.ok(), r.summary() + "\n" + r.violations());
         assertTrue(r.summary().contains("p1->gw2/A2 ringing at the kill") && r.summary().contains("migration.cookie.rejected=1"), r.summary());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("ended (\\d+) s after the hang-up").matcher(r.summary());

@@ -82,6 +82,8 @@ final class SimControllerNode {
 
     boolean alive() { return alive; }
 
+    VirtualSimScheduler time() { return time; }
+
     /** Requests sent to a gateway's connection that have no outcome yet. */
     boolean awaitingReplyFrom(String peerKey) { return outstanding.containsValue(peerKey); }
 

@@ -39,17 +39,26 @@ import java.util.TreeMap;
  * we never sent taken as a stray response), each as the real edge does it. Like the real edge it answers 100 Trying to an
  * INVITE at once and answers phones' keepalives (out-of-dialog OPTIONS) itself while the core runs.
  *
+ * <p>What JAIN-SIP's dialog layer does for the real edge over UDP is done here too, so that the simulation may lose
+ * SIP messages: our 2xx to an INVITE goes again from T1, doubling up to T2, until its ACK comes (RFC 3261 13.3.1.4;
+ * given up after 64 x T1 and counted in {@link #unacknowledged}), and a copy of a 2xx we acknowledged gets the same ACK
+ * again (13.2.2.4). The network's transaction layer does the rest ({@link VirtualSipNetwork}).
+ *
  * <p>Not reproduced: the valve (floods, oversized messages: the simulation sends none), the registration lane
  * (events never queue here: each is handled at once in virtual time), route sets (phones talk to us directly: a
- * route set is counted in {@link #unsupported}), the 2xx sent again until the ACK for an INVITE taken over (the SIP
- * network here is lossless).
+ * route set is counted in {@link #unsupported}).
  */
 final class SimSipPort implements SipEndpoint {
     /** A dialog as the real edge's JAIN-SIP dialog keeps it, from the controller's side. */
     private static final class Dialog {
         String localTag, remoteTag, localUri, remoteUri, remoteTarget, transport = "udp";
         long localCSeq, answeredCSeq = -1;
+        /** Our last ACK in this dialog, sent again for a copy of the 2xx it acknowledged. */
+        Request lastAck;
     }
+
+    /** Our 2xx to an INVITE, by Call-ID and CSeq, sent again until its ACK comes. */
+    private final Map<String, dev.holdfast.sim.time.SimScheduler.Cancellable> unacknowledgedOks = new TreeMap<>();
 
     private final SimControllerNode node;
     private final VirtualSipNetwork.Port port;
@@ -70,6 +79,9 @@ final class SimSipPort implements SipEndpoint {
     long unsupported;
     long sendFailed;
     long keepalivesAtEdge;
+    /** Our 2xx to INVITEs never acknowledged in 64 x T1, and 2xx sent again. */
+    long unacknowledged;
+    long oksAgain;
 
     private record Incoming(Request request, ServerRef tx) {}
 
@@ -112,6 +124,8 @@ final class SimSipPort implements SipEndpoint {
             return;
         }
         if (Request.ACK.equals(method)) {
+            var again = unacknowledgedOks.remove(okKey(converted.callId(), ((CSeqHeader) req.getHeader(CSeqHeader.NAME)).getSeqNumber()));
+            if (again != null) again.cancel();
             node.submit(now -> new Event.SipRequestReceived(now, source, 0, converted));
             return;
         }
@@ -187,7 +201,15 @@ final class SimSipPort implements SipEndpoint {
         };
     }
 
-    private void dialogEnded(String callId) { node.submit(now -> new Event.SipDialogEnded(now, callId)); }
+    private void dialogEnded(String callId) {
+        // a dialog ended by BYE needs no ACK any more: our 2xx in it stop going again (as JAIN-SIP's dialog does)
+        unacknowledgedOks.entrySet().removeIf(e -> {
+            if (!e.getKey().startsWith(callId + " ")) return false;
+            e.getValue().cancel();
+            return true;
+        });
+        node.submit(now -> new Event.SipDialogEnded(now, callId));
+    }
 
     private Dialog uacDialog(Request sent) {
         Dialog d = new Dialog();
@@ -248,9 +270,38 @@ final class SimSipPort implements SipEndpoint {
                 return;
             }
             tx.respond(resp);
+            if (Request.INVITE.equals(method) && status / 100 == 2) untilAcknowledged(resp, transport);
         } catch (Exception e) {
             sendFailed++;
         }
+    }
+
+    private static String okKey(String callId, long cseq) { return callId + " " + cseq; }
+
+    /** RFC 3261 13.3.1.4 over UDP: our 2xx to an INVITE again from T1, doubling up to T2, until the ACK; 64 x T1 at most. */
+    private void untilAcknowledged(Response ok, String transport) {
+        if (!"udp".equalsIgnoreCase(transport)) return;
+        String key = okKey(((CallIdHeader) ok.getHeader(CallIdHeader.NAME)).getCallId(), ((CSeqHeader) ok.getHeader(CSeqHeader.NAME)).getSeqNumber());
+        var previous = unacknowledgedOks.remove(key);
+        if (previous != null) previous.cancel();
+        sendAgain(key, ok, VirtualSipNetwork.T1, 0);
+    }
+
+    private void sendAgain(String key, Response ok, java.time.Duration interval, long waitedMillis) {
+        long delay = Math.min(interval.toMillis(), VirtualSipNetwork.TRANSACTION_TIMEOUT.toMillis() - waitedMillis);
+        unacknowledgedOks.put(key, node.time().schedule(() -> {
+            if (!node.alive()) return;
+            long waited = waitedMillis + delay;
+            if (waited >= VirtualSipNetwork.TRANSACTION_TIMEOUT.toMillis()) {
+                unacknowledgedOks.remove(key);
+                unacknowledged++;
+                return;
+            }
+            oksAgain++;
+            port.resendResponse(ok);
+            java.time.Duration next = interval.multipliedBy(2);
+            sendAgain(key, ok, next.compareTo(VirtualSipNetwork.T2) > 0 ? VirtualSipNetwork.T2 : next, waited);
+        }, java.time.Duration.ofMillis(delay)));
     }
 
     private void respondEarly(Request invite, SipReply reply) {
@@ -258,6 +309,7 @@ final class SimSipPort implements SipEndpoint {
             Response resp = mapping.response(invite, reply,
                     reply.contact() ? mapping.contact(host, sipPort, SipMessageMapping.transportOf(invite), reply.cookie()) : null);
             if (!port.resendResponse(resp)) sendFailed++;
+            else if (reply.status() / 100 == 2) untilAcknowledged(resp, SipMessageMapping.transportOf(invite));
         } catch (Exception e) {
             sendFailed++;
         }
@@ -267,6 +319,14 @@ final class SimSipPort implements SipEndpoint {
     @Override public void strayResponse(Response resp) {
         if (!node.alive()) return;
         String callId = ((CallIdHeader) resp.getHeader(CallIdHeader.NAME)).getCallId();
+        CSeqHeader copied = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
+        Dialog acked = dialogs.get(callId);
+        if (resp.getStatusCode() / 100 == 2 && Request.INVITE.equals(copied.getMethod()) && acked != null && acked.lastAck != null
+                && ((CSeqHeader) acked.lastAck.getHeader(CSeqHeader.NAME)).getSeqNumber() == copied.getSeqNumber()) {
+            // a copy of a 2xx we acknowledged: our ACK was lost (RFC 3261 13.2.2.4)
+            port.sendAck(acked.lastAck);
+            return;
+        }
         EarlyDialog e = earlyDialogs.get(callId);
         if (e == null) return;
         CSeqHeader cseq = (CSeqHeader) resp.getHeader(CSeqHeader.NAME);
@@ -332,6 +392,7 @@ final class SimSipPort implements SipEndpoint {
             if (Request.ACK.equals(q.method())) {
                 if (q.body() != null) req.setContent(q.body(), mapping.contentType(q.contentType()));
                 if (!port.sendAck(req)) throw new IllegalStateException("ACK not sent");
+                d.lastAck = req;
                 return;
             }
             mapping.fillInDialog(req, q);
