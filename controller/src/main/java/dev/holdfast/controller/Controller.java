@@ -211,6 +211,26 @@ public final class Controller implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The H.248 latency histograms in the Prometheus text format: the controller's step (a gateway's message in to
+     * its answer out, {@code holdfast_h248_step_latency_seconds}), and per transport the transaction layer's reply
+     * latency and the gateways' round trip for the controller's requests.
+     */
+    public String h248LatencyPrometheus() {
+        StringBuilder out = new StringBuilder();
+        if (mgcEdge != null) {
+            out.append(mgcEdge.stepLatency().prometheus("holdfast_h248_step_latency_seconds",
+                    "from a gateway's message (request or reply) reaching the controller's transaction layer to the message with the core's answer to it (reply or next command) handed to the transport", ""));
+        }
+        endpoints.forEach((t, e) -> {
+            out.append(e.counters().replyLatency.prometheus("holdfast_h248_reply_latency_seconds",
+                    "from a gateway's request reaching the transaction layer to its reply handed to the transport", "transport=\"" + t + "\""));
+            out.append(e.counters().requestRoundTrip.prometheus("holdfast_h248_request_round_trip_seconds",
+                    "from the controller's request (first transmission) handed to the transport to its reply's arrival", "transport=\"" + t + "\""));
+        });
+        return out.toString();
+    }
+
     /** The H.248 edge's own counters (not the transports'). */
     public Map<String, Long> h248EdgeCounters() {
         return Map.of("heartbeatsAnsweredAtEdge", mgcEdge == null ? 0L : mgcEdge.heartbeatsAnsweredAtEdge());

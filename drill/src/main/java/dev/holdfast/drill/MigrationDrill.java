@@ -76,10 +76,12 @@ public final class MigrationDrill {
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
-                line (--phone-calls, default K/5, at most M); they fail over by keepalive (OPTIONS every
-                --phone-keepalive-ms, default 60% of D, unanswered for --phone-timeout-ms, default 2000: the same
-                timeout covers REGISTER, so a short one makes phones leave a busy primary); checks: hang-up only;
-                --phone-threads N: the phones' event loops (default 2)
+                line (--phone-calls, default K/5, at most M); they fail over by keepalive: OPTIONS every
+                --phone-keepalive-ms (default 40% of D), the controller lost after --phone-keepalive-misses probes in a
+                row (default 3) each unanswered for --phone-keepalive-timeout-ms (default a third of the rest of D, at
+                least 700), so within D of its last answer (D >= 3500), while one answer up to that late keeps them; REGISTER and
+                calls wait --phone-timeout-ms (default 2000); checks: hang-up only; --phone-threads N: the phones'
+                event loops (default 2)
             """;
 
     private final PrintStream out;
@@ -87,6 +89,8 @@ public final class MigrationDrill {
     private final List<String> notes = new ArrayList<>();
     /** The logs are in a directory of our own (no --logs): removed when everything passed. */
     private boolean temporaryLogs;
+    /** The phones' SIP port (UDP), once they said it. */
+    private int phonesSipPort;
 
     private final long began = System.nanoTime();
 
@@ -188,11 +192,23 @@ public final class MigrationDrill {
         if (phoneCalls >= k) throw new IllegalArgumentException("--calls must leave calls between gateway lines besides the phones' calls");
         int lineCalls = k - phoneCalls;
         int answerLines = phoneCalls == 0 ? 0 : (phoneCalls + gateways - 1) / gateways;
-        int phoneKeepaliveMs = opt.integer("phone-keepalive-ms", mitMs);
+        // the phones' keepalive: probes every 40% of D, the loss after 3 probes in a row unanswered for a third of the
+        // rest each, so that a phone leaves a dead controller within D of its last answer, as a gateway does, but a
+        // controller (or the phones' own process) that answers one probe up to 60% of D late keeps its phones. It
+        // was one probe unanswered for 2 s after 60% of D: a single stall of 2 s made phones leave a live primary
+        // (docs/drill.md, session 9)
+        int phoneKeepaliveMs = opt.integer("phone-keepalive-ms", Math.max(10, (int) Math.round(detectMs * 0.4 / 10) * 10));
         // the phones' event loops: with one, a phone that had declared the loss 2.4 s after the kill registered with
         // the alternate 8.8 s later, its REGISTER answered at once there (1,000 phones' failover on one thread)
         int phoneThreads = opt.integer("phone-threads", 2);
         int phoneTimeoutMs = opt.integer("phone-timeout-ms", Math.max(2000, heartbeatMs));
+        // keepalive loss: K probes in a row each unanswered for T (docs/drill.md, "Phones")
+        int phoneKeepaliveMisses = opt.integer("phone-keepalive-misses", 3);
+        if (phoneKeepaliveMisses < 1) throw new IllegalArgumentException("--phone-keepalive-misses is at least 1");
+        // at least 700 ms a probe: never less patient in all than the old single probe of 2 s (a small D would
+        // otherwise make phones leave a controller, or a phones' process, that stalls for a second)
+        int phoneKeepaliveTimeoutMs = opt.integer("phone-keepalive-timeout-ms",
+                Math.max(700, (detectMs - phoneKeepaliveMs) / phoneKeepaliveMisses));
         String extraGiven = opt.has("provisioning-extra") ? Files.readString(Path.of(opt.get("provisioning-extra"))) : "";
         // lines: what the mix needs (2 a call, 3 a conference), a free line for each transfer and conference check,
         // and a little slack, spread evenly
@@ -274,6 +290,7 @@ public final class MigrationDrill {
         int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip);
         List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT));
         lg.addAll(javaOpts(opt.get("loadgen-java-opts", ""), "loadgen"));
+        lg.addAll(gcLog(work, "loadgen"));
         lg.addAll(List.of("-cp", gatewayCp,
                 "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
                 "--controller", "127.0.0.1:" + primaryPort + ",127.0.0.1:" + alternatePort,
@@ -308,12 +325,17 @@ public final class MigrationDrill {
             // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
             // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
             List<String> pj = new ArrayList<>(List.of(java(), LOG_FORMAT));
+            // the JVM's default collector (G1): tried the serial one with a fixed 1 GB heap and a 512 MB young
+            // generation, its few collections stopped the phones for 1.2-5.2 s each at load 35 (G1's many: 0.1-1.1 s
+            // at load 26; docs/drill.md, session 9)
             pj.addAll(javaOpts(opt.get("phones-java-opts", ""), "phones"));
+            pj.addAll(gcLog(work, "phones"));
             phoneLoad = start("phones", concat(pj, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
                     "--establish", Integer.toString(phoneCalls), "--call-lines", String.join(",", numbers),
                     "--control-port", Integer.toString(phoneControl), "--transport", transport, "--probe-rate", probeRate,
                     "--keepalive", phoneKeepaliveMs + "ms", "--request-timeout", phoneTimeoutMs + "ms", "--step-limit", checkStepMs + "ms",
+                    "--keepalive-misses", Integer.toString(phoneKeepaliveMisses), "--keepalive-timeout", phoneKeepaliveTimeoutMs + "ms",
                     "--threads", Integer.toString(phoneThreads), "--verbose"), work.resolve("phones.log"));
             Matcher pe = phoneLoad.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
                     Duration.ofMillis(60_000 + 50L * phoneCalls));
@@ -356,6 +378,27 @@ public final class MigrationDrill {
                 notes.add((gateways + phoneCalls - onPrimary.size()) + " gateways or phones were not with the primary at the"
                         + " kill (a heartbeat or keepalive not answered in time under load made them leave it before)");
                 say("before the kill only " + onPrimary.size() + " of " + (gateways + phoneCalls) + " gateways and phones are with the primary");
+            }
+            r.leftPrimaryBeforeKill = gateways + phoneCalls - onPrimary.size();
+            if (control.phones() != null) {
+                // what the phones' keepalives saw up to the kill, and how late their own process ran
+                JsonNode ps = control.phones().send("status");
+                r.phonesAtKill = JSON.createObjectNode();
+                r.phonesAtKill.set("keepalive", ps.path("keepalive"));
+                r.phonesAtKill.put("loop_lag_ms_max", ps.path("phones_loop_lag_ms_max").asDouble());
+                r.phonesAtKill.put("loop_stalls", ps.path("phones_loop_stalls").asLong());
+                phonesSipPort = ps.path("phones_sip_port").asInt();
+                say("phones at the kill: keepalive " + ps.path("keepalive") + ", their event loops up to "
+                        + ps.path("phones_loop_lag_ms_max").asDouble() + " ms late (" + ps.path("phones_loop_stalls").asLong() + " stalls)");
+            }
+            if (phones > 0) {
+                // the kernel's drops on the SIP sockets: a keepalive answer that never reached its reader was dropped there
+                Map<Integer, Long> drops = dev.holdfast.sim.net.UdpDrops.of(java.util.Set.of(primarySip, alternateSip, phonesSipPort));
+                r.sipUdpDropsAtKill = JSON.createObjectNode();
+                r.sipUdpDropsAtKill.put("primary", drops.getOrDefault(primarySip, -1L));
+                r.sipUdpDropsAtKill.put("alternate", drops.getOrDefault(alternateSip, -1L));
+                r.sipUdpDropsAtKill.put("phones", drops.getOrDefault(phonesSipPort, -1L));
+                say("SIP UDP receive drops at the kill: " + r.sipUdpDropsAtKill);
             }
             r.loadAverage = loadAverage();
             long alternateCpuAtKill = cpuMillis(alternate.pid());
@@ -628,6 +671,10 @@ public final class MigrationDrill {
         Long alternateCpuMs;
         Long loadgenCpuMs;
         Long rebuildWallMs;
+        /** Gateways and phones that had left the primary when it was killed (a liveness probe answered too late). */
+        int leftPrimaryBeforeKill;
+        ObjectNode phonesAtKill;
+        ObjectNode sipUdpDropsAtKill;
 
         Report(int requested, int gateways, int phones, String transport, int detectBudgetMs) {
             this.requested = requested;
@@ -673,6 +720,9 @@ public final class MigrationDrill {
             n.put("transport", transport);
             n.put("cookies", cookies);
             n.put("gateways_left_alternate", reregistered);
+            n.put("left_primary_before_kill", leftPrimaryBeforeKill);
+            if (phonesAtKill != null) n.set("phones_at_kill", phonesAtKill);
+            if (sipUdpDropsAtKill != null) n.set("sip_udp_drops_at_kill", sipUdpDropsAtKill);
             ArrayNode ps = n.putArray("pids");
             pids.forEach(ps::add);
             ArrayNode ns = n.putArray("notes");
@@ -765,8 +815,19 @@ public final class MigrationDrill {
     private ChildProcess startController(String name, String cp, Path yaml, Path work) throws IOException {
         List<String> c = new ArrayList<>(List.of(java(), LOG_FORMAT));
         c.addAll(javaOpts(controllerJavaOpts, name));
+        c.addAll(gcLog(work, name));
         c.addAll(List.of("-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()));
         return start(name, c, work.resolve(name + ".log"));
+    }
+
+    /**
+     * With --logs: each JVM's collections and safepoints (every stop of all its threads, with how long it took to
+     * reach and how long it lasted) into {@code DIR/gc-NAME.log}, wall-clock and uptime stamped, so that a pause can be
+     * lined up with a keepalive or heartbeat that went unanswered. Cheap: a line per collection or safepoint.
+     */
+    private List<String> gcLog(Path work, String name) {
+        if (temporaryLogs) return List.of();
+        return List.of("-Xlog:gc,safepoint:file=" + work.resolve("gc-" + name + ".log") + ":time,uptime");
     }
 
     /** Extra JVM options (--controller-java-opts and the like, split at spaces), {@code %n} replaced by the process's name. */

@@ -52,6 +52,9 @@ public final class PhoneRuntime implements AutoCloseable {
     /** The first event loop's scheduler (the only one with one thread). */
     public SimScheduler scheduler() { return loops.get(0).scheduler(); }
 
+    /** Every event loop's scheduler, in the order phones are dealt to them. */
+    public List<SimScheduler> schedulers() { return loops.stream().map(UdpMediaNetwork::scheduler).toList(); }
+
     /** A phone on this runtime, started (registering when it has controllers). */
     public synchronized Phone phone(PhoneConfig config) {
         return phone(config, null);

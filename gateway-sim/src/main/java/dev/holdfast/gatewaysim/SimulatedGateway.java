@@ -82,6 +82,14 @@ public final class SimulatedGateway implements AutoCloseable {
         return control instanceof H248ControlNetwork n ? n.batchesSplit() : 0;
     }
 
+    /**
+     * The H.248 transaction layer's counters of this gateway's endpoints (none over a test's own control network):
+     * its reply latency and the round trip of its requests are in there.
+     */
+    public java.util.List<dev.holdfast.h248.transport.H248Counters> h248Counters() {
+        return control instanceof H248ControlNetwork n ? n.counters() : java.util.List.of();
+    }
+
     /** Runs {@code f} on the gateway's thread and returns its result. */
     public <T> T call(Function<MediaGatewayCore, T> f) {
         if (scheduler.inSchedulerThread()) return f.apply(core);

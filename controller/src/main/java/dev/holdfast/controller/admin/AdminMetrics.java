@@ -155,7 +155,9 @@ final class AdminMetrics {
             coreFailures.set(c.coreFailures());
             cookiesRejected.set(c.cookiesRejected());
             migratedActive.set(c.migratedCalls());
-            return registry.scrape();
+            // the H.248 latency histograms with all their buckets (Micrometer's would give a dozen fixed ones: too
+            // coarse for percentiles of a load step), in the same text format
+            return registry.scrape() + controller.h248LatencyPrometheus();
         });
     }
 }

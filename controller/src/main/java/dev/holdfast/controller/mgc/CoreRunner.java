@@ -106,12 +106,21 @@ public final class CoreRunner implements AutoCloseable {
      * numbers (request handles) is numbered in event order.
      */
     public void submit(LongFunction<Event> make) {
+        submit(make, 0);
+    }
+
+    /**
+     * As {@link #submit(LongFunction)}, for an event caused by a message that arrived at {@code causeNanos}
+     * ({@link System#nanoTime}): while it is handled, {@link #stepCauseNanos()} gives that time to the edge, which
+     * measures how long the controller took to answer. Not part of the event: the event log and replay are the same.
+     */
+    public void submit(LongFunction<Event> make, long causeNanos) {
         if (closed) return;
         queued.incrementAndGet();
         try {
             thread.execute(() -> {
                 registrationsFirst();
-                handle(make);
+                handle(make, causeNanos);
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             queued.decrementAndGet();
@@ -119,7 +128,19 @@ public final class CoreRunner implements AutoCloseable {
     }
 
     /** Registrations waiting to go ahead of the queued work (see {@link #submitRegistration}). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<LongFunction<Event>> registrations = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Caused> registrations = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** An event's factory and when the message that caused it arrived (0: not a message's). */
+    private record Caused(LongFunction<Event> make, long causeNanos) {}
+
+    /** When the message behind the event being handled arrived (System.nanoTime), 0 for none; core thread only. */
+    private long stepCauseNanos;
+
+    /**
+     * On the core thread while an event is handled (from the edge's command consumer): when the message that caused
+     * it arrived, or 0 (a timer, an admin command, or no event).
+     */
+    public long stepCauseNanos() { return stepCauseNanos; }
 
     /**
      * Queues a registration (a gateway's ServiceChange on ROOT) ahead of the work already queued: it is handled
@@ -128,19 +149,25 @@ public final class CoreRunner implements AutoCloseable {
      * event log has the order handled, so a replay is the same); registrations keep their order among themselves.
      */
     public void submitRegistration(LongFunction<Event> make) {
+        submitRegistration(make, 0);
+    }
+
+    /** As {@link #submitRegistration(LongFunction)}, with the arrival of its message (see {@link #submit(LongFunction, long)}). */
+    public void submitRegistration(LongFunction<Event> make, long causeNanos) {
         if (closed) return;
         queued.incrementAndGet();
-        registrations.add(make);
+        Caused c = new Caused(make, causeNanos);
+        registrations.add(c);
         try {
             thread.execute(this::registrationsFirst);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            if (registrations.remove(make)) queued.decrementAndGet();
+            if (registrations.remove(c)) queued.decrementAndGet();
         }
     }
 
     /** Handles the registrations waiting, if any (every task of the core thread starts with this). */
     private void registrationsFirst() {
-        for (LongFunction<Event> m; (m = registrations.poll()) != null; ) handle(m);
+        for (Caused c; (c = registrations.poll()) != null; ) handle(c.make(), c.causeNanos());
     }
 
     /**
@@ -198,7 +225,12 @@ public final class CoreRunner implements AutoCloseable {
     }
 
     private void handle(LongFunction<Event> make) {
+        handle(make, 0);
+    }
+
+    private void handle(LongFunction<Event> make, long causeNanos) {
         runningSinceNanos = System.nanoTime();
+        stepCauseNanos = causeNanos;
         try {
             Event e = make.apply(clock.millis());
             if (e == null) return;
@@ -224,6 +256,7 @@ public final class CoreRunner implements AutoCloseable {
             // a bug in the core must not stop the controller: log it loudly and go on with the next event
             LOG.log(System.Logger.Level.ERROR, "core failed on an event", e);
         } finally {
+            stepCauseNanos = 0;
             lastProgressNanos = System.nanoTime();
             runningSinceNanos = 0;
             if (queued.decrementAndGet() == 0) {

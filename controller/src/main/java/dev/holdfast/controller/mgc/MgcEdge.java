@@ -45,6 +45,12 @@ public final class MgcEdge {
     /** Whether a peer is a reachable gateway registered with the given canonical mId (null: heartbeats go to the core). */
     private volatile BiPredicate<String, String> reachable;
     private final LongAdder heartbeatsAnsweredAtEdge = new LongAdder();
+    /**
+     * The controller's own share of a call's time: from a gateway's message (a request, or the reply to one of ours)
+     * reaching the transaction layer to the message carrying the core's answer to it (the reply, the next command)
+     * handed to the transport. Core steps that send nothing, and timers, are not counted.
+     */
+    private final dev.holdfast.h248.transport.LatencyHistogram stepLatency = new dev.holdfast.h248.transport.LatencyHistogram();
 
     public MgcEdge(CoreRunner runner) {
         this.runner = runner;
@@ -75,6 +81,9 @@ public final class MgcEdge {
         this.reachable = reachableAt;
     }
 
+    /** See {@link #stepLatency}: a gateway's message in to the controller's answer out. */
+    public dev.holdfast.h248.transport.LatencyHistogram stepLatency() { return stepLatency; }
+
     /** Heartbeats answered here rather than by the core. */
     public long heartbeatsAnsweredAtEdge() { return heartbeatsAnsweredAtEdge.sum(); }
 
@@ -96,8 +105,9 @@ public final class MgcEdge {
             if (!reply.isDone()) pendingReplies.put(handle, new PendingReply(transport, reply));
             return new Event.RequestReceived(now, key, r.version(), r.mid(), handle, r.request());
         };
-        if (isRegistration(r)) runner.submitRegistration(event);
-        else runner.submit(event);
+        long cause = r.receivedNanos() != 0 ? r.receivedNanos() : System.nanoTime();
+        if (isRegistration(r)) runner.submitRegistration(event, cause);
+        else runner.submit(event, cause);
         return reply;
     }
 
@@ -173,11 +183,13 @@ public final class MgcEdge {
             byTransport.computeIfAbsent(transport, k -> new ArrayList<>()).add(work);
         }
         if (byTransport == null) return;
+        long cause = runner.stepCauseNanos();
         for (Map.Entry<String, List<Runnable>> e : byTransport.entrySet()) {
             H248Endpoint endpoint = endpoints.get(e.getKey());
             List<Runnable> work = e.getValue();
             if (endpoint == null) work.forEach(Runnable::run); // send() reports "no way to" the peer
-            else endpoint.inOneTurn(() -> work.forEach(Runnable::run));
+            else if (cause == 0) endpoint.inOneTurn(() -> work.forEach(Runnable::run));
+            else endpoint.inOneTurn(() -> work.forEach(Runnable::run), () -> stepLatency.record(System.nanoTime() - cause));
         }
     }
 
@@ -190,9 +202,10 @@ public final class MgcEdge {
             runner.submit(now -> new Event.RequestFailed(now, s.token(), "not-sent"));
             return;
         }
+        // the reply completes the future on the transaction thread as it arrives: that is when the answer's time starts
         endpoint.send(peer, s.actions()).whenComplete((reply, error) -> runner.submit(now -> reply != null
                 ? new Event.ReplyReceived(now, s.token(), reply)
-                : new Event.RequestFailed(now, s.token(), reason(error))));
+                : new Event.RequestFailed(now, s.token(), reason(error)), reply != null ? System.nanoTime() : 0));
     }
 
     private static String reason(Throwable t) {

@@ -65,7 +65,9 @@ public final class EdgeValve implements SIPMessageValve {
             }
             return false;
         }
+        // when a REGISTER or a keepalive came off the wire: the edge tells how long they waited (SipEdge)
         if (Request.REGISTER.equals(request.getMethod())) guard.registerArrived(request.getTransactionId(), System.nanoTime());
+        if (Request.OPTIONS.equals(request.getMethod())) guard.registerArrived(request.getTransactionId(), System.nanoTime());
         if (Request.ACK.equals(request.getMethod()) && guard.ackArrived() != null) guard.ackArrived().accept(request);
         counters.count(SipEdgeCounters.REQUESTS);
         return true;

@@ -78,7 +78,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         /** Most REGISTERs remembered between the valve and the listener (retransmissions absorbed are never taken). */
         static final int MAX_REGISTER_ARRIVALS = 20_000;
 
-        /** Notes when a REGISTER came off the wire (nanoTime), by transaction id, for {@link SipEdge#lateRegister}. */
+        /** Notes when a REGISTER or an OPTIONS came off the wire (nanoTime), by transaction id, for {@link SipEdge#lateRegister} and the late keepalives. */
         void registerArrived(String transactionId, long nanoTime) {
             if (registerArrivals.size() > MAX_REGISTER_ARRIVALS) registerArrivals.clear();
             registerArrivals.putIfAbsent(transactionId, nanoTime);
@@ -363,6 +363,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
             }
             if (st.getDialog() != null) dialogs.put(converted.callId(), st.getDialog());
         }
+        KeepaliveTimes keepalive = null;
+        if (Request.OPTIONS.equals(method)) {
+            long heard = System.nanoTime();
+            Long valve = req instanceof gov.nist.javax.sip.message.SIPRequest r ? guard.registerArrivals().remove(r.getTransactionId()) : null;
+            keepalive = new KeepaliveTimes(valve != null ? valve : heard, heard);
+            keepalive.attachTo(st);
+        }
         boolean answered = Request.OPTIONS.equals(method) && converted.toTag() == null && !sentAway(converted)
                 && answerKeepalive(st);
         ServerTransaction tx = st;
@@ -374,11 +381,13 @@ public final class SipEdge implements SipListener, AutoCloseable {
             arrived = valve != null ? valve : System.nanoTime();
         }
         long registerArrived = arrived;
+        KeepaliveTimes keepaliveTimes = keepalive;
         long submitted = arrived != 0 ? System.nanoTime() : 0;
         java.util.function.LongFunction<Event> event = now -> {
             long handle = nextHandle++;
             if (!answered) serverTransactions.put(handle, tx);
             if (registerArrived != 0) registerTimes.put(handle, new long[] {registerArrived, submitted, System.nanoTime()});
+            if (keepaliveTimes != null && !answered) keepaliveTimes.taken(System.nanoTime());
             return new Event.SipRequestReceived(now, source, handle, converted);
         };
         if (registerArrived != 0 && registrationLane.takes(converted)) runner.submitRegistration(event);
@@ -407,6 +416,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         if (!runner.progressing()) return false;
         respond(st, SipMessageMapping.keepaliveReply());
         counters.count(SipEdgeCounters.KEEPALIVES_AT_EDGE);
+        keepaliveAnswered(st, "at the edge");
         return true;
     }
 
@@ -526,7 +536,15 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 String callId = ((CallIdHeader) st.getRequest().getHeader(CallIdHeader.NAME)).getCallId();
                 long[] times = reply.status() >= 200 ? registerTimes.remove(r.handle()) : null;
                 if (times != null) registrationLane.answered(st.getRequest(), callId, reply.status());
-                if (times == null) {
+                if (times == null && reply.status() >= 200 && Request.OPTIONS.equals(st.getRequest().getMethod())) {
+                    long decided = System.nanoTime();
+                    KeepaliveTimes k = KeepaliveTimes.of(st);
+                    if (k != null) k.decided(decided);
+                    hand(callId, () -> {
+                        respond(st, reply);
+                        keepaliveAnswered(st, "by the core");
+                    });
+                } else if (times == null) {
                     hand(callId, () -> respond(st, reply));
                 } else {
                     long decided = System.nanoTime();
@@ -562,6 +580,21 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 + " ms in the SIP stack, " + (taken - submitted) / 1_000_000 + " ms queued for the core, "
                 + (decided - taken) / 1_000_000 + " ms in the core, "
                 + (sent - decided) / 1_000_000 + " ms waiting for and in the sender");
+    }
+
+    /**
+     * Counts and logs (WARNING) an OPTIONS answered late, with where the time went: a phone's keepalive unanswered for
+     * its timeout makes it leave us, and the split tells a stack that delivered it late (parsing threads, the
+     * listener's queue, a pause of this process) from a core that was not progressing.
+     */
+    private void keepaliveAnswered(ServerTransaction st, String how) {
+        KeepaliveTimes k = KeepaliveTimes.of(st);
+        if (k == null) return;
+        String late = k.lateSplit(System.nanoTime());
+        if (late == null) return;
+        counters.count(SipEdgeCounters.KEEPALIVES_ANSWERED_LATE);
+        LOG.log(System.Logger.Level.WARNING, () -> "OPTIONS from "
+                + ((FromHeader) st.getRequest().getHeader(FromHeader.NAME)).getAddress() + " answered " + how + " " + late);
     }
 
     private void hand(String callId, Runnable task) { hand(callId, task, false); }

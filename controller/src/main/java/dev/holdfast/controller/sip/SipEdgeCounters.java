@@ -30,6 +30,12 @@ public final class SipEdgeCounters {
      * gives up on a silent registrar and fails over, so these are what make phones leave a live controller.
      */
     public static final String REGISTERS_ANSWERED_LATE = "registers-answered-late";
+    /**
+     * OPTIONS (a phone's keepalive) whose answer left more than {@link KeepaliveTimes#LATE_NANOS} after the stack
+     * parsed them: a phone that hears nothing for its timeout takes us for dead, so these say when and where we were
+     * slow (each logged at WARNING with the split).
+     */
+    public static final String KEEPALIVES_ANSWERED_LATE = "keepalives-answered-late";
 
     private static final System.Logger LOG = System.getLogger(SipEdgeCounters.class.getName());
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();

@@ -107,6 +107,48 @@ class LoadGeneratorTest {
         }
     }
 
+    /**
+     * The latency split of issue 3: with the controller's /metrics given, each rate's JSON line has the controller's
+     * step latency, reply latency and round trip to the gateways, and the load generator's own figures; the
+     * controller's side is consistent with what the gateways saw (its answer to a Notify is inside that Notify's
+     * round trip), and /metrics serves the histograms.
+     */
+    @Test
+    void rampReportsWhereTheSetupTimeGoesOnBothSides() throws Exception {
+        LoadPlan plan = new LoadPlan(2, 6);
+        Provisioning p = ProvisioningLoader.parse(plan.provisioningYaml("127.0.0.1", 0, 30),
+                ProvisioningLoader.Format.YAML, "loadgen.yaml")
+                .withAdmin(dev.holdfast.controller.provisioning.AdminSettings.DEFAULTS.withPort(0));
+        try (Controller c = Controller.start(p, null, 1, EndpointOptions.DEFAULTS)) {
+            String metrics = c.admin().url() + "/metrics";
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int status = dev.holdfast.gatewaysim.load.LoadGenMain.run(new String[] {"h248",
+                    "--controller", "127.0.0.1:" + c.address("udp").getPort(), "--gateways", "2", "--lines", "6",
+                    "--cps", "4", "--hold", "300ms", "--duration", "2s", "--threads", "2",
+                    "--controller-metrics", metrics, "--json"},
+                    new java.io.PrintStream(out, true), new java.io.PrintStream(err, true));
+            String text = out.toString();
+            assertEquals(0, status, text + err);
+            String json = text.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+            for (String k : List.of("controller_step", "controller_reply", "controller_rtt", "loadgen_loop_late",
+                    "loadgen_step_wait", "loadgen_offhook_sent", "loadgen_reply", "loadgen_rtt")) {
+                assertTrue(json.matches(".*\"" + k + "_ms_p50\":[0-9.]+,\"" + k + "_ms_p99\":[0-9.]+,\"" + k + "_ms_max\":[0-9.]+,.*"),
+                        k + " in " + json);
+            }
+            assertTrue(text.contains("loadgen: latency split while placing"), text);
+            assertTrue(json.matches(".*\"load_average_1m_start\":-?[0-9.]+,\"load_average_1m_end\":-?[0-9.]+,.*"),
+                    "the figures come with the machine's load: " + json);
+            double controllerReplyP50 = Double.parseDouble(json.replaceAll(".*\"controller_reply_ms_p50\":([0-9.]+).*", "$1"));
+            double gatewaysRoundTripMax = Double.parseDouble(json.replaceAll(".*\"loadgen_rtt_ms_max\":([0-9.]+).*", "$1"));
+            assertTrue(controllerReplyP50 <= gatewaysRoundTripMax, "the controller's answer lies inside the gateways' round trip: " + json);
+            String scraped = new String(new java.net.URL(metrics).openStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(scraped.contains("holdfast_h248_step_latency_seconds_count "), "served on /metrics");
+            assertTrue(dev.holdfast.h248.transport.LatencyHistogram.Snapshot.parsePrometheus(scraped,
+                    "holdfast_h248_step_latency_seconds", "").count() > 0, "the controller's steps were counted");
+        }
+    }
+
     @Test
     void shardSummariesCombineIntoOneRunsPercentiles() {
         ScriptedSubscribers.Summary a = new ScriptedSubscribers.Summary(3, 2, 1, java.util.Map.of("no ringing", 1L),

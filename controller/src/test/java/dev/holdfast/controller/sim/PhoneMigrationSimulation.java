@@ -62,6 +62,8 @@ final class PhoneMigrationSimulation {
     /** Seeded fault: a party of a connected call hangs up in the first second after the kill (no controller to tell). */
     private final boolean outageHangUp;
     private final SplittableRandom outageDraw;
+    /** Seeded fault: 0, or the gateway (1-based) that dies with the primary and never comes back. */
+    private final int deadGateway;
     /** The call hung up during the outage, and by whom ("caller", "callee"). */
     private Placed hungUpInOutage;
     private String outageSide;
@@ -69,6 +71,11 @@ final class PhoneMigrationSimulation {
     /** The callee phone's side of each phone-to-phone call, once answered. */
     private final java.util.Map<Placed, Call> calleeCalls = new java.util.HashMap<>();
     private final java.util.Set<Placed> ringing = new java.util.LinkedHashSet<>();
+    /**
+     * How long one SIP exchange may take here: at 5 % loss a message and its next copies can all be lost (T1, 2 T1,
+     * 4 T1, then every T2), so it is the fifth copy's time, not a round trip.
+     */
+    private static final Duration SIP_EXCHANGE = Duration.ofSeconds(12);
     /**
      * Calls left ringing whose caller never heard it: the 180 (which carries the controller's tag and the dialog's
      * cookie) was lost, and a provisional response is not sent again (RFC 3261 without 100rel). The caller has no
@@ -90,8 +97,10 @@ final class PhoneMigrationSimulation {
         SplittableRandom draw = new SplittableRandom(seed ^ 0xFA17L);
         this.faults = !withFaults ? new SimFaults(0.0, 1, 1, false, 0, false, false)
                 : new SimFaults(draw.nextInt(10) < 3 ? 0.02 : 0.0, 1 + draw.nextInt(20), 1 + draw.nextInt(300), draw.nextInt(10) < 4, 0, false, false);
+        // (its dead gateway is drawn below: SimFaults.deadGateway stays 0, the world does not act on it)
         this.sipLoss = withFaults && draw.nextInt(10) < 4 ? (draw.nextBoolean() ? 0.02 : 0.05) : 0.0;
         this.outageHangUp = withFaults && draw.nextInt(10) < 3;
+        this.deadGateway = withFaults && draw.nextInt(100) < 15 ? 1 + draw.nextInt(2) : 0;
         this.outageDraw = draw.split();
         this.w = new SimWorld(seed, 2, 4, faults);
         this.tamperCookie = random.nextInt(4) == 0;
@@ -206,13 +215,13 @@ final class PhoneMigrationSimulation {
         for (Placed p : placed) {
             if (p.calleePhone != null) {
                 // (a lost INVITE goes again T1 later, and again: a few seconds at most)
-                w.runUntil(() -> incoming(p.calleePhone, p.call) != null, Duration.ofSeconds(5));
+                w.runUntil(() -> incoming(p.calleePhone, p.call) != null, SIP_EXCHANGE);
                 Call in = incoming(p.calleePhone, p.call);
                 if (in == null) { violation(p.what + ": the callee phone has no ringing call"); return; }
                 calleeCalls.put(p, in);
                 if (!ringing.contains(p)) p.calleePhone.answer(in);
             } else {
-                if (!w.runUntil(() -> p.calleeGateway.core.signals(p.calleeLine).contains("al/ri"), Duration.ofSeconds(5))) {
+                if (!w.runUntil(() -> p.calleeGateway.core.signals(p.calleeLine).contains("al/ri"), SIP_EXCHANGE)) {
                     violation(p.what + ": the line does not ring");
                     return;
                 }
@@ -236,7 +245,7 @@ final class PhoneMigrationSimulation {
             }
         }
         if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(p -> p.call.onHold() && !p.call.talkPathUp()
-                && p.call.mediaDirection() != dev.holdfast.endpointsim.phone.MediaDirection.SENDRECV), Duration.ofSeconds(5))) {
+                && p.call.mediaDirection() != dev.holdfast.endpointsim.phone.MediaDirection.SENDRECV), SIP_EXCHANGE)) {
             for (Placed p : held) violation(p.what + ": not held through the primary: " + p.call.mediaDirection() + " " + p.call.probeStats());
             return;
         }
@@ -252,6 +261,10 @@ final class PhoneMigrationSimulation {
         }
         killed = true;
         w.primary.kill(() -> 0);
+        if (deadGateway > 0) {
+            plan.add("gw" + deadGateway + " dies with the primary");
+            w.time.schedule(w.gw(deadGateway)::kill, Duration.ofMillis(outageDraw.nextInt(1000)));
+        }
         if (outageHangUp) hangUpDuringTheOutage(held);
         boolean moved = w.runUntil(() -> w.allAliveAt(w.alternate) && phones.stream().allMatch(p -> p.registered()
                 && SimWorld.ALTERNATE_SIP.equals(p.controller())), Duration.ofSeconds(60));
@@ -263,6 +276,15 @@ final class PhoneMigrationSimulation {
         for (Placed p : placed) {
             // a dialog whose cookie was refused is kept as a talk path only (docs "Adoption"): not a rebuilt call
             if (tampered(p) || unannounced.contains(p) || p == hungUpInOutage) continue;
+            if (onDeadGateway(p)) {
+                // the phone's side is kept (its dialog adopted) waiting for a line that never comes back; or, when the
+                // gateway reached the alternate before it died (it dies up to a second after the primary), the
+                // alternate knows the call's line is gone and ends the phone's side with a BYE
+                CallState expected = ringing.contains(p) ? CallState.RINGBACK : CallState.CONNECTED;
+                if (p.call.state() == CallState.ENDED) plan.add(p.what + " ended by the alternate (its gateway died): " + p.call.endReason());
+                else if (p.call.state() != expected) violation(p.what + ": its line's gateway never returns; the phone's call is " + p.call.state() + " (" + p.call.endReason() + "), not " + expected);
+                continue;
+            }
             if (ringing.contains(p)) {
                 if (p.call.state() != CallState.RINGBACK) violation(p.what + ": ringing at the kill, caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
                 boolean rings = p.calleePhone != null ? calleeCalls.get(p) != null && calleeCalls.get(p).state() == CallState.RINGING
@@ -285,24 +307,32 @@ final class PhoneMigrationSimulation {
         }
         for (Placed p : ringing) {
             if (tampered(p) || unannounced.contains(p)) continue;
+            if (onDeadGateway(p)) {
+                // nobody will answer: the caller gives up, and the alternate ends the phone's side of it
+                if (p.call.state() == CallState.ENDED) continue;
+                plan.add(p.what + " abandoned (its line's gateway is dead)");
+                p.caller.hangUp(p.call);
+                if (!w.runUntil(() -> p.call.state() == CallState.ENDED, SIP_EXCHANGE)) violation(p.what + ": abandoned, still " + p.call.state());
+                continue;
+            }
             if (random.nextBoolean()) {
                 plan.add(p.what + " answered after the failover");
                 if (p.calleePhone != null) p.calleePhone.answer(calleeCalls.get(p));
                 else p.calleeGateway.core.answer(p.calleeLine);
-                if (!w.runUntil(() -> talking(p), Duration.ofSeconds(5))) violation(p.what + ": answered after the failover, no talk path: " + pathDetail(p));
+                if (!w.runUntil(() -> talking(p), SIP_EXCHANGE)) violation(p.what + ": answered after the failover, no talk path: " + pathDetail(p));
             } else {
                 plan.add(p.what + " abandoned after the failover");
                 p.caller.hangUp(p.call);
                 if (!w.runUntil(() -> p.call.state() == CallState.ENDED && (p.calleePhone != null ? calleeCalls.get(p).state() == CallState.ENDED
-                        : !p.calleeGateway.core.signals(p.calleeLine).contains("al/ri")), Duration.ofSeconds(5))) {
+                        : !p.calleeGateway.core.signals(p.calleeLine).contains("al/ri")), SIP_EXCHANGE)) {
                     violation(p.what + ": abandoned after the failover, but still " + p.call.state() + " / "
                             + (p.calleePhone != null ? calleeCalls.get(p).state() : p.calleeGateway.core.signals(p.calleeLine)));
                 }
             }
         }
-        held.removeIf(this::tampered);
+        held.removeIf(p -> tampered(p) || onDeadGateway(p));
         for (Placed p : held) p.caller.resume(p.call);
-        if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(this::talking), Duration.ofSeconds(5))) {
+        if (!held.isEmpty() && !w.runUntil(() -> held.stream().allMatch(this::talking), SIP_EXCHANGE)) {
             for (Placed p : held) if (!talking(p)) violation(p.what + ": no talk path when resumed after the failover: " + pathDetail(p));
         }
 
@@ -310,7 +340,9 @@ final class PhoneMigrationSimulation {
         for (Placed p : placed) {
             if (p.call.state() == CallState.ENDED && (p.calleePhone == null || calleeCalls.get(p) == null
                     || calleeCalls.get(p).state() == CallState.ENDED)) continue;
-            if (tampered(p)) {
+            if (onDeadGateway(p)) {
+                p.caller.hangUp(p.call); // the only side left
+            } else if (tampered(p)) {
                 p.caller.hangUp(p.call);
                 if (p.calleePhone != null) p.calleePhone.hangUp(calleeCalls.get(p));
                 else p.calleeGateway.core.onHook(p.calleeLine);
@@ -340,7 +372,7 @@ final class PhoneMigrationSimulation {
     /** A random side of a random connected call hangs up at a random time in the first second after the kill. */
     private void hangUpDuringTheOutage(List<Placed> held) {
         List<Placed> connected = new ArrayList<>();
-        for (Placed p : placed) if (!ringing.contains(p) && p.call.state() == CallState.CONNECTED) connected.add(p);
+        for (Placed p : placed) if (!ringing.contains(p) && !onDeadGateway(p) && p.call.state() == CallState.CONNECTED) connected.add(p);
         if (connected.isEmpty()) return;
         Placed p = connected.get(outageDraw.nextInt(connected.size()));
         boolean caller = outageDraw.nextBoolean();
@@ -369,6 +401,8 @@ final class PhoneMigrationSimulation {
                     : p.calleeGateway.name + "/" + p.calleeLine + " in context " + p.calleeGateway.core.contextOf(p.calleeLine)));
         }
     }
+
+    private boolean onDeadGateway(Placed p) { return deadGateway > 0 && p.calleeGateway == w.gw(deadGateway); }
 
     private boolean calleeRings(Placed p) {
         if (p.calleePhone == null) return p.calleeGateway.core.signals(p.calleeLine).contains("al/ri");
@@ -421,6 +455,7 @@ final class PhoneMigrationSimulation {
         }
         if (!w.alternate.core.calls().calls().isEmpty()) violation("calls left at the alternate: " + w.alternate.core.calls().calls());
         for (SimGatewayNode g : w.gateways) {
+            if (!g.alive()) continue; // died with its contexts
             MediaGatewayCore c = g.core;
             if (!c.contextIds().isEmpty()) violation(g.name + " has contexts left: " + c.contextIds());
             List<String> rtp = new ArrayList<>(c.terminationIds());
@@ -439,8 +474,13 @@ final class PhoneMigrationSimulation {
         // ended (the hanging-up phone reports it so, or the gateway reported the on-hook first): each is counted
         long ended = sip.get("migration.dialog.call-ended");
         int outageDialogs = hungUpInOutage == null ? 0 : hungUpInOutage.calleePhone != null ? 2 : 1;
-        if (ended > outageDialogs) violation(ended + " dialogs reported for calls already ended; " + outageDialogs + " in the call hung up during the outage");
-        if (sip.get("migration.dialogs.adopted") + ended != dialogs - refused) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
+        int deadDialogs = 0;
+        for (Placed p : placed) if (onDeadGateway(p) && !unannounced.contains(p)) deadDialogs++;
+        if (ended > outageDialogs + deadDialogs) violation(ended + " dialogs reported for calls already ended; " + outageDialogs
+                + " in the call hung up during the outage, " + deadDialogs + " with a line on the dead gateway");
+        // (a phone's dialog with a line on the dead gateway may be refused instead: the alternate knows the line is gone)
+        long found = sip.get("migration.dialogs.adopted") + ended;
+        if (found > dialogs - refused || found < dialogs - refused - deadDialogs) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
         // a refused confirmed dialog is a talk path only, whose BYE is answered; a refused early one just stops ringing
         int talkPathOnly = 0;
         for (Placed p : placed) if (tampered(p) && !ringing.contains(p)) talkPathOnly++;

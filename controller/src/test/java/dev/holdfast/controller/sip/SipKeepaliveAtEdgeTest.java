@@ -78,6 +78,27 @@ class SipKeepaliveAtEdgeTest {
         assertEquals(2, SipTestController.counter(controller, "requests.OPTIONS"), "the core saw both");
     }
 
+    @Test void aKeepaliveAnsweredLateIsCountedAndOneAnsweredAtOnceIsNot() throws Exception {
+        controller = SipTestController.start("", 30);
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            int port = s.getLocalPort();
+            String first = exchange(s, options("ka0", port), 8000);
+            assertTrue(first != null && first.startsWith("SIP/2.0 200"), "answer: " + first);
+            long lateBefore = controller.sip().counters().get(SipEdgeCounters.KEEPALIVES_ANSWERED_LATE);
+            CompletableFuture<Void> held = dev.holdfast.controller.CoreHold.hold(controller, 3000);
+            Thread.sleep(1500); // the core is stuck: the edge leaves the keepalive to it, answered when it is free
+            String b = exchange(s, options("ka3", port), 8000);
+            assertTrue(b != null && b.startsWith("SIP/2.0 200"), "answer: " + b);
+            held.get(10, TimeUnit.SECONDS);
+            // over 500 ms after it arrived: counted (and logged at WARNING with where it waited), by the sender thread
+            // just after the answer left
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (controller.sip().counters().get(SipEdgeCounters.KEEPALIVES_ANSWERED_LATE) == lateBefore
+                    && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(lateBefore + 1, controller.sip().counters().get(SipEdgeCounters.KEEPALIVES_ANSWERED_LATE));
+        }
+    }
+
     private static String register(String callId, int localPort) {
         return "REGISTER sip:127.0.0.1 SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK" + callId + "\r\n"

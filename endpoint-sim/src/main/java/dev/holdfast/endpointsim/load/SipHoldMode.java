@@ -11,6 +11,7 @@ import dev.holdfast.sim.cli.ControlServer;
 import dev.holdfast.sim.cli.Json;
 import dev.holdfast.sim.rtp.ProbeConfig;
 import dev.holdfast.sim.rtp.ProbeStats;
+import dev.holdfast.sim.time.LoopLag;
 
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -71,6 +72,9 @@ final class SipHoldMode {
         Duration registerTimeout = opt.duration("register-timeout",
                 Math.max(8, 4 * Math.max(1, requestTimeout.toSeconds())) + "s");
         Duration stepLimit = opt.duration("step-limit", "10s");
+        // keepalive loss: --keepalive-misses probes in a row, each unanswered for --keepalive-timeout (docs/drill.md)
+        int keepaliveMisses = opt.integer("keepalive-misses", 3);
+        Duration keepaliveTimeout = opt.has("keepalive-timeout") ? opt.duration("keepalive-timeout", null) : null;
         double probeRate = opt.decimal("probe-rate", "50");
         InetAddress bind = InetAddress.getByName(opt.get("bind", "127.0.0.1"));
         if (!opt.has("verbose")) java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
@@ -90,6 +94,11 @@ final class SipHoldMode {
         };
         CountDownLatch quit = new CountDownLatch(1);
         try (PhoneRuntime rt = PhoneRuntime.start(bind, 0, plan.seed() ^ System.nanoTime(), opt.integer("threads", 1))) {
+            // how late the phones' own event loops run: a keepalive answered late there is the phones' delay, not the controller's
+            List<LoopLag> loopLags = new ArrayList<>();
+            for (int i = 0; i < rt.schedulers().size(); i++) {
+                loopLags.add(new LoopLag(rt.schedulers().get(i), "phones' event loop " + i, LoopLag.DEFAULT_STALL));
+            }
             List<Phone> phones = new ArrayList<>();
             long regLimit = System.nanoTime() + Duration.ofSeconds(30).toNanos() + k * 20_000_000L;
             for (int i = 1; i <= k; i++) {
@@ -97,13 +106,14 @@ final class SipHoldMode {
                 while (phones.size() - registeredAt.size() >= 32 && System.nanoTime() < regLimit) Thread.sleep(1);
                 PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), controllers).withTransport(transport)
                         .withRegistration(Duration.ofHours(1), keepalive, requestTimeout).withRegisterTimeout(registerTimeout)
+                        .withKeepaliveLoss(keepaliveMisses, keepaliveTimeout)
                         .withMediaAddress(bind)
                         .withProbe(ProbeConfig.atRate(probeRate));
                 phones.add(rt.phone(config, listener));
             }
             while (registeredAt.size() < k && System.nanoTime() < regLimit) Thread.sleep(5);
-            out.printf(Locale.ROOT, "loadgen: %d of %d phones registered with %s over %s; establishing %d calls to lines%n",
-                    registeredAt.size(), k, controllers.get(0), transport, k);
+            out.printf(Locale.ROOT, "loadgen: %d of %d phones registered with %s over %s (SIP port %d); establishing %d calls to lines%n",
+                    registeredAt.size(), k, controllers.get(0), transport, rt.sip().localAddress("udp").getPort(), k);
             out.flush();
             List<HeldCall> calls = new ArrayList<>();
             for (int i = 0; i < k; i++) calls.add(new HeldCall(i + 1, phones.get(i), lines.get(i)));
@@ -114,10 +124,13 @@ final class SipHoldMode {
                     case "status" -> {
                         return w.length > 1 && w[1].equals("gateways")
                                 ? registrations(phones, registeredWith, registeredAt, lostAt)
-                                : status(calls, markedAt[0], registrations(phones, registeredWith, registeredAt, lostAt));
+                                : status(calls, markedAt[0], registrations(phones, registeredWith, registeredAt, lostAt),
+                                        keepalives(phones, loopLags, rt),
+                                        loopLags.stream().mapToDouble(LoopLag::maxLateMillis).max().orElse(0));
                     }
                     case "mark" -> {
                         for (HeldCall c : calls) if (c.up()) c.call.markTalkPath();
+                        loopLags.forEach(LoopLag::mark);
                         markedAt[0] = System.currentTimeMillis();
                         return "{\"marked_at_ms\":" + markedAt[0] + "}";
                     }
@@ -216,7 +229,36 @@ final class SipHoldMode {
         return b.append("]}").toString();
     }
 
-    private static String status(List<HeldCall> calls, long markedAt, String registrations) {
+    /**
+     * What the phones' keepalives saw, summed over phones, and how late this process ran: probes, misses, answers late
+     * or after a phone gave up, the longest round trip and the longest time an answer spent here after the stack
+     * parsed it, the event loops' lateness, the kernel's drops on the SIP socket.
+     */
+    private static String keepalives(List<Phone> phones, List<LoopLag> lags, PhoneRuntime rt) {
+        long probes = 0, misses = 0, late = 0, afterGivingUp = 0, graces = 0, failovers = 0;
+        double rtt = 0, own = 0;
+        for (Phone p : phones) {
+            probes += p.keepaliveProbes();
+            misses += p.keepaliveMisses();
+            late += p.keepalivesLate();
+            afterGivingUp += p.lateKeepaliveAnswers();
+            graces += p.ownStallGraces();
+            failovers += p.failovers();
+            rtt = Math.max(rtt, p.keepaliveRttMaxMillis());
+            own = Math.max(own, p.keepaliveOwnDelayMaxMillis());
+        }
+        return "\"keepalive\":{\"probes\":" + probes + ",\"misses\":" + misses + ",\"late\":" + late
+                + ",\"answered_after_giving_up\":" + afterGivingUp + ",\"own_stall_graces\":" + graces
+                + ",\"failovers\":" + failovers + ",\"rtt_ms_max\":" + Json.number(rtt)
+                + ",\"in_process_ms_max\":" + Json.number(own) + "},\"phones_loop_lag_ms_max\":"
+                + Json.number(lags.stream().mapToDouble(LoopLag::maxLateEverMillis).max().orElse(0))
+                + ",\"phones_loop_stalls\":" + lags.stream().mapToLong(LoopLag::stalls).sum()
+                + ",\"phones_sip_port\":" + rt.sip().localAddress("udp").getPort()
+                + ",\"phones_sip_udp_drops\":" + rt.sip().udpDrops() + ",";
+    }
+
+    private static String status(List<HeldCall> calls, long markedAt, String registrations, String keepalives,
+                                 double loopLagSinceMark) {
         int up = 0;
         int preserved = 0;
         long lost = 0;
@@ -249,7 +291,7 @@ final class SipHoldMode {
         double p99 = gaps.isEmpty() ? 0 : gaps.get(Math.max(0, (int) Math.ceil(0.99 * gaps.size()) - 1));
         return "{\"calls_total\":" + calls.size() + ",\"calls_up\":" + up + ",\"calls_preserved\":" + preserved
                 + ",\"talk_paths\":" + Json.object(states) + ",\"kinds\":{\"phone_to_line\":" + up + "},\"marked_at_ms\":" + markedAt
-                + ",\"loadgen_loop_lag_ms_max\":0.0"
+                + "," + keepalives + "\"loadgen_loop_lag_ms_max\":" + Json.number(loopLagSinceMark)
                 + ",\"rtp\":{\"talking_at_mark\":" + gaps.size() + ",\"calls\":" + gaps.size() + ",\"gap_ms_max\":"
                 + Json.number(max) + ",\"gap_ms_p99\":" + Json.number(p99) + ",\"packets_lost\":" + lost
                 + ",\"packets_received\":" + received + "}," + registrations.substring(1);

@@ -54,12 +54,14 @@ public final class SipLoadGenMain {
             usage: loadgen sip --write-config FILE --phones N [--seed S] [--controller HOST:PORT]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones N [--cps R] [--hold S] [--duration T]
                                [--transport udp|tcp] [--json] [--probe-rate PPS] [--interval S] [--seed S]
-                               [--keepalive S] [--request-timeout S] [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
+                               [--keepalive S] [--request-timeout S] [--keepalive-misses K] [--keepalive-timeout S]
+                               [--bind ADDRESS] [--no-register] [--call-to NUMBER] [--threads N]
                                [--session-expires S] [--answer-phones K] [--call-lines N1,N2,...]
                                [--ready-file FILE] [--start-when FILE]
                                [--failover-journal FILE] [--failover-settle MS] [--killed-file FILE] [--failover-tolerant]
                    loadgen sip --controller HOST:PORT[,HOST:PORT...] --phones M --establish K --call-lines N1,...,NK
                                [--control-port P] [--keepalive S] [--request-timeout S] [--register-timeout S]
+                               [--keepalive-misses K] [--keepalive-timeout S]
                                [--probe-rate PPS] [--step-limit S] [--setup-cps R]   (calls placed R a second, default 100)
               durations: 30s, 500ms, 2m, or plain seconds; defaults: --cps 2 --hold 3s --duration 30s --interval 1s
                          --probe-rate 10 --keepalive 30s --bind 127.0.0.1 --threads 1 (event loops for the phones)
@@ -67,7 +69,9 @@ public final class SipLoadGenMain {
                 failover drill is served on --control-port (127.0.0.1; "loadgen: control 127.0.0.1:P"): status [gateways] |
                 mark | check hangup N | release-all | quit; the phones fail over down the controller list when a keepalive
                 (--keepalive, default 30s) is not answered within --request-timeout (default 4s), or a REGISTER within
-                --register-timeout (default 4 x the request timeout, at least 8s: the alternate may be rebuilding calls)
+                --register-timeout (default 4 x the request timeout, at least 8s: the alternate may be rebuilding calls);
+                a keepalive loss is --keepalive-misses probes in a row (default 3) each unanswered for --keepalive-timeout
+                (default: the request timeout); after a miss the next probe goes at once, and any answer clears the count
             """;
 
     static final String USAGE = USAGE_LINES + FailoverLedger.USAGE;
@@ -177,6 +181,8 @@ public final class SipLoadGenMain {
                 PhoneConfig config = PhoneConfig.of(plan.user(i), plan.password(i), controllers)
                         .withTransport(transport).withRegister(register)
                         .withRegistration(Duration.ofHours(1), keepalive, opt.duration("request-timeout", "4s"))
+                        .withKeepaliveLoss(opt.integer("keepalive-misses", 3),
+                                opt.has("keepalive-timeout") ? opt.duration("keepalive-timeout", null) : null)
                         .withMediaAddress(bind).withProbe(ProbeConfig.atRate(probeRate))
                         // an answering phone rings a little, so that the calling line hears ring-back
                         .withAutoAnswer(i > plan.phones() - answeringPhones ? Duration.ofMillis(300) : Duration.ZERO)

@@ -152,6 +152,38 @@ public final class Phone implements SipEndpoint {
 
     public long failovers() { return failovers; }
 
+    // keepalive loss detection (phone thread) and what it saw
+    private int keepaliveMissesInRow;
+    private volatile long keepaliveProbes;
+    private volatile long keepaliveAnswers;
+    private volatile long keepaliveMissed;
+    private volatile long keepalivesLate;
+    private volatile long lateKeepaliveAnswers;
+    private volatile long ownStallGraces;
+    private volatile long keepaliveRttMaxNanos;
+    private volatile long keepaliveOwnDelayMaxNanos;
+
+    /** Keepalive OPTIONS sent. */
+    public long keepaliveProbes() { return keepaliveProbes; }
+
+    /** Keepalive probes unanswered within the probe timeout (misses; {@code keepaliveMisses} in a row is a failover). */
+    public long keepaliveMisses() { return keepaliveMissed; }
+
+    /** Keepalive answers later than half a second, or after the phone had given up on them. */
+    public long keepalivesLate() { return keepalivesLate; }
+
+    /** Keepalive answers that came after the phone had failed over: the controller was slow, not dead. */
+    public long lateKeepaliveAnswers() { return lateKeepaliveAnswers; }
+
+    /** Keepalive deadlines that ran late (this process stalled) and looked again instead of deciding. */
+    public long ownStallGraces() { return ownStallGraces; }
+
+    /** The longest keepalive round trip seen (ms). */
+    public double keepaliveRttMaxMillis() { return keepaliveRttMaxNanos / 1e6; }
+
+    /** The longest time a keepalive answer spent in this process after our stack parsed it (ms; 0 when unknown). */
+    public double keepaliveOwnDelayMaxMillis() { return keepaliveOwnDelayMaxNanos / 1e6; }
+
     /** REGISTERs given up on (no final answer within the register timeout): each made the phone fail over. */
     private volatile long registerTimeouts;
     /** Final answers to REGISTERs already given up on: the controller was slow, not silent. */
@@ -489,6 +521,7 @@ public final class Phone implements SipEndpoint {
         regAuthRetried = false;
         cancel(keepaliveTimer);
         keepaliveTimer = null;
+        keepaliveMissesInRow = 0;
         LOG.log(System.Logger.Level.INFO, () -> config.user() + ": " + from + " " + reason + "; registering with " + next);
         for (PhoneListener l : listeners) l.failedOver(this, from, next, reason);
         // with one controller, or a refused connection, do not spin: a short pause before trying again
@@ -502,6 +535,15 @@ public final class Phone implements SipEndpoint {
         keepaliveTimer = scheduler.schedule(this::keepalive, config.keepaliveInterval());
     }
 
+    /**
+     * One keepalive probe: an out-of-dialog OPTIONS (a non-INVITE transaction; over UDP the stack retransmits it on
+     * RFC 3261 timer E). It counts as a miss when nothing at all came from the controller within the probe timeout;
+     * {@code keepaliveMisses} misses in a row make the controller dead. After a miss the next probe goes at once, and
+     * the earlier ones stay open: an answer to any of them, however late, clears the count. So one slow or lost
+     * answer costs a probe, not the controller (a real phone waits for timer F, 32 s, before it gives up on one).
+     * A deadline that itself ran late (this process stalled: a pause, a starved event loop) looks again after the
+     * stall's length instead of deciding: the answer may be waiting behind it in our own stack.
+     */
     private void keepalive() {
         keepaliveTimer = null;
         if (!started || !registered) return;
@@ -516,31 +558,90 @@ public final class Phone implements SipEndpoint {
                     localAor(), newTag(), localAor(), null, List.of());
             boolean[] answered = {false};
             long sentAt = scheduler.nanoTime();
-            SimScheduler.Cancellable deadline = scheduler.schedule(() -> {
-                if (answered[0] || attempt != regAttempt) return;
+            keepaliveProbes++;
+            long timeout = config.keepaliveProbeTimeout().toNanos();
+            Runnable[] check = {null};
+            long[] due = {sentAt + timeout};
+            boolean[] graced = {false}; // one look again per probe: a phone whose own process is stuck still decides
+            SimScheduler.Cancellable[] deadline = {null};
+            check[0] = () -> {
+                deadline[0] = null;
+                if (answered[0] || attempt != regAttempt || !registered) return;
+                long now = scheduler.nanoTime();
                 if (lastHeardNanos > sentAt) {
                     // late, but the controller spoke to us meanwhile (a busy one, or our own stack ran late): alive
+                    keepaliveMissesInRow = 0;
                     scheduleKeepalive();
                     return;
                 }
-                controllerDead("OPTIONS keepalive timed out");
-            }, config.requestTimeout());
+                long ranLate = now - due[0];
+                if (ranLate > OWN_STALL_NANOS && !graced[0]) {
+                    graced[0] = true;
+                    // this timer ran late: the phones' own process stalled, and an answer may be in our stack behind it
+                    ownStallGraces++;
+                    LOG.log(System.Logger.Level.WARNING, () -> config.user() + ": OPTIONS keepalive to " + ctl
+                            + " unanswered after " + (now - sentAt) / 1_000_000 + " ms, but its deadline ran " + ranLate / 1_000_000
+                            + " ms late (this process stalled): looking again in " + Math.min(ranLate, timeout) / 1_000_000 + " ms");
+                    due[0] = now + Math.min(ranLate, timeout);
+                    deadline[0] = scheduler.schedule(check[0], Duration.ofNanos(Math.min(ranLate, timeout)));
+                    return;
+                }
+                keepaliveMissed++;
+                int misses = ++keepaliveMissesInRow;
+                LOG.log(System.Logger.Level.WARNING, () -> config.user() + ": OPTIONS keepalive to " + ctl + " unanswered after "
+                        + (now - sentAt) / 1_000_000 + " ms (its deadline ran " + Math.max(0, ranLate) / 1_000_000
+                        + " ms late; last heard from a controller " + (now - lastHeardNanos) / 1_000_000 + " ms ago): miss "
+                        + misses + " of " + config.keepaliveMisses());
+                if (misses >= config.keepaliveMisses()) {
+                    controllerDead("OPTIONS keepalive timed out" + (misses > 1 ? " (" + misses + " probes in a row)" : ""));
+                    return;
+                }
+                keepalive(); // the next probe at once; this one may still be answered
+            };
+            deadline[0] = scheduler.schedule(check[0], Duration.ofNanos(timeout));
             send(options, resp -> {
-                if (resp.getStatusCode() < 200) return;
+                if (resp.getStatusCode() < 200 || answered[0]) return;
                 answered[0] = true; // any final response shows the controller is alive
-                deadline.cancel();
+                if (deadline[0] != null) deadline[0].cancel();
+                keepaliveAnswered(ctl, resp, sentAt, attempt != regAttempt);
                 if (attempt != regAttempt) return;
+                keepaliveMissesInRow = 0;
                 if (sendsUsOn(resp)) { controllerDead("OPTIONS keepalive 503 without Retry-After"); return; }
                 scheduleKeepalive();
             }, why -> {
                 if (answered[0]) return;
                 answered[0] = true;
-                deadline.cancel();
-                if (attempt == regAttempt) controllerDead("OPTIONS keepalive " + why);
+                if (deadline[0] != null) deadline[0].cancel();
+                // the stack's own timer F (32 s) comes long after our deadline decided; a transport failure decides now
+                if (attempt == regAttempt && !why.equals("timeout")) controllerDead("OPTIONS keepalive " + why);
             });
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, config.user() + ": cannot build OPTIONS: " + e);
         }
+    }
+
+    /** A deadline later than this is taken as a stall of our own process (see {@link #keepalive()}). */
+    static final long OWN_STALL_NANOS = 200_000_000L;
+    /** A keepalive answer later than this is logged, with where the time went. */
+    static final long LATE_KEEPALIVE_NANOS = 500_000_000L;
+
+    /** Records a keepalive's round trip, split at its arrival in our stack; logs a late one and one answered after we gave up. */
+    private void keepaliveAnswered(InetSocketAddress ctl, Response resp, long sentAt, boolean gaveUp) {
+        long now = scheduler.nanoTime();
+        long rtt = now - sentAt;
+        keepaliveAnswers++;
+        if (rtt > keepaliveRttMaxNanos) keepaliveRttMaxNanos = rtt;
+        long arrived = sip.arrivalNanos(resp);
+        long own = arrived == 0 ? 0 : Math.max(0, now - arrived);
+        if (own > keepaliveOwnDelayMaxNanos) keepaliveOwnDelayMaxNanos = own;
+        if (gaveUp) lateKeepaliveAnswers++;
+        if (rtt < LATE_KEEPALIVE_NANOS && !gaveUp) return;
+        keepalivesLate++;
+        String split = arrived == 0 ? "" : ": " + Math.max(0, arrived - sentAt) / 1_000_000 + " ms until our stack parsed the answer"
+                + " (the controller and the wire), " + own / 1_000_000 + " ms in this process after that (the stack's listener, the phone's event loop)";
+        LOG.log(System.Logger.Level.WARNING, () -> config.user() + ": OPTIONS keepalive to " + ctl + " answered "
+                + resp.getStatusCode() + " " + rtt / 1_000_000 + " ms after it was sent" + split
+                + (gaveUp ? "; the phone had given up on it and left that controller" : ""));
     }
 
     // ============================================================================================ calls: UAC side

@@ -29,12 +29,19 @@ import java.util.Objects;
  *                         requestTimeout. Longer than the keepalive's is sane: a controller that answers keepalives
  *                         at once may still take seconds over a REGISTER while it rebuilds calls after a failover,
  *                         and a phone that gives up then goes back to the dead one (real phones wait for timer F)
+ * @param keepaliveMisses  how many keepalive probes in a row must go unanswered before the controller counts as dead
+ *                         (at least 1); after a miss the next probe goes at once, and an answer to any of them,
+ *                         however late, or anything else heard from the controller, clears the count
+ * @param keepaliveTimeout how long one keepalive probe may go unanswered before it counts as a miss; null: the
+ *                         requestTimeout. Loss is declared at most keepaliveInterval + keepaliveMisses x this after
+ *                         the controller's last answer
  */
 public record PhoneConfig(String user, String password, String domain, List<InetSocketAddress> controllers, String transport,
                           Duration registerExpires, Duration keepaliveInterval, Duration requestTimeout,
                           InetAddress mediaAddress, ProbeConfig probe, Duration autoAnswerAfter, boolean register,
-                          Duration sessionExpires, Duration registerTimeout) {
+                          Duration sessionExpires, Duration registerTimeout, int keepaliveMisses, Duration keepaliveTimeout) {
     public PhoneConfig {
+        if (keepaliveMisses < 1) throw new IllegalArgumentException("keepaliveMisses " + keepaliveMisses);
         Objects.requireNonNull(user);
         controllers = List.copyOf(controllers);
         transport = transport.toLowerCase(Locale.ROOT);
@@ -45,45 +52,56 @@ public record PhoneConfig(String user, String password, String domain, List<Inet
     /** A phone registering with {@code controllers} over UDP: 1 h registrations, keepalive every 30 s. */
     public static PhoneConfig of(String user, String password, List<InetSocketAddress> controllers) {
         return new PhoneConfig(user, password, null, controllers, "udp", Duration.ofHours(1), Duration.ofSeconds(30),
-                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null, true, null, null);
+                Duration.ofSeconds(4), InetAddress.getLoopbackAddress(), ProbeConfig.FULL_RATE, null, true, null, null, 1, null);
     }
 
     public PhoneConfig withTransport(String t) {
-        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
+        return new PhoneConfig(user, password, domain, controllers, t, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 
     public PhoneConfig withDomain(String d) {
-        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
+        return new PhoneConfig(user, password, d, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 
     public PhoneConfig withRegistration(Duration expires, Duration keepalive, Duration timeout) {
-        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
+        return new PhoneConfig(user, password, domain, controllers, transport, expires, keepalive, timeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 
     public PhoneConfig withProbe(ProbeConfig p) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter, register, sessionExpires, registerTimeout);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, p, autoAnswerAfter, register, sessionExpires, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 
     public PhoneConfig withMediaAddress(InetAddress a) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter, register, sessionExpires, registerTimeout);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, a, probe, autoAnswerAfter, register, sessionExpires, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 
     public PhoneConfig withAutoAnswer(Duration after) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after, register, sessionExpires, registerTimeout);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, after, register, sessionExpires, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 
     public PhoneConfig withRegister(boolean r) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, r, sessionExpires, registerTimeout);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, r, sessionExpires, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 
     public PhoneConfig withRegisterTimeout(Duration d) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, d);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, d, keepaliveMisses, keepaliveTimeout);
     }
+
+    /**
+     * Keepalive loss detection: the controller is dead after {@code misses} probes in a row each unanswered for
+     * {@code probeTimeout} (null: the request timeout).
+     */
+    public PhoneConfig withKeepaliveLoss(int misses, Duration probeTimeout) {
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, sessionExpires, registerTimeout, misses, probeTimeout);
+    }
+
+    /** How long one keepalive probe may go unanswered (see {@code keepaliveTimeout}). */
+    public Duration keepaliveProbeTimeout() { return keepaliveTimeout != null ? keepaliveTimeout : requestTimeout; }
 
     /** How long a REGISTER may go unanswered (see {@code registerTimeout}). */
     public Duration registrationTimeout() { return registerTimeout != null ? registerTimeout : requestTimeout; }
 
     public PhoneConfig withSessionExpires(Duration d) {
-        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, d, registerTimeout);
+        return new PhoneConfig(user, password, domain, controllers, transport, registerExpires, keepaliveInterval, requestTimeout, mediaAddress, probe, autoAnswerAfter, register, d, registerTimeout, keepaliveMisses, keepaliveTimeout);
     }
 }

@@ -49,6 +49,9 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JainSipStack.class.getName());
     private static final AtomicInteger STACKS = new AtomicInteger();
 
+    /** SO_RCVBUF asked for on the SIP UDP socket (see the constructor). */
+    static final int UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
     private final SipStack stack;
     private final SipProvider provider;
     private final MessageFactory messages;
@@ -75,6 +78,13 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
         p.setProperty("gov.nist.javax.sip.MAX_SERVER_TRANSACTIONS", "100000");
         p.setProperty("gov.nist.javax.sip.MAX_CLIENT_TRANSACTIONS", "100000");
+        // The RI sets SO_RCVBUF to 64 KB by default: about a hundred datagrams for a thousand phones, so a stall of
+        // this process of a few hundred ms (a collection, a starved machine) overflowed it and the kernel dropped the
+        // controllers' answers (59 drops by the kill in a 2,000-call drill at load 26, docs/drill.md session 9). The
+        // kernel caps this at net.core.rmem_max.
+        p.setProperty("gov.nist.javax.sip.RECEIVE_UDP_BUFFER_SIZE", String.valueOf(UDP_RECEIVE_BUFFER_BYTES));
+        // stamps each response with when the stack parsed it (ArrivalStamp): how long the phone then took is its own delay
+        p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", ArrivalStamp.class.getName());
         try {
             stack = factory.createSipStack(p);
             messages = factory.createMessageFactory();
@@ -311,6 +321,12 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         @Override public void processTransactionTerminated(TransactionTerminatedEvent event) {}
 
         @Override public void processDialogTerminated(DialogTerminatedEvent event) {}
+    }
+
+    @Override public long arrivalNanos(Response response) { return ArrivalStamp.of(response); }
+
+    @Override public long udpDrops() {
+        return dev.holdfast.sim.net.UdpDrops.of(localAddress("udp").getPort());
     }
 
     @Override public void close() {

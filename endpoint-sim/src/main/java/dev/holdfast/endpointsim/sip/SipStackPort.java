@@ -56,6 +56,16 @@ public interface SipStackPort {
      */
     boolean sendCrlfKeepalive(String transport, InetSocketAddress target);
 
+    /**
+     * When the stack took {@code response} off the wire and parsed it (System.nanoTime, the clock of a real-time
+     * scheduler), or 0 when it does not know (a virtual network: arrival is delivery there). The time from this to the
+     * phone handling it is the phone process's own delay.
+     */
+    default long arrivalNanos(Response response) { return 0; }
+
+    /** Datagrams the kernel dropped on this stack's UDP socket for want of buffer space; -1: unknown. */
+    default long udpDrops() { return -1; }
+
     /** A request sent in a client transaction (opaque to the phone). */
     interface ClientRef {}
 

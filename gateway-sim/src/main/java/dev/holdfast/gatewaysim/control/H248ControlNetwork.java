@@ -103,6 +103,14 @@ public final class H248ControlNetwork implements ControlNetwork {
         return n;
     }
 
+    /** The counters of this gateway's endpoints now (over TCP, of the connections open now). */
+    public List<dev.holdfast.h248.transport.H248Counters> counters() {
+        List<dev.holdfast.h248.transport.H248Counters> out = new java.util.ArrayList<>();
+        if (udp != null) out.add(udp.counters());
+        for (H248Endpoint e : tcp.values()) out.add(e.counters());
+        return out;
+    }
+
     public Transport transport() { return udp != null ? Transport.UDP : Transport.TCP; }
 
     @Override public CompletionStage<Void> connect(InetSocketAddress controller) {

@@ -3,6 +3,7 @@ package dev.holdfast.gatewaysim.load;
 import dev.holdfast.gatewaysim.SimulatedGateway;
 import dev.holdfast.gatewaysim.core.MediaGatewayCore;
 import dev.holdfast.sim.cli.Json;
+import dev.holdfast.sim.time.LoopLag;
 import dev.holdfast.sim.rtp.ProbeStats;
 
 import java.time.Duration;

@@ -51,6 +51,7 @@ public final class LoadGenMain {
                                 [--threads N] [--controller-pid PID] [--answer-lines K] [--call-numbers N1,N2,...]
                                 [--ready-file FILE] [--start-when FILE] [--heartbeat-timeout MS] [--inactivity MS]
                                 [--failover-journal FILE] [--failover-settle MS] [--killed-file FILE] [--failover-tolerant]
+                                [--controller-metrics URL]
                    loadgen h248 --controller HOST:PORT[,HOST:PORT...] --gateways N --lines M --establish K
                                 [--mix intra=W,inter=W,hold=W,conference=W] [--control-port P] [--setup-threads N]
                                 [--transport udp|tcp] [--probe-rate PPS] [--heartbeat-timeout MS] [--inactivity MS]
@@ -59,6 +60,9 @@ public final class LoadGenMain {
               --cps R1,R2,...: a ramp, each rate for --duration, one summary (and JSON line) per rate
               --threads N: event loop threads, each with its share of the gateways and of the rate (default 2)
               --controller-pid PID: also report that process's CPU share (Linux /proc)
+              --controller-metrics URL: the controller's /metrics (admin API): each step also reports the controller's
+                H.248 step latency, reply latency and round trip to the gateways (p50/p99/max) next to the load
+                generator's own (loop lateness, task-queue wait, off-hook to Notify sent, reply latency, round trip)
               talk-path probes: 1 RTP termination in --full-rate-every (default 100; 0: none) sends 50 packets/s,
               the others --probe-rate (default 4)
               --controller A,B: the gateways' ordered controller list (primary first; they fail over down the list)
@@ -206,6 +210,17 @@ public final class LoadGenMain {
             List<String> external = opt.has("call-numbers") ? List.of(opt.get("call-numbers").split(",")) : List.of();
             StartBarrier.arriveAndAwait(opt.get("ready-file"), opt.get("start-when"), Duration.ofSeconds(60));
 
+            // a 10 ms timer per event loop: its lateness is the loop's lag (what a readable datagram waits too)
+            List<dev.holdfast.sim.time.LoopLag> loops = new ArrayList<>();
+            List<dev.holdfast.h248.transport.LatencyHistogram> lateness = new ArrayList<>();
+            for (GatewayRuntime rt : runtimes) {
+                dev.holdfast.h248.transport.LatencyHistogram h = new dev.holdfast.h248.transport.LatencyHistogram();
+                lateness.add(h);
+                loops.add(new dev.holdfast.sim.time.LoopLag(rt.scheduler(), "load generator event loop " + loops.size(),
+                        dev.holdfast.sim.time.LoopLag.DEFAULT_STALL).observe(h::record));
+            }
+            LatencySplit split = new LatencySplit(lateness, gateways, opt.get("controller-metrics"),
+                    transport.name().toLowerCase(Locale.ROOT));
             boolean allGood = true;
             for (double cps : rates) {
                 long messagesBefore = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum();
@@ -219,6 +234,7 @@ public final class LoadGenMain {
                     subscribers.parts.add(new ScriptedSubscribers(runtimes.get(i).scheduler(), shardGateways.get(i),
                             shardNumbers.get(i), plan, cps / threads, hold, seed + i, answeringLines, shardExternal, ledger));
                 }
+                split.mark();
                 long start = System.nanoTime();
                 long cpuBefore = processCpuNanos();
                 long controllerCpuBefore = controllerPid == null ? 0 : processCpuNanos(controllerPid);
@@ -235,6 +251,8 @@ public final class LoadGenMain {
                 }
                 subscribers.stopPlacing();
                 long placingNanos = System.nanoTime() - start;
+                // the split is of the placing time: the drain that follows is quieter and would dilute it
+                LatencySplit.Step latencySplit = split.step(subscribers.parts);
                 // let the calls in progress finish: their hold time plus a few steps
                 long drainEnd = System.nanoTime() + hold.toNanos() + 4 * ScriptedSubscribers.STEP_LIMIT.toNanos();
                 while (subscribers.summary().active() > 0 && System.nanoTime() < drainEnd) Thread.sleep(20);
@@ -251,9 +269,9 @@ public final class LoadGenMain {
                 long messages = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum() - messagesBefore;
                 double messagesPerS = messages / (wall / 1e9);
                 long transactions = gateways.stream().mapToLong(SimulatedGateway::h248Transactions).sum() - transactionsBefore;
-                long split = gateways.stream().mapToLong(SimulatedGateway::h248BatchesSplit).sum() - splitBefore;
+                long batchesSplit = gateways.stream().mapToLong(SimulatedGateway::h248BatchesSplit).sum() - splitBefore;
                 String h248 = String.format(Locale.ROOT, "\"h248_transactions_per_message\":%.2f,\"h248_batches_split\":%d,",
-                        messages == 0 ? 0.0 : (double) transactions / messages, split);
+                        messages == 0 ? 0.0 : (double) transactions / messages, batchesSplit) + latencySplit.json();
                 // this process's own CPU while it placed and drained calls, as a share of one core: near 100% per
                 // event loop thread means the load generator, not the controller, limits the figures
                 double cpuShare = (processCpuNanos() - cpuBefore) / (double) wall;
@@ -272,10 +290,13 @@ public final class LoadGenMain {
                 dev.holdfast.sim.load.FailoverLedger.Report failover = ledger.report();
                 if (s.failed() > 0 || failover.killedAtMillis() >= 0)
                     out.println("loadgen: failover: " + failover.text());
+                if (!latencySplit.text().isEmpty())
+                    out.println("loadgen: latency split while placing (ms, p50/p99/max): " + latencySplit.text());
                 if (json) out.println(json(s, placingNanos, messagesPerS, h248, cpuShare, cps, controllerCpuShare, wall, failover));
                 out.flush();
                 allGood &= (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0;
             }
+            loops.forEach(dev.holdfast.sim.time.LoopLag::stop);
             for (SimulatedGateway gw : gateways) gw.shutdown(Duration.ZERO);
             return allGood ? 0 : 1;
         } finally {

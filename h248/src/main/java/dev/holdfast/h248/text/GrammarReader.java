@@ -123,8 +123,7 @@ abstract class GrammarReader {
             tokenEnd = p;
             return null;
         }
-        int e = p + 1;
-        while (e < end && TextScanner.isNameOctet(b[e])) e++;
+        int e = s.nameEnd(p);
         Token t = Token.lookup(b, p, e);
         tokenEnd = e;
         peekedAt = p;
@@ -274,15 +273,19 @@ abstract class GrammarReader {
         int c = s.peek();
         if (c == '"') return quotedString();
         int p = v;
-        int balance = 0;
-        while (p < s.end) {
-            int ch = s.at(p);
-            if (!TextScanner.isValueChar(ch)) break;
-            if (parenDepth > 0) {
+        final byte[] b = s.b;
+        final int end = s.end;
+        if (parenDepth == 0) {
+            while (p < end && TextScanner.isValueOctet(b[p])) p++;
+        } else {
+            int balance = 0;
+            while (p < end) {
+                int ch = b[p] & 0xFF;
+                if (!TextScanner.isValueChar(ch)) break;
                 if (ch == '(') balance++;
                 else if (ch == ')' && balance-- == 0) break;
+                p++;
             }
-            p++;
         }
         if (p == v) throw s.expected("a value", start);
         s.pos = p;

@@ -20,6 +20,8 @@ final class MIdReader {
         int start = s.pos;
         int c = s.peek();
         if (c == '[') {
+            MId known = knownIpv4(s, start);
+            if (known != null) return known;
             int ipv4End = ipv4Bracketed(s, start + 1);
             if (ipv4End > 0) { // the common case, read in one pass
                 s.pos = ipv4End + 1;
@@ -82,6 +84,34 @@ final class MIdReader {
         }
         throw s.fail(start, "expected an mId ('[' IP address ']', '<' domain name '>', a device name or MTP{...})"
                 + " but found " + s.found(start));
+    }
+
+    /**
+     * The IPv4 mId at {@code start} (its '[') when the same octets were read as one before, else null; on a hit
+     * the mId is consumed. A peer writes its own mId in every message, so its address and port are checked once,
+     * not in every message: the run of octets that an IPv4 mId with a port holds after its '[' (0-9 . : ]) is
+     * looked up among the mIds {@link #read} kept, which are the octets of mIds read without an error; the octet
+     * after the run, not one of those, ends the mId where it ended then.
+     */
+    private static MId knownIpv4(TextScanner s, int start) {
+        byte[] b = s.b;
+        int limit = Math.min(s.end, start + RecentValues.MAX_OCTETS + 1);
+        int e = start + 1;
+        while (e < limit && IPV4_MID_OCTET[b[e] & 0xFF]) e++;
+        if (e - start > RecentValues.MAX_OCTETS) return null;
+        Object v = s.recent.find(b, start, e, RecentValues.MID);
+        if (v == null) return null;
+        s.pos = e;
+        return (MId) v;
+    }
+
+    private static final boolean[] IPV4_MID_OCTET = new boolean[256];
+
+    static {
+        for (int c = '0'; c <= '9'; c++) IPV4_MID_OCTET[c] = true;
+        IPV4_MID_OCTET['.'] = true;
+        IPV4_MID_OCTET[':'] = true;
+        IPV4_MID_OCTET[']'] = true;
     }
 
     /** The offset of the ']' closing a valid IPv4 address that starts at {@code p}, or -1. */
@@ -202,6 +232,13 @@ final class MIdReader {
      * returns its end. Lenient: '-' and '.' in the name and a leading digit (common in real gateways) are
      * deviations; a name over 64 characters too.
      */
+    /** The octets a pathNAME continues with (NAME characters, '/', '*', '$'), by table: one lookup per octet. */
+    private static final boolean[] PATH_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) PATH_CHAR[c] = TextScanner.isNameChar(c) || c == '/' || c == '*' || c == '$';
+    }
+
     static int pathNameEnd(TextScanner s, int start, String what) {
         int p = start;
         if (s.charAt(p) == '*') p++;
@@ -213,9 +250,11 @@ final class MIdReader {
         }
         p++;
         boolean reported = false;
-        while (p < s.end) {
-            c = s.at(p);
-            if (TextScanner.isNameChar(c) || c == '/' || c == '*' || c == '$') {
+        final byte[] b = s.b;
+        final int end = s.end;
+        while (p < end) {
+            c = b[p] & 0xFF;
+            if (PATH_CHAR[c]) {
                 p++;
             } else if ((c == '-' || c == '.') && TextScanner.isNameChar(s.charAt(p + 1))) {
                 if (!reported) {

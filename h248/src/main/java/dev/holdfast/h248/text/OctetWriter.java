@@ -79,6 +79,21 @@ abstract class OctetWriter {
     final OctetWriter append(String s) {
         int l = s.length();
         ensure(l);
+        if (l <= SHORT_STRING) {
+            // names, values, ids: checked and copied in one pass (no second pass, no array copy call)
+            byte[] a = this.a;
+            int p = n;
+            for (int i = 0; i < l; i++) {
+                char c = s.charAt(i);
+                if (c > 0xFF) {
+                    appendWide(s, 0);
+                    return this;
+                }
+                a[p + i] = (byte) c;
+            }
+            n = p + l;
+            return this;
+        }
         for (int i = 0; i < l; i++) {
             if (s.charAt(i) > 0xFF) {
                 appendWide(s, 0);
@@ -89,6 +104,9 @@ abstract class OctetWriter {
         n += l;
         return this;
     }
+
+    /** Up to this length a string is copied octet by octet, longer ones (SDP) by the array copy. */
+    private static final int SHORT_STRING = 32;
 
     private void appendWide(String s, int i) {
         int l = s.length();

@@ -32,12 +32,13 @@ final class RecentValues {
     private static final int MASK = (1 << BITS) - 1;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    // primitive keys: only a miss stores a reference (into an old array: a G1 barrier), a hit stores nothing
-    private final long[] key0 = new long[MASK + 1];
-    private final long[] key1 = new long[MASK + 1];
-    private final long[] key2 = new long[MASK + 1];
-    /** Length and kind of the key ({@code length | kind << 8}), 0 for an empty slot. */
-    private final int[] shape = new int[MASK + 1];
+    /**
+     * The keys, four longs per slot: the octets in three longs and the shape ({@code length | kind << 8}, 0 for an
+     * empty slot), side by side: a probe reads 32 octets of one array (one cache line, two when the slot straddles
+     * one), not a line in each of four arrays. Primitive keys: only a
+     * miss stores a reference (into an old array: a G1 barrier), a hit stores nothing.
+     */
+    private final long[] keys = new long[(MASK + 1) * 4];
     private final Object[] value = new Object[MASK + 1];
 
     /** Key of the last {@link #find} that missed, for {@link #keep}. */
@@ -53,13 +54,34 @@ final class RecentValues {
      */
     Object find(byte[] b, int from, int to, int kind) {
         int n = to - from;
-        long a = octets(b, from, n);
-        long c = n > 8 ? octets(b, from + 8, n - 8) : 0;
-        long d = n > 16 ? octets(b, from + 16, n - 16) : 0;
+        long a;
+        long c = 0;
+        long d = 0;
+        if (from + 24 <= b.length) {
+            // the common case, octets to spare after the key: whole 8-octet reads, the bytes past the key masked off
+            a = (long) LONG.get(b, from);
+            if (n >= 8) {
+                c = (long) LONG.get(b, from + 8);
+                if (n >= 16) {
+                    d = (long) LONG.get(b, from + 16);
+                    if (n < 24) d &= (1L << ((n - 16) << 3)) - 1;
+                } else {
+                    c &= (1L << ((n - 8) << 3)) - 1;
+                }
+            } else {
+                a &= (1L << (n << 3)) - 1;
+            }
+        } else {
+            a = octets(b, from, n);
+            c = n > 8 ? octets(b, from + 8, n - 8) : 0;
+            d = n > 16 ? octets(b, from + 16, n - 16) : 0;
+        }
         int sh = n | kind << 8;
         long x = (a * 0x9E3779B97F4A7C15L + c) * 0xC2B2AE3D27D4EB4FL + d + sh;
         int i = (int) (x ^ x >>> 29 ^ x >>> 47) & MASK;
-        if (key0[i] == a && shape[i] == sh && key1[i] == c && key2[i] == d) return value[i];
+        long[] k = keys;
+        int at = i << 2;
+        if (k[at] == a && k[at + 3] == sh && k[at + 1] == c && k[at + 2] == d) return value[i];
         slot = i;
         w0 = a;
         w1 = c;
@@ -72,10 +94,12 @@ final class RecentValues {
     <T> T keep(T v) {
         int i = slot;
         value[i] = v;
-        key0[i] = w0;
-        key1[i] = w1;
-        key2[i] = w2;
-        shape[i] = wShape;
+        long[] k = keys;
+        int at = i << 2;
+        k[at] = w0;
+        k[at + 1] = w1;
+        k[at + 2] = w2;
+        k[at + 3] = wShape;
         return v;
     }
 

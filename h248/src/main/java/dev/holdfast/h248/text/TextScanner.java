@@ -87,8 +87,13 @@ final class TextScanner {
         for (int p = from; p < to; p++) sb.append((char) (b[p] & 0xFF));
     }
 
-    /** {@code [from, to)} as a String (ISO-8859-1). */
-    String string(int from, int to) { return new String(b, from, to - from, StandardCharsets.ISO_8859_1); }
+    /**
+     * {@code [from, to)} as a String (ISO-8859-1). Through the deprecated high-byte constructor: with a high byte of
+     * 0 it is exactly ISO-8859-1 (each octet becomes the character of that value) and, being small, the JIT
+     * inlines it; the Charset constructor is too big to inline at the decoder's many call sites.
+     */
+    @SuppressWarnings("deprecation")
+    String string(int from, int to) { return new String(b, 0, from, to - from); }
 
     /** Values made before from the same octets: see {@link RecentValues}. */
     final RecentValues recent = new RecentValues();
@@ -134,12 +139,48 @@ final class TextScanner {
     /** {@code SafeChar}, plus the octets %x80-FF that v3 allows in a VALUE. */
     static boolean isValueChar(int c) { return c < 128 ? c >= 0 && SAFE[c] : c <= 0xFF; }
 
+    private static final boolean[] VALUE_OCTET = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) VALUE_OCTET[c] = isValueChar(c);
+    }
+
+    /** {@link #isValueChar} of an octet, by table. */
+    static boolean isValueOctet(byte o) { return VALUE_OCTET[o & 0xFF]; }
+
     static boolean isWhite(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
     /** End of the NAME characters starting at {@code p}. */
     int nameEnd(int p) {
-        while (p < end && NAME_CHAR[b[p] & 0xFF]) p++;
+        final byte[] b = this.b;
+        final int e = end;
+        // eight octets at a time, without a branch per octet: keywords and names vary in length, and a loop's exit
+        // branch taken after a different number of octets each time is mispredicted
+        while (p + 8 <= b.length) {
+            long stop = notNameOctets((long) LONG.get(b, p));
+            if (stop != 0) return Math.min(p + (Long.numberOfTrailingZeros(stop) >>> 3), e);
+            p += 8;
+            if (p >= e) return e;
+        }
+        while (p < e && NAME_CHAR[b[p] & 0xFF]) p++;
         return p;
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH = 0x8080808080808080L;
+
+    /**
+     * The high bit of each octet of {@code w} that is not a NAME character (ALPHA, DIGIT, "_"), all others 0. SWAR:
+     * for octets below 0x80, {@code x + (0x80 - lo)} sets the high bit when {@code x >= lo} and carries into no
+     * other octet; case folding ({@code & 0xDF}) brings a-z onto A-Z and nothing else there.
+     */
+    static long notNameOctets(long w) {
+        long y = w & ~HIGH;
+        long z = y & 0x5F5F5F5F5F5F5F5FL;
+        long digit = (y + (0x80 - '0') * ONES) & ~(y + (0x7F - '9') * ONES);
+        long letter = (z + (0x80 - 'A') * ONES) & ~(z + (0x7F - 'Z') * ONES);
+        long underscore = (y + (0x80 - '_') * ONES) & ~(y + (0x7F - '_') * ONES);
+        return (~(digit | letter | underscore) | w) & HIGH;
     }
 
     private static final boolean[] NAME_CHAR = new boolean[256];
@@ -169,25 +210,27 @@ final class TextScanner {
         int p = pos;
         if (p < end) {
             int c = b[p];
+            if (c > ' ' && c != ';') return; // nothing to skip, as before every token of compact text
             if (c == ' ' && p + 1 < end) {
                 // one space, as in pretty text's " = " and " {": done here unless more white space follows
                 c = b[++p];
                 pos = p;
             }
-            if (c == '\n' && p + 17 <= end) {
-                // pretty text's line break and indentation: up to 16 spaces after the LF in two 8-octet reads
-                long x = (long) LONG.get(b, p + 1) ^ EIGHT_SPACES;
-                int q = p + 1 + (Long.numberOfTrailingZeros(x) >>> 3);
-                if (x == 0) {
-                    x = (long) LONG.get(b, p + 9) ^ EIGHT_SPACES;
-                    q = p + 9 + (Long.numberOfTrailingZeros(x) >>> 3);
-                }
-                if (x != 0) {
-                    c = b[q];
-                    if (c > ' ' && c != ';') { // no more white space: done (0x80-0xFF are negative: the long way)
-                        pos = q;
-                        return;
+            if (c == '\n') {
+                // pretty text's line break and indentation (4 spaces a level, up to 24 and more): 8 octets a read
+                int q = p + 1;
+                while (q + 8 <= end) {
+                    long x = (long) LONG.get(b, q) ^ EIGHT_SPACES;
+                    if (x != 0) {
+                        q += Long.numberOfTrailingZeros(x) >>> 3;
+                        c = b[q];
+                        if (c > ' ' && c != ';') { // no more white space: done (0x80-0xFF are negative: the long way)
+                            pos = q;
+                            return;
+                        }
+                        break;
                     }
+                    q += 8;
                 }
             }
             if (c <= ' ' || c == ';') skipLwspRun(); // also octets 0x80-0xFF (negative): the run stops at once

@@ -103,6 +103,9 @@ public final class TransactionManager {
         Scheduler.Timer timer;
         int retransmissions;
         int pendings;
+        /** When its first transmission was handed to the transport (if {@link #sent}): the start of its round trip. */
+        long sentNanos;
+        boolean sent;
         /** Scheduler time by which a reply or the next Pending must come, once a Pending was received. */
         long pendingDeadline;
         /** Segments of a segmented reply received so far, by segment number (v3); null until the first. */
@@ -130,6 +133,10 @@ public final class TransactionManager {
         int pendingsSent;
         /** Scheduler time at which a replied transaction is forgotten (its reply time + LONG-TIMER). */
         long expiresAt;
+        /** When the request's message reached this layer. */
+        long receivedNanos;
+        /** Its reply's latency was recorded (once: a copy sent again for a duplicate is not counted). */
+        boolean latencyRecorded;
 
         Incoming(Key key, int version) { this.key = key; this.version = version; }
     }
@@ -268,6 +275,17 @@ public final class TransactionManager {
     }
 
     /**
+     * As {@link #inOneTurn(Runnable)}, then {@code afterSent} on the scheduler's thread once the messages the work
+     * made have been handed to the transport (it is queued behind the turn's flush): to measure when an answer left.
+     */
+    public void inOneTurn(Runnable work, Runnable afterSent) {
+        if (!onSchedulerThread(() -> {
+            work.run();
+            scheduler.execute(() -> safely(afterSent));
+        })) LOG.log(System.Logger.Level.DEBUG, "scheduler shut down, batch dropped");
+    }
+
+    /**
      * Sends {@code transactions} to {@code peer}: in this turn's message to it (batchPerTurn), or in a message of
      * their own now.
      */
@@ -292,6 +310,22 @@ public final class TransactionManager {
         }
         if (all.isEmpty()) return; // an ack-only message whose acks rode on an earlier one
         Message message = new Message(null, version, localMid, new MessageBody.Transactions(all));
+        long now = scheduler.nanoTime();
+        for (Outgoing o : carried) {
+            if (!o.sent) {
+                o.sent = true;
+                o.sentNanos = now;
+            }
+        }
+        for (Transaction t : transactions) {
+            if (t instanceof Transaction.Reply r) {
+                Incoming in = incoming.get(new Key(peer, r.transactionId()));
+                if (in != null && in.reply == r && !in.latencyRecorded) {
+                    counters.replyLatency.record(now - in.receivedNanos);
+                    in.latencyRecorded = true;
+                }
+            }
+        }
         if (carried.isEmpty()) lastRequestMessage.remove(peer);
         else lastRequestMessage.put(peer, carried);
         CompletionStage<Void> sent;
@@ -321,10 +355,11 @@ public final class TransactionManager {
 
     /** Hands over a decoded message from the transport; processes every transaction in it, in order. */
     public void onMessage(Peer peer, Message message) {
-        onSchedulerThread(() -> dispatch(peer, message));
+        long receivedNanos = scheduler.nanoTime();
+        onSchedulerThread(() -> dispatch(peer, message, receivedNanos));
     }
 
-    private void dispatch(Peer peer, Message message) {
+    private void dispatch(Peer peer, Message message, long receivedNanos) {
         if (closed) return;
         if (message.body() instanceof MessageBody.Error e) {
             counters.messageErrorsReceived.increment();
@@ -335,8 +370,8 @@ public final class TransactionManager {
         }
         for (Transaction t : message.transactions()) {
             try {
-                if (t instanceof Transaction.Request r) requestReceived(peer, message, r);
-                else if (t instanceof Transaction.Reply r) replyReceived(peer, message.version(), r);
+                if (t instanceof Transaction.Request r) requestReceived(peer, message, r, receivedNanos);
+                else if (t instanceof Transaction.Reply r) replyReceived(peer, message.version(), r, receivedNanos);
                 else if (t instanceof Transaction.Pending p) pendingReceived(peer, p.transactionId());
                 else if (t instanceof Transaction.ResponseAck k) ackReceived(peer, k);
                 else LOG.log(System.Logger.Level.DEBUG, () -> "ignored from " + peer + ": " + t);
@@ -379,7 +414,7 @@ public final class TransactionManager {
         lastRequestMessage.remove(peer);
     }
 
-    private void replyReceived(Peer peer, int version, Transaction.Reply reply) {
+    private void replyReceived(Peer peer, int version, Transaction.Reply reply, long receivedNanos) {
         if (reply.segmentNumber() != null) {
             segmentReceived(peer, version, reply);
             return;
@@ -401,6 +436,9 @@ public final class TransactionManager {
         }
         cancel(o.timer);
         forgetIfLastMessageDone(peer);
+        // from the first copy, also when it was sent again: how long the requester waited (under overload every
+        // request is retransmitted, and leaving those out would hide the waits that matter most)
+        if (o.sent) counters.requestRoundTrip.record(receivedNanos - o.sentNanos);
         o.future.complete(reply);
     }
 
@@ -510,7 +548,7 @@ public final class TransactionManager {
         }, options.maxRetransmissionInterval());
     }
 
-    private void requestReceived(Peer peer, Message message, Transaction.Request request) {
+    private void requestReceived(Peer peer, Message message, Transaction.Request request, long receivedNanos) {
         counters.requestsReceived.increment();
         Key key = new Key(peer, request.transactionId());
         Incoming known = incoming.get(key);
@@ -533,11 +571,12 @@ public final class TransactionManager {
             return;
         }
         Incoming in = new Incoming(key, message.version());
+        in.receivedNanos = receivedNanos;
         incoming.put(key, in);
         CompletionStage<List<ActionReply>> stage;
         try {
             stage = Objects.requireNonNull(handler.handle(new IncomingRequest(peer, message.version(),
-                    message.mid(), request)), "handler returned null");
+                    message.mid(), request, receivedNanos)), "handler returned null");
         } catch (Throwable t) {
             stage = CompletableFuture.failedFuture(t);
         }

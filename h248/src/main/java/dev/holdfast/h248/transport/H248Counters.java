@@ -59,10 +59,25 @@ public final class H248Counters {
     /** Requests refused because a bound on outstanding state was reached. */
     public final LongAdder rejectedForLoad = new LongAdder();
 
-    /** Name to value, in declaration order. */
+    /**
+     * How long this entity took to answer: from a request's arrival at the transaction layer (decoded, on the
+     * transport's thread) to the message carrying its reply handed to the transport. Duplicates answered from the
+     * cache are not counted. Under load this is the entity's own queueing and work, the other side's not included.
+     */
+    public final LatencyHistogram replyLatency = new LatencyHistogram();
+    /**
+     * How long the peers took to answer ours: from a request's first transmission handed to the transport to its
+     * reply's arrival at the transaction layer, also when it was retransmitted meanwhile (the requester waited that
+     * long). This includes the network and both sides' queueing: less {@link #replyLatency} measured at the peer,
+     * it is the time messages waited in sockets and event loops (and lost copies).
+     */
+    public final LatencyHistogram requestRoundTrip = new LatencyHistogram();
+
+    /** Counter name to value, in declaration order. */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
         for (var f : H248Counters.class.getFields()) {
+            if (f.getType() != LongAdder.class) continue; // the latency histograms are read on their own
             try {
                 m.put(f.getName(), ((LongAdder) f.get(this)).sum());
             } catch (IllegalAccessException e) {

@@ -202,6 +202,9 @@ public final class H248Endpoint implements AutoCloseable {
      */
     public void inOneTurn(Runnable work) { transactions.inOneTurn(work); }
 
+    /** As {@link #inOneTurn(Runnable)}, then {@code afterSent} once its messages were handed to the transport. */
+    public void inOneTurn(Runnable work, Runnable afterSent) { transactions.inOneTurn(work, afterSent); }
+
     public java.time.Duration restartAvoidanceDelay() { return transactions.restartAvoidanceDelay(); }
 
     public InetSocketAddress localAddress() { return localAddress; }

@@ -159,6 +159,24 @@ class LexicalParserTest {
     }
 
     @Test
+    void nameEndReadingEightOctetsAtATimeAgreesWithTheNameCharacterClassForEveryOctet() {
+        // every octet value at every position of a word, and words ending before, at and after an 8-octet step
+        for (int c = 0; c < 256; c++) {
+            boolean nameChar = TextScanner.isNameChar(c);
+            for (int at = 1; at < 20; at++) {
+                byte[] b = new byte[24];
+                java.util.Arrays.fill(b, (byte) 'a');
+                b[at] = (byte) c;
+                TextScanner s = new TextScanner(b, b.length, DecodeOptions.LENIENT);
+                assertEquals(nameChar ? b.length : at, s.nameEnd(0), "octet " + c + " at " + at);
+                // the message may end before the array does: octets after it are not read as part of the name
+                TextScanner shorter = new TextScanner(b, at, DecodeOptions.LENIENT);
+                assertEquals(at, shorter.nameEnd(0), "end at " + at + ", octet " + c + " after it");
+            }
+        }
+    }
+
+    @Test
     void tokenLookupIsCaseInsensitiveAndInPlace() {
         assertEquals(Token.TRANSACTION, Token.lookup("xxTRANSACTIONyy", 2, 13));
         assertEquals(Token.TRANSACTION, Token.lookup("transaction"));

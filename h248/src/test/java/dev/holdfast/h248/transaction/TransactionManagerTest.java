@@ -147,6 +147,64 @@ class TransactionManagerTest {
     }
 
     @Test
+    void replyLatencyIsTheHandlersTimeAndTheRoundTripAddsTheNetwork() throws Exception {
+        // the MG's handler answers 40 ms after the request arrived; the network takes 5 ms each way
+        net.latency(Duration.ofMillis(5));
+        mg.setRequestHandler(r -> {
+            CompletableFuture<List<ActionReply>> later = new CompletableFuture<>();
+            net.scheduler.schedule(() -> later.complete(List.of(modifyReply())), Duration.ofMillis(40));
+            return later;
+        });
+        CompletableFuture<Transaction.Reply> f = mgc.send(MG, modify());
+        net.scheduler.advance(Duration.ofMillis(100));
+        assertTrue(f.isDone());
+        var reply = mgCounters.replyLatency.snapshot();
+        assertEquals(1, reply.count());
+        assertTrue(reply.percentileMillis(50) >= 40 && reply.percentileMillis(50) <= 45, "MG reply latency " + reply.percentileMillis(50));
+        var rtt = mgcCounters.requestRoundTrip.snapshot();
+        assertEquals(1, rtt.count());
+        assertTrue(rtt.percentileMillis(50) >= 50 && rtt.percentileMillis(50) <= 56.25, "MGC round trip " + rtt.percentileMillis(50));
+        assertEquals(0, mgcCounters.replyLatency.snapshot().count(), "the MGC answered nothing");
+        assertEquals(0, mgCounters.requestRoundTrip.snapshot().count(), "the MG asked nothing");
+    }
+
+    @Test
+    void aRetransmittedRequestsRoundTripRunsFromTheFirstCopyAndADuplicateAnsweredFromTheCacheHasNoReplyLatency() throws Exception {
+        int[] mgReplies = {0};
+        net.drop(s -> s.from().equals(MG) && ++mgReplies[0] == 1); // the first reply is lost
+        CompletableFuture<Transaction.Reply> f = mgc.send(MG, modify());
+        net.scheduler.advance(Duration.ofSeconds(1));
+        assertTrue(f.isDone());
+        assertEquals(1, mgCounters.duplicateRequests.sum());
+        var rtt = mgcCounters.requestRoundTrip.snapshot();
+        assertEquals(1, rtt.count());
+        assertTrue(rtt.percentileMillis(50) >= 500, "the MGC waited for the retransmission's reply: " + rtt.percentileMillis(50));
+        assertEquals(1, mgCounters.replyLatency.snapshot().count(), "the reply's latency once, not again from the cache");
+    }
+
+    @Test
+    void afterSentRunsOnceTheTurnsMessageLeft() {
+        List<String> order = new ArrayList<>();
+        MessageSender recording = new MessageSender() {
+            @Override public java.util.concurrent.CompletionStage<Void> send(Peer to, Message message) {
+                order.add("sent " + message.transactions().size());
+                return CompletableFuture.completedFuture(null);
+            }
+
+            @Override public boolean reliable() { return false; }
+        };
+        TransactionManager m = new TransactionManager(MId.ipv4("127.0.0.1", 2944), OPTIONS, net.scheduler, recording,
+                new H248Counters(), new SplittableRandom(3));
+        m.inOneTurn(() -> {
+            m.send(MG, modify());
+            m.send(MG, modify());
+        }, () -> order.add("after"));
+        net.scheduler.runReady();
+        assertEquals(List.of("sent 2", "after"), order, "both requests in one message, then the callback");
+        m.close();
+    }
+
+    @Test
     void transactionIdsAreDistinctAndRepliesCorrelateById() throws Exception {
         List<CompletableFuture<Transaction.Reply>> fs = new ArrayList<>();
         for (int i = 0; i < 50; i++) fs.add(mgc.send(MG, modify()));

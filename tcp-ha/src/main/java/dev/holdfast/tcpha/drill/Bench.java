@@ -18,11 +18,12 @@ public final class Bench {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = new java.util.HashMap<>();
         for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--overhead") || argv[i].equals("--pin")) { a.put(argv[i], "true"); continue; }
+            if (argv[i].equals("--overhead") || argv[i].equals("--pin") || argv[i].equals("--separate-runs")) { a.put(argv[i], "true"); continue; }
             if (i + 1 < argv.length) a.put(argv[i], argv[++i]);
         }
         int runs = Integer.parseInt(a.getOrDefault("--runs", "3"));
-        if (a.containsKey("--overhead")) { Overhead.main(a, runs); return; }
+        if (a.containsKey("--overhead") && a.containsKey("--separate-runs")) { Overhead.main(a, runs); return; }
+        if (a.containsKey("--overhead")) { PairedOverhead.main(a); return; }
         int[] hbs = Arrays.stream(a.getOrDefault("--hb", "1000,200,50,10").split(",")).mapToInt(Integer::parseInt).toArray();
         List<String> apps = new ArrayList<>();
         for (String app : a.getOrDefault("--apps", "echo,interactive,bulk").split(",")) {

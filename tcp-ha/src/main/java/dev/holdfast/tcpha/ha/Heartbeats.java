@@ -39,22 +39,35 @@ public final class Heartbeats implements AutoCloseable {
     private volatile Runnable onEachRound = () -> {};
     private final java.util.concurrent.CountDownLatch receiverReady;
     private volatile boolean running = true;
+    private final boolean readOnEachRound;
 
-    /** links: pairs of (local IP, peer IP), one per link. */
+    /** links: pairs of (local IP, peer IP), one per link; a blocking receiver thread per link. */
     public Heartbeats(List<String[]> links, int intervalMs, Supplier<String> payload) throws IOException {
+        this(links, intervalMs, payload, false);
+    }
+
+    /**
+     * As above; with {@code readOnEachRound}, no receiver threads: the sender reads whatever arrived on each link
+     * once a round, just before {@link #onEachRound}, so the peer is known heard to within one interval. For a side
+     * that only needs that (the primary, which watches its backup once a round anyway): each heartbeat received
+     * used to wake a thread of its own, two per round, about 80 us of CPU each on the VMs this runs on.
+     */
+    public Heartbeats(List<String[]> links, int intervalMs, Supplier<String> payload, boolean readOnEachRound) throws IOException {
         this.intervalNanos = intervalMs * 1_000_000L;
         this.payload = payload;
+        this.readOnEachRound = readOnEachRound;
         for (String[] l : links) {
             DatagramChannel ch = DatagramChannel.open();
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(new InetSocketAddress(l[0], PORT));
+            if (readOnEachRound) ch.configureBlocking(false);
             channels.add(ch);
             peers.add(new InetSocketAddress(l[1], PORT));
         }
         lastHeardNanos = new long[links.size()];
         lastPayload = new String[links.size()];
-        receiverReady = new java.util.concurrent.CountDownLatch(links.size());
-        for (int i = 0; i < links.size(); i++) {
+        receiverReady = new java.util.concurrent.CountDownLatch(readOnEachRound ? 0 : links.size());
+        for (int i = 0; i < links.size() && !readOnEachRound; i++) {
             int link = i;
             Thread t = new Thread(() -> receive(link), "heartbeat-rx-" + (link + 1));
             t.setDaemon(true);
@@ -80,6 +93,8 @@ public final class Heartbeats implements AutoCloseable {
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(20);
         ByteBuffer out = ByteBuffer.allocateDirect(1500);
         StringBuilder text = new StringBuilder(128);
+        ByteBuffer in = readOnEachRound ? ByteBuffer.allocateDirect(1500) : null;
+        byte[] bytes = readOnEachRound ? new byte[1500] : null;
         long next = System.nanoTime();
         while (running) {
             text.setLength(0);
@@ -94,12 +109,34 @@ public final class Heartbeats implements AutoCloseable {
                     // a link that is down fails the send: the peer notices the silence, we go on with the other link
                 }
             }
+            if (readOnEachRound) readWhatArrived(in, bytes);
             onEachRound.run();
             // fixed rate: the next round is due one interval after the last one was due, not after this one ended
             next += intervalNanos;
             long now = System.nanoTime();
             if (next - now < 0) next = now; // a stall (GC, a busy host) is not made up for with a burst
             for (long left = next - now; running && left > 0; left = next - System.nanoTime()) LockSupport.parkNanos(left);
+        }
+    }
+
+    /** Reads every datagram queued on each link without waiting (non-blocking channels); the last one's payload is kept. */
+    private void readWhatArrived(ByteBuffer buf, byte[] bytes) {
+        for (int link = 0; link < channels.size(); link++) {
+            int n = -1;
+            try {
+                while (true) {
+                    buf.clear();
+                    if (channels.get(link).receive(buf) == null) break;
+                    n = buf.position();
+                }
+            } catch (IOException e) {
+                // this link only: what it would have said counts as silence
+            }
+            if (n < 0) continue;
+            lastHeardNanos[link] = System.nanoTime();
+            buf.position(0).limit(n); // (the last receive, which found nothing, left the last datagram's bytes in place)
+            buf.get(bytes, 0, n);
+            lastPayload[link] = new String(bytes, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
 

@@ -64,7 +64,8 @@ public final class PrimaryServer {
         if (!plain) {
             Heartbeats hb = new Heartbeats(List.of(new String[] {NamespaceRig.HB1_PRIMARY, NamespaceRig.HB1_BACKUP},
                     new String[] {NamespaceRig.HB2_PRIMARY, NamespaceRig.HB2_BACKUP}), hbMs,
-                    () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get());
+                    () -> "primary conns=" + p.open.get() + " read=" + p.bytesRead.get() + " written=" + p.bytesWritten.get(),
+                    true); // the primary only asks once a round whether its backup lives: no receiver threads
             SyncServer sync = new SyncServer(p.logs);
             sync.listen(NamespaceRig.HB1_PRIMARY);
             sync.listen(NamespaceRig.HB2_PRIMARY);

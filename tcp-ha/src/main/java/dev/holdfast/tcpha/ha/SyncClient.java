@@ -29,6 +29,11 @@ final class SyncClient {
     /** FETCH requests sent, and DATA replies that came back empty (the primary no longer had the bytes). */
     final AtomicLong fetches = new AtomicLong(), emptyReplies = new AtomicLong();
     private volatile long lastReplyNanos;
+    private long lastSentNanos;
+    /** When the oldest report not yet answered was sent (nanoTime); 0: none outstanding. */
+    private volatile long firstUnansweredNanos;
+    /** At most this long without a report while the backup has connections (below the silence check's 500 ms). */
+    static final long KEEP_ALIVE_NANOS = 200_000_000L;
 
     /** Milliseconds since the primary last answered on the sync channel (a third sign of life). */
     long silentMillis() { return (System.nanoTime() - lastReplyNanos) / 1_000_000; }
@@ -59,16 +64,34 @@ final class SyncClient {
                 reader.setDaemon(true);
                 reader.start();
                 lastReplyNanos = System.nanoTime();
+                firstUnansweredNanos = 0;
                 while (running && reader.isAlive()) {
-                    if (!tap.connections().isEmpty() && System.nanoTime() - lastReplyNanos > Math.max(10L * syncMs, 500) * 1_000_000) {
+                    long unanswered = firstUnansweredNanos;
+                    if (!tap.connections().isEmpty() && unanswered != 0 && System.nanoTime() - unanswered > Math.max(10L * syncMs, 500) * 1_000_000) {
                         // no answer for ten periods (and half a second: a primary busy with many connections is
-                        // slow, not gone): this link is down (TCP would take seconds to say so)
+                        // slow, not gone): this link is down (TCP would take seconds to say so). Counted from the
+                        // first report still unanswered, not from the last reply: before the first connection there
+                        // is nothing to report, and the first report after a quiet spell used to find the last
+                        // reply long past and drop a working link at once
                         LOG.log(Level.INFO, "sync channel via {0} silent: trying the other link", ip);
                         break;
                     }
                     synchronized (out) {
+                        long now = System.nanoTime();
+                        // a connection whose replica and primary agree and have not moved needs no report: an idle
+                        // service then costs the primary no wake-up per SyncTime (50 a second at 20 ms), only a
+                        // keep-alive (which keeps the replies, and so the silence check above, going)
+                        boolean keepAlive = now - lastSentNanos > KEEP_ALIVE_NANOS;
                         for (ReplicaConnection c : tap.connections()) {
-                            SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), c.delivered(), 0, null);
+                            long delivered = c.delivered();
+                            boolean settled = delivered == c.hasReported && c.primaryRead == delivered
+                                    && c.primaryWritten == c.output.produced() && c.consumed() == c.consumedReported
+                                    && (c.closeReported || !c.output.isClosed());
+                            if (settled && !keepAlive) continue;
+                            SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), delivered, 0, null);
+                            c.hasReported = delivered;
+                            lastSentNanos = now;
+                            if (firstUnansweredNanos == 0) firstUnansweredNanos = now;
                             long consumed = c.consumed();
                             if (consumed != c.consumedReported) {
                                 SyncChannel.write(out, SyncChannel.CONSUMED, c.syncKey(), consumed, 0, null);
@@ -98,13 +121,16 @@ final class SyncClient {
             while (running) {
                 SyncChannel.Frame f = SyncChannel.read(in);
                 lastReplyNanos = System.nanoTime();
+                firstUnansweredNanos = 0;
                 ReplicaConnection c = byKey.get(f.conn());
                 if (c == null) {
                     for (ReplicaConnection x : tap.connections()) byKey.put(x.syncKey(), x);
                     c = byKey.get(f.conn());
                     if (c == null) continue;
                 }
-                if (f.type() == SyncChannel.READ) {
+                if (f.type() == SyncChannel.READ && f.offset() < 0) {
+                    continue; // the primary does not have this connection (closed there, or not accepted yet)
+                } else if (f.type() == SyncChannel.READ) {
                     c.primaryRead = f.offset();
                     c.primaryReportNanos = System.nanoTime();
                     lastReplyNanos = System.nanoTime();

@@ -51,7 +51,16 @@ final class SyncServer {
                 SyncChannel.Frame f = SyncChannel.read(in);
                 lastHeardNanos = System.nanoTime();
                 InputLog log = logs.get(f.conn());
-                if (log == null) continue; // a connection we no longer have: nothing to keep or give
+                if (log == null) {
+                    // a connection we no longer have (or not yet): nothing to keep or give, but an answer all the
+                    // same, or a backup whose connections have all closed hears nothing and takes the link for
+                    // broken (it reconnected every half second, over and over, a thread and a log line each time)
+                    if (f.type() == SyncChannel.HAS) {
+                        SyncChannel.write(out, SyncChannel.READ, f.conn(), -1, 0, null);
+                        if (in.available() == 0) out.flush();
+                    }
+                    continue;
+                }
                 if (f.type() == SyncChannel.HAS) {
                     log.backupHas(f.offset());
                     SyncChannel.write(out, SyncChannel.READ, f.conn(), log.readOffset(), 0, null);

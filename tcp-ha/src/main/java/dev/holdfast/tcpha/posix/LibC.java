@@ -34,6 +34,11 @@ public interface LibC extends Library {
     long send(int fd, byte[] buf, long count, int flags) throws LastErrorException;
     long recv(int fd, byte[] buf, long count, int flags) throws LastErrorException;
     long recvfrom(int fd, byte[] buf, long count, int flags, byte[] from, int[] fromLen) throws LastErrorException;
+    /**
+     * The same into a direct buffer: JNA passes its address, where a byte[] is copied to native memory and back
+     * whole on every call (70 KB each way for the tap's frame buffer, per frame).
+     */
+    long recvfrom(int fd, java.nio.ByteBuffer directBuf, long count, int flags, byte[] from, int[] fromLen) throws LastErrorException;
     long sendto(int fd, byte[] buf, long count, int flags, byte[] to, int toLen) throws LastErrorException;
     int shutdown(int fd, int how) throws LastErrorException;
     int close(int fd) throws LastErrorException;

@@ -89,6 +89,26 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
+    private final byte[] from = new byte[20];
+    private final int[] fromLen = new int[1];
+
+    /**
+     * As {@link #receive(byte[], int[], boolean)} into a direct buffer (its bytes from 0 to the returned length; the
+     * buffer's position and limit are left alone), without JNA copying a Java array in and out: for a reader of
+     * many frames (the tap). Not thread-safe: one reader thread.
+     */
+    public int receive(ByteBuffer directBuf, int[] pktType, boolean dontWait) throws IOException {
+        fromLen[0] = from.length;
+        try {
+            int n = (int) LibC.INSTANCE.recvfrom(fd, directBuf, directBuf.capacity(), dontWait ? LibC.MSG_DONTWAIT : 0, from, fromLen);
+            if (pktType != null) pktType[0] = from[10] & 0xff;
+            return n;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) return -1;
+            throw Sockets.io("recvfrom(AF_PACKET)", e);
+        }
+    }
+
     private static final int SO_ATTACH_FILTER = 26, PACKET_STATISTICS = 6;
 
     /**

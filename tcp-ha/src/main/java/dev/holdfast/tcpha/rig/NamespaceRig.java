@@ -136,6 +136,10 @@ public final class NamespaceRig implements AutoCloseable {
                 // a young generation large enough that a drill sees few collections: a serial GC stops every thread,
                 // heartbeats included, and with hundreds of connection threads a pause lasts hundreds of ms
                 "-Xmn400m",
+                // no "Cleanup" safepoint every second: it stops every thread, the real-time heartbeat threads too,
+                // until the last Java thread reaches it, and on a loaded host a preempted thread took up to 94 ms
+                // to get there (-Xlog:safepoint): twice a 10 ms x 5 detector's deadline, a false takeover
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         try {

@@ -109,6 +109,8 @@ public final class ReplicaConnection {
     public long lagPrimaryRead, lagPrimaryWritten;
     /** When the sync channel last reported on this connection (nanoTime). */
     public volatile long primaryReportNanos;
+    /** The delivered offset last reported to the primary in a HAS frame (sync channel thread only). */
+    public long hasReported = -1;
     /** The replica's consumed input last reported to the primary (sync channel thread only). */
     public long consumedReported = -1;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */

@@ -46,10 +46,13 @@ public final class TcpTap implements AutoCloseable {
     private final java.util.concurrent.ArrayBlockingQueue<List<byte[]>> frames = new java.util.concurrent.ArrayBlockingQueue<>(1 << 16);
     /**
      * After handing over a batch the reader sleeps this long before reading again, so a busy service costs the tap
-     * a few thousand wake-ups a second rather than one (or three: reader, processor, replica) per frame: on a host
-     * the tap shares with others, every wake-up takes a CPU from them. The kernel queues what arrives meanwhile.
+     * about a thousand wake-ups a second rather than three (reader, processor, replica) per frame: on a host the tap
+     * shares with others, every wake-up takes a CPU from them (about 80 us of CPU each on the VMs this runs on), and
+     * a sender whose frame finds the reader asleep in poll(2) pays for waking it in its own context (the kernel
+     * delivers the hub's copy of the frame on the sending thread). While the reader pauses, the kernel only queues.
+     * The replica lags the primary by up to this much more; the takeover reads the queue out before it stops the tap.
      */
-    static final long BATCH_PAUSE_NANOS = 500_000;
+    static final long BATCH_PAUSE_NANOS = 1_000_000;
     private volatile boolean draining;
     /**
      * Written by {@link #stop}: the reader waits on it beside the packet socket, so an idle tap sleeps up to
@@ -104,7 +107,7 @@ public final class TcpTap implements AutoCloseable {
 
     private void read() {
         dev.holdfast.tcpha.posix.RealtimeThread.elevate(5);
-        byte[] buf = new byte[70_000];
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(70_000); // direct: see PacketSocket.receive
         int[] type = new int[1];
         long lastStats = System.nanoTime();
         try {
@@ -124,7 +127,9 @@ public final class TcpTap implements AutoCloseable {
                     if (n < 0) break;
                     if (draining) drainedAtStop.incrementAndGet();
                     if (type[0] == PacketSocket.PACKET_OUTGOING) continue; // our own output, after a takeover
-                    batch.add(java.util.Arrays.copyOf(buf, n));
+                    byte[] frame = new byte[n];
+                    buf.get(0, frame);
+                    batch.add(frame);
                     if (batch.size() >= 1024) break;
                 }
                 if (!batch.isEmpty()) {
@@ -133,9 +138,10 @@ public final class TcpTap implements AutoCloseable {
                 }
                 if (System.nanoTime() - lastStats > 100_000_000L) { readStatistics(); lastStats = System.nanoTime(); }
                 if (draining && batch.isEmpty()) return; // the kernel's queue is empty: everything sent before the stop is read
-                // pause only when frames came in together (a busy service): after a lone frame the pause is one more
-                // wake-up per frame and batches nothing
-                if (!draining && batch.size() > 1) java.util.concurrent.locks.LockSupport.parkNanos(BATCH_PAUSE_NANOS);
+                // pause after every batch, a lone frame too: in a request/reply exchange the lone request is followed
+                // within microseconds by the server's reply (its header), the next request, and so on, and pausing
+                // gathers them; without it the reader woke for every frame (a frame every 30 us in an echo run)
+                if (!draining && !batch.isEmpty()) java.util.concurrent.locks.LockSupport.parkNanos(BATCH_PAUSE_NANOS);
             }
         } finally {
             readStatistics();

@@ -28,6 +28,10 @@ class ServiceTrafficFilterTest {
             int lo = ByteBuffer.wrap(InetAddress.getLoopbackAddress().getAddress()).getInt();
             tap.attachFilter(ServiceTrafficFilter.program(lo, service.getLocalPort()));
             tap.setReceiveTimeoutMillis(200);
+            // a packet socket takes every frame from its creation until the filter is attached: on a shared host's
+            // loopback that is other processes' traffic, queued unfiltered; read it out before the test's own
+            byte[] stale = new byte[70_000];
+            while (tap.receive(stale, null, true) >= 0) { /* queued before the filter */ }
             byte[] request = new byte[1000], reply = new byte[1000];
             try (Socket c = new Socket(); Socket o = new Socket()) {
                 o.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), other.getLocalPort()));
