@@ -170,8 +170,22 @@ public final class Controller implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.INFO, "admin API on " + c.admin.url() + "/api/status");
         }
+        if (dev.holdfast.controller.warmup.StandbyWarmUp.enabled(s)) {
+            // a standby compiles the rebuild path now, on scratch cores, rather than during a failover; it gives way
+            // as soon as a gateway registers here (or the controller stops)
+            c.warmUp = dev.holdfast.controller.warmup.StandbyWarmUp.start(
+                    dev.holdfast.controller.warmup.StandbyWarmUp.Limits.fromSystemProperties(),
+                    () -> c.closed || core.association().anyRegistration());
+        }
         return c;
     }
+
+    /** The start-up warm-up's thread (docs/drill.md, "Session 9"), or null when this controller does not warm up. */
+    private volatile Thread warmUp;
+    private volatile boolean closed;
+
+    /** The warm-up's thread, or null when there is none. */
+    public Thread warmUp() { return warmUp; }
 
     public static Controller start(Provisioning p) throws IOException, InterruptedException {
         return start(p, null, 1, EndpointOptions.DEFAULTS);
@@ -277,6 +291,7 @@ public final class Controller implements AutoCloseable {
     public dev.holdfast.controller.provisioning.ProvisioningChanges provisioningChanges() { return changes; }
 
     @Override public void close() {
+        closed = true;
         AdminServer a = admin;
         if (a != null) a.close();
         if (peerWatch != null) peerWatch.close();

@@ -878,7 +878,10 @@ public final class MigrationDrill {
                .append("    - { user: ").append(ADMIN_USER).append(", role: viewer, password: \"").append(hash).append("\" }\n");
         }
         if (!extra.isBlank()) add.append(extra.endsWith("\n") ? extra : extra + "\n");
-        Files.writeString(yaml, Files.readString(yaml) + add, StandardCharsets.UTF_8);
+        String written = Files.readString(yaml);
+        // the alternate says so: it then warms up at start (controller.warmup auto, docs/drill.md "Session 9")
+        if (name.equals("alternate")) written = written.replaceFirst("(?m)^controller:\n", "controller:\n  role: alternate\n");
+        Files.writeString(yaml, written + add, StandardCharsets.UTF_8);
         return yaml;
     }
 

@@ -126,6 +126,25 @@ final class AdminApi {
                 });
     }
 
+    /**
+     * What {@code GET /api/calls} and {@code GET /api/status} would answer about {@code core}'s calls, as JSON octets,
+     * made on the calling thread (the core's, or one that owns the core): the start-up warm-up renders its scratch
+     * core's with it, so that the JSON path is compiled before the admins and drills read a failover.
+     */
+    static byte[] callsAndCountsJson(dev.holdfast.controller.ControllerCore core, long now) {
+        List<ObjectNode> calls = new ArrayList<>();
+        for (CoreViews.CallView v : CoreViews.calls(core, CoreViews.callIds(core))) calls.add(callJson(v.structure(), v.migrated()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("calls", calls);
+        out.put("phoneCalls", CoreViews.phoneCalls(core));
+        out.put("counts", CoreViews.counts(core, now));
+        try {
+            return AdminJson.MAPPER.writeValueAsBytes(out);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The calls' structures, {@link CoreViews#CALLS_PER_QUERY} per core query, one after the other. */
     private CompletableFuture<List<CoreViews.CallView>> structures(List<Long> ids, int from, List<CoreViews.CallView> acc) {
         if (from >= ids.size()) return CompletableFuture.completedFuture(acc);

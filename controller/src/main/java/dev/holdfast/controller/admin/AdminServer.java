@@ -21,6 +21,14 @@ import java.util.concurrent.TimeUnit;
  * work), bodies capped, idle connections closed.
  */
 public final class AdminServer implements AutoCloseable {
+    /**
+     * What the admin API would answer about {@code core}'s calls and counts ({@code GET /api/calls}, {@code /api/status}),
+     * as JSON octets, made on the calling thread: for the start-up warm-up's scratch cores (warmup/FailoverRehearsal).
+     */
+    public static byte[] callsAndCountsJson(dev.holdfast.controller.ControllerCore core, long now) {
+        return AdminApi.callsAndCountsJson(core, now);
+    }
+
     private static final System.Logger LOG = System.getLogger(AdminServer.class.getName());
     /** A connection silent this long (no request, no stream) is closed. */
     private static final int IDLE_SECONDS = 120;

@@ -70,6 +70,12 @@ public final class GatewayAssociation {
 
     public void listener(GatewayListener l) { this.listener = l; }
 
+    /** Set on the core thread at the first gateway registration; read by the start-up warm-up, which then stops. */
+    private volatile boolean registered;
+
+    /** Whether any gateway has registered since start (any thread). */
+    public boolean anyRegistration() { return registered; }
+
     /** A gateway's state changed, or one was added or removed, since {@link #takeGatewaysChanged()} (core thread). */
     private boolean gatewaysChanged = true;
 
@@ -260,6 +266,7 @@ public final class GatewayAssociation {
             case RESTART, FAILOVER, DISCONNECTED, HANDOFF -> {
                 // Restart means the gateway lost its contexts, unless it only cancels a graceful shutdown (918)
                 boolean preserved = method != ServiceChangeParm.MethodKind.RESTART || reason == 918;
+                registered = true;
                 boolean wasKnown = gw.state != GatewayState.UNREGISTERED;
                 if (gw.peer != null) reachablePeers.remove(gw.peer, MidText.canonical(gw.config().mid())); // it may come from a new address
                 gw.peer = r.peer();

@@ -15,10 +15,14 @@ import java.util.List;
  * @param failback   what an alternate does when its primary is back: {@code idle} (default: hand each gateway back
  *                   once it has no call), {@code immediate} (hand every gateway back at once, calls and all: the
  *                   primary rebuilds them from their cookies) or {@code none}
+ * @param warmup     whether the controller rehearses a failover's rebuild at start-up on a scratch core of its own, so
+ *                   that the code is compiled before a real failover needs it (docs/drill.md, "Session 9"):
+ *                   {@code auto} (default: an alternate does, a primary does not), {@code on} or {@code off}; the system
+ *                   property {@code controller.warmup} overrides it
  */
 public record ControllerSettings(String mid, String address, Integer port, List<String> transports, String eventLog,
-                                 String role, String peer, String failback) {
-    public static final ControllerSettings DEFAULTS = new ControllerSettings(null, null, null, null, null, null, null, null);
+                                 String role, String peer, String failback, String warmup) {
+    public static final ControllerSettings DEFAULTS = new ControllerSettings(null, null, null, null, null, null, null, null, null);
 
     public ControllerSettings {
         if (address == null) address = "127.0.0.1";
@@ -26,11 +30,12 @@ public record ControllerSettings(String mid, String address, Integer port, List<
         transports = transports == null ? List.of("udp", "tcp") : List.copyOf(transports);
         if (role == null) role = "primary";
         if (failback == null) failback = "idle";
+        if (warmup == null) warmup = "auto";
     }
 
     public boolean alternate() { return "alternate".equals(role); }
 
     public ControllerSettings(String mid, String address, Integer port, List<String> transports, String eventLog) {
-        this(mid, address, port, transports, eventLog, null, null, null);
+        this(mid, address, port, transports, eventLog, null, null, null, null);
     }
 }

@@ -49,6 +49,9 @@ final class ProvisioningValidator {
         if (!List.of("idle", "immediate", "none").contains(c.failback())) {
             out.add(new Violation("/controller/failback", "failback '" + c.failback() + "' is not idle, immediate or none"));
         }
+        if (!List.of("auto", "on", "off").contains(c.warmup())) {
+            out.add(new Violation("/controller/warmup", "warmup '" + c.warmup() + "' is not auto, on or off"));
+        }
         if (c.peer() != null && !MidText.isValid(c.peer())) {
             out.add(new Violation("/controller/peer", "'" + c.peer() + "' is not an mId ([ip]:port or <domain>:port)"));
         }

@@ -92,8 +92,11 @@ public final class DigestAuthenticator {
         return now - issued > lifetimeMillis ? Verdict.STALE : Verdict.OK;
     }
 
-    /** The request-digest of RFC 2617 3.2.2.1 / RFC 7616 3.4.1 ({@code qop} null: the RFC 2069 form). */
-    static String response(String algorithm, String ha1, String nonce, String nc, String cnonce, String qop,
+    /**
+     * The request-digest of RFC 2617 3.2.2.1 / RFC 7616 3.4.1 ({@code qop} null: the RFC 2069 form). Public for the
+     * warm-up's scripted phones, which answer the registrar's challenge as a phone does.
+     */
+    public static String response(String algorithm, String ha1, String nonce, String nc, String cnonce, String qop,
                            String method, String uri) {
         String ha2 = hash(algorithm, method + ":" + uri);
         return qop == null ? hash(algorithm, ha1 + ":" + nonce + ":" + ha2)
