@@ -83,13 +83,20 @@ final class SyncClient {
                         // keep-alive (which keeps the replies, and so the silence check above, going)
                         boolean keepAlive = now - lastSentNanos > KEEP_ALIVE_NANOS;
                         for (ReplicaConnection c : tap.connections()) {
+                            // "settled" is judged on the primary's last reply, which may be stale: a connection whose
+                            // bytes the replica has exactly up to that reply, and whose next segment the tap lost,
+                            // looks settled while the primary has read on. So each connection is reported at least
+                            // every keep-alive period, whatever the others do (a keep-alive of the whole channel
+                            // alone never came while another connection was busy, and such a gap was never fetched)
+                            boolean due = keepAlive || now - c.reportedAtNanos > KEEP_ALIVE_NANOS;
                             long delivered = c.delivered();
                             boolean settled = delivered == c.hasReported && c.primaryRead == delivered
                                     && c.primaryWritten == c.output.produced() && c.consumed() == c.consumedReported
                                     && (c.closeReported || !c.output.isClosed());
-                            if (settled && !keepAlive) continue;
+                            if (settled && !due) continue;
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), delivered, 0, null);
                             c.hasReported = delivered;
+                            c.reportedAtNanos = now;
                             lastSentNanos = now;
                             if (firstUnansweredNanos == 0) firstUnansweredNanos = now;
                             long consumed = c.consumed();

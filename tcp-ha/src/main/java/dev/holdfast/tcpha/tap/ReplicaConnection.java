@@ -111,6 +111,8 @@ public final class ReplicaConnection {
     public volatile long primaryReportNanos;
     /** The delivered offset last reported to the primary in a HAS frame (sync channel thread only). */
     public long hasReported = -1;
+    /** When the sync client last reported this connection (System.nanoTime): a settled one is reported again now and then. */
+    public long reportedAtNanos;
     /** The replica's consumed input last reported to the primary (sync channel thread only). */
     public long consumedReported = -1;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */
