@@ -287,9 +287,7 @@ final class PhoneMigrationSimulation {
             }
             if (ringing.contains(p)) {
                 if (p.call.state() != CallState.RINGBACK) violation(p.what + ": ringing at the kill, caller's call " + p.call.state() + " (" + p.call.endReason() + ") after the failover");
-                boolean rings = p.calleePhone != null ? calleeCalls.get(p) != null && calleeCalls.get(p).state() == CallState.RINGING
-                        : p.calleeGateway.core.signals(p.calleeLine).contains("al/ri");
-                if (!rings) violation(p.what + ": the callee no longer rings after the failover");
+                if (!calleeRings(p)) violation(p.what + ": the callee no longer rings after the failover");
                 continue;
             }
             boolean onHold = held.contains(p);

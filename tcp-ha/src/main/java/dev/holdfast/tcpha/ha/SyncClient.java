@@ -29,7 +29,6 @@ final class SyncClient {
     /** FETCH requests sent, and DATA replies that came back empty (the primary no longer had the bytes). */
     final AtomicLong fetches = new AtomicLong(), emptyReplies = new AtomicLong();
     private volatile long lastReplyNanos;
-    private long lastSentNanos;
     /** When the oldest report not yet answered was sent (nanoTime); 0: none outstanding. */
     private volatile long firstUnansweredNanos;
     /** At most this long without a report while the backup has connections (below the silence check's 500 ms). */
@@ -81,14 +80,14 @@ final class SyncClient {
                         // a connection whose replica and primary agree and have not moved needs no report: an idle
                         // service then costs the primary no wake-up per SyncTime (50 a second at 20 ms), only a
                         // keep-alive (which keeps the replies, and so the silence check above, going)
-                        boolean keepAlive = now - lastSentNanos > KEEP_ALIVE_NANOS;
                         for (ReplicaConnection c : tap.connections()) {
                             // "settled" is judged on the primary's last reply, which may be stale: a connection whose
                             // bytes the replica has exactly up to that reply, and whose next segment the tap lost,
                             // looks settled while the primary has read on. So each connection is reported at least
                             // every keep-alive period, whatever the others do (a keep-alive of the whole channel
-                            // alone never came while another connection was busy, and such a gap was never fetched)
-                            boolean due = keepAlive || now - c.reportedAtNanos > KEEP_ALIVE_NANOS;
+                            // alone never came while another connection was busy, and such a gap was never fetched);
+                            // these per-connection keep-alives also keep the channel's replies going
+                            boolean due = now - c.reportedAtNanos > KEEP_ALIVE_NANOS;
                             long delivered = c.delivered();
                             boolean settled = delivered == c.hasReported && c.primaryRead == delivered
                                     && c.primaryWritten == c.output.produced() && c.consumed() == c.consumedReported
@@ -97,7 +96,6 @@ final class SyncClient {
                             SyncChannel.write(out, SyncChannel.HAS, c.syncKey(), delivered, 0, null);
                             c.hasReported = delivered;
                             c.reportedAtNanos = now;
-                            lastSentNanos = now;
                             if (firstUnansweredNanos == 0) firstUnansweredNanos = now;
                             long consumed = c.consumed();
                             if (consumed != c.consumedReported) {
