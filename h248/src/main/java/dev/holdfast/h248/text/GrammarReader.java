@@ -66,18 +66,39 @@ abstract class GrammarReader {
     final int mark() { return top; }
 
     final void push(Object item) {
-        if (top == stack.length) stack = java.util.Arrays.copyOf(stack, top * 2);
-        stack[top++] = item;
+        // small enough (under C2's MaxInlineSize of 35 bytecodes) to be inlined at every call site, hot or not
+        int t = top;
+        if (t == stack.length) grow();
+        stack[t] = item;
+        top = t + 1;
     }
 
-    /** The items pushed since {@code mark}, as an immutable list; pops them. */
+    private void grow() { stack = java.util.Arrays.copyOf(stack, stack.length * 2); }
+
+    /**
+     * The items pushed since {@code mark}, as an immutable list; pops them. Most lists hold one item (a message's
+     * transaction, a transaction's action, a stream's descriptors...) or none: those two are made here, in a
+     * method small enough for the JIT to inline; longer lists in {@link #popLonger}.
+     */
     @SuppressWarnings("unchecked")
     final <T> List<T> popList(int mark) {
+        int n = top - mark;
+        if (n == 1) {
+            Object[] st = stack;
+            Object only = st[mark];
+            st[mark] = null;
+            top = mark;
+            return (List<T>) List.of(only);
+        }
+        if (n == 0) return List.of();
+        return popLonger(mark);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> List<T> popLonger(int mark) {
         Object[] st = stack;
         int n = top - mark;
         List<Object> list = switch (n) {
-            case 0 -> List.of();
-            case 1 -> List.of(st[mark]);
             case 2 -> List.of(st[mark], st[mark + 1]);
             case 3 -> List.of(st[mark], st[mark + 1], st[mark + 2]);
             case 4 -> List.of(st[mark], st[mark + 1], st[mark + 2], st[mark + 3]);

@@ -53,30 +53,33 @@ final class RecentValues {
      * {@link #MAX_OCTETS}. After a null, {@link #keep} stores the value the caller makes.
      */
     Object find(byte[] b, int from, int to, int kind) {
+        if (from + 24 > b.length) return findNearEnd(b, from, to, kind);
+        // the common case, octets to spare after the key: three whole 8-octet reads, the octets past the key masked
+        // off without a branch. Small (about 150 bytecodes, under C2's FreqInlineSize of 325), so that the JIT
+        // inlines it at the decoder's hot call sites instead of calling it (the old form, 348 bytecodes, never was)
+        int bits = (to - from) << 3;
+        long a = (long) LONG.get(b, from) & lowBits(bits);
+        long c = (long) LONG.get(b, from + 8) & lowBits(bits - 64);
+        long d = (long) LONG.get(b, from + 16) & lowBits(bits - 128);
+        return probe(a, c, d, to - from | kind << 8);
+    }
+
+    /** The low {@code bits} bits set: none for 0 or less, all for 64 or more. */
+    private static long lowBits(int bits) {
+        return bits <= 0 ? 0 : bits >= 64 ? -1L : ~(-1L << bits);
+    }
+
+    /** {@link #find} of a key that ends less than 24 octets before the end of the array: read octet by octet. */
+    private Object findNearEnd(byte[] b, int from, int to, int kind) {
         int n = to - from;
-        long a;
-        long c = 0;
-        long d = 0;
-        if (from + 24 <= b.length) {
-            // the common case, octets to spare after the key: whole 8-octet reads, the bytes past the key masked off
-            a = (long) LONG.get(b, from);
-            if (n >= 8) {
-                c = (long) LONG.get(b, from + 8);
-                if (n >= 16) {
-                    d = (long) LONG.get(b, from + 16);
-                    if (n < 24) d &= (1L << ((n - 16) << 3)) - 1;
-                } else {
-                    c &= (1L << ((n - 8) << 3)) - 1;
-                }
-            } else {
-                a &= (1L << (n << 3)) - 1;
-            }
-        } else {
-            a = octets(b, from, n);
-            c = n > 8 ? octets(b, from + 8, n - 8) : 0;
-            d = n > 16 ? octets(b, from + 16, n - 16) : 0;
-        }
-        int sh = n | kind << 8;
+        long a = octets(b, from, n);
+        long c = n > 8 ? octets(b, from + 8, n - 8) : 0;
+        long d = n > 16 ? octets(b, from + 16, n - 16) : 0;
+        return probe(a, c, d, n | kind << 8);
+    }
+
+    /** The value kept for the key words {@code a, c, d} and shape {@code sh}, or null (remembering the key). */
+    private Object probe(long a, long c, long d, int sh) {
         long x = (a * 0x9E3779B97F4A7C15L + c) * 0xC2B2AE3D27D4EB4FL + d + sh;
         int i = (int) (x ^ x >>> 29 ^ x >>> 47) & MASK;
         long[] k = keys;

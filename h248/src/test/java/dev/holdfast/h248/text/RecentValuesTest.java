@@ -118,4 +118,26 @@ class RecentValuesTest {
             assertEquals(name, ((PropertyParm) events.events().get(0).parameters().get(0)).name());
         }
     }
+
+    @Test
+    void aKeyIsTheSameWhereverItsOctetsLieInTheArray() {
+        // the key is read by whole 8-octet words when 24 octets follow it in the array, else octet by octet: both
+        // readings of the same octets must find the same value, and the octets after the key must not count
+        for (int n = 1; n <= RecentValues.MAX_OCTETS; n++) {
+            RecentValues table = new RecentValues();
+            byte[] far = new byte[n + 40];
+            java.util.Arrays.fill(far, (byte) 'z'); // different octets right after the key
+            byte[] near = new byte[n];
+            for (int i = 0; i < n; i++) {
+                far[8 + i] = (byte) ('a' + i);
+                near[i] = (byte) ('a' + i);
+            }
+            assertNull(table.find(far, 8, 8 + n, RecentValues.STRING));
+            String kept = table.keep("key" + n);
+            assertSame(kept, table.find(near, 0, n, RecentValues.STRING), "length " + n + " read near the end");
+            assertSame(kept, table.find(far, 8, 8 + n, RecentValues.STRING), "length " + n + " read far from the end");
+            assertNull(table.find(far, 8, 8 + n, RecentValues.MID), "length " + n + " as another kind");
+            if (n > 1) assertNull(table.find(near, 0, n - 1, RecentValues.STRING), "length " + n + " less one");
+        }
+    }
 }
