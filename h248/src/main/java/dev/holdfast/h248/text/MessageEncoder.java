@@ -123,15 +123,6 @@ final class MessageEncoder extends OctetWriter {
      */
     private static final byte[][] SPELLINGS;
     private static final int TOKENS = Token.values().length;
-    /**
-     * The same spellings side by side for {@link #appendSpelling}: entry {@code i} of {@link #SPELLINGS} at
-     * {@code i * SPELLING_SLOT} in {@link #SPELLING_OCTETS}, padded with zeros to the slot, its length in
-     * {@link #SPELLING_LENGTH}. A keyword is then written as four 8-octet copies, without a branch on its length
-     * and without the array copy stub a System.arraycopy of a short array calls.
-     */
-    private static final int SPELLING_SLOT = 32;
-    private static final byte[] SPELLING_OCTETS;
-    private static final int[] SPELLING_LENGTH;
 
     static {
         SPELLINGS = new byte[6 * TOKENS][];
@@ -144,19 +135,6 @@ final class MessageEncoder extends OctetWriter {
                 SPELLINGS[run + 2 * TOKENS] = octets(spelling + "=");
             }
         }
-        SPELLING_OCTETS = new byte[SPELLINGS.length * SPELLING_SLOT];
-        SPELLING_LENGTH = new int[SPELLINGS.length];
-        for (int i = 0; i < SPELLINGS.length; i++) {
-            byte[] o = SPELLINGS[i];
-            if (o.length > SPELLING_SLOT) throw new AssertionError("spelling longer than its slot: " + new String(o));
-            System.arraycopy(o, 0, SPELLING_OCTETS, i * SPELLING_SLOT, o.length);
-            SPELLING_LENGTH[i] = o.length;
-        }
-    }
-
-    /** Writes entry {@code i} of {@link #SPELLINGS}. */
-    private void appendSpelling(int i) {
-        appendSlot(SPELLING_OCTETS, i * SPELLING_SLOT, SPELLING_LENGTH[i]);
     }
 
     private static byte[] octets(String s) { return s.getBytes(StandardCharsets.ISO_8859_1); }
@@ -219,17 +197,17 @@ final class MessageEncoder extends OctetWriter {
     // ---------------------------------------------------------------- layout
 
     private void tok(Token t) {
-        appendSpelling(spellings + t.ordinal());
+        append(SPELLINGS[spellings + t.ordinal()]);
     }
 
     /** The keyword and a parameter's EQUAL: {@link #tok} then {@link #peq}. */
     private void tokPeq(Token t) {
-        appendSpelling(spellings + 2 * TOKENS + t.ordinal());
+        append(SPELLINGS[spellings + 2 * TOKENS + t.ordinal()]);
     }
 
     /** The keyword and EQUAL: {@link #tok} then {@link #eq}. */
     private void tokEq(Token t) {
-        appendSpelling(spellings + TOKENS + t.ordinal());
+        append(SPELLINGS[spellings + TOKENS + t.ordinal()]);
     }
 
     /** EQUAL after a keyword that names something with a block: " = " in pretty form. */

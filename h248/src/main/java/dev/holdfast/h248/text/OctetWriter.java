@@ -75,22 +75,6 @@ abstract class OctetWriter {
         return this;
     }
 
-    /**
-     * The first {@code length} octets of the 32-octet slot {@code octets[from, from + 32)}: all 32 are copied as four
-     * 8-octet words (no branch on the length, no call), and only {@code length} count; the rest is overwritten by
-     * what is written next or left past the end.
-     */
-    final void appendSlot(byte[] octets, int from, int length) {
-        ensure(32);
-        byte[] a = this.a;
-        int p = n;
-        LONG.set(a, p, (long) LONG.get(octets, from));
-        LONG.set(a, p + 8, (long) LONG.get(octets, from + 8));
-        LONG.set(a, p + 16, (long) LONG.get(octets, from + 16));
-        LONG.set(a, p + 24, (long) LONG.get(octets, from + 24));
-        n = p + length;
-    }
-
     @SuppressWarnings("deprecation")
     final OctetWriter append(String s) {
         int l = s.length();
