@@ -144,36 +144,14 @@ abstract class GrammarReader {
             tokenEnd = p;
             return null;
         }
-        int e;
-        Token t;
-        if (p + 24 <= b.length) {
-            // a keyword of up to 15 octets (nearly all) found and looked up from two 8-octet reads without a branch
-            // on its length: pretty text's keywords are 4 to 13 octets long, so such branches, taken one way or
-            // the other from word to word, are mispredicted
-            long w0 = (long) LONG.get(b, p);
-            long w1 = (long) LONG.get(b, p + 8);
-            int n0 = Long.numberOfTrailingZeros(TextScanner.notNameOctets(w0)) >>> 3; // 8: no end in w0
-            int n = n0 < 8 ? n0 : 8 + (Long.numberOfTrailingZeros(TextScanner.notNameOctets(w1)) >>> 3);
-            if (n < 16) {
-                e = Math.min(p + n, end);
-                t = Token.lookup(w0, w1, e - p);
-            } else {
-                e = s.nameEnd(p);
-                t = Token.lookup(b, p, e);
-            }
-        } else {
-            e = s.nameEnd(p);
-            t = Token.lookup(b, p, e);
-        }
+        int e = s.nameEnd(p);
+        Token t = Token.lookup(b, p, e);
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
         peekedToken = t == null ? -1 : t.ordinal();
         return t;
     }
-
-    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** The token at {@code p}, without touching the parser state. */
     Token tokenAt(int p) {

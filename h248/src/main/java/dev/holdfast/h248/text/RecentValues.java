@@ -58,10 +58,15 @@ final class RecentValues {
         // off without a branch. Small (about 150 bytecodes, under C2's FreqInlineSize of 325), so that the JIT
         // inlines it at the decoder's hot call sites instead of calling it (the old form, 348 bytecodes, never was)
         int bits = (to - from) << 3;
-        long a = (long) LONG.get(b, from) & TextScanner.lowBits(bits);
-        long c = (long) LONG.get(b, from + 8) & TextScanner.lowBits(bits - 64);
-        long d = (long) LONG.get(b, from + 16) & TextScanner.lowBits(bits - 128);
+        long a = (long) LONG.get(b, from) & lowBits(bits);
+        long c = (long) LONG.get(b, from + 8) & lowBits(bits - 64);
+        long d = (long) LONG.get(b, from + 16) & lowBits(bits - 128);
         return probe(a, c, d, to - from | kind << 8);
+    }
+
+    /** The low {@code bits} bits set: none for 0 or less, all for 64 or more. */
+    private static long lowBits(int bits) {
+        return bits <= 0 ? 0 : bits >= 64 ? -1L : ~(-1L << bits);
     }
 
     /** {@link #find} of a key that ends less than 24 octets before the end of the array: read octet by octet. */

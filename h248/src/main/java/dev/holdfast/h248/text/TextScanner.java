@@ -166,11 +166,6 @@ final class TextScanner {
         return p;
     }
 
-    /** The low {@code bits} bits of a long set: none for 0 or less, all for 64 or more (masks a key's last word). */
-    static long lowBits(int bits) {
-        return bits <= 0 ? 0 : bits >= 64 ? -1L : ~(-1L << bits);
-    }
-
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH = 0x8080808080808080L;
 

@@ -288,20 +288,6 @@ public enum Token {
             w1 = word(b, start + 8, len - 8);
             if (len > 16) w2 = word(b, start + 16, len - 16);
         }
-        return probe(w0, w1, w2, len);
-    }
-
-    /**
-     * {@link #lookup(byte[], int, int)} of a word of {@code len} octets (1 to 16) given as the 16 octets from its
-     * start, {@code w0} and {@code w1} as read (little-endian, not folded, octets past the word included): the octets
-     * past it are masked off without a branch on the length, which varies from word to word in pretty text.
-     */
-    static Token lookup(long w0, long w1, int len) {
-        int bits = len << 3;
-        return probe(w0 & FOLD & TextScanner.lowBits(bits), w1 & FOLD & TextScanner.lowBits(bits - 64), 0, len);
-    }
-
-    private static Token probe(long w0, long w1, long w2, int len) {
         int i = wordsSlot(w0, w1, w2, len);
         long[] words = WORDS;
         while (true) {

@@ -8,7 +8,6 @@ import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The decoder's token lookup on octets agrees with the text lookup for every spelling, wherever the word sits. */
 class TokenOctetLookupTest {
@@ -51,40 +50,6 @@ class TokenOctetLookupTest {
         assertEquals(Token.REQUEST_ID, lookupIn("rq", 0, 0));
         assertEquals(Token.REQUEST_ID, lookupIn("RequestID", 3, 9));
         assertEquals(Token.INTSIG_DELAY, lookupIn("intsigdelay", 0, 2));
-    }
-
-    /** Two-word lookup (the decoder's peekToken): {@code word} read as 16 octets with {@code fill} after it. */
-    private static Token lookupWords(String word, char fill) {
-        byte[] b = new byte[24];
-        java.util.Arrays.fill(b, (byte) fill);
-        System.arraycopy(word.getBytes(StandardCharsets.ISO_8859_1), 0, b, 0, word.length());
-        var longs = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        return Token.lookup(longs.getLong(0), longs.getLong(8), word.length());
-    }
-
-    @Test
-    void theTwoWordLookupAgreesForEverySpellingUpTo15Octets() {
-        int checked = 0;
-        for (Token t : Token.values()) {
-            for (String spelling : new String[] {t.longName, t.shortName}) {
-                if (!Character.isLetter(spelling.charAt(0)) || spelling.length() > 15) continue;
-                for (String w : new String[] {spelling, spelling.toUpperCase(Locale.ROOT),
-                        spelling.toLowerCase(Locale.ROOT), mixedCase(spelling)}) {
-                    // the octets after the word (name characters or not) must not count
-                    for (char fill : new char[] {'Q', ' ', '=', '{', '\0'}) {
-                        assertEquals(t, lookupWords(w, fill), w + " followed by '" + fill + "'");
-                        checked++;
-                    }
-                    // a prefix of a spelling is that spelling only if it is one itself
-                    String prefix = w.substring(0, w.length() - 1);
-                    if (!prefix.isEmpty()) assertEquals(Token.lookup(prefix), lookupWords(prefix, 'Q'), prefix);
-                }
-            }
-        }
-        assertTrue(checked > 1000, "spellings checked: " + checked);
-        for (String w : new String[] {"Contex", "Contexts", "A4444", "T1", "Modifyy", "x", "V9O", "SP_ADI"}) {
-            assertNull(lookupWords(w, 'Q'), w);
-        }
     }
 
     @Test
