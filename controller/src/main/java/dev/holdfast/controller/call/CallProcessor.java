@@ -206,6 +206,22 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         return new SipLine(call);
     }
 
+    /**
+     * A phone's INVITE still trying when the other controller died (its 180 lost): the cookie for its dialog when a
+     * call rebuilt here from the gateway's signed cookies names this phone as caller with this Call-ID and has not
+     * been joined by the phone's dialog yet. The phone's own report is unsigned: only this call vouches for it.
+     */
+    @Override public String tryingDialogCookie(String callId, String number) {
+        if (merge == null || stamper == null) return null;
+        for (Call c : calls.values()) {
+            if (c.migrated && c.sip != null && c.sip.role == CallStructure.Role.CALLER && c.sip.phone == null
+                    && c.state != CallState.RELEASED && callId.equals(c.sip.callId) && number.equals(c.sip.number)) {
+                return phoneCookie(c);
+            }
+        }
+        return null;
+    }
+
     @Override public boolean callEnded(dev.holdfast.controller.sip.DialogCookie cookie) {
         if (merge == null) return false;
         Call c = byKey.get(cookie.callKey());
@@ -1275,6 +1291,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (gw.state() != GatewayState.IN_SERVICE) { heldEvents.remove(gw); return; }
             inService(gw, true);
             replayHeldEvents(gw);
+            // a phone's INVITE still trying (its 180 lost) may be vouched for by a call rebuilt now
+            if (phones != null) phones.migratedCallsRebuilt();
         });
     }
 
