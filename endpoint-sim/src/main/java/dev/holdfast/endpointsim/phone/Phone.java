@@ -690,18 +690,20 @@ public final class Phone implements SipEndpoint {
         String toTag = ((ToHeader) resp.getHeader(ToHeader.NAME)).getTag();
         if (code < 200) {
             c.provisionalSeen = true;
-            if (c.cancelWanted) {
-                c.cancelWanted = false;
-                sendCancel(c);
-                return;
-            }
             if (toTag != null && c.state() == CallState.ENDED && sentToFormerController(invite)
                     && abandonedTrying.remove(c.callId, c)) {
                 // the user gave up while the INVITE was trying at a controller we failed over from; the one we use
                 // now took it over and rings: end that early dialog (BYE, RFC 3261 15), through that controller
+                // (a CANCEL would follow the INVITE to the one it went to)
+                c.cancelWanted = false;
                 c.remoteTag = toTag;
                 learnTarget(c, resp, true);
                 sendBye(c);
+                return;
+            }
+            if (c.cancelWanted) {
+                c.cancelWanted = false;
+                sendCancel(c);
                 return;
             }
             if ((code == 180 || code == 183) && c.state() == CallState.CALLING) {
