@@ -214,8 +214,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     @Override public String tryingDialogCookie(String callId, String number) {
         if (merge == null || stamper == null) return null;
         for (Call c : calls.values()) {
+            // (its RTP termination known: the phone's dialog part names it, and the answer's SDP comes from it)
             if (c.migrated && c.sip != null && c.sip.role == CallStructure.Role.CALLER && c.sip.phone == null
-                    && c.state != CallState.RELEASED && callId.equals(c.sip.callId) && number.equals(c.sip.number)) {
+                    && c.sip.rtp != null && c.state != CallState.RELEASED && callId.equals(c.sip.callId) && number.equals(c.sip.number)) {
                 return phoneCookie(c);
             }
         }

@@ -221,11 +221,11 @@ final class DialogAdoption {
         String callId = d.callId();
         long[] timer = new long[1];
         timer[0] = svc.startTimer(TRYING_WAIT_MILLIS, () -> {
-            Trying t = trying.get(callId);
-            if (t == null || t.timer() != timer[0]) return;
+            Trying waiting = trying.get(callId);
+            if (waiting == null || waiting.timer() != timer[0]) return;
             trying.remove(callId);
             counters.add("migration.trying.unmatched");
-            LOG.log(System.Logger.Level.WARNING, () -> "trying INVITE " + callId + " of " + t.from().user()
+            LOG.log(System.Logger.Level.WARNING, () -> "trying INVITE " + callId + " of " + waiting.from().user()
                     + ": no call here names it (no signed cookie vouches for it); ignored");
         });
         Trying t = new Trying(s, d, timer[0]);

@@ -466,13 +466,17 @@ final class PhoneMigrationSimulation {
         // a caller whose 180 was lost reported its INVITE as trying: taken over without a cookie of its own (its
         // call's signed cookies vouch for it), unless its line's gateway died (then perhaps nothing vouches for it);
         // one whose 180 came in just after the kill reported an early dialog instead
+        // (nor when the callee's dialog, which would vouch for it, had its cookie altered)
         long tryingAdopted = sip.get("migration.trying.adopted");
-        int unannouncedAlive = 0;
-        for (Placed p : unannounced) if (!onDeadGateway(p)) unannouncedAlive++;
+        int unvouched = 0, tamperedUnannounced = 0;
+        for (Placed p : unannounced) {
+            if (onDeadGateway(p) || tampered(p)) unvouched++;
+            if (tampered(p)) tamperedUnannounced++;
+        }
         if (tryingAdopted > unannounced.size()) violation(tryingAdopted + " trying INVITEs taken over; " + unannounced.size() + " callers' 180 lost");
-        if (sip.get("migration.trying.unmatched") > unannounced.size() - unannouncedAlive) {
-            violation(sip.get("migration.trying.unmatched") + " trying INVITEs nothing vouched for; " + (unannounced.size() - unannouncedAlive)
-                    + " to a line on the dead gateway");
+        if (sip.get("migration.trying.unmatched") > unvouched) {
+            violation(sip.get("migration.trying.unmatched") + " trying INVITEs nothing vouched for; " + unvouched
+                    + " to a line on the dead gateway or with the callee's cookie altered");
         }
         int refused = tamperCookie ? 1 : 0;
         if (tamperCookie && tamperedCallId == null) violation("no dialog cookie came in a NOTIFY to alter");
@@ -487,14 +491,14 @@ final class PhoneMigrationSimulation {
                 + " in the call hung up during the outage, " + deadDialogs + " with a line on the dead gateway");
         // (a phone's dialog with a line on the dead gateway may be refused instead: the alternate knows the line is gone)
         long found = sip.get("migration.dialogs.adopted") + ended;
-        if (found > dialogs - refused || found < dialogs - refused - deadDialogs) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
+        if (found > dialogs - refused || found < dialogs - refused - deadDialogs - tamperedUnannounced) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
         // a refused confirmed dialog is a talk path only, whose BYE is answered; a refused early one just stops ringing
         int talkPathOnly = 0;
         for (Placed p : placed) if (tampered(p) && !ringing.contains(p)) talkPathOnly++;
         if (sip.get("migration.talk-path-only.bye") != talkPathOnly) violation("BYEs in talk-path-only dialogs: " + sip.get("migration.talk-path-only.bye") + ", expected " + talkPathOnly);
         // (a dead gateway's caller whose 180 was lost may have reported nothing the alternate accepted)
         long accepted = sip.get("migration.cookie.accepted");
-        if (accepted > dialogs - refused - tryingAdopted || accepted < dialogs - refused - tryingAdopted - (unannounced.size() - unannouncedAlive)) {
+        if (accepted > dialogs - refused - tryingAdopted || accepted < dialogs - refused - tryingAdopted - unvouched) {
             violation("the alternate accepted " + accepted + " dialog cookies for " + dialogs + " dialogs, " + refused
                     + " altered, " + tryingAdopted + " trying INVITEs taken over without one");
         }
