@@ -250,7 +250,11 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
         LOG.log(System.Logger.Level.DEBUG, () -> call + ": ringing phone dialog " + dialog.callId() + " adopted");
-        return new PhoneSide(call);
+        PhoneSide side = new PhoneSide(call);
+        // the phone rings (its dialog is early): the line hears ring-back, also when the phone's 180 never reached the
+        // dead controller (the line then heard nothing); a line that hears it already gets the same signal again
+        if (call.state == CallState.RINGING && call.sip.rtp != null && !call.sip.rtp.leg.expected) side.ringing();
+        return side;
     }
 
         /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
@@ -1336,6 +1340,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             String sdp = c.sip.answerWaiting;
             c.sip.answerWaiting = null;
             new PhoneSide(c).answered(sdp);
+        } else if (c.sip != null && c.sip.outgoing != null && !c.sip.gone && c.sip.role == CallStructure.Role.CALLEE) {
+            new PhoneSide(c).ringing(); // its ringing dialog came first: the line hears ring-back now
         }
     }
 

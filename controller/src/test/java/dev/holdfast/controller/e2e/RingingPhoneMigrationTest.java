@@ -337,6 +337,7 @@ class RingingPhoneMigrationTest {
             assertTrue(eventually(() -> !p.calls().isEmpty() && p.calls().get(0).state() == CallState.RINGING
                     && phones.sip().responsesLost() == 1, WAIT), "the phone rings, its 180 is lost");
             Call in = p.calls().get(0);
+            assertTrue(!hears(gw, "A2", "cg/rt"), "no ring-back: the primary never heard the phone ring");
             phones.sip().loseSentResponses(null);
             n.controller.close();
             assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
@@ -344,9 +345,11 @@ class RingingPhoneMigrationTest {
             assertTrue(eventually(() -> adopted(n.alternate), 25), "the call is rebuilt with the phone's dialog: "
                     + n.alternate.inspect(core -> core.sip().counters().snapshot()));
             assertEquals(CallState.RINGING, in.state(), "the phone still rings");
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/rt"), WAIT), "A2 hears ring-back now: " + gw.signals("A2"));
             p.answer(in);
             assertTrue(eventually(() -> in.talkPathUp() && gw.talkPathUp("A2"), WAIT),
                     "connected on the alternate, talk path up both ways: " + in + ", A2 hears " + gw.signals("A2"));
+            assertTrue(eventually(() -> !hears(gw, "A2", "cg/rt"), WAIT), "the ring-back stopped");
             gw.onHook("A2");
             assertIdle(gw, "A2");
             assertTrue(eventually(() -> in.state() == CallState.ENDED, WAIT), "the phone got BYE from the alternate: " + in);
