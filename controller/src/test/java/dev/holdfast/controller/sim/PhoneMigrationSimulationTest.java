@@ -48,6 +48,17 @@ class PhoneMigrationSimulationTest {
                 "the line's half waited for the no-answer timer: " + r.summary());
     }
 
+    /**
+     * Seed 130 (5 % SIP loss): a caller's 180 from the primary is lost before the kill, so its INVITE is still trying;
+     * the alternate takes it over when the call's signed cookies vouch for it and rings it (docs/migration.md, "A
+     * ringing call whose 180 was lost"). Before, such a call was lost.
+     */
+    @Test void aCallerWhose180WasLostIsTakenOverAsTrying() {
+        PhoneMigrationSimulation.Result r = PhoneMigrationSimulation.run(130);
+        assertTrue(r.ok(), r.summary() + "\n" + r.violations());
+        assertTrue(r.summary().contains("its 180 lost") && r.summary().contains("migration.trying.adopted=1"), r.summary());
+    }
+
     @Test void aSeedReplaysIdentically() {
         PhoneMigrationSimulation.Result a = PhoneMigrationSimulation.run(3), b = PhoneMigrationSimulation.run(3);
         assertEquals(a.summary(), b.summary());
