@@ -322,14 +322,17 @@ class VirtualTimePhoneTest {
         return port;
     }
 
-    private static void subscribe(VirtualSipNetwork.Port from, String ip, Phone phone) throws Exception {
+    private static void subscribe(VirtualSipNetwork.Port from, String ip, Phone phone) throws Exception { subscribe(from, ip, phone, 1); }
+
+    /** A dialog fetch; {@code n} tells fetches apart (each its own Call-ID and branch). */
+    private static void subscribe(VirtualSipNetwork.Port from, String ip, Phone phone, int n) throws Exception {
         var af = from.addresses();
         var hf = from.headers();
         Request r = from.messages().createRequest(af.createURI("sip:" + phone.user() + "@198.18.0.1:5060"), Request.SUBSCRIBE,
-                hf.createCallIdHeader("sub1@" + ip), hf.createCSeqHeader(1L, Request.SUBSCRIBE),
-                hf.createFromHeader(af.createAddress("sip:holdfast@" + ip), "s1"),
+                hf.createCallIdHeader("sub" + n + "@" + ip), hf.createCSeqHeader(1L, Request.SUBSCRIBE),
+                hf.createFromHeader(af.createAddress("sip:holdfast@" + ip), "s" + n),
                 hf.createToHeader(af.createAddress("sip:" + phone.user() + "@" + ip), null),
-                new ArrayList<>(List.of(hf.createViaHeader(ip, 5060, "udp", "z9hG4bKsub1"))), hf.createMaxForwardsHeader(70));
+                new ArrayList<>(List.of(hf.createViaHeader(ip, 5060, "udp", "z9hG4bKsub" + n))), hf.createMaxForwardsHeader(70));
         r.addHeader(hf.createContactHeader(af.createAddress("sip:holdfast@" + ip + ":5060")));
         r.addHeader(hf.createEventHeader("dialog"));
         r.addHeader(hf.createExpiresHeader(0));
@@ -469,5 +472,121 @@ class VirtualTimePhoneTest {
         held.forEach(Runnable::run);
         w.advance(50);
         assertEquals(List.of(call.callId()), byes(atAlternate), "the BYE went through the alternate");
+    }
+
+    /**
+     * A primary that answers the phone's INVITE with 100 Trying only (its 180 lost): every INVITE goes into
+     * {@code invites}, REGISTER and the rest get 200.
+     */
+    private static VirtualSipNetwork.Port tryingPrimary(World w, List<Request> invites) throws Exception {
+        VirtualSipNetwork.Port port = w.sip.open(PRIMARY);
+        port.bindDefault(new SipEndpoint() {
+            @Override public void request(Request r, ServerRef tx) {
+                if (tx == null) return;
+                try {
+                    if (Request.INVITE.equals(r.getMethod())) {
+                        invites.add(r);
+                        tx.respond(port.messages().createResponse(100, r)); // and the 180 never arrives
+                        return;
+                    }
+                    Response ok = port.messages().createResponse(200, r);
+                    if (Request.REGISTER.equals(r.getMethod())) ok.addHeader((javax.sip.header.Header) r.getHeader("Contact").clone());
+                    tx.respond(ok);
+                } catch (java.text.ParseException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        return port;
+    }
+
+    /** The alternate's answer to the phone's INVITE it took over: statelessly, to the INVITE's Via, with our tag. */
+    private static void answerTakenOver(VirtualSipNetwork.Port alternate, Request invite, int status) throws Exception {
+        Response r = alternate.messages().createResponse(status, invite);
+        ((ToHeader) r.getHeader(ToHeader.NAME)).setTag("alt1");
+        r.addHeader(alternate.headers().createContactHeader(alternate.addresses().createAddress(
+                "<sip:holdfast@198.18.1.2:5060;hfck=ALTCOOKIE>")));
+        if (status == 200) {
+            r.setContent("v=0\r\no=- 1 1 IN IP4 198.18.1.2\r\ns=-\r\nc=IN IP4 198.18.1.2\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n",
+                    alternate.headers().createContentTypeHeader("application", "sdp"));
+        }
+        assertTrue(alternate.resendResponse(r));
+    }
+
+    private static String dialogDocument(List<Request> seen) {
+        Request notify = seen.stream().filter(r -> r.getMethod().equals(Request.NOTIFY)).reduce((a, b) -> b).orElseThrow();
+        return new String(notify.getRawContent(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test void aTryingInviteIsListedAfterTheFailoverAndAnsweredByTheAlternate() throws Exception {
+        World w = new World();
+        List<Request> invites = new ArrayList<>();
+        List<Request> atAlternate = new ArrayList<>();
+        VirtualSipNetwork.Port primary = tryingPrimary(w, invites);
+        VirtualSipNetwork.Port alternate = controller(w, "198.18.1.2", atAlternate);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(PRIMARY, ALTERNATE), 1);
+        w.advance(100);
+        Call out = p.call("1002");
+        w.advance(100);
+        assertEquals(CallState.CALLING, out.state(), "100 Trying only");
+        primary.down(true);
+        for (int i = 0; i < 3000 && !(p.registered() && ALTERNATE.equals(p.controller())); i++) w.advance(10);
+        assertEquals(ALTERNATE, p.controller());
+
+        subscribe(alternate, "198.18.1.2", p, 1);
+        w.advance(50);
+        String doc = dialogDocument(atAlternate);
+        Request invite = invites.get(0);
+        String branch = ((javax.sip.header.ViaHeader) invite.getHeader("Via")).getBranch();
+        assertTrue(doc.contains("call-id=\"" + out.callId() + "\"") && doc.contains("<state>trying</state>")
+                && doc.contains("direction=\"initiator\"") && !doc.contains("remote-tag=")
+                && doc.contains("local-cseq=\"1\"") && doc.contains("invite-branch=\"" + branch + "\""), doc);
+
+        answerTakenOver(alternate, invite, 180);
+        w.advance(20);
+        assertEquals(CallState.RINGBACK, out.state(), "the alternate's 180 reached the INVITE's transaction");
+        subscribe(alternate, "198.18.1.2", p, 2);
+        w.advance(50);
+        assertTrue(dialogDocument(atAlternate).contains("<state>early</state>") && dialogDocument(atAlternate).contains("hfck=ALTCOOKIE"),
+                "an early dialog now, with the alternate's cookie: " + dialogDocument(atAlternate));
+        answerTakenOver(alternate, invite, 200);
+        w.advance(50);
+        assertEquals(CallState.CONNECTED, out.state());
+        assertTrue(atAlternate.stream().anyMatch(r -> r.getMethod().equals(Request.ACK)), "the ACK went to the alternate");
+    }
+
+    /**
+     * The user gives up while the INVITE is trying at a dead controller: the CANCEL follows the INVITE there. The
+     * INVITE is still listed as trying; when the alternate takes it over and rings, the phone ends that early dialog
+     * with BYE through the alternate.
+     */
+    @Test void aTryingInviteAbandonedAfterTheFailoverIsEndedWhenTakenOver() throws Exception {
+        World w = new World();
+        List<Request> invites = new ArrayList<>();
+        List<Request> atAlternate = new ArrayList<>();
+        VirtualSipNetwork.Port primary = tryingPrimary(w, invites);
+        VirtualSipNetwork.Port alternate = controller(w, "198.18.1.2", atAlternate);
+        Phone p = w.phone("alice", "198.18.0.1", List.of(PRIMARY, ALTERNATE), 1);
+        w.advance(100);
+        Call out = p.call("1002");
+        w.advance(100);
+        primary.down(true);
+        for (int i = 0; i < 3000 && !(p.registered() && ALTERNATE.equals(p.controller())); i++) w.advance(10);
+        p.hangUp(out);
+        w.advance(20);
+        assertEquals(CallState.ENDED, out.state());
+        subscribe(alternate, "198.18.1.2", p, 3);
+        w.advance(50);
+        assertTrue(dialogDocument(atAlternate).contains("<state>trying</state>"), "still listed: " + dialogDocument(atAlternate));
+        answerTakenOver(alternate, invites.get(0), 180);
+        w.advance(50);
+        assertEquals(List.of(out.callId()), byes(atAlternate), "BYE in the early dialog, through the alternate");
+        answerTakenOver(alternate, invites.get(0), 180); // a copy: nothing more
+        w.advance(50);
+        assertEquals(1, byes(atAlternate).size());
+        w.advance(40_000);
+        subscribe(alternate, "198.18.1.2", p, 4);
+        w.advance(50);
+        assertFalse(dialogDocument(atAlternate).contains("<dialog "), "no longer listed: " + dialogDocument(atAlternate));
     }
 }

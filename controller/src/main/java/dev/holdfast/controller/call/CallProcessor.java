@@ -206,6 +206,23 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         return new SipLine(call);
     }
 
+    /**
+     * A phone's INVITE still trying when the other controller died (its 180 lost): the cookie for its dialog when a
+     * call rebuilt here from the gateway's signed cookies names this phone as caller with this Call-ID and has not
+     * been joined by the phone's dialog yet. The phone's own report is unsigned: only this call vouches for it.
+     */
+    @Override public String tryingDialogCookie(String callId, String number) {
+        if (merge == null || stamper == null) return null;
+        for (Call c : calls.values()) {
+            // (its RTP termination known: the phone's dialog part names it, and the answer's SDP comes from it)
+            if (c.migrated && c.sip != null && c.sip.role == CallStructure.Role.CALLER && c.sip.phone == null
+                    && c.sip.rtp != null && c.state != CallState.RELEASED && callId.equals(c.sip.callId) && number.equals(c.sip.number)) {
+                return phoneCookie(c);
+            }
+        }
+        return null;
+    }
+
     @Override public boolean callEnded(dev.holdfast.controller.sip.DialogCookie cookie) {
         if (merge == null) return false;
         Call c = byKey.get(cookie.callKey());
@@ -233,7 +250,11 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
         LOG.log(System.Logger.Level.DEBUG, () -> call + ": ringing phone dialog " + dialog.callId() + " adopted");
-        return new PhoneSide(call);
+        PhoneSide side = new PhoneSide(call);
+        // the phone rings (its dialog is early): the line hears ring-back, also when the phone's 180 never reached the
+        // dead controller (the line then heard nothing); a line that hears it already gets the same signal again
+        if (call.state == CallState.RINGING && call.sip.rtp != null && !call.sip.rtp.leg.expected) side.ringing();
+        return side;
     }
 
         /** Sends a request for call {@code c}: the call's cookies are looked at after this event and after the reply's. */
@@ -1275,6 +1296,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             if (gw.state() != GatewayState.IN_SERVICE) { heldEvents.remove(gw); return; }
             inService(gw, true);
             replayHeldEvents(gw);
+            // a phone's INVITE still trying (its 180 lost) may be vouched for by a call rebuilt now
+            if (phones != null) phones.migratedCallsRebuilt();
         });
     }
 
@@ -1317,6 +1340,8 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
             String sdp = c.sip.answerWaiting;
             c.sip.answerWaiting = null;
             new PhoneSide(c).answered(sdp);
+        } else if (c.sip != null && c.sip.outgoing != null && !c.sip.gone && c.sip.role == CallStructure.Role.CALLEE) {
+            new PhoneSide(c).ringing(); // its ringing dialog came first: the line hears ring-back now
         }
     }
 

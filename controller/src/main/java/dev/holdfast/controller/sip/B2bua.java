@@ -1365,10 +1365,20 @@ final class B2bua {
      * answers or the call fails. The phone hanging up sends BYE in the early dialog (RFC 3261 15).
      */
     void adoptEarlyInvite(DialogCookie cookie, AdoptedDialog dialog, String inviteBranch) {
+        adoptEarlyInvite(cookie, dialog, inviteBranch, false);
+    }
+
+    /**
+     * As {@link #adoptEarlyInvite(DialogCookie, AdoptedDialog, String)}; {@code trying}: the phone has heard nothing
+     * with a tag (its INVITE was trying: docs/migration.md, "A ringing call whose 180 was lost"), so a call that still
+     * rings sends it its 180 now, with our tag and the dialog's cookie ({@code dialog.cookie()}).
+     */
+    void adoptEarlyInvite(DialogCookie cookie, AdoptedDialog dialog, String inviteBranch, boolean trying) {
         long token = sip.newToken();
         svc.emit(new dev.holdfast.controller.core.Command.SipAdoptEarlyDialog(dialog, token, inviteBranch));
         if (phoneToPhone(cookie) && cookie.partyIndex() == 0) {
-            adoptRingingLeg(cookie, dialog, token, true);
+            SipCall call = adoptRingingLeg(cookie, dialog, token, true);
+            if (trying && call != null) ringTrying(call, -token, dialog.localTag(), cookie(call, 0), 1);
             return;
         }
         if (!cookie.toGateway() || cookie.self().role() != Role.CALLER) {
@@ -1393,6 +1403,42 @@ final class B2bua {
         counters.add("migration.early-dialogs.adopted");
         LOG.log(System.Logger.Level.INFO, () -> "call " + id + " (key " + Long.toHexString(call.callKey)
                 + "): adopted the ringing dialog of " + call.caller);
+        // (a line that answered already got its 200 sent by call processing when the dialog arrived)
+        if (trying) ringTrying(call, -token, dialog.localTag(), dialog.cookie(), 1);
+    }
+
+    /** How many times the 180 to a trying INVITE taken over is sent, at most ({@link #ringTrying}). */
+    static final int TRYING_RINGING_COPIES = 5;
+
+    /**
+     * The 180 to a phone's trying INVITE taken over (docs/migration.md, "A ringing call whose 180 was lost"): sent
+     * now and again at 0.5, 1, 2 and 4 s intervals while the call rings. Without 100rel nothing acknowledges a
+     * provisional response, and this one is what gives the phone its early dialog (our tag, the cookie): lost like the
+     * dead controller's, the call would be lost again. A UAS may send more than one provisional response; the phone
+     * takes the first and ignores the copies (same tag).
+     */
+    private void ringTrying(SipCall call, long handle, String toTag, String cookie, int copy) {
+        if (call.state != SipCall.State.EARLY || call.aHandle != handle) return;
+        sip.respond(handle, new SipReply(180, "Ringing", toTag, List.of(), true, null, null, cookie));
+        if (copy >= TRYING_RINGING_COPIES) return;
+        svc.startTimer(500L << (copy - 1), () -> ringTrying(call, handle, toTag, cookie, copy + 1));
+    }
+
+    /**
+     * The cookie text a phone's trying INVITE {@code callId} (the phone with number {@code number} calling) would
+     * have had in the 180 it never got, made from a call here that names that Call-ID and number as its caller's
+     * dialog and was rebuilt from signed cookies: a phone-to-phone call adopted from the callee's early dialog (its
+     * leg A not here yet), or, through call processing, a call with a line rebuilt from the gateway's cookies. Null
+     * when no such call is here (yet).
+     */
+    String tryingCookie(String callId, String number) {
+        for (SipCall c : byCallKey.values()) {
+            if (c.adopted && !c.aPresent && !c.toLine && c.fromLine == null && callId.equals(c.aCallId)
+                    && number.equals(c.caller) && (c.state == SipCall.State.EARLY || c.state == SipCall.State.CONNECTED)) {
+                return cookie(c, 0);
+            }
+        }
+        return migrated.tryingDialogCookie(callId, number);
     }
 
     private static boolean phoneToPhone(DialogCookie cookie) {
@@ -1408,12 +1454,13 @@ final class B2bua {
      * as for a call set up here (leg A, if it is not back yet, gets its 200 when it comes); the caller leaving, the
      * callee declining and no answer end it on both legs (BYE in leg B's early dialog: no INVITE of ours to CANCEL).
      */
-    private void adoptRingingLeg(DialogCookie cookie, AdoptedDialog dialog, long token, boolean legA) {
+    /** @return the call the leg joined, or null when it was refused or a duplicate */
+    private SipCall adoptRingingLeg(DialogCookie cookie, AdoptedDialog dialog, long token, boolean legA) {
         if (endedKeys.containsKey(cookie.callKey())) {
             counters.add("migration.dialog.call-ended");
             if (legA) refuseEarly(dialog, token);
             else endEarly(dialog.callId(), token);
-            return;
+            return null;
         }
         List<DialogCookie.Party> parties = cookie.parties();
         SipCall call = byCallKey.get(cookie.callKey());
@@ -1437,13 +1484,13 @@ final class B2bua {
             counters.add("migration.calls.rebuilt");
         } else if (legA ? call.aPresent : call.bPresent) {
             counters.add("migration.dialog.duplicate");
-            return;
+            return null;
         } else if (call.state != SipCall.State.EARLY && !(legA && call.state == SipCall.State.CONNECTED)) {
             // ended meanwhile (or a leg that cannot join what the call is now)
             counters.add("migration.dialog.call-ended");
             if (legA) refuseEarly(dialog, token);
             else endEarly(dialog.callId(), token);
-            return;
+            return null;
         } else {
             counters.add("migration.calls.merged");
         }
@@ -1474,6 +1521,7 @@ final class B2bua {
         SipCall c = call;
         LOG.log(System.Logger.Level.INFO, () -> "call " + c.id + " (key " + Long.toHexString(c.callKey) + "): adopted ringing leg "
                 + (legA ? "A" : "B") + " of " + c.caller + " -> " + c.callee + (c.aPresent && c.bPresent ? ", both legs here" : ""));
+        return call;
     }
 
     /** A phone's own INVITE taken over whose cookie was refused: it gets a final failure (the phone stops ring-back). */

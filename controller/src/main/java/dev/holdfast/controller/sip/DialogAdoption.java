@@ -32,7 +32,23 @@ final class DialogAdoption {
     private final Map<String, Subscription> byCallId = new TreeMap<>();
     private long nextSubscription = 1;
 
-    private record Subscription(String user, String callId, String transport, long token) {}
+    /** {@code contact}: the phone's registered contact, where the SUBSCRIBE went. */
+    private record Subscription(String user, String callId, String transport, long token, String contact) {}
+
+    /**
+     * A phone's own INVITE still {@code trying} at the controller it failed over from (no response with a To-tag
+     * reached it: the 180 with our tag and cookie was lost), waiting for a call here that vouches for it.
+     */
+    private record Trying(Subscription from, DialogInfoDocument.Dialog dialog, long timer) {}
+
+    /** Trying reports not matched yet, by Call-ID. */
+    private final Map<String, Trying> trying = new TreeMap<>();
+    /**
+     * How long a trying report waits for the call that vouches for it (its gateway's audit, or the callee phone's
+     * dialog): 64*T1, the span of the INVITE's timer B. A gateway later than that finds its line's call ringing with
+     * nobody calling, which its no-answer timer ends.
+     */
+    static final long TRYING_WAIT_MILLIS = 32_000;
 
     DialogAdoption(CoreServices svc, SipCore sip, B2bua b2bua, SubscriberDirectory directory, SipCounters counters) {
         this.directory = directory;
@@ -64,7 +80,7 @@ final class DialogAdoption {
                 "sip:holdfast@" + sip.domain(), tag, "sip:" + user + "@" + sip.domain(), null, null, null,
                 List.of(new SipHeader("Event", "dialog"), new SipHeader("Accept", "application/dialog-info+xml"),
                         new SipHeader("Expires", "0"))));
-        Subscription s = new Subscription(user, callId, b.transport(), token);
+        Subscription s = new Subscription(user, callId, b.transport(), token, b.contact());
         byToken.put(token, s);
         byCallId.put(callId, s);
         counters.add("migration.subscribe.sent");
@@ -115,6 +131,9 @@ final class DialogAdoption {
         }
         counters.add("migration.notify.received");
         for (DialogInfoDocument.Dialog d : dialogs) dialog(s, d);
+        // this phone's dialogs may be what another phone's trying INVITE waited for (the callee of a call whose 180
+        // to the caller was lost)
+        retryTrying();
         // answered once its dialogs are adopted: the edge adopts at once on the core thread but sends the 200 from
         // another, and a phone sends the BYEs it held back during the failover as soon as it has the 200; answered
         // first, such a BYE could beat the adoption and get the stack's own 481, leaving the other leg up for good
@@ -123,6 +142,10 @@ final class DialogAdoption {
     }
 
     private void dialog(Subscription s, DialogInfoDocument.Dialog d) {
+        if ("trying".equals(d.state())) {
+            trying(s, d);
+            return;
+        }
         if (d.callId() == null || d.localTag() == null || d.remoteTag() == null || d.localTarget() == null
                 || d.remoteTarget() == null) {
             counters.add("migration.dialog.incomplete");
@@ -172,6 +195,88 @@ final class DialogAdoption {
         if (callerEarly) b2bua.adoptEarlyInvite(((PhoneDialogCookies.Accepted) v).cookie(), a, d.inviteBranch());
         else if (early) b2bua.adoptEarly(((PhoneDialogCookies.Accepted) v).cookie(), a);
         else b2bua.adopt(((PhoneDialogCookies.Accepted) v).cookie(), a);
+    }
+
+    /**
+     * A phone's own INVITE that is still trying (docs/migration.md, "A ringing call whose 180 was lost"): the phone
+     * has no tag and no cookie of ours, so nothing it says is signed. The report is only a request to answer that
+     * INVITE; what is trusted comes from a call rebuilt here from signed cookies that names this phone's number as
+     * the caller and this Call-ID as its dialog (a gateway's cookie, or the callee phone's). Such a call is joined
+     * with the INVITE at once or when it is rebuilt ({@link #retryTrying}); a report that no call vouches for within
+     * {@link #TRYING_WAIT_MILLIS} is ignored (logged, counted).
+     */
+    private void trying(Subscription s, DialogInfoDocument.Dialog d) {
+        if (d.callId() == null || d.localTag() == null || d.localIdentity() == null || d.remoteIdentity() == null
+                || d.inviteBranch() == null || d.localCSeq() <= 0 || !"initiator".equals(d.direction())) {
+            counters.add("migration.dialog.incomplete"); // nothing we could answer its INVITE with
+            return;
+        }
+        if (b2bua.knows(d.callId())) {
+            counters.add("migration.dialog.known");
+            return;
+        }
+        counters.add("migration.trying.reported");
+        Trying old = trying.remove(d.callId());
+        if (old != null) svc.cancelTimer(old.timer());
+        String callId = d.callId();
+        long[] timer = new long[1];
+        timer[0] = svc.startTimer(TRYING_WAIT_MILLIS, () -> {
+            Trying waiting = trying.get(callId);
+            if (waiting == null || waiting.timer() != timer[0]) return;
+            trying.remove(callId);
+            counters.add("migration.trying.unmatched");
+            LOG.log(System.Logger.Level.WARNING, () -> "trying INVITE " + callId + " of " + waiting.from().user()
+                    + ": no call here names it (no signed cookie vouches for it); ignored");
+        });
+        Trying t = new Trying(s, d, timer[0]);
+        trying.put(callId, t);
+        if (match(t)) {
+            trying.remove(callId);
+            svc.cancelTimer(timer[0]);
+        }
+    }
+
+    /** Calls were rebuilt or joined here: the trying INVITEs waiting for one are looked at again. */
+    void retryTrying() {
+        if (trying.isEmpty()) return;
+        for (Trying t : new ArrayList<>(trying.values())) {
+            String callId = t.dialog().callId();
+            if (b2bua.knows(callId)) {
+                counters.add("migration.dialog.known");
+            } else if (!match(t)) {
+                continue;
+            }
+            trying.remove(callId);
+            svc.cancelTimer(t.timer());
+        }
+    }
+
+    /**
+     * Takes the trying INVITE over when a call here vouches for it: the cookie its dialog would have carried (made
+     * here from that call) becomes the dialog's, with a tag of ours (the phone never saw the dead controller's), and
+     * the INVITE is adopted as a ringing one whose 180 goes now. False when no call names it yet.
+     */
+    private boolean match(Trying t) {
+        DialogInfoDocument.Dialog d = t.dialog();
+        String number = number(t.from().user());
+        String text = b2bua.tryingCookie(d.callId(), number);
+        if (text == null) return false;
+        if (!(cookies.verify(text) instanceof PhoneDialogCookies.Accepted ok) || !d.callId().equals(ok.cookie().self().callId())
+                || !number.equals(ok.cookie().self().id())) {
+            counters.add("migration.trying.unmatched"); // our own cookie, just made: only a misconfigured key ring
+            LOG.log(System.Logger.Level.WARNING, () -> "trying INVITE " + d.callId() + ": the cookie made for it does not verify");
+            return true;
+        }
+        String ourTag = "hft" + Long.toHexString(svc.random().nextLong() & 0xffffffffffffL);
+        // our responses go to the contact the phone registered (and we fetched its dialogs from), not to a target
+        // the unsigned report names: a report cannot aim them at anybody else
+        AdoptedDialog a = new AdoptedDialog(t.from().user(), d.callId(), ourTag, d.localTag(), d.remoteIdentity(),
+                d.localIdentity(), t.from().contact(), t.from().transport(), -1, d.localCSeq(), List.of(), text);
+        counters.add("migration.trying.adopted");
+        LOG.log(System.Logger.Level.INFO, () -> "trying INVITE " + d.callId() + " of " + t.from().user()
+                + ": vouched for by call key " + Long.toHexString(ok.cookie().callKey()) + "; taken over");
+        b2bua.adoptEarlyInvite(ok.cookie(), a, d.inviteBranch(), true);
+        return true;
     }
 
     private String number(String user) {

@@ -34,6 +34,15 @@ public interface MigratedDialogs {
      */
     default boolean callEnded(DialogCookie cookie) { return false; }
 
+    /**
+     * A phone's INVITE to a line that was still trying when the other controller died (the 180 with our tag and the
+     * dialog's cookie never reached the phone: docs/migration.md, "A ringing call whose 180 was lost"): the cookie
+     * text the phone's dialog would carry now, when a call here, rebuilt from the gateway's signed cookies and not
+     * joined by the phone yet, names phone {@code number} as its caller with dialog {@code callId}. Null when there
+     * is none (yet): the phone's report itself is not signed and vouches for nothing.
+     */
+    default String tryingDialogCookie(String callId, String number) { return null; }
+
     /** Takes nothing: every such dialog stays talk-path-only. */
     MigratedDialogs NONE = (cookie, dialog, party) -> null;
 }

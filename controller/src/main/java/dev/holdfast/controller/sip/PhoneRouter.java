@@ -33,6 +33,12 @@ public interface PhoneRouter {
      */
     default void conferenceArrived(MigratedConference conference) { conference.bridge().release(); }
 
+    /**
+     * A gateway's calls were rebuilt here from its cookies after a failover: phones' INVITEs still trying (their 180
+     * lost) may be vouched for by one of them now ({@link MigratedDialogs#tryingDialogCookie}).
+     */
+    default void migratedCallsRebuilt() {}
+
     interface PhoneCall {
         /** The phone's dialog (Call-ID of the INVITE sent to it). */
         String callId();

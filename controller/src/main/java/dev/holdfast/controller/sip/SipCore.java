@@ -88,6 +88,8 @@ public final class SipCore implements PhoneRouter {
 
     @Override public void conferenceArrived(MigratedConference conference) { b2bua.conferenceArrived(conference); }
 
+    @Override public void migratedCallsRebuilt() { adoption.retryTrying(); }
+
     @Override public PhoneCall call(String number, String callerNumber, String offerSdp, LineParty line) {
         return b2bua.callPhone(number, callerNumber, offerSdp, null, line);
     }

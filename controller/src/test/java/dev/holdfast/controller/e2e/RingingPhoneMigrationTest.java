@@ -280,6 +280,84 @@ class RingingPhoneMigrationTest {
         }
     }
 
+    /**
+     * The phone calls A1; A1 rings, but the primary's 180 (its tag, the dialog's cookie) is lost on its way to the
+     * phone (dropped as it reaches the phone's stack), which has only had 100 Trying; then the primary dies. The phone
+     * lists its INVITE as trying; the alternate rebuilds A1's ringing call from the gateway's signed cookies, which
+     * name the phone's Call-ID, takes the INVITE over and sends the 180 itself (docs/migration.md, "A ringing call
+     * whose 180 was lost"); A1's answer connects the call through the alternate.
+     */
+    @Test
+    void aPhoneWhose180WasLostHearsRingBackFromTheAlternateAndTheLineAnswers() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, "udp");
+            phones.sip().loseResponses(r -> r.getStatusCode() == 180);
+            Call out = p.call("1001");
+            assertTrue(eventually(() -> hears(gw, "A1", "al/ri") && phones.sip().responsesLost() == 1, WAIT), "A1 rings, the 180 is lost");
+            assertEquals(CallState.CALLING, out.state(), "the phone heard nothing with a tag");
+            phones.sip().loseResponses(null);
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+            assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+            assertTrue(eventually(() -> out.state() == CallState.RINGBACK, 25), "ring-back from the alternate: " + out + " "
+                    + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertEquals(1L, sipCounter(n.alternate, "migration.trying.adopted"));
+            assertEquals(0L, sipCounter(n.alternate, "migration.cookie.accepted"), "the phone had no cookie to show");
+            assertTrue(adopted(n.alternate), "one call, the phone's side present");
+            assertTrue(hears(gw, "A1", "al/ri"), "A1 still rings");
+            assertTrue(gw.answer("A1"));
+            assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT),
+                    "the alternate answered the phone's INVITE, talk path up both ways: " + out);
+            p.hangUp(out);
+            assertTrue(eventually(() -> out.state() == CallState.ENDED && out.byeStatus() == 200, WAIT), "BYE answered: " + out);
+            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+            gw.onHook("A1");
+            assertIdle(gw, "A1");
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+
+    /**
+     * The other direction: A2 calls the phone, which rings, but its 180 to the primary is lost (A2 hears no ring-back
+     * yet; the gateway's cookies say SETUP). The phone has its early dialog all the same (its tag, and the cookie the
+     * INVITE carried): it lists it, the alternate takes it over as in any ringing call, and the phone's answer
+     * connects the call.
+     */
+    @Test
+    void aRingingPhoneWhose180WasLostAnswersAfterTheFailover() throws Exception {
+        try (E2eNetwork n = E2eNetwork.startWithAlternate(Transport.TCP, 1, 2, 30, Map.of(), KEYED, KEYED, Map.of())) {
+            registered(n);
+            SimulatedGateway gw = n.gw(1);
+            Phone p = phone(n, "udp");
+            phones.sip().loseSentResponses(r -> r.getStatusCode() == 180);
+            offHookAndDial(gw, "A2", "5001");
+            assertTrue(eventually(() -> !p.calls().isEmpty() && p.calls().get(0).state() == CallState.RINGING
+                    && phones.sip().responsesLost() == 1, WAIT), "the phone rings, its 180 is lost");
+            Call in = p.calls().get(0);
+            assertTrue(!hears(gw, "A2", "cg/rt"), "no ring-back: the primary never heard the phone ring");
+            phones.sip().loseSentResponses(null);
+            n.controller.close();
+            assertTrue(eventually(() -> inService(n.alternate, "gw1"), 25), "the gateway fails over");
+            assertTrue(eventually(() -> p.registered() && p.controller().equals(sip(n.alternate)), 25), "the phone fails over");
+            assertTrue(eventually(() -> adopted(n.alternate), 25), "the call is rebuilt with the phone's dialog: "
+                    + n.alternate.inspect(core -> core.sip().counters().snapshot()));
+            assertEquals(CallState.RINGING, in.state(), "the phone still rings");
+            assertTrue(eventually(() -> hears(gw, "A2", "cg/rt"), WAIT), "A2 hears ring-back now: " + gw.signals("A2"));
+            p.answer(in);
+            assertTrue(eventually(() -> in.talkPathUp() && gw.talkPathUp("A2"), WAIT),
+                    "connected on the alternate, talk path up both ways: " + in + ", A2 hears " + gw.signals("A2"));
+            assertTrue(eventually(() -> !hears(gw, "A2", "cg/rt"), WAIT), "the ring-back stopped");
+            gw.onHook("A2");
+            assertIdle(gw, "A2");
+            assertTrue(eventually(() -> in.state() == CallState.ENDED, WAIT), "the phone got BYE from the alternate: " + in);
+            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+        }
+    }
+
     @Test
     void aForgedCookieOnTheRingingDialogIsNotTakenAndThePhoneStopsRinging() throws Exception {
         // the primary signs with a key the alternate does not have: the gateway's and the phone's cookies are forged

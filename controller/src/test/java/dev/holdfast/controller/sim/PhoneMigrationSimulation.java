@@ -78,9 +78,10 @@ final class PhoneMigrationSimulation {
     private static final Duration SIP_EXCHANGE = Duration.ofSeconds(12);
     /**
      * Calls left ringing whose caller never heard it: the 180 (which carries the controller's tag and the dialog's
-     * cookie) was lost, and a provisional response is not sent again (RFC 3261 without 100rel). The caller has no
-     * dialog to report to the alternate, which cannot take its INVITE over: the call is not migrated. Its caller gives
-     * up after the failover and everything must still be cleaned up (docs/migration.md, "SIP loss").
+     * cookie) was lost, and a provisional response is not sent again (RFC 3261 without 100rel). The caller lists its
+     * INVITE as {@code trying}; the alternate takes it over when a call rebuilt from signed cookies (the line's
+     * gateway's, or the callee phone's early dialog's) names it, and sends the 180 itself: after the failover the
+     * caller hears ring-back like any other (docs/migration.md, "A ringing call whose 180 was lost").
      */
     private final java.util.Set<Placed> unannounced = new java.util.LinkedHashSet<>();
     /** Seeded fault: one dialog cookie in a phone's dialog NOTIFY to the alternate is altered on the way. */
@@ -275,13 +276,15 @@ final class PhoneMigrationSimulation {
         held.remove(hungUpInOutage);
         for (Placed p : placed) {
             // a dialog whose cookie was refused is kept as a talk path only (docs "Adoption"): not a rebuilt call
-            if (tampered(p) || unannounced.contains(p) || p == hungUpInOutage) continue;
+            if (tampered(p) || p == hungUpInOutage) continue;
             if (onDeadGateway(p)) {
                 // the phone's side is kept (its dialog adopted) waiting for a line that never comes back; or, when the
                 // gateway reached the alternate before it died (it dies up to a second after the primary), the
                 // alternate knows the call's line is gone and ends the phone's side with a BYE
                 CallState expected = ringing.contains(p) ? CallState.RINGBACK : CallState.CONNECTED;
                 if (p.call.state() == CallState.ENDED) plan.add(p.what + " ended by the alternate (its gateway died): " + p.call.endReason());
+                // its 180 lost: nothing signed vouches for its INVITE unless the gateway reached the alternate first
+                else if (unannounced.contains(p) && p.call.state() == CallState.CALLING) plan.add(p.what + " still trying (its gateway died)");
                 else if (p.call.state() != expected) violation(p.what + ": its line's gateway never returns; the phone's call is " + p.call.state() + " (" + p.call.endReason() + "), not " + expected);
                 continue;
             }
@@ -298,13 +301,8 @@ final class PhoneMigrationSimulation {
         }
         // held calls are resumed through the alternate (a re-INVITE in the dialog it adopted)
         // calls ringing at the kill: answered, or abandoned by the caller
-        for (Placed p : unannounced) {
-            // nobody can answer it through the alternate: its caller gives up, a callee phone rejects it
-            p.caller.hangUp(p.call);
-            if (p.calleePhone != null && calleeCalls.get(p).state() != CallState.ENDED) p.calleePhone.hangUp(calleeCalls.get(p));
-        }
         for (Placed p : ringing) {
-            if (tampered(p) || unannounced.contains(p)) continue;
+            if (tampered(p)) continue;
             if (onDeadGateway(p)) {
                 // nobody will answer: the caller gives up, and the alternate ends the phone's side of it
                 if (p.call.state() == CallState.ENDED) continue;
@@ -464,7 +462,22 @@ final class PhoneMigrationSimulation {
         // every phone has one dialog in a call connected at the kill: each is reported, adopted with its own cookie
         var sip = w.alternate.core.sip().counters();
         int dialogs = 0;
-        for (Placed p : placed) dialogs += (p.calleePhone != null ? 1 : 0) + (unannounced.contains(p) ? 0 : 1);
+        for (Placed p : placed) dialogs += (p.calleePhone != null ? 1 : 0) + 1;
+        // a caller whose 180 was lost reported its INVITE as trying: taken over without a cookie of its own (its
+        // call's signed cookies vouch for it), unless its line's gateway died (then perhaps nothing vouches for it);
+        // one whose 180 came in just after the kill reported an early dialog instead
+        // (nor when the callee's dialog, which would vouch for it, had its cookie altered)
+        long tryingAdopted = sip.get("migration.trying.adopted");
+        int unvouched = 0, tamperedUnannounced = 0;
+        for (Placed p : unannounced) {
+            if (onDeadGateway(p) || tampered(p)) unvouched++;
+            if (tampered(p)) tamperedUnannounced++;
+        }
+        if (tryingAdopted > unannounced.size()) violation(tryingAdopted + " trying INVITEs taken over; " + unannounced.size() + " callers' 180 lost");
+        if (sip.get("migration.trying.unmatched") > unvouched) {
+            violation(sip.get("migration.trying.unmatched") + " trying INVITEs nothing vouched for; " + unvouched
+                    + " to a line on the dead gateway or with the callee's cookie altered");
+        }
         int refused = tamperCookie ? 1 : 0;
         if (tamperCookie && tamperedCallId == null) violation("no dialog cookie came in a NOTIFY to alter");
         // (the B2BUA counts a dialog adopted only with its cookie accepted; a refused one is a talk path only)
@@ -473,17 +486,22 @@ final class PhoneMigrationSimulation {
         long ended = sip.get("migration.dialog.call-ended");
         int outageDialogs = hungUpInOutage == null ? 0 : hungUpInOutage.calleePhone != null ? 2 : 1;
         int deadDialogs = 0;
-        for (Placed p : placed) if (onDeadGateway(p) && !unannounced.contains(p)) deadDialogs++;
+        for (Placed p : placed) if (onDeadGateway(p)) deadDialogs++;
         if (ended > outageDialogs + deadDialogs) violation(ended + " dialogs reported for calls already ended; " + outageDialogs
                 + " in the call hung up during the outage, " + deadDialogs + " with a line on the dead gateway");
         // (a phone's dialog with a line on the dead gateway may be refused instead: the alternate knows the line is gone)
         long found = sip.get("migration.dialogs.adopted") + ended;
-        if (found > dialogs - refused || found < dialogs - refused - deadDialogs) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
+        if (found > dialogs - refused || found < dialogs - refused - deadDialogs - tamperedUnannounced) violation("the alternate adopted " + sip.get("migration.dialogs.adopted") + " dialogs and found " + ended + " of ended calls; " + dialogs + " were established at the kill, " + refused + " with its cookie altered");
         // a refused confirmed dialog is a talk path only, whose BYE is answered; a refused early one just stops ringing
         int talkPathOnly = 0;
         for (Placed p : placed) if (tampered(p) && !ringing.contains(p)) talkPathOnly++;
         if (sip.get("migration.talk-path-only.bye") != talkPathOnly) violation("BYEs in talk-path-only dialogs: " + sip.get("migration.talk-path-only.bye") + ", expected " + talkPathOnly);
-        if (sip.get("migration.cookie.accepted") != dialogs - refused) violation("the alternate accepted " + sip.get("migration.cookie.accepted") + " dialog cookies for " + dialogs + " dialogs, " + refused + " altered");
+        // (a dead gateway's caller whose 180 was lost may have reported nothing the alternate accepted)
+        long accepted = sip.get("migration.cookie.accepted");
+        if (accepted > dialogs - refused - tryingAdopted || accepted < dialogs - refused - tryingAdopted - unvouched) {
+            violation("the alternate accepted " + accepted + " dialog cookies for " + dialogs + " dialogs, " + refused
+                    + " altered, " + tryingAdopted + " trying INVITEs taken over without one");
+        }
         if (sip.get("migration.cookie.rejected") != refused) violation("the alternate rejected " + sip.get("migration.cookie.rejected") + " cookies; " + refused + " was altered");
         for (SimControllerNode n : List.of(w.primary, w.alternate)) {
             if (n.sip.unsupported != 0 || n.sip.sendFailed != 0) {

@@ -294,4 +294,131 @@ class SipAdoptionCoreTest {
         assertEquals(200, reply(out.get(0)).status());
         return (Command.SipSend) out.get(1);
     }
+
+    // ------------------------------------------------------------------------------ trying INVITEs (180 lost)
+
+    /** The cookie of call KEY (1001 calls 1002) while it rings: on leg B's INVITE (party 1) the B2BUA wrote SETUP. */
+    private String ringingCookie(int party) {
+        return cookies.stamp(new DialogCookie(KEY, 1, 1_699_999_999_000L, CallState.SETUP, Call.Feature.NONE,
+                List.of(DialogCookie.Party.phone("1001", "call-a", Role.CALLER), DialogCookie.Party.phone("1002", "call-b", Role.CALLEE)),
+                party, null, null, null));
+    }
+
+    /** 1002's early dialog of our INVITE (leg B), ringing. */
+    private static String calleeEarlyDoc(String cookie) {
+        return """
+                <dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" xmlns:hf="urn:x-holdfast:dialog-state" version="0" state="full" entity="sip:1002@127.0.0.1">
+                  <dialog id="x" call-id="call-b" local-tag="phone-1002" remote-tag="ctl-1002" direction="recipient">
+                    <state>early</state>
+                    <local><identity>sip:1002@127.0.0.1</identity><target uri="sip:1002@127.0.0.1:6000"/></local>
+                    <remote><identity>sip:1001@127.0.0.1</identity><target uri="sip:holdfast@127.0.0.1:5070;hfck=%s"/></remote>
+                    <hf:dialog-state local-cseq="-1" remote-cseq="1"/>
+                  </dialog>
+                </dialog-info>
+                """.formatted(cookie);
+    }
+
+    /** {@code user}'s own INVITE {@code callId} to 1002, still trying: no remote tag, no remote target, no cookie. */
+    private static String tryingDoc(String user, String callId) {
+        return """
+                <dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" xmlns:hf="urn:x-holdfast:dialog-state" version="0" state="full" entity="sip:%1$s@127.0.0.1">
+                  <dialog id="x" call-id="%2$s" local-tag="phone-%1$s" direction="initiator">
+                    <state>trying</state>
+                    <local><identity>sip:%1$s@127.0.0.1</identity><target uri="sip:%1$s@127.0.0.1:6000"/></local>
+                    <remote><identity>sip:1002@127.0.0.1</identity></remote>
+                    <hf:dialog-state local-cseq="1" remote-cseq="-1" invite-branch="z9hG4bK-%2$s"/>
+                  </dialog>
+                </dialog-info>
+                """.formatted(user, callId);
+    }
+
+    /** The 180s sent so far on a negative handle (answers to an INVITE taken over). */
+    private List<SipReply> takenOverRinging() {
+        return driver.commands().stream().filter(c -> c instanceof Command.SipRespond r && r.handle() < 0 && r.reply().status() == 180)
+                .map(c -> ((Command.SipRespond) c).reply()).toList();
+    }
+
+    private Command.SipAdoptEarlyDialog adoptedInvite(String callId) {
+        return driver.commands().stream().filter(c -> c instanceof Command.SipAdoptEarlyDialog a && a.inviteBranch() != null
+                && a.dialog().callId().equals(callId)).map(c -> (Command.SipAdoptEarlyDialog) c).findFirst().orElseThrow();
+    }
+
+    /**
+     * 1001's 180 was lost: it reports its INVITE as trying before the callee's early dialog is here. Nothing vouches
+     * for it yet; the callee's dialog, whose signed cookie names call-a as 1001's, then does: the INVITE is taken over
+     * with the branch it reported and gets a 180 with a tag of ours and the dialog's cookie (and copies of it, as
+     * nothing acknowledges a 180), and the callee's answer connects the call to it.
+     */
+    @Test void aTryingInviteIsTakenOverOnceTheCalleesSignedDialogVouchesForIt() {
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        List<Command> out = notify(subA, tryingDoc("1001", "call-a"));
+        assertEquals(List.of(200), out.stream().filter(c -> c instanceof Command.SipRespond).map(c -> reply(c).status()).toList());
+        assertEquals(1, counter("migration.trying.reported"));
+        assertEquals(0, core.sip().calls().size(), "nothing signed names it yet");
+
+        Command.SipSend subB = registerAndGetSubscribe("1002", "secret2");
+        notify(subB, calleeEarlyDoc(ringingCookie(1)));
+        assertEquals(1, counter("migration.trying.adopted"));
+        assertEquals(2, counter("migration.early-dialogs.adopted"));
+        assertEquals(1, counter("migration.cookie.accepted"), "only the callee's cookie came from a phone");
+        Command.SipAdoptEarlyDialog a = adoptedInvite("call-a");
+        assertEquals("z9hG4bK-call-a", a.inviteBranch());
+        assertEquals("phone-1001", a.dialog().remoteTag());
+        assertEquals(1, a.dialog().remoteCSeq());
+        assertEquals("sip:1001@127.0.0.1:6000", a.dialog().remoteTarget(), "the registered contact");
+        List<SipReply> ringing = takenOverRinging();
+        assertEquals(1, ringing.size());
+        assertEquals(a.dialog().localTag(), ringing.get(0).toTag());
+        assertTrue(ringing.get(0).toTag().startsWith("hft"));
+        DialogCookie c = ((PhoneDialogCookies.Accepted) cookies.verify(ringing.get(0).cookie())).cookie();
+        assertEquals(KEY, c.callKey());
+        assertEquals("call-a", c.self().callId());
+        assertEquals("1001", c.self().id());
+        assertEquals(CallState.RINGING, c.state());
+
+        driver.advance(10_000);
+        assertEquals(B2bua.TRYING_RINGING_COPIES, takenOverRinging().size(), "the 180 again while the call rings");
+
+        long legB = driver.commands().stream().filter(x -> x instanceof Command.SipAdoptEarlyDialog e && e.inviteBranch() == null)
+                .mapToLong(x -> ((Command.SipAdoptEarlyDialog) x).token()).findFirst().orElseThrow();
+        out = driver.inject(t -> new Event.SipResponseReceived(t, legB, new SipResponse(200, "OK", "INVITE", "phone-1002",
+                "application/sdp", "v=0\r\n")));
+        assertTrue(out.stream().anyMatch(x -> x instanceof Command.SipRespond r && r.handle() == -a.token() && r.reply().status() == 200
+                && r.reply().toTag().equals(a.dialog().localTag())), "the caller's INVITE answered: " + out);
+        driver.advance(10_000);
+        assertEquals(B2bua.TRYING_RINGING_COPIES, takenOverRinging().size(), "no 180 after the answer");
+        assertEquals(0L, (long) core.failures());
+    }
+
+    @Test void aTryingInviteReportedAfterTheCalleesDialogIsTakenOverAtOnce() {
+        Command.SipSend subB = registerAndGetSubscribe("1002", "secret2");
+        notify(subB, calleeEarlyDoc(ringingCookie(1)));
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        List<Command> out = notify(subA, tryingDoc("1001", "call-a"));
+        assertTrue(out.stream().anyMatch(x -> x instanceof Command.SipRespond r && r.handle() < 0 && r.reply().status() == 180), out.toString());
+        assertEquals(1, counter("migration.trying.adopted"));
+        assertEquals(1, core.sip().calls().size());
+    }
+
+    /**
+     * Unsigned input: a phone's trying report says only what the phone claims. One that no call rebuilt here from
+     * signed cookies names (an unknown Call-ID; call-a claimed by 1002, which the callee's cookie names as the callee)
+     * is never answered: counted and logged after the wait, nothing sent to anybody.
+     */
+    @Test void aTryingReportNothingSignedVouchesForIsIgnored() {
+        Command.SipSend subB = registerAndGetSubscribe("1002", "secret2");
+        notify(subB, calleeEarlyDoc(ringingCookie(1)));
+        Command.SipSend subA = registerAndGetSubscribe("1001", "secret1");
+        notify(subA, tryingDoc("1001", "call-unknown"));
+        Command.SipSend again = registerAgain("1002", "secret2");
+        notify(again, tryingDoc("1002", "call-a"));
+        assertEquals(2, counter("migration.trying.reported"));
+        driver.advance(DialogAdoption.TRYING_WAIT_MILLIS + 1000);
+        assertEquals(2, counter("migration.trying.unmatched"));
+        assertEquals(0, counter("migration.trying.adopted"));
+        assertEquals(List.of(), takenOverRinging());
+        assertTrue(driver.commands().stream().noneMatch(x -> x instanceof Command.SipAdoptEarlyDialog e && e.inviteBranch() != null),
+                "no INVITE taken over");
+        assertEquals(0L, (long) core.failures());
+    }
 }

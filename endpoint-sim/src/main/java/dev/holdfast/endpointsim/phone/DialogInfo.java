@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The body of a dialog event package NOTIFY (RFC 4235, {@code application/dialog-info+xml}), always full state:
- * one {@code <dialog>} per early or confirmed INVITE dialog of the phone. The far end's target
+ * one {@code <dialog>} per early or confirmed INVITE dialog of the phone, and one per INVITE of ours still
+ * {@code trying} at a controller we failed over from. The far end's target
  * ({@code <remote><target uri>}) is the controller's Contact with its call cookie. What an alternate controller needs
  * to send requests in a dialog it did not set up, and that RFC 4235 has no element for (the CSeq numbers and the
  * route set), is in an extension element of our own namespace {@value #HF_NS}, which other subscribers ignore.
@@ -42,6 +43,20 @@ public final class DialogInfo {
         return entry(c, localTarget, state);
     }
 
+    /**
+     * The entry for our own INVITE {@code c} in RFC 4235 state {@code trying}: sent, answered with no response that
+     * has a To-tag (at most 100 Trying), so no remote tag, no remote target and no cookie. Listed with the INVITE's
+     * CSeq and Via branch so that a controller that can vouch for the call otherwise (the gateway's signed cookie
+     * naming this Call-ID) can answer that INVITE (docs/migration.md, "A ringing call whose 180 was lost").
+     */
+    static Entry trying(Call c, String localTarget) {
+        if (!c.outgoing || c.invite == null || c.remoteTag != null
+                || !(c.invite.getHeader(javax.sip.header.ViaHeader.NAME) instanceof javax.sip.header.ViaHeader v)) return null;
+        long cseq = ((javax.sip.header.CSeqHeader) c.invite.getHeader(javax.sip.header.CSeqHeader.NAME)).getSeqNumber();
+        return new Entry(c.callId, c.localTag, null, true, "trying", c.localAddress.getURI().toString(), localTarget,
+                c.remoteAddress.getURI().toString(), null, cseq, -1, List.of(), v.getBranch());
+    }
+
     /** The entry for {@code c} in dialog state {@code state} (null: none). */
     static Entry entry(Call c, String localTarget, String state) {
         if (state == null || c.remoteTag == null) return null;
@@ -63,9 +78,10 @@ public final class DialogInfo {
                 .append("\">\n");
         for (Entry e : dialogs) {
             b.append("  <dialog id=\"").append(xml(e.callId() + ";" + e.localTag())).append("\" call-id=\"")
-                    .append(xml(e.callId())).append("\" local-tag=\"").append(xml(e.localTag()))
-                    .append("\" remote-tag=\"").append(xml(e.remoteTag())).append("\" direction=\"")
-                    .append(e.initiator() ? "initiator" : "recipient").append("\">\n");
+                    .append(xml(e.callId())).append("\" local-tag=\"").append(xml(e.localTag())).append('"');
+            // (a trying dialog has no remote tag yet: RFC 4235 makes the attribute optional)
+            if (e.remoteTag() != null) b.append(" remote-tag=\"").append(xml(e.remoteTag())).append('"');
+            b.append(" direction=\"").append(e.initiator() ? "initiator" : "recipient").append("\">\n");
             b.append("    <state>").append(e.state()).append("</state>\n");
             b.append("    <local><identity>").append(xml(e.localIdentity())).append("</identity>");
             if (e.localTarget() != null) b.append("<target uri=\"").append(xml(e.localTarget())).append("\"/>");

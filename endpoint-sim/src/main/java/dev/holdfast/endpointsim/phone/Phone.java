@@ -87,6 +87,12 @@ public final class Phone implements SipEndpoint {
      * happened while no controller was reachable, reported on arrival.
      */
     private final Map<String, Call> pendingByes = new LinkedHashMap<>();
+    /**
+     * Calls hung up before any response with a To-tag while another controller could take their INVITE over (a CANCEL
+     * follows the INVITE to the controller it went to, which may be dead): listed as {@code trying} to the next
+     * controller, and a tagged response from it gets BYE at once. Kept 64*T1 (the INVITE's timer B) at most.
+     */
+    private final Map<String, Call> abandonedTrying = new LinkedHashMap<>();
     /** BYEs sent through a controller and not answered yet. */
     private final Map<String, Call> byesInFlight = new LinkedHashMap<>();
     /** Whether the current controller knows our dialogs: false from a failover until it fetched them (or did not ask). */
@@ -684,6 +690,17 @@ public final class Phone implements SipEndpoint {
         String toTag = ((ToHeader) resp.getHeader(ToHeader.NAME)).getTag();
         if (code < 200) {
             c.provisionalSeen = true;
+            if (toTag != null && c.state() == CallState.ENDED && sentToFormerController(invite)
+                    && abandonedTrying.remove(c.callId, c)) {
+                // the user gave up while the INVITE was trying at a controller we failed over from; the one we use
+                // now took it over and rings: end that early dialog (BYE, RFC 3261 15), through that controller
+                // (a CANCEL would follow the INVITE to the one it went to)
+                c.cancelWanted = false;
+                c.remoteTag = toTag;
+                learnTarget(c, resp, true);
+                sendBye(c);
+                return;
+            }
             if (c.cancelWanted) {
                 c.cancelWanted = false;
                 sendCancel(c);
@@ -701,6 +718,7 @@ public final class Phone implements SipEndpoint {
             }
             return;
         }
+        abandonedTrying.remove(c.callId, c); // a final response ends the INVITE: nothing left to take over
         if (code < 300) {
             c.remoteTag = toTag;
             learnTarget(c, resp, true);
@@ -769,6 +787,14 @@ public final class Phone implements SipEndpoint {
             return;
         }
         end(c, "cancelled", 0);
+        if (c.state() == CallState.ENDED && c.remoteTag == null && config.controllers().size() > 1) {
+            // our INVITE may be trying at a controller that is dead (or dies before our CANCEL gets there): the one
+            // we fail over to may take it over (docs/migration.md, "A ringing call whose 180 was lost") and ring the
+            // far end; until a final response ends the INVITE, it is listed as trying and ended when taken over.
+            // Not for ever: as long as the INVITE's timer B (64*T1) after the hang-up
+            abandonedTrying.put(c.callId, c);
+            scheduler.schedule(() -> abandonedTrying.remove(c.callId, c), T1.multipliedBy(64));
+        }
         if (c.provisionalSeen) sendCancel(c);
         else c.cancelWanted = true; // RFC 3261 9.1: not before a provisional response
     }
@@ -1493,6 +1519,15 @@ public final class Phone implements SipEndpoint {
             // a 2xx not acknowledged yet for an INVITE of a controller we failed over from: early for the one we use now
             if (c.unackedOk != null && answerThrough(c.unackedOk) != null) c.answeredElsewhere = true;
             DialogInfo.Entry e = DialogInfo.entry(c, target);
+            // our INVITE to a controller we failed over from, answered by nothing with a tag (its 180 was lost, or
+            // not sent yet): trying; the one we use now may take it over. To the controller it went to, it is its own.
+            // One abandoned meanwhile too (its CANCEL went there): taken over, it is ended at once (inviteResponse)
+            if (e == null && c.outgoing && c.remoteTag == null && c.state() == CallState.CALLING
+                    && sentToFormerController(c.invite)) e = DialogInfo.trying(c, target);
+            if (e != null) out.add(e);
+        }
+        for (Call c : abandonedTrying.values()) {
+            DialogInfo.Entry e = sentToFormerController(c.invite) ? DialogInfo.trying(c, target) : null;
             if (e != null) out.add(e);
         }
         // hung up here, but no controller has had the BYE: the dialog lasts until one has (its BYE follows)

@@ -241,6 +241,11 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
         Server(ServerTransaction transaction) { this.transaction = transaction; }
 
         @Override public boolean respond(Response response) {
+            java.util.function.Predicate<Response> lose = loseSent;
+            if (lose != null && lose.test(response)) {
+                responsesLost.increment();
+                return true; // sent, as far as the phone knows, and lost on the wire
+            }
             try {
                 transaction.sendResponse(response);
                 return true;
@@ -325,6 +330,35 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
 
     @Override public long arrivalNanos(Response response) { return ArrivalStamp.of(response); }
 
+    /**
+     * Fault injection for tests: responses matching {@code lose} are dropped as they come off the wire, as if their
+     * datagram had been lost (the stack and the phones never see them); null: none lost. Each one lost is counted.
+     */
+    public void loseResponses(java.util.function.Predicate<Response> lose) {
+        if (lose == null) {
+            ArrivalStamp.LOSS.remove(stack.getStackName());
+            return;
+        }
+        ArrivalStamp.LOSS.put(stack.getStackName(), r -> {
+            if (!lose.test(r)) return false;
+            responsesLost.increment();
+            return true;
+        });
+    }
+
+    /**
+     * Fault injection for tests: responses a phone sends in a server transaction that match {@code lose} are not
+     * sent, as if their datagram had been lost on the way (the phone believes them sent); null: none lost.
+     */
+    public void loseSentResponses(java.util.function.Predicate<Response> lose) { this.loseSent = lose; }
+
+    private volatile java.util.function.Predicate<Response> loseSent;
+
+    /** Responses dropped by {@link #loseResponses} and {@link #loseSentResponses}. */
+    public long responsesLost() { return responsesLost.sum(); }
+
+    private final LongAdder responsesLost = new LongAdder();
+
     @Override public long udpDrops() {
         return dev.holdfast.sim.net.UdpDrops.of(localAddress("udp").getPort());
     }
@@ -343,5 +377,6 @@ public final class JainSipStack implements SipStackPort, AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, "stopping the SIP stack: " + e);
         }
         stack.stop();
+        ArrivalStamp.LOSS.remove(stack.getStackName());
     }
 }
