@@ -16,7 +16,7 @@ import java.util.List;
  * The backup: taps the client traffic into replicas, exchanges heartbeats with the primary over both links, and
  * takes over when the primary is silent on both for {@code miss} intervals. Silence on one link only is a link or
  * NIC failure: logged, no takeover.
- * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue]
+ * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue|write-all]
  * [--no-reprobe] [--no-window-probe] [--confirm-us 1000] [--gateway IP|none] [--source-ip IP] [--gateway-timeout-ms 20]}
  */
 public final class BackupServer {
@@ -70,7 +70,11 @@ public final class BackupServer {
         boolean vipOnLo = !a.get("vip-on-takeover", "false").equals("true");
         if (vipOnLo) VipOnLoopback.configure(vip, ifName);
         Takeover.Options opts = new Takeover.Options(ifName, vip, port,
-                a.get("unacked", "write").equals("queue") ? TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE : TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR,
+                switch (a.get("unacked", "write")) {
+                    case "queue" -> TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE;
+                    case "write-all" -> TcpRepair.UnackedOutput.WRITE_ALL_AFTER_REPAIR;
+                    default -> TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR;
+                },
                 !a.get("no-window-probe", "false").equals("true"), !a.get("no-reprobe", "false").equals("true"),
                 LocalKernel.serverWindowScale(), vipOnLo);
         TcpRepair.warmUp();

@@ -228,6 +228,8 @@ public final class TcpTap implements AutoCloseable {
             c.synAckSeen = true;
         } else {
             c.serverWindow = s.window();
+            int sent = s.wirePayloadLength();
+            if (sent > 0) c.serverSent(s.seq() + sent);
         }
     }
 

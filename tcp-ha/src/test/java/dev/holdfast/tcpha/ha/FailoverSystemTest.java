@@ -83,6 +83,36 @@ class FailoverSystemTest {
         assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
     }
 
+    /**
+     * Session 9's mid-bulk hang: a slow client (it acknowledges on its delayed-ACK timer, as a client starved on a
+     * loaded host does) holds more of the reply than its last ACK says when the primary, stalled but with its kernel
+     * still sending, is fenced. The takeover must carry on from what the client really has: every byte once, no hang.
+     */
+    static Drill.Config stallMidBulk() {
+        return new Drill.Config("bulk", HB_MS, MISS, 1, 1, 0, 4L << 20, 300, "write", true, null, Drill.Crash.PRIMARY_STALL)
+                .withClientArgs("--read-chunk 32768 --read-pause-ms 10");
+    }
+
+    @Test
+    void primaryStallsMidBulkWhileTheClientReadsSlowly_everyByteOnce() throws Exception {
+        Map<String, Object> r = drill(stallMidBulk());
+        assertEveryByteOnce(r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+        assertEquals(true, r.get("crash_during_traffic"), "the stall came while the reply was flowing: " + r);
+    }
+
+    /** The same, repeated (-Dsttcp.soakRuns=N, 10 by default): tagged long, out of the default run. */
+    @Tag("long")
+    @Test
+    void primaryStallsMidBulk_repeated() throws Exception {
+        int runs = Integer.getInteger("sttcp.soakRuns", 10);
+        for (int i = 0; i < runs; i++) {
+            Map<String, Object> r = drill(stallMidBulk());
+            assertEveryByteOnce(r);
+            assertTrue(r.get("takeover").toString().contains("restored=1"), "run " + i + ": " + r);
+        }
+    }
+
     @Test
     void primaryApplicationHangsWithoutFinOrRst_backupSeesItLagAndTakesOver() throws Exception {
         Map<String, Object> r = drill(echo(1).with(Drill.Crash.APP_HANG, 0));
