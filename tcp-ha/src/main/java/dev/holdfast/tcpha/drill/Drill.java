@@ -313,6 +313,16 @@ public final class Drill {
             java.util.regex.Matcher refused = java.util.regex.Pattern.compile("did not answer through \\S+ in \\d+ ms: .* at_us=(\\d+)").matcher(b);
             r.put("gateway_unanswered_at_us", refused.find() ? Long.parseLong(refused.group(1)) : null);
             r.put("takeover_at_us", takeoverUs > 0 ? takeoverUs : null);
+            // per restored connection: bytes the primary had sent past the client's last ACK the tap saw, and what of
+            // them the takeover queued as sent (the largest over the connections; see Takeover.queuedAsSent)
+            java.util.regex.Matcher sentPast = java.util.regex.Pattern.compile("primary_sent_past_ack=(-?\\d+) queued_as_sent=(\\d+)").matcher(b);
+            long maxSentPast = -1, maxQueued = -1;
+            while (sentPast.find()) {
+                maxSentPast = Math.max(maxSentPast, Long.parseLong(sentPast.group(1)));
+                maxQueued = Math.max(maxQueued, Long.parseLong(sentPast.group(2)));
+            }
+            r.put("primary_sent_past_ack", maxSentPast >= 0 ? maxSentPast : null);
+            r.put("queued_as_sent", maxQueued >= 0 ? maxQueued : null);
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
             r.put("phases_ms", crashUs > 0 ? TakeoverPhases.fromCrash(b, crashUs, r.get("failover_start_us") instanceof Long s0 ? s0 : -1,
                     r.get("failover_end_us") instanceof Long e0 ? e0 : -1) : null);

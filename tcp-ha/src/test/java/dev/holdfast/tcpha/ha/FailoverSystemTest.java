@@ -89,8 +89,11 @@ class FailoverSystemTest {
      * still sending, is fenced. The takeover must carry on from what the client really has: every byte once, no hang.
      */
     static Drill.Config stallMidBulk() {
-        return new Drill.Config("bulk", HB_MS, MISS, 1, 1, 0, 4L << 20, 300, "write", true, null, Drill.Crash.PRIMARY_STALL)
-                .withClientArgs("--read-chunk 32768 --read-pause-ms 10");
+        // 10 ms x 5: the stalled primary's kernel must still be sending when the backup fences it (its send buffer
+        // lasts about 100 ms at this client's 1.6 MB/s); with 20 ms x 10 it had always drained, and nothing was left
+        // unacknowledged (3 of 3 drills). A false takeover here is a takeover all the same: every byte once.
+        return new Drill.Config("bulk", 10, 5, 1, 1, 0, 4L << 20, 300, "write", true, null, Drill.Crash.PRIMARY_STALL)
+                .withClientArgs("--read-chunk 32768 --read-pause-ms 20");
     }
 
     @Test
@@ -106,11 +109,17 @@ class FailoverSystemTest {
     @Test
     void primaryStallsMidBulk_repeated() throws Exception {
         int runs = Integer.getInteger("sttcp.soakRuns", 10);
+        int exercised = 0;
         for (int i = 0; i < runs; i++) {
             Map<String, Object> r = drill(stallMidBulk());
             assertEveryByteOnce(r);
             assertTrue(r.get("takeover").toString().contains("restored=1"), "run " + i + ": " + r);
+            if (r.get("queued_as_sent") instanceof Long q && q > 0) exercised++;
         }
+        System.out.println(exercised + " of " + runs + " takeovers found the client ahead of its last seen ACK by more than a first flight");
+        // in about half the drills the client holds such bytes at the fence (the other half its window was full or
+        // the primary's send buffer had drained): ten runs without one say the drill no longer tests the case
+        if (runs >= 10) assertTrue(exercised > 0, "no run exercised the case");
     }
 
     @Test
