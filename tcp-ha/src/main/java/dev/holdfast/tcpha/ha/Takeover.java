@@ -232,12 +232,13 @@ public final class Takeover {
      * drop, the congestion window never opens, and every retransmission draws the same answer; the connection hangs
      * (session 9: a bulk reply left the client waiting 120 s). Queued as sent, snd_nxt covers everything the primary
      * sent, the client's ACK is taken (its answer to the window probe after the ARP), and what it still lacks is
-     * retransmitted (on the timer: about 200 ms once that ACK gave an RTT sample).
+     * retransmitted on the timer (0.45-0.9 s in TakeoverRestoreTest once that ACK gave an RTT sample; a fresh socket's
+     * first timeout is 3 s).
      * <p>What the primary sent is read from its segments' headers on the tap ({@code primarySentPastAck}); a tap that
      * sees only the client's side (-1) bounds it by the client's window. Up to a first flight
      * ({@link #FIRST_FLIGHT_SEGMENTS}) everything is written after the repair as before: it reaches past what the
      * client can hold, and a reply the client never got (lost with the primary) goes out at once instead of on the
-     * fresh socket's 1 s initial retransmission timeout.
+     * fresh socket's 3 s first retransmission timeout.
      */
     static int queuedAsSent(int unacked, long primarySentPastAck, int clientWindowBytes, int mss) {
         long onTheWire = primarySentPastAck >= 0 ? primarySentPastAck : clientWindowBytes;
