@@ -30,12 +30,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class PairedOverhead {
     static final int PLAIN_PORT = 7001;
+    /** Extra BackupServer options (--backup-args "..."), e.g. a measurement knob. */
+    static String BACKUP_EXTRA = "";
 
     private PairedOverhead() {}
 
     record Result(String app, int hb, int rounds, double[] plain, double[] sttcp, double[] plain2,
                   double plainCpuMs, double primaryCpuMs, double backupCpuMs, double windowS, String error,
-                  Map<String, Long> primaryThreads, Map<String, Long> backupThreads) {}
+                  Map<String, Long> primaryThreads, Map<String, Long> backupThreads, Map<String, Long> plainThreads) {}
 
     static void main(Map<String, String> a) throws Exception {
         int[] hbs = Arrays.stream(a.getOrDefault("--hb", "5000,1000,200,50,10").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -46,6 +48,7 @@ final class PairedOverhead {
         int interactiveMessages = Integer.parseInt(a.getOrDefault("--interactive-messages", "100"));
         long bulkMb = Long.parseLong(a.getOrDefault("--bulk-mb", "1"));
         boolean pin = a.containsKey("--pin");
+        BACKUP_EXTRA = a.getOrDefault("--backup-args", "");
         Path logs = Files.createTempDirectory("sttcp-overhead");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         String startUtc = java.time.Instant.now().toString();
@@ -82,8 +85,10 @@ final class PairedOverhead {
         System.out.println("CPU per thread over the measured window, ms per second (threads above 10 ms/s; conn-* is the data path):");
         for (Result r : results) {
             if (r.plain() == null) continue;
-            System.out.printf("%-5d %-11s | %.1f s | primary: %s | backup: %s%n", r.hb(), r.app(), r.windowS(),
-                    threads(r.primaryThreads(), r.windowS()), threads(r.backupThreads(), r.windowS()));
+            // the plain server's threads serve two connections (plain and plain again): its conn-* is per two blocks
+            System.out.printf("%-5d %-11s | %.1f s | primary: %s | backup: %s | plain (2 connections): %s%n", r.hb(), r.app(), r.windowS(),
+                    threads(r.primaryThreads(), r.windowS()), threads(r.backupThreads(), r.windowS()),
+                    threads(r.plainThreads(), r.windowS()));
         }
         if (!retried.isEmpty()) System.out.println("measured again after a run without figures: " + String.join("; ", retried));
         System.out.println("logs: " + logs);
@@ -124,10 +129,13 @@ final class PairedOverhead {
                     "--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb, "--miss", "5");
             Drill.waitForLine(plainLog, "primary ready", 30_000);
             Drill.waitForLine(primaryLog, "primary ready", 30_000);
-            Process backup = rig.startJava(rig.backup, backupLog, Drill.SERVER_NICE, BackupServer.class.getName(),
-                    "--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb, "--miss", "5", "--fence-ns", rig.primary,
+            List<String> backupArgs = new ArrayList<>(List.of("--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb,
+                    "--miss", "5", "--fence-ns", rig.primary,
                     "--fence-links", NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF,
-                    "--fence-pids", "" + primary.pid());
+                    "--fence-pids", "" + primary.pid()));
+            if (!BACKUP_EXTRA.isBlank()) backupArgs.addAll(List.of(BACKUP_EXTRA.trim().split("\\s+")));
+            Process backup = rig.startJava(rig.backup, backupLog, Drill.SERVER_NICE, BackupServer.class.getName(),
+                    backupArgs.toArray(new String[0]));
             Drill.waitForLine(backupLog, "backup ready", 30_000);
             String vip = NamespaceRig.VIP;
             Process client = rig.startJava(rig.client, clientLog, PairedBlocksClient.class.getName(),
@@ -135,19 +143,20 @@ final class PairedOverhead {
                     "--app", app, "--block-messages", "" + messages, "--bulk-bytes", "" + bulkBytes,
                     "--warmup-rounds", "" + warmup, "--rounds", "" + rounds);
             waitForLineOrExit(clientLog, "measuring", 600_000, client);
-            Map<String, Long> p0 = threadCpu(primary.pid()), b0 = threadCpu(backup.pid());
+            Map<String, Long> p0 = threadCpu(primary.pid()), b0 = threadCpu(backup.pid()), q0 = threadCpu(plain.pid());
             long[] cpu0 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             long t0 = System.nanoTime();
             waitForLineOrExit(clientLog, "measured at_us", 1_800_000, client);
             long[] cpu1 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             double windowS = (System.nanoTime() - t0) / 1e9;
             Map<String, Long> primaryThreads = minus(threadCpu(primary.pid()), p0), backupThreads = minus(threadCpu(backup.pid()), b0);
+            Map<String, Long> plainThreads = minus(threadCpu(plain.pid()), q0);
             if (!client.waitFor(60, TimeUnit.SECONDS)) client.destroyForcibly().waitFor();
             List<String> lines = Files.readAllLines(clientLog.toPath());
             JsonNode j = new ObjectMapper().readTree(lines.get(lines.size() - 1));
             String error = null;
             if (j.get("errors").size() > 0) {
-                return new Result(app, hb, rounds, null, null, null, 0, 0, 0, windowS, j.get("errors").toString(), Map.of(), Map.of());
+                return new Result(app, hb, rounds, null, null, null, 0, 0, 0, windowS, j.get("errors").toString(), Map.of(), Map.of(), Map.of());
             }
             String bl = Files.readString(backupLog.toPath());
             if (bl.contains("taking over")) error = "false takeover at_us=" + bl.replaceAll("(?s).*taking over at_us=(\\d+).*", "$1")
@@ -156,7 +165,7 @@ final class PairedOverhead {
             JsonNode b = j.get("block_ns");
             return new Result(app, hb, rounds, row(b.get(0)), row(b.get(1)), row(b.get(2)),
                     (cpu1[0] - cpu0[0]) / 1e6, (cpu1[1] - cpu0[1]) / 1e6, (cpu1[2] - cpu0[2]) / 1e6, windowS, error,
-                    primaryThreads, backupThreads);
+                    primaryThreads, backupThreads, plainThreads);
         }
     }
 

@@ -79,7 +79,8 @@ public final class BackupServer {
                 LocalKernel.serverWindowScale(), vipOnLo);
         TcpRepair.warmUp();
         dev.holdfast.tcpha.posix.GratuitousArp.warmUp(ifName, vip);
-        TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024);
+        // --tap-server-headers false: a measurement knob only (bench sttcp --overhead --backup-args ...)
+        TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024, !a.get("tap-server-headers", "true").equals("false"));
         tap.dropEvery(a.getInt("tap-drop-every", 0), a.getInt("tap-drop-limit", Integer.MAX_VALUE));
         SyncClient sync = new SyncClient(tap, a.getInt("sync-ms", 20));
         sync.start(NamespaceRig.HB1_PRIMARY, NamespaceRig.HB2_PRIMARY);
