@@ -37,7 +37,8 @@ final class PairedOverhead {
 
     record Result(String app, int hb, int rounds, double[] plain, double[] sttcp, double[] plain2,
                   double plainCpuMs, double primaryCpuMs, double backupCpuMs, double windowS, String error,
-                  Map<String, Long> primaryThreads, Map<String, Long> backupThreads, Map<String, Long> plainThreads) {}
+                  Map<String, Long> primaryThreads, Map<String, Long> backupThreads, Map<String, Long> plainThreads,
+                  double[][] clientCpu) {}
 
     static void main(Map<String, String> a) throws Exception {
         int[] hbs = Arrays.stream(a.getOrDefault("--hb", "5000,1000,200,50,10").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -82,6 +83,17 @@ final class PairedOverhead {
         System.out.printf("%-5s %-11s | %-21s | %-30s | %-30s | %-24s | %s%n", "hb ms", "application", "plain block ms min/med/max",
                 "A/A %: median [CI], total", "ST-TCP %: median [CI], total", "CPU/block ms plain/prim/bkp", "within 1 %?");
         for (Result r : results) System.out.println(line(r));
+        System.out.println("The client's own CPU per block (the same work for every server: a difference is interference, not the"
+                + " server's work), ms median plain / ST-TCP / plain again; per round ST-TCP vs plain and A/A, median % [CI]:");
+        for (Result r : results) {
+            if (r.clientCpu() == null) continue;
+            double[][] cc = r.clientCpu();
+            double[] st = new double[cc[0].length], aa = new double[cc[0].length];
+            for (int i = 0; i < st.length; i++) { st[i] = 100 * (cc[1][i] / cc[0][i] - 1); aa[i] = 100 * (cc[2][i] / cc[0][i] - 1); }
+            double[] ciSt = medianCi(st), ciAa = medianCi(aa);
+            System.out.printf("%-5d %-11s | %.2f / %.2f / %.2f | ST-TCP %+.2f [%+.2f, %+.2f] | A/A %+.2f [%+.2f, %+.2f]%n", r.hb(), r.app(),
+                    median(cc[0]) / 1e6, median(cc[1]) / 1e6, median(cc[2]) / 1e6, median(st), ciSt[0], ciSt[1], median(aa), ciAa[0], ciAa[1]);
+        }
         System.out.println("CPU per thread over the measured window, ms per second (threads above 10 ms/s; conn-* is the data path):");
         for (Result r : results) {
             if (r.plain() == null) continue;
@@ -156,7 +168,7 @@ final class PairedOverhead {
             JsonNode j = new ObjectMapper().readTree(lines.get(lines.size() - 1));
             String error = null;
             if (j.get("errors").size() > 0) {
-                return new Result(app, hb, rounds, null, null, null, 0, 0, 0, windowS, j.get("errors").toString(), Map.of(), Map.of(), Map.of());
+                return new Result(app, hb, rounds, null, null, null, 0, 0, 0, windowS, j.get("errors").toString(), Map.of(), Map.of(), Map.of(), null);
             }
             String bl = Files.readString(backupLog.toPath());
             if (bl.contains("taking over")) error = "false takeover at_us=" + bl.replaceAll("(?s).*taking over at_us=(\\d+).*", "$1")
@@ -165,7 +177,9 @@ final class PairedOverhead {
             JsonNode b = j.get("block_ns");
             return new Result(app, hb, rounds, row(b.get(0)), row(b.get(1)), row(b.get(2)),
                     (cpu1[0] - cpu0[0]) / 1e6, (cpu1[1] - cpu0[1]) / 1e6, (cpu1[2] - cpu0[2]) / 1e6, windowS, error,
-                    primaryThreads, backupThreads, plainThreads);
+                    primaryThreads, backupThreads, plainThreads,
+                    j.has("block_cpu_ns") ? new double[][] {row(j.get("block_cpu_ns").get(0)), row(j.get("block_cpu_ns").get(1)),
+                            row(j.get("block_cpu_ns").get(2))} : null);
         }
     }
 
