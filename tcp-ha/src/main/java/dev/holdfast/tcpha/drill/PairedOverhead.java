@@ -32,6 +32,7 @@ final class PairedOverhead {
     static final int PLAIN_PORT = 7001;
     /** Extra BackupServer options (--backup-args "..."), e.g. a measurement knob. */
     static String BACKUP_EXTRA = "";
+    static boolean STOP_BACKUP;
 
     private PairedOverhead() {}
 
@@ -50,6 +51,7 @@ final class PairedOverhead {
         long bulkMb = Long.parseLong(a.getOrDefault("--bulk-mb", "1"));
         boolean pin = a.containsKey("--pin");
         BACKUP_EXTRA = a.getOrDefault("--backup-args", "");
+        STOP_BACKUP = a.containsKey("--stop-backup");
         Path logs = Files.createTempDirectory("sttcp-overhead");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         String startUtc = java.time.Instant.now().toString();
@@ -155,10 +157,16 @@ final class PairedOverhead {
                     "--app", app, "--block-messages", "" + messages, "--bulk-bytes", "" + bulkBytes,
                     "--warmup-rounds", "" + warmup, "--rounds", "" + rounds);
             waitForLineOrExit(clientLog, "measuring", 600_000, client);
+            // --stop-backup: the backup's process stopped (SIGSTOP) through the measured window, its kernel side (the
+            // tap's filter and queue, in the senders' context) still there: what is left of the overhead is not the
+            // backup's user-space work on the other CPU. Needs a heartbeat interval whose miss x hb outlasts the
+            // window (hb 5000: 25 s), or the primary goes on alone.
+            if (STOP_BACKUP) dev.holdfast.tcpha.rig.Cmd.run("kill", "-STOP", "" + backup.pid());
             Map<String, Long> p0 = threadCpu(primary.pid()), b0 = threadCpu(backup.pid()), q0 = threadCpu(plain.pid());
             long[] cpu0 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             long t0 = System.nanoTime();
             waitForLineOrExit(clientLog, "measured at_us", 1_800_000, client);
+            if (STOP_BACKUP) dev.holdfast.tcpha.rig.Cmd.run("kill", "-CONT", "" + backup.pid());
             long[] cpu1 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             double windowS = (System.nanoTime() - t0) / 1e9;
             Map<String, Long> primaryThreads = minus(threadCpu(primary.pid()), p0), backupThreads = minus(threadCpu(backup.pid()), b0);
