@@ -33,6 +33,8 @@ final class PairedOverhead {
     /** Extra BackupServer options (--backup-args "..."), e.g. a measurement knob. */
     static String BACKUP_EXTRA = "";
     static boolean STOP_BACKUP;
+    /** Extra PrimaryServer options (--primary-args "..."), e.g. --threshold for --stop-backup. */
+    static String PRIMARY_EXTRA = "";
 
     private PairedOverhead() {}
 
@@ -52,6 +54,7 @@ final class PairedOverhead {
         boolean pin = a.containsKey("--pin");
         BACKUP_EXTRA = a.getOrDefault("--backup-args", "");
         STOP_BACKUP = a.containsKey("--stop-backup");
+        PRIMARY_EXTRA = a.getOrDefault("--primary-args", "");
         Path logs = Files.createTempDirectory("sttcp-overhead");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         String startUtc = java.time.Instant.now().toString();
@@ -139,8 +142,10 @@ final class PairedOverhead {
             }
             Process plain = rig.startJava(rig.primary, plainLog, Drill.SERVER_NICE, PrimaryServer.class.getName(),
                     "--app", app, "--port", "" + PLAIN_PORT, "--plain", "true");
+            List<String> primaryArgs = new ArrayList<>(List.of("--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb, "--miss", "5"));
+            if (!PRIMARY_EXTRA.isBlank()) primaryArgs.addAll(List.of(PRIMARY_EXTRA.trim().split("\\s+")));
             Process primary = rig.startJava(rig.primary, primaryLog, Drill.SERVER_NICE, PrimaryServer.class.getName(),
-                    "--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb, "--miss", "5");
+                    primaryArgs.toArray(new String[0]));
             Drill.waitForLine(plainLog, "primary ready", 30_000);
             Drill.waitForLine(primaryLog, "primary ready", 30_000);
             List<String> backupArgs = new ArrayList<>(List.of("--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb,
