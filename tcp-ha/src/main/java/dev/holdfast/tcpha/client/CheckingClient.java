@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * or duplicated, connections reset or closed, and the longest silence (a failover shows up as one). Prints one
  * JSON object as its last line.
  * <p>Usage: {@code CheckingClient --server IP:PORT --app echo|interactive|bulk [--connections N] [--messages M]
- * [--interval-ms I] [--bulk-bytes B] [--ready-file F]}
+ * [--interval-ms I] [--bulk-bytes B] [--ready-file F] [--read-chunk BYTES --read-pause-ms MS]}
  */
 public final class CheckingClient {
     private final InetSocketAddress server;
@@ -50,6 +50,13 @@ public final class CheckingClient {
         if (toUs - fromUs > kept.get(shortest)[1] - kept.get(shortest)[0]) kept.set(shortest, new long[] {fromUs, toUs});
     }
 
+    /**
+     * A slow reader, as a client starved on a loaded host is: at most this many bytes per read, and a pause after
+     * each read. Such a client acknowledges what it receives on its delayed-ACK timer (its window does not advance
+     * while it does not read), so at any moment it may hold more than its last ACK says: the takeover must cope.
+     */
+    int readChunk = 16 * 1024, readPauseMs;
+
     CheckingClient(InetSocketAddress server, ExpectedReplies expect, int messages, int intervalMs) {
         this.server = server;
         this.expect = expect;
@@ -72,7 +79,7 @@ public final class CheckingClient {
             connected.countDown();
             counted = true;
             connected.await();
-            ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+            ByteBuffer in = ByteBuffer.allocate(readChunk);
             lastReadUs = nowUs();
             for (int m = 0; m < messages; m++) {
                 byte[] req = expect.request(conn, m);
@@ -87,9 +94,10 @@ public final class CheckingClient {
                     long t = nowUs();
                     if (t - lastReadUs > gapUs) { gapUs = t - lastReadUs; gapEndUs = t; }
                     // the pause between messages is not a silence
-                    if (t - lastReadUs > GAP_RECORD_US + intervalMs * 1000L) keepLongest(myGaps, lastReadUs, t);
+                    if (t - lastReadUs > GAP_RECORD_US + (intervalMs + readPauseMs) * 1000L) keepLongest(myGaps, lastReadUs, t);
                     lastReadUs = t;
                     pos = check(req, in.array(), n, pos, size);
+                    if (readPauseMs > 0 && pos < size) Thread.sleep(readPauseMs);
                 }
                 exchanges.incrementAndGet();
                 if (intervalMs > 0) Thread.sleep(intervalMs);
@@ -170,6 +178,8 @@ public final class CheckingClient {
         CheckingClient c = new CheckingClient(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])),
                 new ExpectedReplies(a.getOrDefault("--app", "echo"), Long.parseLong(a.getOrDefault("--bulk-bytes", "1048576"))),
                 Integer.parseInt(a.getOrDefault("--messages", "100")), Integer.parseInt(a.getOrDefault("--interval-ms", "10")));
+        c.readChunk = Integer.parseInt(a.getOrDefault("--read-chunk", "" + c.readChunk));
+        c.readPauseMs = Integer.parseInt(a.getOrDefault("--read-pause-ms", "0"));
         Map<String, Object> r = c.run(Integer.parseInt(a.getOrDefault("--connections", "1")));
         ObjectNode o = new ObjectMapper().valueToTree(r);
         System.out.println(o);

@@ -83,6 +83,10 @@ public final class PairedBlocksClient {
         List<SocketChannel> chs = new ArrayList<>();
         Map<String, Object> r = new LinkedHashMap<>();
         long[][] ns = new long[servers.length][rounds];
+        // the client's own CPU per block: the same work whichever server answers, so a difference between plain and
+        // ST-TCP blocks is interference (the backup's work on the other CPU, kernel work done in the client's
+        // context), the yardstick for the servers' CPU per block
+        long[][] cpuNs = new long[servers.length][rounds];
         List<String> errors = new ArrayList<>();
         try {
             for (String s : servers) {
@@ -101,8 +105,10 @@ public final class PairedBlocksClient {
                     System.out.flush();
                 }
                 for (int k : permutation(servers.length, Math.floorMod(round, perms))) {
+                    long cpu0 = dev.holdfast.tcpha.posix.ProcessCpu.threadNanos();
                     long t = c.block(chs.get(k), k, in);
-                    if (round >= 0) ns[k][round] = t;
+                    long cpu = dev.holdfast.tcpha.posix.ProcessCpu.threadNanos() - cpu0;
+                    if (round >= 0) { ns[k][round] = t; cpuNs[k][round] = cpu; }
                 }
             }
             System.out.println("measured at_us=" + CheckingClient.nowUs());
@@ -124,6 +130,7 @@ public final class PairedBlocksClient {
         r.put("bytes_ok", c.bytesOk);
         r.put("errors", errors);
         r.put("block_ns", ns);
+        r.put("block_cpu_ns", cpuNs);
         System.out.println(new ObjectMapper().writeValueAsString(r));
         System.out.flush();
         System.exit(errors.isEmpty() ? 0 : 1);

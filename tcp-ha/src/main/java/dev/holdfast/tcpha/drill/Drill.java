@@ -33,11 +33,22 @@ public final class Drill {
     /** What to run. crashAfterMs: after the client reports all connections open; -1 for no crash. */
     public record Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                          long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
-                         boolean windowProbe, String backupExtraArgs, int appMaxLagMs) {
+                         boolean windowProbe, String backupExtraArgs, int appMaxLagMs, String clientExtraArgs) {
+        public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
+                      long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
+                      boolean windowProbe, String backupExtraArgs, int appMaxLagMs) {
+            this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, appMaxLagMs, "");
+        }
+
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
                       long crashAfterMs, String unacked, boolean reprobe, String clientCmd, Crash crash, boolean plainTcp,
                       boolean windowProbe, String backupExtraArgs) {
             this(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, 500);
+        }
+
+        /** The same with extra CheckingClient options (e.g. "--read-chunk 65536 --read-pause-ms 40": a slow reader). */
+        public Config withClientArgs(String extra) {
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, appMaxLagMs, extra);
         }
 
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
@@ -48,7 +59,7 @@ public final class Drill {
 
         /** The same with extra BackupServer options (e.g. "--tap-drop-every 7"). */
         public Config withBackupArgs(String extra) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra, appMaxLagMs);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, extra, appMaxLagMs, clientExtraArgs);
         }
 
         /**
@@ -57,7 +68,7 @@ public final class Drill {
          * than the 500 ms default without having failed.
          */
         public Config withAppMaxLagMs(int ms) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, ms);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, crashAfterMs, unacked, reprobe, clientCmd, crash, plainTcp, windowProbe, backupExtraArgs, ms, clientExtraArgs);
         }
 
         public Config(String app, int hbMs, int miss, int connections, int messages, int intervalMs, long bulkBytes,
@@ -75,7 +86,7 @@ public final class Drill {
         }
 
         public Config with(Crash c, long after) {
-            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs, appMaxLagMs);
+            return new Config(app, hbMs, miss, connections, messages, intervalMs, bulkBytes, after, unacked, reprobe, clientCmd, c, plainTcp, windowProbe, backupExtraArgs, appMaxLagMs, clientExtraArgs);
         }
 
         /** The same run on plain TCP: the primary alone, no backup, no crash (the baseline of the thesis's table 3.1). */
@@ -90,6 +101,13 @@ public final class Drill {
         NONE,
         /** The primary host dies: its service link goes dead, then its server process is killed with SIGKILL. */
         PRIMARY_HOST,
+        /**
+         * The primary's server process stops (SIGSTOP: a JVM stall, a process starved on a loaded host) while its
+         * host goes on: its kernel still sends what the application had written and still acknowledges, until the
+         * backup, hearing no heartbeats, fences it. The takeover then starts from a client that may hold bytes the
+         * primary sent just before the fence, not yet acknowledged.
+         */
+        PRIMARY_STALL,
         /** The backup host dies: the primary must go on alone. */
         BACKUP_HOST,
         /** One heartbeat link (a NIC or cable) fails: no takeover may follow. */
@@ -155,9 +173,11 @@ public final class Drill {
                         Map.of("STTCP_VIP", NamespaceRig.VIP, "STTCP_PORT", "" + PORT));
                 Thread.sleep(1000);
             } else {
-                client = rig.startJava(rig.client, clientLog, CheckingClient.class.getName(), "--server",
+                List<String> clientArgs = new ArrayList<>(List.of("--server",
                         NamespaceRig.VIP + ":" + PORT, "--app", c.app(), "--connections", "" + c.connections(),
-                        "--messages", "" + c.messages(), "--interval-ms", "" + c.intervalMs(), "--bulk-bytes", "" + c.bulkBytes());
+                        "--messages", "" + c.messages(), "--interval-ms", "" + c.intervalMs(), "--bulk-bytes", "" + c.bulkBytes()));
+                if (!c.clientExtraArgs().isBlank()) clientArgs.addAll(List.of(c.clientExtraArgs().trim().split("\\s+")));
+                client = rig.startJava(rig.client, clientLog, CheckingClient.class.getName(), clientArgs.toArray(new String[0]));
                 waitForLine(clientLog, "connected", 120_000);
                 java.util.regex.Matcher at = java.util.regex.Pattern.compile("connected \\d+ at_us=(\\d+)").matcher(Files.readString(clientLog.toPath()));
                 if (at.find()) connectedUs = Long.parseLong(at.group(1));
@@ -202,6 +222,7 @@ public final class Drill {
                             ip.run("link set dev " + NamespaceRig.BACKUP_IF + " down");
                             if (backup != null) backup.destroyForcibly();
                         }
+                        case PRIMARY_STALL -> Cmd.run("kill", "-STOP", "" + primary.pid());
                         case HEARTBEAT_LINK -> ip.run("link set dev " + NamespaceRig.HB1_IF + " down");
                         case PRIMARY_NIC -> ip.run("link set dev " + NamespaceRig.PRIMARY_IF + " down");
                         default -> { }
@@ -292,6 +313,16 @@ public final class Drill {
             java.util.regex.Matcher refused = java.util.regex.Pattern.compile("did not answer through \\S+ in \\d+ ms: .* at_us=(\\d+)").matcher(b);
             r.put("gateway_unanswered_at_us", refused.find() ? Long.parseLong(refused.group(1)) : null);
             r.put("takeover_at_us", takeoverUs > 0 ? takeoverUs : null);
+            // per restored connection: bytes the primary had sent past the client's last ACK the tap saw, and what of
+            // them the takeover queued as sent (the largest over the connections; see Takeover.queuedAsSent)
+            java.util.regex.Matcher sentPast = java.util.regex.Pattern.compile("primary_sent_past_ack=(-?\\d+) queued_as_sent=(\\d+)").matcher(b);
+            long maxSentPast = -1, maxQueued = -1;
+            while (sentPast.find()) {
+                maxSentPast = Math.max(maxSentPast, Long.parseLong(sentPast.group(1)));
+                maxQueued = Math.max(maxQueued, Long.parseLong(sentPast.group(2)));
+            }
+            r.put("primary_sent_past_ack", maxSentPast >= 0 ? maxSentPast : null);
+            r.put("queued_as_sent", maxQueued >= 0 ? maxQueued : null);
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
             r.put("phases_ms", crashUs > 0 ? TakeoverPhases.fromCrash(b, crashUs, r.get("failover_start_us") instanceof Long s0 ? s0 : -1,
                     r.get("failover_end_us") instanceof Long e0 ? e0 : -1) : null);
@@ -346,7 +377,8 @@ public final class Drill {
                 Long.parseLong(a.getOrDefault("--crash-after-ms", "400")), a.getOrDefault("--unacked", "write"),
                 !a.containsKey("--no-reprobe"), a.get("--client-cmd"),
                 Crash.valueOf(a.getOrDefault("--crash", "primary_host").toUpperCase()), false, !a.containsKey("--no-window-probe"),
-                a.getOrDefault("--backup-args", ""), Integer.parseInt(a.getOrDefault("--app-max-lag-ms", "500")));
+                a.getOrDefault("--backup-args", ""), Integer.parseInt(a.getOrDefault("--app-max-lag-ms", "500")),
+                a.getOrDefault("--client-args", ""));
         Path logs = Path.of(a.getOrDefault("--logs", Files.createTempDirectory("sttcp-drill").toString()));
         Map<String, Object> r = run(c, logs);
         if (!json) r.forEach((k, v) -> System.out.println(k + ": " + v));

@@ -30,12 +30,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class PairedOverhead {
     static final int PLAIN_PORT = 7001;
+    /** Extra BackupServer options (--backup-args "..."), e.g. a measurement knob. */
+    static String BACKUP_EXTRA = "";
+    static boolean STOP_BACKUP;
+    /** Extra PrimaryServer options (--primary-args "..."), e.g. --threshold for --stop-backup. */
+    static String PRIMARY_EXTRA = "";
 
     private PairedOverhead() {}
 
     record Result(String app, int hb, int rounds, double[] plain, double[] sttcp, double[] plain2,
                   double plainCpuMs, double primaryCpuMs, double backupCpuMs, double windowS, String error,
-                  Map<String, Long> primaryThreads, Map<String, Long> backupThreads) {}
+                  Map<String, Long> primaryThreads, Map<String, Long> backupThreads, Map<String, Long> plainThreads,
+                  double[][] clientCpu) {}
 
     static void main(Map<String, String> a) throws Exception {
         int[] hbs = Arrays.stream(a.getOrDefault("--hb", "5000,1000,200,50,10").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -46,6 +52,9 @@ final class PairedOverhead {
         int interactiveMessages = Integer.parseInt(a.getOrDefault("--interactive-messages", "100"));
         long bulkMb = Long.parseLong(a.getOrDefault("--bulk-mb", "1"));
         boolean pin = a.containsKey("--pin");
+        BACKUP_EXTRA = a.getOrDefault("--backup-args", "");
+        STOP_BACKUP = a.containsKey("--stop-backup");
+        PRIMARY_EXTRA = a.getOrDefault("--primary-args", "");
         Path logs = Files.createTempDirectory("sttcp-overhead");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         String startUtc = java.time.Instant.now().toString();
@@ -79,11 +88,24 @@ final class PairedOverhead {
         System.out.printf("%-5s %-11s | %-21s | %-30s | %-30s | %-24s | %s%n", "hb ms", "application", "plain block ms min/med/max",
                 "A/A %: median [CI], total", "ST-TCP %: median [CI], total", "CPU/block ms plain/prim/bkp", "within 1 %?");
         for (Result r : results) System.out.println(line(r));
+        System.out.println("The client's own CPU per block (the same work for every server: a difference is interference, not the"
+                + " server's work), ms median plain / ST-TCP / plain again; per round ST-TCP vs plain and A/A, median % [CI]:");
+        for (Result r : results) {
+            if (r.clientCpu() == null) continue;
+            double[][] cc = r.clientCpu();
+            double[] st = new double[cc[0].length], aa = new double[cc[0].length];
+            for (int i = 0; i < st.length; i++) { st[i] = 100 * (cc[1][i] / cc[0][i] - 1); aa[i] = 100 * (cc[2][i] / cc[0][i] - 1); }
+            double[] ciSt = medianCi(st), ciAa = medianCi(aa);
+            System.out.printf("%-5d %-11s | %.2f / %.2f / %.2f | ST-TCP %+.2f [%+.2f, %+.2f] | A/A %+.2f [%+.2f, %+.2f]%n", r.hb(), r.app(),
+                    median(cc[0]) / 1e6, median(cc[1]) / 1e6, median(cc[2]) / 1e6, median(st), ciSt[0], ciSt[1], median(aa), ciAa[0], ciAa[1]);
+        }
         System.out.println("CPU per thread over the measured window, ms per second (threads above 10 ms/s; conn-* is the data path):");
         for (Result r : results) {
             if (r.plain() == null) continue;
-            System.out.printf("%-5d %-11s | %.1f s | primary: %s | backup: %s%n", r.hb(), r.app(), r.windowS(),
-                    threads(r.primaryThreads(), r.windowS()), threads(r.backupThreads(), r.windowS()));
+            // the plain server's threads serve two connections (plain and plain again): its conn-* is per two blocks
+            System.out.printf("%-5d %-11s | %.1f s | primary: %s | backup: %s | plain (2 connections): %s%n", r.hb(), r.app(), r.windowS(),
+                    threads(r.primaryThreads(), r.windowS()), threads(r.backupThreads(), r.windowS()),
+                    threads(r.plainThreads(), r.windowS()));
         }
         if (!retried.isEmpty()) System.out.println("measured again after a run without figures: " + String.join("; ", retried));
         System.out.println("logs: " + logs);
@@ -120,14 +142,19 @@ final class PairedOverhead {
             }
             Process plain = rig.startJava(rig.primary, plainLog, Drill.SERVER_NICE, PrimaryServer.class.getName(),
                     "--app", app, "--port", "" + PLAIN_PORT, "--plain", "true");
+            List<String> primaryArgs = new ArrayList<>(List.of("--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb, "--miss", "5"));
+            if (!PRIMARY_EXTRA.isBlank()) primaryArgs.addAll(List.of(PRIMARY_EXTRA.trim().split("\\s+")));
             Process primary = rig.startJava(rig.primary, primaryLog, Drill.SERVER_NICE, PrimaryServer.class.getName(),
-                    "--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb, "--miss", "5");
+                    primaryArgs.toArray(new String[0]));
             Drill.waitForLine(plainLog, "primary ready", 30_000);
             Drill.waitForLine(primaryLog, "primary ready", 30_000);
-            Process backup = rig.startJava(rig.backup, backupLog, Drill.SERVER_NICE, BackupServer.class.getName(),
-                    "--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb, "--miss", "5", "--fence-ns", rig.primary,
+            List<String> backupArgs = new ArrayList<>(List.of("--app", app, "--port", "" + Drill.PORT, "--hb-ms", "" + hb,
+                    "--miss", "5", "--fence-ns", rig.primary,
                     "--fence-links", NamespaceRig.PRIMARY_IF + "," + NamespaceRig.HB1_IF + "," + NamespaceRig.HB2_IF,
-                    "--fence-pids", "" + primary.pid());
+                    "--fence-pids", "" + primary.pid()));
+            if (!BACKUP_EXTRA.isBlank()) backupArgs.addAll(List.of(BACKUP_EXTRA.trim().split("\\s+")));
+            Process backup = rig.startJava(rig.backup, backupLog, Drill.SERVER_NICE, BackupServer.class.getName(),
+                    backupArgs.toArray(new String[0]));
             Drill.waitForLine(backupLog, "backup ready", 30_000);
             String vip = NamespaceRig.VIP;
             Process client = rig.startJava(rig.client, clientLog, PairedBlocksClient.class.getName(),
@@ -135,19 +162,26 @@ final class PairedOverhead {
                     "--app", app, "--block-messages", "" + messages, "--bulk-bytes", "" + bulkBytes,
                     "--warmup-rounds", "" + warmup, "--rounds", "" + rounds);
             waitForLineOrExit(clientLog, "measuring", 600_000, client);
-            Map<String, Long> p0 = threadCpu(primary.pid()), b0 = threadCpu(backup.pid());
+            // --stop-backup: the backup's process stopped (SIGSTOP) through the measured window, its kernel side (the
+            // tap's filter and queue, in the senders' context) still there: what is left of the overhead is not the
+            // backup's user-space work on the other CPU. Needs a heartbeat interval whose miss x hb outlasts the
+            // window (hb 5000: 25 s), or the primary goes on alone.
+            if (STOP_BACKUP) dev.holdfast.tcpha.rig.Cmd.run("kill", "-STOP", "" + backup.pid());
+            Map<String, Long> p0 = threadCpu(primary.pid()), b0 = threadCpu(backup.pid()), q0 = threadCpu(plain.pid());
             long[] cpu0 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             long t0 = System.nanoTime();
             waitForLineOrExit(clientLog, "measured at_us", 1_800_000, client);
+            if (STOP_BACKUP) dev.holdfast.tcpha.rig.Cmd.run("kill", "-CONT", "" + backup.pid());
             long[] cpu1 = {cpuNanos(plain.pid()), cpuNanos(primary.pid()), cpuNanos(backup.pid())};
             double windowS = (System.nanoTime() - t0) / 1e9;
             Map<String, Long> primaryThreads = minus(threadCpu(primary.pid()), p0), backupThreads = minus(threadCpu(backup.pid()), b0);
+            Map<String, Long> plainThreads = minus(threadCpu(plain.pid()), q0);
             if (!client.waitFor(60, TimeUnit.SECONDS)) client.destroyForcibly().waitFor();
             List<String> lines = Files.readAllLines(clientLog.toPath());
             JsonNode j = new ObjectMapper().readTree(lines.get(lines.size() - 1));
             String error = null;
             if (j.get("errors").size() > 0) {
-                return new Result(app, hb, rounds, null, null, null, 0, 0, 0, windowS, j.get("errors").toString(), Map.of(), Map.of());
+                return new Result(app, hb, rounds, null, null, null, 0, 0, 0, windowS, j.get("errors").toString(), Map.of(), Map.of(), Map.of(), null);
             }
             String bl = Files.readString(backupLog.toPath());
             if (bl.contains("taking over")) error = "false takeover at_us=" + bl.replaceAll("(?s).*taking over at_us=(\\d+).*", "$1")
@@ -156,7 +190,9 @@ final class PairedOverhead {
             JsonNode b = j.get("block_ns");
             return new Result(app, hb, rounds, row(b.get(0)), row(b.get(1)), row(b.get(2)),
                     (cpu1[0] - cpu0[0]) / 1e6, (cpu1[1] - cpu0[1]) / 1e6, (cpu1[2] - cpu0[2]) / 1e6, windowS, error,
-                    primaryThreads, backupThreads);
+                    primaryThreads, backupThreads, plainThreads,
+                    j.has("block_cpu_ns") ? new double[][] {row(j.get("block_cpu_ns").get(0)), row(j.get("block_cpu_ns").get(1)),
+                            row(j.get("block_cpu_ns").get(2))} : null);
         }
     }
 

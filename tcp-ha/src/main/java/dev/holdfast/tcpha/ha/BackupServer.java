@@ -16,7 +16,7 @@ import java.util.List;
  * The backup: taps the client traffic into replicas, exchanges heartbeats with the primary over both links, and
  * takes over when the primary is silent on both for {@code miss} intervals. Silence on one link only is a link or
  * NIC failure: logged, no takeover.
- * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue]
+ * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue|write-all]
  * [--no-reprobe] [--no-window-probe] [--confirm-us 1000] [--gateway IP|none] [--source-ip IP] [--gateway-timeout-ms 20]}
  */
 public final class BackupServer {
@@ -70,12 +70,17 @@ public final class BackupServer {
         boolean vipOnLo = !a.get("vip-on-takeover", "false").equals("true");
         if (vipOnLo) VipOnLoopback.configure(vip, ifName);
         Takeover.Options opts = new Takeover.Options(ifName, vip, port,
-                a.get("unacked", "write").equals("queue") ? TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE : TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR,
+                switch (a.get("unacked", "write")) {
+                    case "queue" -> TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE;
+                    case "write-all" -> TcpRepair.UnackedOutput.WRITE_ALL_AFTER_REPAIR;
+                    default -> TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR;
+                },
                 !a.get("no-window-probe", "false").equals("true"), !a.get("no-reprobe", "false").equals("true"),
                 LocalKernel.serverWindowScale(), vipOnLo);
         TcpRepair.warmUp();
         dev.holdfast.tcpha.posix.GratuitousArp.warmUp(ifName, vip);
-        TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024);
+        // --tap-server-headers false: a measurement knob only (bench sttcp --overhead --backup-args ...)
+        TcpTap tap = new TcpTap(ifName, vip, port, app, 8 * 1024 * 1024, !a.get("tap-server-headers", "true").equals("false"));
         tap.dropEvery(a.getInt("tap-drop-every", 0), a.getInt("tap-drop-limit", Integer.MAX_VALUE));
         SyncClient sync = new SyncClient(tap, a.getInt("sync-ms", 20));
         sync.start(NamespaceRig.HB1_PRIMARY, NamespaceRig.HB2_PRIMARY);

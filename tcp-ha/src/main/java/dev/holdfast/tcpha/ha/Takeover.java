@@ -156,7 +156,11 @@ public final class Takeover {
         dev.holdfast.tcpha.posix.RealtimeThread.lower();
         StringBuilder log = new StringBuilder();
         for (int i = 0; i < todo.size(); i++) {
-            log.append("restored ").append(fds[i] >= 0 ? stateOf(todo.get(i), new byte[0]) : "failed: port " + todo.get(i).clientPort).append('\n');
+            ReplicaConnection c = todo.get(i);
+            if (fds[i] < 0) { log.append("restored failed: port ").append(c.clientPort).append('\n'); continue; }
+            log.append("restored ").append(stateOf(c, new byte[0])).append(" unacked=").append(c.unackedAtTakeover)
+                    .append(" primary_sent_past_ack=").append(c.primarySentPastAck()).append(" queued_as_sent=")
+                    .append(c.queuedAtTakeover).append('\n');
         }
         System.out.print(log);
     }
@@ -184,15 +188,23 @@ public final class Takeover {
         try {
             synchronized (c.output) {
                 byte[] unacked = c.output.unacknowledged();
+                c.unackedAtTakeover = unacked.length;
                 int fd;
                 if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
                     fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, o.windowProbe());
                     c.output.attach(fd, new byte[0]);
                 } else {
-                    // written once the VIP is announced, by a writer thread: a large unacknowledged output
-                    // (bulk) must not hold up the other connections' takeover
-                    fd = TcpRepair.restore(stateOf(c, new byte[0]), o.unacked(), false, o.windowProbe());
-                    c.output.attach(fd, unacked);
+                    // what the primary already put on the wire goes in the repair-mode send queue, counted as sent
+                    // (see queuedAsSent: else a client that has it acknowledges past our snd_nxt and the kernel
+                    // drops every such ACK); the rest is written once the VIP is announced, by a writer thread for
+                    // a large one (bulk), which must not hold up the other connections' takeover
+                    int sndWnd = stateOf(c, new byte[0]).sndWnd();
+                    int queued = o.unacked() == TcpRepair.UnackedOutput.WRITE_ALL_AFTER_REPAIR ? 0
+                            : queuedAsSent(unacked.length, c.primarySentPastAck(), sndWnd, c.mss);
+                    byte[] sent = java.util.Arrays.copyOfRange(unacked, 0, queued);
+                    fd = TcpRepair.restore(stateOf(c, sent), TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE, false, o.windowProbe());
+                    c.output.attach(fd, java.util.Arrays.copyOfRange(unacked, queued, unacked.length));
+                    c.queuedAtTakeover = queued;
                 }
                 return fd;
             }
@@ -200,6 +212,38 @@ public final class Takeover {
             LOG.log(Level.ERROR, "could not take over the connection from port " + c.clientPort, e);
             return -1;
         }
+    }
+
+    /**
+     * A first flight of this many segments is safe to write after the repair (the kernel's initial congestion window
+     * is 10): it reaches past every byte the client can hold.
+     */
+    static final int FIRST_FLIGHT_SEGMENTS = 8;
+
+    /**
+     * How many of a connection's {@code unacked} bytes (from the client's last ACK the tap saw on) go into the
+     * repair-mode send queue, counted as sent, rather than being written after the repair as new data.
+     * <p>The client may hold more than its last ACK says: bytes the primary sent whose ACK was delayed (a client
+     * that does not read as fast as it receives acknowledges only on its delayed-ACK timer, 40-200 ms) or sent after
+     * the tap stopped. Its next ACK then acknowledges past the re-created socket's snd_nxt if we have not sent that
+     * far yet, and Linux drops such an ACK unread (TCP_ACK_UNSENT_DATA, RFC 9293 3.10.7.4; at most a rate-limited
+     * challenge ACK goes back, TcpExtTCPChallengeACK): written
+     * as new data, only a first flight goes out (the initial congestion window), the client answers it with ACKs we
+     * drop, the congestion window never opens, and every retransmission draws the same answer; the connection hangs
+     * (session 9: a bulk reply left the client waiting 120 s). Queued as sent, snd_nxt covers everything the primary
+     * sent, the client's ACK is taken (its answer to the window probe after the ARP), and what it still lacks is
+     * retransmitted on the timer (0.45-0.9 s in TakeoverRestoreTest once that ACK gave an RTT sample; a fresh socket's
+     * first timeout is 3 s).
+     * <p>What the primary sent is read from its segments' headers on the tap ({@code primarySentPastAck}); a tap that
+     * sees only the client's side (-1) bounds it by the client's window. Up to a first flight
+     * ({@link #FIRST_FLIGHT_SEGMENTS}) everything is written after the repair as before: it reaches past what the
+     * client can hold, and a reply the client never got (lost with the primary) goes out at once instead of on the
+     * fresh socket's 3 s first retransmission timeout.
+     */
+    static int queuedAsSent(int unacked, long primarySentPastAck, int clientWindowBytes, int mss) {
+        long onTheWire = primarySentPastAck >= 0 ? primarySentPastAck : clientWindowBytes;
+        if (onTheWire <= (long) FIRST_FLIGHT_SEGMENTS * mss) return 0;
+        return (int) Math.min(unacked, onTheWire);
     }
 
     private void mark(String what, long t0) { timingsUs.put(what, (System.nanoTime() - t0) / 1000); }

@@ -23,14 +23,21 @@ public final class TcpRepair {
     // tcp_info.tcpi_options bits
     static final int TCPI_OPT_TIMESTAMPS = 1, TCPI_OPT_SACK = 2, TCPI_OPT_WSCALE = 4;
     private static final int MSG_PEEK = 2;
+    /** SOL_SOCKET option: a send buffer beyond net.core.wmem_max (CAP_NET_ADMIN). */
+    static final int SO_SNDBUFFORCE = 32;
 
     /** How the replica's unacknowledged output reaches the client after the repair. */
     public enum UnackedOutput {
         /** Put in the repair-mode send queue: the kernel counts it as sent and retransmits it on its timer. */
         REPAIR_SEND_QUEUE,
         /** Written after leaving repair mode: the kernel sends it at once as new data (the client drops any
-         *  bytes it already had and acknowledges). */
-        WRITE_AFTER_REPAIR
+         *  bytes it already had and acknowledges). The takeover queues the part the primary had already sent, as
+         *  {@link #REPAIR_SEND_QUEUE} does, and writes only the rest (see Takeover.queuedAsSent). */
+        WRITE_AFTER_REPAIR,
+        /** All of it written after leaving repair mode, also what the primary had sent: the takeover's way before
+         *  session 10, kept to reproduce the hang it caused (a client ahead of its last seen ACK by more than the
+         *  first flight acknowledges data not yet sent, and the kernel drops those ACKs). */
+        WRITE_ALL_AFTER_REPAIR
     }
 
     private TcpRepair() {}
@@ -44,7 +51,7 @@ public final class TcpRepair {
         try {
             restoreInto(fd, s, how, freebind);
             Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR, windowProbe ? TCP_REPAIR_OFF : TCP_REPAIR_OFF_NO_WP, "TCP_REPAIR off");
-            if (how == UnackedOutput.WRITE_AFTER_REPAIR && s.sendQueue().length > 0) {
+            if (how != UnackedOutput.REPAIR_SEND_QUEUE && s.sendQueue().length > 0) {
                 Sockets.writeFully(fd, s.sendQueue(), 0, s.sendQueue().length);
             }
             return fd;
@@ -82,6 +89,10 @@ public final class TcpRepair {
             sendAll(fd, s.recvQueue());
         }
         if (how == UnackedOutput.REPAIR_SEND_QUEUE && s.sendQueue().length > 0) {
+            // in repair mode nothing is ever acknowledged, so a send queue larger than the socket's send buffer
+            // (16 KB at first, about 45 KB after the repair's connect) would block the send below for ever: make
+            // room first (this fixes the buffer's size, so not below what autotuning would reach, tcp_wmem's 4 MB)
+            Sockets.setInt(fd, LibC.SOL_SOCKET, SO_SNDBUFFORCE, Math.max(4 << 20, s.sendQueue().length + (1 << 20)), "SO_SNDBUFFORCE");
             Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE send");
             sendAll(fd, s.sendQueue());
         }

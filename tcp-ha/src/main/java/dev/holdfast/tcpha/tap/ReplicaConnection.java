@@ -22,6 +22,12 @@ public final class ReplicaConnection {
     volatile int serverWscale = -1;
     volatile boolean synAckSeen;
     volatile int serverWindow = -1;  // raw window field from the server's segments, if the tap sees them
+    /**
+     * Sequence number after the last data byte the primary put on the wire (from its segments' headers on the tap),
+     * valid once {@link #serverSentKnown}: the client may hold every byte before it, acknowledged or not.
+     */
+    volatile int serverSentEnd;
+    volatile boolean serverSentKnown;
     volatile int lastAck, clientWindow, lastTsEcr, lastClientTsVal;
     volatile long lastTsEcrNanos;
     volatile boolean finSeen, rstSeen;
@@ -115,6 +121,8 @@ public final class ReplicaConnection {
     public long reportedAtNanos;
     /** The replica's consumed input last reported to the primary (sync channel thread only). */
     public long consumedReported = -1;
+    /** Unacknowledged output bytes the takeover put in the repair-mode send queue as already sent (for the log). */
+    public volatile int queuedAtTakeover, unackedAtTakeover;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */
     public volatile boolean closeReported;
 
@@ -189,6 +197,21 @@ public final class ReplicaConnection {
     public boolean rstSeen() { return rstSeen; }
 
     public int serverWindow() { return serverWindow; }
+
+    /** A data segment of the primary's, seen on the tap: {@code end} is the sequence number after its last byte. */
+    void serverSent(int end) {
+        if (!serverSentKnown || end - serverSentEnd > 0) { serverSentEnd = end; serverSentKnown = true; }
+    }
+
+    /**
+     * Bytes past the client's last ACK that the primary had put on the wire (the client may have them all, its ACK
+     * for them not yet sent or not yet seen), or -1 if the tap sees none of the server's segments (a mirror of the
+     * client's side only).
+     */
+    public long primarySentPastAck() {
+        if (!serverSentKnown) return -1;
+        return Math.max(0, serverSentEnd - lastAck);
+    }
 
     public int clientWindow() { return clientWindow; }
 

@@ -19,6 +19,7 @@ public final class ReplicaOutput implements StreamApplication.Output {
     private int start, end;          // unacknowledged bytes are buf[start, end)
     private long startOffset;        // output stream offset of buf[start]
     private long acked;              // highest output offset the client has acknowledged (the primary sent it)
+    private long next;               // output stream offset of the replica's next byte (all it has produced)
     private int fd = -1;             // the live socket after takeover
     private byte[] pending;          // unacknowledged output still to be written to fd after the takeover
     private boolean closed;
@@ -32,8 +33,16 @@ public final class ReplicaOutput implements StreamApplication.Output {
             waitingForAcks = true;
             try { wait(); } finally { waitingForAcks = false; }
         }
-        if (fd >= 0) { flushPending(); toSocket(b, off, len); return; }
-        long produced = startOffset + (end - start);
+        long produced = next;
+        next += len;
+        if (fd >= 0) {
+            flushPending();
+            // the re-created socket's stream starts at the client's last ACK: a replica that was still behind it at
+            // the takeover produces bytes the client has, which written here would land at later sequence numbers
+            int skip = (int) Math.min(len, Math.max(0, acked - produced));
+            if (len > skip) toSocket(b, off + skip, len - skip);
+            return;
+        }
         if (acked > produced) {
             // a replica behind the primary produces output the client already has (it acknowledged the primary's
             // copy): keep none of it, or it would be sent again after a takeover at sequence numbers past it
@@ -103,7 +112,7 @@ public final class ReplicaOutput implements StreamApplication.Output {
 
     public synchronized long unackedOffset() { return startOffset; }
 
-    public synchronized long produced() { return startOffset + (end - start); }
+    public synchronized long produced() { return next; }
 
     /**
      * From now on output goes to the re-created socket, after {@code unacked} (the output the client had not

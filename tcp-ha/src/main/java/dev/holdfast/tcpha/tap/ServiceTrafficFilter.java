@@ -16,8 +16,15 @@ public final class ServiceTrafficFilter {
 
     private ServiceTrafficFilter() {}
 
-    public static int[][] program(int vip, int port) {
-        final int drop = 16, whole = 14, headers = 15;
+    public static int[][] program(int vip, int port) { return program(vip, port, true); }
+
+    /**
+     * {@code serverHeaders} false: the service's own segments are dropped too (a measurement knob: how much of the
+     * primary's CPU is the tap's kernel work on its frames, done in its context on a one-kernel rig; without them
+     * the takeover knows neither the primary's window nor what it sent, see Takeover.queuedAsSent).
+     */
+    public static int[][] program(int vip, int port, boolean serverHeaders) {
+        final int drop = 16, whole = 14, headers = serverHeaders ? 15 : drop;
         int[][] p = {
             /* 0 */ {LD_B_ABS, 0, 0, 9},             // protocol
             /* 1 */ {JEQ_K, 0, drop - 2, 6},          // TCP, else drop

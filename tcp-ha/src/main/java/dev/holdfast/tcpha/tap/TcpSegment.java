@@ -12,6 +12,16 @@ public record TcpSegment(int srcIp, int srcPort, int dstIp, int dstPort, int seq
 
     public boolean has(int flag) { return (flags & flag) != 0; }
 
+    /**
+     * Payload bytes the segment carried on the wire, from the IP total length: also right when the tap's filter cut
+     * the frame to its headers (the server's segments). A total length of 0 (a GSO packet over 64 KB) falls back to
+     * the bytes present.
+     */
+    public int wirePayloadLength() {
+        int total = u16(packet, 2);
+        return total == 0 ? payloadLength : Math.max(0, total - payloadOffset);
+    }
+
     /** Parses an IPv4 packet (no link-layer header); returns null for anything that is not a whole TCP segment. */
     public static TcpSegment parse(byte[] p, int len) {
         if (len < 20 || (p[0] >> 4) != 4) return null;

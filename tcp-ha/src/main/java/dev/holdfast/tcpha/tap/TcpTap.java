@@ -72,6 +72,11 @@ public final class TcpTap implements AutoCloseable {
     private volatile long dropLimit = Long.MAX_VALUE;
 
     public TcpTap(String ifName, Inet4Address vip, int port, StreamApplication app, int outputLimit) throws IOException {
+        this(ifName, vip, port, app, outputLimit, true);
+    }
+
+    /** {@code serverHeaders}: see {@link ServiceTrafficFilter#program(int, int, boolean)}. */
+    public TcpTap(String ifName, Inet4Address vip, int port, StreamApplication app, int outputLimit, boolean serverHeaders) throws IOException {
         this.socket = new PacketSocket(ifName, PacketSocket.ETH_P_IP, true);
         socket.setReceiveTimeoutMillis(1);
         try {
@@ -91,7 +96,7 @@ public final class TcpTap implements AutoCloseable {
         this.port = port;
         this.app = app;
         this.outputLimit = outputLimit;
-        socket.attachFilter(ServiceTrafficFilter.program(this.vip, port));
+        socket.attachFilter(ServiceTrafficFilter.program(this.vip, port, serverHeaders));
         // reading and reassembly on separate threads: the reader only copies frames out of the kernel's buffer
         // (real-time, so a busy host cannot starve it while the buffer fills); parsing, reassembly and handing bytes
         // to the replicas happen on the processor
@@ -228,6 +233,8 @@ public final class TcpTap implements AutoCloseable {
             c.synAckSeen = true;
         } else {
             c.serverWindow = s.window();
+            int sent = s.wirePayloadLength();
+            if (sent > 0) c.serverSent(s.seq() + sent);
         }
     }
 

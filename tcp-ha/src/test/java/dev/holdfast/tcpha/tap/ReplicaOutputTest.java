@@ -58,4 +58,35 @@ class ReplicaOutputTest {
         assertFalse(t.isAlive());
         assertEquals(2400, out.produced());
     }
+
+    /**
+     * After the takeover the socket's stream starts at the client's last ACK: a replica that was still behind it
+     * writes nothing of what the client already acknowledged (it would land at later sequence numbers).
+     */
+    @Test
+    void afterTheTakeoverAReplicaBehindTheClientsAckSkipsWhatTheClientHas() throws Exception {
+        int listener = dev.holdfast.tcpha.posix.Sockets.tcpSocket();
+        dev.holdfast.tcpha.posix.Sockets.bind(listener, new java.net.InetSocketAddress("127.0.0.1", 0));
+        dev.holdfast.tcpha.posix.Sockets.listen(listener, 1);
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.connect(dev.holdfast.tcpha.posix.Sockets.localAddress(listener));
+            int fd = dev.holdfast.tcpha.posix.Sockets.accept(listener);
+            ReplicaOutput out = new ReplicaOutput(1 << 20);
+            byte[] data = new byte[1000];
+            for (int i = 0; i < data.length; i++) data[i] = (byte) i;
+            out.write(data, 0, 100);
+            out.acknowledged(450); // the primary had sent up to 450 and the client acknowledged it
+            assertEquals(0, out.unacknowledged().length);
+            out.attach(fd, new byte[0]); // the re-created socket: its next byte is output offset 450
+            out.write(data, 100, 300);   // 100..400: the client has them
+            out.write(data, 400, 100);   // 400..500: 450..500 are new
+            out.close();
+            byte[] got = client.getInputStream().readAllBytes();
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 450, 500), got);
+            assertEquals(500, out.produced());
+            dev.holdfast.tcpha.posix.Sockets.close(fd);
+        } finally {
+            dev.holdfast.tcpha.posix.Sockets.close(listener);
+        }
+    }
 }
