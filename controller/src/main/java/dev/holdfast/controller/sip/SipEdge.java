@@ -67,9 +67,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
     /** SO_SNDBUF asked for on the UDP socket (a full one blocks the sender, it does not drop). */
     static final int UDP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
     /** Threads that send the core's SIP commands (see {@link #senders}). */
-    private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private static final int SENDER_THREADS = Integer.getInteger("holdfast.sip.senderThreads", Math.max(2, Runtime.getRuntime().availableProcessors())); // EXPERIMENT HOOK
     /** The stack's threads that parse received datagrams ({@code THREAD_POOL_SIZE}; see {@link UdpReceiver}). */
-    static final int PARSING_THREADS = 4;
+    static final int PARSING_THREADS = Integer.getInteger("holdfast.sip.parsingThreads", 4); // EXPERIMENT HOOK
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
@@ -199,6 +199,11 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("javax.sip.STACK_NAME", stackName);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackLogBridge.class.getName());
+        // EXPERIMENT HOOK (issue 4 A/B runs, to be removed): -Dholdfast.sip.jdkTimer=true for the RI's java.util.Timer
+        if (!Boolean.getBoolean("holdfast.sip.jdkTimer")) {
+            // the transactions' 500 ms ticks and the other SIP timers on a hashed wheel, not java.util.Timer's heap
+            p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", SipTimerWheel.class.getName());
+        }
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", EdgeValve.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(datagramBuffer));
