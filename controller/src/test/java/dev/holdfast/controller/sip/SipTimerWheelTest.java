@@ -52,6 +52,8 @@ class SipTimerWheelTest {
         }
 
         @Override public void cleanUpBeforeCancel() { cleanedUp.incrementAndGet(); }
+
+        @Override public Object getThreadHash() { return null; }
     }
 
     @Test void aOneShotTaskRunsOnceAfterItsDelayNeverEarly() throws Exception {
@@ -119,6 +121,8 @@ class SipTimerWheelTest {
                     threads.add(Thread.currentThread());
                     all.countDown();
                 }
+
+                @Override public Object getThreadHash() { return null; }
             }, 40L + 60L * i);
         }
         assertTrue(all.await(3, TimeUnit.SECONDS));
