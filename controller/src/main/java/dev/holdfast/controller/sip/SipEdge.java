@@ -226,7 +226,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // (re-parsed if ever asked for): the stack holds every call's transactions for 32 s after they end (RFC 3261
         // Timers J and L) and its dialogs 8 s more. With the parsed objects, 400 calls/s kept 250-270 MB alive, every
         // collection copied it, and the old generation's full collections stopped the controller for 0.5-1.9 s.
-        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
+        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", System.getProperty("holdfast.sip.releaseReferences", "Normal")); // EXPERIMENT HOOK
         this.stack = factory.createSipStack(p);
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
