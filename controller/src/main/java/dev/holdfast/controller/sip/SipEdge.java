@@ -67,9 +67,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
     /** SO_SNDBUF asked for on the UDP socket (a full one blocks the sender, it does not drop). */
     static final int UDP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
     /** Threads that send the core's SIP commands (see {@link #senders}). */
-    private static final int SENDER_THREADS = Integer.getInteger("holdfast.sip.senderThreads", Math.max(2, Runtime.getRuntime().availableProcessors())); // EXPERIMENT HOOK
+    private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** The stack's threads that parse received datagrams ({@code THREAD_POOL_SIZE}; see {@link UdpReceiver}). */
-    static final int PARSING_THREADS = Integer.getInteger("holdfast.sip.parsingThreads", 4); // EXPERIMENT HOOK
+    static final int PARSING_THREADS = 4;
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
@@ -199,11 +199,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("javax.sip.STACK_NAME", stackName);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackLogBridge.class.getName());
-        // EXPERIMENT HOOK (issue 4 A/B runs, to be removed): -Dholdfast.sip.jdkTimer=true for the RI's java.util.Timer
-        if (!Boolean.getBoolean("holdfast.sip.jdkTimer")) {
-            // the transactions' 500 ms ticks and the other SIP timers on a hashed wheel, not java.util.Timer's heap
-            p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", SipTimerWheel.class.getName());
-        }
+        // the transactions' 500 ms ticks and the stack's other timers on a hashed wheel, not java.util.Timer's heap
+        // (SipTimerWheel; docs/sip.md "Figures", session 10)
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", SipTimerWheel.class.getName());
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", EdgeValve.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(datagramBuffer));
@@ -226,7 +224,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
         // (re-parsed if ever asked for): the stack holds every call's transactions for 32 s after they end (RFC 3261
         // Timers J and L) and its dialogs 8 s more. With the parsed objects, 400 calls/s kept 250-270 MB alive, every
         // collection copied it, and the old generation's full collections stopped the controller for 0.5-1.9 s.
-        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", System.getProperty("holdfast.sip.releaseReferences", "Normal")); // EXPERIMENT HOOK
+        p.setProperty("gov.nist.javax.sip.RELEASE_REFERENCES_STRATEGY", "Normal");
         this.stack = factory.createSipStack(p);
         this.addresses = factory.createAddressFactory();
         this.headers = factory.createHeaderFactory();
