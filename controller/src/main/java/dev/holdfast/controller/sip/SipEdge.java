@@ -199,6 +199,9 @@ public final class SipEdge implements SipListener, AutoCloseable {
         p.setProperty("javax.sip.STACK_NAME", stackName);
         p.setProperty("javax.sip.AUTOMATIC_DIALOG_SUPPORT", "on");
         p.setProperty("gov.nist.javax.sip.STACK_LOGGER", StackLogBridge.class.getName());
+        // the transactions' 500 ms ticks and the stack's other timers on a hashed wheel, not java.util.Timer's heap
+        // (SipTimerWheel; docs/sip.md "Figures", session 10)
+        p.setProperty("gov.nist.javax.sip.TIMER_CLASS_NAME", SipTimerWheel.class.getName());
         p.setProperty("gov.nist.javax.sip.SIP_MESSAGE_VALVE", EdgeValve.class.getName());
         p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY", CountingParserFactory.class.getName());
         p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", String.valueOf(datagramBuffer));
