@@ -73,6 +73,8 @@ public final class MigrationDrill {
               --controller-java-opts "OPTS": JVM options of both controllers (default -XX:TieredStopAtLevel=1
                 -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m: C1 only, serial
                 collector, a fixed heap touched at start; "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
+              --alternate-java-opts "OPTS": more JVM options for the alternate only, after those (e.g.
+                -XX:StartFlightRecording=filename=DIR/alternate.jfr,settings=profile)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
@@ -274,6 +276,8 @@ public final class MigrationDrill {
         controllerJavaOpts = opt.get("controller-java-opts",
                 "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m");
         r.controllerJavaOpts = controllerJavaOpts;
+        alternateJavaOpts = opt.get("alternate-java-opts", "");
+        r.alternateJavaOpts = alternateJavaOpts;
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
         ChildProcess alternate = startController("alternate", controllerCp, alternateYaml, work);
         for (ChildProcess c : List.of(primary, alternate)) {
@@ -668,6 +672,7 @@ public final class MigrationDrill {
         double rtpFullGapP99;
         String loadAverage;
         String controllerJavaOpts;
+        String alternateJavaOpts;
         Long alternateCpuMs;
         Long loadgenCpuMs;
         Long rebuildWallMs;
@@ -713,6 +718,7 @@ public final class MigrationDrill {
             putNullable(n, "kill_to_rebuilt_ms", rebuildWallMs);
             n.put("load_average_at_kill", loadAverage);
             n.put("controller_java_opts", controllerJavaOpts);
+            if (alternateJavaOpts != null && !alternateJavaOpts.isBlank()) n.put("alternate_java_opts", alternateJavaOpts);
             n.put("detect_budget_ms", detectBudgetMs);
             n.put("gateways", gateways);
             n.put("phones", phones);
@@ -811,10 +817,16 @@ public final class MigrationDrill {
     }
 
     private String controllerJavaOpts = "";
+    /**
+     * More JVM options for the alternate only, after {@link #controllerJavaOpts} (a profiler such as JFR, or
+     * -XX:+PrintCompilation, on the process whose failover window is measured, not on the primary that sets the calls up).
+     */
+    private String alternateJavaOpts = "";
 
     private ChildProcess startController(String name, String cp, Path yaml, Path work) throws IOException {
         List<String> c = new ArrayList<>(List.of(java(), LOG_FORMAT));
         c.addAll(javaOpts(controllerJavaOpts, name));
+        if (name.equals("alternate")) c.addAll(javaOpts(alternateJavaOpts, name));
         c.addAll(gcLog(work, name));
         c.addAll(List.of("-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()));
         return start(name, c, work.resolve(name + ".log"));

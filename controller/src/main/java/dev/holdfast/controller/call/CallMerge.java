@@ -121,17 +121,19 @@ final class CallMerge {
     void audit(Gateway gw, java.util.function.Consumer<Boolean> then) {
         unclaimed.remove(gw); // what it held before is audited again
         long started = cp.svc.now();
+        AuditTimes times = new AuditTimes();
         ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
                 List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
         boolean[] failed = {false};
         cp.association.send(gw, List.of(ids), o -> {
+            times.idsAnswered = cp.svc.now();
             if (o.reply() == null || o.reply().error() != null) {
                 // no reply, or refused as a whole (504: it went to another controller meanwhile): what it holds is not
                 // known, and an empty list here would mean every context expected there is gone
                 LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed: "
                         + (o.reply() == null ? o.failure() : "error " + o.reply().error().code() + " " + o.reply().error().text()));
                 count("merge.audit_failed");
-                finish(gw, started, -1, then);
+                finish(gw, started, -1, times, then);
                 return;
             }
             Set<ContextId> owned = cp.ownedContexts(gw);
@@ -139,13 +141,18 @@ final class CallMerge {
             for (ActionReply a : o.reply().actions()) {
                 if (a.contextId().isSpecific() && !owned.contains(a.contextId())) contexts.add(a.contextId());
             }
-            if (contexts.isEmpty()) { finish(gw, started, 0, then); return; }
+            if (contexts.isEmpty()) { finish(gw, started, 0, times, then); return; }
             int per = gw.peer() != null && gw.peer().startsWith("udp") ? CONTEXTS_PER_AUDIT_UDP : CONTEXTS_PER_AUDIT;
             int[] outstanding = {(contexts.size() + per - 1) / per};
+            times.requests = outstanding[0];
+            times.per = per;
             for (int i = 0; i < contexts.size(); i += per) {
                 auditBatch(gw, contexts.subList(i, Math.min(contexts.size(), i + per)), ok -> {
                     if (!ok) failed[0] = true;
-                    if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), then);
+                    long now = cp.svc.now();
+                    if (times.firstBatch == 0) times.firstBatch = now;
+                    times.lastBatch = now;
+                    if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), times, then);
                 });
             }
         });
@@ -184,8 +191,24 @@ final class CallMerge {
         });
     }
 
+    /**
+     * When the parts of one gateway's audit were answered (core clock, ms; 0: not yet): the summary line gives them
+     * as ms from the audit's start, so that a failover's timeline says which round trip the time went to.
+     */
+    private static final class AuditTimes {
+        long idsAnswered, firstBatch, lastBatch;
+        int requests, per;
+
+        String since(long started) {
+            if (idsAnswered == 0) return "";
+            if (requests == 0) return "; context ids answered after " + (idsAnswered - started) + " ms";
+            return "; context ids answered after " + (idsAnswered - started) + " ms, then " + requests + " requests of "
+                    + per + " contexts at once, answered " + (firstBatch - started) + "-" + (lastBatch - started) + " ms";
+        }
+    }
+
     /** @param contexts how many were audited; -1: the audit failed (what the gateway holds is not known) */
-    private void finish(Gateway gw, long started, int contexts, java.util.function.Consumer<Boolean> then) {
+    private void finish(Gateway gw, long started, int contexts, AuditTimes times, java.util.function.Consumer<Boolean> then) {
         try {
             List<Gateway> settle = new ArrayList<>(farAlreadyHere);
             farAlreadyHere.clear();
@@ -205,8 +228,10 @@ final class CallMerge {
             if (contexts >= 0 && !mixed.isEmpty()) hostsChecked(gw);
             long took = cp.svc.now() - started;
             long rebuilt = counters.getOrDefault("merge.calls_rebuilt", 0L);
+            long registered = gw.registeringSince();
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took
-                    + " ms (" + rebuilt + " calls rebuilt from cookies so far)");
+                    + " ms (" + rebuilt + " calls rebuilt from cookies so far; audit began " + (started - registered)
+                    + " ms after its ServiceChange" + times.since(started) + ")");
         } finally {
             then.accept(contexts >= 0);
         }

@@ -271,6 +271,7 @@ public final class GatewayAssociation {
                 if (gw.peer != null) reachablePeers.remove(gw.peer, MidText.canonical(gw.config().mid())); // it may come from a new address
                 gw.peer = r.peer();
                 gw.registrations++;
+                gw.registeringSince = svc.now();
                 svc.cancelTimer(gw.holdTimer);
                 svc.cancelTimer(gw.drainTimer);
                 svc.cancelTimer(gw.watchdogTimer);
@@ -501,7 +502,9 @@ public final class GatewayAssociation {
 
     private void inService(Gateway gw, boolean preserved) {
         state(gw, GatewayState.IN_SERVICE);
-        LOG.log(System.Logger.Level.INFO, () -> gw.name() + " in service" + (preserved ? " (state kept)" : ""));
+        long since = svc.now() - gw.registeringSince;
+        LOG.log(System.Logger.Level.INFO, () -> gw.name() + " in service" + (preserved ? " (state kept)" : "") + ", "
+                + since + " ms after its ServiceChange");
         armWatchdog(gw, provisioning.timers().gatewaySilenceMillis());
         listener.gatewayInService(gw, preserved);
     }
