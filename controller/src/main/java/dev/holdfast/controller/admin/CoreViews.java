@@ -23,10 +23,13 @@ import java.util.Set;
 final class CoreViews {
     private CoreViews() {}
 
-    /** What the status page counts. */
+    /**
+     * What the status page counts. {@code lastCallRebuiltAt}: when the last call was rebuilt from cookies (epoch ms, 0
+     * for never); {@code lastDialogJoinedAt}: when a phone's adopted dialog last joined its call with a line.
+     */
     record Counts(int gatewaysProvisioned, int gatewaysInService, int registeredPhones, int registeredContacts,
                   int activeCalls, int activePhoneCalls, long completedCalls, long eventsHandled, long coreFailures,
-                  long migratedCalls, long cookiesRejected) {}
+                  long migratedCalls, long cookiesRejected, long lastCallRebuiltAt, long lastDialogJoinedAt) {}
 
     /** A call between two SIP phones through the back-to-back user agent (its own id space). */
     record PhoneCall(long id, String state, String caller, String callee, String callerCallId, String calleeCallId) {}
@@ -74,7 +77,7 @@ final class CoreViews {
         }
         return new Counts(core.association().gateways().size(), inService, live.size(), contacts,
                 core.calls().calls().size(), phoneCalls, core.calls().completedCalls(), core.eventsHandled(),
-                core.failures(), migrated, rejected);
+                core.failures(), migrated, rejected, core.calls().lastCallRebuiltAt(), core.calls().lastDialogJoinedAt());
     }
 
     /**

@@ -75,6 +75,11 @@ final class CallMerge {
 
     Map<String, Long> counters() { return Map.copyOf(counters); }
 
+    /** When the last call was rebuilt from cookies (core clock, ms), 0 for never. */
+    private long lastRebuiltAt;
+
+    long lastRebuiltAt() { return lastRebuiltAt; }
+
     private void count(String name) { counters.merge(name, 1L, Long::sum); }
 
     void released(Call c) { releasedKeys.put(c.key, Boolean.TRUE); }
@@ -453,6 +458,7 @@ final class CallMerge {
         if (!c.featured) cp.restoreNoAnswer(c);
         else cp.restoreConsultNoAnswer(c);
         count("merge.calls_rebuilt");
+        lastRebuiltAt = cp.svc.now();
         // one line per call only at DEBUG: at 10,000 calls the console handler's flush per line was most of the time
         // spent rebuilding a call (JFR, drill of 1,000 calls); the gateway's summary line says how many
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");
