@@ -1249,6 +1249,11 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     // ------------------------------------------------------------------------------------------ gateways
 
+    /** A gateway that kept its state registers: its context ids are asked with its setup (see {@link CallMerge#registering}). */
+    @Override public void gatewayRegistering(Gateway gw, boolean statePreserved) {
+        if (merge != null && statePreserved) merge.registering(gw);
+    }
+
     @Override public void gatewayInService(Gateway gw, boolean statePreserved) {
         if (merge == null) { inService(gw, statePreserved); return; }
         if (!statePreserved) {
