@@ -64,9 +64,7 @@ final class CoreViews {
     static Counts counts(ControllerCore core, long now) {
         int inService = 0;
         for (Gateway g : core.association().gateways()) if (g.state() == GatewayState.IN_SERVICE) inService++;
-        Map<String, List<Binding>> live = core.sip().location().live(now);
-        int contacts = 0;
-        for (List<Binding> l : live.values()) contacts += l.size();
+        int[] live = core.sip().location().liveCounts(now); // counted, not copied: polled during failovers
         int phoneCalls = 0;
         for (SipCall c : core.sip().calls()) if (c.phoneToPhone()) phoneCalls++;
         int migrated = 0;
@@ -75,7 +73,7 @@ final class CoreViews {
         for (Map.Entry<String, Long> e : core.calls().migrationCounters().entrySet()) {
             if (e.getKey().startsWith("cookie.rejected.")) rejected += e.getValue();
         }
-        return new Counts(core.association().gateways().size(), inService, live.size(), contacts,
+        return new Counts(core.association().gateways().size(), inService, live[0], live[1],
                 core.calls().calls().size(), phoneCalls, core.calls().completedCalls(), core.eventsHandled(),
                 core.failures(), migrated, rejected, core.calls().lastCallRebuiltAt(), core.calls().lastDialogJoinedAt());
     }
