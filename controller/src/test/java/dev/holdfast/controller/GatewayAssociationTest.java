@@ -60,6 +60,44 @@ class GatewayAssociationTest {
         assertEquals(LineState.IDLE, g.line("a1").state());
     }
 
+    static final String COOKIES = "cookies: { current: 1, keys: [ { id: 1, secret: \"Z2F0ZXdheS1hc3NvY2lhdGlvbi10ZXN0LWtleS0wMzI=\" } ] }\n";
+
+    /**
+     * A gateway failing over with its state is sent its whole setup (ROOT audit, line audits, the inactivity timer)
+     * and the context-id audit of the merge in the step that accepts its ServiceChange, none waiting for another's
+     * answer: one after the other they were four round trips before its contexts' audit began (docs/drill.md,
+     * session 10). The gateway here answers nothing, so what it received is exactly what that one step sent.
+     */
+    @Test
+    void aGatewayFailingOverIsSentItsSetupAndItsContextIdAuditAtOnce() throws Exception {
+        Sim sim = new Sim(CONFIG + COOKIES);
+        SimGateway gw1 = sim.gateway("gw1", "A1", "A2");
+        gw1.alive = false;
+        String reply = gw1.serviceChange(MethodKind.FAILOVER, "909 MGC Impending Failure");
+        assertTrue(reply.endsWith("P=1000{C=-{SC=ROOT}}"), reply);
+        assertEquals(List.of(
+                "C=-{AV=ROOT{AT{PG}}}",
+                "C=-{O-AV=A1{AT{}},O-AV=A2{AT{}}}",
+                "C=-{MF=ROOT{E=1{it/ito{mit=500}}},O-MF=ROOT{M{TS{it/mit=500}}}}",
+                "C=*{O-AV=ROOT{AT{}}}"), gw1.take());
+        assertEquals(GatewayState.REGISTERING, sim.core.association().gateway("gw1").state());
+    }
+
+    /** ... and once it is in service its contexts are audited from those ids: they are not asked a second time. */
+    @Test
+    void theContextIdsAskedWithAFailoverAreTheOnesTheMergeAudits() throws Exception {
+        Sim sim = new Sim(CONFIG + COOKIES);
+        SimGateway gw1 = sim.gateway("gw1", "A1", "A2");
+        gw1.serviceChange(MethodKind.FAILOVER, "909 MGC Impending Failure");
+        List<String> sent = gw1.take();
+        assertEquals(1, sent.stream().filter(r -> r.startsWith("C=*{")).count(), sent.toString());
+        assertEquals(GatewayState.IN_SERVICE, sim.core.association().gateway("gw1").state());
+        // a registration without its state (a restart) has no contexts to merge: no context-id audit
+        SimGateway gw2 = sim.gateway("gw2", "A1", "A9");
+        gw2.serviceChange(MethodKind.RESTART, "901 Cold Boot");
+        assertEquals(0, gw2.take().stream().filter(r -> r.startsWith("C=*{")).count());
+    }
+
     @Test
     void aLineTheGatewayDoesNotHaveIsTakenOutOfService() throws Exception {
         Sim sim = new Sim(CONFIG);

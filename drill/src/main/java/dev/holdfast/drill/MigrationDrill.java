@@ -73,6 +73,8 @@ public final class MigrationDrill {
               --controller-java-opts "OPTS": JVM options of both controllers (default -XX:TieredStopAtLevel=1
                 -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m: C1 only, serial
                 collector, a fixed heap touched at start; "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
+              --alternate-java-opts "OPTS": more JVM options for the alternate only, after those (e.g.
+                -XX:StartFlightRecording=filename=DIR/alternate.jfr,settings=profile)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
                 controller build has call cookies)
               --phones M: M SIP phones (the SIP load generator, its own process) with P of the K calls phone to gateway
@@ -274,6 +276,8 @@ public final class MigrationDrill {
         controllerJavaOpts = opt.get("controller-java-opts",
                 "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m");
         r.controllerJavaOpts = controllerJavaOpts;
+        alternateJavaOpts = opt.get("alternate-java-opts", "");
+        r.alternateJavaOpts = alternateJavaOpts;
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
         ChildProcess alternate = startController("alternate", controllerCp, alternateYaml, work);
         for (ChildProcess c : List.of(primary, alternate)) {
@@ -406,7 +410,8 @@ public final class MigrationDrill {
             long loadgenCpuAtKill = cpuMillis(loadgen.pid());
             long killedAt = System.currentTimeMillis();
             primary.kill9();
-            say("killed the primary (kill -9 " + primary.pid() + ")");
+            say("killed the primary (kill -9 " + primary.pid() + ") at " + java.time.LocalTime.ofInstant(
+                    java.time.Instant.ofEpochMilli(killedAt), java.time.ZoneId.systemDefault()) + " (the processes' log clock)");
 
             // ---- detection: every gateway that was with the primary registered with the alternate after the kill
             long detectLimit = System.currentTimeMillis() + 30_000 + detectMs;
@@ -458,6 +463,7 @@ public final class MigrationDrill {
                 r.lostMs = lastLost >= killedAt ? lastLost - killedAt : null;
                 sayf("detection: every gateway registered with the alternate (Failover) %d ms after the kill"
                         + " (the last declared the primary lost after %s ms)%n", r.detectMs, r.lostMs == null ? "?" : r.lostMs.toString());
+                say("detection timeline (ms from the kill: first / median / last): " + timeline(st, onPrimary, killedAt, alternateSip));
                 if (lastRegistered != null) {
                     long lost = lastRegistered.path("lost_at_ms").asLong(-1);
                     sayf("detection: the last to register was %s, %d ms after the kill (it had declared the primary lost"
@@ -475,9 +481,14 @@ public final class MigrationDrill {
                 // polled with the status's call count: GET /api/calls builds every call's structure on the core
                 // thread, and polling it every 20 ms under 10,000 calls slowed the very rebuild it was timing
                 int listed = -1;
+                long lastRebuiltAt = 0;
+                long lastJoinedAt = 0;
                 while (System.currentTimeMillis() < rebuildLimit) {
                     try {
-                        listed = alternateApi.status().path("counts").path("activeCalls").asInt(-1);
+                        JsonNode counts = alternateApi.status().path("counts");
+                        listed = counts.path("activeCalls").asInt(-1);
+                        lastRebuiltAt = counts.path("lastCallRebuiltAt").asLong(0);
+                        lastJoinedAt = counts.path("lastDialogJoinedAt").asLong(0);
                         why = null;
                         if (listed >= r.callsBefore) {
                             if (detected) r.rebuildMs = Math.max(0, System.currentTimeMillis() - lastRegistration);
@@ -487,6 +498,27 @@ public final class MigrationDrill {
                         why = e.getMessage();
                     }
                     Thread.sleep(20);
+                }
+                if (listed >= r.callsBefore && lastRebuiltAt >= killedAt) {
+                    // the alternate's own clock: when it rebuilt its last call, not when our polls (the gateways'
+                    // registrations every 500 ms, then the call count) saw it
+                    r.lastRebuiltMs = lastRebuiltAt - killedAt;
+                    if (detected) r.rebuildAlternateClockMs = lastRebuiltAt - lastRegistration;
+                    sayf("rebuild: the alternate rebuilt its last call %d ms after the kill (its clock), %s ms after the"
+                            + " last registration%n", r.lastRebuiltMs, detected ? String.valueOf(r.rebuildAlternateClockMs) : "?");
+                }
+                if (phones > 0) {
+                    // the phones' dialogs join their calls (rebuilt from the gateways' cookies) when each phone's NOTIFY
+                    // is in: read again now, as the last may come after every call was listed
+                    try {
+                        lastJoinedAt = alternateApi.status().path("counts").path("lastDialogJoinedAt").asLong(lastJoinedAt);
+                    } catch (IOException e) {
+                        // keep what the poll read
+                    }
+                    if (lastJoinedAt >= killedAt) {
+                        r.lastDialogJoinedMs = lastJoinedAt - killedAt;
+                        sayf("rebuild: the last phone dialog joined its call %d ms after the kill (the alternate's clock)%n", r.lastDialogJoinedMs);
+                    }
                 }
                 // CPU time, unlike wall time, does not depend much on what else the machine runs
                 r.alternateCpuMs = cpuMillis(alternate.pid()) - alternateCpuAtKill;
@@ -658,6 +690,12 @@ public final class MigrationDrill {
         Long detectMs;
         Long lostMs;
         Long rebuildMs;
+        /** From the kill to the alternate's last call rebuilt, on its own clock. */
+        Long lastRebuiltMs;
+        /** From the last registration to the alternate's last call rebuilt (its clock): rebuild_ms without the polling. */
+        Long rebuildAlternateClockMs;
+        /** From the kill to the last phone dialog joining its call at the alternate (its clock). */
+        Long lastDialogJoinedMs;
         boolean cookies;
         int reregistered;
         double probeRate;
@@ -668,6 +706,7 @@ public final class MigrationDrill {
         double rtpFullGapP99;
         String loadAverage;
         String controllerJavaOpts;
+        String alternateJavaOpts;
         Long alternateCpuMs;
         Long loadgenCpuMs;
         Long rebuildWallMs;
@@ -708,11 +747,15 @@ public final class MigrationDrill {
             putNullable(n, "detect_ms", detectMs);
             putNullable(n, "lost_ms", lostMs);
             putNullable(n, "rebuild_ms", rebuildMs);
+            putNullable(n, "rebuild_ms_alternate_clock", rebuildAlternateClockMs);
+            putNullable(n, "kill_to_last_rebuilt_ms_alternate_clock", lastRebuiltMs);
+            putNullable(n, "kill_to_last_dialog_joined_ms_alternate_clock", lastDialogJoinedMs);
             putNullable(n, "alternate_cpu_ms_kill_to_rebuilt", alternateCpuMs);
             putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
             putNullable(n, "kill_to_rebuilt_ms", rebuildWallMs);
             n.put("load_average_at_kill", loadAverage);
             n.put("controller_java_opts", controllerJavaOpts);
+            if (alternateJavaOpts != null && !alternateJavaOpts.isBlank()) n.put("alternate_java_opts", alternateJavaOpts);
             n.put("detect_budget_ms", detectBudgetMs);
             n.put("gateways", gateways);
             n.put("phones", phones);
@@ -735,6 +778,31 @@ public final class MigrationDrill {
             if (v == null) n.putNull(key);
             else n.put(key, v);
         }
+    }
+
+    /**
+     * When the gateways and the phones that were with the primary declared it lost and registered with the alternate,
+     * ms from the kill (first / median / last of each): whether the phones come after the gateways, and how the
+     * gateways' registrations spread (each is audited and rebuilt from its own registration on).
+     */
+    static String timeline(JsonNode st, java.util.Set<String> onPrimary, long killedAt, int alternateSip) {
+        List<Long> gwLost = new ArrayList<>(), gwReg = new ArrayList<>(), phLost = new ArrayList<>(), phReg = new ArrayList<>();
+        for (JsonNode g : st.path("gateways")) {
+            if (!onPrimary.contains(g.path("name").asText())) continue;
+            boolean phone = g.path("name").asText().startsWith("sip:"); // the phones' load generator names them so
+            long lost = g.path("lost_at_ms").asLong(-1), reg = g.path("registered_at_ms").asLong(-1);
+            if (lost >= killedAt) (phone ? phLost : gwLost).add(lost - killedAt);
+            if (reg >= killedAt) (phone ? phReg : gwReg).add(reg - killedAt);
+        }
+        return "gateways lost " + spread(gwLost) + ", registered " + spread(gwReg)
+                + (alternateSip > 0 ? "; phones lost " + spread(phLost) + ", registered " + spread(phReg) : "");
+    }
+
+    private static String spread(List<Long> ms) {
+        if (ms.isEmpty()) return "-";
+        List<Long> s = new ArrayList<>(ms);
+        java.util.Collections.sort(s);
+        return s.get(0) + " / " + s.get(s.size() / 2) + " / " + s.get(s.size() - 1) + " (" + s.size() + ")";
     }
 
     private static String kinds(JsonNode status) {
@@ -811,10 +879,16 @@ public final class MigrationDrill {
     }
 
     private String controllerJavaOpts = "";
+    /**
+     * More JVM options for the alternate only, after {@link #controllerJavaOpts} (a profiler such as JFR, or
+     * -XX:+PrintCompilation, on the process whose failover window is measured, not on the primary that sets the calls up).
+     */
+    private String alternateJavaOpts = "";
 
     private ChildProcess startController(String name, String cp, Path yaml, Path work) throws IOException {
         List<String> c = new ArrayList<>(List.of(java(), LOG_FORMAT));
         c.addAll(javaOpts(controllerJavaOpts, name));
+        if (name.equals("alternate")) c.addAll(javaOpts(alternateJavaOpts, name));
         c.addAll(gcLog(work, name));
         c.addAll(List.of("-cp", cp, "dev.holdfast.controller.ControllerMain", "--config", yaml.toString()));
         return start(name, c, work.resolve(name + ".log"));

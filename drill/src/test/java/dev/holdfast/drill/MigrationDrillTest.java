@@ -95,6 +95,10 @@ class MigrationDrillTest {
         assertTrue(r.get("detect_ms").isNumber(), "the gateways failed over:\n" + text);
         assertTrue(r.get("detect_ms").asLong() >= 0 && r.get("detect_ms").asLong() < 10_000, text);
         assertEquals(1, r.get("phone_calls").asInt(), text);
+        // the end of the rebuild on the alternate's own clock: after the kill, and not after the drill saw it listed
+        assertTrue(r.get("kill_to_last_rebuilt_ms_alternate_clock").isNumber(), "the alternate's clock read:\n" + text);
+        assertTrue(r.get("kill_to_last_rebuilt_ms_alternate_clock").asLong() >= 0, text);
+        assertTrue(r.get("kill_to_last_rebuilt_ms_alternate_clock").asLong() <= r.get("kill_to_rebuilt_ms").asLong(), text);
         assertEquals(5, r.get("feature_checks_total").asInt(), "one call per check, four checks, and a phone's hang-up:\n" + text);
         // and the migration itself: every call kept, equal in structure, every feature working, no RTP lost
         assertEquals(6, r.get("calls_preserved").asInt(), "calls preserved:\n" + text);

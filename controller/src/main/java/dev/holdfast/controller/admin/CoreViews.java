@@ -23,10 +23,13 @@ import java.util.Set;
 final class CoreViews {
     private CoreViews() {}
 
-    /** What the status page counts. */
+    /**
+     * What the status page counts. {@code lastCallRebuiltAt}: when the last call was rebuilt from cookies (epoch ms, 0
+     * for never); {@code lastDialogJoinedAt}: when a phone's adopted dialog last joined its call with a line.
+     */
     record Counts(int gatewaysProvisioned, int gatewaysInService, int registeredPhones, int registeredContacts,
                   int activeCalls, int activePhoneCalls, long completedCalls, long eventsHandled, long coreFailures,
-                  long migratedCalls, long cookiesRejected) {}
+                  long migratedCalls, long cookiesRejected, long lastCallRebuiltAt, long lastDialogJoinedAt) {}
 
     /** A call between two SIP phones through the back-to-back user agent (its own id space). */
     record PhoneCall(long id, String state, String caller, String callee, String callerCallId, String calleeCallId) {}
@@ -61,9 +64,7 @@ final class CoreViews {
     static Counts counts(ControllerCore core, long now) {
         int inService = 0;
         for (Gateway g : core.association().gateways()) if (g.state() == GatewayState.IN_SERVICE) inService++;
-        Map<String, List<Binding>> live = core.sip().location().live(now);
-        int contacts = 0;
-        for (List<Binding> l : live.values()) contacts += l.size();
+        int[] live = core.sip().location().liveCounts(now); // counted, not copied: polled during failovers
         int phoneCalls = 0;
         for (SipCall c : core.sip().calls()) if (c.phoneToPhone()) phoneCalls++;
         int migrated = 0;
@@ -72,9 +73,9 @@ final class CoreViews {
         for (Map.Entry<String, Long> e : core.calls().migrationCounters().entrySet()) {
             if (e.getKey().startsWith("cookie.rejected.")) rejected += e.getValue();
         }
-        return new Counts(core.association().gateways().size(), inService, live.size(), contacts,
+        return new Counts(core.association().gateways().size(), inService, live[0], live[1],
                 core.calls().calls().size(), phoneCalls, core.calls().completedCalls(), core.eventsHandled(),
-                core.failures(), migrated, rejected);
+                core.failures(), migrated, rejected, core.calls().lastCallRebuiltAt(), core.calls().lastDialogJoinedAt());
     }
 
     /**

@@ -75,6 +75,11 @@ final class CallMerge {
 
     Map<String, Long> counters() { return Map.copyOf(counters); }
 
+    /** When the last call was rebuilt from cookies (core clock, ms), 0 for never. */
+    private long lastRebuiltAt;
+
+    long lastRebuiltAt() { return lastRebuiltAt; }
+
     private void count(String name) { counters.merge(name, 1L, Long::sum); }
 
     void released(Call c) { releasedKeys.put(c.key, Boolean.TRUE); }
@@ -121,17 +126,18 @@ final class CallMerge {
     void audit(Gateway gw, java.util.function.Consumer<Boolean> then) {
         unclaimed.remove(gw); // what it held before is audited again
         long started = cp.svc.now();
-        ActionRequest ids = new ActionRequest(ContextId.ALL, List.of(), List.of(),
-                List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
+        AuditTimes times = new AuditTimes();
         boolean[] failed = {false};
-        cp.association.send(gw, List.of(ids), o -> {
+        ContextIds sent = contextIds.remove(gw);
+        java.util.function.Consumer<Outcome> onIds = o -> {
+            times.idsAnswered = Math.max(started, sent != null && sent.answeredAt != 0 ? sent.answeredAt : cp.svc.now());
             if (o.reply() == null || o.reply().error() != null) {
                 // no reply, or refused as a whole (504: it went to another controller meanwhile): what it holds is not
                 // known, and an empty list here would mean every context expected there is gone
                 LOG.log(System.Logger.Level.WARNING, () -> gw.name() + ": context audit failed: "
                         + (o.reply() == null ? o.failure() : "error " + o.reply().error().code() + " " + o.reply().error().text()));
                 count("merge.audit_failed");
-                finish(gw, started, -1, then);
+                finish(gw, started, -1, times, then);
                 return;
             }
             Set<ContextId> owned = cp.ownedContexts(gw);
@@ -139,15 +145,66 @@ final class CallMerge {
             for (ActionReply a : o.reply().actions()) {
                 if (a.contextId().isSpecific() && !owned.contains(a.contextId())) contexts.add(a.contextId());
             }
-            if (contexts.isEmpty()) { finish(gw, started, 0, then); return; }
+            if (contexts.isEmpty()) { finish(gw, started, 0, times, then); return; }
             int per = gw.peer() != null && gw.peer().startsWith("udp") ? CONTEXTS_PER_AUDIT_UDP : CONTEXTS_PER_AUDIT;
             int[] outstanding = {(contexts.size() + per - 1) / per};
+            times.requests = outstanding[0];
+            times.per = per;
             for (int i = 0; i < contexts.size(); i += per) {
                 auditBatch(gw, contexts.subList(i, Math.min(contexts.size(), i + per)), ok -> {
                     if (!ok) failed[0] = true;
-                    if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), then);
+                    long now = cp.svc.now();
+                    if (times.firstBatch == 0) times.firstBatch = now;
+                    times.lastBatch = now;
+                    if (--outstanding[0] == 0) finish(gw, started, failed[0] ? -1 : contexts.size(), times, then);
                 });
             }
+        };
+        if (sent != null && sent.registration == gw.registrations()) {
+            // asked with its registration: answered by now as a rule (its setup's answers came in the same round trip)
+            if (sent.outcome != null) onIds.accept(sent.outcome);
+            else sent.waiting = onIds;
+        } else {
+            cp.association.send(gw, List.of(contextIdsRequest()), onIds);
+        }
+    }
+
+    /** {@code Context=* {AuditValue=ROOT}}: the ids of every context the gateway holds (H.248.1 7.2.5). */
+    private static ActionRequest contextIdsRequest() {
+        return new ActionRequest(ContextId.ALL, List.of(), List.of(),
+                List.of(new CommandRequest(H248.auditValue("ROOT"), true, false)));
+    }
+
+    /** A context-id audit sent with a gateway's registration, for the merge's audit once the gateway is in service. */
+    private static final class ContextIds {
+        final int registration;
+        Outcome outcome;
+        long answeredAt;
+        /** The merge's audit, begun before the answer came. */
+        java.util.function.Consumer<Outcome> waiting;
+
+        ContextIds(int registration) { this.registration = registration; }
+    }
+
+    /** By gateway: the context-id audit its latest registration sent, until the merge's audit takes it. */
+    private final Map<Gateway, ContextIds> contextIds = new HashMap<>();
+
+    /**
+     * A gateway that kept its state registered: its context ids are asked now, in the message that carries the
+     * registration's own setup requests, so that when it is in service the contexts' audit can begin at once; it
+     * was one more round trip to the gateway after it (five in all before a failed-over gateway's calls were
+     * rebuilt, now two). What the ids name is read when the audit begins ({@link #audit}), against the calls here
+     * then. A newer registration's ids replace these.
+     */
+    void registering(Gateway gw) {
+        ContextIds ids = new ContextIds(gw.registrations());
+        contextIds.put(gw, ids);
+        cp.association.send(gw, List.of(contextIdsRequest()), o -> {
+            ids.outcome = o;
+            ids.answeredAt = cp.svc.now();
+            java.util.function.Consumer<Outcome> w = ids.waiting;
+            ids.waiting = null;
+            if (w != null) w.accept(o);
         });
     }
 
@@ -184,8 +241,24 @@ final class CallMerge {
         });
     }
 
+    /**
+     * When the parts of one gateway's audit were answered (core clock, ms; 0: not yet): the summary line gives them
+     * as ms from the audit's start, so that a failover's timeline says which round trip the time went to.
+     */
+    private static final class AuditTimes {
+        long idsAnswered, firstBatch, lastBatch;
+        int requests, per;
+
+        String since(long started) {
+            if (idsAnswered == 0) return "";
+            if (requests == 0) return "; context ids answered after " + (idsAnswered - started) + " ms";
+            return "; context ids answered after " + (idsAnswered - started) + " ms, then " + requests + " requests of "
+                    + per + " contexts at once, answered " + (firstBatch - started) + "-" + (lastBatch - started) + " ms";
+        }
+    }
+
     /** @param contexts how many were audited; -1: the audit failed (what the gateway holds is not known) */
-    private void finish(Gateway gw, long started, int contexts, java.util.function.Consumer<Boolean> then) {
+    private void finish(Gateway gw, long started, int contexts, AuditTimes times, java.util.function.Consumer<Boolean> then) {
         try {
             List<Gateway> settle = new ArrayList<>(farAlreadyHere);
             farAlreadyHere.clear();
@@ -205,8 +278,10 @@ final class CallMerge {
             if (contexts >= 0 && !mixed.isEmpty()) hostsChecked(gw);
             long took = cp.svc.now() - started;
             long rebuilt = counters.getOrDefault("merge.calls_rebuilt", 0L);
+            long registered = gw.registeringSince();
             LOG.log(System.Logger.Level.INFO, () -> gw.name() + ": " + contexts + " contexts audited and merged in " + took
-                    + " ms (" + rebuilt + " calls rebuilt from cookies so far)");
+                    + " ms (" + rebuilt + " calls rebuilt from cookies so far; audit began " + (started - registered)
+                    + " ms after its ServiceChange" + times.since(started) + ")");
         } finally {
             then.accept(contexts >= 0);
         }
@@ -428,6 +503,7 @@ final class CallMerge {
         if (!c.featured) cp.restoreNoAnswer(c);
         else cp.restoreConsultNoAnswer(c);
         count("merge.calls_rebuilt");
+        lastRebuiltAt = cp.svc.now();
         // one line per call only at DEBUG: at 10,000 calls the console handler's flush per line was most of the time
         // spent rebuilding a call (JFR, drill of 1,000 calls); the gateway's summary line says how many
         LOG.log(System.Logger.Level.DEBUG, () -> c + ": rebuilt from cookies (key " + Long.toHexString(c.key) + ")");

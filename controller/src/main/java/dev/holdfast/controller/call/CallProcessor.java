@@ -110,6 +110,18 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         this.merge = keys == null ? null : new CallMerge(this, keys);
     }
 
+    /**
+     * When the last call was rebuilt from cookies here (core clock: epoch ms on a live controller), 0 for never: a
+     * failover drill reads when the last call came back from the alternate's own clock, not from when its poll saw it.
+     */
+    public long lastCallRebuiltAt() { return merge == null ? 0 : merge.lastRebuiltAt(); }
+
+    /** When a phone's adopted dialog last joined its call with a line here (core clock), 0 for never. */
+    private long lastDialogJoinedAt;
+
+    /** See {@link #lastDialogJoinedAt}: a phone-to-line call is whole again after a failover from then on. */
+    public long lastDialogJoinedAt() { return lastDialogJoinedAt; }
+
     /** Cookie and merge counters (cookies written, piggy-backed, extra messages, sizes; rebuilt calls, rejections). */
     public Map<String, Long> migrationCounters() {
         Map<String, Long> out = new TreeMap<>();
@@ -196,6 +208,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.outgoing = null;
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
+        lastDialogJoinedAt = svc.now();
         LOG.log(System.Logger.Level.DEBUG, () -> call + ": phone dialog " + dialog.callId() + " adopted");
         if (call.state == CallState.CONNECTED && call.sip.role == CallStructure.Role.CALLER && call.sip.rtp != null
                 && call.sip.rtp.local != null) {
@@ -1256,6 +1269,11 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
     }
 
     // ------------------------------------------------------------------------------------------ gateways
+
+    /** A gateway that kept its state registers: its context ids are asked with its setup (see {@link CallMerge#registering}). */
+    @Override public void gatewayRegistering(Gateway gw, boolean statePreserved) {
+        if (merge != null && statePreserved) merge.registering(gw);
+    }
 
     @Override public void gatewayInService(Gateway gw, boolean statePreserved) {
         if (merge == null) { inService(gw, statePreserved); return; }

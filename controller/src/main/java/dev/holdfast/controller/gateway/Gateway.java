@@ -24,6 +24,8 @@ public final class Gateway {
     long drainTimer;
     boolean drainWhenIdle;
     int registrations;
+    /** When its last ServiceChange on ROOT registering it was handled (core clock, ms): its failover's timeline starts there. */
+    long registeringSince;
     String lastServiceChange;
     final List<String> packages = new ArrayList<>();
     /** Contexts of released calls that the gateway may still hold (it was unreachable when they ended). */
@@ -72,6 +74,9 @@ public final class Gateway {
     public GatewayConfig config() { return config; }
 
     public GatewayState state() { return state; }
+
+    /** When its last registration (a ServiceChange on ROOT) was handled, core clock (ms); 0 if never. */
+    public long registeringSince() { return registeringSince; }
 
     /** Where it registered from ({@code udp:host:port} / {@code tcp:host:port}), or null. */
     public String peer() { return peer; }

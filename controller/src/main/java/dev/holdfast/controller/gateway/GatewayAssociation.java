@@ -271,6 +271,7 @@ public final class GatewayAssociation {
                 if (gw.peer != null) reachablePeers.remove(gw.peer, MidText.canonical(gw.config().mid())); // it may come from a new address
                 gw.peer = r.peer();
                 gw.registrations++;
+                gw.registeringSince = svc.now();
                 svc.cancelTimer(gw.holdTimer);
                 svc.cancelTimer(gw.drainTimer);
                 svc.cancelTimer(gw.watchdogTimer);
@@ -403,38 +404,55 @@ public final class GatewayAssociation {
     // ------------------------------------------------------------------------------------------ setup after registration
 
     /**
-     * After a registration: audit ROOT (its packages), then the provisioned lines (existence; an unknown line is
-     * taken out of service), then set the inactivity timer, then hand the gateway to call processing.
+     * After a registration: audit ROOT (its packages) and the provisioned lines (existence; an unknown line is taken
+     * out of service), set the inactivity timer, then, once all of it is answered, hand the gateway to call
+     * processing. All of it goes at once, with the ServiceChange's reply (one turn: one message, or a few
+     * datagrams), and call processing is asked for its own first requests in the same turn
+     * ({@link GatewayListener#gatewayRegistering}: the context-id audit of a gateway that kept its state). None
+     * depends on another's answer; one after the other they were four round trips to the gateway before its
+     * contexts' audit even began, most of the time from a failed-over gateway's registration to its calls
+     * rebuilt in the 10,000-call drill (docs/drill.md, session 10). A setup not fully answered (a request failed:
+     * the gateway is taken as unreachable) does not put the gateway in service; an older registration's setup
+     * answered after a newer registration is ignored.
      */
     private void startSetup(Gateway gw, boolean preserved) {
+        int round = gw.registrations;
+        List<Line> lines = new ArrayList<>(gw.lines());
+        boolean arm = provisioning.timers().inactivityMillis() > 0;
+        int[] outstanding = {1 + (lines.size() + BATCH - 1) / BATCH + (arm ? 1 : 0)};
+        boolean[] failed = {false};
+        Consumer<Outcome> answered = o -> {
+            if (o.failed()) failed[0] = true;
+            if (--outstanding[0] > 0 || failed[0]) return;
+            if (gw.registrations == round && gw.state == GatewayState.REGISTERING) inService(gw, preserved);
+        };
         send(gw, H248.actions(H248.action(ContextId.NULL,
                 H248.auditValue("ROOT", AuditDescriptor.Item.PACKAGES))), o -> {
-            if (!o.ok()) {
-                LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " ROOT audit: " + o);
-                if (o.failed()) return;
-            }
-            gw.packages.clear();
-            if (o.reply() != null) {
-                for (ActionReply a : o.reply().actions()) {
-                    for (CommandReply c : a.replies()) {
-                        if (c instanceof CommandReply.Audit au) {
-                            for (Descriptor d : au.terminationAudit()) {
-                                if (d instanceof PackagesDescriptor p) {
-                                    for (PackagesDescriptor.Item pk : p.packages()) gw.packages.add(pk.name() + "-" + pk.version());
+            if (!o.ok()) LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " ROOT audit: " + o);
+            if (!o.failed()) {
+                gw.packages.clear();
+                if (o.reply() != null) {
+                    for (ActionReply a : o.reply().actions()) {
+                        for (CommandReply c : a.replies()) {
+                            if (c instanceof CommandReply.Audit au) {
+                                for (Descriptor d : au.terminationAudit()) {
+                                    if (d instanceof PackagesDescriptor p) {
+                                        for (PackagesDescriptor.Item pk : p.packages()) gw.packages.add(pk.name() + "-" + pk.version());
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
-            auditLines(gw, preserved);
+            answered.accept(o);
         });
+        auditLines(gw, lines, answered);
+        if (arm) setInactivityTimer(gw, answered);
+        listener.gatewayRegistering(gw, preserved);
     }
 
-    private void auditLines(Gateway gw, boolean preserved) {
-        List<Line> lines = new ArrayList<>(gw.lines());
-        if (lines.isEmpty()) { setInactivityTimer(gw, preserved); return; }
-        int[] outstanding = {(lines.size() + BATCH - 1) / BATCH};
+    private void auditLines(Gateway gw, List<Line> lines, Consumer<Outcome> answered) {
         for (int i = 0; i < lines.size(); i += BATCH) {
             List<Line> batch = lines.subList(i, Math.min(lines.size(), i + BATCH));
             List<CommandRequest> commands = new ArrayList<>();
@@ -445,9 +463,7 @@ public final class GatewayAssociation {
             ActionRequest action = new ActionRequest(ContextId.NULL, List.of(), List.of(), commands);
             send(gw, List.of(action), o -> {
                 if (o.reply() != null) markMissingLines(gw, batch, o);
-                if (--outstanding[0] == 0 && !o.failed() && gw.state == GatewayState.REGISTERING) {
-                    setInactivityTimer(gw, preserved);
-                }
+                answered.accept(o);
             });
         }
     }
@@ -480,12 +496,11 @@ public final class GatewayAssociation {
     /**
      * Arms {@code it/ito} on ROOT with the maximum inactivity time {@code mit} (10 ms units, H.248.14), and also sets
      * {@code it/mit} as a ROOT property as our profile's gateways expect; the latter is optional so that a gateway
-     * that knows only the standard form still accepts the transaction.
+     * that knows only the standard form still accepts the transaction. A refusal is logged; the gateway still goes
+     * in service (the watchdog probes a silent gateway).
      */
-    private void setInactivityTimer(Gateway gw, boolean preserved) {
-        int ms = provisioning.timers().inactivityMillis();
-        if (ms <= 0) { inService(gw, preserved); return; }
-        String mit = Integer.toString(ms / 10);
+    private void setInactivityTimer(Gateway gw, Consumer<Outcome> answered) {
+        String mit = Integer.toString(provisioning.timers().inactivityMillis() / 10);
         Command arm = H248.modify("ROOT", H248.events(svc.requestId(),
                 RequestedEvent.of("it/ito", new PropertyParm("mit", dev.holdfast.h248.message.ParmValue.of(mit)))));
         Command property = H248.modify("ROOT", MediaDescriptor.of(new TerminationStateDescriptor(
@@ -493,15 +508,16 @@ public final class GatewayAssociation {
         ActionRequest action = new ActionRequest(ContextId.NULL, List.of(), List.of(),
                 List.of(CommandRequest.of(arm), new CommandRequest(property, true, false)));
         send(gw, List.of(action), o -> {
-            if (o.failed()) return;
-            if (!o.ok()) LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " inactivity timer: " + o);
-            if (gw.state == GatewayState.REGISTERING) inService(gw, preserved);
+            if (!o.ok() && !o.failed()) LOG.log(System.Logger.Level.WARNING, () -> gw.name() + " inactivity timer: " + o);
+            answered.accept(o);
         });
     }
 
     private void inService(Gateway gw, boolean preserved) {
         state(gw, GatewayState.IN_SERVICE);
-        LOG.log(System.Logger.Level.INFO, () -> gw.name() + " in service" + (preserved ? " (state kept)" : ""));
+        long since = svc.now() - gw.registeringSince;
+        LOG.log(System.Logger.Level.INFO, () -> gw.name() + " in service" + (preserved ? " (state kept)" : "") + ", "
+                + since + " ms after its ServiceChange");
         armWatchdog(gw, provisioning.timers().gatewaySilenceMillis());
         listener.gatewayInService(gw, preserved);
     }

@@ -2,6 +2,12 @@ package dev.holdfast.controller.gateway;
 
 /** What call processing is told about gateways by the association. */
 public interface GatewayListener {
+    /**
+     * Registered: the association's setup requests (ROOT and line audits, the inactivity timer) were just sent, and
+     * what call processing sends now goes in the same message ({@code statePreserved}: it kept its contexts).
+     */
+    default void gatewayRegistering(Gateway gw, boolean statePreserved) { }
+
     /** Registered and set up; {@code statePreserved}: it kept its contexts (Disconnected, Failover, back from loss). */
     void gatewayInService(Gateway gw, boolean statePreserved);
 

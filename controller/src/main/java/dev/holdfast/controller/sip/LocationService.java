@@ -31,6 +31,23 @@ public final class LocationService {
     }
 
     /** How many of {@code user}'s bindings are live at {@code now} (lapsed ones are counted out, not dropped). */
+    /**
+     * How many users have a binding live at {@code now}, and how many live bindings there are in all, without
+     * copying any: the admin status counts them, and a failover drill polls it every 20 ms while the alternate
+     * rebuilds calls (building {@link #live}'s map for 1,000 phones per poll was over a third of the core thread's
+     * samples in one such window, JFR).
+     */
+    public int[] liveCounts(long now) {
+        int users = 0, contacts = 0;
+        for (LinkedHashMap<String, Binding> m : bindings.values()) {
+            int n = 0;
+            for (Binding b : m.values()) if (b.expiresAt() > now) n++;
+            if (n > 0) users++;
+            contacts += n;
+        }
+        return new int[] {users, contacts};
+    }
+
     public int liveCount(String user, long now) {
         LinkedHashMap<String, Binding> m = bindings.get(user);
         if (m == null) return 0;
