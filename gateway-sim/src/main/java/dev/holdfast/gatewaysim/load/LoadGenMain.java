@@ -209,6 +209,11 @@ public final class LoadGenMain {
                 throw new IllegalArgumentException("--answer-lines is 0 up to one less than --lines");
             List<String> external = opt.has("call-numbers") ? List.of(opt.get("call-numbers").split(",")) : List.of();
             StartBarrier.arriveAndAwait(opt.get("ready-file"), opt.get("start-when"), Duration.ofSeconds(60));
+            // one full collection before the first call: what lives as long as the run (the gateways, their lines and
+            // sockets, the loaded classes' data) goes to the old generation now, instead of being copied from one
+            // survivor space to the other by every young collection until it is old enough (up to 15 times, each
+            // copy inside a pause that stops the event loops)
+            System.gc();
 
             // a 10 ms timer per event loop: its lateness is the loop's lag (what a readable datagram waits too)
             List<dev.holdfast.sim.time.LoopLag> loops = new ArrayList<>();
