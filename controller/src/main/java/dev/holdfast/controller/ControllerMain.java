@@ -100,7 +100,9 @@ public final class ControllerMain {
         // changes made through the admin API while running: kept next to the file, applied after it
         var journal = dev.holdfast.controller.provisioning.ProvisioningJournal.of(config);
         p = journal.replay(p);
-        Controller controller = Controller.start(p, eventLog, commandLog, seed, EndpointOptions.DEFAULTS, journal);
+        // the gateways' replies acknowledged (H.248.1 D.1.4), so that they need not keep them for LONG-TIMER
+        EndpointOptions h248 = EndpointOptions.DEFAULTS.withTransactions(EndpointOptions.DEFAULTS.transactions().ackingReplies());
+        Controller controller = Controller.start(p, eventLog, commandLog, seed, h248, journal);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             controller.close();

@@ -59,10 +59,11 @@ public final class GatewayRuntime implements AutoCloseable {
      * Transaction timers for a load run: the standard retransmission schedule (first after 500 ms, doubling to 4 s,
      * 5 times). The quick timers give up on a controller after under 2 s; under load a queueing delay that long
      * made every gateway fail over at once and re-register, which failed the calls in progress: the collapse that
-     * looked like a slow controller.
+     * looked like a slow controller. The controller's replies are acknowledged, so that it need not keep them for
+     * LONG-TIMER ({@link TransactionOptions#ackingReplies}).
      */
     public static TransactionOptions loadTransactions() {
-        return TransactionOptions.DEFAULTS.withRestartAvoidance(java.time.Duration.ZERO);
+        return TransactionOptions.DEFAULTS.withRestartAvoidance(java.time.Duration.ZERO).ackingReplies();
     }
 
     public SimScheduler scheduler() { return scheduler; }

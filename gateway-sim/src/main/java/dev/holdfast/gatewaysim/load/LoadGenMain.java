@@ -209,6 +209,11 @@ public final class LoadGenMain {
                 throw new IllegalArgumentException("--answer-lines is 0 up to one less than --lines");
             List<String> external = opt.has("call-numbers") ? List.of(opt.get("call-numbers").split(",")) : List.of();
             StartBarrier.arriveAndAwait(opt.get("ready-file"), opt.get("start-when"), Duration.ofSeconds(60));
+            // one full collection before the first call: what lives as long as the run (the gateways, their lines and
+            // sockets, the loaded classes' data) goes to the old generation now, instead of being copied from one
+            // survivor space to the other by every young collection until it is old enough (up to 15 times, each
+            // copy inside a pause that stops the event loops)
+            System.gc();
 
             // a 10 ms timer per event loop: its lateness is the loop's lag (what a readable datagram waits too)
             List<dev.holdfast.sim.time.LoopLag> loops = new ArrayList<>();
@@ -221,6 +226,8 @@ public final class LoadGenMain {
             }
             LatencySplit split = new LatencySplit(lateness, gateways, opt.get("controller-metrics"),
                     transport.name().toLowerCase(Locale.ROOT));
+            // allocation and GC pauses per step: counted figures the machine's load does not change
+            dev.holdfast.sim.load.JvmStepStats jvm = new dev.holdfast.sim.load.JvmStepStats();
             boolean allGood = true;
             for (double cps : rates) {
                 long messagesBefore = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum();
@@ -235,6 +242,7 @@ public final class LoadGenMain {
                             shardNumbers.get(i), plan, cps / threads, hold, seed + i, answeringLines, shardExternal, ledger));
                 }
                 split.mark();
+                jvm.mark();
                 long start = System.nanoTime();
                 long cpuBefore = processCpuNanos();
                 long controllerCpuBefore = controllerPid == null ? 0 : processCpuNanos(controllerPid);
@@ -265,13 +273,15 @@ public final class LoadGenMain {
                 }
                 subscribers.stop();
                 ScriptedSubscribers.Summary s = subscribers.summary();
+                dev.holdfast.sim.load.JvmStepStats.Step memory = jvm.step();
                 long wall = System.nanoTime() - start;
                 long messages = gateways.stream().mapToLong(SimulatedGateway::h248Messages).sum() - messagesBefore;
                 double messagesPerS = messages / (wall / 1e9);
                 long transactions = gateways.stream().mapToLong(SimulatedGateway::h248Transactions).sum() - transactionsBefore;
                 long batchesSplit = gateways.stream().mapToLong(SimulatedGateway::h248BatchesSplit).sum() - splitBefore;
                 String h248 = String.format(Locale.ROOT, "\"h248_transactions_per_message\":%.2f,\"h248_batches_split\":%d,",
-                        messages == 0 ? 0.0 : (double) transactions / messages, batchesSplit) + latencySplit.json();
+                        messages == 0 ? 0.0 : (double) transactions / messages, batchesSplit) + latencySplit.json()
+                        + memory.json("loadgen", s.completed());
                 // this process's own CPU while it placed and drained calls, as a share of one core: near 100% per
                 // event loop thread means the load generator, not the controller, limits the figures
                 double cpuShare = (processCpuNanos() - cpuBefore) / (double) wall;
@@ -292,11 +302,15 @@ public final class LoadGenMain {
                     out.println("loadgen: failover: " + failover.text());
                 if (!latencySplit.text().isEmpty())
                     out.println("loadgen: latency split while placing (ms, p50/p99/max): " + latencySplit.text());
+                out.printf(Locale.ROOT, "loadgen: this JVM: %.1f KB allocated per completed call, %d GC pauses, %d ms in all, the longest %d ms%n",
+                        s.completed() > 0 ? memory.allocatedBytes() / 1024.0 / s.completed() : 0.0, memory.pauses(),
+                        memory.pauseMillis(), memory.longestPauseMillis());
                 if (json) out.println(json(s, placingNanos, messagesPerS, h248, cpuShare, cps, controllerCpuShare, wall, failover));
                 out.flush();
                 allGood &= (tolerant ? failover.failedOtherCount() == 0 : s.failed() == 0) && s.completed() > 0;
             }
             loops.forEach(dev.holdfast.sim.time.LoopLag::stop);
+            jvm.close();
             for (SimulatedGateway gw : gateways) gw.shutdown(Duration.ZERO);
             return allGood ? 0 : 1;
         } finally {

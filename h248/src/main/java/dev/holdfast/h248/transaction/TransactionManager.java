@@ -87,6 +87,12 @@ public final class TransactionManager {
      * queued timers at a load generator's rates). An entry acknowledged, evicted or dropped meanwhile is skipped.
      */
     private final ArrayDeque<Incoming> repliedByExpiry = new ArrayDeque<>();
+    /**
+     * Entries of {@link #repliedByExpiry} acknowledged since it was last compacted. An acknowledged reply must not
+     * stay reachable from the queue until its LONG-TIMER: the ack is there so that the reply can go at once (a
+     * load generator's gateways get thousands a second), so the queue drops them once they are half of it.
+     */
+    private int acknowledgedInExpiryQueue;
     private Scheduler.Timer expiryTimer;
     /** This turn's transactions per peer, sent as one message each when the turn ends (batchPerTurn). */
     private final OutboundBatches<Outgoing> batches;
@@ -137,6 +143,8 @@ public final class TransactionManager {
         long receivedNanos;
         /** Its reply's latency was recorded (once: a copy sent again for a duplicate is not counted). */
         boolean latencyRecorded;
+        /** The peer acknowledged the reply: forgotten, and left in the LONG-TIMER queue only until it is compacted. */
+        boolean acknowledged;
 
         Incoming(Key key, int version) { this.key = key; this.version = version; }
     }
@@ -655,6 +663,7 @@ public final class TransactionManager {
         Incoming in;
         while ((in = repliedByExpiry.peekFirst()) != null && in.expiresAt - now <= 0) {
             repliedByExpiry.pollFirst();
+            if (in.acknowledged) acknowledgedInExpiryQueue--;
             if (incoming.get(in.key) == in) incoming.remove(in.key);
             cancel(in.replyResendTimer);
         }
@@ -696,13 +705,20 @@ public final class TransactionManager {
         cancel(in.timer);
         cancel(in.replyResendTimer);
         incoming.remove(in.key);
+        in.acknowledged = true;
+        in.reply = null; // whatever still points at the entry, the reply itself is garbage now
         stopExpiryWhenNoneLeft();
+        if (++acknowledgedInExpiryQueue >= 1024 && 2 * acknowledgedInExpiryQueue >= repliedByExpiry.size()) {
+            repliedByExpiry.removeIf(e -> e.acknowledged);
+            acknowledgedInExpiryQueue = 0;
+        }
     }
 
     /** With no incoming transaction left, nothing can expire: the LONG-TIMER queue and its timer go. */
     private void stopExpiryWhenNoneLeft() {
         if (!incoming.isEmpty()) return;
         repliedByExpiry.clear();
+        acknowledgedInExpiryQueue = 0;
         cancel(expiryTimer);
         expiryTimer = null;
     }
@@ -809,6 +825,7 @@ public final class TransactionManager {
             lastRequestMessage.clear();
             incoming.clear();
             repliedByExpiry.clear();
+            acknowledgedInExpiryQueue = 0;
             cancel(expiryTimer);
             expiryTimer = null;
             queuedAcks.values().forEach(q -> cancel(q.timer));
@@ -841,6 +858,9 @@ public final class TransactionManager {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Entries in the LONG-TIMER queue, acknowledged ones not yet compacted away included (tests; scheduler thread). */
+    int repliesAwaitingExpiry() { return repliedByExpiry.size(); }
 
     // ------------------------------------------------------------------------------------------------ helpers
 

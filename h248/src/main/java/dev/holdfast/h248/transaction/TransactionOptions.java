@@ -161,6 +161,19 @@ public record TransactionOptions(Duration initialRetransmission, Duration maxRet
                 protocolVersion, segmentationTimer, segmentReplies, b);
     }
 
+    /**
+     * As these options, acknowledging the peer's replies ({@link #ackReplies}) as a busy entity should: without an
+     * ack the peer keeps each reply for LONG-TIMER (30 s) to answer a duplicate request, and at a load generator's
+     * rates those cached replies (some 165,000 at 1,000 calls/s, each a decoded reply) were most of what its young
+     * collections copied and promoted. With acks it drops each within {@code ackDelay} (100 ms), mostly on a message
+     * that goes to it anyway. {@code -Dholdfast.h248.ackReplies=false} turns this off (before/after measurements),
+     * {@code -Dholdfast.h248.ackDelayMs} sets the delay.
+     */
+    public TransactionOptions ackingReplies() {
+        return withAckReplies(Boolean.parseBoolean(System.getProperty("holdfast.h248.ackReplies", "true")),
+                Duration.ofMillis(Long.getLong("holdfast.h248.ackDelayMs", 100)));
+    }
+
     /** The retransmission timer after {@code n} retransmissions: initial * 2^n, capped. */
     public Duration retransmissionInterval(int n) {
         long initial = initialRetransmission.toNanos();

@@ -378,6 +378,37 @@ class TransactionManagerTest {
     }
 
     @Test
+    void acknowledgedRepliesLeaveTheLongTimerQueueLongBeforeLongTimer() throws Exception {
+        build(OPTIONS.withAckReplies(true, Duration.ofMillis(100)), OPTIONS, false);
+        // one reply nobody acknowledges (its requester is unreachable) keeps the MG's cache from ever emptying, as
+        // on a gateway with calls of several controllers' or with a peer that does not ack
+        Peer silent = Peer.of("127.0.0.1", 2999);
+        mg.onMessage(silent, Message.of(1, MId.ipv4("127.0.0.1", 2999), new Transaction.Request(9, modify())));
+        net.scheduler.runReady();
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Transaction.Reply> f = mgc.send(MG, modify());
+            net.scheduler.advance(Duration.ofMillis(2));
+            assertNotNull(f.get());
+        }
+        net.scheduler.advance(Duration.ofMillis(200)); // the last ack goes alone
+        assertEquals(1, mg.stateSizes().incoming(), "only the unacknowledged reply is cached");
+        assertEquals(n, mgCounters.acksReceived.sum());
+        // every acknowledged reply was dropped from the cache; the queue that times the cache out compacts them
+        // away too instead of keeping each reachable for its 30 s
+        assertTrue(mg.repliesAwaitingExpiry() <= 1 + 1024, "queue " + mg.repliesAwaitingExpiry() + " of " + (n + 1));
+        net.scheduler.advance(Duration.ofSeconds(31));
+        assertEquals(0, mg.repliesAwaitingExpiry());
+        assertEquals(0, mg.stateSizes().incoming(), "the unacknowledged reply expired after LONG-TIMER");
+        // a duplicate of an acknowledged request is a new request now (H.248.1 D.1.4): executed again
+        int calls = mgHandlerCalls.get();
+        mg.onMessage(MGC, Message.of(1, MId.ipv4("127.0.0.1", 2944), requestsFromMgc().get(0).message().transactions().stream()
+                .filter(t -> t instanceof Transaction.Request).findFirst().orElseThrow()));
+        net.scheduler.runReady();
+        assertEquals(calls + 1, mgHandlerCalls.get());
+    }
+
+    @Test
     void ackRangeDropsEveryCoveredReply() {
         mgc.setRequestHandler(r -> CompletableFuture.completedFuture(List.of(modifyReply())));
         MId mid = MId.ipv4("127.0.0.1", 2945);
