@@ -83,6 +83,20 @@ class RingingPhoneMigrationTest {
         }
     }
 
+    /** A1 answers the phone's migrated INVITE at the alternate: talk path both ways, the phone hangs up, all clean. */
+    private static void lineAnswersThenThePhoneHangsUp(E2eNetwork n, SimulatedGateway gw, Phone p, Call out) throws Exception {
+        assertTrue(gw.answer("A1"));
+        assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT),
+                "the alternate answered the phone's INVITE, talk path up both ways: " + out);
+        p.hangUp(out);
+        assertTrue(eventually(() -> out.state() == CallState.ENDED && out.byeStatus() == 200, WAIT), "BYE answered: " + out);
+        assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
+        gw.onHook("A1");
+        assertIdle(gw, "A1");
+        assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
+        assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+    }
+
     /** A2 dials the phone, the phone rings, the primary dies; both move and the alternate adopts the ringing dialog. */
     private Call ringingThenMigrated(E2eNetwork n, SimulatedGateway gw, Phone p) throws Exception {
         offHookAndDial(gw, "A2", "5001");
@@ -230,16 +244,7 @@ class RingingPhoneMigrationTest {
             SimulatedGateway gw = n.gw(1);
             Phone p = phone(n, transport);
             Call out = callingThenMigrated(n, gw, p);
-            assertTrue(gw.answer("A1"));
-            assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT),
-                    "the alternate answered the phone's INVITE, talk path up both ways: " + out);
-            p.hangUp(out);
-            assertTrue(eventually(() -> out.state() == CallState.ENDED && out.byeStatus() == 200, WAIT), "BYE answered: " + out);
-            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
-            gw.onHook("A1");
-            assertIdle(gw, "A1");
-            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
-            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+            lineAnswersThenThePhoneHangsUp(n, gw, p, out);
         }
     }
 
@@ -307,16 +312,7 @@ class RingingPhoneMigrationTest {
             assertEquals(0L, sipCounter(n.alternate, "migration.cookie.accepted"), "the phone had no cookie to show");
             assertTrue(adopted(n.alternate), "one call, the phone's side present");
             assertTrue(hears(gw, "A1", "al/ri"), "A1 still rings");
-            assertTrue(gw.answer("A1"));
-            assertTrue(eventually(() -> out.talkPathUp() && gw.talkPathUp("A1"), WAIT),
-                    "the alternate answered the phone's INVITE, talk path up both ways: " + out);
-            p.hangUp(out);
-            assertTrue(eventually(() -> out.state() == CallState.ENDED && out.byeStatus() == 200, WAIT), "BYE answered: " + out);
-            assertTrue(eventually(() -> hears(gw, "A1", "cg/bt"), WAIT), "A1 hears busy");
-            gw.onHook("A1");
-            assertIdle(gw, "A1");
-            assertTrue(eventually(() -> gw.contextIds().isEmpty() && calls(n.alternate) == 0 && noSipCalls(n.alternate), WAIT));
-            assertEquals(0L, (long) n.alternate.inspect(core -> core.failures()));
+            lineAnswersThenThePhoneHangsUp(n, gw, p, out);
         }
     }
 
