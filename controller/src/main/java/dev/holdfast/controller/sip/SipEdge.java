@@ -66,10 +66,17 @@ public final class SipEdge implements SipListener, AutoCloseable {
     static final int UDP_RECEIVE_BUFFER_BYTES = 16 * 1024 * 1024;
     /** SO_SNDBUF asked for on the UDP socket (a full one blocks the sender, it does not drop). */
     static final int UDP_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
-    /** Threads that send the core's SIP commands (see {@link #senders}). */
-    private static final int SENDER_THREADS = Math.max(2, Runtime.getRuntime().availableProcessors());
-    /** The stack's threads that parse received datagrams ({@code THREAD_POOL_SIZE}; see {@link UdpReceiver}). */
-    static final int PARSING_THREADS = 4;
+    /**
+     * Threads that send the core's SIP commands (see {@link #senders}); {@code -Dholdfast.sip.senderThreads=N} sets
+     * another number (for CPU-per-call comparisons, docs/sip.md "Figures").
+     */
+    private static final int SENDER_THREADS = Integer.getInteger("holdfast.sip.senderThreads",
+            Math.max(2, Runtime.getRuntime().availableProcessors()));
+    /**
+     * The stack's threads that parse received datagrams ({@code THREAD_POOL_SIZE}; see {@link UdpReceiver});
+     * {@code -Dholdfast.sip.parsingThreads=N} sets another number.
+     */
+    static final int PARSING_THREADS = Integer.getInteger("holdfast.sip.parsingThreads", 4);
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
