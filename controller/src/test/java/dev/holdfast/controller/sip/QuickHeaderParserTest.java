@@ -53,6 +53,21 @@ class QuickHeaderParserTest {
             "Via: SIP/2.0/UDP 10.0.0.1:5060;rport=5062;received=10.0.0.9;branch=z9hG4bKhf1x2",
             "Via: SIP/2.0/udp a-b.c:1;branch=z9hG4bK.x;foo",
             "VIA:SIP/2.0/UDP 127.0.0.1",
+            // SIPp's From, To and Contact, ours, and other plain forms
+            "From: sipp <sip:sipp@127.0.0.1:5061>;tag=2210SIPpTag001",
+            "To: 1002 <sip:1002@127.0.0.1:5060>",
+            "To: <sip:1002@127.0.0.1>;tag=hf-42x9",
+            "Contact: sip:sipp@127.0.0.1:5061",
+            "Contact: <sip:127.0.0.1:5062;transport=UDP>",
+            "Contact: <sip:holdfast@127.0.0.1:5060;hfck=AbC-123_x.y>",
+            "Contact: <sip:1001@10.0.0.2:5070;transport=tcp;ob>;expires=3600;+sip.instance=x",
+            "From: T. A. Watson <sip:watson@bell-telephone.com;param=something>",
+            "From: <sip:+1-650-555-2222@ss1.wcom.com;user=phone>;tag=5617",
+            "To: sip:mranga@129.6.55.9;tag=696928473514.129.6.55.9",
+            "To: sip:mranga@129.6.55.9;lr",
+            "from:<sip:a_b.c@host_1.example:1>",
+            "To: sip:host;tag=a@b",                                  // the RI's user may hold ';' and '='
+            "To: <sip:a@b;maddr=[::1]>",
     })
     void quickHeadersAreWhatTheRiBuilds(String line) throws Exception {
         SIPHeader quick = QuickHeaderParser.header(line);
@@ -86,13 +101,103 @@ class QuickHeaderParserTest {
             "Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1 (comment)",
             "Via: SIP / 2.0 / UDP 127.0.0.1",
             "Via: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\tx",
-            "Contact: <sip:a@b>",                                    // not a quick header at all
+            "f: <sip:a@b>;tag=1",                                    // compact names go to the RI
+            "m: <sip:a@b>",
+            "From: \"Quoted Name\" <sip:a@b>;tag=1",                // quoted display names
+            "From: <sips:a@b>;tag=1",                                // other schemes
+            "From: <tel:+1234>;tag=1",
+            "To: <sip:a:secret@b>",                                  // a password
+            "To: <sip:a%20b@c>",                                     // escapes
+            "To: <sip:a@b?Subject=x>",                               // URI headers
+            "To: <sip:a@[::1]:5060>",                                // IPv6
+            "To: <sip:a@1::2>",
+            "To: < sip:a@b >",                                       // white space inside the brackets
+            "To: <sip:a@b> ;tag=1",                                  // white space around a separator
+            "To: <sip:a@b>;tag=\"q\"",                               // quoted values
+            "To: <sip:a@b>;tag=",
+            "To: <sip:a@b:>",
+            "To: <sip:@b>",
+            "To: <sip:a@b",
+            "To: sip:a@b, sip:c@d",
+            "Contact: *",
+            "Contact: <sip:a@b>, <sip:c@d>",                         // several values
+            "Contact: <sip:a@b>;expires=\"x\"",
+            "Route: <sip:a@b;lr>",                                   // not a quick header at all
             "Subject: Performance Test",
             "Call-ID:",
             ": value",
     })
     void otherLinesAreLeftToTheRi(String line) {
         assertNull(QuickHeaderParser.header(line), line);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "INVITE sip:1002@127.0.0.1:5060 SIP/2.0",
+            "ACK sip:1002@127.0.0.1:5060;transport=udp SIP/2.0",
+            "BYE sip:holdfast@127.0.0.1:5060;hfck=x-1 SIP/2.0",
+            "REGISTER sip:127.0.0.1 SIP/2.0",
+            "OPTIONS sip:a_b@h-1.example:1;lr SIP/2.0",
+    })
+    void quickRequestLinesAreWhatTheRiBuilds(String line) throws Exception {
+        gov.nist.javax.sip.header.RequestLine quick = QuickHeaderParser.requestLine(line);
+        assertNotNull(quick, "taken by the quick path: " + line);
+        assertSame(new gov.nist.javax.sip.parser.RequestLineParser(line + "\n").parse(), quick, line);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "INVITE sips:1002@127.0.0.1 SIP/2.0",
+            "INVITE tel:+1234 SIP/2.0",
+            "invite sip:1002@127.0.0.1 SIP/2.0",                     // case and extension methods go to the RI
+            "FOO sip:1002@127.0.0.1 SIP/2.0",
+            "INVITE sip:1002@127.0.0.1 SIP/3.0",
+            "INVITE  sip:1002@127.0.0.1 SIP/2.0",
+            "INVITE sip:1002@127.0.0.1  SIP/2.0",
+            "INVITE sip:a:pw@127.0.0.1 SIP/2.0",
+            "INVITE sip:1002@127.0.0.1?X=y SIP/2.0",
+            "INVITE sip:1002@[::1] SIP/2.0",
+            "INVITE sip:1002@127.0.0.1",
+    })
+    void otherRequestLinesAreLeftToTheRi(String line) {
+        assertNull(QuickHeaderParser.requestLine(line), line);
+    }
+
+    /**
+     * Lines made of the characters that matter to the RI's address and URI parsers: whatever the quick path takes, it
+     * builds as the RI does (and the plain ones it does take).
+     */
+    @Property(tries = 3000)
+    void generatedAddressesAreWhatTheRiBuildsWhenTaken(@ForAll @IntRange(min = 0, max = 5) int header,
+                                                       @ForAll("addressish") String value) throws Exception {
+        String name = new String[] {"From", "To", "Contact", "from", "TO", "Contact"}[header];
+        String line = name + ": " + value;
+        SIPHeader quick = QuickHeaderParser.header(line);
+        if (quick != null) assertSame(StringMsgParser.parseSIPHeader(line + "\n"), quick, line);
+        String request = "INVITE " + value + " SIP/2.0";
+        gov.nist.javax.sip.header.RequestLine quickLine = QuickHeaderParser.requestLine(request);
+        if (quickLine != null) {
+            assertSame(new gov.nist.javax.sip.parser.RequestLineParser(request + "\n").parse(), quickLine, request);
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> addressish() {
+        net.jqwik.api.Arbitrary<String> piece = net.jqwik.api.Arbitraries.of("sip:", "sips:", "a", "B", "1", "42",
+                "@", ":", ";", "=", "<", ">", " ", ".", "-", "_", "+", "%20", "?", "&", ",", "\"", "[", "]", "/", "*",
+                "tag", "transport", "lr", "host.example", "127.0.0.1", "5060", "::1");
+        net.jqwik.api.Arbitrary<String> noise = piece.list().ofMinSize(0).ofMaxSize(12).map(l -> String.join("", l));
+        net.jqwik.api.Arbitrary<String> plain = net.jqwik.api.Combinators.combine(
+                net.jqwik.api.Arbitraries.of("", "sipp ", "T. A. Watson "), net.jqwik.api.Arbitraries.of(true, false),
+                net.jqwik.api.Arbitraries.of("", "1002@", "a_b.c@", "+1-650@"),
+                net.jqwik.api.Arbitraries.of("127.0.0.1", "host.example", "h_1"),
+                net.jqwik.api.Arbitraries.of("", ":5060", ":1"),
+                net.jqwik.api.Arbitraries.of("", ";transport=udp", ";lr", ";hfck=x-1;ob"),
+                net.jqwik.api.Arbitraries.of("", ";tag=a1", ";expires=60;q", ";tag=x.y-z")).as(
+                (display, brackets, user, host, port, uriParams, params) -> brackets
+                        ? display + "<sip:" + user + host + port + uriParams + ">" + params
+                        : "sip:" + user + host + port + params);
+        return net.jqwik.api.Arbitraries.oneOf(plain, noise, net.jqwik.api.Combinators.combine(plain, noise).as(String::concat));
     }
 
     @Test
