@@ -227,6 +227,39 @@ final class QuickHeaderParser extends StringMsgParser {
         return list;
     }
 
+    /**
+     * A whole SIP URI ("sip:[user@]host[:port](;name[=value])*") as the RI's {@code AddressFactory.createURI} and
+     * {@code createSipURI} make it, or null for the RI to parse. The B2BUA builds every INVITE it sends from such strings.
+     */
+    static SipUri sipUri(String text) {
+        SipUri uri = new SipUri();
+        try {
+            return uri(text, 0, text.length(), true, uri) == text.length() ? uri : null;
+        } catch (ParseException | RuntimeException unusual) {
+            return null;
+        }
+    }
+
+    /** A whole address (a plain name-addr or a SIP URI) as the RI's {@code AddressFactory.createAddress} makes it, or null. */
+    static AddressImpl address(String text) {
+        try {
+            int lt = text.indexOf('<');
+            if (lt < 0) {
+                SipUri uri = sipUri(text);
+                if (uri == null) return null;
+                AddressImpl a = new AddressImpl();
+                a.setURI(uri);
+                a.setAddressType(AddressImpl.ADDRESS_SPEC);
+                return a;
+            }
+            if (!text.endsWith(">")) return null;
+            From holder = addressHeader(text, 0, text.length(), new From());
+            return holder == null ? null : (AddressImpl) holder.getAddress();
+        } catch (ParseException | RuntimeException unusual) {
+            return null;
+        }
+    }
+
     /** A Contact with one value (not "*"), as the RI's ContactParser makes it: a list of one. */
     private static SIPHeader contact(String line, int v, int end) throws ParseException {
         if (line.charAt(v) == '*') return null;

@@ -132,8 +132,8 @@ public final class SipMessageMapping {
     public Request dialogStarting(SipOutgoingRequest q, ViaHeader via, ContactHeader contact) throws Exception {
         Request req = messages.createRequest(target(q), q.method(), headers.createCallIdHeader(q.callId()),
                 headers.createCSeqHeader(1L, q.method()),
-                headers.createFromHeader(addresses.createAddress(q.fromUri()), q.fromTag()),
-                headers.createToHeader(addresses.createAddress(q.toUri()), null),
+                headers.createFromHeader(address(q.fromUri()), q.fromTag()),
+                headers.createToHeader(address(q.toUri()), null),
                 new ArrayList<>(List.of(via)), headers.createMaxForwardsHeader(70));
         req.addHeader(contact);
         for (SipHeader h : q.headers()) req.addHeader(headers.createHeader(h.name(), h.value()));
@@ -143,7 +143,7 @@ public final class SipMessageMapping {
 
     /** The Request-URI of a dialog-starting request, with the transport parameter when it is not UDP. */
     private URI target(SipOutgoingRequest q) throws java.text.ParseException {
-        URI target = addresses.createURI(q.requestUri());
+        URI target = uri(q.requestUri());
         String transport = q.transport() == null ? "udp" : q.transport();
         if (target instanceof SipURI sip && sip.getTransportParam() == null && !transport.equals("udp")) {
             sip.setTransportParam(transport);
@@ -186,12 +186,33 @@ public final class SipMessageMapping {
 
     /** Our Contact at {@code host:port}; with a call cookie, as URI parameter {@code hfck} (the phone keeps it as the dialog's remote target). */
     public ContactHeader contact(String host, int port, String transport, String cookie) throws java.text.ParseException {
-        SipURI uri = addresses.createSipURI("holdfast", host);
+        SipURI uri = sipUri("sip:holdfast@" + host);
+        if (uri == null) uri = addresses.createSipURI("holdfast", host);
         uri.setPort(port);
         if (!"udp".equals(transport)) uri.setTransportParam(transport);
         if (cookie != null) uri.setParameter(DialogAdoption.COOKIE_PARAM, cookie);
         Address a = addresses.createAddress(uri);
         return headers.createContactHeader(a);
+    }
+
+    /*
+     * The stack's AddressFactory parses every URI and address it makes from text with the RI's general parser; the
+     * plain ones (all the B2BUA sends in a call) are built by the quick path instead, as the RI would build them
+     * (QuickHeaderParser, QuickHeaderParserTest), anything else by the RI.
+     */
+
+    private URI uri(String text) throws java.text.ParseException {
+        SipURI quick = sipUri(text);
+        return quick != null ? quick : addresses.createURI(text);
+    }
+
+    private static SipURI sipUri(String text) {
+        return text == null ? null : QuickHeaderParser.sipUri(text);
+    }
+
+    private Address address(String text) throws java.text.ParseException {
+        Address quick = text == null ? null : QuickHeaderParser.address(text);
+        return quick != null ? quick : addresses.createAddress(text);
     }
 
     public ContentTypeHeader contentType(String type) throws java.text.ParseException {

@@ -163,6 +163,30 @@ class QuickHeaderParserTest {
         assertNull(QuickHeaderParser.requestLine(line), line);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "sip:1002@127.0.0.1", "sip:1002@127.0.0.1:5060", "sip:holdfast@127.0.0.1", "sip:127.0.0.1:5062;transport=tcp",
+            "sip:1001@10.0.0.2:5070;transport=tcp;ob", "sip:a_b.c@host_1.example;lr",
+    })
+    void quickUrisAndAddressesAreWhatTheAddressFactoryMakes(String text) throws Exception {
+        javax.sip.address.AddressFactory factory = javax.sip.SipFactory.getInstance().createAddressFactory();
+        assertNotNull(QuickHeaderParser.sipUri(text), text);
+        assertSame(factory.createURI(text), QuickHeaderParser.sipUri(text), text);
+        assertSame(factory.createAddress(text), QuickHeaderParser.address(text), text);
+        String named = "Bob <" + text + ">";
+        assertNotNull(QuickHeaderParser.address(named), named);
+        assertSame(factory.createAddress(named), QuickHeaderParser.address(named), named);
+    }
+
+    @Property(tries = 2000)
+    void generatedUrisAndAddressesAreWhatTheAddressFactoryMakesWhenTaken(@ForAll("addressish") String text) throws Exception {
+        javax.sip.address.AddressFactory factory = javax.sip.SipFactory.getInstance().createAddressFactory();
+        Object uri = QuickHeaderParser.sipUri(text);
+        if (uri != null) assertSame(factory.createURI(text), uri, text);
+        Object address = QuickHeaderParser.address(text);
+        if (address != null) assertSame(factory.createAddress(text), address, text);
+    }
+
     /**
      * Lines made of the characters that matter to the RI's address and URI parsers: whatever the quick path takes, it
      * builds as the RI does (and the plain ones it does take).
