@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * {@code mvn -q -B -ntp -o -pl controller -am test-compile} then
  * {@code java -cp controller/target/test-classes:controller/target/classes:$(cat controller/target/runtime-classpath.txt)
  * dev.holdfast.controller.sip.QuickHeaderParserBench [ROUNDS]}. Thread CPU time rather than wall time: the machine is
- * shared.
+ * shared; also the bytes allocated per message (the thread's allocation counter), which do not depend on the load.
  */
 public final class QuickHeaderParserBench {
     private static final String[] MESSAGES = {
@@ -39,14 +39,18 @@ public final class QuickHeaderParserBench {
         MessageParser ri = new StringMsgParser();
         MessageParser quick = new QuickHeaderParser();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
+        long self = Thread.currentThread().getId();
         int n = 100_000;
         for (int round = 1; round <= rounds; round++) {
             for (MessageParser p : new MessageParser[] {ri, quick}) {
+                long a0 = allocation.getThreadAllocatedBytes(self);
                 long t0 = threads.getCurrentThreadCpuTime();
                 for (int i = 0; i < n; i++) p.parseSIPMessage(datagrams[i % datagrams.length], true, false, null);
                 long t1 = threads.getCurrentThreadCpuTime();
-                System.out.printf("round %d %-5s %6.2f us CPU per message%s%n", round, p == ri ? "RI" : "quick",
-                        (t1 - t0) / 1000.0 / n, round <= 2 ? " (warm-up)" : "");
+                long a1 = allocation.getThreadAllocatedBytes(self);
+                System.out.printf("round %d %-5s %6.2f us CPU, %6d bytes allocated per message%s%n", round,
+                        p == ri ? "RI" : "quick", (t1 - t0) / 1000.0 / n, (a1 - a0) / n, round <= 2 ? " (warm-up)" : "");
             }
         }
     }

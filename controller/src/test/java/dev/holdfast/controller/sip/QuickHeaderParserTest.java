@@ -182,6 +182,7 @@ class QuickHeaderParserTest {
     void generatedUrisAndAddressesAreWhatTheAddressFactoryMakesWhenTaken(@ForAll("addressish") String text) throws Exception {
         javax.sip.address.AddressFactory factory = javax.sip.SipFactory.getInstance().createAddressFactory();
         Object uri = QuickHeaderParser.sipUri(text);
+        net.jqwik.api.statistics.Statistics.collect(uri != null ? "quick" : "RI");
         if (uri != null) assertSame(factory.createURI(text), uri, text);
         Object address = QuickHeaderParser.address(text);
         if (address != null) assertSame(factory.createAddress(text), address, text);
@@ -197,6 +198,7 @@ class QuickHeaderParserTest {
         String name = new String[] {"From", "To", "Contact", "from", "TO", "Contact"}[header];
         String line = name + ": " + value;
         SIPHeader quick = QuickHeaderParser.header(line);
+        net.jqwik.api.statistics.Statistics.label("header").collect(quick != null ? "quick" : "RI");
         if (quick != null) assertSame(StringMsgParser.parseSIPHeader(line + "\n"), quick, line);
         String request = "INVITE " + value + " SIP/2.0";
         gov.nist.javax.sip.header.RequestLine quickLine = QuickHeaderParser.requestLine(request);
