@@ -26,6 +26,8 @@ public final class PrimaryServer {
     int threshold = 4 * 1024 * 1024;
     long hangAfterBytes = -1;
     long finAfterBytes = -1;
+    /** Test hook (--nic-down-after-bytes): the service link goes down between a read and the reply to it. */
+    long nicDownAfterBytes = -1;
     long maxDelayFinMs = 500;
     /** Print the process's CPU time per connection when it closes (--report-cpu). */
     boolean reportCpu;
@@ -59,6 +61,7 @@ public final class PrimaryServer {
         p.threshold = a.getInt("threshold", p.threshold);
         p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
         p.finAfterBytes = Long.parseLong(a.get("fin-after-bytes", "-1"));
+        p.nicDownAfterBytes = Long.parseLong(a.get("nic-down-after-bytes", "-1"));
         p.maxDelayFinMs = Long.parseLong(a.get("max-delay-fin-ms", "500"));
         p.reportCpu = a.get("report-cpu", "false").equals("true");
         if (!plain) {
@@ -174,6 +177,16 @@ public final class PrimaryServer {
                     System.out.println("application closes a connection early (test hook)");
                     out.close();
                     break;
+                }
+                if (nicDownAfterBytes >= 0 && bytesRead.get() > nicDownAfterBytes) {
+                    // test hook: the service NIC fails after the application has read a request and before its reply
+                    // leaves (the kernel has the request, so the client sends nothing new; the reply is written into a
+                    // dead link). The window is microseconds on a quiet host and milliseconds on a loaded one: here it
+                    // is made certain. The process and its heartbeat links go on.
+                    nicDownAfterBytes = -1;
+                    dev.holdfast.tcpha.rig.Cmd.run("ip", "link", "set", "dev", NamespaceRig.PRIMARY_IF, "down");
+                    System.out.println("service link down between a read and its reply (test hook) at_us="
+                            + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 }
                 if (hangAfterBytes >= 0 && bytesRead.get() > hangAfterBytes) {
                     // test hook: the application hangs (no FIN, no RST; the process and its heartbeats go on)

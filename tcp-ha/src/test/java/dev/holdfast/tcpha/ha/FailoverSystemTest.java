@@ -37,6 +37,7 @@ class FailoverSystemTest {
     }
 
     static void assertEveryByteOnce(Map<String, Object> r) {
+        assertNull(r.get("error"), () -> r.get("error") + "\nlogs: " + r.get("logs"));
         assertEquals(0L, r.get("connections_broken"), r.toString());
         assertEquals(0L, r.get("bytes_lost"), r.toString());
         assertEquals(0L, r.get("bytes_duplicated"), r.toString());
@@ -148,6 +149,21 @@ class FailoverSystemTest {
         assertEveryByteOnce(r);
         assertNotNull(r.get("takeover"), r.toString());
         assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+    }
+
+    /**
+     * The NIC row at its worst moment (a full-run hang, session 11): the link fails after the primary's application
+     * has read a request and before its reply leaves. The client waits for that reply and sends nothing new; the
+     * primary has read and written exactly what the replica has, so neither input nor output lags. What shows is that
+     * the reply the primary wrote never appeared on the LAN while the client's window had room for it.
+     */
+    @Test
+    void primaryServiceNicFailsBetweenARequestAndItsReply_backupSeesTheReplyNeverOnTheLanAndTakesOver() throws Exception {
+        Map<String, Object> r = drill(echo(1).with(Drill.Crash.PRIMARY_NIC_MID_EXCHANGE, 0));
+        assertEveryByteOnce(r);
+        assertTrue(r.get("takeover").toString().contains("restored=1"), r.toString());
+        assertTrue(String.valueOf(r.get("takeover_reason")).contains("never seen on the LAN"), r.toString());
+        assertFalse((boolean) r.get("primary_alive"), "the primary was fenced: " + r);
     }
 
     /**
