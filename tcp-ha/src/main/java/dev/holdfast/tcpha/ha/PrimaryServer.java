@@ -58,6 +58,11 @@ public final class PrimaryServer {
         // --plain: the same server with no fault tolerance at all (no heartbeats, sync channel or input log): the
         // plain-TCP baseline the failure-free overhead is measured against
         boolean plain = a.get("plain", "false").equals("true");
+        // --input-log false: a measurement knob only (bench sttcp --overhead --primary-args "--input-log false"):
+        // heartbeats and the sync channel as usual, connections served as the plain server serves them (no second
+        // receive buffer, no READ/WRITTEN reports, so no fetches and no lag check): the log's share of the primary's
+        // per-request cost, apart from the rest. Not fault tolerant: a tap loss cannot be repaired.
+        boolean inputLog = !a.get("input-log", "true").equals("false");
         p.threshold = a.getInt("threshold", p.threshold);
         p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
         p.finAfterBytes = Long.parseLong(a.get("fin-after-bytes", "-1"));
@@ -86,7 +91,7 @@ public final class PrimaryServer {
         System.out.flush();
         while (true) {
             int fd = Sockets.accept(lfd);
-            Thread t = new Thread(plain ? () -> p.serve(fd, app.open()) : () -> p.serveLogged(fd, app.open()), "conn-" + fd);
+            Thread t = new Thread(plain || !inputLog ? () -> p.serve(fd, app.open()) : () -> p.serveLogged(fd, app.open()), "conn-" + fd);
             t.setDaemon(true);
             t.start();
         }
