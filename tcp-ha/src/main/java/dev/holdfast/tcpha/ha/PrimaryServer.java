@@ -81,6 +81,7 @@ public final class PrimaryServer {
             // checked on the heartbeat sender's wake-up: a thread of its own cost a wake-up every deadMs / 4 (about
             // 80 us of CPU each on the VMs this runs on), for three comparisons
             p.notices.prestartCoreThread();
+            p.heartbeats = hb;
             hb.onEachRound(() -> p.checkBackup(hb, sync, deadMs));
         }
         int lfd = Sockets.tcpSocket();
@@ -106,6 +107,11 @@ public final class PrimaryServer {
     private void checkBackup(Heartbeats hb, SyncServer sync, long deadMs) {
         // the backup's sync reports count as a sign of life too: a backup JVM whose heartbeat sender stalled
         // for a moment is not a dead backup (and alone, nothing waits for it to acknowledge client bytes)
+        if (hb.lateNanos > reportedLateNanos && hb.lateNanos > 10_000_000L) {
+            // (said off this thread) this sender's own stall: if a backup then took over, the silence began here
+            reportedLateNanos = hb.lateNanos;
+            notices.execute(senderLate);
+        }
         boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs && sync.silentMillis() > deadMs;
         if (dead != alone) notices.execute(dead ? runningAlone : backupBack);
         alone = dead;
@@ -118,7 +124,12 @@ public final class PrimaryServer {
                 t.setDaemon(true);
                 return t;
             });
+    private volatile long reportedLateNanos;
+    private volatile Heartbeats heartbeats;
     // made here (on the main thread), not on the heartbeat thread: a lambda is linked the first time it is created
+    private final Runnable senderLate = () -> System.out.println("heartbeat sender stalled " + reportedLateNanos / 1_000_000
+            + " ms (its longest so far) at_us=" + (dev.holdfast.tcpha.client.CheckingClient.nowUs()
+            - (System.nanoTime() - heartbeats.lateAtNanos) / 1000));
     private final Runnable runningAlone = () -> {
         LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
         System.out.println("backup failed: running alone at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
