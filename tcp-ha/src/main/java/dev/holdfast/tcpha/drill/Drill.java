@@ -114,6 +114,13 @@ public final class Drill {
         HEARTBEAT_LINK,
         /** The primary's service NIC (cable) fails; its process and heartbeat links go on. */
         PRIMARY_NIC,
+        /**
+         * As {@link #PRIMARY_NIC}, at the worst moment: after the primary's application has read the 40th request and
+         * before its reply leaves (the primary's own test hook takes the link down there). The client then sends
+         * nothing new, and the primary has read and written as much as the replica: only the reply's absence from
+         * the LAN shows the failure (the case behind a full-run hang, session 11).
+         */
+        PRIMARY_NIC_MID_EXCHANGE,
         /** The primary's application closes a connection (FIN) after 40 requests' worth of input; the replica does not. */
         APP_FIN,
         /** The primary's application hangs (no FIN, no RST) after 40 requests' worth of input; its host goes on. */
@@ -123,7 +130,17 @@ public final class Drill {
          * link were cut), then the primary's application hangs as in {@link #APP_HANG}. The backup must not take over
          * while it cannot reach the gateway; the drill brings the gateway back once the backup has said so.
          */
-        GATEWAY_LOST_THEN_APP_HANG
+        GATEWAY_LOST_THEN_APP_HANG;
+
+        /** Failures the primary's own test hooks bring about (at a point in its input), not the drill's clock. */
+        boolean byPrimaryHook() {
+            return this == APP_HANG || this == APP_FIN || this == GATEWAY_LOST_THEN_APP_HANG || this == PRIMARY_NIC_MID_EXCHANGE;
+        }
+
+        /** Failures after which the backup must take over (the others: the primary goes on). */
+        boolean needsTakeover() {
+            return this != NONE && this != BACKUP_HOST && this != HEARTBEAT_LINK;
+        }
     }
 
     public static Map<String, Object> run(Config c, Path logDir) throws Exception {
@@ -144,6 +161,7 @@ public final class Drill {
             if (Boolean.getBoolean("sttcp.reportCpu")) primaryArgs.addAll(List.of("--report-cpu", "true"));
             if (c.crash() == Crash.APP_HANG || c.crash() == Crash.GATEWAY_LOST_THEN_APP_HANG) primaryArgs.addAll(List.of("--hang-after-bytes", "" + 40 * 150));
             if (c.crash() == Crash.APP_FIN) primaryArgs.addAll(List.of("--fin-after-bytes", "" + 40 * 150));
+            if (c.crash() == Crash.PRIMARY_NIC_MID_EXCHANGE) primaryArgs.addAll(List.of("--nic-down-after-bytes", "" + 40 * 150));
             if (System.getenv("STTCP_CAPTURE") != null) {
                 // wire times as the client's interface saw them (dumpcap: no dissection while it runs)
                 rig.startShell(rig.client, logDir.resolve("capture.log").toFile(),
@@ -203,7 +221,7 @@ public final class Drill {
                     r.put("gateway_back_us", nowUs());
                 }
             }
-            if (c.crash() != Crash.NONE && c.crash() != Crash.APP_HANG && c.crash() != Crash.GATEWAY_LOST_THEN_APP_HANG && c.crash() != Crash.APP_FIN && c.crashAfterMs() >= 0) {
+            if (c.crash() != Crash.NONE && !c.crash().byPrimaryHook() && c.crashAfterMs() >= 0) {
                 String crashNs = c.crash() == Crash.BACKUP_HOST ? rig.backup : rig.primary;
                 try (IpBatch ip = new IpBatch(crashNs)) { // started ahead: the crash itself takes no process start
                     // counted from when the client had every connection open (its own clock line), not from when this
@@ -222,19 +240,24 @@ public final class Drill {
                             ip.run("link set dev " + NamespaceRig.BACKUP_IF + " down");
                             if (backup != null) backup.destroyForcibly();
                         }
-                        case PRIMARY_STALL -> Cmd.run("kill", "-STOP", "" + primary.pid());
+                        case PRIMARY_STALL -> {
+                            // (a primary the backup already fenced, after a false detection on a loaded host, is gone:
+                            // said in the result below, not thrown as a rig error that hides what happened)
+                            if (Cmd.tryRun("kill", "-STOP", "" + primary.pid()).exitCode() != 0) crashUs = -1;
+                        }
                         case HEARTBEAT_LINK -> ip.run("link set dev " + NamespaceRig.HB1_IF + " down");
                         case PRIMARY_NIC -> ip.run("link set dev " + NamespaceRig.PRIMARY_IF + " down");
                         default -> { }
                     }
                 }
             }
-            if (!client.waitFor(CLIENT_TIMEOUT_S, TimeUnit.SECONDS)) {
+            String stalled = awaitClient(client, c.crash().needsTakeover() && !c.plainTcp() ? backupLog : null);
+            if (stalled != null) {
                 client.destroyForcibly().waitFor();
-                r.put("error", "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)");
+                r.put("error", stalled);
             }
-            if (c.crash() == Crash.APP_HANG || c.crash() == Crash.APP_FIN || c.crash() == Crash.GATEWAY_LOST_THEN_APP_HANG) {
-                java.util.regex.Matcher hung = java.util.regex.Pattern.compile("(?:application hung \\(test hook\\)|primary withdraws) at_us=(\\d+)")
+            if (c.crash().byPrimaryHook()) {
+                java.util.regex.Matcher hung = java.util.regex.Pattern.compile("(?:application hung \\(test hook\\)|primary withdraws|its reply \\(test hook\\)) at_us=(\\d+)")
                         .matcher(Files.readString(primaryLog.toPath()));
                 if (hung.find()) crashUs = Long.parseLong(hung.group(1));
             }
@@ -313,6 +336,8 @@ public final class Drill {
             java.util.regex.Matcher refused = java.util.regex.Pattern.compile("did not answer through \\S+ in \\d+ ms: .* at_us=(\\d+)").matcher(b);
             r.put("gateway_unanswered_at_us", refused.find() ? Long.parseLong(refused.group(1)) : null);
             r.put("takeover_at_us", takeoverUs > 0 ? takeoverUs : null);
+            java.util.regex.Matcher why = java.util.regex.Pattern.compile("(?m)^(.*): taking over at_us=").matcher(b);
+            r.put("takeover_reason", why.find() ? why.group(1) : null);
             // per restored connection: bytes the primary had sent past the client's last ACK the tap saw, and what of
             // them the takeover queued as sent (the largest over the connections; see Takeover.queuedAsSent)
             java.util.regex.Matcher sentPast = java.util.regex.Pattern.compile("primary_sent_past_ack=(-?\\d+) queued_as_sent=(\\d+)").matcher(b);
@@ -339,6 +364,33 @@ public final class Drill {
             r.put("logs", logDir.toString());
         }
         return r;
+    }
+
+    /**
+     * How long after the failure the backup may take to start its takeover before the drill gives up on it (s):
+     * detection is AppMaxLagTime (0.5-2 s) plus a gateway probe, a few seconds on a loaded host; a backup that has
+     * not moved by then will not (the client would only wait out its own timeout, 120 s, and say nothing more).
+     */
+    static final long TAKEOVER_DEADLINE_S = Long.getLong("sttcp.takeoverDeadlineS", 30);
+
+    /**
+     * Waits for the client to finish; null if it did, else why not. With {@code backupLog} (a failure the backup
+     * must take over), gives up once {@link #TAKEOVER_DEADLINE_S} pass without "taking over" in it, naming that.
+     */
+    static String awaitClient(Process client, File backupLog) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        while (true) {
+            long elapsedS = (System.nanoTime() - start) / 1_000_000_000L;
+            if (client.waitFor(1, TimeUnit.SECONDS)) return null;
+            if (elapsedS >= CLIENT_TIMEOUT_S) return "client did not finish in " + CLIENT_TIMEOUT_S + " s (a connection stalled)";
+            if (backupLog != null && elapsedS >= TAKEOVER_DEADLINE_S
+                    && !(backupLog.exists() && Files.readString(backupLog.toPath()).contains("taking over"))) {
+                String b = backupLog.exists() ? Files.readString(backupLog.toPath()) : "(no backup log)";
+                return "the backup did not take over within " + TAKEOVER_DEADLINE_S + " s of the failure and the client"
+                        + " has not finished (the backup did not see the primary fail); backup log tail:\n"
+                        + b.substring(Math.max(0, b.length() - 2000));
+            }
+        }
     }
 
     static long nowUs() {

@@ -23,34 +23,54 @@ public final class BackupServer {
     private static final System.Logger LOG = System.getLogger(BackupServer.class.getName());
 
     /**
-     * Application failure without FIN/RST (thesis: AppMaxLagBytes, AppMaxLagTime): the replica's output has been
-     * ahead of what the primary's application wrote by more than maxLagBytes for longer than maxLagNanos on some
-     * connection, while the primary itself still heartbeats. Returns a description, or null.
+     * Application failure without FIN/RST (thesis: AppMaxLagBytes, AppMaxLagTime), or a primary whose output does not
+     * reach the LAN (its service NIC or cable failed), while the primary itself still heartbeats. On some connection,
+     * for longer than maxLagNanos with no progress of the primary's: the replica has client bytes the primary's
+     * application has not read; or the replica has answered and the primary's application has not; or the primary's
+     * application wrote output that never appeared on the LAN although the client's window had room for it. The
+     * last is the only sign when the NIC fails between a request the primary read and its reply: the client then
+     * waits and sends nothing new, and the primary has read and written exactly what the replica has (a full test
+     * run hung on it, session 11). Returns a description, or null.
      */
     static String appLag(TcpTap tap, long maxLagBytes, long maxLagNanos) {
-        long now = System.nanoTime();
-        for (dev.holdfast.tcpha.tap.ReplicaConnection c : tap.connections()) {
+        return appLag(tap.connections(), maxLagBytes, maxLagNanos, System.nanoTime());
+    }
+
+    static String appLag(java.util.Collection<dev.holdfast.tcpha.tap.ReplicaConnection> connections, long maxLagBytes,
+                         long maxLagNanos, long now) {
+        for (dev.holdfast.tcpha.tap.ReplicaConnection c : connections) {
             if (c.primaryWritten < 0 || c.primaryRead < 0) continue;
             // input: the replica has client bytes the primary's application has not read; output: the replica has
             // answered and the primary has not (counted only while the replica is not itself held back by the
             // client: in a bulk transfer the replica's output buffer is larger than the primary's socket buffer)
-            long lag = Math.max(c.delivered() - c.primaryRead,
-                    c.output.waitingForAcks() ? 0 : c.output.produced() - c.primaryWritten);
-            boolean fresh = now - c.primaryReportNanos < maxLagNanos / 4; // a silent sync channel proves nothing
-            boolean progressed = c.primaryRead != c.lagPrimaryRead || c.primaryWritten != c.lagPrimaryWritten;
-            if (lag <= maxLagBytes || !fresh || (c.lagSinceNanos != 0 && progressed)) { c.lagSinceNanos = 0; }
-            if (lag <= maxLagBytes || !fresh) continue;
+            long inputLag = c.delivered() - c.primaryRead;
+            long outputLag = c.output.waitingForAcks() ? 0 : c.output.produced() - c.primaryWritten;
+            long notOnLan = c.primaryOutputNotOnLan(c.primaryWritten);
+            long lag = Math.max(Math.max(inputLag, outputLag), notOnLan);
+            long onLan = c.lanProgress();
+            boolean progressed = c.primaryRead != c.lagPrimaryRead || c.primaryWritten != c.lagPrimaryWritten
+                    || onLan != c.lagOnLan;
+            // lagging and not moving is a failure; lagging while moving (a bulk sender held back by its socket buffer
+            // while the replica's is larger) is not
+            if (lag <= maxLagBytes || (c.lagSinceNanos != 0 && progressed)) c.lagSinceNanos = 0;
+            if (lag <= maxLagBytes) continue;
+            // a silent sync channel proves nothing: no verdict on a stale report, but no new start of the clock
+            // either (a sync thread starved for over a quarter of the limit once in the limit used to restart it, so
+            // on a loaded host the verdict came late or never); progress in a later report still resets it
+            boolean fresh = now - c.primaryReportNanos < maxLagNanos / 4;
+            if (!fresh) continue;
             if (c.lagSinceNanos == 0) {
-                // lagging and not moving is a failure; lagging while moving (a bulk sender held back by its socket
-                // buffer while the replica's is larger) is not
                 c.lagSinceNanos = now;
                 c.lagPrimaryRead = c.primaryRead;
                 c.lagPrimaryWritten = c.primaryWritten;
+                c.lagOnLan = onLan;
                 continue;
             }
             if (now - c.lagSinceNanos > maxLagNanos) {
-                return "connection from port " + c.clientPort + ": replica " + lag + " bytes ahead for "
-                        + (now - c.lagSinceNanos) / 1_000_000 + " ms";
+                String what = notOnLan == lag && inputLag < lag && outputLag < lag
+                        ? notOnLan + " bytes the primary wrote never seen on the LAN (client window open)"
+                        : "replica " + lag + " bytes ahead";
+                return "connection from port " + c.clientPort + ": " + what + " for " + (now - c.lagSinceNanos) / 1_000_000 + " ms";
             }
         }
         return null;

@@ -114,7 +114,12 @@ public final class Heartbeats implements AutoCloseable {
             // fixed rate: the next round is due one interval after the last one was due, not after this one ended
             next += intervalNanos;
             long now = System.nanoTime();
-            if (next - now < 0) next = now; // a stall (GC, a busy host) is not made up for with a burst
+            if (next - now < 0) {
+                // a stall (GC, a busy host) is not made up for with a burst; remembered (a diagnosis of false
+                // takeovers: was it this side that went silent?)
+                if (now - next > lateNanos) { lateNanos = now - next; lateAtNanos = now; }
+                next = now;
+            }
             for (long left = next - now; running && left > 0; left = next - System.nanoTime()) LockSupport.parkNanos(left);
         }
     }
@@ -162,6 +167,9 @@ public final class Heartbeats implements AutoCloseable {
             lastPayload[link] = new String(bytes, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
         }
     }
+
+    /** The longest this sender has been late for a round so far (ns), and when (nanoTime): its own stalls. */
+    public volatile long lateNanos, lateAtNanos;
 
     /** Milliseconds since the peer was last heard on the link (0-based). */
     public long silentMillis(int link) { return (System.nanoTime() - lastHeardNanos[link]) / 1_000_000; }

@@ -26,6 +26,8 @@ public final class PrimaryServer {
     int threshold = 4 * 1024 * 1024;
     long hangAfterBytes = -1;
     long finAfterBytes = -1;
+    /** Test hook (--nic-down-after-bytes): the service link goes down between a read and the reply to it. */
+    long nicDownAfterBytes = -1;
     long maxDelayFinMs = 500;
     /** Print the process's CPU time per connection when it closes (--report-cpu). */
     boolean reportCpu;
@@ -56,9 +58,15 @@ public final class PrimaryServer {
         // --plain: the same server with no fault tolerance at all (no heartbeats, sync channel or input log): the
         // plain-TCP baseline the failure-free overhead is measured against
         boolean plain = a.get("plain", "false").equals("true");
+        // --input-log false: a measurement knob only (bench sttcp --overhead --primary-args "--input-log false"):
+        // heartbeats and the sync channel as usual, connections served as the plain server serves them (no second
+        // receive buffer, no READ/WRITTEN reports, so no fetches and no lag check): the log's share of the primary's
+        // per-request cost, apart from the rest. Not fault tolerant: a tap loss cannot be repaired.
+        boolean inputLog = !a.get("input-log", "true").equals("false");
         p.threshold = a.getInt("threshold", p.threshold);
         p.hangAfterBytes = Long.parseLong(a.get("hang-after-bytes", "-1"));
         p.finAfterBytes = Long.parseLong(a.get("fin-after-bytes", "-1"));
+        p.nicDownAfterBytes = Long.parseLong(a.get("nic-down-after-bytes", "-1"));
         p.maxDelayFinMs = Long.parseLong(a.get("max-delay-fin-ms", "500"));
         p.reportCpu = a.get("report-cpu", "false").equals("true");
         if (!plain) {
@@ -73,6 +81,7 @@ public final class PrimaryServer {
             // checked on the heartbeat sender's wake-up: a thread of its own cost a wake-up every deadMs / 4 (about
             // 80 us of CPU each on the VMs this runs on), for three comparisons
             p.notices.prestartCoreThread();
+            p.heartbeats = hb;
             hb.onEachRound(() -> p.checkBackup(hb, sync, deadMs));
         }
         int lfd = Sockets.tcpSocket();
@@ -83,7 +92,7 @@ public final class PrimaryServer {
         System.out.flush();
         while (true) {
             int fd = Sockets.accept(lfd);
-            Thread t = new Thread(plain ? () -> p.serve(fd, app.open()) : () -> p.serveLogged(fd, app.open()), "conn-" + fd);
+            Thread t = new Thread(plain || !inputLog ? () -> p.serve(fd, app.open()) : () -> p.serveLogged(fd, app.open()), "conn-" + fd);
             t.setDaemon(true);
             t.start();
         }
@@ -98,6 +107,11 @@ public final class PrimaryServer {
     private void checkBackup(Heartbeats hb, SyncServer sync, long deadMs) {
         // the backup's sync reports count as a sign of life too: a backup JVM whose heartbeat sender stalled
         // for a moment is not a dead backup (and alone, nothing waits for it to acknowledge client bytes)
+        if (hb.lateNanos > reportedLateNanos && hb.lateNanos > 10_000_000L) {
+            // (said off this thread) this sender's own stall: if a backup then took over, the silence began here
+            reportedLateNanos = hb.lateNanos;
+            notices.execute(senderLate);
+        }
         boolean dead = hb.silentMillis(0) > deadMs && hb.silentMillis(1) > deadMs && sync.silentMillis() > deadMs;
         if (dead != alone) notices.execute(dead ? runningAlone : backupBack);
         alone = dead;
@@ -110,7 +124,12 @@ public final class PrimaryServer {
                 t.setDaemon(true);
                 return t;
             });
+    private volatile long reportedLateNanos;
+    private volatile Heartbeats heartbeats;
     // made here (on the main thread), not on the heartbeat thread: a lambda is linked the first time it is created
+    private final Runnable senderLate = () -> System.out.println("heartbeat sender stalled " + reportedLateNanos / 1_000_000
+            + " ms (its longest so far) at_us=" + (dev.holdfast.tcpha.client.CheckingClient.nowUs()
+            - (System.nanoTime() - heartbeats.lateAtNanos) / 1000));
     private final Runnable runningAlone = () -> {
         LOG.log(System.Logger.Level.WARNING, "backup silent on both links: running WITHOUT fault tolerance");
         System.out.println("backup failed: running alone at_us=" + dev.holdfast.tcpha.client.CheckingClient.nowUs());
@@ -174,6 +193,16 @@ public final class PrimaryServer {
                     System.out.println("application closes a connection early (test hook)");
                     out.close();
                     break;
+                }
+                if (nicDownAfterBytes >= 0 && bytesRead.get() > nicDownAfterBytes) {
+                    // test hook: the service NIC fails after the application has read a request and before its reply
+                    // leaves (the kernel has the request, so the client sends nothing new; the reply is written into a
+                    // dead link). The window is microseconds on a quiet host and milliseconds on a loaded one: here it
+                    // is made certain. The process and its heartbeat links go on.
+                    nicDownAfterBytes = -1;
+                    dev.holdfast.tcpha.rig.Cmd.run("ip", "link", "set", "dev", NamespaceRig.PRIMARY_IF, "down");
+                    System.out.println("service link down between a read and its reply (test hook) at_us="
+                            + dev.holdfast.tcpha.client.CheckingClient.nowUs());
                 }
                 if (hangAfterBytes >= 0 && bytesRead.get() > hangAfterBytes) {
                     // test hook: the application hangs (no FIN, no RST; the process and its heartbeats go on)

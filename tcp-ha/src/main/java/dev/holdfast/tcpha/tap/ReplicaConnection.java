@@ -111,8 +111,11 @@ public final class ReplicaConnection {
     public volatile long primaryWritten = -1;
     /** Since when (nanoTime) the replica's output has been ahead of the primary's by more than AppMaxLagBytes; 0: not. */
     public long lagSinceNanos;
-    /** The primary's counters when the lag began: any progress since means its application is alive. */
-    public long lagPrimaryRead, lagPrimaryWritten;
+    /**
+     * The primary's counters when the lag began, and how far its output had been seen on the LAN: any progress since
+     * means its application is alive and its output gets out.
+     */
+    public long lagPrimaryRead, lagPrimaryWritten, lagOnLan;
     /** When the sync channel last reported on this connection (nanoTime). */
     public volatile long primaryReportNanos;
     /** The delivered offset last reported to the primary in a HAS frame (sync channel thread only). */
@@ -214,6 +217,37 @@ public final class ReplicaConnection {
     }
 
     public int clientWindow() { return clientWindow; }
+
+    /**
+     * Sequence number up to which the primary's output was seen on the service LAN: its segments' headers on the
+     * tap, or the client's ACK for them (which also covers a header the tap missed). Valid if {@link #lanSeenKnown}.
+     */
+    int lanSeenEnd() {
+        if (lastAck != 0 && serverSentKnown) return serverSentEnd - lastAck > 0 ? serverSentEnd : lastAck;
+        return serverSentKnown ? serverSentEnd : lastAck;
+    }
+
+    boolean lanSeenKnown() { return serverIsnKnown && (lastAck != 0 || serverSentKnown); }
+
+    /**
+     * Bytes the primary's application wrote (its last WRITTEN report, {@code written}) that were never seen on the
+     * service LAN, counted only while the client's last advertised window had room for them (a full window, the
+     * client not reading, holds output back legitimately); 0 if none or unknown. In sequence space, so a stream
+     * past 4 GB wraps correctly.
+     */
+    public long primaryOutputNotOnLan(long written) {
+        if (written < 0 || !lanSeenKnown() || lastAck == 0) return 0;
+        int seen = lanSeenEnd();
+        int missing = serverIsn + 1 + (int) written - seen; // modulo 2^32, as sequence numbers are
+        if (missing <= 0) return 0;
+        int shift = clientWscale >= 0 && (!synAckSeen || serverWscale >= 0) ? clientWscale : 0;
+        long window = (long) clientWindow << shift;
+        int inFlight = seen - lastAck; // seen at or after lastAck by construction
+        return window > inFlight ? missing : 0;
+    }
+
+    /** A marker of the primary's output progress on the LAN (changes whenever more of it is seen). */
+    public long lanProgress() { return lanSeenKnown() ? lanSeenEnd() : Long.MIN_VALUE; }
 
     public int lastTsEcr() { return lastTsEcr; }
 
