@@ -15,8 +15,11 @@ import java.util.List;
 /**
  * The backup: taps the client traffic into replicas, exchanges heartbeats with the primary over both links, and
  * takes over when the primary is silent on both for {@code miss} intervals. Silence on one link only is a link or
- * NIC failure: logged, no takeover.
+ * NIC failure: logged, no takeover. While the tap holds no connection, the silence must last {@code --idle-dead-ms}
+ * (default 1000, at least {@code hb-ms x miss}): such a takeover would save no client and fence a healthy primary,
+ * and on a loaded host heartbeats are sometimes delayed between the servers for longer than a fast deadline.
  * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue|write-all]
+ * [--idle-dead-ms 1000]
  * [--no-reprobe] [--no-window-probe] [--confirm-us 1000] [--gateway IP|none] [--source-ip IP] [--gateway-timeout-ms 20]}
  */
 public final class BackupServer {
@@ -120,6 +123,8 @@ public final class BackupServer {
         boolean[] linkDown = new boolean[hb.links()];
         long detectedNanos, lastHeardNanos;
         long deadNanos = deadMs * 1_000_000L;
+        long idleDeadNanos = Math.max(deadMs, a.getInt("idle-dead-ms", 1000)) * 1_000_000L;
+        boolean idleWaitLogged = false;
         // the lag check's tick: once per heartbeat interval (it was half an interval: 200 wake-ups a second at 10 ms,
         // about 20 ms of CPU per second on a VM, for a check whose limits are hundreds of milliseconds)
         long tickNanos = Math.max(1, hbMs) * 1_000_000L;
@@ -153,6 +158,19 @@ public final class BackupServer {
                 break;
             }
             long now = System.nanoTime();
+            if (now - hb.lastHeardNanos(0) > deadNanos && now - hb.lastHeardNanos(1) > deadNanos
+                    && tap.connections().isEmpty() && (now - hb.lastHeardNanos(0) <= idleDeadNanos
+                            || now - hb.lastHeardNanos(1) <= idleDeadNanos)) {
+                // nothing at stake: a delayed heartbeat (seen at load 15+, both JVMs running on time) must not fence
+                // a healthy primary; a primary that is really gone is taken over at the idle deadline
+                if (!idleWaitLogged) {
+                    System.out.println("heartbeats late (" + s1 + "/" + s2 + " ms) with no connection: waiting up to "
+                            + idleDeadNanos / 1_000_000 + " ms before taking over");
+                    idleWaitLogged = true;
+                }
+                continue;
+            }
+            idleWaitLogged = false;
             if (now - hb.lastHeardNanos(0) > deadNanos && now - hb.lastHeardNanos(1) > deadNanos) {
                 // confirm briefly: a heartbeat queued behind a stall on our side is read at once by the receivers
                 // (real-time, above this thread); the sync channel answering within the deadline also means alive
