@@ -196,11 +196,11 @@ abstract class GrammarReader {
      * calls it instead of copying it into each caller. The parser calls these steps from about 150 places; each
      * step, with the LWSP skipping and the token table lookup that it inlines itself, compiles to 1 to 2.5 KB of
      * machine code, and inlined at every call site they made the decoder's compiled code about 0.5 MB, far more
-     * than a core's instruction cache (32 KB) and L2 hold: the decoder spent much of its time fetching its own
-     * code, the more so when other processes share the core. Called, the steps cost a call each and exist once:
+     * than a core's instruction cache (32 KB) and L2 hold, which costs instruction fetches, the more so when other
+     * processes share the core. Called, the steps cost a call each and exist once:
      * with RecentValues.find and pkgdName also out of line, the C2 code of the h248 text package for the RFC 3525
      * mix went from about 536 to 460 KB (pretty decode+encode), and with the encoder's write step to 406 KB; see
-     * README "Figures" for the CPU time. Moving rbrkt, comma, nextIs and the productions' LWSP here as well was
+     * README "Figures" for the CPU time (a gain under heavy load, none shown at moderate load). Moving rbrkt, comma, nextIs and the productions' LWSP here as well was
      * tried and made pretty text about 3 % slower (a call for every white space). Keep it above 325 bytecodes
      * (javap -c) when editing.
      *
