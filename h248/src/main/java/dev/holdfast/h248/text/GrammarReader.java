@@ -130,9 +130,27 @@ abstract class GrammarReader {
     // ================================================================ lexical helpers
 
     /** The token spelled by the NAME at {@code pos} (not consumed; see {@link #take()}), or null. */
-    final Token peekToken() {
-        int k = lex(PEEK_TOKEN, 0, 0);
-        return k < 0 ? null : Token.BY_ORDINAL[k];
+    Token peekToken() {
+        int p = s.pos;
+        if (p == peekedAt) {
+            // the same word again (e.g. "Context" after checking for ImmAckRequired and Error): text is immutable
+            tokenEnd = peekedEnd;
+            int k = peekedToken;
+            return k < 0 ? null : Token.BY_ORDINAL[k];
+        }
+        byte[] b = s.b;
+        int end = s.end;
+        if (p >= end || !isAlpha(b[p])) {
+            tokenEnd = p;
+            return null;
+        }
+        int e = s.nameEnd(p);
+        Token t = Token.lookup(b, p, e);
+        tokenEnd = e;
+        peekedAt = p;
+        peekedEnd = e;
+        peekedToken = t == null ? -1 : t.ordinal();
+        return t;
     }
 
     /** The token at {@code p}, without touching the parser state. */
@@ -150,10 +168,20 @@ abstract class GrammarReader {
     static boolean isRelation(int c) { return c == '=' || c == '>' || c == '<' || c == '#'; }
 
     /** EQUAL = LWSP "=" LWSP. */
-    final void equal(int start) { lex(EQUAL, start, 0); }
+    void equal(int start) {
+        s.skipLwsp();
+        if (s.peek() != '=') throw s.expected("'='", start);
+        s.pos++;
+        s.skipLwsp();
+    }
 
     /** LBRKT = LWSP "{" LWSP. */
-    final void lbrkt(int start) { lex(LBRKT, start, 0); }
+    void lbrkt(int start) {
+        s.skipLwsp();
+        if (s.peek() != '{') throw s.expected("'{'", start);
+        s.open();
+        s.skipLwsp();
+    }
 
     /** RBRKT = LWSP "}" LWSP. */
     void rbrkt(int start) {
@@ -181,92 +209,23 @@ abstract class GrammarReader {
      * After one item of {@code item *(COMMA item) closer}: consumes a COMMA and returns true, or consumes the closer
      * and returns false. A comma right before the closer is a {@link Deviation.Kind#TRAILING_COMMA}.
      */
-    final boolean more(int itemStart, char closer) { return lex(MORE, itemStart, closer) != 0; }
-
-    // ================================================================ the lexer's steps, called, not inlined
-
-    private static final int PEEK_TOKEN = 0;
-    private static final int MORE = 1;
-    private static final int LBRKT = 2;
-    private static final int EQUAL = 3;
-
-    /**
-     * The lexical steps that run at nearly every token: {@link #peekToken}, {@link #more}, {@link #lbrkt} and
-     * {@link #equal}, in one method on purpose, so that it is over C2's FreqInlineSize (325 bytecodes) and the JIT
-     * calls it instead of copying it into each caller. The parser calls these steps from about 150 places; each
-     * step, with the LWSP skipping and the token table lookup that it inlines itself, compiles to 1 to 2.5 KB of
-     * machine code, and inlined at every call site they made the decoder's compiled code about 0.5 MB, far more
-     * than a core's instruction cache (32 KB) and L2 hold, which costs instruction fetches, the more so when other
-     * processes share the core. Called, the steps cost a call each and exist once:
-     * with RecentValues.find and pkgdName also out of line, the C2 code of the h248 text package for the RFC 3525
-     * mix went from about 536 to 460 KB (pretty decode+encode), and with the encoder's write step to 406 KB; see
-     * README "Figures" for the CPU time (a gain under heavy load, none shown at moderate load). Moving rbrkt, comma, nextIs and the productions' LWSP here as well was
-     * tried and made pretty text about 3 % slower (a call for every white space). Keep it above 325 bytecodes
-     * (javap -c) when editing.
-     *
-     * @return for PEEK_TOKEN the token's ordinal or -1; for MORE 1 (a comma: another item) or 0 (the closer)
-     */
-    private int lex(int op, int start, int closer) {
-        final TextScanner s = this.s;
-        switch (op) {
-            case PEEK_TOKEN: {
-                int p = s.pos;
-                if (p == peekedAt) {
-                    // the same word again (e.g. "Context" after checking for ImmAckRequired and Error): text is
-                    // immutable
-                    tokenEnd = peekedEnd;
-                    return peekedToken;
-                }
-                byte[] b = s.b;
-                if (p >= s.end || !isAlpha(b[p])) {
-                    tokenEnd = p;
-                    return -1;
-                }
-                int e = s.nameEnd(p);
-                Token t = Token.lookup(b, p, e);
-                int k = t == null ? -1 : t.ordinal();
-                tokenEnd = e;
-                peekedAt = p;
-                peekedEnd = e;
-                peekedToken = k;
-                return k;
-            }
-            case MORE: {
-                s.skipLwsp();
-                int c = s.peek();
-                if (c == ',') {
-                    int commaAt = s.pos;
-                    s.pos++;
-                    s.skipLwsp();
-                    if (s.peek() != closer) return 1;
-                    s.deviation(Deviation.Kind.TRAILING_COMMA, commaAt,
-                            "comma before the closing '" + (char) closer + "' after '" + s.excerpt(start, commaAt)
-                                    + "'");
-                } else if (c != closer) {
-                    throw s.expected("',' or '" + (char) closer + "'", start);
-                }
-                if (closer == ']') s.pos++;
-                else s.close();
-                s.skipLwsp();
-                return 0;
-            }
-            case LBRKT: {
-                s.skipLwsp();
-                if (s.peek() != '{') throw s.expected("'{'", start);
-                s.open();
-                s.skipLwsp();
-                return 0;
-            }
-            case EQUAL: {
-                s.skipLwsp();
-                if (s.peek() != '=') throw s.expected("'='", start);
-                s.pos++;
-                s.skipLwsp();
-                return 0;
-            }
-            default:
-                throw new IllegalArgumentException("lexer step " + op);
+    boolean more(int itemStart, char closer) {
+        s.skipLwsp();
+        int c = s.peek();
+        if (c == ',') {
+            int commaAt = s.pos;
+            s.pos++;
+            s.skipLwsp();
+            if (s.peek() != closer) return true;
+            s.deviation(Deviation.Kind.TRAILING_COMMA, commaAt,
+                    "comma before the closing '" + closer + "' after '" + s.excerpt(itemStart, commaAt) + "'");
+        } else if (c != closer) {
+            throw s.expected("',' or '" + closer + "'", itemStart);
         }
+        if (closer == ']') s.pos++;
+        else s.close();
+        s.skipLwsp();
+        return false;
     }
 
     /** "{ }" where the ABNF wants at least one item: accepted leniently, then nothing is returned. */
@@ -435,11 +394,7 @@ abstract class GrammarReader {
         return new ParmValue.Single(relation, value(start));
     }
 
-    /**
-     * pkgdName = (PackageName SLASH ItemID) / (PackageName SLASH "*") / ("*" SLASH "*"). Over C2's FreqInlineSize
-     * (325 bytecodes) on purpose, with the look-up of {@link TextScanner#name} written out here: called from about
-     * 15 places, it is called, not copied into each (see {@link #lex}). Keep it above 325 bytecodes (javap -c).
-     */
+    /** pkgdName = (PackageName SLASH ItemID) / (PackageName SLASH "*") / ("*" SLASH "*"). */
     String pkgdName(String what, int start) {
         int p = s.pos;
         int c = s.peek();
@@ -460,14 +415,7 @@ abstract class GrammarReader {
         else throw s.fail(e, "expected an item name or '*' after '" + s.string(p, e) + "' but found "
                     + s.found(e));
         s.pos = e;
-        // the String made before for the same octets (a peer names the same package items again and again)
-        int n = e - p;
-        if (n > RecentValues.MAX_OCTETS) return s.string(p, e);
-        Object v = s.recent.find(s.b, p, e, RecentValues.STRING);
-        if (v != null) return (String) v;
-        String name = s.string(p, e);
-        s.recent.keep(name);
-        return name;
+        return s.name(p, e);
     }
 
     /** True when a pkgdName starts at {@code pos} (a NAME followed by '/', or "*&#47;"). */

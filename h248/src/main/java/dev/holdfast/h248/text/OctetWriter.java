@@ -67,7 +67,6 @@ abstract class OctetWriter {
         return this;
     }
 
-    /** A token's spelling: small, inlined (the array copy is a call to a stub). */
     final OctetWriter append(byte[] octets) {
         int l = octets.length;
         ensure(l);
@@ -76,8 +75,33 @@ abstract class OctetWriter {
         return this;
     }
 
+    @SuppressWarnings("deprecation")
     final OctetWriter append(String s) {
-        write(STRING, s, 0, 0, 0);
+        int l = s.length();
+        ensure(l);
+        if (l <= SHORT_STRING) {
+            // names, values, ids: checked and copied in one pass (no second pass, no array copy call)
+            byte[] a = this.a;
+            int p = n;
+            for (int i = 0; i < l; i++) {
+                char c = s.charAt(i);
+                if (c > 0xFF) {
+                    appendWide(s, 0);
+                    return this;
+                }
+                a[p + i] = (byte) c;
+            }
+            n = p + l;
+            return this;
+        }
+        for (int i = 0; i < l; i++) {
+            if (s.charAt(i) > 0xFF) {
+                appendWide(s, 0);
+                return this;
+            }
+        }
+        s.getBytes(0, l, a, n); // every character is an octet: the deprecated copy is exact here, and the fastest
+        n += l;
         return this;
     }
 
@@ -122,7 +146,27 @@ abstract class OctetWriter {
 
     /** {@code before} (unless 0), a line feed, {@code indent} spaces and {@code after} (unless 0), in one go. */
     final void lineBreak(int before, int indent, int after) {
-        write(LINE_BREAK, null, before, indent, after);
+        if (indent >= LINE.length) {
+            if (before != 0) append((char) before);
+            lineBreak(indent);
+            if (after != 0) append((char) after);
+            return;
+        }
+        ensure(indent + 3 + 16);
+        byte[] a = this.a;
+        int p = n;
+        if (before != 0) a[p++] = (byte) before;
+        a[p++] = '\n';
+        if (indent <= 16) {
+            // pretty text's indentation: two 8-octet stores of spaces, the octets past the indent overwritten next
+            LONG.set(a, p, EIGHT_SPACES);
+            LONG.set(a, p + 8, EIGHT_SPACES);
+        } else {
+            System.arraycopy(LINE, 1, a, p, indent);
+        }
+        p += indent;
+        if (after != 0) a[p++] = (byte) after;
+        n = p;
     }
 
     /** A line feed and {@code indent} spaces. */
@@ -143,7 +187,37 @@ abstract class OctetWriter {
 
     /** Decimal digits, '-' first when negative. */
     final OctetWriter append(long v) {
-        write(NUMBER, null, v, 0, 0);
+        if (v >= 0 && v < 10) {
+            if (n == a.length) ensure(1);
+            a[n++] = (byte) ('0' + v);
+            return this;
+        }
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) return append(Long.toString(v));
+            append('-');
+            v = -v;
+        }
+        int digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : digits(v);
+        ensure(digits);
+        byte[] a = this.a;
+        int p = n + digits;
+        if (v <= Integer.MAX_VALUE) {
+            int i = (int) v;
+            while (i >= 10) {
+                int q = i / 10;
+                a[--p] = (byte) ('0' + (i - q * 10));
+                i = q;
+            }
+            a[--p] = (byte) ('0' + i);
+        } else {
+            while (v >= 10) {
+                long q = v / 10;
+                a[--p] = (byte) ('0' + (v - q * 10));
+                v = q;
+            }
+            a[--p] = (byte) ('0' + v);
+        }
+        n += digits;
         return this;
     }
 
@@ -151,118 +225,5 @@ abstract class OctetWriter {
         int d = 1;
         for (long t = v; t >= 10; t /= 10) d++;
         return d;
-    }
-
-    // ---------------------------------------------------------------- the write steps, called, not inlined
-
-    private static final int STRING = 1;
-    private static final int LINE_BREAK = 2;
-    private static final int NUMBER = 3;
-
-    /**
-     * The encoder's frequent writes, in one method on purpose: {@code STRING} ({@code o}), {@code NUMBER} ({@code v}) and {@code LINE_BREAK} ({@code v} the octet
-     * before, 0 for none; {@code indent}; {@code after}, 0 for none). One method of more than C2's FreqInlineSize
-     * (325 bytecodes) is called, not copied into the encoder's ~150 call sites, where each of these writes
-     * inlined (with the array copy it expands to) made the compiled encoder bigger than the instruction caches
-     * hold: see the lexer steps in GrammarReader. Keep it above 325 bytecodes (javap -c) when editing.
-     */
-    @SuppressWarnings("deprecation")
-    private void write(int op, Object o, long v, int indent, int after) {
-        switch (op) {
-            case STRING: {
-                String s = (String) o;
-                int l = s.length();
-                ensure(l);
-                if (l <= SHORT_STRING) {
-                    // names, values, ids: checked and copied in one pass (no second pass, no array copy call)
-                    byte[] a = this.a;
-                    int p = n;
-                    for (int i = 0; i < l; i++) {
-                        char c = s.charAt(i);
-                        if (c > 0xFF) {
-                            appendWide(s, 0);
-                            return;
-                        }
-                        a[p + i] = (byte) c;
-                    }
-                    n = p + l;
-                    return;
-                }
-                for (int i = 0; i < l; i++) {
-                    if (s.charAt(i) > 0xFF) {
-                        appendWide(s, 0);
-                        return;
-                    }
-                }
-                s.getBytes(0, l, a, n); // every character is an octet: the deprecated copy is exact here, and the fastest
-                n += l;
-                return;
-            }
-            case LINE_BREAK: {
-                int before = (int) v;
-                if (indent >= LINE.length) {
-                    if (before != 0) append((char) before);
-                    lineBreak(indent);
-                    if (after != 0) append((char) after);
-                    return;
-                }
-                ensure(indent + 3 + 16);
-                byte[] a = this.a;
-                int p = n;
-                if (before != 0) a[p++] = (byte) before;
-                a[p++] = '\n';
-                if (indent <= 16) {
-                    // pretty text's indentation: two 8-octet stores of spaces, the octets past the indent overwritten
-                    // next
-                    LONG.set(a, p, EIGHT_SPACES);
-                    LONG.set(a, p + 8, EIGHT_SPACES);
-                } else {
-                    System.arraycopy(LINE, 1, a, p, indent);
-                }
-                p += indent;
-                if (after != 0) a[p++] = (byte) after;
-                n = p;
-                return;
-            }
-            case NUMBER: {
-                if (v >= 0 && v < 10) {
-                    if (n == a.length) ensure(1);
-                    a[n++] = (byte) ('0' + v);
-                    return;
-                }
-                if (v < 0) {
-                    if (v == Long.MIN_VALUE) {
-                        append(Long.toString(v));
-                        return;
-                    }
-                    append('-');
-                    v = -v;
-                }
-                int digits = v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : digits(v);
-                ensure(digits);
-                byte[] a = this.a;
-                int p = n + digits;
-                if (v <= Integer.MAX_VALUE) {
-                    int i = (int) v;
-                    while (i >= 10) {
-                        int q = i / 10;
-                        a[--p] = (byte) ('0' + (i - q * 10));
-                        i = q;
-                    }
-                    a[--p] = (byte) ('0' + i);
-                } else {
-                    while (v >= 10) {
-                        long q = v / 10;
-                        a[--p] = (byte) ('0' + (v - q * 10));
-                        v = q;
-                    }
-                    a[--p] = (byte) ('0' + v);
-                }
-                n += digits;
-                return;
-            }
-            default:
-                throw new IllegalArgumentException("write step " + op);
-        }
     }
 }

