@@ -474,6 +474,71 @@ class MediaGatewayCoreTest {
         g.stop();
     }
 
+    /**
+     * The loss deadline counts from the controller's last word, not from when our (late) heartbeat went out: the
+     * gateway's process stalls 50 ms past the heartbeat's due time, the Notify goes late, and the controller is still
+     * lost mit + the reply timeout (300 ms) after its last request, not 350 ms.
+     */
+    @Test void aHeartbeatSentLateStillDeclaresTheLossWithinMitPlusTheReplyTimeoutOfTheLastWord() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        long lastWord = time.nanoTime();
+        mgc.silent.add(C1);
+        time.stall(Duration.ofMillis(250)); // the inactivity check, due at 200 ms, runs 50 ms late
+        time.runReady();
+        assertTrue(mgc.notifies().stream().anyMatch(s -> s.to().equals(C1) && TestMgc.isRoot(s.command())),
+                "the it/ito heartbeat went out, late");
+        time.advance(Duration.ofMillis(49));
+        assertEquals(C1, g.currentController(), "still C1 299 ms after its last request");
+        time.advance(Duration.ofMillis(1));
+        assertEquals(C2, g.currentController(), "lost 300 ms after C1's last request");
+        assertEquals(300, (time.nanoTime() - lastWord) / 1_000_000);
+        g.stop();
+    }
+
+    /**
+     * A late heartbeat still gives a live controller a quarter of the reply timeout: the gateway stalls 400 ms
+     * (its heartbeat goes 200 ms late, past the whole budget), the controller answers 20 ms later: kept.
+     */
+    @Test void aHeartbeatSentAfterTheBudgetStillGivesTheControllerAQuarterOfTheReplyTimeout() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.autoAnswer = false;
+        time.stall(Duration.ofMillis(400));
+        time.runReady();
+        TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
+        assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
+        time.advance(Duration.ofMillis(20));
+        mgc.answer(heartbeat);
+        time.advance(Duration.ofMillis(50));
+        assertEquals(C1, g.currentController(), "answered 20 ms after a heartbeat sent 200 ms late: still associated");
+        g.stop();
+    }
+
+    /**
+     * A deadline that ran over 200 ms late says our own process stalled: the reply may be waiting, unread, behind it
+     * (here a reply due 50 ms after the deadline, run after it in the same late turn). The deadline looks once
+     * more after the loop's next turn, finds the reply, and the controller is kept.
+     */
+    @Test void aHeartbeatDeadlineThatRanLateLooksOnceMoreBeforeDeclaringTheLoss() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.autoAnswer = false;
+        time.advance(Duration.ofMillis(200));
+        TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
+        assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
+        time.schedule(() -> mgc.answer(heartbeat), Duration.ofMillis(150)); // arrives 50 ms after the deadline
+        time.stall(Duration.ofMillis(400)); // both run 250-300 ms late, the deadline first
+        time.runReady();
+        time.advance(Duration.ofMillis(50));
+        assertEquals(C1, g.currentController(), "the reply read after the late deadline keeps the controller");
+        mgc.silent.add(C1);
+        mgc.autoAnswer = true;
+        time.advance(Duration.ofMillis(400));
+        assertEquals(C2, g.currentController(), "silent from then on: lost");
+        g.stop();
+    }
+
     @Test void aHeartbeatAnsweredInTimeKeepsTheController() {
         MediaGatewayCore g = quickDetectingGateway();
         mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
