@@ -851,7 +851,7 @@ public final class MigrationDrill {
             at.put(g.path("name").asText(), new long[] {g.path("lost_at_ms").asLong(-1), g.path("registered_at_ms").asLong(-1)});
         }
         List<Long> fromLost = new ArrayList<>(), fromRegistered = new ArrayList<>();
-        int unknown = 0;
+        int unknown = 0, early = 0;
         for (JsonNode c : calls) {
             long rebuiltAt = c.path("rebuiltAt").asLong(0);
             if (!c.path("migrated").asBoolean() || rebuiltAt <= 0) continue;
@@ -879,12 +879,19 @@ public final class MigrationDrill {
                 registered = Math.max(registered, t[1]);
             }
             if (!known || lost < 0) { unknown++; continue; }
+            if (rebuiltAt < lost) {
+                // put back before one of its parts last declared a loss: that part had moved (and left again), not a
+                // rebuild this detection started
+                early++;
+                continue;
+            }
             fromLost.add(rebuiltAt - lost);
             fromRegistered.add(rebuiltAt - registered);
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("calls", fromLost.size());
         n.put("calls_without_times", unknown);
+        n.put("calls_rebuilt_before_a_part_last_declared_a_loss", early);
         n.set("from_parts_lost", percentiles(fromLost));
         n.put("from_parts_lost_over_2000", fromLost.stream().filter(v -> v > 2000).count());
         n.set("from_parts_registered", percentiles(fromRegistered));
