@@ -357,9 +357,10 @@ final class Association {
      * it the heartbeat is due, and the reply timeout after that the controller is lost, however late our own timers
      * ran (a gateway process running late sent its heartbeat late, and the deadline counted from the late send added
      * that lateness once more: 100 simulated gateways on two busy cores declared the loss 6.4-7 s after the kill
-     * with mit 3 s + 2 s, docs/drill.md). A live controller still gets at least a quarter of the reply timeout to
-     * answer a heartbeat we sent late, and a deadline that itself ran over {@link #OWN_STALL_NANOS} late (this
-     * process stalled: the reply may be in our socket, unread) looks once more after the socket had its turn.
+     * with mit 3 s + 2 s, docs/drill.md). A live controller still gets at least half the reply timeout to answer a
+     * heartbeat we sent late (a quarter made gateways on a machine loaded to 12-18 leave a live primary that took
+     * 0.7-1 s to answer: docs/drill.md, session 11), and a deadline that itself ran over {@link #OWN_STALL_NANOS} late
+     * (this process stalled: the reply may be in our socket, unread) looks once more after the socket had its turn.
      *
      * @param mit the inactivity time this heartbeat follows (null: count from the send, as before)
      */
@@ -374,7 +375,7 @@ final class Association {
         long sentAt = scheduler.nanoTime();
         long due = sentAt + limit.toNanos();
         if (mit != null && lastArrivalNanos != 0) {
-            due = Math.max(lastArrivalNanos + mit.toNanos() + limit.toNanos(), sentAt + limit.toNanos() / 4);
+            due = Math.max(lastArrivalNanos + mit.toNanos() + limit.toNanos(), sentAt + limit.toNanos() / 2);
             due = Math.min(due, sentAt + limit.toNanos());
         }
         long dueAt = due;

@@ -497,10 +497,11 @@ class MediaGatewayCoreTest {
     }
 
     /**
-     * A late heartbeat still gives a live controller a quarter of the reply timeout: the gateway stalls 400 ms
-     * (its heartbeat goes 200 ms late, past the whole budget), the controller answers 20 ms later: kept.
+     * A late heartbeat still gives a live controller half the reply timeout: the gateway stalls 400 ms (its heartbeat
+     * goes 200 ms late, past the whole budget), the controller answers 45 ms later: kept; silent, it is lost 50 ms
+     * after the late heartbeat.
      */
-    @Test void aHeartbeatSentAfterTheBudgetStillGivesTheControllerAQuarterOfTheReplyTimeout() {
+    @Test void aHeartbeatSentAfterTheBudgetStillGivesTheControllerHalfTheReplyTimeout() {
         MediaGatewayCore g = quickDetectingGateway();
         mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
         mgc.autoAnswer = false;
@@ -508,10 +509,16 @@ class MediaGatewayCoreTest {
         time.runReady();
         TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
         assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
-        time.advance(Duration.ofMillis(20));
+        time.advance(Duration.ofMillis(45));
         mgc.answer(heartbeat);
         time.advance(Duration.ofMillis(50));
-        assertEquals(C1, g.currentController(), "answered 20 ms after a heartbeat sent 200 ms late: still associated");
+        assertEquals(C1, g.currentController(), "answered 45 ms after a heartbeat sent 200 ms late: still associated");
+        mgc.silent.add(C1);
+        mgc.autoAnswer = true;
+        time.advance(Duration.ofMillis(200)); // the next heartbeat, on time, and its reply timeout
+        assertEquals(C1, g.currentController(), "the next heartbeat is on time: the whole reply timeout");
+        time.advance(Duration.ofMillis(100));
+        assertEquals(C2, g.currentController(), "silent: lost");
         g.stop();
     }
 
