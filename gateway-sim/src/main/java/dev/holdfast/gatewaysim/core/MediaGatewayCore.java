@@ -235,8 +235,7 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         }
         List<ActionRequest> notify = List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null)));
         boolean heartbeat = t == root && observed.events().stream().anyMatch(e -> e.name().equalsIgnoreCase("it/ito"));
-        // the loss deadline counts from the controller's last word: mit, then the reply timeout (Association)
-        if (heartbeat && heartbeatArmedByCurrent) association.sendHeartbeat(notify, inactivityTime());
+        if (heartbeat && heartbeatArmedByCurrent) association.sendHeartbeat(notify);
         else association.send(notify);
     }
 

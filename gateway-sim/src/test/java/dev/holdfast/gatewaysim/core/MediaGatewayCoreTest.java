@@ -475,33 +475,11 @@ class MediaGatewayCoreTest {
     }
 
     /**
-     * The loss deadline counts from the controller's last word, not from when our (late) heartbeat went out: the
-     * gateway's process stalls 50 ms past the heartbeat's due time, the Notify goes late, and the controller is still
-     * lost mit + the reply timeout (300 ms) after its last request, not 350 ms.
+     * A heartbeat our stalled process sent late still gives the controller the whole reply timeout from the send: the
+     * gateway stalls 400 ms (the heartbeat goes 200 ms late, past mit + the timeout), the controller answers 90 ms
+     * later: kept (a deadline from the controller's last word would have left it: docs/drill.md, session 11).
      */
-    @Test void aHeartbeatSentLateStillDeclaresTheLossWithinMitPlusTheReplyTimeoutOfTheLastWord() {
-        MediaGatewayCore g = quickDetectingGateway();
-        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
-        long lastWord = time.nanoTime();
-        mgc.silent.add(C1);
-        time.stall(Duration.ofMillis(250)); // the inactivity check, due at 200 ms, runs 50 ms late
-        time.runReady();
-        assertTrue(mgc.notifies().stream().anyMatch(s -> s.to().equals(C1) && TestMgc.isRoot(s.command())),
-                "the it/ito heartbeat went out, late");
-        time.advance(Duration.ofMillis(49));
-        assertEquals(C1, g.currentController(), "still C1 299 ms after its last request");
-        time.advance(Duration.ofMillis(1));
-        assertEquals(C2, g.currentController(), "lost 300 ms after C1's last request");
-        assertEquals(300, (time.nanoTime() - lastWord) / 1_000_000);
-        g.stop();
-    }
-
-    /**
-     * A late heartbeat still gives a live controller half the reply timeout: the gateway stalls 400 ms (its heartbeat
-     * goes 200 ms late, past the whole budget), the controller answers 45 ms later: kept; silent, it is lost 50 ms
-     * after the late heartbeat.
-     */
-    @Test void aHeartbeatSentAfterTheBudgetStillGivesTheControllerHalfTheReplyTimeout() {
+    @Test void aHeartbeatSentLateStillGivesTheControllerTheWholeReplyTimeout() {
         MediaGatewayCore g = quickDetectingGateway();
         mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
         mgc.autoAnswer = false;
@@ -509,16 +487,10 @@ class MediaGatewayCoreTest {
         time.runReady();
         TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
         assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
-        time.advance(Duration.ofMillis(45));
+        time.advance(Duration.ofMillis(90));
         mgc.answer(heartbeat);
         time.advance(Duration.ofMillis(50));
-        assertEquals(C1, g.currentController(), "answered 45 ms after a heartbeat sent 200 ms late: still associated");
-        mgc.silent.add(C1);
-        mgc.autoAnswer = true;
-        time.advance(Duration.ofMillis(200)); // the next heartbeat, on time, and its reply timeout
-        assertEquals(C1, g.currentController(), "the next heartbeat is on time: the whole reply timeout");
-        time.advance(Duration.ofMillis(100));
-        assertEquals(C2, g.currentController(), "silent: lost");
+        assertEquals(C1, g.currentController(), "answered 90 ms after a heartbeat sent 200 ms late: still associated");
         g.stop();
     }
 
