@@ -464,6 +464,7 @@ public final class MigrationDrill {
                 sayf("detection: every gateway registered with the alternate (Failover) %d ms after the kill"
                         + " (the last declared the primary lost after %s ms)%n", r.detectMs, r.lostMs == null ? "?" : r.lostMs.toString());
                 say("detection timeline (ms from the kill: first / median / last): " + timeline(st, onPrimary, killedAt, alternateSip));
+                r.detection = detection(st, onPrimary, killedAt);
                 if (lastRegistered != null) {
                     long lost = lastRegistered.path("lost_at_ms").asLong(-1);
                     sayf("detection: the last to register was %s, %d ms after the kill (it had declared the primary lost"
@@ -559,6 +560,17 @@ public final class MigrationDrill {
 
             // ---- preserved talk paths and RTP, once paths had time to show a loss
             Thread.sleep(settleMs);
+            if (admin && st != null && lastRegistration >= 0) {
+                // each call from when ITS gateways and phone had declared the primary lost to when the alternate put
+                // its last part back: read after the settle, as a phone's dialog may join after every call is listed
+                try {
+                    r.perCall = perCallRebuild(alternateApi.calls(), st, killedAt);
+                    sayf("rebuild per call (ms from when the call's own gateways and phone declared the primary lost, or"
+                            + " registered with the alternate, to its last part put back; the alternate's clock): %s%n", r.perCall);
+                } catch (IOException e) {
+                    say("rebuild per call: the alternate's calls not read: " + e.getMessage());
+                }
+            }
             JsonNode after = control.status();
             r.callsPreserved = after.path("calls_preserved").asInt();
             JsonNode rtp = after.path("rtp");
@@ -714,6 +726,10 @@ public final class MigrationDrill {
         int leftPrimaryBeforeKill;
         ObjectNode phonesAtKill;
         ObjectNode sipUdpDropsAtKill;
+        /** Each call's rebuild from its own parts' detection: {@link #perCallRebuild}. */
+        ObjectNode perCall;
+        /** The gateways' and phones' loss declarations and registrations, ms from the kill: {@link #detection}. */
+        ObjectNode detection;
 
         Report(int requested, int gateways, int phones, String transport, int detectBudgetMs) {
             this.requested = requested;
@@ -750,6 +766,8 @@ public final class MigrationDrill {
             putNullable(n, "rebuild_ms_alternate_clock", rebuildAlternateClockMs);
             putNullable(n, "kill_to_last_rebuilt_ms_alternate_clock", lastRebuiltMs);
             putNullable(n, "kill_to_last_dialog_joined_ms_alternate_clock", lastDialogJoinedMs);
+            if (perCall != null) n.set("rebuild_per_call_ms", perCall);
+            if (detection != null) n.set("detection_ms", detection);
             putNullable(n, "alternate_cpu_ms_kill_to_rebuilt", alternateCpuMs);
             putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
             putNullable(n, "kill_to_rebuilt_ms", rebuildWallMs);
@@ -796,6 +814,107 @@ public final class MigrationDrill {
         }
         return "gateways lost " + spread(gwLost) + ", registered " + spread(gwReg)
                 + (alternateSip > 0 ? "; phones lost " + spread(phLost) + ", registered " + spread(phReg) : "");
+    }
+
+    /**
+     * When the gateways and phones declared the primary lost and registered with the alternate, ms from the kill:
+     * p50 / p99 / max of each, and how many declared it later than the detection budget after the kill.
+     */
+    static ObjectNode detection(JsonNode st, java.util.Set<String> onPrimary, long killedAt) {
+        List<Long> gwLost = new ArrayList<>(), gwReg = new ArrayList<>(), phLost = new ArrayList<>(), phReg = new ArrayList<>();
+        for (JsonNode g : st.path("gateways")) {
+            if (!onPrimary.contains(g.path("name").asText())) continue;
+            boolean phone = g.path("name").asText().startsWith("sip:");
+            long lost = g.path("lost_at_ms").asLong(-1), reg = g.path("registered_at_ms").asLong(-1);
+            if (lost >= killedAt) (phone ? phLost : gwLost).add(lost - killedAt);
+            if (reg >= killedAt) (phone ? phReg : gwReg).add(reg - killedAt);
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.set("gateways_lost", percentiles(gwLost));
+        n.set("gateways_registered", percentiles(gwReg));
+        n.set("phones_lost", percentiles(phLost));
+        n.set("phones_registered", percentiles(phReg));
+        return n;
+    }
+
+    /**
+     * Each call's rebuild measured from its own detection: for every migrated call the alternate lists with
+     * {@code rebuiltAt} (when it put the call's last part back: its cookie, a leg's context, the phone's dialog), minus
+     * the latest loss declaration ({@code lost_at_ms}) among the gateways it has a part on and its phone, and minus
+     * the latest of their registrations with the alternate. "All calls rebuilt within 2 s of detection" (issue 5) per
+     * call: a call cannot be rebuilt before its own parts noticed the loss, and the others' detection is not its.
+     * p50 / p99 / max over calls, and the calls over 2 s.
+     */
+    static ObjectNode perCallRebuild(JsonNode calls, JsonNode st, long killedAt) {
+        Map<String, long[]> at = new java.util.HashMap<>(); // name -> {lost, registered}
+        for (JsonNode g : st.path("gateways")) {
+            at.put(g.path("name").asText(), new long[] {g.path("lost_at_ms").asLong(-1), g.path("registered_at_ms").asLong(-1)});
+        }
+        List<Long> fromLost = new ArrayList<>(), fromRegistered = new ArrayList<>();
+        int unknown = 0, early = 0;
+        for (JsonNode c : calls) {
+            long rebuiltAt = c.path("rebuiltAt").asLong(0);
+            if (!c.path("migrated").asBoolean() || rebuiltAt <= 0) continue;
+            java.util.Set<String> parts = new java.util.TreeSet<>();
+            for (JsonNode x : c.path("roles")) parts.add(x.path("gateway").asText());
+            for (JsonNode x : c.path("legs")) parts.add(x.path("gateway").asText());
+            for (JsonNode i : c.path("igcs")) {
+                parts.add(i.path("a").path("gateway").asText());
+                parts.add(i.path("b").path("gateway").asText());
+            }
+            JsonNode sip = c.path("sip");
+            if (sip.isObject()) {
+                parts.add(sip.path("gateway").asText());
+                parts.add("sip:" + sip.path("number").asText());
+            }
+            parts.remove("");
+            parts.remove("null");
+            parts.remove("sip:null");
+            long lost = -1, registered = -1;
+            boolean known = true;
+            for (String p : parts) {
+                long[] t = at.get(p);
+                if (t == null || t[0] < killedAt || t[1] < killedAt) { known = false; break; }
+                lost = Math.max(lost, t[0]);
+                registered = Math.max(registered, t[1]);
+            }
+            if (!known || lost < 0) { unknown++; continue; }
+            if (rebuiltAt < lost) {
+                // put back before one of its parts last declared a loss: that part had moved (and left again), not a
+                // rebuild this detection started
+                early++;
+                continue;
+            }
+            fromLost.add(rebuiltAt - lost);
+            fromRegistered.add(rebuiltAt - registered);
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("calls", fromLost.size());
+        n.put("calls_without_times", unknown);
+        n.put("calls_rebuilt_before_a_part_last_declared_a_loss", early);
+        n.set("from_parts_lost", percentiles(fromLost));
+        n.put("from_parts_lost_over_2000", fromLost.stream().filter(v -> v > 2000).count());
+        n.set("from_parts_registered", percentiles(fromRegistered));
+        n.put("from_parts_registered_over_2000", fromRegistered.stream().filter(v -> v > 2000).count());
+        return n;
+    }
+
+    /** p50 / p99 / max (nearest rank) and the count, or nulls when empty. */
+    static ObjectNode percentiles(List<Long> ms) {
+        ObjectNode n = JSON.createObjectNode();
+        List<Long> s = new ArrayList<>(ms);
+        java.util.Collections.sort(s);
+        n.put("n", s.size());
+        if (s.isEmpty()) {
+            n.putNull("p50");
+            n.putNull("p99");
+            n.putNull("max");
+            return n;
+        }
+        n.put("p50", s.get(Math.max(0, (int) Math.ceil(s.size() * 0.50) - 1)));
+        n.put("p99", s.get(Math.max(0, (int) Math.ceil(s.size() * 0.99) - 1)));
+        n.put("max", s.get(s.size() - 1));
+        return n;
     }
 
     private static String spread(List<Long> ms) {

@@ -100,6 +100,11 @@ class MigrationDrillTest {
         assertTrue(r.get("kill_to_last_rebuilt_ms_alternate_clock").asLong() >= 0, text);
         assertTrue(r.get("kill_to_last_rebuilt_ms_alternate_clock").asLong() <= r.get("kill_to_rebuilt_ms").asLong(), text);
         assertEquals(5, r.get("feature_checks_total").asInt(), "one call per check, four checks, and a phone's hang-up:\n" + text);
+        // each call's rebuild from its own gateways' and phone's detection: every call measured, none before it
+        JsonNode perCall = r.get("rebuild_per_call_ms");
+        assertTrue(perCall != null && perCall.isObject(), "rebuild_per_call_ms in the report:\n" + text);
+        assertEquals(6, perCall.get("calls").asInt(), "every call's rebuild measured from its parts' detection:\n" + text);
+        assertTrue(perCall.get("from_parts_lost").get("max").asLong() >= perCall.get("from_parts_registered").get("max").asLong(), text);
         // and the migration itself: every call kept, equal in structure, every feature working, no RTP lost
         assertEquals(6, r.get("calls_preserved").asInt(), "calls preserved:\n" + text);
         assertEquals(6, r.get("structure_matches").asInt(), "structures equal after the merge:\n" + text);

@@ -118,7 +118,7 @@ final class AdminApi {
                 .thenCompose(ids -> structures(ids, 0, new ArrayList<>(ids.size())))
                 .thenCombine(controller.query(CoreViews::phoneCalls), (views, phoneCalls) -> {
                     List<ObjectNode> calls = new ArrayList<>(views.size());
-                    for (CoreViews.CallView v : views) calls.add(callJson(v.structure(), v.migrated()));
+                    for (CoreViews.CallView v : views) calls.add(callJson(v));
                     Map<String, Object> out = new LinkedHashMap<>();
                     out.put("calls", calls);
                     out.put("phoneCalls", phoneCalls);
@@ -133,7 +133,7 @@ final class AdminApi {
      */
     static byte[] callsAndCountsJson(dev.holdfast.controller.ControllerCore core, long now) {
         List<ObjectNode> calls = new ArrayList<>();
-        for (CoreViews.CallView v : CoreViews.calls(core, CoreViews.callIds(core))) calls.add(callJson(v.structure(), v.migrated()));
+        for (CoreViews.CallView v : CoreViews.calls(core, CoreViews.callIds(core))) calls.add(callJson(v));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("calls", calls);
         out.put("phoneCalls", CoreViews.phoneCalls(core));
@@ -159,7 +159,7 @@ final class AdminApi {
         long id = r.idParam("id");
         return controller.query(core -> CoreViews.call(core, id)).thenApply(s -> {
             if (s == null) throw ApiException.notFound("no active call " + id);
-            return AdminResponse.ok(callJson(s.structure(), s.migrated()));
+            return AdminResponse.ok(callJson(s));
         });
     }
 
@@ -218,6 +218,13 @@ final class AdminApi {
     static ObjectNode callJson(CallStructure s, boolean migrated) {
         ObjectNode n = AdminJson.MAPPER.valueToTree(s);
         n.put("migrated", migrated);
+        return n;
+    }
+
+    /** {@link #callJson(CallStructure, boolean)}, and for a migrated call {@code rebuiltAt}: when its last part was put back. */
+    static ObjectNode callJson(CoreViews.CallView v) {
+        ObjectNode n = callJson(v.structure(), v.migrated());
+        if (v.migrated() && v.rebuiltAt() > 0) n.put("rebuiltAt", v.rebuiltAt());
         return n;
     }
 }

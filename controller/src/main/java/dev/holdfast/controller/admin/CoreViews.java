@@ -34,8 +34,13 @@ final class CoreViews {
     /** A call between two SIP phones through the back-to-back user agent (its own id space). */
     record PhoneCall(long id, String state, String caller, String callee, String callerCallId, String calleeCallId) {}
 
-    /** A call's structure and whether it was rebuilt from cookies after a controller failure. */
-    record CallView(CallStructure structure, boolean migrated) {}
+    /**
+     * A call's structure, whether it was rebuilt from cookies after a controller failure, and when its last part was
+     * put back then (epoch ms, 0 for a call set up here).
+     */
+    record CallView(CallStructure structure, boolean migrated, long rebuiltAt) {
+        CallView(Call c) { this(c.structure(), c.migrated(), c.rebuiltAt()); }
+    }
 
 
     /**
@@ -97,7 +102,7 @@ final class CoreViews {
         List<CallView> out = new ArrayList<>(ids.size());
         for (Long id : ids) {
             Call c = core.calls().call(id);
-            if (c != null) out.add(new CallView(c.structure(), c.migrated()));
+            if (c != null) out.add(new CallView(c));
         }
         return out;
     }
@@ -110,7 +115,7 @@ final class CoreViews {
 
     static CallView call(ControllerCore core, long id) {
         Call c = core.calls().call(id);
-        return c == null ? null : new CallView(c.structure(), c.migrated());
+        return c == null ? null : new CallView(c);
     }
 
     static PhoneCall phoneCall(SipCall c) {

@@ -221,6 +221,12 @@ public final class Call {
     dev.holdfast.controller.cookie.CallCookie mergedFrom;
     /** Rebuilt from cookies by this controller after its original controller failed. */
     boolean migrated;
+    /**
+     * When this controller last put a part of the migrated call back (its first cookie rebuilt it, a gateway's
+     * context confirmed a leg, a phone's dialog joined it; the core's clock, epoch ms), 0 for a call set up here: a
+     * failover drill measures each call from when its own gateways and phone detected the loss to this.
+     */
+    long rebuiltAt;
 
     /** For its call detail record: set-up and answer times, why it ended. */
     final dev.holdfast.controller.cdr.CdrFacts cdr = new dev.holdfast.controller.cdr.CdrFacts();
@@ -294,6 +300,9 @@ public final class Call {
 
     /** Rebuilt from cookies after a controller failure. */
     public boolean migrated() { return migrated; }
+
+    /** See {@link #rebuiltAt}: when the last part of this migrated call was put back (epoch ms), 0 if never. */
+    public long rebuiltAt() { return rebuiltAt; }
 
     /** No SIP party, or one this controller can talk to (a migrated call's phone: once its dialog is adopted). */
     public boolean sipPartyPresent() { return sip == null || !sip.gone; }

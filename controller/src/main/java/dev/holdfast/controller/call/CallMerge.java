@@ -498,6 +498,7 @@ final class CallMerge {
         }
         Call c = cp.newMigratedCall(n.callKey(), caller, callee);
         c.migrated = true;
+        c.rebuiltAt = cp.svc.now();
         describe(c, n, lines);
         cp.register(c);
         if (!c.featured) cp.restoreNoAnswer(c);
@@ -768,6 +769,7 @@ final class CallMerge {
             c.legs.add(leg);
         }
         leg.expected = false;
+        if (c.migrated) c.rebuiltAt = cp.svc.now();
         lines(c, leg, audited);
         for (Map.Entry<Audited, CallCookie> p : parts) {
             Audited t = p.getKey();

@@ -209,6 +209,7 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
         call.sip.gone = false;
         if (call.sip.callId == null) call.sip.callId = dialog.callId();
         lastDialogJoinedAt = svc.now();
+        if (call.migrated) call.rebuiltAt = lastDialogJoinedAt;
         LOG.log(System.Logger.Level.DEBUG, () -> call + ": phone dialog " + dialog.callId() + " adopted");
         if (call.state == CallState.CONNECTED && call.sip.role == CallStructure.Role.CALLER && call.sip.rtp != null
                 && call.sip.rtp.local != null) {

@@ -474,6 +474,50 @@ class MediaGatewayCoreTest {
         g.stop();
     }
 
+    /**
+     * A heartbeat our stalled process sent late still gives the controller the whole reply timeout from the send: the
+     * gateway stalls 400 ms (the heartbeat goes 200 ms late, past mit + the timeout), the controller answers 90 ms
+     * later: kept (a deadline from the controller's last word would have left it: docs/drill.md, session 11).
+     */
+    @Test void aHeartbeatSentLateStillGivesTheControllerTheWholeReplyTimeout() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.autoAnswer = false;
+        time.stall(Duration.ofMillis(400));
+        time.runReady();
+        TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
+        assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
+        time.advance(Duration.ofMillis(90));
+        mgc.answer(heartbeat);
+        time.advance(Duration.ofMillis(50));
+        assertEquals(C1, g.currentController(), "answered 90 ms after a heartbeat sent 200 ms late: still associated");
+        g.stop();
+    }
+
+    /**
+     * A deadline that ran over 200 ms late says our own process stalled: the reply may be waiting, unread, behind it
+     * (here a reply due 50 ms after the deadline, run after it in the same late turn). The deadline looks once
+     * more after the loop's next turn, finds the reply, and the controller is kept.
+     */
+    @Test void aHeartbeatDeadlineThatRanLateLooksOnceMoreBeforeDeclaringTheLoss() {
+        MediaGatewayCore g = quickDetectingGateway();
+        mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");
+        mgc.autoAnswer = false;
+        time.advance(Duration.ofMillis(200));
+        TestMgc.Sent heartbeat = mgc.sent.get(mgc.sent.size() - 1);
+        assertTrue(TestMgc.isRoot(heartbeat.command()), "it/ito sent: " + heartbeat.text());
+        time.schedule(() -> mgc.answer(heartbeat), Duration.ofMillis(150)); // arrives 50 ms after the deadline
+        time.stall(Duration.ofMillis(400)); // both run 250-300 ms late, the deadline first
+        time.runReady();
+        time.advance(Duration.ofMillis(50));
+        assertEquals(C1, g.currentController(), "the reply read after the late deadline keeps the controller");
+        mgc.silent.add(C1);
+        mgc.autoAnswer = true;
+        time.advance(Duration.ofMillis(400));
+        assertEquals(C2, g.currentController(), "silent from then on: lost");
+        g.stop();
+    }
+
     @Test void aHeartbeatAnsweredInTimeKeepsTheController() {
         MediaGatewayCore g = quickDetectingGateway();
         mgc.request(C1, "Context=-{Modify=ROOT{Events=5{it/ito{mit=20}}}}");

@@ -94,6 +94,14 @@ public final class VirtualSimScheduler implements SimScheduler {
         runReady();
     }
 
+    /**
+     * Moves time forward by {@code d} running nothing: the process stalled (a busy loop, a pause). Timers that fell due
+     * meanwhile run late, in due order, at the next {@link #runReady} or {@link #advance}.
+     */
+    public void stall(Duration d) {
+        now += d.toNanos();
+    }
+
     /** Timers neither run nor cancelled. */
     public int pendingTimers() {
         int n = 0;
