@@ -252,6 +252,14 @@ public final class ScriptedSubscribers {
                           long active, long talkPathsUp, long talkPathOk, double setupP50, double setupP99,
                           double setupMax, long[] setupNanos, long[] tickLagNanos, long[][] setupNanosBySecond) {
 
+        /** Without the per-second series. */
+        public Summary(long attempted, long completed, long failed, java.util.Map<String, Long> failedByReason,
+                       long active, long talkPathsUp, long talkPathOk, double setupP50, double setupP99,
+                       double setupMax, long[] setupNanos, long[] tickLagNanos) {
+            this(attempted, completed, failed, failedByReason, active, talkPathsUp, talkPathOk, setupP50, setupP99,
+                    setupMax, setupNanos, tickLagNanos, new long[0][]);
+        }
+
         /**
          * The setup latency percentile (ms) of the calls placed in each second of the step, in order; a second with
          * no call set up gives 0.
