@@ -320,11 +320,16 @@ public final class LoadGenMain {
         }
     }
 
+    /** Notified events each load-run gateway keeps (a test gateway keeps 10,000). */
+    static final int NOTIFICATIONS_KEPT = 64;
+
     /** Gateway {@code g}'s losses of its controller and registrations, as windows of all its lines' numbers. */
     static void watchController(SimulatedGateway gw, LoadPlan plan, int g, dev.holdfast.sim.load.FailoverWindows windows) {
         List<String> numbers = new ArrayList<>();
         for (int l = 1; l <= plan.lines(); l++) numbers.add(plan.number(g, l));
         gw.call(core -> {
+            // a load run reads no gateway's notification history: keep the last few for a look in a debugger
+            core.keepNotifications(NOTIFICATIONS_KEPT);
             core.onControllerChange(new dev.holdfast.gatewaysim.core.MediaGatewayCore.ControllerWatcher() {
                 @Override public void lost(long lastHeardMillis) { windows.lost(numbers, lastHeardMillis); }
 
