@@ -85,6 +85,29 @@ class BasicCallTest {
         assertEquals(2, sim.core.services().runningTimers(), "only the two gateways' silence watchdogs");
     }
 
+    /**
+     * Issue 3's growing tail: the register's index of calls by gateway kept every call ever made (it was cleaned only
+     * when a gateway was audited), so a controller under load kept tens of thousands of ended calls reachable.
+     */
+    @Test
+    void endedCallsLeaveTheRegisterAndItsGatewayIndex() {
+        for (int i = 0; i < 20; i++) {
+            gw1.offHook("A1");
+            gw1.dial("A1", i % 2 == 0 ? "1002" : "2001");
+            SimGateway callee = i % 2 == 0 ? gw1 : gw2;
+            callee.offHook(i % 2 == 0 ? "A2" : "A1");
+            assertEquals(CallState.CONNECTED, sim.core.calls().calls().iterator().next().state());
+            assertEquals(i % 2 == 0 ? 1 : 2, sim.core.calls().callsIndexedByGateway(), "the call, under each of its gateways");
+            gw1.onHook("A1");
+            callee.onHook(i % 2 == 0 ? "A2" : "A1");
+            gw1.take();
+            gw2.take();
+        }
+        assertEquals(20, sim.core.calls().completedCalls());
+        assertTrue(sim.core.calls().calls().isEmpty());
+        assertEquals(0, sim.core.calls().callsIndexedByGateway(), "no ended call is kept by the gateway index");
+    }
+
     @Test
     void aBusyLineGivesBusyTone() {
         gw1.offHook("A1");

@@ -168,6 +168,8 @@ public final class Call {
     Feature feature = Feature.NONE;
     /** The register this call is in (it hears of state and feature changes), or null. */
     CallRegister register;
+    /** The gateways under which {@link #register} indexes this call (so that its removal takes it out of each). */
+    final List<dev.holdfast.controller.gateway.Gateway> indexedOn = new ArrayList<>(2);
 
     void state(CallState s) {
         if (state == s) return;

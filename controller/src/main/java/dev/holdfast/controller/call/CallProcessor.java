@@ -328,6 +328,9 @@ public final class CallProcessor implements GatewayListener, dev.holdfast.contro
 
     public Collection<Call> calls() { return Collections.unmodifiableCollection(calls.values()); }
 
+    /** Calls the register indexes by gateway, counted once per gateway (an ended call must not stay: tests). */
+    public int callsIndexedByGateway() { return calls.indexedCalls(); }
+
     public Call call(long id) { return calls.get(id); }
 
     /** The call a line is in, or null. */

@@ -64,9 +64,10 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
     private long nextRtpId = 1;
     private long rtpCreated;
     private SimScheduler.Cancellable inactivityTimer;
-    /** The latest {@link #NOTIFIED_KEPT} events notified, oldest first (bounded: a load run notifies millions). */
+    /** The latest {@link #notifiedKept} events notified, oldest first (bounded: a load run notifies millions). */
     private final java.util.ArrayDeque<String> notified = new java.util.ArrayDeque<>();
     private static final int NOTIFIED_KEPT = 10_000;
+    private int notifiedKept = NOTIFIED_KEPT;
     /** Commands executed, as "Verb ids @context", when a test asked for them ({@link #recordCommands}). */
     private List<String> commandLog;
     private boolean stopped;
@@ -230,7 +231,8 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         if (stopped) return;
         ContextId cid = t.context == null ? ContextId.NULL : ContextId.of(t.context.id);
         for (ObservedEventsDescriptor.ObservedEvent e : observed.events()) {
-            if (notified.size() == NOTIFIED_KEPT) notified.removeFirst();
+            if (notifiedKept == 0) break;
+            if (notified.size() >= notifiedKept) notified.removeFirst();
             notified.addLast(t.id + " " + e.name());
         }
         List<ActionRequest> notify = List.of(ActionRequest.of(cid, new Command.Notify(List.of(TerminationId.of(t.id)), observed, null)));
@@ -537,6 +539,17 @@ public final class MediaGatewayCore implements ControlNetwork.Listener {
         return association.attempts().stream()
                 .map(a -> a.method() + " " + a.reason() + " -> " + a.controller().getPort() + (a.accepted() ? " ok" : " refused"))
                 .toList();
+    }
+
+    /**
+     * How many of the latest notified events {@link #notifications()} keeps (default 10,000; 0: none). A load
+     * generator's 60 gateways kept 600,000 strings at 10,000 each, filled over minutes: live data that every young
+     * collection copied (issue 3's tail) for a history nobody reads under load.
+     */
+    public void keepNotifications(int n) {
+        if (n < 0) throw new IllegalArgumentException("keep " + n);
+        notifiedKept = n;
+        while (notified.size() > n) notified.removeFirst();
     }
 
     /** The events notified so far (the latest 10,000), as "termination event", in order (for tests and the status line). */

@@ -300,6 +300,8 @@ public final class LoadGenMain {
                 dev.holdfast.sim.load.FailoverLedger.Report failover = ledger.report();
                 if (s.failed() > 0 || failover.killedAtMillis() >= 0)
                     out.println("loadgen: failover: " + failover.text());
+                // when the tail starts: p99 (and max) of the calls placed in each second of the step
+                out.println("loadgen: setup p99/max by second placed (ms): " + bySecondText(s));
                 if (!latencySplit.text().isEmpty())
                     out.println("loadgen: latency split while placing (ms, p50/p99/max): " + latencySplit.text());
                 out.printf(Locale.ROOT, "loadgen: this JVM: %.1f KB allocated per completed call, %d GC pauses, %d ms in all, the longest %d ms%n",
@@ -318,11 +320,16 @@ public final class LoadGenMain {
         }
     }
 
+    /** Notified events each load-run gateway keeps (a test gateway keeps 10,000). */
+    static final int NOTIFICATIONS_KEPT = 64;
+
     /** Gateway {@code g}'s losses of its controller and registrations, as windows of all its lines' numbers. */
     static void watchController(SimulatedGateway gw, LoadPlan plan, int g, dev.holdfast.sim.load.FailoverWindows windows) {
         List<String> numbers = new ArrayList<>();
         for (int l = 1; l <= plan.lines(); l++) numbers.add(plan.number(g, l));
         gw.call(core -> {
+            // a load run reads no gateway's notification history: keep the last few for a look in a debugger
+            core.keepNotifications(NOTIFICATIONS_KEPT);
             core.onControllerChange(new dev.holdfast.gatewaysim.core.MediaGatewayCore.ControllerWatcher() {
                 @Override public void lost(long lastHeardMillis) { windows.lost(numbers, lastHeardMillis); }
 
@@ -402,14 +409,32 @@ public final class LoadGenMain {
                 "{\"attempted\":%d,\"completed\":%d,\"failed\":%d,\"failed_by_reason\":%s,\"setup_ms_p50\":%.3f,"
                         + "\"setup_ms_p99\":%.3f,\"setup_ms_max\":%.3f,\"talk_path_ok\":%d,\"calls_per_s\":%.3f,"
                         + "\"cps\":%.1f,\"loadgen_cpu_share\":%.3f,\"loadgen_lag_ms_p99\":%.1f,\"loadgen_lag_ms_max\":%.1f,"
-                        + "\"loadgen_cpu_ms_per_call\":%.3f,%s%s\"messages_per_s\":%.1f,%s}",
+                        + "\"loadgen_cpu_ms_per_call\":%.3f,%s%s\"messages_per_s\":%.1f,\"setup_ms_p99_by_s\":%s,"
+                        + "\"setup_ms_max_by_s\":%s,%s}",
                 s.attempted(), s.completed(), s.failed(), reasons, s.setupP50(), s.setupP99(), s.setupMax(),
                 s.talkPathOk(), s.completed() / (placingNanos / 1e9), cps, cpuShare, s.tickLagMillis(99),
                 s.tickLagMillis(100), cpuShare * perCall,
                 controllerCpuShare < 0 ? "" : String.format(Locale.ROOT,
                         "\"controller_cpu_share\":%.3f,\"controller_cpu_ms_per_call\":%.3f,", controllerCpuShare,
                         controllerCpuShare * perCall),
-                h248Members, messagesPerS, failover.jsonMembers());
+                h248Members, messagesPerS, jsonArray(s.setupMillisBySecond(99)), jsonArray(s.setupMillisBySecond(100)),
+                failover.jsonMembers());
+    }
+
+    private static String jsonArray(double[] v) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.1f", v[i]));
+        return b.append(']').toString();
+    }
+
+    /** "s1 p99/max s2 p99/max ..." of the calls placed in each second of the step. */
+    static String bySecondText(ScriptedSubscribers.Summary s) {
+        double[] p99 = s.setupMillisBySecond(99);
+        double[] max = s.setupMillisBySecond(100);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < p99.length; i++)
+            b.append(i == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.0f/%.0f", p99[i], max[i]));
+        return b.toString();
     }
 
     /** CPU time (user + system) of another process from /proc (Linux), 0 when it cannot be read. */

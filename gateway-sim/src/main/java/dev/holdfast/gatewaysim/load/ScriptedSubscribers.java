@@ -195,6 +195,7 @@ public final class ScriptedSubscribers {
         scheduler.run(() -> {
             placing = true;
             lastArrival = scheduler.nanoTime();
+            stats.seriesFrom(lastArrival);
             tick();
         });
     }
@@ -228,25 +229,50 @@ public final class ScriptedSubscribers {
 
     /** A consistent snapshot of the counters. */
     public Summary summary() {
-        return onThread(() -> {
-            long[] setups = stats.setupSamples(); // sorted, once for the three percentiles
-            return new Summary(stats.attempted, stats.completed, stats.failed(),
-                    new java.util.TreeMap<>(stats.failedByReason), calls.size(),
-                    calls.stream().filter(c -> c.talkPathUp).count(), stats.talkPathOk,
-                    CallStats.percentileMillis(setups, 50), CallStats.percentileMillis(setups, 99),
-                    CallStats.percentileMillis(setups, 100), setups,
-                    tickLag.stream().mapToLong(Long::longValue).toArray());
-        });
+        Summary raw = onThread(() -> new Summary(stats.attempted, stats.completed, stats.failed(),
+                new java.util.TreeMap<>(stats.failedByReason), calls.size(),
+                calls.stream().filter(c -> c.talkPathUp).count(), stats.talkPathOk, 0, 0, 0, stats.setupsInOrder(),
+                tickLag.stream().mapToLong(Long::longValue).toArray(), stats.setupsBySecond()));
+        // sorted here, off the event loop: the copy grows with the run (a sort per summary line on the loop did too)
+        long[] setups = raw.setupNanos();
+        java.util.Arrays.sort(setups);
+        return new Summary(raw.attempted(), raw.completed(), raw.failed(), raw.failedByReason(), raw.active(),
+                raw.talkPathsUp(), raw.talkPathOk(), CallStats.percentileMillis(setups, 50),
+                CallStats.percentileMillis(setups, 99), CallStats.percentileMillis(setups, 100), setups,
+                raw.tickLagNanos(), raw.setupNanosBySecond());
     }
 
     /**
      * @param setupNanos  every setup latency measured, in nanoseconds (to combine shards' percentiles)
      * @param tickLagNanos how late each 20 ms poll of the subscribers ran on its event loop: the load generator's own
      *                    queueing delay; when it is large the figures measure the load generator, not the controller
+     * @param setupNanosBySecond the setup latencies again, by the second of the step in which each call was placed
      */
     public record Summary(long attempted, long completed, long failed, java.util.Map<String, Long> failedByReason,
                           long active, long talkPathsUp, long talkPathOk, double setupP50, double setupP99,
-                          double setupMax, long[] setupNanos, long[] tickLagNanos) {
+                          double setupMax, long[] setupNanos, long[] tickLagNanos, long[][] setupNanosBySecond) {
+
+        /** Without the per-second series. */
+        public Summary(long attempted, long completed, long failed, java.util.Map<String, Long> failedByReason,
+                       long active, long talkPathsUp, long talkPathOk, double setupP50, double setupP99,
+                       double setupMax, long[] setupNanos, long[] tickLagNanos) {
+            this(attempted, completed, failed, failedByReason, active, talkPathsUp, talkPathOk, setupP50, setupP99,
+                    setupMax, setupNanos, tickLagNanos, new long[0][]);
+        }
+
+        /**
+         * The setup latency percentile (ms) of the calls placed in each second of the step, in order; a second with
+         * no call set up gives 0.
+         */
+        public double[] setupMillisBySecond(double percentile) {
+            double[] out = new double[setupNanosBySecond.length];
+            for (int i = 0; i < out.length; i++) {
+                long[] s = setupNanosBySecond[i].clone();
+                java.util.Arrays.sort(s);
+                out[i] = CallStats.percentileMillis(s, percentile);
+            }
+            return out;
+        }
 
         /** Percentile of the event loop lag in milliseconds (nearest rank), 0 with no sample. */
         public double tickLagMillis(double percentile) {
@@ -278,8 +304,21 @@ public final class ScriptedSubscribers {
                 m += p.tickLagNanos.length;
             }
             java.util.Arrays.sort(all);
+            int seconds = parts.stream().mapToInt(p -> p.setupNanosBySecond.length).max().orElse(0);
+            long[][] bySecond = new long[seconds][];
+            for (int i = 0; i < seconds; i++) {
+                int at = i;
+                long[] merged = new long[parts.stream().mapToInt(p -> at < p.setupNanosBySecond.length ? p.setupNanosBySecond[at].length : 0).sum()];
+                int k = 0;
+                for (Summary p : parts) {
+                    if (at >= p.setupNanosBySecond.length) continue;
+                    System.arraycopy(p.setupNanosBySecond[at], 0, merged, k, p.setupNanosBySecond[at].length);
+                    k += p.setupNanosBySecond[at].length;
+                }
+                bySecond[i] = merged;
+            }
             return new Summary(attempted, completed, failed, reasons, active, up, ok, CallStats.percentileMillis(all, 50),
-                    CallStats.percentileMillis(all, 99), CallStats.percentileMillis(all, 100), all, lags);
+                    CallStats.percentileMillis(all, 99), CallStats.percentileMillis(all, 100), all, lags, bySecond);
         }
     }
 
@@ -475,12 +514,12 @@ public final class ScriptedSubscribers {
                 if (c.callee == null) {
                     // the far end rings and answers by itself: ring-back here is the setup
                     if (hears(c.caller, "cg/rt")) {
-                        stats.setup(now - c.start);
+                        stats.setup(now - c.start, c.start);
                         c.upSinceMillis = scheduler.wallMillis();
                         c.next(Step.WAIT_TALK_PATH, now);
                     } else if (late) fail(c, "no ring-back from " + c.external, now);
                 } else if (hears(c.callee, "al/ri") && hears(c.caller, "cg/rt")) {
-                    stats.setup(now - c.start); // off-hook to ring-back
+                    stats.setup(now - c.start, c.start); // off-hook to ring-back
                     c.upSinceMillis = scheduler.wallMillis();
                     c.callee.core.answer(c.callee.id);
                     c.next(Step.WAIT_TALK_PATH, now);

@@ -139,6 +139,22 @@ class MediaGatewayCoreTest {
         contains(mgc.sentText(n).get(2), "OE=2{", ":al/on}");
     }
 
+    @Test void theNotificationHistoryKeepsAsManyAsAsked() {
+        armOffHookWithDialTone("A1");
+        gw.offHook("A1");
+        gw.dial("A1", "1002");
+        gw.onHook("A1");
+        assertEquals(List.of("A1 al/of", "A1 dd/ce", "A1 al/on"), gw.notifications());
+        gw.keepNotifications(2); // a load generator's gateways keep a few: the history was live data copied by each GC
+        assertEquals(List.of("A1 dd/ce", "A1 al/on"), gw.notifications(), "the oldest go at once");
+        armOffHookWithDialTone("A1");
+        gw.offHook("A1");
+        assertEquals(List.of("A1 al/on", "A1 al/of"), gw.notifications());
+        gw.keepNotifications(0);
+        gw.onHook("A1");
+        assertEquals(List.of(), gw.notifications());
+    }
+
     @Test void digitMapTimersInVirtualTime() {
         armOffHookWithDialTone("A1");
         gw.offHook("A1");
