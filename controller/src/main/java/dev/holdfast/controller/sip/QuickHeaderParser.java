@@ -206,22 +206,7 @@ final class QuickHeaderParser extends StringMsgParser {
         sentBy.setHost(new Host(host));
         if (port >= 0) sentBy.setPort(port);
         via.setSentBy(sentBy);
-        while (i < end) {
-            if (line.charAt(i) != ';') return null;
-            int n = ++i;
-            while (i < end && isToken(line.charAt(i))) i++;
-            if (i == n) return null;
-            String name = line.substring(n, i);
-            if (i < end && line.charAt(i) == '=') {
-                int val = ++i;
-                while (i < end && isToken(line.charAt(i))) i++;
-                if (i == val) return null;
-                via.setParameter(new NameValue(name, line.substring(val, i), false));
-            } else {
-                if (name.equalsIgnoreCase(Via.BRANCH)) return null; // the RI refuses a branch without a value
-                via.setParameter(new NameValue(name, null, false)); // a flag, as the RI builds it here
-            }
-        }
+        if (!parameters(line, i, end, via, true)) return null;
         ViaList list = new ViaList(); // what the RI's ViaParser returns, one Via or several
         list.add(via);
         return list;
@@ -298,21 +283,7 @@ final class QuickHeaderParser extends StringMsgParser {
         }
         address.setURI(uri);
         h.setAddress(address);
-        while (i < end) {
-            if (line.charAt(i) != ';') return null;
-            int n = ++i;
-            while (i < end && isToken(line.charAt(i))) i++;
-            if (i == n) return null;
-            String name = line.substring(n, i);
-            if (i < end && line.charAt(i) == '=') {
-                int val = ++i;
-                while (i < end && isToken(line.charAt(i))) i++;
-                if (i == val) return null;
-                h.setParameter(new NameValue(name, line.substring(val, i), false));
-            } else {
-                h.setParameter(new NameValue(name, "", true)); // a flag, as the RI's nameValue() makes it
-            }
-        }
+        if (!parameters(line, i, end, h, false)) return null;
         return h;
     }
 
@@ -410,5 +381,33 @@ final class QuickHeaderParser extends StringMsgParser {
     /** A host name or IPv4 address (IPv6 references go to the RI). */
     private static boolean isHostChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '.' || c == '-';
+    }
+
+    /**
+     * {@code *(";" token ["=" token])} from {@code i} to {@code end} into {@code h}; false for anything else (the RI then
+     * parses the line). A flag is kept as each RI parser keeps it: a Via's with a null value (and a Via branch without
+     * a value refused, as the RI does), an address header's with "" and the separator omitted.
+     */
+    private static boolean parameters(String line, int i, int end, gov.nist.javax.sip.header.ParametersHeader h,
+                                      boolean via) {
+        while (i < end) {
+            if (line.charAt(i) != ';') return false;
+            int n = ++i;
+            while (i < end && isToken(line.charAt(i))) i++;
+            if (i == n) return false;
+            String name = line.substring(n, i);
+            if (i < end && line.charAt(i) == '=') {
+                int val = ++i;
+                while (i < end && isToken(line.charAt(i))) i++;
+                if (i == val) return false;
+                h.setParameter(new NameValue(name, line.substring(val, i), false));
+            } else if (via) {
+                if (name.equalsIgnoreCase(Via.BRANCH)) return false;
+                h.setParameter(new NameValue(name, null, false));
+            } else {
+                h.setParameter(new NameValue(name, "", true));
+            }
+        }
+        return true;
     }
 }
