@@ -28,8 +28,19 @@ import java.util.Map;
 public final class Takeover {
     private static final System.Logger LOG = System.getLogger(Takeover.class.getName());
 
+    /**
+     * holdBeforeArpMs: a test hook, 0 in service: waits that long between restoring the connections and announcing
+     * the VIP, as a takeover of many connections on a loaded host does; client segments sent in that hole (after the
+     * tap stopped, before the client's ARP entry moved) reach nobody.
+     */
     public record Options(String ifName, Inet4Address vip, int port, TcpRepair.UnackedOutput unacked,
-                          boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {}
+                          boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback,
+                          int holdBeforeArpMs) {
+        public Options(String ifName, Inet4Address vip, int port, TcpRepair.UnackedOutput unacked,
+                       boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {
+            this(ifName, vip, port, unacked, windowProbe, reprobeAfterArp, fallbackServerWscale, vipOnLoopback, 0);
+        }
+    }
 
     static final int TS_MARGIN_MS = 10_000;
     /** Unacknowledged output up to this size fits an empty socket send buffer: written inline at the takeover. */
@@ -117,6 +128,7 @@ public final class Takeover {
             restored++;
         }
         mark("connections_restored", t0);
+        if (o.holdBeforeArpMs() > 0) Thread.sleep(o.holdBeforeArpMs());
         arp.announce(1);
         mark("arp_announced", t0);
         for (int fd : toReset) Sockets.abort(fd);
