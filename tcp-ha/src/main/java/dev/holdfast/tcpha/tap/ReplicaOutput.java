@@ -94,6 +94,21 @@ public final class ReplicaOutput implements StreamApplication.Output {
         if (closed) Sockets.shutdownOutput(fd);
     }
 
+    /**
+     * Writes the first {@code n} bytes of the pending output to the socket now and keeps the rest pending; returns how
+     * many were written. With {@code n} within the window the re-created socket believes the client has, the kernel
+     * sends them at once (a zero-window probe that carries data, see Takeover.prompt); they fit an empty send buffer,
+     * so this does not block.
+     */
+    public synchronized int writeAhead(int n) {
+        if (pending == null || pending.length == 0 || n <= 0) return 0;
+        int k = Math.min(n, pending.length);
+        byte[] p = pending;
+        pending = java.util.Arrays.copyOfRange(p, k, p.length);
+        toSocket(p, 0, k);
+        return k;
+    }
+
     /** Unacknowledged output still to be written to the re-created socket. */
     public synchronized int pendingBytes() { return pending == null ? 0 : pending.length; }
 
