@@ -239,11 +239,11 @@ public final class Takeover {
     private int restoreOne(ReplicaConnection c) {
         try {
             synchronized (c.output) {
-                byte[] unacked = c.output.unacknowledged();
-                c.unackedAtTakeover = unacked.length;
+                int unacked = c.output.unacknowledgedBytes();
+                c.unackedAtTakeover = unacked;
                 int fd;
                 if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
-                    fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, probeOnRepair());
+                    fd = TcpRepair.restore(stateOf(c, c.output.unacknowledged()), o.unacked(), false, probeOnRepair());
                     c.output.attach(fd, new byte[0]);
                 } else {
                     // what the primary already put on the wire goes in the repair-mode send queue, counted as sent
@@ -252,10 +252,10 @@ public final class Takeover {
                     // a large one (bulk), which must not hold up the other connections' takeover
                     int sndWnd = stateOf(c, new byte[0]).sndWnd();
                     int queued = o.unacked() == TcpRepair.UnackedOutput.WRITE_ALL_AFTER_REPAIR ? 0
-                            : queuedAsSent(unacked.length, c.primarySentPastAck(), sndWnd, c.mss);
-                    byte[] sent = java.util.Arrays.copyOfRange(unacked, 0, queued);
+                            : queuedAsSent(unacked, c.primarySentPastAck(), sndWnd, c.mss);
+                    byte[] sent = c.output.unacknowledged(0, queued);
                     fd = TcpRepair.restore(stateOf(c, sent), TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE, false, probeOnRepair());
-                    c.output.attach(fd, java.util.Arrays.copyOfRange(unacked, queued, unacked.length));
+                    c.output.attachAfter(fd, queued); // the rest stays where it is (no copy of megabytes here)
                     c.queuedAtTakeover = queued;
                 }
                 return fd;
