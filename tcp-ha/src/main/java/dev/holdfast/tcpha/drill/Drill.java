@@ -347,6 +347,12 @@ public final class Drill {
                 maxQueued = Math.max(maxQueued, Long.parseLong(sentPast.group(2)));
             }
             r.put("primary_sent_past_ack", maxSentPast >= 0 ? maxSentPast : null);
+            // restored connections whose client window (as the tap last saw it) was below one segment: the kernel
+            // sends such a connection nothing until its persist timer, unless the takeover prompts the client
+            java.util.regex.Matcher wnd = java.util.regex.Pattern.compile("(?m)^restored ConnectionState\\[.* mss=(\\d+) .* sndWnd=(\\d+) ").matcher(b);
+            long windowFull = 0;
+            while (wnd.find()) if (Long.parseLong(wnd.group(2)) < Long.parseLong(wnd.group(1))) windowFull++;
+            r.put("restored_window_below_mss", windowFull);
             r.put("queued_as_sent", maxQueued >= 0 ? maxQueued : null);
             r.put("takeover_after_crash_ms", takeoverUs > 0 && crashUs > 0 ? (takeoverUs - crashUs) / 1000.0 : null);
             r.put("phases_ms", crashUs > 0 ? TakeoverPhases.fromCrash(b, crashUs, r.get("failover_start_us") instanceof Long s0 ? s0 : -1,

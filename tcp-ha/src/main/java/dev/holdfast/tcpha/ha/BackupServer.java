@@ -20,7 +20,8 @@ import java.util.List;
  * and on a loaded host heartbeats are sometimes delayed between the servers for longer than a fast deadline.
  * Usage: {@code BackupServer --app echo --port 7000 --hb-ms 10 --miss 3 --fence-cmd CMD [--unacked write|queue|write-all]
  * [--idle-dead-ms 1000]
- * [--no-reprobe] [--no-window-probe] [--confirm-us 1000] [--gateway IP|none] [--source-ip IP] [--gateway-timeout-ms 20]}
+ * [--no-reprobe] [--no-window-probe] [--confirm-us 1000] [--gateway IP|none] [--source-ip IP] [--gateway-timeout-ms 20]
+ * [--hold-before-arp-ms MS (test hook)]}
  */
 public final class BackupServer {
     private static final System.Logger LOG = System.getLogger(BackupServer.class.getName());
@@ -99,7 +100,7 @@ public final class BackupServer {
                     default -> TcpRepair.UnackedOutput.WRITE_AFTER_REPAIR;
                 },
                 !a.get("no-window-probe", "false").equals("true"), !a.get("no-reprobe", "false").equals("true"),
-                LocalKernel.serverWindowScale(), vipOnLo);
+                LocalKernel.serverWindowScale(), vipOnLo, a.getInt("hold-before-arp-ms", 0));
         TcpRepair.warmUp();
         dev.holdfast.tcpha.posix.GratuitousArp.warmUp(ifName, vip);
         // --tap-server-headers false: a measurement knob only (bench sttcp --overhead --backup-args ...)

@@ -28,8 +28,19 @@ import java.util.Map;
 public final class Takeover {
     private static final System.Logger LOG = System.getLogger(Takeover.class.getName());
 
+    /**
+     * holdBeforeArpMs: a test hook, 0 in service: waits that long between restoring the connections and announcing
+     * the VIP, as a takeover of many connections on a loaded host does; client segments sent in that hole (after the
+     * tap stopped, before the client's ARP entry moved) reach nobody.
+     */
     public record Options(String ifName, Inet4Address vip, int port, TcpRepair.UnackedOutput unacked,
-                          boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {}
+                          boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback,
+                          int holdBeforeArpMs) {
+        public Options(String ifName, Inet4Address vip, int port, TcpRepair.UnackedOutput unacked,
+                       boolean windowProbe, boolean reprobeAfterArp, int fallbackServerWscale, boolean vipOnLoopback) {
+            this(ifName, vip, port, unacked, windowProbe, reprobeAfterArp, fallbackServerWscale, vipOnLoopback, 0);
+        }
+    }
 
     static final int TS_MARGIN_MS = 10_000;
     /** Unacknowledged output up to this size fits an empty socket send buffer: written inline at the takeover. */
@@ -117,6 +128,7 @@ public final class Takeover {
             restored++;
         }
         mark("connections_restored", t0);
+        if (o.holdBeforeArpMs() > 0) Thread.sleep(o.holdBeforeArpMs());
         arp.announce(1);
         mark("arp_announced", t0);
         for (int fd : toReset) Sockets.abort(fd);
@@ -136,6 +148,8 @@ public final class Takeover {
             }
             mark("reprobed", t0);
         }
+        for (ReplicaConnection c : taken) c.promptAtTakeover = c.output.writeAhead(promptBytes(c.output.pendingBytes(), clientWindowBytes(c), c.mss));
+        mark("prompted", t0);
         // only now (VIP announced, sockets out of repair mode for good) the unacknowledged output goes out: a
         // small one (a reply in flight) right here, a large one (bulk) on a thread of its own, since it may block
         // until the client takes it
@@ -160,12 +174,50 @@ public final class Takeover {
             if (fds[i] < 0) { log.append("restored failed: port ").append(c.clientPort).append('\n'); continue; }
             log.append("restored ").append(stateOf(c, new byte[0])).append(" unacked=").append(c.unackedAtTakeover)
                     .append(" primary_sent_past_ack=").append(c.primarySentPastAck()).append(" queued_as_sent=")
-                    .append(c.queuedAtTakeover).append('\n');
+                    .append(c.queuedAtTakeover).append(" prompt=").append(c.promptAtTakeover).append('\n');
         }
         System.out.print(log);
     }
 
     static final int PARALLEL_FROM = 32;
+
+    /**
+     * Whether leaving repair mode at the restore sends a window probe. Not when the takeover re-probes after the
+     * ARP: the client's answer to this one goes to the old MAC, and it uses up the client's allowance of one answer
+     * to an out-of-window segment per 500 ms (Linux, net.ipv4.tcp_invalid_ratelimit; a window probe's sequence
+     * number is one below the client's rcv_nxt), so the re-probe 30-300 ms later went unanswered (session 12's
+     * capture of a 3 s failover: the probe answered to the old MAC, the re-probe after the ARP not at all).
+     */
+    private boolean probeOnRepair() { return o.windowProbe() && !o.reprobeAfterArp(); }
+
+    /**
+     * How many of a connection's pending (unacknowledged, not yet sent) output bytes to write ahead of the rest right
+     * after the ARP: at least one when the client's window, as the tap last saw it, is below a segment, else none.
+     * <p>Such a socket sends nothing when the output is written: the kernel sends a segment only if a whole one fits
+     * the window, and otherwise waits for the client's window update or its own persist timer, whose first expiry
+     * on a re-created socket (no RTT sample) is 3 s. A slow reader's window update sent between the tap's stop and
+     * the ARP reaches nobody, and a pure window probe may draw no answer (rate-limited, see {@link #probeOnRepair}):
+     * the soak's 3 s failovers (session 11, 5 of 20 drills; the restored window was 1 byte in all five). A few
+     * bytes that fit the window go out at once: a zero-window probe that carries data (RFC 9293 3.8.6.1), which the
+     * client always answers with its current window (a closed window drops the data and acknowledges, and Linux
+     * never rate-limits the answer to a segment with data); an open one takes the bytes, the next in the stream.
+     */
+    static int promptBytes(int pending, long clientWindowBytes, int mss) {
+        if (pending <= 0 || clientWindowBytes >= mss) return 0;
+        return (int) Math.min(pending, Math.max(1, clientWindowBytes));
+    }
+
+    /** The client's receive window as the tap last saw it, in bytes (its field scaled by the client's shift). */
+    private int clientWindowBytes(ReplicaConnection c) {
+        return scaling(c) ? c.clientWindow() << c.clientWscale : c.clientWindow();
+    }
+
+    /** Window scaling is on when both sides offered it (the server's offer from the SYN-ACK, else our kernel's). */
+    private boolean scaling(ReplicaConnection c) {
+        return c.clientWscale >= 0 && serverWscale(c) >= 0;
+    }
+
+    private int serverWscale(ReplicaConnection c) { return c.synAckSeen() ? c.serverWscale() : o.fallbackServerWscale(); }
 
     private final class Restorer implements Runnable {
         private final List<ReplicaConnection> todo;
@@ -187,11 +239,11 @@ public final class Takeover {
     private int restoreOne(ReplicaConnection c) {
         try {
             synchronized (c.output) {
-                byte[] unacked = c.output.unacknowledged();
-                c.unackedAtTakeover = unacked.length;
+                int unacked = c.output.unacknowledgedBytes();
+                c.unackedAtTakeover = unacked;
                 int fd;
                 if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
-                    fd = TcpRepair.restore(stateOf(c, unacked), o.unacked(), false, o.windowProbe());
+                    fd = TcpRepair.restore(stateOf(c, c.output.unacknowledged()), o.unacked(), false, probeOnRepair());
                     c.output.attach(fd, new byte[0]);
                 } else {
                     // what the primary already put on the wire goes in the repair-mode send queue, counted as sent
@@ -200,10 +252,10 @@ public final class Takeover {
                     // a large one (bulk), which must not hold up the other connections' takeover
                     int sndWnd = stateOf(c, new byte[0]).sndWnd();
                     int queued = o.unacked() == TcpRepair.UnackedOutput.WRITE_ALL_AFTER_REPAIR ? 0
-                            : queuedAsSent(unacked.length, c.primarySentPastAck(), sndWnd, c.mss);
-                    byte[] sent = java.util.Arrays.copyOfRange(unacked, 0, queued);
-                    fd = TcpRepair.restore(stateOf(c, sent), TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE, false, o.windowProbe());
-                    c.output.attach(fd, java.util.Arrays.copyOfRange(unacked, queued, unacked.length));
+                            : queuedAsSent(unacked, c.primarySentPastAck(), sndWnd, c.mss);
+                    byte[] sent = c.output.unacknowledged(0, queued);
+                    fd = TcpRepair.restore(stateOf(c, sent), TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE, false, probeOnRepair());
+                    c.output.attachAfter(fd, queued); // the rest stays where it is (no copy of megabytes here)
                     c.queuedAtTakeover = queued;
                 }
                 return fd;
@@ -249,13 +301,13 @@ public final class Takeover {
     private void mark(String what, long t0) { timingsUs.put(what, (System.nanoTime() - t0) / 1000); }
 
     ConnectionState stateOf(ReplicaConnection c, byte[] unacked) {
-        int serverWscale = c.synAckSeen() ? c.serverWscale() : o.fallbackServerWscale();
-        boolean scaling = c.clientWscale >= 0 && serverWscale >= 0;
+        int serverWscale = serverWscale(c);
+        boolean scaling = scaling(c);
         // our timestamp clock must not run behind the primary's, or the client's PAWS check drops what we send:
         // the tap saw the primary's clock in the client's TSecr; add the time since, and a margin for the tap's
         // backlog (a forward jump is harmless: RFC 7323 only rejects values behind TS.Recent)
         long elapsedMs = (System.nanoTime() - c.lastTsEcrNanos()) / 1_000_000 + TS_MARGIN_MS;
-        int sndWnd = scaling ? c.clientWindow() << c.clientWscale : c.clientWindow();
+        int sndWnd = clientWindowBytes(c);
         int rcvWnd = c.serverWindow() >= 0 ? c.serverWindow() << (scaling ? serverWscale : 0) : 65535;
         byte[] ip = ByteBuffer.allocate(4).putInt(c.clientIp).array();
         InetSocketAddress remote;

@@ -126,6 +126,8 @@ public final class ReplicaConnection {
     public long consumedReported = -1;
     /** Unacknowledged output bytes the takeover put in the repair-mode send queue as already sent (for the log). */
     public volatile int queuedAtTakeover, unackedAtTakeover;
+    /** Bytes written ahead of the rest after the ARP to prompt a client whose window was full (Takeover.prompt). */
+    public volatile int promptAtTakeover;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */
     public volatile boolean closeReported;
 

@@ -89,4 +89,37 @@ class ReplicaOutputTest {
             dev.holdfast.tcpha.posix.Sockets.close(listener);
         }
     }
+
+    /**
+     * The takeover's path: the part the primary had sent is taken out for the repair-mode queue, the rest stays in
+     * place as pending (no copy), a few bytes are written ahead (the prompt), and the rest follows, once, in order.
+     */
+    @Test
+    void afterTheTakeoverTheRestIsWrittenOnceInOrder_promptFirst() throws Exception {
+        int listener = dev.holdfast.tcpha.posix.Sockets.tcpSocket();
+        dev.holdfast.tcpha.posix.Sockets.bind(listener, new java.net.InetSocketAddress("127.0.0.1", 0));
+        dev.holdfast.tcpha.posix.Sockets.listen(listener, 1);
+        try (java.net.Socket client = new java.net.Socket()) {
+            client.connect(dev.holdfast.tcpha.posix.Sockets.localAddress(listener));
+            int fd = dev.holdfast.tcpha.posix.Sockets.accept(listener);
+            ReplicaOutput out = new ReplicaOutput(1 << 20);
+            byte[] data = new byte[100_000];
+            for (int i = 0; i < data.length; i++) data[i] = (byte) (i * 7);
+            out.write(data, 0, 60_000);
+            out.acknowledged(10_000);
+            assertEquals(50_000, out.unacknowledgedBytes());
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 10_000, 12_000), out.unacknowledged(0, 2_000), "the queued-as-sent part");
+            out.attachAfter(fd, 2_000);
+            assertEquals(48_000, out.pendingBytes());
+            assertEquals(1, out.writeAhead(1));
+            assertEquals(47_999, out.pendingBytes());
+            out.write(data, 60_000, 40_000); // the replica's next output: after what was pending
+            out.close();
+            byte[] got = client.getInputStream().readAllBytes();
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 12_000, 100_000), got);
+            dev.holdfast.tcpha.posix.Sockets.close(fd);
+        } finally {
+            dev.holdfast.tcpha.posix.Sockets.close(listener);
+        }
+    }
 }
