@@ -19,14 +19,21 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The queue between the UDP receive thread and the stack's parsing threads ({@link UdpReceiver}). The RI's threads
- * take datagrams off one shared queue and parse and process them in parallel, so two datagrams of one call from one
+ * The queue between the SIP socket and the stack's parsing threads ({@link UdpReceiver}). The RI's threads take
+ * datagrams off one shared queue and parse and process them in parallel, so two datagrams of one call from one
  * peer, sent back to back, could be processed in the opposite order: a 180 after the 200 (the caller then never
  * heard ringing: SipB2buaTest failed so, 1 run in 10), an ACK after the BYE. Here a datagram is handed out only when
  * no parsing thread is busy with one from the same source and Call-ID; different calls still go in parallel. A
  * parsing thread is done with its datagram when it comes back for the next one (the RI's loop: take, process, take).
  * As the RI's queue under its congestion control ({@code CONGESTION_CONTROL_TIMEOUT}), a datagram that waited longer
  * than that is dropped unprocessed (its sender retransmits, or has given up).
+ * <p>
+ * With a {@link Socket} the parsing threads receive the datagrams themselves: a thread with nothing waiting for it
+ * reads the socket (one thread at a time), and processes what it read unless another thread is busy with that call
+ * (then the datagram waits here for that thread, which takes it when it comes back). No receive thread, and no
+ * hand-off from it to a parsing thread: a datagram is read and processed on one thread (docs/sip.md "Figures",
+ * session 12). A thread stuck in the stack (a transaction's lock held by the listener) holds up only its own call's
+ * datagrams: the other threads go on reading.
  */
 final class CallOrderedDatagrams extends AbstractQueue<DatagramQueuedMessageDispatch>
         implements BlockingQueue<DatagramQueuedMessageDispatch> {
@@ -40,9 +47,28 @@ final class CallOrderedDatagrams extends AbstractQueue<DatagramQueuedMessageDisp
     private final Map<Thread, String> taken = new HashMap<>();
     private final long staleAfterMillis;
     private long dropped;
+    /** Where the parsing threads read datagrams themselves; null: {@link #offer} brings them. */
+    private final Socket socket;
+    /** Held by the one parsing thread reading the socket (with {@link #lock} inside it, never the other way). */
+    private final ReentrantLock reading = new ReentrantLock();
+
+    /** The SIP socket as the parsing threads read it ({@link UdpReceiver}). */
+    interface Socket {
+        /**
+         * The next datagram, in an array of its own, blocking until one comes; {@link InterruptedException} when the
+         * socket is closed (the stack stops: the RI's parsing loop then ends).
+         */
+        DatagramPacket receive() throws InterruptedException;
+    }
 
     /** {@code staleAfterMillis}: a datagram that waited longer is dropped; 0: none is. */
-    CallOrderedDatagrams(long staleAfterMillis) { this.staleAfterMillis = staleAfterMillis; }
+    CallOrderedDatagrams(long staleAfterMillis) { this(staleAfterMillis, null); }
+
+    /** Datagrams read from {@code socket} by the threads that take them; {@code staleAfterMillis} as above. */
+    CallOrderedDatagrams(long staleAfterMillis, Socket socket) {
+        this.staleAfterMillis = staleAfterMillis;
+        this.socket = socket;
+    }
 
     /** Datagrams dropped for waiting too long. */
     long dropped() {
@@ -74,6 +100,7 @@ final class CallOrderedDatagrams extends AbstractQueue<DatagramQueuedMessageDisp
     @Override public boolean offer(DatagramQueuedMessageDispatch d, long timeout, TimeUnit unit) { return offer(d); }
 
     @Override public DatagramQueuedMessageDispatch take() throws InterruptedException {
+        if (socket != null) return takeReading();
         lock.lock();
         try {
             doneWithLast();
@@ -85,7 +112,53 @@ final class CallOrderedDatagrams extends AbstractQueue<DatagramQueuedMessageDisp
         }
     }
 
+    /**
+     * {@link #take} when the parsing threads read the socket: a datagram left waiting for this thread's call (or any
+     * call now free), else the socket's next one that no other thread's call claims.
+     */
+    private DatagramQueuedMessageDispatch takeReading() throws InterruptedException {
+        lock.lock();
+        try {
+            doneWithLast();
+            DatagramQueuedMessageDispatch d = next();
+            if (d != null) return d;
+        } finally {
+            lock.unlock();
+        }
+        reading.lockInterruptibly();
+        try {
+            while (true) {
+                // what came meanwhile for a call this thread could take: a thread freed its call while we waited
+                lock.lock();
+                try {
+                    DatagramQueuedMessageDispatch d = next();
+                    if (d != null) return d;
+                } finally {
+                    lock.unlock();
+                }
+                DatagramPacket p = socket.receive();
+                Waiting w = new Waiting(new DatagramQueuedMessageDispatch(p, System.currentTimeMillis()), callOf(p));
+                // its call is claimed while this thread still reads alone: the next datagram, read by whichever
+                // thread, finds the call busy and waits behind it (a call's datagrams keep their order)
+                lock.lock();
+                try {
+                    if (busy.add(w.call())) {
+                        taken.put(Thread.currentThread(), w.call());
+                        return w.dispatch();
+                    }
+                    waiting.addLast(w);
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            reading.unlock();
+        }
+    }
+
     @Override public DatagramQueuedMessageDispatch poll(long timeout, TimeUnit unit) throws InterruptedException {
+        // reading the socket has no time limit (the RI polls only with its thread auditor, which the edge leaves off)
+        if (socket != null) return takeReading();
         long left = unit.toNanos(timeout);
         lock.lock();
         try {

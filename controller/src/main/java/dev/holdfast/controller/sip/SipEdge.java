@@ -73,7 +73,8 @@ public final class SipEdge implements SipListener, AutoCloseable {
     private static final int SENDER_THREADS = Integer.getInteger("holdfast.sip.senderThreads",
             Math.max(2, Runtime.getRuntime().availableProcessors()));
     /**
-     * The stack's threads that parse received datagrams ({@code THREAD_POOL_SIZE}; see {@link UdpReceiver});
+     * The stack's threads that read, parse and process received datagrams ({@code THREAD_POOL_SIZE}; see
+     * {@link UdpReceiver});
      * {@code -Dholdfast.sip.parsingThreads=N} sets another number.
      */
     static final int PARSING_THREADS = Integer.getInteger("holdfast.sip.parsingThreads", 4);
@@ -200,6 +201,7 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 s.retryAfterSeconds(), counters, new ConcurrentHashMap<>(), this::earlyAnswer,
                 this::ackArrived));
         this.guard = GUARDS.get(stackName);
+        CountedBranchIds.install(); // no MD5 digest per transaction and per ACK
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         Properties p = new Properties();

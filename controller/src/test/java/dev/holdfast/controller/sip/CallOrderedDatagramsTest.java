@@ -4,13 +4,21 @@ import gov.nist.javax.sip.stack.DatagramQueuedMessageDispatch;
 import org.junit.jupiter.api.Test;
 
 import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -75,6 +83,63 @@ class CallOrderedDatagramsTest {
         } finally {
             first.shutdownNow();
             second.shutdownNow();
+        }
+    }
+
+    /** The datagram's first line (its status line), to tell the datagrams apart after a trip through a real socket. */
+    private static String firstLine(DatagramQueuedMessageDispatch d) {
+        String text = new String(d.packet.getData(), d.packet.getOffset(), d.packet.getLength(), StandardCharsets.ISO_8859_1);
+        return text.substring(0, text.indexOf('\r')) + " " + CallOrderedDatagrams.callOf(d.packet).replaceAll(".* ", "");
+    }
+
+    @Test void parsingThreadsReadingTheSocketKeepACallsOrderAndAThreadHeldUpStallsOnlyItsCall() throws Exception {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        try (DatagramSocket sip = new DatagramSocket(new InetSocketAddress(loopback, 0));
+             DatagramSocket peer = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
+            byte[] buffer = new byte[4096];
+            CallOrderedDatagrams q = new CallOrderedDatagrams(0, () -> {
+                DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+                try {
+                    sip.receive(p);
+                } catch (java.io.IOException closed) {
+                    throw new InterruptedException("closed");
+                }
+                return new DatagramPacket(Arrays.copyOf(buffer, p.getLength()), p.getLength(), p.getAddress(), p.getPort());
+            });
+            java.util.function.Consumer<String> send = text -> {
+                byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+                try {
+                    peer.send(new DatagramPacket(b, b.length, loopback, sip.getLocalPort()));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            send.accept(response(180, "Call-ID: a"));
+            send.accept(response(200, "Call-ID: a"));
+            send.accept(response(180, "Call-ID: b"));
+            ExecutorService first = Executors.newSingleThreadExecutor();
+            ExecutorService second = Executors.newSingleThreadExecutor();
+            try {
+                assertEquals("SIP/2.0 180 X a", firstLine(first.submit(() -> q.take()).get(5, TimeUnit.SECONDS)));
+                // the first thread is busy with call a (held up in the stack, say): the second reads the 200 of call
+                // a, leaves it for the first, and goes on with call b, and with call c that comes later
+                assertEquals("SIP/2.0 180 X b", firstLine(second.submit(() -> q.take()).get(5, TimeUnit.SECONDS)));
+                assertEquals(1, q.size(), "the 200 of call a waits for the thread busy with that call");
+                send.accept(response(180, "Call-ID: c"));
+                assertEquals("SIP/2.0 180 X c", firstLine(second.submit(() -> q.take()).get(5, TimeUnit.SECONDS)));
+                Future<DatagramQueuedMessageDispatch> reading = second.submit(() -> q.take());
+                Thread.sleep(200);
+                assertFalse(reading.isDone(), "nothing for the second thread: it reads the socket");
+                // the first thread comes back: the 200 of call a is its next, after the 180
+                assertEquals("SIP/2.0 200 X a", firstLine(first.submit(() -> q.take()).get(5, TimeUnit.SECONDS)));
+                assertEquals(0, q.size());
+                sip.close();
+                ExecutionException stopped = assertThrows(ExecutionException.class, () -> reading.get(5, TimeUnit.SECONDS));
+                assertInstanceOf(InterruptedException.class, stopped.getCause(), "a closed socket ends the RI's parsing loop");
+            } finally {
+                first.shutdownNow();
+                second.shutdownNow();
+            }
         }
     }
 }
