@@ -201,7 +201,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
                 s.retryAfterSeconds(), counters, new ConcurrentHashMap<>(), this::earlyAnswer,
                 this::ackArrived));
         this.guard = GUARDS.get(stackName);
-        CountedBranchIds.install(); // no MD5 digest per transaction and per ACK
         SipFactory factory = SipFactory.getInstance();
         factory.setPathName("gov.nist");
         Properties p = new Properties();
