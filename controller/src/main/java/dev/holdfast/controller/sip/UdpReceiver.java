@@ -71,7 +71,7 @@ final class UdpReceiver extends UDPMessageProcessor {
 
     /**
      * The next datagram off the socket, copied to an array of its own (the RI logs a failed datagram's whole array);
-     * called by one parsing thread at a time ({@link CallOrderedDatagrams}). A receive error other than the socket closing is logged (the first ten in a
+     * called by one parsing thread at a time ({@link CallOrderedDatagrams}), or by the receive thread. A receive error other than the socket closing is logged (the first ten in a
      * row) and the thread reads on.
      */
     private DatagramPacket receive() throws InterruptedException {
@@ -94,24 +94,13 @@ final class UdpReceiver extends UDPMessageProcessor {
         }
     }
 
-    /** The receive thread ({@link #RECEIVE_THREAD} only). */
+    /** The receive thread ({@link #RECEIVE_THREAD} only): the same reading, each datagram queued for the parsing threads. */
     @Override public void run() {
-        byte[] buffer = new byte[bufferBytes];
-        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-        int reported = 0;
         while (isRunning) {
             try {
-                packet.setData(buffer, 0, buffer.length);
-                sock.receive(packet);
-                DatagramPacket copy = new DatagramPacket(Arrays.copyOf(buffer, packet.getLength()), packet.getLength(),
-                        packet.getAddress(), packet.getPort());
-                messageQueue.offer(new DatagramQueuedMessageDispatch(copy, System.currentTimeMillis()));
-                reported = 0;
-            } catch (SocketException e) {
-                if (!isRunning) return;
-                if (reported++ < 10) LOG.log(System.Logger.Level.WARNING, "SIP UDP receive on port " + getPort(), e);
-            } catch (IOException | RuntimeException e) {
-                if (reported++ < 10) LOG.log(System.Logger.Level.WARNING, "SIP UDP receive on port " + getPort(), e);
+                messageQueue.offer(new DatagramQueuedMessageDispatch(receive(), System.currentTimeMillis()));
+            } catch (InterruptedException stopped) {
+                return;
             }
         }
     }
