@@ -38,9 +38,10 @@ import java.util.concurrent.TimeUnit;
  * with like). Run it with bin/bench-codec, or
  * {@code java -cp <test classpath> org.openjdk.jmh.Main CodecBenchmark -prof gc}.
  *
- * <p>JVM options: the forks run with the serial collector, as the product runs the codec: bin/controller starts
- * the call controller with {@code -XX:+UseSerialGC} (on this 2-core machine G1's barriers and threads cost the
- * controller CPU per call). bin/bench-codec prints the options the forks had; {@code -jvmArgs} overrides them.
+ * <p>JVM options: the forks run with the options the product runs the codec with, bin/controller's defaults
+ * ({@code bin/controller --default-jvm-options}: the Shenandoah collector, see there why). bin/bench-codec passes
+ * them to the forks itself ({@code -jvmArgs}, so that they are read from bin/controller, not from here) and prints
+ * them; the annotation's copy is for direct JMH runs and {@code CodecBenchmarkOptionsTest} keeps it equal.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgs = CodecBenchmark.PRODUCT_JVM_OPTIONS)
 public class CodecBenchmark {
     /** The JVM options bin/controller gives the controller by default (see there why). */
-    static final String PRODUCT_JVM_OPTIONS = "-XX:+UseSerialGC";
+    static final String PRODUCT_JVM_OPTIONS = "-XX:+UseShenandoahGC";
 
     @Param({"PRETTY", "COMPACT"})
     public String form;
