@@ -270,10 +270,7 @@ final class MessageEncoder extends OctetWriter {
                     .append(auth.authData());
             append(compact ? ' ' : '\n');
         }
-        tok(Token.MEGACOP);
-        append('/').append(m.version()).append(' ');
-        mid(m.mid());
-        append('\n');
+        header(m.version(), m.mid());
         MessageBody body = m.body();
         if (body instanceof MessageBody.Error e) {
             error(e.error());
@@ -285,6 +282,43 @@ final class MessageEncoder extends OctetWriter {
                 transaction(t);
                 if (!compact || (t instanceof Transaction.SegmentReply && i + 1 < n)) append('\n');
             }
+        }
+    }
+
+    /**
+     * The header line ({@code MEGACO/1 [a.b.c.d]:p} and its line feed) of a message written from the same MId object
+     * as the message before it, as octets, and what it was written from. A controller writes its own mId in every
+     * message, the same MId object: the line is written twice, then copied. MIds are immutable records, so the same
+     * object, version and form write the same octets. A writer that takes turns between several mIds (a simulator
+     * of many gateways on one thread) never keeps one, so it does not copy a line per message. The fields change
+     * only when the line does: no reference store (no collector barrier) per message once it is kept.
+     */
+    private MId headerMid;
+    private int headerVersion = -1;
+    private boolean headerCompact;
+    private byte[] header;
+    /** The mId of the last message whose header line was written out, not copied. */
+    private MId previousMid;
+
+    /** {@code MegacopToken SLASH Version SEP mId} and the line feed (the SEP after the mId). */
+    private void header(int version, MId mid) {
+        if (mid == headerMid && version == headerVersion && compact == headerCompact) {
+            append(header);
+            return;
+        }
+        int from = length();
+        int wide = wideCount();
+        tok(Token.MEGACOP);
+        append('/').append(version).append(' ');
+        mid(mid);
+        append('\n');
+        if (mid != previousMid) {
+            previousMid = mid;
+        } else if (mid != null && wideCount() == wide) { // a '?' for a wide character is given back by position
+            header = copyFrom(from);
+            headerMid = mid;
+            headerVersion = version;
+            headerCompact = compact;
         }
     }
 

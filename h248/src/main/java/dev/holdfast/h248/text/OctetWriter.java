@@ -41,6 +41,12 @@ abstract class OctetWriter {
 
     final byte[] toBytes() { return Arrays.copyOf(a, n); }
 
+    /** The octets written since {@code from}, a copy. */
+    final byte[] copyFrom(int from) { return Arrays.copyOfRange(a, from, n); }
+
+    /** How many characters above U+00FF were written as '?' so far. */
+    final int wideCount() { return wideCount; }
+
     /** The octets as text, with the characters above U+00FF that were written as '?' given back. */
     final String text() {
         if (wideCount == 0) return new String(a, 0, n, StandardCharsets.ISO_8859_1);

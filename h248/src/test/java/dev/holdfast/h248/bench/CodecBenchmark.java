@@ -38,20 +38,20 @@ import java.util.concurrent.TimeUnit;
  * with like). Run it with bin/bench-codec, or
  * {@code java -cp <test classpath> org.openjdk.jmh.Main CodecBenchmark -prof gc}.
  *
- * <p>JVM options: the forks run with the serial collector, as the product runs the codec: bin/controller starts
- * the call controller with {@code -XX:+UseSerialGC} (on this 2-core machine G1's barriers and threads cost the
- * controller CPU per call). bin/bench-codec prints the options the forks had; {@code -jvmArgs} overrides them.
+ * <p>JVM options: the forks run with the options the product runs the codec with, bin/controller's defaults
+ * ({@code bin/controller --default-jvm-options}: the Shenandoah collector on a fixed heap, C2's InlineSmallCode
+ * at 1000, see there why). bin/bench-codec passes
+ * them to the forks itself ({@code -jvmArgs}, so that they are read from bin/controller, not from here) and prints
+ * them; the {@code @Fork} annotation's copy is for direct JMH runs, and {@code CodecBenchmarkOptionsTest} keeps it
+ * equal.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgs = CodecBenchmark.PRODUCT_JVM_OPTIONS)
+@Fork(value = 1, jvmArgs = {"-XX:+UseShenandoahGC", "-Xms2g", "-Xmx2g", "-XX:InlineSmallCode=1000"})
 public class CodecBenchmark {
-    /** The JVM options bin/controller gives the controller by default (see there why). */
-    static final String PRODUCT_JVM_OPTIONS = "-XX:+UseSerialGC";
-
     @Param({"PRETTY", "COMPACT"})
     public String form;
 

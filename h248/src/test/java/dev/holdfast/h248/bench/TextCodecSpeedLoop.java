@@ -35,7 +35,7 @@ public final class TextCodecSpeedLoop {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        String files = args.length > 1 ? args[1] : OTP_ACCEPTED;
+        String files = args.length > 1 && !args[1].isEmpty() ? args[1] : OTP_ACCEPTED;
         String only = args.length > 2 ? args[2] : "";
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean processClock = "process".equals(System.getProperty("clock"));

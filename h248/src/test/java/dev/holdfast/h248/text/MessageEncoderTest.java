@@ -8,7 +8,9 @@ import dev.holdfast.h248.message.Descriptor;
 import dev.holdfast.h248.message.LocalControlDescriptor;
 import dev.holdfast.h248.message.LocalDescriptor;
 import dev.holdfast.h248.message.MediaDescriptor;
+import dev.holdfast.h248.message.MId;
 import dev.holdfast.h248.message.Message;
+import dev.holdfast.h248.message.MessageBody;
 import dev.holdfast.h248.message.RemoteDescriptor;
 import dev.holdfast.h248.message.ServiceChangeParm;
 import dev.holdfast.h248.message.SignalParameter;
@@ -835,5 +837,39 @@ class MessageEncoderTest {
         assertTrue(c.contains(compact), "compact form lacks " + compact + ":\n" + c);
         String p = TextCodec.encode(m, TextForm.PRETTY);
         for (String f : prettyFragments) assertTrue(p.contains(f), "pretty form lacks " + f + ":\n" + p);
+    }
+
+    /**
+     * The encoder keeps the header line of an mId it writes twice in a row and copies it afterwards: every message
+     * must still be written exactly as a fresh encoder (a new thread's) writes it, when the version, the form or the
+     * mId changes, with an equal mId that is another object, and with mIds taking turns.
+     */
+    @Test
+    void headerLineIsWrittenAsAFreshEncoderWritesItWhateverCameBefore() throws Exception {
+        MId a = new MId.IpAddress("192.0.2.1", false, 2944);
+        MId sameAsA = new MId.IpAddress("192.0.2.1", false, 2944);
+        MId b = new MId.DomainName("mgc.example.net", null);
+        MId c = new MId.DeviceName("gw7/line1");
+        Object[][] steps = {
+            {a, 1, TextForm.COMPACT}, {a, 1, TextForm.COMPACT}, {a, 1, TextForm.COMPACT}, {a, 2, TextForm.COMPACT},
+            {a, 2, TextForm.COMPACT}, {a, 2, TextForm.PRETTY}, {a, 2, TextForm.PRETTY}, {sameAsA, 2, TextForm.PRETTY},
+            {b, 1, TextForm.PRETTY}, {a, 1, TextForm.PRETTY}, {b, 1, TextForm.PRETTY}, {b, 1, TextForm.PRETTY},
+            {b, 3, TextForm.COMPACT}, {c, 3, TextForm.COMPACT}, {c, 3, TextForm.COMPACT}, {a, 1, TextForm.COMPACT},
+        };
+        long tid = 1;
+        for (Object[] step : steps) {
+            Message m = new Message(null, (Integer) step[1], (MId) step[0],
+                    new MessageBody.Transactions(List.of(new Transaction.Pending(tid++))));
+            TextForm form = (TextForm) step[2];
+            String[] fresh = new String[1];
+            Thread t = new Thread(() -> fresh[0] = TextCodec.encode(m, form));
+            t.start();
+            t.join();
+            assertEquals(fresh[0], TextCodec.encode(m, form), "step " + (tid - 1));
+            assertEquals(fresh[0], new String(TextCodec.encodeToBytes(m, form),
+                    java.nio.charset.StandardCharsets.ISO_8859_1), "step " + (tid - 1) + ", octets");
+        }
+        assertTrue(TextCodec.encode(new Message(null, 3, c, new MessageBody.Transactions(
+                List.of(new Transaction.Pending(9)))), TextForm.COMPACT).startsWith("!/3 gw7/line1\n"));
     }
 }
