@@ -851,6 +851,8 @@ public final class MigrationDrill {
             at.put(g.path("name").asText(), new long[] {g.path("lost_at_ms").asLong(-1), g.path("registered_at_ms").asLong(-1)});
         }
         List<Long> fromLost = new ArrayList<>(), fromRegistered = new ArrayList<>();
+        List<long[]> byGateway = new ArrayList<>(), byPhone = new ArrayList<>(), slowByGateway = new ArrayList<>(),
+                slowByPhone = new ArrayList<>();
         int unknown = 0, early = 0;
         for (JsonNode c : calls) {
             long rebuiltAt = c.path("rebuiltAt").asLong(0);
@@ -871,12 +873,14 @@ public final class MigrationDrill {
             parts.remove("null");
             parts.remove("sip:null");
             long lost = -1, registered = -1;
+            long[] last = null; // the part that registered last: what the call waited for
+            String lastName = null;
             boolean known = true;
             for (String p : parts) {
                 long[] t = at.get(p);
                 if (t == null || t[0] < killedAt || t[1] < killedAt) { known = false; break; }
                 lost = Math.max(lost, t[0]);
-                registered = Math.max(registered, t[1]);
+                if (t[1] > registered) { registered = t[1]; last = t; lastName = p; }
             }
             if (!known || lost < 0) { unknown++; continue; }
             if (rebuiltAt < lost) {
@@ -887,6 +891,10 @@ public final class MigrationDrill {
             }
             fromLost.add(rebuiltAt - lost);
             fromRegistered.add(rebuiltAt - registered);
+            // where the call's time went, by the part it waited for (registered last)
+            long[] phases = {last[0] - killedAt, last[1] - last[0], rebuiltAt - registered, lost - killedAt};
+            (lastName.startsWith("sip:") ? byPhone : byGateway).add(phases);
+            if (rebuiltAt - lost > 2000) (lastName.startsWith("sip:") ? slowByPhone : slowByGateway).add(phases);
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("calls", fromLost.size());
@@ -896,6 +904,29 @@ public final class MigrationDrill {
         n.put("from_parts_lost_over_2000", fromLost.stream().filter(v -> v > 2000).count());
         n.set("from_parts_registered", percentiles(fromRegistered));
         n.put("from_parts_registered_over_2000", fromRegistered.stream().filter(v -> v > 2000).count());
+        ObjectNode b = n.putObject("by_last_registered_part");
+        b.set("gateway", phases(byGateway));
+        b.set("phone", phases(byPhone));
+        ObjectNode slow = n.putObject("over_2000_by_last_registered_part");
+        slow.set("gateway", phases(slowByGateway));
+        slow.set("phone", phases(slowByPhone));
+        return n;
+    }
+
+    /**
+     * The breakdown of a group of calls by the part each waited for (the one that registered with the alternate last):
+     * how many, that part's loss from the kill (its detection), its loss to its registration (ServiceChange, or a
+     * phone's REGISTER with its 401 round trip), its registration to the call's last part put back (audit, merge,
+     * the dialog joined), and the latest loss among the call's parts from the kill; p50 / p99 / max each.
+     */
+    private static ObjectNode phases(List<long[]> calls) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("calls", calls.size());
+        String[] names = {"part_lost_from_kill", "part_lost_to_registered", "part_registered_to_rebuilt", "parts_last_lost_from_kill"};
+        for (int i = 0; i < names.length; i++) {
+            int k = i;
+            n.set(names[i], percentiles(calls.stream().map(x -> x[k]).toList()));
+        }
         return n;
     }
 
