@@ -292,8 +292,9 @@ public final class MigrationDrill {
 
         // ---- load
         int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip);
-        List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT));
-        lg.addAll(javaOpts(opt.get("loadgen-java-opts", ""), "loadgen"));
+        r.loadgenJavaOpts = opt.get("loadgen-java-opts", LOADGEN_JAVA_OPTS);
+        List<String> lg = new ArrayList<>(List.of(java(), LOG_FORMAT));
+        lg.addAll(javaOpts(r.loadgenJavaOpts, "loadgen"));
         lg.addAll(gcLog(work, "loadgen"));
         lg.addAll(List.of("-cp", gatewayCp,
                 "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
@@ -332,7 +333,8 @@ public final class MigrationDrill {
             // the JVM's default collector (G1): tried the serial one with a fixed 1 GB heap and a 512 MB young
             // generation, its few collections stopped the phones for 1.2-5.2 s each at load 35 (G1's many: 0.1-1.1 s
             // at load 26; docs/drill.md, session 9)
-            pj.addAll(javaOpts(opt.get("phones-java-opts", ""), "phones"));
+            r.phonesJavaOpts = opt.get("phones-java-opts", PHONES_JAVA_OPTS);
+            pj.addAll(javaOpts(r.phonesJavaOpts, "phones"));
             pj.addAll(gcLog(work, "phones"));
             phoneLoad = start("phones", concat(pj, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
@@ -408,6 +410,14 @@ public final class MigrationDrill {
             long alternateCpuAtKill = cpuMillis(alternate.pid());
             Map<String, Long> alternateThreadsAtKill = threadCpuMillis(alternate.pid());
             long loadgenCpuAtKill = cpuMillis(loadgen.pid());
+            long phonesCpuAtKill = phoneLoad == null ? 0 : cpuMillis(phoneLoad.pid());
+            // each process's CPU for the whole set-up: the same work every run, so comparable across JVM options
+            // whatever else the machine runs (wall times are not)
+            r.cpuMsAtKill = JSON.createObjectNode();
+            r.cpuMsAtKill.put("primary", cpuMillis(primary.pid()));
+            r.cpuMsAtKill.put("alternate", alternateCpuAtKill);
+            r.cpuMsAtKill.put("loadgen", loadgenCpuAtKill);
+            if (phoneLoad != null) r.cpuMsAtKill.put("phones", phonesCpuAtKill);
             long killedAt = System.currentTimeMillis();
             primary.kill9();
             say("killed the primary (kill -9 " + primary.pid() + ") at " + java.time.LocalTime.ofInstant(
@@ -534,6 +544,7 @@ public final class MigrationDrill {
                     }
                 }
                 r.loadgenCpuMs = cpuMillis(loadgen.pid()) - loadgenCpuAtKill;
+                if (phoneLoad != null) r.phonesCpuMs = cpuMillis(phoneLoad.pid()) - phonesCpuAtKill;
                 r.rebuildWallMs = System.currentTimeMillis() - killedAt;
                 try {
                     structuresAfter = alternateApi.calls();
@@ -721,6 +732,10 @@ public final class MigrationDrill {
         String alternateJavaOpts;
         Long alternateCpuMs;
         Long loadgenCpuMs;
+        Long phonesCpuMs;
+        String loadgenJavaOpts;
+        String phonesJavaOpts;
+        ObjectNode cpuMsAtKill;
         Long rebuildWallMs;
         /** Gateways and phones that had left the primary when it was killed (a liveness probe answered too late). */
         int leftPrimaryBeforeKill;
@@ -770,9 +785,13 @@ public final class MigrationDrill {
             if (detection != null) n.set("detection_ms", detection);
             putNullable(n, "alternate_cpu_ms_kill_to_rebuilt", alternateCpuMs);
             putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
+            putNullable(n, "phones_cpu_ms_kill_to_rebuilt", phonesCpuMs);
+            if (cpuMsAtKill != null) n.set("cpu_ms_at_kill", cpuMsAtKill);
             putNullable(n, "kill_to_rebuilt_ms", rebuildWallMs);
             n.put("load_average_at_kill", loadAverage);
             n.put("controller_java_opts", controllerJavaOpts);
+            if (loadgenJavaOpts != null) n.put("loadgen_java_opts", loadgenJavaOpts);
+            if (phonesJavaOpts != null) n.put("phones_java_opts", phonesJavaOpts);
             if (alternateJavaOpts != null && !alternateJavaOpts.isBlank()) n.put("alternate_java_opts", alternateJavaOpts);
             n.put("detect_budget_ms", detectBudgetMs);
             n.put("gateways", gateways);
@@ -1024,6 +1043,11 @@ public final class MigrationDrill {
     /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */
     private static final String LOG_FORMAT = "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
 
+    /** The H.248 load generator's JVM options by default (--loadgen-java-opts). */
+    static final String LOADGEN_JAVA_OPTS = "-XX:TieredStopAtLevel=1";
+    /** The phones' process's JVM options by default (--phones-java-opts). */
+    static final String PHONES_JAVA_OPTS = "";
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -1051,7 +1075,7 @@ public final class MigrationDrill {
      */
     private List<String> gcLog(Path work, String name) {
         if (temporaryLogs) return List.of();
-        return List.of("-Xlog:gc,safepoint:file=" + work.resolve("gc-" + name + ".log") + ":time,uptime");
+        return List.of("-Xlog:gc,gc+cpu,safepoint:file=" + work.resolve("gc-" + name + ".log") + ":time,uptime");
     }
 
     /** Extra JVM options (--controller-java-opts and the like, split at spaces), {@code %n} replaced by the process's name. */
