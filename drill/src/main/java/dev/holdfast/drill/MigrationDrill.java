@@ -71,8 +71,10 @@ public final class MigrationDrill {
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
               --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
               --controller-java-opts "OPTS": JVM options of both controllers (default -XX:TieredStopAtLevel=1
-                -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m: C1 only, serial
-                collector, a fixed heap touched at start; "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
+                -XX:+UseShenandoahGC -Xms2g -Xmx2g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch
+                -XX:MetaspaceSize=256m: C1 only, ./bin/controller's collector, a fixed heap touched at start; "" for
+                the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (default C1 only, the parallel
+                collector on 2 threads, a fixed heap of 1 GB / 2 GB touched at start; %n: the process's name)
               --alternate-java-opts "OPTS": more JVM options for the alternate only, after those (e.g.
                 -XX:StartFlightRecording=filename=DIR/alternate.jfr,settings=profile)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
@@ -266,15 +268,17 @@ public final class MigrationDrill {
         // ---- controllers
         // C1 only by default: the alternate is a cold JVM when the primary dies, and C2 compiling the audit, merge and
         // SIP paths took most of its CPU during the failover (3,000 calls, load average 12-15: the alternate used 18.2 s
-        // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit)
-        // and the serial collector (./bin/controller now defaults to Shenandoah for SIP load, docs/sip.md; the drill
-        // keeps serial): at 10,000 calls the alternate on G1 used 13.5 s of CPU from the kill to every call rebuilt and paused 60-240 ms at a time; on the serial collector 9.1 s.
-        // A fixed heap with a large young generation, touched at start: with the JVM's growing heap the alternate
-        // paused 640 ms in a young collection (fresh pages) and then 170 ms in a full one (an old generation of a few
-        // MB) right in the rebuild, and a "Metadata GC Threshold" full collection at the kill; with these, one young
-        // collection in the whole failover and none full (docs/drill.md, session 8)
-        controllerJavaOpts = opt.get("controller-java-opts",
-                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m");
+        // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit).
+        // The collector is the product's (./bin/controller: Shenandoah), with a fixed heap touched at start in
+        // transparent huge pages. Until session 12 the drill ran the serial collector (its CPU per call is the
+        // least): on this shared machine its young collections stopped the primary 0.4-0.8 s when quiet and 4.9-6.6 s
+        // at load averages of 13-15 (a stop-the-world pause stretches with the machine's oversubscription), and the
+        // gateways and phones whose heartbeats and keepalives it held up left the live primary before the kill (1,015
+        // of 1,100 in one run); Shenandoah's pauses were 1-4 ms in the same drill, for about 3% more CPU in the
+        // set-up (docs/drill.md, session 12). Huge pages: touching 2 GB in 4 KB pages took the two controllers 45 s
+        // of their start on a loaded machine, 10 s in huge pages. The heap is fixed because a growing one paused the
+        // alternate in fresh pages and a "Metadata GC Threshold" full collection at the kill (session 8).
+        controllerJavaOpts = opt.get("controller-java-opts", CONTROLLER_JAVA_OPTS);
         r.controllerJavaOpts = controllerJavaOpts;
         alternateJavaOpts = opt.get("alternate-java-opts", "");
         r.alternateJavaOpts = alternateJavaOpts;
@@ -330,9 +334,8 @@ public final class MigrationDrill {
             // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
             // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
             List<String> pj = new ArrayList<>(List.of(java(), LOG_FORMAT));
-            // the JVM's default collector (G1): tried the serial one with a fixed 1 GB heap and a 512 MB young
-            // generation, its few collections stopped the phones for 1.2-5.2 s each at load 35 (G1's many: 0.1-1.1 s
-            // at load 26; docs/drill.md, session 9)
+            // the parallel collector (PHONES_JAVA_OPTS; session 9 tried the serial one with a 512 MB young generation:
+            // its few collections stopped the phones for 1.2-5.2 s each at load 35, G1's many 0.1-1.1 s at load 26)
             r.phonesJavaOpts = opt.get("phones-java-opts", PHONES_JAVA_OPTS);
             pj.addAll(javaOpts(r.phonesJavaOpts, "phones"));
             pj.addAll(gcLog(work, "phones"));
@@ -410,7 +413,9 @@ public final class MigrationDrill {
             long alternateCpuAtKill = cpuMillis(alternate.pid());
             Map<String, Long> alternateThreadsAtKill = threadCpuMillis(alternate.pid());
             long loadgenCpuAtKill = cpuMillis(loadgen.pid());
+            Map<String, Long> loadgenThreadsAtKill = threadCpuMillis(loadgen.pid());
             long phonesCpuAtKill = phoneLoad == null ? 0 : cpuMillis(phoneLoad.pid());
+            Map<String, Long> phonesThreadsAtKill = phoneLoad == null ? Map.of() : threadCpuMillis(phoneLoad.pid());
             // each process's CPU for the whole set-up: the same work every run, so comparable across JVM options
             // whatever else the machine runs (wall times are not)
             r.cpuMsAtKill = JSON.createObjectNode();
@@ -544,7 +549,11 @@ public final class MigrationDrill {
                     }
                 }
                 r.loadgenCpuMs = cpuMillis(loadgen.pid()) - loadgenCpuAtKill;
-                if (phoneLoad != null) r.phonesCpuMs = cpuMillis(phoneLoad.pid()) - phonesCpuAtKill;
+                sayf("load generator's CPU by thread, kill -> rebuilt: %s%n", threadCpuDelta(loadgenThreadsAtKill, threadCpuMillis(loadgen.pid())));
+                if (phoneLoad != null) {
+                    r.phonesCpuMs = cpuMillis(phoneLoad.pid()) - phonesCpuAtKill;
+                    sayf("phones' CPU by thread, kill -> rebuilt: %s%n", threadCpuDelta(phonesThreadsAtKill, threadCpuMillis(phoneLoad.pid())));
+                }
                 r.rebuildWallMs = System.currentTimeMillis() - killedAt;
                 try {
                     structuresAfter = alternateApi.calls();
@@ -1043,10 +1052,24 @@ public final class MigrationDrill {
     /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */
     private static final String LOG_FORMAT = "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
 
-    /** The H.248 load generator's JVM options by default (--loadgen-java-opts). */
-    static final String LOADGEN_JAVA_OPTS = "-XX:TieredStopAtLevel=1";
-    /** The phones' process's JVM options by default (--phones-java-opts). */
-    static final String PHONES_JAVA_OPTS = "";
+    /** Both controllers' JVM options by default (--controller-java-opts): see where they start. */
+    static final String CONTROLLER_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseShenandoahGC -Xms2g -Xmx2g"
+            + " -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m";
+    /**
+     * The simulators' JVM options by default (--loadgen-java-opts, --phones-java-opts): C1 only, the parallel
+     * collector on 2 threads, a fixed heap with a large young generation touched at start in huge pages.
+     * C1: the failover runs code the set-up never ran (ServiceChange, audits, REGISTER to the alternate), and with
+     * C2 the load generator's C2 compiler threads used 3.2 s of its 9.5 s of CPU from the kill to the last call
+     * rebuilt, right when its gateways' heartbeats and round trips set detection and rebuild (session 12; the steady
+     * ./bin/bench h248-cps, where C2 pays, is another matter). Parallel collector, fixed heap: with the JVM's default
+     * (G1, growing heap) the load generator paused 23-32 times in a drill and the phones 34-42 times, 0.25-6.6 s
+     * each at load 5-13; with these 5-6 times each.
+     */
+    static final String LOADGEN_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:ParallelGCThreads=2"
+            + " -Xms1g -Xmx1g -Xmn640m -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch";
+    /** See {@link #LOADGEN_JAVA_OPTS}; a larger heap: the phones' SIP transactions live 32 s (Timer J) */
+    static final String PHONES_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:ParallelGCThreads=2"
+            + " -Xms2g -Xmx2g -Xmn1g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch";
 
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
