@@ -881,7 +881,7 @@ public final class MigrationDrill {
         List<Long> fromLost = new ArrayList<>(), fromRegistered = new ArrayList<>();
         List<long[]> byGateway = new ArrayList<>(), byPhone = new ArrayList<>(), slowByGateway = new ArrayList<>(),
                 slowByPhone = new ArrayList<>();
-        int unknown = 0, early = 0;
+        int unknown = 0, early = 0, slowPhoneCalls = 0;
         for (JsonNode c : calls) {
             long rebuiltAt = c.path("rebuiltAt").asLong(0);
             if (!c.path("migrated").asBoolean() || rebuiltAt <= 0) continue;
@@ -922,7 +922,10 @@ public final class MigrationDrill {
             // where the call's time went, by the part it waited for (registered last)
             long[] phases = {last[0] - killedAt, last[1] - last[0], rebuiltAt - registered, lost - killedAt};
             (lastName.startsWith("sip:") ? byPhone : byGateway).add(phases);
-            if (rebuiltAt - lost > 2000) (lastName.startsWith("sip:") ? slowByPhone : slowByGateway).add(phases);
+            if (rebuiltAt - lost > 2000) {
+                (lastName.startsWith("sip:") ? slowByPhone : slowByGateway).add(phases);
+                if (sip.isObject()) slowPhoneCalls++; // a phone's call also waits for its dialog to join
+            }
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("calls", fromLost.size());
@@ -938,6 +941,7 @@ public final class MigrationDrill {
         ObjectNode slow = n.putObject("over_2000_by_last_registered_part");
         slow.set("gateway", phases(slowByGateway));
         slow.set("phone", phases(slowByPhone));
+        n.put("over_2000_phone_calls", slowPhoneCalls);
         return n;
     }
 

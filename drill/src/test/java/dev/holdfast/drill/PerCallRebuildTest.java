@@ -57,6 +57,7 @@ class PerCallRebuildTest {
         assertEquals(5000, slow.get("part_lost_from_kill").get("max").asLong(), r.toString());
         assertEquals(200, slow.get("part_lost_to_registered").get("max").asLong(), r.toString());
         assertEquals(2300, slow.get("part_registered_to_rebuilt").get("max").asLong(), r.toString());
+        assertEquals(0, r.get("over_2000_phone_calls").asInt(), "the slow call is between lines: " + r);
     }
 
     @Test void percentilesAreNearestRank() {
