@@ -274,8 +274,8 @@ public final class MigrationDrill {
         // least): on this shared machine its young collections stopped the primary 0.4-0.8 s when quiet and 4.9-6.6 s
         // at load averages of 13-15 (a stop-the-world pause stretches with the machine's oversubscription), and the
         // gateways and phones whose heartbeats and keepalives it held up left the live primary before the kill (1,015
-        // of 1,100 in one run); Shenandoah's pauses were 1-4 ms in the same drill, for about 3% more CPU in the
-        // set-up (docs/drill.md, session 12). Huge pages: touching 2 GB in 4 KB pages took the two controllers 45 s
+        // of 1,100 in one run); Shenandoah's pauses were 1-4 ms in the same drill, and the primary's CPU for the set-up
+        // no larger (docs/drill.md, session 12). Huge pages: touching 2 GB in 4 KB pages took the two controllers 45 s
         // of their start on a loaded machine, 10 s in huge pages. The heap is fixed because a growing one paused the
         // alternate in fresh pages and a "Metadata GC Threshold" full collection at the kill (session 8).
         controllerJavaOpts = opt.get("controller-java-opts", CONTROLLER_JAVA_OPTS);
@@ -1066,8 +1066,8 @@ public final class MigrationDrill {
      * C2 the load generator's C2 compiler threads used 3.2 s of its 9.5 s of CPU from the kill to the last call
      * rebuilt, right when its gateways' heartbeats and round trips set detection and rebuild (session 12; the steady
      * ./bin/bench h248-cps, where C2 pays, is another matter). Parallel collector, fixed heap: with the JVM's default
-     * (G1, growing heap) the load generator paused 23-32 times in a drill and the phones 34-42 times, 0.25-6.6 s
-     * each at load 5-13; with these 5-6 times each.
+     * (G1, growing heap) the load generator paused 23-36 times in a drill and the phones 30-53 times, up to 0.2-6.6 s
+     * at load 5-16; with these 4-8 times.
      */
     static final String LOADGEN_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:ParallelGCThreads=2"
             + " -Xms1g -Xmx1g -Xmn640m -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch";
