@@ -71,8 +71,10 @@ public final class MigrationDrill {
               --provisioning-extra FILE: YAML appended to both controllers' provisioning (e.g. a cookies: section)
               --logs DIR: keep the processes' logs there (default: a temporary directory, removed when all passed)
               --controller-java-opts "OPTS": JVM options of both controllers (default -XX:TieredStopAtLevel=1
-                -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m: C1 only, serial
-                collector, a fixed heap touched at start; "" for the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (%n: the process's name)
+                -XX:+UseShenandoahGC -Xms2g -Xmx2g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch
+                -XX:MetaspaceSize=256m: C1 only, ./bin/controller's collector, a fixed heap touched at start; "" for
+                the JVM's default); --loadgen-java-opts, --phones-java-opts likewise (default C1 only, the parallel
+                collector on 2 threads, a fixed heap of 1 GB / 2 GB touched at start; %n: the process's name)
               --alternate-java-opts "OPTS": more JVM options for the alternate only, after those (e.g.
                 -XX:StartFlightRecording=filename=DIR/alternate.jfr,settings=profile)
               --cookies on|off: a cookies: section with one fresh key in both provisionings (default on, when the
@@ -266,15 +268,17 @@ public final class MigrationDrill {
         // ---- controllers
         // C1 only by default: the alternate is a cold JVM when the primary dies, and C2 compiling the audit, merge and
         // SIP paths took most of its CPU during the failover (3,000 calls, load average 12-15: the alternate used 18.2 s
-        // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit)
-        // and the serial collector (./bin/controller now defaults to Shenandoah for SIP load, docs/sip.md; the drill
-        // keeps serial): at 10,000 calls the alternate on G1 used 13.5 s of CPU from the kill to every call rebuilt and paused 60-240 ms at a time; on the serial collector 9.1 s.
-        // A fixed heap with a large young generation, touched at start: with the JVM's growing heap the alternate
-        // paused 640 ms in a young collection (fresh pages) and then 170 ms in a full one (an old generation of a few
-        // MB) right in the rebuild, and a "Metadata GC Threshold" full collection at the kill; with these, one young
-        // collection in the whole failover and none full (docs/drill.md, session 8)
-        controllerJavaOpts = opt.get("controller-java-opts",
-                "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms2g -Xmx2g -Xmn1g -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m");
+        // of CPU from the kill to every call rebuilt with C2, 7.1 s with C1 only; the detection and rebuild then fit).
+        // The collector is the product's (./bin/controller: Shenandoah), with a fixed heap touched at start in
+        // transparent huge pages. Until session 12 the drill ran the serial collector (its CPU per call is the
+        // least): on this shared machine its young collections stopped the primary 0.4-0.8 s when quiet and 4.9-6.6 s
+        // at load averages of 13-15 (a stop-the-world pause stretches with the machine's oversubscription), and the
+        // gateways and phones whose heartbeats and keepalives it held up left the live primary before the kill (1,015
+        // of 1,100 in one run); Shenandoah's pauses were 1-4 ms in the same drill, and the primary's CPU for the set-up
+        // no larger (docs/drill.md, session 12). Huge pages: touching 2 GB in 4 KB pages took the two controllers 45 s
+        // of their start on a loaded machine, 10 s in huge pages. The heap is fixed because a growing one paused the
+        // alternate in fresh pages and a "Metadata GC Threshold" full collection at the kill (session 8).
+        controllerJavaOpts = opt.get("controller-java-opts", CONTROLLER_JAVA_OPTS);
         r.controllerJavaOpts = controllerJavaOpts;
         alternateJavaOpts = opt.get("alternate-java-opts", "");
         r.alternateJavaOpts = alternateJavaOpts;
@@ -292,8 +296,9 @@ public final class MigrationDrill {
 
         // ---- load
         int controlPort = freePort(primaryPort, alternatePort, primaryAdmin, alternateAdmin, primarySip, alternateSip);
-        List<String> lg = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", LOG_FORMAT));
-        lg.addAll(javaOpts(opt.get("loadgen-java-opts", ""), "loadgen"));
+        r.loadgenJavaOpts = opt.get("loadgen-java-opts", LOADGEN_JAVA_OPTS);
+        List<String> lg = new ArrayList<>(List.of(java(), LOG_FORMAT));
+        lg.addAll(javaOpts(r.loadgenJavaOpts, "loadgen"));
         lg.addAll(gcLog(work, "loadgen"));
         lg.addAll(List.of("-cp", gatewayCp,
                 "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
@@ -329,10 +334,10 @@ public final class MigrationDrill {
             // phones notice a dead controller by keepalive: OPTIONS every --phone-keepalive-ms, unanswered for
             // --phone-timeout-ms (the same timeout covers REGISTER and calls: a short one makes phones leave a busy primary)
             List<String> pj = new ArrayList<>(List.of(java(), LOG_FORMAT));
-            // the JVM's default collector (G1): tried the serial one with a fixed 1 GB heap and a 512 MB young
-            // generation, its few collections stopped the phones for 1.2-5.2 s each at load 35 (G1's many: 0.1-1.1 s
-            // at load 26; docs/drill.md, session 9)
-            pj.addAll(javaOpts(opt.get("phones-java-opts", ""), "phones"));
+            // the parallel collector (PHONES_JAVA_OPTS; session 9 tried the serial one with a 512 MB young generation:
+            // its few collections stopped the phones for 1.2-5.2 s each at load 35, G1's many 0.1-1.1 s at load 26)
+            r.phonesJavaOpts = opt.get("phones-java-opts", PHONES_JAVA_OPTS);
+            pj.addAll(javaOpts(r.phonesJavaOpts, "phones"));
             pj.addAll(gcLog(work, "phones"));
             phoneLoad = start("phones", concat(pj, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
@@ -408,6 +413,16 @@ public final class MigrationDrill {
             long alternateCpuAtKill = cpuMillis(alternate.pid());
             Map<String, Long> alternateThreadsAtKill = threadCpuMillis(alternate.pid());
             long loadgenCpuAtKill = cpuMillis(loadgen.pid());
+            Map<String, Long> loadgenThreadsAtKill = threadCpuMillis(loadgen.pid());
+            long phonesCpuAtKill = phoneLoad == null ? 0 : cpuMillis(phoneLoad.pid());
+            Map<String, Long> phonesThreadsAtKill = phoneLoad == null ? Map.of() : threadCpuMillis(phoneLoad.pid());
+            // each process's CPU for the whole set-up: the same work every run, so comparable across JVM options
+            // whatever else the machine runs (wall times are not)
+            r.cpuMsAtKill = JSON.createObjectNode();
+            r.cpuMsAtKill.put("primary", cpuMillis(primary.pid()));
+            r.cpuMsAtKill.put("alternate", alternateCpuAtKill);
+            r.cpuMsAtKill.put("loadgen", loadgenCpuAtKill);
+            if (phoneLoad != null) r.cpuMsAtKill.put("phones", phonesCpuAtKill);
             long killedAt = System.currentTimeMillis();
             primary.kill9();
             say("killed the primary (kill -9 " + primary.pid() + ") at " + java.time.LocalTime.ofInstant(
@@ -534,6 +549,11 @@ public final class MigrationDrill {
                     }
                 }
                 r.loadgenCpuMs = cpuMillis(loadgen.pid()) - loadgenCpuAtKill;
+                sayf("load generator's CPU by thread, kill -> rebuilt: %s%n", threadCpuDelta(loadgenThreadsAtKill, threadCpuMillis(loadgen.pid())));
+                if (phoneLoad != null) {
+                    r.phonesCpuMs = cpuMillis(phoneLoad.pid()) - phonesCpuAtKill;
+                    sayf("phones' CPU by thread, kill -> rebuilt: %s%n", threadCpuDelta(phonesThreadsAtKill, threadCpuMillis(phoneLoad.pid())));
+                }
                 r.rebuildWallMs = System.currentTimeMillis() - killedAt;
                 try {
                     structuresAfter = alternateApi.calls();
@@ -721,6 +741,10 @@ public final class MigrationDrill {
         String alternateJavaOpts;
         Long alternateCpuMs;
         Long loadgenCpuMs;
+        Long phonesCpuMs;
+        String loadgenJavaOpts;
+        String phonesJavaOpts;
+        ObjectNode cpuMsAtKill;
         Long rebuildWallMs;
         /** Gateways and phones that had left the primary when it was killed (a liveness probe answered too late). */
         int leftPrimaryBeforeKill;
@@ -770,9 +794,13 @@ public final class MigrationDrill {
             if (detection != null) n.set("detection_ms", detection);
             putNullable(n, "alternate_cpu_ms_kill_to_rebuilt", alternateCpuMs);
             putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
+            putNullable(n, "phones_cpu_ms_kill_to_rebuilt", phonesCpuMs);
+            if (cpuMsAtKill != null) n.set("cpu_ms_at_kill", cpuMsAtKill);
             putNullable(n, "kill_to_rebuilt_ms", rebuildWallMs);
             n.put("load_average_at_kill", loadAverage);
             n.put("controller_java_opts", controllerJavaOpts);
+            if (loadgenJavaOpts != null) n.put("loadgen_java_opts", loadgenJavaOpts);
+            if (phonesJavaOpts != null) n.put("phones_java_opts", phonesJavaOpts);
             if (alternateJavaOpts != null && !alternateJavaOpts.isBlank()) n.put("alternate_java_opts", alternateJavaOpts);
             n.put("detect_budget_ms", detectBudgetMs);
             n.put("gateways", gateways);
@@ -851,7 +879,9 @@ public final class MigrationDrill {
             at.put(g.path("name").asText(), new long[] {g.path("lost_at_ms").asLong(-1), g.path("registered_at_ms").asLong(-1)});
         }
         List<Long> fromLost = new ArrayList<>(), fromRegistered = new ArrayList<>();
-        int unknown = 0, early = 0;
+        List<long[]> byGateway = new ArrayList<>(), byPhone = new ArrayList<>(), slowByGateway = new ArrayList<>(),
+                slowByPhone = new ArrayList<>();
+        int unknown = 0, early = 0, slowPhoneCalls = 0;
         for (JsonNode c : calls) {
             long rebuiltAt = c.path("rebuiltAt").asLong(0);
             if (!c.path("migrated").asBoolean() || rebuiltAt <= 0) continue;
@@ -871,12 +901,14 @@ public final class MigrationDrill {
             parts.remove("null");
             parts.remove("sip:null");
             long lost = -1, registered = -1;
+            long[] last = null; // the part that registered last: what the call waited for
+            String lastName = null;
             boolean known = true;
             for (String p : parts) {
                 long[] t = at.get(p);
                 if (t == null || t[0] < killedAt || t[1] < killedAt) { known = false; break; }
                 lost = Math.max(lost, t[0]);
-                registered = Math.max(registered, t[1]);
+                if (t[1] > registered) { registered = t[1]; last = t; lastName = p; }
             }
             if (!known || lost < 0) { unknown++; continue; }
             if (rebuiltAt < lost) {
@@ -887,6 +919,13 @@ public final class MigrationDrill {
             }
             fromLost.add(rebuiltAt - lost);
             fromRegistered.add(rebuiltAt - registered);
+            // where the call's time went, by the part it waited for (registered last)
+            long[] phases = {last[0] - killedAt, last[1] - last[0], rebuiltAt - registered, lost - killedAt};
+            (lastName.startsWith("sip:") ? byPhone : byGateway).add(phases);
+            if (rebuiltAt - lost > 2000) {
+                (lastName.startsWith("sip:") ? slowByPhone : slowByGateway).add(phases);
+                if (sip.isObject()) slowPhoneCalls++; // a phone's call also waits for its dialog to join
+            }
         }
         ObjectNode n = JSON.createObjectNode();
         n.put("calls", fromLost.size());
@@ -896,6 +935,30 @@ public final class MigrationDrill {
         n.put("from_parts_lost_over_2000", fromLost.stream().filter(v -> v > 2000).count());
         n.set("from_parts_registered", percentiles(fromRegistered));
         n.put("from_parts_registered_over_2000", fromRegistered.stream().filter(v -> v > 2000).count());
+        ObjectNode b = n.putObject("by_last_registered_part");
+        b.set("gateway", phases(byGateway));
+        b.set("phone", phases(byPhone));
+        ObjectNode slow = n.putObject("over_2000_by_last_registered_part");
+        slow.set("gateway", phases(slowByGateway));
+        slow.set("phone", phases(slowByPhone));
+        n.put("over_2000_phone_calls", slowPhoneCalls);
+        return n;
+    }
+
+    /**
+     * The breakdown of a group of calls by the part each waited for (the one that registered with the alternate last):
+     * how many, that part's loss from the kill (its detection), its loss to its registration (ServiceChange, or a
+     * phone's REGISTER with its 401 round trip), its registration to the call's last part put back (audit, merge,
+     * the dialog joined), and the latest loss among the call's parts from the kill; p50 / p99 / max each.
+     */
+    private static ObjectNode phases(List<long[]> calls) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("calls", calls.size());
+        String[] names = {"part_lost_from_kill", "part_lost_to_registered", "part_registered_to_rebuilt", "parts_last_lost_from_kill"};
+        for (int i = 0; i < names.length; i++) {
+            int k = i;
+            n.set(names[i], percentiles(calls.stream().map(x -> x[k]).toList()));
+        }
         return n;
     }
 
@@ -993,6 +1056,25 @@ public final class MigrationDrill {
     /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */
     private static final String LOG_FORMAT = "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
 
+    /** Both controllers' JVM options by default (--controller-java-opts): see where they start. */
+    static final String CONTROLLER_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseShenandoahGC -Xms2g -Xmx2g"
+            + " -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch -XX:MetaspaceSize=256m";
+    /**
+     * The simulators' JVM options by default (--loadgen-java-opts, --phones-java-opts): C1 only, the parallel
+     * collector on 2 threads, a fixed heap with a large young generation touched at start in huge pages.
+     * C1: the failover runs code the set-up never ran (ServiceChange, audits, REGISTER to the alternate), and with
+     * C2 the load generator's C2 compiler threads used 3.2 s of its 9.5 s of CPU from the kill to the last call
+     * rebuilt, right when its gateways' heartbeats and round trips set detection and rebuild (session 12; the steady
+     * ./bin/bench h248-cps, where C2 pays, is another matter). Parallel collector, fixed heap: with the JVM's default
+     * (G1, growing heap) the load generator paused 23-36 times in a drill and the phones 30-53 times, up to 0.2-6.6 s
+     * at load 5-16; with these 4-8 times.
+     */
+    static final String LOADGEN_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:ParallelGCThreads=2"
+            + " -Xms1g -Xmx1g -Xmn640m -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch";
+    /** See {@link #LOADGEN_JAVA_OPTS}; a larger heap: the phones' SIP transactions live 32 s (Timer J) */
+    static final String PHONES_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseParallelGC -XX:ParallelGCThreads=2"
+            + " -Xms2g -Xmx2g -Xmn1g -XX:+UseTransparentHugePages -XX:+AlwaysPreTouch";
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
@@ -1020,7 +1102,7 @@ public final class MigrationDrill {
      */
     private List<String> gcLog(Path work, String name) {
         if (temporaryLogs) return List.of();
-        return List.of("-Xlog:gc,safepoint:file=" + work.resolve("gc-" + name + ".log") + ":time,uptime");
+        return List.of("-Xlog:gc,gc+cpu,safepoint:file=" + work.resolve("gc-" + name + ".log") + ":time,uptime");
     }
 
     /** Extra JVM options (--controller-java-opts and the like, split at spaces), {@code %n} replaced by the process's name. */

@@ -45,6 +45,19 @@ class PerCallRebuildTest {
         assertEquals(1, r.get("from_parts_lost_over_2000").asInt(), r.toString());
         assertEquals(2300, r.get("from_parts_registered").get("max").asLong(), r.toString());
         assertEquals(1, r.get("from_parts_registered_over_2000").asInt(), r.toString());
+        // what each call waited for: the part that registered last (the phone's call waited for the phone)
+        JsonNode by = r.get("by_last_registered_part");
+        assertEquals(2, by.get("gateway").get("calls").asInt(), r.toString());
+        assertEquals(1, by.get("phone").get("calls").asInt(), r.toString());
+        assertEquals(500, by.get("phone").get("part_registered_to_rebuilt").get("max").asLong(), r.toString());
+        // the one call over 2 s waited for gw2: lost 5 s after the kill, registered 200 ms later, rebuilt 2.3 s after that
+        JsonNode slow = r.get("over_2000_by_last_registered_part").get("gateway");
+        assertEquals(1, slow.get("calls").asInt(), r.toString());
+        assertEquals(0, r.get("over_2000_by_last_registered_part").get("phone").get("calls").asInt(), r.toString());
+        assertEquals(5000, slow.get("part_lost_from_kill").get("max").asLong(), r.toString());
+        assertEquals(200, slow.get("part_lost_to_registered").get("max").asLong(), r.toString());
+        assertEquals(2300, slow.get("part_registered_to_rebuilt").get("max").asLong(), r.toString());
+        assertEquals(0, r.get("over_2000_phone_calls").asInt(), "the slow call is between lines: " + r);
     }
 
     @Test void percentilesAreNearestRank() {
