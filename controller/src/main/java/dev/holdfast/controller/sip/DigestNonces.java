@@ -14,9 +14,10 @@ import java.util.HexFormat;
  * The digest nonce codec: stateless nonces any controller of the pair can check (docs/migration.md, "Digest nonces
  * across a failover").
  *
- * <p>A nonce is {@code TIME.KK.MAC}: the issue time (epoch ms, lower-case hex), the id of the key that made it (two
- * hex digits) and the first 16 octets of an HMAC-SHA-256, in hex, over the time, the key id, the realm, the user it
- * was issued to and the address it was issued to. Nothing is remembered per nonce, so a phone can bring a nonce the
+ * <p>A nonce is {@code TIME.SEQ.KK.MAC}: the issue time (epoch ms, lower-case hex), a sequence number of the issuing
+ * controller (hex: two challenges in one millisecond to one user and host get different nonces, so their nonce counts
+ * do not collide), the id of the key that made it (two hex digits) and the first 16 octets of an HMAC-SHA-256, in
+ * hex, over all of that, the realm, the user it was issued to and the address it was issued to. Nothing is remembered per nonce, so a phone can bring a nonce the
  * primary issued to the alternate, and the alternate checks it with the same key.
  *
  * <p>Keys: with call cookies configured, one nonce key per cookie key, derived from it with the label
@@ -62,6 +63,8 @@ final class DigestNonces {
     private final Key current;
     private final Key[] byId = new Key[256];
     private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(DigestNonces::newMac);
+    /** Nonces issued so far (the core's state: a replay of the event log issues the same ones). */
+    private long issued;
 
     private DigestNonces(String realm, Key current, Iterable<Key> all) {
         this.realm = realm;
@@ -86,7 +89,7 @@ final class DigestNonces {
 
     /** A fresh nonce for {@code user} at {@code source} ({@code udp:host:port}; the host is what is bound). */
     String issue(long now, String user, String source) {
-        String head = Long.toHexString(now) + "." + HEX.toHexDigits((byte) current.id());
+        String head = Long.toHexString(now) + "." + Long.toHexString(issued++ & 0xffffffffL) + "." + HEX.toHexDigits((byte) current.id());
         return head + "." + HEX.formatHex(mac(current, head, user, source), 0, MAC_OCTETS);
     }
 
@@ -95,14 +98,19 @@ final class DigestNonces {
         if (nonce == null) return Check.UNKNOWN;
         int dot1 = nonce.indexOf('.');
         int dot2 = dot1 < 0 ? -1 : nonce.indexOf('.', dot1 + 1);
-        if (dot1 < 1 || dot1 > 16 || dot2 != dot1 + 3 || nonce.length() != dot2 + 1 + 2 * MAC_OCTETS) return Check.UNKNOWN;
+        int dot3 = dot2 < 0 ? -1 : nonce.indexOf('.', dot2 + 1);
+        if (dot1 < 1 || dot1 > 16 || dot2 < dot1 + 2 || dot2 > dot1 + 9 || dot3 != dot2 + 3
+                || nonce.length() != dot3 + 1 + 2 * MAC_OCTETS) {
+            return Check.UNKNOWN;
+        }
         long issued = lowerHex(nonce, 0, dot1);
-        long id = lowerHex(nonce, dot1 + 1, dot2);
-        if (issued < 0 || id < 0 || byId[(int) id] == null) return Check.UNKNOWN;
+        long seq = lowerHex(nonce, dot1 + 1, dot2);
+        long id = lowerHex(nonce, dot2 + 1, dot3);
+        if (issued < 0 || seq < 0 || id < 0 || byId[(int) id] == null) return Check.UNKNOWN;
         Key key = byId[(int) id];
-        String head = nonce.substring(0, dot2);
+        String head = nonce.substring(0, dot3);
         byte[] expected = HEX.formatHex(mac(key, head, user, source), 0, MAC_OCTETS).getBytes(StandardCharsets.US_ASCII);
-        byte[] given = nonce.substring(dot2 + 1).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = nonce.substring(dot3 + 1).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given)) return Check.UNKNOWN;
         return new Check(key.acceptsAt(now) ? Kind.GENUINE : Kind.RETIRED, issued);
     }

@@ -60,7 +60,7 @@ class DigestAuthenticatorTest {
     }
 
     @Test void aForgedNonceOrAnotherKeysNonceIsUnknownAPlainChallenge() {
-        String forged = Long.toHexString(1_000_000) + ".00.00000000000000000000000000000000";
+        String forged = Long.toHexString(1_000_000) + ".0.00.00000000000000000000000000000000";
         assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth, answer("alice", "wonderland", forged, "MD5"), alice, 1_001_000));
         String foreign = new DigestAuthenticator("holdfast", 60, new byte[32]).nonce(1_000_000, "alice", SRC);
         assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth, answer("alice", "wonderland", foreign, "MD5"), alice, 1_001_000));

@@ -25,8 +25,17 @@ class DigestNoncesTest {
     @Test void aNonceIsTimeKeyIdAndMacAndChecksBackToItsTime() {
         DigestNonces primary = DigestNonces.shared("holdfast", RING);
         String nonce = primary.issue(T0, "alice", SRC);
-        assertTrue(nonce.matches("[0-9a-f]{1,16}\\.01\\.[0-9a-f]{32}"), nonce);
+        assertTrue(nonce.matches("[0-9a-f]{1,16}\\.[0-9a-f]{1,8}\\.01\\.[0-9a-f]{32}"), nonce);
         assertEquals(new DigestNonces.Check(DigestNonces.Kind.GENUINE, T0), check(primary, nonce, T0 + 1));
+    }
+
+    @Test void twoNoncesInOneMillisecondForOneUserAndHostDiffer() {
+        DigestNonces n = DigestNonces.shared("holdfast", RING);
+        String a = n.issue(T0, "alice", SRC);
+        String b = n.issue(T0, "alice", SRC);
+        assertNotEquals(a, b, "their nonce counts must not collide");
+        assertEquals(DigestNonces.Kind.GENUINE, check(n, a, T0).kind());
+        assertEquals(DigestNonces.Kind.GENUINE, check(n, b, T0).kind());
     }
 
     @Test void theAlternateWithTheSameRingAcceptsThePrimarysNonce() {
@@ -95,9 +104,10 @@ class DigestNoncesTest {
     @Test void malformedNoncesAreUnknownNotErrors() {
         DigestNonces n = DigestNonces.shared("holdfast", RING);
         String good = n.issue(T0, "alice", SRC);
-        for (String bad : List.of("", ".", "..", "abc", "1.01.", "1.1.00000000000000000000000000000000",
-                "11111111111111111.01.00000000000000000000000000000000", good + "0", good.substring(1),
-                good.toUpperCase(), "-1.01.00000000000000000000000000000000", "ffffffffffffffff.01.00000000000000000000000000000000",
+        String zeros = "00000000000000000000000000000000";
+        for (String bad : List.of("", ".", "...", "abc", "1.0.01.", "1.0.1." + zeros, "1..01." + zeros, "1.123456789.01." + zeros,
+                "11111111111111111.0.01." + zeros, good + "0", good.substring(1), "1.01." + zeros,
+                good.toUpperCase(), "-1.0.01." + zeros, "ffffffffffffffff.0.01." + zeros,
                 good.replace(".01.", ".ff."), "\u00e9" + good.substring(1))) {
             assertEquals(DigestNonces.Kind.UNKNOWN, check(n, bad, T0).kind(), bad);
         }
