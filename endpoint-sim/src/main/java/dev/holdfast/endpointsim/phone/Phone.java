@@ -123,6 +123,9 @@ public final class Phone implements SipEndpoint {
     private long regNonceCount;
     /** Set by a failover, cleared by the next 2xx to a REGISTER: that registration is a failover's. */
     private boolean regAfterFailover;
+    /** When the last failover happened (the scheduler's nanoTime) and how many REGISTERs went out since: its registration's cost. */
+    private long failedOverAtNanos;
+    private int registersSinceFailover;
     private volatile long registersWithCredentials;
     private volatile long registerRoundTripsSaved;
     private volatile long failoverRegistrations;
@@ -439,6 +442,7 @@ public final class Phone implements SipEndpoint {
 
     private void sendRegisterRequest(Request r, long expires, int attempt) {
         InetSocketAddress ctl = controller();
+        if (regAfterFailover) registersSinceFailover++;
         // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after it
         regTimer = scheduler.schedule(() -> {
             if (attempt != regAttempt) return;
@@ -484,8 +488,15 @@ public final class Phone implements SipEndpoint {
             if (!regAuthRetried && r.getHeader(AuthorizationHeader.NAME) != null) registerRoundTripsSaved++;
             if (regAfterFailover) {
                 failoverRegistrations++;
-                if (!regAuthRetried && r.getHeader(AuthorizationHeader.NAME) != null) failoverRegistrationsAtOnce++;
+                boolean atOnce = !regAuthRetried && r.getHeader(AuthorizationHeader.NAME) != null;
+                if (atOnce) failoverRegistrationsAtOnce++;
                 regAfterFailover = false;
+                long ms = (scheduler.nanoTime() - failedOverAtNanos) / 1_000_000;
+                int sent = registersSinceFailover;
+                // one line per failover: what the registration with the next controller cost (the drills read it)
+                LOG.log(System.Logger.Level.INFO, () -> config.user() + ": registered with " + ctl + " " + ms
+                        + " ms after the failover, " + sent + " REGISTER" + (sent == 1 ? "" : "s")
+                        + (atOnce ? " (on the last nonce: no challenge)" : ""));
             }
             takeNextNonce(resp);
             regAuthRetried = false;
@@ -563,6 +574,8 @@ public final class Phone implements SipEndpoint {
         InetSocketAddress next = controller();
         regCallId = null; // a fresh binding with the new registrar
         regAfterFailover = true; // regNonce stays: the alternate may take it (a shared key) and spare us its challenge
+        failedOverAtNanos = scheduler.nanoTime();
+        registersSinceFailover = 0;
         // BYEs in flight went to the dead controller: they count as not sent, the next one gets them
         dialogsReported = false;
         dialogsFetched = false;
