@@ -132,10 +132,10 @@ final class Registrar {
      */
     private SipReply ok(String user, long now, String source) {
         List<SipHeader> headers = new ArrayList<>();
-        headers.add(new SipHeader("Authentication-Info", auth.nextNonce(now, user, source)));
         for (Binding b : location.bindings(user, now)) {
             headers.add(new SipHeader("Contact", "<" + b.contact() + ">;expires=" + Math.max(1, (b.expiresAt() - now) / 1000)));
         }
+        headers.add(new SipHeader("Authentication-Info", auth.nextNonce(now, user, source)));
         return new SipReply(200, "OK", null, headers, false, null, null);
     }
 }
