@@ -69,6 +69,24 @@ public final class CookieKey {
         return m.doFinal(); // doFinal resets the Mac for the next use
     }
 
+    /**
+     * A key for another purpose derived from this one's secret: HKDF-Expand (RFC 5869 2.3) with {@code label} as the
+     * info, one block (32 octets). The secret is already a uniformly random key of at least 32 octets, so the extract
+     * step is not needed (RFC 5869 3.3). Different labels give independent keys, so a MAC made for one purpose (a
+     * digest nonce) can never pass as another's (a call cookie), and the cookie key itself never leaves this class.
+     */
+    public byte[] derive(String label) {
+        try {
+            Mac m = Mac.getInstance(ALGORITHM);
+            m.init(new SecretKeySpec(secret, ALGORITHM));
+            m.update(label.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            m.update((byte) 1);
+            return m.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no " + ALGORITHM + " in this Java runtime", e);
+        }
+    }
+
     /** Whether this key has the same secret as {@code other} (for tests and for refusing a rotation to itself). */
     boolean sameSecret(CookieKey other) { return Arrays.equals(secret, other.secret); }
 

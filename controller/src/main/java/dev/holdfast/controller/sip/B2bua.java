@@ -364,17 +364,19 @@ final class B2bua {
             }
         }
         DigestCredentials c = DigestCredentials.parse(r.proxyAuthorization());
+        String fromUser = from != null ? from.user() : null;
         if (c == null) {
             counters.add("invite.challenged");
             sip.respond(handle, SipReply.of(407, "Proxy Authentication Required",
-                    new SipHeader("Proxy-Authenticate", auth.challenge(svc.now(), false))));
+                    new SipHeader("Proxy-Authenticate", auth.challenge(svc.now(), false, fromUser, source))));
             return false;
         }
-        DigestAuthenticator.Verdict v = auth.verify("INVITE", c, directory.byUser(c.username()), svc.now());
-        if (v == DigestAuthenticator.Verdict.STALE) {
+        DigestAuthenticator.Verdict v = auth.verify("INVITE", c, directory.byUser(c.username()), source, svc.now());
+        if (v == DigestAuthenticator.Verdict.STALE || v == DigestAuthenticator.Verdict.REPLAYED
+                || v == DigestAuthenticator.Verdict.UNKNOWN_NONCE) {
             counters.add("invite.challenged");
             sip.respond(handle, SipReply.of(407, "Proxy Authentication Required",
-                    new SipHeader("Proxy-Authenticate", auth.challenge(svc.now(), true))));
+                    new SipHeader("Proxy-Authenticate", auth.challenge(svc.now(), v != DigestAuthenticator.Verdict.UNKNOWN_NONCE, fromUser, source))));
             return false;
         }
         if (v != DigestAuthenticator.Verdict.OK || caller == null || !caller.user().equals(c.username())) {

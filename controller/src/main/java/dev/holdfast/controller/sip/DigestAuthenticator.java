@@ -1,7 +1,5 @@
 package dev.holdfast.controller.sip;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -9,59 +7,88 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Digest authentication (RFC 3261 22, RFC 2617, RFC 7616) with stateless nonces: a nonce is its issue time and an
- * HMAC of it under the controller's key, so any nonce can be checked without remembering it, a forged one fails,
- * and one older than the nonce lifetime is answered with {@code stale=true}. MD5 is offered (what phones and SIPp
- * speak); SHA-256 answers are accepted too when the subscriber's password is provisioned.
+ * Digest authentication (RFC 3261 22, RFC 2617, RFC 7616) with stateless nonces ({@link DigestNonces}): a nonce is
+ * its issue time and an HMAC, so any nonce can be checked without remembering it, a forged one fails, and one older
+ * than the nonce lifetime is answered with {@code stale=true}. With call cookies configured the nonce keys are derived
+ * from the key ring the controllers share, so a phone that fails over brings its last nonce to the alternate and is
+ * let in on its first REGISTER (docs/migration.md, "Digest nonces across a failover"). MD5 is offered (what phones
+ * and SIPp speak); SHA-256 answers are accepted too when the subscriber's password is provisioned.
+ *
+ * <p>Nonce counts ({@code nc}, RFC 7616 3.4) are checked here, per controller: an answer whose count is not above the
+ * highest this controller saw for its nonce is a replay, answered like a stale nonce (a fresh challenge, which a phone
+ * that merely lost an answer takes at once). The table is not shared: a REGISTER captured at the primary can be
+ * replayed once to the alternate, from the phone's own address, within the nonce lifetime. That is the price of the
+ * saved round trip, and it is small: the replay binds only what an on-path attacker could bind anyway by rewriting the
+ * REGISTER in flight (digest does not cover the Contact), and {@code nonceSeconds} (default 300 s) bounds it.
  */
 public final class DigestAuthenticator {
-    public enum Verdict { OK, STALE, WRONG }
+    /**
+     * OK: let in. STALE: right password, old nonce (or a retired key's): 401 with {@code stale=true}. REPLAYED: a
+     * nonce count already seen here: treated as stale. UNKNOWN_NONCE: not a nonce of ours (forged, another key, another
+     * user or address, issued in the future beyond the clock skew allowed): a plain 401 with a fresh nonce. WRONG: a
+     * wrong password, an unknown user, a malformed answer: 403.
+     */
+    public enum Verdict { OK, STALE, REPLAYED, UNKNOWN_NONCE, WRONG }
+
+    /** How far ahead of our clock a peer controller's nonce may be dated (their clocks are NTP-synchronised). */
+    static final long MAX_CLOCK_SKEW_MILLIS = 5_000;
+    /** Nonces whose counts are remembered, at most (a bound on memory under a flood of distinct nonces). */
+    static final int MAX_COUNTED_NONCES = 100_000;
 
     private static final HexFormat HEX = HexFormat.of();
     private final String realm;
     private final long lifetimeMillis;
-    private final SecretKeySpec key;
+    private final DigestNonces nonces;
+    /** Highest nonce count seen per nonce, in first-use order; entries leave once their nonce is past its lifetime. */
+    private final java.util.LinkedHashMap<String, long[]> counts = new java.util.LinkedHashMap<>();
 
-    /** @param key the HMAC key (drawn from the core's seeded generator, so a replay issues the same nonces) */
+    /**
+     * Nonces of this controller alone (no shared key).
+     *
+     * @param key the HMAC key (drawn from the seed, so a replay of the event log issues the same nonces)
+     */
     public DigestAuthenticator(String realm, int nonceSeconds, byte[] key) {
+        this(realm, nonceSeconds, DigestNonces.local(realm, key));
+    }
+
+    /** Nonces every controller holding {@code ring} (the call-cookie key ring) accepts. */
+    public DigestAuthenticator(String realm, int nonceSeconds, dev.holdfast.controller.cookie.CookieKeyRing ring) {
+        this(realm, nonceSeconds, DigestNonces.shared(realm, ring));
+    }
+
+    private DigestAuthenticator(String realm, int nonceSeconds, DigestNonces nonces) {
         this.realm = realm;
         this.lifetimeMillis = nonceSeconds * 1000L;
-        this.key = new SecretKeySpec(key, "HmacSHA256");
+        this.nonces = nonces;
     }
 
     public String realm() { return realm; }
 
-    /** A {@code WWW-Authenticate} / {@code Proxy-Authenticate} value with a fresh nonce. */
-    public String challenge(long now, boolean stale) {
-        return "Digest realm=\"" + realm + "\", nonce=\"" + nonce(now) + "\", algorithm=MD5, qop=\"auth\""
+    /**
+     * A {@code WWW-Authenticate} / {@code Proxy-Authenticate} value with a fresh nonce for {@code user} (the To of a
+     * REGISTER, the From of an INVITE) at {@code source} ({@code transport:host:port}).
+     */
+    public String challenge(long now, boolean stale, String user, String source) {
+        return "Digest realm=\"" + realm + "\", nonce=\"" + nonce(now, user, source) + "\", algorithm=MD5, qop=\"auth\""
                 + (stale ? ", stale=true" : "");
     }
 
-    String nonce(long now) {
-        String ts = Long.toHexString(now);
-        return ts + "." + HEX.formatHex(mac(ts), 0, 16);
+    /**
+     * An {@code Authentication-Info} value with the next nonce to use (RFC 2617 3.2.3, RFC 7616 3.5), for the 2xx of
+     * an authenticated request: the phone answers its next request with it at once, here or at the alternate.
+     */
+    public String nextNonce(long now, String user, String source) {
+        return "nextnonce=\"" + nonce(now, user, source) + "\"";
     }
 
-    /** The time a genuine nonce was issued, or -1 for one we did not make. */
-    long issued(String nonce) {
-        if (nonce == null) return -1;
-        int dot = nonce.indexOf('.');
-        if (dot <= 0 || dot > 16) return -1;
-        String ts = nonce.substring(0, dot);
-        byte[] expected = HEX.formatHex(mac(ts), 0, 16).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, nonce.substring(dot + 1).getBytes(StandardCharsets.US_ASCII))) return -1;
-        try {
-            return Long.parseLong(ts, 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
+    String nonce(long now, String user, String source) { return nonces.issue(now, user, source); }
 
     /**
-     * Checks credentials for a request. {@code subscriber} is null for an unknown user: the answer is then WRONG,
-     * after the same work as for a known one, so neither the response nor its timing tells the two apart.
+     * Checks credentials for a request from {@code source}. {@code subscriber} is null for an unknown user: the answer
+     * is then WRONG, after the same work as for a known one, so neither the response nor its timing tells the two
+     * apart.
      */
-    public Verdict verify(String method, DigestCredentials c, Subscriber subscriber, long now) {
+    public Verdict verify(String method, DigestCredentials c, Subscriber subscriber, String source, long now) {
         String algorithm = c.get("algorithm") == null ? "MD5" : c.get("algorithm").toUpperCase(Locale.ROOT);
         if (!algorithm.equals("MD5") && !algorithm.equals("SHA-256")) return Verdict.WRONG;
         String user = c.username();
@@ -71,7 +98,11 @@ public final class DigestAuthenticator {
         if (user == null || nonce == null || uri == null || response == null || !realm.equals(c.get("realm"))) {
             return Verdict.WRONG;
         }
-        long issued = issued(nonce);
+        // the nonce first: whether it is ours says nothing about the user or the password
+        DigestNonces.Check check = nonces.check(nonce, user, source, now);
+        if (check.kind() == DigestNonces.Kind.UNKNOWN || check.issued() > now + MAX_CLOCK_SKEW_MILLIS) {
+            return Verdict.UNKNOWN_NONCE;
+        }
         String ha1;
         if (algorithm.equals("MD5")) {
             ha1 = subscriber == null ? hash("MD5", user + ":" + realm + ":")
@@ -85,12 +116,49 @@ public final class DigestAuthenticator {
         if (qop != null && !(qop.equalsIgnoreCase("auth") && c.get("nc") != null && c.get("cnonce") != null)) {
             return Verdict.WRONG;
         }
+        long nc = qop == null ? 1 : count(c.get("nc"));
+        if (nc <= 0) return Verdict.WRONG;
         String expected = response(algorithm, ha1, nonce, c.get("nc"), c.get("cnonce"), qop, method, uri);
         boolean match = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
-        if (subscriber == null || !match || issued < 0 || issued > now) return Verdict.WRONG;
-        return now - issued > lifetimeMillis ? Verdict.STALE : Verdict.OK;
+        if (subscriber == null || !match) return Verdict.WRONG;
+        if (check.kind() == DigestNonces.Kind.RETIRED || now - check.issued() > lifetimeMillis) return Verdict.STALE;
+        return counted(nonce, nc, check.issued(), now) ? Verdict.OK : Verdict.REPLAYED;
     }
+
+    /** The nonce count as RFC 7616 writes it (8 hex digits), or -1. */
+    private static long count(String nc) {
+        if (nc == null || nc.isEmpty() || nc.length() > 8) return -1;
+        try {
+            return Long.parseLong(nc, 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Records {@code nc} for {@code nonce}: false when it is not above the highest seen (a replay). An answer without
+     * qop has no count: its nonce serves once here (counted as 1).
+     */
+    private boolean counted(String nonce, long nc, long issued, long now) {
+        // forget nonces past their lifetime (they are stale from now on anyway), oldest first use first
+        for (var it = counts.values().iterator(); it.hasNext(); ) {
+            long[] e = it.next();
+            if (now - e[1] <= lifetimeMillis && counts.size() < MAX_COUNTED_NONCES) break;
+            it.remove();
+        }
+        long[] seen = counts.get(nonce);
+        if (seen == null) {
+            counts.put(nonce, new long[] {nc, issued});
+            return true;
+        }
+        if (nc <= seen[0]) return false;
+        seen[0] = nc;
+        return true;
+    }
+
+    /** Nonces whose counts are remembered now (for tests and metrics). */
+    int countedNonces() { return counts.size(); }
 
     /**
      * The request-digest of RFC 2617 3.2.2.1 / RFC 7616 3.4.1 ({@code qop} null: the RFC 2069 form). Public for the
@@ -101,16 +169,6 @@ public final class DigestAuthenticator {
         String ha2 = hash(algorithm, method + ":" + uri);
         return qop == null ? hash(algorithm, ha1 + ":" + nonce + ":" + ha2)
                 : hash(algorithm, ha1 + ":" + nonce + ":" + nc + ":" + cnonce + ":" + qop + ":" + ha2);
-    }
-
-    private byte[] mac(String text) {
-        try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(key);
-            return m.doFinal(text.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The MD5 HA1 of RFC 2617 3.2.2.2 in lower-case hex: what a subscriber's password is kept as. */

@@ -42,13 +42,18 @@ final class Registrar {
         DigestCredentials c = DigestCredentials.parse(r.authorization());
         if (c == null) {
             counters.add("register.challenged");
-            return SipReply.of(401, "Unauthorized", new SipHeader("WWW-Authenticate", auth.challenge(now, false)));
+            return SipReply.of(401, "Unauthorized", new SipHeader("WWW-Authenticate", auth.challenge(now, false, aor.user(), source)));
         }
         Subscriber sub = directory.byUser(c.username());
-        DigestAuthenticator.Verdict v = auth.verify("REGISTER", c, sub, now);
-        if (v == DigestAuthenticator.Verdict.STALE) {
-            counters.add("register.stale");
-            return SipReply.of(401, "Unauthorized", new SipHeader("WWW-Authenticate", auth.challenge(now, true)));
+        DigestAuthenticator.Verdict v = auth.verify("REGISTER", c, sub, source, now);
+        if (v == DigestAuthenticator.Verdict.STALE || v == DigestAuthenticator.Verdict.REPLAYED) {
+            counters.add(v == DigestAuthenticator.Verdict.STALE ? "register.stale" : "register.replayed");
+            return SipReply.of(401, "Unauthorized", new SipHeader("WWW-Authenticate", auth.challenge(now, true, aor.user(), source)));
+        }
+        if (v == DigestAuthenticator.Verdict.UNKNOWN_NONCE) {
+            // not a nonce of ours (another controller's key, forged, another user's or address's): challenge afresh
+            counters.add("register.unknown-nonce");
+            return SipReply.of(401, "Unauthorized", new SipHeader("WWW-Authenticate", auth.challenge(now, false, aor.user(), source)));
         }
         if (v != DigestAuthenticator.Verdict.OK || !sub.user().equals(aor.user())) {
             counters.add("register.forbidden");
@@ -67,7 +72,7 @@ final class Registrar {
             }
             location.removeAll(user);
             counters.add("register.unregistered-all");
-            return ok(user, now);
+            return ok(user, now, source);
         }
         // validate every contact before changing anything: a REGISTER is applied whole or not at all
         List<Long> lifetimes = new ArrayList<>();
@@ -112,7 +117,7 @@ final class Registrar {
             }
         }
         counters.add("register.ok");
-        return ok(user, now);
+        return ok(user, now, source);
     }
 
     private SipReply outOfOrder() {
@@ -120,12 +125,17 @@ final class Registrar {
         return SipReply.of(500, "Out of order REGISTER");
     }
 
-    /** 200 listing every live contact with the seconds it has left. */
-    private SipReply ok(String user, long now) {
+    /**
+     * 200 listing every live contact with the seconds it has left, and the nonce the phone should answer its next
+     * REGISTER with (here or, after a failover, at the alternate): each refresh renews it, so a phone that registers
+     * at least once per nonce lifetime always holds a fresh one.
+     */
+    private SipReply ok(String user, long now, String source) {
         List<SipHeader> headers = new ArrayList<>();
         for (Binding b : location.bindings(user, now)) {
             headers.add(new SipHeader("Contact", "<" + b.contact() + ">;expires=" + Math.max(1, (b.expiresAt() - now) / 1000)));
         }
+        headers.add(new SipHeader("Authentication-Info", auth.nextNonce(now, user, source)));
         return new SipReply(200, "OK", null, headers, false, null, null);
     }
 }

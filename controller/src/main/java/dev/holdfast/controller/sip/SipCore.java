@@ -37,13 +37,17 @@ public final class SipCore implements PhoneRouter {
 
     /**
      * @param domain    the host name or address the controller puts in the URIs it makes
-     * @param nonceKey  the key digest nonces are signed with
+     * @param nonceKey  the key digest nonces are signed with when the provisioning has no shared key ring ({@code cookies:})
      */
     public SipCore(CoreServices svc, Provisioning p, String domain, byte[] nonceKey) {
         this.svc = svc;
         this.domain = domain;
         SipSettings s = p.sip() != null ? p.sip() : SipSettings.DEFAULTS;
-        DigestAuthenticator auth = new DigestAuthenticator(s.realm(), s.nonceSeconds(), nonceKey);
+        // with a key ring shared with the other controller, nonces it accepts too: a phone failing over is let in on its
+        // first REGISTER; without, nonces of our own (docs/migration.md, "Digest nonces across a failover")
+        DigestAuthenticator auth = p.cookieKeyRing()
+                .map(ring -> new DigestAuthenticator(s.realm(), s.nonceSeconds(), ring))
+                .orElseGet(() -> new DigestAuthenticator(s.realm(), s.nonceSeconds(), nonceKey));
         this.directory = new SubscriberDirectory(p.subscribers());
         this.registrar = new Registrar(s, auth, directory, location, counters);
         this.b2bua = new B2bua(svc, this, directory, location, auth, s.trustedPeers(),

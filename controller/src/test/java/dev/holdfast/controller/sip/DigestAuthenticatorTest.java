@@ -29,53 +29,89 @@ class DigestAuthenticatorTest {
                 "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", "auth", "GET", "/dir/index.html"));
     }
 
+    private static final String SRC = "udp:127.0.0.1:5070";
+
     private String answer(String user, String password, String nonce, String algorithm) {
+        return answer(user, password, nonce, algorithm, "00000001");
+    }
+
+    private String answer(String user, String password, String nonce, String algorithm, String nc) {
         String ha1 = DigestAuthenticator.hash(algorithm, user + ":holdfast:" + password);
-        String response = DigestAuthenticator.response(algorithm, ha1, nonce, "00000001", "c0ffee", "auth", "REGISTER", "sip:127.0.0.1");
+        String response = DigestAuthenticator.response(algorithm, ha1, nonce, nc, "c0ffee", "auth", "REGISTER", "sip:127.0.0.1");
         return "Digest username=\"" + user + "\", realm=\"holdfast\", nonce=\"" + nonce + "\", uri=\"sip:127.0.0.1\", "
-                + "response=\"" + response + "\", algorithm=" + algorithm + ", qop=auth, nc=00000001, cnonce=\"c0ffee\"";
+                + "response=\"" + response + "\", algorithm=" + algorithm + ", qop=auth, nc=" + nc + ", cnonce=\"c0ffee\"";
+    }
+
+    private static DigestAuthenticator.Verdict verify(DigestAuthenticator a, String header, Subscriber s, long now) {
+        return a.verify("REGISTER", DigestCredentials.parse(header), s, SRC, now);
     }
 
     @Test void aGoodAnswerPassesWithMd5AndSha256() {
-        String nonce = auth.nonce(1_000_000);
-        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "wonderland", nonce, "MD5")), alice, 1_001_000));
-        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "wonderland", nonce, "SHA-256")), alice, 1_001_000));
+        String nonce = auth.nonce(1_000_000, "alice", SRC);
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", nonce, "MD5"), alice, 1_001_000));
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", nonce, "SHA-256", "00000002"), alice, 1_001_000));
     }
 
     @Test void anOldNonceIsStaleOnlyWhenTheAnswerIsRight() {
-        String nonce = auth.nonce(1_000_000);
+        String nonce = auth.nonce(1_000_000, "alice", SRC);
         long later = 1_000_000 + 61_000;
-        assertEquals(DigestAuthenticator.Verdict.STALE, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "wonderland", nonce, "MD5")), alice, later));
-        assertEquals(DigestAuthenticator.Verdict.WRONG, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "guess", nonce, "MD5")), alice, later));
+        assertEquals(DigestAuthenticator.Verdict.STALE, verify(auth, answer("alice", "wonderland", nonce, "MD5"), alice, later));
+        assertEquals(DigestAuthenticator.Verdict.WRONG, verify(auth, answer("alice", "guess", nonce, "MD5"), alice, later));
     }
 
-    @Test void aForgedNonceOrAnotherKeysNonceIsWrong() {
-        String forged = Long.toHexString(1_000_000) + ".00000000000000000000000000000000";
-        assertEquals(DigestAuthenticator.Verdict.WRONG, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "wonderland", forged, "MD5")), alice, 1_001_000));
-        String foreign = new DigestAuthenticator("holdfast", 60, new byte[32]).nonce(1_000_000);
-        assertEquals(DigestAuthenticator.Verdict.WRONG, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "wonderland", foreign, "MD5")), alice, 1_001_000));
+    @Test void aForgedNonceOrAnotherKeysNonceIsUnknownAPlainChallenge() {
+        String forged = Long.toHexString(1_000_000) + ".0.00.00000000000000000000000000000000";
+        assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth, answer("alice", "wonderland", forged, "MD5"), alice, 1_001_000));
+        String foreign = new DigestAuthenticator("holdfast", 60, new byte[32]).nonce(1_000_000, "alice", SRC);
+        assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth, answer("alice", "wonderland", foreign, "MD5"), alice, 1_001_000));
+        // today's format (no key id) is not ours either
+        assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth,
+                answer("alice", "wonderland", Long.toHexString(1_000_000) + ".00000000000000000000000000000000", "MD5"), alice, 1_001_000));
+    }
+
+    @Test void aNonceIssuedToAnotherUserOrAddressIsUnknown() {
+        String bobs = auth.nonce(1_000_000, "bob", SRC);
+        assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth, answer("alice", "wonderland", bobs, "MD5"), alice, 1_001_000));
+        String elsewhere = auth.nonce(1_000_000, "alice", "udp:10.0.0.9:5070");
+        assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth, answer("alice", "wonderland", elsewhere, "MD5"), alice, 1_001_000));
+        // the port is not bound: over TCP a phone comes back from another one
+        String otherPort = auth.nonce(1_000_000, "alice", "tcp:127.0.0.1:40000");
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", otherPort, "MD5"), alice, 1_001_000));
+    }
+
+    @Test void aNonceFromBeyondTheClockSkewIsUnknown() {
+        long now = 1_000_000;
+        String soon = auth.nonce(now + DigestAuthenticator.MAX_CLOCK_SKEW_MILLIS, "alice", SRC);
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", soon, "MD5"), alice, now));
+        String future = auth.nonce(now + DigestAuthenticator.MAX_CLOCK_SKEW_MILLIS + 1, "alice", SRC);
+        assertEquals(DigestAuthenticator.Verdict.UNKNOWN_NONCE, verify(auth, answer("alice", "wonderland", future, "MD5"), alice, now));
+    }
+
+    @Test void aNonceCountNotAboveTheLastIsAReplay() {
+        String nonce = auth.nonce(1_000_000, "alice", SRC);
+        String first = answer("alice", "wonderland", nonce, "MD5", "00000001");
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, first, alice, 1_001_000));
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, verify(auth, first, alice, 1_002_000));
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", nonce, "MD5", "00000003"), alice, 1_003_000));
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, verify(auth, answer("alice", "wonderland", nonce, "MD5", "00000002"), alice, 1_004_000));
+        assertEquals(1, auth.countedNonces());
+        // past its lifetime the nonce is stale and forgotten at the next count
+        String fresh = auth.nonce(1_100_000, "alice", SRC);
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", fresh, "MD5"), alice, 1_100_000));
+        assertEquals(1, auth.countedNonces());
     }
 
     @Test void anUnknownUserIsWrongLikeAWrongPassword() {
-        String nonce = auth.nonce(1_000_000);
-        assertEquals(DigestAuthenticator.Verdict.WRONG, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("mallory", "", nonce, "MD5")), null, 1_001_000));
+        String nonce = auth.nonce(1_000_000, "mallory", SRC);
+        assertEquals(DigestAuthenticator.Verdict.WRONG, verify(auth, answer("mallory", "", nonce, "MD5"), null, 1_001_000));
     }
 
     @Test void ha1StandsInForThePassword() {
         Subscriber byHa1 = new Subscriber("alice", null, DigestAuthenticator.hash("MD5", "alice:holdfast:wonderland"), "2001");
-        String nonce = auth.nonce(5);
-        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "wonderland", nonce, "MD5")), byHa1, 10));
+        String nonce = auth.nonce(5, "alice", SRC);
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", nonce, "MD5"), byHa1, 10));
         // SHA-256 needs the password: with HA1 only it cannot pass
-        assertEquals(DigestAuthenticator.Verdict.WRONG, auth.verify("REGISTER",
-                DigestCredentials.parse(answer("alice", "wonderland", nonce, "SHA-256")), byHa1, 10));
+        assertEquals(DigestAuthenticator.Verdict.WRONG, verify(auth, answer("alice", "wonderland", nonce, "SHA-256", "00000002"), byHa1, 10));
     }
 
     @Test void credentialsParse() {

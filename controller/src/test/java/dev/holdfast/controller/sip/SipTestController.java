@@ -29,6 +29,12 @@ final class SipTestController {
     /** With {@code more} (top-level YAML, e.g. a {@code cookies:} section) added to the provisioning. */
     static Controller start(String sipExtra, int noAnswerSeconds, java.nio.file.Path events, java.nio.file.Path commands,
                             String more) throws Exception {
+        return start(sipExtra, noAnswerSeconds, events, commands, more, 1);
+    }
+
+    /** ... with the core's {@code seed} (two controllers of a pair differ in it, as two started processes do). */
+    static Controller start(String sipExtra, int noAnswerSeconds, java.nio.file.Path events, java.nio.file.Path commands,
+                            String more, long seed) throws Exception {
         String ha1 = DigestAuthenticator.hash("MD5", "alice:holdfast:wonderland");
         Provisioning p = ProvisioningLoader.parse("""
                 controller: { address: 127.0.0.1, port: 0, transports: [udp] }
@@ -43,7 +49,7 @@ final class SipTestController {
                 """.formatted(noAnswerSeconds, (sipExtra.contains("minExpires") ? "" : ", minExpires: 1")
                         + (sipExtra.isEmpty() ? "" : ", " + sipExtra), ha1, more),
                 ProvisioningLoader.Format.YAML, "sip-test.yaml");
-        return Controller.start(p, events, commands, 1, EndpointOptions.DEFAULTS);
+        return Controller.start(p, events, commands, seed, EndpointOptions.DEFAULTS);
     }
 
     static String target(Controller c) { return "127.0.0.1:" + c.sip().port(); }

@@ -232,12 +232,18 @@ final class SipHoldMode {
     /**
      * What the phones' keepalives saw, summed over phones, and how late this process ran: probes, misses, answers late
      * or after a phone gave up, the longest round trip and the longest time an answer spent here after the stack
-     * parsed it, the event loops' lateness, the kernel's drops on the SIP socket.
+     * parsed it, the event loops' lateness, the kernel's drops on the SIP socket; and the REGISTERs sent on the last
+     * nonce, with the round trips they saved (failovers' registrations among them).
      */
     private static String keepalives(List<Phone> phones, List<LoopLag> lags, PhoneRuntime rt) {
         long probes = 0, misses = 0, late = 0, afterGivingUp = 0, graces = 0, failovers = 0;
+        long withCredentials = 0, saved = 0, failoverRegs = 0, failoverAtOnce = 0;
         double rtt = 0, own = 0;
         for (Phone p : phones) {
+            withCredentials += p.registersWithCredentials();
+            saved += p.registerRoundTripsSaved();
+            failoverRegs += p.failoverRegistrations();
+            failoverAtOnce += p.failoverRegistrationsAtOnce();
             probes += p.keepaliveProbes();
             misses += p.keepaliveMisses();
             late += p.keepalivesLate();
@@ -250,7 +256,12 @@ final class SipHoldMode {
         return "\"keepalive\":{\"probes\":" + probes + ",\"misses\":" + misses + ",\"late\":" + late
                 + ",\"answered_after_giving_up\":" + afterGivingUp + ",\"own_stall_graces\":" + graces
                 + ",\"failovers\":" + failovers + ",\"rtt_ms_max\":" + Json.number(rtt)
-                + ",\"in_process_ms_max\":" + Json.number(own) + "},\"phones_loop_lag_ms_max\":"
+                + ",\"in_process_ms_max\":" + Json.number(own) + "},"
+                // REGISTERs on the last nonce (docs/migration.md, "Digest nonces across a failover"): each one let in
+                // at once saved a challenge's round trip; a failover's registration in one round trip needs a shared key
+                + "\"registers\":{\"with_credentials\":" + withCredentials + ",\"round_trips_saved\":" + saved
+                + ",\"failover_registrations\":" + failoverRegs + ",\"failover_registrations_at_once\":" + failoverAtOnce
+                + "},\"phones_loop_lag_ms_max\":"
                 + Json.number(lags.stream().mapToDouble(LoopLag::maxLateEverMillis).max().orElse(0))
                 + ",\"phones_loop_stalls\":" + lags.stream().mapToLong(LoopLag::stalls).sum()
                 + ",\"phones_sip_port\":" + rt.sip().localAddress("udp").getPort()

@@ -10,6 +10,7 @@ import javax.sip.address.Address;
 import javax.sip.address.AddressFactory;
 import javax.sip.address.SipURI;
 import javax.sip.address.URI;
+import javax.sip.header.AuthenticationInfoHeader;
 import javax.sip.header.AuthorizationHeader;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.CallIdHeader;
@@ -112,6 +113,26 @@ public final class Phone implements SipEndpoint {
     private int regAttempt;
     private boolean regAuthRetried;
     private int regStaleRetries;
+    /**
+     * The registrar's last digest nonce (from its challenge, or the {@code nextnonce} of its last 200) and how often we
+     * used it: every REGISTER carries credentials on it at once (nonce count one up), to this controller or, after a
+     * failover, to the alternate, which accepts the nonces of the primary when they share a key (docs/migration.md,
+     * "Digest nonces across a failover"). Null before the first challenge.
+     */
+    private RegisterNonce regNonce;
+    private long regNonceCount;
+    /** Set by a failover, cleared by the next 2xx to a REGISTER: that registration is a failover's. */
+    private boolean regAfterFailover;
+    /** When the last failover happened (the scheduler's nanoTime) and how many REGISTERs went out since: its registration's cost. */
+    private long failedOverAtNanos;
+    private int registersSinceFailover;
+    private volatile long registersWithCredentials;
+    private volatile long registerRoundTripsSaved;
+    private volatile long failoverRegistrations;
+    private volatile long failoverRegistrationsAtOnce;
+
+    /** What a digest challenge gave us to answer with (RFC 2617 3.2.1). */
+    private record RegisterNonce(String realm, String nonce, String qop, String opaque) {}
     private SimScheduler.Cancellable regTimer;
     private SimScheduler.Cancellable keepaliveTimer;
     /** When a request or response last arrived (from any controller: the phone talks to one at a time). */
@@ -189,6 +210,18 @@ public final class Phone implements SipEndpoint {
 
     /** The longest time a keepalive answer spent in this process after our stack parsed it (ms; 0 when unknown). */
     public double keepaliveOwnDelayMaxMillis() { return keepaliveOwnDelayMaxNanos / 1e6; }
+
+    /** REGISTERs sent with credentials on the last nonce before any challenge (refreshes, failovers, removals). */
+    public long registersWithCredentials() { return registersWithCredentials; }
+
+    /** Of those, the ones answered 2xx at once: each saved the round trip of a 401 challenge. */
+    public long registerRoundTripsSaved() { return registerRoundTripsSaved; }
+
+    /** Registrations completed after a failover (with the next controller on the list). */
+    public long failoverRegistrations() { return failoverRegistrations; }
+
+    /** Of those, the ones whose first REGISTER was answered 2xx: one round trip, no challenge. */
+    public long failoverRegistrationsAtOnce() { return failoverRegistrationsAtOnce; }
 
     /** REGISTERs given up on (no final answer within the register timeout): each made the phone fail over. */
     private volatile long registerTimeouts;
@@ -394,6 +427,12 @@ public final class Phone implements SipEndpoint {
             r.addHeader(hf.createExpiresHeader((int) expires));
             // the registrar may fetch our dialogs (call migration): say that we serve the package (RFC 6665 7.2.2)
             r.addHeader(hf.createAllowEventsHeader("dialog"));
+            RegisterNonce n = regNonce;
+            if (n != null && config.password() != null) {
+                // the last nonce, counted on: no challenge round trip when the registrar (or its alternate) takes it
+                addCredentials(r, false, n.realm(), n.nonce(), n.qop(), n.opaque(), ++regNonceCount);
+                registersWithCredentials++;
+            }
             sendRegisterRequest(r, expires, attempt);
         } catch (Exception e) {
             registrationError = "cannot build REGISTER: " + e;
@@ -403,6 +442,7 @@ public final class Phone implements SipEndpoint {
 
     private void sendRegisterRequest(Request r, long expires, int attempt) {
         InetSocketAddress ctl = controller();
+        if (regAfterFailover) registersSinceFailover++;
         // the phone's own deadline (its clock, not the stack's timer F): a silent controller is dead after it
         regTimer = scheduler.schedule(() -> {
             if (attempt != regAttempt) return;
@@ -418,7 +458,8 @@ public final class Phone implements SipEndpoint {
             if (code < 200) return;
             cancel(regTimer);
             if (code == 401 || code == 407) {
-                // one answer per challenge; a second challenge only when it says our nonce was stale (RFC 2617 3.2.1)
+                // one answer per challenge; a second challenge only when it says our nonce was stale (RFC 2617 3.2.1);
+                // credentials sent on our own last nonce are no answer to a challenge: this one is answered (stale or not)
                 boolean staleRetry = regAuthRetried && staleNonce(resp) && regStaleRetries++ < 2;
                 Request again = regAuthRetried && !staleRetry ? null : withCredentials(r, resp);
                 if (again == null) {
@@ -444,6 +485,20 @@ public final class Phone implements SipEndpoint {
                 registrationFailed(ctl, String.valueOf(code));
                 return;
             }
+            if (!regAuthRetried && r.getHeader(AuthorizationHeader.NAME) != null) registerRoundTripsSaved++;
+            if (regAfterFailover) {
+                failoverRegistrations++;
+                boolean atOnce = !regAuthRetried && r.getHeader(AuthorizationHeader.NAME) != null;
+                if (atOnce) failoverRegistrationsAtOnce++;
+                regAfterFailover = false;
+                long ms = (scheduler.nanoTime() - failedOverAtNanos) / 1_000_000;
+                int sent = registersSinceFailover;
+                // one line per failover: what the registration with the next controller cost (the drills read it)
+                LOG.log(System.Logger.Level.INFO, () -> config.user() + ": registered with " + ctl + " " + ms
+                        + " ms after the failover, " + sent + " REGISTER" + (sent == 1 ? "" : "s")
+                        + (atOnce ? " (on the last nonce: no challenge)" : ""));
+            }
+            takeNextNonce(resp);
             regAuthRetried = false;
             regStaleRetries = 0;
             if (expires == 0) {
@@ -518,6 +573,9 @@ public final class Phone implements SipEndpoint {
         controllerIndex = (controllerIndex + 1) % config.controllers().size();
         InetSocketAddress next = controller();
         regCallId = null; // a fresh binding with the new registrar
+        regAfterFailover = true; // regNonce stays: the alternate may take it (a shared key) and spare us its challenge
+        failedOverAtNanos = scheduler.nanoTime();
+        registersSinceFailover = 0;
         // BYEs in flight went to the dead controller: they count as not sent, the next one gets them
         dialogsReported = false;
         dialogsFetched = false;
@@ -1786,30 +1844,53 @@ public final class Phone implements SipEndpoint {
                 for (String q : ch.getQop().split(",")) if (q.strip().equalsIgnoreCase("auth")) qop = "auth";
                 if (qop == null) return null; // auth-int only: not for a phone simulator
             }
-            String cnonce = HexFormat.of().toHexDigits(random.nextLong());
-            String uri = r.getRequestURI().toString();
-            String digest = DigestCredentials.response(config.user(), ch.getRealm(), config.password(), r.getMethod(),
-                    uri, ch.getNonce(), qop, "00000001", cnonce);
-            AuthorizationHeader a = proxy ? hf.createProxyAuthorizationHeader("Digest") : hf.createAuthorizationHeader("Digest");
-            a.setUsername(config.user());
-            a.setRealm(ch.getRealm());
-            a.setNonce(ch.getNonce());
-            a.setURI(r.getRequestURI());
-            a.setResponse(digest);
-            a.setAlgorithm("MD5");
-            if (ch.getOpaque() != null) a.setOpaque(ch.getOpaque());
-            if (qop != null) {
-                a.setQop(qop);
-                a.setCNonce(cnonce);
-                a.setNonceCount(1);
+            if (!proxy && Request.REGISTER.equals(r.getMethod())) {
+                regNonce = new RegisterNonce(ch.getRealm(), ch.getNonce(), qop, ch.getOpaque());
+                regNonceCount = 0;
             }
-            r.removeHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
-            r.addHeader(a);
+            long nc = !proxy && Request.REGISTER.equals(r.getMethod()) ? ++regNonceCount : 1;
+            addCredentials(r, proxy, ch.getRealm(), ch.getNonce(), qop, ch.getOpaque(), nc);
             return r;
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, config.user() + ": cannot answer the challenge: " + e);
             return null;
         }
+    }
+
+    /**
+     * Puts digest credentials for {@code nonce} (nonce count {@code nc}) on {@code r}, in place of any it had: the
+     * request-digest of RFC 2617 3.2.2 with a fresh client nonce.
+     */
+    private void addCredentials(Request r, boolean proxy, String realm, String nonce, String qop, String opaque, long nc)
+            throws java.text.ParseException, javax.sip.InvalidArgumentException {
+        String cnonce = HexFormat.of().toHexDigits(random.nextLong());
+        String uri = r.getRequestURI().toString();
+        String digest = DigestCredentials.response(config.user(), realm, config.password(), r.getMethod(),
+                uri, nonce, qop, String.format("%08x", nc), cnonce);
+        AuthorizationHeader a = proxy ? hf.createProxyAuthorizationHeader("Digest") : hf.createAuthorizationHeader("Digest");
+        a.setUsername(config.user());
+        a.setRealm(realm);
+        a.setNonce(nonce);
+        a.setURI(r.getRequestURI());
+        a.setResponse(digest);
+        a.setAlgorithm("MD5");
+        if (opaque != null) a.setOpaque(opaque);
+        if (qop != null) {
+            a.setQop(qop);
+            a.setCNonce(cnonce);
+            a.setNonceCount((int) nc);
+        }
+        r.removeHeader(proxy ? ProxyAuthorizationHeader.NAME : AuthorizationHeader.NAME);
+        r.addHeader(a);
+    }
+
+    /** The registrar's {@code nextnonce} (Authentication-Info of its 2xx, RFC 2617 3.2.3): our next REGISTER uses it. */
+    private void takeNextNonce(Response resp) {
+        Header h = resp.getHeader(AuthenticationInfoHeader.NAME);
+        RegisterNonce n = regNonce;
+        if (n == null || !(h instanceof AuthenticationInfoHeader info) || info.getNextNonce() == null) return;
+        regNonce = new RegisterNonce(n.realm(), info.getNextNonce(), n.qop(), n.opaque());
+        regNonceCount = 0;
     }
 
     /** A number or user goes to sip:NUMBER@domain; a sip: URI is taken as it is. */
