@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * {@code java -cp <test classpath> org.openjdk.jmh.Main CodecBenchmark -prof gc}.
  *
  * <p>JVM options: the forks run with the options the product runs the codec with, bin/controller's defaults
- * ({@code bin/controller --default-jvm-options}: the Shenandoah collector on a fixed heap, C2's InlineSmallCode
+ * ({@code bin/controller --default-jvm-options}: the Shenandoah collector on a fixed heap touched at start, C2's InlineSmallCode
  * at 1000, see there why). bin/bench-codec passes
  * them to the forks itself ({@code -jvmArgs}, so that they are read from bin/controller, not from here) and prints
  * them; the {@code @Fork} annotation's copy is for direct JMH runs, and {@code CodecBenchmarkOptionsTest} keeps it
@@ -50,7 +50,8 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgs = {"-XX:+UseShenandoahGC", "-Xms2g", "-Xmx2g", "-XX:InlineSmallCode=1000"})
+@Fork(value = 1, jvmArgs = {"-XX:+UseShenandoahGC", "-Xms2g", "-Xmx2g", "-XX:+UseTransparentHugePages",
+        "-XX:+AlwaysPreTouch", "-XX:InlineSmallCode=1000"})
 public class CodecBenchmark {
     @Param({"PRETTY", "COMPACT"})
     public String form;
