@@ -7,7 +7,6 @@ import dev.holdfast.controller.cookie.CookieKeyRing;
 import dev.holdfast.endpointsim.PhoneRuntime;
 import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.endpointsim.phone.PhoneConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -15,7 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -34,18 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * phone answers: two round trips, as before. And, REGISTER by REGISTER over a UDP socket, what a controller answers to
  * a forged, expired, other-key, previous-key, retired-key and replayed nonce.
  */
-class FailoverRegisterTest {
+class FailoverRegisterTest extends PrimaryAndAlternate {
     private static final Duration T = Duration.ofSeconds(10);
     private static final String FAR_FUTURE = "2099-01-01T00:00:00Z";
-    private Controller primary;
-    private Controller alternate;
-    private PhoneRuntime phones;
-
-    @AfterEach void stop() {
-        if (phones != null) phones.close();
-        if (primary != null) primary.close();
-        if (alternate != null) alternate.close();
-    }
 
     private static String secret(int seed) { return Base64.getEncoder().encodeToString(CookieFixtures.secret(seed)); }
 
@@ -58,18 +47,6 @@ class FailoverRegisterTest {
                     .append("\", acceptUntil: \"").append(idUntil[1]).append("\" }");
         }
         return "cookies: { current: " + current + ", keys: [ " + keys + " ] }";
-    }
-
-    private static InetSocketAddress address(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
-
-    private static long counter(Controller c, String name) throws Exception { return SipTestController.counter(c, name); }
-
-    private static String counters(Controller c) {
-        try {
-            return c.inspect(core -> core.sip().counters().snapshot()).toString();
-        } catch (Exception e) {
-            return e.toString();
-        }
     }
 
     /**

@@ -11,7 +11,6 @@ import dev.holdfast.endpointsim.phone.PhoneListener;
 import dev.holdfast.sim.load.FailoverLedger;
 import dev.holdfast.sim.load.FailoverWindows;
 import dev.holdfast.sim.load.KillMark;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,39 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alternate has fetched the phone's dialogs. The alternate must answer it 200 and end the other leg with BYE. Two real
  * controllers on 127.0.0.1, endpoint-sim phones with the demo's keepalive (1 s, 2 s to answer).
  */
-class HangUpDuringFailoverTest {
+class HangUpDuringFailoverTest extends PrimaryAndAlternate {
     private static final Duration T = Duration.ofSeconds(15);
-    private static final String KEY = "cookies: { current: 1, keys: [ { id: 1, secret: \"aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ==\" } ] }";
-    private Controller primary;
-    private Controller alternate;
-    private PhoneRuntime phones;
-
-    @AfterEach void stop() {
-        if (phones != null) phones.close();
-        if (primary != null) primary.close();
-        if (alternate != null) alternate.close();
-    }
-
-    private static InetSocketAddress address(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
 
     private static void await(String what, BooleanSupplier ok, Supplier<String> found) {
         SipTestController.await(what, T, ok, found);
-    }
-
-    private String counters(Controller c) {
-        try {
-            return c.inspect(core -> core.sip().counters().snapshot()).toString() + " " + c.sip().counters().snapshot();
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
-
-    private boolean noCalls(Controller c) {
-        try {
-            return c.inspect(core -> core.sip().calls().isEmpty());
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     private Phone phone(String user, String password, List<InetSocketAddress> list, Duration keepalive, String transport,

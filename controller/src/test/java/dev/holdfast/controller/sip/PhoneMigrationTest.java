@@ -7,7 +7,6 @@ import dev.holdfast.endpointsim.phone.CallState;
 import dev.holdfast.endpointsim.phone.MediaDirection;
 import dev.holdfast.endpointsim.phone.Phone;
 import dev.holdfast.endpointsim.phone.PhoneConfig;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,27 +28,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * dialogs (SUBSCRIBE/NOTIFY, dialog event package), verifies the cookies and rebuilds the call from its two dialogs.
  * The RTP between the phones never passed through a controller: the talk-path probes stay up throughout.
  */
-class PhoneMigrationTest {
+class PhoneMigrationTest extends PrimaryAndAlternate {
     private static final Duration T = Duration.ofSeconds(10);
-    /** The key ring both controllers share (provisioning {@code cookies:}, 32 octets). */
-    private static final String KEY = cookies("aG9sZGZhc3QtdGVzdC1rZXktMzItb2N0ZXRzLWxvbmctLQ==");
-    private Controller primary;
-    private Controller alternate;
-    private PhoneRuntime phones;
-
-    @AfterEach void stop() {
-        if (phones != null) phones.close();
-        if (primary != null) primary.close();
-        if (alternate != null) alternate.close();
-    }
-
-    private static String cookies(String secret) {
-        return "cookies: { current: 1, keys: [ { id: 1, secret: \"" + secret + "\" } ] }";
-    }
-
-    private static InetSocketAddress address(Controller c) { return new InetSocketAddress("127.0.0.1", c.sip().port()); }
-
-    private static long counter(Controller c, String name) throws Exception { return SipTestController.counter(c, name); }
 
     private static void await(String what, BooleanSupplier ok, Supplier<String> found) {
         SipTestController.await(what, T, ok, found);
