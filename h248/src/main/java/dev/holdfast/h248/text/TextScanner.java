@@ -166,6 +166,9 @@ final class TextScanner {
         return p;
     }
 
+    /** The 8 octets of {@code b} from {@code p} (which is at most {@code b.length - 8}), little-endian. */
+    static long eightOctets(byte[] b, int p) { return (long) LONG.get(b, p); }
+
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH = 0x8080808080808080L;
 

@@ -302,6 +302,28 @@ public enum Token {
         }
     }
 
+    /**
+     * The token whose spelling, folded and packed as in {@link #lookup(byte[], int, int)}, is the words {@code w0},
+     * {@code w1}, {@code w2} of {@code len} octets (the words past the spelling 0), or null: for a reader that has
+     * the words already (see {@code GrammarReader.peekToken}).
+     */
+    static Token lookupFolded(long w0, long w1, long w2, int len) {
+        int i = wordsSlot(w0, w1, w2, len);
+        long[] words = WORDS;
+        while (true) {
+            int at = i << 2;
+            long shape = words[at + 3];
+            if (shape == 0) return null;
+            if (words[at] == w0 && (shape & 0xFF) == len && words[at + 1] == w1 && words[at + 2] == w2) {
+                return BY_ORDINAL[(int) (shape >>> 8) - 1];
+            }
+            i = (i + 1) & WORDS_MASK;
+        }
+    }
+
+    /** {@link #FOLD}: the case folding of the packed spellings. */
+    static final long FOLDING = FOLD;
+
     private static boolean sameIgnoringCase(CharSequence text, int start, char[] upper) {
         for (int k = 0; k < upper.length; k++) {
             char c = text.charAt(start + k);
