@@ -144,39 +144,14 @@ abstract class GrammarReader {
             tokenEnd = p;
             return null;
         }
-        int e;
-        Token t;
-        if (p + 16 <= b.length) {
-            // the word's end and its folded octets from the same 8-octet reads: a keyword of up to 15 octets (all
-            // of compact text's, most of pretty text's) is found without reading it a second time
-            long w0 = TextScanner.eightOctets(b, p);
-            long stop = TextScanner.notNameOctets(w0);
-            if (stop != 0) {
-                int n = Math.min(Long.numberOfTrailingZeros(stop) >>> 3, end - p); // 1-7: b[p] is a letter
-                e = p + n;
-                t = Token.lookupFolded(w0 & Token.FOLDING & ~(-1L << (n << 3)), 0, 0, n);
-            } else {
-                long w1 = TextScanner.eightOctets(b, p + 8);
-                stop = TextScanner.notNameOctets(w1);
-                if (stop != 0 && p + 8 < end) {
-                    int n = Math.min(8 + (Long.numberOfTrailingZeros(stop) >>> 3), end - p); // 8-15
-                    e = p + n;
-                    long mask = n == 8 ? 0 : ~(-1L << ((n - 8) << 3));
-                    t = Token.lookupFolded(w0 & Token.FOLDING, w1 & Token.FOLDING & mask, 0, n);
-                } else {
-                    e = s.nameEnd(p);
-                    t = Token.lookup(b, p, e);
-                }
-            }
-        } else {
-            e = s.nameEnd(p);
-            t = Token.lookup(b, p, e);
-        }
+        long found = Token.at(b, p, end);
+        int e = (int) (found >>> 32);
+        int k = (int) found - 1;
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
-        peekedToken = t == null ? -1 : t.ordinal();
-        return t;
+        peekedToken = k;
+        return k < 0 ? null : Token.BY_ORDINAL[k];
     }
 
     /** The token at {@code p}, without touching the parser state. */

@@ -152,8 +152,11 @@ final class TextScanner {
 
     /** End of the NAME characters starting at {@code p}. */
     int nameEnd(int p) {
-        final byte[] b = this.b;
-        final int e = end;
+        return nameEnd(b, p, end);
+    }
+
+    /** End of the NAME characters starting at {@code b[p]}, at most {@code e}. */
+    static int nameEnd(byte[] b, int p, int e) {
         // eight octets at a time, without a branch per octet: keywords and names vary in length, and a loop's exit
         // branch taken after a different number of octets each time is mispredicted
         while (p + 8 <= b.length) {
