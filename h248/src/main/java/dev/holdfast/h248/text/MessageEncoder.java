@@ -213,7 +213,7 @@ final class MessageEncoder extends OctetWriter {
     /** EQUAL after a keyword that names something with a block: " = " in pretty form. */
     private void eq() {
         if (compact) append('=');
-        else append(' ', '=', ' ');
+        else append(" = ");
     }
 
     /** EQUAL in a parameter: never padded. */
@@ -257,7 +257,7 @@ final class MessageEncoder extends OctetWriter {
     /** COMMA in a list kept on one line. */
     private void inlineComma() {
         if (compact) append(',');
-        else append(',', ' ');
+        else append(", ");
     }
 
     // ---------------------------------------------------------------- message
@@ -571,8 +571,8 @@ final class MessageEncoder extends OctetWriter {
     // ---------------------------------------------------------------- commands
 
     private void commandRequest(CommandRequest cr) {
-        if (cr.optional()) append('O', '-');
-        if (cr.wildcardResponse()) append('W', '-');
+        if (cr.optional()) append("O-");
+        if (cr.wildcardResponse()) append("W-");
         Command c = cr.command();
         if (c instanceof Command.Amm amm) {
             tok(switch (amm.verb()) {
@@ -1318,11 +1318,11 @@ final class MessageEncoder extends OctetWriter {
             });
             append(s.value());
         } else if (v instanceof ParmValue.AllOf all) {
-            append('=', '[');
+            append("=[");
             values(all.values());
             append(']');
         } else if (v instanceof ParmValue.OneOf one) {
-            append('=', '{');
+            append("={");
             values(one.values());
             append('}');
         } else if (v instanceof ParmValue.Range r) {

@@ -85,55 +85,30 @@ abstract class OctetWriter {
     final OctetWriter append(String s) {
         int l = s.length();
         ensure(l);
-        // whether a character is above U+00FF is known from the OR of them all, checked once after the loop: no
-        // branch per character, so the loop's only exit is its end and the JIT unrolls it
         if (l <= SHORT_STRING) {
             // names, values, ids: checked and copied in one pass (no second pass, no array copy call)
             byte[] a = this.a;
             int p = n;
-            int all = 0;
             for (int i = 0; i < l; i++) {
                 char c = s.charAt(i);
-                all |= c;
+                if (c > 0xFF) {
+                    appendWide(s, 0);
+                    return this;
+                }
                 a[p + i] = (byte) c;
-            }
-            if (all > 0xFF) {
-                appendWide(s, 0); // writes over the octets from n again
-                return this;
             }
             n = p + l;
             return this;
         }
-        int all = 0;
-        for (int i = 0; i < l; i++) all |= s.charAt(i);
-        if (all > 0xFF) {
-            appendWide(s, 0);
-            return this;
+        for (int i = 0; i < l; i++) {
+            if (s.charAt(i) > 0xFF) {
+                appendWide(s, 0);
+                return this;
+            }
         }
         s.getBytes(0, l, a, n); // every character is an octet: the deprecated copy is exact here, and the fastest
         n += l;
         return this;
-    }
-
-    /** Two octets, such as pretty text's {@code ", "}: stored, not copied from a string. */
-    final void append(char c1, char c2) {
-        if (n + 2 > a.length) ensure(2);
-        byte[] a = this.a;
-        int p = n;
-        a[p] = (byte) c1;
-        a[p + 1] = (byte) c2;
-        n = p + 2;
-    }
-
-    /** Three octets, such as pretty text's {@code " = "}. */
-    final void append(char c1, char c2, char c3) {
-        if (n + 3 > a.length) ensure(3);
-        byte[] a = this.a;
-        int p = n;
-        a[p] = (byte) c1;
-        a[p + 1] = (byte) c2;
-        a[p + 2] = (byte) c3;
-        n = p + 3;
     }
 
     /** Up to this length a string is copied octet by octet, longer ones (SDP) by the array copy. */
@@ -233,22 +208,13 @@ abstract class OctetWriter {
         byte[] a = this.a;
         int p = n + digits;
         if (v <= Integer.MAX_VALUE) {
-            // two digits a division, from a table: ids of 4-5 digits (transactions, contexts, request ids) take two
-            // dependent divisions instead of four, as Integer.toString does
             int i = (int) v;
-            while (i >= 100) {
-                int q = i / 100;
-                int r = i - q * 100;
-                a[--p] = ONES[r];
-                a[--p] = TENS[r];
+            while (i >= 10) {
+                int q = i / 10;
+                a[--p] = (byte) ('0' + (i - q * 10));
                 i = q;
             }
-            if (i >= 10) {
-                a[--p] = ONES[i];
-                a[--p] = TENS[i];
-            } else {
-                a[--p] = (byte) ('0' + i);
-            }
+            a[--p] = (byte) ('0' + i);
         } else {
             while (v >= 10) {
                 long q = v / 10;
@@ -259,17 +225,6 @@ abstract class OctetWriter {
         }
         n += digits;
         return this;
-    }
-
-    /** The units and tens digit of 0-99, as octets. */
-    private static final byte[] ONES = new byte[100];
-    private static final byte[] TENS = new byte[100];
-
-    static {
-        for (int i = 0; i < 100; i++) {
-            ONES[i] = (byte) ('0' + i % 10);
-            TENS[i] = (byte) ('0' + i / 10);
-        }
     }
 
     private static int digits(long v) {
