@@ -144,14 +144,13 @@ abstract class GrammarReader {
             tokenEnd = p;
             return null;
         }
-        long found = Token.at(b, p, end);
-        int e = (int) (found >>> 32);
-        int k = (int) found - 1;
+        int e = s.nameEnd(p);
+        Token t = Token.lookup(b, p, e);
         tokenEnd = e;
         peekedAt = p;
         peekedEnd = e;
-        peekedToken = k;
-        return k < 0 ? null : Token.BY_ORDINAL[k];
+        peekedToken = t == null ? -1 : t.ordinal();
+        return t;
     }
 
     /** The token at {@code p}, without touching the parser state. */

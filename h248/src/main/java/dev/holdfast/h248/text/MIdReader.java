@@ -97,41 +97,12 @@ final class MIdReader {
         byte[] b = s.b;
         int limit = Math.min(s.end, start + RecentValues.MAX_OCTETS + 1);
         int e = start + 1;
-        // eight octets a read, without a branch per octet, while the array has them: "[a.b.c.d]:port" is 9-22
-        while (e + 8 <= b.length) {
-            long stop = notIpv4MidOctets(TextScanner.eightOctets(b, e));
-            if (stop != 0) {
-                e += Long.numberOfTrailingZeros(stop) >>> 3;
-                break;
-            }
-            e += 8;
-            if (e >= limit) break;
-        }
-        if (e > limit) e = limit;
-        while (e < limit && IPV4_MID_OCTET[b[e] & 0xFF]) e++; // the last octets of the array, if any
+        while (e < limit && IPV4_MID_OCTET[b[e] & 0xFF]) e++;
         if (e - start > RecentValues.MAX_OCTETS) return null;
         Object v = s.recent.find(b, start, e, RecentValues.MID);
         if (v == null) return null;
         s.pos = e;
         return (MId) v;
-    }
-
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH = 0x8080808080808080L;
-
-    /**
-     * The high bit of each octet of {@code w} that is not one of an IPv4 mId's octets after its '[' (0-9 . : ]),
-     * all others 0: SWAR, as {@link TextScanner#notNameOctets}. {@code x + (0x80 - lo)} sets the high bit of an octet
-     * below 0x80 when it is at least {@code lo}; an octet equal to {@code c} is one whose XOR with {@code c} is 0.
-     */
-    static long notIpv4MidOctets(long w) {
-        long y = w & ~HIGH;
-        long digitOrColon = (y + (0x80 - '0') * ONES) & ~(y + (0x7F - ':') * ONES); // 0x30-0x3A
-        long dot = y ^ ('.' * ONES);
-        long bracket = y ^ (']' * ONES);
-        long isDot = ~((dot + 0x7F * ONES) | dot);
-        long isBracket = ~((bracket + 0x7F * ONES) | bracket);
-        return (~(digitOrColon | isDot | isBracket) | w) & HIGH;
     }
 
     private static final boolean[] IPV4_MID_OCTET = new boolean[256];

@@ -152,11 +152,8 @@ final class TextScanner {
 
     /** End of the NAME characters starting at {@code p}. */
     int nameEnd(int p) {
-        return nameEnd(b, p, end);
-    }
-
-    /** End of the NAME characters starting at {@code b[p]}, at most {@code e}. */
-    static int nameEnd(byte[] b, int p, int e) {
+        final byte[] b = this.b;
+        final int e = end;
         // eight octets at a time, without a branch per octet: keywords and names vary in length, and a loop's exit
         // branch taken after a different number of octets each time is mispredicted
         while (p + 8 <= b.length) {
@@ -168,9 +165,6 @@ final class TextScanner {
         while (p < e && NAME_CHAR[b[p] & 0xFF]) p++;
         return p;
     }
-
-    /** The 8 octets of {@code b} from {@code p} (which is at most {@code b.length - 8}), little-endian. */
-    static long eightOctets(byte[] b, int p) { return (long) LONG.get(b, p); }
 
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGH = 0x8080808080808080L;

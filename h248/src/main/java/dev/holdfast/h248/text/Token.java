@@ -302,61 +302,6 @@ public enum Token {
         }
     }
 
-    /**
-     * The NAME starting at {@code b[p]}, a letter before {@code end}, and the token it spells: its end in the high
-     * 32 bits, {@code ordinal + 1} in the low ones (0: no token). The word's end and its folded octets come from
-     * the same 8-octet reads, so that a keyword of up to 15 octets (all of compact text's, most of pretty text's)
-     * is not read a second time to look it up.
-     */
-    static long at(byte[] b, int p, int end) {
-        int e;
-        Token t;
-        if (p + 16 <= b.length) {
-            long w0 = TextScanner.eightOctets(b, p);
-            long stop = TextScanner.notNameOctets(w0);
-            if (stop != 0) {
-                int n = Math.min(Long.numberOfTrailingZeros(stop) >>> 3, end - p); // 1-7: b[p] is a letter
-                e = p + n;
-                t = lookupFolded(w0 & FOLD & ~(-1L << (n << 3)), 0, 0, n);
-            } else {
-                long w1 = TextScanner.eightOctets(b, p + 8);
-                stop = TextScanner.notNameOctets(w1);
-                if (stop != 0 && p + 8 < end) {
-                    int n = Math.min(8 + (Long.numberOfTrailingZeros(stop) >>> 3), end - p); // 8-15
-                    e = p + n;
-                    long mask = n == 8 ? 0 : ~(-1L << ((n - 8) << 3));
-                    t = lookupFolded(w0 & FOLD, w1 & FOLD & mask, 0, n);
-                } else {
-                    e = TextScanner.nameEnd(b, p, end);
-                    t = lookup(b, p, e);
-                }
-            }
-        } else {
-            e = TextScanner.nameEnd(b, p, end);
-            t = lookup(b, p, e);
-        }
-        return (long) e << 32 | (t == null ? 0 : t.ordinal() + 1);
-    }
-
-    /**
-     * The token whose spelling, folded and packed as in {@link #lookup(byte[], int, int)}, is the words {@code w0},
-     * {@code w1}, {@code w2} of {@code len} octets (the words past the spelling 0), or null: for a reader that has
-     * the words already (see {@code GrammarReader.peekToken}).
-     */
-    private static Token lookupFolded(long w0, long w1, long w2, int len) {
-        int i = wordsSlot(w0, w1, w2, len);
-        long[] words = WORDS;
-        while (true) {
-            int at = i << 2;
-            long shape = words[at + 3];
-            if (shape == 0) return null;
-            if (words[at] == w0 && (shape & 0xFF) == len && words[at + 1] == w1 && words[at + 2] == w2) {
-                return BY_ORDINAL[(int) (shape >>> 8) - 1];
-            }
-            i = (i + 1) & WORDS_MASK;
-        }
-    }
-
     private static boolean sameIgnoringCase(CharSequence text, int start, char[] upper) {
         for (int k = 0; k < upper.length; k++) {
             char c = text.charAt(start + k);

@@ -80,29 +80,4 @@ class MIdParserTest {
         assertEquals(9, e.offset());
         assertTrue(e.reason().contains("never closed"), e.reason());
     }
-
-    /** The 8-octet class test that finds where a known IPv4 mId ends agrees with the octet-by-octet one everywhere. */
-    @Test
-    void ipv4MidOctetClassEightAtATime() {
-        for (int v = 0; v < 256; v++) {
-            boolean member = (v >= '0' && v <= '9') || v == '.' || v == ':' || v == ']';
-            for (int at = 0; at < 8; at++) {
-                long filler = 0x3131313131313131L; // '1' everywhere else
-                long w = (filler & ~(0xFFL << (at * 8))) | ((long) v << (at * 8));
-                long stop = MIdReader.notIpv4MidOctets(w);
-                assertEquals(member ? 0 : 0x80L << (at * 8), stop, "octet 0x" + Integer.toHexString(v) + " at " + at);
-            }
-        }
-    }
-
-    @Test
-    void aKnownIpv4MidEndsWhereItEndedBefore() {
-        // read twice: the second time the mId is found among the ones read before (MIdReader.knownIpv4)
-        for (int i = 0; i < 2; i++) {
-            assertEquals(new MId.IpAddress("124.124.124.222", false, 55555), mid("[124.124.124.222]:55555"));
-            assertEquals(new MId.IpAddress("10.0.0.1", false, null), mid("[10.0.0.1]"));
-            assertEquals(new MId.IpAddress("10.0.0.1", false, 2944), ok("MEGACO/1 [10.0.0.1]:2944\nReply = 1 {"
-                    + " Context = - { Notify = ROOT } }").mid());
-        }
-    }
 }
