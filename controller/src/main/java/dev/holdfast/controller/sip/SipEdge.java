@@ -51,8 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The SIP edge: a JAIN-SIP stack listening on UDP and TCP that turns requests, responses and transaction outcomes
  * into core events, and the core's SIP commands into responses and requests. It keeps only what JAIN-SIP needs to
  * act (server transactions by handle, client transactions and dialogs by Call-ID); every decision is the core's.
- * An INVITE gets its 100 Trying from the stack's server transaction when no other provisional response went out within
- * 200 ms (hop by hop, no decision in it; see {@link #TRYING_AT_ONCE}); floods, oversized and malformed
+ * It answers 100 Trying to an INVITE at once (hop by hop, no decision in it); floods, oversized and malformed
  * messages are handled by {@link EdgeValve} and {@link CountingParserFactory} before the core sees them.
  */
 public final class SipEdge implements SipListener, AutoCloseable {
@@ -79,14 +78,6 @@ public final class SipEdge implements SipListener, AutoCloseable {
      * {@code -Dholdfast.sip.parsingThreads=N} sets another number.
      */
     static final int PARSING_THREADS = Integer.getInteger("holdfast.sip.parsingThreads", 4);
-    /**
-     * Whether the edge answers 100 Trying to every INVITE the moment it comes ({@code -Dholdfast.sip.tryingAtOnce=true},
-     * as before). By default the stack's INVITE server transaction sends it when the call has had no other provisional
-     * response within 200 ms (RFC 3261 17.2.1; the RI arms that timer for every INVITE anyway): a B2BUA call whose
-     * callee rings at once has its 180 out before then, and the 100 was one message in seven the controller built,
-     * encoded and sent per call, on the listener's single thread (docs/sip.md "Figures", session 13).
-     */
-    static final boolean TRYING_AT_ONCE = Boolean.getBoolean("holdfast.sip.tryingAtOnce");
 
     /** What the valve and the parser of one stack need: limits and the counters. */
     record Guard(int maxMessageBytes, int datagramBufferBytes, FloodGuard flood, int retryAfterSeconds, SipEdgeCounters counters,
@@ -378,12 +369,14 @@ public final class SipEdge implements SipListener, AutoCloseable {
             return;
         }
         if (Request.INVITE.equals(method)) {
-            if (TRYING_AT_ONCE) {
-                try {
-                    st.sendResponse(messages.createResponse(Response.TRYING, req));
-                } catch (Exception e) {
-                    counters.count(SipEdgeCounters.SEND_FAILED, "100 Trying to " + source + ": " + e);
-                }
+            // at once, before the core sees the INVITE. Leaving it to the stack (its INVITE server transaction sends a
+            // 100 when none went out within 200 ms, RFC 3261 17.2.1) saves a message per call, but the RI's timer
+            // checks the state and sends without a lock: under load its 100 went out after our 180 and 200, and SIPp's
+            // uac failed the call on it (tried and taken back, docs/sip.md "Figures", session 13)
+            try {
+                st.sendResponse(messages.createResponse(Response.TRYING, req));
+            } catch (Exception e) {
+                counters.count(SipEdgeCounters.SEND_FAILED, "100 Trying to " + source + ": " + e);
             }
             if (st.getDialog() != null) dialogs.put(converted.callId(), st.getDialog());
         }

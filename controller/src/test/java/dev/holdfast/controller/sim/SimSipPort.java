@@ -36,9 +36,8 @@ import java.util.TreeMap;
  * transactions by handle, client transactions by token (the network times them out), dialogs by Call-ID (tags,
  * targets, CSeqs; adopted ones from {@link Command.SipAdoptDialog}), early dialogs taken over
  * ({@link Command.SipAdoptEarlyDialog}: the phone's INVITE rebuilt for our answers, or the phone's answer to an INVITE
- * we never sent taken as a stray response), each as the real edge does it. It answers 100 Trying to an INVITE at once
- * (the real edge leaves it to the stack's 200 ms timer: the same to the core) and, like the real edge, answers phones'
- * keepalives (out-of-dialog OPTIONS) itself while the core runs.
+ * we never sent taken as a stray response), each as the real edge does it. Like the real edge it answers 100 Trying to an
+ * INVITE at once and answers phones' keepalives (out-of-dialog OPTIONS) itself while the core runs.
  *
  * <p>What JAIN-SIP's dialog layer does for the real edge over UDP is done here too, so that the simulation may lose
  * SIP messages: our 2xx to an INVITE goes again from T1, doubling up to T2, until its ACK comes (RFC 3261 13.3.1.4;
