@@ -369,6 +369,10 @@ public final class SipEdge implements SipListener, AutoCloseable {
             return;
         }
         if (Request.INVITE.equals(method)) {
+            // at once, before the core sees the INVITE. Leaving it to the stack (its INVITE server transaction sends a
+            // 100 when none went out within 200 ms, RFC 3261 17.2.1) saves a message per call, but the RI's timer
+            // checks the state and sends without a lock: under load its 100 went out after our 180 and 200, and SIPp's
+            // uac failed the call on it (tried and taken back, docs/sip.md "Figures", session 13)
             try {
                 st.sendResponse(messages.createResponse(Response.TRYING, req));
             } catch (Exception e) {

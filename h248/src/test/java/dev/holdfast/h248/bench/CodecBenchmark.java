@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgs = {"-XX:+UseShenandoahGC", "-Xms2g", "-Xmx2g", "-XX:+UseTransparentHugePages",
+@Fork(value = 1, jvmArgs = {"-XX:+UseShenandoahGC", "-Xms4g", "-Xmx4g", "-XX:+UseTransparentHugePages",
         "-XX:+AlwaysPreTouch", "-XX:InlineSmallCode=1000"})
 public class CodecBenchmark {
     @Param({"PRETTY", "COMPACT"})
