@@ -123,6 +123,7 @@ public final class TcpRepair {
         try { Sockets.writeFully(-1, one, 0, 1); } catch (IOException expected) { /* EBADF */ }
         try { Sockets.read(-1, one); } catch (IOException expected) { /* EBADF */ }
         try { Sockets.accept(-1); } catch (IOException expected) { /* EBADF */ }
+        dev.holdfast.tcpha.posix.ConnectionIo.warmUp();
         Sockets.shutdownOutput(-1);
     }
 
