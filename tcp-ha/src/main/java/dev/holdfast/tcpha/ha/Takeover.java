@@ -348,10 +348,15 @@ public final class Takeover {
      * the wide margin.
      */
     static int tsClock(ReplicaConnection c, long nowNanos) {
-        int fromEcr = c.lastTsEcr() + (int) ((nowNanos - c.lastTsEcrNanos()) / 1_000_000);
-        if (c.lastServerTsValNanos() == 0) return fromEcr + TS_MARGIN_MS + 1;
-        int fromServer = c.lastServerTsVal() + (int) ((nowNanos - c.lastServerTsValNanos()) / 1_000_000);
-        return (c.lastTsEcrNanos() != 0 && fromEcr - fromServer > 0 ? fromEcr : fromServer) + TS_MARGIN_SEEN_MS;
+        return tsClock(c.lastTsEcr(), c.lastTsEcrNanos(), c.lastServerTsVal(), c.lastServerTsValNanos(), nowNanos);
+    }
+
+    /** As above, from the tap's figures (a time of 0: never seen); TSvals compare with wrap-around (RFC 7323). */
+    static int tsClock(int lastTsEcr, long lastTsEcrNanos, int lastServerTsVal, long lastServerTsValNanos, long nowNanos) {
+        int fromEcr = lastTsEcr + (int) ((nowNanos - lastTsEcrNanos) / 1_000_000);
+        if (lastServerTsValNanos == 0) return fromEcr + TS_MARGIN_MS + 1;
+        int fromServer = lastServerTsVal + (int) ((nowNanos - lastServerTsValNanos) / 1_000_000);
+        return (lastTsEcrNanos != 0 && fromEcr - fromServer > 0 ? fromEcr : fromServer) + TS_MARGIN_SEEN_MS;
     }
 
     /** The first RTT sample the seed would give (ms: our clock minus the client's newest TSecr), or -1 without timestamps. */
