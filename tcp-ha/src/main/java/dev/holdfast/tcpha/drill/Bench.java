@@ -18,12 +18,14 @@ public final class Bench {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = new java.util.HashMap<>();
         for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--overhead") || argv[i].equals("--pin") || argv[i].equals("--separate-runs") || argv[i].equals("--stop-backup")) { a.put(argv[i], "true"); continue; }
+            if (argv[i].equals("--overhead") || argv[i].equals("--pin") || argv[i].equals("--separate-runs") || argv[i].equals("--stop-backup")
+                    || argv[i].equals("--loop-cost")) { a.put(argv[i], "true"); continue; }
             if (i + 1 < argv.length) a.put(argv[i], argv[++i]);
         }
         int runs = Integer.parseInt(a.getOrDefault("--runs", "3"));
         if (a.containsKey("--overhead") && a.containsKey("--separate-runs")) { Overhead.main(a, runs); return; }
         if (a.containsKey("--overhead")) { PairedOverhead.main(a); return; }
+        if (a.containsKey("--loop-cost")) { LoopCost.main(a); return; }
         int[] hbs = Arrays.stream(a.getOrDefault("--hb", "1000,200,50,10").split(",")).mapToInt(Integer::parseInt).toArray();
         List<String> apps = new ArrayList<>();
         for (String app : a.getOrDefault("--apps", "echo,interactive,bulk").split(",")) {

@@ -170,9 +170,12 @@ public final class PrimaryServer {
         open.incrementAndGet();
         fds.add(fd);
         boolean[] eofRead = {false}; // the client's FIN was read: the replica must take it in before it can close too
+        // the connection's native buffer: reads and the application's writes both run on this thread, and a read's
+        // bytes are copied out before the application writes (see ConnectionIo for what LibC's proxy cost per call)
+        dev.holdfast.tcpha.posix.ConnectionIo io = new dev.holdfast.tcpha.posix.ConnectionIo(16 * 1024);
         StreamApplication.Output out = new StreamApplication.Output() {
             @Override public void write(byte[] b, int off, int len) {
-                try { Sockets.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); if (log != null) log.written.addAndGet(len); }
+                try { io.writeFully(fd, b, off, len); bytesWritten.addAndGet(len); if (log != null) log.written.addAndGet(len); }
                 catch (IOException e) { throw new java.io.UncheckedIOException(e); }
             }
             @Override public void close() throws InterruptedException {
@@ -184,7 +187,7 @@ public final class PrimaryServer {
         byte[] buf = new byte[16 * 1024]; // one per connection thread: small
         try {
             while (true) {
-                int n = Sockets.read(fd, buf);
+                int n = io.read(fd, buf);
                 if (n <= 0) { eofRead[0] = true; session.onEndOfInput(out); break; }
                 bytesRead.addAndGet(n);
                 if (log != null) log.append(buf, 0, n, 2000);

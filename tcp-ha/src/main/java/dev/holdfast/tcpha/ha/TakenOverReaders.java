@@ -52,6 +52,7 @@ final class TakenOverReaders {
         dev.holdfast.tcpha.posix.RealtimeThread.lower(); // made by the real-time detector thread; this is ordinary work
         byte[] events = new byte[256 * EVENT_SIZE];
         byte[] buf = new byte[64 * 1024];
+        dev.holdfast.tcpha.posix.ConnectionIo io = new dev.holdfast.tcpha.posix.ConnectionIo(buf.length);
         while (true) {
             int n;
             try {
@@ -69,7 +70,7 @@ final class TakenOverReaders {
                 if (c == null) continue;
                 int got;
                 try {
-                    got = Sockets.read(fd, buf); // level-triggered and ready: does not block
+                    got = io.read(fd, buf); // level-triggered and ready: does not block
                 } catch (IOException e) {
                     LOG.log(Level.INFO, "taken-over connection from port {0} ended: {1}", c.clientPort, e.getMessage());
                     got = -1;

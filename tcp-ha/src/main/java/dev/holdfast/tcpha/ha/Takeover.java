@@ -42,7 +42,22 @@ public final class Takeover {
         }
     }
 
+    /**
+     * Timestamp clock margin when the tap saw only the client's TSecr (the primary's clock, late by the tap's
+     * backlog). It is not free: a client ACK for bytes queued as sent in repair mode gives the socket its first RTT
+     * sample from the timestamps alone (Linux treats repaired segments as retransmitted: no send-time sample), and
+     * that sample is our clock minus the client's TSecr, margin included: 10 s made the RTO about 30 s (session 13).
+     */
     static final int TS_MARGIN_MS = 10_000;
+    /** Margin when the primary's own TSval was seen on the tap: the rounding of the two millisecond clocks. */
+    static final int TS_MARGIN_SEEN_MS = 2;
+    /**
+     * The RTT seed (TcpRepair.RTT_SEED_BYTES) is used only when the first sample it gives, our timestamp clock minus
+     * the client's TSecr (the primary's clock as the client last echoed it), is at most this: the RTO it sets is
+     * about the sample + max(2 x the sample, 200 ms), better than the fresh socket's 1-3 s only for short samples
+     * (a short heartbeat: at hb 10 x 5 the primary's last TSval is 50-80 ms old at the restore).
+     */
+    static final int RTT_SEED_MAX_SAMPLE_MS = 400;
     /** Unacknowledged output up to this size fits an empty socket send buffer: written inline at the takeover. */
     static final int SMALL_UNACKED = 16 * 1024;
     private final Options o;
@@ -174,7 +189,9 @@ public final class Takeover {
             if (fds[i] < 0) { log.append("restored failed: port ").append(c.clientPort).append('\n'); continue; }
             log.append("restored ").append(stateOf(c, new byte[0])).append(" unacked=").append(c.unackedAtTakeover)
                     .append(" primary_sent_past_ack=").append(c.primarySentPastAck()).append(" queued_as_sent=")
-                    .append(c.queuedAtTakeover).append(" prompt=").append(c.promptAtTakeover).append('\n');
+                    .append(c.queuedAtTakeover).append(" prompt=").append(c.promptAtTakeover)
+                    .append(" rtt_seed=").append(c.rttSeedAtTakeover).append(" expected_rtt_sample_ms=")
+                    .append(c.expectedRttSampleMsAtTakeover).append('\n');
         }
         System.out.print(log);
     }
@@ -242,19 +259,24 @@ public final class Takeover {
                 int unacked = c.output.unacknowledgedBytes();
                 c.unackedAtTakeover = unacked;
                 int fd;
+                ConnectionState probe = stateOf(c, new byte[0]);
+                int expected = expectedRttSampleMs(c, probe.tsVal());
+                boolean seed = expected >= 0 && expected <= RTT_SEED_MAX_SAMPLE_MS;
+                c.expectedRttSampleMsAtTakeover = expected;
+                c.rttSeedAtTakeover = seed ? TcpRepair.RTT_SEED_BYTES : 0;
                 if (o.unacked() == TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE) {
-                    fd = TcpRepair.restore(stateOf(c, c.output.unacknowledged()), o.unacked(), false, probeOnRepair());
+                    fd = TcpRepair.restore(stateOf(c, c.output.unacknowledged()), o.unacked(), false, probeOnRepair(), seed);
                     c.output.attach(fd, new byte[0]);
                 } else {
                     // what the primary already put on the wire goes in the repair-mode send queue, counted as sent
                     // (see queuedAsSent: else a client that has it acknowledges past our snd_nxt and the kernel
                     // drops every such ACK); the rest is written once the VIP is announced, by a writer thread for
                     // a large one (bulk), which must not hold up the other connections' takeover
-                    int sndWnd = stateOf(c, new byte[0]).sndWnd();
+                    int sndWnd = probe.sndWnd();
                     int queued = o.unacked() == TcpRepair.UnackedOutput.WRITE_ALL_AFTER_REPAIR ? 0
                             : queuedAsSent(unacked, c.primarySentPastAck(), sndWnd, c.mss);
                     byte[] sent = c.output.unacknowledged(0, queued);
-                    fd = TcpRepair.restore(stateOf(c, sent), TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE, false, probeOnRepair());
+                    fd = TcpRepair.restore(stateOf(c, sent), TcpRepair.UnackedOutput.REPAIR_SEND_QUEUE, false, probeOnRepair(), seed);
                     c.output.attachAfter(fd, queued); // the rest stays where it is (no copy of megabytes here)
                     c.queuedAtTakeover = queued;
                 }
@@ -303,10 +325,6 @@ public final class Takeover {
     ConnectionState stateOf(ReplicaConnection c, byte[] unacked) {
         int serverWscale = serverWscale(c);
         boolean scaling = scaling(c);
-        // our timestamp clock must not run behind the primary's, or the client's PAWS check drops what we send:
-        // the tap saw the primary's clock in the client's TSecr; add the time since, and a margin for the tap's
-        // backlog (a forward jump is harmless: RFC 7323 only rejects values behind TS.Recent)
-        long elapsedMs = (System.nanoTime() - c.lastTsEcrNanos()) / 1_000_000 + TS_MARGIN_MS;
         int sndWnd = clientWindowBytes(c);
         int rcvWnd = c.serverWindow() >= 0 ? c.serverWindow() << (scaling ? serverWscale : 0) : 65535;
         byte[] ip = ByteBuffer.allocate(4).putInt(c.clientIp).array();
@@ -318,7 +336,33 @@ public final class Takeover {
         }
         return new ConnectionState(new InetSocketAddress(o.vip(), o.port()), remote, c.lastAck(), c.input().nextSeq(),
                 c.mss, scaling ? c.clientWscale : -1, scaling ? serverWscale : 0, c.sack, c.timestamps,
-                c.lastTsEcr() + (int) elapsedMs + 1, Math.max(sndWnd, 1), Math.max(rcvWnd, 1024), unacked, new byte[0]);
+                tsClock(c, System.nanoTime()), Math.max(sndWnd, 1), Math.max(rcvWnd, 1024), unacked, new byte[0]);
+    }
+
+    /**
+     * The restored socket's timestamp clock. It must not run behind the primary's, or the client's PAWS check drops
+     * what we send (a forward jump is harmless: RFC 7323 only rejects values behind TS.Recent); and every ms it runs
+     * ahead is added to the first RTT sample the timestamps give (see TS_MARGIN_MS). From the primary's own newest
+     * TSval on the tap plus the time since (the tap is drained after the fence: nothing newer reached a client), or
+     * the client's newest TSecr plus the time since, whichever is ahead; only with neither of the primary's own seen,
+     * the wide margin.
+     */
+    static int tsClock(ReplicaConnection c, long nowNanos) {
+        return tsClock(c.lastTsEcr(), c.lastTsEcrNanos(), c.lastServerTsVal(), c.lastServerTsValNanos(), nowNanos);
+    }
+
+    /** As above, from the tap's figures (a time of 0: never seen); TSvals compare with wrap-around (RFC 7323). */
+    static int tsClock(int lastTsEcr, long lastTsEcrNanos, int lastServerTsVal, long lastServerTsValNanos, long nowNanos) {
+        int fromEcr = lastTsEcr + (int) ((nowNanos - lastTsEcrNanos) / 1_000_000);
+        if (lastServerTsValNanos == 0) return fromEcr + TS_MARGIN_MS + 1;
+        int fromServer = lastServerTsVal + (int) ((nowNanos - lastServerTsValNanos) / 1_000_000);
+        return (lastTsEcrNanos != 0 && fromEcr - fromServer > 0 ? fromEcr : fromServer) + TS_MARGIN_SEEN_MS;
+    }
+
+    /** The first RTT sample the seed would give (ms: our clock minus the client's newest TSecr), or -1 without timestamps. */
+    static int expectedRttSampleMs(ReplicaConnection c, int tsClock) {
+        if (!c.timestamps || c.lastTsEcrNanos() == 0) return -1; // no timestamps: a repaired segment gives no sample
+        return tsClock - c.lastTsEcr();
     }
 
 }

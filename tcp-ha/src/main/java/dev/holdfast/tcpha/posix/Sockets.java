@@ -114,10 +114,13 @@ public final class Sockets {
         return fromSockaddrIn(sa);
     }
 
-    /** Blocking read; returns 0 at end of stream. */
+    /**
+     * Blocking read; returns 0 at end of stream. A connection's data path uses {@link ConnectionIo} (no array copied
+     * whole); this is for the occasional read (direct-mapped all the same: no proxy).
+     */
     public static int read(int fd, byte[] buf) throws IOException {
         while (true) {
-            try { return (int) C.read(fd, buf, buf.length); }
+            try { return (int) ConnectionIo.Direct.read(fd, buf, buf.length); }
             catch (LastErrorException e) {
                 if (e.getErrorCode() == LibC.EINTR) continue;
                 throw io("read", e);
@@ -125,13 +128,13 @@ public final class Sockets {
         }
     }
 
-    /** Writes all of buf[off, off+len). */
+    /** Writes all of buf[off, off+len) (direct-mapped; a connection's data path uses {@link ConnectionIo}). */
     public static void writeFully(int fd, byte[] buf, int off, int len) throws IOException {
         byte[] chunk = off == 0 && len == buf.length ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
         int done = 0;
         while (done < len) {
             byte[] rest = done == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, done, len);
-            try { done += (int) C.write(fd, rest, rest.length); }
+            try { done += (int) ConnectionIo.Direct.write(fd, rest, rest.length); }
             catch (LastErrorException e) {
                 if (e.getErrorCode() == LibC.EINTR) continue;
                 throw io("write", e);

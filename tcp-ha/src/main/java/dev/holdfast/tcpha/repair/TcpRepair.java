@@ -40,6 +40,19 @@ public final class TcpRepair {
         WRITE_ALL_AFTER_REPAIR
     }
 
+    /**
+     * RTT seed: the restored socket's send sequence starts this many bytes before the client's last ACK, and those
+     * bytes sit in the repair-mode send queue as sent (an entry of their own). A re-created socket has no RTT sample
+     * (TCP_REPAIR offers no way to set one, and tcp_init_metrics only reads a tcp_metrics entry for the client, which
+     * the backup's kernel does not have), so its first retransmission waits for the fallback timer (1 s for a tail
+     * loss probe, 3 s for the RTO) unless the client acknowledges new data first. The client's first ACK after the
+     * takeover, its answer to the window probe included, acknowledges the seed byte: an RTT sample (from the byte's
+     * queueing time, tcp_clean_rtx_queue), and the timer becomes about 200 ms + that sample. The byte's content does
+     * not matter: the client has had that sequence number since before its last ACK, so a retransmission of it is
+     * an old duplicate that the client's kernel drops unread (and acknowledges).
+     */
+    public static final int RTT_SEED_BYTES = 1;
+
     private TcpRepair() {}
 
     /**
@@ -47,9 +60,14 @@ public final class TcpRepair {
      * host, or {@code freebind} set (the VIP may be added after). Returns the fd, out of repair mode, ready to use.
      */
     public static int restore(ConnectionState s, UnackedOutput how, boolean freebind, boolean windowProbe) throws IOException {
+        return restore(s, how, freebind, windowProbe, true);
+    }
+
+    /** As above; {@code rttSeed} false: no {@link #RTT_SEED_BYTES} (the way before session 13, for comparison). */
+    public static int restore(ConnectionState s, UnackedOutput how, boolean freebind, boolean windowProbe, boolean rttSeed) throws IOException {
         int fd = Sockets.tcpSocket();
         try {
-            restoreInto(fd, s, how, freebind);
+            restoreInto(fd, s, how, freebind, rttSeed ? RTT_SEED_BYTES : 0);
             Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR, windowProbe ? TCP_REPAIR_OFF : TCP_REPAIR_OFF_NO_WP, "TCP_REPAIR off");
             if (how != UnackedOutput.REPAIR_SEND_QUEUE && s.sendQueue().length > 0) {
                 Sockets.writeFully(fd, s.sendQueue(), 0, s.sendQueue().length);
@@ -61,14 +79,14 @@ public final class TcpRepair {
         }
     }
 
-    private static void restoreInto(int fd, ConnectionState s, UnackedOutput how, boolean freebind) throws IOException {
+    private static void restoreInto(int fd, ConnectionState s, UnackedOutput how, boolean freebind, int seed) throws IOException {
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR, TCP_REPAIR_ON, "TCP_REPAIR on");
         Sockets.setInt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
         // leaving repair mode resets SO_REUSEADDR; SO_REUSEPORT stays and lets a listener share VIP:port with us
         Sockets.setInt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
         if (freebind) Sockets.setInt(fd, LibC.SOL_IP, LibC.IP_FREEBIND, 1, "IP_FREEBIND");
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE send");
-        Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_QUEUE_SEQ, s.sndUna(), "TCP_QUEUE_SEQ send");
+        Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_QUEUE_SEQ, s.sndUna() - seed, "TCP_QUEUE_SEQ send");
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE recv");
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_QUEUE_SEQ, s.rcvNxt() - s.recvQueue().length, "TCP_QUEUE_SEQ recv");
         Sockets.bind(fd, s.local());
@@ -88,6 +106,12 @@ public final class TcpRepair {
             Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE, "TCP_REPAIR_QUEUE recv");
             sendAll(fd, s.recvQueue());
         }
+        if (seed > 0) {
+            // the RTT seed (see RTT_SEED_BYTES): its own send() is its own queue entry, so the client's ACK of it
+            // acknowledges a whole segment (a partly acknowledged one gives no RTT sample)
+            Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE, "TCP_REPAIR_QUEUE send");
+            if (Sockets.send(fd, new byte[seed], seed) != seed) throw new IOException("RTT seed not queued whole");
+        }
         if (how == UnackedOutput.REPAIR_SEND_QUEUE && s.sendQueue().length > 0) {
             // in repair mode nothing is ever acknowledged, so a send queue larger than the socket's send buffer
             // (16 KB at first, about 45 KB after the repair's connect) would block the send below for ever: make
@@ -99,7 +123,8 @@ public final class TcpRepair {
         Sockets.setInt(fd, LibC.IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_NO_QUEUE, "TCP_REPAIR_QUEUE none");
 
         ByteBuffer w = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
-        w.putInt(s.rcvNxt()).putInt(s.sndWnd()).putInt(s.sndWnd()).putInt(s.rcvWnd()).putInt(s.rcvNxt());
+        // the window's right edge where the client put it: the seed moved snd_una back, the window grows by as much
+        w.putInt(s.rcvNxt()).putInt(s.sndWnd() + seed).putInt(s.sndWnd() + seed).putInt(s.rcvWnd()).putInt(s.rcvNxt());
         Sockets.set(fd, LibC.IPPROTO_TCP, TCP_REPAIR_WINDOW, w.array(), "TCP_REPAIR_WINDOW");
     }
 
@@ -113,7 +138,7 @@ public final class TcpRepair {
                 new byte[150], new byte[0]);
         int fd = Sockets.tcpSocket();
         try {
-            restoreInto(fd, s, UnackedOutput.REPAIR_SEND_QUEUE, false);
+            restoreInto(fd, s, UnackedOutput.REPAIR_SEND_QUEUE, false, RTT_SEED_BYTES);
         } finally {
             Sockets.close(fd);
         }
@@ -123,6 +148,7 @@ public final class TcpRepair {
         try { Sockets.writeFully(-1, one, 0, 1); } catch (IOException expected) { /* EBADF */ }
         try { Sockets.read(-1, one); } catch (IOException expected) { /* EBADF */ }
         try { Sockets.accept(-1); } catch (IOException expected) { /* EBADF */ }
+        dev.holdfast.tcpha.posix.ConnectionIo.warmUp();
         Sockets.shutdownOutput(-1);
     }
 

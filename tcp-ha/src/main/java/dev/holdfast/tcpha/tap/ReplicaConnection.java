@@ -30,6 +30,9 @@ public final class ReplicaConnection {
     volatile boolean serverSentKnown;
     volatile int lastAck, clientWindow, lastTsEcr, lastClientTsVal;
     volatile long lastTsEcrNanos;
+    /** The primary's own timestamp clock: the newest TSval on its segments (headers on the tap), and when seen (0: never). */
+    volatile int lastServerTsVal;
+    volatile long lastServerTsValNanos;
     volatile boolean finSeen, rstSeen;
     final StreamReassembler input;
     public final ReplicaOutput output;
@@ -126,6 +129,8 @@ public final class ReplicaConnection {
     public long consumedReported = -1;
     /** Unacknowledged output bytes the takeover put in the repair-mode send queue as already sent (for the log). */
     public volatile int queuedAtTakeover, unackedAtTakeover;
+    /** The restored socket's RTT seed (TcpRepair.RTT_SEED_BYTES) in bytes, 0 if none; and the first RTT sample expected, ms. */
+    public volatile int rttSeedAtTakeover, expectedRttSampleMsAtTakeover;
     /** Bytes written ahead of the rest after the ARP to prompt a client whose window was full (Takeover.prompt). */
     public volatile int promptAtTakeover;
     /** The replica's close has been reported to the primary (MaxDelayFIN). */
@@ -254,6 +259,10 @@ public final class ReplicaConnection {
     public int lastTsEcr() { return lastTsEcr; }
 
     public long lastTsEcrNanos() { return lastTsEcrNanos; }
+
+    public int lastServerTsVal() { return lastServerTsVal; }
+
+    public long lastServerTsValNanos() { return lastServerTsValNanos; }
 
     public StreamReassembler input() { return input; }
 

@@ -226,6 +226,12 @@ public final class TcpTap implements AutoCloseable {
     private void fromServer(TcpSegment s) {
         ReplicaConnection c = connections.get(key(s.dstIp(), s.dstPort()));
         if (c == null) return;
+        if (s.hasTimestamp() && (c.lastServerTsValNanos == 0 || s.tsVal() - c.lastServerTsVal > 0)) {
+            // the primary's clock itself (the restore's timestamp clock starts from it): on the hub every frame the
+            // primary put on the LAN reaches the tap, so no client holds a newer TSval of this connection
+            c.lastServerTsVal = s.tsVal();
+            c.lastServerTsValNanos = System.nanoTime();
+        }
         if (s.has(TcpSegment.SYN) && s.has(TcpSegment.ACK)) {
             c.serverIsn = s.seq();
             c.serverIsnKnown = true;
