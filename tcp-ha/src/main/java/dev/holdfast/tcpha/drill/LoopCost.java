@@ -68,13 +68,8 @@ public final class LoopCost {
 
     /** One child JVM: arg "other-calls" makes the primary's other LibC calls first. Last line: median ns per part. */
     public static void main(String[] argv) throws Exception {
-        int lfd = Sockets.tcpSocket();
-        Sockets.bind(lfd, Sockets.addr("127.0.0.1", 0));
-        Sockets.listen(lfd, 1);
-        int client = Sockets.tcpSocket();
-        Sockets.connect(client, Sockets.localAddress(lfd));
-        int server = Sockets.accept(lfd);
-        Sockets.close(lfd);
+        int[] pair = Sockets.loopbackPair();
+        int client = pair[0], server = pair[1];
         // room for a whole batch of requests, so that no read waits and no write blocks
         Sockets.setInt(server, LibC.SOL_SOCKET, LibC.SO_RCVBUF, 4 << 20, "SO_RCVBUF");
         Sockets.setInt(client, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4 << 20, "SO_SNDBUF");

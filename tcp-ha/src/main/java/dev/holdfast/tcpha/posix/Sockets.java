@@ -90,6 +90,20 @@ public final class Sockets {
     }
 
     /** Blocking accept; returns the new fd. */
+    /** A connected TCP pair on 127.0.0.1, {client, server} (measurements and tests of the data path). */
+    public static int[] loopbackPair() throws IOException {
+        int lfd = tcpSocket();
+        try {
+            bind(lfd, addr("127.0.0.1", 0));
+            listen(lfd, 1);
+            int client = tcpSocket();
+            connect(client, localAddress(lfd));
+            return new int[] {client, accept(lfd)};
+        } finally {
+            close(lfd);
+        }
+    }
+
     public static int accept(int fd) throws IOException {
         while (true) {
             try { return C.accept(fd, null, null); }

@@ -11,13 +11,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class ConnectionIoTest {
     @Test
     void bytesArriveInOrder_writesLargerThanTheBufferGoOutWhole_endOfStreamReadsZero() throws Exception {
-        int lfd = Sockets.tcpSocket();
-        Sockets.bind(lfd, Sockets.addr("127.0.0.1", 0));
-        Sockets.listen(lfd, 1);
-        int client = Sockets.tcpSocket();
-        Sockets.connect(client, Sockets.localAddress(lfd));
-        int server = Sockets.accept(lfd);
-        Sockets.close(lfd);
+        int[] pair = Sockets.loopbackPair();
+        int client = pair[0], server = pair[1];
         try {
             ConnectionIo small = new ConnectionIo(1000), reader = new ConnectionIo(16 * 1024);
             byte[] sent = new byte[10_000];
