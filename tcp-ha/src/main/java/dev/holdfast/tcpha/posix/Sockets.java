@@ -89,7 +89,6 @@ public final class Sockets {
         catch (LastErrorException e) { throw io("listen", e); }
     }
 
-    /** Blocking accept; returns the new fd. */
     /** A connected TCP pair on 127.0.0.1, {client, server} (measurements and tests of the data path). */
     public static int[] loopbackPair() throws IOException {
         int lfd = tcpSocket();
@@ -104,6 +103,7 @@ public final class Sockets {
         }
     }
 
+    /** Blocking accept; returns the new fd. */
     public static int accept(int fd) throws IOException {
         while (true) {
             try { return C.accept(fd, null, null); }
