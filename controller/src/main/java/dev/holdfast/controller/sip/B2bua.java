@@ -371,7 +371,13 @@ final class B2bua {
                     new SipHeader("Proxy-Authenticate", auth.challenge(svc.now(), false, fromUser, source))));
             return false;
         }
-        DigestAuthenticator.Verdict v = auth.verify("INVITE", c, directory.byUser(c.username()), source, svc.now());
+        DigestAuthenticator.Verdict v = auth.verify("INVITE", r.requestUri(), c, directory.byUser(c.username()), source, svc.now());
+        if (v == DigestAuthenticator.Verdict.URI_MISMATCH) {
+            counters.add("invite.uri-mismatch", "INVITE from " + source + " for " + r.requestUri()
+                    + " answers a digest for " + c.get("uri"));
+            sip.respond(handle, SipReply.of(400, "Digest uri does not match the Request-URI"));
+            return false;
+        }
         if (v == DigestAuthenticator.Verdict.STALE || v == DigestAuthenticator.Verdict.REPLAYED
                 || v == DigestAuthenticator.Verdict.UNKNOWN_NONCE) {
             counters.add("invite.challenged");

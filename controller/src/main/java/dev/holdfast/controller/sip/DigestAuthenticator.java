@@ -26,9 +26,11 @@ public final class DigestAuthenticator {
      * OK: let in. STALE: right password, old nonce (or a retired key's): 401 with {@code stale=true}. REPLAYED: a
      * nonce count already seen here: treated as stale. UNKNOWN_NONCE: not a nonce of ours (forged, another key, another
      * user or address, issued in the future beyond the clock skew allowed): a plain 401 with a fresh nonce. WRONG: a
-     * wrong password, an unknown user, a malformed answer: 403.
+     * wrong password, an unknown user, a malformed answer: 403. URI_MISMATCH: the answer's {@code uri} names another
+     * resource than the Request-URI (RFC 2617 3.2.2.5): 400, since a digest made for one request must not carry
+     * another.
      */
-    public enum Verdict { OK, STALE, REPLAYED, UNKNOWN_NONCE, WRONG }
+    public enum Verdict { OK, STALE, REPLAYED, UNKNOWN_NONCE, WRONG, URI_MISMATCH }
 
     /** How far ahead of our clock a peer controller's nonce may be dated (their clocks are NTP-synchronised). */
     static final long MAX_CLOCK_SKEW_MILLIS = 5_000;
@@ -39,7 +41,10 @@ public final class DigestAuthenticator {
     private final String realm;
     private final long lifetimeMillis;
     private final DigestNonces nonces;
-    /** Highest nonce count seen per nonce, in first-use order; entries leave once their nonce is past its lifetime. */
+    /**
+     * Highest nonce count seen per nonce and when the nonce expires, in first-use order; entries leave once their nonce
+     * is past its lifetime (a long-lived nonce stays until its own end, so its counts outlive its first use).
+     */
     private final java.util.LinkedHashMap<String, long[]> counts = new java.util.LinkedHashMap<>();
 
     /**
@@ -77,18 +82,33 @@ public final class DigestAuthenticator {
      * An {@code Authentication-Info} value with the next nonce to use (RFC 2617 3.2.3, RFC 7616 3.5), for the 2xx of
      * an authenticated request: the phone answers its next request with it at once, here or at the alternate.
      */
-    public String nextNonce(long now, String user, String source) {
-        return "nextnonce=\"" + nonce(now, user, source) + "\"";
+    public String nextNonce(long now, String user, String source) { return nextNonce(now, user, source, 0); }
+
+    /**
+     * As {@link #nextNonce(long, String, String)}, valid for {@code validSeconds} if that is longer than the configured
+     * lifetime. The registrar passes the registration's interval: the phone answers its refresh (or, after a failover,
+     * its first REGISTER at the alternate) with this nonce up to that long after, and a nonce gone stale by then would
+     * cost that REGISTER a second round trip, at a failover to an alternate that is busiest just then.
+     */
+    public String nextNonce(long now, String user, String source, long validSeconds) {
+        long life = validSeconds * 1000 > lifetimeMillis ? Math.min(validSeconds, DigestNonces.MAX_LIFETIME_SECONDS) : 0;
+        return "nextnonce=\"" + nonces.issue(now, user, source, life) + "\"";
     }
 
     String nonce(long now, String user, String source) { return nonces.issue(now, user, source); }
 
-    /**
-     * Checks credentials for a request from {@code source}. {@code subscriber} is null for an unknown user: the answer
-     * is then WRONG, after the same work as for a known one, so neither the response nor its timing tells the two
-     * apart.
-     */
+    /** As {@link #verify(String, String, DigestCredentials, Subscriber, String, long)}, the {@code uri} not checked. */
     public Verdict verify(String method, DigestCredentials c, Subscriber subscriber, String source, long now) {
+        return verify(method, null, c, subscriber, source, now);
+    }
+
+    /**
+     * Checks credentials for a request from {@code source} to {@code requestUri} (null: the answer's {@code uri} is not
+     * compared with it). {@code subscriber} is null for an unknown user: the answer is then WRONG, after the same work
+     * as for a known one, so neither the response nor its timing tells the two apart.
+     */
+    public Verdict verify(String method, String requestUri, DigestCredentials c, Subscriber subscriber, String source,
+                          long now) {
         String algorithm = c.get("algorithm") == null ? "MD5" : c.get("algorithm").toUpperCase(Locale.ROOT);
         if (!algorithm.equals("MD5") && !algorithm.equals("SHA-256")) return Verdict.WRONG;
         String user = c.username();
@@ -98,6 +118,7 @@ public final class DigestAuthenticator {
         if (user == null || nonce == null || uri == null || response == null || !realm.equals(c.get("realm"))) {
             return Verdict.WRONG;
         }
+        if (requestUri != null && !sameResource(uri, requestUri)) return Verdict.URI_MISMATCH;
         // the nonce first: whether it is ours says nothing about the user or the password
         DigestNonces.Check check = nonces.check(nonce, user, source, now);
         if (check.kind() == DigestNonces.Kind.UNKNOWN || check.issued() > now + MAX_CLOCK_SKEW_MILLIS) {
@@ -122,8 +143,30 @@ public final class DigestAuthenticator {
         boolean match = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 response.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
         if (subscriber == null || !match) return Verdict.WRONG;
-        if (check.kind() == DigestNonces.Kind.RETIRED || now - check.issued() > lifetimeMillis) return Verdict.STALE;
-        return counted(nonce, nc, check.issued(), now) ? Verdict.OK : Verdict.REPLAYED;
+        long expires = check.issued() + (check.lifetimeSeconds() > 0 ? check.lifetimeSeconds() * 1000 : lifetimeMillis);
+        if (check.kind() == DigestNonces.Kind.RETIRED || now > expires) return Verdict.STALE;
+        return counted(nonce, nc, expires, now) ? Verdict.OK : Verdict.REPLAYED;
+    }
+
+    /**
+     * Whether the answer's {@code uri} and the Request-URI name the same resource: the same text, or two SIP URIs with
+     * the same scheme, host (case-insensitive) and port (none and 5060 alike), whatever their parameters (a phone may
+     * add or drop {@code ;transport=}), and the same user when the digest names one. A digest uri without a user is
+     * taken for the host it names: SIPp, the load generator operators use, writes {@code sip:host:port} for an INVITE
+     * to {@code sip:user@host:port}. Anything else is another resource.
+     */
+    static boolean sameResource(String digestUri, String requestUri) {
+        if (digestUri.equals(requestUri)) return true;
+        SipUri a = SipUri.parse(digestUri);
+        SipUri b = SipUri.parse(requestUri);
+        if (a == null || b == null || secure(digestUri) != secure(requestUri)) return false;
+        return (a.user() == null || a.user().equals(b.user())) && a.host().equalsIgnoreCase(b.host())
+                && a.portOrDefault() == b.portOrDefault();
+    }
+
+    private static boolean secure(String uri) {
+        String t = uri.trim();
+        return t.regionMatches(true, t.startsWith("<") ? 1 : 0, "sips:", 0, 5);
     }
 
     /** The nonce count as RFC 7616 writes it (8 hex digits), or -1. */
@@ -140,16 +183,17 @@ public final class DigestAuthenticator {
      * Records {@code nc} for {@code nonce}: false when it is not above the highest seen (a replay). An answer without
      * qop has no count: its nonce serves once here (counted as 1).
      */
-    private boolean counted(String nonce, long nc, long issued, long now) {
-        // forget nonces past their lifetime (they are stale from now on anyway), oldest first use first
+    private boolean counted(String nonce, long nc, long expires, long now) {
+        // forget nonces past their lifetime (they are stale from now on anyway), oldest first use first; an entry still
+        // live stops the sweep, so a long-lived one keeps younger dead ones a while (memory, bounded, not safety)
         for (var it = counts.values().iterator(); it.hasNext(); ) {
             long[] e = it.next();
-            if (now - e[1] <= lifetimeMillis && counts.size() < MAX_COUNTED_NONCES) break;
+            if (now <= e[1] && counts.size() < MAX_COUNTED_NONCES) break;
             it.remove();
         }
         long[] seen = counts.get(nonce);
         if (seen == null) {
-            counts.put(nonce, new long[] {nc, issued});
+            counts.put(nonce, new long[] {nc, expires});
             return true;
         }
         if (nc <= seen[0]) return false;

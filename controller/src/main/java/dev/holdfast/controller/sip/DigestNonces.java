@@ -17,7 +17,10 @@ import java.util.HexFormat;
  * <p>A nonce is {@code TIME.SEQ.KK.MAC}: the issue time (epoch ms, lower-case hex), a sequence number of the issuing
  * controller (hex: two challenges in one millisecond to one user and host get different nonces, so their nonce counts
  * do not collide), the id of the key that made it (two hex digits) and the first 16 octets of an HMAC-SHA-256, in
- * hex, over all of that, the realm, the user it was issued to and the address it was issued to. Nothing is remembered per nonce, so a phone can bring a nonce the
+ * hex, over all of that, the realm, the user it was issued to and the address it was issued to. A nonce that should
+ * outlive the configured lifetime (the {@code nextnonce} of a REGISTER's 2xx, which the phone answers only at its
+ * refresh or at the alternate, up to a registration interval later) is {@code TIME.SEQ.KK.LIFE.MAC}, its lifetime in
+ * seconds (hex) under the same MAC, so nobody can lengthen it. Nothing is remembered per nonce, so a phone can bring a nonce the
  * primary issued to the alternate, and the alternate checks it with the same key.
  *
  * <p>Keys: with call cookies configured, one nonce key per cookie key, derived from it with the label
@@ -51,9 +54,15 @@ final class DigestNonces {
         UNKNOWN
     }
 
-    record Check(Kind kind, long issued) {
-        static final Check UNKNOWN = new Check(Kind.UNKNOWN, -1);
+    /** {@code lifetimeSeconds}: what the nonce itself says, or 0 when it says nothing (the configured lifetime holds). */
+    record Check(Kind kind, long issued, long lifetimeSeconds) {
+        static final Check UNKNOWN = new Check(Kind.UNKNOWN, -1, 0);
+
+        Check(Kind kind, long issued) { this(kind, issued, 0); }
     }
+
+    /** The longest lifetime a nonce may carry (a day: the longest registration provisioning allows, plus slack). */
+    static final long MAX_LIFETIME_SECONDS = 2 * 86_400;
 
     private record Key(int id, SecretKeySpec spec, Long acceptUntil) {
         boolean acceptsAt(long now) { return acceptUntil == null || now <= acceptUntil; }
@@ -88,8 +97,15 @@ final class DigestNonces {
     }
 
     /** A fresh nonce for {@code user} at {@code source} ({@code udp:host:port}; the host is what is bound). */
-    String issue(long now, String user, String source) {
-        String head = Long.toHexString(now) + "." + Long.toHexString(issued++ & 0xffffffffL) + "." + HEX.toHexDigits((byte) current.id());
+    String issue(long now, String user, String source) { return issue(now, user, source, 0); }
+
+    /** As {@link #issue(long, String, String)}, valid for {@code lifetimeSeconds} (0: the configured lifetime). */
+    String issue(long now, String user, String source, long lifetimeSeconds) {
+        if (lifetimeSeconds < 0 || lifetimeSeconds > MAX_LIFETIME_SECONDS) {
+            throw new IllegalArgumentException("nonce lifetime " + lifetimeSeconds + " s");
+        }
+        String head = Long.toHexString(now) + "." + Long.toHexString(issued++ & 0xffffffffL) + "." + HEX.toHexDigits((byte) current.id())
+                + (lifetimeSeconds > 0 ? "." + Long.toHexString(lifetimeSeconds) : "");
         return head + "." + HEX.formatHex(mac(current, head, user, source), 0, MAC_OCTETS);
     }
 
@@ -99,20 +115,24 @@ final class DigestNonces {
         int dot1 = nonce.indexOf('.');
         int dot2 = dot1 < 0 ? -1 : nonce.indexOf('.', dot1 + 1);
         int dot3 = dot2 < 0 ? -1 : nonce.indexOf('.', dot2 + 1);
+        int last = nonce.lastIndexOf('.');
         if (dot1 < 1 || dot1 > 16 || dot2 < dot1 + 2 || dot2 > dot1 + 9 || dot3 != dot2 + 3
-                || nonce.length() != dot3 + 1 + 2 * MAC_OCTETS) {
+                || nonce.length() != last + 1 + 2 * MAC_OCTETS || (last != dot3 && (last < dot3 + 2 || last > dot3 + 9))) {
             return Check.UNKNOWN;
         }
         long issued = lowerHex(nonce, 0, dot1);
         long seq = lowerHex(nonce, dot1 + 1, dot2);
         long id = lowerHex(nonce, dot2 + 1, dot3);
-        if (issued < 0 || seq < 0 || id < 0 || byId[(int) id] == null) return Check.UNKNOWN;
+        long lifetime = last == dot3 ? 0 : lowerHex(nonce, dot3 + 1, last);
+        if (issued < 0 || seq < 0 || id < 0 || lifetime < 0 || lifetime > MAX_LIFETIME_SECONDS || byId[(int) id] == null) {
+            return Check.UNKNOWN;
+        }
         Key key = byId[(int) id];
-        String head = nonce.substring(0, dot3);
+        String head = nonce.substring(0, last);
         byte[] expected = HEX.formatHex(mac(key, head, user, source), 0, MAC_OCTETS).getBytes(StandardCharsets.US_ASCII);
-        byte[] given = nonce.substring(dot3 + 1).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = nonce.substring(last + 1).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, given)) return Check.UNKNOWN;
-        return new Check(key.acceptsAt(now) ? Kind.GENUINE : Kind.RETIRED, issued);
+        return new Check(key.acceptsAt(now) ? Kind.GENUINE : Kind.RETIRED, issued, lifetime);
     }
 
     /** The value of {@code s[from..to)} as lower-case hex (what {@link #issue} writes), or -1. */

@@ -45,7 +45,12 @@ final class Registrar {
             return SipReply.of(401, "Unauthorized", new SipHeader("WWW-Authenticate", auth.challenge(now, false, aor.user(), source)));
         }
         Subscriber sub = directory.byUser(c.username());
-        DigestAuthenticator.Verdict v = auth.verify("REGISTER", c, sub, source, now);
+        DigestAuthenticator.Verdict v = auth.verify("REGISTER", r.requestUri(), c, sub, source, now);
+        if (v == DigestAuthenticator.Verdict.URI_MISMATCH) {
+            counters.add("register.uri-mismatch", "REGISTER from " + source + " for " + r.requestUri()
+                    + " answers a digest for " + c.get("uri"));
+            return SipReply.of(400, "Digest uri does not match the Request-URI");
+        }
         if (v == DigestAuthenticator.Verdict.STALE || v == DigestAuthenticator.Verdict.REPLAYED) {
             counters.add(v == DigestAuthenticator.Verdict.STALE ? "register.stale" : "register.replayed");
             return SipReply.of(401, "Unauthorized", new SipHeader("WWW-Authenticate", auth.challenge(now, true, aor.user(), source)));
@@ -72,7 +77,7 @@ final class Registrar {
             }
             location.removeAll(user);
             counters.add("register.unregistered-all");
-            return ok(user, now, source);
+            return ok(user, now, source, 0);
         }
         // validate every contact before changing anything: a REGISTER is applied whole or not at all
         List<Long> lifetimes = new ArrayList<>();
@@ -117,7 +122,7 @@ final class Registrar {
             }
         }
         counters.add("register.ok");
-        return ok(user, now, source);
+        return ok(user, now, source, lifetimes.stream().mapToLong(Long::longValue).max().orElse(0));
     }
 
     private SipReply outOfOrder() {
@@ -127,15 +132,16 @@ final class Registrar {
 
     /**
      * 200 listing every live contact with the seconds it has left, and the nonce the phone should answer its next
-     * REGISTER with (here or, after a failover, at the alternate): each refresh renews it, so a phone that registers
-     * at least once per nonce lifetime always holds a fresh one.
+     * REGISTER with (here or, after a failover, at the alternate): valid for the registration's interval
+     * ({@code grantedSeconds}, when longer than the nonce lifetime), so a phone answers its refresh, or its first
+     * REGISTER at the alternate, in one round trip however long it registered for.
      */
-    private SipReply ok(String user, long now, String source) {
+    private SipReply ok(String user, long now, String source, long grantedSeconds) {
         List<SipHeader> headers = new ArrayList<>();
         for (Binding b : location.bindings(user, now)) {
             headers.add(new SipHeader("Contact", "<" + b.contact() + ">;expires=" + Math.max(1, (b.expiresAt() - now) / 1000)));
         }
-        headers.add(new SipHeader("Authentication-Info", auth.nextNonce(now, user, source)));
+        headers.add(new SipHeader("Authentication-Info", auth.nextNonce(now, user, source, grantedSeconds)));
         return new SipReply(200, "OK", null, headers, false, null, null);
     }
 }

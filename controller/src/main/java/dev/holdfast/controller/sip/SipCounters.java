@@ -9,6 +9,9 @@ public final class SipCounters {
 
     void add(String name) { counts.merge(name, 1L, Long::sum); }
 
+    /** Counts one case and logs it as the edge's counters do (the 1st, 2nd, 4th, 8th... at WARNING). */
+    void add(String name, String detail) { SipEdgeCounters.logSparsely(name, counts.merge(name, 1L, Long::sum), detail); }
+
     public long get(String name) { return counts.getOrDefault(name, 0L); }
 
     public Map<String, Long> snapshot() { return new TreeMap<>(counts); }

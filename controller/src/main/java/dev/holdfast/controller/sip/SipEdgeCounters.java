@@ -45,9 +45,13 @@ public final class SipEdgeCounters {
     void count(String name, String detail) {
         LongAdder a = counts.computeIfAbsent(name, n -> new LongAdder());
         a.increment();
-        long n = a.sum();
+        if (detail != null) logSparsely(name, a.sum(), detail);
+    }
+
+    /** Logs the {@code n}th case of {@code name}: at WARNING when n is a power of two, else at DEBUG. */
+    static void logSparsely(String name, long n, String detail) {
         System.Logger.Level level = (n & (n - 1)) == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-        if (detail != null && LOG.isLoggable(level)) LOG.log(level, "SIP " + name + " (" + n + " so far): " + detail);
+        if (LOG.isLoggable(level)) LOG.log(level, "SIP " + name + " (" + n + " so far): " + detail);
     }
 
     void count(String name) { counts.computeIfAbsent(name, n -> new LongAdder()).increment(); }

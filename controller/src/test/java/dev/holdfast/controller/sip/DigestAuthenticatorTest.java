@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +100,42 @@ class DigestAuthenticatorTest {
         String fresh = auth.nonce(1_100_000, "alice", SRC);
         assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", fresh, "MD5"), alice, 1_100_000));
         assertEquals(1, auth.countedNonces());
+    }
+
+    /** The registrar's nextnonce for an hour's registration is good for that hour, and its counts are kept as long. */
+    @Test void aNextNonceForALongRegistrationLivesAsLongAndStaysCounted() {
+        String header = auth.nextNonce(1_000_000, "alice", SRC, 3600);
+        String nonce = header.substring(header.indexOf('"') + 1, header.lastIndexOf('"'));
+        long later = 1_000_000 + 3_000_000; // 50 minutes: far past the 60 s lifetime
+        String first = answer("alice", "wonderland", nonce, "MD5", "00000001");
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, first, alice, later));
+        // another nonce used much later sweeps the table; the long-lived one's count stays, so its replay is caught
+        String fresh = auth.nonce(later + 100_000, "alice", SRC);
+        assertEquals(DigestAuthenticator.Verdict.OK, verify(auth, answer("alice", "wonderland", fresh, "MD5"), alice, later + 100_000));
+        assertEquals(DigestAuthenticator.Verdict.REPLAYED, verify(auth, first, alice, later + 100_001));
+        assertEquals(DigestAuthenticator.Verdict.STALE, verify(auth, answer("alice", "wonderland", nonce, "MD5", "00000009"),
+                alice, 1_000_000 + 3_600_001));
+        // a registration shorter than the lifetime gets the plain nonce
+        String brief = auth.nextNonce(1_000_000, "alice", SRC, 30);
+        assertEquals(3, brief.chars().filter(c -> c == '.').count(), brief);
+    }
+
+    @Test void theDigestUriMustNameTheRequestUrisResource() {
+        assertTrue(DigestAuthenticator.sameResource("sip:127.0.0.1", "sip:127.0.0.1"));
+        assertTrue(DigestAuthenticator.sameResource("sip:127.0.0.1;transport=tcp", "sip:127.0.0.1"));
+        assertTrue(DigestAuthenticator.sameResource("sip:Example.NET:5060", "sip:example.net"));
+        assertTrue(DigestAuthenticator.sameResource("sip:2001@example.net", "<sip:2001@example.net;user=phone>"));
+        assertFalse(DigestAuthenticator.sameResource("sip:127.0.0.2", "sip:127.0.0.1"));
+        assertFalse(DigestAuthenticator.sameResource("sip:127.0.0.1:5070", "sip:127.0.0.1"));
+        assertFalse(DigestAuthenticator.sameResource("sips:127.0.0.1", "sip:127.0.0.1"));
+        assertFalse(DigestAuthenticator.sameResource("sip:2002@example.net", "sip:2001@example.net"));
+        assertTrue(DigestAuthenticator.sameResource("sip:example.net", "sip:2001@example.net"), "SIPp's form");
+        assertFalse(DigestAuthenticator.sameResource("sip:2001@example.net", "sip:example.net"));
+        assertFalse(DigestAuthenticator.sameResource("/index.html", "sip:example.net"));
+        String nonce = auth.nonce(1_000_000, "alice", SRC);
+        DigestCredentials c = DigestCredentials.parse(answer("alice", "wonderland", nonce, "MD5"));
+        assertEquals(DigestAuthenticator.Verdict.URI_MISMATCH, auth.verify("REGISTER", "sip:192.0.2.1", c, alice, SRC, 1_001_000));
+        assertEquals(DigestAuthenticator.Verdict.OK, auth.verify("REGISTER", "sip:127.0.0.1", c, alice, SRC, 1_001_000));
     }
 
     @Test void anUnknownUserIsWrongLikeAWrongPassword() {

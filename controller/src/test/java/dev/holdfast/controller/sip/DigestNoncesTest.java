@@ -124,4 +124,24 @@ class DigestNoncesTest {
         assertFalse(Arrays.equals(nonceKey, k.derive("holdfast sip digest nonce v2")));
         assertNotEquals(Arrays.toString(nonceKey), Arrays.toString(CookieFixtures.key(2).derive(DigestNonces.LABEL)));
     }
+
+    @Test void aLongLivedNonceCarriesItsLifetimeUnderTheMac() {
+        DigestNonces n = DigestNonces.shared("holdfast", RING);
+        String nonce = n.issue(T0, "alice", SRC, 3600);
+        assertTrue(nonce.matches("[0-9a-f]{1,16}\\.[0-9a-f]{1,8}\\.01\\.e10\\.[0-9a-f]{32}"), nonce);
+        assertEquals(new DigestNonces.Check(DigestNonces.Kind.GENUINE, T0, 3600), check(n, nonce, T0 + 1));
+        // nobody can lengthen it: another lifetime under the same MAC is not ours
+        String longer = nonce.replace(".e10.", ".1e10.");
+        assertEquals(DigestNonces.Kind.UNKNOWN, check(n, longer, T0 + 1).kind());
+        String dropped = nonce.replace(".e10.", ".");
+        assertEquals(DigestNonces.Kind.UNKNOWN, check(n, dropped, T0 + 1).kind());
+        // the plain form says nothing of its lifetime
+        assertEquals(0, check(n, n.issue(T0, "alice", SRC), T0).lifetimeSeconds());
+        // malformed lifetimes are not ours
+        String mac = nonce.substring(nonce.lastIndexOf('.'));
+        String head = nonce.substring(0, nonce.indexOf(".e10."));
+        for (String life : List.of("", "E10", "123456789", "-1", "x")) {
+            assertEquals(DigestNonces.Kind.UNKNOWN, check(n, head + "." + life + mac, T0).kind(), life);
+        }
+    }
 }

@@ -108,12 +108,26 @@ class FailoverRegisterTest extends PrimaryAndAlternate {
         assertEquals(1, p.registersWithCredentials() - p.registerRoundTripsSaved(), "one REGISTER on the last nonce refused");
     }
 
-    @Test void aNoncePastItsLifetimeIsAnsweredStaleAndThePhoneAnswers() throws Exception {
-        Phone p = registerThenFailOver(ring(1), ring(1), "nonceSeconds: 1", "udp", Duration.ofMillis(1200));
+    /** A nonce the alternate no longer accepts (its key rotated out there) is answered stale, and the phone answers. */
+    @Test void aNonceOfARetiredKeyIsAnsweredStaleAndThePhoneAnswers() throws Exception {
+        Phone p = registerThenFailOver(ring(1), ring(2, "1@2020-01-01T00:00:00Z"), "", "udp", Duration.ZERO);
         assertEquals(2, counter(alternate, "requests.REGISTER"), counters(alternate));
         assertEquals(1, counter(alternate, "register.stale"), counters(alternate));
         assertEquals(1, counter(alternate, "register.ok"));
         assertEquals(0, p.failoverRegistrationsAtOnce());
+    }
+
+    /**
+     * The phone's last nonce (its registration's nextnonce) is older than the nonce lifetime at the failover: it was
+     * handed over for the registration's 60 s, so the alternate still takes it at once (with only the 1 s lifetime it
+     * was answered stale, a second round trip).
+     */
+    @Test void aNextNoncePastTheNonceLifetimeButWithinTheRegistrationServesTheAlternateAtOnce() throws Exception {
+        Phone p = registerThenFailOver(ring(1), ring(1), "nonceSeconds: 1", "udp", Duration.ofMillis(1200));
+        assertEquals(1, counter(alternate, "requests.REGISTER"), counters(alternate));
+        assertEquals(0, counter(alternate, "register.stale"), counters(alternate));
+        assertEquals(1, counter(alternate, "register.ok"));
+        assertEquals(1, p.failoverRegistrationsAtOnce());
     }
 
     // ------------------------------------------------------------------ one controller, REGISTER by REGISTER
@@ -122,20 +136,30 @@ class FailoverRegisterTest extends PrimaryAndAlternate {
 
     /** One REGISTER of 1001 over UDP with credentials on {@code nonce}; the status line and the challenge, if any. */
     private static String register(DatagramSocket s, Controller c, String nonce, String password, String nc) throws Exception {
+        return register(s, c, nonce, password, nc, null, 60);
+    }
+
+    /**
+     * As above; the digest made for {@code digestUri} (null: the Request-URI, as a phone does), the contact registered
+     * for {@code expires} seconds.
+     */
+    private static String register(DatagramSocket s, Controller c, String nonce, String password, String nc,
+                                   String digestUri, int expires) throws Exception {
         int port = c.sip().port();
         int local = s.getLocalPort();
-        String uri = "sip:127.0.0.1:" + port;
+        String requestUri = "sip:127.0.0.1:" + port;
+        String uri = digestUri != null ? digestUri : requestUri;
         String ha1 = DigestAuthenticator.md5Ha1("1001", "holdfast", password);
         String response = DigestAuthenticator.response("MD5", ha1, nonce, nc, "cafe", "auth", "REGISTER", uri);
         int n = SEQ.incrementAndGet();
-        String msg = "REGISTER " + uri + " SIP/2.0\r\n"
+        String msg = "REGISTER " + requestUri + " SIP/2.0\r\n"
                 + "Via: SIP/2.0/UDP 127.0.0.1:" + local + ";branch=z9hG4bK-nonce-" + n + ";rport\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <sip:1001@127.0.0.1>;tag=t" + n + "\r\n"
                 + "To: <sip:1001@127.0.0.1>\r\n"
                 + "Call-ID: nonce-test-" + n + "\r\n"
                 + "CSeq: 1 REGISTER\r\n"
-                + "Contact: <sip:1001@127.0.0.1:" + local + ">;expires=60\r\n"
+                + "Contact: <sip:1001@127.0.0.1:" + local + ">;expires=" + expires + "\r\n"
                 + "Authorization: Digest username=\"1001\", realm=\"holdfast\", nonce=\"" + nonce + "\", uri=\"" + uri
                 + "\", response=\"" + response + "\", algorithm=MD5, qop=auth, nc=" + nc + ", cnonce=\"cafe\"\r\n"
                 + "Content-Length: 0\r\n\r\n";
@@ -198,6 +222,65 @@ class FailoverRegisterTest extends PrimaryAndAlternate {
 
             String wrong = register(s, primary, current.issue(now, "1001", src), "not-the-password", "00000001");
             assertEquals(403, status(wrong), "a good nonce, a wrong password: 403 as before " + wrong);
+        }
+    }
+
+    /**
+     * RFC 2617 3.2.2.5: the digest's {@code uri} must name the Request-URI's resource, or a digest made for one request
+     * could carry another. The same resource written otherwise (a transport parameter added) passes; another host,
+     * port, user or scheme is answered 400 and counted, and nothing is bound.
+     */
+    @Test void aDigestMadeForAnotherUriIsRefusedWith400() throws Exception {
+        primary = SipTestController.start("", 30, null, null, ring(1));
+        String src = "udp:127.0.0.1:1";
+        DigestNonces nonces = DigestNonces.shared("holdfast", CookieKeyRing.of(CookieFixtures.key(1)));
+        int port = primary.sip().port();
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(5000);
+            for (String other : List.of("sip:192.0.2.7:" + port, "sip:127.0.0.1:" + (port + 1), "sips:127.0.0.1:" + port,
+                    "sip:someone@127.0.0.1:" + port, "/index.html")) {
+                String refused = register(s, primary, nonces.issue(System.currentTimeMillis(), "1001", src), "secret1",
+                        "00000001", other, 60);
+                assertEquals(400, status(refused), other + ": " + refused);
+            }
+            assertEquals(5, counter(primary, "register.uri-mismatch"), counters(primary));
+            assertEquals(0, counter(primary, "register.ok"));
+            String sameResource = register(s, primary, nonces.issue(System.currentTimeMillis(), "1001", src), "secret1",
+                    "00000001", "sip:127.0.0.1:" + port + ";transport=udp", 60);
+            assertEquals(200, status(sameResource), sameResource);
+        }
+    }
+
+    /**
+     * The nonce a REGISTER's 2xx hands over (nextnonce) lives as long as the registration: a phone registered for an
+     * hour answers its refresh, or its first REGISTER at the alternate after a failover 20 minutes later, in one round
+     * trip, where the 300 s nonce lifetime alone would answer it stale and cost a second.
+     */
+    @Test void theNextNonceOfAnHourLongRegistrationServesTheAlternateTwentyMinutesLater() throws Exception {
+        primary = SipTestController.start("", 30, null, null, ring(1));
+        alternate = SipTestController.start("", 30, null, null, ring(1), 2);
+        String src = "udp:127.0.0.1:1";
+        DigestNonces nonces = DigestNonces.shared("holdfast", CookieKeyRing.of(CookieFixtures.key(1)));
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            s.setSoTimeout(5000);
+            String ok = register(s, primary, nonces.issue(System.currentTimeMillis(), "1001", src), "secret1", "00000001",
+                    null, 3600);
+            assertEquals(200, status(ok), ok);
+            java.util.regex.Matcher next = java.util.regex.Pattern.compile("nextnonce=\"([^\"]+)\"").matcher(ok);
+            assertTrue(next.find(), ok);
+            assertEquals(3600, nonces.check(next.group(1), "1001", src, System.currentTimeMillis()).lifetimeSeconds(),
+                    "the next nonce carries the registration's hour: " + next.group(1));
+            // the same kind of nonce, issued by the primary 20 minutes ago, brought to the alternate
+            long twentyMinutesAgo = System.currentTimeMillis() - 20 * 60_000;
+            String atAlternate = register(s, alternate, nonces.issue(twentyMinutesAgo, "1001", src, 3600), "secret1",
+                    "00000001", null, 3600);
+            assertEquals(200, status(atAlternate), atAlternate);
+            assertEquals(0, counter(alternate, "register.stale"), counters(alternate));
+            // a plain challenge's nonce of that age is stale, as before
+            String old = register(s, alternate, nonces.issue(twentyMinutesAgo, "1001", src), "secret1", "00000001",
+                    null, 3600);
+            assertEquals(401, status(old), old);
+            assertTrue(stale(old), old);
         }
     }
 }
