@@ -161,6 +161,17 @@ final class MessageEncoder extends OctetWriter {
 
     private static byte[] octets(String s) { return s.getBytes(StandardCharsets.ISO_8859_1); }
 
+    /** For tests: how many entries {@link #SPELLINGS} has, and entry {@code k} as written after {@code before}. */
+    static int spellingCount() { return SPELLINGS.length; }
+
+    static byte[][] spellingWritten(int k, String before) {
+        MessageEncoder e = new MessageEncoder();
+        e.append(before);
+        e.spelling(k);
+        e.append('|'); // the octets a packed store wrote past the spelling must be overwritten by what comes next
+        return new byte[][] {SPELLINGS[k], e.toBytes()};
+    }
+
     /** The spelling at {@code k} in {@link #SPELLINGS}. */
     private void spelling(int k) {
         if (PACKED[4 * k + 3] < 0) append(SPELLINGS[k]);
