@@ -81,6 +81,23 @@ abstract class OctetWriter {
         return this;
     }
 
+    /**
+     * The octets packed little-endian in {@code words[at, at + 3)}, {@code words[at + 3]} of them (1 to 24; the
+     * octets past them are 0): one to three 8-octet stores, the octets past the end overwritten by what comes next.
+     */
+    final void appendPacked(long[] words, int at) {
+        int len = (int) words[at + 3];
+        if (n + 24 > a.length) ensure(24);
+        byte[] a = this.a;
+        int p = n;
+        LONG.set(a, p, words[at]);
+        if (len > 8) {
+            LONG.set(a, p + 8, words[at + 1]);
+            if (len > 16) LONG.set(a, p + 16, words[at + 2]);
+        }
+        n = p + len;
+    }
+
     @SuppressWarnings("deprecation")
     final OctetWriter append(String s) {
         int l = s.length();
