@@ -80,6 +80,11 @@ public final class TransactionManager {
      * when that message carried no request.
      */
     private final Map<Peer, List<Outgoing>> lastRequestMessage = new HashMap<>();
+    /** The round trip to each peer that has answered a request sent once (Annex D.1.3), and to all peers together. */
+    private final Map<Peer, RoundTripEstimate> roundTrips = new HashMap<>();
+    private final RoundTripEstimate allRoundTrips = new RoundTripEstimate();
+    /** Peers whose round trip is kept, at most (a bound on memory against a flood of sources). */
+    private static final int MAX_ROUND_TRIP_PEERS = 65_536;
     /**
      * Replied incoming transactions in the order of their replies. LONG-TIMER is the same for all, so this is also
      * the order in which they expire, and one timer ({@link #expiryTimer}, for the head) serves them all instead of
@@ -108,6 +113,10 @@ public final class TransactionManager {
         final CompletableFuture<Transaction.Reply> future;
         Scheduler.Timer timer;
         int retransmissions;
+        /** Its first retransmission timer, from the peer's round trip; the later ones double it, capped. */
+        long firstTimerNanos;
+        /** Scheduler time at which it fails unanswered: the configured schedule's total, whatever the timers. */
+        long giveUpAtNanos;
         int pendings;
         /** When its first transmission was handed to the transport (if {@link #sent}): the start of its round trip. */
         long sentNanos;
@@ -231,11 +240,17 @@ public final class TransactionManager {
             started.add(o);
         }
         counters.requestsSent.add(requests.size());
+        long now = scheduler.nanoTime();
+        long first = sender.reliable() ? 0 : firstRetransmissionTimer(peer);
         for (Outgoing o : started) {
-            o.timer = sender.reliable()
-                    ? scheduler.schedule(() -> giveUp(o, "no reply within " + options.reliableReplyTimeout()),
-                                         options.reliableReplyTimeout())
-                    : scheduler.schedule(() -> retransmissionTimerFired(o), options.retransmissionInterval(0));
+            if (sender.reliable()) {
+                o.timer = scheduler.schedule(() -> giveUp(o, "no reply within " + options.reliableReplyTimeout()),
+                        options.reliableReplyTimeout());
+            } else {
+                o.firstTimerNanos = first;
+                o.giveUpAtNanos = now + options.unreliableGiveUpTime().toNanos();
+                o.timer = scheduler.schedule(() -> retransmissionTimerFired(o), Duration.ofNanos(first));
+            }
         }
         transmit(peer, options.protocolVersion(), requests, started);
     }
@@ -248,18 +263,57 @@ public final class TransactionManager {
         }
     }
 
+    /**
+     * The first retransmission timer of a request to {@code peer}: the configured one, or longer when the peer's
+     * round trip (or, before it has answered anything, all peers' round trip) says answers take longer; never more
+     * than the back-off's cap. Never shorter than the configured one: a peer that answers in a millisecond on a quiet
+     * day may be queueing the next second.
+     */
+    private long firstRetransmissionTimer(Peer peer) {
+        long configured = options.initialRetransmission().toNanos();
+        RoundTripEstimate e = roundTrips.get(peer);
+        if (e == null) e = allRoundTrips;
+        if (!e.known()) return configured;
+        return Math.max(configured, Math.min(e.timeoutNanos(), options.maxRetransmissionInterval().toNanos()));
+    }
+
+    /** A request sent once has its first response (reply or Pending): a round-trip sample of its peer. */
+    private void roundTripSample(Peer peer, Outgoing o, long receivedNanos) {
+        if (!o.sent || o.retransmissions > 0 || o.pendings > 0 || sender.reliable()) return;
+        long r = receivedNanos - o.sentNanos;
+        roundTrip(peer).sample(r);
+        allRoundTrips.sample(r);
+    }
+
+    private RoundTripEstimate roundTrip(Peer peer) {
+        RoundTripEstimate e = roundTrips.get(peer);
+        if (e == null) {
+            if (roundTrips.size() >= MAX_ROUND_TRIP_PEERS) roundTrips.clear();
+            roundTrips.put(peer, e = new RoundTripEstimate());
+        }
+        return e;
+    }
+
     private void retransmissionTimerFired(Outgoing o) {
         if (outgoing.get(o.key) != o) return;
-        if (o.retransmissions >= options.maxRetransmissions()) {
+        long left = o.giveUpAtNanos - scheduler.nanoTime();
+        if (o.retransmissions >= options.maxRetransmissions() || left <= 0) {
             giveUp(o, "no reply after " + o.retransmissions + " retransmissions");
             return;
         }
         o.retransmissions++;
         counters.retransmissions.increment();
+        if (o.retransmissions == 1) roundTrip(o.key.peer).backOff(o.firstTimerNanos, options.maxRetransmissionInterval().toNanos());
         LOG.log(System.Logger.Level.DEBUG, () -> "retransmitting transaction " + o.key.id + " to " + o.key.peer
                 + " (#" + o.retransmissions + ")");
-        o.timer = scheduler.schedule(() -> retransmissionTimerFired(o),
-                options.retransmissionInterval(o.retransmissions));
+        // doubled per retransmission up to the cap, as configured, from the peer's first timer; the last one runs to
+        // the give-up time, so a slow peer's requests fail no later than a fast one's
+        long next = o.firstTimerNanos;
+        long cap = options.maxRetransmissionInterval().toNanos();
+        for (int i = 0; i < o.retransmissions && next < cap; i++) next = next > cap / 2 ? cap : next * 2;
+        next = Math.min(next, cap);
+        if (o.retransmissions >= options.maxRetransmissions() || next > left) next = left;
+        o.timer = scheduler.schedule(() -> retransmissionTimerFired(o), Duration.ofNanos(next));
         transmit(o.key.peer, options.protocolVersion(), List.of(o.request), List.of(o));
     }
 
@@ -380,7 +434,7 @@ public final class TransactionManager {
             try {
                 if (t instanceof Transaction.Request r) requestReceived(peer, message, r, receivedNanos);
                 else if (t instanceof Transaction.Reply r) replyReceived(peer, message.version(), r, receivedNanos);
-                else if (t instanceof Transaction.Pending p) pendingReceived(peer, p.transactionId());
+                else if (t instanceof Transaction.Pending p) pendingReceived(peer, p.transactionId(), receivedNanos);
                 else if (t instanceof Transaction.ResponseAck k) ackReceived(peer, k);
                 else LOG.log(System.Logger.Level.DEBUG, () -> "ignored from " + peer + ": " + t);
             } catch (RuntimeException ex) {
@@ -444,6 +498,7 @@ public final class TransactionManager {
         }
         cancel(o.timer);
         forgetIfLastMessageDone(peer);
+        roundTripSample(peer, o, receivedNanos);
         // from the first copy, also when it was sent again: how long the requester waited (under overload every
         // request is retransmitted, and leaving those out would hide the waits that matter most)
         if (o.sent) counters.requestRoundTrip.record(receivedNanos - o.sentNanos);
@@ -519,10 +574,11 @@ public final class TransactionManager {
                 ErrorDescriptor.of(ErrorDescriptor.SEGMENTS_NOT_RECEIVED, what)));
     }
 
-    private void pendingReceived(Peer peer, long id) {
+    private void pendingReceived(Peer peer, long id, long receivedNanos) {
         counters.pendingsReceived.increment();
         Outgoing o = outgoing.get(new Key(peer, id));
         if (o == null) return;
+        roundTripSample(peer, o, receivedNanos);
         o.pendings++;
         if (o.pendings > options.pendingLimit()) {
             giveUp(o, "more than " + options.pendingLimit() + " Pendings");
@@ -804,6 +860,7 @@ public final class TransactionManager {
         if (q != null) cancel(q.timer);
         batches.drop(peer);
         lastRequestMessage.remove(peer);
+        roundTrips.remove(peer);
         if (!failed.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, () -> why + ": failing " + failed.size() + " transactions");
         }

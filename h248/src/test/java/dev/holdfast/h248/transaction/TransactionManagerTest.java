@@ -182,6 +182,59 @@ class TransactionManagerTest {
         assertEquals(1, mgCounters.replyLatency.snapshot().count(), "the reply's latency once, not again from the cache");
     }
 
+    /**
+     * Annex D.1.3: the retransmission timer follows the peer's round trip. A peer 1.2 s away (600 ms each way) is
+     * sent the first request again after the configured 500 ms, the second after the backed-off 1 s; the third waits
+     * 2 s, is answered once, and from that sample on none is sent twice. With the fixed timer all ten would have been
+     * (ten duplicates for the peer to recognise), and under a failover's load that is what made slow peers slower.
+     */
+    @Test
+    void aSlowPeersRequestsAreSentOnceWhenItsRoundTripIsKnown() throws Exception {
+        net.latency(Duration.ofMillis(600));
+        for (int i = 0; i < 10; i++) {
+            CompletableFuture<Transaction.Reply> f = mgc.send(MG, modify());
+            net.scheduler.advance(Duration.ofMillis(1300));
+            assertTrue(f.isDone(), "request " + i);
+            assertNull(f.get().error());
+        }
+        assertEquals(2, mgcCounters.retransmissions.sum(), "the first two, before a round trip was measured");
+        assertEquals(2, mgCounters.duplicateRequests.sum());
+        // another peer, 2 ms away: its first request takes all peers' estimate (it has none of its own), is answered
+        // long before that timer, and from its own sample on its timer is the configured 500 ms again
+        Peer mg2 = Peer.of("127.0.0.1", 2946);
+        TransactionManager other = new TransactionManager(MId.ipv4("127.0.0.1", 2946), OPTIONS, net.scheduler,
+                net.senderFor(mg2), new H248Counters(), new SplittableRandom(4));
+        net.attach(mg2, other);
+        other.setRequestHandler(r -> CompletableFuture.completedFuture(List.of(modifyReply())));
+        net.latency(Duration.ofMillis(1));
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<Transaction.Reply> f = mgc.send(mg2, modify());
+            net.scheduler.advance(Duration.ofSeconds(4));
+            assertTrue(f.isDone(), "request " + i + " to the fast peer");
+        }
+        assertEquals(2, mgcCounters.retransmissions.sum(), "the fast peer's requests were answered before any timer");
+    }
+
+    /** However long the peer's timer, an unanswered request fails at the configured schedule's end (15.5 s here). */
+    @Test
+    void aSlowPeersUnansweredRequestFailsNoLaterThanTheConfiguredSchedule() throws Exception {
+        net.latency(Duration.ofMillis(900));
+        for (int i = 0; i < 4; i++) {
+            mgc.send(MG, modify());
+            net.scheduler.advance(Duration.ofSeconds(5));
+        }
+        long before = mgcCounters.retransmissions.sum();
+        net.drop(s -> true);
+        CompletableFuture<Transaction.Reply> f = mgc.send(MG, modify());
+        net.scheduler.advance(OPTIONS.unreliableGiveUpTime().minusMillis(1));
+        assertFalse(f.isDone(), "not before the configured give-up time");
+        net.scheduler.advance(Duration.ofMillis(1));
+        assertTrue(failure(f) instanceof TransactionTimeoutException, String.valueOf(failure(f)));
+        long sentAgain = mgcCounters.retransmissions.sum() - before;
+        assertTrue(sentAgain >= 1 && sentAgain < OPTIONS.maxRetransmissions(),
+                "fewer, longer timers than the configured five: " + sentAgain);
+    }
+
     @Test
     void afterSentRunsOnceTheTurnsMessageLeft() {
         List<String> order = new ArrayList<>();
