@@ -42,7 +42,7 @@ final class MachineSampler implements AutoCloseable {
     private static final List<String> VMSTAT = List.of("pgfault", "pgmajfault", "thp_", "compact_", "numa_", "pswp",
             "pgsteal_", "pgscan_", "pgmigrate_", "allocstall", "kswapd_", "drop_", "nr_dirtied", "nr_written", "pgpgin",
             "pgpgout", "workingset_");
-    private static final List<String> KTHREADS = List.of("khugepaged", "kcompactd0", "kswapd0", "ksoftirqd/0", "ksoftirqd/1");
+    private static final List<String> KTHREADS = List.of("khugepaged", "kcompactd0", "kswapd0", "ksoftirqd/0", "ksoftirqd/1", "kdamond.0");
 
     private final Path file;
     private final Map<String, Long> processes = Collections.synchronizedMap(new LinkedHashMap<>());

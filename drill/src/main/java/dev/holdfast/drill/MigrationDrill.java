@@ -436,6 +436,16 @@ public final class MigrationDrill {
             r.cpuMsAtKill.put("alternate", alternateCpuAtKill);
             r.cpuMsAtKill.put("loadgen", loadgenCpuAtKill);
             if (phoneLoad != null) r.cpuMsAtKill.put("phones", phonesCpuAtKill);
+            // the alternate's protocol counters (H.248 transaction layer, SIP edge) at the kill: their deltas to the
+            // last call rebuilt count the retransmissions and duplicates a late round trip costs (session 14)
+            JsonNode alternateStatusAtKill = null;
+            if (admin) {
+                try {
+                    alternateStatusAtKill = alternateApi.status();
+                } catch (IOException e) {
+                    // the counters are left out
+                }
+            }
             long killedAt = System.currentTimeMillis();
             primary.kill9();
             if (sampler != null) sampler.mark("kill", killedAt);
@@ -548,6 +558,17 @@ public final class MigrationDrill {
                     if (lastJoinedAt >= killedAt) {
                         r.lastDialogJoinedMs = lastJoinedAt - killedAt;
                         sayf("rebuild: the last phone dialog joined its call %d ms after the kill (the alternate's clock)%n", r.lastDialogJoinedMs);
+                    }
+                }
+                if (alternateStatusAtKill != null) {
+                    try {
+                        JsonNode now = alternateApi.status();
+                        r.alternateCounters = JSON.createObjectNode();
+                        r.alternateCounters.set("h248", counterDelta(alternateStatusAtKill.path("h248"), now.path("h248")));
+                        r.alternateCounters.set("sip_edge", counterDelta(alternateStatusAtKill.path("sipEdge"), now.path("sipEdge")));
+                        sayf("alternate's counters, kill -> rebuilt: %s%n", r.alternateCounters);
+                    } catch (IOException e) {
+                        say("alternate's counters not read: " + e.getMessage());
                     }
                 }
                 // CPU time, unlike wall time, does not depend much on what else the machine runs
@@ -773,6 +794,8 @@ public final class MigrationDrill {
         ObjectNode perCall;
         /** The gateways' and phones' loss declarations and registrations, ms from the kill: {@link #detection}. */
         ObjectNode detection;
+        /** The alternate's H.248 and SIP edge counters from the kill to the last call rebuilt (the non-zero deltas). */
+        ObjectNode alternateCounters;
         /** What the machine did, per second, around the kill ({@link MachineSampler#summary}); with --logs. */
         ObjectNode machine;
 
@@ -814,6 +837,7 @@ public final class MigrationDrill {
             if (perCall != null) n.set("rebuild_per_call_ms", perCall);
             if (detection != null) n.set("detection_ms", detection);
             if (machine != null) n.set("machine", machine);
+            if (alternateCounters != null) n.set("alternate_counters_kill_to_rebuilt", alternateCounters);
             putNullable(n, "alternate_cpu_ms_kill_to_rebuilt", alternateCpuMs);
             putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
             putNullable(n, "phones_cpu_ms_kill_to_rebuilt", phonesCpuMs);
@@ -988,6 +1012,22 @@ public final class MigrationDrill {
             n.set(names[i], percentiles(calls.stream().map(x -> x[k]).toList()));
         }
         return n;
+    }
+
+    /** The non-zero differences of the numbers in two snapshots of the same counters (nested objects kept nested). */
+    static ObjectNode counterDelta(JsonNode before, JsonNode after) {
+        ObjectNode d = JSON.createObjectNode();
+        after.fields().forEachRemaining(e -> {
+            JsonNode b = before.path(e.getKey());
+            if (e.getValue().isObject()) {
+                ObjectNode inner = counterDelta(b, e.getValue());
+                if (!inner.isEmpty()) d.set(e.getKey(), inner);
+            } else if (e.getValue().isNumber()) {
+                long v = e.getValue().asLong() - b.asLong(0);
+                if (v != 0) d.put(e.getKey(), v);
+            }
+        });
+        return d;
     }
 
     /** p50 / p99 / max (nearest rank) and the count, or nulls when empty. */
