@@ -267,7 +267,17 @@ final class MachineSampler implements AutoCloseable {
         otherPrev.putAll(now);
         if (first) return;
         s.put("others_cpu_ms", total * 10);
-        if (topName != null) s.put("others_top", topName + " " + top * 10 + " ms");
+        if (topName != null) {
+            String pid = topName.substring(topName.lastIndexOf(' ') + 1);
+            String cmd = "";
+            try {
+                cmd = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"))).replace('\0', ' ').trim();
+            } catch (IOException | RuntimeException e) {
+                // gone
+            }
+            // the command line's last words say whose it is (a test class, a benchmark's arguments)
+            s.put("others_top", topName + " " + top * 10 + " ms: " + (cmd.length() > 160 ? "..." + cmd.substring(cmd.length() - 160) : cmd));
+        }
     }
 
     /** CPU ms, faults and run-queue wait of a process since the last sample (nothing once it is gone). */

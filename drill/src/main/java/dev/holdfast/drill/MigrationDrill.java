@@ -441,7 +441,7 @@ public final class MigrationDrill {
             JsonNode alternateStatusAtKill = null;
             if (admin) {
                 try {
-                    alternateStatusAtKill = alternateApi.status();
+                    alternateStatusAtKill = alternateApi.counters();
                 } catch (IOException e) {
                     // the counters are left out
                 }
@@ -562,10 +562,11 @@ public final class MigrationDrill {
                 }
                 if (alternateStatusAtKill != null) {
                     try {
-                        JsonNode now = alternateApi.status();
+                        JsonNode now = alternateApi.counters();
                         r.alternateCounters = JSON.createObjectNode();
                         r.alternateCounters.set("h248", counterDelta(alternateStatusAtKill.path("h248"), now.path("h248")));
                         r.alternateCounters.set("sip_edge", counterDelta(alternateStatusAtKill.path("sipEdge"), now.path("sipEdge")));
+                        r.alternateCounters.set("migration", counterDelta(alternateStatusAtKill.path("migration"), now.path("migration")));
                         sayf("alternate's counters, kill -> rebuilt: %s%n", r.alternateCounters);
                     } catch (IOException e) {
                         say("alternate's counters not read: " + e.getMessage());
