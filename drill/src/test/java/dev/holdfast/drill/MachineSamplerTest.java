@@ -55,6 +55,6 @@ class MachineSamplerTest {
     @Test void counterDeltaKeepsTheNonZeroDifferencesNested() throws Exception {
         JsonNode before = JSON.readTree("{\"udp\":{\"retransmissions\":3,\"requestsSent\":10},\"x\":1}");
         JsonNode after = JSON.readTree("{\"udp\":{\"retransmissions\":3,\"requestsSent\":25,\"new\":2},\"x\":1,\"t\":\"a\"}");
-        assertEquals(JSON.readTree("{\"udp\":{\"requestsSent\":15,\"new\":2}}"), MigrationDrill.counterDelta(before, after));
+        assertEquals("{\"udp\":{\"requestsSent\":15,\"new\":2}}", MigrationDrill.counterDelta(before, after).toString());
     }
 }
