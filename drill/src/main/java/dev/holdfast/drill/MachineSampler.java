@@ -25,8 +25,10 @@ import java.util.Set;
  *   <li>/proc/vmstat deltas of the counters that would show the kernel working on memory: faults, major faults,
  *   transparent huge pages (thp_*), compaction (compact_*), NUMA, swap (pswp*), reclaim (pgsteal, pgscan);</li>
  *   <li>each of the drill's processes: CPU ms, minor and major faults, and the time its threads waited runnable for
- *   a CPU (schedstat: the run queue, i.e. the other processes on these 2 cores), and the kernel threads that do
- *   memory work behind our back (khugepaged, kcompactd, kswapd, ksoftirqd);</li>
+ *   a CPU (schedstat: the run queue, i.e. the other processes on these 2 cores), the kernel threads that do
+ *   memory work behind our back (khugepaged, kcompactd, kswapd, ksoftirqd, and kdamond: this VM runs DAMON with a
+ *   pageout scheme), and every other process's CPU together (other helpers' work not under the lock), with the
+ *   busiest one's command line;</li>
  *   <li>a fixed piece of work timed every second in this process: the same instructions (an arithmetic loop, and a
  *   pointer chase through 64 MB for the memory side) in CPU time and wall time. The guest charges the time its
  *   virtual CPU was not running to whatever it was running (this paravirtualised VM reports no steal), so the same
