@@ -141,6 +141,7 @@ public final class MigrationDrill {
             err.print(USAGE);
             return 2;
         } finally {
+            if (d.sampler != null) d.sampler.close(); // on every way out (finish closed it already on the usual one)
             d.stopAll();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
