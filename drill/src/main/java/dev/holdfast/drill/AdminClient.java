@@ -36,6 +36,9 @@ final class AdminClient {
 
     JsonNode status() throws IOException, InterruptedException { return get("/api/status"); }
 
+    /** The controller's counters: core, SIP core and edge, migration, H.248 transaction layer per transport, admin. */
+    JsonNode counters() throws IOException, InterruptedException { return get("/api/counters"); }
+
     private JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = send(path);
         if (r.statusCode() == 401 && user != null) {

@@ -97,6 +97,8 @@ public final class MigrationDrill {
     private int phonesSipPort;
 
     private final long began = System.nanoTime();
+    /** The machine's per-second figures, with --logs (null without). */
+    private MachineSampler sampler;
 
     private MigrationDrill(PrintStream out) { this.out = out; }
 
@@ -139,6 +141,7 @@ public final class MigrationDrill {
             err.print(USAGE);
             return 2;
         } finally {
+            if (d.sampler != null) d.sampler.close(); // on every way out (finish closed it already on the usual one)
             d.stopAll();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -220,6 +223,9 @@ public final class MigrationDrill {
         int lines = Math.max(4, (linesNeeded + gateways - 1) / gateways + 1) + answerLines;
         temporaryLogs = !opt.has("logs");
         Path work = opt.has("logs") ? Files.createDirectories(Path.of(opt.get("logs"))) : Files.createTempDirectory("drill-migration");
+        // what the machine does each second (pressure, vmstat, each process's CPU, a fixed probe): with --logs only
+        // (DIR/machine.jsonl; docs/drill.md, session 14)
+        if (!temporaryLogs) sampler = new MachineSampler(work.resolve("machine.jsonl")).start();
 
         out.printf(Locale.ROOT, "drill migration: %d gateways x %d lines, %d phones, %d calls (%d between lines: %s; %d phone to line),"
                         + " %s, loss detection within %d ms (mit %d ms + heartbeat reply timeout %d ms), RTP %s packets/s, logs in %s%n",
@@ -284,6 +290,10 @@ public final class MigrationDrill {
         r.alternateJavaOpts = alternateJavaOpts;
         ChildProcess primary = startController("primary", controllerCp, primaryYaml, work);
         ChildProcess alternate = startController("alternate", controllerCp, alternateYaml, work);
+        if (sampler != null) {
+            sampler.watch("primary", primary.pid());
+            sampler.watch("alternate", alternate.pid());
+        }
         for (ChildProcess c : List.of(primary, alternate)) {
             if (c.await(Pattern.compile("listening on"), Duration.ofSeconds(60)) == null) {
                 out.println("drill: FAILED: the " + c.name + " controller did not start:\n" + c.tail(20));
@@ -299,6 +309,7 @@ public final class MigrationDrill {
         r.loadgenJavaOpts = opt.get("loadgen-java-opts", LOADGEN_JAVA_OPTS);
         List<String> lg = new ArrayList<>(List.of(java(), LOG_FORMAT));
         lg.addAll(javaOpts(r.loadgenJavaOpts, "loadgen"));
+        if (!temporaryLogs) lg.add(LOOP_LAG_PER_SECOND);
         lg.addAll(gcLog(work, "loadgen"));
         lg.addAll(List.of("-cp", gatewayCp,
                 "dev.holdfast.gatewaysim.load.LoadGenMain", "h248",
@@ -310,6 +321,7 @@ public final class MigrationDrill {
                 "--step-limit", Integer.toString(checkStepMs), "--setup-threads", opt.get("setup-threads", "32"),
                 "--full-rate-every", Integer.toString(fullRateEvery), "--verbose"));
         ChildProcess loadgen = start("loadgen", lg, work.resolve("loadgen.log"));
+        if (sampler != null) sampler.watch("loadgen", loadgen.pid());
         long establishLimit = 60_000 + 60L * lineCalls; // 2,700 calls took 92 s at load average 15
         Matcher est = loadgen.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
                 Duration.ofMillis(establishLimit));
@@ -338,6 +350,7 @@ public final class MigrationDrill {
             // its few collections stopped the phones for 1.2-5.2 s each at load 35, G1's many 0.1-1.1 s at load 26)
             r.phonesJavaOpts = opt.get("phones-java-opts", PHONES_JAVA_OPTS);
             pj.addAll(javaOpts(r.phonesJavaOpts, "phones"));
+            if (!temporaryLogs) pj.add(LOOP_LAG_PER_SECOND);
             pj.addAll(gcLog(work, "phones"));
             phoneLoad = start("phones", concat(pj, "-cp", phoneCp, "dev.holdfast.endpointsim.load.SipLoadGenMain",
                     "sip", "--controller", "127.0.0.1:" + primarySip + ",127.0.0.1:" + alternateSip, "--phones", Integer.toString(phones),
@@ -346,6 +359,7 @@ public final class MigrationDrill {
                     "--keepalive", phoneKeepaliveMs + "ms", "--request-timeout", phoneTimeoutMs + "ms", "--step-limit", checkStepMs + "ms",
                     "--keepalive-misses", Integer.toString(phoneKeepaliveMisses), "--keepalive-timeout", phoneKeepaliveTimeoutMs + "ms",
                     "--threads", Integer.toString(phoneThreads), "--verbose"), work.resolve("phones.log"));
+            if (sampler != null) sampler.watch("phones", phoneLoad.pid());
             Matcher pe = phoneLoad.await(Pattern.compile("loadgen: established (\\d+) of (\\d+) calls in (\\d+) ms"),
                     Duration.ofMillis(60_000 + 50L * phoneCalls));
             if (pe == null) {
@@ -423,8 +437,19 @@ public final class MigrationDrill {
             r.cpuMsAtKill.put("alternate", alternateCpuAtKill);
             r.cpuMsAtKill.put("loadgen", loadgenCpuAtKill);
             if (phoneLoad != null) r.cpuMsAtKill.put("phones", phonesCpuAtKill);
+            // the alternate's protocol counters (H.248 transaction layer, SIP edge) at the kill: their deltas to the
+            // last call rebuilt count the retransmissions and duplicates a late round trip costs (session 14)
+            JsonNode alternateStatusAtKill = null;
+            if (admin) {
+                try {
+                    alternateStatusAtKill = alternateApi.counters();
+                } catch (IOException e) {
+                    // the counters are left out
+                }
+            }
             long killedAt = System.currentTimeMillis();
             primary.kill9();
+            if (sampler != null) sampler.mark("kill", killedAt);
             say("killed the primary (kill -9 " + primary.pid() + ") at " + java.time.LocalTime.ofInstant(
                     java.time.Instant.ofEpochMilli(killedAt), java.time.ZoneId.systemDefault()) + " (the processes' log clock)");
 
@@ -536,6 +561,18 @@ public final class MigrationDrill {
                         sayf("rebuild: the last phone dialog joined its call %d ms after the kill (the alternate's clock)%n", r.lastDialogJoinedMs);
                     }
                 }
+                if (alternateStatusAtKill != null) {
+                    try {
+                        JsonNode now = alternateApi.counters();
+                        r.alternateCounters = JSON.createObjectNode();
+                        r.alternateCounters.set("h248", counterDelta(alternateStatusAtKill.path("h248"), now.path("h248")));
+                        r.alternateCounters.set("sip_edge", counterDelta(alternateStatusAtKill.path("sipEdge"), now.path("sipEdge")));
+                        r.alternateCounters.set("migration", counterDelta(alternateStatusAtKill.path("migration"), now.path("migration")));
+                        sayf("alternate's counters, kill -> rebuilt: %s%n", r.alternateCounters);
+                    } catch (IOException e) {
+                        say("alternate's counters not read: " + e.getMessage());
+                    }
+                }
                 // CPU time, unlike wall time, does not depend much on what else the machine runs
                 r.alternateCpuMs = cpuMillis(alternate.pid()) - alternateCpuAtKill;
                 sayf("alternate's CPU by thread, kill -> rebuilt: %s%n", threadCpuDelta(alternateThreadsAtKill, threadCpuMillis(alternate.pid())));
@@ -555,6 +592,7 @@ public final class MigrationDrill {
                     sayf("phones' CPU by thread, kill -> rebuilt: %s%n", threadCpuDelta(phonesThreadsAtKill, threadCpuMillis(phoneLoad.pid())));
                 }
                 r.rebuildWallMs = System.currentTimeMillis() - killedAt;
+                if (sampler != null) sampler.mark("rebuilt", lastRebuiltAt >= killedAt ? lastRebuiltAt : killedAt + r.rebuildWallMs);
                 try {
                     structuresAfter = alternateApi.calls();
                 } catch (IOException e) {
@@ -687,6 +725,10 @@ public final class MigrationDrill {
     }
 
     private int finish(Report r, boolean json, Path work, boolean ok) throws IOException {
+        if (sampler != null) {
+            sampler.close();
+            r.machine = sampler.summary();
+        }
         stopAll();
         for (ChildProcess p : started) {
             if (p.alive()) notes.add(p.name + " (pid " + p.pid() + ") still running after stop");
@@ -754,6 +796,10 @@ public final class MigrationDrill {
         ObjectNode perCall;
         /** The gateways' and phones' loss declarations and registrations, ms from the kill: {@link #detection}. */
         ObjectNode detection;
+        /** The alternate's H.248 and SIP edge counters from the kill to the last call rebuilt (the non-zero deltas). */
+        ObjectNode alternateCounters;
+        /** What the machine did, per second, around the kill ({@link MachineSampler#summary}); with --logs. */
+        ObjectNode machine;
 
         Report(int requested, int gateways, int phones, String transport, int detectBudgetMs) {
             this.requested = requested;
@@ -792,6 +838,8 @@ public final class MigrationDrill {
             putNullable(n, "kill_to_last_dialog_joined_ms_alternate_clock", lastDialogJoinedMs);
             if (perCall != null) n.set("rebuild_per_call_ms", perCall);
             if (detection != null) n.set("detection_ms", detection);
+            if (machine != null) n.set("machine", machine);
+            if (alternateCounters != null) n.set("alternate_counters_kill_to_rebuilt", alternateCounters);
             putNullable(n, "alternate_cpu_ms_kill_to_rebuilt", alternateCpuMs);
             putNullable(n, "loadgen_cpu_ms_kill_to_rebuilt", loadgenCpuMs);
             putNullable(n, "phones_cpu_ms_kill_to_rebuilt", phonesCpuMs);
@@ -862,6 +910,12 @@ public final class MigrationDrill {
         n.set("gateways_registered", percentiles(gwReg));
         n.set("phones_lost", percentiles(phLost));
         n.set("phones_registered", percentiles(phReg));
+        // how bunched the gateways' losses were: how many declared it in each half second from the kill (the slow
+        // runs of session 13 had a hole at 3-3.5 s and a tail to 8 s; docs/drill.md, session 14)
+        ArrayNode bins = n.putArray("gateways_lost_per_500ms");
+        int[] h = new int[24];
+        for (long v : gwLost) h[(int) Math.min(h.length - 1, v / 500)]++;
+        for (int v : h) bins.add(v);
         return n;
     }
 
@@ -962,6 +1016,22 @@ public final class MigrationDrill {
         return n;
     }
 
+    /** The non-zero differences of the numbers in two snapshots of the same counters (nested objects kept nested). */
+    static ObjectNode counterDelta(JsonNode before, JsonNode after) {
+        ObjectNode d = JSON.createObjectNode();
+        after.fields().forEachRemaining(e -> {
+            JsonNode b = before.path(e.getKey());
+            if (e.getValue().isObject()) {
+                ObjectNode inner = counterDelta(b, e.getValue());
+                if (!inner.isEmpty()) d.set(e.getKey(), inner);
+            } else if (e.getValue().isNumber()) {
+                long v = e.getValue().asLong() - b.asLong(0);
+                if (v != 0) d.put(e.getKey(), v);
+            }
+        });
+        return d;
+    }
+
     /** p50 / p99 / max (nearest rank) and the count, or nulls when empty. */
     static ObjectNode percentiles(List<Long> ms) {
         ObjectNode n = JSON.createObjectNode();
@@ -1054,6 +1124,8 @@ public final class MigrationDrill {
     }
 
     /** java.util.logging lines with milliseconds, so that the processes' logs can be lined up with the drill's figures. */
+    /** The simulators' event loops log their largest lateness each second (with --logs: lined up with machine.jsonl). */
+    private static final String LOOP_LAG_PER_SECOND = "-Dholdfast.loopLag.perSecond=true";
     private static final String LOG_FORMAT = "-Djava.util.logging.SimpleFormatter.format=%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n";
 
     /** Both controllers' JVM options by default (--controller-java-opts): see where they start. */

@@ -110,6 +110,15 @@ class MigrationDrillTest {
         assertEquals(6, r.get("structure_matches").asInt(), "structures equal after the merge:\n" + text);
         assertEquals(5, r.get("feature_checks_passed").asInt(), "feature checks after the failover:\n" + text);
         assertEquals(0, r.get("rtp_packets_lost").asInt(), "RTP lost to the failover:\n" + text);
+        // with --logs: the machine each second (session 14), the gateways' losses in half seconds, the simulators'
+        // loops each second, the alternate's counters over the failover
+        assertTrue(r.path("machine").path("kill_to_rebuilt").path("seconds").asInt() >= 1, "machine summary:\n" + text);
+        assertTrue(java.nio.file.Files.readString(logs.resolve("machine.jsonl")).contains("\"probe_us\""), text);
+        int lost = 0;
+        for (JsonNode n : r.path("detection_ms").path("gateways_lost_per_500ms")) lost += n.asInt();
+        assertEquals(2, lost, "both gateways' losses in the half-second bins:\n" + text);
+        assertTrue(java.nio.file.Files.readString(logs.resolve("loadgen.log")).contains(" late max "), "loop lateness each second");
+        assertTrue(r.path("alternate_counters_kill_to_rebuilt").path("h248").isObject(), text);
         assertTrue(r.get("ok").asBoolean(), text);
         assertEquals(0, status);
         for (JsonNode pid : r.get("pids")) {

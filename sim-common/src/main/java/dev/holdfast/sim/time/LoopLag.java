@@ -25,6 +25,14 @@ public final class LoopLag {
     private volatile boolean stopped;
     /** Gets every tick's lateness in nanoseconds, on the loop's thread (a histogram's record). */
     private volatile java.util.function.LongConsumer observer = late -> { };
+    /**
+     * With {@code -Dholdfast.loopLag.perSecond=true} (the failover drill's --logs) every loop logs, once a second, the
+     * largest lateness of the second that ended: what the loop did across a kill, lined up with the machine's
+     * per-second figures (docs/drill.md, session 14). A line a second a loop; off by default.
+     */
+    private static final boolean PER_SECOND = Boolean.getBoolean("holdfast.loopLag.perSecond");
+    private long second = -1;
+    private long secondMaxNanos;
 
     public LoopLag(SimScheduler scheduler) { this(scheduler, "event loop", DEFAULT_STALL); }
 
@@ -46,6 +54,7 @@ public final class LoopLag {
         if (late > maxLateNanos) maxLateNanos = late;
         if (late > maxLateEverNanos) maxLateEverNanos = late;
         observer.accept(late);
+        if (PER_SECOND) perSecond(late);
         if (late > stallNanos) {
             stalls.increment();
             LOG.log(System.Logger.Level.WARNING, () -> name + " ran " + late / 1_000_000 + " ms late (a stall of the"
@@ -53,6 +62,20 @@ public final class LoopLag {
         }
         due = now + PERIOD.toNanos();
         scheduler.schedule(this::tick, PERIOD);
+    }
+
+    private void perSecond(long late) {
+        long s = System.currentTimeMillis() / 1000;
+        if (s != second) {
+            if (second >= 0) {
+                long max = secondMaxNanos / 1_000_000;
+                long at = second;
+                LOG.log(System.Logger.Level.INFO, () -> name + " second " + at + " late max " + max + " ms");
+            }
+            second = s;
+            secondMaxNanos = 0;
+        }
+        if (late > secondMaxNanos) secondMaxNanos = late;
     }
 
     public void mark() { maxLateNanos = 0; }
