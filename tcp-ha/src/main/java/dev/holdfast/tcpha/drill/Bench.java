@@ -19,7 +19,7 @@ public final class Bench {
         Map<String, String> a = new java.util.HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].equals("--overhead") || argv[i].equals("--pin") || argv[i].equals("--separate-runs") || argv[i].equals("--stop-backup")
-                    || argv[i].equals("--loop-cost")) { a.put(argv[i], "true"); continue; }
+                    || argv[i].equals("--loop-cost") || argv[i].equals("--no-pretouch")) { a.put(argv[i], "true"); continue; }
             if (i + 1 < argv.length) a.put(argv[i], argv[++i]);
         }
         int runs = Integer.parseInt(a.getOrDefault("--runs", "3"));

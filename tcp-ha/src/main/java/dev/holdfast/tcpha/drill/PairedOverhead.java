@@ -35,6 +35,16 @@ final class PairedOverhead {
     static boolean STOP_BACKUP;
     /** Extra PrimaryServer options (--primary-args "..."), e.g. --threshold for --stop-backup. */
     static String PRIMARY_EXTRA = "";
+    /**
+     * Every JVM of the rig touches its whole heap at start (-XX:+AlwaysPreTouch; --no-pretouch: not). Without it a
+     * server pays the kernel's first touch of each fresh page of its young generation (400 MB, a zeroed page and a
+     * page-table update per 4 KB: about 22 us each on the paravirtualised VMs this runs on, 2.3 s per heap) while
+     * the blocks are timed, until its allocation has wrapped around the young generation once; the plain server
+     * serves two connections and allocates twice as fast, so it got there in half the time, and the ST-TCP primary
+     * paid the rest inside the measured window: session 14 found the primary's connection thread taking 6 page
+     * faults per interactive request against the plain server's 0.8, for its first 20 s of measuring, then none.
+     */
+    static boolean PRETOUCH = true;
 
     private PairedOverhead() {}
 
@@ -55,6 +65,7 @@ final class PairedOverhead {
         BACKUP_EXTRA = a.getOrDefault("--backup-args", "");
         STOP_BACKUP = a.containsKey("--stop-backup");
         PRIMARY_EXTRA = a.getOrDefault("--primary-args", "");
+        PRETOUCH = !a.containsKey("--no-pretouch");
         Path logs = Files.createTempDirectory("sttcp-overhead");
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         String startUtc = java.time.Instant.now().toString();
@@ -79,8 +90,9 @@ final class PairedOverhead {
         System.out.printf("Failure-free overhead, ST-TCP vs plain TCP, paired blocks (%s .. %s; load average before: %s; after: %s)%n",
                 startUtc, java.time.Instant.now(), loadBefore, loadAfter);
         System.out.printf("%d measured rounds per cell after %d warm-up rounds; a block: echo %d requests, interactive %d, bulk %d MB,"
-                + " back to back%s%n", rounds, warmup, echoMessages, interactiveMessages, bulkMb,
-                pin ? "; client, plain server and primary on CPU 0, backup on CPU 1" : "; every process on both CPUs");
+                + " back to back%s%s%n", rounds, warmup, echoMessages, interactiveMessages, bulkMb,
+                pin ? "; client, plain server and primary on CPU 0, backup on CPU 1" : "; every process on both CPUs",
+                PRETOUCH ? "; heaps pre-touched" : "; heaps NOT pre-touched (--no-pretouch)");
         System.out.println("wall clock per round: block time / the same round's plain block - 1; median [95 % confidence interval"
                 + " of the median] and the ratio of the totals. A/A = the second plain connection against the first: the"
                 + " measurement's own noise. CPU per block: the plain server's process / the ST-TCP primary's / the backup's,"
@@ -135,6 +147,7 @@ final class PairedOverhead {
         File plainLog = logDir.resolve("plain.log").toFile(), primaryLog = logDir.resolve("primary.log").toFile();
         File backupLog = logDir.resolve("backup.log").toFile(), clientLog = logDir.resolve("client.log").toFile();
         try (NamespaceRig rig = NamespaceRig.create()) {
+            if (PRETOUCH) rig.addJvmOptions("-XX:+AlwaysPreTouch");
             if (pin) {
                 rig.pinCpus(rig.client, "0");
                 rig.pinCpus(rig.primary, "0");

@@ -124,6 +124,14 @@ public final class NamespaceRig implements AutoCloseable {
     private final java.util.Map<String, String> pinned = new java.util.HashMap<>();
 
     /**
+     * JVMs started from now on get these options too (after the rig's own). For a measurement: the overhead bench
+     * pre-touches every JVM's heap ({@code -XX:+AlwaysPreTouch}), see PairedOverhead.
+     */
+    public synchronized void addJvmOptions(String... options) { jvmOptions.addAll(List.of(options)); }
+
+    private final List<String> jvmOptions = new ArrayList<>();
+
+    /**
      * As {@link #startJava(String, File, String, String...)} at a nice level: the servers of the rig stand for hosts
      * of their own, so on a shared machine they may be given priority over the client (nice execs, pid unchanged).
      */
@@ -139,8 +147,9 @@ public final class NamespaceRig implements AutoCloseable {
                 // no "Cleanup" safepoint every second: it stops every thread, the real-time heartbeat threads too,
                 // until the last Java thread reaches it, and on a loaded host a preempted thread took up to 94 ms
                 // to get there (-Xlog:safepoint): twice a 10 ms x 5 detector's deadline, a false takeover
-                "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0",
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-XX:+UnlockDiagnosticVMOptions", "-XX:GuaranteedSafepointInterval=0"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
