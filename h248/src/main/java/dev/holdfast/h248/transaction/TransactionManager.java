@@ -83,6 +83,9 @@ public final class TransactionManager {
     /** The round trip to each peer that has answered a request sent once (Annex D.1.3), and to all peers together. */
     private final Map<Peer, RoundTripEstimate> roundTrips = new HashMap<>();
     private final RoundTripEstimate allRoundTrips = new RoundTripEstimate();
+    /** -Dholdfast.h248.adaptiveRetransmission=false: the fixed configured timers, for before/after measurements. */
+    private static final boolean ADAPTIVE_RETRANSMISSION =
+            Boolean.parseBoolean(System.getProperty("holdfast.h248.adaptiveRetransmission", "true"));
     /** Peers whose round trip is kept, at most (a bound on memory against a flood of sources). */
     private static final int MAX_ROUND_TRIP_PEERS = 65_536;
     /**
@@ -271,6 +274,7 @@ public final class TransactionManager {
      */
     private long firstRetransmissionTimer(Peer peer) {
         long configured = options.initialRetransmission().toNanos();
+        if (!ADAPTIVE_RETRANSMISSION) return configured;
         RoundTripEstimate e = roundTrips.get(peer);
         if (e == null) e = allRoundTrips;
         if (!e.known()) return configured;
