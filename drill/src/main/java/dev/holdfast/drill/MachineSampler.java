@@ -247,16 +247,15 @@ final class MachineSampler implements AutoCloseable {
                 long pid = Long.parseLong(n);
                 if (ours.contains(pid) || pid == ProcessHandle.current().pid()) continue;
                 try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    ProcStat stat = ProcStat.read(p.resolve("stat"));
+                    long ticks = stat.cpuTicks();
                     now.put(pid, ticks);
                     Long prev = otherPrev.get(pid);
                     long d = prev == null ? 0 : ticks - prev;
                     total += d;
                     if (d > top) {
                         top = d;
-                        topName = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')) + " " + pid;
+                        topName = stat.command() + " " + pid;
                     }
                 } catch (IOException | RuntimeException e) {
                     // gone meanwhile
@@ -287,11 +286,10 @@ final class MachineSampler implements AutoCloseable {
     private void process(ObjectNode into, String name, long pid, boolean threadsToo) {
         long[] now = new long[4]; // cpu ticks, minflt, majflt, run-queue wait ns
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            now[0] = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            now[1] = Long.parseLong(f[7]);
-            now[2] = Long.parseLong(f[9]);
+            ProcStat stat = ProcStat.of(pid);
+            now[0] = stat.cpuTicks();
+            now[1] = stat.minorFaults();
+            now[2] = stat.majorFaults();
         } catch (IOException | RuntimeException e) {
             procPrev.remove(name);
             return;

@@ -1079,9 +1079,7 @@ public final class MigrationDrill {
     /** CPU time (user + system) a process has used, from /proc (Linux; USER_HZ 100), 0 when it cannot be read. */
     static long cpuMillis(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+            return ProcStat.of(pid).cpuTicks() * 10;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -1096,10 +1094,8 @@ public final class MigrationDrill {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
                 try {
-                    String stat = Files.readString(t.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "#");
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10, Long::sum);
+                    ProcStat stat = ProcStat.read(t.resolve("stat"));
+                    out.merge(stat.command().replaceAll("[0-9]+$", "#"), stat.cpuTicks() * 10, Long::sum);
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended meanwhile
                 }

@@ -80,15 +80,10 @@ public final class DigestAuthenticator {
 
     /**
      * An {@code Authentication-Info} value with the next nonce to use (RFC 2617 3.2.3, RFC 7616 3.5), for the 2xx of
-     * an authenticated request: the phone answers its next request with it at once, here or at the alternate.
-     */
-    public String nextNonce(long now, String user, String source) { return nextNonce(now, user, source, 0); }
-
-    /**
-     * As {@link #nextNonce(long, String, String)}, valid for {@code validSeconds} if that is longer than the configured
-     * lifetime. The registrar passes the registration's interval: the phone answers its refresh (or, after a failover,
-     * its first REGISTER at the alternate) with this nonce up to that long after, and a nonce gone stale by then would
-     * cost that REGISTER a second round trip, at a failover to an alternate that is busiest just then.
+     * an authenticated request, valid for {@code validSeconds} if that is longer than the configured lifetime. The
+     * registrar passes the registration's interval: the phone answers its refresh (or, after a failover, its first
+     * REGISTER at the alternate) with this nonce up to that long after, and a nonce gone stale by then would cost
+     * that REGISTER a second round trip, at a failover to an alternate that is busiest just then.
      */
     public String nextNonce(long now, String user, String source, long validSeconds) {
         long life = validSeconds * 1000 > lifetimeMillis ? Math.min(validSeconds, DigestNonces.MAX_LIFETIME_SECONDS) : 0;
@@ -97,14 +92,8 @@ public final class DigestAuthenticator {
 
     String nonce(long now, String user, String source) { return nonces.issue(now, user, source); }
 
-    /** As {@link #verify(String, String, DigestCredentials, Subscriber, String, long)}, the {@code uri} not checked. */
-    public Verdict verify(String method, DigestCredentials c, Subscriber subscriber, String source, long now) {
-        return verify(method, null, c, subscriber, source, now);
-    }
-
     /**
-     * Checks credentials for a request from {@code source} to {@code requestUri} (null: the answer's {@code uri} is not
-     * compared with it). {@code subscriber} is null for an unknown user: the answer is then WRONG, after the same work
+     * Checks credentials for a request from {@code source} to {@code requestUri}. {@code subscriber} is null for an unknown user: the answer is then WRONG, after the same work
      * as for a known one, so neither the response nor its timing tells the two apart.
      */
     public Verdict verify(String method, String requestUri, DigestCredentials c, Subscriber subscriber, String source,
@@ -118,7 +107,7 @@ public final class DigestAuthenticator {
         if (user == null || nonce == null || uri == null || response == null || !realm.equals(c.get("realm"))) {
             return Verdict.WRONG;
         }
-        if (requestUri != null && !sameResource(uri, requestUri)) return Verdict.URI_MISMATCH;
+        if (!sameResource(uri, requestUri)) return Verdict.URI_MISMATCH;
         // the nonce first: whether it is ours says nothing about the user or the password
         DigestNonces.Check check = nonces.check(nonce, user, source, now);
         if (check.kind() == DigestNonces.Kind.UNKNOWN || check.issued() > now + MAX_CLOCK_SKEW_MILLIS) {

@@ -44,7 +44,7 @@ class DigestAuthenticatorTest {
     }
 
     private static DigestAuthenticator.Verdict verify(DigestAuthenticator a, String header, Subscriber s, long now) {
-        return a.verify("REGISTER", DigestCredentials.parse(header), s, SRC, now);
+        return a.verify("REGISTER", "sip:127.0.0.1", DigestCredentials.parse(header), s, SRC, now);
     }
 
     @Test void aGoodAnswerPassesWithMd5AndSha256() {

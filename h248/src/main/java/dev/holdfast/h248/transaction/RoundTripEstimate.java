@@ -46,6 +46,4 @@ final class RoundTripEstimate {
 
     /** AAD + 4 ADEV, or the backed-off timer when that is longer; only meaningful once {@link #known()}. */
     long timeoutNanos() { return Math.max(sampled ? average + 4 * deviation : 0, backedOff); }
-
-    long averageNanos() { return average; }
 }

@@ -63,6 +63,8 @@ public final class TransactionManager {
 
     private final MId localMid;
     private final TransactionOptions options;
+    /** {@link TransactionOptions#unreliableGiveUpTime()}, summed once rather than per request. */
+    private final long unreliableGiveUpNanos;
     private final Scheduler scheduler;
     private final MessageSender sender;
     private final H248Counters counters;
@@ -171,6 +173,7 @@ public final class TransactionManager {
                               H248Counters counters, RandomGenerator random) {
         this.localMid = Objects.requireNonNull(localMid);
         this.options = Objects.requireNonNull(options);
+        this.unreliableGiveUpNanos = options.unreliableGiveUpTime().toNanos();
         this.scheduler = Objects.requireNonNull(scheduler);
         this.sender = Objects.requireNonNull(sender);
         this.counters = Objects.requireNonNull(counters);
@@ -251,7 +254,7 @@ public final class TransactionManager {
                         options.reliableReplyTimeout());
             } else {
                 o.firstTimerNanos = first;
-                o.giveUpAtNanos = now + options.unreliableGiveUpTime().toNanos();
+                o.giveUpAtNanos = now + unreliableGiveUpNanos;
                 o.timer = scheduler.schedule(() -> retransmissionTimerFired(o), Duration.ofNanos(first));
             }
         }
@@ -312,10 +315,7 @@ public final class TransactionManager {
                 + " (#" + o.retransmissions + ")");
         // doubled per retransmission up to the cap, as configured, from the peer's first timer; the last one runs to
         // the give-up time, so a slow peer's requests fail no later than a fast one's
-        long next = o.firstTimerNanos;
-        long cap = options.maxRetransmissionInterval().toNanos();
-        for (int i = 0; i < o.retransmissions && next < cap; i++) next = next > cap / 2 ? cap : next * 2;
-        next = Math.min(next, cap);
+        long next = options.retransmissionIntervalNanos(o.firstTimerNanos, o.retransmissions);
         if (o.retransmissions >= options.maxRetransmissions() || next > left) next = left;
         o.timer = scheduler.schedule(() -> retransmissionTimerFired(o), Duration.ofNanos(next));
         transmit(o.key.peer, options.protocolVersion(), List.of(o.request), List.of(o));

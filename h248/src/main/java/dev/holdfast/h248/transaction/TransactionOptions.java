@@ -176,11 +176,15 @@ public record TransactionOptions(Duration initialRetransmission, Duration maxRet
 
     /** The retransmission timer after {@code n} retransmissions: initial * 2^n, capped. */
     public Duration retransmissionInterval(int n) {
-        long initial = initialRetransmission.toNanos();
+        return Duration.ofNanos(retransmissionIntervalNanos(initialRetransmission.toNanos(), n));
+    }
+
+    /** The back-off from a first timer of {@code firstNanos}: after {@code n} retransmissions first * 2^n, capped. */
+    long retransmissionIntervalNanos(long firstNanos, int n) {
         long cap = maxRetransmissionInterval.toNanos();
-        long v = initial;
+        long v = firstNanos;
         for (int i = 0; i < n && v < cap; i++) v = v > cap / 2 ? cap : v * 2;
-        return Duration.ofNanos(Math.min(v, cap));
+        return Math.min(v, cap);
     }
 
     /** How long an unanswered UDP request lives before it fails: the sum of all its timers. */
